@@ -1,0 +1,63 @@
+import { GraphQLError } from 'graphql';
+import { HeaderMap } from '@apollo/server';
+import {
+  ErrorCode,
+  UnauthenticatedError,
+  blacklistKey,
+  pick,
+  verifyAccessToken,
+  type Identity,
+  type Locale,
+  type Logger,
+  type Redis,
+} from '@anshim/platform';
+
+export type TokenRejection = 'malformed' | 'invalid' | 'expired' | 'revoked';
+
+const MESSAGES: Record<TokenRejection, { ko: string; en: string }> = {
+  malformed: { ko: 'Authorization 헤더는 "Bearer <토큰>" 형식이어야 합니다.', en: 'The Authorization header must be "Bearer <token>".' },
+  invalid: { ko: '로그인 정보가 올바르지 않습니다. 다시 로그인해 주세요.', en: 'The access token is not valid. Please sign in again.' },
+  expired: { ko: '로그인이 만료되었습니다. 토큰을 갱신해 주세요.', en: 'The access token has expired. Please refresh it.' },
+  revoked: { ko: '로그아웃된 토큰입니다. 다시 로그인해 주세요.', en: 'The access token was signed out. Please sign in again.' },
+};
+
+export interface Authenticator {
+  /** No Authorization header: anonymous (null). A present but bad token: UNAUTHENTICATED with HTTP 401. */
+  identify(authorization: string | undefined, locale: Locale, logger: Logger): Promise<Identity | null>;
+}
+
+function rejection(reason: TokenRejection, locale: Locale): UnauthenticatedError {
+  return new UnauthenticatedError(pick(MESSAGES[reason], locale), {
+    reason,
+    http: { status: 401, headers: new HeaderMap([['www-authenticate', `Bearer error="invalid_token"`]]) },
+  });
+}
+
+export function createAuthenticator(options: { jwtSecret: string; redis: Redis }): Authenticator {
+  async function isRevoked(jti: string, logger: Logger): Promise<boolean> {
+    try {
+      return (await options.redis.exists(blacklistKey(jti))) === 1;
+    } catch (error) {
+      // Fail closed: without the blacklist a signed-out token would work again.
+      logger.error({ err: error }, 'token blacklist unavailable');
+      throw new GraphQLError('Sign-in cannot be checked right now.', {
+        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, http: { status: 503 } },
+      });
+    }
+  }
+
+  return {
+    async identify(authorization, locale, logger) {
+      if (authorization === undefined || authorization.trim() === '') return null;
+      const token = /^Bearer +([^\s]+)\s*$/i.exec(authorization)?.[1];
+      if (!token) throw rejection('malformed', locale);
+      const checked = await verifyAccessToken(options.jwtSecret, token);
+      if (!checked.ok) {
+        logger.debug({ reason: checked.reason }, 'refused access token');
+        throw rejection(checked.reason, locale);
+      }
+      if (await isRevoked(checked.claims.jti, logger)) throw rejection('revoked', locale);
+      return { userId: checked.claims.userId, role: checked.claims.role };
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import type { Identity, Locale, Logger } from '@anshim/platform';
+
+/** The context of one client request; subgraph fetches read it to sign the caller's identity. */
+export interface GatewayContext {
+  identity: Identity | null;
+  requestId: string;
+  locale: Locale;
+  /** The client's Accept-Language, passed on to subgraphs as is. */
+  acceptLanguage: string | undefined;
+  logger: Logger;
+}

@@ -1,0 +1,47 @@
+// The gateway process: `node --import tsx gateway/src/index.ts` (see env.ts for its settings).
+import { readFileSync } from 'node:fs';
+import { createLogger, resolveSecrets } from '@anshim/platform';
+import { loadGatewayEnv } from './env.ts';
+import { buildGateway, type GatewayServer } from './server.ts';
+
+const env = loadGatewayEnv(process.env);
+const secrets = resolveSecrets(env, 'gateway');
+const logger = createLogger('gateway', env.LOG_LEVEL);
+
+let gateway: GatewayServer;
+try {
+  gateway = await buildGateway({
+    supergraphSdl: readFileSync(env.SUPERGRAPH_PATH, 'utf8'),
+    production: env.NODE_ENV === 'production',
+    introspection: env.INTROSPECTION,
+    internalSecret: secrets.INTERNAL_SECRET,
+    jwtSecret: secrets.JWT_SECRET,
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    subgraphUrls: env.SUBGRAPH_URLS,
+    subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+    logger,
+  });
+  const { url, port } = await gateway.start(env.GATEWAY_PORT, env.GATEWAY_HOST);
+  // `listening` with the port is what npm start and the e2e harness wait for (port 0 picks a free one).
+  logger.info({ url, port, subgraphs: Object.fromEntries(gateway.subgraphs) }, 'listening');
+} catch (error) {
+  logger.fatal({ err: error }, 'gateway failed to start');
+  process.exit(1);
+}
+
+let stopping = false;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'stopping gateway');
+  try {
+    await gateway.stop();
+    logger.info('gateway stopped');
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, 'gateway did not stop cleanly');
+    process.exit(1);
+  }
+}
+process.once('SIGINT', (signal) => void shutdown(signal));
+process.once('SIGTERM', (signal) => void shutdown(signal));

@@ -1,0 +1,153 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloGateway } from '@apollo/gateway';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Express } from 'express';
+import {
+  createMetrics,
+  metricsPlugin,
+  createRedis,
+  jsonBody,
+  jsonErrorHandler,
+  localeFromHeader,
+  localizeErrorsPlugin,
+  mountOperationalRoutes,
+  type Logger,
+  type RedisSettings,
+  type RunningServer,
+} from '@anshim/platform';
+import { createAuthenticator } from './auth.ts';
+import type { GatewayContext } from './context.ts';
+import { gatewayErrorFormatter } from './format-error.ts';
+import { rejectHttpSubscriptions } from './http-subscriptions.ts';
+import { errorLogPlugin } from './plugins.ts';
+import { gatewayReadiness } from './readiness.ts';
+import { requestLocals, requestLog } from './request-log.ts';
+import { SubgraphDataSource } from './subgraph-data-source.ts';
+import { createSubgraphFetcher } from './subgraph-fetcher.ts';
+
+export interface GatewayOptions {
+  /** The composed supergraph (gateway/supergraph.graphql). */
+  supergraphSdl: string;
+  production: boolean;
+  /** Defaults to on outside production. */
+  introspection?: boolean;
+  internalSecret: string;
+  jwtSecret: string;
+  redis: RedisSettings;
+  /** Subgraph name → GraphQL URL, replacing the URL composed into the supergraph. */
+  subgraphUrls?: Record<string, string>;
+  subgraphTimeoutMs?: number;
+  logger: Logger;
+}
+
+export interface GatewayServer {
+  app: Express;
+  /** Subgraph name → the URL the gateway fetches from. */
+  subgraphs: ReadonlyMap<string, string>;
+  start(port: number, host?: string): Promise<RunningServer>;
+  stop(): Promise<void>;
+}
+
+function unknownOverrides(overrides: Record<string, string>, subgraphs: ReadonlyMap<string, string>): string[] {
+  return Object.keys(overrides).filter((name) => !subgraphs.has(name));
+}
+
+/** Builds the gateway (Apollo Server + @apollo/gateway on express 5); it listens only on start(). */
+export async function buildGateway(options: GatewayOptions): Promise<GatewayServer> {
+  const { logger, production } = options;
+  const overrides = options.subgraphUrls ?? {};
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const metrics = createMetrics('gateway');
+  const redis = createRedis(options.redis);
+  const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs ?? 10_000 });
+  const subgraphs = new Map<string, string>();
+
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    logger,
+    buildService: ({ name, url }) => {
+      const target = overrides[name] ?? url;
+      if (!target) throw new Error(`subgraph ${name} has no URL in the supergraph or SUBGRAPH_URLS`);
+      subgraphs.set(name, target);
+      return new SubgraphDataSource({ url: target, fetcher: fetcher.fetch, internalSecret: options.internalSecret });
+    },
+  });
+  const apollo = new ApolloServer<GatewayContext>({
+    gateway,
+    logger,
+    stopOnTerminationSignals: false, // index.ts owns SIGINT/SIGTERM
+    introspection: options.introspection ?? !production,
+    includeStacktraceInErrorResponses: !production,
+    formatError: gatewayErrorFormatter({ production }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      localizeErrorsPlugin<GatewayContext>(),
+      metricsPlugin(metrics),
+      errorLogPlugin(),
+    ],
+  });
+
+  const release = async () => {
+    fetcher.close();
+    redis.disconnect();
+  };
+  try {
+    await apollo.start();
+    const unknown = unknownOverrides(overrides, subgraphs);
+    if (unknown.length) {
+      throw new Error(`SUBGRAPH_URLS names unknown subgraph(s): ${unknown.join(', ')} (the supergraph has ${[...subgraphs.keys()].join(', ')})`);
+    }
+  } catch (error) {
+    await apollo.stop().catch(() => undefined);
+    await release();
+    throw error;
+  }
+
+  const authenticator = createAuthenticator({ jwtSecret: options.jwtSecret, redis });
+  app.use(requestLog(logger));
+  mountOperationalRoutes(app, { checks: gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch }), registry: metrics.registry });
+  app.use(
+    '/graphql',
+    jsonBody('1mb'),
+    rejectHttpSubscriptions,
+    expressMiddleware(apollo, {
+      context: async ({ req, res }): Promise<GatewayContext> => {
+        const { requestId, logger: requestLogger } = requestLocals(res.locals);
+        const acceptLanguage = req.headers['accept-language'];
+        const locale = localeFromHeader(acceptLanguage);
+        const identity = await authenticator.identify(req.headers.authorization, locale, requestLogger);
+        const contextLogger = identity ? requestLogger.child({ userId: identity.userId }) : requestLogger;
+        return { identity, requestId, locale, acceptLanguage, logger: contextLogger };
+      },
+    }),
+  );
+  app.use(jsonErrorHandler);
+
+  return {
+    app,
+    subgraphs,
+    async start(port, host = '127.0.0.1') {
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          resolve();
+        });
+      });
+      const actual = (httpServer.address() as AddressInfo).port;
+      return { port: actual, url: `http://${host}:${actual}/graphql` };
+    },
+    async stop() {
+      await apollo.stop(); // drains the HTTP server, then stops the gateway
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await release();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { REQUEST_ID_HEADER, signIdentityHeaders } from '@anshim/platform';
+import type { GatewayContext } from './context.ts';
+import type { Fetcher } from './subgraph-fetcher.ts';
+
+/**
+ * Fetches from one subgraph. Every fetch of a client request carries its request id and
+ * Accept-Language; a signed-in caller's identity travels HMAC-signed (x-anshim-user).
+ */
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly internalSecret: string;
+
+  constructor(options: { url: string; fetcher: Fetcher; internalSecret: string }) {
+    super({ url: options.url, fetcher: options.fetcher });
+    this.internalSecret = options.internalSecret;
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http?.headers;
+    const { requestId, identity, acceptLanguage } = context as Partial<GatewayContext>;
+    if (!headers || !requestId) return; // not a client request (schema loading, health check)
+    const forwarded = identity ? signIdentityHeaders(this.internalSecret, identity, requestId) : { [REQUEST_ID_HEADER]: requestId };
+    for (const [name, value] of Object.entries(forwarded)) headers.set(name, value);
+    if (acceptLanguage) headers.set('accept-language', acceptLanguage);
+  }
+}

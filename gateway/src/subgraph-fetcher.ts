@@ -1,0 +1,71 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { RemoteGraphQLDataSource } from '@apollo/gateway';
+
+export type Fetcher = RemoteGraphQLDataSource['fetcher'];
+
+export interface SubgraphFetcher {
+  fetch: Fetcher;
+  /** Closes the pooled connections (on stop). */
+  close(): void;
+}
+
+/** Statuses whose response may not carry a body (the Response constructor refuses one). */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
+function responseHeaders(incoming: http.IncomingHttpHeaders): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value === undefined) continue;
+    for (const item of Array.isArray(value) ? value : [value]) headers.append(name, item);
+  }
+  return headers;
+}
+
+/**
+ * Subgraph fetches over keep-alive connection pools, each bounded by one deadline that covers
+ * connecting, sending and reading the whole answer.
+ */
+export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?: number }): SubgraphFetcher {
+  const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 256 };
+  const httpAgent = new http.Agent(agentOptions);
+  const httpsAgent = new https.Agent(agentOptions);
+
+  const fetch: Fetcher = (url, init = {}) =>
+    new Promise((resolve, reject) => {
+      const target = new URL(url);
+      const secure = target.protocol === 'https:';
+      const signal = AbortSignal.timeout(options.timeoutMs);
+      const request = (secure ? https : http).request(
+        target,
+        { method: init.method ?? 'GET', headers: init.headers, agent: secure ? httpsAgent : httpAgent, signal },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('error', reject);
+          response.on('end', () => {
+            const status = response.statusCode ?? 502;
+            resolve(
+              new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
+                status,
+                statusText: response.statusMessage ?? '',
+                headers: responseHeaders(response.headers),
+              }),
+            );
+          });
+        },
+      );
+      request.on('error', (error) => {
+        reject(signal.aborted ? new Error(`${target.host} did not answer within ${options.timeoutMs} ms`) : error);
+      });
+      request.end(init.body);
+    });
+
+  return {
+    fetch,
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root: dev secrets and uploads live under `<root>/.data`. */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const secret = z.string().min(32, 'must be at least 32 characters');
+
+/** Settings every process shares. Each process extends this with its own fields. */
+export const baseEnvShape = {
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default('postgresql://root@127.0.0.1:5432/anshim'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379/0'),
+  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_:{}-]+$/, 'letters, digits, _ : - { } only').default('anshim'),
+  /** HMAC key for identity headers between gateway and subgraphs. */
+  INTERNAL_SECRET: secret.optional(),
+  /** Key for JWT signing (HS256). */
+  JWT_SECRET: secret.optional(),
+  /** AES-256-GCM key (64 hex chars) for PII at rest. */
+  DATA_ENCRYPTION_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters').optional(),
+};
+
+export const baseEnvSchema = z.object(baseEnvShape);
+
+export interface Secrets {
+  INTERNAL_SECRET: string;
+  JWT_SECRET: string;
+  DATA_ENCRYPTION_KEY: string;
+}
+
+/**
+ * Parses the environment once. On any problem it prints every issue and exits 1,
+ * so a misconfigured process never half-starts.
+ */
+export function parseEnv<S extends z.ZodObject>(
+  schema: S,
+  source: NodeJS.ProcessEnv = process.env,
+  processName = 'anshim',
+): z.infer<S> {
+  const result = schema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    console.error(`${processName}: invalid configuration:\n${lines.join('\n')}`);
+    process.exit(1);
+  }
+  return result.data;
+}
+
+/**
+ * Secrets come from the environment. Outside production, missing ones are generated once
+ * into `.data/dev-secrets.json` so every local process agrees; production refuses to start.
+ */
+export function resolveSecrets(
+  env: { NODE_ENV: string } & Partial<Secrets>,
+  processName = 'anshim',
+  file = resolve(projectRoot, '.data/dev-secrets.json'),
+): Secrets {
+  const given = { INTERNAL_SECRET: env.INTERNAL_SECRET, JWT_SECRET: env.JWT_SECRET, DATA_ENCRYPTION_KEY: env.DATA_ENCRYPTION_KEY };
+  const missing = Object.entries(given).filter(([, v]) => !v).map(([k]) => k);
+  if (missing.length === 0) return given as Secrets;
+  if (env.NODE_ENV === 'production') {
+    console.error(`${processName}: production needs real secrets; missing: ${missing.join(', ')}`);
+    process.exit(1);
+  }
+  let stored: Partial<Secrets> = {};
+  if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>;
+  const generated: Secrets = {
+    INTERNAL_SECRET: stored.INTERNAL_SECRET ?? randomBytes(32).toString('hex'),
+    JWT_SECRET: stored.JWT_SECRET ?? randomBytes(32).toString('hex'),
+    DATA_ENCRYPTION_KEY: stored.DATA_ENCRYPTION_KEY ?? randomBytes(32).toString('hex'),
+  };
+  if (!existsSync(file) || missing.some((k) => !stored[k as keyof Secrets])) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(generated, null, 2), { mode: 0o600 });
+  }
+  return {
+    INTERNAL_SECRET: given.INTERNAL_SECRET ?? generated.INTERNAL_SECRET,
+    JWT_SECRET: given.JWT_SECRET ?? generated.JWT_SECRET,
+    DATA_ENCRYPTION_KEY: given.DATA_ENCRYPTION_KEY ?? generated.DATA_ENCRYPTION_KEY,
+  };
+}
+
+/** Optional port: "0" means "any free port" (tests). */
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1');

@@ -1,0 +1,156 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import type { Logger } from '../logger.ts';
+import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis.ts';
+import type { SubgraphName } from '../services.ts';
+import { isEventType, isSubscribed, type EventType, type SubscribedEventType } from './catalogue.ts';
+import { DeadLetters } from './dead-letters.ts';
+import { eventEnvelopeSchema, parseEnvelope, type EventEnvelope } from './envelope.ts';
+import { consumerQueueName } from './queues.ts';
+import type { SqlExecutor, TransactionalSqlClient } from './sql-client.ts';
+
+/** Runs inside the transaction that records the event as processed: write through `tx` only. */
+export type EventHandler<T extends EventType, Tx> = (event: EventEnvelope<T>, tx: Tx) => Promise<void>;
+
+/** Handlers may only be written for event types the service subscribes to. */
+export type EventHandlers<S extends SubgraphName, Tx> = {
+  [T in EventType]?: T extends SubscribedEventType<S> ? EventHandler<T, Tx> : never;
+};
+
+/** What a job's handling came to; stored by BullMQ as the job's return value. */
+export type EventOutcome = 'processed' | 'duplicate' | 'ignored';
+
+export interface EventConsumerOptions<S extends SubgraphName, Tx extends SqlExecutor> {
+  service: S;
+  prisma: TransactionalSqlClient<Tx>;
+  redis: RedisSettings;
+  logger: Logger;
+  handlers: EventHandlers<S, Tx>;
+  /** Jobs handled in parallel by this process. Default 5. */
+  concurrency?: number;
+  /**
+   * Caps the attempts the producer's relay granted each job (the smaller wins): BullMQ
+   * stores attempts on the job when it is enqueued, so a worker cannot raise them.
+   */
+  attempts?: number;
+  /** Longest a handler's transaction may stay open. Default 15000 (Prisma's own is 5000). */
+  transactionTimeoutMs?: number;
+}
+
+/**
+ * Consumes the service's event queue: validates each event against the catalogue and runs
+ * its handler in one transaction with the processed-events record, so a redelivered event
+ * changes nothing. Jobs that fail for good move to dead letters.
+ */
+export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlExecutor> {
+  private readonly service: S;
+  private readonly logger: Logger;
+  private readonly handlers: Partial<Record<EventType, EventHandler<EventType, Tx>>>;
+  private readonly connection: Redis;
+  private readonly worker: Worker<unknown, EventOutcome>;
+  private readonly deadLetters: DeadLetters;
+  private collecting: Promise<void> | undefined;
+  private collectAgain = false;
+
+  constructor(private readonly options: EventConsumerOptions<S, Tx>) {
+    this.service = options.service;
+    this.logger = options.logger.child({ component: 'event-consumer', consumer: options.service });
+    this.handlers = options.handlers as Partial<Record<EventType, EventHandler<EventType, Tx>>>;
+    for (const type of Object.keys(this.handlers)) {
+      if (!isEventType(type) || !isSubscribed(this.service, type)) {
+        throw new Error(`${this.service} has a handler for ${type} but does not subscribe to its topic`);
+      }
+    }
+    this.connection = createQueueConnection(options.redis);
+    this.worker = new Worker(consumerQueueName(this.service), (job) => this.handle(job), {
+      connection: this.connection,
+      prefix: queuePrefix(options.redis),
+      concurrency: options.concurrency ?? 5,
+      autorun: false,
+    });
+    this.worker.on('error', (error) => this.logger.error({ err: error }, 'event worker error'));
+    this.worker.on('failed', (job, error) => {
+      const finalFailure = job?.finishedOn !== undefined;
+      this.logger.warn(
+        { err: error, jobId: job?.id, type: job?.name, attemptsMade: job?.attemptsMade, final: finalFailure },
+        finalFailure ? 'event failed for good; moving to dead letters' : 'event failed; will retry',
+      );
+      if (finalFailure) this.collectDeadLetters();
+    });
+    this.deadLetters = new DeadLetters(this.service, options.redis);
+  }
+
+  /** Starts consuming. Also moves failures a previous process left behind to dead letters. */
+  start(): void {
+    if (this.worker.isRunning()) return;
+    this.collectDeadLetters();
+    this.worker.run().catch((error: unknown) => this.logger.error({ err: error }, 'event worker stopped'));
+  }
+
+  /** Resolves once the worker is connected; handy for tests and readiness probes. */
+  async waitUntilReady(): Promise<void> {
+    await this.worker.waitUntilReady();
+  }
+
+  /** Lets the jobs in progress finish, takes no new ones, then disconnects. SIGTERM-safe. */
+  async close(): Promise<void> {
+    await this.worker.close();
+    await this.collecting;
+    await this.deadLetters.close();
+    this.connection.disconnect();
+  }
+
+  private async handle(job: Job<unknown, EventOutcome>): Promise<EventOutcome> {
+    const shape = eventEnvelopeSchema.safeParse(job.data);
+    if (!shape.success) throw new UnrecoverableError(`invalid envelope: ${z.prettifyError(shape.error)}`);
+    const handler = isEventType(shape.data.type) ? this.handlers[shape.data.type] : undefined;
+    if (!handler) return 'ignored';
+    const parsed = parseEnvelope(job.data);
+    if (!parsed.ok) throw new UnrecoverableError(parsed.reason);
+    const event = parsed.envelope;
+
+    try {
+      return await this.options.prisma.$transaction(
+        async (tx) => {
+          const claimed = await tx.$executeRawUnsafe(
+            'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING',
+            this.service,
+            event.id,
+          );
+          if (claimed === 0) return 'duplicate';
+          await handler(event, tx);
+          return 'processed';
+        },
+        { timeout: this.options.transactionTimeoutMs ?? 15_000 },
+      );
+    } catch (error) {
+      const granted = job.opts.attempts ?? 1;
+      const cap = this.options.attempts ?? granted;
+      if (error instanceof UnrecoverableError || job.attemptsMade + 1 < cap || cap >= granted) throw error;
+      // BullMQ would retry further; this consumer's policy says stop here.
+      throw new UnrecoverableError(`${(error as Error).message} (gave up after ${cap} attempts)`);
+    }
+  }
+
+  /** One sweep at a time; a failure during a sweep asks for one more. */
+  private collectDeadLetters(): void {
+    if (this.collecting) {
+      this.collectAgain = true;
+      return;
+    }
+    this.collecting = (async () => {
+      do {
+        this.collectAgain = false;
+        try {
+          const moved = await this.deadLetters.collectFailed();
+          if (moved > 0) this.logger.warn({ moved }, 'moved failed events to dead letters');
+        } catch (error) {
+          this.logger.error({ err: error }, 'could not move failed events to dead letters');
+        }
+      } while (this.collectAgain);
+    })().finally(() => {
+      this.collecting = undefined;
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { SubgraphName } from '../services.ts';
+import { BULLMQ_PRIORITY, EVENT_CATALOGUE, topicOf, type EventData, type EventType } from './catalogue.ts';
+import type { EventEnvelope } from './envelope.ts';
+import type { SqlExecutor } from './sql-client.ts';
+
+export interface NewEvent<T extends EventType> {
+  type: T;
+  producer: SubgraphName;
+  subjectUserId: string | null;
+  data: EventData<T>;
+  occurredAt?: Date;
+}
+
+/** Thrown when a producer builds an event its own catalogue entry rejects: a bug, not bad input. */
+export class InvalidEventError extends Error {
+  constructor(type: string, detail: string) {
+    super(`invalid ${type} event: ${detail}`);
+    this.name = 'InvalidEventError';
+  }
+}
+
+/**
+ * Writes an event into the producer's outbox inside the caller's transaction, so the event
+ * exists if and only if the change it describes was committed. The relay publishes it later;
+ * call `relay.nudge()` after the commit to publish it right away.
+ */
+export async function recordEvent<T extends EventType>(tx: SqlExecutor, event: NewEvent<T>): Promise<EventEnvelope<T>> {
+  const definition = EVENT_CATALOGUE[event.type];
+  if (!definition) throw new InvalidEventError(event.type, 'not in the event catalogue');
+  const parsed = definition.data.safeParse(event.data);
+  if (!parsed.success) throw new InvalidEventError(event.type, z.prettifyError(parsed.error));
+
+  const envelope: EventEnvelope<T> = {
+    id: randomUUID(),
+    type: event.type,
+    occurredAt: (event.occurredAt ?? new Date()).toISOString(),
+    producer: event.producer,
+    subjectUserId: event.subjectUserId,
+    data: parsed.data as EventData<T>,
+    schemaVersion: definition.version,
+  };
+  // clock_timestamp(), not the column's now(): several events of one transaction keep their order.
+  await tx.$executeRawUnsafe(
+    `INSERT INTO outbox_events (id, topic, type, payload, priority, created_at)
+     VALUES ($1::uuid, $2, $3, $4::jsonb, $5, clock_timestamp())`,
+    envelope.id,
+    topicOf(event.type),
+    event.type,
+    JSON.stringify(envelope),
+    BULLMQ_PRIORITY[definition.priority],
+  );
+  return envelope;
+}

@@ -1,0 +1,204 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import type { SubgraphName } from '../services.ts';
+import { queuePrefix, type RedisSettings } from '../redis.ts';
+import { subscribersOf, type Topic } from './catalogue.ts';
+import { consumerQueueName, DEFAULT_RETRY_POLICY, eventJobOptions, type RetryPolicy } from './queues.ts';
+import type { TransactionalSqlClient } from './sql-client.ts';
+
+export interface OutboxRelayOptions {
+  prisma: TransactionalSqlClient;
+  /** The producing service, for logs. */
+  service: SubgraphName;
+  redis: RedisSettings;
+  logger: Logger;
+  /** How often to look for unsent rows when nobody nudges. Default 1000. */
+  pollIntervalMs?: number;
+  /** Rows per pass; a full batch triggers the next pass at once. Default 100. */
+  batchSize?: number;
+  /** Attempts and backoff each consumer gets for the jobs this relay enqueues. */
+  retry?: Partial<RetryPolicy>;
+  /** Give up on one enqueue after this long (Redis down); the row stays unsent. Default 5000. */
+  publishTimeoutMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  topic: string;
+  type: string;
+  payload: string;
+  priority: number;
+}
+
+/**
+ * Moves unsent outbox rows to the queue of every service subscribed to their topic, then
+ * marks them sent. Runs in the producing service's process; several replicas can run at once
+ * because rows are claimed with `FOR UPDATE SKIP LOCKED`.
+ *
+ * Delivery is at least once: a crash after enqueueing but before marking leaves the row
+ * unsent, and the next pass enqueues it again under the same job id, which BullMQ ignores
+ * (and consumers skip if the job was already cleaned up).
+ */
+export class OutboxRelay {
+  private readonly prisma: TransactionalSqlClient;
+  private readonly logger: Logger;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly retry: RetryPolicy;
+  private readonly publishTimeoutMs: number;
+  private connection: Redis | undefined;
+  private readonly queues = new Map<SubgraphName, Queue>();
+  private running = false;
+  private timer: NodeJS.Timeout | undefined;
+  private currentPass: Promise<void> | undefined;
+  private passRequested = false;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.prisma = options.prisma;
+    this.logger = options.logger.child({ component: 'outbox-relay' });
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.batchSize = options.batchSize ?? 100;
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  /** Publishes soon, without waiting for the poll interval. Call it after committing an event. */
+  nudge(): void {
+    if (!this.running) return;
+    if (this.currentPass) {
+      this.passRequested = true; // the running pass may have selected its rows before the commit
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Finishes the pass in progress, then closes the queues. Unsent rows wait for the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.currentPass;
+    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    this.queues.clear();
+    this.connection?.disconnect();
+    this.connection = undefined;
+  }
+
+  /** One pass: publishes up to `batchSize` unsent rows and returns how many were published. */
+  async publishPending(): Promise<number> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
+          `SELECT id::text AS id, topic, type, payload::text AS payload, priority
+             FROM outbox_events
+            WHERE published_at IS NULL
+            ORDER BY created_at
+            LIMIT $1
+              FOR UPDATE SKIP LOCKED`,
+          this.batchSize,
+        );
+        const published: string[] = [];
+        for (const row of rows) {
+          try {
+            await this.enqueue(row);
+            published.push(row.id);
+          } catch (error) {
+            // Rows stay unsent and are retried next pass; keep the rest for then too, in order.
+            this.logger.warn({ err: error, eventId: row.id, type: row.type }, 'could not publish event; will retry');
+            break;
+          }
+        }
+        if (published.length > 0) {
+          const placeholders = published.map((_, i) => `$${i + 1}::uuid`).join(', ');
+          await tx.$executeRawUnsafe(
+            `UPDATE outbox_events SET published_at = clock_timestamp() WHERE id IN (${placeholders})`,
+            ...published,
+          );
+        }
+        return published.length;
+      },
+      // Enqueueing happens while the rows are locked: allow a full batch plus one slow timeout.
+      { timeout: this.publishTimeoutMs * 2 + this.batchSize * 100 },
+    );
+  }
+
+  private async enqueue(row: OutboxRow): Promise<void> {
+    const envelope: unknown = JSON.parse(row.payload);
+    const subscribers = subscribersOf(row.topic as Topic);
+    await Promise.all(
+      subscribers.map((service) =>
+        withTimeout(
+          this.queueFor(service).add(row.type, envelope, eventJobOptions(row.id, row.priority, this.retry)),
+          this.publishTimeoutMs,
+          `enqueueing into ${consumerQueueName(service)}`,
+        ),
+      ),
+    );
+  }
+
+  private queueFor(service: SubgraphName): Queue {
+    let queue = this.queues.get(service);
+    if (!queue) {
+      queue = new Queue(consumerQueueName(service), {
+        connection: this.redisConnection(),
+        prefix: queuePrefix(this.options.redis),
+      });
+      // Without a listener an 'error' event would throw and take the process down.
+      queue.on('error', (error) => this.logger.debug({ err: error, queue: queue!.name }, 'queue error'));
+      this.queues.set(service, queue);
+    }
+    return queue;
+  }
+
+  /**
+   * Not createQueueConnection(): that one queues commands forever (workers need it), which
+   * would park a pass, and its row locks, while Redis is down; here commands fail fast.
+   * Connecting eagerly matters too: a lazy client makes BullMQ call connect() itself, and a
+   * failed first connect would leave the Queue unusable for good.
+   */
+  private redisConnection(): Redis {
+    if (!this.connection) {
+      this.connection = new Redis(this.options.redis.url, {
+        maxRetriesPerRequest: 1,
+        enableOfflineQueue: false,
+        commandTimeout: this.publishTimeoutMs,
+      });
+      this.connection.on('error', (error) => this.logger.debug({ err: error }, 'redis connection error'));
+    }
+    return this.connection;
+  }
+
+  private schedule(delayMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.runPass(), delayMs);
+  }
+
+  private runPass(): void {
+    if (!this.running || this.currentPass) return;
+    this.passRequested = false;
+    this.currentPass = this.publishPending()
+      .then((count) => {
+        if (count === this.batchSize) this.passRequested = true; // a backlog: keep going
+      })
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'outbox pass failed; will retry'))
+      .finally(() => {
+        this.currentPass = undefined;
+        if (this.running) this.schedule(this.passRequested ? 0 : this.pollIntervalMs);
+      });
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms ${what}`)), ms);
+  });
+  promise.catch(() => undefined); // a late rejection after the timeout is expected, not unhandled
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,136 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import express, { type Express, type Request } from 'express';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { Logger } from './logger.ts';
+import { createErrorFormatter, UnauthenticatedError } from './errors.ts';
+import { verifyIdentityHeaders, REQUEST_ID_HEADER, type Identity } from './identity.ts';
+import { localeFromHeader, localizeErrorsPlugin, type Locale } from './i18n.ts';
+import { createMetrics, metricsPlugin, type Metrics } from './metrics.ts';
+import { jsonBody, jsonErrorHandler, mountOperationalRoutes, type ReadinessCheck } from './http.ts';
+
+/** What every subgraph resolver context starts from. */
+export interface RequestContext {
+  identity: Identity | null;
+  requestId: string;
+  locale: Locale;
+  logger: Logger;
+}
+
+export interface SubgraphServerOptions<C extends RequestContext> {
+  name: string;
+  typeDefs: DocumentNode;
+  /** Codegen-typed resolvers; `buildSubgraphSchema` checks their shape at start. */
+  resolvers: object;
+  production: boolean;
+  internalSecret: string;
+  logger: Logger;
+  /** Adds the service's own parts (loaders, services) to the request context. */
+  buildContext: (base: RequestContext) => C | Promise<C>;
+  readiness: ReadinessCheck[];
+  /** Extra HTTP routes (dev endpoints, upload routes), mounted before /graphql. */
+  routes?: (app: Express) => void;
+  /** Attach other protocols (graphql-ws) to the HTTP server and the schema. */
+  attach?: (server: Server, schema: GraphQLSchema) => Promise<() => Promise<void>> | (() => Promise<void>);
+  /** Closes what the service opened (Prisma, Redis, workers) after the HTTP server drained. */
+  onStop?: () => Promise<void>;
+  metrics?: Metrics;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+}
+
+export interface ServiceServer {
+  app: Express;
+  schema: GraphQLSchema;
+  start(port: number, host?: string): Promise<RunningServer>;
+  stop(): Promise<void>;
+}
+
+export function requestIdOf(req: Request): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
+/** Builds (does not listen) an Apollo subgraph on express 5 with health, readiness and metrics. */
+export async function buildSubgraphServer<C extends RequestContext>(options: SubgraphServerOptions<C>): Promise<ServiceServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = createServer(app);
+  const metrics = options.metrics ?? createMetrics(options.name);
+  const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as Parameters<typeof buildSubgraphSchema>[0] extends Array<infer M> ? M extends { resolvers?: infer R } ? R : never : never }]);
+
+  const apollo = new ApolloServer<C>({
+    schema,
+    logger: options.logger,
+    includeStacktraceInErrorResponses: !options.production,
+    formatError: createErrorFormatter({
+      production: options.production,
+      onInternal: (error) => options.logger.error({ err: error }, 'unexpected error'),
+    }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginLandingPageDisabled(),
+      localizeErrorsPlugin<C>(),
+      metricsPlugin<C>(metrics),
+    ],
+  });
+  await apollo.start();
+
+  mountOperationalRoutes(app, { checks: options.readiness, registry: metrics.registry });
+  options.routes?.(app);
+  app.use(
+    '/graphql',
+    jsonBody(),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = requestIdOf(req);
+        const checked = verifyIdentityHeaders(options.internalSecret, req.headers);
+        if (!checked.ok) {
+          options.logger.warn({ requestId, reason: checked.reason }, 'refused identity headers');
+          throw new UnauthenticatedError(
+            { ko: '신원 정보를 확인할 수 없습니다.', en: 'The caller identity could not be verified.' },
+            { reason: checked.reason, http: { status: 401 } },
+          );
+        }
+        const base: RequestContext = {
+          identity: checked.identity,
+          requestId,
+          locale: localeFromHeader(req.headers['accept-language']),
+          logger: options.logger.child({ requestId }),
+        };
+        return options.buildContext(base);
+      },
+    }),
+  );
+  app.use(jsonErrorHandler);
+
+  let detach: (() => Promise<void>) | undefined;
+  return {
+    app,
+    schema,
+    async start(port, host = '127.0.0.1') {
+      if (options.attach) detach = await options.attach(httpServer, schema);
+      await new Promise<void>((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => resolve());
+      });
+      const actual = (httpServer.address() as AddressInfo).port;
+      return { port: actual, url: `http://${host}:${actual}/graphql` };
+    },
+    async stop() {
+      await detach?.();
+      await apollo.stop();
+      if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await options.onStop?.();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import type { Identity, Role } from './identity.ts';
+
+export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
+const ISSUER = 'anshim';
+const AUDIENCE = 'anshim-api';
+
+export interface AccessClaims extends Identity {
+  jti: string;
+  /** Expiry, seconds since epoch: the blacklist keeps a revoked jti until then. */
+  exp: number;
+}
+
+const keyOf = (secret: string) => new TextEncoder().encode(secret);
+
+export async function signAccessToken(secret: string, identity: Identity, now = Date.now()): Promise<{ token: string; claims: AccessClaims }> {
+  const jti = randomUUID();
+  const iat = Math.floor(now / 1000);
+  const exp = iat + ACCESS_TOKEN_TTL_SECONDS;
+  const token = await new SignJWT({ role: identity.role })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(identity.userId)
+    .setJti(jti)
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(keyOf(secret));
+  return { token, claims: { ...identity, jti, exp } };
+}
+
+export type AccessTokenCheck = { ok: true; claims: AccessClaims } | { ok: false; reason: 'expired' | 'invalid' };
+
+/** Verifies signature, issuer, audience and expiry. Blacklisting is checked by the caller (Redis). */
+export async function verifyAccessToken(secret: string, token: string): Promise<AccessTokenCheck> {
+  try {
+    const { payload } = await jwtVerify(token, keyOf(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const role = payload.role as Role;
+    if (!payload.sub || !payload.jti || !payload.exp || (role !== 'USER' && role !== 'ADMIN')) return { ok: false, reason: 'invalid' };
+    return { ok: true, claims: { userId: payload.sub, role, jti: payload.jti, exp: payload.exp } };
+  } catch (error) {
+    return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
+  }
+}
+
+/** Redis key of a revoked access token (logout); kept until the token would expire anyway. */
+export function blacklistKey(jti: string): string {
+  return `auth:blacklist:${jti}`;
+}

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { pino, type Logger } from 'pino';
+import { createQueueConnection, queuePrefix, type RedisSettings } from '../../src/redis.ts';
+import type { SubgraphName } from '../../src/services.ts';
+import { consumerQueueName } from '../../src/events/index.ts';
+import { PgSqlClient } from './pg-sql-client.ts';
+
+const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
+const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+/** The two tables every service's Prisma schema has, as its migration creates them. */
+const BUS_TABLES = `
+  CREATE TABLE outbox_events (
+    id UUID PRIMARY KEY, topic TEXT NOT NULL, type TEXT NOT NULL, payload JSONB NOT NULL,
+    priority INTEGER NOT NULL, created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    published_at TIMESTAMP(3));
+  CREATE INDEX outbox_events_published_at_created_at_idx ON outbox_events (published_at, created_at);
+  CREATE TABLE processed_events (
+    consumer TEXT NOT NULL, event_id UUID NOT NULL,
+    processed_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, PRIMARY KEY (consumer, event_id));
+  -- What test handlers write: one row per applied effect, so "exactly once" is a row count.
+  CREATE TABLE effects (consumer TEXT NOT NULL, event_id UUID NOT NULL, type TEXT NOT NULL);
+`;
+
+/**
+ * One temporary database and Redis namespace for a test file, and a fresh PostgreSQL schema
+ * and Redis prefix per test, so tests never see each other's events or queues.
+ */
+export class EventBusTestEnvironment {
+  readonly name = `anshim_test_evt_${randomBytes(4).toString('hex')}`;
+  private databaseUrl = '';
+  private scenarios = 0;
+  private readonly leftovers: Array<() => Promise<unknown>> = [];
+
+  async setUp(): Promise<void> {
+    await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE "${this.name}"`));
+    const url = new URL(adminUrl);
+    url.pathname = `/${this.name}`;
+    this.databaseUrl = url.toString();
+  }
+
+  async scenario(): Promise<Scenario> {
+    const schema = `s${++this.scenarios}`;
+    await withAdmin(this.databaseUrl, (admin) => admin.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}; ${BUS_TABLES}`));
+    const db = new PgSqlClient(new pg.Pool({ connectionString: this.databaseUrl, options: `-c search_path=${schema}`, max: 8 }));
+    const redis: RedisSettings = { url: redisUrl, prefix: `${this.name}_${this.scenarios}` };
+    return new Scenario(db, redis, (dispose) => this.leftovers.push(dispose));
+  }
+
+  /** Closes what the last test opened, newest first. */
+  async disposeLeftovers(): Promise<void> {
+    for (const dispose of this.leftovers.splice(0).reverse()) await dispose();
+  }
+
+  async tearDown(): Promise<void> {
+    await this.disposeLeftovers();
+    const redis = new Redis(redisUrl);
+    for (let cursor = '0'; ; ) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.name}_*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      if ((cursor = next) === '0') break;
+    }
+    redis.disconnect();
+    if (this.databaseUrl) await withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`));
+  }
+}
+
+export class Scenario {
+  readonly logger: Logger = pino({ level: 'silent' });
+
+  constructor(
+    readonly db: PgSqlClient,
+    readonly redis: RedisSettings,
+    private readonly onDispose: (dispose: () => Promise<unknown>) => void,
+  ) {
+    onDispose(() => db.end());
+  }
+
+  /** Registers something to close after the test; returns it for chaining. */
+  track<T>(resource: T, dispose: (resource: T) => Promise<unknown>): T {
+    this.onDispose(() => dispose(resource));
+    return resource;
+  }
+
+  /** A consumer service's queue, to inspect jobs or inject deliveries the relay would not make. */
+  queue(service: SubgraphName): Queue {
+    const connection = createQueueConnection(this.redis);
+    const queue = new Queue(consumerQueueName(service), { connection, prefix: queuePrefix(this.redis) });
+    return this.track(queue, async (q) => {
+      await q.close();
+      connection.disconnect();
+    });
+  }
+
+  async effects(consumer?: SubgraphName): Promise<Array<{ consumer: string; event_id: string; type: string }>> {
+    return consumer
+      ? this.db.$queryRawUnsafe('SELECT * FROM effects WHERE consumer = $1', consumer)
+      : this.db.$queryRawUnsafe('SELECT * FROM effects');
+  }
+
+  async unsentCount(): Promise<number> {
+    const [row] = await this.db.$queryRawUnsafe<Array<{ n: number }>>('SELECT count(*)::int AS n FROM outbox_events WHERE published_at IS NULL');
+    return row!.n;
+  }
+}
+
+/** A logger whose warnings the test can read. */
+export function recordingLogger(): { logger: Logger; lines: Array<{ level: number; msg: string }> } {
+  const lines: Array<{ level: number; msg: string }> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString()) as { level: number; msg: string });
+      done();
+    },
+  });
+  return { logger: pino({ level: 'warn' }, sink), lines };
+}
+
+/** Polls until `probe` returns something other than undefined/false; fails after the timeout. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 10_000, intervalMs = 20 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+async function withAdmin<T>(connectionString: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,47 @@
+// Usage:
+//   node --import tsx scripts/compose.ts           compose subgraphs/*/schema.graphql into gateway/supergraph.graphql
+//   node --import tsx scripts/compose.ts --check   exit 1 if the committed supergraph is stale (CI)
+import { relative } from 'node:path';
+import { checkSupergraph, composeSupergraph, describeProblem, readSubgraphSources, writeSupergraph, SUPERGRAPH_FILE, type CompositionProblem } from './lib/compose.ts';
+import { repoRoot } from './lib/services.ts';
+
+function reportProblems(problems: CompositionProblem[]): void {
+  console.error(`composition failed with ${problems.length} error(s):`);
+  for (const problem of problems) console.error(`  - ${describeProblem(problem)}`);
+}
+
+function check(): number {
+  const result = checkSupergraph();
+  if (result.state === 'current') {
+    console.log(`${SUPERGRAPH_FILE} is up to date.`);
+    return 0;
+  }
+  if (result.state === 'invalid') {
+    reportProblems(result.problems);
+    return 1;
+  }
+  console.error(`${SUPERGRAPH_FILE} is ${result.state === 'missing' ? 'missing' : 'stale (it differs from a fresh composition)'}: run \`npm run compose\` and commit the result.`);
+  return 1;
+}
+
+function compose(): number {
+  const sources = readSubgraphSources();
+  const composition = composeSupergraph(sources);
+  if (!composition.ok) {
+    reportProblems(composition.problems);
+    return 1;
+  }
+  for (const hint of composition.hints) console.warn(`hint: ${hint}`);
+  const file = writeSupergraph(composition.supergraphSdl);
+  console.log(`composed ${sources.map((s) => s.name).join(', ')} into ${relative(repoRoot, file)}`);
+  return 0;
+}
+
+const args = process.argv.slice(2);
+const unknown = args.filter((arg) => arg !== '--check');
+if (unknown.length) {
+  console.error(`unknown argument(s): ${unknown.join(' ')}\nusage: compose.ts [--check]`);
+  process.exitCode = 2;
+} else {
+  process.exitCode = args.includes('--check') ? check() : compose();
+}

@@ -1,0 +1,95 @@
+// `npm start`: checks PostgreSQL and Redis, prepares the database and generated code, then runs
+// every service as a child process with prefixed logs until Ctrl-C.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { baseEnvShape, parseEnv } from '../packages/platform/src/env.ts';
+import { root, processSpecs, type ProcessSpec } from './lib/processes.ts';
+import { checkDependencies } from './lib/dependencies.ts';
+import { prepare } from './lib/prepare.ts';
+
+const env = parseEnv(z.object(baseEnvShape), process.env, 'npm start');
+
+const COLORS = [36, 35, 33, 32, 34, 31, 96, 95, 93];
+const children = new Map<string, ChildProcess>();
+let stopping = false;
+
+function portOf(spec: ProcessSpec): number | undefined {
+  if (spec.port === undefined) return undefined;
+  const override = process.env[`${spec.name.toUpperCase()}_PORT`];
+  return override ? Number(override) : spec.port;
+}
+
+function run(spec: ProcessSpec, index: number): ChildProcess {
+  const prefix = `\x1b[${COLORS[index % COLORS.length]}m${spec.name.padEnd(18)}\x1b[0m|`;
+  const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
+    cwd: root,
+    env: process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => console.log(`${prefix} ${line}`));
+  }
+  child.on('exit', (code, signal) => {
+    children.delete(spec.name);
+    if (!stopping) {
+      console.error(`${prefix} exited (${signal ?? code}); stopping everything`);
+      void stopAll(1);
+    }
+  });
+  return child;
+}
+
+async function waitReady(name: string, port: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) return;
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${name} was not ready on port ${port} within ${timeoutMs / 1000} s`);
+}
+
+async function stopAll(code: number): Promise<never> {
+  stopping = true;
+  const exits = [...children.values()].map(
+    (child) => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    }),
+  );
+  await Promise.all(exits);
+  process.exit(code);
+}
+
+async function main() {
+  await checkDependencies(env);
+  await prepare(env, (line) => console.log(line));
+  const specs = processSpecs();
+  specs.forEach((spec, i) => children.set(spec.name, run(spec, i)));
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  await Promise.all(specs.flatMap((spec) => {
+    const port = portOf(spec);
+    return port === undefined ? [] : [waitReady(spec.name, port)];
+  }));
+  const gatewayPort = portOf(specs.find((s) => s.name === 'gateway')!)!;
+  console.log(`
+  Anshim is running.
+    GraphQL endpoint : http://localhost:${gatewayPort}/graphql   (graphql-ws on the same path)
+    Explorer         : http://localhost:${gatewayPort}/explorer
+    Dev messages     : http://localhost:${portOf(specs.find((s) => s.name === 'user')!) ?? 4001}/dev/messages?to=<email or phone>
+  Press Ctrl-C to stop.
+`);
+}
+
+main().catch((error: Error) => {
+  console.error(`npm start: ${error.message}`);
+  void stopAll(1);
+});

@@ -1,0 +1,217 @@
+// Registration and sessions: argon2id passwords, 15-minute access JWTs, opaque refresh tokens
+// rotated on every use (reuse of an old one revokes its whole family), logout that blacklists
+// the access token until it would have expired anyway (ARCHITECTURE §8).
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  ACCESS_TOKEN_TTL_SECONDS,
+  blacklistKey,
+  ConflictError,
+  ForbiddenError,
+  randomToken,
+  sha256,
+  signAccessToken,
+  UnauthenticatedError,
+  verifyAccessToken,
+  type FieldCipher,
+  type Logger,
+  type Redis,
+} from '@anshim/platform';
+import { effectiveStatus } from './account-status.ts';
+import { transaction, type Tx, type UserPrisma } from './database.ts';
+import { normalizeEmail } from './email.ts';
+import type { UserEvents } from './events/user-events.ts';
+import { messages } from './messages.ts';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
+import type { SessionRepository } from './session-repository.ts';
+import { UniqueViolation, type UserRecord, type UserRepository } from './user-repository.ts';
+import { nicknameSchema, phoneInputSchema, requireIdentity } from './user-service.ts';
+import { charLength, validate } from './validation.ts';
+import type { RequestScope } from './context.ts';
+
+export const emailSchema = z
+  .string('emailInvalid')
+  .trim()
+  .toLowerCase()
+  .max(254, 'emailInvalid')
+  .pipe(z.email('emailInvalid'));
+
+const registerSchema = z.object({
+  email: emailSchema,
+  // Length in characters, not bytes; the upper bound keeps hashing cheap for the server.
+  password: z
+    .string('passwordTooShort')
+    .refine((v) => charLength(v) >= 10, 'passwordTooShort')
+    .refine((v) => charLength(v) <= 200, 'passwordTooLong'),
+  nickname: nicknameSchema,
+  phone: phoneInputSchema,
+});
+export type RegisterInput = z.input<typeof registerSchema>;
+
+export interface AuthPayload {
+  accessToken: string;
+  refreshToken: string;
+  user: UserRecord;
+}
+
+export interface AuthServiceDeps {
+  prisma: UserPrisma;
+  users: UserRepository;
+  sessions: SessionRepository;
+  events: UserEvents;
+  cipher: FieldCipher;
+  redis: Redis;
+  jwtSecret: string;
+  refreshTokenTtlDays: number;
+  logger: Logger;
+  afterCommit: () => void;
+}
+
+/** Redis: which refresh family an access token belongs to, so logout can end that session. */
+export const sessionKey = (jti: string) => `auth:session:${jti}`;
+
+/** Thrown inside a rotation transaction when the token was claimed concurrently; rolls it back. */
+class TokenReused extends Error {}
+
+export class AuthService {
+  constructor(private readonly deps: AuthServiceDeps) {}
+
+  async register(scope: RequestScope, input: RegisterInput): Promise<AuthPayload> {
+    const parsed = validate(registerSchema, input, scope.locale);
+    if (await this.deps.users.emailExists(parsed.email)) throw new ConflictError(messages.emailTaken, { field: 'email' });
+    const phoneHash = parsed.phone ? this.deps.cipher.lookupHash(parsed.phone) : null;
+    if (phoneHash && (await this.deps.users.phoneHashTaken(phoneHash))) throw new ConflictError(messages.phoneTaken, { field: 'phone' });
+    const passwordHash = await hashPassword(parsed.password);
+
+    const refreshToken = randomToken();
+    const familyId = randomUUID();
+    const user = await transaction(this.deps.prisma, async (tx) => {
+      let created: UserRecord;
+      try {
+        created = await this.deps.users.create(tx, {
+          email: parsed.email,
+          passwordHash,
+          nickname: parsed.nickname,
+          phoneEncrypted: parsed.phone ? this.deps.cipher.encrypt(parsed.phone) : null,
+          phoneHash,
+        });
+      } catch (error) {
+        // Someone registered the same email or phone between our check and the insert.
+        if (error instanceof UniqueViolation) {
+          throw new ConflictError(error.field === 'email' ? messages.emailTaken : messages.phoneTaken, { field: error.field });
+        }
+        throw error;
+      }
+      await this.deps.events.registered(tx, created);
+      await this.storeRefreshToken(tx, created.id, familyId, refreshToken);
+      return created;
+    });
+    this.deps.afterCommit();
+    scope.loaders.user.prime(user.id, user);
+    return this.payload(scope, user, familyId, refreshToken);
+  }
+
+  async login(scope: RequestScope, email: string, password: string): Promise<AuthPayload> {
+    const credentials = await this.deps.users.findCredentials(normalizeEmail(email));
+    // Unknown email and wrong password look the same: in words, in time, even in the stack.
+    const matches = credentials ? await verifyPassword(credentials.passwordHash, password) : await burnPasswordCheck(password);
+    if (!credentials || !matches) throw new UnauthenticatedError(messages.wrongCredentials);
+    // Only after the password matched may the answer reveal that the account is sanctioned.
+    this.assertMayEnter(credentials);
+
+    const refreshToken = randomToken();
+    const familyId = randomUUID();
+    await transaction(this.deps.prisma, (tx) => this.storeRefreshToken(tx, credentials.id, familyId, refreshToken));
+    const user = await scope.loaders.user.load(credentials.id);
+    if (!user) throw new UnauthenticatedError(messages.wrongCredentials);
+    return this.payload(scope, user, familyId, refreshToken);
+  }
+
+  async refresh(scope: RequestScope, refreshToken: string): Promise<AuthPayload> {
+    const now = new Date();
+    const stored = await this.deps.sessions.findByHash(sha256(refreshToken));
+    if (!stored || stored.revokedAt) throw new UnauthenticatedError(messages.sessionExpired);
+    if (stored.usedAt) {
+      // A rotated token came back: it was copied. End the session for the thief and the owner.
+      await this.revokeFamilyAfterReuse(stored.familyId, stored.userId, now);
+      throw new UnauthenticatedError(messages.sessionExpired);
+    }
+    if (stored.expiresAt.getTime() <= now.getTime()) throw new UnauthenticatedError(messages.sessionExpired);
+    const user = await scope.loaders.user.load(stored.userId);
+    if (!user) throw new UnauthenticatedError(messages.sessionExpired);
+    try {
+      this.assertMayEnter(user);
+    } catch (error) {
+      await this.deps.sessions.revokeFamily(stored.familyId, now);
+      throw error;
+    }
+
+    const next = randomToken();
+    try {
+      await transaction(this.deps.prisma, async (tx) => {
+        if (!(await this.deps.sessions.claim(tx, stored.id, now))) throw new TokenReused();
+        await this.storeRefreshToken(tx, user.id, stored.familyId, next);
+      });
+    } catch (error) {
+      if (!(error instanceof TokenReused)) throw error;
+      await this.revokeFamilyAfterReuse(stored.familyId, stored.userId, now);
+      throw new UnauthenticatedError(messages.sessionExpired);
+    }
+    return this.payload(scope, user, stored.familyId, next);
+  }
+
+  /**
+   * Ends the caller's session: the access token's jti is blacklisted until it expires (the
+   * gateway refuses blacklisted tokens) and its refresh family is revoked. The token comes from
+   * the `Authorization` header the gateway forwards; it must belong to the signed identity.
+   */
+  async logout(scope: RequestScope): Promise<boolean> {
+    const identity = requireIdentity(scope);
+    const now = new Date();
+    const bearer = /^Bearer\s+(\S+)$/i.exec(scope.authorization ?? '')?.[1];
+    const checked = bearer ? await verifyAccessToken(this.deps.jwtSecret, bearer) : undefined;
+    if (!checked?.ok || checked.claims.userId !== identity.userId) {
+      // Without the token we cannot tell which session is meant: end them all rather than none.
+      scope.logger.warn({ userId: identity.userId, reason: bearer ? 'token-mismatch' : 'no-token' }, 'logout without a usable access token; revoking every session');
+      await this.deps.sessions.revokeAllOfUser(identity.userId, now);
+      return true;
+    }
+    const { jti, exp } = checked.claims;
+    const ttl = Math.max(1, exp - Math.floor(now.getTime() / 1000));
+    const familyId = await this.deps.redis.get(sessionKey(jti));
+    await this.deps.redis.multi().set(blacklistKey(jti), '1', 'EX', ttl).del(sessionKey(jti)).exec();
+    if (familyId) await this.deps.sessions.revokeFamily(familyId, now);
+    else await this.deps.sessions.revokeAllOfUser(identity.userId, now);
+    return true;
+  }
+
+  private assertMayEnter(user: { status: UserRecord['status']; statusUntil: Date | null }): void {
+    const status = effectiveStatus(user);
+    if (status === 'BANNED') throw new ForbiddenError(messages.banned, { status });
+    if (status === 'SUSPENDED') {
+      throw new ForbiddenError(messages.suspendedUntil(user.statusUntil), { status, until: user.statusUntil?.toISOString() ?? null });
+    }
+  }
+
+  private async storeRefreshToken(tx: Tx, userId: string, familyId: string, token: string): Promise<void> {
+    const expiresAt = new Date(Date.now() + this.deps.refreshTokenTtlDays * 24 * 60 * 60 * 1000);
+    await this.deps.sessions.create(tx, { familyId, userId, tokenHash: sha256(token), expiresAt });
+  }
+
+  private async revokeFamilyAfterReuse(familyId: string, userId: string, now: Date): Promise<void> {
+    const revoked = await this.deps.sessions.revokeFamily(familyId, now);
+    this.deps.logger.warn({ userId, familyId, revoked }, 'refresh token reused; session family revoked');
+  }
+
+  private async payload(scope: RequestScope, user: UserRecord, familyId: string, refreshToken: string): Promise<AuthPayload> {
+    scope.signedInAs = user.id;
+    const { token, claims } = await signAccessToken(this.deps.jwtSecret, { userId: user.id, role: user.role });
+    try {
+      await this.deps.redis.set(sessionKey(claims.jti), familyId, 'EX', ACCESS_TOKEN_TTL_SECONDS);
+    } catch (error) {
+      // Sign-in must not fail because the cache is away; logout then ends every session instead.
+      this.deps.logger.warn({ err: error }, 'could not record the session of an access token');
+    }
+    return { accessToken: token, refreshToken, user };
+  }
+}

@@ -1,0 +1,19 @@
+// GET /dev/messages?to=<address>: what the console provider "sent" to an email or phone, newest
+// first. A development convenience only: server.ts never mounts it in production.
+import type { Express } from 'express';
+import type { ConsoleDeliveryProvider } from './console-provider.ts';
+
+export function mountDevMessagesRoute(app: Express, provider: ConsoleDeliveryProvider): void {
+  app.get('/dev/messages', async (req, res, next) => {
+    try {
+      const to = typeof req.query.to === 'string' ? req.query.to : '';
+      if (!to.trim()) {
+        res.status(400).json({ error: 'pass ?to=<email or phone number>' });
+        return;
+      }
+      res.json({ to, messages: await provider.messagesTo(to) });
+    } catch (error) {
+      next(error);
+    }
+  });
+}

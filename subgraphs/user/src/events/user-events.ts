@@ -1,0 +1,42 @@
+// What the user service publishes (topic user.events). Each call writes one outbox row inside the
+// caller's transaction, so an event exists exactly when its change was committed. No PII goes
+// out: consumers that need more ask the user subgraph.
+import { recordEvent } from '@anshim/platform/events/outbox';
+import type { Tx } from '../database.ts';
+import type { AccountStatus } from '../account-status.ts';
+import type { VerificationMethod } from '../user-repository.ts';
+
+const producer = 'user' as const;
+
+export class UserEvents {
+  async registered(tx: Tx, user: { id: string; nickname: string; createdAt: Date }): Promise<void> {
+    await recordEvent(tx, {
+      type: 'user.registered',
+      producer,
+      subjectUserId: user.id,
+      data: { userId: user.id, nickname: user.nickname, createdAt: user.createdAt.toISOString() },
+    });
+  }
+
+  async verified(tx: Tx, userId: string, method: VerificationMethod, verifiedAt: Date): Promise<void> {
+    await recordEvent(tx, {
+      type: 'user.verified',
+      producer,
+      subjectUserId: userId,
+      data: { userId, method, verifiedAt: verifiedAt.toISOString() },
+    });
+  }
+
+  async profileUpdated(tx: Tx, userId: string, change: { fields: string[]; profileCompleteness: number; protectedMode: boolean }): Promise<void> {
+    await recordEvent(tx, { type: 'user.profile_updated', producer, subjectUserId: userId, data: { userId, ...change } });
+  }
+
+  async statusChanged(tx: Tx, userId: string, status: AccountStatus, until: Date | null): Promise<void> {
+    await recordEvent(tx, {
+      type: 'user.status_changed',
+      producer,
+      subjectUserId: userId,
+      data: { userId, status, until: until ? until.toISOString() : null },
+    });
+  }
+}

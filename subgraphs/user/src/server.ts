@@ -1,0 +1,134 @@
+// Builds the user subgraph (does not listen): configuration, Prisma, Redis, delivery, outbox
+// relay, services, and the Apollo subgraph on express. index.ts and tests call start/stop.
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import {
+  buildSubgraphServer,
+  createLogger,
+  createRedis,
+  FieldCipher,
+  groupedLoader,
+  keyedLoader,
+  type Logger,
+  type RunningServer,
+} from '@anshim/platform';
+import { OutboxRelay } from '@anshim/platform/events/relay';
+import { AuditRepository } from './audit-repository.ts';
+import { AuthService } from './auth-service.ts';
+import { ensureBootstrapAdmin } from './bootstrap-admin.ts';
+import { ChallengeRepository } from './challenge-repository.ts';
+import type { UserContext } from './context.ts';
+import { createDatabase, type UserPrisma } from './database.ts';
+import { ConsoleDeliveryProvider, createDeliveryProvider } from './delivery/index.ts';
+import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
+import { loadUserEnv, type UserEnv } from './env.ts';
+import { UserEvents } from './events/user-events.ts';
+import { forwardedAuthorization, mountForwardedHeaders } from './request-headers.ts';
+import { resolvers } from './resolvers/index.ts';
+import { SessionRepository } from './session-repository.ts';
+import { UserRepository } from './user-repository.ts';
+import { UserService } from './user-service.ts';
+import { VerificationService } from './verification-service.ts';
+
+const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+
+export interface UserServerOptions {
+  /** Called with every SQL statement; tests use it to prove batching. */
+  onQuery?: (sql: string) => void;
+}
+
+export interface UserServer {
+  env: UserEnv;
+  logger: Logger;
+  /** Creates the bootstrap admin if configured, starts the outbox relay, then listens. */
+  start(port?: number, host?: string): Promise<RunningServer>;
+  /** Drains HTTP, then closes the relay, delivery, Redis and Prisma. */
+  stop(): Promise<void>;
+}
+
+/** Builds everything from the environment plus `overrides` (tests pass a database, prefix, port 0). */
+export async function buildUserServer(overrides: Record<string, string | undefined> = {}, options: UserServerOptions = {}): Promise<UserServer> {
+  const env = loadUserEnv(overrides);
+  const production = env.NODE_ENV === 'production';
+  const logger = createLogger('user', env.LOG_LEVEL);
+  const prisma: UserPrisma = createDatabase({ databaseUrl: env.DATABASE_URL, onQuery: options.onQuery });
+  const redisSettings = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
+  const redis = createRedis(redisSettings);
+  const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
+  const relay = new OutboxRelay({ prisma, service: 'user', redis: redisSettings, logger });
+  const afterCommit = () => relay.nudge();
+  const delivery = createDeliveryProvider(env, redis, logger);
+
+  const users = new UserRepository(prisma);
+  const sessions = new SessionRepository(prisma);
+  const challenges = new ChallengeRepository(prisma);
+  const audit = new AuditRepository();
+  const events = new UserEvents();
+  const services = {
+    users: new UserService({ prisma, users, sessions, audit, events, cipher, afterCommit }),
+    auth: new AuthService({
+      prisma,
+      users,
+      sessions,
+      events,
+      cipher,
+      redis,
+      jwtSecret: env.JWT_SECRET,
+      refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      logger,
+      afterCommit,
+    }),
+    verifications: new VerificationService({ prisma, users, challenges, delivery, events, cipher, logger, afterCommit }),
+  };
+
+  const server = await buildSubgraphServer<UserContext>({
+    name: 'user',
+    typeDefs,
+    resolvers,
+    production,
+    internalSecret: env.INTERNAL_SECRET,
+    logger,
+    buildContext: (base) => ({
+      ...base,
+      authorization: forwardedAuthorization(),
+      signedInAs: null,
+      loaders: {
+        user: keyedLoader((ids) => users.findManyByIds(ids), (row) => row.id),
+        verifications: groupedLoader((ids) => users.verificationsOf(ids), (row) => row.userId),
+      },
+      services,
+    }),
+    readiness: [
+      { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },
+      { name: 'redis', check: () => redis.ping() },
+    ],
+    routes: (app) => {
+      mountForwardedHeaders(app);
+      // Codes in a browser tab instead of a phone: never where real people sign up.
+      if (!production && delivery instanceof ConsoleDeliveryProvider) mountDevMessagesRoute(app, delivery);
+    },
+    onStop: async () => {
+      await relay.stop();
+      await delivery.close();
+      await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
+    },
+  });
+
+  return {
+    env,
+    logger,
+    async start(port = env.USER_PORT, host) {
+      if (env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD) {
+        await ensureBootstrapAdmin(
+          { prisma, users, audit, events, logger },
+          { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD, nickname: env.BOOTSTRAP_ADMIN_NICKNAME },
+        );
+      }
+      relay.start();
+      const running = await server.start(port, host);
+      logger.info({ url: running.url, delivery: delivery.name }, 'user subgraph listening');
+      return running;
+    },
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,158 @@
+// Accounts and their verifications: the only code that reads or writes `users` and `verifications`.
+// Every query names its columns; the password hash leaves this file only through `findCredentials`.
+import { isUniqueViolation, translatePrismaError } from '@anshim/platform';
+import type { Prisma } from './generated/prisma/client.ts';
+import type { Tx, UserPrisma } from './database.ts';
+
+export const userSelect = {
+  id: true,
+  email: true,
+  nickname: true,
+  phoneEncrypted: true,
+  bio: true,
+  region: true,
+  role: true,
+  status: true,
+  statusUntil: true,
+  protectedMode: true,
+  minCounterpartGrade: true,
+  createdAt: true,
+  updatedAt: true,
+} as const satisfies Prisma.UserSelect;
+
+/** A user as the rest of the service sees it (no password hash, phone still encrypted). */
+export type UserRecord = Prisma.UserGetPayload<{ select: typeof userSelect }>;
+
+export const verificationSelect = { userId: true, method: true, verifiedAt: true } as const satisfies Prisma.VerificationSelect;
+export type VerificationRecord = Prisma.VerificationGetPayload<{ select: typeof verificationSelect }>;
+export type VerificationMethod = VerificationRecord['method'];
+
+export interface Credentials {
+  id: string;
+  passwordHash: string;
+  role: UserRecord['role'];
+  status: UserRecord['status'];
+  statusUntil: Date | null;
+}
+
+export interface NewUser {
+  email: string;
+  passwordHash: string;
+  nickname: string;
+  phoneEncrypted: string | null;
+  phoneHash: string | null;
+  role?: UserRecord['role'];
+}
+
+export interface UserChanges {
+  nickname?: string;
+  phoneEncrypted?: string | null;
+  phoneHash?: string | null;
+  bio?: string | null;
+  region?: string | null;
+  protectedMode?: boolean;
+  minCounterpartGrade?: UserRecord['minCounterpartGrade'];
+  status?: UserRecord['status'];
+  statusUntil?: Date | null;
+  statusReason?: string | null;
+}
+
+/** Which unique column a write collided with, so the service can say "email taken" vs "phone taken". */
+export type UniqueField = 'email' | 'phone';
+export class UniqueViolation extends Error {
+  constructor(readonly field: UniqueField) {
+    super(`unique violation on ${field}`);
+    this.name = 'UniqueViolation';
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids that cannot exist are answered without a query (the uuid column would reject them with an error). */
+export const isUuid = (id: string) => UUID.test(id);
+
+function rethrowUnique(error: unknown): never {
+  if (isUniqueViolation(error)) {
+    // With the pg driver adapter Prisma reports the violated index name, not the field list.
+    const index = JSON.stringify((error as { meta?: unknown }).meta ?? '');
+    if (index.includes('users_email_key')) throw new UniqueViolation('email');
+    if (index.includes('users_phone_hash_key')) throw new UniqueViolation('phone');
+  }
+  return translatePrismaError(error);
+}
+
+export class UserRepository {
+  constructor(private readonly prisma: UserPrisma) {}
+
+  async findById(id: string, db: Tx = this.prisma): Promise<UserRecord | null> {
+    if (!isUuid(id)) return null;
+    return db.user.findUnique({ where: { id }, select: userSelect });
+  }
+
+  /** One query for many ids (DataLoader batches `_entities` and nested users through this). */
+  async findManyByIds(ids: readonly string[]): Promise<UserRecord[]> {
+    const valid = [...new Set(ids.filter(isUuid))];
+    if (valid.length === 0) return [];
+    return this.prisma.user.findMany({ where: { id: { in: valid } }, select: userSelect });
+  }
+
+  async findByEmail(email: string): Promise<UserRecord | null> {
+    return this.prisma.user.findUnique({ where: { email }, select: userSelect });
+  }
+
+  async findCredentials(email: string): Promise<Credentials | null> {
+    return this.prisma.user.findUnique({
+      where: { email },
+      select: { id: true, passwordHash: true, role: true, status: true, statusUntil: true },
+    });
+  }
+
+  async emailExists(email: string): Promise<boolean> {
+    return (await this.prisma.user.count({ where: { email } })) > 0;
+  }
+
+  async phoneHashTaken(phoneHash: string, exceptUserId?: string): Promise<boolean> {
+    const where: Prisma.UserWhereInput = exceptUserId ? { phoneHash, NOT: { id: exceptUserId } } : { phoneHash };
+    return (await this.prisma.user.count({ where })) > 0;
+  }
+
+  async create(tx: Tx, data: NewUser): Promise<UserRecord> {
+    try {
+      return await tx.user.create({ data, select: userSelect });
+    } catch (error) {
+      rethrowUnique(error);
+    }
+  }
+
+  async update(tx: Tx, id: string, changes: UserChanges): Promise<UserRecord> {
+    try {
+      return await tx.user.update({ where: { id }, data: changes, select: userSelect });
+    } catch (error) {
+      rethrowUnique(error);
+    }
+  }
+
+  async verificationsOf(userIds: readonly string[]): Promise<VerificationRecord[]> {
+    const valid = [...new Set(userIds.filter(isUuid))];
+    if (valid.length === 0) return [];
+    return this.prisma.verification.findMany({
+      where: { userId: { in: valid } },
+      select: verificationSelect,
+      orderBy: { verifiedAt: 'asc' },
+    });
+  }
+
+  async addVerification(tx: Tx, userId: string, method: VerificationMethod, at: Date): Promise<void> {
+    await tx.verification.upsert({
+      where: { userId_method: { userId, method } },
+      create: { userId, method, verifiedAt: at },
+      update: { verifiedAt: at },
+      select: { userId: true },
+    });
+  }
+
+  /** Returns whether a verification was removed. */
+  async removeVerification(tx: Tx, userId: string, method: VerificationMethod): Promise<boolean> {
+    const { count } = await tx.verification.deleteMany({ where: { userId, method } });
+    return count > 0;
+  }
+}

@@ -1,0 +1,292 @@
+// Profiles: who may see what (PII rules), profile changes, and the admin's sanction switch.
+// Authorization lives here, not in the gateway: the owner or an ADMIN (ARCHITECTURE §8).
+import { z } from 'zod';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  type FieldCipher,
+  type Identity,
+} from '@anshim/platform';
+import { effectiveStatus, type AccountStatus } from './account-status.ts';
+import { transaction, type UserPrisma } from './database.ts';
+import type { AuditRepository } from './audit-repository.ts';
+import type { UserEvents } from './events/user-events.ts';
+import { messages } from './messages.ts';
+import { formatPhone, maskPhone, normalizePhone } from './phone.ts';
+import { profileCompleteness } from './profile-completeness.ts';
+import type { SessionRepository } from './session-repository.ts';
+import { UniqueViolation, type UserChanges, type UserRecord, type UserRepository, type VerificationRecord } from './user-repository.ts';
+import { charLength, validate } from './validation.ts';
+import type { RequestScope } from './context.ts';
+
+export const SAFETY_GRADES = ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'] as const;
+export type SafetyGrade = (typeof SAFETY_GRADES)[number];
+
+/** A protected user who never picked a minimum still wants protection: refuse below NORMAL. */
+const DEFAULT_PROTECTED_MIN_GRADE: SafetyGrade = 'NORMAL';
+
+export const nicknameSchema = z
+  .string('nicknameEmpty')
+  .trim()
+  .min(1, 'nicknameEmpty')
+  .refine((v) => charLength(v) <= 30, 'nicknameTooLong')
+  // Control characters (and bidi overrides) make a nickname impersonate another in lists.
+  .refine((v) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(v), 'nicknameControl');
+
+/** Phone as typed, normalized to 010XXXXXXXX; null or "" means "remove". */
+export const phoneInputSchema = z
+  .string()
+  .nullish()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    if (value === null || value.trim() === '') return null;
+    const normalized = normalizePhone(value);
+    if (!normalized) {
+      ctx.addIssue({ code: 'custom', message: 'phoneInvalid' });
+      return z.NEVER;
+    }
+    return normalized;
+  });
+
+/** Free text that may be cleared with null or "". */
+const clearableText = (max: number, tooLong: string) =>
+  z
+    .string()
+    .nullish()
+    .transform((v) => (v === undefined ? undefined : v === null || v.trim() === '' ? null : v.trim()))
+    .refine((v) => v == null || charLength(v) <= max, tooLong);
+
+const profileSchema = z.object({
+  nickname: nicknameSchema.nullish().refine((v) => v !== null, 'nicknameEmpty'),
+  phone: phoneInputSchema,
+  bio: clearableText(500, 'bioTooLong'),
+  region: clearableText(50, 'regionTooLong'),
+  protectedMode: z.boolean().nullish(),
+  minCounterpartGrade: z.enum(SAFETY_GRADES).nullish(),
+});
+export type ProfileInput = z.input<typeof profileSchema>;
+
+const statusSchema = z
+  .object({
+    userId: z.string(),
+    status: z.enum(['ACTIVE', 'SUSPENDED', 'BANNED']),
+    until: z.date().nullish(),
+    reason: z.string().trim().min(1, 'reasonRequired').max(500, 'reasonRequired'),
+  })
+  .superRefine((v, ctx) => {
+    if (v.status !== 'SUSPENDED') return;
+    if (!v.until) ctx.addIssue({ code: 'custom', path: ['until'], message: 'untilRequired' });
+    else if (v.until.getTime() <= Date.now()) ctx.addIssue({ code: 'custom', path: ['until'], message: 'untilInPast' });
+  });
+export type StatusInput = z.input<typeof statusSchema>;
+
+export interface UserServiceDeps {
+  prisma: UserPrisma;
+  users: UserRepository;
+  sessions: SessionRepository;
+  audit: AuditRepository;
+  events: UserEvents;
+  cipher: FieldCipher;
+  /** Tells the outbox relay a committed event is waiting. */
+  afterCommit: () => void;
+}
+
+export function requireIdentity(scope: RequestScope): Identity {
+  if (!scope.identity) throw new UnauthenticatedError(messages.signInFirst);
+  return scope.identity;
+}
+
+export class UserService {
+  constructor(private readonly deps: UserServiceDeps) {}
+
+  async me(scope: RequestScope): Promise<UserRecord | null> {
+    return scope.identity ? scope.loaders.user.load(scope.identity.userId) : null;
+  }
+
+  /** Unknown (or malformed) ids give null, never NOT_FOUND: `user(id)` and `_entities` alike. */
+  async byId(scope: RequestScope, id: string): Promise<UserRecord | null> {
+    return scope.loaders.user.load(id);
+  }
+
+  /** The user themself or an ADMIN: may see email, whole phone and private settings. */
+  canSeePrivate(scope: RequestScope, user: Pick<UserRecord, 'id'>): boolean {
+    if (scope.signedInAs === user.id) return true;
+    return scope.identity !== null && (scope.identity.userId === user.id || scope.identity.role === 'ADMIN');
+  }
+
+  email(scope: RequestScope, user: UserRecord): string | null {
+    return this.canSeePrivate(scope, user) ? user.email : null;
+  }
+
+  phone(scope: RequestScope, user: UserRecord): string | null {
+    if (!user.phoneEncrypted) return null;
+    const plain = this.deps.cipher.decrypt(user.phoneEncrypted);
+    return this.canSeePrivate(scope, user) ? formatPhone(plain) : maskPhone(plain);
+  }
+
+  status(user: UserRecord): AccountStatus {
+    return effectiveStatus(user);
+  }
+
+  statusUntil(scope: RequestScope, user: UserRecord): Date | null {
+    if (!this.canSeePrivate(scope, user)) return null;
+    return effectiveStatus(user) === 'SUSPENDED' ? user.statusUntil : null;
+  }
+
+  minCounterpartGrade(scope: RequestScope, user: UserRecord): SafetyGrade | null {
+    return this.canSeePrivate(scope, user) ? user.minCounterpartGrade : null;
+  }
+
+  verifications(scope: RequestScope, user: UserRecord): Promise<VerificationRecord[]> {
+    return scope.loaders.verifications.load(user.id);
+  }
+
+  async completeness(scope: RequestScope, user: UserRecord): Promise<number> {
+    return completenessOf(user, await scope.loaders.verifications.load(user.id));
+  }
+
+  /** Changes the caller's own profile, or (ADMIN only) another user's, which is audited. */
+  async updateProfile(scope: RequestScope, input: ProfileInput, targetUserId?: string | null): Promise<UserRecord> {
+    const identity = requireIdentity(scope);
+    const targetId = targetUserId ?? identity.userId;
+    const byAdmin = targetId !== identity.userId;
+    if (byAdmin && identity.role !== 'ADMIN') throw new ForbiddenError(messages.ownProfileOnly);
+    const parsed = validate(profileSchema, input, scope.locale);
+
+    const current = await this.deps.users.findById(targetId);
+    if (!current) throw new NotFoundError(messages.userNotFound);
+    const currentPhone = current.phoneEncrypted ? this.deps.cipher.decrypt(current.phoneEncrypted) : null;
+
+    const changes: UserChanges = {};
+    const fields: string[] = [];
+    if (parsed.nickname != null && parsed.nickname !== current.nickname) {
+      changes.nickname = parsed.nickname;
+      fields.push('nickname');
+    }
+    let phoneChanged = false;
+    if (parsed.phone !== undefined && parsed.phone !== currentPhone) {
+      if (parsed.phone !== null) {
+        const phoneHash = this.deps.cipher.lookupHash(parsed.phone);
+        if (await this.deps.users.phoneHashTaken(phoneHash, targetId)) throw new ConflictError(messages.phoneTaken, { field: 'phone' });
+        changes.phoneEncrypted = this.deps.cipher.encrypt(parsed.phone);
+        changes.phoneHash = phoneHash;
+      } else {
+        changes.phoneEncrypted = null;
+        changes.phoneHash = null;
+      }
+      phoneChanged = true;
+      fields.push('phone');
+    }
+    for (const key of ['bio', 'region'] as const) {
+      if (parsed[key] !== undefined && parsed[key] !== current[key]) {
+        changes[key] = parsed[key];
+        fields.push(key);
+      }
+    }
+    if (parsed.protectedMode != null && parsed.protectedMode !== current.protectedMode) {
+      changes.protectedMode = parsed.protectedMode;
+      fields.push('protectedMode');
+    }
+    if (parsed.minCounterpartGrade !== undefined && parsed.minCounterpartGrade !== current.minCounterpartGrade) {
+      changes.minCounterpartGrade = parsed.minCounterpartGrade;
+      fields.push('minCounterpartGrade');
+    }
+    const protectedAfter = changes.protectedMode ?? current.protectedMode;
+    const minGradeAfter = changes.minCounterpartGrade !== undefined ? changes.minCounterpartGrade : current.minCounterpartGrade;
+    if (protectedAfter && minGradeAfter === null) {
+      changes.minCounterpartGrade = DEFAULT_PROTECTED_MIN_GRADE;
+      if (!fields.includes('minCounterpartGrade')) fields.push('minCounterpartGrade');
+    }
+    if (fields.length === 0) return current;
+
+    const verifications = await this.deps.users.verificationsOf([targetId]);
+    const updated = await transaction(this.deps.prisma, async (tx) => {
+      let row: UserRecord;
+      try {
+        row = await this.deps.users.update(tx, targetId, changes);
+      } catch (error) {
+        if (error instanceof UniqueViolation) throw new ConflictError(messages.phoneTaken, { field: 'phone' });
+        throw error;
+      }
+      let remaining = verifications;
+      // A new (or removed) number has not been proven to belong to the user: verify it again.
+      if (phoneChanged && (await this.deps.users.removeVerification(tx, targetId, 'SMS'))) {
+        remaining = verifications.filter((v) => v.method !== 'SMS');
+        fields.push('verifications');
+      }
+      await this.deps.events.profileUpdated(tx, targetId, {
+        fields,
+        profileCompleteness: completenessOf(row, remaining),
+        protectedMode: row.protectedMode,
+      });
+      if (byAdmin) {
+        await this.deps.audit.record(tx, {
+          actorId: identity.userId,
+          action: 'user.profile_updated',
+          subjectId: targetId,
+          before: this.auditedFields(current, fields),
+          after: this.auditedFields(row, fields),
+          requestId: scope.requestId,
+        });
+      }
+      return row;
+    });
+    this.deps.afterCommit();
+    scope.loaders.user.clear(targetId).prime(targetId, updated);
+    scope.loaders.verifications.clear(targetId);
+    return updated;
+  }
+
+  /** ADMIN: suspend until a date, ban, or reactivate. Ends the user's sessions on a sanction. */
+  async setStatus(scope: RequestScope, input: StatusInput): Promise<UserRecord> {
+    const identity = requireIdentity(scope);
+    if (identity.role !== 'ADMIN') throw new ForbiddenError(messages.adminOnly);
+    const parsed = validate(statusSchema, input, scope.locale);
+    const current = await this.deps.users.findById(parsed.userId);
+    if (!current) throw new NotFoundError(messages.userNotFound);
+    const until = parsed.status === 'SUSPENDED' ? parsed.until ?? null : null;
+    const now = new Date();
+
+    const updated = await transaction(this.deps.prisma, async (tx) => {
+      const row = await this.deps.users.update(tx, current.id, { status: parsed.status, statusUntil: until, statusReason: parsed.reason });
+      if (parsed.status !== 'ACTIVE') await this.deps.sessions.revokeAllOfUser(current.id, now, tx);
+      await this.deps.audit.record(tx, {
+        actorId: identity.userId,
+        action: 'user.status_changed',
+        subjectId: current.id,
+        before: { status: current.status, statusUntil: current.statusUntil?.toISOString() ?? null },
+        after: { status: row.status, statusUntil: row.statusUntil?.toISOString() ?? null, reason: parsed.reason },
+        requestId: scope.requestId,
+      });
+      await this.deps.events.statusChanged(tx, current.id, parsed.status, until);
+      return row;
+    });
+    this.deps.afterCommit();
+    scope.loaders.user.clear(current.id).prime(current.id, updated);
+    return updated;
+  }
+
+  /** The audited values of changed fields; the phone is recorded masked, never in clear. */
+  private auditedFields(user: UserRecord, fields: string[]): Record<string, string | boolean | null> {
+    const out: Record<string, string | boolean | null> = {};
+    for (const field of fields) {
+      if (field === 'phone') out.phone = user.phoneEncrypted ? maskPhone(this.deps.cipher.decrypt(user.phoneEncrypted)) : null;
+      else if (field in user) out[field] = (user as unknown as Record<string, string | boolean | null>)[field] ?? null;
+    }
+    return out;
+  }
+}
+
+export function completenessOf(user: Pick<UserRecord, 'nickname' | 'phoneEncrypted' | 'bio' | 'region'>, verifications: Pick<VerificationRecord, 'method'>[]): number {
+  return profileCompleteness({
+    nickname: user.nickname,
+    hasPhone: user.phoneEncrypted !== null,
+    bio: user.bio,
+    region: user.region,
+    emailVerified: verifications.some((v) => v.method === 'EMAIL'),
+    phoneVerified: verifications.some((v) => v.method === 'SMS'),
+  });
+}
+

@@ -1,0 +1,160 @@
+// Proving an email address or a phone number belongs to the user: a 6-digit code, stored only
+// as a keyed hash, valid for 10 minutes and 5 tries, at most 5 requests per hour per method.
+// Each verification raises the safety score, so the rules are strict about who and where.
+import { randomUUID } from 'node:crypto';
+import {
+  AppError,
+  BadInputError,
+  ConflictError,
+  ErrorCode,
+  NotFoundError,
+  RateLimitedError,
+  UnauthenticatedError,
+  randomDigits,
+  safeEqual,
+  type FieldCipher,
+  type Logger,
+} from '@anshim/platform';
+import type { ChallengeRepository } from './challenge-repository.ts';
+import { transaction, type UserPrisma } from './database.ts';
+import type { DeliveryProvider } from './delivery/delivery.ts';
+import { maskEmail } from './email.ts';
+import type { UserEvents } from './events/user-events.ts';
+import { codeMessage, messages } from './messages.ts';
+import { maskPhone } from './phone.ts';
+import { isUuid, type UserRecord, type UserRepository, type VerificationMethod } from './user-repository.ts';
+import { requireIdentity } from './user-service.ts';
+import type { RequestScope } from './context.ts';
+
+export const CODE_TTL_MS = 10 * 60 * 1000;
+export const MAX_ATTEMPTS = 5;
+export const MAX_REQUESTS_PER_WINDOW = 5;
+export const REQUEST_WINDOW_MS = 60 * 60 * 1000;
+
+export interface ChallengeView {
+  id: string;
+  method: VerificationMethod;
+  sentTo: string;
+  expiresAt: Date;
+}
+
+export interface VerificationServiceDeps {
+  prisma: UserPrisma;
+  users: UserRepository;
+  challenges: ChallengeRepository;
+  delivery: DeliveryProvider;
+  events: UserEvents;
+  cipher: FieldCipher;
+  logger: Logger;
+  afterCommit: () => void;
+}
+
+type Deliverable = 'EMAIL' | 'SMS';
+
+export class VerificationService {
+  constructor(private readonly deps: VerificationServiceDeps) {}
+
+  async request(scope: RequestScope, method: VerificationMethod): Promise<ChallengeView> {
+    const identity = requireIdentity(scope);
+    if (method === 'ID_CARD' || method === 'OAUTH') throw new BadInputError(messages.methodNotAvailable(method), { field: 'method' });
+    const user = await scope.loaders.user.load(identity.userId);
+    if (!user) throw new UnauthenticatedError(messages.signInFirst);
+    const target = this.currentTarget(user, method);
+    if (target === null) throw new BadInputError(messages.phoneMissing, { field: 'method' });
+    const verified = await scope.loaders.verifications.load(user.id);
+    if (verified.some((v) => v.method === method)) throw new ConflictError(messages.alreadyVerified, { method });
+
+    const now = new Date();
+    const recent = await this.deps.challenges.requestTimesSince(user.id, method, new Date(now.getTime() - REQUEST_WINDOW_MS));
+    if (recent.length >= MAX_REQUESTS_PER_WINDOW) {
+      // The window frees up when the oldest request that still counts leaves it.
+      const oldestCounted = recent[recent.length - MAX_REQUESTS_PER_WINDOW]!;
+      const retryAfter = Math.max(1, Math.ceil((oldestCounted.getTime() + REQUEST_WINDOW_MS - now.getTime()) / 1000));
+      throw new RateLimitedError(messages.tooManyCodeRequests(retryAfter), retryAfter);
+    }
+
+    const id = randomUUID();
+    const code = randomDigits(6);
+    const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
+    await transaction(this.deps.prisma, async (tx) => {
+      await this.deps.challenges.closeOpen(tx, user.id, method, now);
+      await this.deps.challenges.create(tx, {
+        id,
+        userId: user.id,
+        method,
+        targetEncrypted: this.deps.cipher.encrypt(target),
+        codeHash: this.codeHash(id, code),
+        expiresAt,
+        createdAt: now,
+      });
+    });
+
+    try {
+      await this.send(method, target, code);
+    } catch (error) {
+      await this.deps.challenges.delete(id);
+      scope.logger.error({ err: error, method }, 'could not deliver a verification code');
+      throw new AppError(messages.deliveryUnavailable, ErrorCode.INTERNAL_SERVER_ERROR, { retryable: true });
+    }
+    return { id, method, sentTo: method === 'EMAIL' ? maskEmail(target) : maskPhone(target), expiresAt };
+  }
+
+  async confirm(scope: RequestScope, challengeId: string, code: string): Promise<UserRecord> {
+    const identity = requireIdentity(scope);
+    const challenge = isUuid(challengeId) ? await this.deps.challenges.findById(challengeId) : null;
+    // Someone else's challenge is "not found": ids must not confirm that they exist.
+    if (!challenge || challenge.userId !== identity.userId) throw new NotFoundError(messages.challengeNotFound, { field: 'challengeId' });
+    if (challenge.consumedAt) {
+      throw new BadInputError(challenge.attempts >= MAX_ATTEMPTS ? messages.codeLocked : messages.challengeUsed, { field: 'challengeId' });
+    }
+    const now = new Date();
+    if (challenge.expiresAt.getTime() <= now.getTime()) throw new BadInputError(messages.codeExpired, { field: 'code' });
+    const typed = code.trim();
+    // A typo in the format is not a guess: it does not use up an attempt.
+    if (!/^\d{6}$/.test(typed)) throw new BadInputError(messages.codeFormat, { field: 'code' });
+
+    const user = await scope.loaders.user.load(identity.userId);
+    if (!user) throw new UnauthenticatedError(messages.signInFirst);
+    const method = challenge.method as Deliverable;
+    if (this.currentTarget(user, method) !== this.deps.cipher.decrypt(challenge.targetEncrypted)) {
+      // The code proves the old address; it must not verify the new one.
+      await transaction(this.deps.prisma, (tx) => this.deps.challenges.consume(tx, challenge.id, now));
+      throw new BadInputError(messages.targetChanged, { field: 'challengeId' });
+    }
+
+    if (!safeEqual(this.codeHash(challenge.id, typed), challenge.codeHash)) {
+      const attempts = await this.deps.challenges.recordWrongAttempt(challenge.id, MAX_ATTEMPTS, now);
+      if (attempts === null) throw new BadInputError(messages.challengeUsed, { field: 'challengeId' });
+      const attemptsLeft = Math.max(0, MAX_ATTEMPTS - attempts);
+      throw new BadInputError(attemptsLeft === 0 ? messages.codeLocked : messages.codeWrong(attemptsLeft), { field: 'code', attemptsLeft });
+    }
+
+    const done = await transaction(this.deps.prisma, async (tx) => {
+      if (!(await this.deps.challenges.consume(tx, challenge.id, now))) return false;
+      await this.deps.users.addVerification(tx, user.id, method, now);
+      await this.deps.events.verified(tx, user.id, method, now);
+      return true;
+    });
+    if (!done) throw new BadInputError(messages.challengeUsed, { field: 'challengeId' });
+    this.deps.afterCommit();
+    scope.loaders.verifications.clear(user.id);
+    return user;
+  }
+
+  /** Where a code for this method goes now: the account email, or the profile's phone (null if none). */
+  private currentTarget(user: UserRecord, method: Deliverable): string | null {
+    if (method === 'EMAIL') return user.email;
+    return user.phoneEncrypted ? this.deps.cipher.decrypt(user.phoneEncrypted) : null;
+  }
+
+  /** Keyed by the data key and bound to the challenge: a leaked table does not give codes away. */
+  private codeHash(challengeId: string, code: string): string {
+    return this.deps.cipher.lookupHash(`verification:${challengeId}:${code}`);
+  }
+
+  private async send(method: Deliverable, target: string, code: string): Promise<void> {
+    const { subject, text } = codeMessage(code);
+    if (method === 'EMAIL') await this.deps.delivery.sendEmail({ to: target, subject, text });
+    else await this.deps.delivery.sendSms({ to: target, text });
+  }
+}

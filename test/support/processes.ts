@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '../..');
+
+export interface StartedProcess {
+  name: string;
+  child: ChildProcess;
+  /** The port the process reported in its `listening` log line (absent for workers). */
+  port?: number;
+  logs: string[];
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/**
+ * Starts `node --import tsx <entry>` as a real process and resolves once it logs
+ * `{"msg":"listening","port":N}` (or `{"msg":"ready"}` for workers). Fails with its logs if it exits first.
+ */
+export function startProcess(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  options: { timeoutMs?: number; readyMessage?: string } = {},
+): Promise<StartedProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: string[] = [];
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+  return new Promise<StartedProcess>((resolveStart, rejectStart) => {
+    const readyMessage = options.readyMessage ?? 'listening';
+    const timer = setTimeout(() => {
+      void stop('SIGKILL');
+      rejectStart(new Error(`${name} did not start within ${options.timeoutMs ?? 30_000} ms:\n${logs.slice(-30).join('\n')}`));
+    }, options.timeoutMs ?? 30_000);
+    const onLine = (line: string) => {
+      logs.push(line);
+      if (logs.length > 2_000) logs.shift();
+      let parsed: { msg?: string; port?: number } | undefined;
+      try {
+        parsed = JSON.parse(line) as { msg?: string; port?: number };
+      } catch {
+        return;
+      }
+      if (parsed.msg === readyMessage) {
+        clearTimeout(timer);
+        resolveStart({ name, child, port: parsed.port, logs, stop });
+      }
+    };
+    createInterface({ input: child.stdout! }).on('line', onLine);
+    createInterface({ input: child.stderr! }).on('line', onLine);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      rejectStart(new Error(`${name} exited with ${code} before it was ready:\n${logs.slice(-30).join('\n')}`));
+    });
+  });
+}
