@@ -7,5 +7,7 @@ export interface GatewayContext {
   locale: Locale;
   /** The client's Accept-Language, passed on to subgraphs as is. */
   acceptLanguage: string | undefined;
+  /** The verified `Authorization` header; forwarded only to the user subgraph (logout revokes it). */
+  authorization: string | undefined;
   logger: Logger;
 }

@@ -75,7 +75,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       const target = overrides[name] ?? url;
       if (!target) throw new Error(`subgraph ${name} has no URL in the supergraph or SUBGRAPH_URLS`);
       subgraphs.set(name, target);
-      return new SubgraphDataSource({ url: target, fetcher: fetcher.fetch, internalSecret: options.internalSecret });
+      return new SubgraphDataSource({ url: target, fetcher: fetcher.fetch, internalSecret: options.internalSecret, forwardAuthorization: name === 'user' });
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -124,7 +124,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
         const locale = localeFromHeader(acceptLanguage);
         const identity = await authenticator.identify(req.headers.authorization, locale, requestLogger);
         const contextLogger = identity ? requestLogger.child({ userId: identity.userId }) : requestLogger;
-        return { identity, requestId, locale, acceptLanguage, logger: contextLogger };
+        return { identity, requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, logger: contextLogger };
       },
     }),
   );

@@ -9,18 +9,23 @@ import type { Fetcher } from './subgraph-fetcher.ts';
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly internalSecret: string;
+  private readonly forwardAuthorization: boolean;
 
-  constructor(options: { url: string; fetcher: Fetcher; internalSecret: string }) {
+  constructor(options: { url: string; fetcher: Fetcher; internalSecret: string; forwardAuthorization?: boolean }) {
     super({ url: options.url, fetcher: options.fetcher });
+    // Assigned after super(): its constructor copies the config object onto `this`.
     this.internalSecret = options.internalSecret;
+    this.forwardAuthorization = options.forwardAuthorization ?? false;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     const headers = request.http?.headers;
-    const { requestId, identity, acceptLanguage } = context as Partial<GatewayContext>;
+    const { requestId, identity, acceptLanguage, authorization } = context as Partial<GatewayContext>;
     if (!headers || !requestId) return; // not a client request (schema loading, health check)
     const forwarded = identity ? signIdentityHeaders(this.internalSecret, identity, requestId) : { [REQUEST_ID_HEADER]: requestId };
     for (const [name, value] of Object.entries(forwarded)) headers.set(name, value);
     if (acceptLanguage) headers.set('accept-language', acceptLanguage);
+    // Only the token's owner service sees it: logout needs its jti to revoke it.
+    if (this.forwardAuthorization && identity && authorization) headers.set('authorization', authorization);
   }
 }

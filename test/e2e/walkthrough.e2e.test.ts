@@ -16,11 +16,11 @@ const REGISTER = `mutation Register($input: RegisterInput!) {
   register(input: $input) { accessToken refreshToken user { id nickname email } }
 }`;
 
-async function devMessages(to: string): Promise<Array<{ body: string }>> {
+async function devMessages(to: string): Promise<Array<{ text: string }>> {
   const userBase = new URL(stack.subgraphUrls.user!).origin;
   const res = await fetch(`${userBase}/dev/messages?to=${encodeURIComponent(to)}`);
   expect(res.status).toBe(200);
-  return (await res.json()) as Array<{ body: string }>;
+  return ((await res.json()) as { messages: Array<{ text: string }> }).messages;
 }
 
 describe('walkthrough through the gateway', () => {
@@ -38,8 +38,8 @@ describe('walkthrough through the gateway', () => {
       stack.gatewayUrl, 'mutation { requestVerification(method: EMAIL) { id sentTo expiresAt } }', {}, auth,
     );
     expect(challenge.body.errors).toBeUndefined();
-    const messages = await devMessages(email.toUpperCase());
-    const code = /\b(\d{6})\b/.exec(messages.at(-1)!.body)?.[1];
+    const messages = await devMessages(email.toUpperCase()); // newest first; emails match case-insensitively
+    const code = /\b(\d{6})\b/.exec(messages[0]!.text)?.[1];
     expect(code).toMatch(/^\d{6}$/);
 
     const confirmed = await graphql(

@@ -1,9 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express, { type Express, type Request } from 'express';
@@ -32,7 +32,7 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   internalSecret: string;
   logger: Logger;
   /** Adds the service's own parts (loaders, services) to the request context. */
-  buildContext: (base: RequestContext) => C | Promise<C>;
+  buildContext: (base: RequestContext, headers: IncomingHttpHeaders) => C | Promise<C>;
   readiness: ReadinessCheck[];
   /** Extra HTTP routes (dev endpoints, upload routes), mounted before /graphql. */
   routes?: (app: Express) => void;
@@ -71,6 +71,8 @@ export async function buildSubgraphServer<C extends RequestContext>(options: Sub
   const apollo = new ApolloServer<C>({
     schema,
     logger: options.logger,
+    // The process owns SIGTERM (index.ts drains everything); Apollo's own handler would race it.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,
     formatError: createErrorFormatter({
       production: options.production,
@@ -79,6 +81,7 @@ export async function buildSubgraphServer<C extends RequestContext>(options: Sub
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
       localizeErrorsPlugin<C>(),
       metricsPlugin<C>(metrics),
     ],
@@ -107,7 +110,7 @@ export async function buildSubgraphServer<C extends RequestContext>(options: Sub
           locale: localeFromHeader(req.headers['accept-language']),
           logger: options.logger.child({ requestId }),
         };
-        return options.buildContext(base);
+        return options.buildContext(base, req.headers);
       },
     }),
   );

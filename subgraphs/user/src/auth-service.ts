@@ -36,13 +36,15 @@ export const emailSchema = z
   .max(254, 'emailInvalid')
   .pipe(z.email('emailInvalid'));
 
+export const MAX_PASSWORD_LENGTH = 200;
+
 const registerSchema = z.object({
   email: emailSchema,
   // Length in characters, not bytes; the upper bound keeps hashing cheap for the server.
   password: z
     .string('passwordTooShort')
     .refine((v) => charLength(v) >= 10, 'passwordTooShort')
-    .refine((v) => charLength(v) <= 200, 'passwordTooLong'),
+    .refine((v) => charLength(v) <= MAX_PASSWORD_LENGTH, 'passwordTooLong'),
   nickname: nicknameSchema,
   phone: phoneInputSchema,
 });
@@ -112,6 +114,8 @@ export class AuthService {
   }
 
   async login(scope: RequestScope, email: string, password: string): Promise<AuthPayload> {
+    // No account can have a longer password (registration caps it); do not spend argon2 on it.
+    if (charLength(password) > MAX_PASSWORD_LENGTH) throw new UnauthenticatedError(messages.wrongCredentials);
     const credentials = await this.deps.users.findCredentials(normalizeEmail(email));
     // Unknown email and wrong password look the same: in words, in time, even in the stack.
     const matches = credentials ? await verifyPassword(credentials.passwordHash, password) : await burnPasswordCheck(password);

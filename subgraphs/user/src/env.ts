@@ -27,7 +27,7 @@ export const userEnvSchema = z
     /** Per-attempt timeout for an SMTP send; retries and a circuit breaker come on top. */
     DELIVERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
     BOOTSTRAP_ADMIN_EMAIL: optional(z.string().trim().toLowerCase().pipe(z.email('must be an email address'))),
-    BOOTSTRAP_ADMIN_PASSWORD: optional(z.string().min(10, 'must be at least 10 characters')),
+    BOOTSTRAP_ADMIN_PASSWORD: optional(z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters')),
     BOOTSTRAP_ADMIN_NICKNAME: z.string().trim().min(1).max(30).default('안심 관리자'),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
     /** How many messages the console provider keeps for /dev/messages. */

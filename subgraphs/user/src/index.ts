@@ -1,12 +1,14 @@
 // The user subgraph process: the only file that listens. SIGTERM/SIGINT drain and exit.
 import { buildUserServer } from './server.ts';
 
+const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
 const server = await buildUserServer();
 await server.start();
 
 let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  // on, not once: signal-exit (used by dependencies) re-raises the signal when it sees no other listener.
+for (const signal of SIGNALS) {
+  // on, not once: a listener must stay registered, or a second signal kills the process mid-drain.
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;

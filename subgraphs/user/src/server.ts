@@ -9,10 +9,10 @@ import {
   FieldCipher,
   groupedLoader,
   keyedLoader,
+  OutboxRelay,
   type Logger,
   type RunningServer,
 } from '@anshim/platform';
-import { OutboxRelay } from '@anshim/platform/events/relay';
 import { AuditRepository } from './audit-repository.ts';
 import { AuthService } from './auth-service.ts';
 import { ensureBootstrapAdmin } from './bootstrap-admin.ts';
@@ -23,7 +23,6 @@ import { ConsoleDeliveryProvider, createDeliveryProvider } from './delivery/inde
 import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
 import { loadUserEnv, type UserEnv } from './env.ts';
 import { UserEvents } from './events/user-events.ts';
-import { forwardedAuthorization, mountForwardedHeaders } from './request-headers.ts';
 import { resolvers } from './resolvers/index.ts';
 import { SessionRepository } from './session-repository.ts';
 import { UserRepository } from './user-repository.ts';
@@ -88,9 +87,10 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     production,
     internalSecret: env.INTERNAL_SECRET,
     logger,
-    buildContext: (base) => ({
+    buildContext: (base, headers) => ({
       ...base,
-      authorization: forwardedAuthorization(),
+      // Forwarded by the gateway to this service only: logout revokes the token by its jti.
+      authorization: typeof headers.authorization === 'string' ? headers.authorization : null,
       signedInAs: null,
       loaders: {
         user: keyedLoader((ids) => users.findManyByIds(ids), (row) => row.id),
@@ -103,7 +103,6 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       { name: 'redis', check: () => redis.ping() },
     ],
     routes: (app) => {
-      mountForwardedHeaders(app);
       // Codes in a browser tab instead of a phone: never where real people sign up.
       if (!production && delivery instanceof ConsoleDeliveryProvider) mountDevMessagesRoute(app, delivery);
     },
@@ -126,7 +125,8 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       }
       relay.start();
       const running = await server.start(port, host);
-      logger.info({ url: running.url, delivery: delivery.name }, 'user subgraph listening');
+      // `listening` with the port is what npm start and the e2e harness wait for.
+      logger.info({ url: running.url, port: running.port, delivery: delivery.name }, 'listening');
       return running;
     },
     stop: () => server.stop(),

@@ -220,6 +220,7 @@ export class UserService {
         fields,
         profileCompleteness: completenessOf(row, remaining),
         protectedMode: row.protectedMode,
+        minCounterpartGrade: row.minCounterpartGrade,
       });
       if (byAdmin) {
         await this.deps.audit.record(tx, {

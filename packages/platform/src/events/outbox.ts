@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { SubgraphName } from '../services.ts';
-import { BULLMQ_PRIORITY, EVENT_CATALOGUE, topicOf, type EventData, type EventType } from './catalogue.ts';
+import { BULLMQ_PRIORITY, EVENT_CATALOGUE, topicOf, type EventData, type EventPriority, type EventType } from './catalogue.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { SqlExecutor } from './sql-client.ts';
 
@@ -11,6 +11,8 @@ export interface NewEvent<T extends EventType> {
   subjectUserId: string | null;
   data: EventData<T>;
   occurredAt?: Date;
+  /** Overrides the catalogue's priority for this one event (e.g. an URGENT report, a batch recalculation). */
+  priority?: EventPriority;
 }
 
 /** Thrown when a producer builds an event its own catalogue entry rejects: a bug, not bad input. */
@@ -49,7 +51,7 @@ export async function recordEvent<T extends EventType>(tx: SqlExecutor, event: N
     topicOf(event.type),
     event.type,
     JSON.stringify(envelope),
-    BULLMQ_PRIORITY[definition.priority],
+    BULLMQ_PRIORITY[event.priority ?? definition.priority],
   );
   return envelope;
 }

@@ -1,9 +1,9 @@
 // GET /dev/messages?to=<address>: what the console provider "sent" to an email or phone, newest
 // first. A development convenience only: server.ts never mounts it in production.
-import type { Express } from 'express';
+import type { HttpApp } from '../http-app.ts';
 import type { ConsoleDeliveryProvider } from './console-provider.ts';
 
-export function mountDevMessagesRoute(app: Express, provider: ConsoleDeliveryProvider): void {
+export function mountDevMessagesRoute(app: HttpApp, provider: ConsoleDeliveryProvider): void {
   app.get('/dev/messages', async (req, res, next) => {
     try {
       const to = typeof req.query.to === 'string' ? req.query.to : '';

@@ -1,10 +1,11 @@
 // What the user service publishes (topic user.events). Each call writes one outbox row inside the
 // caller's transaction, so an event exists exactly when its change was committed. No PII goes
 // out: consumers that need more ask the user subgraph.
-import { recordEvent } from '@anshim/platform/events/outbox';
+import { recordEvent } from '@anshim/platform';
 import type { Tx } from '../database.ts';
 import type { AccountStatus } from '../account-status.ts';
 import type { VerificationMethod } from '../user-repository.ts';
+import type { SafetyGrade } from '../user-service.ts';
 
 const producer = 'user' as const;
 
@@ -27,7 +28,11 @@ export class UserEvents {
     });
   }
 
-  async profileUpdated(tx: Tx, userId: string, change: { fields: string[]; profileCompleteness: number; protectedMode: boolean }): Promise<void> {
+  async profileUpdated(
+    tx: Tx,
+    userId: string,
+    change: { fields: string[]; profileCompleteness: number; protectedMode: boolean; minCounterpartGrade: SafetyGrade | null },
+  ): Promise<void> {
     await recordEvent(tx, { type: 'user.profile_updated', producer, subjectUserId: userId, data: { userId, ...change } });
   }
 

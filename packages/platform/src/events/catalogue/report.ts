@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { timestamp, uuid, type EventDefinition } from './definition.ts';
+
+export const reportType = z.enum(['FRAUD', 'NO_SHOW', 'COUNTERFEIT', 'ABUSIVE_LANGUAGE', 'HARASSMENT', 'OFF_PLATFORM_PAYMENT', 'OTHER']);
+export const sanctionType = z.enum(['WARNING', 'SUSPENSION', 'BAN']);
+
+/** report.events (producer: report). `report.filed` of an URGENT report is sent with priority high. */
+export const REPORT_EVENTS = {
+  'report.filed': {
+    priority: 'normal',
+    version: 1,
+    data: z.object({
+      reportId: uuid,
+      reporterId: uuid,
+      targetUserId: uuid,
+      type: reportType,
+      priority: z.enum(['URGENT', 'HIGH', 'NORMAL']),
+      productId: uuid.nullable(),
+      transactionId: uuid.nullable(),
+      filedAt: timestamp,
+    }),
+  },
+  /** A decision on a report; safety applies (ACCEPT) or drops (DISMISS) the report's weight. */
+  'report.processed': {
+    priority: 'normal',
+    version: 1,
+    data: z.object({
+      reportId: uuid,
+      reporterId: uuid,
+      targetUserId: uuid,
+      type: reportType,
+      decision: z.enum(['ACCEPT', 'DISMISS']),
+      sanction: sanctionType.nullable(),
+      /** When the report was filed: the score's decay runs from then. */
+      filedAt: timestamp,
+      processedAt: timestamp,
+    }),
+  },
+  /** High: a ban or suspension must stop the user before their next action. */
+  'report.sanction_applied': {
+    priority: 'high',
+    version: 1,
+    data: z.object({
+      reportId: uuid,
+      userId: uuid,
+      sanction: sanctionType,
+      reason: z.string(),
+      startsAt: timestamp,
+      endsAt: timestamp.nullable(),
+    }),
+  },
+  'report.sanction_ended': {
+    priority: 'high',
+    version: 1,
+    data: z.object({ reportId: uuid, userId: uuid, sanction: sanctionType, endedAt: timestamp }),
+  },
+} as const satisfies Record<`report.${string}`, EventDefinition>;
