@@ -2,8 +2,8 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 
 const HOW_TO_START = {
-  postgres: "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start   (or: docker compose -f deploy/docker-compose.yml up -d postgres)",
-  redis: 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no   (or: docker compose -f deploy/docker-compose.yml up -d redis)',
+  postgres: 'pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+  redis: 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no',
 };
 
 /** Fails with the URL that was tried and how to start the missing service. */
@@ -21,12 +21,13 @@ export async function checkDependencies(env: { DATABASE_URL: string; REDIS_URL: 
     await client.end().catch(() => undefined);
   }
   const redis = new Redis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3_000 });
-  redis.on('error', () => undefined);
+  let cause: Error | undefined;
+  redis.on('error', (error: Error) => { cause ??= error; });
   try {
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    problems.push(`Redis is not reachable at ${redact(env.REDIS_URL)} (${(error as Error).message}).\n    Start it with: ${HOW_TO_START.redis}`);
+    problems.push(`Redis is not reachable at ${redact(env.REDIS_URL)} (${(cause ?? (error as Error)).message}).\n    Start it with: ${HOW_TO_START.redis}`);
   } finally {
     redis.disconnect();
   }
