@@ -14,3 +14,4 @@ export * from './resilience.ts';
 export * from './services.ts';
 export * from './tokens.ts';
 export * from './events/index.ts';
+export * from './scalars.ts';

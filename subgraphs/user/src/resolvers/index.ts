@@ -1,6 +1,6 @@
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { confirmVerification } from './confirm-verification.ts';
-import { DateTime } from './date-time.ts';
+import { DateTimeScalar } from '@anshim/platform';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { me } from './me.ts';
@@ -13,7 +13,7 @@ import { user } from './user.ts';
 import { User } from './user-type.ts';
 
 export const resolvers: Resolvers = {
-  DateTime,
+  DateTime: DateTimeScalar,
   Query: { me, user },
   Mutation: { register, login, refreshToken, logout, updateProfile, requestVerification, confirmVerification, setUserStatus },
   User,
