@@ -55,6 +55,12 @@ export const TRANSACTION_EVENTS = {
   'transaction.completed': { priority: 'normal', version: 1, data: trade },
   'transaction.cancelled': { priority: 'normal', version: 1, data: trade.extend({ fromStatus: tradeStatus }) },
   'transaction.disputed': { priority: 'normal', version: 1, data: trade.extend({ fromStatus: tradeStatus }) },
+  /** A party proposed a safe-trade zone to meet at; monitor and safety may treat it as a good sign. */
+  'transaction.meeting_spot_proposed': {
+    priority: 'low',
+    version: 1,
+    data: z.object({ transactionId: uuid, productId: uuid, buyerId: uuid, sellerId: uuid, zoneId: uuid, zoneKind: z.string(), by: uuid, at: timestamp }),
+  },
   'transaction.rated': {
     priority: 'normal',
     version: 1,

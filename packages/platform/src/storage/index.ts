@@ -1,0 +1,11 @@
+// File storage for uploads (product images, report evidence): `import … from '@anshim/platform/storage/index'`.
+// Kept out of the package's main entry so services that store nothing never load the S3 SDK.
+export * from './driver.ts';
+export * from './magic-bytes.ts';
+export * from './policies.ts';
+export * from './uploads.ts';
+export * from './local-driver.ts';
+export * from './local-route.ts';
+export * from './s3-driver.ts';
+export * from './config.ts';
+export { storageMessages } from './messages.ts';

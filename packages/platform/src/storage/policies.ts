@@ -1,0 +1,41 @@
+// What each kind of upload may be. A policy is data, so the report subgraph's evidence and the
+// transaction subgraph's product images share one implementation (uploads.ts).
+import type { KnownContentType } from './magic-bytes.ts';
+
+export interface UploadPolicy {
+  /** First key segment; the drivers decide public vs private by it. */
+  namespace: string;
+  contentTypes: readonly KnownContentType[];
+  maxBytes: number;
+  /** Public files get permanent URLs; private ones only short-lived signed GETs. */
+  visibility: 'public' | 'private';
+  /** How long the PUT URL works. */
+  uploadTtlSeconds: number;
+  /** Make a small WebP next to each image (`<key>.thumb.webp`). */
+  thumbnail?: { width: number; height: number };
+}
+
+const MB = 1024 * 1024;
+
+export const PRODUCT_IMAGE_POLICY: UploadPolicy = {
+  namespace: 'products',
+  contentTypes: ['image/jpeg', 'image/png', 'image/webp'],
+  maxBytes: 10 * MB,
+  visibility: 'public',
+  uploadTtlSeconds: 10 * 60,
+  thumbnail: { width: 320, height: 320 },
+};
+
+/** Report evidence (issue 5): never public, read through signed GET URLs that expire quickly. */
+export const EVIDENCE_POLICY: UploadPolicy = {
+  namespace: 'evidence',
+  contentTypes: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
+  maxBytes: 10 * MB,
+  visibility: 'private',
+  uploadTtlSeconds: 10 * 60,
+};
+
+/** Namespaces the drivers serve without signatures. */
+export function publicNamespaces(policies: readonly UploadPolicy[]): string[] {
+  return policies.filter((p) => p.visibility === 'public').map((p) => p.namespace);
+}

@@ -1,0 +1,129 @@
+// Builds the transaction subgraph (does not listen): configuration, Prisma, Redis, storage,
+// outbox relay, event consumer, services, and the Apollo subgraph on express with the local
+// storage route. index.ts and tests call start/stop.
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import { buildSubgraphServer, createLogger, createRedis, type Logger, type RunningServer } from '@anshim/platform';
+import { OutboxRelay } from '@anshim/platform/events/relay';
+import {
+  createStorageDriver,
+  LocalStorageDriver,
+  mountLocalStorageRoutes,
+  PRODUCT_IMAGE_POLICY,
+  publicNamespaces,
+  Uploads,
+} from '@anshim/platform/storage/index';
+import type { TransactionContext } from './context.ts';
+import { createDatabase, type TransactionPrisma } from './database.ts';
+import { loadTransactionEnv, type TransactionEnv } from './env.ts';
+import { createTransactionConsumer } from './events/consumers.ts';
+import { TransactionEvents } from './events/transaction-events.ts';
+import { ImageService } from './image-service.ts';
+import { createLoaders } from './loaders.ts';
+import { PartyRepository } from './party-repository.ts';
+import { ProductCache } from './product-cache.ts';
+import { ProductRepository } from './product-repository.ts';
+import { ProductService } from './product-service.ts';
+import { resolvers } from './resolvers/index.ts';
+import { TradeRepository } from './trade-repository.ts';
+import { TradeService } from './trade-service.ts';
+import { UploadRepository } from './upload-repository.ts';
+import { ViewCounter } from './view-counter.ts';
+import { ZoneRepository } from './zone-repository.ts';
+import { ZoneService } from './zone-service.ts';
+
+const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+
+export interface TransactionServerOptions {
+  /** Called with every SQL statement; tests use it to prove batching. */
+  onQuery?: (sql: string) => void;
+}
+
+export interface TransactionServer {
+  env: TransactionEnv;
+  logger: Logger;
+  prisma: TransactionPrisma;
+  /** Starts the outbox relay, the event consumer and the view flusher, then listens. */
+  start(port?: number, host?: string): Promise<RunningServer>;
+  /** Drains HTTP, then closes consumer, relay, Redis and Prisma. */
+  stop(): Promise<void>;
+  /** Adds buffered product views to PostgreSQL now (tests). */
+  flushViews(): Promise<void>;
+}
+
+export async function buildTransactionServer(overrides: Record<string, string | undefined> = {}, options: TransactionServerOptions = {}): Promise<TransactionServer> {
+  const env = loadTransactionEnv(overrides);
+  const production = env.NODE_ENV === 'production';
+  const logger = createLogger('transaction', env.LOG_LEVEL);
+  const prisma = createDatabase({ databaseUrl: env.DATABASE_URL, onQuery: options.onQuery, poolSize: env.TRANSACTION_DB_POOL_SIZE });
+  const redisSettings = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
+  const redis = createRedis(redisSettings);
+  const relay = new OutboxRelay({ prisma, service: 'transaction', redis: redisSettings, logger });
+  const afterCommit = () => relay.nudge();
+
+  let publicBaseUrl = env.TRANSACTION_PUBLIC_URL ?? `http://localhost:${env.TRANSACTION_PORT}`;
+  const storage = createStorageDriver(env, {
+    publicBaseUrl: () => publicBaseUrl,
+    // Its own key, derived: a leaked upload URL signature says nothing about identity headers.
+    signingSecret: createHmac('sha256', env.INTERNAL_SECRET).update('anshim:storage:local').digest('base64url'),
+    publicNamespaces: publicNamespaces([PRODUCT_IMAGE_POLICY]),
+  });
+
+  const products = new ProductRepository(prisma);
+  const trades = new TradeRepository(prisma);
+  const parties = new PartyRepository(prisma);
+  const zones = new ZoneRepository(prisma);
+  const cache = new ProductCache(redis, { ttlSeconds: env.PRODUCT_CACHE_TTL_SECONDS, enabled: env.PRODUCT_CACHE, logger });
+  const views = new ViewCounter(redis, products, logger);
+  const events = new TransactionEvents();
+  const images = new ImageService(new Uploads(storage), new UploadRepository(prisma));
+  const services = {
+    products: new ProductService({ prisma, products, parties, images, cache, views, events, afterCommit }),
+    trades: new TradeService({ prisma, trades, products, parties, cache, events, afterCommit }),
+    images,
+    zones: new ZoneService({ prisma, zones, trades, events, afterCommit }),
+  };
+  const consumer = env.TRANSACTION_CONSUME_EVENTS
+    ? createTransactionConsumer({ prisma, parties, products, cache, redis: redisSettings, logger })
+    : undefined;
+
+  const server = await buildSubgraphServer<TransactionContext>({
+    name: 'transaction',
+    typeDefs,
+    resolvers,
+    production,
+    internalSecret: env.INTERNAL_SECRET,
+    logger,
+    buildContext: (base) => ({ ...base, loaders: createLoaders(products, trades, zones), services }),
+    readiness: [
+      { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },
+      { name: 'redis', check: () => redis.ping() },
+    ],
+    routes: (app) => {
+      if (storage instanceof LocalStorageDriver) mountLocalStorageRoutes(app, storage);
+    },
+    onStop: async () => {
+      await consumer?.close();
+      await views.stop();
+      await relay.stop();
+      await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
+    },
+  });
+
+  return {
+    env,
+    logger,
+    prisma,
+    async start(port = env.TRANSACTION_PORT, host = env.TRANSACTION_HOST) {
+      relay.start();
+      consumer?.start();
+      views.start(env.VIEW_FLUSH_INTERVAL_MS);
+      const running = await server.start(port, host);
+      if (!env.TRANSACTION_PUBLIC_URL) publicBaseUrl = `http://${host === '0.0.0.0' ? 'localhost' : host}:${running.port}`;
+      return running;
+    },
+    stop: () => server.stop(),
+    flushViews: () => views.flush(),
+  };
+}
