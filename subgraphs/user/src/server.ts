@@ -23,6 +23,7 @@ import { ConsoleDeliveryProvider, createDeliveryProvider } from './delivery/inde
 import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
 import { loadUserEnv, type UserEnv } from './env.ts';
 import { UserEvents } from './events/user-events.ts';
+import { createUserConsumer } from './events/consumers.ts';
 import { resolvers } from './resolvers/index.ts';
 import { SessionRepository } from './session-repository.ts';
 import { UserRepository } from './user-repository.ts';
@@ -80,6 +81,9 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     verifications: new VerificationService({ prisma, users, challenges, delivery, events, cipher, logger, afterCommit }),
   };
 
+  // Sanctions decided in the report service (report.sanction_applied / report.sanction_ended).
+  const consumer = createUserConsumer({ prisma, users, sessions, audit, events, redis: redisSettings, logger, afterCommit });
+
   const server = await buildSubgraphServer<UserContext>({
     name: 'user',
     typeDefs,
@@ -107,6 +111,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       if (!production && delivery instanceof ConsoleDeliveryProvider) mountDevMessagesRoute(app, delivery);
     },
     onStop: async () => {
+      await consumer.close();
       await relay.stop();
       await delivery.close();
       await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
@@ -124,6 +129,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         );
       }
       relay.start();
+      consumer.start();
       const running = await server.start(port, host);
       // `listening` with the port is what npm start and the e2e harness wait for.
       logger.info({ url: running.url, port: running.port, delivery: delivery.name }, 'listening');

@@ -52,7 +52,7 @@ export const SUBSCRIPTIONS = {
   user: ['report.events', 'monitor.events', 'transaction.events'],
   transaction: ['user.events', 'safety.events', 'monitor.events'],
   safety: ['user.events', 'transaction.events', 'report.events', 'monitor.events'],
-  report: [],
+  report: ['user.events', 'transaction.events'],
   monitor: ['user.events', 'transaction.events', 'report.events'],
 } as const satisfies Record<SubgraphName, readonly Topic[]>;
 

@@ -47,11 +47,16 @@ export const REPORT_EVENTS = {
       reason: z.string(),
       startsAt: timestamp,
       endsAt: timestamp.nullable(),
+      /** The sanction's own id (one report has at most one). Optional, added in v1. */
+      sanctionId: uuid.optional(),
+      /** The ADMIN who decided it, for the consumer's audit log. Optional, added in v1. */
+      appliedBy: uuid.optional(),
     }),
   },
   'report.sanction_ended': {
     priority: 'high',
     version: 1,
-    data: z.object({ reportId: uuid, userId: uuid, sanction: sanctionType, endedAt: timestamp }),
+    /** A SUSPENSION reached its end (a delayed job at endsAt). `sanctionId` optional, added in v1. */
+    data: z.object({ reportId: uuid, userId: uuid, sanction: sanctionType, endedAt: timestamp, sanctionId: uuid.optional() }),
   },
 } as const satisfies Record<`report.${string}`, EventDefinition>;

@@ -1,0 +1,38 @@
+// The report service's configuration, parsed once. The only file of this service that reads
+// process.env; defaults make a local run work with no .env at all.
+import { z } from 'zod';
+import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
+import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage/config';
+
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
+export const reportEnvSchema = z
+  .object({
+    ...baseEnvShape,
+    ...storageEnvShape,
+    REPORT_PORT: port(4004),
+    REPORT_HOST: z.string().min(1).default('127.0.0.1'),
+    /** How browsers reach this service, for the local storage driver's evidence URLs. Default: http://localhost:<port>. */
+    REPORT_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ })),
+    /** Reports one person may file per window (REPORT_RATE_WINDOW_SECONDS). */
+    REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+    REPORT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
+    /** How long an evidence URL works for the reporter or an admin. */
+    EVIDENCE_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
+    /** Consume user/transaction events (the copies that check a report's target) and run the sanction-end worker. */
+    REPORT_CONSUME_EVENTS: booleanFlag(true),
+  })
+  .superRefine((env, ctx) => {
+    checkStorageEnv(env, ctx);
+    if (env.NODE_ENV === 'production' && env.STORAGE_DRIVER === 'local' && !env.REPORT_PUBLIC_URL) {
+      ctx.addIssue({ code: 'custom', path: ['REPORT_PUBLIC_URL'], message: 'required in production with STORAGE_DRIVER=local (how browsers reach this service)' });
+    }
+  });
+
+export type ReportEnv = z.infer<typeof reportEnvSchema> & Secrets;
+
+/** Parses the environment (plus overrides, e.g. from tests); exits listing every problem when it is wrong. */
+export function loadReportEnv(overrides: Record<string, string | undefined> = {}): ReportEnv {
+  const env = parseEnv(reportEnvSchema, { ...process.env, ...overrides }, 'report');
+  return { ...env, ...resolveSecrets(env, 'report') };
+}

@@ -1,0 +1,46 @@
+// What the report service consumes, and why (it never reads another service's tables):
+// - user.registered: a copy of user ids, so a report's target must exist;
+// - product.created: each product's seller, so a report about a product is about its seller;
+// - transaction.requested: each trade's parties, so a report about a trade involves both people.
+// Sellers and buyers seen in product/trade events are known users too (they exist), which also
+// covers people who registered before this copy existed and later list or trade.
+import { EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
+import type { ReportPrisma, Tx } from '../database.ts';
+import type { KnownPartiesRepository } from '../known-parties-repository.ts';
+
+export interface ConsumerDeps {
+  prisma: ReportPrisma;
+  known: KnownPartiesRepository;
+  redis: RedisSettings;
+  logger: Logger;
+}
+
+export function reportHandlers(known: KnownPartiesRepository): EventHandlers<'report', Tx> {
+  return {
+    'user.registered': async (event, tx) => {
+      await known.userRegistered(tx, event.data.userId, new Date(event.data.createdAt));
+    },
+    'product.created': async (event, tx) => {
+      const { productId, sellerId, createdAt } = event.data;
+      await known.userRegistered(tx, sellerId, new Date(createdAt));
+      await known.productCreated(tx, productId, sellerId);
+    },
+    'transaction.requested': async (event, tx) => {
+      const { transactionId, productId, buyerId, sellerId, at } = event.data;
+      await known.userRegistered(tx, buyerId, new Date(at));
+      await known.userRegistered(tx, sellerId, new Date(at));
+      await known.productCreated(tx, productId, sellerId);
+      await known.tradeRequested(tx, { id: transactionId, productId, buyerId, sellerId });
+    },
+  };
+}
+
+export function createReportConsumer(deps: ConsumerDeps): EventConsumer<'report', Tx> {
+  return new EventConsumer<'report', Tx>({
+    service: 'report',
+    prisma: deps.prisma as never,
+    redis: deps.redis,
+    logger: deps.logger,
+    handlers: reportHandlers(deps.known),
+  });
+}

@@ -1,0 +1,75 @@
+// What the report service publishes (topic report.events). Each call writes one outbox row inside
+// the caller's transaction, so an event exists exactly when its change was committed.
+import { recordEvent } from '@anshim/platform';
+import type { Tx } from '../database.ts';
+import type { ReportRecord, SanctionRecord } from '../report-repository.ts';
+import type { ReportDecision } from '../workflow.ts';
+
+const producer = 'report' as const;
+
+export class ReportEvents {
+  /** URGENT reports go out with high priority: monitor and the admins' queue see them first. */
+  async filed(tx: Tx, report: ReportRecord): Promise<void> {
+    await recordEvent(tx, {
+      type: 'report.filed',
+      producer,
+      subjectUserId: report.targetUserId,
+      priority: report.priority === 'URGENT' ? 'high' : undefined,
+      data: {
+        reportId: report.id,
+        reporterId: report.reporterId,
+        targetUserId: report.targetUserId,
+        type: report.type,
+        priority: report.priority,
+        productId: report.productId,
+        transactionId: report.transactionId,
+        filedAt: report.createdAt.toISOString(),
+      },
+    });
+  }
+
+  async processed(tx: Tx, report: ReportRecord, decision: ReportDecision, sanction: SanctionRecord | null, processedAt: Date): Promise<void> {
+    await recordEvent(tx, {
+      type: 'report.processed',
+      producer,
+      subjectUserId: report.targetUserId,
+      data: {
+        reportId: report.id,
+        reporterId: report.reporterId,
+        targetUserId: report.targetUserId,
+        type: report.type,
+        decision,
+        sanction: sanction?.type ?? null,
+        filedAt: report.createdAt.toISOString(),
+        processedAt: processedAt.toISOString(),
+      },
+    });
+  }
+
+  async sanctionApplied(tx: Tx, sanction: SanctionRecord, appliedBy: string): Promise<void> {
+    await recordEvent(tx, {
+      type: 'report.sanction_applied',
+      producer,
+      subjectUserId: sanction.userId,
+      data: {
+        reportId: sanction.reportId,
+        userId: sanction.userId,
+        sanction: sanction.type,
+        reason: sanction.reason,
+        startsAt: sanction.startsAt.toISOString(),
+        endsAt: sanction.endsAt?.toISOString() ?? null,
+        sanctionId: sanction.id,
+        appliedBy,
+      },
+    });
+  }
+
+  async sanctionEnded(tx: Tx, sanction: SanctionRecord, endedAt: Date): Promise<void> {
+    await recordEvent(tx, {
+      type: 'report.sanction_ended',
+      producer,
+      subjectUserId: sanction.userId,
+      data: { reportId: sanction.reportId, userId: sanction.userId, sanction: sanction.type, endedAt: endedAt.toISOString(), sanctionId: sanction.id },
+    });
+  }
+}

@@ -1,0 +1,67 @@
+// Every sentence this service shows a person, in Korean (default) and English, in plain words:
+// what happened and what to do next.
+import type { LocalizedText } from '@anshim/platform';
+
+const SEOUL = 'Asia/Seoul';
+
+/** A moment as people in Korea read it, e.g. "2026년 12월 1일 15:00" / "1 December 2026, 15:00 (Korea time)". */
+export function formatMoment(at: Date): LocalizedText {
+  const parts = { timeZone: SEOUL, year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+  return {
+    ko: new Intl.DateTimeFormat('ko-KR', parts).format(at),
+    en: `${new Intl.DateTimeFormat('en-GB', parts).format(at)} (Korea time)`,
+  };
+}
+
+export const messages = {
+  invalidInput: { ko: '입력한 내용을 다시 확인해 주세요.', en: 'Please check what you entered.' },
+  signInFirst: { ko: '로그인이 필요합니다.', en: 'Please sign in first.' },
+  adminOnly: { ko: '관리자만 할 수 있는 작업입니다.', en: 'Only an administrator can do this.' },
+  selfReport: { ko: '자기 자신은 신고할 수 없습니다.', en: 'You cannot report yourself.' },
+  userNotFound: { ko: '신고하려는 사용자를 찾을 수 없습니다.', en: 'The user you want to report was not found.' },
+  productNotFound: { ko: '상품을 찾을 수 없습니다.', en: 'The product was not found.' },
+  transactionNotFound: { ko: '거래를 찾을 수 없습니다.', en: 'The trade was not found.' },
+  productOfSomeoneElse: { ko: '이 상품은 신고하려는 사용자의 상품이 아닙니다.', en: 'This product does not belong to the user you are reporting.' },
+  transactionNotBetween: {
+    ko: '이 거래는 나와 신고하려는 사용자 사이의 거래가 아닙니다.',
+    en: 'This trade is not between you and the user you are reporting.',
+  },
+  descriptionTooShort: { ko: '무슨 일이 있었는지 10자 이상 적어 주세요.', en: 'Please describe what happened in at least 10 characters.' },
+  descriptionTooLong: { ko: '설명은 2,000자 이하로 적어 주세요.', en: 'Please keep the description to 2,000 characters or fewer.' },
+  tooManyEvidence: { ko: '증거 파일은 10개까지 첨부할 수 있습니다.', en: 'You can attach up to 10 evidence files.' },
+  duplicateEvidence: { ko: '같은 증거 파일이 두 번 들어 있습니다.', en: 'The same evidence file is listed twice.' },
+  evidenceNotYours: {
+    ko: '이 증거 파일은 내가 올린 파일이 아닙니다. 파일을 다시 올려 주세요.',
+    en: 'This evidence file was not uploaded by you. Please upload the file again.',
+  },
+  evidenceAlreadyUsed: { ko: '이 증거 파일은 이미 다른 신고에 첨부되었습니다.', en: 'This evidence file is already attached to another report.' },
+  duplicateReport: {
+    ko: '같은 사용자를 같은 사유로 24시간 안에 이미 신고했습니다. 기존 신고의 처리 결과를 기다려 주세요.',
+    en: 'You already reported this user for the same reason in the last 24 hours. Please wait for the outcome of that report.',
+  },
+  tooManyReports: (retryAfterSeconds: number): LocalizedText => {
+    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+    return {
+      ko: `신고를 너무 많이 접수했습니다. ${minutes}분 뒤에 다시 시도해 주세요. 급한 위험이 있으면 112에 신고하세요.`,
+      en: `You have filed too many reports. Please try again in ${minutes} minute(s). If you are in danger, call 112.`,
+    };
+  },
+  sanctioned: (until: Date | null): LocalizedText => {
+    if (!until) return { ko: '이용이 영구 정지된 계정은 신고할 수 없습니다.', en: 'A permanently banned account cannot file reports.' };
+    const at = formatMoment(until);
+    return { ko: `이용이 정지된 계정입니다. ${at.ko}까지 신고할 수 없습니다.`, en: `This account is suspended. You cannot file reports until ${at.en}.` };
+  },
+  reportNotFound: { ko: '신고를 찾을 수 없습니다.', en: 'The report was not found.' },
+  reportClosed: { ko: '이미 처리가 끝난 신고입니다.', en: 'This report has already been decided.' },
+  alreadyInReview: { ko: '이미 검토 중인 신고입니다.', en: 'This report is already being reviewed.' },
+  resolutionRequired: { ko: '처리 결과(사유)를 적어 주세요.', en: 'Please write the resolution (the reason for the decision).' },
+  resolutionTooLong: { ko: '처리 결과는 2,000자 이하로 적어 주세요.', en: 'Please keep the resolution to 2,000 characters or fewer.' },
+  sanctionDaysRequired: { ko: '정지 기간(1~365일)을 정해 주세요.', en: 'Please give the number of suspension days (1 to 365).' },
+  sanctionDaysOnlyForSuspension: { ko: '정지 기간은 이용 정지(SUSPENSION)에만 정할 수 있습니다.', en: 'Days can only be given for a SUSPENSION.' },
+  sanctionOnlyWhenAccepted: { ko: '제재는 신고를 받아들일 때(ACCEPT)만 정할 수 있습니다.', en: 'A sanction can only be given when the report is accepted (ACCEPT).' },
+  reporterHidden: {
+    ko: '신고한 사람은 공개되지 않습니다.',
+    en: 'Who filed a report is never shown to the reported person.',
+  },
+  ownReportsOnly: { ko: '본인에 대한 신고만 볼 수 있습니다.', en: 'You can only see reports about yourself.' },
+};

@@ -1,0 +1,190 @@
+// Reports, evidence, sanctions and the admin audit log. The only file (with known-parties-repository)
+// that touches Prisma; every read names its columns.
+import { randomUUID } from 'node:crypto';
+import { translatePrismaError } from '@anshim/platform';
+import type { ReportPrisma, Tx } from './database.ts';
+import type { ReportPriority, ReportType } from './priority.ts';
+import type { ReportStatus, SanctionType } from './workflow.ts';
+
+const evidenceSelect = { key: true, contentType: true, size: true, createdAt: true } as const;
+const sanctionSelect = { id: true, reportId: true, userId: true, type: true, reason: true, startsAt: true, endsAt: true, endedAt: true } as const;
+const reportSelect = {
+  id: true,
+  reporterId: true,
+  targetUserId: true,
+  type: true,
+  status: true,
+  priority: true,
+  description: true,
+  productId: true,
+  transactionId: true,
+  resolution: true,
+  reviewerId: true,
+  processedAt: true,
+  createdAt: true,
+  updatedAt: true,
+  evidence: { select: evidenceSelect, orderBy: { createdAt: 'asc' } },
+  sanction: { select: sanctionSelect },
+} as const;
+
+export interface EvidenceRecord {
+  key: string;
+  contentType: string;
+  size: number;
+  createdAt: Date;
+}
+
+export interface SanctionRecord {
+  id: string;
+  reportId: string;
+  userId: string;
+  type: SanctionType;
+  reason: string;
+  startsAt: Date;
+  endsAt: Date | null;
+  endedAt: Date | null;
+}
+
+export interface ReportRecord {
+  id: string;
+  reporterId: string;
+  targetUserId: string;
+  type: ReportType;
+  status: ReportStatus;
+  priority: ReportPriority;
+  description: string;
+  productId: string | null;
+  transactionId: string | null;
+  resolution: string | null;
+  reviewerId: string | null;
+  processedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  evidence: EvidenceRecord[];
+  sanction: SanctionRecord | null;
+}
+
+export interface NewReport {
+  reporterId: string;
+  targetUserId: string;
+  type: ReportType;
+  priority: ReportPriority;
+  description: string;
+  productId: string | null;
+  transactionId: string | null;
+  evidence: Array<{ key: string; contentType: string; size: number }>;
+}
+
+export interface AuditEntry {
+  actorId: string;
+  action: string;
+  subjectId: string;
+  before: unknown;
+  after: unknown;
+  requestId: string | null;
+}
+
+export class ReportRepository {
+  constructor(private readonly prisma: ReportPrisma) {}
+
+  async create(tx: Tx, report: NewReport): Promise<ReportRecord> {
+    const { evidence, ...rest } = report;
+    try {
+      return await tx.report.create({
+        data: { id: randomUUID(), ...rest, evidence: { create: evidence.map((e) => ({ id: randomUUID(), ...e })) } },
+        select: reportSelect,
+      });
+    } catch (error) {
+      translatePrismaError(error);
+    }
+  }
+
+  async findById(id: string, db: Tx | ReportPrisma = this.prisma): Promise<ReportRecord | null> {
+    return db.report.findUnique({ where: { id }, select: reportSelect });
+  }
+
+  /** Locks the row for the rest of the transaction: two admins cannot decide one report twice. */
+  async lock(tx: Tx, id: string): Promise<ReportRecord | null> {
+    const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM reports WHERE id = ${id}::uuid FOR UPDATE`;
+    if (rows.length === 0) return null;
+    return this.findById(id, tx);
+  }
+
+  async findManyByIds(ids: readonly string[]): Promise<ReportRecord[]> {
+    return this.prisma.report.findMany({ where: { id: { in: [...ids] } }, select: reportSelect });
+  }
+
+  async byReporter(reporterId: string, first: number): Promise<ReportRecord[]> {
+    return this.prisma.report.findMany({ where: { reporterId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first, select: reportSelect });
+  }
+
+  /** Reports about each of `userIds`, newest first: one query for a whole page of users. */
+  async againstUsers(userIds: readonly string[]): Promise<ReportRecord[]> {
+    return this.prisma.report.findMany({ where: { targetUserId: { in: [...userIds] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: reportSelect });
+  }
+
+  /** The admin queue: most urgent first (enum order), then oldest first. */
+  async queue(status: ReportStatus | null, first: number): Promise<ReportRecord[]> {
+    return this.prisma.report.findMany({
+      where: status ? { status } : {},
+      orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+      take: first,
+      select: reportSelect,
+    });
+  }
+
+  /** Takes a transaction-scoped advisory lock on (reporter, target, type), then checks for a recent report. */
+  async recentDuplicate(tx: Tx, reporterId: string, targetUserId: string, type: ReportType, since: Date): Promise<boolean> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${reporterId}:${targetUserId}:${type}`}))`;
+    const found = await tx.report.findFirst({ where: { reporterId, targetUserId, type, createdAt: { gte: since } }, select: { id: true } });
+    return found !== null;
+  }
+
+  async evidenceKeysTaken(tx: Tx, keys: string[]): Promise<string[]> {
+    if (keys.length === 0) return [];
+    const rows = await tx.evidence.findMany({ where: { key: { in: keys } }, select: { key: true } });
+    return rows.map((r) => r.key);
+  }
+
+  async setStatus(tx: Tx, id: string, changes: { status: ReportStatus; reviewerId: string; resolution?: string; processedAt?: Date }): Promise<void> {
+    await tx.report.update({ where: { id }, data: changes, select: { id: true } });
+  }
+
+  async createSanction(tx: Tx, sanction: Omit<SanctionRecord, 'id' | 'endedAt'>): Promise<SanctionRecord> {
+    return tx.sanction.create({ data: { id: randomUUID(), ...sanction }, select: sanctionSelect });
+  }
+
+  async sanctionsOf(userIds: readonly string[]): Promise<SanctionRecord[]> {
+    return this.prisma.sanction.findMany({ where: { userId: { in: [...userIds] } }, orderBy: { startsAt: 'desc' }, select: sanctionSelect });
+  }
+
+  async findSanction(id: string, db: Tx | ReportPrisma = this.prisma): Promise<SanctionRecord | null> {
+    return db.sanction.findUnique({ where: { id }, select: sanctionSelect });
+  }
+
+  /** Marks a suspension ended; false when it already was (a repeated job). */
+  async endSanction(tx: Tx, id: string, at: Date): Promise<boolean> {
+    const { count } = await tx.sanction.updateMany({ where: { id, endedAt: null }, data: { endedAt: at } });
+    return count === 1;
+  }
+
+  /** Suspensions whose end has not been recorded yet: rescheduled at start, so a lost job is recovered. */
+  async pendingSuspensionEnds(): Promise<SanctionRecord[]> {
+    return this.prisma.sanction.findMany({ where: { type: 'SUSPENSION', endedAt: null, endsAt: { not: null } }, select: sanctionSelect });
+  }
+
+  async audit(tx: Tx, entry: AuditEntry): Promise<void> {
+    await tx.auditEntry.create({
+      data: {
+        id: randomUUID(),
+        actorId: entry.actorId,
+        action: entry.action,
+        subjectId: entry.subjectId,
+        before: entry.before as object,
+        after: entry.after as object,
+        requestId: entry.requestId,
+      },
+      select: { id: true },
+    });
+  }
+}

@@ -1,0 +1,20 @@
+import { DateTimeScalar, JSONScalar } from '@anshim/platform';
+import type { Resolvers } from '../generated/resolvers-types.ts';
+import { createEvidenceUpload } from './create-evidence-upload.ts';
+import { fileReport } from './file-report.ts';
+import { myReports } from './my-reports.ts';
+import { processReport } from './process-report.ts';
+import { report } from './report.ts';
+import { Report } from './report-type.ts';
+import { reports } from './reports.ts';
+import { startReview } from './start-review.ts';
+import { User } from './user-type.ts';
+
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  JSON: JSONScalar,
+  Query: { report, reports, myReports },
+  Mutation: { createEvidenceUpload, fileReport, startReview, processReport },
+  Report,
+  User,
+};

@@ -1,0 +1,139 @@
+// Builds the report subgraph (does not listen): configuration, Prisma, Redis, storage, outbox
+// relay, event consumer, the suspension-end worker, services, and the Apollo subgraph on express
+// with the local storage routes. index.ts and tests call start/stop.
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import {
+  buildSubgraphServer,
+  createLogger,
+  createRedis,
+  groupedLoader,
+  keyedLoader,
+  OutboxRelay,
+  type Logger,
+  type RunningServer,
+} from '@anshim/platform';
+import { createStorageDriver, LocalStorageDriver, mountLocalStorageRoutes, publicNamespaces, Uploads, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY } from '@anshim/platform/storage/index';
+import type { ReportContext } from './context.ts';
+import { createDatabase, type ReportPrisma } from './database.ts';
+import { loadReportEnv, type ReportEnv } from './env.ts';
+import { EvidenceService } from './evidence-service.ts';
+import { createReportConsumer } from './events/consumers.ts';
+import { ReportEvents } from './events/report-events.ts';
+import { KnownPartiesRepository } from './known-parties-repository.ts';
+import { ReportRepository } from './report-repository.ts';
+import { ReportService } from './report-service.ts';
+import { resolvers } from './resolvers/index.ts';
+import { SanctionEndScheduler } from './workers/sanction-end.ts';
+
+const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+
+export interface ReportServerOptions {
+  /** Called with every SQL statement; tests use it to prove batching. */
+  onQuery?: (sql: string) => void;
+}
+
+export interface ReportServer {
+  env: ReportEnv;
+  logger: Logger;
+  prisma: ReportPrisma;
+  sanctionEnds: SanctionEndScheduler;
+  /** Starts the outbox relay, the event consumer and the suspension-end worker, then listens. */
+  start(port?: number, host?: string): Promise<RunningServer>;
+  /** Drains HTTP, then closes workers, relay, Redis and Prisma. */
+  stop(): Promise<void>;
+}
+
+export async function buildReportServer(overrides: Record<string, string | undefined> = {}, options: ReportServerOptions = {}): Promise<ReportServer> {
+  const env = loadReportEnv(overrides);
+  const production = env.NODE_ENV === 'production';
+  const logger = createLogger('report', env.LOG_LEVEL);
+  const prisma = createDatabase({ databaseUrl: env.DATABASE_URL, onQuery: options.onQuery });
+  const redisSettings = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
+  const redis = createRedis(redisSettings);
+  const relay = new OutboxRelay({ prisma, service: 'report', redis: redisSettings, logger });
+  const afterCommit = () => relay.nudge();
+
+  let publicBaseUrl = env.REPORT_PUBLIC_URL ?? `http://localhost:${env.REPORT_PORT}`;
+  const storage = createStorageDriver(env, {
+    publicBaseUrl: () => publicBaseUrl,
+    // The same derivation as the transaction service: one local store, one signing key.
+    signingSecret: createHmac('sha256', env.INTERNAL_SECRET).update('anshim:storage:local').digest('base64url'),
+    // Product images stay public wherever they are served; evidence never is.
+    publicNamespaces: publicNamespaces([PRODUCT_IMAGE_POLICY, EVIDENCE_POLICY]),
+  });
+
+  const reports = new ReportRepository(prisma);
+  const known = new KnownPartiesRepository(prisma);
+  const events = new ReportEvents();
+  const evidence = new EvidenceService(new Uploads(storage), env.EVIDENCE_URL_TTL_SECONDS);
+  const sanctionEnds = new SanctionEndScheduler({ prisma, reports, events, redis: redisSettings, logger, afterCommit });
+  const services = {
+    reports: new ReportService({
+      prisma,
+      reports,
+      known,
+      evidence,
+      events,
+      redis,
+      rateLimit: { max: env.REPORT_RATE_LIMIT, windowSeconds: env.REPORT_RATE_WINDOW_SECONDS },
+      afterCommit,
+      scheduleSanctionEnd: async (sanction) => {
+        // The sanction is committed; if Redis is away the job is rescheduled at the next start.
+        await sanctionEnds.schedule(sanction).catch((error: unknown) => logger.error({ err: error, sanctionId: sanction.id }, 'could not schedule the end of a suspension'));
+      },
+    }),
+    evidence,
+  };
+  const consumer = env.REPORT_CONSUME_EVENTS ? createReportConsumer({ prisma, known, redis: redisSettings, logger }) : undefined;
+
+  const server = await buildSubgraphServer<ReportContext>({
+    name: 'report',
+    typeDefs,
+    resolvers,
+    production,
+    internalSecret: env.INTERNAL_SECRET,
+    logger,
+    buildContext: (base) => ({
+      ...base,
+      loaders: {
+        report: keyedLoader((ids) => reports.findManyByIds(ids), (row) => row.id),
+        reportsAgainst: groupedLoader((ids) => reports.againstUsers(ids), (row) => row.targetUserId),
+        sanctionsOf: groupedLoader((ids) => reports.sanctionsOf(ids), (row) => row.userId),
+      },
+      services,
+    }),
+    readiness: [
+      { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },
+      { name: 'redis', check: () => redis.ping() },
+    ],
+    routes: (app) => {
+      if (storage instanceof LocalStorageDriver) mountLocalStorageRoutes(app, storage);
+    },
+    onStop: async () => {
+      await consumer?.close();
+      await sanctionEnds.close();
+      await relay.stop();
+      await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
+    },
+  });
+
+  return {
+    env,
+    logger,
+    prisma,
+    sanctionEnds,
+    async start(port = env.REPORT_PORT, host = env.REPORT_HOST) {
+      relay.start();
+      consumer?.start();
+      if (env.REPORT_CONSUME_EVENTS) await sanctionEnds.start();
+      const running = await server.start(port, host);
+      if (!env.REPORT_PUBLIC_URL) publicBaseUrl = `http://${host === '0.0.0.0' ? 'localhost' : host}:${running.port}`;
+      // `listening` with the port is what npm start and the e2e harness wait for.
+      logger.info({ url: running.url, port: running.port }, 'listening');
+      return running;
+    },
+    stop: () => server.stop(),
+  };
+}

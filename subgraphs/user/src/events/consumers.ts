@@ -1,0 +1,114 @@
+// What the user service consumes: sanctions decided in the report service.
+// - report.sanction_applied: SUSPENSION → status SUSPENDED until endsAt; BAN → BANNED; WARNING
+//   changes nothing here. The person's sessions are revoked, the change is audited and
+//   user.status_changed is published, like an admin's setUserStatus.
+// - report.sanction_ended: the suspension's delayed job ran; the account is ACTIVE again unless
+//   something stronger or longer (a ban, a later suspension) is in force.
+// Each handler runs in the consumer's transaction together with the processed-event record, so
+// a redelivered event changes nothing (the same steps as UserService.setStatus, inside that
+// transaction rather than a second one). The relay is nudged after each commit.
+import { EventConsumer, type EventHandlers, type Logger, type RedisSettings, type TransactionalSqlClient } from '@anshim/platform';
+import type { AuditRepository } from '../audit-repository.ts';
+import type { AccountStatus } from '../account-status.ts';
+import type { Tx, UserPrisma } from '../database.ts';
+import type { SessionRepository } from '../session-repository.ts';
+import type { UserRecord, UserRepository } from '../user-repository.ts';
+import type { UserEvents } from './user-events.ts';
+
+export interface UserConsumerDeps {
+  prisma: UserPrisma;
+  users: UserRepository;
+  sessions: SessionRepository;
+  audit: AuditRepository;
+  events: UserEvents;
+  redis: RedisSettings;
+  logger: Logger;
+  /** Publishes the outbox now (relay.nudge). */
+  afterCommit: () => void;
+}
+
+/** How far a suspension's recorded end may differ from the sanction_ended event's (clock skew, rounding). */
+const SAME_END_TOLERANCE_MS = 60_000;
+const REASON_MAX = 500;
+
+interface StatusChange {
+  status: AccountStatus;
+  until: Date | null;
+  reason: string;
+  actorId: string | null;
+  source: string;
+}
+
+async function applyStatus(deps: UserConsumerDeps, tx: Tx, current: UserRecord, change: StatusChange, at: Date): Promise<void> {
+  const row = await deps.users.update(tx, current.id, { status: change.status, statusUntil: change.until, statusReason: change.reason.slice(0, REASON_MAX) });
+  if (change.status !== 'ACTIVE') await deps.sessions.revokeAllOfUser(current.id, at, tx);
+  await deps.audit.record(tx, {
+    actorId: change.actorId,
+    action: 'user.status_changed',
+    subjectId: current.id,
+    before: { status: current.status, statusUntil: current.statusUntil?.toISOString() ?? null },
+    after: { status: row.status, statusUntil: row.statusUntil?.toISOString() ?? null, reason: change.reason.slice(0, REASON_MAX), source: change.source },
+    requestId: null,
+  });
+  await deps.events.statusChanged(tx, current.id, change.status, change.until);
+}
+
+export function userEventHandlers(deps: UserConsumerDeps): EventHandlers<'user', Tx> {
+  return {
+    'report.sanction_applied': async (event, tx) => {
+      const { userId, sanction, reason, endsAt, reportId, appliedBy } = event.data;
+      if (sanction === 'WARNING') return;
+      const current = await deps.users.findById(userId, tx);
+      if (!current) {
+        deps.logger.warn({ userId, reportId }, 'sanction for an unknown user; ignored');
+        return;
+      }
+      const source = `report:${reportId}`;
+      const now = new Date();
+      if (sanction === 'BAN') {
+        if (current.status === 'BANNED') return;
+        await applyStatus(deps, tx, current, { status: 'BANNED', until: null, reason, actorId: appliedBy ?? null, source }, now);
+        return;
+      }
+      // SUSPENSION: never weakens a ban, never shortens a longer suspension in force.
+      const until = endsAt ? new Date(endsAt) : null;
+      if (!until || until.getTime() <= now.getTime()) return;
+      if (current.status === 'BANNED') return;
+      if (current.status === 'SUSPENDED' && current.statusUntil && current.statusUntil.getTime() >= until.getTime()) return;
+      await applyStatus(deps, tx, current, { status: 'SUSPENDED', until, reason, actorId: appliedBy ?? null, source }, now);
+    },
+    'report.sanction_ended': async (event, tx) => {
+      const { userId, sanction, endedAt, reportId } = event.data;
+      if (sanction !== 'SUSPENSION') return;
+      const current = await deps.users.findById(userId, tx);
+      if (!current || current.status !== 'SUSPENDED') return;
+      // Only the suspension that ended: a later, longer one stays.
+      if (current.statusUntil && current.statusUntil.getTime() > new Date(endedAt).getTime() + SAME_END_TOLERANCE_MS) return;
+      await applyStatus(deps, tx, current, { status: 'ACTIVE', until: null, reason: 'suspension ended', actorId: null, source: `report:${reportId}` }, new Date());
+    },
+  };
+}
+
+/** The consumer's client: the same transactions, and a relay nudge after each commit. */
+function nudgingClient(prisma: UserPrisma, afterCommit: () => void): TransactionalSqlClient<Tx> {
+  const client = prisma as unknown as TransactionalSqlClient<Tx>;
+  return {
+    $executeRawUnsafe: (query, ...values) => client.$executeRawUnsafe(query, ...values),
+    $queryRawUnsafe: (query, ...values) => client.$queryRawUnsafe(query, ...values),
+    $transaction: async (fn, options) => {
+      const result = await client.$transaction(fn, options);
+      afterCommit();
+      return result;
+    },
+  };
+}
+
+export function createUserConsumer(deps: UserConsumerDeps): EventConsumer<'user', Tx> {
+  return new EventConsumer<'user', Tx>({
+    service: 'user',
+    prisma: nudgingClient(deps.prisma, deps.afterCommit),
+    redis: deps.redis,
+    logger: deps.logger,
+    handlers: userEventHandlers(deps),
+  });
+}

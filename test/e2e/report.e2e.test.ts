@@ -1,0 +1,151 @@
+// Reports and sanctions through the gateway, with the user and report subgraphs as real
+// processes: the README's "Reports and sanctions" walkthrough. A buyer uploads a PNG and files
+// a FRAUD report about a seller; an admin reviews and bans; within seconds the seller cannot
+// sign in, the buyer sees ACTION_TAKEN, report.processed waits on the safety queue, and the
+// evidence URL works for the reporter and the admin but not for the seller or after expiry.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql, startStack, type Stack } from '../support/stack.ts';
+
+const ADMIN_EMAIL = `admin.${randomBytes(4).toString('hex')}@example.com`;
+const ADMIN_PASSWORD = 'admin-password-for-e2e';
+/** Short on purpose: the test waits for a URL to expire. */
+const EVIDENCE_TTL_SECONDS = 3;
+const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+
+let stack: Stack;
+let storageDir: string;
+beforeAll(async () => {
+  storageDir = await mkdtemp(join(tmpdir(), 'anshim-e2e-report-'));
+  stack = await startStack({
+    subgraphs: ['user', 'report'],
+    env: {
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      STORAGE_LOCAL_DIR: storageDir,
+      EVIDENCE_URL_TTL_SECONDS: String(EVIDENCE_TTL_SECONDS),
+    },
+  });
+}, 90_000);
+afterAll(async () => {
+  await stack?.stop();
+  if (storageDir) await rm(storageDir, { recursive: true, force: true });
+});
+
+type Errors = Array<{ message: string; extensions?: Record<string, unknown> }> | undefined;
+
+async function call<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors: Errors }> {
+  const res = await graphql<T>(stack.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {});
+  expect(res.status).not.toBe(500);
+  return { data: res.body.data, errors: res.body.errors };
+}
+async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const { data, errors } = await call<T>(query, variables, token);
+  if (errors?.length) throw new Error(JSON.stringify(errors));
+  return data!;
+}
+const codeOf = (errors: Errors) => errors?.[0]?.extensions?.code;
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`;
+
+async function register(nickname: string): Promise<{ id: string; token: string; email: string; password: string }> {
+  const email = `${nickname}.${randomBytes(4).toString('hex')}@example.com`;
+  const password = 'correct horse battery';
+  const data = await ok<{ register: { accessToken: string; user: { id: string } } }>(
+    `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`,
+    { input: { email, password, nickname } },
+  );
+  return { id: data.register.user.id, token: data.register.accessToken, email, password };
+}
+
+describe('reports and sanctions through the gateway', () => {
+  it('a FRAUD report with a PNG, reviewed and accepted with BAN, bans the seller within seconds', async () => {
+    const buyer = await register('buyer');
+    const seller = await register('seller');
+
+    // Evidence: a ticket, then a PUT straight to storage.
+    const { createEvidenceUpload: ticket } = await ok(`mutation($t: String!, $s: Int!) { createEvidenceUpload(contentType: $t, size: $s) { key url headers expiresAt maxBytes } }`, { t: 'image/png', s: PNG.length }, buyer.token);
+    expect((await fetch(ticket.url, { method: 'PUT', body: PNG, headers: ticket.headers })).status).toBe(200);
+
+    // The report service learns about new users from user.registered; file once it knows the seller.
+    const FILE = `mutation($input: FileReportInput!) { fileReport(input: $input) { id status priority target { id nickname } evidence { key url } } }`;
+    const input = { targetUserId: seller.id, type: 'FRAUD', description: '입금했는데 물건을 보내지 않고 연락이 끊겼어요.', evidenceKeys: [ticket.key] };
+    const filed = await waitFor('the report service to know the seller', async () => {
+      const result = await call(FILE, { input }, buyer.token);
+      if (codeOf(result.errors) === 'NOT_FOUND') return false;
+      if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
+      return result.data!.fileReport;
+    });
+    expect(filed).toMatchObject({ status: 'RECEIVED', priority: 'HIGH', target: { id: seller.id, nickname: 'seller' } });
+    expect((await fetch(filed.evidence[0].url)).status).toBe(200);
+
+    // The seller sees the report about them, without evidence and without the reporter.
+    const REPORT = `query($id: ID!) { report(id: $id) { id status evidence { url } } }`;
+    expect((await ok(REPORT, { id: filed.id }, seller.token)).report).toEqual({ id: filed.id, status: 'RECEIVED', evidence: [] });
+    expect(codeOf((await call(`query($id: ID!) { report(id: $id) { reporter { id } } }`, { id: filed.id }, seller.token)).errors)).toBe('FORBIDDEN');
+
+    // The admin reviews and bans.
+    const adminToken = (await ok(LOGIN, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD })).login.accessToken;
+    const queue = (await ok(`{ reports(status: RECEIVED) { id priority reporter { id } } }`, {}, adminToken)).reports;
+    expect(queue.some((r: { id: string }) => r.id === filed.id)).toBe(true);
+    expect(codeOf((await call(`mutation($id: ID!) { startReview(id: $id) { id } }`, { id: filed.id }, buyer.token)).errors)).toBe('FORBIDDEN');
+    expect((await ok(`mutation($id: ID!) { startReview(id: $id) { status } }`, { id: filed.id }, adminToken)).startReview.status).toBe('IN_REVIEW');
+    const asAdmin = (await ok(`query($id: ID!) { report(id: $id) { evidence { url } reporter { id nickname } } }`, { id: filed.id }, adminToken)).report;
+    expect(asAdmin.reporter).toEqual({ id: buyer.id, nickname: 'buyer' });
+    expect((await fetch(asAdmin.evidence[0].url)).status).toBe(200);
+    const processed = await ok(
+      `mutation($id: ID!, $input: ProcessReportInput!) { processReport(id: $id, input: $input) { status resolution sanction { type endsAt } } }`,
+      { id: filed.id, input: { decision: 'ACCEPT', resolution: '입금 후 미발송이 확인되어 영구 정지합니다.', sanction: 'BAN' } },
+      adminToken,
+    );
+    expect(processed.processReport).toMatchObject({ status: 'ACTION_TAKEN', sanction: { type: 'BAN', endsAt: null } });
+    expect(codeOf((await call(`mutation($id: ID!, $input: ProcessReportInput!) { processReport(id: $id, input: $input) { id } }`, { id: filed.id, input: { decision: 'DISMISS', resolution: '다시' } }, adminToken)).errors)).toBe('CONFLICT');
+
+    // Within seconds the seller is BANNED and cannot sign in.
+    const refused = await waitFor('the seller to be banned', async () => {
+      const result = await call(LOGIN, { email: seller.email, password: seller.password });
+      return codeOf(result.errors) === 'FORBIDDEN' ? result.errors![0]! : false;
+    }, 10_000);
+    expect(refused.message).toContain('영구 정지');
+    const sellerView = (await ok(`query($id: ID!) { user(id: $id) { status activeSanction { type reason } } }`, { id: seller.id }, adminToken)).user;
+    expect(sellerView).toEqual({ status: 'BANNED', activeSanction: { type: 'BAN', reason: '입금 후 미발송이 확인되어 영구 정지합니다.' } });
+
+    // The reporter sees the outcome.
+    const mine = (await ok(`{ myReports { id status resolution } }`, {}, buyer.token)).myReports;
+    expect(mine).toEqual([{ id: filed.id, status: 'ACTION_TAKEN', resolution: '입금 후 미발송이 확인되어 영구 정지합니다.' }]);
+
+    // report.processed waits on the safety queue (safety applies the factor once it runs).
+    const connection = new Redis(stack.env.REDIS_URL!, { maxRetriesPerRequest: null });
+    const safetyQueue = new Queue('events.safety', { connection, prefix: `${stack.env.REDIS_PREFIX}:bull` });
+    try {
+      const job = await waitFor('report.processed on the safety queue', async () => {
+        const jobs = await safetyQueue.getJobs(['waiting', 'prioritized', 'active', 'completed', 'delayed']);
+        return jobs.find((j) => j.name === 'report.processed' && j.data?.data?.reportId === filed.id) ?? false;
+      });
+      expect(job.data.data).toMatchObject({ decision: 'ACCEPT', sanction: 'BAN', targetUserId: seller.id, type: 'FRAUD' });
+    } finally {
+      await safetyQueue.close();
+      connection.disconnect();
+    }
+
+    // A fresh evidence URL stops working once it expires.
+    const fresh = (await ok(`{ myReports { evidence { url } } }`, {}, buyer.token)).myReports[0].evidence[0].url;
+    expect((await fetch(fresh)).status).toBe(200);
+    await waitFor('the evidence URL to expire', async () => (await fetch(fresh)).status === 403, (EVIDENCE_TTL_SECONDS + 5) * 1000);
+  });
+});
