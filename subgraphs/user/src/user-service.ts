@@ -1,5 +1,6 @@
 // Profiles: who may see what (PII rules), profile changes, and the admin's sanction switch.
 // Authorization lives here, not in the gateway: the owner or an ADMIN (ARCHITECTURE §8).
+import { applyStatusChange } from './status-change.ts';
 import { z } from 'zod';
 import {
   ConflictError,
@@ -250,20 +251,16 @@ export class UserService {
     const until = parsed.status === 'SUSPENDED' ? parsed.until ?? null : null;
     const now = new Date();
 
-    const updated = await transaction(this.deps.prisma, async (tx) => {
-      const row = await this.deps.users.update(tx, current.id, { status: parsed.status, statusUntil: until, statusReason: parsed.reason });
-      if (parsed.status !== 'ACTIVE') await this.deps.sessions.revokeAllOfUser(current.id, now, tx);
-      await this.deps.audit.record(tx, {
+    const updated = await transaction(this.deps.prisma, (tx) =>
+      applyStatusChange(this.deps, tx, current, {
+        status: parsed.status,
+        until,
+        reason: parsed.reason,
         actorId: identity.userId,
-        action: 'user.status_changed',
-        subjectId: current.id,
-        before: { status: current.status, statusUntil: current.statusUntil?.toISOString() ?? null },
-        after: { status: row.status, statusUntil: row.statusUntil?.toISOString() ?? null, reason: parsed.reason },
+        source: 'admin',
         requestId: scope.requestId,
-      });
-      await this.deps.events.statusChanged(tx, current.id, parsed.status, until);
-      return row;
-    });
+      }, now),
+    );
     this.deps.afterCommit();
     scope.loaders.user.clear(current.id).prime(current.id, updated);
     return updated;

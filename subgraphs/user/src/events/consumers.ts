@@ -5,14 +5,13 @@
 // - report.sanction_ended: the suspension's delayed job ran; the account is ACTIVE again unless
 //   something stronger or longer (a ban, a later suspension) is in force.
 // Each handler runs in the consumer's transaction together with the processed-event record, so
-// a redelivered event changes nothing (the same steps as UserService.setStatus, inside that
-// transaction rather than a second one). The relay is nudged after each commit.
+// a redelivered event changes nothing (applyStatusChange, as UserService.setStatus uses it). The relay is nudged after each commit.
 import { EventConsumer, type EventHandlers, type Logger, type RedisSettings, type TransactionalSqlClient } from '@anshim/platform';
 import type { AuditRepository } from '../audit-repository.ts';
-import type { AccountStatus } from '../account-status.ts';
 import type { Tx, UserPrisma } from '../database.ts';
 import type { SessionRepository } from '../session-repository.ts';
-import type { UserRecord, UserRepository } from '../user-repository.ts';
+import type { UserRepository } from '../user-repository.ts';
+import { applyStatusChange } from '../status-change.ts';
 import type { UserEvents } from './user-events.ts';
 
 export interface UserConsumerDeps {
@@ -29,29 +28,6 @@ export interface UserConsumerDeps {
 
 /** How far a suspension's recorded end may differ from the sanction_ended event's (clock skew, rounding). */
 const SAME_END_TOLERANCE_MS = 60_000;
-const REASON_MAX = 500;
-
-interface StatusChange {
-  status: AccountStatus;
-  until: Date | null;
-  reason: string;
-  actorId: string | null;
-  source: string;
-}
-
-async function applyStatus(deps: UserConsumerDeps, tx: Tx, current: UserRecord, change: StatusChange, at: Date): Promise<void> {
-  const row = await deps.users.update(tx, current.id, { status: change.status, statusUntil: change.until, statusReason: change.reason.slice(0, REASON_MAX) });
-  if (change.status !== 'ACTIVE') await deps.sessions.revokeAllOfUser(current.id, at, tx);
-  await deps.audit.record(tx, {
-    actorId: change.actorId,
-    action: 'user.status_changed',
-    subjectId: current.id,
-    before: { status: current.status, statusUntil: current.statusUntil?.toISOString() ?? null },
-    after: { status: row.status, statusUntil: row.statusUntil?.toISOString() ?? null, reason: change.reason.slice(0, REASON_MAX), source: change.source },
-    requestId: null,
-  });
-  await deps.events.statusChanged(tx, current.id, change.status, change.until);
-}
 
 export function userEventHandlers(deps: UserConsumerDeps): EventHandlers<'user', Tx> {
   return {
@@ -67,7 +43,7 @@ export function userEventHandlers(deps: UserConsumerDeps): EventHandlers<'user',
       const now = new Date();
       if (sanction === 'BAN') {
         if (current.status === 'BANNED') return;
-        await applyStatus(deps, tx, current, { status: 'BANNED', until: null, reason, actorId: appliedBy ?? null, source }, now);
+        await applyStatusChange(deps, tx, current, { status: 'BANNED', until: null, reason, actorId: appliedBy ?? null, source, requestId: null }, now);
         return;
       }
       // SUSPENSION: never weakens a ban, never shortens a longer suspension in force.
@@ -75,7 +51,7 @@ export function userEventHandlers(deps: UserConsumerDeps): EventHandlers<'user',
       if (!until || until.getTime() <= now.getTime()) return;
       if (current.status === 'BANNED') return;
       if (current.status === 'SUSPENDED' && current.statusUntil && current.statusUntil.getTime() >= until.getTime()) return;
-      await applyStatus(deps, tx, current, { status: 'SUSPENDED', until, reason, actorId: appliedBy ?? null, source }, now);
+      await applyStatusChange(deps, tx, current, { status: 'SUSPENDED', until, reason, actorId: appliedBy ?? null, source, requestId: null }, now);
     },
     'report.sanction_ended': async (event, tx) => {
       const { userId, sanction, endedAt, reportId } = event.data;
@@ -84,7 +60,7 @@ export function userEventHandlers(deps: UserConsumerDeps): EventHandlers<'user',
       if (!current || current.status !== 'SUSPENDED') return;
       // Only the suspension that ended: a later, longer one stays.
       if (current.statusUntil && current.statusUntil.getTime() > new Date(endedAt).getTime() + SAME_END_TOLERANCE_MS) return;
-      await applyStatus(deps, tx, current, { status: 'ACTIVE', until: null, reason: 'suspension ended', actorId: null, source: `report:${reportId}` }, new Date());
+      await applyStatusChange(deps, tx, current, { status: 'ACTIVE', until: null, reason: 'suspension ended', actorId: null, source: `report:${reportId}`, requestId: null }, new Date());
     },
   };
 }
