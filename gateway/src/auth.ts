@@ -4,6 +4,7 @@ import {
   ErrorCode,
   UnauthenticatedError,
   blacklistKey,
+  revokedBeforeKey,
   pick,
   verifyAccessToken,
   type Identity,
@@ -18,7 +19,7 @@ const MESSAGES: Record<TokenRejection, { ko: string; en: string }> = {
   malformed: { ko: 'Authorization 헤더는 "Bearer <토큰>" 형식이어야 합니다.', en: 'The Authorization header must be "Bearer <token>".' },
   invalid: { ko: '로그인 정보가 올바르지 않습니다. 다시 로그인해 주세요.', en: 'The access token is not valid. Please sign in again.' },
   expired: { ko: '로그인이 만료되었습니다. 토큰을 갱신해 주세요.', en: 'The access token has expired. Please refresh it.' },
-  revoked: { ko: '로그아웃된 토큰입니다. 다시 로그인해 주세요.', en: 'The access token was signed out. Please sign in again.' },
+  revoked: { ko: '로그아웃되었거나 계정 상태가 바뀐 토큰입니다. 다시 로그인해 주세요.', en: 'This access token was signed out or the account status changed. Please sign in again.' },
 };
 
 export interface Authenticator {
@@ -34,9 +35,11 @@ function rejection(reason: TokenRejection, locale: Locale): UnauthenticatedError
 }
 
 export function createAuthenticator(options: { jwtSecret: string; redis: Redis }): Authenticator {
-  async function isRevoked(jti: string, logger: Logger): Promise<boolean> {
+  /** Signed out (blacklisted jti), or issued before the account was suspended or banned. */
+  async function isRevoked(claims: { jti: string; userId: string; iat: number }, logger: Logger): Promise<boolean> {
     try {
-      return (await options.redis.exists(blacklistKey(jti))) === 1;
+      const [blacklisted, revokedBefore] = await options.redis.mget(blacklistKey(claims.jti), revokedBeforeKey(claims.userId));
+      return blacklisted !== null || (revokedBefore !== null && claims.iat * 1000 <= Number(revokedBefore));
     } catch (error) {
       // Fail closed: without the blacklist a signed-out token would work again.
       logger.error({ err: error }, 'token blacklist unavailable');
@@ -56,7 +59,7 @@ export function createAuthenticator(options: { jwtSecret: string; redis: Redis }
         logger.debug({ reason: checked.reason }, 'refused access token');
         throw rejection(checked.reason, locale);
       }
-      if (await isRevoked(checked.claims.jti, logger)) throw rejection('revoked', locale);
+      if (await isRevoked(checked.claims, logger)) throw rejection('revoked', locale);
       return { userId: checked.claims.userId, role: checked.claims.role };
     },
   };

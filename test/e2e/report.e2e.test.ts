@@ -122,6 +122,9 @@ describe('reports and sanctions through the gateway', () => {
       return codeOf(result.errors) === 'FORBIDDEN' ? result.errors![0]! : false;
     }, 10_000);
     expect(refused.message).toContain('영구 정지');
+    // The access token the seller already holds stops working too (not 15 minutes later).
+    const stale = await call(`{ me { id } }`, {}, seller.token);
+    expect(codeOf(stale.errors)).toBe('UNAUTHENTICATED');
     const sellerView = (await ok(`query($id: ID!) { user(id: $id) { status activeSanction { type reason } } }`, { id: seller.id }, adminToken)).user;
     expect(sellerView).toEqual({ status: 'BANNED', activeSanction: { type: 'BAN', reason: '입금 후 미발송이 확인되어 영구 정지합니다.' } });
 

@@ -8,6 +8,8 @@ const AUDIENCE = 'anshim-api';
 
 export interface AccessClaims extends Identity {
   jti: string;
+  /** Issued at, seconds since epoch: a token older than the user's revocation time is refused. */
+  iat: number;
   /** Expiry, seconds since epoch: the blacklist keeps a revoked jti until then. */
   exp: number;
 }
@@ -27,7 +29,7 @@ export async function signAccessToken(secret: string, identity: Identity, now = 
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .sign(keyOf(secret));
-  return { token, claims: { ...identity, jti, exp } };
+  return { token, claims: { ...identity, jti, iat, exp } };
 }
 
 export type AccessTokenCheck = { ok: true; claims: AccessClaims } | { ok: false; reason: 'expired' | 'invalid' };
@@ -37,8 +39,8 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
   try {
     const { payload } = await jwtVerify(token, keyOf(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
     const role = payload.role as Role;
-    if (!payload.sub || !payload.jti || !payload.exp || (role !== 'USER' && role !== 'ADMIN')) return { ok: false, reason: 'invalid' };
-    return { ok: true, claims: { userId: payload.sub, role, jti: payload.jti, exp: payload.exp } };
+    if (!payload.sub || !payload.jti || !payload.exp || !payload.iat || (role !== 'USER' && role !== 'ADMIN')) return { ok: false, reason: 'invalid' };
+    return { ok: true, claims: { userId: payload.sub, role, jti: payload.jti, iat: payload.iat, exp: payload.exp } };
   } catch (error) {
     return { ok: false, reason: error instanceof joseErrors.JWTExpired ? 'expired' : 'invalid' };
   }
@@ -47,4 +49,12 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
 /** Redis key of a revoked access token (logout); kept until the token would expire anyway. */
 export function blacklistKey(jti: string): string {
   return `auth:blacklist:${jti}`;
+}
+
+/**
+ * Redis key holding the time (ms) before which every access token of a user is void: set when the
+ * account is suspended or banned, so tokens issued earlier stop working at once, not 15 min later.
+ */
+export function revokedBeforeKey(userId: string): string {
+  return `auth:revoked-before:${userId}`;
 }

@@ -28,6 +28,7 @@ import { resolvers } from './resolvers/index.ts';
 import { SessionRepository } from './session-repository.ts';
 import { UserRepository } from './user-repository.ts';
 import { UserService } from './user-service.ts';
+import { TokenRevocations } from './token-revocations.ts';
 import { VerificationService } from './verification-service.ts';
 
 const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
@@ -63,9 +64,10 @@ export async function buildUserServer(overrides: Record<string, string | undefin
   const sessions = new SessionRepository(prisma);
   const challenges = new ChallengeRepository(prisma);
   const audit = new AuditRepository();
+  const revocations = new TokenRevocations(redis);
   const events = new UserEvents();
   const services = {
-    users: new UserService({ prisma, users, sessions, audit, events, cipher, afterCommit }),
+    users: new UserService({ prisma, users, sessions, audit, events, cipher, revocations, afterCommit }),
     auth: new AuthService({
       prisma,
       users,
@@ -82,7 +84,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
   };
 
   // Sanctions decided in the report service (report.sanction_applied / report.sanction_ended).
-  const consumer = createUserConsumer({ prisma, users, sessions, audit, events, redis: redisSettings, logger, afterCommit });
+  const consumer = createUserConsumer({ prisma, users, sessions, audit, events, revocations, redis: redisSettings, logger, afterCommit });
 
   const server = await buildSubgraphServer<UserContext>({
     name: 'user',

@@ -1,5 +1,5 @@
 // One account-status change, inside the caller's transaction: the new status, revoked sessions
-// (for SUSPENDED/BANNED), an audit row and user.status_changed. Used by an admin's setUserStatus
+// and access tokens (for SUSPENDED/BANNED), an audit row and user.status_changed. Used by an admin's setUserStatus
 // and by the sanction events from the report service, so both behave the same.
 import type { AuditRepository } from './audit-repository.ts';
 import type { AccountStatus } from './account-status.ts';
@@ -7,6 +7,7 @@ import type { Tx } from './database.ts';
 import type { UserEvents } from './events/user-events.ts';
 import type { SessionRepository } from './session-repository.ts';
 import type { UserRecord, UserRepository } from './user-repository.ts';
+import type { TokenRevocations } from './token-revocations.ts';
 
 const REASON_MAX = 500;
 
@@ -15,6 +16,7 @@ export interface StatusChangeDeps {
   sessions: SessionRepository;
   audit: AuditRepository;
   events: UserEvents;
+  revocations: TokenRevocations;
 }
 
 export interface StatusChange {
@@ -31,7 +33,11 @@ export interface StatusChange {
 export async function applyStatusChange(deps: StatusChangeDeps, tx: Tx, current: UserRecord, change: StatusChange, at: Date): Promise<UserRecord> {
   const reason = change.reason.slice(0, REASON_MAX);
   const row = await deps.users.update(tx, current.id, { status: change.status, statusUntil: change.until, statusReason: reason });
-  if (change.status !== 'ACTIVE') await deps.sessions.revokeAllOfUser(current.id, at, tx);
+  if (change.status !== 'ACTIVE') {
+    await deps.sessions.revokeAllOfUser(current.id, at, tx);
+    // Before the commit on purpose: if the transaction then fails, the user merely signs in again.
+    await deps.revocations.revokeAllBefore(current.id, at);
+  }
   await deps.audit.record(tx, {
     actorId: change.actorId,
     action: 'user.status_changed',

@@ -1,6 +1,7 @@
 // Profiles: who may see what (PII rules), profile changes, and the admin's sanction switch.
 // Authorization lives here, not in the gateway: the owner or an ADMIN (ARCHITECTURE §8).
 import { applyStatusChange } from './status-change.ts';
+import type { TokenRevocations } from './token-revocations.ts';
 import { z } from 'zod';
 import {
   ConflictError,
@@ -90,6 +91,7 @@ export interface UserServiceDeps {
   audit: AuditRepository;
   events: UserEvents;
   cipher: FieldCipher;
+  revocations: TokenRevocations;
   /** Tells the outbox relay a committed event is waiting. */
   afterCommit: () => void;
 }

@@ -13,6 +13,7 @@ import type { SessionRepository } from '../session-repository.ts';
 import type { UserRepository } from '../user-repository.ts';
 import { applyStatusChange } from '../status-change.ts';
 import type { UserEvents } from './user-events.ts';
+import type { TokenRevocations } from '../token-revocations.ts';
 
 export interface UserConsumerDeps {
   prisma: UserPrisma;
@@ -20,6 +21,7 @@ export interface UserConsumerDeps {
   sessions: SessionRepository;
   audit: AuditRepository;
   events: UserEvents;
+  revocations: TokenRevocations;
   redis: RedisSettings;
   logger: Logger;
   /** Publishes the outbox now (relay.nudge). */
