@@ -27,6 +27,10 @@ export const gatewayEnvSchema = z.object({
   SUBGRAPH_URLS: subgraphUrls,
   /** Deadline of one subgraph fetch, connection included. */
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** graphql-ws: subscriptions one connection may hold at once. */
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20),
+  /** graphql-ws: a socket that sends no connection_init within this is closed (4408). */
+  WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   /** Defaults to on outside production, off in production. */
   INTROSPECTION: flag.optional(),
 });

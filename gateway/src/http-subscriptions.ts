@@ -3,8 +3,8 @@ import { getOperationAST, parse, type DocumentNode } from 'graphql';
 import { ErrorCode, localeFromHeader, pick } from '@anshim/platform';
 
 const MESSAGE = {
-  ko: '구독(subscription)은 /graphql 에 WebSocket(graphql-ws) 연결을 열어 요청해야 합니다.',
-  en: 'Subscriptions need a WebSocket (graphql-ws) connection to /graphql',
+  ko: '구독(subscription)은 /graphql 에 WebSocket(graphql-ws) 연결을 열어 요청해야 합니다. 같은 주소와 포트에서 graphql-ws 가 동작합니다.',
+  en: 'Subscriptions need a WebSocket (graphql-ws) connection to /graphql: graphql-ws works on this same path and port.',
 };
 
 function parsedOrNull(query: string): DocumentNode | null {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import {
@@ -28,6 +28,9 @@ import { gatewayReadiness } from './readiness.ts';
 import { requestLocals, requestLog } from './request-log.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
+import { SubscriptionExecutor, type SubscriptionStats } from './subscriptions/executor.ts';
+import { SubscriptionPlanner } from './subscriptions/planner.ts';
+import { attachGatewaySubscriptions } from './subscriptions/server.ts';
 
 export interface GatewayOptions {
   /** The composed supergraph (gateway/supergraph.graphql). */
@@ -41,6 +44,8 @@ export interface GatewayOptions {
   /** Subgraph name → GraphQL URL, replacing the URL composed into the supergraph. */
   subgraphUrls?: Record<string, string>;
   subgraphTimeoutMs?: number;
+  /** graphql-ws on /graphql: subscriptions per connection (default 20), connection_init deadline (default 3 s). */
+  subscriptions?: { maxPerConnection?: number; connectionInitTimeoutMs?: number };
   logger: Logger;
 }
 
@@ -48,6 +53,8 @@ export interface GatewayServer {
   app: Express;
   /** Subgraph name → the URL the gateway fetches from. */
   subgraphs: ReadonlyMap<string, string>;
+  /** Open upstream subscriptions, distinct downstream selections and subscribers. */
+  subscriptionStats(): SubscriptionStats;
   start(port: number, host?: string): Promise<RunningServer>;
   stop(): Promise<void>;
 }
@@ -67,6 +74,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const redis = createRedis(options.redis);
   const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs ?? 10_000 });
   const subgraphs = new Map<string, string>();
+  const dataSources = new Map<string, GraphQLDataSource>();
+  const planner = new SubscriptionPlanner();
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -75,9 +84,13 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       const target = overrides[name] ?? url;
       if (!target) throw new Error(`subgraph ${name} has no URL in the supergraph or SUBGRAPH_URLS`);
       subgraphs.set(name, target);
-      return new SubgraphDataSource({ url: target, fetcher: fetcher.fetch, internalSecret: options.internalSecret, forwardAuthorization: name === 'user' });
+      const dataSource = new SubgraphDataSource({ url: target, fetcher: fetcher.fetch, internalSecret: options.internalSecret, forwardAuthorization: name === 'user' });
+      dataSources.set(name, dataSource);
+      return dataSource;
     },
   });
+  // Subscriptions are planned and executed here (ARCHITECTURE §7), on the same supergraph.
+  gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl, apiSchema }) => planner.update(coreSupergraphSdl, apiSchema));
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger,
@@ -130,9 +143,30 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   );
   app.use(jsonErrorHandler);
 
+  const executor = new SubscriptionExecutor({
+    planner,
+    subgraphUrls: subgraphs,
+    dataSources,
+    internalSecret: options.internalSecret,
+    logger,
+    formatError: gatewayErrorFormatter({ production }),
+  });
+  const webSockets = attachGatewaySubscriptions({
+    httpServer,
+    apollo,
+    planner,
+    executor,
+    authenticator,
+    logger,
+    production,
+    maxSubscriptionsPerConnection: options.subscriptions?.maxPerConnection ?? 20,
+    connectionInitTimeoutMs: options.subscriptions?.connectionInitTimeoutMs ?? 3_000,
+  });
+
   return {
     app,
     subgraphs,
+    subscriptionStats: () => executor.stats(),
     async start(port, host = '127.0.0.1') {
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -145,6 +179,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       return { port: actual, url: `http://${host}:${actual}/graphql` };
     },
     async stop() {
+      await webSockets.dispose(); // closes client sockets (1001) and their subscriptions
+      await executor.close(); // upstream subscriptions and graphql-ws clients
       await apollo.stop(); // drains the HTTP server, then stops the gateway
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await release();

@@ -153,7 +153,7 @@ describe('gateway HTTP handling', () => {
     const english = await post(devUrl, { query: 'subscription { userChanged { id } }' }, { 'accept-language': 'en' });
     expect(english.status).toBe(400);
     expect(english.body).toEqual({
-      errors: [{ message: 'Subscriptions need a WebSocket (graphql-ws) connection to /graphql', extensions: { code: 'BAD_REQUEST' } }],
+      errors: [{ message: 'Subscriptions need a WebSocket (graphql-ws) connection to /graphql: graphql-ws works on this same path and port.', extensions: { code: 'BAD_REQUEST' } }],
     });
     const korean = await post(devUrl, { query: 'subscription OnChange { userChanged { id } }', operationName: 'OnChange' });
     expect(korean.status).toBe(400);

@@ -15,3 +15,4 @@ export * from './services.ts';
 export * from './tokens.ts';
 export * from './events/index.ts';
 export * from './scalars.ts';
+export * from './subscriptions.ts';

@@ -1,0 +1,314 @@
+import { randomUUID } from 'node:crypto';
+import { executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
+import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
+import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
+import { IDENTITY_EXTENSION, REQUEST_ID_HEADER, signIdentityHeaders, type Identity, type Locale, type Logger } from '@anshim/platform';
+import type { GatewayContext } from '../context.ts';
+import { EVENT_SOURCE, type PlannedSubscription, type SubscriptionPlanner } from './planner.ts';
+import { PushQueue } from './push-queue.ts';
+
+type RequestContext = Parameters<typeof executeQueryPlan>[2];
+type ServiceMap = Parameters<typeof executeQueryPlan>[1];
+type UpstreamEvent = FormattedExecutionResult<Record<string, unknown>, unknown>;
+
+export interface SubscriptionExecutorOptions {
+  planner: SubscriptionPlanner;
+  /** Subgraph name → its HTTP GraphQL URL; graphql-ws connects to the same URL as ws(s)://. */
+  subgraphUrls: ReadonlyMap<string, string>;
+  /** The gateway's data sources, by subgraph name: the rest of each plan fetches through them. */
+  dataSources: ReadonlyMap<string, GraphQLDataSource>;
+  internalSecret: string;
+  logger: Logger;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** Events buffered per slow downstream subscriber before its oldest are dropped. */
+  bufferLimit?: number;
+}
+
+export interface DownstreamSubscription {
+  planned: PlannedSubscription;
+  /** Coerced variables of the client operation. */
+  variables: Record<string, unknown>;
+  identity: Identity | null;
+  locale: Locale;
+  acceptLanguage: string | undefined;
+  logger: Logger;
+}
+
+export interface SubscriptionStats {
+  /** Upstream subscriptions open to subgraphs. */
+  upstreams: number;
+  /** Distinct downstream selections (per-event plan executions). */
+  groups: number;
+  subscribers: number;
+}
+
+const RETRY_LIMIT = 8;
+const retryDelayMs = (attempt: number) => Math.min(5_000, 100 * 2 ** attempt);
+
+function toWebSocketUrl(url: string): string {
+  return url.replace(/^http/i, 'ws');
+}
+
+function isCloseEvent(value: unknown): value is { code: number; reason: string } {
+  return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number';
+}
+
+/**
+ * The downstream subscribers with identical selections, variables and language under one
+ * upstream subscription: the rest of the plan runs once per event for all of them.
+ */
+class EventGroup {
+  readonly sinks = new Set<PushQueue<ExecutionResult>>();
+  private tail: Promise<void> = Promise.resolve();
+  private sequence = 0;
+
+  constructor(
+    readonly key: string,
+    private readonly request: DownstreamSubscription,
+    private readonly upstream: SharedUpstream,
+  ) {}
+
+  deliver(event: UpstreamEvent): void {
+    // Events run one after another per group: subscribers see them in publish order.
+    this.tail = this.tail.then(
+      () => this.run(event),
+      () => this.run(event),
+    );
+  }
+
+  fail(result: ExecutionResult): void {
+    this.tail = this.tail.then(() => {
+      for (const sink of this.sinks) {
+        sink.push(result);
+        sink.end();
+      }
+      this.sinks.clear();
+    });
+  }
+
+  end(): void {
+    this.tail = this.tail.then(() => {
+      for (const sink of this.sinks) sink.end();
+      this.sinks.clear();
+    });
+  }
+
+  private async run(event: UpstreamEvent): Promise<void> {
+    if (this.sinks.size === 0) return;
+    const result = await this.upstream.executor.executeEvent(this.request, event, `${this.upstream.requestId}.${++this.sequence}`);
+    for (const sink of this.sinks) {
+      if (!sink.push(result)) this.request.logger.warn({ subscription: this.key }, 'slow subscriber: dropped an event');
+    }
+  }
+}
+
+/** One subscription to a subgraph, shared by every downstream subscriber with the same key. */
+class SharedUpstream {
+  readonly groups = new Map<string, EventGroup>();
+  readonly requestId = `gw-sub-${randomUUID()}`;
+  private unsubscribe: (() => void) | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private closed = false;
+
+  constructor(
+    readonly key: string,
+    readonly executor: SubscriptionExecutor,
+    private readonly client: Client,
+    private readonly request: DownstreamSubscription,
+    private readonly variables: Record<string, unknown>,
+    private readonly onClosed: () => void,
+  ) {}
+
+  start(): void {
+    const { primary } = this.request.planned;
+    const identity = this.request.identity;
+    // Signed now, at every (re)subscribe: a subgraph refuses stale signatures.
+    const headers = identity
+      ? signIdentityHeaders(this.executor.internalSecret, identity, this.requestId)
+      : { [REQUEST_ID_HEADER]: this.requestId };
+    this.unsubscribe = this.client.subscribe<Record<string, unknown>, unknown>(
+      { query: primary.operation, operationName: primary.operationName ?? undefined, variables: this.variables, extensions: { [IDENTITY_EXTENSION]: headers } },
+      {
+        next: (event) => {
+          this.attempt = 0;
+          for (const group of this.groups.values()) group.deliver(event);
+        },
+        error: (error) => this.failed(error),
+        complete: () => {
+          if (this.closed) return;
+          for (const group of this.groups.values()) group.end();
+          this.close();
+        },
+      },
+    );
+  }
+
+  private failed(error: unknown): void {
+    if (this.closed) return;
+    this.unsubscribe = undefined;
+    const refused = Array.isArray(error) || (isCloseEvent(error) && error.code >= 4400 && error.code < 4500);
+    if (!refused && this.attempt < RETRY_LIMIT) {
+      // The socket went away (subgraph restart, network): subscribe again, freshly signed.
+      const delay = retryDelayMs(this.attempt++);
+      this.request.logger.warn({ subscription: this.requestId, delay, reason: isCloseEvent(error) ? error.code : String(error) }, 'upstream subscription lost; retrying');
+      this.retryTimer = setTimeout(() => {
+        if (!this.closed) this.start();
+      }, delay);
+      return;
+    }
+    const errors = Array.isArray(error)
+      ? (error as GraphQLFormattedError[])
+      : [{ message: 'The subscription was ended by the service that owns it.', extensions: { code: 'INTERNAL_SERVER_ERROR', reason: isCloseEvent(error) ? error.code : undefined } }];
+    this.request.logger.warn({ subscription: this.requestId, errors }, 'upstream subscription refused or failed');
+    const result: ExecutionResult = { errors: errors.map((e) => new GraphQLError(e.message, { extensions: e.extensions })) };
+    const formatted = this.executor.formatResult(result);
+    for (const group of this.groups.values()) group.fail(formatted);
+    this.close();
+  }
+
+  /** Drops a group's last subscriber; the upstream closes with its last group. */
+  release(group: EventGroup, sink: PushQueue<ExecutionResult>): void {
+    group.sinks.delete(sink);
+    if (group.sinks.size === 0 && this.groups.get(group.key) === group) this.groups.delete(group.key);
+    if (this.groups.size === 0) this.close();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.onClosed();
+  }
+}
+
+/**
+ * Runs client subscriptions (ARCHITECTURE §7): only the plan's primary fetch goes upstream, over
+ * one lazy graphql-ws client per subgraph; identical upstream subscriptions are shared; each
+ * upstream event runs the rest of the plan (entity joins) with executeQueryPlan.
+ */
+export class SubscriptionExecutor {
+  readonly internalSecret: string;
+  private readonly clients = new Map<string, Client>();
+  private readonly upstreams = new Map<string, SharedUpstream>();
+
+  constructor(private readonly options: SubscriptionExecutorOptions) {
+    this.internalSecret = options.internalSecret;
+  }
+
+  subscribe(request: DownstreamSubscription): AsyncIterableIterator<ExecutionResult> {
+    const { primary } = request.planned;
+    const upstreamVariables: Record<string, unknown> = {};
+    for (const name of primary.variableUsages ?? []) if (request.variables[name] !== undefined) upstreamVariables[name] = request.variables[name];
+    const who = request.identity ? `${request.identity.userId};${request.identity.role}` : '';
+    const upstreamKey = JSON.stringify([primary.serviceName, primary.operation, upstreamVariables, who]);
+    let upstream = this.upstreams.get(upstreamKey);
+    const fresh = !upstream;
+    if (!upstream) {
+      const created: SharedUpstream = new SharedUpstream(upstreamKey, this, this.client(primary.serviceName), request, upstreamVariables, () => {
+        if (this.upstreams.get(upstreamKey) === created) this.upstreams.delete(upstreamKey);
+      });
+      upstream = created;
+      this.upstreams.set(upstreamKey, upstream);
+    }
+    const groupKey = JSON.stringify([request.planned.key, request.variables, request.locale, request.acceptLanguage ?? '']);
+    let group = upstream.groups.get(groupKey);
+    if (!group) {
+      group = new EventGroup(groupKey, request, upstream);
+      upstream.groups.set(groupKey, group);
+    }
+    const joined = group;
+    const shared = upstream;
+    const sink: PushQueue<ExecutionResult> = new PushQueue(() => shared.release(joined, sink), this.options.bufferLimit);
+    group.sinks.add(sink);
+    if (fresh) upstream.start();
+    return sink;
+  }
+
+  stats(): SubscriptionStats {
+    let groups = 0;
+    let subscribers = 0;
+    for (const upstream of this.upstreams.values()) {
+      groups += upstream.groups.size;
+      for (const group of upstream.groups.values()) subscribers += group.sinks.size;
+    }
+    return { upstreams: this.upstreams.size, groups, subscribers };
+  }
+
+  /** Runs the event plan for one event: the primary fetch answers with the event, the rest fetches. */
+  async executeEvent(request: DownstreamSubscription, event: UpstreamEvent, requestId: string): Promise<ExecutionResult> {
+    const schemas = this.options.planner.schemas();
+    const context: GatewayContext = {
+      identity: request.identity,
+      requestId,
+      locale: request.locale,
+      acceptLanguage: request.acceptLanguage,
+      authorization: undefined,
+      logger: request.logger,
+    };
+    const eventSource: GraphQLDataSource = {
+      // executeQueryPlan merges into what it gets: every group works on its own copy.
+      process: async () => ({ data: event.data ? structuredClone(event.data) : event.data, errors: event.errors as never }),
+    };
+    const serviceMap: ServiceMap = Object.assign(Object.create(null) as ServiceMap, Object.fromEntries(this.options.dataSources), { [EVENT_SOURCE]: eventSource });
+    const requestContext = {
+      request: { variables: request.variables, operationName: request.planned.operationContext.operation.name?.value },
+      context,
+      logger: request.logger,
+      metrics: {},
+      overallCachePolicy: undefined,
+    } as unknown as RequestContext;
+    try {
+      const result = await executeQueryPlan(
+        request.planned.eventPlan,
+        serviceMap,
+        requestContext,
+        request.planned.operationContext,
+        schemas.supergraphSchema,
+        schemas.federationApiSchema,
+      );
+      return this.formatResult({ data: result.data ?? null, ...(result.errors?.length ? { errors: result.errors } : {}) });
+    } catch (error) {
+      request.logger.error({ err: error, requestId }, 'subscription event execution failed');
+      return this.formatResult({ data: null, errors: [error instanceof GraphQLError ? error : new GraphQLError('Unexpected error.', { originalError: error as Error })] });
+    }
+  }
+
+  /** Errors as the HTTP path formats them (production masks internals). */
+  formatResult(result: ExecutionResult): ExecutionResult {
+    if (!result.errors?.length) return result;
+    const errors = result.errors.map((error) => this.options.formatError(error.toJSON(), error));
+    return { ...result, errors: errors as unknown as ExecutionResult['errors'] };
+  }
+
+  async close(): Promise<void> {
+    for (const upstream of [...this.upstreams.values()]) upstream.close();
+    await Promise.all([...this.clients.values()].map((client) => client.dispose()));
+    this.clients.clear();
+  }
+
+  private client(subgraph: string): Client {
+    let client = this.clients.get(subgraph);
+    if (client) return client;
+    const url = this.options.subgraphUrls.get(subgraph);
+    if (!url) throw new GraphQLError(`No URL for subgraph ${subgraph}.`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    client = createClient({
+      url: toWebSocketUrl(url),
+      webSocketImpl: WebSocket,
+      lazy: true,
+      lazyCloseTimeout: 5_000,
+      keepAlive: 10_000,
+      // SharedUpstream retries itself: graphql-ws would resend the first, by then stale, signature.
+      retryAttempts: 0,
+      connectionParams: () => ({ headers: { [REQUEST_ID_HEADER]: `gw-conn-${randomUUID()}` } }),
+      on: {
+        error: (error) => this.options.logger.warn({ subgraph, err: error }, 'upstream graphql-ws error'),
+      },
+    });
+    this.clients.set(subgraph, client);
+    return client;
+  }
+}

@@ -1,0 +1,197 @@
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { ApolloServer } from '@apollo/server';
+import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError as GraphQLErrorType } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { ErrorCode, WsCloseCode, graphqlRuntime, localeFromHeader, pick, type Identity, type Logger } from '@anshim/platform';
+import type { Authenticator } from '../auth.ts';
+import type { GatewayContext } from '../context.ts';
+import type { SubscriptionExecutor } from './executor.ts';
+import type { SubscriptionPlanner } from './planner.ts';
+
+export interface GatewaySubscriptionOptions {
+  httpServer: Server;
+  apollo: ApolloServer<GatewayContext>;
+  planner: SubscriptionPlanner;
+  executor: SubscriptionExecutor;
+  authenticator: Authenticator;
+  logger: Logger;
+  production: boolean;
+  /** Subscriptions one connection may hold at once; one more is answered with an error. */
+  maxSubscriptionsPerConnection: number;
+  /** A socket that sends no connection_init by then is closed with 4408. */
+  connectionInitTimeoutMs: number;
+}
+
+// The graphql graphql-ws and Apollo use (see graphqlRuntime): its errors are the ones graphql-ws accepts.
+const { GraphQLError, getOperationAST, getVariableValues, parse, validate } = graphqlRuntime;
+
+type ConnectionParams = Record<string, unknown>;
+type ConnectionExtra = {
+  identity?: Identity | null;
+  authorization?: string;
+  acceptLanguage?: string;
+  connectionId?: string;
+  /** Ids of the subscription operations running on this connection. */
+  subscriptions?: Set<string>;
+};
+
+const TOO_MANY = {
+  ko: '한 연결에서 열 수 있는 구독 수를 넘었습니다.',
+  en: 'This connection has reached its maximum number of subscriptions.',
+};
+const SIGN_IN = {
+  ko: '구독하려면 connectionParams.authorization 에 "Bearer <토큰>"을 보내 로그인해야 합니다.',
+  en: 'Subscriptions need a signed-in connection: send "Bearer <token>" as connectionParams.authorization.',
+};
+
+/** `exp` (ms) of a bearer token identify() already verified. */
+function expiryOf(authorization: string | undefined): number | undefined {
+  const payload = authorization?.split(' ').pop()?.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp * 1_000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function stringParam(params: ConnectionParams | undefined, ...names: string[]): string | undefined {
+  for (const name of names) {
+    const value = params?.[name];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+/**
+ * graphql-ws on the gateway's /graphql (same port as HTTP). The connection authenticates once in
+ * onConnect (a bad token closes it with 4401); anonymous connections may run queries but no
+ * subscription. Subscriptions go through the SubscriptionExecutor, queries and mutations
+ * through Apollo Server like HTTP requests.
+ */
+export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions): { dispose(): Promise<void> } {
+  const { planner, executor, authenticator, logger } = options;
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+
+  const cleanup = useServer<ConnectionParams, ConnectionExtra>(
+    {
+      isProd: options.production,
+      connectionInitWaitTimeout: options.connectionInitTimeoutMs,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams;
+        const authorization = stringParam(params, 'authorization', 'Authorization');
+        const acceptLanguage = stringParam(params, 'accept-language', 'acceptLanguage') ?? ctx.extra.request.headers['accept-language'];
+        const connectionId = randomUUID();
+        const connectionLogger = logger.child({ connectionId });
+        try {
+          ctx.extra.identity = await authenticator.identify(authorization, localeFromHeader(acceptLanguage), connectionLogger);
+        } catch (error) {
+          const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
+          const unauthenticated = extensions?.code === ErrorCode.UNAUTHENTICATED;
+          const reason = unauthenticated ? String(extensions?.reason ?? 'invalid') : 'unavailable';
+          connectionLogger.info({ reason }, 'refused graphql-ws connection');
+          if (unauthenticated) ctx.extra.socket.close(WsCloseCode.Unauthorized, `Unauthorized: ${reason}`);
+          else ctx.extra.socket.close(CloseCode.InternalServerError, 'Sign-in cannot be checked right now');
+          return false;
+        }
+        ctx.extra.authorization = ctx.extra.identity ? authorization : undefined;
+        const expiresAt = ctx.extra.identity ? expiryOf(authorization) : undefined;
+        if (expiresAt !== undefined) {
+          // The socket lives no longer than its access token: the client reconnects with a fresh one.
+          const socket = ctx.extra.socket;
+          const timer = setTimeout(() => socket.close(WsCloseCode.Unauthorized, 'Unauthorized: expired'), Math.max(0, expiresAt - Date.now()));
+          timer.unref();
+          socket.once('close', () => clearTimeout(timer));
+        }
+        ctx.extra.acceptLanguage = acceptLanguage;
+        ctx.extra.connectionId = connectionId;
+        ctx.extra.subscriptions = new Set();
+        return undefined;
+      },
+
+      onSubscribe: (ctx, id, payload) => {
+        const { identity = null, acceptLanguage, authorization, connectionId } = ctx.extra;
+        const locale = localeFromHeader(acceptLanguage);
+        const { apiSchema } = planner.schemas();
+        let document: DocumentNode;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as GraphQLErrorType];
+        }
+        const invalid = validate(apiSchema, document);
+        if (invalid.length) return invalid;
+        const operation = getOperationAST(document, payload.operationName);
+        if (!operation) return [new GraphQLError('Unable to identify the operation to run.', { extensions: { code: ErrorCode.BAD_REQUEST } })];
+
+        const requestId = `ws-${randomUUID()}`;
+        const context: GatewayContext = {
+          identity,
+          requestId,
+          locale,
+          acceptLanguage,
+          authorization,
+          logger: logger.child({ requestId, connectionId, ...(identity ? { userId: identity.userId } : {}) }),
+        };
+        if (operation.operation !== 'subscription') {
+          return { schema: apiSchema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
+        }
+
+        if (!identity) return [new GraphQLError(pick(SIGN_IN, locale), { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+        const running = ctx.extra.subscriptions ?? new Set<string>();
+        if (running.size >= options.maxSubscriptionsPerConnection) {
+          return [new GraphQLError(pick(TOO_MANY, locale), { extensions: { code: ErrorCode.BAD_REQUEST, reason: 'TOO_MANY_SUBSCRIPTIONS', limit: options.maxSubscriptionsPerConnection } })];
+        }
+        const coerced = getVariableValues(apiSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
+        if (coerced.errors) return coerced.errors;
+        running.add(id);
+        return { schema: apiSchema, document, operationName: payload.operationName, variableValues: coerced.coerced, contextValue: context };
+      },
+
+      execute: async (args: ExecutionArgs): Promise<ExecutionResult> => {
+        const context = args.contextValue as GatewayContext;
+        const response = await options.apollo.executeOperation(
+          { query: args.document, operationName: args.operationName ?? undefined, variables: (args.variableValues ?? undefined) as Record<string, unknown> | undefined },
+          { contextValue: context },
+        );
+        if (response.body.kind === 'single') return response.body.singleResult as ExecutionResult;
+        return { errors: [new GraphQLError('Incremental delivery is not supported over graphql-ws.', { extensions: { code: ErrorCode.BAD_REQUEST } })] };
+      },
+
+      subscribe: (args: ExecutionArgs) => {
+        const context = args.contextValue as GatewayContext;
+        try {
+          const planned = planner.plan(args.document, args.operationName ?? undefined);
+          return executor.subscribe({
+            planned,
+            variables: (args.variableValues ?? {}) as Record<string, unknown>,
+            identity: context.identity,
+            locale: context.locale,
+            acceptLanguage: context.acceptLanguage,
+            logger: context.logger,
+          });
+        } catch (error) {
+          context.logger.error({ err: error }, 'subscription could not be planned');
+          const known = (error as { extensions?: Record<string, unknown> }).extensions?.code !== undefined;
+          return executor.formatResult({ errors: [known ? (error as GraphQLErrorType) : new GraphQLError('The subscription could not be planned.', { originalError: error as Error })] });
+        }
+      },
+
+      onComplete: (ctx, id) => {
+        ctx.extra.subscriptions?.delete(id);
+      },
+    },
+    wss,
+  );
+
+  return {
+    async dispose() {
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,162 @@
+// The subgraph side of subscriptions on real Redis: channelIterator over RedisChannelHub, and
+// attachSubscriptions serving graphql-ws with signed identity on a real subgraph server.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { Redis as RawRedis } from 'ioredis';
+import {
+  IDENTITY_EXTENSION,
+  RedisChannelHub,
+  attachSubscriptions,
+  buildSubgraphServer,
+  channelIterator,
+  channelName,
+  createLogger,
+  createRedis,
+  publish,
+  signIdentityHeaders,
+  type Redis,
+  type RequestContext,
+} from '../src/index.ts';
+
+const SECRET = randomBytes(32).toString('hex');
+const REDIS = { url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', prefix: `anshim_test_subs_${randomBytes(4).toString('hex')}` };
+const logger = createLogger('subscriptions-test', 'silent');
+
+const leftovers: Array<() => Promise<unknown>> = [];
+let hub: RedisChannelHub;
+let redis: Redis;
+let raw: RawRedis;
+let wsUrl: string;
+
+async function subscribers(name: string): Promise<number> {
+  const [, count] = (await raw.pubsub('NUMSUB', channelName(REDIS, name))) as [string, number];
+  return Number(count);
+}
+
+function connect(connectionParams: Record<string, unknown> = {}): { client: Client; closed: Promise<{ code: number; reason: string }> } {
+  let onClosed: (event: { code: number; reason: string }) => void = () => undefined;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => (onClosed = resolve));
+  const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams, on: { closed: (event) => onClosed(event as { code: number; reason: string }) } });
+  leftovers.push(async () => client.dispose());
+  return { client, closed };
+}
+
+beforeAll(async () => {
+  hub = new RedisChannelHub(REDIS);
+  redis = createRedis(REDIS);
+  raw = new RawRedis(REDIS.url);
+  leftovers.push(async () => {
+    await hub.close();
+    redis.disconnect();
+    raw.disconnect();
+  });
+  const server = await buildSubgraphServer<RequestContext & { viaSocket: boolean }>({
+    name: 'ticks',
+    typeDefs: parse(`
+      extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
+      type Query { whoAmI: String }
+      type Subscription { ticks(channel: String!): Int! }
+    `),
+    production: false,
+    internalSecret: SECRET,
+    logger,
+    readiness: [],
+    buildContext: (base) => ({ ...base, viaSocket: false }),
+    attach: attachSubscriptions({ internalSecret: SECRET, logger, buildContext: (base) => ({ ...base, viaSocket: true }) }),
+    resolvers: {
+      Query: { whoAmI: (_: unknown, __: unknown, ctx: RequestContext) => `${ctx.identity?.userId ?? 'anonymous'}@${ctx.requestId}` },
+      Subscription: {
+        ticks: {
+          subscribe: async (_: unknown, { channel }: { channel: string }) => {
+            const events = channelIterator<number>(hub, channel, { filter: (n) => n % 2 === 0 });
+            await events.ready;
+            return events;
+          },
+          resolve: (n: number) => n,
+        },
+      },
+    },
+  });
+  leftovers.push(() => server.stop());
+  wsUrl = (await server.start(0)).url.replace(/^http/, 'ws');
+});
+
+afterAll(async () => {
+  for (const dispose of leftovers.reverse()) await dispose().catch(() => undefined);
+});
+
+describe('channelIterator', () => {
+  it('yields parsed, filtered events in order and stops listening on return()', async () => {
+    const name = `it-${randomBytes(4).toString('hex')}`;
+    const events = channelIterator<{ n: number }>(hub, name, { filter: (e) => e.n !== 2 });
+    await events.ready;
+    expect(await subscribers(name)).toBe(1);
+    for (const n of [1, 2, 3]) await publish(redis, REDIS, name, { n });
+    expect((await events.next()).value).toEqual({ n: 1 });
+    expect((await events.next()).value).toEqual({ n: 3 });
+    const pending = events.next();
+    await events.return(undefined);
+    expect(await pending).toEqual({ value: undefined, done: true });
+    expect(await subscribers(name)).toBe(0);
+  });
+
+  it('drops unreadable messages and the oldest events beyond the buffer limit', async () => {
+    const name = `buf-${randomBytes(4).toString('hex')}`;
+    const events = channelIterator<number>(hub, name, { bufferLimit: 2 });
+    await events.ready;
+    // A second listener on the same channel hears each message right after the iterator did.
+    let heardLast: () => void = () => undefined;
+    const lastHeard = new Promise<void>((resolve) => (heardLast = resolve));
+    const unlisten = await hub.listen(name, (message) => message === '4' && heardLast());
+    await redis.publish(channelName(REDIS, name), '{not json');
+    for (const n of [1, 2, 3, 4]) await publish(redis, REDIS, name, n);
+    await lastHeard;
+    await unlisten();
+    const seen: number[] = [];
+    for (let i = 0; i < 2; i++) seen.push((await events.next()).value as number);
+    expect(seen).toEqual([3, 4]);
+    await events.return(undefined);
+  });
+});
+
+describe('attachSubscriptions', () => {
+  it('serves a Subscription field from Redis over graphql-ws and cleans up on unsubscribe', async () => {
+    const channel = `ticks-${randomBytes(4).toString('hex')}`;
+    const { client } = connect();
+    const ticks = client.iterate<{ ticks: number }>({ query: 'subscription($c: String!) { ticks(channel: $c) }', variables: { c: channel } });
+    const first = ticks.next();
+    await expect.poll(() => subscribers(channel)).toBe(1);
+    await publish(redis, REDIS, channel, 1);
+    await publish(redis, REDIS, channel, 2);
+    expect((await first).value).toEqual({ data: { ticks: 2 } });
+    await ticks.return?.();
+    await expect.poll(() => subscribers(channel)).toBe(0);
+  });
+
+  it('verifies the signed identity of each subscription (extensions) and of the connection', async () => {
+    const { client } = connect({ headers: signIdentityHeaders(SECRET, { userId: 'conn-user', role: 'USER' }, 'req-conn') });
+    const own = signIdentityHeaders(SECRET, { userId: 'op-user', role: 'ADMIN' }, 'req-op');
+    expect((await client.iterate({ query: '{ whoAmI }', extensions: { [IDENTITY_EXTENSION]: own } }).next()).value).toEqual({ data: { whoAmI: 'op-user@req-op' } });
+    expect((await client.iterate({ query: '{ whoAmI }' }).next()).value).toEqual({ data: { whoAmI: 'conn-user@req-conn' } });
+  });
+
+  it('treats a connection without identity as anonymous', async () => {
+    const { client } = connect();
+    const answer = await client.iterate<{ whoAmI: string }>({ query: '{ whoAmI }' }).next();
+    expect(answer.value?.data?.whoAmI).toMatch(/^anonymous@/);
+  });
+
+  it('closes with 4403 on a forged connection identity and on a forged subscription identity', async () => {
+    const forged = signIdentityHeaders('not-the-secret', { userId: 'mallory', role: 'ADMIN' }, 'req-x');
+    const byConnection = connect({ headers: forged });
+    await expect(byConnection.client.iterate({ query: '{ whoAmI }' }).next()).rejects.toMatchObject({ code: 4403 });
+    expect((await byConnection.closed).code).toBe(4403);
+
+    const bySubscription = connect();
+    await expect(bySubscription.client.iterate({ query: '{ whoAmI }', extensions: { [IDENTITY_EXTENSION]: forged } }).next()).rejects.toBeDefined();
+    expect(await bySubscription.closed).toEqual(expect.objectContaining({ code: 4403, reason: 'Forbidden: identity forged' }));
+  });
+});
