@@ -31,11 +31,15 @@ export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?:
   const httpAgent = new http.Agent(agentOptions);
   const httpsAgent = new https.Agent(agentOptions);
 
-  const fetch: Fetcher = (url, init = {}) =>
+  /**
+   * One try; a request that failed on a reused keep-alive socket the subgraph had just closed
+   * for idleness never reached it, so it is sent once more on a fresh connection (Node's
+   * documented pattern for `reusedSocket`).
+   */
+  const attempt = (url: string, init: Parameters<Fetcher>[1] = {}, signal: AbortSignal, retryStaleSocket: boolean): Promise<Response> =>
     new Promise((resolve, reject) => {
       const target = new URL(url);
       const secure = target.protocol === 'https:';
-      const signal = AbortSignal.timeout(options.timeoutMs);
       const request = (secure ? https : http).request(
         target,
         { method: init.method ?? 'GET', headers: init.headers, agent: secure ? httpsAgent : httpAgent, signal },
@@ -55,11 +59,17 @@ export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?:
           });
         },
       );
-      request.on('error', (error) => {
-        reject(signal.aborted ? new Error(`${target.host} did not answer within ${options.timeoutMs} ms`) : error);
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        if (signal.aborted) return reject(new Error(`${target.host} did not answer within ${options.timeoutMs} ms`));
+        if (retryStaleSocket && request.reusedSocket && error.code === 'ECONNRESET') {
+          return resolve(attempt(url, init, signal, false));
+        }
+        reject(error);
       });
       request.end(init.body);
     });
+
+  const fetch: Fetcher = (url, init = {}) => attempt(url, init, AbortSignal.timeout(options.timeoutMs), true);
 
   return {
     fetch,

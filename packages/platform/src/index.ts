@@ -16,3 +16,4 @@ export * from './tokens.ts';
 export * from './events/index.ts';
 export * from './scalars.ts';
 export * from './subscriptions.ts';
+export * from './process.ts';

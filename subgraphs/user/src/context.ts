@@ -5,6 +5,7 @@ import type { UserRecord, VerificationRecord } from './user-repository.ts';
 import type { UserService } from './user-service.ts';
 import type { AuthService } from './auth-service.ts';
 import type { VerificationService } from './verification-service.ts';
+import type { GuardianService } from './guardian-service.ts';
 
 export interface UserLoaders {
   user: ReturnType<typeof keyedLoader<string, UserRecord>>;
@@ -15,6 +16,7 @@ export interface UserServices {
   users: UserService;
   auth: AuthService;
   verifications: VerificationService;
+  guardians: GuardianService;
 }
 
 /** The part of the context services work with: who asks, in which language, with which loaders. */

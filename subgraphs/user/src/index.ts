@@ -1,24 +1,7 @@
 // The user subgraph process: the only file that listens. SIGTERM/SIGINT drain and exit.
+import { stopOnSignals } from '@anshim/platform';
 import { buildUserServer } from './server.ts';
-
-const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
 const server = await buildUserServer();
 await server.start();
-
-let stopping = false;
-for (const signal of SIGNALS) {
-  // on, not once: a listener must stay registered, or a second signal kills the process mid-drain.
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    server.logger.info({ signal }, 'shutting down');
-    server
-      .stop()
-      .then(() => process.exit(0))
-      .catch((error: unknown) => {
-        server.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      });
-  });
-}
+stopOnSignals(() => server.stop(), server.logger);

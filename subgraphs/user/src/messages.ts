@@ -78,6 +78,25 @@ export const messages = {
   codeLocked: { ko: '인증번호를 여러 번 틀려 이 인증 요청을 사용할 수 없습니다. 인증번호를 다시 요청해 주세요.', en: 'The code was entered wrongly too many times, so this request is closed. Please ask for a new code.' },
   targetChanged: { ko: '인증번호를 받은 뒤 연락처가 바뀌었습니다. 새 연락처로 인증번호를 다시 요청해 주세요.', en: 'Your contact details changed after the code was sent. Please ask for a new code.' },
   deliveryUnavailable: { ko: '지금은 인증번호를 보낼 수 없습니다. 잠시 후 다시 시도해 주세요.', en: 'We cannot send the code right now. Please try again in a little while.' },
+
+  guardianNameEmpty: { ko: '보호자 이름을 입력해 주세요.', en: "Please enter the guardian's name." },
+  guardianNameTooLong: { ko: '보호자 이름은 30자 이하여야 합니다.', en: "The guardian's name must be at most 30 characters long." },
+  guardianRelationEmpty: { ko: '보호자와의 관계를 입력해 주세요. 예: 딸, 아들, 배우자', en: 'Please say how the guardian is related to you, e.g. daughter, son, spouse.' },
+  guardianRelationTooLong: { ko: '관계는 20자 이하여야 합니다.', en: 'The relation must be at most 20 characters long.' },
+  guardianPhoneRequired: { ko: '보호자의 휴대전화 번호를 입력해 주세요. 예: 010-1234-5678', en: "Please enter the guardian's mobile number, e.g. 010-1234-5678." },
+  guardianLimit: { ko: '보호자는 최대 3명까지 등록할 수 있습니다. 다른 보호자를 먼저 삭제해 주세요.', en: 'You can have at most 3 guardians. Remove one first.' },
+  guardianOwnPhone: { ko: '본인의 휴대전화 번호는 보호자 번호로 등록할 수 없습니다. 가족이나 믿을 수 있는 분의 번호를 입력해 주세요.', en: 'Your own number cannot be a guardian. Enter the number of a family member or someone you trust.' },
+  guardianDuplicate: { ko: '이미 보호자로 등록된 번호입니다.', en: 'This number is already one of your guardians.' },
+  guardianNotFound: { ko: '보호자를 찾을 수 없습니다.', en: 'Guardian not found.' },
+  guardianNotYours: { ko: '본인이 등록한 보호자만 확인하거나 삭제할 수 있습니다.', en: 'You can only confirm or remove your own guardians.' },
+  guardianCodeExpired: {
+    ko: '보호자 인증번호의 유효 시간(10분)이 지났습니다. 보호자를 삭제한 뒤 다시 등록해 새 인증번호를 받아 주세요.',
+    en: "The guardian's code has expired (codes last 10 minutes). Remove the guardian and add them again to send a new code.",
+  },
+  guardianCodeLocked: {
+    ko: '인증번호를 여러 번 틀려 이 초대를 사용할 수 없습니다. 보호자를 삭제한 뒤 다시 등록해 주세요.',
+    en: 'The code was entered wrongly too many times. Remove the guardian and add them again.',
+  },
 } as const;
 
 /** The text of a verification code message (SMS or email body). */
@@ -87,3 +106,34 @@ export function codeMessage(code: string): { subject: string; text: string } {
     text: `[안심] 인증번호는 ${code} 입니다. 10분 안에 입력해 주세요. 누구에게도 알려주지 마세요.\n[Anshim] Your code is ${code}. It works for 10 minutes. Never share it with anyone.`,
   };
 }
+
+const GRADE_KO = { VERY_SAFE: '매우 안전', SAFE: '안전', NORMAL: '보통', CAUTION: '주의', DANGER: '위험' } as const;
+export type GradeName = keyof typeof GRADE_KO;
+
+/** "주의 등급" or, when the safety service has not graded the person yet, "아직 등급 없음". */
+export function gradeLabel(grade: GradeName | null): string {
+  return grade ? `${GRADE_KO[grade]} 등급` : '아직 등급 없음';
+}
+
+const won = (amount: number) => `${new Intl.NumberFormat('ko-KR').format(amount)}원`;
+
+/**
+ * SMS texts for guardians, plain Korean only (the recipient did not choose a language).
+ * They name the protected user's nickname and the counterpart's nickname and grade, never
+ * anything else about either of them.
+ */
+export const guardianTexts = {
+  invitation: (p: { guardianName: string; userNickname: string; relation: string; code: string }) =>
+    `[안심] ${p.guardianName}님, 안심 중고거래 회원 '${p.userNickname}'님이 ${p.guardianName}님을 보호자(${p.relation})로 등록하려고 합니다. ` +
+    `보호자가 되시면 '${p.userNickname}'님이 위험해 보이는 사람과 대화하거나 큰돈이 오가는 거래를 할 때 문자로 알려 드립니다. ` +
+    `동의하시면 인증번호 ${p.code} 를 '${p.userNickname}'님에게 직접 알려 주세요(10분 안에 입력). 모르는 분이라면 이 문자를 무시하세요.`,
+  riskAlert: (p: { userNickname: string; counterpartNickname: string; grade: GradeName | null; level: 'HIGH' | 'CRITICAL' }) =>
+    `[안심] 보호자님께 알려 드립니다. '${p.counterpartNickname}'(${gradeLabel(p.grade)})님이 '${p.userNickname}'님에게 연락하고 있습니다. 이 사람은 사기 위험이 ${p.level === 'CRITICAL' ? '매우 높습니다' : '높습니다'}. ` +
+    `'${p.userNickname}'님에게 전화해서, 직접 만나서 물건을 확인하기 전에는 절대 돈을 보내지 말라고 알려 주세요.`,
+  riskyTrade: (p: { userNickname: string; counterpartNickname: string; grade: GradeName; amount: number }) =>
+    `[안심] 보호자님께 알려 드립니다. '${p.userNickname}'님이 '${p.counterpartNickname}'(${gradeLabel(p.grade)})님과 ${won(p.amount)} 거래를 시작했습니다. ` +
+    `'${p.userNickname}'님에게 전화해서, 직접 만나서 물건을 확인하기 전에는 돈을 보내지 말고, 가능하면 경찰서 안심거래존에서 만나라고 알려 주세요.`,
+  reportAccepted: (p: { userNickname: string; counterpartNickname: string; grade: GradeName | null }) =>
+    `[안심] 보호자님께 알려 드립니다. '${p.userNickname}'님과 거래한 적 있는 '${p.counterpartNickname}'(${gradeLabel(p.grade)})에 대한 신고가 사실로 확인되었습니다. ` +
+    `'${p.userNickname}'님에게 전화해서, 이 사람에게 돈을 보내거나 개인정보를 알려 주지 말고, 피해가 있었다면 고객센터와 경찰(112)에 알리라고 전해 주세요.`,
+};

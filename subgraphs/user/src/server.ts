@@ -28,6 +28,8 @@ import { resolvers } from './resolvers/index.ts';
 import { SessionRepository } from './session-repository.ts';
 import { UserRepository } from './user-repository.ts';
 import { UserService } from './user-service.ts';
+import { GuardianRepository } from './guardian-repository.ts';
+import { GuardianService } from './guardian-service.ts';
 import { TokenRevocations } from './token-revocations.ts';
 import { VerificationService } from './verification-service.ts';
 
@@ -63,6 +65,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
   const users = new UserRepository(prisma);
   const sessions = new SessionRepository(prisma);
   const challenges = new ChallengeRepository(prisma);
+  const guardians = new GuardianRepository(prisma);
   const audit = new AuditRepository();
   const revocations = new TokenRevocations(redis);
   const events = new UserEvents();
@@ -81,10 +84,12 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       afterCommit,
     }),
     verifications: new VerificationService({ prisma, users, challenges, delivery, events, cipher, logger, afterCommit }),
+    guardians: new GuardianService({ prisma, guardians, delivery, cipher }),
   };
 
-  // Sanctions decided in the report service (report.sanction_applied / report.sanction_ended).
-  const consumer = createUserConsumer({ prisma, users, sessions, audit, events, revocations, redis: redisSettings, logger, afterCommit });
+  // Sanctions decided in the report service (report.sanction_applied / report.sanction_ended), and
+  // SMS to guardians about alerts, risky trades and accepted reports.
+  const consumer = createUserConsumer({ prisma, users, sessions, audit, events, revocations, guardians, delivery, cipher, redis: redisSettings, logger, afterCommit });
 
   const server = await buildSubgraphServer<UserContext>({
     name: 'user',

@@ -49,11 +49,11 @@ export type TopicOf<T extends string> = T extends `${infer P}.${string}` ? `${Pr
  * starts is waiting for it rather than lost.
  */
 export const SUBSCRIPTIONS = {
-  user: ['report.events', 'monitor.events', 'transaction.events'],
+  user: ['report.events', 'monitor.events', 'transaction.events', 'safety.events'],
   transaction: ['user.events', 'safety.events', 'monitor.events'],
   safety: ['user.events', 'transaction.events', 'report.events', 'monitor.events'],
   report: ['user.events', 'transaction.events'],
-  monitor: ['user.events', 'transaction.events', 'report.events'],
+  monitor: ['user.events', 'transaction.events', 'report.events', 'safety.events'],
 } as const satisfies Record<SubgraphName, readonly Topic[]>;
 
 /** The event types a service receives, i.e. may write handlers for. */

@@ -1,4 +1,6 @@
-// What the user service consumes: sanctions decided in the report service.
+// What the user service consumes: sanctions decided in the report service, and what guardians
+// are told about (guardian-notifications.ts: alerts, risky trades, accepted reports; plus the
+// copies it needs of counterparts' grades and trade pairs).
 // - report.sanction_applied: SUSPENSION → status SUSPENDED until endsAt; BAN → BANNED; WARNING
 //   changes nothing here. The person's sessions are revoked, the change is audited and
 //   user.status_changed is published, like an admin's setUserStatus.
@@ -6,7 +8,10 @@
 //   something stronger or longer (a ban, a later suspension) is in force.
 // Each handler runs in the consumer's transaction together with the processed-event record, so
 // a redelivered event changes nothing (applyStatusChange, as UserService.setStatus uses it). The relay is nudged after each commit.
-import { EventConsumer, type EventHandlers, type Logger, type RedisSettings, type TransactionalSqlClient } from '@anshim/platform';
+import { EventConsumer, type EventHandlers, type FieldCipher, type Logger, type RedisSettings, type TransactionalSqlClient } from '@anshim/platform';
+import type { DeliveryProvider } from '../delivery/delivery.ts';
+import type { GuardianRepository } from '../guardian-repository.ts';
+import { guardianEventHandlers } from './guardian-notifications.ts';
 import type { AuditRepository } from '../audit-repository.ts';
 import type { Tx, UserPrisma } from '../database.ts';
 import type { SessionRepository } from '../session-repository.ts';
@@ -22,6 +27,9 @@ export interface UserConsumerDeps {
   audit: AuditRepository;
   events: UserEvents;
   revocations: TokenRevocations;
+  guardians: GuardianRepository;
+  delivery: DeliveryProvider;
+  cipher: FieldCipher;
   redis: RedisSettings;
   logger: Logger;
   /** Publishes the outbox now (relay.nudge). */
@@ -33,6 +41,7 @@ const SAME_END_TOLERANCE_MS = 60_000;
 
 export function userEventHandlers(deps: UserConsumerDeps): EventHandlers<'user', Tx> {
   return {
+    ...guardianEventHandlers(deps),
     'report.sanction_applied': async (event, tx) => {
       const { userId, sanction, reason, endsAt, reportId, appliedBy } = event.data;
       if (sanction === 'WARNING') return;

@@ -1,4 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types.ts';
+import { addGuardian, confirmGuardian, removeGuardian } from './guardians.ts';
 import { confirmVerification } from './confirm-verification.ts';
 import { DateTimeScalar } from '@anshim/platform';
 import { login } from './login.ts';
@@ -15,6 +16,6 @@ import { User } from './user-type.ts';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: { me, user },
-  Mutation: { register, login, refreshToken, logout, updateProfile, requestVerification, confirmVerification, setUserStatus },
+  Mutation: { register, login, refreshToken, logout, updateProfile, requestVerification, confirmVerification, setUserStatus, addGuardian, confirmGuardian, removeGuardian },
   User,
 };

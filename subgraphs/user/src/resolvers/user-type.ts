@@ -11,4 +11,5 @@ export const User: UserResolvers = {
   minCounterpartGrade: (user, _args, ctx) => ctx.services.users.minCounterpartGrade(ctx, user),
   verifications: (user, _args, ctx) => ctx.services.users.verifications(ctx, user),
   profileCompleteness: (user, _args, ctx) => ctx.services.users.completeness(ctx, user),
+  guardians: (user, _args, ctx) => ctx.services.guardians.listOf(ctx, user),
 };

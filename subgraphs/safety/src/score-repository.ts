@@ -1,0 +1,172 @@
+// Scores and their history: the only code that reads or writes safety_scores and
+// safety_score_changes. Writes are set-based: two statements store any number of new scores, their
+// history rows and their safety.score_changed outbox rows, so one user (an event) and 5000 users
+// (a nightly batch page) take the same path and commit together with the change that caused them.
+import type { LocalizedText } from '@anshim/platform';
+import type { SqlExecutor } from '@anshim/platform';
+import type { SafetyPrisma } from './database.ts';
+import type { Factor, SafetyGrade } from './safety-score.ts';
+
+export interface ScoreRecord {
+  userId: string;
+  value: number;
+  grade: SafetyGrade;
+  factors: Factor[];
+  badges: string[];
+  ruleVersion: string;
+  version: number;
+  updatedAt: Date;
+}
+
+export interface ScoreChangeRecord {
+  userId: string;
+  value: number;
+  grade: SafetyGrade;
+  delta: number;
+  reason: LocalizedText;
+  cause: string;
+  at: Date;
+}
+
+export interface OutboxRow {
+  id: string;
+  topic: string;
+  type: string;
+  payload: unknown;
+  priority: number;
+}
+
+export interface ScoreWrite {
+  userId: string;
+  value: number;
+  grade: SafetyGrade;
+  factors: Factor[];
+  badges: string[];
+  ruleVersion: string;
+  /** The version read before computing; the write is skipped if someone wrote meanwhile. null: no score yet. */
+  expectedVersion: number | null;
+  history: { delta: number; reason: LocalizedText; cause: string; causeEventId: string | null } | null;
+  event: OutboxRow | null;
+}
+
+const scoreSelect = { userId: true, value: true, grade: true, factors: true, badges: true, ruleVersion: true, version: true, updatedAt: true } as const;
+const changeSelect = { userId: true, value: true, grade: true, delta: true, reason: true, cause: true, at: true } as const;
+
+/**
+ * Scores first: an update only where the version is still the one read (someone else's newer write
+ * stands), an insert only where no score existed. Returns who was written.
+ */
+const WRITE_SCORES_SQL = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+    user_id uuid, value float8, grade text, factors jsonb, badges jsonb, rule_version text, expected_version int)
+),
+updated AS (
+  UPDATE safety_scores s
+     SET value = i.value, grade = i.grade::"SafetyGrade", factors = i.factors,
+         badges = ARRAY(SELECT jsonb_array_elements_text(i.badges)), rule_version = i.rule_version,
+         version = s.version + 1, updated_at = $2::timestamp
+    FROM input i
+   WHERE s.user_id = i.user_id AND s.version = i.expected_version
+  RETURNING s.user_id, s.version
+),
+inserted AS (
+  INSERT INTO safety_scores (user_id, value, grade, factors, badges, rule_version, version, updated_at)
+  SELECT i.user_id, i.value, i.grade::"SafetyGrade", i.factors, ARRAY(SELECT jsonb_array_elements_text(i.badges)), i.rule_version, 1, $2::timestamp
+    FROM input i WHERE i.expected_version IS NULL
+  ON CONFLICT (user_id) DO NOTHING
+  RETURNING user_id, version
+)
+SELECT user_id::text AS user_id, version FROM updated UNION ALL SELECT user_id::text, version FROM inserted`;
+
+/** Then, for the users written, their history rows and outbox rows (same shape as the platform's recordEvent). */
+const WRITE_HISTORY_AND_EVENTS_SQL = `
+WITH history AS (
+  INSERT INTO safety_score_changes (id, user_id, value, grade, delta, reason, cause, cause_event_id, at)
+  SELECT gen_random_uuid(), h.user_id, h.value, h.grade::"SafetyGrade", h.delta, h.reason, h.cause, h.cause_event_id, $3::timestamp
+    FROM jsonb_to_recordset($1::jsonb) AS h(user_id uuid, value float8, grade text, delta float8, reason jsonb, cause text, cause_event_id uuid)
+  RETURNING 1
+),
+outbox AS (
+  INSERT INTO outbox_events (id, topic, type, payload, priority, created_at)
+  SELECT o.id, o.topic, o.type, o.payload, o.priority, clock_timestamp()
+    FROM jsonb_to_recordset($2::jsonb) AS o(id uuid, topic text, type text, payload jsonb, priority int)
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM history)::int AS history, (SELECT count(*) FROM outbox)::int AS events`;
+
+export class ScoreRepository {
+  constructor(private readonly prisma: SafetyPrisma) {}
+
+  /**
+   * Stores scores, then the history and outbox rows of those actually written: two statements for
+   * any number of users. Returns who was written, with the new version.
+   */
+  async write(db: SqlExecutor, rows: readonly ScoreWrite[], now: Date): Promise<Map<string, number>> {
+    if (rows.length === 0) return new Map();
+    const scores = rows.map((r) => ({
+      user_id: r.userId,
+      value: r.value,
+      grade: r.grade,
+      factors: r.factors,
+      badges: r.badges,
+      rule_version: r.ruleVersion,
+      expected_version: r.expectedVersion,
+    }));
+    const at = now.toISOString();
+    const written = await db.$queryRawUnsafe<Array<{ user_id: string; version: number }>>(WRITE_SCORES_SQL, JSON.stringify(scores), at);
+    const versions = new Map(written.map((w) => [w.user_id, Number(w.version)]));
+    const kept = rows.filter((r) => versions.has(r.userId));
+    const history = kept.flatMap((r) =>
+      r.history
+        ? [{ user_id: r.userId, value: r.value, grade: r.grade, delta: r.history.delta, reason: r.history.reason, cause: r.history.cause, cause_event_id: r.history.causeEventId }]
+        : [],
+    );
+    const events = kept.flatMap((r) => (r.event ? [r.event] : []));
+    if (history.length || events.length) {
+      await db.$queryRawUnsafe(WRITE_HISTORY_AND_EVENTS_SQL, JSON.stringify(history), JSON.stringify(events), at);
+    }
+    return versions;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<ScoreRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.prisma.safetyScore.findMany({ where: { userId: { in: [...ids] } }, select: scoreSelect });
+    return rows.map((r) => ({ ...r, factors: r.factors as unknown as Factor[] }));
+  }
+
+  async history(userId: string, first: number): Promise<ScoreChangeRecord[]> {
+    const rows = await this.prisma.safetyScoreChange.findMany({
+      where: { userId },
+      orderBy: [{ at: 'desc' }, { id: 'desc' }],
+      take: first,
+      select: changeSelect,
+    });
+    return rows.map(toChange);
+  }
+
+  async countsByGrade(): Promise<Map<SafetyGrade, number>> {
+    const rows = await this.prisma.safetyScore.groupBy({ by: ['grade'], _count: { _all: true } });
+    return new Map(rows.map((r) => [r.grade, r._count._all]));
+  }
+
+  async averageValue(): Promise<number | null> {
+    const result = await this.prisma.safetyScore.aggregate({ _avg: { value: true } });
+    return result._avg.value;
+  }
+
+  /** The largest drops since `since`, largest first. */
+  async largestDrops(since: Date, first: number): Promise<ScoreChangeRecord[]> {
+    const rows = await this.prisma.safetyScoreChange.findMany({
+      where: { at: { gte: since }, delta: { lt: 0 } },
+      orderBy: [{ delta: 'asc' }, { at: 'desc' }],
+      take: first,
+      select: changeSelect,
+    });
+    return rows.map(toChange);
+  }
+}
+
+function toChange(row: { userId: string; value: number; grade: SafetyGrade; delta: number; reason: unknown; cause: string; at: Date }): ScoreChangeRecord {
+  return { ...row, reason: row.reason as LocalizedText };
+}

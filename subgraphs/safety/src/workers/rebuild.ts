@@ -1,0 +1,103 @@
+// Refills the projection from the owning services instead of events, for one user or for every
+// user the projection knows, then recalculates them. A repair tool, never on a request path.
+//
+// Sources today: the user subgraph (account age, verifications, profile completeness, status), read
+// through its public GraphQL (`_entities`) with a signed internal ADMIN identity. Trades, reports,
+// sanctions and risk signals keep what events brought: transaction exposes only aggregates
+// (tradeStats) and report/monitor are not built yet; add their sources here when they are.
+import { randomUUID } from 'node:crypto';
+import { signIdentityHeaders, type Logger, type SqlExecutor } from '@anshim/platform';
+import type { SafetyCore } from '../safety-core.ts';
+import type { VerificationMethod } from '../safety-score.ts';
+
+/** The identity the rebuild presents to other subgraphs: an ADMIN that is no person. */
+export const SYSTEM_ADMIN = { userId: '00000000-0000-0000-0000-000000000000', role: 'ADMIN' as const };
+
+export interface UserSnapshot {
+  id: string;
+  createdAt: string;
+  status: 'ACTIVE' | 'SUSPENDED' | 'BANNED';
+  statusUntil: string | null;
+  profileCompleteness: number;
+  verifications: Array<{ method: VerificationMethod; verifiedAt: string }>;
+}
+
+const USERS_QUERY = `query($r: [_Any!]!) { _entities(representations: $r) {
+  ... on User { id createdAt status statusUntil profileCompleteness verifications { method verifiedAt } } } }`;
+
+export async function fetchUsers(url: string, internalSecret: string, ids: readonly string[]): Promise<UserSnapshot[]> {
+  const requestId = randomUUID();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signIdentityHeaders(internalSecret, SYSTEM_ADMIN, requestId) },
+    body: JSON.stringify({ query: USERS_QUERY, variables: { r: ids.map((id) => ({ __typename: 'User', id })) } }),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const body = (await response.json()) as { data?: { _entities: Array<UserSnapshot | null> }; errors?: unknown };
+  if (!body.data) throw new Error(`user subgraph answered ${response.status}: ${JSON.stringify(body.errors)}`);
+  return body.data._entities.filter((u): u is UserSnapshot => u !== null && typeof u === 'object' && 'id' in u);
+}
+
+async function applySnapshot(tx: SqlExecutor, user: UserSnapshot, at: Date): Promise<void> {
+  const verified = (method: VerificationMethod) => user.verifications.find((v) => v.method === method)?.verifiedAt ?? null;
+  await tx.$executeRawUnsafe(
+    `INSERT INTO user_inputs (user_id, registered_at, email_verified_at, phone_verified_at, id_card_verified_at, oauth_verified_at,
+                              profile_completeness, profile_at, status, status_until, status_at, updated_at)
+     VALUES ($1::uuid, $2::timestamp, $3::timestamp, $4::timestamp, $5::timestamp, $6::timestamp, $7, $8::timestamp, $9::"AccountStatus", $10::timestamp, $8::timestamp, now())
+     ON CONFLICT (user_id) DO UPDATE SET registered_at = EXCLUDED.registered_at,
+       email_verified_at = EXCLUDED.email_verified_at, phone_verified_at = EXCLUDED.phone_verified_at,
+       id_card_verified_at = EXCLUDED.id_card_verified_at, oauth_verified_at = EXCLUDED.oauth_verified_at,
+       profile_completeness = EXCLUDED.profile_completeness, profile_at = EXCLUDED.profile_at,
+       status = EXCLUDED.status, status_until = EXCLUDED.status_until, status_at = EXCLUDED.status_at, updated_at = now()`,
+    user.id,
+    user.createdAt,
+    verified('EMAIL'),
+    verified('SMS'),
+    verified('ID_CARD'),
+    verified('OAUTH'),
+    user.profileCompleteness,
+    at.toISOString(),
+    user.status,
+    user.statusUntil,
+  );
+}
+
+export interface RebuildOptions {
+  userSubgraphUrl: string;
+  internalSecret: string;
+  /** One user, or every user in the projection when absent. */
+  userId?: string;
+  batchSize?: number;
+  logger?: Logger;
+}
+
+/** Returns how many users were refreshed from the user subgraph and recalculated. */
+export async function rebuildProjection(core: SafetyCore, options: RebuildOptions): Promise<{ rebuilt: number; missing: string[] }> {
+  const batchSize = options.batchSize ?? 100;
+  const missing: string[] = [];
+  let rebuilt = 0;
+  let after: string | null = null;
+  for (;;) {
+    const ids: string[] = options.userId
+      ? after === null ? [options.userId] : []
+      : (await core.sql.$queryRawUnsafe<Array<{ user_id: string }>>(
+          `SELECT user_id::text FROM user_inputs WHERE user_id > COALESCE($1::uuid, '00000000-0000-0000-0000-000000000000') ORDER BY user_id LIMIT $2`,
+          after,
+          batchSize,
+        )).map((r) => r.user_id);
+    if (ids.length === 0) break;
+    after = ids.at(-1)!;
+    const users = await fetchUsers(options.userSubgraphUrl, options.internalSecret, ids);
+    const found = new Set(users.map((u) => u.id));
+    missing.push(...ids.filter((id) => !found.has(id)));
+    const at = new Date();
+    const results = await core.sql.$transaction(async (tx) => {
+      for (const user of users) await applySnapshot(tx, user, at);
+      return core.recalculator.recalculate(tx, users.map((u) => u.id), { type: 'admin.rebuild', eventId: null }, { mode: 'always', now: at });
+    });
+    await core.published(results);
+    rebuilt += users.length;
+    options.logger?.info({ rebuilt, missing: missing.length }, 'rebuild progress');
+  }
+  return { rebuilt, missing };
+}

@@ -1,0 +1,102 @@
+// The worker process' operational endpoints: /healthz, /readyz (PostgreSQL, Redis) and /metrics
+// (event latency and outcomes by type, queue depth, dead letters), on SAFETY_WORKER_PORT.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { Queue } from 'bullmq';
+import {
+  consumerQueueName,
+  createMetrics,
+  createQueueConnection,
+  DeadLetters,
+  mountOperationalRoutes,
+  queuePrefix,
+  type EventHandlers,
+  type SqlExecutor,
+} from '@anshim/platform';
+import type { SafetyCore } from '../safety-core.ts';
+
+export function createWorkerMetrics(core: SafetyCore) {
+  const metrics = createMetrics('safety-worker');
+  const eventDuration = new Histogram({
+    name: 'anshim_event_handling_duration_seconds',
+    help: 'Time to apply one event and recalculate the affected scores (inside the transaction)',
+    labelNames: ['type', 'outcome'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [metrics.registry],
+  });
+  const recalculations = new Counter({
+    name: 'anshim_safety_recalculations_total',
+    help: 'Scores recalculated, by cause',
+    labelNames: ['cause'] as const,
+    registers: [metrics.registry],
+  });
+  const connection = createQueueConnection(core.redisSettings);
+  const queue = new Queue(consumerQueueName('safety'), { connection, prefix: queuePrefix(core.redisSettings) });
+  queue.on('error', () => undefined);
+  const deadLetters = new DeadLetters('safety', core.redisSettings);
+  new Gauge({
+    name: 'anshim_queue_jobs',
+    help: 'Jobs in the safety event queue by state, and dead letters',
+    labelNames: ['state'] as const,
+    registers: [metrics.registry],
+    async collect() {
+      const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
+      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+      this.set({ state: 'dead' }, await deadLetters.count());
+    },
+  });
+
+  /** Times every handler; an error is counted and rethrown for the consumer's retry policy. */
+  function instrument(handlers: EventHandlers<'safety', SqlExecutor>): EventHandlers<'safety', SqlExecutor> {
+    const wrapped: Record<string, unknown> = {};
+    for (const [type, handler] of Object.entries(handlers) as Array<[string, (event: never, tx: SqlExecutor) => Promise<void>]>) {
+      wrapped[type] = async (event: never, tx: SqlExecutor) => {
+        const end = eventDuration.startTimer({ type });
+        try {
+          await handler(event, tx);
+          end({ outcome: 'ok' });
+        } catch (error) {
+          end({ outcome: 'error' });
+          throw error;
+        }
+      };
+    }
+    return wrapped as EventHandlers<'safety', SqlExecutor>;
+  }
+
+  return {
+    metrics,
+    instrument,
+    recalculated: (cause: string, count: number) => recalculations.inc({ cause }, count),
+    async close() {
+      await Promise.allSettled([queue.close(), deadLetters.close()]);
+      connection.disconnect();
+    },
+  };
+}
+
+export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
+
+/** Starts the endpoints; port 0 picks a free port. Returns the port and a stop function. */
+export async function startWorkerHttp(core: SafetyCore, workerMetrics: WorkerMetrics, port: number): Promise<{ port: number; stop(): Promise<void> }> {
+  const app = express();
+  app.disable('x-powered-by');
+  mountOperationalRoutes(app, {
+    registry: workerMetrics.metrics.registry,
+    checks: [
+      { name: 'postgres', check: () => core.sql.$queryRawUnsafe('SELECT 1') },
+      { name: 'redis', check: () => core.redis.ping() },
+    ],
+  });
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,91 @@
+// Tells confirmed guardians by SMS, in plain Korean, when the user they protect:
+// (a) is warned by a HIGH or CRITICAL alert (monitor.alert_raised, the user among recipientIds:
+//     someone risky is talking to them);
+// (b) starts a trade of at least 300,000 won as the buyer with a seller graded CAUTION or DANGER
+//     (transaction.requested, with the seller's grade from our copy of safety.score_changed);
+// (c) traded with someone against whom a report was accepted (report.processed, ACCEPT).
+// Each runs in the consumer's transaction with the processed-event record. A guardian gets one
+// message per cause (`alert:<id>`, `trade:<id>`, `report:<id>`): the notification row is claimed
+// before sending, in the same transaction, so a duplicate event or a retry sends nothing twice
+// (a failed send rolls the claim back and the event is retried).
+import type { EventHandlers, FieldCipher, Logger } from '@anshim/platform';
+import type { Tx } from '../database.ts';
+import type { DeliveryProvider } from '../delivery/delivery.ts';
+import type { GuardianRepository } from '../guardian-repository.ts';
+import { guardianTexts } from '../messages.ts';
+import type { UserRepository } from '../user-repository.ts';
+
+/** Trades from this amount (won) with a CAUTION-or-worse seller are worth a guardian's call. */
+export const RISKY_TRADE_MIN_AMOUNT = 300_000;
+const RISKY_GRADES = new Set(['CAUTION', 'DANGER']);
+/** Someone with many past counterparts should not stall the consumer: cap one fan-out. */
+const MAX_PROTECTED_PER_REPORT = 500;
+
+export interface GuardianNotifierDeps {
+  users: UserRepository;
+  guardians: GuardianRepository;
+  delivery: DeliveryProvider;
+  cipher: FieldCipher;
+  logger: Logger;
+}
+
+export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers<'user', Tx> {
+  const { users, guardians } = deps;
+
+  /** Sends `text(userNickname)` once per confirmed guardian of each protected user for this cause. */
+  async function notify(tx: Tx, protectedUserIds: string[], causeId: string, kind: string, text: (userNickname: string) => string): Promise<number> {
+    const list = await guardians.confirmedOf(tx, protectedUserIds);
+    const nicknames = new Map<string, string | null>();
+    let sent = 0;
+    for (const guardian of list) {
+      if (!(await guardians.claimNotification(tx, guardian.id, causeId, kind))) continue;
+      if (!nicknames.has(guardian.userId)) nicknames.set(guardian.userId, await nicknameOf(tx, guardian.userId));
+      const userNickname = nicknames.get(guardian.userId);
+      if (!userNickname) continue;
+      await deps.delivery.sendSms({ to: deps.cipher.decrypt(guardian.phoneEncrypted), text: text(userNickname) });
+      sent += 1;
+    }
+    if (sent > 0) deps.logger.info({ causeId, kind, sent }, 'guardians notified');
+    return sent;
+  }
+
+  async function nicknameOf(tx: Tx, userId: string): Promise<string | null> {
+    return (await users.findById(userId, tx))?.nickname ?? null;
+  }
+
+  return {
+    'safety.score_changed': async (event, tx) => {
+      await guardians.saveGrade(tx, event.data.userId, event.data.grade, event.data.version);
+    },
+    'monitor.alert_raised': async (event, tx) => {
+      const { alertId, subjectUserId, recipientIds, level } = event.data;
+      if (level !== 'HIGH' && level !== 'CRITICAL') return;
+      const warned = recipientIds.filter((id) => id !== subjectUserId);
+      if (warned.length === 0) return;
+      const counterpartNickname = await nicknameOf(tx, subjectUserId);
+      if (!counterpartNickname) return;
+      const grade = await guardians.gradeOf(tx, subjectUserId);
+      await notify(tx, warned, `alert:${alertId}`, 'RISK_ALERT', (userNickname) => guardianTexts.riskAlert({ userNickname, counterpartNickname, grade, level }));
+    },
+    'transaction.requested': async (event, tx) => {
+      const { transactionId, buyerId, sellerId, amount } = event.data;
+      await guardians.saveTradePair(tx, buyerId, sellerId);
+      if (amount < RISKY_TRADE_MIN_AMOUNT) return;
+      const grade = await guardians.gradeOf(tx, sellerId);
+      if (!grade || !RISKY_GRADES.has(grade)) return;
+      const counterpartNickname = await nicknameOf(tx, sellerId);
+      if (!counterpartNickname) return;
+      await notify(tx, [buyerId], `trade:${transactionId}`, 'RISKY_TRADE', (userNickname) => guardianTexts.riskyTrade({ userNickname, counterpartNickname, grade, amount }));
+    },
+    'report.processed': async (event, tx) => {
+      const { reportId, targetUserId, decision } = event.data;
+      if (decision !== 'ACCEPT') return;
+      const partners = (await guardians.tradedWith(tx, targetUserId)).slice(0, MAX_PROTECTED_PER_REPORT);
+      if (partners.length === 0) return;
+      const counterpartNickname = await nicknameOf(tx, targetUserId);
+      if (!counterpartNickname) return;
+      const grade = await guardians.gradeOf(tx, targetUserId);
+      await notify(tx, partners, `report:${reportId}`, 'REPORT_ACCEPTED', (userNickname) => guardianTexts.reportAccepted({ userNickname, counterpartNickname, grade }));
+    },
+  };
+}

@@ -1,0 +1,128 @@
+// Guardians and what the guardian notifications need: the only code that reads or writes
+// `guardians`, `guardian_notifications`, and the event-fed copies `counterpart_grades` and
+// `trade_pairs`. The phone stays encrypted here; the invitation code is only a keyed hash.
+import { isUniqueViolation, translatePrismaError } from '@anshim/platform';
+import type { Prisma } from './generated/prisma/client.ts';
+import type { Tx, UserPrisma } from './database.ts';
+import type { SafetyGrade } from './user-service.ts';
+
+export const guardianSelect = {
+  id: true,
+  userId: true,
+  name: true,
+  relation: true,
+  phoneEncrypted: true,
+  codeHash: true,
+  codeExpiresAt: true,
+  attempts: true,
+  confirmedAt: true,
+  createdAt: true,
+} as const satisfies Prisma.GuardianSelect;
+
+export type GuardianRecord = Prisma.GuardianGetPayload<{ select: typeof guardianSelect }>;
+
+export interface NewGuardian {
+  id: string;
+  userId: string;
+  name: string;
+  relation: string;
+  phoneEncrypted: string;
+  phoneHash: string;
+  codeHash: string;
+  codeExpiresAt: Date;
+}
+
+/** The same number named twice by one user. */
+export class DuplicateGuardian extends Error {}
+
+export class GuardianRepository {
+  constructor(private readonly prisma: UserPrisma) {}
+
+  async listOf(userId: string, db: Tx = this.prisma): Promise<GuardianRecord[]> {
+    return db.guardian.findMany({ where: { userId }, select: guardianSelect, orderBy: { createdAt: 'asc' } });
+  }
+
+  async findById(id: string): Promise<GuardianRecord | null> {
+    return this.prisma.guardian.findUnique({ where: { id }, select: guardianSelect });
+  }
+
+  /** Serializes guardian changes of one user (the limit of 3 holds under concurrent adds). */
+  async lockUser(tx: Tx, userId: string): Promise<void> {
+    await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+  }
+
+  async countOf(tx: Tx, userId: string): Promise<number> {
+    return tx.guardian.count({ where: { userId } });
+  }
+
+  async create(tx: Tx, data: NewGuardian): Promise<GuardianRecord> {
+    try {
+      return await tx.guardian.create({ data, select: guardianSelect });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateGuardian();
+      return translatePrismaError(error);
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { count } = await this.prisma.guardian.deleteMany({ where: { id } });
+    return count === 1;
+  }
+
+  /** Counts a wrong code; returns the new count, or null when the guardian was confirmed or removed meanwhile. */
+  async recordWrongAttempt(id: string): Promise<number | null> {
+    const rows = await this.prisma.guardian.updateManyAndReturn({
+      where: { id, confirmedAt: null },
+      data: { attempts: { increment: 1 } },
+      select: { attempts: true },
+    });
+    return rows[0]?.attempts ?? null;
+  }
+
+  /** Sets confirmedAt once; null when it was already confirmed (or removed) meanwhile. */
+  async confirm(id: string, at: Date): Promise<GuardianRecord | null> {
+    const { count } = await this.prisma.guardian.updateMany({ where: { id, confirmedAt: null }, data: { confirmedAt: at } });
+    return count === 1 ? this.findById(id) : null;
+  }
+
+  /** Confirmed guardians of these users. */
+  async confirmedOf(tx: Tx, userIds: string[]): Promise<GuardianRecord[]> {
+    if (userIds.length === 0) return [];
+    return tx.guardian.findMany({ where: { userId: { in: userIds }, confirmedAt: { not: null } }, select: guardianSelect, orderBy: { createdAt: 'asc' } });
+  }
+
+  /** Claims the (guardian, cause) notification; false when it was already sent. */
+  async claimNotification(tx: Tx, guardianId: string, causeId: string, kind: string): Promise<boolean> {
+    const inserted = await tx.$executeRaw`
+      INSERT INTO guardian_notifications (guardian_id, cause_id, kind) VALUES (${guardianId}::uuid, ${causeId}, ${kind})
+      ON CONFLICT DO NOTHING`;
+    return inserted === 1;
+  }
+
+  /** Keeps the grade with the highest version seen. */
+  async saveGrade(tx: Tx, userId: string, grade: SafetyGrade, version: number): Promise<void> {
+    await tx.$executeRaw`
+      INSERT INTO counterpart_grades (user_id, grade, version, updated_at) VALUES (${userId}::uuid, ${grade}::"SafetyGrade", ${version}, now())
+      ON CONFLICT (user_id) DO UPDATE SET grade = EXCLUDED.grade, version = EXCLUDED.version, updated_at = now()
+      WHERE counterpart_grades.version < EXCLUDED.version`;
+  }
+
+  async gradeOf(tx: Tx, userId: string): Promise<SafetyGrade | null> {
+    const row = await tx.counterpartGrade.findUnique({ where: { userId }, select: { grade: true } });
+    return row?.grade ?? null;
+  }
+
+  /** Both directions: each party traded with the other. */
+  async saveTradePair(tx: Tx, a: string, b: string): Promise<void> {
+    if (a === b) return;
+    await tx.$executeRaw`
+      INSERT INTO trade_pairs (user_id, counterpart_id) VALUES (${a}::uuid, ${b}::uuid), (${b}::uuid, ${a}::uuid)
+      ON CONFLICT DO NOTHING`;
+  }
+
+  /** Everyone who ever traded with this user. */
+  async tradedWith(tx: Tx, userId: string): Promise<string[]> {
+    const rows = await tx.tradePair.findMany({ where: { counterpartId: userId }, select: { userId: true } });
+    return rows.map((r) => r.userId);
+  }
+}

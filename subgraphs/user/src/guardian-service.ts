@@ -1,0 +1,173 @@
+// Guardians: up to 3 people (family, carers) a user names to be told by SMS when they are about to
+// deal with someone risky. Adding one sends the guardian an invitation code; the user enters that
+// code (the guardian tells it to them), which proves the guardian agreed. Codes follow the rules
+// of verification codes (6 digits, keyed hash, 10 minutes, 5 tries). Only the user sees the
+// whole number; an ADMIN sees it masked; anyone else sees no guardians at all.
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import {
+  AppError,
+  BadInputError,
+  ConflictError,
+  ErrorCode,
+  ForbiddenError,
+  NotFoundError,
+  UnauthenticatedError,
+  randomDigits,
+  safeEqual,
+  type FieldCipher,
+} from '@anshim/platform';
+import type { RequestScope } from './context.ts';
+import { transaction, type UserPrisma } from './database.ts';
+import type { DeliveryProvider } from './delivery/delivery.ts';
+import { DuplicateGuardian, type GuardianRecord, type GuardianRepository } from './guardian-repository.ts';
+import { guardianTexts, messages } from './messages.ts';
+import { formatPhone, maskPhone, normalizePhone } from './phone.ts';
+import { isUuid, type UserRecord } from './user-repository.ts';
+import { requireIdentity } from './user-service.ts';
+import { charLength, validate } from './validation.ts';
+import { CODE_TTL_MS, MAX_ATTEMPTS } from './verification-service.ts';
+
+export const MAX_GUARDIANS = 3;
+
+/** A guardian as the API shows it (the Guardian type). */
+export interface GuardianView {
+  id: string;
+  name: string;
+  phone: string;
+  relation: string;
+  confirmedAt: Date | null;
+}
+
+const text = (max: number, empty: string, tooLong: string) =>
+  z
+    .string(empty)
+    .trim()
+    .min(1, empty)
+    .refine((v) => charLength(v) <= max, tooLong)
+    .refine((v) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(v), 'invalidInput');
+
+const guardianSchema = z.object({
+  name: text(30, 'guardianNameEmpty', 'guardianNameTooLong'),
+  relation: text(20, 'guardianRelationEmpty', 'guardianRelationTooLong'),
+  phone: z
+    .string('guardianPhoneRequired')
+    .transform((value, ctx) => {
+      const normalized = normalizePhone(value);
+      if (!normalized) {
+        ctx.addIssue({ code: 'custom', message: value.trim() ? 'phoneInvalid' : 'guardianPhoneRequired' });
+        return z.NEVER;
+      }
+      return normalized;
+    }),
+});
+export type GuardianInput = z.input<typeof guardianSchema>;
+
+export interface GuardianServiceDeps {
+  prisma: UserPrisma;
+  guardians: GuardianRepository;
+  delivery: DeliveryProvider;
+  cipher: FieldCipher;
+}
+
+export class GuardianService {
+  constructor(private readonly deps: GuardianServiceDeps) {}
+
+  /** The user themself (whole numbers) or an ADMIN (masked numbers); anyone else gets []. */
+  async listOf(scope: RequestScope, user: Pick<UserRecord, 'id'>): Promise<GuardianView[]> {
+    const identity = scope.identity;
+    const self = scope.signedInAs === user.id || identity?.userId === user.id;
+    if (!self && identity?.role !== 'ADMIN') return [];
+    const rows = await this.deps.guardians.listOf(user.id);
+    return rows.map((row) => this.view(row, self));
+  }
+
+  async add(scope: RequestScope, input: GuardianInput): Promise<GuardianView> {
+    const identity = requireIdentity(scope);
+    const parsed = validate(guardianSchema, input, scope.locale);
+    const user = await scope.loaders.user.load(identity.userId);
+    if (!user) throw new UnauthenticatedError(messages.signInFirst);
+    const ownPhone = user.phoneEncrypted ? this.deps.cipher.decrypt(user.phoneEncrypted) : null;
+    if (ownPhone === parsed.phone) throw new BadInputError(messages.guardianOwnPhone, { field: 'phone' });
+
+    const id = randomUUID();
+    const code = randomDigits(6);
+    const row = await transaction(this.deps.prisma, async (tx) => {
+      await this.deps.guardians.lockUser(tx, user.id);
+      if ((await this.deps.guardians.countOf(tx, user.id)) >= MAX_GUARDIANS) throw new BadInputError(messages.guardianLimit, { max: MAX_GUARDIANS });
+      try {
+        return await this.deps.guardians.create(tx, {
+          id,
+          userId: user.id,
+          name: parsed.name,
+          relation: parsed.relation,
+          phoneEncrypted: this.deps.cipher.encrypt(parsed.phone),
+          phoneHash: this.deps.cipher.lookupHash(`guardian:${parsed.phone}`),
+          codeHash: this.codeHash(id, code),
+          codeExpiresAt: new Date(Date.now() + CODE_TTL_MS),
+        });
+      } catch (error) {
+        if (error instanceof DuplicateGuardian) throw new ConflictError(messages.guardianDuplicate, { field: 'phone' });
+        throw error;
+      }
+    });
+
+    try {
+      await this.deps.delivery.sendSms({
+        to: parsed.phone,
+        text: guardianTexts.invitation({ guardianName: parsed.name, userNickname: user.nickname, relation: parsed.relation, code }),
+      });
+    } catch (error) {
+      // An invitation nobody received must not hold one of the three places.
+      await this.deps.guardians.delete(id);
+      scope.logger.error({ err: error }, 'could not deliver a guardian invitation');
+      throw new AppError(messages.deliveryUnavailable, ErrorCode.INTERNAL_SERVER_ERROR, { retryable: true });
+    }
+    return this.view(row, true);
+  }
+
+  /** The user enters the code their guardian received. */
+  async confirm(scope: RequestScope, guardianId: string, code: string): Promise<GuardianView> {
+    const guardian = await this.ownGuardian(scope, guardianId);
+    if (guardian.confirmedAt) return this.view(guardian, true);
+    if (guardian.attempts >= MAX_ATTEMPTS) throw new BadInputError(messages.guardianCodeLocked, { field: 'guardianId' });
+    if (guardian.codeExpiresAt.getTime() <= Date.now()) throw new BadInputError(messages.guardianCodeExpired, { field: 'code' });
+    const typed = code.trim();
+    // A typo in the format is not a guess: it does not use up an attempt.
+    if (!/^\d{6}$/.test(typed)) throw new BadInputError(messages.codeFormat, { field: 'code' });
+
+    if (!safeEqual(this.codeHash(guardian.id, typed), guardian.codeHash)) {
+      const attempts = await this.deps.guardians.recordWrongAttempt(guardian.id);
+      if (attempts === null) throw new NotFoundError(messages.guardianNotFound, { field: 'guardianId' });
+      const attemptsLeft = Math.max(0, MAX_ATTEMPTS - attempts);
+      throw new BadInputError(attemptsLeft === 0 ? messages.guardianCodeLocked : messages.codeWrong(attemptsLeft), { field: 'code', attemptsLeft });
+    }
+    const confirmed = (await this.deps.guardians.confirm(guardian.id, new Date())) ?? (await this.deps.guardians.findById(guardian.id));
+    if (!confirmed) throw new NotFoundError(messages.guardianNotFound, { field: 'guardianId' });
+    return this.view(confirmed, true);
+  }
+
+  async remove(scope: RequestScope, guardianId: string): Promise<boolean> {
+    const guardian = await this.ownGuardian(scope, guardianId);
+    return this.deps.guardians.delete(guardian.id);
+  }
+
+  /** Unknown → NOT_FOUND; someone else's → FORBIDDEN. */
+  private async ownGuardian(scope: RequestScope, guardianId: string): Promise<GuardianRecord> {
+    const identity = requireIdentity(scope);
+    const guardian = isUuid(guardianId) ? await this.deps.guardians.findById(guardianId) : null;
+    if (!guardian) throw new NotFoundError(messages.guardianNotFound, { field: 'guardianId' });
+    if (guardian.userId !== identity.userId) throw new ForbiddenError(messages.guardianNotYours);
+    return guardian;
+  }
+
+  private view(row: GuardianRecord, self: boolean): GuardianView {
+    const phone = this.deps.cipher.decrypt(row.phoneEncrypted);
+    return { id: row.id, name: row.name, relation: row.relation, phone: self ? formatPhone(phone) : maskPhone(phone), confirmedAt: row.confirmedAt };
+  }
+
+  /** Keyed by the data key and bound to the guardian row, like verification codes. */
+  private codeHash(guardianId: string, code: string): string {
+    return this.deps.cipher.lookupHash(`guardian:${guardianId}:${code}`);
+  }
+}

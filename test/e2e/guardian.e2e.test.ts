@@ -1,0 +1,141 @@
+// Guardians through the gateway, with the user subgraph as a real process: a user names a
+// guardian, the guardian's phone receives an invitation code (dev message sink), the user
+// confirms with it; then, when the user is warned by a HIGH alert, the guardian's phone gets a
+// plain-Korean SMS naming the risky counterpart. The monitor subgraph is not part of this stack,
+// so the alert is published through the event bus the way the monitor publishes it: an outbox
+// row moved by an outbox relay into the user service's queue.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createLogger, createPrismaClient, OutboxRelay, recordEvent } from '@anshim/platform';
+import { PrismaClient } from '../../subgraphs/user/src/generated/prisma/client.ts';
+import { graphql, startStack, type Stack } from '../support/stack.ts';
+
+const REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`;
+const ADD = `mutation($input: GuardianInput!) { addGuardian(input: $input) { id name phone relation confirmedAt } }`;
+const CONFIRM = `mutation($id: ID!, $code: String!) { confirmGuardian(guardianId: $id, code: $code) { id confirmedAt } }`;
+const MY_GUARDIANS = `{ me { guardians { id name phone relation confirmedAt } } }`;
+
+let stack: Stack;
+let monitor: { prisma: PrismaClient; relay: OutboxRelay; schema: string } | undefined;
+
+beforeAll(async () => {
+  stack = await startStack({ subgraphs: ['user'] });
+  // The monitor's side of the bus: an outbox table of its own and a relay into the stack's Redis prefix.
+  const service = `fake_monitor_${randomBytes(3).toString('hex')}`;
+  const schema = `svc_${service}`;
+  const prisma = createPrismaClient(PrismaClient, { databaseUrl: inject('databaseUrl'), service });
+  await prisma.$executeRawUnsafe(`CREATE SCHEMA ${schema}`);
+  await prisma.$executeRawUnsafe(`CREATE TABLE ${schema}.outbox_events (LIKE svc_user.outbox_events INCLUDING ALL)`);
+  const relay = new OutboxRelay({ prisma, service: 'monitor', redis: { url: inject('redisUrl'), prefix: stack.env.REDIS_PREFIX! }, logger: createLogger('fake-monitor', 'silent'), pollIntervalMs: 60_000 });
+  monitor = { prisma, relay, schema };
+}, 90_000);
+afterAll(async () => {
+  if (monitor) {
+    await monitor.relay.stop();
+    await monitor.prisma.$executeRawUnsafe(`DROP SCHEMA ${monitor.schema} CASCADE`);
+    await monitor.prisma.$disconnect();
+  }
+  await stack?.stop();
+});
+
+type Errors = Array<{ message: string; extensions?: Record<string, unknown> }> | undefined;
+
+async function call<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors: Errors }> {
+  const res = await graphql<T>(stack.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {});
+  expect(res.status).not.toBe(500);
+  return { data: res.body.data, errors: res.body.errors };
+}
+async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const { data, errors } = await call<T>(query, variables, token);
+  if (errors?.length) throw new Error(JSON.stringify(errors));
+  return data!;
+}
+
+async function smsTo(phone: string): Promise<Array<{ text: string }>> {
+  const userBase = new URL(stack.subgraphUrls.user!).origin;
+  const res = await fetch(`${userBase}/dev/messages?to=${encodeURIComponent(phone)}`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { messages: Array<{ text: string }> }).messages;
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const phone = () => `010-${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}-${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
+
+async function register(nickname: string, userPhone?: string): Promise<{ id: string; token: string }> {
+  const email = `${randomBytes(5).toString('hex')}@example.com`;
+  const data = await ok<{ register: { accessToken: string; user: { id: string } } }>(REGISTER, {
+    input: { email, password: 'correct horse battery', nickname, phone: userPhone },
+  });
+  return { id: data.register.user.id, token: data.register.accessToken };
+}
+
+describe('guardians through the gateway', () => {
+  it('a guardian confirms an invitation and then gets an SMS when the protected user receives a HIGH alert', async () => {
+    const userPhone = phone();
+    const grandma = await register('김순자', userPhone);
+    const guardianPhone = phone();
+
+    // Bad input through the gateway: the user's own number.
+    const own = await call(ADD, { input: { name: '나', phone: userPhone, relation: '본인' } }, grandma.token);
+    expect(own.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const { addGuardian } = await ok<{ addGuardian: { id: string; phone: string; confirmedAt: string | null } }>(
+      ADD, { input: { name: '김민수', phone: guardianPhone, relation: '아들' } }, grandma.token,
+    );
+    expect(addGuardian).toMatchObject({ phone: guardianPhone, confirmedAt: null });
+
+    const [invitation] = await smsTo(guardianPhone);
+    expect(invitation?.text).toContain("'김순자'님");
+    const code = /인증번호 (\d{6})/.exec(invitation!.text)?.[1];
+    expect(code).toBeDefined();
+
+    // Someone else cannot confirm it, even with the right code.
+    const stranger = await register('지나가는사람');
+    const forbidden = await call(CONFIRM, { id: addGuardian.id, code }, stranger.token);
+    expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+
+    const { confirmGuardian } = await ok<{ confirmGuardian: { confirmedAt: string | null } }>(CONFIRM, { id: addGuardian.id, code }, grandma.token);
+    expect(confirmGuardian.confirmedAt).toBeTruthy();
+    const mine = await ok<{ me: { guardians: Array<{ id: string; confirmedAt: string | null }> } }>(MY_GUARDIANS, {}, grandma.token);
+    expect(mine.me.guardians).toEqual([expect.objectContaining({ id: addGuardian.id, name: '김민수', relation: '아들', confirmedAt: expect.any(String) })]);
+
+    // A risky account starts talking to her; the monitor warns her with a HIGH alert.
+    const scammer = await register('급매왕');
+    await monitor!.prisma.$transaction((tx) =>
+      recordEvent(tx, {
+        type: 'monitor.alert_raised',
+        producer: 'monitor',
+        subjectUserId: scammer.id,
+        data: {
+          alertId: randomUUID(),
+          subjectUserId: scammer.id,
+          recipientIds: [grandma.id],
+          level: 'HIGH',
+          rule: 'OFF_PLATFORM_PAYMENT_REQUEST',
+          productId: null,
+          transactionId: null,
+          createdAt: new Date().toISOString(),
+        },
+      }),
+    );
+    await monitor!.relay.publishPending();
+
+    const warning = await waitFor('the guardian SMS', async () => {
+      const messages = await smsTo(guardianPhone);
+      return messages.length === 2 ? messages[0] : undefined;
+    });
+    expect(warning.text).toContain("'김순자'님");
+    expect(warning.text).toContain("'급매왕'");
+    expect(warning.text).toContain('직접 만나서 물건을 확인하기 전에는');
+    expect(warning.text).not.toContain(userPhone.slice(-4));
+  });
+});
