@@ -7,8 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 
@@ -23,7 +21,8 @@ let storageDir: string;
 beforeAll(async () => {
   storageDir = await mkdtemp(join(tmpdir(), 'anshim-e2e-report-'));
   stack = await startStack({
-    subgraphs: ['user', 'report'],
+    subgraphs: ['user', 'report', 'safety'],
+    workers: ['safety'],
     env: {
       BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
@@ -132,19 +131,12 @@ describe('reports and sanctions through the gateway', () => {
     const mine = (await ok(`{ myReports { id status resolution } }`, {}, buyer.token)).myReports;
     expect(mine).toEqual([{ id: filed.id, status: 'ACTION_TAKEN', resolution: '입금 후 미발송이 확인되어 영구 정지합니다.' }]);
 
-    // report.processed waits on the safety queue (safety applies the factor once it runs).
-    const connection = new Redis(stack.env.REDIS_URL!, { maxRetriesPerRequest: null });
-    const safetyQueue = new Queue('events.safety', { connection, prefix: `${stack.env.REDIS_PREFIX}:bull` });
-    try {
-      const job = await waitFor('report.processed on the safety queue', async () => {
-        const jobs = await safetyQueue.getJobs(['waiting', 'prioritized', 'active', 'completed', 'delayed']);
-        return jobs.find((j) => j.name === 'report.processed' && j.data?.data?.reportId === filed.id) ?? false;
-      });
-      expect(job.data.data).toMatchObject({ decision: 'ACCEPT', sanction: 'BAN', targetUserId: seller.id, type: 'FRAUD' });
-    } finally {
-      await safetyQueue.close();
-      connection.disconnect();
-    }
+    // Within seconds everyone sees the seller as DANGER, with the accepted report and the ban as factors.
+    const score = await waitFor('the seller to be graded DANGER', async () => {
+      const view = (await ok(`query($id: ID!) { user(id: $id) { safetyScore { grade factors { code } } safetyHistory(first: 5) { cause } } }`, { id: seller.id })).user;
+      return view.safetyScore.grade === 'DANGER' ? view : false;
+    }, 15_000);
+    expect(score.safetyHistory.map((h: { cause: string }) => h.cause)).toEqual(expect.arrayContaining(['report.processed']));
 
     // A fresh evidence URL stops working once it expires.
     const fresh = (await ok(`{ myReports { evidence { url } } }`, {}, buyer.token)).myReports[0].evidence[0].url;

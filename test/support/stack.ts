@@ -28,15 +28,16 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
   };
   try {
     const subgraphUrls: Record<string, string> = {};
-    const started = await Promise.all(
+    // allSettled: when one fails to start, the ones that did are still stopped below.
+    const started = await Promise.allSettled(
       options.subgraphs.map((name) =>
         startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0' }),
       ),
     );
-    for (const p of started) {
-      processes.push(p);
-      subgraphUrls[p.name] = `http://127.0.0.1:${p.port}/graphql`;
-    }
+    for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    for (const p of processes) subgraphUrls[p.name] = `http://127.0.0.1:${p.port}/graphql`;
     for (const name of options.workers ?? []) {
       processes.push(await startProcess(`${name}-worker`, `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready' }));
     }

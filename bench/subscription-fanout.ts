@@ -1,0 +1,209 @@
+// subscription-fanout: N graphql-ws subscribers on one gateway (100, 1,000, 5,000 by default),
+// each an ADMIN with its own token on its own socket subscribed to
+// `riskAlerts(minLevel: HIGH) { id createdAt subject { nickname } }` (so every alert joins the
+// user subgraph per event). A seller then raises alerts through the gateway at a steady rate with
+// recordActivity; latency is the alert's createdAt (set by monitor just before its commit and
+// publish) → the moment each subscriber receives it. Reports p50/p99, the gateway's RSS and CPU.
+//   node --import tsx bench/subscription-fanout.ts [subscribers...] [shared|distinct] [nojoin]
+//   (default: 100 1000 5000, both modes, with the join; `nojoin` selects subject { id } only)
+// Target (issue 6): 5,000 subscribers with p99 ≤ 250 ms and RSS ≤ 300 MB on this machine kind.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { createClient, type Client } from 'graphql-ws';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import WebSocket from 'ws';
+import { signAccessToken } from '@anshim/platform';
+import { deployMigrations, ensureDatabase } from '../scripts/lib/migrations.ts';
+import { listServices } from '../scripts/lib/services.ts';
+import { startProcess, type StartedProcess } from '../test/support/processes.ts';
+
+const ALERTS = 12;
+const ALERTS_PER_SECOND = 4;
+const CONNECT_BATCH = 100;
+
+/**
+ * `distinct`: every subscriber is a different ADMIN (one upstream subscription each);
+ * `shared`: one ADMIN on every socket (identical upstream subscriptions are shared by the gateway).
+ */
+export type IdentityMode = 'distinct' | 'shared';
+
+export interface FanoutResult {
+  mode: IdentityMode;
+  subscribers: number;
+  alerts: number;
+  delivered: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  gatewayRssMb: number;
+  gatewayCpuPercent: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** RSS (MB) and CPU seconds used so far by a process, from /proc. */
+function usage(pid: number): { rssMb: number; cpuSeconds: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
+}
+
+async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<any> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown[] };
+  if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: string, subscribers: number, mode: IdentityMode, join = true): Promise<FanoutResult> {
+  const wsUrl = gatewayUrl.replace(/^http/, 'ws');
+  const nickname = `seller${randomBytes(3).toString('hex')}`;
+  const registered = await gql(gatewayUrl, `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
+    input: { email: `${nickname}@example.com`, password: 'correct horse battery', nickname },
+  });
+  const sellerToken: string = registered.register.accessToken;
+  const buyerId = randomUUID();
+
+  const latencies: number[] = [];
+  const clients: Client[] = [];
+  let ready = 0;
+  let onAllReady: () => void = () => undefined;
+  const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
+  const sharedToken = (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token;
+  const subscribeOne = async () => {
+    const token = mode === 'shared' ? sharedToken : (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token;
+    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    clients.push(client);
+    let first = true;
+    client.subscribe<{ riskAlerts: { createdAt: string; subject: { nickname: string } } }>(
+      { query: join ? 'subscription { riskAlerts(minLevel: HIGH) { id createdAt subject { nickname } } }' : 'subscription { riskAlerts(minLevel: HIGH) { id createdAt subject { id } } }' },
+      {
+        next: (result) => {
+          const alert = result.data?.riskAlerts;
+          if (!alert) return;
+          if (first) {
+            // The warm-up alert proves this subscriber is live; it is not measured.
+            first = false;
+            if (++ready === subscribers) onAllReady();
+            return;
+          }
+          latencies.push(Date.now() - new Date(alert.createdAt).getTime());
+        },
+        error: (error) => console.error('subscriber error', error),
+        complete: () => undefined,
+      },
+    );
+  };
+  for (let i = 0; i < subscribers; i += CONNECT_BATCH) {
+    await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, subscribers - i) }, subscribeOne));
+  }
+  const send = (text: string) => gql(gatewayUrl, `mutation($input: ActivityInput!) { recordActivity(input: $input) { level } }`, { input: { type: 'CHAT_MESSAGE', counterpartId: buyerId, text } }, sellerToken);
+  // Warm-up: alert until every subscriber has received one (their upstream subscriptions are live).
+  const warm = Date.now();
+  while (ready < subscribers) {
+    await send('선입금 부탁드려요 국민은행 123456-78-901234');
+    await Promise.race([allReady, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+    if (Date.now() - warm > 120_000) throw new Error(`only ${ready}/${subscribers} subscribers became live`);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  latencies.length = 0;
+
+  const before = usage(gateway.child.pid!);
+  const started = performance.now();
+  for (let i = 0; i < ALERTS; i++) {
+    const due = started + (i * 1000) / ALERTS_PER_SECOND;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    await send(`계좌로 먼저 보내주세요 (${i})`);
+  }
+  const expected = ALERTS * subscribers;
+  const deadline = Date.now() + 60_000;
+  while (latencies.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  const after = usage(gateway.child.pid!);
+  const seconds = (performance.now() - started) / 1000;
+  await Promise.all(clients.map((client) => client.dispose()));
+
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return {
+    mode,
+    subscribers,
+    alerts: ALERTS,
+    delivered: latencies.length,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    maxMs: sorted.at(-1) ?? Number.NaN,
+    gatewayRssMb: Math.round(after.rssMb),
+    gatewayCpuPercent: Math.round(((after.cpuSeconds - before.cpuSeconds) / seconds) * 100),
+  };
+}
+
+export async function run(counts: number[] = [100, 1_000, 5_000], modes: IdentityMode[] = ['shared', 'distinct'], join = true): Promise<FanoutResult[]> {
+  const suffix = randomBytes(4).toString('hex');
+  const databaseUrl = `postgresql://root@127.0.0.1:5432/anshim_bench_${suffix}`;
+  await ensureDatabase(databaseUrl);
+  for (const service of listServices()) await deployMigrations({ databaseUrl, service, log: () => undefined });
+  const secrets = { INTERNAL_SECRET: randomBytes(32).toString('hex'), JWT_SECRET: randomBytes(32).toString('hex'), DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex') };
+  const env = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: 'redis://127.0.0.1:6379/0',
+    REDIS_PREFIX: `anshim_bench_${suffix}`,
+    LOG_LEVEL: 'warn',
+    ...secrets,
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '20',
+  };
+  const processes: StartedProcess[] = [];
+  const results: FanoutResult[] = [];
+  try {
+    // LOG_LEVEL=warn would hide `listening`; start with info and let the processes log little.
+    const user = await startProcess('user', 'subgraphs/user/src/index.ts', { ...env, LOG_LEVEL: 'info', USER_PORT: '0' }, { timeoutMs: 90_000 });
+    processes.push(user);
+    const monitor = await startProcess('monitor', 'subgraphs/monitor/src/index.ts', { ...env, LOG_LEVEL: 'info', MONITOR_PORT: '0' }, { timeoutMs: 90_000 });
+    processes.push(monitor);
+    const subgraphUrls = { user: `http://127.0.0.1:${user.port}/graphql`, monitor: `http://127.0.0.1:${monitor.port}/graphql` };
+    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs: 90_000 });
+    processes.push(gateway);
+    const gatewayUrl = `http://127.0.0.1:${gateway.port}/graphql`;
+    for (const mode of modes) for (const count of counts) {
+      const result = await measure(gatewayUrl, gateway, secrets.JWT_SECRET, count, mode, join);
+      results.push(result);
+      console.log(
+        `${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: delivered ${result.delivered}/${result.alerts * count}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, gateway RSS ${result.gatewayRssMb} MB, CPU ${result.gatewayCpuPercent}%`,
+      );
+    }
+    for (const big of results.filter((r) => r.subscribers >= 5_000))
+    console.log(`${big.mode} target (5,000: p99 ≤ 250 ms, RSS ≤ 300 MB): ${big.p99Ms <= 250 && big.gatewayRssMb <= 300 ? 'met' : 'NOT met'}`);
+  } finally {
+    await Promise.all(processes.reverse().map((p) => p.stop()));
+    const admin = new pg.Client({ connectionString: 'postgresql://root@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "anshim_bench_${suffix}" WITH (FORCE)`);
+    await admin.end();
+    const redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.REDIS_PREFIX}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    await redis.quit();
+  }
+  return results;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const args = process.argv.slice(2);
+  const counts = args.map(Number).filter((n) => n > 0);
+  const modes = args.filter((a): a is IdentityMode => a === 'shared' || a === 'distinct');
+  await run(counts.length ? counts : undefined, modes.length ? modes : undefined, !args.includes('nojoin'));
+}

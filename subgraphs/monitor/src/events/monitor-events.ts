@@ -1,0 +1,57 @@
+// What the monitor publishes (topic monitor.events). Each call writes one outbox row inside the
+// caller's transaction, so an event exists exactly when its change was committed.
+import { recordEvent } from '@anshim/platform';
+import type { AlertRecord, RiskActionType } from '../alert-repository.ts';
+import type { Tx } from '../database.ts';
+import type { RiskLevel } from '../rules/index.ts';
+
+const producer = 'monitor' as const;
+
+export class MonitorEvents {
+  async alertRaised(tx: Tx, alert: AlertRecord): Promise<void> {
+    await recordEvent(tx, {
+      type: 'monitor.alert_raised',
+      producer,
+      subjectUserId: alert.subjectUserId,
+      data: {
+        alertId: alert.id,
+        subjectUserId: alert.subjectUserId,
+        recipientIds: alert.recipients.map((r) => r.userId),
+        level: alert.level,
+        rule: alert.rule,
+        productId: alert.productId,
+        transactionId: alert.transactionId,
+        createdAt: alert.createdAt.toISOString(),
+      },
+    });
+  }
+
+  async riskDetected(tx: Tx, userId: string, level: RiskLevel, alert: AlertRecord, expiresAt: Date | null): Promise<void> {
+    await recordEvent(tx, {
+      type: 'monitor.risk_detected',
+      producer,
+      subjectUserId: userId,
+      data: { userId, level, rule: alert.rule, alertId: alert.id, detectedAt: alert.createdAt.toISOString(), expiresAt: expiresAt?.toISOString() ?? null },
+    });
+  }
+
+  async riskCleared(tx: Tx, userId: string, at: Date, by: string | null): Promise<void> {
+    await recordEvent(tx, { type: 'monitor.risk_cleared', producer, subjectUserId: userId, data: { userId, clearedAt: at.toISOString(), by } });
+  }
+
+  async actionTaken(tx: Tx, action: { userId: string; action: RiskActionType; reason: string; by: string | null; at: Date; expiresAt: Date | null }): Promise<void> {
+    await recordEvent(tx, {
+      type: 'monitor.action_taken',
+      producer,
+      subjectUserId: action.userId,
+      data: {
+        userId: action.userId,
+        action: action.action,
+        reason: action.reason,
+        by: action.by,
+        takenAt: action.at.toISOString(),
+        expiresAt: action.expiresAt?.toISOString() ?? null,
+      },
+    });
+  }
+}

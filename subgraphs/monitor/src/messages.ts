@@ -1,0 +1,15 @@
+// Every sentence this service shows a person (besides the rules' own), in Korean (default) and
+// English, in plain words: what happened and what to do next.
+export const messages = {
+  signInFirst: { ko: '로그인이 필요합니다.', en: 'Please sign in first.' },
+  adminOnly: { ko: '관리자만 할 수 있는 작업입니다.', en: 'Only an administrator can do this.' },
+  ownAlertsOnly: { ko: '자신의 위험 알림만 볼 수 있어요.', en: 'You can only see your own risk alerts.' },
+  ownLevelOnly: { ko: '위험 수준은 본인과 관리자만 볼 수 있어요.', en: 'Only the user themself and administrators can see a risk level.' },
+  alertNotFound: { ko: '알림을 찾을 수 없어요.', en: 'We could not find that alert.' },
+  badId: { ko: '잘못된 ID예요.', en: 'That id is not valid.' },
+  selfCounterpart: { ko: '대화 상대로 자기 자신을 지정할 수 없어요.', en: 'You cannot name yourself as the other party.' },
+  reasonRequired: { ko: '조치 사유를 적어 주세요.', en: 'Please give a reason for the action.' },
+  textTooLong: { ko: '내용이 너무 길어요(최대 5,000자).', en: 'The text is too long (5,000 characters at most).' },
+  badAmount: { ko: '금액은 0 이상이어야 해요.', en: 'The amount must be 0 or more.' },
+  firstRange: { ko: 'first는 1에서 100 사이여야 해요.', en: 'first must be between 1 and 100.' },
+} as const;

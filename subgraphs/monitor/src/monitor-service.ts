@@ -1,0 +1,387 @@
+// The monitor's domain: who may do what, turning activity into facts for the rule engine, raising
+// alerts and signals, keeping each user's level (Redis, rebuilt from signals), acting on it, and
+// publishing alerts to subscribers after commit.
+import { randomUUID } from 'node:crypto';
+import {
+  BadInputError,
+  ForbiddenError,
+  NotFoundError,
+  pick,
+  publish,
+  UnauthenticatedError,
+  type Identity,
+  type Locale,
+  type Logger,
+  type Redis,
+  type RedisSettings,
+  type RequestContext,
+} from '@anshim/platform';
+import type { ActivityBuffer } from './activity-buffer.ts';
+import type { AlertRecord, AlertRepository, RiskActionType } from './alert-repository.ts';
+import type { MonitorContext } from './context.ts';
+import { transaction, type MonitorPrisma, type Tx } from './database.ts';
+import type { MonitorEvents } from './events/monitor-events.ts';
+import type { KnownRepository } from './known-repository.ts';
+import { messages } from './messages.ts';
+import {
+  atLeast,
+  automaticActions,
+  combineLevels,
+  evaluateRules,
+  LISTING_BURST_WINDOW_SECONDS,
+  levelRank,
+  REPORT_BURST_WINDOW_SECONDS,
+  RULES_BY_CODE,
+  SHARED_DEVICE_WINDOW_SECONDS,
+  type ActivityFacts,
+  type ActivityType,
+  type RiskLevel,
+  type Rule,
+  type RuleFacts,
+} from './rules/index.ts';
+import type { SlidingWindows } from './sliding-windows.ts';
+
+/** The Redis channel every alert is published to after commit; subscriptions filter it. */
+export const ALERT_CHANNEL = 'monitor:alerts';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_TEXT = 5_000;
+/** How long a listing alert keeps showing on its product. */
+const PRODUCT_WARNING_DAYS = 7;
+
+export interface AssessmentRecord {
+  level: RiskLevel;
+  rulesMatched: string[];
+  alerts: AlertRecord[];
+}
+
+export interface ActivityInput {
+  type: Exclude<ActivityType, 'REPORT_FILED'>;
+  counterpartId?: string | null;
+  productId?: string | null;
+  transactionId?: string | null;
+  text?: string | null;
+  deviceId?: string | null;
+  amount?: number | null;
+}
+
+/** An alert as it travels on the channel (dates as strings). */
+export type PublishedAlert = Omit<AlertRecord, 'createdAt' | 'acknowledgedAt' | 'recipients'> & {
+  createdAt: string;
+  recipientIds: string[];
+};
+
+export function toPublished(alert: AlertRecord): PublishedAlert {
+  const { recipients, createdAt, acknowledgedAt: _ack, ...rest } = alert;
+  return { ...rest, createdAt: createdAt.toISOString(), recipientIds: recipients.map((r) => r.userId) };
+}
+
+export function fromPublished(alert: PublishedAlert): AlertRecord {
+  const { recipientIds, createdAt, ...rest } = alert;
+  return { ...rest, createdAt: new Date(createdAt), acknowledgedAt: null, recipients: recipientIds.map((userId) => ({ userId, acknowledgedAt: null })) };
+}
+
+export interface MonitorServiceDeps {
+  prisma: MonitorPrisma;
+  alerts: AlertRepository;
+  known: KnownRepository;
+  events: MonitorEvents;
+  windows: SlidingWindows;
+  buffer: ActivityBuffer;
+  redis: Redis;
+  redisSettings: RedisSettings;
+  logger: Logger;
+  allowedDomains: readonly string[];
+  levelTtlSeconds: number;
+  holdHours: number;
+  afterCommit: () => void;
+  now?: () => Date;
+}
+
+function requireIdentity(scope: RequestContext): Identity {
+  if (!scope.identity) throw new UnauthenticatedError(messages.signInFirst);
+  return scope.identity;
+}
+
+function requireAdmin(scope: RequestContext): Identity {
+  const identity = requireIdentity(scope);
+  if (identity.role !== 'ADMIN') throw new ForbiddenError(messages.adminOnly);
+  return identity;
+}
+
+function checkId(id: string | null | undefined): string | null {
+  if (id == null) return null;
+  if (!UUID.test(id)) throw new BadInputError(messages.badId);
+  return id.toLowerCase();
+}
+
+export class MonitorService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: MonitorServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  // ------------------------------------------------------------------ ingestion
+
+  /** recordActivity: as the signed-in user. */
+  async record(scope: RequestContext, input: ActivityInput): Promise<AssessmentRecord> {
+    const me = requireIdentity(scope);
+    const counterpartId = checkId(input.counterpartId);
+    if (counterpartId === me.userId) throw new BadInputError(messages.selfCounterpart);
+    if (input.text && input.text.length > MAX_TEXT) throw new BadInputError(messages.textTooLong);
+    if (input.amount != null && input.amount < 0) throw new BadInputError(messages.badAmount);
+    const activity: ActivityFacts = {
+      type: input.type,
+      userId: me.userId,
+      counterpartId,
+      productId: checkId(input.productId),
+      transactionId: checkId(input.transactionId),
+      text: input.text ?? null,
+      deviceId: input.deviceId?.slice(0, 200) ?? null,
+      amount: input.amount ?? null,
+      at: this.now(),
+    };
+    await this.deps.buffer.push({
+      id: randomUUID(),
+      userId: activity.userId,
+      type: activity.type,
+      counterpartId: activity.counterpartId ?? null,
+      productId: activity.productId ?? null,
+      transactionId: activity.transactionId ?? null,
+      text: activity.text ?? null,
+      deviceId: activity.deviceId ?? null,
+      amount: activity.amount ?? null,
+      occurredAt: activity.at.toISOString(),
+    });
+    return this.assess(activity);
+  }
+
+  /** Gathers the facts an activity needs (copies, windows), runs the rules and raises what matched. */
+  async assess(activity: ActivityFacts, extra: Partial<RuleFacts> = {}): Promise<AssessmentRecord> {
+    const facts = await this.facts(activity, extra);
+    const matched = evaluateRules(facts);
+    return this.raise(activity, matched);
+  }
+
+  private async facts(activity: ActivityFacts, extra: Partial<RuleFacts>): Promise<RuleFacts> {
+    const { known, windows } = this.deps;
+    const ids = [activity.userId, ...(activity.counterpartId ? [activity.counterpartId] : [])];
+    const users = new Map((await known.users(ids)).map((u) => [u.id, u]));
+    const subject = users.get(activity.userId);
+    const counterpart = activity.counterpartId ? users.get(activity.counterpartId) : undefined;
+    const facts: RuleFacts = {
+      activity,
+      subjectRegisteredAt: subject?.registeredAt ?? null,
+      subjectGrade: subject?.safetyGrade ?? null,
+      counterpart: counterpart ? { protectedMode: counterpart.protectedMode, minCounterpartGrade: counterpart.minCounterpartGrade } : null,
+      allowedDomains: this.deps.allowedDomains,
+      ...extra,
+    };
+    const listing = activity.type === 'LISTING_CREATED' || activity.type === 'PRICE_CHANGED';
+    if (activity.type === 'LISTING_CREATED') {
+      facts.listingsInWindow = await windows.addAndCount('listings', activity.userId, activity.productId ?? randomUUID(), LISTING_BURST_WINDOW_SECONDS, activity.at);
+    }
+    if (activity.deviceId) {
+      facts.accountsOnDevice = await windows.addAndCount('device', activity.deviceId, activity.userId, SHARED_DEVICE_WINDOW_SECONDS, activity.at);
+    }
+    if (listing && facts.categoryMedianPrice === undefined && activity.productId) {
+      const product = await known.product(activity.productId);
+      facts.categoryMedianPrice = product ? await known.categoryMedian(product.category, activity.productId) : null;
+    }
+    return facts;
+  }
+
+  /** report.filed: counts distinct reporters against the target in a sliding window. */
+  async reportFiled(report: { targetUserId: string; reporterId: string; productId: string | null; transactionId: string | null; at: Date }): Promise<AssessmentRecord> {
+    const reportsInWindow = await this.deps.windows.addAndCount('reports', report.targetUserId, report.reporterId, REPORT_BURST_WINDOW_SECONDS, report.at);
+    const activity: ActivityFacts = { type: 'REPORT_FILED', userId: report.targetUserId, productId: report.productId, transactionId: report.transactionId, at: report.at };
+    return this.raise(activity, evaluateRules({ activity, reportsInWindow, allowedDomains: this.deps.allowedDomains }));
+  }
+
+  /**
+   * One transaction: an alert and a signal per matched rule, the new level, and automatic actions
+   * when the level rose to HIGH or CRITICAL. After commit: the level cache and the alert channel.
+   */
+  private async raise(activity: ActivityFacts, matched: Rule[]): Promise<AssessmentRecord> {
+    const { alerts, events, prisma } = this.deps;
+    const userId = activity.userId;
+    if (matched.length === 0) {
+      return { level: await this.levelOf(userId), rulesMatched: [], alerts: [] };
+    }
+    const at = activity.at;
+    const { raised, level } = await transaction(prisma, async (tx) => {
+      const before = combineLevels(await alerts.activeSignals(tx, userId, at));
+      const raised: AlertRecord[] = [];
+      for (const rule of matched) {
+        const expiresAt = new Date(at.getTime() + rule.signalHours * 3_600_000);
+        const alert = await alerts.createAlert(tx, {
+          level: rule.level,
+          rule: rule.code,
+          messageKo: rule.message.ko,
+          messageEn: rule.message.en,
+          subjectUserId: userId,
+          productId: activity.productId ?? null,
+          transactionId: activity.transactionId ?? null,
+          recipientIds: rule.recipients === 'counterpart' && activity.counterpartId ? [activity.counterpartId] : [],
+          createdAt: at,
+        });
+        await alerts.addSignal(tx, { userId, rule: rule.code, level: rule.level, alertId: alert.id, createdAt: at, expiresAt });
+        await events.alertRaised(tx, alert);
+        raised.push(alert);
+      }
+      const level = combineLevels(await alerts.activeSignals(tx, userId, at));
+      for (const alert of raised) {
+        const rule = RULES_BY_CODE.get(alert.rule)!;
+        await events.riskDetected(tx, userId, level, alert, new Date(at.getTime() + rule.signalHours * 3_600_000));
+      }
+      if (levelRank(level) > levelRank(before)) await this.actAutomatically(tx, userId, before, level, matched, at);
+      return { raised, level };
+    });
+    this.deps.afterCommit();
+    await this.cacheLevel(userId, level);
+    for (const alert of raised) {
+      await publish(this.deps.redis, this.deps.redisSettings, ALERT_CHANNEL, toPublished(alert)).catch((error: unknown) =>
+        this.deps.logger.error({ err: error, alertId: alert.id }, 'could not publish an alert to subscribers'),
+      );
+    }
+    return { level, rulesMatched: matched.map((rule) => rule.code), alerts: raised };
+  }
+
+  /** The actions of the new level that the old level did not already take. */
+  private async actAutomatically(tx: Tx, userId: string, before: RiskLevel, level: RiskLevel, matched: Rule[], at: Date): Promise<void> {
+    const already = new Set(automaticActions(before));
+    const reason = `automatic: ${level} (${matched.map((rule) => rule.code).join(', ')})`;
+    for (const action of automaticActions(level)) {
+      if (already.has(action)) continue;
+      const expiresAt = action === 'HOLD_TRANSACTIONS' ? new Date(at.getTime() + this.deps.holdHours * 3_600_000) : null;
+      await this.deps.alerts.recordAction(tx, { userId, action, reason, byUserId: null, createdAt: at, expiresAt });
+      await this.deps.events.actionTaken(tx, { userId, action, reason, by: null, at, expiresAt });
+    }
+  }
+
+  // ------------------------------------------------------------------ level
+
+  private levelKey(userId: string): string {
+    return `monitor:level:${userId}`;
+  }
+
+  private async cacheLevel(userId: string, level: RiskLevel): Promise<void> {
+    await this.deps.redis.set(this.levelKey(userId), level, 'EX', this.deps.levelTtlSeconds).catch(() => undefined);
+  }
+
+  /** The current level: Redis first (5 min), rebuilt from the persisted signals on a miss. */
+  async levelOf(userId: string): Promise<RiskLevel> {
+    const cached = await this.deps.redis.get(this.levelKey(userId)).catch(() => null);
+    if (cached && ['NONE', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].includes(cached)) return cached as RiskLevel;
+    const level = combineLevels(await this.deps.alerts.activeSignals(this.deps.prisma, userId, this.now()));
+    await this.cacheLevel(userId, level);
+    return level;
+  }
+
+  /** User.riskLevel: the user themself or an ADMIN. */
+  async riskLevel(scope: RequestContext, userId: string): Promise<RiskLevel> {
+    const me = requireIdentity(scope);
+    if (me.userId !== userId && me.role !== 'ADMIN') throw new ForbiddenError(messages.ownLevelOnly);
+    return this.levelOf(userId);
+  }
+
+  // ------------------------------------------------------------------ alerts
+
+  async list(scope: RequestContext, userId: string | null | undefined, first: number | null | undefined): Promise<AlertRecord[]> {
+    const me = requireIdentity(scope);
+    const take = first ?? 20;
+    if (take < 1 || take > 100) throw new BadInputError(messages.firstRange);
+    const target = checkId(userId) ?? me.userId;
+    if (target !== me.userId && me.role !== 'ADMIN') throw new ForbiddenError(messages.ownAlertsOnly);
+    return this.deps.alerts.forUser(target, take);
+  }
+
+  /** One alert, for its subject, a recipient or an ADMIN; null for anyone else. */
+  async visible(scope: RequestContext, id: string): Promise<AlertRecord | null> {
+    const me = scope.identity;
+    if (!me || !UUID.test(id)) return null;
+    const alert = await this.deps.alerts.findById(id.toLowerCase());
+    if (!alert) return null;
+    return me.role === 'ADMIN' || alert.subjectUserId === me.userId || alert.recipients.some((r) => r.userId === me.userId) ? alert : null;
+  }
+
+  /** A recipient acknowledges their own copy; an ADMIN marks the alert reviewed. */
+  async acknowledge(scope: RequestContext, id: string): Promise<AlertRecord> {
+    const me = requireIdentity(scope);
+    const alertId = checkId(id)!;
+    const alert = await this.deps.alerts.findById(alertId);
+    const recipient = alert?.recipients.some((r) => r.userId === me.userId);
+    if (!alert || (!recipient && me.role !== 'ADMIN' && alert.subjectUserId !== me.userId)) throw new NotFoundError(messages.alertNotFound);
+    if (recipient) await this.deps.alerts.acknowledgeAsRecipient(alertId, me.userId, this.now());
+    else if (me.role === 'ADMIN') await this.deps.alerts.acknowledgeAsAdmin(alertId, this.now());
+    else throw new ForbiddenError();
+    return (await this.deps.alerts.findById(alertId))!;
+  }
+
+  /** For the caller: their own copy if they are a recipient, otherwise whether an ADMIN reviewed it. */
+  acknowledged(scope: RequestContext, alert: AlertRecord): boolean {
+    const mine = scope.identity && alert.recipients.find((r) => r.userId === scope.identity!.userId);
+    return mine ? mine.acknowledgedAt != null : alert.acknowledgedAt != null;
+  }
+
+  message(locale: Locale, alert: AlertRecord): string {
+    return pick({ ko: alert.messageKo, en: alert.messageEn }, locale);
+  }
+
+  /** Alerts newer than this still warn on their product. */
+  productWarningsSince(): Date {
+    return new Date(this.now().getTime() - PRODUCT_WARNING_DAYS * 24 * 3_600_000);
+  }
+
+  /** Product.riskWarnings: short warnings from recent listing alerts on the product (batched per request). */
+  async productWarnings(scope: MonitorContext, productId: string): Promise<string[]> {
+    if (!UUID.test(productId)) return [];
+    const rows = await scope.loaders.productAlertRules.load(productId.toLowerCase());
+    const warnings = rows.map((row) => RULES_BY_CODE.get(row.rule)?.productWarning).map((text) => (text ? pick(text, scope.locale) : null));
+    return [...new Set(warnings.filter((w): w is string => w !== null))];
+  }
+
+  // ------------------------------------------------------------------ actions
+
+  /** takeRiskAction (ADMIN, audited). CLEAR ends every active signal and lifts a hold. */
+  async takeAction(scope: RequestContext, input: { userId: string; action: RiskActionType; reason: string }): Promise<boolean> {
+    const admin = requireAdmin(scope);
+    const userId = checkId(input.userId)!;
+    const reason = input.reason.trim();
+    if (!reason) throw new BadInputError(messages.reasonRequired);
+    const at = this.now();
+    await transaction(this.deps.prisma, async (tx) => {
+      const expiresAt = input.action === 'HOLD_TRANSACTIONS' ? new Date(at.getTime() + this.deps.holdHours * 3_600_000) : null;
+      await this.deps.alerts.recordAction(tx, { userId, action: input.action, reason, byUserId: admin.userId, createdAt: at, expiresAt });
+      await this.deps.alerts.audit(tx, { actorId: admin.userId, action: `risk.${input.action.toLowerCase()}`, targetId: userId, details: { reason } });
+      if (input.action === 'CLEAR') {
+        const cleared = await this.deps.alerts.clearSignals(tx, userId, at);
+        await this.deps.events.riskCleared(tx, userId, at, admin.userId);
+        this.deps.logger.info({ userId, cleared, by: admin.userId }, 'risk cleared');
+      }
+      await this.deps.events.actionTaken(tx, { userId, action: input.action, reason, by: admin.userId, at, expiresAt });
+    });
+    this.deps.afterCommit();
+    if (input.action === 'CLEAR') await this.cacheLevel(userId, 'NONE');
+    return true;
+  }
+
+  // ------------------------------------------------------------------ subscriptions
+
+  /** Whether a published alert belongs to the caller's myRiskAlerts. */
+  static concerns(alert: PublishedAlert, userId: string): boolean {
+    return alert.subjectUserId === userId || alert.recipientIds.includes(userId);
+  }
+
+  static atLeast(alert: PublishedAlert, minLevel: RiskLevel): boolean {
+    return atLeast(alert.level, minLevel);
+  }
+
+  requireIdentity(scope: RequestContext): Identity {
+    return requireIdentity(scope);
+  }
+
+  requireAdmin(scope: RequestContext): Identity {
+    return requireAdmin(scope);
+  }
+}

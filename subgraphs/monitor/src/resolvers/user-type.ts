@@ -1,0 +1,6 @@
+import type { UserResolvers } from '../generated/resolvers-types.ts';
+
+export const User: UserResolvers = {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  riskLevel: (user, _args, ctx) => ctx.services.monitor.riskLevel(ctx, user.id),
+};

@@ -1,0 +1,68 @@
+// The rule engine's vocabulary. A rule is data (code, level, message, how long its signal counts,
+// who is warned) plus one small pure function over facts gathered beforehand (copies fed by
+// events, Redis sliding-window counts). Rules never do I/O.
+import type { LocalizedText } from '@anshim/platform';
+
+export const RISK_LEVELS = ['NONE', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+export const SAFETY_GRADES = ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'] as const;
+export type SafetyGrade = (typeof SAFETY_GRADES)[number];
+
+export type ActivityType = 'CHAT_MESSAGE' | 'LOGIN' | 'LISTING_CREATED' | 'PRICE_CHANGED' | 'PAYMENT_REQUEST' | 'PROFILE_CHANGED' | 'REPORT_FILED';
+
+/** One thing a user did (recordActivity) or that happened to them (events of other services). */
+export interface ActivityFacts {
+  type: ActivityType;
+  userId: string;
+  counterpartId?: string | null;
+  productId?: string | null;
+  transactionId?: string | null;
+  text?: string | null;
+  deviceId?: string | null;
+  /** Whole won (a listing's price, a payment request's amount). */
+  amount?: number | null;
+  at: Date;
+}
+
+/** What the engine knows besides the activity; every field is optional (unknown = no match). */
+export interface RuleFacts {
+  activity: ActivityFacts;
+  /** From user.registered. */
+  subjectRegisteredAt?: Date | null;
+  /** From safety.score_changed. */
+  subjectGrade?: SafetyGrade | null;
+  counterpart?: { protectedMode: boolean; minCounterpartGrade: SafetyGrade | null } | null;
+  /** Median price of the listing's category (enough samples only). */
+  categoryMedianPrice?: number | null;
+  /** Sliding windows, counted including this activity. */
+  listingsInWindow?: number;
+  accountsOnDevice?: number;
+  reportsInWindow?: number;
+  /** Domains links may point to (own domains; subdomains count). */
+  allowedDomains: readonly string[];
+}
+
+export type Recipients = 'counterpart' | 'none';
+
+export interface Rule {
+  code: string;
+  level: Exclude<RiskLevel, 'NONE'>;
+  /** Plain words for the person being warned (a buyer, or an admin). */
+  message: LocalizedText;
+  /** The short warning shown on the product to buyers, when the rule is about a listing. */
+  productWarning?: LocalizedText;
+  /** How long a match counts towards the user's level unless renewed. */
+  signalHours: number;
+  recipients: Recipients;
+  matches(facts: RuleFacts): boolean;
+}
+
+export function levelRank(level: RiskLevel): number {
+  return RISK_LEVELS.indexOf(level);
+}
+
+export function gradeRank(grade: SafetyGrade): number {
+  // VERY_SAFE = 4 … DANGER = 0: higher is safer.
+  return SAFETY_GRADES.length - 1 - SAFETY_GRADES.indexOf(grade);
+}

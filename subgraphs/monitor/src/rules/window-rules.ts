@@ -1,0 +1,49 @@
+// Rules over Redis sliding windows (the counts arrive in the facts; see sliding-windows.ts).
+import type { Rule } from './types.ts';
+
+export const LISTING_BURST_LIMIT = 5;
+export const LISTING_BURST_WINDOW_SECONDS = 3_600;
+export const SHARED_DEVICE_LIMIT = 3;
+export const SHARED_DEVICE_WINDOW_SECONDS = 24 * 3_600;
+export const REPORT_BURST_LIMIT = 3;
+export const REPORT_BURST_WINDOW_SECONDS = 24 * 3_600;
+
+export const LISTING_BURST: Rule = {
+  code: 'LISTING_BURST',
+  level: 'MEDIUM',
+  message: {
+    ko: '한 시간 안에 물건을 5개 이상 올렸어요. 가짜 판매글을 한꺼번에 올리는 수법과 비슷해요.',
+    en: 'Five or more items were listed within an hour, like a batch of fake listings.',
+  },
+  productWarning: {
+    ko: '이 판매자는 짧은 시간에 많은 물건을 올렸어요. 물건을 직접 확인하고 거래하세요.',
+    en: 'This seller listed many items in a short time. Check the item in person before paying.',
+  },
+  signalHours: 24,
+  recipients: 'none',
+  matches: ({ activity, listingsInWindow }) => activity.type === 'LISTING_CREATED' && (listingsInWindow ?? 0) >= LISTING_BURST_LIMIT,
+};
+
+export const SHARED_DEVICE: Rule = {
+  code: 'SHARED_DEVICE',
+  level: 'HIGH',
+  message: {
+    ko: '하루 안에 한 기기에서 계정 3개 이상이 쓰였어요. 여러 계정을 돌려 쓰는 사기 수법일 수 있어요.',
+    en: 'One device was used by three or more accounts within a day, which fraudsters do to switch accounts.',
+  },
+  signalHours: 72,
+  recipients: 'none',
+  matches: ({ activity, accountsOnDevice }) => Boolean(activity.deviceId) && (accountsOnDevice ?? 0) >= SHARED_DEVICE_LIMIT,
+};
+
+export const REPORT_BURST: Rule = {
+  code: 'REPORT_BURST',
+  level: 'HIGH',
+  message: {
+    ko: '하루 안에 서로 다른 세 사람 이상이 이 사용자를 신고했어요.',
+    en: 'Three or more different people reported this user within a day.',
+  },
+  signalHours: 72,
+  recipients: 'none',
+  matches: ({ activity, reportsInWindow }) => activity.type === 'REPORT_FILED' && (reportsInWindow ?? 0) >= REPORT_BURST_LIMIT,
+};

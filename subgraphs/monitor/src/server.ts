@@ -1,0 +1,131 @@
+// Builds the monitor subgraph (does not listen): configuration, Prisma, Redis (cache, windows,
+// publishing) and the one shared Redis subscriber for subscriptions, the outbox relay, the event
+// consumer, the activity write-behind buffer, services, and the Apollo subgraph with graphql-ws
+// attached on /graphql. index.ts and tests call start/stop.
+import { readFileSync } from 'node:fs';
+import { parse } from 'graphql';
+import {
+  attachSubscriptions,
+  buildSubgraphServer,
+  createLogger,
+  createRedis,
+  groupedLoader,
+  OutboxRelay,
+  RedisChannelHub,
+  type Logger,
+  type RequestContext,
+  type RunningServer,
+} from '@anshim/platform';
+import { ActivityBuffer } from './activity-buffer.ts';
+import { AlertRepository } from './alert-repository.ts';
+import type { MonitorContext } from './context.ts';
+import { createDatabase, type MonitorPrisma } from './database.ts';
+import { loadMonitorEnv, type MonitorEnv } from './env.ts';
+import { createMonitorConsumer } from './events/consumers.ts';
+import { MonitorEvents } from './events/monitor-events.ts';
+import { KnownRepository } from './known-repository.ts';
+import { MonitorService } from './monitor-service.ts';
+import { resolvers } from './resolvers/index.ts';
+import { SlidingWindows } from './sliding-windows.ts';
+
+const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+
+export interface MonitorServerOptions {
+  /** Called with every SQL statement; tests use it to prove batching. */
+  onQuery?: (sql: string) => void;
+}
+
+export interface MonitorServer {
+  env: MonitorEnv;
+  logger: Logger;
+  prisma: MonitorPrisma;
+  monitor: MonitorService;
+  buffer: ActivityBuffer;
+  /** Starts the outbox relay, the event consumer and the activity flusher, then listens. */
+  start(port?: number, host?: string): Promise<RunningServer>;
+  /** Drains HTTP and sockets, flushes activity, then closes consumer, relay, Redis and Prisma. */
+  stop(): Promise<void>;
+}
+
+export async function buildMonitorServer(overrides: Record<string, string | undefined> = {}, options: MonitorServerOptions = {}): Promise<MonitorServer> {
+  const env = loadMonitorEnv(overrides);
+  const production = env.NODE_ENV === 'production';
+  const logger = createLogger('monitor', env.LOG_LEVEL);
+  const prisma = createDatabase({ databaseUrl: env.DATABASE_URL, onQuery: options.onQuery });
+  const redisSettings = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
+  const redis = createRedis(redisSettings);
+  const hub = new RedisChannelHub(redisSettings);
+  const relay = new OutboxRelay({ prisma, service: 'monitor', redis: redisSettings, logger });
+
+  const alerts = new AlertRepository(prisma);
+  const known = new KnownRepository(prisma);
+  const buffer = new ActivityBuffer({
+    redis,
+    logger,
+    batchSize: env.MONITOR_ACTIVITY_BATCH_SIZE,
+    flushEveryMs: env.MONITOR_ACTIVITY_FLUSH_MS,
+    insert: (rows) => known.insertActivities(rows),
+  });
+  const monitor = new MonitorService({
+    prisma,
+    alerts,
+    known,
+    events: new MonitorEvents(),
+    windows: new SlidingWindows(redis),
+    buffer,
+    redis,
+    redisSettings,
+    logger,
+    allowedDomains: env.MONITOR_ALLOWED_LINK_DOMAINS,
+    levelTtlSeconds: env.MONITOR_LEVEL_TTL_SECONDS,
+    holdHours: env.MONITOR_HOLD_HOURS,
+    afterCommit: () => relay.nudge(),
+  });
+  const consumer = env.MONITOR_CONSUME_EVENTS ? createMonitorConsumer({ prisma, known, monitor, redis: redisSettings, logger }) : undefined;
+  const buildContext = (base: RequestContext): MonitorContext => ({
+    ...base,
+    services: { monitor },
+    hub,
+    loaders: { productAlertRules: groupedLoader((ids) => alerts.rulesByProducts(ids, monitor.productWarningsSince()), (row) => row.productId) },
+  });
+
+  const server = await buildSubgraphServer<MonitorContext>({
+    name: 'monitor',
+    typeDefs,
+    resolvers,
+    production,
+    internalSecret: env.INTERNAL_SECRET,
+    logger,
+    buildContext,
+    attach: attachSubscriptions<MonitorContext>({ internalSecret: env.INTERNAL_SECRET, logger, buildContext, production }),
+    readiness: [
+      { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },
+      { name: 'redis', check: () => redis.ping() },
+    ],
+    onStop: async () => {
+      await consumer?.close();
+      await buffer.close();
+      await relay.stop();
+      await hub.close();
+      await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
+    },
+  });
+
+  return {
+    env,
+    logger,
+    prisma,
+    monitor,
+    buffer,
+    async start(port = env.MONITOR_PORT, host = env.MONITOR_HOST) {
+      relay.start();
+      consumer?.start();
+      buffer.start();
+      const running = await server.start(port, host);
+      // `listening` with the port is what npm start and the e2e harness wait for.
+      logger.info({ url: running.url, port: running.port }, 'listening');
+      return running;
+    },
+    stop: () => server.stop(),
+  };
+}

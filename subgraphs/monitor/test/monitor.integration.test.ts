@@ -1,0 +1,221 @@
+// The monitor subgraph against real PostgreSQL and Redis: recordActivity → alerts, level, actions
+// and events; subscriptions over graphql-ws; the copies and rules fed by other services' events.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { admin, ALERT_FIELDS, MonitorHarness, onlyError, user, waitFor } from './support/harness.ts';
+
+const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched alerts { ${ALERT_FIELDS} } } }`;
+const LEVEL = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { riskLevel } } }`;
+const WARNINGS = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Product { riskWarnings } } }`;
+const ADVANCE_PAYMENT = '선입금 부탁드려요 국민은행 123456-78-901234';
+
+let h: MonitorHarness;
+beforeAll(async () => {
+  h = await new MonitorHarness().start();
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+const levelOf = async (target: string, as = admin()) => (await h.ok(LEVEL, { reps: [{ __typename: 'User', id: target }] }, as))._entities[0].riskLevel;
+const outbox = (type: string, userId: string) =>
+  h.prisma.outboxEvent.findMany({ where: { type, payload: { path: ['subjectUserId'], equals: userId } }, select: { payload: true } });
+
+describe('recordActivity', () => {
+  it('raises an alert for the buyer when a seller asks for an advance transfer, pushes it to subscribers, and sets HIGH', async () => {
+    const seller = user();
+    const buyer = user();
+    const boss = admin();
+    const mine = h.subscribe<{ myRiskAlerts: Record<string, any> }>(`subscription { myRiskAlerts { ${ALERT_FIELDS} } }`, buyer);
+    const all = h.subscribe<{ riskAlerts: Record<string, any> }>(`subscription { riskAlerts(minLevel: HIGH) { id level rule subject { id } } }`, boss);
+    // No blind sleep: a probe user warns the buyer until both subscriptions delivered once.
+    const probe = user();
+    const firstMine = mine.next();
+    const firstAll = all.next();
+    const delivered = Promise.all([firstMine, firstAll]);
+    let live = false;
+    void delivered.then(() => (live = true));
+    await waitFor('both subscriptions to be live', async () => {
+      if (live) return true;
+      await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '계좌로 먼저 보내주세요' } }, probe);
+      return waitFor('probe alerts', () => live, { timeoutMs: 1_000 }).catch(() => false);
+    });
+    expect((await firstMine).value?.data?.myRiskAlerts.subject).toEqual({ id: probe.userId });
+    const nextMine = mine.next();
+    const nextAll = all.next();
+    const fromSeller = async <T>(iterator: typeof mine | typeof all, first: Promise<IteratorResult<T>>, field: string) => {
+      for (let result = await first; ; result = (await iterator.next()) as IteratorResult<T>) {
+        const alert = (result.value as any)?.data?.[field];
+        if (alert?.subject?.id === seller.userId) return alert;
+      }
+    };
+
+    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: ADVANCE_PAYMENT } }, seller);
+    expect(recordActivity.level).toBe('HIGH');
+    expect(recordActivity.rulesMatched).toEqual(['OFF_PLATFORM_PAYMENT_REQUEST']);
+    const [alert] = recordActivity.alerts;
+    expect(alert).toMatchObject({ level: 'HIGH', subject: { id: seller.userId }, recipients: [{ id: buyer.userId }], acknowledged: false });
+    expect(alert.message).toMatch(/선입금|안전결제/);
+
+    expect(await fromSeller(mine, nextMine as never, 'myRiskAlerts')).toMatchObject({ id: alert.id, rule: 'OFF_PLATFORM_PAYMENT_REQUEST', subject: { id: seller.userId } });
+    expect(await fromSeller(all, nextAll as never, 'riskAlerts')).toMatchObject({ id: alert.id, level: 'HIGH' });
+    await mine.return?.();
+    await all.return?.();
+
+    expect(await levelOf(seller.userId)).toBe('HIGH');
+    const automatic = (await outbox('monitor.action_taken', seller.userId)).map((row) => (row.payload as any).data.action).sort();
+    expect(automatic).toEqual(['REQUIRE_VERIFICATION', 'WARN_COUNTERPARTS']);
+    expect(await outbox('monitor.risk_detected', seller.userId)).toHaveLength(1);
+    expect(await outbox('monitor.alert_raised', seller.userId)).toHaveLength(1);
+
+    // The buyer sees it in English too, and acknowledges it.
+    const listed = await h.ok(`{ riskAlerts { id message acknowledged } }`, {}, buyer, 'en');
+    expect(listed.riskAlerts[0]).toEqual({ id: alert.id, message: expect.stringMatching(/safe payment/), acknowledged: false });
+    const ack = await h.ok(`mutation($id: ID!) { acknowledgeRiskAlert(id: $id) { id acknowledged } }`, { id: alert.id }, buyer);
+    expect(ack.acknowledgeRiskAlert).toEqual({ id: alert.id, acknowledged: true });
+  });
+
+  it('escalates to CRITICAL on a second HIGH rule and holds transactions (monitor.action_taken)', async () => {
+    const seller = user();
+    const buyer = user();
+    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: ADVANCE_PAYMENT } }, seller);
+    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '안전결제 링크: http://anshim-safepay.xyz/pay' } }, seller);
+    expect(recordActivity).toMatchObject({ level: 'CRITICAL', rulesMatched: ['PHISHING_LINK'] });
+    const actions = (await outbox('monitor.action_taken', seller.userId)).map((row) => (row.payload as any).data);
+    expect(actions.map((a) => a.action).sort()).toEqual(['HOLD_TRANSACTIONS', 'REQUIRE_VERIFICATION', 'WARN_COUNTERPARTS']);
+    expect(actions.find((a) => a.action === 'HOLD_TRANSACTIONS')).toMatchObject({ by: null, expiresAt: expect.any(String) });
+  });
+
+  it('does not alert on an honest message', async () => {
+    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: '토요일 3시에 역 앞에서 만나요. 안전결제로 할게요' } }, user());
+    expect(recordActivity).toEqual({ level: 'NONE', rulesMatched: [], alerts: [] });
+  });
+
+  it('needs a signed-in user and valid input', async () => {
+    expect(onlyError(await h.gql(RECORD, { input: { type: 'LOGIN' } }, null)).code).toBe('UNAUTHENTICATED');
+    const me = user();
+    expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: me.userId, text: 'hi' } }, me)).code).toBe('BAD_USER_INPUT');
+    expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: 'nope' } }, me)).code).toBe('BAD_USER_INPUT');
+  });
+
+  it('writes raw activity behind, in batches', async () => {
+    const me = user();
+    for (let i = 0; i < 3; i += 1) await h.ok(RECORD, { input: { type: 'LOGIN', deviceId: `dev-${me.userId}` } }, me);
+    await h.server.buffer.flush();
+    expect(await h.prisma.activity.count({ where: { userId: me.userId } })).toBe(3);
+  });
+
+  it('flags a device shared by three accounts within a day', async () => {
+    const deviceId = `device-${randomUUID()}`;
+    const [a, b, c] = [user(), user(), user()];
+    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, a);
+    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, b);
+    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, a);
+    expect((await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, c)).recordActivity.rulesMatched).toEqual(['SHARED_DEVICE']);
+  });
+});
+
+describe('risk level and admin actions', () => {
+  it('shows the level to the user and ADMINs only, and rebuilds it from signals when the cache is gone', async () => {
+    const seller = user();
+    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: 'Please pay upfront by bank transfer' } }, seller);
+    expect(await levelOf(seller.userId, seller)).toBe('HIGH');
+    expect(onlyError(await h.gql(LEVEL, { reps: [{ __typename: 'User', id: seller.userId }] }, user())).code).toBe('FORBIDDEN');
+    await h.redis.del(`monitor:level:${seller.userId}`);
+    expect(await levelOf(seller.userId)).toBe('HIGH');
+  });
+
+  it('takeRiskAction: ADMIN only, audited; CLEAR ends the signals, lifts the hold and emits risk_cleared', async () => {
+    const seller = user();
+    const boss = admin();
+    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: ADVANCE_PAYMENT } }, seller);
+    const ACT = `mutation($input: RiskActionInput!) { takeRiskAction(input: $input) }`;
+    expect(onlyError(await h.gql(ACT, { input: { userId: seller.userId, action: 'CLEAR', reason: 'x' } }, seller)).code).toBe('FORBIDDEN');
+    expect(onlyError(await h.gql(ACT, { input: { userId: seller.userId, action: 'CLEAR', reason: '  ' } }, boss)).code).toBe('BAD_USER_INPUT');
+    expect((await h.ok(ACT, { input: { userId: seller.userId, action: 'CLEAR', reason: '본인 확인 완료' } }, boss)).takeRiskAction).toBe(true);
+    expect(await levelOf(seller.userId)).toBe('NONE');
+    await h.redis.del(`monitor:level:${seller.userId}`);
+    expect(await levelOf(seller.userId)).toBe('NONE');
+    expect(await outbox('monitor.risk_cleared', seller.userId)).toHaveLength(1);
+    const actions = (await outbox('monitor.action_taken', seller.userId)).map((row) => (row.payload as any).data);
+    expect(actions.find((a) => a.action === 'CLEAR')).toMatchObject({ by: boss.userId, reason: '본인 확인 완료' });
+    expect(await h.prisma.auditEntry.count({ where: { targetId: seller.userId, actorId: boss.userId, action: 'risk.clear' } })).toBe(1);
+  });
+
+  it('riskAlerts: own alerts, or any user for an ADMIN', async () => {
+    const seller = user();
+    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: ADVANCE_PAYMENT } }, seller);
+    expect(onlyError(await h.gql(`query($u: ID) { riskAlerts(userId: $u) { id } }`, { u: seller.userId }, user())).code).toBe('FORBIDDEN');
+    expect((await h.ok(`query($u: ID) { riskAlerts(userId: $u) { id subject { id } } }`, { u: seller.userId }, admin())).riskAlerts).toHaveLength(1);
+  });
+});
+
+describe('subscriptions', () => {
+  it('refuses myRiskAlerts without identity and riskAlerts for a non-admin', async () => {
+    const anonymous = await h.subscribe(`subscription { myRiskAlerts { id } }`, null).next();
+    expect(anonymous.value?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const notAdmin = await h.subscribe(`subscription { riskAlerts { id } }`, user()).next();
+    expect(notAdmin.value?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('events of other services', () => {
+  it('NEW_ACCOUNT_HIGH_VALUE from product.created of a 1-day-old account, with a warning on the product', async () => {
+    const seller = user();
+    await h.known(new Date(Date.now() - 24 * 3_600_000), seller);
+    const productId = randomUUID();
+    await h.publish({
+      type: 'product.created',
+      producer: 'transaction',
+      subjectUserId: seller.userId,
+      data: { productId, sellerId: seller.userId, title: '맥북 프로', price: 1_500_000, category: 'DIGITAL', region: null, createdAt: new Date().toISOString() },
+    });
+    const alert = await waitFor('the listing alert', () => h.prisma.riskAlert.findFirst({ where: { subjectUserId: seller.userId, rule: 'NEW_ACCOUNT_HIGH_VALUE' } }).then((a) => a ?? undefined));
+    expect(alert.productId).toBe(productId);
+    const { _entities } = await h.ok(WARNINGS, { reps: [{ __typename: 'Product', id: productId }, { __typename: 'Product', id: randomUUID() }] }, null);
+    expect(_entities.map((p: { riskWarnings: string[] }) => p.riskWarnings)).toEqual([[expect.stringContaining('가입한 지 일주일')], []]);
+    const english = await h.ok(WARNINGS, { reps: [{ __typename: 'Product', id: productId }] }, null, 'en');
+    expect(english._entities[0].riskWarnings).toEqual([expect.stringContaining('less than a week')]);
+  });
+
+  it('REPORT_BURST after three different reporters within a day (not after repeats of one)', async () => {
+    const target = user();
+    const file = (reporterId: string) =>
+      h.publish({
+        type: 'report.filed',
+        producer: 'report',
+        subjectUserId: target.userId,
+        data: { reportId: randomUUID(), reporterId, targetUserId: target.userId, type: 'FRAUD', priority: 'NORMAL', productId: null, transactionId: null, filedAt: new Date().toISOString() },
+      });
+    const first = randomUUID();
+    const reporters = () => h.redis.zcard(`monitor:win:reports:${target.userId}`);
+    for (const reporter of [first, first, randomUUID()]) await h.processed(await file(reporter));
+    await waitFor('three reports counted as two reporters', async () => (await reporters()) === 2);
+    expect(await h.prisma.riskAlert.count({ where: { subjectUserId: target.userId } })).toBe(0);
+    await h.processed(await file(randomUUID()));
+    await waitFor('REPORT_BURST', async () => (await h.prisma.riskAlert.count({ where: { subjectUserId: target.userId, rule: 'REPORT_BURST' } })) === 1);
+    expect(await reporters()).toBe(3);
+  });
+
+  it('PROTECTED_USER_EXPOSED when a protected buyer talks to a seller below their minimum grade', async () => {
+    const seller = user();
+    const buyer = user();
+    const profile = await h.publish({
+      type: 'user.profile_updated',
+      producer: 'user',
+      subjectUserId: buyer.userId,
+      data: { userId: buyer.userId, fields: ['protectedMode'], profileCompleteness: 50, protectedMode: true, minCounterpartGrade: 'SAFE' },
+    });
+    const grade = await h.publish({
+      type: 'safety.score_changed',
+      producer: 'safety',
+      subjectUserId: seller.userId,
+      data: { userId: seller.userId, score: 45, grade: 'NORMAL', previousScore: null, previousGrade: null, version: 1, cause: 'user.registered', changedAt: new Date().toISOString() },
+    });
+    await h.processed(profile);
+    await h.processed(grade);
+    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '안녕하세요' } }, seller);
+    expect(recordActivity.rulesMatched).toEqual(['PROTECTED_USER_EXPOSED']);
+    expect(recordActivity.alerts[0].recipients).toEqual([{ id: buyer.userId }]);
+  });
+});

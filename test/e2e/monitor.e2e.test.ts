@@ -1,0 +1,143 @@
+// Real-time risk alerts through the gateway, with user, transaction and monitor (and safety with
+// its worker, when that subgraph is present) as real processes: the README's "Real-time risk
+// alerts". A seller asks a buyer for an advance bank transfer in chat; the buyer's open
+// myRiskAlerts subscription receives the alert within a second with the seller's nickname; the
+// seller's level is HIGH; an admin's riskAlerts subscription sees it; a subscription without a
+// token is refused; a second HIGH rule makes it CRITICAL and the hold stops startTransaction.
+import { randomBytes } from 'node:crypto';
+import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql, startStack, type Stack } from '../support/stack.ts';
+
+const ADMIN_EMAIL = `admin.${randomBytes(4).toString('hex')}@example.com`;
+const ADMIN_PASSWORD = 'admin-password-for-e2e';
+
+let stack: Stack;
+const clients: Client[] = [];
+beforeAll(async () => {
+  stack = await startStack({
+    subgraphs: ['user', 'transaction', 'monitor', 'safety'],
+    workers: ['safety'],
+    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD },
+  });
+}, 120_000);
+afterAll(async () => {
+  for (const client of clients) await client.dispose();
+  await stack?.stop();
+});
+
+type Errors = Array<{ message: string; extensions?: Record<string, unknown> }> | undefined;
+async function call<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors: Errors }> {
+  const res = await graphql<T>(stack.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {});
+  expect(res.status).not.toBe(500);
+  return { data: res.body.data, errors: res.body.errors };
+}
+async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const { data, errors } = await call<T>(query, variables, token);
+  if (errors?.length) throw new Error(JSON.stringify(errors));
+  return data!;
+}
+const codeOf = (errors: Errors) => errors?.[0]?.extensions?.code;
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function register(nickname: string): Promise<{ id: string; token: string }> {
+  const email = `${nickname}.${randomBytes(4).toString('hex')}@example.com`;
+  const data = await ok(`mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, { input: { email, password: 'correct horse battery', nickname } });
+  return { id: data.register.user.id, token: data.register.accessToken };
+}
+
+/** A graphql-ws client of the gateway (no retries: a refusal must surface); `closed` resolves with the close event. */
+function connect(token?: string): { client: Client; closed: Promise<{ code: number; reason: string }> } {
+  let onClosed: (event: { code: number; reason: string }) => void = () => undefined;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => (onClosed = resolve));
+  const client = createClient({
+    url: stack.gatewayUrl.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    on: { closed: (event) => onClosed(event as { code: number; reason: string }) },
+  });
+  clients.push(client);
+  return { client, closed };
+}
+
+/** Collects a subscription's events; `next(match)` waits for the first matching one. */
+function collect<T>(client: Client, query: string) {
+  const events: Array<ExecutionResult<T>> = [];
+  const dispose = client.subscribe<T>({ query }, { next: (value) => void events.push(value as ExecutionResult<T>), error: (error) => void events.push({ errors: (Array.isArray(error) ? error : [error]) as never }), complete: () => undefined });
+  return { events, dispose, next: (match: (event: ExecutionResult<T>) => boolean, timeoutMs = 15_000) => waitFor('a subscription event', async () => events.find(match), timeoutMs) };
+}
+
+const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched } }`;
+// The subject's grade comes from the safety subgraph: a cross-subgraph join in every pushed alert.
+const SUBJECT = 'subject { id nickname safetyScore { grade } }';
+
+describe('real-time risk alerts through the gateway', () => {
+  it('warns the buyer within a second, raises the seller to HIGH, tells the admin, and CRITICAL holds trades', async () => {
+    const seller = await register('seller');
+    const buyer = await register('buyer');
+    const adminToken = (await ok(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: ADMIN_EMAIL, p: ADMIN_PASSWORD })).login.accessToken;
+    const product = (await ok(`mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, { input: { title: '아이패드 에어', description: '거의 새것', price: 450_000, category: 'DIGITAL' } }, seller.token)).createProduct;
+
+    // No token: the subscription is refused (UNAUTHENTICATED); a bad token closes the socket (4401).
+    const anonymous = collect(connect().client, 'subscription { myRiskAlerts { id } }');
+    const refusal = await anonymous.next(() => true);
+    expect(refusal.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' } });
+    anonymous.dispose();
+    const forged = connect('not-a-real-token');
+    forged.client.subscribe({ query: 'subscription { myRiskAlerts { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    expect((await forged.closed).code).toBe(4401);
+
+    const buyerSub = collect<{ myRiskAlerts: any }>(connect(buyer.token).client, `subscription { myRiskAlerts { id rule level message ${SUBJECT} recipients { id } } }`);
+    const adminSub = collect<{ riskAlerts: any }>(connect(adminToken).client, `subscription { riskAlerts(minLevel: HIGH) { id rule subject { id nickname } } }`);
+    // No blind sleep: a probe user warns the buyer until both subscriptions have delivered once,
+    // which proves they are established end to end; the real alert is timed after that.
+    const probe = await register('probe');
+    const aboutProbe = (event: ExecutionResult<any>) => Object.values(event.data ?? {}).some((alert: any) => alert?.subject?.id === probe.id);
+    await waitFor('both subscriptions to be live', async () => {
+      await ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.id, text: '계좌로 먼저 보내주세요' } }, probe.token);
+      const live = () => buyerSub.events.some(aboutProbe) && adminSub.events.some(aboutProbe);
+      return waitFor('probe alerts', async () => live(), 2_000).catch(() => false);
+    }, 30_000);
+
+    const sentAt = Date.now();
+    const recorded = await ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.id, productId: product.id, text: '선입금 부탁드려요 국민은행 123456-78-901234' } }, seller.token);
+    expect(recorded.recordActivity).toEqual({ level: 'HIGH', rulesMatched: ['OFF_PLATFORM_PAYMENT_REQUEST'] });
+
+    const fromSeller = (event: ExecutionResult<any>) => Object.values(event.data ?? {}).some((alert: any) => alert?.subject?.id === seller.id);
+    const received = await buyerSub.next(fromSeller, 1_000);
+    expect(Date.now() - sentAt).toBeLessThan(1_000);
+    expect(received.errors).toBeUndefined();
+    expect(received.data!.myRiskAlerts).toMatchObject({ rule: 'OFF_PLATFORM_PAYMENT_REQUEST', level: 'HIGH', subject: { id: seller.id, nickname: 'seller' }, recipients: [{ id: buyer.id }] });
+    expect(received.data!.myRiskAlerts.message).toContain('안전결제');
+    expect(received.data!.myRiskAlerts.subject.safetyScore.grade).toMatch(/^(VERY_SAFE|SAFE|NORMAL|CAUTION|DANGER)$/);
+    expect((await adminSub.next(fromSeller)).data!.riskAlerts).toMatchObject({ id: received.data!.myRiskAlerts.id, subject: { nickname: 'seller' } });
+
+    // The seller sees their own level; the buyer may not.
+    const LEVEL = `query($id: ID!) { user(id: $id) { riskLevel } }`;
+    expect((await ok(LEVEL, { id: seller.id }, seller.token)).user.riskLevel).toBe('HIGH');
+    expect(codeOf((await call(LEVEL, { id: seller.id }, buyer.token)).errors)).toBe('FORBIDDEN');
+
+    // A fake payment link on top: CRITICAL, and the hold reaches the transaction service.
+    const critical = await ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.id, text: '여기서 안전결제 해주세요 http://anshim-safepay.xyz/pay' } }, seller.token);
+    expect(critical.recordActivity).toEqual({ level: 'CRITICAL', rulesMatched: ['PHISHING_LINK'] });
+    const START = `mutation($id: ID!) { startTransaction(productId: $id) { id } }`;
+    const refused = await waitFor('the hold to stop startTransaction', async () => {
+      const result = await call(START, { id: product.id }, buyer.token);
+      return result.errors?.length ? result.errors : false;
+    });
+    expect(codeOf(refused)).toBe('FORBIDDEN');
+    buyerSub.dispose();
+    adminSub.dispose();
+  });
+});
