@@ -82,7 +82,7 @@ export const BADGE_TEXT: Record<BadgeCode, LocalizedText> = {
   NEW_MEMBER: { ko: '신규 회원', en: 'New member' },
 };
 
-export type HintCode = 'NEW_SELLER' | 'UNVERIFIED_SELLER' | 'PRICE_FAR_BELOW' | 'STEEP_PRICE_CUT' | 'SELLER_UNKNOWN';
+export type HintCode = 'NEW_SELLER' | 'UNVERIFIED_SELLER' | 'PRICE_FAR_BELOW' | 'STEEP_PRICE_CUT' | 'SELLER_UNKNOWN' | 'MEET_AT_SAFE_ZONE';
 
 export const HINT_TEXT: Record<HintCode, LocalizedText> = {
   NEW_SELLER: {
@@ -100,6 +100,11 @@ export const HINT_TEXT: Record<HintCode, LocalizedText> = {
   STEEP_PRICE_CUT: {
     ko: '최근 가격이 크게 내려갔습니다. 서두르게 만드는 거래는 조심하세요.',
     en: 'The price was cut sharply. Be careful when someone rushes you.',
+  },
+  // Police stations and community centres run safe-trade zones (safeTradeZones): few people know them.
+  MEET_AT_SAFE_ZONE: {
+    ko: '이 판매자와 거래한다면 경찰서 등 안전거래존에서 만나고, 물건을 확인하기 전에는 돈을 보내지 마세요.',
+    en: 'If you trade with this seller, meet at a safe-trade zone such as a police station, and do not pay before you have checked the item.',
   },
   SELLER_UNKNOWN: {
     ko: '판매자의 안전 정보를 아직 확인하지 못했습니다. 직접 만나서 물건을 확인한 뒤 결제하세요.',

@@ -110,6 +110,7 @@ export class SafetyService {
       hints.push('PRICE_FAR_BELOW');
     }
     if (product.firstPrice > 0 && product.price <= product.firstPrice * LISTING_RULES.steepCutShare) hints.push('STEEP_PRICE_CUT');
+    if (score.grade === 'CAUTION' || score.grade === 'DANGER') hints.push('MEET_AT_SAFE_ZONE');
     return buildDisplay({ ...score, hints }, ctx.locale);
   }
 

@@ -250,6 +250,22 @@ describe('reads', () => {
     expect(unknown.sellerSafety.hints).toEqual(['판매자의 안전 정보를 아직 확인하지 못했습니다. 직접 만나서 물건을 확인한 뒤 결제하세요.']);
   });
 
+  it('tells buyers of a CAUTION-or-worse seller to meet at a safe-trade zone', async () => {
+    const seller = await registered();
+    const productId = randomUUID();
+    await h.publisher.publish('product.created', { productId, sellerId: seller, title: '노트북', price: 900_000, category: `cat-${hex(3)}`, region: '부산', createdAt: new Date().toISOString() });
+    const banned = await h.publisher.publish('user.status_changed', { userId: seller, status: 'BANNED', until: null });
+    await waitFor(() => h.server.core.prisma.processedEvent.count({ where: { eventId: banned.id } }), (n) => n === 1);
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Product { sellerSafety { grade hints } } } }`;
+    const [ko, en] = await Promise.all([
+      h.gql(query, { r: [{ __typename: 'Product', id: productId }] }),
+      h.gql(query, { r: [{ __typename: 'Product', id: productId }] }, { lang: 'en' }),
+    ]);
+    expect(ko.data!._entities[0].sellerSafety.grade).toBe('DANGER');
+    expect(ko.data!._entities[0].sellerSafety.hints).toContain('이 판매자와 거래한다면 경찰서 등 안전거래존에서 만나고, 물건을 확인하기 전에는 돈을 보내지 마세요.');
+    expect(en.data!._entities[0].sellerSafety.hints.join(' ')).toContain('safe-trade zone');
+  });
+
   it('safetyDashboard and recalculateSafetyScore are for ADMINs only; the recalculation is audited', async () => {
     const userId = await registered();
     const dashboardQuery = `{ safetyDashboard { averageScore usersByGrade { grade count } recentDrops(first: 50) { delta cause user { id } } } }`;
