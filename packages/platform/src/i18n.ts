@@ -30,3 +30,12 @@ export function localizeErrorsPlugin<C extends { locale: Locale }>(): ApolloServ
     },
   };
 }
+
+/** A moment as people in Korea read it, e.g. "2026년 12월 1일 15:00" / "1 December 2026, 15:00 (Korea time)". */
+export function formatMoment(at: Date): LocalizedText {
+  const parts = { timeZone: 'Asia/Seoul', year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
+  return {
+    ko: new Intl.DateTimeFormat('ko-KR', parts).format(at),
+    en: `${new Intl.DateTimeFormat('en-GB', parts).format(at)} (Korea time)`,
+  };
+}

@@ -17,3 +17,4 @@ export * from './events/index.ts';
 export * from './scalars.ts';
 export * from './subscriptions.ts';
 export * from './process.ts';
+export * from './payment-identifiers.ts';

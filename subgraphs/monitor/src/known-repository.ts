@@ -45,6 +45,23 @@ export class KnownRepository {
     await tx.knownProduct.upsert({ where: { id }, create: product, update: rest });
   }
 
+  /** report.identifiers_confirmed: one row per lookup hash, counting the accepted reports naming it. */
+  async fraudIdentifiersConfirmed(tx: Tx, identifiers: ReadonlyArray<{ type: string; lookupHash: string }>, at: Date): Promise<void> {
+    for (const { type, lookupHash } of identifiers) {
+      await tx.knownFraudIdentifier.upsert({
+        where: { lookupHash },
+        create: { lookupHash, type, reports: 1, firstConfirmedAt: at, lastConfirmedAt: at },
+        update: { reports: { increment: 1 }, lastConfirmedAt: at },
+      });
+    }
+  }
+
+  /** How many of these lookup hashes belong to confirmed fraud accounts: one indexed query. */
+  async countKnownFraudIdentifiers(lookupHashes: readonly string[]): Promise<number> {
+    if (lookupHashes.length === 0) return 0;
+    return this.prisma.knownFraudIdentifier.count({ where: { lookupHash: { in: [...lookupHashes] } } });
+  }
+
   async users(ids: readonly string[]): Promise<KnownUserRecord[]> {
     const rows = await this.prisma.knownUser.findMany({
       where: { id: { in: [...ids] } },

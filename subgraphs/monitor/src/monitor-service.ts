@@ -9,6 +9,9 @@ import {
   pick,
   publish,
   UnauthenticatedError,
+  extractPaymentIdentifiers,
+  paymentIdentifierHash,
+  type FieldCipher,
   type Identity,
   type Locale,
   type Logger,
@@ -93,6 +96,8 @@ export interface MonitorServiceDeps {
   allowedDomains: readonly string[];
   levelTtlSeconds: number;
   holdHours: number;
+  /** DATA_ENCRYPTION_KEY: the same keyed lookup hash as the report service's registry. */
+  cipher: Pick<FieldCipher, 'lookupHash'>;
   afterCommit: () => void;
   now?: () => Date;
 }
@@ -183,6 +188,10 @@ export class MonitorService {
     }
     if (activity.deviceId) {
       facts.accountsOnDevice = await windows.addAndCount('device', activity.deviceId, activity.userId, SHARED_DEVICE_WINDOW_SECONDS, activity.at);
+    }
+    if ((activity.type === 'CHAT_MESSAGE' || activity.type === 'PAYMENT_REQUEST') && activity.text && facts.knownFraudIdentifiers === undefined) {
+      const hashes = extractPaymentIdentifiers(activity.text).map((identifier) => paymentIdentifierHash(this.deps.cipher, identifier));
+      facts.knownFraudIdentifiers = await known.countKnownFraudIdentifiers(hashes);
     }
     if (listing && facts.categoryMedianPrice === undefined && activity.productId) {
       const product = await known.product(activity.productId);

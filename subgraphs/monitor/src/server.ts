@@ -9,6 +9,7 @@ import {
   buildSubgraphServer,
   createLogger,
   createRedis,
+  FieldCipher,
   groupedLoader,
   OutboxRelay,
   RedisChannelHub,
@@ -79,6 +80,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
     allowedDomains: env.MONITOR_ALLOWED_LINK_DOMAINS,
     levelTtlSeconds: env.MONITOR_LEVEL_TTL_SECONDS,
     holdHours: env.MONITOR_HOLD_HOURS,
+    cipher: new FieldCipher(env.DATA_ENCRYPTION_KEY),
     afterCommit: () => relay.nudge(),
   });
   const consumer = env.MONITOR_CONSUME_EVENTS ? createMonitorConsumer({ prisma, known, monitor, redis: redisSettings, logger }) : undefined;

@@ -17,6 +17,9 @@ export const reportEnvSchema = z
     /** Reports one person may file per window (REPORT_RATE_WINDOW_SECONDS). */
     REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
     REPORT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
+    /** checkPaymentIdentifier lookups one person may make per window (REPORT_CHECK_RATE_WINDOW_SECONDS). */
+    REPORT_CHECK_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
+    REPORT_CHECK_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
     /** How long an evidence URL works for the reporter or an admin. */
     EVIDENCE_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
     /** Consume user/transaction events (the copies that check a report's target) and run the sanction-end worker. */

@@ -1,17 +1,6 @@
 // Every sentence this service shows a person, in Korean (default) and English, in plain words:
 // what happened and what to do next.
-import type { LocalizedText } from '@anshim/platform';
-
-const SEOUL = 'Asia/Seoul';
-
-/** A moment as people in Korea read it, e.g. "2026년 12월 1일 15:00" / "1 December 2026, 15:00 (Korea time)". */
-export function formatMoment(at: Date): LocalizedText {
-  const parts = { timeZone: SEOUL, year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
-  return {
-    ko: new Intl.DateTimeFormat('ko-KR', parts).format(at),
-    en: `${new Intl.DateTimeFormat('en-GB', parts).format(at)} (Korea time)`,
-  };
-}
+import { formatMoment, type LocalizedText } from '@anshim/platform';
 
 export const messages = {
   invalidInput: { ko: '입력한 내용을 다시 확인해 주세요.', en: 'Please check what you entered.' },
@@ -64,4 +53,31 @@ export const messages = {
     en: 'Who filed a report is never shown to the reported person.',
   },
   ownReportsOnly: { ko: '본인에 대한 신고만 볼 수 있습니다.', en: 'You can only see reports about yourself.' },
+  identifierUnreadable: {
+    ko: '계좌번호나 휴대폰 번호를 알아볼 수 없습니다. 계좌는 숫자 8~16자리, 휴대폰은 010으로 시작하는 번호로 적어 주세요.',
+    en: 'We could not read that account or phone number. Give an account as 8 to 16 digits, or a mobile number starting with 010.',
+  },
+  tooManyIdentifiers: { ko: '계좌번호·전화번호는 한 신고에 5개까지 적을 수 있습니다.', en: 'A report can name up to 5 accounts or phone numbers.' },
+  tooManyChecks: (retryAfterSeconds: number): LocalizedText => {
+    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+    return {
+      ko: `조회를 너무 많이 했습니다. ${minutes}분 뒤에 다시 시도해 주세요. 그 사이에는 돈을 보내지 마세요.`,
+      en: `You have made too many checks. Please try again in ${minutes} minute(s), and do not send money in the meantime.`,
+    };
+  },
+  /** The advice of checkPaymentIdentifier, by verdict. */
+  fraudCheckAdvice: {
+    CONFIRMED_FRAUD: (confirmed: number): LocalizedText => ({
+      ko: `사기로 확인된 신고가 ${confirmed}건 있는 번호예요. 절대 돈을 보내지 마세요. 이미 보냈다면 바로 은행 고객센터에 지급정지를 요청하고 112에 신고하세요.`,
+      en: `${confirmed} confirmed fraud report(s) name this number. Do not send any money. If you already did, call your bank now to freeze the transfer and report it to the police (112).`,
+    }),
+    CAUTION: (pending: number): LocalizedText => ({
+      ko: `이 번호로 접수된 신고 ${pending}건을 확인하고 있어요. 아직 사기로 확정되지는 않았지만, 돈을 먼저 보내지 말고 안심 안전결제로만 거래하세요.`,
+      en: `${pending} report(s) naming this number are being reviewed. Fraud is not confirmed yet, but do not pay in advance; pay only through Anshim safe payment.`,
+    }),
+    NO_RECORD: {
+      ko: '이 번호로 접수된 사기 신고는 없어요. 그래도 신고가 없다고 안전하다는 뜻은 아니니, 돈을 먼저 보내지 말고 안심 안전결제로 거래하세요.',
+      en: 'No fraud reports name this number. That does not prove it is safe: do not pay in advance, and pay through Anshim safe payment.',
+    },
+  },
 };

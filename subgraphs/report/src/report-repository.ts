@@ -75,6 +75,19 @@ export interface NewReport {
   evidence: Array<{ key: string; contentType: string; size: number }>;
 }
 
+export interface NewPaymentIdentifier {
+  type: 'BANK_ACCOUNT' | 'PHONE';
+  lookupHash: string;
+  valueEncrypted: string;
+}
+
+/** What reports say about one lookup hash (dismissed reports do not count). */
+export interface IdentifierRecordSummary {
+  confirmedReports: number;
+  pendingReports: number;
+  lastReportedAt: Date | null;
+}
+
 export interface AuditEntry {
   actorId: string;
   action: string;
@@ -171,6 +184,28 @@ export class ReportRepository {
   /** Suspensions whose end has not been recorded yet: rescheduled at start, so a lost job is recovered. */
   async pendingSuspensionEnds(): Promise<SanctionRecord[]> {
     return this.prisma.sanction.findMany({ where: { type: 'SUSPENSION', endedAt: null, endsAt: { not: null } }, select: sanctionSelect });
+  }
+
+  async addPaymentIdentifiers(tx: Tx, reportId: string, identifiers: readonly NewPaymentIdentifier[]): Promise<void> {
+    if (identifiers.length === 0) return;
+    await tx.paymentIdentifier.createMany({ data: identifiers.map((i) => ({ id: randomUUID(), reportId, ...i })), skipDuplicates: true });
+  }
+
+  async paymentIdentifiersOf(tx: Tx, reportId: string): Promise<Array<{ type: 'BANK_ACCOUNT' | 'PHONE'; lookupHash: string }>> {
+    const rows = await tx.paymentIdentifier.findMany({ where: { reportId }, select: { type: true, lookupHash: true }, orderBy: { createdAt: 'asc' } });
+    return rows.map((row) => ({ type: row.type as 'BANK_ACCOUNT' | 'PHONE', lookupHash: row.lookupHash }));
+  }
+
+  /** One indexed query: accepted and pending reports naming the hash, and the latest of them. */
+  async identifierSummary(lookupHash: string): Promise<IdentifierRecordSummary> {
+    const rows = await this.prisma.$queryRaw<Array<{ confirmed: bigint; pending: bigint; last: Date | null }>>`
+      SELECT count(DISTINCT r.id) FILTER (WHERE r.status = 'ACTION_TAKEN') AS confirmed,
+             count(DISTINCT r.id) FILTER (WHERE r.status IN ('RECEIVED', 'IN_REVIEW')) AS pending,
+             max(r.created_at) FILTER (WHERE r.status <> 'DISMISSED') AS last
+      FROM payment_identifiers p JOIN reports r ON r.id = p.report_id
+      WHERE p.lookup_hash = ${lookupHash}`;
+    const row = rows[0];
+    return { confirmedReports: Number(row?.confirmed ?? 0), pendingReports: Number(row?.pending ?? 0), lastReportedAt: row?.last ?? null };
   }
 
   async audit(tx: Tx, entry: AuditEntry): Promise<void> {

@@ -9,7 +9,14 @@ import {
   NotFoundError,
   RateLimitedError,
   UnauthenticatedError,
+  maskPaymentIdentifier,
+  normalizePaymentIdentifier,
+  paymentIdentifierHash,
+  pick,
+  type FieldCipher,
   type Identity,
+  type NormalizedPaymentIdentifier,
+  type PaymentIdentifierType,
   type Redis,
 } from '@anshim/platform';
 import type { RequestScope } from './context.ts';
@@ -19,13 +26,40 @@ import type { ReportEvents } from './events/report-events.ts';
 import type { KnownPartiesRepository } from './known-parties-repository.ts';
 import { messages } from './messages.ts';
 import { priorityOf, type ReportType } from './priority.ts';
-import type { ReportRecord, ReportRepository, SanctionRecord } from './report-repository.ts';
+import type { NewPaymentIdentifier, ReportRecord, ReportRepository, SanctionRecord } from './report-repository.ts';
 import * as workflow from './workflow.ts';
 import type { ReportDecision, ReportStatus, SanctionType } from './workflow.ts';
 
 const DUPLICATE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_PAGE = 100;
 const chars = (s: string) => [...s].length;
+
+const MAX_IDENTIFIERS = 5;
+const MAX_IDENTIFIER_CHARS = 100;
+
+export interface PaymentIdentifierInput {
+  type: PaymentIdentifierType;
+  value: string;
+}
+
+export type FraudVerdict = 'NO_RECORD' | 'CAUTION' | 'CONFIRMED_FRAUD';
+
+export interface FraudCheckRecord {
+  type: PaymentIdentifierType;
+  identifier: string;
+  verdict: FraudVerdict;
+  confirmedReports: number;
+  pendingReports: number;
+  lastReportedAt: Date | null;
+  message: string;
+}
+
+/** NO_RECORD / CAUTION (pending reports only) / CONFIRMED_FRAUD (at least one accepted report). */
+export function verdictOf(summary: { confirmedReports: number; pendingReports: number }): FraudVerdict {
+  if (summary.confirmedReports > 0) return 'CONFIRMED_FRAUD';
+  if (summary.pendingReports > 0) return 'CAUTION';
+  return 'NO_RECORD';
+}
 
 const reportTypes = ['FRAUD', 'NO_SHOW', 'COUNTERFEIT', 'ABUSIVE_LANGUAGE', 'HARASSMENT', 'OFF_PLATFORM_PAYMENT', 'OTHER'] as const;
 
@@ -36,6 +70,7 @@ export interface FileReportInput {
   productId?: string | null;
   transactionId?: string | null;
   evidenceKeys?: readonly string[] | null;
+  paymentIdentifiers?: readonly PaymentIdentifierInput[] | null;
 }
 
 export interface ProcessReportInput {
@@ -53,6 +88,10 @@ export interface ReportServiceDeps {
   events: ReportEvents;
   redis: Redis;
   rateLimit: { max: number; windowSeconds: number };
+  /** checkPaymentIdentifier lookups one person may make per window (lookups are a scraping target). */
+  checkRateLimit: { max: number; windowSeconds: number };
+  /** DATA_ENCRYPTION_KEY: encrypts identifiers at rest and keys their lookup hashes. */
+  cipher: FieldCipher;
   /** After a commit that recorded events: publish them now. */
   afterCommit: () => void;
   /** After a sanction was committed: schedule the end of a suspension. */
@@ -88,6 +127,7 @@ export class ReportService {
       throw badInputFromIssues(first, problems);
     }
     if (input.targetUserId === me.userId) throw new BadInputError(messages.selfReport, { fields: [{ field: 'targetUserId', reason: 'self' }] });
+    const identifiers = this.identifiersToStore(input.paymentIdentifiers ?? []);
 
     await this.checkRateLimit(me.userId);
     // A suspended or banned person cannot act, filing reports included (e.g. retaliation).
@@ -136,6 +176,7 @@ export class ReportService {
         transactionId,
         evidence,
       });
+      await this.deps.reports.addPaymentIdentifiers(tx, created.id, identifiers);
       await this.deps.events.filed(tx, created);
       return created;
     });
@@ -210,6 +251,9 @@ export class ReportService {
         requestId: scope.requestId,
       });
       await this.deps.events.processed(tx, current, input.decision, sanction, now);
+      if (input.decision === 'ACCEPT') {
+        await this.deps.events.identifiersConfirmed(tx, current, await this.deps.reports.paymentIdentifiersOf(tx, id), now);
+      }
       if (sanction) await this.deps.events.sanctionApplied(tx, sanction, admin.userId);
       return { report: (await this.deps.reports.findById(id, tx))!, sanction };
     });
@@ -217,6 +261,55 @@ export class ReportService {
     if (sanction) await this.deps.scheduleSanctionEnd(sanction);
     scope.loaders.report.clear(id).prime(id, report);
     return report;
+  }
+
+  /**
+   * checkPaymentIdentifier: signed-in only, counted against a per-person window before anything
+   * else (a flood of unreadable input counts too), answered from one indexed query by lookup hash.
+   */
+  async checkIdentifier(scope: RequestScope, input: PaymentIdentifierInput): Promise<FraudCheckRecord> {
+    const me = requireIdentity(scope);
+    await this.countCheck(me.userId);
+    const identifier = this.normalizeOne(input, ['input', 'value']);
+    const summary = await this.deps.reports.identifierSummary(paymentIdentifierHash(this.deps.cipher, identifier));
+    const verdict = verdictOf(summary);
+    const advice = messages.fraudCheckAdvice;
+    const message =
+      verdict === 'CONFIRMED_FRAUD' ? advice.CONFIRMED_FRAUD(summary.confirmedReports) : verdict === 'CAUTION' ? advice.CAUTION(summary.pendingReports) : advice.NO_RECORD;
+    return { type: identifier.type, identifier: maskPaymentIdentifier(identifier), verdict, ...summary, message: pick(message, scope.locale) };
+  }
+
+  /** Normalized, de-duplicated, hashed and encrypted; BAD_USER_INPUT naming the entry that normalizes to nothing. */
+  private identifiersToStore(inputs: readonly PaymentIdentifierInput[]): NewPaymentIdentifier[] {
+    if (inputs.length > MAX_IDENTIFIERS) throw new BadInputError(messages.tooManyIdentifiers, { fields: [{ field: 'paymentIdentifiers', reason: 'tooMany' }] });
+    const byHash = new Map<string, NewPaymentIdentifier>();
+    inputs.forEach((input, index) => {
+      const identifier = this.normalizeOne(input, ['paymentIdentifiers', index, 'value']);
+      const lookupHash = paymentIdentifierHash(this.deps.cipher, identifier);
+      const sealed = this.deps.cipher.encrypt(JSON.stringify({ value: identifier.value, bank: identifier.bank }));
+      if (!byHash.has(lookupHash)) byHash.set(lookupHash, { type: identifier.type, lookupHash, valueEncrypted: sealed });
+    });
+    return [...byHash.values()];
+  }
+
+  private normalizeOne(input: PaymentIdentifierInput, path: Array<string | number>): NormalizedPaymentIdentifier {
+    const identifier = input.value.length <= MAX_IDENTIFIER_CHARS ? normalizePaymentIdentifier(input.type, input.value) : null;
+    if (!identifier) throw new BadInputError(messages.identifierUnreadable, { fields: [{ field: path.join('.'), reason: 'unreadable' }] });
+    return identifier;
+  }
+
+  /** Fixed window started by the first lookup; RATE_LIMITED with retryAfter beyond the limit. */
+  private async countCheck(userId: string): Promise<void> {
+    const key = `report:check-rate:${userId}`;
+    const { max, windowSeconds } = this.deps.checkRateLimit;
+    const count = await this.deps.redis.incr(key);
+    if (count === 1) await this.deps.redis.expire(key, windowSeconds);
+    if (count > max) {
+      const ttl = await this.deps.redis.ttl(key);
+      if (ttl < 0) await this.deps.redis.expire(key, windowSeconds);
+      const retryAfter = ttl > 0 ? ttl : windowSeconds;
+      throw new RateLimitedError(messages.tooManyChecks(retryAfter), retryAfter);
+    }
   }
 
   /** The reporter, the reported user or an ADMIN; anyone else (and unknown ids) gets null. */

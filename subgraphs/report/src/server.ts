@@ -8,6 +8,7 @@ import {
   buildSubgraphServer,
   createLogger,
   createRedis,
+  FieldCipher,
   groupedLoader,
   keyedLoader,
   OutboxRelay,
@@ -78,6 +79,8 @@ export async function buildReportServer(overrides: Record<string, string | undef
       events,
       redis,
       rateLimit: { max: env.REPORT_RATE_LIMIT, windowSeconds: env.REPORT_RATE_WINDOW_SECONDS },
+      checkRateLimit: { max: env.REPORT_CHECK_RATE_LIMIT, windowSeconds: env.REPORT_CHECK_RATE_WINDOW_SECONDS },
+      cipher: new FieldCipher(env.DATA_ENCRYPTION_KEY),
       afterCommit,
       scheduleSanctionEnd: async (sanction) => {
         // The sanction is committed; if Redis is away the job is rescheduled at the next start.

@@ -1,18 +1,7 @@
 // Every sentence this service shows a person, in Korean (default) and English, in one place so
 // wording stays plain and consistent. Written for people who are not technical: say what
 // happened and what to do next.
-import type { LocalizedText } from '@anshim/platform';
-
-const SEOUL = 'Asia/Seoul';
-
-/** A moment as people in Korea read it, e.g. "2026년 12월 1일 15:00" / "1 December 2026, 15:00 (Korea time)". */
-export function formatMoment(at: Date): LocalizedText {
-  const parts = { timeZone: SEOUL, year: 'numeric', month: 'long', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' } as const;
-  return {
-    ko: new Intl.DateTimeFormat('ko-KR', parts).format(at),
-    en: `${new Intl.DateTimeFormat('en-GB', parts).format(at)} (Korea time)`,
-  };
-}
+import { formatMoment, type LocalizedText } from '@anshim/platform';
 
 export const messages = {
   invalidInput: { ko: '입력한 내용을 다시 확인해 주세요.', en: 'Please check what you entered.' },

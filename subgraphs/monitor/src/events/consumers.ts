@@ -5,7 +5,8 @@
 // - product.created / product.price_changed: listing prices per category (PRICE_TOO_GOOD's median)
 //   and the listing rules themselves (a listing made in the app is assessed here, once);
 // - transaction.requested: both parties exist;
-// - report.filed: REPORT_BURST over a sliding window of distinct reporters.
+// - report.filed: REPORT_BURST over a sliding window of distinct reporters;
+// - report.identifiers_confirmed: lookup hashes of accounts/phones in accepted reports (KNOWN_FRAUD_ACCOUNT).
 // The copies are written in the consumer's transaction (exactly once); rules that raise alerts
 // run their own transaction, and a redelivered event may raise an alert twice (at least once).
 import { EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
@@ -58,6 +59,9 @@ export function monitorHandlers(deps: Pick<ConsumerDeps, 'known' | 'monitor' | '
       const { targetUserId, reporterId, productId, transactionId, filedAt } = event.data;
       await known.userSeen(tx, targetUserId, new Date(filedAt));
       later(() => monitor.reportFiled({ targetUserId, reporterId, productId, transactionId, at: new Date(filedAt) }));
+    },
+    'report.identifiers_confirmed': async (event, tx) => {
+      await known.fraudIdentifiersConfirmed(tx, event.data.identifiers, new Date(event.data.confirmedAt));
     },
   };
 }

@@ -1,4 +1,5 @@
 // The rule engine: every rule, evaluation, and how matched signals add up to one level.
+import { KNOWN_FRAUD_ACCOUNT } from './known-fraud-account.ts';
 import { NEW_ACCOUNT_HIGH_VALUE } from './new-account-high-value.ts';
 import { OFF_PLATFORM_PAYMENT_REQUEST } from './off-platform-payment-request.ts';
 import { PHISHING_LINK } from './phishing-link.ts';
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   SHARED_DEVICE,
   REPORT_BURST,
   PROTECTED_USER_EXPOSED,
+  KNOWN_FRAUD_ACCOUNT,
 ];
 
 export const RULES_BY_CODE: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.code, rule]));

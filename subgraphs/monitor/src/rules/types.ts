@@ -39,6 +39,8 @@ export interface RuleFacts {
   listingsInWindow?: number;
   accountsOnDevice?: number;
   reportsInWindow?: number;
+  /** How many account/phone numbers in the activity's text are in the confirmed-fraud copy. */
+  knownFraudIdentifiers?: number;
   /** Domains links may point to (own domains; subdomains count). */
   allowedDomains: readonly string[];
 }

@@ -46,6 +46,18 @@ export class ReportEvents {
     });
   }
 
+  /** An accepted report named accounts or phone numbers: their lookup hashes, for the monitor's copy. */
+  async identifiersConfirmed(tx: Tx, report: ReportRecord, identifiers: ReadonlyArray<{ type: 'BANK_ACCOUNT' | 'PHONE'; lookupHash: string }>, confirmedAt: Date): Promise<void> {
+    if (identifiers.length === 0) return;
+    await recordEvent(tx, {
+      type: 'report.identifiers_confirmed',
+      producer,
+      subjectUserId: report.targetUserId,
+      priority: 'high',
+      data: { reportId: report.id, targetUserId: report.targetUserId, identifiers: [...identifiers], confirmedAt: confirmedAt.toISOString() },
+    });
+  }
+
   async sanctionApplied(tx: Tx, sanction: SanctionRecord, appliedBy: string): Promise<void> {
     await recordEvent(tx, {
       type: 'report.sanction_applied',

@@ -1,5 +1,6 @@
 import { DateTimeScalar, JSONScalar } from '@anshim/platform';
 import type { Resolvers } from '../generated/resolvers-types.ts';
+import { checkPaymentIdentifier } from './check-payment-identifier.ts';
 import { createEvidenceUpload } from './create-evidence-upload.ts';
 import { fileReport } from './file-report.ts';
 import { myReports } from './my-reports.ts';
@@ -13,7 +14,7 @@ import { User } from './user-type.ts';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
-  Query: { report, reports, myReports },
+  Query: { report, reports, myReports, checkPaymentIdentifier },
   Mutation: { createEvidenceUpload, fileReport, startReview, processReport },
   Report,
   User,

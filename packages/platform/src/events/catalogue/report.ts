@@ -59,4 +59,19 @@ export const REPORT_EVENTS = {
     /** A SUSPENSION reached its end (a delayed job at endsAt). `sanctionId` optional, added in v1. */
     data: z.object({ reportId: uuid, userId: uuid, sanction: sanctionType, endedAt: timestamp, sanctionId: uuid.optional() }),
   },
+  /**
+   * An accepted report named bank accounts or phone numbers: their keyed lookup hashes
+   * (DATA_ENCRYPTION_KEY, see payment-identifiers.ts), never the values. High: the monitor's
+   * KNOWN_FRAUD_ACCOUNT must know them before the fraudster's next chat message.
+   */
+  'report.identifiers_confirmed': {
+    priority: 'high',
+    version: 1,
+    data: z.object({
+      reportId: uuid,
+      targetUserId: uuid,
+      identifiers: z.array(z.object({ type: z.enum(['BANK_ACCOUNT', 'PHONE']), lookupHash: z.string().regex(/^[0-9a-f]{64}$/) })).min(1),
+      confirmedAt: timestamp,
+    }),
+  },
 } as const satisfies Record<`report.${string}`, EventDefinition>;

@@ -1,0 +1,3 @@
+import type { QueryResolvers } from '../generated/resolvers-types.ts';
+
+export const checkPaymentIdentifier: QueryResolvers['checkPaymentIdentifier'] = (_parent, { input }, ctx) => ctx.services.reports.checkIdentifier(ctx, input);
