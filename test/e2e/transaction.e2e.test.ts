@@ -8,9 +8,12 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 
+const ADMIN_EMAIL = `admin.${Math.random().toString(36).slice(2, 10)}@example.com`;
+const ADMIN_PASSWORD = 'admin-password-for-e2e';
+
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack({ subgraphs: ['user', 'transaction'] });
+  stack = await startStack({ subgraphs: ['user', 'transaction'], env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD } });
 }, 90_000);
 afterAll(async () => {
   await stack?.stop();
@@ -79,6 +82,25 @@ describe('products and trades through the gateway', () => {
     const trade = (await ok<{ startTransaction: { id: string; status: string; buyer: { nickname: string } } }>(START, { id: created.id }, buyer.token)).startTransaction;
     expect(trade).toMatchObject({ status: 'REQUESTED', buyer: { nickname: '구매자' } });
     await ok(MOVE, { id: trade.id, s: 'ACCEPTED' }, seller.token);
+
+    // They agree to meet at the nearest safe-trade zone (an admin keeps the zone list).
+    const admin = (await ok<{ login: { accessToken: string } }>(
+      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: ADMIN_EMAIL, p: ADMIN_PASSWORD },
+    )).login.accessToken;
+    const region = `서울 성동구 ${tag}`;
+    const upsert = `mutation($input: SafeTradeZoneInput!) { upsertSafeTradeZone(input: $input) { id name } }`;
+    for (const [name, latitude, longitude] of [['성동경찰서 안심거래존', 37.5633, 127.0371], ['왕십리역 CCTV 구역', 37.5612, 127.0379], ['서울숲 관리사무소', 37.5444, 127.0374]] as const) {
+      await ok(upsert, { input: { name, kind: 'POLICE_STATION', address: `${name} 입구`, region, latitude, longitude, openHours: '24시간' } }, admin);
+    }
+    const nearest = (await ok<{ safeTradeZones: Array<{ id: string; name: string }> }>(
+      `query($r: String, $n: GeoPointInput) { safeTradeZones(region: $r, near: $n, first: 3) { id name } }`,
+      { r: region, n: { latitude: 37.5610, longitude: 127.0380 } },
+    )).safeTradeZones;
+    expect(nearest.map((z) => z.name)).toEqual(['왕십리역 CCTV 구역', '성동경찰서 안심거래존', '서울숲 관리사무소']);
+    await ok(`mutation($t: ID!, $z: ID!) { proposeMeetingSpot(transactionId: $t, zoneId: $z) { id } }`, { t: trade.id, z: nearest[0]!.id }, buyer.token);
+    const spot = (await ok<{ transaction: { meetingSpot: { name: string } | null } }>(`query($id: ID!) { transaction(id: $id) { meetingSpot { name } } }`, { id: trade.id }, seller.token)).transaction;
+    expect(spot.meetingSpot).toEqual({ name: '왕십리역 CCTV 구역' });
+
     const done = (await ok<{ updateTransactionStatus: { status: string; product: { status: string }; history: Array<{ from: string | null; to: string; by: { nickname: string } }> } }>(
       MOVE, { id: trade.id, s: 'COMPLETED' }, buyer.token,
     )).updateTransactionStatus;
