@@ -1,13 +1,11 @@
 // Guardians through the gateway, with the user subgraph as a real process: a user names a
 // guardian, the guardian's phone receives an invitation code (dev message sink), the user
 // confirms with it; then, when the user is warned by a HIGH alert, the guardian's phone gets a
-// plain-Korean SMS naming the risky counterpart. The monitor subgraph is not part of this stack,
-// so the alert is published through the event bus the way the monitor publishes it: an outbox
-// row moved by an outbox relay into the user service's queue.
-import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger, createPrismaClient, OutboxRelay, recordEvent } from '@anshim/platform';
-import { PrismaClient } from '../../subgraphs/user/src/generated/prisma/client.ts';
+// plain-Korean SMS naming the risky counterpart. The alert is real: the counterpart's chat
+// message goes to the monitor subgraph, whose rule raises it and whose monitor.alert_raised event
+// reaches the user service through the bus.
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 
 const REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`;
@@ -16,25 +14,11 @@ const CONFIRM = `mutation($id: ID!, $code: String!) { confirmGuardian(guardianId
 const MY_GUARDIANS = `{ me { guardians { id name phone relation confirmedAt } } }`;
 
 let stack: Stack;
-let monitor: { prisma: PrismaClient; relay: OutboxRelay; schema: string } | undefined;
 
 beforeAll(async () => {
-  stack = await startStack({ subgraphs: ['user'] });
-  // The monitor's side of the bus: an outbox table of its own and a relay into the stack's Redis prefix.
-  const service = `fake_monitor_${randomBytes(3).toString('hex')}`;
-  const schema = `svc_${service}`;
-  const prisma = createPrismaClient(PrismaClient, { databaseUrl: inject('databaseUrl'), service });
-  await prisma.$executeRawUnsafe(`CREATE SCHEMA ${schema}`);
-  await prisma.$executeRawUnsafe(`CREATE TABLE ${schema}.outbox_events (LIKE svc_user.outbox_events INCLUDING ALL)`);
-  const relay = new OutboxRelay({ prisma, service: 'monitor', redis: { url: inject('redisUrl'), prefix: stack.env.REDIS_PREFIX! }, logger: createLogger('fake-monitor', 'silent'), pollIntervalMs: 60_000 });
-  monitor = { prisma, relay, schema };
+  stack = await startStack({ subgraphs: ['user', 'monitor'] });
 }, 90_000);
 afterAll(async () => {
-  if (monitor) {
-    await monitor.relay.stop();
-    await monitor.prisma.$executeRawUnsafe(`DROP SCHEMA ${monitor.schema} CASCADE`);
-    await monitor.prisma.$disconnect();
-  }
   await stack?.stop();
 });
 
@@ -108,26 +92,14 @@ describe('guardians through the gateway', () => {
     const mine = await ok<{ me: { guardians: Array<{ id: string; confirmedAt: string | null }> } }>(MY_GUARDIANS, {}, grandma.token);
     expect(mine.me.guardians).toEqual([expect.objectContaining({ id: addGuardian.id, name: '김민수', relation: '아들', confirmedAt: expect.any(String) })]);
 
-    // A risky account starts talking to her; the monitor warns her with a HIGH alert.
+    // A risky account asks her to pay outside the app; the monitor warns her with a HIGH alert.
     const scammer = await register('급매왕');
-    await monitor!.prisma.$transaction((tx) =>
-      recordEvent(tx, {
-        type: 'monitor.alert_raised',
-        producer: 'monitor',
-        subjectUserId: scammer.id,
-        data: {
-          alertId: randomUUID(),
-          subjectUserId: scammer.id,
-          recipientIds: [grandma.id],
-          level: 'HIGH',
-          rule: 'OFF_PLATFORM_PAYMENT_REQUEST',
-          productId: null,
-          transactionId: null,
-          createdAt: new Date().toISOString(),
-        },
-      }),
+    const assessment = await ok<{ recordActivity: { level: string; rulesMatched: string[] } }>(
+      `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched } }`,
+      { input: { type: 'CHAT_MESSAGE', counterpartId: grandma.id, text: '선입금 부탁드려요 국민은행 123456-78-901234' } },
+      scammer.token,
     );
-    await monitor!.relay.publishPending();
+    expect(assessment.recordActivity).toMatchObject({ level: 'HIGH', rulesMatched: ['OFF_PLATFORM_PAYMENT_REQUEST'] });
 
     const warning = await waitFor('the guardian SMS', async () => {
       const messages = await smsTo(guardianPhone);
