@@ -1,0 +1,141 @@
+// peer-gateway: our gateway against Hive Gateway (the strongest JS peer) on the same committed
+// supergraph and the same running subgraphs, on the products page with seller safety
+// (transaction → user → safety joined per product). Rounds alternate A B A B … in one run so
+// machine noise hits both alike; the direct-subgraph baseline shows what federation costs.
+//   node --import tsx bench/peer-gateway.ts      (or: npm run bench peer-gateway)
+// Settings: BENCH_ROUNDS (default 4), BENCH_DURATION_MS per round and target (default 6000),
+// BENCH_CONNECTIONS (default 10). Hive Gateway is installed on first use into
+// bench/peer-gateway/node_modules (its own package.json: never a runtime dependency of Anshim).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { load, type LoadResult } from './products-page.ts';
+import { createBenchStack, seedProducts, waitForGraphQL } from './support/bench-stack.ts';
+
+const PAGE = `query ProductsPage {
+  products(first: 20) { edges { node { id title price sellerSafety { grade label color icon }
+    seller { nickname safetyScore { grade value } } } } }
+}`;
+// The subgraph alone cannot join: the same page with what the transaction subgraph owns.
+const PAGE_DIRECT = 'query ProductsPage { products(first: 20) { edges { node { id title price seller { id } } } } }';
+
+const peerDir = fileURLToPath(new URL('./peer-gateway/', import.meta.url));
+const hiveBin = join(peerDir, 'node_modules/.bin/hive-gateway');
+
+function ensureHiveGateway(): void {
+  if (existsSync(hiveBin)) return;
+  console.log('installing Hive Gateway into bench/peer-gateway (first run only; several minutes on a slow registry)…');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: peerDir, stdio: 'inherit' });
+  if (result.status !== 0 || !existsSync(hiveBin)) throw new Error('could not install @graphql-hive/gateway into bench/peer-gateway');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The committed supergraph with each subgraph's URL pointed at this run's processes. */
+function supergraphFor(urls: Record<string, string>): string {
+  let sdl = readFileSync(fileURLToPath(new URL('../gateway/supergraph.graphql', import.meta.url)), 'utf8');
+  for (const [name, url] of Object.entries(urls)) {
+    sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*(")`), `$1${url}$2`);
+  }
+  return sdl;
+}
+
+async function startHiveGateway(urls: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const file = join(tmpdir(), `anshim-peer-supergraph-${process.pid}.graphql`);
+  writeFileSync(file, supergraphFor(urls));
+  const port = await freePort();
+  const child = spawn(hiveBin, ['supergraph', file, '--port', String(port), '--host', '127.0.0.1', '--disable-websockets'], {
+    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  await waitForGraphQL(url, 60_000);
+  return { url, child };
+}
+
+export async function run(): Promise<void> {
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
+  const durationMs = Number(process.env.BENCH_DURATION_MS ?? 6_000);
+  const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
+  ensureHiveGateway();
+  const stack = await createBenchStack(['user', 'transaction', 'safety']);
+  let hive: ChildProcess | undefined;
+  try {
+    await seedProducts(stack.gatewayUrl, { sellers: 10, productsPerSeller: 10 });
+    const peer = await startHiveGateway(stack.subgraphUrls);
+    hive = peer.child;
+    const targets = { anshim: stack.gatewayUrl, hive: peer.url };
+
+    // Both answer the same page the same way before anything is timed.
+    const [ours, theirs] = await Promise.all(Object.values(targets).map((url) => fetchPage(url)));
+    if (JSON.stringify(ours) !== JSON.stringify(theirs)) throw new Error('the two gateways answer the page differently');
+    for (const url of Object.values(targets)) await load('warm-up', url, PAGE, { durationMs: 2_000, connections });
+
+    const byTarget: Record<keyof typeof targets, LoadResult[]> = { anshim: [], hive: [] };
+    for (let round = 0; round < rounds; round++) {
+      // A B, then B A: neither always runs first.
+      const order = (round % 2 === 0 ? ['anshim', 'hive'] : ['hive', 'anshim']) as Array<keyof typeof targets>;
+      for (const name of order) byTarget[name].push(await load(name, targets[name], PAGE, { durationMs, connections }));
+    }
+    const direct = await load('transaction subgraph', stack.subgraphUrls.transaction!, PAGE_DIRECT, { durationMs, connections });
+
+    const summary = (name: keyof typeof targets) => summarize(byTarget[name]);
+    const a = summary('anshim');
+    const h = summary('hive');
+    console.log(`\npeer-gateway: products page with seller safety (20 products, 3 subgraphs), ${connections} connections, ${rounds} alternating rounds × ${durationMs / 1000} s`);
+    console.log(`${'target'.padEnd(26)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}   per round req/s`);
+    for (const [name, s] of [['anshim gateway', a], ['Hive Gateway 2.15.1', h]] as const) {
+      console.log(`${name.padEnd(26)}${String(s.rps).padStart(8)}${s.p50.toFixed(2).padStart(9)}${s.p99.toFixed(2).padStart(9)}${String(s.errors).padStart(8)}   ${s.perRound.join(' ')}`);
+    }
+    console.log(`${'transaction subgraph alone'.padEnd(26)}${String(direct.requestsPerSecond).padStart(8)}${direct.p50Ms.toFixed(2).padStart(9)}${direct.p99Ms.toFixed(2).padStart(9)}${String(direct.errors).padStart(8)}   (no join: seller { id })`);
+    console.log(`ratio anshim / Hive: ${(a.rps / h.rps).toFixed(2)}× req/s, p99 ${(a.p99 / h.p99).toFixed(2)}×`);
+    mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
+    writeFileSync(
+      new URL('./out/peer-gateway.json', import.meta.url),
+      JSON.stringify({ at: new Date().toISOString(), rounds, durationMs, connections, anshim: byTarget.anshim, hive: byTarget.hive, direct }, null, 2),
+    );
+    if (a.errors || h.errors) throw new Error(`errors during the run: anshim ${a.errors}, hive ${h.errors}`);
+  } finally {
+    hive?.kill('SIGTERM');
+    await stack.stop();
+  }
+}
+
+async function fetchPage(url: string): Promise<unknown> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: PAGE }) });
+  const body = (await res.json()) as { data?: unknown; errors?: unknown };
+  if (body.errors || !body.data) throw new Error(`${url}: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** Requests over all rounds; p50/p99 as the median of the rounds' percentiles. */
+function summarize(results: LoadResult[]) {
+  const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)] ?? NaN;
+  const weighted = results.reduce((sum, r) => sum + r.requestsPerSecond, 0) / results.length;
+  return {
+    rps: Math.round(weighted),
+    p50: median(results.map((r) => r.p50Ms)),
+    p99: median(results.map((r) => r.p99Ms)),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    perRound: results.map((r) => r.requestsPerSecond),
+  };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  run().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

@@ -1,0 +1,118 @@
+// A throw-away Anshim for a benchmark: a fresh database and Redis prefix, the named subgraphs and
+// our gateway as real processes on free ports, and cleanup that leaves nothing behind.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+import { deployMigrations, ensureDatabase } from '../../scripts/lib/migrations.ts';
+import { startProcess, type StartedProcess } from '../../test/support/processes.ts';
+
+export interface BenchStack {
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function createBenchStack(services: string[], extraEnv: Record<string, string> = {}): Promise<BenchStack> {
+  const suffix = randomBytes(4).toString('hex');
+  const admin = new URL(process.env.BENCH_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres');
+  const databaseUrl = Object.assign(new URL(admin), { pathname: `/anshim_bench_${suffix}` }).toString();
+  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+  const redisPrefix = `anshim_bench_${suffix}`;
+  const env: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: redisPrefix,
+    INTERNAL_SECRET: randomBytes(32).toString('hex'),
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
+  };
+  const processes: StartedProcess[] = [];
+  const stop = async () => {
+    await Promise.all(processes.reverse().map((p) => p.stop()));
+    await dropDatabase(admin, databaseUrl).catch(() => undefined);
+    await dropRedisKeys(redisUrl, redisPrefix).catch(() => undefined);
+  };
+  try {
+    await ensureDatabase(databaseUrl);
+    for (const service of services) await deployMigrations({ databaseUrl, service, log: () => undefined });
+    const started = await Promise.all(
+      services.map((service) =>
+        startProcess(service, `subgraphs/${service}/src/index.ts`, { ...env, LOG_LEVEL: 'info', [`${service.toUpperCase()}_PORT`]: '0' }, { timeoutMs: 60_000 }),
+      ),
+    );
+    processes.push(...started);
+    const subgraphUrls = Object.fromEntries(services.map((service, i) => [service, `http://127.0.0.1:${started[i]!.port}/graphql`]));
+    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs: 60_000 });
+    processes.push(gateway);
+    return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, subgraphUrls, env, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const json = (await res.json()) as { data?: T; errors?: unknown };
+  if (json.errors || !json.data) throw new Error(`${url}: ${JSON.stringify(json.errors)}`);
+  return json.data;
+}
+
+/** Sellers with products, so each 20-product page names several different sellers. */
+export async function seedProducts(gatewayUrl: string, options: { sellers: number; productsPerSeller: number }): Promise<void> {
+  const tag = randomBytes(3).toString('hex');
+  for (let s = 0; s < options.sellers; s++) {
+    const { register } = await gql<{ register: { accessToken: string } }>(
+      gatewayUrl,
+      'mutation($input: RegisterInput!) { register(input: $input) { accessToken } }',
+      { input: { email: `seller${s}.${tag}@bench.test`, password: 'bench password 123', nickname: `판매자${s}${tag.slice(0, 2)}` } },
+    );
+    for (let p = 0; p < options.productsPerSeller; p++) {
+      await gql(
+        gatewayUrl,
+        'mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }',
+        { input: { title: `벤치 상품 ${s}-${p}`, description: '성능 측정용 상품입니다.', price: 1_000 * (p + 1), category: 'OTHER' } },
+        register.accessToken,
+      );
+    }
+  }
+}
+
+/** Polls until the endpoint answers a trivial query. */
+export async function waitForGraphQL(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await gql(url, '{ __typename }');
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
+async function dropDatabase(admin: URL, databaseUrl: string): Promise<void> {
+  const name = new URL(databaseUrl).pathname.slice(1);
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.end();
+}
+
+async function dropRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  for (let cursor = '0'; ; ) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.unlink(...keys);
+    if ((cursor = next) === '0') break;
+  }
+  redis.disconnect();
+}
