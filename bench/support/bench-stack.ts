@@ -8,6 +8,7 @@ import { startProcess, type StartedProcess } from '../../test/support/processes.
 
 export interface BenchStack {
   gatewayUrl: string;
+  gatewayPid: number;
   subgraphUrls: Record<string, string>;
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -40,14 +41,15 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
     for (const service of services) await deployMigrations({ databaseUrl, service, log: () => undefined });
     const started = await Promise.all(
       services.map((service) =>
-        startProcess(service, `subgraphs/${service}/src/index.ts`, { ...env, LOG_LEVEL: 'info', [`${service.toUpperCase()}_PORT`]: '0' }, { timeoutMs: 60_000 }),
+        startProcess(service, `subgraphs/${service}/src/index.ts`, { ...env, LOG_LEVEL: 'info', [`${service.toUpperCase()}_PORT`]: '0' }, { timeoutMs: 180_000 }),
       ),
     );
     processes.push(...started);
     const subgraphUrls = Object.fromEntries(services.map((service, i) => [service, `http://127.0.0.1:${started[i]!.port}/graphql`]));
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs: 60_000 });
+    // The gateway in production mode, as a peer gateway would run (subgraphs would want mail/SMS providers).
+    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs: 180_000 });
     processes.push(gateway);
-    return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, subgraphUrls, env, stop };
+    return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, gatewayPid: gateway.child.pid!, subgraphUrls, env, stop };
   } catch (error) {
     await stop();
     throw error;
