@@ -1,5 +1,5 @@
 import type { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError, SelectionNode } from 'graphql';
 import { ErrorCode, graphqlRuntime, pick, type Locale } from '@anshim/platform';
 import { SubgraphUnreachableError } from './subgraph-fetcher.ts';
 
@@ -26,8 +26,8 @@ export function isSubgraphUnavailable(error: unknown): boolean {
 /**
  * What the gateway makes of a fetch the subgraph never answered: no data, and one
  * SUBGRAPH_UNAVAILABLE error on each place the fetch would have filled. For an `_entities` fetch
- * that is each representation (`["_entities", i]`, which @apollo/gateway turns into the entity's
- * path in the client's response); for a root fetch each root field's response key. The rest of
+ * that is each field of each representation (`["_entities", i, field]`, which @apollo/gateway
+ * turns into that field's path in the client's response); for a root fetch each root field. The rest of
  * the plan runs on: the client gets every other subgraph's data, and null (propagated as far as
  * the schema's nullability says) where this one's would have been.
  */
@@ -36,16 +36,42 @@ export function unavailableResponse(request: GatewayGraphQLRequest, service: str
   const extensions = { code: ErrorCode.SUBGRAPH_UNAVAILABLE, service };
   const representations = request.variables?.representations;
   if (Array.isArray(representations)) {
-    return { data: null, errors: representations.map((_, index): GraphQLFormattedError => ({ message, path: ['_entities', index], extensions })) };
+    const fieldsByType = entityFieldsOf(request);
+    const errors = representations.flatMap((representation: { __typename?: string }, index): GraphQLFormattedError[] => {
+      const keys = fieldsByType.get(representation?.__typename ?? '') ?? [];
+      return keys.length ? keys.map((key) => ({ message, path: ['_entities', index, key], extensions })) : [{ message, path: ['_entities', index], extensions }];
+    });
+    return { data: null, errors };
   }
   return { data: null, errors: responseKeysOf(request).map((key): GraphQLFormattedError => ({ message, path: [key], extensions })) };
 }
 
+function operationOf(request: GatewayGraphQLRequest) {
+  return request.query ? getOperationAST(parse(request.query), request.operationName) : null;
+}
+
+type Selections = ReadonlyArray<SelectionNode>;
+
+const fieldKeys = (selections: Selections): string[] =>
+  selections.flatMap((selection) => (selection.kind === Kind.FIELD && selection.name.value !== '__typename' ? [selection.alias?.value ?? selection.name.value] : []));
+
+/**
+ * The fields an `_entities` fetch asks of each entity type (`... on User { activeSanction }`),
+ * so that each missing field gets its own error at its own path.
+ */
+function entityFieldsOf(request: GatewayGraphQLRequest): Map<string, string[]> {
+  const entities = operationOf(request)?.selectionSet.selections.find((selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities');
+  const byType = new Map<string, string[]>();
+  if (entities?.kind !== Kind.FIELD || !entities.selectionSet) return byType;
+  for (const selection of entities.selectionSet.selections) {
+    if (selection.kind !== Kind.INLINE_FRAGMENT || !selection.typeCondition) continue;
+    const type = selection.typeCondition.name.value;
+    byType.set(type, [...(byType.get(type) ?? []), ...fieldKeys(selection.selectionSet.selections)]);
+  }
+  return byType;
+}
+
 /** Response keys of the root selection of the subgraph operation (the gateway's own, well-formed query). */
 function responseKeysOf(request: GatewayGraphQLRequest): string[] {
-  if (!request.query) return [];
-  const operation = getOperationAST(parse(request.query), request.operationName);
-  return (operation?.selectionSet.selections ?? []).flatMap((selection) =>
-    selection.kind === Kind.FIELD && selection.name.value !== '__typename' ? [selection.alias?.value ?? selection.name.value] : [],
-  );
+  return fieldKeys(operationOf(request)?.selectionSet.selections ?? []);
 }

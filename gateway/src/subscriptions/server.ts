@@ -208,6 +208,10 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         }
       },
 
+      // Results arrive formatted (Apollo's formatError, or the executor's): their errors are plain
+      // objects, which graphql-ws would otherwise call toJSON() on and close the socket with 4500.
+      onNext: (_ctx, _id, _payload, _args, result) => result,
+
       onComplete: (ctx, id) => {
         ctx.extra.subscriptions?.delete(id);
       },
