@@ -3,6 +3,8 @@ import type { Identity, Locale, Logger } from '@anshim/platform';
 /** The context of one client request; subgraph fetches read it to sign the caller's identity. */
 export interface GatewayContext {
   identity: Identity | null;
+  /** The client's address (X-Forwarded-For believed only from TRUSTED_PROXIES): the rate-limit key. */
+  clientIp: string;
   requestId: string;
   locale: Locale;
   /** The client's Accept-Language, passed on to subgraphs as is. */

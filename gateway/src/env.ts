@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { GATEWAY_DEFAULT_PORT, baseEnvShape, parseEnv, port, projectRoot } from '@anshim/platform';
+import { GATEWAY_DEFAULT_PORT, baseEnvShape, booleanFlag, parseEnv, port, projectRoot } from '@anshim/platform';
+import { parseTrustedProxies } from './limits/client-ip.ts';
+import { DEFAULT_COMPLEXITY_LIMITS } from './limits/complexity.ts';
+import { DEFAULT_RATE_LIMITS } from './limits/rate-policy.ts';
+import type { GatewayLimits } from './server.ts';
+
+const positive = (fallback: number, description: string) => z.coerce.number().int().positive().default(fallback).describe(description);
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -32,7 +38,38 @@ export const gatewayEnvSchema = z.object({
   /** graphql-ws: a socket that sends no connection_init within this is closed (4408). */
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   /** Defaults to on outside production, off in production. */
-  INTROSPECTION: flag.optional(),
+  INTROSPECTION: flag.optional().describe('Schema introspection (__schema, __type); on outside production, off in production unless set.'),
+
+  // Limits (README "Limits"): a request that breaks one is refused before any subgraph is asked.
+  MAX_BODY_BYTES: positive(1_048_576, 'Largest HTTP request body and graphql-ws message, in bytes (413 / close 1009 beyond).'),
+  MAX_BATCH_SIZE: positive(10, 'Operations one HTTP request may batch as a JSON array (400 beyond); 1 turns batching off.'),
+  MAX_QUERY_DEPTH: positive(DEFAULT_COMPLEXITY_LIMITS.maxDepth, 'Deepest field nesting of an operation (root field = 1); QUERY_TOO_COMPLEX beyond.'),
+  MAX_QUERY_COST: positive(DEFAULT_COMPLEXITY_LIMITS.maxCost, 'Largest operation cost: each object costs 1, times the items of every list around it (first, else QUERY_COST_LIST_SIZE).'),
+  QUERY_COST_LIST_SIZE: positive(DEFAULT_COMPLEXITY_LIMITS.listSize, 'Items a list field without a first argument counts for in the cost.'),
+  MAX_ALIASES: positive(DEFAULT_COMPLEXITY_LIMITS.maxAliases, 'Aliased fields one operation may use.'),
+  MAX_ROOT_FIELDS: positive(DEFAULT_COMPLEXITY_LIMITS.maxRootFields, 'Root fields one operation may run.'),
+  RATE_LIMITS: booleanFlag(true).describe('Redis sliding-window rate limits per address, per user and on sensitive fields; false turns them off.'),
+  RATE_LIMIT_PER_IP: positive(DEFAULT_RATE_LIMITS.perIp.max, 'Operations one client address may run per RATE_LIMIT_WINDOW_SECONDS.'),
+  RATE_LIMIT_PER_USER: positive(DEFAULT_RATE_LIMITS.perUser.max, 'Operations one signed-in user may run per RATE_LIMIT_WINDOW_SECONDS.'),
+  RATE_LIMIT_WINDOW_SECONDS: positive(DEFAULT_RATE_LIMITS.perIp.windowSeconds, 'Sliding window of RATE_LIMIT_PER_IP and RATE_LIMIT_PER_USER.'),
+  RATE_LIMIT_SENSITIVE_FIELDS: z
+    .string()
+    .default(DEFAULT_RATE_LIMITS.sensitiveFields.join(','))
+    .transform((text) => text.split(',').map((name) => name.trim()).filter(Boolean))
+    .describe('Comma-separated root fields with their own stricter window, per address and per user.'),
+  RATE_LIMIT_SENSITIVE_MAX: positive(DEFAULT_RATE_LIMITS.sensitive.max, 'Calls of each sensitive field per RATE_LIMIT_SENSITIVE_WINDOW_SECONDS.'),
+  RATE_LIMIT_SENSITIVE_WINDOW_SECONDS: positive(DEFAULT_RATE_LIMITS.sensitive.windowSeconds, 'Sliding window of the sensitive fields.'),
+  TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .superRefine((text, ctx) => {
+      try {
+        parseTrustedProxies(text);
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
+    .describe('Comma-separated proxy addresses or CIDR ranges (or loopback, private) whose X-Forwarded-For is believed; empty: the socket address is the client.'),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema> & { INTROSPECTION: boolean };
@@ -41,4 +78,29 @@ export type GatewayEnv = z.infer<typeof gatewayEnvSchema> & { INTROSPECTION: boo
 export function loadGatewayEnv(source: NodeJS.ProcessEnv): GatewayEnv {
   const env = parseEnv(gatewayEnvSchema, source, 'gateway');
   return { ...env, INTROSPECTION: env.INTROSPECTION ?? env.NODE_ENV !== 'production' };
+}
+
+/** The gateway's limits as buildGateway takes them. */
+export function limitsFromEnv(env: GatewayEnv): GatewayLimits {
+  const window = (max: number, windowSeconds: number) => ({ max, windowSeconds });
+  return {
+    maxBodyBytes: env.MAX_BODY_BYTES,
+    maxBatchSize: env.MAX_BATCH_SIZE,
+    complexity: {
+      maxDepth: env.MAX_QUERY_DEPTH,
+      maxCost: env.MAX_QUERY_COST,
+      listSize: env.QUERY_COST_LIST_SIZE,
+      maxAliases: env.MAX_ALIASES,
+      maxRootFields: env.MAX_ROOT_FIELDS,
+    },
+    rateLimits: env.RATE_LIMITS
+      ? {
+          perIp: window(env.RATE_LIMIT_PER_IP, env.RATE_LIMIT_WINDOW_SECONDS),
+          perUser: window(env.RATE_LIMIT_PER_USER, env.RATE_LIMIT_WINDOW_SECONDS),
+          sensitiveFields: env.RATE_LIMIT_SENSITIVE_FIELDS,
+          sensitive: window(env.RATE_LIMIT_SENSITIVE_MAX, env.RATE_LIMIT_SENSITIVE_WINDOW_SECONDS),
+        }
+      : null,
+    trustedProxies: env.TRUSTED_PROXIES,
+  };
 }

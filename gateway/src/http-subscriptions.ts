@@ -15,18 +15,23 @@ function parsedOrNull(query: string): DocumentNode | null {
   }
 }
 
-/**
- * @apollo/gateway answers a subscription sent over HTTP with a 500 and a stack trace; refuse it
- * with a 400 before execution. Only documents that mention `subscription` are parsed here.
- */
-export const rejectHttpSubscriptions: RequestHandler = (req, res, next) => {
-  const params = (req.method === 'GET' ? req.query : req.body) as Record<string, unknown> | undefined;
+function isSubscription(params: Record<string, unknown> | undefined): boolean {
   const query = params?.query;
-  if (typeof query !== 'string' || !query.includes('subscription')) return next();
+  if (typeof query !== 'string' || !query.includes('subscription')) return false;
   const document = parsedOrNull(query);
   const operationName = typeof params?.operationName === 'string' ? params.operationName : undefined;
-  const operation = document && getOperationAST(document, operationName);
-  if (operation?.operation !== 'subscription') return next();
+  return (document && getOperationAST(document, operationName))?.operation === 'subscription';
+}
+
+/**
+ * @apollo/gateway answers a subscription sent over HTTP with a 500 and a stack trace; refuse it
+ * with a 400 before execution (also inside a batch). Only documents that mention `subscription`
+ * are parsed here.
+ */
+export const rejectHttpSubscriptions: RequestHandler = (req, res, next) => {
+  const body = (req.method === 'GET' ? req.query : req.body) as unknown;
+  const operations = (Array.isArray(body) ? body : [body]) as Array<Record<string, unknown> | undefined>;
+  if (!operations.some(isSubscription)) return next();
   const message = pick(MESSAGE, localeFromHeader(req.headers['accept-language']));
   res.status(400).json({ errors: [{ message, extensions: { code: ErrorCode.BAD_REQUEST } }] });
 };

@@ -1,7 +1,7 @@
 // The gateway process: `node --import tsx gateway/src/index.ts` (see env.ts for its settings).
 import { readFileSync } from 'node:fs';
 import { createLogger, resolveSecrets } from '@anshim/platform';
-import { loadGatewayEnv } from './env.ts';
+import { limitsFromEnv, loadGatewayEnv } from './env.ts';
 import { buildGateway, type GatewayServer } from './server.ts';
 
 const env = loadGatewayEnv(process.env);
@@ -20,6 +20,7 @@ try {
     subgraphUrls: env.SUBGRAPH_URLS,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     subscriptions: { maxPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION, connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS },
+    limits: limitsFromEnv(env),
     logger,
   });
   const { url, port } = await gateway.start(env.GATEWAY_PORT, env.GATEWAY_HOST);

@@ -23,6 +23,13 @@ import { createAuthenticator } from './auth.ts';
 import type { GatewayContext } from './context.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
+import { limitBatchSize } from './limits/batch.ts';
+import { clientIpOf, parseTrustedProxies } from './limits/client-ip.ts';
+import { DEFAULT_COMPLEXITY_LIMITS, type ComplexityLimits } from './limits/complexity.ts';
+import { OperationGuard } from './limits/operation-guard.ts';
+import { limitsPlugin } from './limits/plugin.ts';
+import { SlidingWindowRateLimiter } from './limits/rate-limit.ts';
+import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './limits/rate-policy.ts';
 import { errorLogPlugin } from './plugins.ts';
 import { gatewayReadiness } from './readiness.ts';
 import { requestLocals, requestLog } from './request-log.ts';
@@ -46,7 +53,21 @@ export interface GatewayOptions {
   subgraphTimeoutMs?: number;
   /** graphql-ws on /graphql: subscriptions per connection (default 20), connection_init deadline (default 3 s). */
   subscriptions?: { maxPerConnection?: number; connectionInitTimeoutMs?: number };
+  /** README "Limits"; every field defaults to the documented value. */
+  limits?: GatewayLimits;
   logger: Logger;
+}
+
+export interface GatewayLimits {
+  /** HTTP body and graphql-ws message size (default 1 MB). */
+  maxBodyBytes?: number;
+  /** Operations in one batched HTTP request (default 10; 1 refuses batches). */
+  maxBatchSize?: number;
+  complexity?: Partial<ComplexityLimits>;
+  /** null turns the rate limits off. */
+  rateLimits?: RateLimitSettings | null;
+  /** TRUSTED_PROXIES syntax (default: none, X-Forwarded-For ignored). */
+  trustedProxies?: string;
 }
 
 export interface GatewayServer {
@@ -76,6 +97,15 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const subgraphs = new Map<string, string>();
   const dataSources = new Map<string, GraphQLDataSource>();
   const planner = new SubscriptionPlanner();
+  const limits = options.limits ?? {};
+  const maxBodyBytes = limits.maxBodyBytes ?? 1_048_576;
+  const maxBatchSize = limits.maxBatchSize ?? 10;
+  const trustedProxies = parseTrustedProxies(limits.trustedProxies ?? '');
+  const rateLimits = limits.rateLimits === undefined ? DEFAULT_RATE_LIMITS : limits.rateLimits;
+  const guard = new OperationGuard(
+    { ...DEFAULT_COMPLEXITY_LIMITS, ...limits.complexity },
+    rateLimits ? { limiter: new SlidingWindowRateLimiter(redis), settings: rateLimits } : null,
+  );
 
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
@@ -84,7 +114,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       const target = overrides[name] ?? url;
       if (!target) throw new Error(`subgraph ${name} has no URL in the supergraph or SUBGRAPH_URLS`);
       subgraphs.set(name, target);
-      const dataSource = new SubgraphDataSource({ url: target, fetcher: fetcher.fetch, internalSecret: options.internalSecret, forwardAuthorization: name === 'user' });
+      const dataSource = new SubgraphDataSource({ name, url: target, fetcher: fetcher.fetch, internalSecret: options.internalSecret, forwardAuthorization: name === 'user' });
       dataSources.set(name, dataSource);
       return dataSource;
     },
@@ -97,10 +127,12 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     stopOnTerminationSignals: false, // index.ts owns SIGINT/SIGTERM
     introspection: options.introspection ?? !production,
     includeStacktraceInErrorResponses: !production,
+    allowBatchedHttpRequests: maxBatchSize > 1,
     formatError: gatewayErrorFormatter({ production }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      limitsPlugin(guard),
       localizeErrorsPlugin<GatewayContext>(),
       metricsPlugin(metrics),
       errorLogPlugin(),
@@ -128,7 +160,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   mountOperationalRoutes(app, { checks: gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch }), registry: metrics.registry });
   app.use(
     '/graphql',
-    jsonBody('1mb'),
+    jsonBody(maxBodyBytes),
+    limitBatchSize(maxBatchSize),
     rejectHttpSubscriptions,
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
@@ -137,7 +170,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
         const locale = localeFromHeader(acceptLanguage);
         const identity = await authenticator.identify(req.headers.authorization, locale, requestLogger);
         const contextLogger = identity ? requestLogger.child({ userId: identity.userId }) : requestLogger;
-        return { identity, requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, logger: contextLogger };
+        return { identity, clientIp: clientIpOf(req, trustedProxies), requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, logger: contextLogger };
       },
     }),
   );
@@ -157,6 +190,9 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     planner,
     executor,
     authenticator,
+    guard,
+    clientIpOf: (request) => clientIpOf(request, trustedProxies),
+    maxPayloadBytes: maxBodyBytes,
     logger,
     production,
     maxSubscriptionsPerConnection: options.subscriptions?.maxPerConnection ?? 20,

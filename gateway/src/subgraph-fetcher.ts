@@ -4,6 +4,14 @@ import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 
 export type Fetcher = RemoteGraphQLDataSource['fetcher'];
 
+/** The subgraph could not be reached or did not answer in time (as opposed to answering with an error). */
+export class SubgraphUnreachableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SubgraphUnreachableError';
+  }
+}
+
 export interface SubgraphFetcher {
   fetch: Fetcher;
   /** Closes the pooled connections (on stop). */
@@ -46,7 +54,7 @@ export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?:
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('error', reject);
+          response.on('error', (error) => reject(new SubgraphUnreachableError(signal.aborted ? `${target.host} did not answer within ${options.timeoutMs} ms` : `${target.host} broke off its answer: ${error.message}`, { cause: error })));
           response.on('end', () => {
             const status = response.statusCode ?? 502;
             resolve(
@@ -60,11 +68,11 @@ export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?:
         },
       );
       request.on('error', (error: NodeJS.ErrnoException) => {
-        if (signal.aborted) return reject(new Error(`${target.host} did not answer within ${options.timeoutMs} ms`));
+        if (signal.aborted) return reject(new SubgraphUnreachableError(`${target.host} did not answer within ${options.timeoutMs} ms`, { cause: error }));
         if (retryStaleSocket && request.reusedSocket && error.code === 'ECONNRESET') {
           return resolve(attempt(url, init, signal, false));
         }
-        reject(error);
+        reject(new SubgraphUnreachableError(`${target.host}: ${error.code ?? error.message}`, { cause: error }));
       });
       request.end(init.body);
     });

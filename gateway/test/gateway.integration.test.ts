@@ -201,7 +201,7 @@ describe('gateway operational routes', () => {
     const ready = await fetch(`${new URL(url).origin}/readyz`);
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { status: string; checks: Record<string, string> };
-    expect(body.status).toBe('degraded');
+    expect(body.status).toBe('unavailable'); // its only subgraph is down: nothing left to serve
     expect(body.checks.redis).toBe('ok');
     expect(body.checks['subgraph:user']).toMatch(/^down: /);
   });

@@ -243,6 +243,7 @@ export class SubscriptionExecutor {
     const schemas = this.options.planner.schemas();
     const context: GatewayContext = {
       identity: request.identity,
+      clientIp: 'subscription-event', // not limited per event: the subscription was charged when it started
       requestId,
       locale: request.locale,
       acceptLanguage: request.acceptLanguage,

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError as GraphQLErrorType } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { ErrorCode, WsCloseCode, graphqlRuntime, localeFromHeader, pick, type Identity, type Logger } from '@anshim/platform';
+import { AppError, ErrorCode, WsCloseCode, graphqlRuntime, localeFromHeader, pick, type Identity, type Logger } from '@anshim/platform';
 import type { Authenticator } from '../auth.ts';
 import type { GatewayContext } from '../context.ts';
+import type { OperationGuard } from '../limits/operation-guard.ts';
 import type { SubscriptionExecutor } from './executor.ts';
 import type { SubscriptionPlanner } from './planner.ts';
 
@@ -17,6 +18,11 @@ export interface GatewaySubscriptionOptions {
   planner: SubscriptionPlanner;
   executor: SubscriptionExecutor;
   authenticator: Authenticator;
+  /** The HTTP limits, applied to subscriptions here (queries and mutations get them in Apollo). */
+  guard: OperationGuard;
+  clientIpOf: (request: IncomingMessage) => string;
+  /** Largest message a client may send; a bigger one closes the socket (1009). */
+  maxPayloadBytes: number;
   logger: Logger;
   production: boolean;
   /** Subscriptions one connection may hold at once; one more is answered with an error. */
@@ -31,6 +37,7 @@ const { GraphQLError, getOperationAST, getVariableValues, parse, validate } = gr
 type ConnectionParams = Record<string, unknown>;
 type ConnectionExtra = {
   identity?: Identity | null;
+  clientIp?: string;
   authorization?: string;
   acceptLanguage?: string;
   connectionId?: string;
@@ -68,6 +75,22 @@ function stringParam(params: ConnectionParams | undefined, ...names: string[]): 
 }
 
 /**
+ * The guard's refusal as an error graphql-ws accepts (its graphql's GraphQLError, in the
+ * caller's language, without the HTTP-only status and headers); anything else is rethrown.
+ */
+async function limitRefusal(guard: OperationGuard, request: Parameters<OperationGuard['check']>[0], locale: 'ko' | 'en'): Promise<GraphQLErrorType | null> {
+  try {
+    await guard.check(request);
+    return null;
+  } catch (error) {
+    const refused = error as { extensions?: Record<string, unknown>; localized?: { ko: string; en: string }; message: string };
+    if (!(error instanceof AppError)) throw error;
+    const { http: _http, ...extensions } = refused.extensions ?? {};
+    return new GraphQLError(refused.localized ? pick(refused.localized, locale) : refused.message, { extensions });
+  }
+}
+
+/**
  * graphql-ws on the gateway's /graphql (same port as HTTP). The connection authenticates once in
  * onConnect (a bad token closes it with 4401); anonymous connections may run queries but no
  * subscription. Subscriptions go through the SubscriptionExecutor, queries and mutations
@@ -75,7 +98,7 @@ function stringParam(params: ConnectionParams | undefined, ...names: string[]): 
  */
 export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions): { dispose(): Promise<void> } {
   const { planner, executor, authenticator, logger } = options;
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.maxPayloadBytes });
 
   const cleanup = useServer<ConnectionParams, ConnectionExtra>(
     {
@@ -87,6 +110,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         const acceptLanguage = stringParam(params, 'accept-language', 'acceptLanguage') ?? ctx.extra.request.headers['accept-language'];
         const connectionId = randomUUID();
         const connectionLogger = logger.child({ connectionId });
+        ctx.extra.clientIp = options.clientIpOf(ctx.extra.request);
         try {
           ctx.extra.identity = await authenticator.identify(authorization, localeFromHeader(acceptLanguage), connectionLogger);
         } catch (error) {
@@ -113,8 +137,8 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         return undefined;
       },
 
-      onSubscribe: (ctx, id, payload) => {
-        const { identity = null, acceptLanguage, authorization, connectionId } = ctx.extra;
+      onSubscribe: async (ctx, id, payload) => {
+        const { identity = null, clientIp = 'unknown', acceptLanguage, authorization, connectionId } = ctx.extra;
         const locale = localeFromHeader(acceptLanguage);
         const { apiSchema } = planner.schemas();
         let document: DocumentNode;
@@ -131,6 +155,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         const requestId = `ws-${randomUUID()}`;
         const context: GatewayContext = {
           identity,
+          clientIp,
           requestId,
           locale,
           acceptLanguage,
@@ -148,6 +173,8 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         }
         const coerced = getVariableValues(apiSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
         if (coerced.errors) return coerced.errors;
+        const refusal = await limitRefusal(options.guard, { schema: apiSchema, document, operation, variables: coerced.coerced, identity, clientIp, logger: context.logger }, locale);
+        if (refusal) return [refusal];
         running.add(id);
         return { schema: apiSchema, document, operationName: payload.operationName, variableValues: coerced.coerced, contextValue: context };
       },
@@ -180,6 +207,10 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
           return executor.formatResult({ errors: [known ? (error as GraphQLErrorType) : new GraphQLError('The subscription could not be planned.', { originalError: error as Error })] });
         }
       },
+
+      // Results arrive formatted (Apollo's formatError, or the executor's): their errors are plain
+      // objects, which graphql-ws would otherwise call toJSON() on and close the socket with 4500.
+      onNext: (_ctx, _id, _payload, _args, result) => result,
 
       onComplete: (ctx, id) => {
         ctx.extra.subscriptions?.delete(id);

@@ -11,6 +11,8 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   BAD_REQUEST: 'BAD_REQUEST',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** The gateway could not reach the subgraph owning these fields; the rest of the answer is complete. */
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

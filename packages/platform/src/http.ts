@@ -1,7 +1,12 @@
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import type { Registry } from 'prom-client';
 
-export type ReadinessCheck = { name: string; check: () => Promise<unknown> };
+/**
+ * One dependency of `/readyz`. An `optional` one (the gateway's subgraphs) being down makes the
+ * process `degraded` but still ready (200): it serves what does not need it. The process is
+ * unready (503) when a required check fails or every optional one does.
+ */
+export type ReadinessCheck = { name: string; check: () => Promise<unknown>; optional?: boolean };
 
 const READINESS_TIMEOUT_MS = 2_000;
 
@@ -22,17 +27,24 @@ export function mountOperationalRoutes(app: Express, options: { checks: Readines
   });
   app.get('/readyz', async (_req, res) => {
     const results = await Promise.all(
-      options.checks.map(async ({ name, check }) => {
+      options.checks.map(async ({ name, check, optional = false }) => {
         try {
           await withTimeout(check(), READINESS_TIMEOUT_MS);
-          return [name, 'ok'] as const;
+          return { name, optional, state: 'ok' };
         } catch (error) {
-          return [name, `down: ${(error as Error).message}`] as const;
+          return { name, optional, state: `down: ${(error as Error).message}` };
         }
       }),
     );
-    const ready = results.every(([, state]) => state === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'degraded', checks: Object.fromEntries(results) });
+    const down = results.filter((result) => result.state !== 'ok');
+    const optional = results.filter((result) => result.optional);
+    const unready = down.some((result) => !result.optional) || (optional.length > 0 && optional.every((result) => result.state !== 'ok'));
+    const checks = Object.fromEntries(results.map((result) => [result.name, result.state]));
+    if (unready) {
+      res.status(503).json({ status: 'unavailable', checks, down: down.map((result) => result.name) });
+      return;
+    }
+    res.status(200).json(down.length ? { status: 'degraded', checks, down: down.map((result) => result.name) } : { status: 'ready', checks });
   });
   app.get('/metrics', async (_req, res) => {
     res.type(options.registry.contentType).send(await options.registry.metrics());
@@ -40,7 +52,7 @@ export function mountOperationalRoutes(app: Express, options: { checks: Readines
 }
 
 /** JSON bodies with a size limit; a body that is not JSON gets a 400 with a coded GraphQL-style error. */
-export function jsonBody(limit = '1mb') {
+export function jsonBody(limit: string | number = '1mb') {
   return express.json({ limit });
 }
 

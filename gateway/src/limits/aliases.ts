@@ -1,0 +1,46 @@
+import type { ASTVisitor, FragmentDefinitionNode, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
+import { graphqlRuntime } from '@anshim/platform';
+import { fragmentsOf } from './depth.ts';
+
+const { GraphQLError, Kind } = graphqlRuntime;
+
+/** Aliased fields anywhere in a selection set, fragments followed (each spread counts again). */
+export function aliasCount(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, visiting: Set<string> = new Set()): number {
+  let total = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.alias) total += 1;
+      if (selection.selectionSet) total += aliasCount(selection.selectionSet, fragments, visiting);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      total += aliasCount(selection.selectionSet, fragments, visiting);
+    } else {
+      const fragment = fragments[selection.name.value];
+      if (!fragment || visiting.has(fragment.name.value)) continue;
+      visiting.add(fragment.name.value);
+      total += aliasCount(fragment.selectionSet, fragments, visiting);
+      visiting.delete(fragment.name.value);
+    }
+  }
+  return total;
+}
+
+/**
+ * Refuses an operation with more than `maxAliases` aliases: aliases let one request run the same
+ * expensive field many times (`a: login(...) b: login(...)`).
+ */
+export function aliasLimitRule(maxAliases: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(operation) {
+      const aliases = aliasCount(operation.selectionSet, fragmentsOf(context));
+      if (aliases > maxAliases) {
+        context.reportError(
+          new GraphQLError(`The operation uses ${aliases} aliases; at most ${maxAliases} are allowed.`, {
+            nodes: [operation],
+            extensions: { limit: 'ALIASES', max: maxAliases, actual: aliases },
+          }),
+        );
+      }
+      return false;
+    },
+  });
+}

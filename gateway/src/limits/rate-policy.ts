@@ -1,0 +1,37 @@
+import type { Identity } from '@anshim/platform';
+import type { RateCharge, RateWindow } from './rate-limit.ts';
+
+export interface RateLimitSettings {
+  /** Every operation, per client address. */
+  perIp: RateWindow;
+  /** Every operation of a signed-in user, wherever it comes from. */
+  perUser: RateWindow;
+  /** Root fields with their own, stricter windows (sign-in, sign-up, verification codes, reports). */
+  sensitiveFields: readonly string[];
+  /** The window of each sensitive field, counted per address and per user apart from the rest. */
+  sensitive: RateWindow;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  perIp: { max: 600, windowSeconds: 60 },
+  perUser: { max: 300, windowSeconds: 60 },
+  sensitiveFields: ['login', 'register', 'requestVerification', 'fileReport'],
+  sensitive: { max: 10, windowSeconds: 300 },
+};
+
+/**
+ * The counters one operation is charged to: one hit on the address and (signed in) the user;
+ * each occurrence of a sensitive root field is one more hit on that field's own counters, so
+ * aliasing `login` five times costs five sign-in attempts.
+ */
+export function rateCharges(settings: RateLimitSettings, who: { identity: Identity | null; clientIp: string }, rootFields: readonly string[]): RateCharge[] {
+  const charges: RateCharge[] = [{ key: `rl:ip:${who.clientIp}`, hits: 1, ...settings.perIp }];
+  if (who.identity) charges.push({ key: `rl:user:${who.identity.userId}`, hits: 1, ...settings.perUser });
+  for (const field of settings.sensitiveFields) {
+    const hits = rootFields.filter((name) => name === field).length;
+    if (hits === 0) continue;
+    charges.push({ key: `rl:${field}:ip:${who.clientIp}`, hits, ...settings.sensitive });
+    if (who.identity) charges.push({ key: `rl:${field}:user:${who.identity.userId}`, hits, ...settings.sensitive });
+  }
+  return charges;
+}

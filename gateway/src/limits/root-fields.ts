@@ -1,0 +1,45 @@
+import type { ASTVisitor, FragmentDefinitionNode, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
+import { graphqlRuntime } from '@anshim/platform';
+import { fragmentsOf } from './depth.ts';
+
+const { GraphQLError, Kind } = graphqlRuntime;
+
+/**
+ * The root fields an operation runs, by field name (not alias), once per occurrence: fragments
+ * at the root are followed. `__typename` and introspection fields are left out.
+ */
+export function rootFieldsOf(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, visiting: Set<string> = new Set()): string[] {
+  const names: string[] = [];
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (!selection.name.value.startsWith('__')) names.push(selection.name.value);
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      names.push(...rootFieldsOf(selection.selectionSet, fragments, visiting));
+    } else {
+      const fragment = fragments[selection.name.value];
+      if (!fragment || visiting.has(fragment.name.value)) continue;
+      visiting.add(fragment.name.value);
+      names.push(...rootFieldsOf(fragment.selectionSet, fragments, visiting));
+      visiting.delete(fragment.name.value);
+    }
+  }
+  return names;
+}
+
+/** Refuses an operation that runs more than `maxRootFields` root fields at once. */
+export function rootFieldLimitRule(maxRootFields: number): ValidationRule {
+  return (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(operation) {
+      const fields = rootFieldsOf(operation.selectionSet, fragmentsOf(context)).length;
+      if (fields > maxRootFields) {
+        context.reportError(
+          new GraphQLError(`The operation runs ${fields} root fields; at most ${maxRootFields} are allowed.`, {
+            nodes: [operation],
+            extensions: { limit: 'ROOT_FIELDS', max: maxRootFields, actual: fields },
+          }),
+        );
+      }
+      return false;
+    },
+  });
+}
