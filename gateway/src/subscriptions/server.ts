@@ -75,7 +75,8 @@ function stringParam(params: ConnectionParams | undefined, ...names: string[]): 
  */
 export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions): { dispose(): Promise<void> } {
   const { planner, executor, authenticator, logger } = options;
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql' });
+  // No per-message deflate (ws' default, said out loud): zlib contexts cost hundreds of KB per socket.
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', perMessageDeflate: false });
 
   const cleanup = useServer<ConnectionParams, ConnectionExtra>(
     {
