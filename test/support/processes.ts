@@ -21,9 +21,9 @@ export function startProcess(
   name: string,
   entry: string,
   env: Record<string, string>,
-  options: { timeoutMs?: number; readyMessage?: string } = {},
+  options: { timeoutMs?: number; readyMessage?: string; /** Extra node flags, e.g. --cpu-prof (not allowed in NODE_OPTIONS). */ nodeArgs?: string[] } = {},
 ): Promise<StartedProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
