@@ -83,6 +83,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
   const latencies: number[] = [];
   const clients: Client[] = [];
   let ready = 0;
+  let errorsSeen = 0;
   let onAllReady: () => void = () => undefined;
   const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
   const sharedToken = (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token;
@@ -96,6 +97,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
       {
         next: (result) => {
           const alert = result.data?.riskAlerts;
+          if (result.errors?.length && errorsSeen++ < 3) console.error('subscriber got errors', JSON.stringify(result.errors).slice(0, 400));
           if (!alert) return;
           if (first) {
             // The warm-up alert proves this subscriber is live; it is not measured.
@@ -167,6 +169,8 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
     LOG_LEVEL: 'warn',
     ...secrets,
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '20',
+    // The subscribers share the machine with the gateway: under load their connection_init can be late.
+    WS_CONNECTION_INIT_TIMEOUT_MS: '60000',
   };
   const processes: StartedProcess[] = [];
   const results: FanoutResult[] = [];
@@ -186,7 +190,16 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
     processes.push(...gateways.map((g) => g.process));
     for (const mode of modes) for (const count of counts) for (const gateway of gateways) {
       const gatewayUrl = `http://127.0.0.1:${gateway.process.port}/graphql`;
-      const result = { ...(await measure(gatewayUrl, gateway.process, secrets.JWT_SECRET, count, mode, join)), gateway: gateway.label };
+      let measured: FanoutResult;
+      try {
+        measured = await measure(gatewayUrl, gateway.process, secrets.JWT_SECRET, count, mode, join);
+      } catch (error) {
+        // One configuration failing (e.g. the unbatched gateway overloaded) does not hide the others' figures.
+        console.log(`${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: FAILED ${(error as Error).message}`);
+        for (const line of gateway.process.logs.filter((l) => /"level":(40|50|60)/.test(l)).slice(-5)) console.log(`  gateway: ${line.slice(0, 400)}`);
+        continue;
+      }
+      const result = { ...measured, gateway: gateway.label };
       results.push(result);
       console.log(
         `${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: delivered ${result.delivered}/${result.alerts * count}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, gateway RSS ${result.gatewayRssMb} MB, CPU ${result.gatewayCpuPercent}%`,

@@ -156,7 +156,10 @@ async function startPeople(): Promise<string> {
           nicknameLookups.add(id);
           return { id };
         },
-        nickname: ({ id }: { id: string }) => `nick-${id}`,
+        nickname: ({ id }: { id: string }) => {
+          if (id.startsWith('broken-')) throw new Error('nickname store unavailable');
+          return `nick-${id}`;
+        },
         // Private like the real User.email: only the user themself sees it.
         email: ({ id }: { id: string }, _: unknown, { identity }: RequestContext) => (identity?.userId === id ? `${id}@example.com` : null),
       },
@@ -378,6 +381,21 @@ describe('subscriptions through the gateway', () => {
     expect((await first).value?.data?.myAlerts.message).toBe('after the cut');
     await events.return?.();
     await active.waitFor(frank.userId, (n) => n === 0);
+  });
+
+  it('pushes an event whose join failed as a result with errors, and keeps the subscription', async () => {
+    const gina = user();
+    const events = (await signedIn(urlA, gina)).iterate<AlertsResult['data']>({ query: ALERTS_QUERY });
+    const first = events.next();
+    await subscribes.waitFor(gina.userId, (n) => n === 1);
+    await publishAlert(gina.userId, 'broken join', `broken-${gina.userId}`);
+    const failed = (await first).value;
+    expect(failed?.data).toBeNull();
+    expect(failed?.errors).toEqual([expect.objectContaining({ message: 'nickname store unavailable', path: ['myAlerts', 'subject', 'nickname'] })]);
+    const second = events.next();
+    await publishAlert(gina.userId, 'fine again', 'seller-2');
+    expect((await second).value).toEqual({ data: { myAlerts: { message: 'fine again', subject: { nickname: 'nick-seller-2' } } } });
+    await events.return?.();
   });
 
   it('measures publish → receive latency over 200 events', async () => {

@@ -331,7 +331,11 @@ export class SubscriptionExecutor {
   /** Errors as the HTTP path formats them (production masks internals). */
   formatResult(result: ExecutionResult): ExecutionResult {
     if (!result.errors?.length) return result;
-    const errors = result.errors.map((error) => this.options.formatError(error.toJSON(), error));
+    // graphql-ws serializes `next` payloads with error.toJSON(): formatted errors keep one.
+    const errors = result.errors.map((error) => {
+      const formatted = this.options.formatError(error.toJSON(), error);
+      return { ...formatted, toJSON: () => formatted };
+    });
     return { ...result, errors: errors as unknown as ExecutionResult['errors'] };
   }
 
