@@ -398,6 +398,27 @@ describe('subscriptions through the gateway', () => {
     await events.return?.();
   });
 
+  it('pushes an error when the joined subgraph cannot be reached, and keeps the subscription', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { url } = await startGateway({ subgraphUrls: { alerts: alertsUrl, people: `http://127.0.0.1:${port}/graphql` } });
+    const hana = user();
+    const events = (await signedIn(url, hana)).iterate<AlertsResult['data']>({ query: ALERTS_QUERY });
+    const first = events.next();
+    await subscribes.waitFor(hana.userId, (n) => n === 1);
+    await publishAlert(hana.userId, 'people down');
+    const failed = (await first).value;
+    expect(failed?.data).toBeNull();
+    expect(failed?.errors?.[0]?.extensions?.code).toBeDefined();
+    expect(failed?.errors?.[0]?.message).not.toBe('Unexpected error.');
+    const second = events.next();
+    await publishAlert(hana.userId, 'still subscribed');
+    expect((await second).value?.errors).toBeDefined(); // people is still down, but the stream lives
+    await events.return?.();
+  });
+
   it('measures publish → receive latency over 200 events', async () => {
     const erin = user();
     const events = (await signedIn(urlA, erin)).iterate<AlertsResult['data']>({ query: ALERTS_QUERY });

@@ -332,7 +332,9 @@ export class SubscriptionExecutor {
   formatResult(result: ExecutionResult): ExecutionResult {
     if (!result.errors?.length) return result;
     // graphql-ws serializes `next` payloads with error.toJSON(): formatted errors keep one.
-    const errors = result.errors.map((error) => {
+    const errors = result.errors.map((thrown) => {
+      // A fetch that threw (subgraph unreachable, timeout) reaches executeQueryPlan's errors as a plain Error.
+      const error = thrown instanceof GraphQLError ? thrown : new GraphQLError((thrown as Error).message, { originalError: thrown as Error });
       const formatted = this.options.formatError(error.toJSON(), error);
       return { ...formatted, toJSON: () => formatted };
     });
