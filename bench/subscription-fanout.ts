@@ -4,8 +4,11 @@
 // user subgraph per event). A seller then raises alerts through the gateway at a steady rate with
 // recordActivity; latency is the alert's createdAt (set by monitor just before its commit and
 // publish) → the moment each subscriber receives it. Reports p50/p99, the gateway's RSS and CPU.
-//   node --import tsx bench/subscription-fanout.ts [subscribers...] [shared|distinct] [nojoin]
-//   (default: 100 1000 5000, both modes, with the join; `nojoin` selects subject { id } only)
+//   node --import tsx bench/subscription-fanout.ts [subscribers...] [shared|distinct] [nojoin] [compare]
+//   (default: 100 1000 5000, both modes, with the join; `nojoin` selects subject { id } only;
+//   `compare` also starts a gateway with WS_JOIN_BATCHING=false on the same subgraphs and measures
+//   it right before the batching one at each size, so the before/after ratio shares the noise.)
+//   FANOUT_CPU_PROF_DIR=dir writes a V8 CPU profile of each gateway there when it stops.
 // Target (issue 6): 5,000 subscribers with p99 ≤ 250 ms and RSS ≤ 300 MB on this machine kind.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -30,6 +33,8 @@ const CONNECT_BATCH = 100;
 export type IdentityMode = 'distinct' | 'shared';
 
 export interface FanoutResult {
+  /** `batched` (default gateway) or `unbatched` (WS_JOIN_BATCHING=false, with `compare`). */
+  gateway: 'batched' | 'unbatched';
   mode: IdentityMode;
   subscribers: number;
   alerts: number;
@@ -78,6 +83,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
   const latencies: number[] = [];
   const clients: Client[] = [];
   let ready = 0;
+  let errorsSeen = 0;
   let onAllReady: () => void = () => undefined;
   const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
   const sharedToken = (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token;
@@ -91,6 +97,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
       {
         next: (result) => {
           const alert = result.data?.riskAlerts;
+          if (result.errors?.length && errorsSeen++ < 3) console.error('subscriber got errors', JSON.stringify(result.errors).slice(0, 400));
           if (!alert) return;
           if (first) {
             // The warm-up alert proves this subscriber is live; it is not measured.
@@ -136,6 +143,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
 
   const sorted = [...latencies].sort((a, b) => a - b);
   return {
+    gateway: 'batched',
     mode,
     subscribers,
     alerts: ALERTS,
@@ -148,7 +156,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
   };
 }
 
-export async function run(counts: number[] = [100, 1_000, 5_000], modes: IdentityMode[] = ['shared', 'distinct'], join = true): Promise<FanoutResult[]> {
+export async function run(counts: number[] = [100, 1_000, 5_000], modes: IdentityMode[] = ['shared', 'distinct'], join = true, compare = false): Promise<FanoutResult[]> {
   const suffix = randomBytes(4).toString('hex');
   const databaseUrl = `postgresql://root@127.0.0.1:5432/anshim_bench_${suffix}`;
   await ensureDatabase(databaseUrl);
@@ -161,6 +169,8 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
     LOG_LEVEL: 'warn',
     ...secrets,
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '20',
+    // The subscribers share the machine with the gateway: under load their connection_init can be late.
+    WS_CONNECTION_INIT_TIMEOUT_MS: '60000',
   };
   const processes: StartedProcess[] = [];
   const results: FanoutResult[] = [];
@@ -171,17 +181,31 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
     const monitor = await startProcess('monitor', 'subgraphs/monitor/src/index.ts', { ...env, LOG_LEVEL: 'info', MONITOR_PORT: '0' }, { timeoutMs: 90_000 });
     processes.push(monitor);
     const subgraphUrls = { user: `http://127.0.0.1:${user.port}/graphql`, monitor: `http://127.0.0.1:${monitor.port}/graphql` };
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs: 90_000 });
-    processes.push(gateway);
-    const gatewayUrl = `http://127.0.0.1:${gateway.port}/graphql`;
-    for (const mode of modes) for (const count of counts) {
-      const result = await measure(gatewayUrl, gateway, secrets.JWT_SECRET, count, mode, join);
+    const nodeArgs = process.env.FANOUT_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FANOUT_CPU_PROF_DIR}`] : [];
+    const startGateway = (batching: boolean) =>
+      startProcess('gateway', 'gateway/src/index.ts', { ...env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls), WS_JOIN_BATCHING: String(batching) }, { timeoutMs: 90_000, nodeArgs });
+    const gateways: Array<{ label: FanoutResult['gateway']; process: StartedProcess }> = [];
+    if (compare) gateways.push({ label: 'unbatched', process: await startGateway(false) });
+    gateways.push({ label: 'batched', process: await startGateway(true) });
+    processes.push(...gateways.map((g) => g.process));
+    for (const mode of modes) for (const count of counts) for (const gateway of gateways) {
+      const gatewayUrl = `http://127.0.0.1:${gateway.process.port}/graphql`;
+      let measured: FanoutResult;
+      try {
+        measured = await measure(gatewayUrl, gateway.process, secrets.JWT_SECRET, count, mode, join);
+      } catch (error) {
+        // One configuration failing (e.g. the unbatched gateway overloaded) does not hide the others' figures.
+        console.log(`${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: FAILED ${(error as Error).message}`);
+        for (const line of gateway.process.logs.filter((l) => /"level":(40|50|60)/.test(l)).slice(-5)) console.log(`  gateway: ${line.slice(0, 400)}`);
+        continue;
+      }
+      const result = { ...measured, gateway: gateway.label };
       results.push(result);
       console.log(
-        `${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: delivered ${result.delivered}/${result.alerts * count}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, gateway RSS ${result.gatewayRssMb} MB, CPU ${result.gatewayCpuPercent}%`,
+        `${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: delivered ${result.delivered}/${result.alerts * count}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, gateway RSS ${result.gatewayRssMb} MB, CPU ${result.gatewayCpuPercent}%`,
       );
     }
-    for (const big of results.filter((r) => r.subscribers >= 5_000))
+    for (const big of results.filter((r) => r.subscribers >= 5_000 && r.gateway === 'batched'))
     console.log(`${big.mode} target (5,000: p99 ≤ 250 ms, RSS ≤ 300 MB): ${big.p99Ms <= 250 && big.gatewayRssMb <= 300 ? 'met' : 'NOT met'}`);
   } finally {
     await Promise.all(processes.reverse().map((p) => p.stop()));
@@ -205,5 +229,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const counts = args.map(Number).filter((n) => n > 0);
   const modes = args.filter((a): a is IdentityMode => a === 'shared' || a === 'distinct');
-  await run(counts.length ? counts : undefined, modes.length ? modes : undefined, !args.includes('nojoin'));
+  await run(counts.length ? counts : undefined, modes.length ? modes : undefined, !args.includes('nojoin'), args.includes('compare'));
 }

@@ -37,6 +37,10 @@ export const gatewayEnvSchema = z.object({
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20),
   /** graphql-ws: a socket that sends no connection_init within this is closed (4408). */
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  /** Subscriptions: coalesce the per-event entity fetches of the groups one publish reaches (off: for before/after benchmarks). */
+  WS_JOIN_BATCHING: flag.default(true),
+  /** Subscriptions: how long a join fetch waits for others of the same event (ms). */
+  WS_JOIN_BATCH_WINDOW_MS: z.coerce.number().int().nonnegative().default(5),
   /** Defaults to on outside production, off in production. */
   INTROSPECTION: flag.optional().describe('Schema introspection (__schema, __type); on outside production, off in production unless set.'),
 

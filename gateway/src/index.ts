@@ -19,7 +19,12 @@ try {
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     subgraphUrls: env.SUBGRAPH_URLS,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
-    subscriptions: { maxPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION, connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS },
+    subscriptions: {
+      maxPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
+      joinBatching: env.WS_JOIN_BATCHING,
+      joinBatchWindowMs: env.WS_JOIN_BATCH_WINDOW_MS,
+    },
     limits: limitsFromEnv(env),
     logger,
   });

@@ -51,8 +51,11 @@ export interface GatewayOptions {
   /** Subgraph name → GraphQL URL, replacing the URL composed into the supergraph. */
   subgraphUrls?: Record<string, string>;
   subgraphTimeoutMs?: number;
-  /** graphql-ws on /graphql: subscriptions per connection (default 20), connection_init deadline (default 3 s). */
-  subscriptions?: { maxPerConnection?: number; connectionInitTimeoutMs?: number };
+  /**
+   * graphql-ws on /graphql: subscriptions per connection (default 20), connection_init deadline (default 3 s),
+   * per-event join batching across subscription groups (default on, 5 ms window; see subscriptions/join-batcher.ts).
+   */
+  subscriptions?: { maxPerConnection?: number; connectionInitTimeoutMs?: number; joinBatching?: boolean; joinBatchWindowMs?: number };
   /** README "Limits"; every field defaults to the documented value. */
   limits?: GatewayLimits;
   logger: Logger;
@@ -183,6 +186,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     internalSecret: options.internalSecret,
     logger,
     formatError: gatewayErrorFormatter({ production }),
+    joinBatching: options.subscriptions?.joinBatching,
+    joinBatchWindowMs: options.subscriptions?.joinBatchWindowMs,
   });
   const webSockets = attachGatewaySubscriptions({
     httpServer,

@@ -36,11 +36,11 @@ const ALERTS_SDL = `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
 type Alert @key(fields: "id") { id: ID! message: String! subject: User! }
 type User @key(fields: "id", resolvable: false) { id: ID! }
-type Subscription { myAlerts: Alert! }
+type Subscription { myAlerts: Alert! topicAlerts(topic: String!): Alert! }
 `;
 const PEOPLE_SDL = `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
-type User @key(fields: "id") { id: ID! nickname: String! }
+type User @key(fields: "id") { id: ID! nickname: String! email: String }
 type Query { person(id: ID!): User }
 `;
 
@@ -122,6 +122,17 @@ async function startAlerts(): Promise<string> {
           },
           resolve: (event: AlertEvent) => event,
         },
+        // Every signed-in subscriber of a topic gets the same events (like riskAlerts for ADMINs).
+        topicAlerts: {
+          subscribe: async (_: unknown, { topic }: { topic: string }, { identity }: RequestContext) => {
+            if (!identity) throw new UnauthenticatedError();
+            const events = channelIterator<AlertEvent>(hub, `topic:${topic}`, { logger });
+            await events.ready;
+            subscribes.add(`${topic}:${identity.userId}`);
+            return events;
+          },
+          resolve: (event: AlertEvent) => event,
+        },
       },
     },
   });
@@ -145,7 +156,12 @@ async function startPeople(): Promise<string> {
           nicknameLookups.add(id);
           return { id };
         },
-        nickname: ({ id }: { id: string }) => `nick-${id}`,
+        nickname: ({ id }: { id: string }) => {
+          if (id.startsWith('broken-')) throw new Error('nickname store unavailable');
+          return `nick-${id}`;
+        },
+        // Private like the real User.email: only the user themself sees it.
+        email: ({ id }: { id: string }, _: unknown, { identity }: RequestContext) => (identity?.userId === id ? `${id}@example.com` : null),
       },
     },
   });
@@ -367,6 +383,42 @@ describe('subscriptions through the gateway', () => {
     await active.waitFor(frank.userId, (n) => n === 0);
   });
 
+  it('pushes an event whose join failed as a result with errors, and keeps the subscription', async () => {
+    const gina = user();
+    const events = (await signedIn(urlA, gina)).iterate<AlertsResult['data']>({ query: ALERTS_QUERY });
+    const first = events.next();
+    await subscribes.waitFor(gina.userId, (n) => n === 1);
+    await publishAlert(gina.userId, 'broken join', `broken-${gina.userId}`);
+    const failed = (await first).value;
+    expect(failed?.data).toBeNull();
+    expect(failed?.errors).toEqual([expect.objectContaining({ message: 'nickname store unavailable', path: ['myAlerts', 'subject', 'nickname'] })]);
+    const second = events.next();
+    await publishAlert(gina.userId, 'fine again', 'seller-2');
+    expect((await second).value).toEqual({ data: { myAlerts: { message: 'fine again', subject: { nickname: 'nick-seller-2' } } } });
+    await events.return?.();
+  });
+
+  it('pushes an error when the joined subgraph cannot be reached, and keeps the subscription', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as { port: number };
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { url } = await startGateway({ subgraphUrls: { alerts: alertsUrl, people: `http://127.0.0.1:${port}/graphql` } });
+    const hana = user();
+    const events = (await signedIn(url, hana)).iterate<AlertsResult['data']>({ query: ALERTS_QUERY });
+    const first = events.next();
+    await subscribes.waitFor(hana.userId, (n) => n === 1);
+    await publishAlert(hana.userId, 'people down');
+    const failed = (await first).value;
+    expect(failed?.data).toBeNull();
+    expect(failed?.errors?.[0]?.extensions?.code).toBeDefined();
+    expect(failed?.errors?.[0]?.message).not.toBe('Unexpected error.');
+    const second = events.next();
+    await publishAlert(hana.userId, 'still subscribed');
+    expect((await second).value?.errors).toBeDefined(); // people is still down, but the stream lives
+    await events.return?.();
+  });
+
   it('measures publish → receive latency over 200 events', async () => {
     const erin = user();
     const events = (await signedIn(urlA, erin)).iterate<AlertsResult['data']>({ query: ALERTS_QUERY });
@@ -387,6 +439,89 @@ describe('subscriptions through the gateway', () => {
     console.info(`subscription latency over 200 events (publish → client, with a cross-subgraph join): p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`);
     expect(p50).toBeLessThan(250);
     await events.return?.();
+  });
+});
+
+describe('per-event join batching across subscription groups', () => {
+  type TopicResult = { topicAlerts: { message: string; subject: { nickname: string; email?: string | null } } };
+
+  /** Subscribes each identity to `query` (its own upstream subscription) and waits until all are live upstream. */
+  async function subscribeAll(url: string, topic: string, people: Identity[], query: (i: number) => string) {
+    const streams = await Promise.all(people.map(async (person, i) => (await signedIn(url, person)).iterate<TopicResult>({ query: query(i), variables: { topic } })));
+    const firsts = streams.map((events) => events.next());
+    await Promise.all(people.map((person) => subscribes.waitFor(`${topic}:${person.userId}`, (n) => n >= 1)));
+    return { streams, firsts };
+  }
+
+  function publishTopic(topic: string, message: string, subjectId: string): Promise<void> {
+    return publish(redis, REDIS, `topic:${topic}`, { id: randomBytes(4).toString('hex'), message, subjectId } satisfies AlertEvent);
+  }
+
+  const nicknameOnly = () => 'subscription T($topic: String!) { topicAlerts(topic: $topic) { message subject { nickname } } }';
+  // Three different selections: three plans, each with the same nickname join.
+  const threeShapes = (i: number) =>
+    [
+      'subscription A($topic: String!) { topicAlerts(topic: $topic) { message subject { nickname } } }',
+      'subscription B($topic: String!) { topicAlerts(topic: $topic) { subject { nickname } message } }',
+      'subscription C($topic: String!) { topicAlerts(topic: $topic) { message subject { id nickname } } }',
+    ][i % 3]!;
+
+  let batched: string;
+  let unbatched: string;
+  beforeAll(async () => {
+    // A wide window: on a loaded machine the events of one publish may arrive some ms apart.
+    batched = (await startGateway({ subscriptions: { maxPerConnection: 3, joinBatchWindowMs: 50 } })).url;
+    unbatched = (await startGateway({ subscriptions: { maxPerConnection: 3, joinBatching: false } })).url;
+  });
+
+  it('joins once per event for subscribers with distinct identities', async () => {
+    const topic = `distinct-${randomBytes(4).toString('hex')}`;
+    const people = Array.from({ length: 12 }, user);
+    const { streams, firsts } = await subscribeAll(batched, topic, people, nicknameOnly);
+    const subjectId = `subject-${topic}`;
+    await publishTopic(topic, 'to all', subjectId);
+    for (const first of firsts) expect((await first).value).toEqual({ data: { topicAlerts: { message: 'to all', subject: { nickname: `nick-${subjectId}` } } } });
+    expect(nicknameLookups.get(subjectId)).toBe(1);
+    for (const events of streams) await events.return?.();
+  });
+
+  it('coalesces the joins of different selections into one fetch per event', async () => {
+    const topic = `shapes-${randomBytes(4).toString('hex')}`;
+    const people = Array.from({ length: 6 }, user);
+    const { streams, firsts } = await subscribeAll(batched, topic, people, threeShapes);
+    const subjectId = `subject-${topic}`;
+    await publishTopic(topic, 'shapes', subjectId);
+    const results = await Promise.all(firsts);
+    results.forEach((result, i) => expect(result.value?.data?.topicAlerts.subject.nickname, `subscriber ${i}`).toBe(`nick-${subjectId}`));
+    expect(nicknameLookups.get(subjectId)).toBe(1);
+    for (const events of streams) await events.return?.();
+  });
+
+  it('without batching, the same publish costs one join per group (what the batching saves)', async () => {
+    const topic = `unbatched-${randomBytes(4).toString('hex')}`;
+    const people = Array.from({ length: 6 }, user);
+    const { streams, firsts } = await subscribeAll(unbatched, topic, people, nicknameOnly);
+    const subjectId = `subject-${topic}`;
+    await publishTopic(topic, 'to all', subjectId);
+    await Promise.all(firsts);
+    expect(nicknameLookups.get(subjectId)).toBe(6);
+    for (const events of streams) await events.return?.();
+  });
+
+  it('fetches a viewer-dependent field per identity: no subscriber sees what was fetched for another', async () => {
+    const topic = `private-${randomBytes(4).toString('hex')}`;
+    const people = Array.from({ length: 5 }, user);
+    const subject = people[2]!; // one subscriber is the subject: only they may read its email
+    const { streams, firsts } = await subscribeAll(batched, topic, people, () => 'subscription P($topic: String!) { topicAlerts(topic: $topic) { message subject { nickname email } } }');
+    await publishTopic(topic, 'private', subject.userId);
+    const results = await Promise.all(firsts);
+    results.forEach((result, i) =>
+      expect(result.value, `subscriber ${i}`).toEqual({
+        data: { topicAlerts: { message: 'private', subject: { nickname: `nick-${subject.userId}`, email: people[i] === subject ? `${subject.userId}@example.com` : null } } },
+      }),
+    );
+    expect(nicknameLookups.get(subject.userId)).toBe(people.length); // one signed fetch per viewer
+    for (const events of streams) await events.return?.();
   });
 });
 

@@ -21,9 +21,9 @@ export function startProcess(
   name: string,
   entry: string,
   env: Record<string, string>,
-  options: { timeoutMs?: number; readyMessage?: string } = {},
+  options: { timeoutMs?: number; readyMessage?: string; /** Extra node flags, e.g. --cpu-prof (not allowed in NODE_OPTIONS). */ nodeArgs?: string[] } = {},
 ): Promise<StartedProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry], {
     cwd: root,
     // RATE_LIMITS off: suites and benches sign up many users from 127.0.0.1 in seconds; the
     // limits' own e2e test (limits.e2e.test.ts) turns them on with small windows.

@@ -5,6 +5,7 @@ import { createClient, type Client, type FormattedExecutionResult } from 'graphq
 import WebSocket from 'ws';
 import { IDENTITY_EXTENSION, REQUEST_ID_HEADER, signIdentityHeaders, type Identity, type Locale, type Logger } from '@anshim/platform';
 import type { GatewayContext } from '../context.ts';
+import { JoinBatcher } from './join-batcher.ts';
 import { EVENT_SOURCE, type PlannedSubscription, type SubscriptionPlanner } from './planner.ts';
 import { PushQueue } from './push-queue.ts';
 
@@ -23,6 +24,13 @@ export interface SubscriptionExecutorOptions {
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   /** Events buffered per slow downstream subscriber before its oldest are dropped. */
   bufferLimit?: number;
+  /**
+   * Coalesce the per-event entity fetches of groups that one publish reaches (JoinBatcher) and
+   * share results between them where the viewer cannot change them; `false` runs every group's
+   * plan on its own (kept for side-by-side measurements). Default on, window 5 ms.
+   */
+  joinBatching?: boolean;
+  joinBatchWindowMs?: number;
 }
 
 export interface DownstreamSubscription {
@@ -44,6 +52,8 @@ export interface SubscriptionStats {
 }
 
 const RETRY_LIMIT = 8;
+/** How long a shared event result is kept for groups whose copy of the event arrives later. */
+const SHARED_RESULT_TTL_MS = 2_000;
 const retryDelayMs = (attempt: number) => Math.min(5_000, 100 * 2 ** attempt);
 
 function toWebSocketUrl(url: string): string {
@@ -96,7 +106,7 @@ class EventGroup {
 
   private async run(event: UpstreamEvent): Promise<void> {
     if (this.sinks.size === 0) return;
-    const result = await this.upstream.executor.executeEvent(this.request, event, `${this.upstream.requestId}.${++this.sequence}`);
+    const result = await this.upstream.executor.eventResult(this.request, event, `${this.upstream.requestId}.${++this.sequence}`);
     for (const sink of this.sinks) {
       if (!sink.push(result)) this.request.logger.warn({ subscription: this.key }, 'slow subscriber: dropped an event');
     }
@@ -194,9 +204,22 @@ export class SubscriptionExecutor {
   readonly internalSecret: string;
   private readonly clients = new Map<string, Client>();
   private readonly upstreams = new Map<string, SharedUpstream>();
+  /** executeQueryPlan's service map without the event source (a per-event map inherits from it). */
+  private readonly services: ServiceMap;
+  private readonly batching: boolean;
+  /** Results of viewer-independent plans by (selection, event): one execution per published event. */
+  private readonly sharedResults = new Map<string, Promise<ExecutionResult>>();
+  private readonly sharedExpiry: Array<{ key: string; at: number }> = [];
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: SubscriptionExecutorOptions) {
     this.internalSecret = options.internalSecret;
+    this.batching = options.joinBatching ?? true;
+    this.services = (
+      this.batching
+        ? new JoinBatcher(options.dataSources, { windowMs: options.joinBatchWindowMs ?? 5 }).services()
+        : Object.assign(Object.create(null) as ServiceMap, Object.fromEntries(options.dataSources))
+    ) as ServiceMap;
   }
 
   subscribe(request: DownstreamSubscription): AsyncIterableIterator<ExecutionResult> {
@@ -238,6 +261,34 @@ export class SubscriptionExecutor {
     return { upstreams: this.upstreams.size, groups, subscribers };
   }
 
+  /**
+   * The result of one event for one group. With distinct identities every subscriber has its own
+   * upstream subscription, so one publish arrives as many identical events: when nothing in the
+   * plan depends on the viewer (planner: restViewerIndependent) and the event is byte-identical,
+   * the first group's execution serves the others.
+   */
+  eventResult(request: DownstreamSubscription, event: UpstreamEvent, requestId: string): Promise<ExecutionResult> {
+    if (!this.batching || !request.planned.restViewerIndependent) return this.executeEvent(request, event, requestId);
+    const key = JSON.stringify([request.planned.key, request.variables, request.locale, request.acceptLanguage ?? '', event]);
+    let result = this.sharedResults.get(key);
+    if (!result) {
+      result = this.executeEvent(request, event, requestId);
+      this.sharedResults.set(key, result);
+      this.sharedExpiry.push({ key, at: Date.now() + SHARED_RESULT_TTL_MS });
+      this.sweepTimer ??= setTimeout(() => this.sweep(), SHARED_RESULT_TTL_MS);
+    }
+    return result;
+  }
+
+  private sweep(): void {
+    this.sweepTimer = undefined;
+    const now = Date.now();
+    let expired = 0;
+    while (expired < this.sharedExpiry.length && this.sharedExpiry[expired]!.at <= now) this.sharedResults.delete(this.sharedExpiry[expired++]!.key);
+    this.sharedExpiry.splice(0, expired);
+    if (this.sharedExpiry.length) this.sweepTimer = setTimeout(() => this.sweep(), Math.max(1, this.sharedExpiry[0]!.at - now));
+  }
+
   /** Runs the event plan for one event: the primary fetch answers with the event, the rest fetches. */
   async executeEvent(request: DownstreamSubscription, event: UpstreamEvent, requestId: string): Promise<ExecutionResult> {
     const schemas = this.options.planner.schemas();
@@ -254,7 +305,7 @@ export class SubscriptionExecutor {
       // executeQueryPlan merges into what it gets: every group works on its own copy.
       process: async () => ({ data: event.data ? structuredClone(event.data) : event.data, errors: event.errors as never }),
     };
-    const serviceMap: ServiceMap = Object.assign(Object.create(null) as ServiceMap, Object.fromEntries(this.options.dataSources), { [EVENT_SOURCE]: eventSource });
+    const serviceMap: ServiceMap = Object.assign(Object.create(this.services) as ServiceMap, { [EVENT_SOURCE]: eventSource });
     const requestContext = {
       request: { variables: request.variables, operationName: request.planned.operationContext.operation.name?.value },
       context,
@@ -281,11 +332,20 @@ export class SubscriptionExecutor {
   /** Errors as the HTTP path formats them (production masks internals). */
   formatResult(result: ExecutionResult): ExecutionResult {
     if (!result.errors?.length) return result;
-    const errors = result.errors.map((error) => this.options.formatError(error.toJSON(), error));
+    // graphql-ws serializes `next` payloads with error.toJSON(): formatted errors keep one.
+    const errors = result.errors.map((thrown) => {
+      // A fetch that threw (subgraph unreachable, timeout) reaches executeQueryPlan's errors as a plain Error.
+      const error = thrown instanceof GraphQLError ? thrown : new GraphQLError((thrown as Error).message, { originalError: thrown as Error });
+      const formatted = this.options.formatError(error.toJSON(), error);
+      return { ...formatted, toJSON: () => formatted };
+    });
     return { ...result, errors: errors as unknown as ExecutionResult['errors'] };
   }
 
   async close(): Promise<void> {
+    clearTimeout(this.sweepTimer);
+    this.sharedResults.clear();
+    this.sharedExpiry.length = 0;
     for (const upstream of [...this.upstreams.values()]) upstream.close();
     await Promise.all([...this.clients.values()].map((client) => client.dispose()));
     this.clients.clear();

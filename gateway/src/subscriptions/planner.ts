@@ -1,8 +1,9 @@
 import { buildOperationContext } from '@apollo/gateway';
 import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type FetchNode, type QueryPlan } from '@apollo/query-planner';
+import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { GraphQLError, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ErrorCode } from '@anshim/platform';
+import { ViewerIndependence } from './viewer-independent.ts';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
 
@@ -17,6 +18,11 @@ export interface PlannedSubscription {
   eventPlan: QueryPlan;
   /** True when the plan has fetches besides the primary one (entity joins). */
   hasRest: boolean;
+  /**
+   * True when every fetch of the rest selects viewer-independent fields only (or there is no
+   * rest): the same upstream event then gives the same result to any subscriber of this selection.
+   */
+  restViewerIndependent: boolean;
   operationContext: OperationContext;
   /** Identifies the downstream selections: same key, same per-event work. */
   key: string;
@@ -34,6 +40,30 @@ export interface PlanningSchemas {
 
 const PLAN_CACHE_LIMIT = 500;
 
+function fetchesOf(node: PlanNode | undefined, into: FetchNode[] = []): FetchNode[] {
+  if (!node) return into;
+  switch (node.kind) {
+    case 'Fetch':
+      into.push(node);
+      break;
+    case 'Sequence':
+    case 'Parallel':
+      for (const child of node.nodes) fetchesOf(child, into);
+      break;
+    case 'Flatten':
+      fetchesOf(node.node, into);
+      break;
+    case 'Condition':
+      fetchesOf(node.ifClause, into);
+      fetchesOf(node.elseClause, into);
+      break;
+    default:
+      // Defer and anything newer: treated as viewer-dependent through a sentinel the caller rejects.
+      into.push({ kind: 'Fetch', serviceName: '', operation: '', operationKind: 'query' } as unknown as FetchNode);
+  }
+  return into;
+}
+
 /**
  * Plans subscriptions with @apollo/query-planner on the gateway's current supergraph
  * (ARCHITECTURE §7); @apollo/gateway plans them too but refuses to execute them.
@@ -41,6 +71,7 @@ const PLAN_CACHE_LIMIT = 500;
 export class SubscriptionPlanner {
   private current: (PlanningSchemas & { planner: QueryPlanner }) | undefined;
   private readonly cache = new Map<string, PlannedSubscription>();
+  private readonly independence = new ViewerIndependence();
 
   /** Wire to `gateway.onSchemaLoadOrUpdate`. */
   update(coreSupergraphSdl: string, apiSchema: GraphQLSchema): void {
@@ -78,6 +109,7 @@ export class SubscriptionPlanner {
       primary: node.primary,
       eventPlan: { kind: 'QueryPlan', node: node.rest ? { kind: 'Sequence', nodes: [first, node.rest] } : first },
       hasRest: node.rest !== undefined,
+      restViewerIndependent: fetchesOf(node.rest).every((fetch) => this.independence.of(fetch.operation)),
       operationContext: buildOperationContext({ schema: current.apiSchema, operationDocument: document, operationName }),
       key,
     };

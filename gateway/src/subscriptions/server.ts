@@ -98,7 +98,8 @@ async function limitRefusal(guard: OperationGuard, request: Parameters<Operation
  */
 export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions): { dispose(): Promise<void> } {
   const { planner, executor, authenticator, logger } = options;
-  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.maxPayloadBytes });
+  // No per-message deflate (ws' default, said out loud): zlib contexts cost hundreds of KB per socket.
+  const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
 
   const cleanup = useServer<ConnectionParams, ConnectionExtra>(
     {
