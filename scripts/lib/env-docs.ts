@@ -33,9 +33,9 @@ export function withEnvTable(readme: string, table = renderEnvTable()): string {
 }
 
 /** Problems that make the docs wrong, each saying how to fix it; empty when all is well. */
-export function envDocsProblems(readme: string): string[] {
+export function envDocsProblems(readme: string, variables = envVariables()): string[] {
   const problems: string[] = [];
-  const missing = undescribed();
+  const missing = undescribed(variables);
   if (missing.length) {
     problems.push(
       `${missing.length} environment variable(s) have no description: ` +
@@ -43,7 +43,7 @@ export function envDocsProblems(readme: string): string[] {
         `Add .describe('…') to each in its zod env schema (packages/platform/src/env.ts, gateway/src/env.ts, subgraphs/<name>/src/env.ts), then run \`${FIX_COMMAND}\`.`,
     );
   }
-  if (withEnvTable(readme) !== readme) {
+  if (withEnvTable(readme, renderEnvTable(variables)) !== readme) {
     problems.push(`README.md's configuration table is stale (it no longer matches the env schemas): run \`${FIX_COMMAND}\` and commit README.md.`);
   }
   return problems;
