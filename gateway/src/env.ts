@@ -10,7 +10,6 @@ const positive = (fallback: number, description: string) => z.coerce.number().in
 
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
-/** `{"user":"http://127.0.0.1:5001/graphql"}`: replaces the URLs composed into the supergraph. */
 const subgraphUrls = z
   .string()
   .optional()
@@ -27,22 +26,23 @@ const subgraphUrls = z
 
 export const gatewayEnvSchema = z.object({
   ...baseEnvShape,
-  GATEWAY_PORT: port(GATEWAY_DEFAULT_PORT),
-  GATEWAY_HOST: z.string().min(1).default('127.0.0.1'),
-  SUPERGRAPH_PATH: z.string().min(1).default(resolve(projectRoot, 'gateway/supergraph.graphql')),
-  SUBGRAPH_URLS: subgraphUrls,
-  /** Deadline of one subgraph fetch, connection included. */
-  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
-  /** graphql-ws: subscriptions one connection may hold at once. */
-  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20),
-  /** graphql-ws: a socket that sends no connection_init within this is closed (4408). */
-  WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
-  /** Subscriptions: coalesce the per-event entity fetches of the groups one publish reaches (off: for before/after benchmarks). */
-  WS_JOIN_BATCHING: flag.default(true),
-  /** Subscriptions: how long a join fetch waits for others of the same event (ms). */
-  WS_JOIN_BATCH_WINDOW_MS: z.coerce.number().int().nonnegative().default(5),
-  /** Defaults to on outside production, off in production. */
-  INTROSPECTION: flag.optional().describe('Schema introspection (__schema, __type); on outside production, off in production unless set.'),
+  GATEWAY_PORT: port(GATEWAY_DEFAULT_PORT).describe('where the gateway listens (`0` = any free port)'),
+  GATEWAY_HOST: z.string().min(1).default('127.0.0.1').describe('interface the gateway binds (`0.0.0.0` in a container)'),
+  SUPERGRAPH_PATH: z.string().min(1).default(resolve(projectRoot, 'gateway/supergraph.graphql'))
+    .describe('the composed schema the gateway serves'),
+  SUBGRAPH_URLS: subgraphUrls
+    .describe('JSON `{"user":"http://user:4001/graphql",…}` replacing the URLs composed into the supergraph'),
+  SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000)
+    .describe('deadline of one subgraph fetch, connection included'),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20)
+    .describe('graphql-ws: subscriptions one connection may hold at once'),
+  WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000)
+    .describe('graphql-ws: a socket that sends no connection_init within this is closed (4408)'),
+  WS_JOIN_BATCHING: flag.default(true)
+    .describe('subscriptions: coalesce the per-event entity fetches of the groups one publish reaches (false: for before/after benchmarks)'),
+  WS_JOIN_BATCH_WINDOW_MS: z.coerce.number().int().nonnegative().default(5)
+    .describe('subscriptions: how long a join fetch waits for others of the same event (ms)'),
+  INTROSPECTION: flag.optional().describe('GraphQL introspection at the gateway; on outside production, off in production unless set'),
 
   // Limits (README "Limits"): a request that breaks one is refused before any subgraph is asked.
   MAX_BODY_BYTES: positive(1_048_576, 'Largest HTTP request body and graphql-ws message, in bytes (413 / close 1009 beyond).'),

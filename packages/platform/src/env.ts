@@ -7,21 +7,29 @@ import { z } from 'zod';
 /** The repository root: dev secrets and uploads live under `<root>/.data`. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
-const secret = z.string().min(32, 'must be at least 32 characters');
+// A placeholder from deploy/k8s/secret.yaml must never become a real key.
+const notPlaceholder = (value: string) => !/REPLACE-ME/i.test(value);
+const PLACEHOLDER = 'still the REPLACE-ME placeholder: generate one with `openssl rand -hex 32`';
+const secret = z.string().min(32, 'must be at least 32 characters').refine(notPlaceholder, PLACEHOLDER);
 
 /** Settings every process shares. Each process extends this with its own fields. */
 export const baseEnvShape = {
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATABASE_URL: z.string().url().default('postgresql://root@127.0.0.1:5432/anshim'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379/0'),
-  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_:{}-]+$/, 'letters, digits, _ : - { } only').default('anshim'),
-  /** HMAC key for identity headers between gateway and subgraphs. */
-  INTERNAL_SECRET: secret.optional(),
-  /** Key for JWT signing (HS256). */
-  JWT_SECRET: secret.optional(),
-  /** AES-256-GCM key (64 hex chars) for PII at rest. */
-  DATA_ENCRYPTION_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters').optional(),
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development')
+    .describe('`production` masks internal errors, disables dev endpoints and requires real secrets'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')
+    .describe('pino log level'),
+  DATABASE_URL: z.string().url().default('postgresql://root@127.0.0.1:5432/anshim')
+    .describe('PostgreSQL; the database is created if missing and each service uses its own schema `svc_<service>`'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379/0')
+    .describe('Redis: cache, sessions, rate limits, BullMQ queues, pub/sub'),
+  REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_:{}-]+$/, 'letters, digits, _ : - { } only').default('anshim')
+    .describe('prefix of every Redis key, channel and queue (hash-tag it, e.g. `{anshim}`, for Redis Cluster)'),
+  INTERNAL_SECRET: secret.optional()
+    .describe('HMAC key of the identity the gateway forwards to subgraphs (≥ 32 chars); generated into `.data/` outside production, required in production'),
+  JWT_SECRET: secret.optional()
+    .describe('access-token signing key, HS256 (≥ 32 chars); generated outside production, required in production'),
+  DATA_ENCRYPTION_KEY: z.string().regex(/^[0-9a-f]{64}$/i, 'must be 64 hex characters').optional()
+    .describe('AES-256-GCM key for personal data at rest (64 hex chars, `openssl rand -hex 32`); generated outside production, required in production'),
 };
 
 export const baseEnvSchema = z.object(baseEnvShape);

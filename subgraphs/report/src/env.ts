@@ -10,20 +10,21 @@ export const reportEnvSchema = z
   .object({
     ...baseEnvShape,
     ...storageEnvShape,
-    REPORT_PORT: port(4004),
-    REPORT_HOST: z.string().min(1).default('127.0.0.1'),
-    /** How browsers reach this service, for the local storage driver's evidence URLs. Default: http://localhost:<port>. */
-    REPORT_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ })),
-    /** Reports one person may file per window (REPORT_RATE_WINDOW_SECONDS). */
-    REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
-    REPORT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
-    /** checkPaymentIdentifier lookups one person may make per window (REPORT_CHECK_RATE_WINDOW_SECONDS). */
-    REPORT_CHECK_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20),
-    REPORT_CHECK_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600),
-    /** How long an evidence URL works for the reporter or an admin. */
-    EVIDENCE_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300),
-    /** Consume user/transaction events (the copies that check a report's target) and run the sanction-end worker. */
-    REPORT_CONSUME_EVENTS: booleanFlag(true),
+    REPORT_PORT: port(4004).describe('report subgraph port'),
+    REPORT_HOST: z.string().min(1).default('127.0.0.1').describe('interface the report subgraph binds (`0.0.0.0` in a container)'),
+    REPORT_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
+      .describe('how browsers reach this service, for the local driver\'s evidence URLs (default http://localhost:<port>); required in production with STORAGE_DRIVER=local'),
+    REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10)
+      .describe('reports one person may file per REPORT_RATE_WINDOW_SECONDS'),
+    REPORT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600).describe('window of REPORT_RATE_LIMIT'),
+    REPORT_CHECK_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20)
+      .describe('checkPaymentIdentifier lookups one person may make per REPORT_CHECK_RATE_WINDOW_SECONDS'),
+    REPORT_CHECK_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600)
+      .describe('window of REPORT_CHECK_RATE_LIMIT'),
+    EVIDENCE_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300)
+      .describe('how long an evidence URL works for the reporter or an admin'),
+    REPORT_CONSUME_EVENTS: booleanFlag(true)
+      .describe('consume user/transaction events (the copies that check a report\'s target) and run the sanction-end worker'),
   })
   .superRefine((env, ctx) => {
     checkStorageEnv(env, ctx);

@@ -5,23 +5,23 @@ import { baseEnvShape, booleanFlag, defaultSubgraphUrl, parseEnv, port, resolveS
 
 export const safetyEnvSchema = z.object({
   ...baseEnvShape,
-  SAFETY_PORT: port(4003),
-  /** The worker process' /healthz, /readyz and /metrics; 0 picks a free port (logged in its "ready" line). */
-  SAFETY_WORKER_PORT: port(0),
-  /** Events the worker process handles in parallel. */
-  SAFETY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
-  /** Redis cache lifetime of a score (write-through on every recalculation). */
-  SAFETY_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(3600),
-  /** Users per set-based batch of the nightly recalculation. */
-  SAFETY_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000).default(5000),
-  /** When the nightly recalculation runs (cron, in SAFETY_NIGHTLY_TZ); set SAFETY_NIGHTLY_ENABLED=false to skip. */
-  SAFETY_NIGHTLY_CRON: z.string().min(9).default('0 3 * * *'),
-  SAFETY_NIGHTLY_TZ: z.string().min(1).default('Asia/Seoul'),
-  SAFETY_NIGHTLY_ENABLED: booleanFlag(true),
-  /** Caps the attempts an event gets before it goes to dead letters (the producer's relay grants 5). */
-  SAFETY_EVENT_ATTEMPTS: z.coerce.number().int().min(1).max(20).optional(),
-  /** Where the rebuild command reads users from (signed internal call, never on a request path). */
-  SAFETY_USER_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('user')),
+  SAFETY_PORT: port(4003).describe('safety subgraph port'),
+  SAFETY_HOST: z.string().min(1).default('127.0.0.1').describe('interface the safety subgraph binds (`0.0.0.0` in a container)'),
+  SAFETY_WORKER_PORT: port(0)
+    .describe('the worker process\' /healthz, /readyz and /metrics; 0 picks a free port (logged in its "ready" line)'),
+  SAFETY_WORKER_HOST: z.string().min(1).default('127.0.0.1').describe('interface the worker\'s health server binds (`0.0.0.0` in a container)'),
+  SAFETY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8).describe('events one worker process handles in parallel'),
+  SAFETY_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(3600)
+    .describe('Redis cache lifetime of a score (write-through on every recalculation)'),
+  SAFETY_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000).default(5000)
+    .describe('users per set-based batch of the nightly recalculation'),
+  SAFETY_NIGHTLY_CRON: z.string().min(9).default('0 3 * * *').describe('when the nightly recalculation runs (cron, in SAFETY_NIGHTLY_TZ)'),
+  SAFETY_NIGHTLY_TZ: z.string().min(1).default('Asia/Seoul').describe('time zone of SAFETY_NIGHTLY_CRON'),
+  SAFETY_NIGHTLY_ENABLED: booleanFlag(true).describe('run the nightly recalculation at all'),
+  SAFETY_EVENT_ATTEMPTS: z.coerce.number().int().min(1).max(20).optional()
+    .describe('caps the attempts an event gets before it goes to dead letters (the producer\'s relay grants 5)'),
+  SAFETY_USER_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('user'))
+    .describe('where the rebuild command reads users from (signed internal call, never on a request path)'),
 });
 
 export type SafetyEnv = z.infer<typeof safetyEnvSchema> & Secrets;

@@ -61,7 +61,7 @@ export async function buildSafetyServer(overrides: Record<string, string | undef
     env,
     logger,
     core,
-    async start(port = env.SAFETY_PORT, host) {
+    async start(port = env.SAFETY_PORT, host = env.SAFETY_HOST) {
       core.relay.start();
       const running = await server.start(port, host);
       logger.info({ url: running.url, port: running.port }, 'listening');

@@ -10,23 +10,18 @@ export const transactionEnvSchema = z
   .object({
     ...baseEnvShape,
     ...storageEnvShape,
-    TRANSACTION_PORT: port(4002),
-    TRANSACTION_HOST: z.string().min(1).default('127.0.0.1'),
-    /**
-     * How browsers reach this service, for the local storage driver's upload and image URLs.
-     * Default: http://localhost:<the port it listens on>.
-     */
-    TRANSACTION_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ })),
-    /** Product detail, listing pages and the popular list stay cached this long (ARCHITECTURE §5). */
-    PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1_800),
-    /** Turn the product cache off (benchmarks of the database path, debugging). */
-    PRODUCT_CACHE: booleanFlag(true),
-    /** Consume safety/user/monitor events in this process (seller grades, protection, holds). */
-    TRANSACTION_CONSUME_EVENTS: booleanFlag(true),
-    /** How often buffered product views are added to PostgreSQL. */
-    VIEW_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
-    /** PostgreSQL connections per process. */
-    TRANSACTION_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    TRANSACTION_PORT: port(4002).describe('transaction subgraph port'),
+    TRANSACTION_HOST: z.string().min(1).default('127.0.0.1').describe('interface the transaction subgraph binds (`0.0.0.0` in a container)'),
+    TRANSACTION_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
+      .describe('how browsers reach this service, for the local driver\'s upload and image URLs (default http://localhost:<port>); required in production with STORAGE_DRIVER=local'),
+    PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1_800)
+      .describe('product detail, listing pages and the popular list stay cached this long'),
+    PRODUCT_CACHE: booleanFlag(true).describe('turn the product cache off (benchmarks of the database path, debugging)'),
+    TRANSACTION_CONSUME_EVENTS: booleanFlag(true)
+      .describe('consume safety/user/monitor events in this process (seller grades, protection, holds)'),
+    VIEW_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000)
+      .describe('how often buffered product views are added to PostgreSQL'),
+    TRANSACTION_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10).describe('PostgreSQL connections per process'),
   })
   .superRefine((env, ctx) => {
     checkStorageEnv(env, ctx);

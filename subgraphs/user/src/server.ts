@@ -128,7 +128,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
   return {
     env,
     logger,
-    async start(port = env.USER_PORT, host) {
+    async start(port = env.USER_PORT, host = env.USER_HOST) {
       if (env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD) {
         await ensureBootstrapAdmin(
           { prisma, users, audit, events, logger },

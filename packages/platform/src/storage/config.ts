@@ -11,21 +11,20 @@ import { S3StorageDriver } from './s3-driver.ts';
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const storageEnvShape = {
-  /** local: files under STORAGE_LOCAL_DIR served by the service's signed-URL route; s3: any S3-compatible store. */
-  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
-  STORAGE_LOCAL_DIR: z.string().min(1).default(resolve(projectRoot, '.data/uploads')),
-  S3_BUCKET: optional(z.string().min(3)),
-  S3_REGION: z.string().min(1).default('us-east-1'),
-  /** MinIO or another S3-compatible endpoint; empty for AWS. */
-  S3_ENDPOINT: optional(z.url()),
-  /** MinIO needs path-style URLs (http://host/bucket/key). */
-  S3_FORCE_PATH_STYLE: booleanFlag(false),
-  S3_ACCESS_KEY_ID: optional(z.string()),
-  S3_SECRET_ACCESS_KEY: optional(z.string()),
-  /** CDN or public bucket URL for public files (product images); without it they get signed GET URLs. */
-  S3_PUBLIC_BASE_URL: optional(z.url()),
-  /** Per-attempt timeout of a call to S3 (retries and a circuit breaker come on top). */
-  STORAGE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local')
+    .describe('`local`: files under STORAGE_LOCAL_DIR served by the service\'s signed-URL route (one replica); `s3`: any S3-compatible store'),
+  STORAGE_LOCAL_DIR: z.string().min(1).default(resolve(projectRoot, '.data/uploads'))
+    .describe('where the local driver keeps files'),
+  S3_BUCKET: optional(z.string().min(3)).describe('bucket; required with STORAGE_DRIVER=s3'),
+  S3_REGION: z.string().min(1).default('us-east-1').describe('S3 region'),
+  S3_ENDPOINT: optional(z.url()).describe('MinIO or another S3-compatible endpoint; empty for AWS'),
+  S3_FORCE_PATH_STYLE: booleanFlag(false).describe('path-style URLs (http://host/bucket/key), which MinIO needs'),
+  S3_ACCESS_KEY_ID: optional(z.string()).describe('S3 access key (with S3_SECRET_ACCESS_KEY); empty uses the SDK\'s default credential chain'),
+  S3_SECRET_ACCESS_KEY: optional(z.string()).describe('S3 secret key (with S3_ACCESS_KEY_ID)'),
+  S3_PUBLIC_BASE_URL: optional(z.url())
+    .describe('CDN or public bucket URL for public files (product images); without it they get signed GET URLs'),
+  STORAGE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000)
+    .describe('per-attempt timeout of a storage call (retries and a circuit breaker come on top)'),
 };
 
 export type StorageEnv = z.infer<z.ZodObject<typeof storageEnvShape>>;

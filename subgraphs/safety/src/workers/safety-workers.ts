@@ -117,7 +117,7 @@ export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorker
         await jobs.removeJobScheduler('nightly');
       }
       await Promise.all([consumer.waitUntilReady(), jobsWorker.waitUntilReady()]);
-      http = await startWorkerHttp(core, workerMetrics!, env.SAFETY_WORKER_PORT);
+      http = await startWorkerHttp(core, workerMetrics!, env.SAFETY_WORKER_PORT, env.SAFETY_WORKER_HOST);
       return { port: http.port };
     },
     recalculateEveryone: runEveryone,

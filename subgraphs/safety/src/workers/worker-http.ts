@@ -1,5 +1,5 @@
 // The worker process' operational endpoints: /healthz, /readyz (PostgreSQL, Redis) and /metrics
-// (event latency and outcomes by type, queue depth, dead letters), on SAFETY_WORKER_PORT.
+// (event latency and outcomes by type, queue depth, dead letters), on SAFETY_WORKER_HOST:SAFETY_WORKER_PORT.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -80,7 +80,7 @@ export function createWorkerMetrics(core: SafetyCore) {
 export type WorkerMetrics = ReturnType<typeof createWorkerMetrics>;
 
 /** Starts the endpoints; port 0 picks a free port. Returns the port and a stop function. */
-export async function startWorkerHttp(core: SafetyCore, workerMetrics: WorkerMetrics, port: number): Promise<{ port: number; stop(): Promise<void> }> {
+export async function startWorkerHttp(core: SafetyCore, workerMetrics: WorkerMetrics, port: number, host = '127.0.0.1'): Promise<{ port: number; stop(): Promise<void> }> {
   const app = express();
   app.disable('x-powered-by');
   mountOperationalRoutes(app, {
@@ -93,7 +93,7 @@ export async function startWorkerHttp(core: SafetyCore, workerMetrics: WorkerMet
   const server: Server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
+    server.listen(port, host, () => resolve());
   });
   return {
     port: (server.address() as AddressInfo).port,

@@ -1,0 +1,21 @@
+// The container's entrypoint: `node --import tsx scripts/run.ts <process> [args…]` runs one
+// process in this very Node process (no wrapper, so SIGTERM reaches its own drain handler).
+// `docker run anshim gateway`, `… safety-worker`, `… migrate`; see deploy/ and README.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { root } from './lib/processes.ts';
+import { runTargets } from './lib/run-targets.ts';
+
+const [name, ...extra] = process.argv.slice(2);
+const targets = runTargets();
+const target = name ? targets[name] : undefined;
+
+if (!target) {
+  console.error(`run: ${name ? `unknown process "${name}"` : 'no process given'}; one of: ${Object.keys(targets).join(', ')}`);
+  process.exit(2);
+}
+
+const entry = resolve(root, target.entry);
+// The entry reads its arguments as if it had been started directly.
+process.argv = [process.argv[0]!, entry, ...target.args, ...extra];
+await import(pathToFileURL(entry).href);
