@@ -24,11 +24,12 @@ let connection: ReturnType<typeof createQueueConnection>;
 let cliEnv: Record<string, string>;
 let deadLetters: DeadLetters;
 beforeAll(async () => {
-  stack = await FaultStack.start({
+  stack = new FaultStack({
     subgraphs: ['user', 'safety'],
     workers: ['safety'],
     env: { SAFETY_NIGHTLY_ENABLED: 'false', SAFETY_EVENT_ATTEMPTS: '3' },
   });
+  await stack.up();
   const redis = { url: stack.redis.url, prefix: stack.env.REDIS_PREFIX! };
   publisher = await new TestEventPublisher(stack.databaseUrl, redis).start();
   sql = serviceSql(stack.databaseUrl, 'safety');

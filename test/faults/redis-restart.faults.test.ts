@@ -19,11 +19,12 @@ let stack: FaultStack;
 let txnSql: pg.Pool;
 let safetySql: pg.Pool;
 beforeAll(async () => {
-  stack = await FaultStack.start({
+  stack = new FaultStack({
     subgraphs: ['user', 'transaction', 'safety'],
     workers: ['safety'],
     env: { SAFETY_NIGHTLY_ENABLED: 'false' },
   });
+  await stack.up();
   txnSql = serviceSql(stack.databaseUrl, 'transaction');
   safetySql = serviceSql(stack.databaseUrl, 'safety');
 });
@@ -81,6 +82,7 @@ describe('Redis restarted while users trade', () => {
 
     // During: a second round starts, and Redis goes away in the middle of it.
     const during = Promise.all(buyers.map((b, i) => trade(seller, b, products[BUYERS + i]!, refusals)));
+    during.catch(() => undefined); // awaited below; a failed assertion meanwhile must not leave it unhandled
     await sleep(150);
     await stack.redis.stop('SIGTERM');
     const outageStarted = Date.now();

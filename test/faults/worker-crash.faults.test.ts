@@ -21,12 +21,13 @@ let publisher: TestEventPublisher;
 let sql: pg.Pool;
 let redis: Redis;
 beforeAll(async () => {
-  stack = await FaultStack.start({
+  stack = new FaultStack({
     subgraphs: [],
     workers: ['safety'],
     gateway: false,
     env: { SAFETY_NIGHTLY_ENABLED: 'false', SAFETY_EVENT_LOCK_MS: String(LOCK_MS) },
   });
+  await stack.up();
   publisher = await new TestEventPublisher(stack.databaseUrl, { url: stack.redis.url, prefix: stack.env.REDIS_PREFIX! }).start();
   sql = serviceSql(stack.databaseUrl, 'safety');
   redis = new Redis(stack.redis.url, { keyPrefix: `${stack.env.REDIS_PREFIX}:` });

@@ -9,7 +9,7 @@ import { PrivatePostgres } from './private-postgres.ts';
 import { PrivateRedis } from './private-redis.ts';
 
 // Generous: on a busy 2-core machine compiling a service with tsx alone can take half a minute.
-const START_TIMEOUT_MS = 90_000;
+const START_TIMEOUT_MS = 180_000;
 
 export interface FaultStackOptions {
   subgraphs: string[];
@@ -24,19 +24,17 @@ export class FaultStack {
   gatewayUrl = '';
   readonly subgraphUrls: Record<string, string> = {};
 
-  private constructor(
-    readonly postgres: PrivatePostgres,
-    readonly redis: PrivateRedis,
-    readonly databaseUrl: string,
-    readonly env: Record<string, string>,
-  ) {}
+  private postgresInstance: PrivatePostgres | undefined;
+  private redisInstance: PrivateRedis | undefined;
+  databaseUrl = '';
+  readonly env: Record<string, string>;
 
-  static async start(options: FaultStackOptions): Promise<FaultStack> {
-    const [postgres, redis] = await Promise.all([PrivatePostgres.create(), PrivateRedis.create(options.redis)]);
-    const databaseUrl = postgres.url('anshim_faults');
-    const env: Record<string, string> = {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: redis.url,
+  /**
+   * Nothing runs yet: call `up()`. Kept apart so that a test's afterAll can always call `stop()`,
+   * even when `up()` timed out half-way, and nothing it started is left running.
+   */
+  constructor(private readonly options: FaultStackOptions) {
+    this.env = {
       REDIS_PREFIX: `anshim_faults_${randomBytes(3).toString('hex')}`,
       INTERNAL_SECRET: randomBytes(32).toString('hex'),
       JWT_SECRET: randomBytes(32).toString('hex'),
@@ -44,18 +42,33 @@ export class FaultStack {
       GATEWAY_PORT: '0',
       ...options.env,
     };
-    const stack = new FaultStack(postgres, redis, databaseUrl, env);
-    try {
-      await ensureDatabase(databaseUrl);
-      for (const service of listServices()) await deployMigrations({ databaseUrl, service, log: () => undefined });
-      await Promise.all(options.subgraphs.map((name) => stack.startSubgraph(name)));
-      for (const name of options.workers ?? []) await stack.startWorker(name);
-      if (options.gateway ?? true) await stack.startGateway();
-      return stack;
-    } catch (error) {
-      await stack.stop();
-      throw error;
-    }
+    live.add(this);
+  }
+
+  get postgres(): PrivatePostgres {
+    if (!this.postgresInstance) throw new Error('the fault stack is not up');
+    return this.postgresInstance;
+  }
+
+  get redis(): PrivateRedis {
+    if (!this.redisInstance) throw new Error('the fault stack is not up');
+    return this.redisInstance;
+  }
+
+  async up(): Promise<this> {
+    const [postgres, redis] = await Promise.allSettled([PrivatePostgres.create(), PrivateRedis.create(this.options.redis)]);
+    if (postgres.status === 'fulfilled') this.postgresInstance = postgres.value;
+    if (redis.status === 'fulfilled') this.redisInstance = redis.value;
+    if (postgres.status === 'rejected') throw postgres.reason;
+    if (redis.status === 'rejected') throw redis.reason;
+    this.databaseUrl = this.postgres.url('anshim_faults');
+    Object.assign(this.env, { DATABASE_URL: this.databaseUrl, REDIS_URL: this.redis.url });
+    await ensureDatabase(this.databaseUrl);
+    for (const service of listServices()) await deployMigrations({ databaseUrl: this.databaseUrl, service, log: () => undefined });
+    await Promise.all(this.options.subgraphs.map((name) => this.startSubgraph(name)));
+    for (const name of this.options.workers ?? []) await this.startWorker(name);
+    if (this.options.gateway ?? true) await this.startGateway();
+    return this;
   }
 
   async startSubgraph(name: string, env: Record<string, string> = {}): Promise<StartedProcess> {
@@ -97,7 +110,18 @@ export class FaultStack {
   async stop(): Promise<void> {
     await Promise.allSettled([...this.processes.values()].reverse().map((p) => p.stop()));
     this.processes.clear();
-    await this.redis.destroy().catch(() => undefined);
-    this.postgres.destroy();
+    await this.redisInstance?.destroy().catch(() => undefined);
+    this.postgresInstance?.destroy();
+    live.delete(this);
+  }
+
+  /** Synchronous last resort at exit: no process of the stack may outlive the runner. */
+  killAll(): void {
+    for (const p of this.processes.values()) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
   }
 }
+
+const live = new Set<FaultStack>();
+process.once('exit', () => {
+  for (const stack of live) stack.killAll();
+});
