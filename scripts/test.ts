@@ -1,5 +1,6 @@
 // `npm test`: the whole suite from a clean clone: a stale-supergraph check, generated code and
-// type checks, then every vitest test (unit, integration, e2e) against real PostgreSQL and Redis.
+// type checks, then every vitest test (unit, integration, e2e) against real PostgreSQL and Redis,
+// then the fault suite (test/faults) against PostgreSQL and Redis instances of its own.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,12 +22,26 @@ if (!step('supergraph is up to date', node, ['--import', 'tsx', 'scripts/compose
 if (!step('generate and type check', 'npx', ['turbo', 'run', 'typecheck', 'typecheck:root', '--output-logs=errors-only'], { TURBO_TELEMETRY_DISABLED: '1' })) process.exit(1);
 
 // The JSON report gives one plain closing line (`N passed, N failed, N skipped`) for CI to read.
-const report = resolve(root, 'test-artifacts/vitest.json');
-rmSync(report, { force: true });
-const passed = step('tests', 'npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)]);
-if (existsSync(report)) {
-  const counts = JSON.parse(readFileSync(report, 'utf8')) as Record<string, number>;
-  const skipped = (counts.numPendingTests ?? 0) + (counts.numTodoTests ?? 0);
-  console.log(`tests: ${counts.numPassedTests} passed, ${counts.numFailedTests} failed, ${skipped} skipped`);
+const totals = { passed: 0, failed: 0, skipped: 0 };
+function vitestStep(title: string, report: string, args: string[]): boolean {
+  rmSync(report, { force: true });
+  const passed = step(title, 'npx', ['vitest', 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${report}`]);
+  if (existsSync(report)) {
+    const counts = JSON.parse(readFileSync(report, 'utf8')) as Record<string, number>;
+    totals.passed += counts.numPassedTests ?? 0;
+    totals.failed += counts.numFailedTests ?? 0;
+    totals.skipped += (counts.numPendingTests ?? 0) + (counts.numTodoTests ?? 0);
+  }
+  return passed;
 }
+
+const filters = process.argv.slice(2);
+let passed = vitestStep('tests', resolve(root, 'test-artifacts/vitest.json'), filters);
+// The fault suite (test/faults, its own vitest config) runs after the main suite, never alongside
+// it: it stops and restarts its own PostgreSQL and Redis and kills services, and its timings must
+// not compete with the main suite for the CPU. Skipped when a filter is given, or with ANSHIM_SKIP_FAULTS=1.
+if (filters.length === 0 && process.env.ANSHIM_SKIP_FAULTS !== '1') {
+  passed = vitestStep('fault tests (npm run test:faults)', resolve(root, 'test-artifacts/vitest-faults.json'), ['-c', 'vitest.faults.config.ts']) && passed;
+}
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(passed ? 0 : 1);

@@ -1,6 +1,6 @@
-import { GraphQLError } from 'graphql';
 import { HeaderMap } from '@apollo/server';
 import {
+  AppError,
   ErrorCode,
   UnauthenticatedError,
   blacklistKey,
@@ -22,6 +22,11 @@ const MESSAGES: Record<TokenRejection, { ko: string; en: string }> = {
   revoked: { ko: '로그아웃되었거나 계정 상태가 바뀐 토큰입니다. 다시 로그인해 주세요.', en: 'This access token was signed out or the account status changed. Please sign in again.' },
 };
 
+const UNCHECKABLE = {
+  ko: '지금은 로그인 상태를 확인할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+  en: 'Your sign-in cannot be checked right now. Please try again in a moment.',
+};
+
 export interface Authenticator {
   /** No Authorization header: anonymous (null). A present but bad token: UNAUTHENTICATED with HTTP 401. */
   identify(authorization: string | undefined, locale: Locale, logger: Logger): Promise<Identity | null>;
@@ -36,15 +41,17 @@ function rejection(reason: TokenRejection, locale: Locale): UnauthenticatedError
 
 export function createAuthenticator(options: { jwtSecret: string; redis: Redis }): Authenticator {
   /** Signed out (blacklisted jti), or issued before the account was suspended or banned. */
-  async function isRevoked(claims: { jti: string; userId: string; iat: number }, logger: Logger): Promise<boolean> {
+  async function isRevoked(claims: { jti: string; userId: string; iat: number }, locale: Locale, logger: Logger): Promise<boolean> {
     try {
       const [blacklisted, revokedBefore] = await options.redis.mget(blacklistKey(claims.jti), revokedBeforeKey(claims.userId));
       return blacklisted !== null || (revokedBefore !== null && claims.iat * 1000 <= Number(revokedBefore));
     } catch (error) {
-      // Fail closed: without the blacklist a signed-out token would work again.
+      // Fail closed: without the blacklist a signed-out or banned token would work again. The
+      // client is told this is temporary (503, retryable) and its retry succeeds once Redis is back.
       logger.error({ err: error }, 'token blacklist unavailable');
-      throw new GraphQLError('Sign-in cannot be checked right now.', {
-        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, http: { status: 503 } },
+      throw new AppError(pick(UNCHECKABLE, locale), ErrorCode.INTERNAL_SERVER_ERROR, {
+        retryable: true,
+        http: { status: 503, headers: new HeaderMap([['retry-after', '1']]) },
       });
     }
   }
@@ -59,7 +66,7 @@ export function createAuthenticator(options: { jwtSecret: string; redis: Redis }
         logger.debug({ reason: checked.reason }, 'refused access token');
         throw rejection(checked.reason, locale);
       }
-      if (await isRevoked(checked.claims, logger)) throw rejection('revoked', locale);
+      if (await isRevoked(checked.claims, locale, logger)) throw rejection('revoked', locale);
       return { userId: checked.claims.userId, role: checked.claims.role };
     },
   };

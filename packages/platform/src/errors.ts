@@ -118,6 +118,11 @@ export function createErrorFormatter(options: { production: boolean; onInternal?
       return { ...formatted, extensions };
     }
     options.onInternal?.(error);
+    // A deliberate "temporarily unavailable" (an outage the service noticed and explained) keeps
+    // its message and its retryable flag: clients should retry it, not report a bug.
+    if (options.production && code === ErrorCode.INTERNAL_SERVER_ERROR && formatted.extensions?.retryable === true) {
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, retryable: true } };
+    }
     if (options.production) {
       return {
         message: '일시적인 문제가 발생했습니다. 잠시 후 다시 시도해 주세요.',

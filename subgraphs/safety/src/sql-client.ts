@@ -36,6 +36,14 @@ export class SafetySql extends PgExecutor implements TransactionalSqlClient<SqlE
   /** One transaction on one connection; `timeout` bounds each statement in it. */
   async $transaction<R>(fn: (tx: SqlExecutor) => Promise<R>, options: TransactionOptions = {}): Promise<R> {
     const client = await this.pool.connect();
+    // A checked-out client has no pool listener: PostgreSQL restarting between two statements of
+    // this transaction would emit an unhandled 'error' and kill the process. The statement in
+    // progress (or the next one) fails instead, the transaction is retried, the client is dropped.
+    let broken: Error | undefined;
+    const onError = (error: Error) => {
+      broken = error;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       if (options.timeout) await client.query(`SET LOCAL statement_timeout = ${Math.floor(options.timeout)}`);
@@ -43,10 +51,11 @@ export class SafetySql extends PgExecutor implements TransactionalSqlClient<SqlE
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (!broken) await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onError);
+      client.release(broken);
     }
   }
 

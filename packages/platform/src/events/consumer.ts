@@ -36,6 +36,12 @@ export interface EventConsumerOptions<S extends SubgraphName, Tx extends SqlExec
   attempts?: number;
   /** Longest a handler's transaction may stay open. Default 15000 (Prisma's own is 5000). */
   transactionTimeoutMs?: number;
+  /**
+   * How long a job stays claimed without its worker renewing the claim; also how often stalled
+   * jobs are looked for. Jobs of a worker that died (kill -9, OOM) are taken over after one to two
+   * of these. Default 30000 (BullMQ's); too short under load makes healthy jobs look stalled.
+   */
+  lockDurationMs?: number;
 }
 
 /**
@@ -67,6 +73,8 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
       connection: this.connection,
       prefix: queuePrefix(options.redis),
       concurrency: options.concurrency ?? 5,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      stalledInterval: options.lockDurationMs ?? 30_000,
       autorun: false,
     });
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'event worker error'));

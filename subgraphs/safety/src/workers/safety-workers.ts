@@ -73,6 +73,7 @@ export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorker
     logger,
     concurrency: env.SAFETY_WORKER_CONCURRENCY,
     attempts: env.SAFETY_EVENT_ATTEMPTS,
+    lockDurationMs: env.SAFETY_EVENT_LOCK_MS,
     handlers: workerMetrics.instrument(safetyEventHandlers({
       inputs: core.inputs,
       recalculator: core.recalculator,

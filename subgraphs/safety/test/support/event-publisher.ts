@@ -107,6 +107,20 @@ export class TestEventPublisher {
     return jobId;
   }
 
+  /**
+   * As if the relay crashed after enqueueing but before marking its rows sent: marks every row
+   * unsent and waits until the relay has published them all again. Returns how many.
+   */
+  async republishAll(): Promise<number> {
+    const count = await this.client.$executeRawUnsafe('UPDATE outbox_events SET published_at = NULL');
+    this.relay.nudge();
+    for (const deadline = Date.now() + 15_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 50))) {
+      const [row] = await this.client.$queryRawUnsafe<Array<{ n: string }>>('SELECT count(*) AS n FROM outbox_events WHERE published_at IS NULL');
+      if (Number(row?.n) === 0) return count;
+    }
+    throw new Error('the relay did not publish the rows again within 15 s');
+  }
+
   async stop(): Promise<void> {
     await this.relay?.stop();
     await this.queue?.close();
