@@ -5,9 +5,12 @@
 // through X-Forwarded-For, which the gateway believes because TRUSTED_PROXIES=loopback.
 import { randomBytes, randomInt } from 'node:crypto';
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
+
+// Sign-ups hash passwords (argon2): on a busy machine a test here can take longer than the default.
+vi.setConfig({ testTimeout: 120_000 });
 
 const LIMITS = {
   RATE_LIMITS: 'true',
