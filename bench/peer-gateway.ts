@@ -86,28 +86,32 @@ export async function run(): Promise<void> {
 
     const pids = { anshim: stack.gatewayPid, hive: peer.child.pid! };
     const byTarget: Record<keyof typeof targets, LoadResult[]> = { anshim: [], hive: [] };
-    const cpu: Record<keyof typeof targets, { ms: number; requests: number }> = { anshim: { ms: 0, requests: 0 }, hive: { ms: 0, requests: 0 } };
+    const cpu: Record<keyof typeof targets, { ms: number; subgraphMs: number; requests: number }> = { anshim: { ms: 0, subgraphMs: 0, requests: 0 }, hive: { ms: 0, subgraphMs: 0, requests: 0 } };
+    const subgraphCpuMs = () => Object.values(stack.subgraphPids).reduce((sum, pid) => sum + processTreeCpuMs(pid), 0);
     for (let round = 0; round < rounds; round++) {
       // A B, then B A: neither always runs first.
       const order = (round % 2 === 0 ? ['anshim', 'hive'] : ['hive', 'anshim']) as Array<keyof typeof targets>;
       for (const name of order) {
         const before = processTreeCpuMs(pids[name]);
+        const subgraphsBefore = subgraphCpuMs();
         const result = await load(name, targets[name], PAGE, { durationMs, connections });
         cpu[name].ms += processTreeCpuMs(pids[name]) - before;
+        cpu[name].subgraphMs += subgraphCpuMs() - subgraphsBefore;
         cpu[name].requests += result.requests;
         byTarget[name].push(result);
       }
     }
     const cpuPerRequest = (name: keyof typeof targets) => cpu[name].ms / Math.max(1, cpu[name].requests);
+    const subgraphCpuPerRequest = (name: keyof typeof targets) => cpu[name].subgraphMs / Math.max(1, cpu[name].requests);
     const direct = await load('transaction subgraph', stack.subgraphUrls.transaction!, PAGE_DIRECT, { durationMs, connections });
 
     const summary = (name: keyof typeof targets) => summarize(byTarget[name]);
     const a = summary('anshim');
     const h = summary('hive');
     console.log(`\npeer-gateway: products page with seller safety (20 products, 3 subgraphs), ${connections} connections, ${rounds} alternating rounds × ${durationMs / 1000} s`);
-    console.log(`${'target'.padEnd(26)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'CPU ms/req'.padStart(12)}   per round req/s`);
+    console.log(`${'target'.padEnd(26)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'CPU ms/req'.padStart(12)}${'subgraphs'.padStart(11)}   per round req/s`);
     for (const [name, label, s] of [['anshim', 'anshim gateway', a], ['hive', 'Hive Gateway 2.15.1', h]] as const) {
-      console.log(`${label.padEnd(26)}${String(s.rps).padStart(8)}${s.p50.toFixed(2).padStart(9)}${s.p99.toFixed(2).padStart(9)}${String(s.errors).padStart(8)}${cpuPerRequest(name).toFixed(2).padStart(12)}   ${s.perRound.join(' ')}`);
+      console.log(`${label.padEnd(26)}${String(s.rps).padStart(8)}${s.p50.toFixed(2).padStart(9)}${s.p99.toFixed(2).padStart(9)}${String(s.errors).padStart(8)}${cpuPerRequest(name).toFixed(2).padStart(12)}${subgraphCpuPerRequest(name).toFixed(2).padStart(11)}   ${s.perRound.join(' ')}`);
     }
     console.log(`${'transaction subgraph alone'.padEnd(26)}${String(direct.requestsPerSecond).padStart(8)}${direct.p50Ms.toFixed(2).padStart(9)}${direct.p99Ms.toFixed(2).padStart(9)}${String(direct.errors).padStart(8)}   (no join: seller { id })`);
     console.log(`ratio anshim / Hive: ${(a.rps / h.rps).toFixed(2)}× req/s, p99 ${(a.p99 / h.p99).toFixed(2)}×, gateway CPU per request ${(cpuPerRequest('anshim') / cpuPerRequest('hive')).toFixed(2)}×`);

@@ -9,6 +9,8 @@ import { startProcess, type StartedProcess } from '../../test/support/processes.
 export interface BenchStack {
   gatewayUrl: string;
   gatewayPid: number;
+  /** Subgraph name → process id (for CPU accounting). */
+  subgraphPids: Record<string, number>;
   subgraphUrls: Record<string, string>;
   env: Record<string, string>;
   stop(): Promise<void>;
@@ -49,7 +51,7 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
     // The gateway in production mode, as a peer gateway would run (subgraphs would want mail/SMS providers).
     const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs: 180_000 });
     processes.push(gateway);
-    return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, gatewayPid: gateway.child.pid!, subgraphUrls, env, stop };
+    return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, gatewayPid: gateway.child.pid!, subgraphPids: Object.fromEntries(services.map((service, i) => [service, started[i]!.child.pid!])), subgraphUrls, env, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -117,7 +117,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       const target = overrides[name] ?? url;
       if (!target) throw new Error(`subgraph ${name} has no URL in the supergraph or SUBGRAPH_URLS`);
       subgraphs.set(name, target);
-      const dataSource = new SubgraphDataSource({ name, url: target, fetcher: fetcher.fetch, internalSecret: options.internalSecret, forwardAuthorization: name === 'user' });
+      const dataSource = new SubgraphDataSource({ name, url: target, fetcher, internalSecret: options.internalSecret, forwardAuthorization: name === 'user' });
       dataSources.set(name, dataSource);
       return dataSource;
     },

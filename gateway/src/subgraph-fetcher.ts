@@ -12,8 +12,26 @@ export class SubgraphUnreachableError extends Error {
   }
 }
 
+/** A subgraph's whole answer, before any parsing: what the hot path needs and nothing more. */
+export interface RawAnswer {
+  url: string;
+  status: number;
+  statusText: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface ExchangeInit {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 export interface SubgraphFetcher {
+  /** WHATWG-style fetch (readiness checks, anything that wants a Response). */
   fetch: Fetcher;
+  /** The same request without building Request/Response objects: the query path uses this. */
+  exchange(url: string, init?: ExchangeInit): Promise<RawAnswer>;
   /** Closes the pooled connections (on stop). */
   close(): void;
 }
@@ -44,7 +62,7 @@ export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?:
    * for idleness never reached it, so it is sent once more on a fresh connection (Node's
    * documented pattern for `reusedSocket`).
    */
-  const attempt = (url: string, init: Parameters<Fetcher>[1] = {}, signal: AbortSignal, retryStaleSocket: boolean): Promise<Response> =>
+  const attempt = (url: string, init: ExchangeInit, signal: AbortSignal, retryStaleSocket: boolean): Promise<RawAnswer> =>
     new Promise((resolve, reject) => {
       const target = new URL(url);
       const secure = target.protocol === 'https:';
@@ -56,14 +74,7 @@ export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?:
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('error', (error) => reject(new SubgraphUnreachableError(signal.aborted ? `${target.host} did not answer within ${options.timeoutMs} ms` : `${target.host} broke off its answer: ${error.message}`, { cause: error })));
           response.on('end', () => {
-            const status = response.statusCode ?? 502;
-            resolve(
-              new Response(NULL_BODY_STATUSES.has(status) ? null : Buffer.concat(chunks), {
-                status,
-                statusText: response.statusMessage ?? '',
-                headers: responseHeaders(response.headers),
-              }),
-            );
+            resolve({ url, status: response.statusCode ?? 502, statusText: response.statusMessage ?? '', headers: response.headers, body: Buffer.concat(chunks) });
           });
         },
       );
@@ -77,10 +88,20 @@ export function createSubgraphFetcher(options: { timeoutMs: number; maxSockets?:
       request.end(init.body);
     });
 
-  const fetch: Fetcher = (url, init = {}) => attempt(url, init, AbortSignal.timeout(options.timeoutMs), true);
+  const exchange = (url: string, init: ExchangeInit = {}) => attempt(url, init, AbortSignal.timeout(options.timeoutMs), true);
+
+  const fetch: Fetcher = async (url, init = {}) => {
+    const answer = await exchange(url, { method: init.method, headers: init.headers as Record<string, string> | undefined, body: init.body as string | undefined });
+    return new Response(NULL_BODY_STATUSES.has(answer.status) ? null : answer.body, {
+      status: answer.status,
+      statusText: answer.statusText,
+      headers: responseHeaders(answer.headers),
+    });
+  };
 
   return {
     fetch,
+    exchange,
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();
