@@ -195,8 +195,10 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
         measured = await measure(gatewayUrl, gateway.process, secrets.JWT_SECRET, count, mode, join);
       } catch (error) {
         // One configuration failing (e.g. the unbatched gateway overloaded) does not hide the others' figures.
-        console.log(`${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: FAILED ${(error as Error).message}`);
-        for (const line of gateway.process.logs.filter((l) => /"level":(40|50|60)/.test(l)).slice(-5)) console.log(`  gateway: ${line.slice(0, 400)}`);
+        console.log(`${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: FAILED ${(error as Error).message} ${String((error as Error).cause ?? '')}`);
+        const exited = gateway.process.child.exitCode ?? gateway.process.child.signalCode;
+        if (exited !== null) console.log(`  the gateway exited (${exited})`);
+        for (const line of gateway.process.logs.filter((l) => !/"level":(10|20|30)\b/.test(l)).slice(-8)) console.log(`  gateway: ${line.slice(0, 400)}`);
         continue;
       }
       const result = { ...measured, gateway: gateway.label };
