@@ -60,12 +60,17 @@ function usage(pid: number): { rssMb: number; cpuSeconds: number } {
   return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
 }
 
-async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<any> {
+async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string, retried = false): Promise<any> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
+  }).catch((error: Error) => {
+    // A keep-alive connection the server closed just as it was reused ("other side closed"): once more.
+    if (retried) throw error;
+    return undefined;
   });
+  if (!response) return gql(url, query, variables, token, true);
   const body = (await response.json()) as { data?: any; errors?: unknown[] };
   if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -89,7 +94,8 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
   const sharedToken = (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token;
   const subscribeOne = async () => {
     const token = mode === 'shared' ? sharedToken : (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token;
-    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    // Retries: on the loaded machine a few connects are reset; the subscriber comes back like a real client.
+    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 5, connectionParams: { authorization: `Bearer ${token}` } });
     clients.push(client);
     let first = true;
     client.subscribe<{ riskAlerts: { createdAt: string; subject: { nickname: string } } }>(

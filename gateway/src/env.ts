@@ -33,8 +33,8 @@ export const gatewayEnvSchema = z.object({
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   /** Subscriptions: coalesce the per-event entity fetches of the groups one publish reaches (off: for before/after benchmarks). */
   WS_JOIN_BATCHING: flag.default(true),
-  /** Subscriptions: how long a join fetch waits for others of the same event (ms). */
-  WS_JOIN_BATCH_WINDOW_MS: z.coerce.number().int().nonnegative().default(5),
+  /** Subscriptions: how long a join fetch waits for others of the same event (ms; 0: the same event-loop turn). */
+  WS_JOIN_BATCH_WINDOW_MS: z.coerce.number().int().nonnegative().default(0),
   /** Defaults to on outside production, off in production. */
   INTROSPECTION: flag.optional(),
 });
