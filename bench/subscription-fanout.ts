@@ -60,12 +60,17 @@ function usage(pid: number): { rssMb: number; cpuSeconds: number } {
   return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
 }
 
-async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<any> {
+async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string, retried = false): Promise<any> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
+  }).catch((error: Error) => {
+    // A keep-alive connection the server closed just as it was reused ("other side closed"): once more.
+    if (retried) throw error;
+    return undefined;
   });
+  if (!response) return gql(url, query, variables, token, true);
   const body = (await response.json()) as { data?: any; errors?: unknown[] };
   if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
   return body.data;
@@ -89,7 +94,8 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
   const sharedToken = (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token;
   const subscribeOne = async () => {
     const token = mode === 'shared' ? sharedToken : (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token;
-    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    // Retries: on the loaded machine a few connects are reset; the subscriber comes back like a real client.
+    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 5, connectionParams: { authorization: `Bearer ${token}` } });
     clients.push(client);
     let first = true;
     client.subscribe<{ riskAlerts: { createdAt: string; subject: { nickname: string } } }>(
@@ -195,8 +201,10 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
         measured = await measure(gatewayUrl, gateway.process, secrets.JWT_SECRET, count, mode, join);
       } catch (error) {
         // One configuration failing (e.g. the unbatched gateway overloaded) does not hide the others' figures.
-        console.log(`${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: FAILED ${(error as Error).message}`);
-        for (const line of gateway.process.logs.filter((l) => /"level":(40|50|60)/.test(l)).slice(-5)) console.log(`  gateway: ${line.slice(0, 400)}`);
+        console.log(`${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: FAILED ${(error as Error).message} ${String((error as Error).cause ?? '')}`);
+        const exited = gateway.process.child.exitCode ?? gateway.process.child.signalCode;
+        if (exited !== null) console.log(`  the gateway exited (${exited})`);
+        for (const line of gateway.process.logs.filter((l) => !/"level":(10|20|30)\b/.test(l)).slice(-8)) console.log(`  gateway: ${line.slice(0, 400)}`);
         continue;
       }
       const result = { ...measured, gateway: gateway.label };

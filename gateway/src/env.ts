@@ -40,8 +40,8 @@ export const gatewayEnvSchema = z.object({
     .describe('graphql-ws: a socket that sends no connection_init within this is closed (4408)'),
   WS_JOIN_BATCHING: flag.default(true)
     .describe('subscriptions: coalesce the per-event entity fetches of the groups one publish reaches (false: for before/after benchmarks)'),
-  WS_JOIN_BATCH_WINDOW_MS: z.coerce.number().int().nonnegative().default(5)
-    .describe('subscriptions: how long a join fetch waits for others of the same event (ms)'),
+  WS_JOIN_BATCH_WINDOW_MS: z.coerce.number().int().nonnegative().default(0)
+    .describe('subscriptions: how long a join fetch waits for others of the same event (ms; 0: the same event-loop turn)'),
   INTROSPECTION: flag.optional().describe('GraphQL introspection at the gateway; on outside production, off in production unless set'),
 
   // Limits (README "Limits"): a request that breaks one is refused before any subgraph is asked.

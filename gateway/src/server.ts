@@ -53,7 +53,7 @@ export interface GatewayOptions {
   subgraphTimeoutMs?: number;
   /**
    * graphql-ws on /graphql: subscriptions per connection (default 20), connection_init deadline (default 3 s),
-   * per-event join batching across subscription groups (default on, 5 ms window; see subscriptions/join-batcher.ts).
+   * per-event join batching across subscription groups (default on, window 0 = one event-loop turn; see subscriptions/join-batcher.ts).
    */
   subscriptions?: { maxPerConnection?: number; connectionInitTimeoutMs?: number; joinBatching?: boolean; joinBatchWindowMs?: number };
   /** README "Limits"; every field defaults to the documented value. */

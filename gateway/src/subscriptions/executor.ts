@@ -27,7 +27,8 @@ export interface SubscriptionExecutorOptions {
   /**
    * Coalesce the per-event entity fetches of groups that one publish reaches (JoinBatcher) and
    * share results between them where the viewer cannot change them; `false` runs every group's
-   * plan on its own (kept for side-by-side measurements). Default on, window 5 ms.
+   * plan on its own (kept for side-by-side measurements). Default on; window 0: the fetches made
+   * before the event loop next checks for I/O (one publish's events arrive in one burst).
    */
   joinBatching?: boolean;
   joinBatchWindowMs?: number;
@@ -217,7 +218,7 @@ export class SubscriptionExecutor {
     this.batching = options.joinBatching ?? true;
     this.services = (
       this.batching
-        ? new JoinBatcher(options.dataSources, { windowMs: options.joinBatchWindowMs ?? 5 }).services()
+        ? new JoinBatcher(options.dataSources, { windowMs: options.joinBatchWindowMs ?? 0 }).services()
         : Object.assign(Object.create(null) as ServiceMap, Object.fromEntries(options.dataSources))
     ) as ServiceMap;
   }
@@ -335,7 +336,8 @@ export class SubscriptionExecutor {
     // graphql-ws serializes `next` payloads with error.toJSON(): formatted errors keep one.
     const errors = result.errors.map((thrown) => {
       // A fetch that threw (subgraph unreachable, timeout) reaches executeQueryPlan's errors as a plain Error.
-      const error = thrown instanceof GraphQLError ? thrown : new GraphQLError((thrown as Error).message, { originalError: thrown as Error });
+      // Duck-typed: Apollo's GraphQLErrors may come from graphql's other (CJS/ESM) module instance.
+      const error = typeof (thrown as Partial<GraphQLError>).toJSON === 'function' ? thrown : new GraphQLError((thrown as Error).message, { originalError: thrown as Error });
       const formatted = this.options.formatError(error.toJSON(), error);
       return { ...formatted, toJSON: () => formatted };
     });

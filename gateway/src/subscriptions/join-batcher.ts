@@ -19,11 +19,11 @@ interface Batch {
   subgraph: string;
   waiters: Waiter[];
   size: number;
-  timer: NodeJS.Timeout;
+  cancel: () => void;
 }
 
 export interface JoinBatcherOptions {
-  /** How long the first entity fetch of a batch waits for others (the events of one publish reach the groups within a few ms). */
+  /** How long the first entity fetch of a batch waits for others; 0: until the event loop's next check phase (setImmediate), no added delay. */
   windowMs: number;
   /** A batch is sent at once when it holds this many representations. */
   maxRepresentations?: number;
@@ -77,7 +77,14 @@ export class JoinBatcher {
     return new Promise<Response>((resolve, reject) => {
       let batch = this.batches.get(key);
       if (!batch) {
-        const created: Batch = { subgraph, waiters: [], size: 0, timer: setTimeout(() => this.flush(key, created), this.options.windowMs) };
+        const created: Batch = { subgraph, waiters: [], size: 0, cancel: () => undefined };
+        if (this.options.windowMs > 0) {
+          const timer = setTimeout(() => this.flush(key, created), this.options.windowMs);
+          created.cancel = () => clearTimeout(timer);
+        } else {
+          const immediate = setImmediate(() => this.flush(key, created));
+          created.cancel = () => clearImmediate(immediate);
+        }
         batch = created;
         this.batches.set(key, batch);
       }
@@ -90,7 +97,7 @@ export class JoinBatcher {
   private flush(key: string, batch: Batch): void {
     if (this.batches.get(key) !== batch) return;
     this.batches.delete(key);
-    clearTimeout(batch.timer);
+    batch.cancel();
     void this.send(batch);
   }
 
