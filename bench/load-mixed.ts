@@ -63,7 +63,7 @@ function options(): { durationMs: number; rate: number } {
 }
 
 /** One POST over a keep-alive agent; resolves with the parsed body or an error description. */
-function post(agent: Agent, url: URL, query: string, variables: Record<string, unknown>, token?: string): Promise<{ ok: boolean; data?: any; error?: string }> {
+function post(agent: Agent, url: URL, query: string, variables: Record<string, unknown>, token?: string): Promise<{ ok: boolean; data?: unknown; error?: string }> {
   const body = JSON.stringify({ query, variables });
   return new Promise((resolve) => {
     const req = request(
