@@ -158,8 +158,8 @@ export async function run(): Promise<LoadMixedResult> {
     for (const s of started) if (s.status === 'fulfilled') processes.push(s.value);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
+    const urls = Object.fromEntries(processes.map((p) => [p.name, `http://127.0.0.1:${p.port}/graphql`]));
     processes.push(await startProcess('safety-worker', 'subgraphs/safety/src/workers/index.ts', env, { readyMessage: 'ready', timeoutMs: 300_000 }));
-    const urls = Object.fromEntries(processes.filter((p) => p.port).map((p) => [p.name, `http://127.0.0.1:${p.port}/graphql`]));
     const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(urls) }, { timeoutMs: 300_000 });
     processes.push(gateway);
     const url = new URL(`http://127.0.0.1:${gateway.port}/graphql`);
