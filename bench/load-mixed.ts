@@ -166,8 +166,14 @@ export async function run(): Promise<LoadMixedResult> {
 
     // Enough products that every trade operation of the run can start a fresh trade if it must.
     const tradeOps = Math.ceil((rate * durationMs) / 1000 * 0.2) + 20;
-    const sellers = await Promise.all(Array.from({ length: 20 }, (_, i) => registerPerson(agent, url, `판매자${i}`, suffix)));
-    const buyers = await Promise.all(Array.from({ length: 40 }, (_, i) => registerPerson(agent, url, `구매자${i}`, suffix)));
+    // A few sign-ups at a time: password hashing of dozens at once outlasts the subgraph deadline on a busy machine.
+    const inBatches = async (count: number, make: (i: number) => Promise<Person>) => {
+      const made: Person[] = [];
+      for (let i = 0; i < count; i += 4) made.push(...(await Promise.all(Array.from({ length: Math.min(4, count - i) }, (_, k) => make(i + k)))));
+      return made;
+    };
+    const sellers = await inBatches(10, (i) => registerPerson(agent, url, `판매자${i}`, suffix));
+    const buyers = await inBatches(20, (i) => registerPerson(agent, url, `구매자${i}`, suffix));
     const products: Array<{ id: string; seller: Person }> = [];
     for (let i = 0; i < Math.ceil(tradeOps / 2) + 40; i += 10) {
       const batch = await Promise.all(Array.from({ length: 10 }, async (_, k) => {
