@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     include: ['test/faults/**/*.faults.test.ts'],
     testTimeout: 300_000,
-    hookTimeout: 420_000,
+    hookTimeout: 600_000,
     pool: 'forks',
     fileParallelism: false,
   },

@@ -63,7 +63,7 @@ function options(): { durationMs: number; rate: number } {
 }
 
 /** One POST over a keep-alive agent; resolves with the parsed body or an error description. */
-function post(agent: Agent, url: URL, query: string, variables: Record<string, unknown>, token?: string): Promise<{ ok: boolean; data?: any; error?: string }> {
+function post(agent: Agent, url: URL, query: string, variables: Record<string, unknown>, token?: string): Promise<{ ok: boolean; data?: unknown; error?: string }> {
   const body = JSON.stringify({ query, variables });
   return new Promise((resolve) => {
     const req = request(
@@ -154,20 +154,26 @@ export async function run(): Promise<LoadMixedResult> {
     await ensureDatabase(databaseUrl);
     for (const service of listServices()) await deployMigrations({ databaseUrl, service, log: () => undefined });
     const subgraphs = ['user', 'transaction', 'safety', 'monitor'];
-    const started = await Promise.allSettled(subgraphs.map((name) => startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0' }, { timeoutMs: 120_000 })));
+    const started = await Promise.allSettled(subgraphs.map((name) => startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0' }, { timeoutMs: 300_000 })));
     for (const s of started) if (s.status === 'fulfilled') processes.push(s.value);
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    processes.push(await startProcess('safety-worker', 'subgraphs/safety/src/workers/index.ts', env, { readyMessage: 'ready', timeoutMs: 120_000 }));
-    const urls = Object.fromEntries(processes.filter((p) => p.port).map((p) => [p.name, `http://127.0.0.1:${p.port}/graphql`]));
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(urls) }, { timeoutMs: 120_000 });
+    const urls = Object.fromEntries(processes.map((p) => [p.name, `http://127.0.0.1:${p.port}/graphql`]));
+    processes.push(await startProcess('safety-worker', 'subgraphs/safety/src/workers/index.ts', env, { readyMessage: 'ready', timeoutMs: 300_000 }));
+    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(urls) }, { timeoutMs: 300_000 });
     processes.push(gateway);
     const url = new URL(`http://127.0.0.1:${gateway.port}/graphql`);
 
     // Enough products that every trade operation of the run can start a fresh trade if it must.
     const tradeOps = Math.ceil((rate * durationMs) / 1000 * 0.2) + 20;
-    const sellers = await Promise.all(Array.from({ length: 20 }, (_, i) => registerPerson(agent, url, `판매자${i}`, suffix)));
-    const buyers = await Promise.all(Array.from({ length: 40 }, (_, i) => registerPerson(agent, url, `구매자${i}`, suffix)));
+    // A few sign-ups at a time: password hashing of dozens at once outlasts the subgraph deadline on a busy machine.
+    const inBatches = async (count: number, make: (i: number) => Promise<Person>) => {
+      const made: Person[] = [];
+      for (let i = 0; i < count; i += 4) made.push(...(await Promise.all(Array.from({ length: Math.min(4, count - i) }, (_, k) => make(i + k)))));
+      return made;
+    };
+    const sellers = await inBatches(10, (i) => registerPerson(agent, url, `판매자${i}`, suffix));
+    const buyers = await inBatches(20, (i) => registerPerson(agent, url, `구매자${i}`, suffix));
     const products: Array<{ id: string; seller: Person }> = [];
     for (let i = 0; i < Math.ceil(tradeOps / 2) + 40; i += 10) {
       const batch = await Promise.all(Array.from({ length: 10 }, async (_, k) => {

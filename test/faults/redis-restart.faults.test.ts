@@ -72,8 +72,11 @@ async function trade(seller: Person, buyer: Person, productId: string, refusals:
 describe('Redis restarted while users trade', () => {
   it('reads fall back to PostgreSQL, trades refuse cleanly and succeed on retry, the outbox catches up with every event once', async () => {
     const seller = await register('판매자');
-    const buyers = await Promise.all(Array.from({ length: BUYERS }, (_, i) => register(`구매자${i}`)));
-    const products = await Promise.all(Array.from({ length: BUYERS * 2 }, (_, i) => listProduct(seller, `장애 시험 ${i}`)));
+    // One at a time: password hashing of many sign-ups at once can outlast the gateway's subgraph deadline on a busy machine.
+    const buyers: Person[] = [];
+    for (let i = 0; i < BUYERS; i++) buyers.push(await register(`구매자${i}`));
+    const products: string[] = [];
+    for (let i = 0; i < BUYERS * 2; i++) products.push(await listProduct(seller, `장애 시험 ${i}`));
     const refusals: Refusal[] = [];
 
     // Before: one round of trades with Redis up.
@@ -88,10 +91,13 @@ describe('Redis restarted while users trade', () => {
     const outageStarted = Date.now();
     try {
       // Reads come from PostgreSQL: the seller's stored score, and the listings.
-      const [stored] = (await safetySql.query<{ value: number; version: number }>('SELECT value, version FROM safety_scores WHERE user_id = $1::uuid', [seller.id])).rows;
+      // (A trade event may still commit meanwhile: the answer must be one of the rows around the read.)
+      const stored = async () => (await safetySql.query<{ value: number; version: number }>('SELECT value, version FROM safety_scores WHERE user_id = $1::uuid', [seller.id])).rows[0]!;
+      const storedBefore = await stored();
       const read = await gql<{ user: { safetyScore: { value: number; version: number } } }>('query($id: ID!) { user(id: $id) { nickname safetyScore { value version } } }', { id: seller.id });
+      const storedAfter = await stored();
       expect(read.user.safetyScore.version).toBeGreaterThanOrEqual(1);
-      expect(read.user.safetyScore.value).toBe(stored!.value);
+      expect([storedBefore, storedAfter]).toContainEqual(read.user.safetyScore);
       const listing = await gql<{ products: { edges: unknown[] } }>('{ products(first: 20) { edges { node { id status seller { nickname } } } } }');
       expect(listing.products.edges.length).toBeGreaterThan(0);
       // A signed-in request meanwhile: refused with the retryable code, in Korean by default.

@@ -9,7 +9,7 @@ import { PrivatePostgres } from './private-postgres.ts';
 import { PrivateRedis } from './private-redis.ts';
 
 // Generous: on a busy 2-core machine compiling a service with tsx alone can take half a minute.
-const START_TIMEOUT_MS = 180_000;
+const START_TIMEOUT_MS = 300_000;
 
 export interface FaultStackOptions {
   subgraphs: string[];
