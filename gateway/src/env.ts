@@ -33,12 +33,16 @@ export const gatewayEnvSchema = z.object({
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   /** Defaults to on outside production, off in production. */
   INTROSPECTION: flag.optional(),
+  /** The GraphiQL explorer at /explorer and (for browsers) /graphql; defaults to INTROSPECTION, whose docs it needs. */
+  EXPLORER: flag.optional(),
+  EXPLORER_DIR: z.string().min(1).default(resolve(projectRoot, 'gateway/explorer-dist')),
 });
 
-export type GatewayEnv = z.infer<typeof gatewayEnvSchema> & { INTROSPECTION: boolean };
+export type GatewayEnv = z.infer<typeof gatewayEnvSchema> & { INTROSPECTION: boolean; EXPLORER: boolean };
 
 /** Parses the gateway's environment once; prints every problem and exits 1 when it is invalid. */
 export function loadGatewayEnv(source: NodeJS.ProcessEnv): GatewayEnv {
   const env = parseEnv(gatewayEnvSchema, source, 'gateway');
-  return { ...env, INTROSPECTION: env.INTROSPECTION ?? env.NODE_ENV !== 'production' };
+  const introspection = env.INTROSPECTION ?? env.NODE_ENV !== 'production';
+  return { ...env, INTROSPECTION: introspection, EXPLORER: env.EXPLORER ?? introspection };
 }

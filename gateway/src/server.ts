@@ -21,6 +21,7 @@ import {
 } from '@anshim/platform';
 import { createAuthenticator } from './auth.ts';
 import type { GatewayContext } from './context.ts';
+import { createExplorer } from './explorer.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
 import { errorLogPlugin } from './plugins.ts';
@@ -46,6 +47,8 @@ export interface GatewayOptions {
   subgraphTimeoutMs?: number;
   /** graphql-ws on /graphql: subscriptions per connection (default 20), connection_init deadline (default 3 s). */
   subscriptions?: { maxPerConnection?: number; connectionInitTimeoutMs?: number };
+  /** Serve the GraphiQL explorer built into this folder (gateway/explorer-dist) at /explorer and, for browsers, /graphql. */
+  explorerDir?: string;
   logger: Logger;
 }
 
@@ -126,8 +129,11 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const authenticator = createAuthenticator({ jwtSecret: options.jwtSecret, redis });
   app.use(requestLog(logger));
   mountOperationalRoutes(app, { checks: gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch }), registry: metrics.registry });
+  const explorer = options.explorerDir ? createExplorer(options.explorerDir) : undefined;
+  if (explorer) app.use(explorer.routes);
   app.use(
     '/graphql',
+    ...(explorer ? [explorer.page] : []),
     jsonBody('1mb'),
     rejectHttpSubscriptions,
     expressMiddleware(apollo, {
