@@ -82,11 +82,12 @@ describe('explorer over HTTP', () => {
 async function paste(page: Page, editor: string, text: string): Promise<void> {
   await page.locator(`${editor} .monaco-editor .view-lines`).click();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.evaluate((value) => {
+  // Runs in the page (a string, as this file is type-checked without the DOM library).
+  await page.evaluate(`(() => {
     const data = new DataTransfer();
-    data.setData('text/plain', value);
-    document.activeElement!.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
-  }, text);
+    data.setData('text/plain', ${JSON.stringify(text)});
+    document.activeElement.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  })()`);
 }
 
 // Generous: a loaded CI machine renders slowly; a broken explorer still fails.
@@ -124,10 +125,10 @@ describe('explorer in Chromium', () => {
     await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().click({ timeout: 20_000 });
     const readyMs = Math.round(performance.now() - started);
     await expect.poll(() => page.locator('.graphiql-doc-explorer').innerText(), SLOW).toContain('products');
-    const navigation = await page.evaluate(() => {
-      const [entry] = performance.getEntriesByType('navigation') as PerformanceNavigationTiming[];
-      return { domContentLoadedMs: Math.round(entry!.domContentLoadedEventEnd), loadMs: Math.round(entry!.loadEventEnd) };
-    });
+    const navigation = await page.evaluate<{ domContentLoadedMs: number; loadMs: number }>(`(() => {
+      const [entry] = performance.getEntriesByType('navigation');
+      return { domContentLoadedMs: Math.round(entry.domContentLoadedEventEnd), loadMs: Math.round(entry.loadEventEnd) };
+    })()`);
     await page.screenshot({ path: join(ARTIFACTS, '1-docs.png') });
 
     // Log in by pasting the mutation; the token comes back in the response pane.
