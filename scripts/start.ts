@@ -83,6 +83,7 @@ async function main() {
   console.log(`
   Anshim is running.
     GraphQL endpoint : http://localhost:${gatewayPort}/graphql   (graphql-ws on the same path)
+    Explorer         : http://localhost:${gatewayPort}/graphql   (open it in a browser; also /explorer)
     Dev messages     : http://localhost:${portOf(specs.find((s) => s.name === 'user')!) ?? 4001}/dev/messages?to=<email or phone>
   Press Ctrl-C to stop.
 `);

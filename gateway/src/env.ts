@@ -43,6 +43,8 @@ export const gatewayEnvSchema = z.object({
   WS_JOIN_BATCH_WINDOW_MS: z.coerce.number().int().nonnegative().default(0)
     .describe('subscriptions: how long a join fetch waits for others of the same event (ms; 0: the same event-loop turn)'),
   INTROSPECTION: flag.optional().describe('GraphQL introspection at the gateway; on outside production, off in production unless set'),
+  EXPLORER: flag.optional().describe('the GraphiQL explorer at /explorer and (for browsers) /graphql; defaults to INTROSPECTION, whose docs it needs'),
+  EXPLORER_DIR: z.string().min(1).default(resolve(projectRoot, 'gateway/explorer-dist')).describe('where the built explorer bundle is read from (`npm run build`)'),
 
   // Limits (README "Limits"): a request that breaks one is refused before any subgraph is asked.
   MAX_BODY_BYTES: positive(1_048_576, 'Largest HTTP request body and graphql-ws message, in bytes (413 / close 1009 beyond).'),
@@ -76,12 +78,13 @@ export const gatewayEnvSchema = z.object({
     .describe('Comma-separated proxy addresses or CIDR ranges (or loopback, private) whose X-Forwarded-For is believed; empty: the socket address is the client.'),
 });
 
-export type GatewayEnv = z.infer<typeof gatewayEnvSchema> & { INTROSPECTION: boolean };
+export type GatewayEnv = z.infer<typeof gatewayEnvSchema> & { INTROSPECTION: boolean; EXPLORER: boolean };
 
 /** Parses the gateway's environment once; prints every problem and exits 1 when it is invalid. */
 export function loadGatewayEnv(source: NodeJS.ProcessEnv): GatewayEnv {
   const env = parseEnv(gatewayEnvSchema, source, 'gateway');
-  return { ...env, INTROSPECTION: env.INTROSPECTION ?? env.NODE_ENV !== 'production' };
+  const introspection = env.INTROSPECTION ?? env.NODE_ENV !== 'production';
+  return { ...env, INTROSPECTION: introspection, EXPLORER: env.EXPLORER ?? introspection };
 }
 
 /** The gateway's limits as buildGateway takes them. */

@@ -21,6 +21,7 @@ import {
 } from '@anshim/platform';
 import { createAuthenticator } from './auth.ts';
 import type { GatewayContext } from './context.ts';
+import { createExplorer } from './explorer.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
 import { limitBatchSize } from './limits/batch.ts';
@@ -58,6 +59,8 @@ export interface GatewayOptions {
   subscriptions?: { maxPerConnection?: number; connectionInitTimeoutMs?: number; joinBatching?: boolean; joinBatchWindowMs?: number };
   /** README "Limits"; every field defaults to the documented value. */
   limits?: GatewayLimits;
+  /** Serve the GraphiQL explorer built into this folder (gateway/explorer-dist) at /explorer and, for browsers, /graphql. */
+  explorerDir?: string;
   logger: Logger;
 }
 
@@ -161,8 +164,11 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const authenticator = createAuthenticator({ jwtSecret: options.jwtSecret, redis });
   app.use(requestLog(logger));
   mountOperationalRoutes(app, { checks: gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch }), registry: metrics.registry });
+  const explorer = options.explorerDir ? createExplorer(options.explorerDir) : undefined;
+  if (explorer) app.use(explorer.routes);
   app.use(
     '/graphql',
+    ...(explorer ? [explorer.page] : []),
     jsonBody(maxBodyBytes),
     limitBatchSize(maxBatchSize),
     rejectHttpSubscriptions,

@@ -108,7 +108,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
       onConnect: async (ctx) => {
         const params = ctx.connectionParams;
         const authorization = stringParam(params, 'authorization', 'Authorization');
-        const acceptLanguage = stringParam(params, 'accept-language', 'acceptLanguage') ?? ctx.extra.request.headers['accept-language'];
+        const acceptLanguage = stringParam(params, 'accept-language', 'Accept-Language', 'acceptLanguage') ?? ctx.extra.request.headers['accept-language'];
         const connectionId = randomUUID();
         const connectionLogger = logger.child({ connectionId });
         ctx.extra.clientIp = options.clientIpOf(ctx.extra.request);
