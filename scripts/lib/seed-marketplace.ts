@@ -108,7 +108,7 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
     const u = member.plan;
     let payload: { accessToken: string; user: { id: string; region: string | null; bio: string | null; protectedMode: boolean; verifications: Array<{ method: string }> } };
     try {
-      payload = (await client.call<{ register: typeof payload }>('register', REGISTER, { input: { email: u.email, password, nickname: u.nickname, phone: u.phone } })).register;
+      payload = (await registerOnce(client, { email: u.email, password, nickname: u.nickname, phone: u.phone })) as typeof payload;
       created.users += 1;
     } catch (error) {
       if (!(error instanceof GraphQLCallError) || error.code !== 'CONFLICT') throw error;
@@ -247,6 +247,20 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
     ...pickExample('사기 의심 회원 (위험) / suspected fraudster (danger)', (m) => m.plan.role === 'FRAUD' && m.token !== null && plan.chats.some((c) => c.from === m.plan.index && c.phase === 2)),
   ];
   return { created, zones, summary, examples, seconds: (Date.now() - started) / 1000 };
+}
+
+/**
+ * register, tried again once when the gateway gave up waiting (a slow machine): the first attempt
+ * may have gone through, and then the second answers CONFLICT and the caller signs in instead.
+ */
+async function registerOnce(client: SeedClient, input: Record<string, unknown>): Promise<unknown> {
+  try {
+    return (await client.call<{ register: unknown }>('register', REGISTER, { input })).register;
+  } catch (error) {
+    if (!(error instanceof GraphQLCallError) || error.code !== 'INTERNAL_SERVER_ERROR') throw error;
+    await sleep(1_000);
+    return (await client.call<{ register: unknown }>('register', REGISTER, { input })).register;
+  }
 }
 
 async function rate(

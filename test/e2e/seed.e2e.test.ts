@@ -16,7 +16,8 @@ beforeAll(async () => {
   stack = await startStack({
     subgraphs: ['user', 'transaction', 'safety', 'report', 'monitor'],
     workers: ['safety'],
-    env: { BOOTSTRAP_ADMIN_EMAIL: adminEmail, BOOTSTRAP_ADMIN_PASSWORD: adminPassword },
+    // A generous subgraph deadline: argon2 registrations on a busy 2-core machine are slow.
+    env: { BOOTSTRAP_ADMIN_EMAIL: adminEmail, BOOTSTRAP_ADMIN_PASSWORD: adminPassword, SUBGRAPH_TIMEOUT_MS: '60000' },
     // Five subgraphs, a worker and the gateway start at once: slow on a busy 2-core machine.
     startTimeoutMs: 400_000,
   });
@@ -102,7 +103,7 @@ describe('npm run seed (demo marketplace)', () => {
     adminPassword,
     users: 20,
     products: 60,
-    concurrency: 6,
+    concurrency: 3,
     waitTimeoutMs: 60_000,
   });
 
