@@ -1,6 +1,7 @@
 // Demo safe-trade zones in Seoul and Busan, upserted through the gateway's public API as an ADMIN
 // (never SQL into a service's tables). Idempotent: the zones already listed for each region are
 // matched by name and updated in place (only when they differ), so a second run creates nothing.
+import { GraphQLCallError, SeedClient, SeedError, errorText, startHint } from './seed-client.ts';
 
 export type SafeZoneKind = 'POLICE_STATION' | 'COMMUNITY_CENTER' | 'SUBWAY_STATION' | 'CCTV_ZONE' | 'OTHER';
 
@@ -60,6 +61,8 @@ export interface SeedZonesOptions {
   gatewayUrl: string;
   email: string;
   password: string;
+  /** An ADMIN access token, when the caller already signed in. */
+  token?: string;
   log?: (line: string) => void;
   zones?: readonly ZoneSeed[];
 }
@@ -70,51 +73,16 @@ export interface SeedZonesResult {
   unchanged: number;
 }
 
-/** A failure the seed explains itself (no stack trace needed). */
-export class SeedError extends Error {
-  override name = 'SeedError';
-}
-
-interface GraphQLResponse<T> {
-  data?: T | null;
-  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
-}
-
 interface ZoneRow extends ZoneSeed {
   id: string;
 }
+
+export { SeedError };
 
 const ZONE_FIELDS = 'id name kind address region latitude longitude openHours';
 const LOGIN = `mutation SeedLogin($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { role } } }`;
 const LIST = `query SeedZones($region: String!) { safeTradeZones(region: $region, first: 50) { ${ZONE_FIELDS} } }`;
 const UPSERT = `mutation SeedUpsertZone($id: ID, $input: SafeTradeZoneInput!) { upsertSafeTradeZone(id: $id, input: $input) { ${ZONE_FIELDS} } }`;
-
-function startHint(): string {
-  return 'start the system with `BOOTSTRAP_ADMIN_EMAIL=… BOOTSTRAP_ADMIN_PASSWORD=… npm start` and run the seed with the same values (or SEED_ADMIN_EMAIL/SEED_ADMIN_PASSWORD)';
-}
-
-async function post<T>(gatewayUrl: string, query: string, variables: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>> {
-  let res: Response;
-  try {
-    res = await fetch(gatewayUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify({ query, variables }),
-    });
-  } catch (error) {
-    throw new SeedError(`cannot reach the gateway at ${gatewayUrl} (${(error as Error).cause ?? (error as Error).message}); ${startHint()}`);
-  }
-  const text = await res.text();
-  try {
-    return JSON.parse(text) as GraphQLResponse<T>;
-  } catch {
-    throw new SeedError(`the gateway at ${gatewayUrl} answered ${res.status} with non-JSON: ${text.slice(0, 200)}`);
-  }
-}
-
-function errorText(errors: GraphQLResponse<unknown>['errors']): string {
-  return (errors ?? []).map((e) => (e.extensions?.code ? `${e.message} [${String(e.extensions.code)}]` : e.message)).join('; ');
-}
 
 const inputOf = (z: ZoneSeed): ZoneSeed => ({
   name: z.name,
@@ -130,27 +98,33 @@ const sameZone = (a: ZoneSeed, b: ZoneSeed): boolean =>
   a.name === b.name && a.kind === b.kind && a.address === b.address && a.region === b.region &&
   Math.abs(a.latitude - b.latitude) < 1e-9 && Math.abs(a.longitude - b.longitude) < 1e-9 && (a.openHours ?? null) === (b.openHours ?? null);
 
-/** Signs in as an ADMIN and upserts the demo zones; a second run creates nothing. */
+/** Signs in as an ADMIN and returns the access token; explains what to do when it cannot. */
+export async function adminLogin(client: SeedClient, email: string, password: string): Promise<string> {
+  let login: { login: { accessToken: string; user: { role: string } } };
+  try {
+    login = await client.call('login', LOGIN, { email, password });
+  } catch (error) {
+    if (error instanceof GraphQLCallError) throw new SeedError(`cannot sign in as ${email}: ${errorText(error.errors)}; ${startHint()}`);
+    throw error;
+  }
+  if (login.login.user.role !== 'ADMIN') {
+    throw new SeedError(`${email} signed in but is not an ADMIN (role ${login.login.user.role}); ${startHint()}`);
+  }
+  return login.login.accessToken;
+}
+
+/** Signs in as an ADMIN (or uses the given admin token) and upserts the demo zones; a second run creates nothing. */
 export async function seedZones(options: SeedZonesOptions): Promise<SeedZonesResult> {
-  const { gatewayUrl, email, password } = options;
+  const client = new SeedClient(options.gatewayUrl);
   const log = options.log ?? (() => {});
   const zones = options.zones ?? DEMO_ZONES;
-
-  const login = await post<{ login: { accessToken: string; user: { role: string } } }>(gatewayUrl, LOGIN, { email, password });
-  if (!login.data?.login) {
-    throw new SeedError(`cannot sign in as ${email}: ${errorText(login.errors) || 'no token returned'}; ${startHint()}`);
-  }
-  if (login.data.login.user.role !== 'ADMIN') {
-    throw new SeedError(`${email} signed in but is not an ADMIN (role ${login.data.login.user.role}); ${startHint()}`);
-  }
-  const token = login.data.login.accessToken;
+  const token = options.token ?? (await adminLogin(client, options.email, options.password));
 
   // What is there already, by region then name (the search matches the region exactly).
   const existing = new Map<string, ZoneRow>();
   for (const region of [...new Set(zones.map((z) => z.region))]) {
-    const listed = await post<{ safeTradeZones: ZoneRow[] }>(gatewayUrl, LIST, { region }, token);
-    if (!listed.data?.safeTradeZones) throw new SeedError(`listing the zones of ${region} failed: ${errorText(listed.errors)}`);
-    for (const row of listed.data.safeTradeZones) {
+    const listed = await client.call<{ safeTradeZones: ZoneRow[] }>(`listing the zones of ${region}`, LIST, { region }, token);
+    for (const row of listed.safeTradeZones) {
       const key = `${row.region}\u0000${row.name}`;
       if (!existing.has(key)) existing.set(key, row);
     }
@@ -164,9 +138,8 @@ export async function seedZones(options: SeedZonesOptions): Promise<SeedZonesRes
       result.unchanged += 1;
       continue;
     }
-    const saved = await post<{ upsertSafeTradeZone: ZoneRow }>(gatewayUrl, UPSERT, { id: found?.id ?? null, input }, token);
-    if (!saved.data?.upsertSafeTradeZone) throw new SeedError(`saving the zone "${zone.name}" failed: ${errorText(saved.errors)}`);
-    existing.set(`${zone.region}\u0000${zone.name}`, saved.data.upsertSafeTradeZone);
+    const saved = await client.call<{ upsertSafeTradeZone: ZoneRow }>(`saving the zone "${zone.name}"`, UPSERT, { id: found?.id ?? null, input }, token);
+    existing.set(`${zone.region}\u0000${zone.name}`, saved.upsertSafeTradeZone);
     if (found) result.updated += 1;
     else result.created += 1;
   }

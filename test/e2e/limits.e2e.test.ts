@@ -31,7 +31,7 @@ const LIMITS = {
 let stack: Stack;
 const clients: Client[] = [];
 beforeAll(async () => {
-  stack = await startStack({ subgraphs: ['user'], env: LIMITS, timeoutMs: 90_000 });
+  stack = await startStack({ subgraphs: ['user'], env: LIMITS, startTimeoutMs: 90_000 });
 }, 240_000);
 afterAll(async () => {
   await Promise.all(clients.map((client) => client.dispose()));

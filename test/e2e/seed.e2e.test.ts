@@ -1,8 +1,11 @@
-// The demo seed against real processes (user + transaction subgraphs, the gateway): it signs in
-// as the bootstrap admin, upserts the Seoul/Busan safe-trade zones, and a second run creates nothing.
+// The demo seed against real processes (every subgraph, the safety worker, the gateway): safe-trade
+// zones, and the demo marketplace at a small scale run twice — the second run creates nothing and
+// reads back the same counts; every trade state, report state and grade appears, and alerts exist.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_ZONES, SeedError, seedZones } from '../../scripts/lib/seed-zones.ts';
+import { SeedError } from '../../scripts/lib/seed-client.ts';
+import { seedMarketplace } from '../../scripts/lib/seed-marketplace.ts';
+import { DEMO_ZONES, seedZones } from '../../scripts/lib/seed-zones.ts';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 
 const adminEmail = `admin-${randomBytes(4).toString('hex')}@anshim.test`;
@@ -11,10 +14,14 @@ const adminPassword = 'admin-password-1234';
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
-    subgraphs: ['user', 'transaction'],
-    env: { BOOTSTRAP_ADMIN_EMAIL: adminEmail, BOOTSTRAP_ADMIN_PASSWORD: adminPassword },
+    subgraphs: ['user', 'transaction', 'safety', 'report', 'monitor'],
+    workers: ['safety'],
+    // A generous subgraph deadline: argon2 registrations on a busy 2-core machine are slow.
+    env: { BOOTSTRAP_ADMIN_EMAIL: adminEmail, BOOTSTRAP_ADMIN_PASSWORD: adminPassword, SUBGRAPH_TIMEOUT_MS: '60000' },
+    // Five subgraphs, a worker and the gateway start at once: slow on a busy 2-core machine.
+    startTimeoutMs: 400_000,
   });
-}, 90_000);
+}, 900_000);
 afterAll(async () => {
   await stack?.stop();
 });
@@ -47,7 +54,7 @@ describe('npm run seed (safe-trade zones)', () => {
     const attempt = seedZones({ gatewayUrl: stack.gatewayUrl, email: adminEmail, password: 'wrong-password-123' });
     await expect(attempt).rejects.toBeInstanceOf(SeedError);
     await expect(attempt).rejects.toThrow(/BOOTSTRAP_ADMIN_EMAIL=… BOOTSTRAP_ADMIN_PASSWORD=… npm start/);
-  });
+  }, 120_000);
 
   it('upserts the Seoul and Busan zones; a second run creates nothing; near ordering works', async () => {
     const lines: string[] = [];
@@ -85,5 +92,50 @@ describe('npm run seed (safe-trade zones)', () => {
     const cos = Math.cos((point.latitude * Math.PI) / 180);
     const distances = nearest.map((z) => (z.latitude - point.latitude) ** 2 + ((z.longitude - point.longitude) * cos) ** 2);
     expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+  }, 120_000);
+});
+
+describe('npm run seed (demo marketplace)', () => {
+  const options = () => ({
+    gatewayUrl: stack.gatewayUrl,
+    userServiceUrl: stack.subgraphUrls.user!.replace(/\/graphql$/, ''),
+    adminEmail,
+    adminPassword,
+    users: 20,
+    products: 60,
+    concurrency: 3,
+    waitTimeoutMs: 60_000,
   });
+
+  it('builds every trade state, report state and grade with alerts; a second run creates nothing and counts the same', async () => {
+    const first = await seedMarketplace(options());
+    const s = first.summary;
+    expect(first.created.users).toBe(20);
+    expect(first.created.products).toBe(60);
+    expect(s.users).toBe(20);
+    expect(s.products).toBe(60);
+    for (const grade of ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'] as const) expect(s.usersByGrade[grade], grade).toBeGreaterThan(0);
+    for (const state of ['REQUESTED', 'ACCEPTED', 'COMPLETED', 'CANCELLED', 'DISPUTED'] as const) expect(s.tradesByStatus[state], state).toBeGreaterThan(0);
+    for (const state of ['RECEIVED', 'IN_REVIEW', 'ACTION_TAKEN', 'DISMISSED'] as const) expect(s.reportsByStatus[state], state).toBeGreaterThan(0);
+    expect(s.alertsByRule['OFF_PLATFORM_PAYMENT_REQUEST']).toBeGreaterThan(0);
+    expect(s.alertsByRule['PHISHING_LINK']).toBeGreaterThan(0);
+    expect(s.alertsByRule['KNOWN_FRAUD_ACCOUNT']).toBeGreaterThan(0);
+    expect(first.examples).toHaveLength(3);
+
+    // A demo member signs in with the documented password and has what the plan gave them.
+    const example = first.examples[0]!;
+    const login = await graphql<{ login: { user: { verifications: Array<{ method: string }>; tradeStats: { completed: number } } } }>(
+      stack.gatewayUrl,
+      'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { user { verifications { method } tradeStats { completed } } } }',
+      { e: example.email, p: 'anshim-demo-2026' },
+    );
+    expect(login.body.errors).toBeUndefined();
+    expect(login.body.data!.login.user.verifications.map((v) => v.method).sort()).toEqual(['EMAIL', 'SMS']);
+    expect(login.body.data!.login.user.tradeStats.completed).toBeGreaterThanOrEqual(10);
+
+    const second = await seedMarketplace(options());
+    expect(second.created).toEqual({ users: 0, verifications: 0, profiles: 0, products: 0, trades: 0, tradeSteps: 0, ratings: 0, reports: 0, reviews: 0, chats: 0 });
+    expect(second.zones.created + second.zones.updated).toBe(0);
+    expect(second.summary).toEqual(s);
+  }, 900_000);
 });

@@ -14,8 +14,9 @@ export interface Stack {
  * The whole system as real processes on free ports: the given subgraphs (with their workers when
  * asked), then a gateway routed to them. Each stack has its own Redis prefix.
  */
-export async function startStack(options: { subgraphs: string[]; workers?: string[]; env?: Record<string, string>; timeoutMs?: number }): Promise<Stack> {
-  const timing = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs };
+export async function startStack(options: { subgraphs: string[]; workers?: string[]; env?: Record<string, string>; startTimeoutMs?: number }): Promise<Stack> {
+  // Generous: on a loaded 2-core machine a subgraph may take over a minute to compile and start.
+  const timeoutMs = options.startTimeoutMs ?? 120_000;
   const env: Record<string, string> = {
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
@@ -32,7 +33,7 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     // allSettled: when one fails to start, the ones that did are still stopped below.
     const started = await Promise.allSettled(
       options.subgraphs.map((name) =>
-        startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0' }, timing),
+        startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0' }, { timeoutMs }),
       ),
     );
     for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
@@ -40,9 +41,9 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     if (failed) throw failed.reason;
     for (const p of processes) subgraphUrls[p.name] = `http://127.0.0.1:${p.port}/graphql`;
     for (const name of options.workers ?? []) {
-      processes.push(await startProcess(`${name}-worker`, `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready', ...timing }));
+      processes.push(await startProcess(`${name}-worker`, `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready', timeoutMs }));
     }
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, timing);
+    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
     processes.push(gateway);
     return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, subgraphUrls, env, processes, stop };
   } catch (error) {
