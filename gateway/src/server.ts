@@ -20,6 +20,7 @@ import {
   type RunningServer,
 } from '@anshim/platform';
 import { createAuthenticator } from './auth.ts';
+import { mountAuthProxy } from './auth-proxy.ts';
 import type { GatewayContext } from './context.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
@@ -126,6 +127,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const authenticator = createAuthenticator({ jwtSecret: options.jwtSecret, redis });
   app.use(requestLog(logger));
   mountOperationalRoutes(app, { checks: gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch }), registry: metrics.registry });
+  // Browser-facing routes of the user service (OIDC redirects, ID card photos), passed through as they are.
+  mountAuthProxy(app, { target: () => subgraphs.get('user'), timeoutMs: options.subgraphTimeoutMs ?? 10_000, logger });
   app.use(
     '/graphql',
     jsonBody('1mb'),

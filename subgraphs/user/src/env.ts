@@ -2,6 +2,8 @@
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
 import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
+import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage/config';
+import { oidcProviderNames, parseOidcProviders, type OidcProviderConfig } from './oidc/oidc-config.ts';
 
 /** An empty variable (`SMTP_HOST=`) means "not set", as people expect from .env files. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -9,7 +11,50 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
 export const userEnvSchema = z
   .object({
     ...baseEnvShape,
+    ...storageEnvShape,
     USER_PORT: port(4001),
+    USER_HOST: z.string().min(1).default('127.0.0.1'),
+    /**
+     * How browsers reach this service's /auth/* routes (ID card upload and photo URLs): normally
+     * the gateway, which proxies /auth/*. Default: http://localhost:<port> (this process itself).
+     */
+    USER_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ })),
+    /** How long an ADMIN's link to an ID card photo works. */
+    ID_CARD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300),
+    /** Days after the decision when the photo is deleted. */
+    ID_CARD_RETENTION_DAYS: z.coerce.number().min(0).max(365).default(30),
+    /** How often the purge job looks for photos past their retention. */
+    ID_CARD_PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+    /** Comma-separated names of OpenID Connect providers; each needs OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _REDIRECT_URL. */
+    OIDC_PROVIDERS: z.string().default('').transform((v, ctx) => {
+      const names = oidcProviderNames(v);
+      if (names === null) ctx.addIssue({ code: 'custom', message: 'comma-separated names of letters, digits and _ (e.g. google,kakao)' });
+      return names ?? [];
+    }),
+    /** Where the browser lands after an OIDC callback (?oidc=…&code=… or ?oidc=error&reason=…). */
+    OIDC_APP_REDIRECT_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000/auth/complete'),
+    /** Allow http:// issuers (a local test provider). Never in production. */
+    OIDC_ALLOW_HTTP: booleanFlag(false),
+    /** Per-attempt timeout of a call to an OIDC provider (discovery, token, userinfo). */
+    OIDC_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+    /** sms: send SMS through a generic HTTP API (SMS_HTTP_*) instead of the email delivery provider. */
+    SMS_PROVIDER: optional(z.enum(['http'])),
+    /** URL template; {to} (digits) and {text} are replaced, URL-encoded. */
+    SMS_HTTP_URL: optional(z.string().regex(/^https?:\/\//, 'an http(s) URL template')),
+    SMS_HTTP_METHOD: z.enum(['POST', 'GET', 'PUT']).default('POST'),
+    /** Body template; {to} and {text} are replaced (JSON-escaped when the content type is JSON). Empty: no body. */
+    SMS_HTTP_BODY: z.string().default('{"to":"{to}","text":"{text}"}'),
+    SMS_HTTP_CONTENT_TYPE: z.string().default('application/json'),
+    /** One header, `Name: value`, e.g. `Authorization: Bearer abc` or `X-Api-Key: abc`. */
+    SMS_HTTP_AUTH_HEADER: optional(z.string().regex(/^[A-Za-z0-9-]+:\s*\S/, 'Name: value')),
+    SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(50).default(5_000),
+    /** Attempts per message, first one included. */
+    SMS_HTTP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+    SMS_HTTP_BACKOFF_MS: z.coerce.number().int().min(0).default(300),
+    /** Circuit breaker: share of failures that opens it, calls before it may, time before a trial call. */
+    SMS_BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+    SMS_BREAKER_VOLUME: z.coerce.number().int().min(1).default(5),
+    SMS_BREAKER_RESET_MS: z.coerce.number().int().min(10).default(30_000),
     /** console: record messages in Redis for /dev/messages (development only); smtp: send for real. */
     DELIVERY_PROVIDER: optional(z.enum(['console', 'smtp'])),
     SMTP_HOST: optional(z.string()),
@@ -34,7 +79,11 @@ export const userEnvSchema = z
     DEV_MESSAGES_KEEP: z.coerce.number().int().min(10).max(10_000).default(500),
   })
   .superRefine((env, ctx) => {
+    checkStorageEnv(env, ctx);
     const production = env.NODE_ENV === 'production';
+    if (production && env.OIDC_ALLOW_HTTP) ctx.addIssue({ code: 'custom', path: ['OIDC_ALLOW_HTTP'], message: 'http issuers are for local tests only; not allowed in production' });
+    if (production && !env.USER_PUBLIC_URL) ctx.addIssue({ code: 'custom', path: ['USER_PUBLIC_URL'], message: 'required in production (the public URL of the gateway that proxies /auth/*)' });
+    if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' });
     const provider = env.DELIVERY_PROVIDER ?? (production ? undefined : 'console');
     if (!provider) ctx.addIssue({ code: 'custom', path: ['DELIVERY_PROVIDER'], message: 'required in production (smtp)' });
     if (production && provider === 'console') {
@@ -54,14 +103,17 @@ export const userEnvSchema = z
   });
 
 export type UserEnv = Omit<z.infer<typeof userEnvSchema>, 'DELIVERY_PROVIDER'> &
-  Secrets & { DELIVERY_PROVIDER: 'console' | 'smtp' };
+  Secrets & { DELIVERY_PROVIDER: 'console' | 'smtp'; oidcProviders: OidcProviderConfig[] };
 
 /**
  * Parses the environment (plus overrides, e.g. from tests) and resolves the shared secrets.
  * Exits the process listing every problem when the configuration is wrong.
  */
 export function loadUserEnv(overrides: Record<string, string | undefined> = {}): UserEnv {
-  const env = parseEnv(userEnvSchema, { ...process.env, ...overrides }, 'user');
+  const source = { ...process.env, ...overrides };
+  const env = parseEnv(userEnvSchema, source, 'user');
+  // Provider settings are named after the providers, so they are parsed once the names are known.
+  const oidcProviders = parseOidcProviders(env.OIDC_PROVIDERS, source, { allowHttp: env.OIDC_ALLOW_HTTP });
   // Outside production the schema already refused a missing provider, so console is the default.
-  return { ...env, DELIVERY_PROVIDER: env.DELIVERY_PROVIDER ?? 'console', ...resolveSecrets(env, 'user') };
+  return { ...env, oidcProviders, DELIVERY_PROVIDER: env.DELIVERY_PROVIDER ?? 'console', ...resolveSecrets(env, 'user') };
 }
