@@ -20,6 +20,7 @@ import {
   type RunningServer,
 } from '@anshim/platform';
 import { createAuthenticator } from './auth.ts';
+import { mountAuthProxy } from './auth-proxy.ts';
 import type { GatewayContext } from './context.ts';
 import { createExplorer } from './explorer.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
@@ -164,6 +165,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const authenticator = createAuthenticator({ jwtSecret: options.jwtSecret, redis });
   app.use(requestLog(logger));
   mountOperationalRoutes(app, { checks: gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch }), registry: metrics.registry });
+  // Browser-facing routes of the user service (OIDC redirects, ID card photos), passed through as they are.
+  mountAuthProxy(app, { target: () => subgraphs.get('user'), timeoutMs: options.subgraphTimeoutMs ?? 10_000, logger });
   const explorer = options.explorerDir ? createExplorer(options.explorerDir) : undefined;
   if (explorer) app.use(explorer.routes);
   app.use(

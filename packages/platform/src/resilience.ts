@@ -14,6 +14,11 @@ export interface ResilienceOptions {
   resetTimeoutMs?: number;
   /** Minimum calls in the window before the breaker may open. */
   volumeThreshold?: number;
+  /**
+   * True for errors that are an answer, not an outage (e.g. an OAuth server refusing a code): they
+   * are thrown at once, neither retried nor counted against the breaker.
+   */
+  isAnswer?: (error: unknown) => boolean;
 }
 
 export class CircuitOpenError extends Error {
@@ -36,6 +41,7 @@ export function resilient<A extends unknown[], R>(call: (...args: A) => Promise<
     errorThresholdPercentage: options.errorThresholdPercentage ?? 50,
     resetTimeout: options.resetTimeoutMs ?? 10_000,
     volumeThreshold: options.volumeThreshold ?? 5,
+    errorFilter: options.isAnswer ? (error: unknown) => options.isAnswer!(error) : undefined,
   });
   const invoke = async (...args: A): Promise<R> => {
     let lastError: unknown;
@@ -45,6 +51,7 @@ export function resilient<A extends unknown[], R>(call: (...args: A) => Promise<
         return (await breaker.fire(...args)) as R;
       } catch (error) {
         lastError = error;
+        if (options.isAnswer?.(error)) throw error;
         if (breaker.opened) throw new CircuitOpenError(options.name);
         if (attempt < options.attempts) await sleep(options.backoffMs * 2 ** (attempt - 1) * (0.75 + Math.random() / 2));
       }

@@ -131,6 +131,20 @@ export class AuthService {
     return this.payload(scope, user, familyId, refreshToken);
   }
 
+  /**
+   * A new session for a user who proved who they are some other way (an OpenID Connect provider
+   * through a one-time code). Sanctions apply as for a password sign-in.
+   */
+  async signInAs(scope: RequestScope, userId: string): Promise<AuthPayload> {
+    const user = await scope.loaders.user.load(userId);
+    if (!user) throw new UnauthenticatedError(messages.sessionExpired);
+    this.assertMayEnter(user);
+    const refreshToken = randomToken();
+    const familyId = randomUUID();
+    await transaction(this.deps.prisma, (tx) => this.storeRefreshToken(tx, user.id, familyId, refreshToken));
+    return this.payload(scope, user, familyId, refreshToken);
+  }
+
   async refresh(scope: RequestScope, refreshToken: string): Promise<AuthPayload> {
     const now = new Date();
     const stored = await this.deps.sessions.findByHash(sha256(refreshToken));

@@ -6,6 +6,8 @@ import type { UserService } from './user-service.ts';
 import type { AuthService } from './auth-service.ts';
 import type { VerificationService } from './verification-service.ts';
 import type { GuardianService } from './guardian-service.ts';
+import type { IdCardService } from './id-card/id-card-service.ts';
+import type { OidcService } from './oidc/oidc-service.ts';
 
 export interface UserLoaders {
   user: ReturnType<typeof keyedLoader<string, UserRecord>>;
@@ -17,6 +19,8 @@ export interface UserServices {
   auth: AuthService;
   verifications: VerificationService;
   guardians: GuardianService;
+  idCards: IdCardService;
+  oidc: OidcService;
 }
 
 /** The part of the context services work with: who asks, in which language, with which loaders. */

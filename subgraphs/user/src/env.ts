@@ -2,6 +2,8 @@
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
 import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
+import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage/config';
+import { oidcProviderNames, parseOidcProviders, type OidcProviderConfig } from './oidc/oidc-config.ts';
 
 /** An empty variable (`SMTP_HOST=`) means "not set", as people expect from .env files. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -9,8 +11,35 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
 export const userEnvSchema = z
   .object({
     ...baseEnvShape,
+    ...storageEnvShape,
     USER_PORT: port(4001).describe('user subgraph port'),
     USER_HOST: z.string().min(1).default('127.0.0.1').describe('interface the user subgraph binds (`0.0.0.0` in a container)'),
+    USER_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
+      .describe('how browsers reach this service\'s /auth/* routes (ID card upload and photo URLs): normally the gateway, which proxies /auth/*; default http://localhost:<port>'),
+    ID_CARD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300).describe('how long an ADMIN\'s link to an ID card photo works'),
+    ID_CARD_RETENTION_DAYS: z.coerce.number().min(0).max(365).default(30).describe('days after the decision when the ID card photo is deleted'),
+    ID_CARD_PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60).describe('how often the purge job looks for photos past their retention'),
+    OIDC_PROVIDERS: z.string().default('').transform((v, ctx) => {
+      const names = oidcProviderNames(v);
+      if (names === null) ctx.addIssue({ code: 'custom', message: 'comma-separated names of letters, digits and _ (e.g. google,kakao)' });
+      return names ?? [];
+    }).describe('comma-separated names of OpenID Connect providers; each needs OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _REDIRECT_URL'),
+    OIDC_APP_REDIRECT_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000/auth/complete')
+      .describe('where the browser lands after an OIDC callback (?oidc=…&code=… or ?oidc=error&reason=…)'),
+    OIDC_ALLOW_HTTP: booleanFlag(false).describe('allow http:// issuers (a local test provider); never in production'),
+    OIDC_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000).describe('per-attempt timeout of a call to an OIDC provider (discovery, token, userinfo)'),
+    SMS_PROVIDER: optional(z.enum(['http'])).describe('`http`: send SMS through a generic HTTP API (SMS_HTTP_*) instead of the email delivery provider'),
+    SMS_HTTP_URL: optional(z.string().regex(/^https?:\/\//, 'an http(s) URL template')).describe('URL template; {to} (digits) and {text} are replaced, URL-encoded'),
+    SMS_HTTP_METHOD: z.enum(['POST', 'GET', 'PUT']).default('POST').describe('HTTP method of the SMS API'),
+    SMS_HTTP_BODY: z.string().default('{"to":"{to}","text":"{text}"}').describe('body template; {to} and {text} are replaced (JSON-escaped when the content type is JSON); empty: no body'),
+    SMS_HTTP_CONTENT_TYPE: z.string().default('application/json').describe('content type of the SMS API request body'),
+    SMS_HTTP_AUTH_HEADER: optional(z.string().regex(/^[A-Za-z0-9-]+:\s*\S/, 'Name: value')).describe('one header, `Name: value`, e.g. `Authorization: Bearer abc`'),
+    SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(50).default(5_000).describe('per-attempt timeout of an SMS API call'),
+    SMS_HTTP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3).describe('attempts per message, the first one included'),
+    SMS_HTTP_BACKOFF_MS: z.coerce.number().int().min(0).default(300).describe('first backoff between SMS attempts (doubles)'),
+    SMS_BREAKER_ERROR_PERCENT: z.coerce.number().int().min(1).max(100).default(50).describe('circuit breaker: share of failed SMS calls that opens it'),
+    SMS_BREAKER_VOLUME: z.coerce.number().int().min(1).default(5).describe('circuit breaker: calls before it may open'),
+    SMS_BREAKER_RESET_MS: z.coerce.number().int().min(10).default(30_000).describe('circuit breaker: time before a trial call'),
     DELIVERY_PROVIDER: optional(z.enum(['console', 'smtp']))
       .describe('`console` (default outside production) records messages for `GET :4001/dev/messages?to=`; `smtp` sends; production needs `smtp`'),
     SMTP_HOST: optional(z.string()).describe('SMTP server; required with DELIVERY_PROVIDER=smtp'),
@@ -33,7 +62,11 @@ export const userEnvSchema = z
       .describe('how many messages the console provider keeps for /dev/messages'),
   })
   .superRefine((env, ctx) => {
+    checkStorageEnv(env, ctx);
     const production = env.NODE_ENV === 'production';
+    if (production && env.OIDC_ALLOW_HTTP) ctx.addIssue({ code: 'custom', path: ['OIDC_ALLOW_HTTP'], message: 'http issuers are for local tests only; not allowed in production' });
+    if (production && !env.USER_PUBLIC_URL) ctx.addIssue({ code: 'custom', path: ['USER_PUBLIC_URL'], message: 'required in production (the public URL of the gateway that proxies /auth/*)' });
+    if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' });
     const provider = env.DELIVERY_PROVIDER ?? (production ? undefined : 'console');
     if (!provider) ctx.addIssue({ code: 'custom', path: ['DELIVERY_PROVIDER'], message: 'required in production (smtp)' });
     if (production && provider === 'console') {
@@ -53,14 +86,17 @@ export const userEnvSchema = z
   });
 
 export type UserEnv = Omit<z.infer<typeof userEnvSchema>, 'DELIVERY_PROVIDER'> &
-  Secrets & { DELIVERY_PROVIDER: 'console' | 'smtp' };
+  Secrets & { DELIVERY_PROVIDER: 'console' | 'smtp'; oidcProviders: OidcProviderConfig[] };
 
 /**
  * Parses the environment (plus overrides, e.g. from tests) and resolves the shared secrets.
  * Exits the process listing every problem when the configuration is wrong.
  */
 export function loadUserEnv(overrides: Record<string, string | undefined> = {}): UserEnv {
-  const env = parseEnv(userEnvSchema, { ...process.env, ...overrides }, 'user');
+  const source = { ...process.env, ...overrides };
+  const env = parseEnv(userEnvSchema, source, 'user');
+  // Provider settings are named after the providers, so they are parsed once the names are known.
+  const oidcProviders = parseOidcProviders(env.OIDC_PROVIDERS, source, { allowHttp: env.OIDC_ALLOW_HTTP });
   // Outside production the schema already refused a missing provider, so console is the default.
-  return { ...env, DELIVERY_PROVIDER: env.DELIVERY_PROVIDER ?? 'console', ...resolveSecrets(env, 'user') };
+  return { ...env, oidcProviders, DELIVERY_PROVIDER: env.DELIVERY_PROVIDER ?? 'console', ...resolveSecrets(env, 'user') };
 }

@@ -43,10 +43,34 @@ export const messages = {
   ownProfileOnly: { ko: '본인의 프로필만 바꿀 수 있습니다.', en: 'You can only change your own profile.' },
   userNotFound: { ko: '사용자를 찾을 수 없습니다.', en: 'User not found.' },
 
-  methodNotAvailable: (method: 'ID_CARD' | 'OAUTH'): LocalizedText =>
-    method === 'ID_CARD'
-      ? { ko: '신분증 인증은 아직 준비 중입니다. 지금은 이메일 또는 휴대전화 문자 인증을 이용해 주세요.', en: 'ID card verification is not available yet. Please verify by email or text message (SMS) for now.' }
-      : { ko: '소셜 계정(OAuth) 인증은 아직 준비 중입니다. 지금은 이메일 또는 휴대전화 문자 인증을 이용해 주세요.', en: 'Social account (OAuth) verification is not available yet. Please verify by email or text message (SMS) for now.' },
+  oauthByLink: {
+    ko: '소셜 계정 인증은 코드 대신 계정 연결로 합니다. 설정에서 사용할 서비스를 골라 계정을 연결해 주세요.',
+    en: 'Social account verification works by linking an account, not by a code. Choose a provider in your settings and link your account.',
+  },
+  oidcUnknownProvider: { ko: '지원하지 않는 로그인 서비스입니다.', en: 'This sign-in provider is not supported.' },
+  oidcCodeInvalid: { ko: '로그인 확인 코드가 맞지 않거나 만료되었습니다. 다시 로그인해 주세요.', en: 'The sign-in code is not valid or has expired. Please sign in again.' },
+  idCardReviewer: { ko: '관리자 검토', en: 'administrator review' },
+  idCardUnderReview: { ko: '이미 신분증을 검토하고 있습니다. 결과가 나올 때까지 기다려 주세요.', en: 'Your ID card is already being reviewed. Please wait for the result.' },
+  idCardTooManyRequests: { ko: '신분증 인증을 너무 자주 요청했습니다. 한 시간 뒤에 다시 시도해 주세요.', en: 'Too many ID card requests. Please try again in an hour.' },
+  idCardCheckNotFound: { ko: '신분증 검토 요청을 찾을 수 없습니다.', en: 'This ID card check was not found.' },
+  idCardNotPending: { ko: '이미 결정되었거나 아직 사진이 올라오지 않은 검토입니다.', en: 'This check was already decided, or its photo has not arrived yet.' },
+  idCardOwnCheck: { ko: '본인의 신분증 검토는 직접 결정할 수 없습니다. 다른 관리자에게 맡겨 주세요.', en: 'You cannot decide your own ID card check. Please leave it to another administrator.' },
+  idCardReasonRequired: { ko: '반려할 때는 사용자가 이해할 수 있도록 사유를 적어 주세요.', en: 'Please give a reason the user can understand when rejecting.' },
+  idCardReasonTooLong: { ko: '사유는 500자 이하여야 합니다.', en: 'The reason must be at most 500 characters long.' },
+  idCardRejectedMail: (reason: string): { subject: string; text: string } => ({
+    subject: '[안심] 신분증 확인 결과 안내 / ID card check result',
+    text: `신분증 확인이 반려되었습니다. 사유: ${reason}\n사유를 확인하신 뒤 다시 신청해 주세요.\n\nYour ID card check was rejected. Reason: ${reason}\nPlease check the reason and apply again.`,
+  }),
+  idCardUpload: {
+    expired: { ko: '업로드 주소의 유효 시간이 지났습니다. 신분증 인증을 다시 요청해 주세요.', en: 'The upload link has expired. Please request ID card verification again.' },
+    invalid: { ko: '올바르지 않은 업로드 주소입니다.', en: 'This upload link is not valid.' },
+    used: { ko: '이 주소로는 이미 사진을 올렸거나 더 이상 올릴 수 없습니다.', en: 'A photo was already uploaded with this link, or it can no longer be used.' },
+    type: { ko: '신분증 사진은 JPG 또는 PNG 파일만 올릴 수 있습니다.', en: 'The ID card photo must be a JPG or PNG file.' },
+    tooLarge: { ko: '사진이 너무 큽니다. 10MB 이하만 올릴 수 있습니다.', en: 'The photo is too large. The limit is 10 MB.' },
+    empty: { ko: '파일이 비어 있습니다.', en: 'The file is empty.' },
+    failed: { ko: '사진을 저장하지 못했습니다. 잠시 후 다시 시도해 주세요.', en: 'The photo could not be stored. Please try again in a little while.' },
+    received: { ko: '신분증 사진을 받았습니다. 관리자가 확인하면 알려 드립니다.', en: 'We received your ID card photo. You will hear from us once an administrator has checked it.' },
+  },
   phoneMissing: { ko: '문자 인증을 하려면 먼저 프로필에 휴대전화 번호를 등록해 주세요.', en: 'To verify by text message, first add your mobile number to your profile.' },
   alreadyVerified: { ko: '이미 인증을 마쳤습니다.', en: 'This is already verified.' },
   tooManyCodeRequests: (retryAfterSeconds: number): LocalizedText => {

@@ -1,5 +1,6 @@
 // Builds the user subgraph (does not listen): configuration, Prisma, Redis, delivery, outbox
 // relay, services, and the Apollo subgraph on express. index.ts and tests call start/stop.
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import {
@@ -19,7 +20,17 @@ import { ensureBootstrapAdmin } from './bootstrap-admin.ts';
 import { ChallengeRepository } from './challenge-repository.ts';
 import type { UserContext } from './context.ts';
 import { createDatabase, type UserPrisma } from './database.ts';
-import { ConsoleDeliveryProvider, createDeliveryProvider } from './delivery/index.ts';
+import { createStorageDriver, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY, publicNamespaces } from '@anshim/platform/storage/index';
+import { ConsoleDeliveryProvider, createDeliveryProvider, SplitDeliveryProvider } from './delivery/index.ts';
+import { IdCardPurge } from './id-card/id-card-purge.ts';
+import { IdCardRepository } from './id-card/id-card-repository.ts';
+import { mountIdCardRoutes } from './id-card/id-card-routes.ts';
+import { IdCardService } from './id-card/id-card-service.ts';
+import { IdCardUrls } from './id-card/id-card-urls.ts';
+import { OidcProviders } from './oidc/oidc-providers.ts';
+import { OidcRepository } from './oidc/oidc-repository.ts';
+import { mountOidcRoutes } from './oidc/oidc-routes.ts';
+import { OidcService } from './oidc/oidc-service.ts';
 import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
 import { loadUserEnv, type UserEnv } from './env.ts';
 import { UserEvents } from './events/user-events.ts';
@@ -43,6 +54,8 @@ export interface UserServerOptions {
 export interface UserServer {
   env: UserEnv;
   logger: Logger;
+  /** The 30-day photo sweep; tests run `sweep(now)` with a chosen clock. */
+  idCardPurge: IdCardPurge;
   /** Creates the bootstrap admin if configured, starts the outbox relay, then listens. */
   start(port?: number, host?: string): Promise<RunningServer>;
   /** Drains HTTP, then closes the relay, delivery, Redis and Prisma. */
@@ -61,6 +74,18 @@ export async function buildUserServer(overrides: Record<string, string | undefin
   const relay = new OutboxRelay({ prisma, service: 'user', redis: redisSettings, logger });
   const afterCommit = () => relay.nudge();
   const delivery = createDeliveryProvider(env, redis, logger);
+  // Browsers reach /auth/* through the gateway in production (USER_PUBLIC_URL); locally this process.
+  let publicBaseUrl = env.USER_PUBLIC_URL ?? `http://localhost:${env.USER_PORT}`;
+  const storage = createStorageDriver(env, {
+    publicBaseUrl: () => publicBaseUrl,
+    signingSecret: createHmac('sha256', env.INTERNAL_SECRET).update('anshim:storage:local').digest('base64url'),
+    publicNamespaces: publicNamespaces([PRODUCT_IMAGE_POLICY, ID_CARD_POLICY]),
+  });
+  const idCards = new IdCardRepository(prisma);
+  const idCardUrls = new IdCardUrls(env.INTERNAL_SECRET, () => publicBaseUrl);
+  const idCardPurge = new IdCardPurge({ checks: idCards, storage, redis: redisSettings, logger, intervalMinutes: env.ID_CARD_PURGE_INTERVAL_MINUTES });
+  const oidcProviders = new OidcProviders(env.oidcProviders, { timeoutMs: env.OIDC_TIMEOUT_MS, allowHttp: env.OIDC_ALLOW_HTTP });
+  const identities = new OidcRepository(prisma);
 
   const users = new UserRepository(prisma);
   const sessions = new SessionRepository(prisma);
@@ -69,21 +94,52 @@ export async function buildUserServer(overrides: Record<string, string | undefin
   const audit = new AuditRepository();
   const revocations = new TokenRevocations(redis);
   const events = new UserEvents();
+  const auth = new AuthService({
+    prisma,
+    users,
+    sessions,
+    events,
+    cipher,
+    redis,
+    jwtSecret: env.JWT_SECRET,
+    refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    logger,
+    afterCommit,
+  });
+  const idCardService = new IdCardService({
+    prisma,
+    users,
+    checks: idCards,
+    storage,
+    cipher,
+    urls: idCardUrls,
+    events,
+    audit,
+    delivery,
+    logger,
+    afterCommit,
+    retentionDays: env.ID_CARD_RETENTION_DAYS,
+    photoUrlTtlSeconds: env.ID_CARD_URL_TTL_SECONDS,
+  });
+  const oidc = new OidcService({
+    prisma,
+    redis,
+    users,
+    identities,
+    providers: oidcProviders,
+    auth,
+    events,
+    logger,
+    afterCommit,
+    publicBaseUrl: () => publicBaseUrl,
+    appRedirectUrl: env.OIDC_APP_REDIRECT_URL,
+  });
   const services = {
     users: new UserService({ prisma, users, sessions, audit, events, cipher, revocations, afterCommit }),
-    auth: new AuthService({
-      prisma,
-      users,
-      sessions,
-      events,
-      cipher,
-      redis,
-      jwtSecret: env.JWT_SECRET,
-      refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
-      logger,
-      afterCommit,
-    }),
-    verifications: new VerificationService({ prisma, users, challenges, delivery, events, cipher, logger, afterCommit }),
+    auth,
+    verifications: new VerificationService({ prisma, users, challenges, delivery, events, cipher, logger, afterCommit, idCards: idCardService }),
+    idCards: idCardService,
+    oidc,
     guardians: new GuardianService({ prisma, guardians, delivery, cipher }),
   };
 
@@ -115,10 +171,15 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     ],
     routes: (app) => {
       // Codes in a browser tab instead of a phone: never where real people sign up.
-      if (!production && delivery instanceof ConsoleDeliveryProvider) mountDevMessagesRoute(app, delivery);
+      const emailProvider = delivery instanceof SplitDeliveryProvider ? delivery.email : delivery;
+      if (!production && emailProvider instanceof ConsoleDeliveryProvider) mountDevMessagesRoute(app, emailProvider);
+      mountIdCardRoutes(app, { service: idCardService, urls: idCardUrls, logger });
+      mountOidcRoutes(app, { service: oidc, secureCookies: () => publicBaseUrl.startsWith('https:'), logger });
     },
     onStop: async () => {
       await consumer.close();
+      await idCardPurge.close();
+      oidcProviders.close();
       await relay.stop();
       await delivery.close();
       await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
@@ -128,6 +189,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
   return {
     env,
     logger,
+    idCardPurge,
     async start(port = env.USER_PORT, host = env.USER_HOST) {
       if (env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD) {
         await ensureBootstrapAdmin(
@@ -137,7 +199,9 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       }
       relay.start();
       consumer.start();
+      await idCardPurge.start();
       const running = await server.start(port, host);
+      if (!env.USER_PUBLIC_URL) publicBaseUrl = `http://${host === '0.0.0.0' ? 'localhost' : host}:${running.port}`;
       // `listening` with the port is what npm start and the e2e harness wait for.
       logger.info({ url: running.url, port: running.port, delivery: delivery.name }, 'listening');
       return running;

@@ -25,6 +25,7 @@ import { maskPhone } from './phone.ts';
 import { isUuid, type UserRecord, type UserRepository, type VerificationMethod } from './user-repository.ts';
 import { requireIdentity } from './user-service.ts';
 import type { RequestScope } from './context.ts';
+import type { IdCardChallenge, IdCardService } from './id-card/id-card-service.ts';
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const MAX_ATTEMPTS = 5;
@@ -47,6 +48,7 @@ export interface VerificationServiceDeps {
   cipher: FieldCipher;
   logger: Logger;
   afterCommit: () => void;
+  idCards: IdCardService;
 }
 
 type Deliverable = 'EMAIL' | 'SMS';
@@ -54,11 +56,17 @@ type Deliverable = 'EMAIL' | 'SMS';
 export class VerificationService {
   constructor(private readonly deps: VerificationServiceDeps) {}
 
-  async request(scope: RequestScope, method: VerificationMethod): Promise<ChallengeView> {
+  async request(scope: RequestScope, method: VerificationMethod): Promise<ChallengeView | IdCardChallenge> {
     const identity = requireIdentity(scope);
-    if (method === 'ID_CARD' || method === 'OAUTH') throw new BadInputError(messages.methodNotAvailable(method), { field: 'method' });
+    // OAUTH is proved by linking an account (startOidcLink), not by a code.
+    if (method === 'OAUTH') throw new BadInputError(messages.oauthByLink, { field: 'method' });
     const user = await scope.loaders.user.load(identity.userId);
     if (!user) throw new UnauthenticatedError(messages.signInFirst);
+    if (method === 'ID_CARD') {
+      const verified = await scope.loaders.verifications.load(user.id);
+      if (verified.some((v) => v.method === 'ID_CARD')) throw new ConflictError(messages.alreadyVerified, { method });
+      return this.deps.idCards.request(scope, user.id);
+    }
     const target = this.currentTarget(user, method);
     if (target === null) throw new BadInputError(messages.phoneMissing, { field: 'method' });
     const verified = await scope.loaders.verifications.load(user.id);

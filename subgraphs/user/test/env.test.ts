@@ -32,6 +32,23 @@ describe('user configuration', () => {
   });
 });
 
+describe('verification settings', () => {
+  const prod = { NODE_ENV: 'production', DELIVERY_PROVIDER: 'smtp', SMTP_HOST: 'mail' };
+  it('production needs the public URL of /auth/* and refuses http issuers', () => {
+    expect(issuesOf(prod).some((i) => i.startsWith('USER_PUBLIC_URL'))).toBe(true);
+    expect(issuesOf({ ...prod, USER_PUBLIC_URL: 'https://anshim.example' })).toEqual([]);
+    expect(issuesOf({ ...prod, USER_PUBLIC_URL: 'https://anshim.example', OIDC_ALLOW_HTTP: 'true' }).some((i) => i.startsWith('OIDC_ALLOW_HTTP'))).toBe(true);
+  });
+
+  it('SMS over HTTP needs its URL template; provider names must be usable in URLs', () => {
+    expect(issuesOf({ SMS_PROVIDER: 'http' })).toContain('SMS_HTTP_URL: required when SMS_PROVIDER=http');
+    expect(issuesOf({ SMS_PROVIDER: 'http', SMS_HTTP_URL: 'https://sms.example/send?to={to}' })).toEqual([]);
+    expect(issuesOf({ SMS_HTTP_AUTH_HEADER: 'no colon' }).some((i) => i.startsWith('SMS_HTTP_AUTH_HEADER'))).toBe(true);
+    expect(issuesOf({ OIDC_PROVIDERS: 'google, bad name' }).some((i) => i.startsWith('OIDC_PROVIDERS'))).toBe(true);
+    expect(userEnvSchema.parse({ OIDC_PROVIDERS: 'Google,kakao' }).OIDC_PROVIDERS).toEqual(['google', 'kakao']);
+  });
+});
+
 describe('effectiveStatus', () => {
   const now = new Date('2026-11-23T12:00:00Z');
   it('lets a suspension lapse at its end', () => {

@@ -105,7 +105,7 @@ describe('the service with DELIVERY_PROVIDER=smtp', () => {
 
 describe('production mode', () => {
   it('has no /dev/messages and masks internal errors', async () => {
-    const h = new UserHarness({ NODE_ENV: 'production', DELIVERY_PROVIDER: 'smtp', SMTP_HOST: '127.0.0.1', SMTP_PORT: '9' });
+    const h = new UserHarness({ NODE_ENV: 'production', DELIVERY_PROVIDER: 'smtp', SMTP_HOST: '127.0.0.1', SMTP_PORT: '9', USER_PUBLIC_URL: 'https://anshim.example' });
     await h.start();
     try {
       expect((await fetch(`${h.base}/dev/messages?to=a@b.c`)).status).toBe(404);

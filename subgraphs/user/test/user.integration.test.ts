@@ -376,13 +376,13 @@ describe('SMS verification', () => {
     expect(await h.prisma.verification.count({ where: { userId: user.id } })).toBe(0);
   });
 
-  it.each(['ID_CARD', 'OAUTH'])('%s is not available yet, said plainly in both languages', async (method) => {
+  it('OAUTH has no code: the refusal points to account linking, in both languages', async () => {
     const user = await registerUser(h);
-    const ko = await expectNothingWritten(() => h.gql(REQUEST, { method }, { token: user.accessToken }));
-    const en = await h.gql(REQUEST, { method }, { token: user.accessToken, lang: 'en' });
+    const ko = await expectNothingWritten(() => h.gql(REQUEST, { method: 'OAUTH' }, { token: user.accessToken }));
+    const en = await h.gql(REQUEST, { method: 'OAUTH' }, { token: user.accessToken, lang: 'en' });
     expect(onlyError(ko).code).toBe('BAD_USER_INPUT');
-    expect(onlyError(ko).message).toContain('아직 준비 중');
-    expect(onlyError(en).message).toContain('not available yet');
+    expect(onlyError(ko).message).toContain('계정 연결');
+    expect(onlyError(en).message).toContain('linking an account');
   });
 });
 

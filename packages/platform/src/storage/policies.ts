@@ -35,6 +35,18 @@ export const EVIDENCE_POLICY: UploadPolicy = {
   uploadTtlSeconds: 10 * 60,
 };
 
+/**
+ * ID card photos (issue 9): JPEG/PNG only, never public, stored encrypted by the user service
+ * (which receives the bytes itself) and deleted after the review's retention period.
+ */
+export const ID_CARD_POLICY: UploadPolicy = {
+  namespace: 'id-cards',
+  contentTypes: ['image/jpeg', 'image/png'],
+  maxBytes: 10 * MB,
+  visibility: 'private',
+  uploadTtlSeconds: 30 * 60,
+};
+
 /** Namespaces the drivers serve without signatures. */
 export function publicNamespaces(policies: readonly UploadPolicy[]): string[] {
   return policies.filter((p) => p.visibility === 'public').map((p) => p.namespace);

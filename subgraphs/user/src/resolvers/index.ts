@@ -1,7 +1,9 @@
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { addGuardian, confirmGuardian, removeGuardian } from './guardians.ts';
 import { confirmVerification } from './confirm-verification.ts';
-import { DateTimeScalar } from '@anshim/platform';
+import { DateTimeScalar, JSONScalar } from '@anshim/platform';
+import { decideIdCardCheck, IdCardCheck, myIdCardCheck, pendingIdCardChecks } from './id-card.ts';
+import { completeOidcSignIn, oidcProviders, startOidcLink } from './oidc.ts';
 import { login } from './login.ts';
 import { logout } from './logout.ts';
 import { me } from './me.ts';
@@ -15,7 +17,24 @@ import { User } from './user-type.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query: { me, user },
-  Mutation: { register, login, refreshToken, logout, updateProfile, requestVerification, confirmVerification, setUserStatus, addGuardian, confirmGuardian, removeGuardian },
+  JSON: JSONScalar,
+  Query: { me, user, myIdCardCheck, pendingIdCardChecks, oidcProviders },
+  Mutation: {
+    register,
+    login,
+    refreshToken,
+    logout,
+    updateProfile,
+    requestVerification,
+    confirmVerification,
+    setUserStatus,
+    addGuardian,
+    confirmGuardian,
+    removeGuardian,
+    decideIdCardCheck,
+    startOidcLink,
+    completeOidcSignIn,
+  },
   User,
+  IdCardCheck,
 };

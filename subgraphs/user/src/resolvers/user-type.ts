@@ -12,4 +12,5 @@ export const User: UserResolvers = {
   verifications: (user, _args, ctx) => ctx.services.users.verifications(ctx, user),
   profileCompleteness: (user, _args, ctx) => ctx.services.users.completeness(ctx, user),
   guardians: (user, _args, ctx) => ctx.services.guardians.listOf(ctx, user),
+  linkedIdentities: (user, _args, ctx) => ctx.services.oidc.linkedOf(ctx, user.id),
 };
