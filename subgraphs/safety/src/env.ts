@@ -9,7 +9,7 @@ export const safetyEnvSchema = z.object({
   /** The worker process' /healthz, /readyz and /metrics; 0 picks a free port (logged in its "ready" line). */
   SAFETY_WORKER_PORT: port(0),
   /** Events the worker process handles in parallel. */
-  SAFETY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  SAFETY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
   /** Redis cache lifetime of a score (write-through on every recalculation). */
   SAFETY_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(3600),
   /** Users per set-based batch of the nightly recalculation. */
@@ -22,6 +22,10 @@ export const safetyEnvSchema = z.object({
   SAFETY_EVENT_ATTEMPTS: z.coerce.number().int().min(1).max(20).optional(),
   /** Where the rebuild command reads users from (signed internal call, never on a request path). */
   SAFETY_USER_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('user')),
+  /** …and trades, reports and risk signals (each service's /internal/safety-inputs, signed service identity). */
+  SAFETY_TRANSACTION_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('transaction')),
+  SAFETY_REPORT_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('report')),
+  SAFETY_MONITOR_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('monitor')),
 });
 
 export type SafetyEnv = z.infer<typeof safetyEnvSchema> & Secrets;
