@@ -14,7 +14,8 @@ export interface Stack {
  * The whole system as real processes on free ports: the given subgraphs (with their workers when
  * asked), then a gateway routed to them. Each stack has its own Redis prefix.
  */
-export async function startStack(options: { subgraphs: string[]; workers?: string[]; env?: Record<string, string> }): Promise<Stack> {
+export async function startStack(options: { subgraphs: string[]; workers?: string[]; env?: Record<string, string>; startTimeoutMs?: number }): Promise<Stack> {
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
   const env: Record<string, string> = {
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
@@ -31,7 +32,7 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     // allSettled: when one fails to start, the ones that did are still stopped below.
     const started = await Promise.allSettled(
       options.subgraphs.map((name) =>
-        startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0' }),
+        startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0' }, { timeoutMs }),
       ),
     );
     for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
@@ -39,9 +40,9 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     if (failed) throw failed.reason;
     for (const p of processes) subgraphUrls[p.name] = `http://127.0.0.1:${p.port}/graphql`;
     for (const name of options.workers ?? []) {
-      processes.push(await startProcess(`${name}-worker`, `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready' }));
+      processes.push(await startProcess(`${name}-worker`, `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready', timeoutMs }));
     }
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, SUBGRAPH_URLS: JSON.stringify(subgraphUrls) });
+    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
     processes.push(gateway);
     return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, subgraphUrls, env, processes, stop };
   } catch (error) {
