@@ -57,7 +57,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
   }
 }
 async function register(nickname: string): Promise<{ id: string; token: string }> {
-  const email = `${nickname}.${randomBytes(4).toString('hex')}@example.com`;
+  const email = `user.${randomBytes(6).toString("hex")}@example.com`;
   const data = await ok(`mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, { input: { email, password: 'correct horse battery', nickname } });
   return { id: data.register.user.id, token: data.register.accessToken };
 }
@@ -81,6 +81,9 @@ describe('safety rebuild from the owners', () => {
   it('a wiped projection comes back with the same score and factors (trades, rating, cancellation, report, sanction, risk)', async () => {
     const [seller, buyer] = [await register('판매자'), await register('구매자')];
     const admin = await adminToken();
+    // user.registered carries no profile completeness (the user service counts the nickname and email
+    // already): a profile update brings the event-fed copy in line with what the owner says.
+    await ok(`mutation { updateProfile(input: { bio: "책을 좋아해요", region: "서울" }) { id } }`, {}, seller.token);
     // Trade 1: completed and rated 5 stars by the buyer. Trade 2: cancelled by the seller.
     const first = await waitFor('the listing', () => product('자바의 정석', seller.token).catch(() => undefined));
     const trade = (await ok(START, { id: first }, buyer.token)).startTransaction.id;
@@ -101,6 +104,7 @@ describe('safety rebuild from the owners', () => {
 
     // Every event has reached the projection.
     await waitFor('the projection to hold every fact', async () =>
+      (await count(`user_inputs WHERE user_id = $1::uuid AND profile_completeness > 0`, seller.id)) === 1 &&
       (await count(`trade_facts WHERE user_id = $1::uuid AND stars = 5 AND outcome = 'COMPLETED'`, seller.id)) === 1 &&
       (await count(`trade_facts WHERE user_id = $1::uuid AND outcome = 'CANCELLED'`, seller.id)) === 1 &&
       (await count(`report_facts WHERE target_user_id = $1::uuid AND state = 'ACCEPTED'`, seller.id)) === 1 &&
