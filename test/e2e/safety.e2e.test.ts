@@ -27,7 +27,7 @@ beforeAll(async () => {
   });
   publisher = await new TestEventPublisher(inject('databaseUrl'), { url: inject('redisUrl'), prefix: stack.env.REDIS_PREFIX! }).start();
   redis = createRedis({ url: inject('redisUrl'), prefix: stack.env.REDIS_PREFIX! });
-}, 90_000);
+}, 300_000);
 afterAll(async () => {
   await publisher?.stop();
   redis?.disconnect();

@@ -15,7 +15,8 @@ export interface Stack {
  * asked), then a gateway routed to them. Each stack has its own Redis prefix.
  */
 export async function startStack(options: { subgraphs: string[]; workers?: string[]; env?: Record<string, string>; startTimeoutMs?: number }): Promise<Stack> {
-  const timeoutMs = options.startTimeoutMs ?? 30_000;
+  // Generous: on a loaded 2-core machine a subgraph may take over a minute to compile and start.
+  const timeoutMs = options.startTimeoutMs ?? 120_000;
   const env: Record<string, string> = {
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
