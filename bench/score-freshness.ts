@@ -7,8 +7,10 @@
 // flight; when the user's channel says a new version was written, one gateway query confirms it
 // is visible and the clock stops there.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { RedisChannelHub } from '@anshim/platform';
+import { Queue } from 'bullmq';
+import { consumerQueueName, createQueueConnection, queuePrefix, RedisChannelHub } from '@anshim/platform';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
 import { createBenchDatabase } from '../subgraphs/safety/test/support/bench-database.ts';
 import { TestEventPublisher } from '../subgraphs/safety/test/support/event-publisher.ts';
@@ -26,6 +28,8 @@ export interface FreshnessResult {
   pushP50Ms: number;
   pushP99Ms: number;
   maxMs: number;
+  /** Where the time went (p50/p99 ms), from the safety queue's completed jobs of this rate. */
+  stages: Record<'committedToQueued' | 'queuedToStarted' | 'handled', { p50: number; p99: number }>;
 }
 
 const USERS = 100;
@@ -40,6 +44,24 @@ async function gql<T>(url: string, query: string, variables: Record<string, unkn
   return body.data;
 }
 
+/**
+ * The stages of each event, read back from BullMQ's completed jobs (kept for a day): the producer's
+ * commit (occurredAt) → enqueued by the relay (job.timestamp) → taken by a worker (processedOn) →
+ * handled and committed (finishedOn). What is left of the end-to-end figure is the push and the read.
+ */
+async function stagesOf(queue: Queue, since: number): Promise<FreshnessResult['stages']> {
+  const jobs = (await queue.getJobs(['completed'], 0, -1)).filter((j) => j && j.timestamp >= since);
+  const pick = (values: number[]) => {
+    const sorted = values.sort((a, b) => a - b);
+    return { p50: Math.round(percentile(sorted, 50)), p99: Math.round(percentile(sorted, 99)) };
+  };
+  return {
+    committedToQueued: pick(jobs.map((j) => j.timestamp - Date.parse((j.data as { occurredAt: string }).occurredAt))),
+    queuedToStarted: pick(jobs.map((j) => (j.processedOn ?? j.timestamp) - j.timestamp)),
+    handled: pick(jobs.map((j) => (j.finishedOn ?? 0) - (j.processedOn ?? 0))),
+  };
+}
+
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : NaN);
 
 export async function run(rates: number[] = [50, 200], seconds = 30): Promise<FreshnessResult[]> {
@@ -49,6 +71,7 @@ export async function run(rates: number[] = [50, 200], seconds = 30): Promise<Fr
   const hub = new RedisChannelHub({ url: db.redisUrl, prefix: db.redisPrefix });
   let publisher: TestEventPublisher | undefined;
   const results: FreshnessResult[] = [];
+  const closers: Array<() => Promise<void>> = [];
   try {
     const [user, safety] = await Promise.all([
       startProcess('user', 'subgraphs/user/src/index.ts', { ...env, USER_PORT: '0' }, { timeoutMs: 60_000 }),
@@ -64,6 +87,12 @@ export async function run(rates: number[] = [50, 200], seconds = 30): Promise<Fr
     processes.push(gateway);
     const gatewayUrl = `http://127.0.0.1:${gateway.port}/graphql`;
     publisher = await new TestEventPublisher(db.databaseUrl, { url: db.redisUrl, prefix: db.redisPrefix }).start();
+    const queueConnection = createQueueConnection({ url: db.redisUrl, prefix: db.redisPrefix });
+    const safetyQueue = new Queue(consumerQueueName('safety'), { connection: queueConnection, prefix: queuePrefix({ url: db.redisUrl, prefix: db.redisPrefix }) });
+    closers.push(async () => {
+      await safetyQueue.close();
+      queueConnection.disconnect();
+    });
 
     // Users, registered through the gateway, each with a first score.
     const users: string[] = [];
@@ -104,6 +133,7 @@ export async function run(rates: number[] = [50, 200], seconds = 30): Promise<Fr
       })));
       let published = 0;
       let skipped = 0;
+      const startedAt = Date.now();
       const started = performance.now();
       const interval = 1000 / rate;
       for (let tick = 0; performance.now() - started < seconds * 1000; tick++) {
@@ -134,9 +164,12 @@ export async function run(rates: number[] = [50, 200], seconds = 30): Promise<Fr
         pushP50Ms: Math.round(percentile(sortedPush, 50)),
         pushP99Ms: Math.round(percentile(sortedPush, 99)),
         maxMs: Math.round(sorted.at(-1) ?? NaN),
+        stages: await stagesOf(safetyQueue, startedAt),
       };
       results.push(result);
       console.log(`score-freshness ${rate} events/s for ${seconds} s: ${published} published, ${latencies.length} measured, ${skipped} ticks skipped; event → visible through the gateway p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (stored and pushed: p50 ${result.pushP50Ms} ms, p99 ${result.pushP99Ms} ms)`);
+      const { committedToQueued: q, queuedToStarted: w, handled: h } = result.stages;
+      console.log(`  stages p50/p99 ms: commit → queued ${q.p50}/${q.p99}, queued → worker ${w.p50}/${w.p99}, handled ${h.p50}/${h.p99}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     }
   } catch (error) {
     for (const p of processes) {
@@ -145,6 +178,7 @@ export async function run(rates: number[] = [50, 200], seconds = 30): Promise<Fr
     throw error;
   } finally {
     await hub.close();
+    for (const close of closers) await close();
     await publisher?.stop();
     await Promise.all(processes.reverse().map((p) => p.stop()));
     await db.drop();

@@ -27,7 +27,7 @@ beforeAll(async () => {
   });
   publisher = await new TestEventPublisher(inject('databaseUrl'), { url: inject('redisUrl'), prefix: stack.env.REDIS_PREFIX! }).start();
   redis = createRedis({ url: inject('redisUrl'), prefix: stack.env.REDIS_PREFIX! });
-}, 90_000);
+}, 300_000);
 afterAll(async () => {
   await publisher?.stop();
   redis?.disconnect();
@@ -190,7 +190,7 @@ describe('the safety score through the gateway', () => {
       await core.sql.$executeRawUnsafe(`UPDATE user_inputs SET registered_at = NULL, status = 'BANNED' WHERE user_id = $1::uuid`, user.id);
       await core.published(await core.sql.$transaction((tx) => core.recalculator.recalculate(tx, [user.id], { type: 'test.damage', eventId: null }, { mode: 'always' })));
       expect((await scoreOf(user.id)).grade).toBe('DANGER');
-      const result = await rebuildProjection(core, { userSubgraphUrl: stack.subgraphUrls.user!, internalSecret: env.INTERNAL_SECRET, userId: user.id });
+      const result = await rebuildProjection(core, { sources: { user: stack.subgraphUrls.user! }, internalSecret: env.INTERNAL_SECRET, userId: user.id });
       expect(result).toEqual({ rebuilt: 1, missing: [] });
       const rows = await core.sql.$queryRawUnsafe<Array<{ status: string; registered: boolean }>>(`SELECT status::text, registered_at IS NOT NULL AS registered FROM user_inputs WHERE user_id = $1::uuid`, user.id);
       expect(rows).toEqual([{ status: 'ACTIVE', registered: true }]);

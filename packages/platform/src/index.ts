@@ -18,3 +18,4 @@ export * from './scalars.ts';
 export * from './subscriptions.ts';
 export * from './process.ts';
 export * from './payment-identifiers.ts';
+export * from './internal.ts';

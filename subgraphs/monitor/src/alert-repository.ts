@@ -31,6 +31,8 @@ export interface NewAlert {
   transactionId: string | null;
   recipientIds: string[];
   createdAt: Date;
+  /** At most one alert per key (see alert-dedupe.ts); null: no limit. */
+  dedupeKey: string | null;
 }
 
 export interface SignalRecord {
@@ -56,16 +58,53 @@ const alertSelect = {
 export class AlertRepository {
   constructor(private readonly prisma: MonitorPrisma) {}
 
-  async createAlert(tx: Tx, alert: NewAlert): Promise<AlertRecord> {
+  /**
+   * The alert, or null when one with the same dedupe key exists already (committed, or being
+   * written by a concurrent transaction, which this insert then waits for): ON CONFLICT DO
+   * NOTHING, so a duplicate never aborts the caller's transaction.
+   */
+  async createAlert(tx: Tx, alert: NewAlert): Promise<AlertRecord | null> {
     const { recipientIds, ...fields } = alert;
-    return tx.riskAlert.create({
-      data: { id: randomUUID(), ...fields, recipients: { create: [...new Set(recipientIds)].map((userId) => ({ userId })) } },
-      select: alertSelect,
-    });
+    const id = randomUUID();
+    const { count } = await tx.riskAlert.createMany({ data: [{ id, ...fields }], skipDuplicates: true });
+    if (count === 0) return null;
+    const recipients = [...new Set(recipientIds)];
+    if (recipients.length > 0) await tx.alertRecipient.createMany({ data: recipients.map((userId) => ({ alertId: id, userId })) });
+    return tx.riskAlert.findUniqueOrThrow({ where: { id }, select: alertSelect });
   }
 
   async addSignal(tx: Tx, signal: { userId: string; rule: string; level: RiskLevel; alertId: string | null; createdAt: Date; expiresAt: Date }): Promise<void> {
     await tx.riskSignal.create({ data: { id: randomUUID(), ...signal } });
+  }
+
+  /** Records the user's combined level on the signals just raised (what monitor.risk_detected said). */
+  async setUserLevel(tx: Tx, alertIds: readonly string[], level: RiskLevel): Promise<void> {
+    if (alertIds.length === 0) return;
+    await tx.riskSignal.updateMany({ where: { alertId: { in: [...alertIds] } }, data: { userLevel: level } });
+  }
+
+  /**
+   * What safety's score needs from this service, for its rebuild command: per user, the signals
+   * not cleared (as monitor.risk_detected reported them) and the last time an admin cleared them.
+   */
+  async safetyInputs(userIds: readonly string[]): Promise<Array<{ userId: string; riskClearedAt: Date | null; signals: Array<{ alertId: string; level: RiskLevel; rule: string; detectedAt: Date; expiresAt: Date }> }>> {
+    const ids = [...userIds];
+    const [signals, clears] = await Promise.all([
+      this.prisma.riskSignal.findMany({
+        where: { userId: { in: ids }, clearedAt: null, alertId: { not: null } },
+        select: { userId: true, alertId: true, level: true, userLevel: true, rule: true, createdAt: true, expiresAt: true },
+        orderBy: [{ createdAt: 'asc' }],
+      }),
+      this.prisma.riskAction.groupBy({ by: ['userId'], where: { userId: { in: ids }, action: 'CLEAR' }, _max: { createdAt: true } }),
+    ]);
+    const clearedAt = new Map(clears.map((row) => [row.userId, row._max.createdAt]));
+    return ids.map((userId) => ({
+      userId,
+      riskClearedAt: clearedAt.get(userId) ?? null,
+      signals: signals
+        .filter((s) => s.userId === userId)
+        .map((s) => ({ alertId: s.alertId!, level: s.userLevel ?? s.level, rule: s.rule, detectedAt: s.createdAt, expiresAt: s.expiresAt })),
+    }));
   }
 
   /** Signals that still count: not expired, not cleared. */

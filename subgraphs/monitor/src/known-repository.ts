@@ -11,7 +11,10 @@ export interface KnownUserRecord {
   protectedMode: boolean;
   minCounterpartGrade: SafetyGrade | null;
   safetyGrade: SafetyGrade | null;
+  accountStatus: AccountStatus;
 }
+
+export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'BANNED';
 
 /** Medians need this many listings in a category, or PRICE_TOO_GOOD stays silent. */
 export const MEDIAN_MIN_SAMPLES = 5;
@@ -34,6 +37,33 @@ export class KnownRepository {
       create: { id: userId, registeredAt: at, protectedMode, minCounterpartGrade },
       update: { protectedMode, minCounterpartGrade },
     });
+  }
+
+  /** user.status_changed; a late, older event changes nothing. Returns whether it was applied. */
+  async statusChanged(tx: Tx, userId: string, status: AccountStatus, at: Date): Promise<boolean> {
+    const applied = await tx.$executeRaw`
+      INSERT INTO known_users (id, registered_at, account_status, status_at, updated_at)
+      VALUES (${userId}::uuid, ${at.toISOString()}::timestamp, ${status}, ${at.toISOString()}::timestamp, now())
+      ON CONFLICT (id) DO UPDATE SET account_status = EXCLUDED.account_status, status_at = EXCLUDED.status_at, updated_at = now()
+       WHERE known_users.status_at IS NULL OR known_users.status_at <= EXCLUDED.status_at`;
+    return applied > 0;
+  }
+
+  /** Both parties dealt with each other at `at` (a trade request, a chat with a counterpart). */
+  async contacts(db: Tx | MonitorPrisma, pairs: ReadonlyArray<{ userId: string; counterpartId: string; at: Date }>): Promise<void> {
+    const both = pairs.flatMap((p) => [p, { userId: p.counterpartId, counterpartId: p.userId, at: p.at }]);
+    if (both.length === 0) return;
+    await db.$executeRaw`
+      INSERT INTO contacts (user_id, counterpart_id, last_at)
+      SELECT u, c, max(a) FROM unnest(${both.map((p) => p.userId)}::uuid[], ${both.map((p) => p.counterpartId)}::uuid[], ${both.map((p) => p.at.toISOString())}::timestamp[]) AS t(u, c, a)
+       GROUP BY u, c
+      ON CONFLICT (user_id, counterpart_id) DO UPDATE SET last_at = GREATEST(contacts.last_at, EXCLUDED.last_at)`;
+  }
+
+  /** People the user dealt with since `since`. */
+  async contactsOf(db: Tx | MonitorPrisma, userId: string, since: Date): Promise<string[]> {
+    const rows = await db.contact.findMany({ where: { userId, lastAt: { gte: since } }, select: { counterpartId: true }, orderBy: { lastAt: 'desc' }, take: 500 });
+    return rows.map((row) => row.counterpartId);
   }
 
   async gradeChanged(tx: Tx, userId: string, grade: SafetyGrade, at: Date): Promise<void> {
@@ -62,21 +92,27 @@ export class KnownRepository {
     return this.prisma.knownFraudIdentifier.count({ where: { lookupHash: { in: [...lookupHashes] } } });
   }
 
-  async users(ids: readonly string[]): Promise<KnownUserRecord[]> {
-    const rows = await this.prisma.knownUser.findMany({
+  /** `db`: the event's transaction when assessing from an event, so the copy it just wrote counts. */
+  async users(ids: readonly string[], db: Tx | MonitorPrisma = this.prisma): Promise<KnownUserRecord[]> {
+    const rows = await db.knownUser.findMany({
       where: { id: { in: [...ids] } },
-      select: { id: true, registeredAt: true, protectedMode: true, minCounterpartGrade: true, safetyGrade: true },
+      select: { id: true, registeredAt: true, protectedMode: true, minCounterpartGrade: true, safetyGrade: true, accountStatus: true },
     });
-    return rows.map((row) => ({ ...row, minCounterpartGrade: row.minCounterpartGrade as SafetyGrade | null, safetyGrade: row.safetyGrade as SafetyGrade | null }));
+    return rows.map((row) => ({
+      ...row,
+      minCounterpartGrade: row.minCounterpartGrade as SafetyGrade | null,
+      safetyGrade: row.safetyGrade as SafetyGrade | null,
+      accountStatus: row.accountStatus as AccountStatus,
+    }));
   }
 
-  async product(id: string): Promise<{ category: string } | null> {
-    return this.prisma.knownProduct.findUnique({ where: { id }, select: { category: true } });
+  async product(id: string, db: Tx | MonitorPrisma = this.prisma): Promise<{ category: string } | null> {
+    return db.knownProduct.findUnique({ where: { id }, select: { category: true } });
   }
 
   /** The median listing price of a category, or null below MEDIAN_MIN_SAMPLES listings. */
-  async categoryMedian(category: string, excludeProductId?: string | null): Promise<number | null> {
-    const rows = await this.prisma.$queryRaw<Array<{ median: number | null; n: bigint }>>`
+  async categoryMedian(category: string, excludeProductId?: string | null, db: Tx | MonitorPrisma = this.prisma): Promise<number | null> {
+    const rows = await db.$queryRaw<Array<{ median: number | null; n: bigint }>>`
       SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY price) AS median, count(*) AS n
       FROM known_products WHERE category = ${category} AND id::text <> ${excludeProductId ?? ''}`;
     const row = rows[0];
@@ -89,6 +125,7 @@ export class KnownRepository {
       data: rows.map((row) => ({ ...row, occurredAt: new Date(row.occurredAt) })),
       skipDuplicates: true,
     });
+    await this.contacts(this.prisma, rows.filter((row) => row.counterpartId).map((row) => ({ userId: row.userId, counterpartId: row.counterpartId!, at: new Date(row.occurredAt) })));
     return count;
   }
 }

@@ -20,15 +20,18 @@ import {
   type RequestContext,
 } from '@anshim/platform';
 import type { ActivityBuffer } from './activity-buffer.ts';
+import { alertDedupeKey, eventDedupeKey } from './alert-dedupe.ts';
 import type { AlertRecord, AlertRepository, RiskActionType } from './alert-repository.ts';
 import type { MonitorContext } from './context.ts';
 import { transaction, type MonitorPrisma, type Tx } from './database.ts';
 import type { MonitorEvents } from './events/monitor-events.ts';
-import type { KnownRepository } from './known-repository.ts';
+import type { AccountStatus, KnownRepository } from './known-repository.ts';
 import { messages } from './messages.ts';
 import {
+  ACCOUNT_NOTICES,
   atLeast,
   automaticActions,
+  CONTACT_LOOKBACK_DAYS,
   combineLevels,
   evaluateRules,
   LISTING_BURST_WINDOW_SECONDS,
@@ -55,6 +58,17 @@ export interface AssessmentRecord {
   level: RiskLevel;
   rulesMatched: string[];
   alerts: AlertRecord[];
+}
+
+/**
+ * An assessment made while handling another service's event: inside the consumer's transaction
+ * (the alert commits with the processed-event record), keyed by the event for idempotency, and
+ * with its after-commit work (level cache, subscriber push, relay nudge) handed to `defer`.
+ */
+export interface FromEvent {
+  tx: Tx;
+  sourceEventId: string;
+  defer: (work: () => Promise<void>) => void;
 }
 
 export interface ActivityInput {
@@ -162,20 +176,24 @@ export class MonitorService {
   }
 
   /** Gathers the facts an activity needs (copies, windows), runs the rules and raises what matched. */
-  async assess(activity: ActivityFacts, extra: Partial<RuleFacts> = {}): Promise<AssessmentRecord> {
-    const facts = await this.facts(activity, extra);
+  async assess(activity: ActivityFacts, extra: Partial<RuleFacts> = {}, from?: FromEvent): Promise<AssessmentRecord> {
+    const facts = await this.facts(activity, extra, from?.tx);
+    // A banned account is already stopped and graded DANGER, and its counterparts were warned
+    // when the ban came: its later activity adds only noise to the admins' queue.
+    if (facts.subjectStatus === 'BANNED') return { level: await this.levelOf(activity.userId), rulesMatched: [], alerts: [] };
     const matched = evaluateRules(facts);
-    return this.raise(activity, matched);
+    return this.raise(activity, matched, from);
   }
 
-  private async facts(activity: ActivityFacts, extra: Partial<RuleFacts>): Promise<RuleFacts> {
+  private async facts(activity: ActivityFacts, extra: Partial<RuleFacts>, tx?: Tx): Promise<RuleFacts & { subjectStatus: AccountStatus }> {
     const { known, windows } = this.deps;
     const ids = [activity.userId, ...(activity.counterpartId ? [activity.counterpartId] : [])];
-    const users = new Map((await known.users(ids)).map((u) => [u.id, u]));
+    const users = new Map((await known.users(ids, tx)).map((u) => [u.id, u]));
     const subject = users.get(activity.userId);
     const counterpart = activity.counterpartId ? users.get(activity.counterpartId) : undefined;
-    const facts: RuleFacts = {
+    const facts: RuleFacts & { subjectStatus: AccountStatus } = {
       activity,
+      subjectStatus: subject?.accountStatus ?? 'ACTIVE',
       subjectRegisteredAt: subject?.registeredAt ?? null,
       subjectGrade: subject?.safetyGrade ?? null,
       counterpart: counterpart ? { protectedMode: counterpart.protectedMode, minCounterpartGrade: counterpart.minCounterpartGrade } : null,
@@ -194,31 +212,74 @@ export class MonitorService {
       facts.knownFraudIdentifiers = await known.countKnownFraudIdentifiers(hashes);
     }
     if (listing && facts.categoryMedianPrice === undefined && activity.productId) {
-      const product = await known.product(activity.productId);
-      facts.categoryMedianPrice = product ? await known.categoryMedian(product.category, activity.productId) : null;
+      const product = await known.product(activity.productId, tx);
+      facts.categoryMedianPrice = product ? await known.categoryMedian(product.category, activity.productId, tx) : null;
     }
     return facts;
   }
 
   /** report.filed: counts distinct reporters against the target in a sliding window. */
-  async reportFiled(report: { targetUserId: string; reporterId: string; productId: string | null; transactionId: string | null; at: Date }): Promise<AssessmentRecord> {
+  async reportFiled(report: { targetUserId: string; reporterId: string; productId: string | null; transactionId: string | null; at: Date }, from?: FromEvent): Promise<AssessmentRecord> {
     const reportsInWindow = await this.deps.windows.addAndCount('reports', report.targetUserId, report.reporterId, REPORT_BURST_WINDOW_SECONDS, report.at);
     const activity: ActivityFacts = { type: 'REPORT_FILED', userId: report.targetUserId, productId: report.productId, transactionId: report.transactionId, at: report.at };
-    return this.raise(activity, evaluateRules({ activity, reportsInWindow, allowedDomains: this.deps.allowedDomains }));
+    const [target] = await this.deps.known.users([report.targetUserId], from?.tx);
+    if (target?.accountStatus === 'BANNED') return { level: await this.levelOf(report.targetUserId), rulesMatched: [], alerts: [] };
+    return this.raise(activity, evaluateRules({ activity, reportsInWindow, allowedDomains: this.deps.allowedDomains }), from);
   }
 
   /**
-   * One transaction: an alert and a signal per matched rule, the new level, and automatic actions
-   * when the level rose to HIGH or CRITICAL. After commit: the level cache and the alert channel.
+   * user.status_changed to BANNED or SUSPENDED: one alert for everyone who dealt with the user in
+   * the last CONTACT_LOOKBACK_DAYS (chats with them as counterpart, trade requests), telling them
+   * what to do. No signal on the subject: the sanction already sets their grade.
    */
-  private async raise(activity: ActivityFacts, matched: Rule[]): Promise<AssessmentRecord> {
-    const { alerts, events, prisma } = this.deps;
+  async accountStatusChanged(change: { userId: string; status: AccountStatus; at: Date }, from: FromEvent): Promise<AlertRecord | null> {
+    if (change.status === 'ACTIVE') return null;
+    const notice = ACCOUNT_NOTICES[change.status];
+    // Chats of the last seconds may still sit in the write-behind buffer.
+    await this.deps.buffer.flush();
+    const since = new Date(change.at.getTime() - CONTACT_LOOKBACK_DAYS * 24 * 3_600_000);
+    const recipients = await this.deps.known.contactsOf(from.tx, change.userId, since);
+    if (recipients.length === 0) return null;
+    const alert = await this.deps.alerts.createAlert(from.tx, {
+      level: notice.level,
+      rule: notice.code,
+      messageKo: notice.message.ko,
+      messageEn: notice.message.en,
+      subjectUserId: change.userId,
+      productId: null,
+      transactionId: null,
+      recipientIds: recipients,
+      createdAt: change.at,
+      dedupeKey: eventDedupeKey(from.sourceEventId, notice.code),
+    });
+    if (!alert) return null;
+    await this.deps.events.alertRaised(from.tx, alert);
+    from.defer(async () => {
+      this.deps.afterCommit();
+      await this.push(alert);
+    });
+    return alert;
+  }
+
+  private async push(alert: AlertRecord): Promise<void> {
+    await publish(this.deps.redis, this.deps.redisSettings, ALERT_CHANNEL, toPublished(alert)).catch((error: unknown) =>
+      this.deps.logger.error({ err: error, alertId: alert.id }, 'could not publish an alert to subscribers'),
+    );
+  }
+
+  /**
+   * One transaction (the caller's, when assessing an event): an alert and a signal per matched
+   * rule that has not raised its alert already (see alert-dedupe.ts), the new level, and automatic
+   * actions when the level rose to HIGH or CRITICAL. After commit: the level cache and the channel.
+   */
+  private async raise(activity: ActivityFacts, matched: Rule[], from?: FromEvent): Promise<AssessmentRecord> {
+    const { alerts, events } = this.deps;
     const userId = activity.userId;
     if (matched.length === 0) {
       return { level: await this.levelOf(userId), rulesMatched: [], alerts: [] };
     }
     const at = activity.at;
-    const { raised, level } = await transaction(prisma, async (tx) => {
+    const work = async (tx: Tx) => {
       const before = combineLevels(await alerts.activeSignals(tx, userId, at));
       const raised: AlertRecord[] = [];
       for (const rule of matched) {
@@ -233,27 +294,32 @@ export class MonitorService {
           transactionId: activity.transactionId ?? null,
           recipientIds: rule.recipients === 'counterpart' && activity.counterpartId ? [activity.counterpartId] : [],
           createdAt: at,
+          dedupeKey: alertDedupeKey(activity, rule.code, from?.sourceEventId ?? null),
         });
+        if (!alert) continue; // raised already: by the other path of this listing, or by this event's earlier delivery
         await alerts.addSignal(tx, { userId, rule: rule.code, level: rule.level, alertId: alert.id, createdAt: at, expiresAt });
         await events.alertRaised(tx, alert);
         raised.push(alert);
       }
       const level = combineLevels(await alerts.activeSignals(tx, userId, at));
+      await alerts.setUserLevel(tx, raised.map((alert) => alert.id), level);
       for (const alert of raised) {
         const rule = RULES_BY_CODE.get(alert.rule)!;
         await events.riskDetected(tx, userId, level, alert, new Date(at.getTime() + rule.signalHours * 3_600_000));
       }
-      if (levelRank(level) > levelRank(before)) await this.actAutomatically(tx, userId, before, level, matched, at);
+      const risen = raised.filter((alert) => RULES_BY_CODE.has(alert.rule)).map((alert) => RULES_BY_CODE.get(alert.rule)!);
+      if (levelRank(level) > levelRank(before)) await this.actAutomatically(tx, userId, before, level, risen, at);
       return { raised, level };
-    });
-    this.deps.afterCommit();
-    await this.cacheLevel(userId, level);
-    for (const alert of raised) {
-      await publish(this.deps.redis, this.deps.redisSettings, ALERT_CHANNEL, toPublished(alert)).catch((error: unknown) =>
-        this.deps.logger.error({ err: error, alertId: alert.id }, 'could not publish an alert to subscribers'),
-      );
-    }
-    return { level, rulesMatched: matched.map((rule) => rule.code), alerts: raised };
+    };
+    const afterCommit = async ({ raised, level }: { raised: AlertRecord[]; level: RiskLevel }) => {
+      if (raised.length > 0) this.deps.afterCommit();
+      await this.cacheLevel(userId, level);
+      for (const alert of raised) await this.push(alert);
+    };
+    const result = from ? await work(from.tx) : await transaction(this.deps.prisma, work);
+    if (from) from.defer(() => afterCommit(result));
+    else await afterCommit(result);
+    return { level: result.level, rulesMatched: matched.map((rule) => rule.code), alerts: result.raised };
   }
 
   /** The actions of the new level that the old level did not already take. */

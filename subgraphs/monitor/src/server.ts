@@ -11,7 +11,10 @@ import {
   createRedis,
   FieldCipher,
   groupedLoader,
+  mountInternalRoute,
   OutboxRelay,
+  parseUserIds,
+  SAFETY_INPUTS_ROUTE,
   RedisChannelHub,
   type Logger,
   type RequestContext,
@@ -99,6 +102,20 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
     internalSecret: env.INTERNAL_SECRET,
     logger,
     buildContext,
+    routes: (app) =>
+      mountInternalRoute(app, SAFETY_INPUTS_ROUTE, {
+        internalSecret: env.INTERNAL_SECRET,
+        logger,
+        callers: ['safety'],
+        parse: parseUserIds,
+        handle: async (ids) => ({
+          users: (await alerts.safetyInputs(ids)).map((u) => ({
+            userId: u.userId,
+            riskClearedAt: u.riskClearedAt?.toISOString() ?? null,
+            signals: u.signals.map((s) => ({ ...s, detectedAt: s.detectedAt.toISOString(), expiresAt: s.expiresAt.toISOString() })),
+          })),
+        }),
+      }),
     attach: attachSubscriptions<MonitorContext>({ internalSecret: env.INTERNAL_SECRET, logger, buildContext, production }),
     readiness: [
       { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },

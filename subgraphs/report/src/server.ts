@@ -11,7 +11,10 @@ import {
   FieldCipher,
   groupedLoader,
   keyedLoader,
+  mountInternalRoute,
   OutboxRelay,
+  parseUserIds,
+  SAFETY_INPUTS_ROUTE,
   type Logger,
   type RunningServer,
 } from '@anshim/platform';
@@ -26,6 +29,7 @@ import { KnownPartiesRepository } from './known-parties-repository.ts';
 import { ReportRepository } from './report-repository.ts';
 import { ReportService } from './report-service.ts';
 import { resolvers } from './resolvers/index.ts';
+import { SafetyInputsRepository } from './safety-inputs-repository.ts';
 import { SanctionEndScheduler } from './workers/sanction-end.ts';
 
 const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
@@ -113,6 +117,8 @@ export async function buildReportServer(overrides: Record<string, string | undef
     ],
     routes: (app) => {
       if (storage instanceof LocalStorageDriver) mountLocalStorageRoutes(app, storage);
+      const safetyInputs = new SafetyInputsRepository(prisma);
+      mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { internalSecret: env.INTERNAL_SECRET, logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
     },
     onStop: async () => {
       await consumer?.close();

@@ -10,7 +10,7 @@ export const safetyEnvSchema = z.object({
   SAFETY_WORKER_PORT: port(0)
     .describe('the worker process\' /healthz, /readyz and /metrics; 0 picks a free port (logged in its "ready" line)'),
   SAFETY_WORKER_HOST: z.string().min(1).default('127.0.0.1').describe('interface the worker\'s health server binds (`0.0.0.0` in a container)'),
-  SAFETY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8).describe('events one worker process handles in parallel'),
+  SAFETY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16).describe('events one worker process handles in parallel'),
   SAFETY_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(3600)
     .describe('Redis cache lifetime of a score (write-through on every recalculation)'),
   SAFETY_BATCH_SIZE: z.coerce.number().int().min(100).max(50_000).default(5000)
@@ -24,6 +24,12 @@ export const safetyEnvSchema = z.object({
     .describe('how long a crashed worker\'s events stay claimed before another worker (or its restart) takes them over'),
   SAFETY_USER_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('user'))
     .describe('where the rebuild command reads users from (signed internal call, never on a request path)'),
+  SAFETY_TRANSACTION_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('transaction'))
+    .describe('where the rebuild command reads trades (the transaction service\'s /internal/safety-inputs, signed service identity)'),
+  SAFETY_REPORT_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('report'))
+    .describe('where the rebuild command reads reports and sanctions (/internal/safety-inputs)'),
+  SAFETY_MONITOR_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('monitor'))
+    .describe('where the rebuild command reads risk signals (/internal/safety-inputs)'),
 });
 
 export type SafetyEnv = z.infer<typeof safetyEnvSchema> & Secrets;

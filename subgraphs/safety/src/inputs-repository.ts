@@ -4,7 +4,7 @@
 // Order independence: a state (status, profile, phone change, risk clearance) carries the time of
 // the event that set it and only a newer event replaces it; everything that adds up is a row keyed
 // by its own id (trade, report, sanction, alert), so events may arrive late, twice or out of order.
-import type { SqlExecutor } from '@anshim/platform';
+import type { ReportInputsAnswer, RiskInputsAnswer, SqlExecutor, TradeInputsAnswer } from '@anshim/platform';
 import type {
   AccountStatus,
   ReportInput,
@@ -262,6 +262,71 @@ export class InputsRepository {
       userId,
       ts(clearedAt),
     );
+  }
+
+  // ---- rebuild (workers/rebuild.ts): the owners' answers replace what events brought
+
+  /** Replaces the users' trade rows (their side of each trade) and ratings with transaction's answer. */
+  async replaceTrades(tx: SqlExecutor, userIds: readonly string[], answer: TradeInputsAnswer): Promise<void> {
+    await tx.$executeRawUnsafe(`DELETE FROM trade_facts WHERE user_id = ANY($1::uuid[])`, [...userIds]);
+    const mine = new Set(userIds);
+    for (const t of answer.trades) {
+      for (const [userId, counterpartId, role] of [[t.buyerId, t.sellerId, 'BUYER'], [t.sellerId, t.buyerId, 'SELLER']] as const) {
+        if (!mine.has(userId)) continue;
+        await tx.$executeRawUnsafe(
+          `INSERT INTO trade_facts (transaction_id, user_id, counterpart_id, role, outcome, by_user_id, at)
+           VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5::"TradeOutcome", $6::uuid, $7::timestamp)`,
+          t.transactionId, userId, counterpartId, role, t.outcome, t.by, t.at,
+        );
+      }
+    }
+    for (const r of answer.ratings) {
+      if (mine.has(r.rateeId)) await this.rated(tx, { ...r, at: new Date(r.at) });
+    }
+    // Listings the copy lacks; a known one keeps its first price (transaction keeps only the current one).
+    for (const p of answer.products) {
+      if (!mine.has(p.sellerId)) continue;
+      await tx.$executeRawUnsafe(
+        `INSERT INTO product_copies (product_id, seller_id, category, price, first_price, price_at, created_at)
+         VALUES ($1::uuid, $2::uuid, $3, $4, $4, $5::timestamp, $5::timestamp) ON CONFLICT (product_id) DO NOTHING`,
+        p.productId, p.sellerId, p.category, p.price, p.createdAt,
+      );
+    }
+  }
+
+  /** Replaces the reports against the users and their sanctions with report's answer. */
+  async replaceReports(tx: SqlExecutor, userIds: readonly string[], answer: ReportInputsAnswer): Promise<void> {
+    await tx.$executeRawUnsafe(`DELETE FROM report_facts WHERE target_user_id = ANY($1::uuid[])`, [...userIds]);
+    await tx.$executeRawUnsafe(`DELETE FROM sanction_facts WHERE user_id = ANY($1::uuid[])`, [...userIds]);
+    for (const r of answer.reports) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO report_facts (report_id, target_user_id, reporter_id, type, state, filed_at, decided_at)
+         VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5::"ReportState", $6::timestamp, $7::timestamp)`,
+        r.reportId, r.targetUserId, r.reporterId, r.type, r.state, r.filedAt, r.decidedAt,
+      );
+    }
+    for (const x of answer.sanctions) {
+      await tx.$executeRawUnsafe(
+        `INSERT INTO sanction_facts (report_id, user_id, type, starts_at, ends_at, ended_at) VALUES ($1::uuid, $2::uuid, $3, $4::timestamp, $5::timestamp, $6::timestamp)`,
+        x.reportId, x.userId, x.type, x.startsAt, x.endsAt, x.endedAt,
+      );
+    }
+  }
+
+  /** Replaces the users' risk signals and clearance with monitor's answer. */
+  async replaceRisk(tx: SqlExecutor, userIds: readonly string[], answer: RiskInputsAnswer): Promise<void> {
+    await tx.$executeRawUnsafe(`DELETE FROM risk_signals WHERE user_id = ANY($1::uuid[])`, [...userIds]);
+    await this.touch(tx, userIds);
+    for (const u of answer.users) {
+      await tx.$executeRawUnsafe(`UPDATE user_inputs SET risk_cleared_at = $2::timestamp, updated_at = now() WHERE user_id = $1::uuid`, u.userId, u.riskClearedAt);
+      for (const k of u.signals) {
+        await tx.$executeRawUnsafe(
+          `INSERT INTO risk_signals (alert_id, user_id, level, rule, detected_at, expires_at) VALUES ($1::uuid, $2::uuid, $3::"RiskLevel", $4, $5::timestamp, $6::timestamp)
+           ON CONFLICT (alert_id) DO NOTHING`,
+          k.alertId, u.userId, k.level, k.rule, k.detectedAt, k.expiresAt,
+        );
+      }
+    }
   }
 
   // ---- reads for recalculation

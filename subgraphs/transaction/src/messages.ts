@@ -103,6 +103,10 @@ export const messages = {
     ko: '상대방 계정이 안전 점검 중이라 지금은 거래할 수 없습니다. 돈을 먼저 보내지 마세요.',
     en: 'The other person’s account is paused for a safety check, so this trade cannot go ahead now. Do not send any money.',
   },
+  listingRestricted: {
+    ko: '이상 거래가 감지되어 관리자 확인이 끝날 때까지 물건을 올리거나 가격을 바꿀 수 없습니다. 고객센터에 문의해 주세요.',
+    en: 'Unusual activity was detected, so you cannot list items or change prices until an administrator has checked it. Please contact support.',
+  },
   accountRestricted: {
     ko: '이용이 제한된 계정과는 거래할 수 없습니다.',
     en: 'Trades with a restricted account are not possible.',

@@ -15,6 +15,8 @@ export interface PartyState {
   statusUntil: Date | null;
   held: boolean;
   holdExpiresAt: Date | null;
+  /** The monitor restricted the account (RESTRICT_ACCOUNT) until an admin clears it. */
+  restricted: boolean;
 }
 
 export class PartyRepository {
@@ -26,11 +28,13 @@ export class PartyRepository {
       SELECT u.id::text AS "userId", s.grade::text AS "grade", s.score AS "score",
              coalesce(c.protected_mode, false) AS "protectedMode", c.min_counterpart_grade::text AS "minCounterpartGrade",
              coalesce(c.account_status, 'ACTIVE') AS "accountStatus", c.status_until AS "statusUntil",
-             coalesce(h.active, false) AS "held", h.expires_at AS "holdExpiresAt"
+             coalesce(h.active, false) AS "held", h.expires_at AS "holdExpiresAt",
+             coalesce(r.active, false) AS "restricted"
         FROM unnest(${[...userIds]}::uuid[]) AS u(id)
         LEFT JOIN safety_copies s ON s.user_id = u.id
         LEFT JOIN user_copies c ON c.user_id = u.id
-        LEFT JOIN trade_holds h ON h.user_id = u.id`);
+        LEFT JOIN trade_holds h ON h.user_id = u.id
+        LEFT JOIN account_restrictions r ON r.user_id = u.id`);
     return new Map(rows.map((row) => [row.userId, row]));
   }
 
@@ -70,6 +74,21 @@ export class PartyRepository {
       ON CONFLICT (user_id) DO UPDATE
          SET account_status = EXCLUDED.account_status, status_until = EXCLUDED.status_until, status_at = EXCLUDED.status_at
        WHERE user_copies.status_at IS NULL OR user_copies.status_at <= EXCLUDED.status_at`);
+  }
+
+  async isRestricted(userId: string): Promise<boolean> {
+    const row = await this.prisma.accountRestriction.findUnique({ where: { userId }, select: { active: true } });
+    return row?.active ?? false;
+  }
+
+  /** RESTRICT_ACCOUNT (active) or CLEAR (inactive); a late, older action never undoes a newer one. */
+  async applyRestriction(tx: Tx, data: { userId: string; active: boolean; reason: string; at: Date }): Promise<void> {
+    await tx.$executeRaw(Prisma.sql`
+      INSERT INTO account_restrictions (user_id, active, reason, action_at)
+      VALUES (${data.userId}::uuid, ${data.active}, ${data.reason}, ${sqlTimestamp(data.at)})
+      ON CONFLICT (user_id) DO UPDATE
+         SET active = EXCLUDED.active, reason = EXCLUDED.reason, action_at = EXCLUDED.action_at
+       WHERE account_restrictions.action_at <= EXCLUDED.action_at`);
   }
 
   /** HOLD_TRANSACTIONS (active) or CLEAR (inactive); a late, older action never undoes a newer one. */

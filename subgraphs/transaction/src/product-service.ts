@@ -121,6 +121,7 @@ export class ProductService {
   async create(scope: RequestScope, input: unknown): Promise<ProductRecord> {
     const identity = requireIdentity(scope);
     const parsed = validate(createProductSchema, input, scope.locale);
+    await this.refuseIfRestricted(identity.userId);
     // Files are checked (and thumbnailed) before the transaction: slow I/O holds no locks.
     await this.deps.images.prepare(identity.userId, parsed.imageKeys, scope.locale);
     const safety = await this.deps.parties.safetyOf(this.deps.prisma, identity.userId);
@@ -154,6 +155,7 @@ export class ProductService {
     const newPrice = validate(z.object({ price: priceSchema }), { price }, scope.locale).price;
     const current = await this.ownProduct(scope, id);
     if (current.status === 'SOLD') throw badField('id', 'priceOfSold', scope.locale);
+    await this.refuseIfRestricted(identity.userId);
     if (current.price === newPrice) return current;
     const now = new Date();
     const updated = await transaction(this.deps.prisma, async (tx) => {
@@ -192,6 +194,11 @@ export class ProductService {
     });
     await this.afterWrite(scope, updated);
     return updated;
+  }
+
+  /** The monitor's RESTRICT_ACCOUNT: no new listings or price changes until an admin clears it. */
+  private async refuseIfRestricted(userId: string): Promise<void> {
+    if (await this.deps.parties.isRestricted(userId)) throw new ForbiddenError(messages.listingRestricted, { reason: 'ACCOUNT_RESTRICTED' });
   }
 
   /** The caller's own product: NOT_FOUND if it does not exist (or is hidden from them), FORBIDDEN if another's. */

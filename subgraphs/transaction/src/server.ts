@@ -4,7 +4,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { buildSubgraphServer, createLogger, createRedis, type Logger, type RunningServer } from '@anshim/platform';
+import { buildSubgraphServer, createLogger, createRedis, mountInternalRoute, parseUserIds, SAFETY_INPUTS_ROUTE, type Logger, type RunningServer } from '@anshim/platform';
 import { OutboxRelay } from '@anshim/platform/events/relay';
 import {
   createStorageDriver,
@@ -26,6 +26,7 @@ import { ProductCache } from './product-cache.ts';
 import { ProductRepository } from './product-repository.ts';
 import { ProductService } from './product-service.ts';
 import { resolvers } from './resolvers/index.ts';
+import { SafetyInputsRepository } from './safety-inputs-repository.ts';
 import { TradeRepository } from './trade-repository.ts';
 import { TradeService } from './trade-service.ts';
 import { UploadRepository } from './upload-repository.ts';
@@ -102,6 +103,8 @@ export async function buildTransactionServer(overrides: Record<string, string | 
     ],
     routes: (app) => {
       if (storage instanceof LocalStorageDriver) mountLocalStorageRoutes(app, storage);
+      const safetyInputs = new SafetyInputsRepository(prisma);
+      mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { internalSecret: env.INTERNAL_SECRET, logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
     },
     onStop: async () => {
       await consumer?.close();

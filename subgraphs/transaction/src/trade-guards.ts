@@ -24,11 +24,12 @@ export function defaultParty(userId: string): PartyState {
     statusUntil: null,
     held: false,
     holdExpiresAt: null,
+    restricted: false,
   };
 }
 
 function restricted(party: PartyState, now: Date): boolean {
-  if (party.accountStatus === 'BANNED') return true;
+  if (party.accountStatus === 'BANNED' || party.restricted) return true;
   return party.accountStatus === 'SUSPENDED' && (party.statusUntil === null || party.statusUntil > now);
 }
 

@@ -10,6 +10,7 @@ import { LISTING_BURST, REPORT_BURST, SHARED_DEVICE } from './window-rules.ts';
 
 export * from './types.ts';
 export * from './window-rules.ts';
+export * from './account-notices.ts';
 
 export const RULES: readonly Rule[] = [
   OFF_PLATFORM_PAYMENT_REQUEST,

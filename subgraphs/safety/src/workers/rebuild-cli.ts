@@ -1,8 +1,9 @@
-// Refills the safety projection from the user subgraph and recalculates:
+// Refills the safety projection from the owning services and recalculates:
 //   node --import tsx subgraphs/safety/src/workers/rebuild-cli.ts <userId>     one user
 //   node --import tsx subgraphs/safety/src/workers/rebuild-cli.ts --all        every user the projection knows
-// Reads SAFETY_USER_SUBGRAPH_URL (default http://127.0.0.1:4001/graphql) with a signed internal
-// identity (INTERNAL_SECRET). See rebuild.ts for what it can and cannot refill yet.
+// Reads SAFETY_USER_SUBGRAPH_URL, SAFETY_TRANSACTION_SUBGRAPH_URL, SAFETY_REPORT_SUBGRAPH_URL and
+// SAFETY_MONITOR_SUBGRAPH_URL (defaults: the local ports) with signed internal identities
+// (INTERNAL_SECRET). See rebuild.ts for what each source refills.
 import { createLogger } from '@anshim/platform';
 import { loadSafetyEnv } from '../env.ts';
 import { buildSafetyCore } from '../safety-core.ts';
@@ -18,7 +19,12 @@ const logger = createLogger('safety-rebuild', env.LOG_LEVEL);
 const core = buildSafetyCore(env, logger);
 try {
   const result = await rebuildProjection(core, {
-    userSubgraphUrl: env.SAFETY_USER_SUBGRAPH_URL,
+    sources: {
+      user: env.SAFETY_USER_SUBGRAPH_URL,
+      transaction: env.SAFETY_TRANSACTION_SUBGRAPH_URL,
+      report: env.SAFETY_REPORT_SUBGRAPH_URL,
+      monitor: env.SAFETY_MONITOR_SUBGRAPH_URL,
+    },
     internalSecret: env.INTERNAL_SECRET,
     userId: arg === '--all' ? undefined : arg,
     logger,

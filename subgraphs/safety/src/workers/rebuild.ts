@@ -1,12 +1,26 @@
 // Refills the projection from the owning services instead of events, for one user or for every
-// user the projection knows, then recalculates them. A repair tool, never on a request path.
+// user the projection knows (in pages), then recalculates them. A repair tool, never on a request
+// path (ARCHITECTURE §1: a synchronous internal call only to repair or backfill a copy).
 //
-// Sources today: the user subgraph (account age, verifications, profile completeness, status), read
-// through its public GraphQL (`_entities`) with a signed internal ADMIN identity. Trades, reports,
-// sanctions and risk signals keep what events brought: transaction exposes only aggregates
-// (tradeStats) and report/monitor are not built yet; add their sources here when they are.
+// Sources, each optional (a source not given keeps what events brought):
+// - user: account age, verifications, profile completeness, status — public User fields, read
+//   through the user subgraph's `_entities` with a signed internal ADMIN identity;
+// - transaction, report, monitor: trades and ratings, reports and sanctions, risk signals — facts
+//   that are not in the public API, read from each service's POST /internal/safety-inputs with a
+//   signed service identity (packages/platform/src/internal.ts). Their answers replace the users'
+//   rows of those facts, so facts an event never delivered appear and ones the owner no longer has go.
 import { randomUUID } from 'node:crypto';
-import { signIdentityHeaders, type Logger, type SqlExecutor } from '@anshim/platform';
+import {
+  callInternal,
+  SAFETY_INPUTS_MAX_USERS,
+  SAFETY_INPUTS_ROUTE,
+  signIdentityHeaders,
+  type Logger,
+  type ReportInputsAnswer,
+  type RiskInputsAnswer,
+  type SqlExecutor,
+  type TradeInputsAnswer,
+} from '@anshim/platform';
 import type { SafetyCore } from '../safety-core.ts';
 import type { VerificationMethod } from '../safety-score.ts';
 
@@ -62,8 +76,16 @@ async function applySnapshot(tx: SqlExecutor, user: UserSnapshot, at: Date): Pro
   );
 }
 
+/** Base URLs (or GraphQL URLs: only the origin counts for internal routes) of the owning services. */
+export interface RebuildSources {
+  user: string;
+  transaction?: string;
+  report?: string;
+  monitor?: string;
+}
+
 export interface RebuildOptions {
-  userSubgraphUrl: string;
+  sources: RebuildSources;
   internalSecret: string;
   /** One user, or every user in the projection when absent. */
   userId?: string;
@@ -71,15 +93,18 @@ export interface RebuildOptions {
   logger?: Logger;
 }
 
-/** Returns how many users were refreshed from the user subgraph and recalculated. */
+/** Returns how many users were refreshed from the owners and recalculated, and ids the user service does not know. */
 export async function rebuildProjection(core: SafetyCore, options: RebuildOptions): Promise<{ rebuilt: number; missing: string[] }> {
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = Math.min(options.batchSize ?? 100, SAFETY_INPUTS_MAX_USERS);
+  const { sources, internalSecret } = options;
+  const internal = <T>(url: string | undefined, ids: string[]) =>
+    url ? callInternal<T>(url, SAFETY_INPUTS_ROUTE, 'safety', internalSecret, { userIds: ids }) : Promise.resolve(null);
   const missing: string[] = [];
   let rebuilt = 0;
   let after: string | null = null;
   for (;;) {
     const ids: string[] = options.userId
-      ? after === null ? [options.userId] : []
+      ? after === null ? [options.userId.toLowerCase()] : []
       : (await core.sql.$queryRawUnsafe<Array<{ user_id: string }>>(
           `SELECT user_id::text FROM user_inputs WHERE user_id > COALESCE($1::uuid, '00000000-0000-0000-0000-000000000000') ORDER BY user_id LIMIT $2`,
           after,
@@ -87,16 +112,26 @@ export async function rebuildProjection(core: SafetyCore, options: RebuildOption
         )).map((r) => r.user_id);
     if (ids.length === 0) break;
     after = ids.at(-1)!;
-    const users = await fetchUsers(options.userSubgraphUrl, options.internalSecret, ids);
+    const [users, trades, reports, risk] = await Promise.all([
+      fetchUsers(sources.user, internalSecret, ids),
+      internal<TradeInputsAnswer>(sources.transaction, ids),
+      internal<ReportInputsAnswer>(sources.report, ids),
+      internal<RiskInputsAnswer>(sources.monitor, ids),
+    ]);
     const found = new Set(users.map((u) => u.id));
     missing.push(...ids.filter((id) => !found.has(id)));
+    const known = ids.filter((id) => found.has(id));
     const at = new Date();
     const results = await core.sql.$transaction(async (tx) => {
+      await core.inputs.lockUsers(tx, known);
       for (const user of users) await applySnapshot(tx, user, at);
-      return core.recalculator.recalculate(tx, users.map((u) => u.id), { type: 'admin.rebuild', eventId: null }, { mode: 'always', now: at });
+      if (trades) await core.inputs.replaceTrades(tx, known, trades);
+      if (reports) await core.inputs.replaceReports(tx, known, reports);
+      if (risk) await core.inputs.replaceRisk(tx, known, { users: risk.users.filter((u) => found.has(u.userId)) });
+      return core.recalculator.recalculate(tx, known, { type: 'admin.rebuild', eventId: null }, { mode: 'always', now: at });
     });
     await core.published(results);
-    rebuilt += users.length;
+    rebuilt += known.length;
     options.logger?.info({ rebuilt, missing: missing.length }, 'rebuild progress');
   }
   return { rebuilt, missing };

@@ -3,7 +3,8 @@
 //   sort (SELLER_SAFETY) in one query, and protected buyers are checked without a call to safety;
 // - user.profile_updated: buyers' protection settings (protectedMode, minCounterpartGrade);
 // - user.status_changed: suspended or banned accounts cannot trade;
-// - monitor.action_taken: HOLD_TRANSACTIONS pauses a user's trades, CLEAR lifts the hold.
+// - monitor.action_taken: HOLD_TRANSACTIONS pauses a user's trades; RESTRICT_ACCOUNT also stops
+//   their listings and price changes (until cleared); CLEAR lifts both.
 // Handlers run in the consumer's transaction (idempotent by event id) and ignore stale events.
 import { EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
 import type { TransactionPrisma, Tx } from '../database.ts';
@@ -47,6 +48,9 @@ export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommit
     },
     'monitor.action_taken': async (event, tx) => {
       const { userId, action, reason, takenAt, expiresAt } = event.data;
+      if (action === 'RESTRICT_ACCOUNT' || action === 'CLEAR') {
+        await deps.parties.applyRestriction(tx, { userId, active: action === 'RESTRICT_ACCOUNT', reason, at: new Date(takenAt) });
+      }
       if (action !== 'HOLD_TRANSACTIONS' && action !== 'CLEAR') return;
       await deps.parties.applyHold(tx, {
         userId,

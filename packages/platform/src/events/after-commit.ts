@@ -1,0 +1,39 @@
+// Lets an event handler schedule work for after its transaction commits (cache writes, pushes to
+// subscribers, a relay nudge): done inside the transaction, a reader could see the push before the
+// rows, and a rollback would leave a push for something that never happened. Wraps the client the
+// EventConsumer opens transactions on; each transaction gets its own list, run once it committed.
+import type { Logger } from '../logger.ts';
+import type { SqlExecutor, TransactionalSqlClient, TransactionOptions } from './sql-client.ts';
+
+export class AfterCommitHooks<Tx extends SqlExecutor> {
+  private readonly pending = new WeakMap<object, Array<() => Promise<void>>>();
+
+  constructor(
+    private readonly client: TransactionalSqlClient<Tx>,
+    private readonly logger?: Logger,
+  ) {}
+
+  /** The client to give the consumer: same transactions, plus the hooks after commit. */
+  readonly wrapped: TransactionalSqlClient<Tx> = {
+    $executeRawUnsafe: (query, ...values) => this.client.$executeRawUnsafe(query, ...values),
+    $queryRawUnsafe: (query, ...values) => this.client.$queryRawUnsafe(query, ...values),
+    $transaction: async <R>(fn: (tx: Tx) => Promise<R>, options?: TransactionOptions) => {
+      const hooks: Array<() => Promise<void>> = [];
+      const result = await this.client.$transaction(async (tx) => {
+        hooks.length = 0; // a retried transaction callback starts over
+        this.pending.set(tx as object, hooks);
+        return fn(tx);
+      }, options);
+      // The change is committed; a failing hook must not make the queue redeliver the event.
+      for (const hook of hooks) await hook().catch((error: unknown) => this.logger?.warn({ err: error }, 'after-commit work failed'));
+      return result;
+    },
+  };
+
+  /** Runs `hook` once the transaction `tx` belongs to has committed (never if it rolls back). */
+  schedule(tx: Tx, hook: () => Promise<void>): void {
+    const list = this.pending.get(tx as object);
+    if (!list) throw new Error('AfterCommitHooks.schedule called outside a wrapped transaction');
+    list.push(hook);
+  }
+}

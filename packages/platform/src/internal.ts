@@ -1,0 +1,134 @@
+// Service-to-service reads that are not part of the public API: a small JSON endpoint on the
+// subgraph's port under /internal/, which the gateway never routes to, guarded by a service
+// identity signed with INTERNAL_SECRET. The signature covers the caller's service name, a time and
+// the request id under its own label, so a user identity the gateway signed cannot pass as one.
+// ARCHITECTURE §1: only to repair or backfill a copy (safety's rebuild), never on a request path.
+import { createHmac, randomUUID } from 'node:crypto';
+import type { Express } from 'express';
+import { safeEqual } from './crypto.ts';
+import { IDENTITY_MAX_AGE_MS, REQUEST_ID_HEADER } from './identity.ts';
+import { jsonBody } from './http.ts';
+import type { Logger } from './logger.ts';
+import { SUBGRAPHS, type SubgraphName } from './services.ts';
+
+export const SERVICE_HEADER = 'x-anshim-service';
+export const SERVICE_TIMESTAMP_HEADER = 'x-anshim-service-timestamp';
+export const SERVICE_SIGNATURE_HEADER = 'x-anshim-service-signature';
+
+function signature(secret: string, service: string, timestamp: string, requestId: string): string {
+  return createHmac('sha256', secret).update(`service\n${service}\n${timestamp}\n${requestId}`).digest('base64url');
+}
+
+export function signServiceHeaders(secret: string, service: SubgraphName, requestId: string, now = Date.now()): Record<string, string> {
+  const timestamp = String(now);
+  return {
+    [SERVICE_HEADER]: service,
+    [SERVICE_TIMESTAMP_HEADER]: timestamp,
+    [SERVICE_SIGNATURE_HEADER]: signature(secret, service, timestamp, requestId),
+    [REQUEST_ID_HEADER]: requestId,
+  };
+}
+
+/** The calling service, or null when the headers are missing, forged, stale or name no service. */
+export function verifyServiceHeaders(secret: string, headers: Record<string, string | string[] | undefined>, now = Date.now()): SubgraphName | null {
+  const one = (name: string) => {
+    const value = headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const service = one(SERVICE_HEADER);
+  const timestamp = one(SERVICE_TIMESTAMP_HEADER);
+  const given = one(SERVICE_SIGNATURE_HEADER);
+  if (!service || !timestamp || !given) return null;
+  if (!safeEqual(given, signature(secret, service, timestamp, one(REQUEST_ID_HEADER) ?? ''))) return null;
+  const age = now - Number(timestamp);
+  if (!Number.isFinite(age) || Math.abs(age) > IDENTITY_MAX_AGE_MS) return null;
+  return SUBGRAPHS.some((s) => s.name === service) ? (service as SubgraphName) : null;
+}
+
+export interface InternalRouteOptions<B> {
+  internalSecret: string;
+  logger: Logger;
+  /** Services allowed to call it. */
+  callers: readonly SubgraphName[];
+  /** Validates the body; throws (any error) when it is not acceptable → 400. */
+  parse: (body: unknown) => B;
+  handle: (body: B, caller: SubgraphName) => Promise<unknown>;
+}
+
+/** Mounts POST /internal/<name>: 401 without a valid service identity, 403 for other services. */
+export function mountInternalRoute<B>(app: Express, name: string, options: InternalRouteOptions<B>): void {
+  app.post(`/internal/${name}`, jsonBody(), async (req, res) => {
+    const caller = verifyServiceHeaders(options.internalSecret, req.headers);
+    if (!caller) {
+      options.logger.warn({ route: name }, 'refused an internal call without a valid service identity');
+      res.status(401).json({ error: 'UNAUTHENTICATED' });
+      return;
+    }
+    if (!options.callers.includes(caller)) {
+      res.status(403).json({ error: 'FORBIDDEN' });
+      return;
+    }
+    let body: B;
+    try {
+      body = options.parse(req.body);
+    } catch (error) {
+      res.status(400).json({ error: 'BAD_REQUEST', message: (error as Error).message });
+      return;
+    }
+    try {
+      res.json(await options.handle(body, caller));
+    } catch (error) {
+      options.logger.error({ err: error, route: name, caller }, 'internal call failed');
+      res.status(500).json({ error: 'INTERNAL_SERVER_ERROR' });
+    }
+  });
+}
+
+/** Calls another service's internal route as `caller`; throws with the status on any failure. */
+export async function callInternal<T>(baseUrl: string, name: string, caller: SubgraphName, internalSecret: string, body: unknown, timeoutMs = 15_000): Promise<T> {
+  const url = new URL(`/internal/${name}`, baseUrl);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signServiceHeaders(internalSecret, caller, randomUUID()) },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!response.ok) throw new Error(`${url.href} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  return (await response.json()) as T;
+}
+
+// ---- safety-inputs: what each owning service tells safety's rebuild about a set of users.
+// The same facts its events carried, read back from the owner's own tables (times as ISO strings).
+export const SAFETY_INPUTS_ROUTE = 'safety-inputs';
+export const SAFETY_INPUTS_MAX_USERS = 500;
+
+export function parseUserIds(body: unknown): string[] {
+  const ids = (body as { userIds?: unknown } | null)?.userIds;
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > SAFETY_INPUTS_MAX_USERS || !ids.every((id) => typeof id === 'string' && uuid.test(id))) {
+    throw new Error(`userIds must be 1 to ${SAFETY_INPUTS_MAX_USERS} UUIDs`);
+  }
+  return [...new Set(ids.map((id: string) => id.toLowerCase()))];
+}
+
+/** transaction: trades that ended (as either party), ratings received, listings. */
+export interface TradeInputsAnswer {
+  trades: Array<{ transactionId: string; buyerId: string; sellerId: string; outcome: 'COMPLETED' | 'CANCELLED' | 'DISPUTED'; by: string; at: string }>;
+  ratings: Array<{ transactionId: string; raterId: string; rateeId: string; rateeRole: 'SELLER' | 'BUYER'; stars: number; at: string }>;
+  products: Array<{ productId: string; sellerId: string; category: string; price: number; createdAt: string }>;
+}
+
+/** report: reports against the users (decided or not) and their sanctions. */
+export interface ReportInputsAnswer {
+  reports: Array<{ reportId: string; targetUserId: string; reporterId: string; type: string; state: 'PENDING' | 'ACCEPTED' | 'DISMISSED'; filedAt: string; decidedAt: string | null }>;
+  sanctions: Array<{ reportId: string; userId: string; type: string; startsAt: string; endsAt: string | null; endedAt: string | null }>;
+}
+
+/** monitor: signals still standing (as monitor.risk_detected reported them) and the last clearance. */
+export interface RiskInputsAnswer {
+  users: Array<{
+    userId: string;
+    riskClearedAt: string | null;
+    signals: Array<{ alertId: string; level: 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL'; rule: string; detectedAt: string; expiresAt: string | null }>;
+  }>;
+}
