@@ -78,7 +78,7 @@ describe('a subgraph goes away and comes back', () => {
     expect(degraded.body.checks['subgraph:report']).toMatch(/^down: /);
     expect(degraded.body.checks['subgraph:user']).toBe('ok');
 
-    const restarted = await startProcess('report', 'subgraphs/report/src/index.ts', { ...stack.env, REPORT_PORT: String(port) }, { startTimeoutMs: 90_000 });
+    const restarted = await startProcess('report', 'subgraphs/report/src/index.ts', { ...stack.env, REPORT_PORT: String(port) }, { timeoutMs: 90_000 });
     stack.processes.push(restarted);
     expect(restarted.port).toBe(port);
 
