@@ -135,11 +135,14 @@ export function checkCompose(file: string): string[] {
   }
 
   // Every URL a process calls names a compose service, on the port that service listens on.
+  // Browser-facing addresses (what a person's browser opens, e.g. USER_PUBLIC_URL) are the host's.
+  const browserFacing = new Set(['USER_PUBLIC_URL', 'OIDC_APP_REDIRECT_URL']);
   for (const process of PROCESS_NAMES) {
     const entry = Object.entries(services).find(([, s]) => commandOf(s.command)[0] === process);
     if (!entry) continue;
     const env = composeEnv(entry[1]);
     for (const [key, url] of urlsIn(env)) {
+      if (browserFacing.has(key)) continue;
       if (!names.has(url.hostname)) problems.push(`compose ${entry[0]}: ${key} points at ${url.hostname}, which is not a service`);
       const expected = ports.get(url.hostname);
       if (expected !== undefined && Number(url.port) !== expected) {

@@ -134,9 +134,11 @@ describe('reports and sanctions through the gateway', () => {
     // Within seconds everyone sees the seller as DANGER, with the accepted report and the ban as factors.
     const score = await waitFor('the seller to be graded DANGER', async () => {
       const view = (await ok(`query($id: ID!) { user(id: $id) { safetyScore { grade factors { code } } safetyHistory(first: 5) { cause } } }`, { id: seller.id })).user;
-      // The ban (report.sanction_applied, high priority) may land before report.processed: wait for both.
+      // The ban (report.sanction_applied, high priority) may land before report.processed, and the
+      // worker writes a history row only when the score moves: wait for both effects in the factors.
+      const codes = view.safetyScore.factors.map((f: { code: string }) => f.code);
       const causes = view.safetyHistory.map((h: { cause: string }) => h.cause);
-      return view.safetyScore.grade === 'DANGER' && causes.includes('report.processed') ? view : false;
+      return view.safetyScore.grade === 'DANGER' && codes.includes('BAN_CAP') && codes.includes('REPORT_FRAUD') && causes.includes('report.sanction_applied') ? view : false;
     }, 15_000);
     expect(score.safetyScore.factors.map((f: { code: string }) => f.code)).toEqual(expect.arrayContaining(['BAN_CAP', 'REPORT_FRAUD']));
 
