@@ -34,6 +34,8 @@ export const gatewayEnvSchema = z.object({
     .describe('JSON `{"user":"http://user:4001/graphql",…}` replacing the URLs composed into the supergraph'),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000)
     .describe('deadline of one subgraph fetch, connection included'),
+  SUBGRAPH_SHARE_INFLIGHT: flag.default(true)
+    .describe('identical subgraph reads in flight at the same moment (same body, caller and language) share one request; false: each is sent'),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20)
     .describe('graphql-ws: subscriptions one connection may hold at once'),
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000)

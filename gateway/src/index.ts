@@ -19,6 +19,7 @@ try {
     redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
     subgraphUrls: env.SUBGRAPH_URLS,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+    shareInflightFetches: env.SUBGRAPH_SHARE_INFLIGHT,
     explorerDir: env.EXPLORER ? env.EXPLORER_DIR : undefined,
     subscriptions: {
       maxPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,

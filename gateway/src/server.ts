@@ -7,6 +7,7 @@ import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Express } from 'express';
 import {
+  countOnScrape,
   createMetrics,
   metricsPlugin,
   createRedis,
@@ -36,6 +37,7 @@ import { errorLogPlugin } from './plugins.ts';
 import { gatewayReadiness } from './readiness.ts';
 import { requestLocals, requestLog } from './request-log.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
+import { InflightFetches } from './inflight-fetches.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { SubscriptionExecutor, type SubscriptionStats } from './subscriptions/executor.ts';
 import { SubscriptionPlanner } from './subscriptions/planner.ts';
@@ -53,6 +55,8 @@ export interface GatewayOptions {
   /** Subgraph name → GraphQL URL, replacing the URL composed into the supergraph. */
   subgraphUrls?: Record<string, string>;
   subgraphTimeoutMs?: number;
+  /** Identical subgraph reads in flight at once share one request (default on; see inflight-fetches.ts). */
+  shareInflightFetches?: boolean;
   /**
    * graphql-ws on /graphql: subscriptions per connection (default 20), connection_init deadline (default 3 s),
    * per-event join batching across subscription groups (default on, window 0 = one event-loop turn; see subscriptions/join-batcher.ts).
@@ -102,6 +106,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const redis = createRedis(options.redis);
   const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs ?? 10_000 });
   const subgraphs = new Map<string, string>();
+  const inflight = options.shareInflightFetches === false ? undefined : new InflightFetches();
+  if (inflight) countOnScrape(metrics, 'gateway_subgraph_fetches_shared_total', 'Subgraph reads answered by an identical read already in flight', () => inflight.shared);
   const dataSources = new Map<string, GraphQLDataSource>();
   const planner = new SubscriptionPlanner();
   const limits = options.limits ?? {};
@@ -121,7 +127,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       const target = overrides[name] ?? url;
       if (!target) throw new Error(`subgraph ${name} has no URL in the supergraph or SUBGRAPH_URLS`);
       subgraphs.set(name, target);
-      const dataSource = new SubgraphDataSource({ name, url: target, fetcher, internalSecret: options.internalSecret, forwardAuthorization: name === 'user' });
+      const dataSource = new SubgraphDataSource({ name, url: target, fetcher, internalSecret: options.internalSecret, forwardAuthorization: name === 'user', inflight });
       dataSources.set(name, dataSource);
       return dataSource;
     },

@@ -2,6 +2,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { REQUEST_ID_HEADER, graphqlRuntime, signIdentityHeaders } from '@anshim/platform';
 import type { GatewayContext } from './context.ts';
 import type { RawAnswer, SubgraphFetcher } from './subgraph-fetcher.ts';
+import { isReadFetch, type InflightFetches } from './inflight-fetches.ts';
 import { isSubgraphUnavailable, unavailableResponse } from './subgraph-unavailable.ts';
 
 const { GraphQLError } = graphqlRuntime;
@@ -16,6 +17,9 @@ type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
  * it never sends, node-fetch Headers and a WHATWG Response per fetch, which cost about a third of
  * the gateway's CPU on the products page (bench/RESULTS.md). This one writes the JSON body and
  * parses the answer straight from the pooled connection, with the same error shapes.
+ *
+ * With `inflight`, a read identical to one already on its way (same body, same caller, same
+ * language) waits for that one's answer instead of asking again (see InflightFetches).
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly internalSecret: string;
@@ -23,13 +27,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly service: string;
   private readonly url: string;
   private readonly exchange: SubgraphFetcher['exchange'];
+  private readonly inflight: InflightFetches | undefined;
 
-  constructor(options: { name: string; url: string; fetcher: Pick<SubgraphFetcher, 'exchange'>; internalSecret: string; forwardAuthorization?: boolean }) {
+  constructor(options: { name: string; url: string; fetcher: Pick<SubgraphFetcher, 'exchange'>; internalSecret: string; forwardAuthorization?: boolean; inflight?: InflightFetches }) {
     this.service = options.name;
     this.url = options.url;
     this.exchange = options.fetcher.exchange;
     this.internalSecret = options.internalSecret;
     this.forwardAuthorization = options.forwardAuthorization ?? false;
+    this.inflight = options.inflight;
   }
 
   /**
@@ -51,16 +57,28 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const { request } = options;
     if (!request.query) throw new Error('Missing query');
     const deduped = dedupeRepresentations(request.variables);
-    const answer = await this.exchange(this.url, {
-      method: 'POST',
-      headers: this.headersFor(options),
-      body: JSON.stringify({ query: request.query, operationName: request.operationName, variables: deduped?.variables ?? request.variables, extensions: request.extensions }),
-    });
-    const body = parseBody(answer);
-    if (answer.status < 200 || answer.status > 299) throw errorFromAnswer(answer, body);
-    if (typeof body !== 'object' || body === null) throw new Error(`Expected JSON response body, but received: ${String(body)}`);
+    const body = JSON.stringify({ query: request.query, operationName: request.operationName, variables: deduped?.variables ?? request.variables, extensions: request.extensions });
+    const exchange = () => this.exchange(this.url, { method: 'POST', headers: this.headersFor(options), body });
+    const sharingKey = this.inflight && isReadFetch(request.query) ? this.sharingKey(options, body) : undefined;
+    const answer = sharingKey ? await this.inflight!.run(sharingKey, exchange) : await exchange();
+    const parsed = parseBody(answer);
+    if (answer.status < 200 || answer.status > 299) throw errorFromAnswer(answer, parsed);
+    if (typeof parsed !== 'object' || parsed === null) throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
     this.restrictCachePolicy(options, answer);
-    return deduped ? expandEntities(body as GatewayGraphQLResponse, deduped.positions) : (body as GatewayGraphQLResponse);
+    return deduped ? expandEntities(parsed as GatewayGraphQLResponse, deduped.positions) : (parsed as GatewayGraphQLResponse);
+  }
+
+  /**
+   * Everything the subgraph's answer may depend on: the body, who asks and in which language.
+   * The request id is left out on purpose (it only names the request in logs); fetches without
+   * one (schema loading, health checks) are never shared.
+   */
+  private sharingKey({ context }: GraphQLDataSourceProcessOptions<GatewayContext>, body: string): string | undefined {
+    const { requestId, identity, acceptLanguage, authorization } = context as Partial<GatewayContext>;
+    if (!requestId) return undefined;
+    const caller = identity ? `${identity.userId}:${identity.role}` : '';
+    const token = this.forwardAuthorization && identity ? authorization ?? '' : '';
+    return `${caller}\n${acceptLanguage ?? ''}\n${token}\n${body}`;
   }
 
   private headersFor({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Record<string, string> {

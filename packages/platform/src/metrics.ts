@@ -1,6 +1,19 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Counts something outside Apollo's request cycle, read when /metrics is scraped. */
+export function countOnScrape(metrics: Metrics, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [metrics.registry],
+    collect() {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
 /** One registry per process with default Node metrics and the request histogram every server uses. */
 export function createMetrics(service: string) {
   const registry = new Registry();
