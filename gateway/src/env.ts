@@ -34,6 +34,10 @@ export const gatewayEnvSchema = z.object({
     .describe('JSON `{"user":"http://user:4001/graphql",…}` replacing the URLs composed into the supergraph'),
   SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000)
     .describe('deadline of one subgraph fetch, connection included'),
+  SUBGRAPH_BREAKER_FAILURES: z.coerce.number().int().nonnegative().default(5)
+    .describe('unreachable answers in a row (refused, reset, timed out, 502/503/504) after which a subgraph is not asked until a trial (0: no breaker)'),
+  SUBGRAPH_BREAKER_COOLDOWN_MS: z.coerce.number().int().positive().default(5_000)
+    .describe('how long an open circuit answers SUBGRAPH_UNAVAILABLE at once before one trial fetch'),
   SUBGRAPH_SHARE_INFLIGHT: flag.default(true)
     .describe('identical subgraph reads in flight at the same moment (same body, caller and language) share one request; false: each is sent'),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20)

@@ -20,6 +20,7 @@ try {
     subgraphUrls: env.SUBGRAPH_URLS,
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     shareInflightFetches: env.SUBGRAPH_SHARE_INFLIGHT,
+    subgraphBreaker: { failures: env.SUBGRAPH_BREAKER_FAILURES, cooldownMs: env.SUBGRAPH_BREAKER_COOLDOWN_MS },
     explorerDir: env.EXPLORER ? env.EXPLORER_DIR : undefined,
     subscriptions: {
       maxPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,

@@ -38,6 +38,7 @@ import { gatewayReadiness } from './readiness.ts';
 import { requestLocals, requestLog } from './request-log.ts';
 import { SubgraphDataSource } from './subgraph-data-source.ts';
 import { InflightFetches } from './inflight-fetches.ts';
+import { SubgraphBreaker, type BreakerSettings } from './subgraph-breaker.ts';
 import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { SubscriptionExecutor, type SubscriptionStats } from './subscriptions/executor.ts';
 import { SubscriptionPlanner } from './subscriptions/planner.ts';
@@ -57,6 +58,8 @@ export interface GatewayOptions {
   subgraphTimeoutMs?: number;
   /** Identical subgraph reads in flight at once share one request (default on; see inflight-fetches.ts). */
   shareInflightFetches?: boolean;
+  /** Per-subgraph circuit breaker (default 5 unreachable answers in a row, 5 s cooldown; failures 0: off). */
+  subgraphBreaker?: BreakerSettings;
   /**
    * graphql-ws on /graphql: subscriptions per connection (default 20), connection_init deadline (default 3 s),
    * per-event join batching across subscription groups (default on, window 0 = one event-loop turn; see subscriptions/join-batcher.ts).
@@ -127,7 +130,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       const target = overrides[name] ?? url;
       if (!target) throw new Error(`subgraph ${name} has no URL in the supergraph or SUBGRAPH_URLS`);
       subgraphs.set(name, target);
-      const dataSource = new SubgraphDataSource({ name, url: target, fetcher, internalSecret: options.internalSecret, forwardAuthorization: name === 'user', inflight });
+      const breaker = new SubgraphBreaker(name, options.subgraphBreaker ?? { failures: 5, cooldownMs: 5_000 }, logger);
+      const dataSource = new SubgraphDataSource({ name, url: target, fetcher, internalSecret: options.internalSecret, forwardAuthorization: name === 'user', inflight, breaker });
       dataSources.set(name, dataSource);
       return dataSource;
     },

@@ -3,11 +3,15 @@ import { REQUEST_ID_HEADER, graphqlRuntime, signIdentityHeaders } from '@anshim/
 import type { GatewayContext } from './context.ts';
 import type { RawAnswer, SubgraphFetcher } from './subgraph-fetcher.ts';
 import { isReadFetch, type InflightFetches } from './inflight-fetches.ts';
+import { SubgraphCircuitOpenError, type SubgraphBreaker } from './subgraph-breaker.ts';
 import { isSubgraphUnavailable, unavailableResponse } from './subgraph-unavailable.ts';
 
 const { GraphQLError } = graphqlRuntime;
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+
+/** What a proxy in front of a subgraph answers while the subgraph is away. */
+const PROXY_AWAY_STATUSES = new Set([502, 503, 504]);
 
 /**
  * Fetches from one subgraph. Every fetch of a client request carries its request id and
@@ -28,14 +32,24 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly url: string;
   private readonly exchange: SubgraphFetcher['exchange'];
   private readonly inflight: InflightFetches | undefined;
+  private readonly breaker: SubgraphBreaker | undefined;
 
-  constructor(options: { name: string; url: string; fetcher: Pick<SubgraphFetcher, 'exchange'>; internalSecret: string; forwardAuthorization?: boolean; inflight?: InflightFetches }) {
+  constructor(options: {
+    name: string;
+    url: string;
+    fetcher: Pick<SubgraphFetcher, 'exchange'>;
+    internalSecret: string;
+    forwardAuthorization?: boolean;
+    inflight?: InflightFetches;
+    breaker?: SubgraphBreaker;
+  }) {
     this.service = options.name;
     this.url = options.url;
     this.exchange = options.fetcher.exchange;
     this.internalSecret = options.internalSecret;
     this.forwardAuthorization = options.forwardAuthorization ?? false;
     this.inflight = options.inflight;
+    this.breaker = options.breaker;
   }
 
   /**
@@ -48,7 +62,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     } catch (error) {
       const context = options.context as Partial<GatewayContext>;
       if (!context.requestId || !isSubgraphUnavailable(error)) throw error; // schema loading, health checks: as they were
-      context.logger?.warn({ err: error, service: this.service }, 'subgraph unavailable; answering with partial data');
+      // While the circuit is open every request would log the same outage: the breaker logged it once.
+      if (error instanceof SubgraphCircuitOpenError) context.logger?.debug({ service: this.service }, 'circuit open; answering with partial data');
+      else context.logger?.warn({ err: error, service: this.service }, 'subgraph unavailable; answering with partial data');
       return unavailableResponse(options.request, this.service, context.locale ?? 'ko');
     }
   }
@@ -58,7 +74,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (!request.query) throw new Error('Missing query');
     const deduped = dedupeRepresentations(request.variables);
     const body = JSON.stringify({ query: request.query, operationName: request.operationName, variables: deduped?.variables ?? request.variables, extensions: request.extensions });
-    const exchange = () => this.exchange(this.url, { method: 'POST', headers: this.headersFor(options), body });
+    const send = () => this.exchange(this.url, { method: 'POST', headers: this.headersFor(options), body });
+    const exchange = this.breaker ? () => this.breaker!.run(send, (answer) => PROXY_AWAY_STATUSES.has(answer.status)) : send;
     const sharingKey = this.inflight && isReadFetch(request.query) ? this.sharingKey(options, body) : undefined;
     const answer = sharingKey ? await this.inflight!.run(sharingKey, exchange) : await exchange();
     const parsed = parseBody(answer);
