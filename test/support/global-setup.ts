@@ -4,14 +4,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { ensureDatabase, deployMigrations } from '../../scripts/lib/migrations.ts';
 import { listServices } from '../../scripts/lib/services.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    redisUrl: string;
-    redisPrefix: string;
-  }
-}
+import './provided-context.ts';
 
 const baseDatabaseUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
 

@@ -38,7 +38,7 @@ const outboxCount = (type: string, userId: string) => h.prisma.outboxEvent.count
 describe('alerts from events are raised once', () => {
   it('a product.created delivered twice (a new job id) raises one alert, one signal, one event', async () => {
     const seller = user();
-    await h.known(new Date(Date.now() - 24 * 3_600_000), seller);
+    await h.knownSince(new Date(Date.now() - 24 * 3_600_000), seller);
     const eventId = randomUUID();
     const data = { productId: randomUUID(), sellerId: seller.userId, title: '아이폰 15 프로', price: 1_300_000, category: 'DIGITAL', region: null, createdAt: new Date().toISOString() };
     await deliver('product.created', eventId, data, seller.userId, 'transaction');
@@ -52,7 +52,7 @@ describe('alerts from events are raised once', () => {
 
   it('an assessment whose transaction rolled back raises nothing; the retry raises it once, and a second run nothing', async () => {
     const seller = user();
-    await h.known(new Date(Date.now() - 24 * 3_600_000), seller);
+    await h.knownSince(new Date(Date.now() - 24 * 3_600_000), seller);
     const activity = { type: 'LISTING_CREATED' as const, userId: seller.userId, productId: randomUUID(), amount: 2_000_000, at: new Date() };
     const sourceEventId = randomUUID();
     const run = (fail: boolean) =>
@@ -80,9 +80,9 @@ describe('one listing, two reports of it', () => {
 
   it('recordActivity(LISTING_CREATED) first, then product.created: NEW_ACCOUNT_HIGH_VALUE once', async () => {
     const seller = user();
-    await h.known(new Date(Date.now() - 2 * 24 * 3_600_000), seller);
+    await h.knownSince(new Date(Date.now() - 2 * 24 * 3_600_000), seller);
     const productId = randomUUID();
-    const first = await h.ok(RECORD, { input: { type: 'LISTING_CREATED', productId, amount: 1_200_000 } }, seller);
+    const first = await h.ok(RECORD, { input: { type: 'LISTING_CREATED', productId, amount: 1_200_000 } }, { identity: seller });
     expect(first.recordActivity.alerts.map((a: { rule: string }) => a.rule)).toEqual(['NEW_ACCOUNT_HIGH_VALUE']);
     await h.processed(await listing(seller, productId));
     const alerts = await alertsOf(seller.userId, 'NEW_ACCOUNT_HIGH_VALUE');
@@ -93,11 +93,11 @@ describe('one listing, two reports of it', () => {
 
   it('product.created first, then recordActivity: the app is told the rule matched, and no second alert is raised', async () => {
     const seller = user();
-    await h.known(new Date(Date.now() - 2 * 24 * 3_600_000), seller);
+    await h.knownSince(new Date(Date.now() - 2 * 24 * 3_600_000), seller);
     const productId = randomUUID();
     await h.processed(await listing(seller, productId));
     expect(await alertsOf(seller.userId, 'NEW_ACCOUNT_HIGH_VALUE')).toHaveLength(1);
-    const second = await h.ok(RECORD, { input: { type: 'LISTING_CREATED', productId, amount: 1_200_000 } }, seller);
+    const second = await h.ok(RECORD, { input: { type: 'LISTING_CREATED', productId, amount: 1_200_000 } }, { identity: seller });
     expect(second.recordActivity).toMatchObject({ rulesMatched: ['NEW_ACCOUNT_HIGH_VALUE'], alerts: [] });
     expect(await alertsOf(seller.userId, 'NEW_ACCOUNT_HIGH_VALUE')).toHaveLength(1);
     expect(await outboxCount('monitor.risk_detected', seller.userId)).toBe(1);
@@ -110,8 +110,8 @@ describe('user.status_changed', () => {
     const chatted = user();
     const traded = user();
     const stranger = user();
-    await h.known(new Date(Date.now() - 90 * 24 * 3_600_000), seller, chatted, traded, stranger);
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: chatted.userId, text: '내일 거래 가능할까요?' } }, seller);
+    await h.knownSince(new Date(Date.now() - 90 * 24 * 3_600_000), seller, chatted, traded, stranger);
+    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: chatted.userId, text: '내일 거래 가능할까요?' } }, { identity: seller });
     await h.processed(await h.publish({
       type: 'transaction.requested',
       producer: 'transaction',
@@ -130,12 +130,12 @@ describe('user.status_changed', () => {
     expect(await h.prisma.riskSignal.count({ where: { userId: seller.userId } })).toBe(0);
     expect(await outboxCount('monitor.alert_raised', seller.userId)).toBe(1);
     expect(await outboxCount('monitor.risk_detected', seller.userId)).toBe(0);
-    const visible = await h.ok(`{ riskAlerts { rule message } }`, {}, chatted, 'en');
+    const visible = await h.ok(`{ riskAlerts { rule message } }`, {}, { identity: chatted, lang: 'en' });
     expect(visible.riskAlerts).toEqual([{ rule: 'COUNTERPART_BANNED', message: expect.stringMatching(/Do not send them money/) }]);
-    expect((await h.ok(`{ riskAlerts { id } }`, {}, stranger)).riskAlerts).toEqual([]);
+    expect((await h.ok(`{ riskAlerts { id } }`, {}, { identity: stranger })).riskAlerts).toEqual([]);
 
     // Its later activity raises nothing: neither a chat asking for an advance transfer nor a burst of reports.
-    const after = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: chatted.userId, text: '선입금 부탁드려요 국민은행 123456-78-901234' } }, seller);
+    const after = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: chatted.userId, text: '선입금 부탁드려요 국민은행 123456-78-901234' } }, { identity: seller });
     expect(after.recordActivity).toMatchObject({ rulesMatched: [], alerts: [] });
     for (let i = 0; i < 3; i += 1) {
       await h.processed(await h.publish({
@@ -151,7 +151,7 @@ describe('user.status_changed', () => {
   it('a suspension warns counterparts at MEDIUM; a user nobody dealt with raises nothing; lifting it raises nothing', async () => {
     const seller = user();
     const buyer = user();
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '안녕하세요' } }, seller);
+    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '안녕하세요' } }, { identity: seller });
     const until = new Date(Date.now() + 7 * 24 * 3_600_000).toISOString();
     await h.processed(await h.publish({ type: 'user.status_changed', producer: 'user', subjectUserId: seller.userId, data: { userId: seller.userId, status: 'SUSPENDED', until } }));
     const alerts = await alertsOf(seller.userId);

@@ -20,7 +20,7 @@ describe('KNOWN_FRAUD_ACCOUNT', () => {
   it('fires CRITICAL for the recipient on a confirmed account however it is typed, not on an unknown one', async () => {
     const fraudster = user();
     const buyer = user();
-    await h.known(new Date(Date.now() - 30 * 24 * 3_600_000), fraudster, buyer);
+    await h.knownSince(new Date(Date.now() - 30 * 24 * 3_600_000), fraudster, buyer);
     const cipher = new FieldCipher(h.secrets.DATA_ENCRYPTION_KEY);
     const account = `110${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`; // 12 digits
     const phone = `010${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
@@ -28,7 +28,7 @@ describe('KNOWN_FRAUD_ACCOUNT', () => {
 
     // Unknown yet: only a calm message, no alert.
     const calm = `신한 ${account.slice(0, 3)}-${account.slice(3, 6)}-${account.slice(6)} 이에요`;
-    const before = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: calm } }, fraudster);
+    const before = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: calm } }, { identity: fraudster });
     expect(before.recordActivity.rulesMatched).not.toContain('KNOWN_FRAUD_ACCOUNT');
 
     const eventId = await h.publish({
@@ -46,7 +46,7 @@ describe('KNOWN_FRAUD_ACCOUNT', () => {
     const copy = await h.prisma.knownFraudIdentifier.findMany({ where: { lookupHash: { in: [hash('BANK_ACCOUNT', account), hash('PHONE', phone)] } } });
     expect(copy).toHaveLength(2);
 
-    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: `${account.slice(0, 6)} ${account.slice(6)} 으로 보내주세요` } }, fraudster);
+    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: `${account.slice(0, 6)} ${account.slice(6)} 으로 보내주세요` } }, { identity: fraudster });
     expect(recordActivity.level).toBe('CRITICAL');
     expect(recordActivity.rulesMatched).toContain('KNOWN_FRAUD_ACCOUNT');
     const alert = recordActivity.alerts.find((a: any) => a.rule === 'KNOWN_FRAUD_ACCOUNT');
@@ -55,12 +55,12 @@ describe('KNOWN_FRAUD_ACCOUNT', () => {
 
     // A phone number in another format, from someone else: also caught.
     const other = user();
-    const byPhone = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: `문자는 +82 ${phone.slice(1, 3)}.${phone.slice(3, 7)}.${phone.slice(7)} 로 주세요` } }, other);
+    const byPhone = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: `문자는 +82 ${phone.slice(1, 3)}.${phone.slice(3, 7)}.${phone.slice(7)} 로 주세요` } }, { identity: other });
     expect(byPhone.recordActivity.rulesMatched).toContain('KNOWN_FRAUD_ACCOUNT');
 
     // An unknown account in the same shape: no KNOWN_FRAUD_ACCOUNT.
     const stranger = user();
-    const unknown = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: `${account.slice(0, 6)} ${String((Number(account.slice(6)) + 1) % 1e6).padStart(6, '0')} 으로 보내주세요` } }, stranger);
+    const unknown = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: `${account.slice(0, 6)} ${String((Number(account.slice(6)) + 1) % 1e6).padStart(6, '0')} 으로 보내주세요` } }, { identity: stranger });
     expect(unknown.recordActivity.rulesMatched).not.toContain('KNOWN_FRAUD_ACCOUNT');
     expect(unknown.recordActivity.level).not.toBe('CRITICAL');
   });

@@ -17,7 +17,7 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const levelOf = async (target: string, as = admin()) => (await h.ok(LEVEL, { reps: [{ __typename: 'User', id: target }] }, as))._entities[0].riskLevel;
+const levelOf = async (target: string, as = admin()) => (await h.ok(LEVEL, { reps: [{ __typename: 'User', id: target }] }, { identity: as }))._entities[0].riskLevel;
 const outbox = (type: string, userId: string) =>
   h.prisma.outboxEvent.findMany({ where: { type, payload: { path: ['subjectUserId'], equals: userId } }, select: { payload: true } });
 
@@ -37,7 +37,7 @@ describe('recordActivity', () => {
     void delivered.then(() => (live = true));
     await waitFor('both subscriptions to be live', async () => {
       if (live) return true;
-      await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '계좌로 먼저 보내주세요' } }, probe);
+      await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '계좌로 먼저 보내주세요' } }, { identity: probe });
       return waitFor('probe alerts', () => live, { timeoutMs: 1_000 }).catch(() => false);
     });
     expect((await firstMine).value?.data?.myRiskAlerts.subject).toEqual({ id: probe.userId });
@@ -50,7 +50,7 @@ describe('recordActivity', () => {
       }
     };
 
-    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: ADVANCE_PAYMENT } }, seller);
+    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: ADVANCE_PAYMENT } }, { identity: seller });
     expect(recordActivity.level).toBe('HIGH');
     expect(recordActivity.rulesMatched).toEqual(['OFF_PLATFORM_PAYMENT_REQUEST']);
     const [alert] = recordActivity.alerts;
@@ -69,17 +69,17 @@ describe('recordActivity', () => {
     expect(await outbox('monitor.alert_raised', seller.userId)).toHaveLength(1);
 
     // The buyer sees it in English too, and acknowledges it.
-    const listed = await h.ok(`{ riskAlerts { id message acknowledged } }`, {}, buyer, 'en');
+    const listed = await h.ok(`{ riskAlerts { id message acknowledged } }`, {}, { identity: buyer, lang: 'en' });
     expect(listed.riskAlerts[0]).toEqual({ id: alert.id, message: expect.stringMatching(/safe payment/), acknowledged: false });
-    const ack = await h.ok(`mutation($id: ID!) { acknowledgeRiskAlert(id: $id) { id acknowledged } }`, { id: alert.id }, buyer);
+    const ack = await h.ok(`mutation($id: ID!) { acknowledgeRiskAlert(id: $id) { id acknowledged } }`, { id: alert.id }, { identity: buyer });
     expect(ack.acknowledgeRiskAlert).toEqual({ id: alert.id, acknowledged: true });
   });
 
   it('escalates to CRITICAL on a second HIGH rule and holds transactions (monitor.action_taken)', async () => {
     const seller = user();
     const buyer = user();
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: ADVANCE_PAYMENT } }, seller);
-    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '안전결제 링크: http://anshim-safepay.xyz/pay' } }, seller);
+    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: ADVANCE_PAYMENT } }, { identity: seller });
+    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '안전결제 링크: http://anshim-safepay.xyz/pay' } }, { identity: seller });
     expect(recordActivity).toMatchObject({ level: 'CRITICAL', rulesMatched: ['PHISHING_LINK'] });
     const actions = (await outbox('monitor.action_taken', seller.userId)).map((row) => (row.payload as any).data);
     expect(actions.map((a) => a.action).sort()).toEqual(['HOLD_TRANSACTIONS', 'REQUIRE_VERIFICATION', 'WARN_COUNTERPARTS']);
@@ -87,20 +87,20 @@ describe('recordActivity', () => {
   });
 
   it('does not alert on an honest message', async () => {
-    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: '토요일 3시에 역 앞에서 만나요. 안전결제로 할게요' } }, user());
+    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: '토요일 3시에 역 앞에서 만나요. 안전결제로 할게요' } }, { identity: user() });
     expect(recordActivity).toEqual({ level: 'NONE', rulesMatched: [], alerts: [] });
   });
 
   it('needs a signed-in user and valid input', async () => {
-    expect(onlyError(await h.gql(RECORD, { input: { type: 'LOGIN' } }, null)).code).toBe('UNAUTHENTICATED');
+    expect(onlyError(await h.gql(RECORD, { input: { type: 'LOGIN' } }, { identity: null })).code).toBe('UNAUTHENTICATED');
     const me = user();
-    expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: me.userId, text: 'hi' } }, me)).code).toBe('BAD_USER_INPUT');
-    expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: 'nope' } }, me)).code).toBe('BAD_USER_INPUT');
+    expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: me.userId, text: 'hi' } }, { identity: me })).code).toBe('BAD_USER_INPUT');
+    expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: 'nope' } }, { identity: me })).code).toBe('BAD_USER_INPUT');
   });
 
   it('writes raw activity behind, in batches', async () => {
     const me = user();
-    for (let i = 0; i < 3; i += 1) await h.ok(RECORD, { input: { type: 'LOGIN', deviceId: `dev-${me.userId}` } }, me);
+    for (let i = 0; i < 3; i += 1) await h.ok(RECORD, { input: { type: 'LOGIN', deviceId: `dev-${me.userId}` } }, { identity: me });
     await h.server.buffer.flush();
     expect(await h.prisma.activity.count({ where: { userId: me.userId } })).toBe(3);
   });
@@ -108,19 +108,19 @@ describe('recordActivity', () => {
   it('flags a device shared by three accounts within a day', async () => {
     const deviceId = `device-${randomUUID()}`;
     const [a, b, c] = [user(), user(), user()];
-    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, a);
-    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, b);
-    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, a);
-    expect((await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, c)).recordActivity.rulesMatched).toEqual(['SHARED_DEVICE']);
+    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, { identity: a });
+    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, { identity: b });
+    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, { identity: a });
+    expect((await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, { identity: c })).recordActivity.rulesMatched).toEqual(['SHARED_DEVICE']);
   });
 });
 
 describe('risk level and admin actions', () => {
   it('shows the level to the user and ADMINs only, and rebuilds it from signals when the cache is gone', async () => {
     const seller = user();
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: 'Please pay upfront by bank transfer' } }, seller);
+    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: 'Please pay upfront by bank transfer' } }, { identity: seller });
     expect(await levelOf(seller.userId, seller)).toBe('HIGH');
-    expect(onlyError(await h.gql(LEVEL, { reps: [{ __typename: 'User', id: seller.userId }] }, user())).code).toBe('FORBIDDEN');
+    expect(onlyError(await h.gql(LEVEL, { reps: [{ __typename: 'User', id: seller.userId }] }, { identity: user() })).code).toBe('FORBIDDEN');
     await h.redis.del(`monitor:level:${seller.userId}`);
     expect(await levelOf(seller.userId)).toBe('HIGH');
   });
@@ -128,11 +128,11 @@ describe('risk level and admin actions', () => {
   it('takeRiskAction: ADMIN only, audited; CLEAR ends the signals, lifts the hold and emits risk_cleared', async () => {
     const seller = user();
     const boss = admin();
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: ADVANCE_PAYMENT } }, seller);
+    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: ADVANCE_PAYMENT } }, { identity: seller });
     const ACT = `mutation($input: RiskActionInput!) { takeRiskAction(input: $input) }`;
-    expect(onlyError(await h.gql(ACT, { input: { userId: seller.userId, action: 'CLEAR', reason: 'x' } }, seller)).code).toBe('FORBIDDEN');
-    expect(onlyError(await h.gql(ACT, { input: { userId: seller.userId, action: 'CLEAR', reason: '  ' } }, boss)).code).toBe('BAD_USER_INPUT');
-    expect((await h.ok(ACT, { input: { userId: seller.userId, action: 'CLEAR', reason: '본인 확인 완료' } }, boss)).takeRiskAction).toBe(true);
+    expect(onlyError(await h.gql(ACT, { input: { userId: seller.userId, action: 'CLEAR', reason: 'x' } }, { identity: seller })).code).toBe('FORBIDDEN');
+    expect(onlyError(await h.gql(ACT, { input: { userId: seller.userId, action: 'CLEAR', reason: '  ' } }, { identity: boss })).code).toBe('BAD_USER_INPUT');
+    expect((await h.ok(ACT, { input: { userId: seller.userId, action: 'CLEAR', reason: '본인 확인 완료' } }, { identity: boss })).takeRiskAction).toBe(true);
     expect(await levelOf(seller.userId)).toBe('NONE');
     await h.redis.del(`monitor:level:${seller.userId}`);
     expect(await levelOf(seller.userId)).toBe('NONE');
@@ -144,9 +144,9 @@ describe('risk level and admin actions', () => {
 
   it('riskAlerts: own alerts, or any user for an ADMIN', async () => {
     const seller = user();
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: ADVANCE_PAYMENT } }, seller);
-    expect(onlyError(await h.gql(`query($u: ID) { riskAlerts(userId: $u) { id } }`, { u: seller.userId }, user())).code).toBe('FORBIDDEN');
-    expect((await h.ok(`query($u: ID) { riskAlerts(userId: $u) { id subject { id } } }`, { u: seller.userId }, admin())).riskAlerts).toHaveLength(1);
+    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: ADVANCE_PAYMENT } }, { identity: seller });
+    expect(onlyError(await h.gql(`query($u: ID) { riskAlerts(userId: $u) { id } }`, { u: seller.userId }, { identity: user() })).code).toBe('FORBIDDEN');
+    expect((await h.ok(`query($u: ID) { riskAlerts(userId: $u) { id subject { id } } }`, { u: seller.userId }, { identity: admin() })).riskAlerts).toHaveLength(1);
   });
 });
 
@@ -162,7 +162,7 @@ describe('subscriptions', () => {
 describe('events of other services', () => {
   it('NEW_ACCOUNT_HIGH_VALUE from product.created of a 1-day-old account, with a warning on the product', async () => {
     const seller = user();
-    await h.known(new Date(Date.now() - 24 * 3_600_000), seller);
+    await h.knownSince(new Date(Date.now() - 24 * 3_600_000), seller);
     const productId = randomUUID();
     await h.publish({
       type: 'product.created',
@@ -172,9 +172,9 @@ describe('events of other services', () => {
     });
     const alert = await waitFor('the listing alert', () => h.prisma.riskAlert.findFirst({ where: { subjectUserId: seller.userId, rule: 'NEW_ACCOUNT_HIGH_VALUE' } }).then((a) => a ?? undefined));
     expect(alert.productId).toBe(productId);
-    const { _entities } = await h.ok(WARNINGS, { reps: [{ __typename: 'Product', id: productId }, { __typename: 'Product', id: randomUUID() }] }, null);
+    const { _entities } = await h.ok(WARNINGS, { reps: [{ __typename: 'Product', id: productId }, { __typename: 'Product', id: randomUUID() }] }, { identity: null });
     expect(_entities.map((p: { riskWarnings: string[] }) => p.riskWarnings)).toEqual([[expect.stringContaining('가입한 지 일주일')], []]);
-    const english = await h.ok(WARNINGS, { reps: [{ __typename: 'Product', id: productId }] }, null, 'en');
+    const english = await h.ok(WARNINGS, { reps: [{ __typename: 'Product', id: productId }] }, { lang: 'en' });
     expect(english._entities[0].riskWarnings).toEqual([expect.stringContaining('less than a week')]);
   });
 
@@ -214,7 +214,7 @@ describe('events of other services', () => {
     });
     await h.processed(profile);
     await h.processed(grade);
-    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '안녕하세요' } }, seller);
+    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '안녕하세요' } }, { identity: seller });
     expect(recordActivity.rulesMatched).toEqual(['PROTECTED_USER_EXPOSED']);
     expect(recordActivity.alerts[0].recipients).toEqual([{ id: buyer.userId }]);
   });

@@ -21,7 +21,7 @@ const description = '선입금하면 보내준다고 해서 이체했는데 연�
 const digits = () => String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
 
 async function check(as: ReturnType<typeof user>, type: string, value: string, harness = h) {
-  return (await harness.ok(CHECK, { input: { type, value } }, as)).checkPaymentIdentifier;
+  return (await harness.ok(CHECK, { input: { type, value } }, { identity: as })).checkPaymentIdentifier;
 }
 
 describe('reports naming payment identifiers', () => {
@@ -51,7 +51,7 @@ describe('reports naming payment identifiers', () => {
             { type: 'PHONE', value: `+82 ${phone.slice(1, 3)}-${phone.slice(3, 7)}-${phone.slice(7)}` },
           ],
         },
-      }, victim)
+      }, { identity: victim })
     ).fileReport;
 
     const rows = await h.prisma.paymentIdentifier.findMany({ where: { reportId: filed.id }, select: { type: true, lookupHash: true, valueEncrypted: true } });
@@ -71,7 +71,7 @@ describe('reports naming payment identifiers', () => {
     expect(await check(other, 'PHONE', phone)).toMatchObject({ verdict: 'CAUTION', identifier: `010-****-${phone.slice(-4)}` });
 
     // Accepted: CONFIRMED_FRAUD, and the monitor learns the lookup hashes (never the values).
-    await h.ok(PROCESS, { id: filed.id, input: { decision: 'ACCEPT', resolution: '입금 내역과 대화로 사기가 확인되었습니다.' } }, admin());
+    await h.ok(PROCESS, { id: filed.id, input: { decision: 'ACCEPT', resolution: '입금 내역과 대화로 사기가 확인되었습니다.' } }, { identity: admin() });
     const confirmed = await check(other, 'BANK_ACCOUNT', typedAccount);
     expect(confirmed).toMatchObject({ verdict: 'CONFIRMED_FRAUD', confirmedReports: 1, pendingReports: 0, identifier: `123456-**-***${account.slice(-3)}` });
     expect(confirmed.message).toContain('절대 돈을 보내지 마세요');
@@ -88,8 +88,8 @@ describe('reports naming payment identifiers', () => {
     const b = user();
     await h.known(a, b);
     const account = `3333${digits()}`;
-    const filed = (await h.ok(FILE, { input: { targetUserId: b.userId, type: 'FRAUD', description, paymentIdentifiers: [{ type: 'BANK_ACCOUNT', value: `카카오뱅크 ${account}` }] } }, a)).fileReport;
-    await h.ok(PROCESS, { id: filed.id, input: { decision: 'DISMISS', resolution: '근거가 부족합니다.' } }, admin());
+    const filed = (await h.ok(FILE, { input: { targetUserId: b.userId, type: 'FRAUD', description, paymentIdentifiers: [{ type: 'BANK_ACCOUNT', value: `카카오뱅크 ${account}` }] } }, { identity: a })).fileReport;
+    await h.ok(PROCESS, { id: filed.id, input: { decision: 'DISMISS', resolution: '근거가 부족합니다.' } }, { identity: admin() });
     expect(await check(a, 'BANK_ACCOUNT', account)).toMatchObject({ verdict: 'NO_RECORD', confirmedReports: 0, pendingReports: 0, lastReportedAt: null });
     const events = await h.prisma.outboxEvent.findMany({ where: { type: 'report.identifiers_confirmed' }, select: { payload: true } });
     expect(events.some((e) => (e.payload as any).data.reportId === filed.id)).toBe(false);
@@ -110,27 +110,27 @@ describe('bad input', () => {
     const b = user();
     await h.known(a, b);
     const before = await h.prisma.report.count();
-    const filing = await h.gql(FILE, { input: { targetUserId: b.userId, type: 'FRAUD', description, paymentIdentifiers: [{ type: 'PHONE', value: '010-1234-5678' }, { type: 'BANK_ACCOUNT', value: '국민은행 --' }] } }, a);
+    const filing = await h.gql(FILE, { input: { targetUserId: b.userId, type: 'FRAUD', description, paymentIdentifiers: [{ type: 'PHONE', value: '010-1234-5678' }, { type: 'BANK_ACCOUNT', value: '국민은행 --' }] } }, { identity: a });
     expect(onlyError(filing)).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { fields: [{ field: 'paymentIdentifiers.1.value', reason: 'unreadable' }] } });
     expect(await h.prisma.report.count()).toBe(before);
-    const tooMany = await h.gql(FILE, { input: { targetUserId: b.userId, type: 'FRAUD', description, paymentIdentifiers: Array.from({ length: 6 }, (_, i) => ({ type: 'PHONE', value: `0101234567${i}` })) } }, a);
+    const tooMany = await h.gql(FILE, { input: { targetUserId: b.userId, type: 'FRAUD', description, paymentIdentifiers: Array.from({ length: 6 }, (_, i) => ({ type: 'PHONE', value: `0101234567${i}` })) } }, { identity: a });
     expect(onlyError(tooMany).code).toBe('BAD_USER_INPUT');
 
     for (const [type, value] of [['BANK_ACCOUNT', '농협'], ['PHONE', '02-123-4567'], ['PHONE', '   '], ['BANK_ACCOUNT', '1'.repeat(500)]]) {
-      const result = await h.gql(CHECK, { input: { type, value } }, a);
+      const result = await h.gql(CHECK, { input: { type, value } }, { identity: a });
       expect(onlyError(result).code).toBe('BAD_USER_INPUT');
     }
   });
 
   it('is for signed-in users only', async () => {
-    const result = await h.gql(CHECK, { input: { type: 'PHONE', value: '010-1234-5678' } }, null);
+    const result = await h.gql(CHECK, { input: { type: 'PHONE', value: '010-1234-5678' } }, { identity: null });
     expect(onlyError(result).code).toBe('UNAUTHENTICATED');
   });
 
   it('stops a lookup flood with RATE_LIMITED and retryAfter, per user', async () => {
     const scraper = user();
     for (let i = 0; i < 3; i++) await check(scraper, 'PHONE', `010${digits()}`, limited);
-    const flood = await limited.gql(CHECK, { input: { type: 'PHONE', value: `010${digits()}` } }, scraper);
+    const flood = await limited.gql(CHECK, { input: { type: 'PHONE', value: `010${digits()}` } }, { identity: scraper });
     const error = onlyError(flood);
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.extensions.retryAfter).toBeGreaterThan(0);

@@ -26,13 +26,13 @@ async function reportCount(): Promise<number> {
 }
 
 async function uploadEvidence(as: ReturnType<typeof user>, body: Uint8Array = PNG, contentType = 'image/png'): Promise<string> {
-  const { createEvidenceUpload: ticket } = await h.ok(UPLOAD, { contentType, size: body.length }, as);
+  const { createEvidenceUpload: ticket } = await h.ok(UPLOAD, { contentType, size: body.length }, { identity: as });
   expect(await h.upload(ticket, body)).toBe(200);
   return ticket.key;
 }
 
 async function file(as: ReturnType<typeof user>, input: Record<string, unknown>) {
-  return (await h.ok(FILE, { input }, as)).fileReport;
+  return (await h.ok(FILE, { input }, { identity: as })).fileReport;
 }
 
 describe('filing a report', () => {
@@ -57,15 +57,15 @@ describe('filing a report', () => {
     expect((await fetch(forged)).status).toBe(403);
     expect((await fetch(`${url.origin}${url.pathname}`)).status).toBe(403);
 
-    const asAdmin = (await h.ok(REPORT, { id: report.id }, admin())).report;
+    const asAdmin = (await h.ok(REPORT, { id: report.id }, { identity: admin() })).report;
     expect(asAdmin.evidence).toHaveLength(1);
     // The reported user sees the report but no evidence, and never who filed it.
-    const asTarget = (await h.ok(REPORT, { id: report.id }, seller)).report;
+    const asTarget = (await h.ok(REPORT, { id: report.id }, { identity: seller })).report;
     expect(asTarget).toMatchObject({ id: report.id, evidence: [] });
-    const reporterHidden = await h.gql(`query($id: ID!) { report(id: $id) { reporter { id } } }`, { id: report.id }, seller);
+    const reporterHidden = await h.gql(`query($id: ID!) { report(id: $id) { reporter { id } } }`, { id: report.id }, { identity: seller });
     expect(onlyError(reporterHidden).code).toBe('FORBIDDEN');
     // Anyone else: nothing.
-    expect((await h.ok(REPORT, { id: report.id }, user())).report).toBeNull();
+    expect((await h.ok(REPORT, { id: report.id }, { identity: user() })).report).toBeNull();
 
     // report.filed is in the outbox, with the report's priority.
     const filed = await h.prisma.outboxEvent.findMany({ where: { type: 'report.filed' }, select: { payload: true, priority: true } });
@@ -85,12 +85,12 @@ describe('filing a report', () => {
     expect(row.find((e) => (e.payload as any).data.reportId === urgent.id)!.priority).toBe(1);
     expect(row.find((e) => (e.payload as any).data.reportId === normal.id)!.priority).toBe(5);
 
-    const { reports } = await h.ok(`{ reports(status: RECEIVED, first: 100) { id priority createdAt } }`, {}, admin());
+    const { reports } = await h.ok(`{ reports(status: RECEIVED, first: 100) { id priority createdAt } }`, {}, { identity: admin() });
     const ranks = reports.map((r: { priority: string }) => ['URGENT', 'HIGH', 'NORMAL'].indexOf(r.priority));
     expect(ranks).toEqual([...ranks].sort((x, y) => x - y));
     const mine = reports.filter((r: { id: string }) => [normal.id, urgent.id, harassment.id].includes(r.id)).map((r: { id: string }) => r.id);
     expect(mine).toEqual([urgent.id, harassment.id, normal.id]);
-    expect(onlyError(await h.gql(`{ reports { id } }`, {}, a)).code).toBe('FORBIDDEN');
+    expect(onlyError(await h.gql(`{ reports { id } }`, {}, { identity: a })).code).toBe('FORBIDDEN');
   });
 
   it('keeps copies of products and trades from transaction events and checks reports against them', async () => {
@@ -113,9 +113,9 @@ describe('filing a report', () => {
 
     const before = await reportCount();
     // A trade the reporter had no part in.
-    expect(onlyError(await h.gql(FILE, { input: { targetUserId: seller.userId, type: 'FRAUD', description, transactionId } }, stranger)).code).toBe('BAD_USER_INPUT');
+    expect(onlyError(await h.gql(FILE, { input: { targetUserId: seller.userId, type: 'FRAUD', description, transactionId } }, { identity: stranger })).code).toBe('BAD_USER_INPUT');
     // The seller's product, reported as someone else's.
-    expect(onlyError(await h.gql(FILE, { input: { targetUserId: stranger.userId, type: 'FRAUD', description, productId } }, buyer)).code).toBe('BAD_USER_INPUT');
+    expect(onlyError(await h.gql(FILE, { input: { targetUserId: stranger.userId, type: 'FRAUD', description, productId } }, { identity: buyer })).code).toBe('BAD_USER_INPUT');
     expect(await reportCount()).toBe(before);
   });
 
@@ -147,12 +147,12 @@ describe('filing a report', () => {
     ];
     const before = await reportCount();
     for (const [name, input, code, reason] of cases) {
-      const error = onlyError(await h.gql(FILE, { input }, me));
+      const error = onlyError(await h.gql(FILE, { input }, { identity: me }));
       expect({ name, code: error.code }).toEqual({ name, code });
       if (reason) expect(JSON.stringify(error.extensions.fields)).toContain(reason);
       expect(error.message).toMatch(/[가-힣]/);
     }
-    expect(onlyError(await h.gql(FILE, { input: base }, null)).code).toBe('UNAUTHENTICATED');
+    expect(onlyError(await h.gql(FILE, { input: base }, { identity: null })).code).toBe('UNAUTHENTICATED');
     expect(await reportCount()).toBe(before);
 
     // English on request.
@@ -165,13 +165,13 @@ describe('filing a report', () => {
 
     // Upload tickets: wrong type, oversize, zero.
     for (const [contentType, size] of [['text/html', 100], ['image/gif', 100], ['image/png', 10 * 1024 * 1024 + 1], ['image/png', 0]] as const) {
-      expect(onlyError(await h.gql(UPLOAD, { contentType, size }, me)).code).toBe('BAD_USER_INPUT');
+      expect(onlyError(await h.gql(UPLOAD, { contentType, size }, { identity: me })).code).toBe('BAD_USER_INPUT');
     }
-    expect(onlyError(await h.gql(UPLOAD, { contentType: 'image/png', size: 10 }, null)).code).toBe('UNAUTHENTICATED');
+    expect(onlyError(await h.gql(UPLOAD, { contentType: 'image/png', size: 10 }, { identity: null })).code).toBe('UNAUTHENTICATED');
 
     // Duplicate within 24 h: CONFLICT; another type or another target is fine.
     const first = await file(me, base);
-    const duplicate = onlyError(await h.gql(FILE, { input: base }, me));
+    const duplicate = onlyError(await h.gql(FILE, { input: base }, { identity: me }));
     expect(duplicate.code).toBe('CONFLICT');
     await file(me, { ...base, type: 'NO_SHOW' });
     await file(me, { ...base, targetUserId: third.userId });
@@ -180,7 +180,7 @@ describe('filing a report', () => {
     // An evidence key attached once cannot be attached again.
     const key = await uploadEvidence(me);
     await file(me, { ...base, type: 'OTHER', evidenceKeys: [key] });
-    expect(onlyError(await h.gql(FILE, { input: { ...base, type: 'ABUSIVE_LANGUAGE', evidenceKeys: [key] } }, me)).code).toBe('BAD_USER_INPUT');
+    expect(onlyError(await h.gql(FILE, { input: { ...base, type: 'ABUSIVE_LANGUAGE', evidenceKeys: [key] } }, { identity: me })).code).toBe('BAD_USER_INPUT');
     expect(first.id).toBeTruthy();
   });
 
@@ -189,7 +189,7 @@ describe('filing a report', () => {
     const target = user();
     await h.known(me, target);
     await h.redis.set(`report:rate:${me.userId}`, String(h.server.env.REPORT_RATE_LIMIT), 'EX', 600);
-    const error = onlyError(await h.gql(FILE, { input: { targetUserId: target.userId, type: 'FRAUD', description } }, me));
+    const error = onlyError(await h.gql(FILE, { input: { targetUserId: target.userId, type: 'FRAUD', description } }, { identity: me }));
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.extensions.retryAfter).toBeGreaterThan(0);
     await h.redis.del(`report:rate:${me.userId}`);
@@ -210,10 +210,10 @@ describe('review workflow and sanctions', () => {
   it('reviews, accepts with a suspension, audits, publishes, and ends the suspension by a delayed job', async () => {
     const { reporter, target, report } = await filed();
     const boss = admin();
-    expect((await h.ok(START, { id: report.id }, boss)).startReview.status).toBe('IN_REVIEW');
-    expect(onlyError(await h.gql(START, { id: report.id }, boss)).code).toBe('CONFLICT');
+    expect((await h.ok(START, { id: report.id }, { identity: boss })).startReview.status).toBe('IN_REVIEW');
+    expect(onlyError(await h.gql(START, { id: report.id }, { identity: boss })).code).toBe('CONFLICT');
 
-    const processed = (await h.ok(PROCESS, { id: report.id, input: { decision: 'ACCEPT', resolution: '거래 대금 미발송이 확인되었습니다.', sanction: 'SUSPENSION', sanctionDays: 7 } }, boss)).processReport;
+    const processed = (await h.ok(PROCESS, { id: report.id, input: { decision: 'ACCEPT', resolution: '거래 대금 미발송이 확인되었습니다.', sanction: 'SUSPENSION', sanctionDays: 7 } }, { identity: boss })).processReport;
     expect(processed).toMatchObject({ status: 'ACTION_TAKEN', resolution: '거래 대금 미발송이 확인되었습니다.', sanction: { type: 'SUSPENSION' } });
     const days = (Date.parse(processed.sanction.endsAt) - Date.parse(processed.sanction.startsAt)) / 86_400_000;
     expect(days).toBeCloseTo(7, 5);
@@ -230,16 +230,16 @@ describe('review workflow and sanctions', () => {
     expect((ofThis.find((e) => e.type === 'report.processed')!.payload as any).data).toMatchObject({ decision: 'ACCEPT', sanction: 'SUSPENSION', targetUserId: target.userId });
 
     // The suspended person cannot file reports (e.g. back at the reporter) while it lasts.
-    const retaliation = onlyError(await h.gql(FILE, { input: { targetUserId: reporter.userId, type: 'FRAUD', description } }, target));
+    const retaliation = onlyError(await h.gql(FILE, { input: { targetUserId: reporter.userId, type: 'FRAUD', description } }, { identity: target }));
     expect(retaliation.code).toBe('FORBIDDEN');
     expect(retaliation.message).toContain('까지');
 
     // The reporter sees the outcome.
-    const mine = (await h.ok(`{ myReports { id status resolution } }`, {}, reporter)).myReports;
+    const mine = (await h.ok(`{ myReports { id status resolution } }`, {}, { identity: reporter })).myReports;
     expect(mine).toEqual([{ id: report.id, status: 'ACTION_TAKEN', resolution: '거래 대금 미발송이 확인되었습니다.' }]);
 
     // Closed: no more processing.
-    expect(onlyError(await h.gql(PROCESS, { id: report.id, input: { decision: 'DISMISS', resolution: '다시' } }, boss)).code).toBe('CONFLICT');
+    expect(onlyError(await h.gql(PROCESS, { id: report.id, input: { decision: 'DISMISS', resolution: '다시' } }, { identity: boss })).code).toBe('CONFLICT');
 
     // The delayed job was scheduled for endsAt; run the end now by scheduling it due.
     const sanction = (await h.prisma.sanction.findUnique({ where: { reportId: report.id }, select: { id: true, type: true, endsAt: true } }))!;
@@ -260,7 +260,7 @@ describe('review workflow and sanctions', () => {
     await h.known(reporter, target);
     const key = await uploadEvidence(reporter);
     const report = await file(reporter, { targetUserId: target.userId, type: 'OTHER', description, evidenceKeys: [key] });
-    const dismissed = (await h.ok(PROCESS, { id: report.id, input: { decision: 'DISMISS', resolution: '확인할 수 있는 근거가 없습니다.' } }, admin())).processReport;
+    const dismissed = (await h.ok(PROCESS, { id: report.id, input: { decision: 'DISMISS', resolution: '확인할 수 있는 근거가 없습니다.' } }, { identity: admin() })).processReport;
     expect(dismissed).toMatchObject({ status: 'DISMISSED', sanction: null });
     expect(dismissed.evidence).toHaveLength(1);
     expect((await fetch(dismissed.evidence[0].url)).status).toBe(200);
@@ -279,10 +279,10 @@ describe('review workflow and sanctions', () => {
       ['empty resolution', { decision: 'ACCEPT', resolution: '   ' }, 'BAD_USER_INPUT'],
     ];
     for (const [name, input, code, as] of cases) {
-      expect({ name, code: onlyError(await h.gql(PROCESS, { id: report.id, input }, as ?? boss)).code }).toEqual({ name, code });
+      expect({ name, code: onlyError(await h.gql(PROCESS, { id: report.id, input }, { identity: as ?? boss })).code }).toEqual({ name, code });
     }
-    expect(onlyError(await h.gql(START, { id: report.id }, reporter)).code).toBe('FORBIDDEN');
-    expect(onlyError(await h.gql(PROCESS, { id: randomUUID(), input: { decision: 'DISMISS', resolution: '확인' } }, boss)).code).toBe('NOT_FOUND');
+    expect(onlyError(await h.gql(START, { id: report.id }, { identity: reporter })).code).toBe('FORBIDDEN');
+    expect(onlyError(await h.gql(PROCESS, { id: randomUUID(), input: { decision: 'DISMISS', resolution: '확인' } }, { identity: boss })).code).toBe('NOT_FOUND');
     const row = await h.prisma.report.findUnique({ where: { id: report.id }, select: { status: true, resolution: true } });
     expect(row).toEqual({ status: 'RECEIVED', resolution: null });
     expect(await h.prisma.sanction.count({ where: { reportId: report.id } })).toBe(0);
@@ -299,12 +299,12 @@ describe('_entities', () => {
     const sanctions = ['BAN', 'WARNING', null] as const;
     for (const [i, target] of targets.entries()) {
       const report = await file(reporter, { targetUserId: target.userId, type: 'FRAUD', description });
-      await h.ok(PROCESS, { id: report.id, input: { decision: 'ACCEPT', resolution: `결정 ${i}`, ...(sanctions[i] ? { sanction: sanctions[i] } : {}) } }, boss);
+      await h.ok(PROCESS, { id: report.id, input: { decision: 'ACCEPT', resolution: `결정 ${i}`, ...(sanctions[i] ? { sanction: sanctions[i] } : {}) } }, { identity: boss });
     }
     const ENTITIES = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id activeSanction { type reason endsAt } reportsAgainst { id status } } } }`;
     const representations = targets.map((t) => ({ __typename: 'User', id: t.userId }));
     h.queries.length = 0;
-    const asAdmin = (await h.ok(ENTITIES, { r: representations }, boss))._entities;
+    const asAdmin = (await h.ok(ENTITIES, { r: representations }, { identity: boss }))._entities;
     expect(asAdmin.map((u: any) => u.activeSanction?.type ?? null)).toEqual(['BAN', 'WARNING', null]);
     expect(asAdmin.every((u: any) => u.reportsAgainst.length === 1 && u.reportsAgainst[0].status === 'ACTION_TAKEN')).toBe(true);
     // One query for the sanctions of all three, one for their reports.
@@ -312,17 +312,17 @@ describe('_entities', () => {
     expect(h.queries.filter((q) => q.includes('"reports"') && q.includes('"target_user_id" IN')).length).toBe(1);
 
     // Others see sanctions but not reports; the user themself sees their own reports.
-    const asOther = (await h.ok(ENTITIES, { r: representations }, user()))._entities;
+    const asOther = (await h.ok(ENTITIES, { r: representations }, { identity: user() }))._entities;
     expect(asOther.map((u: any) => u.reportsAgainst)).toEqual([[], [], []]);
     expect(asOther[0].activeSanction.type).toBe('BAN');
-    const asSelf = (await h.ok(ENTITIES, { r: [representations[0]] }, targets[0]))._entities;
+    const asSelf = (await h.ok(ENTITIES, { r: [representations[0]] }, { identity: targets[0] }))._entities;
     expect(asSelf[0].reportsAgainst).toHaveLength(1);
 
     // Report references follow report(id)'s rule.
-    const report = (await h.ok(`{ myReports { id } }`, {}, reporter)).myReports[0];
+    const report = (await h.ok(`{ myReports { id } }`, {}, { identity: reporter })).myReports[0];
     const REPORT_ENTITY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Report { id status } } }`;
-    expect((await h.ok(REPORT_ENTITY, { r: [{ __typename: 'Report', id: report.id }] }, reporter))._entities).toEqual([{ id: report.id, status: 'ACTION_TAKEN' }]);
-    expect((await h.ok(REPORT_ENTITY, { r: [{ __typename: 'Report', id: report.id }] }, user()))._entities).toEqual([null]);
+    expect((await h.ok(REPORT_ENTITY, { r: [{ __typename: 'Report', id: report.id }] }, { identity: reporter }))._entities).toEqual([{ id: report.id, status: 'ACTION_TAKEN' }]);
+    expect((await h.ok(REPORT_ENTITY, { r: [{ __typename: 'Report', id: report.id }] }, { identity: user() }))._entities).toEqual([null]);
   });
 });
 

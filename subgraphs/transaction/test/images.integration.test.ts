@@ -14,7 +14,7 @@ type Ticket = { key: string; url: string; headers: Record<string, string>; expir
 const picture = (format: 'jpeg' | 'png' | 'webp' = 'jpeg') => sharp({ create: { width: 800, height: 600, channels: 3, background: '#e0a030' } })[format]().toBuffer();
 
 async function upload(as: ReturnType<typeof newUser>, body: Buffer, type = 'image/jpeg'): Promise<Ticket> {
-  const ticket = (await h.ok<{ createProductImageUpload: Ticket }>(TICKET, { t: type, s: body.length }, as)).createProductImageUpload;
+  const ticket = (await h.ok<{ createProductImageUpload: Ticket }>(TICKET, { t: type, s: body.length }, { identity: as })).createProductImageUpload;
   const res = await fetch(ticket.url, { method: 'PUT', body, headers: ticket.headers });
   expect(res.status).toBe(200);
   return ticket;
@@ -35,7 +35,7 @@ describe('product pictures', () => {
     const created = await h.ok<{ createProduct: { id: string; imageUrls: string[]; thumbnailUrls: string[] } }>(
       `mutation($input: CreateProductInput!) { createProduct(input: $input) { id imageUrls thumbnailUrls } }`,
       { input: productInput({ imageKeys: tickets.map((t) => t.key) }) },
-      seller,
+      { identity: seller },
     );
     const { imageUrls, thumbnailUrls } = created.createProduct;
     expect(imageUrls).toHaveLength(3);
@@ -49,16 +49,16 @@ describe('product pictures', () => {
   });
 
   it('refuses a wrong content type and an oversize file when the ticket is asked for', async () => {
-    const gif = onlyError(await h.gql(TICKET, { t: 'image/gif', s: 100 }, seller));
+    const gif = onlyError(await h.gql(TICKET, { t: 'image/gif', s: 100 }, { identity: seller }));
     expect(gif).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { fields: [{ field: 'contentType' }] } });
-    const huge = onlyError(await h.gql(TICKET, { t: 'image/jpeg', s: 10 * 1024 * 1024 + 1 }, seller));
+    const huge = onlyError(await h.gql(TICKET, { t: 'image/jpeg', s: 10 * 1024 * 1024 + 1 }, { identity: seller }));
     expect(huge).toMatchObject({ code: 'BAD_USER_INPUT', extensions: { fields: [{ field: 'size' }] } });
     expect(onlyError(await h.gql(TICKET, { t: 'image/jpeg', s: 100 })).code).toBe('UNAUTHENTICATED');
   });
 
   it('refuses an expired or tampered upload URL at the PUT', async () => {
     const body = await picture();
-    const ticket = (await h.ok<{ createProductImageUpload: Ticket }>(TICKET, { t: 'image/jpeg', s: body.length }, seller)).createProductImageUpload;
+    const ticket = (await h.ok<{ createProductImageUpload: Ticket }>(TICKET, { t: 'image/jpeg', s: body.length }, { identity: seller })).createProductImageUpload;
     const tampered = await fetch(ticket.url.replace(/exp=\d+/, `exp=${Math.floor(Date.now() / 1000) + 999_999}`), { method: 'PUT', body, headers: ticket.headers });
     expect(tampered.status).toBe(403);
     const expired = await fetch(ticket.url.replace(/exp=\d+/, 'exp=1'), { method: 'PUT', body, headers: ticket.headers });
@@ -67,12 +67,12 @@ describe('product pictures', () => {
 
   it.each([
     ['a key that was never issued', async () => `products/${seller.userId}/00000000-0000-4000-8000-000000000000.jpg`, 'imageKeyUnknown'],
-    ['a key issued but never uploaded', async () => (await h.ok<{ createProductImageUpload: Ticket }>(TICKET, { t: 'image/jpeg', s: 1000 }, seller)).createProductImageUpload.key, 'notUploaded'],
+    ['a key issued but never uploaded', async () => (await h.ok<{ createProductImageUpload: Ticket }>(TICKET, { t: 'image/jpeg', s: 1000 }, { identity: seller })).createProductImageUpload.key, 'notUploaded'],
     ['another user\'s key', async () => (await upload(newUser(), await picture())).key, 'imageKeyUnknown'],
   ])('createProduct with %s → BAD_USER_INPUT, nothing written', async (_name, keyOf, reason) => {
     const key = await keyOf();
     const before = await counts();
-    const error = onlyError(await h.gql(CREATE_PRODUCT, { input: productInput({ imageKeys: [key] }) }, seller));
+    const error = onlyError(await h.gql(CREATE_PRODUCT, { input: productInput({ imageKeys: [key] }) }, { identity: seller }));
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.extensions.fields[0]).toMatchObject({ field: 'imageKeys.0', reason });
     expect(await counts()).toEqual(before);
@@ -80,8 +80,8 @@ describe('product pictures', () => {
 
   it('a key already used by another product cannot be attached again', async () => {
     const ticket = await upload(seller, await picture());
-    await h.ok(CREATE_PRODUCT, { input: productInput({ imageKeys: [ticket.key] }) }, seller);
-    const error = onlyError(await h.gql(CREATE_PRODUCT, { input: productInput({ imageKeys: [ticket.key] }) }, seller));
+    await h.ok(CREATE_PRODUCT, { input: productInput({ imageKeys: [ticket.key] }) }, { identity: seller });
+    const error = onlyError(await h.gql(CREATE_PRODUCT, { input: productInput({ imageKeys: [ticket.key] }) }, { identity: seller }));
     expect(error.extensions.fields[0].reason).toBe('imageKeyUsed');
   });
 });

@@ -135,7 +135,7 @@ describe('cache-aside', () => {
     await cached.ok(q, vars);
     expect(await statementsFor(cached, () => cached.ok(q, vars))).toEqual([]);
 
-    await cached.ok(`mutation($id: ID!) { updateProductPrice(id: $id, price: 2000) { id } }`, { id: product.id }, seller);
+    await cached.ok(`mutation($id: ID!) { updateProductPrice(id: $id, price: 2000) { id } }`, { id: product.id }, { identity: seller });
     const after = await cached.ok<{ products: { edges: Array<{ node: { price: number } }> } }>(q, vars);
     expect(after.products.edges[0]!.node.price).toBe(2000);
 

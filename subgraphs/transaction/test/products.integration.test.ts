@@ -40,14 +40,14 @@ describe('createProduct refuses bad input and writes nothing', () => {
     ['11 images', { imageKeys: Array.from({ length: 11 }, (_, i) => `products/x/${i}.jpg`) }, 'imageKeys'],
   ];
   it.each(cases)('%s → BAD_USER_INPUT naming the field', async (_name, overrides, field) => {
-    const result = await expectNothingWritten(() => h.gql(CREATE_PRODUCT, { input: productInput(overrides) }, seller));
+    const result = await expectNothingWritten(() => h.gql(CREATE_PRODUCT, { input: productInput(overrides) }, { identity: seller }));
     const error = onlyError(result);
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.extensions.fields.map((f: { field: string }) => f.field)).toEqual([field]);
   });
 
   it('a huge price is refused by GraphQL itself (Int is 32-bit) with a code', async () => {
-    const result = await expectNothingWritten(() => h.gql(CREATE_PRODUCT, { input: productInput({ price: 99_999_999_999 }) }, seller));
+    const result = await expectNothingWritten(() => h.gql(CREATE_PRODUCT, { input: productInput({ price: 99_999_999_999 }) }, { identity: seller }));
     expect(onlyError(result).code).toBe('BAD_USER_INPUT');
   });
 
@@ -57,7 +57,7 @@ describe('createProduct refuses bad input and writes nothing', () => {
   });
 
   it('speaks English when asked', async () => {
-    const result = await h.gql(CREATE_PRODUCT, { input: productInput({ price: -5 }) }, seller, 'en');
+    const result = await h.gql(CREATE_PRODUCT, { input: productInput({ price: -5 }) }, { identity: seller, lang: 'en' });
     expect(onlyError(result).message).toContain('whole number of won');
   });
 });
@@ -79,17 +79,17 @@ describe('products: create, read, change', () => {
   it('unknown or malformed ids read as null; changing them is NOT_FOUND', async () => {
     const read = await h.ok<{ a: null; b: null }>(`{ a: product(id: "00000000-0000-4000-8000-000000000000") { id } b: product(id: "nope") { id } }`);
     expect(read).toEqual({ a: null, b: null });
-    const change = await expectNothingWritten(() => h.gql(`mutation { updateProductPrice(id: "00000000-0000-4000-8000-000000000000", price: 10) { id } }`, {}, seller));
+    const change = await expectNothingWritten(() => h.gql(`mutation { updateProductPrice(id: "00000000-0000-4000-8000-000000000000", price: 10) { id } }`, {}, { identity: seller }));
     expect(onlyError(change).code).toBe('NOT_FOUND');
   });
 
   it('only the seller changes the price; the change is an event with old and new price', async () => {
     const { id } = await createProduct(h, seller, { price: 50_000 });
-    const refused = await expectNothingWritten(() => h.gql(`mutation($id: ID!) { updateProductPrice(id: $id, price: 1) { id } }`, { id }, stranger));
+    const refused = await expectNothingWritten(() => h.gql(`mutation($id: ID!) { updateProductPrice(id: $id, price: 1) { id } }`, { id }, { identity: stranger }));
     expect(onlyError(refused).code).toBe('FORBIDDEN');
-    const bad = await expectNothingWritten(() => h.gql(`mutation($id: ID!) { updateProductPrice(id: $id, price: -3) { id } }`, { id }, seller));
+    const bad = await expectNothingWritten(() => h.gql(`mutation($id: ID!) { updateProductPrice(id: $id, price: -3) { id } }`, { id }, { identity: seller }));
     expect(onlyError(bad).code).toBe('BAD_USER_INPUT');
-    const changed = await h.ok<{ updateProductPrice: { price: number } }>(`mutation($id: ID!) { updateProductPrice(id: $id, price: 45000) { price } }`, { id }, seller);
+    const changed = await h.ok<{ updateProductPrice: { price: number } }>(`mutation($id: ID!) { updateProductPrice(id: $id, price: 45000) { price } }`, { id }, { identity: seller });
     expect(changed.updateProductPrice.price).toBe(45_000);
     const event = await h.prisma.outboxEvent.findFirst({ where: { type: 'product.price_changed', payload: { path: ['data', 'productId'], equals: id } }, select: { payload: true } });
     expect((event?.payload as { data: Record<string, unknown> }).data).toMatchObject({ oldPrice: 50_000, newPrice: 45_000 });
@@ -100,13 +100,13 @@ describe('products: create, read, change', () => {
 
   it('hidden products disappear for others, stay visible to the seller, and come back', async () => {
     const { id } = await createProduct(h, seller);
-    const hidden = await h.ok<{ hideProduct: { status: string } }>(`mutation($id: ID!) { hideProduct(id: $id) { status } }`, { id }, seller);
+    const hidden = await h.ok<{ hideProduct: { status: string } }>(`mutation($id: ID!) { hideProduct(id: $id) { status } }`, { id }, { identity: seller });
     expect(hidden.hideProduct.status).toBe('HIDDEN');
-    expect((await h.ok<{ product: null }>(`query($id: ID!) { product(id: $id) { id } }`, { id }, stranger)).product).toBeNull();
-    expect((await h.ok<{ product: { id: string } }>(`query($id: ID!) { product(id: $id) { id } }`, { id }, seller)).product.id).toBe(id);
-    const again = await h.gql(`mutation($id: ID!) { hideProduct(id: $id) { status } }`, { id }, seller);
+    expect((await h.ok<{ product: null }>(`query($id: ID!) { product(id: $id) { id } }`, { id }, { identity: stranger })).product).toBeNull();
+    expect((await h.ok<{ product: { id: string } }>(`query($id: ID!) { product(id: $id) { id } }`, { id }, { identity: seller })).product.id).toBe(id);
+    const again = await h.gql(`mutation($id: ID!) { hideProduct(id: $id) { status } }`, { id }, { identity: seller });
     expect(onlyError(again).code).toBe('BAD_USER_INPUT');
-    const shown = await h.ok<{ unhideProduct: { status: string } }>(`mutation($id: ID!) { unhideProduct(id: $id) { status } }`, { id }, seller);
+    const shown = await h.ok<{ unhideProduct: { status: string } }>(`mutation($id: ID!) { unhideProduct(id: $id) { status } }`, { id }, { identity: seller });
     expect(shown.unhideProduct.status).toBe('ON_SALE');
     const events = await h.prisma.outboxEvent.findMany({ where: { type: 'product.status_changed', payload: { path: ['data', 'productId'], equals: id } }, select: { payload: true }, orderBy: { createdAt: 'asc' } });
     expect(events.map((e) => (e.payload as { data: { status: string } }).data.status)).toEqual(['HIDDEN', 'ON_SALE']);
@@ -199,7 +199,7 @@ describe('products(filter, sort, first, after)', () => {
 
   it('popularProducts ranks by views and trade requests', async () => {
     const viewer = newUser();
-    for (let i = 0; i < 3; i++) await h.ok(`query($id: ID!) { product(id: $id) { id } }`, { id: ids[4] }, viewer);
+    for (let i = 0; i < 3; i++) await h.ok(`query($id: ID!) { product(id: $id) { id } }`, { id: ids[4] }, { identity: viewer });
     await h.server.flushViews();
     const row = await h.prisma.product.findUnique({ where: { id: ids[4]! }, select: { viewCount: true } });
     expect(row?.viewCount).toBeGreaterThanOrEqual(3);

@@ -13,9 +13,9 @@ afterAll(() => h.stop());
 type Trade = { id: string; status: string; product: { id: string; status: string }; history?: Array<{ from: string | null; to: string; by: { id: string } }> };
 
 async function start(productId: string, buyer: Identity): Promise<Trade> {
-  return (await h.ok<{ startTransaction: Trade }>(START, { id: productId }, buyer)).startTransaction;
+  return (await h.ok<{ startTransaction: Trade }>(START, { id: productId }, { identity: buyer })).startTransaction;
 }
-const move = (id: string, status: string, as: Identity) => h.gql<{ updateTransactionStatus: Trade }>(MOVE, { id, status }, as);
+const move = (id: string, status: string, as: Identity) => h.gql<{ updateTransactionStatus: Trade }>(MOVE, { id, status }, { identity: as });
 async function moved(id: string, status: string, as: Identity): Promise<Trade> {
   const result = await move(id, status, as);
   if (result.errors) throw new Error(JSON.stringify(result.errors));
@@ -61,10 +61,10 @@ describe('the happy path', () => {
 
     // Both parties (and only they, or an ADMIN) see the trade.
     const q = `query($id: ID!) { transaction(id: $id) { id status } }`;
-    expect((await h.ok<{ transaction: { status: string } }>(q, { id: trade.id }, seller)).transaction.status).toBe('COMPLETED');
-    expect((await h.ok<{ transaction: { status: string } }>(q, { id: trade.id }, newUser('ADMIN'))).transaction.status).toBe('COMPLETED');
-    expect(onlyError(await h.gql(q, { id: trade.id }, newUser())).code).toBe('FORBIDDEN');
-    expect((await h.ok<{ transaction: null }>(q, { id: randomUUID() }, buyer)).transaction).toBeNull();
+    expect((await h.ok<{ transaction: { status: string } }>(q, { id: trade.id }, { identity: seller })).transaction.status).toBe('COMPLETED');
+    expect((await h.ok<{ transaction: { status: string } }>(q, { id: trade.id }, { identity: newUser('ADMIN') })).transaction.status).toBe('COMPLETED');
+    expect(onlyError(await h.gql(q, { id: trade.id }, { identity: newUser() })).code).toBe('FORBIDDEN');
+    expect((await h.ok<{ transaction: null }>(q, { id: randomUUID() }, { identity: buyer })).transaction).toBeNull();
   });
 
   it('cancelling an accepted trade puts the product back ON_SALE; the event says where it came from', async () => {
@@ -96,7 +96,7 @@ describe('the state machine refuses with codes and writes nothing', () => {
   });
 
   it('REQUESTED → COMPLETED is illegal → BAD_USER_INPUT naming the allowed statuses', async () => {
-    const error = onlyError(await expectNothingWritten(() => h.gql(MOVE, { id: tradeId, status: 'COMPLETED' }, buyer, 'en')));
+    const error = onlyError(await expectNothingWritten(() => h.gql(MOVE, { id: tradeId, status: 'COMPLETED' }, { identity: buyer, lang: 'en' })));
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.extensions.allowed).toEqual(['ACCEPTED', 'CANCELLED']);
     expect(error.message).toContain('accepted, cancelled');
@@ -120,20 +120,20 @@ describe('startTransaction refusals', () => {
     const seller = newUser();
     const buyer = newUser();
     const product = await createProduct(h, seller);
-    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: product.id }, seller))).code).toBe('BAD_USER_INPUT');
-    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: randomUUID() }, buyer))).code).toBe('NOT_FOUND');
+    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: product.id }, { identity: seller }))).code).toBe('BAD_USER_INPUT');
+    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: randomUUID() }, { identity: buyer }))).code).toBe('NOT_FOUND');
     expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: product.id }))).code).toBe('UNAUTHENTICATED');
 
     const trade = await start(product.id, buyer);
-    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: product.id }, buyer))).code).toBe('CONFLICT');
+    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: product.id }, { identity: buyer }))).code).toBe('CONFLICT');
     await moved(trade.id, 'ACCEPTED', seller);
-    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: product.id }, newUser()))).code).toBe('CONFLICT');
+    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: product.id }, { identity: newUser() }))).code).toBe('CONFLICT');
     await moved(trade.id, 'COMPLETED', buyer);
-    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: product.id }, newUser()))).code).toBe('BAD_USER_INPUT');
+    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: product.id }, { identity: newUser() }))).code).toBe('BAD_USER_INPUT');
 
     const hiddenOne = await createProduct(h, seller);
-    await h.ok(`mutation($id: ID!) { hideProduct(id: $id) { id } }`, { id: hiddenOne.id }, seller);
-    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: hiddenOne.id }, buyer))).code).toBe('NOT_FOUND');
+    await h.ok(`mutation($id: ID!) { hideProduct(id: $id) { id } }`, { id: hiddenOne.id }, { identity: seller });
+    expect(onlyError(await expectNothingWritten(() => h.gql(START, { id: hiddenOne.id }, { identity: buyer }))).code).toBe('NOT_FOUND');
   });
 });
 
@@ -175,14 +175,14 @@ describe('disputes, ratings and statistics', () => {
     const buyer = newUser();
     const product = await createProduct(h, seller);
     const trade = await start(product.id, buyer);
-    expect(onlyError(await expectNothingWritten(() => h.gql(RATE, { id: trade.id, stars: 5 }, buyer))).code).toBe('BAD_USER_INPUT');
+    expect(onlyError(await expectNothingWritten(() => h.gql(RATE, { id: trade.id, stars: 5 }, { identity: buyer }))).code).toBe('BAD_USER_INPUT');
     await moved(trade.id, 'ACCEPTED', seller);
     await moved(trade.id, 'COMPLETED', buyer);
-    for (const stars of [0, 6]) expect(onlyError(await expectNothingWritten(() => h.gql(RATE, { id: trade.id, stars }, buyer))).code).toBe('BAD_USER_INPUT');
-    expect(onlyError(await expectNothingWritten(() => h.gql(RATE, { id: trade.id, stars: 4 }, newUser()))).code).toBe('FORBIDDEN');
-    await h.ok(RATE, { id: trade.id, stars: 4, comment: '친절해요' }, buyer);
-    expect(onlyError(await expectNothingWritten(() => h.gql(RATE, { id: trade.id, stars: 5 }, buyer))).code).toBe('CONFLICT');
-    await h.ok(RATE, { id: trade.id, stars: 5 }, seller);
+    for (const stars of [0, 6]) expect(onlyError(await expectNothingWritten(() => h.gql(RATE, { id: trade.id, stars }, { identity: buyer }))).code).toBe('BAD_USER_INPUT');
+    expect(onlyError(await expectNothingWritten(() => h.gql(RATE, { id: trade.id, stars: 4 }, { identity: newUser() }))).code).toBe('FORBIDDEN');
+    await h.ok(RATE, { id: trade.id, stars: 4, comment: '친절해요' }, { identity: buyer });
+    expect(onlyError(await expectNothingWritten(() => h.gql(RATE, { id: trade.id, stars: 5 }, { identity: buyer }))).code).toBe('CONFLICT');
+    await h.ok(RATE, { id: trade.id, stars: 5 }, { identity: seller });
     const rated = await h.prisma.outboxEvent.findFirst({ where: { type: 'transaction.rated', payload: { path: ['data', 'raterId'], equals: buyer.userId } }, select: { payload: true } });
     expect((rated!.payload as { data: Record<string, unknown> }).data).toMatchObject({ rateeId: seller.userId, rateeRole: 'SELLER', stars: 4 });
 
@@ -216,15 +216,15 @@ describe('User.products and User.transactions through _entities', () => {
     const buyer = newUser();
     const shown = await createProduct(h, seller);
     const hidden = await createProduct(h, seller);
-    await h.ok(`mutation($id: ID!) { hideProduct(id: $id) { id } }`, { id: hidden.id }, seller);
+    await h.ok(`mutation($id: ID!) { hideProduct(id: $id) { id } }`, { id: hidden.id }, { identity: seller });
     const trade = await start(shown.id, buyer);
     const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { id products(first: 10) { id } transactions { id } } } }`;
     const reps = { r: [{ __typename: 'User', id: seller.userId }, { __typename: 'User', id: buyer.userId }] };
-    const asSeller = await h.ok<{ _entities: Array<{ products: Array<{ id: string }>; transactions: Array<{ id: string }> }> }>(q, reps, seller);
+    const asSeller = await h.ok<{ _entities: Array<{ products: Array<{ id: string }>; transactions: Array<{ id: string }> }> }>(q, reps, { identity: seller });
     expect(asSeller._entities[0]!.products.map((p) => p.id)).toEqual([hidden.id, shown.id]);
     expect(asSeller._entities[0]!.transactions.map((t) => t.id)).toEqual([trade.id]);
     expect(asSeller._entities[1]!.transactions).toEqual([]);
-    const asBuyer = await h.ok<typeof asSeller>(q, reps, buyer);
+    const asBuyer = await h.ok<typeof asSeller>(q, reps, { identity: buyer });
     expect(asBuyer._entities[0]!.products.map((p) => p.id)).toEqual([shown.id]);
     expect(asBuyer._entities[1]!.transactions.map((t) => t.id)).toEqual([trade.id]);
   });
@@ -264,7 +264,7 @@ describe('copies fed by events', () => {
     });
     await h.processed(profile);
     // No score yet: the seller counts as NORMAL, below SAFE.
-    const refused = onlyError(await expectNothingWritten(() => h.gql(START, { id: product.id }, buyer)));
+    const refused = onlyError(await expectNothingWritten(() => h.gql(START, { id: product.id }, { identity: buyer })));
     expect(refused.code).toBe('FORBIDDEN');
     expect(refused.extensions).toMatchObject({ reason: 'SELLER_GRADE_BELOW_MINIMUM', sellerGrade: 'NORMAL', minCounterpartGrade: 'SAFE' });
     expect(refused.message).toContain('보호 모드');
@@ -287,7 +287,7 @@ describe('copies fed by events', () => {
       });
     await h.processed(await action('HOLD_TRANSACTIONS', at));
     const other = await createProduct(h, seller);
-    const refused = onlyError(await expectNothingWritten(() => h.gql(START, { id: other.id }, newUser())));
+    const refused = onlyError(await expectNothingWritten(() => h.gql(START, { id: other.id }, { identity: newUser() })));
     expect(refused).toMatchObject({ code: 'FORBIDDEN', extensions: { reason: 'COUNTERPART_ON_HOLD' } });
     expect(onlyError(await expectNothingWritten(() => move(trade.id, 'ACCEPTED', seller))).extensions.reason).toBe('ON_HOLD');
     // Backing out is always possible.
@@ -300,7 +300,7 @@ describe('copies fed by events', () => {
     const buyer = newUser();
     const product = await createProduct(h, newUser());
     await h.processed(await h.publish({ type: 'user.status_changed', producer: 'user', subjectUserId: buyer.userId, data: { userId: buyer.userId, status: 'BANNED', until: null } }));
-    expect(onlyError(await h.gql(START, { id: product.id }, buyer)).extensions.reason).toBe('ACCOUNT_RESTRICTED');
+    expect(onlyError(await h.gql(START, { id: product.id }, { identity: buyer })).extensions.reason).toBe('ACCOUNT_RESTRICTED');
   });
 
   it('waits without sleeping: the listing shows the new grade once the event is processed', async () => {

@@ -21,17 +21,17 @@ describe('safe-trade zones', () => {
 
   beforeAll(async () => {
     for (const [name, lat, lon] of [['마포경찰서', 37.5502, 126.9537], ['홍대입구역', 37.5572, 126.9245], ['망원주민센터', 37.5559, 126.9105]] as const) {
-      ids[name] = (await h.ok<{ upsertSafeTradeZone: { id: string } }>(UPSERT, { input: zone(name, lat, lon) }, admin)).upsertSafeTradeZone.id;
+      ids[name] = (await h.ok<{ upsertSafeTradeZone: { id: string } }>(UPSERT, { input: zone(name, lat, lon) }, { identity: admin })).upsertSafeTradeZone.id;
     }
   });
 
   it('only ADMINs add or change zones; bad coordinates are refused', async () => {
-    expect(onlyError(await h.gql(UPSERT, { input: zone('x', 37, 127) }, newUser())).code).toBe('FORBIDDEN');
-    const bad = onlyError(await h.gql(UPSERT, { input: zone('', 91, 127) }, admin));
+    expect(onlyError(await h.gql(UPSERT, { input: zone('x', 37, 127) }, { identity: newUser() })).code).toBe('FORBIDDEN');
+    const bad = onlyError(await h.gql(UPSERT, { input: zone('', 91, 127) }, { identity: admin }));
     expect(bad.code).toBe('BAD_USER_INPUT');
     expect(bad.extensions.fields.map((f: { field: string }) => f.field).sort()).toEqual(['latitude', 'name']);
-    expect(onlyError(await h.gql(UPSERT, { id: randomUUID(), input: zone('y', 37, 127) }, admin)).code).toBe('NOT_FOUND');
-    const renamed = await h.ok<{ upsertSafeTradeZone: { name: string } }>(UPSERT, { id: ids['마포경찰서'], input: zone('마포경찰서 안전거래존', 37.5502, 126.9537) }, admin);
+    expect(onlyError(await h.gql(UPSERT, { id: randomUUID(), input: zone('y', 37, 127) }, { identity: admin })).code).toBe('NOT_FOUND');
+    const renamed = await h.ok<{ upsertSafeTradeZone: { name: string } }>(UPSERT, { id: ids['마포경찰서'], input: zone('마포경찰서 안전거래존', 37.5502, 126.9537) }, { identity: admin });
     expect(renamed.upsertSafeTradeZone.name).toBe('마포경찰서 안전거래존');
   });
 
@@ -47,15 +47,15 @@ describe('safe-trade zones', () => {
     const seller = newUser();
     const buyer = newUser();
     const product = await createProduct(h, seller);
-    const trade = (await h.ok<{ startTransaction: { id: string } }>(START, { id: product.id }, buyer)).startTransaction;
-    expect(onlyError(await h.gql(PROPOSE, { t: trade.id, z: ids['홍대입구역'] }, newUser())).code).toBe('FORBIDDEN');
-    expect(onlyError(await h.gql(PROPOSE, { t: trade.id, z: randomUUID() }, buyer)).code).toBe('NOT_FOUND');
-    const proposed = await h.ok<{ proposeMeetingSpot: { meetingSpot: { name: string; kind: string } } }>(PROPOSE, { t: trade.id, z: ids['홍대입구역'] }, buyer);
+    const trade = (await h.ok<{ startTransaction: { id: string } }>(START, { id: product.id }, { identity: buyer })).startTransaction;
+    expect(onlyError(await h.gql(PROPOSE, { t: trade.id, z: ids['홍대입구역'] }, { identity: newUser() })).code).toBe('FORBIDDEN');
+    expect(onlyError(await h.gql(PROPOSE, { t: trade.id, z: randomUUID() }, { identity: buyer })).code).toBe('NOT_FOUND');
+    const proposed = await h.ok<{ proposeMeetingSpot: { meetingSpot: { name: string; kind: string } } }>(PROPOSE, { t: trade.id, z: ids['홍대입구역'] }, { identity: buyer });
     expect(proposed.proposeMeetingSpot.meetingSpot).toEqual({ id: ids['홍대입구역'], name: '홍대입구역', kind: 'POLICE_STATION' });
     const event = await h.prisma.outboxEvent.findFirst({ where: { type: 'transaction.meeting_spot_proposed', payload: { path: ['data', 'transactionId'], equals: trade.id } }, select: { payload: true } });
     expect((event!.payload as { data: Record<string, unknown> }).data).toMatchObject({ zoneId: ids['홍대입구역'], by: buyer.userId });
 
-    await h.ok(`mutation($id: ID!) { updateTransactionStatus(id: $id, status: CANCELLED) { id } }`, { id: trade.id }, seller);
-    expect(onlyError(await h.gql(PROPOSE, { t: trade.id, z: ids['망원주민센터'] }, buyer)).code).toBe('BAD_USER_INPUT');
+    await h.ok(`mutation($id: ID!) { updateTransactionStatus(id: $id, status: CANCELLED) { id } }`, { id: trade.id }, { identity: seller });
+    expect(onlyError(await h.gql(PROPOSE, { t: trade.id, z: ids['망원주민센터'] }, { identity: buyer })).code).toBe('BAD_USER_INPUT');
   });
 });

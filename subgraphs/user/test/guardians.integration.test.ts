@@ -4,10 +4,9 @@
 // someone against whom a report was accepted. Events arrive the way other services send them: an
 // outbox row, then a relay pass into this service's queue.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger, createPrismaClient, OutboxRelay, recordEvent, type EventType, type NewEvent } from '@anshim/platform';
-import { PrismaClient } from '../src/generated/prisma/client.ts';
-import { hex, onlyError, registerUser, uniquePhone, UserHarness, type RegisteredUser } from './support/harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewEvent } from '@anshim/platform';
+import { onlyError, registerUser, uniquePhone, UserHarness, type RegisteredUser } from './support/harness.ts';
 
 const ADD = /* GraphQL */ `
   mutation($input: GuardianInput!) { addGuardian(input: $input) { id name phone relation confirmedAt } }
@@ -19,46 +18,11 @@ const REMOVE = /* GraphQL */ `mutation($id: ID!) { removeGuardian(id: $id) }`;
 const GUARDIANS = /* GraphQL */ `query($id: ID!) { user(id: $id) { guardians { id name phone relation confirmedAt } } }`;
 
 const h = new UserHarness();
-let producer: { prisma: PrismaClient; relay: OutboxRelay; schema: string };
 
 beforeAll(async () => {
   await h.start();
-  // An outbox of the test's own, standing in for the monitor, transaction, report and safety services.
-  const service = `fake_${hex(4)}`;
-  const schema = `svc_${service}`;
-  await h.prisma.$executeRawUnsafe(`CREATE SCHEMA ${schema}`);
-  await h.prisma.$executeRawUnsafe(`CREATE TABLE ${schema}.outbox_events (LIKE svc_user.outbox_events INCLUDING ALL)`);
-  const prisma = createPrismaClient(PrismaClient, { databaseUrl: inject('databaseUrl'), service });
-  const relay = new OutboxRelay({ prisma, service: 'monitor', redis: { url: inject('redisUrl'), prefix: h.prefix }, logger: createLogger('fake-producer', 'silent'), pollIntervalMs: 60_000 });
-  producer = { prisma, relay, schema };
 });
-afterAll(async () => {
-  if (producer) {
-    await producer.relay.stop();
-    await producer.prisma.$executeRawUnsafe(`DROP SCHEMA ${producer.schema} CASCADE`);
-    await producer.prisma.$disconnect();
-  }
-  await h.stop();
-});
-
-async function publish<T extends EventType>(event: NewEvent<T>): Promise<string> {
-  const envelope = await producer.prisma.$transaction((tx) => recordEvent(tx, event));
-  await producer.relay.publishPending();
-  return envelope.id;
-}
-
-async function processed(eventId: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while ((await h.prisma.processedEvent.count({ where: { consumer: 'user', eventId } })) === 0) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for event ${eventId}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** Publishes and waits until the user service committed its handling (SMS are sent inside it). */
-async function deliver<T extends EventType>(event: NewEvent<T>): Promise<void> {
-  await processed(await publish(event));
-}
+afterAll(() => h.stop());
 
 const now = () => new Date().toISOString();
 
@@ -252,13 +216,13 @@ describe('guardians are told by SMS, once per cause', () => {
   it('(a) a HIGH or CRITICAL alert warning the protected user; not MEDIUM; a repeated alert sends nothing more', async () => {
     const { user, guardianPhone } = await protectedUser('김순자');
     const scammer = await registerUser(h, { nickname: '급매왕' });
-    await deliver(scoreChanged(scammer.id, 'DANGER', 3));
+    await h.deliver(scoreChanged(scammer.id, 'DANGER', 3));
 
-    await deliver(alert(scammer.id, [user.id], 'MEDIUM'));
+    await h.deliver(alert(scammer.id, [user.id], 'MEDIUM'));
     expect(await smsTo(guardianPhone)).toHaveLength(1); // the invitation only
 
     const alertId = randomUUID();
-    await deliver(alert(scammer.id, [user.id], 'HIGH', alertId));
+    await h.deliver(alert(scammer.id, [user.id], 'HIGH', alertId));
     const [message] = await smsTo(guardianPhone);
     expect(message!.text).toContain("'김순자'님");
     expect(message!.text).toContain("'급매왕'");
@@ -270,12 +234,12 @@ describe('guardians are told by SMS, once per cause', () => {
     expect(message!.text).not.toContain(scammer.email);
 
     // The same alert again (another event id, same cause): no second message.
-    await deliver(alert(scammer.id, [user.id], 'HIGH', alertId));
+    await h.deliver(alert(scammer.id, [user.id], 'HIGH', alertId));
     expect(await smsTo(guardianPhone)).toHaveLength(2);
     expect(await h.prisma.guardianNotification.count({ where: { causeId: `alert:${alertId}` } })).toBe(1);
 
     // The protected user as the alert's subject (not warned) tells nobody.
-    await deliver(alert(user.id, [scammer.id], 'CRITICAL'));
+    await h.deliver(alert(user.id, [scammer.id], 'CRITICAL'));
     expect(await smsTo(guardianPhone)).toHaveLength(2);
   });
 
@@ -284,53 +248,53 @@ describe('guardians are told by SMS, once per cause', () => {
     const phone = uniquePhone();
     await h.gql(ADD, { input: { name: '딸', phone, relation: '딸' } }, { token: user.accessToken });
     const scammer = await registerUser(h, { nickname: '수상한판매자' });
-    await deliver(alert(scammer.id, [user.id], 'CRITICAL'));
+    await h.deliver(alert(scammer.id, [user.id], 'CRITICAL'));
     expect(await smsTo(phone)).toHaveLength(1);
   });
 
   it('(b) a trade of at least 300,000 won as buyer with a CAUTION-or-worse seller (highest grade version wins)', async () => {
     const { user, guardianPhone } = await protectedUser('이말순');
     const seller = await registerUser(h, { nickname: '중고나라킹' });
-    await deliver(scoreChanged(seller.id, 'CAUTION', 5));
-    await deliver(scoreChanged(seller.id, 'SAFE', 4)); // older: ignored
+    await h.deliver(scoreChanged(seller.id, 'CAUTION', 5));
+    await h.deliver(scoreChanged(seller.id, 'SAFE', 4)); // older: ignored
 
-    await deliver(tradeRequested(user.id, seller.id, 299_999));
+    await h.deliver(tradeRequested(user.id, seller.id, 299_999));
     expect(await smsTo(guardianPhone)).toHaveLength(1);
     // As the seller, the user is not the one about to pay.
-    await deliver(tradeRequested(seller.id, user.id, 500_000));
+    await h.deliver(tradeRequested(seller.id, user.id, 500_000));
     expect(await smsTo(guardianPhone)).toHaveLength(1);
 
     const transactionId = randomUUID();
-    await deliver(tradeRequested(user.id, seller.id, 300_000, transactionId));
+    await h.deliver(tradeRequested(user.id, seller.id, 300_000, transactionId));
     const [message] = await smsTo(guardianPhone);
     expect(message!.text).toContain("'중고나라킹'(주의 등급)");
     expect(message!.text).toContain('300,000원');
     expect(message!.text).toContain('돈을 보내지 말고');
-    await deliver(tradeRequested(user.id, seller.id, 300_000, transactionId));
+    await h.deliver(tradeRequested(user.id, seller.id, 300_000, transactionId));
     expect(await smsTo(guardianPhone)).toHaveLength(2);
 
     // A seller who became SAFE later: no message.
-    await deliver(scoreChanged(seller.id, 'SAFE', 6));
-    await deliver(tradeRequested(user.id, seller.id, 900_000));
+    await h.deliver(scoreChanged(seller.id, 'SAFE', 6));
+    await h.deliver(tradeRequested(user.id, seller.id, 900_000));
     expect(await smsTo(guardianPhone)).toHaveLength(2);
   });
 
   it('(c) an accepted report against someone the user traded with; not a dismissed one', async () => {
     const { user, guardianPhone } = await protectedUser('최복례');
     const seller = await registerUser(h, { nickname: '명품싸게' });
-    await deliver(tradeRequested(user.id, seller.id, 50_000));
+    await h.deliver(tradeRequested(user.id, seller.id, 50_000));
 
-    await deliver(reportProcessed(seller.id, 'DISMISS'));
+    await h.deliver(reportProcessed(seller.id, 'DISMISS'));
     expect(await smsTo(guardianPhone)).toHaveLength(1);
 
-    await deliver(reportProcessed(seller.id, 'ACCEPT'));
+    await h.deliver(reportProcessed(seller.id, 'ACCEPT'));
     const [message] = await smsTo(guardianPhone);
     expect(message!.text).toContain("'최복례'님과 거래한 적 있는 '명품싸게'");
     expect(message!.text).toContain('신고가 사실로 확인');
 
     // Someone who never traded with the reported user hears nothing.
     const bystander = await protectedUser('정말자');
-    await deliver(reportProcessed(seller.id, 'ACCEPT'));
+    await h.deliver(reportProcessed(seller.id, 'ACCEPT'));
     expect(await smsTo(bystander.guardianPhone)).toHaveLength(1);
   });
 });

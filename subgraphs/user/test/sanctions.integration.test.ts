@@ -3,56 +3,18 @@
 // report.sanction_ended lets a suspended person back in. Events arrive the way the report
 // service sends them: an outbox row, then a relay pass into this service's queue.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger, createPrismaClient, OutboxRelay, recordEvent, type EventType, type NewEvent } from '@anshim/platform';
-import { PrismaClient } from '../src/generated/prisma/client.ts';
-import { hex, onlyError, registerUser, UserHarness } from './support/harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { onlyError, registerUser, UserHarness } from './support/harness.ts';
 
 const LOGIN = /* GraphQL */ `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`;
 const REFRESH = /* GraphQL */ `mutation($token: String!) { refreshToken(refreshToken: $token) { accessToken } }`;
 
 const h = new UserHarness();
-let producer: { prisma: PrismaClient; relay: OutboxRelay; schema: string };
 
 beforeAll(async () => {
   await h.start();
-  // An outbox of the test's own (the shared svc_user outbox belongs to the running servers).
-  const service = `fake_${hex(4)}`;
-  const schema = `svc_${service}`;
-  await h.prisma.$executeRawUnsafe(`CREATE SCHEMA ${schema}`);
-  await h.prisma.$executeRawUnsafe(`CREATE TABLE ${schema}.outbox_events (LIKE svc_user.outbox_events INCLUDING ALL)`);
-  const prisma = createPrismaClient(PrismaClient, { databaseUrl: inject('databaseUrl'), service });
-  const relay = new OutboxRelay({ prisma, service: 'report', redis: { url: inject('redisUrl'), prefix: h.prefix }, logger: createLogger('fake-report', 'silent'), pollIntervalMs: 60_000 });
-  producer = { prisma, relay, schema };
 });
-afterAll(async () => {
-  if (producer) {
-    await producer.relay.stop();
-    await producer.prisma.$executeRawUnsafe(`DROP SCHEMA ${producer.schema} CASCADE`);
-    await producer.prisma.$disconnect();
-  }
-  await h.stop();
-});
-
-async function publish<T extends EventType>(event: NewEvent<T>): Promise<string> {
-  const envelope = await producer.prisma.$transaction((tx) => recordEvent(tx, event));
-  await producer.relay.publishPending();
-  return envelope.id;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-async function processed(eventId: string): Promise<void> {
-  await waitFor(`event ${eventId}`, async () => (await h.prisma.processedEvent.count({ where: { consumer: 'user', eventId } })) > 0);
-}
+afterAll(() => h.stop());
 
 async function statusOf(userId: string) {
   return h.prisma.user.findUnique({ where: { id: userId }, select: { status: true, statusUntil: true, statusReason: true } });
@@ -64,7 +26,7 @@ async function statusEvents(userId: string): Promise<Array<{ status: string; unt
 }
 
 function applied(userId: string, sanction: 'WARNING' | 'SUSPENSION' | 'BAN', endsAt: Date | null, appliedBy = randomUUID()) {
-  return publish({
+  return h.publish({
     type: 'report.sanction_applied',
     producer: 'report',
     subjectUserId: userId,
@@ -77,7 +39,7 @@ describe('sanctions from the report service', () => {
     const seller = await registerUser(h);
     const endsAt = new Date(Date.now() + 3 * 86_400_000);
     const adminId = randomUUID();
-    await processed(await applied(seller.id, 'SUSPENSION', endsAt, adminId));
+    await h.processed(await applied(seller.id, 'SUSPENSION', endsAt, adminId));
 
     expect(await statusOf(seller.id)).toMatchObject({ status: 'SUSPENDED', statusUntil: endsAt, statusReason: '사기 신고가 확인되었습니다.' });
     const login = onlyError(await h.gql(LOGIN, { email: seller.email, password: seller.password }));
@@ -90,12 +52,12 @@ describe('sanctions from the report service', () => {
     expect(audit).toMatchObject({ actorId: adminId, after: { status: 'SUSPENDED' } });
 
     // A WARNING changes nothing here.
-    await processed(await applied(seller.id, 'WARNING', null));
+    await h.processed(await applied(seller.id, 'WARNING', null));
     expect((await statusOf(seller.id))?.status).toBe('SUSPENDED');
 
     // The report service's delayed job says the suspension ended.
-    await processed(
-      await publish({
+    await h.processed(
+      await h.publish({
         type: 'report.sanction_ended',
         producer: 'report',
         subjectUserId: seller.id,
@@ -109,15 +71,15 @@ describe('sanctions from the report service', () => {
 
   it('bans for good: a later suspension or a suspension end does not lift a ban', async () => {
     const seller = await registerUser(h);
-    await processed(await applied(seller.id, 'BAN', null));
+    await h.processed(await applied(seller.id, 'BAN', null));
     expect(await statusOf(seller.id)).toMatchObject({ status: 'BANNED', statusUntil: null });
     const login = onlyError(await h.gql(LOGIN, { email: seller.email, password: seller.password }));
     expect(login.code).toBe('FORBIDDEN');
     expect(login.extensions.status).toBe('BANNED');
 
-    await processed(await applied(seller.id, 'SUSPENSION', new Date(Date.now() + 86_400_000)));
-    await processed(
-      await publish({ type: 'report.sanction_ended', producer: 'report', subjectUserId: seller.id, data: { reportId: randomUUID(), userId: seller.id, sanction: 'SUSPENSION', endedAt: new Date().toISOString() } }),
+    await h.processed(await applied(seller.id, 'SUSPENSION', new Date(Date.now() + 86_400_000)));
+    await h.processed(
+      await h.publish({ type: 'report.sanction_ended', producer: 'report', subjectUserId: seller.id, data: { reportId: randomUUID(), userId: seller.id, sanction: 'SUSPENSION', endedAt: new Date().toISOString() } }),
     );
     expect((await statusOf(seller.id))?.status).toBe('BANNED');
     expect(await statusEvents(seller.id)).toEqual([{ status: 'BANNED', until: null }]);
@@ -127,17 +89,17 @@ describe('sanctions from the report service', () => {
     const seller = await registerUser(h);
     const long = new Date(Date.now() + 30 * 86_400_000);
     const short = new Date(Date.now() + 86_400_000);
-    await processed(await applied(seller.id, 'SUSPENSION', long));
-    await processed(await applied(seller.id, 'SUSPENSION', short));
+    await h.processed(await applied(seller.id, 'SUSPENSION', long));
+    await h.processed(await applied(seller.id, 'SUSPENSION', short));
     expect((await statusOf(seller.id))?.statusUntil).toEqual(long);
-    await processed(
-      await publish({ type: 'report.sanction_ended', producer: 'report', subjectUserId: seller.id, data: { reportId: randomUUID(), userId: seller.id, sanction: 'SUSPENSION', endedAt: short.toISOString() } }),
+    await h.processed(
+      await h.publish({ type: 'report.sanction_ended', producer: 'report', subjectUserId: seller.id, data: { reportId: randomUUID(), userId: seller.id, sanction: 'SUSPENSION', endedAt: short.toISOString() } }),
     );
     expect(await statusOf(seller.id)).toMatchObject({ status: 'SUSPENDED', statusUntil: long });
   });
 
   it('ignores a sanction for a user it does not know', async () => {
     const id = await applied(randomUUID(), 'BAN', null);
-    await processed(id);
+    await h.processed(id);
   });
 });

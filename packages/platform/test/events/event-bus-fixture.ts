@@ -7,7 +7,7 @@ import { pino, type Logger } from 'pino';
 import { createQueueConnection, queuePrefix, type RedisSettings } from '../../src/redis.ts';
 import type { SubgraphName } from '../../src/services.ts';
 import { consumerQueueName } from '../../src/events/index.ts';
-import { PgSqlClient } from './pg-sql-client.ts';
+import { PgSqlClient } from '../../../../test/support/pg-sql-client.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';

@@ -1,45 +1,21 @@
-// Starts a real user subgraph on port 0 against the run's fresh database and a Redis prefix of
-// its own, and talks to it over HTTP the way the gateway does: verify the access token, check
-// the blacklist, then send signed identity headers (and forward the Authorization header).
-import { randomBytes, randomUUID } from 'node:crypto';
+// The user subgraph under test (test/support/subgraph-harness.ts starts it and cleans up), called
+// the way the gateway calls it: verify the access token, check the blacklist, then send signed
+// identity headers (and forward the Authorization header). Delivery goes to the console provider,
+// read back through the dev endpoint.
+import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import {
-  blacklistKey,
-  createRedis,
-  signIdentityHeaders,
-  verifyAccessToken,
-  type Identity,
-  type Redis,
-} from '@anshim/platform';
+import { blacklistKey, verifyAccessToken } from '@anshim/platform';
+import { hex, SubgraphHarness, type Env, type GraphQLResult, type RequestOptions } from '../../../../test/support/subgraph-harness.ts';
 import { buildUserServer, type UserServer } from '../../src/server.ts';
 import { createDatabase, type UserPrisma } from '../../src/database.ts';
 
-// Provided by the root globalSetup (test/support/global-setup.ts); repeated so this workspace
-// type-checks on its own.
-declare module 'vitest' {
-  export interface ProvidedContext {
-    databaseUrl: string;
-    redisUrl: string;
-    redisPrefix: string;
-  }
-}
+export { hex, onlyError, waitFor, type GraphQLResult } from '../../../../test/support/subgraph-harness.ts';
 
-export interface GraphQLResult<T = Record<string, any>> {
-  status: number;
-  data: T | null | undefined;
-  errors: Array<{ message: string; extensions?: Record<string, any> }> | undefined;
-}
-
-export interface CallOptions {
+export interface CallOptions extends RequestOptions {
   /** An access token: verified and turned into signed identity headers, as the gateway does. */
   token?: string;
-  /** Signed identity without a token (e.g. to act as an ADMIN or a made-up user). */
-  identity?: Identity;
-  headers?: Record<string, string>;
-  lang?: 'en' | 'ko';
 }
 
-export const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 export const uniqueEmail = (tag = 'u') => `${tag}-${hex(6)}@example.com`;
 /** A random 010 number, dashed the way people type it. */
 export const uniquePhone = () => {
@@ -47,53 +23,31 @@ export const uniquePhone = () => {
   return `010-${digits.slice(0, 4)}-${digits.slice(4)}`;
 };
 
-export class UserHarness {
+export class UserHarness extends SubgraphHarness<UserServer> {
   queries: string[] = [];
-  server!: UserServer;
-  url!: string;
-  base!: string;
   prisma!: UserPrisma;
-  redis!: Redis;
-  readonly prefix = `${inject('redisPrefix')}:user-${hex(4)}`;
-  readonly secrets = { INTERNAL_SECRET: hex(32), JWT_SECRET: hex(32), DATA_ENCRYPTION_KEY: hex(32) };
 
-  constructor(private readonly extraEnv: Record<string, string | undefined> = {}) {}
-
-  env(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-    return {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'silent',
-      DATABASE_URL: inject('databaseUrl'),
-      REDIS_URL: inject('redisUrl'),
-      REDIS_PREFIX: this.prefix,
-      DELIVERY_PROVIDER: 'console',
-      BOOTSTRAP_ADMIN_EMAIL: undefined,
-      BOOTSTRAP_ADMIN_PASSWORD: undefined,
-      ...this.secrets,
-      ...this.extraEnv,
-      ...extra,
-    };
+  constructor(extraEnv: Env = {}) {
+    super('user', extraEnv);
   }
 
-  async start(): Promise<this> {
-    this.server = await buildUserServer(this.env(), { onQuery: (sql) => this.queries.push(sql) });
-    this.url = (await this.server.start(0)).url;
-    this.base = this.url.replace(/\/graphql$/, '');
+  protected override serviceEnv(): Env {
+    return { DELIVERY_PROVIDER: 'console', BOOTSTRAP_ADMIN_EMAIL: undefined, BOOTSTRAP_ADMIN_PASSWORD: undefined };
+  }
+
+  protected override buildServer(env: Env): Promise<UserServer> {
+    return buildUserServer(env, { onQuery: (sql) => this.queries.push(sql) });
+  }
+
+  override async start(): Promise<this> {
+    await super.start();
     this.prisma = createDatabase({ databaseUrl: inject('databaseUrl') });
-    this.redis = createRedis({ url: inject('redisUrl'), prefix: this.prefix });
     return this;
   }
 
-  async stop(): Promise<void> {
-    await this.server?.stop();
+  override async stop(): Promise<void> {
+    await super.stop();
     await this.prisma?.$disconnect();
-    if (this.redis) {
-      // Leave nothing behind in the shared Redis: drop every key under this file's prefix.
-      const keys = await this.redis.keys(`${this.prefix}:*`); // KEYS patterns are not prefixed
-      const bare = keys.map((k) => k.slice(this.prefix.length + 1));
-      if (bare.length) await this.redis.del(...bare);
-      await this.redis.quit();
-    }
   }
 
   /** What the gateway would forward for this access token (null when it would refuse it). */
@@ -101,26 +55,14 @@ export class UserHarness {
     const checked = await verifyAccessToken(this.secrets.JWT_SECRET, token);
     if (!checked.ok) return null;
     if (await this.redis.exists(blacklistKey(checked.claims.jti))) return null;
-    return {
-      ...signIdentityHeaders(this.secrets.INTERNAL_SECRET, { userId: checked.claims.userId, role: checked.claims.role }, requestId),
-      authorization: `Bearer ${token}`,
-    };
+    return { ...this.signedHeaders({ userId: checked.claims.userId, role: checked.claims.role }, requestId), authorization: `Bearer ${token}` };
   }
 
-  async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, options: CallOptions = {}): Promise<GraphQLResult<T>> {
-    const requestId = randomUUID();
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
-    if (options.lang) headers['accept-language'] = options.lang;
-    if (options.token) {
-      const forwarded = await this.gatewayHeaders(options.token, requestId);
-      if (!forwarded) throw new Error('the gateway would refuse this token');
-      Object.assign(headers, forwarded);
-    }
-    if (options.identity) Object.assign(headers, signIdentityHeaders(this.secrets.INTERNAL_SECRET, options.identity, requestId));
-    Object.assign(headers, options.headers);
-    const response = await fetch(this.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    const body = (await response.json()) as { data?: T | null; errors?: GraphQLResult['errors'] };
-    return { status: response.status, data: body.data, errors: body.errors };
+  override async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, { token, ...options }: CallOptions = {}): Promise<GraphQLResult<T>> {
+    if (!token) return super.gql<T>(query, variables, options);
+    const forwarded = await this.gatewayHeaders(token, randomUUID());
+    if (!forwarded) throw new Error('the gateway would refuse this token');
+    return super.gql<T>(query, variables, { ...options, headers: { ...forwarded, ...options.headers } });
   }
 
   /** Messages the console provider recorded for an address, newest first. */
@@ -160,11 +102,4 @@ export async function registerUser(h: UserHarness, input: { email?: string; phon
   if (!result.data?.register) throw new Error(`register failed: ${JSON.stringify(result.errors)}`);
   const { accessToken, refreshToken, user } = result.data.register;
   return { id: user.id, email: email.toLowerCase(), phone: input.phone, password, accessToken, refreshToken };
-}
-
-/** The one error of a result, asserting there is exactly one. */
-export function onlyError(result: GraphQLResult): { message: string; code: string; extensions: Record<string, any> } {
-  if (!result.errors || result.errors.length !== 1) throw new Error(`expected one error, got ${JSON.stringify(result.errors ?? result.data)}`);
-  const [error] = result.errors;
-  return { message: error!.message, code: String(error!.extensions?.code), extensions: error!.extensions ?? {} };
 }

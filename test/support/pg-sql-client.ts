@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { SqlExecutor, TransactionalSqlClient } from '../../src/events/index.ts';
+import type { SqlExecutor, TransactionalSqlClient } from '@anshim/platform';
 
 /** What the event bus needs from Prisma, on plain `pg`: tests need no generated client. */
 class PgSqlExecutor implements SqlExecutor {
@@ -29,7 +29,7 @@ export class PgSqlClient extends PgSqlExecutor implements TransactionalSqlClient
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      await client.query('ROLLBACK');
+      await client.query('ROLLBACK').catch(() => undefined); // keep the error that caused it
       throw error;
     } finally {
       client.release();

@@ -1,0 +1,156 @@
+// What every subgraph's integration harness shares: one real subgraph on port 0 against the
+// run's fresh database and a Redis prefix of its own, called the way the gateway calls it (signed
+// identity headers), a stand-in producer for the events other services send it, and cleanup that
+// leaves nothing in the shared Redis. Each subgraph's test/support/harness.ts adds only what is
+// its own (how to build its server, its Prisma client, its fixtures).
+import { randomBytes, randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { createRedis, signIdentityHeaders, type EventType, type Identity, type NewEvent, type Redis, type SubgraphName } from '@anshim/platform';
+import { FakeProducer } from './fake-producer.ts';
+import './provided-context.ts';
+
+export { waitFor } from './wait-for.ts';
+
+export interface GraphQLResult<T = Record<string, any>> {
+  status: number;
+  data: T | null | undefined;
+  errors: Array<{ message: string; extensions?: Record<string, any> }> | undefined;
+}
+
+export interface RequestOptions {
+  /** Sent as signed identity headers, as the gateway forwards a verified user. */
+  identity?: Identity | null;
+  /** Accept-Language. */
+  lang?: string;
+  headers?: Record<string, string>;
+}
+
+export type Env = Record<string, string | undefined>;
+
+interface TestableServer {
+  start(port: number): Promise<{ url: string }>;
+  stop(): Promise<void>;
+}
+
+export const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+export const user = (): Identity => ({ userId: randomUUID(), role: 'USER' });
+export const admin = (): Identity => ({ userId: randomUUID(), role: 'ADMIN' });
+
+/** The one error of a result, asserting there is exactly one. */
+export function onlyError(result: GraphQLResult): { message: string; code: string; extensions: Record<string, any> } {
+  if (!result.errors || result.errors.length !== 1) throw new Error(`expected one error, got ${JSON.stringify(result.errors ?? result.data)}`);
+  const [error] = result.errors;
+  return { message: error!.message, code: String(error!.extensions?.code), extensions: error!.extensions ?? {} };
+}
+
+export abstract class SubgraphHarness<Server extends TestableServer> {
+  server!: Server;
+  /** The subgraph's /graphql URL, and the same origin without the path. */
+  url!: string;
+  base!: string;
+  redis!: Redis;
+  readonly prefix: string;
+  readonly secrets = { INTERNAL_SECRET: hex(32), JWT_SECRET: hex(32), DATA_ENCRYPTION_KEY: hex(32) };
+  private producer: FakeProducer | undefined;
+
+  constructor(
+    readonly service: SubgraphName,
+    private readonly extraEnv: Env = {},
+  ) {
+    this.prefix = `${inject('redisPrefix')}:${service}-${hex(4)}`;
+  }
+
+  protected abstract buildServer(env: Env): Promise<Server>;
+
+  /** The subgraph's own settings for a test run; the constructor's `extraEnv` overrides them. */
+  protected serviceEnv(): Env {
+    return {};
+  }
+
+  env(extra: Env = {}): Env {
+    return {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: inject('databaseUrl'),
+      REDIS_URL: inject('redisUrl'),
+      REDIS_PREFIX: this.prefix,
+      ...this.serviceEnv(),
+      ...this.secrets,
+      ...this.extraEnv,
+      ...extra,
+    };
+  }
+
+  async start(): Promise<this> {
+    this.server = await this.buildServer(this.env());
+    this.url = (await this.server.start(0)).url;
+    this.base = this.url.replace(/\/graphql$/, '');
+    this.redis = createRedis({ url: inject('redisUrl'), prefix: this.prefix });
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.producer?.stop();
+    await this.server?.stop();
+    if (this.redis) {
+      // Leave nothing behind in the shared Redis: drop every key under this harness's prefix.
+      const keys = await this.redis.keys(`${this.prefix}:*`); // KEYS patterns are not prefixed
+      const bare = keys.map((k) => k.slice(this.prefix.length + 1));
+      if (bare.length) await this.redis.del(...bare);
+      await this.redis.quit();
+    }
+  }
+
+  signedHeaders(identity: Identity, requestId: string = randomUUID()): Record<string, string> {
+    return signIdentityHeaders(this.secrets.INTERNAL_SECRET, identity, requestId);
+  }
+
+  async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<GraphQLResult<T>> {
+    const requestId = randomUUID();
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
+    if (options.lang) headers['accept-language'] = options.lang;
+    if (options.identity) Object.assign(headers, this.signedHeaders(options.identity, requestId));
+    Object.assign(headers, options.headers);
+    const response = await fetch(this.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+    const body = (await response.json()) as { data?: T | null; errors?: GraphQLResult['errors'] };
+    return { status: response.status, data: body.data, errors: body.errors };
+  }
+
+  /** Like gql, but fails the test on any error and returns data. */
+  async ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<T> {
+    const result = await this.gql<T>(query, variables, options);
+    if (result.errors?.length || !result.data) throw new Error(`unexpected errors: ${JSON.stringify(result.errors)}`);
+    return result.data;
+  }
+
+  /** Publishes an event the way its producer would (outbox row, relay pass) into this subgraph's queue; returns its id. */
+  async publish<T extends EventType>(event: NewEvent<T>): Promise<string> {
+    this.producer ??= await new FakeProducer({ databaseUrl: inject('databaseUrl'), redis: { url: inject('redisUrl'), prefix: this.prefix } }).start();
+    return (await this.producer.publish(event)).id;
+  }
+
+  /** Resolves once this subgraph committed its handling of the event. */
+  async processed(eventId: string, timeoutMs?: number): Promise<void> {
+    if (!this.producer) throw new Error('nothing was published through this harness');
+    await this.producer.processedBy(this.service, eventId, timeoutMs);
+  }
+
+  /** Publishes and waits until this subgraph handled the event. */
+  async deliver<T extends EventType>(event: NewEvent<T>): Promise<void> {
+    await this.processed(await this.publish(event));
+  }
+
+  /** Makes users known to the subgraph the way production does: user.registered events through the queue. */
+  async known(...identities: Identity[]): Promise<void> {
+    await this.knownSince(new Date(), ...identities);
+  }
+
+  async knownSince(createdAt: Date, ...identities: Identity[]): Promise<void> {
+    const ids = await Promise.all(
+      identities.map((i) =>
+        this.publish({ type: 'user.registered', producer: 'user', subjectUserId: i.userId, data: { userId: i.userId, nickname: '안심이', createdAt: createdAt.toISOString() } }),
+      ),
+    );
+    for (const id of ids) await this.processed(id);
+  }
+}
