@@ -3,49 +3,24 @@
 // to be paid to; once an admin accepts the FRAUD report, anyone checking that account (however it
 // is typed) gets CONFIRMED_FRAUD with a masked identifier, and when the same account is typed into
 // a chat the recipient gets a CRITICAL KNOWN_FRAUD_ACCOUNT alert in the recordActivity answer itself.
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, startStack, type Stack } from '../support/stack.ts';
+import { bootstrapAdmin, codeOf, gatewayClient, waitFor } from '../support/gateway-client.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 
-const ADMIN_EMAIL = `admin.${randomBytes(4).toString('hex')}@example.com`;
-const ADMIN_PASSWORD = 'admin-password-for-e2e';
+const ADMIN = bootstrapAdmin();
 
 let stack: Stack;
+const { call, ok, register, login } = gatewayClient(() => stack.gatewayUrl);
 beforeAll(async () => {
-  stack = await startStack({ subgraphs: ['user', 'report', 'monitor'], env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+  stack = await startStack({ subgraphs: ['user', 'report', 'monitor'], env: ADMIN.env });
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
 });
 
-type Errors = Array<{ message: string; extensions?: Record<string, unknown> }> | undefined;
-async function call<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string, extra: Record<string, string> = {}): Promise<{ data?: T; errors: Errors }> {
-  const res = await graphql<T>(stack.gatewayUrl, query, variables, { ...(token ? { authorization: `Bearer ${token}` } : {}), ...extra });
-  expect(res.status).not.toBe(500);
-  return { data: res.body.data, errors: res.body.errors };
-}
-async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string, extra: Record<string, string> = {}): Promise<T> {
-  const { data, errors } = await call<T>(query, variables, token, extra);
-  if (errors?.length) throw new Error(JSON.stringify(errors));
-  return data!;
-}
-const codeOf = (errors: Errors) => errors?.[0]?.extensions?.code;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
-async function register(nickname: string): Promise<{ id: string; token: string }> {
-  const email = `${nickname}.${randomBytes(4).toString('hex')}@example.com`;
-  const data = await ok(`mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, { input: { email, password: 'correct horse battery', nickname } });
-  return { id: data.register.user.id, token: data.register.accessToken };
-}
 
 const CHECK = `query($input: PaymentIdentifierInput!) { checkPaymentIdentifier(input: $input) { type identifier verdict confirmedReports pendingReports lastReportedAt message } }`;
 const FILE = `mutation($input: FileReportInput!) { fileReport(input: $input) { id status } }`;
@@ -85,7 +60,7 @@ describe('check an account before you pay', () => {
     expect(pending).toMatchObject({ verdict: 'CAUTION', pendingReports: 1, confirmedReports: 0, identifier: masked });
 
     // The admin accepts the report.
-    const adminToken = (await ok(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: ADMIN_EMAIL, p: ADMIN_PASSWORD })).login.accessToken;
+    const adminToken = await login(ADMIN.email, ADMIN.password);
     const processed = await ok(
       `mutation($id: ID!, $input: ProcessReportInput!) { processReport(id: $id, input: $input) { status } }`,
       { id: filed.id, input: { decision: 'ACCEPT', resolution: '입금 내역과 대화 내용으로 사기가 확인되었습니다.' } },

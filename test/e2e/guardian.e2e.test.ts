@@ -4,16 +4,16 @@
 // plain-Korean SMS naming the risky counterpart. The alert is real: the counterpart's chat
 // message goes to the monitor subgraph, whose rule raises it and whose monitor.alert_raised event
 // reaches the user service through the bus.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, startStack, type Stack } from '../support/stack.ts';
+import { gatewayClient, waitFor } from '../support/gateway-client.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 
-const REGISTER = `mutation Register($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`;
 const ADD = `mutation($input: GuardianInput!) { addGuardian(input: $input) { id name phone relation confirmedAt } }`;
 const CONFIRM = `mutation($id: ID!, $code: String!) { confirmGuardian(guardianId: $id, code: $code) { id confirmedAt } }`;
 const MY_GUARDIANS = `{ me { guardians { id name phone relation confirmedAt } } }`;
 
 let stack: Stack;
+const { call, ok, register } = gatewayClient(() => stack.gatewayUrl);
 
 beforeAll(async () => {
   stack = await startStack({ subgraphs: ['user', 'monitor'] });
@@ -22,18 +22,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-type Errors = Array<{ message: string; extensions?: Record<string, unknown> }> | undefined;
-
-async function call<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors: Errors }> {
-  const res = await graphql<T>(stack.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {});
-  expect(res.status).not.toBe(500);
-  return { data: res.body.data, errors: res.body.errors };
-}
-async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const { data, errors } = await call<T>(query, variables, token);
-  if (errors?.length) throw new Error(JSON.stringify(errors));
-  return data!;
-}
 
 async function smsTo(phone: string): Promise<Array<{ text: string }>> {
   const userBase = new URL(stack.subgraphUrls.user!).origin;
@@ -42,30 +30,14 @@ async function smsTo(phone: string): Promise<Array<{ text: string }>> {
   return ((await res.json()) as { messages: Array<{ text: string }> }).messages;
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const phone = () => `010-${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}-${String(Math.floor(Math.random() * 1e4)).padStart(4, '0')}`;
 
-async function register(nickname: string, userPhone?: string): Promise<{ id: string; token: string }> {
-  const email = `${randomBytes(5).toString('hex')}@example.com`;
-  const data = await ok<{ register: { accessToken: string; user: { id: string } } }>(REGISTER, {
-    input: { email, password: 'correct horse battery', nickname, phone: userPhone },
-  });
-  return { id: data.register.user.id, token: data.register.accessToken };
-}
 
 describe('guardians through the gateway', () => {
   it('a guardian confirms an invitation and then gets an SMS when the protected user receives a HIGH alert', async () => {
     const userPhone = phone();
-    const grandma = await register('김순자', userPhone);
+    const grandma = await register('김순자', { phone: userPhone });
     const guardianPhone = phone();
 
     // Bad input through the gateway: the user's own number.

@@ -4,22 +4,22 @@
 // myRiskAlerts subscription receives the alert within a second with the seller's nickname; the
 // seller's level is HIGH; an admin's riskAlerts subscription sees it; a subscription without a
 // token is refused; a second HIGH rule makes it CRITICAL and the hold stops startTransaction.
-import { randomBytes } from 'node:crypto';
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, startStack, type Stack } from '../support/stack.ts';
+import { bootstrapAdmin, codeOf, gatewayClient, waitFor } from '../support/gateway-client.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 
-const ADMIN_EMAIL = `admin.${randomBytes(4).toString('hex')}@example.com`;
-const ADMIN_PASSWORD = 'admin-password-for-e2e';
+const ADMIN = bootstrapAdmin();
 
 let stack: Stack;
+const { call, ok, register, login } = gatewayClient(() => stack.gatewayUrl);
 const clients: Client[] = [];
 beforeAll(async () => {
   stack = await startStack({
     subgraphs: ['user', 'transaction', 'monitor', 'safety'],
     workers: ['safety'],
-    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD },
+    env: ADMIN.env,
   });
 }, 120_000);
 afterAll(async () => {
@@ -27,34 +27,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-type Errors = Array<{ message: string; extensions?: Record<string, unknown> }> | undefined;
-async function call<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors: Errors }> {
-  const res = await graphql<T>(stack.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {});
-  expect(res.status).not.toBe(500);
-  return { data: res.body.data, errors: res.body.errors };
-}
-async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const { data, errors } = await call<T>(query, variables, token);
-  if (errors?.length) throw new Error(JSON.stringify(errors));
-  return data!;
-}
-const codeOf = (errors: Errors) => errors?.[0]?.extensions?.code;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
-async function register(nickname: string): Promise<{ id: string; token: string }> {
-  const email = `${nickname}.${randomBytes(4).toString('hex')}@example.com`;
-  const data = await ok(`mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, { input: { email, password: 'correct horse battery', nickname } });
-  return { id: data.register.user.id, token: data.register.accessToken };
-}
 
 /** A graphql-ws client of the gateway (no retries: a refusal must surface); `closed` resolves with the close event. */
 function connect(token?: string): { client: Client; closed: Promise<{ code: number; reason: string }> } {
@@ -86,7 +60,7 @@ describe('real-time risk alerts through the gateway', () => {
   it('warns the buyer within a second, raises the seller to HIGH, tells the admin, and CRITICAL holds trades', async () => {
     const seller = await register('seller');
     const buyer = await register('buyer');
-    const adminToken = (await ok(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: ADMIN_EMAIL, p: ADMIN_PASSWORD })).login.accessToken;
+    const adminToken = await login(ADMIN.email, ADMIN.password);
     const product = (await ok(`mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, { input: { title: '아이패드 에어', description: '거의 새것', price: 450_000, category: 'DIGITAL' } }, seller.token)).createProduct;
 
     // No token: the subscription is refused (UNAUTHENTICATED); a bad token closes the socket (4401).

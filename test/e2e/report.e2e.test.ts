@@ -3,20 +3,20 @@
 // a FRAUD report about a seller; an admin reviews and bans; within seconds the seller cannot
 // sign in, the buyer sees ACTION_TAKEN, report.processed waits on the safety queue, and the
 // evidence URL works for the reporter and the admin but not for the seller or after expiry.
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, startStack, type Stack } from '../support/stack.ts';
+import { bootstrapAdmin, codeOf, gatewayClient, LOGIN, waitFor } from '../support/gateway-client.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 
-const ADMIN_EMAIL = `admin.${randomBytes(4).toString('hex')}@example.com`;
-const ADMIN_PASSWORD = 'admin-password-for-e2e';
+const ADMIN = bootstrapAdmin();
 /** Short on purpose: the test waits for a URL to expire. */
 const EVIDENCE_TTL_SECONDS = 3;
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
 
 let stack: Stack;
+const { call, ok, register, login } = gatewayClient(() => stack.gatewayUrl);
 let storageDir: string;
 beforeAll(async () => {
   storageDir = await mkdtemp(join(tmpdir(), 'anshim-e2e-report-'));
@@ -24,8 +24,7 @@ beforeAll(async () => {
     subgraphs: ['user', 'report', 'safety'],
     workers: ['safety'],
     env: {
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ...ADMIN.env,
       STORAGE_LOCAL_DIR: storageDir,
       EVIDENCE_URL_TTL_SECONDS: String(EVIDENCE_TTL_SECONDS),
     },
@@ -36,41 +35,8 @@ afterAll(async () => {
   if (storageDir) await rm(storageDir, { recursive: true, force: true });
 });
 
-type Errors = Array<{ message: string; extensions?: Record<string, unknown> }> | undefined;
 
-async function call<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors: Errors }> {
-  const res = await graphql<T>(stack.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {});
-  expect(res.status).not.toBe(500);
-  return { data: res.body.data, errors: res.body.errors };
-}
-async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const { data, errors } = await call<T>(query, variables, token);
-  if (errors?.length) throw new Error(JSON.stringify(errors));
-  return data!;
-}
-const codeOf = (errors: Errors) => errors?.[0]?.extensions?.code;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`;
-
-async function register(nickname: string): Promise<{ id: string; token: string; email: string; password: string }> {
-  const email = `${nickname}.${randomBytes(4).toString('hex')}@example.com`;
-  const password = 'correct horse battery';
-  const data = await ok<{ register: { accessToken: string; user: { id: string } } }>(
-    `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`,
-    { input: { email, password, nickname } },
-  );
-  return { id: data.register.user.id, token: data.register.accessToken, email, password };
-}
 
 describe('reports and sanctions through the gateway', () => {
   it('a FRAUD report with a PNG, reviewed and accepted with BAN, bans the seller within seconds', async () => {
@@ -99,7 +65,7 @@ describe('reports and sanctions through the gateway', () => {
     expect(codeOf((await call(`query($id: ID!) { report(id: $id) { reporter { id } } }`, { id: filed.id }, seller.token)).errors)).toBe('FORBIDDEN');
 
     // The admin reviews and bans.
-    const adminToken = (await ok(LOGIN, { email: ADMIN_EMAIL, password: ADMIN_PASSWORD })).login.accessToken;
+    const adminToken = await login(ADMIN.email, ADMIN.password);
     const queue = (await ok(`{ reports(status: RECEIVED) { id priority reporter { id } } }`, {}, adminToken)).reports;
     expect(queue.some((r: { id: string }) => r.id === filed.id)).toBe(true);
     expect(codeOf((await call(`mutation($id: ID!) { startReview(id: $id) { id } }`, { id: filed.id }, buyer.token)).errors)).toBe('FORBIDDEN');

@@ -5,25 +5,25 @@
 //   report with its sanction, and a risk signal;
 // - the internal reads refuse callers without a service identity;
 // - RESTRICT_ACCOUNT, taken by an admin in the monitor, is enforced by the transaction service.
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createLogger, signIdentityHeaders, signServiceHeaders, SAFETY_INPUTS_ROUTE } from '@anshim/platform';
 import { loadSafetyEnv } from '../../subgraphs/safety/src/env.ts';
 import { buildSafetyCore, type SafetyCore } from '../../subgraphs/safety/src/safety-core.ts';
 import { rebuildProjection } from '../../subgraphs/safety/src/workers/rebuild.ts';
-import { graphql, startStack, type Stack } from '../support/stack.ts';
+import { bootstrapAdmin, gatewayClient, waitFor } from '../support/gateway-client.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 
-const ADMIN_EMAIL = `admin.${randomBytes(4).toString('hex')}@example.com`;
-const ADMIN_PASSWORD = 'admin-password-for-e2e';
+const ADMIN = bootstrapAdmin();
 
 let stack: Stack;
+const { call, ok, register, login } = gatewayClient(() => stack.gatewayUrl);
 let core: SafetyCore;
 let internalSecret: string;
 beforeAll(async () => {
   stack = await startStack({
     subgraphs: ['user', 'transaction', 'safety', 'report', 'monitor'],
     workers: ['safety'],
-    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD, SAFETY_NIGHTLY_ENABLED: 'false' },
+    env: { ...ADMIN.env, SAFETY_NIGHTLY_ENABLED: 'false' },
     // Five subgraphs, a worker and the gateway start at once: slow on a loaded 2-core machine.
     startTimeoutMs: 240_000,
   });
@@ -36,32 +36,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-type Errors = Array<{ message: string; extensions?: Record<string, unknown> }> | undefined;
-async function call<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors: Errors }> {
-  const res = await graphql<T>(stack.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {});
-  expect(res.status).not.toBe(500);
-  return { data: res.body.data, errors: res.body.errors };
-}
-async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const { data, errors } = await call<T>(query, variables, token);
-  if (errors?.length) throw new Error(JSON.stringify(errors));
-  return data!;
-}
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-async function register(nickname: string): Promise<{ id: string; token: string }> {
-  const email = `user.${randomBytes(6).toString("hex")}@example.com`;
-  const data = await ok(`mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, { input: { email, password: 'correct horse battery', nickname } });
-  return { id: data.register.user.id, token: data.register.accessToken };
-}
-const adminToken = async () => (await ok(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: ADMIN_EMAIL, p: ADMIN_PASSWORD })).login.accessToken as string;
+const adminToken = () => login(ADMIN.email, ADMIN.password);
 const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`;
 const START = `mutation($id: ID!) { startTransaction(productId: $id) { id } }`;
 const MOVE = `mutation($id: ID!, $s: TransactionStatus!) { updateTransactionStatus(id: $id, status: $s) { status } }`;
@@ -85,7 +60,7 @@ describe('safety rebuild from the owners', () => {
     // already): a profile update brings the event-fed copy in line with what the owner says.
     await ok(`mutation { updateProfile(input: { bio: "책을 좋아해요", region: "서울" }) { id } }`, {}, seller.token);
     // Trade 1: completed and rated 5 stars by the buyer. Trade 2: cancelled by the seller.
-    const first = await waitFor('the listing', () => product('자바의 정석', seller.token).catch(() => undefined));
+    const first = await waitFor('the listing', () => product('자바의 정석', seller.token).catch(() => undefined), 30_000);
     const trade = (await ok(START, { id: first }, buyer.token)).startTransaction.id;
     await ok(MOVE, { id: trade, s: 'ACCEPTED' }, seller.token);
     await ok(MOVE, { id: trade, s: 'COMPLETED' }, buyer.token);
@@ -97,7 +72,7 @@ describe('safety rebuild from the owners', () => {
     const report = await waitFor('the report service to know the seller', async () => {
       const result = await call(`mutation($input: FileReportInput!) { fileReport(input: $input) { id } }`, { input: { targetUserId: seller.id, type: 'NO_SHOW', description: '약속 장소에 나오지 않았고 연락도 없었어요.' } }, buyer.token);
       return result.data?.fileReport.id as string | undefined;
-    });
+    }, 30_000);
     await ok(`mutation($id: ID!) { startReview(id: $id) { status } }`, { id: report }, admin);
     await ok(`mutation($id: ID!, $input: ProcessReportInput!) { processReport(id: $id, input: $input) { status } }`, { id: report, input: { decision: 'ACCEPT', resolution: '노쇼가 확인되었습니다.', sanction: 'WARNING' } }, admin);
     await ok(`mutation($input: ActivityInput!) { recordActivity(input: $input) { level } }`, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.id, text: '선입금 부탁드려요 국민은행 123456-78-901234' } }, seller.token);
@@ -156,12 +131,12 @@ describe('RESTRICT_ACCOUNT', () => {
   it('the transaction service stops the restricted account listing, repricing and trading until CLEAR', async () => {
     const [seller, buyer] = [await register('제한판매자'), await register('제한구매자')];
     const admin = await adminToken();
-    const listed = await waitFor('the listing', () => product('해리포터 전집', seller.token).catch(() => undefined));
+    const listed = await waitFor('the listing', () => product('해리포터 전집', seller.token).catch(() => undefined), 30_000);
     expect(await ok(ACT, { input: { userId: seller.id, action: 'RESTRICT_ACCOUNT', reason: '여러 계정으로 같은 물건을 올림' } }, admin)).toEqual({ takeRiskAction: true });
     const refused = await waitFor('the restriction to reach the transaction service', async () => {
       const result = await call(CREATE, { input: { title: '새 물건', description: '상태 좋아요. 직거래 원해요.', price: 10_000, category: 'BOOKS' } }, seller.token);
       return result.errors?.length ? result.errors : false;
-    });
+    }, 30_000);
     expect(refused[0]!.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ACCOUNT_RESTRICTED' });
     expect(refused[0]!.message).toMatch(/관리자 확인/);
     const reprice = await call(`mutation($id: ID!) { updateProductPrice(id: $id, price: 5000) { id } }`, { id: listed }, seller.token);
@@ -170,7 +145,7 @@ describe('RESTRICT_ACCOUNT', () => {
     expect(start.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'ACCOUNT_RESTRICTED' });
 
     await ok(ACT, { input: { userId: seller.id, action: 'CLEAR', reason: '본인 확인 완료' } }, admin);
-    await waitFor('CLEAR to lift the restriction', async () => (await call(START, { id: listed }, buyer.token)).data?.startTransaction?.id);
+    await waitFor('CLEAR to lift the restriction', async () => (await call(START, { id: listed }, buyer.token)).data?.startTransaction?.id, 30_000);
     expect((await call(CREATE, { input: { title: '새 물건', description: '상태 좋아요. 직거래 원해요.', price: 10_000, category: 'BOOKS' } }, seller.token)).errors).toBeUndefined();
   });
 });

@@ -6,41 +6,21 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { graphql, startStack, type Stack } from '../support/stack.ts';
+import { bootstrapAdmin, codeOf, gatewayClient } from '../support/gateway-client.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 
-const ADMIN_EMAIL = `admin.${Math.random().toString(36).slice(2, 10)}@example.com`;
-const ADMIN_PASSWORD = 'admin-password-for-e2e';
+const ADMIN = bootstrapAdmin();
 
 let stack: Stack;
+const { call, ok, register, login } = gatewayClient(() => stack.gatewayUrl);
 beforeAll(async () => {
-  stack = await startStack({ subgraphs: ['user', 'transaction'], env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN_EMAIL, BOOTSTRAP_ADMIN_PASSWORD: ADMIN_PASSWORD } });
+  stack = await startStack({ subgraphs: ['user', 'transaction'], env: ADMIN.env });
 }, 90_000);
 afterAll(async () => {
   await stack?.stop();
 });
 
-type Errors = Array<{ message: string; extensions?: Record<string, unknown> }> | undefined;
 
-async function call<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors: Errors }> {
-  const res = await graphql<T>(stack.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {});
-  expect(res.status).not.toBe(500);
-  return { data: res.body.data, errors: res.body.errors };
-}
-async function ok<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const { data, errors } = await call<T>(query, variables, token);
-  if (errors?.length) throw new Error(JSON.stringify(errors));
-  return data!;
-}
-const codeOf = (errors: Errors) => errors?.[0]?.extensions?.code;
-
-async function register(nickname: string): Promise<{ id: string; token: string }> {
-  const email = `${nickname.replace(/\W/g, '') || 'u'}.${randomBytes(4).toString('hex')}@example.com`;
-  const data = await ok<{ register: { accessToken: string; user: { id: string } } }>(
-    `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`,
-    { input: { email, password: 'correct horse battery', nickname } },
-  );
-  return { id: data.register.user.id, token: data.register.accessToken };
-}
 
 const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) { id title price status imageUrls thumbnailUrls seller { id nickname } } }`;
 const START = `mutation($id: ID!) { startTransaction(productId: $id) { id status price product { id status } buyer { nickname } seller { nickname } } }`;
@@ -84,9 +64,7 @@ describe('products and trades through the gateway', () => {
     await ok(MOVE, { id: trade.id, s: 'ACCEPTED' }, seller.token);
 
     // They agree to meet at the nearest safe-trade zone (an admin keeps the zone list).
-    const admin = (await ok<{ login: { accessToken: string } }>(
-      `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: ADMIN_EMAIL, p: ADMIN_PASSWORD },
-    )).login.accessToken;
+    const admin = await login(ADMIN.email, ADMIN.password);
     const region = `서울 성동구 ${tag}`;
     const upsert = `mutation($input: SafeTradeZoneInput!) { upsertSafeTradeZone(input: $input) { id name } }`;
     for (const [name, latitude, longitude] of [['성동경찰서 안심거래존', 37.5633, 127.0371], ['왕십리역 CCTV 구역', 37.5612, 127.0379], ['서울숲 관리사무소', 37.5444, 127.0374]] as const) {
