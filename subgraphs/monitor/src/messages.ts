@@ -1,8 +1,11 @@
 // Every sentence this service shows a person (besides the rules' own), in Korean (default) and
 // English, in plain words: what happened and what to do next.
+// The refusals every service shares (sign in first, administrators only, check your input)
+// come from the platform's commonMessages.
+import { commonMessages } from '@anshim/platform';
+
 export const messages = {
-  signInFirst: { ko: '로그인이 필요합니다.', en: 'Please sign in first.' },
-  adminOnly: { ko: '관리자만 할 수 있는 작업입니다.', en: 'Only an administrator can do this.' },
+  ...commonMessages,
   ownAlertsOnly: { ko: '자신의 위험 알림만 볼 수 있어요.', en: 'You can only see your own risk alerts.' },
   ownLevelOnly: { ko: '위험 수준은 본인과 관리자만 볼 수 있어요.', en: 'Only the user themself and administrators can see a risk level.' },
   alertNotFound: { ko: '알림을 찾을 수 없어요.', en: 'We could not find that alert.' },

@@ -1,11 +1,11 @@
 // Every sentence this service shows a person, in Korean (default) and English, in plain words:
 // what happened and what to do next.
-import { formatMoment, type LocalizedText } from '@anshim/platform';
+// The refusals every service shares (sign in first, administrators only, check your input)
+// come from the platform's commonMessages.
+import { commonMessages, formatMoment, minutesUntilRetry, type LocalizedText } from '@anshim/platform';
 
 export const messages = {
-  invalidInput: { ko: '입력한 내용을 다시 확인해 주세요.', en: 'Please check what you entered.' },
-  signInFirst: { ko: '로그인이 필요합니다.', en: 'Please sign in first.' },
-  adminOnly: { ko: '관리자만 할 수 있는 작업입니다.', en: 'Only an administrator can do this.' },
+  ...commonMessages,
   selfReport: { ko: '자기 자신은 신고할 수 없습니다.', en: 'You cannot report yourself.' },
   userNotFound: { ko: '신고하려는 사용자를 찾을 수 없습니다.', en: 'The user you want to report was not found.' },
   productNotFound: { ko: '상품을 찾을 수 없습니다.', en: 'The product was not found.' },
@@ -29,7 +29,7 @@ export const messages = {
     en: 'You already reported this user for the same reason in the last 24 hours. Please wait for the outcome of that report.',
   },
   tooManyReports: (retryAfterSeconds: number): LocalizedText => {
-    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+    const minutes = minutesUntilRetry(retryAfterSeconds);
     return {
       ko: `신고를 너무 많이 접수했습니다. ${minutes}분 뒤에 다시 시도해 주세요. 급한 위험이 있으면 112에 신고하세요.`,
       en: `You have filed too many reports. Please try again in ${minutes} minute(s). If you are in danger, call 112.`,
@@ -59,7 +59,7 @@ export const messages = {
   },
   tooManyIdentifiers: { ko: '계좌번호·전화번호는 한 신고에 5개까지 적을 수 있습니다.', en: 'A report can name up to 5 accounts or phone numbers.' },
   tooManyChecks: (retryAfterSeconds: number): LocalizedText => {
-    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+    const minutes = minutesUntilRetry(retryAfterSeconds);
     return {
       ko: `조회를 너무 많이 했습니다. ${minutes}분 뒤에 다시 시도해 주세요. 그 사이에는 돈을 보내지 마세요.`,
       en: `You have made too many checks. Please try again in ${minutes} minute(s), and do not send money in the meantime.`,

@@ -1,6 +1,8 @@
 // Every sentence this service shows a person, Korean (default) and English, in one place: say
 // what happened and what to do next, in words a first-time user understands.
-import type { LocalizedText } from '@anshim/platform';
+// The refusals every service shares (sign in first, administrators only, check your input)
+// come from the platform's commonMessages.
+import { commonMessages, type LocalizedText } from '@anshim/platform';
 import type { PartyRole, TradeStatus } from './trade-state-machine.ts';
 import type { SafetyGrade } from './grades.ts';
 
@@ -23,7 +25,7 @@ const GRADE_NAMES: Record<SafetyGrade, LocalizedText> = {
 const list = (statuses: TradeStatus[], lang: 'ko' | 'en') => statuses.map((s) => STATUS_NAMES[s][lang]).join(lang === 'ko' ? ', ' : ', ');
 
 export const messages = {
-  invalidInput: { ko: '입력한 내용을 다시 확인해 주세요.', en: 'Please check what you entered.' },
+  ...commonMessages,
   titleLength: { ko: '제목은 2자 이상 80자 이하로 입력해 주세요.', en: 'The title must be 2 to 80 characters long.' },
   descriptionTooLong: { ko: '설명은 5,000자 이하로 입력해 주세요.', en: 'The description must be at most 5,000 characters long.' },
   priceRange: { ko: '가격은 0원 이상 1억 원 이하의 정수로 입력해 주세요.', en: 'The price must be a whole number of won from 0 to 100,000,000.' },
@@ -55,9 +57,7 @@ export const messages = {
   zoneOpenHours: { ko: '운영 시간은 100자 이하로 입력해 주세요.', en: 'The opening hours must be at most 100 characters long.' },
   zoneNotFound: { ko: '안전거래 장소를 찾을 수 없습니다.', en: 'Safe-trade place not found.' },
   meetingSpotClosed: { ko: '끝난 거래에는 만날 장소를 정할 수 없습니다.', en: 'A meeting place can only be proposed for a trade that is still open.' },
-  adminOnly: { ko: '관리자만 할 수 있는 작업입니다.', en: 'Only an administrator can do this.' },
 
-  signInFirst: { ko: '로그인이 필요합니다.', en: 'Please sign in first.' },
   productNotFound: { ko: '상품을 찾을 수 없습니다.', en: 'Product not found.' },
   transactionNotFound: { ko: '거래를 찾을 수 없습니다.', en: 'Trade not found.' },
   sellerOnly: { ko: '판매자만 할 수 있는 작업입니다.', en: 'Only the seller can do this.' },

@@ -1,10 +1,12 @@
 // Every sentence this service shows a person, in Korean (default) and English, in one place so
 // wording stays plain and consistent. Written for people who are not technical: say what
 // happened and what to do next.
-import { formatMoment, type LocalizedText } from '@anshim/platform';
+// The refusals every service shares (sign in first, administrators only, check your input)
+// come from the platform's commonMessages.
+import { commonMessages, formatMoment, minutesUntilRetry, type LocalizedText } from '@anshim/platform';
 
 export const messages = {
-  invalidInput: { ko: '입력한 내용을 다시 확인해 주세요.', en: 'Please check what you entered.' },
+  ...commonMessages,
   emailInvalid: { ko: '이메일 주소 형식이 올바르지 않습니다. 예: name@example.com', en: 'That email address does not look right. Example: name@example.com' },
   passwordTooShort: { ko: '비밀번호는 10자 이상이어야 합니다.', en: 'The password must be at least 10 characters long.' },
   passwordTooLong: { ko: '비밀번호는 200자 이하여야 합니다.', en: 'The password must be at most 200 characters long.' },
@@ -38,8 +40,6 @@ export const messages = {
     ko: '이용이 영구 정지된 계정입니다. 이의가 있으면 고객센터에 문의해 주세요.',
     en: 'This account is permanently banned. If you think this is a mistake, please contact support.',
   },
-  signInFirst: { ko: '로그인이 필요합니다.', en: 'Please sign in first.' },
-  adminOnly: { ko: '관리자만 할 수 있는 작업입니다.', en: 'Only an administrator can do this.' },
   ownProfileOnly: { ko: '본인의 프로필만 바꿀 수 있습니다.', en: 'You can only change your own profile.' },
   userNotFound: { ko: '사용자를 찾을 수 없습니다.', en: 'User not found.' },
 
@@ -74,7 +74,7 @@ export const messages = {
   phoneMissing: { ko: '문자 인증을 하려면 먼저 프로필에 휴대전화 번호를 등록해 주세요.', en: 'To verify by text message, first add your mobile number to your profile.' },
   alreadyVerified: { ko: '이미 인증을 마쳤습니다.', en: 'This is already verified.' },
   tooManyCodeRequests: (retryAfterSeconds: number): LocalizedText => {
-    const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+    const minutes = minutesUntilRetry(retryAfterSeconds);
     return {
       ko: `인증번호를 너무 자주 요청했습니다. ${minutes}분 뒤에 다시 시도해 주세요.`,
       en: `Too many code requests. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
