@@ -55,6 +55,39 @@ export interface ServiceServer {
   stop(): Promise<void>;
 }
 
+/** A subgraph is ready when its PostgreSQL and its Redis answer. */
+export function databaseAndRedisReadiness(
+  prisma: { $queryRawUnsafe(query: string): PromiseLike<unknown> },
+  redis: { ping(): Promise<unknown> },
+): ReadinessCheck[] {
+  return [
+    { name: 'postgres', check: async () => prisma.$queryRawUnsafe('SELECT 1') },
+    { name: 'redis', check: () => redis.ping() },
+  ];
+}
+
+/**
+ * Where browsers reach this process for the links it signs (uploads, sign-in callbacks): the
+ * configured public URL (the gateway's, in production) or, locally, this process once it listens.
+ */
+export class PublicBaseUrl {
+  private current: string;
+
+  constructor(
+    private readonly configured: string | undefined,
+    defaultPort: number,
+  ) {
+    this.current = configured ?? `http://localhost:${defaultPort}`;
+  }
+
+  readonly get = (): string => this.current;
+
+  /** After listening (perhaps on port 0), links point at the real port unless a public URL is configured. */
+  listeningOn(host: string, port: number): void {
+    if (!this.configured) this.current = `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  }
+}
+
 export function requestIdOf(req: Request): string {
   const given = req.headers[REQUEST_ID_HEADER];
   return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();

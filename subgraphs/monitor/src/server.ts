@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import {
+  databaseAndRedisReadiness,
   attachSubscriptions,
   buildSubgraphServer,
   createLogger,
@@ -117,10 +118,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         }),
       }),
     attach: attachSubscriptions<MonitorContext>({ internalSecret: env.INTERNAL_SECRET, logger, buildContext, production }),
-    readiness: [
-      { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },
-      { name: 'redis', check: () => redis.ping() },
-    ],
+    readiness: databaseAndRedisReadiness(prisma, redis),
     onStop: async () => {
       await consumer?.close();
       await buffer.close();

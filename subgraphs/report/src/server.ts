@@ -1,10 +1,11 @@
 // Builds the report subgraph (does not listen): configuration, Prisma, Redis, storage, outbox
 // relay, event consumer, the suspension-end worker, services, and the Apollo subgraph on express
 // with the local storage routes. index.ts and tests call start/stop.
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import {
+  databaseAndRedisReadiness,
+  PublicBaseUrl,
   buildSubgraphServer,
   createLogger,
   createRedis,
@@ -18,7 +19,7 @@ import {
   type Logger,
   type RunningServer,
 } from '@anshim/platform';
-import { createStorageDriver, LocalStorageDriver, mountLocalStorageRoutes, publicNamespaces, Uploads, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY } from '@anshim/platform/storage/index';
+import { createStorageDriver, LocalStorageDriver, mountLocalStorageRoutes, publicNamespaces, Uploads, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY, localStorageSigningSecret } from '@anshim/platform/storage/index';
 import type { ReportContext } from './context.ts';
 import { createDatabase, type ReportPrisma } from './database.ts';
 import { loadReportEnv, type ReportEnv } from './env.ts';
@@ -60,11 +61,10 @@ export async function buildReportServer(overrides: Record<string, string | undef
   const relay = new OutboxRelay({ prisma, service: 'report', redis: redisSettings, logger });
   const afterCommit = () => relay.nudge();
 
-  let publicBaseUrl = env.REPORT_PUBLIC_URL ?? `http://localhost:${env.REPORT_PORT}`;
+  const publicBaseUrl = new PublicBaseUrl(env.REPORT_PUBLIC_URL, env.REPORT_PORT);
   const storage = createStorageDriver(env, {
-    publicBaseUrl: () => publicBaseUrl,
-    // The same derivation as the transaction service: one local store, one signing key.
-    signingSecret: createHmac('sha256', env.INTERNAL_SECRET).update('anshim:storage:local').digest('base64url'),
+    publicBaseUrl: publicBaseUrl.get,
+    signingSecret: localStorageSigningSecret(env.INTERNAL_SECRET),
     // Product images stay public wherever they are served; evidence never is.
     publicNamespaces: publicNamespaces([PRODUCT_IMAGE_POLICY, EVIDENCE_POLICY]),
   });
@@ -111,10 +111,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
       },
       services,
     }),
-    readiness: [
-      { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },
-      { name: 'redis', check: () => redis.ping() },
-    ],
+    readiness: databaseAndRedisReadiness(prisma, redis),
     routes: (app) => {
       if (storage instanceof LocalStorageDriver) mountLocalStorageRoutes(app, storage);
       const safetyInputs = new SafetyInputsRepository(prisma);
@@ -138,7 +135,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
       consumer?.start();
       if (env.REPORT_CONSUME_EVENTS) await sanctionEnds.start();
       const running = await server.start(port, host);
-      if (!env.REPORT_PUBLIC_URL) publicBaseUrl = `http://${host === '0.0.0.0' ? 'localhost' : host}:${running.port}`;
+      publicBaseUrl.listeningOn(host, running.port);
       // `listening` with the port is what npm start and the e2e harness wait for.
       logger.info({ url: running.url, port: running.port }, 'listening');
       return running;

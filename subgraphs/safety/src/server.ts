@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import {
+  databaseAndRedisReadiness,
   attachSubscriptions,
   buildSubgraphServer,
   createLogger,
@@ -46,10 +47,7 @@ export async function buildSafetyServer(overrides: Record<string, string | undef
     internalSecret: env.INTERNAL_SECRET,
     logger,
     buildContext: contextFor,
-    readiness: [
-      { name: 'postgres', check: () => core.prisma.$queryRaw`SELECT 1` },
-      { name: 'redis', check: () => core.redis.ping() },
-    ],
+    readiness: databaseAndRedisReadiness(core.prisma, core.redis),
     attach: attachSubscriptions<SafetyContext>({ internalSecret: env.INTERNAL_SECRET, logger, buildContext: contextFor, production }),
     onStop: async () => {
       await hub.close();

@@ -1,10 +1,9 @@
 // Builds the transaction subgraph (does not listen): configuration, Prisma, Redis, storage,
 // outbox relay, event consumer, services, and the Apollo subgraph on express with the local
 // storage route. index.ts and tests call start/stop.
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { buildSubgraphServer, createLogger, createRedis, mountInternalRoute, parseUserIds, SAFETY_INPUTS_ROUTE, type Logger, type RunningServer } from '@anshim/platform';
+import { databaseAndRedisReadiness, PublicBaseUrl, buildSubgraphServer, createLogger, createRedis, mountInternalRoute, parseUserIds, SAFETY_INPUTS_ROUTE, type Logger, type RunningServer } from '@anshim/platform';
 import { OutboxRelay } from '@anshim/platform/events/relay';
 import {
   createStorageDriver,
@@ -13,6 +12,7 @@ import {
   PRODUCT_IMAGE_POLICY,
   publicNamespaces,
   Uploads,
+  localStorageSigningSecret,
 } from '@anshim/platform/storage/index';
 import type { TransactionContext } from './context.ts';
 import { createDatabase, type TransactionPrisma } from './database.ts';
@@ -63,11 +63,10 @@ export async function buildTransactionServer(overrides: Record<string, string | 
   const relay = new OutboxRelay({ prisma, service: 'transaction', redis: redisSettings, logger });
   const afterCommit = () => relay.nudge();
 
-  let publicBaseUrl = env.TRANSACTION_PUBLIC_URL ?? `http://localhost:${env.TRANSACTION_PORT}`;
+  const publicBaseUrl = new PublicBaseUrl(env.TRANSACTION_PUBLIC_URL, env.TRANSACTION_PORT);
   const storage = createStorageDriver(env, {
-    publicBaseUrl: () => publicBaseUrl,
-    // Its own key, derived: a leaked upload URL signature says nothing about identity headers.
-    signingSecret: createHmac('sha256', env.INTERNAL_SECRET).update('anshim:storage:local').digest('base64url'),
+    publicBaseUrl: publicBaseUrl.get,
+    signingSecret: localStorageSigningSecret(env.INTERNAL_SECRET),
     publicNamespaces: publicNamespaces([PRODUCT_IMAGE_POLICY]),
   });
 
@@ -97,10 +96,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
     internalSecret: env.INTERNAL_SECRET,
     logger,
     buildContext: (base) => ({ ...base, loaders: createLoaders(products, trades, zones), services }),
-    readiness: [
-      { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },
-      { name: 'redis', check: () => redis.ping() },
-    ],
+    readiness: databaseAndRedisReadiness(prisma, redis),
     routes: (app) => {
       if (storage instanceof LocalStorageDriver) mountLocalStorageRoutes(app, storage);
       const safetyInputs = new SafetyInputsRepository(prisma);
@@ -123,7 +119,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       consumer?.start();
       views.start(env.VIEW_FLUSH_INTERVAL_MS);
       const running = await server.start(port, host);
-      if (!env.TRANSACTION_PUBLIC_URL) publicBaseUrl = `http://${host === '0.0.0.0' ? 'localhost' : host}:${running.port}`;
+      publicBaseUrl.listeningOn(host, running.port);
       return running;
     },
     stop: () => server.stop(),

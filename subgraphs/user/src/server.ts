@@ -1,9 +1,10 @@
 // Builds the user subgraph (does not listen): configuration, Prisma, Redis, delivery, outbox
 // relay, services, and the Apollo subgraph on express. index.ts and tests call start/stop.
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import {
+  databaseAndRedisReadiness,
+  PublicBaseUrl,
   buildSubgraphServer,
   createLogger,
   createRedis,
@@ -20,7 +21,7 @@ import { ensureBootstrapAdmin } from './bootstrap-admin.ts';
 import { ChallengeRepository } from './challenge-repository.ts';
 import type { UserContext } from './context.ts';
 import { createDatabase, type UserPrisma } from './database.ts';
-import { createStorageDriver, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY, publicNamespaces } from '@anshim/platform/storage/index';
+import { createStorageDriver, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY, publicNamespaces, localStorageSigningSecret } from '@anshim/platform/storage/index';
 import { ConsoleDeliveryProvider, createDeliveryProvider, SplitDeliveryProvider } from './delivery/index.ts';
 import { IdCardPurge } from './id-card/id-card-purge.ts';
 import { IdCardRepository } from './id-card/id-card-repository.ts';
@@ -75,14 +76,14 @@ export async function buildUserServer(overrides: Record<string, string | undefin
   const afterCommit = () => relay.nudge();
   const delivery = createDeliveryProvider(env, redis, logger);
   // Browsers reach /auth/* through the gateway in production (USER_PUBLIC_URL); locally this process.
-  let publicBaseUrl = env.USER_PUBLIC_URL ?? `http://localhost:${env.USER_PORT}`;
+  const publicBaseUrl = new PublicBaseUrl(env.USER_PUBLIC_URL, env.USER_PORT);
   const storage = createStorageDriver(env, {
-    publicBaseUrl: () => publicBaseUrl,
-    signingSecret: createHmac('sha256', env.INTERNAL_SECRET).update('anshim:storage:local').digest('base64url'),
+    publicBaseUrl: publicBaseUrl.get,
+    signingSecret: localStorageSigningSecret(env.INTERNAL_SECRET),
     publicNamespaces: publicNamespaces([PRODUCT_IMAGE_POLICY, ID_CARD_POLICY]),
   });
   const idCards = new IdCardRepository(prisma);
-  const idCardUrls = new IdCardUrls(env.INTERNAL_SECRET, () => publicBaseUrl);
+  const idCardUrls = new IdCardUrls(env.INTERNAL_SECRET, publicBaseUrl.get);
   const idCardPurge = new IdCardPurge({ checks: idCards, storage, redis: redisSettings, logger, intervalMinutes: env.ID_CARD_PURGE_INTERVAL_MINUTES });
   const oidcProviders = new OidcProviders(env.oidcProviders, { timeoutMs: env.OIDC_TIMEOUT_MS, allowHttp: env.OIDC_ALLOW_HTTP });
   const identities = new OidcRepository(prisma);
@@ -131,7 +132,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     events,
     logger,
     afterCommit,
-    publicBaseUrl: () => publicBaseUrl,
+    publicBaseUrl: publicBaseUrl.get,
     appRedirectUrl: env.OIDC_APP_REDIRECT_URL,
   });
   const services = {
@@ -165,16 +166,13 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       },
       services,
     }),
-    readiness: [
-      { name: 'postgres', check: () => prisma.$queryRaw`SELECT 1` },
-      { name: 'redis', check: () => redis.ping() },
-    ],
+    readiness: databaseAndRedisReadiness(prisma, redis),
     routes: (app) => {
       // Codes in a browser tab instead of a phone: never where real people sign up.
       const emailProvider = delivery instanceof SplitDeliveryProvider ? delivery.email : delivery;
       if (!production && emailProvider instanceof ConsoleDeliveryProvider) mountDevMessagesRoute(app, emailProvider);
       mountIdCardRoutes(app, { service: idCardService, urls: idCardUrls, logger });
-      mountOidcRoutes(app, { service: oidc, secureCookies: () => publicBaseUrl.startsWith('https:'), logger });
+      mountOidcRoutes(app, { service: oidc, secureCookies: () => publicBaseUrl.get().startsWith('https:'), logger });
     },
     onStop: async () => {
       await consumer.close();
@@ -201,7 +199,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       consumer.start();
       await idCardPurge.start();
       const running = await server.start(port, host);
-      if (!env.USER_PUBLIC_URL) publicBaseUrl = `http://${host === '0.0.0.0' ? 'localhost' : host}:${running.port}`;
+      publicBaseUrl.listeningOn(host, running.port);
       // `listening` with the port is what npm start and the e2e harness wait for.
       logger.info({ url: running.url, port: running.port, delivery: delivery.name }, 'listening');
       return running;

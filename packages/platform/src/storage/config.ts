@@ -1,6 +1,7 @@
 // Storage settings every process that stores files shares, and the factory that turns them
 // into a driver. Services spread `storageEnvShape` into their env schema and call
 // `checkStorageEnv` from its superRefine, so a bad setting is reported with all the others.
+import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { booleanFlag, projectRoot } from '../env.ts';
@@ -43,6 +44,14 @@ export interface StorageWiring {
   /** Key for local URL signatures; derive it from INTERNAL_SECRET. */
   signingSecret: string;
   publicNamespaces: readonly string[];
+}
+
+/**
+ * The key that signs local upload and download URLs: derived from INTERNAL_SECRET, so a leaked URL
+ * signature says nothing about identity headers, and the same in every service that shares one store.
+ */
+export function localStorageSigningSecret(internalSecret: string): string {
+  return createHmac('sha256', internalSecret).update('anshim:storage:local').digest('base64url');
 }
 
 export function createStorageDriver(env: StorageEnv, wiring: StorageWiring): StorageDriver {
