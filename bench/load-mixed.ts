@@ -12,11 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
-import { Redis } from 'ioredis';
-import { deployMigrations, ensureDatabase } from '../scripts/lib/migrations.ts';
-import { listServices } from '../scripts/lib/services.ts';
-import { startProcess, type StartedProcess } from '../test/support/processes.ts';
+import { createBenchStack } from './support/bench-stack.ts';
 
 type Operation = 'product-read' | 'trade-mutation' | 'activity-event';
 const MIX: Array<[Operation, number]> = [
@@ -135,34 +131,10 @@ class Trades {
 export async function run(): Promise<LoadMixedResult> {
   const { durationMs, rate } = options();
   const suffix = randomBytes(4).toString('hex');
-  const admin = new URL(process.env.BENCH_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres');
-  const databaseUrl = Object.assign(new URL(admin), { pathname: `/anshim_bench_${suffix}` }).toString();
-  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-  const env: Record<string, string> = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: `anshim_bench_${suffix}`,
-    INTERNAL_SECRET: randomBytes(32).toString('hex'),
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    SAFETY_NIGHTLY_ENABLED: 'false',
-    LOG_LEVEL: 'info',
-  };
-  const processes: StartedProcess[] = [];
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+  const stack = await createBenchStack(['user', 'transaction', 'safety', 'monitor'], { SAFETY_NIGHTLY_ENABLED: 'false' }, { workers: ['safety'], startTimeoutMs: 300_000 });
   try {
-    await ensureDatabase(databaseUrl);
-    for (const service of listServices()) await deployMigrations({ databaseUrl, service, log: () => undefined });
-    const subgraphs = ['user', 'transaction', 'safety', 'monitor'];
-    const started = await Promise.allSettled(subgraphs.map((name) => startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0' }, { timeoutMs: 300_000 })));
-    for (const s of started) if (s.status === 'fulfilled') processes.push(s.value);
-    const failed = started.find((s) => s.status === 'rejected');
-    if (failed) throw failed.reason;
-    const urls = Object.fromEntries(processes.map((p) => [p.name, `http://127.0.0.1:${p.port}/graphql`]));
-    processes.push(await startProcess('safety-worker', 'subgraphs/safety/src/workers/index.ts', env, { readyMessage: 'ready', timeoutMs: 300_000 }));
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(urls) }, { timeoutMs: 300_000 });
-    processes.push(gateway);
-    const url = new URL(`http://127.0.0.1:${gateway.port}/graphql`);
+    const url = new URL(stack.gatewayUrl);
 
     // Enough products that every trade operation of the run can start a fresh trade if it must.
     const tradeOps = Math.ceil((rate * durationMs) / 1000 * 0.2) + 20;
@@ -197,9 +169,7 @@ export async function run(): Promise<LoadMixedResult> {
     return result;
   } finally {
     agent.destroy();
-    await Promise.all(processes.reverse().map((p) => p.stop()));
-    await dropDatabase(admin, suffix).catch(() => undefined);
-    await dropRedisKeys(redisUrl, `anshim_bench_${suffix}`).catch(() => undefined);
+    await stack.stop();
   }
 }
 
@@ -266,23 +236,6 @@ function print(result: LoadMixedResult): void {
     console.log(`${o.operation.padEnd(18)}${String(o.requests).padStart(10)}${o.p50Ms.toFixed(2).padStart(10)}${o.p99Ms.toFixed(2).padStart(10)}${String(o.errors).padStart(8)}`);
   }
   for (const e of result.firstErrors) console.log(`  error: ${e}`);
-}
-
-async function dropDatabase(admin: URL, suffix: string): Promise<void> {
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS "anshim_bench_${suffix}" WITH (FORCE)`);
-  await client.end();
-}
-
-async function dropRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  for (let cursor = '0'; ; ) {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.unlink(...keys);
-    if ((cursor = next) === '0') break;
-  }
-  redis.disconnect();
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

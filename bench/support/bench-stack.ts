@@ -13,10 +13,20 @@ export interface BenchStack {
   subgraphPids: Record<string, number>;
   subgraphUrls: Record<string, string>;
   env: Record<string, string>;
+  /** Another instance of a subgraph that the gateway does not route to (e.g. with a setting changed); returns its URL. */
+  startExtraSubgraph(name: string, service: string, env: Record<string, string>): Promise<string>;
   stop(): Promise<void>;
 }
 
-export async function createBenchStack(services: string[], extraEnv: Record<string, string> = {}): Promise<BenchStack> {
+export interface BenchStackOptions {
+  /** Subgraphs whose workers run too (e.g. safety's score recalculation). */
+  workers?: string[];
+  /** How long one process may take to start; a loaded 2-core machine needs minutes. Default 180 s. */
+  startTimeoutMs?: number;
+}
+
+export async function createBenchStack(services: string[], extraEnv: Record<string, string> = {}, options: BenchStackOptions = {}): Promise<BenchStack> {
+  const timeoutMs = options.startTimeoutMs ?? 180_000;
   const suffix = randomBytes(4).toString('hex');
   const admin = new URL(process.env.BENCH_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres');
   const databaseUrl = Object.assign(new URL(admin), { pathname: `/anshim_bench_${suffix}` }).toString();
@@ -41,17 +51,35 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
   try {
     await ensureDatabase(databaseUrl);
     for (const service of services) await deployMigrations({ databaseUrl, service, log: () => undefined });
-    const started = await Promise.all(
-      services.map((service) =>
-        startProcess(service, `subgraphs/${service}/src/index.ts`, { ...env, LOG_LEVEL: 'info', [`${service.toUpperCase()}_PORT`]: '0' }, { timeoutMs: 180_000 }),
-      ),
-    );
-    processes.push(...started);
+    const startSubgraph = (name: string, service: string, serviceEnv: Record<string, string>) =>
+      startProcess(name, `subgraphs/${service}/src/index.ts`, { ...env, LOG_LEVEL: 'info', [`${service.toUpperCase()}_PORT`]: '0', ...serviceEnv }, { timeoutMs });
+    // allSettled: when one fails to start, the ones that did are still stopped.
+    const settled = await Promise.allSettled(services.map((service) => startSubgraph(service, service, {})));
+    for (const result of settled) if (result.status === 'fulfilled') processes.push(result.value);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const started = processes.slice();
     const subgraphUrls = Object.fromEntries(services.map((service, i) => [service, `http://127.0.0.1:${started[i]!.port}/graphql`]));
+    for (const service of options.workers ?? []) {
+      processes.push(await startProcess(`${service}-worker`, `subgraphs/${service}/src/workers/index.ts`, { ...env, LOG_LEVEL: 'info' }, { readyMessage: 'ready', timeoutMs }));
+    }
     // The gateway in production mode, as a peer gateway would run (subgraphs would want mail/SMS providers).
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs: 180_000 });
+    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
     processes.push(gateway);
-    return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, gatewayPid: gateway.child.pid!, subgraphPids: Object.fromEntries(services.map((service, i) => [service, started[i]!.child.pid!])), subgraphUrls, env, stop };
+    const startExtraSubgraph = async (name: string, service: string, serviceEnv: Record<string, string>) => {
+      const extra = await startSubgraph(name, service, serviceEnv);
+      processes.push(extra);
+      return `http://127.0.0.1:${extra.port}/graphql`;
+    };
+    return {
+      gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`,
+      gatewayPid: gateway.child.pid!,
+      subgraphPids: Object.fromEntries(services.map((service, i) => [service, started[i]!.child.pid!])),
+      subgraphUrls,
+      env,
+      startExtraSubgraph,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
