@@ -9,6 +9,8 @@ import type { SubgraphName } from '../../src/services.ts';
 import { consumerQueueName } from '../../src/events/index.ts';
 import { PgSqlClient } from '../../../../test/support/pg-sql-client.ts';
 
+export { waitFor } from '../../../../test/support/wait-for.ts';
+
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
@@ -118,21 +120,6 @@ export function recordingLogger(): { logger: Logger; lines: Array<{ level: numbe
     },
   });
   return { logger: pino({ level: 'warn' }, sink), lines };
-}
-
-/** Polls until `probe` returns something other than undefined/false; fails after the timeout. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 10_000, intervalMs = 20 } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
