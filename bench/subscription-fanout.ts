@@ -12,7 +12,7 @@
 //   `before=` does the same with a gateway started from another entry, e.g. a snapshot of the code
 //   before a change: `git archive <commit> gateway/src | tar -x -C bench/out/baseline` then
 //   `before=bench/out/baseline/gateway/src/index.ts`; `workers=N` spreads the subscribers over N
-//   worker threads (bench/support/fanout-clients.ts), 0 (default) keeps them in this thread.)
+//   child processes (bench/support/fanout-clients.ts), 0 (default) keeps them in this process.)
 //   FANOUT_CPU_PROF_DIR=dir writes a V8 CPU profile of each gateway there when it stops.
 // Target (issue 6): 5,000 subscribers with p99 ≤ 250 ms and RSS ≤ 300 MB on this machine kind.
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -107,48 +107,51 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
       if (of === epoch) latencies.push(...values);
     },
   }, workers);
-  await clients.connect();
-  const send = (text: string) => gql(gatewayUrl, `mutation($input: ActivityInput!) { recordActivity(input: $input) { level } }`, { input: { type: 'CHAT_MESSAGE', counterpartId: buyerId, text } }, sellerToken);
-  // Warm-up: alert until every subscriber has received one (their upstream subscriptions are live).
-  const warm = Date.now();
-  while (ready < subscribers) {
-    await send('선입금 부탁드려요 국민은행 123456-78-901234');
-    await Promise.race([allReady, new Promise((resolve) => setTimeout(resolve, 2_000))]);
-    if (Date.now() - warm > 120_000) throw new Error(`only ${ready}/${subscribers} subscribers became live`);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  // Warm-up alerts that reached already-live subscribers are not measured.
-  clients.reset(++epoch);
-  latencies.length = 0;
+  try {
+    await clients.connect();
+    const send = (text: string) => gql(gatewayUrl, `mutation($input: ActivityInput!) { recordActivity(input: $input) { level } }`, { input: { type: 'CHAT_MESSAGE', counterpartId: buyerId, text } }, sellerToken);
+    // Warm-up: alert until every subscriber has received one (their upstream subscriptions are live).
+    const warm = Date.now();
+    while (ready < subscribers) {
+      await send('선입금 부탁드려요 국민은행 123456-78-901234');
+      await Promise.race([allReady, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      if (ready < subscribers && Date.now() - warm > 120_000) throw new Error(`only ${ready}/${subscribers} subscribers became live`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Warm-up alerts that reached already-live subscribers are not measured.
+    clients.reset(++epoch);
+    latencies.length = 0;
 
-  const before = usage(gateway.child.pid!);
-  const started = performance.now();
-  for (let i = 0; i < ALERTS; i++) {
-    const due = started + (i * 1000) / ALERTS_PER_SECOND;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    await send(`계좌로 먼저 보내주세요 (${i})`);
+    const before = usage(gateway.child.pid!);
+    const started = performance.now();
+    for (let i = 0; i < ALERTS; i++) {
+      const due = started + (i * 1000) / ALERTS_PER_SECOND;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await send(`계좌로 먼저 보내주세요 (${i})`);
+    }
+    const expected = ALERTS * subscribers;
+    const deadline = Date.now() + 60_000;
+    while (latencies.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const after = usage(gateway.child.pid!);
+    const seconds = (performance.now() - started) / 1000;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      gateway: 'batched',
+      mode,
+      subscribers,
+      alerts: ALERTS,
+      delivered: latencies.length,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      maxMs: sorted.at(-1) ?? Number.NaN,
+      gatewayRssMb: Math.round(after.rssMb),
+      gatewayCpuPercent: Math.round(((after.cpuSeconds - before.cpuSeconds) / seconds) * 100),
+    };
+  } finally {
+    // Also when the measurement failed: the subscriber processes would otherwise keep reconnecting.
+    await clients.dispose();
   }
-  const expected = ALERTS * subscribers;
-  const deadline = Date.now() + 60_000;
-  while (latencies.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  const after = usage(gateway.child.pid!);
-  const seconds = (performance.now() - started) / 1000;
-  await clients.dispose();
-
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    gateway: 'batched',
-    mode,
-    subscribers,
-    alerts: ALERTS,
-    delivered: latencies.length,
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted.at(-1) ?? Number.NaN,
-    gatewayRssMb: Math.round(after.rssMb),
-    gatewayCpuPercent: Math.round(((after.cpuSeconds - before.cpuSeconds) / seconds) * 100),
-  };
 }
 
 export interface FanoutOptions {
@@ -157,7 +160,7 @@ export interface FanoutOptions {
   compare?: boolean;
   /** Also measure a gateway started from this entry (e.g. a snapshot of the code before a change) right before. */
   beforeEntry?: string;
-  /** Worker threads the subscribers are spread over; 0: all in the bench's own thread. */
+  /** Child processes the subscribers are spread over; 0: all in the bench's own process. */
   workers?: number;
 }
 

@@ -138,7 +138,7 @@ export function startSubscribers(options: SubscriberOptions, events: SubscriberE
           const disposed = c.until('disposed');
           c.child.send({ type: 'dispose' } satisfies ToWorker);
           await disposed.catch(() => undefined);
-          c.child.disconnect();
+          if (c.child.connected) c.child.disconnect();
         }),
       );
     },
@@ -150,6 +150,8 @@ if (process.env.FANOUT_CLIENT_PROCESS === '1' && process.send) {
   let local: LocalSubscribers | undefined;
   // Latencies go to the bench in batches: one message per alert per process would add its own queueing.
   const flusher = setInterval(() => local?.flush(), 50);
+  // The bench went away (it failed or was stopped): so do its subscribers.
+  process.once('disconnect', () => process.exit(0));
   process.on('message', (message: ToWorker) => {
     if (message.type === 'start') {
       local = new LocalSubscribers(message.options, { ready: (count) => post({ type: 'ready', count }), latencies: (values, epoch) => post({ type: 'latencies', values, epoch }) }, true);
