@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
+/** Sockets connecting at once, over all processes: more overflow the gateway's accept queue (SYN cookies, resets). */
 const CONNECT_BATCH = 100;
 
 export interface SubscriberOptions {
@@ -38,12 +39,13 @@ class LocalSubscribers {
     private readonly events: SubscriberEvents,
     /** Latencies are reported in batches (child processes) or one by one (in process). */
     private readonly batched: boolean,
+    private readonly connectBatch = CONNECT_BATCH,
   ) {}
 
   async connect(): Promise<void> {
     const { tokens } = this.options;
-    for (let i = 0; i < tokens.length; i += CONNECT_BATCH) {
-      await Promise.all(tokens.slice(i, i + CONNECT_BATCH).map((token) => this.subscribeOne(token)));
+    for (let i = 0; i < tokens.length; i += this.connectBatch) {
+      await Promise.all(tokens.slice(i, i + this.connectBatch).map((token) => this.subscribeOne(token)));
     }
   }
 
@@ -84,14 +86,22 @@ class LocalSubscribers {
           if (this.batched) this.pending.push(latency);
           else this.events.latencies([latency], this.epoch);
         },
-        error: (error) => console.error('subscriber error', error),
+        // Short and few: a connect storm on the loaded machine resets hundreds of sockets at once.
+        error: (error) => {
+          if (this.errorsSeen++ < 3) console.error('subscriber error', describe(error));
+        },
         complete: () => undefined,
       },
     );
   }
 }
 
-type ToWorker = { type: 'start'; options: SubscriberOptions } | { type: 'reset'; epoch: number } | { type: 'dispose' };
+function describe(error: unknown): string {
+  const event = error as { code?: number; reason?: string; error?: { message?: string }; message?: string };
+  return event.error?.message ?? event.message ?? (event.code !== undefined ? `closed ${event.code} ${event.reason ?? ''}` : String(error));
+}
+
+type ToWorker = { type: 'start'; options: SubscriberOptions; connectBatch: number } | { type: 'reset'; epoch: number } | { type: 'dispose' };
 type FromWorker = { type: 'ready'; count: number } | { type: 'latencies'; values: number[]; epoch: number } | { type: 'connected' } | { type: 'disposed' };
 
 /** The subscribers, in this process (`workers` 0) or spread evenly over `workers` child processes. */
@@ -122,7 +132,7 @@ export function startSubscribers(options: SubscriberOptions, events: SubscriberE
     });
     const until = (type: string) => new Promise<void>((resolve, reject) => waiters.set(type, { resolve, reject }));
     const connected = until('connected');
-    child.send({ type: 'start', options: { ...options, tokens } } satisfies ToWorker);
+    child.send({ type: 'start', options: { ...options, tokens }, connectBatch: Math.ceil(CONNECT_BATCH / workers) } satisfies ToWorker);
     return { child, connected, until };
   });
   return {
@@ -154,7 +164,7 @@ if (process.env.FANOUT_CLIENT_PROCESS === '1' && process.send) {
   process.once('disconnect', () => process.exit(0));
   process.on('message', (message: ToWorker) => {
     if (message.type === 'start') {
-      local = new LocalSubscribers(message.options, { ready: (count) => post({ type: 'ready', count }), latencies: (values, epoch) => post({ type: 'latencies', values, epoch }) }, true);
+      local = new LocalSubscribers(message.options, { ready: (count) => post({ type: 'ready', count }), latencies: (values, epoch) => post({ type: 'latencies', values, epoch }) }, true, message.connectBatch);
       void local.connect().then(() => post({ type: 'connected' }));
     } else if (message.type === 'reset') local?.reset(message.epoch);
     else if (message.type === 'dispose') {
