@@ -10,6 +10,7 @@ import type { Authenticator } from '../auth.ts';
 import type { GatewayContext } from '../context.ts';
 import type { OperationGuard } from '../limits/operation-guard.ts';
 import { DocumentCache } from './document-cache.ts';
+import { Downstream } from './downstream.ts';
 import type { SubscriptionExecutor } from './executor.ts';
 import type { SubscriptionPlanner } from './planner.ts';
 
@@ -30,6 +31,8 @@ export interface GatewaySubscriptionOptions {
   maxSubscriptionsPerConnection: number;
   /** A socket that sends no connection_init by then is closed with 4408. */
   connectionInitTimeoutMs: number;
+  /** Bytes queued on a subscriber's socket beyond which its events are dropped (it is not reading). */
+  maxBufferedBytes?: number;
 }
 
 // The graphql graphql-ws and Apollo use (see graphqlRuntime): its errors are the ones graphql-ws accepts.
@@ -101,6 +104,9 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
   const { planner, executor, authenticator, logger } = options;
   // No per-message deflate (ws' default, said out loud): zlib contexts cost hundreds of KB per socket.
   const documents = new DocumentCache();
+  // Each subscription's socket, found again in `subscribe` (graphql-ws passes it only the execution args).
+  const downstreams = new WeakMap<GatewayContext, Downstream>();
+  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
 
   const cleanup = useServer<ConnectionParams, ConnectionExtra>(
@@ -174,6 +180,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         const refusal = await limitRefusal(options.guard, { schema: apiSchema, document, operation, variables: coerced.coerced, identity, clientIp, logger: context.logger }, locale);
         if (refusal) return [refusal];
         running.add(id);
+        downstreams.set(context, new Downstream(ctx.extra.socket, id, maxBufferedBytes));
         return { schema: apiSchema, document, operationName: payload.operationName, variableValues: coerced.coerced, contextValue: context };
       },
 
@@ -198,6 +205,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
             locale: context.locale,
             acceptLanguage: context.acceptLanguage,
             logger: context.logger,
+            downstream: downstreams.get(context),
           });
         } catch (error) {
           context.logger.error({ err: error }, 'subscription could not be planned');
