@@ -27,6 +27,9 @@ export interface SubscriberEvents {
 
 type Alert = { riskAlerts: { createdAt: string } };
 
+/** Backoff with jitter, capped at 5 s (graphql-ws' default doubles without a cap). */
+const retryWait = (retries: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** retries) + Math.random() * 500));
+
 /** Subscribers in the current thread. */
 class LocalSubscribers {
   private readonly clients: Client[] = [];
@@ -65,8 +68,9 @@ class LocalSubscribers {
   }
 
   private async subscribeOne(token: string): Promise<void> {
-    // Retries: on the loaded machine a few connects are reset; the subscriber comes back like a real client.
-    const client = createClient({ url: this.options.wsUrl, webSocketImpl: WebSocket, retryAttempts: 5, connectionParams: { authorization: `Bearer ${token}` } });
+    // Retries: on the loaded machine connects are reset when the gateway's accept queue overflows
+    // (the kernel logs SYN flooding); the subscriber comes back like a real client, backing off.
+    const client = createClient({ url: this.options.wsUrl, webSocketImpl: WebSocket, retryAttempts: 20, retryWait, connectionParams: { authorization: `Bearer ${token}` } });
     this.clients.push(client);
     let first = true;
     client.subscribe<Alert>(
