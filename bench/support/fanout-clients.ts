@@ -70,7 +70,8 @@ class LocalSubscribers {
   private async subscribeOne(token: string): Promise<void> {
     // Retries: on the loaded machine connects are reset when the gateway's accept queue overflows
     // (the kernel logs SYN flooding); the subscriber comes back like a real client, backing off.
-    const client = createClient({ url: this.options.wsUrl, webSocketImpl: WebSocket, retryAttempts: 20, retryWait, connectionParams: { authorization: `Bearer ${token}` } });
+    // graphql-ws retries only close events by default, and a reset reaches it as an error event first.
+    const client = createClient({ url: this.options.wsUrl, webSocketImpl: WebSocket, retryAttempts: 20, retryWait, shouldRetry: () => true, connectionParams: { authorization: `Bearer ${token}` } });
     this.clients.push(client);
     let first = true;
     client.subscribe<Alert>(
