@@ -23,7 +23,10 @@ export interface SubscriptionExecutorOptions {
   internalSecret: string;
   logger: Logger;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  /** Events buffered per slow downstream subscriber before its oldest are dropped. */
+  /**
+   * Events buffered per slow downstream subscriber read through the iterator before new ones are
+   * dropped (subscribers written to directly are limited by bytes queued on their socket instead).
+   */
   bufferLimit?: number;
   /**
    * Coalesce the per-event entity fetches of groups that one publish reaches (JoinBatcher) and
