@@ -5,26 +5,30 @@
 // recordActivity; latency is the alert's createdAt (set by monitor just before its commit and
 // publish) → the moment each subscriber receives it. Reports p50/p99, the gateway's RSS and CPU.
 //   node --import tsx bench/subscription-fanout.ts [subscribers...] [shared|distinct] [nojoin] [compare]
+//     [before=<gateway entry>] [workers=N]
 //   (default: 100 1000 5000, both modes, with the join; `nojoin` selects subject { id } only;
 //   `compare` also starts a gateway with WS_JOIN_BATCHING=false on the same subgraphs and measures
-//   it right before the batching one at each size, so the before/after ratio shares the noise.)
+//   it right before the batching one at each size, so the before/after ratio shares the noise;
+//   `before=` does the same with a gateway started from another entry, e.g. a snapshot of the code
+//   before a change: `git archive <commit> gateway/src | tar -x -C bench/out/baseline` then
+//   `before=bench/out/baseline/gateway/src/index.ts`; `workers=N` spreads the subscribers over N
+//   child processes (bench/support/fanout-clients.ts), 0 (default) keeps them in this process.)
 //   FANOUT_CPU_PROF_DIR=dir writes a V8 CPU profile of each gateway there when it stops.
 // Target (issue 6): 5,000 subscribers with p99 ≤ 250 ms and RSS ≤ 300 MB on this machine kind.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import WebSocket from 'ws';
 import { signAccessToken } from '@anshim/platform';
 import { deployMigrations, ensureDatabase } from '../scripts/lib/migrations.ts';
 import { listServices } from '../scripts/lib/services.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
+import { startSubscribers } from './support/fanout-clients.ts';
 
 const ALERTS = 12;
 const ALERTS_PER_SECOND = 4;
-const CONNECT_BATCH = 100;
 
 /**
  * `distinct`: every subscriber is a different ADMIN (one upstream subscription each);
@@ -33,8 +37,8 @@ const CONNECT_BATCH = 100;
 export type IdentityMode = 'distinct' | 'shared';
 
 export interface FanoutResult {
-  /** `batched` (default gateway) or `unbatched` (WS_JOIN_BATCHING=false, with `compare`). */
-  gateway: 'batched' | 'unbatched';
+  /** `batched` (default gateway), `unbatched` (WS_JOIN_BATCHING=false, with `compare`) or `before` (the `before=` entry). */
+  gateway: 'batched' | 'unbatched' | 'before';
   mode: IdentityMode;
   subscribers: number;
   alerts: number;
@@ -76,7 +80,7 @@ async function gql(url: string, query: string, variables: Record<string, unknown
   return body.data;
 }
 
-async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: string, subscribers: number, mode: IdentityMode, join = true): Promise<FanoutResult> {
+async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: string, subscribers: number, mode: IdentityMode, join: boolean, workers: number): Promise<FanoutResult> {
   const wsUrl = gatewayUrl.replace(/^http/, 'ws');
   const nickname = `seller${randomBytes(3).toString('hex')}`;
   const registered = await gql(gatewayUrl, `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
@@ -86,83 +90,82 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
   const buyerId = randomUUID();
 
   const latencies: number[] = [];
-  const clients: Client[] = [];
+  let epoch = 0;
   let ready = 0;
-  let errorsSeen = 0;
   let onAllReady: () => void = () => undefined;
   const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
   const sharedToken = (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token;
-  const subscribeOne = async () => {
-    const token = mode === 'shared' ? sharedToken : (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token;
-    // Retries: on the loaded machine a few connects are reset; the subscriber comes back like a real client.
-    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 5, connectionParams: { authorization: `Bearer ${token}` } });
-    clients.push(client);
-    let first = true;
-    client.subscribe<{ riskAlerts: { createdAt: string; subject: { nickname: string } } }>(
-      { query: join ? 'subscription { riskAlerts(minLevel: HIGH) { id createdAt subject { nickname } } }' : 'subscription { riskAlerts(minLevel: HIGH) { id createdAt subject { id } } }' },
-      {
-        next: (result) => {
-          const alert = result.data?.riskAlerts;
-          if (result.errors?.length && errorsSeen++ < 3) console.error('subscriber got errors', JSON.stringify(result.errors).slice(0, 400));
-          if (!alert) return;
-          if (first) {
-            // The warm-up alert proves this subscriber is live; it is not measured.
-            first = false;
-            if (++ready === subscribers) onAllReady();
-            return;
-          }
-          latencies.push(Date.now() - new Date(alert.createdAt).getTime());
-        },
-        error: (error) => console.error('subscriber error', error),
-        complete: () => undefined,
-      },
-    );
-  };
-  for (let i = 0; i < subscribers; i += CONNECT_BATCH) {
-    await Promise.all(Array.from({ length: Math.min(CONNECT_BATCH, subscribers - i) }, subscribeOne));
-  }
-  const send = (text: string) => gql(gatewayUrl, `mutation($input: ActivityInput!) { recordActivity(input: $input) { level } }`, { input: { type: 'CHAT_MESSAGE', counterpartId: buyerId, text } }, sellerToken);
-  // Warm-up: alert until every subscriber has received one (their upstream subscriptions are live).
-  const warm = Date.now();
-  while (ready < subscribers) {
-    await send('선입금 부탁드려요 국민은행 123456-78-901234');
-    await Promise.race([allReady, new Promise((resolve) => setTimeout(resolve, 2_000))]);
-    if (Date.now() - warm > 120_000) throw new Error(`only ${ready}/${subscribers} subscribers became live`);
-  }
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  latencies.length = 0;
+  const tokens: string[] = [];
+  for (let i = 0; i < subscribers; i++) tokens.push(mode === 'shared' ? sharedToken : (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token);
+  const query = join ? 'subscription { riskAlerts(minLevel: HIGH) { id createdAt subject { nickname } } }' : 'subscription { riskAlerts(minLevel: HIGH) { id createdAt subject { id } } }';
+  const clients = startSubscribers({ wsUrl, query, tokens }, {
+    ready: (count) => {
+      ready += count;
+      if (ready === subscribers) onAllReady();
+    },
+    latencies: (values, of) => {
+      if (of === epoch) latencies.push(...values);
+    },
+  }, workers);
+  try {
+    await clients.connect();
+    const send = (text: string) => gql(gatewayUrl, `mutation($input: ActivityInput!) { recordActivity(input: $input) { level } }`, { input: { type: 'CHAT_MESSAGE', counterpartId: buyerId, text } }, sellerToken);
+    // Warm-up: alert until every subscriber has received one (their upstream subscriptions are live).
+    const warm = Date.now();
+    while (ready < subscribers) {
+      await send('선입금 부탁드려요 국민은행 123456-78-901234');
+      await Promise.race([allReady, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+      if (ready < subscribers && Date.now() - warm > 120_000) throw new Error(`only ${ready}/${subscribers} subscribers became live`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Warm-up alerts that reached already-live subscribers are not measured.
+    clients.reset(++epoch);
+    latencies.length = 0;
 
-  const before = usage(gateway.child.pid!);
-  const started = performance.now();
-  for (let i = 0; i < ALERTS; i++) {
-    const due = started + (i * 1000) / ALERTS_PER_SECOND;
-    const wait = due - performance.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    await send(`계좌로 먼저 보내주세요 (${i})`);
+    const before = usage(gateway.child.pid!);
+    const started = performance.now();
+    for (let i = 0; i < ALERTS; i++) {
+      const due = started + (i * 1000) / ALERTS_PER_SECOND;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await send(`계좌로 먼저 보내주세요 (${i})`);
+    }
+    const expected = ALERTS * subscribers;
+    const deadline = Date.now() + 60_000;
+    while (latencies.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    const after = usage(gateway.child.pid!);
+    const seconds = (performance.now() - started) / 1000;
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      gateway: 'batched',
+      mode,
+      subscribers,
+      alerts: ALERTS,
+      delivered: latencies.length,
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+      maxMs: sorted.at(-1) ?? Number.NaN,
+      gatewayRssMb: Math.round(after.rssMb),
+      gatewayCpuPercent: Math.round(((after.cpuSeconds - before.cpuSeconds) / seconds) * 100),
+    };
+  } finally {
+    // Also when the measurement failed: the subscriber processes would otherwise keep reconnecting.
+    await clients.dispose();
   }
-  const expected = ALERTS * subscribers;
-  const deadline = Date.now() + 60_000;
-  while (latencies.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  const after = usage(gateway.child.pid!);
-  const seconds = (performance.now() - started) / 1000;
-  await Promise.all(clients.map((client) => client.dispose()));
-
-  const sorted = [...latencies].sort((a, b) => a - b);
-  return {
-    gateway: 'batched',
-    mode,
-    subscribers,
-    alerts: ALERTS,
-    delivered: latencies.length,
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    maxMs: sorted.at(-1) ?? Number.NaN,
-    gatewayRssMb: Math.round(after.rssMb),
-    gatewayCpuPercent: Math.round(((after.cpuSeconds - before.cpuSeconds) / seconds) * 100),
-  };
 }
 
-export async function run(counts: number[] = [100, 1_000, 5_000], modes: IdentityMode[] = ['shared', 'distinct'], join = true, compare = false): Promise<FanoutResult[]> {
+export interface FanoutOptions {
+  join?: boolean;
+  /** Also measure a WS_JOIN_BATCHING=false gateway right before the default one at each size. */
+  compare?: boolean;
+  /** Also measure a gateway started from this entry (e.g. a snapshot of the code before a change) right before. */
+  beforeEntry?: string;
+  /** Child processes the subscribers are spread over; 0: all in the bench's own process. */
+  workers?: number;
+}
+
+export async function run(counts: number[] = [100, 1_000, 5_000], modes: IdentityMode[] = ['shared', 'distinct'], options: FanoutOptions = {}): Promise<FanoutResult[]> {
+  const { join = true, compare = false, beforeEntry, workers = 0 } = options;
   const suffix = randomBytes(4).toString('hex');
   const databaseUrl = `postgresql://root@127.0.0.1:5432/anshim_bench_${suffix}`;
   await ensureDatabase(databaseUrl);
@@ -188,17 +191,18 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
     processes.push(monitor);
     const subgraphUrls = { user: `http://127.0.0.1:${user.port}/graphql`, monitor: `http://127.0.0.1:${monitor.port}/graphql` };
     const nodeArgs = process.env.FANOUT_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FANOUT_CPU_PROF_DIR}`] : [];
-    const startGateway = (batching: boolean) =>
-      startProcess('gateway', 'gateway/src/index.ts', { ...env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls), WS_JOIN_BATCHING: String(batching) }, { timeoutMs: 90_000, nodeArgs });
+    const startGateway = (batching: boolean, entry = 'gateway/src/index.ts') =>
+      startProcess('gateway', entry, { ...env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls), WS_JOIN_BATCHING: String(batching) }, { timeoutMs: 90_000, nodeArgs });
     const gateways: Array<{ label: FanoutResult['gateway']; process: StartedProcess }> = [];
     if (compare) gateways.push({ label: 'unbatched', process: await startGateway(false) });
+    if (beforeEntry) gateways.push({ label: 'before', process: await startGateway(true, beforeEntry) });
     gateways.push({ label: 'batched', process: await startGateway(true) });
     processes.push(...gateways.map((g) => g.process));
     for (const mode of modes) for (const count of counts) for (const gateway of gateways) {
       const gatewayUrl = `http://127.0.0.1:${gateway.process.port}/graphql`;
       let measured: FanoutResult;
       try {
-        measured = await measure(gatewayUrl, gateway.process, secrets.JWT_SECRET, count, mode, join);
+        measured = await measure(gatewayUrl, gateway.process, secrets.JWT_SECRET, count, mode, join, workers);
       } catch (error) {
         // One configuration failing (e.g. the unbatched gateway overloaded) does not hide the others' figures.
         console.log(`${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: FAILED ${(error as Error).message} ${String((error as Error).cause ?? '')}`);
@@ -210,7 +214,7 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
       const result = { ...measured, gateway: gateway.label };
       results.push(result);
       console.log(
-        `${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: delivered ${result.delivered}/${result.alerts * count}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, gateway RSS ${result.gatewayRssMb} MB, CPU ${result.gatewayCpuPercent}%`,
+        `${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: delivered ${result.delivered}/${result.alerts * count}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, gateway RSS ${result.gatewayRssMb} MB, CPU ${result.gatewayCpuPercent}% (load ${loadavg()[0]!.toFixed(2)})`,
       );
     }
     for (const big of results.filter((r) => r.subscribers >= 5_000 && r.gateway === 'batched'))
@@ -237,5 +241,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const counts = args.map(Number).filter((n) => n > 0);
   const modes = args.filter((a): a is IdentityMode => a === 'shared' || a === 'distinct');
-  await run(counts.length ? counts : undefined, modes.length ? modes : undefined, !args.includes('nojoin'), args.includes('compare'));
+  const value = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+  console.log(`subscription-fanout ${args.join(' ')} (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`);
+  await run(counts.length ? counts : undefined, modes.length ? modes : undefined, {
+    join: !args.includes('nojoin'),
+    compare: args.includes('compare'),
+    beforeEntry: value('before'),
+    workers: Number(value('workers') ?? 0),
+  });
+  console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(', ')}`);
 }

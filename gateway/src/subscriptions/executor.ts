@@ -5,6 +5,7 @@ import { createClient, type Client, type FormattedExecutionResult } from 'graphq
 import WebSocket from 'ws';
 import { IDENTITY_EXTENSION, REQUEST_ID_HEADER, signIdentityHeaders, type Identity, type Locale, type Logger } from '@anshim/platform';
 import type { GatewayContext } from '../context.ts';
+import type { Downstream } from './downstream.ts';
 import { JoinBatcher } from './join-batcher.ts';
 import { EVENT_SOURCE, type PlannedSubscription, type SubscriptionPlanner } from './planner.ts';
 import { PushQueue } from './push-queue.ts';
@@ -22,7 +23,10 @@ export interface SubscriptionExecutorOptions {
   internalSecret: string;
   logger: Logger;
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  /** Events buffered per slow downstream subscriber before its oldest are dropped. */
+  /**
+   * Events buffered per slow downstream subscriber read through the iterator before new ones are
+   * dropped (subscribers written to directly are limited by bytes queued on their socket instead).
+   */
   bufferLimit?: number;
   /**
    * Coalesce the per-event entity fetches of groups that one publish reaches (JoinBatcher) and
@@ -42,6 +46,11 @@ export interface DownstreamSubscription {
   locale: Locale;
   acceptLanguage: string | undefined;
   logger: Logger;
+  /**
+   * The subscriber's socket, written to directly (serialized once per result); without it the
+   * results are yielded by the returned iterator, for graphql-ws to send one by one.
+   */
+  downstream?: Downstream;
 }
 
 export interface SubscriptionStats {
@@ -66,11 +75,34 @@ function isCloseEvent(value: unknown): value is { code: number; reason: string }
 }
 
 /**
+ * One downstream subscriber: its results go straight to its socket when it has one, else through
+ * the iterator graphql-ws reads. Either way graphql-ws holds the iterator, whose end (upstream
+ * completed or failed) makes it send `complete`, and whose return() (the client completed or
+ * went away) releases the subscriber.
+ */
+class Sink {
+  readonly queue: PushQueue<ExecutionResult>;
+
+  constructor(onReturn: () => void, bufferLimit: number | undefined, private readonly downstream: Downstream | undefined) {
+    this.queue = new PushQueue(onReturn, bufferLimit);
+  }
+
+  /** False when the subscriber is too slow and the result was dropped. */
+  push(result: ExecutionResult): boolean {
+    return this.downstream ? this.downstream.next(result) : this.queue.push(result);
+  }
+
+  end(): void {
+    this.queue.end();
+  }
+}
+
+/**
  * The downstream subscribers with identical selections, variables and language under one
  * upstream subscription: the rest of the plan runs once per event for all of them.
  */
 class EventGroup {
-  readonly sinks = new Set<PushQueue<ExecutionResult>>();
+  readonly sinks = new Set<Sink>();
   private tail: Promise<void> = Promise.resolve();
   private sequence = 0;
 
@@ -180,7 +212,7 @@ class SharedUpstream {
   }
 
   /** Drops a group's last subscriber; the upstream closes with its last group. */
-  release(group: EventGroup, sink: PushQueue<ExecutionResult>): void {
+  release(group: EventGroup, sink: Sink): void {
     group.sinks.delete(sink);
     if (group.sinks.size === 0 && this.groups.get(group.key) === group) this.groups.delete(group.key);
     if (this.groups.size === 0) this.close();
@@ -246,10 +278,10 @@ export class SubscriptionExecutor {
     }
     const joined = group;
     const shared = upstream;
-    const sink: PushQueue<ExecutionResult> = new PushQueue(() => shared.release(joined, sink), this.options.bufferLimit);
+    const sink: Sink = new Sink(() => shared.release(joined, sink), this.options.bufferLimit, request.downstream);
     group.sinks.add(sink);
     if (fresh) upstream.start();
-    return sink;
+    return sink.queue;
   }
 
   stats(): SubscriptionStats {

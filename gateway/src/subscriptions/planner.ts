@@ -71,6 +71,11 @@ function fetchesOf(node: PlanNode | undefined, into: FetchNode[] = []): FetchNod
 export class SubscriptionPlanner {
   private current: (PlanningSchemas & { planner: QueryPlanner }) | undefined;
   private readonly cache = new Map<string, PlannedSubscription>();
+  /**
+   * The same plans by document object: onSubscribe hands out one cached document per query text
+   * (DocumentCache), so this skips printing the document for the text key on every subscribe.
+   */
+  private byDocument = new WeakMap<DocumentNode, Map<string, PlannedSubscription>>();
   private readonly independence = new ViewerIndependence();
 
   /** Wire to `gateway.onSchemaLoadOrUpdate`. */
@@ -83,6 +88,7 @@ export class SubscriptionPlanner {
       planner: new QueryPlanner(supergraph),
     };
     this.cache.clear();
+    this.byDocument = new WeakMap();
   }
 
   schemas(): PlanningSchemas {
@@ -94,9 +100,16 @@ export class SubscriptionPlanner {
   plan(document: DocumentNode, operationName: string | undefined): PlannedSubscription {
     const current = this.current;
     if (!current) throw new GraphQLError('The gateway has no schema yet.', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } });
+    let plans = this.byDocument.get(document);
+    if (!plans) this.byDocument.set(document, (plans = new Map()));
+    const known = plans.get(operationName ?? '');
+    if (known) return known;
     const key = `${operationName ?? ''}\n${print(document)}`;
     const cached = this.cache.get(key);
-    if (cached) return cached;
+    if (cached) {
+      plans.set(operationName ?? '', cached);
+      return cached;
+    }
 
     const operation = operationFromDocument(current.federationApiSchema, document, { operationName });
     const plan = current.planner.buildQueryPlan(operation);
@@ -115,6 +128,7 @@ export class SubscriptionPlanner {
     };
     if (this.cache.size >= PLAN_CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, planned);
+    plans.set(operationName ?? '', planned);
     return planned;
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError as GraphQLErrorType } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLError as GraphQLErrorType } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -9,6 +9,8 @@ import { AppError, ErrorCode, WsCloseCode, graphqlRuntime, localeFromHeader, pic
 import type { Authenticator } from '../auth.ts';
 import type { GatewayContext } from '../context.ts';
 import type { OperationGuard } from '../limits/operation-guard.ts';
+import { DocumentCache } from './document-cache.ts';
+import { Downstream } from './downstream.ts';
 import type { SubscriptionExecutor } from './executor.ts';
 import type { SubscriptionPlanner } from './planner.ts';
 
@@ -29,10 +31,12 @@ export interface GatewaySubscriptionOptions {
   maxSubscriptionsPerConnection: number;
   /** A socket that sends no connection_init by then is closed with 4408. */
   connectionInitTimeoutMs: number;
+  /** Bytes queued on a subscriber's socket beyond which its events are dropped (it is not reading). */
+  maxBufferedBytes?: number;
 }
 
 // The graphql graphql-ws and Apollo use (see graphqlRuntime): its errors are the ones graphql-ws accepts.
-const { GraphQLError, getOperationAST, getVariableValues, parse, validate } = graphqlRuntime;
+const { GraphQLError, getOperationAST, getVariableValues } = graphqlRuntime;
 
 type ConnectionParams = Record<string, unknown>;
 type ConnectionExtra = {
@@ -99,6 +103,10 @@ async function limitRefusal(guard: OperationGuard, request: Parameters<Operation
 export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions): { dispose(): Promise<void> } {
   const { planner, executor, authenticator, logger } = options;
   // No per-message deflate (ws' default, said out loud): zlib contexts cost hundreds of KB per socket.
+  const documents = new DocumentCache();
+  // Each subscription's socket, found again in `subscribe` (graphql-ws passes it only the execution args).
+  const downstreams = new WeakMap<GatewayContext, Downstream>();
+  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
 
   const cleanup = useServer<ConnectionParams, ConnectionExtra>(
@@ -142,14 +150,9 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         const { identity = null, clientIp = 'unknown', acceptLanguage, authorization, connectionId } = ctx.extra;
         const locale = localeFromHeader(acceptLanguage);
         const { apiSchema } = planner.schemas();
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (error) {
-          return [error as GraphQLErrorType];
-        }
-        const invalid = validate(apiSchema, document);
-        if (invalid.length) return invalid;
+        const checked = documents.check(apiSchema, payload.query);
+        if (checked.errors) return [...checked.errors];
+        const document = checked.document;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify the operation to run.', { extensions: { code: ErrorCode.BAD_REQUEST } })];
 
@@ -177,6 +180,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         const refusal = await limitRefusal(options.guard, { schema: apiSchema, document, operation, variables: coerced.coerced, identity, clientIp, logger: context.logger }, locale);
         if (refusal) return [refusal];
         running.add(id);
+        downstreams.set(context, new Downstream(ctx.extra.socket, id, maxBufferedBytes));
         return { schema: apiSchema, document, operationName: payload.operationName, variableValues: coerced.coerced, contextValue: context };
       },
 
@@ -201,6 +205,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
             locale: context.locale,
             acceptLanguage: context.acceptLanguage,
             logger: context.logger,
+            downstream: downstreams.get(context),
           });
         } catch (error) {
           context.logger.error({ err: error }, 'subscription could not be planned');

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import type { Identity, Role } from './identity.ts';
 
@@ -14,7 +14,23 @@ export interface AccessClaims extends Identity {
   exp: number;
 }
 
-const keyOf = (secret: string) => new TextEncoder().encode(secret);
+/**
+ * The HMAC key of a secret, imported into WebCrypto once: handed raw bytes, jose imports them
+ * again on every sign and verify, which was a visible share of the gateway's CPU when thousands
+ * of graphql-ws clients connected. Verification itself (signature, issuer, audience, expiry) is
+ * unchanged. A process has one or two secrets, so the map stays tiny.
+ */
+const keys = new Map<string, Promise<webcrypto.CryptoKey>>();
+function keyOf(secret: string): Promise<webcrypto.CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = webcrypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    // A failed import is not cached (the next call tries again).
+    key.catch(() => keys.delete(secret));
+    keys.set(secret, key);
+  }
+  return key;
+}
 
 export async function signAccessToken(secret: string, identity: Identity, now = Date.now()): Promise<{ token: string; claims: AccessClaims }> {
   const jti = randomUUID();
@@ -28,7 +44,7 @@ export async function signAccessToken(secret: string, identity: Identity, now = 
     .setAudience(AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
-    .sign(keyOf(secret));
+    .sign(await keyOf(secret));
   return { token, claims: { ...identity, jti, iat, exp } };
 }
 
@@ -37,7 +53,7 @@ export type AccessTokenCheck = { ok: true; claims: AccessClaims } | { ok: false;
 /** Verifies signature, issuer, audience and expiry. Blacklisting is checked by the caller (Redis). */
 export async function verifyAccessToken(secret: string, token: string): Promise<AccessTokenCheck> {
   try {
-    const { payload } = await jwtVerify(token, keyOf(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
+    const { payload } = await jwtVerify(token, await keyOf(secret), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
     const role = payload.role as Role;
     if (!payload.sub || !payload.jti || !payload.exp || !payload.iat || (role !== 'USER' && role !== 'ADMIN')) return { ok: false, reason: 'invalid' };
     return { ok: true, claims: { userId: payload.sub, role, jti: payload.jti, iat: payload.iat, exp: payload.exp } };
