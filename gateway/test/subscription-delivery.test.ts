@@ -84,8 +84,9 @@ describe('Downstream', () => {
     expect(serialized(result)).toBe('{"data":{"a":1}}');
   });
 
-  it('drops events for a subscriber that does not read, once its socket holds more than the limit', async () => {
+  it('closes the socket of a subscriber that does not read once it holds more than the limit, rather than skip events', async () => {
     const { client, socket } = await pair();
+    const closed = new Promise<number>((resolve) => client.once('close', (code) => resolve(code)));
     client.pause();
     const downstream = new Downstream(socket, 'slow', 256 * 1024);
     const big = { data: { blob: 'x'.repeat(64 * 1024) } };
@@ -94,6 +95,8 @@ describe('Downstream', () => {
     // The kernel's socket buffers take some first; then the limit stops the queue growing.
     expect(sent).toBeLessThan(2_000);
     expect(socket.bufferedAmount).toBeLessThan(256 * 1024 + 128 * 1024);
-    client.terminate();
+    expect(socket.readyState).not.toBe(socket.OPEN);
+    client.resume();
+    expect(await closed).toBe(1013);
   });
 });

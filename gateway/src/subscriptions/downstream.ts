@@ -1,6 +1,7 @@
 import type { ExecutionResult } from 'graphql';
 import { MessageType } from 'graphql-ws';
 import type { WebSocket } from 'ws';
+import { WsCloseCode } from '@anshim/platform';
 
 /**
  * A graphql-ws subscriber's socket, written to directly with `next` messages whose payload was
@@ -20,17 +21,24 @@ export class Downstream {
   constructor(
     private readonly socket: WebSocket,
     id: string,
-    /** Bytes queued on the socket beyond which an event is dropped for this (slow) subscriber. */
+    /** Bytes queued on the socket beyond which this (slow) subscriber's socket is closed. */
     private readonly maxBufferedBytes: number,
   ) {
     this.prefix = `{"id":${JSON.stringify(id)},"type":${JSON.stringify(MessageType.Next)},"payload":`;
   }
 
-  /** False when the event was dropped because the subscriber is not reading fast enough. */
+  /**
+   * False when the subscriber is not reading fast enough: its socket is closed (1013, try again later) instead of
+   * the event being skipped, so that it cannot miss a risk alert without knowing; the client
+   * reconnects and fetches what it missed.
+   */
   next(result: ExecutionResult): boolean {
     // Closing: graphql-ws ends the subscription (iterator return) once the socket is closed.
     if (this.socket.readyState !== this.socket.OPEN) return true;
-    if (this.socket.bufferedAmount > this.maxBufferedBytes) return false;
+    if (this.socket.bufferedAmount > this.maxBufferedBytes) {
+      this.socket.close(WsCloseCode.TooSlow, 'Too slow: events could not be delivered; reconnect and refetch');
+      return false;
+    }
     this.socket.send(this.prefix + serialized(result) + '}');
     return true;
   }

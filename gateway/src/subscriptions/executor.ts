@@ -141,7 +141,7 @@ class EventGroup {
     if (this.sinks.size === 0) return;
     const result = await this.upstream.executor.eventResult(this.request, event, `${this.upstream.requestId}.${++this.sequence}`);
     for (const sink of this.sinks) {
-      if (!sink.push(result)) this.request.logger.warn({ subscription: this.key }, 'slow subscriber: dropped an event');
+      if (!sink.push(result)) this.request.logger.warn({ subscription: this.key }, 'slow subscriber: closed its socket (1013) rather than skip an event');
     }
   }
 }

@@ -27,6 +27,13 @@ export const WsCloseCode = {
   Unauthorized: 4401,
   /** Identity refused: unsigned, stale or forged (subgraph), or not allowed (gateway). */
   Forbidden: 4403,
+  /**
+   * The subscriber read too slowly and an event could not be queued for it (gateway). The socket
+   * is closed rather than the event silently skipped: a client reconnects (WebSocket's standard
+   * "Try Again Later", which graphql-ws clients retry; 4429 would be graphql-ws' own, fatal one)
+   * and fetches what it missed with a query (e.g. `riskAlerts`).
+   */
+  TooSlow: 1013,
 } as const;
 
 /**
