@@ -57,6 +57,7 @@ export interface PublishOptions {
 export class TestEventPublisher {
   private readonly schema = `test_producer_${randomBytes(4).toString('hex')}`;
   private pool!: pg.Pool;
+  private relayPool!: pg.Pool;
   private client!: PgClient;
   private relay!: OutboxRelay;
   private queue!: Queue;
@@ -74,9 +75,12 @@ export class TestEventPublisher {
       CREATE TABLE outbox_events (id UUID PRIMARY KEY, topic TEXT NOT NULL, type TEXT NOT NULL, payload JSONB NOT NULL,
         priority INTEGER NOT NULL, created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, published_at TIMESTAMP(3));`);
     await admin.end();
-    this.pool = new pg.Pool({ connectionString: this.databaseUrl, options: `-c search_path=${this.schema}`, max: 4 });
+    this.pool = new pg.Pool({ connectionString: this.databaseUrl, options: `-c search_path=${this.schema}`, max: 8 });
     this.client = new PgClient(this.pool);
-    this.relay = new OutboxRelay({ prisma: this.client, service: 'report', redis: this.redis, logger: pino({ level: 'silent' }), pollIntervalMs: 200 });
+    // The relay has a connection of its own: at hundreds of publishes a second (bench/score-freshness.ts)
+    // it would otherwise wait behind them in the pool's queue, and the events with it.
+    this.relayPool = new pg.Pool({ connectionString: this.databaseUrl, options: `-c search_path=${this.schema}`, max: 1 });
+    this.relay = new OutboxRelay({ prisma: new PgClient(this.relayPool), service: 'report', redis: this.redis, logger: pino({ level: 'silent' }), pollIntervalMs: 200 });
     this.relay.start();
     this.connection = createQueueConnection(this.redis);
     this.queue = new Queue(consumerQueueName('safety'), { connection: this.connection, prefix: queuePrefix(this.redis) });
@@ -126,6 +130,7 @@ export class TestEventPublisher {
     await this.queue?.close();
     this.connection?.disconnect();
     await this.pool?.end();
+    await this.relayPool?.end();
     const admin = new pg.Client({ connectionString: this.databaseUrl });
     await admin.connect();
     await admin.query(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`).catch(() => undefined);
