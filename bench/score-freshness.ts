@@ -80,9 +80,18 @@ function post(url: string, body: string): Promise<string> {
   });
 }
 
-async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}, retries = 1): Promise<T> {
+async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}, retries = 2): Promise<T> {
   gatewayReads++;
-  const body = JSON.parse(await post(url, JSON.stringify({ query, variables }))) as { data?: T; errors?: Array<{ message?: string }> };
+  let text: string;
+  try {
+    text = await post(url, JSON.stringify({ query, variables }));
+  } catch (error) {
+    // A kept-alive socket the gateway closed while idle (its keep-alive timeout is 5 s): ask again.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (retries > 0 && (code === 'ECONNRESET' || code === 'EPIPE')) return gql(url, query, variables, retries - 1);
+    throw error;
+  }
+  const body = JSON.parse(text) as { data?: T; errors?: Array<{ message?: string }> };
   // The gateway reuses keep-alive sockets a subgraph may just have closed (idle > 5 s): it answers
   // "socket hang up" once. Reported to the gateway; asking again is safe for these reads.
   if (retries > 0 && body.errors?.some((e) => /socket hang up|ECONNRESET/.test(e.message ?? ''))) return gql(url, query, variables, retries - 1);
@@ -209,6 +218,7 @@ export async function run(rates: number[] = [50, 200], seconds = 30, options: { 
       const confirmations: Array<Promise<void>> = [];
       const eventIds = new Set<string>();
       let lastVisible = 0;
+      let readErrors = 0;
       let visibleInWindow = 0;
       let windowEnd = Infinity;
       onPush = (id, flight) => {
@@ -221,7 +231,10 @@ export async function run(rates: number[] = [50, 200], seconds = 30, options: { 
           if (now <= windowEnd) visibleInWindow++;
           inFlight.delete(id);
           idle.push(id);
-        })());
+        })().catch((error: unknown) => {
+          readErrors++;
+          if (readErrors <= 3) console.error(`  gateway read failed for ${id}: ${(error as Error).message}`);
+        }));
       };
       let published = 0;
       let heldBack = 0;
@@ -332,6 +345,7 @@ export async function run(rates: number[] = [50, 200], seconds = 30, options: { 
       );
       console.log(`  CPU seconds from the first publish to the end: ${Object.entries(cpuSeconds).map(([name, sec]) => `${name} ${sec}`).join(', ')}; ${result.gatewayReads} gateway reads`);
       if (notVisible > 0) console.log(`  !!! ${notVisible} of ${published} events were NOT visible through the gateway ${drainMs / 1000} s after the last publish !!!`);
+      if (readErrors > 0) console.log(`  !!! ${readErrors} gateway reads failed (counted as not visible) !!!`);
       if (heldBack > 0) console.log(`  !!! the bench held back ${heldBack} events (every user busy): raise --users !!!`);
       if (notVisible > 0) {
         // Let the stragglers finish before the next rate, so its users start idle.
