@@ -243,10 +243,21 @@ export async function run(rates: number[] = [50, 200], seconds = 30, options: { 
         const counts = await safetyQueue.getJobCounts('waiting', 'prioritized', 'active');
         return (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.active ?? 0);
       };
+      // Backends come and go with the pools; sampled every second so one that closes mid-run still counts.
+      const backendCpu = new Map<number, { first: number; last: number }>();
+      const sampleBackends = async () => {
+        for (const { pid } of (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows) {
+          const ms = processCpuMs(pid);
+          const seen = backendCpu.get(pid);
+          if (seen) seen.last = ms;
+          else backendCpu.set(pid, { first: ms, last: ms });
+        }
+      };
       let sampling = true;
       const sampler = (async () => {
         while (sampling) {
           depths.push(await depthOf());
+          await sampleBackends();
           await sleep(1000);
         }
       })();
@@ -257,9 +268,9 @@ export async function run(rates: number[] = [50, 200], seconds = 30, options: { 
         const bench = process.cpuUsage();
         const each: Record<string, number> = { bench: (bench.user + bench.system) / 1000 };
         for (const p of processes) each[p.name] = p.child.pid ? processTreeCpuMs(p.child.pid) : 0;
-        // PostgreSQL backends serving this database (pools keep theirs, so before/after line up).
-        const backends = (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()')).rows;
-        each.postgres = backends.reduce((sum, b) => sum + processCpuMs(b.pid), 0);
+        await sampleBackends();
+        // PostgreSQL backends serving this database: each one's CPU between the first and the last time it was seen.
+        each.postgres = [...backendCpu.values()].reduce((sum, b) => sum + b.last - b.first, 0);
         return each;
       };
       const cpuBefore = await cpuOf();
