@@ -4,6 +4,7 @@
 // The queue is filled first, then the workers start; the clock runs until every event is recorded
 // as processed. Events are spread over 500 users, so per-user locks rarely contend.
 import { randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import pg from 'pg';
@@ -19,12 +20,16 @@ import {
 import { loadSafetyEnv } from '../subgraphs/safety/src/env.ts';
 import { buildSafetyWorkers } from '../subgraphs/safety/src/workers/safety-workers.ts';
 import { createBenchDatabase } from '../subgraphs/safety/test/support/bench-database.ts';
+import { processCpuMs } from './support/cpu.ts';
 
 export interface ThroughputResult {
   concurrency: number;
   events: number;
   seconds: number;
   eventsPerSecond: number;
+  /** CPU per event: this process (the workers) and the PostgreSQL backends of the run's database. Steadier than events/s on a shared machine. */
+  workerCpuMsPerEvent: number;
+  postgresCpuMsPerEvent: number;
 }
 
 function syntheticEvents(count: number, users: string[]): AnyEventEnvelope[] {
@@ -82,21 +87,52 @@ export async function run(events = 2000, concurrencies: number[] = [1, 4, 16]): 
         'bench',
       );
       const workers = buildSafetyWorkers(env, createLogger('bench-worker', 'error'));
+      // Backends come and go with the pools: sum each one's CPU the first and the last time it is seen.
+      const backendCpu = new Map<number, { first: number; last: number }>();
+      const sampleBackends = async () => {
+        const rows = (await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows;
+        for (const { pid } of rows) {
+          const ms = processCpuMs(pid);
+          const seen = backendCpu.get(pid);
+          if (seen) seen.last = ms;
+          else backendCpu.set(pid, { first: ms, last: ms });
+        }
+      };
+      await sampleBackends();
+      const cpuBefore = process.cpuUsage();
       const started = performance.now();
+      let sampled = started;
       await workers.start();
       for (;;) {
         const done = Number((await client.query('SELECT count(*) AS n FROM processed_events')).rows[0].n) - before;
         if (done >= events) break;
         if (performance.now() - started > 300_000) throw new Error(`only ${done} of ${events} events processed in 300 s`);
+        if (performance.now() - sampled > 1_000) {
+          await sampleBackends();
+          sampled = performance.now();
+        }
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
+      await sampleBackends();
+      const postgresMs = [...backendCpu.values()].reduce((sum, b) => sum + b.last - b.first, 0);
       await workers.close();
       await queue.close();
       connection.disconnect();
-      const result = { concurrency, events, seconds: Math.round(seconds * 100) / 100, eventsPerSecond: Math.round(events / seconds) };
+      const result: ThroughputResult = {
+        concurrency,
+        events,
+        seconds: Math.round(seconds * 100) / 100,
+        eventsPerSecond: Math.round(events / seconds),
+        workerCpuMsPerEvent: Math.round(((cpu.user + cpu.system) / 1000 / events) * 100) / 100,
+        postgresCpuMsPerEvent: Math.round((postgresMs / events) * 100) / 100,
+      };
       results.push(result);
-      console.log(`worker-throughput concurrency ${concurrency}: ${events} events in ${result.seconds} s = ${result.eventsPerSecond} events/s`);
+      console.log(
+        `worker-throughput concurrency ${concurrency}: ${events} events in ${result.seconds} s = ${result.eventsPerSecond} events/s; ` +
+          `CPU per event: worker ${result.workerCpuMsPerEvent} ms, PostgreSQL ${result.postgresCpuMsPerEvent} ms; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      );
     }
   } finally {
     await client.end();

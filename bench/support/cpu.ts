@@ -15,6 +15,11 @@ function stat(pid: number): { ppid: number; ticks: number } | undefined {
   }
 }
 
+/** User + system CPU milliseconds of `pid` alone (one read of /proc; e.g. a PostgreSQL backend). 0 once it is gone. */
+export function processCpuMs(pid: number): number {
+  return ((stat(pid)?.ticks ?? 0) * 1000) / TICKS_PER_SECOND;
+}
+
 /** User + system CPU milliseconds of `pid` and every live descendant. */
 export function processTreeCpuMs(pid: number): number {
   const all = new Map<number, { ppid: number; ticks: number }>();

@@ -30,16 +30,21 @@ export class FakeProducer {
   /** The outbox's SQL client (search_path = this producer's schema). */
   sql!: PgSqlClient;
   relay!: OutboxRelay;
+  private relaySql!: PgSqlClient;
 
   constructor(private readonly options: FakeProducerOptions) {}
 
   async start(): Promise<this> {
     // LIKE a real service's table: the stand-in outbox follows the migrations.
     await this.admin(`CREATE SCHEMA ${this.schema}; CREATE TABLE ${this.schema}.outbox_events (LIKE svc_user.outbox_events INCLUDING ALL)`);
-    this.sql = new PgSqlClient(new pg.Pool({ connectionString: this.options.databaseUrl, options: `-c search_path=${this.schema}`, max: 4 }));
+    const pool = (max: number) => new PgSqlClient(new pg.Pool({ connectionString: this.options.databaseUrl, options: `-c search_path=${this.schema}`, max }));
+    this.sql = pool(8);
+    // The relay has a connection of its own: at hundreds of publishes a second (bench/score-freshness.ts)
+    // it would otherwise wait behind them in the pool's queue, and the events with it.
+    this.relaySql = pool(1);
     const polling = this.options.pollIntervalMs !== undefined;
     // The relay's service name only labels its logs.
-    this.relay = new OutboxRelay({ prisma: this.sql, service: 'user', redis: this.options.redis, logger: createLogger('fake-producer', 'silent'), pollIntervalMs: this.options.pollIntervalMs ?? 60_000 });
+    this.relay = new OutboxRelay({ prisma: this.relaySql, service: 'user', redis: this.options.redis, logger: createLogger('fake-producer', 'silent'), pollIntervalMs: this.options.pollIntervalMs ?? 60_000 });
     if (polling) this.relay.start();
     return this;
   }
@@ -66,6 +71,7 @@ export class FakeProducer {
   async stop(): Promise<void> {
     await this.relay?.stop();
     await this.sql?.end();
+    await this.relaySql?.end();
     await this.admin(`DROP SCHEMA IF EXISTS ${this.schema} CASCADE`).catch(() => undefined);
   }
 

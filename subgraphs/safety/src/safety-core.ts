@@ -43,7 +43,9 @@ export function buildSafetyCore(env: SafetyEnv, logger: Logger, options: CoreOpt
   const sql = new SafetySql({ databaseUrl: env.DATABASE_URL, poolSize: options.poolSize });
   const redisSettings: RedisSettings = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
   const redis = createRedis(redisSettings);
-  const relay = new OutboxRelay({ prisma, service: 'safety', redis: redisSettings, logger });
+  // On the plain-pg client like the rest of the hot path: the worker runs a pass after nearly every
+  // event, and Prisma's interactive transaction costs about twice as much per statement (sql-client.ts).
+  const relay = new OutboxRelay({ prisma: sql, service: 'safety', redis: redisSettings, logger });
   const inputs = new InputsRepository();
   const scores = new ScoreRepository(prisma);
   const cache = new ScoreCache(redis, redisSettings, env.SAFETY_CACHE_TTL_SECONDS, logger);

@@ -1,5 +1,5 @@
 // Scores and their history: the only code that reads or writes safety_scores and
-// safety_score_changes. Writes are set-based: two statements store any number of new scores, their
+// safety_score_changes. Writes are set-based: one statement stores any number of new scores, their
 // history rows and their safety.score_changed outbox rows, so one user (an event) and 5000 users
 // (a nightly batch page) take the same path and commit together with the change that caused them.
 import type { LocalizedText } from '@anshim/platform';
@@ -53,10 +53,14 @@ const scoreSelect = { userId: true, value: true, grade: true, factors: true, bad
 const changeSelect = { userId: true, value: true, grade: true, delta: true, reason: true, cause: true, at: true } as const;
 
 /**
- * Scores first: an update only where the version is still the one read (someone else's newer write
- * stands), an insert only where no score existed. Returns who was written.
+ * One statement for any number of users: scores first, an update only where the version is still
+ * the one read (someone else's newer write stands), an insert only where no score existed; then,
+ * for the users actually written, their history rows and safety.score_changed outbox rows (same
+ * shape as the platform's recordEvent). Returns who was written. One round trip instead of two: on
+ * the event path each statement is a wake-up of PostgreSQL and of the worker, which under load costs
+ * more than the work.
  */
-const WRITE_SCORES_SQL = `
+const WRITE_SQL = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
     user_id uuid, value float8, grade text, factors jsonb, badges jsonb, rule_version text, expected_version int)
@@ -76,30 +80,27 @@ inserted AS (
     FROM input i WHERE i.expected_version IS NULL
   ON CONFLICT (user_id) DO NOTHING
   RETURNING user_id, version
-)
-SELECT user_id::text AS user_id, version FROM updated UNION ALL SELECT user_id::text, version FROM inserted`;
-
-/** Then, for the users written, their history rows and outbox rows (same shape as the platform's recordEvent). */
-const WRITE_HISTORY_AND_EVENTS_SQL = `
-WITH history AS (
+),
+written AS (SELECT user_id, version FROM updated UNION ALL SELECT user_id, version FROM inserted),
+history AS (
   INSERT INTO safety_score_changes (id, user_id, value, grade, delta, reason, cause, cause_event_id, at)
-  SELECT gen_random_uuid(), h.user_id, h.value, h.grade::"SafetyGrade", h.delta, h.reason, h.cause, h.cause_event_id, $3::timestamp
-    FROM jsonb_to_recordset($1::jsonb) AS h(user_id uuid, value float8, grade text, delta float8, reason jsonb, cause text, cause_event_id uuid)
-  RETURNING 1
+  SELECT gen_random_uuid(), h.user_id, h.value, h.grade::"SafetyGrade", h.delta, h.reason, h.cause, h.cause_event_id, $2::timestamp
+    FROM jsonb_to_recordset($3::jsonb) AS h(user_id uuid, value float8, grade text, delta float8, reason jsonb, cause text, cause_event_id uuid)
+   WHERE h.user_id IN (SELECT user_id FROM written)
 ),
 outbox AS (
   INSERT INTO outbox_events (id, topic, type, payload, priority, created_at)
   SELECT o.id, o.topic, o.type, o.payload, o.priority, clock_timestamp()
-    FROM jsonb_to_recordset($2::jsonb) AS o(id uuid, topic text, type text, payload jsonb, priority int)
-  RETURNING 1
+    FROM jsonb_to_recordset($4::jsonb) AS o(user_id uuid, id uuid, topic text, type text, payload jsonb, priority int)
+   WHERE o.user_id IN (SELECT user_id FROM written)
 )
-SELECT (SELECT count(*) FROM history)::int AS history, (SELECT count(*) FROM outbox)::int AS events`;
+SELECT user_id::text AS user_id, version FROM written`;
 
 export class ScoreRepository {
   constructor(private readonly prisma: SafetyPrisma) {}
 
   /**
-   * Stores scores, then the history and outbox rows of those actually written: two statements for
+   * Stores scores, and the history and outbox rows of those actually written: one statement for
    * any number of users. Returns who was written, with the new version.
    */
   async write(db: SqlExecutor, rows: readonly ScoreWrite[], now: Date): Promise<Map<string, number>> {
@@ -113,20 +114,20 @@ export class ScoreRepository {
       rule_version: r.ruleVersion,
       expected_version: r.expectedVersion,
     }));
-    const at = now.toISOString();
-    const written = await db.$queryRawUnsafe<Array<{ user_id: string; version: number }>>(WRITE_SCORES_SQL, JSON.stringify(scores), at);
-    const versions = new Map(written.map((w) => [w.user_id, Number(w.version)]));
-    const kept = rows.filter((r) => versions.has(r.userId));
-    const history = kept.flatMap((r) =>
+    const history = rows.flatMap((r) =>
       r.history
         ? [{ user_id: r.userId, value: r.value, grade: r.grade, delta: r.history.delta, reason: r.history.reason, cause: r.history.cause, cause_event_id: r.history.causeEventId }]
         : [],
     );
-    const events = kept.flatMap((r) => (r.event ? [r.event] : []));
-    if (history.length || events.length) {
-      await db.$queryRawUnsafe(WRITE_HISTORY_AND_EVENTS_SQL, JSON.stringify(history), JSON.stringify(events), at);
-    }
-    return versions;
+    const events = rows.flatMap((r) => (r.event ? [{ user_id: r.userId, ...r.event }] : []));
+    const written = await db.$queryRawUnsafe<Array<{ user_id: string; version: number }>>(
+      WRITE_SQL,
+      JSON.stringify(scores),
+      now.toISOString(),
+      JSON.stringify(history),
+      JSON.stringify(events),
+    );
+    return new Map(written.map((w) => [w.user_id, Number(w.version)]));
   }
 
   async findByIds(ids: readonly string[]): Promise<ScoreRecord[]> {

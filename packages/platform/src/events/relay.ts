@@ -31,6 +31,9 @@ interface OutboxRow {
   priority: number;
 }
 
+/** Rolls a pass back when the queues refused its rows. */
+class NothingPublished extends Error {}
+
 /**
  * Moves unsent outbox rows to the queue of every service subscribed to their topic, then
  * marks them sent. Runs in the producing service's process; several replicas can run at once
@@ -92,41 +95,47 @@ export class OutboxRelay {
 
   /** One pass: publishes up to `batchSize` unsent rows and returns how many were published. */
   async publishPending(): Promise<number> {
-    return this.prisma.$transaction(
-      async (tx) => {
-        const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
-          `SELECT id::text AS id, topic, type, payload::text AS payload, priority
-             FROM outbox_events
-            WHERE published_at IS NULL
-            ORDER BY created_at
-            LIMIT $1
-              FOR UPDATE SKIP LOCKED`,
-          this.batchSize,
-        );
-        // One pipelined addBulk per subscriber for the whole batch, not one round trip per row:
-        // under load the relay was the slowest step between a commit and its consumers.
-        let published: string[] = [];
-        if (rows.length > 0) {
+    try {
+      return await this.prisma.$transaction(
+        async (tx) => {
+          // Claim and mark in one statement (one round trip less per pass: the relay runs a pass
+          // after nearly every commit under load). The mark only holds if the transaction commits,
+          // and it commits only after the queues took the rows.
+          const rows = await tx.$queryRawUnsafe<OutboxRow[]>(
+            `WITH picked AS (
+               SELECT id FROM outbox_events
+                WHERE published_at IS NULL
+                ORDER BY created_at
+                LIMIT $1
+                  FOR UPDATE SKIP LOCKED
+             ),
+             marked AS (
+               UPDATE outbox_events o SET published_at = clock_timestamp()
+                 FROM picked WHERE o.id = picked.id
+               RETURNING o.id, o.topic, o.type, o.payload, o.priority, o.created_at
+             )
+             SELECT id::text AS id, topic, type, payload::text AS payload, priority FROM marked ORDER BY created_at`,
+            this.batchSize,
+          );
+          if (rows.length === 0) return 0;
+          // One pipelined addBulk per subscriber for the whole batch, not one round trip per row:
+          // under load the relay was the slowest step between a commit and its consumers.
           try {
             await this.enqueueAll(rows);
-            published = rows.map((row) => row.id);
           } catch (error) {
-            // The rows stay unsent and go again next pass under the same job ids (BullMQ ignores repeats).
+            // The rows stay unsent (the mark rolls back) and go again next pass under the same job ids (BullMQ ignores repeats).
             this.logger.warn({ err: error, rows: rows.length, first: rows[0]!.id }, 'could not publish event; will retry');
+            throw new NothingPublished();
           }
-        }
-        if (published.length > 0) {
-          const placeholders = published.map((_, i) => `$${i + 1}::uuid`).join(', ');
-          await tx.$executeRawUnsafe(
-            `UPDATE outbox_events SET published_at = clock_timestamp() WHERE id IN (${placeholders})`,
-            ...published,
-          );
-        }
-        return published.length;
-      },
-      // Enqueueing happens while the rows are locked: allow a full batch plus one slow timeout.
-      { timeout: this.publishTimeoutMs * 2 + this.batchSize * 100 },
-    );
+          return rows.length;
+        },
+        // Enqueueing happens while the rows are locked: allow a full batch plus one slow timeout.
+        { timeout: this.publishTimeoutMs * 2 + this.batchSize * 100 },
+      );
+    } catch (error) {
+      if (error instanceof NothingPublished) return 0;
+      throw error;
+    }
   }
 
   private async enqueueAll(rows: OutboxRow[]): Promise<void> {

@@ -1,0 +1,61 @@
+// Many users for a benchmark, registered the way the user service registers them but without
+// argon2 on every one: a user row and its user.registered event written in one transaction into
+// the user service's own schema (its transactional outbox). The running user process's relay then
+// publishes the events, and every subscriber (the safety worker first of all) consumes them exactly
+// as after a sign-up through the gateway. One real argon2id hash is shared by all rows: nobody logs
+// in as these users, and hashing thousands of passwords would make the seeding, not the bench, slow.
+import { randomBytes, randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { postgresSchemaFor, recordEvent, type SqlExecutor } from '@anshim/platform';
+import { hashPassword } from '../../subgraphs/user/src/password.ts';
+
+class PgExecutor implements SqlExecutor {
+  constructor(private readonly client: pg.Client) {}
+  async $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> {
+    return (await this.client.query(query, values)).rowCount ?? 0;
+  }
+  async $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> {
+    return (await this.client.query(query, values)).rows as T;
+  }
+}
+
+/** Registers `count` users (in transactions of `chunk`) and returns their ids. */
+export async function registerUsersThroughOutbox(databaseUrl: string, count: number, options: { chunk?: number; emailPrefix?: string } = {}): Promise<string[]> {
+  const chunk = options.chunk ?? 500;
+  const prefix = options.emailPrefix ?? `bench-${randomBytes(4).toString('hex')}`;
+  const passwordHash = await hashPassword('bench password 1234');
+  const client = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${postgresSchemaFor('user')}` });
+  await client.connect();
+  const tx = new PgExecutor(client);
+  const ids: string[] = [];
+  try {
+    for (let from = 0; from < count; from += chunk) {
+      const batch = Array.from({ length: Math.min(chunk, count - from) }, (_, i) => ({ id: randomUUID(), email: `${prefix}-${from + i}@bench.test` }));
+      const createdAt = new Date();
+      await client.query('BEGIN');
+      try {
+        await client.query(
+          `INSERT INTO users (id, email, password_hash, nickname, created_at, updated_at)
+           SELECT id, email, $3, 'bench', $4::timestamp, $4::timestamp FROM unnest($1::uuid[], $2::text[]) AS u(id, email)`,
+          [batch.map((u) => u.id), batch.map((u) => u.email), passwordHash, createdAt.toISOString()],
+        );
+        for (const user of batch) {
+          await recordEvent(tx, {
+            type: 'user.registered',
+            producer: 'user',
+            subjectUserId: user.id,
+            data: { userId: user.id, nickname: 'bench', createdAt: createdAt.toISOString() },
+          });
+        }
+        await client.query('COMMIT');
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+      ids.push(...batch.map((u) => u.id));
+    }
+  } finally {
+    await client.end();
+  }
+  return ids;
+}
