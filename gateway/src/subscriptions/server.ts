@@ -143,6 +143,9 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         ctx.extra.acceptLanguage = acceptLanguage;
         ctx.extra.connectionId = connectionId;
         ctx.extra.subscriptions = new Set();
+        // graphql-ws would keep the upgrade request (headers, raw headers, parser state) as long as
+        // the socket lives; all of it that is needed has been read above.
+        (ctx.extra as { request?: IncomingMessage }).request = undefined;
         return undefined;
       },
 
@@ -157,15 +160,21 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         if (!operation) return [new GraphQLError('Unable to identify the operation to run.', { extensions: { code: ErrorCode.BAD_REQUEST } })];
 
         const requestId = `ws-${randomUUID()}`;
-        const context: GatewayContext = {
+        const context = {
           identity,
           clientIp,
           requestId,
           locale,
           acceptLanguage,
           authorization,
-          logger: logger.child({ requestId, connectionId, ...(identity ? { userId: identity.userId } : {}) }),
-        };
+          // Made on first use: most subscriptions never log, and thousands of idle child loggers
+          // are a measurable part of the gateway's memory at scale (bench/subscription-fanout.ts).
+          get logger() {
+            const child = logger.child({ requestId, connectionId, ...(identity ? { userId: identity.userId } : {}) });
+            Object.defineProperty(this, 'logger', { value: child });
+            return child;
+          },
+        } as GatewayContext;
         if (operation.operation !== 'subscription') {
           return { schema: apiSchema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
         }
