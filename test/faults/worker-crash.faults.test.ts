@@ -47,6 +47,9 @@ describe('the safety worker killed with -9 mid-stream', () => {
     let trades = 0;
     let reports = 0;
     const at = new Date(Date.now() - 3_600_000).toISOString();
+    // The worker keeps pace with events published one by one: stopped while they are queued, it
+    // then starts with all 1,000 waiting, so the kill below lands mid-stream however fast it is.
+    await stack.process('safety-worker').stop();
     for (let i = 0; i < EVENTS; i++) {
       const seller = users[i % USERS]!;
       const buyer = users[(i * 7 + 3) % USERS]!;
@@ -62,6 +65,7 @@ describe('the safety worker killed with -9 mid-stream', () => {
       }
     }
 
+    await stack.startWorker('safety');
     // Kill while the worker is busy: some events done, some taken but unfinished, the rest waiting.
     const processedAtKill = await waitUntil(() => count(sql, 'SELECT count(*) AS n FROM processed_events'), (n) => n >= 150, 60_000, 'the worker to get going', 10);
     stack.process('safety-worker').child.kill('SIGKILL');
