@@ -8,13 +8,13 @@
 // bench/peer-gateway/node_modules (its own package.json: never a runtime dependency of Anshim).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { load, type LoadResult } from './products-page.ts';
 import { createBenchStack, seedProducts, waitForGraphQL } from './support/bench-stack.ts';
 import { processTreeCpuMs } from './support/cpu.ts';
+import { freePort } from '../test/support/free-port.ts';
 
 const PAGE = `query ProductsPage {
   products(first: 20) { edges { node { id title price sellerSafety { grade label color icon }
@@ -31,17 +31,6 @@ function ensureHiveGateway(): void {
   console.log('installing Hive Gateway into bench/peer-gateway (first run only; several minutes on a slow registry)…');
   const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: peerDir, stdio: 'inherit' });
   if (result.status !== 0 || !existsSync(hiveBin)) throw new Error('could not install @graphql-hive/gateway into bench/peer-gateway');
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The committed supergraph with each subgraph's URL pointed at this run's processes. */
