@@ -11,9 +11,11 @@
 //   it right before the batching one at each size, so the before/after ratio shares the noise;
 //   `before=` does the same with a gateway started from another entry, e.g. a snapshot of the code
 //   before a change: `git archive <commit> gateway/src | tar -x -C bench/out/baseline` then
-//   `before=bench/out/baseline/gateway/src/index.ts`; `workers=N` spreads the subscribers over N
+//   `before=bench/out/baseline/gateway/src/index.ts` (bundled to bench/out/before-gateway.mjs and
+//   run with plain node like every process here; a `.mjs` is run as it is); `before=source` starts
+//   today's gateway from its TypeScript with `node --import tsx` instead of its bundle; `workers=N` spreads the subscribers over N
 //   child processes (bench/support/fanout-clients.ts), 0 (default) keeps them in this process.)
-//   FANOUT_CPU_PROF_DIR=dir writes a V8 CPU profile of each gateway there when it stops.
+//   FANOUT_CPU_PROF_DIR=dir writes a V8 CPU profile of each gateway and of monitor there when they stop.
 // Target (issue 6): 5,000 subscribers with p99 ≤ 250 ms and RSS ≤ 300 MB on this machine kind.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { Redis } from 'ioredis';
 import { signAccessToken } from '@anshim/platform';
 import { deployMigrations, ensureDatabase } from '../scripts/lib/migrations.ts';
 import { listServices } from '../scripts/lib/services.ts';
+import { bundleEntry } from '../scripts/lib/server-build.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
 import { startSubscribers } from './support/fanout-clients.ts';
 
@@ -48,6 +51,8 @@ export interface FanoutResult {
   maxMs: number;
   gatewayRssMb: number;
   gatewayCpuPercent: number;
+  /** CPU of the monitor subgraph (it sends every upstream event) over the same seconds, in percent of one core. */
+  monitorCpuPercent: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -80,7 +85,7 @@ async function gql(url: string, query: string, variables: Record<string, unknown
   return body.data;
 }
 
-async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: string, subscribers: number, mode: IdentityMode, join: boolean, workers: number): Promise<FanoutResult> {
+async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: StartedProcess, jwtSecret: string, subscribers: number, mode: IdentityMode, join: boolean, workers: number): Promise<FanoutResult> {
   const wsUrl = gatewayUrl.replace(/^http/, 'ws');
   const nickname = `seller${randomBytes(3).toString('hex')}`;
   const registered = await gql(gatewayUrl, `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
@@ -123,6 +128,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
     latencies.length = 0;
 
     const before = usage(gateway.child.pid!);
+    const monitorBefore = usage(monitor.child.pid!);
     const started = performance.now();
     for (let i = 0; i < ALERTS; i++) {
       const due = started + (i * 1000) / ALERTS_PER_SECOND;
@@ -134,6 +140,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
     const deadline = Date.now() + 60_000;
     while (latencies.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const after = usage(gateway.child.pid!);
+    const monitorAfter = usage(monitor.child.pid!);
     const seconds = (performance.now() - started) / 1000;
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
@@ -147,6 +154,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, jwtSecret: s
       maxMs: sorted.at(-1) ?? Number.NaN,
       gatewayRssMb: Math.round(after.rssMb),
       gatewayCpuPercent: Math.round(((after.cpuSeconds - before.cpuSeconds) / seconds) * 100),
+      monitorCpuPercent: Math.round(((monitorAfter.cpuSeconds - monitorBefore.cpuSeconds) / seconds) * 100),
     };
   } finally {
     // Also when the measurement failed: the subscriber processes would otherwise keep reconnecting.
@@ -158,10 +166,18 @@ export interface FanoutOptions {
   join?: boolean;
   /** Also measure a WS_JOIN_BATCHING=false gateway right before the default one at each size. */
   compare?: boolean;
-  /** Also measure a gateway started from this entry (e.g. a snapshot of the code before a change) right before. */
+  /** Also measure a gateway started from this entry (e.g. a snapshot of the code before a change), or `source` (today's, under tsx), right before. */
   beforeEntry?: string;
   /** Child processes the subscribers are spread over; 0: all in the bench's own process. */
   workers?: number;
+}
+
+/** A `before=` TypeScript entry is bundled like the processes are, so both gateways run the same way. */
+async function bundledBefore(entry: string): Promise<string> {
+  if (entry.endsWith('.mjs')) return entry;
+  const output = 'bench/out/before-gateway.mjs';
+  await bundleEntry(entry, output);
+  return output;
 }
 
 export async function run(counts: number[] = [100, 1_000, 5_000], modes: IdentityMode[] = ['shared', 'distinct'], options: FanoutOptions = {}): Promise<FanoutResult[]> {
@@ -187,22 +203,23 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
     // LOG_LEVEL=warn would hide `listening`; start with info and let the processes log little.
     const user = await startProcess('user', 'subgraphs/user/src/index.ts', { ...env, LOG_LEVEL: 'info', USER_PORT: '0' }, { timeoutMs: 90_000 });
     processes.push(user);
-    const monitor = await startProcess('monitor', 'subgraphs/monitor/src/index.ts', { ...env, LOG_LEVEL: 'info', MONITOR_PORT: '0' }, { timeoutMs: 90_000 });
+    const nodeArgs = process.env.FANOUT_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FANOUT_CPU_PROF_DIR}`] : [];
+    const monitor = await startProcess('monitor', 'subgraphs/monitor/src/index.ts', { ...env, LOG_LEVEL: 'info', MONITOR_PORT: '0' }, { timeoutMs: 90_000, nodeArgs });
     processes.push(monitor);
     const subgraphUrls = { user: `http://127.0.0.1:${user.port}/graphql`, monitor: `http://127.0.0.1:${monitor.port}/graphql` };
-    const nodeArgs = process.env.FANOUT_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FANOUT_CPU_PROF_DIR}`] : [];
-    const startGateway = (batching: boolean, entry = 'gateway/src/index.ts') =>
-      startProcess('gateway', entry, { ...env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls), WS_JOIN_BATCHING: String(batching) }, { timeoutMs: 90_000, nodeArgs });
+    const startGateway = (batching: boolean, entry = 'gateway/src/index.ts', fromSource = false) =>
+      startProcess('gateway', entry, { ...env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls), WS_JOIN_BATCHING: String(batching) }, { timeoutMs: 90_000, nodeArgs, fromSource });
     const gateways: Array<{ label: FanoutResult['gateway']; process: StartedProcess }> = [];
     if (compare) gateways.push({ label: 'unbatched', process: await startGateway(false) });
-    if (beforeEntry) gateways.push({ label: 'before', process: await startGateway(true, beforeEntry) });
+    if (beforeEntry === 'source') gateways.push({ label: 'before', process: await startGateway(true, 'gateway/src/index.ts', true) });
+    else if (beforeEntry) gateways.push({ label: 'before', process: await startGateway(true, await bundledBefore(beforeEntry)) });
     gateways.push({ label: 'batched', process: await startGateway(true) });
     processes.push(...gateways.map((g) => g.process));
     for (const mode of modes) for (const count of counts) for (const gateway of gateways) {
       const gatewayUrl = `http://127.0.0.1:${gateway.process.port}/graphql`;
       let measured: FanoutResult;
       try {
-        measured = await measure(gatewayUrl, gateway.process, secrets.JWT_SECRET, count, mode, join, workers);
+        measured = await measure(gatewayUrl, gateway.process, monitor, secrets.JWT_SECRET, count, mode, join, workers);
       } catch (error) {
         // One configuration failing (e.g. the unbatched gateway overloaded) does not hide the others' figures.
         console.log(`${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: FAILED ${(error as Error).message} ${String((error as Error).cause ?? '')}`);
@@ -214,7 +231,7 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
       const result = { ...measured, gateway: gateway.label };
       results.push(result);
       console.log(
-        `${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: delivered ${result.delivered}/${result.alerts * count}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, gateway RSS ${result.gatewayRssMb} MB, CPU ${result.gatewayCpuPercent}% (load ${loadavg()[0]!.toFixed(2)})`,
+        `${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: delivered ${result.delivered}/${result.alerts * count}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, gateway RSS ${result.gatewayRssMb} MB, CPU ${result.gatewayCpuPercent}%, monitor CPU ${result.monitorCpuPercent}% (load ${loadavg()[0]!.toFixed(2)})`,
       );
     }
     for (const big of results.filter((r) => r.subscribers >= 5_000 && r.gateway === 'batched'))

@@ -1,10 +1,12 @@
-// The container's entrypoint: `node --import tsx scripts/run.ts <process> [args…]` runs one
-// process in this very Node process (no wrapper, so SIGTERM reaches its own drain handler).
-// `docker run anshim gateway`, `… safety-worker`, `… migrate`; see deploy/ and README.
+// The container's entrypoint: `node scripts/dist/run.mjs <process> [args…]` (this file, bundled by
+// `npm run build`) runs one process in this very Node process (no wrapper, so SIGTERM reaches its
+// own drain handler). `docker run anshim gateway`, `… safety-worker`, `… migrate`; see deploy/ and
+// README. Bundled, it runs the bundled processes; started from source with tsx, it runs sources.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root } from './lib/processes.ts';
 import { runTargets } from './lib/run-targets.ts';
+import { builtEntryOf } from './lib/server-build-paths.ts';
 
 const [name, ...extra] = process.argv.slice(2);
 const targets = runTargets();
@@ -15,7 +17,8 @@ if (!target) {
   process.exit(2);
 }
 
-const entry = resolve(root, target.entry);
+const bundled = import.meta.url.endsWith('.mjs');
+const entry = resolve(root, bundled ? builtEntryOf(target.entry) : target.entry);
 // The entry reads its arguments as if it had been started directly.
 process.argv = [process.argv[0]!, entry, ...target.args, ...extra];
 await import(pathToFileURL(entry).href);

@@ -7,6 +7,7 @@ import { baseEnvShape, parseEnv } from '../packages/platform/src/env.ts';
 import { root, processSpecs, type ProcessSpec } from './lib/processes.ts';
 import { checkDependencies } from './lib/dependencies.ts';
 import { prepare } from './lib/prepare.ts';
+import { builtEntryOf } from './lib/server-build-paths.ts';
 
 const env = parseEnv(z.object(baseEnvShape), process.env, 'npm start');
 
@@ -22,7 +23,10 @@ function portOf(spec: ProcessSpec): number | undefined {
 
 function run(spec: ProcessSpec, index: number): ChildProcess {
   const prefix = `\x1b[${COLORS[index % COLORS.length]}m${spec.name.padEnd(18)}\x1b[0m|`;
-  const child = spawn(process.execPath, ['--import', 'tsx', spec.entry], {
+  // The bundles production runs (prepare() has just built them); outside production, stack
+  // traces point at the TypeScript sources.
+  const sourceMaps = env.NODE_ENV === 'production' ? [] : ['--enable-source-maps'];
+  const child = spawn(process.execPath, [...sourceMaps, builtEntryOf(spec.entry)], {
     cwd: root,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],

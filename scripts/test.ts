@@ -1,5 +1,5 @@
 // `npm test`: the whole suite from a clean clone: a stale-supergraph check, generated code and
-// type checks, the explorer bundle, then every vitest test (unit, integration, e2e) against real PostgreSQL and Redis,
+// type checks, the explorer and server bundles, then every vitest test (unit, integration, e2e) against real PostgreSQL and Redis,
 // then the fault suite (test/faults) against PostgreSQL and Redis instances of its own.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -21,8 +21,10 @@ if (!step('supergraph is up to date', node, ['--import', 'tsx', 'scripts/compose
 // turbo runs `generate` (Prisma clients, resolver types) first, then every package's type check in parallel.
 if (!step('generate and type check', 'npx', ['turbo', 'run', 'typecheck', 'typecheck:root', '--output-logs=errors-only'], { TURBO_TELEMETRY_DISABLED: '1' })) process.exit(1);
 
-// The browser test (test/e2e/explorer.e2e.test.ts) opens the built explorer; an up-to-date build is skipped.
-if (!step('explorer bundle', node, ['--import', 'tsx', 'scripts/build.ts'])) process.exit(1);
+// The browser test (test/e2e/explorer.e2e.test.ts) opens the built explorer (an up-to-date build is
+// skipped); every process the tests start runs from its server bundle, as in production.
+if (!step('explorer and server bundles', node, ['--import', 'tsx', 'scripts/build.ts'])) process.exit(1);
+process.env.ANSHIM_SERVER_BUILD = 'fresh';
 
 // The JSON report gives one plain closing line (`N passed, N failed, N skipped`) for CI to read.
 const totals = { passed: 0, failed: 0, skipped: 0 };

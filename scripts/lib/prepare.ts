@@ -2,9 +2,10 @@ import { deployMigrations, ensureDatabase } from './migrations.ts';
 import { listServices } from './services.ts';
 import { generateAll } from './generate.ts';
 import { buildExplorer } from './explorer.ts';
+import { buildServers } from './server-build.ts';
 import { composeSupergraph, readSubgraphSources, writeSupergraph } from './compose.ts';
 
-/** Everything `npm start` does before starting processes: database, generated code, migrations, supergraph, explorer. */
+/** Everything `npm start` does before starting processes: database, generated code, migrations, supergraph, explorer, server bundles. */
 export async function prepare(env: { DATABASE_URL: string }, log: (line: string) => void): Promise<void> {
   if (await ensureDatabase(env.DATABASE_URL)) log('created the database');
   generateAll((line) => log(`generated ${line}`));
@@ -18,4 +19,5 @@ export async function prepare(env: { DATABASE_URL: string }, log: (line: string)
   writeSupergraph(composition.supergraphSdl);
   log('composed gateway/supergraph.graphql');
   buildExplorer({ log });
+  await buildServers({ log });
 }

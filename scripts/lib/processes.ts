@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { projectRoot } from '../../packages/platform/src/env.ts';
 import { GATEWAY_DEFAULT_PORT, SUBGRAPHS } from '../../packages/platform/src/services.ts';
 
-export const root = resolve(import.meta.dirname, '../..');
+/** The repository root, from source and from the bundled image entrypoint alike. */
+export const root = projectRoot;
 
 export interface ProcessSpec {
   /** Short name used as the log prefix. */

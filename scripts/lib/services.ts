@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../../packages/platform/src/env.ts';
 
-export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const repoRoot = projectRoot;
 export const defaultPrismaRoot = join(repoRoot, 'prisma');
 
 /**

@@ -8,6 +8,10 @@ import { parse, parseAllDocuments } from 'yaml';
 import { SUBGRAPHS } from '../../packages/platform/src/services.ts';
 import { PROCESS_ENVS, PROCESS_NAMES, type ProcessName } from '../../scripts/lib/env-catalogue.ts';
 import { runTargets } from '../../scripts/lib/run-targets.ts';
+import { builtEntryOf } from '../../scripts/lib/server-build-paths.ts';
+
+/** The image runs the bundled scripts/run.ts with plain node (no tsx loader at run time). */
+export const IMAGE_ENTRYPOINT = builtEntryOf('scripts/run.ts');
 
 type Env = Record<string, string>;
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -314,6 +318,7 @@ export function checkDockerfile(file: string, repoRoot: string): string[] {
   if (!has('deps', /^RUN\s+npm ci\b/)) problems.push('Dockerfile: the deps stage must RUN npm ci');
   if (!has('build', /^RUN\s.*npm run generate/)) problems.push('Dockerfile: the build stage must RUN npm run generate');
   if (!has('build', /^RUN\s.*npm run compose/)) problems.push('Dockerfile: the build stage must RUN npm run compose');
+  if (!has('build', /^RUN\s.*npm run build/)) problems.push('Dockerfile: the build stage must RUN npm run build (the bundles the entrypoint runs)');
 
   // npm ci needs every workspace's package.json before the sources are copied.
   const copied = new Set((stage('deps')?.lines ?? []).filter((l) => /^COPY\s/i.test(l)).flatMap((l) => l.split(/\s+/).slice(1, -1)));
@@ -339,7 +344,7 @@ export function checkDockerfile(file: string, repoRoot: string): string[] {
     }
   };
   const entrypoint = json('ENTRYPOINT');
-  if (entrypoint.join(' ') !== 'node --import tsx scripts/run.ts') problems.push(`Dockerfile: ENTRYPOINT must be node --import tsx scripts/run.ts (is ${entrypoint.join(' ')})`);
+  if (entrypoint.join(' ') !== `node ${IMAGE_ENTRYPOINT}`) problems.push(`Dockerfile: ENTRYPOINT must be node ${IMAGE_ENTRYPOINT} (is ${entrypoint.join(' ')})`);
   const [command] = json('CMD');
   const targets = runTargets();
   if (!command || !targets[command]) problems.push(`Dockerfile: CMD ${command} is not a process scripts/run.ts knows`);

@@ -1,6 +1,6 @@
 // deploy/ cannot run here (no container engine), so it is checked against the code: the env
 // schemas, the ports, the probes and the process list. Broken copies prove the checks bite, and
-// the image's entrypoint (scripts/run.ts) runs for real.
+// the image's entrypoint (scripts/run.ts, bundled) runs for real.
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,8 @@ import { baseEnvSchema } from '../../packages/platform/src/env.ts';
 import { processSpecs, root } from '../../scripts/lib/processes.ts';
 import { PROCESS_NAMES } from '../../scripts/lib/env-catalogue.ts';
 import { runTargets } from '../../scripts/lib/run-targets.ts';
-import { checkCompose, checkDockerfile, checkKubernetes, interpolate } from './deploy-check.ts';
+import { ensureServerBuild } from '../support/processes.ts';
+import { IMAGE_ENTRYPOINT, checkCompose, checkDockerfile, checkKubernetes, interpolate } from './deploy-check.ts';
 
 const deployDir = join(root, 'deploy');
 const copies: string[] = [];
@@ -125,19 +126,22 @@ describe('deploy/Dockerfile', () => {
       text
         .replace('AS build', 'AS builder')
         .replace('COPY subgraphs/report/package.json subgraphs/report/\n', '')
-        .replace('ENTRYPOINT ["node", "--import", "tsx", "scripts/run.ts"]', 'ENTRYPOINT node --import tsx scripts/run.ts'),
+        .replace('RUN npm run generate && npm run compose && npm run build', 'RUN npm run generate && npm run compose')
+        .replace('ENTRYPOINT ["node", "scripts/dist/run.mjs"]', 'ENTRYPOINT node scripts/dist/run.mjs'),
     );
     const problems = checkDockerfile(join(dir, 'Dockerfile'), root);
     expect(problems).toContain('Dockerfile: no "build" stage');
     expect(problems).toContain('Dockerfile: the deps stage does not COPY subgraphs/report/package.json (npm ci would miss that workspace)');
+    expect(problems).toContain('Dockerfile: the build stage must RUN npm run build (the bundles the entrypoint runs)');
     expect(problems).toContain('Dockerfile: ENTRYPOINT must be in JSON (exec) form');
   });
 });
 
-/** Runs the image's entrypoint as the container would (cwd = repository). */
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** Runs the image's entrypoint as the container would (cwd = repository): the bundle, with plain node. */
+async function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  await ensureServerBuild();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/run.ts', ...args], {
+    const child = spawn(process.execPath, [IMAGE_ENTRYPOINT, ...args], {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -159,7 +163,7 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
   });
 }
 
-describe('scripts/run.ts (the image entrypoint)', () => {
+describe('scripts/dist/run.mjs (the image entrypoint, bundled from scripts/run.ts)', () => {
   it('refuses an unknown process and lists the known ones', async () => {
     const { code, output } = await run(['nope'], {});
     expect(code).toBe(2);
@@ -183,7 +187,8 @@ describe('scripts/run.ts (the image entrypoint)', () => {
       SAFETY_NIGHTLY_ENABLED: 'false',
     };
     let ready = '';
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/run.ts', 'safety-worker'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    await ensureServerBuild();
+    const child = spawn(process.execPath, [IMAGE_ENTRYPOINT, 'safety-worker'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
       const port = await new Promise<number>((resolve, reject) => {

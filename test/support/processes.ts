@@ -1,8 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
+import { buildServers } from '../../scripts/lib/server-build.ts';
+import { builtEntryOf } from '../../scripts/lib/server-build-paths.ts';
 
 const root = resolve(import.meta.dirname, '../..');
+
+let serverBuild: Promise<void> | undefined;
+/**
+ * Processes run from their bundles, as in production. They are rebuilt once per test or bench
+ * process (under a second), so an edited source is never tested stale; `npm test` builds before
+ * vitest starts and says so with ANSHIM_SERVER_BUILD=fresh, which child processes inherit.
+ */
+export function ensureServerBuild(): Promise<void> {
+  if (process.env.ANSHIM_SERVER_BUILD === 'fresh') return Promise.resolve();
+  serverBuild ??= buildServers().then(() => {
+    process.env.ANSHIM_SERVER_BUILD = 'fresh';
+  });
+  return serverBuild;
+}
 
 export interface StartedProcess {
   name: string;
@@ -14,16 +30,28 @@ export interface StartedProcess {
 }
 
 /**
- * Starts `node --import tsx <entry>` as a real process and resolves once it logs
- * `{"msg":"listening","port":N}` (or `{"msg":"ready"}` for workers). Fails with its logs if it exits first.
+ * Starts a process entry (`subgraphs/user/src/index.ts`) from its bundle with plain `node` (or from
+ * source with `fromSource`), or a given `.mjs` bundle as it is, and resolves once it logs `{"msg":"listening","port":N}` (or
+ * `{"msg":"ready"}` for workers). Fails with its logs if it exits first.
  */
-export function startProcess(
+export async function startProcess(
   name: string,
   entry: string,
   env: Record<string, string>,
-  options: { timeoutMs?: number; readyMessage?: string; /** Extra node flags, e.g. --cpu-prof (not allowed in NODE_OPTIONS). */ nodeArgs?: string[] } = {},
+  options: {
+    timeoutMs?: number;
+    readyMessage?: string;
+    /** Extra node flags, e.g. --cpu-prof (not allowed in NODE_OPTIONS). */
+    nodeArgs?: string[];
+    /** Run the TypeScript entry with `node --import tsx` instead of its bundle (benchmarks compare the two). */
+    fromSource?: boolean;
+  } = {},
 ): Promise<StartedProcess> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry], {
+  const asGiven = entry.endsWith('.mjs') || options.fromSource;
+  if (!asGiven) await ensureServerBuild();
+  const script = asGiven ? entry : builtEntryOf(entry);
+  const loader = options.fromSource ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, script], {
     cwd: root,
     // RATE_LIMITS off: suites and benches sign up many users from 127.0.0.1 in seconds; the
     // limits' own e2e test (limits.e2e.test.ts) turns them on with small windows.

@@ -4,8 +4,20 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-/** The repository root: dev secrets and uploads live under `<root>/.data`. */
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/**
+ * The repository root (the folder whose package.json is the `anshim` workspace root): dev secrets
+ * and uploads live under `<root>/.data`. Found by walking up, because this file runs both from
+ * `packages/platform/src` and bundled into a process's `dist/` (scripts/lib/server-build.ts).
+ */
+export const projectRoot = findProjectRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const manifest = resolve(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'anshim') return dir;
+    if (dirname(dir) === dir) throw new Error(`no anshim package.json above ${start}`);
+  }
+}
 
 // A placeholder from deploy/k8s/secret.yaml must never become a real key.
 const notPlaceholder = (value: string) => !/REPLACE-ME/i.test(value);
