@@ -140,8 +140,25 @@ export function attachSubscriptions<C extends RequestContext>(options: Subscript
   };
 }
 
+/** The last message each parser read, and what it made of it (see channelIterator). */
+const lastParsed = new WeakMap<(message: string) => unknown, { message: string; value: unknown }>();
+
+function parseOnce<T>(parse: (message: string) => T | undefined, message: string): T | undefined {
+  const last = lastParsed.get(parse);
+  if (last && last.message === message) return last.value as T | undefined;
+  const value = parse(message);
+  lastParsed.set(parse, { message, value });
+  return value;
+}
+
+const parseJson = (message: string): unknown => JSON.parse(message);
+
 export interface ChannelIteratorOptions<T> {
-  /** Turns a message into an event; `undefined` drops it. Default: JSON.parse. */
+  /**
+   * Turns a message into an event; `undefined` drops it. Default: JSON.parse. A message reaches
+   * every subscriber of its channel and is parsed once for all of them (per parse function), so
+   * the event is shared: filters and resolvers read it and never change it.
+   */
   parse?: (message: string) => T | undefined;
   /** Keeps only the events this subscriber should see (e.g. its own user id). */
   filter?: (event: T) => boolean;
@@ -161,7 +178,7 @@ export type ChannelIterator<T> = AsyncGenerator<T, undefined, unknown> & {
 };
 
 export function channelIterator<T = unknown>(hub: RedisChannelHub, name: string, options: ChannelIteratorOptions<T> = {}): ChannelIterator<T> {
-  const parse = options.parse ?? ((message: string) => JSON.parse(message) as T);
+  const parse = options.parse ?? (parseJson as (message: string) => T);
   const limit = options.bufferLimit ?? 1_000;
   const buffer: T[] = [];
   const waiting: Array<{ resolve: (result: IteratorResult<T, undefined>) => void; reject: (error: unknown) => void }> = [];
@@ -172,7 +189,7 @@ export function channelIterator<T = unknown>(hub: RedisChannelHub, name: string,
     if (done) return;
     let event: T | undefined;
     try {
-      event = parse(message);
+      event = parseOnce(parse, message);
       if (event === undefined || (options.filter && !options.filter(event))) return;
     } catch (error) {
       options.logger?.warn({ err: error, channel: name }, 'dropped an unreadable channel message');

@@ -120,6 +120,30 @@ describe('channelIterator', () => {
     expect(seen).toEqual([3, 4]);
     await events.return(undefined);
   });
+
+  it('parses a message once for every subscriber of its channel, with each parser', async () => {
+    const name = `once-${randomBytes(4).toString('hex')}`;
+    const parsed: string[] = [];
+    const countingParse = (message: string) => {
+      parsed.push(message);
+      return JSON.parse(message) as { n: number };
+    };
+    const counted = [1, 2, 3].map(() => channelIterator(hub, name, { parse: countingParse }));
+    const plain = channelIterator<{ n: number }>(hub, name);
+    await Promise.all([...counted, plain].map((events) => events.ready));
+    for (const n of [1, 2]) await publish(redis, REDIS, name, { n });
+    const firsts: unknown[] = [];
+    for (const events of [...counted, plain]) {
+      firsts.push((await events.next()).value);
+      expect((await events.next()).value).toEqual({ n: 2 });
+    }
+    // Three subscribers with one parser, two messages: two parses, and the three share each event.
+    expect(parsed).toEqual(['{"n":1}', '{"n":2}']);
+    expect(firsts[1]).toBe(firsts[0]);
+    expect(firsts[2]).toBe(firsts[0]);
+    expect(firsts[3]).toEqual({ n: 1 });
+    await Promise.all([...counted, plain].map((events) => events.return(undefined)));
+  });
 });
 
 describe('attachSubscriptions', () => {
