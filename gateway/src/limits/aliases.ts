@@ -1,8 +1,8 @@
-import type { ASTVisitor, FragmentDefinitionNode, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
+import type { FragmentDefinitionNode, SelectionSetNode, ValidationRule } from 'graphql';
 import { graphqlRuntime } from '@anshim/platform';
-import { fragmentsOf } from './depth.ts';
+import { limitRule } from './limit-rule.ts';
 
-const { GraphQLError, Kind } = graphqlRuntime;
+const { Kind } = graphqlRuntime;
 
 /** Aliased fields anywhere in a selection set, fragments followed (each spread counts again). */
 export function aliasCount(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, visiting: Set<string> = new Set()): number {
@@ -29,18 +29,10 @@ export function aliasCount(selectionSet: SelectionSetNode, fragments: Record<str
  * expensive field many times (`a: login(...) b: login(...)`).
  */
 export function aliasLimitRule(maxAliases: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => ({
-    OperationDefinition(operation) {
-      const aliases = aliasCount(operation.selectionSet, fragmentsOf(context));
-      if (aliases > maxAliases) {
-        context.reportError(
-          new GraphQLError(`The operation uses ${aliases} aliases; at most ${maxAliases} are allowed.`, {
-            nodes: [operation],
-            extensions: { limit: 'ALIASES', max: maxAliases, actual: aliases },
-          }),
-        );
-      }
-      return false;
-    },
+  return limitRule({
+    limit: 'ALIASES',
+    max: maxAliases,
+    measure: (operation, fragments) => aliasCount(operation.selectionSet, fragments),
+    message: (aliases, max) => `The operation uses ${aliases} aliases; at most ${max} are allowed.`,
   });
 }

@@ -1,18 +1,17 @@
 import type {
-  ASTVisitor,
   FieldNode,
   FragmentDefinitionNode,
   GraphQLField,
   GraphQLNamedType,
   GraphQLSchema,
   SelectionSetNode,
-  ValidationContext,
   ValidationRule,
 } from 'graphql';
 import { graphqlRuntime } from '@anshim/platform';
-import { fragmentsOf, isIntrospectionField } from './depth.ts';
+import { isIntrospectionField } from './depth.ts';
+import { limitRule } from './limit-rule.ts';
 
-const { GraphQLError, Kind, getNamedType, getNullableType, isCompositeType, isListType, isObjectType, isInterfaceType, valueFromASTUntyped } = graphqlRuntime;
+const { Kind, getNamedType, getNullableType, isCompositeType, isListType, isObjectType, isInterfaceType, valueFromASTUntyped } = graphqlRuntime;
 
 export interface CostSettings {
   /** Refuse an operation costing more than this. */
@@ -100,18 +99,10 @@ export function operationCost(
 
 /** Refuses an operation whose cost (operationCost) is above `settings.maxCost`. */
 export function costLimitRule(settings: CostSettings, variables: Record<string, unknown> = {}): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => ({
-    OperationDefinition(operation) {
-      const cost = operationCost(context.getSchema(), operation, fragmentsOf(context), variables, settings);
-      if (cost > settings.maxCost) {
-        context.reportError(
-          new GraphQLError(`The operation would cost ${cost}; at most ${settings.maxCost} is allowed. Ask for fewer items (first) or fewer nested lists.`, {
-            nodes: [operation],
-            extensions: { limit: 'COST', max: settings.maxCost, actual: cost },
-          }),
-        );
-      }
-      return false;
-    },
+  return limitRule({
+    limit: 'COST',
+    max: settings.maxCost,
+    measure: (operation, fragments, context) => operationCost(context.getSchema(), operation, fragments, variables, settings),
+    message: (cost, max) => `The operation would cost ${cost}; at most ${max} is allowed. Ask for fewer items (first) or fewer nested lists.`,
   });
 }

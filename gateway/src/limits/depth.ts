@@ -1,8 +1,9 @@
-import type { ASTVisitor, FragmentDefinitionNode, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
+import type { FragmentDefinitionNode, SelectionSetNode, ValidationRule } from 'graphql';
 import { graphqlRuntime } from '@anshim/platform';
+import { limitRule } from './limit-rule.ts';
 
 // graphql as Apollo and graphql-ws load it: the schemas these rules run against come from there.
-const { GraphQLError, Kind } = graphqlRuntime;
+const { Kind } = graphqlRuntime;
 
 /** Introspection (`__schema`, `__type`) is governed by the INTROSPECTION setting, not by the size limits. */
 export const isIntrospectionField = (name: string): boolean => name.startsWith('__');
@@ -36,28 +37,12 @@ export function selectionDepth(
   return deepest;
 }
 
-export function fragmentsOf(context: ValidationContext): Record<string, FragmentDefinitionNode> {
-  const fragments: Record<string, FragmentDefinitionNode> = {};
-  for (const definition of context.getDocument().definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-  }
-  return fragments;
-}
-
 /** Refuses an operation whose fields nest deeper than `maxDepth`. */
 export function depthLimitRule(maxDepth: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => ({
-    OperationDefinition(operation) {
-      const depth = selectionDepth(operation.selectionSet, fragmentsOf(context));
-      if (depth > maxDepth) {
-        context.reportError(
-          new GraphQLError(`The operation nests ${depth} levels deep; at most ${maxDepth} are allowed.`, {
-            nodes: [operation],
-            extensions: { limit: 'DEPTH', max: maxDepth, actual: depth },
-          }),
-        );
-      }
-      return false;
-    },
+  return limitRule({
+    limit: 'DEPTH',
+    max: maxDepth,
+    measure: (operation, fragments) => selectionDepth(operation.selectionSet, fragments),
+    message: (depth, max) => `The operation nests ${depth} levels deep; at most ${max} are allowed.`,
   });
 }

@@ -1,8 +1,8 @@
-import type { ASTVisitor, FragmentDefinitionNode, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
+import type { FragmentDefinitionNode, SelectionSetNode, ValidationRule } from 'graphql';
 import { graphqlRuntime } from '@anshim/platform';
-import { fragmentsOf } from './depth.ts';
+import { limitRule } from './limit-rule.ts';
 
-const { GraphQLError, Kind } = graphqlRuntime;
+const { Kind } = graphqlRuntime;
 
 /**
  * The root fields an operation runs, by field name (not alias), once per occurrence: fragments
@@ -28,18 +28,10 @@ export function rootFieldsOf(selectionSet: SelectionSetNode, fragments: Record<s
 
 /** Refuses an operation that runs more than `maxRootFields` root fields at once. */
 export function rootFieldLimitRule(maxRootFields: number): ValidationRule {
-  return (context: ValidationContext): ASTVisitor => ({
-    OperationDefinition(operation) {
-      const fields = rootFieldsOf(operation.selectionSet, fragmentsOf(context)).length;
-      if (fields > maxRootFields) {
-        context.reportError(
-          new GraphQLError(`The operation runs ${fields} root fields; at most ${maxRootFields} are allowed.`, {
-            nodes: [operation],
-            extensions: { limit: 'ROOT_FIELDS', max: maxRootFields, actual: fields },
-          }),
-        );
-      }
-      return false;
-    },
+  return limitRule({
+    limit: 'ROOT_FIELDS',
+    max: maxRootFields,
+    measure: (operation, fragments) => rootFieldsOf(operation.selectionSet, fragments).length,
+    message: (fields, max) => `The operation runs ${fields} root fields; at most ${max} are allowed.`,
   });
 }
