@@ -4,9 +4,10 @@
 // user subgraph per event). A seller then raises alerts through the gateway at a steady rate with
 // recordActivity; latency is the alert's createdAt (set by monitor just before its commit and
 // publish) → the moment each subscriber receives it. Reports p50/p99, the gateway's RSS and CPU.
-//   node --import tsx bench/subscription-fanout.ts [subscribers...] [shared|distinct] [nojoin] [compare]
+//   node --import tsx bench/subscription-fanout.ts [subscribers...] [shared|distinct|personal] [nojoin] [compare]
 //     [before=<gateway entry>] [workers=N]
-//   (default: 100 1000 5000, both modes, with the join; `nojoin` selects subject { id } only;
+//   (default: 100 1000 5000, shared and distinct, with the join; `personal`: each subscriber a
+//   different member on `myRiskAlerts`, 200 alerts at 20/s from 20 sellers, each to one of them; `nojoin` selects subject { id } only;
 //   `compare` also starts a gateway with WS_JOIN_BATCHING=false on the same subgraphs and measures
 //   it right before the batching one at each size, so the before/after ratio shares the noise;
 //   `before=` does the same with a gateway started from another entry, e.g. a snapshot of the code
@@ -35,9 +36,16 @@ const ALERTS_PER_SECOND = 4;
 
 /**
  * `distinct`: every subscriber is a different ADMIN (one upstream subscription each);
- * `shared`: one ADMIN on every socket (identical upstream subscriptions are shared by the gateway).
+ * `shared`: one ADMIN on every socket (identical upstream subscriptions are shared by the gateway);
+ * `personal`: every subscriber is a different member on `myRiskAlerts`, and each alert is addressed
+ * to one of them (the everyday shape: many people online, each warned about their own chats).
  */
-export type IdentityMode = 'distinct' | 'shared';
+export type IdentityMode = 'distinct' | 'shared' | 'personal';
+
+/** Alerts measured in `personal` mode, each to another subscriber, their rate, and the sellers taking turns sending them. */
+const PERSONAL_ALERTS = 200;
+const PERSONAL_ALERTS_PER_SECOND = 20;
+const PERSONAL_SELLERS = 20;
 
 export interface FanoutResult {
   /** `batched` (default gateway), `unbatched` (WS_JOIN_BATCHING=false, with `compare`) or `before` (the `before=` entry). */
@@ -45,11 +53,15 @@ export interface FanoutResult {
   mode: IdentityMode;
   subscribers: number;
   alerts: number;
+  /** Deliveries due: every alert to every subscriber, or in `personal` mode each alert to its one recipient. */
+  expected: number;
   delivered: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
   gatewayRssMb: number;
+  /** The gateway's V8 heap in use at the end (its /metrics): RSS minus this is code, buffers and memory V8 keeps for later. */
+  gatewayHeapMb: number;
   gatewayCpuPercent: number;
   /** CPU of the monitor subgraph (it sends every upstream event) over the same seconds, in percent of one core. */
   monitorCpuPercent: number;
@@ -67,6 +79,22 @@ function usage(pid: number): { rssMb: number; cpuSeconds: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return { rssMb: rssKb / 1024, cpuSeconds: ticks / 100 };
+}
+
+/** Waits (up to 60 s) until a process uses under 10% of a core over a whole second. */
+async function quiet(process: StartedProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const before = usage(process.child.pid!).cpuSeconds;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    if (usage(process.child.pid!).cpuSeconds - before < 0.1) return;
+  }
+}
+
+/** nodejs_heap_size_used_bytes from a process's /metrics. */
+async function heapUsed(graphqlUrl: string): Promise<number> {
+  const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
+  return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)/m.exec(text)?.[1] ?? Number.NaN);
 }
 
 async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string, retried = false): Promise<any> {
@@ -87,11 +115,15 @@ async function gql(url: string, query: string, variables: Record<string, unknown
 
 async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: StartedProcess, jwtSecret: string, subscribers: number, mode: IdentityMode, join: boolean, workers: number): Promise<FanoutResult> {
   const wsUrl = gatewayUrl.replace(/^http/, 'ws');
-  const nickname = `seller${randomBytes(3).toString('hex')}`;
-  const registered = await gql(gatewayUrl, `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
-    input: { email: `${nickname}@example.com`, password: 'correct horse battery', nickname },
-  });
-  const sellerToken: string = registered.register.accessToken;
+  // Broadcast modes: one seller. Personal mode: many chats at once, so several sellers take turns.
+  const sellerTokens: string[] = [];
+  for (let i = 0; i < (mode === 'personal' ? PERSONAL_SELLERS : 1); i++) {
+    const nickname = `seller${randomBytes(3).toString('hex')}`;
+    const registered = await gql(gatewayUrl, `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
+      input: { email: `${nickname}@example.com`, password: 'correct horse battery', nickname },
+    });
+    sellerTokens.push(registered.register.accessToken);
+  }
   const buyerId = randomUUID();
 
   const latencies: number[] = [];
@@ -101,8 +133,14 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: Sta
   const allReady = new Promise<void>((resolve) => (onAllReady = resolve));
   const sharedToken = (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token;
   const tokens: string[] = [];
-  for (let i = 0; i < subscribers; i++) tokens.push(mode === 'shared' ? sharedToken : (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'ADMIN' })).token);
-  const query = join ? 'subscription { riskAlerts(minLevel: HIGH) { id createdAt subject { nickname } } }' : 'subscription { riskAlerts(minLevel: HIGH) { id createdAt subject { id } } }';
+  const userIds: string[] = [];
+  for (let i = 0; i < subscribers; i++) {
+    const userId = randomUUID();
+    userIds.push(userId);
+    tokens.push(mode === 'shared' ? sharedToken : (await signAccessToken(jwtSecret, { userId, role: mode === 'personal' ? 'USER' : 'ADMIN' })).token);
+  }
+  const field = mode === 'personal' ? 'myRiskAlerts' : 'riskAlerts(minLevel: HIGH)';
+  const query = `subscription { ${field} { id createdAt subject { ${join ? 'nickname' : 'id'} } } }`;
   const clients = startSubscribers({ wsUrl, query, tokens }, {
     ready: (count) => {
       ready += count;
@@ -114,15 +152,23 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: Sta
   }, workers);
   try {
     await clients.connect();
-    const send = (text: string) => gql(gatewayUrl, `mutation($input: ActivityInput!) { recordActivity(input: $input) { level } }`, { input: { type: 'CHAT_MESSAGE', counterpartId: buyerId, text } }, sellerToken);
+    let turn = 0;
+    const send = (text: string, counterpartId: string = buyerId) =>
+      gql(gatewayUrl, `mutation($input: ActivityInput!) { recordActivity(input: $input) { level } }`, { input: { type: 'CHAT_MESSAGE', counterpartId, text } }, sellerTokens[turn++ % sellerTokens.length]);
     // Warm-up: alert until every subscriber has received one (their upstream subscriptions are live).
+    // In `personal` mode that is one alert to each of them, 16 at a time.
     const warm = Date.now();
     while (ready < subscribers) {
-      await send('선입금 부탁드려요 국민은행 123456-78-901234');
+      if (mode === 'personal') {
+        for (let i = 0; i < userIds.length; i += 16) await Promise.all(userIds.slice(i, i + 16).map((id) => send('선입금 부탁드려요 국민은행 123456-78-901234', id)));
+      } else await send('선입금 부탁드려요 국민은행 123456-78-901234');
       await Promise.race([allReady, new Promise((resolve) => setTimeout(resolve, 2_000))]);
-      if (ready < subscribers && Date.now() - warm > 120_000) throw new Error(`only ${ready}/${subscribers} subscribers became live`);
+      if (ready < subscribers && Date.now() - warm > 180_000) throw new Error(`only ${ready}/${subscribers} subscribers became live`);
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
+    // The personal warm-up raised one alert per subscriber: let monitor relay their events
+    // (outbox → queues) before measuring, or the backlog is what gets measured.
+    if (mode === 'personal') await quiet(monitor);
     // Warm-up alerts that reached already-live subscribers are not measured.
     clients.reset(++epoch);
     latencies.length = 0;
@@ -130,16 +176,24 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: Sta
     const before = usage(gateway.child.pid!);
     const monitorBefore = usage(monitor.child.pid!);
     const started = performance.now();
-    for (let i = 0; i < ALERTS; i++) {
-      const due = started + (i * 1000) / ALERTS_PER_SECOND;
+    const alerts = mode === 'personal' ? PERSONAL_ALERTS : ALERTS;
+    const perSecond = mode === 'personal' ? PERSONAL_ALERTS_PER_SECOND : ALERTS_PER_SECOND;
+    const sent: Promise<unknown>[] = [];
+    for (let i = 0; i < alerts; i++) {
+      const due = started + (i * 1000) / perSecond;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      await send(`계좌로 먼저 보내주세요 (${i})`);
+      // Personal alerts go to subscribers spread over the whole list; the send is not awaited so a
+      // slow answer does not delay the next alert (the broadcast modes send one at a time, as before).
+      if (mode === 'personal') sent.push(send(`계좌로 먼저 보내주세요 (${i})`, userIds[Math.floor((i * userIds.length) / alerts)]));
+      else await send(`계좌로 먼저 보내주세요 (${i})`);
     }
-    const expected = ALERTS * subscribers;
+    await Promise.all(sent);
+    const expected = mode === 'personal' ? alerts : alerts * subscribers;
     const deadline = Date.now() + 60_000;
     while (latencies.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const after = usage(gateway.child.pid!);
+    const heapBytes = await heapUsed(gatewayUrl);
     const monitorAfter = usage(monitor.child.pid!);
     const seconds = (performance.now() - started) / 1000;
     const sorted = [...latencies].sort((a, b) => a - b);
@@ -147,12 +201,14 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: Sta
       gateway: 'batched',
       mode,
       subscribers,
-      alerts: ALERTS,
+      alerts,
+      expected,
       delivered: latencies.length,
       p50Ms: percentile(sorted, 50),
       p99Ms: percentile(sorted, 99),
       maxMs: sorted.at(-1) ?? Number.NaN,
       gatewayRssMb: Math.round(after.rssMb),
+      gatewayHeapMb: Math.round(heapBytes / 1024 / 1024),
       gatewayCpuPercent: Math.round(((after.cpuSeconds - before.cpuSeconds) / seconds) * 100),
       monitorCpuPercent: Math.round(((monitorAfter.cpuSeconds - monitorBefore.cpuSeconds) / seconds) * 100),
     };
@@ -231,7 +287,7 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
       const result = { ...measured, gateway: gateway.label };
       results.push(result);
       console.log(
-        `${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: delivered ${result.delivered}/${result.alerts * count}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, gateway RSS ${result.gatewayRssMb} MB, CPU ${result.gatewayCpuPercent}%, monitor CPU ${result.monitorCpuPercent}% (load ${loadavg()[0]!.toFixed(2)})`,
+        `${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: delivered ${result.delivered}/${result.expected}, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms, gateway RSS ${result.gatewayRssMb} MB (heap ${result.gatewayHeapMb} MB), CPU ${result.gatewayCpuPercent}%, monitor CPU ${result.monitorCpuPercent}% (load ${loadavg()[0]!.toFixed(2)})`,
       );
     }
     for (const big of results.filter((r) => r.subscribers >= 5_000 && r.gateway === 'batched'))
@@ -257,7 +313,7 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const args = process.argv.slice(2);
   const counts = args.map(Number).filter((n) => n > 0);
-  const modes = args.filter((a): a is IdentityMode => a === 'shared' || a === 'distinct');
+  const modes = args.filter((a): a is IdentityMode => a === 'shared' || a === 'distinct' || a === 'personal');
   const value = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
   console.log(`subscription-fanout ${args.join(' ')} (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`);
   await run(counts.length ? counts : undefined, modes.length ? modes : undefined, {

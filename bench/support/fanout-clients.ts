@@ -25,7 +25,8 @@ export interface SubscriberEvents {
   latencies(values: number[], epoch: number): void;
 }
 
-type Alert = { riskAlerts: { createdAt: string } };
+/** `riskAlerts` or `myRiskAlerts`: the one root field of the subscription. */
+type Alert = Record<string, { createdAt: string } | null>;
 
 /** Backoff with jitter, capped at 5 s (graphql-ws' default doubles without a cap). */
 const retryWait = (retries: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.min(5_000, 250 * 2 ** retries) + Math.random() * 500));
@@ -78,7 +79,7 @@ class LocalSubscribers {
       { query: this.options.query },
       {
         next: (result) => {
-          const alert = result.data?.riskAlerts;
+          const alert = result.data ? Object.values(result.data)[0] : undefined;
           if (result.errors?.length && this.errorsSeen++ < 3) console.error('subscriber got errors', JSON.stringify(result.errors).slice(0, 400));
           if (!alert) return;
           if (first) {

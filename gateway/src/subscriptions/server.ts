@@ -186,7 +186,9 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         }
         const coerced = getVariableValues(apiSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
         if (coerced.errors) return coerced.errors;
-        const refusal = await limitRefusal(options.guard, { schema: apiSchema, document, operation, variables: coerced.coerced, identity, clientIp, logger: context.logger }, locale);
+        // The guard logs only when it refuses or cannot check: the child logger stays unmade otherwise.
+        const request = { schema: apiSchema, document, operation, variables: coerced.coerced, identity, clientIp, get logger() { return context.logger; } };
+        const refusal = await limitRefusal(options.guard, request, locale);
         if (refusal) return [refusal];
         running.add(id);
         downstreams.set(context, new Downstream(ctx.extra.socket, id, maxBufferedBytes));

@@ -78,3 +78,13 @@ export class RedisChannelHub {
 export async function publish(redis: Redis, settings: Pick<RedisSettings, 'prefix'>, name: string, message: unknown): Promise<void> {
   await redis.publish(channelName(settings, name), JSON.stringify(message));
 }
+
+/** One message to several channels, serialized once and sent in one round trip. */
+export async function publishToChannels(redis: Redis, settings: Pick<RedisSettings, 'prefix'>, names: readonly string[], message: unknown): Promise<void> {
+  const text = JSON.stringify(message);
+  const pipeline = redis.pipeline();
+  for (const name of names) pipeline.publish(channelName(settings, name), text);
+  const replies = (await pipeline.exec()) ?? [];
+  const failed = replies.find(([error]) => error);
+  if (failed) throw failed[0];
+}

@@ -38,7 +38,6 @@ export interface NewAlert {
 export interface SignalRecord {
   rule: string;
   level: RiskLevel;
-  expiresAt: Date;
 }
 
 const alertSelect = {
@@ -108,11 +107,17 @@ export class AlertRepository {
   }
 
   /** Signals that still count: not expired, not cleared. */
+  /**
+   * The rules and levels a user's live signals carry, each pair once: all the level needs
+   * (combineLevels). Grouped in PostgreSQL, so someone who set off thousands of signals costs the
+   * same few rows as someone who set off one.
+   */
   async activeSignals(db: Tx | MonitorPrisma, userId: string, now: Date): Promise<SignalRecord[]> {
-    return db.riskSignal.findMany({
+    const pairs = await db.riskSignal.groupBy({
+      by: ['rule', 'level'],
       where: { userId, clearedAt: null, expiresAt: { gt: now } },
-      select: { rule: true, level: true, expiresAt: true },
     });
+    return pairs.map(({ rule, level }) => ({ rule, level }));
   }
 
   async clearSignals(tx: Tx, userId: string, at: Date): Promise<number> {

@@ -7,7 +7,7 @@ import {
   ForbiddenError,
   NotFoundError,
   pick,
-  publish,
+  publishToChannels,
   UnauthenticatedError,
   extractPaymentIdentifiers,
   paymentIdentifierHash,
@@ -47,8 +47,13 @@ import {
 } from './rules/index.ts';
 import type { SlidingWindows } from './sliding-windows.ts';
 
-/** The Redis channel every alert is published to after commit; subscriptions filter it. */
+/** Every alert is published here after commit: what ADMINs' `riskAlerts` subscriptions read. */
 export const ALERT_CHANNEL = 'monitor:alerts';
+/**
+ * The alerts that concern one member (as subject or recipient). Each member's `myRiskAlerts` reads
+ * only this channel, so an alert costs its two or three readers, not every open subscription.
+ */
+export const userAlertChannel = (userId: string): string => `monitor:alerts:user:${userId}`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TEXT = 5_000;
 /** How long a listing alert keeps showing on its product. */
@@ -262,7 +267,9 @@ export class MonitorService {
   }
 
   private async push(alert: AlertRecord): Promise<void> {
-    await publish(this.deps.redis, this.deps.redisSettings, ALERT_CHANNEL, toPublished(alert)).catch((error: unknown) =>
+    const concerned = new Set([alert.subjectUserId, ...alert.recipients.map((recipient) => recipient.userId)]);
+    const channels = [ALERT_CHANNEL, ...[...concerned].map(userAlertChannel)];
+    await publishToChannels(this.deps.redis, this.deps.redisSettings, channels, toPublished(alert)).catch((error: unknown) =>
       this.deps.logger.error({ err: error, alertId: alert.id }, 'could not publish an alert to subscribers'),
     );
   }

@@ -2,6 +2,8 @@
 // and events; subscriptions over graphql-ws; the copies and rules fed by other services' events.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { channelName } from '@anshim/platform';
+import { userAlertChannel } from '../src/monitor-service.ts';
 import { admin, ALERT_FIELDS, MonitorHarness, onlyError, user, waitFor } from './support/harness.ts';
 
 const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched alerts { ${ALERT_FIELDS} } } }`;
@@ -156,6 +158,28 @@ describe('subscriptions', () => {
     expect(anonymous.value?.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const notAdmin = await h.subscribe(`subscription { riskAlerts { id } }`, user()).next();
     expect(notAdmin.value?.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it("myRiskAlerts listens on the member's own channel, where the subject and each recipient get their alert", async () => {
+    const seller = user();
+    const buyer = user();
+    const listeners = async (member: string) => {
+      const [, count] = (await h.redis.pubsub('NUMSUB', channelName({ prefix: h.prefix }, userAlertChannel(member)))) as [string, number];
+      return Number(count);
+    };
+    const [buyerSide, sellerSide] = [h.subscribe<{ myRiskAlerts: Record<string, any> }>(`subscription { myRiskAlerts { id subject { id } } }`, buyer), h.subscribe<{ myRiskAlerts: Record<string, any> }>(`subscription { myRiskAlerts { id subject { id } } }`, seller)];
+    const [toBuyer, toSeller] = [buyerSide.next(), sellerSide.next()];
+    await waitFor('both members to listen on their own channels', async () => (await listeners(buyer.userId)) === 1 && (await listeners(seller.userId)) === 1);
+    // An alert between two other members goes to their channels only.
+    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: ADVANCE_PAYMENT } }, { identity: user() });
+
+    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: ADVANCE_PAYMENT } }, { identity: seller });
+    const expected = { id: recordActivity.alerts[0].id, subject: { id: seller.userId } };
+    expect((await toBuyer).value?.data?.myRiskAlerts).toEqual(expected);
+    expect((await toSeller).value?.data?.myRiskAlerts).toEqual(expected);
+    await buyerSide.return?.();
+    await sellerSide.return?.();
+    await waitFor('the channels to be released', async () => (await listeners(buyer.userId)) === 0 && (await listeners(seller.userId)) === 0);
   });
 });
 

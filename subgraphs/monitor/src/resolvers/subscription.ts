@@ -1,14 +1,14 @@
-// Subscription fields: one shared Redis channel (ALERT_CHANNEL), filtered per subscriber.
-// myRiskAlerts: alerts where the caller is the subject or a recipient; riskAlerts: ADMIN, by level.
+// Subscription fields over Redis channels. myRiskAlerts: the caller's own channel (alerts where
+// they are the subject or a recipient); riskAlerts: ADMIN, every alert (ALERT_CHANNEL) by level.
 import { channelIterator } from '@anshim/platform';
 import type { SubscriptionResolvers } from '../generated/resolvers-types.ts';
-import { ALERT_CHANNEL, fromPublished, MonitorService, type PublishedAlert } from '../monitor-service.ts';
+import { ALERT_CHANNEL, fromPublished, MonitorService, userAlertChannel, type PublishedAlert } from '../monitor-service.ts';
 
 export const Subscription: SubscriptionResolvers = {
   myRiskAlerts: {
     subscribe: (_parent, _args, ctx) => {
       const me = ctx.services.monitor.requireIdentity(ctx);
-      return channelIterator<PublishedAlert>(ctx.hub, ALERT_CHANNEL, { filter: (alert) => MonitorService.concerns(alert, me.userId), logger: ctx.logger });
+      return channelIterator<PublishedAlert>(ctx.hub, userAlertChannel(me.userId), { filter: (alert) => MonitorService.concerns(alert, me.userId), logger: ctx.logger });
     },
     resolve: (alert: PublishedAlert) => fromPublished(alert),
   },
