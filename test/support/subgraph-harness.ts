@@ -1,9 +1,13 @@
 // What every subgraph's integration harness shares: one real subgraph on port 0 against the
 // run's fresh database and a Redis prefix of its own, called the way the gateway calls it (signed
 // identity headers), a stand-in producer for the events other services send it, and cleanup that
-// leaves nothing in the shared Redis. Each subgraph's test/support/harness.ts adds only what is
-// its own (how to build its server, its Prisma client, its fixtures).
+// leaves nothing in the shared Redis; on request the subgraph's Prisma client and a storage folder
+// of its own. Each subgraph's test/support/harness.ts adds only what is its own (how to build its
+// server, its fixtures).
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inject } from 'vitest';
 import { createRedis, signIdentityHeaders, type EventType, type Identity, type NewEvent, type Redis, type SubgraphName } from '@anshim/platform';
 import { FakeProducer } from './fake-producer.ts';
@@ -32,6 +36,18 @@ interface TestableServer {
   stop(): Promise<void>;
 }
 
+/** A subgraph's own Prisma client, as its createDatabase makes it. */
+interface Database {
+  $disconnect(): Promise<void>;
+}
+
+export interface HarnessParts<Db extends Database> {
+  /** Opens the subgraph's Prisma client after start (tests read its tables); disconnected on stop. */
+  database?: (options: { databaseUrl: string }) => Db;
+  /** A storage folder of the harness's own for the local driver (STORAGE_LOCAL_DIR), removed on stop. */
+  localStorage?: boolean;
+}
+
 export const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 export const user = (): Identity => ({ userId: randomUUID(), role: 'USER' });
 export const admin = (): Identity => ({ userId: randomUUID(), role: 'ADMIN' });
@@ -43,8 +59,12 @@ export function onlyError(result: GraphQLResult): { message: string; code: strin
   return { message: error!.message, code: String(error!.extensions?.code), extensions: error!.extensions ?? {} };
 }
 
-export abstract class SubgraphHarness<Server extends TestableServer> {
+export abstract class SubgraphHarness<Server extends TestableServer, Db extends Database = never> {
   server!: Server;
+  /** The subgraph's Prisma client (with `parts.database`). */
+  prisma!: Db;
+  /** Where uploads land (with `parts.localStorage`). */
+  storageDir!: string;
   /** The subgraph's /graphql URL, and the same origin without the path. */
   url!: string;
   base!: string;
@@ -56,6 +76,7 @@ export abstract class SubgraphHarness<Server extends TestableServer> {
   constructor(
     readonly service: SubgraphName,
     private readonly extraEnv: Env = {},
+    private readonly parts: HarnessParts<Db> = {},
   ) {
     this.prefix = `${inject('redisPrefix')}:${service}-${hex(4)}`;
   }
@@ -74,6 +95,7 @@ export abstract class SubgraphHarness<Server extends TestableServer> {
       DATABASE_URL: inject('databaseUrl'),
       REDIS_URL: inject('redisUrl'),
       REDIS_PREFIX: this.prefix,
+      ...(this.parts.localStorage ? { STORAGE_DRIVER: 'local', STORAGE_LOCAL_DIR: this.storageDir } : {}),
       ...this.serviceEnv(),
       ...this.secrets,
       ...this.extraEnv,
@@ -82,10 +104,12 @@ export abstract class SubgraphHarness<Server extends TestableServer> {
   }
 
   async start(): Promise<this> {
+    if (this.parts.localStorage) this.storageDir = await mkdtemp(join(tmpdir(), `anshim-${this.service}-`));
     this.server = await this.buildServer(this.env());
     this.url = (await this.server.start(0)).url;
     this.base = this.url.replace(/\/graphql$/, '');
     this.redis = createRedis({ url: inject('redisUrl'), prefix: this.prefix });
+    if (this.parts.database) this.prisma = this.parts.database({ databaseUrl: inject('databaseUrl') });
     return this;
   }
 
@@ -99,6 +123,8 @@ export abstract class SubgraphHarness<Server extends TestableServer> {
       if (bare.length) await this.redis.del(...bare);
       await this.redis.quit();
     }
+    await this.prisma?.$disconnect();
+    if (this.storageDir) await rm(this.storageDir, { recursive: true, force: true });
   }
 
   signedHeaders(identity: Identity, requestId: string = randomUUID()): Record<string, string> {

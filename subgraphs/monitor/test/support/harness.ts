@@ -1,7 +1,6 @@
 // The monitor subgraph under test (test/support/subgraph-harness.ts starts it, signs identity,
 // stands in for the services that send it events, and cleans up), plus graphql-ws subscriptions
 // opened the way the gateway opens them: the signed identity in each subscription's extensions.
-import { inject } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { IDENTITY_EXTENSION, type Identity } from '@anshim/platform';
@@ -11,28 +10,20 @@ import { createDatabase, type MonitorPrisma } from '../../src/database.ts';
 
 export { admin, hex, onlyError, user, waitFor, type GraphQLResult } from '../../../../test/support/subgraph-harness.ts';
 
-export class MonitorHarness extends SubgraphHarness<MonitorServer> {
-  prisma!: MonitorPrisma;
+export class MonitorHarness extends SubgraphHarness<MonitorServer, MonitorPrisma> {
   private readonly clients: Client[] = [];
 
   constructor(extraEnv: Env = {}) {
-    super('monitor', extraEnv);
+    super('monitor', extraEnv, { database: createDatabase });
   }
 
   protected override buildServer(env: Env): Promise<MonitorServer> {
     return buildMonitorServer(env);
   }
 
-  override async start(): Promise<this> {
-    await super.start();
-    this.prisma = createDatabase({ databaseUrl: inject('databaseUrl') });
-    return this;
-  }
-
   override async stop(): Promise<void> {
     for (const client of this.clients) await client.dispose();
     await super.stop();
-    await this.prisma?.$disconnect();
   }
 
   /** A graphql-ws subscription as the gateway opens it (signed identity in the extensions). */

@@ -1,9 +1,5 @@
 // The report subgraph under test (test/support/subgraph-harness.ts starts it, signs identity,
 // stands in for the services that send it events, and cleans up) with a storage folder of its own.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { inject } from 'vitest';
 import { SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
 import { buildReportServer, type ReportServer } from '../../src/server.ts';
 import { createDatabase, type ReportPrisma } from '../../src/database.ts';
@@ -16,34 +12,15 @@ export const PNG = Buffer.from(
   'hex',
 );
 
-export class ReportHarness extends SubgraphHarness<ReportServer> {
+export class ReportHarness extends SubgraphHarness<ReportServer, ReportPrisma> {
   queries: string[] = [];
-  prisma!: ReportPrisma;
-  storageDir!: string;
 
   constructor(extraEnv: Env = {}) {
-    super('report', extraEnv);
-  }
-
-  protected override serviceEnv(): Env {
-    return { STORAGE_DRIVER: 'local', STORAGE_LOCAL_DIR: this.storageDir };
+    super('report', extraEnv, { database: createDatabase, localStorage: true });
   }
 
   protected override buildServer(env: Env): Promise<ReportServer> {
     return buildReportServer(env, { onQuery: (sql) => this.queries.push(sql) });
-  }
-
-  override async start(): Promise<this> {
-    this.storageDir = await mkdtemp(join(tmpdir(), 'anshim-report-'));
-    await super.start();
-    this.prisma = createDatabase({ databaseUrl: inject('databaseUrl') });
-    return this;
-  }
-
-  override async stop(): Promise<void> {
-    await super.stop();
-    await this.prisma?.$disconnect();
-    if (this.storageDir) await rm(this.storageDir, { recursive: true, force: true });
   }
 
   /** Puts a file where an upload ticket points, as a browser would. */

@@ -1,11 +1,7 @@
 // The transaction subgraph under test (test/support/subgraph-harness.ts starts it, signs identity
 // and cleans up) with an upload folder of its own. Users are just ids here: the user subgraph is
 // not needed at this depth.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
 import type { Identity } from '@anshim/platform';
 import { hex, SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
 import { buildTransactionServer, type TransactionServer } from '../../src/server.ts';
@@ -16,34 +12,19 @@ export { hex, onlyError, waitFor, type GraphQLResult } from '../../../../test/su
 /** A made-up signed-in user (the gateway would have verified their token). */
 export const newUser = (role: Identity['role'] = 'USER'): Identity => ({ userId: randomUUID(), role });
 
-export class TransactionHarness extends SubgraphHarness<TransactionServer> {
+export class TransactionHarness extends SubgraphHarness<TransactionServer, TransactionPrisma> {
   queries: string[] = [];
-  prisma!: TransactionPrisma;
-  uploadDir!: string;
 
   constructor(extraEnv: Env = {}) {
-    super('transaction', extraEnv);
+    super('transaction', extraEnv, { database: createDatabase, localStorage: true });
   }
 
   protected override serviceEnv(): Env {
-    return { STORAGE_DRIVER: 'local', STORAGE_LOCAL_DIR: this.uploadDir, TRANSACTION_PUBLIC_URL: undefined };
+    return { TRANSACTION_PUBLIC_URL: undefined };
   }
 
   protected override buildServer(env: Env): Promise<TransactionServer> {
     return buildTransactionServer(env, { onQuery: (sql) => this.queries.push(sql) });
-  }
-
-  override async start(): Promise<this> {
-    this.uploadDir = await mkdtemp(join(tmpdir(), 'anshim-uploads-'));
-    await super.start();
-    this.prisma = createDatabase({ databaseUrl: inject('databaseUrl') });
-    return this;
-  }
-
-  override async stop(): Promise<void> {
-    await super.stop();
-    await this.prisma?.$disconnect();
-    if (this.uploadDir) await rm(this.uploadDir, { recursive: true, force: true });
   }
 }
 

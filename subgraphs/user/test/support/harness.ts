@@ -3,7 +3,6 @@
 // identity headers (and forward the Authorization header). Delivery goes to the console provider,
 // read back through the dev endpoint.
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
 import { blacklistKey, verifyAccessToken } from '@anshim/platform';
 import { hex, SubgraphHarness, type Env, type GraphQLResult, type RequestOptions } from '../../../../test/support/subgraph-harness.ts';
 import { buildUserServer, type UserServer } from '../../src/server.ts';
@@ -23,12 +22,11 @@ export const uniquePhone = () => {
   return `010-${digits.slice(0, 4)}-${digits.slice(4)}`;
 };
 
-export class UserHarness extends SubgraphHarness<UserServer> {
+export class UserHarness extends SubgraphHarness<UserServer, UserPrisma> {
   queries: string[] = [];
-  prisma!: UserPrisma;
 
   constructor(extraEnv: Env = {}) {
-    super('user', extraEnv);
+    super('user', extraEnv, { database: createDatabase });
   }
 
   protected override serviceEnv(): Env {
@@ -37,17 +35,6 @@ export class UserHarness extends SubgraphHarness<UserServer> {
 
   protected override buildServer(env: Env): Promise<UserServer> {
     return buildUserServer(env, { onQuery: (sql) => this.queries.push(sql) });
-  }
-
-  override async start(): Promise<this> {
-    await super.start();
-    this.prisma = createDatabase({ databaseUrl: inject('databaseUrl') });
-    return this;
-  }
-
-  override async stop(): Promise<void> {
-    await super.stop();
-    await this.prisma?.$disconnect();
   }
 
   /** What the gateway would forward for this access token (null when it would refuse it). */
