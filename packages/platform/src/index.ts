@@ -18,4 +18,5 @@ export * from './scalars.ts';
 export * from './subscriptions.ts';
 export * from './process.ts';
 export * from './payment-identifiers.ts';
+export * from './reporter-trust.ts';
 export * from './internal.ts';

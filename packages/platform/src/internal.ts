@@ -9,6 +9,7 @@ import { safeEqual } from './crypto.ts';
 import { IDENTITY_MAX_AGE_MS, REQUEST_ID_HEADER } from './identity.ts';
 import { jsonBody } from './http.ts';
 import type { Logger } from './logger.ts';
+import type { ReporterTrust } from './reporter-trust.ts';
 import { SUBGRAPHS, type SubgraphName } from './services.ts';
 
 export const SERVICE_HEADER = 'x-anshim-service';
@@ -120,7 +121,8 @@ export interface TradeInputsAnswer {
 
 /** report: reports against the users (decided or not) and their sanctions. */
 export interface ReportInputsAnswer {
-  reports: Array<{ reportId: string; targetUserId: string; reporterId: string; type: string; state: 'PENDING' | 'ACCEPTED' | 'DISMISSED'; filedAt: string; decidedAt: string | null }>;
+  /** `reporter`: what report.filed carried about the reporter (reporter-trust.ts); null for reports filed before it existed. */
+  reports: Array<{ reportId: string; targetUserId: string; reporterId: string; type: string; state: 'PENDING' | 'ACCEPTED' | 'DISMISSED'; filedAt: string; decidedAt: string | null; reporter?: ReporterTrust | null }>;
   sanctions: Array<{ reportId: string; userId: string; type: string; startsAt: string; endsAt: string | null; endedAt: string | null }>;
 }
 

@@ -65,19 +65,22 @@ export const messages = {
       en: `You have made too many checks. Please try again in ${minutes} minute(s), and do not send money in the meantime.`,
     };
   },
-  /** The advice of checkPaymentIdentifier, by verdict. */
+  /**
+   * The advice of checkPaymentIdentifier, by verdict (fraud-registry.ts). CAUTION names only the
+   * reporters that count: identity-verified members who traded with the account holder.
+   */
   fraudCheckAdvice: {
     CONFIRMED_FRAUD: (confirmed: number): LocalizedText => ({
-      ko: `사기로 확인된 신고가 ${confirmed}건 있는 번호예요. 절대 돈을 보내지 마세요. 이미 보냈다면 바로 은행 고객센터에 지급정지를 요청하고 112에 신고하세요.`,
-      en: `${confirmed} confirmed fraud report(s) name this number. Do not send any money. If you already did, call your bank now to freeze the transfer and report it to the police (112).`,
+      ko: `관리자가 사기로 확인한 신고가 ${confirmed}건 있는 번호예요. 절대 돈을 보내지 마세요. 이미 보냈다면 바로 은행 고객센터에 지급정지를 요청하고 112에 신고하세요.`,
+      en: `An administrator confirmed ${confirmed} fraud report(s) naming this number. Do not send any money. If you already did, call your bank now to freeze the transfer and report it to the police (112).`,
     }),
-    CAUTION: (pending: number): LocalizedText => ({
-      ko: `이 번호로 접수된 신고 ${pending}건을 확인하고 있어요. 아직 사기로 확정되지는 않았지만, 돈을 먼저 보내지 말고 안심 안전결제로만 거래하세요.`,
-      en: `${pending} report(s) naming this number are being reviewed. Fraud is not confirmed yet, but do not pay in advance; pay only through Anshim safe payment.`,
+    CAUTION: (reporters: number): LocalizedText => ({
+      ko: `본인인증을 마치고 이 번호의 주인과 실제로 거래한 회원 ${reporters}명이 이 번호를 신고해 관리자가 확인하고 있어요. 아직 사기로 확정되지는 않았지만, 돈을 먼저 보내지 말고 안심 안전결제로만 거래하세요.`,
+      en: `${reporters} members who verified their identity and traded with this number's holder reported it; an administrator is checking. Fraud is not confirmed yet, but do not pay in advance; pay only through Anshim safe payment.`,
     }),
     NO_RECORD: {
-      ko: '이 번호로 접수된 사기 신고는 없어요. 그래도 신고가 없다고 안전하다는 뜻은 아니니, 돈을 먼저 보내지 말고 안심 안전결제로 거래하세요.',
-      en: 'No fraud reports name this number. That does not prove it is safe: do not pay in advance, and pay through Anshim safe payment.',
+      ko: '이 번호는 사기로 확인된 신고도, 거래해 본 인증 회원들의 신고도 없어요. 그래도 안전하다는 뜻은 아니니, 돈을 먼저 보내지 말고 안심 안전결제로 거래하세요.',
+      en: 'Nothing on record: no confirmed fraud report and no reports from verified members who traded with its holder. That does not prove it is safe: do not pay in advance, and pay through Anshim safe payment.',
     },
   },
 };

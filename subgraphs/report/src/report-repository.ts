@@ -1,7 +1,8 @@
 // Reports, evidence, sanctions and the admin audit log. The only file (with known-parties-repository)
 // that touches Prisma; every read names its columns.
 import { randomUUID } from 'node:crypto';
-import { translatePrismaError } from '@anshim/platform';
+import { reporterTrustSchema, translatePrismaError, type ReporterTrust } from '@anshim/platform';
+import type { IdentifierReports } from './fraud-registry.ts';
 import type { ReportPrisma, Tx } from './database.ts';
 import type { ReportPriority, ReportType } from './priority.ts';
 import type { ReportStatus, SanctionType } from './workflow.ts';
@@ -25,6 +26,7 @@ const reportSelect = {
   updatedAt: true,
   evidence: { select: evidenceSelect, orderBy: { createdAt: 'asc' } },
   sanction: { select: sanctionSelect },
+  reporterTrust: true,
 } as const;
 
 export interface EvidenceRecord {
@@ -62,6 +64,8 @@ export interface ReportRecord {
   updatedAt: Date;
   evidence: EvidenceRecord[];
   sanction: SanctionRecord | null;
+  /** What the report weighs on (reporter-trust.ts); null for reports filed before it was recorded. */
+  reporterTrust: ReporterTrust | null;
 }
 
 export interface NewReport {
@@ -73,6 +77,7 @@ export interface NewReport {
   productId: string | null;
   transactionId: string | null;
   evidence: Array<{ key: string; contentType: string; size: number }>;
+  reporterTrust: ReporterTrust;
 }
 
 export interface NewPaymentIdentifier {
@@ -81,12 +86,17 @@ export interface NewPaymentIdentifier {
   valueEncrypted: string;
 }
 
-/** What reports say about one lookup hash (dismissed reports do not count). */
-export interface IdentifierRecordSummary {
-  confirmedReports: number;
-  pendingReports: number;
-  lastReportedAt: Date | null;
+/** Pending reports read per lookup hash: newest first, enough to decide, bounded against floods. */
+const PENDING_PER_IDENTIFIER = 500;
+
+/** A stored trust blob, checked on the way out: a malformed one weighs the floor. */
+function trustOf(value: unknown): ReporterTrust | null {
+  const parsed = reporterTrustSchema.safeParse(value);
+  return parsed.success ? parsed.data : null;
 }
+
+type ReportRow = Omit<ReportRecord, 'reporterTrust'> & { reporterTrust: unknown };
+const toRecord = (row: ReportRow): ReportRecord => ({ ...row, reporterTrust: trustOf(row.reporterTrust) });
 
 export interface AuditEntry {
   actorId: string;
@@ -101,19 +111,20 @@ export class ReportRepository {
   constructor(private readonly prisma: ReportPrisma) {}
 
   async create(tx: Tx, report: NewReport): Promise<ReportRecord> {
-    const { evidence, ...rest } = report;
+    const { evidence, reporterTrust, ...rest } = report;
     try {
-      return await tx.report.create({
-        data: { id: randomUUID(), ...rest, evidence: { create: evidence.map((e) => ({ id: randomUUID(), ...e })) } },
+      return toRecord(await tx.report.create({
+        data: { id: randomUUID(), ...rest, reporterTrust: { ...reporterTrust }, evidence: { create: evidence.map((e) => ({ id: randomUUID(), ...e })) } },
         select: reportSelect,
-      });
+      }));
     } catch (error) {
       translatePrismaError(error);
     }
   }
 
   async findById(id: string, db: Tx | ReportPrisma = this.prisma): Promise<ReportRecord | null> {
-    return db.report.findUnique({ where: { id }, select: reportSelect });
+    const row = await db.report.findUnique({ where: { id }, select: reportSelect });
+    return row && toRecord(row);
   }
 
   /** Locks the row for the rest of the transaction: two admins cannot decide one report twice. */
@@ -124,26 +135,27 @@ export class ReportRepository {
   }
 
   async findManyByIds(ids: readonly string[]): Promise<ReportRecord[]> {
-    return this.prisma.report.findMany({ where: { id: { in: [...ids] } }, select: reportSelect });
+    return (await this.prisma.report.findMany({ where: { id: { in: [...ids] } }, select: reportSelect })).map(toRecord);
   }
 
   async byReporter(reporterId: string, first: number): Promise<ReportRecord[]> {
-    return this.prisma.report.findMany({ where: { reporterId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first, select: reportSelect });
+    return (await this.prisma.report.findMany({ where: { reporterId }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first, select: reportSelect })).map(toRecord);
   }
 
   /** Reports about each of `userIds`, newest first: one query for a whole page of users. */
   async againstUsers(userIds: readonly string[]): Promise<ReportRecord[]> {
-    return this.prisma.report.findMany({ where: { targetUserId: { in: [...userIds] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: reportSelect });
+    return (await this.prisma.report.findMany({ where: { targetUserId: { in: [...userIds] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: reportSelect })).map(toRecord);
   }
 
   /** The admin queue: most urgent first (enum order), then oldest first. */
   async queue(status: ReportStatus | null, first: number): Promise<ReportRecord[]> {
-    return this.prisma.report.findMany({
+    const rows = await this.prisma.report.findMany({
       where: status ? { status } : {},
       orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
       take: first,
       select: reportSelect,
     });
+    return rows.map(toRecord);
   }
 
   /** Takes a transaction-scoped advisory lock on (reporter, target, type), then checks for a recent report. */
@@ -196,16 +208,24 @@ export class ReportRepository {
     return rows.map((row) => ({ type: row.type as 'BANK_ACCOUNT' | 'PHONE', lookupHash: row.lookupHash }));
   }
 
-  /** One indexed query: accepted and pending reports naming the hash, and the latest of them. */
-  async identifierSummary(lookupHash: string): Promise<IdentifierRecordSummary> {
-    const rows = await this.prisma.$queryRaw<Array<{ confirmed: bigint; pending: bigint; last: Date | null }>>`
-      SELECT count(DISTINCT r.id) FILTER (WHERE r.status = 'ACTION_TAKEN') AS confirmed,
-             count(DISTINCT r.id) FILTER (WHERE r.status IN ('RECEIVED', 'IN_REVIEW')) AS pending,
-             max(r.created_at) FILTER (WHERE r.status <> 'DISMISSED') AS last
-      FROM payment_identifiers p JOIN reports r ON r.id = p.report_id
-      WHERE p.lookup_hash = ${lookupHash}`;
-    const row = rows[0];
-    return { confirmedReports: Number(row?.confirmed ?? 0), pendingReports: Number(row?.pending ?? 0), lastReportedAt: row?.last ?? null };
+  /** Accepted reports naming the hash (count, latest) and the newest pending ones with their reporters' trust. */
+  async identifierReports(lookupHash: string): Promise<IdentifierReports> {
+    const [confirmed, pending] = await Promise.all([
+      this.prisma.$queryRaw<Array<{ confirmed: bigint; last: Date | null }>>`
+        SELECT count(DISTINCT r.id) AS confirmed, max(r.created_at) AS last
+        FROM payment_identifiers p JOIN reports r ON r.id = p.report_id
+        WHERE p.lookup_hash = ${lookupHash} AND r.status = 'ACTION_TAKEN'`,
+      this.prisma.$queryRaw<Array<{ reporter_id: string; reporter_trust: unknown; created_at: Date }>>`
+        SELECT r.reporter_id::text AS reporter_id, r.reporter_trust, r.created_at
+        FROM payment_identifiers p JOIN reports r ON r.id = p.report_id
+        WHERE p.lookup_hash = ${lookupHash} AND r.status IN ('RECEIVED', 'IN_REVIEW')
+        ORDER BY r.created_at DESC LIMIT ${PENDING_PER_IDENTIFIER}`,
+    ]);
+    return {
+      confirmedReports: Number(confirmed[0]?.confirmed ?? 0),
+      lastConfirmedAt: confirmed[0]?.last ?? null,
+      pending: pending.map((row) => ({ reporterId: row.reporter_id, reporterTrust: trustOf(row.reporter_trust), filedAt: row.created_at })),
+    };
   }
 
   async audit(tx: Tx, entry: AuditEntry): Promise<void> {

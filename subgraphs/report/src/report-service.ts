@@ -24,6 +24,7 @@ import { transaction, type ReportPrisma } from './database.ts';
 import type { EvidenceService } from './evidence-service.ts';
 import type { ReportEvents } from './events/report-events.ts';
 import type { KnownPartiesRepository } from './known-parties-repository.ts';
+import { registryAnswer, type FraudVerdict } from './fraud-registry.ts';
 import { messages } from './messages.ts';
 import { priorityOf, type ReportType } from './priority.ts';
 import type { NewPaymentIdentifier, ReportRecord, ReportRepository, SanctionRecord } from './report-repository.ts';
@@ -42,8 +43,6 @@ export interface PaymentIdentifierInput {
   value: string;
 }
 
-export type FraudVerdict = 'NO_RECORD' | 'CAUTION' | 'CONFIRMED_FRAUD';
-
 export interface FraudCheckRecord {
   type: PaymentIdentifierType;
   identifier: string;
@@ -52,13 +51,6 @@ export interface FraudCheckRecord {
   pendingReports: number;
   lastReportedAt: Date | null;
   message: string;
-}
-
-/** NO_RECORD / CAUTION (pending reports only) / CONFIRMED_FRAUD (at least one accepted report). */
-export function verdictOf(summary: { confirmedReports: number; pendingReports: number }): FraudVerdict {
-  if (summary.confirmedReports > 0) return 'CONFIRMED_FRAUD';
-  if (summary.pendingReports > 0) return 'CAUTION';
-  return 'NO_RECORD';
 }
 
 const reportTypes = ['FRAUD', 'NO_SHOW', 'COUNTERFEIT', 'ABUSIVE_LANGUAGE', 'HARASSMENT', 'OFF_PLATFORM_PAYMENT', 'OTHER'] as const;
@@ -160,6 +152,8 @@ export class ReportService {
     const priority = priorityOf(input.type, description);
 
     const now = new Date();
+    // Taken once, now, from this service's copies: what the report weighs everywhere it is counted.
+    const reporterTrust = await this.deps.known.reporterTrust(me.userId, targetId, now);
     const report = await transaction(this.deps.prisma, async (tx) => {
       if (await this.deps.reports.recentDuplicate(tx, me.userId, targetId, input.type, new Date(now.getTime() - DUPLICATE_WINDOW_MS))) {
         throw new ConflictError(messages.duplicateReport, { reason: 'duplicateWithin24h' });
@@ -175,6 +169,7 @@ export class ReportService {
         productId,
         transactionId,
         evidence,
+        reporterTrust,
       });
       await this.deps.reports.addPaymentIdentifiers(tx, created.id, identifiers);
       await this.deps.events.filed(tx, created);
@@ -265,18 +260,15 @@ export class ReportService {
 
   /**
    * checkPaymentIdentifier: signed-in only, counted against a per-person window before anything
-   * else (a flood of unreadable input counts too), answered from one indexed query by lookup hash.
+   * else (a flood of unreadable input counts too), answered from the reports naming the lookup
+   * hash by the registry's rule (fraud-registry.ts: what weighs, and what the holder may learn).
    */
   async checkIdentifier(scope: RequestScope, input: PaymentIdentifierInput): Promise<FraudCheckRecord> {
     const me = requireIdentity(scope);
     await this.countCheck(me.userId);
     const identifier = this.normalizeOne(input, ['input', 'value']);
-    const summary = await this.deps.reports.identifierSummary(paymentIdentifierHash(this.deps.cipher, identifier));
-    const verdict = verdictOf(summary);
-    const advice = messages.fraudCheckAdvice;
-    const message =
-      verdict === 'CONFIRMED_FRAUD' ? advice.CONFIRMED_FRAUD(summary.confirmedReports) : verdict === 'CAUTION' ? advice.CAUTION(summary.pendingReports) : advice.NO_RECORD;
-    return { type: identifier.type, identifier: maskPaymentIdentifier(identifier), verdict, ...summary, message: pick(message, scope.locale) };
+    const { advice, ...answer } = registryAnswer(await this.deps.reports.identifierReports(paymentIdentifierHash(this.deps.cipher, identifier)));
+    return { type: identifier.type, identifier: maskPaymentIdentifier(identifier), ...answer, message: pick(advice, scope.locale) };
   }
 
   /** Normalized, de-duplicated, hashed and encrypted; BAD_USER_INPUT naming the entry that normalizes to nothing. */

@@ -1,7 +1,8 @@
 // What safety's rebuild reads from this service (POST /internal/safety-inputs, service identity
 // only): reports against a set of users with their state as safety counts it, and their sanctions
-// — the facts report.filed/processed and sanction_applied/ended carried. Read-only.
-import type { ReportInputsAnswer } from '@anshim/platform';
+// — the facts report.filed/processed and sanction_applied/ended carried (with what each reporter's
+// report weighs on). Read-only.
+import { reporterTrustSchema, type ReportInputsAnswer } from '@anshim/platform';
 import type { ReportPrisma } from './database.ts';
 
 const STATE = { RECEIVED: 'PENDING', IN_REVIEW: 'PENDING', ACTION_TAKEN: 'ACCEPTED', DISMISSED: 'DISMISSED' } as const;
@@ -14,7 +15,7 @@ export class SafetyInputsRepository {
     const [reports, sanctions] = await Promise.all([
       this.prisma.report.findMany({
         where: { targetUserId: { in: ids } },
-        select: { id: true, targetUserId: true, reporterId: true, type: true, status: true, createdAt: true, processedAt: true },
+        select: { id: true, targetUserId: true, reporterId: true, type: true, status: true, createdAt: true, processedAt: true, reporterTrust: true },
       }),
       this.prisma.sanction.findMany({
         where: { userId: { in: ids } },
@@ -30,6 +31,7 @@ export class SafetyInputsRepository {
         state: STATE[r.status],
         filedAt: r.createdAt.toISOString(),
         decidedAt: STATE[r.status] === 'PENDING' ? null : (r.processedAt?.toISOString() ?? null),
+        reporter: reporterTrustSchema.safeParse(r.reporterTrust).data ?? null,
       })),
       sanctions: sanctions.map((s) => ({
         reportId: s.reportId,

@@ -24,6 +24,7 @@ export class ReportEvents {
         productId: report.productId,
         transactionId: report.transactionId,
         filedAt: report.createdAt.toISOString(),
+        ...(report.reporterTrust ? { reporter: report.reporterTrust } : {}),
       },
     });
   }

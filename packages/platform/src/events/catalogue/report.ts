@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reporterTrustSchema } from '../../reporter-trust.ts';
 import { timestamp, uuid, type EventDefinition } from './definition.ts';
 
 export const reportType = z.enum(['FRAUD', 'NO_SHOW', 'COUNTERFEIT', 'ABUSIVE_LANGUAGE', 'HARASSMENT', 'OFF_PLATFORM_PAYMENT', 'OTHER']);
@@ -18,6 +19,11 @@ export const REPORT_EVENTS = {
       productId: uuid.nullable(),
       transactionId: uuid.nullable(),
       filedAt: timestamp,
+      /**
+       * What the report service knew about the reporter when they filed (reporter-trust.ts): how
+       * much the report weighs. Optional, added in v1; absent weighs the floor.
+       */
+      reporter: reporterTrustSchema.optional(),
     }),
   },
   /** A decision on a report; safety applies (ACCEPT) or drops (DISMISS) the report's weight. */
