@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   BadInputError,
+  combinedReportWeight,
   ForbiddenError,
   NotFoundError,
   pick,
@@ -11,12 +12,14 @@ import {
   UnauthenticatedError,
   extractPaymentIdentifiers,
   paymentIdentifierHash,
+  reporterWeight,
   type FieldCipher,
   type Identity,
   type Locale,
   type Logger,
   type Redis,
   type RedisSettings,
+  type ReporterTrust,
   type RequestContext,
 } from '@anshim/platform';
 import type { ActivityBuffer } from './activity-buffer.ts';
@@ -223,13 +226,20 @@ export class MonitorService {
     return facts;
   }
 
-  /** report.filed: counts distinct reporters against the target in a sliding window. */
-  async reportFiled(report: { targetUserId: string; reporterId: string; productId: string | null; transactionId: string | null; at: Date }, from?: FromEvent): Promise<AssessmentRecord> {
-    const reportsInWindow = await this.deps.windows.addAndCount('reports', report.targetUserId, report.reporterId, REPORT_BURST_WINDOW_SECONDS, report.at);
+  /**
+   * report.filed: weighs the reporter (what the event says about them, reporter-trust.ts) and adds
+   * up distinct reporters' weights against the target in a sliding window.
+   */
+  async reportFiled(
+    report: { targetUserId: string; reporterId: string; productId: string | null; transactionId: string | null; at: Date; reporter?: ReporterTrust },
+    from?: FromEvent,
+  ): Promise<AssessmentRecord> {
+    const inWindow = await this.deps.windows.addWeighted('reports', report.targetUserId, report.reporterId, reporterWeight(report.reporter), REPORT_BURST_WINDOW_SECONDS, report.at);
+    const reportWeightInWindow = combinedReportWeight(inWindow.map(({ member, weight }) => ({ reporterId: member, weight })));
     const activity: ActivityFacts = { type: 'REPORT_FILED', userId: report.targetUserId, productId: report.productId, transactionId: report.transactionId, at: report.at };
     const [target] = await this.deps.known.users([report.targetUserId], from?.tx);
     if (target?.accountStatus === 'BANNED') return { level: await this.levelOf(report.targetUserId), rulesMatched: [], alerts: [] };
-    return this.raise(activity, evaluateRules({ activity, reportsInWindow, allowedDomains: this.deps.allowedDomains }), from);
+    return this.raise(activity, evaluateRules({ activity, reportWeightInWindow, allowedDomains: this.deps.allowedDomains }), from);
   }
 
   /**

@@ -134,7 +134,8 @@ describe('user.status_changed', () => {
     expect(visible.riskAlerts).toEqual([{ rule: 'COUNTERPART_BANNED', message: expect.stringMatching(/Do not send them money/) }]);
     expect((await h.ok(`{ riskAlerts { id } }`, {}, { identity: stranger })).riskAlerts).toEqual([]);
 
-    // Its later activity raises nothing: neither a chat asking for an advance transfer nor a burst of reports.
+    // Its later activity raises nothing: neither a chat asking for an advance transfer nor a burst of
+    // reports (from long-standing, identity-verified people who traded with it: full weight each).
     const after = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: chatted.userId, text: '선입금 부탁드려요 국민은행 123456-78-901234' } }, { identity: seller });
     expect(after.recordActivity).toMatchObject({ rulesMatched: [], alerts: [] });
     for (let i = 0; i < 3; i += 1) {
@@ -142,7 +143,10 @@ describe('user.status_changed', () => {
         type: 'report.filed',
         producer: 'report',
         subjectUserId: seller.userId,
-        data: { reportId: randomUUID(), reporterId: randomUUID(), targetUserId: seller.userId, type: 'FRAUD', priority: 'HIGH', productId: null, transactionId: null, filedAt: new Date().toISOString() },
+        data: {
+          reportId: randomUUID(), reporterId: randomUUID(), targetUserId: seller.userId, type: 'FRAUD', priority: 'HIGH', productId: null, transactionId: null, filedAt: new Date().toISOString(),
+          reporter: { verifiedMethods: ['SMS', 'ID_CARD'], accountAgeDays: 400, tradedWithTarget: true },
+        },
       }));
     }
     expect(await alertsOf(seller.userId)).toHaveLength(1);

@@ -2,7 +2,7 @@
 // and events; subscriptions over graphql-ws; the copies and rules fed by other services' events.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelName } from '@anshim/platform';
+import { channelName, type ReporterTrust } from '@anshim/platform';
 import { userAlertChannel } from '../src/monitor-service.ts';
 import { admin, ALERT_FIELDS, MonitorHarness, onlyError, user, waitFor } from './support/harness.ts';
 
@@ -202,23 +202,33 @@ describe('events of other services', () => {
     expect(english._entities[0].riskWarnings).toEqual([expect.stringContaining('less than a week')]);
   });
 
-  it('REPORT_BURST after three different reporters within a day (not after repeats of one)', async () => {
-    const target = user();
-    const file = (reporterId: string) =>
+  it('REPORT_BURST from three reporters who traded with the target (not from repeats of one); never from throwaway accounts', async () => {
+    const file = (target: string, reporterId: string, reporter: ReporterTrust) =>
       h.publish({
         type: 'report.filed',
         producer: 'report',
-        subjectUserId: target.userId,
-        data: { reportId: randomUUID(), reporterId, targetUserId: target.userId, type: 'FRAUD', priority: 'NORMAL', productId: null, transactionId: null, filedAt: new Date().toISOString() },
+        subjectUserId: target,
+        data: { reportId: randomUUID(), reporterId, targetUserId: target, type: 'FRAUD', priority: 'NORMAL', productId: null, transactionId: null, filedAt: new Date().toISOString(), reporter },
       });
+    const level = async (target: ReturnType<typeof user>) => (await h.ok(LEVEL, { reps: [{ __typename: 'User', id: target.userId }] }, { identity: target }))._entities[0].riskLevel;
+
+    // Ten fresh, unverified accounts that never dealt with the target: no alert, no risk.
+    const honest = user();
+    const fresh: ReporterTrust = { verifiedMethods: [], accountAgeDays: 0, tradedWithTarget: false };
+    for (let i = 0; i < 10; i += 1) await h.processed(await file(honest.userId, randomUUID(), fresh));
+    expect(await h.prisma.riskAlert.count({ where: { subjectUserId: honest.userId } })).toBe(0);
+    expect(await level(honest)).toBe('NONE');
+
+    // People who traded with the target: one reporter twice counts once; the third one raises it.
+    const target = user();
+    const traded: ReporterTrust = { verifiedMethods: [], accountAgeDays: 3, tradedWithTarget: true };
     const first = randomUUID();
-    const reporters = () => h.redis.zcard(`monitor:win:reports:${target.userId}`);
-    for (const reporter of [first, first, randomUUID()]) await h.processed(await file(reporter));
-    await waitFor('three reports counted as two reporters', async () => (await reporters()) === 2);
+    for (const reporter of [first, first, randomUUID()]) await h.processed(await file(target.userId, reporter, traded));
+    expect(await h.redis.zcard(`monitor:win:{reports:${target.userId}}`)).toBe(2);
     expect(await h.prisma.riskAlert.count({ where: { subjectUserId: target.userId } })).toBe(0);
-    await h.processed(await file(randomUUID()));
+    await h.processed(await file(target.userId, randomUUID(), traded));
     await waitFor('REPORT_BURST', async () => (await h.prisma.riskAlert.count({ where: { subjectUserId: target.userId, rule: 'REPORT_BURST' } })) === 1);
-    expect(await reporters()).toBe(3);
+    expect(await level(target)).toBe('HIGH');
   });
 
   it('PROTECTED_USER_EXPOSED when a protected buyer talks to a seller below their minimum grade', async () => {

@@ -1,6 +1,7 @@
 // The rule engine as pure logic: Korean and English chat samples, honest messages that must not
 // match, and the level arithmetic.
 import { describe, expect, it } from 'vitest';
+import { combinedReportWeight, reporterWeight, type ReporterTrust } from '@anshim/platform';
 import { asksForOffPlatformPayment } from '../src/rules/off-platform-payment-request.ts';
 import { suspiciousHosts } from '../src/rules/phishing-link.ts';
 import { automaticActions, combineLevels, evaluateRules, RULES, type ActivityFacts, type RuleFacts } from '../src/rules/index.ts';
@@ -87,9 +88,14 @@ describe('window and copy rules', () => {
     expect(codes(facts({ type: 'LOGIN', deviceId: 'd1' }, { accountsOnDevice: 2 }))).toEqual([]);
     expect(codes(facts({ type: 'LOGIN', deviceId: 'd1' }, { accountsOnDevice: 3 }))).toEqual(['SHARED_DEVICE']);
   });
-  it('REPORT_BURST from the third reporter in a day', () => {
-    expect(codes(facts({ type: 'REPORT_FILED' }, { reportsInWindow: 2 }))).toEqual([]);
-    expect(codes(facts({ type: 'REPORT_FILED' }, { reportsInWindow: 3 }))).toEqual(['REPORT_BURST']);
+  it('REPORT_BURST from three credible reporters\' worth in a day, never from throwaway accounts', () => {
+    const weigh = (trusts: ReporterTrust[]) => combinedReportWeight(trusts.map((trust, i) => ({ reporterId: `r${i}`, weight: reporterWeight(trust) })));
+    const fresh: ReporterTrust = { verifiedMethods: [], accountAgeDays: 0, tradedWithTarget: false };
+    const traded: ReporterTrust = { ...fresh, tradedWithTarget: true };
+    expect(codes(facts({ type: 'REPORT_FILED' }, { reportWeightInWindow: weigh([fresh, fresh, fresh]) }))).toEqual([]);
+    expect(codes(facts({ type: 'REPORT_FILED' }, { reportWeightInWindow: weigh(Array.from({ length: 50 }, () => fresh)) }))).toEqual([]);
+    expect(codes(facts({ type: 'REPORT_FILED' }, { reportWeightInWindow: weigh([traded, traded]) }))).toEqual([]);
+    expect(codes(facts({ type: 'REPORT_FILED' }, { reportWeightInWindow: weigh([traded, traded, traded]) }))).toEqual(['REPORT_BURST']);
   });
   it('PROTECTED_USER_EXPOSED when the subject is below the protected counterpart minimum', () => {
     const protectedBuyer = { protectedMode: true, minCounterpartGrade: 'SAFE' as const };

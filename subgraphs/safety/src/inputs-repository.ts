@@ -4,7 +4,7 @@
 // Order independence: a state (status, profile, phone change, risk clearance) carries the time of
 // the event that set it and only a newer event replaces it; everything that adds up is a row keyed
 // by its own id (trade, report, sanction, alert), so events may arrive late, twice or out of order.
-import type { ReportInputsAnswer, RiskInputsAnswer, SqlExecutor, TradeInputsAnswer } from '@anshim/platform';
+import { reporterWeight, type ReportInputsAnswer, type RiskInputsAnswer, type SqlExecutor, type TradeInputsAnswer } from '@anshim/platform';
 import type {
   AccountStatus,
   ReportInput,
@@ -197,20 +197,23 @@ export class InputsRepository {
   }
 
   // ---- report.events
-  async reportFiled(tx: SqlExecutor, report: { reportId: string; targetUserId: string; reporterId: string; type: string; filedAt: Date }): Promise<void> {
-    await tx.$executeRawUnsafe(
+  /** `reporterWeight`: what the report weighs while pending (reporter-trust.ts). Returns whether it was new. */
+  async reportFiled(tx: SqlExecutor, report: { reportId: string; targetUserId: string; reporterId: string; type: string; filedAt: Date; reporterWeight: number }): Promise<boolean> {
+    const inserted = await tx.$executeRawUnsafe(
       touching(
-        6,
-        `INSERT INTO report_facts (report_id, target_user_id, reporter_id, type, state, filed_at)
-       VALUES ($1::uuid, $2::uuid, $3::uuid, $4, 'PENDING', $5::timestamp) ON CONFLICT (report_id) DO NOTHING`,
+        7,
+        `INSERT INTO report_facts (report_id, target_user_id, reporter_id, type, state, filed_at, reporter_weight)
+       VALUES ($1::uuid, $2::uuid, $3::uuid, $4, 'PENDING', $5::timestamp, $6) ON CONFLICT (report_id) DO NOTHING`,
       ),
       report.reportId,
       report.targetUserId,
       report.reporterId,
       report.type,
       ts(report.filedAt),
+      report.reporterWeight,
       [report.targetUserId],
     );
+    return inserted > 0;
   }
 
   /** A decision is final: it replaces PENDING whenever it arrives, and a late report.filed changes nothing. */
@@ -330,9 +333,9 @@ export class InputsRepository {
     await tx.$executeRawUnsafe(`DELETE FROM sanction_facts WHERE user_id = ANY($1::uuid[])`, [...userIds]);
     for (const r of answer.reports) {
       await tx.$executeRawUnsafe(
-        `INSERT INTO report_facts (report_id, target_user_id, reporter_id, type, state, filed_at, decided_at)
-         VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5::"ReportState", $6::timestamp, $7::timestamp)`,
-        r.reportId, r.targetUserId, r.reporterId, r.type, r.state, r.filedAt, r.decidedAt,
+        `INSERT INTO report_facts (report_id, target_user_id, reporter_id, type, state, filed_at, decided_at, reporter_weight)
+         VALUES ($1::uuid, $2::uuid, $3::uuid, $4, $5::"ReportState", $6::timestamp, $7::timestamp, $8)`,
+        r.reportId, r.targetUserId, r.reporterId, r.type, r.state, r.filedAt, r.decidedAt, reporterWeight(r.reporter),
       );
     }
     for (const x of answer.sanctions) {
@@ -414,7 +417,7 @@ interface InputRow {
     rating_avg: number | null;
     cancellations: string[];
     disputes: string[];
-    reports: Array<{ type: ReportInput['type']; state: ReportInput['state']; filed_at: string; reporter_id: string }>;
+    reports: Array<{ type: ReportInput['type']; state: ReportInput['state']; filed_at: string; reporter_id: string; reporter_weight: number }>;
     sanctions: Array<{ type: SanctionInput['type']; starts_at: string; ends_at: string | null; ended_at: string | null }>;
     signals: Array<{ level: RiskLevel; detected_at: string; expires_at: string | null }>;
     score: {
@@ -460,7 +463,7 @@ SELECT ids.user_id::text AS user_id,
            COALESCE(json_agg(t.at) FILTER (WHERE t.outcome = 'DISPUTED' AND t.by_user_id <> t.user_id AND t.at > $2::timestamp - interval '90 days'), '[]') AS disputes
       FROM trade_facts t WHERE t.user_id = ids.user_id) t
   CROSS JOIN LATERAL (
-    SELECT COALESCE(json_agg(json_build_object('type', r.type, 'state', r.state, 'filed_at', r.filed_at, 'reporter_id', r.reporter_id)), '[]') AS reports
+    SELECT COALESCE(json_agg(json_build_object('type', r.type, 'state', r.state, 'filed_at', r.filed_at, 'reporter_id', r.reporter_id, 'reporter_weight', r.reporter_weight)), '[]') AS reports
       FROM report_facts r
      WHERE r.target_user_id = ids.user_id
        AND (r.state = 'ACCEPTED' OR (r.state = 'PENDING' AND r.filed_at > $2::timestamp - interval '30 days'))) r
@@ -494,7 +497,7 @@ function toLoaded(row: InputRow): LoadedUser {
     ratingAverage: d.rating_avg,
     cancellations: d.cancellations.map((at) => utc(at)!),
     disputes: d.disputes.map((at) => utc(at)!),
-    reports: d.reports.map((r) => ({ type: r.type, state: r.state, filedAt: utc(r.filed_at)!, reporterId: r.reporter_id })),
+    reports: d.reports.map((r) => ({ type: r.type, state: r.state, filedAt: utc(r.filed_at)!, reporterId: r.reporter_id, reporterWeight: r.reporter_weight })),
     accountStatus: d.status ?? 'ACTIVE',
     statusUntil: utc(d.status_until),
     sanctions: d.sanctions.map((s) => ({ type: s.type, startsAt: utc(s.starts_at)!, endsAt: utc(s.ends_at), endedAt: utc(s.ended_at) })),

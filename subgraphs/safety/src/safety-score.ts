@@ -2,9 +2,9 @@
 // value, a grade, the factors that explain it and the badges a display shows. Deterministic: the
 // same inputs and the same `now` always give the same score. Every weight lives in WEIGHTS; change
 // them here, with evidence, and bump RULE_VERSION.
-import type { LocalizedText } from '@anshim/platform';
+import { combinedReportWeight, REPORT_WEIGHTING, type LocalizedText } from '@anshim/platform';
 
-export const RULE_VERSION = '2026-11.1';
+export const RULE_VERSION = '2026-12.1';
 
 export const SAFETY_GRADES = ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'] as const;
 export type SafetyGrade = (typeof SAFETY_GRADES)[number];
@@ -39,8 +39,13 @@ export const WEIGHTS = {
     OTHER: -5,
   } satisfies Record<ReportType, number>,
   reportHalfLifeDays: 180,
-  /** Unconfirmed reports: a little per distinct reporter, capped, so report bombing cannot sink anyone. */
-  pendingReports: { eachReporter: -1, max: -5, windowDays: 30 },
+  /**
+   * Unconfirmed reports: a little per full-weight reporter, capped, so report bombing cannot sink
+   * anyone. Each reporter weighs by who they are (packages/platform/src/reporter-trust.ts, the one
+   * table): throwaway accounts with no dealings together weigh at most half a credible reporter,
+   * and below `countsFrom` combined the reports count nothing (and name nothing).
+   */
+  pendingReports: { eachReporter: -1, max: -5, windowDays: 30, countsFrom: REPORT_WEIGHTING.pendingCountsFrom },
   risk: { HIGH: -20, MEDIUM: -10 },
   /** Highest value allowed while the condition holds. */
   caps: { SUSPENSION: 39, BAN: 10, CRITICAL_RISK: 19 },
@@ -53,6 +58,8 @@ export interface ReportInput {
   state: ReportState;
   filedAt: Date;
   reporterId: string;
+  /** What the report weighs while pending (reporter-trust.ts); 1 = a fully trusted reporter. */
+  reporterWeight: number;
 }
 
 export interface SanctionInput {
@@ -240,7 +247,7 @@ export function calculateSafetyScore(inputs: ScoreInputs, now: Date): ScoreResul
 
   // Reports
   const acceptedByType = new Map<ReportType, { count: number; points: number }>();
-  const pendingReporters = new Set<string>();
+  const pending: Array<{ reporterId: string; weight: number }> = [];
   for (const report of inputs.reports) {
     if (report.state === 'ACCEPTED') {
       const entry = acceptedByType.get(report.type) ?? { count: 0, points: 0 };
@@ -248,7 +255,7 @@ export function calculateSafetyScore(inputs: ScoreInputs, now: Date): ScoreResul
       entry.points += w.acceptedReport[report.type] * reportDecay(daysBetween(report.filedAt, now));
       acceptedByType.set(report.type, entry);
     } else if (report.state === 'PENDING' && withinDays(report.filedAt, now, w.pendingReports.windowDays)) {
-      pendingReporters.add(report.reporterId);
+      pending.push({ reporterId: report.reporterId, weight: report.reporterWeight });
     }
   }
   for (const type of Object.keys(w.acceptedReport) as ReportType[]) {
@@ -260,11 +267,12 @@ export function calculateSafetyScore(inputs: ScoreInputs, now: Date): ScoreResul
       en: `${entry.count} confirmed report${entry.count === 1 ? '' : 's'} of ${name.en}; the effect fades over time.`,
     });
   }
-  if (pendingReporters.size > 0) {
-    const n = pendingReporters.size;
-    add('PENDING_REPORTS', Math.max(w.pendingReports.max, n * w.pendingReports.eachReporter), {
-      ko: `검토 중인 신고가 있습니다(${n}명). 아직 확인되지 않아 영향은 작습니다.`,
-      en: `Reported by ${n} ${n === 1 ? 'person' : 'people'}, still under review; unconfirmed reports count only a little.`,
+  const pendingWeight = combinedReportWeight(pending);
+  if (pendingWeight >= w.pendingReports.countsFrom) {
+    const n = new Set(pending.map((report) => report.reporterId)).size;
+    add('PENDING_REPORTS', Math.max(w.pendingReports.max, pendingWeight * w.pendingReports.eachReporter), {
+      ko: `검토 중인 신고가 있습니다(${n}명). 아직 확인되지 않았고, 신고한 사람의 인증과 거래 이력에 따라 영향은 작습니다.`,
+      en: `Reported by ${n} ${n === 1 ? 'person' : 'people'}, still under review; unconfirmed reports count only a little, weighed by who filed them.`,
     });
   }
 

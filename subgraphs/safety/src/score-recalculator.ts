@@ -33,6 +33,11 @@ export interface RecalculateOptions {
    * at least BATCH_NOTABLE_DELTA points, so the daily drift of account age stays quiet.
    */
   mode: 'always' | 'batch';
+  /**
+   * Store nothing when score, factors and badges would not move: a report that weighs nothing
+   * leaves no trace its target could notice (no new version, no mySafetyScore push).
+   */
+  skipUnchanged?: boolean;
   now?: Date;
 }
 
@@ -62,7 +67,7 @@ export class ScoreRecalculator {
       const previous = user.current;
       const delta = round1(result.value - (previous?.value ?? WEIGHTS.base));
       const changed = !previous || previous.value !== result.value || previous.grade !== result.grade;
-      if (mode === 'batch' && previous && !changed && sameFactors(previous, result)) continue;
+      if ((mode === 'batch' || options.skipUnchanged) && previous && !changed && sameFactors(previous, result)) continue;
       const notable = mode === 'always' ? changed : !previous || previous.grade !== result.grade || Math.abs(delta) >= BATCH_NOTABLE_DELTA;
       const version = (previous?.version ?? 0) + 1;
       writes.push({

@@ -1,5 +1,6 @@
 // The score model alone: each factor, the caps, the decay, report bombing and clamping.
 import { describe, expect, it } from 'vitest';
+import { reporterWeight } from '@anshim/platform';
 import { calculateSafetyScore, currentRisk, EMPTY_INPUTS, gradeOf, reportDecay, RULE_VERSION, WEIGHTS, type ReportInput, type ScoreInputs } from '../src/safety-score.ts';
 
 const now = new Date('2026-11-23T12:00:00Z');
@@ -7,7 +8,8 @@ const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
 const daysAhead = (days: number) => new Date(now.getTime() + days * 86_400_000);
 const score = (inputs: Partial<ScoreInputs>) => calculateSafetyScore({ ...EMPTY_INPUTS, ...inputs }, now);
 const factor = (inputs: Partial<ScoreInputs>, code: string) => score(inputs).factors.find((f) => f.code === code);
-const report = (type: ReportInput['type'], state: ReportInput['state'], filedDaysAgo = 0, reporterId = 'r1'): ReportInput => ({ type, state, filedAt: daysAgo(filedDaysAgo), reporterId });
+/** A report; `reporterWeight` 1 is a fully trusted reporter (packages/platform/src/reporter-trust.ts). */
+const report = (type: ReportInput['type'], state: ReportInput['state'], filedDaysAgo = 0, reporterId = 'r1', reporterWeight = 1): ReportInput => ({ type, state, filedAt: daysAgo(filedDaysAgo), reporterId, reporterWeight });
 
 describe('a new account', () => {
   it('starts at 50, NORMAL, explained by its factors', () => {
@@ -138,6 +140,25 @@ describe('report bombing', () => {
     expect(result.grade).toBe('NORMAL');
     expect(result.value).toBe(50 + WEIGHTS.pendingReports.max);
     expect(result.factors.find((f) => f.code === 'PENDING_REPORTS')?.contribution).toBe(WEIGHTS.pendingReports.max);
+  });
+
+  it('throwaway accounts with no dealings move nothing and name nothing, however many', () => {
+    const fresh = reporterWeight({ verifiedMethods: [], accountAgeDays: 0, tradedWithTarget: false });
+    for (const n of [1, 3, 4]) {
+      const reports = Array.from({ length: n }, (_, i) => report('FRAUD', 'PENDING', 0, `throwaway-${i}`, fresh));
+      const result = score({ registeredAt: now, reports });
+      expect(result.value).toBe(50);
+      expect(result.factors.map((f) => f.code)).not.toContain('PENDING_REPORTS');
+    }
+    // A hundred of them together weigh half a credible reporter: -0.5, still NORMAL.
+    const swarm = Array.from({ length: 100 }, (_, i) => report('FRAUD', 'PENDING', 0, `throwaway-${i}`, fresh));
+    expect(score({ registeredAt: now, reports: swarm })).toMatchObject({ value: 49.5, grade: 'NORMAL' });
+  });
+
+  it('a reporter who traded with the target counts by their weight', () => {
+    const traded = reporterWeight({ verifiedMethods: ['SMS'], accountAgeDays: 0, tradedWithTarget: true });
+    expect(traded).toBe(0.8);
+    expect(factor({ reports: [report('FRAUD', 'PENDING', 0, 'buyer', traded)] }, 'PENDING_REPORTS')?.contribution).toBe(-0.8);
   });
 
   it('counts each reporter once and forgets stale pending reports', () => {

@@ -7,7 +7,8 @@
 // - product.created / product.price_changed: listing prices per category (PRICE_TOO_GOOD's median)
 //   and the listing rules themselves (a listing also reported by the app raises its alerts once);
 // - transaction.requested: both parties exist and dealt with each other;
-// - report.filed: REPORT_BURST over a sliding window of distinct reporters;
+// - report.filed: REPORT_BURST over a sliding window of distinct reporters, each weighed by what the
+//   event says about them (verified, account age, a trade with the target: reporter-trust.ts);
 // - report.identifiers_confirmed: lookup hashes of accounts/phones in accepted reports (KNOWN_FRAUD_ACCOUNT).
 // Copies and the alerts an event raises are written in the consumer's transaction, together with
 // the processed-event record, and alerts are keyed by (event, rule): a redelivered event raises
@@ -62,9 +63,9 @@ export function monitorHandlers(deps: Pick<ConsumerDeps, 'known' | 'monitor'>, h
       await known.contacts(tx, [{ userId: buyerId, counterpartId: sellerId, at: new Date(at) }]);
     },
     'report.filed': async (event, tx) => {
-      const { targetUserId, reporterId, productId, transactionId, filedAt } = event.data;
+      const { targetUserId, reporterId, productId, transactionId, filedAt, reporter } = event.data;
       await known.userSeen(tx, targetUserId, new Date(filedAt));
-      await monitor.reportFiled({ targetUserId, reporterId, productId, transactionId, at: new Date(filedAt) }, from(event, tx));
+      await monitor.reportFiled({ targetUserId, reporterId, productId, transactionId, at: new Date(filedAt), reporter }, from(event, tx));
     },
     'report.identifiers_confirmed': async (event, tx) => {
       await known.fraudIdentifiersConfirmed(tx, event.data.identifiers, new Date(event.data.confirmedAt));

@@ -38,7 +38,8 @@ export interface RuleFacts {
   /** Sliding windows, counted including this activity. */
   listingsInWindow?: number;
   accountsOnDevice?: number;
-  reportsInWindow?: number;
+  /** Combined weight of the reports against the subject in REPORT_BURST's window (reporter-trust.ts). */
+  reportWeightInWindow?: number;
   /** How many account/phone numbers in the activity's text are in the confirmed-fraud copy. */
   knownFraudIdentifiers?: number;
   /** Domains links may point to (own domains; subdomains count). */

@@ -1,11 +1,17 @@
 // Rules over Redis sliding windows (the counts arrive in the facts; see sliding-windows.ts).
+import { REPORT_WEIGHTING } from '@anshim/platform';
 import type { Rule } from './types.ts';
 
 export const LISTING_BURST_LIMIT = 5;
 export const LISTING_BURST_WINDOW_SECONDS = 3_600;
 export const SHARED_DEVICE_LIMIT = 3;
 export const SHARED_DEVICE_WINDOW_SECONDS = 24 * 3_600;
-export const REPORT_BURST_LIMIT = 3;
+/**
+ * Reports weigh by who filed them (packages/platform/src/reporter-trust.ts, the one table): the
+ * burst needs three credible reporters' worth (e.g. three people who traded with the user), and
+ * throwaway accounts with no dealings never add up to it, however many there are.
+ */
+export const REPORT_BURST_MIN_WEIGHT = REPORT_WEIGHTING.burstFrom;
 export const REPORT_BURST_WINDOW_SECONDS = 24 * 3_600;
 
 export const LISTING_BURST: Rule = {
@@ -40,10 +46,10 @@ export const REPORT_BURST: Rule = {
   code: 'REPORT_BURST',
   level: 'HIGH',
   message: {
-    ko: '하루 안에 서로 다른 세 사람 이상이 이 사용자를 신고했어요.',
-    en: 'Three or more different people reported this user within a day.',
+    ko: '하루 안에 이 사용자와 거래했거나 본인인증을 마친 여러 사람이 이 사용자를 신고했어요.',
+    en: 'Within a day, several people who traded with this user or verified their identity reported them.',
   },
   signalHours: 72,
   recipients: 'none',
-  matches: ({ activity, reportsInWindow }) => activity.type === 'REPORT_FILED' && (reportsInWindow ?? 0) >= REPORT_BURST_LIMIT,
+  matches: ({ activity, reportWeightInWindow }) => activity.type === 'REPORT_FILED' && (reportWeightInWindow ?? 0) >= REPORT_BURST_MIN_WEIGHT,
 };

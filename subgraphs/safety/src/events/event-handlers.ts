@@ -1,7 +1,7 @@
 // What the safety service consumes: every event that moves a factor input updates the projection
 // and recalculates the affected users in the same transaction as the processed-event record, so a
 // redelivered event changes nothing and a crash leaves either all of it or none.
-import { EVENT_CATALOGUE, type EventHandlers, type EventEnvelope, type EventType, type SqlExecutor } from '@anshim/platform';
+import { EVENT_CATALOGUE, reporterWeight, type EventHandlers, type EventEnvelope, type EventType, type SqlExecutor } from '@anshim/platform';
 import type { InputsRepository } from '../inputs-repository.ts';
 import type { Recalculated, ScoreRecalculator } from '../score-recalculator.ts';
 
@@ -16,13 +16,13 @@ const at = (iso: string) => new Date(iso);
 
 export function safetyEventHandlers(deps: HandlerDeps): EventHandlers<'safety', SqlExecutor> {
   const { inputs } = deps;
-  const recalculate = async (tx: SqlExecutor, event: EventEnvelope<EventType>, userIds: string[]) => {
+  const recalculate = async (tx: SqlExecutor, event: EventEnvelope<EventType>, userIds: string[], options: { skipUnchanged?: boolean } = {}) => {
     const results = await deps.recalculator.recalculate(
       tx,
       userIds,
       // A ban or a risk signal reaches transaction's copy of the grade as fast as it came in.
       { type: event.type, eventId: event.id, priority: EVENT_CATALOGUE[event.type].priority },
-      { mode: 'always' },
+      { mode: 'always', ...options },
     );
     deps.afterCommit(tx, results);
   };
@@ -77,8 +77,10 @@ export function safetyEventHandlers(deps: HandlerDeps): EventHandlers<'safety', 
 
     'report.filed': async (event, tx) => {
       const d = event.data;
-      await inputs.reportFiled(tx, { reportId: d.reportId, targetUserId: d.targetUserId, reporterId: d.reporterId, type: d.type, filedAt: at(d.filedAt) });
-      await recalculate(tx, event, [d.targetUserId]);
+      const weight = reporterWeight(d.reporter);
+      await inputs.reportFiled(tx, { reportId: d.reportId, targetUserId: d.targetUserId, reporterId: d.reporterId, type: d.type, filedAt: at(d.filedAt), reporterWeight: weight });
+      // A report that moves nothing must not tell its target it exists (a new version, a push).
+      await recalculate(tx, event, [d.targetUserId], { skipUnchanged: true });
     },
     'report.processed': async (event, tx) => {
       const d = event.data;
