@@ -87,7 +87,9 @@ describe('scores from events', () => {
     const reportId = randomUUID();
     const reporterId = randomUUID();
     const filedAt = minutesAgo(30);
-    await h.publisher.publish('report.filed', { reportId, reporterId, targetUserId: target, type: 'FRAUD', priority: 'URGENT', productId: null, transactionId: null, filedAt });
+    // A victim who traded with the target: a credible reporter, so the pending report counts.
+    const reporter = { verifiedMethods: ['SMS' as const], accountAgeDays: 30, tradedWithTarget: true };
+    await h.publisher.publish('report.filed', { reportId, reporterId, targetUserId: target, type: 'FRAUD', priority: 'URGENT', productId: null, transactionId: null, filedAt, reporter });
     await h.waitForScore(target, (s) => s.factors.some((f) => f.code === 'PENDING_REPORTS'));
     await h.publisher.publish('report.processed', { reportId, reporterId, targetUserId: target, type: 'FRAUD', decision: 'ACCEPT', sanction: 'BAN', filedAt, processedAt: new Date().toISOString() });
     await h.publisher.publish('report.sanction_applied', { reportId, userId: target, sanction: 'BAN', reason: '사기', startsAt: new Date().toISOString(), endsAt: null });
@@ -103,6 +105,28 @@ describe('scores from events', () => {
     expect(en.data!._entities[0].safetyDisplay).toMatchObject({ label: 'Danger' });
     expect(en.data!._entities[0].safetyDisplay.badges[0]).toBe('Account restricted');
     expect(en.data!._entities[0].safetyDisplay.message).toMatch(/Never send money first/);
+  });
+
+  it('reports from fresh, unverified accounts with no dealings move nothing and leave no trace; a credible reporter counts', async () => {
+    const target = await registered();
+    const before = await h.score(target);
+    const fresh = { verifiedMethods: [] as never[], accountAgeDays: 0, tradedWithTarget: false };
+    const filed: Array<{ id: string }> = [];
+    for (let i = 0; i < 3; i += 1) {
+      filed.push(await h.publisher.publish('report.filed', { reportId: randomUUID(), reporterId: randomUUID(), targetUserId: target, type: 'FRAUD', priority: 'HIGH', productId: null, transactionId: null, filedAt: new Date().toISOString(), reporter: fresh }));
+    }
+    await waitFor(() => h.server.core.prisma.processedEvent.count({ where: { eventId: { in: filed.map((e) => e.id) } } }), (n) => n === 3, 10_000, 'the three reports');
+    // Same value and grade, no factor naming them, and no new version the target could notice.
+    expect(await h.score(target)).toEqual(before);
+    expect((await history(target)).map((c) => c.cause)).toEqual(['user.registered']);
+
+    // Someone who verified their phone and traded with the target: the report counts, a little.
+    const reporter = { verifiedMethods: ['SMS' as const], accountAgeDays: 0, tradedWithTarget: true };
+    await h.publisher.publish('report.filed', { reportId: randomUUID(), reporterId: randomUUID(), targetUserId: target, type: 'FRAUD', priority: 'HIGH', productId: null, transactionId: null, filedAt: new Date().toISOString(), reporter });
+    const counted = await h.waitForScore(target, (s) => s.factors.some((f) => f.code === 'PENDING_REPORTS'));
+    // 0.8 for the credible reporter plus 0.3 for the three throwaway accounts (capped at 0.5).
+    expect(counted.factors.find((f) => f.code === 'PENDING_REPORTS')?.contribution).toBe(-1.1);
+    expect(counted.grade).toBe('NORMAL');
   });
 
   it('CRITICAL risk caps at DANGER until cleared; HIGH costs 20 points', async () => {
