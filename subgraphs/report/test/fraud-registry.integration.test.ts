@@ -1,7 +1,10 @@
 // The fraud-account registry against real PostgreSQL and Redis: reports naming bank accounts and
 // phone numbers (stored hashed + encrypted, never in the clear), checkPaymentIdentifier's verdicts
 // as reports move through review, bad input, the lookup rate limit, and the event the monitor learns from.
-import { signIdentityHeaders } from '@anshim/platform';
+// Verdicts cannot be weaponised: a pending report counts only from identity-verified reporters who
+// traded with the holder (two at least), and anything less says nothing, to the holder too.
+import { randomUUID } from 'node:crypto';
+import { signIdentityHeaders, type Identity } from '@anshim/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, onlyError, ReportHarness, user } from './support/harness.ts';
 
@@ -24,8 +27,22 @@ async function check(as: ReturnType<typeof user>, type: string, value: string, h
   return (await harness.ok(CHECK, { input: { type, value } }, { identity: as })).checkPaymentIdentifier;
 }
 
+/** The user service verified `who` (user.verified), as the report service's copy learns it. */
+async function verify(who: Identity, method: 'EMAIL' | 'SMS' | 'ID_CARD') {
+  await h.deliver({ type: 'user.verified', producer: 'user', subjectUserId: who.userId, data: { userId: who.userId, method, verifiedAt: new Date().toISOString() } });
+}
+
+/** `buyer` asked to buy from `seller` and the seller accepted (transaction.requested, then accepted). */
+async function traded(buyer: Identity, seller: Identity) {
+  const trade = { transactionId: randomUUID(), productId: randomUUID(), buyerId: buyer.userId, sellerId: seller.userId, amount: 50_000, by: buyer.userId, at: new Date().toISOString() };
+  await h.deliver({ type: 'transaction.requested', producer: 'transaction', subjectUserId: buyer.userId, data: trade });
+  await h.deliver({ type: 'transaction.accepted', producer: 'transaction', subjectUserId: seller.userId, data: { ...trade, by: seller.userId } });
+}
+
+const NOTHING = { verdict: 'NO_RECORD', confirmedReports: 0, pendingReports: 0, lastReportedAt: null };
+
 describe('reports naming payment identifiers', () => {
-  it('stores identifiers hashed and encrypted, and answers NO_RECORD → CAUTION → CONFIRMED_FRAUD with masked identifiers', async () => {
+  it('stores identifiers hashed and encrypted; a fresh reporter\'s pending report changes nothing (for the holder too); accepted is CONFIRMED_FRAUD', async () => {
     const victim = user();
     const fraudster = user();
     const other = user();
@@ -63,12 +80,13 @@ describe('reports naming payment identifiers', () => {
       expect(JSON.stringify(row)).not.toContain(phone.slice(3));
     }
 
-    // Pending only: CAUTION, typed differently, no bank name.
-    const caution = await check(other, 'BANK_ACCOUNT', account.replace(/(\d{4})/g, '$1 '));
-    expect(caution).toMatchObject({ verdict: 'CAUTION', confirmedReports: 0, pendingReports: 1 });
-    expect(new Date(caution.lastReportedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
-    expect(caution.message).toContain('1건');
-    expect(await check(other, 'PHONE', phone)).toMatchObject({ verdict: 'CAUTION', identifier: `010-****-${phone.slice(-4)}` });
+    // One pending report from a fresh, unverified account that never traded with the holder: nothing
+    // on record, however it is typed, and the holder checking their own account learns nothing.
+    expect(await check(other, 'BANK_ACCOUNT', account.replace(/(\d{4})/g, '$1 '))).toMatchObject(NOTHING);
+    expect(await check(other, 'PHONE', phone)).toMatchObject({ ...NOTHING, identifier: `010-****-${phone.slice(-4)}` });
+    const own = await check(fraudster, 'BANK_ACCOUNT', typedAccount);
+    expect(own).toMatchObject(NOTHING);
+    expect(own.message).toBe(before.message);
 
     // Accepted: CONFIRMED_FRAUD, and the monitor learns the lookup hashes (never the values).
     await h.ok(PROCESS, { id: filed.id, input: { decision: 'ACCEPT', resolution: '입금 내역과 대화로 사기가 확인되었습니다.' } }, { identity: admin() });
@@ -81,6 +99,45 @@ describe('reports naming payment identifiers', () => {
     const event = events.map((e) => (e.payload as any).data).find((d) => d.reportId === filed.id);
     expect(event.identifiers.map((i: any) => i.lookupHash).sort()).toEqual(rows.map((r) => r.lookupHash).sort());
     expect(JSON.stringify(event)).not.toContain(account.slice(2, 12));
+  });
+
+  it('CAUTION only from two different identity-verified reporters who traded with the holder', async () => {
+    const holder = user();
+    const [first, second, emailOnly, stranger, other] = [user(), user(), user(), user(), user()];
+    await h.known(holder, first, second, emailOnly, stranger, other);
+    const account = `4444${digits()}`;
+    const file = (as: Identity) =>
+      h.ok(FILE, { input: { targetUserId: holder.userId, type: 'FRAUD', description, paymentIdentifiers: [{ type: 'BANK_ACCOUNT', value: `신한 ${account}` }] } }, { identity: as });
+
+    // Verified by phone but never dealt with the holder; traded but verified only by email.
+    await verify(stranger, 'SMS');
+    await verify(emailOnly, 'EMAIL');
+    await traded(emailOnly, holder);
+    // Verified (phone, ID card) and the holder accepted a trade with them.
+    await verify(first, 'SMS');
+    await traded(first, holder);
+    await verify(second, 'ID_CARD');
+    await traded(holder, second); // the holder as the buyer counts too
+
+    await file(stranger);
+    await file(emailOnly);
+    expect(await check(other, 'BANK_ACCOUNT', account)).toMatchObject(NOTHING);
+    const one = (await file(first)).fileReport;
+    // The same verified reporter again (another type) is not a second, independent reporter.
+    await h.ok(FILE, { input: { targetUserId: holder.userId, type: 'OFF_PLATFORM_PAYMENT', description, paymentIdentifiers: [{ type: 'BANK_ACCOUNT', value: account }] } }, { identity: first });
+    expect(await check(holder, 'BANK_ACCOUNT', account)).toMatchObject(NOTHING);
+
+    // What the report weighs on travelled with report.filed, taken from the copies.
+    const outbox = await h.prisma.outboxEvent.findMany({ where: { type: 'report.filed' }, select: { payload: true } });
+    const filedEvent = outbox.map((e) => (e.payload as any).data).find((d) => d.reportId === one.id);
+    expect(filedEvent.reporter).toEqual({ verifiedMethods: ['SMS'], accountAgeDays: 0, tradedWithTarget: true, conversedWithTarget: false });
+
+    await file(second);
+    const caution = await check(other, 'BANK_ACCOUNT', account);
+    expect(caution).toMatchObject({ verdict: 'CAUTION', confirmedReports: 0, pendingReports: 3 });
+    expect(new Date(caution.lastReportedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    expect(caution.message).toContain('2명');
+    expect(caution.message).toContain('안전결제');
   });
 
   it('does not count dismissed reports, and answers in English with Accept-Language: en', async () => {
