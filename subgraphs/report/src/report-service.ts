@@ -13,6 +13,8 @@ import {
   normalizePaymentIdentifier,
   paymentIdentifierHash,
   pick,
+  REPORT_WEIGHTING,
+  reporterWeight,
   type FieldCipher,
   type Identity,
   type NormalizedPaymentIdentifier,
@@ -334,11 +336,17 @@ export class ReportService {
     return rows;
   }
 
-  /** ADMIN or the user themself; anyone else gets an empty list. Batched per request. */
+  /**
+   * ADMIN or the user themself; anyone else gets an empty list. Batched per request. The user
+   * themself does not see a pending report that weighs too little to count anywhere (a throwaway
+   * account's): being reported by one must tell them nothing (docs/security/h-weight.md).
+   */
   async against(scope: RequestScope, userId: string): Promise<ReportRecord[]> {
     const me = scope.identity;
     if (!me || (me.role !== 'ADMIN' && me.userId !== userId)) return [];
-    return scope.loaders.reportsAgainst.load(userId);
+    const reports = await scope.loaders.reportsAgainst.load(userId);
+    if (me.role === 'ADMIN') return reports;
+    return reports.filter((report) => workflow.isClosed(report.status) || reporterWeight(report.reporterTrust) >= REPORT_WEIGHTING.credibleFrom);
   }
 
   /** The strongest sanction in force; public, so others can see that someone is suspended or banned. */

@@ -87,6 +87,11 @@ describe('reports naming payment identifiers', () => {
     const own = await check(fraudster, 'BANK_ACCOUNT', typedAccount);
     expect(own).toMatchObject(NOTHING);
     expect(own.message).toBe(before.message);
+    // Nor does their own list of reports about them show it yet (the admin's does).
+    const AGAINST = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { reportsAgainst { id status } } } }`;
+    const against = async (as: Identity) => (await h.ok(AGAINST, { r: [{ __typename: 'User', id: fraudster.userId }] }, { identity: as }))._entities[0].reportsAgainst;
+    expect(await against(fraudster)).toEqual([]);
+    expect(await against(admin())).toEqual([{ id: filed.id, status: 'RECEIVED' }]);
 
     // Accepted: CONFIRMED_FRAUD, and the monitor learns the lookup hashes (never the values).
     await h.ok(PROCESS, { id: filed.id, input: { decision: 'ACCEPT', resolution: '입금 내역과 대화로 사기가 확인되었습니다.' } }, { identity: admin() });
@@ -94,6 +99,7 @@ describe('reports naming payment identifiers', () => {
     expect(confirmed).toMatchObject({ verdict: 'CONFIRMED_FRAUD', confirmedReports: 1, pendingReports: 0, identifier: `123456-**-***${account.slice(-3)}` });
     expect(confirmed.message).toContain('절대 돈을 보내지 마세요');
     expect(await check(other, 'PHONE', phone)).toMatchObject({ verdict: 'CONFIRMED_FRAUD', confirmedReports: 1 });
+    expect(await against(fraudster)).toEqual([{ id: filed.id, status: 'ACTION_TAKEN' }]);
 
     const events = await h.prisma.outboxEvent.findMany({ where: { type: 'report.identifiers_confirmed' }, select: { payload: true } });
     const event = events.map((e) => (e.payload as any).data).find((d) => d.reportId === filed.id);
