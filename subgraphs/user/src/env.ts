@@ -57,6 +57,12 @@ export const userEnvSchema = z
     BOOTSTRAP_ADMIN_PASSWORD: optional(z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters'))
       .describe('password of the bootstrap admin (development only)'),
     BOOTSTRAP_ADMIN_NICKNAME: z.string().trim().min(1).max(30).default('안심 관리자').describe('nickname of the bootstrap admin'),
+    GUARDIAN_INVITES_PER_MEMBER: z.coerce.number().int().min(1).max(100).default(3)
+      .describe('guardian invitation SMS one member may send per window (GUARDIAN_LIMIT_WINDOW_SECONDS)'),
+    GUARDIAN_INVITES_PER_NUMBER: z.coerce.number().int().min(1).max(100).default(1)
+      .describe('guardian invitation SMS one phone number may receive per window, from all members together'),
+    GUARDIAN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(86_400)
+      .describe('the rolling "day" of the guardian invitation limits and of the one-alert-SMS-per-(guardian, counterpart) collapse'),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30).describe('refresh-token lifetime'),
     DEV_MESSAGES_KEEP: z.coerce.number().int().min(10).max(10_000).default(500)
       .describe('how many messages the console provider keeps for /dev/messages'),
