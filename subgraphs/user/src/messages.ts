@@ -48,6 +48,11 @@ export const messages = {
     en: 'Social account verification works by linking an account, not by a code. Choose a provider in your settings and link your account.',
   },
   oidcUnknownProvider: { ko: '지원하지 않는 로그인 서비스입니다.', en: 'This sign-in provider is not supported.' },
+  oidcLinkRefused: {
+    UNAUTHENTICATED: { ko: '로그인한 상태에서만 다른 로그인 서비스를 연결할 수 있습니다. 다시 로그인해 주세요.', en: 'Sign in first to link another sign-in provider. Please sign in again.' },
+    NOT_FOUND: { ko: '지원하지 않는 로그인 서비스입니다.', en: 'This sign-in provider is not supported.' },
+    SERVICE_UNAVAILABLE: { ko: '로그인 서비스에 지금 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.', en: 'The sign-in provider cannot be reached right now. Please try again in a moment.' },
+  },
   oidcCodeInvalid: { ko: '로그인 확인 코드가 맞지 않거나 만료되었습니다. 다시 로그인해 주세요.', en: 'The sign-in code is not valid or has expired. Please sign in again.' },
   idCardReviewer: { ko: '관리자 검토', en: 'administrator review' },
   idCardUnderReview: { ko: '이미 신분증을 검토하고 있습니다. 결과가 나올 때까지 기다려 주세요.', en: 'Your ID card is already being reviewed. Please wait for the result.' },

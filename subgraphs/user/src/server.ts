@@ -134,6 +134,8 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     afterCommit,
     publicBaseUrl: publicBaseUrl.get,
     appRedirectUrl: env.OIDC_APP_REDIRECT_URL,
+    jwtSecret: env.JWT_SECRET,
+    emailLinkProviders: new Set(env.OIDC_EMAIL_LINK_PROVIDERS),
   });
   const services = {
     users: new UserService({ prisma, users, sessions, audit, events, cipher, revocations, afterCommit }),
