@@ -168,6 +168,14 @@ describe('ID card review', () => {
   });
 });
 
+/** A signed-in browser starts linking: POST with its access token; returns the provider URL (303) it is sent to. */
+async function postLink(jar: CookieJar, url: string, token: string): Promise<string> {
+  const response = await fetch(url, { method: 'POST', redirect: 'manual', headers: { authorization: `Bearer ${token}` } });
+  jar.store(url, response);
+  expect(response.status).toBe(303);
+  return response.headers.get('location')!;
+}
+
 describe('OpenID Connect through the gateway', () => {
   const callbackPrefix = () => `${gateway}/auth/oidc/local/callback`;
   const providerSignIn = async () => (await ok(`{ oidcProviders { name displayName signInUrl } }`)).oidcProviders[0];
@@ -178,12 +186,13 @@ describe('OpenID Connect through the gateway', () => {
 
     const sora = await register('소라');
     const { url } = (await ok(`mutation { startOidcLink(provider: "local") { url expiresAt } }`, {}, sora.token)).startOidcLink;
-    expect(url.startsWith(`${gateway}/auth/oidc/local/start?link=`)).toBe(true);
+    expect(url).toBe(`${gateway}/auth/oidc/local/link`);
     oidc.account = { sub: `sora-${randomBytes(4).toString('hex')}`, email: sora.email, email_verified: false };
-    const linked = new URL(await followUntil(new CookieJar(), url, APP));
+    const browser = new CookieJar();
+    const linked = new URL(await followUntil(browser, await postLink(browser, url, sora.token), APP));
     expect(Object.fromEntries(linked.searchParams)).toEqual({ oidc: 'linked', provider: 'local' });
-    // The link ticket works once.
-    expect(new URL(await followUntil(new CookieJar(), url, APP)).searchParams.get('reason')).toBe('link_expired');
+    // Without the access token the same POST starts nothing.
+    expect((await fetch(url, { method: 'POST', redirect: 'manual' })).status).toBe(401);
 
     const me = (await ok(`{ me { verifications { method } linkedIdentities { provider email } } }`, {}, sora.token)).me;
     expect(me.verifications.map((v: { method: string }) => v.method)).toContain('OAUTH');
@@ -218,7 +227,8 @@ describe('OpenID Connect through the gateway', () => {
       const { url } = (await ok(`mutation { startOidcLink(provider: "local") { url } }`, {}, owner.token)).startOidcLink;
       sub = `owner-${randomBytes(4).toString('hex')}`;
       oidc.account = { sub, email: owner.email, email_verified: true };
-      expect(new URL(await followUntil(new CookieJar(), url, APP)).searchParams.get('oidc')).toBe('linked');
+      const browser = new CookieJar();
+      expect(new URL(await followUntil(browser, await postLink(browser, url, owner.token), APP)).searchParams.get('oidc')).toBe('linked');
     });
     const outcome = (location: string | null) => Object.fromEntries(new URL(location!).searchParams);
 

@@ -2,6 +2,8 @@
 // at most 10 MB, private). Upload tickets are signed PUT URLs under evidence/<reporter id>/…;
 // before a key is attached its magic bytes are checked; reading is by signed GET URLs that expire
 // in minutes, handed only to the reporter and ADMINs. Files stay when a report is dismissed.
+// A reporter holds at most UPLOAD_OPEN_TICKETS_PER_KIND open tickets; files never attached to a
+// report are deleted by the upload sweep after their ticket expired (server.ts).
 import { BadInputError, UnauthenticatedError } from '@anshim/platform';
 import { contentTypeOfKey, EVIDENCE_POLICY, type IssuedUpload, type Uploads } from '@anshim/platform/storage/index';
 import type { RequestScope } from './context.ts';
@@ -48,6 +50,11 @@ export class EvidenceService {
       out.push({ key, contentType, size: stored.size });
     }
     return out;
+  }
+
+  /** After the report committed: its files no longer count against the reporter's open tickets. */
+  async attached(reporterId: string, keys: readonly string[]): Promise<void> {
+    await this.uploads.attached(EVIDENCE_POLICY, reporterId, keys).catch(() => undefined);
   }
 
   /** A signed GET URL that expires soon; callers decide who may have it. */

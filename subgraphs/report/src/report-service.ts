@@ -178,6 +178,7 @@ export class ReportService {
       return created;
     });
     this.deps.afterCommit();
+    await this.deps.evidence.attached(me.userId, evidence.map((e) => e.key));
     await this.countFiled(me.userId);
     scope.loaders.report.prime(report.id, report);
     return report;

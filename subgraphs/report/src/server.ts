@@ -19,7 +19,7 @@ import {
   type Logger,
   type RunningServer,
 } from '@anshim/platform';
-import { createStorageDriver, LocalStorageDriver, mountLocalStorageRoutes, publicNamespaces, Uploads, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY, localStorageSigningSecret } from '@anshim/platform/storage/index';
+import { createStorageDriver, LocalStorageDriver, mountLocalStorageRoutes, publicNamespaces, Uploads, UploadSweep, UploadTickets, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY, localStorageSigningSecret, uploadTicketSettings } from '@anshim/platform/storage/index';
 import type { ReportContext } from './context.ts';
 import { createDatabase, type ReportPrisma } from './database.ts';
 import { loadReportEnv, type ReportEnv } from './env.ts';
@@ -45,6 +45,8 @@ export interface ReportServer {
   logger: Logger;
   prisma: ReportPrisma;
   sanctionEnds: SanctionEndScheduler;
+  /** Deletes evidence files whose ticket expired unattached (a repeatable job; tests call sweep(now)). */
+  uploadSweep: UploadSweep;
   /** Starts the outbox relay, the event consumer and the suspension-end worker, then listens. */
   start(port?: number, host?: string): Promise<RunningServer>;
   /** Drains HTTP, then closes workers, relay, Redis and Prisma. */
@@ -72,7 +74,17 @@ export async function buildReportServer(overrides: Record<string, string | undef
   const reports = new ReportRepository(prisma);
   const known = new KnownPartiesRepository(prisma);
   const events = new ReportEvents();
-  const evidence = new EvidenceService(new Uploads(storage), env.EVIDENCE_URL_TTL_SECONDS);
+  const tickets = new UploadTickets(redis, uploadTicketSettings(env));
+  const evidence = new EvidenceService(new Uploads(storage, { tickets }), env.EVIDENCE_URL_TTL_SECONDS);
+  const uploadSweep = new UploadSweep({
+    service: 'report',
+    kinds: [{ policy: EVIDENCE_POLICY, attachedAmong: async (keys) => new Set(await reports.evidenceKeysTaken(prisma, keys)) }],
+    tickets,
+    storage,
+    redis: redisSettings,
+    logger,
+    intervalMinutes: env.UPLOAD_SWEEP_INTERVAL_MINUTES,
+  });
   const sanctionEnds = new SanctionEndScheduler({ prisma, reports, events, redis: redisSettings, logger, afterCommit });
   const services = {
     reports: new ReportService({
@@ -118,6 +130,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
       mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { internalSecret: env.INTERNAL_SECRET, logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
     },
     onStop: async () => {
+      await uploadSweep.close();
       await consumer?.close();
       await sanctionEnds.close();
       await relay.stop();
@@ -130,10 +143,12 @@ export async function buildReportServer(overrides: Record<string, string | undef
     logger,
     prisma,
     sanctionEnds,
+    uploadSweep,
     async start(port = env.REPORT_PORT, host = env.REPORT_HOST) {
       relay.start();
       consumer?.start();
       if (env.REPORT_CONSUME_EVENTS) await sanctionEnds.start();
+      await uploadSweep.start();
       const running = await server.start(port, host);
       publicBaseUrl.listeningOn(host, running.port);
       // `listening` with the port is what npm start and the e2e harness wait for.

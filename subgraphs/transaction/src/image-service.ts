@@ -1,6 +1,9 @@
-// Product pictures: upload tickets, and the checks before a key may be attached to a product
-// (issued to this user, not used yet, arrived, ≤ 10 MB, magic bytes match, decodable by sharp,
-// which also writes the thumbnail). Storage itself is the platform's (local disk or S3).
+// Product pictures: upload tickets (within the member's quota of open tickets), and the checks
+// before a key may be attached to a product (issued to this user, still open, not used yet,
+// arrived, ≤ 10 MB, magic bytes match, decodable by sharp). Attaching publishes each picture:
+// re-encoded without metadata under the public `products/` namespace, with its thumbnail; the
+// upload itself stays private and is deleted once the product is committed. Storage itself is
+// the platform's (local disk or S3).
 import { BadInputError, type Locale } from '@anshim/platform';
 import { PRODUCT_IMAGE_POLICY, thumbnailKey, type KnownContentType, type Uploads } from '@anshim/platform/storage/index';
 import { messages } from './messages.ts';
@@ -25,17 +28,19 @@ export class ImageService {
 
   async issue(ownerId: string, contentType: string, size: number): Promise<UploadTicketRecord> {
     const issued = await this.uploads.issue(this.policy, ownerId, contentType, size);
-    await this.repository.record({ key: issued.key, ownerId, contentType: issued.contentType, maxBytes: issued.maxBytes, expiresAt: issued.expiresAt });
+    await this.repository.record({ key: issued.key, ownerId, contentType: issued.contentType, maxBytes: issued.maxBytes, expiresAt: issued.ticketExpiresAt });
     return { key: issued.key, url: issued.url, headers: issued.headers, expiresAt: issued.expiresAt, maxBytes: issued.maxBytes };
   }
 
   /**
-   * Everything short of the database write: refuses keys that were never issued to `ownerId` or
-   * are already attached, then verifies each stored file and writes its thumbnail.
+   * Everything short of the database write: refuses keys that were never issued to `ownerId`,
+   * whose ticket closed, or that are already attached, then verifies each stored file and
+   * publishes it. Returns the published keys, in order (the product stores those).
    */
-  async prepare(ownerId: string, keys: readonly string[], locale: Locale): Promise<void> {
-    if (keys.length === 0) return;
+  async prepare(ownerId: string, keys: readonly string[], locale: Locale): Promise<string[]> {
+    if (keys.length === 0) return [];
     const records = new Map((await this.repository.findMany(keys)).map((r) => [r.key, r]));
+    const now = Date.now();
     keys.forEach((key, index) => {
       const record = records.get(key);
       const field = `imageKeys.${index}`;
@@ -45,22 +50,50 @@ export class ImageService {
       if (record.attachedTo) {
         throw new BadInputError(messages.imageKeyUsed, { fields: [{ field, reason: 'imageKeyUsed', message: messages.imageKeyUsed[locale] }] });
       }
+      if (record.expiresAt.getTime() <= now) {
+        throw new BadInputError(messages.imageKeyExpired, { fields: [{ field, reason: 'imageKeyExpired', message: messages.imageKeyExpired[locale] }] });
+      }
     });
+    const published: string[] = [];
     // Two at a time: decoding 10 MB pictures is CPU work shared with everything else.
     for (let i = 0; i < keys.length; i += 2) {
-      await Promise.all(
+      const batch = await Promise.allSettled(
         keys.slice(i, i + 2).map(async (key, offset) => {
           const field = `imageKeys.${i + offset}`;
-          await this.uploads.verify(this.policy, key, records.get(key)!.contentType as KnownContentType, field);
-          await this.uploads.thumbnail(this.policy, key, field);
+          const contentType = records.get(key)!.contentType as KnownContentType;
+          await this.uploads.verify(this.policy, key, contentType, field);
+          return this.uploads.publish(this.policy, key, contentType, field);
         }),
       );
+      for (const result of batch) if (result.status === 'fulfilled') published.push(result.value);
+      const failed = batch.find((result) => result.status === 'rejected');
+      if (failed) {
+        await this.uploads.discard(published);
+        throw failed.reason;
+      }
     }
+    return published;
   }
 
   /** Marks the keys used by the product, in the product's transaction; returns how many were still free. */
   attach(tx: Tx, keys: readonly string[], ownerId: string, productId: string): Promise<number> {
     return this.repository.attach(tx, keys, ownerId, productId);
+  }
+
+  /** After the product committed: the tickets leave the quota and the private originals go. */
+  async attached(ownerId: string, keys: readonly string[]): Promise<void> {
+    await this.uploads.attached(this.policy, ownerId, keys).catch(() => undefined);
+    await this.uploads.discard(keys);
+  }
+
+  /** The product was not created: its published copies must not stay reachable. */
+  abandon(publishedKeys: readonly string[]): Promise<void> {
+    return this.uploads.discard(publishedKeys);
+  }
+
+  /** For the upload sweep. */
+  attachedAmong(keys: string[]): Promise<Set<string>> {
+    return this.repository.attachedAmong(keys);
   }
 
   urls(keys: readonly string[]): Promise<string[]> {

@@ -37,6 +37,10 @@ export const messages = {
     ko: '올리지 않았거나 내 것이 아닌 사진입니다. 사진을 다시 올려 주세요.',
     en: 'This picture was not uploaded by you (or not at all). Please upload it again.',
   },
+  imageKeyExpired: {
+    ko: '사진을 올린 지 너무 오래되어 만료되었습니다. 사진을 다시 올려 주세요.',
+    en: 'This picture was uploaded too long ago and has expired. Please upload it again.',
+  },
   imageKeyUsed: { ko: '이미 다른 상품에 쓴 사진입니다. 사진을 다시 올려 주세요.', en: 'This picture is already used by another product. Please upload it again.' },
   firstRange: { ko: '한 번에 1개에서 100개까지 볼 수 있습니다.', en: 'first must be between 1 and 100.' },
   popularFirstRange: { ko: '한 번에 1개에서 50개까지 볼 수 있습니다.', en: 'first must be between 1 and 50.' },

@@ -122,32 +122,40 @@ export class ProductService {
     const identity = requireIdentity(scope);
     const parsed = validate(createProductSchema, input, scope.locale);
     await this.refuseIfRestricted(identity.userId);
-    // Files are checked (and thumbnailed) before the transaction: slow I/O holds no locks.
-    await this.deps.images.prepare(identity.userId, parsed.imageKeys, scope.locale);
-    const safety = await this.deps.parties.safetyOf(this.deps.prisma, identity.userId);
+    // Files are checked and published before the transaction: slow I/O holds no locks.
+    const imageKeys = await this.deps.images.prepare(identity.userId, parsed.imageKeys, scope.locale);
     const id = randomUUID();
-    const product = await transaction(this.deps.prisma, async (tx) => {
+    const product = await this.insertProduct(identity.userId, id, parsed, imageKeys).catch(async (error: unknown) => {
+      await this.deps.images.abandon(imageKeys);
+      throw error;
+    });
+    await this.deps.images.attached(identity.userId, parsed.imageKeys);
+    await this.afterWrite(scope, product);
+    return product;
+  }
+
+  private async insertProduct(sellerId: string, id: string, parsed: z.infer<typeof createProductSchema>, imageKeys: string[]): Promise<ProductRecord> {
+    const safety = await this.deps.parties.safetyOf(this.deps.prisma, sellerId);
+    return transaction(this.deps.prisma, async (tx) => {
       const created = await this.deps.products.create(tx, {
         id,
-        sellerId: identity.userId,
+        sellerId,
         title: parsed.title,
         description: parsed.description,
         price: parsed.price,
         category: parsed.category,
         region: parsed.region,
-        imageKeys: parsed.imageKeys,
+        imageKeys,
         searchText: normalizeSearchText(`${parsed.title} ${parsed.description}`),
         sellerGradeRank: gradeRank(safety?.grade ?? DEFAULT_GRADE),
         sellerScore: safety?.score ?? DEFAULT_SCORE,
       });
-      const attached = await this.deps.images.attach(tx, parsed.imageKeys, identity.userId, id);
+      const attached = await this.deps.images.attach(tx, parsed.imageKeys, sellerId, id);
       // Another createProduct took one of the keys between our check and now.
       if (attached !== parsed.imageKeys.length) throw new ConflictError(messages.imageKeyUsed, { field: 'imageKeys' });
       await this.deps.events.productCreated(tx, created);
       return created;
     });
-    await this.afterWrite(scope, product);
-    return product;
   }
 
   async updatePrice(scope: RequestScope, id: string, price: number): Promise<ProductRecord> {

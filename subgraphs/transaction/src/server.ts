@@ -12,7 +12,10 @@ import {
   PRODUCT_IMAGE_POLICY,
   publicNamespaces,
   Uploads,
+  UploadSweep,
+  UploadTickets,
   localStorageSigningSecret,
+  uploadTicketSettings,
 } from '@anshim/platform/storage/index';
 import type { TransactionContext } from './context.ts';
 import { createDatabase, type TransactionPrisma } from './database.ts';
@@ -51,6 +54,8 @@ export interface TransactionServer {
   stop(): Promise<void>;
   /** Adds buffered product views to PostgreSQL now (tests). */
   flushViews(): Promise<void>;
+  /** Deletes product pictures whose ticket expired unattached (a repeatable job; tests call sweep(now)). */
+  uploadSweep: UploadSweep;
 }
 
 export async function buildTransactionServer(overrides: Record<string, string | undefined> = {}, options: TransactionServerOptions = {}): Promise<TransactionServer> {
@@ -77,7 +82,17 @@ export async function buildTransactionServer(overrides: Record<string, string | 
   const cache = new ProductCache(redis, { ttlSeconds: env.PRODUCT_CACHE_TTL_SECONDS, enabled: env.PRODUCT_CACHE, logger });
   const views = new ViewCounter(redis, products, logger);
   const events = new TransactionEvents();
-  const images = new ImageService(new Uploads(storage), new UploadRepository(prisma));
+  const tickets = new UploadTickets(redis, uploadTicketSettings(env));
+  const images = new ImageService(new Uploads(storage, { tickets }), new UploadRepository(prisma));
+  const uploadSweep = new UploadSweep({
+    service: 'transaction',
+    kinds: [{ policy: PRODUCT_IMAGE_POLICY, attachedAmong: (keys) => images.attachedAmong(keys) }],
+    tickets,
+    storage,
+    redis: redisSettings,
+    logger,
+    intervalMinutes: env.UPLOAD_SWEEP_INTERVAL_MINUTES,
+  });
   const services = {
     products: new ProductService({ prisma, products, parties, images, cache, views, events, afterCommit }),
     trades: new TradeService({ prisma, trades, products, parties, cache, events, afterCommit }),
@@ -103,6 +118,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { internalSecret: env.INTERNAL_SECRET, logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
     },
     onStop: async () => {
+      await uploadSweep.close();
       await consumer?.close();
       await views.stop();
       await relay.stop();
@@ -118,11 +134,13 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       relay.start();
       consumer?.start();
       views.start(env.VIEW_FLUSH_INTERVAL_MS);
+      await uploadSweep.start();
       const running = await server.start(port, host);
       publicBaseUrl.listeningOn(host, running.port);
       return running;
     },
     stop: () => server.stop(),
     flushViews: () => views.flush(),
+    uploadSweep,
   };
 }

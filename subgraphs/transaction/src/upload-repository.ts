@@ -5,6 +5,8 @@ export interface UploadRecord {
   key: string;
   ownerId: string;
   contentType: string;
+  /** When the ticket closed: attaching later is refused and the sweep deletes the file. */
+  expiresAt: Date;
   attachedTo: string | null;
 }
 
@@ -19,8 +21,15 @@ export class UploadRepository {
     if (keys.length === 0) return [];
     return this.prisma.imageUpload.findMany({
       where: { key: { in: [...keys] } },
-      select: { key: true, ownerId: true, contentType: true, attachedTo: true },
+      select: { key: true, ownerId: true, contentType: true, expiresAt: true, attachedTo: true },
     });
+  }
+
+  /** The upload sweep's question: which of these keys are attached to a product. */
+  async attachedAmong(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const rows = await this.prisma.imageUpload.findMany({ where: { key: { in: [...keys] }, attachedTo: { not: null } }, select: { key: true } });
+    return new Set(rows.map((r) => r.key));
   }
 
   /** Marks the keys as used by `productId`; returns how many were still free (all, or the caller rolls back). */

@@ -24,6 +24,11 @@ export const userEnvSchema = z
       if (names === null) ctx.addIssue({ code: 'custom', message: 'comma-separated names of letters, digits and _ (e.g. google,kakao)' });
       return names ?? [];
     }).describe('comma-separated names of OpenID Connect providers; each needs OIDC_<NAME>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _REDIRECT_URL'),
+    OIDC_EMAIL_LINK_PROVIDERS: z.string().default('').transform((v, ctx) => {
+      const names = oidcProviderNames(v);
+      if (names === null) ctx.addIssue({ code: 'custom', message: 'comma-separated provider names from OIDC_PROVIDERS' });
+      return names ?? [];
+    }).describe('providers whose verified email may sign into the account that proved the same email, linking it on the way (only for providers that verify emails themselves); default none: members sign in and link explicitly'),
     OIDC_APP_REDIRECT_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000/auth/complete')
       .describe('where the browser lands after an OIDC callback (?oidc=…&code=… or ?oidc=error&reason=…)'),
     OIDC_ALLOW_HTTP: booleanFlag(false).describe('allow http:// issuers (a local test provider); never in production'),
@@ -57,6 +62,12 @@ export const userEnvSchema = z
     BOOTSTRAP_ADMIN_PASSWORD: optional(z.string().min(10, 'must be at least 10 characters').max(200, 'must be at most 200 characters'))
       .describe('password of the bootstrap admin (development only)'),
     BOOTSTRAP_ADMIN_NICKNAME: z.string().trim().min(1).max(30).default('안심 관리자').describe('nickname of the bootstrap admin'),
+    GUARDIAN_INVITES_PER_MEMBER: z.coerce.number().int().min(1).max(100).default(3)
+      .describe('guardian invitation SMS one member may send per window (GUARDIAN_LIMIT_WINDOW_SECONDS)'),
+    GUARDIAN_INVITES_PER_NUMBER: z.coerce.number().int().min(1).max(100).default(1)
+      .describe('guardian invitation SMS one phone number may receive per window, from all members together'),
+    GUARDIAN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(86_400)
+      .describe('the rolling "day" of the guardian invitation limits and of the one-alert-SMS-per-(guardian, counterpart) collapse'),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30).describe('refresh-token lifetime'),
     DEV_MESSAGES_KEEP: z.coerce.number().int().min(10).max(10_000).default(500)
       .describe('how many messages the console provider keeps for /dev/messages'),
@@ -66,6 +77,8 @@ export const userEnvSchema = z
     const production = env.NODE_ENV === 'production';
     if (production && env.OIDC_ALLOW_HTTP) ctx.addIssue({ code: 'custom', path: ['OIDC_ALLOW_HTTP'], message: 'http issuers are for local tests only; not allowed in production' });
     if (production && !env.USER_PUBLIC_URL) ctx.addIssue({ code: 'custom', path: ['USER_PUBLIC_URL'], message: 'required in production (the public URL of the gateway that proxies /auth/*)' });
+    const unknownEmailLink = env.OIDC_EMAIL_LINK_PROVIDERS.filter((name) => !env.OIDC_PROVIDERS.includes(name));
+    if (unknownEmailLink.length > 0) ctx.addIssue({ code: 'custom', path: ['OIDC_EMAIL_LINK_PROVIDERS'], message: `not in OIDC_PROVIDERS: ${unknownEmailLink.join(', ')}` });
     if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' });
     const provider = env.DELIVERY_PROVIDER ?? (production ? undefined : 'console');
     if (!provider) ctx.addIssue({ code: 'custom', path: ['DELIVERY_PROVIDER'], message: 'required in production (smtp)' });

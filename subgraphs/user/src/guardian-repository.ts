@@ -1,6 +1,6 @@
 // Guardians and what the guardian notifications need: the only code that reads or writes
-// `guardians`, `guardian_notifications`, and the event-fed copies `counterpart_grades` and
-// `trade_pairs`. The phone stays encrypted here; the invitation code is only a keyed hash.
+// `guardians`, `guardian_notifications`, `guardian_invitations`, `guardian_counterpart_notices`,
+// and the event-fed copies `counterpart_grades` and `trade_pairs`. The phone stays encrypted here; the invitation code is only a keyed hash.
 import { isUniqueViolation, translatePrismaError } from '@anshim/platform';
 import type { Prisma } from './generated/prisma/client.ts';
 import type { Tx, UserPrisma } from './database.ts';
@@ -49,6 +49,41 @@ export class GuardianRepository {
   /** Serializes guardian changes of one user (the limit of 3 holds under concurrent adds). */
   async lockUser(tx: Tx, userId: string): Promise<void> {
     await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+  }
+
+  /** Serializes invitations to one number across all members (the per-number daily limit). */
+  async lockNumber(tx: Tx, phoneHash: string): Promise<void> {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`guardian-number:${phoneHash}`}, 0))`;
+  }
+
+  /** Invitations sent since `since` by this member or to this number, and when the oldest of them was sent. */
+  async invitationsSince(tx: Tx, where: { userId: string } | { phoneHash: string }, since: Date): Promise<{ count: number; oldest: Date | null }> {
+    const found = await tx.guardianInvitation.aggregate({ where: { ...where, sentAt: { gt: since } }, _count: true, _min: { sentAt: true } });
+    return { count: found._count, oldest: found._min.sentAt };
+  }
+
+  async recordInvitation(tx: Tx, data: { id: string; userId: string; phoneHash: string }): Promise<void> {
+    await tx.guardianInvitation.create({ data, select: { id: true } });
+  }
+
+  /** An invitation that could not be delivered does not count against anyone. */
+  async forgetInvitation(id: string): Promise<void> {
+    await this.prisma.guardianInvitation.deleteMany({ where: { id } });
+  }
+
+  /**
+   * Claims the day's SMS about this counterpart for this guardian: true when none was sent in the
+   * last `windowSeconds` (and records this one), false when the guardian was already told.
+   */
+  async claimCounterpartNotice(tx: Tx, guardianId: string, counterpartId: string, windowSeconds: number): Promise<boolean> {
+    // Times come from here, as Prisma writes them elsewhere (UTC), not from the session's now().
+    const now = new Date();
+    const cutoff = new Date(now.getTime() - windowSeconds * 1000);
+    const claimed = await tx.$executeRaw`
+      INSERT INTO guardian_counterpart_notices (guardian_id, counterpart_id, sent_at) VALUES (${guardianId}::uuid, ${counterpartId}::uuid, ${now})
+      ON CONFLICT (guardian_id, counterpart_id) DO UPDATE SET sent_at = EXCLUDED.sent_at
+      WHERE guardian_counterpart_notices.sent_at <= ${cutoff}`;
+    return claimed === 1;
   }
 
   async countOf(tx: Tx, userId: string): Promise<number> {

@@ -3,6 +3,9 @@
 // code (the guardian tells it to them), which proves the guardian agreed. Codes follow the rules
 // of verification codes (6 digits, keyed hash, 10 minutes, 5 tries). Only the user sees the
 // whole number; an ADMIN sees it masked; anyone else sees no guardians at all.
+// An invitation is an SMS to a number the member chose, so it is rationed (per member and per
+// destination number, per rolling day, counted in PostgreSQL so restarts and replicas share the
+// count) and its text is fixed: it names the member only by their verified nickname.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
@@ -13,16 +16,18 @@ import {
   ForbiddenError,
   NotFoundError,
   UnauthenticatedError,
+  RateLimitedError,
   randomDigits,
   safeEqual,
   type FieldCipher,
 } from '@anshim/platform';
 import type { RequestScope } from './context.ts';
-import { transaction, type UserPrisma } from './database.ts';
+import { transaction, type Tx, type UserPrisma } from './database.ts';
 import type { DeliveryProvider } from './delivery/delivery.ts';
 import { DuplicateGuardian, type GuardianRecord, type GuardianRepository } from './guardian-repository.ts';
 import { guardianTexts, messages } from './messages.ts';
 import { formatPhone, maskPhone, normalizePhone } from './phone.ts';
+import { verifiedNickname } from './sms-nickname.ts';
 import { isUuid, type UserRecord } from './user-repository.ts';
 import { requireIdentity } from './user-service.ts';
 import { charLength, validate } from './validation.ts';
@@ -63,11 +68,19 @@ const guardianSchema = z.object({
 });
 export type GuardianInput = z.input<typeof guardianSchema>;
 
+/** Daily rations of invitation SMS (GUARDIAN_INVITES_* in env.ts). */
+export interface GuardianInviteLimits {
+  perMember: number;
+  perNumber: number;
+  windowSeconds: number;
+}
+
 export interface GuardianServiceDeps {
   prisma: UserPrisma;
   guardians: GuardianRepository;
   delivery: DeliveryProvider;
   cipher: FieldCipher;
+  limits: GuardianInviteLimits;
 }
 
 export class GuardianService {
@@ -91,18 +104,22 @@ export class GuardianService {
     if (ownPhone === parsed.phone) throw new BadInputError(messages.guardianOwnPhone, { field: 'phone' });
 
     const id = randomUUID();
+    const invitationId = randomUUID();
     const code = randomDigits(6);
+    const phoneHash = this.deps.cipher.lookupHash(`guardian:${parsed.phone}`);
     const row = await transaction(this.deps.prisma, async (tx) => {
       await this.deps.guardians.lockUser(tx, user.id);
       if ((await this.deps.guardians.countOf(tx, user.id)) >= MAX_GUARDIANS) throw new BadInputError(messages.guardianLimit, { max: MAX_GUARDIANS });
+      await this.deps.guardians.lockNumber(tx, phoneHash);
+      let created: GuardianRecord;
       try {
-        return await this.deps.guardians.create(tx, {
+        created = await this.deps.guardians.create(tx, {
           id,
           userId: user.id,
           name: parsed.name,
           relation: parsed.relation,
           phoneEncrypted: this.deps.cipher.encrypt(parsed.phone),
-          phoneHash: this.deps.cipher.lookupHash(`guardian:${parsed.phone}`),
+          phoneHash,
           codeHash: this.codeHash(id, code),
           codeExpiresAt: new Date(Date.now() + CODE_TTL_MS),
         });
@@ -110,20 +127,40 @@ export class GuardianService {
         if (error instanceof DuplicateGuardian) throw new ConflictError(messages.guardianDuplicate, { field: 'phone' });
         throw error;
       }
+      // After the duplicate check (a number already named is a CONFLICT, not a spent ration);
+      // a refusal rolls the new guardian row back with the transaction.
+      await this.checkInvitationRations(tx, user.id, phoneHash);
+      await this.deps.guardians.recordInvitation(tx, { id: invitationId, userId: user.id, phoneHash });
+      return created;
     });
 
     try {
-      await this.deps.delivery.sendSms({
-        to: parsed.phone,
-        text: guardianTexts.invitation({ guardianName: parsed.name, userNickname: user.nickname, relation: parsed.relation, code }),
-      });
+      const verifications = await scope.loaders.verifications.load(user.id);
+      const userNickname = verifiedNickname(user.nickname, verifications.map((v) => v.method));
+      await this.deps.delivery.sendSms({ to: parsed.phone, text: guardianTexts.invitation({ userNickname, code }) });
     } catch (error) {
-      // An invitation nobody received must not hold one of the three places.
+      // An invitation nobody received must not hold one of the three places, nor a day's ration.
       await this.deps.guardians.delete(id);
+      await this.deps.guardians.forgetInvitation(invitationId);
       scope.logger.error({ err: error }, 'could not deliver a guardian invitation');
       throw new AppError(messages.deliveryUnavailable, ErrorCode.INTERNAL_SERVER_ERROR, { retryable: true });
     }
     return this.view(row, true);
+  }
+
+  /** RATE_LIMITED when this member, or anyone, already sent this number its day's invitations. */
+  private async checkInvitationRations(tx: Tx, userId: string, phoneHash: string): Promise<void> {
+    const { perMember, perNumber, windowSeconds } = this.deps.limits;
+    const since = new Date(Date.now() - windowSeconds * 1000);
+    const retryAfter = (oldest: Date | null) => Math.max(1, Math.ceil(((oldest ?? new Date()).getTime() + windowSeconds * 1000 - Date.now()) / 1000));
+    const byMember = await this.deps.guardians.invitationsSince(tx, { userId }, since);
+    if (byMember.count >= perMember) {
+      throw new RateLimitedError(messages.guardianInvitesPerMember(perMember), retryAfter(byMember.oldest), { reason: 'GUARDIAN_INVITES_PER_MEMBER', max: perMember });
+    }
+    const toNumber = await this.deps.guardians.invitationsSince(tx, { phoneHash }, since);
+    if (toNumber.count >= perNumber) {
+      throw new RateLimitedError(messages.guardianInvitesPerNumber, retryAfter(toNumber.oldest), { reason: 'GUARDIAN_INVITES_PER_NUMBER', field: 'phone' });
+    }
   }
 
   /** The user enters the code their guardian received. */

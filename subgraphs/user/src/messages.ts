@@ -48,6 +48,11 @@ export const messages = {
     en: 'Social account verification works by linking an account, not by a code. Choose a provider in your settings and link your account.',
   },
   oidcUnknownProvider: { ko: '지원하지 않는 로그인 서비스입니다.', en: 'This sign-in provider is not supported.' },
+  oidcLinkRefused: {
+    UNAUTHENTICATED: { ko: '로그인한 상태에서만 다른 로그인 서비스를 연결할 수 있습니다. 다시 로그인해 주세요.', en: 'Sign in first to link another sign-in provider. Please sign in again.' },
+    NOT_FOUND: { ko: '지원하지 않는 로그인 서비스입니다.', en: 'This sign-in provider is not supported.' },
+    SERVICE_UNAVAILABLE: { ko: '로그인 서비스에 지금 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.', en: 'The sign-in provider cannot be reached right now. Please try again in a moment.' },
+  },
   oidcCodeInvalid: { ko: '로그인 확인 코드가 맞지 않거나 만료되었습니다. 다시 로그인해 주세요.', en: 'The sign-in code is not valid or has expired. Please sign in again.' },
   idCardReviewer: { ko: '관리자 검토', en: 'administrator review' },
   idCardUnderReview: { ko: '이미 신분증을 검토하고 있습니다. 결과가 나올 때까지 기다려 주세요.', en: 'Your ID card is already being reviewed. Please wait for the result.' },
@@ -98,6 +103,14 @@ export const messages = {
   guardianRelationTooLong: { ko: '관계는 20자 이하여야 합니다.', en: 'The relation must be at most 20 characters long.' },
   guardianPhoneRequired: { ko: '보호자의 휴대전화 번호를 입력해 주세요. 예: 010-1234-5678', en: "Please enter the guardian's mobile number, e.g. 010-1234-5678." },
   guardianLimit: { ko: '보호자는 최대 3명까지 등록할 수 있습니다. 다른 보호자를 먼저 삭제해 주세요.', en: 'You can have at most 3 guardians. Remove one first.' },
+  guardianInvitesPerMember: (max: number): LocalizedText => ({
+    ko: `보호자 초대 문자는 하루에 ${max}번까지만 보낼 수 있습니다. 내일 다시 시도해 주세요.`,
+    en: `You can send at most ${max} guardian invitation${max === 1 ? '' : 's'} a day. Please try again tomorrow.`,
+  }),
+  guardianInvitesPerNumber: {
+    ko: '이 번호에는 오늘 이미 보호자 초대 문자가 보내졌습니다. 내일 다시 시도해 주세요.',
+    en: 'This number already received a guardian invitation today. Please try again tomorrow.',
+  },
   guardianOwnPhone: { ko: '본인의 휴대전화 번호는 보호자 번호로 등록할 수 없습니다. 가족이나 믿을 수 있는 분의 번호를 입력해 주세요.', en: 'Your own number cannot be a guardian. Enter the number of a family member or someone you trust.' },
   guardianDuplicate: { ko: '이미 보호자로 등록된 번호입니다.', en: 'This number is already one of your guardians.' },
   guardianNotFound: { ko: '보호자를 찾을 수 없습니다.', en: 'Guardian not found.' },
@@ -130,23 +143,33 @@ export function gradeLabel(grade: GradeName | null): string {
 
 const won = (amount: number) => `${new Intl.NumberFormat('ko-KR').format(amount)}원`;
 
+/** A person in a guardian SMS: the safe nickname in quotes, or a neutral description (see sms-nickname.ts). */
+const member = (nickname: string | null) => (nickname ? `'${nickname}'님` : '보호하시는 회원님');
+const counterpart = (nickname: string | null, grade: GradeName | null) =>
+  nickname ? `'${nickname}'(${gradeLabel(grade)})님` : `한 회원(${gradeLabel(grade)})`;
+
 /**
- * SMS texts for guardians, plain Korean only (the recipient did not choose a language).
- * They name the protected user's nickname and the counterpart's nickname and grade, never
- * anything else about either of them.
+ * SMS texts for guardians, plain Korean only (the recipient did not choose a language). Fixed
+ * wording: the only member-chosen text they ever carry is a nickname that passed sms-nickname.ts
+ * (null → a neutral wording), never a name or relation the member typed for the guardian.
  */
 export const guardianTexts = {
-  invitation: (p: { guardianName: string; userNickname: string; relation: string; code: string }) =>
-    `[안심] ${p.guardianName}님, 안심 중고거래 회원 '${p.userNickname}'님이 ${p.guardianName}님을 보호자(${p.relation})로 등록하려고 합니다. ` +
-    `보호자가 되시면 '${p.userNickname}'님이 위험해 보이는 사람과 대화하거나 큰돈이 오가는 거래를 할 때 문자로 알려 드립니다. ` +
-    `동의하시면 인증번호 ${p.code} 를 '${p.userNickname}'님에게 직접 알려 주세요(10분 안에 입력). 모르는 분이라면 이 문자를 무시하세요.`,
-  riskAlert: (p: { userNickname: string; counterpartNickname: string; grade: GradeName | null; level: 'HIGH' | 'CRITICAL' }) =>
-    `[안심] 보호자님께 알려 드립니다. '${p.counterpartNickname}'(${gradeLabel(p.grade)})님이 '${p.userNickname}'님에게 연락하고 있습니다. 이 사람은 사기 위험이 ${p.level === 'CRITICAL' ? '매우 높습니다' : '높습니다'}. ` +
-    `'${p.userNickname}'님에게 전화해서, 직접 만나서 물건을 확인하기 전에는 절대 돈을 보내지 말라고 알려 주세요.`,
-  riskyTrade: (p: { userNickname: string; counterpartNickname: string; grade: GradeName; amount: number }) =>
-    `[안심] 보호자님께 알려 드립니다. '${p.userNickname}'님이 '${p.counterpartNickname}'(${gradeLabel(p.grade)})님과 ${won(p.amount)} 거래를 시작했습니다. ` +
-    `'${p.userNickname}'님에게 전화해서, 직접 만나서 물건을 확인하기 전에는 돈을 보내지 말고, 가능하면 경찰서 안심거래존에서 만나라고 알려 주세요.`,
-  reportAccepted: (p: { userNickname: string; counterpartNickname: string; grade: GradeName | null }) =>
-    `[안심] 보호자님께 알려 드립니다. '${p.userNickname}'님과 거래한 적 있는 '${p.counterpartNickname}'(${gradeLabel(p.grade)})에 대한 신고가 사실로 확인되었습니다. ` +
-    `'${p.userNickname}'님에게 전화해서, 이 사람에게 돈을 보내거나 개인정보를 알려 주지 말고, 피해가 있었다면 고객센터와 경찰(112)에 알리라고 전해 주세요.`,
+  invitation: (p: { userNickname: string | null; code: string }) => {
+    const who = p.userNickname ? `안심 중고거래 회원 '${p.userNickname}'님` : '안심 중고거래 회원 한 분';
+    const tellTo = p.userNickname ? `'${p.userNickname}'님에게` : '등록을 요청한 분에게';
+    return (
+      `[안심] ${who}이 이 번호를 보호자로 등록하려고 합니다. ` +
+      `보호자가 되시면 이 회원이 위험해 보이는 사람과 대화하거나 큰돈이 오가는 거래를 할 때 문자로 알려 드립니다. ` +
+      `동의하시면 인증번호 ${p.code} 를 ${tellTo} 직접 알려 주세요(10분 안에 입력). 모르는 분이라면 이 문자를 무시하세요.`
+    );
+  },
+  riskAlert: (p: { userNickname: string | null; counterpartNickname: string | null; grade: GradeName | null; level: 'HIGH' | 'CRITICAL' }) =>
+    `[안심] 보호자님께 알려 드립니다. ${counterpart(p.counterpartNickname, p.grade)}이 ${member(p.userNickname)}에게 연락하고 있습니다. 이 사람은 사기 위험이 ${p.level === 'CRITICAL' ? '매우 높습니다' : '높습니다'}. ` +
+    `${member(p.userNickname)}에게 전화해서, 직접 만나서 물건을 확인하기 전에는 절대 돈을 보내지 말라고 알려 주세요.`,
+  riskyTrade: (p: { userNickname: string | null; counterpartNickname: string | null; grade: GradeName; amount: number }) =>
+    `[안심] 보호자님께 알려 드립니다. ${member(p.userNickname)}이 ${counterpart(p.counterpartNickname, p.grade)}과 ${won(p.amount)} 거래를 시작했습니다. ` +
+    `${member(p.userNickname)}에게 전화해서, 직접 만나서 물건을 확인하기 전에는 돈을 보내지 말고, 가능하면 경찰서 안심거래존에서 만나라고 알려 주세요.`,
+  reportAccepted: (p: { userNickname: string | null; counterpartNickname: string | null; grade: GradeName | null }) =>
+    `[안심] 보호자님께 알려 드립니다. ${member(p.userNickname)}과 거래한 적 있는 ${counterpart(p.counterpartNickname, p.grade).replace(/님$/, '')}에 대한 신고가 사실로 확인되었습니다. ` +
+    `${member(p.userNickname)}에게 전화해서, 이 사람에게 돈을 보내거나 개인정보를 알려 주지 말고, 피해가 있었다면 고객센터와 경찰(112)에 알리라고 전해 주세요.`,
 };

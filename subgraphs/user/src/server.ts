@@ -134,6 +134,8 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     afterCommit,
     publicBaseUrl: publicBaseUrl.get,
     appRedirectUrl: env.OIDC_APP_REDIRECT_URL,
+    jwtSecret: env.JWT_SECRET,
+    emailLinkProviders: new Set(env.OIDC_EMAIL_LINK_PROVIDERS),
   });
   const services = {
     users: new UserService({ prisma, users, sessions, audit, events, cipher, revocations, afterCommit }),
@@ -141,12 +143,15 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     verifications: new VerificationService({ prisma, users, challenges, delivery, events, cipher, logger, afterCommit, idCards: idCardService }),
     idCards: idCardService,
     oidc,
-    guardians: new GuardianService({ prisma, guardians, delivery, cipher }),
+    guardians: new GuardianService({
+      prisma, guardians, delivery, cipher,
+      limits: { perMember: env.GUARDIAN_INVITES_PER_MEMBER, perNumber: env.GUARDIAN_INVITES_PER_NUMBER, windowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS },
+    }),
   };
 
   // Sanctions decided in the report service (report.sanction_applied / report.sanction_ended), and
   // SMS to guardians about alerts, risky trades and accepted reports.
-  const consumer = createUserConsumer({ prisma, users, sessions, audit, events, revocations, guardians, delivery, cipher, redis: redisSettings, logger, afterCommit });
+  const consumer = createUserConsumer({ prisma, users, sessions, audit, events, revocations, guardians, delivery, cipher, redis: redisSettings, logger, afterCommit, alertWindowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS });
 
   const server = await buildSubgraphServer<UserContext>({
     name: 'user',

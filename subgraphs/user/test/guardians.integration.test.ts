@@ -80,6 +80,8 @@ async function protectedUser(nickname = '김순자'): Promise<{ user: Registered
 describe('adding and confirming guardians', () => {
   it('sends a plain-Korean invitation code, confirms with it, stores the phone encrypted and shows it masked to an admin', async () => {
     const user = await registerUser(h, { nickname: '박영희', phone: uniquePhone() });
+    // Only a verified member is named in the invitation (guardian-abuse.integration.test.ts).
+    await h.prisma.verification.create({ data: { userId: user.id, method: 'SMS' } });
     const guardianPhone = uniquePhone();
     const added = await h.gql(ADD, { input: { name: ' 박지은 ', phone: guardianPhone.replace(/-/g, ' '), relation: '딸' } }, { token: user.accessToken });
     expect(added.errors).toBeUndefined();

@@ -24,6 +24,12 @@ export const storageEnvShape = {
   S3_SECRET_ACCESS_KEY: optional(z.string()).describe('S3 secret key (with S3_ACCESS_KEY_ID)'),
   S3_PUBLIC_BASE_URL: optional(z.url())
     .describe('CDN or public bucket URL for public files (product images); without it they get signed GET URLs'),
+  UPLOAD_TICKET_TTL_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(3_600)
+    .describe('how long an upload ticket stays open: a file not attached by then is deleted by the upload sweep'),
+  UPLOAD_OPEN_TICKETS_PER_KIND: z.coerce.number().int().min(1).max(1_000).default(30)
+    .describe('open (unattached, unexpired) upload tickets one member may hold per kind (product photos, report evidence); more is RATE_LIMITED'),
+  UPLOAD_SWEEP_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(10)
+    .describe('how often the upload sweep deletes files whose ticket expired unattached'),
   STORAGE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000)
     .describe('per-attempt timeout of a storage call (retries and a circuit breaker come on top)'),
 };
@@ -36,6 +42,11 @@ export function checkStorageEnv(env: StorageEnv, ctx: z.RefinementCtx): void {
   if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {
     ctx.addIssue({ code: 'custom', path: ['S3_SECRET_ACCESS_KEY'], message: 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together' });
   }
+}
+
+/** The ticket quota and lifetime from the environment (upload-tickets.ts). */
+export function uploadTicketSettings(env: StorageEnv): { ttlSeconds: number; maxOpenPerMember: number } {
+  return { ttlSeconds: env.UPLOAD_TICKET_TTL_SECONDS, maxOpenPerMember: env.UPLOAD_OPEN_TICKETS_PER_KIND };
 }
 
 export interface StorageWiring {

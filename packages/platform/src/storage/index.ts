@@ -9,3 +9,5 @@ export * from './local-route.ts';
 export * from './s3-driver.ts';
 export * from './config.ts';
 export { storageMessages } from './messages.ts';
+export * from './upload-tickets.ts';
+export * from './upload-sweep.ts';

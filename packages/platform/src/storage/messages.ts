@@ -33,6 +33,10 @@ export const storageMessages = {
     ko: '사진을 읽을 수 없습니다. 손상되지 않은 다른 사진으로 다시 올려 주세요.',
     en: 'The picture could not be read. Please upload another, undamaged picture.',
   },
+  tooManyOpenUploads: (max: number): LocalizedText => ({
+    ko: `아직 사용하지 않은 업로드 주소가 ${max}개 있습니다. 올린 파일을 먼저 등록하거나 잠시 후 다시 시도해 주세요.`,
+    en: `You already have ${max} upload URLs that were not used yet. Attach the files you uploaded first, or try again later.`,
+  }),
   storageUnavailable: {
     ko: '지금은 파일 저장소를 쓸 수 없습니다. 잠시 후 다시 시도해 주세요.',
     en: 'File storage is not available right now. Please try again in a little while.',

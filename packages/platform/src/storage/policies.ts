@@ -3,8 +3,14 @@
 import type { KnownContentType } from './magic-bytes.ts';
 
 export interface UploadPolicy {
-  /** First key segment; the drivers decide public vs private by it. */
+  /** First key segment of uploaded files; the drivers decide public vs private by it. */
   namespace: string;
+  /**
+   * Public kinds only: where attached files are published, re-encoded without metadata
+   * (uploads.ts `publish`). The upload namespace itself is then private: an upload is never
+   * served as it arrived, and nothing is served before it is attached.
+   */
+  publishedNamespace?: string;
   contentTypes: readonly KnownContentType[];
   maxBytes: number;
   /** Public files get permanent URLs; private ones only short-lived signed GETs. */
@@ -18,7 +24,8 @@ export interface UploadPolicy {
 const MB = 1024 * 1024;
 
 export const PRODUCT_IMAGE_POLICY: UploadPolicy = {
-  namespace: 'products',
+  namespace: 'product-uploads',
+  publishedNamespace: 'products',
   contentTypes: ['image/jpeg', 'image/png', 'image/webp'],
   maxBytes: 10 * MB,
   visibility: 'public',
@@ -47,7 +54,7 @@ export const ID_CARD_POLICY: UploadPolicy = {
   uploadTtlSeconds: 30 * 60,
 };
 
-/** Namespaces the drivers serve without signatures. */
+/** Namespaces the drivers serve without signatures: only where attached public files are published. */
 export function publicNamespaces(policies: readonly UploadPolicy[]): string[] {
-  return policies.filter((p) => p.visibility === 'public').map((p) => p.namespace);
+  return policies.flatMap((p) => (p.visibility === 'public' && p.publishedNamespace ? [p.publishedNamespace] : []));
 }

@@ -53,7 +53,7 @@ async function put(url: string, body: Uint8Array, headers: Record<string, string
 describe('tickets', () => {
   it('issues a signed PUT for an allowed type and size, and refuses others with codes', async () => {
     const ticket = await uploads.issue(PRODUCT_IMAGE_POLICY, owner, 'image/jpeg', 1000);
-    expect(ticket.key).toMatch(new RegExp(`^products/${owner}/[0-9a-f-]{36}\\.jpg$`));
+    expect(ticket.key).toMatch(new RegExp(`^product-uploads/${owner}/[0-9a-f-]{36}\\.jpg$`));
     expect(ticket.headers).toEqual({ 'content-type': 'image/jpeg' });
     expect(ticket.maxBytes).toBe(10 * 1024 * 1024);
     const wrongType = await uploads.issue(PRODUCT_IMAGE_POLICY, owner, 'image/gif', 1000).catch((e: AppError) => e);
@@ -105,7 +105,7 @@ describe('the PUT route', () => {
 });
 
 describe('verify, thumbnail and reading back', () => {
-  it('verifies an uploaded image, writes a WebP thumbnail, serves product images publicly', async () => {
+  it('verifies an uploaded image, writes a WebP thumbnail, serves product images publicly once published', async () => {
     const body = await jpeg();
     const ticket = await uploads.issue(PRODUCT_IMAGE_POLICY, owner, 'image/jpeg', body.length);
     await expect(uploads.verify(PRODUCT_IMAGE_POLICY, ticket.key, 'image/jpeg')).rejects.toMatchObject({ extensions: { fields: [{ reason: 'notUploaded' }] } });
@@ -119,8 +119,12 @@ describe('verify, thumbnail and reading back', () => {
     const meta = await sharp(Buffer.from(await driver.read(thumb!))).metadata();
     expect(meta).toMatchObject({ format: 'webp', width: 320, height: 240 });
 
-    const url = await uploads.urlFor(PRODUCT_IMAGE_POLICY, ticket.key);
-    expect(url).toBe(`${base}/files/${ticket.key}`);
+    // The upload itself is private; its published, re-encoded copy is public.
+    expect((await fetch(`${base}/files/${ticket.key}`)).status).toBe(403);
+    const published = await uploads.publish(PRODUCT_IMAGE_POLICY, ticket.key, 'image/jpeg');
+    expect(published).toMatch(new RegExp(`^products/${owner}/[0-9a-f-]{36}\\.jpg$`));
+    const url = await uploads.urlFor(PRODUCT_IMAGE_POLICY, published);
+    expect(url).toBe(`${base}/files/${published}`);
     const res = await fetch(url);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/jpeg');

@@ -32,6 +32,8 @@ export interface UserConsumerDeps {
   cipher: FieldCipher;
   redis: RedisSettings;
   logger: Logger;
+  /** One guardian SMS per (guardian, counterpart) within this many seconds. */
+  alertWindowSeconds: number;
   /** Publishes the outbox now (relay.nudge). */
   afterCommit: () => void;
 }

@@ -7,12 +7,16 @@
 // Each runs in the consumer's transaction with the processed-event record. A guardian gets one
 // message per cause (`alert:<id>`, `trade:<id>`, `report:<id>`): the notification row is claimed
 // before sending, in the same transaction, so a duplicate event or a retry sends nothing twice
-// (a failed send rolls the claim back and the event is retried).
+// (a failed send rolls the claim back and the event is retried). Beyond that, a guardian gets at
+// most one SMS per counterpart per day (GUARDIAN_ALERT_WINDOW_SECONDS) whatever the causes: a
+// counterpart who sets off alert after alert cannot turn the guardian's phone into a pager. Names
+// appear only as SMS-safe nicknames (sms-nickname.ts), otherwise in neutral words.
 import type { EventHandlers, FieldCipher, Logger } from '@anshim/platform';
 import type { Tx } from '../database.ts';
 import type { DeliveryProvider } from '../delivery/delivery.ts';
 import type { GuardianRepository } from '../guardian-repository.ts';
 import { guardianTexts } from '../messages.ts';
+import { smsSafeNickname } from '../sms-nickname.ts';
 import type { UserRepository } from '../user-repository.ts';
 
 /** Trades from this amount (won) with a CAUTION-or-worse seller are worth a guardian's call. */
@@ -27,21 +31,30 @@ export interface GuardianNotifierDeps {
   delivery: DeliveryProvider;
   cipher: FieldCipher;
   logger: Logger;
+  /** One SMS per (guardian, counterpart) within this many seconds. */
+  alertWindowSeconds: number;
 }
 
 export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers<'user', Tx> {
   const { users, guardians } = deps;
 
-  /** Sends `text(userNickname)` once per confirmed guardian of each protected user for this cause. */
-  async function notify(tx: Tx, protectedUserIds: string[], causeId: string, kind: string, text: (userNickname: string) => string): Promise<number> {
+  /**
+   * Sends `text(userNickname)` once per confirmed guardian of each protected user for this cause,
+   * and only to guardians not yet told about this counterpart within the window.
+   */
+  async function notify(tx: Tx, protectedUserIds: string[], counterpartId: string, causeId: string, kind: string, text: (userNickname: string | null) => string): Promise<number> {
     const list = await guardians.confirmedOf(tx, protectedUserIds);
     const nicknames = new Map<string, string | null>();
     let sent = 0;
     for (const guardian of list) {
       if (!(await guardians.claimNotification(tx, guardian.id, causeId, kind))) continue;
-      if (!nicknames.has(guardian.userId)) nicknames.set(guardian.userId, await nicknameOf(tx, guardian.userId));
-      const userNickname = nicknames.get(guardian.userId);
-      if (!userNickname) continue;
+      if (!nicknames.has(guardian.userId)) {
+        const protectedUser = await users.findById(guardian.userId, tx);
+        if (!protectedUser) continue;
+        nicknames.set(guardian.userId, smsSafeNickname(protectedUser.nickname));
+      }
+      if (!(await guardians.claimCounterpartNotice(tx, guardian.id, counterpartId, deps.alertWindowSeconds))) continue;
+      const userNickname = nicknames.get(guardian.userId) ?? null;
       await deps.delivery.sendSms({ to: deps.cipher.decrypt(guardian.phoneEncrypted), text: text(userNickname) });
       sent += 1;
     }
@@ -49,8 +62,10 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
     return sent;
   }
 
-  async function nicknameOf(tx: Tx, userId: string): Promise<string | null> {
-    return (await users.findById(userId, tx))?.nickname ?? null;
+  /** The counterpart as an SMS may name them; undefined when the account does not exist. */
+  async function nicknameOf(tx: Tx, userId: string): Promise<string | null | undefined> {
+    const user = await users.findById(userId, tx);
+    return user ? smsSafeNickname(user.nickname) : undefined;
   }
 
   return {
@@ -63,9 +78,9 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
       const warned = recipientIds.filter((id) => id !== subjectUserId);
       if (warned.length === 0) return;
       const counterpartNickname = await nicknameOf(tx, subjectUserId);
-      if (!counterpartNickname) return;
+      if (counterpartNickname === undefined) return;
       const grade = await guardians.gradeOf(tx, subjectUserId);
-      await notify(tx, warned, `alert:${alertId}`, 'RISK_ALERT', (userNickname) => guardianTexts.riskAlert({ userNickname, counterpartNickname, grade, level }));
+      await notify(tx, warned, subjectUserId, `alert:${alertId}`, 'RISK_ALERT', (userNickname) => guardianTexts.riskAlert({ userNickname, counterpartNickname, grade, level }));
     },
     'transaction.requested': async (event, tx) => {
       const { transactionId, buyerId, sellerId, amount } = event.data;
@@ -74,8 +89,8 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
       const grade = await guardians.gradeOf(tx, sellerId);
       if (!grade || !RISKY_GRADES.has(grade)) return;
       const counterpartNickname = await nicknameOf(tx, sellerId);
-      if (!counterpartNickname) return;
-      await notify(tx, [buyerId], `trade:${transactionId}`, 'RISKY_TRADE', (userNickname) => guardianTexts.riskyTrade({ userNickname, counterpartNickname, grade, amount }));
+      if (counterpartNickname === undefined) return;
+      await notify(tx, [buyerId], sellerId, `trade:${transactionId}`, 'RISKY_TRADE', (userNickname) => guardianTexts.riskyTrade({ userNickname, counterpartNickname, grade, amount }));
     },
     'report.processed': async (event, tx) => {
       const { reportId, targetUserId, decision } = event.data;
@@ -83,9 +98,9 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
       const partners = (await guardians.tradedWith(tx, targetUserId)).slice(0, MAX_PROTECTED_PER_REPORT);
       if (partners.length === 0) return;
       const counterpartNickname = await nicknameOf(tx, targetUserId);
-      if (!counterpartNickname) return;
+      if (counterpartNickname === undefined) return;
       const grade = await guardians.gradeOf(tx, targetUserId);
-      await notify(tx, partners, `report:${reportId}`, 'REPORT_ACCEPTED', (userNickname) => guardianTexts.reportAccepted({ userNickname, counterpartNickname, grade }));
+      await notify(tx, partners, targetUserId, `report:${reportId}`, 'REPORT_ACCEPTED', (userNickname) => guardianTexts.reportAccepted({ userNickname, counterpartNickname, grade }));
     },
   };
 }

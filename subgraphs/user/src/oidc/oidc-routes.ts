@@ -1,10 +1,13 @@
-// GET /auth/oidc/:provider/start and /callback (the gateway proxies /auth/*). Both answer with a
-// redirect: to the provider, or to the app (OIDC_APP_REDIRECT_URL) with ?oidc=… — also when
-// something is wrong (?oidc=error&reason=state|code|nonce|…), so the app can say what happened.
+// GET /auth/oidc/:provider/start and /callback, POST /auth/oidc/:provider/link (the gateway
+// passes these through). start and callback answer with a redirect: to the provider, or to the
+// app (OIDC_APP_REDIRECT_URL) with ?oidc=… — also when something is wrong
+// (?oidc=error&reason=state|code|nonce|…), so the app can say what happened. link answers 303 to
+// the provider, or a JSON refusal `{ error: { code, message } }` (401, 404, 503) in the caller's language.
 import type { Request } from 'express';
-import type { Logger } from '@anshim/platform';
+import { localeFromHeader, pick, type Logger } from '@anshim/platform';
 import type { HttpApp } from '../http-app.ts';
-import { OIDC_COOKIE, FLOW_TTL_SECONDS, OidcFlowError, type OidcService } from './oidc-service.ts';
+import { messages } from '../messages.ts';
+import { OIDC_COOKIE, FLOW_TTL_SECONDS, OidcFlowError, OidcLinkRefused, type OidcService } from './oidc-service.ts';
 
 function cookieOf(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -18,11 +21,29 @@ export function mountOidcRoutes(app: HttpApp, deps: { service: OidcService; secu
   const cookie = (value: string, maxAge: number) =>
     `${OIDC_COOKIE}=${encodeURIComponent(value)}; Path=/auth/oidc; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${deps.secureCookies() ? '; Secure' : ''}`;
 
+  app.post('/auth/oidc/:provider/link', async (req, res) => {
+    res.setHeader('cache-control', 'no-store');
+    req.resume();
+    try {
+      const { authorizationUrl, binding } = await deps.service.beginLink(String(req.params.provider), req.headers.authorization);
+      res.setHeader('set-cookie', cookie(binding, FLOW_TTL_SECONDS));
+      // 303: the browser follows with a GET to the provider, not a re-POST.
+      res.redirect(303, authorizationUrl);
+    } catch (error) {
+      const refused = error instanceof OidcLinkRefused ? error : new OidcLinkRefused(503, 'SERVICE_UNAVAILABLE');
+      if (!(error instanceof OidcLinkRefused)) deps.logger.error({ err: error }, 'OIDC link start failed');
+      if (refused.status === 401) res.setHeader('www-authenticate', 'Bearer');
+      const text = messages.oidcLinkRefused[refused.code];
+      res.status(refused.status).json({ error: { code: refused.code, message: pick(text, localeFromHeader(req.headers['accept-language'])) } });
+    }
+  });
+
   app.get('/auth/oidc/:provider/start', async (req, res) => {
     res.setHeader('cache-control', 'no-store');
     try {
-      const link = typeof req.query.link === 'string' ? req.query.link : undefined;
-      const { authorizationUrl, binding } = await deps.service.begin(String(req.params.provider), link);
+      // The old `?link=<ticket>` URL: linking starts only from the authenticated POST /link now.
+      if (req.query.link !== undefined) throw new OidcFlowError('link_requires_post');
+      const { authorizationUrl, binding } = await deps.service.begin(String(req.params.provider));
       // Lax: the provider's redirect back is a top-level GET, which still carries the cookie.
       res.setHeader('set-cookie', cookie(binding, FLOW_TTL_SECONDS));
       res.redirect(302, authorizationUrl);

@@ -4,19 +4,24 @@
 // once (GETDEL): a replayed callback finds nothing.
 //
 // How the pieces meet a browser, which cannot carry a Bearer header through redirects:
-// - linking: the signed-in app calls startOidcLink, gets /auth/oidc/<p>/start?link=<ticket> (a
-//   one-time ticket valid 5 minutes naming the user) and opens it;
-// - signing in: the app opens /auth/oidc/<p>/start directly;
-// - start sets an HttpOnly cookie bound to the flow and redirects to the provider; the callback
-//   requires that cookie (a callback URL sent to someone else's browser does nothing);
+// - linking: the signed-in app POSTs /auth/oidc/<p>/link with `Authorization: Bearer <access
+//   token>` (checked here: signature, expiry, logout blacklist, revoked-before). Only that
+//   request, from the member's own browser, creates a link flow. No GET URL and no transferable
+//   ticket can link: a link URL opened in someone else's browser would otherwise attach that
+//   person's provider account to the sender's account (login CSRF, account-linking attack);
+// - signing in: the app opens GET /auth/oidc/<p>/start directly (it never links);
+// - both set an HttpOnly, SameSite=Lax cookie bound to the flow and redirect to the provider
+//   (303 after the POST); the callback requires that cookie (a provider URL or callback URL sent
+//   to someone else's browser does nothing);
 // - after the callback the browser goes to OIDC_APP_REDIRECT_URL with ?oidc=linked, or
 //   ?oidc=signed_in&code=<one-time code, 2 minutes> that the app exchanges with
 //   completeOidcSignIn for the usual AuthPayload. Tokens never appear in a URL.
-// An identity that is not linked signs in only when the provider vouches for the email
-// (email_verified) and our account proved the same email too (EMAIL verification); it is then
-// linked. An unverified provider email never merges into an existing account.
+// An identity that is not linked signs in by email only for providers on OIDC_EMAIL_LINK_PROVIDERS
+// (default: none), and only when the provider vouches for the email (email_verified) and our
+// account proved the same email too (EMAIL verification); it is then linked. For every other
+// provider the member signs in with their password and links explicitly.
 import * as client from 'openid-client';
-import { BadInputError, NotFoundError, UnauthenticatedError, randomToken, safeEqual, sha256, type Logger, type Redis } from '@anshim/platform';
+import { BadInputError, NotFoundError, UnauthenticatedError, blacklistKey, randomToken, revokedBeforeKey, safeEqual, sha256, verifyAccessToken, type Logger, type Redis } from '@anshim/platform';
 import type { AuthPayload, AuthService } from '../auth-service.ts';
 import type { RequestScope } from '../context.ts';
 import { transaction, type UserPrisma } from '../database.ts';
@@ -29,18 +34,16 @@ import { isOutage, type OidcProviders } from './oidc-providers.ts';
 import type { LinkedIdentityRecord, OidcRepository } from './oidc-repository.ts';
 
 export const FLOW_TTL_SECONDS = 10 * 60;
-export const LINK_TICKET_TTL_SECONDS = 5 * 60;
 export const SIGN_IN_CODE_TTL_SECONDS = 2 * 60;
 export const OIDC_COOKIE = 'anshim_oidc';
 
 const flowKey = (state: string) => `oidc:flow:${sha256(state)}`;
-const linkKey = (ticket: string) => `oidc:link:${sha256(ticket)}`;
 const signInKey = (code: string) => `oidc:signin:${sha256(code)}`;
 
 /** Why a flow ended without success; the app receives it as ?oidc=error&reason=<reason>. */
 export type OidcFailure =
   | 'unknown_provider'
-  | 'link_expired'
+  | 'link_requires_post'
   | 'state'
   | 'denied'
   | 'code'
@@ -49,6 +52,13 @@ export type OidcFailure =
   | 'identity_taken'
   | 'provider_already_linked'
   | 'not_linked';
+
+/** Why POST /link refused before any redirect (answered as JSON with this HTTP status). */
+export class OidcLinkRefused extends Error {
+  constructor(readonly status: 401 | 404 | 503, readonly code: 'UNAUTHENTICATED' | 'NOT_FOUND' | 'SERVICE_UNAVAILABLE') {
+    super(code);
+  }
+}
 
 export class OidcFlowError extends Error {
   constructor(readonly reason: OidcFailure) {
@@ -86,6 +96,10 @@ export interface OidcServiceDeps {
   afterCommit: () => void;
   publicBaseUrl: () => string;
   appRedirectUrl: string;
+  /** Verifies the Bearer token of POST /link. */
+  jwtSecret: string;
+  /** Providers whose verified email may sign into (and link) the account with that proved email. */
+  emailLinkProviders: ReadonlySet<string>;
 }
 
 export class OidcService {
@@ -101,24 +115,49 @@ export class OidcService {
     return this.deps.identities.listOf(userId);
   }
 
-  /** startOidcLink: a one-time ticket naming the signed-in user, inside the start URL. */
+  /** startOidcLink: where the signed-in app POSTs (with its Bearer token) to begin linking. */
   async startLink(scope: RequestScope, providerName: string): Promise<{ url: string; expiresAt: Date }> {
-    const identity = requireIdentity(scope);
+    requireIdentity(scope);
     const provider = this.deps.providers.get(providerName.trim().toLowerCase());
     if (!provider) throw new NotFoundError(messages.oidcUnknownProvider, { field: 'provider', known: this.deps.providers.list().map((p) => p.name) });
-    const ticket = randomToken();
-    await this.deps.redis.set(linkKey(ticket), identity.userId, 'EX', LINK_TICKET_TTL_SECONDS);
-    return { url: `${this.startUrl(provider.name)}?${new URLSearchParams({ link: ticket })}`, expiresAt: new Date(Date.now() + LINK_TICKET_TTL_SECONDS * 1000) };
+    return { url: `${this.routeBase(provider.name)}/link`, expiresAt: new Date(Date.now() + FLOW_TTL_SECONDS * 1000) };
   }
 
-  /** GET /start: records the flow and returns where to send the browser, plus the cookie value binding it. */
-  async begin(providerName: string, linkTicket: string | undefined): Promise<{ authorizationUrl: string; binding: string }> {
-    const provider = this.requireProvider(providerName);
-    let userId: string | null = null;
-    if (linkTicket !== undefined) {
-      userId = linkTicket ? await this.deps.redis.getdel(linkKey(linkTicket)) : null;
-      if (!userId) throw new OidcFlowError('link_expired');
+  /** GET /start: a sign-in flow (never a link); returns where to send the browser, plus the cookie value binding it. */
+  async begin(providerName: string): Promise<{ authorizationUrl: string; binding: string }> {
+    return this.beginFlow(this.requireProvider(providerName), null);
+  }
+
+  /**
+   * POST /link: the Bearer token names the member (the same checks as the gateway's), and the
+   * flow is bound to the browser that sent it through the returned cookie value.
+   */
+  async beginLink(providerName: string, authorization: string | undefined): Promise<{ authorizationUrl: string; binding: string }> {
+    const userId = await this.memberOf(authorization);
+    const provider = this.deps.providers.get(providerName);
+    if (!provider) throw new OidcLinkRefused(404, 'NOT_FOUND');
+    const account = await this.deps.users.findById(userId);
+    if (!account || account.status !== 'ACTIVE') throw new OidcLinkRefused(401, 'UNAUTHENTICATED');
+    try {
+      return await this.beginFlow(provider, userId);
+    } catch (error) {
+      if (error instanceof OidcFlowError) throw new OidcLinkRefused(503, 'SERVICE_UNAVAILABLE');
+      throw error;
     }
+  }
+
+  /** The user id of a valid, not signed-out, not revoked access token; else 401. */
+  private async memberOf(authorization: string | undefined): Promise<string> {
+    const token = /^Bearer +([^\s]+)\s*$/i.exec(authorization ?? '')?.[1];
+    if (!token) throw new OidcLinkRefused(401, 'UNAUTHENTICATED');
+    const checked = await verifyAccessToken(this.deps.jwtSecret, token);
+    if (!checked.ok) throw new OidcLinkRefused(401, 'UNAUTHENTICATED');
+    const [blacklisted, revokedBefore] = await this.deps.redis.mget(blacklistKey(checked.claims.jti), revokedBeforeKey(checked.claims.userId));
+    if (blacklisted !== null || (revokedBefore !== null && checked.claims.iat * 1000 <= Number(revokedBefore))) throw new OidcLinkRefused(401, 'UNAUTHENTICATED');
+    return checked.claims.userId;
+  }
+
+  private async beginFlow(provider: OidcProviderConfig, userId: string | null): Promise<{ authorizationUrl: string; binding: string }> {
     const config = await this.deps.providers.config(provider).catch((error: unknown) => {
       this.deps.logger.warn({ err: error, provider: provider.name }, 'OIDC discovery failed');
       throw new OidcFlowError('provider_unavailable');
@@ -201,7 +240,8 @@ export class OidcService {
   private async signInTarget(provider: OidcProviderConfig, result: { subject: string; email: string | null; emailVerified: boolean }): Promise<string> {
     const linked = await this.deps.identities.find(provider.name, result.subject);
     if (linked) return linked.userId;
-    // Not linked: only both sides having proved the same email may join them.
+    // Not linked: only an allow-listed provider, and both sides having proved the same email, may join them.
+    if (!this.deps.emailLinkProviders.has(provider.name)) throw new OidcFlowError('not_linked');
     if (!result.email || !result.emailVerified) throw new OidcFlowError('not_linked');
     const account = await this.deps.users.findByEmail(result.email);
     if (!account) throw new OidcFlowError('not_linked');
@@ -233,8 +273,12 @@ export class OidcService {
     return provider;
   }
 
+  private routeBase(name: string): string {
+    return `${this.deps.publicBaseUrl().replace(/\/$/, '')}/auth/oidc/${name}`;
+  }
+
   private startUrl(name: string): string {
-    return `${this.deps.publicBaseUrl().replace(/\/$/, '')}/auth/oidc/${name}/start`;
+    return `${this.routeBase(name)}/start`;
   }
 
   private appUrl(params: Record<string, string>): string {

@@ -1,0 +1,103 @@
+// Files whose upload ticket expired without being attached are deleted by a swept job: a BullMQ job
+// scheduler (one repeatable job however many replicas run, as the user service's ID card purge
+// and the report service's sanction ends do) every UPLOAD_SWEEP_INTERVAL_MINUTES. For each kind
+// the service takes, the sweep reads the tickets that expired (upload-tickets.ts), asks the
+// service's own database which keys were attached, and deletes the rest; for publishing kinds the
+// original upload always goes (only the re-encoded published copy is ever used).
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis.ts';
+import type { StorageDriver } from './driver.ts';
+import type { UploadPolicy } from './policies.ts';
+import type { UploadTickets } from './upload-tickets.ts';
+import { thumbnailKey } from './uploads.ts';
+
+/** A ticket is swept this long after it expired, so an attach that began just before expiry finishes first. */
+export const SWEEP_GRACE_MS = 5 * 60_000;
+const BATCH = 200;
+
+export interface SweptKind {
+  policy: UploadPolicy;
+  /** Which of these keys the service's database has attached to something. */
+  attachedAmong(keys: string[]): Promise<Set<string>>;
+}
+
+export interface UploadSweepDeps {
+  /** Names the queue: `<service>.upload-sweep`. */
+  service: string;
+  kinds: SweptKind[];
+  tickets: UploadTickets;
+  storage: StorageDriver;
+  redis: RedisSettings;
+  logger: Logger;
+  intervalMinutes: number;
+}
+
+export class UploadSweep {
+  private readonly connection: Redis;
+  readonly queue: Queue;
+  private worker: Worker | undefined;
+  private readonly logger: Logger;
+
+  constructor(private readonly deps: UploadSweepDeps) {
+    this.logger = deps.logger.child({ component: 'upload-sweep' });
+    this.connection = createQueueConnection(deps.redis);
+    this.queue = new Queue(`${deps.service}.upload-sweep`, { connection: this.connection, prefix: queuePrefix(deps.redis) });
+  }
+
+  /** Registers the repeatable sweep (idempotent across replicas and restarts) and starts the worker. */
+  async start(): Promise<void> {
+    if (this.worker) return;
+    await this.queue.upsertJobScheduler(
+      'upload-sweep',
+      { every: this.deps.intervalMinutes * 60_000 },
+      { name: 'sweep', data: {}, opts: { removeOnComplete: 50, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } } },
+    );
+    this.worker = new Worker(this.queue.name, () => this.sweep(new Date()), {
+      connection: createQueueConnection(this.deps.redis),
+      prefix: queuePrefix(this.deps.redis),
+      concurrency: 1,
+    });
+    this.worker.on('error', (error) => this.logger.error({ err: error }, 'upload sweep worker error'));
+    this.worker.on('failed', (_job, error) => this.logger.warn({ err: error }, 'upload sweep failed'));
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    await this.queue.close();
+    this.connection.disconnect();
+  }
+
+  /** One sweep as of `now` (tests pass a moment past the ticket TTL). A file that cannot be deleted now is retried next sweep. */
+  async sweep(now: Date): Promise<{ deleted: number }> {
+    let deleted = 0;
+    const before = new Date(now.getTime() - SWEEP_GRACE_MS);
+    for (const { policy, attachedAmong } of this.deps.kinds) {
+      for (;;) {
+        const due = await this.deps.tickets.expired(policy.namespace, before, BATCH);
+        if (due.length === 0) break;
+        const attached = await attachedAmong(due);
+        const settled: string[] = [];
+        for (const key of due) {
+          if (attached.has(key) && !policy.publishedNamespace) {
+            settled.push(key);
+            continue;
+          }
+          try {
+            await this.deps.storage.remove(key);
+            await this.deps.storage.remove(thumbnailKey(key));
+            if (!attached.has(key)) deleted++;
+            settled.push(key);
+          } catch (error) {
+            this.logger.warn({ err: error, key }, 'could not delete an unattached upload; retrying next sweep');
+          }
+        }
+        await this.deps.tickets.done(policy.namespace, settled);
+        if (due.length < BATCH || settled.length === 0) break;
+      }
+    }
+    if (deleted) this.logger.info({ deleted }, 'unattached uploads deleted');
+    return { deleted };
+  }
+}
