@@ -24,7 +24,6 @@ export const messages = {
   untilInPast: { ko: '정지 종료 시각은 지금보다 뒤여야 합니다.', en: 'The end of the suspension must be in the future.' },
 
   emailTaken: { ko: '이미 가입된 이메일입니다. 로그인하거나 다른 이메일을 사용해 주세요.', en: 'This email is already registered. Sign in, or use another email.' },
-  phoneTaken: { ko: '이미 다른 계정에 등록된 휴대전화 번호입니다.', en: 'This mobile number is already used by another account.' },
 
   wrongCredentials: { ko: '이메일 또는 비밀번호가 맞지 않습니다.', en: 'The email or password is not correct.' },
   sessionExpired: { ko: '로그인이 만료되었습니다. 다시 로그인해 주세요.', en: 'Your sign-in has expired. Please sign in again.' },
