@@ -38,6 +38,10 @@ describe('guardians through the gateway', () => {
   it('a guardian confirms an invitation and then gets an SMS when the protected user receives a HIGH alert', async () => {
     const userPhone = phone();
     const grandma = await register('김순자', { phone: userPhone });
+    // The number becomes her phone once she confirms the code sent to it.
+    const challenge = (await ok<{ requestVerification: { id: string } }>(`mutation { requestVerification(method: SMS) { id } }`, {}, grandma.token)).requestVerification;
+    const sent = /\b(\d{6})\b/.exec((await smsTo(userPhone))[0]!.text)![1];
+    await ok(`mutation($id: ID!, $code: String!) { confirmVerification(challengeId: $id, code: $code) { id } }`, { id: challenge.id, code: sent }, grandma.token);
     const guardianPhone = phone();
 
     // Bad input through the gateway: the user's own number.

@@ -91,11 +91,12 @@ describe('reports and sanctions through the gateway', () => {
     const stale = await call(`{ me { id } }`, {}, seller.token);
     expect(codeOf(stale.errors)).toBe('UNAUTHENTICATED');
     const sellerView = (await ok(`query($id: ID!) { user(id: $id) { status activeSanction { type reason } } }`, { id: seller.id }, adminToken)).user;
-    expect(sellerView).toEqual({ status: 'BANNED', activeSanction: { type: 'BAN', reason: '입금 후 미발송이 확인되어 영구 정지합니다.' } });
+    // No public reason was written: the standard sentence, never the internal resolution (privacy.e2e.test.ts).
+    expect(sellerView).toEqual({ status: 'BANNED', activeSanction: { type: 'BAN', reason: '운영 정책을 심각하게 어겨 이용이 영구 정지된 계정입니다.' } });
 
     // The reporter sees the outcome.
     const mine = (await ok(`{ myReports { id status resolution } }`, {}, buyer.token)).myReports;
-    expect(mine).toEqual([{ id: filed.id, status: 'ACTION_TAKEN', resolution: '입금 후 미발송이 확인되어 영구 정지합니다.' }]);
+    expect(mine).toEqual([{ id: filed.id, status: 'ACTION_TAKEN', resolution: '검토 결과 신고 내용이 확인되어 운영 정책에 따라 조치했습니다.' }]);
 
     // Within seconds everyone sees the seller as DANGER, with the accepted report and the ban as factors.
     const score = await waitFor('the seller to be graded DANGER', async () => {

@@ -53,8 +53,9 @@ async function register(nickname = '안심이'): Promise<{ id: string; token: st
   return { id: result.body.data!.register.user.id, token: result.body.data!.register.accessToken, email };
 }
 
-async function scoreOf(userId: string, lang?: string): Promise<Score> {
-  const result = await graphql<{ user: { safetyScore: Score } }>(stack.gatewayUrl, SCORE_OF, { id: userId }, lang ? { 'accept-language': lang } : {});
+async function scoreOf(userId: string, lang?: string, token?: string): Promise<Score> {
+  const headers: Record<string, string> = { ...(lang ? { 'accept-language': lang } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const result = await graphql<{ user: { safetyScore: Score } }>(stack.gatewayUrl, SCORE_OF, { id: userId }, headers);
   if (result.body.errors) throw new Error(JSON.stringify(result.body.errors));
   return result.body.data!.user.safetyScore;
 }
@@ -127,7 +128,9 @@ describe('the safety score through the gateway', () => {
     const user = await register();
     await waitForScore(user.id, (s) => s.version >= 1, 'the score');
     await publisher.publish('monitor.risk_detected', { userId: user.id, level: 'CRITICAL', rule: 'OFF_PLATFORM_PAYMENT_REQUEST', alertId: randomUUID(), detectedAt: new Date(Date.now() - 60_000).toISOString(), expiresAt: null });
-    expect((await waitForScore(user.id, (s) => s.grade === 'DANGER', 'the critical risk')).factors.at(-1)?.code).toBe('RISK_CRITICAL_CAP');
+    await waitForScore(user.id, (s) => s.grade === 'DANGER', 'the critical risk');
+    // Only the member themself (and ADMINs) see the risk by name.
+    expect((await scoreOf(user.id, undefined, user.token)).factors.at(-1)?.code).toBe('RISK_CRITICAL_CAP');
     await publisher.publish('monitor.risk_cleared', { userId: user.id, clearedAt: new Date().toISOString(), by: null });
     await waitForScore(user.id, (s) => s.grade === 'NORMAL', 'the clearance');
   });

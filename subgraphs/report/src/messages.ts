@@ -47,6 +47,12 @@ export const messages = {
   resolutionTooLong: { ko: '처리 결과는 2,000자 이하로 적어 주세요.', en: 'Please keep the resolution to 2,000 characters or fewer.' },
   sanctionDaysRequired: { ko: '정지 기간(1~365일)을 정해 주세요.', en: 'Please give the number of suspension days (1 to 365).' },
   sanctionDaysOnlyForSuspension: { ko: '정지 기간은 이용 정지(SUSPENSION)에만 정할 수 있습니다.', en: 'Days can only be given for a SUSPENSION.' },
+  /** processReport's publicReason, by what is wrong with it (workflow.publicReason). */
+  publicReasonRefused: {
+    onlyWithSanction: { ko: '공개 사유는 제재를 정할 때만 적을 수 있습니다.', en: 'A public reason can only be given together with a sanction.' },
+    tooLong: { ko: '공개 사유는 500자 이하로 적어 주세요.', en: 'Please keep the public reason to 500 characters or fewer.' },
+    control: { ko: '공개 사유에 쓸 수 없는 문자가 들어 있습니다.', en: 'The public reason contains characters that cannot be used.' },
+  },
   sanctionOnlyWhenAccepted: { ko: '제재는 신고를 받아들일 때(ACCEPT)만 정할 수 있습니다.', en: 'A sanction can only be given when the report is accepted (ACCEPT).' },
   reporterHidden: {
     ko: '신고한 사람은 공개되지 않습니다.',

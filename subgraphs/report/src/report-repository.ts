@@ -8,7 +8,7 @@ import type { ReportPriority, ReportType } from './priority.ts';
 import type { ReportStatus, SanctionType } from './workflow.ts';
 
 const evidenceSelect = { key: true, contentType: true, size: true, createdAt: true } as const;
-const sanctionSelect = { id: true, reportId: true, userId: true, type: true, reason: true, startsAt: true, endsAt: true, endedAt: true } as const;
+const sanctionSelect = { id: true, reportId: true, userId: true, type: true, reason: true, publicReason: true, startsAt: true, endsAt: true, endedAt: true } as const;
 const reportSelect = {
   id: true,
   reporterId: true,
@@ -41,7 +41,10 @@ export interface SanctionRecord {
   reportId: string;
   userId: string;
   type: SanctionType;
+  /** The admin's internal resolution at the time (ADMINs only; the audit log keeps it too). */
   reason: string;
+  /** What everyone is told (activeSanction.reason); null: the standard sentence for the type. */
+  publicReason: string | null;
   startsAt: Date;
   endsAt: Date | null;
   endedAt: Date | null;

@@ -30,6 +30,7 @@ import { registryAnswer, type FraudVerdict } from './fraud-registry.ts';
 import { messages } from './messages.ts';
 import { priorityOf, type ReportType } from './priority.ts';
 import type { NewPaymentIdentifier, ReportRecord, ReportRepository, SanctionRecord } from './report-repository.ts';
+import { maySee, viewerOf } from './report-visibility.ts';
 import * as workflow from './workflow.ts';
 import type { ReportDecision, ReportStatus, SanctionType } from './workflow.ts';
 
@@ -70,6 +71,7 @@ export interface FileReportInput {
 export interface ProcessReportInput {
   decision: ReportDecision;
   resolution: string;
+  publicReason?: string | null;
   sanction?: SanctionType | null;
   sanctionDays?: number | null;
 }
@@ -213,6 +215,8 @@ export class ReportService {
     if (chars(resolution) > 2000) throw new BadInputError(messages.resolutionTooLong, { fields: [{ field: 'resolution', reason: 'tooLong' }] });
     const sanctionType = input.sanction ?? null;
     const days = input.sanctionDays ?? null;
+    const publicReason = workflow.publicReason(input.publicReason, sanctionType);
+    if (!publicReason.ok) throw new BadInputError(messages.publicReasonRefused[publicReason.reason], { fields: [{ field: 'publicReason', reason: publicReason.reason }] });
     if (sanctionType && input.decision !== 'ACCEPT') {
       throw new BadInputError(messages.sanctionOnlyWhenAccepted, { fields: [{ field: 'sanction', reason: 'onlyWhenAccepted' }] });
     }
@@ -233,7 +237,7 @@ export class ReportService {
       let sanction: SanctionRecord | null = null;
       if (sanctionType) {
         const plan = workflow.planSanction(sanctionType, days, now);
-        sanction = await this.deps.reports.createSanction(tx, { reportId: id, userId: current.targetUserId, reason: resolution, ...plan });
+        sanction = await this.deps.reports.createSanction(tx, { reportId: id, userId: current.targetUserId, reason: resolution, publicReason: publicReason.value, ...plan });
       }
       await this.deps.reports.audit(tx, {
         actorId: admin.userId,
@@ -244,7 +248,7 @@ export class ReportService {
           status: step.to,
           decision: input.decision,
           resolution,
-          sanction: sanction && { type: sanction.type, startsAt: sanction.startsAt.toISOString(), endsAt: sanction.endsAt?.toISOString() ?? null },
+          sanction: sanction && { type: sanction.type, publicReason: sanction.publicReason, startsAt: sanction.startsAt.toISOString(), endsAt: sanction.endsAt?.toISOString() ?? null },
         },
         requestId: scope.requestId,
       });
@@ -313,14 +317,14 @@ export class ReportService {
     if (!idOf(id)) return null;
     const report = await scope.loaders.report.load(id);
     if (!report) return null;
-    return this.maySee(me, report) ? report : null;
+    return maySee(me, report) ? report : null;
   }
 
   /** For _entities: the same rule as `report(id)`, without failing anonymous references. */
   async reference(scope: RequestScope, id: string): Promise<ReportRecord | null> {
     if (!scope.identity || !idOf(id)) return null;
     const report = await scope.loaders.report.load(id);
-    return report && this.maySee(scope.identity, report) ? report : null;
+    return report && maySee(scope.identity, report) ? report : null;
   }
 
   async queue(scope: RequestScope, status: ReportStatus | null | undefined, first: number | null | undefined): Promise<ReportRecord[]> {
@@ -358,24 +362,20 @@ export class ReportService {
     return active[0] ?? null;
   }
 
-  /** The reporter is never shown to the reported user. */
+  /** The reporter is never shown to the reported user (nor to anyone but the reporter and ADMINs). */
   reporterOf(scope: RequestScope, report: ReportRecord): { id: string } {
-    const me = scope.identity;
-    if (me && me.role !== 'ADMIN' && me.userId !== report.reporterId) throw new ForbiddenError(messages.reporterHidden);
+    const viewer = viewerOf(scope.identity, report);
+    if (viewer !== 'ADMIN' && viewer !== 'REPORTER') throw new ForbiddenError(messages.reporterHidden);
     return { id: report.reporterId };
   }
 
   /** Evidence URLs only for the reporter and ADMINs; an empty list for anyone else. */
   async evidenceOf(scope: RequestScope, report: ReportRecord): Promise<Array<{ key: string; url: string; contentType: string; size: number }>> {
-    const me = scope.identity;
-    if (!me || (me.role !== 'ADMIN' && me.userId !== report.reporterId)) return [];
+    const viewer = viewerOf(scope.identity, report);
+    if (viewer !== 'ADMIN' && viewer !== 'REPORTER') return [];
     return Promise.all(
       report.evidence.map(async (e) => ({ key: e.key, url: await this.deps.evidence.urlFor(e.key), contentType: e.contentType, size: e.size })),
     );
-  }
-
-  private maySee(me: Identity, report: ReportRecord): boolean {
-    return me.role === 'ADMIN' || me.userId === report.reporterId || me.userId === report.targetUserId;
   }
 
   private rateKey(userId: string): string {

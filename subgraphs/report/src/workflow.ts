@@ -55,3 +55,19 @@ export function isActive(s: { type: SanctionType; startsAt: Date; endsAt: Date |
 export function severity(type: SanctionType): number {
   return type === 'BAN' ? 3 : type === 'SUSPENSION' ? 2 : 1;
 }
+
+export const PUBLIC_REASON_MAX_CHARS = 500;
+export type PublicReason = { ok: true; value: string | null } | { ok: false; reason: 'onlyWithSanction' | 'tooLong' | 'control' };
+
+/**
+ * The reason everyone sees next to a sanction: trimmed, "" or absent means the standard sentence;
+ * only together with a sanction; no control or bidi characters (they disguise text in lists).
+ */
+export function publicReason(text: string | null | undefined, sanction: SanctionType | null): PublicReason {
+  const trimmed = text?.trim() ?? '';
+  if (!trimmed) return { ok: true, value: null };
+  if (!sanction) return { ok: false, reason: 'onlyWithSanction' };
+  if ([...trimmed].length > PUBLIC_REASON_MAX_CHARS) return { ok: false, reason: 'tooLong' };
+  if (/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(trimmed)) return { ok: false, reason: 'control' };
+  return { ok: true, value: trimmed };
+}

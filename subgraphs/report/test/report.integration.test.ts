@@ -236,7 +236,8 @@ describe('review workflow and sanctions', () => {
 
     // The reporter sees the outcome.
     const mine = (await h.ok(`{ myReports { id status resolution } }`, {}, { identity: reporter })).myReports;
-    expect(mine).toEqual([{ id: report.id, status: 'ACTION_TAKEN', resolution: '거래 대금 미발송이 확인되었습니다.' }]);
+    // The reporter gets a plain outcome, not the admin's internal note (report-privacy.integration.test.ts).
+    expect(mine).toEqual([{ id: report.id, status: 'ACTION_TAKEN', resolution: '검토 결과 신고 내용이 확인되어 운영 정책에 따라 조치했습니다.' }]);
 
     // Closed: no more processing.
     expect(onlyError(await h.gql(PROCESS, { id: report.id, input: { decision: 'DISMISS', resolution: '다시' } }, { identity: boss })).code).toBe('CONFLICT');

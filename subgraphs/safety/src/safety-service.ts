@@ -16,8 +16,9 @@ import type { SafetySql } from './sql-client.ts';
 import type { AuditRepository } from './audit-repository.ts';
 import type { InputsRepository } from './inputs-repository.ts';
 import { isUuid, type ProductRepository } from './product-repository.ts';
+import { publicChange, publicFactors, seesEverything } from './factor-visibility.ts';
 import { buildDisplay, type HintCode, type SafetyDisplay } from './safety-display.ts';
-import { calculateSafetyScore, EMPTY_INPUTS, SAFETY_GRADES, type SafetyGrade } from './safety-score.ts';
+import { calculateSafetyScore, EMPTY_INPUTS, SAFETY_GRADES, type Factor, type SafetyGrade } from './safety-score.ts';
 import { parseScore, scoreChannel, type ScoreCache } from './score-cache.ts';
 import type { Recalculated, ScoreRecalculator } from './score-recalculator.ts';
 import type { ScoreChangeRecord, ScoreRecord, ScoreRepository } from './score-repository.ts';
@@ -89,10 +90,20 @@ export class SafetyService {
     return buildDisplay(score, ctx.locale);
   }
 
-  async history(_ctx: RequestScope, userId: string, first: number | null | undefined): Promise<ScoreChangeRecord[]> {
+  /**
+   * Every path to a SafetyScore (User.safetyScore, mySafetyScore, the admin's recalculation) reads
+   * its factors here: the member and ADMINs get all of them, anyone else the public view.
+   */
+  factors(ctx: RequestScope, score: ScoreRecord): Factor[] {
+    return seesEverything(ctx.identity, score.userId) ? score.factors : publicFactors(score.factors);
+  }
+
+  /** Newest first; for anyone but the member and ADMINs, entries with a private reason or cause say only "under review". */
+  async history(ctx: RequestScope, userId: string, first: number | null | undefined): Promise<ScoreChangeRecord[]> {
     const take = pageSize(first);
     if (!isUuid(userId) || take === 0) return [];
-    return this.deps.scores.history(userId, take);
+    const changes = await this.deps.scores.history(userId, take);
+    return seesEverything(ctx.identity, userId) ? changes : changes.map(publicChange);
   }
 
   /** The seller's display on a listing, plus listing-level hints. */

@@ -44,7 +44,13 @@ export interface RecalculateOptions {
 export const BATCH_NOTABLE_DELTA = 1;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
-const FIRST_SCORE: LocalizedText = { ko: '첫 안전 점수가 계산되었습니다.', en: 'First safety score.' };
+const FIRST_SCORE: Reason = { code: 'FIRST_SCORE', text: { ko: '첫 안전 점수가 계산되었습니다.', en: 'First safety score.' } };
+
+/** Why a score moved: the text members read and the factor code it speaks for (who may see it depends on the code). */
+export interface Reason {
+  code: string;
+  text: LocalizedText;
+}
 
 export class ScoreRecalculator {
   constructor(private readonly deps: { inputs: InputsRepository; scores: ScoreRepository }) {}
@@ -78,7 +84,7 @@ export class ScoreRecalculator {
         badges: result.badges,
         ruleVersion: result.ruleVersion,
         expectedVersion: previous?.version ?? null,
-        history: notable ? { delta, reason: previous ? reasonFor(previous.factors, result.factors) : FIRST_SCORE, cause: cause.type, causeEventId: cause.eventId } : null,
+        history: notable ? historyEntry(delta, previous ? reasonFor(previous.factors, result.factors) : FIRST_SCORE, cause) : null,
         event: notable
           ? scoreChangedRow(
               {
@@ -116,6 +122,10 @@ export class ScoreRecalculator {
   }
 }
 
+function historyEntry(delta: number, reason: Reason, cause: Cause): NonNullable<ScoreWrite['history']> {
+  return { delta, reason: reason.text, reasonCode: reason.code, cause: cause.type, causeEventId: cause.eventId };
+}
+
 /** Field by field: factors come back from jsonb with their keys reordered. */
 function sameFactors(previous: ScoreRecord, result: ScoreResult): boolean {
   const sameFactor = (a: Factor, b: Factor) =>
@@ -133,7 +143,7 @@ function sameFactors(previous: ScoreRecord, result: ScoreResult): boolean {
  * Why the score moved, in plain words: the factor whose contribution changed most. A factor that
  * appeared or grew speaks with its own description; one that went away says it no longer counts.
  */
-export function reasonFor(before: readonly Factor[], after: readonly Factor[]): LocalizedText {
+export function reasonFor(before: readonly Factor[], after: readonly Factor[]): Reason {
   const old = new Map(before.map((f) => [f.code, f]));
   const now = new Map(after.map((f) => [f.code, f]));
   let best: { factor: Factor; gone: boolean; size: number } | undefined;
@@ -146,10 +156,10 @@ export function reasonFor(before: readonly Factor[], after: readonly Factor[]): 
     const candidate = b ? { factor: b, gone: false, size } : { factor: a!, gone: true, size };
     if (!best || candidate.size > best.size) best = candidate;
   }
-  if (!best) return { ko: '점수를 다시 계산했습니다.', en: 'The score was recalculated.' };
-  if (!best.gone) return best.factor.description;
+  if (!best) return { code: 'RECALCULATED', text: { ko: '점수를 다시 계산했습니다.', en: 'The score was recalculated.' } };
+  if (!best.gone) return { code: best.factor.code, text: best.factor.description };
   return {
-    ko: `더 이상 반영되지 않습니다: ${best.factor.description.ko}`,
-    en: `No longer counts: ${best.factor.description.en}`,
+    code: best.factor.code,
+    text: { ko: `더 이상 반영되지 않습니다: ${best.factor.description.ko}`, en: `No longer counts: ${best.factor.description.en}` },
   };
 }

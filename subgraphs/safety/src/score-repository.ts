@@ -24,6 +24,8 @@ export interface ScoreChangeRecord {
   grade: SafetyGrade;
   delta: number;
   reason: LocalizedText;
+  /** The factor code the reason speaks for (FIRST_SCORE, RECALCULATED otherwise); null on rows older than the column. */
+  reasonCode: string | null;
   cause: string;
   at: Date;
 }
@@ -45,12 +47,12 @@ export interface ScoreWrite {
   ruleVersion: string;
   /** The version read before computing; the write is skipped if someone wrote meanwhile. null: no score yet. */
   expectedVersion: number | null;
-  history: { delta: number; reason: LocalizedText; cause: string; causeEventId: string | null } | null;
+  history: { delta: number; reason: LocalizedText; reasonCode: string; cause: string; causeEventId: string | null } | null;
   event: OutboxRow | null;
 }
 
 const scoreSelect = { userId: true, value: true, grade: true, factors: true, badges: true, ruleVersion: true, version: true, updatedAt: true } as const;
-const changeSelect = { userId: true, value: true, grade: true, delta: true, reason: true, cause: true, at: true } as const;
+const changeSelect = { userId: true, value: true, grade: true, delta: true, reason: true, reasonCode: true, cause: true, at: true } as const;
 
 /**
  * One statement for any number of users: scores first, an update only where the version is still
@@ -83,9 +85,9 @@ inserted AS (
 ),
 written AS (SELECT user_id, version FROM updated UNION ALL SELECT user_id, version FROM inserted),
 history AS (
-  INSERT INTO safety_score_changes (id, user_id, value, grade, delta, reason, cause, cause_event_id, at)
-  SELECT gen_random_uuid(), h.user_id, h.value, h.grade::"SafetyGrade", h.delta, h.reason, h.cause, h.cause_event_id, $2::timestamp
-    FROM jsonb_to_recordset($3::jsonb) AS h(user_id uuid, value float8, grade text, delta float8, reason jsonb, cause text, cause_event_id uuid)
+  INSERT INTO safety_score_changes (id, user_id, value, grade, delta, reason, reason_code, cause, cause_event_id, at)
+  SELECT gen_random_uuid(), h.user_id, h.value, h.grade::"SafetyGrade", h.delta, h.reason, h.reason_code, h.cause, h.cause_event_id, $2::timestamp
+    FROM jsonb_to_recordset($3::jsonb) AS h(user_id uuid, value float8, grade text, delta float8, reason jsonb, reason_code text, cause text, cause_event_id uuid)
    WHERE h.user_id IN (SELECT user_id FROM written)
 ),
 outbox AS (
@@ -116,7 +118,7 @@ export class ScoreRepository {
     }));
     const history = rows.flatMap((r) =>
       r.history
-        ? [{ user_id: r.userId, value: r.value, grade: r.grade, delta: r.history.delta, reason: r.history.reason, cause: r.history.cause, cause_event_id: r.history.causeEventId }]
+        ? [{ user_id: r.userId, value: r.value, grade: r.grade, delta: r.history.delta, reason: r.history.reason, reason_code: r.history.reasonCode, cause: r.history.cause, cause_event_id: r.history.causeEventId }]
         : [],
     );
     const events = rows.flatMap((r) => (r.event ? [{ user_id: r.userId, ...r.event }] : []));
@@ -168,6 +170,6 @@ export class ScoreRepository {
   }
 }
 
-function toChange(row: { userId: string; value: number; grade: SafetyGrade; delta: number; reason: unknown; cause: string; at: Date }): ScoreChangeRecord {
+function toChange(row: { userId: string; value: number; grade: SafetyGrade; delta: number; reason: unknown; reasonCode: string | null; cause: string; at: Date }): ScoreChangeRecord {
   return { ...row, reason: row.reason as LocalizedText };
 }

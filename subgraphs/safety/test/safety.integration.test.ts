@@ -25,8 +25,9 @@ async function registered(createdAt = new Date().toISOString()): Promise<string>
 }
 
 const HISTORY = `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { safetyHistory(first: 10) { value grade delta reason cause at user { id } } } } }`;
+/** As an ADMIN, who sees every entry as computed (others' view: factor-visibility.integration.test.ts). */
 async function history(userId: string, lang?: 'en') {
-  const result = await h.gql(HISTORY, { r: [{ __typename: 'User', id: userId }] }, { lang });
+  const result = await h.gql(HISTORY, { r: [{ __typename: 'User', id: userId }] }, { lang, identity: ADMIN });
   expect(result.errors).toBeUndefined();
   return result.data!._entities[0].safetyHistory as Array<{ value: number; grade: string; delta: number; reason: string; cause: string; user: { id: string } }>;
 }

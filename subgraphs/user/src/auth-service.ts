@@ -81,8 +81,6 @@ export class AuthService {
   async register(scope: RequestScope, input: RegisterInput): Promise<AuthPayload> {
     const parsed = validate(registerSchema, input, scope.locale);
     if (await this.deps.users.emailExists(parsed.email)) throw new ConflictError(messages.emailTaken, { field: 'email' });
-    const phoneHash = parsed.phone ? this.deps.cipher.lookupHash(parsed.phone) : null;
-    if (phoneHash && (await this.deps.users.phoneHashTaken(phoneHash))) throw new ConflictError(messages.phoneTaken, { field: 'phone' });
     const passwordHash = await hashPassword(parsed.password);
 
     const refreshToken = randomToken();
@@ -94,14 +92,15 @@ export class AuthService {
           email: parsed.email,
           passwordHash,
           nickname: parsed.nickname,
-          phoneEncrypted: parsed.phone ? this.deps.cipher.encrypt(parsed.phone) : null,
-          phoneHash,
+          // Never bound here: the number waits for its SMS code, and nothing in this answer may tell
+          // whether another account holds it (requestVerification / confirmVerification bind it).
+          phoneEncrypted: null,
+          phoneHash: null,
+          pendingPhoneEncrypted: parsed.phone ? this.deps.cipher.encrypt(parsed.phone) : null,
         });
       } catch (error) {
-        // Someone registered the same email or phone between our check and the insert.
-        if (error instanceof UniqueViolation) {
-          throw new ConflictError(error.field === 'email' ? messages.emailTaken : messages.phoneTaken, { field: error.field });
-        }
+        // Someone registered the same email between our check and the insert.
+        if (error instanceof UniqueViolation) throw new ConflictError(messages.emailTaken, { field: 'email' });
         throw error;
       }
       await this.deps.events.registered(tx, created);

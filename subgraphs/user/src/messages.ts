@@ -24,7 +24,6 @@ export const messages = {
   untilInPast: { ko: '정지 종료 시각은 지금보다 뒤여야 합니다.', en: 'The end of the suspension must be in the future.' },
 
   emailTaken: { ko: '이미 가입된 이메일입니다. 로그인하거나 다른 이메일을 사용해 주세요.', en: 'This email is already registered. Sign in, or use another email.' },
-  phoneTaken: { ko: '이미 다른 계정에 등록된 휴대전화 번호입니다.', en: 'This mobile number is already used by another account.' },
 
   wrongCredentials: { ko: '이메일 또는 비밀번호가 맞지 않습니다.', en: 'The email or password is not correct.' },
   sessionExpired: { ko: '로그인이 만료되었습니다. 다시 로그인해 주세요.', en: 'Your sign-in has expired. Please sign in again.' },
@@ -75,6 +74,10 @@ export const messages = {
     empty: { ko: '파일이 비어 있습니다.', en: 'The file is empty.' },
     failed: { ko: '사진을 저장하지 못했습니다. 잠시 후 다시 시도해 주세요.', en: 'The photo could not be stored. Please try again in a little while.' },
     received: { ko: '신분증 사진을 받았습니다. 관리자가 확인하면 알려 드립니다.', en: 'We received your ID card photo. You will hear from us once an administrator has checked it.' },
+  },
+  phoneCannotBeBound: {
+    ko: '이 번호는 이 계정에 연결할 수 없습니다. 번호를 다시 확인하고, 문제가 계속되면 고객센터에 문의해 주세요.',
+    en: 'This number cannot be linked to this account. Check the number, and contact support if the problem continues.',
   },
   phoneMissing: { ko: '문자 인증을 하려면 먼저 프로필에 휴대전화 번호를 등록해 주세요.', en: 'To verify by text message, first add your mobile number to your profile.' },
   alreadyVerified: { ko: '이미 인증을 마쳤습니다.', en: 'This is already verified.' },

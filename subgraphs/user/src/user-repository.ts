@@ -9,6 +9,7 @@ export const userSelect = {
   email: true,
   nickname: true,
   phoneEncrypted: true,
+  pendingPhoneEncrypted: true,
   bio: true,
   region: true,
   role: true,
@@ -41,6 +42,7 @@ export interface NewUser {
   nickname: string;
   phoneEncrypted: string | null;
   phoneHash: string | null;
+  pendingPhoneEncrypted?: string | null;
   role?: UserRecord['role'];
 }
 
@@ -48,6 +50,7 @@ export interface UserChanges {
   nickname?: string;
   phoneEncrypted?: string | null;
   phoneHash?: string | null;
+  pendingPhoneEncrypted?: string | null;
   bio?: string | null;
   region?: string | null;
   protectedMode?: boolean;

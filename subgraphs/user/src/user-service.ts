@@ -4,7 +4,6 @@ import { applyStatusChange } from './status-change.ts';
 import type { TokenRevocations } from './token-revocations.ts';
 import { z } from 'zod';
 import {
-  ConflictError,
   ForbiddenError,
   NotFoundError,
   UnauthenticatedError,
@@ -19,7 +18,7 @@ import { messages } from './messages.ts';
 import { formatPhone, maskPhone, normalizePhone } from './phone.ts';
 import { profileCompleteness } from './profile-completeness.ts';
 import type { SessionRepository } from './session-repository.ts';
-import { UniqueViolation, type UserChanges, type UserRecord, type UserRepository, type VerificationRecord } from './user-repository.ts';
+import { type UserChanges, type UserRecord, type UserRepository, type VerificationRecord } from './user-repository.ts';
 import { charLength, validate } from './validation.ts';
 import type { RequestScope } from './context.ts';
 
@@ -129,6 +128,12 @@ export class UserService {
     return this.canSeePrivate(scope, user) ? formatPhone(plain) : maskPhone(plain);
   }
 
+  /** The number waiting for its SMS code: the user themself or an ADMIN only. */
+  pendingPhone(scope: RequestScope, user: UserRecord): string | null {
+    if (!user.pendingPhoneEncrypted || !this.canSeePrivate(scope, user)) return null;
+    return formatPhone(this.deps.cipher.decrypt(user.pendingPhoneEncrypted));
+  }
+
   status(user: UserRecord): AccountStatus {
     return effectiveStatus(user);
   }
@@ -160,28 +165,15 @@ export class UserService {
 
     const current = await this.deps.users.findById(targetId);
     if (!current) throw new NotFoundError(messages.userNotFound);
-    const currentPhone = current.phoneEncrypted ? this.deps.cipher.decrypt(current.phoneEncrypted) : null;
-
     const changes: UserChanges = {};
     const fields: string[] = [];
     if (parsed.nickname != null && parsed.nickname !== current.nickname) {
       changes.nickname = parsed.nickname;
       fields.push('nickname');
     }
-    let phoneChanged = false;
-    if (parsed.phone !== undefined && parsed.phone !== currentPhone) {
-      if (parsed.phone !== null) {
-        const phoneHash = this.deps.cipher.lookupHash(parsed.phone);
-        if (await this.deps.users.phoneHashTaken(phoneHash, targetId)) throw new ConflictError(messages.phoneTaken, { field: 'phone' });
-        changes.phoneEncrypted = this.deps.cipher.encrypt(parsed.phone);
-        changes.phoneHash = phoneHash;
-      } else {
-        changes.phoneEncrypted = null;
-        changes.phoneHash = null;
-      }
-      phoneChanged = true;
-      fields.push('phone');
-    }
+    const phone = this.phoneChanges(current, parsed.phone);
+    Object.assign(changes, phone.changes);
+    if (phone.boundChanged) fields.push('phone');
     for (const key of ['bio', 'region'] as const) {
       if (parsed[key] !== undefined && parsed[key] !== current[key]) {
         changes[key] = parsed[key];
@@ -202,36 +194,34 @@ export class UserService {
       changes.minCounterpartGrade = DEFAULT_PROTECTED_MIN_GRADE;
       if (!fields.includes('minCounterpartGrade')) fields.push('minCounterpartGrade');
     }
-    if (fields.length === 0) return current;
+    if (fields.length === 0 && !phone.pendingChanged) return current;
 
     const verifications = await this.deps.users.verificationsOf([targetId]);
     const updated = await transaction(this.deps.prisma, async (tx) => {
-      let row: UserRecord;
-      try {
-        row = await this.deps.users.update(tx, targetId, changes);
-      } catch (error) {
-        if (error instanceof UniqueViolation) throw new ConflictError(messages.phoneTaken, { field: 'phone' });
-        throw error;
-      }
+      const row = await this.deps.users.update(tx, targetId, changes);
       let remaining = verifications;
-      // A new (or removed) number has not been proven to belong to the user: verify it again.
-      if (phoneChanged && (await this.deps.users.removeVerification(tx, targetId, 'SMS'))) {
+      // The bound number was removed: its SMS verification goes with it.
+      if (phone.boundChanged && (await this.deps.users.removeVerification(tx, targetId, 'SMS'))) {
         remaining = verifications.filter((v) => v.method !== 'SMS');
         fields.push('verifications');
       }
-      await this.deps.events.profileUpdated(tx, targetId, {
-        fields,
-        profileCompleteness: completenessOf(row, remaining),
-        protectedMode: row.protectedMode,
-        minCounterpartGrade: row.minCounterpartGrade,
-      });
+      // A number waiting for its code changes nothing others know of: no event for it alone.
+      if (fields.length > 0) {
+        await this.deps.events.profileUpdated(tx, targetId, {
+          fields,
+          profileCompleteness: completenessOf(row, remaining),
+          protectedMode: row.protectedMode,
+          minCounterpartGrade: row.minCounterpartGrade,
+        });
+      }
       if (byAdmin) {
+        const audited = phone.pendingChanged ? [...fields, 'pendingPhone'] : fields;
         await this.deps.audit.record(tx, {
           actorId: identity.userId,
           action: 'user.profile_updated',
           subjectId: targetId,
-          before: this.auditedFields(current, fields),
-          after: this.auditedFields(row, fields),
+          before: this.auditedFields(current, audited),
+          after: this.auditedFields(row, audited),
           requestId: scope.requestId,
         });
       }
@@ -268,11 +258,31 @@ export class UserService {
     return updated;
   }
 
-  /** The audited values of changed fields; the phone is recorded masked, never in clear. */
+  /**
+   * What a `phone` input does. A new number is never bound here: it waits as the pending number
+   * for its SMS code (the bound one stays meanwhile), with no lookup of who else may hold it, so the
+   * answer is the same either way. The bound number itself only goes away: null or "" removes it
+   * (and the pending one); typing the bound number again drops a pending one.
+   */
+  private phoneChanges(current: UserRecord, input: string | null | undefined): { changes: UserChanges; boundChanged: boolean; pendingChanged: boolean } {
+    const changes: UserChanges = {};
+    if (input === undefined) return { changes, boundChanged: false, pendingChanged: false };
+    const bound = current.phoneEncrypted ? this.deps.cipher.decrypt(current.phoneEncrypted) : null;
+    const pending = current.pendingPhoneEncrypted ? this.deps.cipher.decrypt(current.pendingPhoneEncrypted) : null;
+    const nextPending = input === null || input === bound ? null : input;
+    const boundChanged = input === null && bound !== null;
+    if (boundChanged) Object.assign(changes, { phoneEncrypted: null, phoneHash: null });
+    const pendingChanged = nextPending !== pending;
+    if (pendingChanged) changes.pendingPhoneEncrypted = nextPending === null ? null : this.deps.cipher.encrypt(nextPending);
+    return { changes, boundChanged, pendingChanged };
+  }
+
+  /** The audited values of changed fields; phone numbers are recorded masked, never in clear. */
   private auditedFields(user: UserRecord, fields: string[]): Record<string, string | boolean | null> {
     const out: Record<string, string | boolean | null> = {};
     for (const field of fields) {
       if (field === 'phone') out.phone = user.phoneEncrypted ? maskPhone(this.deps.cipher.decrypt(user.phoneEncrypted)) : null;
+      else if (field === 'pendingPhone') out.pendingPhone = user.pendingPhoneEncrypted ? maskPhone(this.deps.cipher.decrypt(user.pendingPhoneEncrypted)) : null;
       else if (field in user) out[field] = (user as unknown as Record<string, string | boolean | null>)[field] ?? null;
     }
     return out;

@@ -26,6 +26,7 @@ import { isUuid, type UserRecord, type UserRepository, type VerificationMethod }
 import { requireIdentity } from './user-service.ts';
 import type { RequestScope } from './context.ts';
 import type { IdCardChallenge, IdCardService } from './id-card/id-card-service.ts';
+import { PhoneBinder, PhoneHeldElsewhere } from './phone-binding.ts';
 
 export const CODE_TTL_MS = 10 * 60 * 1000;
 export const MAX_ATTEMPTS = 5;
@@ -54,7 +55,11 @@ export interface VerificationServiceDeps {
 type Deliverable = 'EMAIL' | 'SMS';
 
 export class VerificationService {
-  constructor(private readonly deps: VerificationServiceDeps) {}
+  private readonly phoneBinder: PhoneBinder;
+
+  constructor(private readonly deps: VerificationServiceDeps) {
+    this.phoneBinder = new PhoneBinder(deps);
+  }
 
   async request(scope: RequestScope, method: VerificationMethod): Promise<ChallengeView | IdCardChallenge> {
     const identity = requireIdentity(scope);
@@ -70,7 +75,9 @@ export class VerificationService {
     const target = this.currentTarget(user, method);
     if (target === null) throw new BadInputError(messages.phoneMissing, { field: 'method' });
     const verified = await scope.loaders.verifications.load(user.id);
-    if (verified.some((v) => v.method === method)) throw new ConflictError(messages.alreadyVerified, { method });
+    // A pending number is a new one to prove, whatever was verified before.
+    const provingPending = method === 'SMS' && user.pendingPhoneEncrypted !== null;
+    if (!provingPending && verified.some((v) => v.method === method)) throw new ConflictError(messages.alreadyVerified, { method });
 
     const now = new Date();
     const recent = await this.deps.challenges.requestTimesSince(user.id, method, new Date(now.getTime() - REQUEST_WINDOW_MS));
@@ -137,22 +144,35 @@ export class VerificationService {
       throw new BadInputError(attemptsLeft === 0 ? messages.codeLocked : messages.codeWrong(attemptsLeft), { field: 'code', attemptsLeft });
     }
 
-    const done = await transaction(this.deps.prisma, async (tx) => {
-      if (!(await this.deps.challenges.consume(tx, challenge.id, now))) return false;
-      await this.deps.users.addVerification(tx, user.id, method, now);
-      await this.deps.events.verified(tx, user.id, method, now);
-      return true;
-    });
-    if (!done) throw new BadInputError(messages.challengeUsed, { field: 'challengeId' });
+    const binding = method === 'SMS' && user.pendingPhoneEncrypted !== null;
+    let bound: UserRecord | null;
+    try {
+      bound = await transaction(this.deps.prisma, async (tx) => {
+        if (!(await this.deps.challenges.consume(tx, challenge.id, now))) return null;
+        const row = binding ? await this.phoneBinder.bind(tx, user, now) : user;
+        await this.deps.users.addVerification(tx, user.id, method, now);
+        await this.deps.events.verified(tx, user.id, method, now);
+        return row;
+      });
+    } catch (error) {
+      if (!(error instanceof PhoneHeldElsewhere)) throw error;
+      // The code was right, so only the number's holder gets here: refuse without naming anyone,
+      // and spend the challenge (it proved a number this account cannot have).
+      await transaction(this.deps.prisma, (tx) => this.deps.challenges.consume(tx, challenge.id, now));
+      throw new ConflictError(messages.phoneCannotBeBound, { field: 'challengeId' });
+    }
+    if (!bound) throw new BadInputError(messages.challengeUsed, { field: 'challengeId' });
     this.deps.afterCommit();
     scope.loaders.verifications.clear(user.id);
-    return user;
+    scope.loaders.user.clear(user.id).prime(user.id, bound);
+    return bound;
   }
 
-  /** Where a code for this method goes now: the account email, or the profile's phone (null if none). */
+  /** Where a code for this method goes now: the account email, or the pending phone, else the bound one (null if none). */
   private currentTarget(user: UserRecord, method: Deliverable): string | null {
     if (method === 'EMAIL') return user.email;
-    return user.phoneEncrypted ? this.deps.cipher.decrypt(user.phoneEncrypted) : null;
+    const phone = user.pendingPhoneEncrypted ?? user.phoneEncrypted;
+    return phone ? this.deps.cipher.decrypt(phone) : null;
   }
 
   /** Keyed by the data key and bound to the challenge: a leaked table does not give codes away. */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blacklistKey, signIdentityHeaders, verifyAccessToken } from '@anshim/platform';
 import { sessionKey } from '../src/auth-service.ts';
-import { hex, onlyError, REGISTER, registerUser, uniqueEmail, uniquePhone, UserHarness, type RegisteredUser } from './support/harness.ts';
+import { hex, onlyError, REGISTER, registerUser, registerWithBoundPhone, uniqueEmail, uniquePhone, UserHarness, type RegisteredUser } from './support/harness.ts';
 
 const adminEmail = `admin-${hex(4)}@anshim.test`;
 const adminPassword = 'admin-password-1234';
@@ -115,17 +115,6 @@ describe('register refuses bad input and writes nothing', () => {
     expect(error.extensions.field).toBe('email');
   });
 
-  it('refuses a phone number already on another account, however it is typed → CONFLICT', async () => {
-    const phone = uniquePhone();
-    await registerUser(h, { phone });
-    const result = await expectNothingWritten(() =>
-      h.gql(REGISTER, { input: { email: uniqueEmail(), password: 'another-password', nickname: '둘째', phone: `+82 ${phone.slice(1)}` } }),
-    );
-    const error = onlyError(result);
-    expect(error.code).toBe('CONFLICT');
-    expect(error.extensions.field).toBe('phone');
-  });
-
   it('refuses unknown input fields before running anything → GRAPHQL_VALIDATION_FAILED', async () => {
     const email = uniqueEmail();
     const result = await expectNothingWritten(() =>
@@ -151,7 +140,8 @@ describe('register and sign in', () => {
     expect(result.errors).toBeUndefined();
     const { user, accessToken, refreshToken } = result.data!.register;
     // The new user sees their own private fields in the payload.
-    expect(user).toMatchObject({ email: email.toLowerCase(), phone, nickname: '김안심', role: 'USER', status: 'ACTIVE' });
+    // The phone waits for its SMS code (phone-binding.integration.test.ts): pending, not bound.
+    expect(user).toMatchObject({ email: email.toLowerCase(), phone: null, pendingPhone: phone, nickname: '김안심', role: 'USER', status: 'ACTIVE' });
     expect(refreshToken).toMatch(/^[\w-]{40,}$/);
     const claims = await verifyAccessToken(h.secrets.JWT_SECRET, accessToken);
     expect(claims.ok && claims.claims.userId).toBe(user.id);
@@ -160,8 +150,9 @@ describe('register and sign in', () => {
     const row = await h.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row.email).toBe(email.toLowerCase());
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
-    expect(row.phoneEncrypted).not.toContain(phone.replace(/-/g, ''));
-    expect(row.phoneHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(row.pendingPhoneEncrypted).not.toContain(phone.replace(/-/g, ''));
+    expect(row.phoneEncrypted).toBeNull();
+    expect(row.phoneHash).toBeNull();
     const tokens = await h.prisma.refreshToken.findMany({ where: { userId: user.id } });
     expect(tokens).toHaveLength(1);
     expect(tokens[0]!.tokenHash).not.toBe(refreshToken);
@@ -415,18 +406,18 @@ describe('profile', () => {
     await expectNothingWritten(() => h.gql(UPDATE, { input: { nickname: '새 닉네임' } }, { token: user.accessToken }));
   });
 
-  it('changing the phone removes its SMS verification', async () => {
-    const user = await registerUser(h, { phone: uniquePhone() });
-    const challenge = (await h.gql(REQUEST, { method: 'SMS' }, { token: user.accessToken })).data!.requestVerification;
-    await h.gql(CONFIRM, { id: challenge.id, code: await h.latestCode(user.phone!) }, { token: user.accessToken });
+  it('a new phone waits for its code beside the verified one; removing the phone removes its SMS verification', async () => {
+    const user = await registerWithBoundPhone(h);
     const newPhone = uniquePhone();
     const result = await h.gql(UPDATE, { input: { phone: newPhone.replace(/-/g, ' ') } }, { token: user.accessToken });
-    expect(result.data!.updateProfile).toMatchObject({ phone: newPhone, verifications: [], profileCompleteness: 25 });
-    const [event] = (await outboxFor('user.profile_updated', user.id)).slice(-1);
-    expect(event!.payload.data.fields).toEqual(['phone', 'verifications']);
+    expect(result.data!.updateProfile).toMatchObject({ phone: user.phone, verifications: [{ method: 'SMS' }], profileCompleteness: 55 });
+    expect((await h.gql(`{ me { pendingPhone } }`, {}, { token: user.accessToken })).data!.me.pendingPhone).toBe(newPhone);
     // Removing the phone altogether.
     const removed = await h.gql(UPDATE, { input: { phone: null } }, { token: user.accessToken });
-    expect(removed.data!.updateProfile).toMatchObject({ phone: null, profileCompleteness: 10 });
+    expect(removed.data!.updateProfile).toMatchObject({ phone: null, verifications: [], profileCompleteness: 10 });
+    const [event] = (await outboxFor('user.profile_updated', user.id)).slice(-1);
+    expect(event!.payload.data.fields).toEqual(['phone', 'verifications']);
+    expect((await h.gql(`{ me { pendingPhone } }`, {}, { token: user.accessToken })).data!.me.pendingPhone).toBeNull();
   });
 
   it.each([
@@ -440,14 +431,6 @@ describe('profile', () => {
     const result = await expectNothingWritten(() => h.gql(UPDATE, { input }, { token: user.accessToken }));
     expect(onlyError(result).code).toBe('BAD_USER_INPUT');
     expect(onlyError(result).extensions.fields[0].field).toBe(field);
-  });
-
-  it("refuses another user's phone number → CONFLICT", async () => {
-    const phone = uniquePhone();
-    await registerUser(h, { phone });
-    const user = await registerUser(h);
-    const result = await expectNothingWritten(() => h.gql(UPDATE, { input: { phone } }, { token: user.accessToken }));
-    expect(onlyError(result).code).toBe('CONFLICT');
   });
 
   it("only an ADMIN may change someone else's profile, and that is audited", async () => {
@@ -474,7 +457,7 @@ describe('who sees what', () => {
   let owner: RegisteredUser;
   let stranger: RegisteredUser;
   beforeAll(async () => {
-    owner = await registerUser(h, { phone: uniquePhone() });
+    owner = await registerWithBoundPhone(h);
     stranger = await registerUser(h);
   });
   const query = `query($id: ID!) { user(id: $id) { ${PROFILE_FIELDS} } }`;

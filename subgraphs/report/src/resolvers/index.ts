@@ -6,7 +6,7 @@ import { fileReport } from './file-report.ts';
 import { myReports } from './my-reports.ts';
 import { processReport } from './process-report.ts';
 import { report } from './report.ts';
-import { Report } from './report-type.ts';
+import { Report, Sanction } from './report-type.ts';
 import { reports } from './reports.ts';
 import { startReview } from './start-review.ts';
 import { User } from './user-type.ts';
@@ -17,5 +17,6 @@ export const resolvers: Resolvers = {
   Query: { report, reports, myReports, checkPaymentIdentifier },
   Mutation: { createEvidenceUpload, fileReport, startReview, processReport },
   Report,
+  Sanction,
   User,
 };

@@ -1,13 +1,22 @@
 // The Report entity: references resolve with the same visibility rule as `report(id)`; the
-// reporter is hidden from the reported user; evidence URLs only for the reporter and ADMINs.
-import type { ReportResolvers } from '../generated/resolvers-types.ts';
+// reporter, their words, the product and the trade are hidden from the reported user; evidence
+// URLs only for the reporter and ADMINs; the internal resolution only for ADMINs
+// (report-visibility.ts). Sanction.reason is the public reason, for everyone.
+import type { ReportResolvers, SanctionResolvers } from '../generated/resolvers-types.ts';
+import { descriptionFor, mayKnowWhere, publicSanctionReason, resolutionFor } from '../report-visibility.ts';
 
 export const Report: ReportResolvers = {
   __resolveReference: (ref, ctx) => ctx.services.reports.reference(ctx, ref.id),
+  description: (report, _args, ctx) => descriptionFor(ctx.identity, report, ctx.locale),
   reporter: (report, _args, ctx) => ctx.services.reports.reporterOf(ctx, report),
   target: (report) => ({ id: report.targetUserId }),
-  product: (report) => (report.productId ? { id: report.productId } : null),
-  transaction: (report) => (report.transactionId ? { id: report.transactionId } : null),
+  product: (report, _args, ctx) => (report.productId && mayKnowWhere(ctx.identity, report) ? { id: report.productId } : null),
+  transaction: (report, _args, ctx) => (report.transactionId && mayKnowWhere(ctx.identity, report) ? { id: report.transactionId } : null),
   evidence: (report, _args, ctx) => ctx.services.reports.evidenceOf(ctx, report),
+  resolution: (report, _args, ctx) => resolutionFor(ctx.identity, report, ctx.locale),
   sanction: (report) => report.sanction,
+};
+
+export const Sanction: SanctionResolvers = {
+  reason: (sanction, _args, ctx) => publicSanctionReason(sanction, ctx.locale),
 };

@@ -5,7 +5,7 @@ import { Product } from './product-type.ts';
 import { recalculateSafetyScore } from './recalculate-safety-score.ts';
 import { safetyDashboard, SafetyDashboard } from './safety-dashboard.ts';
 import { SafetyScoreChange } from './safety-score-change-type.ts';
-import { SafetyFactor } from './safety-score-type.ts';
+import { SafetyFactor, SafetyScore } from './safety-score-type.ts';
 import { User } from './user-type.ts';
 
 export const resolvers: Resolvers = {
@@ -15,6 +15,7 @@ export const resolvers: Resolvers = {
   Subscription: { mySafetyScore },
   User,
   Product,
+  SafetyScore,
   SafetyFactor,
   SafetyScoreChange,
   SafetyDashboard,

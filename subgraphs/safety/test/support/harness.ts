@@ -61,12 +61,15 @@ export class SafetyHarness extends SubgraphHarness<SafetyServer> {
     await super.stop();
   }
 
-  /** The user's score as `_entities` resolves it (what the gateway asks). */
-  async score(userId: string, lang?: 'en' | 'ko'): Promise<{ value: number; grade: string; version: number; factors: Array<{ code: string; contribution: number; description: string }> }> {
+  /**
+   * The user's score as `_entities` resolves it (what the gateway asks), seen by an ADMIN unless
+   * `viewer` says otherwise (null: anonymous); others see only public factors.
+   */
+  async score(userId: string, lang?: 'en' | 'ko', viewer: Identity | null = ADMIN): Promise<{ value: number; grade: string; version: number; factors: Array<{ code: string; contribution: number; description: string }> }> {
     const result = await this.gql(
       `query($r: [_Any!]!) { _entities(representations: $r) { ... on User { safetyScore { value grade version factors { code contribution description } } } } }`,
       { r: [{ __typename: 'User', id: userId }] },
-      { lang },
+      { lang, identity: viewer },
     );
     if (result.errors) throw new Error(JSON.stringify(result.errors));
     return result.data!._entities[0].safetyScore;

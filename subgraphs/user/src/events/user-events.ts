@@ -32,8 +32,9 @@ export class UserEvents {
     tx: Tx,
     userId: string,
     change: { fields: string[]; profileCompleteness: number; protectedMode: boolean; minCounterpartGrade: SafetyGrade | null },
+    occurredAt?: Date,
   ): Promise<void> {
-    await recordEvent(tx, { type: 'user.profile_updated', producer, subjectUserId: userId, data: { userId, ...change } });
+    await recordEvent(tx, { type: 'user.profile_updated', producer, subjectUserId: userId, data: { userId, ...change }, occurredAt });
   }
 
   async statusChanged(tx: Tx, userId: string, status: AccountStatus, until: Date | null): Promise<void> {

@@ -6,6 +6,7 @@ export const User: UserResolvers = {
   __resolveReference: (reference, ctx) => ctx.services.users.byId(ctx, reference.id),
   email: (user, _args, ctx) => ctx.services.users.email(ctx, user),
   phone: (user, _args, ctx) => ctx.services.users.phone(ctx, user),
+  pendingPhone: (user, _args, ctx) => ctx.services.users.pendingPhone(ctx, user),
   status: (user, _args, ctx) => ctx.services.users.status(user),
   statusUntil: (user, _args, ctx) => ctx.services.users.statusUntil(ctx, user),
   minCounterpartGrade: (user, _args, ctx) => ctx.services.users.minCounterpartGrade(ctx, user),

@@ -69,7 +69,7 @@ export class UserHarness extends SubgraphHarness<UserServer, UserPrisma> {
 
 export const REGISTER = /* GraphQL */ `
   mutation Register($input: RegisterInput!) {
-    register(input: $input) { accessToken refreshToken user { id email phone nickname role status profileCompleteness } }
+    register(input: $input) { accessToken refreshToken user { id email phone pendingPhone nickname role status profileCompleteness } }
   }
 `;
 
@@ -89,4 +89,27 @@ export async function registerUser(h: UserHarness, input: { email?: string; phon
   if (!result.data?.register) throw new Error(`register failed: ${JSON.stringify(result.errors)}`);
   const { accessToken, refreshToken, user } = result.data.register;
   return { id: user.id, email: email.toLowerCase(), phone: input.phone, password, accessToken, refreshToken };
+}
+
+/**
+ * Binds the caller's pending phone the only way there is: requestVerification(SMS) sends a code to
+ * it, confirmVerification with that code. Returns the confirmation's answer.
+ */
+export async function bindPendingPhone(h: UserHarness, user: Pick<RegisteredUser, 'accessToken' | 'phone'>): Promise<GraphQLResult> {
+  const request = await h.gql(`mutation { requestVerification(method: SMS) { id } }`, {}, { token: user.accessToken });
+  if (!request.data?.requestVerification) throw new Error(`requestVerification failed: ${JSON.stringify(request.errors)}`);
+  const code = await h.latestCode(user.phone!);
+  return h.gql(
+    `mutation($id: ID!, $code: String!) { confirmVerification(challengeId: $id, code: $code) { id phone pendingPhone verifications { method } } }`,
+    { id: request.data.requestVerification.id, code },
+    { token: user.accessToken },
+  );
+}
+
+/** A user whose phone is bound (confirmed by its SMS code). */
+export async function registerWithBoundPhone(h: UserHarness, input: { email?: string; phone?: string; nickname?: string } = {}): Promise<RegisteredUser> {
+  const user = await registerUser(h, { ...input, phone: input.phone ?? uniquePhone() });
+  const bound = await bindPendingPhone(h, user);
+  if (bound.errors) throw new Error(`binding the phone failed: ${JSON.stringify(bound.errors)}`);
+  return user;
 }
