@@ -21,11 +21,12 @@ import {
   type RunningServer,
 } from '@anshim/platform';
 import { createAuthenticator } from './auth.ts';
-import { mountAuthProxy } from './auth-proxy.ts';
 import type { GatewayContext } from './context.ts';
 import { createExplorer } from './explorer.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
+import { AUTH_ROUTES } from './pass-through/allow-list.ts';
+import { mountPassThrough, refuseNonOriginForm } from './pass-through/proxy.ts';
 import { limitBatchSize } from './limits/batch.ts';
 import { clientIpOf, parseTrustedProxies } from './limits/client-ip.ts';
 import { DEFAULT_COMPLEXITY_LIMITS, type ComplexityLimits } from './limits/complexity.ts';
@@ -174,9 +175,10 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
 
   const authenticator = createAuthenticator({ jwtSecret: options.jwtSecret, redis });
   app.use(requestLog(logger));
+  app.use(refuseNonOriginForm);
   mountOperationalRoutes(app, { checks: gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch }), registry: metrics.registry });
-  // Browser-facing routes of the user service (OIDC redirects, ID card photos), passed through as they are.
-  mountAuthProxy(app, { target: () => subgraphs.get('user'), timeoutMs: options.subgraphTimeoutMs ?? 10_000, logger });
+  // Browser-facing routes of the user service (OIDC redirects, ID card photos): an allow-list, nothing else.
+  mountPassThrough(app, { prefixes: ['/auth'], routes: AUTH_ROUTES, serviceUrl: (service) => subgraphs.get(service), timeoutMs: options.subgraphTimeoutMs ?? 10_000, logger });
   const explorer = options.explorerDir ? createExplorer(options.explorerDir) : undefined;
   if (explorer) app.use(explorer.routes);
   app.use(
