@@ -88,7 +88,7 @@ async function main() {
   Anshim is running.
     GraphQL endpoint : http://localhost:${gatewayPort}/graphql   (graphql-ws on the same path)
     Explorer         : http://localhost:${gatewayPort}/graphql   (open it in a browser; also /explorer)
-    Dev messages     : http://localhost:${portOf(specs.find((s) => s.name === 'user')!) ?? 4001}/dev/messages?to=<email or phone>
+    Dev messages     : http://127.0.0.1:${process.env.USER_OPS_PORT ?? 9101}/dev/messages?to=<email or phone>   (user service operations port)
   Press Ctrl-C to stop.
 `);
 }

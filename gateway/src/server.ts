@@ -15,7 +15,9 @@ import {
   jsonErrorHandler,
   localeFromHeader,
   localizeErrorsPlugin,
-  mountOperationalRoutes,
+  mountPublicHealth,
+  buildOperationsServer,
+  type OperationsSettings,
   type Logger,
   type RedisSettings,
   type RunningServer,
@@ -25,7 +27,7 @@ import type { GatewayContext } from './context.ts';
 import { createExplorer } from './explorer.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
-import { AUTH_ROUTES } from './pass-through/allow-list.ts';
+import { AUTH_ROUTES, FILE_ROUTES } from './pass-through/allow-list.ts';
 import { mountPassThrough, refuseNonOriginForm } from './pass-through/proxy.ts';
 import { limitBatchSize } from './limits/batch.ts';
 import { clientIpOf, parseTrustedProxies } from './limits/client-ip.ts';
@@ -68,6 +70,8 @@ export interface GatewayOptions {
   subscriptions?: { maxPerConnection?: number; connectionInitTimeoutMs?: number; joinBatching?: boolean; joinBatchWindowMs?: number };
   /** README "Limits"; every field defaults to the documented value. */
   limits?: GatewayLimits;
+  /** /metrics and the detailed /readyz (default: a free port on 127.0.0.1). */
+  operations?: OperationsSettings;
   /** Serve the GraphiQL explorer built into this folder (gateway/explorer-dist) at /explorer and, for browsers, /graphql. */
   explorerDir?: string;
   logger: Logger;
@@ -176,9 +180,19 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const authenticator = createAuthenticator({ jwtSecret: options.jwtSecret, redis });
   app.use(requestLog(logger));
   app.use(refuseNonOriginForm);
-  mountOperationalRoutes(app, { checks: gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch }), registry: metrics.registry });
-  // Browser-facing routes of the user service (OIDC redirects, ID card photos): an allow-list, nothing else.
-  mountPassThrough(app, { prefixes: ['/auth'], routes: AUTH_ROUTES, serviceUrl: (service) => subgraphs.get(service), timeoutMs: options.subgraphTimeoutMs ?? 10_000, logger });
+  const readiness = gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch });
+  mountPublicHealth(app, { checks: readiness });
+  const operations = buildOperationsServer(options.operations ?? { port: 0 }, { checks: readiness, registry: metrics.registry });
+  // Browser-facing routes of the services (OIDC redirects, ID card photos, stored files): an allow-list, nothing else.
+  mountPassThrough(app, {
+    prefixes: ['/auth', '/files'],
+    routes: [...AUTH_ROUTES, ...FILE_ROUTES],
+    serviceUrl: (service) => subgraphs.get(service),
+    timeoutMs: options.subgraphTimeoutMs ?? 10_000,
+    internalSecret: options.internalSecret,
+    identify: (req) => authenticator.identify(req.headers.authorization, localeFromHeader(req.headers['accept-language']), logger),
+    logger,
+  });
   const explorer = options.explorerDir ? createExplorer(options.explorerDir) : undefined;
   if (explorer) app.use(explorer.routes);
   app.use(
@@ -238,9 +252,11 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
         });
       });
       const actual = (httpServer.address() as AddressInfo).port;
-      return { port: actual, url: `http://${host}:${actual}/graphql` };
+      const ops = await operations.start();
+      return { port: actual, url: `http://${host}:${actual}/graphql`, operationsUrl: ops.url };
     },
     async stop() {
+      await operations.stop();
       await webSockets.dispose(); // closes client sockets (1001) and their subscriptions
       await executor.close(); // upstream subscriptions and graphql-ws clients
       await apollo.stop(); // drains the HTTP server, then stops the gateway

@@ -5,6 +5,8 @@ import { startProcess, type StartedProcess } from './processes.ts';
 export interface Stack {
   gatewayUrl: string;
   subgraphUrls: Record<string, string>;
+  /** Each process's operations port origin (/metrics, detailed /readyz; the user service's /dev/messages). */
+  operationsUrls: Record<string, string>;
   env: Record<string, string>;
   processes: StartedProcess[];
   stop(): Promise<void>;
@@ -22,6 +24,7 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     REDIS_URL: inject('redisUrl'),
     REDIS_PREFIX: `${inject('redisPrefix')}_${randomBytes(3).toString('hex')}`,
     GATEWAY_PORT: '0',
+    GATEWAY_OPS_PORT: '0',
     ...options.env,
   };
   const processes: StartedProcess[] = [];
@@ -33,7 +36,7 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     // allSettled: when one fails to start, the ones that did are still stopped below.
     const started = await Promise.allSettled(
       options.subgraphs.map((name) =>
-        startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0' }, { timeoutMs }),
+        startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs }),
       ),
     );
     for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
@@ -45,7 +48,8 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     }
     const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
     processes.push(gateway);
-    return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, subgraphUrls, env, processes, stop };
+    const operationsUrls = Object.fromEntries(processes.filter((p) => p.operationsUrl).map((p) => [p.name, p.operationsUrl!]));
+    return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, subgraphUrls, operationsUrls, env, processes, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -10,6 +10,8 @@ export interface PassThroughRoute {
   /** Matched against the whole decoded path. */
   pattern: RegExp;
   service: string;
+  /** The service's own path for a matched one (default: the same path). */
+  upstreamPath?: (path: string) => string;
 }
 
 export interface PassThroughTarget {
@@ -31,6 +33,23 @@ export const AUTH_ROUTES: readonly PassThroughRoute[] = [
   { method: 'PUT', pattern: new RegExp(`^/auth/id-card/upload/${UUID}$`), service: 'user' },
   { method: 'GET', pattern: new RegExp(`^/auth/id-card/photo/${UUID}$`), service: 'user' },
 ];
+
+// A storage key as uploads.ts makes them: <namespace>/<owner>/<uuid>.<ext> (a few more segments allowed).
+const STORAGE_KEY = '(?:[A-Za-z0-9_-]{1,64}/){1,5}[A-Za-z0-9_-]{1,64}\\.[a-z0-9]{1,5}';
+
+/**
+ * The local storage driver's signed PUT/GET routes (packages/platform/src/storage/local-route.ts)
+ * of the services that store files: /files/<service>/<key> → that service's /files/<key>. The
+ * storage routes keep their own signed-URL check.
+ */
+export const FILE_ROUTES: readonly PassThroughRoute[] = ['transaction', 'report'].flatMap((service) => {
+  const pattern = new RegExp(`^/files/${service}/${STORAGE_KEY}$`);
+  const upstreamPath = (path: string) => `/files${path.slice(`/files/${service}`.length)}`;
+  return [
+    { method: 'GET' as const, pattern, service, upstreamPath },
+    { method: 'PUT' as const, pattern, service, upstreamPath },
+  ];
+});
 
 // Encoded '.', '/', '\' and '%' (double encoding) are refused outright, before decoding.
 const ENCODED_SEPARATOR = /%(2e|2f|5c|25|00)/i;
@@ -61,7 +80,7 @@ export function matchPassThrough(routes: readonly PassThroughRoute[], method: st
   if (!target) return null;
   const route = routes.find((candidate) => candidate.method === method && candidate.pattern.test(target.path));
   if (!route) return null;
-  const path = target.path.split('/').map(encodeURIComponent).join('/');
+  const path = (route.upstreamPath ? route.upstreamPath(target.path) : target.path).split('/').map(encodeURIComponent).join('/');
   return { service: route.service, path, query: target.query };
 }
 

@@ -36,6 +36,8 @@ export const baseEnvShape = {
     .describe('Redis: cache, sessions, rate limits, BullMQ queues, pub/sub'),
   REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_:{}-]+$/, 'letters, digits, _ : - { } only').default('anshim')
     .describe('prefix of every Redis key, channel and queue (hash-tag it, e.g. `{anshim}`, for Redis Cluster)'),
+  OPS_HOST: z.string().min(1).default('127.0.0.1')
+    .describe('interface of the operations port (`/metrics`, detailed `/readyz`): loopback by default, `0.0.0.0` where Prometheus scrapes the pod'),
   INTERNAL_SECRET: secret.optional()
     .describe('HMAC key of the identity the gateway forwards to subgraphs (≥ 32 chars); generated into `.data/` outside production, required in production'),
   JWT_SECRET: secret.optional()

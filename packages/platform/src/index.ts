@@ -19,3 +19,4 @@ export * from './subscriptions.ts';
 export * from './process.ts';
 export * from './payment-identifiers.ts';
 export * from './internal.ts';
+export * from './gateway-only.ts';

@@ -11,6 +11,7 @@ export const reportEnvSchema = z
     ...baseEnvShape,
     ...storageEnvShape,
     REPORT_PORT: port(4004).describe('report subgraph port'),
+    REPORT_OPS_PORT: port(9104).describe('the report subgraph\'s operations port: `/metrics`, detailed `/readyz` (on OPS_HOST)'),
     REPORT_HOST: z.string().min(1).default('127.0.0.1').describe('interface the report subgraph binds (`0.0.0.0` in a container)'),
     REPORT_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
       .describe('how browsers reach this service, for the local driver\'s evidence URLs (default http://localhost:<port>); required in production with STORAGE_DRIVER=local'),

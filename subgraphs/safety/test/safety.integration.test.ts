@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Queue } from 'bullmq';
-import { channelName, consumerQueueName, createQueueConnection, DeadLetters, queuePrefix, signIdentityHeaders } from '@anshim/platform';
+import { channelName, consumerQueueName, createQueueConnection, DeadLetters, queuePrefix, signIdentityHeaders, connectionTarget, subscribeTarget, IDENTITY_EXTENSION } from '@anshim/platform';
 import { scoreCacheKey, scoreChannel } from '../src/score-cache.ts';
 import { ADMIN, asUser, hex, SafetyHarness, waitFor } from './support/harness.ts';
 
@@ -337,12 +337,14 @@ describe('mySafetyScore over graphql-ws', () => {
       webSocketImpl: WebSocket,
       lazy: false,
       retryAttempts: 0,
-      connectionParams: { headers: signIdentityHeaders(h.secrets.INTERNAL_SECRET, asUser(userId), requestId) },
+      connectionParams: { headers: signIdentityHeaders(h.secrets.INTERNAL_SECRET, null, connectionTarget('safety'), requestId) },
     });
+    const query = 'subscription { mySafetyScore { value grade version } }';
+    const extensions = { [IDENTITY_EXTENSION]: signIdentityHeaders(h.secrets.INTERNAL_SECRET, asUser(userId), subscribeTarget('safety', query, undefined), requestId) };
     const received: Array<{ value: number; grade: string; version: number }> = [];
     const done = new Promise<void>((resolve, reject) => {
       client.subscribe<{ mySafetyScore: { value: number; grade: string; version: number } }>(
-        { query: 'subscription { mySafetyScore { value grade version } }' },
+        { query, extensions },
         {
           next: (message) => {
             if (message.data) received.push(message.data.mySafetyScore);

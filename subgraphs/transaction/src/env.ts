@@ -11,6 +11,7 @@ export const transactionEnvSchema = z
     ...baseEnvShape,
     ...storageEnvShape,
     TRANSACTION_PORT: port(4002).describe('transaction subgraph port'),
+    TRANSACTION_OPS_PORT: port(9102).describe('the transaction subgraph\'s operations port: `/metrics`, detailed `/readyz` (on OPS_HOST)'),
     TRANSACTION_HOST: z.string().min(1).default('127.0.0.1').describe('interface the transaction subgraph binds (`0.0.0.0` in a container)'),
     TRANSACTION_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
       .describe('how browsers reach this service, for the local driver\'s upload and image URLs (default http://localhost:<port>); required in production with STORAGE_DRIVER=local'),
