@@ -27,7 +27,7 @@ import type { GatewayContext } from './context.ts';
 import { createExplorer } from './explorer.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
-import { AUTH_ROUTES, FILE_ROUTES } from './pass-through/allow-list.ts';
+import { AUTH_ROUTES, FILE_ROUTES, FILE_SERVICES } from './pass-through/allow-list.ts';
 import { mountPassThrough, refuseNonOriginForm } from './pass-through/proxy.ts';
 import { limitBatchSize } from './limits/batch.ts';
 import { clientIpOf, parseTrustedProxies } from './limits/client-ip.ts';
@@ -185,7 +185,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const operations = buildOperationsServer(options.operations ?? { port: 0 }, { checks: readiness, registry: metrics.registry });
   // Browser-facing routes of the services (OIDC redirects, ID card photos, stored files): an allow-list, nothing else.
   mountPassThrough(app, {
-    prefixes: ['/auth', '/files'],
+    prefixes: ['/auth', ...FILE_SERVICES.map((service) => `/${service}/files`)],
     routes: [...AUTH_ROUTES, ...FILE_ROUTES],
     serviceUrl: (service) => subgraphs.get(service),
     timeoutMs: options.subgraphTimeoutMs ?? 10_000,

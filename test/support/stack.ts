@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
+import { freePort } from './free-port.ts';
 import { startProcess, type StartedProcess } from './processes.ts';
 
 export interface Stack {
@@ -19,13 +20,20 @@ export interface Stack {
 export async function startStack(options: { subgraphs: string[]; workers?: string[]; env?: Record<string, string>; startTimeoutMs?: number }): Promise<Stack> {
   // Generous: on a loaded 2-core machine a subgraph may take over a minute to compile and start.
   const timeoutMs = options.startTimeoutMs ?? 120_000;
+  // Browsers reach the services' own routes (/auth, files) only through the gateway, so the links
+  // they sign point there: the gateway's port is chosen before the subgraphs start.
+  const gatewayPort = options.env?.GATEWAY_PORT ?? String(await freePort());
+  const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
   const env: Record<string, string> = {
+    USER_PUBLIC_URL: gatewayOrigin,
+    TRANSACTION_PUBLIC_URL: `${gatewayOrigin}/transaction`,
+    REPORT_PUBLIC_URL: `${gatewayOrigin}/report`,
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
     REDIS_PREFIX: `${inject('redisPrefix')}_${randomBytes(3).toString('hex')}`,
-    GATEWAY_PORT: '0',
     GATEWAY_OPS_PORT: '0',
     ...options.env,
+    GATEWAY_PORT: gatewayPort,
   };
   const processes: StartedProcess[] = [];
   const stop = async () => {

@@ -39,12 +39,14 @@ const STORAGE_KEY = '(?:[A-Za-z0-9_-]{1,64}/){1,5}[A-Za-z0-9_-]{1,64}\\.[a-z0-9]
 
 /**
  * The local storage driver's signed PUT/GET routes (packages/platform/src/storage/local-route.ts)
- * of the services that store files: /files/<service>/<key> → that service's /files/<key>. The
- * storage routes keep their own signed-URL check.
+ * of the services that store files: /<service>/files/<key> → that service's /files/<key>, so a
+ * service whose public URL is `<gateway>/<service>` signs links that reach it only through here.
+ * The storage routes keep their own signed-URL check.
  */
-export const FILE_ROUTES: readonly PassThroughRoute[] = ['transaction', 'report'].flatMap((service) => {
-  const pattern = new RegExp(`^/files/${service}/${STORAGE_KEY}$`);
-  const upstreamPath = (path: string) => `/files${path.slice(`/files/${service}`.length)}`;
+export const FILE_SERVICES = ['transaction', 'report'] as const;
+export const FILE_ROUTES: readonly PassThroughRoute[] = FILE_SERVICES.flatMap((service) => {
+  const pattern = new RegExp(`^/${service}/files/${STORAGE_KEY}$`);
+  const upstreamPath = (path: string) => path.slice(`/${service}`.length);
   return [
     { method: 'GET' as const, pattern, service, upstreamPath },
     { method: 'PUT' as const, pattern, service, upstreamPath },

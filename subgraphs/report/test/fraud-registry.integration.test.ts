@@ -1,7 +1,6 @@
 // The fraud-account registry against real PostgreSQL and Redis: reports naming bank accounts and
 // phone numbers (stored hashed + encrypted, never in the clear), checkPaymentIdentifier's verdicts
 // as reports move through review, bad input, the lookup rate limit, and the event the monitor learns from.
-import { signIdentityHeaders } from '@anshim/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, onlyError, ReportHarness, user } from './support/harness.ts';
 
@@ -94,13 +93,8 @@ describe('reports naming payment identifiers', () => {
     const events = await h.prisma.outboxEvent.findMany({ where: { type: 'report.identifiers_confirmed' }, select: { payload: true } });
     expect(events.some((e) => (e.payload as any).data.reportId === filed.id)).toBe(false);
 
-    const response = await fetch(h.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'accept-language': 'en', ...signIdentityHeaders(h.secrets.INTERNAL_SECRET, a, 'req-en') },
-      body: JSON.stringify({ query: CHECK, variables: { input: { type: 'BANK_ACCOUNT', value: account } } }),
-    });
-    const body = (await response.json()) as any;
-    expect(body.data.checkPaymentIdentifier.message).toMatch(/safe payment/);
+    const answer = await h.gql(CHECK, { input: { type: 'BANK_ACCOUNT', value: account } }, { identity: a, lang: 'en' });
+    expect((answer.data as any).checkPaymentIdentifier.message).toMatch(/safe payment/);
   });
 });
 

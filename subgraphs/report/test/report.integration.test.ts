@@ -156,12 +156,8 @@ describe('filing a report', () => {
     expect(await reportCount()).toBe(before);
 
     // English on request.
-    const en = await fetch(h.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'accept-language': 'en', ...(await import('@anshim/platform')).signIdentityHeaders(h.secrets.INTERNAL_SECRET, me, 'r-en') },
-      body: JSON.stringify({ query: FILE, variables: { input: { ...base, targetUserId: me.userId } } }),
-    });
-    expect(((await en.json()) as any).errors[0].message).toBe('You cannot report yourself.');
+    const en = await h.gql(FILE, { input: { ...base, targetUserId: me.userId } }, { identity: me, lang: 'en' });
+    expect(en.errors![0]!.message).toBe('You cannot report yourself.');
 
     // Upload tickets: wrong type, oversize, zero.
     for (const [contentType, size] of [['text/html', 100], ['image/gif', 100], ['image/png', 10 * 1024 * 1024 + 1], ['image/png', 0]] as const) {
