@@ -47,15 +47,15 @@ describe('filing a report', () => {
 
     // The reporter's URL opens the file; the same URL with a changed signature does not; a bare path does not.
     const url = new URL(report.evidence[0].url);
-    const got = await fetch(url);
+    const got = await h.send(url.href);
     expect(got.status).toBe(200);
     expect(Buffer.from(await got.arrayBuffer()).equals(PNG)).toBe(true);
     const expires = Number(url.searchParams.get('expires') ?? url.searchParams.get('e') ?? NaN);
     if (Number.isFinite(expires)) expect(expires * (expires < 1e12 ? 1000 : 1)).toBeLessThanOrEqual(Date.now() + 301_000);
     const forged = new URL(url);
     for (const [name, value] of forged.searchParams) if (value.length > 20) forged.searchParams.set(name, value.slice(0, -2) + (value.endsWith('AA') ? 'BB' : 'AA'));
-    expect((await fetch(forged)).status).toBe(403);
-    expect((await fetch(`${url.origin}${url.pathname}`)).status).toBe(403);
+    expect((await h.send(forged.href)).status).toBe(403);
+    expect((await h.send(`${url.origin}${url.pathname}`)).status).toBe(403);
 
     const asAdmin = (await h.ok(REPORT, { id: report.id }, { identity: admin() })).report;
     expect(asAdmin.evidence).toHaveLength(1);
@@ -259,7 +259,7 @@ describe('review workflow and sanctions', () => {
     const dismissed = (await h.ok(PROCESS, { id: report.id, input: { decision: 'DISMISS', resolution: '확인할 수 있는 근거가 없습니다.' } }, { identity: admin() })).processReport;
     expect(dismissed).toMatchObject({ status: 'DISMISSED', sanction: null });
     expect(dismissed.evidence).toHaveLength(1);
-    expect((await fetch(dismissed.evidence[0].url)).status).toBe(200);
+    expect((await h.send(dismissed.evidence[0].url)).status).toBe(200);
   });
 
   it('refuses bad processing with a code and changes nothing', async () => {
