@@ -383,9 +383,25 @@ describe('mySafetyScore over graphql-ws', () => {
     expect((closed as { code?: number }).code).toBe(4403);
     await forged.dispose();
 
-    const anonymous = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    // Unsigned: refused at the connection, as everything unsigned is.
+    const unsigned = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const refused = await new Promise<unknown>((resolve) => {
+      unsigned.subscribe({ query: 'subscription { mySafetyScore { value } }' }, { next: () => undefined, error: resolve, complete: () => resolve('completed') });
+    });
+    expect((refused as { code?: number }).code).toBe(4403);
+    await unsigned.dispose();
+
+    // Signed as anonymous by the gateway: the field itself asks for a signed-in member.
+    const query = 'subscription { mySafetyScore { value } }';
+    const anonymous = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { headers: signIdentityHeaders(h.secrets.INTERNAL_SECRET, null, connectionTarget('safety'), randomUUID()) },
+    });
+    const extensions = { [IDENTITY_EXTENSION]: signIdentityHeaders(h.secrets.INTERNAL_SECRET, null, subscribeTarget('safety', query, undefined), randomUUID()) };
     const first = await new Promise<unknown>((resolve) => {
-      anonymous.subscribe({ query: 'subscription { mySafetyScore { value } }' }, { next: resolve, error: resolve, complete: () => resolve('completed') });
+      anonymous.subscribe({ query, extensions }, { next: resolve, error: resolve, complete: () => resolve('completed') });
     });
     expect((first as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     await anonymous.dispose();
