@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '@anshim/platform';
+import { bodySha256, createLogger, STREAMED_BODY, verifyIdentityHeaders } from '@anshim/platform';
 import { composeSupergraph } from '../../scripts/lib/compose.ts';
 import { buildGateway } from '../src/server.ts';
 import { USER_SUBGRAPH_SDL } from './support/user-subgraph.ts';
@@ -15,7 +15,10 @@ interface Hit {
   method: string;
   url: string;
   body: string;
+  headers?: IncomingMessage['headers'];
 }
+
+const lastHeaders = new WeakMap<Hit[], IncomingMessage['headers']>();
 
 /** A plain HTTP server that records every request it gets and answers 200. */
 async function recorder(): Promise<{ server: Server; port: number; hits: Hit[] }> {
@@ -25,6 +28,7 @@ async function recorder(): Promise<{ server: Server; port: number; hits: Hit[] }
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       hits.push({ method: req.method ?? '', url: req.url ?? '', body: Buffer.concat(chunks).toString() });
+      lastHeaders.set(hits, req.headers);
       res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'probe=1; Path=/auth' });
       res.end(JSON.stringify({ reached: req.url }));
     });
@@ -47,6 +51,7 @@ function raw(port: number, method: string, path: string, body?: string): Promise
 }
 
 const CHECK_ID = '0b7f3c52-8a51-4c1e-9d7e-2f1a3b4c5d6e';
+const INTERNAL_SECRET = randomBytes(32).toString('hex');
 const leftovers: Array<() => Promise<unknown>> = [];
 let user: Awaited<ReturnType<typeof recorder>>;
 let canary: Awaited<ReturnType<typeof recorder>>;
@@ -61,7 +66,7 @@ beforeAll(async () => {
   const gateway = await buildGateway({
     supergraphSdl: composition.supergraphSdl,
     production: false,
-    internalSecret: randomBytes(32).toString('hex'),
+    internalSecret: INTERNAL_SECRET,
     jwtSecret: randomBytes(32).toString('hex'),
     redis: { url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', prefix: `anshim_test_pt_${randomBytes(4).toString('hex')}` },
     limits: { rateLimits: null },
@@ -103,6 +108,11 @@ describe('the /auth pass-through refuses everything off its allow-list before fe
     ['GET', '/auth/id-card/upload/' + CHECK_ID],
     ['GET', '/auth/id-card/photo/not-a-uuid'],
     ['GET', '/auth/oidc/Local/start'],
+    ['GET', '/transaction/files/../../graphql'],
+    ['GET', '/transaction/files/products/%2e%2e/x.png'],
+    ['PUT', '/report/files/..%2fgraphql'],
+    ['GET', '/transaction/files'],
+    ['DELETE', '/transaction/files/products/a/b.png'],
   ];
   it.each(escapes)('%s %s → 404, nothing fetched', async (method, path) => {
     const answer = await raw(gatewayPort, method, path);
@@ -118,6 +128,11 @@ describe('the /auth pass-through refuses everything off its allow-list before fe
       expect(answer.status, path).toBe(400);
     }
     expect(canary.hits).toEqual([]);
+    expect(user.hits).toEqual([]);
+  });
+
+  it('has no files route for a service that stores no files', async () => {
+    expect((await raw(gatewayPort, 'GET', '/safety/files/products/a/b.png')).status).toBe(404);
     expect(user.hits).toEqual([]);
   });
 
@@ -158,5 +173,16 @@ describe('the allow-listed routes reach exactly the user service', () => {
       { method: 'PUT', url: `/auth/id-card/upload/${CHECK_ID}?exp=1&sig=s`, body: 'jpeg-bytes' },
       { method: 'GET', url: `/auth/id-card/photo/${CHECK_ID}?exp=1&sig=s`, body: '' },
     ]);
+  });
+
+  it('signs what it passes on for the user service: method, path and body (uploads as STREAMED)', async () => {
+    await raw(gatewayPort, 'POST', '/auth/oidc/local/link', '{"x":1}');
+    const posted = lastHeaders.get(user.hits)!;
+    const target = { method: 'POST', subgraph: 'user', path: '/auth/oidc/local/link', bodySha256: bodySha256('{"x":1}') };
+    expect(verifyIdentityHeaders(INTERNAL_SECRET, posted, target)).toEqual({ ok: true, identity: null });
+    expect(verifyIdentityHeaders(INTERNAL_SECRET, posted, { ...target, subgraph: 'transaction' })).toMatchObject({ ok: false });
+    await raw(gatewayPort, 'PUT', `/auth/id-card/upload/${CHECK_ID}?exp=1&sig=s`, 'jpeg-bytes');
+    const put = lastHeaders.get(user.hits)!;
+    expect(verifyIdentityHeaders(INTERNAL_SECRET, put, { method: 'PUT', subgraph: 'user', path: `/auth/id-card/upload/${CHECK_ID}?exp=1&sig=s`, bodySha256: STREAMED_BODY })).toEqual({ ok: true, identity: null });
   });
 });

@@ -34,8 +34,9 @@ export const AUTH_ROUTES: readonly PassThroughRoute[] = [
   { method: 'GET', pattern: new RegExp(`^/auth/id-card/photo/${UUID}$`), service: 'user' },
 ];
 
-// A storage key as uploads.ts makes them: <namespace>/<owner>/<uuid>.<ext> (a few more segments allowed).
-const STORAGE_KEY = '(?:[A-Za-z0-9_-]{1,64}/){1,5}[A-Za-z0-9_-]{1,64}\\.[a-z0-9]{1,5}';
+// A storage key (packages/platform/src/storage/driver.ts KEY: <namespace>/<owner>/<uuid>.<ext>, thumbnails
+// <key>.thumb.webp); '..' and '.' segments never get this far (safeRequestTarget).
+const STORAGE_KEY = '[a-z][a-z0-9-]{0,63}(?:/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}){1,6}';
 
 /**
  * The local storage driver's signed PUT/GET routes (packages/platform/src/storage/local-route.ts)
