@@ -19,6 +19,7 @@ const messages = {
   unavailable: { ko: '지금은 서비스에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.', en: 'The service is not reachable right now. Please try again.' },
   notConfigured: { ko: '서비스가 설정되어 있지 않습니다.', en: 'The service is not configured.' },
   tooLarge: { ko: '요청 본문이 너무 큽니다.', en: 'The request body is too large.' },
+  notOriginForm: { ko: '요청 주소는 /로 시작하는 경로여야 합니다.', en: 'The request target must be a path starting with /.' },
 };
 
 function forwardable(headers: IncomingHttpHeaders): Record<string, string | string[]> {
@@ -60,7 +61,7 @@ async function readSmallBody(req: Request): Promise<Buffer | null> {
 export function refuseNonOriginForm(req: Request, res: Response, next: () => void): void {
   if (req.url.startsWith('/')) return next();
   req.resume();
-  res.status(400).json({ error: { code: 'BAD_REQUEST', message: pick(messages.notFound, localeFromHeader(req.headers['accept-language'])) } });
+  res.status(400).json({ error: { code: 'BAD_REQUEST', message: pick(messages.notOriginForm, localeFromHeader(req.headers['accept-language'])) } });
 }
 
 export function mountPassThrough(app: Express, options: PassThroughOptions): void {
