@@ -159,14 +159,15 @@ export async function run(rates: number[] = [50, 200], seconds = 30, options: { 
   const closers: Array<() => Promise<void>> = [];
   try {
     const [user, safety] = await Promise.all([
-      startProcess('user', 'subgraphs/user/src/index.ts', { ...env, USER_PORT: '0' }, { timeoutMs: 60_000 }),
-      startProcess('safety', 'subgraphs/safety/src/index.ts', { ...env, SAFETY_PORT: '0' }, { timeoutMs: 60_000, nodeArgs }),
+      startProcess('user', 'subgraphs/user/src/index.ts', { ...env, USER_PORT: '0', USER_OPS_PORT: '0' }, { timeoutMs: 60_000 }),
+      startProcess('safety', 'subgraphs/safety/src/index.ts', { ...env, SAFETY_PORT: '0', SAFETY_OPS_PORT: '0' }, { timeoutMs: 60_000, nodeArgs }),
     ]);
     processes.push(user, safety);
     processes.push(await startProcess('safety-worker', 'subgraphs/safety/src/workers/index.ts', env, { readyMessage: 'ready', timeoutMs: 60_000, nodeArgs }));
     const gateway = await startProcess('gateway', 'gateway/src/index.ts', {
       ...env,
       GATEWAY_PORT: '0',
+      GATEWAY_OPS_PORT: '0',
       SUBGRAPH_URLS: JSON.stringify({ user: `http://127.0.0.1:${user.port}/graphql`, safety: `http://127.0.0.1:${safety.port}/graphql` }),
     }, { timeoutMs: 60_000, nodeArgs });
     processes.push(gateway);

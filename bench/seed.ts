@@ -29,16 +29,16 @@ export async function run(users = 200, products = 1000): Promise<{ firstSeconds:
   const processes: StartedProcess[] = [];
   try {
     const started = await Promise.all(
-      SUBGRAPHS.map((name) => startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0' }, { timeoutMs: 300_000 })),
+      SUBGRAPHS.map((name) => startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs: 300_000 })),
     );
     processes.push(...started);
     processes.push(await startProcess('safety-worker', 'subgraphs/safety/src/workers/index.ts', env, { readyMessage: 'ready', timeoutMs: 300_000 }));
     const urls = Object.fromEntries(started.map((p) => [p.name, `http://127.0.0.1:${p.port}/graphql`]));
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(urls) }, { timeoutMs: 300_000 });
+    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', SUBGRAPH_URLS: JSON.stringify(urls) }, { timeoutMs: 300_000 });
     processes.push(gateway);
     const options = {
       gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`,
-      userServiceUrl: urls.user!.replace(/\/graphql$/, ''),
+      userServiceUrl: started.find((p) => p.name === 'user')!.operationsUrl!,
       adminEmail,
       adminPassword,
       users,

@@ -91,9 +91,9 @@ async function quiet(process: StartedProcess): Promise<void> {
   }
 }
 
-/** nodejs_heap_size_used_bytes from a process's /metrics. */
-async function heapUsed(graphqlUrl: string): Promise<number> {
-  const text = await (await fetch(graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
+/** nodejs_heap_size_used_bytes from a process's /metrics (on its operations port). */
+async function heapUsed(operationsUrl: string): Promise<number> {
+  const text = await (await fetch(`${operationsUrl}/metrics`)).text();
   return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)/m.exec(text)?.[1] ?? Number.NaN);
 }
 
@@ -193,7 +193,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: Sta
     const deadline = Date.now() + 60_000;
     while (latencies.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     const after = usage(gateway.child.pid!);
-    const heapBytes = await heapUsed(gatewayUrl);
+    const heapBytes = await heapUsed(gateway.operationsUrl!);
     const monitorAfter = usage(monitor.child.pid!);
     const seconds = (performance.now() - started) / 1000;
     const sorted = [...latencies].sort((a, b) => a - b);
@@ -257,14 +257,14 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
   const results: FanoutResult[] = [];
   try {
     // LOG_LEVEL=warn would hide `listening`; start with info and let the processes log little.
-    const user = await startProcess('user', 'subgraphs/user/src/index.ts', { ...env, LOG_LEVEL: 'info', USER_PORT: '0' }, { timeoutMs: 90_000 });
+    const user = await startProcess('user', 'subgraphs/user/src/index.ts', { ...env, LOG_LEVEL: 'info', USER_PORT: '0', USER_OPS_PORT: '0' }, { timeoutMs: 90_000 });
     processes.push(user);
     const nodeArgs = process.env.FANOUT_CPU_PROF_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.FANOUT_CPU_PROF_DIR}`] : [];
-    const monitor = await startProcess('monitor', 'subgraphs/monitor/src/index.ts', { ...env, LOG_LEVEL: 'info', MONITOR_PORT: '0' }, { timeoutMs: 90_000, nodeArgs });
+    const monitor = await startProcess('monitor', 'subgraphs/monitor/src/index.ts', { ...env, LOG_LEVEL: 'info', MONITOR_PORT: '0', MONITOR_OPS_PORT: '0' }, { timeoutMs: 90_000, nodeArgs });
     processes.push(monitor);
     const subgraphUrls = { user: `http://127.0.0.1:${user.port}/graphql`, monitor: `http://127.0.0.1:${monitor.port}/graphql` };
     const startGateway = (batching: boolean, entry = 'gateway/src/index.ts', fromSource = false) =>
-      startProcess('gateway', entry, { ...env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls), WS_JOIN_BATCHING: String(batching) }, { timeoutMs: 90_000, nodeArgs, fromSource });
+      startProcess('gateway', entry, { ...env, LOG_LEVEL: 'info', GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls), WS_JOIN_BATCHING: String(batching) }, { timeoutMs: 90_000, nodeArgs, fromSource });
     const gateways: Array<{ label: FanoutResult['gateway']; process: StartedProcess }> = [];
     if (compare) gateways.push({ label: 'unbatched', process: await startGateway(false) });
     if (beforeEntry === 'source') gateways.push({ label: 'before', process: await startGateway(true, 'gateway/src/index.ts', true) });

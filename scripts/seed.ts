@@ -3,7 +3,7 @@
 // members, ~1,000 listings, trades in every state, ratings, reports in every state, fraudsters
 // whose chats raised alerts. Running it again changes nothing. Options (flags or environment):
 //   --users N (SEED_USERS, 200)   --products N (SEED_PRODUCTS, 1000)   --concurrency N (SEED_CONCURRENCY, 8)
-//   SEED_PASSWORD (the members' password), SEED_USER_SERVICE_URL (http://localhost:4001, for codes),
+//   SEED_PASSWORD (the members' password), SEED_USER_SERVICE_URL (the user service's operations port, http://127.0.0.1:9101, for codes),
 //   GATEWAY_URL, SEED_WAIT_SECONDS (90), --allow-production (SEED_ALLOW_PRODUCTION=true).
 import { parseArgs } from 'node:util';
 import { SeedError } from './lib/seed-client.ts';
@@ -38,7 +38,7 @@ if (process.env.NODE_ENV === 'production' && !allowProduction) {
 }
 
 const gatewayUrl = process.env.GATEWAY_URL || 'http://localhost:4000/graphql';
-const userServiceUrl = process.env.SEED_USER_SERVICE_URL || 'http://localhost:4001';
+const userServiceUrl = process.env.SEED_USER_SERVICE_URL || 'http://127.0.0.1:9101';
 const email = process.env.SEED_ADMIN_EMAIL || process.env.BOOTSTRAP_ADMIN_EMAIL;
 const password = process.env.SEED_ADMIN_PASSWORD || process.env.BOOTSTRAP_ADMIN_PASSWORD;
 if (!email || !password) {

@@ -21,6 +21,15 @@ function portOf(spec: ProcessSpec): number | undefined {
   return override ? Number(override) : spec.port;
 }
 
+/**
+ * Browsers reach the services' own routes (OIDC, ID card and file links) only through the
+ * gateway's signed pass-through, so the links the services sign point there unless set.
+ */
+function childEnv(): NodeJS.ProcessEnv {
+  const gateway = `http://localhost:${portOf(processSpecs().find((s) => s.name === 'gateway')!) ?? 4000}`;
+  return { USER_PUBLIC_URL: gateway, TRANSACTION_PUBLIC_URL: `${gateway}/transaction`, REPORT_PUBLIC_URL: `${gateway}/report`, ...process.env };
+}
+
 function run(spec: ProcessSpec, index: number): ChildProcess {
   const prefix = `\x1b[${COLORS[index % COLORS.length]}m${spec.name.padEnd(18)}\x1b[0m|`;
   // The bundles production runs (prepare() has just built them); outside production, stack
@@ -28,7 +37,7 @@ function run(spec: ProcessSpec, index: number): ChildProcess {
   const sourceMaps = env.NODE_ENV === 'production' ? [] : ['--enable-source-maps'];
   const child = spawn(process.execPath, [...sourceMaps, builtEntryOf(spec.entry)], {
     cwd: root,
-    env: process.env,
+    env: childEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout!, child.stderr!]) {
@@ -88,7 +97,7 @@ async function main() {
   Anshim is running.
     GraphQL endpoint : http://localhost:${gatewayPort}/graphql   (graphql-ws on the same path)
     Explorer         : http://localhost:${gatewayPort}/graphql   (open it in a browser; also /explorer)
-    Dev messages     : http://localhost:${portOf(specs.find((s) => s.name === 'user')!) ?? 4001}/dev/messages?to=<email or phone>
+    Dev messages     : http://127.0.0.1:${process.env.USER_OPS_PORT ?? 9101}/dev/messages?to=<email or phone>   (user service operations port)
   Press Ctrl-C to stop.
 `);
 }

@@ -28,6 +28,7 @@ export const gatewayEnvSchema = z.object({
   ...baseEnvShape,
   GATEWAY_PORT: port(GATEWAY_DEFAULT_PORT).describe('where the gateway listens (`0` = any free port)'),
   GATEWAY_HOST: z.string().min(1).default('127.0.0.1').describe('interface the gateway binds (`0.0.0.0` in a container)'),
+  GATEWAY_OPS_PORT: port(9100).describe('the gateway\'s operations port: `/metrics` and the detailed `/readyz` (on OPS_HOST)'),
   SUPERGRAPH_PATH: z.string().min(1).default(resolve(projectRoot, 'gateway/supergraph.graphql'))
     .describe('the composed schema the gateway serves'),
   SUBGRAPH_URLS: subgraphUrls

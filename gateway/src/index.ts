@@ -29,11 +29,12 @@ try {
       joinBatchWindowMs: env.WS_JOIN_BATCH_WINDOW_MS,
     },
     limits: limitsFromEnv(env),
+    operations: { port: env.GATEWAY_OPS_PORT, host: env.OPS_HOST },
     logger,
   });
-  const { url, port } = await gateway.start(env.GATEWAY_PORT, env.GATEWAY_HOST);
+  const { url, port, operationsUrl } = await gateway.start(env.GATEWAY_PORT, env.GATEWAY_HOST);
   // `listening` with the port is what npm start and the e2e harness wait for (port 0 picks a free one).
-  logger.info({ url, port, subgraphs: Object.fromEntries(gateway.subgraphs) }, 'listening');
+  logger.info({ url, port, operationsUrl, subgraphs: Object.fromEntries(gateway.subgraphs) }, 'listening');
 } catch (error) {
   logger.fatal({ err: error }, 'gateway failed to start');
   process.exit(1);

@@ -15,17 +15,20 @@ import {
   jsonErrorHandler,
   localeFromHeader,
   localizeErrorsPlugin,
-  mountOperationalRoutes,
+  mountPublicHealth,
+  buildOperationsServer,
+  type OperationsSettings,
   type Logger,
   type RedisSettings,
   type RunningServer,
 } from '@anshim/platform';
 import { createAuthenticator } from './auth.ts';
-import { mountAuthProxy } from './auth-proxy.ts';
 import type { GatewayContext } from './context.ts';
 import { createExplorer } from './explorer.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
+import { AUTH_ROUTES, FILE_ROUTES, FILE_SERVICES } from './pass-through/allow-list.ts';
+import { mountPassThrough, refuseNonOriginForm } from './pass-through/proxy.ts';
 import { limitBatchSize } from './limits/batch.ts';
 import { clientIpOf, parseTrustedProxies } from './limits/client-ip.ts';
 import { DEFAULT_COMPLEXITY_LIMITS, type ComplexityLimits } from './limits/complexity.ts';
@@ -67,6 +70,8 @@ export interface GatewayOptions {
   subscriptions?: { maxPerConnection?: number; connectionInitTimeoutMs?: number; joinBatching?: boolean; joinBatchWindowMs?: number };
   /** README "Limits"; every field defaults to the documented value. */
   limits?: GatewayLimits;
+  /** /metrics and the detailed /readyz (default: a free port on 127.0.0.1). */
+  operations?: OperationsSettings;
   /** Serve the GraphiQL explorer built into this folder (gateway/explorer-dist) at /explorer and, for browsers, /graphql. */
   explorerDir?: string;
   logger: Logger;
@@ -174,9 +179,20 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
 
   const authenticator = createAuthenticator({ jwtSecret: options.jwtSecret, redis });
   app.use(requestLog(logger));
-  mountOperationalRoutes(app, { checks: gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch }), registry: metrics.registry });
-  // Browser-facing routes of the user service (OIDC redirects, ID card photos), passed through as they are.
-  mountAuthProxy(app, { target: () => subgraphs.get('user'), timeoutMs: options.subgraphTimeoutMs ?? 10_000, logger });
+  app.use(refuseNonOriginForm);
+  const readiness = gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch });
+  mountPublicHealth(app, { checks: readiness });
+  const operations = buildOperationsServer(options.operations ?? { port: 0 }, { checks: readiness, registry: metrics.registry });
+  // Browser-facing routes of the services (OIDC redirects, ID card photos, stored files): an allow-list, nothing else.
+  mountPassThrough(app, {
+    prefixes: ['/auth', ...FILE_SERVICES.map((service) => `/${service}/files`)],
+    routes: [...AUTH_ROUTES, ...FILE_ROUTES],
+    serviceUrl: (service) => subgraphs.get(service),
+    timeoutMs: options.subgraphTimeoutMs ?? 10_000,
+    internalSecret: options.internalSecret,
+    identify: (req) => authenticator.identify(req.headers.authorization, localeFromHeader(req.headers['accept-language']), logger),
+    logger,
+  });
   const explorer = options.explorerDir ? createExplorer(options.explorerDir) : undefined;
   if (explorer) app.use(explorer.routes);
   app.use(
@@ -236,9 +252,11 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
         });
       });
       const actual = (httpServer.address() as AddressInfo).port;
-      return { port: actual, url: `http://${host}:${actual}/graphql` };
+      const ops = await operations.start();
+      return { port: actual, url: `http://${host}:${actual}/graphql`, operationsUrl: ops.url };
     },
     async stop() {
+      await operations.stop();
       await webSockets.dispose(); // closes client sockets (1001) and their subscriptions
       await executor.close(); // upstream subscriptions and graphql-ws clients
       await apollo.stop(); // drains the HTTP server, then stops the gateway

@@ -1,5 +1,6 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { REQUEST_ID_HEADER, graphqlRuntime, signIdentityHeaders } from '@anshim/platform';
+import { randomUUID } from 'node:crypto';
+import { bodySha256, graphqlRuntime, signIdentityHeaders } from '@anshim/platform';
 import type { GatewayContext } from './context.ts';
 import type { RawAnswer, SubgraphFetcher } from './subgraph-fetcher.ts';
 import { isReadFetch, type InflightFetches } from './inflight-fetches.ts';
@@ -30,6 +31,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly forwardAuthorization: boolean;
   private readonly service: string;
   private readonly url: string;
+  /** Path and query of `url`, as on the request line the subgraph verifies. */
+  private readonly path: string;
   private readonly exchange: SubgraphFetcher['exchange'];
   private readonly inflight: InflightFetches | undefined;
   private readonly breaker: SubgraphBreaker | undefined;
@@ -45,6 +48,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }) {
     this.service = options.name;
     this.url = options.url;
+    const parsed = new URL(options.url);
+    this.path = `${parsed.pathname}${parsed.search}`;
     this.exchange = options.fetcher.exchange;
     this.internalSecret = options.internalSecret;
     this.forwardAuthorization = options.forwardAuthorization ?? false;
@@ -74,7 +79,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     if (!request.query) throw new Error('Missing query');
     const deduped = dedupeRepresentations(request.variables);
     const body = JSON.stringify({ query: request.query, operationName: request.operationName, variables: deduped?.variables ?? request.variables, extensions: request.extensions });
-    const send = () => this.exchange(this.url, { method: 'POST', headers: this.headersFor(options), body });
+    const send = () => this.exchange(this.url, { method: 'POST', headers: this.headersFor(options, body), body });
     const exchange = this.breaker ? () => this.breaker!.run(send, (answer) => PROXY_AWAY_STATUSES.has(answer.status)) : send;
     const sharingKey = this.inflight && isReadFetch(request.query) ? this.sharingKey(options, body) : undefined;
     const answer = sharingKey ? await this.inflight!.run(sharingKey, exchange) : await exchange();
@@ -98,13 +103,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     return `${caller}\n${acceptLanguage ?? ''}\n${token}\n${body}`;
   }
 
-  private headersFor({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Record<string, string> {
+  /** Signed for this subgraph, path and body, anonymous callers and the gateway's own fetches too. */
+  private headersFor({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>, body: string): Record<string, string> {
     const headers: Record<string, string> = {};
     for (const [name, value] of request.http?.headers ?? []) headers[name] = value;
     headers['content-type'] = 'application/json';
     const { requestId, identity, acceptLanguage, authorization } = context as Partial<GatewayContext>;
+    const target = { method: 'POST', subgraph: this.service, path: this.path, bodySha256: bodySha256(body) };
+    Object.assign(headers, signIdentityHeaders(this.internalSecret, identity ?? null, target, requestId ?? `gw-${randomUUID()}`));
     if (!requestId) return headers; // not a client request (schema loading, health check)
-    Object.assign(headers, identity ? signIdentityHeaders(this.internalSecret, identity, requestId) : { [REQUEST_ID_HEADER]: requestId });
     if (acceptLanguage) headers['accept-language'] = acceptLanguage;
     // Only the token's owner service sees it: logout needs its jti to revoke it.
     if (this.forwardAuthorization && identity && authorization) headers.authorization = authorization;

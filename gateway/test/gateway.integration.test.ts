@@ -41,9 +41,13 @@ async function startGateway(overrides: Partial<GatewayOptions>): Promise<string>
     ...overrides,
   });
   leftovers.push(() => gateway.stop());
-  const { url } = await gateway.start(0);
+  const { url, operationsUrl } = await gateway.start(0);
+  operationsOf.set(url, operationsUrl!);
   return url;
 }
+
+/** Each started gateway's operations port (its /metrics and detailed /readyz). */
+const operationsOf = new Map<string, string>();
 
 
 interface Answer {
@@ -183,22 +187,32 @@ describe('gateway HTTP handling', () => {
 });
 
 describe('gateway operational routes', () => {
-  it('answers /healthz, /readyz with each dependency, and /metrics', async () => {
+  it('answers plain /healthz and a status-only /readyz on the public port, and no /metrics there', async () => {
     const base = new URL(devUrl).origin;
     const health = await fetch(`${base}/healthz`);
     expect(health.status).toBe(200);
     expect(health.headers.get('x-request-id')).toBeTruthy();
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
+  });
+
+  it('serves the detailed /readyz and /metrics on the operations port (loopback)', async () => {
+    const ops = operationsOf.get(devUrl)!;
+    expect(new URL(ops).hostname).toBe('127.0.0.1');
+    expect(new URL(ops).port).not.toBe(new URL(devUrl).port);
+    const ready = await fetch(`${ops}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready', checks: { redis: 'ok', 'subgraph:user': 'ok' } });
-    const metrics = await fetch(`${base}/metrics`);
+    const metrics = await fetch(`${ops}/metrics`);
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain('anshim_graphql_operation_duration_seconds');
   });
 
   it('reports a subgraph that does not answer as down on /readyz (503)', async () => {
     const url = await startGateway({ subgraphUrls: { user: `http://127.0.0.1:${await closedPort()}/graphql` } });
-    const ready = await fetch(`${new URL(url).origin}/readyz`);
+    expect((await fetch(`${new URL(url).origin}/readyz`)).status).toBe(503);
+    const ready = await fetch(`${operationsOf.get(url)}/readyz`);
     expect(ready.status).toBe(503);
     const body = (await ready.json()) as { status: string; checks: Record<string, string> };
     expect(body.status).toBe('unavailable'); // its only subgraph is down: nothing left to serve

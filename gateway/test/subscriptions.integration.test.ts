@@ -20,6 +20,8 @@ import {
   publish,
   signAccessToken,
   signIdentityHeaders,
+  connectionTarget,
+  subscribeTarget,
   type Identity,
   type Redis,
   type RequestContext,
@@ -96,7 +98,7 @@ async function startAlerts(): Promise<string> {
     logger,
     readiness: [],
     buildContext: (base) => base,
-    attach: attachSubscriptions({ internalSecret: INTERNAL_SECRET, logger, buildContext: (base) => base }),
+    attach: attachSubscriptions({ subgraph: 'alerts', internalSecret: INTERNAL_SECRET, logger, buildContext: (base) => base }),
     onStop: () => hub.close(),
     resolvers: {
       Alert: { subject: (alert: AlertEvent) => ({ __typename: 'User', id: alert.subjectId }) },
@@ -529,15 +531,16 @@ describe('a subgraph serving graphql-ws directly', () => {
   const alertsWs = () => alertsUrl.replace(/^http/, 'ws');
 
   it('closes a connection whose identity is forged with 4403', async () => {
-    const forged = signIdentityHeaders(randomBytes(32).toString('hex'), { userId: 'mallory', role: 'ADMIN' }, 'req-forged');
+    const forged = signIdentityHeaders(randomBytes(32).toString('hex'), { userId: 'mallory', role: 'ADMIN' }, connectionTarget('alerts'), 'req-forged');
     const { client, closed } = connect(alertsWs(), { headers: forged });
     await expect(client.iterate({ query: 'subscription { myAlerts { id } }' }).next()).rejects.toMatchObject({ code: 4403 });
     expect((await closed).code).toBe(4403);
   });
 
   it('closes with 4403 when a subscription carries a stale identity', async () => {
-    const stale = signIdentityHeaders(INTERNAL_SECRET, { userId: 'mallory', role: 'USER' }, 'req-stale', Date.now() - 5 * 60_000);
-    const { client, closed } = connect(alertsWs());
+    const query = 'subscription { myAlerts { id } }';
+    const stale = signIdentityHeaders(INTERNAL_SECRET, { userId: 'mallory', role: 'USER' }, subscribeTarget('alerts', query, undefined), 'req-stale', Date.now() - 5 * 60_000);
+    const { client, closed } = connect(alertsWs(), { headers: signIdentityHeaders(INTERNAL_SECRET, null, connectionTarget('alerts'), 'req-conn') });
     await expect(client.iterate({ query: 'subscription { myAlerts { id } }', extensions: { [IDENTITY_EXTENSION]: stale } }).next()).rejects.toBeDefined();
     expect(await closed).toMatchObject({ code: 4403, reason: 'Forbidden: identity stale' });
   });

@@ -23,7 +23,7 @@ export const DEMO_PASSWORD = 'anshim-demo-2026';
 
 export interface SeedMarketplaceOptions {
   gatewayUrl: string;
-  /** Where the user service serves GET /dev/messages (its root URL, e.g. http://localhost:4001). */
+  /** Where the user service serves GET /dev/messages: its operations port (e.g. http://127.0.0.1:9101). */
   userServiceUrl: string;
   adminEmail: string;
   adminPassword: string;

@@ -86,7 +86,8 @@ function composeEnv(service: Doc): Env {
   const entries: Array<[string, unknown]> = Array.isArray(raw)
     ? raw.map((line: string) => [line.split('=')[0]!, line.slice(line.indexOf('=') + 1)])
     : Object.entries(raw);
-  return Object.fromEntries(entries.map(([k, v]) => [k, interpolate(String(v ?? ''))]));
+  // Secrets are required (`${VAR:?…}`): the check runs as if the operator had set them.
+  return Object.fromEntries(entries.map(([k, v]) => [k, interpolate(String(v ?? ''), { ...STAND_IN, MINIO_ROOT_PASSWORD: 'd'.repeat(32), POSTGRES_PASSWORD: 'e'.repeat(32) })]));
 }
 
 function commandOf(value: unknown): string[] {
@@ -100,6 +101,17 @@ export function checkCompose(file: string): string[] {
   const services: Record<string, Doc> = compose.services ?? {};
   const names = new Set(Object.keys(services));
   const ports = new Map<string, number>();
+
+  // No fallback secrets: every secret is `${NAME:?…}`, so compose refuses to start without it.
+  const text = readFileSync(file, 'utf8');
+  for (const match of text.matchAll(/\$\{((?:[A-Z_]*SECRET[A-Z_]*|[A-Z_]*PASSWORD|DATA_ENCRYPTION_KEY)):?-/g)) problems.push(`compose: ${match[1]} has a fallback value`);
+  for (const [name, service] of Object.entries(services)) {
+    // Only the gateway (and Mailpit's UI, on loopback) is published; stores never on public interfaces.
+    for (const mapping of (service.ports ?? []) as unknown[]) {
+      const published = String(typeof mapping === 'object' && mapping ? (mapping as { host_ip?: string }).host_ip ?? '' : mapping);
+      if (name !== 'gateway' && !published.startsWith('127.0.0.1')) problems.push(`compose ${name}: port ${published} is published beyond 127.0.0.1`);
+    }
+  }
 
   for (const [name, service] of Object.entries(services)) {
     const deps = Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});

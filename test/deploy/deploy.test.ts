@@ -66,6 +66,15 @@ describe('deploy/docker-compose.yml', () => {
     expect(problems).toContain('compose user: depends_on mail, which is not a service');
   });
 
+  it('finds a fallback secret and a store published beyond 127.0.0.1', () => {
+    const dir = brokenCopy('docker-compose.yml', (text) =>
+      text.replace('${JWT_SECRET:?', '${JWT_SECRET:-compose-only-jwt-secret-change-me-000000000001}${X:?').replace('"127.0.0.1:9000:9000"', '"9000:9000"'),
+    );
+    const problems = checkCompose(join(dir, 'docker-compose.yml'));
+    expect(problems).toContain('compose: JWT_SECRET has a fallback value');
+    expect(problems).toContain('compose minio: port 9000:9000 is published beyond 127.0.0.1');
+  });
+
   it('finds a setting the schema refuses and a subgraph URL on the wrong port', () => {
     const dir = brokenCopy('docker-compose.yml', (text) =>
       text.replace('      DELIVERY_PROVIDER: smtp\n', '').replace('"report":"http://report:4004/graphql"', '"report":"http://report:4104/graphql"'),

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayClient, waitFor } from '../support/gateway-client.ts';
 import { startStack, type Stack } from '../support/stack.ts';
+import { devMessages, type DevMessage } from '../support/dev-messages.ts';
 
 const ADD = `mutation($input: GuardianInput!) { addGuardian(input: $input) { id name phone relation confirmedAt } }`;
 const CONFIRM = `mutation($id: ID!, $code: String!) { confirmGuardian(guardianId: $id, code: $code) { id confirmedAt } }`;
@@ -23,11 +24,8 @@ afterAll(async () => {
 });
 
 
-async function smsTo(phone: string): Promise<Array<{ text: string }>> {
-  const userBase = new URL(stack.subgraphUrls.user!).origin;
-  const res = await fetch(`${userBase}/dev/messages?to=${encodeURIComponent(phone)}`);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { messages: Array<{ text: string }> }).messages;
+function smsTo(phone: string): Promise<DevMessage[]> {
+  return devMessages(stack.operationsUrls.user!, phone);
 }
 
 

@@ -6,7 +6,7 @@
 // - the internal reads refuse callers without a service identity;
 // - RESTRICT_ACCOUNT, taken by an admin in the monitor, is enforced by the transaction service.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLogger, signIdentityHeaders, signServiceHeaders, SAFETY_INPUTS_ROUTE } from '@anshim/platform';
+import { bodySha256, createLogger, signIdentityHeaders, signServiceHeaders, SAFETY_INPUTS_ROUTE } from '@anshim/platform';
 import { loadSafetyEnv } from '../../subgraphs/safety/src/env.ts';
 import { buildSafetyCore, type SafetyCore } from '../../subgraphs/safety/src/safety-core.ts';
 import { rebuildProjection } from '../../subgraphs/safety/src/workers/rebuild.ts';
@@ -113,15 +113,19 @@ describe('safety rebuild from the owners', () => {
     const url = new URL(`/internal/${SAFETY_INPUTS_ROUTE}`, stack.subgraphUrls.transaction!).href;
     const body = JSON.stringify({ userIds: ['00000000-0000-0000-0000-000000000001'] });
     const post = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    const target = (payload: string) => ({ method: 'POST', subgraph: 'transaction', path: `/internal/${SAFETY_INPUTS_ROUTE}`, bodySha256: bodySha256(payload) });
     expect((await post({})).status).toBe(401);
     // A user identity, even an ADMIN's signed by the gateway's key, is not a service identity.
-    expect((await post(signIdentityHeaders(internalSecret, { userId: '00000000-0000-0000-0000-000000000002', role: 'ADMIN' }, 'r1'))).status).toBe(401);
-    expect((await post(signServiceHeaders('x'.repeat(64), 'safety', 'r2'))).status).toBe(401);
-    expect((await post(signServiceHeaders(internalSecret, 'user', 'r3'))).status).toBe(403);
-    const answer = await post(signServiceHeaders(internalSecret, 'safety', 'r4'));
+    expect((await post(signIdentityHeaders(internalSecret, { userId: '00000000-0000-0000-0000-000000000002', role: 'ADMIN' }, target(body), 'r1'))).status).toBe(401);
+    expect((await post(signServiceHeaders('x'.repeat(64), 'safety', target(body), 'r2'))).status).toBe(401);
+    expect((await post(signServiceHeaders(internalSecret, 'user', target(body), 'r3'))).status).toBe(403);
+    // Signed for another subgraph: not accepted here.
+    expect((await post(signServiceHeaders(internalSecret, 'safety', { ...target(body), subgraph: 'report' }, 'r3b'))).status).toBe(401);
+    const answer = await post(signServiceHeaders(internalSecret, 'safety', target(body), 'r4'));
     expect(answer.status).toBe(200);
     expect(await answer.json()).toEqual({ trades: [], ratings: [], products: [] });
-    const bad = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signServiceHeaders(internalSecret, 'safety', 'r5') }, body: JSON.stringify({ userIds: ['nope'] }) });
+    const badBody = JSON.stringify({ userIds: ['nope'] });
+    const bad = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...signServiceHeaders(internalSecret, 'safety', target(badBody), 'r5') }, body: badBody });
     expect(bad.status).toBe(400);
     // Not reachable through the public endpoint.
     expect((await fetch(new URL(`/internal/${SAFETY_INPUTS_ROUTE}`, stack.gatewayUrl).href, { method: 'POST', headers: { 'content-type': 'application/json' }, body })).status).toBe(404);

@@ -12,6 +12,7 @@ import { rebuildProjection } from '../../subgraphs/safety/src/workers/rebuild.ts
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 import { TestEventPublisher } from '../../subgraphs/safety/test/support/event-publisher.ts';
 import { waitFor } from '../../subgraphs/safety/test/support/harness.ts';
+import { devMessages } from '../support/dev-messages.ts';
 
 const adminEmail = `admin-${randomBytes(4).toString('hex')}@anshim.test`;
 const adminPassword = 'admin-password-1234';
@@ -78,8 +79,7 @@ describe('the safety score through the gateway', () => {
 
     const challenge = await graphql<{ requestVerification: { id: string } }>(stack.gatewayUrl, 'mutation { requestVerification(method: EMAIL) { id } }', {}, auth);
     expect(challenge.body.errors).toBeUndefined();
-    const userBase = new URL(stack.subgraphUrls.user!).origin;
-    const sent = (await (await fetch(`${userBase}/dev/messages?to=${encodeURIComponent(user.email)}`)).json()) as { messages: Array<{ text: string }> };
+    const sent = { messages: await devMessages(stack.operationsUrls.user!, user.email) };
     const code = /\b(\d{6})\b/.exec(sent.messages[0]!.text)?.[1];
     const confirmed = await graphql(stack.gatewayUrl, 'mutation($id: ID!, $code: String!) { confirmVerification(challengeId: $id, code: $code) { id } }', { id: challenge.body.data!.requestVerification.id, code }, auth);
     expect(confirmed.body.errors).toBeUndefined();

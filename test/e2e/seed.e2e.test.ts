@@ -98,7 +98,7 @@ describe('npm run seed (safe-trade zones)', () => {
 describe('npm run seed (demo marketplace)', () => {
   const options = () => ({
     gatewayUrl: stack.gatewayUrl,
-    userServiceUrl: stack.subgraphUrls.user!.replace(/\/graphql$/, ''),
+    userServiceUrl: stack.operationsUrls.user!,
     adminEmail,
     adminPassword,
     users: 20,

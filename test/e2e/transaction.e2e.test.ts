@@ -42,6 +42,11 @@ describe('products and trades through the gateway', () => {
       { s: jpeg.length },
       seller.token,
     )).createProductImageUpload;
+    // The upload link goes through the gateway's signed pass-through; the subgraph itself answers only the gateway.
+    const gatewayOrigin = new URL(stack.gatewayUrl).origin;
+    expect(ticket.url.startsWith(`${gatewayOrigin}/transaction/files/${ticket.key}?`)).toBe(true);
+    const direct = new URL(ticket.url.replace(`${gatewayOrigin}/transaction`, new URL(stack.subgraphUrls.transaction!).origin));
+    expect((await fetch(direct, { method: 'PUT', body: jpeg, headers: ticket.headers })).status).toBe(401);
     expect((await fetch(ticket.url, { method: 'PUT', body: jpeg, headers: ticket.headers })).status).toBe(200);
 
     const created = (await ok<{ createProduct: { id: string; imageUrls: string[]; thumbnailUrls: string[]; seller: { nickname: string } } }>(
@@ -50,6 +55,7 @@ describe('products and trades through the gateway', () => {
       seller.token,
     )).createProduct;
     expect(created.seller.nickname).toBe('판매자');
+    expect(created.thumbnailUrls[0]!.startsWith(`${gatewayOrigin}/transaction/files/`)).toBe(true);
     expect((await fetch(created.thumbnailUrls[0]!)).status).toBe(200);
 
     const page = await ok<{ products: { totalCount: number; edges: Array<{ node: { id: string; seller: { nickname: string; tradeStats: { completed: number } } } }> } }>(

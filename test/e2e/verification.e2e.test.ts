@@ -12,6 +12,7 @@ import { waitFor } from '../../subgraphs/safety/test/support/harness.ts';
 import { freePort } from '../support/free-port.ts';
 import { CookieJar, followUntil, startOidcProvider, step, type TestOidcProvider } from '../support/oidc-provider.ts';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
+import { devMessages } from '../support/dev-messages.ts';
 
 const adminEmail = `admin-${randomBytes(4).toString('hex')}@anshim.test`;
 const adminPassword = 'admin-password-1234';
@@ -158,7 +159,7 @@ describe('ID card review', () => {
     const reason = '사진이 흐려서 이름을 읽을 수 없습니다.';
     expect((await ok(DECIDE, { id: checkId, d: 'REJECT', r: reason }, adminToken)).decideIdCardCheck).toMatchObject({ status: 'REJECTED', reason });
     expect((await ok(`{ myIdCardCheck { status reason } }`, {}, jun.token)).myIdCardCheck).toEqual({ status: 'REJECTED', reason });
-    const mail = await (await fetch(`${stack.subgraphUrls.user!.replace(/\/graphql$/, '')}/dev/messages?to=${encodeURIComponent(jun.email)}`)).json() as { messages: Array<{ text: string }> };
+    const mail = { messages: await devMessages(stack.operationsUrls.user!, jun.email) };
     expect(mail.messages[0]?.text).toContain(reason);
     expect((await ok(`{ me { verifications { method } } }`, {}, jun.token)).me.verifications).toEqual([]);
 

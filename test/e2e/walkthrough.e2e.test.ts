@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
+import { devMessages, type DevMessage } from '../support/dev-messages.ts';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -16,11 +17,8 @@ const REGISTER = `mutation Register($input: RegisterInput!) {
   register(input: $input) { accessToken refreshToken user { id nickname email } }
 }`;
 
-async function devMessages(to: string): Promise<Array<{ text: string }>> {
-  const userBase = new URL(stack.subgraphUrls.user!).origin;
-  const res = await fetch(`${userBase}/dev/messages?to=${encodeURIComponent(to)}`);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { messages: Array<{ text: string }> }).messages;
+function messagesTo(to: string): Promise<DevMessage[]> {
+  return devMessages(stack.operationsUrls.user!, to);
 }
 
 describe('walkthrough through the gateway', () => {
@@ -38,7 +36,7 @@ describe('walkthrough through the gateway', () => {
       stack.gatewayUrl, 'mutation { requestVerification(method: EMAIL) { id sentTo expiresAt } }', {}, auth,
     );
     expect(challenge.body.errors).toBeUndefined();
-    const messages = await devMessages(email.toUpperCase()); // newest first; emails match case-insensitively
+    const messages = await messagesTo(email.toUpperCase()); // newest first; emails match case-insensitively
     const code = /\b(\d{6})\b/.exec(messages[0]!.text)?.[1];
     expect(code).toMatch(/^\d{6}$/);
 

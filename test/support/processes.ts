@@ -25,6 +25,8 @@ export interface StartedProcess {
   child: ChildProcess;
   /** The port the process reported in its `listening` log line (absent for workers). */
   port?: number;
+  /** The operations port's origin (/metrics, detailed /readyz, /dev/messages) from the same line. */
+  operationsUrl?: string;
   logs: string[];
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -77,15 +79,15 @@ export async function startProcess(
     const onLine = (line: string) => {
       logs.push(line);
       if (logs.length > 2_000) logs.shift();
-      let parsed: { msg?: string; port?: number } | undefined;
+      let parsed: { msg?: string; port?: number; operationsUrl?: string } | undefined;
       try {
-        parsed = JSON.parse(line) as { msg?: string; port?: number };
+        parsed = JSON.parse(line) as { msg?: string; port?: number; operationsUrl?: string };
       } catch {
         return;
       }
       if (parsed.msg === readyMessage) {
         clearTimeout(timer);
-        resolveStart({ name, child, port: parsed.port, logs, stop });
+        resolveStart({ name, child, port: parsed.port, operationsUrl: parsed.operationsUrl, logs, stop });
       }
     };
     createInterface({ input: child.stdout! }).on('line', onLine);

@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
+import { freePort } from './free-port.ts';
 import { startProcess, type StartedProcess } from './processes.ts';
 
 export interface Stack {
   gatewayUrl: string;
   subgraphUrls: Record<string, string>;
+  /** Each process's operations port origin (/metrics, detailed /readyz; the user service's /dev/messages). */
+  operationsUrls: Record<string, string>;
   env: Record<string, string>;
   processes: StartedProcess[];
   stop(): Promise<void>;
@@ -17,12 +20,20 @@ export interface Stack {
 export async function startStack(options: { subgraphs: string[]; workers?: string[]; env?: Record<string, string>; startTimeoutMs?: number }): Promise<Stack> {
   // Generous: on a loaded 2-core machine a subgraph may take over a minute to compile and start.
   const timeoutMs = options.startTimeoutMs ?? 120_000;
+  // Browsers reach the services' own routes (/auth, files) only through the gateway, so the links
+  // they sign point there: the gateway's port is chosen before the subgraphs start.
+  const gatewayPort = options.env?.GATEWAY_PORT ?? String(await freePort());
+  const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
   const env: Record<string, string> = {
+    USER_PUBLIC_URL: gatewayOrigin,
+    TRANSACTION_PUBLIC_URL: `${gatewayOrigin}/transaction`,
+    REPORT_PUBLIC_URL: `${gatewayOrigin}/report`,
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
     REDIS_PREFIX: `${inject('redisPrefix')}_${randomBytes(3).toString('hex')}`,
-    GATEWAY_PORT: '0',
+    GATEWAY_OPS_PORT: '0',
     ...options.env,
+    GATEWAY_PORT: gatewayPort,
   };
   const processes: StartedProcess[] = [];
   const stop = async () => {
@@ -33,7 +44,7 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     // allSettled: when one fails to start, the ones that did are still stopped below.
     const started = await Promise.allSettled(
       options.subgraphs.map((name) =>
-        startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0' }, { timeoutMs }),
+        startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs }),
       ),
     );
     for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
@@ -45,7 +56,8 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     }
     const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
     processes.push(gateway);
-    return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, subgraphUrls, env, processes, stop };
+    const operationsUrls = Object.fromEntries(processes.filter((p) => p.operationsUrl).map((p) => [p.name, p.operationsUrl!]));
+    return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, subgraphUrls, operationsUrls, env, processes, stop };
   } catch (error) {
     await stop();
     throw error;

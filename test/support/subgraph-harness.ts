@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { createRedis, signIdentityHeaders, type EventType, type Identity, type NewEvent, type Redis, type SubgraphName } from '@anshim/platform';
+import { bodySha256, createRedis, signIdentityHeaders, STREAMED_BODY, type EventType, type Identity, type NewEvent, type Redis, type SubgraphName } from '@anshim/platform';
 import { FakeProducer } from './fake-producer.ts';
 import './provided-context.ts';
 
@@ -22,8 +22,10 @@ export interface GraphQLResult<T = Record<string, any>> {
 }
 
 export interface RequestOptions {
-  /** Sent as signed identity headers, as the gateway forwards a verified user. */
+  /** Sent as signed identity headers, as the gateway forwards a verified user (none: signed as anonymous). */
   identity?: Identity | null;
+  /** Send no signature at all (the subgraph must answer 401). */
+  unsigned?: boolean;
   /** Accept-Language. */
   lang?: string;
   headers?: Record<string, string>;
@@ -32,7 +34,7 @@ export interface RequestOptions {
 export type Env = Record<string, string | undefined>;
 
 interface TestableServer {
-  start(port: number): Promise<{ url: string }>;
+  start(port: number): Promise<{ url: string; operationsUrl?: string }>;
   stop(): Promise<void>;
 }
 
@@ -68,6 +70,8 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
   /** The subgraph's /graphql URL, and the same origin without the path. */
   url!: string;
   base!: string;
+  /** The operations port's origin (/metrics, detailed /readyz; the user service's /dev/messages). */
+  operationsUrl!: string;
   redis!: Redis;
   readonly prefix: string;
   readonly secrets = { INTERNAL_SECRET: hex(32), JWT_SECRET: hex(32), DATA_ENCRYPTION_KEY: hex(32) };
@@ -95,6 +99,7 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
       DATABASE_URL: inject('databaseUrl'),
       REDIS_URL: inject('redisUrl'),
       REDIS_PREFIX: this.prefix,
+      [`${this.service.toUpperCase()}_OPS_PORT`]: '0',
       ...(this.parts.localStorage ? { STORAGE_DRIVER: 'local', STORAGE_LOCAL_DIR: this.storageDir } : {}),
       ...this.serviceEnv(),
       ...this.secrets,
@@ -106,7 +111,9 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
   async start(): Promise<this> {
     if (this.parts.localStorage) this.storageDir = await mkdtemp(join(tmpdir(), `anshim-${this.service}-`));
     this.server = await this.buildServer(this.env());
-    this.url = (await this.server.start(0)).url;
+    const running = await this.server.start(0);
+    this.url = running.url;
+    this.operationsUrl = running.operationsUrl ?? '';
     this.base = this.url.replace(/\/graphql$/, '');
     this.redis = createRedis({ url: inject('redisUrl'), prefix: this.prefix });
     if (this.parts.database) this.prisma = this.parts.database({ databaseUrl: inject('databaseUrl') });
@@ -127,19 +134,34 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
     if (this.storageDir) await rm(this.storageDir, { recursive: true, force: true });
   }
 
-  signedHeaders(identity: Identity, requestId: string = randomUUID()): Record<string, string> {
-    return signIdentityHeaders(this.secrets.INTERNAL_SECRET, identity, requestId);
+  /** The gateway's signature (identity.ts) for a POST of `body` to this subgraph's /graphql. */
+  signedHeaders(identity: Identity | null, body: string, requestId: string = randomUUID()): Record<string, string> {
+    return signIdentityHeaders(this.secrets.INTERNAL_SECRET, identity, { method: 'POST', subgraph: this.service, path: '/graphql', bodySha256: bodySha256(body) }, requestId);
+  }
+
+  /**
+   * fetch() of one of this subgraph's own HTTP routes (uploads, files, /auth/*) signed the way the
+   * gateway's pass-through signs it: anonymous unless `identity`, PUT bodies as streamed uploads.
+   */
+  async send(url: string, init: RequestInit = {}, identity: Identity | null = null): Promise<Response> {
+    const target = new URL(url);
+    const method = (init.method ?? 'GET').toUpperCase();
+    const body = init.body;
+    const hash = body === undefined || body === null ? bodySha256('') : method === 'PUT' ? STREAMED_BODY : bodySha256(typeof body === 'string' ? body : Buffer.from(body as ArrayBuffer));
+    const signed = signIdentityHeaders(this.secrets.INTERNAL_SECRET, identity, { method, subgraph: this.service, path: `${target.pathname}${target.search}`, bodySha256: hash }, randomUUID());
+    return fetch(url, { ...init, headers: { ...(init.headers as Record<string, string> | undefined), ...signed } });
   }
 
   async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, options: RequestOptions = {}): Promise<GraphQLResult<T>> {
     const requestId = randomUUID();
+    const body = JSON.stringify({ query, variables });
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
     if (options.lang) headers['accept-language'] = options.lang;
-    if (options.identity) Object.assign(headers, this.signedHeaders(options.identity, requestId));
+    if (!options.unsigned) Object.assign(headers, this.signedHeaders(options.identity ?? null, body, requestId));
     Object.assign(headers, options.headers);
-    const response = await fetch(this.url, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-    const body = (await response.json()) as { data?: T | null; errors?: GraphQLResult['errors'] };
-    return { status: response.status, data: body.data, errors: body.errors };
+    const response = await fetch(this.url, { method: 'POST', headers, body });
+    const answer = (await response.json()) as { data?: T | null; errors?: GraphQLResult['errors'] };
+    return { status: response.status, data: answer.data, errors: answer.errors };
   }
 
   /** Like gql, but fails the test on any error and returns data. */

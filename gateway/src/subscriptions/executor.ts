@@ -3,7 +3,7 @@ import { executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
-import { IDENTITY_EXTENSION, REQUEST_ID_HEADER, signIdentityHeaders, type Identity, type Locale, type Logger } from '@anshim/platform';
+import { connectionTarget, IDENTITY_EXTENSION, signIdentityHeaders, subscribeTarget, type Identity, type Locale, type Logger } from '@anshim/platform';
 import type { GatewayContext } from '../context.ts';
 import type { Downstream } from './downstream.ts';
 import { JoinBatcher } from './join-batcher.ts';
@@ -166,11 +166,10 @@ class SharedUpstream {
 
   start(): void {
     const { primary } = this.request.planned;
-    const identity = this.request.identity;
-    // Signed now, at every (re)subscribe: a subgraph refuses stale signatures.
-    const headers = identity
-      ? signIdentityHeaders(this.executor.internalSecret, identity, this.requestId)
-      : { [REQUEST_ID_HEADER]: this.requestId };
+    // Signed now, at every (re)subscribe (a subgraph refuses stale signatures), for this subgraph,
+    // query and variables; anonymous subscriptions are signed too.
+    const target = subscribeTarget(primary.serviceName, primary.operation, this.variables);
+    const headers = signIdentityHeaders(this.executor.internalSecret, this.request.identity, target, this.requestId);
     this.unsubscribe = this.client.subscribe<Record<string, unknown>, unknown>(
       { query: primary.operation, operationName: primary.operationName ?? undefined, variables: this.variables, extensions: { [IDENTITY_EXTENSION]: headers } },
       {
@@ -398,7 +397,8 @@ export class SubscriptionExecutor {
       keepAlive: 10_000,
       // SharedUpstream retries itself: graphql-ws would resend the first, by then stale, signature.
       retryAttempts: 0,
-      connectionParams: () => ({ headers: { [REQUEST_ID_HEADER]: `gw-conn-${randomUUID()}` } }),
+      // Signed for this subgraph at every (re)connect: the subgraph refuses an unsigned connection.
+      connectionParams: () => ({ headers: signIdentityHeaders(this.options.internalSecret, null, connectionTarget(subgraph), `gw-conn-${randomUUID()}`) }),
       on: {
         error: (error) => this.options.logger.warn({ subgraph, err: error }, 'upstream graphql-ws error'),
       },

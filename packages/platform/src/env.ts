@@ -36,6 +36,8 @@ export const baseEnvShape = {
     .describe('Redis: cache, sessions, rate limits, BullMQ queues, pub/sub'),
   REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_:{}-]+$/, 'letters, digits, _ : - { } only').default('anshim')
     .describe('prefix of every Redis key, channel and queue (hash-tag it, e.g. `{anshim}`, for Redis Cluster)'),
+  OPS_HOST: z.string().min(1).default('127.0.0.1')
+    .describe('interface of the operations port (`/metrics`, detailed `/readyz`): loopback by default, `0.0.0.0` where Prometheus scrapes the pod'),
   INTERNAL_SECRET: secret.optional()
     .describe('HMAC key of the identity the gateway forwards to subgraphs (≥ 32 chars); generated into `.data/` outside production, required in production'),
   JWT_SECRET: secret.optional()
@@ -71,6 +73,38 @@ export function parseEnv<S extends z.ZodObject>(
 }
 
 /**
+ * Every secret value ever committed to this repository (deploy files, README, test fixtures): a
+ * production process refuses them even when they pass the length rules.
+ */
+export const COMMITTED_SECRETS: readonly string[] = [
+  'compose-only-internal-secret-change-me-0001',
+  'compose-only-jwt-secret-change-me-000000000001',
+  '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff',
+  'REPLACE-ME-with-openssl-rand-hex-32',
+  'anshim-minio-local',
+  'anshim-test-secret-0123456789abcdef',
+  'test-cookie-key-0123456789abcdef',
+  'x'.repeat(40),
+  'x'.repeat(64),
+  'y'.repeat(40),
+];
+
+/** Distinct characters a production secret needs at least (random hex of 32+ chars has ~16). */
+const MIN_DISTINCT_CHARACTERS = 12;
+
+/** What is wrong with production secrets (empty when nothing is): committed, weak or shared values. */
+export function productionSecretProblems(secrets: Secrets): string[] {
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(secrets)) {
+    if (COMMITTED_SECRETS.some((known) => known.toLowerCase() === value.toLowerCase())) problems.push(`${name} is a value committed to the repository; generate a new one (openssl rand -hex 32)`);
+    else if (value.length < 32) problems.push(`${name} must be at least 32 characters`);
+    else if (new Set(value.toLowerCase()).size < MIN_DISTINCT_CHARACTERS) problems.push(`${name} is too predictable (fewer than ${MIN_DISTINCT_CHARACTERS} distinct characters); generate one with openssl rand -hex 32`);
+  }
+  if (secrets.JWT_SECRET === secrets.INTERNAL_SECRET) problems.push('JWT_SECRET and INTERNAL_SECRET must differ');
+  return problems;
+}
+
+/**
  * Secrets come from the environment. Outside production, missing ones are generated once
  * into `.data/dev-secrets.json` so every local process agrees; production refuses to start.
  */
@@ -81,11 +115,14 @@ export function resolveSecrets(
 ): Secrets {
   const given = { INTERNAL_SECRET: env.INTERNAL_SECRET, JWT_SECRET: env.JWT_SECRET, DATA_ENCRYPTION_KEY: env.DATA_ENCRYPTION_KEY };
   const missing = Object.entries(given).filter(([, v]) => !v).map(([k]) => k);
-  if (missing.length === 0) return given as Secrets;
   if (env.NODE_ENV === 'production') {
-    console.error(`${processName}: production needs real secrets; missing: ${missing.join(', ')}`);
-    process.exit(1);
+    const problems = missing.length ? [`missing: ${missing.join(', ')}`] : productionSecretProblems(given as Secrets);
+    if (problems.length) {
+      console.error(`${processName}: production needs real secrets:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+      process.exit(1);
+    }
   }
+  if (missing.length === 0) return given as Secrets;
   let stored: Partial<Secrets> = {};
   if (existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as Partial<Secrets>;
   const generated: Secrets = {

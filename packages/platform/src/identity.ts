@@ -1,4 +1,9 @@
-import { createHmac } from 'node:crypto';
+// The gateway → subgraph trust boundary (ARCHITECTURE §8). The gateway signs EVERY subgraph
+// request, anonymous ones too, over a version label, the HTTP method, the target subgraph, the
+// path, a SHA-256 of the body, the identity (or `anonymous`), a timestamp and the request id. A
+// subgraph verifies with its own name and the bytes it actually received, so a captured header
+// set cannot be replayed against another subgraph, another route or with another body.
+import { createHash, createHmac } from 'node:crypto';
 import { safeEqual } from './crypto.ts';
 
 export type Role = 'USER' | 'ADMIN';
@@ -11,34 +16,61 @@ export const IDENTITY_HEADER = 'x-anshim-user';
 export const IDENTITY_TIMESTAMP_HEADER = 'x-anshim-timestamp';
 export const IDENTITY_SIGNATURE_HEADER = 'x-anshim-signature';
 export const REQUEST_ID_HEADER = 'x-request-id';
+/** The identity header's value for a caller who is not signed in. */
+export const ANONYMOUS = 'anonymous';
+/** Body hash of a streamed upload (PUT only): its own signed URL binds key, type, size and expiry. */
+export const STREAMED_BODY = 'STREAMED';
+const LABEL = 'anshim-gateway-v2';
 
-/** How old a signed identity may be: long enough for clock skew, short enough to make replay useless. */
+/** How old a signature may be: long enough for clock skew, short enough to make replay useless. */
 export const IDENTITY_MAX_AGE_MS = 60_000;
 
-function signature(secret: string, user: string, timestamp: string, requestId: string): string {
-  return createHmac('sha256', secret).update(`${user}\n${timestamp}\n${requestId}`).digest('base64url');
+/** What a signature is bound to besides the identity: which request, to which subgraph. */
+export interface SignedTarget {
+  /** HTTP method, or `WS` (graphql-ws connection) / `SUBSCRIBE` (one graphql-ws operation). */
+  method: string;
+  subgraph: string;
+  /** Path and query exactly as on the request line. */
+  path: string;
+  /** bodySha256(body), or STREAMED_BODY. */
+  bodySha256: string;
 }
 
-/** Headers the gateway attaches to every subgraph request for a signed-in caller. */
+export function bodySha256(body: string | Uint8Array | undefined | null): string {
+  return createHash('sha256').update(body ?? '').digest('base64url');
+}
+
+/** The body hash of one graphql-ws subscribe payload: its query and variables. */
+export function subscribeSha256(query: string, variables: unknown): string {
+  return bodySha256(`${query}\n${JSON.stringify(variables ?? {})}`);
+}
+
+function signature(secret: string, target: SignedTarget, user: string, timestamp: string, requestId: string): string {
+  return createHmac('sha256', secret)
+    .update([LABEL, target.method.toUpperCase(), target.subgraph, target.path, target.bodySha256, user, timestamp, requestId].join('\n'))
+    .digest('base64url');
+}
+
+/** Headers the gateway (or a service acting for the system) attaches to a subgraph request. */
 export function signIdentityHeaders(
   secret: string,
-  identity: Identity,
+  identity: Identity | null,
+  target: SignedTarget,
   requestId: string,
   now = Date.now(),
 ): Record<string, string> {
-  const user = `${identity.userId};${identity.role}`;
+  const user = identity ? `${identity.userId};${identity.role}` : ANONYMOUS;
   const timestamp = String(now);
   return {
     [IDENTITY_HEADER]: user,
     [IDENTITY_TIMESTAMP_HEADER]: timestamp,
-    [IDENTITY_SIGNATURE_HEADER]: signature(secret, user, timestamp, requestId),
+    [IDENTITY_SIGNATURE_HEADER]: signature(secret, target, user, timestamp, requestId),
     [REQUEST_ID_HEADER]: requestId,
   };
 }
 
-export type IdentityCheck =
-  | { ok: true; identity: Identity | null }
-  | { ok: false; reason: 'unsigned' | 'stale' | 'forged' | 'malformed' };
+export type IdentityRefusal = 'unsigned' | 'stale' | 'forged' | 'malformed';
+export type IdentityCheck = { ok: true; identity: Identity | null } | { ok: false; reason: IdentityRefusal };
 
 type HeaderSource = Record<string, string | string[] | undefined> | { get(name: string): string | null | undefined };
 
@@ -51,19 +83,19 @@ function header(source: HeaderSource, name: string): string | undefined {
 }
 
 /**
- * A request without identity headers is anonymous; one that claims an identity must carry a
- * fresh, valid signature over it and the request id, or it is refused.
+ * Every request must carry a fresh signature made for this subgraph, this method and path and
+ * these body bytes; `anonymous` is an identity like any other. Nothing signed is refused.
  */
-export function verifyIdentityHeaders(secret: string, headers: HeaderSource, now = Date.now()): IdentityCheck {
+export function verifyIdentityHeaders(secret: string, headers: HeaderSource, target: SignedTarget, now = Date.now()): IdentityCheck {
   const user = header(headers, IDENTITY_HEADER);
   const timestamp = header(headers, IDENTITY_TIMESTAMP_HEADER);
   const given = header(headers, IDENTITY_SIGNATURE_HEADER);
-  if (!user && !given) return { ok: true, identity: null };
   if (!user || !timestamp || !given) return { ok: false, reason: 'unsigned' };
   const requestId = header(headers, REQUEST_ID_HEADER) ?? '';
-  if (!safeEqual(given, signature(secret, user, timestamp, requestId))) return { ok: false, reason: 'forged' };
+  if (!safeEqual(given, signature(secret, target, user, timestamp, requestId))) return { ok: false, reason: 'forged' };
   const age = now - Number(timestamp);
-  if (!Number.isFinite(age) || Math.abs(age) > IDENTITY_MAX_AGE_MS) return { ok: false, reason: 'stale' };
+  if (!/^\d{1,16}$/.test(timestamp) || !Number.isFinite(age) || Math.abs(age) > IDENTITY_MAX_AGE_MS) return { ok: false, reason: 'stale' };
+  if (user === ANONYMOUS) return { ok: true, identity: null };
   const [userId, role] = user.split(';');
   if (!userId || (role !== 'USER' && role !== 'ADMIN')) return { ok: false, reason: 'malformed' };
   return { ok: true, identity: { userId, role } };

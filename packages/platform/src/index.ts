@@ -20,3 +20,4 @@ export * from './process.ts';
 export * from './payment-identifiers.ts';
 export * from './reporter-trust.ts';
 export * from './internal.ts';
+export * from './gateway-only.ts';

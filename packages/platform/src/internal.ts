@@ -1,13 +1,14 @@
 // Service-to-service reads that are not part of the public API: a small JSON endpoint on the
 // subgraph's port under /internal/, which the gateway never routes to, guarded by a service
-// identity signed with INTERNAL_SECRET. The signature covers the caller's service name, a time and
-// the request id under its own label, so a user identity the gateway signed cannot pass as one.
+// identity signed with INTERNAL_SECRET. Like the gateway's signature (identity.ts) it covers the
+// method, the target subgraph, the path and a hash of the body besides the caller's name, a time
+// and the request id, under its own label, so neither kind can pass as the other or be replayed
+// elsewhere. requireSignature (gateway-only.ts) verifies it before the route runs.
 // ARCHITECTURE §1: only to repair or backfill a copy (safety's rebuild), never on a request path.
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import { safeEqual } from './crypto.ts';
-import { IDENTITY_MAX_AGE_MS, REQUEST_ID_HEADER } from './identity.ts';
-import { jsonBody } from './http.ts';
+import { bodySha256, IDENTITY_MAX_AGE_MS, REQUEST_ID_HEADER, type SignedTarget } from './identity.ts';
 import type { Logger } from './logger.ts';
 import type { ReporterTrust } from './reporter-trust.ts';
 import { SUBGRAPHS, type SubgraphName } from './services.ts';
@@ -15,23 +16,26 @@ import { SUBGRAPHS, type SubgraphName } from './services.ts';
 export const SERVICE_HEADER = 'x-anshim-service';
 export const SERVICE_TIMESTAMP_HEADER = 'x-anshim-service-timestamp';
 export const SERVICE_SIGNATURE_HEADER = 'x-anshim-service-signature';
+const LABEL = 'anshim-service-v2';
 
-function signature(secret: string, service: string, timestamp: string, requestId: string): string {
-  return createHmac('sha256', secret).update(`service\n${service}\n${timestamp}\n${requestId}`).digest('base64url');
+function signature(secret: string, target: SignedTarget, service: string, timestamp: string, requestId: string): string {
+  return createHmac('sha256', secret)
+    .update([LABEL, target.method.toUpperCase(), target.subgraph, target.path, target.bodySha256, service, timestamp, requestId].join('\n'))
+    .digest('base64url');
 }
 
-export function signServiceHeaders(secret: string, service: SubgraphName, requestId: string, now = Date.now()): Record<string, string> {
+export function signServiceHeaders(secret: string, service: SubgraphName, target: SignedTarget, requestId: string, now = Date.now()): Record<string, string> {
   const timestamp = String(now);
   return {
     [SERVICE_HEADER]: service,
     [SERVICE_TIMESTAMP_HEADER]: timestamp,
-    [SERVICE_SIGNATURE_HEADER]: signature(secret, service, timestamp, requestId),
+    [SERVICE_SIGNATURE_HEADER]: signature(secret, target, service, timestamp, requestId),
     [REQUEST_ID_HEADER]: requestId,
   };
 }
 
-/** The calling service, or null when the headers are missing, forged, stale or name no service. */
-export function verifyServiceHeaders(secret: string, headers: Record<string, string | string[] | undefined>, now = Date.now()): SubgraphName | null {
+/** The calling service, or null when the headers are missing, forged, stale, made for another request or name no service. */
+export function verifyServiceHeaders(secret: string, headers: Record<string, string | string[] | undefined>, target: SignedTarget, now = Date.now()): SubgraphName | null {
   const one = (name: string) => {
     const value = headers[name];
     return Array.isArray(value) ? value[0] : value;
@@ -40,14 +44,13 @@ export function verifyServiceHeaders(secret: string, headers: Record<string, str
   const timestamp = one(SERVICE_TIMESTAMP_HEADER);
   const given = one(SERVICE_SIGNATURE_HEADER);
   if (!service || !timestamp || !given) return null;
-  if (!safeEqual(given, signature(secret, service, timestamp, one(REQUEST_ID_HEADER) ?? ''))) return null;
+  if (!safeEqual(given, signature(secret, target, service, timestamp, one(REQUEST_ID_HEADER) ?? ''))) return null;
   const age = now - Number(timestamp);
   if (!Number.isFinite(age) || Math.abs(age) > IDENTITY_MAX_AGE_MS) return null;
   return SUBGRAPHS.some((s) => s.name === service) ? (service as SubgraphName) : null;
 }
 
 export interface InternalRouteOptions<B> {
-  internalSecret: string;
   logger: Logger;
   /** Services allowed to call it. */
   callers: readonly SubgraphName[];
@@ -56,13 +59,15 @@ export interface InternalRouteOptions<B> {
   handle: (body: B, caller: SubgraphName) => Promise<unknown>;
 }
 
-/** Mounts POST /internal/<name>: 401 without a valid service identity, 403 for other services. */
+/**
+ * Mounts POST /internal/<name> behind requireSignature (401 without a valid service signature
+ * for this subgraph, path and body); 403 for services not among `callers`.
+ */
 export function mountInternalRoute<B>(app: Express, name: string, options: InternalRouteOptions<B>): void {
-  app.post(`/internal/${name}`, jsonBody(), async (req, res) => {
-    const caller = verifyServiceHeaders(options.internalSecret, req.headers);
+  app.post(`/internal/${name}`, async (req, res) => {
+    const caller = (res.locals.anshimVerified as { service?: SubgraphName } | undefined)?.service;
     if (!caller) {
-      options.logger.warn({ route: name }, 'refused an internal call without a valid service identity');
-      res.status(401).json({ error: 'UNAUTHENTICATED' });
+      res.status(401).json({ errors: [{ message: 'The calling service could not be verified.', extensions: { code: 'UNAUTHENTICATED' } }] });
       return;
     }
     if (!options.callers.includes(caller)) {
@@ -85,13 +90,22 @@ export function mountInternalRoute<B>(app: Express, name: string, options: Inter
   });
 }
 
-/** Calls another service's internal route as `caller`; throws with the status on any failure. */
-export async function callInternal<T>(baseUrl: string, name: string, caller: SubgraphName, internalSecret: string, body: unknown, timeoutMs = 15_000): Promise<T> {
+/** Calls `target`'s internal route as `caller`; throws with the status on any failure. */
+export async function callInternal<T>(
+  baseUrl: string,
+  name: string,
+  route: { caller: SubgraphName; target: SubgraphName },
+  internalSecret: string,
+  body: unknown,
+  timeoutMs = 15_000,
+): Promise<T> {
   const url = new URL(`/internal/${name}`, baseUrl);
+  const payload = JSON.stringify(body);
+  const signed: SignedTarget = { method: 'POST', subgraph: route.target, path: url.pathname, bodySha256: bodySha256(payload) };
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...signServiceHeaders(internalSecret, caller, randomUUID()) },
-    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...signServiceHeaders(internalSecret, route.caller, signed, randomUUID()) },
+    body: payload,
     signal: AbortSignal.timeout(timeoutMs),
   });
   if (!response.ok) throw new Error(`${url.href} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);

@@ -9,11 +9,12 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import express, { type Express, type Request } from 'express';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from './logger.ts';
-import { createErrorFormatter, UnauthenticatedError } from './errors.ts';
-import { verifyIdentityHeaders, REQUEST_ID_HEADER, type Identity } from './identity.ts';
+import { createErrorFormatter } from './errors.ts';
+import { REQUEST_ID_HEADER, type Identity } from './identity.ts';
+import { parseSignedBodies, requireSignature, verifiedOf } from './gateway-only.ts';
 import { localeFromHeader, localizeErrorsPlugin, type Locale } from './i18n.ts';
 import { createMetrics, metricsPlugin, type Metrics } from './metrics.ts';
-import { jsonBody, jsonErrorHandler, mountOperationalRoutes, type ReadinessCheck } from './http.ts';
+import { buildOperationsServer, jsonBody, jsonErrorHandler, mountPublicHealth, type OperationsSettings, type ReadinessCheck } from './http.ts';
 
 /** What every subgraph resolver context starts from. */
 export interface RequestContext {
@@ -24,6 +25,7 @@ export interface RequestContext {
 }
 
 export interface SubgraphServerOptions<C extends RequestContext> {
+  /** Also the name every signature must be made for. */
   name: string;
   typeDefs: DocumentNode;
   /** Codegen-typed resolvers; `buildSubgraphSchema` checks their shape at start. */
@@ -34,8 +36,10 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   /** Adds the service's own parts (loaders, services) to the request context. */
   buildContext: (base: RequestContext, headers: IncomingHttpHeaders) => C | Promise<C>;
   readiness: ReadinessCheck[];
-  /** Extra HTTP routes (dev endpoints, upload routes), mounted before /graphql. */
+  /** Extra HTTP routes (upload routes, /internal/*), mounted before /graphql behind the signature check. */
   routes?: (app: Express) => void;
+  /** The operations port (/metrics, detailed /readyz, operator-only routes); port 0 picks a free one. */
+  operations?: OperationsSettings;
   /** Attach other protocols (graphql-ws) to the HTTP server and the schema. */
   attach?: (server: Server, schema: GraphQLSchema) => Promise<() => Promise<void>> | (() => Promise<void>);
   /** Closes what the service opened (Prisma, Redis, workers) after the HTTP server drained. */
@@ -46,6 +50,8 @@ export interface SubgraphServerOptions<C extends RequestContext> {
 export interface RunningServer {
   url: string;
   port: number;
+  /** The operations port's origin (http://127.0.0.1:<port>), when the process has one. */
+  operationsUrl?: string;
 }
 
 export interface ServiceServer {
@@ -124,24 +130,20 @@ export async function buildSubgraphServer<C extends RequestContext>(options: Sub
   });
   await apollo.start();
 
-  mountOperationalRoutes(app, { checks: options.readiness, registry: metrics.registry });
+  mountPublicHealth(app, { checks: options.readiness });
+  const operations = buildOperationsServer(options.operations ?? { port: 0 }, { checks: options.readiness, registry: metrics.registry });
+  // Everything below answers only what the gateway (or, under /internal/, a service) signed.
+  app.use(...parseSignedBodies());
+  app.use(requireSignature({ subgraph: options.name, internalSecret: options.internalSecret, logger: options.logger }));
   options.routes?.(app);
   app.use(
     '/graphql',
     jsonBody(),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const requestId = requestIdOf(req);
-        const checked = verifyIdentityHeaders(options.internalSecret, req.headers);
-        if (!checked.ok) {
-          options.logger.warn({ requestId, reason: checked.reason }, 'refused identity headers');
-          throw new UnauthenticatedError(
-            { ko: '신원 정보를 확인할 수 없습니다.', en: 'The caller identity could not be verified.' },
-            { reason: checked.reason, http: { status: 401 } },
-          );
-        }
         const base: RequestContext = {
-          identity: checked.identity,
+          identity: verifiedOf(res).identity,
           requestId,
           locale: localeFromHeader(req.headers['accept-language']),
           logger: options.logger.child({ requestId }),
@@ -163,9 +165,11 @@ export async function buildSubgraphServer<C extends RequestContext>(options: Sub
         httpServer.listen(port, host, () => resolve());
       });
       const actual = (httpServer.address() as AddressInfo).port;
-      return { port: actual, url: `http://${host}:${actual}/graphql` };
+      const ops = await operations.start();
+      return { port: actual, url: `http://${host}:${actual}/graphql`, operationsUrl: ops.url };
     },
     async stop() {
+      await operations.stop();
       await detach?.();
       await apollo.stop();
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

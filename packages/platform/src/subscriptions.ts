@@ -7,7 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ErrorCode } from './errors.ts';
-import { REQUEST_ID_HEADER, verifyIdentityHeaders, type IdentityCheck } from './identity.ts';
+import { bodySha256, REQUEST_ID_HEADER, subscribeSha256, verifyIdentityHeaders, type IdentityCheck, type SignedTarget } from './identity.ts';
 import { localeFromHeader } from './i18n.ts';
 import type { Logger } from './logger.ts';
 import type { RedisChannelHub } from './redis.ts';
@@ -39,8 +39,8 @@ export const WsCloseCode = {
 /**
  * Where the gateway puts a subscription's signed identity headers (`signIdentityHeaders`) in the
  * graphql-ws `subscribe` payload. One upstream connection carries the subscriptions of many
- * callers, so identity travels with each subscription; `connectionParams.headers` may carry a
- * connection-wide identity that a subscription without this extension falls back to.
+ * callers, so identity travels with each subscription, signed over its own query and variables
+ * (`subscribeTarget`); the connection itself is signed for the subgraph (`connectionTarget`).
  */
 export const IDENTITY_EXTENSION = 'anshimIdentity';
 
@@ -60,7 +60,19 @@ type ConnectionExtra = {
   operations?: Map<string, { headers: HeaderRecord; check: Extract<IdentityCheck, { ok: true }> }>;
 };
 
+/** What the gateway signs a graphql-ws connection to `subgraph` over (connectionParams.headers). */
+export function connectionTarget(subgraph: string): SignedTarget {
+  return { method: 'WS', subgraph, path: '/graphql', bodySha256: bodySha256('') };
+}
+
+/** What the gateway signs one subscribe payload over: this subgraph, its query and its variables. */
+export function subscribeTarget(subgraph: string, query: string, variables: unknown): SignedTarget {
+  return { method: 'SUBSCRIBE', subgraph, path: '/graphql', bodySha256: subscribeSha256(query, variables) };
+}
+
 export interface SubscriptionServerOptions<C extends RequestContext> {
+  /** The subgraph's own name: signatures made for another subgraph are refused. */
+  subgraph: string;
   internalSecret: string;
   logger: Logger;
   /** The same builder the subgraph gives buildSubgraphServer (loaders, services). */
@@ -73,8 +85,8 @@ export interface SubscriptionServerOptions<C extends RequestContext> {
 /**
  * An `attach` hook for buildSubgraphServer: serves the schema (queries, mutations and the
  * Subscription fields) over graphql-ws on `/graphql` of the subgraph's own HTTP server.
- * Identity is verified like over HTTP: a connection or subscription claiming an identity that is
- * unsigned, stale or forged is closed with 4403; none at all is anonymous.
+ * Identity is verified like over HTTP: a connection not signed for this subgraph is refused (4403),
+ * and so is every subscribe payload not signed over its own query and variables.
  */
 export function attachSubscriptions<C extends RequestContext>(options: SubscriptionServerOptions<C>) {
   return (httpServer: Server, schema: GraphQLSchema): (() => Promise<void>) => {
@@ -90,7 +102,7 @@ export function attachSubscriptions<C extends RequestContext>(options: Subscript
         connectionInitWaitTimeout: options.connectionInitWaitTimeoutMs ?? 3_000,
         onConnect: (ctx) => {
           const headers = headerRecord(ctx.connectionParams?.headers);
-          const checked = verifyIdentityHeaders(options.internalSecret, headers);
+          const checked = verifyIdentityHeaders(options.internalSecret, headers, connectionTarget(options.subgraph));
           if (!checked.ok) {
             options.logger.warn({ reason: checked.reason }, 'refused graphql-ws connection identity');
             return false; // graphql-ws closes with 4403 Forbidden
@@ -100,9 +112,8 @@ export function attachSubscriptions<C extends RequestContext>(options: Subscript
           return undefined;
         },
         onSubscribe: (ctx, id, payload) => {
-          const own = payload.extensions?.[IDENTITY_EXTENSION];
-          const headers = own === undefined ? (ctx.extra.headers ?? {}) : headerRecord(own);
-          const checked = verifyIdentityHeaders(options.internalSecret, headers);
+          const headers = headerRecord(payload.extensions?.[IDENTITY_EXTENSION]);
+          const checked = verifyIdentityHeaders(options.internalSecret, headers, subscribeTarget(options.subgraph, payload.query, payload.variables));
           if (!checked.ok) {
             refuse(ctx.extra.socket, checked.reason);
             return [new graphqlRuntime.GraphQLError('The caller identity could not be verified.', { extensions: { code: ErrorCode.UNAUTHENTICATED, reason: checked.reason } })];

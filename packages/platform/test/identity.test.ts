@@ -1,35 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { signIdentityHeaders, verifyIdentityHeaders, IDENTITY_MAX_AGE_MS } from '../src/identity.ts';
+import { bodySha256, IDENTITY_MAX_AGE_MS, signIdentityHeaders, verifyIdentityHeaders, type SignedTarget } from '../src/identity.ts';
 import { FieldCipher } from '../src/crypto.ts';
 import { localeFromHeader } from '../src/i18n.ts';
 
 const secret = 'x'.repeat(40);
-const identity = { userId: '6f1c1f7e-8a43-4b8e-9d61-0c8d7a6b5e4f', role: 'USER' as const };
+const identity = { userId: 'u-1', role: 'USER' as const };
+const body = JSON.stringify({ query: '{ me { id } }' });
+const target: SignedTarget = { method: 'POST', subgraph: 'user', path: '/graphql', bodySha256: bodySha256(body) };
 
-describe('signed identity headers', () => {
-  it('accepts what the gateway signed', () => {
-    const headers = signIdentityHeaders(secret, identity, 'req-1');
-    expect(verifyIdentityHeaders(secret, headers)).toEqual({ ok: true, identity });
+describe('gateway signature v2', () => {
+  it('verifies a signed identity, and an explicitly signed anonymous caller', () => {
+    expect(verifyIdentityHeaders(secret, signIdentityHeaders(secret, identity, target, 'req-1'), target)).toEqual({ ok: true, identity });
+    expect(verifyIdentityHeaders(secret, signIdentityHeaders(secret, null, target, 'req-1'), target)).toEqual({ ok: true, identity: null });
   });
 
-  it('treats a request without identity as anonymous', () => {
-    expect(verifyIdentityHeaders(secret, {})).toEqual({ ok: true, identity: null });
+  it('refuses a request with no signature at all (no implicit anonymous)', () => {
+    expect(verifyIdentityHeaders(secret, {}, target)).toEqual({ ok: false, reason: 'unsigned' });
+    expect(verifyIdentityHeaders(secret, { 'x-anshim-user': 'anonymous' }, target)).toEqual({ ok: false, reason: 'unsigned' });
   });
 
-  it('refuses an identity without a signature', () => {
-    expect(verifyIdentityHeaders(secret, { 'x-anshim-user': `${identity.userId};ADMIN` })).toEqual({ ok: false, reason: 'unsigned' });
+  it('refuses the same headers replayed against another subgraph, method, path or body', () => {
+    const headers = signIdentityHeaders(secret, identity, target, 'req-1');
+    expect(verifyIdentityHeaders(secret, headers, { ...target, subgraph: 'report' })).toEqual({ ok: false, reason: 'forged' });
+    expect(verifyIdentityHeaders(secret, headers, { ...target, method: 'GET' })).toEqual({ ok: false, reason: 'forged' });
+    expect(verifyIdentityHeaders(secret, headers, { ...target, path: '/internal/safety-inputs' })).toEqual({ ok: false, reason: 'forged' });
+    expect(verifyIdentityHeaders(secret, headers, { ...target, bodySha256: bodySha256(`${body} `) })).toEqual({ ok: false, reason: 'forged' });
   });
 
-  it('refuses a role raised after signing, another key, or another request id', () => {
-    const headers = signIdentityHeaders(secret, identity, 'req-1');
-    expect(verifyIdentityHeaders(secret, { ...headers, 'x-anshim-user': `${identity.userId};ADMIN` })).toMatchObject({ ok: false, reason: 'forged' });
-    expect(verifyIdentityHeaders('y'.repeat(40), headers)).toMatchObject({ ok: false, reason: 'forged' });
-    expect(verifyIdentityHeaders(secret, { ...headers, 'x-request-id': 'req-2' })).toMatchObject({ ok: false, reason: 'forged' });
+  it('refuses a changed identity, another secret or another request id', () => {
+    const headers = signIdentityHeaders(secret, identity, target, 'req-1');
+    expect(verifyIdentityHeaders(secret, { ...headers, 'x-anshim-user': 'u-1;ADMIN' }, target)).toEqual({ ok: false, reason: 'forged' });
+    expect(verifyIdentityHeaders(secret, { ...headers, 'x-anshim-user': 'anonymous' }, target)).toEqual({ ok: false, reason: 'forged' });
+    expect(verifyIdentityHeaders('y'.repeat(40), headers, target)).toEqual({ ok: false, reason: 'forged' });
+    expect(verifyIdentityHeaders(secret, { ...headers, 'x-request-id': 'req-2' }, target)).toEqual({ ok: false, reason: 'forged' });
   });
 
-  it('refuses a stale identity', () => {
-    const headers = signIdentityHeaders(secret, identity, 'req-1', Date.now() - IDENTITY_MAX_AGE_MS - 1_000);
-    expect(verifyIdentityHeaders(secret, headers)).toEqual({ ok: false, reason: 'stale' });
+  it('refuses a stale signature', () => {
+    const headers = signIdentityHeaders(secret, identity, target, 'req-1', Date.now() - IDENTITY_MAX_AGE_MS - 1_000);
+    expect(verifyIdentityHeaders(secret, headers, target)).toEqual({ ok: false, reason: 'stale' });
   });
 });
 

@@ -17,6 +17,9 @@ import {
   createRedis,
   publish,
   signIdentityHeaders,
+  connectionTarget,
+  subscribeTarget,
+  type Identity,
   type Redis,
   type RequestContext,
 } from '../src/index.ts';
@@ -36,7 +39,14 @@ async function subscribers(name: string): Promise<number> {
   return Number(count);
 }
 
-function connect(connectionParams: Record<string, unknown> = {}): { client: Client; closed: Promise<{ code: number; reason: string }> } {
+const signedConnection = () => ({ headers: signIdentityHeaders(SECRET, null, connectionTarget('ticks'), `conn-${randomBytes(3).toString('hex')}`) });
+
+/** A subscribe payload's identity extension, signed over its query and variables for `subgraph`. */
+function signedAs(identity: Identity | null, query: string, variables: Record<string, unknown> | undefined, requestId: string, subgraph = 'ticks', secret = SECRET) {
+  return { [IDENTITY_EXTENSION]: signIdentityHeaders(secret, identity, subscribeTarget(subgraph, query, variables), requestId) };
+}
+
+function connect(connectionParams: Record<string, unknown> = signedConnection()): { client: Client; closed: Promise<{ code: number; reason: string }> } {
   let onClosed: (event: { code: number; reason: string }) => void = () => undefined;
   const closed = new Promise<{ code: number; reason: string }>((resolve) => (onClosed = resolve));
   const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams, on: { closed: (event) => onClosed(event as { code: number; reason: string }) } });
@@ -65,7 +75,7 @@ beforeAll(async () => {
     logger,
     readiness: [],
     buildContext: (base) => ({ ...base, viaSocket: false }),
-    attach: attachSubscriptions({ internalSecret: SECRET, logger, buildContext: (base) => ({ ...base, viaSocket: true }) }),
+    attach: attachSubscriptions({ subgraph: 'ticks', internalSecret: SECRET, logger, buildContext: (base) => ({ ...base, viaSocket: true }) }),
     resolvers: {
       Query: { whoAmI: (_: unknown, __: unknown, ctx: RequestContext) => `${ctx.identity?.userId ?? 'anonymous'}@${ctx.requestId}` },
       Subscription: {
@@ -150,7 +160,8 @@ describe('attachSubscriptions', () => {
   it('serves a Subscription field from Redis over graphql-ws and cleans up on unsubscribe', async () => {
     const channel = `ticks-${randomBytes(4).toString('hex')}`;
     const { client } = connect();
-    const ticks = client.iterate<{ ticks: number }>({ query: 'subscription($c: String!) { ticks(channel: $c) }', variables: { c: channel } });
+    const query = 'subscription($c: String!) { ticks(channel: $c) }';
+    const ticks = client.iterate<{ ticks: number }>({ query, variables: { c: channel }, extensions: signedAs(null, query, { c: channel }, 'req-ticks') });
     const first = ticks.next();
     await expect.poll(() => subscribers(channel)).toBe(1);
     await publish(redis, REDIS, channel, 1);
@@ -160,27 +171,32 @@ describe('attachSubscriptions', () => {
     await expect.poll(() => subscribers(channel)).toBe(0);
   });
 
-  it('verifies the signed identity of each subscription (extensions) and of the connection', async () => {
-    const { client } = connect({ headers: signIdentityHeaders(SECRET, { userId: 'conn-user', role: 'USER' }, 'req-conn') });
-    const own = signIdentityHeaders(SECRET, { userId: 'op-user', role: 'ADMIN' }, 'req-op');
-    expect((await client.iterate({ query: '{ whoAmI }', extensions: { [IDENTITY_EXTENSION]: own } }).next()).value).toEqual({ data: { whoAmI: 'op-user@req-op' } });
-    expect((await client.iterate({ query: '{ whoAmI }' }).next()).value).toEqual({ data: { whoAmI: 'conn-user@req-conn' } });
+  it('verifies the identity of each subscription, signed over its own query and variables', async () => {
+    const { client } = connect();
+    const query = '{ whoAmI }';
+    const own = signedAs({ userId: 'op-user', role: 'ADMIN' }, query, undefined, 'req-op');
+    expect((await client.iterate({ query, extensions: own }).next()).value).toEqual({ data: { whoAmI: 'op-user@req-op' } });
+    expect((await client.iterate({ query, extensions: signedAs(null, query, undefined, 'req-anon') }).next()).value).toEqual({ data: { whoAmI: 'anonymous@req-anon' } });
   });
 
-  it('treats a connection without identity as anonymous', async () => {
-    const { client } = connect();
-    const answer = await client.iterate<{ whoAmI: string }>({ query: '{ whoAmI }' }).next();
-    expect(answer.value?.data?.whoAmI).toMatch(/^anonymous@/);
+  it('refuses (4403) an unsigned connection, an unsigned subscription, and one signed for another subgraph or another query', async () => {
+    const unsigned = connect({});
+    await expect(unsigned.client.iterate({ query: '{ whoAmI }' }).next()).rejects.toMatchObject({ code: 4403 });
+    for (const extensions of [undefined, signedAs(null, '{ whoAmI }', undefined, 'r1', 'user'), signedAs(null, '{ __typename }', undefined, 'r2')]) {
+      const attempt = connect();
+      await expect(attempt.client.iterate({ query: '{ whoAmI }', ...(extensions ? { extensions } : {}) }).next()).rejects.toBeDefined();
+      expect((await attempt.closed).code).toBe(4403);
+    }
   });
 
   it('closes with 4403 on a forged connection identity and on a forged subscription identity', async () => {
-    const forged = signIdentityHeaders('not-the-secret', { userId: 'mallory', role: 'ADMIN' }, 'req-x');
-    const byConnection = connect({ headers: forged });
+    const byConnection = connect({ headers: signIdentityHeaders('not-the-secret', null, connectionTarget('ticks'), 'req-x') });
     await expect(byConnection.client.iterate({ query: '{ whoAmI }' }).next()).rejects.toMatchObject({ code: 4403 });
     expect((await byConnection.closed).code).toBe(4403);
 
     const bySubscription = connect();
-    await expect(bySubscription.client.iterate({ query: '{ whoAmI }', extensions: { [IDENTITY_EXTENSION]: forged } }).next()).rejects.toBeDefined();
+    const forged = signedAs({ userId: 'mallory', role: 'ADMIN' }, '{ whoAmI }', undefined, 'req-x', 'ticks', 'not-the-secret');
+    await expect(bySubscription.client.iterate({ query: '{ whoAmI }', extensions: forged }).next()).rejects.toBeDefined();
     expect(await bySubscription.closed).toEqual(expect.objectContaining({ code: 4403, reason: 'Forbidden: identity forged' }));
   });
 });

@@ -6,6 +6,7 @@ import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets
 export const monitorEnvSchema = z.object({
   ...baseEnvShape,
   MONITOR_PORT: port(4005).describe('monitor subgraph port'),
+  MONITOR_OPS_PORT: port(9105).describe('the monitor subgraph\'s operations port: `/metrics`, detailed `/readyz` (on OPS_HOST)'),
   MONITOR_HOST: z.string().min(1).default('127.0.0.1').describe('interface the monitor subgraph binds (`0.0.0.0` in a container)'),
   MONITOR_ALLOWED_LINK_DOMAINS: z
     .string()

@@ -97,6 +97,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
 
   const server = await buildSubgraphServer<MonitorContext>({
     name: 'monitor',
+    operations: { port: env.MONITOR_OPS_PORT, host: env.OPS_HOST },
     typeDefs,
     resolvers,
     production,
@@ -105,7 +106,6 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
     buildContext,
     routes: (app) =>
       mountInternalRoute(app, SAFETY_INPUTS_ROUTE, {
-        internalSecret: env.INTERNAL_SECRET,
         logger,
         callers: ['safety'],
         parse: parseUserIds,
@@ -117,7 +117,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
           })),
         }),
       }),
-    attach: attachSubscriptions<MonitorContext>({ internalSecret: env.INTERNAL_SECRET, logger, buildContext, production }),
+    attach: attachSubscriptions<MonitorContext>({ subgraph: 'monitor', internalSecret: env.INTERNAL_SECRET, logger, buildContext, production }),
     readiness: databaseAndRedisReadiness(prisma, redis),
     onStop: async () => {
       await consumer?.close();
@@ -140,7 +140,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
       buffer.start();
       const running = await server.start(port, host);
       // `listening` with the port is what npm start and the e2e harness wait for.
-      logger.info({ url: running.url, port: running.port }, 'listening');
+      logger.info({ url: running.url, port: running.port, operationsUrl: running.operationsUrl }, 'listening');
       return running;
     },
     stop: () => server.stop(),

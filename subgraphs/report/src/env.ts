@@ -11,9 +11,10 @@ export const reportEnvSchema = z
     ...baseEnvShape,
     ...storageEnvShape,
     REPORT_PORT: port(4004).describe('report subgraph port'),
+    REPORT_OPS_PORT: port(9104).describe('the report subgraph\'s operations port: `/metrics`, detailed `/readyz` (on OPS_HOST)'),
     REPORT_HOST: z.string().min(1).default('127.0.0.1').describe('interface the report subgraph binds (`0.0.0.0` in a container)'),
     REPORT_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
-      .describe('how browsers reach this service, for the local driver\'s evidence URLs (default http://localhost:<port>); required in production with STORAGE_DRIVER=local'),
+      .describe('how browsers reach this service\'s evidence files THROUGH THE GATEWAY: `<gateway origin>/report` (the gateway passes /report/files/* on, signed); `npm start` and the e2e stack set it; default http://localhost:<port> (tests that call the subgraph directly); required in production with STORAGE_DRIVER=local'),
     REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10)
       .describe('reports one person may file per REPORT_RATE_WINDOW_SECONDS'),
     REPORT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600).describe('window of REPORT_RATE_LIMIT'),

@@ -109,6 +109,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
 
   const server = await buildSubgraphServer<ReportContext>({
     name: 'report',
+    operations: { port: env.REPORT_OPS_PORT, host: env.OPS_HOST },
     typeDefs,
     resolvers,
     production,
@@ -127,7 +128,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
     routes: (app) => {
       if (storage instanceof LocalStorageDriver) mountLocalStorageRoutes(app, storage);
       const safetyInputs = new SafetyInputsRepository(prisma);
-      mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { internalSecret: env.INTERNAL_SECRET, logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
+      mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
     },
     onStop: async () => {
       await uploadSweep.close();
@@ -152,7 +153,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
       const running = await server.start(port, host);
       publicBaseUrl.listeningOn(host, running.port);
       // `listening` with the port is what npm start and the e2e harness wait for.
-      logger.info({ url: running.url, port: running.port }, 'listening');
+      logger.info({ url: running.url, port: running.port, operationsUrl: running.operationsUrl }, 'listening');
       return running;
     },
     stop: () => server.stop(),

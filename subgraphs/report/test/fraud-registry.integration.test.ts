@@ -4,7 +4,7 @@
 // Verdicts cannot be weaponised: a pending report counts only from identity-verified reporters who
 // traded with the holder (two at least), and anything less says nothing, to the holder too.
 import { randomUUID } from 'node:crypto';
-import { signIdentityHeaders, type Identity } from '@anshim/platform';
+import type { Identity } from '@anshim/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, onlyError, ReportHarness, user } from './support/harness.ts';
 
@@ -157,13 +157,8 @@ describe('reports naming payment identifiers', () => {
     const events = await h.prisma.outboxEvent.findMany({ where: { type: 'report.identifiers_confirmed' }, select: { payload: true } });
     expect(events.some((e) => (e.payload as any).data.reportId === filed.id)).toBe(false);
 
-    const response = await fetch(h.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'accept-language': 'en', ...signIdentityHeaders(h.secrets.INTERNAL_SECRET, a, 'req-en') },
-      body: JSON.stringify({ query: CHECK, variables: { input: { type: 'BANK_ACCOUNT', value: account } } }),
-    });
-    const body = (await response.json()) as any;
-    expect(body.data.checkPaymentIdentifier.message).toMatch(/safe payment/);
+    const answer = await h.gql(CHECK, { input: { type: 'BANK_ACCOUNT', value: account } }, { identity: a, lang: 'en' });
+    expect((answer.data as any).checkPaymentIdentifier.message).toMatch(/safe payment/);
   });
 });
 

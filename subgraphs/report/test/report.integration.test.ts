@@ -47,15 +47,15 @@ describe('filing a report', () => {
 
     // The reporter's URL opens the file; the same URL with a changed signature does not; a bare path does not.
     const url = new URL(report.evidence[0].url);
-    const got = await fetch(url);
+    const got = await h.send(url.href);
     expect(got.status).toBe(200);
     expect(Buffer.from(await got.arrayBuffer()).equals(PNG)).toBe(true);
     const expires = Number(url.searchParams.get('expires') ?? url.searchParams.get('e') ?? NaN);
     if (Number.isFinite(expires)) expect(expires * (expires < 1e12 ? 1000 : 1)).toBeLessThanOrEqual(Date.now() + 301_000);
     const forged = new URL(url);
     for (const [name, value] of forged.searchParams) if (value.length > 20) forged.searchParams.set(name, value.slice(0, -2) + (value.endsWith('AA') ? 'BB' : 'AA'));
-    expect((await fetch(forged)).status).toBe(403);
-    expect((await fetch(`${url.origin}${url.pathname}`)).status).toBe(403);
+    expect((await h.send(forged.href)).status).toBe(403);
+    expect((await h.send(`${url.origin}${url.pathname}`)).status).toBe(403);
 
     const asAdmin = (await h.ok(REPORT, { id: report.id }, { identity: admin() })).report;
     expect(asAdmin.evidence).toHaveLength(1);
@@ -156,12 +156,8 @@ describe('filing a report', () => {
     expect(await reportCount()).toBe(before);
 
     // English on request.
-    const en = await fetch(h.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'accept-language': 'en', ...(await import('@anshim/platform')).signIdentityHeaders(h.secrets.INTERNAL_SECRET, me, 'r-en') },
-      body: JSON.stringify({ query: FILE, variables: { input: { ...base, targetUserId: me.userId } } }),
-    });
-    expect(((await en.json()) as any).errors[0].message).toBe('You cannot report yourself.');
+    const en = await h.gql(FILE, { input: { ...base, targetUserId: me.userId } }, { identity: me, lang: 'en' });
+    expect(en.errors![0]!.message).toBe('You cannot report yourself.');
 
     // Upload tickets: wrong type, oversize, zero.
     for (const [contentType, size] of [['text/html', 100], ['image/gif', 100], ['image/png', 10 * 1024 * 1024 + 1], ['image/png', 0]] as const) {
@@ -264,7 +260,7 @@ describe('review workflow and sanctions', () => {
     const dismissed = (await h.ok(PROCESS, { id: report.id, input: { decision: 'DISMISS', resolution: '확인할 수 있는 근거가 없습니다.' } }, { identity: admin() })).processReport;
     expect(dismissed).toMatchObject({ status: 'DISMISSED', sanction: null });
     expect(dismissed.evidence).toHaveLength(1);
-    expect((await fetch(dismissed.evidence[0].url)).status).toBe(200);
+    expect((await h.send(dismissed.evidence[0].url)).status).toBe(200);
   });
 
   it('refuses bad processing with a code and changes nothing', async () => {

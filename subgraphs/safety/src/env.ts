@@ -6,6 +6,7 @@ import { baseEnvShape, booleanFlag, defaultSubgraphUrl, parseEnv, port, resolveS
 export const safetyEnvSchema = z.object({
   ...baseEnvShape,
   SAFETY_PORT: port(4003).describe('safety subgraph port'),
+  SAFETY_OPS_PORT: port(9103).describe('the safety subgraph\'s operations port: `/metrics`, detailed `/readyz` (on OPS_HOST)'),
   SAFETY_HOST: z.string().min(1).default('127.0.0.1').describe('interface the safety subgraph binds (`0.0.0.0` in a container)'),
   SAFETY_WORKER_PORT: port(0)
     .describe('the worker process\' /healthz, /readyz and /metrics; 0 picks a free port (logged in its "ready" line)'),

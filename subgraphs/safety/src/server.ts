@@ -41,6 +41,7 @@ export async function buildSafetyServer(overrides: Record<string, string | undef
 
   const server = await buildSubgraphServer<SafetyContext>({
     name: 'safety',
+    operations: { port: env.SAFETY_OPS_PORT, host: env.OPS_HOST },
     typeDefs,
     resolvers,
     production,
@@ -48,7 +49,7 @@ export async function buildSafetyServer(overrides: Record<string, string | undef
     logger,
     buildContext: contextFor,
     readiness: databaseAndRedisReadiness(core.prisma, core.redis),
-    attach: attachSubscriptions<SafetyContext>({ internalSecret: env.INTERNAL_SECRET, logger, buildContext: contextFor, production }),
+    attach: attachSubscriptions<SafetyContext>({ subgraph: 'safety', internalSecret: env.INTERNAL_SECRET, logger, buildContext: contextFor, production }),
     onStop: async () => {
       await hub.close();
       await core.close();
@@ -62,7 +63,7 @@ export async function buildSafetyServer(overrides: Record<string, string | undef
     async start(port = env.SAFETY_PORT, host = env.SAFETY_HOST) {
       core.relay.start();
       const running = await server.start(port, host);
-      logger.info({ url: running.url, port: running.port }, 'listening');
+      logger.info({ url: running.url, port: running.port, operationsUrl: running.operationsUrl }, 'listening');
       return running;
     },
     stop: () => server.stop(),

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Queue } from 'bullmq';
-import { channelName, consumerQueueName, createQueueConnection, DeadLetters, queuePrefix, signIdentityHeaders } from '@anshim/platform';
+import { channelName, consumerQueueName, createQueueConnection, DeadLetters, queuePrefix, signIdentityHeaders, connectionTarget, subscribeTarget, IDENTITY_EXTENSION } from '@anshim/platform';
 import { scoreCacheKey, scoreChannel } from '../src/score-cache.ts';
 import { ADMIN, asUser, hex, SafetyHarness, waitFor } from './support/harness.ts';
 
@@ -362,12 +362,14 @@ describe('mySafetyScore over graphql-ws', () => {
       webSocketImpl: WebSocket,
       lazy: false,
       retryAttempts: 0,
-      connectionParams: { headers: signIdentityHeaders(h.secrets.INTERNAL_SECRET, asUser(userId), requestId) },
+      connectionParams: { headers: signIdentityHeaders(h.secrets.INTERNAL_SECRET, null, connectionTarget('safety'), requestId) },
     });
+    const query = 'subscription { mySafetyScore { value grade version } }';
+    const extensions = { [IDENTITY_EXTENSION]: signIdentityHeaders(h.secrets.INTERNAL_SECRET, asUser(userId), subscribeTarget('safety', query, undefined), requestId) };
     const received: Array<{ value: number; grade: string; version: number }> = [];
     const done = new Promise<void>((resolve, reject) => {
       client.subscribe<{ mySafetyScore: { value: number; grade: string; version: number } }>(
-        { query: 'subscription { mySafetyScore { value grade version } }' },
+        { query, extensions },
         {
           next: (message) => {
             if (message.data) received.push(message.data.mySafetyScore);
@@ -406,9 +408,25 @@ describe('mySafetyScore over graphql-ws', () => {
     expect((closed as { code?: number }).code).toBe(4403);
     await forged.dispose();
 
-    const anonymous = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    // Unsigned: refused at the connection, as everything unsigned is.
+    const unsigned = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
+    const refused = await new Promise<unknown>((resolve) => {
+      unsigned.subscribe({ query: 'subscription { mySafetyScore { value } }' }, { next: () => undefined, error: resolve, complete: () => resolve('completed') });
+    });
+    expect((refused as { code?: number }).code).toBe(4403);
+    await unsigned.dispose();
+
+    // Signed as anonymous by the gateway: the field itself asks for a signed-in member.
+    const query = 'subscription { mySafetyScore { value } }';
+    const anonymous = createClient({
+      url: wsUrl,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { headers: signIdentityHeaders(h.secrets.INTERNAL_SECRET, null, connectionTarget('safety'), randomUUID()) },
+    });
+    const extensions = { [IDENTITY_EXTENSION]: signIdentityHeaders(h.secrets.INTERNAL_SECRET, null, subscribeTarget('safety', query, undefined), randomUUID()) };
     const first = await new Promise<unknown>((resolve) => {
-      anonymous.subscribe({ query: 'subscription { mySafetyScore { value } }' }, { next: resolve, error: resolve, complete: () => resolve('completed') });
+      anonymous.subscribe({ query, extensions }, { next: resolve, error: resolve, complete: () => resolve('completed') });
     });
     expect((first as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     await anonymous.dispose();

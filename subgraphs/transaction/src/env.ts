@@ -11,9 +11,10 @@ export const transactionEnvSchema = z
     ...baseEnvShape,
     ...storageEnvShape,
     TRANSACTION_PORT: port(4002).describe('transaction subgraph port'),
+    TRANSACTION_OPS_PORT: port(9102).describe('the transaction subgraph\'s operations port: `/metrics`, detailed `/readyz` (on OPS_HOST)'),
     TRANSACTION_HOST: z.string().min(1).default('127.0.0.1').describe('interface the transaction subgraph binds (`0.0.0.0` in a container)'),
     TRANSACTION_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
-      .describe('how browsers reach this service, for the local driver\'s upload and image URLs (default http://localhost:<port>); required in production with STORAGE_DRIVER=local'),
+      .describe('how browsers reach this service\'s files THROUGH THE GATEWAY: `<gateway origin>/transaction` (the gateway passes /transaction/files/* on, signed); `npm start` and the e2e stack set it; default http://localhost:<port> (tests that call the subgraph directly); required in production with STORAGE_DRIVER=local'),
     PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1_800)
       .describe('product detail, listing pages and the popular list stay cached this long'),
     PRODUCT_CACHE: booleanFlag(true).describe('turn the product cache off (benchmarks of the database path, debugging)'),

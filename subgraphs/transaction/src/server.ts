@@ -105,6 +105,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
 
   const server = await buildSubgraphServer<TransactionContext>({
     name: 'transaction',
+    operations: { port: env.TRANSACTION_OPS_PORT, host: env.OPS_HOST },
     typeDefs,
     resolvers,
     production,
@@ -115,7 +116,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
     routes: (app) => {
       if (storage instanceof LocalStorageDriver) mountLocalStorageRoutes(app, storage);
       const safetyInputs = new SafetyInputsRepository(prisma);
-      mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { internalSecret: env.INTERNAL_SECRET, logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
+      mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
     },
     onStop: async () => {
       await uploadSweep.close();

@@ -15,7 +15,7 @@ const picture = (format: 'jpeg' | 'png' | 'webp' = 'jpeg') => sharp({ create: { 
 
 async function upload(as: ReturnType<typeof newUser>, body: Buffer, type = 'image/jpeg'): Promise<Ticket> {
   const ticket = (await h.ok<{ createProductImageUpload: Ticket }>(TICKET, { t: type, s: body.length }, { identity: as })).createProductImageUpload;
-  const res = await fetch(ticket.url, { method: 'PUT', body, headers: ticket.headers });
+  const res = await h.send(ticket.url, { method: 'PUT', body, headers: ticket.headers });
   expect(res.status).toBe(200);
   return ticket;
 }
@@ -39,9 +39,9 @@ describe('product pictures', () => {
     );
     const { imageUrls, thumbnailUrls } = created.createProduct;
     expect(imageUrls).toHaveLength(3);
-    const image = await fetch(imageUrls[1]!);
+    const image = await h.send(imageUrls[1]!);
     expect(image.headers.get('content-type')).toBe('image/png');
-    const thumb = await fetch(thumbnailUrls[0]!);
+    const thumb = await h.send(thumbnailUrls[0]!);
     expect(thumb.status).toBe(200);
     expect((await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).width).toBe(320);
     const event = await h.prisma.outboxEvent.findFirst({ where: { type: 'product.created', payload: { path: ['data', 'productId'], equals: created.createProduct.id } }, select: { payload: true } });
@@ -59,9 +59,9 @@ describe('product pictures', () => {
   it('refuses an expired or tampered upload URL at the PUT', async () => {
     const body = await picture();
     const ticket = (await h.ok<{ createProductImageUpload: Ticket }>(TICKET, { t: 'image/jpeg', s: body.length }, { identity: seller })).createProductImageUpload;
-    const tampered = await fetch(ticket.url.replace(/exp=\d+/, `exp=${Math.floor(Date.now() / 1000) + 999_999}`), { method: 'PUT', body, headers: ticket.headers });
+    const tampered = await h.send(ticket.url.replace(/exp=\d+/, `exp=${Math.floor(Date.now() / 1000) + 999_999}`), { method: 'PUT', body, headers: ticket.headers });
     expect(tampered.status).toBe(403);
-    const expired = await fetch(ticket.url.replace(/exp=\d+/, 'exp=1'), { method: 'PUT', body, headers: ticket.headers });
+    const expired = await h.send(ticket.url.replace(/exp=\d+/, 'exp=1'), { method: 'PUT', body, headers: ticket.headers });
     expect(expired.status).toBe(403);
   });
 

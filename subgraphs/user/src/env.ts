@@ -13,6 +13,7 @@ export const userEnvSchema = z
     ...baseEnvShape,
     ...storageEnvShape,
     USER_PORT: port(4001).describe('user subgraph port'),
+    USER_OPS_PORT: port(9101).describe('the user subgraph\'s operations port: `/metrics`, detailed `/readyz` and, in development, `/dev/messages` (on OPS_HOST)'),
     USER_HOST: z.string().min(1).default('127.0.0.1').describe('interface the user subgraph binds (`0.0.0.0` in a container)'),
     USER_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
       .describe('how browsers reach this service\'s /auth/* routes (ID card upload and photo URLs): normally the gateway, which proxies /auth/*; default http://localhost:<port>'),

@@ -155,6 +155,15 @@ export async function buildUserServer(overrides: Record<string, string | undefin
 
   const server = await buildSubgraphServer<UserContext>({
     name: 'user',
+    operations: {
+      port: env.USER_OPS_PORT,
+      host: env.OPS_HOST,
+      // Codes in a browser tab instead of a phone: never where real people sign up, never on the public port.
+      routes: (ops) => {
+        const emailProvider = delivery instanceof SplitDeliveryProvider ? delivery.email : delivery;
+        if (!production && emailProvider instanceof ConsoleDeliveryProvider) mountDevMessagesRoute(ops, emailProvider);
+      },
+    },
     typeDefs,
     resolvers,
     production,
@@ -173,9 +182,6 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     }),
     readiness: databaseAndRedisReadiness(prisma, redis),
     routes: (app) => {
-      // Codes in a browser tab instead of a phone: never where real people sign up.
-      const emailProvider = delivery instanceof SplitDeliveryProvider ? delivery.email : delivery;
-      if (!production && emailProvider instanceof ConsoleDeliveryProvider) mountDevMessagesRoute(app, emailProvider);
       mountIdCardRoutes(app, { service: idCardService, urls: idCardUrls, logger });
       mountOidcRoutes(app, { service: oidc, secureCookies: () => publicBaseUrl.get().startsWith('https:'), logger });
     },
@@ -206,7 +212,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       const running = await server.start(port, host);
       publicBaseUrl.listeningOn(host, running.port);
       // `listening` with the port is what npm start and the e2e harness wait for.
-      logger.info({ url: running.url, port: running.port, delivery: delivery.name }, 'listening');
+      logger.info({ url: running.url, port: running.port, operationsUrl: running.operationsUrl, delivery: delivery.name }, 'listening');
       return running;
     },
     stop: () => server.stop(),

@@ -29,7 +29,7 @@ afterAll(async () => {
 async function submitted(): Promise<{ userId: string; checkId: string; token: string }> {
   const user = await registerUser(h);
   const { id, upload } = (await h.gql(REQUEST, {}, { token: user.accessToken })).data!.requestVerification;
-  expect((await fetch(upload.url, { method: 'PUT', body: PNG, headers: { 'content-type': 'image/png' } })).status).toBe(200);
+  expect((await h.send(upload.url, { method: 'PUT', body: PNG, headers: { 'content-type': 'image/png' } })).status).toBe(200);
   return { userId: user.id, checkId: id, token: user.accessToken };
 }
 
@@ -39,10 +39,10 @@ describe('ID card uploads', () => {
   it('refuses a declared type its bytes do not prove, other types, and an oversized body', async () => {
     const user = await registerUser(h);
     const { upload } = (await h.gql(REQUEST, {}, { token: user.accessToken })).data!.requestVerification;
-    expect((await fetch(upload.url, { method: 'PUT', body: JPEG_HEAD, headers: { 'content-type': 'image/png' } })).status).toBe(415);
-    expect((await fetch(upload.url, { method: 'PUT', body: PNG, headers: { 'content-type': 'image/webp' } })).status).toBe(415);
+    expect((await h.send(upload.url, { method: 'PUT', body: JPEG_HEAD, headers: { 'content-type': 'image/png' } })).status).toBe(415);
+    expect((await h.send(upload.url, { method: 'PUT', body: PNG, headers: { 'content-type': 'image/webp' } })).status).toBe(415);
     const big = Buffer.concat([PNG, Buffer.alloc(10 * 1024 * 1024)]);
-    expect((await fetch(upload.url, { method: 'PUT', body: big, headers: { 'content-type': 'image/png' } })).status).toBe(413);
+    expect((await h.send(upload.url, { method: 'PUT', body: big, headers: { 'content-type': 'image/png' } })).status).toBe(413);
     expect(await filesOf(user.id)).toEqual([]);
     expect((await h.prisma.idCardCheck.findFirstOrThrow({ where: { userId: user.id }, select: { status: true } })).status).toBe('AWAITING_UPLOAD');
   });

@@ -86,7 +86,7 @@ describe('the service with DELIVERY_PROVIDER=smtp', () => {
       { token: user.accessToken },
     );
     expect(confirmed.data!.confirmVerification.verifications).toEqual([{ method: 'SMS' }]);
-    expect((await fetch(`${h.base}/dev/messages?to=${user.phone}`)).status).toBe(404);
+    expect((await fetch(`${h.operationsUrl}/dev/messages?to=${user.phone}`)).status).toBe(404);
   });
 
   it('a failed delivery leaves no challenge behind and says to try later', async () => {
@@ -108,7 +108,7 @@ describe('production mode', () => {
     const h = new UserHarness({ NODE_ENV: 'production', DELIVERY_PROVIDER: 'smtp', SMTP_HOST: '127.0.0.1', SMTP_PORT: '9', USER_PUBLIC_URL: 'https://anshim.example' });
     await h.start();
     try {
-      expect((await fetch(`${h.base}/dev/messages?to=a@b.c`)).status).toBe(404);
+      expect((await fetch(`${h.operationsUrl}/dev/messages?to=a@b.c`)).status).toBe(404);
       const user = await registerUser(h);
       const result = await h.gql('mutation { requestVerification(method: EMAIL) { id } }', {}, { token: user.accessToken });
       const error = onlyError(result);

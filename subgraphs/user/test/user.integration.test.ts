@@ -2,7 +2,7 @@
 // code and writes nothing; the happy paths leave exactly the rows and events they should.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { blacklistKey, signIdentityHeaders, verifyAccessToken } from '@anshim/platform';
+import { blacklistKey, bodySha256, signIdentityHeaders, verifyAccessToken } from '@anshim/platform';
 import { sessionKey } from '../src/auth-service.ts';
 import { hex, onlyError, REGISTER, registerUser, registerWithBoundPhone, uniqueEmail, uniquePhone, UserHarness, type RegisteredUser } from './support/harness.ts';
 
@@ -221,7 +221,7 @@ describe('sessions', () => {
     const ttl = await h.redis.ttl(blacklistKey(claims.claims.jti));
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(15 * 60);
-    expect(await h.gatewayHeaders(login.accessToken, randomUUID())).toBeNull();
+    expect(await h.gatewayIdentity(login.accessToken)).toBeNull();
     expect(onlyError(await h.gql(REFRESH, { token: login.refreshToken })).code).toBe('UNAUTHENTICATED');
     // Other devices stay signed in.
     expect((await h.gql(REFRESH, { token: user.refreshToken })).errors).toBeUndefined();
@@ -521,7 +521,8 @@ describe('identity headers', () => {
   it('refuses a forged identity straight to the subgraph with 401, not 500, and writes nothing', async () => {
     const victim = await registerUser(h);
     const requestId = randomUUID();
-    const forged = signIdentityHeaders('a-secret-that-is-not-the-real-one-at-all', { userId: victim.id, role: 'ADMIN' }, requestId);
+    const body = JSON.stringify({ query: UPDATE, variables: { input: { nickname: '탈취' } } });
+    const forged = signIdentityHeaders('a-secret-that-is-not-the-real-one-at-all', { userId: victim.id, role: 'ADMIN' }, { method: 'POST', subgraph: 'user', path: '/graphql', bodySha256: bodySha256(body) }, requestId);
     const result = await expectNothingWritten(() => h.gql(UPDATE, { input: { nickname: '탈취' } }, { headers: forged }));
     expect(result.status).toBe(401);
     expect(onlyError(result).code).toBe('UNAUTHENTICATED');
@@ -531,9 +532,10 @@ describe('identity headers', () => {
   it('refuses a stale or half-signed identity', async () => {
     const user = await registerUser(h);
     const requestId = randomUUID();
-    const stale = signIdentityHeaders(h.secrets.INTERNAL_SECRET, { userId: user.id, role: 'USER' }, requestId, Date.now() - 5 * 60_000);
+    const body = JSON.stringify({ query: '{ me { id } }', variables: {} });
+    const stale = signIdentityHeaders(h.secrets.INTERNAL_SECRET, { userId: user.id, role: 'USER' }, { method: 'POST', subgraph: 'user', path: '/graphql', bodySha256: bodySha256(body) }, requestId, Date.now() - 5 * 60_000);
     expect(onlyError(await h.gql('{ me { id } }', {}, { headers: stale })).extensions.reason).toBe('stale');
-    const unsigned = await h.gql('{ me { id } }', {}, { headers: { 'x-anshim-user': `${user.id};ADMIN` } });
+    const unsigned = await h.gql('{ me { id } }', {}, { unsigned: true, headers: { 'x-anshim-user': `${user.id};ADMIN` } });
     expect(unsigned.status).toBe(401);
     expect(onlyError(unsigned).extensions.reason).toBe('unsigned');
   });

@@ -3,7 +3,8 @@
 // opened the way the gateway opens them: the signed identity in each subscription's extensions.
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { IDENTITY_EXTENSION, type Identity } from '@anshim/platform';
+import { connectionTarget, IDENTITY_EXTENSION, signIdentityHeaders, subscribeTarget, type Identity } from '@anshim/platform';
+import { randomUUID } from 'node:crypto';
 import { SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
 import { buildMonitorServer, type MonitorServer } from '../../src/server.ts';
 import { createDatabase, type MonitorPrisma } from '../../src/database.ts';
@@ -28,9 +29,11 @@ export class MonitorHarness extends SubgraphHarness<MonitorServer, MonitorPrisma
 
   /** A graphql-ws subscription as the gateway opens it (signed identity in the extensions). */
   subscribe<T = Record<string, any>>(query: string, as: Identity | null, variables: Record<string, unknown> = {}) {
-    const client = createClient({ url: this.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true });
+    const secret = this.secrets.INTERNAL_SECRET;
+    const connectionParams = () => ({ headers: signIdentityHeaders(secret, null, connectionTarget('monitor'), randomUUID()) });
+    const client = createClient({ url: this.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams });
     this.clients.push(client);
-    const extensions = as ? { [IDENTITY_EXTENSION]: this.signedHeaders(as) } : undefined;
+    const extensions = { [IDENTITY_EXTENSION]: signIdentityHeaders(secret, as, subscribeTarget('monitor', query, variables), randomUUID()) };
     return client.iterate<T>({ query, variables, extensions });
   }
 }

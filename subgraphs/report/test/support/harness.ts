@@ -25,7 +25,7 @@ export class ReportHarness extends SubgraphHarness<ReportServer, ReportPrisma> {
 
   /** Puts a file where an upload ticket points, as a browser would. */
   async upload(ticket: { url: string; headers: Record<string, string> }, body: Uint8Array): Promise<number> {
-    const response = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body });
+    const response = await this.send(ticket.url, { method: 'PUT', headers: ticket.headers, body });
     await response.arrayBuffer();
     return response.status;
   }

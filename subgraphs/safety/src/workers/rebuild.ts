@@ -15,6 +15,7 @@ import {
   SAFETY_INPUTS_MAX_USERS,
   SAFETY_INPUTS_ROUTE,
   signIdentityHeaders,
+  bodySha256,
   type Logger,
   type ReportInputsAnswer,
   type RiskInputsAnswer,
@@ -41,10 +42,12 @@ const USERS_QUERY = `query($r: [_Any!]!) { _entities(representations: $r) {
 
 export async function fetchUsers(url: string, internalSecret: string, ids: readonly string[]): Promise<UserSnapshot[]> {
   const requestId = randomUUID();
+  const payload = JSON.stringify({ query: USERS_QUERY, variables: { r: ids.map((id) => ({ __typename: 'User', id })) } });
+  const target = { method: 'POST', subgraph: 'user', path: new URL(url).pathname, bodySha256: bodySha256(payload) };
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...signIdentityHeaders(internalSecret, SYSTEM_ADMIN, requestId) },
-    body: JSON.stringify({ query: USERS_QUERY, variables: { r: ids.map((id) => ({ __typename: 'User', id })) } }),
+    headers: { 'content-type': 'application/json', ...signIdentityHeaders(internalSecret, SYSTEM_ADMIN, target, requestId) },
+    body: payload,
     signal: AbortSignal.timeout(15_000),
   });
   const body = (await response.json()) as { data?: { _entities: Array<UserSnapshot | null> }; errors?: unknown };
@@ -97,8 +100,10 @@ export interface RebuildOptions {
 export async function rebuildProjection(core: SafetyCore, options: RebuildOptions): Promise<{ rebuilt: number; missing: string[] }> {
   const batchSize = Math.min(options.batchSize ?? 100, SAFETY_INPUTS_MAX_USERS);
   const { sources, internalSecret } = options;
-  const internal = <T>(url: string | undefined, ids: string[]) =>
-    url ? callInternal<T>(url, SAFETY_INPUTS_ROUTE, 'safety', internalSecret, { userIds: ids }) : Promise.resolve(null);
+  const internal = <T>(target: 'transaction' | 'report' | 'monitor', ids: string[]) => {
+    const url = sources[target];
+    return url ? callInternal<T>(url, SAFETY_INPUTS_ROUTE, { caller: 'safety', target }, internalSecret, { userIds: ids }) : Promise.resolve(null);
+  };
   const missing: string[] = [];
   let rebuilt = 0;
   let after: string | null = null;
@@ -114,9 +119,9 @@ export async function rebuildProjection(core: SafetyCore, options: RebuildOption
     after = ids.at(-1)!;
     const [users, trades, reports, risk] = await Promise.all([
       fetchUsers(sources.user, internalSecret, ids),
-      internal<TradeInputsAnswer>(sources.transaction, ids),
-      internal<ReportInputsAnswer>(sources.report, ids),
-      internal<RiskInputsAnswer>(sources.monitor, ids),
+      internal<TradeInputsAnswer>('transaction', ids),
+      internal<ReportInputsAnswer>('report', ids),
+      internal<RiskInputsAnswer>('monitor', ids),
     ]);
     const found = new Set(users.map((u) => u.id));
     missing.push(...ids.filter((id) => !found.has(id)));

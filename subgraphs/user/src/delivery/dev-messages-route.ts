@@ -1,5 +1,6 @@
 // GET /dev/messages?to=<address>: what the console provider "sent" to an email or phone, newest
-// first. A development convenience only: server.ts never mounts it in production.
+// first. A development convenience only: server.ts mounts it on the operations port (loopback by
+// default), never in production and never on the public port.
 import type { HttpApp } from '../http-app.ts';
 import type { ConsoleDeliveryProvider } from './console-provider.ts';
 

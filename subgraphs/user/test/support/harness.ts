@@ -2,8 +2,8 @@
 // the way the gateway calls it: verify the access token, check the blacklist, then send signed
 // identity headers (and forward the Authorization header). Delivery goes to the console provider,
 // read back through the dev endpoint.
-import { randomUUID } from 'node:crypto';
-import { blacklistKey, verifyAccessToken } from '@anshim/platform';
+import { devMessages, type DevMessage } from '../../../../test/support/dev-messages.ts';
+import { blacklistKey, verifyAccessToken, type Identity } from '@anshim/platform';
 import { hex, SubgraphHarness, type Env, type GraphQLResult, type RequestOptions } from '../../../../test/support/subgraph-harness.ts';
 import { buildUserServer, type UserServer } from '../../src/server.ts';
 import { createDatabase, type UserPrisma } from '../../src/database.ts';
@@ -37,26 +37,24 @@ export class UserHarness extends SubgraphHarness<UserServer, UserPrisma> {
     return buildUserServer(env, { onQuery: (sql) => this.queries.push(sql) });
   }
 
-  /** What the gateway would forward for this access token (null when it would refuse it). */
-  async gatewayHeaders(token: string, requestId: string): Promise<Record<string, string> | null> {
+  /** The identity the gateway would sign for this access token (null when it would refuse it). */
+  async gatewayIdentity(token: string): Promise<Identity | null> {
     const checked = await verifyAccessToken(this.secrets.JWT_SECRET, token);
     if (!checked.ok) return null;
     if (await this.redis.exists(blacklistKey(checked.claims.jti))) return null;
-    return { ...this.signedHeaders({ userId: checked.claims.userId, role: checked.claims.role }, requestId), authorization: `Bearer ${token}` };
+    return { userId: checked.claims.userId, role: checked.claims.role };
   }
 
   override async gql<T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, { token, ...options }: CallOptions = {}): Promise<GraphQLResult<T>> {
     if (!token) return super.gql<T>(query, variables, options);
-    const forwarded = await this.gatewayHeaders(token, randomUUID());
-    if (!forwarded) throw new Error('the gateway would refuse this token');
-    return super.gql<T>(query, variables, { ...options, headers: { ...forwarded, ...options.headers } });
+    const identity = await this.gatewayIdentity(token);
+    if (!identity) throw new Error('the gateway would refuse this token');
+    return super.gql<T>(query, variables, { ...options, identity, headers: { authorization: `Bearer ${token}`, ...options.headers } });
   }
 
-  /** Messages the console provider recorded for an address, newest first. */
-  async messagesTo(address: string): Promise<Array<{ channel: string; to: string; text: string }>> {
-    const response = await fetch(`${this.base}/dev/messages?to=${encodeURIComponent(address)}`);
-    if (!response.ok) throw new Error(`dev messages: HTTP ${response.status}`);
-    return ((await response.json()) as { messages: Array<{ channel: string; to: string; text: string }> }).messages;
+  /** Messages the console provider recorded for an address, newest first (from the operations port). */
+  messagesTo(address: string): Promise<DevMessage[]> {
+    return devMessages(this.operationsUrl, address);
   }
 
   async latestCode(address: string): Promise<string> {
