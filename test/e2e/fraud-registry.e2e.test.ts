@@ -10,6 +10,7 @@ import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bootstrapAdmin, codeOf, gatewayClient, waitFor, type RegisteredPerson } from '../support/gateway-client.ts';
+import { devMessages } from '../support/dev-messages.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const ADMIN = bootstrapAdmin();
@@ -137,9 +138,8 @@ async function verifiedByPhone(nickname: string): Promise<RegisteredPerson> {
   const number = phone();
   const person = await register(nickname, { phone: number });
   const challenge = (await ok(`mutation { requestVerification(method: SMS) { id } }`, {}, person.token)).requestVerification;
-  const userBase = new URL(stack.subgraphUrls.user!).origin;
-  const sent = (await (await fetch(`${userBase}/dev/messages?to=${number}`)).json()) as { messages: Array<{ text: string }> };
-  const code = /\b(\d{6})\b/.exec(sent.messages[0]!.text)?.[1];
+  const sent = await devMessages(stack.operationsUrls.user!, number);
+  const code = /\b(\d{6})\b/.exec(sent[0]!.text)?.[1];
   await ok(`mutation($id: ID!, $code: String!) { confirmVerification(challengeId: $id, code: $code) { id } }`, { id: challenge.id, code }, person.token);
   return person;
 }

@@ -9,6 +9,7 @@
 //   another member proved cannot be taken over nor detected.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdmin, codeOf, gatewayClient, waitFor } from '../support/gateway-client.ts';
+import { devMessages } from '../support/dev-messages.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const ADMIN = bootstrapAdmin();
@@ -31,8 +32,7 @@ type ScoreView = { safetyScore: { value: number; version: number; factors: Array
 const scoreSeenBy = async (userId: string, token?: string) => (await ok<{ user: ScoreView }>(SCORE, { id: userId }, token)).user;
 
 async function codeSentTo(phone: string): Promise<string> {
-  const res = await fetch(`${new URL(stack.subgraphUrls.user!).origin}/dev/messages?to=${encodeURIComponent(phone)}`);
-  const { messages } = (await res.json()) as { messages: Array<{ text: string }> };
+  const messages = await devMessages(stack.operationsUrls.user!, phone);
   return /\b(\d{6})\b/.exec(messages[0]!.text)![1]!;
 }
 

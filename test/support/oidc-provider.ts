@@ -89,10 +89,13 @@ export class CookieJar {
   }
 }
 
+/** How a test sends a request: plain fetch, or a harness's signed `send` for a subgraph's own routes. */
+export type Send = (url: string, init: RequestInit) => Promise<Response>;
+
 /** One GET without following redirects, sending and keeping cookies. */
-export async function step(jar: CookieJar, url: string): Promise<{ status: number; location: string | null; response: Response }> {
+export async function step(jar: CookieJar, url: string, send: Send = fetch): Promise<{ status: number; location: string | null; response: Response }> {
   const cookie = jar.header(url);
-  const response = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  const response = await send(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
   jar.store(url, response);
   const location = response.headers.get('location');
   await response.arrayBuffer();

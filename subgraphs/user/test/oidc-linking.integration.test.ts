@@ -41,6 +41,8 @@ afterAll(async () => {
 const outcome = (url: string) => Object.fromEntries(new URL(url).searchParams);
 /** The callback the provider sent the browser to, delivered to the user service. */
 const toService = (callback: string) => callback.replace(PUBLIC, h.base);
+/** The user service's routes answer only requests signed as the gateway signs its /auth pass-through. */
+const send = (url: string, init: RequestInit) => (url.startsWith(h.base) ? h.send(url, init) : fetch(url, init));
 const linked = (userId: string) => h.prisma.oidcIdentity.findMany({ where: { userId }, select: { provider: true, subject: true } });
 
 /** POST /link from a browser (its cookie jar) with this Authorization header. */
@@ -49,7 +51,7 @@ async function postLink(jar: CookieJar, authorization?: string, provider = 'loca
   const headers: Record<string, string> = {};
   if (authorization) headers.authorization = authorization;
   if (lang) headers['accept-language'] = lang;
-  const response = await fetch(url, { method: 'POST', redirect: 'manual', headers });
+  const response = await send(url, { method: 'POST', redirect: 'manual', headers });
   jar.store(url, response);
   return response;
 }
@@ -58,7 +60,7 @@ async function postLink(jar: CookieJar, authorization?: string, provider = 'loca
 async function finishAtProvider(jar: CookieJar, authorizationUrl: string, sub: string, email?: string, emailVerified = false): Promise<Record<string, string>> {
   oidc.account = { sub, email, email_verified: emailVerified };
   const callback = await followUntil(jar, authorizationUrl, PUBLIC);
-  const { location } = await step(jar, toService(callback));
+  const { location } = await step(jar, toService(callback), send);
   return outcome(location!);
 }
 
@@ -103,8 +105,8 @@ describe('linking starts only from an authenticated POST', () => {
 
   it('a GET cannot link: GET /link does not exist and the old GET /start?link= signs nobody in and links nothing', async () => {
     const member = await registerUser(h);
-    expect((await fetch(`${h.base}/auth/oidc/local/link`, { redirect: 'manual', headers: { authorization: `Bearer ${member.accessToken}` } })).status).toBe(404);
-    const { status, location } = await step(new CookieJar(), `${h.base}/auth/oidc/local/start?link=${randomBytes(16).toString('hex')}`);
+    expect((await send(`${h.base}/auth/oidc/local/link`, { redirect: 'manual', headers: { authorization: `Bearer ${member.accessToken}` } })).status).toBe(404);
+    const { status, location } = await step(new CookieJar(), `${h.base}/auth/oidc/local/start?link=${randomBytes(16).toString('hex')}`, send);
     expect(status).toBe(302);
     expect(outcome(location!)).toEqual({ oidc: 'error', reason: 'link_requires_post' });
     expect(await linked(member.id)).toEqual([]);
@@ -131,12 +133,12 @@ describe('signing in by a provider email links only for allow-listed providers',
     const account = sub('same-email');
 
     const browser = new CookieJar();
-    const start = await step(browser, `${h.base}/auth/oidc/local/start`);
+    const start = await step(browser, `${h.base}/auth/oidc/local/start`, send);
     expect(await finishAtProvider(browser, start.location!, account, member.email, true)).toEqual({ oidc: 'error', reason: 'not_linked' });
     expect(await linked(member.id)).toEqual([]);
 
     const trustedBrowser = new CookieJar();
-    const trusted = await step(trustedBrowser, `${h.base}/auth/oidc/trusted/start`);
+    const trusted = await step(trustedBrowser, `${h.base}/auth/oidc/trusted/start`, send);
     const landed = await finishAtProvider(trustedBrowser, trusted.location!, account, member.email, true);
     expect(landed).toMatchObject({ oidc: 'signed_in', provider: 'trusted' });
     expect(await linked(member.id)).toEqual([{ provider: 'trusted', subject: account }]);
@@ -145,7 +147,7 @@ describe('signing in by a provider email links only for allow-listed providers',
     const other = await registerUser(h);
     await h.prisma.verification.create({ data: { userId: other.id, method: 'EMAIL' } });
     const unverifiedBrowser = new CookieJar();
-    const again = await step(unverifiedBrowser, `${h.base}/auth/oidc/trusted/start`);
+    const again = await step(unverifiedBrowser, `${h.base}/auth/oidc/trusted/start`, send);
     expect(await finishAtProvider(unverifiedBrowser, again.location!, sub('unverified'), other.email, false)).toEqual({ oidc: 'error', reason: 'not_linked' });
     expect(await linked(other.id)).toEqual([]);
   });
