@@ -231,14 +231,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   });
   const revocationHub = new RedisChannelHub(options.redis);
   const revocations = new SocketRevocations({ authenticator, hub: revocationHub, sweepIntervalMs: options.subscriptions?.revocationSweepMs ?? 2_000, logger });
-  try {
-    await revocations.start();
-  } catch (error) {
-    await revocationHub.close();
-    await apollo.stop().catch(() => undefined);
-    await release();
-    throw error;
-  }
+  revocations.start();
   const webSockets = attachGatewaySubscriptions({
     revocations,
     caps: new ConnectionCaps({ ...DEFAULT_CONNECTION_CAPS, ...options.subscriptions?.connectionCaps }),

@@ -30,7 +30,8 @@ export class TooManyTokensError extends AppError {
   }
 }
 
-const isTokenLimit = (error: unknown) => /more than \d+ tokens/i.test((error as Error)?.message ?? '');
+// graphql 16 words it "Document contains more that N tokens" (sic).
+const isTokenLimit = (error: unknown) => /more tha[nt] \d+ tokens/i.test((error as Error)?.message ?? '');
 
 export class EarlyDocumentCheck {
   constructor(readonly settings: EarlyCheckSettings) {}

@@ -43,8 +43,14 @@ export class SocketRevocations {
 
   constructor(private readonly options: SocketRevocationsOptions) {}
 
-  async start(): Promise<void> {
-    this.unlisten = await this.options.hub.listen(REVOCATION_CHANNEL, (message) => this.onNotice(message));
+  /**
+   * Starts the sweep and listens for notices. Not awaited on the subscription: a gateway starts
+   * while Redis is away (its sign-in checks fail closed meanwhile) and listens once it is back.
+   */
+  start(): void {
+    const listening = this.options.hub.listen(REVOCATION_CHANNEL, (message) => this.onNotice(message));
+    this.unlisten = async () => (await listening)();
+    listening.catch((error: unknown) => this.options.logger.error({ err: error }, 'revocation notices unavailable; the sweep still closes revoked sockets'));
     this.timer = setInterval(() => void this.sweep(), this.options.sweepIntervalMs);
     this.timer.unref();
   }
@@ -92,7 +98,10 @@ export class SocketRevocations {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.unlisten?.();
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    // The hub closes right after this: a subscription still waiting for Redis is not awaited.
+    await Promise.race([unlisten?.().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 100).unref())]);
     this.byUser.clear();
   }
 
