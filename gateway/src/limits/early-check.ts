@@ -8,7 +8,7 @@
 import type { RequestHandler } from 'express';
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { AppError, ErrorCode, graphqlRuntime, localeFromHeader, pick } from '@anshim/platform';
-import { assertWithinLimits, type ComplexityLimits } from './complexity.ts';
+import { shapeRefusal, type ComplexityLimits } from './complexity.ts';
 import { messages } from './messages.ts';
 
 const { parse, GraphQLError: RuntimeGraphQLError } = graphqlRuntime;
@@ -54,13 +54,7 @@ export class EarlyDocumentCheck {
   /** The first shape limit the document breaks (before graphql's validation), or null. Off: always null. */
   refusal(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): AppError | null {
     if (!this.settings.enabled) return null;
-    try {
-      assertWithinLimits(schema, document, variables, this.settings.limits);
-      return null;
-    } catch (error) {
-      if (error instanceof AppError) return error;
-      return null; // not one of ours: graphql's validation reports it in its own words
-    }
+    return shapeRefusal(schema, document, variables, this.settings.limits);
   }
 
   /** The refusal as graphql-ws sends it: graphql-ws' GraphQLError in the caller's language, without HTTP details. */
