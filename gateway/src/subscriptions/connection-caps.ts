@@ -8,7 +8,8 @@ export interface ConnectionCapSettings {
   perMember: number;
 }
 
-export const DEFAULT_CONNECTION_CAPS: ConnectionCapSettings = { perAddress: 50, perMember: 10 };
+// Per address generous: many members can share one carrier-grade NAT address on mobile networks.
+export const DEFAULT_CONNECTION_CAPS: ConnectionCapSettings = { perAddress: 100, perMember: 10 };
 
 class Counter {
   private readonly counts = new Map<string, number>();
