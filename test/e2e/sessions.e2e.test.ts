@@ -1,11 +1,11 @@
 // Issue 16 §3 end to end (user + monitor subgraphs and the gateway as real processes): an open
 // graphql-ws connection stops acting within 5 s of logout, suspension or ban (closed with 4401 or
 // 4403; the same token is refused afterwards), also when the user service's notice is lost (the
-// gateway's sweep of the Redis keys), and sign-in attempts on one email from many addresses are
-// slowed per account, with a notice email to the member. Rate limits are on, with a per-address
-// sign-in window of 3 that each attempt here stays under (a new address every time), so what
-// slows the guesser is the per-email back-off. Addresses come through X-Forwarded-For, believed
-// because TRUSTED_PROXIES=loopback.
+// gateway's sweep of the Redis keys); sign-in attempts on one email from many addresses are slowed
+// per account, with a notice email to the member; `register` is rationed per address (an IPv6
+// client's /64). Rate limits are on, with a per-address sign-in window of 3 that each sign-in
+// attempt here stays under (a new address every time), so what slows the guesser is the per-email
+// back-off. Addresses come through X-Forwarded-For, believed because TRUSTED_PROXIES=loopback.
 import { randomBytes, randomInt } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -193,5 +193,24 @@ describe('sign-in back-off per account', () => {
     expect(mail[0]!.text).toContain('비밀번호가 틀린 로그인 시도가 4번');
     const signedIn = await waitFor('the back-off to pass', async () => (await call<{ login: { accessToken: string } }>(LOGIN, { email: member.email, password: member.password })).data?.login, 10_000);
     expect(signedIn.accessToken).toEqual(expect.any(String));
+  });
+});
+
+describe('register per client address', () => {
+  it('rations sign-ups per address, counting an IPv6 client per /64, whatever the email domain', async () => {
+    const net = `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}`;
+    const signUp = (from: string) =>
+      graphql(
+        stack.gatewayUrl,
+        'mutation($input: RegisterInput!) { register(input: $input) { user { id } } }',
+        { input: { email: `someone@d${randomBytes(4).toString('hex')}.example.com`, password: 'correct horse battery', nickname: 'sessions' } },
+        { 'x-forwarded-for': from },
+      );
+    // RATE_LIMIT_SENSITIVE_MAX is 3: three addresses of one /64 use up its window.
+    for (const host of ['1', '2', '3']) expect((await signUp(`${net}::${host}`)).body.data).toBeTruthy();
+    const refused = await signUp(`${net}:ffff:ffff:ffff:ffff`);
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    expect((await signUp(`2001:db8:ffff:${randomBytes(2).toString('hex')}::1`)).body.data).toBeTruthy(); // another /64
   });
 });

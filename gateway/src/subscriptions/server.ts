@@ -184,6 +184,8 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
           else ctx.extra.socket.close(CloseCode.InternalServerError, 'Sign-in cannot be checked right now');
           return false;
         }
+        // Gone while its token was checked: its close event has passed, so take no place for it.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         if (ctx.extra.identity && ctx.extra.claims) {
           const releaseMember = caps.admitMember(ctx.extra.identity.userId);
           if (!releaseMember) {
