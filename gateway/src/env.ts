@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { GATEWAY_DEFAULT_PORT, baseEnvShape, booleanFlag, parseEnv, port, projectRoot } from '@anshim/platform';
 import { parseTrustedProxies } from './limits/client-ip.ts';
 import { DEFAULT_COMPLEXITY_LIMITS } from './limits/complexity.ts';
+import { DEFAULT_MAX_TOKENS } from './limits/early-check.ts';
+import { DEFAULT_CONNECTION_CAPS } from './subscriptions/connection-caps.ts';
 import { DEFAULT_RATE_LIMITS } from './limits/rate-policy.ts';
 import type { GatewayLimits } from './server.ts';
 
@@ -45,6 +47,12 @@ export const gatewayEnvSchema = z.object({
     .describe('graphql-ws: subscriptions one connection may hold at once'),
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000)
     .describe('graphql-ws: a socket that sends no connection_init within this is closed (4408)'),
+  WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().positive().default(DEFAULT_CONNECTION_CAPS.perAddress)
+    .describe('graphql-ws: open connections one client address (an IPv6 client\'s /64) may hold on this gateway; the next is closed with 4429'),
+  WS_MAX_CONNECTIONS_PER_MEMBER: z.coerce.number().int().positive().default(DEFAULT_CONNECTION_CAPS.perMember)
+    .describe('graphql-ws: open signed-in connections one member may hold on this gateway; the next is closed with 4429'),
+  WS_REVOCATION_SWEEP_MS: z.coerce.number().int().min(100).max(4_000).default(2_000)
+    .describe('graphql-ws: how often open sockets\' tokens are re-checked in Redis (a backup for the revocation notice; keeps closing within 5 s)'),
   WS_JOIN_BATCHING: flag.default(true)
     .describe('subscriptions: coalesce the per-event entity fetches of the groups one publish reaches (false: for before/after benchmarks)'),
   WS_JOIN_BATCH_WINDOW_MS: z.coerce.number().int().nonnegative().default(0)
@@ -59,6 +67,9 @@ export const gatewayEnvSchema = z.object({
   MAX_QUERY_DEPTH: positive(DEFAULT_COMPLEXITY_LIMITS.maxDepth, 'Deepest field nesting of an operation (root field = 1); QUERY_TOO_COMPLEX beyond.'),
   MAX_QUERY_COST: positive(DEFAULT_COMPLEXITY_LIMITS.maxCost, 'Largest operation cost: each object costs 1, times the items of every list around it (first, else QUERY_COST_LIST_SIZE).'),
   QUERY_COST_LIST_SIZE: positive(DEFAULT_COMPLEXITY_LIMITS.listSize, 'Items a list field without a first argument counts for in the cost.'),
+  MAX_QUERY_TOKENS: positive(DEFAULT_MAX_TOKENS, 'Most tokens (names, punctuation, values) one document may have; QUERY_TOO_COMPLEX (limit TOKENS) beyond, before validation.'),
+  EARLY_DOCUMENT_CHECK: flag.default(true)
+    .describe('Run the token and shape limits before graphql\'s own validation (false only for before/after benchmarks: validation then runs first).'),
   MAX_ALIASES: positive(DEFAULT_COMPLEXITY_LIMITS.maxAliases, 'Aliased fields one operation may use.'),
   MAX_ROOT_FIELDS: positive(DEFAULT_COMPLEXITY_LIMITS.maxRootFields, 'Root fields one operation may run.'),
   RATE_LIMITS: booleanFlag(true).describe('Redis sliding-window rate limits per address, per user and on sensitive fields; false turns them off.'),
@@ -100,6 +111,8 @@ export function limitsFromEnv(env: GatewayEnv): GatewayLimits {
   return {
     maxBodyBytes: env.MAX_BODY_BYTES,
     maxBatchSize: env.MAX_BATCH_SIZE,
+    maxTokens: env.MAX_QUERY_TOKENS,
+    earlyDocumentCheck: env.EARLY_DOCUMENT_CHECK,
     complexity: {
       maxDepth: env.MAX_QUERY_DEPTH,
       maxCost: env.MAX_QUERY_COST,

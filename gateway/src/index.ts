@@ -27,6 +27,8 @@ try {
       connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
       joinBatching: env.WS_JOIN_BATCHING,
       joinBatchWindowMs: env.WS_JOIN_BATCH_WINDOW_MS,
+      connectionCaps: { perAddress: env.WS_MAX_CONNECTIONS_PER_ADDRESS, perMember: env.WS_MAX_CONNECTIONS_PER_MEMBER },
+      revocationSweepMs: env.WS_REVOCATION_SWEEP_MS,
     },
     limits: limitsFromEnv(env),
     operations: { port: env.GATEWAY_OPS_PORT, host: env.OPS_HOST },

@@ -11,6 +11,7 @@ import {
   createMetrics,
   metricsPlugin,
   createRedis,
+  RedisChannelHub,
   jsonBody,
   jsonErrorHandler,
   localeFromHeader,
@@ -32,6 +33,7 @@ import { mountPassThrough, refuseNonOriginForm } from './pass-through/proxy.ts';
 import { limitBatchSize } from './limits/batch.ts';
 import { clientIpOf, parseTrustedProxies } from './limits/client-ip.ts';
 import { DEFAULT_COMPLEXITY_LIMITS, type ComplexityLimits } from './limits/complexity.ts';
+import { DEFAULT_MAX_TOKENS, EarlyDocumentCheck } from './limits/early-check.ts';
 import { OperationGuard } from './limits/operation-guard.ts';
 import { limitsPlugin } from './limits/plugin.ts';
 import { SlidingWindowRateLimiter } from './limits/rate-limit.ts';
@@ -46,6 +48,8 @@ import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { SubscriptionExecutor, type SubscriptionStats } from './subscriptions/executor.ts';
 import { SubscriptionPlanner } from './subscriptions/planner.ts';
 import { attachGatewaySubscriptions } from './subscriptions/server.ts';
+import { ConnectionCaps, DEFAULT_CONNECTION_CAPS, type ConnectionCapSettings } from './subscriptions/connection-caps.ts';
+import { SocketRevocations } from './subscriptions/socket-revocations.ts';
 
 export interface GatewayOptions {
   /** The composed supergraph (gateway/supergraph.graphql). */
@@ -67,7 +71,16 @@ export interface GatewayOptions {
    * graphql-ws on /graphql: subscriptions per connection (default 20), connection_init deadline (default 3 s),
    * per-event join batching across subscription groups (default on, window 0 = one event-loop turn; see subscriptions/join-batcher.ts).
    */
-  subscriptions?: { maxPerConnection?: number; connectionInitTimeoutMs?: number; joinBatching?: boolean; joinBatchWindowMs?: number };
+  subscriptions?: {
+    maxPerConnection?: number;
+    connectionInitTimeoutMs?: number;
+    joinBatching?: boolean;
+    joinBatchWindowMs?: number;
+    /** Open connections per address (/64) and per member (default 50 and 10, per gateway process). */
+    connectionCaps?: Partial<ConnectionCapSettings>;
+    /** How often open sockets' tokens are checked against Redis again (default 2 s; the pub/sub notice is faster). */
+    revocationSweepMs?: number;
+  };
   /** README "Limits"; every field defaults to the documented value. */
   limits?: GatewayLimits;
   /** /metrics and the detailed /readyz (default: a free port on 127.0.0.1). */
@@ -83,6 +96,10 @@ export interface GatewayLimits {
   /** Operations in one batched HTTP request (default 10; 1 refuses batches). */
   maxBatchSize?: number;
   complexity?: Partial<ComplexityLimits>;
+  /** Most tokens a document may have (default 2,000). */
+  maxTokens?: number;
+  /** Token and shape limits before graphql's validation (default on; off only for before/after benches). */
+  earlyDocumentCheck?: boolean;
   /** null turns the rate limits off. */
   rateLimits?: RateLimitSettings | null;
   /** TRUSTED_PROXIES syntax (default: none, X-Forwarded-For ignored). */
@@ -123,8 +140,10 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const maxBatchSize = limits.maxBatchSize ?? 10;
   const trustedProxies = parseTrustedProxies(limits.trustedProxies ?? '');
   const rateLimits = limits.rateLimits === undefined ? DEFAULT_RATE_LIMITS : limits.rateLimits;
+  const complexity = { ...DEFAULT_COMPLEXITY_LIMITS, ...limits.complexity };
+  const earlyCheck = new EarlyDocumentCheck({ maxTokens: limits.maxTokens ?? DEFAULT_MAX_TOKENS, limits: complexity, enabled: limits.earlyDocumentCheck ?? true });
   const guard = new OperationGuard(
-    { ...DEFAULT_COMPLEXITY_LIMITS, ...limits.complexity },
+    complexity,
     rateLimits ? { limiter: new SlidingWindowRateLimiter(redis), settings: rateLimits } : null,
   );
 
@@ -150,6 +169,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     introspection: options.introspection ?? !production,
     includeStacktraceInErrorResponses: !production,
     allowBatchedHttpRequests: maxBatchSize > 1,
+    parseOptions: earlyCheck.parseOptions,
     formatError: gatewayErrorFormatter({ production }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -200,6 +220,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     ...(explorer ? [explorer.page] : []),
     jsonBody(maxBodyBytes),
     limitBatchSize(maxBatchSize),
+    earlyCheck.middleware(() => planner.currentApiSchema()),
     rejectHttpSubscriptions,
     expressMiddleware(apollo, {
       context: async ({ req, res }): Promise<GatewayContext> => {
@@ -224,7 +245,13 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     joinBatching: options.subscriptions?.joinBatching,
     joinBatchWindowMs: options.subscriptions?.joinBatchWindowMs,
   });
+  const revocationHub = new RedisChannelHub(options.redis);
+  const revocations = new SocketRevocations({ authenticator, hub: revocationHub, sweepIntervalMs: options.subscriptions?.revocationSweepMs ?? 2_000, logger });
+  revocations.start();
   const webSockets = attachGatewaySubscriptions({
+    revocations,
+    caps: new ConnectionCaps({ ...DEFAULT_CONNECTION_CAPS, ...options.subscriptions?.connectionCaps }),
+    earlyCheck,
     httpServer,
     apollo,
     planner,
@@ -258,6 +285,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     async stop() {
       await operations.stop();
       await webSockets.dispose(); // closes client sockets (1001) and their subscriptions
+      await revocations.close();
+      await revocationHub.close();
       await executor.close(); // upstream subscriptions and graphql-ws clients
       await apollo.stop(); // drains the HTTP server, then stops the gateway
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));

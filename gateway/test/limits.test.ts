@@ -2,8 +2,8 @@ import type { ValidationRule } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { graphqlRuntime } from '@anshim/platform';
 import { aliasLimitRule } from '../src/limits/aliases.ts';
-import { clientIpOf, parseTrustedProxies } from '../src/limits/client-ip.ts';
-import { assertWithinLimits, DEFAULT_COMPLEXITY_LIMITS, QueryTooComplexError } from '../src/limits/complexity.ts';
+import { addressBucket, clientIpOf, parseTrustedProxies } from '../src/limits/client-ip.ts';
+import { assertWithinLimits, DEFAULT_COMPLEXITY_LIMITS, QueryTooComplexError, shapeRefusal } from '../src/limits/complexity.ts';
 import { costLimitRule, operationCost } from '../src/limits/cost.ts';
 import { depthLimitRule } from '../src/limits/depth.ts';
 import { DEFAULT_RATE_LIMITS, rateCharges } from '../src/limits/rate-policy.ts';
@@ -170,5 +170,54 @@ describe('rate-limit charges', () => {
     ]);
     const signedIn = rateCharges(DEFAULT_RATE_LIMITS, { identity: { userId: 'u1', role: 'USER' }, clientIp: '198.51.100.7' }, ['fileReport', 'me']);
     expect(signedIn.map((charge) => charge.key)).toEqual(['rl:ip:198.51.100.7', 'rl:user:u1', 'rl:fileReport:ip:198.51.100.7', 'rl:fileReport:user:u1']);
+  });
+});
+
+describe('address buckets', () => {
+  it('counts an IPv6 client per /64 in any spelling, and an IPv4 client per address', () => {
+    expect(addressBucket('2001:db8:1:2::5')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:0DB8:0001:0002:ffff:1:2:3')).toBe('2001:db8:1:2::/64');
+    expect(addressBucket('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressBucket('2001:db8:1:3::5')).not.toBe(addressBucket('2001:db8:1:2::5'));
+    expect(addressBucket('198.51.100.7')).toBe('198.51.100.7');
+    expect(addressBucket('unknown')).toBe('unknown');
+  });
+
+  it('charges the /64, not the address', () => {
+    const keys = rateCharges(DEFAULT_RATE_LIMITS, { identity: null, clientIp: '2001:db8:1:2::99' }, ['login']).map((charge) => charge.key);
+    expect(keys).toEqual(['rl:ip:2001:db8:1:2::/64', 'rl:login:ip:2001:db8:1:2::/64']);
+  });
+});
+
+describe('shape limits before validation', () => {
+  const refusalOf = (query: string, variables: Record<string, unknown> = {}) => {
+    const refused = shapeRefusal(schema, parse(query), variables, DEFAULT_COMPLEXITY_LIMITS);
+    return refused && refused.extensions;
+  };
+  const afterValidation = (query: string, variables: Record<string, unknown> = {}) => {
+    try {
+      assertWithinLimits(schema, parse(query), variables, DEFAULT_COMPLEXITY_LIMITS);
+      return null;
+    } catch (error) {
+      return (error as QueryTooComplexError).extensions;
+    }
+  };
+
+  it('refuses what the validation rules refuse, with the same first limit', () => {
+    const documents = [
+      `{ me ${'{ products { seller '.repeat(6)}{ id }${' }'.repeat(12)} }`,
+      `{ ${Array.from({ length: 21 }, (_, i) => `u${i}: user(id: "${i}") { id }`).join(' ')} }`,
+      `{ me { ${Array.from({ length: 31 }, (_, i) => `n${i}: nickname`).join(' ')} } }`,
+      'query($n: Int) { popularProducts(first: $n) { seller { products(first: $n) { id } } } }',
+      '{ me { ...F } } fragment F on User { products(first: 100) { seller { products(first: 100) { id } } } }',
+      '{ me { id nickname } }',
+    ];
+    for (const query of documents) expect(refusalOf(query, { n: 100 })).toEqual(afterValidation(query, { n: 100 }));
+  });
+
+  it('measures each fragment once, so spreading fragments twice per level stays linear', () => {
+    const levels = 60;
+    const bomb = `{ me { ...F0 } } ${Array.from({ length: levels }, (_, i) => `fragment F${i} on User { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F${levels} on User { a: nickname products { id } }`;
+    expect(refusalOf(bomb)).toMatchObject({ limit: 'ALIASES', actual: 2 ** levels });
   });
 });

@@ -56,8 +56,21 @@ export async function startProcess(
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, script], {
     cwd: root,
     // RATE_LIMITS off: suites and benches sign up many users from 127.0.0.1 in seconds; the
-    // limits' own e2e test (limits.e2e.test.ts) turns them on with small windows.
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', RATE_LIMITS: 'false', ...env },
+    // limits' own e2e test (limits.e2e.test.ts) turns them on with small windows. Likewise the
+    // user service's per-domain sign-up ration and per-email sign-in back-off, and the gateway's
+    // graphql-ws connection caps (the fan-out bench opens thousands of sockets from 127.0.0.1 with
+    // one token); sessions.e2e.test.ts and connection-limits.integration.test.ts set them small.
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'info',
+      RATE_LIMITS: 'false',
+      REGISTER_PER_DOMAIN_MAX: '1000000',
+      LOGIN_BACKOFF_FREE_ATTEMPTS: '100',
+      WS_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+      WS_MAX_CONNECTIONS_PER_MEMBER: '1000000',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];

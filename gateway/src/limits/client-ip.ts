@@ -60,3 +60,20 @@ export function clientIpOf(request: Pick<IncomingMessage, 'headers' | 'socket'>,
   }
   return client;
 }
+
+/**
+ * The bucket a client address is counted in: an IPv4 address is itself; an IPv6 address is its
+ * /64 (`2001:db8:1:2::/64`), because one subscriber usually holds a whole /64 and could take a
+ * fresh address from it for every request. Anything else (a unix socket, garbage) is itself.
+ */
+export function addressBucket(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  // An embedded IPv4 tail (`::1.2.3.4`) takes two groups; only the first four groups matter here.
+  const rightGroups = right.reduce((n, group) => n + (group.includes('.') ? 2 : 1), 0);
+  const groups = address.includes('::') ? [...left, ...Array<string>(8 - left.length - rightGroups).fill('0'), ...right] : left;
+  const prefix = groups.slice(0, 4).map((group) => (Number.parseInt(group, 16) || 0).toString(16));
+  return `${prefix.join(':')}::/64`;
+}

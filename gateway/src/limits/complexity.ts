@@ -1,10 +1,12 @@
-import type { DocumentNode, GraphQLSchema, ValidationRule } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, GraphQLSchema, ValidationRule } from 'graphql';
 import { AppError, ErrorCode, graphqlRuntime } from '@anshim/platform';
-import { aliasLimitRule } from './aliases.ts';
-import { costLimitRule, type CostSettings } from './cost.ts';
-import { depthLimitRule } from './depth.ts';
+import { aliasCount, aliasLimitRule } from './aliases.ts';
+import { costLimitRule, operationCost, type CostSettings } from './cost.ts';
+import { depthLimitRule, selectionDepth } from './depth.ts';
 import { messages, type ComplexityLimit } from './messages.ts';
-import { rootFieldLimitRule } from './root-fields.ts';
+import { rootFieldCount, rootFieldLimitRule } from './root-fields.ts';
+
+const { Kind } = graphqlRuntime;
 
 export interface ComplexityLimits extends CostSettings {
   maxDepth: number;
@@ -35,4 +37,29 @@ export function assertWithinLimits(schema: GraphQLSchema, document: DocumentNode
   const { limit, max, actual } = first.extensions as { limit?: ComplexityLimit; max?: number; actual?: number };
   if (!limit || max === undefined || actual === undefined) throw first; // not one of ours: keep graphql's own error
   throw new QueryTooComplexError(limit, max, actual);
+}
+
+/**
+ * The same limits, in the same order, measured straight on a document that graphql has not
+ * validated yet (limits/early-check.ts): no validation pass, no TypeInfo walk, each fragment
+ * measured once. The first broken limit is returned, or null.
+ */
+export function shapeRefusal(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, limits: ComplexityLimits): QueryTooComplexError | null {
+  const fragments: Record<string, FragmentDefinitionNode> = {};
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+  const memo = { depth: new Map<string, number>(), aliases: new Map<string, number>(), rootFields: new Map<string, number>() };
+  for (const operation of document.definitions) {
+    if (operation.kind !== Kind.OPERATION_DEFINITION) continue;
+    const measures: Array<[ComplexityLimit, number, () => number]> = [
+      ['DEPTH', limits.maxDepth, () => selectionDepth(operation.selectionSet, fragments, new Set(), memo.depth)],
+      ['ROOT_FIELDS', limits.maxRootFields, () => rootFieldCount(operation.selectionSet, fragments, new Set(), memo.rootFields)],
+      ['ALIASES', limits.maxAliases, () => aliasCount(operation.selectionSet, fragments, new Set(), memo.aliases)],
+      ['COST', limits.maxCost, () => operationCost(schema, operation, fragments, variables ?? {}, limits)],
+    ];
+    for (const [limit, max, measure] of measures) {
+      const actual = measure();
+      if (actual > max) return new QueryTooComplexError(limit, max, actual);
+    }
+  }
+  return null;
 }

@@ -28,6 +28,8 @@ interface Walk {
   fragments: Record<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
   settings: CostSettings;
+  /** Cost of each (fragment, parent type, paged) once: these limits run before validation, where fragments spread twice per level would otherwise be walked 2^levels times. */
+  memo: Map<string, number>;
 }
 
 function count(value: unknown): number | undefined {
@@ -68,9 +70,15 @@ function selectionCost(selectionSet: SelectionSetNode, parent: GraphQLNamedType 
       const name = selection.name.value;
       const fragment = walk.fragments[name];
       if (!fragment || visiting.has(name)) continue;
-      visiting.add(name);
-      total += selectionCost(fragment.selectionSet, walk.schema.getType(fragment.typeCondition.name.value), walk, paged, visiting);
-      visiting.delete(name);
+      const key = `${name}|${paged}`;
+      let cost = walk.memo.get(key);
+      if (cost === undefined) {
+        visiting.add(name);
+        cost = selectionCost(fragment.selectionSet, walk.schema.getType(fragment.typeCondition.name.value), walk, paged, visiting);
+        visiting.delete(name);
+        walk.memo.set(key, cost);
+      }
+      total += cost;
       continue;
     }
     if (isIntrospectionField(selection.name.value) || !selection.selectionSet) continue;
@@ -94,7 +102,7 @@ export function operationCost(
   settings: CostSettings,
 ): number {
   const root = schema.getRootType(operation.operation as never);
-  return selectionCost(operation.selectionSet, root, { schema, fragments, variables, settings }, false, new Set());
+  return selectionCost(operation.selectionSet, root, { schema, fragments, variables, settings, memo: new Map() }, false, new Set());
 }
 
 /** Refuses an operation whose cost (operationCost) is above `settings.maxCost`. */

@@ -16,22 +16,29 @@ export function selectionDepth(
   selectionSet: SelectionSetNode,
   fragments: Record<string, FragmentDefinitionNode>,
   visiting: Set<string> = new Set(),
+  /** Each fragment's depth, measured once: these limits run before validation, and a fragment spread twice per level would otherwise be walked 2^levels times. */
+  memo: Map<string, number> = new Map(),
 ): number {
   let deepest = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       if (isIntrospectionField(selection.name.value)) continue;
-      const below = selection.selectionSet ? selectionDepth(selection.selectionSet, fragments, visiting) : 0;
+      const below = selection.selectionSet ? selectionDepth(selection.selectionSet, fragments, visiting, memo) : 0;
       deepest = Math.max(deepest, 1 + below);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, selectionDepth(selection.selectionSet, fragments, visiting));
+      deepest = Math.max(deepest, selectionDepth(selection.selectionSet, fragments, visiting, memo));
     } else {
       const name = selection.name.value;
       const fragment = fragments[name];
       if (!fragment || visiting.has(name)) continue;
-      visiting.add(name);
-      deepest = Math.max(deepest, selectionDepth(fragment.selectionSet, fragments, visiting));
-      visiting.delete(name);
+      let depth = memo.get(name);
+      if (depth === undefined) {
+        visiting.add(name);
+        depth = selectionDepth(fragment.selectionSet, fragments, visiting, memo);
+        visiting.delete(name);
+        memo.set(name, depth);
+      }
+      deepest = Math.max(deepest, depth);
     }
   }
   return deepest;

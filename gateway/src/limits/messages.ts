@@ -20,6 +20,14 @@ export const messages = {
     ko: `요청이 너무 많습니다. ${retryAfterSeconds}초 후에 다시 시도해 주세요.`,
     en: `Too many requests. Please try again in ${retryAfterSeconds} seconds.`,
   }),
+  limiterUnavailable: {
+    ko: '지금은 이 요청을 안전하게 처리할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+    en: 'This request cannot be handled safely right now. Please try again in a moment.',
+  } satisfies LocalizedText,
+  tooManyTokens: (max: number): LocalizedText => ({
+    ko: `요청 문서가 너무 큽니다(토큰 최대 ${max}개).`,
+    en: `The request document is too large (at most ${max} tokens).`,
+  }),
   batchTooLarge: (max: number): LocalizedText => ({
     ko: `한 번에 보낼 수 있는 작업은 최대 ${max}개입니다.`,
     en: `A batch may hold at most ${max} operations.`,

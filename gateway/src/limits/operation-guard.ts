@@ -1,10 +1,10 @@
 import { HeaderMap } from '@apollo/server';
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
-import { RateLimitedError, graphqlRuntime, type Identity, type Logger } from '@anshim/platform';
+import { RateLimitedError, TemporarilyUnavailableError, graphqlRuntime, type Identity, type Logger } from '@anshim/platform';
 import { assertWithinLimits, type ComplexityLimits } from './complexity.ts';
 import { messages } from './messages.ts';
 import type { SlidingWindowRateLimiter } from './rate-limit.ts';
-import { rateCharges, type RateLimitSettings } from './rate-policy.ts';
+import { chargesSensitive, rateCharges, type RateLimitSettings } from './rate-policy.ts';
 import { rootFieldsOf } from './root-fields.ts';
 
 const { Kind } = graphqlRuntime;
@@ -36,12 +36,21 @@ export class OperationGuard {
     const fragments = Object.fromEntries(
       request.document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition]] : [])),
     );
-    const charges = rateCharges(this.rateLimits.settings, request, rootFieldsOf(request.operation.selectionSet, fragments));
+    const rootFields = rootFieldsOf(request.operation.selectionSet, fragments);
+    const charges = rateCharges(this.rateLimits.settings, request, rootFields);
     let verdict;
     try {
       verdict = await this.rateLimits.limiter.charge(charges);
     } catch (error) {
-      // Fail open: losing Redis must not take the whole API down; sign-in checks still fail closed.
+      // Sign-in, sign-up and verification codes fail closed: without their counters a guesser
+      // would be unlimited. Everything else fails open: losing Redis must not take the API down.
+      if (chargesSensitive(this.rateLimits.settings, rootFields)) {
+        request.logger.error({ err: error }, 'rate limiter unavailable; sensitive operation refused');
+        throw new TemporarilyUnavailableError(messages.limiterUnavailable, {
+          reason: 'RATE_LIMITER_UNAVAILABLE',
+          http: { status: 503, headers: new HeaderMap([['retry-after', '5']]) },
+        });
+      }
       request.logger.error({ err: error }, 'rate limiter unavailable; operation let through');
       return;
     }

@@ -1,4 +1,5 @@
 import type { Identity } from '@anshim/platform';
+import { addressBucket } from './client-ip.ts';
 import type { RateCharge, RateWindow } from './rate-limit.ts';
 
 export interface RateLimitSettings {
@@ -20,18 +21,24 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
 };
 
 /**
- * The counters one operation is charged to: one hit on the address and (signed in) the user;
- * each occurrence of a sensitive root field is one more hit on that field's own counters, so
- * aliasing `login` five times costs five sign-in attempts.
+ * The counters one operation is charged to: one hit on the address (an IPv6 client's /64) and
+ * (signed in) the user; each occurrence of a sensitive root field is one more hit on that field's
+ * own counters, so aliasing `login` five times costs five sign-in attempts.
  */
 export function rateCharges(settings: RateLimitSettings, who: { identity: Identity | null; clientIp: string }, rootFields: readonly string[]): RateCharge[] {
-  const charges: RateCharge[] = [{ key: `rl:ip:${who.clientIp}`, hits: 1, ...settings.perIp }];
+  const address = addressBucket(who.clientIp);
+  const charges: RateCharge[] = [{ key: `rl:ip:${address}`, hits: 1, ...settings.perIp }];
   if (who.identity) charges.push({ key: `rl:user:${who.identity.userId}`, hits: 1, ...settings.perUser });
   for (const field of settings.sensitiveFields) {
     const hits = rootFields.filter((name) => name === field).length;
     if (hits === 0) continue;
-    charges.push({ key: `rl:${field}:ip:${who.clientIp}`, hits, ...settings.sensitive });
+    charges.push({ key: `rl:${field}:ip:${address}`, hits, ...settings.sensitive });
     if (who.identity) charges.push({ key: `rl:${field}:user:${who.identity.userId}`, hits, ...settings.sensitive });
   }
   return charges;
+}
+
+/** Whether an operation touches a sensitive field: its limits fail closed when Redis is away. */
+export function chargesSensitive(settings: RateLimitSettings, rootFields: readonly string[]): boolean {
+  return rootFields.some((name) => settings.sensitiveFields.includes(name));
 }

@@ -26,12 +26,37 @@ export function rootFieldsOf(selectionSet: SelectionSetNode, fragments: Record<s
   return names;
 }
 
+/** How many root fields rootFieldsOf would list, without listing them: each fragment counted once (no exponential walk before validation). */
+export function rootFieldCount(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, visiting: Set<string> = new Set(), memo: Map<string, number> = new Map()): number {
+  let total = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (!selection.name.value.startsWith('__')) total += 1;
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      total += rootFieldCount(selection.selectionSet, fragments, visiting, memo);
+    } else {
+      const name = selection.name.value;
+      const fragment = fragments[name];
+      if (!fragment || visiting.has(name)) continue;
+      let count = memo.get(name);
+      if (count === undefined) {
+        visiting.add(name);
+        count = rootFieldCount(fragment.selectionSet, fragments, visiting, memo);
+        visiting.delete(name);
+        memo.set(name, count);
+      }
+      total += count;
+    }
+  }
+  return total;
+}
+
 /** Refuses an operation that runs more than `maxRootFields` root fields at once. */
 export function rootFieldLimitRule(maxRootFields: number): ValidationRule {
   return limitRule({
     limit: 'ROOT_FIELDS',
     max: maxRootFields,
-    measure: (operation, fragments) => rootFieldsOf(operation.selectionSet, fragments).length,
+    measure: (operation, fragments) => rootFieldCount(operation.selectionSet, fragments),
     message: (fields, max) => `The operation runs ${fields} root fields; at most ${max} are allowed.`,
   });
 }

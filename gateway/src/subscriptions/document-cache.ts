@@ -25,7 +25,11 @@ export class DocumentCache {
     private readonly maxQueryLength = 20_000,
   ) {}
 
-  check(schema: GraphQLSchema, query: string): CheckedDocument {
+  /**
+   * `early` (limits/early-check.ts) parses within the token limit and refuses over-limit shapes
+   * before graphql's validation runs; a cached document already passed both.
+   */
+  check(schema: GraphQLSchema, query: string, early?: { parse(query: string): DocumentNode; refusal(document: DocumentNode): GraphQLError | null }): CheckedDocument {
     if (schema !== this.schema) {
       this.entries.clear();
       this.schema = schema;
@@ -39,10 +43,12 @@ export class DocumentCache {
     }
     let document: DocumentNode;
     try {
-      document = parse(query);
+      document = early ? early.parse(query) : parse(query);
     } catch (error) {
       return { errors: [error as GraphQLError] };
     }
+    const refused = early?.refusal(document);
+    if (refused) return { errors: [refused] };
     const invalid = validate(schema, document);
     if (invalid.length) return { errors: invalid };
     if (query.length <= this.maxQueryLength) {

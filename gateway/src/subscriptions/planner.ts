@@ -96,6 +96,11 @@ export class SubscriptionPlanner {
     return this.current;
   }
 
+  /** The API schema clients are validated against, or undefined before the supergraph loaded. */
+  currentApiSchema(): GraphQLSchema | undefined {
+    return this.current?.apiSchema;
+  }
+
   /** `document` must already be validated against `schemas().apiSchema`. */
   plan(document: DocumentNode, operationName: string | undefined): PlannedSubscription {
     const current = this.current;

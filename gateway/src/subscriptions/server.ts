@@ -5,8 +5,12 @@ import type { ExecutionArgs, ExecutionResult, GraphQLError as GraphQLErrorType }
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { AppError, ErrorCode, WsCloseCode, graphqlRuntime, localeFromHeader, pick, type Identity, type Logger } from '@anshim/platform';
+import { AppError, ErrorCode, WsCloseCode, graphqlRuntime, localeFromHeader, pick, type AccessClaims, type Identity, type Logger } from '@anshim/platform';
 import type { Authenticator } from '../auth.ts';
+import { addressBucket } from '../limits/client-ip.ts';
+import { EarlyDocumentCheck } from '../limits/early-check.ts';
+import type { ConnectionCaps } from './connection-caps.ts';
+import { closeFor, type SocketRevocations } from './socket-revocations.ts';
 import type { GatewayContext } from '../context.ts';
 import type { OperationGuard } from '../limits/operation-guard.ts';
 import { DocumentCache } from './document-cache.ts';
@@ -33,6 +37,12 @@ export interface GatewaySubscriptionOptions {
   connectionInitTimeoutMs: number;
   /** Bytes queued on a subscriber's socket beyond which its events are dropped (it is not reading). */
   maxBufferedBytes?: number;
+  /** Closes signed-in sockets whose session ends (notice on Redis pub/sub, periodic sweep). */
+  revocations: SocketRevocations;
+  /** Open connections per address (/64 for IPv6) and per member. */
+  caps: ConnectionCaps;
+  /** Token limit and shape limits before graphql's validation (limits/early-check.ts). */
+  earlyCheck: EarlyDocumentCheck;
 }
 
 // The graphql graphql-ws and Apollo use (see graphqlRuntime): its errors are the ones graphql-ws accepts.
@@ -41,6 +51,8 @@ const { GraphQLError, getOperationAST, getVariableValues } = graphqlRuntime;
 type ConnectionParams = Record<string, unknown>;
 type ConnectionExtra = {
   identity?: Identity | null;
+  /** The access token's claims, re-checked for revocation before every operation. */
+  claims?: AccessClaims;
   clientIp?: string;
   authorization?: string;
   acceptLanguage?: string;
@@ -52,6 +64,10 @@ type ConnectionExtra = {
 const TOO_MANY = {
   ko: '한 연결에서 열 수 있는 구독 수를 넘었습니다.',
   en: 'This connection has reached its maximum number of subscriptions.',
+};
+const REVOKED = {
+  ko: '로그아웃되었거나 계정 상태가 바뀌었습니다. 다시 로그인해 주세요.',
+  en: 'You were signed out or the account status changed. Please sign in again.',
 };
 const SIGN_IN = {
   ko: '구독하려면 connectionParams.authorization 에 "Bearer <토큰>"을 보내 로그인해야 합니다.',
@@ -101,13 +117,43 @@ async function limitRefusal(guard: OperationGuard, request: Parameters<Operation
  * through Apollo Server like HTTP requests.
  */
 export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions): { dispose(): Promise<void> } {
-  const { planner, executor, authenticator, logger } = options;
+  const { planner, executor, authenticator, logger, revocations, caps } = options;
   // No per-message deflate (ws' default, said out loud): zlib contexts cost hundreds of KB per socket.
   const documents = new DocumentCache();
   // Each subscription's socket, found again in `subscribe` (graphql-ws passes it only the execution args).
   const downstreams = new WeakMap<GatewayContext, Downstream>();
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   const wss = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: options.maxPayloadBytes, perMessageDeflate: false });
+  // Counted from the upgrade, before connection_init: idle sockets count against the address too.
+  wss.on('connection', (socket, request) => {
+    const bucket = addressBucket(options.clientIpOf(request));
+    const release = caps.admitAddress(bucket);
+    if (!release) {
+      logger.info({ address: bucket }, 'refused graphql-ws connection: too many from this address');
+      socket.close(WsCloseCode.TooManyConnections, 'Too many connections from this address');
+      return;
+    }
+    socket.once('close', release);
+  });
+
+  /**
+   * Like HTTP, every operation re-checks the connection's token: one that was revoked since
+   * closes the socket (4401/4403) and the operation is refused; without Redis it is refused only.
+   */
+  async function revocationRefusal(extra: ConnectionExtra & { socket: { close(code: number, reason: string): void } }, locale: 'ko' | 'en'): Promise<GraphQLErrorType | null> {
+    if (!extra.claims) return null;
+    try {
+      const [revoked] = await authenticator.revocations([extra.claims], locale, logger);
+      if (!revoked) return null;
+      const close = closeFor(revoked);
+      extra.socket.close(close.code, close.reason);
+      return new GraphQLError(pick(REVOKED, locale), { extensions: { code: ErrorCode.UNAUTHENTICATED, reason: 'revoked' } });
+    } catch (error) {
+      const refused = error as { extensions?: Record<string, unknown>; localized?: { ko: string; en: string }; message: string };
+      const { http: _http, ...extensions } = refused.extensions ?? {};
+      return new GraphQLError(refused.localized ? pick(refused.localized, locale) : refused.message, { extensions });
+    }
+  }
 
   const cleanup = useServer<ConnectionParams, ConnectionExtra>(
     {
@@ -120,16 +166,39 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         const connectionId = randomUUID();
         const connectionLogger = logger.child({ connectionId });
         ctx.extra.clientIp = options.clientIpOf(ctx.extra.request);
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false; // refused by a connection cap
         try {
-          ctx.extra.identity = await authenticator.identify(authorization, localeFromHeader(acceptLanguage), connectionLogger);
+          const authenticated = await authenticator.authenticate(authorization, localeFromHeader(acceptLanguage), connectionLogger);
+          ctx.extra.identity = authenticated?.identity ?? null;
+          ctx.extra.claims = authenticated?.claims;
         } catch (error) {
           const extensions = (error as { extensions?: Record<string, unknown> }).extensions;
           const unauthenticated = extensions?.code === ErrorCode.UNAUTHENTICATED;
           const reason = unauthenticated ? String(extensions?.reason ?? 'invalid') : 'unavailable';
           connectionLogger.info({ reason }, 'refused graphql-ws connection');
-          if (unauthenticated) ctx.extra.socket.close(WsCloseCode.Unauthorized, `Unauthorized: ${reason}`);
+          const status = extensions?.accountStatus;
+          if (status === 'SUSPENDED' || status === 'BANNED') {
+            const close = closeFor(status);
+            ctx.extra.socket.close(close.code, close.reason);
+          } else if (unauthenticated) ctx.extra.socket.close(WsCloseCode.Unauthorized, `Unauthorized: ${reason}`);
           else ctx.extra.socket.close(CloseCode.InternalServerError, 'Sign-in cannot be checked right now');
           return false;
+        }
+        // Gone while its token was checked: its close event has passed, so take no place for it.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+        if (ctx.extra.identity && ctx.extra.claims) {
+          const releaseMember = caps.admitMember(ctx.extra.identity.userId);
+          if (!releaseMember) {
+            connectionLogger.info({ userId: ctx.extra.identity.userId }, 'refused graphql-ws connection: too many for this member');
+            ctx.extra.socket.close(WsCloseCode.TooManyConnections, 'Too many connections for this member');
+            return false;
+          }
+          const socket = ctx.extra.socket;
+          const untrack = revocations.track(ctx.extra.claims, (code, reason) => socket.close(code, reason));
+          socket.once('close', () => {
+            releaseMember();
+            untrack();
+          });
         }
         ctx.extra.authorization = ctx.extra.identity ? authorization : undefined;
         const expiresAt = ctx.extra.identity ? expiryOf(authorization) : undefined;
@@ -152,8 +221,22 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
       onSubscribe: async (ctx, id, payload) => {
         const { identity = null, clientIp = 'unknown', acceptLanguage, authorization, connectionId } = ctx.extra;
         const locale = localeFromHeader(acceptLanguage);
+        const revoked = await revocationRefusal(ctx.extra, locale);
+        if (revoked) return [revoked];
         const { apiSchema } = planner.schemas();
-        const checked = documents.check(apiSchema, payload.query);
+        const checked = documents.check(apiSchema, payload.query, {
+          parse: (query) => {
+            try {
+              return options.earlyCheck.parse(query);
+            } catch (error) {
+              throw error instanceof AppError ? EarlyDocumentCheck.forSocket(error, locale) : error;
+            }
+          },
+          refusal: (parsed) => {
+            const refused = options.earlyCheck.refusal(apiSchema, parsed, payload.variables ?? undefined);
+            return refused ? EarlyDocumentCheck.forSocket(refused, locale) : null;
+          },
+        });
         if (checked.errors) return [...checked.errors];
         const document = checked.document;
         const operation = getOperationAST(document, payload.operationName);

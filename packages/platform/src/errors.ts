@@ -11,6 +11,8 @@ export const ErrorCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   BAD_REQUEST: 'BAD_REQUEST',
   QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
+  /** A safety check (sign-in back-off, a sensitive rate limit) cannot be made right now, so the request is refused rather than let through; retry shortly. */
+  TEMPORARILY_UNAVAILABLE: 'TEMPORARILY_UNAVAILABLE',
   /** The gateway could not reach the subgraph owning these fields; the rest of the answer is complete. */
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
 } as const;
@@ -61,6 +63,12 @@ export class ConflictError extends AppError {
 export class RateLimitedError extends AppError {
   constructor(message: Text, retryAfterSeconds: number, extensions?: Record<string, unknown>) {
     super(message, ErrorCode.RATE_LIMITED, { ...extensions, retryAfter: retryAfterSeconds });
+  }
+}
+/** Refused because a check it must pass cannot run (its store is unreachable): fail closed, retryable. */
+export class TemporarilyUnavailableError extends AppError {
+  constructor(message: Text, extensions?: Record<string, unknown>) {
+    super(message, ErrorCode.TEMPORARILY_UNAVAILABLE, { retryable: true, ...extensions });
   }
 }
 

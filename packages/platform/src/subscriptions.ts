@@ -34,6 +34,12 @@ export const WsCloseCode = {
    * and fetches what it missed with a query (e.g. `riskAlerts`).
    */
   TooSlow: 1013,
+  /**
+   * Too many open connections from one address or for one member (gateway). The number is
+   * graphql-ws' own "too many" code, which its clients treat as fatal: retrying at once would
+   * only be refused again; the reason says which cap was hit.
+   */
+  TooManyConnections: 4429,
 } as const;
 
 /**

@@ -74,3 +74,26 @@ export function blacklistKey(jti: string): string {
 export function revokedBeforeKey(userId: string): string {
   return `auth:revoked-before:${userId}`;
 }
+
+/**
+ * Why every token of a user issued before a time was revoked: an account sanction (the socket
+ * closes with 4403) or an end of sessions (password change, "sign out everywhere": 4401).
+ */
+export type RevocationReason = 'SUSPENDED' | 'BANNED' | 'SESSIONS_REVOKED';
+
+/** Redis key holding the RevocationReason next to revokedBeforeKey (same lifetime). */
+export function revokedReasonKey(userId: string): string {
+  return `auth:revoked-reason:${userId}`;
+}
+
+/**
+ * The pub/sub channel (prefix it with channelName) on which the user service announces a
+ * revocation, so gateways close the graphql-ws connections it ends within moments instead of
+ * waiting for their next sweep of the Redis keys above.
+ */
+export const REVOCATION_CHANNEL = 'auth:revocations';
+
+/** One revocation: a single access token (`jti`, e.g. logout) or all of a user's tokens issued at or before `before` (ms). */
+export type RevocationNotice =
+  | { userId: string; jti: string }
+  | { userId: string; before: number; reason: RevocationReason };

@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   ACCESS_TOKEN_TTL_SECONDS,
-  blacklistKey,
   ConflictError,
   ForbiddenError,
   randomToken,
@@ -22,6 +21,9 @@ import { transaction, type Tx, type UserPrisma } from './database.ts';
 import { normalizeEmail } from './email.ts';
 import type { UserEvents } from './events/user-events.ts';
 import { messages } from './messages.ts';
+import type { RegisterThrottle } from './register-throttle.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
+import type { TokenRevocations } from './token-revocations.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
 import type { SessionRepository } from './session-repository.ts';
 import { UniqueViolation, type UserRecord, type UserRepository } from './user-repository.ts';
@@ -67,6 +69,11 @@ export interface AuthServiceDeps {
   refreshTokenTtlDays: number;
   logger: Logger;
   afterCommit: () => void;
+  /** Per-email back-off of password sign-ins (sign-in-throttle.ts). */
+  signInThrottle: SignInThrottle;
+  /** Per-email-domain ration of sign-ups (register-throttle.ts). */
+  registerThrottle: RegisterThrottle;
+  revocations: TokenRevocations;
 }
 
 /** Redis: which refresh family an access token belongs to, so logout can end that session. */
@@ -80,6 +87,7 @@ export class AuthService {
 
   async register(scope: RequestScope, input: RegisterInput): Promise<AuthPayload> {
     const parsed = validate(registerSchema, input, scope.locale);
+    await this.deps.registerThrottle.charge(parsed.email);
     if (await this.deps.users.emailExists(parsed.email)) throw new ConflictError(messages.emailTaken, { field: 'email' });
     const passwordHash = await hashPassword(parsed.password);
 
@@ -115,10 +123,17 @@ export class AuthService {
   async login(scope: RequestScope, email: string, password: string): Promise<AuthPayload> {
     // No account can have a longer password (registration caps it); do not spend argon2 on it.
     if (charLength(password) > MAX_PASSWORD_LENGTH) throw new UnauthenticatedError(messages.wrongCredentials);
-    const credentials = await this.deps.users.findCredentials(normalizeEmail(email));
+    const normalized = normalizeEmail(email);
+    // Counted before the password is checked: during a back-off even the right one is refused.
+    const attempt = await this.deps.signInThrottle.begin(normalized);
+    const credentials = await this.deps.users.findCredentials(normalized);
     // Unknown email and wrong password look the same: in words, in time, even in the stack.
     const matches = credentials ? await verifyPassword(credentials.passwordHash, password) : await burnPasswordCheck(password);
-    if (!credentials || !matches) throw new UnauthenticatedError(messages.wrongCredentials);
+    if (!credentials || !matches) {
+      await attempt.failed(credentials ? { email: normalized } : null);
+      throw new UnauthenticatedError(messages.wrongCredentials);
+    }
+    await attempt.succeeded();
     // Only after the password matched may the answer reveal that the account is sanctioned.
     this.assertMayEnter(credentials);
 
@@ -196,7 +211,8 @@ export class AuthService {
     const { jti, exp } = checked.claims;
     const ttl = Math.max(1, exp - Math.floor(now.getTime() / 1000));
     const familyId = await this.deps.redis.get(sessionKey(jti));
-    await this.deps.redis.multi().set(blacklistKey(jti), '1', 'EX', ttl).del(sessionKey(jti)).exec();
+    // Blacklisted and announced: open graphql-ws connections with this token close too.
+    await this.deps.revocations.revokeToken(identity.userId, jti, ttl, (multi) => multi.del(sessionKey(jti)));
     if (familyId) await this.deps.sessions.revokeFamily(familyId, now);
     else await this.deps.sessions.revokeAllOfUser(identity.userId, now);
     return true;

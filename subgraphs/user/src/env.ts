@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
 import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage/config';
+import { DEFAULT_REGISTER_THROTTLE } from './register-throttle.ts';
+import { DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleSettings } from './sign-in-throttle.ts';
 import { oidcProviderNames, parseOidcProviders, type OidcProviderConfig } from './oidc/oidc-config.ts';
 
 /** An empty variable (`SMTP_HOST=`) means "not set", as people expect from .env files. */
@@ -70,6 +72,20 @@ export const userEnvSchema = z
     GUARDIAN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(86_400)
       .describe('the rolling "day" of the guardian invitation limits and of the one-alert-SMS-per-(guardian, counterpart) collapse'),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30).describe('refresh-token lifetime'),
+    LOGIN_BACKOFF_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(DEFAULT_SIGN_IN_THROTTLE.freeAttempts)
+      .describe('sign-in attempts per email (from any address) before the per-account back-off starts'),
+    LOGIN_BACKOFF_BASE_SECONDS: z.coerce.number().min(0.1).max(3_600).default(DEFAULT_SIGN_IN_THROTTLE.baseDelaySeconds)
+      .describe('first back-off delay after the free attempts; doubles with every further attempt'),
+    LOGIN_BACKOFF_MAX_SECONDS: z.coerce.number().min(1).max(86_400).default(DEFAULT_SIGN_IN_THROTTLE.maxDelaySeconds)
+      .describe('longest per-account back-off delay'),
+    LOGIN_BACKOFF_WINDOW_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(DEFAULT_SIGN_IN_THROTTLE.windowSeconds)
+      .describe('sign-in attempts of an email are forgotten after this long without one; also how often at most the failure notice is sent'),
+    LOGIN_NOTICE_AFTER_FAILURES: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_SIGN_IN_THROTTLE.noticeAfterFailures)
+      .describe('failed sign-ins of an account within the window after which the member is told by email'),
+    REGISTER_PER_DOMAIN_MAX: z.coerce.number().int().min(1).default(DEFAULT_REGISTER_THROTTLE.perDomainMax)
+      .describe('sign-up attempts per email domain per REGISTER_PER_DOMAIN_WINDOW_SECONDS (register must not be a cheap membership oracle)'),
+    REGISTER_PER_DOMAIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_REGISTER_THROTTLE.windowSeconds)
+      .describe('window of REGISTER_PER_DOMAIN_MAX'),
     DEV_MESSAGES_KEEP: z.coerce.number().int().min(10).max(10_000).default(500)
       .describe('how many messages the console provider keeps for /dev/messages'),
   })
@@ -113,4 +129,15 @@ export function loadUserEnv(overrides: Record<string, string | undefined> = {}):
   const oidcProviders = parseOidcProviders(env.OIDC_PROVIDERS, source, { allowHttp: env.OIDC_ALLOW_HTTP });
   // Outside production the schema already refused a missing provider, so console is the default.
   return { ...env, oidcProviders, DELIVERY_PROVIDER: env.DELIVERY_PROVIDER ?? 'console', ...resolveSecrets(env, 'user') };
+}
+
+/** The per-account sign-in back-off as SignInThrottle takes it. */
+export function signInThrottleSettings(env: UserEnv): SignInThrottleSettings {
+  return {
+    freeAttempts: env.LOGIN_BACKOFF_FREE_ATTEMPTS,
+    baseDelaySeconds: env.LOGIN_BACKOFF_BASE_SECONDS,
+    maxDelaySeconds: env.LOGIN_BACKOFF_MAX_SECONDS,
+    windowSeconds: env.LOGIN_BACKOFF_WINDOW_SECONDS,
+    noticeAfterFailures: env.LOGIN_NOTICE_AFTER_FAILURES,
+  };
 }

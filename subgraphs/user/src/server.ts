@@ -33,7 +33,7 @@ import { OidcRepository } from './oidc/oidc-repository.ts';
 import { mountOidcRoutes } from './oidc/oidc-routes.ts';
 import { OidcService } from './oidc/oidc-service.ts';
 import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
-import { loadUserEnv, type UserEnv } from './env.ts';
+import { loadUserEnv, signInThrottleSettings, type UserEnv } from './env.ts';
 import { UserEvents } from './events/user-events.ts';
 import { createUserConsumer } from './events/consumers.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -43,6 +43,8 @@ import { UserService } from './user-service.ts';
 import { GuardianRepository } from './guardian-repository.ts';
 import { GuardianService } from './guardian-service.ts';
 import { TokenRevocations } from './token-revocations.ts';
+import { RegisterThrottle } from './register-throttle.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 import { VerificationService } from './verification-service.ts';
 
 const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
@@ -93,7 +95,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
   const challenges = new ChallengeRepository(prisma);
   const guardians = new GuardianRepository(prisma);
   const audit = new AuditRepository();
-  const revocations = new TokenRevocations(redis);
+  const revocations = new TokenRevocations(redis, redisSettings, logger);
   const events = new UserEvents();
   const auth = new AuthService({
     prisma,
@@ -106,6 +108,9 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
     logger,
     afterCommit,
+    signInThrottle: new SignInThrottle(redis, delivery, signInThrottleSettings(env), logger),
+    registerThrottle: new RegisterThrottle(redis, { perDomainMax: env.REGISTER_PER_DOMAIN_MAX, windowSeconds: env.REGISTER_PER_DOMAIN_WINDOW_SECONDS }, logger),
+    revocations,
   });
   const idCardService = new IdCardService({
     prisma,

@@ -36,7 +36,7 @@ export async function applyStatusChange(deps: StatusChangeDeps, tx: Tx, current:
   if (change.status !== 'ACTIVE') {
     await deps.sessions.revokeAllOfUser(current.id, at, tx);
     // Before the commit on purpose: if the transaction then fails, the user merely signs in again.
-    await deps.revocations.revokeAllBefore(current.id, at);
+    await deps.revocations.revokeAllBefore(current.id, at, change.status === 'BANNED' ? 'BANNED' : 'SUSPENDED');
   }
   await deps.audit.record(tx, {
     actorId: change.actorId,

@@ -30,7 +30,8 @@ export class UserHarness extends SubgraphHarness<UserServer, UserPrisma> {
   }
 
   protected override serviceEnv(): Env {
-    return { DELIVERY_PROVIDER: 'console', BOOTSTRAP_ADMIN_EMAIL: undefined, BOOTSTRAP_ADMIN_PASSWORD: undefined };
+    // Tests register many members @example.com: the per-domain sign-up ration is tested on its own (sign-in-throttle.integration.test.ts).
+    return { DELIVERY_PROVIDER: 'console', BOOTSTRAP_ADMIN_EMAIL: undefined, BOOTSTRAP_ADMIN_PASSWORD: undefined, REGISTER_PER_DOMAIN_MAX: '1000000' };
   }
 
   protected override buildServer(env: Env): Promise<UserServer> {
