@@ -11,6 +11,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { createRedis, revokedBeforeKey, revokedReasonKey, type Redis } from '@anshim/platform';
+import { devMessages } from '../support/dev-messages.ts';
 import { bootstrapAdmin, waitFor } from '../support/gateway-client.ts';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 
@@ -186,8 +187,8 @@ describe('sign-in back-off per account', () => {
       extensions: { code: 'RATE_LIMITED', reason: 'SIGN_IN_BACKOFF', retryAfter: 2 },
     });
     const mail = await waitFor('the notice email', async () => {
-      const sent = (await (await fetch(`${stack.subgraphUrls.user!.replace(/\/graphql$/, '')}/dev/messages?to=${encodeURIComponent(member.email)}`)).json()) as { messages: Array<{ text: string }> };
-      return sent.messages.length ? sent.messages : undefined;
+      const sent = await devMessages(stack.operationsUrls.user!, member.email);
+      return sent.length ? sent : undefined;
     });
     expect(mail).toHaveLength(1);
     expect(mail[0]!.text).toContain('비밀번호가 틀린 로그인 시도가 4번');
