@@ -3,6 +3,7 @@ import { AppError, ErrorCode, graphqlRuntime } from '@anshim/platform';
 import { aliasCount, aliasLimitRule } from './aliases.ts';
 import { costLimitRule, operationCost, type CostSettings } from './cost.ts';
 import { depthLimitRule, selectionDepth } from './depth.ts';
+import { newFragmentWalk } from './fragment-memo.ts';
 import { messages, type ComplexityLimit } from './messages.ts';
 import { rootFieldCount, rootFieldLimitRule } from './root-fields.ts';
 
@@ -47,13 +48,14 @@ export function assertWithinLimits(schema: GraphQLSchema, document: DocumentNode
 export function shapeRefusal(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, limits: ComplexityLimits): QueryTooComplexError | null {
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-  const memo = { depth: new Map<string, number>(), aliases: new Map<string, number>(), rootFields: new Map<string, number>() };
+  // One walk per measure for the whole document: a fragment shared by several operations is measured once.
+  const walks = { depth: newFragmentWalk(fragments), rootFields: newFragmentWalk(fragments), aliases: newFragmentWalk(fragments) };
   for (const operation of document.definitions) {
     if (operation.kind !== Kind.OPERATION_DEFINITION) continue;
     const measures: Array<[ComplexityLimit, number, () => number]> = [
-      ['DEPTH', limits.maxDepth, () => selectionDepth(operation.selectionSet, fragments, new Set(), memo.depth)],
-      ['ROOT_FIELDS', limits.maxRootFields, () => rootFieldCount(operation.selectionSet, fragments, new Set(), memo.rootFields)],
-      ['ALIASES', limits.maxAliases, () => aliasCount(operation.selectionSet, fragments, new Set(), memo.aliases)],
+      ['DEPTH', limits.maxDepth, () => selectionDepth(operation.selectionSet, walks.depth)],
+      ['ROOT_FIELDS', limits.maxRootFields, () => rootFieldCount(operation.selectionSet, walks.rootFields)],
+      ['ALIASES', limits.maxAliases, () => aliasCount(operation.selectionSet, walks.aliases)],
       ['COST', limits.maxCost, () => operationCost(schema, operation, fragments, variables ?? {}, limits)],
     ];
     for (const [limit, max, measure] of measures) {

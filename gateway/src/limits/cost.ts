@@ -9,6 +9,7 @@ import type {
 } from 'graphql';
 import { graphqlRuntime } from '@anshim/platform';
 import { isIntrospectionField } from './depth.ts';
+import { measureFragment, newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
 import { limitRule } from './limit-rule.ts';
 
 const { Kind, getNamedType, getNullableType, isCompositeType, isListType, isObjectType, isInterfaceType, valueFromASTUntyped } = graphqlRuntime;
@@ -23,13 +24,11 @@ export interface CostSettings {
 /** The argument whose value says how many items a list field returns. */
 const PAGE_ARGUMENT = 'first';
 
-interface Walk {
+/** Each fragment's cost is taken once per (fragment, paged): see fragment-memo.ts. */
+interface Walk extends FragmentWalk {
   schema: GraphQLSchema;
-  fragments: Record<string, FragmentDefinitionNode>;
   variables: Record<string, unknown>;
   settings: CostSettings;
-  /** Cost of each (fragment, parent type, paged) once: these limits run before validation, where fragments spread twice per level would otherwise be walked 2^levels times. */
-  memo: Map<string, number>;
 }
 
 function count(value: unknown): number | undefined {
@@ -58,26 +57,18 @@ function fieldsOf(type: GraphQLNamedType | undefined | null): Record<string, Gra
  * `paged` is set inside a field that took `first` but returns one object (a connection): its
  * `edges` list then holds `first` items already counted, not another `listSize`.
  */
-function selectionCost(selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined | null, walk: Walk, paged: boolean, visiting: Set<string>): number {
+function selectionCost(selectionSet: SelectionSetNode, parent: GraphQLNamedType | undefined | null, walk: Walk, paged: boolean): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.INLINE_FRAGMENT) {
       const type = selection.typeCondition ? walk.schema.getType(selection.typeCondition.name.value) : parent;
-      total += selectionCost(selection.selectionSet, type, walk, paged, visiting);
+      total += selectionCost(selection.selectionSet, type, walk, paged);
       continue;
     }
     if (selection.kind === Kind.FRAGMENT_SPREAD) {
       const name = selection.name.value;
-      const fragment = walk.fragments[name];
-      if (!fragment || visiting.has(name)) continue;
-      const key = `${name}|${paged}`;
-      let cost = walk.memo.get(key);
-      if (cost === undefined) {
-        visiting.add(name);
-        cost = selectionCost(fragment.selectionSet, walk.schema.getType(fragment.typeCondition.name.value), walk, paged, visiting);
-        visiting.delete(name);
-        walk.memo.set(key, cost);
-      }
+      const measure = (fragment: FragmentDefinitionNode) => selectionCost(fragment.selectionSet, walk.schema.getType(fragment.typeCondition.name.value), walk, paged);
+      const cost = measureFragment(walk, name, measure, `${name}|${paged}`) ?? 0;
       total += cost;
       continue;
     }
@@ -88,7 +79,7 @@ function selectionCost(selectionSet: SelectionSetNode, parent: GraphQLNamedType 
     const first = pageSize(selection, field, walk);
     const items = first ?? (list ? (paged ? 1 : walk.settings.listSize) : 1);
     const childPaged = first !== undefined && !list;
-    total += items * (1 + selectionCost(selection.selectionSet, getNamedType(field.type), walk, childPaged, visiting));
+    total += items * (1 + selectionCost(selection.selectionSet, getNamedType(field.type), walk, childPaged));
   }
   return total;
 }
@@ -102,7 +93,7 @@ export function operationCost(
   settings: CostSettings,
 ): number {
   const root = schema.getRootType(operation.operation as never);
-  return selectionCost(operation.selectionSet, root, { schema, fragments, variables, settings, memo: new Map() }, false, new Set());
+  return selectionCost(operation.selectionSet, root, { ...newFragmentWalk(fragments), schema, variables, settings }, false);
 }
 
 /** Refuses an operation whose cost (operationCost) is above `settings.maxCost`. */

@@ -1,5 +1,6 @@
 import type { FragmentDefinitionNode, SelectionSetNode, ValidationRule } from 'graphql';
 import { graphqlRuntime } from '@anshim/platform';
+import { measureFragment, newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
 import { limitRule } from './limit-rule.ts';
 
 const { Kind } = graphqlRuntime;
@@ -26,26 +27,16 @@ export function rootFieldsOf(selectionSet: SelectionSetNode, fragments: Record<s
   return names;
 }
 
-/** How many root fields rootFieldsOf would list, without listing them: each fragment counted once (no exponential walk before validation). */
-export function rootFieldCount(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, visiting: Set<string> = new Set(), memo: Map<string, number> = new Map()): number {
+/** How many root fields rootFieldsOf would list, without listing them: each fragment counted once (fragment-memo.ts). */
+export function rootFieldCount(selectionSet: SelectionSetNode, walk: FragmentWalk): number {
   let total = 0;
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
       if (!selection.name.value.startsWith('__')) total += 1;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      total += rootFieldCount(selection.selectionSet, fragments, visiting, memo);
+      total += rootFieldCount(selection.selectionSet, walk);
     } else {
-      const name = selection.name.value;
-      const fragment = fragments[name];
-      if (!fragment || visiting.has(name)) continue;
-      let count = memo.get(name);
-      if (count === undefined) {
-        visiting.add(name);
-        count = rootFieldCount(fragment.selectionSet, fragments, visiting, memo);
-        visiting.delete(name);
-        memo.set(name, count);
-      }
-      total += count;
+      total += measureFragment(walk, selection.name.value, (fragment) => rootFieldCount(fragment.selectionSet, walk)) ?? 0;
     }
   }
   return total;
@@ -56,7 +47,7 @@ export function rootFieldLimitRule(maxRootFields: number): ValidationRule {
   return limitRule({
     limit: 'ROOT_FIELDS',
     max: maxRootFields,
-    measure: (operation, fragments) => rootFieldCount(operation.selectionSet, fragments),
+    measure: (operation, fragments) => rootFieldCount(operation.selectionSet, newFragmentWalk(fragments)),
     message: (fields, max) => `The operation runs ${fields} root fields; at most ${max} are allowed.`,
   });
 }
