@@ -52,9 +52,11 @@ describe('guardians through the gateway', () => {
     expect(addGuardian).toMatchObject({ phone: guardianPhone, confirmedAt: null });
 
     const [invitation] = await smsTo(guardianPhone);
-    // Her phone is not verified, so the invitation does not name her (fixed, neutral text).
-    expect(invitation?.text).toContain('안심 중고거래 회원 한 분이');
-    expect(invitation?.text).not.toContain('김순자');
+    // She proved her phone by SMS code, so the fixed text may name her by her (SMS-safe) nickname;
+    // nothing else she typed (the guardian's name, the relation) is in it.
+    expect(invitation?.text).toContain("안심 중고거래 회원 '김순자'님이");
+    expect(invitation?.text).not.toContain('김민수');
+    expect(invitation?.text).not.toContain('아들');
     const code = /인증번호 (\d{6})/.exec(invitation!.text)?.[1];
     expect(code).toBeDefined();
 

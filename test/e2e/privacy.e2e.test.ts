@@ -7,13 +7,15 @@
 // - a sanction shows the admin's public reason to everyone, never the internal resolution;
 // - a phone number becomes the account's only once the code sent to it is confirmed, and a number
 //   another member proved cannot be taken over nor detected.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bootstrapAdmin, codeOf, gatewayClient, waitFor } from '../support/gateway-client.ts';
 import { devMessages } from '../support/dev-messages.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const ADMIN = bootstrapAdmin();
 let stack: Stack;
+let db: pg.Client;
 const { call, ok, register, login } = gatewayClient(() => stack.gatewayUrl);
 beforeAll(async () => {
   stack = await startStack({
@@ -22,8 +24,11 @@ beforeAll(async () => {
     env: { ...ADMIN.env, SAFETY_NIGHTLY_ENABLED: 'false' },
     startTimeoutMs: 240_000,
   });
+  db = new pg.Client({ connectionString: inject('databaseUrl') });
+  await db.connect();
 }, 300_000);
 afterAll(async () => {
+  await db?.end();
   await stack?.stop();
 });
 
@@ -46,6 +51,11 @@ describe('a reported member, as others and as themself see them', () => {
       return created.data?.createProduct.id as string | undefined;
     }, 30_000);
     const transactionId = (await ok(`mutation($id: ID!) { startTransaction(productId: $id) { id } }`, { id: productId }, buyer.token)).startTransaction.id as string;
+    // The seller accepted the trade, so the buyer's report weighs enough to move the score and to be
+    // listed to the seller (packages/platform/src/reporter-trust.ts).
+    await ok(`mutation($id: ID!) { updateTransactionStatus(id: $id, status: ACCEPTED) { id } }`, { id: transactionId }, seller.token);
+    await waitFor('the report service to know the accepted trade', async () =>
+      (await db.query(`SELECT 1 FROM svc_report.known_trades WHERE id = $1 AND accepted_at IS NOT NULL`, [transactionId])).rowCount === 1, 30_000);
     const before = await waitFor('the seller\'s first score', async () => {
       const seen = await scoreSeenBy(seller.id);
       return seen.safetyScore.version >= 1 ? seen : undefined;
@@ -59,7 +69,7 @@ describe('a reported member, as others and as themself see them', () => {
       return result.data!.fileReport.id as string;
     }, 30_000);
 
-    // Safety recalculated the seller for report.filed (every event bumps the version).
+    // Safety recalculated the seller for the credible buyer's report.filed.
     const own = await waitFor('the report to reach the score', async () => {
       const seen = await scoreSeenBy(seller.id, seller.token);
       return seen.safetyScore.version > before.safetyScore.version ? seen : undefined;

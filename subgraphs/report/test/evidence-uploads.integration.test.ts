@@ -31,7 +31,7 @@ describe('evidence tickets', () => {
     expect(refused.code).toBe('RATE_LIMITED');
     expect(refused.extensions).toMatchObject({ reason: 'UPLOAD_QUOTA', max: 2 });
     // Never publicly served: the plain URL of an evidence file is refused.
-    expect((await fetch(abandoned.url.slice(0, abandoned.url.indexOf('?')))).status).toBe(403);
+    expect((await h.send(abandoned.url.slice(0, abandoned.url.indexOf('?')))).status).toBe(403);
 
     const target = user();
     await h.known(reporter, target);

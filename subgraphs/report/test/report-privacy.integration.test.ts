@@ -17,13 +17,18 @@ const SANCTION = `query($r: [_Any!]!) { _entities(representations: $r) { ... on 
 const description = '거래 후 물건을 보내지 않았고 강남역 2번 출구에서 만나기로 한 날 연락이 끊겼어요.';
 const internalNote = '판매자 계좌로 입금 확인, 증거 사진 3장 대조 결과 미발송 확인. 신고자 김안심 통화 완료.';
 
-/** A trade between buyer and seller about the seller's listing, as transaction's events tell it. */
+/**
+ * A trade the seller accepted, about the seller's listing, as transaction's events tell it: the
+ * buyer's report then weighs enough (reporter-trust.ts) to be listed in the target's reportsAgainst.
+ */
 async function tradeBetween(buyer: { userId: string }, seller: { userId: string }) {
   const productId = randomUUID();
   const transactionId = randomUUID();
   const at = new Date().toISOString();
   await h.processed(await h.publish({ type: 'product.created', producer: 'transaction', subjectUserId: seller.userId, data: { productId, sellerId: seller.userId, title: '아이패드', price: 300000, category: 'digital', region: null, createdAt: at } }));
-  await h.processed(await h.publish({ type: 'transaction.requested', producer: 'transaction', subjectUserId: buyer.userId, data: { transactionId, productId, buyerId: buyer.userId, sellerId: seller.userId, amount: 300000, by: buyer.userId, at } }));
+  const trade = { transactionId, productId, buyerId: buyer.userId, sellerId: seller.userId, amount: 300000, at };
+  await h.processed(await h.publish({ type: 'transaction.requested', producer: 'transaction', subjectUserId: buyer.userId, data: { ...trade, by: buyer.userId } }));
+  await h.processed(await h.publish({ type: 'transaction.accepted', producer: 'transaction', subjectUserId: seller.userId, data: { ...trade, by: seller.userId } }));
   return { productId, transactionId };
 }
 

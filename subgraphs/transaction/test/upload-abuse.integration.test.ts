@@ -1,7 +1,8 @@
 // Uploads cannot be abused (issue 16, point 6): a member holds a limited number of open upload
 // tickets; a file is not served before it is attached; files never attached are deleted by the
 // upload sweep once their ticket expired (time is driven by calling the sweep with a later "now");
-// and the pictures served for a product are re-encoded: no EXIF/XMP/GPS, no PNG text chunks.
+// and the pictures served for a product are re-encoded: no EXIF/XMP/GPS, no PNG text chunks. Every
+// request to the storage route is signed as the gateway's pass-through signs it (h.send).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -24,7 +25,7 @@ const picture = () => sharp({ create: { width: 400, height: 300, channels: 3, ba
 const ticketFor = async (as: Seller, size: number, type = 'image/jpeg') => (await h.ok<{ createProductImageUpload: Ticket }>(TICKET, { t: type, s: size }, { identity: as })).createProductImageUpload;
 async function upload(as: Seller, body: Buffer, type = 'image/jpeg'): Promise<Ticket> {
   const ticket = await ticketFor(as, body.length, type);
-  expect((await fetch(ticket.url, { method: 'PUT', body, headers: ticket.headers })).status).toBe(200);
+  expect((await h.send(ticket.url, { method: 'PUT', body, headers: ticket.headers })).status).toBe(200);
   return ticket;
 }
 const createProduct = (as: Seller, keys: string[]) => h.gql<{ createProduct: { id: string; imageUrls: string[]; thumbnailUrls: string[] } }>(CREATE, { input: productInput({ imageKeys: keys }) }, { identity: as });
@@ -32,7 +33,7 @@ const createProduct = (as: Seller, keys: string[]) => h.gql<{ createProduct: { i
 const plainUrl = (ticket: Ticket) => ticket.url.slice(0, ticket.url.indexOf('?'));
 const onDisk = (key: string) => existsSync(join(h.storageDir, key));
 const bytesOf = async (url: string) => {
-  const response = await fetch(url);
+  const response = await h.send(url);
   expect(response.status).toBe(200);
   return Buffer.from(await response.arrayBuffer());
 };
@@ -73,10 +74,10 @@ describe('nothing is served before it is attached', () => {
     const seller = newUser();
     const ticket = await upload(seller, await picture());
     expect(onDisk(ticket.key)).toBe(true);
-    const before = await fetch(plainUrl(ticket));
+    const before = await h.send(plainUrl(ticket));
     expect(before.status).toBe(403);
     // Guessing where it would be published finds nothing either.
-    expect((await fetch(plainUrl(ticket).replace('/product-uploads/', '/products/'))).status).toBe(404);
+    expect((await h.send(plainUrl(ticket).replace('/product-uploads/', '/products/'))).status).toBe(404);
 
     const created = await createProduct(seller, [ticket.key]);
     expect(created.errors).toBeUndefined();
@@ -84,7 +85,7 @@ describe('nothing is served before it is attached', () => {
     expect(imageUrl).not.toContain(ticket.key);
     expect((await sharp(await bytesOf(imageUrl!)).metadata()).format).toBe('jpeg');
     expect(onDisk(ticket.key)).toBe(false);
-    expect((await fetch(plainUrl(ticket))).status).toBe(403);
+    expect((await h.send(plainUrl(ticket))).status).toBe(403);
   });
 });
 
@@ -105,7 +106,7 @@ describe('the upload sweep', () => {
     const swept = await h.server.uploadSweep.sweep(later);
     expect(swept.deleted).toBeGreaterThanOrEqual(1);
     expect(onDisk(abandoned.key)).toBe(false);
-    for (const url of [...product.data!.createProduct.imageUrls, ...product.data!.createProduct.thumbnailUrls]) expect((await fetch(url)).status).toBe(200);
+    for (const url of [...product.data!.createProduct.imageUrls, ...product.data!.createProduct.thumbnailUrls]) expect((await h.send(url)).status).toBe(200);
 
     await h.prisma.imageUpload.update({ where: { key: abandoned.key }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const late = onlyError(await createProduct(seller, [abandoned.key]));
