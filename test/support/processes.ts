@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { buildServers } from '../../scripts/lib/server-build.ts';
 import { builtEntryOf } from '../../scripts/lib/server-build-paths.ts';
+import { SUBGRAPHS } from '@anshim/platform';
 
 const root = resolve(import.meta.dirname, '../..');
 
@@ -69,6 +70,9 @@ export async function startProcess(
       LOGIN_BACKOFF_FREE_ATTEMPTS: '100',
       WS_MAX_CONNECTIONS_PER_ADDRESS: '1000000',
       WS_MAX_CONNECTIONS_PER_MEMBER: '1000000',
+      // Every process's operations port on a free port, so stacks and benches that run two gateways
+      // (or a developer's `npm start` on the defaults) never collide; the port is read from the log.
+      ...Object.fromEntries(['GATEWAY', ...SUBGRAPHS.map(({ name }) => name.toUpperCase())].map((name) => [`${name}_OPS_PORT`, '0'])),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
