@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { createLogger } from '@anshim/platform';
 import { loadSafetyEnv } from '../subgraphs/safety/src/env.ts';
 import { buildSafetyCore } from '../subgraphs/safety/src/safety-core.ts';
-import { recalculateEveryone } from '../subgraphs/safety/src/workers/nightly-batch.ts';
+import { recalculateEveryone } from '../subgraphs/safety/src/jobs/nightly-batch.ts';
 import { createBenchDatabase, generateUsers } from '../subgraphs/safety/test/support/bench-database.ts';
 
 export interface ScoreBatchResult {

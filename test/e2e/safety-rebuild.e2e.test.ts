@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bodySha256, createLogger, signIdentityHeaders, signServiceHeaders, SAFETY_INPUTS_ROUTE } from '@anshim/platform';
 import { loadSafetyEnv } from '../../subgraphs/safety/src/env.ts';
 import { buildSafetyCore, type SafetyCore } from '../../subgraphs/safety/src/safety-core.ts';
-import { rebuildProjection } from '../../subgraphs/safety/src/workers/rebuild.ts';
+import { rebuildProjection } from '../../subgraphs/safety/src/jobs/rebuild.ts';
 import { bootstrapAdmin, gatewayClient, waitFor } from '../support/gateway-client.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 

@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import { channelName, createLogger, createRedis, type Redis } from '@anshim/platform';
 import { loadSafetyEnv } from '../../subgraphs/safety/src/env.ts';
 import { buildSafetyCore } from '../../subgraphs/safety/src/safety-core.ts';
-import { rebuildProjection } from '../../subgraphs/safety/src/workers/rebuild.ts';
+import { rebuildProjection } from '../../subgraphs/safety/src/jobs/rebuild.ts';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 import { TestEventPublisher } from '../../subgraphs/safety/test/support/event-publisher.ts';
 import { waitFor } from '../../subgraphs/safety/test/support/harness.ts';

@@ -14,7 +14,7 @@ import { FaultStack } from './support/fault-stack.ts';
 import { waitUntil } from './support/free-port.ts';
 import { count, serviceSql } from './support/sql.ts';
 
-const DEAD_LETTERS_CLI = 'subgraphs/safety/src/workers/dead-letters-cli.ts';
+const DEAD_LETTERS_CLI = 'subgraphs/safety/src/inbound/dead-letters-cli.ts';
 
 let stack: FaultStack;
 let publisher: TestEventPublisher;

@@ -1,22 +1,16 @@
-// What every resolver receives: the platform's request context (verified identity, request id,
-// locale, logger) plus this service's per-request loaders and its service.
-import type DataLoader from 'dataloader';
+// What every resolver receives: the request scope (verified identity, request id, locale, logger
+// and this request's loaders) plus this service's services. Composition only: the scope and the
+// services are built elsewhere and put together here per request.
 import type { RequestContext } from '@anshim/platform';
-import type { CategoryPrice, ProductCopyRecord } from './product-repository.ts';
-import type { ScoreRecord } from './score-repository.ts';
-import type { SafetyService } from './safety-service.ts';
-
-export interface SafetyLoaders {
-  /** Never null: cache, then PostgreSQL, then the computed starting score. */
-  score: DataLoader<string, ScoreRecord>;
-  product: DataLoader<string, ProductCopyRecord | null>;
-  categoryPrice: DataLoader<string, CategoryPrice | null>;
-}
-
-export interface RequestScope extends RequestContext {
-  loaders: SafetyLoaders;
-}
+import { createLoaders } from './loaders.ts';
+import type { SafetyCore, SafetyServices } from './safety-core.ts';
+import type { RequestScope } from './scope.ts';
 
 export interface SafetyContext extends RequestScope {
-  services: { safety: SafetyService };
+  services: SafetyServices;
+}
+
+/** The per-request context builder the subgraph server and its graphql-ws endpoint share. */
+export function safetyContextBuilder(core: Pick<SafetyCore, 'lookup' | 'copies' | 'services'>): (base: RequestContext) => SafetyContext {
+  return (base) => ({ ...base, loaders: createLoaders({ scores: core.lookup, products: core.copies.products }), services: core.services });
 }

@@ -1,17 +1,27 @@
 // The parts every safety process shares (subgraph, workers, command-line tools): Prisma, Redis,
-// repositories, the cache, the recalculator, the outbox relay and the service, wired once.
+// the copies and repositories, the cache, the recalculator, the outbox relay and the services, wired once.
 import { createRedis, type Logger, type Redis, type RedisChannelHub, type RedisSettings } from '@anshim/platform';
 import { OutboxRelay } from '@anshim/platform/events/relay';
-import { AuditRepository } from './audit-repository.ts';
+import { AuditRepository } from './audit/audit-repository.ts';
+import { InputsReader } from './copies/inputs-reader.ts';
+import { createCopies, type SafetyCopies } from './copies/safety-copies.ts';
+import { DashboardService } from './dashboard/dashboard-service.ts';
 import { createDatabase, type SafetyPrisma } from './database.ts';
 import type { SafetyEnv } from './env.ts';
-import { InputsRepository } from './inputs-repository.ts';
-import { ProductRepository } from './product-repository.ts';
-import { SafetyService } from './safety-service.ts';
-import { ScoreCache } from './score-cache.ts';
-import { ScoreRecalculator, type Recalculated } from './score-recalculator.ts';
-import { ScoreRepository } from './score-repository.ts';
+import { ListingService } from './listings/listing-service.ts';
+import { ScoreCache } from './score/score-cache.ts';
+import { ScoreLookup } from './score/score-lookup.ts';
+import { ScoreRecalculator, type Recalculated } from './score/score-recalculator.ts';
+import { ScoreRepository } from './score/score-repository.ts';
+import { ScoreService } from './score/score-service.ts';
 import { SafetySql } from './sql-client.ts';
+
+/** What the resolvers reach through the request context. */
+export interface SafetyServices {
+  score: ScoreService;
+  listings: ListingService;
+  dashboard: DashboardService;
+}
 
 export interface SafetyCore {
   prisma: SafetyPrisma;
@@ -20,11 +30,16 @@ export interface SafetyCore {
   redis: Redis;
   redisSettings: RedisSettings;
   relay: OutboxRelay;
-  inputs: InputsRepository;
+  /** The projections of other services' data, one repository per input kind. */
+  copies: SafetyCopies;
+  /** Reads the copies back for a recalculation. */
+  inputs: InputsReader;
   scores: ScoreRepository;
   cache: ScoreCache;
+  /** Cache → PostgreSQL → computed starting score: what the per-request score loader calls. */
+  lookup: ScoreLookup;
   recalculator: ScoreRecalculator;
-  service: SafetyService;
+  services: SafetyServices;
   /** After recalculations committed: write-through cache, push to channels, publish the outbox. */
   published(results: Recalculated[]): Promise<void>;
   close(): Promise<void>;
@@ -46,9 +61,11 @@ export function buildSafetyCore(env: SafetyEnv, logger: Logger, options: CoreOpt
   // On the plain-pg client like the rest of the hot path: the worker runs a pass after nearly every
   // event, and Prisma's interactive transaction costs about twice as much per statement (sql-client.ts).
   const relay = new OutboxRelay({ prisma: sql, service: 'safety', redis: redisSettings, logger });
-  const inputs = new InputsRepository();
+  const copies = createCopies(prisma);
+  const inputs = new InputsReader();
   const scores = new ScoreRepository(prisma);
   const cache = new ScoreCache(redis, redisSettings, env.SAFETY_CACHE_TTL_SECONDS, logger);
+  const lookup = new ScoreLookup({ cache, scores, inputs, sql });
   const recalculator = new ScoreRecalculator({ inputs, scores });
   const published = async (results: Recalculated[]) => {
     if (results.length === 0) return;
@@ -56,30 +73,24 @@ export function buildSafetyCore(env: SafetyEnv, logger: Logger, options: CoreOpt
     relay.nudge();
     await options.onPublished?.(results);
   };
-  const service = new SafetyService({
-    prisma,
-    sql,
-    scores,
-    inputs,
-    products: new ProductRepository(prisma),
-    cache,
-    recalculator,
-    audit: new AuditRepository(),
-    published,
-    logger,
-    hub: options.hub,
-  });
+  const services: SafetyServices = {
+    score: new ScoreService({ sql, scores, recalculator, audit: new AuditRepository(), published, logger, hub: options.hub }),
+    listings: new ListingService(),
+    dashboard: new DashboardService({ scores }),
+  };
   return {
     prisma,
     sql,
     redis,
     redisSettings,
     relay,
+    copies,
     inputs,
     scores,
     cache,
+    lookup,
     recalculator,
-    service,
+    services,
     published,
     async close() {
       await relay.stop();

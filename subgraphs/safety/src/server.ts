@@ -1,6 +1,6 @@
-// Builds the safety subgraph (does not listen): configuration, Prisma, Redis, the outbox relay (for
-// the admin's recalculation), the service, the Apollo subgraph on express, and graphql-ws for
-// `mySafetyScore` on the same path. index.ts and tests call start/stop.
+// Builds the safety subgraph (does not listen): configuration, the shared core (Prisma, Redis, the
+// outbox relay for the admin's recalculation, the services), the Apollo subgraph on express, and
+// graphql-ws for `mySafetyScore` on the same path. index.ts and tests call start/stop.
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import {
@@ -10,10 +10,9 @@ import {
   createLogger,
   RedisChannelHub,
   type Logger,
-  type RequestContext,
   type RunningServer,
 } from '@anshim/platform';
-import type { SafetyContext } from './context.ts';
+import { safetyContextBuilder, type SafetyContext } from './context.ts';
 import { loadSafetyEnv, type SafetyEnv } from './env.ts';
 import { resolvers } from './resolvers/index.ts';
 import { buildSafetyCore, type SafetyCore } from './safety-core.ts';
@@ -35,9 +34,7 @@ export async function buildSafetyServer(overrides: Record<string, string | undef
   const logger = createLogger('safety', env.LOG_LEVEL);
   const hub = new RedisChannelHub({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX });
   const core = buildSafetyCore(env, logger, { hub });
-  const { service } = core;
-
-  const contextFor = (base: RequestContext): SafetyContext => ({ ...base, loaders: service.loaders(), services: { safety: service } });
+  const contextFor = safetyContextBuilder(core);
 
   const server = await buildSubgraphServer<SafetyContext>({
     name: 'safety',

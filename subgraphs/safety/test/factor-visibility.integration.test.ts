@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@anshim/platform';
-import { PUBLIC_FACTOR_CODES } from '../src/factor-visibility.ts';
+import { PUBLIC_FACTOR_CODES } from '../src/score/factor-visibility.ts';
 import { ADMIN, asUser, SafetyHarness } from './support/harness.ts';
 
 const h = new SafetyHarness();

@@ -2,9 +2,8 @@
 // (including a factor code nobody has classified yet) folds into one under-review factor, and a
 // history entry keeps its reason only when both its reason and its cause are public.
 import { describe, expect, it } from 'vitest';
-import { publicChange, publicFactors, seesEverything, UNDER_REVIEW_TEXT } from '../src/factor-visibility.ts';
-import type { Factor } from '../src/safety-score.ts';
-import type { ScoreChangeRecord } from '../src/score-repository.ts';
+import { publicChange, publicFactors, seesEverything, UNDER_REVIEW_TEXT } from '../src/score/factor-visibility.ts';
+import type { Factor, ScoreChangeRecord } from '../src/model.ts';
 
 const factor = (code: string, contribution: number): Factor => ({ code, contribution, description: { ko: code, en: code } });
 const change = (reasonCode: string | null, cause: string): ScoreChangeRecord => ({

@@ -1,7 +1,8 @@
 // The display texts: every grade has a label, colour, icon and plain advice in both languages.
 import { describe, expect, it } from 'vitest';
-import { BADGE_TEXT, buildDisplay, GRADE_LOOK, HINT_TEXT } from '../src/safety-display.ts';
-import { SAFETY_GRADES } from '../src/safety-score.ts';
+import { BADGE_TEXT, HINT_TEXT } from '../src/messages.ts';
+import { buildDisplay, GRADE_LOOK } from '../src/score/safety-display.ts';
+import { SAFETY_GRADES } from '../src/model.ts';
 
 describe('safety display', () => {
   it('is Korean by default with the CAUTION advice of the issue', () => {

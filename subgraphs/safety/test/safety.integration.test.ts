@@ -7,7 +7,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Queue } from 'bullmq';
 import { channelName, consumerQueueName, createQueueConnection, DeadLetters, queuePrefix, signIdentityHeaders, connectionTarget, subscribeTarget, IDENTITY_EXTENSION } from '@anshim/platform';
-import { scoreCacheKey, scoreChannel } from '../src/score-cache.ts';
+import { scoreCacheKey, scoreChannel } from '../src/score/score-cache.ts';
 import { ADMIN, asUser, hex, SafetyHarness, waitFor } from './support/harness.ts';
 
 const h = new SafetyHarness();
@@ -339,7 +339,7 @@ describe('nightly batch', () => {
     await h.publisher.publish('monitor.risk_detected', { userId, level: 'MEDIUM', rule: 'NEW_DEVICE', alertId: randomUUID(), detectedAt: minutesAgo(1), expiresAt: iso(Date.now() + 60 * 60_000) });
     const risky = await h.waitForScore(userId, (s) => s.value === 40);
     // Two hours later the signal has expired: the batch gives the points back.
-    const { recalculateEveryone } = await import('../src/workers/nightly-batch.ts');
+    const { recalculateEveryone } = await import('../src/jobs/nightly-batch.ts');
     const result = await recalculateEveryone(h.server.core, { batchSize: 200, now: new Date(Date.now() + 2 * 3_600_000) });
     expect(result.users).toBeGreaterThan(1);
     expect(result.written).toBeLessThanOrEqual(result.users);

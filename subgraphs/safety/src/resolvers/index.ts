@@ -1,3 +1,4 @@
+// The safety subgraph's resolver map, grouped by root type and entity; each field delegates to one service call.
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { DateTimeScalar } from '@anshim/platform';
 import { mySafetyScore } from './my-safety-score.ts';

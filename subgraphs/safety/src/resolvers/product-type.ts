@@ -3,5 +3,5 @@ import type { ProductResolvers } from '../generated/resolvers-types.ts';
 
 export const Product: ProductResolvers = {
   __resolveReference: (reference) => ({ id: reference.id }),
-  sellerSafety: (product, _args, ctx) => ctx.services.safety.sellerSafety(ctx, product.id),
+  sellerSafety: (product, _args, ctx) => ctx.services.listings.sellerSafety(ctx, product.id),
 };

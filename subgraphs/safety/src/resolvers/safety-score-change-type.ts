@@ -1,3 +1,4 @@
+// A history entry: the reason in the request's language, and the member it belongs to as a User reference.
 import type { SafetyScoreChangeResolvers } from '../generated/resolvers-types.ts';
 
 export const SafetyScoreChange: SafetyScoreChangeResolvers = {

@@ -3,7 +3,7 @@
 import type { SafetyFactorResolvers, SafetyScoreResolvers } from '../generated/resolvers-types.ts';
 
 export const SafetyScore: SafetyScoreResolvers = {
-  factors: (score, _args, ctx) => ctx.services.safety.factors(ctx, score),
+  factors: (score, _args, ctx) => ctx.services.score.factors(ctx, score),
 };
 
 export const SafetyFactor: SafetyFactorResolvers = {

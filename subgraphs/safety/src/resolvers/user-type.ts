@@ -4,7 +4,7 @@ import type { UserResolvers } from '../generated/resolvers-types.ts';
 
 export const User: UserResolvers = {
   __resolveReference: (reference) => ({ id: reference.id }),
-  safetyScore: (user, _args, ctx) => ctx.services.safety.score(ctx, user.id),
-  safetyDisplay: (user, _args, ctx) => ctx.services.safety.display(ctx, user.id),
-  safetyHistory: (user, args, ctx) => ctx.services.safety.history(ctx, user.id, args.first),
+  safetyScore: (user, _args, ctx) => ctx.services.score.score(ctx, user.id),
+  safetyDisplay: (user, _args, ctx) => ctx.services.score.display(ctx, user.id),
+  safetyHistory: (user, args, ctx) => ctx.services.score.history(ctx, user.id, args.first),
 };

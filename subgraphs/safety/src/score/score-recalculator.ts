@@ -2,10 +2,12 @@
 // statement, inside the caller's transaction. The same code serves an event (one or two users), the
 // admin's synchronous recalculation and a page of the nightly batch (thousands of users).
 import type { EventPriority, LocalizedText, SqlExecutor } from '@anshim/platform';
-import { scoreChangedRow } from './events/safety-events.ts';
-import type { InputsRepository, LoadedUser } from './inputs-repository.ts';
-import { calculateSafetyScore, nextChangeAt, WEIGHTS, type Factor, type ScoreResult } from './safety-score.ts';
-import type { ScoreRecord, ScoreRepository, ScoreWrite } from './score-repository.ts';
+import type { InputsReader, LoadedUser } from '../copies/inputs-reader.ts';
+import { messages, noLongerCounts } from '../messages.ts';
+import type { Factor, ScoreRecord } from '../model.ts';
+import { scoreChangedRow } from '../outbound/safety-events.ts';
+import { calculateSafetyScore, nextChangeAt, WEIGHTS, type ScoreResult } from './safety-score.ts';
+import type { ScoreRepository, ScoreWrite } from './score-repository.ts';
 
 export interface Cause {
   /** The event type, or admin.recalculate / batch.nightly / schedule.expiry. */
@@ -44,7 +46,7 @@ export interface RecalculateOptions {
 export const BATCH_NOTABLE_DELTA = 1;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
-const FIRST_SCORE: Reason = { code: 'FIRST_SCORE', text: { ko: '첫 안전 점수가 계산되었습니다.', en: 'First safety score.' } };
+const FIRST_SCORE: Reason = { code: 'FIRST_SCORE', text: messages.firstScore };
 
 /** Why a score moved: the text members read and the factor code it speaks for (who may see it depends on the code). */
 export interface Reason {
@@ -53,7 +55,7 @@ export interface Reason {
 }
 
 export class ScoreRecalculator {
-  constructor(private readonly deps: { inputs: InputsRepository; scores: ScoreRepository }) {}
+  constructor(private readonly deps: { inputs: InputsReader; scores: ScoreRepository }) {}
 
   /** Recalculates the given users inside `tx`, holding a per-user lock until the transaction ends. */
   async recalculate(tx: SqlExecutor, userIds: readonly string[], cause: Cause, options: RecalculateOptions): Promise<Recalculated[]> {
@@ -156,10 +158,7 @@ export function reasonFor(before: readonly Factor[], after: readonly Factor[]): 
     const candidate = b ? { factor: b, gone: false, size } : { factor: a!, gone: true, size };
     if (!best || candidate.size > best.size) best = candidate;
   }
-  if (!best) return { code: 'RECALCULATED', text: { ko: '점수를 다시 계산했습니다.', en: 'The score was recalculated.' } };
+  if (!best) return { code: 'RECALCULATED', text: messages.recalculated };
   if (!best.gone) return { code: best.factor.code, text: best.factor.description };
-  return {
-    code: best.factor.code,
-    text: { ko: `더 이상 반영되지 않습니다: ${best.factor.description.ko}`, en: `No longer counts: ${best.factor.description.en}` },
-  };
+  return { code: best.factor.code, text: noLongerCounts(best.factor.description) };
 }

@@ -1,8 +1,8 @@
 // Admin tool for safety's dead letters: events whose handling failed for good (after retries with
 // backoff) or that can never succeed (poison: failed validation, with the reason).
-//   node --import tsx subgraphs/safety/src/workers/dead-letters-cli.ts list [limit]
-//   node --import tsx subgraphs/safety/src/workers/dead-letters-cli.ts replay <id>
-//   node --import tsx subgraphs/safety/src/workers/dead-letters-cli.ts replay-all
+//   node --import tsx subgraphs/safety/src/inbound/dead-letters-cli.ts list [limit]
+//   node --import tsx subgraphs/safety/src/inbound/dead-letters-cli.ts replay <id>
+//   node --import tsx subgraphs/safety/src/inbound/dead-letters-cli.ts replay-all
 // Uses the same environment as the workers (REDIS_URL, REDIS_PREFIX). Replaying is safe: an
 // event that did take effect meanwhile is skipped by its id.
 import { DeadLetters } from '@anshim/platform';

@@ -2,11 +2,11 @@
 // and recalculates the affected users in the same transaction as the processed-event record, so a
 // redelivered event changes nothing and a crash leaves either all of it or none.
 import { EVENT_CATALOGUE, reporterWeight, type EventHandlers, type EventEnvelope, type EventType, type SqlExecutor } from '@anshim/platform';
-import type { InputsRepository } from '../inputs-repository.ts';
-import type { Recalculated, ScoreRecalculator } from '../score-recalculator.ts';
+import type { SafetyCopies } from '../copies/safety-copies.ts';
+import type { Recalculated, ScoreRecalculator } from '../score/score-recalculator.ts';
 
 export interface HandlerDeps {
-  inputs: InputsRepository;
+  copies: SafetyCopies;
   recalculator: ScoreRecalculator;
   /** Runs after the transaction of `tx` committed (cache write-through, channel push, relay nudge). */
   afterCommit: (tx: SqlExecutor, results: Recalculated[]) => void;
@@ -15,7 +15,7 @@ export interface HandlerDeps {
 const at = (iso: string) => new Date(iso);
 
 export function safetyEventHandlers(deps: HandlerDeps): EventHandlers<'safety', SqlExecutor> {
-  const { inputs } = deps;
+  const { users, trades, reports, risk, products } = deps.copies;
   const recalculate = async (tx: SqlExecutor, event: EventEnvelope<EventType>, userIds: string[], options: { skipUnchanged?: boolean } = {}) => {
     const results = await deps.recalculator.recalculate(
       tx,
@@ -29,82 +29,82 @@ export function safetyEventHandlers(deps: HandlerDeps): EventHandlers<'safety', 
 
   return {
     'user.registered': async (event, tx) => {
-      await inputs.registered(tx, event.data.userId, at(event.data.createdAt));
+      await users.registered(tx, event.data.userId, at(event.data.createdAt));
       await recalculate(tx, event, [event.data.userId]);
     },
     'user.verified': async (event, tx) => {
-      await inputs.verified(tx, event.data.userId, event.data.method, at(event.data.verifiedAt));
+      await users.verified(tx, event.data.userId, event.data.method, at(event.data.verifiedAt));
       await recalculate(tx, event, [event.data.userId]);
     },
     'user.profile_updated': async (event, tx) => {
       const { userId, profileCompleteness, fields } = event.data;
-      await inputs.profileUpdated(tx, userId, { completeness: profileCompleteness, phoneChanged: fields.includes('phone'), at: at(event.occurredAt) });
+      await users.profileUpdated(tx, userId, { completeness: profileCompleteness, phoneChanged: fields.includes('phone'), at: at(event.occurredAt) });
       await recalculate(tx, event, [userId]);
     },
     'user.status_changed': async (event, tx) => {
       const { userId, status, until } = event.data;
-      await inputs.statusChanged(tx, userId, status, until ? at(until) : null, at(event.occurredAt));
+      await users.statusChanged(tx, userId, status, until ? at(until) : null, at(event.occurredAt));
       await recalculate(tx, event, [userId]);
     },
 
     'product.created': async (event, tx) => {
       const { productId, sellerId, category, price, createdAt } = event.data;
-      await inputs.productCreated(tx, { productId, sellerId, category, price, createdAt: at(createdAt) });
+      await products.productCreated(tx, { productId, sellerId, category, price, createdAt: at(createdAt) });
     },
     'product.price_changed': async (event, tx) => {
-      await inputs.priceChanged(tx, { ...event.data, at: at(event.data.at) });
+      await products.priceChanged(tx, { ...event.data, at: at(event.data.at) });
     },
     'transaction.completed': async (event, tx) => {
       const d = event.data;
-      await inputs.tradeOutcome(tx, { transactionId: d.transactionId, buyerId: d.buyerId, sellerId: d.sellerId, outcome: 'COMPLETED', byUserId: d.by, at: at(d.at) });
+      await trades.tradeOutcome(tx, { transactionId: d.transactionId, buyerId: d.buyerId, sellerId: d.sellerId, outcome: 'COMPLETED', byUserId: d.by, at: at(d.at) });
       await recalculate(tx, event, [d.buyerId, d.sellerId]);
     },
     'transaction.cancelled': async (event, tx) => {
       const d = event.data;
-      await inputs.tradeOutcome(tx, { transactionId: d.transactionId, buyerId: d.buyerId, sellerId: d.sellerId, outcome: 'CANCELLED', byUserId: d.by, at: at(d.at) });
+      await trades.tradeOutcome(tx, { transactionId: d.transactionId, buyerId: d.buyerId, sellerId: d.sellerId, outcome: 'CANCELLED', byUserId: d.by, at: at(d.at) });
       await recalculate(tx, event, [d.buyerId, d.sellerId]);
     },
     'transaction.disputed': async (event, tx) => {
       const d = event.data;
-      await inputs.tradeOutcome(tx, { transactionId: d.transactionId, buyerId: d.buyerId, sellerId: d.sellerId, outcome: 'DISPUTED', byUserId: d.by, at: at(d.at) });
+      await trades.tradeOutcome(tx, { transactionId: d.transactionId, buyerId: d.buyerId, sellerId: d.sellerId, outcome: 'DISPUTED', byUserId: d.by, at: at(d.at) });
       await recalculate(tx, event, [d.buyerId, d.sellerId]);
     },
     'transaction.rated': async (event, tx) => {
       const d = event.data;
-      await inputs.rated(tx, { transactionId: d.transactionId, rateeId: d.rateeId, raterId: d.raterId, rateeRole: d.rateeRole, stars: d.stars, at: at(d.at) });
+      await trades.rated(tx, { transactionId: d.transactionId, rateeId: d.rateeId, raterId: d.raterId, rateeRole: d.rateeRole, stars: d.stars, at: at(d.at) });
       await recalculate(tx, event, [d.rateeId]);
     },
 
     'report.filed': async (event, tx) => {
       const d = event.data;
       const weight = reporterWeight(d.reporter);
-      await inputs.reportFiled(tx, { reportId: d.reportId, targetUserId: d.targetUserId, reporterId: d.reporterId, type: d.type, filedAt: at(d.filedAt), reporterWeight: weight });
+      await reports.reportFiled(tx, { reportId: d.reportId, targetUserId: d.targetUserId, reporterId: d.reporterId, type: d.type, filedAt: at(d.filedAt), reporterWeight: weight });
       // A report that moves nothing must not tell its target it exists (a new version, a push).
       await recalculate(tx, event, [d.targetUserId], { skipUnchanged: true });
     },
     'report.processed': async (event, tx) => {
       const d = event.data;
-      await inputs.reportProcessed(tx, { ...d, filedAt: at(d.filedAt), processedAt: at(d.processedAt) });
+      await reports.reportProcessed(tx, { ...d, filedAt: at(d.filedAt), processedAt: at(d.processedAt) });
       await recalculate(tx, event, [d.targetUserId]);
     },
     'report.sanction_applied': async (event, tx) => {
       const d = event.data;
-      await inputs.sanctionApplied(tx, { reportId: d.reportId, userId: d.userId, type: d.sanction, startsAt: at(d.startsAt), endsAt: d.endsAt ? at(d.endsAt) : null });
+      await reports.sanctionApplied(tx, { reportId: d.reportId, userId: d.userId, type: d.sanction, startsAt: at(d.startsAt), endsAt: d.endsAt ? at(d.endsAt) : null });
       await recalculate(tx, event, [d.userId]);
     },
     'report.sanction_ended': async (event, tx) => {
       const d = event.data;
-      await inputs.sanctionEnded(tx, { reportId: d.reportId, userId: d.userId, type: d.sanction, endedAt: at(d.endedAt) });
+      await reports.sanctionEnded(tx, { reportId: d.reportId, userId: d.userId, type: d.sanction, endedAt: at(d.endedAt) });
       await recalculate(tx, event, [d.userId]);
     },
 
     'monitor.risk_detected': async (event, tx) => {
       const d = event.data;
-      await inputs.riskDetected(tx, { alertId: d.alertId, userId: d.userId, level: d.level, rule: d.rule, detectedAt: at(d.detectedAt), expiresAt: d.expiresAt ? at(d.expiresAt) : null });
+      await risk.riskDetected(tx, { alertId: d.alertId, userId: d.userId, level: d.level, rule: d.rule, detectedAt: at(d.detectedAt), expiresAt: d.expiresAt ? at(d.expiresAt) : null });
       await recalculate(tx, event, [d.userId]);
     },
     'monitor.risk_cleared': async (event, tx) => {
-      await inputs.riskCleared(tx, event.data.userId, at(event.data.clearedAt));
+      await risk.riskCleared(tx, event.data.userId, at(event.data.clearedAt));
       await recalculate(tx, event, [event.data.userId]);
     },
   };

@@ -19,23 +19,13 @@ import {
   type Logger,
   type ReportInputsAnswer,
   type RiskInputsAnswer,
-  type SqlExecutor,
   type TradeInputsAnswer,
 } from '@anshim/platform';
+import type { UserSnapshot } from '../copies/user-inputs-repository.ts';
 import type { SafetyCore } from '../safety-core.ts';
-import type { VerificationMethod } from '../safety-score.ts';
 
 /** The identity the rebuild presents to other subgraphs: an ADMIN that is no person. */
 export const SYSTEM_ADMIN = { userId: '00000000-0000-0000-0000-000000000000', role: 'ADMIN' as const };
-
-export interface UserSnapshot {
-  id: string;
-  createdAt: string;
-  status: 'ACTIVE' | 'SUSPENDED' | 'BANNED';
-  statusUntil: string | null;
-  profileCompleteness: number;
-  verifications: Array<{ method: VerificationMethod; verifiedAt: string }>;
-}
 
 const USERS_QUERY = `query($r: [_Any!]!) { _entities(representations: $r) {
   ... on User { id createdAt status statusUntil profileCompleteness verifications { method verifiedAt } } } }`;
@@ -53,30 +43,6 @@ export async function fetchUsers(url: string, internalSecret: string, ids: reado
   const body = (await response.json()) as { data?: { _entities: Array<UserSnapshot | null> }; errors?: unknown };
   if (!body.data) throw new Error(`user subgraph answered ${response.status}: ${JSON.stringify(body.errors)}`);
   return body.data._entities.filter((u): u is UserSnapshot => u !== null && typeof u === 'object' && 'id' in u);
-}
-
-async function applySnapshot(tx: SqlExecutor, user: UserSnapshot, at: Date): Promise<void> {
-  const verified = (method: VerificationMethod) => user.verifications.find((v) => v.method === method)?.verifiedAt ?? null;
-  await tx.$executeRawUnsafe(
-    `INSERT INTO user_inputs (user_id, registered_at, email_verified_at, phone_verified_at, id_card_verified_at, oauth_verified_at,
-                              profile_completeness, profile_at, status, status_until, status_at, updated_at)
-     VALUES ($1::uuid, $2::timestamp, $3::timestamp, $4::timestamp, $5::timestamp, $6::timestamp, $7, $8::timestamp, $9::"AccountStatus", $10::timestamp, $8::timestamp, now())
-     ON CONFLICT (user_id) DO UPDATE SET registered_at = EXCLUDED.registered_at,
-       email_verified_at = EXCLUDED.email_verified_at, phone_verified_at = EXCLUDED.phone_verified_at,
-       id_card_verified_at = EXCLUDED.id_card_verified_at, oauth_verified_at = EXCLUDED.oauth_verified_at,
-       profile_completeness = EXCLUDED.profile_completeness, profile_at = EXCLUDED.profile_at,
-       status = EXCLUDED.status, status_until = EXCLUDED.status_until, status_at = EXCLUDED.status_at, updated_at = now()`,
-    user.id,
-    user.createdAt,
-    verified('EMAIL'),
-    verified('SMS'),
-    verified('ID_CARD'),
-    verified('OAUTH'),
-    user.profileCompleteness,
-    at.toISOString(),
-    user.status,
-    user.statusUntil,
-  );
 }
 
 /** Base URLs (or GraphQL URLs: only the origin counts for internal routes) of the owning services. */
@@ -129,10 +95,13 @@ export async function rebuildProjection(core: SafetyCore, options: RebuildOption
     const at = new Date();
     const results = await core.sql.$transaction(async (tx) => {
       await core.inputs.lockUsers(tx, known);
-      for (const user of users) await applySnapshot(tx, user, at);
-      if (trades) await core.inputs.replaceTrades(tx, known, trades);
-      if (reports) await core.inputs.replaceReports(tx, known, reports);
-      if (risk) await core.inputs.replaceRisk(tx, known, { users: risk.users.filter((u) => found.has(u.userId)) });
+      for (const user of users) await core.copies.users.replace(tx, user, at);
+      if (trades) {
+        await core.copies.trades.replace(tx, known, trades);
+        await core.copies.products.addMissing(tx, known, trades.products);
+      }
+      if (reports) await core.copies.reports.replace(tx, known, reports);
+      if (risk) await core.copies.risk.replace(tx, known, { users: risk.users.filter((u) => found.has(u.userId)) });
       return core.recalculator.recalculate(tx, known, { type: 'admin.rebuild', eventId: null }, { mode: 'always', now: at });
     });
     await core.published(results);

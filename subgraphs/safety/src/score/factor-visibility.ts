@@ -6,8 +6,8 @@
 // still moves for them without saying why. A list of PUBLIC codes rather than of private ones: a new
 // factor stays private until someone decides otherwise. Pure: no I/O.
 import type { Identity, LocalizedText } from '@anshim/platform';
-import type { Factor, ReportType } from './safety-score.ts';
-import type { ScoreChangeRecord } from './score-repository.ts';
+import { messages } from '../messages.ts';
+import type { Factor, ReportType, ScoreChangeRecord } from '../model.ts';
 
 const ACCEPTED_REPORT_TYPES: readonly ReportType[] = ['FRAUD', 'NO_SHOW', 'COUNTERFEIT', 'ABUSIVE_LANGUAGE', 'HARASSMENT', 'OFF_PLATFORM_PAYMENT', 'OTHER'];
 
@@ -60,7 +60,7 @@ const PUBLIC_CAUSES: ReadonlySet<string> = new Set([
 export const UNDER_REVIEW_CODE = 'UNDER_REVIEW';
 /** What others see in place of a hidden cause. */
 export const UNDER_REVIEW_CAUSE = 'activity.review';
-export const UNDER_REVIEW_TEXT: LocalizedText = { ko: '최근 활동을 검토하고 있습니다.', en: 'Recent activity is being reviewed.' };
+export const UNDER_REVIEW_TEXT: LocalizedText = messages.underReview;
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 

@@ -2,41 +2,10 @@
 // safety_score_changes. Writes are set-based: one statement stores any number of new scores, their
 // history rows and their safety.score_changed outbox rows, so one user (an event) and 5000 users
 // (a nightly batch page) take the same path and commit together with the change that caused them.
-import type { LocalizedText } from '@anshim/platform';
-import type { SqlExecutor } from '@anshim/platform';
-import type { SafetyPrisma } from './database.ts';
-import type { Factor, SafetyGrade } from './safety-score.ts';
-
-export interface ScoreRecord {
-  userId: string;
-  value: number;
-  grade: SafetyGrade;
-  factors: Factor[];
-  badges: string[];
-  ruleVersion: string;
-  version: number;
-  updatedAt: Date;
-}
-
-export interface ScoreChangeRecord {
-  userId: string;
-  value: number;
-  grade: SafetyGrade;
-  delta: number;
-  reason: LocalizedText;
-  /** The factor code the reason speaks for (FIRST_SCORE, RECALCULATED otherwise); null on rows older than the column. */
-  reasonCode: string | null;
-  cause: string;
-  at: Date;
-}
-
-export interface OutboxRow {
-  id: string;
-  topic: string;
-  type: string;
-  payload: unknown;
-  priority: number;
-}
+import type { LocalizedText, SqlExecutor } from '@anshim/platform';
+import type { SafetyPrisma } from '../database.ts';
+import type { Factor, SafetyGrade, ScoreChangeRecord, ScoreRecord } from '../model.ts';
+import type { OutboxRow } from '../outbound/safety-events.ts';
 
 export interface ScoreWrite {
   userId: string;

@@ -2,7 +2,8 @@
 // an icon and words, badges, one or two sentences on what to do, and a sentence for screen
 // readers. Korean by default, English for Accept-Language: en. Pure: no I/O.
 import type { LocalizedText, Locale } from '@anshim/platform';
-import type { BadgeCode, SafetyGrade } from './safety-score.ts';
+import { BADGE_TEXT, HINT_TEXT } from '../messages.ts';
+import type { BadgeCode, HintCode, SafetyGrade } from '../model.ts';
 
 export interface SafetyDisplay {
   grade: SafetyGrade;
@@ -69,46 +70,6 @@ export const GRADE_LOOK: Record<SafetyGrade, GradeLook> = {
       ko: '이 회원과는 거래하지 않는 것이 좋습니다. 절대 돈을 먼저 보내지 말고, 이상하면 신고해 주세요.',
       en: 'We advise against trading with this member. Never send money first, and report anything suspicious.',
     },
-  },
-};
-
-export const BADGE_TEXT: Record<BadgeCode, LocalizedText> = {
-  RESTRICTED: { ko: '이용 정지 중', en: 'Account restricted' },
-  IDENTITY_VERIFIED: { ko: '본인인증 완료', en: 'Identity verified' },
-  TRADES_10: { ko: '거래 10회+', en: '10+ trades' },
-  TRADES_50: { ko: '거래 50회+', en: '50+ trades' },
-  HIGHLY_RATED: { ko: '별점 4.5 이상', en: 'Rated 4.5+' },
-  NO_REPORTS: { ko: '신고 이력 없음', en: 'No reports' },
-  NEW_MEMBER: { ko: '신규 회원', en: 'New member' },
-};
-
-export type HintCode = 'NEW_SELLER' | 'UNVERIFIED_SELLER' | 'PRICE_FAR_BELOW' | 'STEEP_PRICE_CUT' | 'SELLER_UNKNOWN' | 'MEET_AT_SAFE_ZONE';
-
-export const HINT_TEXT: Record<HintCode, LocalizedText> = {
-  NEW_SELLER: {
-    ko: '가입한 지 얼마 안 된 판매자입니다. 선입금 요구에는 응하지 마세요.',
-    en: 'A new seller: do not agree to pay in advance.',
-  },
-  UNVERIFIED_SELLER: {
-    ko: '판매자가 아직 본인인증을 하지 않았습니다.',
-    en: 'The seller has not verified their identity yet.',
-  },
-  PRICE_FAR_BELOW: {
-    ko: '비슷한 물건보다 가격이 크게 낮습니다. 너무 싼 물건은 사기일 수 있어요.',
-    en: 'Much cheaper than similar listings. A price that is too good can be a scam.',
-  },
-  STEEP_PRICE_CUT: {
-    ko: '최근 가격이 크게 내려갔습니다. 서두르게 만드는 거래는 조심하세요.',
-    en: 'The price was cut sharply. Be careful when someone rushes you.',
-  },
-  // Police stations and community centres run safe-trade zones (safeTradeZones): few people know them.
-  MEET_AT_SAFE_ZONE: {
-    ko: '이 판매자와 거래한다면 경찰서 등 안전거래존에서 만나고, 물건을 확인하기 전에는 돈을 보내지 마세요.',
-    en: 'If you trade with this seller, meet at a safe-trade zone such as a police station, and do not pay before you have checked the item.',
-  },
-  SELLER_UNKNOWN: {
-    ko: '판매자의 안전 정보를 아직 확인하지 못했습니다. 직접 만나서 물건을 확인한 뒤 결제하세요.',
-    en: 'The seller\'s safety information is not available yet. Meet in person and check the item before you pay.',
   },
 };
 

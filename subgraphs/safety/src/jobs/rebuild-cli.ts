@@ -1,6 +1,6 @@
 // Refills the safety projection from the owning services and recalculates:
-//   node --import tsx subgraphs/safety/src/workers/rebuild-cli.ts <userId>     one user
-//   node --import tsx subgraphs/safety/src/workers/rebuild-cli.ts --all        every user the projection knows
+//   node --import tsx subgraphs/safety/src/jobs/rebuild-cli.ts <userId>     one user
+//   node --import tsx subgraphs/safety/src/jobs/rebuild-cli.ts --all        every user the projection knows
 // Reads SAFETY_USER_SUBGRAPH_URL, SAFETY_TRANSACTION_SUBGRAPH_URL, SAFETY_REPORT_SUBGRAPH_URL and
 // SAFETY_MONITOR_SUBGRAPH_URL (defaults: the local ports) with signed internal identities
 // (INTERNAL_SECRET). See rebuild.ts for what each source refills.

@@ -2,7 +2,7 @@
 // pub/sub channel behind `mySafetyScore`. Redis being away never fails a read (PostgreSQL answers)
 // nor a recalculation (the cache entry is dropped where possible, and it expires anyway).
 import { channelName, type Logger, type Redis, type RedisSettings } from '@anshim/platform';
-import type { ScoreRecord } from './score-repository.ts';
+import type { ScoreRecord } from '../model.ts';
 
 export const scoreCacheKey = (userId: string) => `safety:score:${userId}`;
 /** The channel `mySafetyScore` listens on (prefixed by channelName like every channel). */

@@ -6,7 +6,15 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BULLMQ_PRIORITY, EVENT_CATALOGUE, InvalidEventError, topicOf, type EventData, type EventPriority } from '@anshim/platform';
 import type { EventEnvelope } from '@anshim/platform';
-import type { OutboxRow } from '../score-repository.ts';
+
+/** An outbox row as ScoreRepository.write inserts it, beside the score it announces. */
+export interface OutboxRow {
+  id: string;
+  topic: string;
+  type: string;
+  payload: unknown;
+  priority: number;
+}
 
 type ScoreChanged = EventData<'safety.score_changed'>;
 
