@@ -8,7 +8,7 @@ import type { SubgraphRoles } from '../../src/upstream/subgraph-roles.ts';
 type PlainObject = Record<string, unknown>;
 
 export type SettingsOverrides = {
-  [K in keyof GatewaySettings]?: GatewaySettings[K] extends PlainObject ? { [F in keyof GatewaySettings[K]]?: GatewaySettings[K][F] } : GatewaySettings[K];
+  [K in keyof GatewaySettings]?: GatewaySettings[K] extends object ? { [F in keyof GatewaySettings[K]]?: GatewaySettings[K][F] } : GatewaySettings[K];
 };
 
 /** For a test supergraph of made-up subgraphs: no pass-through routes, no token forwarded. */
