@@ -9,7 +9,7 @@ export interface GatewayContext {
   locale: Locale;
   /** The client's Accept-Language, passed on to subgraphs as is. */
   acceptLanguage: string | undefined;
-  /** The verified `Authorization` header; forwarded only to the user subgraph (logout revokes it). */
+  /** The verified `Authorization` header; forwarded only to the subgraphs FORWARD_AUTHORIZATION_TO names (the issuer: logout revokes it). */
   authorization: string | undefined;
   logger: Logger;
 }

@@ -1,12 +1,16 @@
+// The gateway's settings: parsed once from the environment (zod), and the only place a default is
+// written. buildGateway takes the complete GatewaySettings made here, so no part of the gateway
+// falls back to a number of its own; tests start from defaultGatewaySettings() and change only what
+// they test. README's configuration table is generated from this schema (npm run docs:env).
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { GATEWAY_DEFAULT_PORT, baseEnvShape, booleanFlag, parseEnv, port, projectRoot } from '@anshim/platform';
+import { GATEWAY_DEFAULT_PORT, baseEnvShape, booleanFlag, parseEnv, port, projectRoot, type OperationsSettings, type RedisSettings } from '@anshim/platform';
 import { parseTrustedProxies } from './limits/client-ip.ts';
-import { DEFAULT_COMPLEXITY_LIMITS } from './limits/complexity.ts';
-import { DEFAULT_MAX_TOKENS } from './limits/early-check.ts';
-import { DEFAULT_CONNECTION_CAPS } from './subscriptions/connection-caps.ts';
-import { DEFAULT_RATE_LIMITS } from './limits/rate-policy.ts';
-import type { GatewayLimits } from './server.ts';
+import type { ComplexityLimits } from './limits/complexity.ts';
+import type { RateLimitSettings } from './limits/rate-policy.ts';
+import type { ConnectionCapSettings } from './subscriptions/connection-caps.ts';
+import type { BreakerSettings } from './upstream/subgraph-breaker.ts';
+import type { SubgraphRoles } from './upstream/subgraph-roles.ts';
 
 const positive = (fallback: number, description: string) => z.coerce.number().int().positive().default(fallback).describe(description);
 
@@ -26,6 +30,16 @@ const subgraphUrls = z
   })
   .pipe(z.record(z.string(), z.url({ protocol: /^https?$/, error: 'each value must be an http(s) URL' })));
 
+// A subgraph name becomes a path segment of the file routes (/<name>/files/…): plain words only.
+const SUBGRAPH_NAME = /^[a-z][a-z0-9_-]{0,62}$/;
+const subgraphName = z.string().regex(SUBGRAPH_NAME, 'a subgraph name: lowercase letters, digits, - and _');
+const subgraphList = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((text) => text.split(',').map((name) => name.trim()).filter(Boolean))
+    .pipe(z.array(subgraphName));
+
 export const gatewayEnvSchema = z.object({
   ...baseEnvShape,
   GATEWAY_PORT: port(GATEWAY_DEFAULT_PORT).describe('where the gateway listens (`0` = any free port)'),
@@ -43,13 +57,20 @@ export const gatewayEnvSchema = z.object({
     .describe('how long an open circuit answers SUBGRAPH_UNAVAILABLE at once before one trial fetch'),
   SUBGRAPH_SHARE_INFLIGHT: flag.default(true)
     .describe('identical subgraph reads in flight at the same moment (same body, caller and language) share one request; false: each is sent'),
+  AUTH_PASS_THROUGH_SUBGRAPH: z.string().default('user').pipe(subgraphName.or(z.literal('')))
+    .describe('the subgraph that serves the browser-facing `/auth` routes (OpenID Connect redirects, ID card upload and photo); empty: none. Must be a subgraph of the supergraph'),
+  FILE_PASS_THROUGH_SUBGRAPHS: subgraphList('transaction,report')
+    .describe('comma-separated subgraphs whose stored files (local storage driver) are reached at `/<name>/files/<key>`; empty: none. Each must be a subgraph of the supergraph'),
+  FORWARD_AUTHORIZATION_TO: subgraphList('user')
+    .describe('comma-separated subgraphs that receive the caller\'s verified `Authorization` header (the token\'s issuer, which revokes it on logout); empty: none. Each must be a subgraph of the supergraph'),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20)
     .describe('graphql-ws: subscriptions one connection may hold at once'),
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000)
     .describe('graphql-ws: a socket that sends no connection_init within this is closed (4408)'),
-  WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().positive().default(DEFAULT_CONNECTION_CAPS.perAddress)
+  // Per address generous: many members can share one carrier-grade NAT address on mobile networks.
+  WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().positive().default(100)
     .describe('graphql-ws: open connections one client address (an IPv6 client\'s /64) may hold on this gateway; the next is closed with 4429'),
-  WS_MAX_CONNECTIONS_PER_MEMBER: z.coerce.number().int().positive().default(DEFAULT_CONNECTION_CAPS.perMember)
+  WS_MAX_CONNECTIONS_PER_MEMBER: z.coerce.number().int().positive().default(10)
     .describe('graphql-ws: open signed-in connections one member may hold on this gateway; the next is closed with 4429'),
   WS_REVOCATION_SWEEP_MS: z.coerce.number().int().min(100).max(4_000).default(2_000)
     .describe('graphql-ws: how often open sockets\' tokens are re-checked in Redis (a backup for the revocation notice; keeps closing within 5 s)'),
@@ -64,25 +85,25 @@ export const gatewayEnvSchema = z.object({
   // Limits (README "Limits"): a request that breaks one is refused before any subgraph is asked.
   MAX_BODY_BYTES: positive(1_048_576, 'Largest HTTP request body and graphql-ws message, in bytes (413 / close 1009 beyond).'),
   MAX_BATCH_SIZE: positive(10, 'Operations one HTTP request may batch as a JSON array (400 beyond); 1 turns batching off.'),
-  MAX_QUERY_DEPTH: positive(DEFAULT_COMPLEXITY_LIMITS.maxDepth, 'Deepest field nesting of an operation (root field = 1); QUERY_TOO_COMPLEX beyond.'),
-  MAX_QUERY_COST: positive(DEFAULT_COMPLEXITY_LIMITS.maxCost, 'Largest operation cost: each object costs 1, times the items of every list around it (first, else QUERY_COST_LIST_SIZE).'),
-  QUERY_COST_LIST_SIZE: positive(DEFAULT_COMPLEXITY_LIMITS.listSize, 'Items a list field without a first argument counts for in the cost.'),
-  MAX_QUERY_TOKENS: positive(DEFAULT_MAX_TOKENS, 'Most tokens (names, punctuation, values) one document may have; QUERY_TOO_COMPLEX (limit TOKENS) beyond, before validation.'),
+  MAX_QUERY_DEPTH: positive(12, 'Deepest field nesting of an operation (root field = 1); QUERY_TOO_COMPLEX beyond.'),
+  MAX_QUERY_COST: positive(5_000, 'Largest operation cost: each object costs 1, times the items of every list around it (first, else QUERY_COST_LIST_SIZE).'),
+  QUERY_COST_LIST_SIZE: positive(10, 'Items a list field without a first argument counts for in the cost.'),
+  MAX_QUERY_TOKENS: positive(2_000, 'Most tokens (names, punctuation, values) one document may have; QUERY_TOO_COMPLEX (limit TOKENS) beyond, before validation.'),
   EARLY_DOCUMENT_CHECK: flag.default(true)
     .describe('Run the token and shape limits before graphql\'s own validation (false only for before/after benchmarks: validation then runs first).'),
-  MAX_ALIASES: positive(DEFAULT_COMPLEXITY_LIMITS.maxAliases, 'Aliased fields one operation may use.'),
-  MAX_ROOT_FIELDS: positive(DEFAULT_COMPLEXITY_LIMITS.maxRootFields, 'Root fields one operation may run.'),
+  MAX_ALIASES: positive(30, 'Aliased fields one operation may use.'),
+  MAX_ROOT_FIELDS: positive(20, 'Root fields one operation may run.'),
   RATE_LIMITS: booleanFlag(true).describe('Redis sliding-window rate limits per address, per user and on sensitive fields; false turns them off.'),
-  RATE_LIMIT_PER_IP: positive(DEFAULT_RATE_LIMITS.perIp.max, 'Operations one client address may run per RATE_LIMIT_WINDOW_SECONDS.'),
-  RATE_LIMIT_PER_USER: positive(DEFAULT_RATE_LIMITS.perUser.max, 'Operations one signed-in user may run per RATE_LIMIT_WINDOW_SECONDS.'),
-  RATE_LIMIT_WINDOW_SECONDS: positive(DEFAULT_RATE_LIMITS.perIp.windowSeconds, 'Sliding window of RATE_LIMIT_PER_IP and RATE_LIMIT_PER_USER.'),
+  RATE_LIMIT_PER_IP: positive(600, 'Operations one client address may run per RATE_LIMIT_WINDOW_SECONDS.'),
+  RATE_LIMIT_PER_USER: positive(300, 'Operations one signed-in user may run per RATE_LIMIT_WINDOW_SECONDS.'),
+  RATE_LIMIT_WINDOW_SECONDS: positive(60, 'Sliding window of RATE_LIMIT_PER_IP and RATE_LIMIT_PER_USER.'),
   RATE_LIMIT_SENSITIVE_FIELDS: z
     .string()
-    .default(DEFAULT_RATE_LIMITS.sensitiveFields.join(','))
+    .default('login,register,requestVerification,fileReport')
     .transform((text) => text.split(',').map((name) => name.trim()).filter(Boolean))
     .describe('Comma-separated root fields with their own stricter window, per address and per user.'),
-  RATE_LIMIT_SENSITIVE_MAX: positive(DEFAULT_RATE_LIMITS.sensitive.max, 'Calls of each sensitive field per RATE_LIMIT_SENSITIVE_WINDOW_SECONDS.'),
-  RATE_LIMIT_SENSITIVE_WINDOW_SECONDS: positive(DEFAULT_RATE_LIMITS.sensitive.windowSeconds, 'Sliding window of the sensitive fields.'),
+  RATE_LIMIT_SENSITIVE_MAX: positive(10, 'Calls of each sensitive field per RATE_LIMIT_SENSITIVE_WINDOW_SECONDS.'),
+  RATE_LIMIT_SENSITIVE_WINDOW_SECONDS: positive(300, 'Sliding window of the sensitive fields.'),
   TRUSTED_PROXIES: z
     .string()
     .default('')
@@ -98,15 +119,72 @@ export const gatewayEnvSchema = z.object({
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema> & { INTROSPECTION: boolean; EXPLORER: boolean };
 
-/** Parses the gateway's environment once; prints every problem and exits 1 when it is invalid. */
-export function loadGatewayEnv(source: NodeJS.ProcessEnv): GatewayEnv {
-  const env = parseEnv(gatewayEnvSchema, source, 'gateway');
+/** INTROSPECTION and EXPLORER follow NODE_ENV unless set. */
+function withDerivedDefaults(env: z.infer<typeof gatewayEnvSchema>): GatewayEnv {
   const introspection = env.INTROSPECTION ?? env.NODE_ENV !== 'production';
   return { ...env, INTROSPECTION: introspection, EXPLORER: env.EXPLORER ?? introspection };
 }
 
-/** The gateway's limits as buildGateway takes them. */
-export function limitsFromEnv(env: GatewayEnv): GatewayLimits {
+/** Parses the gateway's environment once; prints every problem and exits 1 when it is invalid. */
+export function loadGatewayEnv(source: NodeJS.ProcessEnv): GatewayEnv {
+  return withDerivedDefaults(parseEnv(gatewayEnvSchema, source, 'gateway'));
+}
+
+/** README "Limits": a request that breaks one is refused before any subgraph is asked. */
+export interface GatewayLimits {
+  /** HTTP body and graphql-ws message size. */
+  maxBodyBytes: number;
+  /** Operations in one batched HTTP request (1 refuses batches). */
+  maxBatchSize: number;
+  complexity: ComplexityLimits;
+  /** Most tokens a document may have. */
+  maxTokens: number;
+  /** Token and shape limits before graphql's validation (off only for before/after benches). */
+  earlyDocumentCheck: boolean;
+  /** null turns the rate limits off. */
+  rateLimits: RateLimitSettings | null;
+  /** TRUSTED_PROXIES syntax (empty: X-Forwarded-For ignored). */
+  trustedProxies: string;
+}
+
+/** graphql-ws on /graphql. */
+export interface GatewaySubscriptionSettings {
+  maxPerConnection: number;
+  /** A socket that sends no connection_init by then is closed with 4408. */
+  connectionInitTimeoutMs: number;
+  /** Per-event join batching across subscription groups (see subscriptions/join-batcher.ts). */
+  joinBatching: boolean;
+  /** 0: one event-loop turn. */
+  joinBatchWindowMs: number;
+  /** Open connections per address (/64) and per member, per gateway process. */
+  connectionCaps: ConnectionCapSettings;
+  /** How often open sockets' tokens are checked against Redis again (the pub/sub notice is faster). */
+  revocationSweepMs: number;
+}
+
+/** Everything buildGateway takes from the environment, every field set (secrets aside). */
+export interface GatewaySettings {
+  production: boolean;
+  introspection: boolean;
+  redis: RedisSettings;
+  /** Subgraph name → GraphQL URL, replacing the URL composed into the supergraph. */
+  subgraphUrls: Record<string, string>;
+  /** Which subgraph serves which browser-facing route, and which one sees bearer tokens. */
+  subgraphRoles: SubgraphRoles;
+  subgraphTimeoutMs: number;
+  /** Identical subgraph reads in flight at once share one request (see upstream/inflight-fetches.ts). */
+  shareInflightFetches: boolean;
+  /** Per-subgraph circuit breaker (failures 0: off). */
+  subgraphBreaker: BreakerSettings;
+  subscriptions: GatewaySubscriptionSettings;
+  limits: GatewayLimits;
+  /** /metrics and the detailed /readyz. */
+  operations: OperationsSettings;
+  /** Serve the GraphiQL explorer built into this folder at /explorer and, for browsers, /graphql. */
+  explorerDir: string | undefined;
+}
+
+function limitsFromEnv(env: GatewayEnv): GatewayLimits {
   const window = (max: number, windowSeconds: number) => ({ max, windowSeconds });
   return {
     maxBodyBytes: env.MAX_BODY_BYTES,
@@ -130,4 +208,41 @@ export function limitsFromEnv(env: GatewayEnv): GatewayLimits {
       : null,
     trustedProxies: env.TRUSTED_PROXIES,
   };
+}
+
+/** The settings buildGateway takes, from a parsed environment. */
+export function gatewaySettingsFromEnv(env: GatewayEnv): GatewaySettings {
+  return {
+    production: env.NODE_ENV === 'production',
+    introspection: env.INTROSPECTION,
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    subgraphUrls: env.SUBGRAPH_URLS,
+    subgraphRoles: {
+      authPassThrough: env.AUTH_PASS_THROUGH_SUBGRAPH || null,
+      filePassThrough: env.FILE_PASS_THROUGH_SUBGRAPHS,
+      forwardAuthorizationTo: env.FORWARD_AUTHORIZATION_TO,
+    },
+    subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
+    shareInflightFetches: env.SUBGRAPH_SHARE_INFLIGHT,
+    subgraphBreaker: { failures: env.SUBGRAPH_BREAKER_FAILURES, cooldownMs: env.SUBGRAPH_BREAKER_COOLDOWN_MS },
+    subscriptions: {
+      maxPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
+      joinBatching: env.WS_JOIN_BATCHING,
+      joinBatchWindowMs: env.WS_JOIN_BATCH_WINDOW_MS,
+      connectionCaps: { perAddress: env.WS_MAX_CONNECTIONS_PER_ADDRESS, perMember: env.WS_MAX_CONNECTIONS_PER_MEMBER },
+      revocationSweepMs: env.WS_REVOCATION_SWEEP_MS,
+    },
+    limits: limitsFromEnv(env),
+    operations: { port: env.GATEWAY_OPS_PORT, host: env.OPS_HOST },
+    explorerDir: env.EXPLORER ? env.EXPLORER_DIR : undefined,
+  };
+}
+
+/**
+ * The settings of a gateway started with `source` as its whole environment (default: none at all),
+ * without reading process.env; throws on an invalid one. What tests and benches build on.
+ */
+export function defaultGatewaySettings(source: Record<string, string> = {}): GatewaySettings {
+  return gatewaySettingsFromEnv(withDerivedDefaults(gatewayEnvSchema.parse(source)));
 }

@@ -1,7 +1,9 @@
-// The gateway process: `node --import tsx gateway/src/index.ts` (see env.ts for its settings).
+// The gateway process: `node --import tsx gateway/src/index.ts` (see env.ts for its settings), the
+// only file that listens. SIGTERM/SIGINT drain and exit; a configuration the supergraph
+// contradicts (a subgraph name it does not have) exits 1 before listening.
 import { readFileSync } from 'node:fs';
-import { createLogger, resolveSecrets } from '@anshim/platform';
-import { limitsFromEnv, loadGatewayEnv } from './env.ts';
+import { createLogger, resolveSecrets, stopOnSignals } from '@anshim/platform';
+import { gatewaySettingsFromEnv, loadGatewayEnv } from './env.ts';
 import { buildGateway, type GatewayServer } from './server.ts';
 
 const env = loadGatewayEnv(process.env);
@@ -11,27 +13,10 @@ const logger = createLogger('gateway', env.LOG_LEVEL);
 let gateway: GatewayServer;
 try {
   gateway = await buildGateway({
+    ...gatewaySettingsFromEnv(env),
     supergraphSdl: readFileSync(env.SUPERGRAPH_PATH, 'utf8'),
-    production: env.NODE_ENV === 'production',
-    introspection: env.INTROSPECTION,
     internalSecret: secrets.INTERNAL_SECRET,
     jwtSecret: secrets.JWT_SECRET,
-    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
-    subgraphUrls: env.SUBGRAPH_URLS,
-    subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
-    shareInflightFetches: env.SUBGRAPH_SHARE_INFLIGHT,
-    subgraphBreaker: { failures: env.SUBGRAPH_BREAKER_FAILURES, cooldownMs: env.SUBGRAPH_BREAKER_COOLDOWN_MS },
-    explorerDir: env.EXPLORER ? env.EXPLORER_DIR : undefined,
-    subscriptions: {
-      maxPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,
-      connectionInitTimeoutMs: env.WS_CONNECTION_INIT_TIMEOUT_MS,
-      joinBatching: env.WS_JOIN_BATCHING,
-      joinBatchWindowMs: env.WS_JOIN_BATCH_WINDOW_MS,
-      connectionCaps: { perAddress: env.WS_MAX_CONNECTIONS_PER_ADDRESS, perMember: env.WS_MAX_CONNECTIONS_PER_MEMBER },
-      revocationSweepMs: env.WS_REVOCATION_SWEEP_MS,
-    },
-    limits: limitsFromEnv(env),
-    operations: { port: env.GATEWAY_OPS_PORT, host: env.OPS_HOST },
     logger,
   });
   const { url, port, operationsUrl } = await gateway.start(env.GATEWAY_PORT, env.GATEWAY_HOST);
@@ -42,19 +27,4 @@ try {
   process.exit(1);
 }
 
-let stopping = false;
-async function shutdown(signal: NodeJS.Signals): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'stopping gateway');
-  try {
-    await gateway.stop();
-    logger.info('gateway stopped');
-    process.exit(0);
-  } catch (error) {
-    logger.error({ err: error }, 'gateway did not stop cleanly');
-    process.exit(1);
-  }
-}
-process.once('SIGINT', (signal) => void shutdown(signal));
-process.once('SIGTERM', (signal) => void shutdown(signal));
+stopOnSignals(() => gateway.stop(), logger);

@@ -1,3 +1,6 @@
+// The gateway's composition: Apollo Server + @apollo/gateway on express 5 with the limits, the
+// pass-through, subscriptions and the upstream pieces, built from complete settings (env.ts) so
+// that nothing here decides a default. Listening is start()'s; index.ts is the process.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -18,9 +21,7 @@ import {
   localizeErrorsPlugin,
   mountPublicHealth,
   buildOperationsServer,
-  type OperationsSettings,
   type Logger,
-  type RedisSettings,
   type RunningServer,
 } from '@anshim/platform';
 import { createAuthenticator } from './auth.ts';
@@ -28,82 +29,36 @@ import type { GatewayContext } from './context.ts';
 import { createExplorer } from './explorer.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
-import { AUTH_ROUTES, FILE_ROUTES, FILE_SERVICES } from './pass-through/allow-list.ts';
+import type { GatewaySettings } from './env.ts';
+import { passThroughRoutes } from './pass-through/allow-list.ts';
 import { mountPassThrough, refuseNonOriginForm } from './pass-through/proxy.ts';
 import { limitBatchSize } from './limits/batch.ts';
 import { clientIpOf, parseTrustedProxies } from './limits/client-ip.ts';
-import { DEFAULT_COMPLEXITY_LIMITS, type ComplexityLimits } from './limits/complexity.ts';
-import { DEFAULT_MAX_TOKENS, EarlyDocumentCheck } from './limits/early-check.ts';
+import { EarlyDocumentCheck } from './limits/early-check.ts';
 import { OperationGuard } from './limits/operation-guard.ts';
 import { limitsPlugin } from './limits/plugin.ts';
 import { SlidingWindowRateLimiter } from './limits/rate-limit.ts';
-import { DEFAULT_RATE_LIMITS, type RateLimitSettings } from './limits/rate-policy.ts';
 import { errorLogPlugin } from './plugins.ts';
-import { gatewayReadiness } from './readiness.ts';
 import { requestLocals, requestLog } from './request-log.ts';
-import { SubgraphDataSource } from './subgraph-data-source.ts';
-import { InflightFetches } from './inflight-fetches.ts';
-import { SubgraphBreaker, type BreakerSettings } from './subgraph-breaker.ts';
-import { createSubgraphFetcher } from './subgraph-fetcher.ts';
 import { SubscriptionExecutor, type SubscriptionStats } from './subscriptions/executor.ts';
 import { SubscriptionPlanner } from './subscriptions/planner.ts';
 import { attachGatewaySubscriptions } from './subscriptions/server.ts';
-import { ConnectionCaps, DEFAULT_CONNECTION_CAPS, type ConnectionCapSettings } from './subscriptions/connection-caps.ts';
+import { ConnectionCaps } from './subscriptions/connection-caps.ts';
 import { SocketRevocations } from './subscriptions/socket-revocations.ts';
+import { InflightFetches } from './upstream/inflight-fetches.ts';
+import { gatewayReadiness } from './upstream/readiness.ts';
+import { SubgraphBreaker } from './upstream/subgraph-breaker.ts';
+import { SubgraphDataSource } from './upstream/subgraph-data-source.ts';
+import { createSubgraphFetcher } from './upstream/subgraph-fetcher.ts';
+import { assertKnownSubgraphs } from './upstream/subgraph-roles.ts';
 
-export interface GatewayOptions {
+/** The settings env.ts makes (complete: nothing here has a default of its own), plus what is not one. */
+export interface GatewayOptions extends GatewaySettings {
   /** The composed supergraph (gateway/supergraph.graphql). */
   supergraphSdl: string;
-  production: boolean;
-  /** Defaults to on outside production. */
-  introspection?: boolean;
   internalSecret: string;
   jwtSecret: string;
-  redis: RedisSettings;
-  /** Subgraph name → GraphQL URL, replacing the URL composed into the supergraph. */
-  subgraphUrls?: Record<string, string>;
-  subgraphTimeoutMs?: number;
-  /** Identical subgraph reads in flight at once share one request (default on; see inflight-fetches.ts). */
-  shareInflightFetches?: boolean;
-  /** Per-subgraph circuit breaker (default 5 unreachable answers in a row, 5 s cooldown; failures 0: off). */
-  subgraphBreaker?: BreakerSettings;
-  /**
-   * graphql-ws on /graphql: subscriptions per connection (default 20), connection_init deadline (default 3 s),
-   * per-event join batching across subscription groups (default on, window 0 = one event-loop turn; see subscriptions/join-batcher.ts).
-   */
-  subscriptions?: {
-    maxPerConnection?: number;
-    connectionInitTimeoutMs?: number;
-    joinBatching?: boolean;
-    joinBatchWindowMs?: number;
-    /** Open connections per address (/64) and per member (default 50 and 10, per gateway process). */
-    connectionCaps?: Partial<ConnectionCapSettings>;
-    /** How often open sockets' tokens are checked against Redis again (default 2 s; the pub/sub notice is faster). */
-    revocationSweepMs?: number;
-  };
-  /** README "Limits"; every field defaults to the documented value. */
-  limits?: GatewayLimits;
-  /** /metrics and the detailed /readyz (default: a free port on 127.0.0.1). */
-  operations?: OperationsSettings;
-  /** Serve the GraphiQL explorer built into this folder (gateway/explorer-dist) at /explorer and, for browsers, /graphql. */
-  explorerDir?: string;
   logger: Logger;
-}
-
-export interface GatewayLimits {
-  /** HTTP body and graphql-ws message size (default 1 MB). */
-  maxBodyBytes?: number;
-  /** Operations in one batched HTTP request (default 10; 1 refuses batches). */
-  maxBatchSize?: number;
-  complexity?: Partial<ComplexityLimits>;
-  /** Most tokens a document may have (default 2,000). */
-  maxTokens?: number;
-  /** Token and shape limits before graphql's validation (default on; off only for before/after benches). */
-  earlyDocumentCheck?: boolean;
-  /** null turns the rate limits off. */
-  rateLimits?: RateLimitSettings | null;
-  /** TRUSTED_PROXIES syntax (default: none, X-Forwarded-For ignored). */
-  trustedProxies?: string;
 }
 
 export interface GatewayServer {
@@ -116,32 +71,23 @@ export interface GatewayServer {
   stop(): Promise<void>;
 }
 
-function unknownOverrides(overrides: Record<string, string>, subgraphs: ReadonlyMap<string, string>): string[] {
-  return Object.keys(overrides).filter((name) => !subgraphs.has(name));
-}
-
 /** Builds the gateway (Apollo Server + @apollo/gateway on express 5); it listens only on start(). */
 export async function buildGateway(options: GatewayOptions): Promise<GatewayServer> {
-  const { logger, production } = options;
-  const overrides = options.subgraphUrls ?? {};
+  const { logger, production, limits, subgraphRoles } = options;
   const app = express();
   app.disable('x-powered-by');
   const httpServer = createServer(app);
   const metrics = createMetrics('gateway');
   const redis = createRedis(options.redis);
-  const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs ?? 10_000 });
+  const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs });
   const subgraphs = new Map<string, string>();
-  const inflight = options.shareInflightFetches === false ? undefined : new InflightFetches();
+  const inflight = options.shareInflightFetches ? new InflightFetches() : undefined;
   if (inflight) countOnScrape(metrics, 'gateway_subgraph_fetches_shared_total', 'Subgraph reads answered by an identical read already in flight', () => inflight.shared);
   const dataSources = new Map<string, GraphQLDataSource>();
   const planner = new SubscriptionPlanner();
-  const limits = options.limits ?? {};
-  const maxBodyBytes = limits.maxBodyBytes ?? 1_048_576;
-  const maxBatchSize = limits.maxBatchSize ?? 10;
-  const trustedProxies = parseTrustedProxies(limits.trustedProxies ?? '');
-  const rateLimits = limits.rateLimits === undefined ? DEFAULT_RATE_LIMITS : limits.rateLimits;
-  const complexity = { ...DEFAULT_COMPLEXITY_LIMITS, ...limits.complexity };
-  const earlyCheck = new EarlyDocumentCheck({ maxTokens: limits.maxTokens ?? DEFAULT_MAX_TOKENS, limits: complexity, enabled: limits.earlyDocumentCheck ?? true });
+  const { maxBodyBytes, maxBatchSize, rateLimits, complexity } = limits;
+  const trustedProxies = parseTrustedProxies(limits.trustedProxies);
+  const earlyCheck = new EarlyDocumentCheck({ maxTokens: limits.maxTokens, limits: complexity, enabled: limits.earlyDocumentCheck });
   const guard = new OperationGuard(
     complexity,
     rateLimits ? { limiter: new SlidingWindowRateLimiter(redis), settings: rateLimits } : null,
@@ -151,11 +97,12 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     supergraphSdl: options.supergraphSdl,
     logger,
     buildService: ({ name, url }) => {
-      const target = overrides[name] ?? url;
+      const target = options.subgraphUrls[name] ?? url;
       if (!target) throw new Error(`subgraph ${name} has no URL in the supergraph or SUBGRAPH_URLS`);
       subgraphs.set(name, target);
-      const breaker = new SubgraphBreaker(name, options.subgraphBreaker ?? { failures: 5, cooldownMs: 5_000 }, logger);
-      const dataSource = new SubgraphDataSource({ name, url: target, fetcher, internalSecret: options.internalSecret, forwardAuthorization: name === 'user', inflight, breaker });
+      const breaker = new SubgraphBreaker(name, options.subgraphBreaker, logger);
+      const forwardAuthorization = subgraphRoles.forwardAuthorizationTo.includes(name);
+      const dataSource = new SubgraphDataSource({ name, url: target, fetcher, internalSecret: options.internalSecret, forwardAuthorization, inflight, breaker });
       dataSources.set(name, dataSource);
       return dataSource;
     },
@@ -166,7 +113,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     gateway,
     logger,
     stopOnTerminationSignals: false, // index.ts owns SIGINT/SIGTERM
-    introspection: options.introspection ?? !production,
+    introspection: options.introspection,
     includeStacktraceInErrorResponses: !production,
     allowBatchedHttpRequests: maxBatchSize > 1,
     parseOptions: earlyCheck.parseOptions,
@@ -187,10 +134,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   };
   try {
     await apollo.start();
-    const unknown = unknownOverrides(overrides, subgraphs);
-    if (unknown.length) {
-      throw new Error(`SUBGRAPH_URLS names unknown subgraph(s): ${unknown.join(', ')} (the supergraph has ${[...subgraphs.keys()].join(', ')})`);
-    }
+    // Every subgraph the settings name must be one of the supergraph's (index.ts then exits 1).
+    assertKnownSubgraphs(options, subgraphs.keys());
   } catch (error) {
     await apollo.stop().catch(() => undefined);
     await release();
@@ -202,13 +147,12 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   app.use(refuseNonOriginForm);
   const readiness = gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch });
   mountPublicHealth(app, { checks: readiness });
-  const operations = buildOperationsServer(options.operations ?? { port: 0 }, { checks: readiness, registry: metrics.registry });
+  const operations = buildOperationsServer(options.operations, { checks: readiness, registry: metrics.registry });
   // Browser-facing routes of the services (OIDC redirects, ID card photos, stored files): an allow-list, nothing else.
   mountPassThrough(app, {
-    prefixes: ['/auth', ...FILE_SERVICES.map((service) => `/${service}/files`)],
-    routes: [...AUTH_ROUTES, ...FILE_ROUTES],
+    ...passThroughRoutes(subgraphRoles),
     serviceUrl: (service) => subgraphs.get(service),
-    timeoutMs: options.subgraphTimeoutMs ?? 10_000,
+    timeoutMs: options.subgraphTimeoutMs,
     internalSecret: options.internalSecret,
     identify: (req) => authenticator.identify(req.headers.authorization, localeFromHeader(req.headers['accept-language']), logger),
     logger,
@@ -242,15 +186,15 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     internalSecret: options.internalSecret,
     logger,
     formatError: gatewayErrorFormatter({ production }),
-    joinBatching: options.subscriptions?.joinBatching,
-    joinBatchWindowMs: options.subscriptions?.joinBatchWindowMs,
+    joinBatching: options.subscriptions.joinBatching,
+    joinBatchWindowMs: options.subscriptions.joinBatchWindowMs,
   });
   const revocationHub = new RedisChannelHub(options.redis);
-  const revocations = new SocketRevocations({ authenticator, hub: revocationHub, sweepIntervalMs: options.subscriptions?.revocationSweepMs ?? 2_000, logger });
+  const revocations = new SocketRevocations({ authenticator, hub: revocationHub, sweepIntervalMs: options.subscriptions.revocationSweepMs, logger });
   revocations.start();
   const webSockets = attachGatewaySubscriptions({
     revocations,
-    caps: new ConnectionCaps({ ...DEFAULT_CONNECTION_CAPS, ...options.subscriptions?.connectionCaps }),
+    caps: new ConnectionCaps(options.subscriptions.connectionCaps),
     earlyCheck,
     httpServer,
     apollo,
@@ -262,8 +206,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     maxPayloadBytes: maxBodyBytes,
     logger,
     production,
-    maxSubscriptionsPerConnection: options.subscriptions?.maxPerConnection ?? 20,
-    connectionInitTimeoutMs: options.subscriptions?.connectionInitTimeoutMs ?? 3_000,
+    maxSubscriptionsPerConnection: options.subscriptions.maxPerConnection,
+    connectionInitTimeoutMs: options.subscriptions.connectionInitTimeoutMs,
   });
 
   return {

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildSubgraphServer, createLogger, signAccessToken, type Identity, type RequestContext } from '@anshim/platform';
 import { composeSupergraph } from '../../scripts/lib/compose.ts';
-import { buildGateway, type GatewayOptions } from '../src/server.ts';
+import { buildGateway } from '../src/server.ts';
+import { NO_SUBGRAPH_ROLES, testGatewaySettings, type SettingsOverrides } from './support/gateway-settings.ts';
 
 const INTERNAL_SECRET = randomBytes(32).toString('hex');
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -31,21 +32,23 @@ const leftovers: Array<() => Promise<unknown>> = [];
 let supergraphSdl: string;
 let subgraphUrl: string;
 
-async function startGateway(overrides: Partial<GatewayOptions> = {}): Promise<{ http: string; ws: string }> {
+async function startGateway(overrides: SettingsOverrides = {}): Promise<{ http: string; ws: string }> {
   const gateway = await buildGateway({
+    ...testGatewaySettings({
+      redis: REDIS,
+      subgraphUrls: { people: subgraphUrl },
+      subgraphRoles: NO_SUBGRAPH_ROLES,
+      subscriptions: { connectionCaps: { perAddress: 3, perMember: 2 } },
+      limits: {
+        trustedProxies: 'loopback',
+        rateLimits: { perIp: { max: 4, windowSeconds: 60 }, perUser: { max: 1_000, windowSeconds: 60 }, sensitiveFields: ['login'], sensitive: { max: 100, windowSeconds: 60 } },
+      },
+      ...overrides,
+    }),
     supergraphSdl,
-    production: false,
     internalSecret: INTERNAL_SECRET,
     jwtSecret: JWT_SECRET,
-    redis: REDIS,
-    subgraphUrls: { people: subgraphUrl },
-    subscriptions: { connectionCaps: { perAddress: 3, perMember: 2 } },
-    limits: {
-      trustedProxies: 'loopback',
-      rateLimits: { perIp: { max: 4, windowSeconds: 60 }, perUser: { max: 1_000, windowSeconds: 60 }, sensitiveFields: ['login'], sensitive: { max: 100, windowSeconds: 60 } },
-    },
     logger,
-    ...overrides,
   });
   leftovers.push(() => gateway.stop());
   const { url } = await gateway.start(0);

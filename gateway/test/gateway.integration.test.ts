@@ -3,7 +3,8 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blacklistKey, createLogger, createRedis, signAccessToken, type Identity, type Redis } from '@anshim/platform';
 import { composeSupergraph } from '../../scripts/lib/compose.ts';
-import { buildGateway, type GatewayOptions } from '../src/server.ts';
+import { buildGateway } from '../src/server.ts';
+import { testGatewaySettings, type SettingsOverrides } from './support/gateway-settings.ts';
 import { buildTestUserSubgraph, EXPLODING_USER_ID, LEAKED_DETAIL, USER_SUBGRAPH_SDL, type TestUserSubgraph } from './support/user-subgraph.ts';
 
 const INTERNAL_SECRET = randomBytes(32).toString('hex');
@@ -28,17 +29,21 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function startGateway(overrides: Partial<GatewayOptions>): Promise<string> {
+/** `env`: as a deployment sets it (NODE_ENV=production turns introspection off with it). */
+async function startGateway(overrides: SettingsOverrides, env: Record<string, string> = {}): Promise<string> {
   const gateway = await buildGateway({
+    ...testGatewaySettings({
+      redis: REDIS,
+      subgraphUrls: { user: subgraphUrl },
+      // A supergraph of the user subgraph alone: no file routes.
+      subgraphRoles: { filePassThrough: [] },
+      subgraphTimeoutMs: 5_000,
+      ...overrides,
+    }, env),
     supergraphSdl,
-    production: false,
     internalSecret: INTERNAL_SECRET,
     jwtSecret: JWT_SECRET,
-    redis: REDIS,
-    subgraphUrls: { user: subgraphUrl },
-    subgraphTimeoutMs: 5_000,
     logger: createLogger('gateway-test', 'silent'),
-    ...overrides,
   });
   leftovers.push(() => gateway.stop());
   const { url, operationsUrl } = await gateway.start(0);
@@ -83,7 +88,7 @@ beforeAll(async () => {
     redis.disconnect();
   });
   devUrl = await startGateway({});
-  prodUrl = await startGateway({ production: true });
+  prodUrl = await startGateway({}, { NODE_ENV: 'production' });
 });
 
 afterAll(async () => {
@@ -222,6 +227,12 @@ describe('gateway operational routes', () => {
 
   it('refuses SUBGRAPH_URLS naming a subgraph the supergraph does not have', async () => {
     await expect(startGateway({ subgraphUrls: { user: subgraphUrl, shipping: 'http://127.0.0.1:1/graphql' } })).rejects.toThrow(/unknown subgraph\(s\): shipping/);
+  });
+
+  it('refuses pass-through and token settings naming a subgraph the supergraph does not have', async () => {
+    await expect(startGateway({ subgraphRoles: { authPassThrough: 'accounts', filePassThrough: ['transaction'] } })).rejects.toThrow(
+      'AUTH_PASS_THROUGH_SUBGRAPH names unknown subgraph(s): accounts; FILE_PASS_THROUGH_SUBGRAPHS names unknown subgraph(s): transaction (the supergraph has user)',
+    );
   });
 });
 

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@anshim/platform';
 import { composeSupergraph } from '../../scripts/lib/compose.ts';
 import { buildGateway } from '../src/server.ts';
+import { testGatewaySettings } from './support/gateway-settings.ts';
 import { buildTestUserSubgraph, USER_SUBGRAPH_SDL } from './support/user-subgraph.ts';
 
 const INTERNAL_SECRET = randomBytes(32).toString('hex');
@@ -32,11 +33,11 @@ beforeAll(async () => {
   const composition = composeSupergraph([{ name: 'user', sdl: USER_SUBGRAPH_SDL, url: subgraphUrl }]);
   if (!composition.ok) throw new Error(JSON.stringify(composition.problems));
   const gateway = await buildGateway({
+    // A supergraph of the user subgraph alone: no file routes.
+    ...testGatewaySettings({ redis: REDIS, subgraphRoles: { filePassThrough: [] } }),
     supergraphSdl: composition.supergraphSdl,
-    production: false,
     internalSecret: INTERNAL_SECRET,
     jwtSecret: randomBytes(32).toString('hex'),
-    redis: REDIS,
     logger: createLogger('gateway-audit', 'silent'),
   });
   leftovers.push(() => gateway.stop());

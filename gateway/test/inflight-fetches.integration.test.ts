@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../src/context.ts';
-import { InflightFetches, isReadFetch } from '../src/inflight-fetches.ts';
-import { SubgraphDataSource } from '../src/subgraph-data-source.ts';
-import { createSubgraphFetcher, type SubgraphFetcher } from '../src/subgraph-fetcher.ts';
+import { InflightFetches, isReadFetch } from '../src/upstream/inflight-fetches.ts';
+import { SubgraphDataSource } from '../src/upstream/subgraph-data-source.ts';
+import { createSubgraphFetcher, type SubgraphFetcher } from '../src/upstream/subgraph-fetcher.ts';
 
 // A subgraph that answers after 50 ms (so concurrent reads overlap) and numbers each request.
 let server: Server;

@@ -1,15 +1,20 @@
 import type { ValidationRule } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { graphqlRuntime } from '@anshim/platform';
+import { defaultGatewaySettings } from '../src/env.ts';
 import { aliasLimitRule } from '../src/limits/aliases.ts';
 import { addressBucket, clientIpOf, parseTrustedProxies } from '../src/limits/client-ip.ts';
-import { assertWithinLimits, DEFAULT_COMPLEXITY_LIMITS, QueryTooComplexError, shapeRefusal } from '../src/limits/complexity.ts';
+import { assertWithinLimits, QueryTooComplexError, shapeRefusal } from '../src/limits/complexity.ts';
 import { costLimitRule, operationCost } from '../src/limits/cost.ts';
 import { depthLimitRule } from '../src/limits/depth.ts';
-import { DEFAULT_RATE_LIMITS, rateCharges } from '../src/limits/rate-policy.ts';
+import { rateCharges } from '../src/limits/rate-policy.ts';
 import { rootFieldLimitRule, rootFieldsOf } from '../src/limits/root-fields.ts';
 
 const { buildSchema, parse, validate, Kind } = graphqlRuntime;
+
+// The documented limits, as a gateway with no settings of its own has them (env.ts).
+const { complexity: DEFAULT_COMPLEXITY_LIMITS, rateLimits } = defaultGatewaySettings().limits;
+const DEFAULT_RATE_LIMITS = rateLimits!;
 
 // The shapes of the contract that matter for the limits: paged lists, a connection, plain lists.
 const schema = buildSchema(`

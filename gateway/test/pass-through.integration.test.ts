@@ -1,7 +1,9 @@
 // The gateway's /auth pass-through is an allow-list: raw, unnormalized request targets (sent with
 // node:http so nothing cleans them up on the way) that climb out of /auth, pick another host or use
-// a method the route does not have are 404/400 and fetch nothing — a canary server and the user
-// service's own recorder both see zero requests — while the real OIDC and ID card routes pass.
+// a method the route does not have are 404/400 and fetch nothing — a canary server and the
+// services' own recorders all see zero requests — while the real OIDC, ID card and file routes
+// pass. Which subgraph serves them is configuration (the defaults here: user for /auth,
+// transaction and report for files); the route shapes are the gateway's.
 import { randomBytes } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bodySha256, createLogger, STREAMED_BODY, verifyIdentityHeaders } from '@anshim/platform';
 import { composeSupergraph } from '../../scripts/lib/compose.ts';
 import { buildGateway } from '../src/server.ts';
+import { testGatewaySettings, type SettingsOverrides } from './support/gateway-settings.ts';
 import { USER_SUBGRAPH_SDL } from './support/user-subgraph.ts';
 
 interface Hit {
@@ -54,26 +57,44 @@ const CHECK_ID = '0b7f3c52-8a51-4c1e-9d7e-2f1a3b4c5d6e';
 const INTERNAL_SECRET = randomBytes(32).toString('hex');
 const leftovers: Array<() => Promise<unknown>> = [];
 let user: Awaited<ReturnType<typeof recorder>>;
+/** Stands for both subgraphs that keep files (transaction and report). */
+let files: Awaited<ReturnType<typeof recorder>>;
 let canary: Awaited<ReturnType<typeof recorder>>;
+let supergraphSdl: string;
 let gatewayPort: number;
 
-beforeAll(async () => {
-  user = await recorder();
-  canary = await recorder();
-  leftovers.push(() => new Promise((resolve) => user.server.close(resolve)), () => new Promise((resolve) => canary.server.close(resolve)));
-  const composition = composeSupergraph([{ name: 'user', sdl: USER_SUBGRAPH_SDL, url: `http://127.0.0.1:${user.port}/graphql` }]);
-  if (!composition.ok) throw new Error(JSON.stringify(composition.problems));
+/** A subgraph the test needs only by name (it keeps files). */
+const fileStoreSdl = (field: string) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { ${field}: String }`;
+
+async function startGateway(overrides: SettingsOverrides = {}): Promise<number> {
   const gateway = await buildGateway({
-    supergraphSdl: composition.supergraphSdl,
-    production: false,
+    ...testGatewaySettings({
+      redis: { url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', prefix: `anshim_test_pt_${randomBytes(4).toString('hex')}` },
+      limits: { rateLimits: null },
+      ...overrides,
+    }),
+    supergraphSdl,
     internalSecret: INTERNAL_SECRET,
     jwtSecret: randomBytes(32).toString('hex'),
-    redis: { url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', prefix: `anshim_test_pt_${randomBytes(4).toString('hex')}` },
-    limits: { rateLimits: null },
     logger: createLogger('pass-through-test', 'silent'),
   });
   leftovers.push(() => gateway.stop());
-  gatewayPort = (await gateway.start(0)).port;
+  return (await gateway.start(0)).port;
+}
+
+beforeAll(async () => {
+  user = await recorder();
+  files = await recorder();
+  canary = await recorder();
+  for (const { server } of [user, files, canary]) leftovers.push(() => new Promise((resolve) => server.close(resolve)));
+  const composition = composeSupergraph([
+    { name: 'user', sdl: USER_SUBGRAPH_SDL, url: `http://127.0.0.1:${user.port}/graphql` },
+    { name: 'transaction', sdl: fileStoreSdl('transactionProbe'), url: `http://127.0.0.1:${files.port}/graphql` },
+    { name: 'report', sdl: fileStoreSdl('reportProbe'), url: `http://127.0.0.1:${files.port}/graphql` },
+  ]);
+  if (!composition.ok) throw new Error(JSON.stringify(composition.problems));
+  supergraphSdl = composition.supergraphSdl;
+  gatewayPort = await startGateway();
 });
 
 afterAll(async () => {
@@ -82,6 +103,7 @@ afterAll(async () => {
 
 beforeEach(() => {
   user.hits.length = 0;
+  files.hits.length = 0;
   canary.hits.length = 0;
 });
 
@@ -119,6 +141,7 @@ describe('the /auth pass-through refuses everything off its allow-list before fe
     expect(answer.status).toBe(404);
     expect(JSON.parse(answer.text)).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String) } });
     expect(user.hits).toEqual([]);
+    expect(files.hits).toEqual([]);
     expect(canary.hits).toEqual([]);
   });
 
@@ -184,5 +207,27 @@ describe('the allow-listed routes reach exactly the user service', () => {
     await raw(gatewayPort, 'PUT', `/auth/id-card/upload/${CHECK_ID}?exp=1&sig=s`, 'jpeg-bytes');
     const put = lastHeaders.get(user.hits)!;
     expect(verifyIdentityHeaders(INTERNAL_SECRET, put, { method: 'PUT', subgraph: 'user', path: `/auth/id-card/upload/${CHECK_ID}?exp=1&sig=s`, bodySha256: STREAMED_BODY })).toEqual({ ok: true, identity: null });
+  });
+});
+
+const STORAGE_KEY = `evidence/owner-1/${CHECK_ID}.png`;
+
+describe('which subgraph serves a route is configuration', () => {
+  it('passes /<name>/files/<key> to each subgraph FILE_PASS_THROUGH_SUBGRAPHS names, as its own /files/<key>', async () => {
+    expect((await raw(gatewayPort, 'GET', `/report/files/${STORAGE_KEY}?exp=1&sig=s`)).status).toBe(200);
+    expect((await raw(gatewayPort, 'PUT', `/transaction/files/${STORAGE_KEY}?exp=1&sig=s`, 'png-bytes')).status).toBe(200);
+    expect(files.hits.map(({ method, url }) => `${method} ${url}`)).toEqual([`GET /files/${STORAGE_KEY}?exp=1&sig=s`, `PUT /files/${STORAGE_KEY}?exp=1&sig=s`]);
+    const put = lastHeaders.get(files.hits)!;
+    expect(verifyIdentityHeaders(INTERNAL_SECRET, put, { method: 'PUT', subgraph: 'transaction', path: `/files/${STORAGE_KEY}?exp=1&sig=s`, bodySha256: STREAMED_BODY })).toEqual({ ok: true, identity: null });
+    expect(user.hits).toEqual([]);
+  });
+
+  it('serves /auth from the subgraph AUTH_PASS_THROUGH_SUBGRAPH names, and no file route nobody is named for', async () => {
+    const port = await startGateway({ subgraphRoles: { authPassThrough: 'report', filePassThrough: ['transaction'] } });
+    expect((await raw(port, 'GET', '/auth/oidc/local/start')).status).toBe(200);
+    expect((await raw(port, 'GET', `/report/files/${STORAGE_KEY}`)).status).toBe(404);
+    expect(files.hits.map(({ method, url }) => `${method} ${url}`)).toEqual(['GET /auth/oidc/local/start']);
+    expect(verifyIdentityHeaders(INTERNAL_SECRET, lastHeaders.get(files.hits)!, { method: 'GET', subgraph: 'report', path: '/auth/oidc/local/start', bodySha256: bodySha256('') })).toEqual({ ok: true, identity: null });
+    expect(user.hits).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeRepresentations, expandEntities } from '../src/subgraph-data-source.ts';
+import { dedupeRepresentations, expandEntities } from '../src/upstream/subgraph-data-source.ts';
 
 const user = (id: string) => ({ __typename: 'User', id });
 

@@ -4,9 +4,9 @@ import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { createLogger } from '@anshim/platform';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GatewayContext } from '../src/context.ts';
-import { SubgraphBreaker } from '../src/subgraph-breaker.ts';
-import { SubgraphDataSource } from '../src/subgraph-data-source.ts';
-import { createSubgraphFetcher, type SubgraphFetcher } from '../src/subgraph-fetcher.ts';
+import { SubgraphBreaker } from '../src/upstream/subgraph-breaker.ts';
+import { SubgraphDataSource } from '../src/upstream/subgraph-data-source.ts';
+import { createSubgraphFetcher, type SubgraphFetcher } from '../src/upstream/subgraph-fetcher.ts';
 
 // A subgraph that can answer, hang (the fetch times out) or sit behind a proxy saying 503.
 type Mode = 'up' | 'hang' | 'proxy-503' | 'graphql-error';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSubgraphFetcher } from '../src/subgraph-fetcher.ts';
+import { createSubgraphFetcher } from '../src/upstream/subgraph-fetcher.ts';
 
 let server: Server;
 let base: string;

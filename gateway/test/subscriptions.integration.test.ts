@@ -27,7 +27,8 @@ import {
   type RequestContext,
 } from '@anshim/platform';
 import { composeSupergraph } from '../../scripts/lib/compose.ts';
-import { buildGateway, type GatewayOptions, type GatewayServer } from '../src/server.ts';
+import { buildGateway, type GatewayServer } from '../src/server.ts';
+import { NO_SUBGRAPH_ROLES, testGatewaySettings, type SettingsOverrides } from './support/gateway-settings.ts';
 
 const INTERNAL_SECRET = randomBytes(32).toString('hex');
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -171,18 +172,20 @@ async function startPeople(): Promise<string> {
   return (await server.start(0)).url;
 }
 
-async function startGateway(overrides: Partial<GatewayOptions> = {}): Promise<{ gateway: GatewayServer; url: string }> {
+async function startGateway(overrides: SettingsOverrides = {}): Promise<{ gateway: GatewayServer; url: string }> {
   const gateway = await buildGateway({
+    ...testGatewaySettings({
+      redis: REDIS,
+      subgraphUrls: { alerts: alertsUrl, people: peopleUrl },
+      subgraphRoles: NO_SUBGRAPH_ROLES,
+      subgraphTimeoutMs: 5_000,
+      subscriptions: { maxPerConnection: 3 },
+      ...overrides,
+    }),
     supergraphSdl,
-    production: false,
     internalSecret: INTERNAL_SECRET,
     jwtSecret: JWT_SECRET,
-    redis: REDIS,
-    subgraphUrls: { alerts: alertsUrl, people: peopleUrl },
-    subgraphTimeoutMs: 5_000,
-    subscriptions: { maxPerConnection: 3 },
     logger,
-    ...overrides,
   });
   leftovers.push(() => gateway.stop());
   const { url } = await gateway.start(0);

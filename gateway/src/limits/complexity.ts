@@ -15,8 +15,6 @@ export interface ComplexityLimits extends CostSettings {
   maxRootFields: number;
 }
 
-export const DEFAULT_COMPLEXITY_LIMITS: ComplexityLimits = { maxDepth: 12, maxCost: 5_000, listSize: 10, maxAliases: 30, maxRootFields: 20 };
-
 /** A request refused before execution for its shape: QUERY_TOO_COMPLEX, HTTP 400. */
 export class QueryTooComplexError extends AppError {
   constructor(limit: ComplexityLimit, max: number, actual: number) {

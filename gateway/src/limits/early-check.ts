@@ -13,8 +13,6 @@ import { messages } from './messages.ts';
 
 const { parse, GraphQLError: RuntimeGraphQLError } = graphqlRuntime;
 
-export const DEFAULT_MAX_TOKENS = 2_000;
-
 export interface EarlyCheckSettings {
   /** Most tokens (names, punctuation, values) a document may have; parsing stops beyond. */
   maxTokens: number;

@@ -13,13 +13,6 @@ export interface RateLimitSettings {
   sensitive: RateWindow;
 }
 
-export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
-  perIp: { max: 600, windowSeconds: 60 },
-  perUser: { max: 300, windowSeconds: 60 },
-  sensitiveFields: ['login', 'register', 'requestVerification', 'fileReport'],
-  sensitive: { max: 10, windowSeconds: 300 },
-};
-
 /**
  * The counters one operation is charged to: one hit on the address (an IPv6 client's /64) and
  * (signed in) the user; each occurrence of a sensitive root field is one more hit on that field's

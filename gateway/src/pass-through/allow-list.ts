@@ -3,7 +3,10 @@
 // proved harmless: origin-form, no dot segments, no backslashes, no empty segments and no encoded
 // dots, slashes or backslashes — so nothing the client sends can choose the host or climb out of
 // the allowed route. The upstream URL is built from the service's configured origin, the matched
-// path and the query string; anything that matches nothing is a 404 before any fetch.
+// path and the query string; anything that matches nothing is a 404 before any fetch. The route
+// shapes are here; which subgraph serves them is configuration (upstream/subgraph-roles.ts).
+
+import type { SubgraphRoles } from '../upstream/subgraph-roles.ts';
 
 export interface PassThroughRoute {
   method: 'GET' | 'PUT' | 'POST';
@@ -22,17 +25,22 @@ export interface PassThroughTarget {
   query: string;
 }
 
-const PROVIDER = '[a-z][a-z0-9_]{0,30}'; // subgraphs/user/src/oidc/oidc-config.ts NAME
+const PROVIDER = '[a-z][a-z0-9_]{0,30}'; // the OIDC provider NAME of the auth subgraph's oidc-config.ts
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
-/** subgraphs/user/src/oidc/oidc-routes.ts and id-card/id-card-routes.ts. */
-export const AUTH_ROUTES: readonly PassThroughRoute[] = [
-  { method: 'GET', pattern: new RegExp(`^/auth/oidc/${PROVIDER}/start$`), service: 'user' },
-  { method: 'GET', pattern: new RegExp(`^/auth/oidc/${PROVIDER}/callback$`), service: 'user' },
-  { method: 'POST', pattern: new RegExp(`^/auth/oidc/${PROVIDER}/link$`), service: 'user' },
-  { method: 'PUT', pattern: new RegExp(`^/auth/id-card/upload/${UUID}$`), service: 'user' },
-  { method: 'GET', pattern: new RegExp(`^/auth/id-card/photo/${UUID}$`), service: 'user' },
-];
+/**
+ * The /auth routes (the auth subgraph's oidc-routes.ts and id-card-routes.ts), served by the
+ * subgraph AUTH_PASS_THROUGH_SUBGRAPH names.
+ */
+export function authRoutes(service: string): PassThroughRoute[] {
+  return [
+    { method: 'GET', pattern: new RegExp(`^/auth/oidc/${PROVIDER}/start$`), service },
+    { method: 'GET', pattern: new RegExp(`^/auth/oidc/${PROVIDER}/callback$`), service },
+    { method: 'POST', pattern: new RegExp(`^/auth/oidc/${PROVIDER}/link$`), service },
+    { method: 'PUT', pattern: new RegExp(`^/auth/id-card/upload/${UUID}$`), service },
+    { method: 'GET', pattern: new RegExp(`^/auth/id-card/photo/${UUID}$`), service },
+  ];
+}
 
 // A storage key (packages/platform/src/storage/driver.ts KEY: <namespace>/<owner>/<uuid>.<ext>, thumbnails
 // <key>.thumb.webp); '..' and '.' segments never get this far (safeRequestTarget).
@@ -40,19 +48,30 @@ const STORAGE_KEY = '[a-z][a-z0-9-]{0,63}(?:/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127})
 
 /**
  * The local storage driver's signed PUT/GET routes (packages/platform/src/storage/local-route.ts)
- * of the services that store files: /<service>/files/<key> → that service's /files/<key>, so a
- * service whose public URL is `<gateway>/<service>` signs links that reach it only through here.
- * The storage routes keep their own signed-URL check.
+ * of a service that stores files (FILE_PASS_THROUGH_SUBGRAPHS): /<service>/files/<key> → that
+ * service's /files/<key>, so a service whose public URL is `<gateway>/<service>` signs links that
+ * reach it only through here. The storage routes keep their own signed-URL check.
  */
-export const FILE_SERVICES = ['transaction', 'report'] as const;
-export const FILE_ROUTES: readonly PassThroughRoute[] = FILE_SERVICES.flatMap((service) => {
-  const pattern = new RegExp(`^/${service}/files/${STORAGE_KEY}$`);
+export function fileRoutes(service: string): PassThroughRoute[] {
+  const literal = service.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); // a name, never a pattern
+  const pattern = new RegExp(`^/${literal}/files/${STORAGE_KEY}$`);
   const upstreamPath = (path: string) => path.slice(`/${service}`.length);
   return [
-    { method: 'GET' as const, pattern, service, upstreamPath },
-    { method: 'PUT' as const, pattern, service, upstreamPath },
+    { method: 'GET', pattern, service, upstreamPath },
+    { method: 'PUT', pattern, service, upstreamPath },
   ];
-});
+}
+
+/**
+ * What the pass-through owns for the configured subgraphs: /auth always (with no auth subgraph
+ * every request there is a 404) and /<service>/files of each file store.
+ */
+export function passThroughRoutes(roles: Pick<SubgraphRoles, 'authPassThrough' | 'filePassThrough'>): { prefixes: string[]; routes: PassThroughRoute[] } {
+  return {
+    prefixes: ['/auth', ...roles.filePassThrough.map((service) => `/${service}/files`)],
+    routes: [...(roles.authPassThrough === null ? [] : authRoutes(roles.authPassThrough)), ...roles.filePassThrough.flatMap(fileRoutes)],
+  };
+}
 
 // Encoded '.', '/', '\' and '%' (double encoding) are refused outright, before decoding.
 const ENCODED_SEPARATOR = /%(2e|2f|5c|25|00)/i;

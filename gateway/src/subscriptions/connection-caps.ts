@@ -8,9 +8,6 @@ export interface ConnectionCapSettings {
   perMember: number;
 }
 
-// Per address generous: many members can share one carrier-grade NAT address on mobile networks.
-export const DEFAULT_CONNECTION_CAPS: ConnectionCapSettings = { perAddress: 100, perMember: 10 };
-
 class Counter {
   private readonly counts = new Map<string, number>();
   constructor(private readonly max: number) {}

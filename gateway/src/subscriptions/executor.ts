@@ -1,14 +1,16 @@
+// Subscriptions: runs each client subscription's plan (primary fetch upstream, the rest per event);
+// the connections it subscribes over are upstream-connections.ts's.
 import { randomUUID } from 'node:crypto';
 import { executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
-import WebSocket from 'ws';
-import { connectionTarget, IDENTITY_EXTENSION, signIdentityHeaders, subscribeTarget, type Identity, type Locale, type Logger } from '@anshim/platform';
+import type { Client, FormattedExecutionResult } from 'graphql-ws';
+import { IDENTITY_EXTENSION, signIdentityHeaders, subscribeTarget, type Identity, type Locale, type Logger } from '@anshim/platform';
 import type { GatewayContext } from '../context.ts';
 import type { Downstream } from './downstream.ts';
 import { JoinBatcher } from './join-batcher.ts';
 import { EVENT_SOURCE, type PlannedSubscription, type SubscriptionPlanner } from './planner.ts';
 import { PushQueue } from './push-queue.ts';
+import { UpstreamConnections } from './upstream-connections.ts';
 
 type RequestContext = Parameters<typeof executeQueryPlan>[2];
 type ServiceMap = Parameters<typeof executeQueryPlan>[1];
@@ -31,11 +33,11 @@ export interface SubscriptionExecutorOptions {
   /**
    * Coalesce the per-event entity fetches of groups that one publish reaches (JoinBatcher) and
    * share results between them where the viewer cannot change them; `false` runs every group's
-   * plan on its own (kept for side-by-side measurements). Default on; window 0: the fetches made
-   * before the event loop next checks for I/O (one publish's events arrive in one burst).
+   * plan on its own (kept for side-by-side measurements). Window 0: the fetches made before the
+   * event loop next checks for I/O (one publish's events arrive in one burst).
    */
-  joinBatching?: boolean;
-  joinBatchWindowMs?: number;
+  joinBatching: boolean;
+  joinBatchWindowMs: number;
 }
 
 export interface DownstreamSubscription {
@@ -65,10 +67,6 @@ const RETRY_LIMIT = 8;
 /** How long a shared event result is kept for groups whose copy of the event arrives later. */
 const SHARED_RESULT_TTL_MS = 2_000;
 const retryDelayMs = (attempt: number) => Math.min(5_000, 100 * 2 ** attempt);
-
-function toWebSocketUrl(url: string): string {
-  return url.replace(/^http/i, 'ws');
-}
 
 function isCloseEvent(value: unknown): value is { code: number; reason: string } {
   return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number';
@@ -229,12 +227,12 @@ class SharedUpstream {
 
 /**
  * Runs client subscriptions (ARCHITECTURE §7): only the plan's primary fetch goes upstream, over
- * one lazy graphql-ws client per subgraph; identical upstream subscriptions are shared; each
+ * one lazy graphql-ws client per subgraph (UpstreamConnections); identical upstream subscriptions are shared; each
  * upstream event runs the rest of the plan (entity joins) with executeQueryPlan.
  */
 export class SubscriptionExecutor {
   readonly internalSecret: string;
-  private readonly clients = new Map<string, Client>();
+  private readonly connections: UpstreamConnections;
   private readonly upstreams = new Map<string, SharedUpstream>();
   /** executeQueryPlan's service map without the event source (a per-event map inherits from it). */
   private readonly services: ServiceMap;
@@ -246,10 +244,11 @@ export class SubscriptionExecutor {
 
   constructor(private readonly options: SubscriptionExecutorOptions) {
     this.internalSecret = options.internalSecret;
-    this.batching = options.joinBatching ?? true;
+    this.connections = new UpstreamConnections(options);
+    this.batching = options.joinBatching;
     this.services = (
       this.batching
-        ? new JoinBatcher(options.dataSources, { windowMs: options.joinBatchWindowMs ?? 0 }).services()
+        ? new JoinBatcher(options.dataSources, { windowMs: options.joinBatchWindowMs }).services()
         : Object.assign(Object.create(null) as ServiceMap, Object.fromEntries(options.dataSources))
     ) as ServiceMap;
   }
@@ -263,7 +262,7 @@ export class SubscriptionExecutor {
     let upstream = this.upstreams.get(upstreamKey);
     const fresh = !upstream;
     if (!upstream) {
-      const created: SharedUpstream = new SharedUpstream(upstreamKey, this, this.client(primary.serviceName), request, upstreamVariables, () => {
+      const created: SharedUpstream = new SharedUpstream(upstreamKey, this, this.connections.to(primary.serviceName), request, upstreamVariables, () => {
         if (this.upstreams.get(upstreamKey) === created) this.upstreams.delete(upstreamKey);
       });
       upstream = created;
@@ -380,30 +379,6 @@ export class SubscriptionExecutor {
     this.sharedResults.clear();
     this.sharedExpiry.length = 0;
     for (const upstream of [...this.upstreams.values()]) upstream.close();
-    await Promise.all([...this.clients.values()].map((client) => client.dispose()));
-    this.clients.clear();
-  }
-
-  private client(subgraph: string): Client {
-    let client = this.clients.get(subgraph);
-    if (client) return client;
-    const url = this.options.subgraphUrls.get(subgraph);
-    if (!url) throw new GraphQLError(`No URL for subgraph ${subgraph}.`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
-    client = createClient({
-      url: toWebSocketUrl(url),
-      webSocketImpl: WebSocket,
-      lazy: true,
-      lazyCloseTimeout: 5_000,
-      keepAlive: 10_000,
-      // SharedUpstream retries itself: graphql-ws would resend the first, by then stale, signature.
-      retryAttempts: 0,
-      // Signed for this subgraph at every (re)connect: the subgraph refuses an unsigned connection.
-      connectionParams: () => ({ headers: signIdentityHeaders(this.options.internalSecret, null, connectionTarget(subgraph), `gw-conn-${randomUUID()}`) }),
-      on: {
-        error: (error) => this.options.logger.warn({ subgraph, err: error }, 'upstream graphql-ws error'),
-      },
-    });
-    this.clients.set(subgraph, client);
-    return client;
+    await this.connections.dispose();
   }
 }

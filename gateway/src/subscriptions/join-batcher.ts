@@ -1,6 +1,7 @@
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.ts';
+import { DistinctRepresentations } from '../upstream/subgraph-data-source.ts';
 import { ViewerIndependence } from './viewer-independent.ts';
 
 type ProcessOptions = Parameters<GraphQLDataSource['process']>[0];
@@ -109,24 +110,13 @@ export class JoinBatcher {
       return;
     }
     // Identical representations (the same subject in every group's event) are fetched once.
-    const merged: unknown[] = [];
-    const indexOf = new Map<string, number>();
-    const positions = waiters.map((waiter) =>
-      waiter.representations.map((representation) => {
-        const id = JSON.stringify(representation);
-        let index = indexOf.get(id);
-        if (index === undefined) {
-          index = merged.push(representation) - 1;
-          indexOf.set(id, index);
-        }
-        return index;
-      }),
-    );
+    const distinct = new DistinctRepresentations();
+    const positions = waiters.map((waiter) => waiter.representations.map((representation) => distinct.add(representation)));
     let response: Response;
     try {
       response = await source.process({
         ...first.options,
-        request: { ...first.options.request, http: undefined, variables: { ...first.options.request.variables, representations: merged } },
+        request: { ...first.options.request, http: undefined, variables: { ...first.options.request.variables, representations: distinct.unique } },
       } as ProcessOptions);
     } catch (error) {
       for (const waiter of waiters) waiter.reject(error);

@@ -1,3 +1,4 @@
+// Upstream: a circuit breaker per subgraph, so a subgraph that is away costs no fetch timeout per request.
 import type { Logger } from '@anshim/platform';
 import { SubgraphUnreachableError } from './subgraph-fetcher.ts';
 import { isSubgraphUnavailable } from './subgraph-unavailable.ts';

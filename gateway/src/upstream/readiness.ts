@@ -1,3 +1,4 @@
+// Upstream: the gateway's /readyz asks Redis and each subgraph's own /readyz.
 import type { ReadinessCheck, Redis } from '@anshim/platform';
 import type { Fetcher } from './subgraph-fetcher.ts';
 

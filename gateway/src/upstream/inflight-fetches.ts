@@ -1,3 +1,4 @@
+// Upstream: identical subgraph reads in flight at once share one request (SUBGRAPH_SHARE_INFLIGHT).
 import type { RawAnswer } from './subgraph-fetcher.ts';
 
 /**

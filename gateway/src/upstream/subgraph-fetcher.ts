@@ -1,3 +1,4 @@
+// Upstream: the HTTP client of every subgraph fetch (keep-alive pools, one deadline per fetch).
 import http from 'node:http';
 import https from 'node:https';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';

@@ -1,7 +1,8 @@
+// Upstream: how the query planner's fetches reach a subgraph (signed, shared, behind the breaker).
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { randomUUID } from 'node:crypto';
 import { bodySha256, graphqlRuntime, signIdentityHeaders } from '@anshim/platform';
-import type { GatewayContext } from './context.ts';
+import type { GatewayContext } from '../context.ts';
 import type { RawAnswer, SubgraphFetcher } from './subgraph-fetcher.ts';
 import { isReadFetch, type InflightFetches } from './inflight-fetches.ts';
 import { SubgraphCircuitOpenError, type SubgraphBreaker } from './subgraph-breaker.ts';
@@ -131,6 +132,25 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 }
 
 /**
+ * Entity representations, each kept once by its JSON form: add() answers the index the subgraph
+ * will see it at. One fetch's repeats here, several subscription join fetches' in JoinBatcher.
+ */
+export class DistinctRepresentations {
+  readonly unique: unknown[] = [];
+  private readonly indexOf = new Map<string, number>();
+
+  add(representation: unknown): number {
+    const key = JSON.stringify(representation);
+    let at = this.indexOf.get(key);
+    if (at === undefined) {
+      at = this.unique.push(representation) - 1;
+      this.indexOf.set(key, at);
+    }
+    return at;
+  }
+}
+
+/**
  * A page of 20 products by 2 sellers asks for 20 `User` representations, 18 of them repeats:
  * the subgraph is sent each distinct one once, and its answer is spread back over the positions
  * the query plan expects (`_entities` entries and the paths of their errors).
@@ -138,19 +158,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 export function dedupeRepresentations(variables: Record<string, unknown> | undefined): { variables: Record<string, unknown>; positions: number[] } | null {
   const representations = variables?.representations;
   if (!Array.isArray(representations) || representations.length < 2) return null;
-  const indexOf = new Map<string, number>();
-  const unique: unknown[] = [];
-  const positions = representations.map((representation) => {
-    const key = JSON.stringify(representation);
-    let at = indexOf.get(key);
-    if (at === undefined) {
-      at = unique.push(representation) - 1;
-      indexOf.set(key, at);
-    }
-    return at;
-  });
-  if (unique.length === representations.length) return null;
-  return { variables: { ...variables, representations: unique }, positions };
+  const distinct = new DistinctRepresentations();
+  const positions = representations.map((representation) => distinct.add(representation));
+  if (distinct.unique.length === representations.length) return null;
+  return { variables: { ...variables, representations: distinct.unique }, positions };
 }
 
 export function expandEntities(response: GatewayGraphQLResponse, positions: number[]): GatewayGraphQLResponse {

@@ -1,3 +1,4 @@
+// Upstream: what a client gets where a subgraph did not answer (partial data, SUBGRAPH_UNAVAILABLE).
 import type { GraphQLDataSourceProcessOptions, RemoteGraphQLDataSource } from '@apollo/gateway';
 import type { GraphQLFormattedError, SelectionNode } from 'graphql';
 import { ErrorCode, graphqlRuntime, pick, type Locale } from '@anshim/platform';
