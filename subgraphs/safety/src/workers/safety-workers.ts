@@ -4,12 +4,11 @@
 // them in-process against the run's database and Redis.
 import { Queue, Worker, type Job } from 'bullmq';
 import { z } from 'zod';
-import { createQueueConnection, EventConsumer, queuePrefix, type Logger, type SqlExecutor } from '@anshim/platform';
+import { AfterCommitHooks, createQueueConnection, EventConsumer, queuePrefix, type Logger, type SqlExecutor } from '@anshim/platform';
 import type { SafetyEnv } from '../env.ts';
 import { safetyEventHandlers } from '../events/event-handlers.ts';
 import { buildSafetyCore, type SafetyCore } from '../safety-core.ts';
 import type { Recalculated } from '../score-recalculator.ts';
-import { AfterCommit } from './after-commit.ts';
 import { recalculateEveryone, type BatchResult } from './nightly-batch.ts';
 import { createWorkerMetrics, startWorkerHttp } from './worker-http.ts';
 
@@ -65,10 +64,10 @@ export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorker
   });
   workerMetrics = createWorkerMetrics(core);
   let http: { port: number; stop(): Promise<void> } | undefined;
-  const afterCommit = new AfterCommit(logger);
+  const afterCommit = new AfterCommitHooks<SqlExecutor>(core.sql, logger);
   const consumer = new EventConsumer({
     service: 'safety',
-    prisma: afterCommit.wrap(core.sql),
+    prisma: afterCommit.wrapped,
     redis: core.redisSettings,
     logger,
     concurrency: env.SAFETY_WORKER_CONCURRENCY,
@@ -77,7 +76,7 @@ export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorker
     handlers: workerMetrics.instrument(safetyEventHandlers({
       inputs: core.inputs,
       recalculator: core.recalculator,
-      afterCommit: (tx, results) => afterCommit.add(tx, () => core.published(results)),
+      afterCommit: (tx, results) => afterCommit.schedule(tx, () => core.published(results)),
     })),
   });
 
