@@ -1,0 +1,2 @@
+// The subgraph kit: what every subgraph's services, jobs and database use the same way.
+export * from './define-job.ts';
