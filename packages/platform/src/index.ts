@@ -21,3 +21,4 @@ export * from './payment-identifiers.ts';
 export * from './reporter-trust.ts';
 export * from './internal.ts';
 export * from './gateway-only.ts';
+export * from './kit/index.ts';

@@ -9,6 +9,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import { safeEqual } from './crypto.ts';
 import { bodySha256, IDENTITY_MAX_AGE_MS, REQUEST_ID_HEADER, type SignedTarget } from './identity.ts';
+import { isUuid } from './kit/authorization.ts';
 import type { Logger } from './logger.ts';
 import type { ReporterTrust } from './reporter-trust.ts';
 import { SUBGRAPHS, type SubgraphName } from './services.ts';
@@ -119,8 +120,7 @@ export const SAFETY_INPUTS_MAX_USERS = 500;
 
 export function parseUserIds(body: unknown): string[] {
   const ids = (body as { userIds?: unknown } | null)?.userIds;
-  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (!Array.isArray(ids) || ids.length === 0 || ids.length > SAFETY_INPUTS_MAX_USERS || !ids.every((id) => typeof id === 'string' && uuid.test(id))) {
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > SAFETY_INPUTS_MAX_USERS || !ids.every(isUuid)) {
     throw new Error(`userIds must be 1 to ${SAFETY_INPUTS_MAX_USERS} UUIDs`);
   }
   return [...new Set(ids.map((id: string) => id.toLowerCase()))];

@@ -5,11 +5,17 @@ export function postgresSchemaFor(service: string): string {
   return `svc_${service}`;
 }
 
-export interface PrismaSettings {
+/** What a service's database.ts is given: where its database is, and for tests a query listener. */
+export interface DatabaseOptions {
   databaseUrl: string;
-  service: string;
   /** Pool size per process; Prisma's default is small for a busy service. */
   poolSize?: number;
+  /** Called with every SQL statement (tests count queries to prove batching). */
+  onQuery?: (sql: string) => void;
+}
+
+export interface PrismaSettings extends DatabaseOptions {
+  service: string;
 }
 
 /**
@@ -19,6 +25,7 @@ export interface PrismaSettings {
 export function createPrismaClient<T>(
   PrismaClient: new (options: { adapter: PrismaPg; log?: Array<{ emit: 'event'; level: 'query' }> }) => T,
   settings: PrismaSettings,
+  /** logQueries: emit query events for a caller that listens itself (monitor, until it passes onQuery). */
   options: { logQueries?: boolean } = {},
 ): T {
   const schema = postgresSchemaFor(settings.service);
@@ -26,5 +33,9 @@ export function createPrismaClient<T>(
     { connectionString: settings.databaseUrl, options: `-c search_path=${schema}`, max: settings.poolSize ?? 10 },
     { schema },
   );
-  return new PrismaClient({ adapter, ...(options.logQueries ? { log: [{ emit: 'event', level: 'query' }] } : {}) });
+  const { onQuery } = settings;
+  const client = new PrismaClient({ adapter, ...(onQuery || options.logQueries ? { log: [{ emit: 'event', level: 'query' }] } : {}) });
+  // The generated type only allows $on for log levels given at construction; we passed 'query'.
+  if (onQuery) (client as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => onQuery(e.query));
+  return client;
 }

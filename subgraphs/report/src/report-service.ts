@@ -1,22 +1,23 @@
 // Reports: filing, the review workflow, sanctions and who may see what. Rules and authorization
 // live here; resolvers only translate, repositories only store.
-import { z } from 'zod';
 import {
   BadInputError,
   badInputFromIssues,
+  charLength,
   ConflictError,
   ForbiddenError,
-  NotFoundError,
-  RateLimitedError,
-  UnauthenticatedError,
+  isUuid,
   maskPaymentIdentifier,
   normalizePaymentIdentifier,
+  NotFoundError,
   paymentIdentifierHash,
   pick,
+  RateLimitedError,
   REPORT_WEIGHTING,
   reporterWeight,
+  requireAdmin,
+  requireIdentity,
   type FieldCipher,
-  type Identity,
   type NormalizedPaymentIdentifier,
   type PaymentIdentifierType,
   type Redis,
@@ -36,7 +37,6 @@ import type { ReportDecision, ReportStatus, SanctionType } from './workflow.ts';
 
 const DUPLICATE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_PAGE = 100;
-const chars = (s: string) => [...s].length;
 
 const MAX_IDENTIFIERS = 5;
 const MAX_IDENTIFIER_CHARS = 100;
@@ -94,19 +94,7 @@ export interface ReportServiceDeps {
   scheduleSanctionEnd: (sanction: SanctionRecord) => Promise<void>;
 }
 
-function requireIdentity(scope: RequestScope): Identity {
-  if (!scope.identity) throw new UnauthenticatedError(messages.signInFirst);
-  return scope.identity;
-}
-
-function requireAdmin(scope: RequestScope): Identity {
-  const identity = requireIdentity(scope);
-  if (identity.role !== 'ADMIN') throw new ForbiddenError(messages.adminOnly);
-  return identity;
-}
-
-const uuidField = z.uuid();
-const idOf = (value: string | null | undefined): string | null => (value && uuidField.safeParse(value).success ? value : null);
+const idOf = (value: string | null | undefined): string | null => (isUuid(value) ? value : null);
 
 export class ReportService {
   constructor(private readonly deps: ReportServiceDeps) {}
@@ -116,10 +104,10 @@ export class ReportService {
     const description = input.description.trim();
     const problems: Array<{ path: PropertyKey[]; message: string }> = [];
     if (!reportTypes.includes(input.type)) problems.push({ path: ['type'], message: 'unknown type' });
-    if (chars(description) < 10) problems.push({ path: ['description'], message: messages.descriptionTooShort[scope.locale] });
-    if (chars(description) > 2000) problems.push({ path: ['description'], message: messages.descriptionTooLong[scope.locale] });
+    if (charLength(description) < 10) problems.push({ path: ['description'], message: messages.descriptionTooShort[scope.locale] });
+    if (charLength(description) > 2000) problems.push({ path: ['description'], message: messages.descriptionTooLong[scope.locale] });
     if (problems.length) {
-      const first = chars(description) < 10 ? messages.descriptionTooShort : chars(description) > 2000 ? messages.descriptionTooLong : messages.invalidInput;
+      const first = charLength(description) < 10 ? messages.descriptionTooShort : charLength(description) > 2000 ? messages.descriptionTooLong : messages.invalidInput;
       throw badInputFromIssues(first, problems);
     }
     if (input.targetUserId === me.userId) throw new BadInputError(messages.selfReport, { fields: [{ field: 'targetUserId', reason: 'self' }] });
@@ -212,7 +200,7 @@ export class ReportService {
     const admin = requireAdmin(scope);
     const resolution = input.resolution.trim();
     if (!resolution) throw new BadInputError(messages.resolutionRequired, { fields: [{ field: 'resolution', reason: 'required' }] });
-    if (chars(resolution) > 2000) throw new BadInputError(messages.resolutionTooLong, { fields: [{ field: 'resolution', reason: 'tooLong' }] });
+    if (charLength(resolution) > 2000) throw new BadInputError(messages.resolutionTooLong, { fields: [{ field: 'resolution', reason: 'tooLong' }] });
     const sanctionType = input.sanction ?? null;
     const days = input.sanctionDays ?? null;
     const publicReason = workflow.publicReason(input.publicReason, sanctionType);

@@ -131,7 +131,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
       mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
     },
     onStop: async () => {
-      await uploadSweep.close();
+      await uploadSweep.job.close();
       await consumer?.close();
       await sanctionEnds.close();
       await relay.stop();
@@ -149,7 +149,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
       relay.start();
       consumer?.start();
       if (env.REPORT_CONSUME_EVENTS) await sanctionEnds.start();
-      await uploadSweep.start();
+      await uploadSweep.job.start();
       const running = await server.start(port, host);
       publicBaseUrl.listeningOn(host, running.port);
       // `listening` with the port is what npm start and the e2e harness wait for.

@@ -240,7 +240,7 @@ describe('review workflow and sanctions', () => {
 
     // The delayed job was scheduled for endsAt; run the end now by scheduling it due.
     const sanction = (await h.prisma.sanction.findUnique({ where: { reportId: report.id }, select: { id: true, type: true, endsAt: true } }))!;
-    const delayed = await h.server.sanctionEnds['queue'].getJob(sanction.id);
+    const delayed = await h.server.sanctionEnds.job.queue.getJob(sanction.id);
     expect(delayed && (await delayed.getState())).toBe('delayed');
     await delayed!.remove();
     await h.server.sanctionEnds.schedule({ ...sanction, endsAt: new Date(Date.now() + 100) });

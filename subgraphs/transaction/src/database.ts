@@ -1,6 +1,6 @@
 // The service's Prisma client, pinned to the svc_transaction schema. Only repositories use it;
 // services hold an opaque transaction handle (`Tx`) so one change and its outbox event commit together.
-import { createPrismaClient } from '@anshim/platform';
+import { createPrismaClient, type DatabaseOptions } from '@anshim/platform';
 import { PrismaClient, Prisma } from './generated/prisma/client.ts';
 
 export { Prisma };
@@ -8,25 +8,8 @@ export type TransactionPrisma = PrismaClient;
 /** A client usable inside `prisma.$transaction(async (tx) => …)`, or the root client itself. */
 export type Tx = Prisma.TransactionClient;
 
-export interface DatabaseOptions {
-  databaseUrl: string;
-  /** Called with every SQL statement (tests count queries to prove batching). */
-  onQuery?: (sql: string) => void;
-  poolSize?: number;
-}
-
 export function createDatabase(options: DatabaseOptions): TransactionPrisma {
-  const prisma = createPrismaClient(
-    PrismaClient,
-    { databaseUrl: options.databaseUrl, service: 'transaction', poolSize: options.poolSize },
-    { logQueries: Boolean(options.onQuery) },
-  );
-  if (options.onQuery) {
-    const onQuery = options.onQuery;
-    // The generated type only allows $on for log levels given at construction; we passed 'query'.
-    (prisma as unknown as { $on(event: 'query', cb: (e: Prisma.QueryEvent) => void): void }).$on('query', (e) => onQuery(e.query));
-  }
-  return prisma;
+  return createPrismaClient(PrismaClient, { ...options, service: 'transaction' });
 }
 
 /** Runs `work` in one database transaction (READ COMMITTED; races are settled by conditional updates). */

@@ -1,9 +1,9 @@
 // Input rules for products and listings (pure): createProduct, prices, filters and paging.
+import { charLength } from '@anshim/platform';
 import { z } from 'zod';
 import { CATEGORY_CODES } from './categories.ts';
 import { SAFETY_GRADES } from './grades.ts';
 import { PRODUCT_SORTS } from './cursor.ts';
-import { charLength } from './validation.ts';
 
 export const MAX_PRICE = 100_000_000;
 export const MAX_IMAGES = 10;

@@ -1,10 +1,9 @@
 // Products: the only code that reads or writes `products`. Every statement names its columns.
-import { translatePrismaError } from '@anshim/platform';
+import { isUuid, translatePrismaError } from '@anshim/platform';
 import { Prisma, type TransactionPrisma, type Tx } from './database.ts';
 import type { CursorPosition, ProductSort } from './cursor.ts';
 import { countSql, listingSql, popularSql, PRODUCT_COLUMNS, type ListingFilter } from './product-listing-query.ts';
 import type { ProductStatus } from './trade-state-machine.ts';
-import { isUuid } from './validation.ts';
 
 /** A product as the rest of the service sees it (no search text or counters). */
 export interface ProductRecord {

@@ -1,7 +1,7 @@
 // Products: who may see and change what, input rules, listing pages with cursors, caching.
 // Resolvers call this; only repositories touch the database.
 import { randomUUID } from 'node:crypto';
-import { ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError, type Identity } from '@anshim/platform';
+import { ConflictError, ForbiddenError, isUuid, NotFoundError, requireIdentity } from '@anshim/platform';
 import { z } from 'zod';
 import type { RequestScope } from './context.ts';
 import { decodeCursor, encodeCursor, type CursorPosition } from './cursor.ts';
@@ -14,7 +14,7 @@ import type { PartyRepository } from './party-repository.ts';
 import type { ProductCache } from './product-cache.ts';
 import { createProductSchema, listingSchema, MAX_POPULAR, normalizeSearchText, priceSchema, type ListingInput } from './product-input.ts';
 import { reviveProduct, type ProductRecord, type ProductRepository } from './product-repository.ts';
-import { badField, isUuid, validate } from './validation.ts';
+import { badField, validate } from './validation.ts';
 import type { ViewCounter } from './view-counter.ts';
 
 export interface ProductServiceDeps {
@@ -39,11 +39,6 @@ interface CachedPage {
   rows: ProductRecord[];
   hasNextPage: boolean;
   totalCount: number;
-}
-
-export function requireIdentity(scope: RequestScope): Identity {
-  if (!scope.identity) throw new UnauthenticatedError(messages.signInFirst);
-  return scope.identity;
 }
 
 const firstSchema = (max: number, message: string) => z.int(message).min(1, message).max(max, message);

@@ -119,7 +119,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
     },
     onStop: async () => {
-      await uploadSweep.close();
+      await uploadSweep.job.close();
       await consumer?.close();
       await views.stop();
       await relay.stop();
@@ -135,7 +135,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       relay.start();
       consumer?.start();
       views.start(env.VIEW_FLUSH_INTERVAL_MS);
-      await uploadSweep.start();
+      await uploadSweep.job.start();
       const running = await server.start(port, host);
       publicBaseUrl.listeningOn(host, running.port);
       return running;

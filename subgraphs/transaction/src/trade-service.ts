@@ -1,7 +1,7 @@
 // Trades: who may start, move and rate a trade, and the race-safe way to apply it. The state
 // machine says what may happen; conditional updates under row locks decide who wins a race;
 // the product's status follows the trade in the same transaction, with the outbox event.
-import { AppError, ConflictError, ForbiddenError, NotFoundError, type Identity, type LocalizedText } from '@anshim/platform';
+import { AppError, charLength, ConflictError, ForbiddenError, NotFoundError, requireIdentity, type Identity, type LocalizedText } from '@anshim/platform';
 import { z } from 'zod';
 import type { RequestScope } from './context.ts';
 import { transaction, violatedIndex, type TransactionPrisma, type Tx } from './database.ts';
@@ -10,11 +10,10 @@ import { messages } from './messages.ts';
 import type { PartyRepository, PartyState } from './party-repository.ts';
 import type { ProductCache } from './product-cache.ts';
 import type { ProductRepository } from './product-repository.ts';
-import { requireIdentity } from './product-service.ts';
 import { checkTransition, productEffect, TRADE_STATUSES, type PartyRole, type TradeStatus } from './trade-state-machine.ts';
 import { defaultParty, holdRefusal, startRefusal, type Refusal } from './trade-guards.ts';
 import type { StatusChangeRecord, TradeRecord, TradeRepository, TradeStatsRecord } from './trade-repository.ts';
-import { badField, charLength, validate } from './validation.ts';
+import { badField, validate } from './validation.ts';
 
 export interface TradeServiceDeps {
   prisma: TransactionPrisma;

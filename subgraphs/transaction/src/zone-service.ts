@@ -1,14 +1,13 @@
 // Safe-trade zones: anyone may look them up; only ADMINs curate them; a party of an open trade
 // proposes one as the meeting spot (recorded, and published for monitor and safety).
-import { ForbiddenError, NotFoundError } from '@anshim/platform';
+import { charLength, ForbiddenError, NotFoundError, requireAdmin, requireIdentity } from '@anshim/platform';
 import { z } from 'zod';
 import type { RequestScope } from './context.ts';
 import { transaction, type TransactionPrisma } from './database.ts';
 import type { TransactionEvents } from './events/transaction-events.ts';
 import { messages } from './messages.ts';
-import { requireIdentity } from './product-service.ts';
 import type { TradeRecord, TradeRepository } from './trade-repository.ts';
-import { badField, charLength, validate } from './validation.ts';
+import { badField, validate } from './validation.ts';
 import type { ZoneRecord, ZoneRepository } from './zone-repository.ts';
 
 const text = (max: number, message: string) => z.string(message).trim().refine((v) => charLength(v) >= 1 && charLength(v) <= max, message);
@@ -45,8 +44,7 @@ export class ZoneService {
   }
 
   async upsert(scope: RequestScope, id: string | null | undefined, input: unknown): Promise<ZoneRecord> {
-    const identity = requireIdentity(scope);
-    if (identity.role !== 'ADMIN') throw new ForbiddenError(messages.adminOnly);
+    requireAdmin(scope);
     const data = validate(zoneSchema, input, scope.locale);
     if (id == null) return this.deps.zones.create(data);
     const updated = await this.deps.zones.update(id, data);

@@ -5,9 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   ACCESS_TOKEN_TTL_SECONDS,
+  charLength,
   ConflictError,
   ForbiddenError,
   randomToken,
+  requireIdentity,
   sha256,
   signAccessToken,
   UnauthenticatedError,
@@ -27,8 +29,8 @@ import type { TokenRevocations } from './token-revocations.ts';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
 import type { SessionRepository } from './session-repository.ts';
 import { UniqueViolation, type UserRecord, type UserRepository } from './user-repository.ts';
-import { nicknameSchema, phoneInputSchema, requireIdentity } from './user-service.ts';
-import { charLength, validate } from './validation.ts';
+import { nicknameSchema, phoneInputSchema } from './user-service.ts';
+import { validate } from './validation.ts';
 import type { RequestScope } from './context.ts';
 
 export const emailSchema = z

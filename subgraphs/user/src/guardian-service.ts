@@ -11,14 +11,17 @@ import { z } from 'zod';
 import {
   AppError,
   BadInputError,
+  charLength,
   ConflictError,
   ErrorCode,
   ForbiddenError,
+  isUuid,
   NotFoundError,
-  UnauthenticatedError,
-  RateLimitedError,
   randomDigits,
+  RateLimitedError,
+  requireIdentity,
   safeEqual,
+  UnauthenticatedError,
   type FieldCipher,
 } from '@anshim/platform';
 import type { RequestScope } from './context.ts';
@@ -28,9 +31,8 @@ import { DuplicateGuardian, type GuardianRecord, type GuardianRepository } from 
 import { guardianTexts, messages } from './messages.ts';
 import { formatPhone, maskPhone, normalizePhone } from './phone.ts';
 import { verifiedNickname } from './sms-nickname.ts';
-import { isUuid, type UserRecord } from './user-repository.ts';
-import { requireIdentity } from './user-service.ts';
-import { charLength, validate } from './validation.ts';
+import { type UserRecord } from './user-repository.ts';
+import { validate } from './validation.ts';
 import { CODE_TTL_MS, MAX_ATTEMPTS } from './verification-service.ts';
 
 export const MAX_GUARDIANS = 3;

@@ -192,7 +192,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     },
     onStop: async () => {
       await consumer.close();
-      await idCardPurge.close();
+      await idCardPurge.job.close();
       oidcProviders.close();
       await relay.stop();
       await delivery.close();
@@ -213,7 +213,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       }
       relay.start();
       consumer.start();
-      await idCardPurge.start();
+      await idCardPurge.job.start();
       const running = await server.start(port, host);
       publicBaseUrl.listeningOn(host, running.port);
       // `listening` with the port is what npm start and the e2e harness wait for.

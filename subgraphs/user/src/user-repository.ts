@@ -1,6 +1,6 @@
 // Accounts and their verifications: the only code that reads or writes `users` and `verifications`.
 // Every query names its columns; the password hash leaves this file only through `findCredentials`.
-import { isUniqueViolation, translatePrismaError } from '@anshim/platform';
+import { isUniqueViolation, isUuid, translatePrismaError } from '@anshim/platform';
 import type { Prisma } from './generated/prisma/client.ts';
 import type { Tx, UserPrisma } from './database.ts';
 
@@ -68,10 +68,6 @@ export class UniqueViolation extends Error {
     this.name = 'UniqueViolation';
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids that cannot exist are answered without a query (the uuid column would reject them with an error). */
-export const isUuid = (id: string) => UUID.test(id);
 
 function rethrowUnique(error: unknown): never {
   if (isUniqueViolation(error)) {

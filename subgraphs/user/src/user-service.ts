@@ -4,11 +4,12 @@ import { applyStatusChange } from './status-change.ts';
 import type { TokenRevocations } from './token-revocations.ts';
 import { z } from 'zod';
 import {
+  charLength,
   ForbiddenError,
   NotFoundError,
-  UnauthenticatedError,
+  requireAdmin,
+  requireIdentity,
   type FieldCipher,
-  type Identity,
 } from '@anshim/platform';
 import { effectiveStatus, type AccountStatus } from './account-status.ts';
 import { transaction, type UserPrisma } from './database.ts';
@@ -19,7 +20,7 @@ import { formatPhone, maskPhone, normalizePhone } from './phone.ts';
 import { profileCompleteness } from './profile-completeness.ts';
 import type { SessionRepository } from './session-repository.ts';
 import { type UserChanges, type UserRecord, type UserRepository, type VerificationRecord } from './user-repository.ts';
-import { charLength, validate } from './validation.ts';
+import { validate } from './validation.ts';
 import type { RequestScope } from './context.ts';
 
 export const SAFETY_GRADES = ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'] as const;
@@ -93,11 +94,6 @@ export interface UserServiceDeps {
   revocations: TokenRevocations;
   /** Tells the outbox relay a committed event is waiting. */
   afterCommit: () => void;
-}
-
-export function requireIdentity(scope: RequestScope): Identity {
-  if (!scope.identity) throw new UnauthenticatedError(messages.signInFirst);
-  return scope.identity;
 }
 
 export class UserService {
@@ -235,8 +231,7 @@ export class UserService {
 
   /** ADMIN: suspend until a date, ban, or reactivate. Ends the user's sessions on a sanction. */
   async setStatus(scope: RequestScope, input: StatusInput): Promise<UserRecord> {
-    const identity = requireIdentity(scope);
-    if (identity.role !== 'ADMIN') throw new ForbiddenError(messages.adminOnly);
+    const identity = requireAdmin(scope);
     const parsed = validate(statusSchema, input, scope.locale);
     const current = await this.deps.users.findById(parsed.userId);
     if (!current) throw new NotFoundError(messages.userNotFound);

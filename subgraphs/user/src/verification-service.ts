@@ -7,11 +7,13 @@ import {
   BadInputError,
   ConflictError,
   ErrorCode,
+  isUuid,
   NotFoundError,
-  RateLimitedError,
-  UnauthenticatedError,
   randomDigits,
+  RateLimitedError,
+  requireIdentity,
   safeEqual,
+  UnauthenticatedError,
   type FieldCipher,
   type Logger,
 } from '@anshim/platform';
@@ -22,8 +24,7 @@ import { maskEmail } from './email.ts';
 import type { UserEvents } from './events/user-events.ts';
 import { codeMessage, messages } from './messages.ts';
 import { maskPhone } from './phone.ts';
-import { isUuid, type UserRecord, type UserRepository, type VerificationMethod } from './user-repository.ts';
-import { requireIdentity } from './user-service.ts';
+import { type UserRecord, type UserRepository, type VerificationMethod } from './user-repository.ts';
 import type { RequestScope } from './context.ts';
 import type { IdCardChallenge, IdCardService } from './id-card/id-card-service.ts';
 import { PhoneBinder, PhoneHeldElsewhere } from './phone-binding.ts';

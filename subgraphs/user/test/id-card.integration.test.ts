@@ -55,7 +55,7 @@ describe('ID card uploads', () => {
 
 describe('the 30-day purge', () => {
   it('is a repeatable BullMQ job', async () => {
-    const schedulers = await h.server.idCardPurge.queue.getJobSchedulers();
+    const schedulers = await h.server.idCardPurge.job.queue.getJobSchedulers();
     expect(schedulers.map((s) => s.key)).toContain(ID_CARD_PURGE_SCHEDULER);
     expect(schedulers.find((s) => s.key === ID_CARD_PURGE_SCHEDULER)?.every).toBe(60 * 60_000);
   });

@@ -2,6 +2,7 @@
 // subscribers, a relay nudge): done inside the transaction, a reader could see the push before the
 // rows, and a rollback would leave a push for something that never happened. Wraps the client the
 // EventConsumer opens transactions on; each transaction gets its own list, run once it committed.
+// Every service uses this one: a hook that fails is logged and never stops the hooks after it.
 import type { Logger } from '../logger.ts';
 import type { SqlExecutor, TransactionalSqlClient, TransactionOptions } from './sql-client.ts';
 
@@ -10,7 +11,8 @@ export class AfterCommitHooks<Tx extends SqlExecutor> {
 
   constructor(
     private readonly client: TransactionalSqlClient<Tx>,
-    private readonly logger?: Logger,
+    /** Where a failing hook is reported: it never undoes the commit, and it is never silently dropped. */
+    private readonly logger: Logger,
   ) {}
 
   /** The client to give the consumer: same transactions, plus the hooks after commit. */
@@ -24,8 +26,15 @@ export class AfterCommitHooks<Tx extends SqlExecutor> {
         this.pending.set(tx as object, hooks);
         return fn(tx);
       }, options);
-      // The change is committed; a failing hook must not make the queue redeliver the event.
-      for (const hook of hooks) await hook().catch((error: unknown) => this.logger?.warn({ err: error }, 'after-commit work failed'));
+      // The change is committed; a failing hook must not make the queue redeliver the event, nor
+      // keep the hooks after it from running.
+      for (const hook of hooks) {
+        try {
+          await hook();
+        } catch (error) {
+          this.logger.warn({ err: error }, 'after-commit work failed');
+        }
+      }
       return result;
     },
   };

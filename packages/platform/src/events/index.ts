@@ -7,3 +7,4 @@ export * from './consumer.ts';
 export * from './dead-letters.ts';
 export { consumerQueueName, deadLetterQueueName, DEFAULT_RETRY_POLICY, type RetryPolicy } from './queues.ts';
 export * from './after-commit.ts';
+export * from './job-catalogue.ts';

@@ -1,13 +1,13 @@
 // Files whose upload ticket expired without being attached are deleted by a swept job: a BullMQ job
-// scheduler (one repeatable job however many replicas run, as the user service's ID card purge
-// and the report service's sanction ends do) every UPLOAD_SWEEP_INTERVAL_MINUTES. For each kind
+// scheduler (one repeatable job however many replicas run, made with the kit's defineJob like the
+// user service's ID card purge) every UPLOAD_SWEEP_INTERVAL_MINUTES. For each kind
 // the service takes, the sweep reads the tickets that expired (upload-tickets.ts), asks the
 // service's own database which keys were attached, and deletes the rest; for publishing kinds the
 // original upload always goes (only the re-encoded published copy is ever used).
-import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { JOB_CATALOGUE, type JobName } from '../events/job-catalogue.ts';
+import { defineJob, type DefinedJob } from '../kit/define-job.ts';
 import type { Logger } from '../logger.ts';
-import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis.ts';
+import type { RedisSettings } from '../redis.ts';
 import type { StorageDriver } from './driver.ts';
 import type { UploadPolicy } from './policies.ts';
 import type { UploadTickets } from './upload-tickets.ts';
@@ -17,6 +17,10 @@ import { thumbnailKey } from './uploads.ts';
 export const SWEEP_GRACE_MS = 5 * 60_000;
 const BATCH = 200;
 
+type ServiceOf<N> = N extends `${infer S}.upload-sweep` ? S : never;
+/** The services whose sweep the job catalogue lists. */
+export type UploadSweepService = ServiceOf<JobName>;
+
 export interface SweptKind {
   policy: UploadPolicy;
   /** Which of these keys the service's database has attached to something. */
@@ -25,7 +29,7 @@ export interface SweptKind {
 
 export interface UploadSweepDeps {
   /** Names the queue: `<service>.upload-sweep`. */
-  service: string;
+  service: UploadSweepService;
   kinds: SweptKind[];
   tickets: UploadTickets;
   storage: StorageDriver;
@@ -35,38 +39,23 @@ export interface UploadSweepDeps {
 }
 
 export class UploadSweep {
-  private readonly connection: Redis;
-  readonly queue: Queue;
-  private worker: Worker | undefined;
+  /** The queue, its scheduler and worker: the server starts and closes it. */
+  readonly job: DefinedJob<(typeof JOB_CATALOGUE)[`${UploadSweepService}.upload-sweep`]['schema'], { deleted: number }>;
   private readonly logger: Logger;
 
   constructor(private readonly deps: UploadSweepDeps) {
     this.logger = deps.logger.child({ component: 'upload-sweep' });
-    this.connection = createQueueConnection(deps.redis);
-    this.queue = new Queue(`${deps.service}.upload-sweep`, { connection: this.connection, prefix: queuePrefix(deps.redis) });
-  }
-
-  /** Registers the repeatable sweep (idempotent across replicas and restarts) and starts the worker. */
-  async start(): Promise<void> {
-    if (this.worker) return;
-    await this.queue.upsertJobScheduler(
-      'upload-sweep',
-      { every: this.deps.intervalMinutes * 60_000 },
-      { name: 'sweep', data: {}, opts: { removeOnComplete: 50, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } } },
-    );
-    this.worker = new Worker(this.queue.name, () => this.sweep(new Date()), {
-      connection: createQueueConnection(this.deps.redis),
-      prefix: queuePrefix(this.deps.redis),
-      concurrency: 1,
+    this.job = defineJob({
+      ...JOB_CATALOGUE[`${deps.service}.upload-sweep`],
+      handler: () => this.sweep(new Date()),
+      redis: deps.redis,
+      logger: deps.logger,
+      schedule: {
+        id: 'upload-sweep',
+        repeat: { every: deps.intervalMinutes * 60_000 },
+        options: { removeOnComplete: 50, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+      },
     });
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'upload sweep worker error'));
-    this.worker.on('failed', (_job, error) => this.logger.warn({ err: error }, 'upload sweep failed'));
-  }
-
-  async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
-    this.connection.disconnect();
   }
 
   /** One sweep as of `now` (tests pass a moment past the ticket TTL). A file that cannot be deleted now is retried next sweep. */

@@ -4,13 +4,12 @@
 // workers/index.ts runs it as its own process; tests build it in-process against the run's
 // database and Redis.
 import type { Queue } from 'bullmq';
-import { EventConsumer, type Logger, type SqlExecutor } from '@anshim/platform';
+import { AfterCommitHooks, EventConsumer, type Logger, type SqlExecutor } from '@anshim/platform';
 import type { SafetyEnv } from '../env.ts';
 import { safetyEventHandlers } from '../inbound/event-handlers.ts';
 import { recalculateEveryone, type BatchResult } from '../jobs/nightly-batch.ts';
 import { SafetyJobs } from '../jobs/safety-jobs.ts';
 import { buildSafetyCore, type SafetyCore } from '../safety-core.ts';
-import { AfterCommit } from './after-commit.ts';
 import { createWorkerMetrics, startWorkerHttp } from './worker-http.ts';
 
 export interface SafetyWorkers {
@@ -37,10 +36,10 @@ export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorker
   });
   workerMetrics = createWorkerMetrics(core);
   let http: { port: number; stop(): Promise<void> } | undefined;
-  const afterCommit = new AfterCommit(logger);
+  const afterCommit = new AfterCommitHooks<SqlExecutor>(core.sql, logger);
   const consumer = new EventConsumer({
     service: 'safety',
-    prisma: afterCommit.wrap(core.sql),
+    prisma: afterCommit.wrapped,
     redis: core.redisSettings,
     logger,
     concurrency: env.SAFETY_WORKER_CONCURRENCY,
@@ -49,7 +48,7 @@ export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorker
     handlers: workerMetrics.instrument(safetyEventHandlers({
       copies: core.copies,
       recalculator: core.recalculator,
-      afterCommit: (tx, results) => afterCommit.add(tx, () => core.published(results)),
+      afterCommit: (tx, results) => afterCommit.schedule(tx, () => core.published(results)),
     })),
   });
 

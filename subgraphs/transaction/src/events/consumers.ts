@@ -6,13 +6,12 @@
 // - monitor.action_taken: HOLD_TRANSACTIONS pauses a user's trades; RESTRICT_ACCOUNT also stops
 //   their listings and price changes (until cleared); CLEAR lifts both.
 // Handlers run in the consumer's transaction (idempotent by event id) and ignore stale events.
-import { EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
+import { AfterCommitHooks, EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
 import type { TransactionPrisma, Tx } from '../database.ts';
 import { DEFAULT_PROTECTED_MIN_GRADE, gradeRank } from '../grades.ts';
 import type { PartyRepository } from '../party-repository.ts';
 import type { ProductCache } from '../product-cache.ts';
 import type { ProductRepository } from '../product-repository.ts';
-import { AfterCommit } from './after-commit.ts';
 
 export interface ConsumerDeps {
   prisma: TransactionPrisma;
@@ -23,7 +22,7 @@ export interface ConsumerDeps {
   logger: Logger;
 }
 
-export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommit<Tx>): EventHandlers<'transaction', Tx> {
+export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommitHooks<Tx>): EventHandlers<'transaction', Tx> {
   return {
     'safety.score_changed': async (event, tx) => {
       const { userId, grade, score, version, changedAt } = event.data;
@@ -64,7 +63,7 @@ export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommit
 }
 
 export function createTransactionConsumer(deps: ConsumerDeps): EventConsumer<'transaction', Tx> {
-  const afterCommit = new AfterCommit<Tx>(deps.prisma as never);
+  const afterCommit = new AfterCommitHooks<Tx>(deps.prisma as never, deps.logger);
   return new EventConsumer<'transaction', Tx>({
     service: 'transaction',
     prisma: afterCommit.wrapped,

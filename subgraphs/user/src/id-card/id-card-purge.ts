@@ -2,13 +2,10 @@
 // scheduler (one repeatable job, however many replicas run) sweeps every
 // ID_CARD_PURGE_INTERVAL_MINUTES: it deletes photos past their `purgeAfter` and marks unused
 // upload tickets EXPIRED. The row of each check stays, as the record of the decision.
-import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { createQueueConnection, queuePrefix, type Logger, type RedisSettings } from '@anshim/platform';
+import { defineJob, JOB_CATALOGUE, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
 import type { StorageDriver } from '@anshim/platform/storage/index';
 import type { IdCardRepository } from './id-card-repository.ts';
 
-export const ID_CARD_PURGE_QUEUE = 'user.id-card-purge';
 export const ID_CARD_PURGE_SCHEDULER = 'id-card-purge';
 const BATCH = 200;
 
@@ -26,38 +23,23 @@ export interface PurgeResult {
 }
 
 export class IdCardPurge {
-  private readonly connection: Redis;
-  readonly queue: Queue;
-  private worker: Worker | undefined;
+  /** The queue, its scheduler and worker: the server starts and closes it. */
+  readonly job: DefinedJob<(typeof JOB_CATALOGUE)['user.id-card-purge']['schema'], PurgeResult>;
   private readonly logger: Logger;
 
   constructor(private readonly deps: IdCardPurgeDeps) {
     this.logger = deps.logger.child({ component: 'id-card-purge' });
-    this.connection = createQueueConnection(deps.redis);
-    this.queue = new Queue(ID_CARD_PURGE_QUEUE, { connection: this.connection, prefix: queuePrefix(deps.redis) });
-  }
-
-  /** Registers the repeatable sweep (idempotent across replicas and restarts) and starts the worker. */
-  async start(): Promise<void> {
-    if (this.worker) return;
-    await this.queue.upsertJobScheduler(
-      ID_CARD_PURGE_SCHEDULER,
-      { every: this.deps.intervalMinutes * 60_000 },
-      { name: 'sweep', data: {}, opts: { removeOnComplete: 50, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } } },
-    );
-    this.worker = new Worker(ID_CARD_PURGE_QUEUE, () => this.sweep(new Date()), {
-      connection: createQueueConnection(this.deps.redis),
-      prefix: queuePrefix(this.deps.redis),
-      concurrency: 1,
+    this.job = defineJob({
+      ...JOB_CATALOGUE['user.id-card-purge'],
+      handler: () => this.sweep(new Date()),
+      redis: deps.redis,
+      logger: deps.logger,
+      schedule: {
+        id: ID_CARD_PURGE_SCHEDULER,
+        repeat: { every: deps.intervalMinutes * 60_000 },
+        options: { removeOnComplete: 50, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+      },
     });
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'id-card purge worker error'));
-    this.worker.on('failed', (_job, error) => this.logger.warn({ err: error }, 'id-card purge sweep failed'));
-  }
-
-  async close(): Promise<void> {
-    await this.worker?.close();
-    await this.queue.close();
-    this.connection.disconnect();
   }
 
   /** One sweep as of `now` (tests pass a date 31 days ahead). A photo that cannot be deleted now is retried next sweep. */

@@ -6,12 +6,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   BadInputError,
+  charLength,
   ConflictError,
   ForbiddenError,
+  isUuid,
   NotFoundError,
-  RateLimitedError,
-  UnauthenticatedError,
   pick,
+  RateLimitedError,
+  requireAdmin,
+  requireIdentity,
   type FieldCipher,
   type Logger,
 } from '@anshim/platform';
@@ -22,8 +25,7 @@ import { transaction, type UserPrisma } from '../database.ts';
 import type { DeliveryProvider } from '../delivery/delivery.ts';
 import type { UserEvents } from '../events/user-events.ts';
 import { messages } from '../messages.ts';
-import { isUuid, type UserRepository } from '../user-repository.ts';
-import { requireIdentity } from '../user-service.ts';
+import { type UserRepository } from '../user-repository.ts';
 import type { IdCardCheckRecord, IdCardRepository } from './id-card-repository.ts';
 import type { IdCardUrls } from './id-card-urls.ts';
 
@@ -130,7 +132,7 @@ export class IdCardService {
   }
 
   async pending(scope: RequestScope, first: number): Promise<IdCardCheckRecord[]> {
-    this.requireAdmin(scope);
+    requireAdmin(scope);
     return this.deps.checks.pending(Math.min(Math.max(first, 1), 100));
   }
 
@@ -141,13 +143,13 @@ export class IdCardService {
   }
 
   async decide(scope: RequestScope, id: string, decision: 'APPROVE' | 'REJECT', reasonInput: string | null | undefined): Promise<IdCardCheckRecord> {
-    const admin = this.requireAdmin(scope);
+    const admin = requireAdmin(scope);
     const check = isUuid(id) ? await this.deps.checks.findById(id) : null;
     if (!check) throw new NotFoundError(messages.idCardCheckNotFound, { field: 'id' });
     if (check.userId === admin.userId) throw new ForbiddenError(messages.idCardOwnCheck);
     const reason = reasonInput?.trim() || null;
     if (decision === 'REJECT' && !reason) throw new BadInputError(messages.idCardReasonRequired, { fields: [{ field: 'reason', reason: 'required' }] });
-    if (reason && [...reason].length > 500) throw new BadInputError(messages.idCardReasonTooLong, { fields: [{ field: 'reason', reason: 'tooLong' }] });
+    if (reason && charLength(reason) > 500) throw new BadInputError(messages.idCardReasonTooLong, { fields: [{ field: 'reason', reason: 'tooLong' }] });
     if (check.status !== 'PENDING') throw new ConflictError(messages.idCardNotPending, { status: check.status });
 
     const now = new Date();
@@ -184,11 +186,5 @@ export class IdCardService {
     } catch (error) {
       this.deps.logger.warn({ err: error, userId }, 'could not email an ID card rejection');
     }
-  }
-
-  private requireAdmin(scope: RequestScope) {
-    if (!scope.identity) throw new UnauthenticatedError(messages.signInFirst);
-    if (scope.identity.role !== 'ADMIN') throw new ForbiddenError(messages.adminOnly);
-    return scope.identity;
   }
 }

@@ -21,14 +21,13 @@
 // account proved the same email too (EMAIL verification); it is then linked. For every other
 // provider the member signs in with their password and links explicitly.
 import * as client from 'openid-client';
-import { BadInputError, NotFoundError, UnauthenticatedError, blacklistKey, randomToken, revokedBeforeKey, safeEqual, sha256, verifyAccessToken, type Logger, type Redis } from '@anshim/platform';
+import { BadInputError, blacklistKey, NotFoundError, randomToken, requireIdentity, revokedBeforeKey, safeEqual, sha256, UnauthenticatedError, verifyAccessToken, type Logger, type Redis } from '@anshim/platform';
 import type { AuthPayload, AuthService } from '../auth-service.ts';
 import type { RequestScope } from '../context.ts';
 import { transaction, type UserPrisma } from '../database.ts';
 import type { UserEvents } from '../events/user-events.ts';
 import { messages } from '../messages.ts';
 import type { UserRepository } from '../user-repository.ts';
-import { requireIdentity } from '../user-service.ts';
 import type { OidcProviderConfig } from './oidc-config.ts';
 import { isOutage, type OidcProviders } from './oidc-providers.ts';
 import type { LinkedIdentityRecord, OidcRepository } from './oidc-repository.ts';

@@ -1,0 +1,28 @@
+// The job catalogue, beside the event catalogue: every BullMQ job queue a service runs for
+// itself (sweeps, delayed work), its job name and the zod schema of its payload. Events travel
+// between services; jobs stay inside one, but they share Redis, so their names and payloads are
+// written down once here and every queue is made with the kit's defineJob (kit/define-job.ts).
+import { z } from 'zod';
+
+export interface JobType<S extends z.ZodType = z.ZodType> {
+  /** The queue: `<service>.<job>`, unique across the deployment. */
+  name: string;
+  /** BullMQ's job name inside the queue (what a scheduler or `add` files it under). */
+  jobName: string;
+  /** What a job carries; producers and the worker both parse it, a bad payload is never retried. */
+  schema: S;
+}
+
+const sweep = { jobName: 'sweep', schema: z.object({}) } as const;
+
+export const JOB_CATALOGUE = {
+  /** Deletes ID card photos past their retention and expires unused ID card upload tickets. */
+  'user.id-card-purge': { name: 'user.id-card-purge', ...sweep },
+  /** Ends one suspension at its endsAt (job id = sanction id). */
+  'report.sanction-end': { name: 'report.sanction-end', jobName: 'end', schema: z.object({ sanctionId: z.uuid() }) },
+  /** Deletes uploads whose ticket expired without being attached (storage/upload-sweep.ts). */
+  'transaction.upload-sweep': { name: 'transaction.upload-sweep', ...sweep },
+  'report.upload-sweep': { name: 'report.upload-sweep', ...sweep },
+} as const satisfies Record<string, JobType>;
+
+export type JobName = keyof typeof JOB_CATALOGUE;
