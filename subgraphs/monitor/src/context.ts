@@ -1,28 +1,34 @@
-// What every resolver receives: the platform's request context (verified identity, request id,
-// locale, logger) plus this service's services.
-import type { groupedLoader, RedisChannelHub, RequestContext } from '@anshim/platform';
-import type { MonitorService } from './monitor-service.ts';
+// What every resolver receives: the request scope (identity, locale, logger, loaders, the Redis
+// subscriber) plus this service's services. Composition only; services never import this file.
+import type { RequestContext, RedisChannelHub } from '@anshim/platform';
+import type { AlertRepository } from './alerts/alert-repository.ts';
+import type { AlertsService } from './alerts/alerts-service.ts';
+import type { AssessmentService } from './assessment/assessment-service.ts';
+import { createLoaders } from './loaders.ts';
+import type { MonitorScope } from './scope.ts';
 
-/** A reference to a user owned by the user subgraph. */
-export interface UserRef {
-  id: string;
-}
-/** A reference to a product owned by the transaction subgraph. */
-export interface ProductRef {
-  id: string;
-}
-export interface TransactionRef {
-  id: string;
+export interface MonitorServices {
+  assessment: AssessmentService;
+  alerts: AlertsService;
 }
 
-export interface MonitorLoaders {
-  /** Rules of recent alerts per product (Product.riskWarnings for a page of products: one query). */
-  productAlertRules: ReturnType<typeof groupedLoader<string, { productId: string; rule: string }>>;
+export interface MonitorContext extends MonitorScope {
+  services: MonitorServices;
 }
 
-export interface MonitorContext extends RequestContext {
-  services: { monitor: MonitorService };
-  loaders: MonitorLoaders;
-  /** The process's one shared Redis subscriber (subscriptions). */
+export interface ContextParts {
+  services: MonitorServices;
+  /** What the loaders read. */
+  alertRepository: AlertRepository;
   hub: RedisChannelHub;
+}
+
+/** Each request's context: the shared services and subscriber, and fresh loaders. */
+export function contextBuilder({ services, alertRepository, hub }: ContextParts): (base: RequestContext) => MonitorContext {
+  return (base) => ({
+    ...base,
+    services,
+    hub,
+    loaders: createLoaders(alertRepository, () => services.alerts.productWarningsSince()),
+  });
 }

@@ -1,7 +1,7 @@
 // Builds the monitor subgraph (does not listen): configuration, Prisma, Redis (cache, windows,
 // publishing) and the one shared Redis subscriber for subscriptions, the outbox relay, the event
-// consumer, the activity write-behind buffer, services, and the Apollo subgraph with graphql-ws
-// attached on /graphql. index.ts and tests call start/stop.
+// consumer, the activity write-behind buffer, the assessment and alerts services, and the Apollo
+// subgraph with graphql-ws attached on /graphql. Composition only. index.ts and tests call start/stop.
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import {
@@ -11,27 +11,27 @@ import {
   createLogger,
   createRedis,
   FieldCipher,
-  groupedLoader,
   mountInternalRoute,
   OutboxRelay,
   parseUserIds,
   SAFETY_INPUTS_ROUTE,
   RedisChannelHub,
   type Logger,
-  type RequestContext,
   type RunningServer,
 } from '@anshim/platform';
-import { ActivityBuffer } from './activity-buffer.ts';
-import { AlertRepository } from './alert-repository.ts';
-import type { MonitorContext } from './context.ts';
+import { AlertPublisher } from './alerts/alert-channels.ts';
+import { AlertRepository } from './alerts/alert-repository.ts';
+import { AlertsService } from './alerts/alerts-service.ts';
+import { ActivityBuffer } from './assessment/activity-buffer.ts';
+import { AssessmentService } from './assessment/assessment-service.ts';
+import { SlidingWindows } from './assessment/sliding-windows.ts';
+import { contextBuilder, type MonitorContext } from './context.ts';
+import { KnownRepository } from './copies/known-repository.ts';
 import { createDatabase, type MonitorPrisma } from './database.ts';
 import { loadMonitorEnv, type MonitorEnv } from './env.ts';
-import { createMonitorConsumer } from './events/consumers.ts';
-import { MonitorEvents } from './events/monitor-events.ts';
-import { KnownRepository } from './known-repository.ts';
-import { MonitorService } from './monitor-service.ts';
+import { createMonitorConsumer } from './inbound/consumers.ts';
+import { MonitorEvents } from './outbound/monitor-events.ts';
 import { resolvers } from './resolvers/index.ts';
-import { SlidingWindows } from './sliding-windows.ts';
 
 const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
@@ -44,7 +44,8 @@ export interface MonitorServer {
   env: MonitorEnv;
   logger: Logger;
   prisma: MonitorPrisma;
-  monitor: MonitorService;
+  assessment: AssessmentService;
+  alerts: AlertsService;
   buffer: ActivityBuffer;
   /** Starts the outbox relay, the event consumer and the activity flusher, then listens. */
   start(port?: number, host?: string): Promise<RunningServer>;
@@ -62,7 +63,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
   const hub = new RedisChannelHub(redisSettings);
   const relay = new OutboxRelay({ prisma, service: 'monitor', redis: redisSettings, logger });
 
-  const alerts = new AlertRepository(prisma);
+  const alertRepository = new AlertRepository(prisma);
   const known = new KnownRepository(prisma);
   const buffer = new ActivityBuffer({
     redis,
@@ -71,15 +72,15 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
     flushEveryMs: env.MONITOR_ACTIVITY_FLUSH_MS,
     insert: (rows) => known.insertActivities(rows),
   });
-  const monitor = new MonitorService({
+  const assessment = new AssessmentService({
     prisma,
-    alerts,
+    alerts: alertRepository,
     known,
     events: new MonitorEvents(),
     windows: new SlidingWindows(redis),
     buffer,
+    publisher: new AlertPublisher({ redis, redisSettings, logger }),
     redis,
-    redisSettings,
     logger,
     allowedDomains: env.MONITOR_ALLOWED_LINK_DOMAINS,
     levelTtlSeconds: env.MONITOR_LEVEL_TTL_SECONDS,
@@ -87,13 +88,9 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
     cipher: new FieldCipher(env.DATA_ENCRYPTION_KEY),
     afterCommit: () => relay.nudge(),
   });
-  const consumer = env.MONITOR_CONSUME_EVENTS ? createMonitorConsumer({ prisma, known, monitor, redis: redisSettings, logger }) : undefined;
-  const buildContext = (base: RequestContext): MonitorContext => ({
-    ...base,
-    services: { monitor },
-    hub,
-    loaders: { productAlertRules: groupedLoader((ids) => alerts.rulesByProducts(ids, monitor.productWarningsSince()), (row) => row.productId) },
-  });
+  const alerts = new AlertsService({ alerts: alertRepository });
+  const consumer = env.MONITOR_CONSUME_EVENTS ? createMonitorConsumer({ prisma, known, assessment, redis: redisSettings, logger }) : undefined;
+  const buildContext = contextBuilder({ services: { assessment, alerts }, alertRepository, hub });
 
   const server = await buildSubgraphServer<MonitorContext>({
     name: 'monitor',
@@ -110,7 +107,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         callers: ['safety'],
         parse: parseUserIds,
         handle: async (ids) => ({
-          users: (await alerts.safetyInputs(ids)).map((u) => ({
+          users: (await alertRepository.safetyInputs(ids)).map((u) => ({
             userId: u.userId,
             riskClearedAt: u.riskClearedAt?.toISOString() ?? null,
             signals: u.signals.map((s) => ({ ...s, detectedAt: s.detectedAt.toISOString(), expiresAt: s.expiresAt.toISOString() })),
@@ -132,7 +129,8 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
     env,
     logger,
     prisma,
-    monitor,
+    assessment,
+    alerts,
     buffer,
     async start(port = env.MONITOR_PORT, host = env.MONITOR_HOST) {
       relay.start();

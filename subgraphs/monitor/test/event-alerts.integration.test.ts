@@ -57,7 +57,7 @@ describe('alerts from events are raised once', () => {
     const sourceEventId = randomUUID();
     const run = (fail: boolean) =>
       h.prisma.$transaction(async (tx) => {
-        const result = await h.server.monitor.assess(activity, {}, { tx, sourceEventId, defer: () => undefined });
+        const result = await h.server.assessment.assess(activity, {}, { tx, sourceEventId, defer: () => undefined });
         if (fail) throw new Error('the consumer transaction failed after the assessment');
         return result;
       });

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelName, type ReporterTrust } from '@anshim/platform';
-import { userAlertChannel } from '../src/monitor-service.ts';
+import { userAlertChannel } from '../src/alerts/alert-channels.ts';
 import { admin, ALERT_FIELDS, MonitorHarness, onlyError, user, waitFor } from './support/harness.ts';
 
 const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched alerts { ${ALERT_FIELDS} } } }`;

@@ -1,3 +1,3 @@
 import type { MutationResolvers } from '../generated/resolvers-types.ts';
 
-export const recordActivity: MutationResolvers['recordActivity'] = (_parent, { input }, ctx) => ctx.services.monitor.record(ctx, input);
+export const recordActivity: MutationResolvers['recordActivity'] = (_parent, { input }, ctx) => ctx.services.assessment.record(ctx, input);

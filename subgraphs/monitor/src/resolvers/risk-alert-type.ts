@@ -8,11 +8,11 @@ import type { RequestContext } from '@anshim/platform';
 const mayKnowWhere = (alert: { rule: string }, ctx: RequestContext) => !alert.rule.startsWith('REPORT_') || ctx.identity?.role === 'ADMIN';
 
 export const RiskAlert: RiskAlertResolvers = {
-  __resolveReference: (ref, ctx) => ctx.services.monitor.visible(ctx, ref.id),
-  message: (alert, _args, ctx) => ctx.services.monitor.message(ctx.locale, alert),
+  __resolveReference: (ref, ctx) => ctx.services.alerts.visible(ctx, ref.id),
+  message: (alert, _args, ctx) => ctx.services.alerts.message(ctx.locale, alert),
   subject: (alert) => ({ id: alert.subjectUserId }),
   recipients: (alert) => alert.recipients.map((r) => ({ id: r.userId })),
   product: (alert, _args, ctx) => (alert.productId && mayKnowWhere(alert, ctx) ? { id: alert.productId } : null),
   transaction: (alert, _args, ctx) => (alert.transactionId && mayKnowWhere(alert, ctx) ? { id: alert.transactionId } : null),
-  acknowledged: (alert, _args, ctx) => ctx.services.monitor.acknowledged(ctx, alert),
+  acknowledged: (alert, _args, ctx) => ctx.services.alerts.acknowledged(ctx, alert),
 };

@@ -1,3 +1,3 @@
 import type { MutationResolvers } from '../generated/resolvers-types.ts';
 
-export const takeRiskAction: MutationResolvers['takeRiskAction'] = (_parent, { input }, ctx) => ctx.services.monitor.takeAction(ctx, input);
+export const takeRiskAction: MutationResolvers['takeRiskAction'] = (_parent, { input }, ctx) => ctx.services.assessment.takeAction(ctx, input);

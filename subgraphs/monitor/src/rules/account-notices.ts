@@ -2,7 +2,7 @@
 // banned or suspended (user.status_changed). They warn the counterparts only; the subject gets no
 // risk signal (the sanction itself already sets their safety grade).
 import type { LocalizedText } from '@anshim/platform';
-import type { RiskLevel } from './types.ts';
+import type { RiskLevel } from '../model.ts';
 
 export interface AccountNotice {
   code: string;

@@ -1,11 +1,13 @@
-// The rule engine: every rule, evaluation, and how matched signals add up to one level.
+// The rule engine: every rule, evaluation, and how matched signals add up to one level. Pure (no
+// I/O) and below both domains: the assessment evaluates it, alerts read each rule's warnings.
 import { KNOWN_FRAUD_ACCOUNT } from './known-fraud-account.ts';
 import { NEW_ACCOUNT_HIGH_VALUE } from './new-account-high-value.ts';
 import { OFF_PLATFORM_PAYMENT_REQUEST } from './off-platform-payment-request.ts';
 import { PHISHING_LINK } from './phishing-link.ts';
 import { PRICE_TOO_GOOD } from './price-too-good.ts';
 import { PROTECTED_USER_EXPOSED } from './protected-user-exposed.ts';
-import { levelRank, type RiskLevel, type Rule, type RuleFacts } from './types.ts';
+import { levelRank, type RiskLevel } from '../model.ts';
+import type { Rule, RuleFacts } from './types.ts';
 import { LISTING_BURST, REPORT_BURST, SHARED_DEVICE } from './window-rules.ts';
 
 export * from './types.ts';

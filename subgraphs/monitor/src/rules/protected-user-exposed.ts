@@ -1,4 +1,5 @@
-import { gradeRank, type Rule } from './types.ts';
+import { gradeRank } from '../model.ts';
+import type { Rule } from './types.ts';
 
 /**
  * A protected-mode user (often elderly or a first-time user) is dealing with someone below the

@@ -2,12 +2,7 @@
 // who is warned) plus one small pure function over facts gathered beforehand (copies fed by
 // events, Redis sliding-window counts). Rules never do I/O.
 import type { LocalizedText } from '@anshim/platform';
-
-export const RISK_LEVELS = ['NONE', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
-export type RiskLevel = (typeof RISK_LEVELS)[number];
-
-export const SAFETY_GRADES = ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'] as const;
-export type SafetyGrade = (typeof SAFETY_GRADES)[number];
+import type { RiskLevel, SafetyGrade } from '../model.ts';
 
 export type ActivityType = 'CHAT_MESSAGE' | 'LOGIN' | 'LISTING_CREATED' | 'PRICE_CHANGED' | 'PAYMENT_REQUEST' | 'PROFILE_CHANGED' | 'REPORT_FILED';
 
@@ -59,13 +54,4 @@ export interface Rule {
   signalHours: number;
   recipients: Recipients;
   matches(facts: RuleFacts): boolean;
-}
-
-export function levelRank(level: RiskLevel): number {
-  return RISK_LEVELS.indexOf(level);
-}
-
-export function gradeRank(grade: SafetyGrade): number {
-  // VERY_SAFE = 4 … DANGER = 0: higher is safer.
-  return SAFETY_GRADES.length - 1 - SAFETY_GRADES.indexOf(grade);
 }

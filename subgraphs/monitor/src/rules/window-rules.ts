@@ -1,4 +1,4 @@
-// Rules over Redis sliding windows (the counts arrive in the facts; see sliding-windows.ts).
+// Rules over Redis sliding windows (the counts arrive in the facts; see assessment/sliding-windows.ts).
 import { REPORT_WEIGHTING } from '@anshim/platform';
 import type { Rule } from './types.ts';
 

@@ -1,9 +1,9 @@
 // What the monitor publishes (topic monitor.events). Each call writes one outbox row inside the
 // caller's transaction, so an event exists exactly when its change was committed.
 import { recordEvent } from '@anshim/platform';
-import type { AlertRecord, RiskActionType } from '../alert-repository.ts';
+import type { AlertRecord } from '../alerts/alert-repository.ts';
 import type { Tx } from '../database.ts';
-import type { RiskLevel } from '../rules/index.ts';
+import type { RiskActionType, RiskLevel } from '../model.ts';
 
 const producer = 'monitor' as const;
 

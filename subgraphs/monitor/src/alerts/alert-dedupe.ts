@@ -3,7 +3,7 @@
 // change likewise once per (product, new price). Anything else an event raised, once per (event,
 // rule), so a redelivered event raises nothing new. recordActivity of other kinds has no key: two
 // chat messages are two things that happened.
-import type { ActivityFacts } from './rules/index.ts';
+import type { ActivityFacts } from '../rules/index.ts';
 
 export function alertDedupeKey(activity: Pick<ActivityFacts, 'type' | 'productId' | 'amount'>, rule: string, sourceEventId: string | null): string | null {
   if (activity.productId && activity.type === 'LISTING_CREATED') return `listing:${activity.productId}:${rule}`;

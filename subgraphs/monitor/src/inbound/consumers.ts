@@ -15,19 +15,19 @@
 // nothing twice. Pushes to subscribers run after the commit.
 import { AfterCommitHooks, EventConsumer, type EventEnvelope, type EventHandlers, type EventType, type Logger, type RedisSettings } from '@anshim/platform';
 import type { MonitorPrisma, Tx } from '../database.ts';
-import type { KnownRepository } from '../known-repository.ts';
-import type { FromEvent, MonitorService } from '../monitor-service.ts';
+import type { AssessmentService, FromEvent } from '../assessment/assessment-service.ts';
+import type { KnownRepository } from '../copies/known-repository.ts';
 
 export interface ConsumerDeps {
   prisma: MonitorPrisma;
   known: KnownRepository;
-  monitor: MonitorService;
+  assessment: AssessmentService;
   redis: RedisSettings;
   logger: Logger;
 }
 
-export function monitorHandlers(deps: Pick<ConsumerDeps, 'known' | 'monitor'>, hooks: AfterCommitHooks<Tx>): EventHandlers<'monitor', Tx> {
-  const { known, monitor } = deps;
+export function monitorHandlers(deps: Pick<ConsumerDeps, 'known' | 'assessment'>, hooks: AfterCommitHooks<Tx>): EventHandlers<'monitor', Tx> {
+  const { known, assessment } = deps;
   const from = (event: EventEnvelope<EventType>, tx: Tx): FromEvent => ({ tx, sourceEventId: event.id, defer: (work) => hooks.schedule(tx, work) });
   return {
     'user.registered': async (event, tx) => {
@@ -40,7 +40,7 @@ export function monitorHandlers(deps: Pick<ConsumerDeps, 'known' | 'monitor'>, h
     'user.status_changed': async (event, tx) => {
       const { userId, status } = event.data;
       const at = new Date(event.occurredAt);
-      if (await known.statusChanged(tx, userId, status, at)) await monitor.accountStatusChanged({ userId, status, at }, from(event, tx));
+      if (await known.statusChanged(tx, userId, status, at)) await assessment.accountStatusChanged({ userId, status, at }, from(event, tx));
     },
     'safety.score_changed': async (event, tx) => {
       await known.gradeChanged(tx, event.data.userId, event.data.grade, new Date(event.data.changedAt));
@@ -49,12 +49,12 @@ export function monitorHandlers(deps: Pick<ConsumerDeps, 'known' | 'monitor'>, h
       const { productId, sellerId, category, price, createdAt } = event.data;
       await known.userSeen(tx, sellerId, new Date(createdAt));
       await known.productSeen(tx, { id: productId, sellerId, category, price });
-      await monitor.assess({ type: 'LISTING_CREATED', userId: sellerId, productId, amount: price, at: new Date(createdAt) }, {}, from(event, tx));
+      await assessment.assess({ type: 'LISTING_CREATED', userId: sellerId, productId, amount: price, at: new Date(createdAt) }, {}, from(event, tx));
     },
     'product.price_changed': async (event, tx) => {
       const { productId, sellerId, category, newPrice, at } = event.data;
       await known.productSeen(tx, { id: productId, sellerId, category, price: newPrice });
-      await monitor.assess({ type: 'PRICE_CHANGED', userId: sellerId, productId, amount: newPrice, at: new Date(at) }, {}, from(event, tx));
+      await assessment.assess({ type: 'PRICE_CHANGED', userId: sellerId, productId, amount: newPrice, at: new Date(at) }, {}, from(event, tx));
     },
     'transaction.requested': async (event, tx) => {
       const { buyerId, sellerId, at } = event.data;
@@ -65,7 +65,7 @@ export function monitorHandlers(deps: Pick<ConsumerDeps, 'known' | 'monitor'>, h
     'report.filed': async (event, tx) => {
       const { targetUserId, reporterId, productId, transactionId, filedAt, reporter } = event.data;
       await known.userSeen(tx, targetUserId, new Date(filedAt));
-      await monitor.reportFiled({ targetUserId, reporterId, productId, transactionId, at: new Date(filedAt), reporter }, from(event, tx));
+      await assessment.reportFiled({ targetUserId, reporterId, productId, transactionId, at: new Date(filedAt), reporter }, from(event, tx));
     },
     'report.identifiers_confirmed': async (event, tx) => {
       await known.fraudIdentifiersConfirmed(tx, event.data.identifiers, new Date(event.data.confirmedAt));

@@ -1,66 +1,48 @@
-// The monitor's domain: who may do what, turning activity into facts for the rule engine, raising
-// alerts and signals, keeping each user's level (Redis, rebuilt from signals), acting on it, and
-// publishing alerts to subscribers after commit.
+// The monitor's assessment: turning activity (recordActivity, other services' events) into facts
+// for the rule engine, raising alerts and signals, keeping each user's level (Redis, rebuilt from
+// signals), and the actions a level takes by itself or an ADMIN takes on it. Alerts reach
+// subscribers after commit (alerts/alert-channels.ts); reading them is alerts/alerts-service.ts.
 import { randomUUID } from 'node:crypto';
 import {
   BadInputError,
   combinedReportWeight,
   ForbiddenError,
-  NotFoundError,
-  pick,
-  publishToChannels,
-  UnauthenticatedError,
   extractPaymentIdentifiers,
   paymentIdentifierHash,
   reporterWeight,
   type FieldCipher,
-  type Identity,
-  type Locale,
   type Logger,
   type Redis,
-  type RedisSettings,
   type ReporterTrust,
-  type RequestContext,
 } from '@anshim/platform';
-import type { ActivityBuffer } from './activity-buffer.ts';
-import { alertDedupeKey, eventDedupeKey } from './alert-dedupe.ts';
-import type { AlertRecord, AlertRepository, RiskActionType } from './alert-repository.ts';
-import type { MonitorContext } from './context.ts';
-import { transaction, type MonitorPrisma, type Tx } from './database.ts';
-import type { MonitorEvents } from './events/monitor-events.ts';
-import type { AccountStatus, KnownRepository } from './known-repository.ts';
-import { messages } from './messages.ts';
+import type { AlertPublisher } from '../alerts/alert-channels.ts';
+import { alertDedupeKey, eventDedupeKey } from '../alerts/alert-dedupe.ts';
+import type { AlertRecord, AlertRepository } from '../alerts/alert-repository.ts';
+import type { KnownRepository } from '../copies/known-repository.ts';
+import { transaction, type MonitorPrisma, type Tx } from '../database.ts';
+import { messages } from '../messages.ts';
+import { checkId, levelRank, RISK_LEVELS, type AccountStatus, type RiskActionType, type RiskLevel } from '../model.ts';
+import type { MonitorEvents } from '../outbound/monitor-events.ts';
 import {
   ACCOUNT_NOTICES,
-  atLeast,
   automaticActions,
   CONTACT_LOOKBACK_DAYS,
   combineLevels,
   evaluateRules,
   LISTING_BURST_WINDOW_SECONDS,
-  levelRank,
   REPORT_BURST_WINDOW_SECONDS,
   RULES_BY_CODE,
   SHARED_DEVICE_WINDOW_SECONDS,
   type ActivityFacts,
   type ActivityType,
-  type RiskLevel,
   type Rule,
   type RuleFacts,
-} from './rules/index.ts';
+} from '../rules/index.ts';
+import { requireAdmin, requireIdentity, type MonitorScope } from '../scope.ts';
+import type { ActivityBuffer } from './activity-buffer.ts';
 import type { SlidingWindows } from './sliding-windows.ts';
 
-/** Every alert is published here after commit: what ADMINs' `riskAlerts` subscriptions read. */
-export const ALERT_CHANNEL = 'monitor:alerts';
-/**
- * The alerts that concern one member (as subject or recipient). Each member's `myRiskAlerts` reads
- * only this channel, so an alert costs its two or three readers, not every open subscription.
- */
-export const userAlertChannel = (userId: string): string => `monitor:alerts:user:${userId}`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_TEXT = 5_000;
-/** How long a listing alert keeps showing on its product. */
-const PRODUCT_WARNING_DAYS = 7;
 
 export interface AssessmentRecord {
   level: RiskLevel;
@@ -79,41 +61,19 @@ export interface FromEvent {
   defer: (work: () => Promise<void>) => void;
 }
 
-export interface ActivityInput {
-  type: Exclude<ActivityType, 'REPORT_FILED'>;
-  counterpartId?: string | null;
-  productId?: string | null;
-  transactionId?: string | null;
-  text?: string | null;
-  deviceId?: string | null;
-  amount?: number | null;
-}
+/** recordActivity's input: what the member says happened (who and when come from the request). */
+export type ActivityInput = Omit<ActivityFacts, 'type' | 'userId' | 'at'> & { type: Exclude<ActivityType, 'REPORT_FILED'> };
 
-/** An alert as it travels on the channel (dates as strings). */
-export type PublishedAlert = Omit<AlertRecord, 'createdAt' | 'acknowledgedAt' | 'recipients'> & {
-  createdAt: string;
-  recipientIds: string[];
-};
-
-export function toPublished(alert: AlertRecord): PublishedAlert {
-  const { recipients, createdAt, acknowledgedAt: _ack, ...rest } = alert;
-  return { ...rest, createdAt: createdAt.toISOString(), recipientIds: recipients.map((r) => r.userId) };
-}
-
-export function fromPublished(alert: PublishedAlert): AlertRecord {
-  const { recipientIds, createdAt, ...rest } = alert;
-  return { ...rest, createdAt: new Date(createdAt), acknowledgedAt: null, recipients: recipientIds.map((userId) => ({ userId, acknowledgedAt: null })) };
-}
-
-export interface MonitorServiceDeps {
+export interface AssessmentServiceDeps {
   prisma: MonitorPrisma;
   alerts: AlertRepository;
   known: KnownRepository;
   events: MonitorEvents;
   windows: SlidingWindows;
   buffer: ActivityBuffer;
+  publisher: AlertPublisher;
+  /** The level cache. */
   redis: Redis;
-  redisSettings: RedisSettings;
   logger: Logger;
   allowedDomains: readonly string[];
   levelTtlSeconds: number;
@@ -124,34 +84,17 @@ export interface MonitorServiceDeps {
   now?: () => Date;
 }
 
-function requireIdentity(scope: RequestContext): Identity {
-  if (!scope.identity) throw new UnauthenticatedError(messages.signInFirst);
-  return scope.identity;
-}
-
-function requireAdmin(scope: RequestContext): Identity {
-  const identity = requireIdentity(scope);
-  if (identity.role !== 'ADMIN') throw new ForbiddenError(messages.adminOnly);
-  return identity;
-}
-
-function checkId(id: string | null | undefined): string | null {
-  if (id == null) return null;
-  if (!UUID.test(id)) throw new BadInputError(messages.badId);
-  return id.toLowerCase();
-}
-
-export class MonitorService {
+export class AssessmentService {
   private readonly now: () => Date;
 
-  constructor(private readonly deps: MonitorServiceDeps) {
+  constructor(private readonly deps: AssessmentServiceDeps) {
     this.now = deps.now ?? (() => new Date());
   }
 
   // ------------------------------------------------------------------ ingestion
 
   /** recordActivity: as the signed-in user. */
-  async record(scope: RequestContext, input: ActivityInput): Promise<AssessmentRecord> {
+  async record(scope: MonitorScope, input: ActivityInput): Promise<AssessmentRecord> {
     const me = requireIdentity(scope);
     const counterpartId = checkId(input.counterpartId);
     if (counterpartId === me.userId) throw new BadInputError(messages.selfCounterpart);
@@ -271,22 +214,14 @@ export class MonitorService {
     await this.deps.events.alertRaised(from.tx, alert);
     from.defer(async () => {
       this.deps.afterCommit();
-      await this.push(alert);
+      await this.deps.publisher.publish(alert);
     });
     return alert;
   }
 
-  private async push(alert: AlertRecord): Promise<void> {
-    const concerned = new Set([alert.subjectUserId, ...alert.recipients.map((recipient) => recipient.userId)]);
-    const channels = [ALERT_CHANNEL, ...[...concerned].map(userAlertChannel)];
-    await publishToChannels(this.deps.redis, this.deps.redisSettings, channels, toPublished(alert)).catch((error: unknown) =>
-      this.deps.logger.error({ err: error, alertId: alert.id }, 'could not publish an alert to subscribers'),
-    );
-  }
-
   /**
    * One transaction (the caller's, when assessing an event): an alert and a signal per matched
-   * rule that has not raised its alert already (see alert-dedupe.ts), the new level, and automatic
+   * rule that has not raised its alert already (see alerts/alert-dedupe.ts), the new level, and automatic
    * actions when the level rose to HIGH or CRITICAL. After commit: the level cache and the channel.
    */
   private async raise(activity: ActivityFacts, matched: Rule[], from?: FromEvent): Promise<AssessmentRecord> {
@@ -331,7 +266,7 @@ export class MonitorService {
     const afterCommit = async ({ raised, level }: { raised: AlertRecord[]; level: RiskLevel }) => {
       if (raised.length > 0) this.deps.afterCommit();
       await this.cacheLevel(userId, level);
-      for (const alert of raised) await this.push(alert);
+      for (const alert of raised) await this.deps.publisher.publish(alert);
     };
     const result = from ? await work(from.tx) : await transaction(this.deps.prisma, work);
     if (from) from.defer(() => afterCommit(result));
@@ -364,79 +299,23 @@ export class MonitorService {
   /** The current level: Redis first (5 min), rebuilt from the persisted signals on a miss. */
   async levelOf(userId: string): Promise<RiskLevel> {
     const cached = await this.deps.redis.get(this.levelKey(userId)).catch(() => null);
-    if (cached && ['NONE', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'].includes(cached)) return cached as RiskLevel;
+    if (cached && (RISK_LEVELS as readonly string[]).includes(cached)) return cached as RiskLevel;
     const level = combineLevels(await this.deps.alerts.activeSignals(this.deps.prisma, userId, this.now()));
     await this.cacheLevel(userId, level);
     return level;
   }
 
   /** User.riskLevel: the user themself or an ADMIN. */
-  async riskLevel(scope: RequestContext, userId: string): Promise<RiskLevel> {
+  async riskLevel(scope: MonitorScope, userId: string): Promise<RiskLevel> {
     const me = requireIdentity(scope);
     if (me.userId !== userId && me.role !== 'ADMIN') throw new ForbiddenError(messages.ownLevelOnly);
     return this.levelOf(userId);
   }
 
-  // ------------------------------------------------------------------ alerts
-
-  async list(scope: RequestContext, userId: string | null | undefined, first: number | null | undefined): Promise<AlertRecord[]> {
-    const me = requireIdentity(scope);
-    const take = first ?? 20;
-    if (take < 1 || take > 100) throw new BadInputError(messages.firstRange);
-    const target = checkId(userId) ?? me.userId;
-    if (target !== me.userId && me.role !== 'ADMIN') throw new ForbiddenError(messages.ownAlertsOnly);
-    return this.deps.alerts.forUser(target, take);
-  }
-
-  /** One alert, for its subject, a recipient or an ADMIN; null for anyone else. */
-  async visible(scope: RequestContext, id: string): Promise<AlertRecord | null> {
-    const me = scope.identity;
-    if (!me || !UUID.test(id)) return null;
-    const alert = await this.deps.alerts.findById(id.toLowerCase());
-    if (!alert) return null;
-    return me.role === 'ADMIN' || alert.subjectUserId === me.userId || alert.recipients.some((r) => r.userId === me.userId) ? alert : null;
-  }
-
-  /** A recipient acknowledges their own copy; an ADMIN marks the alert reviewed. */
-  async acknowledge(scope: RequestContext, id: string): Promise<AlertRecord> {
-    const me = requireIdentity(scope);
-    const alertId = checkId(id)!;
-    const alert = await this.deps.alerts.findById(alertId);
-    const recipient = alert?.recipients.some((r) => r.userId === me.userId);
-    if (!alert || (!recipient && me.role !== 'ADMIN' && alert.subjectUserId !== me.userId)) throw new NotFoundError(messages.alertNotFound);
-    if (recipient) await this.deps.alerts.acknowledgeAsRecipient(alertId, me.userId, this.now());
-    else if (me.role === 'ADMIN') await this.deps.alerts.acknowledgeAsAdmin(alertId, this.now());
-    else throw new ForbiddenError();
-    return (await this.deps.alerts.findById(alertId))!;
-  }
-
-  /** For the caller: their own copy if they are a recipient, otherwise whether an ADMIN reviewed it. */
-  acknowledged(scope: RequestContext, alert: AlertRecord): boolean {
-    const mine = scope.identity && alert.recipients.find((r) => r.userId === scope.identity!.userId);
-    return mine ? mine.acknowledgedAt != null : alert.acknowledgedAt != null;
-  }
-
-  message(locale: Locale, alert: AlertRecord): string {
-    return pick({ ko: alert.messageKo, en: alert.messageEn }, locale);
-  }
-
-  /** Alerts newer than this still warn on their product. */
-  productWarningsSince(): Date {
-    return new Date(this.now().getTime() - PRODUCT_WARNING_DAYS * 24 * 3_600_000);
-  }
-
-  /** Product.riskWarnings: short warnings from recent listing alerts on the product (batched per request). */
-  async productWarnings(scope: MonitorContext, productId: string): Promise<string[]> {
-    if (!UUID.test(productId)) return [];
-    const rows = await scope.loaders.productAlertRules.load(productId.toLowerCase());
-    const warnings = rows.map((row) => RULES_BY_CODE.get(row.rule)?.productWarning).map((text) => (text ? pick(text, scope.locale) : null));
-    return [...new Set(warnings.filter((w): w is string => w !== null))];
-  }
-
   // ------------------------------------------------------------------ actions
 
   /** takeRiskAction (ADMIN, audited). CLEAR ends every active signal and lifts a hold. */
-  async takeAction(scope: RequestContext, input: { userId: string; action: RiskActionType; reason: string }): Promise<boolean> {
+  async takeAction(scope: MonitorScope, input: { userId: string; action: RiskActionType; reason: string }): Promise<boolean> {
     const admin = requireAdmin(scope);
     const userId = checkId(input.userId)!;
     const reason = input.reason.trim();
@@ -456,24 +335,5 @@ export class MonitorService {
     this.deps.afterCommit();
     if (input.action === 'CLEAR') await this.cacheLevel(userId, 'NONE');
     return true;
-  }
-
-  // ------------------------------------------------------------------ subscriptions
-
-  /** Whether a published alert belongs to the caller's myRiskAlerts. */
-  static concerns(alert: PublishedAlert, userId: string): boolean {
-    return alert.subjectUserId === userId || alert.recipientIds.includes(userId);
-  }
-
-  static atLeast(alert: PublishedAlert, minLevel: RiskLevel): boolean {
-    return atLeast(alert.level, minLevel);
-  }
-
-  requireIdentity(scope: RequestContext): Identity {
-    return requireIdentity(scope);
-  }
-
-  requireAdmin(scope: RequestContext): Identity {
-    return requireAdmin(scope);
   }
 }

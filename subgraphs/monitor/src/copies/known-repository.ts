@@ -1,9 +1,9 @@
 // Copies fed by other services' events (never their tables): when each user registered, their
 // protected mode and minimum counterpart grade, their latest safety grade, and listing prices per
 // category for PRICE_TOO_GOOD. Plus the raw activity table the write-behind buffer flushes into.
-import type { MonitorPrisma, Tx } from './database.ts';
-import type { SafetyGrade } from './rules/index.ts';
-import type { BufferedActivity } from './activity-buffer.ts';
+import type { BufferedActivity } from '../assessment/activity-buffer.ts';
+import type { MonitorPrisma, Tx } from '../database.ts';
+import type { AccountStatus, SafetyGrade } from '../model.ts';
 
 export interface KnownUserRecord {
   id: string;
@@ -13,8 +13,6 @@ export interface KnownUserRecord {
   safetyGrade: SafetyGrade | null;
   accountStatus: AccountStatus;
 }
-
-export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'BANNED';
 
 /** Medians need this many listings in a category, or PRICE_TOO_GOOD stays silent. */
 export const MEDIAN_MIN_SAMPLES = 5;

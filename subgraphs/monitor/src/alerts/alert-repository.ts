@@ -1,10 +1,8 @@
 // Alerts, their recipients, risk signals, actions and the admin audit log. Only this file and
-// known-repository.ts touch Prisma rows of those tables; rows leave as plain records.
+// copies/known-repository.ts touch Prisma rows of those tables; rows leave as plain records.
 import { randomUUID } from 'node:crypto';
-import type { MonitorPrisma, Tx } from './database.ts';
-import type { RiskLevel } from './rules/index.ts';
-
-export type RiskActionType = 'WARN_COUNTERPARTS' | 'REQUIRE_VERIFICATION' | 'HOLD_TRANSACTIONS' | 'RESTRICT_ACCOUNT' | 'CLEAR';
+import type { MonitorPrisma, Tx } from '../database.ts';
+import type { RiskActionType, RiskLevel } from '../model.ts';
 
 export interface AlertRecord {
   id: string;
@@ -21,19 +19,11 @@ export interface AlertRecord {
   recipients: Array<{ userId: string; acknowledgedAt: Date | null }>;
 }
 
-export interface NewAlert {
-  level: RiskLevel;
-  rule: string;
-  messageKo: string;
-  messageEn: string;
-  subjectUserId: string;
-  productId: string | null;
-  transactionId: string | null;
+export type NewAlert = Omit<AlertRecord, 'id' | 'acknowledgedAt' | 'recipients'> & {
   recipientIds: string[];
-  createdAt: Date;
   /** At most one alert per key (see alert-dedupe.ts); null: no limit. */
   dedupeKey: string | null;
-}
+};
 
 export interface SignalRecord {
   rule: string;
