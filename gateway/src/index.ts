@@ -1,6 +1,6 @@
 // The gateway process: `node --import tsx gateway/src/index.ts` (see env.ts for its settings).
 import { readFileSync } from 'node:fs';
-import { createLogger, resolveSecrets } from '@anshim/platform';
+import { DevAllowance, createLogger, resolveSecrets } from '@anshim/platform';
 import { limitsFromEnv, loadGatewayEnv } from './env.ts';
 import { buildGateway, type GatewayServer } from './server.ts';
 
@@ -30,7 +30,8 @@ try {
       connectionCaps: { perAddress: env.WS_MAX_CONNECTIONS_PER_ADDRESS, perMember: env.WS_MAX_CONNECTIONS_PER_MEMBER },
       revocationSweepMs: env.WS_REVOCATION_SWEEP_MS,
     },
-    limits: limitsFromEnv(env),
+    // The development seed proves a key generated into .data/ to pass the rate limits; production has none.
+    limits: { ...limitsFromEnv(env), devAllowance: DevAllowance.load(env.NODE_ENV) },
     operations: { port: env.GATEWAY_OPS_PORT, host: env.OPS_HOST },
     logger,
   });

@@ -9,6 +9,8 @@ import express, { type Express } from 'express';
 import {
   countOnScrape,
   createMetrics,
+  DEV_ALLOWANCE_HEADER,
+  DevAllowance,
   metricsPlugin,
   createRedis,
   RedisChannelHub,
@@ -104,6 +106,8 @@ export interface GatewayLimits {
   rateLimits?: RateLimitSettings | null;
   /** TRUSTED_PROXIES syntax (default: none, X-Forwarded-For ignored). */
   trustedProxies?: string;
+  /** Whose requests skip the rate limits: the development seed's (platform dev-allowance.ts; default nobody). */
+  devAllowance?: DevAllowance;
 }
 
 export interface GatewayServer {
@@ -229,7 +233,9 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
         const locale = localeFromHeader(acceptLanguage);
         const identity = await authenticator.identify(req.headers.authorization, locale, requestLogger);
         const contextLogger = identity ? requestLogger.child({ userId: identity.userId }) : requestLogger;
-        return { identity, clientIp: clientIpOf(req, trustedProxies), requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, logger: contextLogger };
+        const allowance = req.headers[DEV_ALLOWANCE_HEADER];
+        const devAllowance = typeof allowance === 'string' && (limits.devAllowance ?? DevAllowance.none).grants(allowance) ? allowance : undefined;
+        return { identity, clientIp: clientIpOf(req, trustedProxies), requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, devAllowance, logger: contextLogger };
       },
     }),
   );
