@@ -6,7 +6,7 @@
 // Finally a client without the seed's development allowance still meets the default limits.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildClientSchema, getIntrospectionQuery, parse, validate, type IntrospectionQuery } from 'graphql';
@@ -14,7 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEV_ALLOWANCE_HEADER, readDevAllowanceKey } from '../../packages/platform/src/dev-allowance.ts';
 import { root } from '../../scripts/lib/processes.ts';
-import { freePort } from '../support/free-port.ts';
+import { freePortBelowEphemeral } from '../support/free-port.ts';
 import { ensureServerBuild } from '../support/processes.ts';
 import { codeBlocks, graphqlExamples, readme, shellCommands } from '../support/readme.ts';
 import { graphql } from '../support/stack.ts';
@@ -35,11 +35,12 @@ let env: NodeJS.ProcessEnv;
 let system: ChildProcess | undefined;
 const systemLog: string[] = [];
 
-const gatewayUrl = () => `http://localhost:${ports.GATEWAY_PORT}/graphql`;
+// 127.0.0.1, where the processes listen: a free port there may be taken on ::1, where `localhost` goes first.
+const gatewayUrl = () => `http://127.0.0.1:${ports.GATEWAY_PORT}/graphql`;
 const userOperationsUrl = () => `http://127.0.0.1:${ports.USER_OPS_PORT}`;
 /** README's commands aimed at this system's ports instead of the defaults (4000, 9101). */
 const onOurPorts = (command: string) =>
-  command.replaceAll('localhost:4000', `localhost:${ports.GATEWAY_PORT}`).replaceAll('127.0.0.1:9101', `127.0.0.1:${ports.USER_OPS_PORT}`);
+  command.replaceAll('localhost:4000', `127.0.0.1:${ports.GATEWAY_PORT}`).replaceAll('127.0.0.1:9101', `127.0.0.1:${ports.USER_OPS_PORT}`);
 
 /** Runs one command with bash in its own process group (npm starts node starts more), collecting its output. */
 function bash(command: string, extraEnv: NodeJS.ProcessEnv = {}, onLine?: (line: string) => void): { child: ChildProcess; done: Promise<{ code: number | null; output: string }> } {
@@ -89,8 +90,8 @@ beforeAll(async () => {
   // (and the generated code) alone while other tests run from them (scripts/lib/prepare.ts).
   await ensureServerBuild();
   for (const name of PROCESSES_WITH_PORTS) {
-    ports[`${name}_PORT`] = await freePort();
-    ports[`${name}_OPS_PORT`] = await freePort();
+    ports[`${name}_PORT`] = await freePortBelowEphemeral();
+    ports[`${name}_OPS_PORT`] = await freePortBelowEphemeral();
   }
   const database = new URL(inject('databaseUrl'));
   databaseName = `${database.pathname.slice(1)}_readme_${suffix}`;
@@ -106,12 +107,14 @@ beforeAll(async () => {
   const started = bash(startCommand!, {}, (line) => {
     running ||= line.includes('Anshim is running.');
     systemLog.push(line);
-    if (systemLog.length > 400) systemLog.shift();
+    if (systemLog.length > 2_000) systemLog.shift();
   });
   system = started.child;
   // npm start migrates a new database, then starts seven processes on a busy machine.
   const deadline = Date.now() + 600_000;
-  while (!running) {
+  // "running" means every port answered /readyz; the gateway's own line says it was ours that answered.
+  const gatewayListening = (line: string) => line.includes('"msg":"listening"') && line.includes(`"port":${ports.GATEWAY_PORT},`);
+  while (!running || !systemLog.some(gatewayListening)) {
     if (system.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not come up:\n${systemLog.slice(-60).join('\n')}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -119,6 +122,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (system) await stopGroup(system);
+  // What npm start printed (the newest 2,000 lines), for when something here fails.
+  mkdirSync(resolve(root, 'test-artifacts'), { recursive: true });
+  writeFileSync(resolve(root, 'test-artifacts/readme-commands-npm-start.log'), `${systemLog.join('\n')}\n`);
   if (!databaseName) return;
   const admin = new URL(inject('databaseUrl'));
   admin.pathname = '/postgres';

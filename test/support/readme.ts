@@ -24,17 +24,35 @@ export function codeBlocks(language: string, heading?: string): string[] {
   return [...text.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\``, 'gm'))].map((match) => match[1]!);
 }
 
-/** One command per entry: lines ending in `\` joined with the next; blank and comment-only lines dropped. */
+/**
+ * One command per entry, as bash reads them: a line ending in `\` or inside an open quote goes on
+ * with the next; blank and comment-only lines between commands are dropped.
+ */
 export function shellCommands(block: string): string[] {
   const commands: string[] = [];
   let pending = '';
+  let quote: "'" | '"' | null = null;
   for (const line of block.split('\n')) {
     if (!pending && (!line.trim() || line.trim().startsWith('#'))) continue;
-    if (line.endsWith('\\')) {
-      pending += `${line.slice(0, -1)}\n`;
-      continue;
+    pending += pending ? `\n${line}` : line;
+    let continued = false;
+    for (let i = 0; i < line.length; i += 1) {
+      const c = line[i]!;
+      if (quote === "'") {
+        if (c === "'") quote = null;
+      } else if (c === '\\') {
+        if (i === line.length - 1 && !quote) continued = true;
+        i += 1;
+      } else if (quote === '"') {
+        if (c === '"') quote = null;
+      } else if (c === "'" || c === '"') {
+        quote = c;
+      } else if (c === '#' && (i === 0 || /\s/.test(line[i - 1]!))) {
+        break; // a comment to the end of the line
+      }
     }
-    commands.push(pending + line);
+    if (quote || continued) continue;
+    commands.push(pending);
     pending = '';
   }
   return commands;
