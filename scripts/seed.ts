@@ -4,8 +4,10 @@
 // whose chats raised alerts. Running it again changes nothing. Options (flags or environment):
 //   --users N (SEED_USERS, 200)   --products N (SEED_PRODUCTS, 1000)   --concurrency N (SEED_CONCURRENCY, 8)
 //   SEED_PASSWORD (the members' password), SEED_USER_SERVICE_URL (the user service's operations port, http://127.0.0.1:9101, for codes),
-//   GATEWAY_URL, SEED_WAIT_SECONDS (90), --allow-production (SEED_ALLOW_PRODUCTION=true).
+//   GATEWAY_URL, SEED_WAIT_SECONDS (90), --allow-production (SEED_ALLOW_PRODUCTION=true),
+//   SEED_DEV_ALLOWANCE (default: this checkout's .data/dev-allowance-key), SEED_MAX_WAIT_SECONDS (60).
 import { parseArgs } from 'node:util';
+import { DEV_ALLOWANCE_FILE, readDevAllowanceKey } from '../packages/platform/src/dev-allowance.ts';
 import { SeedError } from './lib/seed-client.ts';
 import { DEMO_PASSWORD, seedMarketplace } from './lib/seed-marketplace.ts';
 
@@ -49,6 +51,14 @@ if (!email || !password) {
   process.exit(1);
 }
 const memberPassword = process.env.SEED_PASSWORD || DEMO_PASSWORD;
+// The development system's allowance past its rate limits; without it the limits apply and the
+// seed waits where it is told to (which at full scale does not fit SEED_MAX_WAIT_SECONDS). This
+// checkout's key goes only to a gateway on this machine; another system's is given explicitly.
+const localGateway = URL.canParse(gatewayUrl) && ['localhost', '127.0.0.1', '[::1]'].includes(new URL(gatewayUrl).hostname);
+const devAllowance = process.env.SEED_DEV_ALLOWANCE || (localGateway ? readDevAllowanceKey() : null);
+console.log(devAllowance
+  ? `seed: sending the development allowance past the rate limits (${process.env.SEED_DEV_ALLOWANCE ? 'SEED_DEV_ALLOWANCE' : DEV_ALLOWANCE_FILE})`
+  : `seed: no development allowance (${localGateway ? `${DEV_ALLOWANCE_FILE} is missing: this checkout never ran \`npm start\`` : 'the gateway is not on this machine and SEED_DEV_ALLOWANCE is not set'}); the system's rate limits apply`);
 
 try {
   const result = await seedMarketplace({
@@ -60,6 +70,8 @@ try {
     products: positiveInt('--products', values.products ?? process.env.SEED_PRODUCTS, 1000),
     concurrency: positiveInt('--concurrency', values.concurrency ?? process.env.SEED_CONCURRENCY, 8),
     password: memberPassword,
+    devAllowance,
+    maxWaitSeconds: positiveInt('SEED_MAX_WAIT_SECONDS', process.env.SEED_MAX_WAIT_SECONDS, 60),
     waitTimeoutMs: positiveInt('SEED_WAIT_SECONDS', process.env.SEED_WAIT_SECONDS, 90) * 1000,
     log: (line) => console.log(`seed: ${line}`),
   });

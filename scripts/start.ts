@@ -23,11 +23,16 @@ function portOf(spec: ProcessSpec): number | undefined {
 
 /**
  * Browsers reach the services' own routes (OIDC, ID card and file links) only through the
- * gateway's signed pass-through, so the links the services sign point there unless set.
+ * gateway's signed pass-through, so the links the services sign point there unless set. A
+ * subgraph moved to another port (`USER_PORT=…`) is where the gateway looks for it, unless
+ * SUBGRAPH_URLS says otherwise.
  */
 function childEnv(): NodeJS.ProcessEnv {
-  const gateway = `http://localhost:${portOf(processSpecs().find((s) => s.name === 'gateway')!) ?? 4000}`;
-  return { USER_PUBLIC_URL: gateway, TRANSACTION_PUBLIC_URL: `${gateway}/transaction`, REPORT_PUBLIC_URL: `${gateway}/report`, ...process.env };
+  const specs = processSpecs();
+  const gateway = `http://localhost:${portOf(specs.find((s) => s.name === 'gateway')!) ?? 4000}`;
+  const moved = specs.filter((s) => s.name !== 'gateway' && s.port !== undefined && portOf(s) !== s.port);
+  const subgraphUrls = moved.length ? { SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(moved.map((s) => [s.name, `http://127.0.0.1:${portOf(s)}/graphql`]))) } : {};
+  return { USER_PUBLIC_URL: gateway, TRANSACTION_PUBLIC_URL: `${gateway}/transaction`, REPORT_PUBLIC_URL: `${gateway}/report`, ...subgraphUrls, ...process.env };
 }
 
 function run(spec: ProcessSpec, index: number): ChildProcess {
@@ -53,7 +58,9 @@ function run(spec: ProcessSpec, index: number): ChildProcess {
   return child;
 }
 
-async function waitReady(name: string, port: number, timeoutMs = 60_000): Promise<void> {
+// Generous: seven processes starting at once on a busy 2-core machine; one that crashes stops
+// everything at once anyway, so the deadline only matters for one that hangs.
+async function waitReady(name: string, port: number, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (stopping) return;

@@ -11,5 +11,7 @@ export interface GatewayContext {
   acceptLanguage: string | undefined;
   /** The verified `Authorization` header; forwarded only to the subgraphs FORWARD_AUTHORIZATION_TO names (the issuer: logout revokes it). */
   authorization: string | undefined;
+  /** The development-only allowance key the client proved (platform dev-allowance.ts); passed on to subgraphs. Never set in production. */
+  devAllowance?: string;
   logger: Logger;
 }

@@ -4,7 +4,7 @@
 // they test. README's configuration table is generated from this schema (npm run docs:env).
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { GATEWAY_DEFAULT_PORT, baseEnvShape, booleanFlag, parseEnv, port, projectRoot, type OperationsSettings, type RedisSettings } from '@anshim/platform';
+import { DevAllowance, GATEWAY_DEFAULT_PORT, baseEnvShape, booleanFlag, parseEnv, port, projectRoot, type OperationsSettings, type RedisSettings } from '@anshim/platform';
 import { parseTrustedProxies } from './limits/client-ip.ts';
 import type { ComplexityLimits } from './limits/complexity.ts';
 import type { RateLimitSettings } from './limits/rate-policy.ts';
@@ -145,6 +145,8 @@ export interface GatewayLimits {
   rateLimits: RateLimitSettings | null;
   /** TRUSTED_PROXIES syntax (empty: X-Forwarded-For ignored). */
   trustedProxies: string;
+  /** Whose requests skip the rate limits: the development seed's (platform dev-allowance.ts). index.ts loads it; nobody by default. */
+  devAllowance: DevAllowance;
 }
 
 /** graphql-ws on /graphql. */
@@ -207,6 +209,7 @@ function limitsFromEnv(env: GatewayEnv): GatewayLimits {
         }
       : null,
     trustedProxies: env.TRUSTED_PROXIES,
+    devAllowance: DevAllowance.none,
   };
 }
 

@@ -2,18 +2,21 @@
 // only file that listens. SIGTERM/SIGINT drain and exit; a configuration the supergraph
 // contradicts (a subgraph name it does not have) exits 1 before listening.
 import { readFileSync } from 'node:fs';
-import { createLogger, resolveSecrets, stopOnSignals } from '@anshim/platform';
+import { DevAllowance, createLogger, resolveSecrets, stopOnSignals } from '@anshim/platform';
 import { gatewaySettingsFromEnv, loadGatewayEnv } from './env.ts';
 import { buildGateway, type GatewayServer } from './server.ts';
 
 const env = loadGatewayEnv(process.env);
 const secrets = resolveSecrets(env, 'gateway');
 const logger = createLogger('gateway', env.LOG_LEVEL);
+const settings = gatewaySettingsFromEnv(env);
 
 let gateway: GatewayServer;
 try {
   gateway = await buildGateway({
-    ...gatewaySettingsFromEnv(env),
+    ...settings,
+    // The development seed proves a key generated into .data/ to pass the rate limits; production has none.
+    limits: { ...settings.limits, devAllowance: DevAllowance.load(env.NODE_ENV) },
     supergraphSdl: readFileSync(env.SUPERGRAPH_PATH, 'utf8'),
     internalSecret: secrets.INTERNAL_SECRET,
     jwtSecret: secrets.JWT_SECRET,

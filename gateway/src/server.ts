@@ -12,6 +12,7 @@ import express, { type Express } from 'express';
 import {
   countOnScrape,
   createMetrics,
+  DEV_ALLOWANCE_HEADER,
   metricsPlugin,
   createRedis,
   RedisChannelHub,
@@ -173,7 +174,9 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
         const locale = localeFromHeader(acceptLanguage);
         const identity = await authenticator.identify(req.headers.authorization, locale, requestLogger);
         const contextLogger = identity ? requestLogger.child({ userId: identity.userId }) : requestLogger;
-        return { identity, clientIp: clientIpOf(req, trustedProxies), requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, logger: contextLogger };
+        const allowance = req.headers[DEV_ALLOWANCE_HEADER];
+        const devAllowance = typeof allowance === 'string' && limits.devAllowance.grants(allowance) ? allowance : undefined;
+        return { identity, clientIp: clientIpOf(req, trustedProxies), requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, devAllowance, logger: contextLogger };
       },
     }),
   );

@@ -106,6 +106,8 @@ export function checkSupergraph(root: string = repoRoot): SupergraphCheck {
 
 export function writeSupergraph(supergraphSdl: string, root: string = repoRoot): string {
   const file = join(root, SUPERGRAPH_FILE);
+  // Unchanged: left alone, so a gateway starting meanwhile (another test, another terminal) never reads half a file.
+  if (existsSync(file) && readFileSync(file, 'utf8') === supergraphSdl) return file;
   writeFileSync(file, supergraphSdl);
   return file;
 }

@@ -7,8 +7,12 @@ import { composeSupergraph, readSubgraphSources, writeSupergraph } from './compo
 
 /** Everything `npm start` does before starting processes: database, generated code, migrations, supergraph, explorer, server bundles. */
 export async function prepare(env: { DATABASE_URL: string }, log: (line: string) => void): Promise<void> {
+  // Under `npm test` (ANSHIM_SERVER_BUILD=fresh, inherited) the code was generated and the bundles
+  // built before any test ran: a test of `npm start` must not rewrite them under the tests beside it.
+  const built = process.env.ANSHIM_SERVER_BUILD === 'fresh';
   if (await ensureDatabase(env.DATABASE_URL)) log('created the database');
-  generateAll((line) => log(`generated ${line}`));
+  if (built) log('generated code and bundles are fresh (ANSHIM_SERVER_BUILD=fresh): not rebuilt');
+  else generateAll((line) => log(`generated ${line}`));
   for (const service of listServices()) {
     await deployMigrations({ databaseUrl: env.DATABASE_URL, service, log: (line) => log(`migrate ${line}`) });
   }
@@ -18,6 +22,7 @@ export async function prepare(env: { DATABASE_URL: string }, log: (line: string)
   }
   writeSupergraph(composition.supergraphSdl);
   log('composed gateway/supergraph.graphql');
+  if (built) return;
   buildExplorer({ log });
   await buildServers({ log });
 }

@@ -1,5 +1,9 @@
 // How the seed talks to a running system: GraphQL through the gateway (the public API, as any
-// client would), and the user service's development message sink for verification codes.
+// client would), and the user service's development message sink for verification codes. A
+// development system lets the seed past its rate limits when it proves the allowance key of the
+// checkout (platform dev-allowance.ts); any limit that still refuses with a `retryAfter` is waited
+// out, within a bound, since a refused request did nothing.
+import { DEV_ALLOWANCE_HEADER } from '../../packages/platform/src/dev-allowance.ts';
 
 /** A failure the seed explains itself (no stack trace needed). */
 export class SeedError extends Error {
@@ -36,18 +40,59 @@ export function startHint(): string {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class SeedClient {
-  constructor(readonly gatewayUrl: string) {}
+export interface SeedClientOptions {
+  /** The development allowance key (`.data/dev-allowance-key` of the checkout running the system). */
+  devAllowance?: string | null;
+  /** The longest one operation waits, in all, on limits that say when to come back (default 60 s). */
+  maxWaitSeconds?: number;
+}
 
-  /** Runs one operation; GraphQL errors throw GraphQLCallError (with the first error's code). */
+/** What to do when the system's limits refuse the seed for longer than it waits. */
+export function allowanceHint(): string {
+  return 'a development system lets the seed past its rate limits when the seed runs from the checkout that runs `npm start` ' +
+    '(it reads .data/dev-allowance-key; or set SEED_DEV_ALLOWANCE to that key); SEED_MAX_WAIT_SECONDS waits longer';
+}
+
+export class SeedClient {
+  private readonly maxWaitMs: number;
+
+  constructor(
+    readonly gatewayUrl: string,
+    private readonly options: SeedClientOptions = {},
+  ) {
+    this.maxWaitMs = (options.maxWaitSeconds ?? 60) * 1_000;
+  }
+
+  /**
+   * Runs one operation; GraphQL errors throw GraphQLCallError (with the first error's code). A
+   * RATE_LIMITED refusal is tried again after its `retryAfter` while the waits stay within
+   * maxWaitSeconds; beyond, it stops and says how to get past the limits.
+   */
   async call<T>(operation: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+    let waitedMs = 0;
+    for (;;) {
+      try {
+        return await this.callOnce<T>(operation, query, variables, token);
+      } catch (error) {
+        if (!(error instanceof GraphQLCallError) || error.code !== 'RATE_LIMITED') throw error;
+        const seconds = Number(error.errors[0]?.extensions?.retryAfter);
+        const waitMs = (Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1_000 + Math.floor(Math.random() * 250);
+        if (waitedMs + waitMs > this.maxWaitMs) {
+          throw new SeedError(`${error.message} — waiting ${Math.ceil(waitMs / 1_000)} s more is past SEED_MAX_WAIT_SECONDS (${this.maxWaitMs / 1_000}); ${allowanceHint()}`);
+        }
+        waitedMs += waitMs;
+        await sleep(waitMs);
+      }
+    }
+  }
+
+  private async callOnce<T>(operation: string, query: string, variables: Record<string, unknown>, token: string | undefined): Promise<T> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (this.options.devAllowance) headers[DEV_ALLOWANCE_HEADER] = this.options.devAllowance;
     let res: Response;
     try {
-      res = await fetch(this.gatewayUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-        body: JSON.stringify({ query, variables }),
-      });
+      res = await fetch(this.gatewayUrl, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
     } catch (error) {
       throw new SeedError(`cannot reach the gateway at ${this.gatewayUrl} (${String((error as Error).cause ?? (error as Error).message)}); ${startHint()}`);
     }

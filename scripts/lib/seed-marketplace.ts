@@ -3,7 +3,7 @@
 // rate, report, review and sanction as the bootstrap admin, chat as fraudsters so the monitor
 // raises alerts). Every stage first looks at what exists (as the admin, by natural keys) and
 // does only what is missing, so a second run creates nothing and an interrupted run resumes.
-import { GraphQLCallError, SeedClient, SeedError, inPool, readDevCode } from './seed-client.ts';
+import { GraphQLCallError, SeedClient, SeedError, inPool, readDevCode, type SeedClientOptions } from './seed-client.ts';
 import {
   EXPECTED_GRADE,
   buildPlan,
@@ -21,7 +21,8 @@ import { adminLogin, seedZones } from './seed-zones.ts';
 
 export const DEMO_PASSWORD = 'anshim-demo-2026';
 
-export interface SeedMarketplaceOptions {
+/** devAllowance and maxWaitSeconds: how the seed gets past the system's limits (seed-client.ts). */
+export interface SeedMarketplaceOptions extends SeedClientOptions {
   gatewayUrl: string;
   /** Where the user service serves GET /dev/messages: its operations port (e.g. http://127.0.0.1:9101). */
   userServiceUrl: string;
@@ -92,7 +93,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<SeedMarketplaceResult> {
   const started = Date.now();
   const log = options.log ?? (() => {});
-  const client = new SeedClient(options.gatewayUrl);
+  const client = new SeedClient(options.gatewayUrl, options);
   const password = options.password ?? DEMO_PASSWORD;
   const pool = options.concurrency ?? 8;
   const plan = buildPlan({ users: options.users, products: options.products, seed: options.seed });
@@ -100,7 +101,15 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
   const admin = await adminLogin(client, options.adminEmail, options.adminPassword);
-  const zones = await seedZones({ gatewayUrl: options.gatewayUrl, email: options.adminEmail, password: options.adminPassword, token: admin, log });
+  const zones = await seedZones({
+    gatewayUrl: options.gatewayUrl,
+    devAllowance: options.devAllowance,
+    maxWaitSeconds: options.maxWaitSeconds,
+    email: options.adminEmail,
+    password: options.adminPassword,
+    token: admin,
+    log,
+  });
 
   // ---------------------------------------------------------------- members
   const members: Member[] = plan.users.map((u) => ({ plan: u, id: null, token: null, sanctioned: false }));

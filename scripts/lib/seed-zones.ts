@@ -1,7 +1,7 @@
 // Demo safe-trade zones in Seoul and Busan, upserted through the gateway's public API as an ADMIN
 // (never SQL into a service's tables). Idempotent: the zones already listed for each region are
 // matched by name and updated in place (only when they differ), so a second run creates nothing.
-import { GraphQLCallError, SeedClient, SeedError, errorText, startHint } from './seed-client.ts';
+import { GraphQLCallError, SeedClient, SeedError, errorText, startHint, type SeedClientOptions } from './seed-client.ts';
 
 export type SafeZoneKind = 'POLICE_STATION' | 'COMMUNITY_CENTER' | 'SUBWAY_STATION' | 'CCTV_ZONE' | 'OTHER';
 
@@ -57,7 +57,7 @@ export const DEMO_ZONES: readonly ZoneSeed[] = [
   { name: '부산역 광장 CCTV 안심존', kind: 'CCTV_ZONE', address: '부산 동구 중앙대로 206', region: '부산 동구', latitude: 35.1151, longitude: 129.0415, openHours: null },
 ];
 
-export interface SeedZonesOptions {
+export interface SeedZonesOptions extends SeedClientOptions {
   gatewayUrl: string;
   email: string;
   password: string;
@@ -115,7 +115,7 @@ export async function adminLogin(client: SeedClient, email: string, password: st
 
 /** Signs in as an ADMIN (or uses the given admin token) and upserts the demo zones; a second run creates nothing. */
 export async function seedZones(options: SeedZonesOptions): Promise<SeedZonesResult> {
-  const client = new SeedClient(options.gatewayUrl);
+  const client = new SeedClient(options.gatewayUrl, options);
   const log = options.log ?? (() => {});
   const zones = options.zones ?? DEMO_ZONES;
   const token = options.token ?? (await adminLogin(client, options.email, options.password));

@@ -20,6 +20,7 @@ export function limitsPlugin(guard: OperationGuard): ApolloServerPlugin<GatewayC
             variables: request.variables,
             identity: contextValue.identity,
             clientIp: contextValue.clientIp,
+            devAllowance: contextValue.devAllowance !== undefined,
             logger: contextValue.logger,
           });
         },

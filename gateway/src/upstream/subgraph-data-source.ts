@@ -1,7 +1,7 @@
 // Upstream: how the query planner's fetches reach a subgraph (signed, shared, behind the breaker).
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { randomUUID } from 'node:crypto';
-import { bodySha256, graphqlRuntime, signIdentityHeaders } from '@anshim/platform';
+import { DEV_ALLOWANCE_HEADER, bodySha256, graphqlRuntime, signIdentityHeaders } from '@anshim/platform';
 import type { GatewayContext } from '../context.ts';
 import type { RawAnswer, SubgraphFetcher } from './subgraph-fetcher.ts';
 import { isReadFetch, type InflightFetches } from './inflight-fetches.ts';
@@ -109,13 +109,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const headers: Record<string, string> = {};
     for (const [name, value] of request.http?.headers ?? []) headers[name] = value;
     headers['content-type'] = 'application/json';
-    const { requestId, identity, acceptLanguage, authorization } = context as Partial<GatewayContext>;
+    const { requestId, identity, acceptLanguage, authorization, devAllowance } = context as Partial<GatewayContext>;
     const target = { method: 'POST', subgraph: this.service, path: this.path, bodySha256: bodySha256(body) };
     Object.assign(headers, signIdentityHeaders(this.internalSecret, identity ?? null, target, requestId ?? `gw-${randomUUID()}`));
     if (!requestId) return headers; // not a client request (schema loading, health check)
     if (acceptLanguage) headers['accept-language'] = acceptLanguage;
     // Only the token's owner service sees it: logout needs its jti to revoke it.
     if (this.forwardAuthorization && identity && authorization) headers.authorization = authorization;
+    // The user service checks it again itself before it skips its sign-up ration.
+    if (devAllowance) headers[DEV_ALLOWANCE_HEADER] = devAllowance;
     return headers;
   }
 

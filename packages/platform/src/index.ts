@@ -1,4 +1,5 @@
 export * from './env.ts';
+export * from './dev-allowance.ts';
 export * from './logger.ts';
 export * from './errors.ts';
 export * from './i18n.ts';

@@ -36,6 +36,11 @@ export interface RequestScope extends RequestContext {
    * user shows them their own private fields although the request itself was anonymous.
    */
   signedInAs: string | null;
+  /**
+   * The caller proved the development-only allowance (platform dev-allowance.ts; the demo seed):
+   * its sign-ups skip the per-domain ration. Never true in production.
+   */
+  devAllowance?: boolean;
 }
 
 export interface UserContext extends RequestScope {

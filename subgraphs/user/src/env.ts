@@ -49,7 +49,7 @@ export const userEnvSchema = z
     SMS_BREAKER_VOLUME: z.coerce.number().int().min(1).default(5).describe('circuit breaker: calls before it may open'),
     SMS_BREAKER_RESET_MS: z.coerce.number().int().min(10).default(30_000).describe('circuit breaker: time before a trial call'),
     DELIVERY_PROVIDER: optional(z.enum(['console', 'smtp']))
-      .describe('`console` (default outside production) records messages for `GET :4001/dev/messages?to=`; `smtp` sends; production needs `smtp`'),
+      .describe('`console` (default outside production) records messages for `GET :9101/dev/messages?to=` (the operations port); `smtp` sends; production needs `smtp`'),
     SMTP_HOST: optional(z.string()).describe('SMTP server; required with DELIVERY_PROVIDER=smtp'),
     SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587).describe('SMTP port'),
     SMTP_SECURE: booleanFlag(false).describe('true for implicit TLS (port 465); false upgrades with STARTTLS when the server offers it'),

@@ -2,7 +2,8 @@
 // a member. The answer stays (people need it), but it is rationed: the gateway counts sign-ups
 // per client address (its sensitive-field window, IPv6 per /64) and this counts them per email
 // domain here, so enumerating one company's or provider's addresses is slow from anywhere.
-// Without Redis no sign-up is let through (the check fails closed).
+// Without Redis no sign-up is let through (the check fails closed). Outside production the demo
+// seed, which proves the development allowance (platform dev-allowance.ts), is not counted.
 import { RateLimitedError, TemporarilyUnavailableError, type LocalizedText, type Logger, type Redis } from '@anshim/platform';
 
 export interface RegisterThrottleSettings {

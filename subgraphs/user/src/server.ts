@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import {
   databaseAndRedisReadiness,
+  DEV_ALLOWANCE_HEADER,
+  DevAllowance,
   PublicBaseUrl,
   buildSubgraphServer,
   createLogger,
@@ -70,6 +72,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
   const env = loadUserEnv(overrides);
   const production = env.NODE_ENV === 'production';
   const logger = createLogger('user', env.LOG_LEVEL);
+  const devAllowance = DevAllowance.load(env.NODE_ENV);
   const prisma: UserPrisma = createDatabase({ databaseUrl: env.DATABASE_URL, onQuery: options.onQuery });
   const redisSettings = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
   const redis = createRedis(redisSettings);
@@ -179,6 +182,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       // Forwarded by the gateway to this service only: logout revokes the token by its jti.
       authorization: typeof headers.authorization === 'string' ? headers.authorization : null,
       signedInAs: null,
+      devAllowance: devAllowance.grants(headers[DEV_ALLOWANCE_HEADER]),
       loaders: {
         user: keyedLoader((ids) => users.findManyByIds(ids), (row) => row.id),
         verifications: groupedLoader((ids) => users.verificationsOf(ids), (row) => row.userId),

@@ -1,11 +1,13 @@
 // Issue 16 §3 and §4 in the user service: sign-in backs off per email (not per address: the
 // service never sees addresses, so every attempt here could come from anywhere), even the right
 // password is refused during the back-off, the member gets one notice email after repeated
-// failures, `register` is rationed per email domain, and both checks fail closed when Redis is
-// unreachable (a second instance pointed at a closed port, not the shared Redis stopped).
+// failures, `register` is rationed per email domain (but for the demo seed's development
+// allowance), and both checks fail closed when Redis is unreachable (a second instance pointed at
+// a closed port, not the shared Redis stopped).
 import { connect, createServer, type Socket } from 'node:net';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEV_ALLOWANCE_HEADER, readDevAllowanceKey } from '@anshim/platform';
 import { hex, onlyError, REGISTER, registerUser, UserHarness, waitFor } from './support/harness.ts';
 
 const LOGIN = /* GraphQL */ `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { id } } }`;
@@ -135,6 +137,11 @@ describe('register is rationed per email domain', () => {
     expect(onlyError(await h.gql(REGISTER, input(`new${hex(3)}`))).extensions).toMatchObject({ reason: 'REGISTER_DOMAIN_THROTTLE' });
     // Another domain is not affected.
     expect((await h.gql(REGISTER, { input: { email: ownDomainEmail(), password: 'correct-horse-battery', nickname: '안심이' } })).data?.register).toBeTruthy();
+    // The demo seed proves the development allowance (forwarded by the gateway): past the ration. A wrong key is not.
+    const wrongKey = { headers: { [DEV_ALLOWANCE_HEADER]: `${'0'.repeat(63)}1` } };
+    expect(onlyError(await h.gql(REGISTER, input(`new${hex(3)}`), wrongKey)).extensions).toMatchObject({ reason: 'REGISTER_DOMAIN_THROTTLE' });
+    const seed = { headers: { [DEV_ALLOWANCE_HEADER]: readDevAllowanceKey()! } };
+    expect((await h.gql(REGISTER, input(`seed${hex(3)}`), seed)).data?.register).toBeTruthy();
   });
 });
 
