@@ -26,6 +26,12 @@ export function safetyEventHandlers(deps: HandlerDeps): EventHandlers<'safety', 
     );
     deps.afterCommit(tx, results);
   };
+  // A trade that ended (completed, cancelled, disputed) moves both parties' trade inputs the same way.
+  const tradeEnded = async (event: EventEnvelope<'transaction.completed' | 'transaction.cancelled' | 'transaction.disputed'>, tx: SqlExecutor, outcome: 'COMPLETED' | 'CANCELLED' | 'DISPUTED') => {
+    const d = event.data;
+    await trades.tradeOutcome(tx, { transactionId: d.transactionId, buyerId: d.buyerId, sellerId: d.sellerId, outcome, byUserId: d.by, at: at(d.at) });
+    await recalculate(tx, event, [d.buyerId, d.sellerId]);
+  };
 
   return {
     'user.registered': async (event, tx) => {
@@ -54,21 +60,9 @@ export function safetyEventHandlers(deps: HandlerDeps): EventHandlers<'safety', 
     'product.price_changed': async (event, tx) => {
       await products.priceChanged(tx, { ...event.data, at: at(event.data.at) });
     },
-    'transaction.completed': async (event, tx) => {
-      const d = event.data;
-      await trades.tradeOutcome(tx, { transactionId: d.transactionId, buyerId: d.buyerId, sellerId: d.sellerId, outcome: 'COMPLETED', byUserId: d.by, at: at(d.at) });
-      await recalculate(tx, event, [d.buyerId, d.sellerId]);
-    },
-    'transaction.cancelled': async (event, tx) => {
-      const d = event.data;
-      await trades.tradeOutcome(tx, { transactionId: d.transactionId, buyerId: d.buyerId, sellerId: d.sellerId, outcome: 'CANCELLED', byUserId: d.by, at: at(d.at) });
-      await recalculate(tx, event, [d.buyerId, d.sellerId]);
-    },
-    'transaction.disputed': async (event, tx) => {
-      const d = event.data;
-      await trades.tradeOutcome(tx, { transactionId: d.transactionId, buyerId: d.buyerId, sellerId: d.sellerId, outcome: 'DISPUTED', byUserId: d.by, at: at(d.at) });
-      await recalculate(tx, event, [d.buyerId, d.sellerId]);
-    },
+    'transaction.completed': (event, tx) => tradeEnded(event, tx, 'COMPLETED'),
+    'transaction.cancelled': (event, tx) => tradeEnded(event, tx, 'CANCELLED'),
+    'transaction.disputed': (event, tx) => tradeEnded(event, tx, 'DISPUTED'),
     'transaction.rated': async (event, tx) => {
       const d = event.data;
       await trades.rated(tx, { transactionId: d.transactionId, rateeId: d.rateeId, raterId: d.raterId, rateeRole: d.rateeRole, stars: d.stars, at: at(d.at) });
