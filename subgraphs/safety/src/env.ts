@@ -1,13 +1,10 @@
 // The safety service's configuration (subgraph and workers), parsed once. The only file of this
 // service that reads process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { baseEnvShape, booleanFlag, defaultSubgraphUrl, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
+import { booleanFlag, defaultSubgraphUrl, envLoader, port, subgraphEnvShape } from '@anshim/platform';
 
 export const safetyEnvSchema = z.object({
-  ...baseEnvShape,
-  SAFETY_PORT: port(4003).describe('safety subgraph port'),
-  SAFETY_OPS_PORT: port(9103).describe('the safety subgraph\'s operations port: `/metrics`, detailed `/readyz` (on OPS_HOST)'),
-  SAFETY_HOST: z.string().min(1).default('127.0.0.1').describe('interface the safety subgraph binds (`0.0.0.0` in a container)'),
+  ...subgraphEnvShape('safety', { port: 4003, opsPort: 9103 }),
   SAFETY_WORKER_PORT: port(0)
     .describe('the worker process\' /healthz, /readyz and /metrics; 0 picks a free port (logged in its "ready" line)'),
   SAFETY_WORKER_HOST: z.string().min(1).default('127.0.0.1').describe('interface the worker\'s health server binds (`0.0.0.0` in a container)'),
@@ -33,10 +30,9 @@ export const safetyEnvSchema = z.object({
     .describe('where the rebuild command reads risk signals (/internal/safety-inputs)'),
 });
 
-export type SafetyEnv = z.infer<typeof safetyEnvSchema> & Secrets;
-
-/** Parses the environment (plus overrides, e.g. from tests); exits listing every problem when it is wrong. */
-export function loadSafetyEnv(overrides: Record<string, string | undefined> = {}, processName = 'safety'): SafetyEnv {
-  const env = parseEnv(safetyEnvSchema, { ...process.env, ...overrides }, processName);
-  return { ...env, ...resolveSecrets(env, processName) };
-}
+/**
+ * Parses the environment (plus overrides, e.g. from tests); exits listing every problem when it is
+ * wrong. The worker process parses the same schema under its own name (`loadSafetyEnv({}, 'safety-worker')`).
+ */
+export const loadSafetyEnv = envLoader(safetyEnvSchema, 'safety');
+export type SafetyEnv = ReturnType<typeof loadSafetyEnv>;

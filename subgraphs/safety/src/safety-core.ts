@@ -1,7 +1,7 @@
-// The parts every safety process shares (subgraph, workers, command-line tools): Prisma, Redis,
-// the copies and repositories, the cache, the recalculator, the outbox relay and the services, wired once.
-import { createRedis, type Logger, type Redis, type RedisChannelHub, type RedisSettings } from '@anshim/platform';
-import { OutboxRelay } from '@anshim/platform/events/relay';
+// The parts every safety process shares (subgraph, workers, command-line tools), wired once: the
+// kit's service resources (Prisma, Redis, the outbox relay: openServiceResources), the plain-pg SQL
+// client, the copies and repositories, the cache, the recalculator and the services.
+import { openServiceResources, type Logger, type RedisChannelHub, type ServiceResources } from '@anshim/platform';
 import { AuditRepository } from './audit/audit-repository.ts';
 import { InputsReader } from './copies/inputs-reader.ts';
 import { createCopies, type SafetyCopies } from './copies/safety-copies.ts';
@@ -23,13 +23,10 @@ export interface SafetyServices {
   dashboard: DashboardService;
 }
 
-export interface SafetyCore {
-  prisma: SafetyPrisma;
+/** The kit's service resources (Prisma, Redis, the outbox relay), plus safety's own shared parts. */
+export interface SafetyCore extends ServiceResources<SafetyPrisma> {
   /** Raw SQL on plain pg: event handling, recalculation, the batch (see sql-client.ts). */
   sql: SafetySql;
-  redis: Redis;
-  redisSettings: RedisSettings;
-  relay: OutboxRelay;
   /** The projections of other services' data, one repository per input kind. */
   copies: SafetyCopies;
   /** Reads the copies back for a recalculation. */
@@ -42,7 +39,6 @@ export interface SafetyCore {
   services: SafetyServices;
   /** After recalculations committed: write-through cache, push to channels, publish the outbox. */
   published(results: Recalculated[]): Promise<void>;
-  close(): Promise<void>;
 }
 
 export interface CoreOptions {
@@ -56,11 +52,16 @@ export interface CoreOptions {
 export function buildSafetyCore(env: SafetyEnv, logger: Logger, options: CoreOptions = {}): SafetyCore {
   const prisma = createDatabase({ databaseUrl: env.DATABASE_URL, poolSize: 4 });
   const sql = new SafetySql({ databaseUrl: env.DATABASE_URL, poolSize: options.poolSize });
-  const redisSettings: RedisSettings = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
-  const redis = createRedis(redisSettings);
-  // On the plain-pg client like the rest of the hot path: the worker runs a pass after nearly every
-  // event, and Prisma's interactive transaction costs about twice as much per statement (sql-client.ts).
-  const relay = new OutboxRelay({ prisma: sql, service: 'safety', redis: redisSettings, logger });
+  const resources = openServiceResources({
+    service: 'safety',
+    prisma,
+    redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX },
+    logger,
+    // On the plain-pg client like the rest of the hot path: the worker runs a pass after nearly every
+    // event, and Prisma's interactive transaction costs about twice as much per statement (sql-client.ts).
+    outbox: sql,
+  });
+  const { redis, redisSettings } = resources;
   const copies = createCopies(prisma);
   const inputs = new InputsReader();
   const scores = new ScoreRepository(prisma);
@@ -70,7 +71,7 @@ export function buildSafetyCore(env: SafetyEnv, logger: Logger, options: CoreOpt
   const published = async (results: Recalculated[]) => {
     if (results.length === 0) return;
     await cache.publish(results.map((r) => r.record));
-    relay.nudge();
+    resources.afterCommit();
     await options.onPublished?.(results);
   };
   const services: SafetyServices = {
@@ -79,11 +80,8 @@ export function buildSafetyCore(env: SafetyEnv, logger: Logger, options: CoreOpt
     dashboard: new DashboardService({ scores }),
   };
   return {
-    prisma,
+    ...resources,
     sql,
-    redis,
-    redisSettings,
-    relay,
     copies,
     inputs,
     scores,
@@ -93,8 +91,8 @@ export function buildSafetyCore(env: SafetyEnv, logger: Logger, options: CoreOpt
     services,
     published,
     async close() {
-      await relay.stop();
-      await Promise.allSettled([redis.quit(), prisma.$disconnect(), sql.end()]);
+      await resources.close();
+      await sql.end();
     },
   };
 }

@@ -23,6 +23,14 @@ export const JOB_CATALOGUE = {
   /** Deletes uploads whose ticket expired without being attached (storage/upload-sweep.ts). */
   'transaction.upload-sweep': { name: 'transaction.upload-sweep', ...sweep },
   'report.upload-sweep': { name: 'report.upload-sweep', ...sweep },
+  /** Recalculates every member's safety score, set-based (a cron scheduler: SAFETY_NIGHTLY_CRON). */
+  'safety.nightly-recalculation': { name: 'safety.nightly-recalculation', jobName: 'nightly-recalculation', schema: z.object({}) },
+  /** Rechecks one member's score when something it depends on expires (job id = expiry.<user>.<time>). */
+  'safety.recalculate-user': {
+    name: 'safety.recalculate-user',
+    jobName: 'recalculate-user',
+    schema: z.object({ userId: z.uuid(), cause: z.string().default('schedule.expiry') }),
+  },
 } as const satisfies Record<string, JobType>;
 
 export type JobName = keyof typeof JOB_CATALOGUE;

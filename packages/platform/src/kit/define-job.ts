@@ -41,6 +41,8 @@ export interface DefinedJob<S extends z.ZodType, R> {
   run(data: unknown, job?: Job): Promise<R>;
   /** Registers the schedule (if any) and starts the worker; a second call does nothing. */
   start(): Promise<void>;
+  /** Resolves once the started worker is connected and taking jobs. */
+  waitUntilReady(): Promise<void>;
   /** Stops taking jobs, lets running ones finish, then closes the queue and its connections. */
   close(): Promise<void>;
 }
@@ -82,6 +84,10 @@ export function defineJob<S extends z.ZodType, R>(definition: JobDefinition<S, R
       });
       worker.on('error', (error) => logger.error({ err: error }, 'job worker error'));
       worker.on('failed', (job, error) => logger.warn({ err: error, jobId: job?.id }, 'job failed'));
+    },
+    async waitUntilReady() {
+      if (!worker) throw new Error(`${name}: start the job before waiting for it`);
+      await worker.waitUntilReady();
     },
     async close() {
       await worker?.close();

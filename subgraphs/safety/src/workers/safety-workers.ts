@@ -3,19 +3,18 @@
 // the outbox relay for the score_changed events they write, and the operational endpoints.
 // workers/index.ts runs it as its own process; tests build it in-process against the run's
 // database and Redis.
-import type { Queue } from 'bullmq';
 import { AfterCommitHooks, EventConsumer, type Logger, type SqlExecutor } from '@anshim/platform';
 import type { SafetyEnv } from '../env.ts';
 import { safetyEventHandlers } from '../inbound/event-handlers.ts';
 import { recalculateEveryone, type BatchResult } from '../jobs/nightly-batch.ts';
-import { SafetyJobs } from '../jobs/safety-jobs.ts';
+import { defineSafetyJobs, type SafetyJobs } from '../jobs/safety-jobs.ts';
 import { buildSafetyCore, type SafetyCore } from '../safety-core.ts';
 import { createWorkerMetrics, startWorkerHttp } from './worker-http.ts';
 
 export interface SafetyWorkers {
   core: SafetyCore;
   consumer: EventConsumer<'safety', SqlExecutor>;
-  jobs: Queue;
+  jobs: SafetyJobs;
   /** Starts consuming; returns the port of the operational endpoints. */
   start(): Promise<{ port: number }>;
   /** Runs the nightly recalculation now, in this process (CLI, bench, tests). */
@@ -25,13 +24,14 @@ export interface SafetyWorkers {
 }
 
 export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorkers {
-  const jobs = new SafetyJobs({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX }, logger);
   let workerMetrics: ReturnType<typeof createWorkerMetrics> | undefined;
+  // Assigned below, before anything can publish (the jobs need the core, the core's hook the jobs).
+  let jobs: SafetyJobs | undefined;
   const core = buildSafetyCore(env, logger, {
     poolSize: env.SAFETY_WORKER_CONCURRENCY + 4,
     onPublished: async (results) => {
       for (const [cause, count] of countBy(results.map((r) => r.cause))) workerMetrics?.recalculated(cause, count);
-      await jobs.scheduleRechecks(results);
+      await jobs?.scheduleRechecks(results);
     },
   });
   workerMetrics = createWorkerMetrics(core);
@@ -53,26 +53,29 @@ export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorker
   });
 
   const runEveryone = () => recalculateEveryone(core, { batchSize: env.SAFETY_BATCH_SIZE, logger });
-  jobs.bind(core, runEveryone);
+  const nightly = { enabled: env.SAFETY_NIGHTLY_ENABLED, cron: env.SAFETY_NIGHTLY_CRON, tz: env.SAFETY_NIGHTLY_TZ };
+  const safetyJobs = defineSafetyJobs({ core, logger, nightly, recalculateEveryone: runEveryone });
+  jobs = safetyJobs;
 
   return {
     core,
     consumer,
-    jobs: jobs.queue,
+    jobs: safetyJobs,
     async start() {
       core.relay.start();
       consumer.start();
-      await jobs.start({ enabled: env.SAFETY_NIGHTLY_ENABLED, cron: env.SAFETY_NIGHTLY_CRON, tz: env.SAFETY_NIGHTLY_TZ });
-      await Promise.all([consumer.waitUntilReady(), jobs.waitUntilReady()]);
+      await safetyJobs.start();
+      await consumer.waitUntilReady();
       http = await startWorkerHttp(core, workerMetrics!, env.SAFETY_WORKER_PORT, env.SAFETY_WORKER_HOST);
       return { port: http.port };
     },
     recalculateEveryone: runEveryone,
     async close() {
       await http?.stop();
-      await Promise.allSettled([consumer.close(), jobs.stopWorker()]);
+      // The consumer first: its last events may still schedule rechecks on the jobs' queue.
+      await consumer.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the consumer failed'));
+      await safetyJobs.close();
       await workerMetrics?.close();
-      await jobs.close();
       await core.close();
     },
   };
