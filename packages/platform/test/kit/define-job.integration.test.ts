@@ -43,7 +43,9 @@ describe('defineJob', () => {
   it('runs an added job through the worker with its parsed payload', async () => {
     const handled: string[] = [];
     const job = orderJob(handled);
+    await expect(job.waitUntilReady()).rejects.toThrow(/start the job/);
     await job.start();
+    await job.waitUntilReady();
     await job.add({ orderId: id }, { jobId: 'one' });
     await waitFor('the job to run', () => handled.length === 1);
     expect(handled).toEqual([id]);
