@@ -1,24 +1,11 @@
 import type { SelectionSetNode, ValidationRule } from 'graphql';
-import { graphqlRuntime } from '@anshim/platform';
-import { measureFragment, newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
+import { newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
 import { limitRule } from './limit-rule.ts';
-
-const { Kind } = graphqlRuntime;
+import { add, measureSelections } from './selection-measure.ts';
 
 /** Aliased fields anywhere in a selection set, fragments followed (each spread counts again). */
 export function aliasCount(selectionSet: SelectionSetNode, walk: FragmentWalk): number {
-  let total = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (selection.alias) total += 1;
-      if (selection.selectionSet) total += aliasCount(selection.selectionSet, walk);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      total += aliasCount(selection.selectionSet, walk);
-    } else {
-      total += measureFragment(walk, selection.name.value, (fragment) => aliasCount(fragment.selectionSet, walk)) ?? 0;
-    }
-  }
-  return total;
+  return measureSelections(selectionSet, walk, add, (field) => (field.alias ? 1 : 0) + (field.selectionSet ? aliasCount(field.selectionSet, walk) : 0));
 }
 
 /**

@@ -8,9 +8,9 @@ import type {
   ValidationRule,
 } from 'graphql';
 import { graphqlRuntime } from '@anshim/platform';
-import { isIntrospectionField } from './depth.ts';
 import { measureFragment, newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
 import { limitRule } from './limit-rule.ts';
+import { isIntrospectionField } from './selection-measure.ts';
 
 const { Kind, getNamedType, getNullableType, isCompositeType, isListType, isObjectType, isInterfaceType, valueFromASTUntyped } = graphqlRuntime;
 

@@ -1,13 +1,7 @@
 import type { SelectionSetNode, ValidationRule } from 'graphql';
-import { graphqlRuntime } from '@anshim/platform';
-import { measureFragment, newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
+import { newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
 import { limitRule } from './limit-rule.ts';
-
-// graphql as Apollo and graphql-ws load it: the schemas these rules run against come from there.
-const { Kind } = graphqlRuntime;
-
-/** Introspection (`__schema`, `__type`) is governed by the INTROSPECTION setting, not by the size limits. */
-export const isIntrospectionField = (name: string): boolean => name.startsWith('__');
+import { isIntrospectionField, measureSelections } from './selection-measure.ts';
 
 /**
  * Deepest nesting of fields below a selection set (a root field is depth 1). Fragments are
@@ -15,19 +9,10 @@ export const isIntrospectionField = (name: string): boolean => name.startsWith('
  * NoFragmentCycles rule, so it stops here.
  */
 export function selectionDepth(selectionSet: SelectionSetNode, walk: FragmentWalk): number {
-  let deepest = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (isIntrospectionField(selection.name.value)) continue;
-      const below = selection.selectionSet ? selectionDepth(selection.selectionSet, walk) : 0;
-      deepest = Math.max(deepest, 1 + below);
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      deepest = Math.max(deepest, selectionDepth(selection.selectionSet, walk));
-    } else {
-      deepest = Math.max(deepest, measureFragment(walk, selection.name.value, (fragment) => selectionDepth(fragment.selectionSet, walk)) ?? 0);
-    }
-  }
-  return deepest;
+  return measureSelections(selectionSet, walk, Math.max, (field) => {
+    if (isIntrospectionField(field.name.value)) return 0;
+    return 1 + (field.selectionSet ? selectionDepth(field.selectionSet, walk) : 0);
+  });
 }
 
 /** Refuses an operation whose fields nest deeper than `maxDepth`. */

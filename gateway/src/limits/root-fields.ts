@@ -1,7 +1,8 @@
 import type { FragmentDefinitionNode, SelectionSetNode, ValidationRule } from 'graphql';
 import { graphqlRuntime } from '@anshim/platform';
-import { measureFragment, newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
+import { newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
 import { limitRule } from './limit-rule.ts';
+import { add, isIntrospectionField, measureSelections } from './selection-measure.ts';
 
 const { Kind } = graphqlRuntime;
 
@@ -13,7 +14,7 @@ export function rootFieldsOf(selectionSet: SelectionSetNode, fragments: Record<s
   const names: string[] = [];
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
-      if (!selection.name.value.startsWith('__')) names.push(selection.name.value);
+      if (!isIntrospectionField(selection.name.value)) names.push(selection.name.value);
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       names.push(...rootFieldsOf(selection.selectionSet, fragments, visiting));
     } else {
@@ -29,17 +30,7 @@ export function rootFieldsOf(selectionSet: SelectionSetNode, fragments: Record<s
 
 /** How many root fields rootFieldsOf would list, without listing them: each fragment counted once (fragment-memo.ts). */
 export function rootFieldCount(selectionSet: SelectionSetNode, walk: FragmentWalk): number {
-  let total = 0;
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      if (!selection.name.value.startsWith('__')) total += 1;
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      total += rootFieldCount(selection.selectionSet, walk);
-    } else {
-      total += measureFragment(walk, selection.name.value, (fragment) => rootFieldCount(fragment.selectionSet, walk)) ?? 0;
-    }
-  }
-  return total;
+  return measureSelections(selectionSet, walk, add, (field) => (isIntrospectionField(field.name.value) ? 0 : 1));
 }
 
 /** Refuses an operation that runs more than `maxRootFields` root fields at once. */

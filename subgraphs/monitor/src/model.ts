@@ -1,7 +1,7 @@
 // The monitor's vocabulary, shared by its domains (assessment, alerts), the rule engine, the copies
 // and the events: risk levels and their order, safety grades as the monitor copies them, account
 // statuses, risk actions, the references other subgraphs own, and what an id looks like.
-import { BadInputError } from '@anshim/platform';
+import { BadInputError, isUuid } from '@anshim/platform';
 import { messages } from './messages.ts';
 
 export const RISK_LEVELS = ['NONE', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
@@ -34,12 +34,6 @@ export interface ProductRef {
 }
 export interface TransactionRef {
   id: string;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(id: string): boolean {
-  return UUID.test(id);
 }
 
 /** An id from a member's input, lowercased; refuses anything that is not a UUID. */

@@ -2,11 +2,13 @@
 // the grade looks (score/safety-display.ts keeps each grade's label and advice beside its colour and
 // icon), in Korean (default) and English: badges, listing hints, why a score moved, what others see
 // in place of a private reason, and the refusals.
-import type { LocalizedText } from '@anshim/platform';
+// The refusals every service shares (sign in first, administrators only, check your input)
+// come from the platform's commonMessages.
+import { commonMessages, type LocalizedText } from '@anshim/platform';
 import type { BadgeCode, HintCode } from './model.ts';
 
 export const messages = {
-  adminOnly: { ko: '관리자만 할 수 있습니다.', en: 'Only an administrator can do this.' },
+  ...commonMessages,
   badUserId: { ko: '사용자 ID 형식이 올바르지 않습니다.', en: 'The user id is not valid.' },
   badFirst: { ko: 'first는 0 이상의 정수여야 합니다.', en: 'first must be a whole number of 0 or more.' },
   /** History reasons that are not a factor's own description. */

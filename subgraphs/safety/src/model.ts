@@ -50,10 +50,6 @@ export interface ScoreChangeRecord {
 /** Listing-level hints shown with a seller's display on a listing. */
 export type HintCode = 'NEW_SELLER' | 'UNVERIFIED_SELLER' | 'PRICE_FAR_BELOW' | 'STEEP_PRICE_CUT' | 'SELLER_UNKNOWN' | 'MEET_AT_SAFE_ZONE';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** Ids of users and products are UUIDs; anything else is answered as unknown without a query. */
-export const isUuid = (id: string) => UUID.test(id);
-
 /** Entity references resolved by this subgraph (codegen mappers). */
 export interface UserRef {
   id: string;

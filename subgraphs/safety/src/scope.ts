@@ -1,12 +1,12 @@
 // The request scope every service method receives: the platform's request context (verified
-// identity, request id, locale, logger) plus this request's loaders, and the checks on it that
-// every domain shares (signed in, ADMIN, a page size). Imports no service, so services can depend
-// on it without an import cycle.
+// identity, request id, locale, logger) plus this request's loaders, and the page size every list
+// shares. Signed in? ADMIN? are the platform kit's requireIdentity / requireAdmin. Imports no
+// service, so services can depend on it without an import cycle.
 import type DataLoader from 'dataloader';
-import { BadInputError, ForbiddenError, UnauthenticatedError, type Identity, type RequestContext } from '@anshim/platform';
+import type { Locale, RequestContext } from '@anshim/platform';
 import type { CategoryPrice, ProductCopyRecord } from './copies/product-repository.ts';
-import { messages } from './messages.ts';
 import type { ScoreRecord } from './model.ts';
+import { badField } from './validation.ts';
 
 export interface SafetyLoaders {
   /** Never null: cache, then PostgreSQL, then the computed starting score. */
@@ -22,21 +22,8 @@ export interface RequestScope extends RequestContext {
 const MAX_PAGE = 100;
 
 /** `first` of a list field: 20 when absent, at most MAX_PAGE; a negative or fractional one is refused. */
-export function pageSize(first: number | null | undefined): number {
+export function pageSize(first: number | null | undefined, locale: Locale): number {
   const n = first ?? 20;
-  if (!Number.isInteger(n) || n < 0) {
-    throw new BadInputError(messages.badFirst, { fields: [{ field: 'first', message: 'must be >= 0' }] });
-  }
+  if (!Number.isInteger(n) || n < 0) throw badField('first', 'badFirst', locale);
   return Math.min(n, MAX_PAGE);
-}
-
-export function requireAdmin(identity: Identity | null): Identity {
-  if (!identity) throw new UnauthenticatedError();
-  if (identity.role !== 'ADMIN') throw new ForbiddenError(messages.adminOnly);
-  return identity;
-}
-
-export function requireSignedIn(identity: Identity | null): Identity {
-  if (!identity) throw new UnauthenticatedError();
-  return identity;
 }

@@ -1,11 +1,22 @@
 // Alerts as members and ADMINs see them: who may read which alert, acknowledging it, the warnings
 // recent alerts put on a product, and the alert subscriptions. Raising alerts is the assessment's
 // (assessment/assessment-service.ts); this service only reads what it raised.
-import { BadInputError, channelIterator, ForbiddenError, NotFoundError, pick, type ChannelIterator, type Locale } from '@anshim/platform';
+import {
+  BadInputError,
+  channelIterator,
+  ForbiddenError,
+  isUuid,
+  NotFoundError,
+  pick,
+  requireAdmin,
+  requireIdentity,
+  type ChannelIterator,
+  type Locale,
+} from '@anshim/platform';
 import { messages } from '../messages.ts';
-import { checkId, isUuid, type RiskLevel } from '../model.ts';
+import { checkId, type RiskLevel } from '../model.ts';
 import { atLeast, RULES_BY_CODE } from '../rules/index.ts';
-import { requireAdmin, requireIdentity, type MonitorScope } from '../scope.ts';
+import type { MonitorScope } from '../scope.ts';
 import { ALERT_CHANNEL, concerns, userAlertChannel, type PublishedAlert } from './alert-channels.ts';
 import type { AlertRecord, AlertRepository } from './alert-repository.ts';
 

@@ -10,6 +10,8 @@ import {
   extractPaymentIdentifiers,
   paymentIdentifierHash,
   reporterWeight,
+  requireAdmin,
+  requireIdentity,
   type FieldCipher,
   type Logger,
   type Redis,
@@ -38,7 +40,7 @@ import {
   type Rule,
   type RuleFacts,
 } from '../rules/index.ts';
-import { requireAdmin, requireIdentity, type MonitorScope } from '../scope.ts';
+import type { MonitorScope } from '../scope.ts';
 import type { ActivityBuffer } from './activity-buffer.ts';
 import type { SlidingWindows } from './sliding-windows.ts';
 

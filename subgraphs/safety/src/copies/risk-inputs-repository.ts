@@ -3,34 +3,23 @@
 // user_inputs.risk_cleared_at. A signal is a row keyed by its alert id; a clearance only moves forward.
 import type { RiskInputsAnswer, SqlExecutor } from '@anshim/platform';
 import type { RiskLevel } from '../model.ts';
-import { touching, touchUsers, ts } from './copy-sql.ts';
+import { moveUserTime, touchUsers, ts, writeFact } from './copy-sql.ts';
 
 export class RiskInputsRepository {
   async riskDetected(tx: SqlExecutor, signal: { alertId: string; userId: string; level: RiskLevel; rule: string; detectedAt: Date; expiresAt: Date | null }): Promise<void> {
-    await tx.$executeRawUnsafe(
-      touching(
-        7,
-        `INSERT INTO risk_signals (alert_id, user_id, level, rule, detected_at, expires_at) VALUES ($1::uuid, $2::uuid, $3::"RiskLevel", $4, $5::timestamp, $6::timestamp)
+    await writeFact(
+      tx,
+      `INSERT INTO risk_signals (alert_id, user_id, level, rule, detected_at, expires_at) VALUES ($1::uuid, $2::uuid, $3::"RiskLevel", $4, $5::timestamp, $6::timestamp)
        ON CONFLICT (alert_id) DO UPDATE SET level = EXCLUDED.level, rule = EXCLUDED.rule, detected_at = EXCLUDED.detected_at, expires_at = EXCLUDED.expires_at
        WHERE risk_signals.detected_at <= EXCLUDED.detected_at`,
-      ),
-      signal.alertId,
-      signal.userId,
-      signal.level,
-      signal.rule,
-      ts(signal.detectedAt),
-      signal.expiresAt ? ts(signal.expiresAt) : null,
+      [signal.alertId, signal.userId, signal.level, signal.rule, ts(signal.detectedAt), signal.expiresAt ? ts(signal.expiresAt) : null],
       [signal.userId],
     );
   }
 
+  /** A clearance only moves forward. */
   async riskCleared(tx: SqlExecutor, userId: string, clearedAt: Date): Promise<void> {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO user_inputs (user_id, risk_cleared_at, updated_at) VALUES ($1::uuid, $2::timestamp, now())
-       ON CONFLICT (user_id) DO UPDATE SET risk_cleared_at = GREATEST(COALESCE(user_inputs.risk_cleared_at, EXCLUDED.risk_cleared_at), EXCLUDED.risk_cleared_at), updated_at = now()`,
-      userId,
-      ts(clearedAt),
-    );
+    await moveUserTime(tx, userId, 'risk_cleared_at', 'GREATEST', clearedAt);
   }
 
   /** The rebuild: replaces the users' risk signals and clearance with monitor's answer. */

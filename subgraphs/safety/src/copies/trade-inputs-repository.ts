@@ -3,7 +3,7 @@
 // trade is a row keyed by its own id, and only a newer event replaces it, so events may arrive
 // late, twice or out of order.
 import type { SqlExecutor, TradeInputsAnswer } from '@anshim/platform';
-import { touching, ts } from './copy-sql.ts';
+import { ts, writeFact } from './copy-sql.ts';
 
 export type TradeOutcome = 'COMPLETED' | 'CANCELLED' | 'DISPUTED';
 
@@ -27,42 +27,28 @@ export interface Rating {
 
 export class TradeInputsRepository {
   async tradeOutcome(tx: SqlExecutor, change: TradeChange): Promise<void> {
-    await tx.$executeRawUnsafe(
-      touching(
-        7,
-        `INSERT INTO trade_facts (transaction_id, user_id, counterpart_id, role, outcome, by_user_id, at)
+    await writeFact(
+      tx,
+      `INSERT INTO trade_facts (transaction_id, user_id, counterpart_id, role, outcome, by_user_id, at)
        VALUES ($1::uuid, $2::uuid, $3::uuid, 'BUYER', $4::"TradeOutcome", $5::uuid, $6::timestamp),
               ($1::uuid, $3::uuid, $2::uuid, 'SELLER', $4::"TradeOutcome", $5::uuid, $6::timestamp)
        ON CONFLICT (transaction_id, user_id) DO UPDATE SET outcome = EXCLUDED.outcome, by_user_id = EXCLUDED.by_user_id, at = EXCLUDED.at,
          counterpart_id = EXCLUDED.counterpart_id, role = EXCLUDED.role
        WHERE trade_facts.at <= EXCLUDED.at`,
-      ),
-      change.transactionId,
-      change.buyerId,
-      change.sellerId,
-      change.outcome,
-      change.byUserId,
-      ts(change.at),
+      [change.transactionId, change.buyerId, change.sellerId, change.outcome, change.byUserId, ts(change.at)],
       [change.buyerId, change.sellerId],
     );
   }
 
   /** A rating may arrive before the trade's completion: the row waits as OPEN with the earliest time. */
   async rated(tx: SqlExecutor, rating: Rating): Promise<void> {
-    await tx.$executeRawUnsafe(
-      touching(
-        7,
-        `INSERT INTO trade_facts (transaction_id, user_id, counterpart_id, role, outcome, by_user_id, at, stars, rated_at)
+    await writeFact(
+      tx,
+      `INSERT INTO trade_facts (transaction_id, user_id, counterpart_id, role, outcome, by_user_id, at, stars, rated_at)
        VALUES ($1::uuid, $2::uuid, $3::uuid, $4, 'OPEN', $3::uuid, 'epoch'::timestamp, $5, $6::timestamp)
        ON CONFLICT (transaction_id, user_id) DO UPDATE SET stars = EXCLUDED.stars, rated_at = EXCLUDED.rated_at
        WHERE trade_facts.rated_at IS NULL OR trade_facts.rated_at <= EXCLUDED.rated_at`,
-      ),
-      rating.transactionId,
-      rating.rateeId,
-      rating.raterId,
-      rating.rateeRole,
-      rating.stars,
-      ts(rating.at),
+      [rating.transactionId, rating.rateeId, rating.raterId, rating.rateeRole, rating.stars, ts(rating.at)],
       [rating.rateeId],
     );
   }

@@ -4,9 +4,9 @@
 // newer event replaces it, so events may arrive late, twice or out of order.
 import type { SqlExecutor } from '@anshim/platform';
 import type { AccountStatus, VerificationMethod } from '../model.ts';
-import { ts } from './copy-sql.ts';
+import { moveUserTime, ts, type UserTimeColumn } from './copy-sql.ts';
 
-const VERIFIED_COLUMN: Record<VerificationMethod, string> = {
+const VERIFIED_COLUMN: Record<VerificationMethod, UserTimeColumn> = {
   EMAIL: 'email_verified_at',
   SMS: 'phone_verified_at',
   ID_CARD: 'id_card_verified_at',
@@ -24,26 +24,15 @@ export interface UserSnapshot {
 }
 
 export class UserInputsRepository {
+  /** The earliest registration time seen stands. */
   async registered(tx: SqlExecutor, userId: string, registeredAt: Date): Promise<void> {
-    await tx.$executeRawUnsafe(
-      `INSERT INTO user_inputs (user_id, registered_at, updated_at) VALUES ($1::uuid, $2::timestamp, now())
-       ON CONFLICT (user_id) DO UPDATE SET registered_at = LEAST(COALESCE(user_inputs.registered_at, EXCLUDED.registered_at), EXCLUDED.registered_at), updated_at = now()`,
-      userId,
-      ts(registeredAt),
-    );
+    await moveUserTime(tx, userId, 'registered_at', 'LEAST', registeredAt);
   }
 
   /** A verification; an SMS verification older than the last phone change no longer counts. */
   async verified(tx: SqlExecutor, userId: string, method: VerificationMethod, verifiedAt: Date): Promise<void> {
-    const column = VERIFIED_COLUMN[method];
-    const guard = method === 'SMS' ? 'AND (user_inputs.phone_changed_at IS NULL OR user_inputs.phone_changed_at < EXCLUDED.phone_verified_at)' : '';
-    await tx.$executeRawUnsafe(
-      `INSERT INTO user_inputs (user_id, ${column}, updated_at) VALUES ($1::uuid, $2::timestamp, now())
-       ON CONFLICT (user_id) DO UPDATE SET ${column} = GREATEST(COALESCE(user_inputs.${column}, EXCLUDED.${column}), EXCLUDED.${column}), updated_at = now()
-       WHERE true ${guard}`,
-      userId,
-      ts(verifiedAt),
-    );
+    const afterPhoneChange = 'user_inputs.phone_changed_at IS NULL OR user_inputs.phone_changed_at < EXCLUDED.phone_verified_at';
+    await moveUserTime(tx, userId, VERIFIED_COLUMN[method], 'GREATEST', verifiedAt, method === 'SMS' ? afterPhoneChange : undefined);
   }
 
   async profileUpdated(tx: SqlExecutor, userId: string, change: { completeness: number; phoneChanged: boolean; at: Date }): Promise<void> {

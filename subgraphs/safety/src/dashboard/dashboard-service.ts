@@ -1,8 +1,9 @@
 // The ADMINs' safety dashboard: how many members are in each grade, the average score, and the
 // largest drops of the last week. Each field is its own query, run only when asked for.
+import { requireAdmin } from '@anshim/platform';
 import { SAFETY_GRADES, type SafetyGrade, type ScoreChangeRecord } from '../model.ts';
 import type { ScoreRepository } from '../score/score-repository.ts';
-import { pageSize, requireAdmin, type RequestScope } from '../scope.ts';
+import { pageSize, type RequestScope } from '../scope.ts';
 
 export const DASHBOARD_DROP_WINDOW_DAYS = 7;
 
@@ -11,25 +12,25 @@ export class DashboardService {
 
   /** Checks the caller may open the dashboard (so `safetyDashboard` itself refuses non-admins). */
   open(ctx: RequestScope): Record<string, never> {
-    requireAdmin(ctx.identity);
+    requireAdmin(ctx);
     return {};
   }
 
   async counts(ctx: RequestScope): Promise<Array<{ grade: SafetyGrade; count: number }>> {
-    requireAdmin(ctx.identity);
+    requireAdmin(ctx);
     const counts = await this.deps.scores.countsByGrade();
     return SAFETY_GRADES.map((grade) => ({ grade, count: counts.get(grade) ?? 0 }));
   }
 
   async average(ctx: RequestScope): Promise<number> {
-    requireAdmin(ctx.identity);
+    requireAdmin(ctx);
     const average = await this.deps.scores.averageValue();
     return average === null ? 0 : Math.round(average * 10) / 10;
   }
 
   async drops(ctx: RequestScope, first: number | null | undefined, now = new Date()): Promise<ScoreChangeRecord[]> {
-    requireAdmin(ctx.identity);
-    const take = pageSize(first);
+    requireAdmin(ctx);
+    const take = pageSize(first, ctx.locale);
     if (take === 0) return [];
     return this.deps.scores.largestDrops(new Date(now.getTime() - DASHBOARD_DROP_WINDOW_DAYS * 86_400_000), take);
   }

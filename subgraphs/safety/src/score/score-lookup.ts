@@ -1,9 +1,9 @@
 // How a score is found for reading: the Redis cache first, then PostgreSQL (filling the cache),
 // then, for a member not scored yet, the starting score computed from whatever inputs exist (not
 // stored). The per-request score loader batches every lookup of a request through here.
-import type { SqlExecutor } from '@anshim/platform';
+import { isUuid, type SqlExecutor } from '@anshim/platform';
 import type { InputsReader } from '../copies/inputs-reader.ts';
-import { isUuid, type ScoreRecord } from '../model.ts';
+import type { ScoreRecord } from '../model.ts';
 import { calculateSafetyScore, EMPTY_INPUTS } from './safety-score.ts';
 import type { ScoreCache } from './score-cache.ts';
 import type { ScoreRepository } from './score-repository.ts';

@@ -7,13 +7,8 @@ import type { SafetyPrisma } from '../database.ts';
 import type { Factor, SafetyGrade, ScoreChangeRecord, ScoreRecord } from '../model.ts';
 import type { OutboxRow } from '../outbound/safety-events.ts';
 
-export interface ScoreWrite {
-  userId: string;
-  value: number;
-  grade: SafetyGrade;
-  factors: Factor[];
-  badges: string[];
-  ruleVersion: string;
+/** A score to store: the record without what the write itself sets (version, updatedAt). */
+export interface ScoreWrite extends Omit<ScoreRecord, 'version' | 'updatedAt'> {
   /** The version read before computing; the write is skipped if someone wrote meanwhile. null: no score yet. */
   expectedVersion: number | null;
   history: { delta: number; reason: LocalizedText; reasonCode: string; cause: string; causeEventId: string | null } | null;

@@ -1,11 +1,11 @@
 // The score's rules for readers: who may read which factors and history entries, the display in the
 // request's language, the member's own live channel, and the ADMIN's recalculation (in one
 // transaction with its audit entry).
-import { BadInputError, channelIterator, type Logger, type RedisChannelHub, type SqlExecutor, type TransactionalSqlClient } from '@anshim/platform';
+import { channelIterator, isUuid, requireAdmin, requireIdentity, type Logger, type RedisChannelHub, type SqlExecutor, type TransactionalSqlClient } from '@anshim/platform';
 import type { AuditRepository } from '../audit/audit-repository.ts';
-import { messages } from '../messages.ts';
-import { isUuid, type Factor, type ScoreChangeRecord, type ScoreRecord } from '../model.ts';
-import { requireAdmin, requireSignedIn, pageSize, type RequestScope } from '../scope.ts';
+import type { Factor, ScoreChangeRecord, ScoreRecord } from '../model.ts';
+import { pageSize, type RequestScope } from '../scope.ts';
+import { badField } from '../validation.ts';
 import { publicChange, publicFactors, seesEverything } from './factor-visibility.ts';
 import { buildDisplay, type SafetyDisplay } from './safety-display.ts';
 import { parseScore, scoreChannel } from './score-cache.ts';
@@ -46,7 +46,7 @@ export class ScoreService {
 
   /** Newest first; for anyone but the member and ADMINs, entries with a private reason or cause say only "under review". */
   async history(ctx: RequestScope, userId: string, first: number | null | undefined): Promise<ScoreChangeRecord[]> {
-    const take = pageSize(first);
+    const take = pageSize(first, ctx.locale);
     if (!isUuid(userId) || take === 0) return [];
     const changes = await this.deps.scores.history(userId, take);
     return seesEverything(ctx.identity, userId) ? changes : changes.map(publicChange);
@@ -54,10 +54,8 @@ export class ScoreService {
 
   /** ADMIN: recalculates now, in one transaction with the audit entry; returns the stored score. */
   async recalculate(ctx: RequestScope, userId: string): Promise<ScoreRecord> {
-    const admin = requireAdmin(ctx.identity);
-    if (!isUuid(userId)) {
-      throw new BadInputError(messages.badUserId, { fields: [{ field: 'userId', message: 'not a UUID' }] });
-    }
+    const admin = requireAdmin(ctx);
+    if (!isUuid(userId)) throw badField('userId', 'badUserId', ctx.locale);
     const results = await this.deps.sql.$transaction(async (tx) => {
       const recalculated = await this.deps.recalculator.recalculate(tx, [userId], { type: 'admin.recalculate', eventId: null }, { mode: 'always' });
       const result = recalculated[0]!;
@@ -78,7 +76,7 @@ export class ScoreService {
 
   /** mySafetyScore: the signed-in user's own channel. */
   async subscribe(ctx: RequestScope): Promise<AsyncIterableIterator<ScoreRecord>> {
-    const identity = requireSignedIn(ctx.identity);
+    const identity = requireIdentity(ctx);
     if (!this.deps.hub) throw new Error('subscriptions need a RedisChannelHub');
     const events = channelIterator<ScoreRecord>(this.deps.hub, scoreChannel(identity.userId), { parse: parseScore });
     // Listening before the subscription is acknowledged: nothing published afterwards is missed.
