@@ -4,50 +4,48 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import {
   databaseAndRedisReadiness,
-  DEV_ALLOWANCE_HEADER,
   DevAllowance,
   PublicBaseUrl,
   buildSubgraphServer,
   createLogger,
   createRedis,
   FieldCipher,
-  groupedLoader,
-  keyedLoader,
   OutboxRelay,
   type Logger,
   type RunningServer,
 } from '@anshim/platform';
-import { AuditRepository } from './audit-repository.ts';
-import { AuthService } from './auth-service.ts';
-import { ensureBootstrapAdmin } from './bootstrap-admin.ts';
-import { ChallengeRepository } from './challenge-repository.ts';
-import type { UserContext } from './context.ts';
-import { createDatabase, type UserPrisma } from './database.ts';
 import { createStorageDriver, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY, publicNamespaces, localStorageSigningSecret } from '@anshim/platform/storage/index';
+import { AuditRepository } from './audit/audit-repository.ts';
+import { AuthService } from './auth/auth-service.ts';
+import { ensureBootstrapAdmin } from './auth/bootstrap-admin.ts';
+import { RegisterThrottle } from './auth/register-throttle.ts';
+import { SessionRepository } from './auth/session-repository.ts';
+import { SignInThrottle } from './auth/sign-in-throttle.ts';
+import { TokenRevocations } from './auth/token-revocations.ts';
+import { contextBuilder, type UserContext } from './context.ts';
+import { CounterpartRepository } from './copies/counterpart-repository.ts';
+import { createDatabase, type UserPrisma } from './database.ts';
 import { ConsoleDeliveryProvider, createDeliveryProvider, SplitDeliveryProvider } from './delivery/index.ts';
-import { IdCardPurge } from './id-card/id-card-purge.ts';
+import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
+import { loadUserEnv, signInThrottleSettings, type UserEnv } from './env.ts';
+import { GuardianRepository } from './guardians/guardian-repository.ts';
+import { GuardianService } from './guardians/guardian-service.ts';
 import { IdCardRepository } from './id-card/id-card-repository.ts';
 import { mountIdCardRoutes } from './id-card/id-card-routes.ts';
 import { IdCardService } from './id-card/id-card-service.ts';
 import { IdCardUrls } from './id-card/id-card-urls.ts';
+import { createUserConsumer } from './inbound/consumers.ts';
+import { IdCardPurge } from './jobs/id-card-purge.ts';
 import { OidcProviders } from './oidc/oidc-providers.ts';
 import { OidcRepository } from './oidc/oidc-repository.ts';
 import { mountOidcRoutes } from './oidc/oidc-routes.ts';
 import { OidcService } from './oidc/oidc-service.ts';
-import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
-import { loadUserEnv, signInThrottleSettings, type UserEnv } from './env.ts';
-import { UserEvents } from './events/user-events.ts';
-import { createUserConsumer } from './events/consumers.ts';
+import { UserEvents } from './outbound/user-events.ts';
 import { resolvers } from './resolvers/index.ts';
-import { SessionRepository } from './session-repository.ts';
-import { UserRepository } from './user-repository.ts';
-import { UserService } from './user-service.ts';
-import { GuardianRepository } from './guardian-repository.ts';
-import { GuardianService } from './guardian-service.ts';
-import { TokenRevocations } from './token-revocations.ts';
-import { RegisterThrottle } from './register-throttle.ts';
-import { SignInThrottle } from './sign-in-throttle.ts';
-import { VerificationService } from './verification-service.ts';
+import { UserRepository } from './users/user-repository.ts';
+import { UserService } from './users/user-service.ts';
+import { ChallengeRepository } from './verification/challenge-repository.ts';
+import { VerificationService } from './verification/verification-service.ts';
 
 const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
@@ -159,7 +157,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
 
   // Sanctions decided in the report service (report.sanction_applied / report.sanction_ended), and
   // SMS to guardians about alerts, risky trades and accepted reports.
-  const consumer = createUserConsumer({ prisma, users, sessions, audit, events, revocations, guardians, delivery, cipher, redis: redisSettings, logger, afterCommit, alertWindowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS });
+  const consumer = createUserConsumer({ prisma, users, sessions, audit, events, revocations, guardians, counterparts: new CounterpartRepository(), delivery, cipher, redis: redisSettings, logger, afterCommit, alertWindowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS });
 
   const server = await buildSubgraphServer<UserContext>({
     name: 'user',
@@ -177,18 +175,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     production,
     internalSecret: env.INTERNAL_SECRET,
     logger,
-    buildContext: (base, headers) => ({
-      ...base,
-      // Forwarded by the gateway to this service only: logout revokes the token by its jti.
-      authorization: typeof headers.authorization === 'string' ? headers.authorization : null,
-      signedInAs: null,
-      devAllowance: devAllowance.grants(headers[DEV_ALLOWANCE_HEADER]),
-      loaders: {
-        user: keyedLoader((ids) => users.findManyByIds(ids), (row) => row.id),
-        verifications: groupedLoader((ids) => users.verificationsOf(ids), (row) => row.userId),
-      },
-      services,
-    }),
+    buildContext: contextBuilder({ services, users, devAllowance }),
     readiness: databaseAndRedisReadiness(prisma, redis),
     routes: (app) => {
       mountIdCardRoutes(app, { service: idCardService, urls: idCardUrls, logger });

@@ -3,9 +3,7 @@
 // out: consumers that need more ask the user subgraph.
 import { recordEvent } from '@anshim/platform';
 import type { Tx } from '../database.ts';
-import type { AccountStatus } from '../account-status.ts';
-import type { VerificationMethod } from '../user-repository.ts';
-import type { SafetyGrade } from '../user-service.ts';
+import type { AccountStatus, SafetyGrade, VerificationMethod } from '../model.ts';
 
 const producer = 'user' as const;
 
