@@ -8,35 +8,11 @@
 // count) and its text is fixed: it names the member only by their verified nickname.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import {
-  BadInputError,
-  charLength,
-  ConflictError,
-  ForbiddenError,
-  isUuid,
-  NotFoundError,
-  RateLimitedError,
-  requireIdentity,
-  safeEqual,
-  UnauthenticatedError,
-  type FieldCipher,
-} from '@anshim/platform';
+import { BadInputError, charLength, ConflictError, ForbiddenError, isUuid, NotFoundError, RateLimitedError, requireIdentity, safeEqual, UnauthenticatedError, type FieldCipher } from '@anshim/platform';
 import { transaction, type Tx, type UserPrisma } from '../database.ts';
 import type { DeliveryProvider } from '../delivery/delivery.ts';
 import { guardianTexts, messages } from '../messages.ts';
-import {
-  CODE_TTL_MS,
-  deliveryUnavailableError,
-  formatPhone,
-  MAX_CODE_ATTEMPTS,
-  maskPhone,
-  newCode,
-  normalizePhone,
-  typedCode,
-  validate,
-  wrongCodeError,
-  type UserRecord,
-} from '../model.ts';
+import { CODE_TTL_MS, deliveryUnavailableError, formatPhone, MAX_CODE_ATTEMPTS, maskPhone, newCode, normalizePhone, typedCode, validate, wrongCodeError, type UserRecord } from '../model.ts';
 import { isSelf, type RequestScope } from '../scope.ts';
 import { DuplicateGuardian, type GuardianRecord, type GuardianRepository } from './guardian-repository.ts';
 import { verifiedNickname } from './sms-nickname.ts';

@@ -4,20 +4,7 @@
 // pending checks, open the photo through a short-lived signed URL and approve or reject with a
 // reason (audited); approval adds ID_CARD and emits user.verified. Nobody decides their own check.
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  BadInputError,
-  charLength,
-  ConflictError,
-  ForbiddenError,
-  isUuid,
-  NotFoundError,
-  pick,
-  RateLimitedError,
-  requireAdmin,
-  requireIdentity,
-  type FieldCipher,
-  type Logger,
-} from '@anshim/platform';
+import { BadInputError, charLength, ConflictError, ForbiddenError, isUuid, NotFoundError, pick, RateLimitedError, requireAdmin, requireIdentity, type FieldCipher, type Logger } from '@anshim/platform';
 import { detectContentType, ID_CARD_POLICY, type StorageDriver } from '@anshim/platform/storage/index';
 import type { AuditRepository } from '../audit/audit-repository.ts';
 import { transaction, type UserPrisma } from '../database.ts';

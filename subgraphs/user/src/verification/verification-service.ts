@@ -2,34 +2,12 @@
 // as a keyed hash, valid for 10 minutes and 5 tries, at most 5 requests per hour per method.
 // Each verification raises the safety score, so the rules are strict about who and where.
 import { randomUUID } from 'node:crypto';
-import {
-  BadInputError,
-  ConflictError,
-  isUuid,
-  NotFoundError,
-  RateLimitedError,
-  requireIdentity,
-  safeEqual,
-  UnauthenticatedError,
-  type FieldCipher,
-  type Logger,
-} from '@anshim/platform';
+import { BadInputError, ConflictError, isUuid, NotFoundError, RateLimitedError, requireIdentity, safeEqual, UnauthenticatedError, type FieldCipher, type Logger } from '@anshim/platform';
 import { transaction, type UserPrisma } from '../database.ts';
 import type { DeliveryProvider } from '../delivery/delivery.ts';
 import type { IdCardChallenge, IdCardService } from '../id-card/id-card-service.ts';
 import { codeMessage, messages } from '../messages.ts';
-import {
-  CODE_TTL_MS,
-  deliveryUnavailableError,
-  MAX_CODE_ATTEMPTS,
-  maskEmail,
-  maskPhone,
-  newCode,
-  typedCode,
-  wrongCodeError,
-  type UserRecord,
-  type VerificationMethod,
-} from '../model.ts';
+import { CODE_TTL_MS, deliveryUnavailableError, MAX_CODE_ATTEMPTS, maskEmail, maskPhone, newCode, typedCode, wrongCodeError, type UserRecord, type VerificationMethod } from '../model.ts';
 import type { UserEvents } from '../outbound/user-events.ts';
 import type { RequestScope } from '../scope.ts';
 import type { UserRepository } from '../users/user-repository.ts';
