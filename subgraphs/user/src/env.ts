@@ -1,7 +1,7 @@
 // The user service's configuration, parsed once. The only file of this service that reads
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
+import { booleanFlag, envLoader, parseEnv, port, subgraphEnvShape } from '@anshim/platform';
 import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage/config';
 
 /** Per-account sign-in back-off (auth/sign-in-throttle.ts), LOGIN_BACKOFF_* and LOGIN_NOTICE_AFTER_FAILURES. */
@@ -92,11 +92,9 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === 
 
 export const userEnvSchema = z
   .object({
-    ...baseEnvShape,
+    ...subgraphEnvShape('user', { port: 4001, opsPort: 9101 }),
     ...storageEnvShape,
-    USER_PORT: port(4001).describe('user subgraph port'),
     USER_OPS_PORT: port(9101).describe('the user subgraph\'s operations port: `/metrics`, detailed `/readyz` and, in development, `/dev/messages` (on OPS_HOST)'),
-    USER_HOST: z.string().min(1).default('127.0.0.1').describe('interface the user subgraph binds (`0.0.0.0` in a container)'),
     USER_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
       .describe('how browsers reach this service\'s /auth/* routes (ID card upload and photo URLs): normally the gateway, which proxies /auth/*; default http://localhost:<port>'),
     ID_CARD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300).describe('how long an ADMIN\'s link to an ID card photo works'),
@@ -195,20 +193,20 @@ export const userEnvSchema = z
     }
   });
 
-export type UserEnv = Omit<z.infer<typeof userEnvSchema>, 'DELIVERY_PROVIDER'> &
-  Secrets & { DELIVERY_PROVIDER: 'console' | 'smtp'; oidcProviders: OidcProviderConfig[] };
+const parseUserEnv = envLoader(userEnvSchema, 'user');
+
+export type UserEnv = Omit<ReturnType<typeof parseUserEnv>, 'DELIVERY_PROVIDER'> & { DELIVERY_PROVIDER: 'console' | 'smtp'; oidcProviders: OidcProviderConfig[] };
 
 /**
  * Parses the environment (plus overrides, e.g. from tests) and resolves the shared secrets.
  * Exits the process listing every problem when the configuration is wrong.
  */
 export function loadUserEnv(overrides: Record<string, string | undefined> = {}): UserEnv {
-  const source = { ...process.env, ...overrides };
-  const env = parseEnv(userEnvSchema, source, 'user');
+  const env = parseUserEnv(overrides);
   // Provider settings are named after the providers, so they are parsed once the names are known.
-  const oidcProviders = parseOidcProviders(env.OIDC_PROVIDERS, source, { allowHttp: env.OIDC_ALLOW_HTTP });
+  const oidcProviders = parseOidcProviders(env.OIDC_PROVIDERS, { ...process.env, ...overrides }, { allowHttp: env.OIDC_ALLOW_HTTP });
   // Outside production the schema already refused a missing provider, so console is the default.
-  return { ...env, oidcProviders, DELIVERY_PROVIDER: env.DELIVERY_PROVIDER ?? 'console', ...resolveSecrets(env, 'user') };
+  return { ...env, oidcProviders, DELIVERY_PROVIDER: env.DELIVERY_PROVIDER ?? 'console' };
 }
 
 /** The per-account sign-in back-off as SignInThrottle takes it. */
