@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { postgresSchemaFor, recordEvent, type SqlExecutor } from '@anshim/platform';
-import { hashPassword } from '../../subgraphs/user/src/password.ts';
+import { hashPassword } from '../../subgraphs/user/src/auth/password.ts';
 
 class PgExecutor implements SqlExecutor {
   constructor(private readonly client: pg.Client) {}

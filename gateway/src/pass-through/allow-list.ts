@@ -25,7 +25,7 @@ export interface PassThroughTarget {
   query: string;
 }
 
-const PROVIDER = '[a-z][a-z0-9_]{0,30}'; // the OIDC provider NAME of the auth subgraph's oidc-config.ts
+const PROVIDER = '[a-z][a-z0-9_]{0,30}'; // OIDC_PROVIDER_NAME of the auth subgraph's env.ts
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
 /**

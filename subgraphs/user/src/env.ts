@@ -1,22 +1,100 @@
 // The user service's configuration, parsed once. The only file of this service that reads
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
+import { booleanFlag, envLoader, parseEnv, port, subgraphEnvShape } from '@anshim/platform';
 import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage/config';
-import { DEFAULT_REGISTER_THROTTLE } from './register-throttle.ts';
-import { DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleSettings } from './sign-in-throttle.ts';
-import { oidcProviderNames, parseOidcProviders, type OidcProviderConfig } from './oidc/oidc-config.ts';
+
+/** Per-account sign-in back-off (auth/sign-in-throttle.ts), LOGIN_BACKOFF_* and LOGIN_NOTICE_AFTER_FAILURES. */
+export interface SignInThrottleSettings {
+  /** Attempts per email before the back-off starts. */
+  freeAttempts: number;
+  /** The first lock; each further attempt doubles it. */
+  baseDelaySeconds: number;
+  maxDelaySeconds: number;
+  /** Attempts are forgotten after this long without one; also the notice's once-per window. */
+  windowSeconds: number;
+  /** Failed attempts in a window after which the member gets the notice email. */
+  noticeAfterFailures: number;
+}
+
+export const DEFAULT_SIGN_IN_THROTTLE: SignInThrottleSettings = {
+  freeAttempts: 5,
+  baseDelaySeconds: 2,
+  maxDelaySeconds: 900,
+  windowSeconds: 3_600,
+  noticeAfterFailures: 10,
+};
+
+/** Per-email-domain ration of sign-ups (auth/register-throttle.ts), REGISTER_PER_DOMAIN_*. */
+export interface RegisterThrottleSettings {
+  /** Sign-up attempts (taken or not) per email domain per window. */
+  perDomainMax: number;
+  windowSeconds: number;
+}
+
+export const DEFAULT_REGISTER_THROTTLE: RegisterThrottleSettings = { perDomainMax: 30, windowSeconds: 600 };
+
+// OpenID Connect providers: OIDC_PROVIDERS=google,kakao names them, and each name N brings
+// OIDC_N_ISSUER, OIDC_N_CLIENT_ID, OIDC_N_CLIENT_SECRET, OIDC_N_REDIRECT_URL and optionally
+// OIDC_N_DISPLAY_NAME and OIDC_N_SCOPES.
+
+export interface OidcProviderConfig {
+  /** Lower-case name used in URLs: /auth/oidc/<name>/start. */
+  name: string;
+  displayName: string;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Must be registered at the provider; normally <gateway>/auth/oidc/<name>/callback. */
+  redirectUrl: string;
+  scopes: string;
+}
+
+const OIDC_PROVIDER_NAME = /^[a-z][a-z0-9_]{0,30}$/;
+
+/** `google, Kakao` → ['google', 'kakao']; null when a name is not usable in a URL and a variable name. */
+export function oidcProviderNames(list: string): string[] | null {
+  const names = list.split(',').map((n) => n.trim().toLowerCase()).filter(Boolean);
+  if (!names.every((n) => OIDC_PROVIDER_NAME.test(n))) return null;
+  return [...new Set(names)];
+}
+
+export function parseOidcProviders(names: readonly string[], source: Record<string, string | undefined>, options: { allowHttp: boolean }): OidcProviderConfig[] {
+  if (names.length === 0) return [];
+  const url = z.url({ protocol: options.allowHttp ? /^https?$/ : /^https$/, error: options.allowHttp ? 'an http(s) URL' : 'an https URL (OIDC_ALLOW_HTTP=true allows http for local tests)' });
+  const shape: Record<string, z.ZodType> = {};
+  for (const name of names) {
+    const prefix = `OIDC_${name.toUpperCase()}_`;
+    shape[`${prefix}ISSUER`] = url;
+    shape[`${prefix}CLIENT_ID`] = z.string().min(1);
+    shape[`${prefix}CLIENT_SECRET`] = z.string().min(1);
+    shape[`${prefix}REDIRECT_URL`] = url.refine((v) => new URL(v).pathname.endsWith(`/auth/oidc/${name}/callback`), `must end with /auth/oidc/${name}/callback`);
+    shape[`${prefix}DISPLAY_NAME`] = z.string().min(1).max(40).default(name);
+    shape[`${prefix}SCOPES`] = z.string().default('openid email profile').refine((v) => v.split(/\s+/).includes('openid'), 'must include openid');
+  }
+  const parsed = parseEnv(z.object(shape), source as NodeJS.ProcessEnv, 'user') as Record<string, string>;
+  return names.map((name) => {
+    const prefix = `OIDC_${name.toUpperCase()}_`;
+    return {
+      name,
+      displayName: parsed[`${prefix}DISPLAY_NAME`]!,
+      issuer: parsed[`${prefix}ISSUER`]!,
+      clientId: parsed[`${prefix}CLIENT_ID`]!,
+      clientSecret: parsed[`${prefix}CLIENT_SECRET`]!,
+      redirectUrl: parsed[`${prefix}REDIRECT_URL`]!,
+      scopes: parsed[`${prefix}SCOPES`]!,
+    };
+  });
+}
 
 /** An empty variable (`SMTP_HOST=`) means "not set", as people expect from .env files. */
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const userEnvSchema = z
   .object({
-    ...baseEnvShape,
+    ...subgraphEnvShape('user', { port: 4001, opsPort: 9101 }),
     ...storageEnvShape,
-    USER_PORT: port(4001).describe('user subgraph port'),
     USER_OPS_PORT: port(9101).describe('the user subgraph\'s operations port: `/metrics`, detailed `/readyz` and, in development, `/dev/messages` (on OPS_HOST)'),
-    USER_HOST: z.string().min(1).default('127.0.0.1').describe('interface the user subgraph binds (`0.0.0.0` in a container)'),
     USER_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
       .describe('how browsers reach this service\'s /auth/* routes (ID card upload and photo URLs): normally the gateway, which proxies /auth/*; default http://localhost:<port>'),
     ID_CARD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300).describe('how long an ADMIN\'s link to an ID card photo works'),
@@ -115,20 +193,20 @@ export const userEnvSchema = z
     }
   });
 
-export type UserEnv = Omit<z.infer<typeof userEnvSchema>, 'DELIVERY_PROVIDER'> &
-  Secrets & { DELIVERY_PROVIDER: 'console' | 'smtp'; oidcProviders: OidcProviderConfig[] };
+const parseUserEnv = envLoader(userEnvSchema, 'user');
+
+export type UserEnv = Omit<ReturnType<typeof parseUserEnv>, 'DELIVERY_PROVIDER'> & { DELIVERY_PROVIDER: 'console' | 'smtp'; oidcProviders: OidcProviderConfig[] };
 
 /**
  * Parses the environment (plus overrides, e.g. from tests) and resolves the shared secrets.
  * Exits the process listing every problem when the configuration is wrong.
  */
 export function loadUserEnv(overrides: Record<string, string | undefined> = {}): UserEnv {
-  const source = { ...process.env, ...overrides };
-  const env = parseEnv(userEnvSchema, source, 'user');
+  const env = parseUserEnv(overrides);
   // Provider settings are named after the providers, so they are parsed once the names are known.
-  const oidcProviders = parseOidcProviders(env.OIDC_PROVIDERS, source, { allowHttp: env.OIDC_ALLOW_HTTP });
+  const oidcProviders = parseOidcProviders(env.OIDC_PROVIDERS, { ...process.env, ...overrides }, { allowHttp: env.OIDC_ALLOW_HTTP });
   // Outside production the schema already refused a missing provider, so console is the default.
-  return { ...env, oidcProviders, DELIVERY_PROVIDER: env.DELIVERY_PROVIDER ?? 'console', ...resolveSecrets(env, 'user') };
+  return { ...env, oidcProviders, DELIVERY_PROVIDER: env.DELIVERY_PROVIDER ?? 'console' };
 }
 
 /** The per-account sign-in back-off as SignInThrottle takes it. */

@@ -146,14 +146,14 @@ export function gradeLabel(grade: GradeName | null): string {
 
 const won = (amount: number) => `${new Intl.NumberFormat('ko-KR').format(amount)}원`;
 
-/** A person in a guardian SMS: the safe nickname in quotes, or a neutral description (see sms-nickname.ts). */
+/** A person in a guardian SMS: the safe nickname in quotes, or a neutral description (see guardians/sms-nickname.ts). */
 const member = (nickname: string | null) => (nickname ? `'${nickname}'님` : '보호하시는 회원님');
 const counterpart = (nickname: string | null, grade: GradeName | null) =>
   nickname ? `'${nickname}'(${gradeLabel(grade)})님` : `한 회원(${gradeLabel(grade)})`;
 
 /**
  * SMS texts for guardians, plain Korean only (the recipient did not choose a language). Fixed
- * wording: the only member-chosen text they ever carry is a nickname that passed sms-nickname.ts
+ * wording: the only member-chosen text they ever carry is a nickname that passed guardians/sms-nickname.ts
  * (null → a neutral wording), never a name or relation the member typed for the guardian.
  */
 export const guardianTexts = {

@@ -1,229 +1,168 @@
-// Builds the user subgraph (does not listen): configuration, Prisma, Redis, delivery, outbox
-// relay, services, and the Apollo subgraph on express. index.ts and tests call start/stop.
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import {
-  databaseAndRedisReadiness,
-  DEV_ALLOWANCE_HEADER,
-  DevAllowance,
-  PublicBaseUrl,
-  buildSubgraphServer,
-  createLogger,
-  createRedis,
-  FieldCipher,
-  groupedLoader,
-  keyedLoader,
-  OutboxRelay,
-  type Logger,
-  type RunningServer,
-} from '@anshim/platform';
-import { AuditRepository } from './audit-repository.ts';
-import { AuthService } from './auth-service.ts';
-import { ensureBootstrapAdmin } from './bootstrap-admin.ts';
-import { ChallengeRepository } from './challenge-repository.ts';
-import type { UserContext } from './context.ts';
+// Builds the user subgraph (does not listen) on the kit's defineSubgraph, which owns the logger,
+// Prisma, Redis, the outbox relay, the Apollo subgraph and the start and stop order. Here: delivery,
+// the ID card photo storage, the services, the /auth/* routes (ID card, OIDC), the development
+// messages route on the operations port, the event consumer, the ID card purge job and the
+// bootstrap admin. Composition only. index.ts and tests call start/stop.
+import { defineSubgraph, DevAllowance, FieldCipher, type SubgraphServer } from '@anshim/platform';
+import { openSubgraphStorage } from '@anshim/platform/kit/subgraph-storage';
+import { ID_CARD_POLICY, PRODUCT_IMAGE_POLICY } from '@anshim/platform/storage/index';
+import { AuditRepository } from './audit/audit-repository.ts';
+import { AuthService } from './auth/auth-service.ts';
+import { ensureBootstrapAdmin } from './auth/bootstrap-admin.ts';
+import { RegisterThrottle } from './auth/register-throttle.ts';
+import { SessionRepository } from './auth/session-repository.ts';
+import { SignInThrottle } from './auth/sign-in-throttle.ts';
+import { TokenRevocations } from './auth/token-revocations.ts';
+import { contextBuilder } from './context.ts';
+import { CounterpartRepository } from './copies/counterpart-repository.ts';
 import { createDatabase, type UserPrisma } from './database.ts';
-import { createStorageDriver, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY, publicNamespaces, localStorageSigningSecret } from '@anshim/platform/storage/index';
 import { ConsoleDeliveryProvider, createDeliveryProvider, SplitDeliveryProvider } from './delivery/index.ts';
-import { IdCardPurge } from './id-card/id-card-purge.ts';
+import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
+import { loadUserEnv, signInThrottleSettings, type UserEnv } from './env.ts';
+import { GuardianRepository } from './guardians/guardian-repository.ts';
+import { GuardianService } from './guardians/guardian-service.ts';
 import { IdCardRepository } from './id-card/id-card-repository.ts';
 import { mountIdCardRoutes } from './id-card/id-card-routes.ts';
 import { IdCardService } from './id-card/id-card-service.ts';
 import { IdCardUrls } from './id-card/id-card-urls.ts';
+import { createUserConsumer } from './inbound/consumers.ts';
+import { IdCardPurge } from './jobs/id-card-purge.ts';
 import { OidcProviders } from './oidc/oidc-providers.ts';
 import { OidcRepository } from './oidc/oidc-repository.ts';
 import { mountOidcRoutes } from './oidc/oidc-routes.ts';
 import { OidcService } from './oidc/oidc-service.ts';
-import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
-import { loadUserEnv, signInThrottleSettings, type UserEnv } from './env.ts';
-import { UserEvents } from './events/user-events.ts';
-import { createUserConsumer } from './events/consumers.ts';
+import { UserEvents } from './outbound/user-events.ts';
 import { resolvers } from './resolvers/index.ts';
-import { SessionRepository } from './session-repository.ts';
-import { UserRepository } from './user-repository.ts';
-import { UserService } from './user-service.ts';
-import { GuardianRepository } from './guardian-repository.ts';
-import { GuardianService } from './guardian-service.ts';
-import { TokenRevocations } from './token-revocations.ts';
-import { RegisterThrottle } from './register-throttle.ts';
-import { SignInThrottle } from './sign-in-throttle.ts';
-import { VerificationService } from './verification-service.ts';
-
-const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+import { UserRepository } from './users/user-repository.ts';
+import { UserService } from './users/user-service.ts';
+import { ChallengeRepository } from './verification/challenge-repository.ts';
+import { VerificationService } from './verification/verification-service.ts';
 
 export interface UserServerOptions {
   /** Called with every SQL statement; tests use it to prove batching. */
   onQuery?: (sql: string) => void;
 }
 
-export interface UserServer {
-  env: UserEnv;
-  logger: Logger;
-  /** The 30-day photo sweep; tests run `sweep(now)` with a chosen clock. */
-  idCardPurge: IdCardPurge;
-  /** Creates the bootstrap admin if configured, starts the outbox relay, then listens. */
-  start(port?: number, host?: string): Promise<RunningServer>;
-  /** Drains HTTP, then closes the relay, delivery, Redis and Prisma. */
-  stop(): Promise<void>;
-}
+/**
+ * Started: the bootstrap admin (if configured), relay, event consumer, ID card purge, then HTTP;
+ * stopped the other way round. `idCardPurge` is the 30-day photo sweep; tests run `sweep(now)`
+ * with a chosen clock.
+ */
+export type UserServer = SubgraphServer<UserEnv, UserPrisma, { idCardPurge: IdCardPurge }>;
 
 /** Builds everything from the environment plus `overrides` (tests pass a database, prefix, port 0). */
 export async function buildUserServer(overrides: Record<string, string | undefined> = {}, options: UserServerOptions = {}): Promise<UserServer> {
-  const env = loadUserEnv(overrides);
-  const production = env.NODE_ENV === 'production';
-  const logger = createLogger('user', env.LOG_LEVEL);
-  const devAllowance = DevAllowance.load(env.NODE_ENV);
-  const prisma: UserPrisma = createDatabase({ databaseUrl: env.DATABASE_URL, onQuery: options.onQuery });
-  const redisSettings = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
-  const redis = createRedis(redisSettings);
-  const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
-  const relay = new OutboxRelay({ prisma, service: 'user', redis: redisSettings, logger });
-  const afterCommit = () => relay.nudge();
-  const delivery = createDeliveryProvider(env, redis, logger);
-  // Browsers reach /auth/* through the gateway in production (USER_PUBLIC_URL); locally this process.
-  const publicBaseUrl = new PublicBaseUrl(env.USER_PUBLIC_URL, env.USER_PORT);
-  const storage = createStorageDriver(env, {
-    publicBaseUrl: publicBaseUrl.get,
-    signingSecret: localStorageSigningSecret(env.INTERNAL_SECRET),
-    publicNamespaces: publicNamespaces([PRODUCT_IMAGE_POLICY, ID_CARD_POLICY]),
-  });
-  const idCards = new IdCardRepository(prisma);
-  const idCardUrls = new IdCardUrls(env.INTERNAL_SECRET, publicBaseUrl.get);
-  const idCardPurge = new IdCardPurge({ checks: idCards, storage, redis: redisSettings, logger, intervalMinutes: env.ID_CARD_PURGE_INTERVAL_MINUTES });
-  const oidcProviders = new OidcProviders(env.oidcProviders, { timeoutMs: env.OIDC_TIMEOUT_MS, allowHttp: env.OIDC_ALLOW_HTTP });
-  const identities = new OidcRepository(prisma);
-
-  const users = new UserRepository(prisma);
-  const sessions = new SessionRepository(prisma);
-  const challenges = new ChallengeRepository(prisma);
-  const guardians = new GuardianRepository(prisma);
-  const audit = new AuditRepository();
-  const revocations = new TokenRevocations(redis, redisSettings, logger);
-  const events = new UserEvents();
-  const auth = new AuthService({
-    prisma,
-    users,
-    sessions,
-    events,
-    cipher,
-    redis,
-    jwtSecret: env.JWT_SECRET,
-    refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
-    logger,
-    afterCommit,
-    signInThrottle: new SignInThrottle(redis, delivery, signInThrottleSettings(env), logger),
-    registerThrottle: new RegisterThrottle(redis, { perDomainMax: env.REGISTER_PER_DOMAIN_MAX, windowSeconds: env.REGISTER_PER_DOMAIN_WINDOW_SECONDS }, logger),
-    revocations,
-  });
-  const idCardService = new IdCardService({
-    prisma,
-    users,
-    checks: idCards,
-    storage,
-    cipher,
-    urls: idCardUrls,
-    events,
-    audit,
-    delivery,
-    logger,
-    afterCommit,
-    retentionDays: env.ID_CARD_RETENTION_DAYS,
-    photoUrlTtlSeconds: env.ID_CARD_URL_TTL_SECONDS,
-  });
-  const oidc = new OidcService({
-    prisma,
-    redis,
-    users,
-    identities,
-    providers: oidcProviders,
-    auth,
-    events,
-    logger,
-    afterCommit,
-    publicBaseUrl: publicBaseUrl.get,
-    appRedirectUrl: env.OIDC_APP_REDIRECT_URL,
-    jwtSecret: env.JWT_SECRET,
-    emailLinkProviders: new Set(env.OIDC_EMAIL_LINK_PROVIDERS),
-  });
-  const services = {
-    users: new UserService({ prisma, users, sessions, audit, events, cipher, revocations, afterCommit }),
-    auth,
-    verifications: new VerificationService({ prisma, users, challenges, delivery, events, cipher, logger, afterCommit, idCards: idCardService }),
-    idCards: idCardService,
-    oidc,
-    guardians: new GuardianService({
-      prisma, guardians, delivery, cipher,
-      limits: { perMember: env.GUARDIAN_INVITES_PER_MEMBER, perNumber: env.GUARDIAN_INVITES_PER_NUMBER, windowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS },
-    }),
-  };
-
-  // Sanctions decided in the report service (report.sanction_applied / report.sanction_ended), and
-  // SMS to guardians about alerts, risky trades and accepted reports.
-  const consumer = createUserConsumer({ prisma, users, sessions, audit, events, revocations, guardians, delivery, cipher, redis: redisSettings, logger, afterCommit, alertWindowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS });
-
-  const server = await buildSubgraphServer<UserContext>({
+  return defineSubgraph({
     name: 'user',
-    operations: {
-      port: env.USER_OPS_PORT,
-      host: env.OPS_HOST,
-      // Codes in a browser tab instead of a phone: never where real people sign up, never on the public port.
-      routes: (ops) => {
-        const emailProvider = delivery instanceof SplitDeliveryProvider ? delivery.email : delivery;
-        if (!production && emailProvider instanceof ConsoleDeliveryProvider) mountDevMessagesRoute(ops, emailProvider);
-      },
-    },
-    typeDefs,
+    env: loadUserEnv(overrides),
+    schema: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    production,
-    internalSecret: env.INTERNAL_SECRET,
-    logger,
-    buildContext: (base, headers) => ({
-      ...base,
-      // Forwarded by the gateway to this service only: logout revokes the token by its jti.
-      authorization: typeof headers.authorization === 'string' ? headers.authorization : null,
-      signedInAs: null,
-      devAllowance: devAllowance.grants(headers[DEV_ALLOWANCE_HEADER]),
-      loaders: {
-        user: keyedLoader((ids) => users.findManyByIds(ids), (row) => row.id),
-        verifications: groupedLoader((ids) => users.verificationsOf(ids), (row) => row.userId),
-      },
-      services,
-    }),
-    readiness: databaseAndRedisReadiness(prisma, redis),
-    routes: (app) => {
-      mountIdCardRoutes(app, { service: idCardService, urls: idCardUrls, logger });
-      mountOidcRoutes(app, { service: oidc, secureCookies: () => publicBaseUrl.get().startsWith('https:'), logger });
-    },
-    onStop: async () => {
-      await consumer.close();
-      await idCardPurge.job.close();
-      oidcProviders.close();
-      await relay.stop();
-      await delivery.close();
-      await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
+    database: (databaseUrl) => createDatabase({ databaseUrl, onQuery: options.onQuery }),
+    compose: (parts) => {
+      const { env, logger, prisma, redis, redisSettings, afterCommit, production } = parts;
+      const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
+      const delivery = createDeliveryProvider(env, redis, logger);
+      // Browsers reach /auth/* through the gateway in production (USER_PUBLIC_URL); locally this process.
+      const storage = openSubgraphStorage(parts, { publicUrl: env.USER_PUBLIC_URL, port: env.USER_PORT, publicPolicies: [PRODUCT_IMAGE_POLICY, ID_CARD_POLICY] });
+      const publicBaseUrl = storage.publicBaseUrl.get;
+      const idCards = new IdCardRepository(prisma);
+      const idCardUrls = new IdCardUrls(env.INTERNAL_SECRET, publicBaseUrl);
+      const idCardPurge = new IdCardPurge({ checks: idCards, storage: storage.driver, redis: redisSettings, logger, intervalMinutes: env.ID_CARD_PURGE_INTERVAL_MINUTES });
+      const oidcProviders = new OidcProviders(env.oidcProviders, { timeoutMs: env.OIDC_TIMEOUT_MS, allowHttp: env.OIDC_ALLOW_HTTP });
+
+      const users = new UserRepository(prisma);
+      const sessions = new SessionRepository(prisma);
+      const guardians = new GuardianRepository(prisma);
+      const audit = new AuditRepository();
+      const revocations = new TokenRevocations(redis, redisSettings, logger);
+      const events = new UserEvents();
+      const auth = new AuthService({
+        prisma,
+        users,
+        sessions,
+        events,
+        cipher,
+        redis,
+        jwtSecret: env.JWT_SECRET,
+        refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+        logger,
+        afterCommit,
+        signInThrottle: new SignInThrottle(redis, delivery, signInThrottleSettings(env), logger),
+        registerThrottle: new RegisterThrottle(redis, { perDomainMax: env.REGISTER_PER_DOMAIN_MAX, windowSeconds: env.REGISTER_PER_DOMAIN_WINDOW_SECONDS }, logger),
+        revocations,
+      });
+      const idCardService = new IdCardService({
+        prisma,
+        users,
+        checks: idCards,
+        storage: storage.driver,
+        cipher,
+        urls: idCardUrls,
+        events,
+        audit,
+        delivery,
+        logger,
+        afterCommit,
+        retentionDays: env.ID_CARD_RETENTION_DAYS,
+        photoUrlTtlSeconds: env.ID_CARD_URL_TTL_SECONDS,
+      });
+      const oidc = new OidcService({
+        prisma,
+        redis,
+        users,
+        identities: new OidcRepository(prisma),
+        providers: oidcProviders,
+        auth,
+        events,
+        logger,
+        afterCommit,
+        publicBaseUrl,
+        appRedirectUrl: env.OIDC_APP_REDIRECT_URL,
+        jwtSecret: env.JWT_SECRET,
+        emailLinkProviders: new Set(env.OIDC_EMAIL_LINK_PROVIDERS),
+      });
+      const services = {
+        users: new UserService({ prisma, users, sessions, audit, events, cipher, revocations, afterCommit }),
+        auth,
+        verifications: new VerificationService({ prisma, users, challenges: new ChallengeRepository(prisma), delivery, events, cipher, logger, afterCommit, idCards: idCardService }),
+        idCards: idCardService,
+        oidc,
+        guardians: new GuardianService({
+          prisma, guardians, delivery, cipher,
+          limits: { perMember: env.GUARDIAN_INVITES_PER_MEMBER, perNumber: env.GUARDIAN_INVITES_PER_NUMBER, windowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS },
+        }),
+      };
+
+      return {
+        context: contextBuilder({ services, users, devAllowance: DevAllowance.load(env.NODE_ENV) }),
+        routes: (app) => {
+          mountIdCardRoutes(app, { service: idCardService, urls: idCardUrls, logger });
+          mountOidcRoutes(app, { service: oidc, secureCookies: () => publicBaseUrl().startsWith('https:'), logger });
+        },
+        // Codes in a browser tab instead of a phone: never where real people sign up, never on the public port.
+        operationsRoutes: (ops) => {
+          const emailProvider = delivery instanceof SplitDeliveryProvider ? delivery.email : delivery;
+          if (!production && emailProvider instanceof ConsoleDeliveryProvider) mountDevMessagesRoute(ops, emailProvider);
+        },
+        // Sanctions decided in the report service (report.sanction_applied / report.sanction_ended), and
+        // SMS to guardians about alerts, risky trades and accepted reports.
+        consumer: createUserConsumer({
+          prisma, users, sessions, audit, events, revocations, guardians, counterparts: new CounterpartRepository(), delivery, cipher,
+          redis: redisSettings, logger, afterCommit, alertWindowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS,
+        }),
+        jobs: [idCardPurge.job],
+        closing: [() => oidcProviders.close(), () => delivery.close()],
+        prepare: async () => {
+          if (!env.BOOTSTRAP_ADMIN_EMAIL || !env.BOOTSTRAP_ADMIN_PASSWORD) return;
+          await ensureBootstrapAdmin(
+            { prisma, users, audit, events, logger },
+            { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD, nickname: env.BOOTSTRAP_ADMIN_NICKNAME },
+          );
+        },
+        onListening: storage.onListening,
+        listeningDetails: { delivery: delivery.name },
+        expose: { idCardPurge },
+      };
     },
   });
-
-  return {
-    env,
-    logger,
-    idCardPurge,
-    async start(port = env.USER_PORT, host = env.USER_HOST) {
-      if (env.BOOTSTRAP_ADMIN_EMAIL && env.BOOTSTRAP_ADMIN_PASSWORD) {
-        await ensureBootstrapAdmin(
-          { prisma, users, audit, events, logger },
-          { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD, nickname: env.BOOTSTRAP_ADMIN_NICKNAME },
-        );
-      }
-      relay.start();
-      consumer.start();
-      await idCardPurge.job.start();
-      const running = await server.start(port, host);
-      publicBaseUrl.listeningOn(host, running.port);
-      // `listening` with the port is what npm start and the e2e harness wait for.
-      logger.info({ url: running.url, port: running.port, operationsUrl: running.operationsUrl, delivery: delivery.name }, 'listening');
-      return running;
-    },
-    stop: () => server.stop(),
-  };
 }

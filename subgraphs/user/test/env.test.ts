@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { userEnvSchema } from '../src/env.ts';
-import { effectiveStatus } from '../src/account-status.ts';
+import { effectiveStatus } from '../src/model.ts';
 
 const issuesOf = (input: Record<string, string>) => {
   const result = userEnvSchema.safeParse(input);

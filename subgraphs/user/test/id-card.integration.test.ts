@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ID_CARD_PURGE_SCHEDULER } from '../src/id-card/id-card-purge.ts';
+import { ID_CARD_PURGE_SCHEDULER } from '../src/jobs/id-card-purge.ts';
 import { onlyError, registerUser, UserHarness } from './support/harness.ts';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');

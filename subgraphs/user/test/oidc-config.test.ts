@@ -1,6 +1,6 @@
 // OpenID Connect providers from the environment: names, per-provider settings, and refusals.
 import { describe, expect, it } from 'vitest';
-import { oidcProviderNames, parseOidcProviders } from '../src/oidc/oidc-config.ts';
+import { oidcProviderNames, parseOidcProviders } from '../src/env.ts';
 
 const google = {
   OIDC_GOOGLE_ISSUER: 'https://accounts.google.com',

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPhone, maskPhone, normalizePhone, phoneDigits } from '../src/phone.ts';
-import { maskEmail, normalizeEmail } from '../src/email.ts';
+import { formatPhone, maskEmail, maskPhone, normalizeEmail, normalizePhone, phoneDigits } from '../src/model.ts';
 
 describe('normalizePhone', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMPLETENESS_WEIGHTS, profileCompleteness, type ProfileFacts } from '../src/profile-completeness.ts';
+import { COMPLETENESS_WEIGHTS, profileCompleteness, type ProfileFacts } from '../src/users/profile-completeness.ts';
 
 const empty: ProfileFacts = { nickname: null, hasPhone: false, bio: null, region: null, emailVerified: false, phoneVerified: false };
 const full: ProfileFacts = { nickname: '김안심', hasPhone: true, bio: '안녕하세요', region: '서울 마포구', emailVerified: true, phoneVerified: true };

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blacklistKey, bodySha256, signIdentityHeaders, verifyAccessToken } from '@anshim/platform';
-import { sessionKey } from '../src/auth-service.ts';
+import { sessionKey } from '../src/auth/auth-service.ts';
 import { hex, onlyError, REGISTER, registerUser, registerWithBoundPhone, uniqueEmail, uniquePhone, UserHarness, type RegisteredUser } from './support/harness.ts';
 
 const adminEmail = `admin-${hex(4)}@anshim.test`;

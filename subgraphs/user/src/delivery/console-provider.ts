@@ -2,7 +2,7 @@
 // Redis list, so a developer (or a test) reads codes at GET /dev/messages?to=<address>.
 // Redis, not memory: every replica and the test process see the same messages.
 import type { Logger, Redis } from '@anshim/platform';
-import { phoneDigits } from '../phone.ts';
+import { phoneDigits } from '../model.ts';
 import type { DeliveryProvider, OutgoingEmail, OutgoingSms } from './delivery.ts';
 
 export const DEV_MESSAGES_KEY = 'dev:messages';

@@ -1,7 +1,7 @@
 // GET /dev/messages?to=<address>: what the console provider "sent" to an email or phone, newest
 // first. A development convenience only: server.ts mounts it on the operations port (loopback by
 // default), never in production and never on the public port.
-import type { HttpApp } from '../http-app.ts';
+import type { HttpApp } from '../model.ts';
 import type { ConsoleDeliveryProvider } from './console-provider.ts';
 
 export function mountDevMessagesRoute(app: HttpApp, provider: ConsoleDeliveryProvider): void {

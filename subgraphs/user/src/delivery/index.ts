@@ -1,3 +1,6 @@
+// The delivery providers and the one place that picks them from the settings: email through
+// console (development) or SMTP, SMS through the email provider or, with SMS_PROVIDER=http, an
+// HTTP SMS API. Everything else depends on the DeliveryProvider interface (delivery.ts) only.
 import type { Logger, Redis } from '@anshim/platform';
 import type { UserEnv } from '../env.ts';
 import { ConsoleDeliveryProvider } from './console-provider.ts';

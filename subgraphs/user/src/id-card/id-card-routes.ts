@@ -5,8 +5,8 @@
 import type { Request, Response } from 'express';
 import { localeFromHeader, pick, type Logger } from '@anshim/platform';
 import { ID_CARD_POLICY, normalizeContentType } from '@anshim/platform/storage/index';
-import type { HttpApp } from '../http-app.ts';
 import { messages } from '../messages.ts';
+import type { HttpApp } from '../model.ts';
 import { IdCardUploadRefused, type IdCardService } from './id-card-service.ts';
 import { ID_CARD_ROUTE, type IdCardUrls } from './id-card-urls.ts';
 

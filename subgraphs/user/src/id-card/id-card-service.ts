@@ -4,28 +4,15 @@
 // pending checks, open the photo through a short-lived signed URL and approve or reject with a
 // reason (audited); approval adds ID_CARD and emits user.verified. Nobody decides their own check.
 import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  BadInputError,
-  charLength,
-  ConflictError,
-  ForbiddenError,
-  isUuid,
-  NotFoundError,
-  pick,
-  RateLimitedError,
-  requireAdmin,
-  requireIdentity,
-  type FieldCipher,
-  type Logger,
-} from '@anshim/platform';
+import { BadInputError, charLength, ConflictError, ForbiddenError, isUuid, NotFoundError, pick, RateLimitedError, requireAdmin, requireIdentity, type FieldCipher, type Logger } from '@anshim/platform';
 import { detectContentType, ID_CARD_POLICY, type StorageDriver } from '@anshim/platform/storage/index';
-import type { AuditRepository } from '../audit-repository.ts';
-import type { RequestScope } from '../context.ts';
+import type { AuditRepository } from '../audit/audit-repository.ts';
 import { transaction, type UserPrisma } from '../database.ts';
 import type { DeliveryProvider } from '../delivery/delivery.ts';
-import type { UserEvents } from '../events/user-events.ts';
 import { messages } from '../messages.ts';
-import { type UserRepository } from '../user-repository.ts';
+import type { UserEvents } from '../outbound/user-events.ts';
+import type { RequestScope } from '../scope.ts';
+import type { UserRepository } from '../users/user-repository.ts';
 import type { IdCardCheckRecord, IdCardRepository } from './id-card-repository.ts';
 import type { IdCardUrls } from './id-card-urls.ts';
 

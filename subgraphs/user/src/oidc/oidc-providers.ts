@@ -4,7 +4,7 @@
 // except answers such as "this code is invalid", which are neither retried nor held against it.
 import * as client from 'openid-client';
 import { resilient } from '@anshim/platform';
-import type { OidcProviderConfig } from './oidc-config.ts';
+import type { OidcProviderConfig } from '../env.ts';
 
 export interface ProviderSettings {
   timeoutMs: number;

@@ -5,8 +5,8 @@
 // the provider, or a JSON refusal `{ error: { code, message } }` (401, 404, 503) in the caller's language.
 import type { Request } from 'express';
 import { localeFromHeader, pick, type Logger } from '@anshim/platform';
-import type { HttpApp } from '../http-app.ts';
 import { messages } from '../messages.ts';
+import type { HttpApp } from '../model.ts';
 import { OIDC_COOKIE, FLOW_TTL_SECONDS, OidcFlowError, OidcLinkRefused, type OidcService } from './oidc-service.ts';
 
 function cookieOf(req: Request, name: string): string | undefined {

@@ -22,13 +22,13 @@
 // provider the member signs in with their password and links explicitly.
 import * as client from 'openid-client';
 import { BadInputError, blacklistKey, NotFoundError, randomToken, requireIdentity, revokedBeforeKey, safeEqual, sha256, UnauthenticatedError, verifyAccessToken, type Logger, type Redis } from '@anshim/platform';
-import type { AuthPayload, AuthService } from '../auth-service.ts';
-import type { RequestScope } from '../context.ts';
+import type { AuthPayload, AuthService } from '../auth/auth-service.ts';
 import { transaction, type UserPrisma } from '../database.ts';
-import type { UserEvents } from '../events/user-events.ts';
+import type { OidcProviderConfig } from '../env.ts';
 import { messages } from '../messages.ts';
-import type { UserRepository } from '../user-repository.ts';
-import type { OidcProviderConfig } from './oidc-config.ts';
+import type { UserEvents } from '../outbound/user-events.ts';
+import type { RequestScope } from '../scope.ts';
+import type { UserRepository } from '../users/user-repository.ts';
 import { isOutage, type OidcProviders } from './oidc-providers.ts';
 import type { LinkedIdentityRecord, OidcRepository } from './oidc-repository.ts';
 

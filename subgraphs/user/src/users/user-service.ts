@@ -1,7 +1,5 @@
 // Profiles: who may see what (PII rules), profile changes, and the admin's sanction switch.
 // Authorization lives here, not in the gateway: the owner or an ADMIN (ARCHITECTURE §8).
-import { applyStatusChange } from './status-change.ts';
-import type { TokenRevocations } from './token-revocations.ts';
 import { z } from 'zod';
 import {
   charLength,
@@ -11,46 +9,32 @@ import {
   requireIdentity,
   type FieldCipher,
 } from '@anshim/platform';
-import { effectiveStatus, type AccountStatus } from './account-status.ts';
-import { transaction, type UserPrisma } from './database.ts';
-import type { AuditRepository } from './audit-repository.ts';
-import type { UserEvents } from './events/user-events.ts';
-import { messages } from './messages.ts';
-import { formatPhone, maskPhone, normalizePhone } from './phone.ts';
-import { profileCompleteness } from './profile-completeness.ts';
-import type { SessionRepository } from './session-repository.ts';
-import { type UserChanges, type UserRecord, type UserRepository, type VerificationRecord } from './user-repository.ts';
-import { validate } from './validation.ts';
-import type { RequestScope } from './context.ts';
-
-export const SAFETY_GRADES = ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'] as const;
-export type SafetyGrade = (typeof SAFETY_GRADES)[number];
+import type { AuditRepository } from '../audit/audit-repository.ts';
+import type { SessionRepository } from '../auth/session-repository.ts';
+import type { TokenRevocations } from '../auth/token-revocations.ts';
+import { transaction, type UserPrisma } from '../database.ts';
+import { messages } from '../messages.ts';
+import {
+  effectiveStatus,
+  formatPhone,
+  maskPhone,
+  nicknameSchema,
+  phoneInputSchema,
+  SAFETY_GRADES,
+  validate,
+  type AccountStatus,
+  type SafetyGrade,
+  type UserRecord,
+  type VerificationRecord,
+} from '../model.ts';
+import type { UserEvents } from '../outbound/user-events.ts';
+import { isSelf, type RequestScope } from '../scope.ts';
+import { completenessOf } from './profile-completeness.ts';
+import { applyStatusChange } from './status-change.ts';
+import type { UserChanges, UserRepository } from './user-repository.ts';
 
 /** A protected user who never picked a minimum still wants protection: refuse below NORMAL. */
 const DEFAULT_PROTECTED_MIN_GRADE: SafetyGrade = 'NORMAL';
-
-export const nicknameSchema = z
-  .string('nicknameEmpty')
-  .trim()
-  .min(1, 'nicknameEmpty')
-  .refine((v) => charLength(v) <= 30, 'nicknameTooLong')
-  // Control characters (and bidi overrides) make a nickname impersonate another in lists.
-  .refine((v) => !/[\p{Cc}\u202A-\u202E\u2066-\u2069]/u.test(v), 'nicknameControl');
-
-/** Phone as typed, normalized to 010XXXXXXXX; null or "" means "remove". */
-export const phoneInputSchema = z
-  .string()
-  .nullish()
-  .transform((value, ctx) => {
-    if (value === undefined) return undefined;
-    if (value === null || value.trim() === '') return null;
-    const normalized = normalizePhone(value);
-    if (!normalized) {
-      ctx.addIssue({ code: 'custom', message: 'phoneInvalid' });
-      return z.NEVER;
-    }
-    return normalized;
-  });
 
 /** Free text that may be cleared with null or "". */
 const clearableText = (max: number, tooLong: string) =>
@@ -110,8 +94,7 @@ export class UserService {
 
   /** The user themself or an ADMIN: may see email, whole phone and private settings. */
   canSeePrivate(scope: RequestScope, user: Pick<UserRecord, 'id'>): boolean {
-    if (scope.signedInAs === user.id) return true;
-    return scope.identity !== null && (scope.identity.userId === user.id || scope.identity.role === 'ADMIN');
+    return isSelf(scope, user.id) || scope.identity?.role === 'ADMIN';
   }
 
   email(scope: RequestScope, user: UserRecord): string | null {
@@ -283,15 +266,3 @@ export class UserService {
     return out;
   }
 }
-
-export function completenessOf(user: Pick<UserRecord, 'nickname' | 'phoneEncrypted' | 'bio' | 'region'>, verifications: Pick<VerificationRecord, 'method'>[]): number {
-  return profileCompleteness({
-    nickname: user.nickname,
-    hasPhone: user.phoneEncrypted !== null,
-    bio: user.bio,
-    region: user.region,
-    emailVerified: verifications.some((v) => v.method === 'EMAIL'),
-    phoneVerified: verifications.some((v) => v.method === 'SMS'),
-  });
-}
-

@@ -1,8 +1,8 @@
 // Pending verification codes. The code itself is never stored, only a keyed hash of it; the
 // address it went to is stored encrypted, to detect a contact change while the code is pending.
 import { translatePrismaError } from '@anshim/platform';
-import type { Tx, UserPrisma } from './database.ts';
-import type { VerificationMethod } from './user-repository.ts';
+import type { Tx, UserPrisma } from '../database.ts';
+import type { VerificationMethod } from '../model.ts';
 
 export interface ChallengeRecord {
   id: string;

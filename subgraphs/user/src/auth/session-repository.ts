@@ -1,7 +1,7 @@
 // Refresh tokens: stored as hashes only, grouped in families (one family per sign-in). Rotation
 // marks a token used and issues its successor in the same family; reuse of a used token means
 // it leaked, so the whole family is revoked.
-import type { Tx, UserPrisma } from './database.ts';
+import type { Tx, UserPrisma } from '../database.ts';
 
 export interface RefreshTokenRecord {
   id: string;

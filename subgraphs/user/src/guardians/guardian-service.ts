@@ -1,39 +1,21 @@
 // Guardians: up to 3 people (family, carers) a user names to be told by SMS when they are about to
 // deal with someone risky. Adding one sends the guardian an invitation code; the user enters that
-// code (the guardian tells it to them), which proves the guardian agreed. Codes follow the rules
-// of verification codes (6 digits, keyed hash, 10 minutes, 5 tries). Only the user sees the
+// code (the guardian tells it to them), which proves the guardian agreed. Codes follow the one-time
+// code rules of model.ts, as verification codes do (6 digits, keyed hash, 10 minutes, 5 tries). Only the user sees the
 // whole number; an ADMIN sees it masked; anyone else sees no guardians at all.
 // An invitation is an SMS to a number the member chose, so it is rationed (per member and per
 // destination number, per rolling day, counted in PostgreSQL so restarts and replicas share the
 // count) and its text is fixed: it names the member only by their verified nickname.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import {
-  AppError,
-  BadInputError,
-  charLength,
-  ConflictError,
-  ErrorCode,
-  ForbiddenError,
-  isUuid,
-  NotFoundError,
-  randomDigits,
-  RateLimitedError,
-  requireIdentity,
-  safeEqual,
-  UnauthenticatedError,
-  type FieldCipher,
-} from '@anshim/platform';
-import type { RequestScope } from './context.ts';
-import { transaction, type Tx, type UserPrisma } from './database.ts';
-import type { DeliveryProvider } from './delivery/delivery.ts';
+import { BadInputError, charLength, ConflictError, ForbiddenError, isUuid, NotFoundError, RateLimitedError, requireIdentity, safeEqual, UnauthenticatedError, type FieldCipher } from '@anshim/platform';
+import { transaction, type Tx, type UserPrisma } from '../database.ts';
+import type { DeliveryProvider } from '../delivery/delivery.ts';
+import { guardianTexts, messages } from '../messages.ts';
+import { CODE_TTL_MS, deliveryUnavailableError, formatPhone, MAX_CODE_ATTEMPTS, maskPhone, newCode, normalizePhone, typedCode, validate, wrongCodeError, type UserRecord } from '../model.ts';
+import { isSelf, type RequestScope } from '../scope.ts';
 import { DuplicateGuardian, type GuardianRecord, type GuardianRepository } from './guardian-repository.ts';
-import { guardianTexts, messages } from './messages.ts';
-import { formatPhone, maskPhone, normalizePhone } from './phone.ts';
 import { verifiedNickname } from './sms-nickname.ts';
-import { type UserRecord } from './user-repository.ts';
-import { validate } from './validation.ts';
-import { CODE_TTL_MS, MAX_ATTEMPTS } from './verification-service.ts';
 
 export const MAX_GUARDIANS = 3;
 
@@ -90,9 +72,8 @@ export class GuardianService {
 
   /** The user themself (whole numbers) or an ADMIN (masked numbers); anyone else gets []. */
   async listOf(scope: RequestScope, user: Pick<UserRecord, 'id'>): Promise<GuardianView[]> {
-    const identity = scope.identity;
-    const self = scope.signedInAs === user.id || identity?.userId === user.id;
-    if (!self && identity?.role !== 'ADMIN') return [];
+    const self = isSelf(scope, user.id);
+    if (!self && scope.identity?.role !== 'ADMIN') return [];
     const rows = await this.deps.guardians.listOf(user.id);
     return rows.map((row) => this.view(row, self));
   }
@@ -107,7 +88,7 @@ export class GuardianService {
 
     const id = randomUUID();
     const invitationId = randomUUID();
-    const code = randomDigits(6);
+    const code = newCode();
     const phoneHash = this.deps.cipher.lookupHash(`guardian:${parsed.phone}`);
     const row = await transaction(this.deps.prisma, async (tx) => {
       await this.deps.guardians.lockUser(tx, user.id);
@@ -145,7 +126,7 @@ export class GuardianService {
       await this.deps.guardians.delete(id);
       await this.deps.guardians.forgetInvitation(invitationId);
       scope.logger.error({ err: error }, 'could not deliver a guardian invitation');
-      throw new AppError(messages.deliveryUnavailable, ErrorCode.INTERNAL_SERVER_ERROR, { retryable: true });
+      throw deliveryUnavailableError();
     }
     return this.view(row, true);
   }
@@ -169,17 +150,14 @@ export class GuardianService {
   async confirm(scope: RequestScope, guardianId: string, code: string): Promise<GuardianView> {
     const guardian = await this.ownGuardian(scope, guardianId);
     if (guardian.confirmedAt) return this.view(guardian, true);
-    if (guardian.attempts >= MAX_ATTEMPTS) throw new BadInputError(messages.guardianCodeLocked, { field: 'guardianId' });
+    if (guardian.attempts >= MAX_CODE_ATTEMPTS) throw new BadInputError(messages.guardianCodeLocked, { field: 'guardianId' });
     if (guardian.codeExpiresAt.getTime() <= Date.now()) throw new BadInputError(messages.guardianCodeExpired, { field: 'code' });
-    const typed = code.trim();
-    // A typo in the format is not a guess: it does not use up an attempt.
-    if (!/^\d{6}$/.test(typed)) throw new BadInputError(messages.codeFormat, { field: 'code' });
+    const typed = typedCode(code);
 
     if (!safeEqual(this.codeHash(guardian.id, typed), guardian.codeHash)) {
       const attempts = await this.deps.guardians.recordWrongAttempt(guardian.id);
       if (attempts === null) throw new NotFoundError(messages.guardianNotFound, { field: 'guardianId' });
-      const attemptsLeft = Math.max(0, MAX_ATTEMPTS - attempts);
-      throw new BadInputError(attemptsLeft === 0 ? messages.guardianCodeLocked : messages.codeWrong(attemptsLeft), { field: 'code', attemptsLeft });
+      throw wrongCodeError(attempts, messages.guardianCodeLocked);
     }
     const confirmed = (await this.deps.guardians.confirm(guardian.id, new Date())) ?? (await this.deps.guardians.findById(guardian.id));
     if (!confirmed) throw new NotFoundError(messages.guardianNotFound, { field: 'guardianId' });

@@ -4,7 +4,7 @@
 // upload tickets EXPIRED. The row of each check stays, as the record of the decision.
 import { defineJob, JOB_CATALOGUE, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
 import type { StorageDriver } from '@anshim/platform/storage/index';
-import type { IdCardRepository } from './id-card-repository.ts';
+import type { IdCardRepository } from '../id-card/id-card-repository.ts';
 
 export const ID_CARD_PURGE_SCHEDULER = 'id-card-purge';
 const BATCH = 200;

@@ -1,6 +1,7 @@
 // How much of a profile is filled in and verified, 0-100. The safety score gives up to +5 for it,
 // and clients show it as a progress bar, so the weights favour what helps a counterpart trust
 // the account (verified contact details) over decoration.
+import type { UserRecord, VerificationRecord } from '../model.ts';
 
 export interface ProfileFacts {
   nickname: string | null;
@@ -33,4 +34,16 @@ export function profileCompleteness(facts: ProfileFacts): number {
     // A verified phone only counts while the number is still on the profile.
     (facts.phoneVerified && facts.hasPhone ? w.phoneVerified : 0);
   return Math.min(100, Math.max(0, total));
+}
+
+/** The completeness of a user row with its verifications (the profile_updated events carry it). */
+export function completenessOf(user: Pick<UserRecord, 'nickname' | 'phoneEncrypted' | 'bio' | 'region'>, verifications: Pick<VerificationRecord, 'method'>[]): number {
+  return profileCompleteness({
+    nickname: user.nickname,
+    hasPhone: user.phoneEncrypted !== null,
+    bio: user.bio,
+    region: user.region,
+    emailVerified: verifications.some((v) => v.method === 'EMAIL'),
+    phoneVerified: verifications.some((v) => v.method === 'SMS'),
+  });
 }

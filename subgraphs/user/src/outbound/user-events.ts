@@ -1,28 +1,24 @@
 // What the user service publishes (topic user.events). Each call writes one outbox row inside the
 // caller's transaction, so an event exists exactly when its change was committed. No PII goes
 // out: consumers that need more ask the user subgraph.
-import { recordEvent } from '@anshim/platform';
+import { outboxWriter } from '@anshim/platform';
 import type { Tx } from '../database.ts';
-import type { AccountStatus } from '../account-status.ts';
-import type { VerificationMethod } from '../user-repository.ts';
-import type { SafetyGrade } from '../user-service.ts';
+import type { AccountStatus, SafetyGrade, VerificationMethod } from '../model.ts';
 
-const producer = 'user' as const;
+const write = outboxWriter('user');
 
 export class UserEvents {
   async registered(tx: Tx, user: { id: string; nickname: string; createdAt: Date }): Promise<void> {
-    await recordEvent(tx, {
+    await write(tx, {
       type: 'user.registered',
-      producer,
       subjectUserId: user.id,
       data: { userId: user.id, nickname: user.nickname, createdAt: user.createdAt.toISOString() },
     });
   }
 
   async verified(tx: Tx, userId: string, method: VerificationMethod, verifiedAt: Date): Promise<void> {
-    await recordEvent(tx, {
+    await write(tx, {
       type: 'user.verified',
-      producer,
       subjectUserId: userId,
       data: { userId, method, verifiedAt: verifiedAt.toISOString() },
     });
@@ -34,13 +30,12 @@ export class UserEvents {
     change: { fields: string[]; profileCompleteness: number; protectedMode: boolean; minCounterpartGrade: SafetyGrade | null },
     occurredAt?: Date,
   ): Promise<void> {
-    await recordEvent(tx, { type: 'user.profile_updated', producer, subjectUserId: userId, data: { userId, ...change }, occurredAt });
+    await write(tx, { type: 'user.profile_updated', subjectUserId: userId, data: { userId, ...change }, occurredAt });
   }
 
   async statusChanged(tx: Tx, userId: string, status: AccountStatus, until: Date | null): Promise<void> {
-    await recordEvent(tx, {
+    await write(tx, {
       type: 'user.status_changed',
-      producer,
       subjectUserId: userId,
       data: { userId, status, until: until ? until.toISOString() : null },
     });

@@ -2,35 +2,18 @@
 // as a keyed hash, valid for 10 minutes and 5 tries, at most 5 requests per hour per method.
 // Each verification raises the safety score, so the rules are strict about who and where.
 import { randomUUID } from 'node:crypto';
-import {
-  AppError,
-  BadInputError,
-  ConflictError,
-  ErrorCode,
-  isUuid,
-  NotFoundError,
-  randomDigits,
-  RateLimitedError,
-  requireIdentity,
-  safeEqual,
-  UnauthenticatedError,
-  type FieldCipher,
-  type Logger,
-} from '@anshim/platform';
+import { BadInputError, ConflictError, isUuid, NotFoundError, RateLimitedError, requireIdentity, safeEqual, UnauthenticatedError, type FieldCipher, type Logger } from '@anshim/platform';
+import { transaction, type UserPrisma } from '../database.ts';
+import type { DeliveryProvider } from '../delivery/delivery.ts';
+import type { IdCardChallenge, IdCardService } from '../id-card/id-card-service.ts';
+import { codeMessage, messages } from '../messages.ts';
+import { CODE_TTL_MS, deliveryUnavailableError, MAX_CODE_ATTEMPTS, maskEmail, maskPhone, newCode, typedCode, wrongCodeError, type UserRecord, type VerificationMethod } from '../model.ts';
+import type { UserEvents } from '../outbound/user-events.ts';
+import type { RequestScope } from '../scope.ts';
+import type { UserRepository } from '../users/user-repository.ts';
 import type { ChallengeRepository } from './challenge-repository.ts';
-import { transaction, type UserPrisma } from './database.ts';
-import type { DeliveryProvider } from './delivery/delivery.ts';
-import { maskEmail } from './email.ts';
-import type { UserEvents } from './events/user-events.ts';
-import { codeMessage, messages } from './messages.ts';
-import { maskPhone } from './phone.ts';
-import { type UserRecord, type UserRepository, type VerificationMethod } from './user-repository.ts';
-import type { RequestScope } from './context.ts';
-import type { IdCardChallenge, IdCardService } from './id-card/id-card-service.ts';
 import { PhoneBinder, PhoneHeldElsewhere } from './phone-binding.ts';
 
-export const CODE_TTL_MS = 10 * 60 * 1000;
-export const MAX_ATTEMPTS = 5;
 export const MAX_REQUESTS_PER_WINDOW = 5;
 export const REQUEST_WINDOW_MS = 60 * 60 * 1000;
 
@@ -90,7 +73,7 @@ export class VerificationService {
     }
 
     const id = randomUUID();
-    const code = randomDigits(6);
+    const code = newCode();
     const expiresAt = new Date(now.getTime() + CODE_TTL_MS);
     await transaction(this.deps.prisma, async (tx) => {
       await this.deps.challenges.closeOpen(tx, user.id, method, now);
@@ -110,7 +93,7 @@ export class VerificationService {
     } catch (error) {
       await this.deps.challenges.delete(id);
       scope.logger.error({ err: error, method }, 'could not deliver a verification code');
-      throw new AppError(messages.deliveryUnavailable, ErrorCode.INTERNAL_SERVER_ERROR, { retryable: true });
+      throw deliveryUnavailableError();
     }
     return { id, method, sentTo: method === 'EMAIL' ? maskEmail(target) : maskPhone(target), expiresAt };
   }
@@ -121,13 +104,11 @@ export class VerificationService {
     // Someone else's challenge is "not found": ids must not confirm that they exist.
     if (!challenge || challenge.userId !== identity.userId) throw new NotFoundError(messages.challengeNotFound, { field: 'challengeId' });
     if (challenge.consumedAt) {
-      throw new BadInputError(challenge.attempts >= MAX_ATTEMPTS ? messages.codeLocked : messages.challengeUsed, { field: 'challengeId' });
+      throw new BadInputError(challenge.attempts >= MAX_CODE_ATTEMPTS ? messages.codeLocked : messages.challengeUsed, { field: 'challengeId' });
     }
     const now = new Date();
     if (challenge.expiresAt.getTime() <= now.getTime()) throw new BadInputError(messages.codeExpired, { field: 'code' });
-    const typed = code.trim();
-    // A typo in the format is not a guess: it does not use up an attempt.
-    if (!/^\d{6}$/.test(typed)) throw new BadInputError(messages.codeFormat, { field: 'code' });
+    const typed = typedCode(code);
 
     const user = await scope.loaders.user.load(identity.userId);
     if (!user) throw new UnauthenticatedError(messages.signInFirst);
@@ -139,10 +120,9 @@ export class VerificationService {
     }
 
     if (!safeEqual(this.codeHash(challenge.id, typed), challenge.codeHash)) {
-      const attempts = await this.deps.challenges.recordWrongAttempt(challenge.id, MAX_ATTEMPTS, now);
+      const attempts = await this.deps.challenges.recordWrongAttempt(challenge.id, MAX_CODE_ATTEMPTS, now);
       if (attempts === null) throw new BadInputError(messages.challengeUsed, { field: 'challengeId' });
-      const attemptsLeft = Math.max(0, MAX_ATTEMPTS - attempts);
-      throw new BadInputError(attemptsLeft === 0 ? messages.codeLocked : messages.codeWrong(attemptsLeft), { field: 'code', attemptsLeft });
+      throw wrongCodeError(attempts, messages.codeLocked);
     }
 
     const binding = method === 'SMS' && user.pendingPhoneEncrypted !== null;

@@ -1,10 +1,10 @@
 // Guardians and what the guardian notifications need: the only code that reads or writes
-// `guardians`, `guardian_notifications`, `guardian_invitations`, `guardian_counterpart_notices`,
-// and the event-fed copies `counterpart_grades` and `trade_pairs`. The phone stays encrypted here; the invitation code is only a keyed hash.
+// `guardians`, `guardian_notifications`, `guardian_invitations` and `guardian_counterpart_notices`
+// (the event-fed copies of grades and trade pairs are copies/counterpart-repository.ts). The phone
+// stays encrypted here; the invitation code is only a keyed hash.
 import { isUniqueViolation, translatePrismaError } from '@anshim/platform';
-import type { Prisma } from './generated/prisma/client.ts';
-import type { Tx, UserPrisma } from './database.ts';
-import type { SafetyGrade } from './user-service.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Tx, UserPrisma } from '../database.ts';
 
 export const guardianSelect = {
   id: true,
@@ -132,32 +132,5 @@ export class GuardianRepository {
       INSERT INTO guardian_notifications (guardian_id, cause_id, kind) VALUES (${guardianId}::uuid, ${causeId}, ${kind})
       ON CONFLICT DO NOTHING`;
     return inserted === 1;
-  }
-
-  /** Keeps the grade with the highest version seen. */
-  async saveGrade(tx: Tx, userId: string, grade: SafetyGrade, version: number): Promise<void> {
-    await tx.$executeRaw`
-      INSERT INTO counterpart_grades (user_id, grade, version, updated_at) VALUES (${userId}::uuid, ${grade}::"SafetyGrade", ${version}, now())
-      ON CONFLICT (user_id) DO UPDATE SET grade = EXCLUDED.grade, version = EXCLUDED.version, updated_at = now()
-      WHERE counterpart_grades.version < EXCLUDED.version`;
-  }
-
-  async gradeOf(tx: Tx, userId: string): Promise<SafetyGrade | null> {
-    const row = await tx.counterpartGrade.findUnique({ where: { userId }, select: { grade: true } });
-    return row?.grade ?? null;
-  }
-
-  /** Both directions: each party traded with the other. */
-  async saveTradePair(tx: Tx, a: string, b: string): Promise<void> {
-    if (a === b) return;
-    await tx.$executeRaw`
-      INSERT INTO trade_pairs (user_id, counterpart_id) VALUES (${a}::uuid, ${b}::uuid), (${b}::uuid, ${a}::uuid)
-      ON CONFLICT DO NOTHING`;
-  }
-
-  /** Everyone who ever traded with this user. */
-  async tradedWith(tx: Tx, userId: string): Promise<string[]> {
-    const rows = await tx.tradePair.findMany({ where: { counterpartId: userId }, select: { userId: true } });
-    return rows.map((r) => r.userId);
   }
 }

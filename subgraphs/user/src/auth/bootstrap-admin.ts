@@ -3,11 +3,11 @@
 // at once (the unique email decides). An existing non-admin account is never promoted: whoever
 // registered that email first must not become an administrator by a restart.
 import type { Logger } from '@anshim/platform';
-import type { AuditRepository } from './audit-repository.ts';
-import { transaction, type UserPrisma } from './database.ts';
-import type { UserEvents } from './events/user-events.ts';
+import type { AuditRepository } from '../audit/audit-repository.ts';
+import { transaction, type UserPrisma } from '../database.ts';
+import type { UserEvents } from '../outbound/user-events.ts';
+import { UniqueViolation, type UserRepository } from '../users/user-repository.ts';
 import { hashPassword } from './password.ts';
-import { UniqueViolation, type UserRepository } from './user-repository.ts';
 
 export interface BootstrapAdminDeps {
   prisma: UserPrisma;

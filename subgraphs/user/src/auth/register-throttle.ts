@@ -5,14 +5,7 @@
 // Without Redis no sign-up is let through (the check fails closed). Outside production the demo
 // seed, which proves the development allowance (platform dev-allowance.ts), is not counted.
 import { RateLimitedError, TemporarilyUnavailableError, type LocalizedText, type Logger, type Redis } from '@anshim/platform';
-
-export interface RegisterThrottleSettings {
-  /** Sign-up attempts (taken or not) per email domain per window. */
-  perDomainMax: number;
-  windowSeconds: number;
-}
-
-export const DEFAULT_REGISTER_THROTTLE: RegisterThrottleSettings = { perDomainMax: 30, windowSeconds: 600 };
+import type { RegisterThrottleSettings } from '../env.ts';
 
 const texts = {
   limited: (seconds: number): LocalizedText => ({

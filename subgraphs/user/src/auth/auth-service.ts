@@ -18,22 +18,19 @@ import {
   type Logger,
   type Redis,
 } from '@anshim/platform';
-import { effectiveStatus } from './account-status.ts';
-import { transaction, type Tx, type UserPrisma } from './database.ts';
-import { normalizeEmail } from './email.ts';
-import type { UserEvents } from './events/user-events.ts';
-import { messages } from './messages.ts';
+import { transaction, type Tx, type UserPrisma } from '../database.ts';
+import { messages } from '../messages.ts';
+import { effectiveStatus, nicknameSchema, normalizeEmail, phoneInputSchema, validate, type UserRecord } from '../model.ts';
+import type { UserEvents } from '../outbound/user-events.ts';
+import type { RequestScope } from '../scope.ts';
+import { UniqueViolation, type UserRepository } from '../users/user-repository.ts';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
 import type { RegisterThrottle } from './register-throttle.ts';
+import type { SessionRepository } from './session-repository.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { TokenRevocations } from './token-revocations.ts';
-import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
-import type { SessionRepository } from './session-repository.ts';
-import { UniqueViolation, type UserRecord, type UserRepository } from './user-repository.ts';
-import { nicknameSchema, phoneInputSchema } from './user-service.ts';
-import { validate } from './validation.ts';
-import type { RequestScope } from './context.ts';
 
-export const emailSchema = z
+const emailSchema = z
   .string('emailInvalid')
   .trim()
   .toLowerCase()

@@ -1,6 +1,6 @@
 // What the user service consumes: sanctions decided in the report service, and what guardians
 // are told about (guardian-notifications.ts: alerts, risky trades, accepted reports; plus the
-// copies it needs of counterparts' grades and trade pairs).
+// copies it needs of counterparts' grades and trade pairs, copies/counterpart-repository.ts).
 // - report.sanction_applied: SUSPENSION → status SUSPENDED until endsAt; BAN → BANNED; WARNING
 //   changes nothing here. The person's sessions are revoked, the change is audited and
 //   user.status_changed is published, like an admin's setUserStatus.
@@ -9,16 +9,17 @@
 // Each handler runs in the consumer's transaction together with the processed-event record, so
 // a redelivered event changes nothing (applyStatusChange, as UserService.setStatus uses it). The relay is nudged after each commit.
 import { EventConsumer, type EventHandlers, type FieldCipher, type Logger, type RedisSettings, type TransactionalSqlClient } from '@anshim/platform';
-import type { DeliveryProvider } from '../delivery/delivery.ts';
-import type { GuardianRepository } from '../guardian-repository.ts';
-import { guardianEventHandlers } from './guardian-notifications.ts';
-import type { AuditRepository } from '../audit-repository.ts';
+import type { AuditRepository } from '../audit/audit-repository.ts';
+import type { SessionRepository } from '../auth/session-repository.ts';
+import type { TokenRevocations } from '../auth/token-revocations.ts';
+import type { CounterpartRepository } from '../copies/counterpart-repository.ts';
 import type { Tx, UserPrisma } from '../database.ts';
-import type { SessionRepository } from '../session-repository.ts';
-import type { UserRepository } from '../user-repository.ts';
-import { applyStatusChange } from '../status-change.ts';
-import type { UserEvents } from './user-events.ts';
-import type { TokenRevocations } from '../token-revocations.ts';
+import type { DeliveryProvider } from '../delivery/delivery.ts';
+import type { GuardianRepository } from '../guardians/guardian-repository.ts';
+import type { UserEvents } from '../outbound/user-events.ts';
+import { applyStatusChange } from '../users/status-change.ts';
+import type { UserRepository } from '../users/user-repository.ts';
+import { guardianEventHandlers } from './guardian-notifications.ts';
 
 export interface UserConsumerDeps {
   prisma: UserPrisma;
@@ -28,6 +29,7 @@ export interface UserConsumerDeps {
   events: UserEvents;
   revocations: TokenRevocations;
   guardians: GuardianRepository;
+  counterparts: CounterpartRepository;
   delivery: DeliveryProvider;
   cipher: FieldCipher;
   redis: RedisSettings;

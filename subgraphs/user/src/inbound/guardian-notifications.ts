@@ -10,14 +10,15 @@
 // (a failed send rolls the claim back and the event is retried). Beyond that, a guardian gets at
 // most one SMS per counterpart per day (GUARDIAN_ALERT_WINDOW_SECONDS) whatever the causes: a
 // counterpart who sets off alert after alert cannot turn the guardian's phone into a pager. Names
-// appear only as SMS-safe nicknames (sms-nickname.ts), otherwise in neutral words.
+// appear only as SMS-safe nicknames (guardians/sms-nickname.ts), otherwise in neutral words.
 import type { EventHandlers, FieldCipher, Logger } from '@anshim/platform';
+import type { CounterpartRepository } from '../copies/counterpart-repository.ts';
 import type { Tx } from '../database.ts';
 import type { DeliveryProvider } from '../delivery/delivery.ts';
-import type { GuardianRepository } from '../guardian-repository.ts';
+import type { GuardianRepository } from '../guardians/guardian-repository.ts';
+import { smsSafeNickname } from '../guardians/sms-nickname.ts';
 import { guardianTexts } from '../messages.ts';
-import { smsSafeNickname } from '../sms-nickname.ts';
-import type { UserRepository } from '../user-repository.ts';
+import type { UserRepository } from '../users/user-repository.ts';
 
 /** Trades from this amount (won) with a CAUTION-or-worse seller are worth a guardian's call. */
 export const RISKY_TRADE_MIN_AMOUNT = 300_000;
@@ -28,6 +29,8 @@ const MAX_PROTECTED_PER_REPORT = 500;
 export interface GuardianNotifierDeps {
   users: UserRepository;
   guardians: GuardianRepository;
+  /** Our copies of counterparts' grades and of who traded with whom. */
+  counterparts: CounterpartRepository;
   delivery: DeliveryProvider;
   cipher: FieldCipher;
   logger: Logger;
@@ -36,7 +39,7 @@ export interface GuardianNotifierDeps {
 }
 
 export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers<'user', Tx> {
-  const { users, guardians } = deps;
+  const { users, guardians, counterparts } = deps;
 
   /**
    * Sends `text(userNickname)` once per confirmed guardian of each protected user for this cause,
@@ -70,7 +73,7 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
 
   return {
     'safety.score_changed': async (event, tx) => {
-      await guardians.saveGrade(tx, event.data.userId, event.data.grade, event.data.version);
+      await counterparts.saveGrade(tx, event.data.userId, event.data.grade, event.data.version);
     },
     'monitor.alert_raised': async (event, tx) => {
       const { alertId, subjectUserId, recipientIds, level } = event.data;
@@ -79,14 +82,14 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
       if (warned.length === 0) return;
       const counterpartNickname = await nicknameOf(tx, subjectUserId);
       if (counterpartNickname === undefined) return;
-      const grade = await guardians.gradeOf(tx, subjectUserId);
+      const grade = await counterparts.gradeOf(tx, subjectUserId);
       await notify(tx, warned, subjectUserId, `alert:${alertId}`, 'RISK_ALERT', (userNickname) => guardianTexts.riskAlert({ userNickname, counterpartNickname, grade, level }));
     },
     'transaction.requested': async (event, tx) => {
       const { transactionId, buyerId, sellerId, amount } = event.data;
-      await guardians.saveTradePair(tx, buyerId, sellerId);
+      await counterparts.saveTradePair(tx, buyerId, sellerId);
       if (amount < RISKY_TRADE_MIN_AMOUNT) return;
-      const grade = await guardians.gradeOf(tx, sellerId);
+      const grade = await counterparts.gradeOf(tx, sellerId);
       if (!grade || !RISKY_GRADES.has(grade)) return;
       const counterpartNickname = await nicknameOf(tx, sellerId);
       if (counterpartNickname === undefined) return;
@@ -95,11 +98,11 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
     'report.processed': async (event, tx) => {
       const { reportId, targetUserId, decision } = event.data;
       if (decision !== 'ACCEPT') return;
-      const partners = (await guardians.tradedWith(tx, targetUserId)).slice(0, MAX_PROTECTED_PER_REPORT);
+      const partners = (await counterparts.tradedWith(tx, targetUserId)).slice(0, MAX_PROTECTED_PER_REPORT);
       if (partners.length === 0) return;
       const counterpartNickname = await nicknameOf(tx, targetUserId);
       if (counterpartNickname === undefined) return;
-      const grade = await guardians.gradeOf(tx, targetUserId);
+      const grade = await counterparts.gradeOf(tx, targetUserId);
       await notify(tx, partners, targetUserId, `report:${reportId}`, 'REPORT_ACCEPTED', (userNickname) => guardianTexts.reportAccepted({ userNickname, counterpartNickname, grade }));
     },
   };

@@ -1,13 +1,13 @@
 // One account-status change, inside the caller's transaction: the new status, revoked sessions
 // and access tokens (for SUSPENDED/BANNED), an audit row and user.status_changed. Used by an admin's setUserStatus
 // and by the sanction events from the report service, so both behave the same.
-import type { AuditRepository } from './audit-repository.ts';
-import type { AccountStatus } from './account-status.ts';
-import type { Tx } from './database.ts';
-import type { UserEvents } from './events/user-events.ts';
-import type { SessionRepository } from './session-repository.ts';
-import type { UserRecord, UserRepository } from './user-repository.ts';
-import type { TokenRevocations } from './token-revocations.ts';
+import type { AuditRepository } from '../audit/audit-repository.ts';
+import type { SessionRepository } from '../auth/session-repository.ts';
+import type { TokenRevocations } from '../auth/token-revocations.ts';
+import type { Tx } from '../database.ts';
+import type { AccountStatus, UserRecord } from '../model.ts';
+import type { UserEvents } from '../outbound/user-events.ts';
+import type { UserRepository } from './user-repository.ts';
 
 const REASON_MAX = 500;
 

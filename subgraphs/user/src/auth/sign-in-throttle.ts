@@ -5,27 +5,8 @@
 // and while locked even the right password is refused. A success clears the count. The member is
 // told by email after repeated failures, once per window. Without Redis no attempt is let through.
 import { RateLimitedError, TemporarilyUnavailableError, sha256, type LocalizedText, type Logger, type Redis } from '@anshim/platform';
-import type { DeliveryProvider } from './delivery/index.ts';
-
-export interface SignInThrottleSettings {
-  /** Attempts per email before the back-off starts. */
-  freeAttempts: number;
-  /** The first lock; each further attempt doubles it. */
-  baseDelaySeconds: number;
-  maxDelaySeconds: number;
-  /** Attempts are forgotten after this long without one; also the notice's once-per window. */
-  windowSeconds: number;
-  /** Failed attempts in a window after which the member gets the notice email. */
-  noticeAfterFailures: number;
-}
-
-export const DEFAULT_SIGN_IN_THROTTLE: SignInThrottleSettings = {
-  freeAttempts: 5,
-  baseDelaySeconds: 2,
-  maxDelaySeconds: 900,
-  windowSeconds: 3_600,
-  noticeAfterFailures: 10,
-};
+import type { DeliveryProvider } from '../delivery/delivery.ts';
+import type { SignInThrottleSettings } from '../env.ts';
 
 const texts = {
   backoff: (seconds: number): LocalizedText => ({

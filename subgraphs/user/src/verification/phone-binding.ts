@@ -6,10 +6,11 @@
 // refused with a sentence that names no one. Rows bound before this rule without a code were moved
 // back to pending by the migration, so every bound number here was proven by a code.
 import type { FieldCipher } from '@anshim/platform';
-import type { Tx } from './database.ts';
-import type { UserEvents } from './events/user-events.ts';
-import { UniqueViolation, type UserRecord, type UserRepository } from './user-repository.ts';
-import { completenessOf } from './user-service.ts';
+import type { Tx } from '../database.ts';
+import type { UserRecord } from '../model.ts';
+import type { UserEvents } from '../outbound/user-events.ts';
+import { completenessOf } from '../users/profile-completeness.ts';
+import { UniqueViolation, type UserRepository } from '../users/user-repository.ts';
 
 /** The number is bound to another account (the caller gets a generic CONFLICT). */
 export class PhoneHeldElsewhere extends Error {

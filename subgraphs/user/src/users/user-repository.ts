@@ -1,32 +1,9 @@
 // Accounts and their verifications: the only code that reads or writes `users` and `verifications`.
 // Every query names its columns; the password hash leaves this file only through `findCredentials`.
 import { isUniqueViolation, isUuid, translatePrismaError } from '@anshim/platform';
-import type { Prisma } from './generated/prisma/client.ts';
-import type { Tx, UserPrisma } from './database.ts';
-
-export const userSelect = {
-  id: true,
-  email: true,
-  nickname: true,
-  phoneEncrypted: true,
-  pendingPhoneEncrypted: true,
-  bio: true,
-  region: true,
-  role: true,
-  status: true,
-  statusUntil: true,
-  protectedMode: true,
-  minCounterpartGrade: true,
-  createdAt: true,
-  updatedAt: true,
-} as const satisfies Prisma.UserSelect;
-
-/** A user as the rest of the service sees it (no password hash, phone still encrypted). */
-export type UserRecord = Prisma.UserGetPayload<{ select: typeof userSelect }>;
-
-export const verificationSelect = { userId: true, method: true, verifiedAt: true } as const satisfies Prisma.VerificationSelect;
-export type VerificationRecord = Prisma.VerificationGetPayload<{ select: typeof verificationSelect }>;
-export type VerificationMethod = VerificationRecord['method'];
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Tx, UserPrisma } from '../database.ts';
+import { userSelect, verificationSelect, type UserRecord, type VerificationMethod, type VerificationRecord } from '../model.ts';
 
 export interface Credentials {
   id: string;

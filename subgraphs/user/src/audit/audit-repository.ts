@@ -1,6 +1,6 @@
 // Admin actions, append-only: who did what to whom, with the values before and after.
-import type { Prisma } from './generated/prisma/client.ts';
-import type { Tx } from './database.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import type { Tx } from '../database.ts';
 
 export interface AuditEntry {
   actorId: string | null;
