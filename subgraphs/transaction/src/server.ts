@@ -17,25 +17,24 @@ import {
   localStorageSigningSecret,
   uploadTicketSettings,
 } from '@anshim/platform/storage/index';
-import type { TransactionContext } from './context.ts';
+import { contextBuilder, type TransactionContext } from './context.ts';
+import { PartyRepository } from './copies/party-repository.ts';
 import { createDatabase, type TransactionPrisma } from './database.ts';
 import { loadTransactionEnv, type TransactionEnv } from './env.ts';
-import { createTransactionConsumer } from './events/consumers.ts';
-import { TransactionEvents } from './events/transaction-events.ts';
-import { ImageService } from './image-service.ts';
-import { createLoaders } from './loaders.ts';
-import { PartyRepository } from './party-repository.ts';
-import { ProductCache } from './product-cache.ts';
-import { ProductRepository } from './product-repository.ts';
-import { ProductService } from './product-service.ts';
+import { ImageService } from './images/image-service.ts';
+import { UploadRepository } from './images/upload-repository.ts';
+import { createTransactionConsumer } from './inbound/consumers.ts';
+import { TransactionEvents } from './outbound/transaction-events.ts';
+import { ProductCache } from './products/product-cache.ts';
+import { ProductRepository } from './products/product-repository.ts';
+import { ProductService } from './products/product-service.ts';
+import { ViewCounter } from './products/view-counter.ts';
 import { resolvers } from './resolvers/index.ts';
-import { SafetyInputsRepository } from './safety-inputs-repository.ts';
-import { TradeRepository } from './trade-repository.ts';
-import { TradeService } from './trade-service.ts';
-import { UploadRepository } from './upload-repository.ts';
-import { ViewCounter } from './view-counter.ts';
-import { ZoneRepository } from './zone-repository.ts';
-import { ZoneService } from './zone-service.ts';
+import { SafetyInputsRepository } from './trades/safety-inputs-repository.ts';
+import { TradeRepository } from './trades/trade-repository.ts';
+import { TradeService } from './trades/trade-service.ts';
+import { ZoneRepository } from './zones/zone-repository.ts';
+import { ZoneService } from './zones/zone-service.ts';
 
 const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
@@ -111,7 +110,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
     production,
     internalSecret: env.INTERNAL_SECRET,
     logger,
-    buildContext: (base) => ({ ...base, loaders: createLoaders(products, trades, zones), services }),
+    buildContext: contextBuilder({ services, repositories: { products, trades, zones } }),
     readiness: databaseAndRedisReadiness(prisma, redis),
     routes: (app) => {
       if (storage instanceof LocalStorageDriver) mountLocalStorageRoutes(app, storage);

@@ -7,11 +7,11 @@
 //   their listings and price changes (until cleared); CLEAR lifts both.
 // Handlers run in the consumer's transaction (idempotent by event id) and ignore stale events.
 import { AfterCommitHooks, EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
+import type { PartyRepository } from '../copies/party-repository.ts';
 import type { TransactionPrisma, Tx } from '../database.ts';
-import { DEFAULT_PROTECTED_MIN_GRADE, gradeRank } from '../grades.ts';
-import type { PartyRepository } from '../party-repository.ts';
-import type { ProductCache } from '../product-cache.ts';
-import type { ProductRepository } from '../product-repository.ts';
+import { DEFAULT_PROTECTED_MIN_GRADE, gradeRank } from '../model.ts';
+import type { ProductCache } from '../products/product-cache.ts';
+import type { ProductRepository } from '../products/product-repository.ts';
 
 export interface ConsumerDeps {
   prisma: TransactionPrisma;

@@ -1,8 +1,8 @@
 // Input rules for products and listings (pure): createProduct, prices, filters and paging.
 import { charLength } from '@anshim/platform';
 import { z } from 'zod';
+import { SAFETY_GRADES } from '../model.ts';
 import { CATEGORY_CODES } from './categories.ts';
-import { SAFETY_GRADES } from './grades.ts';
 import { PRODUCT_SORTS } from './cursor.ts';
 
 export const MAX_PRICE = 100_000_000;

@@ -1,5 +1,5 @@
 // Upload tickets handed out for product images: the only code that touches `image_uploads`.
-import type { TransactionPrisma, Tx } from './database.ts';
+import type { TransactionPrisma, Tx } from '../database.ts';
 
 export interface UploadRecord {
   key: string;

@@ -2,9 +2,9 @@
 // the hand-written part of the init migration): the listed-status predicate is a literal the
 // planner can match, and keyset pages compare row values in index order. One statement per
 // page, one per total count; seller grades are columns of `products`, so no join is needed.
-import { Prisma, sqlTimestamp } from './database.ts';
+import { Prisma, sqlTimestamp } from '../database.ts';
+import { gradeRank, type SafetyGrade } from '../model.ts';
 import type { CursorPosition, ProductSort } from './cursor.ts';
-import { gradeRank, type SafetyGrade } from './grades.ts';
 import { escapeLike, searchWords } from './product-input.ts';
 
 export const PRODUCT_COLUMNS = Prisma.raw(`

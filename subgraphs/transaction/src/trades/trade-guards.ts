@@ -1,9 +1,9 @@
 // Who may trade with whom right now (pure): account restrictions, monitor holds, and a
 // protected buyer's minimum seller grade. Each refusal says why in plain words.
 import type { LocalizedText } from '@anshim/platform';
-import { DEFAULT_GRADE, DEFAULT_PROTECTED_MIN_GRADE, meetsMinimum, type SafetyGrade } from './grades.ts';
-import { messages } from './messages.ts';
-import type { PartyState } from './party-repository.ts';
+import type { PartyState } from '../copies/party-repository.ts';
+import { messages } from '../messages.ts';
+import { DEFAULT_GRADE, DEFAULT_PROTECTED_MIN_GRADE, meetsMinimum, type SafetyGrade } from '../model.ts';
 
 export type RefusalReason = 'ACCOUNT_RESTRICTED' | 'ON_HOLD' | 'COUNTERPART_ON_HOLD' | 'SELLER_GRADE_BELOW_MINIMUM';
 

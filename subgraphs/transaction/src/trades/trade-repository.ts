@@ -1,8 +1,8 @@
 // Trades, their status history and ratings: the only code that reads or writes `transactions`,
 // `transaction_status_changes` and `ratings`. Every statement names its columns.
 import { isUuid } from '@anshim/platform';
-import { Prisma, type TransactionPrisma, type Tx } from './database.ts';
-import type { TradeStatus } from './trade-state-machine.ts';
+import { Prisma, type TransactionPrisma, type Tx } from '../database.ts';
+import type { TradeStatus } from '../model.ts';
 
 export const tradeSelect = {
   id: true,

@@ -2,12 +2,12 @@
 // proposes one as the meeting spot (recorded, and published for monitor and safety).
 import { charLength, ForbiddenError, NotFoundError, requireAdmin, requireIdentity } from '@anshim/platform';
 import { z } from 'zod';
-import type { RequestScope } from './context.ts';
-import { transaction, type TransactionPrisma } from './database.ts';
-import type { TransactionEvents } from './events/transaction-events.ts';
-import { messages } from './messages.ts';
-import type { TradeRecord, TradeRepository } from './trade-repository.ts';
-import { badField, validate } from './validation.ts';
+import { transaction, type TransactionPrisma } from '../database.ts';
+import { messages } from '../messages.ts';
+import type { TransactionEvents } from '../outbound/transaction-events.ts';
+import type { RequestScope } from '../scope.ts';
+import type { TradeRecord, TradeRepository } from '../trades/trade-repository.ts';
+import { badField, validate } from '../validation.ts';
 import type { ZoneRecord, ZoneRepository } from './zone-repository.ts';
 
 const text = (max: number, message: string) => z.string(message).trim().refine((v) => charLength(v) >= 1 && charLength(v) <= max, message);

@@ -6,8 +6,8 @@
 // the platform's (local disk or S3).
 import { BadInputError, type Locale } from '@anshim/platform';
 import { PRODUCT_IMAGE_POLICY, thumbnailKey, type KnownContentType, type Uploads } from '@anshim/platform/storage/index';
-import { messages } from './messages.ts';
-import type { Tx } from './database.ts';
+import type { Tx } from '../database.ts';
+import { messages } from '../messages.ts';
 import type { UploadRepository } from './upload-repository.ts';
 
 export interface UploadTicketRecord {

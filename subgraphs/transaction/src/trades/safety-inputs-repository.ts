@@ -3,7 +3,7 @@
 // change into the trade's status: what transaction.completed/cancelled/disputed said), the ratings
 // they received, and their listings. Read-only; never on a request path.
 import type { TradeInputsAnswer } from '@anshim/platform';
-import type { TransactionPrisma } from './database.ts';
+import type { TransactionPrisma } from '../database.ts';
 
 const iso = (date: Date) => date.toISOString();
 

@@ -4,9 +4,7 @@
 //   REQUESTED ─seller─▶ ACCEPTED ─buyer─▶ COMPLETED
 //       │                  │  └─either─▶ DISPUTED ◀─either, ≤ 7 days─┘
 //       └─either─▶ CANCELLED ◀─either─┘
-export const TRADE_STATUSES = ['REQUESTED', 'ACCEPTED', 'COMPLETED', 'CANCELLED', 'DISPUTED'] as const;
-export type TradeStatus = (typeof TRADE_STATUSES)[number];
-export type PartyRole = 'BUYER' | 'SELLER';
+import type { PartyRole, ProductStatus, TradeStatus } from '../model.ts';
 
 /** How long after completion either party may still open a dispute. */
 export const DISPUTE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
@@ -60,8 +58,6 @@ export function checkTransition(
   }
   return { ok: true };
 }
-
-export type ProductStatus = 'ON_SALE' | 'RESERVED' | 'SOLD' | 'HIDDEN';
 
 /**
  * What the product's status must become with a trade transition: `from` is what it must be now

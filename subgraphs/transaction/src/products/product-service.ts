@@ -3,18 +3,18 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, ForbiddenError, isUuid, NotFoundError, requireIdentity } from '@anshim/platform';
 import { z } from 'zod';
-import type { RequestScope } from './context.ts';
+import type { PartyRepository } from '../copies/party-repository.ts';
+import { transaction, type TransactionPrisma } from '../database.ts';
+import type { ImageService } from '../images/image-service.ts';
+import { messages } from '../messages.ts';
+import { DEFAULT_GRADE, DEFAULT_SCORE, gradeRank } from '../model.ts';
+import type { TransactionEvents } from '../outbound/transaction-events.ts';
+import type { RequestScope } from '../scope.ts';
+import { badField, validate } from '../validation.ts';
 import { decodeCursor, encodeCursor, type CursorPosition } from './cursor.ts';
-import { transaction, type TransactionPrisma } from './database.ts';
-import type { TransactionEvents } from './events/transaction-events.ts';
-import { DEFAULT_GRADE, DEFAULT_SCORE, gradeRank } from './grades.ts';
-import type { ImageService } from './image-service.ts';
-import { messages } from './messages.ts';
-import type { PartyRepository } from './party-repository.ts';
 import type { ProductCache } from './product-cache.ts';
 import { createProductSchema, listingSchema, MAX_POPULAR, normalizeSearchText, priceSchema, type ListingInput } from './product-input.ts';
 import { reviveProduct, type ProductRecord, type ProductRepository } from './product-repository.ts';
-import { badField, validate } from './validation.ts';
 import type { ViewCounter } from './view-counter.ts';
 
 export interface ProductServiceDeps {

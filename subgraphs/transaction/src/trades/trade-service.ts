@@ -3,17 +3,18 @@
 // the product's status follows the trade in the same transaction, with the outbox event.
 import { AppError, charLength, ConflictError, ForbiddenError, NotFoundError, requireIdentity, type Identity, type LocalizedText } from '@anshim/platform';
 import { z } from 'zod';
-import type { RequestScope } from './context.ts';
-import { transaction, violatedIndex, type TransactionPrisma, type Tx } from './database.ts';
-import type { TransactionEvents } from './events/transaction-events.ts';
-import { messages } from './messages.ts';
-import type { PartyRepository, PartyState } from './party-repository.ts';
-import type { ProductCache } from './product-cache.ts';
-import type { ProductRepository } from './product-repository.ts';
-import { checkTransition, productEffect, TRADE_STATUSES, type PartyRole, type TradeStatus } from './trade-state-machine.ts';
+import type { PartyRepository, PartyState } from '../copies/party-repository.ts';
+import { transaction, violatedIndex, type TransactionPrisma, type Tx } from '../database.ts';
+import { messages } from '../messages.ts';
+import { TRADE_STATUSES, type PartyRole, type TradeStatus } from '../model.ts';
+import type { TransactionEvents } from '../outbound/transaction-events.ts';
+import type { ProductCache } from '../products/product-cache.ts';
+import type { ProductRepository } from '../products/product-repository.ts';
+import type { RequestScope } from '../scope.ts';
+import { badField, validate } from '../validation.ts';
 import { defaultParty, holdRefusal, startRefusal, type Refusal } from './trade-guards.ts';
 import type { StatusChangeRecord, TradeRecord, TradeRepository, TradeStatsRecord } from './trade-repository.ts';
-import { badField, validate } from './validation.ts';
+import { checkTransition, productEffect } from './trade-state-machine.ts';
 
 export interface TradeServiceDeps {
   prisma: TransactionPrisma;

@@ -3,9 +3,9 @@
 // committed. Payloads carry ids and amounts only: consumers ask the owners for anything else.
 import { recordEvent } from '@anshim/platform/events/outbox';
 import type { Tx } from '../database.ts';
-import type { ProductRecord } from '../product-repository.ts';
-import type { TradeRecord } from '../trade-repository.ts';
-import type { ProductStatus, TradeStatus } from '../trade-state-machine.ts';
+import type { ProductStatus, TradeStatus } from '../model.ts';
+import type { ProductRecord } from '../products/product-repository.ts';
+import type { TradeRecord } from '../trades/trade-repository.ts';
 
 const producer = 'transaction' as const;
 

@@ -1,9 +1,9 @@
 // Products: the only code that reads or writes `products`. Every statement names its columns.
 import { isUuid, translatePrismaError } from '@anshim/platform';
-import { Prisma, type TransactionPrisma, type Tx } from './database.ts';
+import { Prisma, type TransactionPrisma, type Tx } from '../database.ts';
+import type { ProductStatus } from '../model.ts';
 import type { CursorPosition, ProductSort } from './cursor.ts';
 import { countSql, listingSql, popularSql, PRODUCT_COLUMNS, type ListingFilter } from './product-listing-query.ts';
-import type { ProductStatus } from './trade-state-machine.ts';
 
 /** A product as the rest of the service sees it (no search text or counters). */
 export interface ProductRecord {
@@ -39,19 +39,8 @@ export const productSelect = {
   updatedAt: true,
 } as const satisfies Prisma.ProductSelect;
 
-export interface NewProduct {
-  id: string;
-  sellerId: string;
-  title: string;
-  description: string;
-  price: number;
-  category: string;
-  region: string | null;
-  imageKeys: string[];
-  searchText: string;
-  sellerGradeRank: number;
-  sellerScore: number;
-}
+/** What createProduct stores: the product as read back, less what the database sets, plus its search text. */
+export type NewProduct = Omit<ProductRecord, 'status' | 'createdAt' | 'updatedAt'> & { searchText: string };
 
 export class ProductRepository {
   constructor(private readonly prisma: TransactionPrisma) {}

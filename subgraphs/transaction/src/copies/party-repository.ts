@@ -1,8 +1,8 @@
 // What this service knows about people from other services' events: each user's safety grade
 // (safety.score_changed), protection settings and account status (user.*), and monitor holds.
 // Written only by event handlers; read when a trade starts or moves on.
-import { Prisma, sqlTimestamp, type TransactionPrisma, type Tx } from './database.ts';
-import type { SafetyGrade } from './grades.ts';
+import { Prisma, sqlTimestamp, type TransactionPrisma, type Tx } from '../database.ts';
+import type { AccountStatus, SafetyGrade } from '../model.ts';
 
 export interface PartyState {
   userId: string;
@@ -11,7 +11,7 @@ export interface PartyState {
   score: number | null;
   protectedMode: boolean;
   minCounterpartGrade: SafetyGrade | null;
-  accountStatus: 'ACTIVE' | 'SUSPENDED' | 'BANNED';
+  accountStatus: AccountStatus;
   statusUntil: Date | null;
   held: boolean;
   holdExpiresAt: Date | null;

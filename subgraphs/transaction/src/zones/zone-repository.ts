@@ -1,6 +1,6 @@
 // Safe-trade zones: the only code that reads or writes `safe_trade_zones`.
 import { isUuid } from '@anshim/platform';
-import { Prisma, type TransactionPrisma } from './database.ts';
+import { Prisma, type TransactionPrisma } from '../database.ts';
 
 const zoneSelect = { id: true, name: true, kind: true, address: true, region: true, latitude: true, longitude: true, openHours: true } as const satisfies Prisma.SafeTradeZoneSelect;
 export type ZoneRecord = Prisma.SafeTradeZoneGetPayload<{ select: typeof zoneSelect }>;
