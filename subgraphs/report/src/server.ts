@@ -10,8 +10,6 @@ import {
   createLogger,
   createRedis,
   FieldCipher,
-  groupedLoader,
-  keyedLoader,
   mountInternalRoute,
   OutboxRelay,
   parseUserIds,
@@ -20,18 +18,20 @@ import {
   type RunningServer,
 } from '@anshim/platform';
 import { createStorageDriver, LocalStorageDriver, mountLocalStorageRoutes, publicNamespaces, Uploads, UploadSweep, UploadTickets, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY, localStorageSigningSecret, uploadTicketSettings } from '@anshim/platform/storage/index';
-import type { ReportContext } from './context.ts';
+import { contextBuilder, type ReportContext } from './context.ts';
+import { KnownPartiesRepository } from './copies/known-parties-repository.ts';
 import { createDatabase, type ReportPrisma } from './database.ts';
 import { loadReportEnv, type ReportEnv } from './env.ts';
-import { EvidenceService } from './evidence-service.ts';
-import { createReportConsumer } from './events/consumers.ts';
-import { ReportEvents } from './events/report-events.ts';
-import { KnownPartiesRepository } from './known-parties-repository.ts';
-import { ReportRepository } from './report-repository.ts';
-import { ReportService } from './report-service.ts';
+import { EvidenceService } from './evidence/evidence-service.ts';
+import { createReportConsumer } from './inbound/consumers.ts';
+import { SanctionEndScheduler } from './jobs/sanction-end.ts';
+import { ReportEvents } from './outbound/report-events.ts';
+import { IdentifierRepository } from './registry/identifier-repository.ts';
+import { RegistryService } from './registry/registry-service.ts';
+import { ReportRepository } from './reports/report-repository.ts';
+import { ReportService } from './reports/report-service.ts';
+import { SafetyInputsRepository } from './reports/safety-inputs-repository.ts';
 import { resolvers } from './resolvers/index.ts';
-import { SafetyInputsRepository } from './safety-inputs-repository.ts';
-import { SanctionEndScheduler } from './workers/sanction-end.ts';
 
 const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
 
@@ -85,6 +85,12 @@ export async function buildReportServer(overrides: Record<string, string | undef
     logger,
     intervalMinutes: env.UPLOAD_SWEEP_INTERVAL_MINUTES,
   });
+  const registry = new RegistryService({
+    identifiers: new IdentifierRepository(prisma),
+    redis,
+    checkRateLimit: { max: env.REPORT_CHECK_RATE_LIMIT, windowSeconds: env.REPORT_CHECK_RATE_WINDOW_SECONDS },
+    cipher: new FieldCipher(env.DATA_ENCRYPTION_KEY),
+  });
   const sanctionEnds = new SanctionEndScheduler({ prisma, reports, events, redis: redisSettings, logger, afterCommit });
   const services = {
     reports: new ReportService({
@@ -93,10 +99,9 @@ export async function buildReportServer(overrides: Record<string, string | undef
       known,
       evidence,
       events,
+      registry,
       redis,
       rateLimit: { max: env.REPORT_RATE_LIMIT, windowSeconds: env.REPORT_RATE_WINDOW_SECONDS },
-      checkRateLimit: { max: env.REPORT_CHECK_RATE_LIMIT, windowSeconds: env.REPORT_CHECK_RATE_WINDOW_SECONDS },
-      cipher: new FieldCipher(env.DATA_ENCRYPTION_KEY),
       afterCommit,
       scheduleSanctionEnd: async (sanction) => {
         // The sanction is committed; if Redis is away the job is rescheduled at the next start.
@@ -104,6 +109,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
       },
     }),
     evidence,
+    registry,
   };
   const consumer = env.REPORT_CONSUME_EVENTS ? createReportConsumer({ prisma, known, redis: redisSettings, logger }) : undefined;
 
@@ -115,15 +121,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
     production,
     internalSecret: env.INTERNAL_SECRET,
     logger,
-    buildContext: (base) => ({
-      ...base,
-      loaders: {
-        report: keyedLoader((ids) => reports.findManyByIds(ids), (row) => row.id),
-        reportsAgainst: groupedLoader((ids) => reports.againstUsers(ids), (row) => row.targetUserId),
-        sanctionsOf: groupedLoader((ids) => reports.sanctionsOf(ids), (row) => row.userId),
-      },
-      services,
-    }),
+    buildContext: contextBuilder({ services, reports }),
     readiness: databaseAndRedisReadiness(prisma, redis),
     routes: (app) => {
       if (storage instanceof LocalStorageDriver) mountLocalStorageRoutes(app, storage);

@@ -1,9 +1,7 @@
 // How urgent a new report is, by rules in this one module (issue 5): URGENT for harassment and
 // for any description that speaks of threats or violence; HIGH for money-and-goods fraud;
 // NORMAL otherwise. Pure, so the rules are tested without a database.
-
-export type ReportType = 'FRAUD' | 'NO_SHOW' | 'COUNTERFEIT' | 'ABUSIVE_LANGUAGE' | 'HARASSMENT' | 'OFF_PLATFORM_PAYMENT' | 'OTHER';
-export type ReportPriority = 'URGENT' | 'HIGH' | 'NORMAL';
+import type { ReportPriority, ReportType } from '../model.ts';
 
 const HIGH_TYPES: ReadonlySet<ReportType> = new Set(['FRAUD', 'COUNTERFEIT', 'OFF_PLATFORM_PAYMENT']);
 

@@ -2,8 +2,9 @@
 // only): reports against a set of users with their state as safety counts it, and their sanctions
 // — the facts report.filed/processed and sanction_applied/ended carried (with what each reporter's
 // report weighs on). Read-only.
-import { reporterTrustSchema, type ReportInputsAnswer } from '@anshim/platform';
-import type { ReportPrisma } from './database.ts';
+import type { ReportInputsAnswer } from '@anshim/platform';
+import type { ReportPrisma } from '../database.ts';
+import { storedTrust } from '../model.ts';
 
 const STATE = { RECEIVED: 'PENDING', IN_REVIEW: 'PENDING', ACTION_TAKEN: 'ACCEPTED', DISMISSED: 'DISMISSED' } as const;
 
@@ -31,7 +32,7 @@ export class SafetyInputsRepository {
         state: STATE[r.status],
         filedAt: r.createdAt.toISOString(),
         decidedAt: STATE[r.status] === 'PENDING' ? null : (r.processedAt?.toISOString() ?? null),
-        reporter: reporterTrustSchema.safeParse(r.reporterTrust).data ?? null,
+        reporter: storedTrust(r.reporterTrust),
       })),
       sanctions: sanctions.map((s) => ({
         reportId: s.reportId,

@@ -6,8 +6,8 @@
 // report are deleted by the upload sweep after their ticket expired (server.ts).
 import { BadInputError, UnauthenticatedError } from '@anshim/platform';
 import { contentTypeOfKey, EVIDENCE_POLICY, type IssuedUpload, type Uploads } from '@anshim/platform/storage/index';
-import type { RequestScope } from './context.ts';
-import { messages } from './messages.ts';
+import { messages } from '../messages.ts';
+import type { RequestScope } from '../scope.ts';
 
 export const MAX_EVIDENCE_FILES = 10;
 

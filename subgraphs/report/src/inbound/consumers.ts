@@ -8,8 +8,8 @@
 // Sellers and buyers seen in product/trade events are known users too (they exist), which also
 // covers people who registered before this copy existed and later list or trade.
 import { EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
+import type { KnownPartiesRepository } from '../copies/known-parties-repository.ts';
 import type { ReportPrisma, Tx } from '../database.ts';
-import type { KnownPartiesRepository } from '../known-parties-repository.ts';
 
 export interface ConsumerDeps {
   prisma: ReportPrisma;

@@ -6,8 +6,8 @@
 import { UnrecoverableError } from 'bullmq';
 import { defineJob, JOB_CATALOGUE, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
 import { transaction, type ReportPrisma } from '../database.ts';
-import type { ReportEvents } from '../events/report-events.ts';
-import type { ReportRepository, SanctionRecord } from '../report-repository.ts';
+import type { ReportEvents } from '../outbound/report-events.ts';
+import type { ReportRepository, SanctionRecord } from '../reports/report-repository.ts';
 
 const SANCTION_END = JOB_CATALOGUE['report.sanction-end'];
 

@@ -9,7 +9,7 @@
 // - anything less is NO_RECORD with no counts and no date, for everyone including the holder, so a
 //   single report from a fresh account changes nothing and tells the holder nothing.
 import { countsForRegistry, REPORT_WEIGHTING, type LocalizedText, type ReporterTrust } from '@anshim/platform';
-import { messages } from './messages.ts';
+import { messages } from '../messages.ts';
 
 export type FraudVerdict = 'NO_RECORD' | 'CAUTION' | 'CONFIRMED_FRAUD';
 

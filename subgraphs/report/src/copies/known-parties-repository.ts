@@ -6,7 +6,7 @@
 // Every write keeps the earliest (or, for verifications, the latest) time, so events may arrive
 // late, twice or out of order.
 import type { ReporterTrust, ReporterVerification } from '@anshim/platform';
-import type { ReportPrisma, Tx } from './database.ts';
+import type { ReportPrisma, Tx } from '../database.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -1,11 +1,9 @@
-// Reports, evidence, sanctions and the admin audit log. The only file (with known-parties-repository)
-// that touches Prisma; every read names its columns.
+// Reports, their evidence, sanctions and the admin audit log: the only code that reads or writes
+// `reports`, `evidence`, `sanctions` and `audit_entries`. Every read names its columns.
 import { randomUUID } from 'node:crypto';
-import { reporterTrustSchema, translatePrismaError, type ReporterTrust } from '@anshim/platform';
-import type { IdentifierReports } from './fraud-registry.ts';
-import type { ReportPrisma, Tx } from './database.ts';
-import type { ReportPriority, ReportType } from './priority.ts';
-import type { ReportStatus, SanctionType } from './workflow.ts';
+import { translatePrismaError, type ReporterTrust } from '@anshim/platform';
+import type { ReportPrisma, Tx } from '../database.ts';
+import { storedTrust, type ReportPriority, type ReportStatus, type ReportType, type SanctionType } from '../model.ts';
 
 const evidenceSelect = { key: true, contentType: true, size: true, createdAt: true } as const;
 const sanctionSelect = { id: true, reportId: true, userId: true, type: true, reason: true, publicReason: true, startsAt: true, endsAt: true, endedAt: true } as const;
@@ -83,23 +81,8 @@ export interface NewReport {
   reporterTrust: ReporterTrust;
 }
 
-export interface NewPaymentIdentifier {
-  type: 'BANK_ACCOUNT' | 'PHONE';
-  lookupHash: string;
-  valueEncrypted: string;
-}
-
-/** Pending reports read per lookup hash: newest first, enough to decide, bounded against floods. */
-const PENDING_PER_IDENTIFIER = 500;
-
-/** A stored trust blob, checked on the way out: a malformed one weighs the floor. */
-function trustOf(value: unknown): ReporterTrust | null {
-  const parsed = reporterTrustSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
-}
-
 type ReportRow = Omit<ReportRecord, 'reporterTrust'> & { reporterTrust: unknown };
-const toRecord = (row: ReportRow): ReportRecord => ({ ...row, reporterTrust: trustOf(row.reporterTrust) });
+const toRecord = (row: ReportRow): ReportRecord => ({ ...row, reporterTrust: storedTrust(row.reporterTrust) });
 
 export interface AuditEntry {
   actorId: string;
@@ -199,36 +182,6 @@ export class ReportRepository {
   /** Suspensions whose end has not been recorded yet: rescheduled at start, so a lost job is recovered. */
   async pendingSuspensionEnds(): Promise<SanctionRecord[]> {
     return this.prisma.sanction.findMany({ where: { type: 'SUSPENSION', endedAt: null, endsAt: { not: null } }, select: sanctionSelect });
-  }
-
-  async addPaymentIdentifiers(tx: Tx, reportId: string, identifiers: readonly NewPaymentIdentifier[]): Promise<void> {
-    if (identifiers.length === 0) return;
-    await tx.paymentIdentifier.createMany({ data: identifiers.map((i) => ({ id: randomUUID(), reportId, ...i })), skipDuplicates: true });
-  }
-
-  async paymentIdentifiersOf(tx: Tx, reportId: string): Promise<Array<{ type: 'BANK_ACCOUNT' | 'PHONE'; lookupHash: string }>> {
-    const rows = await tx.paymentIdentifier.findMany({ where: { reportId }, select: { type: true, lookupHash: true }, orderBy: { createdAt: 'asc' } });
-    return rows.map((row) => ({ type: row.type as 'BANK_ACCOUNT' | 'PHONE', lookupHash: row.lookupHash }));
-  }
-
-  /** Accepted reports naming the hash (count, latest) and the newest pending ones with their reporters' trust. */
-  async identifierReports(lookupHash: string): Promise<IdentifierReports> {
-    const [confirmed, pending] = await Promise.all([
-      this.prisma.$queryRaw<Array<{ confirmed: bigint; last: Date | null }>>`
-        SELECT count(DISTINCT r.id) AS confirmed, max(r.created_at) AS last
-        FROM payment_identifiers p JOIN reports r ON r.id = p.report_id
-        WHERE p.lookup_hash = ${lookupHash} AND r.status = 'ACTION_TAKEN'`,
-      this.prisma.$queryRaw<Array<{ reporter_id: string; reporter_trust: unknown; created_at: Date }>>`
-        SELECT r.reporter_id::text AS reporter_id, r.reporter_trust, r.created_at
-        FROM payment_identifiers p JOIN reports r ON r.id = p.report_id
-        WHERE p.lookup_hash = ${lookupHash} AND r.status IN ('RECEIVED', 'IN_REVIEW')
-        ORDER BY r.created_at DESC LIMIT ${PENDING_PER_IDENTIFIER}`,
-    ]);
-    return {
-      confirmedReports: Number(confirmed[0]?.confirmed ?? 0),
-      lastConfirmedAt: confirmed[0]?.last ?? null,
-      pending: pending.map((row) => ({ reporterId: row.reporter_id, reporterTrust: trustOf(row.reporter_trust), filedAt: row.created_at })),
-    };
   }
 
   async audit(tx: Tx, entry: AuditEntry): Promise<void> {

@@ -2,8 +2,8 @@
 // the caller's transaction, so an event exists exactly when its change was committed.
 import { recordEvent } from '@anshim/platform';
 import type { Tx } from '../database.ts';
-import type { ReportRecord, SanctionRecord } from '../report-repository.ts';
-import type { ReportDecision } from '../workflow.ts';
+import type { ReportDecision } from '../model.ts';
+import type { ReportRecord, SanctionRecord } from '../reports/report-repository.ts';
 
 const producer = 'report' as const;
 

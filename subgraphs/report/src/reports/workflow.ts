@@ -1,10 +1,7 @@
 // The review workflow as a state machine: RECEIVED → IN_REVIEW → ACTION_TAKEN | DISMISSED.
 // An admin may also decide a RECEIVED report directly. Closed reports never change again.
 // Pure, so every transition is tested without a database.
-
-export type ReportStatus = 'RECEIVED' | 'IN_REVIEW' | 'ACTION_TAKEN' | 'DISMISSED';
-export type ReportDecision = 'ACCEPT' | 'DISMISS';
-export type SanctionType = 'WARNING' | 'SUSPENSION' | 'BAN';
+import type { ReportDecision, ReportStatus, SanctionType } from '../model.ts';
 
 export type Transition = { ok: true; to: ReportStatus } | { ok: false; reason: 'closed' | 'alreadyInReview' };
 

@@ -10,8 +10,8 @@
 // Sanctions are public (activeSanction): their reason is the admin's separate public reason or a
 // standard sentence per sanction type, never the internal resolution. Pure: no I/O.
 import type { Identity, Locale, LocalizedText } from '@anshim/platform';
+import type { ReportStatus, SanctionType } from '../model.ts';
 import type { ReportRecord, SanctionRecord } from './report-repository.ts';
-import type { ReportStatus, SanctionType } from './workflow.ts';
 
 export type ReportViewer = 'ADMIN' | 'REPORTER' | 'TARGET' | 'NONE';
 

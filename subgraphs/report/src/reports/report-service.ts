@@ -1,5 +1,6 @@
 // Reports: filing, the review workflow, sanctions and who may see what. Rules and authorization
-// live here; resolvers only translate, repositories only store.
+// live here; resolvers only translate, repositories only store. The payment identifiers a report
+// names are the fraud registry's (registry/registry-service.ts).
 import {
   BadInputError,
   badInputFromIssues,
@@ -7,56 +8,29 @@ import {
   ConflictError,
   ForbiddenError,
   isUuid,
-  maskPaymentIdentifier,
-  normalizePaymentIdentifier,
   NotFoundError,
-  paymentIdentifierHash,
-  pick,
   RateLimitedError,
   REPORT_WEIGHTING,
   reporterWeight,
   requireAdmin,
   requireIdentity,
-  type FieldCipher,
-  type NormalizedPaymentIdentifier,
-  type PaymentIdentifierType,
   type Redis,
 } from '@anshim/platform';
-import type { RequestScope } from './context.ts';
-import { transaction, type ReportPrisma } from './database.ts';
-import type { EvidenceService } from './evidence-service.ts';
-import type { ReportEvents } from './events/report-events.ts';
-import type { KnownPartiesRepository } from './known-parties-repository.ts';
-import { registryAnswer, type FraudVerdict } from './fraud-registry.ts';
-import { messages } from './messages.ts';
-import { priorityOf, type ReportType } from './priority.ts';
-import type { NewPaymentIdentifier, ReportRecord, ReportRepository, SanctionRecord } from './report-repository.ts';
+import type { KnownPartiesRepository } from '../copies/known-parties-repository.ts';
+import { transaction, type ReportPrisma } from '../database.ts';
+import type { EvidenceService } from '../evidence/evidence-service.ts';
+import { messages } from '../messages.ts';
+import { REPORT_TYPES, type ReportDecision, type ReportStatus, type ReportType, type SanctionType } from '../model.ts';
+import type { ReportEvents } from '../outbound/report-events.ts';
+import type { PaymentIdentifierInput, RegistryService } from '../registry/registry-service.ts';
+import type { RequestScope } from '../scope.ts';
+import { priorityOf } from './priority.ts';
+import type { ReportRecord, ReportRepository, SanctionRecord } from './report-repository.ts';
 import { maySee, viewerOf } from './report-visibility.ts';
 import * as workflow from './workflow.ts';
-import type { ReportDecision, ReportStatus, SanctionType } from './workflow.ts';
 
 const DUPLICATE_WINDOW_MS = 24 * 60 * 60 * 1000;
 const MAX_PAGE = 100;
-
-const MAX_IDENTIFIERS = 5;
-const MAX_IDENTIFIER_CHARS = 100;
-
-export interface PaymentIdentifierInput {
-  type: PaymentIdentifierType;
-  value: string;
-}
-
-export interface FraudCheckRecord {
-  type: PaymentIdentifierType;
-  identifier: string;
-  verdict: FraudVerdict;
-  confirmedReports: number;
-  pendingReports: number;
-  lastReportedAt: Date | null;
-  message: string;
-}
-
-const reportTypes = ['FRAUD', 'NO_SHOW', 'COUNTERFEIT', 'ABUSIVE_LANGUAGE', 'HARASSMENT', 'OFF_PLATFORM_PAYMENT', 'OTHER'] as const;
 
 export interface FileReportInput {
   targetUserId: string;
@@ -82,12 +56,10 @@ export interface ReportServiceDeps {
   known: KnownPartiesRepository;
   evidence: EvidenceService;
   events: ReportEvents;
+  /** The fraud-account registry: stores the payment identifiers a report names. */
+  registry: RegistryService;
   redis: Redis;
   rateLimit: { max: number; windowSeconds: number };
-  /** checkPaymentIdentifier lookups one person may make per window (lookups are a scraping target). */
-  checkRateLimit: { max: number; windowSeconds: number };
-  /** DATA_ENCRYPTION_KEY: encrypts identifiers at rest and keys their lookup hashes. */
-  cipher: FieldCipher;
   /** After a commit that recorded events: publish them now. */
   afterCommit: () => void;
   /** After a sanction was committed: schedule the end of a suspension. */
@@ -103,7 +75,7 @@ export class ReportService {
     const me = requireIdentity(scope);
     const description = input.description.trim();
     const problems: Array<{ path: PropertyKey[]; message: string }> = [];
-    if (!reportTypes.includes(input.type)) problems.push({ path: ['type'], message: 'unknown type' });
+    if (!REPORT_TYPES.includes(input.type)) problems.push({ path: ['type'], message: 'unknown type' });
     if (charLength(description) < 10) problems.push({ path: ['description'], message: messages.descriptionTooShort[scope.locale] });
     if (charLength(description) > 2000) problems.push({ path: ['description'], message: messages.descriptionTooLong[scope.locale] });
     if (problems.length) {
@@ -111,7 +83,7 @@ export class ReportService {
       throw badInputFromIssues(first, problems);
     }
     if (input.targetUserId === me.userId) throw new BadInputError(messages.selfReport, { fields: [{ field: 'targetUserId', reason: 'self' }] });
-    const identifiers = this.identifiersToStore(input.paymentIdentifiers ?? []);
+    const identifiers = this.deps.registry.toStore(input.paymentIdentifiers ?? []);
 
     await this.checkRateLimit(me.userId);
     // A suspended or banned person cannot act, filing reports included (e.g. retaliation).
@@ -163,7 +135,7 @@ export class ReportService {
         evidence,
         reporterTrust,
       });
-      await this.deps.reports.addPaymentIdentifiers(tx, created.id, identifiers);
+      await this.deps.registry.record(tx, created.id, identifiers);
       await this.deps.events.filed(tx, created);
       return created;
     });
@@ -242,7 +214,7 @@ export class ReportService {
       });
       await this.deps.events.processed(tx, current, input.decision, sanction, now);
       if (input.decision === 'ACCEPT') {
-        await this.deps.events.identifiersConfirmed(tx, current, await this.deps.reports.paymentIdentifiersOf(tx, id), now);
+        await this.deps.events.identifiersConfirmed(tx, current, await this.deps.registry.namedBy(tx, id), now);
       }
       if (sanction) await this.deps.events.sanctionApplied(tx, sanction, admin.userId);
       return { report: (await this.deps.reports.findById(id, tx))!, sanction };
@@ -251,52 +223,6 @@ export class ReportService {
     if (sanction) await this.deps.scheduleSanctionEnd(sanction);
     scope.loaders.report.clear(id).prime(id, report);
     return report;
-  }
-
-  /**
-   * checkPaymentIdentifier: signed-in only, counted against a per-person window before anything
-   * else (a flood of unreadable input counts too), answered from the reports naming the lookup
-   * hash by the registry's rule (fraud-registry.ts: what weighs, and what the holder may learn).
-   */
-  async checkIdentifier(scope: RequestScope, input: PaymentIdentifierInput): Promise<FraudCheckRecord> {
-    const me = requireIdentity(scope);
-    await this.countCheck(me.userId);
-    const identifier = this.normalizeOne(input, ['input', 'value']);
-    const { advice, ...answer } = registryAnswer(await this.deps.reports.identifierReports(paymentIdentifierHash(this.deps.cipher, identifier)));
-    return { type: identifier.type, identifier: maskPaymentIdentifier(identifier), ...answer, message: pick(advice, scope.locale) };
-  }
-
-  /** Normalized, de-duplicated, hashed and encrypted; BAD_USER_INPUT naming the entry that normalizes to nothing. */
-  private identifiersToStore(inputs: readonly PaymentIdentifierInput[]): NewPaymentIdentifier[] {
-    if (inputs.length > MAX_IDENTIFIERS) throw new BadInputError(messages.tooManyIdentifiers, { fields: [{ field: 'paymentIdentifiers', reason: 'tooMany' }] });
-    const byHash = new Map<string, NewPaymentIdentifier>();
-    inputs.forEach((input, index) => {
-      const identifier = this.normalizeOne(input, ['paymentIdentifiers', index, 'value']);
-      const lookupHash = paymentIdentifierHash(this.deps.cipher, identifier);
-      const sealed = this.deps.cipher.encrypt(JSON.stringify({ value: identifier.value, bank: identifier.bank }));
-      if (!byHash.has(lookupHash)) byHash.set(lookupHash, { type: identifier.type, lookupHash, valueEncrypted: sealed });
-    });
-    return [...byHash.values()];
-  }
-
-  private normalizeOne(input: PaymentIdentifierInput, path: Array<string | number>): NormalizedPaymentIdentifier {
-    const identifier = input.value.length <= MAX_IDENTIFIER_CHARS ? normalizePaymentIdentifier(input.type, input.value) : null;
-    if (!identifier) throw new BadInputError(messages.identifierUnreadable, { fields: [{ field: path.join('.'), reason: 'unreadable' }] });
-    return identifier;
-  }
-
-  /** Fixed window started by the first lookup; RATE_LIMITED with retryAfter beyond the limit. */
-  private async countCheck(userId: string): Promise<void> {
-    const key = `report:check-rate:${userId}`;
-    const { max, windowSeconds } = this.deps.checkRateLimit;
-    const count = await this.deps.redis.incr(key);
-    if (count === 1) await this.deps.redis.expire(key, windowSeconds);
-    if (count > max) {
-      const ttl = await this.deps.redis.ttl(key);
-      if (ttl < 0) await this.deps.redis.expire(key, windowSeconds);
-      const retryAfter = ttl > 0 ? ttl : windowSeconds;
-      throw new RateLimitedError(messages.tooManyChecks(retryAfter), retryAfter);
-    }
   }
 
   /** The reporter, the reported user or an ADMIN; anyone else (and unknown ids) gets null. */
