@@ -25,8 +25,6 @@ export interface PrismaSettings extends DatabaseOptions {
 export function createPrismaClient<T>(
   PrismaClient: new (options: { adapter: PrismaPg; log?: Array<{ emit: 'event'; level: 'query' }> }) => T,
   settings: PrismaSettings,
-  /** logQueries: emit query events for a caller that listens itself (monitor, until it passes onQuery). */
-  options: { logQueries?: boolean } = {},
 ): T {
   const schema = postgresSchemaFor(settings.service);
   const adapter = new PrismaPg(
@@ -34,8 +32,16 @@ export function createPrismaClient<T>(
     { schema },
   );
   const { onQuery } = settings;
-  const client = new PrismaClient({ adapter, ...(onQuery || options.logQueries ? { log: [{ emit: 'event', level: 'query' }] } : {}) });
+  const client = new PrismaClient({ adapter, ...(onQuery ? { log: [{ emit: 'event', level: 'query' }] } : {}) });
   // The generated type only allows $on for log levels given at construction; we passed 'query'.
   if (onQuery) (client as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => onQuery(e.query));
   return client;
+}
+
+/**
+ * A service's `createDatabase`: its generated PrismaClient on its own schema, given the database
+ * URL and, for tests, a query listener (`export const createDatabase = databaseFactory(PrismaClient, 'monitor')`).
+ */
+export function databaseFactory<T>(PrismaClient: Parameters<typeof createPrismaClient<T>>[0], service: string): (options: DatabaseOptions) => T {
+  return (options) => createPrismaClient(PrismaClient, { ...options, service });
 }

@@ -1,13 +1,10 @@
 // The monitor service's configuration, parsed once. The only file of this service that reads
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
+import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
 
 export const monitorEnvSchema = z.object({
-  ...baseEnvShape,
-  MONITOR_PORT: port(4005).describe('monitor subgraph port'),
-  MONITOR_OPS_PORT: port(9105).describe('the monitor subgraph\'s operations port: `/metrics`, detailed `/readyz` (on OPS_HOST)'),
-  MONITOR_HOST: z.string().min(1).default('127.0.0.1').describe('interface the monitor subgraph binds (`0.0.0.0` in a container)'),
+  ...subgraphEnvShape('monitor', { port: 4005, opsPort: 9105 }),
   MONITOR_ALLOWED_LINK_DOMAINS: z
     .string()
     .default('anshim.kr,anshim.co.kr')
@@ -23,10 +20,6 @@ export const monitorEnvSchema = z.object({
   MONITOR_CONSUME_EVENTS: booleanFlag(true).describe('consume user/transaction/report/safety events (the copies the rules read)'),
 });
 
-export type MonitorEnv = z.infer<typeof monitorEnvSchema> & Secrets;
-
 /** Parses the environment (plus overrides, e.g. from tests); exits listing every problem when it is wrong. */
-export function loadMonitorEnv(overrides: Record<string, string | undefined> = {}): MonitorEnv {
-  const env = parseEnv(monitorEnvSchema, { ...process.env, ...overrides }, 'monitor');
-  return { ...env, ...resolveSecrets(env, 'monitor') };
-}
+export const loadMonitorEnv = envLoader(monitorEnvSchema, 'monitor');
+export type MonitorEnv = ReturnType<typeof loadMonitorEnv>;

@@ -1,4 +1,9 @@
-// The subgraph kit: what every subgraph's services, jobs and database use the same way.
+// The subgraph kit: what every subgraph composes itself from (defineSubgraph, its env, its
+// resources) and what its services, jobs, producers and database use the same way.
 export * from './authorization.ts';
 export * from './validate.ts';
 export * from './define-job.ts';
+export * from './subgraph-env.ts';
+export * from './service-resources.ts';
+export * from './define-subgraph.ts';
+export * from './outbox-writer.ts';

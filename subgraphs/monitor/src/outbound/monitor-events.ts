@@ -1,17 +1,16 @@
 // What the monitor publishes (topic monitor.events). Each call writes one outbox row inside the
 // caller's transaction, so an event exists exactly when its change was committed.
-import { recordEvent } from '@anshim/platform';
+import { outboxWriter } from '@anshim/platform';
 import type { AlertRecord } from '../alerts/alert-repository.ts';
 import type { Tx } from '../database.ts';
 import type { RiskActionType, RiskLevel } from '../model.ts';
 
-const producer = 'monitor' as const;
+const write = outboxWriter('monitor');
 
 export class MonitorEvents {
   async alertRaised(tx: Tx, alert: AlertRecord): Promise<void> {
-    await recordEvent(tx, {
+    await write(tx, {
       type: 'monitor.alert_raised',
-      producer,
       subjectUserId: alert.subjectUserId,
       data: {
         alertId: alert.id,
@@ -27,22 +26,20 @@ export class MonitorEvents {
   }
 
   async riskDetected(tx: Tx, userId: string, level: RiskLevel, alert: AlertRecord, expiresAt: Date | null): Promise<void> {
-    await recordEvent(tx, {
+    await write(tx, {
       type: 'monitor.risk_detected',
-      producer,
       subjectUserId: userId,
       data: { userId, level, rule: alert.rule, alertId: alert.id, detectedAt: alert.createdAt.toISOString(), expiresAt: expiresAt?.toISOString() ?? null },
     });
   }
 
   async riskCleared(tx: Tx, userId: string, at: Date, by: string | null): Promise<void> {
-    await recordEvent(tx, { type: 'monitor.risk_cleared', producer, subjectUserId: userId, data: { userId, clearedAt: at.toISOString(), by } });
+    await write(tx, { type: 'monitor.risk_cleared', subjectUserId: userId, data: { userId, clearedAt: at.toISOString(), by } });
   }
 
   async actionTaken(tx: Tx, action: { userId: string; action: RiskActionType; reason: string; by: string | null; at: Date; expiresAt: Date | null }): Promise<void> {
-    await recordEvent(tx, {
+    await write(tx, {
       type: 'monitor.action_taken',
-      producer,
       subjectUserId: action.userId,
       data: {
         userId: action.userId,

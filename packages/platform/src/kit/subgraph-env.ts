@@ -1,0 +1,52 @@
+// The settings every subgraph process reads the same way: the shared base (PostgreSQL, Redis, log
+// level, secrets…) plus where it listens (`<NAME>_PORT`, `<NAME>_OPS_PORT`, `<NAME>_HOST`), and the
+// one way to load them (parse once, exit listing every problem, then resolve the secrets). Each
+// subgraph's env.ts spreads subgraphEnvShape into its own zod object and adds its own settings;
+// scripts/lib/env-catalogue.ts reads the resulting schemas for the README's configuration table.
+import { z } from 'zod';
+import { baseEnvSchema, baseEnvShape, parseEnv, port, resolveSecrets, type Secrets } from '../env.ts';
+import type { SubgraphName } from '../services.ts';
+
+type Upper<N extends string> = Uppercase<N>;
+type PortSetting = ReturnType<typeof port>;
+type HostSetting = z.ZodDefault<z.ZodString>;
+
+/** The three listening settings of subgraph N, named after it. */
+export type ListenShape<N extends string> = { [K in `${Upper<N>}_PORT` | `${Upper<N>}_OPS_PORT`]: PortSetting } & { [K in `${Upper<N>}_HOST`]: HostSetting };
+
+export interface SubgraphPorts {
+  /** The GraphQL port's default (the gateway's default subgraph URL points at it). */
+  port: number;
+  /** The operations port's default (/metrics, detailed /readyz). */
+  opsPort: number;
+}
+
+/** baseEnvShape plus where subgraph `name` listens; spread it first into the subgraph's z.object. */
+export function subgraphEnvShape<N extends SubgraphName>(name: N, ports: SubgraphPorts): typeof baseEnvShape & ListenShape<N> {
+  const upper = name.toUpperCase();
+  return {
+    ...baseEnvShape,
+    [`${upper}_PORT`]: port(ports.port).describe(`${name} subgraph port`),
+    [`${upper}_OPS_PORT`]: port(ports.opsPort).describe(`the ${name} subgraph's operations port: \`/metrics\`, detailed \`/readyz\` (on OPS_HOST)`),
+    [`${upper}_HOST`]: z.string().min(1).default('127.0.0.1').describe(`interface the ${name} subgraph binds (\`0.0.0.0\` in a container)`),
+  } as typeof baseEnvShape & ListenShape<N>;
+}
+
+/** What defineSubgraph reads from a subgraph's parsed environment. */
+export type SubgraphEnv<N extends string> = z.infer<typeof baseEnvSchema> &
+  Secrets & { [K in `${Upper<N>}_PORT` | `${Upper<N>}_OPS_PORT`]: number } & { [K in `${Upper<N>}_HOST`]: string };
+
+export type EnvOverrides = Record<string, string | undefined>;
+
+/**
+ * The subgraph's `load<Name>Env(overrides?, processName?)`: parses process.env plus `overrides`
+ * (tests pass a database, a prefix, port 0) once, exits listing every problem when it is wrong,
+ * and fills the secrets in (generated outside production). `processName` names the process in
+ * those messages (a worker process of the same service parses the same schema).
+ */
+export function envLoader<S extends z.ZodObject>(schema: S, defaultProcessName: string): (overrides?: EnvOverrides, processName?: string) => z.infer<S> & Secrets {
+  return (overrides = {}, processName = defaultProcessName) => {
+    const env = parseEnv(schema, { ...process.env, ...overrides }, processName);
+    return { ...env, ...resolveSecrets(env as { NODE_ENV: string } & Partial<Secrets>, processName) };
+  };
+}
