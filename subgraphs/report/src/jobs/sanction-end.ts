@@ -18,6 +18,8 @@ export interface SanctionEndDeps {
   redis: RedisSettings;
   logger: Logger;
   afterCommit: () => void;
+  /** false: this process only schedules (REPORT_CONSUME_EVENTS off); start runs no worker. */
+  runsWorker: boolean;
 }
 
 export class SanctionEndScheduler {
@@ -45,6 +47,7 @@ export class SanctionEndScheduler {
 
   /** Starts the worker and re-schedules suspensions whose end was never recorded. */
   async start(): Promise<void> {
+    if (!this.deps.runsWorker) return;
     await this.job.start();
     const pending = await this.deps.reports.pendingSuspensionEnds();
     for (const sanction of pending) await this.schedule(sanction);

@@ -1,18 +1,17 @@
 // What the report service publishes (topic report.events). Each call writes one outbox row inside
 // the caller's transaction, so an event exists exactly when its change was committed.
-import { recordEvent } from '@anshim/platform';
+import { outboxWriter } from '@anshim/platform';
 import type { Tx } from '../database.ts';
 import type { ReportDecision } from '../model.ts';
 import type { ReportRecord, SanctionRecord } from '../reports/report-repository.ts';
 
-const producer = 'report' as const;
+const write = outboxWriter('report');
 
 export class ReportEvents {
   /** URGENT reports go out with high priority: monitor and the admins' queue see them first. */
   async filed(tx: Tx, report: ReportRecord): Promise<void> {
-    await recordEvent(tx, {
+    await write(tx, {
       type: 'report.filed',
-      producer,
       subjectUserId: report.targetUserId,
       priority: report.priority === 'URGENT' ? 'high' : undefined,
       data: {
@@ -30,9 +29,8 @@ export class ReportEvents {
   }
 
   async processed(tx: Tx, report: ReportRecord, decision: ReportDecision, sanction: SanctionRecord | null, processedAt: Date): Promise<void> {
-    await recordEvent(tx, {
+    await write(tx, {
       type: 'report.processed',
-      producer,
       subjectUserId: report.targetUserId,
       data: {
         reportId: report.id,
@@ -50,9 +48,8 @@ export class ReportEvents {
   /** An accepted report named accounts or phone numbers: their lookup hashes, for the monitor's copy. */
   async identifiersConfirmed(tx: Tx, report: ReportRecord, identifiers: ReadonlyArray<{ type: 'BANK_ACCOUNT' | 'PHONE'; lookupHash: string }>, confirmedAt: Date): Promise<void> {
     if (identifiers.length === 0) return;
-    await recordEvent(tx, {
+    await write(tx, {
       type: 'report.identifiers_confirmed',
-      producer,
       subjectUserId: report.targetUserId,
       priority: 'high',
       data: { reportId: report.id, targetUserId: report.targetUserId, identifiers: [...identifiers], confirmedAt: confirmedAt.toISOString() },
@@ -60,9 +57,8 @@ export class ReportEvents {
   }
 
   async sanctionApplied(tx: Tx, sanction: SanctionRecord, appliedBy: string): Promise<void> {
-    await recordEvent(tx, {
+    await write(tx, {
       type: 'report.sanction_applied',
-      producer,
       subjectUserId: sanction.userId,
       data: {
         reportId: sanction.reportId,
@@ -78,9 +74,8 @@ export class ReportEvents {
   }
 
   async sanctionEnded(tx: Tx, sanction: SanctionRecord, endedAt: Date): Promise<void> {
-    await recordEvent(tx, {
+    await write(tx, {
       type: 'report.sanction_ended',
-      producer,
       subjectUserId: sanction.userId,
       data: { reportId: sanction.reportId, userId: sanction.userId, sanction: sanction.type, endedAt: endedAt.toISOString(), sanctionId: sanction.id },
     });

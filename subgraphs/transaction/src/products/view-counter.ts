@@ -15,6 +15,7 @@ export class ViewCounter {
     private readonly redis: Redis,
     private readonly products: ProductRepository,
     private readonly logger: Logger,
+    private readonly flushEveryMs: number,
   ) {}
 
   /** Fire and forget: a lost view is not worth a failed request. */
@@ -22,12 +23,13 @@ export class ViewCounter {
     this.redis.hincrby(BUFFER_KEY, productId, 1).catch(() => undefined);
   }
 
-  start(intervalMs: number): void {
-    this.timer = setInterval(() => void this.flush(), intervalMs);
+  start(): void {
+    this.timer = setInterval(() => void this.flush(), this.flushEveryMs);
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /** Stops the timer and adds what is still buffered. */
+  async close(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }
