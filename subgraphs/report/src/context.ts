@@ -1,25 +1,30 @@
-// What every resolver receives: the platform's request context (verified identity, request id,
-// locale, logger) plus this service's per-request loaders and its services.
-import type { groupedLoader, keyedLoader, RequestContext } from '@anshim/platform';
-import type { ReportRecord, SanctionRecord } from './report-repository.ts';
-import type { ReportService } from './report-service.ts';
-import type { EvidenceService } from './evidence-service.ts';
+// What every resolver receives: the request scope (identity, locale, logger, loaders) plus this
+// service's services. Composition only; services never import this file.
+import type { RequestContext } from '@anshim/platform';
+import type { EvidenceService } from './evidence/evidence-service.ts';
+import { createLoaders } from './loaders.ts';
+import type { RegistryService } from './registry/registry-service.ts';
+import type { ReportRepository } from './reports/report-repository.ts';
+import type { ReportService } from './reports/report-service.ts';
+import type { RequestScope } from './scope.ts';
 
-export interface ReportLoaders {
-  report: ReturnType<typeof keyedLoader<string, ReportRecord>>;
-  reportsAgainst: ReturnType<typeof groupedLoader<string, ReportRecord>>;
-  sanctionsOf: ReturnType<typeof groupedLoader<string, SanctionRecord>>;
-}
-
-/** A reference to a user owned by the user subgraph. */
-export interface UserRef {
-  id: string;
-}
-
-export interface RequestScope extends RequestContext {
-  loaders: ReportLoaders;
+export interface ReportServices {
+  reports: ReportService;
+  evidence: EvidenceService;
+  registry: RegistryService;
 }
 
 export interface ReportContext extends RequestScope {
-  services: { reports: ReportService; evidence: EvidenceService };
+  services: ReportServices;
+}
+
+export interface ContextParts {
+  services: ReportServices;
+  /** What the loaders read. */
+  reports: ReportRepository;
+}
+
+/** Each request's context: the shared services, and fresh loaders. */
+export function contextBuilder({ services, reports }: ContextParts): (base: RequestContext) => ReportContext {
+  return (base) => ({ ...base, loaders: createLoaders(reports), services });
 }

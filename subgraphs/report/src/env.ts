@@ -1,18 +1,15 @@
 // The report service's configuration, parsed once. The only file of this service that reads
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
+import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
 import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage/config';
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const reportEnvSchema = z
   .object({
-    ...baseEnvShape,
+    ...subgraphEnvShape('report', { port: 4004, opsPort: 9104 }),
     ...storageEnvShape,
-    REPORT_PORT: port(4004).describe('report subgraph port'),
-    REPORT_OPS_PORT: port(9104).describe('the report subgraph\'s operations port: `/metrics`, detailed `/readyz` (on OPS_HOST)'),
-    REPORT_HOST: z.string().min(1).default('127.0.0.1').describe('interface the report subgraph binds (`0.0.0.0` in a container)'),
     REPORT_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
       .describe('how browsers reach this service\'s evidence files THROUGH THE GATEWAY: `<gateway origin>/report` (the gateway passes /report/files/* on, signed); `npm start` and the e2e stack set it; default http://localhost:<port> (tests that call the subgraph directly); required in production with STORAGE_DRIVER=local'),
     REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10)
@@ -34,10 +31,6 @@ export const reportEnvSchema = z
     }
   });
 
-export type ReportEnv = z.infer<typeof reportEnvSchema> & Secrets;
-
 /** Parses the environment (plus overrides, e.g. from tests); exits listing every problem when it is wrong. */
-export function loadReportEnv(overrides: Record<string, string | undefined> = {}): ReportEnv {
-  const env = parseEnv(reportEnvSchema, { ...process.env, ...overrides }, 'report');
-  return { ...env, ...resolveSecrets(env, 'report') };
-}
+export const loadReportEnv = envLoader(reportEnvSchema, 'report');
+export type ReportEnv = ReturnType<typeof loadReportEnv>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentionsThreat, priorityOf } from '../src/priority.ts';
+import { mentionsThreat, priorityOf } from '../src/reports/priority.ts';
 
 describe('report priority', () => {
   it('is URGENT for harassment whatever the words', () => {

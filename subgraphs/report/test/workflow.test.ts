@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, isActive, planSanction, severity, startReview, WARNING_ACTIVE_DAYS } from '../src/workflow.ts';
+import { decide, isActive, planSanction, severity, startReview, WARNING_ACTIVE_DAYS } from '../src/reports/workflow.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 

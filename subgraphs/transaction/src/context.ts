@@ -1,16 +1,15 @@
-// What every resolver receives: the platform's request context (verified identity, request id,
-// locale, logger) plus this service's per-request loaders and its services.
+// What every resolver receives: the request scope (identity, locale, logger, loaders) plus this
+// service's services. Composition only; services never import this file.
 import type { RequestContext } from '@anshim/platform';
-import type { TransactionLoaders } from './loaders.ts';
-import type { ImageService } from './image-service.ts';
-import type { ProductService } from './product-service.ts';
-import type { TradeService } from './trade-service.ts';
-import type { ZoneService } from './zone-service.ts';
-
-/** A user as this subgraph knows them: only the id (the user subgraph owns the rest). */
-export interface UserRef {
-  id: string;
-}
+import type { ImageService } from './images/image-service.ts';
+import { createLoaders } from './loaders.ts';
+import type { ProductRepository } from './products/product-repository.ts';
+import type { ProductService } from './products/product-service.ts';
+import type { RequestScope } from './scope.ts';
+import type { TradeRepository } from './trades/trade-repository.ts';
+import type { TradeService } from './trades/trade-service.ts';
+import type { ZoneRepository } from './zones/zone-repository.ts';
+import type { ZoneService } from './zones/zone-service.ts';
 
 export interface TransactionServices {
   products: ProductService;
@@ -19,11 +18,17 @@ export interface TransactionServices {
   zones: ZoneService;
 }
 
-/** The part of the context services work with: who asks, in which language, with which loaders. */
-export interface RequestScope extends RequestContext {
-  loaders: TransactionLoaders;
-}
-
 export interface TransactionContext extends RequestScope {
   services: TransactionServices;
+}
+
+export interface ContextParts {
+  services: TransactionServices;
+  /** What the loaders read. */
+  repositories: { products: ProductRepository; trades: TradeRepository; zones: ZoneRepository };
+}
+
+/** Each request's context: the shared services, and fresh loaders. */
+export function contextBuilder({ services, repositories }: ContextParts): (base: RequestContext) => TransactionContext {
+  return (base) => ({ ...base, loaders: createLoaders(repositories.products, repositories.trades, repositories.zones), services });
 }

@@ -1,6 +1,6 @@
 // The service's Prisma client, pinned to the svc_transaction schema. Only repositories use it;
 // services hold an opaque transaction handle (`Tx`) so one change and its outbox event commit together.
-import { createPrismaClient, type DatabaseOptions } from '@anshim/platform';
+import { databaseFactory } from '@anshim/platform';
 import { PrismaClient, Prisma } from './generated/prisma/client.ts';
 
 export { Prisma };
@@ -8,9 +8,7 @@ export type TransactionPrisma = PrismaClient;
 /** A client usable inside `prisma.$transaction(async (tx) => …)`, or the root client itself. */
 export type Tx = Prisma.TransactionClient;
 
-export function createDatabase(options: DatabaseOptions): TransactionPrisma {
-  return createPrismaClient(PrismaClient, { ...options, service: 'transaction' });
-}
+export const createDatabase = databaseFactory(PrismaClient, 'transaction');
 
 /** Runs `work` in one database transaction (READ COMMITTED; races are settled by conditional updates). */
 export function transaction<T>(prisma: TransactionPrisma, work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,18 +1,15 @@
 // The transaction service's configuration, parsed once. The only file of this service that
 // reads process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
+import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
 import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage/config';
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const transactionEnvSchema = z
   .object({
-    ...baseEnvShape,
+    ...subgraphEnvShape('transaction', { port: 4002, opsPort: 9102 }),
     ...storageEnvShape,
-    TRANSACTION_PORT: port(4002).describe('transaction subgraph port'),
-    TRANSACTION_OPS_PORT: port(9102).describe('the transaction subgraph\'s operations port: `/metrics`, detailed `/readyz` (on OPS_HOST)'),
-    TRANSACTION_HOST: z.string().min(1).default('127.0.0.1').describe('interface the transaction subgraph binds (`0.0.0.0` in a container)'),
     TRANSACTION_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
       .describe('how browsers reach this service\'s files THROUGH THE GATEWAY: `<gateway origin>/transaction` (the gateway passes /transaction/files/* on, signed); `npm start` and the e2e stack set it; default http://localhost:<port> (tests that call the subgraph directly); required in production with STORAGE_DRIVER=local'),
     PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1_800)
@@ -32,10 +29,6 @@ export const transactionEnvSchema = z
     }
   });
 
-export type TransactionEnv = z.infer<typeof transactionEnvSchema> & Secrets;
-
 /** Parses the environment (plus overrides, e.g. from tests); exits listing every problem when it is wrong. */
-export function loadTransactionEnv(overrides: Record<string, string | undefined> = {}): TransactionEnv {
-  const env = parseEnv(transactionEnvSchema, { ...process.env, ...overrides }, 'transaction');
-  return { ...env, ...resolveSecrets(env, 'transaction') };
-}
+export const loadTransactionEnv = envLoader(transactionEnvSchema, 'transaction');
+export type TransactionEnv = ReturnType<typeof loadTransactionEnv>;

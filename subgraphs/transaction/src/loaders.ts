@@ -2,9 +2,9 @@
 // statement per request and kind, however many parents ask (no N+1).
 import DataLoader from 'dataloader';
 import { groupedLoader, keyedLoader } from '@anshim/platform';
-import type { ProductRecord, ProductRepository } from './product-repository.ts';
-import type { StatusChangeRecord, TradeRecord, TradeRepository, TradeStatsRecord } from './trade-repository.ts';
-import type { ZoneRecord, ZoneRepository } from './zone-repository.ts';
+import type { ProductRecord, ProductRepository } from './products/product-repository.ts';
+import type { StatusChangeRecord, TradeRecord, TradeRepository, TradeStatsRecord } from './trades/trade-repository.ts';
+import type { ZoneRecord, ZoneRepository } from './zones/zone-repository.ts';
 
 export interface TransactionLoaders {
   product: DataLoader<string, ProductRecord | null>;

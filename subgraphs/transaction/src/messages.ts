@@ -3,8 +3,7 @@
 // The refusals every service shares (sign in first, administrators only, check your input)
 // come from the platform's commonMessages.
 import { commonMessages, type LocalizedText } from '@anshim/platform';
-import type { PartyRole, TradeStatus } from './trade-state-machine.ts';
-import type { SafetyGrade } from './grades.ts';
+import type { PartyRole, SafetyGrade, TradeStatus } from './model.ts';
 
 const STATUS_NAMES: Record<TradeStatus, LocalizedText> = {
   REQUESTED: { ko: '거래 요청', en: 'requested' },

@@ -1,147 +1,87 @@
-// Builds the transaction subgraph (does not listen): configuration, Prisma, Redis, storage,
-// outbox relay, event consumer, services, and the Apollo subgraph on express with the local
-// storage route. index.ts and tests call start/stop.
-import { readFileSync } from 'node:fs';
-import { parse } from 'graphql';
-import { databaseAndRedisReadiness, PublicBaseUrl, buildSubgraphServer, createLogger, createRedis, mountInternalRoute, parseUserIds, SAFETY_INPUTS_ROUTE, type Logger, type RunningServer } from '@anshim/platform';
-import { OutboxRelay } from '@anshim/platform/events/relay';
-import {
-  createStorageDriver,
-  LocalStorageDriver,
-  mountLocalStorageRoutes,
-  PRODUCT_IMAGE_POLICY,
-  publicNamespaces,
-  Uploads,
-  UploadSweep,
-  UploadTickets,
-  localStorageSigningSecret,
-  uploadTicketSettings,
-} from '@anshim/platform/storage/index';
-import type { TransactionContext } from './context.ts';
+// Builds the transaction subgraph (does not listen) on the kit's defineSubgraph, which owns the
+// logger, Prisma, Redis, the outbox relay, the Apollo subgraph and the start and stop order; the
+// kit's subgraph storage wires product pictures (driver, tickets, local routes, upload sweep).
+// Here: repositories, the product cache and view counter, services, the event consumer and the
+// /internal route safety reads. Composition only. index.ts and tests call start/stop.
+import { defineSubgraph, mountInternalRoute, parseUserIds, SAFETY_INPUTS_ROUTE, type SubgraphServer } from '@anshim/platform';
+import { openSubgraphStorage } from '@anshim/platform/kit/subgraph-storage';
+import { PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage/index';
+import { contextBuilder } from './context.ts';
+import { PartyRepository } from './copies/party-repository.ts';
 import { createDatabase, type TransactionPrisma } from './database.ts';
 import { loadTransactionEnv, type TransactionEnv } from './env.ts';
-import { createTransactionConsumer } from './events/consumers.ts';
-import { TransactionEvents } from './events/transaction-events.ts';
-import { ImageService } from './image-service.ts';
-import { createLoaders } from './loaders.ts';
-import { PartyRepository } from './party-repository.ts';
-import { ProductCache } from './product-cache.ts';
-import { ProductRepository } from './product-repository.ts';
-import { ProductService } from './product-service.ts';
+import { ImageService } from './images/image-service.ts';
+import { UploadRepository } from './images/upload-repository.ts';
+import { createTransactionConsumer } from './inbound/consumers.ts';
+import { TransactionEvents } from './outbound/transaction-events.ts';
+import { ProductCache } from './products/product-cache.ts';
+import { ProductRepository } from './products/product-repository.ts';
+import { ProductService } from './products/product-service.ts';
+import { ViewCounter } from './products/view-counter.ts';
 import { resolvers } from './resolvers/index.ts';
-import { SafetyInputsRepository } from './safety-inputs-repository.ts';
-import { TradeRepository } from './trade-repository.ts';
-import { TradeService } from './trade-service.ts';
-import { UploadRepository } from './upload-repository.ts';
-import { ViewCounter } from './view-counter.ts';
-import { ZoneRepository } from './zone-repository.ts';
-import { ZoneService } from './zone-service.ts';
-
-const typeDefs = parse(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
+import { SafetyInputsRepository } from './trades/safety-inputs-repository.ts';
+import { TradeRepository } from './trades/trade-repository.ts';
+import { TradeService } from './trades/trade-service.ts';
+import { ZoneRepository } from './zones/zone-repository.ts';
+import { ZoneService } from './zones/zone-service.ts';
 
 export interface TransactionServerOptions {
   /** Called with every SQL statement; tests use it to prove batching. */
   onQuery?: (sql: string) => void;
 }
 
-export interface TransactionServer {
-  env: TransactionEnv;
-  logger: Logger;
-  prisma: TransactionPrisma;
-  /** Starts the outbox relay, the event consumer and the view flusher, then listens. */
-  start(port?: number, host?: string): Promise<RunningServer>;
-  /** Drains HTTP, then closes consumer, relay, Redis and Prisma. */
-  stop(): Promise<void>;
-  /** Adds buffered product views to PostgreSQL now (tests). */
-  flushViews(): Promise<void>;
-  /** Deletes product pictures whose ticket expired unattached (a repeatable job; tests call sweep(now)). */
-  uploadSweep: UploadSweep;
-}
+/** Started: relay, event consumer, view flusher, upload sweep, then HTTP; stopped the other way round. */
+export type TransactionServer = SubgraphServer<
+  TransactionEnv,
+  TransactionPrisma,
+  {
+    /** Adds buffered product views to PostgreSQL now (tests). */
+    flushViews(): Promise<void>;
+    /** Deletes product pictures whose ticket expired unattached (a repeatable job; tests call sweep(now)). */
+    uploadSweep: UploadSweep;
+  }
+>;
 
 export async function buildTransactionServer(overrides: Record<string, string | undefined> = {}, options: TransactionServerOptions = {}): Promise<TransactionServer> {
   const env = loadTransactionEnv(overrides);
-  const production = env.NODE_ENV === 'production';
-  const logger = createLogger('transaction', env.LOG_LEVEL);
-  const prisma = createDatabase({ databaseUrl: env.DATABASE_URL, onQuery: options.onQuery, poolSize: env.TRANSACTION_DB_POOL_SIZE });
-  const redisSettings = { url: env.REDIS_URL, prefix: env.REDIS_PREFIX };
-  const redis = createRedis(redisSettings);
-  const relay = new OutboxRelay({ prisma, service: 'transaction', redis: redisSettings, logger });
-  const afterCommit = () => relay.nudge();
-
-  const publicBaseUrl = new PublicBaseUrl(env.TRANSACTION_PUBLIC_URL, env.TRANSACTION_PORT);
-  const storage = createStorageDriver(env, {
-    publicBaseUrl: publicBaseUrl.get,
-    signingSecret: localStorageSigningSecret(env.INTERNAL_SECRET),
-    publicNamespaces: publicNamespaces([PRODUCT_IMAGE_POLICY]),
-  });
-
-  const products = new ProductRepository(prisma);
-  const trades = new TradeRepository(prisma);
-  const parties = new PartyRepository(prisma);
-  const zones = new ZoneRepository(prisma);
-  const cache = new ProductCache(redis, { ttlSeconds: env.PRODUCT_CACHE_TTL_SECONDS, enabled: env.PRODUCT_CACHE, logger });
-  const views = new ViewCounter(redis, products, logger);
-  const events = new TransactionEvents();
-  const tickets = new UploadTickets(redis, uploadTicketSettings(env));
-  const images = new ImageService(new Uploads(storage, { tickets }), new UploadRepository(prisma));
-  const uploadSweep = new UploadSweep({
-    service: 'transaction',
-    kinds: [{ policy: PRODUCT_IMAGE_POLICY, attachedAmong: (keys) => images.attachedAmong(keys) }],
-    tickets,
-    storage,
-    redis: redisSettings,
-    logger,
-    intervalMinutes: env.UPLOAD_SWEEP_INTERVAL_MINUTES,
-  });
-  const services = {
-    products: new ProductService({ prisma, products, parties, images, cache, views, events, afterCommit }),
-    trades: new TradeService({ prisma, trades, products, parties, cache, events, afterCommit }),
-    images,
-    zones: new ZoneService({ prisma, zones, trades, events, afterCommit }),
-  };
-  const consumer = env.TRANSACTION_CONSUME_EVENTS
-    ? createTransactionConsumer({ prisma, parties, products, cache, redis: redisSettings, logger })
-    : undefined;
-
-  const server = await buildSubgraphServer<TransactionContext>({
+  return defineSubgraph({
     name: 'transaction',
-    operations: { port: env.TRANSACTION_OPS_PORT, host: env.OPS_HOST },
-    typeDefs,
+    env,
+    schema: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    production,
-    internalSecret: env.INTERNAL_SECRET,
-    logger,
-    buildContext: (base) => ({ ...base, loaders: createLoaders(products, trades, zones), services }),
-    readiness: databaseAndRedisReadiness(prisma, redis),
-    routes: (app) => {
-      if (storage instanceof LocalStorageDriver) mountLocalStorageRoutes(app, storage);
+    database: (databaseUrl) => createDatabase({ databaseUrl, onQuery: options.onQuery, poolSize: env.TRANSACTION_DB_POOL_SIZE }),
+    compose: (parts) => {
+      const { prisma, redis, redisSettings, logger, afterCommit } = parts;
+      const storage = openSubgraphStorage(parts, { publicUrl: env.TRANSACTION_PUBLIC_URL, port: env.TRANSACTION_PORT, publicPolicies: [PRODUCT_IMAGE_POLICY] });
+      const products = new ProductRepository(prisma);
+      const trades = new TradeRepository(prisma);
+      const parties = new PartyRepository(prisma);
+      const zones = new ZoneRepository(prisma);
+      const cache = new ProductCache(redis, { ttlSeconds: env.PRODUCT_CACHE_TTL_SECONDS, enabled: env.PRODUCT_CACHE, logger });
+      const views = new ViewCounter(redis, products, logger, env.VIEW_FLUSH_INTERVAL_MS);
+      const events = new TransactionEvents();
+      const images = new ImageService(new Uploads(storage.driver, { tickets: storage.tickets }), new UploadRepository(prisma));
+      const uploadSweep = storage.sweep('transaction', [{ policy: PRODUCT_IMAGE_POLICY, attachedAmong: (keys) => images.attachedAmong(keys) }]);
+      const services = {
+        products: new ProductService({ prisma, products, parties, images, cache, views, events, afterCommit }),
+        trades: new TradeService({ prisma, trades, products, parties, cache, events, afterCommit }),
+        images,
+        zones: new ZoneService({ prisma, zones, trades, events, afterCommit }),
+      };
       const safetyInputs = new SafetyInputsRepository(prisma);
-      mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
-    },
-    onStop: async () => {
-      await uploadSweep.job.close();
-      await consumer?.close();
-      await views.stop();
-      await relay.stop();
-      await Promise.allSettled([redis.quit(), prisma.$disconnect()]);
+      return {
+        context: contextBuilder({ services, repositories: { products, trades, zones } }),
+        routes: (app) => {
+          storage.mountLocalRoutes(app);
+          mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
+        },
+        consumer: env.TRANSACTION_CONSUME_EVENTS ? createTransactionConsumer({ prisma, parties, products, cache, redis: redisSettings, logger }) : undefined,
+        // After the consumer on stop: views recorded until then are still added.
+        jobs: [views, uploadSweep.job],
+        onListening: storage.onListening,
+        listeningDetails: { storage: env.STORAGE_DRIVER },
+        expose: { flushViews: () => views.flush(), uploadSweep },
+      };
     },
   });
-
-  return {
-    env,
-    logger,
-    prisma,
-    async start(port = env.TRANSACTION_PORT, host = env.TRANSACTION_HOST) {
-      relay.start();
-      consumer?.start();
-      views.start(env.VIEW_FLUSH_INTERVAL_MS);
-      await uploadSweep.job.start();
-      const running = await server.start(port, host);
-      publicBaseUrl.listeningOn(host, running.port);
-      return running;
-    },
-    stop: () => server.stop(),
-    flushViews: () => views.flush(),
-    uploadSweep,
-  };
 }

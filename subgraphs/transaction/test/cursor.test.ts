@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCursor, encodeCursor, type CursorPosition } from '../src/cursor.ts';
+import { decodeCursor, encodeCursor, type CursorPosition } from '../src/products/cursor.ts';
 
 const id = '2f1c1a0e-3c5e-4b8f-9d7a-0a1b2c3d4e5f';
 

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Prisma } from '../src/database.ts';
-import { listingSql, countSql, popularSql, type ListingFilter } from '../src/product-listing-query.ts';
-import type { ProductSort } from '../src/cursor.ts';
+import type { ProductSort } from '../src/products/cursor.ts';
+import { listingSql, countSql, popularSql, type ListingFilter } from '../src/products/product-listing-query.ts';
 import { createProduct, newUser, TransactionHarness } from './support/harness.ts';
 
 const uncached = new TransactionHarness({ PRODUCT_CACHE: 'false' });

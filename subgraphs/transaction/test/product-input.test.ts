@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createProductSchema, escapeLike, listingSchema, normalizeSearchText, searchWords } from '../src/product-input.ts';
-import { CATEGORIES } from '../src/categories.ts';
-import { meetsMinimum } from '../src/grades.ts';
-import { defaultParty, protectionRefusal, holdRefusal } from '../src/trade-guards.ts';
+import { meetsMinimum } from '../src/model.ts';
+import { CATEGORIES } from '../src/products/categories.ts';
+import { createProductSchema, escapeLike, listingSchema, normalizeSearchText, searchWords } from '../src/products/product-input.ts';
+import { defaultParty, protectionRefusal, holdRefusal } from '../src/trades/trade-guards.ts';
 
 const valid = { title: '아이폰 15', description: '', price: 900_000, category: 'DIGITAL' };
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { allowedNext, checkTransition, DISPUTE_WINDOW_MS, productEffect, TRADE_STATUSES, type PartyRole, type TradeStatus } from '../src/trade-state-machine.ts';
+import { TRADE_STATUSES, type PartyRole, type TradeStatus } from '../src/model.ts';
+import { allowedNext, checkTransition, DISPUTE_WINDOW_MS, productEffect } from '../src/trades/trade-state-machine.ts';
 
 const now = new Date('2026-11-24T00:00:00Z');
 const check = (from: TradeStatus, to: TradeStatus, role: PartyRole, completedAt: Date | null = null) => checkTransition(from, to, role, { completedAt, now });

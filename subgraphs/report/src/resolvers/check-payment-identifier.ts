@@ -1,3 +1,3 @@
 import type { QueryResolvers } from '../generated/resolvers-types.ts';
 
-export const checkPaymentIdentifier: QueryResolvers['checkPaymentIdentifier'] = (_parent, { input }, ctx) => ctx.services.reports.checkIdentifier(ctx, input);
+export const checkPaymentIdentifier: QueryResolvers['checkPaymentIdentifier'] = (_parent, { input }, ctx) => ctx.services.registry.check(ctx, input);

@@ -3,7 +3,7 @@
 // URLs only for the reporter and ADMINs; the internal resolution only for ADMINs
 // (report-visibility.ts). Sanction.reason is the public reason, for everyone.
 import type { ReportResolvers, SanctionResolvers } from '../generated/resolvers-types.ts';
-import { descriptionFor, mayKnowWhere, publicSanctionReason, resolutionFor } from '../report-visibility.ts';
+import { descriptionFor, mayKnowWhere, publicSanctionReason, resolutionFor } from '../reports/report-visibility.ts';
 
 export const Report: ReportResolvers = {
   __resolveReference: (ref, ctx) => ctx.services.reports.reference(ctx, ref.id),

@@ -1,0 +1,74 @@
+// What the transaction service consumes, and why:
+// - safety.score_changed: each seller's grade and score, so listings filter (minSellerGrade) and
+//   sort (SELLER_SAFETY) in one query, and protected buyers are checked without a call to safety;
+// - user.profile_updated: buyers' protection settings (protectedMode, minCounterpartGrade);
+// - user.status_changed: suspended or banned accounts cannot trade;
+// - monitor.action_taken: HOLD_TRANSACTIONS pauses a user's trades; RESTRICT_ACCOUNT also stops
+//   their listings and price changes (until cleared); CLEAR lifts both.
+// Handlers run in the consumer's transaction (idempotent by event id) and ignore stale events.
+import { AfterCommitHooks, EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
+import type { PartyRepository } from '../copies/party-repository.ts';
+import type { TransactionPrisma, Tx } from '../database.ts';
+import { DEFAULT_PROTECTED_MIN_GRADE, gradeRank } from '../model.ts';
+import type { ProductCache } from '../products/product-cache.ts';
+import type { ProductRepository } from '../products/product-repository.ts';
+
+export interface ConsumerDeps {
+  prisma: TransactionPrisma;
+  parties: PartyRepository;
+  products: ProductRepository;
+  cache: ProductCache;
+  redis: RedisSettings;
+  logger: Logger;
+}
+
+export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommitHooks<Tx>): EventHandlers<'transaction', Tx> {
+  return {
+    'safety.score_changed': async (event, tx) => {
+      const { userId, grade, score, version, changedAt } = event.data;
+      const applied = await deps.parties.applySafety(tx, { userId, grade, score, version, changedAt: new Date(changedAt) });
+      if (!applied) return; // an older recalculation arrived late: keep the newer copy
+      const changed = await deps.products.applySellerSafety(tx, userId, gradeRank(grade), score);
+      if (changed > 0) afterCommit.schedule(tx, () => deps.cache.listingsChanged());
+    },
+    'user.profile_updated': async (event, tx) => {
+      const { userId, protectedMode, minCounterpartGrade } = event.data;
+      await deps.parties.applyProfile(tx, {
+        userId,
+        protectedMode,
+        // A protected user without a minimum still wants protection (the user service's rule).
+        minCounterpartGrade: protectedMode && minCounterpartGrade === null ? DEFAULT_PROTECTED_MIN_GRADE : minCounterpartGrade,
+        at: new Date(event.occurredAt),
+      });
+    },
+    'user.status_changed': async (event, tx) => {
+      const { userId, status, until } = event.data;
+      await deps.parties.applyAccountStatus(tx, { userId, status, until: until ? new Date(until) : null, at: new Date(event.occurredAt) });
+    },
+    'monitor.action_taken': async (event, tx) => {
+      const { userId, action, reason, takenAt, expiresAt } = event.data;
+      if (action === 'RESTRICT_ACCOUNT' || action === 'CLEAR') {
+        await deps.parties.applyRestriction(tx, { userId, active: action === 'RESTRICT_ACCOUNT', reason, at: new Date(takenAt) });
+      }
+      if (action !== 'HOLD_TRANSACTIONS' && action !== 'CLEAR') return;
+      await deps.parties.applyHold(tx, {
+        userId,
+        active: action === 'HOLD_TRANSACTIONS',
+        reason,
+        expiresAt: expiresAt ? new Date(expiresAt) : null,
+        at: new Date(takenAt),
+      });
+    },
+  };
+}
+
+export function createTransactionConsumer(deps: ConsumerDeps): EventConsumer<'transaction', Tx> {
+  const afterCommit = new AfterCommitHooks<Tx>(deps.prisma as never, deps.logger);
+  return new EventConsumer<'transaction', Tx>({
+    service: 'transaction',
+    prisma: afterCommit.wrapped,
+    redis: deps.redis,
+    logger: deps.logger,
+    handlers: transactionHandlers(deps, afterCommit),
+  });
+}
