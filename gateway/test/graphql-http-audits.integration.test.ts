@@ -1,6 +1,6 @@
 // The graphql-http package's server audits (GraphQL over HTTP spec conformance) against the real
 // gateway on a real port, with a real subgraph behind it: no audit may end in an error. The
-// audits that end in a warning are listed here and in README ("GraphQL over HTTP"), with why.
+// audits that end in a warning are listed here and in docs/limits.md ("GraphQL over HTTP"), with why.
 import { randomBytes } from 'node:crypto';
 import { serverAudits, type AuditResult } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,7 +57,7 @@ describe('graphql-http server audits', () => {
     });
   }
 
-  it('ends in warnings only where README says so', () => {
+  it('ends in warnings only where docs/limits.md says so', () => {
     const warnings = results.filter((result) => result.status === 'warn');
     for (const warning of warnings) console.info(`graphql-http audit warning ${warning.id}: ${warning.name} (${'reason' in warning ? warning.reason : ''})`);
     expect(warnings.map((warning) => warning.id).sort()).toEqual([...DOCUMENTED_WARNINGS].sort());
