@@ -12,51 +12,32 @@ export function planReports(rnd: SeededRandom, users: PlannedUser[], products: P
   const fraudsters = byRole('FRAUD');
   const reports: PlannedReport[] = [];
   const report = (r: Omit<PlannedReport, 'index'>) => reports.push({ index: reports.length, ...r });
+  /** A report by a trade's buyer about that trade. */
+  const reportTrade = (trade: number, target: number, r: Omit<PlannedReport, 'index' | 'reporter' | 'target' | 'product' | 'trade'>) =>
+    report({ reporter: trades[trade]!.buyer, target, product: trades[trade]!.product, trade, ...r });
   fraudsters.forEach((fraudster, i) => {
     const { asked, disputed } = fraudTrades.get(fraudster.index)!;
     const banned = i % 2 === 0;
-    report({
-      reporter: trades[disputed]!.buyer,
-      target: fraudster.index,
+    reportTrade(disputed, fraudster.index, {
       type: 'FRAUD',
       description: `${products[trades[disputed]!.product]!.title} 값으로 국민은행 ${fraudster.account} 계좌에 입금했는데 물건을 보내지 않고 연락이 끊겼어요.`,
-      product: trades[disputed]!.product,
-      trade: disputed,
       paymentAccount: fraudster.account!,
       outcome: banned ? 'ACTION_TAKEN' : 'IN_REVIEW',
       sanction: banned ? 'BAN' : null,
       sanctionDays: null,
       resolution: banned ? '입금 내역과 대화 기록으로 사기가 확인되어 영구 이용 정지합니다.' : null,
     });
-    report({
-      reporter: trades[asked]!.buyer,
-      target: fraudster.index,
-      type: 'OFF_PLATFORM_PAYMENT',
-      description: '채팅으로 선입금을 요구하고 안심결제라며 이상한 링크를 보냈어요.',
-      product: trades[asked]!.product,
-      trade: asked,
-      paymentAccount: null,
-      outcome: 'RECEIVED',
-      sanction: null,
-      sanctionDays: null,
-      resolution: null,
+    reportTrade(asked, fraudster.index, {
+      type: 'OFF_PLATFORM_PAYMENT', description: '채팅으로 선입금을 요구하고 안심결제라며 이상한 링크를 보냈어요.',
+      paymentAccount: null, outcome: 'RECEIVED', sanction: null, sanctionDays: null, resolution: null,
     });
   });
   for (const member of byRole('CAUTION')) {
     const trade = disputedOfCaution.get(member.index);
     if (trade === undefined) continue;
-    report({
-      reporter: trades[trade]!.buyer,
-      target: member.index,
-      type: 'COUNTERFEIT',
-      description: '정품이라고 해서 샀는데 정품 인증에서 가품으로 나왔어요. 환불도 거절했어요.',
-      product: trades[trade]!.product,
-      trade,
-      paymentAccount: null,
-      outcome: 'ACTION_TAKEN',
-      sanction: 'SUSPENSION',
-      sanctionDays: 30,
-      resolution: '감정 결과 가품으로 확인되어 30일 이용 정지합니다.',
+    reportTrade(trade, member.index, {
+      type: 'COUNTERFEIT', description: '정품이라고 해서 샀는데 정품 인증에서 가품으로 나왔어요. 환불도 거절했어요.',
+      paymentAccount: null, outcome: 'ACTION_TAKEN', sanction: 'SUSPENSION', sanctionDays: 30, resolution: '감정 결과 가품으로 확인되어 30일 이용 정지합니다.',
     });
   }
   // Reporters of the remaining reports: SAFE members who are never sanctioned, three reports at most each.
