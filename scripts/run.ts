@@ -1,7 +1,7 @@
 // The container's entrypoint: `node scripts/dist/run.mjs <process> [args…]` (this file, bundled by
 // `npm run build`) runs one process in this very Node process (no wrapper, so SIGTERM reaches its
 // own drain handler). `docker run anshim gateway`, `… safety-worker`, `… migrate`; see deploy/ and
-// README. Bundled, it runs the bundled processes; started from source with tsx, it runs sources.
+// docs/deploy.md. Bundled, it runs the bundled processes; started from source with tsx, it runs sources.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { root } from './lib/processes.ts';

@@ -1,7 +1,7 @@
 // The gateway's settings: parsed once from the environment (zod), and the only place a default is
 // written. buildGateway takes the complete GatewaySettings made here, so no part of the gateway
 // falls back to a number of its own; tests start from defaultGatewaySettings() and change only what
-// they test. README's configuration table is generated from this schema (npm run docs:env).
+// they test. docs/configuration.md's table is generated from this schema (npm run docs:env).
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DevAllowance, GATEWAY_DEFAULT_PORT, baseEnvShape, booleanFlag, parseEnv, port, projectRoot, type OperationsSettings, type RedisSettings } from '@anshim/platform';
@@ -82,7 +82,7 @@ export const gatewayEnvSchema = z.object({
   EXPLORER: flag.optional().describe('the GraphiQL explorer at /explorer and (for browsers) /graphql; defaults to INTROSPECTION, whose docs it needs'),
   EXPLORER_DIR: z.string().min(1).default(resolve(projectRoot, 'gateway/explorer-dist')).describe('where the built explorer bundle is read from (`npm run build`)'),
 
-  // Limits (README "Limits"): a request that breaks one is refused before any subgraph is asked.
+  // Limits (docs/limits.md): a request that breaks one is refused before any subgraph is asked.
   MAX_BODY_BYTES: positive(1_048_576, 'Largest HTTP request body and graphql-ws message, in bytes (413 / close 1009 beyond).'),
   MAX_BATCH_SIZE: positive(10, 'Operations one HTTP request may batch as a JSON array (400 beyond); 1 turns batching off.'),
   MAX_QUERY_DEPTH: positive(12, 'Deepest field nesting of an operation (root field = 1); QUERY_TOO_COMPLEX beyond.'),
@@ -130,7 +130,7 @@ export function loadGatewayEnv(source: NodeJS.ProcessEnv): GatewayEnv {
   return withDerivedDefaults(parseEnv(gatewayEnvSchema, source, 'gateway'));
 }
 
-/** README "Limits": a request that breaks one is refused before any subgraph is asked. */
+/** docs/limits.md: a request that breaks one is refused before any subgraph is asked. */
 export interface GatewayLimits {
   /** HTTP body and graphql-ws message size. */
   maxBodyBytes: number;

@@ -5,20 +5,18 @@
 // running before graphql's own validation over HTTP and graphql-ws. Client addresses come
 // through X-Forwarded-For, believed because TRUSTED_PROXIES=loopback.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { parse } from 'graphql';
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildSubgraphServer, createLogger, signAccessToken, type Identity, type RequestContext } from '@anshim/platform';
 import { composeSupergraph } from '../../scripts/lib/compose.ts';
-import { buildGateway } from '../src/server.ts';
-import { NO_SUBGRAPH_ROLES, testGatewaySettings, type SettingsOverrides } from './support/gateway-settings.ts';
+import { NO_SUBGRAPH_ROLES, type SettingsOverrides } from './support/gateway-settings.ts';
+import { closedPort, disposeAll, startTestGateway, testRedis, testSecret, type Leftovers } from './support/test-gateway.ts';
 
-const INTERNAL_SECRET = randomBytes(32).toString('hex');
-const JWT_SECRET = randomBytes(32).toString('hex');
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-const REDIS = { url: REDIS_URL, prefix: `anshim_test_gwcap_${randomBytes(4).toString('hex')}` };
+const INTERNAL_SECRET = testSecret();
+const JWT_SECRET = testSecret();
+const REDIS = testRedis('gwcap');
 const logger = createLogger('connection-limits-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 const SDL = `
@@ -28,13 +26,13 @@ type Query { user(id: ID!): User }
 type Mutation { login(email: String!, password: String!): String }
 `;
 
-const leftovers: Array<() => Promise<unknown>> = [];
+const leftovers: Leftovers = [];
 let supergraphSdl: string;
 let subgraphUrl: string;
 
 async function startGateway(overrides: SettingsOverrides = {}): Promise<{ http: string; ws: string }> {
-  const gateway = await buildGateway({
-    ...testGatewaySettings({
+  const { url, ws } = await startTestGateway({
+    settings: {
       redis: REDIS,
       subgraphUrls: { people: subgraphUrl },
       subgraphRoles: NO_SUBGRAPH_ROLES,
@@ -44,24 +42,14 @@ async function startGateway(overrides: SettingsOverrides = {}): Promise<{ http: 
         rateLimits: { perIp: { max: 4, windowSeconds: 60 }, perUser: { max: 1_000, windowSeconds: 60 }, sensitiveFields: ['login'], sensitive: { max: 100, windowSeconds: 60 } },
       },
       ...overrides,
-    }),
+    },
     supergraphSdl,
     internalSecret: INTERNAL_SECRET,
     jwtSecret: JWT_SECRET,
     logger,
+    leftovers,
   });
-  leftovers.push(() => gateway.stop());
-  const { url } = await gateway.start(0);
-  return { http: url, ws: url.replace(/^http/, 'ws') };
-}
-
-/** A port nothing listens on (bound, then closed): the Redis of the gateway that must fail closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  return { http: url, ws };
 }
 
 let gateway: { http: string; ws: string };
@@ -89,9 +77,7 @@ beforeAll(async () => {
   gateway = await startGateway();
 });
 
-afterAll(async () => {
-  for (const dispose of leftovers.reverse()) await dispose().catch(() => undefined);
-});
+afterAll(() => disposeAll(leftovers, { tolerant: true }));
 
 interface Closed {
   code: number;
@@ -183,6 +169,7 @@ describe('rate limits per /64', () => {
 describe('without Redis', () => {
   let down: { http: string; ws: string };
   beforeAll(async () => {
+    // Its Redis is a port nothing listens on.
     down = await startGateway({ redis: { url: `redis://127.0.0.1:${await closedPort()}/0`, prefix: REDIS.prefix } });
   });
 

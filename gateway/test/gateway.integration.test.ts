@@ -1,18 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blacklistKey, createLogger, createRedis, signAccessToken, type Identity, type Redis } from '@anshim/platform';
 import { composeSupergraph } from '../../scripts/lib/compose.ts';
-import { buildGateway } from '../src/server.ts';
-import { testGatewaySettings, type SettingsOverrides } from './support/gateway-settings.ts';
+import type { SettingsOverrides } from './support/gateway-settings.ts';
+import { closedPort, disposeAll, startTestGateway, testRedis, testSecret, type Leftovers } from './support/test-gateway.ts';
 import { buildTestUserSubgraph, EXPLODING_USER_ID, LEAKED_DETAIL, USER_SUBGRAPH_SDL, type TestUserSubgraph } from './support/user-subgraph.ts';
 
-const INTERNAL_SECRET = randomBytes(32).toString('hex');
-const JWT_SECRET = randomBytes(32).toString('hex');
-const REDIS = { url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', prefix: `anshim_test_gw_${randomBytes(4).toString('hex')}` };
+const INTERNAL_SECRET = testSecret();
+const JWT_SECRET = testSecret();
+const REDIS = testRedis('gw');
 const ALICE: Identity = { userId: 'user-alice', role: 'USER' };
 
-const leftovers: Array<() => Promise<unknown>> = [];
+const leftovers: Leftovers = [];
 let subgraph: TestUserSubgraph;
 let subgraphUrl: string;
 let supergraphSdl: string;
@@ -20,33 +19,24 @@ let redis: Redis;
 let devUrl: string;
 let prodUrl: string;
 
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 /** `env`: as a deployment sets it (NODE_ENV=production turns introspection off with it). */
 async function startGateway(overrides: SettingsOverrides, env: Record<string, string> = {}): Promise<string> {
-  const gateway = await buildGateway({
-    ...testGatewaySettings({
+  const { url, operationsUrl } = await startTestGateway({
+    settings: {
       redis: REDIS,
       subgraphUrls: { user: subgraphUrl },
       // A supergraph of the user subgraph alone: no file routes.
       subgraphRoles: { filePassThrough: [] },
       subgraphTimeoutMs: 5_000,
       ...overrides,
-    }, env),
+    },
+    env,
     supergraphSdl,
     internalSecret: INTERNAL_SECRET,
     jwtSecret: JWT_SECRET,
     logger: createLogger('gateway-test', 'silent'),
+    leftovers,
   });
-  leftovers.push(() => gateway.stop());
-  const { url, operationsUrl } = await gateway.start(0);
   operationsOf.set(url, operationsUrl!);
   return url;
 }
@@ -91,9 +81,7 @@ beforeAll(async () => {
   prodUrl = await startGateway({}, { NODE_ENV: 'production' });
 });
 
-afterAll(async () => {
-  for (const dispose of leftovers.reverse()) await dispose();
-});
+afterAll(() => disposeAll(leftovers));
 
 describe('gateway authentication', () => {
   it('lets an anonymous caller through: me is null and no identity is forwarded', async () => {

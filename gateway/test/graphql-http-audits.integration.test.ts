@@ -1,17 +1,15 @@
 // The graphql-http package's server audits (GraphQL over HTTP spec conformance) against the real
 // gateway on a real port, with a real subgraph behind it: no audit may end in an error. The
-// audits that end in a warning are listed here and in README ("GraphQL over HTTP"), with why.
-import { randomBytes } from 'node:crypto';
+// audits that end in a warning are listed here and in docs/limits.md ("GraphQL over HTTP"), with why.
 import { serverAudits, type AuditResult } from 'graphql-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@anshim/platform';
 import { composeSupergraph } from '../../scripts/lib/compose.ts';
-import { buildGateway } from '../src/server.ts';
-import { testGatewaySettings } from './support/gateway-settings.ts';
+import { disposeAll, startTestGateway, testRedis, testSecret, type Leftovers } from './support/test-gateway.ts';
 import { buildTestUserSubgraph, USER_SUBGRAPH_SDL } from './support/user-subgraph.ts';
 
-const INTERNAL_SECRET = randomBytes(32).toString('hex');
-const REDIS = { url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', prefix: `anshim_test_audit_${randomBytes(4).toString('hex')}` };
+const INTERNAL_SECRET = testSecret();
+const REDIS = testRedis('audit');
 
 /**
  * Audit ids that end in a warning: recommendations for the legacy `application/json` media type
@@ -22,7 +20,7 @@ const REDIS = { url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', p
  */
 const DOCUMENTED_WARNINGS = ['572B', 'FDE2', '7B9B'];
 
-const leftovers: Array<() => Promise<unknown>> = [];
+const leftovers: Leftovers = [];
 let url = '';
 const results: Array<AuditResult & { id: string }> = [];
 
@@ -32,21 +30,17 @@ beforeAll(async () => {
   const subgraphUrl = (await subgraph.server.start(0)).url;
   const composition = composeSupergraph([{ name: 'user', sdl: USER_SUBGRAPH_SDL, url: subgraphUrl }]);
   if (!composition.ok) throw new Error(JSON.stringify(composition.problems));
-  const gateway = await buildGateway({
+  ({ url } = await startTestGateway({
     // A supergraph of the user subgraph alone: no file routes.
-    ...testGatewaySettings({ redis: REDIS, subgraphRoles: { filePassThrough: [] } }),
+    settings: { redis: REDIS, subgraphRoles: { filePassThrough: [] } },
     supergraphSdl: composition.supergraphSdl,
     internalSecret: INTERNAL_SECRET,
-    jwtSecret: randomBytes(32).toString('hex'),
     logger: createLogger('gateway-audit', 'silent'),
-  });
-  leftovers.push(() => gateway.stop());
-  url = (await gateway.start(0)).url;
+    leftovers,
+  }));
 });
 
-afterAll(async () => {
-  for (const dispose of leftovers.reverse()) await dispose();
-});
+afterAll(() => disposeAll(leftovers));
 
 describe('graphql-http server audits', () => {
   for (const audit of serverAudits({ url: () => url })) {
@@ -57,7 +51,7 @@ describe('graphql-http server audits', () => {
     });
   }
 
-  it('ends in warnings only where README says so', () => {
+  it('ends in warnings only where docs/limits.md says so', () => {
     const warnings = results.filter((result) => result.status === 'warn');
     for (const warning of warnings) console.info(`graphql-http audit warning ${warning.id}: ${warning.name} (${'reason' in warning ? warning.reason : ''})`);
     expect(warnings.map((warning) => warning.id).sort()).toEqual([...DOCUMENTED_WARNINGS].sort());

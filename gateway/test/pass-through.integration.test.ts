@@ -4,14 +4,13 @@
 // services' own recorders all see zero requests — while the real OIDC, ID card and file routes
 // pass. Which subgraph serves them is configuration (the defaults here: user for /auth,
 // transaction and report for files); the route shapes are the gateway's.
-import { randomBytes } from 'node:crypto';
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bodySha256, createLogger, STREAMED_BODY, verifyIdentityHeaders } from '@anshim/platform';
 import { composeSupergraph } from '../../scripts/lib/compose.ts';
-import { buildGateway } from '../src/server.ts';
-import { testGatewaySettings, type SettingsOverrides } from './support/gateway-settings.ts';
+import type { SettingsOverrides } from './support/gateway-settings.ts';
+import { disposeAll, startTestGateway, testRedis, testSecret, type Leftovers } from './support/test-gateway.ts';
 import { USER_SUBGRAPH_SDL } from './support/user-subgraph.ts';
 
 interface Hit {
@@ -54,8 +53,8 @@ function raw(port: number, method: string, path: string, body?: string): Promise
 }
 
 const CHECK_ID = '0b7f3c52-8a51-4c1e-9d7e-2f1a3b4c5d6e';
-const INTERNAL_SECRET = randomBytes(32).toString('hex');
-const leftovers: Array<() => Promise<unknown>> = [];
+const INTERNAL_SECRET = testSecret();
+const leftovers: Leftovers = [];
 let user: Awaited<ReturnType<typeof recorder>>;
 /** Stands for both subgraphs that keep files (transaction and report). */
 let files: Awaited<ReturnType<typeof recorder>>;
@@ -67,19 +66,14 @@ let gatewayPort: number;
 const fileStoreSdl = (field: string) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])\ntype Query { ${field}: String }`;
 
 async function startGateway(overrides: SettingsOverrides = {}): Promise<number> {
-  const gateway = await buildGateway({
-    ...testGatewaySettings({
-      redis: { url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', prefix: `anshim_test_pt_${randomBytes(4).toString('hex')}` },
-      limits: { rateLimits: null },
-      ...overrides,
-    }),
+  const { port } = await startTestGateway({
+    settings: { redis: testRedis('pt'), limits: { rateLimits: null }, ...overrides },
     supergraphSdl,
     internalSecret: INTERNAL_SECRET,
-    jwtSecret: randomBytes(32).toString('hex'),
     logger: createLogger('pass-through-test', 'silent'),
+    leftovers,
   });
-  leftovers.push(() => gateway.stop());
-  return (await gateway.start(0)).port;
+  return port;
 }
 
 beforeAll(async () => {
@@ -97,9 +91,7 @@ beforeAll(async () => {
   gatewayPort = await startGateway();
 });
 
-afterAll(async () => {
-  for (const dispose of leftovers.reverse()) await dispose();
-});
+afterAll(() => disposeAll(leftovers));
 
 beforeEach(() => {
   user.hits.length = 0;

@@ -27,12 +27,13 @@ import {
   type RequestContext,
 } from '@anshim/platform';
 import { composeSupergraph } from '../../scripts/lib/compose.ts';
-import { buildGateway, type GatewayServer } from '../src/server.ts';
-import { NO_SUBGRAPH_ROLES, testGatewaySettings, type SettingsOverrides } from './support/gateway-settings.ts';
+import type { GatewayServer } from '../src/server.ts';
+import { NO_SUBGRAPH_ROLES, type SettingsOverrides } from './support/gateway-settings.ts';
+import { disposeAll, startTestGateway, testRedis, testSecret, type Leftovers } from './support/test-gateway.ts';
 
-const INTERNAL_SECRET = randomBytes(32).toString('hex');
-const JWT_SECRET = randomBytes(32).toString('hex');
-const REDIS = { url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', prefix: `anshim_test_gwsub_${randomBytes(4).toString('hex')}` };
+const INTERNAL_SECRET = testSecret();
+const JWT_SECRET = testSecret();
+const REDIS = testRedis('gwsub');
 const logger = createLogger('subscriptions-test', process.env.TEST_LOG_LEVEL ?? 'silent');
 
 const ALERTS_SDL = `
@@ -80,7 +81,7 @@ const subscribes = new Counters(); // Subscription.myAlerts subscribe calls on t
 const active = new Counters(); // open myAlerts iterators on the alerts subgraph, by user
 const nicknameLookups = new Counters(); // User __resolveReference calls on people, by user id
 
-const leftovers: Array<() => Promise<unknown>> = [];
+const leftovers: Leftovers = [];
 let redis: Redis;
 let alertsUrl: string;
 let peopleUrl: string;
@@ -173,23 +174,22 @@ async function startPeople(): Promise<string> {
 }
 
 async function startGateway(overrides: SettingsOverrides = {}): Promise<{ gateway: GatewayServer; url: string }> {
-  const gateway = await buildGateway({
-    ...testGatewaySettings({
+  const { gateway, ws } = await startTestGateway({
+    settings: {
       redis: REDIS,
       subgraphUrls: { alerts: alertsUrl, people: peopleUrl },
       subgraphRoles: NO_SUBGRAPH_ROLES,
       subgraphTimeoutMs: 5_000,
       subscriptions: { maxPerConnection: 3 },
       ...overrides,
-    }),
+    },
     supergraphSdl,
     internalSecret: INTERNAL_SECRET,
     jwtSecret: JWT_SECRET,
     logger,
+    leftovers,
   });
-  leftovers.push(() => gateway.stop());
-  const { url } = await gateway.start(0);
-  return { gateway, url: url.replace(/^http/, 'ws') };
+  return { gateway, url: ws };
 }
 
 /** A TCP proxy in front of a server whose connections the test can cut (a network failure). */
@@ -264,9 +264,7 @@ beforeAll(async () => {
   urlB = (await startGateway({ subscriptions: { maxPerConnection: 3, connectionInitTimeoutMs: 300 } })).url;
 });
 
-afterAll(async () => {
-  for (const dispose of leftovers.reverse()) await dispose().catch(() => undefined);
-});
+afterAll(() => disposeAll(leftovers, { tolerant: true }));
 
 describe('subscriptions through the gateway', () => {
   it('delivers an event with the nickname joined from the other subgraph, and filters on the subgraph', async () => {

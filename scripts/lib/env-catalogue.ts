@@ -1,5 +1,5 @@
-// Which environment each process parses, read from the zod schemas themselves: the README's
-// configuration table and the deploy manifests' test both start here, so neither can drift
+// Which environment each process parses, read from the zod schemas themselves: the
+// configuration table of docs/configuration.md and the deploy manifests' test both start here, so neither can drift
 // from the code.
 import { relative } from 'node:path';
 import { z } from 'zod';

@@ -1,9 +1,11 @@
-// The configuration table of README.md, generated from the env schemas (scripts/lib/env-catalogue.ts).
+// The configuration table of docs/configuration.md, generated from the env schemas (scripts/lib/env-catalogue.ts).
 import { PROCESS_NAMES, envVariables, undescribed, type EnvVariable } from './env-catalogue.ts';
+import { withBlock, type GeneratedBlock } from './generated-block.ts';
 
 export const ENV_START = '<!-- env:start -->';
 export const ENV_END = '<!-- env:end -->';
 export const FIX_COMMAND = 'npm run docs:env';
+export const ENV_TABLE: GeneratedBlock = { page: 'docs/configuration.md', start: ENV_START, end: ENV_END };
 
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -24,16 +26,13 @@ export function renderEnvTable(variables = envVariables()): string {
   return ['| variable | read by | default | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
-/** README text with the marked block replaced by a fresh table. */
-export function withEnvTable(readme: string, table = renderEnvTable()): string {
-  const start = readme.indexOf(ENV_START);
-  const end = readme.indexOf(ENV_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no ${ENV_START} … ${ENV_END} block`);
-  return `${readme.slice(0, start + ENV_START.length)}\n${table}\n${readme.slice(end)}`;
+/** The page's text with the marked block replaced by a fresh table. */
+export function withEnvTable(page: string, table = renderEnvTable()): string {
+  return withBlock(ENV_TABLE, page, table);
 }
 
 /** Problems that make the docs wrong, each saying how to fix it; empty when all is well. */
-export function envDocsProblems(readme: string, variables = envVariables()): string[] {
+export function envDocsProblems(page: string, variables = envVariables()): string[] {
   const problems: string[] = [];
   const missing = undescribed(variables);
   if (missing.length) {
@@ -43,8 +42,8 @@ export function envDocsProblems(readme: string, variables = envVariables()): str
         `Add .describe('…') to each in its zod env schema (packages/platform/src/env.ts, gateway/src/env.ts, subgraphs/<name>/src/env.ts), then run \`${FIX_COMMAND}\`.`,
     );
   }
-  if (withEnvTable(readme, renderEnvTable(variables)) !== readme) {
-    problems.push(`README.md's configuration table is stale (it no longer matches the env schemas): run \`${FIX_COMMAND}\` and commit README.md.`);
+  if (withEnvTable(page, renderEnvTable(variables)) !== page) {
+    problems.push(`${ENV_TABLE.page}'s configuration table is stale (it no longer matches the env schemas): run \`${FIX_COMMAND}\` and commit ${ENV_TABLE.page}.`);
   }
   return problems;
 }

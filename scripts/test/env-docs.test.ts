@@ -3,30 +3,30 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { envVariables, undescribed, PROCESS_ENVS } from '../lib/env-catalogue.ts';
-import { ENV_END, ENV_START, envDocsProblems, renderEnvTable, withEnvTable } from '../lib/env-docs.ts';
+import { ENV_END, ENV_START, ENV_TABLE, envDocsProblems, renderEnvTable, withEnvTable } from '../lib/env-docs.ts';
 import { repoRoot } from '../lib/services.ts';
 
-const readme = () => readFileSync(join(repoRoot, 'README.md'), 'utf8');
+const page = () => readFileSync(join(repoRoot, ENV_TABLE.page), 'utf8');
 
-describe('the configuration table in README.md', () => {
+describe('the configuration table in docs/configuration.md', () => {
   it('matches the env schemas and every variable has a description', () => {
     // On failure: add .describe('…') where a variable lacks one, then `npm run docs:env`.
-    expect(envDocsProblems(readme())).toEqual([]);
+    expect(envDocsProblems(page())).toEqual([]);
   });
 
   it('says which command fixes a stale table', () => {
-    const stale = readme().replace(/\| `REDIS_PREFIX` \|[^\n]*\n/, '');
+    const stale = page().replace(/\| `REDIS_PREFIX` \|[^\n]*\n/, '');
     expect(envDocsProblems(stale)).toEqual([
-      "README.md's configuration table is stale (it no longer matches the env schemas): run `npm run docs:env` and commit README.md.",
+      "docs/configuration.md's configuration table is stale (it no longer matches the env schemas): run `npm run docs:env` and commit docs/configuration.md.",
     ]);
-    expect(withEnvTable(stale)).toBe(readme());
+    expect(withEnvTable(stale)).toBe(page());
   });
 
   it('names a variable without a description and the command to run after adding one', () => {
     const variables = envVariables();
     const bare = { ...variables[0]!, name: 'NEW_SETTING', processes: ['gateway' as const], description: undefined };
     expect(undescribed([...variables, bare]).map((v) => v.name)).toEqual(['NEW_SETTING']);
-    const [problem] = envDocsProblems(readme(), [...variables, bare]);
+    const [problem] = envDocsProblems(page(), [...variables, bare]);
     expect(problem).toContain('NEW_SETTING (read by gateway)');
     expect(problem).toContain("Add .describe('…') to each in its zod env schema");
     expect(problem).toContain('then run `npm run docs:env`');

@@ -1,4 +1,4 @@
-// The explorer in a real browser (README "Explorer"): headless Debian Chromium opens GraphiQL from
+// The explorer in a real browser (docs/running-locally.md, "Explorer"): headless Debian Chromium opens GraphiQL from
 // the gateway, reads the docs, signs in with a pasted login mutation, lists products with their
 // seller's safety, and receives a live myRiskAlerts alert over graphql-ws when a seller asks the
 // buyer to pay outside the app. Every browser request is logged; any non-local one fails the test.

@@ -1,5 +1,5 @@
 // The fraud-account registry through the gateway, with user, transaction, report, monitor and
-// safety as real processes: the README's "Check an account before you pay". A buyer reports the
+// safety as real processes: docs/api-tour.md's "Check an account before you pay". A buyer reports the
 // bank account a seller asked to be paid to; a single report from a fresh account changes nothing
 // (for the seller too); once an admin accepts the FRAUD report, anyone checking that account
 // (however it is typed) gets CONFIRMED_FRAUD with a masked identifier, and when the same account is

@@ -1,5 +1,5 @@
 // Real-time risk alerts through the gateway, with user, transaction and monitor (and safety with
-// its worker, when that subgraph is present) as real processes: the README's "Real-time risk
+// its worker, when that subgraph is present) as real processes: docs/alerts-and-guardians.md's "Real-time risk
 // alerts". A seller asks a buyer for an advance bank transfer in chat; the buyer's open
 // myRiskAlerts subscription receives the alert within a second with the seller's nickname; the
 // seller's level is HIGH; an admin's riskAlerts subscription sees it; a subscription without a

@@ -2,11 +2,13 @@
 // of README and run by bash — `npm start` (on a database, a Redis prefix and free ports of its own;
 // no limit changed, NODE_ENV left to its default), then `npm run seed` at full scale, then again
 // (it creates nothing); the "Try it" curl commands, also run by bash; every GraphQL example in
-// README validated against the running schema, and the read-only ones without placeholders run.
+// README and docs/ validated against the running schema, and the read-only ones without placeholders
+// run. That the npm scripts, benchmarks, files and links they name exist is checked without a stack
+// by scripts/test/doc-links.test.ts.
 // Finally a client without the seed's development allowance still meets the default limits.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { buildClientSchema, getIntrospectionQuery, parse, validate, type IntrospectionQuery } from 'graphql';
@@ -16,7 +18,7 @@ import { DEV_ALLOWANCE_HEADER, readDevAllowanceKey } from '../../packages/platfo
 import { root } from '../../scripts/lib/processes.ts';
 import { freePortBelowEphemeral } from '../support/free-port.ts';
 import { ensureServerBuild } from '../support/processes.ts';
-import { codeBlocks, graphqlExamples, readme, shellCommands } from '../support/readme.ts';
+import { codeBlocks, graphqlExamples, shellCommands } from '../support/readme.ts';
 import { graphql } from '../support/stack.ts';
 import '../support/provided-context.ts';
 
@@ -135,14 +137,6 @@ afterAll(async () => {
 }, 120_000);
 
 describe('README, run as written with default settings', () => {
-  it('names only npm scripts, benchmarks and files that exist', () => {
-    const text = readme();
-    const scripts = (JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    for (const [, script] of text.matchAll(/`npm run ([\w:-]+)/g)) expect(Object.keys(scripts), `npm run ${script}`).toContain(script);
-    for (const [, bench] of text.matchAll(/npm run bench ([\w-]+)/g)) expect(existsSync(resolve(root, 'bench', `${bench}.ts`)), `npm run bench ${bench}`).toBe(true);
-    for (const [, file] of text.matchAll(/node --import tsx (\S+\.ts)/g)) expect(existsSync(resolve(root, file!)), file).toBe(true);
-  });
-
   // Where the seed finds this system: the documented seed options, not limits.
   const seedEnv = () => ({ GATEWAY_URL: gatewayUrl(), SEED_USER_SERVICE_URL: userOperationsUrl() });
 
@@ -193,7 +187,7 @@ describe('README, run as written with default settings', () => {
     expect(me.verifications.map((v) => v.method)).toEqual(['EMAIL']);
   }, 120_000);
 
-  it('every GraphQL example in README is valid against the running schema; the read-only ones without placeholders answer without errors', async () => {
+  it('every GraphQL example in README and docs/ is valid against the running schema; the read-only ones without placeholders answer without errors', async () => {
     const introspection = await graphql<IntrospectionQuery>(gatewayUrl(), getIntrospectionQuery());
     const schema = buildClientSchema(introspection.body.data!);
     const examples = graphqlExamples();

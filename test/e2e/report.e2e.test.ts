@@ -1,5 +1,5 @@
 // Reports and sanctions through the gateway, with the user and report subgraphs as real
-// processes: the README's "Reports and sanctions" walkthrough. A buyer uploads a PNG and files
+// processes: docs/api-tour.md's "Reports and sanctions" walkthrough. A buyer uploads a PNG and files
 // a FRAUD report about a seller; an admin reviews and bans; within seconds the seller cannot
 // sign in, the buyer sees ACTION_TAKEN, report.processed waits on the safety queue, and the
 // evidence URL works for the reporter and the admin but not for the seller or after expiry.

@@ -1,5 +1,5 @@
 // Products and trades through the gateway, with the user and transaction subgraphs as real
-// processes: the README's "Products and trades" walkthrough, the cross-subgraph joins
+// processes: docs/api-tour.md's "Products and trades" walkthrough, the cross-subgraph joins
 // (seller { nickname }), the race between two accepts, protected mode fed by the user
 // subgraph's events, and the bad inputs of issue 3, each with its code.
 import { randomBytes } from 'node:crypto';

@@ -1,19 +1,30 @@
 // README's examples as a test reads them: the code blocks of a section, the shell commands of a
 // block (continuation lines joined, comment lines dropped) and the GraphQL operations of every
-// `graphql` block, so the test runs what a reader copies, not a copy of it that could drift.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// `graphql` block of README and the pages under docs/, so the test runs what a reader copies, not a
+// copy of it that could drift.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { Kind, parse, print } from 'graphql';
 
-const README = resolve(import.meta.dirname, '../../README.md');
+const ROOT = resolve(import.meta.dirname, '../..');
+const README = join(ROOT, 'README.md');
 
 export function readme(): string {
   return readFileSync(README, 'utf8');
 }
 
-/** The fenced blocks of one language (`bash`, `graphql`) under the heading that starts with `heading`, or in the whole file. */
-export function codeBlocks(language: string, heading?: string): string[] {
-  let text = readme();
+/** README.md and every markdown page under docs/, by path relative to the repository root. */
+export function documentationPages(): Map<string, string> {
+  const docs = readdirSync(join(ROOT, 'docs'), { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  return new Map([README, ...docs].map((file) => [relative(ROOT, file), readFileSync(file, 'utf8')]));
+}
+
+/** The fenced blocks of one language (`bash`, `graphql`) under the heading that starts with `heading`, or in the whole page (README by default). */
+export function codeBlocks(language: string, heading?: string, page = readme()): string[] {
+  let text = page;
   if (heading) {
     const start = text.split('\n').findIndex((line) => /^#{2,3} /.test(line) && line.replace(/^#+ /, '').startsWith(heading));
     if (start < 0) throw new Error(`README has no section "${heading}"`);
@@ -58,9 +69,9 @@ export function shellCommands(block: string): string[] {
   return commands;
 }
 
-/** Every operation of every `graphql` block, each printed on its own (the blocks hold several anonymous ones). */
+/** Every operation of every `graphql` block in README and docs/, each printed on its own (the blocks hold several anonymous ones). */
 export function graphqlExamples(): string[] {
-  return codeBlocks('graphql').flatMap((block) =>
+  return [...documentationPages().values()].flatMap((page) => codeBlocks('graphql', undefined, page)).flatMap((block) =>
     parse(block).definitions.map((definition) => print({ kind: Kind.DOCUMENT, definitions: [definition] })),
   );
 }
