@@ -9,7 +9,7 @@ import { pick, localeFromHeader } from './i18n.ts';
 import { bodySha256, STREAMED_BODY, verifyIdentityHeaders, type Identity, type IdentityRefusal, type SignedTarget } from './identity.ts';
 import { verifyServiceHeaders } from './internal.ts';
 import type { Logger } from './logger.ts';
-import type { SubgraphName } from './services.ts';
+import type { SubgraphName } from '@anshim/contracts';
 
 const RAW_BODY = Symbol('anshim.rawBody');
 const VERIFIED = 'anshimVerified';

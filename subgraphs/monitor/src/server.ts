@@ -13,12 +13,11 @@ import {
   FieldCipher,
   mountInternalRoute,
   OutboxRelay,
-  parseUserIds,
-  SAFETY_INPUTS_ROUTE,
   RedisChannelHub,
   type Logger,
   type RunningServer,
 } from '@anshim/platform';
+import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { AlertPublisher } from './alerts/alert-channels.ts';
 import { AlertRepository } from './alerts/alert-repository.ts';
 import { AlertsService } from './alerts/alerts-service.ts';

@@ -1,7 +1,8 @@
 // Reports, evidence, sanctions and the admin audit log. The only file (with known-parties-repository)
 // that touches Prisma; every read names its columns.
 import { randomUUID } from 'node:crypto';
-import { reporterTrustSchema, translatePrismaError, type ReporterTrust } from '@anshim/platform';
+import { translatePrismaError } from '@anshim/platform';
+import { reporterTrustSchema, type ReporterTrust } from '@anshim/contracts';
 import type { IdentifierReports } from './fraud-registry.ts';
 import type { ReportPrisma, Tx } from './database.ts';
 import type { ReportPriority, ReportType } from './priority.ts';

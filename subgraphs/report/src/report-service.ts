@@ -7,21 +7,23 @@ import {
   ConflictError,
   ForbiddenError,
   isUuid,
-  maskPaymentIdentifier,
-  normalizePaymentIdentifier,
   NotFoundError,
-  paymentIdentifierHash,
   pick,
   RateLimitedError,
-  REPORT_WEIGHTING,
-  reporterWeight,
   requireAdmin,
   requireIdentity,
   type FieldCipher,
-  type NormalizedPaymentIdentifier,
-  type PaymentIdentifierType,
   type Redis,
 } from '@anshim/platform';
+import {
+  maskPaymentIdentifier,
+  normalizePaymentIdentifier,
+  paymentIdentifierHash,
+  REPORT_WEIGHTING,
+  reporterWeight,
+  type NormalizedPaymentIdentifier,
+  type PaymentIdentifierType,
+} from '@anshim/contracts';
 import type { RequestScope } from './context.ts';
 import { transaction, type ReportPrisma } from './database.ts';
 import type { EvidenceService } from './evidence-service.ts';

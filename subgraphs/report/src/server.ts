@@ -14,12 +14,11 @@ import {
   keyedLoader,
   mountInternalRoute,
   OutboxRelay,
-  parseUserIds,
-  SAFETY_INPUTS_ROUTE,
   type Logger,
   type RunningServer,
 } from '@anshim/platform';
-import { createStorageDriver, LocalStorageDriver, mountLocalStorageRoutes, publicNamespaces, Uploads, UploadSweep, UploadTickets, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY, localStorageSigningSecret, uploadTicketSettings } from '@anshim/platform/storage/index';
+import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
+import { createStorageDriver, LocalStorageDriver, mountLocalStorageRoutes, publicNamespaces, Uploads, UploadSweep, UploadTickets, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY, localStorageSigningSecret, uploadTicketSettings } from '@anshim/platform/storage';
 import type { ReportContext } from './context.ts';
 import { createDatabase, type ReportPrisma } from './database.ts';
 import { loadReportEnv, type ReportEnv } from './env.ts';

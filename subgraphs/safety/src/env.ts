@@ -1,7 +1,8 @@
 // The safety service's configuration (subgraph and workers), parsed once. The only file of this
 // service that reads process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { baseEnvShape, booleanFlag, defaultSubgraphUrl, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
+import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
+import { defaultSubgraphUrl } from '@anshim/contracts';
 
 export const safetyEnvSchema = z.object({
   ...baseEnvShape,

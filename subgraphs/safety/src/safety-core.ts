@@ -1,7 +1,6 @@
 // The parts every safety process shares (subgraph, workers, command-line tools): Prisma, Redis,
 // the copies and repositories, the cache, the recalculator, the outbox relay and the services, wired once.
-import { createRedis, type Logger, type Redis, type RedisChannelHub, type RedisSettings } from '@anshim/platform';
-import { OutboxRelay } from '@anshim/platform/events/relay';
+import { createRedis, type Logger, type Redis, type RedisChannelHub, type RedisSettings, OutboxRelay } from '@anshim/platform';
 import { AuditRepository } from './audit/audit-repository.ts';
 import { InputsReader } from './copies/inputs-reader.ts';
 import { createCopies, type SafetyCopies } from './copies/safety-copies.ts';

@@ -1,6 +1,6 @@
 // The score model alone: each factor, the caps, the decay, report bombing and clamping.
 import { describe, expect, it } from 'vitest';
-import { reporterWeight } from '@anshim/platform';
+import { reporterWeight } from '@anshim/contracts';
 import { calculateSafetyScore, currentRisk, EMPTY_INPUTS, gradeOf, reportDecay, RULE_VERSION, WEIGHTS, type ReportInput, type ScoreInputs } from '../src/score/safety-score.ts';
 
 const now = new Date('2026-11-23T12:00:00Z');

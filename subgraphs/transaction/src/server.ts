@@ -3,8 +3,8 @@
 // storage route. index.ts and tests call start/stop.
 import { readFileSync } from 'node:fs';
 import { parse } from 'graphql';
-import { databaseAndRedisReadiness, PublicBaseUrl, buildSubgraphServer, createLogger, createRedis, mountInternalRoute, parseUserIds, SAFETY_INPUTS_ROUTE, type Logger, type RunningServer } from '@anshim/platform';
-import { OutboxRelay } from '@anshim/platform/events/relay';
+import { databaseAndRedisReadiness, PublicBaseUrl, buildSubgraphServer, createLogger, createRedis, mountInternalRoute, type Logger, type RunningServer, OutboxRelay } from '@anshim/platform';
+import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import {
   createStorageDriver,
   LocalStorageDriver,
@@ -16,7 +16,7 @@ import {
   UploadTickets,
   localStorageSigningSecret,
   uploadTicketSettings,
-} from '@anshim/platform/storage/index';
+} from '@anshim/platform/storage';
 import type { TransactionContext } from './context.ts';
 import { createDatabase, type TransactionPrisma } from './database.ts';
 import { loadTransactionEnv, type TransactionEnv } from './env.ts';

@@ -2,7 +2,7 @@
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
 import { baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '@anshim/platform';
-import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage/config';
+import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage';
 import { DEFAULT_REGISTER_THROTTLE } from './register-throttle.ts';
 import { DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleSettings } from './sign-in-throttle.ts';
 import { oidcProviderNames, parseOidcProviders, type OidcProviderConfig } from './oidc/oidc-config.ts';

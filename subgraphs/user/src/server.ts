@@ -23,7 +23,7 @@ import { ensureBootstrapAdmin } from './bootstrap-admin.ts';
 import { ChallengeRepository } from './challenge-repository.ts';
 import type { UserContext } from './context.ts';
 import { createDatabase, type UserPrisma } from './database.ts';
-import { createStorageDriver, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY, publicNamespaces, localStorageSigningSecret } from '@anshim/platform/storage/index';
+import { createStorageDriver, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY, publicNamespaces, localStorageSigningSecret } from '@anshim/platform/storage';
 import { ConsoleDeliveryProvider, createDeliveryProvider, SplitDeliveryProvider } from './delivery/index.ts';
 import { IdCardPurge } from './id-card/id-card-purge.ts';
 import { IdCardRepository } from './id-card/id-card-repository.ts';

@@ -1,4 +1,4 @@
-// File storage for uploads (product images, report evidence): `import … from '@anshim/platform/storage/index'`.
+// File storage for uploads (product images, report evidence): `import … from '@anshim/platform/storage'`.
 // Kept out of the package's main entry so services that store nothing never load the S3 SDK.
 export * from './driver.ts';
 export * from './magic-bytes.ts';

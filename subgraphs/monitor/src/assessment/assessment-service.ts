@@ -3,18 +3,14 @@
 // signals), and the actions a level takes by itself or an ADMIN takes on it. Alerts reach
 // subscribers after commit (alerts/alert-channels.ts); reading them is alerts/alerts-service.ts.
 import { randomUUID } from 'node:crypto';
+import { BadInputError, ForbiddenError, type FieldCipher, type Logger, type Redis } from '@anshim/platform';
 import {
-  BadInputError,
   combinedReportWeight,
-  ForbiddenError,
   extractPaymentIdentifiers,
   paymentIdentifierHash,
   reporterWeight,
-  type FieldCipher,
-  type Logger,
-  type Redis,
   type ReporterTrust,
-} from '@anshim/platform';
+} from '@anshim/contracts';
 import type { AlertPublisher } from '../alerts/alert-channels.ts';
 import { alertDedupeKey, eventDedupeKey } from '../alerts/alert-dedupe.ts';
 import type { AlertRecord, AlertRepository } from '../alerts/alert-repository.ts';

@@ -1,5 +1,5 @@
 // Rules over Redis sliding windows (the counts arrive in the facts; see assessment/sliding-windows.ts).
-import { REPORT_WEIGHTING } from '@anshim/platform';
+import { REPORT_WEIGHTING } from '@anshim/contracts';
 import type { Rule } from './types.ts';
 
 export const LISTING_BURST_LIMIT = 5;

@@ -2,7 +2,8 @@
 // value, a grade, the factors that explain it and the badges a display shows. Deterministic: the
 // same inputs and the same `now` always give the same score. Every weight lives in WEIGHTS; change
 // them here, with evidence, and bump RULE_VERSION.
-import { combinedReportWeight, REPORT_WEIGHTING, type LocalizedText } from '@anshim/platform';
+import type { LocalizedText } from '@anshim/platform';
+import { combinedReportWeight, REPORT_WEIGHTING } from '@anshim/contracts';
 
 export const RULE_VERSION = '2026-12.1';
 

@@ -1,7 +1,7 @@
 // What the transaction service publishes (topic transaction.events). Each call writes one
 // outbox row inside the caller's transaction, so an event exists exactly when its change was
 // committed. Payloads carry ids and amounts only: consumers ask the owners for anything else.
-import { recordEvent } from '@anshim/platform/events/outbox';
+import { recordEvent } from '@anshim/platform';
 import type { Tx } from '../database.ts';
 import type { ProductRecord } from '../product-repository.ts';
 import type { TradeRecord } from '../trade-repository.ts';

@@ -18,7 +18,7 @@ import {
   type FieldCipher,
   type Logger,
 } from '@anshim/platform';
-import { detectContentType, ID_CARD_POLICY, type StorageDriver } from '@anshim/platform/storage/index';
+import { detectContentType, ID_CARD_POLICY, type StorageDriver } from '@anshim/platform/storage';
 import type { AuditRepository } from '../audit-repository.ts';
 import type { RequestScope } from '../context.ts';
 import { transaction, type UserPrisma } from '../database.ts';
