@@ -7,10 +7,18 @@
 // ARCHITECTURE §1: only to repair or backfill a copy (safety's rebuild), never on a request path.
 // What each route takes and answers is a contract between two services: @anshim/contracts
 // (internal-reads.ts); this file is only the machinery.
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import { safeEqual } from './crypto.ts';
-import { bodySha256, IDENTITY_MAX_AGE_MS, REQUEST_ID_HEADER, type SignedTarget } from './identity.ts';
+import {
+  bodySha256,
+  IDENTITY_MAX_AGE_MS,
+  REQUEST_ID_HEADER,
+  requestSignature,
+  signedRequestHeaders,
+  type SignedHeaderNames,
+  type SignedTarget,
+} from './identity.ts';
 import type { Logger } from './logger.ts';
 import { SUBGRAPHS, type SubgraphName } from '@anshim/contracts';
 
@@ -19,20 +27,10 @@ export const SERVICE_TIMESTAMP_HEADER = 'x-anshim-service-timestamp';
 export const SERVICE_SIGNATURE_HEADER = 'x-anshim-service-signature';
 const LABEL = 'anshim-service-v2';
 
-function signature(secret: string, target: SignedTarget, service: string, timestamp: string, requestId: string): string {
-  return createHmac('sha256', secret)
-    .update([LABEL, target.method.toUpperCase(), target.subgraph, target.path, target.bodySha256, service, timestamp, requestId].join('\n'))
-    .digest('base64url');
-}
+const SERVICE_HEADERS: SignedHeaderNames = { who: SERVICE_HEADER, timestamp: SERVICE_TIMESTAMP_HEADER, signature: SERVICE_SIGNATURE_HEADER };
 
 export function signServiceHeaders(secret: string, service: SubgraphName, target: SignedTarget, requestId: string, now = Date.now()): Record<string, string> {
-  const timestamp = String(now);
-  return {
-    [SERVICE_HEADER]: service,
-    [SERVICE_TIMESTAMP_HEADER]: timestamp,
-    [SERVICE_SIGNATURE_HEADER]: signature(secret, target, service, timestamp, requestId),
-    [REQUEST_ID_HEADER]: requestId,
-  };
+  return signedRequestHeaders(secret, LABEL, SERVICE_HEADERS, service, target, requestId, now);
 }
 
 /** The calling service, or null when the headers are missing, forged, stale, made for another request or name no service. */
@@ -45,7 +43,7 @@ export function verifyServiceHeaders(secret: string, headers: Record<string, str
   const timestamp = one(SERVICE_TIMESTAMP_HEADER);
   const given = one(SERVICE_SIGNATURE_HEADER);
   if (!service || !timestamp || !given) return null;
-  if (!safeEqual(given, signature(secret, target, service, timestamp, one(REQUEST_ID_HEADER) ?? ''))) return null;
+  if (!safeEqual(given, requestSignature(secret, LABEL, target, service, timestamp, one(REQUEST_ID_HEADER) ?? ''))) return null;
   const age = now - Number(timestamp);
   if (!Number.isFinite(age) || Math.abs(age) > IDENTITY_MAX_AGE_MS) return null;
   return SUBGRAPHS.some((s) => s.name === service) ? (service as SubgraphName) : null;

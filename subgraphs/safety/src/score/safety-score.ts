@@ -42,7 +42,7 @@ export const WEIGHTS = {
   reportHalfLifeDays: 180,
   /**
    * Unconfirmed reports: a little per full-weight reporter, capped, so report bombing cannot sink
-   * anyone. Each reporter weighs by who they are (packages/platform/src/reporter-trust.ts, the one
+   * anyone. Each reporter weighs by who they are (packages/contracts/src/reporter-trust.ts, the one
    * table): throwaway accounts with no dealings together weigh at most half a credible reporter,
    * and below `countsFrom` combined the reports count nothing (and name nothing).
    */
