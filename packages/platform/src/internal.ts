@@ -9,6 +9,7 @@
 // (internal-reads.ts); this file is only the machinery.
 import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
+import { SUBGRAPHS, type SubgraphName } from '@anshim/contracts';
 import { safeEqual } from './crypto.ts';
 import {
   bodySha256,
@@ -20,7 +21,6 @@ import {
   type SignedTarget,
 } from './identity.ts';
 import type { Logger } from './logger.ts';
-import { SUBGRAPHS, type SubgraphName } from '@anshim/contracts';
 
 export const SERVICE_HEADER = 'x-anshim-service';
 export const SERVICE_TIMESTAMP_HEADER = 'x-anshim-service-timestamp';

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import type { Logger } from '../logger.ts';
 import { type SubgraphName, subscribersOf, type Topic } from '@anshim/contracts';
+import type { Logger } from '../logger.ts';
 import { queuePrefix, type RedisSettings } from '../redis.ts';
 import { consumerQueueName, DEFAULT_RETRY_POLICY, eventJobOptions, type RetryPolicy } from './queues.ts';
 import type { TransactionalSqlClient } from './sql-client.ts';
