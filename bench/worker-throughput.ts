@@ -13,10 +13,10 @@ import {
   consumerQueueName,
   createLogger,
   createQueueConnection,
-  EVENT_CATALOGUE,
   queuePrefix,
   type AnyEventEnvelope,
 } from '@anshim/platform';
+import { EVENT_CATALOGUE } from '@anshim/contracts';
 import { loadSafetyEnv } from '../subgraphs/safety/src/env.ts';
 import { buildSafetyWorkers } from '../subgraphs/safety/src/workers/safety-workers.ts';
 import { createBenchDatabase } from '../subgraphs/safety/test/support/bench-database.ts';

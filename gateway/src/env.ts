@@ -4,7 +4,8 @@
 // they test. docs/configuration.md's table is generated from this schema (npm run docs:env).
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { DevAllowance, GATEWAY_DEFAULT_PORT, baseEnvShape, booleanFlag, parseEnv, port, projectRoot, type OperationsSettings, type RedisSettings } from '@anshim/platform';
+import { DevAllowance, baseEnvShape, booleanFlag, parseEnv, port, projectRoot, type OperationsSettings, type RedisSettings } from '@anshim/platform';
+import { GATEWAY_DEFAULT_PORT } from '@anshim/contracts';
 import { parseTrustedProxies } from './limits/client-ip.ts';
 import type { ComplexityLimits } from './limits/complexity.ts';
 import type { RateLimitSettings } from './limits/rate-policy.ts';

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeServices } from '@apollo/composition';
 import { GraphQLError, parse, type ASTNode, type DocumentNode } from 'graphql';
-import { SUBGRAPHS, defaultSubgraphUrl } from '@anshim/platform/services';
+import { SUBGRAPHS, defaultSubgraphUrl } from '@anshim/contracts';
 import { repoRoot } from './services.ts';
 
 export const SUPERGRAPH_FILE = 'gateway/supergraph.graphql';

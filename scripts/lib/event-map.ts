@@ -5,8 +5,8 @@
 // or moved to another file makes the table stale, and `npm run docs:events` rewrites it.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { EVENT_CATALOGUE, isEventType, producerOf, type EventType } from '../../packages/platform/src/events/catalogue.ts';
-import { SUBGRAPHS, type SubgraphName } from '../../packages/platform/src/services.ts';
+import { EVENT_CATALOGUE, isEventType, producerOf, type EventType } from '../../packages/contracts/src/events/catalogue.ts';
+import { SUBGRAPHS, type SubgraphName } from '../../packages/contracts/src/services.ts';
 import { withBlock, type GeneratedBlock } from './generated-block.ts';
 import { repoRoot } from './services.ts';
 

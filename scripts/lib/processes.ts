@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { projectRoot } from '../../packages/platform/src/env.ts';
-import { GATEWAY_DEFAULT_PORT, SUBGRAPHS } from '../../packages/platform/src/services.ts';
+import { GATEWAY_DEFAULT_PORT, SUBGRAPHS } from '../../packages/contracts/src/services.ts';
 
 /** The repository root, from source and from the bundled image entrypoint alike. */
 export const root = projectRoot;

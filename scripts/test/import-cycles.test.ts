@@ -1,11 +1,11 @@
-// No import cycles inside the platform, the gateway or any subgraph (the common layout of
+// No import cycles inside the contracts, the platform, the gateway or any subgraph (the common layout of
 // docs/architecture.md keeps imports pointing downwards); type-only imports count too.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importCycles } from '../lib/import-cycles.ts';
 import { repoRoot } from '../lib/services.ts';
 
-const FOLDERS = ['packages/platform/src', 'gateway/src', ...['user', 'transaction', 'safety', 'report', 'monitor'].map((name) => `subgraphs/${name}/src`)];
+const FOLDERS = ['packages/contracts/src', 'packages/platform/src', 'gateway/src', ...['user', 'transaction', 'safety', 'report', 'monitor'].map((name) => `subgraphs/${name}/src`)];
 
 describe('import cycles', () => {
   for (const folder of FOLDERS) {

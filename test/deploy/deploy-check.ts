@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import { SUBGRAPHS } from '../../packages/platform/src/services.ts';
+import { SUBGRAPHS } from '../../packages/contracts/src/services.ts';
 import { PROCESS_ENVS, PROCESS_NAMES, type ProcessName } from '../../scripts/lib/env-catalogue.ts';
 import { runTargets } from '../../scripts/lib/run-targets.ts';
 import { builtEntryOf } from '../../scripts/lib/server-build-paths.ts';

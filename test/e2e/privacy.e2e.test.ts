@@ -52,7 +52,7 @@ describe('a reported member, as others and as themself see them', () => {
     }, 30_000);
     const transactionId = (await ok(`mutation($id: ID!) { startTransaction(productId: $id) { id } }`, { id: productId }, buyer.token)).startTransaction.id as string;
     // The seller accepted the trade, so the buyer's report weighs enough to move the score and to be
-    // listed to the seller (packages/platform/src/reporter-trust.ts).
+    // listed to the seller (packages/contracts/src/reporter-trust.ts).
     await ok(`mutation($id: ID!) { updateTransactionStatus(id: $id, status: ACCEPTED) { id } }`, { id: transactionId }, seller.token);
     await waitFor('the report service to know the accepted trade', async () =>
       (await db.query(`SELECT 1 FROM svc_report.known_trades WHERE id = $1 AND accepted_at IS NOT NULL`, [transactionId])).rowCount === 1, 30_000);

@@ -6,7 +6,8 @@
 // - the internal reads refuse callers without a service identity;
 // - RESTRICT_ACCOUNT, taken by an admin in the monitor, is enforced by the transaction service.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bodySha256, createLogger, signIdentityHeaders, signServiceHeaders, SAFETY_INPUTS_ROUTE } from '@anshim/platform';
+import { bodySha256, createLogger, signIdentityHeaders, signServiceHeaders } from '@anshim/platform';
+import { SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { loadSafetyEnv } from '../../subgraphs/safety/src/env.ts';
 import { buildSafetyCore, type SafetyCore } from '../../subgraphs/safety/src/safety-core.ts';
 import { rebuildProjection } from '../../subgraphs/safety/src/jobs/rebuild.ts';

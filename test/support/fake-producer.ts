@@ -10,11 +10,10 @@ import {
   OutboxRelay,
   recordEvent,
   type EventEnvelope,
-  type EventType,
   type NewEvent,
   type RedisSettings,
-  type SubgraphName,
 } from '@anshim/platform';
+import type { EventType, SubgraphName } from '@anshim/contracts';
 import { PgSqlClient } from './pg-sql-client.ts';
 import { waitFor } from './wait-for.ts';
 

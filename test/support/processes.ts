@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { buildServers } from '../../scripts/lib/server-build.ts';
 import { builtEntryOf } from '../../scripts/lib/server-build-paths.ts';
-import { SUBGRAPHS } from '@anshim/platform';
+import { SUBGRAPHS } from '@anshim/contracts';
 
 const root = resolve(import.meta.dirname, '../..');
 

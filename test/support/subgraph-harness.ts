@@ -9,7 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inject } from 'vitest';
-import { bodySha256, createRedis, signIdentityHeaders, STREAMED_BODY, type EventType, type Identity, type NewEvent, type Redis, type SubgraphName } from '@anshim/platform';
+import { bodySha256, createRedis, signIdentityHeaders, STREAMED_BODY, type Identity, type NewEvent, type Redis } from '@anshim/platform';
+import type { EventType, SubgraphName } from '@anshim/contracts';
 import { FakeProducer } from './fake-producer.ts';
 import './provided-context.ts';
 

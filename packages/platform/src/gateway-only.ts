@@ -5,11 +5,11 @@
 // JSON and form bodies are read here, once, keeping their raw bytes.
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
+import type { SubgraphName } from '@anshim/contracts';
 import { pick, localeFromHeader } from './i18n.ts';
 import { bodySha256, STREAMED_BODY, verifyIdentityHeaders, type Identity, type IdentityRefusal, type SignedTarget } from './identity.ts';
 import { verifyServiceHeaders } from './internal.ts';
 import type { Logger } from './logger.ts';
-import type { SubgraphName } from './services.ts';
 
 const RAW_BODY = Symbol('anshim.rawBody');
 const VERIFIED = 'anshimVerified';

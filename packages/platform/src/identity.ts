@@ -45,11 +45,43 @@ export function subscribeSha256(query: string, variables: unknown): string {
   return bodySha256(`${query}\n${JSON.stringify(variables ?? {})}`);
 }
 
-function signature(secret: string, target: SignedTarget, user: string, timestamp: string, requestId: string): string {
+/**
+ * The HMAC of one signed request, for the gateway's identity here and for a service's (internal.ts):
+ * `label` keeps one kind from passing as the other, `who` is the identity or the calling service.
+ */
+export function requestSignature(secret: string, label: string, target: SignedTarget, who: string, timestamp: string, requestId: string): string {
   return createHmac('sha256', secret)
-    .update([LABEL, target.method.toUpperCase(), target.subgraph, target.path, target.bodySha256, user, timestamp, requestId].join('\n'))
+    .update([label, target.method.toUpperCase(), target.subgraph, target.path, target.bodySha256, who, timestamp, requestId].join('\n'))
     .digest('base64url');
 }
+
+/** The header names one kind of signed request carries `who`, the time and the signature under. */
+export interface SignedHeaderNames {
+  who: string;
+  timestamp: string;
+  signature: string;
+}
+
+/** The headers of a signed request: who, now, the signature over them and the target, and the request id. */
+export function signedRequestHeaders(
+  secret: string,
+  label: string,
+  names: SignedHeaderNames,
+  who: string,
+  target: SignedTarget,
+  requestId: string,
+  now: number,
+): Record<string, string> {
+  const timestamp = String(now);
+  return {
+    [names.who]: who,
+    [names.timestamp]: timestamp,
+    [names.signature]: requestSignature(secret, label, target, who, timestamp, requestId),
+    [REQUEST_ID_HEADER]: requestId,
+  };
+}
+
+const IDENTITY_HEADERS: SignedHeaderNames = { who: IDENTITY_HEADER, timestamp: IDENTITY_TIMESTAMP_HEADER, signature: IDENTITY_SIGNATURE_HEADER };
 
 /** Headers the gateway (or a service acting for the system) attaches to a subgraph request. */
 export function signIdentityHeaders(
@@ -60,13 +92,7 @@ export function signIdentityHeaders(
   now = Date.now(),
 ): Record<string, string> {
   const user = identity ? `${identity.userId};${identity.role}` : ANONYMOUS;
-  const timestamp = String(now);
-  return {
-    [IDENTITY_HEADER]: user,
-    [IDENTITY_TIMESTAMP_HEADER]: timestamp,
-    [IDENTITY_SIGNATURE_HEADER]: signature(secret, target, user, timestamp, requestId),
-    [REQUEST_ID_HEADER]: requestId,
-  };
+  return signedRequestHeaders(secret, LABEL, IDENTITY_HEADERS, user, target, requestId, now);
 }
 
 export type IdentityRefusal = 'unsigned' | 'stale' | 'forged' | 'malformed';
@@ -92,7 +118,7 @@ export function verifyIdentityHeaders(secret: string, headers: HeaderSource, tar
   const given = header(headers, IDENTITY_SIGNATURE_HEADER);
   if (!user || !timestamp || !given) return { ok: false, reason: 'unsigned' };
   const requestId = header(headers, REQUEST_ID_HEADER) ?? '';
-  if (!safeEqual(given, signature(secret, target, user, timestamp, requestId))) return { ok: false, reason: 'forged' };
+  if (!safeEqual(given, requestSignature(secret, LABEL, target, user, timestamp, requestId))) return { ok: false, reason: 'forged' };
   const age = now - Number(timestamp);
   if (!/^\d{1,16}$/.test(timestamp) || !Number.isFinite(age) || Math.abs(age) > IDENTITY_MAX_AGE_MS) return { ok: false, reason: 'stale' };
   if (user === ANONYMOUS) return { ok: true, identity: null };

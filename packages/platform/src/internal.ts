@@ -5,34 +5,32 @@
 // and the request id, under its own label, so neither kind can pass as the other or be replayed
 // elsewhere. requireSignature (gateway-only.ts) verifies it before the route runs.
 // ARCHITECTURE §1: only to repair or backfill a copy (safety's rebuild), never on a request path.
-import { createHmac, randomUUID } from 'node:crypto';
+// What each route takes and answers is a contract between two services: @anshim/contracts
+// (internal-reads.ts); this file is only the machinery.
+import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
+import { SUBGRAPHS, type SubgraphName } from '@anshim/contracts';
 import { safeEqual } from './crypto.ts';
-import { bodySha256, IDENTITY_MAX_AGE_MS, REQUEST_ID_HEADER, type SignedTarget } from './identity.ts';
-import { isUuid } from './kit/authorization.ts';
+import {
+  bodySha256,
+  IDENTITY_MAX_AGE_MS,
+  REQUEST_ID_HEADER,
+  requestSignature,
+  signedRequestHeaders,
+  type SignedHeaderNames,
+  type SignedTarget,
+} from './identity.ts';
 import type { Logger } from './logger.ts';
-import type { ReporterTrust } from './reporter-trust.ts';
-import { SUBGRAPHS, type SubgraphName } from './services.ts';
 
 export const SERVICE_HEADER = 'x-anshim-service';
 export const SERVICE_TIMESTAMP_HEADER = 'x-anshim-service-timestamp';
 export const SERVICE_SIGNATURE_HEADER = 'x-anshim-service-signature';
 const LABEL = 'anshim-service-v2';
 
-function signature(secret: string, target: SignedTarget, service: string, timestamp: string, requestId: string): string {
-  return createHmac('sha256', secret)
-    .update([LABEL, target.method.toUpperCase(), target.subgraph, target.path, target.bodySha256, service, timestamp, requestId].join('\n'))
-    .digest('base64url');
-}
+const SERVICE_HEADERS: SignedHeaderNames = { who: SERVICE_HEADER, timestamp: SERVICE_TIMESTAMP_HEADER, signature: SERVICE_SIGNATURE_HEADER };
 
 export function signServiceHeaders(secret: string, service: SubgraphName, target: SignedTarget, requestId: string, now = Date.now()): Record<string, string> {
-  const timestamp = String(now);
-  return {
-    [SERVICE_HEADER]: service,
-    [SERVICE_TIMESTAMP_HEADER]: timestamp,
-    [SERVICE_SIGNATURE_HEADER]: signature(secret, target, service, timestamp, requestId),
-    [REQUEST_ID_HEADER]: requestId,
-  };
+  return signedRequestHeaders(secret, LABEL, SERVICE_HEADERS, service, target, requestId, now);
 }
 
 /** The calling service, or null when the headers are missing, forged, stale, made for another request or name no service. */
@@ -45,7 +43,7 @@ export function verifyServiceHeaders(secret: string, headers: Record<string, str
   const timestamp = one(SERVICE_TIMESTAMP_HEADER);
   const given = one(SERVICE_SIGNATURE_HEADER);
   if (!service || !timestamp || !given) return null;
-  if (!safeEqual(given, signature(secret, target, service, timestamp, one(REQUEST_ID_HEADER) ?? ''))) return null;
+  if (!safeEqual(given, requestSignature(secret, LABEL, target, service, timestamp, one(REQUEST_ID_HEADER) ?? ''))) return null;
   const age = now - Number(timestamp);
   if (!Number.isFinite(age) || Math.abs(age) > IDENTITY_MAX_AGE_MS) return null;
   return SUBGRAPHS.some((s) => s.name === service) ? (service as SubgraphName) : null;
@@ -111,40 +109,4 @@ export async function callInternal<T>(
   });
   if (!response.ok) throw new Error(`${url.href} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
   return (await response.json()) as T;
-}
-
-// ---- safety-inputs: what each owning service tells safety's rebuild about a set of users.
-// The same facts its events carried, read back from the owner's own tables (times as ISO strings).
-export const SAFETY_INPUTS_ROUTE = 'safety-inputs';
-export const SAFETY_INPUTS_MAX_USERS = 500;
-
-export function parseUserIds(body: unknown): string[] {
-  const ids = (body as { userIds?: unknown } | null)?.userIds;
-  if (!Array.isArray(ids) || ids.length === 0 || ids.length > SAFETY_INPUTS_MAX_USERS || !ids.every(isUuid)) {
-    throw new Error(`userIds must be 1 to ${SAFETY_INPUTS_MAX_USERS} UUIDs`);
-  }
-  return [...new Set(ids.map((id: string) => id.toLowerCase()))];
-}
-
-/** transaction: trades that ended (as either party), ratings received, listings. */
-export interface TradeInputsAnswer {
-  trades: Array<{ transactionId: string; buyerId: string; sellerId: string; outcome: 'COMPLETED' | 'CANCELLED' | 'DISPUTED'; by: string; at: string }>;
-  ratings: Array<{ transactionId: string; raterId: string; rateeId: string; rateeRole: 'SELLER' | 'BUYER'; stars: number; at: string }>;
-  products: Array<{ productId: string; sellerId: string; category: string; price: number; createdAt: string }>;
-}
-
-/** report: reports against the users (decided or not) and their sanctions. */
-export interface ReportInputsAnswer {
-  /** `reporter`: what report.filed carried about the reporter (reporter-trust.ts); null for reports filed before it existed. */
-  reports: Array<{ reportId: string; targetUserId: string; reporterId: string; type: string; state: 'PENDING' | 'ACCEPTED' | 'DISMISSED'; filedAt: string; decidedAt: string | null; reporter?: ReporterTrust | null }>;
-  sanctions: Array<{ reportId: string; userId: string; type: string; startsAt: string; endsAt: string | null; endedAt: string | null }>;
-}
-
-/** monitor: signals still standing (as monitor.risk_detected reported them) and the last clearance. */
-export interface RiskInputsAnswer {
-  users: Array<{
-    userId: string;
-    riskClearedAt: string | null;
-    signals: Array<{ alertId: string; level: 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL'; rule: string; detectedAt: string; expiresAt: string | null }>;
-  }>;
 }

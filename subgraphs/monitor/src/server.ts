@@ -2,7 +2,8 @@
 // Prisma, Redis, the outbox relay, the Redis subscriber and graphql-ws on /graphql, and the start and
 // stop order. Here: the activity write-behind buffer, the assessment and alerts services, the event
 // consumer and the /internal route safety reads. Composition only. index.ts and tests call start/stop.
-import { defineSubgraph, FieldCipher, mountInternalRoute, parseUserIds, SAFETY_INPUTS_ROUTE, type SubgraphServer } from '@anshim/platform';
+import { defineSubgraph, FieldCipher, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { AlertPublisher } from './alerts/alert-channels.ts';
 import { AlertRepository } from './alerts/alert-repository.ts';
 import { AlertsService } from './alerts/alerts-service.ts';

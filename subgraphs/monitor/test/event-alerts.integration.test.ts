@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consumerQueueName, createQueueConnection, queuePrefix, type EventData, type EventType } from '@anshim/platform';
+import { consumerQueueName, createQueueConnection, queuePrefix } from '@anshim/platform';
+import type { EventData, EventType } from '@anshim/contracts';
 import { inject } from 'vitest';
 import { MonitorHarness, user, waitFor } from './support/harness.ts';
 

@@ -3,7 +3,8 @@
 // message naming one raises a CRITICAL alert for the recipient at once; an unknown one does not.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FieldCipher, normalizePaymentIdentifier, paymentIdentifierHash } from '@anshim/platform';
+import { FieldCipher } from '@anshim/platform';
+import { normalizePaymentIdentifier, paymentIdentifierHash } from '@anshim/contracts';
 import { ALERT_FIELDS, MonitorHarness, user } from './support/harness.ts';
 
 const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched alerts { ${ALERT_FIELDS} } } }`;

@@ -2,7 +2,8 @@
 // and events; subscriptions over graphql-ws; the copies and rules fed by other services' events.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { channelName, type ReporterTrust } from '@anshim/platform';
+import { channelName } from '@anshim/platform';
+import type { ReporterTrust } from '@anshim/contracts';
 import { userAlertChannel } from '../src/alerts/alert-channels.ts';
 import { admin, ALERT_FIELDS, MonitorHarness, onlyError, user, waitFor } from './support/harness.ts';
 

@@ -1,7 +1,7 @@
 // The rule engine as pure logic: Korean and English chat samples, honest messages that must not
 // match, and the level arithmetic.
 import { describe, expect, it } from 'vitest';
-import { combinedReportWeight, reporterWeight, type ReporterTrust } from '@anshim/platform';
+import { combinedReportWeight, reporterWeight, type ReporterTrust } from '@anshim/contracts';
 import { asksForOffPlatformPayment } from '../src/rules/off-platform-payment-request.ts';
 import { suspiciousHosts } from '../src/rules/phishing-link.ts';
 import { automaticActions, combineLevels, evaluateRules, RULES, type ActivityFacts, type RuleFacts } from '../src/rules/index.ts';

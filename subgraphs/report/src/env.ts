@@ -2,7 +2,7 @@
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
 import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
-import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage/config';
+import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage';
 
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 

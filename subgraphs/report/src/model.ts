@@ -2,7 +2,7 @@
 // what a report can be about, how urgent it is, where it stands in the review, what an admin
 // decides and which sanctions exist, how a stored reporter's trust is read back, and the references
 // other subgraphs own.
-import { reporterTrustSchema, type ReporterTrust } from '@anshim/platform';
+import { reporterTrustSchema, type ReporterTrust } from '@anshim/contracts';
 
 export const REPORT_TYPES = ['FRAUD', 'NO_SHOW', 'COUNTERFEIT', 'ABUSIVE_LANGUAGE', 'HARASSMENT', 'OFF_PLATFORM_PAYMENT', 'OTHER'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];

@@ -3,9 +3,9 @@
 // subgraph storage wires evidence files (driver, tickets, local routes, upload sweep). Here:
 // repositories, the fraud registry, the report and evidence services, the suspension-end job, the
 // event consumer and the /internal route safety reads. Composition only. index.ts and tests call start/stop.
-import { defineSubgraph, FieldCipher, mountInternalRoute, parseUserIds, SAFETY_INPUTS_ROUTE, type SubgraphServer } from '@anshim/platform';
-import { openSubgraphStorage } from '@anshim/platform/kit/subgraph-storage';
-import { EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage/index';
+import { defineSubgraph, FieldCipher, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
+import { openSubgraphStorage, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
 import { contextBuilder } from './context.ts';
 import { KnownPartiesRepository } from './copies/known-parties-repository.ts';
 import { createDatabase, type ReportPrisma } from './database.ts';

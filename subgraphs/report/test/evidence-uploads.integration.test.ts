@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SWEEP_GRACE_MS } from '@anshim/platform/storage/index';
+import { SWEEP_GRACE_MS } from '@anshim/platform/storage';
 import { onlyError, PNG, REPORT_FIELDS, ReportHarness, user } from './support/harness.ts';
 
 const TICKET_TTL_SECONDS = 300;

@@ -2,7 +2,7 @@
 // identity headers: filing with evidence, every bad input of issue 5 (a code, nothing written),
 // the review workflow with its audit log and events, sanctions and their end, _entities.
 import { randomUUID } from 'node:crypto';
-import { LocalStorageDriver } from '@anshim/platform/storage/index';
+import { LocalStorageDriver } from '@anshim/platform/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, onlyError, PNG, REPORT_FIELDS, ReportHarness, user, waitFor } from './support/harness.ts';
 

@@ -1,7 +1,8 @@
 // The safety service's configuration (subgraph and workers), parsed once. The only file of this
 // service that reads process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { booleanFlag, defaultSubgraphUrl, envLoader, port, subgraphEnvShape } from '@anshim/platform';
+import { booleanFlag, envLoader, port, subgraphEnvShape } from '@anshim/platform';
+import { defaultSubgraphUrl } from '@anshim/contracts';
 
 export const safetyEnvSchema = z.object({
   ...subgraphEnvShape('safety', { port: 4003, opsPort: 9103 }),

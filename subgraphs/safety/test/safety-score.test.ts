@@ -1,6 +1,6 @@
 // The score model alone: each factor, the caps, the decay, report bombing and clamping.
 import { describe, expect, it } from 'vitest';
-import { reporterWeight } from '@anshim/platform';
+import { reporterWeight } from '@anshim/contracts';
 import { calculateSafetyScore, currentRisk, EMPTY_INPUTS, gradeOf, reportDecay, RULE_VERSION, WEIGHTS, type ReportInput, type ScoreInputs } from '../src/score/safety-score.ts';
 
 const now = new Date('2026-11-23T12:00:00Z');
@@ -8,7 +8,7 @@ const daysAgo = (days: number) => new Date(now.getTime() - days * 86_400_000);
 const daysAhead = (days: number) => new Date(now.getTime() + days * 86_400_000);
 const score = (inputs: Partial<ScoreInputs>) => calculateSafetyScore({ ...EMPTY_INPUTS, ...inputs }, now);
 const factor = (inputs: Partial<ScoreInputs>, code: string) => score(inputs).factors.find((f) => f.code === code);
-/** A report; `reporterWeight` 1 is a fully trusted reporter (packages/platform/src/reporter-trust.ts). */
+/** A report; `reporterWeight` 1 is a fully trusted reporter (packages/contracts/src/reporter-trust.ts). */
 const report = (type: ReportInput['type'], state: ReportInput['state'], filedDaysAgo = 0, reporterId = 'r1', reporterWeight = 1): ReportInput => ({ type, state, filedAt: daysAgo(filedDaysAgo), reporterId, reporterWeight });
 
 describe('a new account', () => {

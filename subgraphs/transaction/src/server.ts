@@ -3,9 +3,9 @@
 // kit's subgraph storage wires product pictures (driver, tickets, local routes, upload sweep).
 // Here: repositories, the product cache and view counter, services, the event consumer and the
 // /internal route safety reads. Composition only. index.ts and tests call start/stop.
-import { defineSubgraph, mountInternalRoute, parseUserIds, SAFETY_INPUTS_ROUTE, type SubgraphServer } from '@anshim/platform';
-import { openSubgraphStorage } from '@anshim/platform/kit/subgraph-storage';
-import { PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage/index';
+import { defineSubgraph, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
+import { openSubgraphStorage, PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
 import { contextBuilder } from './context.ts';
 import { PartyRepository } from './copies/party-repository.ts';
 import { createDatabase, type TransactionPrisma } from './database.ts';

@@ -9,7 +9,7 @@ import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newUser, onlyError, productInput, TransactionHarness } from './support/harness.ts';
-import { SWEEP_GRACE_MS } from '@anshim/platform/storage/index';
+import { SWEEP_GRACE_MS } from '@anshim/platform/storage';
 
 const TICKET_TTL_SECONDS = 120;
 const h = new TransactionHarness({ UPLOAD_OPEN_TICKETS_PER_KIND: '3', UPLOAD_TICKET_TTL_SECONDS: String(TICKET_TTL_SECONDS) });

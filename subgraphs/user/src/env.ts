@@ -2,7 +2,7 @@
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
 import { booleanFlag, envLoader, parseEnv, port, subgraphEnvShape } from '@anshim/platform';
-import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage/config';
+import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage';
 
 /** Per-account sign-in back-off (auth/sign-in-throttle.ts), LOGIN_BACKOFF_* and LOGIN_NOTICE_AFTER_FAILURES. */
 export interface SignInThrottleSettings {

@@ -4,8 +4,7 @@
 // messages route on the operations port, the event consumer, the ID card purge job and the
 // bootstrap admin. Composition only. index.ts and tests call start/stop.
 import { defineSubgraph, DevAllowance, FieldCipher, type SubgraphServer } from '@anshim/platform';
-import { openSubgraphStorage } from '@anshim/platform/kit/subgraph-storage';
-import { ID_CARD_POLICY, PRODUCT_IMAGE_POLICY } from '@anshim/platform/storage/index';
+import { openSubgraphStorage, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY } from '@anshim/platform/storage';
 import { AuditRepository } from './audit/audit-repository.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { ensureBootstrapAdmin } from './auth/bootstrap-admin.ts';

@@ -1,10 +1,9 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { type SubgraphName, isEventType, isSubscribed, type EventType, type SubscribedEventType } from '@anshim/contracts';
 import type { Logger } from '../logger.ts';
 import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis.ts';
-import type { SubgraphName } from '../services.ts';
-import { isEventType, isSubscribed, type EventType, type SubscribedEventType } from './catalogue.ts';
 import { DeadLetters } from './dead-letters.ts';
 import { eventEnvelopeSchema, parseEnvelope, type EventEnvelope } from './envelope.ts';
 import { consumerQueueName } from './queues.ts';

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { SubgraphName } from '@anshim/contracts';
 import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis.ts';
-import type { SubgraphName } from '../services.ts';
 import { consumerQueueName, deadLetterQueueName } from './queues.ts';
 
 /** What a dead-letter job holds: enough to understand the failure and to replay it as it was. */

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { SUBGRAPHS, type SubgraphName } from '../services.ts';
-import { EVENT_CATALOGUE, isEventType, type EventData, type EventType } from './catalogue.ts';
+import { SUBGRAPHS, type SubgraphName, EVENT_CATALOGUE, isEventType, type EventData, type EventType } from '@anshim/contracts';
 
 /** What travels on the bus: the same shape in the outbox row, the BullMQ job and dead letters. */
 export interface EventEnvelope<T extends EventType = EventType> {

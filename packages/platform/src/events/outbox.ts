@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { SubgraphName } from '../services.ts';
-import { BULLMQ_PRIORITY, EVENT_CATALOGUE, topicOf, type EventData, type EventPriority, type EventType } from './catalogue.ts';
+import { EVENT_CATALOGUE, topicOf, type EventData, type EventPriority, type EventType, type SubgraphName } from '@anshim/contracts';
+import { BULLMQ_PRIORITY } from './queues.ts';
 import type { EventEnvelope } from './envelope.ts';
 import type { SqlExecutor } from './sql-client.ts';
 

@@ -1,5 +1,11 @@
 import type { JobsOptions } from 'bullmq';
-import type { SubgraphName } from '../services.ts';
+import type { EventPriority, SubgraphName } from '@anshim/contracts';
+
+/**
+ * An event's priority (the catalogue's word, @anshim/contracts) as BullMQ's number. BullMQ runs lower
+ * numbers first; 0 would mean "unprioritized" and jump every queue.
+ */
+export const BULLMQ_PRIORITY: Record<EventPriority, number> = { high: 1, normal: 5, low: 10 };
 
 /** One queue per consuming service: competing workers of that service share it. */
 export function consumerQueueName(service: SubgraphName): string {

@@ -1,9 +1,8 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { type SubgraphName, subscribersOf, type Topic } from '@anshim/contracts';
 import type { Logger } from '../logger.ts';
-import type { SubgraphName } from '../services.ts';
 import { queuePrefix, type RedisSettings } from '../redis.ts';
-import { subscribersOf, type Topic } from './catalogue.ts';
 import { consumerQueueName, DEFAULT_RETRY_POLICY, eventJobOptions, type RetryPolicy } from './queues.ts';
 import type { TransactionalSqlClient } from './sql-client.ts';
 

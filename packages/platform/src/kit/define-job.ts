@@ -6,7 +6,7 @@
 import { Queue, UnrecoverableError, Worker, type Job, type JobSchedulerTemplateOptions, type JobsOptions, type RepeatOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { JobType } from '../events/job-catalogue.ts';
+import type { JobType } from '@anshim/contracts';
 import type { Logger } from '../logger.ts';
 import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis.ts';
 

@@ -20,7 +20,7 @@ import { createLogger, type Logger } from '../logger.ts';
 import { stopOnSignals } from '../process.ts';
 import { RedisChannelHub } from '../redis.ts';
 import { buildSubgraphServer, databaseAndRedisReadiness, type RequestContext, type RunningServer } from '../server.ts';
-import type { SubgraphName } from '../services.ts';
+import type { SubgraphName } from '@anshim/contracts';
 import { attachSubscriptions } from '../subscriptions.ts';
 import { openServiceResources, type ServiceDatabase, type ServiceResources } from './service-resources.ts';
 import type { SubgraphEnv } from './subgraph-env.ts';

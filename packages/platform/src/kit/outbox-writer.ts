@@ -1,11 +1,10 @@
 // One way for a service's outbound producer (its <service>-events.ts) to write an event: into the
 // outbox, inside the caller's transaction, stamped with the producing service. The producer keeps
 // only what is its own, the mapping from its records to each event's data.
-import type { EventType } from '../events/catalogue.ts';
+import type { EventType, SubgraphName } from '@anshim/contracts';
 import type { EventEnvelope } from '../events/envelope.ts';
 import { recordEvent, type NewEvent } from '../events/outbox.ts';
 import type { SqlExecutor } from '../events/sql-client.ts';
-import type { SubgraphName } from '../services.ts';
 
 /** An event as a producer describes it; the writer adds the producer. */
 export type OutgoingEvent<T extends EventType> = Omit<NewEvent<T>, 'producer'>;

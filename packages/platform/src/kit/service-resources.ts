@@ -7,7 +7,7 @@ import { OutboxRelay } from '../events/relay.ts';
 import type { TransactionalSqlClient } from '../events/sql-client.ts';
 import type { Logger } from '../logger.ts';
 import { createRedis, type Redis, type RedisSettings } from '../redis.ts';
-import type { SubgraphName } from '../services.ts';
+import type { SubgraphName } from '@anshim/contracts';
 
 /** The part of a generated PrismaClient the kit uses (readiness, the relay, closing). */
 export interface ServiceDatabase extends TransactionalSqlClient {

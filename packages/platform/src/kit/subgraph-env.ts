@@ -5,7 +5,7 @@
 // scripts/lib/env-catalogue.ts reads the resulting schemas for the README's configuration table.
 import { z } from 'zod';
 import { baseEnvSchema, baseEnvShape, parseEnv, port, resolveSecrets, type Secrets } from '../env.ts';
-import type { SubgraphName } from '../services.ts';
+import type { SubgraphName } from '@anshim/contracts';
 
 type Upper<N extends string> = Uppercase<N>;
 type PortSetting = ReturnType<typeof port>;

@@ -3,7 +3,7 @@
 // gateway's in production, this process once it listens locally), the driver from the storage
 // settings, upload tickets, the local driver's signed-URL routes, and the sweep of files whose ticket
 // expired unattached. Kept out of the kit's index (like storage/index) so a subgraph that stores
-// nothing never loads the S3 SDK: `import … from '@anshim/platform/kit/subgraph-storage'`.
+// nothing never loads the S3 SDK: `import … from '@anshim/platform/storage'`.
 import type { Express } from 'express';
 import type { Logger } from '../logger.ts';
 import type { Redis, RedisSettings } from '../redis.ts';

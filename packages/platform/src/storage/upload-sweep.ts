@@ -4,7 +4,7 @@
 // the service takes, the sweep reads the tickets that expired (upload-tickets.ts), asks the
 // service's own database which keys were attached, and deletes the rest; for publishing kinds the
 // original upload always goes (only the re-encoded published copy is ever used).
-import { JOB_CATALOGUE, type JobName } from '../events/job-catalogue.ts';
+import { JOB_CATALOGUE, type JobName } from '@anshim/contracts';
 import { defineJob, type DefinedJob } from '../kit/define-job.ts';
 import type { Logger } from '../logger.ts';
 import type { RedisSettings } from '../redis.ts';

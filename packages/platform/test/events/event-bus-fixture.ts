@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { pino, type Logger } from 'pino';
 import { createQueueConnection, queuePrefix, type RedisSettings } from '../../src/redis.ts';
-import type { SubgraphName } from '../../src/services.ts';
+import type { SubgraphName } from '@anshim/contracts';
 import { consumerQueueName } from '../../src/events/index.ts';
 import { PgSqlClient } from '../../../../test/support/pg-sql-client.ts';
 

@@ -7,14 +7,13 @@ import {
   InvalidEventError,
   OutboxRelay,
   recordEvent,
-  subscribersOf,
   type EventConsumerOptions,
   type EventEnvelope,
   type EventOutcome,
   type OutboxRelayOptions,
   type SqlExecutor,
 } from '../../src/events/index.ts';
-import type { SubgraphName } from '../../src/services.ts';
+import { subscribersOf, type SubgraphName } from '@anshim/contracts';
 import { deferred, EventBusTestEnvironment, recordingLogger, waitFor, type Scenario } from './event-bus-fixture.ts';
 
 const environment = new EventBusTestEnvironment();

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { subscribersOf, topicOf } from '../../src/events/catalogue.ts';
+import { subscribersOf, topicOf } from '@anshim/contracts';
 import { bodySha256, signIdentityHeaders } from '../../src/identity.ts';
 import { defineSubgraph, type BackgroundWork } from '../../src/kit/define-subgraph.ts';
 import { outboxWriter } from '../../src/kit/outbox-writer.ts';

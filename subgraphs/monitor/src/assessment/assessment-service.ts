@@ -5,18 +5,20 @@
 import { randomUUID } from 'node:crypto';
 import {
   BadInputError,
-  combinedReportWeight,
   ForbiddenError,
-  extractPaymentIdentifiers,
-  paymentIdentifierHash,
-  reporterWeight,
   requireAdmin,
   requireIdentity,
   type FieldCipher,
   type Logger,
   type Redis,
-  type ReporterTrust,
 } from '@anshim/platform';
+import {
+  combinedReportWeight,
+  extractPaymentIdentifiers,
+  paymentIdentifierHash,
+  reporterWeight,
+  type ReporterTrust,
+} from '@anshim/contracts';
 import type { AlertPublisher } from '../alerts/alert-channels.ts';
 import { alertDedupeKey, eventDedupeKey } from '../alerts/alert-dedupe.ts';
 import type { AlertRecord, AlertRepository } from '../alerts/alert-repository.ts';

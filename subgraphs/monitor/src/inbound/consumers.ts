@@ -13,7 +13,8 @@
 // Copies and the alerts an event raises are written in the consumer's transaction, together with
 // the processed-event record, and alerts are keyed by (event, rule): a redelivered event raises
 // nothing twice. Pushes to subscribers run after the commit.
-import { AfterCommitHooks, EventConsumer, type EventEnvelope, type EventHandlers, type EventType, type Logger, type RedisSettings } from '@anshim/platform';
+import { AfterCommitHooks, EventConsumer, type EventEnvelope, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
+import type { EventType } from '@anshim/contracts';
 import type { MonitorPrisma, Tx } from '../database.ts';
 import type { AssessmentService, FromEvent } from '../assessment/assessment-service.ts';
 import type { KnownRepository } from '../copies/known-repository.ts';

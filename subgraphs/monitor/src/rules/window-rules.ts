@@ -1,5 +1,5 @@
 // Rules over Redis sliding windows (the counts arrive in the facts; see assessment/sliding-windows.ts).
-import { REPORT_WEIGHTING } from '@anshim/platform';
+import { REPORT_WEIGHTING } from '@anshim/contracts';
 import type { Rule } from './types.ts';
 
 export const LISTING_BURST_LIMIT = 5;
@@ -7,7 +7,7 @@ export const LISTING_BURST_WINDOW_SECONDS = 3_600;
 export const SHARED_DEVICE_LIMIT = 3;
 export const SHARED_DEVICE_WINDOW_SECONDS = 24 * 3_600;
 /**
- * Reports weigh by who filed them (packages/platform/src/reporter-trust.ts, the one table): the
+ * Reports weigh by who filed them (packages/contracts/src/reporter-trust.ts, the one table): the
  * burst needs three credible reporters' worth (e.g. three people who traded with the user), and
  * throwaway accounts with no dealings never add up to it, however many there are.
  */

@@ -5,7 +5,7 @@
 // (user.verified, user.profile_updated) and accepted trades (transaction.accepted and later steps).
 // Every write keeps the earliest (or, for verifications, the latest) time, so events may arrive
 // late, twice or out of order.
-import type { ReporterTrust, ReporterVerification } from '@anshim/platform';
+import type { ReporterTrust, ReporterVerification } from '@anshim/contracts';
 import type { ReportPrisma, Tx } from '../database.ts';
 
 const DAY_MS = 86_400_000;

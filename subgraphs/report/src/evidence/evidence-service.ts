@@ -5,7 +5,7 @@
 // A reporter holds at most UPLOAD_OPEN_TICKETS_PER_KIND open tickets; files never attached to a
 // report are deleted by the upload sweep after their ticket expired (server.ts).
 import { BadInputError, UnauthenticatedError } from '@anshim/platform';
-import { contentTypeOfKey, EVIDENCE_POLICY, type IssuedUpload, type Uploads } from '@anshim/platform/storage/index';
+import { contentTypeOfKey, EVIDENCE_POLICY, type IssuedUpload, type Uploads } from '@anshim/platform/storage';
 import { messages } from '../messages.ts';
 import type { RequestScope } from '../scope.ts';
 

@@ -4,7 +4,8 @@
 // service then lets the person back in. No cron walks over all users. At start, suspensions
 // whose end was never recorded are scheduled again, so a job lost with Redis is recovered.
 import { UnrecoverableError } from 'bullmq';
-import { defineJob, JOB_CATALOGUE, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
+import { defineJob, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
+import { JOB_CATALOGUE } from '@anshim/contracts';
 import { transaction, type ReportPrisma } from '../database.ts';
 import type { ReportEvents } from '../outbound/report-events.ts';
 import type { ReportRepository, SanctionRecord } from '../reports/report-repository.ts';

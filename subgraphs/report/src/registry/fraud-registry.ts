@@ -5,10 +5,11 @@
 // - CONFIRMED_FRAUD only from a report an admin accepted;
 // - CAUTION only from pending reports of at least REPORT_WEIGHTING.registry.minReporters distinct
 //   reporters who each verified their identity and traded with the account holder
-//   (countsForRegistry in packages/platform/src/reporter-trust.ts);
+//   (countsForRegistry in packages/contracts/src/reporter-trust.ts);
 // - anything less is NO_RECORD with no counts and no date, for everyone including the holder, so a
 //   single report from a fresh account changes nothing and tells the holder nothing.
-import { countsForRegistry, REPORT_WEIGHTING, type LocalizedText, type ReporterTrust } from '@anshim/platform';
+import type { LocalizedText } from '@anshim/platform';
+import { countsForRegistry, REPORT_WEIGHTING, type ReporterTrust } from '@anshim/contracts';
 import { messages } from '../messages.ts';
 
 export type FraudVerdict = 'NO_RECORD' | 'CAUTION' | 'CONFIRMED_FRAUD';

@@ -2,19 +2,14 @@
 // service's key and stored encrypted when a report is filed, and checkPaymentIdentifier answers from
 // the reports naming a hash by the registry's rule (fraud-registry.ts: what weighs, and what the
 // holder may learn).
+import { BadInputError, pick, RateLimitedError, requireIdentity, type FieldCipher, type Redis } from '@anshim/platform';
 import {
-  BadInputError,
   maskPaymentIdentifier,
   normalizePaymentIdentifier,
   paymentIdentifierHash,
-  pick,
-  RateLimitedError,
-  requireIdentity,
-  type FieldCipher,
   type NormalizedPaymentIdentifier,
   type PaymentIdentifierType,
-  type Redis,
-} from '@anshim/platform';
+} from '@anshim/contracts';
 import type { Tx } from '../database.ts';
 import { messages } from '../messages.ts';
 import type { RequestScope } from '../scope.ts';

@@ -1,7 +1,8 @@
 // Reports, their evidence, sanctions and the admin audit log: the only code that reads or writes
 // `reports`, `evidence`, `sanctions` and `audit_entries`. Every read names its columns.
 import { randomUUID } from 'node:crypto';
-import { translatePrismaError, type ReporterTrust } from '@anshim/platform';
+import { translatePrismaError } from '@anshim/platform';
+import type { ReporterTrust } from '@anshim/contracts';
 import type { ReportPrisma, Tx } from '../database.ts';
 import { storedTrust, type ReportPriority, type ReportStatus, type ReportType, type SanctionType } from '../model.ts';
 

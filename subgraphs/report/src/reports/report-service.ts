@@ -10,12 +10,11 @@ import {
   isUuid,
   NotFoundError,
   RateLimitedError,
-  REPORT_WEIGHTING,
-  reporterWeight,
   requireAdmin,
   requireIdentity,
   type Redis,
 } from '@anshim/platform';
+import { REPORT_WEIGHTING, reporterWeight } from '@anshim/contracts';
 import type { KnownPartiesRepository } from '../copies/known-parties-repository.ts';
 import { transaction, type ReportPrisma } from '../database.ts';
 import type { EvidenceService } from '../evidence/evidence-service.ts';

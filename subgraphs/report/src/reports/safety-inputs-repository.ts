@@ -2,7 +2,7 @@
 // only): reports against a set of users with their state as safety counts it, and their sanctions
 // — the facts report.filed/processed and sanction_applied/ended carried (with what each reporter's
 // report weighs on). Read-only.
-import type { ReportInputsAnswer } from '@anshim/platform';
+import type { ReportInputsAnswer } from '@anshim/contracts';
 import type { ReportPrisma } from '../database.ts';
 import { storedTrust } from '../model.ts';
 

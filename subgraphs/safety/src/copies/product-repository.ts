@@ -1,6 +1,7 @@
 // The product → seller copy (fed by product.* events, completed by the rebuild) and the price
 // statistics listing hints use: the only code that touches product_copies.
-import { isUuid, type SqlExecutor, type TradeInputsAnswer } from '@anshim/platform';
+import { isUuid, type SqlExecutor } from '@anshim/platform';
+import type { TradeInputsAnswer } from '@anshim/contracts';
 import type { SafetyPrisma } from '../database.ts';
 import { ts } from './copy-sql.ts';
 

@@ -1,7 +1,8 @@
 // The copy of the reports against each member and the sanctions they led to, fed by report.* events
 // and refilled by the rebuild: the only code that writes report_facts and sanction_facts. Every
 // report and sanction is a row keyed by its own id, so events may arrive late, twice or out of order.
-import { reporterWeight, type ReportInputsAnswer, type SqlExecutor } from '@anshim/platform';
+import type { SqlExecutor } from '@anshim/platform';
+import { reporterWeight, type ReportInputsAnswer } from '@anshim/contracts';
 import { ts, writeFact } from './copy-sql.ts';
 
 export class ReportInputsRepository {

@@ -1,7 +1,8 @@
 // The copy of the monitor's risk signals against each member and when they were last cleared, fed by
 // monitor.* events and refilled by the rebuild: the only code that writes risk_signals and
 // user_inputs.risk_cleared_at. A signal is a row keyed by its alert id; a clearance only moves forward.
-import type { RiskInputsAnswer, SqlExecutor } from '@anshim/platform';
+import type { SqlExecutor } from '@anshim/platform';
+import type { RiskInputsAnswer } from '@anshim/contracts';
 import type { RiskLevel } from '../model.ts';
 import { moveUserTime, touchUsers, ts, writeFact } from './copy-sql.ts';
 

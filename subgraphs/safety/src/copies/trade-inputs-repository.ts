@@ -2,7 +2,8 @@
 // transaction.* events and refilled by the rebuild: the only code that writes trade_facts. Every
 // trade is a row keyed by its own id, and only a newer event replaces it, so events may arrive
 // late, twice or out of order.
-import type { SqlExecutor, TradeInputsAnswer } from '@anshim/platform';
+import type { SqlExecutor } from '@anshim/platform';
+import type { TradeInputsAnswer } from '@anshim/contracts';
 import { ts, writeFact } from './copy-sql.ts';
 
 export type TradeOutcome = 'COMPLETED' | 'CANCELLED' | 'DISPUTED';

@@ -1,7 +1,8 @@
 // What the safety service consumes: every event that moves a factor input updates the projection
 // and recalculates the affected users in the same transaction as the processed-event record, so a
 // redelivered event changes nothing and a crash leaves either all of it or none.
-import { EVENT_CATALOGUE, reporterWeight, type EventHandlers, type EventEnvelope, type EventType, type SqlExecutor } from '@anshim/platform';
+import type { EventHandlers, EventEnvelope, SqlExecutor } from '@anshim/platform';
+import { EVENT_CATALOGUE, reporterWeight, type EventType } from '@anshim/contracts';
 import type { SafetyCopies } from '../copies/safety-copies.ts';
 import type { Recalculated, ScoreRecalculator } from '../score/score-recalculator.ts';
 

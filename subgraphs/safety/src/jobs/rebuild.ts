@@ -10,17 +10,14 @@
 //   signed service identity (packages/platform/src/internal.ts). Their answers replace the users'
 //   rows of those facts, so facts an event never delivered appear and ones the owner no longer has go.
 import { randomUUID } from 'node:crypto';
+import { callInternal, signIdentityHeaders, bodySha256, type Logger } from '@anshim/platform';
 import {
-  callInternal,
   SAFETY_INPUTS_MAX_USERS,
   SAFETY_INPUTS_ROUTE,
-  signIdentityHeaders,
-  bodySha256,
-  type Logger,
   type ReportInputsAnswer,
   type RiskInputsAnswer,
   type TradeInputsAnswer,
-} from '@anshim/platform';
+} from '@anshim/contracts';
 import type { UserSnapshot } from '../copies/user-inputs-repository.ts';
 import type { SafetyCore } from '../safety-core.ts';
 

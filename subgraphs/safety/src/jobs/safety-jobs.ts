@@ -2,7 +2,8 @@
 // names: the nightly recalculation of everyone (a cron scheduler, `safety.nightly-recalculation`)
 // and the recheck of one member when something their score depends on expires (a risk signal, a
 // sanction, a suspension: `safety.recalculate-user`). The worker process owns them and runs the jobs.
-import { defineJob, JOB_CATALOGUE, type Logger } from '@anshim/platform';
+import { defineJob, type Logger } from '@anshim/platform';
+import { JOB_CATALOGUE } from '@anshim/contracts';
 import type { SafetyCore } from '../safety-core.ts';
 import type { Recalculated } from '../score/score-recalculator.ts';
 import type { BatchResult } from './nightly-batch.ts';

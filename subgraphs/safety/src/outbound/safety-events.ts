@@ -4,8 +4,8 @@
 // batch page of thousands of users costs one round trip instead of thousands.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { BULLMQ_PRIORITY, EVENT_CATALOGUE, InvalidEventError, topicOf, type EventData, type EventPriority } from '@anshim/platform';
-import type { EventEnvelope } from '@anshim/platform';
+import { BULLMQ_PRIORITY, InvalidEventError, type EventEnvelope } from '@anshim/platform';
+import { EVENT_CATALOGUE, topicOf, type EventData, type EventPriority } from '@anshim/contracts';
 
 /** An outbox row as ScoreRepository.write inserts it, beside the score it announces. */
 export interface OutboxRow {

@@ -2,7 +2,8 @@
 // value, a grade, the factors that explain it and the badges a display shows. Deterministic: the
 // same inputs and the same `now` always give the same score. Every weight lives in WEIGHTS; change
 // them here, with evidence, and bump RULE_VERSION.
-import { combinedReportWeight, REPORT_WEIGHTING, type LocalizedText } from '@anshim/platform';
+import type { LocalizedText } from '@anshim/platform';
+import { combinedReportWeight, REPORT_WEIGHTING } from '@anshim/contracts';
 
 export const RULE_VERSION = '2026-12.1';
 
@@ -41,7 +42,7 @@ export const WEIGHTS = {
   reportHalfLifeDays: 180,
   /**
    * Unconfirmed reports: a little per full-weight reporter, capped, so report bombing cannot sink
-   * anyone. Each reporter weighs by who they are (packages/platform/src/reporter-trust.ts, the one
+   * anyone. Each reporter weighs by who they are (packages/contracts/src/reporter-trust.ts, the one
    * table): throwaway accounts with no dealings together weigh at most half a credible reporter,
    * and below `countsFrom` combined the reports count nothing (and name nothing).
    */

@@ -1,7 +1,8 @@
 // Recalculation: load inputs → calculate → store score, history and safety.score_changed in one
 // statement, inside the caller's transaction. The same code serves an event (one or two users), the
 // admin's synchronous recalculation and a page of the nightly batch (thousands of users).
-import type { EventPriority, LocalizedText, SqlExecutor } from '@anshim/platform';
+import type { LocalizedText, SqlExecutor } from '@anshim/platform';
+import type { EventPriority } from '@anshim/contracts';
 import type { InputsReader, LoadedUser } from '../copies/inputs-reader.ts';
 import { messages, noLongerCounts } from '../messages.ts';
 import type { Factor, ScoreRecord } from '../model.ts';

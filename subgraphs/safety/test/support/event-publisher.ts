@@ -7,12 +7,10 @@ import {
   consumerQueueName,
   createQueueConnection,
   queuePrefix,
-  type EventData,
   type EventEnvelope,
-  type EventType,
   type RedisSettings,
-  type SubgraphName,
 } from '@anshim/platform';
+import type { EventData, EventType, SubgraphName } from '@anshim/contracts';
 import { FakeProducer } from '../../../../test/support/fake-producer.ts';
 
 export interface PublishOptions {

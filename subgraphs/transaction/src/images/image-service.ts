@@ -5,7 +5,7 @@
 // upload itself stays private and is deleted once the product is committed. Storage itself is
 // the platform's (local disk or S3).
 import { BadInputError, type Locale } from '@anshim/platform';
-import { PRODUCT_IMAGE_POLICY, thumbnailKey, type KnownContentType, type Uploads } from '@anshim/platform/storage/index';
+import { PRODUCT_IMAGE_POLICY, thumbnailKey, type KnownContentType, type Uploads } from '@anshim/platform/storage';
 import type { Tx } from '../database.ts';
 import { messages } from '../messages.ts';
 import type { UploadRepository } from './upload-repository.ts';

@@ -2,7 +2,7 @@
 // only): for a set of users, the trades that ended with who ended them and when (the last status
 // change into the trade's status: what transaction.completed/cancelled/disputed said), the ratings
 // they received, and their listings. Read-only; never on a request path.
-import type { TradeInputsAnswer } from '@anshim/platform';
+import type { TradeInputsAnswer } from '@anshim/contracts';
 import type { TransactionPrisma } from '../database.ts';
 
 const iso = (date: Date) => date.toISOString();

@@ -4,7 +4,7 @@
 // Refusals are JSON `{ error: { code, message } }` in the caller's language.
 import type { Request, Response } from 'express';
 import { localeFromHeader, pick, type Logger } from '@anshim/platform';
-import { ID_CARD_POLICY, normalizeContentType } from '@anshim/platform/storage/index';
+import { ID_CARD_POLICY, normalizeContentType } from '@anshim/platform/storage';
 import { messages } from '../messages.ts';
 import type { HttpApp } from '../model.ts';
 import { IdCardUploadRefused, type IdCardService } from './id-card-service.ts';

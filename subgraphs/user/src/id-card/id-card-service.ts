@@ -5,7 +5,7 @@
 // reason (audited); approval adds ID_CARD and emits user.verified. Nobody decides their own check.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { BadInputError, charLength, ConflictError, ForbiddenError, isUuid, NotFoundError, pick, RateLimitedError, requireAdmin, requireIdentity, type FieldCipher, type Logger } from '@anshim/platform';
-import { detectContentType, ID_CARD_POLICY, type StorageDriver } from '@anshim/platform/storage/index';
+import { detectContentType, ID_CARD_POLICY, type StorageDriver } from '@anshim/platform/storage';
 import type { AuditRepository } from '../audit/audit-repository.ts';
 import { transaction, type UserPrisma } from '../database.ts';
 import type { DeliveryProvider } from '../delivery/delivery.ts';

@@ -2,8 +2,9 @@
 // scheduler (one repeatable job, however many replicas run) sweeps every
 // ID_CARD_PURGE_INTERVAL_MINUTES: it deletes photos past their `purgeAfter` and marks unused
 // upload tickets EXPIRED. The row of each check stays, as the record of the decision.
-import { defineJob, JOB_CATALOGUE, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
-import type { StorageDriver } from '@anshim/platform/storage/index';
+import { defineJob, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
+import { JOB_CATALOGUE } from '@anshim/contracts';
+import type { StorageDriver } from '@anshim/platform/storage';
 import type { IdCardRepository } from '../id-card/id-card-repository.ts';
 
 export const ID_CARD_PURGE_SCHEDULER = 'id-card-purge';

@@ -5,7 +5,6 @@
 //
 // The lookup key of a bank account is its digits only: the bank name is kept for display, but
 // people (and fraudsters) name banks inconsistently and chats often omit it.
-import type { FieldCipher } from './crypto.ts';
 
 export type PaymentIdentifierType = 'BANK_ACCOUNT' | 'PHONE';
 
@@ -90,8 +89,13 @@ export function paymentIdentifierKey(id: Pick<NormalizedPaymentIdentifier, 'type
   return `payment-identifier:${id.type}:${id.value}`;
 }
 
+/** What computes a keyed lookup hash: the platform's FieldCipher (crypto.ts) in every service. */
+export interface LookupHasher {
+  lookupHash(value: string): string;
+}
+
 /** The keyed lookup hash (DATA_ENCRYPTION_KEY): equal for the same account, useless without the key. */
-export function paymentIdentifierHash(cipher: Pick<FieldCipher, 'lookupHash'>, id: Pick<NormalizedPaymentIdentifier, 'type' | 'value'>): string {
+export function paymentIdentifierHash(cipher: LookupHasher, id: Pick<NormalizedPaymentIdentifier, 'type' | 'value'>): string {
   return cipher.lookupHash(paymentIdentifierKey(id));
 }
 

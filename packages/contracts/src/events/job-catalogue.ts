@@ -1,7 +1,8 @@
 // The job catalogue, beside the event catalogue: every BullMQ job queue a service runs for
 // itself (sweeps, delayed work), its job name and the zod schema of its payload. Events travel
 // between services; jobs stay inside one, but they share Redis, so their names and payloads are
-// written down once here and every queue is made with the kit's defineJob (kit/define-job.ts).
+// written down once here and every queue is made with the platform kit's defineJob
+// (packages/platform/src/kit/define-job.ts).
 import { z } from 'zod';
 
 export interface JobType<S extends z.ZodType = z.ZodType> {
@@ -20,7 +21,7 @@ export const JOB_CATALOGUE = {
   'user.id-card-purge': { name: 'user.id-card-purge', ...sweep },
   /** Ends one suspension at its endsAt (job id = sanction id). */
   'report.sanction-end': { name: 'report.sanction-end', jobName: 'end', schema: z.object({ sanctionId: z.uuid() }) },
-  /** Deletes uploads whose ticket expired without being attached (storage/upload-sweep.ts). */
+  /** Deletes uploads whose ticket expired without being attached (the platform's storage/upload-sweep.ts). */
   'transaction.upload-sweep': { name: 'transaction.upload-sweep', ...sweep },
   'report.upload-sweep': { name: 'report.upload-sweep', ...sweep },
   /** Recalculates every member's safety score, set-based (a cron scheduler: SAFETY_NIGHTLY_CRON). */

@@ -20,10 +20,6 @@ export type { EventDefinition, EventPriority };
  */
 
 
-/** BullMQ runs lower numbers first; 0 would mean "unprioritized" and jump every queue. */
-export const BULLMQ_PRIORITY: Record<EventPriority, number> = { high: 1, normal: 5, low: 10 };
-
-
 /** Each producing service keeps its family in catalogue/<service>.ts; this merges them. */
 export const EVENT_CATALOGUE = {
   ...USER_EVENTS,

@@ -5,16 +5,16 @@ import { timestamp, uuid, type EventDefinition } from './definition.ts';
 export const reportType = z.enum(['FRAUD', 'NO_SHOW', 'COUNTERFEIT', 'ABUSIVE_LANGUAGE', 'HARASSMENT', 'OFF_PLATFORM_PAYMENT', 'OTHER']);
 export const sanctionType = z.enum(['WARNING', 'SUSPENSION', 'BAN']);
 
+/** Which report, by whom, against whom and of what kind: report.filed and report.processed open with these. */
+const reportRef = { reportId: uuid, reporterId: uuid, targetUserId: uuid, type: reportType };
+
 /** report.events (producer: report). `report.filed` of an URGENT report is sent with priority high. */
 export const REPORT_EVENTS = {
   'report.filed': {
     priority: 'normal',
     version: 1,
     data: z.object({
-      reportId: uuid,
-      reporterId: uuid,
-      targetUserId: uuid,
-      type: reportType,
+      ...reportRef,
       priority: z.enum(['URGENT', 'HIGH', 'NORMAL']),
       productId: uuid.nullable(),
       transactionId: uuid.nullable(),
@@ -31,10 +31,7 @@ export const REPORT_EVENTS = {
     priority: 'normal',
     version: 1,
     data: z.object({
-      reportId: uuid,
-      reporterId: uuid,
-      targetUserId: uuid,
-      type: reportType,
+      ...reportRef,
       decision: z.enum(['ACCEPT', 'DISMISS']),
       sanction: sanctionType.nullable(),
       /** When the report was filed: the score's decay runs from then. */
