@@ -4,10 +4,10 @@
 // failures, `register` is rationed per email domain (but for the demo seed's development
 // allowance), and both checks fail closed when Redis is unreachable (a second instance pointed at
 // a closed port, not the shared Redis stopped).
-import { connect, createServer, type Socket } from 'node:net';
 import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_ALLOWANCE_HEADER, readDevAllowanceKey } from '@anshim/platform';
+import { redisBehindProxy } from '../../../test/support/redis-proxy.ts';
 import { hex, onlyError, REGISTER, registerUser, UserHarness, waitFor } from './support/harness.ts';
 
 const LOGIN = /* GraphQL */ `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { id } } }`;
@@ -20,42 +20,6 @@ const h = new UserHarness({
   REGISTER_PER_DOMAIN_MAX: '3',
   REGISTER_PER_DOMAIN_WINDOW_SECONDS: '600',
 });
-
-/**
- * A TCP proxy to the shared Redis whose port can be closed and opened again: the service starts
- * against it (its queues need Redis to start), then the port is closed, so its Redis URL points
- * at a closed port while the shared Redis keeps running for everyone else.
- */
-async function redisBehindProxy(target: string): Promise<{ url: string; close(): Promise<void>; open(): Promise<void> }> {
-  const { hostname, port } = new URL(target);
-  const sockets = new Set<Socket>();
-  let server = createServer();
-  const serve = (listenPort: number) =>
-    new Promise<number>((resolve) => {
-      server = createServer((client) => {
-        const upstream = connect(Number(port), hostname);
-        for (const socket of [client, upstream]) {
-          sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => undefined);
-        }
-        client.pipe(upstream).pipe(client);
-      });
-      server.listen(listenPort, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-    });
-  const proxyPort = await serve(0);
-  const database = new URL(target).pathname;
-  return {
-    url: `redis://127.0.0.1:${proxyPort}${database}`,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-    open: async () => {
-      await serve(proxyPort);
-    },
-  };
-}
 
 // A domain of its own per member: the per-domain ration (3 here) is not what these tests are about.
 const ownDomainEmail = () => `member@d${hex(4)}.example.com`;

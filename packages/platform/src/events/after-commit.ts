@@ -3,7 +3,9 @@
 // rows, and a rollback would leave a push for something that never happened. Wraps the client the
 // EventConsumer opens transactions on; each transaction gets its own list, run once it committed.
 // Every service uses this one: a hook that fails is logged and never stops the hooks after it.
+import type { SubgraphName } from '@anshim/contracts';
 import type { Logger } from '../logger.ts';
+import { EventConsumer, type EventConsumerOptions, type EventHandlers } from './consumer.ts';
 import type { SqlExecutor, TransactionalSqlClient, TransactionOptions } from './sql-client.ts';
 
 export class AfterCommitHooks<Tx extends SqlExecutor> {
@@ -45,4 +47,15 @@ export class AfterCommitHooks<Tx extends SqlExecutor> {
     if (!list) throw new Error('AfterCommitHooks.schedule called outside a wrapped transaction');
     list.push(hook);
   }
+}
+
+/**
+ * An event consumer whose handlers may schedule work for after their transaction commits: the
+ * hooks wrap the client the consumer opens its transactions on, and the handlers receive them.
+ */
+export function consumerWithAfterCommit<S extends SubgraphName, Tx extends SqlExecutor>(
+  options: Omit<EventConsumerOptions<S, Tx>, 'handlers'> & { handlers: (hooks: AfterCommitHooks<Tx>) => EventHandlers<S, Tx> },
+): EventConsumer<S, Tx> {
+  const hooks = new AfterCommitHooks<Tx>(options.prisma, options.logger);
+  return new EventConsumer<S, Tx>({ ...options, prisma: hooks.wrapped, handlers: options.handlers(hooks) });
 }

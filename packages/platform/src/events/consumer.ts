@@ -5,6 +5,7 @@ import { type SubgraphName, isEventType, isSubscribed, type EventType, type Subs
 import type { Logger } from '../logger.ts';
 import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis.ts';
 import { DeadLetters } from './dead-letters.ts';
+import { closeWorkerWithin } from './worker-close.ts';
 import { eventEnvelopeSchema, parseEnvelope, type EventEnvelope } from './envelope.ts';
 import { consumerQueueName } from './queues.ts';
 import type { SqlExecutor, TransactionalSqlClient } from './sql-client.ts';
@@ -102,7 +103,7 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
 
   /** Lets the jobs in progress finish, takes no new ones, then disconnects. SIGTERM-safe. */
   async close(): Promise<void> {
-    await this.worker.close();
+    await closeWorkerWithin(this.worker, [this.connection], this.logger);
     await this.collecting;
     await this.deadLetters.close();
     this.connection.disconnect();

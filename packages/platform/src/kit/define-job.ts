@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { JobType } from '@anshim/contracts';
 import type { Logger } from '../logger.ts';
+import { closeWorkerWithin } from '../events/worker-close.ts';
 import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis.ts';
 
 export interface JobSchedule {
@@ -90,7 +91,7 @@ export function defineJob<S extends z.ZodType, R>(definition: JobDefinition<S, R
       await worker.waitUntilReady();
     },
     async close() {
-      await worker?.close();
+      if (worker) await closeWorkerWithin(worker, [workerConnection], logger);
       await queue.close();
       connection.disconnect();
       workerConnection?.disconnect();

@@ -13,7 +13,7 @@
 // Copies and the alerts an event raises are written in the consumer's transaction, together with
 // the processed-event record, and alerts are keyed by (event, rule): a redelivered event raises
 // nothing twice. Pushes to subscribers run after the commit.
-import { AfterCommitHooks, EventConsumer, type EventEnvelope, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
+import { consumerWithAfterCommit, type AfterCommitHooks, type EventConsumer, type EventEnvelope, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
 import type { EventType } from '@anshim/contracts';
 import type { MonitorPrisma, Tx } from '../database.ts';
 import type { AssessmentService, FromEvent } from '../assessment/assessment-service.ts';
@@ -75,12 +75,11 @@ export function monitorHandlers(deps: Pick<ConsumerDeps, 'known' | 'assessment'>
 }
 
 export function createMonitorConsumer(deps: ConsumerDeps): EventConsumer<'monitor', Tx> {
-  const hooks = new AfterCommitHooks<Tx>(deps.prisma as never, deps.logger);
-  return new EventConsumer<'monitor', Tx>({
+  return consumerWithAfterCommit<'monitor', Tx>({
     service: 'monitor',
-    prisma: hooks.wrapped,
+    prisma: deps.prisma as never,
     redis: deps.redis,
     logger: deps.logger,
-    handlers: monitorHandlers(deps, hooks),
+    handlers: (hooks) => monitorHandlers(deps, hooks),
   });
 }

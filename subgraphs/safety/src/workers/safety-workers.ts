@@ -3,7 +3,7 @@
 // the outbox relay for the score_changed events they write, and the operational endpoints.
 // workers/index.ts runs it as its own process; tests build it in-process against the run's
 // database and Redis.
-import { AfterCommitHooks, EventConsumer, type Logger, type SqlExecutor } from '@anshim/platform';
+import { consumerWithAfterCommit, type EventConsumer, type Logger, type SqlExecutor } from '@anshim/platform';
 import type { SafetyEnv } from '../env.ts';
 import { safetyEventHandlers } from '../inbound/event-handlers.ts';
 import { recalculateEveryone, type BatchResult } from '../jobs/nightly-batch.ts';
@@ -34,18 +34,18 @@ export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorker
       await jobs?.scheduleRechecks(results);
     },
   });
-  workerMetrics = createWorkerMetrics(core);
+  const metrics = createWorkerMetrics(core);
+  workerMetrics = metrics;
   let http: { port: number; stop(): Promise<void> } | undefined;
-  const afterCommit = new AfterCommitHooks<SqlExecutor>(core.sql, logger);
-  const consumer = new EventConsumer({
+  const consumer = consumerWithAfterCommit<'safety', SqlExecutor>({
     service: 'safety',
-    prisma: afterCommit.wrapped,
+    prisma: core.sql,
     redis: core.redisSettings,
     logger,
     concurrency: env.SAFETY_WORKER_CONCURRENCY,
     attempts: env.SAFETY_EVENT_ATTEMPTS,
     lockDurationMs: env.SAFETY_EVENT_LOCK_MS,
-    handlers: workerMetrics.instrument(safetyEventHandlers({
+    handlers: (afterCommit) => metrics.instrument(safetyEventHandlers({
       copies: core.copies,
       recalculator: core.recalculator,
       afterCommit: (tx, results) => afterCommit.schedule(tx, () => core.published(results)),
@@ -66,7 +66,7 @@ export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorker
       consumer.start();
       await safetyJobs.start();
       await consumer.waitUntilReady();
-      http = await startWorkerHttp(core, workerMetrics!, env.SAFETY_WORKER_PORT, env.SAFETY_WORKER_HOST);
+      http = await startWorkerHttp(core, metrics, env.SAFETY_WORKER_PORT, env.SAFETY_WORKER_HOST);
       return { port: http.port };
     },
     recalculateEveryone: runEveryone,

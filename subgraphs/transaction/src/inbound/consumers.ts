@@ -6,7 +6,7 @@
 // - monitor.action_taken: HOLD_TRANSACTIONS pauses a user's trades; RESTRICT_ACCOUNT also stops
 //   their listings and price changes (until cleared); CLEAR lifts both.
 // Handlers run in the consumer's transaction (idempotent by event id) and ignore stale events.
-import { AfterCommitHooks, EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
+import { consumerWithAfterCommit, type AfterCommitHooks, type EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
 import type { PartyRepository } from '../copies/party-repository.ts';
 import type { TransactionPrisma, Tx } from '../database.ts';
 import { DEFAULT_PROTECTED_MIN_GRADE, gradeRank } from '../model.ts';
@@ -63,12 +63,11 @@ export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommit
 }
 
 export function createTransactionConsumer(deps: ConsumerDeps): EventConsumer<'transaction', Tx> {
-  const afterCommit = new AfterCommitHooks<Tx>(deps.prisma as never, deps.logger);
-  return new EventConsumer<'transaction', Tx>({
+  return consumerWithAfterCommit<'transaction', Tx>({
     service: 'transaction',
-    prisma: afterCommit.wrapped,
+    prisma: deps.prisma as never,
     redis: deps.redis,
     logger: deps.logger,
-    handlers: transactionHandlers(deps, afterCommit),
+    handlers: (afterCommit) => transactionHandlers(deps, afterCommit),
   });
 }
