@@ -141,6 +141,9 @@ export function resolveSecrets(
   };
 }
 
+/** An empty variable (`SMTP_HOST=`) means "not set", as people expect from .env files. */
+export const optionalSetting = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 /** Optional port: "0" means "any free port" (tests). */
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 

@@ -12,9 +12,9 @@ import { AssessmentService } from './assessment/assessment-service.ts';
 import { SlidingWindows } from './assessment/sliding-windows.ts';
 import { contextBuilder } from './context.ts';
 import { KnownRepository } from './copies/known-repository.ts';
-import { createDatabase, type MonitorPrisma } from './database.ts';
+import { createDatabase, type MonitorPrisma, type Tx } from './database.ts';
 import { loadMonitorEnv, type MonitorEnv } from './env.ts';
-import { createMonitorConsumer } from './inbound/consumers.ts';
+import { monitorHandlers } from './inbound/consumers.ts';
 import { MonitorEvents } from './outbound/monitor-events.ts';
 import { resolvers } from './resolvers/index.ts';
 
@@ -34,7 +34,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
     resolvers,
     database: (databaseUrl) => createDatabase({ databaseUrl, onQuery: options.onQuery }),
     subscriptions: true,
-    compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub }) => {
+    compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume }) => {
       const alertRepository = new AlertRepository(prisma);
       const known = new KnownRepository(prisma);
       const buffer = new ActivityBuffer({
@@ -76,7 +76,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
               })),
             }),
           }),
-        consumer: env.MONITOR_CONSUME_EVENTS ? createMonitorConsumer({ prisma, known, assessment, redis: redisSettings, logger }) : undefined,
+        consumer: env.MONITOR_CONSUME_EVENTS ? consume<Tx>((hooks) => monitorHandlers({ known, assessment }, hooks)) : undefined,
         // After the consumer on stop: its last events' activity is flushed too.
         jobs: [buffer],
         expose: { assessment, alerts, buffer },

@@ -2,16 +2,14 @@
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
 import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
-import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage';
+import { checkStorageEnv, publicUrlSetting, storageEnvShape } from '@anshim/platform/storage';
 
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const reportEnvSchema = z
   .object({
     ...subgraphEnvShape('report', { port: 4004, opsPort: 9104 }),
     ...storageEnvShape,
-    REPORT_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
-      .describe('how browsers reach this service\'s evidence files THROUGH THE GATEWAY: `<gateway origin>/report` (the gateway passes /report/files/* on, signed); `npm start` and the e2e stack set it; default http://localhost:<port> (tests that call the subgraph directly); required in production with STORAGE_DRIVER=local'),
+    REPORT_PUBLIC_URL: publicUrlSetting('how browsers reach this service\'s evidence files THROUGH THE GATEWAY: `<gateway origin>/report` (the gateway passes /report/files/* on, signed); `npm start` and the e2e stack set it; default http://localhost:<port> (tests that call the subgraph directly); required in production with STORAGE_DRIVER=local'),
     REPORT_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10)
       .describe('reports one person may file per REPORT_RATE_WINDOW_SECONDS'),
     REPORT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600).describe('window of REPORT_RATE_LIMIT'),

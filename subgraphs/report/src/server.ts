@@ -8,10 +8,10 @@ import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { openSubgraphStorage, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
 import { contextBuilder } from './context.ts';
 import { KnownPartiesRepository } from './copies/known-parties-repository.ts';
-import { createDatabase, type ReportPrisma } from './database.ts';
+import { createDatabase, type ReportPrisma, type Tx } from './database.ts';
 import { loadReportEnv, type ReportEnv } from './env.ts';
 import { EvidenceService } from './evidence/evidence-service.ts';
-import { createReportConsumer } from './inbound/consumers.ts';
+import { reportHandlers } from './inbound/consumers.ts';
 import { SanctionEndScheduler } from './jobs/sanction-end.ts';
 import { ReportEvents } from './outbound/report-events.ts';
 import { IdentifierRepository } from './registry/identifier-repository.ts';
@@ -88,7 +88,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
           storage.mountLocalRoutes(app);
           mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
         },
-        consumer: env.REPORT_CONSUME_EVENTS ? createReportConsumer({ prisma, known, redis: redisSettings, logger }) : undefined,
+        consumer: env.REPORT_CONSUME_EVENTS ? parts.consume<Tx>(() => reportHandlers(known)) : undefined,
         jobs: [sanctionEnds, uploadSweep.job],
         onListening: storage.onListening,
         expose: { sanctionEnds, uploadSweep },

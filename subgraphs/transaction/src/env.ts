@@ -2,16 +2,14 @@
 // reads process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
 import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
-import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage';
+import { checkStorageEnv, publicUrlSetting, storageEnvShape } from '@anshim/platform/storage';
 
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const transactionEnvSchema = z
   .object({
     ...subgraphEnvShape('transaction', { port: 4002, opsPort: 9102 }),
     ...storageEnvShape,
-    TRANSACTION_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
-      .describe('how browsers reach this service\'s files THROUGH THE GATEWAY: `<gateway origin>/transaction` (the gateway passes /transaction/files/* on, signed); `npm start` and the e2e stack set it; default http://localhost:<port> (tests that call the subgraph directly); required in production with STORAGE_DRIVER=local'),
+    TRANSACTION_PUBLIC_URL: publicUrlSetting('how browsers reach this service\'s files THROUGH THE GATEWAY: `<gateway origin>/transaction` (the gateway passes /transaction/files/* on, signed); `npm start` and the e2e stack set it; default http://localhost:<port> (tests that call the subgraph directly); required in production with STORAGE_DRIVER=local'),
     PRODUCT_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(1_800)
       .describe('product detail, listing pages and the popular list stay cached this long'),
     PRODUCT_CACHE: booleanFlag(true).describe('turn the product cache off (benchmarks of the database path, debugging)'),

@@ -8,11 +8,11 @@ import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { openSubgraphStorage, PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
 import { contextBuilder } from './context.ts';
 import { PartyRepository } from './copies/party-repository.ts';
-import { createDatabase, type TransactionPrisma } from './database.ts';
+import { createDatabase, type TransactionPrisma, type Tx } from './database.ts';
 import { loadTransactionEnv, type TransactionEnv } from './env.ts';
 import { ImageService } from './images/image-service.ts';
 import { UploadRepository } from './images/upload-repository.ts';
-import { createTransactionConsumer } from './inbound/consumers.ts';
+import { transactionHandlers } from './inbound/consumers.ts';
 import { TransactionEvents } from './outbound/transaction-events.ts';
 import { ProductCache } from './products/product-cache.ts';
 import { ProductRepository } from './products/product-repository.ts';
@@ -51,7 +51,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
     resolvers,
     database: (databaseUrl) => createDatabase({ databaseUrl, onQuery: options.onQuery, poolSize: env.TRANSACTION_DB_POOL_SIZE }),
     compose: (parts) => {
-      const { prisma, redis, redisSettings, logger, afterCommit } = parts;
+      const { prisma, redis, logger, afterCommit } = parts;
       const storage = openSubgraphStorage(parts, { publicUrl: env.TRANSACTION_PUBLIC_URL, port: env.TRANSACTION_PORT, publicPolicies: [PRODUCT_IMAGE_POLICY] });
       const products = new ProductRepository(prisma);
       const trades = new TradeRepository(prisma);
@@ -75,7 +75,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
           storage.mountLocalRoutes(app);
           mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
         },
-        consumer: env.TRANSACTION_CONSUME_EVENTS ? createTransactionConsumer({ prisma, parties, products, cache, redis: redisSettings, logger }) : undefined,
+        consumer: env.TRANSACTION_CONSUME_EVENTS ? parts.consume<Tx>((hooks) => transactionHandlers({ parties, products, cache }, hooks)) : undefined,
         // After the consumer on stop: views recorded until then are still added.
         jobs: [views, uploadSweep.job],
         onListening: storage.onListening,

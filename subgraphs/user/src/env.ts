@@ -1,8 +1,9 @@
 // The user service's configuration, parsed once. The only file of this service that reads
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { booleanFlag, envLoader, parseEnv, port, subgraphEnvShape } from '@anshim/platform';
-import { checkStorageEnv, storageEnvShape } from '@anshim/platform/storage';
+// optional(...): an empty variable (`SMTP_HOST=`) means "not set", as people expect from .env files.
+import { booleanFlag, envLoader, optionalSetting as optional, parseEnv, port, subgraphEnvShape } from '@anshim/platform';
+import { checkStorageEnv, publicUrlSetting, storageEnvShape } from '@anshim/platform/storage';
 
 /** Per-account sign-in back-off (auth/sign-in-throttle.ts), LOGIN_BACKOFF_* and LOGIN_NOTICE_AFTER_FAILURES. */
 export interface SignInThrottleSettings {
@@ -87,16 +88,13 @@ export function parseOidcProviders(names: readonly string[], source: Record<stri
   });
 }
 
-/** An empty variable (`SMTP_HOST=`) means "not set", as people expect from .env files. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 export const userEnvSchema = z
   .object({
     ...subgraphEnvShape('user', { port: 4001, opsPort: 9101 }),
     ...storageEnvShape,
     USER_OPS_PORT: port(9101).describe('the user subgraph\'s operations port: `/metrics`, detailed `/readyz` and, in development, `/dev/messages` (on OPS_HOST)'),
-    USER_PUBLIC_URL: optional(z.url({ protocol: /^https?$/ }))
-      .describe('how browsers reach this service\'s /auth/* routes (ID card upload and photo URLs): normally the gateway, which proxies /auth/*; default http://localhost:<port>'),
+    USER_PUBLIC_URL: publicUrlSetting('how browsers reach this service\'s /auth/* routes (ID card upload and photo URLs): normally the gateway, which proxies /auth/*; default http://localhost:<port>'),
     ID_CARD_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(3_600).default(300).describe('how long an ADMIN\'s link to an ID card photo works'),
     ID_CARD_RETENTION_DAYS: z.coerce.number().min(0).max(365).default(30).describe('days after the decision when the ID card photo is deleted'),
     ID_CARD_PURGE_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60).describe('how often the purge job looks for photos past their retention'),

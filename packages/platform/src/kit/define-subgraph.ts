@@ -17,6 +17,9 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Express } from 'express';
 import { parse } from 'graphql';
 import { createLogger, type Logger } from '../logger.ts';
+import { consumerWithAfterCommit, type AfterCommitHooks } from '../events/after-commit.ts';
+import type { EventConsumer, EventHandlers } from '../events/consumer.ts';
+import type { SqlExecutor } from '../events/sql-client.ts';
 import { stopOnSignals } from '../process.ts';
 import { RedisChannelHub } from '../redis.ts';
 import { buildSubgraphServer, databaseAndRedisReadiness, type RequestContext, type RunningServer } from '../server.ts';
@@ -42,10 +45,15 @@ export interface ResourceParts<E> {
 }
 
 /** What `compose` is given: the environment, the logger and the opened resources (also spread). */
-export type SubgraphParts<E, R> = R &
+export type SubgraphParts<N extends SubgraphName, E, R> = R &
   ResourceParts<E> & {
     production: boolean;
     resources: R;
+    /**
+     * The subgraph's event consumer on its own database, Redis and logger; its handlers may
+     * schedule work for after their transaction commits (pushes, cache writes).
+     */
+    consume<Tx extends SqlExecutor>(handlers: (hooks: AfterCommitHooks<Tx>) => EventHandlers<N, Tx>): EventConsumer<N, Tx>;
   };
 
 /** The subgraph's own parts, as `compose` returns them. */
@@ -56,7 +64,7 @@ export interface SubgraphComposition<C extends RequestContext, X extends object 
   routes?: (app: Express) => void;
   /** Operator-only routes on the operations port. */
   operationsRoutes?: (app: Express) => void;
-  /** The event consumer (createXConsumer), if this process consumes events. */
+  /** The event consumer (`parts.consume(handlers)`), if this process consumes events. */
   consumer?: BackgroundWork;
   /** Job queues, sweeps and flushers: started in this order after the consumer, closed after it. */
   jobs?: BackgroundWork[];
@@ -84,7 +92,7 @@ interface DefinitionBase<N extends SubgraphName, E extends SubgraphEnv<N>, R, C 
   subscriptions?: boolean;
   /** Default: a logger named after the subgraph at env.LOG_LEVEL (tests may pass one to read it). */
   logger?: Logger;
-  compose: (parts: SubgraphParts<E, R>) => SubgraphComposition<C, X> | Promise<SubgraphComposition<C, X>>;
+  compose: (parts: SubgraphParts<N, E, R>) => SubgraphComposition<C, X> | Promise<SubgraphComposition<C, X>>;
 }
 
 /** The usual case: the kit opens Prisma (from `database`), Redis and the relay. */
@@ -129,7 +137,9 @@ export async function defineSubgraph(
     'resources' in definition
       ? definition.resources({ env, logger, hub: openHub })
       : openServiceResources({ service: name, prisma: definition.database(env.DATABASE_URL), redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX }, logger });
-  const own = await definition.compose({ ...resources, resources, env, logger, production, hub: openHub });
+  const consume = <Tx extends SqlExecutor>(handlers: (hooks: AfterCommitHooks<Tx>) => EventHandlers<SubgraphName, Tx>) =>
+    consumerWithAfterCommit<SubgraphName, Tx>({ service: name, prisma: resources.prisma as never, redis: resources.redisSettings, logger, handlers });
+  const own = await definition.compose({ ...resources, resources, env, logger, production, hub: openHub, consume });
   const jobs = own.jobs ?? [];
 
   const server = await buildSubgraphServer({

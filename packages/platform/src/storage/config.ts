@@ -4,12 +4,13 @@
 import { createHmac } from 'node:crypto';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { booleanFlag, projectRoot } from '../env.ts';
+import { booleanFlag, optionalSetting as optional, projectRoot } from '../env.ts';
 import type { StorageDriver } from './driver.ts';
 import { LocalStorageDriver } from './local-driver.ts';
 import { S3StorageDriver } from './s3-driver.ts';
 
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+/** How browsers reach a service's file routes (its `<SERVICE>_PUBLIC_URL`); unset means http://localhost:<port>. */
+export const publicUrlSetting = (description: string) => optional(z.url({ protocol: /^https?$/ })).describe(description);
 
 export const storageEnvShape = {
   STORAGE_DRIVER: z.enum(['local', 's3']).default('local')

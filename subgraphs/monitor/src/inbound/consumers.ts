@@ -13,21 +13,18 @@
 // Copies and the alerts an event raises are written in the consumer's transaction, together with
 // the processed-event record, and alerts are keyed by (event, rule): a redelivered event raises
 // nothing twice. Pushes to subscribers run after the commit.
-import { consumerWithAfterCommit, type AfterCommitHooks, type EventConsumer, type EventEnvelope, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
+import type { AfterCommitHooks, EventEnvelope, EventHandlers } from '@anshim/platform';
 import type { EventType } from '@anshim/contracts';
-import type { MonitorPrisma, Tx } from '../database.ts';
+import type { Tx } from '../database.ts';
 import type { AssessmentService, FromEvent } from '../assessment/assessment-service.ts';
 import type { KnownRepository } from '../copies/known-repository.ts';
 
 export interface ConsumerDeps {
-  prisma: MonitorPrisma;
   known: KnownRepository;
   assessment: AssessmentService;
-  redis: RedisSettings;
-  logger: Logger;
 }
 
-export function monitorHandlers(deps: Pick<ConsumerDeps, 'known' | 'assessment'>, hooks: AfterCommitHooks<Tx>): EventHandlers<'monitor', Tx> {
+export function monitorHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>): EventHandlers<'monitor', Tx> {
   const { known, assessment } = deps;
   const from = (event: EventEnvelope<EventType>, tx: Tx): FromEvent => ({ tx, sourceEventId: event.id, defer: (work) => hooks.schedule(tx, work) });
   return {
@@ -72,14 +69,4 @@ export function monitorHandlers(deps: Pick<ConsumerDeps, 'known' | 'assessment'>
       await known.fraudIdentifiersConfirmed(tx, event.data.identifiers, new Date(event.data.confirmedAt));
     },
   };
-}
-
-export function createMonitorConsumer(deps: ConsumerDeps): EventConsumer<'monitor', Tx> {
-  return consumerWithAfterCommit<'monitor', Tx>({
-    service: 'monitor',
-    prisma: deps.prisma as never,
-    redis: deps.redis,
-    logger: deps.logger,
-    handlers: (hooks) => monitorHandlers(deps, hooks),
-  });
 }

@@ -7,16 +7,9 @@
 //   with the target, i.e. how much their report weighs (reporter-trust.ts).
 // Sellers and buyers seen in product/trade events are known users too (they exist), which also
 // covers people who registered before this copy existed and later list or trade.
-import { EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
+import type { EventHandlers } from '@anshim/platform';
 import type { KnownPartiesRepository } from '../copies/known-parties-repository.ts';
-import type { ReportPrisma, Tx } from '../database.ts';
-
-export interface ConsumerDeps {
-  prisma: ReportPrisma;
-  known: KnownPartiesRepository;
-  redis: RedisSettings;
-  logger: Logger;
-}
+import type { Tx } from '../database.ts';
 
 export function reportHandlers(known: KnownPartiesRepository): EventHandlers<'report', Tx> {
   return {
@@ -56,14 +49,4 @@ async function accepted(known: KnownPartiesRepository, trade: { transactionId: s
   await known.userRegistered(tx, trade.buyerId, at);
   await known.userRegistered(tx, trade.sellerId, at);
   await known.tradeAccepted(tx, { id: trade.transactionId, productId: trade.productId, buyerId: trade.buyerId, sellerId: trade.sellerId }, at);
-}
-
-export function createReportConsumer(deps: ConsumerDeps): EventConsumer<'report', Tx> {
-  return new EventConsumer<'report', Tx>({
-    service: 'report',
-    prisma: deps.prisma as never,
-    redis: deps.redis,
-    logger: deps.logger,
-    handlers: reportHandlers(deps.known),
-  });
 }

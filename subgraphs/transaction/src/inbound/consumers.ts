@@ -6,20 +6,17 @@
 // - monitor.action_taken: HOLD_TRANSACTIONS pauses a user's trades; RESTRICT_ACCOUNT also stops
 //   their listings and price changes (until cleared); CLEAR lifts both.
 // Handlers run in the consumer's transaction (idempotent by event id) and ignore stale events.
-import { consumerWithAfterCommit, type AfterCommitHooks, type EventConsumer, type EventHandlers, type Logger, type RedisSettings } from '@anshim/platform';
+import type { AfterCommitHooks, EventHandlers } from '@anshim/platform';
 import type { PartyRepository } from '../copies/party-repository.ts';
-import type { TransactionPrisma, Tx } from '../database.ts';
+import type { Tx } from '../database.ts';
 import { DEFAULT_PROTECTED_MIN_GRADE, gradeRank } from '../model.ts';
 import type { ProductCache } from '../products/product-cache.ts';
 import type { ProductRepository } from '../products/product-repository.ts';
 
 export interface ConsumerDeps {
-  prisma: TransactionPrisma;
   parties: PartyRepository;
   products: ProductRepository;
   cache: ProductCache;
-  redis: RedisSettings;
-  logger: Logger;
 }
 
 export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommitHooks<Tx>): EventHandlers<'transaction', Tx> {
@@ -60,14 +57,4 @@ export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommit
       });
     },
   };
-}
-
-export function createTransactionConsumer(deps: ConsumerDeps): EventConsumer<'transaction', Tx> {
-  return consumerWithAfterCommit<'transaction', Tx>({
-    service: 'transaction',
-    prisma: deps.prisma as never,
-    redis: deps.redis,
-    logger: deps.logger,
-    handlers: (afterCommit) => transactionHandlers(deps, afterCommit),
-  });
 }
