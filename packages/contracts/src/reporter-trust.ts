@@ -1,7 +1,7 @@
 // How much a report weighs, by who filed it: the one table the safety score (pending reports), the
 // monitor (REPORT_BURST) and the report service (the fraud-account registry) all apply, so report
 // bombing cannot work through any of them. ARCHITECTURE §6 "trust in reports"; the guarantees are
-// written down in docs/security/h-weight.md.
+// written down in docs/security/report-weighting.md.
 //
 // The facts about a reporter are taken once, by the report service, when the report is filed (from
 // copies it keeps of user.* and transaction.* events) and travel on report.filed, so no consumer

@@ -26,10 +26,6 @@ export function gradeRank(grade: SafetyGrade): number {
   return SAFETY_GRADES.indexOf(grade);
 }
 
-export function gradeOfRank(rank: number): SafetyGrade {
-  return SAFETY_GRADES[rank] ?? DEFAULT_GRADE;
-}
-
 /** Whether `grade` is `minimum` or better. */
 export function meetsMinimum(grade: SafetyGrade, minimum: SafetyGrade): boolean {
   return gradeRank(grade) <= gradeRank(minimum);

@@ -1,7 +1,7 @@
 // The fraud-account registry's verdict on one bank account or phone number, from the reports that
 // name it. Pure: the repository gathers the reports, this decides what may be said about them.
 //
-// Reports cannot be weaponised through it (docs/security/h-weight.md):
+// Reports cannot be weaponised through it (docs/security/report-weighting.md):
 // - CONFIRMED_FRAUD only from a report an admin accepted;
 // - CAUTION only from pending reports of at least REPORT_WEIGHTING.registry.minReporters distinct
 //   reporters who each verified their identity and traded with the account holder

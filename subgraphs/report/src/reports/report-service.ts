@@ -257,7 +257,7 @@ export class ReportService {
   /**
    * ADMIN or the user themself; anyone else gets an empty list. Batched per request. The user
    * themself does not see a pending report that weighs too little to count anywhere (a throwaway
-   * account's): being reported by one must tell them nothing (docs/security/h-weight.md).
+   * account's): being reported by one must tell them nothing (docs/security/report-weighting.md).
    */
   async against(scope: RequestScope, userId: string): Promise<ReportRecord[]> {
     const me = scope.identity;
