@@ -23,10 +23,7 @@ export const reportEnvSchema = z
       .describe('consume user/transaction events (the copies that check a report\'s target) and run the sanction-end worker'),
   })
   .superRefine((env, ctx) => {
-    checkStorageEnv(env, ctx);
-    if (env.NODE_ENV === 'production' && env.STORAGE_DRIVER === 'local' && !env.REPORT_PUBLIC_URL) {
-      ctx.addIssue({ code: 'custom', path: ['REPORT_PUBLIC_URL'], message: 'required in production with STORAGE_DRIVER=local (how browsers reach this service)' });
-    }
+    checkStorageEnv(env, ctx, 'REPORT_PUBLIC_URL');
   });
 
 /** Parses the environment (plus overrides, e.g. from tests); exits listing every problem when it is wrong. */

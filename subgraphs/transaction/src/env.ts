@@ -20,11 +20,7 @@ export const transactionEnvSchema = z
     TRANSACTION_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10).describe('PostgreSQL connections per process'),
   })
   .superRefine((env, ctx) => {
-    checkStorageEnv(env, ctx);
-    // Upload and image URLs must name an address browsers reach; localhost only works on a laptop.
-    if (env.NODE_ENV === 'production' && env.STORAGE_DRIVER === 'local' && !env.TRANSACTION_PUBLIC_URL) {
-      ctx.addIssue({ code: 'custom', path: ['TRANSACTION_PUBLIC_URL'], message: 'required in production with STORAGE_DRIVER=local (how browsers reach this service)' });
-    }
+    checkStorageEnv(env, ctx, 'TRANSACTION_PUBLIC_URL');
   });
 
 /** Parses the environment (plus overrides, e.g. from tests); exits listing every problem when it is wrong. */

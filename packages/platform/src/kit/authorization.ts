@@ -37,3 +37,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
+
+/** The distinct ids among `ids` that can exist. */
+export function distinctUuids(ids: readonly unknown[]): string[] {
+  return [...new Set(ids.filter(isUuid))];
+}
+
+/**
+ * A batched read with the distinct valid ids among `ids`, or [] without a query when there are none
+ * (DataLoader batches carry whatever a client sent; a uuid column would reject the rest with an error).
+ */
+export async function readByUuids<T>(ids: readonly string[], read: (valid: string[]) => Promise<T[]>): Promise<T[]> {
+  const valid = distinctUuids(ids);
+  return valid.length === 0 ? [] : read(valid);
+}

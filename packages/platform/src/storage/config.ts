@@ -37,7 +37,14 @@ export const storageEnvShape = {
 
 export type StorageEnv = z.infer<z.ZodObject<typeof storageEnvShape>>;
 
-export function checkStorageEnv(env: StorageEnv, ctx: z.RefinementCtx): void {
+/**
+ * Checks the storage settings; with `publicUrlSetting`, also that production with the local driver
+ * names the address browsers reach the service's file routes at (localhost only works on a laptop).
+ */
+export function checkStorageEnv(env: StorageEnv & { NODE_ENV?: string }, ctx: z.RefinementCtx, publicUrlSetting?: string): void {
+  if (publicUrlSetting && env.NODE_ENV === 'production' && env.STORAGE_DRIVER === 'local' && !(env as Record<string, unknown>)[publicUrlSetting]) {
+    ctx.addIssue({ code: 'custom', path: [publicUrlSetting], message: 'required in production with STORAGE_DRIVER=local (how browsers reach this service)' });
+  }
   if (env.STORAGE_DRIVER !== 's3') return;
   if (!env.S3_BUCKET) ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when STORAGE_DRIVER=s3' });
   if (Boolean(env.S3_ACCESS_KEY_ID) !== Boolean(env.S3_SECRET_ACCESS_KEY)) {

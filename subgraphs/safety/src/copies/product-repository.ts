@@ -1,6 +1,6 @@
 // The product → seller copy (fed by product.* events, completed by the rebuild) and the price
 // statistics listing hints use: the only code that touches product_copies.
-import { isUuid, type SqlExecutor } from '@anshim/platform';
+import { readByUuids, type SqlExecutor } from '@anshim/platform';
 import type { TradeInputsAnswer } from '@anshim/contracts';
 import type { SafetyPrisma } from '../database.ts';
 import { ts } from './copy-sql.ts';
@@ -72,12 +72,12 @@ export class ProductRepository {
   }
 
   async findByIds(ids: readonly string[]): Promise<ProductCopyRecord[]> {
-    const valid = [...new Set(ids.filter(isUuid))];
-    if (valid.length === 0) return [];
-    return this.prisma.productCopy.findMany({
-      where: { productId: { in: valid } },
-      select: { productId: true, sellerId: true, category: true, price: true, firstPrice: true, createdAt: true },
-    });
+    return readByUuids(ids, (valid) =>
+      this.prisma.productCopy.findMany({
+        where: { productId: { in: valid } },
+        select: { productId: true, sellerId: true, category: true, price: true, firstPrice: true, createdAt: true },
+      }),
+    );
   }
 
   /** Median price and listing count per category, in one query. */

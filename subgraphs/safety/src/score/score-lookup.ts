@@ -1,7 +1,7 @@
 // How a score is found for reading: the Redis cache first, then PostgreSQL (filling the cache),
 // then, for a member not scored yet, the starting score computed from whatever inputs exist (not
 // stored). The per-request score loader batches every lookup of a request through here.
-import { isUuid, type SqlExecutor } from '@anshim/platform';
+import { distinctUuids, type SqlExecutor } from '@anshim/platform';
 import type { InputsReader } from '../copies/inputs-reader.ts';
 import type { ScoreRecord } from '../model.ts';
 import { calculateSafetyScore, EMPTY_INPUTS } from './safety-score.ts';
@@ -20,7 +20,7 @@ export class ScoreLookup {
 
   /** One score per id, in order, never missing: one cache round trip and at most two queries. */
   async load(ids: readonly string[]): Promise<ScoreRecord[]> {
-    const valid = [...new Set(ids.filter(isUuid))];
+    const valid = distinctUuids(ids);
     const found = await this.deps.cache.getMany(valid);
     const misses = valid.filter((id) => !found.has(id));
     if (misses.length) {

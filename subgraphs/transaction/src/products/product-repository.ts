@@ -1,5 +1,5 @@
 // Products: the only code that reads or writes `products`. Every statement names its columns.
-import { isUuid, translatePrismaError } from '@anshim/platform';
+import { distinctUuids, isUuid, readByUuids, translatePrismaError } from '@anshim/platform';
 import { Prisma, type TransactionPrisma, type Tx } from '../database.ts';
 import type { ProductStatus } from '../model.ts';
 import type { CursorPosition, ProductSort } from './cursor.ts';
@@ -52,9 +52,7 @@ export class ProductRepository {
 
   /** One query for many ids (DataLoader batches `_entities` and nested products through this). */
   async findManyByIds(ids: readonly string[]): Promise<ProductRecord[]> {
-    const valid = [...new Set(ids.filter(isUuid))];
-    if (valid.length === 0) return [];
-    return this.prisma.product.findMany({ where: { id: { in: valid } }, select: productSelect });
+    return readByUuids(ids, (valid) => this.prisma.product.findMany({ where: { id: { in: valid } }, select: productSelect }));
   }
 
   async create(tx: Tx, data: NewProduct): Promise<ProductRecord> {
@@ -102,7 +100,7 @@ export class ProductRepository {
    * users). `withHidden` lists the sellers whose HIDDEN products the caller may see.
    */
   async ofSellers(sellerIds: readonly string[], first: number, withHidden: readonly string[]): Promise<ProductRecord[]> {
-    const ids = [...new Set(sellerIds.filter(isUuid))];
+    const ids = distinctUuids(sellerIds);
     if (ids.length === 0) return [];
     const hidden = withHidden.filter(isUuid);
     return this.prisma.$queryRaw<ProductRecord[]>(Prisma.sql`

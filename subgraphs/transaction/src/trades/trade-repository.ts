@@ -1,6 +1,6 @@
 // Trades, their status history and ratings: the only code that reads or writes `transactions`,
 // `transaction_status_changes` and `ratings`. Every statement names its columns.
-import { isUuid } from '@anshim/platform';
+import { isUuid, readByUuids } from '@anshim/platform';
 import { Prisma, type TransactionPrisma, type Tx } from '../database.ts';
 import type { TradeStatus } from '../model.ts';
 
@@ -42,9 +42,7 @@ export class TradeRepository {
   }
 
   async findManyByIds(ids: readonly string[]): Promise<TradeRecord[]> {
-    const valid = [...new Set(ids.filter(isUuid))];
-    if (valid.length === 0) return [];
-    return this.prisma.transaction.findMany({ where: { id: { in: valid } }, select: tradeSelect });
+    return readByUuids(ids, (valid) => this.prisma.transaction.findMany({ where: { id: { in: valid } }, select: tradeSelect }));
   }
 
   /** A new REQUESTED trade and its first history entry (`from` null). */
@@ -81,13 +79,13 @@ export class TradeRepository {
   }
 
   async historyOf(ids: readonly string[]): Promise<StatusChangeRecord[]> {
-    const valid = [...new Set(ids.filter(isUuid))];
-    if (valid.length === 0) return [];
-    return this.prisma.transactionStatusChange.findMany({
-      where: { transactionId: { in: valid } },
-      select: changeSelect,
-      orderBy: [{ at: 'asc' }, { id: 'asc' }],
-    });
+    return readByUuids(ids, (valid) =>
+      this.prisma.transactionStatusChange.findMany({
+        where: { transactionId: { in: valid } },
+        select: changeSelect,
+        orderBy: [{ at: 'asc' }, { id: 'asc' }],
+      }),
+    );
   }
 
   /** Throws Prisma's unique violation (P2002) when the rater already rated this trade. */
@@ -98,29 +96,29 @@ export class TradeRepository {
 
   /** The newest `first` trades of each user (as buyer or seller), one statement for many users. */
   async ofUsers(userIds: readonly string[], first: number): Promise<Array<TradeRecord & { ownerId: string }>> {
-    const ids = [...new Set(userIds.filter(isUuid))];
-    if (ids.length === 0) return [];
-    return this.prisma.$queryRaw(Prisma.sql`
-      SELECT u.id::text AS "ownerId", x.* FROM unnest(${ids}::uuid[]) AS u(id)
-      CROSS JOIN LATERAL (
-        SELECT ${TRADE_COLUMNS} FROM transactions t
-         WHERE t.buyer_id = u.id OR t.seller_id = u.id
-         ORDER BY t.created_at DESC, t.id DESC LIMIT ${first}
-      ) AS x`);
+    return readByUuids(userIds, (ids) =>
+      this.prisma.$queryRaw(Prisma.sql`
+        SELECT u.id::text AS "ownerId", x.* FROM unnest(${ids}::uuid[]) AS u(id)
+        CROSS JOIN LATERAL (
+          SELECT ${TRADE_COLUMNS} FROM transactions t
+           WHERE t.buyer_id = u.id OR t.seller_id = u.id
+           ORDER BY t.created_at DESC, t.id DESC LIMIT ${first}
+        ) AS x`),
+    );
   }
 
   /** Finished-trade counts and average stars received, for many users in one statement. */
   async statsOf(userIds: readonly string[]): Promise<Array<{ userId: string; completed: number; cancelled: number; disputed: number; averageRating: number | null }>> {
-    const ids = [...new Set(userIds.filter(isUuid))];
-    if (ids.length === 0) return [];
-    return this.prisma.$queryRaw(Prisma.sql`
-      SELECT u.id::text AS "userId",
-             count(t.id) FILTER (WHERE t.status = 'COMPLETED')::int AS "completed",
-             count(t.id) FILTER (WHERE t.status = 'CANCELLED')::int AS "cancelled",
-             count(t.id) FILTER (WHERE t.status = 'DISPUTED')::int AS "disputed",
-             (SELECT avg(r.stars)::float8 FROM ratings r WHERE r.ratee_id = u.id) AS "averageRating"
-        FROM unnest(${ids}::uuid[]) AS u(id)
-        LEFT JOIN transactions t ON t.buyer_id = u.id OR t.seller_id = u.id
-       GROUP BY u.id`);
+    return readByUuids(userIds, (ids) =>
+      this.prisma.$queryRaw(Prisma.sql`
+        SELECT u.id::text AS "userId",
+               count(t.id) FILTER (WHERE t.status = 'COMPLETED')::int AS "completed",
+               count(t.id) FILTER (WHERE t.status = 'CANCELLED')::int AS "cancelled",
+               count(t.id) FILTER (WHERE t.status = 'DISPUTED')::int AS "disputed",
+               (SELECT avg(r.stars)::float8 FROM ratings r WHERE r.ratee_id = u.id) AS "averageRating"
+          FROM unnest(${ids}::uuid[]) AS u(id)
+          LEFT JOIN transactions t ON t.buyer_id = u.id OR t.seller_id = u.id
+         GROUP BY u.id`),
+    );
   }
 }

@@ -1,5 +1,5 @@
 // Safe-trade zones: the only code that reads or writes `safe_trade_zones`.
-import { isUuid } from '@anshim/platform';
+import { isUuid, readByUuids } from '@anshim/platform';
 import { Prisma, type TransactionPrisma } from '../database.ts';
 
 const zoneSelect = { id: true, name: true, kind: true, address: true, region: true, latitude: true, longitude: true, openHours: true } as const satisfies Prisma.SafeTradeZoneSelect;
@@ -10,9 +10,7 @@ export class ZoneRepository {
   constructor(private readonly prisma: TransactionPrisma) {}
 
   async findManyByIds(ids: readonly string[]): Promise<ZoneRecord[]> {
-    const valid = [...new Set(ids.filter(isUuid))];
-    if (valid.length === 0) return [];
-    return this.prisma.safeTradeZone.findMany({ where: { id: { in: valid } }, select: zoneSelect });
+    return readByUuids(ids, (valid) => this.prisma.safeTradeZone.findMany({ where: { id: { in: valid } }, select: zoneSelect }));
   }
 
   /**

@@ -1,6 +1,6 @@
 // Accounts and their verifications: the only code that reads or writes `users` and `verifications`.
 // Every query names its columns; the password hash leaves this file only through `findCredentials`.
-import { isUniqueViolation, isUuid, translatePrismaError } from '@anshim/platform';
+import { isUniqueViolation, isUuid, readByUuids, translatePrismaError } from '@anshim/platform';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Tx, UserPrisma } from '../database.ts';
 import { userSelect, verificationSelect, type UserRecord, type VerificationMethod, type VerificationRecord } from '../model.ts';
@@ -66,9 +66,7 @@ export class UserRepository {
 
   /** One query for many ids (DataLoader batches `_entities` and nested users through this). */
   async findManyByIds(ids: readonly string[]): Promise<UserRecord[]> {
-    const valid = [...new Set(ids.filter(isUuid))];
-    if (valid.length === 0) return [];
-    return this.prisma.user.findMany({ where: { id: { in: valid } }, select: userSelect });
+    return readByUuids(ids, (valid) => this.prisma.user.findMany({ where: { id: { in: valid } }, select: userSelect }));
   }
 
   async findByEmail(email: string): Promise<UserRecord | null> {
@@ -108,13 +106,13 @@ export class UserRepository {
   }
 
   async verificationsOf(userIds: readonly string[]): Promise<VerificationRecord[]> {
-    const valid = [...new Set(userIds.filter(isUuid))];
-    if (valid.length === 0) return [];
-    return this.prisma.verification.findMany({
-      where: { userId: { in: valid } },
-      select: verificationSelect,
-      orderBy: { verifiedAt: 'asc' },
-    });
+    return readByUuids(userIds, (valid) =>
+      this.prisma.verification.findMany({
+        where: { userId: { in: valid } },
+        select: verificationSelect,
+        orderBy: { verifiedAt: 'asc' },
+      }),
+    );
   }
 
   async addVerification(tx: Tx, userId: string, method: VerificationMethod, at: Date): Promise<void> {
