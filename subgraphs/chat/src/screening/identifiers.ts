@@ -16,6 +16,8 @@ const BANKED_ACCOUNT_MIN = 8;
 const UNBANKED_ACCOUNT_MIN = 10;
 const BANK_BEFORE = 16;
 const BANK_AFTER = 10;
+/** Registry candidates looked at per message: enough for any real message, bounded for a flood of numbers. */
+const PIECE_BUDGET = 400;
 
 /** Words that make a long number an account (compact, lower-case text). */
 const ACCOUNT_WORDS = /계좌|은행|뱅크|입금|송금|이체|예금주|account|bank|deposit|transfer|wire|iban/;
@@ -74,12 +76,12 @@ function visibleIdentifier(context: IdentifierContext, run: NumberRun, identifie
   const widen = (piece: RunPiece) => {
     span = span ? { start: Math.min(span.start, piece.start), end: Math.max(span.end, piece.end) } : { start: piece.start, end: piece.end };
   };
-  for (const id of identifiers) if (id.type === 'PHONE') widen(id.piece);
+  for (const id of identifiers) if (id.type === 'PHONE' && !id.piece.amounts) widen(id.piece);
   const banked = bankNextTo(context, run);
   const accountish = banked || (ACCOUNT_WORDS.test(context.compact) && !labelledAsTracking(context, run));
   if (accountish) {
     const min = banked ? BANKED_ACCOUNT_MIN : UNBANKED_ACCOUNT_MIN;
-    for (const id of identifiers) if (id.type === 'BANK_ACCOUNT' && id.value.length >= min) widen(id.piece);
+    for (const id of identifiers) if (id.type === 'BANK_ACCOUNT' && id.value.length >= min && !id.piece.amounts) widen(id.piece);
   }
   return span;
 }
@@ -118,9 +120,11 @@ export function screenIdentifiers(context: IdentifierContext, knownFraud: KnownF
     return known;
   };
   const prepayment = asksForPrepayment(context.compact);
+  let budget = PIECE_BUDGET;
   for (const run of findNumberRuns(context.folded)) {
-    if (run.end <= context.from) continue;
-    const pieces = runPieces(run).filter((piece) => piece.end > context.from);
+    if (run.end <= context.from || budget <= 0) continue;
+    const pieces = runPieces(run, budget).filter((piece) => piece.end > context.from);
+    budget -= pieces.length;
     const identifiers = pieces.flatMap(identifiersOf);
     if (!identifiers.length) continue;
     const fraud = knownFraudSpan(identifiers, isKnown);

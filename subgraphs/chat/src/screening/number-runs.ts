@@ -144,29 +144,40 @@ export interface RunPiece {
   end: number;
   /** The piece begins the run and the run follows "+". */
   plus: boolean;
+  /** Every token of the piece is a round amount ("50000 50000"): money, not an account. */
+  amounts: boolean;
 }
 
-const MAX_TOKENS = 8;
+/** No payment identifier is shorter (accounts 8–16 digits, mobiles 10–11) or longer. */
+const MIN_DIGITS = 8;
 const MAX_DIGITS = 16;
+const isAmount = (digits: string) => digits.length >= 4 && digits.endsWith('000');
 
 /**
- * Every stretch of consecutive tokens of a run (up to 8 tokens, 16 digits), with and without a
- * particle-looking trailing "이": the generous candidate list a registry lookup needs, since a
- * run may carry a stray number before or after the identifier ("이 010-1234-5678", "30000 …").
+ * Every stretch of consecutive tokens of a run that is 8–16 digits long, with and without a
+ * particle-looking trailing "이": the generous candidate list a registry lookup needs, since a run
+ * may carry a stray number before or after the identifier ("이 010-1234-5678", "30000 …").
+ * At most `budget` pieces, so a message made of hundreds of numbers stays cheap to screen.
  */
-export function runPieces(run: NumberRun): RunPiece[] {
+export function runPieces(run: NumberRun, budget: number): RunPiece[] {
   const pieces: RunPiece[] = [];
-  for (let from = 0; from < run.tokens.length; from++) {
+  const push = (piece: RunPiece) => {
+    if (piece.digits.length >= MIN_DIGITS && piece.digits.length <= MAX_DIGITS && pieces.length < budget) pieces.push(piece);
+  };
+  for (let from = 0; from < run.tokens.length && pieces.length < budget; from++) {
     let digits = '';
-    for (let to = from; to < Math.min(run.tokens.length, from + MAX_TOKENS); to++) {
+    let amounts = true;
+    const start = run.tokens[from]!.start;
+    const plus = from === 0 && run.plus;
+    for (let to = from; to < run.tokens.length; to++) {
       const token = run.tokens[to]!;
-      const plus = from === 0 && run.plus;
-      if (token.withoutParticle !== undefined && digits.length + token.withoutParticle.length <= MAX_DIGITS) {
-        pieces.push({ digits: digits + token.withoutParticle, start: run.tokens[from]!.start, end: token.end - 1, plus });
+      if (token.withoutParticle !== undefined) {
+        push({ digits: digits + token.withoutParticle, start, end: token.end - 1, plus, amounts: amounts && isAmount(token.withoutParticle) });
       }
       digits += token.digits;
+      amounts = amounts && isAmount(token.digits);
       if (digits.length > MAX_DIGITS) break;
-      pieces.push({ digits, start: run.tokens[from]!.start, end: token.end, plus });
+      push({ digits, start, end: token.end, plus, amounts });
     }
   }
   return pieces;

@@ -29,6 +29,9 @@ describe('payment identifiers in every spelling (Korean)', () => {
     ['a mobile number in Hangul numerals', '공일공 일이삼사 오육칠팔 로 문자주세요', 'MEDIUM'],
     ['a mobile number, mixed and glued', '공일공1234오육칠팔로 전화주세요', 'MEDIUM'],
     ['a mobile number with dots', '010.9876.5432 문자 주세요', 'MEDIUM'],
+    ['a mobile number one digit at a time', '0 1 0 9 8 7 6 5 4 3 2 로 연락', 'MEDIUM'],
+    ['a mobile number with spaced dashes', '010 - 9876 - 5432 연락주세요', 'MEDIUM'],
+    ['a mobile number with the Hangul dash ㅡ', '010ㅡ9876ㅡ5432 문자', 'MEDIUM'],
     ['a mobile number with +82', '+82 10 1234 5678 로 연락', 'MEDIUM'],
     ['a mobile number and a prepayment request', '입금하시고 010 1234 5678 로 문자주세요', 'HIGH'],
     ['circled digits', '①②③④⑤⑥⑦⑧⑨⓪①② 계좌로 보내주세요', 'HIGH'],
@@ -136,6 +139,8 @@ describe('honest numbers are not identifiers', () => {
     '운송장번호 6012 3456 7890 입니다. 입금 확인했어요',
     'CJ택배 송장 5123-4567-8901 보냈어요 입금 감사합니다',
     '사이즈 95 100 105 다 있어요',
+    '12/25 이체 예정, 2회 분할 50000 50000',
+    '계좌이체로 300000 200000 나눠서 보낼게요',
     '이 가격에 이거 사고 싶어요',
     '오늘 일 끝나고 사러 갈게요',
     '일이 있어서 삼일 뒤에 가능해요',
@@ -152,5 +157,15 @@ describe('honest numbers are not identifiers', () => {
     'Galaxy S23 Ultra, model SM-S918N',
   ])('%s', (text) => {
     expect(codesOf(text)).toEqual([]);
+  });
+});
+
+describe('a message made of hundreds of numbers', () => {
+  it('is screened within a bounded number of registry questions and still finds an identifier up front', () => {
+    const asking = registry({ accounts: ['12345678901234'] });
+    const flood = Array.from({ length: 600 }, (_, i) => String(1000 + i)).join(' ');
+    const result = screenMessage({ text: `국민 123456-78-901234 선입금 ${flood}`, recentTexts: [] }, asking);
+    expect(result.findings[0]).toMatchObject({ code: 'KNOWN_FRAUD_IDENTIFIER', level: 'CRITICAL' });
+    expect(asking.asked.length).toBeLessThanOrEqual(800);
   });
 });
