@@ -70,35 +70,23 @@ function labelledAsTracking(context: IdentifierContext, run: NumberRun): boolean
   return TRACKING_LABELS.test(before);
 }
 
-/** The stretch of the run that is a payment identifier in the open (not only a registry candidate), or null. */
-function visibleIdentifier(context: IdentifierContext, run: NumberRun, identifiers: Identifier[]): Span | null {
-  let span: Span | null = null;
-  const widen = (piece: RunPiece) => {
-    span = span ? { start: Math.min(span.start, piece.start), end: Math.max(span.end, piece.end) } : { start: piece.start, end: piece.end };
-  };
-  for (const id of identifiers) if (id.type === 'PHONE' && !id.piece.amounts) widen(id.piece);
-  const banked = bankNextTo(context, run);
-  const accountish = banked || (ACCOUNT_WORDS.test(context.compact) && !labelledAsTracking(context, run));
-  if (accountish) {
-    const min = banked ? BANKED_ACCOUNT_MIN : UNBANKED_ACCOUNT_MIN;
-    for (const id of identifiers) if (id.type === 'BANK_ACCOUNT' && id.value.length >= min && !id.piece.amounts) widen(id.piece);
-  }
-  return span;
-}
-
-/** Known fraud identifiers of a run: the union of the matching stretches, or null. */
-function knownFraudSpan(identifiers: Identifier[], isKnown: (id: Identifier) => boolean): Span | null {
+/** The smallest span covering the pieces of the chosen identifiers, or null when none is chosen. */
+function spanOf(identifiers: Identifier[], chosen: (id: Identifier) => boolean): Span | null {
   let span: Span | null = null;
   for (const id of identifiers) {
-    if (!isKnown(id)) continue;
+    if (!chosen(id)) continue;
     const { start, end } = id.piece;
     span = span ? { start: Math.min(span.start, start), end: Math.max(span.end, end) } : { start, end };
   }
   return span;
 }
 
-export function asksForPrepayment(compact: string): boolean {
-  return PREPAYMENT_WORDS.test(compact);
+/** The stretch of the run that is a payment identifier in the open (not only a registry candidate), or null. */
+function visibleIdentifier(context: IdentifierContext, run: NumberRun, identifiers: Identifier[]): Span | null {
+  const banked = bankNextTo(context, run);
+  const accountish = banked || (ACCOUNT_WORDS.test(context.compact) && !labelledAsTracking(context, run));
+  const min = banked ? BANKED_ACCOUNT_MIN : UNBANKED_ACCOUNT_MIN;
+  return spanOf(identifiers, (id) => !id.piece.amounts && (id.type === 'PHONE' || (accountish && id.value.length >= min)));
 }
 
 /**
@@ -119,7 +107,7 @@ export function screenIdentifiers(context: IdentifierContext, knownFraud: KnownF
     }
     return known;
   };
-  const prepayment = asksForPrepayment(context.compact);
+  const prepayment = PREPAYMENT_WORDS.test(context.compact);
   let budget = PIECE_BUDGET;
   for (const run of findNumberRuns(context.folded)) {
     if (run.end <= context.from || budget <= 0) continue;
@@ -127,7 +115,7 @@ export function screenIdentifiers(context: IdentifierContext, knownFraud: KnownF
     budget -= pieces.length;
     const identifiers = pieces.flatMap(identifiersOf);
     if (!identifiers.length) continue;
-    const fraud = knownFraudSpan(identifiers, isKnown);
+    const fraud = spanOf(identifiers, isKnown);
     if (fraud) {
       findings.push({ code: 'KNOWN_FRAUD_IDENTIFIER', level: 'CRITICAL', span: fraud });
       masks.push(fraud);

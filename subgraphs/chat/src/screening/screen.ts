@@ -80,8 +80,8 @@ export function screenMessage(input: ScreeningInput, knownFraud: KnownFraudLooku
     if (span) findings.push({ ...finding, span });
   }
   for (const span of identifiers.masks) {
-    const own = clip(span, from);
-    if (own) masks.push(own);
+    const inMessage = clip(span, from);
+    if (inMessage) masks.push(inMessage);
   }
   for (const link of findLookalikeLinks(own, options.allowedLinkDomains ?? ALLOWED_LINK_DOMAINS)) {
     findings.push({ code: 'LOOKALIKE_LINK', level: 'HIGH', span: link.span });
