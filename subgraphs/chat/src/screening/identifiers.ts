@@ -33,8 +33,10 @@ export interface IdentifierContext {
   folded: string;
   /** The folded text without spaces (normalise.ts compactText). */
   compact: string;
-  /** Runs that end before this offset belong to earlier messages and are skipped. */
+  /** Runs that end before this offset belong to earlier messages (see screenIdentifiers). */
   from: number;
+  /** The current message alone asks to be paid first. */
+  asksPrepaymentNow: boolean;
 }
 
 export interface IdentifierScreening {
@@ -70,6 +72,10 @@ function labelledAsTracking(context: IdentifierContext, run: NumberRun): boolean
   return TRACKING_LABELS.test(before);
 }
 
+export function asksForPrepayment(compact: string): boolean {
+  return PREPAYMENT_WORDS.test(compact);
+}
+
 /** The smallest span covering the pieces of the chosen identifiers, or null when none is chosen. */
 function spanOf(identifiers: Identifier[], chosen: (id: Identifier) => boolean): Span | null {
   let span: Span | null = null;
@@ -92,7 +98,9 @@ function visibleIdentifier(context: IdentifierContext, run: NumberRun, identifie
 /**
  * PAYMENT_IDENTIFIER (HIGH with a prepayment request, MEDIUM otherwise) for each identifier shown,
  * KNOWN_FRAUD_IDENTIFIER (CRITICAL, masked) instead when the registry knows it. Spans are offsets
- * into `context.text`.
+ * into `context.text`. An identifier wholly in earlier messages was screened with them; it counts
+ * again only when this message asks to be paid first ("여기로 선입금 주세요" after the account):
+ * then a HIGH PAYMENT_IDENTIFIER without a span.
  */
 export function screenIdentifiers(context: IdentifierContext, knownFraud: KnownFraudLookup): IdentifierScreening {
   const findings: Finding[] = [];
@@ -107,14 +115,21 @@ export function screenIdentifiers(context: IdentifierContext, knownFraud: KnownF
     }
     return known;
   };
-  const prepayment = PREPAYMENT_WORDS.test(context.compact);
+  const prepayment = asksForPrepayment(context.compact);
   let budget = PIECE_BUDGET;
+  let earlierAskedFor = false;
   for (const run of findNumberRuns(context.folded)) {
-    if (run.end <= context.from || budget <= 0) continue;
-    const pieces = runPieces(run, budget).filter((piece) => piece.end > context.from);
+    const earlier = run.end <= context.from;
+    if (budget <= 0 || (earlier && (!context.asksPrepaymentNow || earlierAskedFor))) continue;
+    const pieces = runPieces(run, budget).filter((piece) => earlier || piece.end > context.from);
     budget -= pieces.length;
     const identifiers = pieces.flatMap(identifiersOf);
     if (!identifiers.length) continue;
+    if (earlier) {
+      earlierAskedFor = visibleIdentifier(context, run, identifiers) !== null;
+      if (earlierAskedFor) findings.push({ code: 'PAYMENT_IDENTIFIER', level: 'HIGH' });
+      continue;
+    }
     const fraud = spanOf(identifiers, isKnown);
     if (fraud) {
       findings.push({ code: 'KNOWN_FRAUD_IDENTIFIER', level: 'CRITICAL', span: fraud });

@@ -6,7 +6,7 @@
 // into this message is this message's, with its span cut to this message. Links and messenger
 // requests are this message's own.
 import { compactText, foldText } from './normalise.ts';
-import { screenIdentifiers } from './identifiers.ts';
+import { asksForPrepayment, screenIdentifiers } from './identifiers.ts';
 import { ALLOWED_LINK_DOMAINS, findLookalikeLinks } from './links.ts';
 import { movesOffApp } from './off-app.ts';
 import { levelRank, MASK, type Finding, type KnownFraudLookup, type Span } from './findings.ts';
@@ -74,8 +74,9 @@ export function screenMessage(input: ScreeningInput, knownFraud: KnownFraudLooku
 
   const findings: Finding[] = [];
   const masks: Span[] = [];
-  const identifiers = screenIdentifiers({ text: screened, folded, compact: compactText(folded), from }, knownFraud);
+  const identifiers = screenIdentifiers({ text: screened, folded, compact: compactText(folded), from, asksPrepaymentNow: asksForPrepayment(ownCompact) }, knownFraud);
   for (const finding of identifiers.findings) {
+    if (!finding.span) findings.push(finding);
     const span = finding.span && clip(finding.span, from);
     if (span) findings.push({ ...finding, span });
   }

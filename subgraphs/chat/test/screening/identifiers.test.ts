@@ -73,6 +73,12 @@ describe('numbers split across messages of one sender', () => {
     expect(result.masked).toBe(true);
   });
 
+  it('raises an account sent earlier to HIGH when this message asks to be paid first', () => {
+    const result = screenMessage({ text: '여기로 선입금 주세요', recentTexts: ['국민 123456-78-901234'] }, nobody);
+    expect(result.findings).toEqual([{ code: 'PAYMENT_IDENTIFIER', level: 'HIGH' }]);
+    expect(result.deliveredText).toBe('여기로 선입금 주세요');
+  });
+
   it('does not report again an identifier that lies wholly in an earlier message', () => {
     expect(codesOf('감사합니다', ['국민 123456-78-901234 입금해주세요'])).toEqual([]);
     expect(codesOf('내일 봬요', ['010-1234-5678'])).toEqual([]);
