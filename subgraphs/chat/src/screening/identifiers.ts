@@ -5,8 +5,9 @@
 // asks the registry's hashed copies exactly what the report service stored. A mobile number is an
 // identifier by its shape; a bare 10–16 digit number needs a reason to be an account (a bank name
 // next to it, or account/transfer words in the conversation), because tracking numbers, IMEIs and
-// order numbers are honest long numbers too. The registry lookup is generous instead: every
-// stretch of every run is asked, since only confirmed accounts can answer yes.
+// order numbers are honest long numbers too. The registry lookup is generous instead: every 8–16
+// digit stretch of every run is asked (up to PIECE_BUDGET per message), since only confirmed
+// accounts can answer yes.
 import { normalizeBankName, normalizeAccountNumber, normalizePhone, paymentIdentifierKey, type PaymentIdentifierType } from '@anshim/contracts';
 import type { Finding, KnownFraudLookup, Span } from './findings.ts';
 import { findNumberRuns, runPieces, type NumberRun, type RunPiece } from './number-runs.ts';
