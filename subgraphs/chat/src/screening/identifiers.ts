@@ -54,7 +54,9 @@ interface Identifier {
 
 function identifiersOf(piece: RunPiece): Identifier[] {
   const found: Identifier[] = [];
-  const phone = normalizePhone(piece.plus ? `+${piece.digits}` : piece.digits);
+  // Without a "+", digits starting with 82 are no mobile number (domestic ones start with 01);
+  // normalizePhone would read them as +82.
+  const phone = piece.plus ? normalizePhone(`+${piece.digits}`) : piece.digits.startsWith('01') ? normalizePhone(piece.digits) : null;
   if (phone) found.push({ type: 'PHONE', value: phone, piece });
   const account = normalizeAccountNumber(piece.digits);
   if (account) found.push({ type: 'BANK_ACCOUNT', value: account, piece });

@@ -27,16 +27,19 @@ export interface NumberRun {
 }
 
 const DATES = /(?<!\d)(?:19|20)\d{2}\s?[.\-/년]\s?\d{1,2}\s?[.\-/월]\s?\d{1,2}(?!\d)/g;
+/** Links: the numbers in a path or query ("/products/016585441") are ids, not something to pay to. */
+const LINKS = /(?:https?:\/\/|www\.)\S+|(?<![a-z0-9.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\/\S*/g;
 const TIMES = /(?<!\d)\d{1,2}\s?:\s?\d{2}(?::\d{2})?(?!\d)/g;
 const MAX_GAP = 3;
 /** Pure Hangul numerals glued to a word count as a number from this many on. */
 const GLUED_NUMERALS_MIN = 3;
 
-/** Dates and times replaced by '#', same length: they end runs and never become digits. */
-function withoutDatesAndTimes(folded: string): string {
-  if (!folded.includes(':') && !/\d[.\-/년]/.test(folded)) return folded;
+/** Links, dates and times replaced by '#', same length: they end runs and never become digits. */
+function withoutLinksDatesAndTimes(folded: string): string {
   const blank = (match: string) => '#'.repeat(match.length);
-  return folded.replace(DATES, blank).replace(TIMES, blank);
+  let scan = folded.includes('/') || folded.includes('www.') ? folded.replace(LINKS, blank) : folded;
+  if (scan.includes(':') || /\d[.\-/년]/.test(scan)) scan = scan.replace(DATES, blank).replace(TIMES, blank);
+  return scan;
 }
 
 const isNumeral = (ch: string | undefined) => isDigit(ch) || isHangulDigit(ch);
@@ -79,11 +82,28 @@ function readToken(scan: string, start: number): RawToken {
   return token;
 }
 
-/** Whether a token is part of a number; `continuing` when it follows a run's token across a separator. */
+/** A numeral follows `at` across at most MAX_GAP separators. */
+function numeralAfter(scan: string, at: number): boolean {
+  for (let i = at; i < scan.length && i <= at + MAX_GAP; i++) {
+    if (isNumeral(scan[i])) return i > at;
+    if (!isSeparator(scan[i])) return false;
+  }
+  return false;
+}
+
+/**
+ * Whether a token is part of a number; `continuing` when it follows a run's token across a
+ * separator. One Hangul numeral standing alone needs a numeral neighbour, and "이" one on its
+ * right: alone it is far more often "this" or a particle ("…441 이 상품") than the digit 2.
+ */
 function accepted(token: RawToken, scan: string, continuing: boolean): boolean {
   if (token.right === 'latin') return false;
   if (token.left === 'latin') return normalizeBankName(latinWordBefore(scan, token.start)) !== null;
   if (!token.hangulOnly) return true;
+  if (token.numerals === 1 && token.left === null) {
+    const followed = token.right === null && numeralAfter(scan, token.end);
+    return followed || (continuing && scan[token.start] !== '이');
+  }
   if (token.left === null && token.right === null) return true;
   if (token.numerals >= GLUED_NUMERALS_MIN) return true;
   return continuing && token.left === null;
@@ -97,7 +117,7 @@ function gapIsSeparators(scan: string, from: number, to: number): boolean {
 
 /** Every run of number tokens in folded text (see normalise.ts), in order. */
 export function findNumberRuns(folded: string): NumberRun[] {
-  const scan = withoutDatesAndTimes(folded);
+  const scan = withoutLinksDatesAndTimes(folded);
   const runs: NumberRun[] = [];
   let current: NumberRun | null = null;
   const close = () => {
@@ -151,7 +171,7 @@ export interface RunPiece {
 /** No payment identifier is shorter (accounts 8–16 digits, mobiles 10–11) or longer. */
 const MIN_DIGITS = 8;
 const MAX_DIGITS = 16;
-const isAmount = (digits: string) => digits.length >= 4 && digits.endsWith('000');
+const isAmount = (digits: string) => /^[1-9]\d*000$/.test(digits);
 
 /**
  * Every stretch of consecutive tokens of a run that is 8–16 digits long, with and without a
