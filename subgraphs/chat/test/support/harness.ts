@@ -1,0 +1,61 @@
+// The chat subgraph under test (test/support/subgraph-harness.ts starts it, signs identity, stands
+// in for the services that send it events, and cleans up), plus graphql-ws subscriptions opened the
+// way the gateway opens them, and listings made known the way transaction announces them.
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { connectionTarget, IDENTITY_EXTENSION, signIdentityHeaders, subscribeTarget, type Identity } from '@anshim/platform';
+import { randomUUID } from 'node:crypto';
+import { SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
+import { buildChatServer, type ChatServer } from '../../src/server.ts';
+import { createDatabase, type ChatPrisma } from '../../src/database.ts';
+import type { MessageScreen, ProductStatus } from '../../src/model.ts';
+
+export { admin, hex, onlyError, user, waitFor, type GraphQLResult } from '../../../../test/support/subgraph-harness.ts';
+
+export class ChatHarness extends SubgraphHarness<ChatServer, ChatPrisma> {
+  private readonly clients: Client[] = [];
+
+  constructor(
+    extraEnv: Env = {},
+    private readonly screen?: MessageScreen,
+  ) {
+    super('chat', extraEnv, { database: createDatabase });
+  }
+
+  protected override buildServer(env: Env): Promise<ChatServer> {
+    return buildChatServer(env, { screen: this.screen });
+  }
+
+  override async stop(): Promise<void> {
+    for (const client of this.clients) await client.dispose();
+    await super.stop();
+  }
+
+  /** A graphql-ws subscription as the gateway opens it (signed identity in the extensions). */
+  subscribe<T = Record<string, any>>(query: string, as: Identity | null, variables: Record<string, unknown> = {}) {
+    const secret = this.secrets.INTERNAL_SECRET;
+    const connectionParams = () => ({ headers: signIdentityHeaders(secret, null, connectionTarget('chat'), randomUUID()) });
+    const client = createClient({ url: this.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams });
+    this.clients.push(client);
+    const extensions = { [IDENTITY_EXTENSION]: signIdentityHeaders(secret, as, subscribeTarget('chat', query, variables), randomUUID()) };
+    return client.iterate<T>({ query, variables, extensions });
+  }
+
+  /** A listing of `seller`, announced by product.created (and a later status, if given). */
+  async listing(seller: Identity, status: ProductStatus = 'ON_SALE'): Promise<string> {
+    const productId = randomUUID();
+    const at = new Date().toISOString();
+    await this.deliver({
+      type: 'product.created',
+      producer: 'transaction',
+      subjectUserId: seller.userId,
+      data: { productId, sellerId: seller.userId, title: '자전거', price: 50_000, category: 'SPORTS', region: null, createdAt: at },
+    });
+    if (status !== 'ON_SALE') {
+      await this.deliver({ type: 'product.status_changed', producer: 'transaction', subjectUserId: seller.userId, data: { productId, sellerId: seller.userId, status, at } });
+    }
+    return productId;
+  }
+}
+
+export const MESSAGE_FIELDS = 'id conversationId sender { id } text masked warnings { code level message } sentAt readAt';
