@@ -14,6 +14,7 @@ import { chatHandlers } from './inbound/consumers.ts';
 import { MessagePublisher } from './messaging/message-channels.ts';
 import { MessageRepository } from './messaging/message-repository.ts';
 import { MessagingService } from './messaging/messaging-service.ts';
+import { OrderedDelivery } from './messaging/ordered-delivery.ts';
 import { passThroughScreen } from './messaging/pass-through-screen.ts';
 import { SendRateLimit } from './messaging/send-rate-limit.ts';
 import type { MessageScreen } from './model.ts';
@@ -53,6 +54,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
           windowSeconds: env.CHAT_RATE_WINDOW_SECONDS,
         }),
         publisher: new MessagePublisher({ redis, redisSettings, logger }),
+        delivery: new OrderedDelivery(),
         recent: { messages: env.CHAT_SCREEN_RECENT_MESSAGES, seconds: env.CHAT_SCREEN_RECENT_SECONDS },
         afterCommit,
       });

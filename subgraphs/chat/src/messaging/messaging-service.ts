@@ -20,6 +20,7 @@ import type { ChatScope } from '../scope.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { userMessageChannel, type MessagePublisher, type PublishedMessage } from './message-channels.ts';
 import type { MessageRepository } from './message-repository.ts';
+import type { DeliverySlot, OrderedDelivery } from './ordered-delivery.ts';
 import type { SendRateLimit } from './send-rate-limit.ts';
 
 const MAX_MESSAGES_PAGE = 100;
@@ -33,6 +34,8 @@ export interface MessagingServiceDeps {
   screen: MessageScreen;
   rateLimit: SendRateLimit;
   publisher: MessagePublisher;
+  /** Keeps each conversation's pushes in commit order. */
+  delivery: OrderedDelivery;
   /** What screening sees of the sender's earlier messages. */
   recent: { messages: number; seconds: number };
   /** Nudges the outbox relay once the transaction committed. */
@@ -62,9 +65,12 @@ export class MessagingService {
     await this.deps.rateLimit.take(me.userId, conversation.id);
 
     const sentAt = this.now();
+    let slot: DeliverySlot | undefined;
     const message = await transaction(this.deps.prisma, async (tx) => {
-      // First: the row lock makes one conversation's sends take turns, so seq order is commit order.
+      // First: the row lock makes one conversation's sends take turns, so seq order is commit order,
+      // and the delivery place is reserved in that same order.
       await this.deps.conversations.touchInTransaction(tx, conversation.id, sentAt);
+      slot = this.deps.delivery.reserve(conversation.id);
       const since = new Date(sentAt.getTime() - this.deps.recent.seconds * 1_000);
       const recentTexts = await this.deps.messages.recentTexts(tx, conversation.id, me.userId, since, this.deps.recent.messages);
       const screened = this.deps.screen.screen({ text: trimmed, senderId: me.userId, recentTexts });
@@ -79,9 +85,12 @@ export class MessagingService {
       await this.deps.events.messageSent(tx, conversation, stored, recipientId);
       if (stored.warnings.length > 0) await this.deps.events.messageScreened(tx, stored, recipientId);
       return stored;
+    }).catch((error: unknown) => {
+      slot?.cancel();
+      throw error;
     });
     this.deps.afterCommit();
-    await this.deps.publisher.publish(message, [conversation.buyerId, conversation.sellerId]);
+    await slot!.release(() => this.deps.publisher.publish(message, [conversation.buyerId, conversation.sellerId]));
     return message;
   }
 
