@@ -1,10 +1,8 @@
 // The chat subgraph under test (test/support/subgraph-harness.ts starts it, signs identity, stands
-// in for the services that send it events, and cleans up), plus graphql-ws subscriptions opened the
-// way the gateway opens them, and listings made known the way transaction announces them.
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
-import { connectionTarget, IDENTITY_EXTENSION, signIdentityHeaders, subscribeTarget, type Identity } from '@anshim/platform';
+// in for the services that send it events, opens graphql-ws subscriptions the way the gateway does,
+// and cleans up), plus listings made known the way transaction announces them.
 import { randomUUID } from 'node:crypto';
+import type { Identity } from '@anshim/platform';
 import { SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
 import { buildChatServer, type ChatServer } from '../../src/server.ts';
 import { createDatabase, type ChatPrisma } from '../../src/database.ts';
@@ -13,8 +11,6 @@ import type { MessageScreen, ProductStatus } from '../../src/model.ts';
 export { admin, hex, onlyError, user, waitFor, type GraphQLResult } from '../../../../test/support/subgraph-harness.ts';
 
 export class ChatHarness extends SubgraphHarness<ChatServer, ChatPrisma> {
-  private readonly clients: Client[] = [];
-
   constructor(
     extraEnv: Env = {},
     private readonly screen?: MessageScreen,
@@ -24,21 +20,6 @@ export class ChatHarness extends SubgraphHarness<ChatServer, ChatPrisma> {
 
   protected override buildServer(env: Env): Promise<ChatServer> {
     return buildChatServer(env, { screen: this.screen });
-  }
-
-  override async stop(): Promise<void> {
-    for (const client of this.clients) await client.dispose();
-    await super.stop();
-  }
-
-  /** A graphql-ws subscription as the gateway opens it (signed identity in the extensions). */
-  subscribe<T = Record<string, any>>(query: string, as: Identity | null, variables: Record<string, unknown> = {}) {
-    const secret = this.secrets.INTERNAL_SECRET;
-    const connectionParams = () => ({ headers: signIdentityHeaders(secret, null, connectionTarget('chat'), randomUUID()) });
-    const client = createClient({ url: this.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams });
-    this.clients.push(client);
-    const extensions = { [IDENTITY_EXTENSION]: signIdentityHeaders(secret, as, subscribeTarget('chat', query, variables), randomUUID()) };
-    return client.iterate<T>({ query, variables, extensions });
   }
 
   /** A listing of `seller`, announced by product.created (and a later status, if given). */
