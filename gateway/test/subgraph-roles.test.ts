@@ -22,8 +22,8 @@ describe('subgraph roles from the environment', () => {
   });
 
   it('read names and comma lists, and empty as none', () => {
-    const settings = defaultGatewaySettings({ AUTH_PASS_THROUGH_SUBGRAPH: '', FILE_PASS_THROUGH_SUBGRAPHS: ' report , chat ', FORWARD_AUTHORIZATION_TO: '' });
-    expect(settings.subgraphRoles).toEqual({ authPassThrough: null, filePassThrough: ['report', 'chat'], forwardAuthorizationTo: [] });
+    const settings = defaultGatewaySettings({ AUTH_PASS_THROUGH_SUBGRAPH: '', FILE_PASS_THROUGH_SUBGRAPHS: ' report , courier ', FORWARD_AUTHORIZATION_TO: '' });
+    expect(settings.subgraphRoles).toEqual({ authPassThrough: null, filePassThrough: ['report', 'courier'], forwardAuthorizationTo: [] });
   });
 
   it('refuse what is not a subgraph name (it becomes a path segment)', () => {
@@ -33,32 +33,32 @@ describe('subgraph roles from the environment', () => {
 });
 
 describe('the check against the supergraph', () => {
-  const roles = { authPassThrough: 'accounts', filePassThrough: ['report', 'chat'], forwardAuthorizationTo: ['user', 'accounts'] };
+  const roles = { authPassThrough: 'accounts', filePassThrough: ['report', 'courier'], forwardAuthorizationTo: ['user', 'accounts'] };
 
   it('names each setting with the subgraphs it names that the supergraph does not have', () => {
     expect(unknownSubgraphProblems({ subgraphUrls: { shipping: 'http://127.0.0.1:1/graphql' }, subgraphRoles: roles }, supergraphNames)).toEqual([
       'SUBGRAPH_URLS names unknown subgraph(s): shipping',
       'AUTH_PASS_THROUGH_SUBGRAPH names unknown subgraph(s): accounts',
-      'FILE_PASS_THROUGH_SUBGRAPHS names unknown subgraph(s): chat',
+      'FILE_PASS_THROUGH_SUBGRAPHS names unknown subgraph(s): courier',
       'FORWARD_AUTHORIZATION_TO names unknown subgraph(s): accounts',
     ]);
   });
 
   it('throws every problem at once with the names the supergraph has', () => {
     expect(() => assertKnownSubgraphs({ subgraphUrls: {}, subgraphRoles: { ...roles, authPassThrough: null, forwardAuthorizationTo: [] } }, ['user', 'report'])).toThrow(
-      'FILE_PASS_THROUGH_SUBGRAPHS names unknown subgraph(s): chat (the supergraph has user, report)',
+      'FILE_PASS_THROUGH_SUBGRAPHS names unknown subgraph(s): courier (the supergraph has user, report)',
     );
     expect(() => assertKnownSubgraphs({ subgraphUrls: {}, subgraphRoles: { authPassThrough: null, filePassThrough: [], forwardAuthorizationTo: [] } }, ['people'])).not.toThrow();
   });
 
   it('stops the gateway process with exit 1 and the message', () => {
     const secret = () => randomBytes(32).toString('hex');
-    // Real secrets, so that nothing is generated into .data/; the committed supergraph has no `chat`.
+    // Real secrets, so that nothing is generated into .data/; the committed supergraph has no `courier`.
     const env = { PATH: process.env.PATH, INTERNAL_SECRET: secret(), JWT_SECRET: secret(), DATA_ENCRYPTION_KEY: secret() };
-    Object.assign(env, { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', EXPLORER: 'false', FORWARD_AUTHORIZATION_TO: 'user,chat' });
+    Object.assign(env, { REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', EXPLORER: 'false', FORWARD_AUTHORIZATION_TO: 'user,courier' });
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'gateway/src/index.ts'], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
     expect(run.status).toBe(1);
-    expect(run.stdout).toContain('FORWARD_AUTHORIZATION_TO names unknown subgraph(s): chat (the supergraph has');
+    expect(run.stdout).toContain('FORWARD_AUTHORIZATION_TO names unknown subgraph(s): courier (the supergraph has');
     expect(run.stdout).not.toContain('"msg":"listening"');
   });
 });

@@ -10,6 +10,7 @@ import { transactionEnvSchema } from '../../subgraphs/transaction/src/env.ts';
 import { safetyEnvSchema } from '../../subgraphs/safety/src/env.ts';
 import { reportEnvSchema } from '../../subgraphs/report/src/env.ts';
 import { monitorEnvSchema } from '../../subgraphs/monitor/src/env.ts';
+import { chatEnvSchema } from '../../subgraphs/chat/src/env.ts';
 
 /** The migration runner reads only DATABASE_URL (scripts/lib/migrations.ts). */
 const migrateEnvSchema = z.object({ DATABASE_URL: baseEnvShape.DATABASE_URL });
@@ -26,6 +27,7 @@ export const PROCESS_ENVS = {
   'safety-worker': { schema: safetyEnvSchema, port: 'SAFETY_WORKER_PORT', host: 'SAFETY_WORKER_HOST' },
   report: { schema: reportEnvSchema, port: 'REPORT_PORT', host: 'REPORT_HOST' },
   monitor: { schema: monitorEnvSchema, port: 'MONITOR_PORT', host: 'MONITOR_HOST' },
+  chat: { schema: chatEnvSchema, port: 'CHAT_PORT', host: 'CHAT_HOST' },
   migrate: { schema: migrateEnvSchema, port: undefined, host: undefined },
 } satisfies Record<string, { schema: z.ZodObject; port: string | undefined; host: string | undefined }>;
 

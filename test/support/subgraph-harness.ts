@@ -1,6 +1,7 @@
 // What every subgraph's integration harness shares: one real subgraph on port 0 against the
 // run's fresh database and a Redis prefix of its own, called the way the gateway calls it (signed
-// identity headers), a stand-in producer for the events other services send it, and cleanup that
+// identity headers; graphql-ws subscriptions with the identity signed into their extensions), a
+// stand-in producer for the events other services send it, and cleanup that
 // leaves nothing in the shared Redis; on request the subgraph's Prisma client and a storage folder
 // of its own. Each subgraph's test/support/harness.ts adds only what is its own (how to build its
 // server, its fixtures).
@@ -8,8 +9,21 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient, type Client } from 'graphql-ws';
 import { inject } from 'vitest';
-import { bodySha256, createRedis, signIdentityHeaders, STREAMED_BODY, type Identity, type NewEvent, type Redis } from '@anshim/platform';
+import WebSocket from 'ws';
+import {
+  bodySha256,
+  connectionTarget,
+  createRedis,
+  IDENTITY_EXTENSION,
+  signIdentityHeaders,
+  STREAMED_BODY,
+  subscribeTarget,
+  type Identity,
+  type NewEvent,
+  type Redis,
+} from '@anshim/platform';
 import type { EventType, SubgraphName } from '@anshim/contracts';
 import { FakeProducer } from './fake-producer.ts';
 import './provided-context.ts';
@@ -77,6 +91,7 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
   readonly prefix: string;
   readonly secrets = { INTERNAL_SECRET: hex(32), JWT_SECRET: hex(32), DATA_ENCRYPTION_KEY: hex(32) };
   private producer: FakeProducer | undefined;
+  private readonly subscriptionClients: Client[] = [];
 
   constructor(
     readonly service: SubgraphName,
@@ -122,6 +137,7 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
   }
 
   async stop(): Promise<void> {
+    for (const client of this.subscriptionClients) await client.dispose();
     await this.producer?.stop();
     await this.server?.stop();
     if (this.redis) {
@@ -133,6 +149,16 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
     }
     await this.prisma?.$disconnect();
     if (this.storageDir) await rm(this.storageDir, { recursive: true, force: true });
+  }
+
+  /** A graphql-ws subscription to this subgraph as the gateway opens it (signed identity in the extensions); closed on stop. */
+  subscribe<T = Record<string, any>>(query: string, as: Identity | null, variables: Record<string, unknown> = {}) {
+    const secret = this.secrets.INTERNAL_SECRET;
+    const connectionParams = () => ({ headers: signIdentityHeaders(secret, null, connectionTarget(this.service), randomUUID()) });
+    const client = createClient({ url: this.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, lazy: true, connectionParams });
+    this.subscriptionClients.push(client);
+    const extensions = { [IDENTITY_EXTENSION]: signIdentityHeaders(secret, as, subscribeTarget(this.service, query, variables), randomUUID()) };
+    return client.iterate<T>({ query, variables, extensions });
   }
 
   /** The gateway's signature (identity.ts) for a POST of `body` to this subgraph's /graphql. */

@@ -5,6 +5,7 @@ export const SUBGRAPHS = [
   { name: 'safety', port: 4003 },
   { name: 'report', port: 4004 },
   { name: 'monitor', port: 4005 },
+  { name: 'chat', port: 4006 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

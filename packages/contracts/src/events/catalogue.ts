@@ -6,6 +6,7 @@ import { TRANSACTION_EVENTS } from './catalogue/transaction.ts';
 import { REPORT_EVENTS } from './catalogue/report.ts';
 import { MONITOR_EVENTS } from './catalogue/monitor.ts';
 import { SAFETY_EVENTS } from './catalogue/safety.ts';
+import { CHAT_EVENTS } from './catalogue/chat.ts';
 
 export type { EventDefinition, EventPriority };
 
@@ -27,6 +28,7 @@ export const EVENT_CATALOGUE = {
   ...REPORT_EVENTS,
   ...MONITOR_EVENTS,
   ...SAFETY_EVENTS,
+  ...CHAT_EVENTS,
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
@@ -50,6 +52,7 @@ export const SUBSCRIPTIONS = {
   safety: ['user.events', 'transaction.events', 'report.events', 'monitor.events'],
   report: ['user.events', 'transaction.events'],
   monitor: ['user.events', 'transaction.events', 'report.events', 'safety.events'],
+  chat: ['user.events', 'transaction.events', 'monitor.events'],
 } as const satisfies Record<SubgraphName, readonly Topic[]>;
 
 /** The event types a service receives, i.e. may write handlers for. */

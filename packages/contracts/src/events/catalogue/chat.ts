@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { timestamp, uuid, type EventDefinition } from './definition.ts';
+import { riskLevel } from './monitor.ts';
+
+/**
+ * chat.events (producer: chat). Ids only, never a message's text: the text is encrypted at rest in
+ * the chat service and no other service needs it (the screening findings say what was in it).
+ */
+export const CHAT_EVENTS = {
+  /** A message was stored and is being delivered; the monitor counts contacts from it. */
+  'chat.message_sent': {
+    priority: 'normal',
+    version: 1,
+    data: z.object({ conversationId: uuid, messageId: uuid, productId: uuid, senderId: uuid, recipientId: uuid, sentAt: timestamp }),
+  },
+  /** Screening found something in a message (only then): the monitor's rules start from it. */
+  'chat.message_screened': {
+    priority: 'high',
+    version: 1,
+    data: z.object({
+      conversationId: uuid,
+      messageId: uuid,
+      senderId: uuid,
+      recipientId: uuid,
+      /** True when part of the delivered text was masked (e.g. a known fraud account). */
+      masked: z.boolean(),
+      findings: z.array(z.object({ code: z.string(), level: riskLevel })).min(1),
+      at: timestamp,
+    }),
+  },
+} as const satisfies Record<`chat.${string}`, EventDefinition>;

@@ -1,0 +1,83 @@
+// Conversations, each party's read position and the ADMIN-read audit log in PostgreSQL.
+import { randomUUID } from 'node:crypto';
+import type { ChatPrisma, Tx } from '../database.ts';
+import type { ConversationRecord } from '../model.ts';
+
+export interface ReadStateRecord {
+  conversationId: string;
+  userId: string;
+  lastReadSeq: bigint;
+  readAt: Date;
+}
+
+export class ConversationRepository {
+  constructor(private readonly prisma: ChatPrisma) {}
+
+  findById(id: string): Promise<ConversationRecord | null> {
+    return this.prisma.conversation.findUnique({ where: { id } });
+  }
+
+  findByIds(ids: readonly string[]): Promise<ConversationRecord[]> {
+    return this.prisma.conversation.findMany({ where: { id: { in: [...ids] } } });
+  }
+
+  /**
+   * The one conversation of (product, buyer): inserted if absent (ON CONFLICT DO NOTHING on the
+   * unique key), then read, so two concurrent starts meet in the same row.
+   */
+  async openOnce(parts: { productId: string; buyerId: string; sellerId: string }): Promise<ConversationRecord> {
+    await this.prisma.conversation.createMany({ data: [{ id: randomUUID(), ...parts }], skipDuplicates: true });
+    return this.prisma.conversation.findUniqueOrThrow({ where: { productId_buyerId: { productId: parts.productId, buyerId: parts.buyerId } } });
+  }
+
+  findByProductAndBuyer(productId: string, buyerId: string): Promise<ConversationRecord | null> {
+    return this.prisma.conversation.findUnique({ where: { productId_buyerId: { productId, buyerId } } });
+  }
+
+  /** The member's conversations, newest activity first. */
+  listForUser(userId: string, take: number): Promise<ConversationRecord[]> {
+    return this.prisma.conversation.findMany({
+      where: { OR: [{ buyerId: userId }, { sellerId: userId }] },
+      orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
+      take,
+    });
+  }
+
+  /** Locks the conversation's row until the transaction ends and moves its activity time: sends in one conversation take turns. */
+  async touch(tx: Tx, id: string, at: Date): Promise<void> {
+    await tx.conversation.update({ where: { id }, data: { lastMessageAt: at } });
+  }
+
+  readStates(conversationIds: readonly string[]): Promise<ReadStateRecord[]> {
+    return this.prisma.readState.findMany({ where: { conversationId: { in: [...conversationIds] } } });
+  }
+
+  /** Everything in the conversation up to its newest message is read by `userId` (never moves back). */
+  async markRead(conversationId: string, userId: string, at: Date): Promise<void> {
+    const newest = await this.prisma.message.findFirst({ where: { conversationId }, orderBy: { seq: 'desc' }, select: { seq: true } });
+    const seq = newest?.seq ?? 0n;
+    await this.prisma.$executeRaw`
+      INSERT INTO read_states (conversation_id, user_id, last_read_seq, read_at)
+      VALUES (${conversationId}::uuid, ${userId}::uuid, ${seq}, ${at})
+      ON CONFLICT (conversation_id, user_id) DO UPDATE
+        SET last_read_seq = GREATEST(read_states.last_read_seq, EXCLUDED.last_read_seq),
+            read_at = CASE WHEN EXCLUDED.last_read_seq > read_states.last_read_seq THEN EXCLUDED.read_at ELSE read_states.read_at END`;
+  }
+
+  /** Messages from the counterpart the viewer has not read, per conversation (one query for a page). */
+  async unreadCounts(viewerId: string, conversationIds: readonly string[]): Promise<Array<{ conversationId: string; unread: number }>> {
+    if (conversationIds.length === 0) return [];
+    return this.prisma.$queryRaw<Array<{ conversationId: string; unread: number }>>`
+      SELECT m.conversation_id::text AS "conversationId", count(*)::int AS unread
+        FROM messages m
+        LEFT JOIN read_states r ON r.conversation_id = m.conversation_id AND r.user_id = ${viewerId}::uuid
+       WHERE m.conversation_id = ANY(${[...conversationIds]}::uuid[])
+         AND m.sender_id <> ${viewerId}::uuid
+         AND m.seq > COALESCE(r.last_read_seq, 0)
+       GROUP BY m.conversation_id`;
+  }
+
+  async auditAdminRead(adminId: string, conversationId: string, at: Date): Promise<void> {
+    await this.prisma.adminRead.create({ data: { id: randomUUID(), adminId, conversationId, at } });
+  }
+}

@@ -1,0 +1,61 @@
+// The facts chat copies from other services' events: each listing's seller and status, each
+// member's account status and restriction. Written only by the consumer; read when starting a
+// conversation or sending. A late, older event never overwrites a newer one.
+import type { ChatPrisma, Tx } from '../database.ts';
+import type { AccountStatus, ProductStatus } from '../model.ts';
+
+export interface ProductCopyRecord {
+  productId: string;
+  sellerId: string;
+  status: ProductStatus;
+}
+
+export interface MemberStanding {
+  status: AccountStatus;
+  statusUntil: Date | null;
+  restricted: boolean;
+}
+
+export class CopyRepository {
+  constructor(private readonly prisma: ChatPrisma) {}
+
+  async product(productId: string): Promise<ProductCopyRecord | null> {
+    const row = await this.prisma.productCopy.findUnique({ where: { productId } });
+    return row ? { productId: row.productId, sellerId: row.sellerId, status: row.status as ProductStatus } : null;
+  }
+
+  async standing(tx: Tx, userId: string): Promise<MemberStanding | null> {
+    const row = await tx.userCopy.findUnique({ where: { userId } });
+    return row ? { status: row.status as AccountStatus, statusUntil: row.statusUntil, restricted: row.restricted } : null;
+  }
+
+  async productCreated(tx: Tx, product: { productId: string; sellerId: string; at: Date }): Promise<void> {
+    await tx.productCopy.upsert({
+      where: { productId: product.productId },
+      create: { productId: product.productId, sellerId: product.sellerId, status: 'ON_SALE', statusAt: product.at },
+      update: { sellerId: product.sellerId },
+    });
+  }
+
+  async productStatusChanged(tx: Tx, product: { productId: string; sellerId: string; status: ProductStatus; at: Date }): Promise<void> {
+    const { productId, sellerId, status, at } = product;
+    await tx.productCopy.upsert({ where: { productId }, create: { productId, sellerId, status, statusAt: at }, update: {} });
+    await tx.productCopy.updateMany({ where: { productId, statusAt: { lte: at } }, data: { status, statusAt: at, sellerId } });
+  }
+
+  async statusChanged(tx: Tx, change: { userId: string; status: AccountStatus; until: Date | null; at: Date }): Promise<void> {
+    const { userId, status, until, at } = change;
+    await tx.userCopy.upsert({ where: { userId }, create: { userId, status, statusUntil: until, statusAt: at }, update: {} });
+    await tx.userCopy.updateMany({
+      where: { userId, OR: [{ statusAt: null }, { statusAt: { lte: at } }] },
+      data: { status, statusUntil: until, statusAt: at },
+    });
+  }
+
+  /** monitor.action_taken RESTRICT_ACCOUNT (restricted) or CLEAR (lifted). */
+  async restrictionChanged(tx: Tx, change: { userId: string; restricted: boolean; at: Date }): Promise<void> {
+    const { userId, restricted, at } = change;
+    await tx.userCopy.upsert({ where: { userId }, create: { userId, restricted, restrictedAt: at }, update: {} });
+    await tx.userCopy.updateMany({ where: { userId, OR: [{ restrictedAt: null }, { restrictedAt: { lte: at } }] }, data: { restricted, restrictedAt: at } });
+  }
+}

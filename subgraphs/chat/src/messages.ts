@@ -1,0 +1,48 @@
+// Every sentence this service shows a person, in Korean (default) and English, in plain words:
+// what happened and what to do next. The refusals every service shares (sign in first,
+// administrators only, check your input) come from the platform's commonMessages.
+import { commonMessages, minutesUntilRetry, type LocalizedText } from '@anshim/platform';
+
+export const messages = {
+  ...commonMessages,
+  badId: { ko: '잘못된 ID예요.', en: 'That id is not valid.' },
+  conversationNotFound: { ko: '대화를 찾을 수 없어요.', en: 'We could not find that conversation.' },
+  productNotFound: { ko: '상품을 찾을 수 없어요.', en: 'We could not find that listing.' },
+  productSold: { ko: '이미 판매가 끝난 상품이에요. 새 대화를 시작할 수 없어요.', en: 'This listing has been sold; you cannot start a new conversation about it.' },
+  ownListing: { ko: '내 상품에는 대화를 걸 수 없어요.', en: 'You cannot start a conversation about your own listing.' },
+  emptyText: { ko: '메시지를 입력해 주세요.', en: 'Please write a message.' },
+  textTooLong: (max: number): LocalizedText => ({ ko: `메시지는 ${max.toLocaleString('ko-KR')}자까지 보낼 수 있어요.`, en: `A message can be ${max.toLocaleString('en-US')} characters at most.` }),
+  accountBanned: { ko: '이용이 정지된 계정은 메시지를 보낼 수 없어요.', en: 'A banned account cannot send messages.' },
+  accountSuspended: { ko: '계정이 일시 정지되어 지금은 메시지를 보낼 수 없어요.', en: 'Your account is suspended, so you cannot send messages right now.' },
+  accountRestricted: { ko: '계정이 제한되어 메시지를 보낼 수 없어요. 고객센터에 문의해 주세요.', en: 'Your account is restricted and cannot send messages. Please contact support.' },
+  tooManyMessages: (retryAfterSeconds: number): LocalizedText => ({
+    ko: `메시지를 너무 빨리 보내고 있어요. ${minutesUntilRetry(retryAfterSeconds)}분 뒤에 다시 보내 주세요.`,
+    en: `You are sending messages too fast. Please try again in ${minutesUntilRetry(retryAfterSeconds)} minute(s).`,
+  }),
+  badCursor: { ko: '잘못된 페이지 커서예요.', en: 'That page cursor is not valid.' },
+  firstRange: (max: number): LocalizedText => ({ ko: `first는 1에서 ${max} 사이여야 해요.`, en: `first must be between 1 and ${max}.` }),
+} as const;
+
+/**
+ * What a recipient reads for each screening finding, by code. A code screening adds later without
+ * a sentence here falls back to `otherWarning`, so a finding is never shown without words.
+ */
+export const warningMessages: Record<string, LocalizedText> = {
+  PAYMENT_IDENTIFIER: {
+    ko: '계좌번호나 송금 정보가 담긴 메시지예요. 선입금은 하지 말고 안심결제를 이용하세요.',
+    en: 'This message contains an account number or payment details. Do not pay in advance; use Anshim safe payment.',
+  },
+  PHONE_NUMBER: { ko: '전화번호가 담긴 메시지예요. 앱 밖으로 거래를 옮기자는 요청은 조심하세요.', en: 'This message contains a phone number. Be careful when asked to move the deal off the app.' },
+  LOOKALIKE_LINK: { ko: '결제·중고거래 사이트를 흉내 낸 링크일 수 있어요. 누르지 마세요.', en: 'This link may imitate a payment or marketplace site. Do not open it.' },
+  OFF_APP_MESSENGER: { ko: '다른 메신저로 옮기자는 메시지예요. 앱 밖 대화는 보호받을 수 없어요.', en: 'This message asks to move to another messenger. Conversations outside the app are not protected.' },
+  KNOWN_FRAUD_ACCOUNT: {
+    ko: '사기 신고가 확인된 계좌·번호가 있어 가렸어요. 절대 송금하지 마세요.',
+    en: 'A number confirmed in fraud reports was hidden. Do not send any money.',
+  },
+};
+export const otherWarning: LocalizedText = { ko: '주의가 필요한 내용이 있는 메시지예요.', en: 'This message contains something to be careful about.' };
+
+/** Conversation.safetyNotice when a message in it was masked. */
+export const safetyNotices = {
+  somethingMasked: { ko: '이 대화에서 안심 거래에 위험한 내용 일부를 가렸어요. 선입금은 하지 마세요.', en: 'Part of this conversation was hidden because it could be unsafe. Do not pay in advance.' },
+} satisfies Record<string, LocalizedText>;

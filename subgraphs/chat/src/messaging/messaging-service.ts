@@ -1,0 +1,158 @@
+// Sending, reading and receiving messages. A message is checked (length, party, the sender's
+// standing, rate limits), screened, stored encrypted with its findings and its events in one
+// transaction, and pushed to both parties' subscriptions after the commit.
+import {
+  BadInputError,
+  channelIterator,
+  ForbiddenError,
+  pick,
+  requireIdentity,
+  type ChannelIterator,
+  type LocalizedText,
+} from '@anshim/platform';
+import type { ConversationService } from '../conversations/conversation-service.ts';
+import type { CopyRepository, MemberStanding } from '../copies/copy-repository.ts';
+import { transaction, type ChatPrisma } from '../database.ts';
+import { messages, otherWarning, warningMessages } from '../messages.ts';
+import { counterpartOf, MAX_MESSAGE_CHARS, type ConversationRecord, type MessageRecord, type MessageScreen, type WarningRecord } from '../model.ts';
+import type { ChatEvents } from '../outbound/chat-events.ts';
+import type { ChatScope } from '../scope.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { userMessageChannel, type MessagePublisher, type PublishedMessage } from './message-channels.ts';
+import type { MessageRepository } from './message-repository.ts';
+import type { DeliverySlot, OrderedDelivery } from './ordered-delivery.ts';
+import type { SendRateLimit } from './send-rate-limit.ts';
+
+const MAX_MESSAGES_PAGE = 100;
+
+export interface MessagingServiceDeps {
+  prisma: ChatPrisma;
+  conversations: ConversationService;
+  messages: MessageRepository;
+  copies: CopyRepository;
+  events: ChatEvents;
+  screen: MessageScreen;
+  rateLimit: SendRateLimit;
+  publisher: MessagePublisher;
+  /** Keeps each conversation's pushes in commit order. */
+  delivery: OrderedDelivery;
+  /** What screening sees of the sender's earlier messages. */
+  recent: { messages: number; seconds: number };
+  /** Nudges the outbox relay once the transaction committed. */
+  afterCommit: () => void;
+  now?: () => Date;
+}
+
+export interface MessagePage {
+  edges: Array<{ cursor: string; node: MessageRecord }>;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+}
+
+export class MessagingService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: MessagingServiceDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async send(scope: ChatScope, conversationId: string, text: string): Promise<MessageRecord> {
+    const me = requireIdentity(scope);
+    const trimmed = checkText(text);
+    const conversation = await this.deps.conversations.ofParty(scope, conversationId);
+    const recipientId = counterpartOf(conversation, me.userId);
+    const refusal = standingRefusal(await this.deps.copies.standing(this.deps.prisma, me.userId), this.now());
+    if (refusal) throw new ForbiddenError(refusal, { reason: 'SENDER_NOT_ALLOWED' });
+    await this.deps.rateLimit.take(me.userId, conversation.id);
+
+    const sentAt = this.now();
+    let slot: DeliverySlot | undefined;
+    const message = await transaction(this.deps.prisma, async (tx) => {
+      // First: the row lock makes one conversation's sends take turns, so seq order is commit order,
+      // and the delivery place is reserved in that same order.
+      await this.deps.conversations.touchInTransaction(tx, conversation.id, sentAt);
+      slot = this.deps.delivery.reserve(conversation.id);
+      const since = new Date(sentAt.getTime() - this.deps.recent.seconds * 1_000);
+      const recentTexts = await this.deps.messages.recentTexts(tx, conversation.id, me.userId, since, this.deps.recent.messages);
+      const screened = this.deps.screen.screen({ text: trimmed, senderId: me.userId, recentTexts });
+      const stored = await this.deps.messages.insert(tx, {
+        conversationId: conversation.id,
+        senderId: me.userId,
+        text: screened.deliveredText,
+        masked: screened.masked,
+        warnings: screened.findings,
+        sentAt,
+      });
+      await this.deps.events.messageSent(tx, conversation, stored, recipientId);
+      if (stored.warnings.length > 0) await this.deps.events.messageScreened(tx, stored, recipientId);
+      return stored;
+    }).catch((error: unknown) => {
+      slot?.cancel();
+      throw error;
+    });
+    this.deps.afterCommit();
+    await slot!.release(() => this.deps.publisher.publish(message, [conversation.buyerId, conversation.sellerId]));
+    return message;
+  }
+
+  /** Newest last: the `first` messages before `before` (the previous page's endCursor), and whether older ones remain. */
+  async page(scope: ChatScope, conversation: ConversationRecord, first: number | null | undefined, before: string | null | undefined): Promise<MessagePage> {
+    const take = first ?? 30;
+    if (!Number.isInteger(take) || take < 1 || take > MAX_MESSAGES_PAGE) throw new BadInputError(messages.firstRange(MAX_MESSAGES_PAGE));
+    const beforeSeq = before == null ? null : decodeCursor(before);
+    const { messages: rows, hasOlder } = await this.deps.messages.page(conversation.id, take, beforeSeq);
+    const reads = await scope.loaders.readStates.load(conversation.id);
+    const nodes = rows.map((row) => {
+      const recipientRead = reads.find((read) => read.userId === counterpartOf(conversation, row.senderId));
+      return { ...row, readAt: recipientRead && recipientRead.lastReadSeq >= row.seq ? recipientRead.readAt : null };
+    });
+    return {
+      edges: nodes.map((node) => ({ cursor: encodeCursor(node.seq), node })),
+      pageInfo: { hasNextPage: hasOlder, endCursor: nodes.length > 0 ? encodeCursor(nodes[0]!.seq) : null },
+    };
+  }
+
+  /** The newest message of a conversation (batched per request). */
+  lastMessage(scope: ChatScope, conversation: ConversationRecord): Promise<MessageRecord | null> {
+    return scope.loaders.lastMessages.load(conversation.id);
+  }
+
+  /** ChatMessage.warnings: the recipient's view (and an ADMIN's); the sender's own view has none. */
+  warnings(scope: ChatScope, message: MessageRecord): WarningRecord[] {
+    return scope.identity?.userId === message.senderId ? [] : message.warnings;
+  }
+
+  warningText(scope: ChatScope, warning: WarningRecord): string {
+    return pick(warningMessages[warning.code] ?? otherWarning, scope.locale);
+  }
+
+  /**
+   * Subscription.chatMessages: every message to or from the signed-in member on their own channel,
+   * or only one conversation's (a party's; anyone else NOT_FOUND before anything is delivered).
+   */
+  async subscribe(scope: ChatScope, conversationId: string | null | undefined): Promise<ChannelIterator<PublishedMessage>> {
+    const me = requireIdentity(scope);
+    const only = conversationId == null ? null : (await this.deps.conversations.ofParty(scope, conversationId)).id;
+    return channelIterator<PublishedMessage>(scope.hub, userMessageChannel(me.userId), {
+      filter: (message) => message.partyIds.includes(me.userId) && (only === null || message.conversationId === only),
+      logger: scope.logger,
+    });
+  }
+
+}
+
+/** 1–2,000 characters after trimming; the trimmed text is what is sent. */
+function checkText(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.length === 0) throw new BadInputError(messages.emptyText, { reason: 'EMPTY_TEXT' });
+  if ([...trimmed].length > MAX_MESSAGE_CHARS) throw new BadInputError(messages.textTooLong(MAX_MESSAGE_CHARS), { reason: 'TEXT_TOO_LONG' });
+  return trimmed;
+}
+
+/** Why the sender may not send now, or null. A suspension with an end in the past is over. */
+function standingRefusal(standing: MemberStanding | null, now: Date): LocalizedText | null {
+  if (!standing) return null;
+  if (standing.status === 'BANNED') return messages.accountBanned;
+  if (standing.status === 'SUSPENDED' && (!standing.statusUntil || standing.statusUntil > now)) return messages.accountSuspended;
+  if (standing.restricted) return messages.accountRestricted;
+  return null;
+}
