@@ -32,10 +32,9 @@ export const warningMessages: Record<string, LocalizedText> = {
     ko: '계좌번호나 송금 정보가 담긴 메시지예요. 선입금은 하지 말고 안심결제를 이용하세요.',
     en: 'This message contains an account number or payment details. Do not pay in advance; use Anshim safe payment.',
   },
-  PHONE_NUMBER: { ko: '전화번호가 담긴 메시지예요. 앱 밖으로 거래를 옮기자는 요청은 조심하세요.', en: 'This message contains a phone number. Be careful when asked to move the deal off the app.' },
   LOOKALIKE_LINK: { ko: '결제·중고거래 사이트를 흉내 낸 링크일 수 있어요. 누르지 마세요.', en: 'This link may imitate a payment or marketplace site. Do not open it.' },
-  OFF_APP_MESSENGER: { ko: '다른 메신저로 옮기자는 메시지예요. 앱 밖 대화는 보호받을 수 없어요.', en: 'This message asks to move to another messenger. Conversations outside the app are not protected.' },
-  KNOWN_FRAUD_ACCOUNT: {
+  OFF_APP_CONTACT: { ko: '다른 메신저로 옮기자는 메시지예요. 앱 밖 대화는 보호받을 수 없어요.', en: 'This message asks to move to another messenger. Conversations outside the app are not protected.' },
+  KNOWN_FRAUD_IDENTIFIER: {
     ko: '사기 신고가 확인된 계좌·번호가 있어 가렸어요. 절대 송금하지 마세요.',
     en: 'A number confirmed in fraud reports was hidden. Do not send any money.',
   },

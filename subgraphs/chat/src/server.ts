@@ -15,14 +15,14 @@ import { MessagePublisher } from './messaging/message-channels.ts';
 import { MessageRepository } from './messaging/message-repository.ts';
 import { MessagingService } from './messaging/messaging-service.ts';
 import { OrderedDelivery } from './messaging/ordered-delivery.ts';
-import { passThroughScreen } from './messaging/pass-through-screen.ts';
+import { detectorScreen } from './messaging/detector-screen.ts';
 import { SendRateLimit } from './messaging/send-rate-limit.ts';
 import type { MessageScreen } from './model.ts';
 import { ChatEvents } from './outbound/chat-events.ts';
 import { resolvers } from './resolvers/index.ts';
 
 export interface ChatServerOptions {
-  /** The screen every message passes before delivery (default: the pass-through until screening is plugged in). */
+  /** The screen every message passes before delivery (default: the screening folder's detectors). */
   screen?: MessageScreen;
 }
 
@@ -47,7 +47,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
         messages: repositories.messages,
         copies,
         events: new ChatEvents(),
-        screen: options.screen ?? passThroughScreen,
+        screen: options.screen ?? detectorScreen(),
         rateLimit: new SendRateLimit(redis, {
           perMember: env.CHAT_MEMBER_RATE_LIMIT,
           perConversation: env.CHAT_CONVERSATION_RATE_LIMIT,

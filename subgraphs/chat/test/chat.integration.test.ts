@@ -22,7 +22,7 @@ const fakeScreen: MessageScreen = {
     const deliveredText = masked ? input.text.replaceAll('사기계좌', '••••') : input.text;
     const findings = [
       ...(input.text.includes('계좌') ? [{ code: 'PAYMENT_IDENTIFIER', level: 'HIGH' as const }] : []),
-      ...(masked ? [{ code: 'KNOWN_FRAUD_ACCOUNT', level: 'CRITICAL' as const }] : []),
+      ...(masked ? [{ code: 'KNOWN_FRAUD_IDENTIFIER', level: 'CRITICAL' as const }] : []),
     ];
     return { deliveredText, masked, findings };
   },
@@ -169,7 +169,7 @@ describe('screening seam', () => {
     const buyerView = await h.ok(PAGE, { id, first: 1 }, { identity: buyer, lang: 'en' });
     expect(buyerView.conversation.messages.edges[0].node.warnings).toEqual([
       { code: 'PAYMENT_IDENTIFIER', level: 'HIGH', message: expect.stringMatching(/Do not pay in advance/) },
-      { code: 'KNOWN_FRAUD_ACCOUNT', level: 'CRITICAL', message: expect.stringMatching(/Do not send any money/) },
+      { code: 'KNOWN_FRAUD_IDENTIFIER', level: 'CRITICAL', message: expect.stringMatching(/Do not send any money/) },
     ]);
     expect(buyerView.conversation.safetyNotice).toMatch(/hidden/);
     const sellerView = await h.ok(PAGE, { id, first: 1 }, { identity: seller });
@@ -186,7 +186,7 @@ describe('screening seam', () => {
         masked: true,
         findings: [
           { code: 'PAYMENT_IDENTIFIER', level: 'HIGH' },
-          { code: 'KNOWN_FRAUD_ACCOUNT', level: 'CRITICAL' },
+          { code: 'KNOWN_FRAUD_IDENTIFIER', level: 'CRITICAL' },
         ],
         at: sendMessage.sentAt,
       },
