@@ -17,14 +17,8 @@ interface MessageRow {
   sentAt: Date;
 }
 
-export interface NewMessage {
-  conversationId: string;
-  senderId: string;
-  text: string;
-  masked: boolean;
-  warnings: WarningRecord[];
-  sentAt: Date;
-}
+/** A message as sendMessage writes it: the repository assigns id and seq; it is unread. */
+export type NewMessage = Omit<MessageRecord, 'id' | 'seq' | 'readAt'>;
 
 export class MessageRepository {
   constructor(
