@@ -26,9 +26,9 @@ export interface ScreenResult {
   findings: ScreenFinding[];
 }
 
-/** Synchronous and pure: sendMessage screens every message before it is stored and delivered. */
+/** sendMessage screens every message before it is stored and delivered (the default asks chat's registry copy, hence async). */
 export interface MessageScreen {
-  screen(input: ScreenInput): ScreenResult;
+  screen(input: ScreenInput): ScreenResult | Promise<ScreenResult>;
 }
 
 /** Characters of a message after trimming (code points, so an emoji counts once). */

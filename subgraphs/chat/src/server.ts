@@ -8,6 +8,7 @@ import { contextBuilder } from './context.ts';
 import { ConversationRepository } from './conversations/conversation-repository.ts';
 import { ConversationService } from './conversations/conversation-service.ts';
 import { CopyRepository } from './copies/copy-repository.ts';
+import { KnownFraudRepository } from './copies/known-fraud-repository.ts';
 import { createDatabase, type ChatPrisma, type Tx } from './database.ts';
 import { loadChatEnv, type ChatEnv } from './env.ts';
 import { chatHandlers } from './inbound/consumers.ts';
@@ -38,8 +39,10 @@ export async function buildChatServer(overrides: Record<string, string | undefin
     database: (databaseUrl) => createDatabase({ databaseUrl }),
     subscriptions: true,
     compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume }) => {
-      const repositories = { conversations: new ConversationRepository(prisma), messages: new MessageRepository(prisma, new FieldCipher(env.DATA_ENCRYPTION_KEY)) };
+      const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
+      const repositories = { conversations: new ConversationRepository(prisma), messages: new MessageRepository(prisma, cipher) };
       const copies = new CopyRepository(prisma);
+      const knownFraud = new KnownFraudRepository(prisma, cipher);
       const conversations = new ConversationService({ conversations: repositories.conversations, copies });
       const messaging = new MessagingService({
         prisma,
@@ -47,7 +50,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
         messages: repositories.messages,
         copies,
         events: new ChatEvents(),
-        screen: options.screen ?? detectorScreen(),
+        screen: options.screen ?? detectorScreen(knownFraud),
         rateLimit: new SendRateLimit(redis, {
           perMember: env.CHAT_MEMBER_RATE_LIMIT,
           perConversation: env.CHAT_CONVERSATION_RATE_LIMIT,
@@ -60,7 +63,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
       });
       return {
         context: contextBuilder({ services: { conversations, messaging }, repositories, hub: hub() }),
-        consumer: env.CHAT_CONSUME_EVENTS ? consume<Tx>((hooks) => chatHandlers({ copies }, hooks)) : undefined,
+        consumer: env.CHAT_CONSUME_EVENTS ? consume<Tx>((hooks) => chatHandlers({ copies, knownFraud }, hooks)) : undefined,
         expose: { conversations, messaging, copies },
       };
     },

@@ -1,7 +1,10 @@
 // The chat service with its default screen (the screening folder's detectors): what a recipient
 // sees for the example, a lookalike link, a number split over two messages and small talk,
 // and that every finding code has words in Korean and English.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { normalizePaymentIdentifier, paymentIdentifierHash } from '@anshim/contracts';
+import { FieldCipher } from '@anshim/platform';
 import { warningMessages } from '../src/messages.ts';
 import { FINDING_CODES } from '../src/screening/screen.ts';
 import { ChatHarness, MESSAGE_FIELDS, user } from './support/harness.ts';
@@ -50,6 +53,25 @@ describe('the default screen in sendMessage', () => {
     const messages = await buyerSees(['제 번호 010 1234', '5678 로 문자 주세요']);
     expect(messages[0]!.warnings).toEqual([]);
     expect(messages[1]!.warnings.map((w) => w.code)).toContain('PAYMENT_IDENTIFIER');
+  });
+
+  it('masks an account an accepted fraud report named, with a CRITICAL warning, once the registry event arrived', async () => {
+    const text = '국민 일이삼사오육 칠팔 구공일이삼사 으로 선입금 주세요';
+    const account = normalizePaymentIdentifier('BANK_ACCOUNT', '123456-78-901234')!;
+    const lookupHash = paymentIdentifierHash(new FieldCipher(h.server.env.DATA_ENCRYPTION_KEY), account);
+    const at = new Date().toISOString();
+    await h.deliver({
+      type: 'report.identifiers_confirmed',
+      producer: 'report',
+      subjectUserId: randomUUID(),
+      data: { reportId: randomUUID(), targetUserId: randomUUID(), identifiers: [{ type: 'BANK_ACCOUNT', lookupHash }], confirmedAt: at },
+    });
+    const [message] = await buyerSees([text]);
+    expect(message!.masked).toBe(true);
+    expect(message!.text).toContain('▒▒▒');
+    expect(message!.text).not.toContain('구공일이삼사');
+    expect(message!.warnings[0]).toEqual({ code: 'KNOWN_FRAUD_IDENTIFIER', level: 'CRITICAL', message: expect.stringContaining('송금') });
+    expect(await h.prisma.knownFraudIdentifier.count({ where: { lookupHash } })).toBe(1);
   });
 
   it('leaves small talk alone', async () => {

@@ -52,7 +52,7 @@ export const SUBSCRIPTIONS = {
   safety: ['user.events', 'transaction.events', 'report.events', 'monitor.events'],
   report: ['user.events', 'transaction.events'],
   monitor: ['user.events', 'transaction.events', 'report.events', 'safety.events'],
-  chat: ['user.events', 'transaction.events', 'monitor.events'],
+  chat: ['user.events', 'transaction.events', 'monitor.events', 'report.events'],
 } as const satisfies Record<SubgraphName, readonly Topic[]>;
 
 /** The event types a service receives, i.e. may write handlers for. */

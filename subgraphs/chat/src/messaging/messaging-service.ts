@@ -73,7 +73,7 @@ export class MessagingService {
       slot = this.deps.delivery.reserve(conversation.id);
       const since = new Date(sentAt.getTime() - this.deps.recent.seconds * 1_000);
       const recentTexts = await this.deps.messages.recentTexts(tx, conversation.id, me.userId, since, this.deps.recent.messages);
-      const screened = this.deps.screen.screen({ text: trimmed, senderId: me.userId, recentTexts });
+      const screened = await this.deps.screen.screen({ text: trimmed, senderId: me.userId, recentTexts });
       const stored = await this.deps.messages.insert(tx, {
         conversationId: conversation.id,
         senderId: me.userId,
