@@ -45,11 +45,11 @@ describe('a subgraph goes away and comes back', () => {
     const auth = { authorization: `Bearer ${user.token}`, 'accept-language': 'en' };
     const healthy = await graphql(stack.gatewayUrl, QUERY, {}, auth);
     expect(healthy.body).toEqual({ data: { me: { id: user.id, nickname: 'partial', activeSanction: null }, myReports: [] } });
-    // Only user and report run here: the supergraph's other three subgraphs are down from the start.
+    // Only user and report run here: the supergraph's other four subgraphs are down from the start.
     const before = await readiness();
     expect(before.status).toBe(200);
     expect(before.body).toMatchObject({ status: 'degraded', checks: { redis: 'ok', 'subgraph:user': 'ok', 'subgraph:report': 'ok' } });
-    expect(before.body.down?.sort()).toEqual(['subgraph:monitor', 'subgraph:safety', 'subgraph:transaction']);
+    expect(before.body.down?.sort()).toEqual(['subgraph:chat', 'subgraph:monitor', 'subgraph:safety', 'subgraph:transaction']);
 
     const report = stack.processes.find((p) => p.name === 'report')!;
     const port = report.port!;
