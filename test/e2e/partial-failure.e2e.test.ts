@@ -78,7 +78,7 @@ describe('a subgraph goes away and comes back', () => {
     const degraded = await readiness();
     expect(degraded.status).toBe(200);
     expect(degraded.body.status).toBe('degraded');
-    expect(degraded.body.down?.sort()).toEqual(['subgraph:monitor', 'subgraph:report', 'subgraph:safety', 'subgraph:transaction']);
+    expect(degraded.body.down?.sort()).toEqual(['subgraph:chat', 'subgraph:monitor', 'subgraph:report', 'subgraph:safety', 'subgraph:transaction']);
     expect(degraded.body.checks['subgraph:report']).toMatch(/^down: /);
     expect(degraded.body.checks['subgraph:user']).toBe('ok');
 
