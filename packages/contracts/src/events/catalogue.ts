@@ -51,8 +51,8 @@ export const SUBSCRIPTIONS = {
   transaction: ['user.events', 'safety.events', 'monitor.events'],
   safety: ['user.events', 'transaction.events', 'report.events', 'monitor.events'],
   report: ['user.events', 'transaction.events'],
-  monitor: ['user.events', 'transaction.events', 'report.events', 'safety.events'],
-  chat: ['user.events', 'transaction.events', 'monitor.events', 'report.events'],
+  monitor: ['user.events', 'transaction.events', 'report.events', 'safety.events', 'chat.events'],
+  chat: ['user.events', 'transaction.events', 'monitor.events', 'report.events', 'safety.events'],
 } as const satisfies Record<SubgraphName, readonly Topic[]>;
 
 /** The event types a service receives, i.e. may write handlers for. */

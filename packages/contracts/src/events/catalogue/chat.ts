@@ -26,6 +26,13 @@ export const CHAT_EVENTS = {
       masked: z.boolean(),
       findings: z.array(z.object({ code: z.string(), level: riskLevel })).min(1),
       at: timestamp,
+      /** The conversation's listing: rules about a seller's listings and the seller's alerts start from it. */
+      productId: uuid.optional(),
+      /**
+       * Keyed lookup hashes (paymentIdentifierHash) of the payment identifiers written in the message,
+       * never the identifiers: accounts sharing a payment identifier form a cluster in the monitor.
+       */
+      identifierHashes: z.array(z.string().min(1)).max(20).optional(),
     }),
   },
 } as const satisfies Record<`chat.${string}`, EventDefinition>;

@@ -1,17 +1,51 @@
 import { z } from 'zod';
 import { timestamp, uuid, type EventDefinition } from './definition.ts';
 
+/** An app-chosen installation id: opaque, bounded, printable. */
+const deviceId = z.string().min(1).max(200);
+
 /** user.events (producer: user). No PII: consumers that need more ask the user subgraph. */
 export const USER_EVENTS = {
   'user.registered': {
     priority: 'normal',
     version: 1,
-    data: z.object({ userId: uuid, nickname: z.string().min(1), createdAt: timestamp }),
+    data: z.object({
+      userId: uuid,
+      nickname: z.string().min(1),
+      createdAt: timestamp,
+      /** The app's device id (X-Device-Id / graphql-ws deviceId) at sign-up: a returning banned member is flagged from it. */
+      deviceId: deviceId.nullable().optional(),
+    }),
   },
   'user.verified': {
     priority: 'normal',
     version: 1,
-    data: z.object({ userId: uuid, method: z.enum(['EMAIL', 'SMS', 'ID_CARD', 'OAUTH']), verifiedAt: timestamp }),
+    data: z.object({
+      userId: uuid,
+      method: z.enum(['EMAIL', 'SMS', 'ID_CARD', 'OAUTH']),
+      verifiedAt: timestamp,
+      /** SMS only: the phone's keyed lookup hash (DATA_ENCRYPTION_KEY), never the number; links accounts sharing a phone. */
+      phoneLookupHash: z.string().min(1).nullable().optional(),
+    }),
+  },
+  /**
+   * A member signed in (password, second factor, provider, or a refresh that rotated tokens), as the
+   * user service observed it: the device id the app sent (X-Device-Id header, graphql-ws
+   * connectionParams.deviceId) and the client address the gateway saw. Never reported by the member.
+   */
+  'user.signed_in': {
+    priority: 'normal',
+    version: 1,
+    data: z.object({
+      userId: uuid,
+      method: z.enum(['PASSWORD', 'SECOND_FACTOR', 'OAUTH', 'REFRESH']),
+      deviceId: deviceId.nullable(),
+      /** The client's IP address as the gateway saw it (X-Forwarded-For's first hop only behind a trusted proxy). */
+      clientAddress: z.string().max(64).nullable(),
+      /** True when the account never signed in from this device id before. */
+      newDevice: z.boolean(),
+      at: timestamp,
+    }),
   },
   // Low: it only feeds the safety score's profile component, which tolerates minutes of lag.
   'user.profile_updated': {
