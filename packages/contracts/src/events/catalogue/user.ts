@@ -58,6 +58,24 @@ export const USER_EVENTS = {
       protectedMode: z.boolean(),
       /** Transaction refuses trades with sellers below this grade for protected users. */
       minCounterpartGrade: z.enum(['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER']).nullable().optional(),
+      /** A protected member who chose so: members below minCounterpartGrade cannot start a conversation with them either. */
+      protectChats: z.boolean().optional(),
+    }),
+  },
+  /**
+   * The monitor's REQUIRE_VERIFICATION in force (required) or satisfied/cleared (not required), as the
+   * user service, which owns verification, decides it: transaction stops listings and new trades, chat
+   * stops messages while it is required.
+   */
+  'user.verification_requirement_changed': {
+    priority: 'high',
+    version: 1,
+    data: z.object({
+      userId: uuid,
+      required: z.boolean(),
+      /** What still has to be done while required (empty once satisfied or cleared). */
+      missing: z.array(z.enum(['SMS', 'ID_CARD'])),
+      at: timestamp,
     }),
   },
   // High: a suspension or ban must stop new trades before the user can start one.
