@@ -2,6 +2,7 @@
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
 import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
+import { DEFAULT_CLUSTER_LIMITS } from './clusters/cluster-limits.ts';
 
 export const monitorEnvSchema = z.object({
   ...subgraphEnvShape('monitor', { port: 4005, opsPort: 9105 }),
@@ -17,6 +18,12 @@ export const monitorEnvSchema = z.object({
   MONITOR_ACTIVITY_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(2_000).describe('…at least this often'),
   MONITOR_HOLD_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72)
     .describe('how long an automatic HOLD_TRANSACTIONS lasts unless an admin clears or renews it'),
+  MONITOR_CLUSTER_MAX_HOPS: z.coerce.number().int().min(1).max(6).default(DEFAULT_CLUSTER_LIMITS.maxHops)
+    .describe('clusters of linked accounts (shared device, phone, payment identifier) reach this many hops from an account'),
+  MONITOR_CLUSTER_MAX_MEMBERS: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_CLUSTER_LIMITS.maxMembers)
+    .describe('at most this many accounts in one cluster are flagged when a member is confirmed as fraud'),
+  MONITOR_CLUSTER_MAX_ACCOUNTS_PER_LINK: z.coerce.number().int().min(2).max(1_000).default(DEFAULT_CLUSTER_LIMITS.maxAccountsPerLink)
+    .describe('a device id, phone or payment identifier shared by more accounts than this is a hub and links nobody'),
   MONITOR_CONSUME_EVENTS: booleanFlag(true).describe('consume user/transaction/report/safety events (the copies the rules read)'),
 });
 

@@ -2,18 +2,22 @@
 // Prisma, Redis, the outbox relay, the Redis subscriber and graphql-ws on /graphql, and the start and
 // stop order. Here: the activity write-behind buffer, the assessment and alerts services, the event
 // consumer and the /internal route safety reads. Composition only. index.ts and tests call start/stop.
-import { defineSubgraph, FieldCipher, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { chainEventHandlers, defineSubgraph, FieldCipher, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
 import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { AlertPublisher } from './alerts/alert-channels.ts';
 import { AlertRepository } from './alerts/alert-repository.ts';
 import { AlertsService } from './alerts/alerts-service.ts';
 import { ActivityBuffer } from './assessment/activity-buffer.ts';
 import { AssessmentService } from './assessment/assessment-service.ts';
+import { BehaviourWindows } from './assessment/behaviour-windows.ts';
 import { SlidingWindows } from './assessment/sliding-windows.ts';
+import { ClusterService } from './clusters/cluster-service.ts';
+import { LinkRepository } from './clusters/link-repository.ts';
 import { contextBuilder } from './context.ts';
 import { KnownRepository } from './copies/known-repository.ts';
 import { createDatabase, type MonitorPrisma, type Tx } from './database.ts';
 import { loadMonitorEnv, type MonitorEnv } from './env.ts';
+import { clusterHandlers } from './inbound/cluster-consumers.ts';
 import { monitorHandlers } from './inbound/consumers.ts';
 import { MonitorEvents } from './outbound/monitor-events.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -44,12 +48,16 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         flushEveryMs: env.MONITOR_ACTIVITY_FLUSH_MS,
         insert: (rows) => known.insertActivities(rows),
       });
+      const windows = new SlidingWindows(redis);
+      const behaviour = new BehaviourWindows(windows);
+      const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
       const assessment = new AssessmentService({
         prisma,
         alerts: alertRepository,
         known,
         events: new MonitorEvents(),
-        windows: new SlidingWindows(redis),
+        windows,
+        behaviour,
         buffer,
         publisher: new AlertPublisher({ redis, redisSettings, logger }),
         redis,
@@ -57,8 +65,16 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         allowedDomains: env.MONITOR_ALLOWED_LINK_DOMAINS,
         levelTtlSeconds: env.MONITOR_LEVEL_TTL_SECONDS,
         holdHours: env.MONITOR_HOLD_HOURS,
-        cipher: new FieldCipher(env.DATA_ENCRYPTION_KEY),
+        cipher,
         afterCommit,
+      });
+      const links = new LinkRepository();
+      const clusters = new ClusterService({
+        links,
+        assessment,
+        cipher,
+        limits: { maxHops: env.MONITOR_CLUSTER_MAX_HOPS, maxMembers: env.MONITOR_CLUSTER_MAX_MEMBERS, maxAccountsPerLink: env.MONITOR_CLUSTER_MAX_ACCOUNTS_PER_LINK },
+        logger,
       });
       const alerts = new AlertsService({ alerts: alertRepository });
       return {
@@ -76,7 +92,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
               })),
             }),
           }),
-        consumer: env.MONITOR_CONSUME_EVENTS ? consume<Tx>((hooks) => monitorHandlers({ known, assessment }, hooks)) : undefined,
+        consumer: env.MONITOR_CONSUME_EVENTS ? consume<Tx>((hooks) => chainEventHandlers(monitorHandlers({ known, assessment }, hooks), clusterHandlers({ clusters, links, behaviour, assessment }, hooks))) : undefined,
         // After the consumer on stop: its last events' activity is flushed too.
         jobs: [buffer],
         expose: { assessment, alerts, buffer },

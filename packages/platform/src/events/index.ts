@@ -7,3 +7,4 @@ export * from './dead-letters.ts';
 export { BULLMQ_PRIORITY, consumerQueueName, deadLetterQueueName, DEFAULT_RETRY_POLICY, type RetryPolicy } from './queues.ts';
 export * from './after-commit.ts';
 export * from './worker-close.ts';
+export * from './chain-handlers.ts';

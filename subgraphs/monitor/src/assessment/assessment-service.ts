@@ -35,6 +35,7 @@ import {
   evaluateRules,
   LISTING_BURST_WINDOW_SECONDS,
   REPORT_BURST_WINDOW_SECONDS,
+  RULES,
   RULES_BY_CODE,
   SHARED_DEVICE_WINDOW_SECONDS,
   type ActivityFacts,
@@ -44,6 +45,7 @@ import {
 } from '../rules/index.ts';
 import type { MonitorScope } from '../scope.ts';
 import type { ActivityBuffer } from './activity-buffer.ts';
+import type { BehaviourWindows } from './behaviour-windows.ts';
 import type { SlidingWindows } from './sliding-windows.ts';
 
 const MAX_TEXT = 5_000;
@@ -61,6 +63,7 @@ export interface AssessmentRecord {
  */
 export interface FromEvent {
   tx: Tx;
+  /** What keys the alerts it raises: the event's id, or a narrower scope (clusters/: a pair of linked accounts). */
   sourceEventId: string;
   defer: (work: () => Promise<void>) => void;
 }
@@ -74,6 +77,7 @@ export interface AssessmentServiceDeps {
   known: KnownRepository;
   events: MonitorEvents;
   windows: SlidingWindows;
+  behaviour: BehaviourWindows;
   buffer: ActivityBuffer;
   publisher: AlertPublisher;
   /** The level cache. */
@@ -130,13 +134,13 @@ export class AssessmentService {
     return this.assess(activity);
   }
 
-  /** Gathers the facts an activity needs (copies, windows), runs the rules and raises what matched. */
-  async assess(activity: ActivityFacts, extra: Partial<RuleFacts> = {}, from?: FromEvent): Promise<AssessmentRecord> {
+  /** Gathers the facts an activity needs (copies, windows), runs the rules (all, or those given) and raises what matched. */
+  async assess(activity: ActivityFacts, extra: Partial<RuleFacts> = {}, from?: FromEvent, rules: readonly Rule[] = RULES): Promise<AssessmentRecord> {
     const facts = await this.facts(activity, extra, from?.tx);
     // A banned account is already stopped and graded DANGER, and its counterparts were warned
     // when the ban came: its later activity adds only noise to the admins' queue.
     if (facts.subjectStatus === 'BANNED') return { level: await this.levelOf(activity.userId), rulesMatched: [], alerts: [] };
-    const matched = evaluateRules(facts);
+    const matched = evaluateRules(facts, rules);
     return this.raise(activity, matched, from);
   }
 
@@ -170,6 +174,7 @@ export class AssessmentService {
       const product = await known.product(activity.productId, tx);
       facts.categoryMedianPrice = product ? await known.categoryMedian(product.category, activity.productId, tx) : null;
     }
+    facts.behaviour ??= await this.deps.behaviour.listingFacts(activity, facts);
     return facts;
   }
 

@@ -44,4 +44,10 @@ export class SlidingWindows {
     const known = (results?.[4]?.[1] ?? {}) as Record<string, string>;
     return inWindow.map((m) => ({ member: m, weight: Number(known[m] ?? 0) }));
   }
+
+  /** How many distinct members the window holds at `at`, adding nothing. */
+  async count(window: string, key: string, windowSeconds: number, at: Date): Promise<number> {
+    const now = at.getTime();
+    return this.redis.zcount(`monitor:win:${window}:${key}`, now - windowSeconds * 1000 + 1, '+inf');
+  }
 }

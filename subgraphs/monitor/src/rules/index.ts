@@ -1,5 +1,7 @@
 // The rule engine: every rule, evaluation, and how matched signals add up to one level. Pure (no
 // I/O) and below both domains: the assessment evaluates it, alerts read each rule's warnings.
+import { LINKED_TO_CONFIRMED_FRAUD, RETURNING_BANNED_MEMBER } from './account-links.ts';
+import { BEHAVIOUR_CHANGE } from './behaviour-change.ts';
 import { KNOWN_FRAUD_ACCOUNT } from './known-fraud-account.ts';
 import { NEW_ACCOUNT_HIGH_VALUE } from './new-account-high-value.ts';
 import { OFF_PLATFORM_PAYMENT_REQUEST } from './off-platform-payment-request.ts';
@@ -13,6 +15,8 @@ import { LISTING_BURST, REPORT_BURST, SHARED_DEVICE } from './window-rules.ts';
 export * from './types.ts';
 export * from './window-rules.ts';
 export * from './account-notices.ts';
+export * from './account-links.ts';
+export * from './behaviour-change.ts';
 
 export const RULES: readonly Rule[] = [
   OFF_PLATFORM_PAYMENT_REQUEST,
@@ -24,6 +28,9 @@ export const RULES: readonly Rule[] = [
   REPORT_BURST,
   PROTECTED_USER_EXPOSED,
   KNOWN_FRAUD_ACCOUNT,
+  BEHAVIOUR_CHANGE,
+  RETURNING_BANNED_MEMBER,
+  LINKED_TO_CONFIRMED_FRAUD,
 ];
 
 export const RULES_BY_CODE: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.code, rule]));

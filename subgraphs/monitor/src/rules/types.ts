@@ -2,9 +2,10 @@
 // who is warned) plus one small pure function over facts gathered beforehand (copies fed by
 // events, Redis sliding-window counts). Rules never do I/O.
 import type { LocalizedText } from '@anshim/platform';
+import type { LinkKind } from '../clusters/cluster-limits.ts';
 import type { RiskLevel, SafetyGrade } from '../model.ts';
 
-export type ActivityType = 'CHAT_MESSAGE' | 'LOGIN' | 'LISTING_CREATED' | 'PRICE_CHANGED' | 'PAYMENT_REQUEST' | 'PROFILE_CHANGED' | 'REPORT_FILED';
+export type ActivityType = 'CHAT_MESSAGE' | 'LOGIN' | 'LISTING_CREATED' | 'PRICE_CHANGED' | 'PAYMENT_REQUEST' | 'PROFILE_CHANGED' | 'REPORT_FILED' | 'ACCOUNT_LINKED';
 
 /** One thing a user did (recordActivity) or that happened to them (events of other services). */
 export interface ActivityFacts {
@@ -37,6 +38,10 @@ export interface RuleFacts {
   reportWeightInWindow?: number;
   /** How many account/phone numbers in the activity's text are in the confirmed-fraud copy. */
   knownFraudIdentifiers?: number;
+  /** clusters/: how the subject is linked to a banned or confirmed fraud account (set only by the cluster checks). */
+  accountLink?: { kinds: LinkKind[]; hops: number; toBannedAccount: boolean };
+  /** behaviour-change.ts: the subject's recent cheap high-value listings and off-app requests, and whether this activity is one. */
+  behaviour?: { cheapHighValueListings: number; offAppRequests: number; thisActivityCounts: boolean };
   /** Domains links may point to (own domains; subdomains count). */
   allowedDomains: readonly string[];
 }
