@@ -24,6 +24,11 @@ export interface ScreenResult {
   deliveredText: string;
   masked: boolean;
   findings: ScreenFinding[];
+  /**
+   * Keyed lookup hashes (paymentIdentifierHash) of the payment identifiers the message names, for
+   * chat.message_screened (the monitor clusters accounts by them); never the identifiers.
+   */
+  identifierHashes?: string[];
 }
 
 /** sendMessage screens every message before it is stored and delivered (the default asks chat's registry copy, hence async). */
@@ -38,6 +43,19 @@ export const MAX_MESSAGE_CHARS = 2_000;
 export type ProductStatus = 'ON_SALE' | 'RESERVED' | 'SOLD' | 'HIDDEN';
 /** A member's account as the user service last announced it (user.status_changed). */
 export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'BANNED';
+
+/** Safety grades, safest first (safety.score_changed). */
+export const SAFETY_GRADES = ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'] as const;
+export type SafetyGrade = (typeof SAFETY_GRADES)[number];
+/** ARCHITECTURE §1: a member safety has not scored yet counts as NORMAL. */
+export const DEFAULT_GRADE: SafetyGrade = 'NORMAL';
+/** A protected member who picked no minimum still wants protection (the user and transaction services' rule). */
+export const DEFAULT_PROTECTED_MIN_GRADE: SafetyGrade = 'NORMAL';
+
+/** Whether `grade` is `minimum` or safer. */
+export function meetsMinimum(grade: SafetyGrade, minimum: SafetyGrade): boolean {
+  return SAFETY_GRADES.indexOf(grade) <= SAFETY_GRADES.indexOf(minimum);
+}
 
 export interface ConversationRecord {
   id: string;
