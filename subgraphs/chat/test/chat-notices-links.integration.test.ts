@@ -56,6 +56,8 @@ describe('Conversation.safetyNotice', () => {
     expect(await notice(id, buyer)).toMatch(/safety grade is CAUTION/);
     expect(await notice(id, buyer, 'ko')).toMatch(/'주의'/);
     expect(await notice(id, seller)).toBeNull(); // the buyer is unscored (NORMAL)
+    // Abuse: a stranger cannot learn anything about the seller through someone else's conversation.
+    expect(onlyError(await h.gql(NOTICE, { id }, { identity: user() })).code).toBe('NOT_FOUND');
 
     const t0 = Date.now();
     await action(seller, 'WARN_COUNTERPARTS', new Date(t0));
