@@ -20,7 +20,7 @@ export const chatEnvSchema = z.object({
   CHAT_SCREEN_RECENT_MESSAGES: z.coerce.number().int().min(0).max(50).default(5)
     .describe('how many of the sender\'s previous messages screening sees (numbers split across messages)…'),
   CHAT_SCREEN_RECENT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600).describe('…if sent within this many seconds'),
-  CHAT_CONSUME_EVENTS: booleanFlag(true).describe('consume product/user/monitor events (the listing and member copies chat reads)'),
+  CHAT_CONSUME_EVENTS: booleanFlag(true).describe('consume product/user/monitor/report/safety events (the listing, member, registry and ADMIN-link copies chat reads)'),
 });
 
 /** Parses the environment (plus overrides, e.g. from tests); exits listing every problem when it is wrong. */
