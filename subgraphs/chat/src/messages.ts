@@ -2,7 +2,7 @@
 // what happened and what to do next. The refusals every service shares (sign in first,
 // administrators only, check your input) come from the platform's commonMessages.
 import { commonMessages, minutesUntilRetry, type LocalizedText } from '@anshim/platform';
-import type { SafetyGrade } from './model.ts';
+import type { SafetyGrade } from './grades.ts';
 
 /** How a grade is named to members. */
 export const GRADE_NAMES: Record<SafetyGrade, LocalizedText> = {

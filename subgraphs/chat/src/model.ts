@@ -44,18 +44,7 @@ export type ProductStatus = 'ON_SALE' | 'RESERVED' | 'SOLD' | 'HIDDEN';
 /** A member's account as the user service last announced it (user.status_changed). */
 export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'BANNED';
 
-/** Safety grades, safest first (safety.score_changed). */
-export const SAFETY_GRADES = ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'] as const;
-export type SafetyGrade = (typeof SAFETY_GRADES)[number];
-/** ARCHITECTURE §1: a member safety has not scored yet counts as NORMAL. */
-export const DEFAULT_GRADE: SafetyGrade = 'NORMAL';
-/** A protected member who picked no minimum still wants protection (the user and transaction services' rule). */
-export const DEFAULT_PROTECTED_MIN_GRADE: SafetyGrade = 'NORMAL';
-
-/** Whether `grade` is `minimum` or safer. */
-export function meetsMinimum(grade: SafetyGrade, minimum: SafetyGrade): boolean {
-  return SAFETY_GRADES.indexOf(grade) <= SAFETY_GRADES.indexOf(minimum);
-}
+export { DEFAULT_GRADE, DEFAULT_PROTECTED_MIN_GRADE, meetsMinimum, SAFETY_GRADES, type SafetyGrade } from './grades.ts';
 
 export interface ConversationRecord {
   id: string;

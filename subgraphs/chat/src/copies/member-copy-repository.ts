@@ -4,8 +4,7 @@
 // and twice: each part carries the time (or the grade's version) of the event that set it, and an
 // older event never overwrites a newer one; repeating one writes the same values again.
 import type { ChatPrisma, Tx } from '../database.ts';
-import type { SafetyGrade } from '../model.ts';
-import type { AccountStatus } from '../model.ts';
+import type { AccountStatus, SafetyGrade } from '../model.ts';
 
 export interface MemberCopy {
   userId: string;
