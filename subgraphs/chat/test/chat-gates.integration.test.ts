@@ -4,6 +4,7 @@
 // sellers (user.profile_updated + safety.score_changed). Copies tolerate events out of order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@anshim/platform';
+import { StartRateLimit } from '../src/conversations/start-rate-limit.ts';
 import { ChatHarness, onlyError, user } from './support/harness.ts';
 
 const START = `mutation($productId: ID!) { startConversation(productId: $productId) { id } }`;
@@ -79,6 +80,18 @@ describe('the ration of new conversations', () => {
     expect(onlyError(await start(await h.listing(seller), buyer)).code).toBe('RATE_LIMITED');
     const neighbour = user();
     expect((await start(await h.listing(seller), neighbour)).errors).toBeUndefined();
+  });
+
+  it('has a daily ration beside the short one: its retryAfter runs to the end of the day window', async () => {
+    const ration = new StartRateLimit(h.redis, { perShortWindow: 100, shortWindowSeconds: 600, perDay: 2 });
+    const member = user().userId;
+    await ration.take(member);
+    await ration.take(member);
+    const refused = await ration.take(member).then(() => null, (error: { extensions: Record<string, unknown> }) => error.extensions);
+    expect(refused).toMatchObject({ code: 'RATE_LIMITED', reason: 'CONVERSATION_RATE' });
+    expect(refused!.retryAfter).toBeGreaterThan(86_000);
+    await ration.giveBack(member);
+    await ration.take(member); // a count given back (an insert that failed) is usable again
   });
 });
 
