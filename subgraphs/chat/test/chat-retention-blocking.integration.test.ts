@@ -5,6 +5,7 @@
 // the identifiers), against real PostgreSQL and Redis with the default screen.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageScreen } from '../src/model.ts';
 import { normalizePaymentIdentifier, paymentIdentifierHash } from '@anshim/contracts';
 import { FieldCipher, type Identity } from '@anshim/platform';
 import { RETENTION_SWEEP_SCHEDULER } from '../src/jobs/retention-sweep.ts';
@@ -90,6 +91,35 @@ describe('retention', () => {
   it('registers its sweep as one repeatable job', async () => {
     const schedulers = await h.server.retention.job.queue.getJobSchedulers();
     expect(schedulers.map((s) => s.key)).toContain(RETENTION_SWEEP_SCHEDULER);
+  });
+});
+
+describe('a send racing the retention sweep', () => {
+  // A screen that deletes the sender's conversations while it runs: the conversation was found
+  // when the send began and is gone when its transaction starts, as when the sweep wins the race.
+  let racing: ChatHarness;
+  const sweepingScreen: MessageScreen = {
+    screen: async ({ text, senderId }) => {
+      if (text === 'swept meanwhile') await racing.prisma.conversation.deleteMany({ where: { buyerId: senderId } });
+      return { deliveredText: text, masked: false, findings: [{ code: 'OFF_APP_CONTACT', level: 'MEDIUM' }] };
+    },
+  };
+  beforeAll(async () => {
+    racing = await new ChatHarness({}, sweepingScreen).start();
+  });
+  afterAll(async () => {
+    await racing?.stop();
+  });
+
+  it('answers NOT_FOUND and writes nothing (no message, no event) when the conversation was deleted meanwhile', async () => {
+    const seller = user();
+    const buyer = user();
+    const productId = await racing.listing(seller);
+    const { startConversation } = await racing.ok(START, { productId }, { identity: buyer });
+    const refused = await racing.gql(SEND, { conversationId: startConversation.id, text: 'swept meanwhile' }, { identity: buyer });
+    expect(onlyError(refused).code).toBe('NOT_FOUND');
+    expect(await racing.prisma.message.count({ where: { conversationId: startConversation.id } })).toBe(0);
+    expect(await racing.prisma.outboxEvent.count({ where: { payload: { path: ['data', 'conversationId'], equals: startConversation.id } } })).toBe(0);
   });
 });
 
