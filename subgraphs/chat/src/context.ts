@@ -1,10 +1,8 @@
 // What every resolver receives: the request scope (identity, locale, logger, loaders, the Redis
 // subscriber) plus this service's services. Composition only; services never import this file.
 import type { RedisChannelHub, RequestContext } from '@anshim/platform';
-import type { ConversationRepository } from './conversations/conversation-repository.ts';
 import type { ConversationService } from './conversations/conversation-service.ts';
-import { createLoaders } from './loaders.ts';
-import type { MessageRepository } from './messaging/message-repository.ts';
+import { createLoaders, type LoaderSources } from './loaders.ts';
 import type { MessagingService } from './messaging/messaging-service.ts';
 import type { ChatScope } from './scope.ts';
 
@@ -20,7 +18,7 @@ export interface ChatContext extends ChatScope {
 export interface ContextParts {
   services: ChatServices;
   /** What the loaders read. */
-  repositories: { conversations: ConversationRepository; messages: MessageRepository };
+  repositories: LoaderSources;
   hub: RedisChannelHub;
 }
 

@@ -10,10 +10,17 @@ export const chatEnvSchema = z.object({
   CHAT_CONVERSATION_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(60)
     .describe('messages one conversation may carry (both parties together) per CHAT_RATE_WINDOW_SECONDS'),
   CHAT_RATE_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60).describe('the chat rate limits\' fixed window'),
+  CHAT_START_LIMIT: z.coerce.number().int().min(1).max(10_000).default(20)
+    .describe('new conversations one member may start per CHAT_START_WINDOW_SECONDS (returning an existing one is free)'),
+  CHAT_START_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600).describe('the short window of CHAT_START_LIMIT'),
+  CHAT_START_DAILY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(100).describe('new conversations one member may start per day'),
+  CHAT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(180)
+    .describe('conversations whose last message is older than this are deleted with their messages, read states and blocks'),
+  CHAT_RETENTION_SWEEP_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60).describe('how often the retention sweep runs'),
   CHAT_SCREEN_RECENT_MESSAGES: z.coerce.number().int().min(0).max(50).default(5)
     .describe('how many of the sender\'s previous messages screening sees (numbers split across messages)…'),
   CHAT_SCREEN_RECENT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600).describe('…if sent within this many seconds'),
-  CHAT_CONSUME_EVENTS: booleanFlag(true).describe('consume product/user/monitor events (the listing and member copies chat reads)'),
+  CHAT_CONSUME_EVENTS: booleanFlag(true).describe('consume product/user/monitor/report/safety events (the listing, member, registry and ADMIN-link copies chat reads)'),
 });
 
 /** Parses the environment (plus overrides, e.g. from tests); exits listing every problem when it is wrong. */

@@ -2,6 +2,16 @@
 // what happened and what to do next. The refusals every service shares (sign in first,
 // administrators only, check your input) come from the platform's commonMessages.
 import { commonMessages, minutesUntilRetry, type LocalizedText } from '@anshim/platform';
+import type { SafetyGrade } from './grades.ts';
+
+/** How a grade is named to members. */
+export const GRADE_NAMES: Record<SafetyGrade, LocalizedText> = {
+  VERY_SAFE: { ko: '매우 안전', en: 'very safe' },
+  SAFE: { ko: '안전', en: 'safe' },
+  NORMAL: { ko: '보통', en: 'normal' },
+  CAUTION: { ko: '주의', en: 'caution' },
+  DANGER: { ko: '위험', en: 'danger' },
+};
 
 export const messages = {
   ...commonMessages,
@@ -19,6 +29,23 @@ export const messages = {
     ko: `메시지를 너무 빨리 보내고 있어요. ${minutesUntilRetry(retryAfterSeconds)}분 뒤에 다시 보내 주세요.`,
     en: `You are sending messages too fast. Please try again in ${minutesUntilRetry(retryAfterSeconds)} minute(s).`,
   }),
+  tooManyConversations: (retryAfterSeconds: number): LocalizedText => ({
+    ko: `새 대화를 너무 많이 시작했어요. ${minutesUntilRetry(retryAfterSeconds)}분 뒤에 다시 시도해 주세요. 이미 있는 대화는 계속 쓸 수 있어요.`,
+    en: `You have started too many new conversations. Please try again in ${minutesUntilRetry(retryAfterSeconds)} minute(s); your existing conversations still work.`,
+  }),
+  verificationRequired: {
+    ko: '안전을 위해 본인 확인이 필요해요. 휴대폰(SMS) 인증과 신분증 인증을 마치면 다시 대화할 수 있어요.',
+    en: 'For safety, we need to confirm it is you. Finish SMS verification and ID card verification, then you can chat again.',
+  },
+  buyerGradeBelowMinimum: (minimum: SafetyGrade): LocalizedText => ({
+    ko: `이 판매자는 안심 등급 '${GRADE_NAMES[minimum].ko}' 이상인 회원과만 대화해요. 안전 거래 기록을 쌓아 등급을 올리면 대화할 수 있어요.`,
+    en: `This seller only chats with members whose safety grade is ${GRADE_NAMES[minimum].en} or better. Build a safe trading record to raise your grade, then try again.`,
+  }),
+  adminNotLinked: {
+    ko: '신고나 위험 알림과 연결된 대화만 관리자가 열람할 수 있어요.',
+    en: 'Administrators may read a conversation only when it is linked to a report or a risk alert.',
+  },
+  cannotSendHere: { ko: '지금은 이 대화에 메시지를 보낼 수 없어요.', en: 'You cannot send messages in this conversation right now.' },
   badCursor: { ko: '잘못된 페이지 커서예요.', en: 'That page cursor is not valid.' },
   firstRange: (max: number): LocalizedText => ({ ko: `first는 1에서 ${max} 사이여야 해요.`, en: `first must be between 1 and ${max}.` }),
 } as const;
@@ -41,7 +68,23 @@ export const warningMessages: Record<string, LocalizedText> = {
 };
 export const otherWarning: LocalizedText = { ko: '주의가 필요한 내용이 있는 메시지예요.', en: 'This message contains something to be careful about.' };
 
-/** Conversation.safetyNotice when a message in it was masked. */
+/** Conversation.safetyNotice: the most serious of these is shown (safety-notice.ts orders them). */
 export const safetyNotices = {
+  counterpartOnHold: {
+    ko: '상대방의 거래가 안전 점검으로 잠시 보류되어 있어요. 점검이 끝날 때까지 돈을 보내지 마세요.',
+    en: 'The other member\'s trading is on hold for a safety review. Do not send any money until it is over.',
+  },
+  counterpartDanger: {
+    ko: "상대방의 안심 등급이 '위험'이에요. 거래하지 않는 것을 권해요. 앱 밖에서 돈을 보내지 마세요.",
+    en: 'The other member\'s safety grade is DANGER. We advise against trading with them; never pay outside the app.',
+  },
+  counterpartWarned: {
+    ko: '플랫폼이 상대방에게서 위험한 행동을 발견했어요. 앱 밖에서 돈을 보내지 말고 안심결제를 이용하세요.',
+    en: 'The platform noticed risky behaviour by the other member. Do not pay outside the app; use Anshim safe payment.',
+  },
+  counterpartCaution: {
+    ko: "상대방의 안심 등급이 '주의'예요. 선입금은 하지 말고 안심결제를 이용하세요.",
+    en: 'The other member\'s safety grade is CAUTION. Do not pay in advance; use Anshim safe payment.',
+  },
   somethingMasked: { ko: '이 대화에서 안심 거래에 위험한 내용 일부를 가렸어요. 선입금은 하지 마세요.', en: 'Part of this conversation was hidden because it could be unsafe. Do not pay in advance.' },
 } satisfies Record<string, LocalizedText>;

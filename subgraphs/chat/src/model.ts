@@ -24,6 +24,11 @@ export interface ScreenResult {
   deliveredText: string;
   masked: boolean;
   findings: ScreenFinding[];
+  /**
+   * Keyed lookup hashes (paymentIdentifierHash) of the payment identifiers the message names, for
+   * chat.message_screened (the monitor clusters accounts by them); never the identifiers.
+   */
+  identifierHashes?: string[];
 }
 
 /** sendMessage screens every message before it is stored and delivered (the default asks chat's registry copy, hence async). */
@@ -38,6 +43,8 @@ export const MAX_MESSAGE_CHARS = 2_000;
 export type ProductStatus = 'ON_SALE' | 'RESERVED' | 'SOLD' | 'HIDDEN';
 /** A member's account as the user service last announced it (user.status_changed). */
 export type AccountStatus = 'ACTIVE' | 'SUSPENDED' | 'BANNED';
+
+export { DEFAULT_GRADE, DEFAULT_PROTECTED_MIN_GRADE, meetsMinimum, SAFETY_GRADES, type SafetyGrade } from './grades.ts';
 
 export interface ConversationRecord {
   id: string;

@@ -5,13 +5,17 @@
 // only. index.ts and tests call start/stop.
 import { defineSubgraph, FieldCipher, type SubgraphServer } from '@anshim/platform';
 import { contextBuilder } from './context.ts';
+import { AdminReadLinks } from './conversations/admin-read-links.ts';
 import { ConversationRepository } from './conversations/conversation-repository.ts';
 import { ConversationService } from './conversations/conversation-service.ts';
+import { StartRateLimit } from './conversations/start-rate-limit.ts';
 import { CopyRepository } from './copies/copy-repository.ts';
 import { KnownFraudRepository } from './copies/known-fraud-repository.ts';
+import { MemberCopyRepository } from './copies/member-copy-repository.ts';
 import { createDatabase, type ChatPrisma, type Tx } from './database.ts';
 import { loadChatEnv, type ChatEnv } from './env.ts';
 import { chatHandlers } from './inbound/consumers.ts';
+import { RetentionSweep } from './jobs/retention-sweep.ts';
 import { MessagePublisher } from './messaging/message-channels.ts';
 import { MessageRepository } from './messaging/message-repository.ts';
 import { MessagingService } from './messaging/messaging-service.ts';
@@ -27,8 +31,12 @@ export interface ChatServerOptions {
   screen?: MessageScreen;
 }
 
-/** Started: relay, event consumer, then HTTP; stopped the other way round. */
-export type ChatServer = SubgraphServer<ChatEnv, ChatPrisma, { conversations: ConversationService; messaging: MessagingService; copies: CopyRepository }>;
+/** Started: relay, event consumer, retention sweep, then HTTP; stopped the other way round. */
+export type ChatServer = SubgraphServer<
+  ChatEnv,
+  ChatPrisma,
+  { conversations: ConversationService; messaging: MessagingService; copies: CopyRepository; retention: RetentionSweep }
+>;
 
 export async function buildChatServer(overrides: Record<string, string | undefined> = {}, options: ChatServerOptions = {}): Promise<ChatServer> {
   return defineSubgraph({
@@ -40,17 +48,24 @@ export async function buildChatServer(overrides: Record<string, string | undefin
     subscriptions: true,
     compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume }) => {
       const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
-      const repositories = { conversations: new ConversationRepository(prisma), messages: new MessageRepository(prisma, cipher) };
+      const members = new MemberCopyRepository(prisma);
+      const repositories = { conversations: new ConversationRepository(prisma), messages: new MessageRepository(prisma, cipher), members };
       const copies = new CopyRepository(prisma);
+      const links = new AdminReadLinks(prisma);
       const knownFraud = new KnownFraudRepository(prisma, cipher);
-      const conversations = new ConversationService({ conversations: repositories.conversations, copies });
+      const startLimit = new StartRateLimit(redis, {
+        perShortWindow: env.CHAT_START_LIMIT,
+        shortWindowSeconds: env.CHAT_START_WINDOW_SECONDS,
+        perDay: env.CHAT_START_DAILY_LIMIT,
+      });
+      const conversations = new ConversationService({ conversations: repositories.conversations, copies, members, links, startLimit });
       const messaging = new MessagingService({
         prisma,
         conversations,
         messages: repositories.messages,
-        copies,
+        members,
         events: new ChatEvents(),
-        screen: options.screen ?? detectorScreen(knownFraud),
+        screen: options.screen ?? detectorScreen(knownFraud, cipher),
         rateLimit: new SendRateLimit(redis, {
           perMember: env.CHAT_MEMBER_RATE_LIMIT,
           perConversation: env.CHAT_CONVERSATION_RATE_LIMIT,
@@ -61,10 +76,19 @@ export async function buildChatServer(overrides: Record<string, string | undefin
         recent: { messages: env.CHAT_SCREEN_RECENT_MESSAGES, seconds: env.CHAT_SCREEN_RECENT_SECONDS },
         afterCommit,
       });
+      const retention = new RetentionSweep({
+        conversations: repositories.conversations,
+        links,
+        retentionDays: env.CHAT_RETENTION_DAYS,
+        intervalMinutes: env.CHAT_RETENTION_SWEEP_MINUTES,
+        redis: redisSettings,
+        logger,
+      });
       return {
         context: contextBuilder({ services: { conversations, messaging }, repositories, hub: hub() }),
-        consumer: env.CHAT_CONSUME_EVENTS ? consume<Tx>((hooks) => chatHandlers({ copies, knownFraud }, hooks)) : undefined,
-        expose: { conversations, messaging, copies },
+        consumer: env.CHAT_CONSUME_EVENTS ? consume<Tx>((hooks) => chatHandlers({ copies, members, links, knownFraud }, hooks)) : undefined,
+        jobs: [retention.job],
+        expose: { conversations, messaging, copies, retention },
       };
     },
   });

@@ -189,6 +189,7 @@ describe('screening seam', () => {
           { code: 'KNOWN_FRAUD_IDENTIFIER', level: 'CRITICAL' },
         ],
         at: sendMessage.sentAt,
+        productId: expect.any(String),
       },
     ]);
   });
@@ -222,14 +223,21 @@ describe('reading', () => {
     expect(onlyError(await h.gql(READ, { id }, { identity: user() })).code).toBe('NOT_FOUND');
   });
 
-  it('shows a conversation to its parties only: anyone else gets NOT_FOUND, an ADMIN reads it and is audited', async () => {
-    const { buyer, id } = await conversationPair();
+  it('shows a conversation to its parties only: anyone else gets NOT_FOUND, an ADMIN reads a linked one and is audited', async () => {
+    const { buyer, seller, productId, id } = await conversationPair();
     const stranger = user();
     expect(onlyError(await h.gql(PAGE, { id }, { identity: stranger })).code).toBe('NOT_FOUND');
     expect(onlyError(await h.gql(PAGE, { id: randomUUID() }, { identity: stranger })).code).toBe('NOT_FOUND');
     expect(onlyError(await h.gql(PAGE, { id }, {})).code).toBe('UNAUTHENTICATED');
     expect((await h.ok(PAGE, { id }, { identity: buyer })).conversation.id).toBe(id);
     const boss = admin();
+    expect(onlyError(await h.gql(PAGE, { id }, { identity: boss }))).toMatchObject({ code: 'FORBIDDEN', extensions: { reason: 'NOT_LINKED' } });
+    await h.deliver({
+      type: 'report.filed',
+      producer: 'report',
+      subjectUserId: seller.userId,
+      data: { reportId: randomUUID(), reporterId: buyer.userId, targetUserId: seller.userId, type: 'FRAUD', priority: 'HIGH', productId, transactionId: null, filedAt: new Date().toISOString() },
+    });
     expect((await h.ok(PAGE, { id }, { identity: boss })).conversation.id).toBe(id);
     expect(await h.prisma.adminRead.findMany({ where: { conversationId: id }, select: { adminId: true } })).toEqual([{ adminId: boss.userId }]);
   });

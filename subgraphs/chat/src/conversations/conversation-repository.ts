@@ -22,12 +22,22 @@ export class ConversationRepository {
   }
 
   /**
-   * The one conversation of (product, buyer): inserted if absent (ON CONFLICT DO NOTHING on the
-   * unique key), then read, so two concurrent starts meet in the same row.
+   * The one conversation of (product, buyer). Concurrent starts of it take turns on a transaction
+   * advisory lock of the pair, so exactly one inserts it (after `beforeInsert`, which may refuse:
+   * then nothing is written) and the others find it. `created`: this call inserted it.
    */
-  async openOnce(parts: { productId: string; buyerId: string; sellerId: string }): Promise<ConversationRecord> {
-    await this.prisma.conversation.createMany({ data: [{ id: randomUUID(), ...parts }], skipDuplicates: true });
-    return this.prisma.conversation.findUniqueOrThrow({ where: { productId_buyerId: { productId: parts.productId, buyerId: parts.buyerId } } });
+  async openOnce(
+    parts: { productId: string; buyerId: string; sellerId: string },
+    beforeInsert: () => Promise<void>,
+  ): Promise<{ conversation: ConversationRecord; created: boolean }> {
+    const { productId, buyerId } = parts;
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`chat.start:${productId}:${buyerId}`}))`;
+      const existing = await tx.conversation.findUnique({ where: { productId_buyerId: { productId, buyerId } } });
+      if (existing) return { conversation: existing, created: false };
+      await beforeInsert();
+      return { conversation: await tx.conversation.create({ data: { id: randomUUID(), ...parts } }), created: true };
+    });
   }
 
   findByProductAndBuyer(productId: string, buyerId: string): Promise<ConversationRecord | null> {
@@ -43,9 +53,44 @@ export class ConversationRepository {
     });
   }
 
-  /** Locks the conversation's row until the transaction ends and moves its activity time: sends in one conversation take turns. */
-  async touch(tx: Tx, id: string, at: Date): Promise<void> {
-    await tx.conversation.update({ where: { id }, data: { lastMessageAt: at } });
+  /**
+   * Locks the conversation's row until the transaction ends and moves its activity time: sends in
+   * one conversation take turns. False when the row is gone (the retention sweep deleted it).
+   */
+  async touch(tx: Tx, id: string, at: Date): Promise<boolean> {
+    const { count } = await tx.conversation.updateMany({ where: { id }, data: { lastMessageAt: at } });
+    return count === 1;
+  }
+
+  /** Idempotent: blocking twice keeps the first time. */
+  async block(conversationId: string, blockerId: string, at: Date): Promise<void> {
+    await this.prisma.conversationBlock.createMany({ data: [{ conversationId, blockerId, at }], skipDuplicates: true });
+  }
+
+  async unblock(conversationId: string, blockerId: string): Promise<void> {
+    await this.prisma.conversationBlock.deleteMany({ where: { conversationId, blockerId } });
+  }
+
+  async isBlockedBy(conversationId: string, blockerId: string): Promise<boolean> {
+    return (await this.prisma.conversationBlock.count({ where: { conversationId, blockerId } })) > 0;
+  }
+
+  /** The conversations among `conversationIds` that `blockerId` blocked (one query for a page). */
+  async blockedBy(blockerId: string, conversationIds: readonly string[]): Promise<string[]> {
+    const rows = await this.prisma.conversationBlock.findMany({ where: { blockerId, conversationId: { in: [...conversationIds] } }, select: { conversationId: true } });
+    return rows.map((row) => row.conversationId);
+  }
+
+  /**
+   * Retention: deletes up to `batch` conversations whose last activity is before `cutoff`, with
+   * their messages, read states and blocks (ON DELETE CASCADE). The condition is checked again on
+   * each row, so a conversation a send has just moved past the cutoff stays.
+   */
+  async deleteInactive(cutoff: Date, batch: number): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM conversations
+       WHERE id IN (SELECT id FROM conversations WHERE last_message_at < ${cutoff} ORDER BY last_message_at LIMIT ${batch})
+         AND last_message_at < ${cutoff}`;
   }
 
   readStates(conversationIds: readonly string[]): Promise<ReadStateRecord[]> {

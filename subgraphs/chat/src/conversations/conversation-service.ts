@@ -1,19 +1,30 @@
 // Conversations as members and ADMINs see them: opening one about a listing (once per buyer and
-// listing), who may read which (the two parties; an ADMIN, audited), the list, read positions and
-// unread counts. Someone else's conversation answers exactly as one that does not exist.
-import { BadInputError, ConflictError, NotFoundError, pick, requireIdentity } from '@anshim/platform';
+// listing, within a ration of new ones, not while verification is required, not with a protected
+// seller above the buyer's grade), who may read which (the two parties; an ADMIN only when a report
+// or a risk alert links it, audited), the list, read positions, unread counts, blocking and the
+// safety notice. Someone else's conversation, and a deleted one, answer exactly as one that does
+// not exist.
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError, pick, requireIdentity } from '@anshim/platform';
 import type { CopyRepository } from '../copies/copy-repository.ts';
+import type { MemberCopyRepository } from '../copies/member-copy-repository.ts';
 import type { Tx } from '../database.ts';
-import { messages, safetyNotices } from '../messages.ts';
-import { checkId, isParty, type ConversationRecord } from '../model.ts';
+import { messages } from '../messages.ts';
+import { checkId, counterpartOf, isParty, type ConversationRecord } from '../model.ts';
 import type { ChatScope } from '../scope.ts';
+import type { AdminReadLinks } from './admin-read-links.ts';
 import type { ConversationRepository } from './conversation-repository.ts';
+import { assertMayStart, assertVerified } from './member-gates.ts';
+import { safetyNoticeFor } from './safety-notice.ts';
+import type { StartRateLimit } from './start-rate-limit.ts';
 
 const MAX_CONVERSATIONS_PAGE = 100;
 
 export interface ConversationServiceDeps {
   conversations: ConversationRepository;
   copies: CopyRepository;
+  members: MemberCopyRepository;
+  links: AdminReadLinks;
+  startLimit: StartRateLimit;
   now?: () => Date;
 }
 
@@ -24,18 +35,41 @@ export class ConversationService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  /** The signed-in member (buyer) with the listing's seller; the same conversation on every repeat. */
+  /**
+   * The signed-in member (buyer) with the listing's seller; the same conversation on every repeat
+   * (free of charge). A new one must pass the gates (member-gates.ts) and costs one of the buyer's
+   * ration (start-rate-limit.ts); a refused start writes nothing.
+   */
   async start(scope: ChatScope, productId: string): Promise<ConversationRecord> {
     const me = requireIdentity(scope);
     const id = checkId(productId);
+    const now = this.now();
+    const buyer = await this.deps.members.member(me.userId);
     const existing = await this.deps.conversations.findByProductAndBuyer(id, me.userId);
-    if (existing) return existing;
+    if (existing) {
+      // Returning it opens nothing new: only REQUIRE_VERIFICATION (which stops all chatting) applies.
+      assertVerified(buyer);
+      return existing;
+    }
     const product = await this.deps.copies.product(id);
     // A hidden listing is answered as a missing one: its seller took it out of sight.
     if (!product || product.status === 'HIDDEN') throw new NotFoundError(messages.productNotFound);
     if (product.sellerId === me.userId) throw new BadInputError(messages.ownListing, { reason: 'OWN_LISTING' });
     if (product.status === 'SOLD') throw new ConflictError(messages.productSold, { reason: 'PRODUCT_SOLD' });
-    return this.deps.conversations.openOnce({ productId: id, buyerId: me.userId, sellerId: product.sellerId });
+    assertMayStart(buyer, await this.deps.members.member(product.sellerId), now);
+    // The ration is taken only for an insert about to happen (a concurrent start of the same
+    // conversation that got there first is returned free); an insert that then fails gives it back.
+    let taken = false;
+    const opened = await this.deps.conversations
+      .openOnce({ productId: id, buyerId: me.userId, sellerId: product.sellerId }, async () => {
+        await this.deps.startLimit.take(me.userId);
+        taken = true;
+      })
+      .catch(async (error: unknown) => {
+        if (taken) await this.deps.startLimit.giveBack(me.userId);
+        throw error;
+      });
+    return opened.conversation;
   }
 
   async list(scope: ChatScope, first: number | null | undefined): Promise<ConversationRecord[]> {
@@ -46,14 +80,16 @@ export class ConversationService {
   }
 
   /**
-   * A party's conversation, or an ADMIN's read of any (each ADMIN read is audited). Anyone else, or
-   * an id that does not exist: NOT_FOUND, the same answer, so existence never leaks.
+   * A party's conversation, or an ADMIN's read of one a report or a risk alert links (each ADMIN
+   * read is audited; an unlinked one is FORBIDDEN with reason NOT_LINKED). Anyone else, or an id
+   * that does not exist (or no longer does): NOT_FOUND, the same answer, so existence never leaks.
    */
   async readable(scope: ChatScope, conversationId: string): Promise<ConversationRecord> {
     const me = requireIdentity(scope);
     const conversation = await this.find(conversationId);
     if (conversation && isParty(conversation, me.userId)) return conversation;
     if (conversation && me.role === 'ADMIN') {
+      if (!(await this.deps.links.isLinked(conversation))) throw new ForbiddenError(messages.adminNotLinked, { reason: 'NOT_LINKED' });
       await this.deps.conversations.auditAdminRead(me.userId, conversation.id, this.now());
       return conversation;
     }
@@ -82,14 +118,54 @@ export class ConversationService {
     return (await scope.loaders.unreadCounts.load(conversation.id)) ?? 0;
   }
 
-  /** A plain sentence when something in the conversation was masked; null otherwise. */
+  /**
+   * A plain sentence about the counterpart (on hold, DANGER, warned about, CAUTION) or about what
+   * was held back from the viewer, the most serious one; null otherwise (safety-notice.ts). An
+   * ADMIN reading someone else's conversation sees only whether something was masked.
+   */
   async safetyNotice(scope: ChatScope, conversation: ConversationRecord): Promise<string | null> {
-    return (await scope.loaders.hasMasked.load(conversation.id)) ? pick(safetyNotices.somethingMasked, scope.locale) : null;
+    const viewer = scope.identity?.userId;
+    const party = viewer !== undefined && isParty(conversation, viewer);
+    const [counterpart, masked] = await Promise.all([
+      party ? scope.loaders.members.load(counterpartOf(conversation, viewer)) : null,
+      scope.loaders.hasMasked.load(conversation.id),
+    ]);
+    const notice = safetyNoticeFor(counterpart, masked, this.now());
+    return notice ? pick(notice, scope.locale) : null;
   }
 
-  /** Inside a send's transaction: locks the conversation's row and moves its activity time. */
-  touchInTransaction(tx: Tx, conversationId: string, at: Date): Promise<void> {
-    return this.deps.conversations.touch(tx, conversationId, at);
+  /** A party stops the counterpart from sending here; idempotent. A stranger gets NOT_FOUND. */
+  async block(scope: ChatScope, conversationId: string): Promise<ConversationRecord> {
+    const conversation = await this.ofParty(scope, conversationId);
+    await this.deps.conversations.block(conversation.id, scope.identity!.userId, this.now());
+    scope.loaders.blockedByViewer.clear(conversation.id);
+    return conversation;
+  }
+
+  async unblock(scope: ChatScope, conversationId: string): Promise<ConversationRecord> {
+    const conversation = await this.ofParty(scope, conversationId);
+    await this.deps.conversations.unblock(conversation.id, scope.identity!.userId);
+    scope.loaders.blockedByViewer.clear(conversation.id);
+    return conversation;
+  }
+
+  blockedByViewer(scope: ChatScope, conversation: ConversationRecord): Promise<boolean> {
+    return scope.loaders.blockedByViewer.load(conversation.id);
+  }
+
+  /** sendMessage: the counterpart blocked the conversation. Worded without saying so (cannotSendHere). */
+  async assertNotBlocked(conversation: ConversationRecord, senderId: string): Promise<void> {
+    if (await this.deps.conversations.isBlockedBy(conversation.id, counterpartOf(conversation, senderId))) {
+      throw new ForbiddenError(messages.cannotSendHere, { reason: 'CANNOT_SEND_HERE' });
+    }
+  }
+
+  /**
+   * Inside a send's transaction: locks the conversation's row and moves its activity time. The
+   * retention sweep may have deleted it since it was read: then NOT_FOUND, and nothing is written.
+   */
+  async touchInTransaction(tx: Tx, conversationId: string, at: Date): Promise<void> {
+    if (!(await this.deps.conversations.touch(tx, conversationId, at))) throw new NotFoundError(messages.conversationNotFound);
   }
 
   private find(conversationId: string): Promise<ConversationRecord | null> {

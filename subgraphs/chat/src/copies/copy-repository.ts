@@ -1,6 +1,6 @@
 // The facts chat copies from other services' events: each listing's seller and status, each
-// member's account status and restriction. Written only by the consumer; read when starting a
-// conversation or sending. A late, older event never overwrites a newer one.
+// member's account status and restriction (read through member-copy-repository.ts with the rest of
+// the member's copy). Written only by the consumer. A late, older event never overwrites a newer one.
 import type { ChatPrisma, Tx } from '../database.ts';
 import type { AccountStatus, ProductStatus } from '../model.ts';
 
@@ -10,23 +10,12 @@ export interface ProductCopyRecord {
   status: ProductStatus;
 }
 
-export interface MemberStanding {
-  status: AccountStatus;
-  statusUntil: Date | null;
-  restricted: boolean;
-}
-
 export class CopyRepository {
   constructor(private readonly prisma: ChatPrisma) {}
 
   async product(productId: string): Promise<ProductCopyRecord | null> {
     const row = await this.prisma.productCopy.findUnique({ where: { productId } });
     return row ? { productId: row.productId, sellerId: row.sellerId, status: row.status as ProductStatus } : null;
-  }
-
-  async standing(tx: Tx, userId: string): Promise<MemberStanding | null> {
-    const row = await tx.userCopy.findUnique({ where: { userId } });
-    return row ? { status: row.status as AccountStatus, statusUntil: row.statusUntil, restricted: row.restricted } : null;
   }
 
   async productCreated(tx: Tx, product: { productId: string; sellerId: string; at: Date }): Promise<void> {

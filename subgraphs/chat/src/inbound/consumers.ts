@@ -2,17 +2,34 @@
 // - product.created / product.status_changed: who sells a listing and whether a conversation
 //   about it may still start (hidden and sold listings may not);
 // - user.status_changed: a BANNED or SUSPENDED member cannot send;
-// - monitor.action_taken: RESTRICT_ACCOUNT stops a member from sending until CLEAR;
+// - user.verification_requirement_changed: while REQUIRE_VERIFICATION is in force a member neither
+//   sends nor starts conversations;
+// - user.profile_updated: a protected seller's minimum grade and whether it guards chats;
+// - safety.score_changed: members' grades (protected sellers; the counterpart's safety notice);
+// - monitor.action_taken: RESTRICT_ACCOUNT stops a member from sending, HOLD_TRANSACTIONS and
+//   WARN_COUNTERPARTS put a notice above their conversations, until CLEAR (or expiresAt);
+// - report.filed / monitor.alert_raised: which pairs of members an ADMIN may read the chats of;
 // - report.identifiers_confirmed: accounts and phones in accepted fraud reports (hashed), which
 //   screening masks in messages (KNOWN_FRAUD_IDENTIFIER).
-// Copies are written in the consumer's transaction, together with the processed-event record.
+// Copies are written in the consumer's transaction, together with the processed-event record, so a
+// redelivered event is skipped; each copy also keeps the time or version it was set at, so events
+// arriving out of order never move it back.
 import type { AfterCommitHooks, EventHandlers } from '@anshim/platform';
+import type { AdminReadLinks } from '../conversations/admin-read-links.ts';
 import type { CopyRepository } from '../copies/copy-repository.ts';
 import type { KnownFraudRepository } from '../copies/known-fraud-repository.ts';
+import type { MemberCopyRepository } from '../copies/member-copy-repository.ts';
 import type { Tx } from '../database.ts';
 
-export function chatHandlers(deps: { copies: CopyRepository; knownFraud: KnownFraudRepository }, _hooks: AfterCommitHooks<Tx>): EventHandlers<'chat', Tx> {
-  const { copies, knownFraud } = deps;
+export interface ChatConsumerDeps {
+  copies: CopyRepository;
+  members: MemberCopyRepository;
+  links: AdminReadLinks;
+  knownFraud: KnownFraudRepository;
+}
+
+export function chatHandlers(deps: ChatConsumerDeps, _hooks: AfterCommitHooks<Tx>): EventHandlers<'chat', Tx> {
+  const { copies, members, links, knownFraud } = deps;
   return {
     'product.created': async (event, tx) => {
       const { productId, sellerId, createdAt } = event.data;
@@ -26,10 +43,36 @@ export function chatHandlers(deps: { copies: CopyRepository; knownFraud: KnownFr
       const { userId, status, until } = event.data;
       await copies.statusChanged(tx, { userId, status, until: until ? new Date(until) : null, at: new Date(event.occurredAt) });
     },
+    'user.verification_requirement_changed': async (event, tx) => {
+      const { userId, required, missing, at } = event.data;
+      await members.verificationChanged(tx, { userId, required, missing, at: new Date(at) });
+    },
+    'user.profile_updated': async (event, tx) => {
+      const { userId, protectedMode, minCounterpartGrade, protectChats } = event.data;
+      // The event carries no time of its own: the user service's occurredAt orders the updates.
+      await members.profileUpdated(tx, { userId, protectedMode, minCounterpartGrade: minCounterpartGrade ?? null, protectChats: protectChats ?? false, at: new Date(event.occurredAt) });
+    },
+    'safety.score_changed': async (event, tx) => {
+      const { userId, grade, version } = event.data;
+      await members.gradeChanged(tx, { userId, grade, version });
+    },
     'monitor.action_taken': async (event, tx) => {
-      const { userId, action, takenAt } = event.data;
-      if (action !== 'RESTRICT_ACCOUNT' && action !== 'CLEAR') return;
-      await copies.restrictionChanged(tx, { userId, restricted: action === 'RESTRICT_ACCOUNT', at: new Date(takenAt) });
+      const { userId, action, takenAt, expiresAt } = event.data;
+      const at = new Date(takenAt);
+      const until = expiresAt ? new Date(expiresAt) : null;
+      // CLEAR lifts every action the monitor took on the member.
+      const clear = action === 'CLEAR';
+      if (clear || action === 'RESTRICT_ACCOUNT') await copies.restrictionChanged(tx, { userId, restricted: !clear, at });
+      if (clear || action === 'HOLD_TRANSACTIONS') await members.holdChanged(tx, { userId, active: !clear, until, at });
+      if (clear || action === 'WARN_COUNTERPARTS') await members.warningChanged(tx, { userId, active: !clear, until, at });
+    },
+    'report.filed': async (event, tx) => {
+      const { reportId, reporterId, targetUserId, productId, filedAt } = event.data;
+      await links.reportFiled(tx, { reportId, reporterId, targetUserId, productId, at: new Date(filedAt) });
+    },
+    'monitor.alert_raised': async (event, tx) => {
+      const { alertId, subjectUserId, recipientIds, createdAt } = event.data;
+      await links.alertRaised(tx, { alertId, subjectUserId, recipientIds, at: new Date(createdAt) });
     },
     'report.identifiers_confirmed': async (event, tx) => {
       await knownFraud.confirmed(tx, event.data.identifiers, new Date(event.data.confirmedAt));

@@ -76,10 +76,14 @@ export class MessageRepository {
     return rows.map((row) => this.toRecord(row));
   }
 
-  /** Conversations that hold a masked message (Conversation.safetyNotice). */
-  async withMasked(conversationIds: readonly string[]): Promise<string[]> {
+  /**
+   * Conversations that hold a masked message the viewer received (Conversation.safetyNotice): the
+   * sender's own masked message was held back from the other party, not from them. `viewerId` null
+   * or an ADMIN reading someone else's: any masked message.
+   */
+  async withMasked(conversationIds: readonly string[], viewerId: string | null): Promise<string[]> {
     const rows = await this.prisma.message.findMany({
-      where: { conversationId: { in: [...conversationIds] }, masked: true },
+      where: { conversationId: { in: [...conversationIds] }, masked: true, ...(viewerId ? { senderId: { not: viewerId } } : {}) },
       distinct: ['conversationId'],
       select: { conversationId: true },
     });

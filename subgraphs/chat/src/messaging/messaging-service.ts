@@ -1,17 +1,10 @@
 // Sending, reading and receiving messages. A message is checked (length, party, the sender's
-// standing, rate limits), screened, stored encrypted with its findings and its events in one
-// transaction, and pushed to both parties' subscriptions after the commit.
-import {
-  BadInputError,
-  channelIterator,
-  ForbiddenError,
-  pick,
-  requireIdentity,
-  type ChannelIterator,
-  type LocalizedText,
-} from '@anshim/platform';
+// standing and verification, a block, rate limits), screened, stored encrypted with its findings
+// and its events in one transaction, and pushed to both parties' subscriptions after the commit.
+import { BadInputError, channelIterator, pick, requireIdentity, type ChannelIterator } from '@anshim/platform';
 import type { ConversationService } from '../conversations/conversation-service.ts';
-import type { CopyRepository, MemberStanding } from '../copies/copy-repository.ts';
+import { assertMaySend } from '../conversations/member-gates.ts';
+import type { MemberCopyRepository } from '../copies/member-copy-repository.ts';
 import { transaction, type ChatPrisma } from '../database.ts';
 import { messages, otherWarning, warningMessages } from '../messages.ts';
 import { counterpartOf, MAX_MESSAGE_CHARS, type ConversationRecord, type MessageRecord, type MessageScreen, type WarningRecord } from '../model.ts';
@@ -29,7 +22,7 @@ export interface MessagingServiceDeps {
   prisma: ChatPrisma;
   conversations: ConversationService;
   messages: MessageRepository;
-  copies: CopyRepository;
+  members: MemberCopyRepository;
   events: ChatEvents;
   screen: MessageScreen;
   rateLimit: SendRateLimit;
@@ -55,25 +48,31 @@ export class MessagingService {
     this.now = deps.now ?? (() => new Date());
   }
 
+  /**
+   * Checks (text, party, the sender's standing and verification, the counterpart's block, rate
+   * limits), then screens outside any transaction (the registry lookup holds no row lock), then
+   * stores the message and its events in one transaction that starts by locking the conversation.
+   * Screening sees the sender's recent messages as committed before this send began.
+   */
   async send(scope: ChatScope, conversationId: string, text: string): Promise<MessageRecord> {
     const me = requireIdentity(scope);
     const trimmed = checkText(text);
     const conversation = await this.deps.conversations.ofParty(scope, conversationId);
     const recipientId = counterpartOf(conversation, me.userId);
-    const refusal = standingRefusal(await this.deps.copies.standing(this.deps.prisma, me.userId), this.now());
-    if (refusal) throw new ForbiddenError(refusal, { reason: 'SENDER_NOT_ALLOWED' });
+    assertMaySend(await this.deps.members.member(me.userId), this.now());
+    await this.deps.conversations.assertNotBlocked(conversation, me.userId);
     await this.deps.rateLimit.take(me.userId, conversation.id);
 
     const sentAt = this.now();
+    const since = new Date(sentAt.getTime() - this.deps.recent.seconds * 1_000);
+    const recentTexts = await this.deps.messages.recentTexts(this.deps.prisma, conversation.id, me.userId, since, this.deps.recent.messages);
+    const screened = await this.deps.screen.screen({ text: trimmed, senderId: me.userId, recentTexts });
     let slot: DeliverySlot | undefined;
     const message = await transaction(this.deps.prisma, async (tx) => {
       // First: the row lock makes one conversation's sends take turns, so seq order is commit order,
       // and the delivery place is reserved in that same order.
       await this.deps.conversations.touchInTransaction(tx, conversation.id, sentAt);
       slot = this.deps.delivery.reserve(conversation.id);
-      const since = new Date(sentAt.getTime() - this.deps.recent.seconds * 1_000);
-      const recentTexts = await this.deps.messages.recentTexts(tx, conversation.id, me.userId, since, this.deps.recent.messages);
-      const screened = await this.deps.screen.screen({ text: trimmed, senderId: me.userId, recentTexts });
       const stored = await this.deps.messages.insert(tx, {
         conversationId: conversation.id,
         senderId: me.userId,
@@ -83,7 +82,7 @@ export class MessagingService {
         sentAt,
       });
       await this.deps.events.messageSent(tx, conversation, stored, recipientId);
-      if (stored.warnings.length > 0) await this.deps.events.messageScreened(tx, stored, recipientId);
+      if (stored.warnings.length > 0) await this.deps.events.messageScreened(tx, conversation, stored, recipientId, screened.identifierHashes ?? []);
       return stored;
     }).catch((error: unknown) => {
       slot?.cancel();
@@ -146,13 +145,4 @@ function checkText(text: string): string {
   if (trimmed.length === 0) throw new BadInputError(messages.emptyText, { reason: 'EMPTY_TEXT' });
   if ([...trimmed].length > MAX_MESSAGE_CHARS) throw new BadInputError(messages.textTooLong(MAX_MESSAGE_CHARS), { reason: 'TEXT_TOO_LONG' });
   return trimmed;
-}
-
-/** Why the sender may not send now, or null. A suspension with an end in the past is over. */
-function standingRefusal(standing: MemberStanding | null, now: Date): LocalizedText | null {
-  if (!standing) return null;
-  if (standing.status === 'BANNED') return messages.accountBanned;
-  if (standing.status === 'SUSPENDED' && (!standing.statusUntil || standing.statusUntil > now)) return messages.accountSuspended;
-  if (standing.restricted) return messages.accountRestricted;
-  return null;
 }

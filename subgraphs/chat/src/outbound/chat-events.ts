@@ -23,8 +23,8 @@ export class ChatEvents {
     });
   }
 
-  /** Only when screening found something. */
-  async messageScreened(tx: Tx, message: MessageRecord, recipientId: string): Promise<void> {
+  /** Only when screening found something. `identifierHashes`: keyed lookup hashes, never identifiers. */
+  async messageScreened(tx: Tx, conversation: ConversationRecord, message: MessageRecord, recipientId: string, identifierHashes: readonly string[]): Promise<void> {
     await write(tx, {
       type: 'chat.message_screened',
       subjectUserId: message.senderId,
@@ -36,6 +36,8 @@ export class ChatEvents {
         masked: message.masked,
         findings: message.warnings.map(({ code, level }) => ({ code, level })),
         at: message.sentAt.toISOString(),
+        productId: conversation.productId,
+        ...(identifierHashes.length ? { identifierHashes: [...identifierHashes] } : {}),
       },
     });
   }

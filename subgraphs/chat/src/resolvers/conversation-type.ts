@@ -14,4 +14,5 @@ export const Conversation: ConversationResolvers = {
   unreadCount: (conversation, _args, ctx) => ctx.services.conversations.unreadCount(ctx, conversation),
   safetyNotice: (conversation, _args, ctx) => ctx.services.conversations.safetyNotice(ctx, conversation),
   messages: (conversation, { first, before }, ctx) => ctx.services.messaging.page(ctx, conversation, first, before),
+  blockedByViewer: (conversation, _args, ctx) => ctx.services.conversations.blockedByViewer(ctx, conversation),
 };

@@ -1,5 +1,6 @@
 import { DateTimeScalar } from '@anshim/platform';
 import type { Resolvers } from '../generated/resolvers-types.ts';
+import { blockConversation, unblockConversation } from './block-conversation.ts';
 import { ChatMessage, ChatWarning } from './chat-message-type.ts';
 import { Conversation } from './conversation-type.ts';
 import { conversation, conversations } from './conversations.ts';
@@ -11,7 +12,7 @@ import { Subscription } from './subscription.ts';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   Query: { conversations, conversation },
-  Mutation: { startConversation, sendMessage, markConversationRead },
+  Mutation: { startConversation, sendMessage, markConversationRead, blockConversation, unblockConversation },
   Subscription,
   Conversation,
   ChatMessage,

@@ -1,0 +1,125 @@
+// Chat's copy of what other services decide about a member, beyond account status (copy-repository.ts):
+// the verification REQUIRE_VERIFICATION demands (user), protected mode (user), the safety grade
+// (safety), and the monitor's HOLD_TRANSACTIONS / WARN_COUNTERPARTS. Events may arrive out of order
+// and twice: each part carries the time (or the grade's version) of the event that set it, and an
+// older event never overwrites a newer one; repeating one writes the same values again.
+import type { ChatPrisma, Tx } from '../database.ts';
+import type { AccountStatus, SafetyGrade } from '../model.ts';
+
+export interface MemberCopy {
+  userId: string;
+  status: AccountStatus;
+  statusUntil: Date | null;
+  restricted: boolean;
+  verificationRequired: boolean;
+  verificationMissing: Array<'SMS' | 'ID_CARD'>;
+  protectedMode: boolean;
+  minCounterpartGrade: SafetyGrade | null;
+  protectChats: boolean;
+  /** Null until safety scored the member (counts as NORMAL, as everywhere on the platform). */
+  grade: SafetyGrade | null;
+  held: boolean;
+  heldUntil: Date | null;
+  warned: boolean;
+  warnedUntil: Date | null;
+}
+
+type Row = Awaited<ReturnType<ChatPrisma['userCopy']['findUniqueOrThrow']>>;
+
+function toCopy(row: Row): MemberCopy {
+  return {
+    userId: row.userId,
+    status: row.status as AccountStatus,
+    statusUntil: row.statusUntil,
+    restricted: row.restricted,
+    verificationRequired: row.verificationRequired,
+    verificationMissing: row.verificationMissing as MemberCopy['verificationMissing'],
+    protectedMode: row.protectedMode,
+    minCounterpartGrade: row.minCounterpartGrade as SafetyGrade | null,
+    protectChats: row.protectChats,
+    grade: row.grade as SafetyGrade | null,
+    held: row.held,
+    heldUntil: row.heldUntil,
+    warned: row.warned,
+    warnedUntil: row.warnedUntil,
+  };
+}
+
+/** A member chat has heard nothing about: active, unrestricted, unscored, unprotected. */
+export function unknownMember(userId: string): MemberCopy {
+  return {
+    userId,
+    status: 'ACTIVE',
+    statusUntil: null,
+    restricted: false,
+    verificationRequired: false,
+    verificationMissing: [],
+    protectedMode: false,
+    minCounterpartGrade: null,
+    protectChats: false,
+    grade: null,
+    held: false,
+    heldUntil: null,
+    warned: false,
+    warnedUntil: null,
+  };
+}
+
+/** Only "not yet known" → a newer timestamp may write; the same or an older one may not move it back. */
+const olderThan = (column: 'verificationAt' | 'profileAt' | 'heldAt' | 'warnedAt', at: Date) => ({ OR: [{ [column]: null }, { [column]: { lte: at } }] });
+
+export class MemberCopyRepository {
+  constructor(private readonly prisma: ChatPrisma) {}
+
+  async member(userId: string, db: Tx = this.prisma): Promise<MemberCopy> {
+    const row = await db.userCopy.findUnique({ where: { userId } });
+    return row ? toCopy(row) : unknownMember(userId);
+  }
+
+  /** Several members at once (a page of conversations' counterparts). */
+  async members(userIds: readonly string[]): Promise<MemberCopy[]> {
+    const rows = await this.prisma.userCopy.findMany({ where: { userId: { in: [...userIds] } } });
+    const found = new Map(rows.map((row) => [row.userId, toCopy(row)]));
+    return userIds.map((id) => found.get(id) ?? unknownMember(id));
+  }
+
+  async verificationChanged(tx: Tx, change: { userId: string; required: boolean; missing: Array<'SMS' | 'ID_CARD'>; at: Date }): Promise<void> {
+    const { userId, required, missing, at } = change;
+    await this.ensure(tx, userId);
+    await tx.userCopy.updateMany({
+      where: { userId, ...olderThan('verificationAt', at) },
+      data: { verificationRequired: required, verificationMissing: required ? missing : [], verificationAt: at },
+    });
+  }
+
+  async profileUpdated(tx: Tx, change: { userId: string; protectedMode: boolean; minCounterpartGrade: SafetyGrade | null; protectChats: boolean; at: Date }): Promise<void> {
+    const { userId, protectedMode, minCounterpartGrade, protectChats, at } = change;
+    await this.ensure(tx, userId);
+    await tx.userCopy.updateMany({ where: { userId, ...olderThan('profileAt', at) }, data: { protectedMode, minCounterpartGrade, protectChats, profileAt: at } });
+  }
+
+  /** safety.score_changed: the highest version wins (a late recalculation never overwrites a newer one). */
+  async gradeChanged(tx: Tx, change: { userId: string; grade: SafetyGrade; version: number }): Promise<void> {
+    const { userId, grade, version } = change;
+    await this.ensure(tx, userId);
+    await tx.userCopy.updateMany({ where: { userId, OR: [{ gradeVersion: null }, { gradeVersion: { lte: version } }] }, data: { grade, gradeVersion: version } });
+  }
+
+  /** monitor.action_taken HOLD_TRANSACTIONS (active) or CLEAR (lifted). */
+  async holdChanged(tx: Tx, change: { userId: string; active: boolean; until: Date | null; at: Date }): Promise<void> {
+    const { userId, active, until, at } = change;
+    await this.ensure(tx, userId);
+    await tx.userCopy.updateMany({ where: { userId, ...olderThan('heldAt', at) }, data: { held: active, heldUntil: active ? until : null, heldAt: at } });
+  }
+
+  /** monitor.action_taken WARN_COUNTERPARTS (active) or CLEAR (lifted). */
+  async warningChanged(tx: Tx, change: { userId: string; active: boolean; until: Date | null; at: Date }): Promise<void> {
+    const { userId, active, until, at } = change;
+    await this.ensure(tx, userId);
+    await tx.userCopy.updateMany({ where: { userId, ...olderThan('warnedAt', at) }, data: { warned: active, warnedUntil: active ? until : null, warnedAt: at } });
+  }
+
+  private async ensure(tx: Tx, userId: string): Promise<void> {
+    await tx.userCopy.upsert({ where: { userId }, create: { userId }, update: {} });
+  }
+}
