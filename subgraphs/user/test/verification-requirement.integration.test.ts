@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bindPendingPhone, registerUser, uniquePhone, UserHarness, type RegisteredUser } from './support/harness.ts';
+import { bindPendingPhone, registerUser, uniquePhone, UserHarness, type CallOptions, type RegisteredUser } from './support/harness.ts';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 const admin = { userId: randomUUID(), role: 'ADMIN' as const };
@@ -47,17 +47,24 @@ const act = (userId: string, action: 'REQUIRE_VERIFICATION' | 'CLEAR' | 'WARN_CO
     data: { userId, action, reason: 'automatic: HIGH (OFF_PLATFORM_PAYMENT_REQUEST)', by: action === 'CLEAR' ? admin.userId : null, takenAt: new Date(takenAt).toISOString(), expiresAt: null },
   });
 
-async function requirementAs(user: RegisteredUser, viewer: { token?: string; identity?: typeof admin; lang?: string }) {
-  const data = await h.ok<{ _entities: Array<{ verificationRequirement: { missing: string[]; since: string; message: string } | null }> }>(
+async function requirementAs(user: RegisteredUser, viewer: CallOptions) {
+  const result = await h.gql<{ _entities: Array<{ verificationRequirement: { missing: string[]; since: string; message: string } | null }> }>(
     REQUIREMENT,
     { r: [{ __typename: 'User', id: user.id }] },
     viewer,
   );
-  return data._entities[0]!.verificationRequirement;
+  if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors));
+  return result.data._entities[0]!.verificationRequirement;
+}
+
+async function ok<T>(query: string, variables: Record<string, unknown>, options: CallOptions): Promise<T> {
+  const result = await h.gql<T>(query, variables, options);
+  if (result.errors || !result.data) throw new Error(JSON.stringify(result.errors));
+  return result.data;
 }
 
 async function approveIdCard(user: RegisteredUser): Promise<void> {
-  const { id, upload } = (await h.ok<{ requestVerification: { id: string; upload: { url: string } } }>(`mutation { requestVerification(method: ID_CARD) { id upload { url } } }`, {}, { token: user.accessToken })).requestVerification;
+  const { id, upload } = (await ok<{ requestVerification: { id: string; upload: { url: string } } }>(`mutation { requestVerification(method: ID_CARD) { id upload { url } } }`, {}, { token: user.accessToken })).requestVerification;
   expect((await h.send(upload.url, { method: 'PUT', body: PNG, headers: { 'content-type': 'image/png' } })).status).toBe(200);
   await h.ok(`mutation($id: ID!) { decideIdCardCheck(id: $id, decision: APPROVE) { status } }`, { id }, { identity: admin });
 }
