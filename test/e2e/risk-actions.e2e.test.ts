@@ -1,6 +1,6 @@
 // The monitor's actions taking effect through the gateway, with user, transaction and monitor as
 // real processes (docs/alerts-and-guardians.md, "What each action does"): an admin's takeRiskAction
-// REQUIRE_VERIFICATION stops the member's next listing and trade within two seconds with a message
+// REQUIRE_VERIFICATION stops the member's next listing and trade within seconds (timed) with a message
 // saying what to do, the member reads why on their own account, and CLEAR lifts it;
 // WARN_COUNTERPARTS puts a notice on the open trade of the member's buyer, not on the member's own view.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ const listing = () => ({ input: { title: '아이패드 에어 5세대', descript
 const ACT = `mutation($input: RiskActionInput!) { takeRiskAction(input: $input) }`;
 
 describe('risk actions take effect', () => {
-  it('REQUIRE_VERIFICATION stops the next listing and trade within two seconds; CLEAR lifts it', async () => {
+  it('REQUIRE_VERIFICATION stops the next listing and trade within seconds of the admin's action; CLEAR lifts it', async () => {
     const member = await register('member');
     const seller = await register('seller');
     const adminToken = await login(ADMIN.email, ADMIN.password);

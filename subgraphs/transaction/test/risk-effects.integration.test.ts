@@ -39,6 +39,8 @@ describe('REQUIRE_VERIFICATION (user.verification_requirement_changed)', () => {
     const member = newUser();
     const seller = newUser();
     const listing = await createProduct(h, seller);
+    const hidden = await createProduct(h, member);
+    await h.ok(`mutation($id: ID!) { hideProduct(id: $id) { id } }`, { id: hidden.id }, { identity: member });
     const at = Date.now();
     await requirement(member, true, ['SMS', 'ID_CARD'], at);
 
@@ -54,6 +56,10 @@ describe('REQUIRE_VERIFICATION (user.verification_requirement_changed)', () => {
     expect(tradeKo.message).toContain('거래를 시작할 수 있습니다');
     const tradeEn = onlyError(await h.gql(START, { id: listing.id }, { identity: member, lang: 'en' }));
     expect(tradeEn.message).toContain('start trades again');
+    // Putting a hidden listing back on sale is listing too.
+    const unhide = onlyError(await h.gql(`mutation($id: ID!) { unhideProduct(id: $id) { id } }`, { id: hidden.id }, { identity: member }));
+    expect(unhide.extensions.reason).toBe('VERIFICATION_REQUIRED');
+    expect((await h.prisma.product.findUnique({ where: { id: hidden.id }, select: { status: true } }))!.status).toBe('HIDDEN');
     expect(await counts()).toEqual(before);
     // The listing itself is untouched (a refused trade reserves nothing).
     expect((await h.prisma.product.findUnique({ where: { id: listing.id }, select: { status: true } }))!.status).toBe('ON_SALE');

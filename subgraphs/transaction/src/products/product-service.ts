@@ -179,7 +179,10 @@ export class ProductService {
     return this.setVisibility(scope, id, 'ON_SALE', 'HIDDEN', 'notHideable');
   }
 
+  /** Putting a hidden listing back on sale is listing it: refused while verification is required. */
   async unhide(scope: RequestScope, id: string): Promise<ProductRecord> {
+    await this.ownProduct(scope, id);
+    await refuseWhileVerificationRequired(this.deps.riskEffects, requireIdentity(scope).userId);
     return this.setVisibility(scope, id, 'HIDDEN', 'ON_SALE', 'notHidden');
   }
 
