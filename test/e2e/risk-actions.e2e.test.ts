@@ -23,7 +23,7 @@ const listing = () => ({ input: { title: '아이패드 에어 5세대', descript
 const ACT = `mutation($input: RiskActionInput!) { takeRiskAction(input: $input) }`;
 
 describe('risk actions take effect', () => {
-  it('REQUIRE_VERIFICATION stops the next listing and trade within seconds of the admin's action; CLEAR lifts it', async () => {
+  it('REQUIRE_VERIFICATION stops the next listing and trade within seconds of the admin action; CLEAR lifts it', async () => {
     const member = await register('member');
     const seller = await register('seller');
     const adminToken = await login(ADMIN.email, ADMIN.password);
