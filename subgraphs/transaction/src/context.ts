@@ -1,6 +1,7 @@
 // What every resolver receives: the request scope (identity, locale, logger, loaders) plus this
 // service's services. Composition only; services never import this file.
 import type { RequestContext } from '@anshim/platform';
+import type { RiskEffectsRepository } from './copies/risk-effects-repository.ts';
 import type { ImageService } from './images/image-service.ts';
 import { createLoaders } from './loaders.ts';
 import type { ProductRepository } from './products/product-repository.ts';
@@ -25,10 +26,10 @@ export interface TransactionContext extends RequestScope {
 export interface ContextParts {
   services: TransactionServices;
   /** What the loaders read. */
-  repositories: { products: ProductRepository; trades: TradeRepository; zones: ZoneRepository };
+  repositories: { products: ProductRepository; trades: TradeRepository; zones: ZoneRepository; riskEffects: RiskEffectsRepository };
 }
 
 /** Each request's context: the shared services, and fresh loaders. */
 export function contextBuilder({ services, repositories }: ContextParts): (base: RequestContext) => TransactionContext {
-  return (base) => ({ ...base, loaders: createLoaders(repositories.products, repositories.trades, repositories.zones), services });
+  return (base) => ({ ...base, loaders: createLoaders(repositories.products, repositories.trades, repositories.zones, repositories.riskEffects), services });
 }

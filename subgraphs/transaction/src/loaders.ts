@@ -2,6 +2,7 @@
 // statement per request and kind, however many parents ask (no N+1).
 import DataLoader from 'dataloader';
 import { groupedLoader, keyedLoader } from '@anshim/platform';
+import type { RiskEffectsRepository } from './copies/risk-effects-repository.ts';
 import type { ProductRecord, ProductRepository } from './products/product-repository.ts';
 import type { StatusChangeRecord, TradeRecord, TradeRepository, TradeStatsRecord } from './trades/trade-repository.ts';
 import type { ZoneRecord, ZoneRepository } from './zones/zone-repository.ts';
@@ -16,6 +17,8 @@ export interface TransactionLoaders {
   /** Key: `${userId}|${first}`. */
   userTrades: DataLoader<string, TradeRecord[]>;
   zone: DataLoader<string, ZoneRecord | null>;
+  /** Whether a user is under the monitor's WARN_COUNTERPARTS (Transaction.safetyNotice). */
+  counterpartWarned: DataLoader<string, boolean>;
 }
 
 const EMPTY_STATS = { completed: 0, cancelled: 0, disputed: 0, averageRating: null };
@@ -43,8 +46,12 @@ function groupBy<V>(rows: V[], keyOf: (row: V) => string): Map<string, V[]> {
   return groups;
 }
 
-export function createLoaders(products: ProductRepository, trades: TradeRepository, zones: ZoneRepository): TransactionLoaders {
+export function createLoaders(products: ProductRepository, trades: TradeRepository, zones: ZoneRepository, riskEffects: RiskEffectsRepository): TransactionLoaders {
   return {
+    counterpartWarned: new DataLoader(async (ids) => {
+      const warned = await riskEffects.warnedAmong(ids);
+      return ids.map((id) => warned.has(id));
+    }),
     zone: keyedLoader((ids) => zones.findManyByIds(ids), (row) => row.id),
     product: keyedLoader((ids) => products.findManyByIds(ids), (row) => row.id),
     trade: keyedLoader((ids) => trades.findManyByIds(ids), (row) => row.id),

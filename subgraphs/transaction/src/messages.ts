@@ -114,6 +114,23 @@ export const messages = {
     ko: '이용이 제한된 계정과는 거래할 수 없습니다.',
     en: 'Trades with a restricted account are not possible.',
   },
+  // REQUIRE_VERIFICATION: the member themself reads it and must know exactly what to do next.
+  verificationRequired: (missing: readonly ('SMS' | 'ID_CARD')[]): LocalizedText => {
+    const sms = missing.length === 0 || missing.includes('SMS');
+    const idCard = missing.length === 0 || missing.includes('ID_CARD');
+    const todo = sms && idCard
+      ? { ko: '휴대폰 인증과 신분증 인증을', en: 'phone (SMS) verification and ID card verification' }
+      : sms ? { ko: '휴대폰 인증을', en: 'phone (SMS) verification' } : { ko: '신분증 인증을', en: 'ID card verification' };
+    return {
+      ko: `안전을 위해 본인 확인이 필요합니다. ${todo.ko} 마치면 다시 물건을 올리고 거래를 시작할 수 있습니다. 인증은 내 정보의 '본인 인증'에서 할 수 있습니다.`,
+      en: `For everyone's safety we need to confirm who you are. Complete ${todo.en}, then you can list items and start trades again. You can do this under 'Verification' in your profile.`,
+    };
+  },
+  // WARN_COUNTERPARTS, shown to the other party of an open trade: what to do, not the monitor's reasons.
+  counterpartWarned: {
+    ko: '이 거래 상대에게서 이상 거래 신호가 감지되었습니다. 돈을 먼저 보내지 말고, 안전결제나 직접 만나서 물건을 확인한 뒤 거래하세요. 앱 밖(카톡, 문자)으로 연락하자는 요청에는 응하지 마세요.',
+    en: 'Warning signs were detected for the other person in this trade. Do not send money first: use safe payment, or meet and check the item before paying. Do not move the conversation off the app (KakaoTalk, text messages).',
+  },
   notCompleted: { ko: '완료된 거래만 평가할 수 있습니다.', en: 'Only completed trades can be rated.' },
   alreadyRated: { ko: '이미 이 거래를 평가했습니다. 평가는 한 번만 할 수 있습니다.', en: 'You have already rated this trade. Each party rates once.' },
 } as const;

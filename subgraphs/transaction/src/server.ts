@@ -8,6 +8,7 @@ import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { openSubgraphStorage, PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
 import { contextBuilder } from './context.ts';
 import { PartyRepository } from './copies/party-repository.ts';
+import { RiskEffectsRepository } from './copies/risk-effects-repository.ts';
 import { createDatabase, type TransactionPrisma, type Tx } from './database.ts';
 import { loadTransactionEnv, type TransactionEnv } from './env.ts';
 import { ImageService } from './images/image-service.ts';
@@ -56,6 +57,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       const products = new ProductRepository(prisma);
       const trades = new TradeRepository(prisma);
       const parties = new PartyRepository(prisma);
+      const riskEffects = new RiskEffectsRepository(prisma);
       const zones = new ZoneRepository(prisma);
       const cache = new ProductCache(redis, { ttlSeconds: env.PRODUCT_CACHE_TTL_SECONDS, enabled: env.PRODUCT_CACHE, logger });
       const views = new ViewCounter(redis, products, logger, env.VIEW_FLUSH_INTERVAL_MS);
@@ -63,19 +65,19 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       const images = new ImageService(new Uploads(storage.driver, { tickets: storage.tickets }), new UploadRepository(prisma));
       const uploadSweep = storage.sweep('transaction', [{ policy: PRODUCT_IMAGE_POLICY, attachedAmong: (keys) => images.attachedAmong(keys) }]);
       const services = {
-        products: new ProductService({ prisma, products, parties, images, cache, views, events, afterCommit }),
-        trades: new TradeService({ prisma, trades, products, parties, cache, events, afterCommit }),
+        products: new ProductService({ prisma, products, parties, riskEffects, images, cache, views, events, afterCommit }),
+        trades: new TradeService({ prisma, trades, products, parties, riskEffects, cache, events, afterCommit }),
         images,
         zones: new ZoneService({ prisma, zones, trades, events, afterCommit }),
       };
       const safetyInputs = new SafetyInputsRepository(prisma);
       return {
-        context: contextBuilder({ services, repositories: { products, trades, zones } }),
+        context: contextBuilder({ services, repositories: { products, trades, zones, riskEffects } }),
         routes: (app) => {
           storage.mountLocalRoutes(app);
           mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
         },
-        consumer: env.TRANSACTION_CONSUME_EVENTS ? parts.consume<Tx>((hooks) => transactionHandlers({ parties, products, cache }, hooks)) : undefined,
+        consumer: env.TRANSACTION_CONSUME_EVENTS ? parts.consume<Tx>((hooks) => transactionHandlers({ parties, riskEffects, products, cache }, hooks)) : undefined,
         // After the consumer on stop: views recorded until then are still added.
         jobs: [views, uploadSweep.job],
         onListening: storage.onListening,

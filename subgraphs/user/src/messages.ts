@@ -126,6 +126,19 @@ export const messages = {
     ko: '인증번호를 여러 번 틀려 이 초대를 사용할 수 없습니다. 보호자를 삭제한 뒤 다시 등록해 주세요.',
     en: 'The code was entered wrongly too many times. Remove the guardian and add them again.',
   },
+  // REQUIRE_VERIFICATION, read by the member themself (User.verificationRequirement): what stops
+  // them and exactly what to do, never the monitor's reasons.
+  verificationRequired: (missing: readonly ('SMS' | 'ID_CARD')[]): LocalizedText => {
+    const sms = missing.includes('SMS');
+    const idCard = missing.includes('ID_CARD');
+    const todo = sms && idCard
+      ? { ko: '휴대폰 인증과 신분증 인증을', en: 'phone (SMS) verification and ID card verification' }
+      : sms ? { ko: '휴대폰 인증을', en: 'phone (SMS) verification' } : { ko: '신분증 인증을', en: 'ID card verification' };
+    return {
+      ko: `안전을 위해 본인 확인이 필요합니다. ${todo.ko} 마치면 다시 물건을 올리고, 메시지를 보내고, 거래를 시작할 수 있습니다.`,
+      en: `For everyone's safety we need to confirm who you are. Complete ${todo.en}, then you can list items, send messages and start trades again.`,
+    };
+  },
 } as const;
 
 /** The text of a verification code message (SMS or email body). */

@@ -35,6 +35,8 @@ import { resolvers } from './resolvers/index.ts';
 import { UserRepository } from './users/user-repository.ts';
 import { UserService } from './users/user-service.ts';
 import { ChallengeRepository } from './verification/challenge-repository.ts';
+import { RequirementRepository } from './verification/requirement-repository.ts';
+import { VerificationRequirements } from './verification/verification-requirements.ts';
 import { VerificationService } from './verification/verification-service.ts';
 
 export interface UserServerOptions {
@@ -75,6 +77,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       const audit = new AuditRepository();
       const revocations = new TokenRevocations(redis, redisSettings, logger);
       const events = new UserEvents();
+      const requirements = new VerificationRequirements(new RequirementRepository(prisma), events);
       const auth = new AuthService({
         prisma,
         users,
@@ -102,6 +105,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         delivery,
         logger,
         afterCommit,
+        requirements,
         retentionDays: env.ID_CARD_RETENTION_DAYS,
         photoUrlTtlSeconds: env.ID_CARD_URL_TTL_SECONDS,
       });
@@ -121,9 +125,9 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         emailLinkProviders: new Set(env.OIDC_EMAIL_LINK_PROVIDERS),
       });
       const services = {
-        users: new UserService({ prisma, users, sessions, audit, events, cipher, revocations, afterCommit }),
+        users: new UserService({ prisma, users, sessions, audit, events, cipher, revocations, requirements, afterCommit }),
         auth,
-        verifications: new VerificationService({ prisma, users, challenges: new ChallengeRepository(prisma), delivery, events, cipher, logger, afterCommit, idCards: idCardService }),
+        verifications: new VerificationService({ prisma, users, challenges: new ChallengeRepository(prisma), delivery, events, cipher, logger, afterCommit, idCards: idCardService, requirements }),
         idCards: idCardService,
         oidc,
         guardians: new GuardianService({
@@ -146,7 +150,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         // Sanctions decided in the report service (report.sanction_applied / report.sanction_ended), and
         // SMS to guardians about alerts, risky trades and accepted reports.
         consumer: createUserConsumer({
-          prisma, users, sessions, audit, events, revocations, guardians, counterparts: new CounterpartRepository(), delivery, cipher,
+          prisma, users, sessions, audit, events, revocations, guardians, counterparts: new CounterpartRepository(), requirements, delivery, cipher,
           redis: redisSettings, logger, afterCommit, alertWindowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS,
         }),
         jobs: [idCardPurge.job],

@@ -4,10 +4,14 @@
 // - user.profile_updated: buyers' protection settings (protectedMode, minCounterpartGrade);
 // - user.status_changed: suspended or banned accounts cannot trade;
 // - monitor.action_taken: HOLD_TRANSACTIONS pauses a user's trades; RESTRICT_ACCOUNT also stops
-//   their listings and price changes (until cleared); CLEAR lifts both.
+//   their listings and price changes (until cleared); WARN_COUNTERPARTS shows the other party of
+//   each of their open trades a notice (Transaction.safetyNotice); CLEAR lifts all three;
+// - user.verification_requirement_changed: REQUIRE_VERIFICATION as the user service (owner of
+//   verification) decided it: no listings, no new trades while required.
 // Handlers run in the consumer's transaction (idempotent by event id) and ignore stale events.
 import type { AfterCommitHooks, EventHandlers } from '@anshim/platform';
 import type { PartyRepository } from '../copies/party-repository.ts';
+import type { RiskEffectsRepository } from '../copies/risk-effects-repository.ts';
 import type { Tx } from '../database.ts';
 import { DEFAULT_PROTECTED_MIN_GRADE, gradeRank } from '../model.ts';
 import type { ProductCache } from '../products/product-cache.ts';
@@ -15,6 +19,7 @@ import type { ProductRepository } from '../products/product-repository.ts';
 
 export interface ConsumerDeps {
   parties: PartyRepository;
+  riskEffects: RiskEffectsRepository;
   products: ProductRepository;
   cache: ProductCache;
 }
@@ -42,8 +47,15 @@ export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommit
       const { userId, status, until } = event.data;
       await deps.parties.applyAccountStatus(tx, { userId, status, until: until ? new Date(until) : null, at: new Date(event.occurredAt) });
     },
+    'user.verification_requirement_changed': async (event, tx) => {
+      const { userId, required, missing, at } = event.data;
+      await deps.riskEffects.applyRequirement(tx, { userId, required, missing, at: new Date(at) });
+    },
     'monitor.action_taken': async (event, tx) => {
       const { userId, action, reason, takenAt, expiresAt } = event.data;
+      if (action === 'WARN_COUNTERPARTS' || action === 'CLEAR') {
+        await deps.riskEffects.applyCounterpartWarning(tx, { userId, active: action === 'WARN_COUNTERPARTS', at: new Date(takenAt) });
+      }
       if (action === 'RESTRICT_ACCOUNT' || action === 'CLEAR') {
         await deps.parties.applyRestriction(tx, { userId, active: action === 'RESTRICT_ACCOUNT', reason, at: new Date(takenAt) });
       }

@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, ForbiddenError, isUuid, NotFoundError, requireIdentity } from '@anshim/platform';
 import { z } from 'zod';
 import type { PartyRepository } from '../copies/party-repository.ts';
+import type { RiskEffectsRepository } from '../copies/risk-effects-repository.ts';
+import { refuseWhileVerificationRequired } from '../copies/verification-requirement.ts';
 import { transaction, type TransactionPrisma } from '../database.ts';
 import type { ImageService } from '../images/image-service.ts';
 import { messages } from '../messages.ts';
@@ -21,6 +23,7 @@ export interface ProductServiceDeps {
   prisma: TransactionPrisma;
   products: ProductRepository;
   parties: PartyRepository;
+  riskEffects: RiskEffectsRepository;
   images: ImageService;
   cache: ProductCache;
   views: ViewCounter;
@@ -117,6 +120,7 @@ export class ProductService {
     const identity = requireIdentity(scope);
     const parsed = validate(createProductSchema, input, scope.locale);
     await this.refuseIfRestricted(identity.userId);
+    await refuseWhileVerificationRequired(this.deps.riskEffects, identity.userId);
     // Files are checked and published before the transaction: slow I/O holds no locks.
     const imageKeys = await this.deps.images.prepare(identity.userId, parsed.imageKeys, scope.locale);
     const id = randomUUID();
@@ -175,7 +179,10 @@ export class ProductService {
     return this.setVisibility(scope, id, 'ON_SALE', 'HIDDEN', 'notHideable');
   }
 
+  /** Putting a hidden listing back on sale is listing it: refused while verification is required. */
   async unhide(scope: RequestScope, id: string): Promise<ProductRecord> {
+    await this.ownProduct(scope, id);
+    await refuseWhileVerificationRequired(this.deps.riskEffects, requireIdentity(scope).userId);
     return this.setVisibility(scope, id, 'HIDDEN', 'ON_SALE', 'notHidden');
   }
 

@@ -9,4 +9,5 @@ export const Transaction: TransactionResolvers = {
   seller: (trade) => ({ id: trade.sellerId }),
   history: (trade, _args, ctx) => ctx.services.trades.history(ctx, trade),
   meetingSpot: (trade, _args, ctx) => ctx.services.zones.spotOf(ctx, trade),
+  safetyNotice: (trade, _args, ctx) => ctx.services.trades.safetyNotice(ctx, trade),
 };

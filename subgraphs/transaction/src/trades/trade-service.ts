@@ -1,9 +1,11 @@
 // Trades: who may start, move and rate a trade, and the race-safe way to apply it. The state
 // machine says what may happen; conditional updates under row locks decide who wins a race;
 // the product's status follows the trade in the same transaction, with the outbox event.
-import { AppError, charLength, ConflictError, ForbiddenError, NotFoundError, requireIdentity, type Identity, type LocalizedText } from '@anshim/platform';
+import { AppError, charLength, ConflictError, ForbiddenError, NotFoundError, pick, requireIdentity, type Identity, type LocalizedText } from '@anshim/platform';
 import { z } from 'zod';
 import type { PartyRepository, PartyState } from '../copies/party-repository.ts';
+import type { RiskEffectsRepository } from '../copies/risk-effects-repository.ts';
+import { refuseWhileVerificationRequired } from '../copies/verification-requirement.ts';
 import { transaction, violatedIndex, type TransactionPrisma, type Tx } from '../database.ts';
 import { messages } from '../messages.ts';
 import { TRADE_STATUSES, type PartyRole, type TradeStatus } from '../model.ts';
@@ -21,6 +23,7 @@ export interface TradeServiceDeps {
   trades: TradeRepository;
   products: ProductRepository;
   parties: PartyRepository;
+  riskEffects: RiskEffectsRepository;
   cache: ProductCache;
   events: TransactionEvents;
   afterCommit: () => void;
@@ -35,6 +38,9 @@ const ratingSchema = z.object({
     .transform((v) => (v == null || v.trim() === '' ? null : v.trim()))
     .refine((v) => v === null || charLength(v) <= 500, 'commentTooLong'),
 });
+
+/** Trades still under way: a warning about the other party still matters to them. */
+const OPEN_STATUSES: ReadonlySet<TradeStatus> = new Set(['REQUESTED', 'ACCEPTED', 'DISPUTED']);
 
 const firstSchema = z.int('listFirstRange').min(1, 'listFirstRange').max(100, 'listFirstRange').nullish();
 
@@ -75,6 +81,19 @@ export class TradeService {
     return trade && this.canSee(scope, trade) ? trade : null;
   }
 
+  /**
+   * Transaction.safetyNotice: while the other party is under WARN_COUNTERPARTS and the trade is
+   * still open, a plain warning for the viewing party. The warned person sees nothing here (the
+   * monitor's suspicion is not theirs to read, and would only teach evasion), nor does anyone
+   * outside the trade (who cannot read the trade at all).
+   */
+  async safetyNotice(scope: RequestScope, trade: TradeRecord): Promise<string | null> {
+    const role = this.roleOf(scope.identity, trade);
+    if (!role || !OPEN_STATUSES.has(trade.status)) return null;
+    const other = role === 'BUYER' ? trade.sellerId : trade.buyerId;
+    return (await scope.loaders.counterpartWarned.load(other)) ? pick(messages.counterpartWarned, scope.locale) : null;
+  }
+
   history(scope: RequestScope, trade: TradeRecord): Promise<StatusChangeRecord[]> {
     return scope.loaders.history.load(trade.id);
   }
@@ -102,6 +121,7 @@ export class TradeService {
     const [buyer, seller] = await this.partiesOf(identity.userId, product.sellerId);
     const refusal = startRefusal(buyer, seller, now);
     if (refusal) refuse(refusal);
+    await refuseWhileVerificationRequired(this.deps.riskEffects, identity.userId);
 
     const trade = await transaction(this.deps.prisma, async (tx) => {
       // Guarded: the product may have been reserved or hidden since we read it.

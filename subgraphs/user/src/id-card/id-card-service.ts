@@ -15,6 +15,7 @@ import type { RequestScope } from '../scope.ts';
 import type { UserRepository } from '../users/user-repository.ts';
 import type { IdCardCheckRecord, IdCardRepository } from './id-card-repository.ts';
 import type { IdCardUrls } from './id-card-urls.ts';
+import type { VerificationRequirements } from '../verification/verification-requirements.ts';
 
 export const MAX_ID_CARD_REQUESTS_PER_HOUR = 5;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -31,6 +32,8 @@ export interface IdCardServiceDeps {
   delivery: DeliveryProvider;
   logger: Logger;
   afterCommit: () => void;
+  /** An approved ID card may satisfy the monitor's REQUIRE_VERIFICATION. */
+  requirements: VerificationRequirements;
   retentionDays: number;
   photoUrlTtlSeconds: number;
 }
@@ -147,6 +150,7 @@ export class IdCardService {
       if (status === 'APPROVED') {
         await this.deps.users.addVerification(tx, check.userId, 'ID_CARD', now);
         await this.deps.events.verified(tx, check.userId, 'ID_CARD', now);
+        await this.deps.requirements.onVerified(tx, check.userId, now);
       }
       await this.deps.audit.record(tx, {
         actorId: admin.userId,

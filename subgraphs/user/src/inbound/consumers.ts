@@ -6,6 +6,8 @@
 //   user.status_changed is published, like an admin's setUserStatus.
 // - report.sanction_ended: the suspension's delayed job ran; the account is ACTIVE again unless
 //   something stronger or longer (a ban, a later suspension) is in force.
+// - monitor.action_taken REQUIRE_VERIFICATION / CLEAR: this service decides when the requirement
+//   is in force and publishes user.verification_requirement_changed (verification-requirements.ts).
 // Each handler runs in the consumer's transaction together with the processed-event record, so
 // a redelivered event changes nothing (applyStatusChange, as UserService.setStatus uses it). The relay is nudged after each commit.
 import { EventConsumer, type EventHandlers, type FieldCipher, type Logger, type RedisSettings, type TransactionalSqlClient } from '@anshim/platform';
@@ -18,6 +20,7 @@ import type { DeliveryProvider } from '../delivery/delivery.ts';
 import type { GuardianRepository } from '../guardians/guardian-repository.ts';
 import type { UserEvents } from '../outbound/user-events.ts';
 import { applyStatusChange } from '../users/status-change.ts';
+import type { VerificationRequirements } from '../verification/verification-requirements.ts';
 import type { UserRepository } from '../users/user-repository.ts';
 import { guardianEventHandlers } from './guardian-notifications.ts';
 
@@ -30,6 +33,7 @@ export interface UserConsumerDeps {
   revocations: TokenRevocations;
   guardians: GuardianRepository;
   counterparts: CounterpartRepository;
+  requirements: VerificationRequirements;
   delivery: DeliveryProvider;
   cipher: FieldCipher;
   redis: RedisSettings;
@@ -67,6 +71,12 @@ export function userEventHandlers(deps: UserConsumerDeps): EventHandlers<'user',
       if (current.status === 'BANNED') return;
       if (current.status === 'SUSPENDED' && current.statusUntil && current.statusUntil.getTime() >= until.getTime()) return;
       await applyStatusChange(deps, tx, current, { status: 'SUSPENDED', until, reason, actorId: appliedBy ?? null, source, requestId: null }, now);
+    },
+    'monitor.action_taken': async (event, tx) => {
+      const { userId, action, takenAt } = event.data;
+      if (action !== 'REQUIRE_VERIFICATION' && action !== 'CLEAR') return;
+      const applied = await deps.requirements.onMonitorAction(tx, userId, action, new Date(takenAt), new Date());
+      if (!applied) deps.logger.info({ userId, action, takenAt }, 'verification requirement: action for an unknown user or older than the one applied; ignored');
     },
     'report.sanction_ended': async (event, tx) => {
       const { userId, sanction, endedAt, reportId } = event.data;

@@ -33,6 +33,15 @@ export class UserEvents {
     await write(tx, { type: 'user.profile_updated', subjectUserId: userId, data: { userId, ...change }, occurredAt });
   }
 
+  /** REQUIRE_VERIFICATION in force (required) or satisfied/cleared; `at` orders the consumers' copies. */
+  async verificationRequirementChanged(tx: Tx, change: { userId: string; required: boolean; missing: Array<'SMS' | 'ID_CARD'>; at: Date }): Promise<void> {
+    await write(tx, {
+      type: 'user.verification_requirement_changed',
+      subjectUserId: change.userId,
+      data: { userId: change.userId, required: change.required, missing: change.missing, at: change.at.toISOString() },
+    });
+  }
+
   async statusChanged(tx: Tx, userId: string, status: AccountStatus, until: Date | null): Promise<void> {
     await write(tx, {
       type: 'user.status_changed',

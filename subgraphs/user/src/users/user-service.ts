@@ -32,6 +32,7 @@ import { isSelf, type RequestScope } from '../scope.ts';
 import { completenessOf } from './profile-completeness.ts';
 import { applyStatusChange } from './status-change.ts';
 import type { UserChanges, UserRepository } from './user-repository.ts';
+import type { RequirementView, VerificationRequirements } from '../verification/verification-requirements.ts';
 
 /** A protected user who never picked a minimum still wants protection: refuse below NORMAL. */
 const DEFAULT_PROTECTED_MIN_GRADE: SafetyGrade = 'NORMAL';
@@ -76,6 +77,7 @@ export interface UserServiceDeps {
   events: UserEvents;
   cipher: FieldCipher;
   revocations: TokenRevocations;
+  requirements: VerificationRequirements;
   /** Tells the outbox relay a committed event is waiting. */
   afterCommit: () => void;
 }
@@ -124,6 +126,11 @@ export class UserService {
 
   minCounterpartGrade(scope: RequestScope, user: UserRecord): SafetyGrade | null {
     return this.canSeePrivate(scope, user) ? user.minCounterpartGrade : null;
+  }
+
+  /** Why the member is stopped (REQUIRE_VERIFICATION) and what to do: the member themself only. */
+  verificationRequirement(scope: RequestScope, user: UserRecord): Promise<RequirementView | null> | null {
+    return isSelf(scope, user.id) ? this.deps.requirements.viewOf(user.id, scope.locale) : null;
   }
 
   verifications(scope: RequestScope, user: UserRecord): Promise<VerificationRecord[]> {

@@ -13,6 +13,7 @@ import type { RequestScope } from '../scope.ts';
 import type { UserRepository } from '../users/user-repository.ts';
 import type { ChallengeRepository } from './challenge-repository.ts';
 import { PhoneBinder, PhoneHeldElsewhere } from './phone-binding.ts';
+import type { VerificationRequirements } from './verification-requirements.ts';
 
 export const MAX_REQUESTS_PER_WINDOW = 5;
 export const REQUEST_WINDOW_MS = 60 * 60 * 1000;
@@ -34,6 +35,7 @@ export interface VerificationServiceDeps {
   logger: Logger;
   afterCommit: () => void;
   idCards: IdCardService;
+  requirements: VerificationRequirements;
 }
 
 type Deliverable = 'EMAIL' | 'SMS';
@@ -133,6 +135,7 @@ export class VerificationService {
         const row = binding ? await this.phoneBinder.bind(tx, user, now) : user;
         await this.deps.users.addVerification(tx, user.id, method, now);
         await this.deps.events.verified(tx, user.id, method, now);
+        await this.deps.requirements.onVerified(tx, user.id, now);
         return row;
       });
     } catch (error) {
