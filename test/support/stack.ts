@@ -41,16 +41,23 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
   };
   try {
     const subgraphUrls: Record<string, string> = {};
-    // allSettled: when one fails to start, the ones that did are still stopped below.
-    const started = await Promise.allSettled(
-      options.subgraphs.map((name) =>
-        startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs }),
-      ),
-    );
-    for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
-    const failed = started.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
-    for (const p of processes) subgraphUrls[p.name] = `http://127.0.0.1:${p.port}/graphql`;
+    // Owners first, each on port 0, so the services that read from them (signed /internal/ reads:
+    // transaction → user, report → user and transaction) get their real URLs: user, then
+    // transaction, then the rest together. Never pre-picked ports: a port picked before the owner
+    // listens can be taken by another process in between, whose answers (a 401 from another
+    // stack's secret) look like a forged call.
+    for (const tier of startTiers(options.subgraphs)) {
+      // allSettled: when one fails to start, the ones that did are still stopped below.
+      const started = await Promise.allSettled(
+        tier.map((name) =>
+          startProcess(name, `subgraphs/${name}/src/index.ts`, { ...ownerUrls(name, subgraphUrls), ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs }),
+        ),
+      );
+      for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
+      const failed = started.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      for (const p of processes) subgraphUrls[p.name] = `http://127.0.0.1:${p.port}/graphql`;
+    }
     for (const name of options.workers ?? []) {
       processes.push(await startProcess(`${name}-worker`, `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready', timeoutMs }));
     }
@@ -62,6 +69,22 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     await stop();
     throw error;
   }
+}
+
+/** The services others read from (signed /internal/ reads), in the order they must start. */
+export const OWNER_ORDER = ['user', 'transaction'];
+/** Port 9 (discard): an owner this stack does not run is unreachable, never a stray local process. */
+const NOWHERE = 'http://127.0.0.1:9/graphql';
+
+/** The subgraphs in start order: each owner alone (user, then transaction), then the rest together. */
+export function startTiers(subgraphs: string[]): string[][] {
+  const owners = OWNER_ORDER.filter((name) => subgraphs.includes(name)).map((name) => [name]);
+  return [...owners, subgraphs.filter((name) => !OWNER_ORDER.includes(name))].filter((tier) => tier.length > 0);
+}
+
+/** `<SERVICE>_<OWNER>_SUBGRAPH_URL` for every owner a service may read from: the started one's real URL, or nowhere. */
+export function ownerUrls(service: string, started: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(OWNER_ORDER.filter((owner) => owner !== service).map((owner) => [`${service.toUpperCase()}_${owner.toUpperCase()}_SUBGRAPH_URL`, started[owner] ?? NOWHERE]));
 }
 
 /** POSTs a GraphQL operation; returns status, headers and the parsed body. */
