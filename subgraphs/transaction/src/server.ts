@@ -30,6 +30,11 @@ import { ZoneService } from './zones/zone-service.ts';
 export interface TransactionServerOptions {
   /** Called with every SQL statement; tests use it to prove batching. */
   onQuery?: (sql: string) => void;
+  /**
+   * Benchmark only (bench/trade-start-read.ts measures what the owner read costs): start trades on
+   * the local copy alone. Deliberately not a setting: in a running service the read always happens.
+   */
+  withoutOwnerReadForBenchmark?: boolean;
 }
 
 /** Started: relay, event consumer, view flusher, upload sweep, then HTTP; stopped the other way round. */
@@ -63,7 +68,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       const views = new ViewCounter(redis, products, logger, env.VIEW_FLUSH_INTERVAL_MS);
       const events = new TransactionEvents();
       const userOwner = new UserOwner(
-        internalReader({ caller: 'transaction', target: 'user', baseUrl: env.TRANSACTION_USER_SUBGRAPH_URL, internalSecret: env.INTERNAL_SECRET, timeoutMs: env.TRANSACTION_INTERNAL_READ_TIMEOUT_MS }),
+        options.withoutOwnerReadForBenchmark ? null : internalReader({ caller: 'transaction', target: 'user', baseUrl: env.TRANSACTION_USER_SUBGRAPH_URL, internalSecret: env.INTERNAL_SECRET, timeoutMs: env.TRANSACTION_INTERNAL_READ_TIMEOUT_MS }),
         logger,
       );
       const images = new ImageService(new Uploads(storage.driver, { tickets: storage.tickets }), new UploadRepository(prisma));

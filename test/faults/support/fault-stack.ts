@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { deployMigrations, ensureDatabase } from '../../../scripts/lib/migrations.ts';
 import { listServices } from '../../../scripts/lib/services.ts';
 import { startProcess, type StartedProcess } from '../../support/processes.ts';
-import { ownerUrls, startTiers } from '../../support/stack.ts';
+import { ownerUrls, startTiers } from '../../support/owners.ts';
 import { PrivatePostgres } from './private-postgres.ts';
 import { PrivateRedis } from './private-redis.ts';
 

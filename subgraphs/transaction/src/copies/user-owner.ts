@@ -13,13 +13,15 @@ import type { PartyState } from './party-repository.ts';
 export type OwnerFacts = UserFactsAnswer['users'][number];
 
 export class UserOwner {
+  /** `reader` null only in bench/trade-start-read.ts (what the read costs); no setting reaches it. */
   constructor(
-    private readonly reader: InternalReader,
+    private readonly reader: InternalReader | null,
     private readonly logger: Logger,
   ) {}
 
   /** The owner's current facts for these users; users it does not know are absent. */
   async factsOf(userIds: readonly string[]): Promise<Map<string, OwnerFacts>> {
+    if (!this.reader) return new Map();
     let answer: UserFactsAnswer;
     try {
       answer = await this.reader.read<UserFactsAnswer>(USER_FACTS_ROUTE, { userIds: [...new Set(userIds)] });
