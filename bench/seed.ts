@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { seedMarketplace } from '../scripts/lib/seed-marketplace.ts';
 import { createBenchDatabase } from '../subgraphs/safety/test/support/bench-database.ts';
+import { ownerUrls, startTiers } from '../test/support/owners.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
 
 const SUBGRAPHS = ['user', 'transaction', 'safety', 'report', 'monitor'];
@@ -28,10 +29,17 @@ export async function run(users = 200, products = 1000): Promise<{ firstSeconds:
   };
   const processes: StartedProcess[] = [];
   try {
-    const started = await Promise.all(
-      SUBGRAPHS.map((name) => startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs: 300_000 })),
-    );
-    processes.push(...started);
+    // Owners first (port 0), so the services reading from them get their real URLs (test/support/owners.ts).
+    const started: StartedProcess[] = [];
+    const ownerUrlsSoFar: Record<string, string> = {};
+    for (const tier of startTiers(SUBGRAPHS.map(String))) {
+      const tierStarted = await Promise.all(
+        tier.map((name) => startProcess(name, `subgraphs/${name}/src/index.ts`, { ...ownerUrls(name, ownerUrlsSoFar), ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs: 300_000 })),
+      );
+      for (const p of tierStarted) ownerUrlsSoFar[p.name] = `http://127.0.0.1:${p.port}/graphql`;
+      started.push(...tierStarted);
+      processes.push(...tierStarted);
+    }
     processes.push(await startProcess('safety-worker', 'subgraphs/safety/src/workers/index.ts', env, { readyMessage: 'ready', timeoutMs: 300_000 }));
     const urls = Object.fromEntries(started.map((p) => [p.name, `http://127.0.0.1:${p.port}/graphql`]));
     const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', SUBGRAPH_URLS: JSON.stringify(urls) }, { timeoutMs: 300_000 });

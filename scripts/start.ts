@@ -32,7 +32,21 @@ function childEnv(): NodeJS.ProcessEnv {
   const gateway = `http://localhost:${portOf(specs.find((s) => s.name === 'gateway')!) ?? 4000}`;
   const moved = specs.filter((s) => s.name !== 'gateway' && s.port !== undefined && portOf(s) !== s.port);
   const subgraphUrls = moved.length ? { SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(moved.map((s) => [s.name, `http://127.0.0.1:${portOf(s)}/graphql`]))) } : {};
-  return { USER_PUBLIC_URL: gateway, TRANSACTION_PUBLIC_URL: `${gateway}/transaction`, REPORT_PUBLIC_URL: `${gateway}/report`, ...subgraphUrls, ...process.env };
+  return { USER_PUBLIC_URL: gateway, TRANSACTION_PUBLIC_URL: `${gateway}/transaction`, REPORT_PUBLIC_URL: `${gateway}/report`, ...subgraphUrls, ...ownerUrls(specs), ...process.env };
+}
+
+/**
+ * Where the services that read from an owner (signed /internal/ reads: transaction → user for
+ * protection when a trade starts, report → user and transaction before NOT_FOUND) find it: the
+ * owner's port, moved or not.
+ */
+function ownerUrls(specs: ProcessSpec[]): Record<string, string> {
+  const urlOf = (name: string) => {
+    const spec = specs.find((s) => s.name === name);
+    return spec && portOf(spec) !== undefined ? `http://127.0.0.1:${portOf(spec)}/graphql` : undefined;
+  };
+  const reads: Array<[string, string]> = [['TRANSACTION_USER_SUBGRAPH_URL', 'user'], ['REPORT_USER_SUBGRAPH_URL', 'user'], ['REPORT_TRANSACTION_SUBGRAPH_URL', 'transaction']];
+  return Object.fromEntries(reads.flatMap(([name, owner]) => (urlOf(owner) ? [[name, urlOf(owner)!]] : [])));
 }
 
 function run(spec: ProcessSpec, index: number): ChildProcess {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { deployMigrations, ensureDatabase } from '../../scripts/lib/migrations.ts';
+import { ownerUrls, startTiers } from '../../test/support/owners.ts';
 import { startProcess, type StartedProcess } from '../../test/support/processes.ts';
 
 export interface BenchStack {
@@ -51,15 +52,23 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
   try {
     await ensureDatabase(databaseUrl);
     for (const service of services) await deployMigrations({ databaseUrl, service, log: () => undefined });
+    const subgraphUrls: Record<string, string> = {};
     const startSubgraph = (name: string, service: string, serviceEnv: Record<string, string>) =>
-      startProcess(name, `subgraphs/${service}/src/index.ts`, { ...env, LOG_LEVEL: 'info', [`${service.toUpperCase()}_PORT`]: '0', ...serviceEnv }, { timeoutMs });
-    // allSettled: when one fails to start, the ones that did are still stopped.
-    const settled = await Promise.allSettled(services.map((service) => startSubgraph(service, service, {})));
-    for (const result of settled) if (result.status === 'fulfilled') processes.push(result.value);
-    const failed = settled.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
-    const started = processes.slice();
-    const subgraphUrls = Object.fromEntries(services.map((service, i) => [service, `http://127.0.0.1:${started[i]!.port}/graphql`]));
+      startProcess(name, `subgraphs/${service}/src/index.ts`, { ...ownerUrls(service, subgraphUrls), ...env, LOG_LEVEL: 'info', [`${service.toUpperCase()}_PORT`]: '0', ...serviceEnv }, { timeoutMs });
+    // Owners first (port 0), so the services reading from them get their real URLs (test/support/owners.ts).
+    const startedBy = new Map<string, StartedProcess>();
+    for (const tier of startTiers(services)) {
+      // allSettled: when one fails to start, the ones that did are still stopped.
+      const settled = await Promise.allSettled(tier.map((service) => startSubgraph(service, service, {})));
+      settled.forEach((result, i) => {
+        if (result.status !== 'fulfilled') return;
+        processes.push(result.value);
+        startedBy.set(tier[i]!, result.value);
+        subgraphUrls[tier[i]!] = `http://127.0.0.1:${result.value.port}/graphql`;
+      });
+      const failed = settled.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+    }
     for (const service of options.workers ?? []) {
       processes.push(await startProcess(`${service}-worker`, `subgraphs/${service}/src/workers/index.ts`, { ...env, LOG_LEVEL: 'info' }, { readyMessage: 'ready', timeoutMs }));
     }
@@ -74,7 +83,7 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
     return {
       gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`,
       gatewayPid: gateway.child.pid!,
-      subgraphPids: Object.fromEntries(services.map((service, i) => [service, started[i]!.child.pid!])),
+      subgraphPids: Object.fromEntries(services.map((service) => [service, startedBy.get(service)!.child.pid!])),
       subgraphUrls,
       env,
       startExtraSubgraph,

@@ -5,6 +5,7 @@
 // on the same port everything answers as before, through the same pooled connections.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ownerUrls } from '../support/owners.ts';
 import { startProcess } from '../support/processes.ts';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 
@@ -82,7 +83,7 @@ describe('a subgraph goes away and comes back', () => {
     expect(degraded.body.checks['subgraph:report']).toMatch(/^down: /);
     expect(degraded.body.checks['subgraph:user']).toBe('ok');
 
-    const restarted = await startProcess('report', 'subgraphs/report/src/index.ts', { ...stack.env, REPORT_PORT: String(port), REPORT_OPS_PORT: '0' }, { timeoutMs: 90_000 });
+    const restarted = await startProcess('report', 'subgraphs/report/src/index.ts', { ...ownerUrls('report', stack.subgraphUrls), ...stack.env, REPORT_PORT: String(port), REPORT_OPS_PORT: '0' }, { timeoutMs: 90_000 });
     stack.processes.push(restarted);
     expect(restarted.port).toBe(port);
 

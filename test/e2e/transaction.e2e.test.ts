@@ -1,7 +1,7 @@
 // Products and trades through the gateway, with the user and transaction subgraphs as real
 // processes: docs/api-tour.md's "Products and trades" walkthrough, the cross-subgraph joins
-// (seller { nickname }), the race between two accepts, protected mode fed by the user
-// subgraph's events, and the bad inputs of issue 3, each with its code.
+// (seller { nickname }), the race between two accepts, protected mode (both ways, read from the
+// user subgraph when a trade starts), and the bad inputs of issue 3, each with its code.
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import sharp from 'sharp';
@@ -137,6 +137,21 @@ describe('products and trades through the gateway', () => {
     expect(codeOf(refused.errors)).toBe('FORBIDDEN');
     expect(refused.errors![0]!.extensions).toMatchObject({ reason: 'SELLER_GRADE_BELOW_MINIMUM', sellerGrade: 'NORMAL', minCounterpartGrade: 'SAFE' });
     expect(refused.errors![0]!.message).toContain('보호 모드');
+  });
+
+  it('a protected seller, switched on a moment ago, is not put in a trade with a buyer below their minimum (no waiting for the event)', async () => {
+    const careful = await register('조심판매자');
+    const product = (await ok<{ createProduct: { id: string } }>(CREATE, { input: { title: `${tag} 전자레인지`, description: '', price: 30_000, category: 'APPLIANCES' } }, careful.token)).createProduct;
+    await ok(`mutation { updateProfile(input: { protectedMode: true, minCounterpartGrade: SAFE }) { protectedMode } }`, {}, careful.token);
+    const newcomer = await register('새내기');
+    const refused = await call(START, { id: product.id }, newcomer.token);
+    expect(codeOf(refused.errors)).toBe('FORBIDDEN');
+    expect(refused.errors![0]!.extensions).toMatchObject({ reason: 'BUYER_GRADE_BELOW_MINIMUM', buyerGrade: 'NORMAL' });
+    expect(refused.errors![0]!.extensions).not.toHaveProperty('minCounterpartGrade');
+    expect(refused.errors![0]!.message).toContain('보호 모드');
+    // Switched off again: the very next trade goes ahead.
+    await ok(`mutation { updateProfile(input: { protectedMode: false }) { protectedMode } }`, {}, careful.token);
+    expect((await ok<{ startTransaction: { status: string } }>(START, { id: product.id }, newcomer.token)).startTransaction.status).toBe('REQUESTED');
   });
 
   describe('bad input, each with its code', () => {

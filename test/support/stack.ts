@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { freePort } from './free-port.ts';
+import { ownerUrls, startTiers } from './owners.ts';
 import { startProcess, type StartedProcess } from './processes.ts';
 
 export interface Stack {
@@ -41,16 +42,23 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
   };
   try {
     const subgraphUrls: Record<string, string> = {};
-    // allSettled: when one fails to start, the ones that did are still stopped below.
-    const started = await Promise.allSettled(
-      options.subgraphs.map((name) =>
-        startProcess(name, `subgraphs/${name}/src/index.ts`, { ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs }),
-      ),
-    );
-    for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
-    const failed = started.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
-    for (const p of processes) subgraphUrls[p.name] = `http://127.0.0.1:${p.port}/graphql`;
+    // Owners first, each on port 0, so the services that read from them (signed /internal/ reads:
+    // transaction → user, report → user and transaction) get their real URLs: user, then
+    // transaction, then the rest together. Never pre-picked ports: a port picked before the owner
+    // listens can be taken by another process in between, whose answers (a 401 from another
+    // stack's secret) look like a forged call.
+    for (const tier of startTiers(options.subgraphs)) {
+      // allSettled: when one fails to start, the ones that did are still stopped below.
+      const started = await Promise.allSettled(
+        tier.map((name) =>
+          startProcess(name, `subgraphs/${name}/src/index.ts`, { ...ownerUrls(name, subgraphUrls), ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs }),
+        ),
+      );
+      for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
+      const failed = started.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      for (const p of processes) subgraphUrls[p.name] = `http://127.0.0.1:${p.port}/graphql`;
+    }
     for (const name of options.workers ?? []) {
       processes.push(await startProcess(`${name}-worker`, `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready', timeoutMs }));
     }

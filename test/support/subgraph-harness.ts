@@ -103,6 +103,16 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
 
   protected abstract buildServer(env: Env): Promise<Server>;
 
+  /**
+   * Signs with the same secrets as `owner` (call before start): a subgraph that reads from another
+   * (signed /internal/ reads) must share its INTERNAL_SECRET, and so must this harness's own
+   * signatures, or the owner answers 401. Start the owner first, on port 0, and pass its real URL.
+   */
+  sharingSecretsWith(owner: { secrets: Record<string, string> }): this {
+    Object.assign(this.secrets, owner.secrets);
+    return this;
+  }
+
   /** The subgraph's own settings for a test run; the constructor's `extraEnv` overrides them. */
   protected serviceEnv(): Env {
     return {};

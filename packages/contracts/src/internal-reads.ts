@@ -1,7 +1,8 @@
 // The internal reads between services: what a caller sends to another service's /internal/<route>
 // and what it answers. Only the contract lives here; signing, mounting and calling the routes is the
 // platform's (packages/platform/src/internal.ts).
-// ARCHITECTURE §1: only to repair or backfill a copy (safety's rebuild), never on a request path.
+// ARCHITECTURE §1: to repair or backfill a copy (safety's rebuild, a copy that does not know an id yet),
+// and where a safety setting must not lag (protection when a trade starts; see docs/security.md).
 import type { ReporterTrust } from './reporter-trust.ts';
 
 // ---- safety-inputs: what each owning service tells safety's rebuild about a set of users.
@@ -41,4 +42,58 @@ export interface RiskInputsAnswer {
     riskClearedAt: string | null;
     signals: Array<{ alertId: string; level: 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL'; rule: string; detectedAt: string; expiresAt: string | null }>;
   }>;
+}
+
+// ---- Read-your-writes (issue 18 point 5): a copy that does not know a user, product or trade yet
+// (its event still on the way), or a decision that must not lag behind the member's own action
+// (protection settings when a trade starts), asks the owner. Small answers, one round trip.
+
+export const USER_FACTS_ROUTE = 'user-facts';
+/** A trade starts between two people; a report names one: a few ids per call. */
+export const USER_FACTS_MAX_USERS = 10;
+
+export function parseUserFactsRequest(body: unknown): string[] {
+  const ids = (body as { userIds?: unknown } | null)?.userIds;
+  if (!Array.isArray(ids) || ids.length === 0 || ids.length > USER_FACTS_MAX_USERS || !ids.every((id) => typeof id === 'string' && UUID.test(id))) {
+    throw new Error(`userIds must be 1 to ${USER_FACTS_MAX_USERS} UUIDs`);
+  }
+  return [...new Set(ids.map((id: string) => id.toLowerCase()))];
+}
+
+export type FactsGrade = 'VERY_SAFE' | 'SAFE' | 'NORMAL' | 'CAUTION' | 'DANGER';
+
+/** user: what the owner knows right now; users it does not know are absent from `users`. */
+export interface UserFactsAnswer {
+  users: Array<{
+    userId: string;
+    /** The effective status (a suspension that ended reads ACTIVE). */
+    status: 'ACTIVE' | 'SUSPENDED' | 'BANNED';
+    statusUntil: string | null;
+    protectedMode: boolean;
+    minCounterpartGrade: FactsGrade | null;
+    protectChats: boolean;
+    registeredAt: string;
+  }>;
+}
+
+export const TRADE_FACTS_ROUTE = 'trade-facts';
+
+export interface TradeFactsRequest {
+  productId?: string;
+  transactionId?: string;
+}
+
+export function parseTradeFactsRequest(body: unknown): TradeFactsRequest {
+  const { productId, transactionId } = (body ?? {}) as { productId?: unknown; transactionId?: unknown };
+  const ok = (v: unknown) => v === undefined || (typeof v === 'string' && UUID.test(v));
+  if (!ok(productId) || !ok(transactionId) || (productId === undefined && transactionId === undefined)) {
+    throw new Error('productId and/or transactionId must be UUIDs (at least one)');
+  }
+  return { productId: (productId as string | undefined)?.toLowerCase(), transactionId: (transactionId as string | undefined)?.toLowerCase() };
+}
+
+/** transaction: a product's seller and a trade's parties; null when it does not know them. */
+export interface TradeFactsAnswer {
+  product: { productId: string; sellerId: string } | null;
+  transaction: { transactionId: string; productId: string; buyerId: string; sellerId: string; acceptedAt: string | null } | null;
 }

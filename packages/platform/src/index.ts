@@ -18,5 +18,6 @@ export * from './scalars.ts';
 export * from './subscriptions.ts';
 export * from './process.ts';
 export * from './internal.ts';
+export * from './internal-reader.ts';
 export * from './gateway-only.ts';
 export * from './kit/index.ts';

@@ -4,7 +4,8 @@
 // method, the target subgraph, the path and a hash of the body besides the caller's name, a time
 // and the request id, under its own label, so neither kind can pass as the other or be replayed
 // elsewhere. requireSignature (gateway-only.ts) verifies it before the route runs.
-// ARCHITECTURE §1: only to repair or backfill a copy (safety's rebuild), never on a request path.
+// ARCHITECTURE §1: to repair or backfill a copy (safety's rebuild, a copy that does not know an id
+// yet: internal-reader.ts), and where a safety setting must not lag (docs/security/).
 // What each route takes and answers is a contract between two services: @anshim/contracts
 // (internal-reads.ts); this file is only the machinery.
 import { randomUUID } from 'node:crypto';
@@ -89,6 +90,14 @@ export function mountInternalRoute<B>(app: Express, name: string, options: Inter
   });
 }
 
+/** The owner answered, but not with 2xx (401 forged or misconfigured secret, 403 not a caller, 400, 500). */
+export class InternalCallError extends Error {
+  constructor(readonly url: string, readonly status: number, body: string) {
+    super(`${url} answered ${status}: ${body}`);
+    this.name = 'InternalCallError';
+  }
+}
+
 /** Calls `target`'s internal route as `caller`; throws with the status on any failure. */
 export async function callInternal<T>(
   baseUrl: string,
@@ -107,6 +116,6 @@ export async function callInternal<T>(
     body: payload,
     signal: AbortSignal.timeout(timeoutMs),
   });
-  if (!response.ok) throw new Error(`${url.href} answered ${response.status}: ${(await response.text()).slice(0, 300)}`);
+  if (!response.ok) throw new InternalCallError(url.href, response.status, (await response.text()).slice(0, 300));
   return (await response.json()) as T;
 }

@@ -8,6 +8,10 @@ export const messages = {
   ...commonMessages,
   selfReport: { ko: '자기 자신은 신고할 수 없습니다.', en: 'You cannot report yourself.' },
   userNotFound: { ko: '신고하려는 사용자를 찾을 수 없습니다.', en: 'The user you want to report was not found.' },
+  ownerUnavailable: {
+    ko: '지금은 신고 대상을 확인할 수 없어 신고를 접수하지 않았습니다. 잠시 후 다시 시도해 주세요.',
+    en: 'What you are reporting cannot be checked right now, so the report was not filed. Please try again shortly.',
+  },
   productNotFound: { ko: '상품을 찾을 수 없습니다.', en: 'The product was not found.' },
   transactionNotFound: { ko: '거래를 찾을 수 없습니다.', en: 'The trade was not found.' },
   productOfSomeoneElse: { ko: '이 상품은 신고하려는 사용자의 상품이 아닙니다.', en: 'This product does not belong to the user you are reporting.' },

@@ -3,11 +3,12 @@
 // subgraph storage wires evidence files (driver, tickets, local routes, upload sweep). Here:
 // repositories, the fraud registry, the report and evidence services, the suspension-end job, the
 // event consumer and the /internal route safety reads. Composition only. index.ts and tests call start/stop.
-import { defineSubgraph, FieldCipher, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { defineSubgraph, FieldCipher, internalReader, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
 import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { openSubgraphStorage, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
 import { contextBuilder } from './context.ts';
 import { KnownPartiesRepository } from './copies/known-parties-repository.ts';
+import { ReadThroughParties } from './copies/read-through-parties.ts';
 import { createDatabase, type ReportPrisma, type Tx } from './database.ts';
 import { loadReportEnv, type ReportEnv } from './env.ts';
 import { EvidenceService } from './evidence/evidence-service.ts';
@@ -51,6 +52,9 @@ export async function buildReportServer(overrides: Record<string, string | undef
       const storage = openSubgraphStorage(parts, { publicUrl: env.REPORT_PUBLIC_URL, port: env.REPORT_PORT, publicPolicies: [PRODUCT_IMAGE_POLICY, EVIDENCE_POLICY] });
       const reports = new ReportRepository(prisma);
       const known = new KnownPartiesRepository(prisma);
+      const readFrom = (target: 'user' | 'transaction', baseUrl: string) =>
+        internalReader({ caller: 'report', target, baseUrl, internalSecret: env.INTERNAL_SECRET, timeoutMs: env.REPORT_INTERNAL_READ_TIMEOUT_MS });
+      const parties = new ReadThroughParties(prisma, known, { user: readFrom('user', env.REPORT_USER_SUBGRAPH_URL), transaction: readFrom('transaction', env.REPORT_TRANSACTION_SUBGRAPH_URL) }, logger);
       const events = new ReportEvents();
       const evidence = new EvidenceService(new Uploads(storage.driver, { tickets: storage.tickets }), env.EVIDENCE_URL_TTL_SECONDS);
       const uploadSweep = storage.sweep('report', [{ policy: EVIDENCE_POLICY, attachedAmong: async (keys) => new Set(await reports.evidenceKeysTaken(prisma, keys)) }]);
@@ -67,6 +71,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
           prisma,
           reports,
           known,
+          parties,
           evidence,
           events,
           registry,

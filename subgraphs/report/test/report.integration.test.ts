@@ -5,13 +5,23 @@ import { randomUUID } from 'node:crypto';
 import { LocalStorageDriver } from '@anshim/platform/storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, onlyError, PNG, REPORT_FIELDS, ReportHarness, user, waitFor } from './support/harness.ts';
+import { TransactionHarness } from '../../transaction/test/support/harness.ts';
+import { UserHarness } from '../../user/test/support/harness.ts';
 
-const h = new ReportHarness();
+// Unknown targets, products and trades are NOT_FOUND only when their owners say so too: real user
+// and transaction subgraphs, started first on port 0 (copies/read-through-parties.ts).
+const userOwner = new UserHarness();
+const transactionOwner = new TransactionHarness({}, userOwner);
+const h = new ReportHarness({}, { user: userOwner, transaction: transactionOwner });
 beforeAll(async () => {
+  await userOwner.start();
+  await transactionOwner.start();
   await h.start();
 });
 afterAll(async () => {
   await h.stop();
+  await transactionOwner.stop();
+  await userOwner.stop();
 });
 
 const FILE = `mutation($input: FileReportInput!) { fileReport(input: $input) { ${REPORT_FIELDS} } }`;

@@ -98,6 +98,15 @@ export const messages = {
     ko: `보호 모드가 켜져 있어 거래할 수 없습니다. 판매자의 안전 등급(${GRADE_NAMES[sellerGrade].ko})이 설정한 최소 등급(${GRADE_NAMES[minimum].ko})보다 낮습니다. 더 안전한 판매자의 상품을 찾아보거나, 보호 설정을 확인해 주세요.`,
     en: `Protected mode is on, so this trade is refused: the seller's safety grade (${GRADE_NAMES[sellerGrade].en}) is below the minimum you chose (${GRADE_NAMES[minimum].en}). Look for a safer seller, or review your protection settings.`,
   }),
+  /** To the buyer: the seller's own minimum is private (only that the seller uses protection is public). */
+  protectedSeller: (buyerGrade: SafetyGrade): LocalizedText => ({
+    ko: `이 판매자는 보호 모드를 사용 중이어서, 일정 안전 등급 이상인 회원과만 거래합니다. 회원님의 현재 안전 등급(${GRADE_NAMES[buyerGrade].ko})으로는 이 판매자와 거래를 시작할 수 없습니다. 본인 인증을 마치고 거래 이력을 쌓으면 등급이 올라갑니다.`,
+    en: `This seller uses protected mode and only trades with members above a certain safety grade. With your current safety grade (${GRADE_NAMES[buyerGrade].en}) you cannot start a trade with them. Completing verification and building a trade history raises your grade.`,
+  }),
+  protectionUnavailable: {
+    ko: '지금은 보호 설정을 확인할 수 없어 거래를 시작하지 않았습니다. 잠시 후 다시 시도해 주세요.',
+    en: 'Protection settings cannot be checked right now, so the trade was not started. Please try again shortly.',
+  },
   holdSelf: {
     ko: '안전 점검 때문에 지금은 거래를 시작하거나 진행할 수 없습니다. 고객센터에 문의해 주세요.',
     en: 'Trading is paused on your account for a safety check. Please contact support.',

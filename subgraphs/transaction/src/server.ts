@@ -2,13 +2,14 @@
 // logger, Prisma, Redis, the outbox relay, the Apollo subgraph and the start and stop order; the
 // kit's subgraph storage wires product pictures (driver, tickets, local routes, upload sweep).
 // Here: repositories, the product cache and view counter, services, the event consumer and the
-// /internal route safety reads. Composition only. index.ts and tests call start/stop.
-import { defineSubgraph, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
-import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
+// /internal routes safety and report read; the user service read when a trade starts. Composition only. index.ts and tests call start/stop.
+import { defineSubgraph, internalReader, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { parseTradeFactsRequest, parseUserIds, SAFETY_INPUTS_ROUTE, TRADE_FACTS_ROUTE } from '@anshim/contracts';
 import { openSubgraphStorage, PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
 import { contextBuilder } from './context.ts';
 import { PartyRepository } from './copies/party-repository.ts';
 import { RiskEffectsRepository } from './copies/risk-effects-repository.ts';
+import { UserOwner } from './copies/user-owner.ts';
 import { createDatabase, type TransactionPrisma, type Tx } from './database.ts';
 import { loadTransactionEnv, type TransactionEnv } from './env.ts';
 import { ImageService } from './images/image-service.ts';
@@ -21,6 +22,7 @@ import { ProductService } from './products/product-service.ts';
 import { ViewCounter } from './products/view-counter.ts';
 import { resolvers } from './resolvers/index.ts';
 import { SafetyInputsRepository } from './trades/safety-inputs-repository.ts';
+import { tradeFacts } from './trades/trade-facts.ts';
 import { TradeRepository } from './trades/trade-repository.ts';
 import { TradeService } from './trades/trade-service.ts';
 import { ZoneRepository } from './zones/zone-repository.ts';
@@ -29,6 +31,11 @@ import { ZoneService } from './zones/zone-service.ts';
 export interface TransactionServerOptions {
   /** Called with every SQL statement; tests use it to prove batching. */
   onQuery?: (sql: string) => void;
+  /**
+   * Benchmark only (bench/trade-start-read.ts measures what the owner read costs): start trades on
+   * the local copy alone. Deliberately not a setting: in a running service the read always happens.
+   */
+  withoutOwnerReadForBenchmark?: boolean;
 }
 
 /** Started: relay, event consumer, view flusher, upload sweep, then HTTP; stopped the other way round. */
@@ -62,11 +69,15 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       const cache = new ProductCache(redis, { ttlSeconds: env.PRODUCT_CACHE_TTL_SECONDS, enabled: env.PRODUCT_CACHE, logger });
       const views = new ViewCounter(redis, products, logger, env.VIEW_FLUSH_INTERVAL_MS);
       const events = new TransactionEvents();
+      const userOwner = new UserOwner(
+        options.withoutOwnerReadForBenchmark ? null : internalReader({ caller: 'transaction', target: 'user', baseUrl: env.TRANSACTION_USER_SUBGRAPH_URL, internalSecret: env.INTERNAL_SECRET, timeoutMs: env.TRANSACTION_INTERNAL_READ_TIMEOUT_MS }),
+        logger,
+      );
       const images = new ImageService(new Uploads(storage.driver, { tickets: storage.tickets }), new UploadRepository(prisma));
       const uploadSweep = storage.sweep('transaction', [{ policy: PRODUCT_IMAGE_POLICY, attachedAmong: (keys) => images.attachedAmong(keys) }]);
       const services = {
         products: new ProductService({ prisma, products, parties, riskEffects, images, cache, views, events, afterCommit }),
-        trades: new TradeService({ prisma, trades, products, parties, riskEffects, cache, events, afterCommit }),
+        trades: new TradeService({ prisma, trades, products, parties, riskEffects, userOwner, cache, events, afterCommit }),
         images,
         zones: new ZoneService({ prisma, zones, trades, events, afterCommit }),
       };
@@ -76,6 +87,8 @@ export async function buildTransactionServer(overrides: Record<string, string | 
         routes: (app) => {
           storage.mountLocalRoutes(app);
           mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
+          // Read-your-writes for copies of products and trades (report's, before it answers NOT_FOUND).
+          mountInternalRoute(app, TRADE_FACTS_ROUTE, { logger, callers: ['report', 'chat'], parse: parseTradeFactsRequest, handle: (request) => tradeFacts(prisma, request) });
         },
         consumer: env.TRANSACTION_CONSUME_EVENTS ? parts.consume<Tx>((hooks) => transactionHandlers({ parties, riskEffects, products, cache }, hooks)) : undefined,
         // After the consumer on stop: views recorded until then are still added.

@@ -5,10 +5,19 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@anshim/platform';
 import { createProduct, MOVE, newUser, onlyError, START, TransactionHarness, waitFor } from './support/harness.ts';
+import { UserHarness } from '../../user/test/support/harness.ts';
 
-const h = new TransactionHarness();
-beforeAll(() => h.start());
-afterAll(() => h.stop());
+// startTransaction reads protection from the user service: the owner starts first, on port 0.
+const owner = new UserHarness();
+const h = new TransactionHarness({}, owner);
+beforeAll(async () => {
+  await owner.start();
+  await h.start();
+});
+afterAll(async () => {
+  await h.stop();
+  await owner.stop();
+});
 
 type Trade = { id: string; status: string; product: { id: string; status: string }; history?: Array<{ from: string | null; to: string; by: { id: string } }> };
 

@@ -3,10 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProduct, hex, newUser, onlyError, START, TransactionHarness } from './support/harness.ts';
+import { UserHarness } from '../../user/test/support/harness.ts';
 
-const h = new TransactionHarness();
-beforeAll(() => h.start());
-afterAll(() => h.stop());
+// startTransaction reads protection from the user service: the owner starts first, on port 0.
+const owner = new UserHarness();
+const h = new TransactionHarness({}, owner);
+beforeAll(async () => {
+  await owner.start();
+  await h.start();
+});
+afterAll(async () => {
+  await h.stop();
+  await owner.stop();
+});
 
 const UPSERT = `mutation($id: ID, $input: SafeTradeZoneInput!) { upsertSafeTradeZone(id: $id, input: $input) { id name kind region latitude longitude openHours } }`;
 const ZONES = `query($region: String, $near: GeoPointInput, $first: Int) { safeTradeZones(region: $region, near: $near, first: $first) { id name } }`;

@@ -33,6 +33,7 @@ export const userSelect = {
   statusUntil: true,
   protectedMode: true,
   minCounterpartGrade: true,
+  protectChats: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.UserSelect;

@@ -1,9 +1,10 @@
 // Builds the user subgraph (does not listen) on the kit's defineSubgraph, which owns the logger,
 // Prisma, Redis, the outbox relay, the Apollo subgraph and the start and stop order. Here: delivery,
-// the ID card photo storage, the services, the /auth/* routes (ID card, OIDC), the development
+// the ID card photo storage, the services, the /auth/* routes (ID card, OIDC), /internal/user-facts, the development
 // messages route on the operations port, the event consumer, the ID card purge job and the
 // bootstrap admin. Composition only. index.ts and tests call start/stop.
-import { defineSubgraph, DevAllowance, FieldCipher, type SubgraphServer } from '@anshim/platform';
+import { defineSubgraph, DevAllowance, FieldCipher, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { parseUserFactsRequest, USER_FACTS_ROUTE } from '@anshim/contracts';
 import { openSubgraphStorage, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY } from '@anshim/platform/storage';
 import { AuditRepository } from './audit/audit-repository.ts';
 import { AuthService } from './auth/auth-service.ts';
@@ -33,6 +34,7 @@ import { OidcService } from './oidc/oidc-service.ts';
 import { UserEvents } from './outbound/user-events.ts';
 import { resolvers } from './resolvers/index.ts';
 import { UserRepository } from './users/user-repository.ts';
+import { userFacts } from './users/user-facts.ts';
 import { UserService } from './users/user-service.ts';
 import { ChallengeRepository } from './verification/challenge-repository.ts';
 import { RequirementRepository } from './verification/requirement-repository.ts';
@@ -141,6 +143,8 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         routes: (app) => {
           mountIdCardRoutes(app, { service: idCardService, urls: idCardUrls, logger });
           mountOidcRoutes(app, { service: oidc, secureCookies: () => publicBaseUrl().startsWith('https:'), logger });
+          // Read-your-writes for the copies elsewhere (services only, signed; never routed by the gateway).
+          mountInternalRoute(app, USER_FACTS_ROUTE, { logger, callers: ['transaction', 'report', 'chat'], parse: parseUserFactsRequest, handle: (ids) => userFacts(users, ids) });
         },
         // Codes in a browser tab instead of a phone: never where real people sign up, never on the public port.
         operationsRoutes: (ops) => {

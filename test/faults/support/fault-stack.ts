@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { deployMigrations, ensureDatabase } from '../../../scripts/lib/migrations.ts';
 import { listServices } from '../../../scripts/lib/services.ts';
 import { startProcess, type StartedProcess } from '../../support/processes.ts';
+import { ownerUrls, startTiers } from '../../support/owners.ts';
 import { PrivatePostgres } from './private-postgres.ts';
 import { PrivateRedis } from './private-redis.ts';
 
@@ -65,14 +66,15 @@ export class FaultStack {
     Object.assign(this.env, { DATABASE_URL: this.databaseUrl, REDIS_URL: this.redis.url });
     await ensureDatabase(this.databaseUrl);
     for (const service of listServices()) await deployMigrations({ databaseUrl: this.databaseUrl, service, log: () => undefined });
-    await Promise.all(this.options.subgraphs.map((name) => this.startSubgraph(name)));
+    // Owners first (port 0), so readers get their real URLs (stack.ts).
+    for (const tier of startTiers(this.options.subgraphs)) await Promise.all(tier.map((name) => this.startSubgraph(name)));
     for (const name of this.options.workers ?? []) await this.startWorker(name);
     if (this.options.gateway ?? true) await this.startGateway();
     return this;
   }
 
   async startSubgraph(name: string, env: Record<string, string> = {}): Promise<StartedProcess> {
-    const started = await startProcess(name, `subgraphs/${name}/src/index.ts`, { ...this.env, [`${name.toUpperCase()}_PORT`]: '0', ...env }, { timeoutMs: START_TIMEOUT_MS });
+    const started = await startProcess(name, `subgraphs/${name}/src/index.ts`, { ...ownerUrls(name, this.subgraphUrls), ...this.env, [`${name.toUpperCase()}_PORT`]: '0', ...env }, { timeoutMs: START_TIMEOUT_MS });
     this.processes.set(name, started);
     this.subgraphUrls[name] = `http://127.0.0.1:${started.port}/graphql`;
     return started;

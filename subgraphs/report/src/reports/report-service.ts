@@ -16,6 +16,7 @@ import {
 } from '@anshim/platform';
 import { REPORT_WEIGHTING, reporterWeight } from '@anshim/contracts';
 import type { KnownPartiesRepository } from '../copies/known-parties-repository.ts';
+import type { ReadThroughParties } from '../copies/read-through-parties.ts';
 import { transaction, type ReportPrisma } from '../database.ts';
 import type { EvidenceService } from '../evidence/evidence-service.ts';
 import { messages } from '../messages.ts';
@@ -53,6 +54,8 @@ export interface ReportServiceDeps {
   prisma: ReportPrisma;
   reports: ReportRepository;
   known: KnownPartiesRepository;
+  /** The same copies, asking the owner about what they do not know yet (read-your-writes). */
+  parties: ReadThroughParties;
   evidence: EvidenceService;
   events: ReportEvents;
   /** The fraud-account registry: stores the payment identifiers a report names. */
@@ -90,17 +93,17 @@ export class ReportService {
     if (own) throw new ForbiddenError(messages.sanctioned(own.endsAt), { sanction: own.type, until: own.endsAt?.toISOString() ?? null });
 
     const targetId = idOf(input.targetUserId);
-    if (!targetId || !(await this.deps.known.userExists(targetId))) throw new NotFoundError(messages.userNotFound, { field: 'targetUserId' });
+    if (!targetId || !(await this.deps.parties.existingUsers([targetId])).has(targetId)) throw new NotFoundError(messages.userNotFound, { field: 'targetUserId' });
     let productId: string | null = null;
     if (input.productId) {
-      const product = idOf(input.productId) ? await this.deps.known.product(input.productId) : null;
+      const product = idOf(input.productId) ? await this.deps.parties.product(input.productId) : null;
       if (!product) throw new NotFoundError(messages.productNotFound, { field: 'productId' });
       if (product.sellerId !== targetId) throw new BadInputError(messages.productOfSomeoneElse, { fields: [{ field: 'productId', reason: 'notTargets' }] });
       productId = product.id;
     }
     let transactionId: string | null = null;
     if (input.transactionId) {
-      const trade = idOf(input.transactionId) ? await this.deps.known.trade(input.transactionId) : null;
+      const trade = idOf(input.transactionId) ? await this.deps.parties.trade(input.transactionId) : null;
       if (!trade) throw new NotFoundError(messages.transactionNotFound, { field: 'transactionId' });
       const parties = new Set([trade.buyerId, trade.sellerId]);
       if (!parties.has(me.userId) || !parties.has(targetId)) {

@@ -1,6 +1,11 @@
 // The report subgraph under test (test/support/subgraph-harness.ts starts it, signs identity,
 // stands in for the services that send it events, and cleans up) with a storage folder of its own.
+// Its copies read through to the owners (copies/read-through-parties.ts) before answering NOT_FOUND:
+// tests that need an owner's answer pass real user and transaction subgraphs started first (port 0)
+// as `owners`; without them the owners' URLs point nowhere and such a read fails closed.
 import { SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
+import type { TransactionHarness } from '../../../transaction/test/support/harness.ts';
+import type { UserHarness } from '../../../user/test/support/harness.ts';
 import { buildReportServer, type ReportServer } from '../../src/server.ts';
 import { createDatabase, type ReportPrisma } from '../../src/database.ts';
 
@@ -15,8 +20,22 @@ export const PNG = Buffer.from(
 export class ReportHarness extends SubgraphHarness<ReportServer, ReportPrisma> {
   queries: string[] = [];
 
-  constructor(extraEnv: Env = {}) {
+  constructor(
+    extraEnv: Env = {},
+    private readonly owners?: { user: UserHarness; transaction: TransactionHarness },
+  ) {
     super('report', extraEnv, { database: createDatabase, localStorage: true });
+    if (owners) this.sharingSecretsWith(owners.user);
+  }
+
+  protected override serviceEnv(): Env {
+    // Read at start, when the owners (started before) have their real URLs. Port 9 (discard): nobody answers.
+    if (this.owners && (!this.owners.user.url || !this.owners.transaction.url)) throw new Error('start the owners before the report subgraph');
+    return {
+      REPORT_USER_SUBGRAPH_URL: this.owners?.user.url ?? 'http://127.0.0.1:9/graphql',
+      REPORT_TRANSACTION_SUBGRAPH_URL: this.owners?.transaction.url ?? 'http://127.0.0.1:9/graphql',
+      REPORT_INTERNAL_READ_TIMEOUT_MS: '500',
+    };
   }
 
   protected override buildServer(env: Env): Promise<ReportServer> {

@@ -1,11 +1,12 @@
-// Who may trade with whom right now (pure): account restrictions, monitor holds, and a
-// protected buyer's minimum seller grade. Each refusal says why in plain words.
+// Who may trade with whom right now (pure): account restrictions, monitor holds, and protected
+// mode in both directions (a protected buyer's minimum seller grade, a protected seller's minimum
+// buyer grade). Each refusal says why in plain words.
 import type { LocalizedText } from '@anshim/platform';
 import type { PartyState } from '../copies/party-repository.ts';
 import { messages } from '../messages.ts';
 import { DEFAULT_GRADE, DEFAULT_PROTECTED_MIN_GRADE, meetsMinimum, type SafetyGrade } from '../model.ts';
 
-export type RefusalReason = 'ACCOUNT_RESTRICTED' | 'ON_HOLD' | 'COUNTERPART_ON_HOLD' | 'SELLER_GRADE_BELOW_MINIMUM';
+export type RefusalReason = 'ACCOUNT_RESTRICTED' | 'ON_HOLD' | 'COUNTERPART_ON_HOLD' | 'SELLER_GRADE_BELOW_MINIMUM' | 'BUYER_GRADE_BELOW_MINIMUM';
 
 export interface Refusal {
   reason: RefusalReason;
@@ -58,6 +59,19 @@ export function protectionRefusal(buyer: PartyState, seller: PartyState): Refusa
   };
 }
 
+/**
+ * A protected seller refuses buyers below their minimum, exactly as a protected buyer refuses
+ * sellers; an unscored buyer counts as NORMAL. The buyer reads their own grade (they see it anyway)
+ * but not the seller's minimum, which is the seller's private setting.
+ */
+export function sellerProtectionRefusal(buyer: PartyState, seller: PartyState): Refusal | null {
+  if (!seller.protectedMode) return null;
+  const minimum: SafetyGrade = seller.minCounterpartGrade ?? DEFAULT_PROTECTED_MIN_GRADE;
+  const buyerGrade: SafetyGrade = buyer.grade ?? DEFAULT_GRADE;
+  if (meetsMinimum(buyerGrade, minimum)) return null;
+  return { reason: 'BUYER_GRADE_BELOW_MINIMUM', message: messages.protectedSeller(buyerGrade), details: { buyerGrade } };
+}
+
 export function startRefusal(buyer: PartyState, seller: PartyState, now: Date): Refusal | null {
-  return holdRefusal(buyer, seller, now) ?? protectionRefusal(buyer, seller);
+  return holdRefusal(buyer, seller, now) ?? protectionRefusal(buyer, seller) ?? sellerProtectionRefusal(buyer, seller);
 }

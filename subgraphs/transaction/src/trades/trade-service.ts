@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { PartyRepository, PartyState } from '../copies/party-repository.ts';
 import type { RiskEffectsRepository } from '../copies/risk-effects-repository.ts';
 import { refuseWhileVerificationRequired } from '../copies/verification-requirement.ts';
+import { withOwnerFacts, type UserOwner } from '../copies/user-owner.ts';
 import { transaction, violatedIndex, type TransactionPrisma, type Tx } from '../database.ts';
 import { messages } from '../messages.ts';
 import { TRADE_STATUSES, type PartyRole, type TradeStatus } from '../model.ts';
@@ -24,6 +25,8 @@ export interface TradeServiceDeps {
   products: ProductRepository;
   parties: PartyRepository;
   riskEffects: RiskEffectsRepository;
+  /** The user service, read when a trade starts: protection settings must not lag (user-owner.ts). */
+  userOwner: UserOwner;
   cache: ProductCache;
   events: TransactionEvents;
   afterCommit: () => void;
@@ -118,7 +121,7 @@ export class TradeService {
     if (product.status === 'RESERVED') throw new ConflictError(messages.reserved, { reason: 'RESERVED' });
 
     const now = this.now();
-    const [buyer, seller] = await this.partiesOf(identity.userId, product.sellerId);
+    const [buyer, seller] = await this.partiesWithOwnerFacts(identity.userId, product.sellerId);
     const refusal = startRefusal(buyer, seller, now);
     if (refusal) refuse(refusal);
     await refuseWhileVerificationRequired(this.deps.riskEffects, identity.userId);
@@ -233,6 +236,12 @@ export class TradeService {
     }
     if (!moved) throw new ConflictError(messages.raceLost, { reason: 'TRADE_CHANGED' });
     return moved;
+  }
+
+  /** The copy and the owner read side by side (one round trip each); the owner's settings win. */
+  private async partiesWithOwnerFacts(buyerId: string, sellerId: string): Promise<[PartyState, PartyState]> {
+    const [[buyer, seller], facts] = await Promise.all([this.partiesOf(buyerId, sellerId), this.deps.userOwner.factsOf([buyerId, sellerId])]);
+    return [withOwnerFacts(buyer, facts.get(buyerId)), withOwnerFacts(seller, facts.get(sellerId))];
   }
 
   private async partiesOf(a: string, b: string): Promise<[PartyState, PartyState]> {

@@ -1,9 +1,12 @@
 // The transaction subgraph under test (test/support/subgraph-harness.ts starts it, signs identity
-// and cleans up) with an upload folder of its own. Users are just ids here: the user subgraph is
-// not needed at this depth.
+// and cleans up) with an upload folder of its own. Users are mostly just ids here; startTransaction
+// reads protection settings from the user service (copies/user-owner.ts), so tests that start
+// trades pass a real user subgraph started first (`new UserHarness()`, port 0) as `userOwner`.
+// Without one the owner's URL points nowhere and startTransaction fails closed.
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@anshim/platform';
 import { hex, SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
+import type { UserHarness } from '../../../user/test/support/harness.ts';
 import { buildTransactionServer, type TransactionServer } from '../../src/server.ts';
 import { createDatabase, type TransactionPrisma } from '../../src/database.ts';
 
@@ -15,12 +18,19 @@ export const newUser = (role: Identity['role'] = 'USER'): Identity => ({ userId:
 export class TransactionHarness extends SubgraphHarness<TransactionServer, TransactionPrisma> {
   queries: string[] = [];
 
-  constructor(extraEnv: Env = {}) {
+  constructor(
+    extraEnv: Env = {},
+    private readonly userOwner?: UserHarness,
+  ) {
     super('transaction', extraEnv, { database: createDatabase, localStorage: true });
+    if (userOwner) this.sharingSecretsWith(userOwner);
   }
 
   protected override serviceEnv(): Env {
-    return { TRANSACTION_PUBLIC_URL: undefined };
+    // Read at start, so the owner (started before) has its real URL by then. Port 9 (discard): nobody answers.
+    const userUrl = this.userOwner ? this.userOwner.url : 'http://127.0.0.1:9/graphql';
+    if (this.userOwner && !userUrl) throw new Error('start the user subgraph before the transaction subgraph that reads from it');
+    return { TRANSACTION_PUBLIC_URL: undefined, TRANSACTION_USER_SUBGRAPH_URL: userUrl, TRANSACTION_INTERNAL_READ_TIMEOUT_MS: '500' };
   }
 
   protected override buildServer(env: Env): Promise<TransactionServer> {

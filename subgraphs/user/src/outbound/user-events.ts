@@ -27,7 +27,7 @@ export class UserEvents {
   async profileUpdated(
     tx: Tx,
     userId: string,
-    change: { fields: string[]; profileCompleteness: number; protectedMode: boolean; minCounterpartGrade: SafetyGrade | null },
+    change: { fields: string[]; profileCompleteness: number; protectedMode: boolean; minCounterpartGrade: SafetyGrade | null; protectChats?: boolean },
     occurredAt?: Date,
   ): Promise<void> {
     await write(tx, { type: 'user.profile_updated', subjectUserId: userId, data: { userId, ...change }, occurredAt });

@@ -11,6 +11,7 @@ export const User: UserResolvers = {
   statusUntil: (user, _args, ctx) => ctx.services.users.statusUntil(ctx, user),
   minCounterpartGrade: (user, _args, ctx) => ctx.services.users.minCounterpartGrade(ctx, user),
   verificationRequirement: (user, _args, ctx) => ctx.services.users.verificationRequirement(ctx, user),
+  protectChats: (user, _args, ctx) => ctx.services.users.protectChats(ctx, user),
   verifications: (user, _args, ctx) => ctx.services.users.verifications(ctx, user),
   profileCompleteness: (user, _args, ctx) => ctx.services.users.completeness(ctx, user),
   guardians: (user, _args, ctx) => ctx.services.guardians.listOf(ctx, user),

@@ -32,6 +32,7 @@ export interface UserChanges {
   region?: string | null;
   protectedMode?: boolean;
   minCounterpartGrade?: UserRecord['minCounterpartGrade'];
+  protectChats?: boolean;
   status?: UserRecord['status'];
   statusUntil?: Date | null;
   statusReason?: string | null;

@@ -52,6 +52,7 @@ const profileSchema = z.object({
   region: clearableText(50, 'regionTooLong'),
   protectedMode: z.boolean().nullish(),
   minCounterpartGrade: z.enum(SAFETY_GRADES).nullish(),
+  protectChats: z.boolean().nullish(),
 });
 export type ProfileInput = z.input<typeof profileSchema>;
 
@@ -133,6 +134,11 @@ export class UserService {
     return isSelf(scope, user.id) ? this.deps.requirements.viewOf(user.id, scope.locale) : null;
   }
 
+  /** Whom a member lets start a conversation is their own business: others read null. */
+  protectChats(scope: RequestScope, user: UserRecord): boolean | null {
+    return this.canSeePrivate(scope, user) ? user.protectChats : null;
+  }
+
   verifications(scope: RequestScope, user: UserRecord): Promise<VerificationRecord[]> {
     return scope.loaders.verifications.load(user.id);
   }
@@ -174,6 +180,10 @@ export class UserService {
       changes.minCounterpartGrade = parsed.minCounterpartGrade;
       fields.push('minCounterpartGrade');
     }
+    if (parsed.protectChats != null && parsed.protectChats !== current.protectChats) {
+      changes.protectChats = parsed.protectChats;
+      fields.push('protectChats');
+    }
     const protectedAfter = changes.protectedMode ?? current.protectedMode;
     const minGradeAfter = changes.minCounterpartGrade !== undefined ? changes.minCounterpartGrade : current.minCounterpartGrade;
     if (protectedAfter && minGradeAfter === null) {
@@ -198,6 +208,7 @@ export class UserService {
           profileCompleteness: completenessOf(row, remaining),
           protectedMode: row.protectedMode,
           minCounterpartGrade: row.minCounterpartGrade,
+          protectChats: row.protectChats,
         });
       }
       if (byAdmin) {

@@ -46,7 +46,7 @@ export class PhoneBinder {
     await this.deps.events.profileUpdated(
       tx,
       user.id,
-      { fields: ['phone', 'verifications'], profileCompleteness: completenessOf(row, withSms), protectedMode: row.protectedMode, minCounterpartGrade: row.minCounterpartGrade },
+      { fields: ['phone', 'verifications'], profileCompleteness: completenessOf(row, withSms), protectedMode: row.protectedMode, minCounterpartGrade: row.minCounterpartGrade, protectChats: row.protectChats },
       new Date(now.getTime() - 1),
     );
     return row;

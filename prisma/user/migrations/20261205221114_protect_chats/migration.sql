@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "users" ADD COLUMN     "protect_chats" BOOLEAN NOT NULL DEFAULT false;

@@ -1,0 +1,29 @@
+// /internal/trade-facts: what a copy elsewhere asks before answering NOT_FOUND for a product or a
+// trade whose event is still on its way (report's copies, issue 18 point 5). A hidden product is
+// still a product (a report about it is legitimate); the seller and the parties are all it tells.
+import type { TradeFactsAnswer, TradeFactsRequest } from '@anshim/contracts';
+import type { TransactionPrisma } from '../database.ts';
+
+export async function tradeFacts(prisma: TransactionPrisma, request: TradeFactsRequest): Promise<TradeFactsAnswer> {
+  const [product, trade] = await Promise.all([
+    request.productId ? prisma.product.findUnique({ where: { id: request.productId }, select: { id: true, sellerId: true } }) : null,
+    request.transactionId
+      ? prisma.transaction.findUnique({
+          where: { id: request.transactionId },
+          select: {
+            id: true,
+            productId: true,
+            buyerId: true,
+            sellerId: true,
+            changes: { where: { toStatus: 'ACCEPTED' }, orderBy: { at: 'asc' }, take: 1, select: { at: true } },
+          },
+        })
+      : null,
+  ]);
+  return {
+    product: product ? { productId: product.id, sellerId: product.sellerId } : null,
+    transaction: trade
+      ? { transactionId: trade.id, productId: trade.productId, buyerId: trade.buyerId, sellerId: trade.sellerId, acceptedAt: trade.changes[0]?.at.toISOString() ?? null }
+      : null,
+  };
+}
