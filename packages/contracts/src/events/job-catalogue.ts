@@ -24,6 +24,11 @@ export const JOB_CATALOGUE = {
   /** Deletes uploads whose ticket expired without being attached (the platform's storage/upload-sweep.ts). */
   'transaction.upload-sweep': { name: 'transaction.upload-sweep', ...sweep },
   'report.upload-sweep': { name: 'report.upload-sweep', ...sweep },
+  /**
+   * Settles what waits on time or on the provider: releases held money at autoReleaseAt, confirms
+   * checkouts whose return was lost (or whose confirmation a crash cut short), returns refunds.
+   */
+  'payment.settle': { name: 'payment.settle', ...sweep },
   /** Recalculates every member's safety score, set-based (a cron scheduler: SAFETY_NIGHTLY_CRON). */
   'safety.nightly-recalculation': { name: 'safety.nightly-recalculation', jobName: 'nightly-recalculation', schema: z.object({}) },
   /** Rechecks one member's score when something it depends on expires (job id = expiry.<user>.<time>). */

@@ -181,7 +181,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://sandbox').pathname;
     const route = async () => {
-      if (path === '/healthz') return send(response, 200, { ok: true });
+      if (path === '/healthz' || path === '/readyz') return send(response, 200, { ok: true });
       if (path === '/sandbox/switches' && request.method === 'POST') {
         Object.assign(switches, NO_SWITCHES, JSON.parse((await readBody(request)) || '{}') as Partial<SandboxSwitches>);
         return send(response, 200, switches);

@@ -105,9 +105,6 @@ CREATE TABLE "processed_events" (
 );
 
 -- CreateIndex
-CREATE UNIQUE INDEX "payments_transaction_id_key" ON "payments"("transaction_id");
-
--- CreateIndex
 CREATE UNIQUE INDEX "payments_order_id_key" ON "payments"("order_id");
 
 -- CreateIndex
@@ -121,6 +118,9 @@ CREATE INDEX "payments_seller_id_created_at_idx" ON "payments"("seller_id", "cre
 
 -- CreateIndex
 CREATE INDEX "payments_status_auto_release_at_idx" ON "payments"("status", "auto_release_at");
+
+-- CreateIndex
+CREATE INDEX "payments_transaction_id_idx" ON "payments"("transaction_id");
 
 -- CreateIndex
 CREATE INDEX "payment_status_changes_payment_id_id_idx" ON "payment_status_changes"("payment_id", "id");
@@ -189,3 +189,7 @@ $$;
 CREATE CONSTRAINT TRIGGER "ledger_postings_balanced" AFTER INSERT ON "ledger_postings"
   DEFERRABLE INITIALLY DEFERRED
   FOR EACH ROW EXECUTE FUNCTION "ledger_entry_balanced"();
+
+-- 4. One live payment per trade: concurrent starts meet here and exactly one wins; a CANCELLED or
+--    FAILED payment does not block a new start for the same trade.
+CREATE UNIQUE INDEX "payments_one_live_per_transaction" ON "payments"("transaction_id") WHERE "status" NOT IN ('CANCELLED', 'FAILED');
