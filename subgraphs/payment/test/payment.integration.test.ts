@@ -93,6 +93,18 @@ describe('paying', () => {
     expect(await movements(payment.id)).toEqual(['HOLD']);
   });
 
+  it('the buyer\'s return and the provider\'s notice racing for one confirmation both see it HELD, booked once', async () => {
+    for (let round = 0; round < 4; round++) {
+      const { payment } = await started();
+      const back = await h.payAtCheckout(payment.checkoutUrl!);
+      const notice = { paymentKey: back.searchParams.get('paymentKey')!, orderId: back.searchParams.get('orderId')! };
+      const [landed, viaNotice] = await Promise.all([h.returnFromCheckout(back), h.server.sync.webhook(notice), h.server.sync.webhook(notice)]);
+      expect(landed.searchParams.get('status')).toBe('HELD');
+      expect(viaNotice?.status).toBe('HELD');
+      expect(await movements(payment.id)).toEqual(['HOLD']);
+    }
+  });
+
   it('does not confirm when the returned amount differs from the trade price', async () => {
     const { payment } = await started();
     const back = await h.payAtCheckout(payment.checkoutUrl!);
@@ -136,7 +148,7 @@ describe('after the money is held', () => {
     expect(await movements(payment.id)).toEqual(['HOLD', 'RELEASE']);
     expect(await h.server.ledger.balanceOf({ kind: 'ESCROW_HELD', ownerId: payment.id })).toBe(0);
     expect(await h.server.ledger.balanceOf({ kind: 'SELLER_PAYABLE', ownerId: seller.userId })).toBe(-120_000);
-    const events = await h.prisma.outboxEvent.findMany({ where: { type: { startsWith: 'payment.' } } });
+    const events = await h.prisma.outboxEvent.findMany({ where: { type: { startsWith: 'payment.' } }, orderBy: { createdAt: 'asc' } });
     expect(events.filter((e) => (e.payload as { data: { paymentId: string } }).data.paymentId === payment.id).map((e) => e.type)).toEqual(['payment.started', 'payment.held', 'payment.released']);
   });
 

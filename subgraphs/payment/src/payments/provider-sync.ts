@@ -83,13 +83,13 @@ export class ProviderSync {
         // Never hold a wrong amount: give it back and fail the payment.
         this.deps.logger.error({ paymentId: current.id, expected: current.amount, paid: answer.totalAmount }, 'provider confirmed a different amount; cancelling');
         await this.deps.provider.cancel({ paymentKey: answer.paymentKey, orderId: current.orderId, reason: 'AMOUNT_MISMATCH' });
-        return (await this.moveQuietly(current, { to: 'FAILED', actor: 'PROVIDER', reason: 'AMOUNT_MISMATCH' })) ?? current;
+        return this.moveOrReread(current, { to: 'FAILED', actor: 'PROVIDER', reason: 'AMOUNT_MISMATCH' });
       }
       const autoReleaseAt = new Date(this.now().getTime() + this.deps.autoReleaseMs);
-      return (await this.moveQuietly(current, { to: 'HELD', actor: 'PROVIDER', fields: { providerPaymentKey: answer.paymentKey, autoReleaseAt } })) ?? current;
+      return this.moveOrReread(current, { to: 'HELD', actor: 'PROVIDER', fields: { providerPaymentKey: answer.paymentKey, autoReleaseAt } });
     }
     if (current.status === 'AWAITING_PAYMENT' && (answer.status === 'ABORTED' || answer.status === 'EXPIRED')) {
-      return (await this.moveQuietly(current, { to: 'FAILED', actor: 'PROVIDER', reason: answer.status })) ?? current;
+      return this.moveOrReread(current, { to: 'FAILED', actor: 'PROVIDER', reason: answer.status });
     }
     return current;
   }
@@ -104,8 +104,13 @@ export class ProviderSync {
     await this.deps.runUnit((unit) => this.deps.ledger.record(unit.tx, entryFor('REFUND_RETURNED', payment)));
   }
 
-  private moveQuietly(payment: PaymentRecord, move: Parameters<Escrow['move']>[2]): Promise<PaymentRecord | null> {
-    return this.deps.runUnit((unit) => this.deps.escrow.move(unit, payment, move));
+  /**
+   * The payment after the move; when another path moved it first (the webhook and the buyer's
+   * return race for the same confirmation), as that one left it.
+   */
+  private async moveOrReread(payment: PaymentRecord, move: Parameters<Escrow['move']>[2]): Promise<PaymentRecord> {
+    const moved = await this.deps.runUnit((unit) => this.deps.escrow.move(unit, payment, move));
+    return moved ?? (await this.deps.payments.byId(payment.id)) ?? payment;
   }
 }
 
