@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { baseEnvShape, parseEnv } from '../packages/platform/src/env.ts';
+import { SUBGRAPHS } from '../packages/contracts/src/services.ts';
 import { root, processSpecs, type ProcessSpec } from './lib/processes.ts';
 import { checkDependencies } from './lib/dependencies.ts';
 import { prepare } from './lib/prepare.ts';
@@ -15,9 +16,15 @@ const COLORS = [36, 35, 33, 32, 34, 31, 96, 95, 93];
 const children = new Map<string, ChildProcess>();
 let stopping = false;
 
+/** Outside production with the default sandbox provider, the sandbox runs beside the services. */
+function startedSpecs(): ProcessSpec[] {
+  const development = env.NODE_ENV !== 'production' && (process.env.PAYMENT_PROVIDER ?? 'sandbox') === 'sandbox';
+  return processSpecs({ development });
+}
+
 function portOf(spec: ProcessSpec): number | undefined {
   if (spec.port === undefined) return undefined;
-  const override = process.env[`${spec.name.toUpperCase()}_PORT`];
+  const override = process.env[`${spec.name.toUpperCase().replace(/-/g, '_')}_PORT`];
   return override ? Number(override) : spec.port;
 }
 
@@ -28,11 +35,23 @@ function portOf(spec: ProcessSpec): number | undefined {
  * SUBGRAPH_URLS says otherwise.
  */
 function childEnv(): NodeJS.ProcessEnv {
-  const specs = processSpecs();
+  const specs = startedSpecs();
   const gateway = `http://localhost:${portOf(specs.find((s) => s.name === 'gateway')!) ?? 4000}`;
-  const moved = specs.filter((s) => s.name !== 'gateway' && s.port !== undefined && portOf(s) !== s.port);
+  const moved = specs.filter((s) => SUBGRAPHS.some(({ name }) => name === s.name) && s.port !== undefined && portOf(s) !== s.port);
   const subgraphUrls = moved.length ? { SUBGRAPH_URLS: JSON.stringify(Object.fromEntries(moved.map((s) => [s.name, `http://127.0.0.1:${portOf(s)}/graphql`]))) } : {};
-  return { USER_PUBLIC_URL: gateway, TRANSACTION_PUBLIC_URL: `${gateway}/transaction`, REPORT_PUBLIC_URL: `${gateway}/report`, ...subgraphUrls, ...ownerUrls(specs), ...process.env };
+  const sandbox = specs.find((s) => s.name === 'payment-sandbox');
+  const provider = sandbox ? { PAYMENT_PROVIDER_URL: `http://127.0.0.1:${portOf(sandbox)}` } : {};
+  return {
+    USER_PUBLIC_URL: gateway,
+    TRANSACTION_PUBLIC_URL: `${gateway}/transaction`,
+    REPORT_PUBLIC_URL: `${gateway}/report`,
+    PAYMENT_PUBLIC_URL: gateway,
+    PAYMENT_APP_RETURN_URL: `${gateway}/payments/done`,
+    ...provider,
+    ...subgraphUrls,
+    ...ownerUrls(specs),
+    ...process.env,
+  };
 }
 
 /**
@@ -105,7 +124,7 @@ async function stopAll(code: number): Promise<never> {
 async function main() {
   await checkDependencies(env);
   await prepare(env, (line) => console.log(line));
-  const specs = processSpecs();
+  const specs = startedSpecs();
   specs.forEach((spec, i) => children.set(spec.name, run(spec, i)));
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));

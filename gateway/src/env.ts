@@ -60,6 +60,8 @@ export const gatewayEnvSchema = z.object({
     .describe('identical subgraph reads in flight at the same moment (same body, caller and language) share one request; false: each is sent'),
   AUTH_PASS_THROUGH_SUBGRAPH: z.string().default('user').pipe(subgraphName.or(z.literal('')))
     .describe('the subgraph that serves the browser-facing `/auth` routes (OpenID Connect redirects, ID card upload and photo); empty: none. Must be a subgraph of the supergraph'),
+  PAYMENT_PASS_THROUGH_SUBGRAPH: z.string().default('payment').pipe(subgraphName.or(z.literal('')))
+    .describe('the subgraph that serves `/payments/return`, `/payments/done` (the buyer back from checkout) and `/payments/webhook` (the payment provider); empty: none. Must be a subgraph of the supergraph'),
   FILE_PASS_THROUGH_SUBGRAPHS: subgraphList('transaction,report')
     .describe('comma-separated subgraphs whose stored files (local storage driver) are reached at `/<name>/files/<key>`; empty: none. Each must be a subgraph of the supergraph'),
   FORWARD_AUTHORIZATION_TO: subgraphList('user')
@@ -223,6 +225,7 @@ export function gatewaySettingsFromEnv(env: GatewayEnv): GatewaySettings {
     subgraphUrls: env.SUBGRAPH_URLS,
     subgraphRoles: {
       authPassThrough: env.AUTH_PASS_THROUGH_SUBGRAPH || null,
+      paymentPassThrough: env.PAYMENT_PASS_THROUGH_SUBGRAPH || null,
       filePassThrough: env.FILE_PASS_THROUGH_SUBGRAPHS,
       forwardAuthorizationTo: env.FORWARD_AUTHORIZATION_TO,
     },

@@ -67,7 +67,8 @@ const fileStoreSdl = (field: string) => `extend schema @link(url: "https://specs
 
 async function startGateway(overrides: SettingsOverrides = {}): Promise<number> {
   const { port } = await startTestGateway({
-    settings: { redis: testRedis('pt'), limits: { rateLimits: null }, ...overrides },
+    // This supergraph has no payment subgraph: no /payments routes unless a test names one.
+    settings: { redis: testRedis('pt'), limits: { rateLimits: null }, ...overrides, subgraphRoles: { paymentPassThrough: null, ...overrides.subgraphRoles } },
     supergraphSdl,
     internalSecret: INTERNAL_SECRET,
     logger: createLogger('pass-through-test', 'silent'),

@@ -17,13 +17,13 @@ const supergraphNames = [...readFileSync(resolve(root, 'gateway/supergraph.graph
 describe('subgraph roles from the environment', () => {
   it('default to the subgraphs that serve these routes today, all of them in the supergraph', () => {
     const settings = defaultGatewaySettings();
-    expect(settings.subgraphRoles).toEqual({ authPassThrough: 'user', filePassThrough: ['transaction', 'report'], forwardAuthorizationTo: ['user'] });
+    expect(settings.subgraphRoles).toEqual({ authPassThrough: 'user', paymentPassThrough: 'payment', filePassThrough: ['transaction', 'report'], forwardAuthorizationTo: ['user'] });
     expect(unknownSubgraphProblems(settings, supergraphNames)).toEqual([]);
   });
 
   it('read names and comma lists, and empty as none', () => {
-    const settings = defaultGatewaySettings({ AUTH_PASS_THROUGH_SUBGRAPH: '', FILE_PASS_THROUGH_SUBGRAPHS: ' report , courier ', FORWARD_AUTHORIZATION_TO: '' });
-    expect(settings.subgraphRoles).toEqual({ authPassThrough: null, filePassThrough: ['report', 'courier'], forwardAuthorizationTo: [] });
+    const settings = defaultGatewaySettings({ AUTH_PASS_THROUGH_SUBGRAPH: '', PAYMENT_PASS_THROUGH_SUBGRAPH: '', FILE_PASS_THROUGH_SUBGRAPHS: ' report , courier ', FORWARD_AUTHORIZATION_TO: '' });
+    expect(settings.subgraphRoles).toEqual({ authPassThrough: null, paymentPassThrough: null, filePassThrough: ['report', 'courier'], forwardAuthorizationTo: [] });
   });
 
   it('refuse what is not a subgraph name (it becomes a path segment)', () => {
@@ -33,22 +33,23 @@ describe('subgraph roles from the environment', () => {
 });
 
 describe('the check against the supergraph', () => {
-  const roles = { authPassThrough: 'accounts', filePassThrough: ['report', 'courier'], forwardAuthorizationTo: ['user', 'accounts'] };
+  const roles = { authPassThrough: 'accounts', paymentPassThrough: 'escrow', filePassThrough: ['report', 'courier'], forwardAuthorizationTo: ['user', 'accounts'] };
 
   it('names each setting with the subgraphs it names that the supergraph does not have', () => {
     expect(unknownSubgraphProblems({ subgraphUrls: { shipping: 'http://127.0.0.1:1/graphql' }, subgraphRoles: roles }, supergraphNames)).toEqual([
       'SUBGRAPH_URLS names unknown subgraph(s): shipping',
       'AUTH_PASS_THROUGH_SUBGRAPH names unknown subgraph(s): accounts',
+      'PAYMENT_PASS_THROUGH_SUBGRAPH names unknown subgraph(s): escrow',
       'FILE_PASS_THROUGH_SUBGRAPHS names unknown subgraph(s): courier',
       'FORWARD_AUTHORIZATION_TO names unknown subgraph(s): accounts',
     ]);
   });
 
   it('throws every problem at once with the names the supergraph has', () => {
-    expect(() => assertKnownSubgraphs({ subgraphUrls: {}, subgraphRoles: { ...roles, authPassThrough: null, forwardAuthorizationTo: [] } }, ['user', 'report'])).toThrow(
+    expect(() => assertKnownSubgraphs({ subgraphUrls: {}, subgraphRoles: { ...roles, authPassThrough: null, paymentPassThrough: null, forwardAuthorizationTo: [] } }, ['user', 'report'])).toThrow(
       'FILE_PASS_THROUGH_SUBGRAPHS names unknown subgraph(s): courier (the supergraph has user, report)',
     );
-    expect(() => assertKnownSubgraphs({ subgraphUrls: {}, subgraphRoles: { authPassThrough: null, filePassThrough: [], forwardAuthorizationTo: [] } }, ['people'])).not.toThrow();
+    expect(() => assertKnownSubgraphs({ subgraphUrls: {}, subgraphRoles: { authPassThrough: null, paymentPassThrough: null, filePassThrough: [], forwardAuthorizationTo: [] } }, ['people'])).not.toThrow();
   });
 
   it('stops the gateway process with exit 1 and the message', () => {
@@ -64,17 +65,22 @@ describe('the check against the supergraph', () => {
 });
 
 describe('the pass-through routes of the configured subgraphs', () => {
-  it('own /auth and each file store\'s /<name>/files, routed to that subgraph', () => {
+  it('own /auth, /payments and each file store\'s /<name>/files, routed to that subgraph', () => {
     const { prefixes, routes } = passThroughRoutes(defaultGatewaySettings().subgraphRoles);
-    expect(prefixes).toEqual(['/auth', '/transaction/files', '/report/files']);
+    expect(prefixes).toEqual(['/auth', '/payments', '/transaction/files', '/report/files']);
+    expect(matchPassThrough(routes, 'POST', '/payments/webhook')?.service).toBe('payment');
+    expect(matchPassThrough(routes, 'GET', '/payments/return')?.service).toBe('payment');
+    expect(matchPassThrough(routes, 'GET', '/payments/webhook')).toBeNull();
+    expect(matchPassThrough(routes, 'POST', '/payments/anything-else')).toBeNull();
     expect(matchPassThrough(routes, 'GET', '/auth/oidc/kakao/start')?.service).toBe('user');
     expect(matchPassThrough(routes, 'GET', '/report/files/evidence/owner/a.png')).toEqual({ service: 'report', path: '/files/evidence/owner/a.png', query: '' });
     expect(matchPassThrough(routes, 'GET', '/safety/files/evidence/owner/a.png')).toBeNull();
   });
 
   it('keep /auth with no route when no subgraph serves it', () => {
-    const { prefixes, routes } = passThroughRoutes({ authPassThrough: null, filePassThrough: [] });
-    expect(prefixes).toEqual(['/auth']);
+    const { prefixes, routes } = passThroughRoutes({ authPassThrough: null, paymentPassThrough: null, filePassThrough: [] });
+    expect(prefixes).toEqual(['/auth', '/payments']);
+    expect(matchPassThrough(routes, 'POST', '/payments/webhook')).toBeNull();
     expect(matchPassThrough(routes, 'GET', '/auth/oidc/kakao/start')).toBeNull();
   });
 });

@@ -11,6 +11,7 @@ import { safetyEnvSchema } from '../../subgraphs/safety/src/env.ts';
 import { reportEnvSchema } from '../../subgraphs/report/src/env.ts';
 import { monitorEnvSchema } from '../../subgraphs/monitor/src/env.ts';
 import { chatEnvSchema } from '../../subgraphs/chat/src/env.ts';
+import { paymentEnvSchema } from '../../subgraphs/payment/src/env.ts';
 
 /** The migration runner reads only DATABASE_URL (scripts/lib/migrations.ts). */
 const migrateEnvSchema = z.object({ DATABASE_URL: baseEnvShape.DATABASE_URL });
@@ -28,6 +29,7 @@ export const PROCESS_ENVS = {
   report: { schema: reportEnvSchema, port: 'REPORT_PORT', host: 'REPORT_HOST' },
   monitor: { schema: monitorEnvSchema, port: 'MONITOR_PORT', host: 'MONITOR_HOST' },
   chat: { schema: chatEnvSchema, port: 'CHAT_PORT', host: 'CHAT_HOST' },
+  payment: { schema: paymentEnvSchema, port: 'PAYMENT_PORT', host: 'PAYMENT_HOST' },
   migrate: { schema: migrateEnvSchema, port: undefined, host: undefined },
 } satisfies Record<string, { schema: z.ZodObject; port: string | undefined; host: string | undefined }>;
 

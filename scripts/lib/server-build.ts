@@ -57,7 +57,7 @@ export async function bundleEntry(entry: string, output: string): Promise<number
 /** Bundles every process, the image entrypoint and the migration CLI (about 0.6 s on this machine kind). */
 export async function buildServers(options: { log?: (line: string) => void } = {}): Promise<ServerBuild> {
   const started = Date.now();
-  const entries = [...processSpecs().map((spec) => spec.entry), ...SCRIPT_ENTRIES];
+  const entries = [...processSpecs({ development: true }).map((spec) => spec.entry), ...SCRIPT_ENTRIES];
   const results = await Promise.all(entries.map(async (entry) => {
     const output = builtEntryOf(entry);
     return { entry, output, bytes: await bundleEntry(entry, output) };

@@ -27,7 +27,7 @@ describe("README's event map", () => {
     write('subgraphs/report/src/inbound/handlers.ts', "const h: EventHandlers<'report', Tx> = {\n  'user.verified': async () => {},\n  'not.an_event': async () => {},\n};\n");
     write('subgraphs/report/src/other.ts', "const copy = {\n  'user.registered': 1,\n};\n");
     write('subgraphs/monitor/src/generated/x.ts', "EventHandlers<'monitor', Tx>\n  'user.verified': 1,\n");
-    for (const name of ['user', 'transaction', 'safety', 'monitor', 'chat']) mkdirSync(join(root, 'subgraphs', name, 'src'), { recursive: true });
+    for (const name of ['user', 'transaction', 'safety', 'monitor', 'chat', 'payment']) mkdirSync(join(root, 'subgraphs', name, 'src'), { recursive: true });
     const handlers = findHandlers(root);
     expect([...handlers.keys()]).toEqual(['user.verified']);
     expect(handlers.get('user.verified')).toEqual([{ service: 'report', file: 'subgraphs/report/src/inbound/handlers.ts' }]);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { importCycles } from '../lib/import-cycles.ts';
 import { repoRoot } from '../lib/services.ts';
 
-const FOLDERS = ['packages/contracts/src', 'packages/platform/src', 'gateway/src', ...['user', 'transaction', 'safety', 'report', 'monitor', 'chat'].map((name) => `subgraphs/${name}/src`)];
+const FOLDERS = ['packages/contracts/src', 'packages/platform/src', 'gateway/src', ...['user', 'transaction', 'safety', 'report', 'monitor', 'chat', 'payment'].map((name) => `subgraphs/${name}/src`)];
 
 describe('import cycles', () => {
   for (const folder of FOLDERS) {

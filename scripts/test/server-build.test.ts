@@ -17,10 +17,10 @@ describe('builtEntryOf', () => {
 });
 
 describe('buildServers', () => {
-  it('bundles every process and script; only packages from node_modules are left to import', async () => {
+  it('bundles every process (the development sandboxes too) and script; only packages from node_modules are left to import', async () => {
     const build = await buildServers();
     const outputs = build.entries.map((e) => e.output).sort();
-    const expected = [...processSpecs().map((s) => builtEntryOf(s.entry)), 'scripts/dist/run.mjs', 'scripts/dist/migrate.mjs'].sort();
+    const expected = [...processSpecs({ development: true }).map((s) => builtEntryOf(s.entry)), 'scripts/dist/run.mjs', 'scripts/dist/migrate.mjs'].sort();
     expect(outputs).toEqual(expected);
     for (const { output } of build.entries) {
       const code = readFileSync(join(root, output), 'utf8');

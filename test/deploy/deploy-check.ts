@@ -24,6 +24,8 @@ const STAND_IN: Env = {
   INTERNAL_SECRET: 'a'.repeat(64),
   JWT_SECRET: 'b'.repeat(64),
   DATA_ENCRYPTION_KEY: 'c'.repeat(64),
+  PAYMENT_SECRET_KEY: 'live_sk_stand_in_for_the_merchant_key',
+  PAYMENT_WEBHOOK_KEY: 'stand-in-webhook-security-key',
 };
 
 /** Problems with one process' environment as its own schema and resolveSecrets see it in production. */
@@ -152,7 +154,7 @@ export function checkCompose(file: string): string[] {
 
   // Every URL a process calls names a compose service, on the port that service listens on.
   // Browser-facing addresses (what a person's browser opens, e.g. USER_PUBLIC_URL) are the host's.
-  const browserFacing = new Set(['USER_PUBLIC_URL', 'OIDC_APP_REDIRECT_URL']);
+  const browserFacing = new Set(['USER_PUBLIC_URL', 'OIDC_APP_REDIRECT_URL', 'PAYMENT_PUBLIC_URL', 'PAYMENT_APP_RETURN_URL']);
   for (const process of PROCESS_NAMES) {
     const entry = Object.entries(services).find(([, s]) => commandOf(s.command)[0] === process);
     if (!entry) continue;

@@ -176,7 +176,7 @@ describe('scripts/dist/run.mjs (the image entrypoint, bundled from scripts/run.t
   it('refuses an unknown process and lists the known ones', async () => {
     const { code, output } = await run(['nope'], {});
     expect(code).toBe(2);
-    expect(output).toContain('unknown process "nope"; one of: user, transaction, safety, safety-worker, report, monitor, chat, gateway, migrate');
+    expect(output).toContain('unknown process "nope"; one of: user, transaction, safety, safety-worker, report, monitor, chat, payment, gateway, migrate');
   });
 
   it('migrate applies the migrations (nothing left to apply in the test database)', async () => {

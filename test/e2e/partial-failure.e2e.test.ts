@@ -50,7 +50,7 @@ describe('a subgraph goes away and comes back', () => {
     const before = await readiness();
     expect(before.status).toBe(200);
     expect(before.body).toMatchObject({ status: 'degraded', checks: { redis: 'ok', 'subgraph:user': 'ok', 'subgraph:report': 'ok' } });
-    expect(before.body.down?.sort()).toEqual(['subgraph:chat', 'subgraph:monitor', 'subgraph:safety', 'subgraph:transaction']);
+    expect(before.body.down?.sort()).toEqual(['subgraph:chat', 'subgraph:monitor', 'subgraph:payment', 'subgraph:safety', 'subgraph:transaction']);
 
     const report = stack.processes.find((p) => p.name === 'report')!;
     const port = report.port!;
@@ -79,7 +79,7 @@ describe('a subgraph goes away and comes back', () => {
     const degraded = await readiness();
     expect(degraded.status).toBe(200);
     expect(degraded.body.status).toBe('degraded');
-    expect(degraded.body.down?.sort()).toEqual(['subgraph:chat', 'subgraph:monitor', 'subgraph:report', 'subgraph:safety', 'subgraph:transaction']);
+    expect(degraded.body.down?.sort()).toEqual(['subgraph:chat', 'subgraph:monitor', 'subgraph:payment', 'subgraph:report', 'subgraph:safety', 'subgraph:transaction']);
     expect(degraded.body.checks['subgraph:report']).toMatch(/^down: /);
     expect(degraded.body.checks['subgraph:user']).toBe('ok');
 

@@ -29,6 +29,8 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     USER_PUBLIC_URL: gatewayOrigin,
     TRANSACTION_PUBLIC_URL: `${gatewayOrigin}/transaction`,
     REPORT_PUBLIC_URL: `${gatewayOrigin}/report`,
+    PAYMENT_PUBLIC_URL: gatewayOrigin,
+    PAYMENT_APP_RETURN_URL: `${gatewayOrigin}/payments/done`,
     DATABASE_URL: inject('databaseUrl'),
     REDIS_URL: inject('redisUrl'),
     REDIS_PREFIX: `${inject('redisPrefix')}_${randomBytes(3).toString('hex')}`,

@@ -42,6 +42,19 @@ export function authRoutes(service: string): PassThroughRoute[] {
   ];
 }
 
+/**
+ * The payment routes (the payment subgraph's payment-routes.ts), served by the subgraph
+ * PAYMENT_PASS_THROUGH_SUBGRAPH names: the buyer's return from the provider's checkout, the page
+ * they land on, and the provider's webhook (verified by its own signature, then read back).
+ */
+export function paymentRoutes(service: string): PassThroughRoute[] {
+  return [
+    { method: 'GET', pattern: /^\/payments\/return$/, service },
+    { method: 'GET', pattern: /^\/payments\/done$/, service },
+    { method: 'POST', pattern: /^\/payments\/webhook$/, service },
+  ];
+}
+
 // A storage key (packages/platform/src/storage/driver.ts KEY: <namespace>/<owner>/<uuid>.<ext>, thumbnails
 // <key>.thumb.webp); '..' and '.' segments never get this far (safeRequestTarget).
 const STORAGE_KEY = '[a-z][a-z0-9-]{0,63}(?:/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}){1,6}';
@@ -63,13 +76,18 @@ export function fileRoutes(service: string): PassThroughRoute[] {
 }
 
 /**
- * What the pass-through owns for the configured subgraphs: /auth always (with no auth subgraph
- * every request there is a 404) and /<service>/files of each file store.
+ * What the pass-through owns for the configured subgraphs: /auth and /payments always (with no
+ * subgraph for them every request there is a 404) and /<service>/files of each file store.
  */
-export function passThroughRoutes(roles: Pick<SubgraphRoles, 'authPassThrough' | 'filePassThrough'>): { prefixes: string[]; routes: PassThroughRoute[] } {
+export function passThroughRoutes(roles: Pick<SubgraphRoles, 'authPassThrough' | 'filePassThrough'> & Partial<Pick<SubgraphRoles, 'paymentPassThrough'>>): { prefixes: string[]; routes: PassThroughRoute[] } {
+  const payment = roles.paymentPassThrough ?? null;
   return {
-    prefixes: ['/auth', ...roles.filePassThrough.map((service) => `/${service}/files`)],
-    routes: [...(roles.authPassThrough === null ? [] : authRoutes(roles.authPassThrough)), ...roles.filePassThrough.flatMap(fileRoutes)],
+    prefixes: ['/auth', '/payments', ...roles.filePassThrough.map((service) => `/${service}/files`)],
+    routes: [
+      ...(roles.authPassThrough === null ? [] : authRoutes(roles.authPassThrough)),
+      ...(payment === null ? [] : paymentRoutes(payment)),
+      ...roles.filePassThrough.flatMap(fileRoutes),
+    ],
   };
 }
 

@@ -7,6 +7,8 @@
 export interface SubgraphRoles {
   /** Serves the /auth routes (OpenID Connect redirects, ID card upload and photo); null: none. */
   authPassThrough: string | null;
+  /** Serves /payments/return, /payments/done and /payments/webhook (checkout returns, provider webhooks); null: none. */
+  paymentPassThrough: string | null;
   /** Keep files reached at /<name>/files/<key> (the local storage driver's signed routes). */
   filePassThrough: readonly string[];
   /** Receive the caller's verified Authorization header (the token's issuer: logout revokes it). */
@@ -26,6 +28,7 @@ export function unknownSubgraphProblems(configured: ConfiguredSubgraphs, supergr
   const named: Array<[setting: string, names: readonly string[]]> = [
     ['SUBGRAPH_URLS', Object.keys(configured.subgraphUrls)],
     ['AUTH_PASS_THROUGH_SUBGRAPH', roles.authPassThrough === null ? [] : [roles.authPassThrough]],
+    ['PAYMENT_PASS_THROUGH_SUBGRAPH', roles.paymentPassThrough === null ? [] : [roles.paymentPassThrough]],
     ['FILE_PASS_THROUGH_SUBGRAPHS', roles.filePassThrough],
     ['FORWARD_AUTHORIZATION_TO', roles.forwardAuthorizationTo],
   ];

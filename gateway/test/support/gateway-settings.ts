@@ -12,7 +12,7 @@ export type SettingsOverrides = {
 };
 
 /** For a test supergraph of made-up subgraphs: no pass-through routes, no token forwarded. */
-export const NO_SUBGRAPH_ROLES: SubgraphRoles = { authPassThrough: null, filePassThrough: [], forwardAuthorizationTo: [] };
+export const NO_SUBGRAPH_ROLES: SubgraphRoles = { authPassThrough: null, paymentPassThrough: null, filePassThrough: [], forwardAuthorizationTo: [] };
 
 const isPlainObject = (value: unknown): value is PlainObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 

@@ -6,6 +6,7 @@ export const SUBGRAPHS = [
   { name: 'report', port: 4004 },
   { name: 'monitor', port: 4005 },
   { name: 'chat', port: 4006 },
+  { name: 'payment', port: 4007 },
 ] as const;
 
 export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

@@ -7,6 +7,7 @@ import { REPORT_EVENTS } from './catalogue/report.ts';
 import { MONITOR_EVENTS } from './catalogue/monitor.ts';
 import { SAFETY_EVENTS } from './catalogue/safety.ts';
 import { CHAT_EVENTS } from './catalogue/chat.ts';
+import { PAYMENT_EVENTS } from './catalogue/payment.ts';
 
 export type { EventDefinition, EventPriority };
 
@@ -29,6 +30,7 @@ export const EVENT_CATALOGUE = {
   ...MONITOR_EVENTS,
   ...SAFETY_EVENTS,
   ...CHAT_EVENTS,
+  ...PAYMENT_EVENTS,
 } as const;
 
 export type EventType = keyof typeof EVENT_CATALOGUE;
@@ -53,6 +55,7 @@ export const SUBSCRIPTIONS = {
   report: ['user.events', 'transaction.events'],
   monitor: ['user.events', 'transaction.events', 'report.events', 'safety.events', 'chat.events'],
   chat: ['user.events', 'transaction.events', 'monitor.events', 'report.events', 'safety.events'],
+  payment: ['transaction.events', 'report.events'],
 } as const satisfies Record<SubgraphName, readonly Topic[]>;
 
 /** The event types a service receives, i.e. may write handlers for. */

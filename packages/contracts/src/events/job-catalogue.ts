@@ -26,6 +26,11 @@ export const JOB_CATALOGUE = {
   'report.upload-sweep': { name: 'report.upload-sweep', ...sweep },
   /** Deletes conversations whose last activity is older than CHAT_RETENTION_DAYS, with their messages. */
   'chat.retention-sweep': { name: 'chat.retention-sweep', ...sweep },
+  /**
+   * Settles what waits on time or on the provider: releases held money at autoReleaseAt, confirms
+   * checkouts whose return was lost (or whose confirmation a crash cut short), returns refunds.
+   */
+  'payment.settle': { name: 'payment.settle', ...sweep },
   /** Recalculates every member's safety score, set-based (a cron scheduler: SAFETY_NIGHTLY_CRON). */
   'safety.nightly-recalculation': { name: 'safety.nightly-recalculation', jobName: 'nightly-recalculation', schema: z.object({}) },
   /** Rechecks one member's score when something it depends on expires (job id = expiry.<user>.<time>). */

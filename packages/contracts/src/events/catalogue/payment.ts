@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { timestamp, uuid, type EventDefinition } from './definition.ts';
+
+export const paymentStatus = z.enum(['AWAITING_GUARDIAN', 'AWAITING_PAYMENT', 'HELD', 'RELEASED', 'REFUNDED', 'DISPUTED', 'CANCELLED', 'FAILED']);
+
+/** Every payment event names the payment, its trade and parties, the amount and the change. */
+const change = z.object({
+  paymentId: uuid,
+  transactionId: uuid,
+  buyerId: uuid,
+  sellerId: uuid,
+  /** Whole won: the trade's price. */
+  amount: z.int().min(1),
+  from: paymentStatus.nullable(),
+  to: paymentStatus,
+  /** BUYER, PROVIDER, GUARDIAN, MODERATOR or PLATFORM (payment's escrow-state-machine.ts). */
+  actor: z.string(),
+  reason: z.string().nullable(),
+  at: timestamp,
+});
+
+/**
+ * payment.events (producer: payment): one event per status a payment enters. Safety weighs
+ * trades released through safe payment more; the monitor reads off-app payment requests after a
+ * safe payment was offered; report opens a case for payment.disputed.
+ */
+export const PAYMENT_EVENTS = {
+  'payment.started': { priority: 'normal', version: 1, data: change },
+  'payment.held': { priority: 'normal', version: 1, data: change },
+  'payment.released': { priority: 'normal', version: 1, data: change },
+  'payment.refunded': { priority: 'normal', version: 1, data: change },
+  /** High: a moderator has money to decide about. */
+  'payment.disputed': { priority: 'high', version: 1, data: change },
+  'payment.cancelled': { priority: 'normal', version: 1, data: change },
+  'payment.failed': { priority: 'normal', version: 1, data: change },
+} as const satisfies Record<`payment.${string}`, EventDefinition>;

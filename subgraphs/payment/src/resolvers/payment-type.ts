@@ -1,0 +1,18 @@
+// Payment: parties are references the gateway resolves; the checkout link is the payer's alone.
+import type { PaymentResolvers, TransactionResolvers } from '../generated/resolvers-types.ts';
+
+export const Payment: PaymentResolvers = {
+  __resolveReference: (ref, ctx) => ctx.services.payments.readable(ctx, ref.id),
+  transaction: (payment) => ({ id: payment.transactionId }),
+  payer: (payment) => ({ id: payment.buyerId }),
+  payee: (payment) => ({ id: payment.sellerId }),
+  checkoutUrl: (payment, _args, ctx) => ctx.services.payments.checkoutUrlFor(ctx, payment),
+  // Guardian approval is not built yet (issue 19, point 4): no payment waits for one.
+  guardianApproval: () => null,
+  history: (payment, _args, ctx) => ctx.services.payments.history(ctx, payment),
+};
+
+export const Transaction: TransactionResolvers = {
+  __resolveReference: (ref) => ({ id: ref.id }),
+  payment: (trade, _args, ctx) => ctx.services.payments.ofTransaction(ctx, trade.id),
+};

@@ -1,0 +1,129 @@
+// The sandbox provider's bookkeeping, pure and in memory (a development provider: restarting it
+// forgets unfinished checkouts, as a real provider's test mode may). It follows Toss Payments'
+// payment lifecycle: READY (created) → IN_PROGRESS (the buyer authorised at checkout) → DONE
+// (the merchant confirmed) → CANCELED; READY/IN_PROGRESS → ABORTED when the buyer gives up.
+import { randomBytes } from 'node:crypto';
+
+export interface SandboxPayment {
+  paymentKey: string;
+  orderId: string;
+  orderName: string;
+  method: string;
+  status: 'READY' | 'IN_PROGRESS' | 'DONE' | 'CANCELED' | 'ABORTED';
+  totalAmount: number;
+  balanceAmount: number;
+  successUrl: string;
+  failUrl: string;
+  requestedAt: string;
+  approvedAt: string | null;
+  cancels: Array<{ cancelAmount: number; cancelReason: string; canceledAt: string }>;
+}
+
+/** A refusal in Toss's shape: HTTP status plus `{ code, message }`. */
+export class SandboxRefusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class SandboxLedger {
+  private readonly byKey = new Map<string, SandboxPayment>();
+  private readonly byOrder = new Map<string, SandboxPayment>();
+  /** Idempotency-Key → the request it was first used for and the answer given (replayed on repeats). */
+  private readonly answers = new Map<string, { request: string; answer: SandboxPayment }>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  /** Runs `work` once per idempotency key; a repeat with the same body gets the first answer, another body a 422. */
+  idempotent(key: string | undefined, request: unknown, work: () => SandboxPayment): SandboxPayment {
+    if (!key) return work();
+    if (key.length > 300) throw new SandboxRefusal(400, 'INVALID_REQUEST', 'Idempotency-Key is longer than 300 characters.');
+    const fingerprint = JSON.stringify(request);
+    const seen = this.answers.get(key);
+    if (seen) {
+      if (seen.request !== fingerprint) throw new SandboxRefusal(422, 'IDEMPOTENT_REQUEST_PROCESSING', 'This Idempotency-Key was used for another request.');
+      return structuredClone(seen.answer);
+    }
+    const answer = work();
+    this.answers.set(key, { request: fingerprint, answer: structuredClone(answer) });
+    return answer;
+  }
+
+  create(input: { orderId: string; orderName: string; amount: number; method: string; successUrl: string; failUrl: string }): SandboxPayment {
+    if (!input.orderId || input.orderId.length > 64) throw new SandboxRefusal(400, 'INVALID_REQUEST', 'orderId must be 1–64 characters.');
+    if (!Number.isSafeInteger(input.amount) || input.amount <= 0) throw new SandboxRefusal(400, 'INVALID_REQUEST', 'amount must be a positive whole number.');
+    if (this.byOrder.has(input.orderId)) throw new SandboxRefusal(400, 'DUPLICATED_ORDER_ID', 'This orderId was used already.');
+    const payment: SandboxPayment = {
+      paymentKey: `sandbox_${randomBytes(12).toString('hex')}`,
+      orderId: input.orderId,
+      orderName: input.orderName,
+      method: input.method,
+      status: 'READY',
+      totalAmount: input.amount,
+      balanceAmount: input.amount,
+      successUrl: input.successUrl,
+      failUrl: input.failUrl,
+      requestedAt: this.now().toISOString(),
+      approvedAt: null,
+      cancels: [],
+    };
+    this.byKey.set(payment.paymentKey, payment);
+    this.byOrder.set(payment.orderId, payment);
+    return structuredClone(payment);
+  }
+
+  get(paymentKey: string): SandboxPayment {
+    const payment = this.byKey.get(paymentKey);
+    if (!payment) throw new SandboxRefusal(404, 'NOT_FOUND_PAYMENT', 'No such payment.');
+    return structuredClone(payment);
+  }
+
+  /** The buyer's answer at checkout. */
+  checkout(paymentKey: string, action: 'pay' | 'abort'): SandboxPayment {
+    const payment = this.mutable(paymentKey);
+    if (payment.status !== 'READY') throw new SandboxRefusal(400, 'ALREADY_PROCESSED_PAYMENT', 'This checkout is finished.');
+    payment.status = action === 'pay' ? 'IN_PROGRESS' : 'ABORTED';
+    return structuredClone(payment);
+  }
+
+  confirm(input: { paymentKey: string; orderId: string; amount: number }): SandboxPayment {
+    const payment = this.mutable(input.paymentKey);
+    if (payment.orderId !== input.orderId) throw new SandboxRefusal(404, 'NOT_FOUND_PAYMENT', 'No such payment for this orderId.');
+    if (payment.totalAmount !== input.amount) throw new SandboxRefusal(400, 'NOT_MATCHES_AMOUNT', 'The amount differs from the checkout.');
+    if (payment.status === 'DONE' || payment.status === 'CANCELED') throw new SandboxRefusal(400, 'ALREADY_PROCESSED_PAYMENT', 'This payment was confirmed already.');
+    if (payment.status !== 'IN_PROGRESS') throw new SandboxRefusal(403, 'NOT_AUTHORIZED_PAYMENT', 'The buyer has not authorised this payment.');
+    payment.status = 'DONE';
+    payment.approvedAt = this.now().toISOString();
+    return structuredClone(payment);
+  }
+
+  cancel(paymentKey: string, reason: string): SandboxPayment {
+    const payment = this.mutable(paymentKey);
+    if (!reason) throw new SandboxRefusal(400, 'INVALID_REQUEST', 'cancelReason is required.');
+    if (payment.status !== 'DONE') throw new SandboxRefusal(403, 'NOT_CANCELABLE_PAYMENT', 'Only a confirmed payment can be cancelled.');
+    payment.cancels.push({ cancelAmount: payment.balanceAmount, cancelReason: reason, canceledAt: this.now().toISOString() });
+    payment.balanceAmount = 0;
+    payment.status = 'CANCELED';
+    return structuredClone(payment);
+  }
+
+  /** Every payment with an activity in [from, to): what a reconciliation compares against. */
+  transactions(from: Date, to: Date): SandboxPayment[] {
+    return [...this.byKey.values()]
+      .filter((payment) => {
+        const at = Date.parse(payment.cancels.at(-1)?.canceledAt ?? payment.approvedAt ?? payment.requestedAt);
+        return at >= from.getTime() && at < to.getTime();
+      })
+      .map((payment) => structuredClone(payment));
+  }
+
+  private mutable(paymentKey: string): SandboxPayment {
+    const payment = this.byKey.get(paymentKey);
+    if (!payment) throw new SandboxRefusal(404, 'NOT_FOUND_PAYMENT', 'No such payment.');
+    return payment;
+  }
+}

@@ -1,0 +1,74 @@
+// Builds the payment subgraph (does not listen) on the kit's defineSubgraph, which owns the logger,
+// Prisma, Redis, the outbox relay, the Redis subscriber and graphql-ws on /graphql, and the start and
+// stop order. Here: the provider (sandbox or Toss Payments, one protocol), the ledger, the escrow,
+// the payment service, the checkout return and webhook routes, the trade consumer and the settle job.
+// Composition only. index.ts and tests call start/stop.
+import { defineSubgraph, type SubgraphServer } from '@anshim/platform';
+import { contextBuilder } from './context.ts';
+import { TradeCopyRepository } from './copies/trade-copy-repository.ts';
+import { createDatabase, type PaymentPrisma, type Tx } from './database.ts';
+import { loadPaymentEnv, providerUrl, type PaymentEnv } from './env.ts';
+import { mountPaymentRoutes } from './http/payment-routes.ts';
+import { paymentHandlers } from './inbound/consumers.ts';
+import { settleJob } from './jobs/settle-job.ts';
+import { LedgerRepository } from './ledger/ledger-repository.ts';
+import { PaymentEvents } from './outbound/payment-events.ts';
+import { Escrow } from './payments/escrow.ts';
+import { PaymentPublisher } from './payments/payment-channels.ts';
+import { PaymentRepository } from './payments/payment-repository.ts';
+import { PaymentService } from './payments/payment-service.ts';
+import { ProviderSync } from './payments/provider-sync.ts';
+import { unitRunner } from './payments/units.ts';
+import type { PaymentProvider } from './providers/provider.ts';
+import { tossProtocolProvider } from './providers/toss-protocol.ts';
+import { resolvers } from './resolvers/index.ts';
+
+export type PaymentServer = SubgraphServer<PaymentEnv, PaymentPrisma, { payments: PaymentService; sync: ProviderSync; ledger: LedgerRepository; settle: () => Promise<unknown> }>;
+
+export function providerFrom(env: PaymentEnv): PaymentProvider {
+  return tossProtocolProvider({
+    name: env.PAYMENT_PROVIDER,
+    baseUrl: providerUrl(env),
+    secretKey: env.PAYMENT_SECRET_KEY,
+    webhookKey: env.PAYMENT_WEBHOOK_KEY,
+    // The sandbox signs every webhook; Toss signs only some, so its payment webhooks are notices we read back.
+    requireSignedWebhooks: env.PAYMENT_PROVIDER === 'sandbox',
+    webhookMaxAgeMs: env.PAYMENT_WEBHOOK_MAX_AGE_SECONDS * 1_000,
+    timeoutMs: env.PAYMENT_PROVIDER_TIMEOUT_MS,
+    attempts: 3,
+  });
+}
+
+export async function buildPaymentServer(overrides: Record<string, string | undefined> = {}): Promise<PaymentServer> {
+  return defineSubgraph({
+    name: 'payment',
+    env: loadPaymentEnv(overrides),
+    schema: new URL('../schema.graphql', import.meta.url),
+    resolvers,
+    database: (databaseUrl) => createDatabase({ databaseUrl }),
+    subscriptions: true,
+    compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume }) => {
+      const provider = providerFrom(env);
+      const payments = new PaymentRepository(prisma);
+      const ledger = new LedgerRepository(prisma);
+      const trades = new TradeCopyRepository(prisma);
+      const runUnit = unitRunner(prisma, logger);
+      const publisher = new PaymentPublisher({ redis, redisSettings, logger });
+      // Every committed change nudges the outbox relay, so its event leaves at once.
+      const escrow = new Escrow({ payments, ledger, events: new PaymentEvents(), publisher: { publish: async (payment) => (afterCommit(), publisher.publish(payment)) } as PaymentPublisher });
+      const autoReleaseMs = env.PAYMENT_AUTO_RELEASE_DAYS * 24 * 3_600_000;
+      const sync = new ProviderSync({ payments, ledger, escrow, provider, runUnit, autoReleaseMs, logger });
+      const service = new PaymentService({ payments, trades, escrow, provider, runUnit, returnUrl: `${env.PAYMENT_PUBLIC_URL.replace(/\/$/, '')}/payments/return`, logger });
+      const settleDeps = { payments, escrow, sync, runUnit, logger };
+      const settle = settleJob({ ...settleDeps, redis: redisSettings, everySeconds: env.PAYMENT_SETTLE_EVERY_SECONDS });
+      return {
+        context: contextBuilder({ services: { payments: service }, payments, hub: hub() }),
+        routes: (app) => mountPaymentRoutes(app, { sync, provider, appReturnUrl: env.PAYMENT_APP_RETURN_URL, logger }),
+        consumer: env.PAYMENT_CONSUME_EVENTS ? consume<Tx>((hooks) => paymentHandlers({ trades, payments, escrow, sync }, hooks)) : undefined,
+        jobs: [settle],
+        listeningDetails: { provider: env.PAYMENT_PROVIDER, providerUrl: providerUrl(env) },
+        expose: { payments: service, sync, ledger, settle: () => settle.run({}) },
+      };
+    },
+  });
+}
