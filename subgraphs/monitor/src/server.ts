@@ -9,6 +9,7 @@ import { AlertRepository } from './alerts/alert-repository.ts';
 import { AlertsService } from './alerts/alerts-service.ts';
 import { ActivityBuffer } from './assessment/activity-buffer.ts';
 import { AssessmentService } from './assessment/assessment-service.ts';
+import { PlatformSignals } from './assessment/platform-signals.ts';
 import { SlidingWindows } from './assessment/sliding-windows.ts';
 import { contextBuilder } from './context.ts';
 import { KnownRepository } from './copies/known-repository.ts';
@@ -76,7 +77,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
               })),
             }),
           }),
-        consumer: env.MONITOR_CONSUME_EVENTS ? consume<Tx>((hooks) => monitorHandlers({ known, assessment }, hooks)) : undefined,
+        consumer: env.MONITOR_CONSUME_EVENTS ? consume<Tx>((hooks) => monitorHandlers({ known, assessment, signals: new PlatformSignals({ known, assessment }) }, hooks)) : undefined,
         // After the consumer on stop: its last events' activity is flushed too.
         jobs: [buffer],
         expose: { assessment, alerts, buffer },

@@ -1,6 +1,7 @@
 // The rule engine: every rule, evaluation, and how matched signals add up to one level. Pure (no
 // I/O) and below both domains: the assessment evaluates it, alerts read each rule's warnings.
 import { KNOWN_FRAUD_ACCOUNT } from './known-fraud-account.ts';
+import { OFF_APP_CONTACT } from './off-app-contact.ts';
 import { NEW_ACCOUNT_HIGH_VALUE } from './new-account-high-value.ts';
 import { OFF_PLATFORM_PAYMENT_REQUEST } from './off-platform-payment-request.ts';
 import { PHISHING_LINK } from './phishing-link.ts';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   REPORT_BURST,
   PROTECTED_USER_EXPOSED,
   KNOWN_FRAUD_ACCOUNT,
+  OFF_APP_CONTACT,
 ];
 
 export const RULES_BY_CODE: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.code, rule]));
