@@ -17,10 +17,14 @@ export class PlatformSignals {
     return this.deps.assessment.assess({ type: 'LOGIN', userId: signIn.userId, deviceId: signIn.deviceId, at }, {}, from);
   }
 
-  /** chat.message_sent: the two parties really dealt with each other (both directions). */
-  async messageSent(message: EventData<'chat.message_sent'>, from: FromEvent): Promise<void> {
+  /**
+   * chat.message_sent: the two parties really dealt with each other (both directions), and the
+   * rules about who talks to whom (a protected member and a sender below their minimum grade).
+   */
+  async messageSent(message: EventData<'chat.message_sent'>, from: FromEvent): Promise<AssessmentRecord> {
     const at = new Date(message.sentAt);
     await this.contact(from, message.senderId, message.recipientId, at);
+    return this.deps.assessment.assess({ type: 'CHAT_MESSAGE', userId: message.senderId, counterpartId: message.recipientId, productId: null, at }, {}, from);
   }
 
   /**
@@ -35,7 +39,8 @@ export class PlatformSignals {
     const codes = screened.findings.map((finding) => finding.code);
     return this.deps.assessment.assess(
       { type: 'CHAT_MESSAGE', userId: screened.senderId, counterpartId: screened.recipientId, productId: screened.productId ?? null, at },
-      { screeningFindings: codes, knownFraudIdentifiers: codes.filter((code) => code === 'KNOWN_FRAUD_IDENTIFIER').length },
+      // counterpart: null — the same message's chat.message_sent judges who talks to whom, once.
+      { screeningFindings: codes, knownFraudIdentifiers: codes.filter((code) => code === 'KNOWN_FRAUD_IDENTIFIER').length, counterpart: null },
       from,
     );
   }

@@ -73,7 +73,7 @@ export function monitorHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>)
       await known.fraudIdentifiersConfirmed(tx, event.data.identifiers, new Date(event.data.confirmedAt));
     },
     'user.signed_in': async (event, tx) => void (await signals.signedIn(event.data, from(event, tx))),
-    'chat.message_sent': async (event, tx) => signals.messageSent(event.data, from(event, tx)),
+    'chat.message_sent': async (event, tx) => void (await signals.messageSent(event.data, from(event, tx))),
     'chat.message_screened': async (event, tx) => void (await signals.messageScreened(event.data, from(event, tx))),
   };
 }

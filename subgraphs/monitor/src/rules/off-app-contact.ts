@@ -8,7 +8,7 @@ export const OFF_APP_CONTACT: Rule = {
   level: 'MEDIUM',
   message: {
     ko: '상대방이 메신저(카톡·오픈채팅·텔레그램 등)로 옮겨서 대화하자고 했어요. 앱 밖에서는 사기를 막아 드릴 수 없으니 대화와 결제는 안심 안에서 하세요.',
-    en: 'The other person asked to continue on a messenger (KakaoTalk, open chat, Telegram…). Outside the app we cannot protect you: keep the chat and the payment in Anshim.',
+    en: 'The other person asked to continue on a messenger (KakaoTalk, open chat, Telegram and the like). Outside the app we cannot protect you: keep the chat and the payment in Anshim.',
   },
   signalHours: 48,
   recipients: 'counterpart',
