@@ -89,7 +89,9 @@ describe('the monitor learns from the platform, not from members', () => {
       const outbox = await pg.query(`SELECT type, created_at, published_at FROM svc_chat.outbox_events WHERE payload->'data'->>'messageId' = $1`, [sent.id]);
       const ids = (await pg.query(`SELECT id FROM svc_chat.outbox_events WHERE payload->'data'->>'messageId' = $1`, [sent.id])).rows.map((r) => r.id);
       const processed = await pg.query(`SELECT event_id, processed_at FROM svc_monitor.processed_events WHERE event_id = ANY($1::uuid[])`, [ids]);
-      console.log(JSON.stringify({ sentAt: new Date(sentAt), outbox: outbox.rows, processed: processed.rows, received: new Date(alert.receivedAt) }, null, 1));
+      // The relay publishes right after the monitor's commit: its published_at is about the commit time.
+      const raised = await pg.query(`SELECT type, created_at, published_at FROM svc_monitor.outbox_events WHERE payload->>'subjectUserId' = $1`, [fraudster.id]);
+      console.log(JSON.stringify({ sentAt: new Date(sentAt), outbox: outbox.rows, processed: processed.rows, monitorOutbox: raised.rows, received: new Date(alert.receivedAt) }, null, 1));
       await pg.end();
     }
     expect(delay).toBeLessThan(1_000);

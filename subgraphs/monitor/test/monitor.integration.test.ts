@@ -87,7 +87,6 @@ describe('signals from the platform (chat screening, sign-ins)', () => {
       await screened(h, sender, recipient, [finding]);
       const alerts = await h.prisma.riskAlert.findMany({ where: { subjectUserId: sender.userId }, include: { recipients: true } });
       expect(alerts.map((a) => ({ rule: a.rule, level: a.level, to: a.recipients.map((r) => r.userId) }))).toEqual([{ rule, level, to: [recipient.userId] }]);
-      expect(await h.prisma.contact.count({ where: { userId: recipient.userId, counterpartId: sender.userId } })).toBe(1);
     }
   });
 

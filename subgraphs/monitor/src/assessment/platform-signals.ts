@@ -31,11 +31,12 @@ export class PlatformSignals {
    * chat.message_screened: the findings raise the sender's rules (PAYMENT_IDENTIFIER → an
    * off-platform payment request, KNOWN_FRAUD_IDENTIFIER → a known fraud account, LOOKALIKE_LINK →
    * a phishing link, OFF_APP_CONTACT on its own); the recipient of the message is the one warned.
-   * It may arrive before chat.message_sent (higher priority), so it records the contact too.
+   * The contact itself comes from the same message's chat.message_sent (committed with this event
+   * in chat): writing it here too would make the two handlers wait on each other's row locks, on
+   * the path of the alert the recipient is waiting for.
    */
   async messageScreened(screened: EventData<'chat.message_screened'>, from: FromEvent): Promise<AssessmentRecord> {
     const at = new Date(screened.at);
-    await this.contact(from, screened.senderId, screened.recipientId, at);
     const codes = screened.findings.map((finding) => finding.code);
     return this.deps.assessment.assess(
       { type: 'CHAT_MESSAGE', userId: screened.senderId, counterpartId: screened.recipientId, productId: screened.productId ?? null, at },
