@@ -72,7 +72,7 @@ describe('guardians through the gateway', () => {
 
     // A risky account asks her to pay outside the app; the monitor warns her with a HIGH alert.
     const scammer = await register('급매왕');
-    const product = (await ok(`mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, { input: { title: '안마의자', description: '새것', price: 300_000, category: 'HOME' } }, scammer.token)).createProduct;
+    const product = (await ok(`mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, { input: { title: '안마의자', description: '새것', price: 300_000, category: 'DIGITAL' } }, scammer.token)).createProduct;
     const conversationId = await waitFor('chat to know the listing', async () => {
       const result = await call(`mutation($p: ID!) { startConversation(productId: $p) { id } }`, { p: product.id }, grandma.token);
       return result.errors ? undefined : (result.data!.startConversation.id as string);
