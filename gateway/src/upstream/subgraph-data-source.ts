@@ -94,7 +94,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   /**
    * Everything the subgraph's answer may depend on: the body, who asks and in which language.
    * The request id is left out on purpose (it only names the request in logs); fetches without
-   * one (schema loading, health checks) are never shared.
+   * one (schema loading, health checks) are never shared. So is the client info (device id,
+   * address): only mutations (sign-ins) read it, and mutations are never shared.
    */
   private sharingKey({ context }: GraphQLDataSourceProcessOptions<GatewayContext>, body: string): string | undefined {
     const { requestId, identity, acceptLanguage, authorization } = context as Partial<GatewayContext>;
