@@ -5,6 +5,8 @@ export interface GatewayContext {
   identity: Identity | null;
   /** The client's address (X-Forwarded-For believed only from TRUSTED_PROXIES): the rate-limit key. */
   clientIp: string;
+  /** The app's device id (X-Device-Id, graphql-ws connectionParams.deviceId), validated; null when absent or malformed. */
+  deviceId: string | null;
   requestId: string;
   locale: Locale;
   /** The client's Accept-Language, passed on to subgraphs as is. */

@@ -13,6 +13,8 @@ import {
   countOnScrape,
   createMetrics,
   DEV_ALLOWANCE_HEADER,
+  DEVICE_ID_HEADER,
+  validDeviceId,
   metricsPlugin,
   createRedis,
   RedisChannelHub,
@@ -176,7 +178,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
         const contextLogger = identity ? requestLogger.child({ userId: identity.userId }) : requestLogger;
         const allowance = req.headers[DEV_ALLOWANCE_HEADER];
         const devAllowance = typeof allowance === 'string' && limits.devAllowance.grants(allowance) ? allowance : undefined;
-        return { identity, clientIp: clientIpOf(req, trustedProxies), requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, devAllowance, logger: contextLogger };
+        const deviceId = validDeviceId(req.headers[DEVICE_ID_HEADER]);
+        return { identity, clientIp: clientIpOf(req, trustedProxies), deviceId, requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, devAllowance, logger: contextLogger };
       },
     }),
   );

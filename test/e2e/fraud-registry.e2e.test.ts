@@ -3,7 +3,8 @@
 // bank account a seller asked to be paid to; a single report from a fresh account changes nothing
 // (for the seller too); once an admin accepts the FRAUD report, anyone checking that account
 // (however it is typed) gets CONFIRMED_FRAUD with a masked identifier, and when the same account is
-// typed into a chat the recipient gets a CRITICAL KNOWN_FRAUD_ACCOUNT alert at once. Reports cannot
+// typed into the app's chat it is masked in the delivered text and the recipient gets a CRITICAL
+// KNOWN_FRAUD_ACCOUNT alert (chat screens it, the monitor raises it). Reports cannot
 // be weaponised: three fresh accounts reporting an honest seller move neither the monitor nor the
 // safety grade, and CAUTION takes two identity-verified people who traded with the holder.
 import { randomInt } from 'node:crypto';
@@ -19,7 +20,7 @@ let stack: Stack;
 let db: pg.Client;
 const { call, ok, register, login } = gatewayClient(() => stack.gatewayUrl);
 beforeAll(async () => {
-  stack = await startStack({ subgraphs: ['user', 'transaction', 'report', 'monitor', 'safety'], workers: ['safety'], env: ADMIN.env });
+  stack = await startStack({ subgraphs: ['user', 'transaction', 'report', 'chat', 'monitor', 'safety'], workers: ['safety'], env: ADMIN.env });
   db = new pg.Client({ connectionString: inject('databaseUrl') });
   await db.connect();
 }, 180_000);
@@ -30,7 +31,17 @@ afterAll(async () => {
 
 const CHECK = `query($input: PaymentIdentifierInput!) { checkPaymentIdentifier(input: $input) { type identifier verdict confirmedReports pendingReports lastReportedAt message } }`;
 const FILE = `mutation($input: FileReportInput!) { fileReport(input: $input) { id status } }`;
-const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched alerts { rule level message recipients { id } subject { id } } } }`;
+const SEND = `mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id text masked } }`;
+const ALERTS_ABOUT = `query($u: ID) { riskAlerts(userId: $u, first: 20) { rule level message recipients { id } subject { id } } }`;
+
+/** A listing by `seller` and `buyer`'s conversation about it (chat learns the listing from product.created). */
+async function conversation(seller: RegisteredPerson, buyer: RegisteredPerson): Promise<string> {
+  const product = (await ok(`mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, { input: { title: '골프채 세트', description: '한 번 사용', price: 380_000, category: 'SPORTS' } }, seller.token)).createProduct;
+  return waitFor('chat to know the listing', async () => {
+    const result = await call(`mutation($p: ID!) { startConversation(productId: $p) { id } }`, { p: product.id }, buyer.token);
+    return result.errors ? undefined : (result.data!.startConversation.id as string);
+  }, 30_000);
+}
 
 describe('check an account before you pay', () => {
   it('an account named in an accepted FRAUD report is CONFIRMED_FRAUD, masked, and typing it into a chat raises CRITICAL at once', async () => {
@@ -86,28 +97,29 @@ describe('check an account before you pay', () => {
     const english = (await ok(CHECK, { input: { type: 'BANK_ACCOUNT', value: account } }, nextBuyer.token, { 'accept-language': 'en' })).checkPaymentIdentifier;
     expect(english.message).toMatch(/Do not send any money/);
 
-    // The monitor learns the account from report.identifiers_confirmed. No blind sleep: a probe user
-    // sends the account to the victim until the copy has it; the real message is then judged at once.
+    // Chat learns the account from report.identifiers_confirmed. No blind sleep: a probe member
+    // writes the account to the victim until chat masks it; the real message is then judged at once.
     const probe = await register('probe');
-    await waitFor('the monitor to know the confirmed account', async () => {
-      const result = await ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: victim.id, text: `123456 78 ${tail}` } }, probe.token);
-      return result.recordActivity.rulesMatched.includes('KNOWN_FRAUD_ACCOUNT');
-    });
+    const probeChat = await conversation(probe, victim);
+    await waitFor('chat to know the confirmed account', async () => (await ok(SEND, { id: probeChat, text: `123456 78 ${tail}` }, probe.token)).sendMessage.masked === true, 30_000);
 
-    const { recordActivity } = await ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: nextBuyer.id, text: `국민 123456-78-${tail} 으로 먼저 보내주세요` } }, fraudster.token);
-    expect(recordActivity.level).toBe('CRITICAL');
-    expect(recordActivity.rulesMatched).toContain('KNOWN_FRAUD_ACCOUNT');
-    const alert = recordActivity.alerts.find((a: { rule: string }) => a.rule === 'KNOWN_FRAUD_ACCOUNT');
+    const fraudChat = await conversation(fraudster, nextBuyer);
+    const sent = (await ok(SEND, { id: fraudChat, text: `국민 123456-78-${tail} 으로 먼저 보내주세요` }, fraudster.token)).sendMessage;
+    expect(sent.masked).toBe(true);
+    expect(sent.text).not.toContain(tail);
+    const alert = await waitFor('the KNOWN_FRAUD_ACCOUNT alert', async () =>
+      (await ok(ALERTS_ABOUT, { u: fraudster.id }, adminToken)).riskAlerts.find((a: { rule: string }) => a.rule === 'KNOWN_FRAUD_ACCOUNT'));
     expect(alert).toMatchObject({ level: 'CRITICAL', subject: { id: fraudster.id }, recipients: [{ id: nextBuyer.id }] });
     expect(alert.message).toContain('사기 신고가 확인된');
+    expect((await ok(RISK, { id: fraudster.id }, adminToken)).user.riskLevel).toBe('CRITICAL');
     // The recipient sees it among their alerts.
     const mine = (await ok(`{ riskAlerts(first: 20) { rule level subject { id } } }`, {}, nextBuyer.token)).riskAlerts;
     expect(mine).toContainEqual({ rule: 'KNOWN_FRAUD_ACCOUNT', level: 'CRITICAL', subject: { id: fraudster.id } });
 
-    // An account nobody reported, in the same chat: no KNOWN_FRAUD_ACCOUNT.
+    // An account nobody reported, in the same chat: not masked (no known fraud account in it).
     const other = `98765432${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
-    const innocent = await ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: victim.id, text: `${other} 이에요` } }, nextBuyer.token);
-    expect(innocent.recordActivity.rulesMatched).not.toContain('KNOWN_FRAUD_ACCOUNT');
+    const innocent = (await ok(SEND, { id: fraudChat, text: `${other} 이에요` }, nextBuyer.token)).sendMessage;
+    expect(innocent).toMatchObject({ masked: false, text: expect.stringContaining(other) });
   });
 });
 

@@ -1,9 +1,9 @@
 // Guardians through the gateway, with the user subgraph as a real process: a user names a
 // guardian, the guardian's phone receives an invitation code (dev message sink), the user
 // confirms with it; then, when the user is warned by a HIGH alert, the guardian's phone gets a
-// plain-Korean SMS naming the risky counterpart. The alert is real: the counterpart's chat
-// message goes to the monitor subgraph, whose rule raises it and whose monitor.alert_raised event
-// reaches the user service through the bus.
+// plain-Korean SMS naming the risky counterpart. The alert is real: the counterpart writes in the
+// app's chat, the chat service's screening tells the monitor (chat.message_screened), whose rule
+// raises it and whose monitor.alert_raised event reaches the user service through the bus.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayClient, waitFor } from '../support/gateway-client.ts';
 import { startStack, type Stack } from '../support/stack.ts';
@@ -17,8 +17,8 @@ let stack: Stack;
 const { call, ok, register } = gatewayClient(() => stack.gatewayUrl);
 
 beforeAll(async () => {
-  stack = await startStack({ subgraphs: ['user', 'monitor'] });
-}, 90_000);
+  stack = await startStack({ subgraphs: ['user', 'transaction', 'chat', 'monitor'] });
+}, 180_000);
 afterAll(async () => {
   await stack?.stop();
 });
@@ -72,12 +72,12 @@ describe('guardians through the gateway', () => {
 
     // A risky account asks her to pay outside the app; the monitor warns her with a HIGH alert.
     const scammer = await register('급매왕');
-    const assessment = await ok<{ recordActivity: { level: string; rulesMatched: string[] } }>(
-      `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched } }`,
-      { input: { type: 'CHAT_MESSAGE', counterpartId: grandma.id, text: '선입금 부탁드려요 국민은행 123456-78-901234' } },
-      scammer.token,
-    );
-    expect(assessment.recordActivity).toMatchObject({ level: 'HIGH', rulesMatched: ['OFF_PLATFORM_PAYMENT_REQUEST'] });
+    const product = (await ok(`mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, { input: { title: '안마의자', description: '새것', price: 300_000, category: 'DIGITAL' } }, scammer.token)).createProduct;
+    const conversationId = await waitFor('chat to know the listing', async () => {
+      const result = await call(`mutation($p: ID!) { startConversation(productId: $p) { id } }`, { p: product.id }, grandma.token);
+      return result.errors ? undefined : (result.data!.startConversation.id as string);
+    }, 30_000);
+    await ok(`mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }`, { id: conversationId, text: '선입금 부탁드려요 국민은행 123456-78-901234' }, scammer.token);
 
     const warning = await waitFor('the guardian SMS', async () => {
       const messages = await smsTo(guardianPhone);

@@ -1,6 +1,7 @@
-// Real-time risk alerts through the gateway, with user, transaction and monitor (and safety with
+// Real-time risk alerts through the gateway, with user, transaction, chat and monitor (and safety with
 // its worker, when that subgraph is present) as real processes: docs/alerts-and-guardians.md's "Real-time risk
-// alerts". A seller asks a buyer for an advance bank transfer in chat; the buyer's open
+// alerts". A seller asks a buyer for an advance bank transfer in the app's chat (screened by the chat
+// service, which tells the monitor; nobody reports it); the buyer's open
 // myRiskAlerts subscription receives the alert within a second with the seller's nickname; the
 // seller's level is HIGH; an admin's riskAlerts subscription sees it; a subscription without a
 // token is refused; a second HIGH rule makes it CRITICAL and the hold stops startTransaction.
@@ -17,7 +18,7 @@ const { call, ok, register, login } = gatewayClient(() => stack.gatewayUrl);
 const clients: Client[] = [];
 beforeAll(async () => {
   stack = await startStack({
-    subgraphs: ['user', 'transaction', 'monitor', 'safety'],
+    subgraphs: ['user', 'transaction', 'chat', 'monitor', 'safety'],
     workers: ['safety'],
     env: ADMIN.env,
   });
@@ -52,7 +53,17 @@ function collect<T>(client: Client, query: string) {
   return { events, dispose, next: (match: (event: ExecutionResult<T>) => boolean, timeoutMs = 15_000) => waitFor('a subscription event', async () => events.find(match), timeoutMs) };
 }
 
-const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched } }`;
+const SEND = `mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }`;
+
+/** A listing by `seller` and `buyer`'s conversation about it (chat learns the listing from product.created). */
+async function conversation(seller: { token: string }, buyer: { token: string }, title = '아이패드 에어'): Promise<{ productId: string; conversationId: string }> {
+  const product = (await ok(`mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, { input: { title, description: '거의 새것', price: 450_000, category: 'DIGITAL' } }, seller.token)).createProduct;
+  const conversationId = await waitFor('chat to know the listing', async () => {
+    const result = await call(`mutation($p: ID!) { startConversation(productId: $p) { id } }`, { p: product.id }, buyer.token);
+    return result.errors ? undefined : (result.data!.startConversation.id as string);
+  }, 30_000);
+  return { productId: product.id, conversationId };
+}
 // The subject's grade comes from the safety subgraph: a cross-subgraph join in every pushed alert.
 const SUBJECT = 'subject { id nickname safetyScore { grade } }';
 
@@ -61,7 +72,8 @@ describe('real-time risk alerts through the gateway', () => {
     const seller = await register('seller');
     const buyer = await register('buyer');
     const adminToken = await login(ADMIN.email, ADMIN.password);
-    const product = (await ok(`mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, { input: { title: '아이패드 에어', description: '거의 새것', price: 450_000, category: 'DIGITAL' } }, seller.token)).createProduct;
+    const { productId, conversationId } = await conversation(seller, buyer);
+    const product = { id: productId };
 
     // No token: the subscription is refused (UNAUTHENTICATED); a bad token closes the socket (4401).
     const anonymous = collect(connect().client, 'subscription { myRiskAlerts { id } }');
@@ -77,16 +89,16 @@ describe('real-time risk alerts through the gateway', () => {
     // No blind sleep: a probe user warns the buyer until both subscriptions have delivered once,
     // which proves they are established end to end; the real alert is timed after that.
     const probe = await register('probe');
+    const probeChat = await conversation(probe, buyer, '중고 책');
     const aboutProbe = (event: ExecutionResult<any>) => Object.values(event.data ?? {}).some((alert: any) => alert?.subject?.id === probe.id);
     await waitFor('both subscriptions to be live', async () => {
-      await ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.id, text: '계좌로 먼저 보내주세요' } }, probe.token);
+      await ok(SEND, { id: probeChat.conversationId, text: '신한 110-123-456789 로 먼저 보내주세요' }, probe.token);
       const live = () => buyerSub.events.some(aboutProbe) && adminSub.events.some(aboutProbe);
       return waitFor('probe alerts', async () => live(), 2_000).catch(() => false);
     }, 30_000);
 
     const sentAt = Date.now();
-    const recorded = await ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.id, productId: product.id, text: '선입금 부탁드려요 국민은행 123456-78-901234' } }, seller.token);
-    expect(recorded.recordActivity).toEqual({ level: 'HIGH', rulesMatched: ['OFF_PLATFORM_PAYMENT_REQUEST'] });
+    await ok(SEND, { id: conversationId, text: '선입금 부탁드려요 국민은행 123456-78-901234' }, seller.token);
 
     const fromSeller = (event: ExecutionResult<any>) => Object.values(event.data ?? {}).some((alert: any) => alert?.subject?.id === seller.id);
     const received = await buyerSub.next(fromSeller, 1_000);
@@ -103,8 +115,8 @@ describe('real-time risk alerts through the gateway', () => {
     expect(codeOf((await call(LEVEL, { id: seller.id }, buyer.token)).errors)).toBe('FORBIDDEN');
 
     // A fake payment link on top: CRITICAL, and the hold reaches the transaction service.
-    const critical = await ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.id, text: '여기서 안전결제 해주세요 http://anshim-safepay.xyz/pay' } }, seller.token);
-    expect(critical.recordActivity).toEqual({ level: 'CRITICAL', rulesMatched: ['PHISHING_LINK'] });
+    await ok(SEND, { id: conversationId, text: '여기서 안전결제 해주세요 http://anshim-safepay.xyz/pay' }, seller.token);
+    await waitFor('CRITICAL', async () => (await ok(LEVEL, { id: seller.id }, seller.token)).user.riskLevel === 'CRITICAL');
     const START = `mutation($id: ID!) { startTransaction(productId: $id) { id } }`;
     const refused = await waitFor('the hold to stop startTransaction', async () => {
       const result = await call(START, { id: product.id }, buyer.token);

@@ -20,6 +20,7 @@ import {
   signIdentityHeaders,
   STREAMED_BODY,
   subscribeTarget,
+  type ClientInfo,
   type Identity,
   type NewEvent,
   type Redis,
@@ -44,6 +45,8 @@ export interface RequestOptions {
   /** Accept-Language. */
   lang?: string;
   headers?: Record<string, string>;
+  /** The device id and address the gateway observed, signed with the identity (scope.client). */
+  client?: ClientInfo;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -172,8 +175,8 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
   }
 
   /** The gateway's signature (identity.ts) for a POST of `body` to this subgraph's /graphql. */
-  signedHeaders(identity: Identity | null, body: string, requestId: string = randomUUID()): Record<string, string> {
-    return signIdentityHeaders(this.secrets.INTERNAL_SECRET, identity, { method: 'POST', subgraph: this.service, path: '/graphql', bodySha256: bodySha256(body) }, requestId);
+  signedHeaders(identity: Identity | null, body: string, requestId: string = randomUUID(), client?: ClientInfo): Record<string, string> {
+    return signIdentityHeaders(this.secrets.INTERNAL_SECRET, identity, { method: 'POST', subgraph: this.service, path: '/graphql', bodySha256: bodySha256(body) }, requestId, Date.now(), client);
   }
 
   /**
@@ -194,7 +197,7 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
     const body = JSON.stringify({ query, variables });
     const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': requestId };
     if (options.lang) headers['accept-language'] = options.lang;
-    if (!options.unsigned) Object.assign(headers, this.signedHeaders(options.identity ?? null, body, requestId));
+    if (!options.unsigned) Object.assign(headers, this.signedHeaders(options.identity ?? null, body, requestId, options.client));
     Object.assign(headers, options.headers);
     const response = await fetch(this.url, { method: 'POST', headers, body });
     const answer = (await response.json()) as { data?: T | null; errors?: GraphQLResult['errors'] };

@@ -326,6 +326,7 @@ export class SubscriptionExecutor {
     const context: GatewayContext = {
       identity: request.identity,
       clientIp: 'subscription-event', // not limited per event: the subscription was charged when it started
+      deviceId: null, // joins of a running subscription learn nothing about the client
       requestId,
       locale: request.locale,
       acceptLanguage: request.acceptLanguage,

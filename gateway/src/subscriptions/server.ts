@@ -5,7 +5,7 @@ import type { ExecutionArgs, ExecutionResult, GraphQLError as GraphQLErrorType }
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { AppError, ErrorCode, WsCloseCode, graphqlRuntime, localeFromHeader, pick, type AccessClaims, type Identity, type Logger } from '@anshim/platform';
+import { AppError, DEVICE_ID_HEADER, ErrorCode, WsCloseCode, graphqlRuntime, localeFromHeader, pick, type AccessClaims, type Identity, type Logger, validDeviceId } from '@anshim/platform';
 import type { Authenticator } from '../auth.ts';
 import { addressBucket } from '../limits/client-ip.ts';
 import { EarlyDocumentCheck } from '../limits/early-check.ts';
@@ -54,6 +54,8 @@ type ConnectionExtra = {
   /** The access token's claims, re-checked for revocation before every operation. */
   claims?: AccessClaims;
   clientIp?: string;
+  /** connectionParams.deviceId (or the upgrade request's X-Device-Id), validated. */
+  deviceId?: string | null;
   authorization?: string;
   acceptLanguage?: string;
   connectionId?: string;
@@ -166,6 +168,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         const connectionId = randomUUID();
         const connectionLogger = logger.child({ connectionId });
         ctx.extra.clientIp = options.clientIpOf(ctx.extra.request);
+        ctx.extra.deviceId = validDeviceId(params?.deviceId ?? ctx.extra.request.headers[DEVICE_ID_HEADER]);
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false; // refused by a connection cap
         try {
           const authenticated = await authenticator.authenticate(authorization, localeFromHeader(acceptLanguage), connectionLogger);
@@ -219,7 +222,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
       },
 
       onSubscribe: async (ctx, id, payload) => {
-        const { identity = null, clientIp = 'unknown', acceptLanguage, authorization, connectionId } = ctx.extra;
+        const { identity = null, clientIp = 'unknown', deviceId = null, acceptLanguage, authorization, connectionId } = ctx.extra;
         const locale = localeFromHeader(acceptLanguage);
         const revoked = await revocationRefusal(ctx.extra, locale);
         if (revoked) return [revoked];
@@ -246,6 +249,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         const context = {
           identity,
           clientIp,
+          deviceId,
           requestId,
           locale,
           acceptLanguage,

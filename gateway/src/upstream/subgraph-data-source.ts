@@ -1,7 +1,7 @@
 // Upstream: how the query planner's fetches reach a subgraph (signed, shared, behind the breaker).
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { randomUUID } from 'node:crypto';
-import { DEV_ALLOWANCE_HEADER, bodySha256, graphqlRuntime, signIdentityHeaders } from '@anshim/platform';
+import { DEV_ALLOWANCE_HEADER, bodySha256, graphqlRuntime, signIdentityHeaders, validClientAddress } from '@anshim/platform';
 import type { GatewayContext } from '../context.ts';
 import type { RawAnswer, SubgraphFetcher } from './subgraph-fetcher.ts';
 import { isReadFetch, type InflightFetches } from './inflight-fetches.ts';
@@ -94,7 +94,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   /**
    * Everything the subgraph's answer may depend on: the body, who asks and in which language.
    * The request id is left out on purpose (it only names the request in logs); fetches without
-   * one (schema loading, health checks) are never shared.
+   * one (schema loading, health checks) are never shared. So is the client info (device id,
+   * address): only mutations (sign-ins) read it, and mutations are never shared.
    */
   private sharingKey({ context }: GraphQLDataSourceProcessOptions<GatewayContext>, body: string): string | undefined {
     const { requestId, identity, acceptLanguage, authorization } = context as Partial<GatewayContext>;
@@ -109,9 +110,12 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const headers: Record<string, string> = {};
     for (const [name, value] of request.http?.headers ?? []) headers[name] = value;
     headers['content-type'] = 'application/json';
-    const { requestId, identity, acceptLanguage, authorization, devAllowance } = context as Partial<GatewayContext>;
+    const { requestId, identity, acceptLanguage, authorization, devAllowance, deviceId, clientIp } = context as Partial<GatewayContext>;
     const target = { method: 'POST', subgraph: this.service, path: this.path, bodySha256: bodySha256(body) };
-    Object.assign(headers, signIdentityHeaders(this.internalSecret, identity ?? null, target, requestId ?? `gw-${randomUUID()}`));
+    // What the gateway observed about the client travels signed with the identity: services learn
+    // sign-in devices and addresses from it, and a member cannot forge either.
+    const client = requestId ? { deviceId: deviceId ?? null, address: validClientAddress(clientIp) } : null;
+    Object.assign(headers, signIdentityHeaders(this.internalSecret, identity ?? null, target, requestId ?? `gw-${randomUUID()}`, Date.now(), client));
     if (!requestId) return headers; // not a client request (schema loading, health check)
     if (acceptLanguage) headers['accept-language'] = acceptLanguage;
     // Only the token's owner service sees it: logout needs its jti to revoke it.

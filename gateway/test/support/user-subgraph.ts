@@ -33,6 +33,8 @@ export type SeenRequest = Pick<RequestContext, 'identity' | 'requestId' | 'local
 export interface TestUserSubgraph {
   server: ServiceServer;
   seen: SeenRequest[];
+  /** The signed client info (device id, address) each request id carried. */
+  clients: Map<string, RequestContext['client']>;
 }
 
 /**
@@ -41,6 +43,7 @@ export interface TestUserSubgraph {
  */
 export async function buildTestUserSubgraph(internalSecret: string): Promise<TestUserSubgraph> {
   const seen: SeenRequest[] = [];
+  const clients = new Map<string, RequestContext['client']>();
   const logger = createLogger('test-user-subgraph', 'silent');
   const server = await buildSubgraphServer<RequestContext>({
     name: 'user',
@@ -51,6 +54,7 @@ export async function buildTestUserSubgraph(internalSecret: string): Promise<Tes
     readiness: [],
     buildContext: (base) => {
       seen.push({ identity: base.identity, requestId: base.requestId, locale: base.locale });
+      clients.set(base.requestId, base.client);
       return base;
     },
     resolvers: {
@@ -67,5 +71,5 @@ export async function buildTestUserSubgraph(internalSecret: string): Promise<Tes
       },
     },
   });
-  return { server, seen };
+  return { server, seen, clients };
 }

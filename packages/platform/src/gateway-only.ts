@@ -7,6 +7,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
 import type { SubgraphName } from '@anshim/contracts';
 import { pick, localeFromHeader } from './i18n.ts';
+import { NO_CLIENT, type ClientInfo } from './client-info.ts';
 import { bodySha256, STREAMED_BODY, verifyIdentityHeaders, type Identity, type IdentityRefusal, type SignedTarget } from './identity.ts';
 import { verifyServiceHeaders } from './internal.ts';
 import type { Logger } from './logger.ts';
@@ -47,6 +48,8 @@ export function signedTargetOf(req: Request, subgraph: string): SignedTarget {
 
 export interface Verified {
   identity: Identity | null;
+  /** What the gateway observed about the client (device id, address), signed with the identity. */
+  client: ClientInfo;
   /** Set on /internal/* calls: the calling service. */
   service?: SubgraphName;
 }
@@ -76,7 +79,7 @@ export function requireSignature(options: { subgraph: string; internalSecret: st
         options.logger.warn({ path: req.path }, 'refused an internal call without a valid service signature');
         return refuse(req, res, 'service');
       }
-      res.locals[VERIFIED] = { identity: null, service } satisfies Verified;
+      res.locals[VERIFIED] = { identity: null, client: NO_CLIENT, service } satisfies Verified;
       return next();
     }
     const checked = verifyIdentityHeaders(options.internalSecret, req.headers, target);
@@ -84,7 +87,7 @@ export function requireSignature(options: { subgraph: string; internalSecret: st
       options.logger.warn({ path: req.path, method: req.method, reason: checked.reason }, 'refused an unsigned or badly signed request');
       return refuse(req, res, checked.reason);
     }
-    res.locals[VERIFIED] = { identity: checked.identity } satisfies Verified;
+    res.locals[VERIFIED] = { identity: checked.identity, client: checked.client ?? NO_CLIENT } satisfies Verified;
     next();
   };
 }

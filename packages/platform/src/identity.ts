@@ -4,6 +4,7 @@
 // subgraph verifies with its own name and the bytes it actually received, so a captured header
 // set cannot be replayed against another subgraph, another route or with another body.
 import { createHash, createHmac } from 'node:crypto';
+import { CLIENT_HEADER, decodeClientInfo, encodeClientInfo, type ClientInfo } from './client-info.ts';
 import { safeEqual } from './crypto.ts';
 
 export type Role = 'USER' | 'ADMIN';
@@ -83,20 +84,37 @@ export function signedRequestHeaders(
 
 const IDENTITY_HEADERS: SignedHeaderNames = { who: IDENTITY_HEADER, timestamp: IDENTITY_TIMESTAMP_HEADER, signature: IDENTITY_SIGNATURE_HEADER };
 
-/** Headers the gateway (or a service acting for the system) attaches to a subgraph request. */
+/**
+ * What the signature covers as "who": the identity, and after a newline the client info when the
+ * request carries it (x-anshim-client), so neither can be added, dropped or changed on the way.
+ */
+function signedWho(user: string, client: string | undefined): string {
+  return client === undefined ? user : `${user}\n${client}`;
+}
+
+/**
+ * Headers the gateway (or a service acting for the system) attaches to a subgraph request;
+ * `client` (device id, address) only from the gateway, which observed it.
+ */
 export function signIdentityHeaders(
   secret: string,
   identity: Identity | null,
   target: SignedTarget,
   requestId: string,
   now = Date.now(),
+  client?: ClientInfo | null,
 ): Record<string, string> {
   const user = identity ? `${identity.userId};${identity.role}` : ANONYMOUS;
-  return signedRequestHeaders(secret, LABEL, IDENTITY_HEADERS, user, target, requestId, now);
+  const encoded = encodeClientInfo(client);
+  const headers = signedRequestHeaders(secret, LABEL, IDENTITY_HEADERS, signedWho(user, encoded), target, requestId, now);
+  headers[IDENTITY_HEADER] = user;
+  if (encoded !== undefined) headers[CLIENT_HEADER] = encoded;
+  return headers;
 }
 
 export type IdentityRefusal = 'unsigned' | 'stale' | 'forged' | 'malformed';
-export type IdentityCheck = { ok: true; identity: Identity | null } | { ok: false; reason: IdentityRefusal };
+/** `client` is there only when the request carried signed client info. */
+export type IdentityCheck = { ok: true; identity: Identity | null; client?: ClientInfo } | { ok: false; reason: IdentityRefusal };
 
 type HeaderSource = Record<string, string | string[] | undefined> | { get(name: string): string | null | undefined };
 
@@ -118,11 +136,13 @@ export function verifyIdentityHeaders(secret: string, headers: HeaderSource, tar
   const given = header(headers, IDENTITY_SIGNATURE_HEADER);
   if (!user || !timestamp || !given) return { ok: false, reason: 'unsigned' };
   const requestId = header(headers, REQUEST_ID_HEADER) ?? '';
-  if (!safeEqual(given, requestSignature(secret, LABEL, target, user, timestamp, requestId))) return { ok: false, reason: 'forged' };
+  const client = header(headers, CLIENT_HEADER);
+  if (!safeEqual(given, requestSignature(secret, LABEL, target, signedWho(user, client), timestamp, requestId))) return { ok: false, reason: 'forged' };
   const age = now - Number(timestamp);
   if (!/^\d{1,16}$/.test(timestamp) || !Number.isFinite(age) || Math.abs(age) > IDENTITY_MAX_AGE_MS) return { ok: false, reason: 'stale' };
-  if (user === ANONYMOUS) return { ok: true, identity: null };
+  const signedClient = client === undefined ? {} : { client: decodeClientInfo(client) };
+  if (user === ANONYMOUS) return { ok: true, identity: null, ...signedClient };
   const [userId, role] = user.split(';');
   if (!userId || (role !== 'USER' && role !== 'ADMIN')) return { ok: false, reason: 'malformed' };
-  return { ok: true, identity: { userId, role } };
+  return { ok: true, identity: { userId, role }, ...signedClient };
 }

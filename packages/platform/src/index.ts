@@ -7,6 +7,7 @@ export * from './redis.ts';
 export * from './prisma.ts';
 export * from './crypto.ts';
 export * from './identity.ts';
+export * from './client-info.ts';
 export * from './metrics.ts';
 export * from './dataloader.ts';
 export * from './http.ts';

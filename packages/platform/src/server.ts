@@ -10,6 +10,7 @@ import express, { type Express, type Request } from 'express';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from './logger.ts';
 import { createErrorFormatter } from './errors.ts';
+import type { ClientInfo } from './client-info.ts';
 import { REQUEST_ID_HEADER, type Identity } from './identity.ts';
 import { parseSignedBodies, requireSignature, verifiedOf } from './gateway-only.ts';
 import { localeFromHeader, localizeErrorsPlugin, type Locale } from './i18n.ts';
@@ -19,6 +20,8 @@ import { buildOperationsServer, jsonBody, jsonErrorHandler, mountPublicHealth, t
 /** What every subgraph resolver context starts from. */
 export interface RequestContext {
   identity: Identity | null;
+  /** The client's device id and address as the gateway observed and signed them (nulls when unknown). */
+  client: ClientInfo;
   requestId: string;
   locale: Locale;
   logger: Logger;
@@ -144,6 +147,7 @@ export async function buildSubgraphServer<C extends RequestContext>(options: Sub
         const requestId = requestIdOf(req);
         const base: RequestContext = {
           identity: verifiedOf(res).identity,
+          client: verifiedOf(res).client,
           requestId,
           locale: localeFromHeader(req.headers['accept-language']),
           logger: options.logger.child({ requestId }),

@@ -7,6 +7,7 @@ import type { GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { ErrorCode } from './errors.ts';
+import { NO_CLIENT } from './client-info.ts';
 import { bodySha256, REQUEST_ID_HEADER, subscribeSha256, verifyIdentityHeaders, type IdentityCheck, type SignedTarget } from './identity.ts';
 import { localeFromHeader } from './i18n.ts';
 import type { Logger } from './logger.ts';
@@ -134,6 +135,7 @@ export function attachSubscriptions<C extends RequestContext>(options: Subscript
           const headers: IncomingHttpHeaders = { ...ctx.extra.request.headers, ...operation.headers };
           const base: RequestContext = {
             identity: operation.check.identity,
+            client: operation.check.client ?? NO_CLIENT,
             requestId,
             locale: localeFromHeader(operation.headers['accept-language'] ?? ctx.extra.request.headers['accept-language']),
             logger: options.logger.child({ requestId }),

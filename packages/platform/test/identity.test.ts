@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bodySha256, IDENTITY_MAX_AGE_MS, signIdentityHeaders, verifyIdentityHeaders, type SignedTarget } from '../src/identity.ts';
 import { FieldCipher } from '../src/crypto.ts';
+import { encodeClientInfo, validClientAddress, validDeviceId } from '../src/client-info.ts';
 import { localeFromHeader } from '../src/i18n.ts';
 
 const secret = 'x'.repeat(40);
@@ -38,6 +39,37 @@ describe('gateway signature v2', () => {
   it('refuses a stale signature', () => {
     const headers = signIdentityHeaders(secret, identity, target, 'req-1', Date.now() - IDENTITY_MAX_AGE_MS - 1_000);
     expect(verifyIdentityHeaders(secret, headers, target)).toEqual({ ok: false, reason: 'stale' });
+  });
+});
+
+describe('signed client info (device id, address)', () => {
+  const client = { deviceId: 'dev-7f3a', address: '203.0.113.9' };
+
+  it('travels with the identity and comes back as signed', () => {
+    const headers = signIdentityHeaders(secret, identity, target, 'req-1', Date.now(), client);
+    expect(headers['x-anshim-user']).toBe('u-1;USER');
+    expect(verifyIdentityHeaders(secret, headers, target)).toEqual({ ok: true, identity, client });
+    expect(verifyIdentityHeaders(secret, signIdentityHeaders(secret, null, target, 'req-1', Date.now(), { deviceId: 'd', address: null }), target))
+      .toEqual({ ok: true, identity: null, client: { deviceId: 'd', address: null } });
+  });
+
+  it('cannot be added, changed or dropped by anyone without the secret', () => {
+    const plain = signIdentityHeaders(secret, identity, target, 'req-1');
+    const signed = signIdentityHeaders(secret, identity, target, 'req-1', Date.now(), client);
+    const forgedClient = encodeClientInfo({ deviceId: 'someone-elses-phone', address: '198.51.100.1' })!;
+    expect(verifyIdentityHeaders(secret, { ...plain, 'x-anshim-client': forgedClient }, target)).toEqual({ ok: false, reason: 'forged' });
+    expect(verifyIdentityHeaders(secret, { ...signed, 'x-anshim-client': forgedClient }, target)).toEqual({ ok: false, reason: 'forged' });
+    const { 'x-anshim-client': _dropped, ...withoutClient } = signed;
+    expect(verifyIdentityHeaders(secret, withoutClient, target)).toEqual({ ok: false, reason: 'forged' });
+  });
+
+  it('keeps only bounded, printable device ids and plausible addresses', () => {
+    expect(validDeviceId(' abc-123 ')).toBe('abc-123');
+    expect(validDeviceId(['first', 'second'])).toBe('first');
+    for (const bad of ['', '   ', 'a'.repeat(129), 'tab\there', 'new\nline', '기기', 42, undefined]) expect(validDeviceId(bad)).toBeNull();
+    expect(validClientAddress('::1')).toBe('::1');
+    expect(validClientAddress('10.0.0.1')).toBe('10.0.0.1');
+    for (const bad of ['unknown', 'subscription-event', '1.2.3.4; drop', undefined]) expect(validClientAddress(bad)).toBeNull();
   });
 });
 

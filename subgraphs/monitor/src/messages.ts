@@ -10,6 +10,10 @@ export const messages = {
   ownLevelOnly: { ko: '위험 수준은 본인과 관리자만 볼 수 있어요.', en: 'Only the user themself and administrators can see a risk level.' },
   alertNotFound: { ko: '알림을 찾을 수 없어요.', en: 'We could not find that alert.' },
   badId: { ko: '잘못된 ID예요.', en: 'That id is not valid.' },
+  recordActivityAdminOnly: {
+    ko: '활동 기록은 관리자와 연동된 서비스만 할 수 있어요. 채팅·로그인·판매글은 안심이 직접 확인해요.',
+    en: 'Only administrators and trusted integrations can record activity. Anshim observes chats, sign-ins and listings itself.',
+  },
   selfCounterpart: { ko: '대화 상대로 자기 자신을 지정할 수 없어요.', en: 'You cannot name yourself as the other party.' },
   reasonRequired: { ko: '조치 사유를 적어 주세요.', en: 'Please give a reason for the action.' },
   textTooLong: { ko: '내용이 너무 길어요(최대 5,000자).', en: 'The text is too long (5,000 characters at most).' },

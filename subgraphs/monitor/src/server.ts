@@ -10,6 +10,7 @@ import { AlertsService } from './alerts/alerts-service.ts';
 import { ActivityBuffer } from './assessment/activity-buffer.ts';
 import { AssessmentService } from './assessment/assessment-service.ts';
 import { BehaviourWindows } from './assessment/behaviour-windows.ts';
+import { PlatformSignals } from './assessment/platform-signals.ts';
 import { SlidingWindows } from './assessment/sliding-windows.ts';
 import { ClusterService } from './clusters/cluster-service.ts';
 import { LinkRepository } from './clusters/link-repository.ts';
@@ -92,7 +93,14 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
               })),
             }),
           }),
-        consumer: env.MONITOR_CONSUME_EVENTS ? consume<Tx>((hooks) => chainEventHandlers(monitorHandlers({ known, assessment }, hooks), clusterHandlers({ clusters, links, behaviour, assessment }, hooks))) : undefined,
+        consumer: env.MONITOR_CONSUME_EVENTS
+          ? consume<Tx>((hooks) =>
+              chainEventHandlers(
+                monitorHandlers({ known, assessment, signals: new PlatformSignals({ known, assessment }) }, hooks),
+                clusterHandlers({ clusters, links, behaviour, assessment }, hooks),
+              ),
+            )
+          : undefined,
         // After the consumer on stop: its last events' activity is flushed too.
         jobs: [buffer],
         expose: { assessment, alerts, buffer },

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerQueueName, createQueueConnection, queuePrefix } from '@anshim/platform';
 import type { EventData, EventType } from '@anshim/contracts';
 import { inject } from 'vitest';
-import { MonitorHarness, user, waitFor } from './support/harness.ts';
+import { admin, chatted as sendChat, MonitorHarness, PAYMENT, screened, user, waitFor } from './support/harness.ts';
 
 const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched alerts { id rule } } }`;
 
@@ -79,8 +79,8 @@ describe('one listing, two reports of it', () => {
       data: { productId, sellerId: seller.userId, title: '캠핑 텐트', price: 1_200_000, category: 'SPORTS', region: null, createdAt: new Date().toISOString() },
     });
 
-  it('recordActivity(LISTING_CREATED) first, then product.created: NEW_ACCOUNT_HIGH_VALUE once', async () => {
-    const seller = user();
+  it('recordActivity(LISTING_CREATED) first (a trusted integration), then product.created: NEW_ACCOUNT_HIGH_VALUE once', async () => {
+    const seller = admin();
     await h.knownSince(new Date(Date.now() - 2 * 24 * 3_600_000), seller);
     const productId = randomUUID();
     const first = await h.ok(RECORD, { input: { type: 'LISTING_CREATED', productId, amount: 1_200_000 } }, { identity: seller });
@@ -92,8 +92,8 @@ describe('one listing, two reports of it', () => {
     expect(await h.prisma.riskSignal.count({ where: { userId: seller.userId } })).toBe(1);
   });
 
-  it('product.created first, then recordActivity: the app is told the rule matched, and no second alert is raised', async () => {
-    const seller = user();
+  it('product.created first, then recordActivity: the integration is told the rule matched, and no second alert is raised', async () => {
+    const seller = admin();
     await h.knownSince(new Date(Date.now() - 2 * 24 * 3_600_000), seller);
     const productId = randomUUID();
     await h.processed(await listing(seller, productId));
@@ -112,7 +112,7 @@ describe('user.status_changed', () => {
     const traded = user();
     const stranger = user();
     await h.knownSince(new Date(Date.now() - 90 * 24 * 3_600_000), seller, chatted, traded, stranger);
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: chatted.userId, text: '내일 거래 가능할까요?' } }, { identity: seller });
+    await sendChat(h, seller, chatted);
     await h.processed(await h.publish({
       type: 'transaction.requested',
       producer: 'transaction',
@@ -137,8 +137,7 @@ describe('user.status_changed', () => {
 
     // Its later activity raises nothing: neither a chat asking for an advance transfer nor a burst of
     // reports (from long-standing, identity-verified people who traded with it: full weight each).
-    const after = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: chatted.userId, text: '선입금 부탁드려요 국민은행 123456-78-901234' } }, { identity: seller });
-    expect(after.recordActivity).toMatchObject({ rulesMatched: [], alerts: [] });
+    await screened(h, seller, chatted, [PAYMENT]);
     for (let i = 0; i < 3; i += 1) {
       await h.processed(await h.publish({
         type: 'report.filed',
@@ -156,7 +155,7 @@ describe('user.status_changed', () => {
   it('a suspension warns counterparts at MEDIUM; a user nobody dealt with raises nothing; lifting it raises nothing', async () => {
     const seller = user();
     const buyer = user();
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '안녕하세요' } }, { identity: seller });
+    await sendChat(h, seller, buyer);
     const until = new Date(Date.now() + 7 * 24 * 3_600_000).toISOString();
     await h.processed(await h.publish({ type: 'user.status_changed', producer: 'user', subjectUserId: seller.userId, data: { userId: seller.userId, status: 'SUSPENDED', until } }));
     const alerts = await alertsOf(seller.userId);

@@ -1,11 +1,13 @@
 // KNOWN_FRAUD_ACCOUNT against real PostgreSQL and Redis: the monitor learns confirmed identifiers
 // from report.identifiers_confirmed (lookup hashes only, same key as the report service) and a chat
-// message naming one raises a CRITICAL alert for the recipient at once; an unknown one does not.
+// message a trusted integration records naming one raises a CRITICAL alert for the recipient (who
+// really chatted with the sender) at once; an unknown one does not. Members' chats reach the monitor
+// screened by the chat service instead (monitor.integration.test.ts, KNOWN_FRAUD_IDENTIFIER).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FieldCipher } from '@anshim/platform';
 import { normalizePaymentIdentifier, paymentIdentifierHash } from '@anshim/contracts';
-import { ALERT_FIELDS, MonitorHarness, user } from './support/harness.ts';
+import { admin, ALERT_FIELDS, chatted, MonitorHarness, user } from './support/harness.ts';
 
 const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched alerts { ${ALERT_FIELDS} } } }`;
 
@@ -19,9 +21,10 @@ afterAll(async () => {
 
 describe('KNOWN_FRAUD_ACCOUNT', () => {
   it('fires CRITICAL for the recipient on a confirmed account however it is typed, not on an unknown one', async () => {
-    const fraudster = user();
+    const fraudster = admin();
     const buyer = user();
     await h.knownSince(new Date(Date.now() - 30 * 24 * 3_600_000), fraudster, buyer);
+    await chatted(h, buyer, fraudster);
     const cipher = new FieldCipher(h.secrets.DATA_ENCRYPTION_KEY);
     const account = `110${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`; // 12 digits
     const phone = `010${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
@@ -55,12 +58,12 @@ describe('KNOWN_FRAUD_ACCOUNT', () => {
     expect(alert.message).toContain('사기 신고가 확인된');
 
     // A phone number in another format, from someone else: also caught.
-    const other = user();
+    const other = admin();
     const byPhone = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: `문자는 +82 ${phone.slice(1, 3)}.${phone.slice(3, 7)}.${phone.slice(7)} 로 주세요` } }, { identity: other });
     expect(byPhone.recordActivity.rulesMatched).toContain('KNOWN_FRAUD_ACCOUNT');
 
     // An unknown account in the same shape: no KNOWN_FRAUD_ACCOUNT.
-    const stranger = user();
+    const stranger = admin();
     const unknown = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: `${account.slice(0, 6)} ${String((Number(account.slice(6)) + 1) % 1e6).padStart(6, '0')} 으로 보내주세요` } }, { identity: stranger });
     expect(unknown.recordActivity.rulesMatched).not.toContain('KNOWN_FRAUD_ACCOUNT');
     expect(unknown.recordActivity.level).not.toBe('CRITICAL');

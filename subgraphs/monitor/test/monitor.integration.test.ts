@@ -1,11 +1,13 @@
-// The monitor subgraph against real PostgreSQL and Redis: recordActivity → alerts, level, actions
-// and events; subscriptions over graphql-ws; the copies and rules fed by other services' events.
+// The monitor subgraph against real PostgreSQL and Redis: the platform's signals (chat screening,
+// sign-ins; the harness publishes them as the chat and user services do) → alerts, level, actions
+// and events; recordActivity for ADMINs only; subscriptions over graphql-ws; the copies and rules
+// fed by other services' events.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelName } from '@anshim/platform';
 import type { ReporterTrust } from '@anshim/contracts';
 import { userAlertChannel } from '../src/alerts/alert-channels.ts';
-import { admin, ALERT_FIELDS, MonitorHarness, onlyError, user, waitFor } from './support/harness.ts';
+import { admin, ALERT_FIELDS, chatted, KNOWN_FRAUD, LOOKALIKE, MonitorHarness, OFF_APP, onlyError, PAYMENT, screened, signedIn, user, waitFor } from './support/harness.ts';
 
 const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched alerts { ${ALERT_FIELDS} } } }`;
 const LEVEL = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { riskLevel } } }`;
@@ -24,14 +26,14 @@ const levelOf = async (target: string, as = admin()) => (await h.ok(LEVEL, { rep
 const outbox = (type: string, userId: string) =>
   h.prisma.outboxEvent.findMany({ where: { type, payload: { path: ['subjectUserId'], equals: userId } }, select: { payload: true } });
 
-describe('recordActivity', () => {
-  it('raises an alert for the buyer when a seller asks for an advance transfer, pushes it to subscribers, and sets HIGH', async () => {
+describe('signals from the platform (chat screening, sign-ins)', () => {
+  it('raises an alert for the buyer when screening finds a payment identifier in the seller\'s message, pushes it to subscribers, and sets HIGH', async () => {
     const seller = user();
     const buyer = user();
     const boss = admin();
     const mine = h.subscribe<{ myRiskAlerts: Record<string, any> }>(`subscription { myRiskAlerts { ${ALERT_FIELDS} } }`, buyer);
     const all = h.subscribe<{ riskAlerts: Record<string, any> }>(`subscription { riskAlerts(minLevel: HIGH) { id level rule subject { id } } }`, boss);
-    // No blind sleep: a probe user warns the buyer until both subscriptions delivered once.
+    // No blind sleep: a probe member's screened messages warn the buyer until both subscriptions delivered once.
     const probe = user();
     const firstMine = mine.next();
     const firstAll = all.next();
@@ -40,7 +42,7 @@ describe('recordActivity', () => {
     void delivered.then(() => (live = true));
     await waitFor('both subscriptions to be live', async () => {
       if (live) return true;
-      await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '계좌로 먼저 보내주세요' } }, { identity: probe });
+      await screened(h, probe, buyer, [PAYMENT]);
       return waitFor('probe alerts', () => live, { timeoutMs: 1_000 }).catch(() => false);
     });
     expect((await firstMine).value?.data?.myRiskAlerts.subject).toEqual({ id: probe.userId });
@@ -53,14 +55,10 @@ describe('recordActivity', () => {
       }
     };
 
-    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: ADVANCE_PAYMENT } }, { identity: seller });
-    expect(recordActivity.level).toBe('HIGH');
-    expect(recordActivity.rulesMatched).toEqual(['OFF_PLATFORM_PAYMENT_REQUEST']);
-    const [alert] = recordActivity.alerts;
-    expect(alert).toMatchObject({ level: 'HIGH', subject: { id: seller.userId }, recipients: [{ id: buyer.userId }], acknowledged: false });
+    await screened(h, seller, buyer, [PAYMENT]);
+    const alert = await fromSeller(mine, nextMine as never, 'myRiskAlerts');
+    expect(alert).toMatchObject({ level: 'HIGH', rule: 'OFF_PLATFORM_PAYMENT_REQUEST', subject: { id: seller.userId }, recipients: [{ id: buyer.userId }], acknowledged: false });
     expect(alert.message).toMatch(/선입금|안전결제/);
-
-    expect(await fromSeller(mine, nextMine as never, 'myRiskAlerts')).toMatchObject({ id: alert.id, rule: 'OFF_PLATFORM_PAYMENT_REQUEST', subject: { id: seller.userId } });
     expect(await fromSeller(all, nextAll as never, 'riskAlerts')).toMatchObject({ id: alert.id, level: 'HIGH' });
     await mine.return?.();
     await all.return?.();
@@ -78,50 +76,99 @@ describe('recordActivity', () => {
     expect(ack.acknowledgeRiskAlert).toEqual({ id: alert.id, acknowledged: true });
   });
 
+  it('maps each screening finding to its rule and level, always warning the recipient', async () => {
+    const cases = [
+      { finding: KNOWN_FRAUD, rule: 'KNOWN_FRAUD_ACCOUNT', level: 'CRITICAL' },
+      { finding: LOOKALIKE, rule: 'PHISHING_LINK', level: 'HIGH' },
+      { finding: OFF_APP, rule: 'OFF_APP_CONTACT', level: 'MEDIUM' },
+    ];
+    for (const { finding, rule, level } of cases) {
+      const [sender, recipient] = [user(), user()];
+      await screened(h, sender, recipient, [finding]);
+      const alerts = await h.prisma.riskAlert.findMany({ where: { subjectUserId: sender.userId }, include: { recipients: true } });
+      expect(alerts.map((a) => ({ rule: a.rule, level: a.level, to: a.recipients.map((r) => r.userId) }))).toEqual([{ rule, level, to: [recipient.userId] }]);
+    }
+  });
+
   it('escalates to CRITICAL on a second HIGH rule and holds transactions (monitor.action_taken)', async () => {
     const seller = user();
     const buyer = user();
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: ADVANCE_PAYMENT } }, { identity: seller });
-    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '안전결제 링크: http://anshim-safepay.xyz/pay' } }, { identity: seller });
-    expect(recordActivity).toMatchObject({ level: 'CRITICAL', rulesMatched: ['PHISHING_LINK'] });
+    await screened(h, seller, buyer, [PAYMENT]);
+    await screened(h, seller, buyer, [LOOKALIKE]);
+    expect(await levelOf(seller.userId)).toBe('CRITICAL');
     const actions = (await outbox('monitor.action_taken', seller.userId)).map((row) => (row.payload as any).data);
     expect(actions.map((a) => a.action).sort()).toEqual(['HOLD_TRANSACTIONS', 'REQUIRE_VERIFICATION', 'WARN_COUNTERPARTS']);
     expect(actions.find((a) => a.action === 'HOLD_TRANSACTIONS')).toMatchObject({ by: null, expiresAt: expect.any(String) });
   });
 
-  it('does not alert on an honest message', async () => {
-    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: '토요일 3시에 역 앞에서 만나요. 안전결제로 할게요' } }, { identity: user() });
+  it('an honest message (chat.message_sent, nothing screened) only records the contact, both ways', async () => {
+    const [seller, buyer] = [user(), user()];
+    await chatted(h, seller, buyer);
+    expect(await h.prisma.riskAlert.count({ where: { subjectUserId: seller.userId } })).toBe(0);
+    expect(await h.prisma.contact.count({ where: { OR: [{ userId: seller.userId, counterpartId: buyer.userId }, { userId: buyer.userId, counterpartId: seller.userId }] } })).toBe(2);
+  });
+
+  it('flags a device shared by three accounts within a day, from user.signed_in', async () => {
+    const deviceId = `device-${randomUUID()}`;
+    const [a, b, c] = [user(), user(), user()];
+    await signedIn(h, a, deviceId);
+    await signedIn(h, b, deviceId);
+    await signedIn(h, a, deviceId);
+    expect(await h.prisma.riskAlert.count({ where: { rule: 'SHARED_DEVICE', subjectUserId: { in: [a.userId, b.userId] } } })).toBe(0);
+    await signedIn(h, c, deviceId);
+    const alert = await h.prisma.riskAlert.findFirstOrThrow({ where: { rule: 'SHARED_DEVICE', subjectUserId: c.userId } });
+    expect(alert.level).toBe('HIGH');
+  });
+});
+
+describe('recordActivity (ADMINs and trusted integrations only)', () => {
+  it('refuses members with FORBIDDEN in plain Korean and English, and writes nothing', async () => {
+    const me = user();
+    const victim = user();
+    const ko = onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: victim.userId, text: ADVANCE_PAYMENT } }, { identity: me }));
+    expect(ko).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('관리자') });
+    const en = onlyError(await h.gql(RECORD, { input: { type: 'LOGIN', deviceId: 'shared' } }, { identity: me, lang: 'en' }));
+    expect(en).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('administrators') });
+    expect(onlyError(await h.gql(RECORD, { input: { type: 'LOGIN' } }, { identity: null })).code).toBe('UNAUTHENTICATED');
+    await h.server.buffer.flush();
+    expect(await h.prisma.activity.count({ where: { userId: me.userId } })).toBe(0);
+    expect(await h.prisma.riskAlert.count({ where: { OR: [{ subjectUserId: me.userId }, { recipients: { some: { userId: victim.userId } } }] } })).toBe(0);
+  });
+
+  it('validates an ADMIN\'s input', async () => {
+    const boss = admin();
+    expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: boss.userId, text: 'hi' } }, { identity: boss })).code).toBe('BAD_USER_INPUT');
+    expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: 'nope' } }, { identity: boss })).code).toBe('BAD_USER_INPUT');
+    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: '토요일 3시에 역 앞에서 만나요. 안전결제로 할게요' } }, { identity: boss });
     expect(recordActivity).toEqual({ level: 'NONE', rulesMatched: [], alerts: [] });
   });
 
-  it('needs a signed-in user and valid input', async () => {
-    expect(onlyError(await h.gql(RECORD, { input: { type: 'LOGIN' } }, { identity: null })).code).toBe('UNAUTHENTICATED');
-    const me = user();
-    expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: me.userId, text: 'hi' } }, { identity: me })).code).toBe('BAD_USER_INPUT');
-    expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: 'nope' } }, { identity: me })).code).toBe('BAD_USER_INPUT');
+  it('warns a named counterpart only when they really had a conversation with the subject; recorded activity makes no contact', async () => {
+    const integration = admin();
+    const stranger = user();
+    const first = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: stranger.userId, text: ADVANCE_PAYMENT } }, { identity: integration });
+    expect(first.recordActivity.rulesMatched).toEqual(['OFF_PLATFORM_PAYMENT_REQUEST']);
+    expect(first.recordActivity.alerts[0].recipients).toEqual([]);
+    await h.server.buffer.flush();
+    expect(await h.prisma.contact.count({ where: { OR: [{ userId: integration.userId }, { counterpartId: integration.userId }] } })).toBe(0);
+
+    await chatted(h, stranger, integration);
+    const second = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: stranger.userId, text: '안전결제 링크: http://anshim-safepay.xyz/pay' } }, { identity: integration });
+    expect(second.recordActivity.alerts[0]).toMatchObject({ rule: 'PHISHING_LINK', recipients: [{ id: stranger.userId }] });
   });
 
   it('writes raw activity behind, in batches', async () => {
-    const me = user();
-    for (let i = 0; i < 3; i += 1) await h.ok(RECORD, { input: { type: 'LOGIN', deviceId: `dev-${me.userId}` } }, { identity: me });
+    const boss = admin();
+    for (let i = 0; i < 3; i += 1) await h.ok(RECORD, { input: { type: 'LOGIN', deviceId: `dev-${boss.userId}` } }, { identity: boss });
     await h.server.buffer.flush();
-    expect(await h.prisma.activity.count({ where: { userId: me.userId } })).toBe(3);
-  });
-
-  it('flags a device shared by three accounts within a day', async () => {
-    const deviceId = `device-${randomUUID()}`;
-    const [a, b, c] = [user(), user(), user()];
-    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, { identity: a });
-    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, { identity: b });
-    await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, { identity: a });
-    expect((await h.ok(RECORD, { input: { type: 'LOGIN', deviceId } }, { identity: c })).recordActivity.rulesMatched).toEqual(['SHARED_DEVICE']);
+    expect(await h.prisma.activity.count({ where: { userId: boss.userId } })).toBe(3);
   });
 });
 
 describe('risk level and admin actions', () => {
   it('shows the level to the user and ADMINs only, and rebuilds it from signals when the cache is gone', async () => {
     const seller = user();
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: 'Please pay upfront by bank transfer' } }, { identity: seller });
+    await screened(h, seller, user(), [PAYMENT]);
     expect(await levelOf(seller.userId, seller)).toBe('HIGH');
     expect(onlyError(await h.gql(LEVEL, { reps: [{ __typename: 'User', id: seller.userId }] }, { identity: user() })).code).toBe('FORBIDDEN');
     await h.redis.del(`monitor:level:${seller.userId}`);
@@ -131,7 +178,7 @@ describe('risk level and admin actions', () => {
   it('takeRiskAction: ADMIN only, audited; CLEAR ends the signals, lifts the hold and emits risk_cleared', async () => {
     const seller = user();
     const boss = admin();
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: ADVANCE_PAYMENT } }, { identity: seller });
+    await screened(h, seller, user(), [PAYMENT]);
     const ACT = `mutation($input: RiskActionInput!) { takeRiskAction(input: $input) }`;
     expect(onlyError(await h.gql(ACT, { input: { userId: seller.userId, action: 'CLEAR', reason: 'x' } }, { identity: seller })).code).toBe('FORBIDDEN');
     expect(onlyError(await h.gql(ACT, { input: { userId: seller.userId, action: 'CLEAR', reason: '  ' } }, { identity: boss })).code).toBe('BAD_USER_INPUT');
@@ -147,7 +194,7 @@ describe('risk level and admin actions', () => {
 
   it('riskAlerts: own alerts, or any user for an ADMIN', async () => {
     const seller = user();
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: ADVANCE_PAYMENT } }, { identity: seller });
+    await screened(h, seller, user(), [PAYMENT]);
     expect(onlyError(await h.gql(`query($u: ID) { riskAlerts(userId: $u) { id } }`, { u: seller.userId }, { identity: user() })).code).toBe('FORBIDDEN');
     expect((await h.ok(`query($u: ID) { riskAlerts(userId: $u) { id subject { id } } }`, { u: seller.userId }, { identity: admin() })).riskAlerts).toHaveLength(1);
   });
@@ -172,10 +219,11 @@ describe('subscriptions', () => {
     const [toBuyer, toSeller] = [buyerSide.next(), sellerSide.next()];
     await waitFor('both members to listen on their own channels', async () => (await listeners(buyer.userId)) === 1 && (await listeners(seller.userId)) === 1);
     // An alert between two other members goes to their channels only.
-    await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: ADVANCE_PAYMENT } }, { identity: user() });
+    await screened(h, user(), user(), [PAYMENT]);
 
-    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: ADVANCE_PAYMENT } }, { identity: seller });
-    const expected = { id: recordActivity.alerts[0].id, subject: { id: seller.userId } };
+    await screened(h, seller, buyer, [PAYMENT]);
+    const raised = await h.prisma.riskAlert.findFirstOrThrow({ where: { subjectUserId: seller.userId } });
+    const expected = { id: raised.id, subject: { id: seller.userId } };
     expect((await toBuyer).value?.data?.myRiskAlerts).toEqual(expected);
     expect((await toSeller).value?.data?.myRiskAlerts).toEqual(expected);
     await buyerSide.return?.();
@@ -232,7 +280,7 @@ describe('events of other services', () => {
     expect(await level(target)).toBe('HIGH');
   });
 
-  it('PROTECTED_USER_EXPOSED when a protected buyer talks to a seller below their minimum grade', async () => {
+  it('PROTECTED_USER_EXPOSED when a seller below a protected buyer\'s minimum grade writes to them (chat.message_sent)', async () => {
     const seller = user();
     const buyer = user();
     const profile = await h.publish({
@@ -249,8 +297,38 @@ describe('events of other services', () => {
     });
     await h.processed(profile);
     await h.processed(grade);
-    const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: buyer.userId, text: '안녕하세요' } }, { identity: seller });
-    expect(recordActivity.rulesMatched).toEqual(['PROTECTED_USER_EXPOSED']);
-    expect(recordActivity.alerts[0].recipients).toEqual([{ id: buyer.userId }]);
+    await chatted(h, seller, buyer);
+    const alerts = await h.prisma.riskAlert.findMany({ where: { subjectUserId: seller.userId }, include: { recipients: true } });
+    expect(alerts.map((a) => ({ rule: a.rule, to: a.recipients.map((r) => r.userId) }))).toEqual([{ rule: 'PROTECTED_USER_EXPOSED', to: [buyer.userId] }]);
+  });
+
+  it('Product.riskWarnings come only from alerts whose subject is the listing\'s seller', async () => {
+    const seller = user();
+    const buyer = user();
+    await h.knownSince(new Date(Date.now() - 365 * 24 * 3_600_000), seller);
+    const productId = randomUUID();
+    await h.deliver({
+      type: 'product.created',
+      producer: 'transaction',
+      subjectUserId: seller.userId,
+      data: { productId, sellerId: seller.userId, title: '자전거', price: 90_000, category: 'SPORTS', region: null, createdAt: new Date().toISOString() },
+    });
+    // A buyer writes a fake payment link in the listing's conversation: the buyer is warned about, not the listing.
+    await screened(h, buyer, seller, [LOOKALIKE], { productId });
+    expect(await h.prisma.riskAlert.count({ where: { productId, subjectUserId: buyer.userId } })).toBe(1);
+    // A day-old integration account records an expensive "listing" naming this product: a listing
+    // rule with a product warning matches, but its subject is not the seller.
+    const integration = admin();
+    await h.knownSince(new Date(Date.now() - 24 * 3_600_000), integration);
+    const recorded = await h.ok(RECORD, { input: { type: 'LISTING_CREATED', productId, amount: 1_500_000 } }, { identity: integration });
+    expect(recorded.recordActivity.rulesMatched).toContain('NEW_ACCOUNT_HIGH_VALUE');
+    expect(recorded.recordActivity.alerts[0].product).toEqual({ id: productId });
+    expect((await h.ok(WARNINGS, { reps: [{ __typename: 'Product', id: productId }] }))._entities[0].riskWarnings).toEqual([]);
+    // The seller's own listing alert does show.
+    const ownAlert = await h.prisma.riskAlert.create({
+      data: { id: randomUUID(), level: 'MEDIUM', rule: 'LISTING_BURST', messageKo: '-', messageEn: '-', subjectUserId: seller.userId, productId },
+    });
+    expect((await h.ok(WARNINGS, { reps: [{ __typename: 'Product', id: productId }] }))._entities[0].riskWarnings).toEqual([expect.stringContaining('많은 물건')]);
+    expect(ownAlert.productId).toBe(productId);
   });
 });

@@ -126,3 +126,27 @@ describe('levels', () => {
     }
   });
 });
+
+describe('screening findings (chat.message_screened, no text)', () => {
+  it.each([
+    [['PAYMENT_IDENTIFIER'], ['OFF_PLATFORM_PAYMENT_REQUEST']],
+    [['LOOKALIKE_LINK'], ['PHISHING_LINK']],
+    [['OFF_APP_CONTACT'], ['OFF_APP_CONTACT']],
+    [['PAYMENT_IDENTIFIER', 'OFF_APP_CONTACT'], ['OFF_PLATFORM_PAYMENT_REQUEST', 'OFF_APP_CONTACT']],
+  ])('%j → %j, each warning the counterpart', (findings, expected) => {
+    const matched = evaluateRules(facts({ text: null }, { screeningFindings: findings }));
+    expect(matched.map((rule) => rule.code)).toEqual(expected);
+    expect(matched.every((rule) => rule.recipients === 'counterpart')).toBe(true);
+  });
+
+  it('KNOWN_FRAUD_IDENTIFIER arrives as a known fraud count: CRITICAL; OFF_APP_CONTACT is MEDIUM', () => {
+    const matched = evaluateRules(facts({ text: null }, { screeningFindings: ['KNOWN_FRAUD_IDENTIFIER'], knownFraudIdentifiers: 1 }));
+    expect(matched.map((rule) => [rule.code, rule.level])).toEqual([['KNOWN_FRAUD_ACCOUNT', 'CRITICAL']]);
+    expect(RULES.find((rule) => rule.code === 'OFF_APP_CONTACT')?.level).toBe('MEDIUM');
+  });
+
+  it('an empty screening and a LOGIN match nothing', () => {
+    expect(codes(facts({ text: null }, { screeningFindings: [] }))).toEqual([]);
+    expect(codes(facts({ type: 'LOGIN', counterpartId: null, text: null }, { screeningFindings: ['OFF_APP_CONTACT'] }))).toEqual([]);
+  });
+});

@@ -32,6 +32,8 @@ import { OidcRepository } from './oidc/oidc-repository.ts';
 import { mountOidcRoutes } from './oidc/oidc-routes.ts';
 import { OidcService } from './oidc/oidc-service.ts';
 import { UserEvents } from './outbound/user-events.ts';
+import { KnownDeviceRepository } from './auth/known-device-repository.ts';
+import { SignInRecorder } from './auth/sign-in-record.ts';
 import { resolvers } from './resolvers/index.ts';
 import { UserRepository } from './users/user-repository.ts';
 import { userFacts } from './users/user-facts.ts';
@@ -94,6 +96,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         signInThrottle: new SignInThrottle(redis, delivery, signInThrottleSettings(env), logger),
         registerThrottle: new RegisterThrottle(redis, { perDomainMax: env.REGISTER_PER_DOMAIN_MAX, windowSeconds: env.REGISTER_PER_DOMAIN_WINDOW_SECONDS }, logger),
         revocations,
+        signIns: new SignInRecorder({ devices: new KnownDeviceRepository(), events }),
       });
       const idCardService = new IdCardService({
         prisma,

@@ -142,13 +142,18 @@ export class AlertRepository {
   }
 
   /** Rules of alerts since `since`, per product (Product.riskWarnings, batched by a loader). */
+  /**
+   * The rules of recent alerts on these listings whose subject is the listing's seller (the
+   * known_products copy): an alert about a buyer who wrote in the listing's conversation, or
+   * anything else naming the listing, never puts a warning on someone else's listing.
+   */
   async rulesByProducts(productIds: readonly string[], since: Date): Promise<Array<{ productId: string; rule: string }>> {
-    const rows = await this.prisma.riskAlert.findMany({
-      where: { productId: { in: [...productIds] }, createdAt: { gt: since } },
-      select: { productId: true, rule: true },
-      distinct: ['productId', 'rule'],
-    });
-    return rows.map((row) => ({ productId: row.productId!, rule: row.rule }));
+    if (productIds.length === 0) return [];
+    return this.prisma.$queryRaw<Array<{ productId: string; rule: string }>>`
+      SELECT DISTINCT a.product_id::text AS "productId", a.rule
+      FROM risk_alerts a
+      JOIN known_products p ON p.id = a.product_id AND p.seller_id = a.subject_user_id
+      WHERE a.product_id = ANY(${[...productIds]}::uuid[]) AND a.created_at > ${since}`;
   }
 
   async acknowledgeAsRecipient(alertId: string, userId: string, at: Date): Promise<boolean> {

@@ -101,9 +101,14 @@ export class AssessmentService {
 
   // ------------------------------------------------------------------ ingestion
 
-  /** recordActivity: as the signed-in user. */
+  /**
+   * recordActivity: ADMINs and trusted integrations only (members are observed by the platform,
+   * never believed about themselves); the caller is the subject. A named counterpart is warned
+   * only when they really had a conversation or trade with the caller.
+   */
   async record(scope: MonitorScope, input: ActivityInput): Promise<AssessmentRecord> {
     const me = requireIdentity(scope);
+    if (me.role !== 'ADMIN') throw new ForbiddenError(messages.recordActivityAdminOnly);
     const counterpartId = checkId(input.counterpartId);
     if (counterpartId === me.userId) throw new BadInputError(messages.selfCounterpart);
     if (input.text && input.text.length > MAX_TEXT) throw new BadInputError(messages.textTooLong);
@@ -118,6 +123,7 @@ export class AssessmentService {
       deviceId: input.deviceId?.slice(0, 200) ?? null,
       amount: input.amount ?? null,
       at: this.now(),
+      counterpartDealt: counterpartId ? await this.deps.known.haveDealt(me.userId, counterpartId) : undefined,
     };
     await this.deps.buffer.push({
       id: randomUUID(),
@@ -202,8 +208,6 @@ export class AssessmentService {
   async accountStatusChanged(change: { userId: string; status: AccountStatus; at: Date }, from: FromEvent): Promise<AlertRecord | null> {
     if (change.status === 'ACTIVE') return null;
     const notice = ACCOUNT_NOTICES[change.status];
-    // Chats of the last seconds may still sit in the write-behind buffer.
-    await this.deps.buffer.flush();
     const since = new Date(change.at.getTime() - CONTACT_LOOKBACK_DAYS * 24 * 3_600_000);
     const recipients = await this.deps.known.contactsOf(from.tx, change.userId, since);
     if (recipients.length === 0) return null;
@@ -253,7 +257,7 @@ export class AssessmentService {
           subjectUserId: userId,
           productId: activity.productId ?? null,
           transactionId: activity.transactionId ?? null,
-          recipientIds: rule.recipients === 'counterpart' && activity.counterpartId ? [activity.counterpartId] : [],
+          recipientIds: rule.recipients === 'counterpart' && activity.counterpartId && activity.counterpartDealt !== false ? [activity.counterpartId] : [],
           createdAt: at,
           dedupeKey: alertDedupeKey(activity, rule.code, from?.sourceEventId ?? null),
         });

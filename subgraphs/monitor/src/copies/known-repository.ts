@@ -64,6 +64,15 @@ export class KnownRepository {
     return rows.map((row) => row.counterpartId);
   }
 
+  /** Whether the two ever had a conversation or a trade, in either direction (from events only). */
+  async haveDealt(userId: string, counterpartId: string, db: Tx | MonitorPrisma = this.prisma): Promise<boolean> {
+    const found = await db.contact.findFirst({
+      where: { OR: [{ userId, counterpartId }, { userId: counterpartId, counterpartId: userId }] },
+      select: { userId: true },
+    });
+    return found !== null;
+  }
+
   async gradeChanged(tx: Tx, userId: string, grade: SafetyGrade, at: Date): Promise<void> {
     await tx.knownUser.upsert({ where: { id: userId }, create: { id: userId, registeredAt: at, safetyGrade: grade }, update: { safetyGrade: grade } });
   }
@@ -123,7 +132,8 @@ export class KnownRepository {
       data: rows.map((row) => ({ ...row, occurredAt: new Date(row.occurredAt) })),
       skipDuplicates: true,
     });
-    await this.contacts(this.prisma, rows.filter((row) => row.counterpartId).map((row) => ({ userId: row.userId, counterpartId: row.counterpartId!, at: new Date(row.occurredAt) })));
+    // No contacts from here: recorded activity names whom it likes; contacts come only from the
+    // services that saw the conversation or trade (chat.message_sent, transaction.requested).
     return count;
   }
 }

@@ -9,7 +9,9 @@
 // - transaction.requested: both parties exist and dealt with each other;
 // - report.filed: REPORT_BURST over a sliding window of distinct reporters, each weighed by what the
 //   event says about them (verified, account age, a trade with the target: reporter-trust.ts);
-// - report.identifiers_confirmed: lookup hashes of accounts/phones in accepted reports (KNOWN_FRAUD_ACCOUNT).
+// - report.identifiers_confirmed: lookup hashes of accounts/phones in accepted reports (KNOWN_FRAUD_ACCOUNT);
+// - user.signed_in, chat.message_sent, chat.message_screened: what the platform observed itself
+//   (sign-in devices, real contacts, screening findings; assessment/platform-signals.ts).
 // Copies and the alerts an event raises are written in the consumer's transaction, together with
 // the processed-event record, and alerts are keyed by (event, rule): a redelivered event raises
 // nothing twice. Pushes to subscribers run after the commit.
@@ -17,15 +19,17 @@ import type { AfterCommitHooks, EventEnvelope, EventHandlers } from '@anshim/pla
 import type { EventType } from '@anshim/contracts';
 import type { Tx } from '../database.ts';
 import type { AssessmentService, FromEvent } from '../assessment/assessment-service.ts';
+import type { PlatformSignals } from '../assessment/platform-signals.ts';
 import type { KnownRepository } from '../copies/known-repository.ts';
 
 export interface ConsumerDeps {
   known: KnownRepository;
   assessment: AssessmentService;
+  signals: PlatformSignals;
 }
 
 export function monitorHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>): EventHandlers<'monitor', Tx> {
-  const { known, assessment } = deps;
+  const { known, assessment, signals } = deps;
   const from = (event: EventEnvelope<EventType>, tx: Tx): FromEvent => ({ tx, sourceEventId: event.id, defer: (work) => hooks.schedule(tx, work) });
   return {
     'user.registered': async (event, tx) => {
@@ -68,5 +72,8 @@ export function monitorHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>)
     'report.identifiers_confirmed': async (event, tx) => {
       await known.fraudIdentifiersConfirmed(tx, event.data.identifiers, new Date(event.data.confirmedAt));
     },
+    'user.signed_in': async (event, tx) => void (await signals.signedIn(event.data, from(event, tx))),
+    'chat.message_sent': async (event, tx) => void (await signals.messageSent(event.data, from(event, tx))),
+    'chat.message_screened': async (event, tx) => void (await signals.messageScreened(event.data, from(event, tx))),
   };
 }

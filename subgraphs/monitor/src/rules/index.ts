@@ -3,6 +3,7 @@
 import { LINKED_TO_CONFIRMED_FRAUD, RETURNING_BANNED_MEMBER } from './account-links.ts';
 import { BEHAVIOUR_CHANGE } from './behaviour-change.ts';
 import { KNOWN_FRAUD_ACCOUNT } from './known-fraud-account.ts';
+import { OFF_APP_CONTACT } from './off-app-contact.ts';
 import { NEW_ACCOUNT_HIGH_VALUE } from './new-account-high-value.ts';
 import { OFF_PLATFORM_PAYMENT_REQUEST } from './off-platform-payment-request.ts';
 import { PHISHING_LINK } from './phishing-link.ts';
@@ -31,6 +32,7 @@ export const RULES: readonly Rule[] = [
   BEHAVIOUR_CHANGE,
   RETURNING_BANNED_MEMBER,
   LINKED_TO_CONFIRMED_FRAUD,
+  OFF_APP_CONTACT,
 ];
 
 export const RULES_BY_CODE: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.code, rule]));

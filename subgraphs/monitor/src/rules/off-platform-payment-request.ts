@@ -42,6 +42,8 @@ export const OFF_PLATFORM_PAYMENT_REQUEST: Rule = {
   },
   signalHours: 72,
   recipients: 'counterpart',
-  matches: ({ activity }) =>
-    (activity.type === 'CHAT_MESSAGE' || activity.type === 'PAYMENT_REQUEST') && Boolean(activity.text) && asksForOffPlatformPayment(activity.text!),
+  // The chat service's screening (every spelling of an account number) or, for an ADMIN's recorded activity, the text.
+  matches: ({ activity, screeningFindings }) =>
+    (activity.type === 'CHAT_MESSAGE' || activity.type === 'PAYMENT_REQUEST') &&
+    ((screeningFindings?.includes('PAYMENT_IDENTIFIER') ?? false) || (Boolean(activity.text) && asksForOffPlatformPayment(activity.text!))),
 };

@@ -34,6 +34,7 @@ export const PHISHING_LINK: Rule = {
   },
   signalHours: 72,
   recipients: 'counterpart',
-  matches: ({ activity, allowedDomains }) =>
-    (activity.type === 'CHAT_MESSAGE' || activity.type === 'PAYMENT_REQUEST') && Boolean(activity.text) && suspiciousHosts(activity.text!, allowedDomains).length > 0,
+  matches: ({ activity, allowedDomains, screeningFindings }) =>
+    (activity.type === 'CHAT_MESSAGE' || activity.type === 'PAYMENT_REQUEST') &&
+    ((screeningFindings?.includes('LOOKALIKE_LINK') ?? false) || (Boolean(activity.text) && suspiciousHosts(activity.text!, allowedDomains).length > 0)),
 };

@@ -19,6 +19,11 @@ export interface ActivityFacts {
   /** Whole won (a listing's price, a payment request's amount). */
   amount?: number | null;
   at: Date;
+  /**
+   * False when the counterpart never had a conversation or trade with the subject (the monitor's
+   * contacts copy): the counterpart is then not warned. Events name real counterparts (unset).
+   */
+  counterpartDealt?: boolean;
 }
 
 /** What the engine knows besides the activity; every field is optional (unknown = no match). */
@@ -36,6 +41,8 @@ export interface RuleFacts {
   accountsOnDevice?: number;
   /** Combined weight of the reports against the subject in REPORT_BURST's window (reporter-trust.ts). */
   reportWeightInWindow?: number;
+  /** The chat service's screening findings for a message (chat.message_screened): codes such as PAYMENT_IDENTIFIER. */
+  screeningFindings?: readonly string[];
   /** How many account/phone numbers in the activity's text are in the confirmed-fraud copy. */
   knownFraudIdentifiers?: number;
   /** clusters/: how the subject is linked to a banned or confirmed fraud account (set only by the cluster checks). */

@@ -27,6 +27,7 @@ import { UniqueViolation, type UserRepository } from '../users/user-repository.t
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password.ts';
 import type { RegisterThrottle } from './register-throttle.ts';
 import type { SessionRepository } from './session-repository.ts';
+import type { SignInMethod, SignInRecorder } from './sign-in-record.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { TokenRevocations } from './token-revocations.ts';
 
@@ -73,6 +74,8 @@ export interface AuthServiceDeps {
   /** Per-email-domain ration of sign-ups (register-throttle.ts). */
   registerThrottle: RegisterThrottle;
   revocations: TokenRevocations;
+  /** Known devices and user.signed_in, in each sign-in's transaction. */
+  signIns: SignInRecorder;
 }
 
 /** Redis: which refresh family an access token belongs to, so logout can end that session. */
@@ -111,7 +114,8 @@ export class AuthService {
         if (error instanceof UniqueViolation) throw new ConflictError(messages.emailTaken, { field: 'email' });
         throw error;
       }
-      await this.deps.events.registered(tx, created);
+      await this.deps.events.registered(tx, created, scope.client.deviceId);
+      await this.deps.signIns.rememberSignUpDevice(tx, created.id, scope.client, created.createdAt);
       await this.storeRefreshToken(tx, created.id, familyId, refreshToken);
       return created;
     });
@@ -139,7 +143,7 @@ export class AuthService {
 
     const refreshToken = randomToken();
     const familyId = randomUUID();
-    await transaction(this.deps.prisma, (tx) => this.storeRefreshToken(tx, credentials.id, familyId, refreshToken));
+    await this.startSession(scope, credentials.id, familyId, refreshToken, 'PASSWORD');
     const user = await scope.loaders.user.load(credentials.id);
     if (!user) throw new UnauthenticatedError(messages.wrongCredentials);
     return this.payload(scope, user, familyId, refreshToken);
@@ -155,7 +159,7 @@ export class AuthService {
     this.assertMayEnter(user);
     const refreshToken = randomToken();
     const familyId = randomUUID();
-    await transaction(this.deps.prisma, (tx) => this.storeRefreshToken(tx, user.id, familyId, refreshToken));
+    await this.startSession(scope, user.id, familyId, refreshToken, 'OAUTH');
     return this.payload(scope, user, familyId, refreshToken);
   }
 
@@ -183,12 +187,14 @@ export class AuthService {
       await transaction(this.deps.prisma, async (tx) => {
         if (!(await this.deps.sessions.claim(tx, stored.id, now))) throw new TokenReused();
         await this.storeRefreshToken(tx, user.id, stored.familyId, next);
+        await this.deps.signIns.record(tx, user.id, 'REFRESH', scope.client, now);
       });
     } catch (error) {
       if (!(error instanceof TokenReused)) throw error;
       await this.revokeFamilyAfterReuse(stored.familyId, stored.userId, now);
       throw new UnauthenticatedError(messages.sessionExpired);
     }
+    this.deps.afterCommit();
     return this.payload(scope, user, stored.familyId, next);
   }
 
@@ -224,6 +230,15 @@ export class AuthService {
     if (status === 'SUSPENDED') {
       throw new ForbiddenError(messages.suspendedUntil(user.statusUntil), { status, until: user.statusUntil?.toISOString() ?? null });
     }
+  }
+
+  /** A new session family and its user.signed_in commit together; the relay is nudged after. */
+  private async startSession(scope: RequestScope, userId: string, familyId: string, refreshToken: string, method: SignInMethod): Promise<void> {
+    await transaction(this.deps.prisma, async (tx) => {
+      await this.storeRefreshToken(tx, userId, familyId, refreshToken);
+      await this.deps.signIns.record(tx, userId, method, scope.client);
+    });
+    this.deps.afterCommit();
   }
 
   private async storeRefreshToken(tx: Tx, userId: string, familyId: string, token: string): Promise<void> {

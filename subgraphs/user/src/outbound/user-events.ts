@@ -8,19 +8,32 @@ import type { AccountStatus, SafetyGrade, VerificationMethod } from '../model.ts
 const write = outboxWriter('user');
 
 export class UserEvents {
-  async registered(tx: Tx, user: { id: string; nickname: string; createdAt: Date }): Promise<void> {
+  async registered(tx: Tx, user: { id: string; nickname: string; createdAt: Date }, deviceId: string | null = null): Promise<void> {
     await write(tx, {
       type: 'user.registered',
       subjectUserId: user.id,
-      data: { userId: user.id, nickname: user.nickname, createdAt: user.createdAt.toISOString() },
+      data: { userId: user.id, nickname: user.nickname, createdAt: user.createdAt.toISOString(), deviceId },
     });
   }
 
-  async verified(tx: Tx, userId: string, method: VerificationMethod, verifiedAt: Date): Promise<void> {
+  /** `phoneLookupHash`: SMS only, the bound phone's keyed lookup hash (links accounts sharing a phone; never the number). */
+  async verified(tx: Tx, userId: string, method: VerificationMethod, verifiedAt: Date, phoneLookupHash: string | null = null): Promise<void> {
     await write(tx, {
       type: 'user.verified',
       subjectUserId: userId,
-      data: { userId, method, verifiedAt: verifiedAt.toISOString() },
+      data: { userId, method, verifiedAt: verifiedAt.toISOString(), ...(method === 'SMS' ? { phoneLookupHash } : {}) },
+    });
+  }
+
+  async signedIn(
+    tx: Tx,
+    signIn: { userId: string; method: 'PASSWORD' | 'SECOND_FACTOR' | 'OAUTH' | 'REFRESH'; deviceId: string | null; clientAddress: string | null; newDevice: boolean; at: Date },
+  ): Promise<void> {
+    await write(tx, {
+      type: 'user.signed_in',
+      subjectUserId: signIn.userId,
+      data: { ...signIn, at: signIn.at.toISOString() },
+      occurredAt: signIn.at,
     });
   }
 

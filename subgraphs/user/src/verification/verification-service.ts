@@ -134,7 +134,9 @@ export class VerificationService {
         if (!(await this.deps.challenges.consume(tx, challenge.id, now))) return null;
         const row = binding ? await this.phoneBinder.bind(tx, user, now) : user;
         await this.deps.users.addVerification(tx, user.id, method, now);
-        await this.deps.events.verified(tx, user.id, method, now);
+        // The phone's lookup hash lets the monitor link accounts sharing one number (never the number).
+        const phoneLookupHash = method === 'SMS' ? this.deps.cipher.lookupHash(this.deps.cipher.decrypt(challenge.targetEncrypted)) : null;
+        await this.deps.events.verified(tx, user.id, method, now, phoneLookupHash);
         await this.deps.requirements.onVerified(tx, user.id, now);
         return row;
       });

@@ -1,0 +1,57 @@
+// Signals the platform observed itself, never a member's report: sign-ins (the user service, with
+// the device id and address the gateway signed), chat messages and what screening found in them
+// (the chat service). Each turns into the facts the rules already know: a LOGIN with its device
+// id (SHARED_DEVICE), a real contact between the two parties, a CHAT_MESSAGE with the screening
+// findings whose alerts go to the message's recipient.
+import type { EventData } from '@anshim/contracts';
+import type { KnownRepository } from '../copies/known-repository.ts';
+import type { AssessmentRecord, AssessmentService, FromEvent } from './assessment-service.ts';
+
+export class PlatformSignals {
+  constructor(private readonly deps: { known: KnownRepository; assessment: AssessmentService }) {}
+
+  /** user.signed_in: a LOGIN from that device (three accounts on one device within a day: SHARED_DEVICE). */
+  async signedIn(signIn: EventData<'user.signed_in'>, from: FromEvent): Promise<AssessmentRecord> {
+    const at = new Date(signIn.at);
+    await this.deps.known.userSeen(from.tx, signIn.userId, at);
+    return this.deps.assessment.assess({ type: 'LOGIN', userId: signIn.userId, deviceId: signIn.deviceId, at }, {}, from);
+  }
+
+  /**
+   * chat.message_sent: the two parties really dealt with each other (both directions), and the
+   * rules about who talks to whom (a protected member and a sender below their minimum grade).
+   */
+  async messageSent(message: EventData<'chat.message_sent'>, from: FromEvent): Promise<AssessmentRecord> {
+    const at = new Date(message.sentAt);
+    await this.contact(from, message.senderId, message.recipientId, at);
+    return this.deps.assessment.assess({ type: 'CHAT_MESSAGE', userId: message.senderId, counterpartId: message.recipientId, productId: null, at }, {}, from);
+  }
+
+  /**
+   * chat.message_screened: the findings raise the sender's rules (PAYMENT_IDENTIFIER → an
+   * off-platform payment request, KNOWN_FRAUD_IDENTIFIER → a known fraud account, LOOKALIKE_LINK →
+   * a phishing link, OFF_APP_CONTACT on its own); the recipient of the message is the one warned.
+   * The contact itself comes from the same message's chat.message_sent (committed with this event
+   * in chat): writing it here too would make the two handlers wait on each other's row locks, on
+   * the path of the alert the recipient is waiting for.
+   */
+  async messageScreened(screened: EventData<'chat.message_screened'>, from: FromEvent): Promise<AssessmentRecord> {
+    const at = new Date(screened.at);
+    const codes = screened.findings.map((finding) => finding.code);
+    return this.deps.assessment.assess(
+      { type: 'CHAT_MESSAGE', userId: screened.senderId, counterpartId: screened.recipientId, productId: screened.productId ?? null, at },
+      // counterpart: null — the same message's chat.message_sent judges who talks to whom, once.
+      { screeningFindings: codes, knownFraudIdentifiers: codes.filter((code) => code === 'KNOWN_FRAUD_IDENTIFIER').length, counterpart: null },
+      from,
+    );
+  }
+
+  private async contact(from: FromEvent, senderId: string, recipientId: string, at: Date): Promise<void> {
+    await this.deps.known.userSeen(from.tx, senderId, at);
+    await this.deps.known.userSeen(from.tx, recipientId, at);
+    await this.deps.known.contacts(from.tx, [
+      { userId: senderId, counterpartId: recipientId, at },
+      { userId: recipientId, counterpartId: senderId, at },
+    ]);
+  }
+}
