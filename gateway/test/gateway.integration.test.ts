@@ -25,8 +25,8 @@ async function startGateway(overrides: SettingsOverrides, env: Record<string, st
     settings: {
       redis: REDIS,
       subgraphUrls: { user: subgraphUrl },
-      // A supergraph of the user subgraph alone: no file routes.
-      subgraphRoles: { filePassThrough: [] },
+      // A supergraph of the user subgraph alone: no file or payment routes.
+      subgraphRoles: { filePassThrough: [], paymentPassThrough: null },
       subgraphTimeoutMs: 5_000,
       ...overrides,
     },
@@ -232,7 +232,7 @@ describe('gateway operational routes', () => {
 
   it('refuses pass-through and token settings naming a subgraph the supergraph does not have', async () => {
     await expect(startGateway({ subgraphRoles: { authPassThrough: 'accounts', filePassThrough: ['transaction'] } })).rejects.toThrow(
-      'AUTH_PASS_THROUGH_SUBGRAPH names unknown subgraph(s): accounts; FILE_PASS_THROUGH_SUBGRAPHS names unknown subgraph(s): transaction (the supergraph has user)',
+      'AUTH_PASS_THROUGH_SUBGRAPH names unknown subgraph(s): accounts; PAYMENT_PASS_THROUGH_SUBGRAPH names unknown subgraph(s): payment; FILE_PASS_THROUGH_SUBGRAPHS names unknown subgraph(s): transaction (the supergraph has user)',
     );
   });
 });

@@ -32,7 +32,7 @@ beforeAll(async () => {
   if (!composition.ok) throw new Error(JSON.stringify(composition.problems));
   ({ url } = await startTestGateway({
     // A supergraph of the user subgraph alone: no file routes.
-    settings: { redis: REDIS, subgraphRoles: { filePassThrough: [] } },
+    settings: { redis: REDIS, subgraphRoles: { filePassThrough: [], paymentPassThrough: null } },
     supergraphSdl: composition.supergraphSdl,
     internalSecret: INTERNAL_SECRET,
     logger: createLogger('gateway-audit', 'silent'),

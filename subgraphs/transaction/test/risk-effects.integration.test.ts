@@ -7,11 +7,20 @@
 //   see nothing; CLEAR removes it; a late, older WARN after CLEAR is ignored.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@anshim/platform';
+import { UserHarness } from '../../user/test/support/harness.ts';
 import { CREATE_PRODUCT, createProduct, MOVE, newUser, onlyError, productInput, START, TransactionHarness } from './support/harness.ts';
 
-const h = new TransactionHarness();
-beforeAll(() => h.start());
-afterAll(() => h.stop());
+// startTransaction reads protection from the user service: the owner starts first, on port 0.
+const owner = new UserHarness();
+const h = new TransactionHarness({}, owner);
+beforeAll(async () => {
+  await owner.start();
+  await h.start();
+});
+afterAll(async () => {
+  await h.stop();
+  await owner.stop();
+});
 
 async function counts() {
   const [products, trades, outbox] = await Promise.all([h.prisma.product.count(), h.prisma.transaction.count(), h.prisma.outboxEvent.count()]);
