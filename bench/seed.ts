@@ -8,7 +8,7 @@ import { seedMarketplace } from '../scripts/lib/seed-marketplace.ts';
 import { createBenchDatabase } from '../subgraphs/safety/test/support/bench-database.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
 
-const SUBGRAPHS = ['user', 'transaction', 'safety', 'report', 'monitor'];
+const SUBGRAPHS = ['user', 'transaction', 'safety', 'report', 'monitor', 'chat'];
 
 export async function run(users = 200, products = 1000): Promise<{ firstSeconds: number; secondSeconds: number }> {
   const db = await createBenchDatabase();
