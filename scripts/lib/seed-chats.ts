@@ -12,8 +12,8 @@ import type { PlannedConversation } from './seed-plan.ts';
 const MESSAGE = 'id sender { id } masked warnings { code level }';
 const START = `mutation SeedConversation($productId: ID!) { startConversation(productId: $productId) { id messages(first: 100) { edges { node { ${MESSAGE} } } } } }`;
 const SEND = `mutation SeedSend($conversationId: ID!, $text: String!) { sendMessage(conversationId: $conversationId, text: $text) { id } }`;
-const READ = `query SeedRead($id: ID!) { conversation(id: $id) { messages(first: 100) { edges { node { ${MESSAGE} } } } } }`;
-const MINE = `query SeedConversations { conversations(first: 100) { product { id } messages(first: 100) { edges { node { ${MESSAGE} } } } } }`;
+const READ = `query SeedRead($id: ID!) { conversation(id: $id) { messages(first: 50) { edges { node { ${MESSAGE} } } } } }`;
+const MINE = `query SeedConversations { conversations(first: 100) { id product { id } } }`;
 
 interface SeenMessage {
   id: string;
@@ -98,10 +98,12 @@ export async function summarizeChats(ctx: ChatStageContext, planned: PlannedConv
   const summary: ChatSummary = { conversations: 0, messages: 0, withWarnings: 0, masked: 0, warningsByCode: {} };
   const buyers = [...new Set(planned.map((c) => c.buyer))];
   await inPool(buyers, pool, async (buyer) => {
-    const mine = await ctx.client.call<{ conversations: Array<{ product: { id: string }; messages: { edges: Array<{ node: SeenMessage }> } }> }>('conversations', MINE, {}, ctx.tokenOf(buyer, 'read their conversations'));
+    const token = ctx.tokenOf(buyer, 'read their conversations');
+    const mine = await ctx.client.call<{ conversations: Array<{ id: string; product: { id: string } }> }>('conversations', MINE, {}, token);
     const asked = new Set(planned.filter((c) => c.buyer === buyer).map((c) => ctx.productIds.get(c.product)));
     for (const conversation of mine.conversations.filter((c) => asked.has(c.product.id))) {
-      const messages = pages(conversation);
+      const read = await ctx.client.call<{ conversation: { messages: { edges: Array<{ node: SeenMessage }> } } }>('conversation', READ, { id: conversation.id }, token);
+      const messages = pages(read.conversation);
       summary.conversations += 1;
       summary.messages += messages.length;
       for (const m of messages) {
