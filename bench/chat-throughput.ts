@@ -310,7 +310,7 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
   }
 }
 
-const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : n === Number.POSITIVE_INFINITY ? '>1000' : '–');
 
 function print(r: ChatRunResult): void {
   console.log(

@@ -13,7 +13,7 @@ export function measuredScreen(screen: MessageScreen, metrics: Metrics): Message
     metrics,
     'anshim_chat_screening_seconds',
     'Time to screen one chat message before delivery (detectors and the fraud-registry copy lookup)',
-    [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1],
+    [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
   );
   return {
     screen: async (input) => {
