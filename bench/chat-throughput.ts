@@ -252,7 +252,7 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     const { inputs } = messageMix(settings.rate * settings.seconds, 18 + round);
     const sent: Array<{ id: string; started: number; recipient: number }> = [];
     let failedSends = 0;
-    const firstErrors: string[] = [];
+    const failures = new Map<string, number>();
     const runStarted = new Date();
     const t0 = performance.now();
     const inFlight: Array<Promise<void>> = [];
@@ -265,7 +265,8 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
         (s) => void sent.push(s),
         (error: Error) => {
           failedSends++;
-          if (firstErrors.length < 3) firstErrors.push(error.message.slice(0, 300));
+          const reason = /"message":"([^"]{0,120})/.exec(error.message)?.[1] ?? error.message.slice(0, 120);
+          failures.set(reason, (failures.get(reason) ?? 0) + 1);
         },
       ));
     }
@@ -277,7 +278,7 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     while (recipientTimes().some((at) => at === undefined) && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
     const cpuAfter = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!) };
     const screening = histogramBefore && (await histogramOf(chat.operationsUrl!))?.minus(histogramBefore);
-    for (const e of firstErrors) console.log(`  send failed: ${e}`);
+    for (const [reason, count] of failures) console.log(`  ${count} sends failed: ${reason}`);
 
     const latencies = sent.flatMap((s, i) => {
       const at = recipientTimes()[i];
