@@ -1,9 +1,10 @@
 // load-mixed: a fixed arrival rate of mixed traffic through the gateway for 60 s: 70% product reads
 // with the seller's safety display, 20% trade mutations (request → accept → complete, each step
-// one operation), 10% activity events (a chat message to the monitor). Open loop: requests start
+// one operation), 10% chat messages (sendMessage in a conversation opened beforehand: screened by
+// the chat service, which tells the monitor; members may no longer call recordActivity). Open loop: requests start
 // on schedule whether or not earlier ones have answered, and latency counts from the scheduled
 // start, so a slow system shows as latency instead of quietly lowering the load.
-// Real processes (user, transaction, safety, monitor subgraphs, the safety worker, the gateway) on
+// Real processes (user, transaction, safety, monitor, chat subgraphs, the safety worker, the gateway) on
 // free ports, a fresh database and Redis prefix, seeded through the API.
 //   npm run bench load-mixed [-- --duration=10 --rate=40]
 // Settings: --duration=<s> / BENCH_DURATION_MS (60 s), --rate=<req/s> / BENCH_RATE (40).
@@ -14,17 +15,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createBenchStack } from './support/bench-stack.ts';
 
-type Operation = 'product-read' | 'trade-mutation' | 'activity-event';
+type Operation = 'product-read' | 'trade-mutation' | 'chat-message';
 const MIX: Array<[Operation, number]> = [
   ['product-read', 0.7],
   ['trade-mutation', 0.2],
-  ['activity-event', 0.1],
+  ['chat-message', 0.1],
 ];
 
 const PRODUCT_READ = `query($id: ID!) { product(id: $id) { id title price status seller { nickname } sellerSafety { grade label badges hints message } } }`;
 const START = `mutation($id: ID!) { startTransaction(productId: $id) { id status } }`;
 const MOVE = `mutation($id: ID!, $s: TransactionStatus!) { updateTransactionStatus(id: $id, status: $s) { id status } }`;
-const ACTIVITY = `mutation($i: ActivityInput!) { recordActivity(input: $i) { level } }`;
+const START_CHAT = `mutation($id: ID!) { startConversation(productId: $id) { id } }`;
+const SEND_CHAT = `mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { id } }`;
 const CHAT = ['안녕하세요, 아직 판매 중인가요?', '내일 오후 세 시에 역 앞에서 직거래 가능할까요?', '사진 몇 장 더 볼 수 있을까요?', '네, 그때 뵙겠습니다.'];
 
 export interface OperationResult {
@@ -132,7 +134,9 @@ export async function run(): Promise<LoadMixedResult> {
   const { durationMs, rate } = options();
   const suffix = randomBytes(4).toString('hex');
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const stack = await createBenchStack(['user', 'transaction', 'safety', 'monitor'], { SAFETY_NIGHTLY_ENABLED: 'false' }, { workers: ['safety'], startTimeoutMs: 300_000 });
+  // The chat rate limits (30 a minute per member by default) are not what this measures: a --rate
+  // far above the default would otherwise refuse the buyers' messages.
+  const stack = await createBenchStack(['user', 'transaction', 'safety', 'monitor', 'chat'], { SAFETY_NIGHTLY_ENABLED: 'false', CHAT_MEMBER_RATE_LIMIT: '10000', CHAT_CONVERSATION_RATE_LIMIT: '10000' }, { workers: ['safety'], startTimeoutMs: 300_000 });
   try {
     const url = new URL(stack.gatewayUrl);
 
@@ -147,7 +151,7 @@ export async function run(): Promise<LoadMixedResult> {
     const sellers = await inBatches(10, (i) => registerPerson(agent, url, `판매자${i}`, suffix));
     const buyers = await inBatches(20, (i) => registerPerson(agent, url, `구매자${i}`, suffix));
     const products: Array<{ id: string; seller: Person }> = [];
-    for (let i = 0; i < Math.ceil(tradeOps / 2) + 40; i += 10) {
+    for (let i = 0; i < Math.ceil(tradeOps / 2) + 40 + buyers.length; i += 10) {
       const batch = await Promise.all(Array.from({ length: 10 }, async (_, k) => {
         const seller = sellers[(i + k) % sellers.length]!;
         const data = await must<{ createProduct: { id: string } }>(agent, url, 'mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }', {
@@ -157,11 +161,27 @@ export async function run(): Promise<LoadMixedResult> {
       }));
       products.push(...batch);
     }
-    console.log(`seeded ${sellers.length} sellers, ${buyers.length} buyers, ${products.length} products; ${rate} req/s for ${durationMs / 1000} s`);
+    // The last 40 products are the warm-up's trades; the buyers.length before them are only talked
+    // about (a trade could sell them). Each buyer asks about one listing; chat learns of listings from product.created a moment
+    // after the fact, so a fresh one may answer NOT_FOUND for a while.
+    const conversations = new Map<string, string>();
+    for (const [i, buyer] of buyers.entries()) {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const result = await post(agent, url, START_CHAT, { id: products[products.length - 41 - i]!.id }, buyer.token);
+        if (result.ok) {
+          conversations.set(buyer.id, (result.data as { startConversation: { id: string } }).startConversation.id);
+          break;
+        }
+        if (!result.error?.includes('NOT_FOUND') || Date.now() > deadline) throw new Error(`seeding failed: ${result.error}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+    console.log(`seeded ${sellers.length} sellers, ${buyers.length} buyers, ${products.length} products, ${conversations.size} conversations; ${rate} req/s for ${durationMs / 1000} s`);
 
     // A short warm-up at the same mix, not counted.
-    await drive({ agent, url, rate, durationMs: Math.min(3_000, durationMs), products, buyers, trades: new Trades(products.slice(-40), buyers) });
-    const result = await drive({ agent, url, rate, durationMs, products, buyers, trades: new Trades(products.slice(0, -40), buyers) });
+    await drive({ agent, url, rate, durationMs: Math.min(3_000, durationMs), products, buyers, conversations, trades: new Trades(products.slice(-40), buyers) });
+    const result = await drive({ agent, url, rate, durationMs, products, buyers, conversations, trades: new Trades(products.slice(0, -40 - buyers.length), buyers) });
     print(result);
     mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
     writeFileSync(new URL('./out/load-mixed.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), ...result }, null, 2));
@@ -180,9 +200,9 @@ async function registerPerson(agent: Agent, url: URL, nickname: string, suffix: 
   return { id: data.register.user.id, token: data.register.accessToken };
 }
 
-async function drive(ctx: { agent: Agent; url: URL; rate: number; durationMs: number; products: Array<{ id: string; seller: Person }>; buyers: Person[]; trades: Trades }): Promise<LoadMixedResult> {
-  const latencies: Record<Operation, number[]> = { 'product-read': [], 'trade-mutation': [], 'activity-event': [] };
-  const errors: Record<Operation, number> = { 'product-read': 0, 'trade-mutation': 0, 'activity-event': 0 };
+async function drive(ctx: { agent: Agent; url: URL; rate: number; durationMs: number; products: Array<{ id: string; seller: Person }>; buyers: Person[]; conversations: Map<string, string>; trades: Trades }): Promise<LoadMixedResult> {
+  const latencies: Record<Operation, number[]> = { 'product-read': [], 'trade-mutation': [], 'chat-message': [] };
+  const errors: Record<Operation, number> = { 'product-read': 0, 'trade-mutation': 0, 'chat-message': 0 };
   const firstErrors: string[] = [];
   const interval = 1000 / ctx.rate;
   const total = Math.floor((ctx.durationMs / 1000) * ctx.rate);
@@ -203,8 +223,7 @@ async function drive(ctx: { agent: Agent; url: URL; rate: number; durationMs: nu
       outcome = await ctx.trades.step(ctx.agent, ctx.url);
     } else {
       const buyer = ctx.buyers[n % ctx.buyers.length]!;
-      const product = ctx.products[n % ctx.products.length]!;
-      outcome = await post(ctx.agent, ctx.url, ACTIVITY, { i: { type: 'CHAT_MESSAGE', counterpartId: product.seller.id, productId: product.id, text: CHAT[n % CHAT.length] } }, buyer.token);
+      outcome = await post(ctx.agent, ctx.url, SEND_CHAT, { c: ctx.conversations.get(buyer.id), t: CHAT[n % CHAT.length] }, buyer.token);
     }
     latencies[operation].push(performance.now() - scheduledAt);
     if (!outcome.ok) {

@@ -9,7 +9,7 @@ import { createBenchDatabase } from '../subgraphs/safety/test/support/bench-data
 import { ownerUrls, startTiers } from '../test/support/owners.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
 
-const SUBGRAPHS = ['user', 'transaction', 'safety', 'report', 'monitor'];
+const SUBGRAPHS = ['user', 'transaction', 'safety', 'report', 'monitor', 'chat'];
 
 export async function run(users = 200, products = 1000): Promise<{ firstSeconds: number; secondSeconds: number }> {
   const db = await createBenchDatabase();

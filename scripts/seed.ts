@@ -1,7 +1,8 @@
 // `npm run seed`: fills the RUNNING system (start it with `npm start` and BOOTSTRAP_ADMIN_EMAIL/
 // BOOTSTRAP_ADMIN_PASSWORD) with a demo marketplace through the gateway: safe-trade zones, ~200
-// members, ~1,000 listings, trades in every state, ratings, reports in every state, fraudsters
-// whose chats raised alerts. Running it again changes nothing. Options (flags or environment):
+// members, ~1,000 listings, trades in every state, ratings, reports in every state, conversations
+// in the app's chat (small talk, and fraudsters whose messages the screening catches). Running it
+// again changes nothing. Options (flags or environment):
 //   --users N (SEED_USERS, 200)   --products N (SEED_PRODUCTS, 1000)   --concurrency N (SEED_CONCURRENCY, 8)
 //   SEED_PASSWORD (the members' password), SEED_USER_SERVICE_URL (the user service's operations port, http://127.0.0.1:9101, for codes),
 //   GATEWAY_URL, SEED_WAIT_SECONDS (90), --allow-production (SEED_ALLOW_PRODUCTION=true),
@@ -85,6 +86,7 @@ Demo marketplace ready in ${result.seconds.toFixed(1)} s${nothingNew ? ' (alread
   trades    ${s.trades}: ${line(s.tradesByStatus)}
   reports   ${s.reports}: ${line(s.reportsByStatus)}
   alerts    ${s.alerts}: ${line(s.alertsByRule)}
+  chats     ${s.chats.conversations} conversations, ${s.chats.messages} messages: ${s.chats.withWarnings} reached the buyer with a warning (${line(s.chats.warningsByCode)}), ${s.chats.masked} masked
 
 Admin:      ${email} (the password you gave as BOOTSTRAP_ADMIN_PASSWORD / SEED_ADMIN_PASSWORD)
 Members (password "${memberPassword}"):

@@ -186,13 +186,51 @@ export const RATING_COMMENTS = [
   '포장까지 꼼꼼하게 해주셨어요.',
 ] as const;
 
-/** What fraudsters write in chats; the monitor's rules read exactly these messages. */
+/** Hangul numerals (공 일 이 … 구), the spelling fraudsters use so a filter looking for digits misses the account. */
+const HANGUL_DIGITS = ['공', '일', '이', '삼', '사', '오', '육', '칠', '팔', '구'];
+export const inHangulNumerals = (account: string) => account.replace(/\d/g, (d) => HANGUL_DIGITS[Number(d)]!).replace(/-/g, ' ');
+
+/**
+ * What fraudsters write in the app's chat. Each message is built to trip one screening finding in
+ * the buyer's copy (subgraphs/chat/src/screening): an account in Hangul numerals with a prepayment
+ * request (PAYMENT_IDENTIFIER), a lookalike of a safe-payment domain (LOOKALIKE_LINK, masked), a
+ * messenger ID that moves the deal off the app (OFF_APP_CONTACT), and an account an accepted fraud
+ * report confirmed (KNOWN_FRAUD_IDENTIFIER, masked). Chat tells the monitor, which raises the alerts.
+ */
 export const FRAUD_CHAT = {
   advancePayment: (account: string, holder: string) =>
-    `안녕하세요~ 제가 지금 지방이라 직거래는 어렵고요, 선입금 해주시면 오늘 바로 택배로 보내드릴게요. 국민은행 ${account} 예금주 ${holder}`,
-  phishingLink: (slug: string) => `안심결제는 여기서 해주세요 https://anshim-safepay.${slug}.xyz/pay?order=7731 결제하시면 바로 발송됩니다`,
+    `제가 지금 지방이라 직거래는 어렵고요, 국민 ${inHangulNumerals(account)} 예금주 ${holder} 으로 선입금 주시면 오늘 바로 택배로 보내드릴게요`,
+  phishingLink: (slug: string) => `안전결제는 여기서 해주세요 https://naverpay-safe.com/pay/${slug} 결제하시면 바로 발송됩니다`,
+  offApp: (messengerId: string) => `여기 말고 카톡 아이디 ${messengerId} 로 연락 주세요. 사진 더 보내드릴게요`,
   // No bank words on purpose: only the account itself can give this message away.
   knownAccount: (account: string) => `여기로 보내주시면 오늘 바로 발송할게요 ${account}`,
 };
 
+/** What a buyer writes first, before the fraudster answers. */
+export const BUYER_OPENERS = ['안녕하세요, 아직 판매 중인가요?', '안녕하세요! 이 상품 아직 있나요? 직거래 가능할까요?'] as const;
+
+/** Honest small talk between a buyer and a seller: screening finds nothing in any of it. */
+export const SMALL_TALK: ReadonlyArray<ReadonlyArray<{ by: 'BUYER' | 'SELLER'; text: string }>> = [
+  [
+    { by: 'BUYER', text: '안녕하세요! 아직 판매 중인가요?' },
+    { by: 'SELLER', text: '네, 아직 있어요. 상태 좋습니다.' },
+    { by: 'BUYER', text: '내일 7시에 합정역에서 뵐게요' },
+    { by: 'SELLER', text: '네 좋아요, 그때 뵐게요!' },
+  ],
+  [
+    { by: 'BUYER', text: '사진 더 보내주실 수 있나요' },
+    { by: 'SELLER', text: '저녁에 찍어서 올려드릴게요.' },
+    { by: 'BUYER', text: '감사합니다. 토요일 오후에 직거래 어떠세요?' },
+    { by: 'SELLER', text: '토요일 오후 괜찮아요. 안심거래존에서 만나요.' },
+  ],
+  [
+    { by: 'BUYER', text: '혹시 조금 네고 가능할까요?' },
+    { by: 'SELLER', text: '많이는 어렵고 조금 빼드릴게요.' },
+    { by: 'BUYER', text: '좋아요! 내일 퇴근하고 역 앞에서 뵐게요' },
+  ],
+];
+
 export const ACCOUNT_HOLDERS = ['김민준', '이서연', '박지훈', '최예린', '정우성', '강하늘', '윤서준', '장미래'] as const;
+
+/** The messenger IDs fraudsters ask buyers to add. */
+export const MESSENGER_IDS = ['fastdeal77', 'safe_trade_kr', 'minjun0909', 'deal_today', 'sale_helper', 'quick_ship88'] as const;

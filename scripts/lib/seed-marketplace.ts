@@ -1,14 +1,13 @@
 // `npm run seed`: the demo marketplace, made through the running system's own API (register,
 // verify with the codes the development sink received, list, trade through the state machine,
-// rate, report, review and sanction as the bootstrap admin, chat as fraudsters so the monitor
-// raises alerts). Every stage first looks at what exists (as the admin, by natural keys) and
+// rate, report, review and sanction as the bootstrap admin, and converse in the app's chat: small
+// talk, and fraudsters whose messages the chat screens, warns the buyer about and tells the monitor of). Every stage first looks at what exists (as the admin, by natural keys) and
 // does only what is missing, so a second run creates nothing and an interrupted run resumes.
 import { GraphQLCallError, SeedClient, SeedError, inPool, readDevCode, type SeedClientOptions } from './seed-client.ts';
 import {
   EXPECTED_GRADE,
   buildPlan,
   type Grade,
-  type PlannedChat,
   type PlannedReport,
   type PlannedTrade,
   type PlannedUser,
@@ -18,6 +17,7 @@ import {
 } from './seed-plan.ts';
 import { collectInventory, summarize, waitForGrades, type Inventory, type MarketplaceSummary } from './seed-summary.ts';
 import { adminLogin, seedZones } from './seed-zones.ts';
+import { seedConversations, summarizeChats, type ChatStageContext, type ChatSummary } from './seed-chats.ts';
 
 export const DEMO_PASSWORD = 'anshim-demo-2026';
 
@@ -50,14 +50,15 @@ export interface StageCounts {
   ratings: number;
   reports: number;
   reviews: number;
-  chats: number;
+  conversations: number;
+  messages: number;
 }
 
 export interface SeedMarketplaceResult {
   /** What this run created or changed (all zero on a rerun). */
   created: StageCounts;
   zones: { created: number; updated: number; unchanged: number };
-  summary: MarketplaceSummary;
+  summary: MarketplaceSummary & { chats: ChatSummary };
   examples: Array<{ role: string; email: string; nickname: string; grade: Grade | null }>;
   seconds: number;
 }
@@ -83,9 +84,7 @@ const RATE_TRADE = `mutation SeedRate($id: ID!, $stars: Int!, $comment: String) 
 const FILE_REPORT = `mutation SeedReport($input: FileReportInput!) { fileReport(input: $input) { id status } }`;
 const START_REVIEW = `mutation SeedReview($id: ID!) { startReview(id: $id) { id status } }`;
 const PROCESS_REPORT = `mutation SeedDecide($id: ID!, $input: ProcessReportInput!) { processReport(id: $id, input: $input) { id status } }`;
-const RECORD_CHAT = `mutation SeedChat($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched } }`;
 const REPORTS = `query SeedReports($status: ReportStatus!) { reports(status: $status, first: 100) { id status type reporter { id } target { id email } } }`;
-const SUBJECT_ALERTS = `query SeedAlerts($userId: ID!) { riskAlerts(userId: $userId, first: 100) { rule subject { id } } }`;
 
 const REPORT_STATUSES: ReportStatus[] = ['RECEIVED', 'IN_REVIEW', 'ACTION_TAKEN', 'DISMISSED'];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,7 +96,7 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
   const password = options.password ?? DEMO_PASSWORD;
   const pool = options.concurrency ?? 8;
   const plan = buildPlan({ users: options.users, products: options.products, seed: options.seed });
-  const created: StageCounts = { users: 0, verifications: 0, profiles: 0, products: 0, trades: 0, tradeSteps: 0, ratings: 0, reports: 0, reviews: 0, chats: 0 };
+  const created: StageCounts = { users: 0, verifications: 0, profiles: 0, products: 0, trades: 0, tradeSteps: 0, ratings: 0, reports: 0, reviews: 0, conversations: 0, messages: 0 };
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
 
   const admin = await adminLogin(client, options.adminEmail, options.adminPassword);
@@ -226,34 +225,35 @@ export async function seedMarketplace(options: SeedMarketplaceOptions): Promise<
   });
   log(`trades: ${created.trades} started, ${created.tradeSteps} status changes, ${created.ratings} ratings (${plan.trades.length} in the plan) — ${elapsed()}`);
 
-  // ---------------------------------------------------------------- fraudsters chat (phase 1)
+  // ---------------------------------------------------------------- conversations: small talk, fraudsters (phase 1)
   const context = { client, admin, plan, idOf, tokenOf, productIds, tradeIds, created };
-  await chat(context, plan.chats.filter((c) => c.phase === 1), pool);
+  const chatContext: ChatStageContext = { client, idOf, tokenOf, productIds, created, log };
+  await seedConversations(chatContext, plan.conversations.filter((c) => c.phase === 1), pool);
 
   // ---------------------------------------------------------------- reports and decisions
   await fileAndDecide(context, pool);
   log(`reports: ${created.reports} filed, ${created.reviews} review steps (${plan.reports.length} in the plan) — ${elapsed()}`);
 
   // ---------------------------------------------------------------- the ring reuses an exposed account (phase 2)
-  await chat(context, plan.chats.filter((c) => c.phase === 2), pool);
-  log(`chats: ${created.chats} messages that tripped the monitor (${plan.chats.length} in the plan) — ${elapsed()}`);
+  await seedConversations(chatContext, plan.conversations.filter((c) => c.phase === 2), pool);
+  log(`conversations: ${created.conversations} opened, ${created.messages} messages sent (${plan.conversations.length} in the plan) — ${elapsed()}`);
 
   // ---------------------------------------------------------------- wait for the workers, then count
   const expected = new Map(members.map((m) => [m.id!, EXPECTED_GRADE[m.plan.role]]));
   const grades = await waitForGrades(client, admin, expected, { timeoutMs: options.waitTimeoutMs ?? 90_000, log });
   inventory = await collectInventory(client, admin, members.map((m) => m.id!), pool);
-  const summary = await summarize(client, admin, inventory, grades, expected, new Set(members.map((m) => m.id!)));
+  const summary = { ...(await summarize(client, admin, inventory, grades, expected, new Set(members.map((m) => m.id!)))), chats: await summarizeChats(chatContext, plan.conversations, pool) };
   log(`workers caught up — ${elapsed()}`);
 
   const pickExample = (role: string, test: (m: Member) => boolean) => {
     const m = members.find(test);
     return m ? [{ role, email: m.plan.email, nickname: m.plan.nickname, grade: grades.get(m.id!) ?? null }] : [];
   };
-  const victimIndex = plan.chats[0]?.to;
+  const victimIndex = plan.conversations.find((c) => c.findings.length > 0)?.buyer;
   const examples = [
     ...pickExample('매우 안전한 판매자 / very safe seller', (m) => m.plan.role === 'VERY_SAFE'),
     ...pickExample('사기 채팅을 받은 회원 (경고 알림) / member a fraudster wrote to (alerts)', (m) => m.plan.index === victimIndex),
-    ...pickExample('사기 의심 회원 (위험) / suspected fraudster (danger)', (m) => m.plan.role === 'FRAUD' && m.token !== null && plan.chats.some((c) => c.from === m.plan.index && c.phase === 2)),
+    ...pickExample('사기 의심 회원 (위험) / suspected fraudster (danger)', (m) => m.plan.role === 'FRAUD' && m.token !== null && plan.conversations.some((c) => c.seller === m.plan.index && c.phase === 2)),
   ];
   return { created, zones, summary, examples, seconds: (Date.now() - started) / 1000 };
 }
@@ -301,39 +301,6 @@ interface StageContext {
   productIds: Map<number, string>;
   tradeIds: Map<number, string>;
   created: StageCounts;
-}
-
-/** Fraudsters' chat messages whose alert is not there yet; each must trip the rule it was written for. */
-async function chat(ctx: StageContext, chats: PlannedChat[], pool: number): Promise<void> {
-  const { client, admin, idOf } = ctx;
-  const senders = [...new Set(chats.map((c) => c.from))];
-  const present = new Map<number, Set<string>>();
-  await inPool(senders, pool, async (sender) => {
-    const listed = await client.call<{ riskAlerts: Array<{ rule: string; subject: { id: string } }> }>('riskAlerts', SUBJECT_ALERTS, { userId: idOf(sender) }, admin);
-    present.set(sender, new Set(listed.riskAlerts.filter((a) => a.subject.id === idOf(sender)).map((a) => a.rule)));
-  });
-  await inPool(chats, pool, async (c) => {
-    if (present.get(c.from)!.has(c.rule)) return;
-    const input = {
-      type: 'CHAT_MESSAGE',
-      counterpartId: idOf(c.to),
-      productId: c.product === null ? null : ctx.productIds.get(c.product),
-      transactionId: c.trade === null ? null : ctx.tradeIds.get(c.trade),
-      text: c.text,
-    };
-    // KNOWN_FRAUD_ACCOUNT needs the monitor's copy of confirmed accounts (fed by an event a moment
-    // after the admin's decision); that message trips nothing else, so trying again raises nothing twice.
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const assessed = await client.call<{ recordActivity: { rulesMatched: string[] } }>('recordActivity', RECORD_CHAT, { input }, ctx.tokenOf(c.from, 'chat'));
-      if (assessed.recordActivity.rulesMatched.includes(c.rule)) break;
-      if (c.rule !== 'KNOWN_FRAUD_ACCOUNT' || Date.now() > deadline) {
-        throw new SeedError(`a demo chat message did not trip ${c.rule} (matched: ${assessed.recordActivity.rulesMatched.join(', ') || 'nothing'})`);
-      }
-      await sleep(250);
-    }
-    ctx.created.chats += 1;
-  });
 }
 
 /** Files the planned reports that are missing, then walks each through review to its planned outcome. */

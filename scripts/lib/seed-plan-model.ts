@@ -77,15 +77,22 @@ export interface PlannedReport {
   resolution: string | null;
 }
 
-export interface PlannedChat {
-  from: number;
-  to: number;
-  product: number | null;
-  trade: number | null;
+export interface PlannedMessage {
+  by: 'BUYER' | 'SELLER';
   text: string;
-  /** The monitor rule this message trips (the seed's idempotency key with `from`). */
-  rule: 'OFF_PLATFORM_PAYMENT_REQUEST' | 'PHISHING_LINK' | 'KNOWN_FRAUD_ACCOUNT';
-  /** 2: only after the accepted fraud reports taught the monitor their accounts. */
+}
+
+/** A conversation a buyer opens about a listing (startConversation), and what the two write in it. */
+export interface PlannedConversation {
+  index: number;
+  buyer: number;
+  seller: number;
+  product: number;
+  /** Sent in order; the seed sends those the conversation does not hold yet (its idempotency key). */
+  messages: PlannedMessage[];
+  /** The screening findings the buyer's copy should carry (empty: honest small talk). */
+  findings: Array<'PAYMENT_IDENTIFIER' | 'LOOKALIKE_LINK' | 'OFF_APP_CONTACT' | 'KNOWN_FRAUD_IDENTIFIER'>;
+  /** 2: only after the accepted fraud reports taught chat their accounts (then masked). */
   phase: 1 | 2;
 }
 
@@ -94,7 +101,7 @@ export interface SeedPlan {
   products: PlannedProduct[];
   trades: PlannedTrade[];
   reports: PlannedReport[];
-  chats: PlannedChat[];
+  conversations: PlannedConversation[];
 }
 
 export interface PlanOptions {

@@ -1,6 +1,5 @@
-// Who reports whom and how each report ends, and what the fraudsters write to their victims.
-import { ACCOUNT_HOLDERS, FRAUD_CHAT } from './seed-catalogue.ts';
-import type { PlannedProduct, PlannedUser, PlannedChat, PlannedReport, Role } from './seed-plan-model.ts';
+// Who reports whom and how each report ends.
+import type { PlannedProduct, PlannedUser, PlannedReport, Role } from './seed-plan-model.ts';
 import { buyersWith, membersWith, scaledCount as count } from './seed-plan-model.ts';
 import type { Trades } from './seed-plan-trades.ts';
 import type { SeededRandom } from './seed-random.ts';
@@ -76,26 +75,4 @@ export function planReports(rnd: SeededRandom, users: PlannedUser[], products: P
     outcome: 'IN_REVIEW', sanction: null, resolution: null,
   });
   return reports;
-}
-
-export function planChats(users: PlannedUser[], { trades, fraudTrades }: Trades): PlannedChat[] {
-  const fraudsters = membersWith(users, 'FRAUD');
-  const chats: PlannedChat[] = [];
-  const bannedAccount = fraudsters[0]!.account!;
-  fraudsters.forEach((fraudster, i) => {
-    const { asked, disputed } = fraudTrades.get(fraudster.index)!;
-    const victim = trades[asked]!.buyer;
-    const holder = ACCOUNT_HOLDERS[i % ACCOUNT_HOLDERS.length]!;
-    const base = { from: fraudster.index, to: victim, product: trades[asked]!.product, trade: asked };
-    chats.push({ ...base, text: FRAUD_CHAT.advancePayment(fraudster.account!, holder), rule: 'OFF_PLATFORM_PAYMENT_REQUEST', phase: 1 });
-    chats.push({ ...base, text: FRAUD_CHAT.phishingLink(`pay${i + 1}`), rule: 'PHISHING_LINK', phase: 1 });
-    // A ring: the fraudsters still free pass around the account an accepted report exposed.
-    if (i % 2 === 1) {
-      chats.push({
-        from: fraudster.index, to: trades[disputed]!.buyer, product: trades[disputed]!.product, trade: disputed,
-        text: FRAUD_CHAT.knownAccount(bannedAccount), rule: 'KNOWN_FRAUD_ACCOUNT', phase: 2,
-      });
-    }
-  });
-  return chats;
 }

@@ -7,10 +7,11 @@
 // workers processed the events: VERY_SAFE (both verifications, full profile, 12 well-rated trades),
 // SAFE (phone verified, full profile, at most 4 trades), NORMAL (email or nothing, no completed
 // trade; bulk sellers also trip LISTING_BURST), CAUTION (suspended after an accepted report) and
-// DANGER (fraudsters: two HIGH chat rules make CRITICAL; half are also banned).
+// DANGER (fraudsters: bait listings and screened chat messages raise HIGH alerts; half are also banned).
 import { MIN_USERS, type PlanOptions, type SeedPlan } from './seed-plan-model.ts';
 import { planListings, planMembers } from './seed-plan-members.ts';
-import { planChats, planReports } from './seed-plan-reports.ts';
+import { planReports } from './seed-plan-reports.ts';
+import { planConversations } from './seed-plan-chats.ts';
 import { planTrades } from './seed-plan-trades.ts';
 import { SeededRandom } from './seed-random.ts';
 
@@ -25,6 +26,6 @@ export function buildPlan(options: PlanOptions): SeedPlan {
   const listings = planListings(rnd, users, productCount);
   const trades = planTrades(rnd, users, listings);
   const reports = planReports(rnd, users, listings.products, trades);
-  const chats = planChats(users, trades);
-  return { users, products: listings.products, trades: trades.trades, reports, chats };
+  const conversations = planConversations(users, listings.products, trades);
+  return { users, products: listings.products, trades: trades.trades, reports, conversations };
 }

@@ -1,6 +1,8 @@
 // The demo plan is pure: the same scale gives the same marketplace, with the variety the seed
 // promises and the limits that keep each role in its grade (see seed-plan.ts).
 import { describe, expect, it } from 'vitest';
+import { normalizePaymentIdentifier, paymentIdentifierKey } from '@anshim/contracts';
+import { screenMessage, type KnownFraudLookup } from '../../subgraphs/chat/src/screening/screen.ts';
 import { buildPlan } from '../lib/seed-plan.ts';
 
 describe('demo marketplace plan', () => {
@@ -28,7 +30,42 @@ describe('demo marketplace plan', () => {
     expect(new Set(plan.reports.map((r) => r.outcome))).toEqual(new Set(['RECEIVED', 'IN_REVIEW', 'ACTION_TAKEN', 'DISMISSED']));
     expect(new Set(plan.reports.map((r) => r.sanction).filter(Boolean))).toEqual(new Set(['WARNING', 'SUSPENSION', 'BAN']));
     expect(new Set(plan.users.map((u) => u.role))).toEqual(new Set(['VERY_SAFE', 'SAFE', 'NORMAL', 'BULK', 'CAUTION', 'FRAUD']));
-    expect(new Set(plan.chats.map((c) => c.rule))).toEqual(new Set(['OFF_PLATFORM_PAYMENT_REQUEST', 'PHISHING_LINK', 'KNOWN_FRAUD_ACCOUNT']));
+    expect(new Set(plan.conversations.flatMap((c) => c.findings))).toEqual(new Set(['PAYMENT_IDENTIFIER', 'LOOKALIKE_LINK', 'OFF_APP_CONTACT', 'KNOWN_FRAUD_IDENTIFIER']));
+  });
+
+  it('plans conversations buyers can open: about a listing of the seller, never with themselves, small talk on untraded listings', () => {
+    const traded = new Set(plan.trades.map((t) => t.product));
+    const honest = plan.conversations.filter((c) => c.findings.length === 0);
+    expect(honest.length).toBeGreaterThanOrEqual(20);
+    expect(plan.conversations.length - honest.length).toBeGreaterThanOrEqual(plan.users.filter((u) => u.role === 'FRAUD').length);
+    expect(new Set(plan.conversations.map((c) => `${c.buyer}|${c.product}`)).size).toBe(plan.conversations.length);
+    for (const c of plan.conversations) {
+      expect(plan.products[c.product]!.seller).toBe(c.seller);
+      expect(c.buyer).not.toBe(c.seller);
+      expect(c.messages[0]!.by).toBe('BUYER');
+      for (const side of [c.buyer, c.seller]) expect(plan.users[side]!.protectedMode).toBe(false);
+    }
+    for (const c of honest) expect(traded.has(c.product)).toBe(false);
+  });
+
+  it('writes messages the chat screening reads as planned: small talk passes, each fraud pattern is found, the exposed account is masked', () => {
+    const banned = plan.users.find((u) => u.role === 'FRAUD')!.account!;
+    const exposed = paymentIdentifierKey(normalizePaymentIdentifier('BANK_ACCOUNT', `국민은행 ${banned}`)!);
+    const knownAfterReports: KnownFraudLookup = (_type, key) => key === exposed;
+    for (const c of plan.conversations) {
+      const found = new Set<string>();
+      let masked = false;
+      c.messages.forEach((message, i) => {
+        // What chat passes as recent: the same sender's earlier messages in this conversation.
+        const recentTexts = c.messages.slice(0, i).filter((m) => m.by === message.by).map((m) => m.text);
+        const screened = screenMessage({ text: message.text, recentTexts }, c.phase === 2 ? knownAfterReports : () => false);
+        for (const f of screened.findings) found.add(f.code);
+        masked ||= screened.masked;
+        if (message.by === 'BUYER') expect(screened.findings, message.text).toEqual([]);
+      });
+      expect([...found].sort(), c.messages.map((m) => m.text).join(' / ')).toEqual([...c.findings].sort());
+      expect(masked).toBe(c.findings.includes('LOOKALIKE_LINK') || c.findings.includes('KNOWN_FRAUD_IDENTIFIER'));
+    }
   });
 
   it('keeps honest listings clear of the price rules and honest members within their grade limits', () => {

@@ -1,6 +1,7 @@
 // The demo seed against real processes (every subgraph, the safety worker, the gateway): safe-trade
 // zones, and the demo marketplace at a small scale run twice — the second run creates nothing and
-// reads back the same counts; every trade state, report state and grade appears, and alerts exist.
+// reads back the same counts; every trade state, report state and grade appears, alerts exist, and
+// the buyers' conversations hold small talk and fraudsters' messages the chat screening warned about.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SeedError } from '../../scripts/lib/seed-client.ts';
@@ -14,11 +15,11 @@ const adminPassword = 'admin-password-1234';
 let stack: Stack;
 beforeAll(async () => {
   stack = await startStack({
-    subgraphs: ['user', 'transaction', 'safety', 'report', 'monitor'],
+    subgraphs: ['user', 'transaction', 'safety', 'report', 'monitor', 'chat'],
     workers: ['safety'],
     // A generous subgraph deadline: argon2 registrations on a busy 2-core machine are slow.
     env: { BOOTSTRAP_ADMIN_EMAIL: adminEmail, BOOTSTRAP_ADMIN_PASSWORD: adminPassword, SUBGRAPH_TIMEOUT_MS: '60000' },
-    // Five subgraphs, a worker and the gateway start at once: slow on a busy 2-core machine.
+    // Six subgraphs, a worker and the gateway start at once: slow on a busy 2-core machine.
     startTimeoutMs: 400_000,
   });
 }, 900_000);
@@ -107,7 +108,7 @@ describe('npm run seed (demo marketplace)', () => {
     waitTimeoutMs: 60_000,
   });
 
-  it('builds every trade state, report state and grade with alerts; a second run creates nothing and counts the same', async () => {
+  it('builds every trade state, report state and grade with alerts and conversations; a second run creates nothing and counts the same', async () => {
     const first = await seedMarketplace(options());
     const s = first.summary;
     expect(first.created.users).toBe(20);
@@ -117,9 +118,18 @@ describe('npm run seed (demo marketplace)', () => {
     for (const grade of ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'] as const) expect(s.usersByGrade[grade], grade).toBeGreaterThan(0);
     for (const state of ['REQUESTED', 'ACCEPTED', 'COMPLETED', 'CANCELLED', 'DISPUTED'] as const) expect(s.tradesByStatus[state], state).toBeGreaterThan(0);
     for (const state of ['RECEIVED', 'IN_REVIEW', 'ACTION_TAKEN', 'DISMISSED'] as const) expect(s.reportsByStatus[state], state).toBeGreaterThan(0);
-    expect(s.alertsByRule['OFF_PLATFORM_PAYMENT_REQUEST']).toBeGreaterThan(0);
-    expect(s.alertsByRule['PHISHING_LINK']).toBeGreaterThan(0);
-    expect(s.alertsByRule['KNOWN_FRAUD_ACCOUNT']).toBeGreaterThan(0);
+    // The fraudsters' bait listings raise alerts from the listing events.
+    expect((s.alertsByRule['PRICE_TOO_GOOD'] ?? 0) + (s.alertsByRule['NEW_ACCOUNT_HIGH_VALUE'] ?? 0)).toBeGreaterThan(0);
+    // Conversations through the chat API: small talk passes, the fraudsters' messages reach the
+    // buyer with warnings (an account in Hangul numerals, a lookalike link, a messenger ID), and the
+    // account an accepted report exposed is masked.
+    expect(first.created.conversations).toBeGreaterThanOrEqual(5);
+    expect(s.chats.conversations).toBe(first.created.conversations);
+    expect(s.chats.messages).toBeGreaterThanOrEqual(first.created.messages);
+    expect(s.chats.withWarnings).toBeGreaterThanOrEqual(4);
+    expect(s.chats.withWarnings).toBeLessThan(s.chats.messages);
+    for (const code of ['PAYMENT_IDENTIFIER', 'LOOKALIKE_LINK', 'OFF_APP_CONTACT', 'KNOWN_FRAUD_IDENTIFIER']) expect(s.chats.warningsByCode[code], code).toBeGreaterThan(0);
+    expect(s.chats.masked).toBeGreaterThanOrEqual(2);
     expect(first.examples).toHaveLength(3);
 
     // A demo member signs in with the documented password and has what the plan gave them.
@@ -134,7 +144,7 @@ describe('npm run seed (demo marketplace)', () => {
     expect(login.body.data!.login.user.tradeStats.completed).toBeGreaterThanOrEqual(10);
 
     const second = await seedMarketplace(options());
-    expect(second.created).toEqual({ users: 0, verifications: 0, profiles: 0, products: 0, trades: 0, tradeSteps: 0, ratings: 0, reports: 0, reviews: 0, chats: 0 });
+    expect(second.created).toEqual({ users: 0, verifications: 0, profiles: 0, products: 0, trades: 0, tradeSteps: 0, ratings: 0, reports: 0, reviews: 0, conversations: 0, messages: 0 });
     expect(second.zones.created + second.zones.updated).toBe(0);
     expect(second.summary).toEqual(s);
   }, 900_000);

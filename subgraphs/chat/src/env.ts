@@ -21,8 +21,17 @@ export const chatEnvSchema = z.object({
     .describe('how many of the sender\'s previous messages screening sees (numbers split across messages)…'),
   CHAT_SCREEN_RECENT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600).describe('…if sent within this many seconds'),
   CHAT_CONSUME_EVENTS: booleanFlag(true).describe('consume product/user/monitor/report/safety events (the listing, member, registry and ADMIN-link copies chat reads)'),
+  CHAT_SCREENING: booleanFlag(true)
+    .describe('screen every message before delivery; `false` only for bench/chat-throughput\'s run without screening (refused in production)'),
 });
 
+/** Unscreened chat would deliver fraud accounts and phishing links: a benchmark's baseline, never production. */
+const screeningOnInProduction = (env: z.infer<typeof chatEnvSchema>, ctx: z.RefinementCtx) => {
+  if (env.NODE_ENV === 'production' && !env.CHAT_SCREENING) {
+    ctx.addIssue({ code: 'custom', path: ['CHAT_SCREENING'], message: 'screening cannot be turned off in production (the switch exists for bench/chat-throughput)' });
+  }
+};
+
 /** Parses the environment (plus overrides, e.g. from tests); exits listing every problem when it is wrong. */
-export const loadChatEnv = envLoader(chatEnvSchema, 'chat');
+export const loadChatEnv = envLoader(chatEnvSchema.superRefine(screeningOnInProduction), 'chat');
 export type ChatEnv = ReturnType<typeof loadChatEnv>;

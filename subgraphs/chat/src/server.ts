@@ -21,6 +21,7 @@ import { MessageRepository } from './messaging/message-repository.ts';
 import { MessagingService } from './messaging/messaging-service.ts';
 import { OrderedDelivery } from './messaging/ordered-delivery.ts';
 import { detectorScreen } from './messaging/detector-screen.ts';
+import { measuredScreen, unscreened } from './messaging/measured-screen.ts';
 import { SendRateLimit } from './messaging/send-rate-limit.ts';
 import type { MessageScreen } from './model.ts';
 import { ChatEvents } from './outbound/chat-events.ts';
@@ -46,7 +47,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
     resolvers,
     database: (databaseUrl) => createDatabase({ databaseUrl }),
     subscriptions: true,
-    compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume }) => {
+    compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume, metrics }) => {
       const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
       const members = new MemberCopyRepository(prisma);
       const repositories = { conversations: new ConversationRepository(prisma), messages: new MessageRepository(prisma, cipher), members };
@@ -65,7 +66,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
         messages: repositories.messages,
         members,
         events: new ChatEvents(),
-        screen: options.screen ?? detectorScreen(knownFraud, cipher),
+        screen: measuredScreen(options.screen ?? (env.CHAT_SCREENING ? detectorScreen(knownFraud, cipher) : unscreened), metrics),
         rateLimit: new SendRateLimit(redis, {
           perMember: env.CHAT_MEMBER_RATE_LIMIT,
           perConversation: env.CHAT_CONVERSATION_RATE_LIMIT,

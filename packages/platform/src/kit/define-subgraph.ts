@@ -17,6 +17,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Express } from 'express';
 import { parse } from 'graphql';
 import { createLogger, type Logger } from '../logger.ts';
+import { createMetrics, type Metrics } from '../metrics.ts';
 import { consumerWithAfterCommit, type AfterCommitHooks } from '../events/after-commit.ts';
 import type { EventConsumer, EventHandlers } from '../events/consumer.ts';
 import type { SqlExecutor } from '../events/sql-client.ts';
@@ -49,6 +50,8 @@ export type SubgraphParts<N extends SubgraphName, E, R> = R &
   ResourceParts<E> & {
     production: boolean;
     resources: R;
+    /** The process' metrics registry (served on the operations port): a service registers its own histograms here. */
+    metrics: Metrics;
     /**
      * The subgraph's event consumer on its own database, Redis and logger; its handlers may
      * schedule work for after their transaction commits (pushes, cache writes).
@@ -139,7 +142,8 @@ export async function defineSubgraph(
       : openServiceResources({ service: name, prisma: definition.database(env.DATABASE_URL), redis: { url: env.REDIS_URL, prefix: env.REDIS_PREFIX }, logger });
   const consume = <Tx extends SqlExecutor>(handlers: (hooks: AfterCommitHooks<Tx>) => EventHandlers<SubgraphName, Tx>) =>
     consumerWithAfterCommit<SubgraphName, Tx>({ service: name, prisma: resources.prisma as never, redis: resources.redisSettings, logger, handlers });
-  const own = await definition.compose({ ...resources, resources, env, logger, production, hub: openHub, consume });
+  const metrics = createMetrics(name);
+  const own = await definition.compose({ ...resources, resources, env, logger, production, metrics, hub: openHub, consume });
   const jobs = own.jobs ?? [];
 
   const server = await buildSubgraphServer({
@@ -150,6 +154,7 @@ export async function defineSubgraph(
     production,
     internalSecret: env.INTERNAL_SECRET,
     logger,
+    metrics,
     buildContext: own.context,
     readiness: databaseAndRedisReadiness(resources.prisma, resources.redis),
     routes: own.routes,

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { subscribersOf, topicOf } from '@anshim/contracts';
 import { bodySha256, signIdentityHeaders } from '../../src/identity.ts';
 import { defineSubgraph, type BackgroundWork } from '../../src/kit/define-subgraph.ts';
+import { durationHistogram } from '../../src/metrics.ts';
 import { outboxWriter } from '../../src/kit/outbox-writer.ts';
 import { envLoader, subgraphEnvShape } from '../../src/kit/subgraph-env.ts';
 import type { RequestContext } from '../../src/server.ts';
@@ -63,14 +64,18 @@ async function buildTestSubgraph(scenario: Scenario, steps: string[]) {
     resolvers: { Query: { greeting: (_: unknown, __: unknown, context: RequestContext & { greeting: string }) => context.greeting } },
     database: () => database,
     logger,
-    compose: ({ env: own, afterCommit }) => ({
-      context: (base) => ({ ...base, greeting: own.MONITOR_GREETING }),
-      prepare: async () => void steps.push('prepared'),
-      consumer: work('consumer', steps),
-      jobs: [work('first job', steps), work('second job', steps)],
-      closing: [() => steps.push('delivery closed')],
-      expose: { afterCommit },
-    }),
+    compose: ({ env: own, afterCommit, metrics }) => {
+      // A service's own timing goes into the registry the operations port serves.
+      durationHistogram(metrics, 'anshim_kit_test_seconds', 'a timing the service registered itself', [0.001, 0.01]).observe(0.002);
+      return {
+        context: (base: RequestContext) => ({ ...base, greeting: own.MONITOR_GREETING }),
+        prepare: async () => void steps.push('prepared'),
+        consumer: work('consumer', steps),
+        jobs: [work('first job', steps), work('second job', steps)],
+        closing: [() => steps.push('delivery closed')],
+        expose: { afterCommit },
+      };
+    },
   });
   return { server, lines };
 }
@@ -101,6 +106,7 @@ describe('defineSubgraph', () => {
     const listening = lines.find((line) => line.msg === 'listening');
     expect(listening).toMatchObject({ url: running.url, port: running.port, operationsUrl: running.operationsUrl });
     expect((await fetch(`${running.operationsUrl}/readyz`)).status).toBe(200);
+    expect(await (await fetch(`${running.operationsUrl}/metrics`)).text()).toMatch(/^anshim_kit_test_seconds_count\{[^}]*\} 1$/m);
 
     await server.stop();
     expect(steps.slice(4)).toEqual(['consumer closed', 'first job closed', 'second job closed', 'delivery closed', 'prisma closed']);

@@ -1,0 +1,372 @@
+// chat-throughput (issue 18): members chatting through the gateway at a steady rate with every
+// conversation's two parties subscribed. 1,000 conversations (each buyer one, ten buyers per
+// listing, sellers with many), 2,000 open `chatMessages(conversationId)` subscriptions over
+// graphql-ws through the gateway (one socket per member), and 200 messages/s sent with sendMessage
+// through the gateway, open loop (each send starts on schedule, answered or not), alternately by
+// the buyer and the seller, texts from bench/chat-screening.ts' mix (90% small talk, 10% fraud
+// patterns). It measures:
+//   - send → receive: from the moment the sender's request starts to the recipient's subscription
+//     having the message (p50/p99/max; target p99 ≤ 150 ms), and deliveries lost;
+//   - screening per message, as the chat service measures it (anshim_chat_screening_seconds on its
+//     operations port: detectors plus the fraud-registry copy lookup), and chat's CPU per message;
+//   - the monitor's lag behind the chat: chat.message_screened's outbox time (inside the send's
+//     transaction) → the monitor's processed_events record of it (its consumer's transaction);
+// side by side with the same run on a second chat process with CHAT_SCREENING=false (the same
+// database, conversations and subscribers, behind its own gateway), so screening's cost shows as
+// ratios. Rounds alternate (screened, unscreened, screened, …) so both share the machine's noise.
+//   node --import tsx bench/chat-throughput.ts          (or: npm run bench chat-throughput)
+// Settings: CHAT_BENCH_CONVERSATIONS (1000), CHAT_BENCH_RATE (200 messages/s), CHAT_BENCH_SECONDS (30),
+// CHAT_BENCH_ROUNDS (1 round = one screened and one unscreened run), CHAT_BENCH_WORKERS (2 receiver
+// processes). A quick run: CHAT_BENCH_CONVERSATIONS=100 CHAT_BENCH_RATE=20 CHAT_BENCH_SECONDS=5.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import pg from 'pg';
+import { signAccessToken } from '@anshim/platform';
+import { deployMigrations, ensureDatabase } from '../scripts/lib/migrations.ts';
+import { startProcess, type StartedProcess } from '../test/support/processes.ts';
+import { messageMix } from './chat-screening.ts';
+import { startChatReceivers, type ChatMember, type Delivery } from './support/chat-clients.ts';
+import { cpuSeconds, dropBenchData, histogramOf, monitorLag, percentile } from './support/chat-measures.ts';
+
+/** Buyers asking about one listing: 1,000 conversations need 100 listings. */
+const BUYERS_PER_LISTING = 10;
+const LISTINGS_PER_SELLER = 5;
+const SEND = 'mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { id } }';
+
+export interface ChatThroughputSettings {
+  conversations: number;
+  rate: number;
+  seconds: number;
+  rounds: number;
+  workers: number;
+}
+
+export interface ChatRunResult {
+  screening: 'on' | 'off';
+  round: number;
+  sent: number;
+  failedSends: number;
+  /** Recipient deliveries due (one per sent message) and received. */
+  expected: number;
+  delivered: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Screening per message from the chat service's histogram: mean, and p50/p99 as bucket upper bounds. */
+  screeningMeanMs: number;
+  screeningP50Ms: number;
+  screeningP99Ms: number;
+  chatCpuMsPerMessage: number;
+  gatewayCpuMsPerMessage: number;
+  /** chat.message_screened events of the run and how many the monitor consumed; lag p50/p99. */
+  screenedEvents: number;
+  monitorConsumed: number;
+  monitorLagP50Ms: number;
+  monitorLagP99Ms: number;
+  load: number;
+}
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ChatThroughputSettings {
+  const positive = (name: string, fallback: number) => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number (got ${env[name]})`);
+    return value;
+  };
+  return {
+    conversations: positive('CHAT_BENCH_CONVERSATIONS', 1_000),
+    rate: positive('CHAT_BENCH_RATE', 200),
+    seconds: positive('CHAT_BENCH_SECONDS', 30),
+    rounds: positive('CHAT_BENCH_ROUNDS', 1),
+    workers: positive('CHAT_BENCH_WORKERS', 2),
+  };
+}
+
+async function gql<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  if (body.errors?.length || !body.data) throw Object.assign(new Error(JSON.stringify(body.errors)), { code: body.errors?.[0]?.extensions?.code });
+  return body.data;
+}
+
+/** Runs `work` over `items`, `limit` at a time. */
+async function inPool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      await work(items[index]!, index);
+    }
+  }));
+}
+
+interface Conversation {
+  id: string;
+  buyer: number;
+  seller: number;
+}
+
+interface Stack {
+  gateways: Record<'on' | 'off', { url: string; process: StartedProcess }>;
+  chats: Record<'on' | 'off', StartedProcess>;
+  databaseUrl: string;
+  jwtSecret: string;
+  processes: StartedProcess[];
+}
+
+async function startStack(databaseUrl: string, redisPrefix: string): Promise<Stack> {
+  await ensureDatabase(databaseUrl);
+  for (const service of ['user', 'transaction', 'monitor', 'chat']) await deployMigrations({ databaseUrl, service, log: () => undefined });
+  const env = {
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    REDIS_PREFIX: redisPrefix,
+    INTERNAL_SECRET: randomBytes(32).toString('hex'),
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    // Not what this measures: one member sends dozens a minute here.
+    CHAT_MEMBER_RATE_LIMIT: '10000',
+    CHAT_CONVERSATION_RATE_LIMIT: '10000',
+    WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '500',
+    WS_CONNECTION_INIT_TIMEOUT_MS: '60000',
+  };
+  const processes: StartedProcess[] = [];
+  const start = async (name: string, entry: string, extra: Record<string, string>) => {
+    const started = await startProcess(name, entry, { ...env, ...extra }, { timeoutMs: 300_000 });
+    processes.push(started);
+    return started;
+  };
+  try {
+    const [user, transaction, monitor] = await Promise.all([
+      start('user', 'subgraphs/user/src/index.ts', { USER_PORT: '0' }),
+      start('transaction', 'subgraphs/transaction/src/index.ts', { TRANSACTION_PORT: '0' }),
+      start('monitor', 'subgraphs/monitor/src/index.ts', { MONITOR_PORT: '0' }),
+    ]);
+    const chatOn = await start('chat', 'subgraphs/chat/src/index.ts', { CHAT_PORT: '0' });
+    // The baseline reads the same database; the first chat keeps the copies (it consumes the events).
+    const chatOff = await start('chat-unscreened', 'subgraphs/chat/src/index.ts', { CHAT_PORT: '0', CHAT_SCREENING: 'false', CHAT_CONSUME_EVENTS: 'false' });
+    const urlOf = (p: StartedProcess) => `http://127.0.0.1:${p.port}/graphql`;
+    const gateway = (chat: StartedProcess) =>
+      start('gateway', 'gateway/src/index.ts', {
+        GATEWAY_PORT: '0',
+        SUBGRAPH_URLS: JSON.stringify({ user: urlOf(user!), transaction: urlOf(transaction!), monitor: urlOf(monitor!), chat: urlOf(chat) }),
+      });
+    const gatewayOn = await gateway(chatOn);
+    const gatewayOff = await gateway(chatOff);
+    return {
+      gateways: { on: { url: urlOf(gatewayOn), process: gatewayOn }, off: { url: urlOf(gatewayOff), process: gatewayOff } },
+      chats: { on: chatOn, off: chatOff },
+      databaseUrl,
+      jwtSecret: env.JWT_SECRET,
+      processes,
+    };
+  } catch (error) {
+    await Promise.all(processes.map((p) => p.stop()));
+    throw error;
+  }
+}
+
+/** Sellers (registered), their listings, buyers (signed tokens) and one conversation per buyer. */
+async function seedConversations(gatewayUrl: string, jwtSecret: string, count: number): Promise<{ members: ChatMember[]; conversations: Conversation[] }> {
+  const listings = Math.ceil(count / BUYERS_PER_LISTING);
+  const sellerCount = Math.ceil(listings / LISTINGS_PER_SELLER);
+  const tag = randomBytes(3).toString('hex');
+  const sellers: Array<{ token: string }> = [];
+  await inPool(Array.from({ length: sellerCount }, (_, i) => i), 4, async (i) => {
+    const nickname = `판매자${i}${tag}`;
+    const { register } = await gql<{ register: { accessToken: string } }>(gatewayUrl, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', {
+      i: { email: `chat-seller-${i}.${tag}@bench.test`, password: 'bench password 123', nickname },
+    });
+    sellers[i] = { token: register.accessToken };
+  });
+  const productIds: string[] = [];
+  const sellerOfProduct: number[] = [];
+  await inPool(Array.from({ length: listings }, (_, i) => i), 8, async (i) => {
+    const seller = i % sellerCount;
+    const { createProduct } = await gql<{ createProduct: { id: string } }>(gatewayUrl, 'mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }', {
+      i: { title: `채팅 벤치 상품 ${i}`, description: '채팅 성능 측정용 상품입니다.', price: 20_000 + 1_000 * (i % 30), category: 'OTHER' },
+    }, sellers[seller]!.token);
+    productIds[i] = createProduct.id;
+    sellerOfProduct[i] = seller;
+  });
+  // Buyers need no account for chat: a signed access token is who they are (the gateway checks it).
+  const buyers = await Promise.all(Array.from({ length: count }, async () => (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'USER' })).token));
+  const conversations: Conversation[] = [];
+  await inPool(buyers, 16, async (token, i) => {
+    const product = i % listings;
+    // Chat learns of a listing from product.created a moment after it was made: NOT_FOUND until then.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { startConversation } = await gql<{ startConversation: { id: string } }>(gatewayUrl, 'mutation($p: ID!) { startConversation(productId: $p) { id } }', { p: productIds[product] }, token);
+        conversations[i] = { id: startConversation.id, buyer: sellerCount + i, seller: sellerOfProduct[product]! };
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'NOT_FOUND' || attempt > 240) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
+  });
+  const members: ChatMember[] = [
+    ...sellers.map((s, i) => ({ token: s.token, conversationIds: conversations.filter((c) => c.seller === i).map((c) => c.id) })),
+    ...buyers.map((token, i) => ({ token, conversationIds: [conversations[i]!.id] })),
+  ];
+  return { members, conversations };
+}
+
+async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings: ChatThroughputSettings, members: ChatMember[], conversations: Conversation[]): Promise<ChatRunResult> {
+  const gateway = stack.gateways[mode];
+  const chat = stack.chats[mode];
+  const byMessage = new Map<string, Delivery[]>();
+  const receivers = startChatReceivers(gateway.url.replace(/^http/, 'ws'), members, settings.workers, (deliveries) => {
+    for (const d of deliveries) {
+      const list = byMessage.get(d.messageId);
+      if (list) list.push(d);
+      else byMessage.set(d.messageId, [d]);
+    }
+  });
+  const sendOne = async (conversation: Conversation, byBuyer: boolean, text: string) => {
+    const token = members[byBuyer ? conversation.buyer : conversation.seller]!.token;
+    const started = Date.now();
+    const { sendMessage } = await gql<{ sendMessage: { id: string } }>(gateway.url, SEND, { c: conversation.id, t: text }, token);
+    return { id: sendMessage.id, started, recipient: byBuyer ? conversation.seller : conversation.buyer };
+  };
+  try {
+    await receivers.connect();
+    // Warm-up: one message in every conversation, until both parties' subscriptions have one (live).
+    const warm: string[] = [];
+    await inPool(conversations, 16, async (c) => {
+      warm.push((await sendOne(c, true, '안녕하세요, 아직 판매 중인가요?')).id);
+    });
+    const deadline = Date.now() + 180_000;
+    const live = () => warm.filter((id) => (byMessage.get(id)?.length ?? 0) >= 2).length;
+    while (live() < warm.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+    if (live() < warm.length) console.log(`  only ${live()}/${warm.length} conversations had both subscriptions live after the warm-up`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+
+    const histogramBefore = await histogramOf(chat.operationsUrl!);
+    const cpuBefore = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!) };
+    const { inputs } = messageMix(settings.rate * settings.seconds, 18 + round);
+    const sent: Array<{ id: string; started: number; recipient: number }> = [];
+    let failedSends = 0;
+    const failures = new Map<string, number>();
+    const runStarted = new Date();
+    const t0 = performance.now();
+    const inFlight: Array<Promise<void>> = [];
+    for (let k = 0; k < inputs.length; k++) {
+      const wait = t0 + (k * 1000) / settings.rate - performance.now();
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+      const conversation = conversations[k % conversations.length]!;
+      const byBuyer = Math.floor(k / conversations.length) % 2 === 1;
+      inFlight.push(sendOne(conversation, byBuyer, inputs[k]!.text).then(
+        (s) => void sent.push(s),
+        (error: Error) => {
+          failedSends++;
+          const reason = /"message":"([^"]{0,120})/.exec(error.message)?.[1] ?? error.message.slice(0, 120);
+          failures.set(reason, (failures.get(reason) ?? 0) + 1);
+        },
+      ));
+    }
+    await Promise.all(inFlight);
+    const behind = (performance.now() - t0) / 1000 - settings.seconds;
+    if (behind > 1) console.log(`  the sends took ${behind.toFixed(1)} s longer than scheduled (the bench process could not keep the rate)`);
+    const recipientTimes = () => sent.map((s) => byMessage.get(s.id)?.find((d) => d.memberIndex === s.recipient)?.at);
+    const settle = Date.now() + 30_000;
+    while (recipientTimes().some((at) => at === undefined) && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
+    const cpuAfter = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!) };
+    const screening = histogramBefore && (await histogramOf(chat.operationsUrl!))?.minus(histogramBefore);
+    for (const [reason, count] of failures) console.log(`  ${count} sends failed: ${reason}`);
+
+    const latencies = sent.flatMap((s, i) => {
+      const at = recipientTimes()[i];
+      return at === undefined ? [] : [at - s.started];
+    }).sort((a, b) => a - b);
+    const lag = await monitorLag(stack.databaseUrl, runStarted);
+    return {
+      screening: mode,
+      round,
+      sent: sent.length,
+      failedSends,
+      expected: sent.length,
+      delivered: latencies.length,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: latencies.at(-1) ?? Number.NaN,
+      screeningMeanMs: screening ? screening.meanMs() : Number.NaN,
+      screeningP50Ms: screening ? screening.quantileMs(0.5) : Number.NaN,
+      screeningP99Ms: screening ? screening.quantileMs(0.99) : Number.NaN,
+      chatCpuMsPerMessage: ((cpuAfter.chat - cpuBefore.chat) * 1000) / Math.max(1, sent.length),
+      gatewayCpuMsPerMessage: ((cpuAfter.gateway - cpuBefore.gateway) * 1000) / Math.max(1, sent.length),
+      screenedEvents: lag.events,
+      monitorConsumed: lag.consumed,
+      monitorLagP50Ms: lag.p50Ms,
+      monitorLagP99Ms: lag.p99Ms,
+      load: Math.round(loadavg()[0]! * 10) / 10,
+    };
+  } finally {
+    await receivers.dispose();
+  }
+}
+
+const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : n === Number.POSITIVE_INFINITY ? '>1000' : '–');
+
+function print(r: ChatRunResult): void {
+  console.log(
+    `screening ${r.screening.padEnd(3)} round ${r.round}: sent ${r.sent} (${r.failedSends} failed), delivered ${r.delivered}/${r.expected}, ` +
+      `send → receive p50 ${fixed(r.p50Ms, 0)} ms, p99 ${fixed(r.p99Ms, 0)} ms, max ${fixed(r.maxMs, 0)} ms; ` +
+      `screening mean ${fixed(r.screeningMeanMs, 3)} ms (p50 ≤ ${fixed(r.screeningP50Ms, 2)}, p99 ≤ ${fixed(r.screeningP99Ms, 2)} ms); ` +
+      `CPU per message chat ${fixed(r.chatCpuMsPerMessage, 2)} ms, gateway ${fixed(r.gatewayCpuMsPerMessage, 2)} ms; ` +
+      `monitor consumed ${r.monitorConsumed}/${r.screenedEvents} chat.message_screened, lag p50 ${fixed(r.monitorLagP50Ms, 0)} ms, p99 ${fixed(r.monitorLagP99Ms, 0)} ms (load ${r.load})`,
+  );
+}
+
+export async function run(settings: ChatThroughputSettings = settingsFromEnv()): Promise<ChatRunResult[]> {
+  const suffix = randomBytes(4).toString('hex');
+  const admin = new URL(process.env.BENCH_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres');
+  const databaseUrl = Object.assign(new URL(admin), { pathname: `/anshim_bench_${suffix}` }).toString();
+  const redisPrefix = `anshim_bench_${suffix}`;
+  console.log(`chat-throughput: ${settings.conversations} conversations, ${settings.conversations * 2} subscriptions, ${settings.rate} messages/s for ${settings.seconds} s, ${settings.rounds} round(s) (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`);
+  let stack: Stack | undefined;
+  const results: ChatRunResult[] = [];
+  try {
+    stack = await startStack(databaseUrl, redisPrefix);
+    const seeded = Date.now();
+    const { members, conversations } = await seedConversations(stack.gateways.on.url, stack.jwtSecret, settings.conversations);
+    console.log(`seeded ${conversations.length} conversations between ${members.length} members in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+    for (let round = 1; round <= settings.rounds; round++) {
+      for (const mode of ['on', 'off'] as const) {
+        const result = await measure(stack, mode, round, settings, members, conversations);
+        results.push(result);
+        print(result);
+      }
+    }
+    const mean = (mode: 'on' | 'off', pick: (r: ChatRunResult) => number) => {
+      const values = results.filter((r) => r.screening === mode).map(pick).filter(Number.isFinite);
+      return values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+    };
+    const ratio = (pick: (r: ChatRunResult) => number) => mean('on', pick) / mean('off', pick);
+    const p99 = Math.max(...results.filter((r) => r.screening === 'on').map((r) => r.p99Ms));
+    console.log(
+      `screened / unscreened: send → receive p50 ${fixed(ratio((r) => r.p50Ms), 2)}×, p99 ${fixed(ratio((r) => r.p99Ms), 2)}×; ` +
+        `chat CPU per message ${fixed(ratio((r) => r.chatCpuMsPerMessage), 2)}×; screening ${fixed(mean('on', (r) => r.screeningMeanMs), 3)} ms of it on average. ` +
+        `Target p99 ≤ 150 ms with screening: ${p99 <= 150 ? 'met' : 'NOT met'} (${fixed(p99, 0)} ms). Load average at the end ${loadavg().map((l) => l.toFixed(2)).join(', ')}`,
+    );
+  } finally {
+    await Promise.all((stack?.processes ?? []).reverse().map((p) => p.stop()));
+    await dropBenchData(admin, databaseUrl, process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0', redisPrefix).catch(() => undefined);
+  }
+  return results;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  run().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

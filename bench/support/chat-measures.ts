@@ -1,0 +1,111 @@
+// What bench/chat-throughput.ts reads besides its own clocks: a process' CPU time (/proc), the chat
+// service's screening histogram (its operations port's /metrics), the monitor's lag behind chat
+// (the two services' own tables: chat's outbox and the monitor consumer's processed_events), and
+// cleanup of the throw-away database and Redis keys.
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { Redis } from 'ioredis';
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** CPU seconds (user + system) a process used so far. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const METRIC = 'anshim_chat_screening_seconds';
+
+/** A Prometheus histogram's cumulative buckets (upper bound in seconds → count), sum and count. */
+export class Histogram {
+  constructor(
+    readonly buckets: Array<[number, number]>,
+    readonly sum: number,
+    readonly count: number,
+  ) {}
+
+  minus(before: Histogram): Histogram {
+    return new Histogram(
+      this.buckets.map(([le, n], i) => [le, n - (before.buckets[i]?.[1] ?? 0)]),
+      this.sum - before.sum,
+      this.count - before.count,
+    );
+  }
+
+  meanMs(): number {
+    return this.count > 0 ? (this.sum / this.count) * 1000 : Number.NaN;
+  }
+
+  /** The upper bound of the bucket the q-quantile falls in (ms): "at most this long". */
+  quantileMs(q: number): number {
+    if (this.count === 0) return Number.NaN;
+    const rank = q * this.count;
+    const bucket = this.buckets.find(([, n]) => n >= rank);
+    return bucket ? bucket[0] * 1000 : Number.POSITIVE_INFINITY;
+  }
+}
+
+/** The screening histogram from a chat process' /metrics, or null when it has none. */
+export async function histogramOf(operationsUrl: string): Promise<Histogram | null> {
+  const text = await (await fetch(`${operationsUrl}/metrics`)).text();
+  const buckets: Array<[number, number]> = [];
+  for (const match of text.matchAll(new RegExp(`^${METRIC}_bucket\\{[^}]*le="([^"]+)"[^}]*\\} ([\\d.e+-]+)$`, 'gm'))) {
+    if (match[1] !== '+Inf') buckets.push([Number(match[1]), Number(match[2])]);
+  }
+  const number = (suffix: string) => Number(new RegExp(`^${METRIC}_${suffix}(?:\\{[^}]*\\})? ([\\d.e+-]+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const count = number('count');
+  if (!Number.isFinite(count)) return null;
+  return new Histogram(buckets.sort((a, b) => a[0] - b[0]), number('sum'), count);
+}
+
+/**
+ * chat.message_screened events written since `since` (in the send's transaction: chat's outbox)
+ * and how long until the monitor's consumer recorded each (processed_events, in the transaction
+ * that applies it). Waits up to 30 s for the monitor to drain what it has started to consume.
+ */
+export async function monitorLag(databaseUrl: string, since: Date): Promise<{ events: number; consumed: number; p50Ms: number; p99Ms: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const read = async () =>
+      (
+        await client.query<{ lag_ms: number | null }>(
+          `SELECT EXTRACT(EPOCH FROM (p.processed_at - o.created_at)) * 1000 AS lag_ms
+             FROM svc_chat.outbox_events o
+             LEFT JOIN svc_monitor.processed_events p ON p.event_id = o.id AND p.consumer = 'monitor'
+            WHERE o.type = 'chat.message_screened' AND o.created_at >= $1`,
+          [since],
+        )
+      ).rows;
+    let rows = await read();
+    const deadline = Date.now() + 30_000;
+    let consumed = rows.filter((r) => r.lag_ms !== null).length;
+    // Something consumed but not all yet: give the consumer time (nothing consumed at all: it does not listen).
+    while (consumed > 0 && consumed < rows.length && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      rows = await read();
+      consumed = rows.filter((r) => r.lag_ms !== null).length;
+    }
+    const lags = rows.flatMap((r) => (r.lag_ms === null ? [] : [Number(r.lag_ms)])).sort((a, b) => a - b);
+    return { events: rows.length, consumed: lags.length, p50Ms: percentile(lags, 50), p99Ms: percentile(lags, 99) };
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropBenchData(admin: URL, databaseUrl: string, redisUrl: string, redisPrefix: string): Promise<void> {
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${new URL(databaseUrl).pathname.slice(1)}" WITH (FORCE)`);
+  await client.end();
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  for (let cursor = '0'; ; ) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.unlink(...keys);
+    if ((cursor = next) === '0') break;
+  }
+  redis.disconnect();
+}
