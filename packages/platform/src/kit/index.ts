@@ -7,3 +7,4 @@ export * from './subgraph-env.ts';
 export * from './service-resources.ts';
 export * from './define-subgraph.ts';
 export * from './outbox-writer.ts';
+export * from './fixed-windows.ts';

@@ -1,0 +1,50 @@
+// Several fixed-window counters taken together or not at all (one Lua script, so two requests
+// cannot both squeeze through): a chat message counts against its sender's and its conversation's
+// windows, a new conversation against its starter's short and daily windows. A refused request
+// counts nowhere, so it costs nothing; a window starts with its first count.
+import type { Redis } from 'ioredis';
+
+export interface FixedWindow {
+  /** The counter's key (the connection's prefix applies). */
+  key: string;
+  limit: number;
+  seconds: number;
+}
+
+/** Returns 0 when counted in every window, else the seconds until the fullest one ends. ARGV: limit, seconds per key. */
+const TAKE_ALL_OR_NONE = `
+local retry = 0
+for i = 1, #KEYS do
+  local limit = tonumber(ARGV[i * 2 - 1])
+  local window = tonumber(ARGV[i * 2])
+  local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if count >= limit then
+    local ttl = redis.call('TTL', KEYS[i])
+    if ttl < 0 then redis.call('EXPIRE', KEYS[i], window); ttl = window end
+    if ttl > retry then retry = ttl end
+  end
+end
+if retry > 0 then return retry end
+for i = 1, #KEYS do
+  if redis.call('INCR', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], tonumber(ARGV[i * 2])) end
+end
+return 0`;
+
+/** Gives one count back to each window that still exists (never below zero). */
+const GIVE_BACK = `
+for i = 1, #KEYS do
+  local count = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if count > 0 then redis.call('DECR', KEYS[i]) end
+end
+return 0`;
+
+/** 0 when the request was counted in every window; otherwise the seconds to wait (Retry-After). */
+export async function takeFromWindows(redis: Redis, windows: readonly FixedWindow[]): Promise<number> {
+  const args = windows.flatMap((window) => [window.limit, window.seconds]);
+  return Number(await redis.eval(TAKE_ALL_OR_NONE, windows.length, ...windows.map((window) => window.key), ...args));
+}
+
+/** Undoes one take (the work it allowed failed before anything was written). */
+export async function giveBackToWindows(redis: Redis, keys: readonly string[]): Promise<void> {
+  await redis.eval(GIVE_BACK, keys.length, ...keys);
+}
