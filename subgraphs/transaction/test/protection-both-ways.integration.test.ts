@@ -5,22 +5,14 @@
 // Redis prefix), so the local copy knows nothing of what the member just did: only the owner read
 // can refuse. Without the owner, startTransaction fails closed and writes nothing.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bodySha256, signIdentityHeaders, signServiceHeaders, type Identity } from '@anshim/platform';
 import { TRADE_FACTS_ROUTE, USER_FACTS_ROUTE, type SubgraphName } from '@anshim/contracts';
-import { createProduct, onlyError, START, TransactionHarness } from './support/harness.ts';
-import { registerUser, UserHarness, type RegisteredUser } from '../../user/test/support/harness.ts';
+import { createProduct, onlyError, START, TransactionHarness, withUserOwner } from './support/harness.ts';
+import { registerUser, type RegisteredUser } from '../../user/test/support/harness.ts';
 
-const owner = new UserHarness();
-const h = new TransactionHarness({}, owner);
-beforeAll(async () => {
-  await owner.start();
-  await h.start();
-});
-afterAll(async () => {
-  await h.stop();
-  await owner.stop();
-});
+// startTransaction reads protection from the user service: the owner starts first, on port 0.
+const { owner, h } = withUserOwner();
 
 const PROFILE = `mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { id protectedMode minCounterpartGrade protectChats } }`;
 const asIdentity = (u: RegisteredUser): Identity => ({ userId: u.id, role: 'USER' });

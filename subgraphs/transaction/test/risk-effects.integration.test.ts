@@ -5,22 +5,12 @@
 // - WARN_COUNTERPARTS (monitor.action_taken): the other party of an open trade sees
 //   Transaction.safetyNotice, on trades started before and after; the warned person and strangers
 //   see nothing; CLEAR removes it; a late, older WARN after CLEAR is ignored.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Identity } from '@anshim/platform';
-import { UserHarness } from '../../user/test/support/harness.ts';
-import { CREATE_PRODUCT, createProduct, MOVE, newUser, onlyError, productInput, START, TransactionHarness } from './support/harness.ts';
+import { CREATE_PRODUCT, createProduct, MOVE, newUser, onlyError, productInput, START, withUserOwner } from './support/harness.ts';
 
 // startTransaction reads protection from the user service: the owner starts first, on port 0.
-const owner = new UserHarness();
-const h = new TransactionHarness({}, owner);
-beforeAll(async () => {
-  await owner.start();
-  await h.start();
-});
-afterAll(async () => {
-  await h.stop();
-  await owner.stop();
-});
+const { h } = withUserOwner();
 
 async function counts() {
   const [products, trades, outbox] = await Promise.all([h.prisma.product.count(), h.prisma.transaction.count(), h.prisma.outboxEvent.count()]);

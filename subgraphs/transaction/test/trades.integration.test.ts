@@ -2,22 +2,12 @@
 // do what, the race between two accepts, ratings and statistics, and refusals driven by the
 // copies fed from other services' events (protected mode, monitor holds, account status).
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@anshim/platform';
-import { createProduct, MOVE, newUser, onlyError, START, TransactionHarness, waitFor } from './support/harness.ts';
-import { UserHarness } from '../../user/test/support/harness.ts';
+import { createProduct, MOVE, newUser, onlyError, START, waitFor, withUserOwner } from './support/harness.ts';
 
 // startTransaction reads protection from the user service: the owner starts first, on port 0.
-const owner = new UserHarness();
-const h = new TransactionHarness({}, owner);
-beforeAll(async () => {
-  await owner.start();
-  await h.start();
-});
-afterAll(async () => {
-  await h.stop();
-  await owner.stop();
-});
+const { h } = withUserOwner();
 
 type Trade = { id: string; status: string; product: { id: string; status: string }; history?: Array<{ from: string | null; to: string; by: { id: string } }> };
 

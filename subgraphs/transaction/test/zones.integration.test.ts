@@ -1,21 +1,11 @@
 // Safe-trade zones: ADMINs curate them, anyone finds them by region or nearest first, and a
 // party of an open trade proposes one as the meeting spot (an event tells monitor and safety).
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProduct, hex, newUser, onlyError, START, TransactionHarness } from './support/harness.ts';
-import { UserHarness } from '../../user/test/support/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createProduct, hex, newUser, onlyError, START, withUserOwner } from './support/harness.ts';
 
 // startTransaction reads protection from the user service: the owner starts first, on port 0.
-const owner = new UserHarness();
-const h = new TransactionHarness({}, owner);
-beforeAll(async () => {
-  await owner.start();
-  await h.start();
-});
-afterAll(async () => {
-  await h.stop();
-  await owner.stop();
-});
+const { h } = withUserOwner();
 
 const UPSERT = `mutation($id: ID, $input: SafeTradeZoneInput!) { upsertSafeTradeZone(id: $id, input: $input) { id name kind region latitude longitude openHours } }`;
 const ZONES = `query($region: String, $near: GeoPointInput, $first: Int) { safeTradeZones(region: $region, near: $near, first: $first) { id name } }`;

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@anshim/platform';
 import { hex, SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
-import type { UserHarness } from '../../../user/test/support/harness.ts';
+import { afterAll, beforeAll } from 'vitest';
+import { UserHarness } from '../../../user/test/support/harness.ts';
 import { buildTransactionServer, type TransactionServer } from '../../src/server.ts';
 import { createDatabase, type TransactionPrisma } from '../../src/database.ts';
 
@@ -36,6 +37,24 @@ export class TransactionHarness extends SubgraphHarness<TransactionServer, Trans
   protected override buildServer(env: Env): Promise<TransactionServer> {
     return buildTransactionServer(env, { onQuery: (sql) => this.queries.push(sql) });
   }
+}
+
+/**
+ * A transaction subgraph with the user subgraph it reads protection from (startTransaction asks the
+ * owner): the owner starts first on port 0, both stop after the file's tests.
+ */
+export function withUserOwner(extraEnv: Env = {}): { owner: UserHarness; h: TransactionHarness } {
+  const owner = new UserHarness();
+  const h = new TransactionHarness(extraEnv, owner);
+  beforeAll(async () => {
+    await owner.start();
+    await h.start();
+  });
+  afterAll(async () => {
+    await h.stop();
+    await owner.stop();
+  });
+  return { owner, h };
 }
 
 export const PRODUCT_FIELDS = 'id title description price category status region imageUrls thumbnailUrls seller { id } createdAt';
