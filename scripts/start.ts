@@ -56,15 +56,15 @@ function childEnv(): NodeJS.ProcessEnv {
 
 /**
  * Where the services that read from an owner (signed /internal/ reads: transaction → user for
- * protection when a trade starts, report → user and transaction before NOT_FOUND) find it: the
- * owner's port, moved or not.
+ * protection when a trade starts, report → user and transaction and chat → transaction before
+ * NOT_FOUND) find it: the owner's port, moved or not.
  */
 function ownerUrls(specs: ProcessSpec[]): Record<string, string> {
   const urlOf = (name: string) => {
     const spec = specs.find((s) => s.name === name);
     return spec && portOf(spec) !== undefined ? `http://127.0.0.1:${portOf(spec)}/graphql` : undefined;
   };
-  const reads: Array<[string, string]> = [['TRANSACTION_USER_SUBGRAPH_URL', 'user'], ['REPORT_USER_SUBGRAPH_URL', 'user'], ['REPORT_TRANSACTION_SUBGRAPH_URL', 'transaction']];
+  const reads: Array<[string, string]> = [['TRANSACTION_USER_SUBGRAPH_URL', 'user'], ['REPORT_USER_SUBGRAPH_URL', 'user'], ['REPORT_TRANSACTION_SUBGRAPH_URL', 'transaction'], ['CHAT_TRANSACTION_SUBGRAPH_URL', 'transaction']];
   return Object.fromEntries(reads.flatMap(([name, owner]) => (urlOf(owner) ? [[name, urlOf(owner)!]] : [])));
 }
 

@@ -1,7 +1,7 @@
-// Which services read from which (signed /internal/ reads: transaction → user for protection when
-// a trade starts, report → user and transaction before NOT_FOUND), so every stack that starts real
-// processes (e2e, faults, benchmarks) starts the owners first on port 0 and hands their real URLs
-// to the readers. No vitest here: benchmarks import it too.
+// Which services read from which (signed /internal/ reads: transaction → user for protection when a
+// trade starts, report → user and transaction and chat → transaction before NOT_FOUND), so every
+// stack that starts real processes (e2e, faults, benchmarks) starts the owners first on port 0 and
+// hands their real URLs to the readers. No vitest here: benchmarks import it too.
 
 /** The services others read from (signed /internal/ reads), in the order they must start. */
 export const OWNER_ORDER = ['user', 'transaction'];

@@ -92,8 +92,16 @@ export function parseTradeFactsRequest(body: unknown): TradeFactsRequest {
   return { productId: (productId as string | undefined)?.toLowerCase(), transactionId: (transactionId as string | undefined)?.toLowerCase() };
 }
 
-/** transaction: a product's seller and a trade's parties; null when it does not know them. */
+/** The listing states transaction knows (product.status_changed carries the same). */
+export type FactsProductStatus = 'ON_SALE' | 'RESERVED' | 'SOLD' | 'HIDDEN';
+
+/**
+ * transaction: a product's seller and a trade's parties; null when it does not know them.
+ * A product's `status` (chat refuses sold and hidden listings) and `statusAt`, a time no earlier than
+ * its last status change and no later than this answer (the product row's updated_at): a copy
+ * stores it as the status's time, so a product.status_changed older than the answer changes nothing.
+ */
 export interface TradeFactsAnswer {
-  product: { productId: string; sellerId: string } | null;
+  product: { productId: string; sellerId: string; status: FactsProductStatus; statusAt: string } | null;
   transaction: { transactionId: string; productId: string; buyerId: string; sellerId: string; acceptedAt: string | null } | null;
 }

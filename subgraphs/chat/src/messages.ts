@@ -18,6 +18,10 @@ export const messages = {
   badId: { ko: '잘못된 ID예요.', en: 'That id is not valid.' },
   conversationNotFound: { ko: '대화를 찾을 수 없어요.', en: 'We could not find that conversation.' },
   productNotFound: { ko: '상품을 찾을 수 없어요.', en: 'We could not find that listing.' },
+  ownerUnavailable: {
+    ko: '지금은 상품 정보를 확인할 수 없어 대화를 시작하지 못했어요. 잠시 후 다시 시도해 주세요.',
+    en: 'We cannot check that listing right now, so the conversation was not started. Please try again shortly.',
+  },
   productSold: { ko: '이미 판매가 끝난 상품이에요. 새 대화를 시작할 수 없어요.', en: 'This listing has been sold; you cannot start a new conversation about it.' },
   ownListing: { ko: '내 상품에는 대화를 걸 수 없어요.', en: 'You cannot start a conversation about your own listing.' },
   emptyText: { ko: '메시지를 입력해 주세요.', en: 'Please write a message.' },

@@ -1,9 +1,10 @@
 // Builds the chat subgraph (does not listen) on the kit's defineSubgraph, which owns the logger,
 // Prisma, Redis, the outbox relay, the Redis subscriber and graphql-ws on /graphql, and the start and
 // stop order. Here: the repositories, the conversation and messaging services, the message screen,
-// the send rate limits and the event consumer that keeps the listing and member copies. Composition
+// the send rate limits and the event consumer that keeps the listing and member copies (the listing
+// copy reads through to transaction for a listing whose event has not arrived yet). Composition
 // only. index.ts and tests call start/stop.
-import { defineSubgraph, FieldCipher, type SubgraphServer } from '@anshim/platform';
+import { defineSubgraph, FieldCipher, internalReader, type SubgraphServer } from '@anshim/platform';
 import { contextBuilder } from './context.ts';
 import { AdminReadLinks } from './conversations/admin-read-links.ts';
 import { ConversationRepository } from './conversations/conversation-repository.ts';
@@ -12,6 +13,7 @@ import { StartRateLimit } from './conversations/start-rate-limit.ts';
 import { CopyRepository } from './copies/copy-repository.ts';
 import { KnownFraudRepository } from './copies/known-fraud-repository.ts';
 import { MemberCopyRepository } from './copies/member-copy-repository.ts';
+import { ReadThroughListings } from './copies/read-through-listings.ts';
 import { createDatabase, type ChatPrisma, type Tx } from './database.ts';
 import { loadChatEnv, type ChatEnv } from './env.ts';
 import { chatHandlers } from './inbound/consumers.ts';
@@ -52,6 +54,12 @@ export async function buildChatServer(overrides: Record<string, string | undefin
       const members = new MemberCopyRepository(prisma);
       const repositories = { conversations: new ConversationRepository(prisma), messages: new MessageRepository(prisma, cipher), members };
       const copies = new CopyRepository(prisma);
+      const listings = new ReadThroughListings(
+        prisma,
+        copies,
+        internalReader({ caller: 'chat', target: 'transaction', baseUrl: env.CHAT_TRANSACTION_SUBGRAPH_URL, internalSecret: env.INTERNAL_SECRET, timeoutMs: env.CHAT_INTERNAL_READ_TIMEOUT_MS }),
+        logger,
+      );
       const links = new AdminReadLinks(prisma);
       const knownFraud = new KnownFraudRepository(prisma, cipher);
       const startLimit = new StartRateLimit(redis, {
@@ -59,7 +67,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
         shortWindowSeconds: env.CHAT_START_WINDOW_SECONDS,
         perDay: env.CHAT_START_DAILY_LIMIT,
       });
-      const conversations = new ConversationService({ conversations: repositories.conversations, copies, members, links, startLimit });
+      const conversations = new ConversationService({ conversations: repositories.conversations, listings, members, links, startLimit });
       const messaging = new MessagingService({
         prisma,
         conversations,

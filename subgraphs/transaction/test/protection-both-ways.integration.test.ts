@@ -166,14 +166,15 @@ describe('the internal routes refuse abuse', () => {
     });
   });
 
-  it('trade-facts: unsigned or member-signed is 401, the user service 403; report gets the seller', async () => {
+  it('trade-facts: unsigned or member-signed is 401, the user service 403; report and chat get the seller and status', async () => {
     const seller = { userId: randomUUID(), role: 'USER' } as const;
     const product = await createProduct(h, seller);
     const body = { productId: product.id };
     expect((await post(h.base, 'transaction', TRADE_FACTS_ROUTE, body, 'none')).status).toBe(401);
     expect((await post(h.base, 'transaction', TRADE_FACTS_ROUTE, body, 'member')).status).toBe(401);
     expect((await post(h.base, 'transaction', TRADE_FACTS_ROUTE, body, 'user')).status).toBe(403);
-    const ok = await post(h.base, 'transaction', TRADE_FACTS_ROUTE, body, 'report');
-    expect(await ok.json()).toEqual({ product: { productId: product.id, sellerId: seller.userId }, transaction: null });
+    const { updatedAt } = await h.prisma.product.findUniqueOrThrow({ where: { id: product.id }, select: { updatedAt: true } });
+    const facts = { product: { productId: product.id, sellerId: seller.userId, status: 'ON_SALE', statusAt: updatedAt.toISOString() }, transaction: null };
+    for (const caller of ['report', 'chat'] as const) expect(await (await post(h.base, 'transaction', TRADE_FACTS_ROUTE, body, caller)).json(), caller).toEqual(facts);
   });
 });

@@ -5,8 +5,8 @@
 // safety notice. Someone else's conversation, and a deleted one, answer exactly as one that does
 // not exist.
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, pick, requireIdentity } from '@anshim/platform';
-import type { CopyRepository } from '../copies/copy-repository.ts';
 import type { MemberCopyRepository } from '../copies/member-copy-repository.ts';
+import type { ReadThroughListings } from '../copies/read-through-listings.ts';
 import type { Tx } from '../database.ts';
 import { messages } from '../messages.ts';
 import { checkId, counterpartOf, isParty, type ConversationRecord } from '../model.ts';
@@ -21,7 +21,8 @@ const MAX_CONVERSATIONS_PAGE = 100;
 
 export interface ConversationServiceDeps {
   conversations: ConversationRepository;
-  copies: CopyRepository;
+  /** The listing copy, asking transaction about a listing it does not know yet. */
+  listings: Pick<ReadThroughListings, 'product'>;
   members: MemberCopyRepository;
   links: AdminReadLinks;
   startLimit: StartRateLimit;
@@ -51,7 +52,7 @@ export class ConversationService {
       assertVerified(buyer);
       return existing;
     }
-    const product = await this.deps.copies.product(id);
+    const product = await this.deps.listings.product(id);
     // A hidden listing is answered as a missing one: its seller took it out of sight.
     if (!product || product.status === 'HIDDEN') throw new NotFoundError(messages.productNotFound);
     if (product.sellerId === me.userId) throw new BadInputError(messages.ownListing, { reason: 'OWN_LISTING' });

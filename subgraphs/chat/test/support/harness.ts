@@ -1,9 +1,13 @@
 // The chat subgraph under test (test/support/subgraph-harness.ts starts it, signs identity, stands
 // in for the services that send it events, opens graphql-ws subscriptions the way the gateway does,
-// and cleans up), plus listings made known the way transaction announces them.
+// and cleans up), plus listings made known the way transaction announces them. The listing copy
+// reads through to transaction (copies/read-through-listings.ts): a test that needs its answer
+// passes a real transaction subgraph started first (port 0) as `transactionOwner`; without it the
+// owner's URL points nowhere and such a read fails closed.
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@anshim/platform';
 import { SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
+import type { TransactionHarness } from '../../../transaction/test/support/harness.ts';
 import { buildChatServer, type ChatServer } from '../../src/server.ts';
 import { createDatabase, type ChatPrisma } from '../../src/database.ts';
 import type { MessageScreen, ProductStatus } from '../../src/model.ts';
@@ -14,8 +18,16 @@ export class ChatHarness extends SubgraphHarness<ChatServer, ChatPrisma> {
   constructor(
     extraEnv: Env = {},
     private readonly screen?: MessageScreen,
+    private readonly transactionOwner?: TransactionHarness,
   ) {
     super('chat', extraEnv, { database: createDatabase });
+    if (transactionOwner) this.sharingSecretsWith(transactionOwner);
+  }
+
+  protected override serviceEnv(): Env {
+    // Read at start, when the owner (started before) has its real URL. Port 9 (discard): nobody answers.
+    if (this.transactionOwner && !this.transactionOwner.url) throw new Error('start the transaction subgraph before the chat subgraph that reads from it');
+    return { CHAT_TRANSACTION_SUBGRAPH_URL: this.transactionOwner?.url ?? 'http://127.0.0.1:9/graphql', CHAT_INTERNAL_READ_TIMEOUT_MS: '500' };
   }
 
   protected override buildServer(env: Env): Promise<ChatServer> {
