@@ -1,8 +1,8 @@
 // Who talks to whom in the app's chat, and what they write: buyers asking honest sellers about
 // listings nobody traded yet (small talk that screening leaves alone), and the fraudsters' victims,
-// whom the fraudster answers with an account in Hangul numerals and a prepayment request, a
-// lookalike payment link and a messenger ID; later the ring passes around the account an accepted
-// report exposed, which chat then masks. Deterministic without drawing random numbers, so adding
+// whom the fraudster invites to a messenger and then sends an account in Hangul numerals with a
+// prepayment request or a lookalike payment link; later the ring passes around the account an
+// accepted report exposed, which chat then masks. Deterministic without drawing random numbers, so adding
 // conversations left every other part of the plan as it was.
 import { ACCOUNT_HOLDERS, BUYER_OPENERS, FRAUD_CHAT, MESSENGER_IDS, SMALL_TALK } from './seed-catalogue.ts';
 import { membersWith, scaledCount as count, type PlannedConversation, type PlannedProduct, type PlannedUser } from './seed-plan-model.ts';
@@ -40,6 +40,14 @@ export function planConversations(users: PlannedUser[], products: PlannedProduct
   const bannedAccount = fraudsters[0]!.account!;
   fraudsters.forEach((fraudster, i) => {
     const { asked, disputed } = fraudTrades.get(fraudster.index)!;
+    // The platform stops a member at HIGH risk from sending more until they verify (REQUIRE_VERIFICATION),
+    // so each fraudster gets one strong message after the off-app invitation (MEDIUM, nothing stops them):
+    // an account in Hangul numerals or a lookalike link in turn. The ring members (odd) keep quiet in
+    // phase 1 beyond the invitation, so they are still free to pass the exposed account around in phase 2.
+    const ring = i % 2 === 1;
+    const strong = (i / 2) % 2 === 0
+      ? { text: FRAUD_CHAT.advancePayment(fraudster.account!, ACCOUNT_HOLDERS[i % ACCOUNT_HOLDERS.length]!), finding: 'PAYMENT_IDENTIFIER' as const }
+      : { text: FRAUD_CHAT.phishingLink(`order${7731 + i}`), finding: 'LOOKALIKE_LINK' as const };
     // The buyer who only asked: opens the conversation about that listing, and the fraudster answers.
     add({
       buyer: trades[asked]!.buyer,
@@ -47,16 +55,15 @@ export function planConversations(users: PlannedUser[], products: PlannedProduct
       product: trades[asked]!.product,
       messages: [
         { by: 'BUYER', text: BUYER_OPENERS[i % BUYER_OPENERS.length]! },
-        { by: 'SELLER', text: FRAUD_CHAT.advancePayment(fraudster.account!, ACCOUNT_HOLDERS[i % ACCOUNT_HOLDERS.length]!) },
-        { by: 'SELLER', text: FRAUD_CHAT.phishingLink(`order${7731 + i}`) },
         { by: 'SELLER', text: FRAUD_CHAT.offApp(MESSENGER_IDS[i % MESSENGER_IDS.length]!) },
+        ...(ring ? [] : [{ by: 'SELLER' as const, text: strong.text }]),
       ],
-      findings: ['PAYMENT_IDENTIFIER', 'LOOKALIKE_LINK', 'OFF_APP_CONTACT'],
+      findings: ring ? ['OFF_APP_CONTACT'] : ['OFF_APP_CONTACT', strong.finding],
       phase: 1,
     });
     // A ring: the fraudsters still free pass around the account an accepted report exposed, here
     // to the buyer who paid them before, about their last listing (no trade uses it).
-    if (i % 2 === 1) {
+    if (ring) {
       const [, , last] = products.filter((p) => p.seller === fraudster.index).map((p) => p.index);
       if (last === undefined) return;
       add({
