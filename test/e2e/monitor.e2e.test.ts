@@ -4,7 +4,7 @@
 // service, which tells the monitor; nobody reports it); the buyer's open
 // myRiskAlerts subscription receives the alert in real time (the delay printed) with the seller's nickname; the
 // seller's level is HIGH; an admin's riskAlerts subscription sees it; a subscription without a
-// token is refused; a second HIGH rule makes it CRITICAL and the hold stops startTransaction.
+// token is refused; HIGH's REQUIRE_VERIFICATION stops the seller's messages; an admin's hold stops startTransaction.
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,7 +68,7 @@ async function conversation(seller: { token: string }, buyer: { token: string },
 const SUBJECT = 'subject { id nickname safetyScore { grade } }';
 
 describe('real-time risk alerts through the gateway', () => {
-  it('warns the buyer in real time, raises the seller to HIGH, tells the admin, and CRITICAL holds trades', async () => {
+  it('warns the buyer in real time, raises the seller to HIGH, tells the admin; HIGH stops the seller\'s messages and an admin\'s hold stops trades', async () => {
     const seller = await register('seller');
     const buyer = await register('buyer');
     const adminToken = await login(ADMIN.email, ADMIN.password);
@@ -119,9 +119,18 @@ describe('real-time risk alerts through the gateway', () => {
     expect((await ok(LEVEL, { id: seller.id }, seller.token)).user.riskLevel).toBe('HIGH');
     expect(codeOf((await call(LEVEL, { id: seller.id }, buyer.token)).errors)).toBe('FORBIDDEN');
 
-    // A fake payment link on top: CRITICAL, and the hold reaches the transaction service.
-    await ok(SEND, { id: conversationId, text: '여기서 안전결제 해주세요 http://anshim-safepay.xyz/pay' }, seller.token);
-    await waitFor('CRITICAL', async () => (await ok(LEVEL, { id: seller.id }, seller.token)).user.riskLevel === 'CRITICAL');
+    // HIGH takes its automatic actions: REQUIRE_VERIFICATION, decided by the user service, stops the
+    // seller's messages in chat until they verify (a harmless reply keeps trying until it is refused).
+    const stopped = await waitFor('the verification requirement to reach chat', async () => {
+      const result = await call(SEND, { id: conversationId, text: '네 알겠습니다' }, seller.token);
+      return result.errors?.length ? result.errors : false;
+    }, 30_000);
+    expect(stopped[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'VERIFICATION_REQUIRED' } });
+
+    // An admin holds the seller's trades (CRITICAL does so by itself; two HIGH rules making CRITICAL
+    // are the monitor's integration tests): the hold reaches the transaction service.
+    const ACTION = `mutation($input: RiskActionInput!) { takeRiskAction(input: $input) }`;
+    await ok(ACTION, { input: { userId: seller.id, action: 'HOLD_TRANSACTIONS', reason: '선입금 요구 확인' } }, adminToken);
     const START = `mutation($id: ID!) { startTransaction(productId: $id) { id } }`;
     const refused = await waitFor('the hold to stop startTransaction', async () => {
       const result = await call(START, { id: product.id }, buyer.token);

@@ -128,7 +128,11 @@ describe('npm run seed (demo marketplace)', () => {
     expect(s.chats.messages).toBeGreaterThanOrEqual(first.created.messages);
     expect(s.chats.withWarnings).toBeGreaterThanOrEqual(4);
     expect(s.chats.withWarnings).toBeLessThan(s.chats.messages);
-    for (const code of ['PAYMENT_IDENTIFIER', 'LOOKALIKE_LINK', 'OFF_APP_CONTACT', 'KNOWN_FRAUD_IDENTIFIER']) expect(s.chats.warningsByCode[code], code).toBeGreaterThan(0);
+    const byCode = (code: string) => s.chats.warningsByCode[code] ?? 0;
+    for (const code of ['OFF_APP_CONTACT', 'KNOWN_FRAUD_IDENTIFIER']) expect(byCode(code), `${code} in ${JSON.stringify(s.chats.warningsByCode)}`).toBeGreaterThan(0);
+    // Each fraudster gets one strong message (HIGH risk stops them until they verify): with this small
+    // seed's two fraudsters only one of the two kinds appears; seed-plan.test.ts screens every planned text.
+    expect(byCode('PAYMENT_IDENTIFIER') + byCode('LOOKALIKE_LINK'), JSON.stringify(s.chats.warningsByCode)).toBeGreaterThan(0);
     expect(s.chats.masked).toBeGreaterThanOrEqual(2);
     expect(first.examples).toHaveLength(3);
 
