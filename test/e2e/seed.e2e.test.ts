@@ -133,7 +133,8 @@ describe('npm run seed (demo marketplace)', () => {
     // Each fraudster gets one strong message (HIGH risk stops them until they verify): with this small
     // seed's two fraudsters only one of the two kinds appears; seed-plan.test.ts screens every planned text.
     expect(byCode('PAYMENT_IDENTIFIER') + byCode('LOOKALIKE_LINK'), JSON.stringify(s.chats.warningsByCode)).toBeGreaterThan(0);
-    expect(s.chats.masked).toBeGreaterThanOrEqual(2);
+    // The account an accepted report exposed is masked (a lookalike link is masked too, when a fraudster sends one).
+    expect(s.chats.masked).toBeGreaterThanOrEqual(1);
     expect(first.examples).toHaveLength(3);
 
     // A demo member signs in with the documented password and has what the plan gave them.
