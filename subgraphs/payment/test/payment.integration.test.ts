@@ -66,6 +66,20 @@ describe('starting a safe payment', () => {
     expect(await h.prisma.payment.count({ where: { transactionId } })).toBe(1);
   });
 
+  it('a flood of starts from one member writes one payment, opens one checkout at the provider and one event', async () => {
+    const buyer = user();
+    const transactionId = await h.trade(buyer, user());
+    const before = h.sandbox.ledger.transactions(new Date(0), new Date(Date.now() + 60_000)).length;
+    const results = await Promise.all(Array.from({ length: 60 }, () => h.gql(START, { t: transactionId }, { identity: buyer })));
+    expect(results.filter((result) => !result.errors).length).toBe(1);
+    expect(results.every((result) => !result.errors || result.errors[0]?.extensions?.reason === 'PAYMENT_EXISTS')).toBe(true);
+    const [payment] = await h.prisma.payment.findMany({ where: { transactionId } });
+    expect(h.sandbox.ledger.transactions(new Date(0), new Date(Date.now() + 60_000)).length).toBe(before + 1);
+    expect(await h.prisma.paymentStatusChange.count({ where: { paymentId: payment!.id } })).toBe(1);
+    const events = await h.prisma.outboxEvent.findMany({ where: { type: 'payment.started' } });
+    expect(events.filter((e) => (e.payload as { data: { paymentId: string } }).data.paymentId === payment!.id)).toHaveLength(1);
+  });
+
   it('fails the payment and says so when the provider does not answer; the buyer may start again', async () => {
     const buyer = user();
     const transactionId = await h.trade(buyer, user());
@@ -169,6 +183,10 @@ describe('after the money is held', () => {
     expect(onlyError(await h.gql(DISPUTE, { id: payment.id, r: '  ' }, { identity: buyer })).code).toBe('BAD_USER_INPUT');
     const { disputePayment } = await h.ok<{ disputePayment: Payment }>(DISPUTE, { id: payment.id, r: '물건이 안 왔어요' }, { identity: buyer });
     expect(disputePayment.status).toBe('DISPUTED');
+    // A flood of the same dispute changes nothing more: one DISPUTED change, no money moved.
+    const again = await Promise.all(Array.from({ length: 30 }, () => h.gql(DISPUTE, { id: payment.id, r: '또' }, { identity: buyer })));
+    expect(again.every((result) => result.errors?.[0]?.extensions?.code === 'CONFLICT')).toBe(true);
+    expect(await h.prisma.paymentStatusChange.count({ where: { paymentId: payment.id, toStatus: 'DISPUTED' } })).toBe(1);
     // A completed trade no longer releases disputed money: a moderator decides.
     await h.endTrade(transactionId, buyer, seller, 'completed');
     expect((await h.prisma.payment.findUnique({ where: { id: payment.id } }))?.status).toBe('DISPUTED');
