@@ -37,4 +37,15 @@ export const messages = {
     CANCELLED: { ko: '결제 전에 거래가 취소되었어요.', en: 'The trade was cancelled before payment.' },
     FAILED: { ko: '결제가 이루어지지 않았어요.', en: 'The payment did not go through.' },
   } satisfies Record<string, LocalizedText>,
+  /** PaymentStatusChange.reason of a moderator's decision (payments/dispute-decisions.ts), in plain words. */
+  historyReason: {
+    DISPUTE_UPHELD: {
+      ko: '운영자가 구매자의 문제 신고를 받아들여, 보관 중이던 돈을 구매자에게 환불했어요.',
+      en: "A moderator upheld the buyer's complaint: the held money was refunded to the buyer.",
+    },
+    DISPUTE_DISMISSED: {
+      ko: '운영자가 구매자의 문제 신고를 검토했지만 문제를 확인하지 못해, 보관 중이던 돈을 판매자에게 지급했어요.',
+      en: "A moderator reviewed the buyer's complaint and found no problem: the held money was paid to the seller.",
+    },
+  } satisfies Record<string, LocalizedText>,
 } as const;

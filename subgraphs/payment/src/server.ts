@@ -64,7 +64,7 @@ export async function buildPaymentServer(overrides: Record<string, string | unde
       return {
         context: contextBuilder({ services: { payments: service }, payments, hub: hub() }),
         routes: (app) => mountPaymentRoutes(app, { sync, provider, appReturnUrl: env.PAYMENT_APP_RETURN_URL, logger }),
-        consumer: env.PAYMENT_CONSUME_EVENTS ? consume<Tx>((hooks) => paymentHandlers({ trades, payments, escrow, sync }, hooks)) : undefined,
+        consumer: env.PAYMENT_CONSUME_EVENTS ? consume<Tx>((hooks) => paymentHandlers({ trades, payments, escrow, sync, logger }, hooks)) : undefined,
         jobs: [settle],
         listeningDetails: { provider: env.PAYMENT_PROVIDER, providerUrl: providerUrl(env) },
         expose: { payments: service, sync, ledger, settle: () => settle.run({}) },

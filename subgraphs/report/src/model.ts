@@ -8,6 +8,9 @@ export const REPORT_TYPES = ['FRAUD', 'NO_SHOW', 'COUNTERFEIT', 'ABUSIVE_LANGUAG
 export type ReportType = (typeof REPORT_TYPES)[number];
 export type ReportPriority = 'URGENT' | 'HIGH' | 'NORMAL';
 
+/** MEMBER: filed with fileReport; PAYMENT_DISPUTE: opened by payment.disputed (inbound/consumers.ts). */
+export type ReportOrigin = 'MEMBER' | 'PAYMENT_DISPUTE';
+
 export type ReportStatus = 'RECEIVED' | 'IN_REVIEW' | 'ACTION_TAKEN' | 'DISMISSED';
 export type ReportDecision = 'ACCEPT' | 'DISMISS';
 export type SanctionType = 'WARNING' | 'SUSPENSION' | 'BAN';

@@ -2,7 +2,7 @@
 // Prisma, Redis, the outbox relay, the Apollo subgraph and the start and stop order; the kit's
 // subgraph storage wires evidence files (driver, tickets, local routes, upload sweep). Here:
 // repositories, the fraud registry, the report and evidence services, the suspension-end job, the
-// event consumer and the /internal route safety reads. Composition only. index.ts and tests call start/stop.
+// event consumer (which also opens the reports of payment disputes) and the /internal route safety reads. Composition only. index.ts and tests call start/stop.
 import { defineSubgraph, FieldCipher, internalReader, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
 import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { openSubgraphStorage, EVIDENCE_POLICY, PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
@@ -17,6 +17,7 @@ import { SanctionEndScheduler } from './jobs/sanction-end.ts';
 import { ReportEvents } from './outbound/report-events.ts';
 import { IdentifierRepository } from './registry/identifier-repository.ts';
 import { RegistryService } from './registry/registry-service.ts';
+import { PaymentDisputes } from './reports/payment-disputes.ts';
 import { ReportRepository } from './reports/report-repository.ts';
 import { ReportService } from './reports/report-service.ts';
 import { SafetyInputsRepository } from './reports/safety-inputs-repository.ts';
@@ -87,13 +88,14 @@ export async function buildReportServer(overrides: Record<string, string | undef
         registry,
       };
       const safetyInputs = new SafetyInputsRepository(prisma);
+      const disputes = new PaymentDisputes({ reports, known, events, logger });
       return {
         context: contextBuilder({ services, reports }),
         routes: (app) => {
           storage.mountLocalRoutes(app);
           mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
         },
-        consumer: env.REPORT_CONSUME_EVENTS ? parts.consume<Tx>(() => reportHandlers(known)) : undefined,
+        consumer: env.REPORT_CONSUME_EVENTS ? parts.consume<Tx>((hooks) => reportHandlers({ known, disputes, afterCommit }, hooks)) : undefined,
         jobs: [sanctionEnds, uploadSweep.job],
         onListening: storage.onListening,
         expose: { sanctionEnds, uploadSweep },

@@ -52,7 +52,7 @@ export const SUBSCRIPTIONS = {
   user: ['report.events', 'monitor.events', 'transaction.events', 'safety.events'],
   transaction: ['user.events', 'safety.events', 'monitor.events'],
   safety: ['user.events', 'transaction.events', 'report.events', 'monitor.events'],
-  report: ['user.events', 'transaction.events'],
+  report: ['user.events', 'transaction.events', 'payment.events'],
   monitor: ['user.events', 'transaction.events', 'report.events', 'safety.events', 'chat.events'],
   chat: ['user.events', 'transaction.events', 'monitor.events', 'report.events', 'safety.events'],
   payment: ['transaction.events', 'report.events'],

@@ -2,13 +2,17 @@
 // - transaction.requested/accepted/completed/cancelled/disputed: the trade copy (a payment starts
 //   only for an ACCEPTED trade, for the trade's price); a completed trade releases held money to
 //   the seller; a cancelled one refunds held money (or cancels a payment not made yet).
+// - report.processed: a moderator's decision on the report a payment dispute opened refunds the
+//   buyer (ACCEPT) or pays the seller (DISMISS) (payments/dispute-decisions.ts); other reports' decisions
+//   name no payment and are ignored.
 // Each effect is written in the consumer's transaction with the processed-event record, so a
 // redelivered event changes nothing twice; the provider is called only after commit.
-import type { AfterCommitHooks, EventEnvelope, EventHandlers } from '@anshim/platform';
+import type { AfterCommitHooks, EventEnvelope, EventHandlers, Logger } from '@anshim/platform';
 import type { EventData } from '@anshim/contracts';
 import type { TradeCopyRepository } from '../copies/trade-copy-repository.ts';
 import type { Tx } from '../database.ts';
 import type { TradeRecord } from '../model.ts';
+import { settleDispute } from '../payments/dispute-decisions.ts';
 import type { Escrow, Unit } from '../payments/escrow.ts';
 import type { PaymentRepository } from '../payments/payment-repository.ts';
 import type { ProviderSync } from '../payments/provider-sync.ts';
@@ -18,6 +22,7 @@ export interface ConsumerDeps {
   payments: PaymentRepository;
   escrow: Escrow;
   sync: ProviderSync;
+  logger: Logger;
 }
 
 type TradeEvent = EventData<'transaction.accepted'>;
@@ -49,5 +54,8 @@ export function paymentHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>)
     'transaction.disputed': (event, tx) => copy(tx, event.data, 'DISPUTED'),
     'transaction.completed': (event, tx) => settleTrade(event, tx, 'COMPLETED'),
     'transaction.cancelled': (event, tx) => settleTrade(event, tx, 'CANCELLED'),
+    'report.processed': async (event, tx) => {
+      await settleDispute(deps, unitOf(tx), event.data);
+    },
   };
 }

@@ -95,11 +95,11 @@ export class ProviderSync {
   }
 
   /** REFUNDED money goes back through the provider once; the ledger records it when the provider did. */
-  async returnRefund(payment: PaymentRecord): Promise<void> {
+  async returnRefund(payment: PaymentRecord, reason = 'TRADE_CANCELLED'): Promise<void> {
     if (payment.status !== 'REFUNDED' || !payment.providerPaymentKey) return;
     if ((await this.deps.ledger.movementsOf(payment.id)).includes('REFUND_RETURNED')) return;
     let answer = await this.deps.provider.get(payment.providerPaymentKey);
-    if (answer.status === 'DONE') answer = await this.deps.provider.cancel({ paymentKey: payment.providerPaymentKey, orderId: payment.orderId, reason: 'TRADE_CANCELLED' });
+    if (answer.status === 'DONE') answer = await this.deps.provider.cancel({ paymentKey: payment.providerPaymentKey, orderId: payment.orderId, reason });
     if (answer.status !== 'CANCELED') return;
     await this.deps.runUnit((unit) => this.deps.ledger.record(unit.tx, entryFor('REFUND_RETURNED', payment)));
   }

@@ -2,7 +2,7 @@ import { DateTimeScalar } from '@anshim/platform';
 import type { PaymentContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import type { PublishedPaymentChange } from '../payments/payment-channels.ts';
-import { Payment, Transaction } from './payment-type.ts';
+import { Payment, PaymentStatusChange, Transaction } from './payment-type.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -20,5 +20,6 @@ export const resolvers: Resolvers = {
     },
   },
   Payment,
+  PaymentStatusChange,
   Transaction,
 };

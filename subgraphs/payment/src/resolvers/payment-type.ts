@@ -1,5 +1,7 @@
 // Payment: parties are references the gateway resolves; the checkout link is the payer's alone.
-import type { PaymentResolvers, TransactionResolvers } from '../generated/resolvers-types.ts';
+import { pick } from '@anshim/platform';
+import type { PaymentResolvers, PaymentStatusChangeResolvers, TransactionResolvers } from '../generated/resolvers-types.ts';
+import { messages } from '../messages.ts';
 
 export const Payment: PaymentResolvers = {
   __resolveReference: (ref, ctx) => ctx.services.payments.readable(ctx, ref.id),
@@ -15,4 +17,12 @@ export const Payment: PaymentResolvers = {
 export const Transaction: TransactionResolvers = {
   __resolveReference: (ref) => ({ id: ref.id }),
   payment: (trade, _args, ctx) => ctx.services.payments.ofTransaction(ctx, trade.id),
+};
+
+/** A moderator's decision reads as a plain sentence in the member's language; other reasons as stored. */
+export const PaymentStatusChange: PaymentStatusChangeResolvers = {
+  reason: (change, _args, ctx) => {
+    const plain = change.reason !== null && Object.hasOwn(messages.historyReason, change.reason) ? messages.historyReason[change.reason as keyof typeof messages.historyReason] : null;
+    return plain ? pick(plain, ctx.locale) : change.reason;
+  },
 };

@@ -5,14 +5,27 @@
 // - user.verified, user.profile_updated (a phone change), transaction.accepted/completed/disputed
 //   and transaction.cancelled after acceptance: who a reporter is and whether they really dealt
 //   with the target, i.e. how much their report weighs (reporter-trust.ts).
+// - payment.disputed: a buyer disputed held money; a report opens for the moderators, whose
+//   decision then settles the money (reports/payment-disputes.ts).
 // Sellers and buyers seen in product/trade events are known users too (they exist), which also
 // covers people who registered before this copy existed and later list or trade.
-import type { EventHandlers } from '@anshim/platform';
+import type { AfterCommitHooks, EventHandlers } from '@anshim/platform';
 import type { KnownPartiesRepository } from '../copies/known-parties-repository.ts';
 import type { Tx } from '../database.ts';
+import type { PaymentDisputes } from '../reports/payment-disputes.ts';
 
-export function reportHandlers(known: KnownPartiesRepository): EventHandlers<'report', Tx> {
+export interface ReportHandlerDeps {
+  known: KnownPartiesRepository;
+  disputes: PaymentDisputes;
+  /** Nudges the outbox relay once a handler that recorded an event committed (report.filed leaves at once). */
+  afterCommit: () => void;
+}
+
+export function reportHandlers({ known, disputes, afterCommit }: ReportHandlerDeps, hooks: AfterCommitHooks<Tx>): EventHandlers<'report', Tx> {
   return {
+    'payment.disputed': async (event, tx) => {
+      if (await disputes.opened(tx, event.data)) hooks.schedule(tx, async () => afterCommit());
+    },
     'user.registered': async (event, tx) => {
       await known.userRegistered(tx, event.data.userId, new Date(event.data.createdAt));
     },

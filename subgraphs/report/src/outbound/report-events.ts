@@ -41,6 +41,9 @@ export class ReportEvents {
         sanction: sanction?.type ?? null,
         filedAt: report.createdAt.toISOString(),
         processedAt: processedAt.toISOString(),
+        transactionId: report.transactionId,
+        // Set for a PAYMENT_DISPUTE report: payment settles the held money by this decision.
+        paymentId: report.paymentId,
       },
     });
   }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { translatePrismaError } from '@anshim/platform';
 import type { ReporterTrust } from '@anshim/contracts';
 import type { ReportPrisma, Tx } from '../database.ts';
-import { storedTrust, type ReportPriority, type ReportStatus, type ReportType, type SanctionType } from '../model.ts';
+import { storedTrust, type ReportOrigin, type ReportPriority, type ReportStatus, type ReportType, type SanctionType } from '../model.ts';
 
 const evidenceSelect = { key: true, contentType: true, size: true, createdAt: true } as const;
 const sanctionSelect = { id: true, reportId: true, userId: true, type: true, reason: true, publicReason: true, startsAt: true, endsAt: true, endedAt: true } as const;
@@ -26,6 +26,8 @@ const reportSelect = {
   evidence: { select: evidenceSelect, orderBy: { createdAt: 'asc' } },
   sanction: { select: sanctionSelect },
   reporterTrust: true,
+  origin: true,
+  paymentId: true,
 } as const;
 
 export interface EvidenceRecord {
@@ -68,6 +70,9 @@ export interface ReportRecord {
   sanction: SanctionRecord | null;
   /** What the report weighs on (reporter-trust.ts); null for reports filed before it was recorded. */
   reporterTrust: ReporterTrust | null;
+  /** MEMBER, or PAYMENT_DISPUTE: opened by a buyer's dispute of the safe payment `paymentId`. */
+  origin: ReportOrigin;
+  paymentId: string | null;
 }
 
 export interface NewReport {
@@ -80,6 +85,9 @@ export interface NewReport {
   transactionId: string | null;
   evidence: Array<{ key: string; contentType: string; size: number }>;
   reporterTrust: ReporterTrust;
+  /** Default MEMBER; PAYMENT_DISPUTE with the disputed payment's id. */
+  origin?: ReportOrigin;
+  paymentId?: string | null;
 }
 
 type ReportRow = Omit<ReportRecord, 'reporterTrust'> & { reporterTrust: unknown };
@@ -107,6 +115,12 @@ export class ReportRepository {
     } catch (error) {
       translatePrismaError(error);
     }
+  }
+
+  /** The report a payment's dispute opened, if any. */
+  async ofPayment(tx: Tx, paymentId: string): Promise<ReportRecord | null> {
+    const row = await tx.report.findUnique({ where: { paymentId }, select: reportSelect });
+    return row && toRecord(row);
   }
 
   async findById(id: string, db: Tx | ReportPrisma = this.prisma): Promise<ReportRecord | null> {

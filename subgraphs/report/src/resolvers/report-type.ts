@@ -12,6 +12,8 @@ export const Report: ReportResolvers = {
   target: (report) => ({ id: report.targetUserId }),
   product: (report, _args, ctx) => (report.productId && mayKnowWhere(ctx.identity, report) ? { id: report.productId } : null),
   transaction: (report, _args, ctx) => (report.transactionId && mayKnowWhere(ctx.identity, report) ? { id: report.transactionId } : null),
+  // Like the trade: a payment has two parties, so showing it to the target would name the reporter.
+  payment: (report, _args, ctx) => (report.paymentId && mayKnowWhere(ctx.identity, report) ? { id: report.paymentId } : null),
   evidence: (report, _args, ctx) => ctx.services.reports.evidenceOf(ctx, report),
   resolution: (report, _args, ctx) => resolutionFor(ctx.identity, report, ctx.locale),
   sanction: (report) => report.sanction,

@@ -26,7 +26,7 @@ export const REPORT_EVENTS = {
       reporter: reporterTrustSchema.optional(),
     }),
   },
-  /** A decision on a report; safety applies (ACCEPT) or drops (DISMISS) the report's weight. */
+  /** A decision on a report; safety applies (ACCEPT) or drops (DISMISS) the report's weight; payment settles a disputed payment. */
   'report.processed': {
     priority: 'normal',
     version: 1,
@@ -37,6 +37,13 @@ export const REPORT_EVENTS = {
       /** When the report was filed: the score's decay runs from then. */
       filedAt: timestamp,
       processedAt: timestamp,
+      /** The trade the report names, if any. Optional, added in v1. */
+      transactionId: uuid.nullable().optional(),
+      /**
+       * The safe payment whose dispute opened the report (origin PAYMENT_DISPUTE): the decision
+       * decides the held money (payment refunds on ACCEPT, releases on DISMISS). Optional, added in v1.
+       */
+      paymentId: uuid.nullable().optional(),
     }),
   },
   /** High: a ban or suspension must stop the user before their next action. */

@@ -1,0 +1,69 @@
+// A buyer's dispute of a safe payment (payment.disputed) opens a report for the moderators: the
+// buyer reports the seller, in the buyer's own words, naming the trade and the payment. The
+// moderator's usual decision (processReport) then decides the held money: report.processed carries
+// the payment id, and payment refunds the buyer on ACCEPT and pays the seller on DISMISS.
+//
+// The type is FRAUD: an upheld dispute is money taken for goods not delivered as agreed, so it
+// counts in the safety score exactly like an accepted FRAUD report, with no second rule for safety
+// and the monitor to keep in step. `origin` PAYMENT_DISPUTE tells the two kinds apart.
+//
+// Runs in the event consumer's transaction, with its processed-event record: a redelivered event
+// opens nothing twice, and the unique payment id keeps a replay under a new event id from doing so.
+import type { EventData } from '@anshim/contracts';
+import type { Logger } from '@anshim/platform';
+import type { KnownPartiesRepository } from '../copies/known-parties-repository.ts';
+import type { Tx } from '../database.ts';
+import type { ReportEvents } from '../outbound/report-events.ts';
+import { priorityOf } from './priority.ts';
+import type { ReportRecord, ReportRepository } from './report-repository.ts';
+
+/** A member's description is at most 2,000 characters; payment keeps a dispute reason to 1,000. */
+const MAX_DESCRIPTION = 2_000;
+
+/** Stored when the event carries no reason (payment requires one; an older producer might not). */
+export const NO_REASON_GIVEN = '구매자가 안심결제에 문제를 신고했어요 (사유를 적지 않았어요). / The buyer disputed the safe payment without giving a reason.';
+
+export interface PaymentDisputesDeps {
+  reports: ReportRepository;
+  known: KnownPartiesRepository;
+  events: ReportEvents;
+  logger: Logger;
+}
+
+export class PaymentDisputes {
+  constructor(private readonly deps: PaymentDisputesDeps) {}
+
+  /** Opens the dispute's report (once); null when the event cannot open one (logged). */
+  async opened(tx: Tx, data: EventData<'payment.disputed'>): Promise<ReportRecord | null> {
+    if (data.to !== 'DISPUTED' || data.buyerId === data.sellerId) {
+      this.deps.logger.warn({ paymentId: data.paymentId, to: data.to }, 'payment.disputed does not describe a dispute between two people; no report opened');
+      return null;
+    }
+    const existing = await this.deps.reports.ofPayment(tx, data.paymentId);
+    if (existing) return existing;
+
+    const at = new Date(data.at);
+    // The payment proves a trade the seller accepted and the buyer paid for, whatever this
+    // service's copy of the trade has heard yet: the buyer's report weighs as a real trade's.
+    const trust = { ...(await this.deps.known.reporterTrust(data.buyerId, data.sellerId, at)), tradedWithTarget: true };
+    await this.deps.known.userRegistered(tx, data.buyerId, at);
+    await this.deps.known.userRegistered(tx, data.sellerId, at);
+    const description = [...(data.reason?.trim() || NO_REASON_GIVEN)].slice(0, MAX_DESCRIPTION).join('');
+    const report = await this.deps.reports.create(tx, {
+      reporterId: data.buyerId,
+      targetUserId: data.sellerId,
+      type: 'FRAUD',
+      // HIGH (money is held for a moderator); URGENT when the buyer speaks of threats or violence.
+      priority: priorityOf('FRAUD', description),
+      description,
+      productId: null,
+      transactionId: data.transactionId,
+      evidence: [],
+      reporterTrust: trust,
+      origin: 'PAYMENT_DISPUTE',
+      paymentId: data.paymentId,
+    });
+    await this.deps.events.filed(tx, report);
+    return report;
+  }
+}
