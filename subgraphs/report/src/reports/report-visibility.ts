@@ -7,6 +7,8 @@
 //   reporter, the evidence, the reporter's own words, nor the product or trade. A trade has exactly
 //   two parties and the filing rules only accept a trade between the reporter and the target, so
 //   showing it (or the listing it was about) to the target would name the reporter every time.
+// A PAYMENT_DISPUTE report's payment is hidden from the target like its trade; its `origin` is not:
+// the seller's own payment already shows them it is DISPUTED, so the origin tells them nothing new.
 // Sanctions are public (activeSanction): their reason is the admin's separate public reason or a
 // standard sentence per sanction type, never the internal resolution. Pure: no I/O.
 import type { Identity, Locale, LocalizedText } from '@anshim/platform';
