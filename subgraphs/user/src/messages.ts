@@ -176,8 +176,8 @@ function koreanTime(at: Date): string {
   return `${parts.month}월 ${parts.day}일 ${hour < 12 ? '오전' : '오후'} ${hour12}시 ${Number(parts.minute)}분`;
 }
 
-/** "60분" (or seconds, for a short alert time in a test setting). */
-const duration = (seconds: number) => (seconds >= 60 ? `${Math.round(seconds / 60)}분` : `${seconds}초`);
+/** "60분이" (or "4초가", for a short alert time in a test setting), with its subject particle. */
+const durationSubject = (seconds: number) => (seconds >= 60 ? `${Math.round(seconds / 60)}분이` : `${seconds}초가`);
 
 /**
  * SMS texts for guardians, plain Korean only (the recipient did not choose a language). Fixed
@@ -207,6 +207,6 @@ export const guardianTexts = {
   checkInOverdue: (p: { userNickname: string | null; counterpartNickname: string | null; place: { name: string; address: string } | null; checkedInAt: Date; overdueAfterSeconds: number }) =>
     `[안심] 보호자님께 알려 드립니다. ${member(p.userNickname)}이 ${koreanTime(p.checkedInAt)}에 ` +
     `${p.place ? `'${p.place.name}'(${p.place.address})` : '거래 약속 장소'}에서 ${p.counterpartNickname ? `'${p.counterpartNickname}'님을` : '거래 상대를'} 만나려고 도착을 알렸는데, ` +
-    `${duration(p.overdueAfterSeconds)}이 지나도록 무사히 끝났다는 확인이 없습니다. ${member(p.userNickname)}에게 전화해서 괜찮은지 확인해 주세요. ` +
+    `${durationSubject(p.overdueAfterSeconds)} 지나도록 무사히 끝났다는 확인이 없습니다. ${member(p.userNickname)}에게 전화해서 괜찮은지 확인해 주세요. ` +
     `연락이 닿지 않고 걱정되면 경찰(112)에 신고해 주세요.`,
 };
