@@ -4,6 +4,8 @@ import type { RequestContext } from '@anshim/platform';
 import type { RiskEffectsRepository } from './copies/risk-effects-repository.ts';
 import type { ImageService } from './images/image-service.ts';
 import { createLoaders } from './loaders.ts';
+import type { CheckInRepository } from './meetings/check-in-repository.ts';
+import type { CheckInService } from './meetings/check-in-service.ts';
 import type { ProductRepository } from './products/product-repository.ts';
 import type { ProductService } from './products/product-service.ts';
 import type { RequestScope } from './scope.ts';
@@ -17,6 +19,7 @@ export interface TransactionServices {
   trades: TradeService;
   images: ImageService;
   zones: ZoneService;
+  checkIns: CheckInService;
 }
 
 export interface TransactionContext extends RequestScope {
@@ -26,10 +29,10 @@ export interface TransactionContext extends RequestScope {
 export interface ContextParts {
   services: TransactionServices;
   /** What the loaders read. */
-  repositories: { products: ProductRepository; trades: TradeRepository; zones: ZoneRepository; riskEffects: RiskEffectsRepository };
+  repositories: { products: ProductRepository; trades: TradeRepository; zones: ZoneRepository; riskEffects: RiskEffectsRepository; checkIns: CheckInRepository };
 }
 
 /** Each request's context: the shared services, and fresh loaders. */
 export function contextBuilder({ services, repositories }: ContextParts): (base: RequestContext) => TransactionContext {
-  return (base) => ({ ...base, loaders: createLoaders(repositories.products, repositories.trades, repositories.zones, repositories.riskEffects), services });
+  return (base) => ({ ...base, loaders: createLoaders(repositories.products, repositories.trades, repositories.zones, repositories.riskEffects, repositories.checkIns), services });
 }

@@ -3,6 +3,7 @@
 import DataLoader from 'dataloader';
 import { groupedLoader, keyedLoader } from '@anshim/platform';
 import type { RiskEffectsRepository } from './copies/risk-effects-repository.ts';
+import type { CheckInRecord, CheckInRepository } from './meetings/check-in-repository.ts';
 import type { ProductRecord, ProductRepository } from './products/product-repository.ts';
 import type { StatusChangeRecord, TradeRecord, TradeRepository, TradeStatsRecord } from './trades/trade-repository.ts';
 import type { ZoneRecord, ZoneRepository } from './zones/zone-repository.ts';
@@ -19,6 +20,8 @@ export interface TransactionLoaders {
   zone: DataLoader<string, ZoneRecord | null>;
   /** Whether a user is under the monitor's WARN_COUNTERPARTS (Transaction.safetyNotice). */
   counterpartWarned: DataLoader<string, boolean>;
+  /** Key: `${transactionId}|${userId}`: that party's open (else latest) check-in at the meeting spot. */
+  checkIn: DataLoader<string, CheckInRecord | null>;
 }
 
 const EMPTY_STATS = { completed: 0, cancelled: 0, disputed: 0, averageRating: null };
@@ -46,8 +49,13 @@ function groupBy<V>(rows: V[], keyOf: (row: V) => string): Map<string, V[]> {
   return groups;
 }
 
-export function createLoaders(products: ProductRepository, trades: TradeRepository, zones: ZoneRepository, riskEffects: RiskEffectsRepository): TransactionLoaders {
+export function createLoaders(products: ProductRepository, trades: TradeRepository, zones: ZoneRepository, riskEffects: RiskEffectsRepository, checkIns: CheckInRepository): TransactionLoaders {
   return {
+    checkIn: new DataLoader(async (keys) => {
+      const pairs = keys.map((key) => ({ transactionId: key.split('|')[0]!, userId: key.split('|')[1]! }));
+      const found = new Map((await checkIns.latestOf(pairs)).map((row) => [`${row.transactionId}|${row.userId}`, row]));
+      return keys.map((key) => found.get(key) ?? null);
+    }),
     counterpartWarned: new DataLoader(async (ids) => {
       const warned = await riskEffects.warnedAmong(ids);
       return ids.map((id) => warned.has(id));

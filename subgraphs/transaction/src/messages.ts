@@ -140,6 +140,13 @@ export const messages = {
     ko: '이 거래 상대에게서 이상 거래 신호가 감지되었습니다. 돈을 먼저 보내지 말고, 안전결제나 직접 만나서 물건을 확인한 뒤 거래하세요. 앱 밖(카톡, 문자)으로 연락하자는 요청에는 응하지 마세요.',
     en: 'Warning signs were detected for the other person in this trade. Do not send money first: use safe payment, or meet and check the item before paying. Do not move the conversation off the app (KakaoTalk, text messages).',
   },
+  // Meeting in person: check-in and check-out at the meeting spot.
+  partiesOnlyCheckIn: { ko: '이 거래의 구매자나 판매자만 만남 장소에 체크인할 수 있습니다.', en: 'Only the buyer or the seller of this trade can check in at the meeting place.' },
+  checkInNotAccepted: {
+    ko: '판매자가 수락한 거래에서만 만남 장소에 체크인할 수 있습니다. 거래가 아직 수락되지 않았거나 이미 끝났습니다.',
+    en: 'You can check in at the meeting place only for a trade the seller has accepted. This trade is not accepted yet, or it has already ended.',
+  },
+  notCheckedIn: { ko: '이 거래의 만남 장소에 체크인하지 않았습니다. 체크아웃할 것이 없습니다.', en: 'You have not checked in at the meeting place of this trade, so there is nothing to check out of.' },
   notCompleted: { ko: '완료된 거래만 평가할 수 있습니다.', en: 'Only completed trades can be rated.' },
   alreadyRated: { ko: '이미 이 거래를 평가했습니다. 평가는 한 번만 할 수 있습니다.', en: 'You have already rated this trade. Each party rates once.' },
 } as const;

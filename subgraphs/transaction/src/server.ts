@@ -15,6 +15,9 @@ import { loadTransactionEnv, type TransactionEnv } from './env.ts';
 import { ImageService } from './images/image-service.ts';
 import { UploadRepository } from './images/upload-repository.ts';
 import { transactionHandlers } from './inbound/consumers.ts';
+import { CheckInAlerts } from './jobs/check-in-alert.ts';
+import { CheckInRepository } from './meetings/check-in-repository.ts';
+import { CheckInService } from './meetings/check-in-service.ts';
 import { TransactionEvents } from './outbound/transaction-events.ts';
 import { ProductCache } from './products/product-cache.ts';
 import { ProductRepository } from './products/product-repository.ts';
@@ -45,6 +48,8 @@ export type TransactionServer = SubgraphServer<
   {
     /** Adds buffered product views to PostgreSQL now (tests). */
     flushViews(): Promise<void>;
+    /** The overdue alerts of check-ins at meeting spots (tests run a job at once). */
+    checkInAlerts: CheckInAlerts;
     /** Deletes product pictures whose ticket expired unattached (a repeatable job; tests call sweep(now)). */
     uploadSweep: UploadSweep;
   }
@@ -59,13 +64,14 @@ export async function buildTransactionServer(overrides: Record<string, string | 
     resolvers,
     database: (databaseUrl) => createDatabase({ databaseUrl, onQuery: options.onQuery, poolSize: env.TRANSACTION_DB_POOL_SIZE }),
     compose: (parts) => {
-      const { prisma, redis, logger, afterCommit } = parts;
+      const { prisma, redis, redisSettings, logger, afterCommit } = parts;
       const storage = openSubgraphStorage(parts, { publicUrl: env.TRANSACTION_PUBLIC_URL, port: env.TRANSACTION_PORT, publicPolicies: [PRODUCT_IMAGE_POLICY] });
       const products = new ProductRepository(prisma);
       const trades = new TradeRepository(prisma);
       const parties = new PartyRepository(prisma);
       const riskEffects = new RiskEffectsRepository(prisma);
       const zones = new ZoneRepository(prisma);
+      const checkIns = new CheckInRepository(prisma);
       const cache = new ProductCache(redis, { ttlSeconds: env.PRODUCT_CACHE_TTL_SECONDS, enabled: env.PRODUCT_CACHE, logger });
       const views = new ViewCounter(redis, products, logger, env.VIEW_FLUSH_INTERVAL_MS);
       const events = new TransactionEvents();
@@ -75,15 +81,22 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       );
       const images = new ImageService(new Uploads(storage.driver, { tickets: storage.tickets }), new UploadRepository(prisma));
       const uploadSweep = storage.sweep('transaction', [{ policy: PRODUCT_IMAGE_POLICY, attachedAmong: (keys) => images.attachedAmong(keys) }]);
+      // The worker runs where events are consumed; every process files alerts.
+      const checkInAlerts = new CheckInAlerts({
+        prisma, checkIns, trades, zones, events, redis: redisSettings, logger, afterCommit,
+        alertAfterSeconds: env.TRANSACTION_CHECK_IN_ALERT_SECONDS,
+        runsWorker: env.TRANSACTION_CONSUME_EVENTS,
+      });
       const services = {
         products: new ProductService({ prisma, products, parties, riskEffects, images, cache, views, events, afterCommit }),
         trades: new TradeService({ prisma, trades, products, parties, riskEffects, userOwner, cache, events, afterCommit }),
         images,
         zones: new ZoneService({ prisma, zones, trades, events, afterCommit }),
+        checkIns: new CheckInService({ prisma, checkIns, trades, scheduleAlert: (checkIn) => checkInAlerts.schedule(checkIn), cancelAlert: (id) => checkInAlerts.cancel(id) }),
       };
       const safetyInputs = new SafetyInputsRepository(prisma);
       return {
-        context: contextBuilder({ services, repositories: { products, trades, zones, riskEffects } }),
+        context: contextBuilder({ services, repositories: { products, trades, zones, riskEffects, checkIns } }),
         routes: (app) => {
           storage.mountLocalRoutes(app);
           mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
@@ -92,10 +105,10 @@ export async function buildTransactionServer(overrides: Record<string, string | 
         },
         consumer: env.TRANSACTION_CONSUME_EVENTS ? parts.consume<Tx>((hooks) => transactionHandlers({ parties, riskEffects, products, cache }, hooks)) : undefined,
         // After the consumer on stop: views recorded until then are still added.
-        jobs: [views, uploadSweep.job],
+        jobs: [views, uploadSweep.job, checkInAlerts],
         onListening: storage.onListening,
         listeningDetails: { storage: env.STORAGE_DRIVER },
-        expose: { flushViews: () => views.flush(), uploadSweep },
+        expose: { flushViews: () => views.flush(), uploadSweep, checkInAlerts },
       };
     },
   });

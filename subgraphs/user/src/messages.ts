@@ -164,6 +164,21 @@ const member = (nickname: string | null) => (nickname ? `'${nickname}'님` : '�
 const counterpart = (nickname: string | null, grade: GradeName | null) =>
   nickname ? `'${nickname}'(${gradeLabel(grade)})님` : `한 회원(${gradeLabel(grade)})`;
 
+/** "12월 6일 오후 3시 5분", Korean time (Asia/Seoul), whatever the server's zone. */
+function koreanTime(at: Date): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: 'Asia/Seoul', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  const hour = Number(parts.hour);
+  const hour12 = hour % 12 === 0 ? 12 : hour % 12;
+  return `${parts.month}월 ${parts.day}일 ${hour < 12 ? '오전' : '오후'} ${hour12}시 ${Number(parts.minute)}분`;
+}
+
+/** "60분이" (or "4초가", for a short alert time in a test setting), with its subject particle. */
+const durationSubject = (seconds: number) => (seconds >= 60 ? `${Math.round(seconds / 60)}분이` : `${seconds}초가`);
+
 /**
  * SMS texts for guardians, plain Korean only (the recipient did not choose a language). Fixed
  * wording: the only member-chosen text they ever carry is a nickname that passed guardians/sms-nickname.ts
@@ -188,4 +203,10 @@ export const guardianTexts = {
   reportAccepted: (p: { userNickname: string | null; counterpartNickname: string | null; grade: GradeName | null }) =>
     `[안심] 보호자님께 알려 드립니다. ${member(p.userNickname)}과 거래한 적 있는 ${counterpart(p.counterpartNickname, p.grade).replace(/님$/, '')}에 대한 신고가 사실로 확인되었습니다. ` +
     `${member(p.userNickname)}에게 전화해서, 이 사람에게 돈을 보내거나 개인정보를 알려 주지 말고, 피해가 있었다면 고객센터와 경찰(112)에 알리라고 전해 주세요.`,
+  /** The place is a safe-trade zone the platform's ADMINs curate (not member text); null: no zone was chosen. */
+  checkInOverdue: (p: { userNickname: string | null; counterpartNickname: string | null; place: { name: string; address: string } | null; checkedInAt: Date; overdueAfterSeconds: number }) =>
+    `[안심] 보호자님께 알려 드립니다. ${member(p.userNickname)}이 ${koreanTime(p.checkedInAt)}에 ` +
+    `${p.place ? `'${p.place.name}'(${p.place.address})` : '거래 약속 장소'}에서 ${p.counterpartNickname ? `'${p.counterpartNickname}'님을` : '거래 상대를'} 만나려고 도착을 알렸는데, ` +
+    `${durationSubject(p.overdueAfterSeconds)} 지나도록 무사히 끝났다는 확인이 없습니다. ${member(p.userNickname)}에게 전화해서 괜찮은지 확인해 주세요. ` +
+    `연락이 닿지 않고 걱정되면 경찰(112)에 신고해 주세요.`,
 };

@@ -31,6 +31,11 @@ export const JOB_CATALOGUE = {
    * checkouts whose return was lost (or whose confirmation a crash cut short), returns refunds.
    */
   'payment.settle': { name: 'payment.settle', ...sweep },
+  /**
+   * Fires TRANSACTION_CHECK_IN_ALERT_SECONDS after a party checked in at a meeting spot (job id =
+   * check-in id): still checked in → transaction.check_in_overdue, once.
+   */
+  'transaction.check-in-alert': { name: 'transaction.check-in-alert', jobName: 'alert', schema: z.object({ checkInId: z.uuid() }) },
   /** Recalculates every member's safety score, set-based (a cron scheduler: SAFETY_NIGHTLY_CRON). */
   'safety.nightly-recalculation': { name: 'safety.nightly-recalculation', jobName: 'nightly-recalculation', schema: z.object({}) },
   /** Rechecks one member's score when something it depends on expires (job id = expiry.<user>.<time>). */

@@ -4,6 +4,7 @@
 import { outboxWriter } from '@anshim/platform';
 import type { Tx } from '../database.ts';
 import type { ProductStatus, TradeStatus } from '../model.ts';
+import type { CheckInRecord } from '../meetings/check-in-repository.ts';
 import type { ProductRecord } from '../products/product-repository.ts';
 import type { TradeRecord } from '../trades/trade-repository.ts';
 
@@ -73,6 +74,27 @@ export class TransactionEvents {
       type: 'transaction.meeting_spot_proposed',
       subjectUserId: by,
       data: { transactionId: t.id, productId: t.productId, buyerId: t.buyerId, sellerId: t.sellerId, zoneId: zone.id, zoneKind: zone.kind, by, at: at.toISOString() },
+    });
+  }
+
+  /** A party is still checked in at the meeting spot after the alert time (one per check-in). */
+  async checkInOverdue(
+    tx: Tx,
+    o: { checkIn: CheckInRecord; counterpartId: string; place: { name: string; address: string } | null; overdueAfterSeconds: number; at: Date },
+  ): Promise<void> {
+    await write(tx, {
+      type: 'transaction.check_in_overdue',
+      subjectUserId: o.checkIn.userId,
+      data: {
+        checkInId: o.checkIn.id,
+        transactionId: o.checkIn.transactionId,
+        userId: o.checkIn.userId,
+        counterpartId: o.counterpartId,
+        place: o.place,
+        checkedInAt: o.checkIn.checkedInAt.toISOString(),
+        overdueAfterSeconds: o.overdueAfterSeconds,
+        at: o.at.toISOString(),
+      },
     });
   }
 

@@ -1,4 +1,6 @@
 import type { Resolvers } from '../generated/resolvers-types.ts';
+import { checkInAtMeetingSpot } from './check-in-at-meeting-spot.ts';
+import { checkOutOfMeetingSpot } from './check-out-of-meeting-spot.ts';
 import { createProduct } from './create-product.ts';
 import { createProductImageUpload } from './create-product-image-upload.ts';
 import { DateTimeScalar, JSONScalar } from '@anshim/platform';
@@ -36,6 +38,8 @@ export const resolvers: Resolvers = {
     rateTransaction,
     proposeMeetingSpot,
     upsertSafeTradeZone,
+    checkInAtMeetingSpot,
+    checkOutOfMeetingSpot,
   },
   User,
   Product,

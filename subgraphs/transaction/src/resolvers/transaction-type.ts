@@ -10,4 +10,5 @@ export const Transaction: TransactionResolvers = {
   history: (trade, _args, ctx) => ctx.services.trades.history(ctx, trade),
   meetingSpot: (trade, _args, ctx) => ctx.services.zones.spotOf(ctx, trade),
   safetyNotice: (trade, _args, ctx) => ctx.services.trades.safetyNotice(ctx, trade),
+  checkedInAt: (trade, _args, ctx) => ctx.services.checkIns.checkedInAt(ctx, trade),
 };

@@ -3,13 +3,16 @@
 //     someone risky is talking to them);
 // (b) starts a trade of at least 300,000 won as the buyer with a seller graded CAUTION or DANGER
 //     (transaction.requested, with the seller's grade from our copy of safety.score_changed);
-// (c) traded with someone against whom a report was accepted (report.processed, ACCEPT).
+// (c) traded with someone against whom a report was accepted (report.processed, ACCEPT);
+// (d) checked in at a trade's meeting spot and did not check out in time (transaction.check_in_overdue),
+//     but only while the member is in protected mode (their own setting, read here, where it lives).
 // Each runs in the consumer's transaction with the processed-event record. A guardian gets one
 // message per cause (`alert:<id>`, `trade:<id>`, `report:<id>`): the notification row is claimed
 // before sending, in the same transaction, so a duplicate event or a retry sends nothing twice
 // (a failed send rolls the claim back and the event is retried). Beyond that, a guardian gets at
 // most one SMS per counterpart per day (GUARDIAN_ALERT_WINDOW_SECONDS) whatever the causes: a
-// counterpart who sets off alert after alert cannot turn the guardian's phone into a pager. Names
+// counterpart who sets off alert after alert cannot turn the guardian's phone into a pager; an
+// overdue check-in is exempt from that window (someone may be in danger now), not from the claim. Names
 // appear only as SMS-safe nicknames (guardians/sms-nickname.ts), otherwise in neutral words.
 import type { EventHandlers, FieldCipher, Logger } from '@anshim/platform';
 import type { CounterpartRepository } from '../copies/counterpart-repository.ts';
@@ -45,7 +48,15 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
    * Sends `text(userNickname)` once per confirmed guardian of each protected user for this cause,
    * and only to guardians not yet told about this counterpart within the window.
    */
-  async function notify(tx: Tx, protectedUserIds: string[], counterpartId: string, causeId: string, kind: string, text: (userNickname: string | null) => string): Promise<number> {
+  async function notify(
+    tx: Tx,
+    protectedUserIds: string[],
+    counterpartId: string,
+    causeId: string,
+    kind: string,
+    text: (userNickname: string | null) => string,
+    { perCounterpartWindow = true } = {},
+  ): Promise<number> {
     const list = await guardians.confirmedOf(tx, protectedUserIds);
     const nicknames = new Map<string, string | null>();
     let sent = 0;
@@ -56,7 +67,7 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
         if (!protectedUser) continue;
         nicknames.set(guardian.userId, smsSafeNickname(protectedUser.nickname));
       }
-      if (!(await guardians.claimCounterpartNotice(tx, guardian.id, counterpartId, deps.alertWindowSeconds))) continue;
+      if (perCounterpartWindow && !(await guardians.claimCounterpartNotice(tx, guardian.id, counterpartId, deps.alertWindowSeconds))) continue;
       const userNickname = nicknames.get(guardian.userId) ?? null;
       await deps.delivery.sendSms({ to: deps.cipher.decrypt(guardian.phoneEncrypted), text: text(userNickname) });
       sent += 1;
@@ -94,6 +105,15 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
       const counterpartNickname = await nicknameOf(tx, sellerId);
       if (counterpartNickname === undefined) return;
       await notify(tx, [buyerId], sellerId, `trade:${transactionId}`, 'RISKY_TRADE', (userNickname) => guardianTexts.riskyTrade({ userNickname, counterpartNickname, grade, amount }));
+    },
+    'transaction.check_in_overdue': async (event, tx) => {
+      const { checkInId, userId, counterpartId, place, checkedInAt, overdueAfterSeconds } = event.data;
+      const member = await users.findById(userId, tx);
+      if (!member?.protectedMode) return;
+      const counterpartNickname = (await nicknameOf(tx, counterpartId)) ?? null;
+      const text = (userNickname: string | null) =>
+        guardianTexts.checkInOverdue({ userNickname, counterpartNickname, place, checkedInAt: new Date(checkedInAt), overdueAfterSeconds });
+      await notify(tx, [userId], counterpartId, `checkin:${checkInId}`, 'CHECK_IN_OVERDUE', text, { perCounterpartWindow: false });
     },
     'report.processed': async (event, tx) => {
       const { reportId, targetUserId, decision } = event.data;

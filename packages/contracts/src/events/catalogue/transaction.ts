@@ -61,6 +61,28 @@ export const TRANSACTION_EVENTS = {
     version: 1,
     data: z.object({ transactionId: uuid, productId: uuid, buyerId: uuid, sellerId: uuid, zoneId: uuid, zoneKind: z.string(), by: uuid, at: timestamp }),
   },
+  /**
+   * A party checked in at the meeting spot and has not checked out within the alert time: user
+   * texts a protected member's guardians. One per check-in. `place` is the trade's meeting spot
+   * (name and address), null when none was proposed.
+   */
+  'transaction.check_in_overdue': {
+    priority: 'high',
+    version: 1,
+    data: z.object({
+      checkInId: uuid,
+      transactionId: uuid,
+      /** The party who checked in (and whose guardians may be told). */
+      userId: uuid,
+      /** The other party, whom they went to meet. */
+      counterpartId: uuid,
+      place: z.object({ name: z.string(), address: z.string() }).nullable(),
+      checkedInAt: timestamp,
+      /** How long after checkedInAt the alert fires (TRANSACTION_CHECK_IN_ALERT_SECONDS). */
+      overdueAfterSeconds: z.int().min(1),
+      at: timestamp,
+    }),
+  },
   'transaction.rated': {
     priority: 'normal',
     version: 1,
