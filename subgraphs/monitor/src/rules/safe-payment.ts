@@ -66,7 +66,7 @@ export const PAYMENT_FAILURE_BURST: Rule = {
   level: 'MEDIUM',
   message: {
     ko: '한 시간 안에 이 구매자의 결제가 5번 이상 실패했어요. 훔친 카드를 차례로 시험해 보는 수법과 비슷해요.',
-    en: 'Five or more of this buyer's payments failed within an hour, like someone trying stolen cards one after another.',
+    en: 'Five or more payments of this buyer failed within an hour, like someone trying stolen cards one after another.',
   },
   signalHours: 24,
   recipients: 'none',
