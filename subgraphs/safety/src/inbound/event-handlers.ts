@@ -70,6 +70,13 @@ export function safetyEventHandlers(deps: HandlerDeps): EventHandlers<'safety', 
       await recalculate(tx, event, [d.rateeId]);
     },
 
+    // Safe payment released to the seller: the completed trade weighs more for both parties.
+    'payment.released': async (event, tx) => {
+      const d = event.data;
+      await trades.escrowReleased(tx, { transactionId: d.transactionId, paymentId: d.paymentId, buyerId: d.buyerId, sellerId: d.sellerId, at: at(d.at) });
+      await recalculate(tx, event, [d.buyerId, d.sellerId]);
+    },
+
     'report.filed': async (event, tx) => {
       const d = event.data;
       const weight = reporterWeight(d.reporter);
