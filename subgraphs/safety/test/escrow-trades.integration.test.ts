@@ -95,4 +95,26 @@ describe('trades completed through safe payment', () => {
     await handled(completed.id);
     expect(tradesFactor(await h.score(seller))!.description).toBe('거래 1건을 마쳤습니다. 그중 1건은 안전결제로 마쳐 더 크게 반영됩니다.');
   });
+
+  it("the rebuild's refill of trades from transaction keeps the releases (transaction knows no payments): the same score", async () => {
+    const [seller, buyer] = [await registered(), await registered()];
+    const trade = { transactionId: randomUUID(), productId: randomUUID(), buyerId: buyer, sellerId: seller, amount: 30_000, by: buyer, at: new Date().toISOString() };
+    await h.publisher.publish('transaction.completed', trade);
+    await released(trade);
+    const before = await h.waitForScore(seller, (s) => (tradesFactor(s)?.description ?? '').includes('안전결제'), 'escrow weight');
+    // What rebuild.ts does with transaction's /internal/safety-inputs answer for these users.
+    const core = h.server.core;
+    await core.sql.$transaction(async (tx) => {
+      await core.inputs.lockUsers(tx, [seller, buyer]);
+      await core.copies.trades.replace(tx, [seller, buyer], {
+        trades: [{ transactionId: trade.transactionId, buyerId: buyer, sellerId: seller, outcome: 'COMPLETED', by: buyer, at: trade.at }],
+        ratings: [],
+        products: [],
+      });
+      await core.recalculator.recalculate(tx, [seller, buyer], { type: 'admin.rebuild', eventId: null }, { mode: 'always' });
+    });
+    const after = await h.score(seller);
+    expect(after.value).toBe(before.value);
+    expect(tradesFactor(after)).toEqual(tradesFactor(before));
+  });
 });
