@@ -10,12 +10,14 @@ import { AlertsService } from './alerts/alerts-service.ts';
 import { ActivityBuffer } from './assessment/activity-buffer.ts';
 import { AssessmentService } from './assessment/assessment-service.ts';
 import { BehaviourWindows } from './assessment/behaviour-windows.ts';
+import { PaymentSignals } from './assessment/payment-signals.ts';
 import { PlatformSignals } from './assessment/platform-signals.ts';
 import { SlidingWindows } from './assessment/sliding-windows.ts';
 import { ClusterService } from './clusters/cluster-service.ts';
 import { LinkRepository } from './clusters/link-repository.ts';
 import { contextBuilder } from './context.ts';
 import { KnownRepository } from './copies/known-repository.ts';
+import { TradeRepository } from './copies/trade-repository.ts';
 import { createDatabase, type MonitorPrisma, type Tx } from './database.ts';
 import { loadMonitorEnv, type MonitorEnv } from './env.ts';
 import { clusterHandlers } from './inbound/cluster-consumers.ts';
@@ -42,6 +44,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
     compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume }) => {
       const alertRepository = new AlertRepository(prisma);
       const known = new KnownRepository(prisma);
+      const trades = new TradeRepository(prisma);
       const buffer = new ActivityBuffer({
         redis,
         logger,
@@ -96,7 +99,16 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         consumer: env.MONITOR_CONSUME_EVENTS
           ? consume<Tx>((hooks) =>
               chainEventHandlers(
-                monitorHandlers({ known, assessment, signals: new PlatformSignals({ known, assessment }) }, hooks),
+                monitorHandlers(
+                  {
+                    known,
+                    assessment,
+                    trades,
+                    signals: new PlatformSignals({ known, trades, assessment }),
+                    payments: new PaymentSignals({ trades, windows, assessment }),
+                  },
+                  hooks,
+                ),
                 clusterHandlers({ clusters, links, behaviour, assessment }, hooks),
               ),
             )

@@ -51,9 +51,9 @@ export type TopicOf<T extends string> = T extends `${infer P}.${string}` ? `${Pr
 export const SUBSCRIPTIONS = {
   user: ['report.events', 'monitor.events', 'transaction.events', 'safety.events'],
   transaction: ['user.events', 'safety.events', 'monitor.events'],
-  safety: ['user.events', 'transaction.events', 'report.events', 'monitor.events'],
+  safety: ['user.events', 'transaction.events', 'report.events', 'monitor.events', 'payment.events'],
   report: ['user.events', 'transaction.events', 'payment.events'],
-  monitor: ['user.events', 'transaction.events', 'report.events', 'safety.events', 'chat.events'],
+  monitor: ['user.events', 'transaction.events', 'report.events', 'safety.events', 'chat.events', 'payment.events'],
   chat: ['user.events', 'transaction.events', 'monitor.events', 'report.events', 'safety.events'],
   payment: ['transaction.events', 'report.events'],
 } as const satisfies Record<SubgraphName, readonly Topic[]>;

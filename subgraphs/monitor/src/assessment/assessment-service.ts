@@ -40,6 +40,7 @@ import {
   SHARED_DEVICE_WINDOW_SECONDS,
   type ActivityFacts,
   type ActivityType,
+  type ObservedOnlyActivity,
   type Rule,
   type RuleFacts,
 } from '../rules/index.ts';
@@ -69,7 +70,7 @@ export interface FromEvent {
 }
 
 /** recordActivity's input: what the member says happened (who and when come from the request). */
-export type ActivityInput = Omit<ActivityFacts, 'type' | 'userId' | 'at'> & { type: Exclude<ActivityType, 'REPORT_FILED'> };
+export type ActivityInput = Omit<ActivityFacts, 'type' | 'userId' | 'at'> & { type: Exclude<ActivityType, ObservedOnlyActivity> };
 
 export interface AssessmentServiceDeps {
   prisma: MonitorPrisma;

@@ -5,10 +5,12 @@
 // findings whose alerts go to the message's recipient.
 import type { EventData } from '@anshim/contracts';
 import type { KnownRepository } from '../copies/known-repository.ts';
+import type { TradeRepository } from '../copies/trade-repository.ts';
+import { OFF_APP_FINDINGS } from '../rules/index.ts';
 import type { AssessmentRecord, AssessmentService, FromEvent } from './assessment-service.ts';
 
 export class PlatformSignals {
-  constructor(private readonly deps: { known: KnownRepository; assessment: AssessmentService }) {}
+  constructor(private readonly deps: { known: KnownRepository; trades: TradeRepository; assessment: AssessmentService }) {}
 
   /** user.signed_in: a LOGIN from that device (three accounts on one device within a day: SHARED_DEVICE). */
   async signedIn(signIn: EventData<'user.signed_in'>, from: FromEvent): Promise<AssessmentRecord> {
@@ -31,6 +33,9 @@ export class PlatformSignals {
    * chat.message_screened: the findings raise the sender's rules (PAYMENT_IDENTIFIER → an
    * off-platform payment request, KNOWN_FRAUD_IDENTIFIER → a known fraud account, LOOKALIKE_LINK →
    * a phishing link, OFF_APP_CONTACT on its own); the recipient of the message is the one warned.
+   * When the message asks to pay or talk off the app and the recipient already started a safe
+   * payment with the sender as seller (known_trades), OFF_APP_AFTER_SAFE_PAYMENT says so, and the
+   * alert names that trade.
    * The contact itself comes from the same message's chat.message_sent (committed with this event
    * in chat): writing it here too would make the two handlers wait on each other's row locks, on
    * the path of the alert the recipient is waiting for.
@@ -38,10 +43,20 @@ export class PlatformSignals {
   async messageScreened(screened: EventData<'chat.message_screened'>, from: FromEvent): Promise<AssessmentRecord> {
     const at = new Date(screened.at);
     const codes = screened.findings.map((finding) => finding.code);
+    const safePayment = codes.some((code) => OFF_APP_FINDINGS.includes(code))
+      ? await this.deps.trades.safePaymentBetween(screened.senderId, screened.recipientId, screened.productId ?? null, at, from.tx)
+      : null;
     return this.deps.assessment.assess(
-      { type: 'CHAT_MESSAGE', userId: screened.senderId, counterpartId: screened.recipientId, productId: screened.productId ?? null, at },
+      {
+        type: 'CHAT_MESSAGE',
+        userId: screened.senderId,
+        counterpartId: screened.recipientId,
+        productId: screened.productId ?? safePayment?.productId ?? null,
+        transactionId: safePayment?.transactionId ?? null,
+        at,
+      },
       // counterpart: null — the same message's chat.message_sent judges who talks to whom, once.
-      { screeningFindings: codes, knownFraudIdentifiers: codes.filter((code) => code === 'KNOWN_FRAUD_IDENTIFIER').length, counterpart: null },
+      { screeningFindings: codes, knownFraudIdentifiers: codes.filter((code) => code === 'KNOWN_FRAUD_IDENTIFIER').length, counterpart: null, safePayment },
       from,
     );
   }

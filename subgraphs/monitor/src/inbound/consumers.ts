@@ -6,7 +6,12 @@
 // - safety.score_changed: each user's grade (PROTECTED_USER_EXPOSED);
 // - product.created / product.price_changed: listing prices per category (PRICE_TOO_GOOD's median)
 //   and the listing rules themselves (a listing also reported by the app raises its alerts once);
-// - transaction.requested: both parties exist and dealt with each other;
+// - transaction.requested: both parties exist and dealt with each other; the trade's listing and
+//   parties (known_trades), which payment events do not name;
+// - payment.started: a safe payment was offered for the trade (OFF_APP_AFTER_SAFE_PAYMENT when the
+//   seller then asks to pay off the app); payment.disputed: REPEATED_DISPUTES against the seller;
+//   payment.failed: PAYMENT_FAILURE_BURST of the buyer (assessment/payment-signals.ts). The other
+//   payment.* events change nothing the rules read;
 // - report.filed: REPORT_BURST over a sliding window of distinct reporters, each weighed by what the
 //   event says about them (verified, account age, a trade with the target: reporter-trust.ts);
 // - report.identifiers_confirmed: lookup hashes of accounts/phones in accepted reports (KNOWN_FRAUD_ACCOUNT);
@@ -20,16 +25,20 @@ import type { EventType } from '@anshim/contracts';
 import type { Tx } from '../database.ts';
 import type { AssessmentService, FromEvent } from '../assessment/assessment-service.ts';
 import type { PlatformSignals } from '../assessment/platform-signals.ts';
+import type { PaymentSignals } from '../assessment/payment-signals.ts';
 import type { KnownRepository } from '../copies/known-repository.ts';
+import type { TradeRepository } from '../copies/trade-repository.ts';
 
 export interface ConsumerDeps {
   known: KnownRepository;
   assessment: AssessmentService;
   signals: PlatformSignals;
+  trades: TradeRepository;
+  payments: PaymentSignals;
 }
 
 export function monitorHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>): EventHandlers<'monitor', Tx> {
-  const { known, assessment, signals } = deps;
+  const { known, assessment, signals, trades, payments } = deps;
   const from = (event: EventEnvelope<EventType>, tx: Tx): FromEvent => ({ tx, sourceEventId: event.id, defer: (work) => hooks.schedule(tx, work) });
   return {
     'user.registered': async (event, tx) => {
@@ -59,11 +68,15 @@ export function monitorHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>)
       await assessment.assess({ type: 'PRICE_CHANGED', userId: sellerId, productId, amount: newPrice, at: new Date(at) }, {}, from(event, tx));
     },
     'transaction.requested': async (event, tx) => {
-      const { buyerId, sellerId, at } = event.data;
+      const { transactionId, productId, buyerId, sellerId, at } = event.data;
       await known.userSeen(tx, buyerId, new Date(at));
       await known.userSeen(tx, sellerId, new Date(at));
       await known.contacts(tx, [{ userId: buyerId, counterpartId: sellerId, at: new Date(at) }]);
+      await trades.requested(tx, { transactionId, productId, buyerId, sellerId, at: new Date(at) });
     },
+    'payment.started': async (event, tx) => payments.started(event.data, from(event, tx)),
+    'payment.disputed': async (event, tx) => void (await payments.disputed(event.data, from(event, tx))),
+    'payment.failed': async (event, tx) => void (await payments.failed(event.data, from(event, tx))),
     'report.filed': async (event, tx) => {
       const { targetUserId, reporterId, productId, transactionId, filedAt, reporter } = event.data;
       await known.userSeen(tx, targetUserId, new Date(filedAt));

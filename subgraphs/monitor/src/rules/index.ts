@@ -9,6 +9,7 @@ import { OFF_PLATFORM_PAYMENT_REQUEST } from './off-platform-payment-request.ts'
 import { PHISHING_LINK } from './phishing-link.ts';
 import { PRICE_TOO_GOOD } from './price-too-good.ts';
 import { PROTECTED_USER_EXPOSED } from './protected-user-exposed.ts';
+import { OFF_APP_AFTER_SAFE_PAYMENT, PAYMENT_FAILURE_BURST, REPEATED_DISPUTES } from './safe-payment.ts';
 import { levelRank, type RiskLevel } from '../model.ts';
 import type { Rule, RuleFacts } from './types.ts';
 import { LISTING_BURST, REPORT_BURST, SHARED_DEVICE } from './window-rules.ts';
@@ -18,6 +19,7 @@ export * from './window-rules.ts';
 export * from './account-notices.ts';
 export * from './account-links.ts';
 export * from './behaviour-change.ts';
+export * from './safe-payment.ts';
 
 export const RULES: readonly Rule[] = [
   OFF_PLATFORM_PAYMENT_REQUEST,
@@ -33,12 +35,18 @@ export const RULES: readonly Rule[] = [
   RETURNING_BANNED_MEMBER,
   LINKED_TO_CONFIRMED_FRAUD,
   OFF_APP_CONTACT,
+  OFF_APP_AFTER_SAFE_PAYMENT,
+  REPEATED_DISPUTES,
+  PAYMENT_FAILURE_BURST,
 ];
 
 export const RULES_BY_CODE: ReadonlyMap<string, Rule> = new Map(RULES.map((rule) => [rule.code, rule]));
 
+/** The rules that match, less those a stronger matching rule supersedes (Rule.supersedes). */
 export function evaluateRules(facts: RuleFacts, rules: readonly Rule[] = RULES): Rule[] {
-  return rules.filter((rule) => rule.matches(facts));
+  const matched = rules.filter((rule) => rule.matches(facts));
+  const superseded = new Set(matched.flatMap((rule) => rule.supersedes ?? []));
+  return superseded.size === 0 ? matched : matched.filter((rule) => !superseded.has(rule.code));
 }
 
 /**

@@ -5,7 +5,22 @@ import type { LocalizedText } from '@anshim/platform';
 import type { LinkKind } from '../clusters/cluster-limits.ts';
 import type { RiskLevel, SafetyGrade } from '../model.ts';
 
-export type ActivityType = 'CHAT_MESSAGE' | 'LOGIN' | 'LISTING_CREATED' | 'PRICE_CHANGED' | 'PAYMENT_REQUEST' | 'PROFILE_CHANGED' | 'REPORT_FILED' | 'ACCOUNT_LINKED';
+export type ActivityType =
+  | 'CHAT_MESSAGE'
+  | 'LOGIN'
+  | 'LISTING_CREATED'
+  | 'PRICE_CHANGED'
+  | 'PAYMENT_REQUEST'
+  | 'PROFILE_CHANGED'
+  | 'REPORT_FILED'
+  | 'ACCOUNT_LINKED'
+  /** payment.disputed, the seller's side (the subject is the seller, the buyer disputed). */
+  | 'PAYMENT_DISPUTED'
+  /** payment.failed, the buyer's side. */
+  | 'PAYMENT_FAILED';
+
+/** Activity only other services' events describe: recordActivity never accepts these. */
+export type ObservedOnlyActivity = 'REPORT_FILED' | 'PAYMENT_DISPUTED' | 'PAYMENT_FAILED';
 
 /** One thing a user did (recordActivity) or that happened to them (events of other services). */
 export interface ActivityFacts {
@@ -49,6 +64,15 @@ export interface RuleFacts {
   accountLink?: { kinds: LinkKind[]; hops: number; toBannedAccount: boolean };
   /** behaviour-change.ts: the subject's recent cheap high-value listings and off-app requests, and whether this activity is one. */
   behaviour?: { cheapHighValueListings: number; offAppRequests: number; thisActivityCounts: boolean };
+  /**
+   * safe-payment.ts: a safe payment was started, before this message, for a trade in which the
+   * sender is the seller and the recipient the buyer (on the message's listing when it names one).
+   */
+  safePayment?: { transactionId: string; productId: string | null } | null;
+  /** Distinct buyers who disputed the subject's safe payments in REPEATED_DISPUTES' window. */
+  disputingBuyersInWindow?: number;
+  /** The subject's failed payments (not the provider's fault) in PAYMENT_FAILURE_BURST's window. */
+  failedPaymentsInWindow?: number;
   /** Domains links may point to (own domains; subdomains count). */
   allowedDomains: readonly string[];
 }
@@ -65,5 +89,10 @@ export interface Rule {
   /** How long a match counts towards the user's level unless renewed. */
   signalHours: number;
   recipients: Recipients;
+  /**
+   * Rules that say less about the same activity: when this rule matches they are dropped, so one
+   * piece of evidence raises one alert and is never counted twice towards CRITICAL.
+   */
+  supersedes?: readonly string[];
   matches(facts: RuleFacts): boolean;
 }

@@ -77,6 +77,7 @@ interface InputRow {
     status_until: string | null;
     risk_cleared_at: string | null;
     completed: number;
+    escrow: number;
     rating_count: number;
     rating_avg: number | null;
     cancellations: string[];
@@ -98,7 +99,7 @@ interface InputRow {
 
 /**
  * One statement for any set of users (`ids` is a query yielding user_id): the state row, trade
- * aggregates, relevant reports, open sanctions, live risk signals and the current score, as one
+ * aggregates (with the trades released through safe payment), relevant reports, open sanctions, live risk signals and the current score, as one
  * JSON document per user. $2 is "now" (UTC text). Only what can still count is read: cancellations
  * and disputes of the last 90 days, pending reports of the last 30, unexpired signals. Every part is
  * a LATERAL lookup by the user's index, so a page of 5000 users costs the same in a table of 100k
@@ -112,7 +113,8 @@ SELECT ids.user_id::text AS user_id,
          'id_card', u.id_card_verified_at, 'oauth', u.oauth_verified_at,
          'profile_completeness', u.profile_completeness, 'status', u.status, 'status_until', u.status_until,
          'risk_cleared_at', u.risk_cleared_at,
-         'completed', t.completed, 'rating_count', t.rating_count, 'rating_avg', t.rating_avg,
+         'completed', t.completed + es.escrow_only, 'escrow', es.escrow,
+         'rating_count', t.rating_count, 'rating_avg', t.rating_avg,
          'cancellations', t.cancellations, 'disputes', t.disputes,
          'reports', r.reports, 'sanctions', s.sanctions, 'signals', k.signals,
          'score', sc.score
@@ -126,6 +128,13 @@ SELECT ids.user_id::text AS user_id,
            COALESCE(json_agg(t.at) FILTER (WHERE t.outcome = 'CANCELLED' AND t.by_user_id = t.user_id AND t.at > $2::timestamp - interval '90 days'), '[]') AS cancellations,
            COALESCE(json_agg(t.at) FILTER (WHERE t.outcome = 'DISPUTED' AND t.by_user_id <> t.user_id AND t.at > $2::timestamp - interval '90 days'), '[]') AS disputes
       FROM trade_facts t WHERE t.user_id = ids.user_id) t
+  CROSS JOIN LATERAL (
+    -- A released payment is a completed trade even when transaction never said so (auto-release
+    -- after the buyer stayed silent, a moderator releasing a disputed payment): those add to completed.
+    SELECT count(*)::int AS escrow,
+           count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM trade_facts f
+                                               WHERE f.user_id = es.user_id AND f.transaction_id = es.transaction_id AND f.outcome = 'COMPLETED'))::int AS escrow_only
+      FROM escrow_releases es WHERE es.user_id = ids.user_id) es
   CROSS JOIN LATERAL (
     SELECT COALESCE(json_agg(json_build_object('type', r.type, 'state', r.state, 'filed_at', r.filed_at, 'reporter_id', r.reporter_id, 'reporter_weight', r.reporter_weight)), '[]') AS reports
       FROM report_facts r
@@ -157,6 +166,7 @@ function toLoaded(row: InputRow): LoadedUser {
     verifiedMethods,
     profileCompleteness: d.profile_completeness ?? 0,
     completedTrades: d.completed,
+    escrowTrades: d.escrow,
     ratingCount: d.rating_count,
     ratingAverage: d.rating_avg,
     cancellations: d.cancellations.map((at) => utc(at)!),

@@ -1,5 +1,6 @@
 // The copy of each member's side of their trades and the ratings they received, fed by
-// transaction.* events and refilled by the rebuild: the only code that writes trade_facts. Every
+// transaction.* events and refilled by the rebuild: the only code that writes trade_facts. Beside
+// it, which trades were released through safe payment (payment.released → escrow_releases). Every
 // trade is a row keyed by its own id, and only a newer event replaces it, so events may arrive
 // late, twice or out of order.
 import type { SqlExecutor } from '@anshim/platform';
@@ -26,7 +27,32 @@ export interface Rating {
   at: Date;
 }
 
+export interface EscrowReleaseChange {
+  transactionId: string;
+  paymentId: string;
+  buyerId: string;
+  sellerId: string;
+  at: Date;
+}
+
 export class TradeInputsRepository {
+  /**
+   * payment.released: the trade was paid through safe payment and the money went to the seller,
+   * for both parties. Kept in escrow_releases, which the rebuild does not replace (transaction's
+   * answer knows no payments) and which only grows: RELEASED is final, so a repeat changes nothing.
+   */
+  async escrowReleased(tx: SqlExecutor, release: EscrowReleaseChange): Promise<void> {
+    await writeFact(
+      tx,
+      `INSERT INTO escrow_releases (user_id, transaction_id, counterpart_id, role, payment_id, released_at)
+       VALUES ($2::uuid, $1::uuid, $3::uuid, 'BUYER', $4::uuid, $5::timestamp),
+              ($3::uuid, $1::uuid, $2::uuid, 'SELLER', $4::uuid, $5::timestamp)
+       ON CONFLICT (user_id, transaction_id) DO NOTHING`,
+      [release.transactionId, release.buyerId, release.sellerId, release.paymentId, ts(release.at)],
+      [release.buyerId, release.sellerId],
+    );
+  }
+
   async tradeOutcome(tx: SqlExecutor, change: TradeChange): Promise<void> {
     await writeFact(
       tx,

@@ -70,6 +70,14 @@ export function safetyEventHandlers(deps: HandlerDeps): EventHandlers<'safety', 
       await recalculate(tx, event, [d.rateeId]);
     },
 
+    // Safe payment released to the seller: the completed trade weighs more for both parties. A
+    // release already known (RELEASED is final) moves nothing and writes no new version.
+    'payment.released': async (event, tx) => {
+      const d = event.data;
+      await trades.escrowReleased(tx, { transactionId: d.transactionId, paymentId: d.paymentId, buyerId: d.buyerId, sellerId: d.sellerId, at: at(d.at) });
+      await recalculate(tx, event, [d.buyerId, d.sellerId], { skipUnchanged: true });
+    },
+
     'report.filed': async (event, tx) => {
       const d = event.data;
       const weight = reporterWeight(d.reporter);

@@ -9,6 +9,10 @@
 //   that are not in the public API, read from each service's POST /internal/safety-inputs with a
 //   signed service identity (packages/platform/src/internal.ts). Their answers replace the users'
 //   rows of those facts, so facts an event never delivered appear and ones the owner no longer has go.
+// - payment: not read. Releases through safe payment (escrow_releases, payment.released) are kept
+//   apart from trade_facts and survive the refill: a release is final (RELEASED is terminal), so
+//   the copy only grows, and each subscriber's durable queue delivers the event at least once. The
+//   day payment answers /internal/safety-inputs, its answer replaces that table like the others.
 import { randomUUID } from 'node:crypto';
 import { callInternal, signIdentityHeaders, bodySha256, type Logger } from '@anshim/platform';
 import {

@@ -5,7 +5,7 @@
 import type { LocalizedText } from '@anshim/platform';
 import { combinedReportWeight, REPORT_WEIGHTING } from '@anshim/contracts';
 
-export const RULE_VERSION = '2026-12.1';
+export const RULE_VERSION = '2026-12.2';
 
 export const SAFETY_GRADES = ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'] as const;
 export type SafetyGrade = (typeof SAFETY_GRADES)[number];
@@ -25,8 +25,13 @@ export const WEIGHTS = {
   /** Profile completeness 0-100 maps linearly to 0..max. */
   profileMax: 5,
   accountAge: { max: 10, fullDays: 180 },
-  /** max · (1 − e^(−n/scale)) · quality; quality from the average stars received (1★ → min, 5★ → 1). */
-  trades: { max: 20, scale: 10, minQuality: 0.4, unratedQuality: 0.8 },
+  /**
+   * max · (1 − e^(−n/scale)) · quality; quality from the average stars received (1★ → min, 5★ → 1).
+   * n counts a trade completed through safe payment (the money released from escrow to the seller)
+   * as escrowWeight trades: the platform saw the money move and the buyer accept the item, where a
+   * trade completed without it is only the two parties' word. The max stays the max.
+   */
+  trades: { max: 20, scale: 10, minQuality: 0.4, unratedQuality: 0.8, escrowWeight: 1.5 },
   cancellation: { each: -2, windowDays: 90 },
   dispute: { each: -5, windowDays: 90 },
   /** Reports that led to action, at full weight when filed today, halving every halfLifeDays. */
@@ -83,6 +88,8 @@ export interface ScoreInputs {
   /** 0-100, as the user service computes it. */
   profileCompleteness: number;
   completedTrades: number;
+  /** Of completedTrades, those paid through safe payment and released from escrow (payment.released). */
+  escrowTrades: number;
   ratingCount: number;
   /** Average stars received, null without ratings. */
   ratingAverage: number | null;
@@ -105,6 +112,7 @@ export const EMPTY_INPUTS: ScoreInputs = {
   verifiedMethods: [],
   profileCompleteness: 0,
   completedTrades: 0,
+  escrowTrades: 0,
   ratingCount: 0,
   ratingAverage: null,
   cancellations: [],
@@ -234,12 +242,17 @@ export function calculateSafetyScore(inputs: ScoreInputs, now: Date): ScoreResul
     const quality = inputs.ratingCount > 0 && inputs.ratingAverage !== null
       ? w.trades.minQuality + ((1 - w.trades.minQuality) * (clamp(inputs.ratingAverage, 1, 5) - 1)) / 4
       : w.trades.unratedQuality;
-    const amount = w.trades.max * (1 - Math.exp(-inputs.completedTrades / w.trades.scale)) * quality;
     const n = inputs.completedTrades;
+    const escrow = clamp(inputs.escrowTrades, 0, n);
+    const weighted = n + (w.trades.escrowWeight - 1) * escrow;
+    const amount = w.trades.max * (1 - Math.exp(-weighted / w.trades.scale)) * quality;
     const rating = inputs.ratingCount > 0 && inputs.ratingAverage !== null ? inputs.ratingAverage.toFixed(1) : null;
+    const safe: LocalizedText = escrow > 0
+      ? { ko: ` 그중 ${escrow}건은 안전결제로 마쳐 더 크게 반영됩니다.`, en: ` ${escrow} of them through safe payment, which counts more.` }
+      : { ko: '', en: '' };
     add('COMPLETED_TRADES', amount, rating
-      ? { ko: `거래 ${n}건을 마쳤고 받은 별점은 평균 ${rating}점입니다.`, en: `${n} completed trade${n === 1 ? '' : 's'}, rated ${rating} stars on average.` }
-      : { ko: `거래 ${n}건을 마쳤습니다.`, en: `${n} completed trade${n === 1 ? '' : 's'}.` });
+      ? { ko: `거래 ${n}건을 마쳤고 받은 별점은 평균 ${rating}점입니다.${safe.ko}`, en: `${n} completed trade${n === 1 ? '' : 's'}, rated ${rating} stars on average.${safe.en}` }
+      : { ko: `거래 ${n}건을 마쳤습니다.${safe.ko}`, en: `${n} completed trade${n === 1 ? '' : 's'}.${safe.en}` });
   }
   const cancellations = inputs.cancellations.filter((at) => withinDays(at, now, w.cancellation.windowDays)).length;
   add('CANCELLATIONS', cancellations * w.cancellation.each, { ko: `최근 90일 동안 거래를 ${cancellations}번 취소했습니다.`, en: `Cancelled ${cancellations} trade${cancellations === 1 ? '' : 's'} in the last 90 days.` });

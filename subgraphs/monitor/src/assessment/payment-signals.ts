@@ -1,0 +1,53 @@
+// What the payment subgraph's events tell the monitor (payment.*): a safe payment started for a
+// trade (kept in known_trades, read when the seller later asks to pay off the app: platform-
+// signals.ts), a buyer disputing a seller's payment and a buyer's payment failing (Redis sliding
+// windows keyed by the buyer and by the payment, so a redelivered event never counts twice).
+// Each is assessed against its own rule only: the other rules are about chats and listings, and a
+// dispute naming a protected buyer must not read as the seller "contacting" them.
+import type { EventData } from '@anshim/contracts';
+import type { TradeRepository } from '../copies/trade-repository.ts';
+import {
+  DISPUTES_WINDOW_SECONDS,
+  NOT_THE_PAYERS_FAILURE,
+  PAYMENT_FAILURE_BURST,
+  PAYMENT_FAILURES_WINDOW_SECONDS,
+  REPEATED_DISPUTES,
+} from '../rules/index.ts';
+import type { AssessmentRecord, AssessmentService, FromEvent } from './assessment-service.ts';
+import type { SlidingWindows } from './sliding-windows.ts';
+
+type PaymentChange = EventData<'payment.started'>;
+
+export class PaymentSignals {
+  constructor(private readonly deps: { trades: TradeRepository; windows: SlidingWindows; assessment: AssessmentService }) {}
+
+  /** payment.started: the buyer chose safe payment for this trade. Raises nothing by itself. */
+  async started(payment: PaymentChange, from: FromEvent): Promise<void> {
+    await this.deps.trades.safePaymentStarted(from.tx, { transactionId: payment.transactionId, buyerId: payment.buyerId, sellerId: payment.sellerId, at: new Date(payment.at) });
+  }
+
+  /** payment.disputed: counts the disputing buyer against the seller (REPEATED_DISPUTES). */
+  async disputed(payment: PaymentChange, from: FromEvent): Promise<AssessmentRecord> {
+    const at = new Date(payment.at);
+    const disputingBuyersInWindow = await this.deps.windows.addAndCount('disputes', payment.sellerId, payment.buyerId, DISPUTES_WINDOW_SECONDS, at);
+    return this.deps.assessment.assess(
+      { type: 'PAYMENT_DISPUTED', userId: payment.sellerId, counterpartId: payment.buyerId, transactionId: payment.transactionId, amount: payment.amount, at },
+      { disputingBuyersInWindow, counterpart: null },
+      from,
+      [REPEATED_DISPUTES],
+    );
+  }
+
+  /** payment.failed: counts the payment against its buyer (PAYMENT_FAILURE_BURST), unless the provider was at fault. */
+  async failed(payment: PaymentChange, from: FromEvent): Promise<AssessmentRecord | null> {
+    if (payment.reason && NOT_THE_PAYERS_FAILURE.includes(payment.reason)) return null;
+    const at = new Date(payment.at);
+    const failedPaymentsInWindow = await this.deps.windows.addAndCount('payment-failures', payment.buyerId, payment.paymentId, PAYMENT_FAILURES_WINDOW_SECONDS, at);
+    return this.deps.assessment.assess(
+      { type: 'PAYMENT_FAILED', userId: payment.buyerId, counterpartId: payment.sellerId, transactionId: payment.transactionId, amount: payment.amount, at },
+      { failedPaymentsInWindow, counterpart: null },
+      from,
+      [PAYMENT_FAILURE_BURST],
+    );
+  }
+}
