@@ -26,6 +26,7 @@ export interface BenchStackOptions {
   startTimeoutMs?: number;
 }
 
+/** `extraEnv.GATEWAY_PORT` fixes the gateway's port (a provider stand-in must know where to send webhooks); default a free one. */
 export async function createBenchStack(services: string[], extraEnv: Record<string, string> = {}, options: BenchStackOptions = {}): Promise<BenchStack> {
   const timeoutMs = options.startTimeoutMs ?? 180_000;
   const suffix = randomBytes(4).toString('hex');
@@ -73,7 +74,7 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
       processes.push(await startProcess(`${service}-worker`, `subgraphs/${service}/src/workers/index.ts`, { ...env, LOG_LEVEL: 'info' }, { readyMessage: 'ready', timeoutMs }));
     }
     // The gateway in production mode, as a peer gateway would run (subgraphs would want mail/SMS providers).
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
+    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: env.GATEWAY_PORT ?? '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
     processes.push(gateway);
     const startExtraSubgraph = async (name: string, service: string, serviceEnv: Record<string, string>) => {
       const extra = await startSubgraph(name, service, serviceEnv);

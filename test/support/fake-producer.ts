@@ -36,7 +36,12 @@ export class FakeProducer {
   async start(): Promise<this> {
     // LIKE a real service's table: the stand-in outbox follows the migrations.
     await this.admin(`CREATE SCHEMA ${this.schema}; CREATE TABLE ${this.schema}.outbox_events (LIKE svc_user.outbox_events INCLUDING ALL)`);
-    const pool = (max: number) => new PgSqlClient(new pg.Pool({ connectionString: this.options.databaseUrl, options: `-c search_path=${this.schema}`, max }));
+    const pool = (max: number) => {
+      const connections = new pg.Pool({ connectionString: this.options.databaseUrl, options: `-c search_path=${this.schema}`, max });
+      // Fault tests restart PostgreSQL under it: an idle client's error must not take the runner down.
+      connections.on('error', () => undefined);
+      return new PgSqlClient(connections);
+    };
     this.sql = pool(8);
     // The relay has a connection of its own: at hundreds of publishes a second (bench/score-freshness.ts)
     // it would otherwise wait behind them in the pool's queue, and the events with it.

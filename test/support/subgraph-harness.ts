@@ -145,7 +145,7 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
     this.operationsUrl = running.operationsUrl ?? '';
     this.base = this.url.replace(/\/graphql$/, '');
     this.redis = createRedis({ url: inject('redisUrl'), prefix: this.prefix });
-    if (this.parts.database) this.prisma = this.parts.database({ databaseUrl: inject('databaseUrl') });
+    if (this.parts.database) this.prisma = this.parts.database({ databaseUrl: String(this.env().DATABASE_URL) });
     return this;
   }
 
@@ -213,7 +213,8 @@ export abstract class SubgraphHarness<Server extends TestableServer, Db extends 
 
   /** Publishes an event the way its producer would (outbox row, relay pass) into this subgraph's queue; returns its id. */
   async publish<T extends EventType>(event: NewEvent<T>): Promise<string> {
-    this.producer ??= await new FakeProducer({ databaseUrl: inject('databaseUrl'), redis: { url: inject('redisUrl'), prefix: this.prefix } }).start();
+    // The service's own DATABASE_URL: a test may give its subgraph a database of its own.
+    this.producer ??= await new FakeProducer({ databaseUrl: String(this.env().DATABASE_URL), redis: { url: inject('redisUrl'), prefix: this.prefix } }).start();
     return (await this.producer.publish(event)).id;
   }
 

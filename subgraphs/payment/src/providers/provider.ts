@@ -38,6 +38,26 @@ export interface WebhookNotice {
   orderId: string;
 }
 
+/** One money movement at the provider (Toss's Transaction object): an approval or a cancellation. */
+export interface ProviderTransaction {
+  transactionKey: string;
+  paymentKey: string;
+  orderId: string;
+  /** DONE for an approval; CANCELED / PARTIAL_CANCELED for a cancellation (the payment's status after it). */
+  status: ProviderPaymentStatus;
+  transactionAt: string;
+  /** Whole won moved by this transaction (the approved or the cancelled amount). */
+  amount: number;
+}
+
+export interface TransactionsQuery {
+  from: Date;
+  to: Date;
+  /** The cursor: the last transactionKey of the previous page. */
+  startingAfter?: string;
+  limit?: number;
+}
+
 export interface PaymentProvider {
   readonly name: string;
   create(input: CreatePaymentInput): Promise<ProviderPayment>;
@@ -45,6 +65,8 @@ export interface PaymentProvider {
   confirm(input: { paymentKey: string; orderId: string; amount: number }): Promise<ProviderPayment>;
   cancel(input: { paymentKey: string; orderId: string; reason: string }): Promise<ProviderPayment>;
   get(paymentKey: string): Promise<ProviderPayment>;
+  /** One page of the provider's transactions in [from, to), oldest first (Toss: GET /v1/transactions). */
+  transactions(query: TransactionsQuery): Promise<ProviderTransaction[]>;
   /** Throws WebhookRejectedError unless the request really comes from the provider and is fresh. */
   verifyWebhook(request: { headers: Record<string, string | string[] | undefined>; rawBody: string; now: Date }): WebhookNotice;
 }

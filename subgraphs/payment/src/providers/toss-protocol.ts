@@ -1,6 +1,7 @@
 // The Toss Payments protocol (https://docs.tosspayments.com/reference): create
 // (POST /v1/payments, answering a checkout URL), confirm (POST /v1/payments/confirm), cancel
-// (POST /v1/payments/{paymentKey}/cancel), read (GET /v1/payments/{paymentKey}); HTTP Basic auth with
+// (POST /v1/payments/{paymentKey}/cancel), read (GET /v1/payments/{paymentKey}), the transactions
+// lookup a reconciliation reads (GET /v1/transactions, cursor-paged); HTTP Basic auth with
 // the secret key as user and an empty password; an `Idempotency-Key` header on every POST; errors
 // as `{ code, message }`. The `tosspayments` provider speaks it to Toss; the `sandbox` provider
 // speaks it to the local sandbox process (sandbox/), which implements the same protocol.
@@ -13,6 +14,7 @@ import {
   type CreatePaymentInput,
   type PaymentProvider,
   type ProviderPayment,
+  type ProviderTransaction,
   type WebhookNotice,
 } from './provider.ts';
 import { verifyWebhookSignature } from './webhook-signature.ts';
@@ -61,13 +63,26 @@ function toPayment(body: TossPaymentBody): ProviderPayment {
   };
 }
 
+function toTransaction(body: Record<string, unknown>): ProviderTransaction {
+  const status = String(body.status);
+  if (typeof body.transactionKey !== 'string' || typeof body.paymentKey !== 'string' || typeof body.orderId !== 'string' || !(PROVIDER_PAYMENT_STATUSES as readonly string[]).includes(status)) {
+    throw new ProviderRefusedError(502, 'MALFORMED_RESPONSE', 'the provider answered without a transaction');
+  }
+  return { transactionKey: body.transactionKey, paymentKey: body.paymentKey, orderId: body.orderId, status: status as ProviderTransaction['status'], transactionAt: String(body.transactionAt), amount: Number(body.amount) };
+}
+
+function toTransactions(body: unknown): ProviderTransaction[] {
+  if (!Array.isArray(body)) throw new ProviderRefusedError(502, 'MALFORMED_RESPONSE', 'the provider answered without a list of transactions');
+  return body.map((item) => toTransaction(item as Record<string, unknown>));
+}
+
 /** 4xx refusals are answers (a wrong amount, an unknown payment): never retried, never trip the breaker. */
 const isAnswer = (error: unknown) => error instanceof ProviderRefusedError && error.status >= 400 && error.status < 500 && error.status !== 429;
 
 export function tossProtocolProvider(options: TossProtocolOptions): PaymentProvider {
   const authorization = `Basic ${Buffer.from(`${options.secretKey}:`).toString('base64')}`;
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<ProviderPayment> {
+  async function request(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<unknown> {
     const response = await fetch(new URL(path, options.baseUrl), {
       method,
       headers: {
@@ -86,10 +101,15 @@ export function tossProtocolProvider(options: TossProtocolOptions): PaymentProvi
       throw new ProviderRefusedError(response.status >= 400 ? response.status : 502, 'MALFORMED_RESPONSE', text.slice(0, 200));
     }
     if (!response.ok) throw new ProviderRefusedError(response.status, String(parsed.code ?? 'UNKNOWN'), String(parsed.message ?? response.statusText));
-    return toPayment(parsed as TossPaymentBody);
+    return parsed;
   }
 
+  const call = async (method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<ProviderPayment> =>
+    toPayment((await request(method, path, body, idempotencyKey)) as TossPaymentBody);
   const send = resilient(call, { name: `payment-provider:${options.name}`, timeoutMs: options.timeoutMs + 500, attempts: options.attempts, backoffMs: 200, isAnswer });
+
+  // A read (GET), safe to retry; its own breaker, so a slow listing in a reconciliation never trips the payment calls'.
+  const list = resilient(async (path: string) => toTransactions(await request('GET', path)), { name: `payment-provider:${options.name}:transactions`, timeoutMs: options.timeoutMs + 500, attempts: options.attempts, backoffMs: 200, isAnswer });
 
   return {
     name: options.name,
@@ -98,6 +118,10 @@ export function tossProtocolProvider(options: TossProtocolOptions): PaymentProvi
     confirm: ({ paymentKey, orderId, amount }) => send('POST', '/v1/payments/confirm', { paymentKey, orderId, amount }, `${orderId}:confirm`),
     cancel: ({ paymentKey, orderId, reason }) => send('POST', `/v1/payments/${encodeURIComponent(paymentKey)}/cancel`, { cancelReason: reason }, `${orderId}:cancel`),
     get: (paymentKey: string) => send('GET', `/v1/payments/${encodeURIComponent(paymentKey)}`),
+    transactions: ({ from, to, startingAfter, limit }) => {
+      const query = new URLSearchParams({ startDate: from.toISOString(), endDate: to.toISOString(), limit: String(limit ?? 1_000), ...(startingAfter ? { startingAfter } : {}) });
+      return list(`/v1/transactions?${query}`);
+    },
     verifyWebhook(request): WebhookNotice {
       const signed = request.headers['tosspayments-webhook-signature'] !== undefined;
       if (signed || options.requireSignedWebhooks) {

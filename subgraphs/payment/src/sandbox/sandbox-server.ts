@@ -148,17 +148,22 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxHand
       let fresh = false;
       const payment = ledger.idempotent(idempotencyKey, { ...body, paymentKey: match[1] }, () => {
         fresh = true;
-        return ledger.cancel(decodeURIComponent(match![1]!), String(body.cancelReason ?? ''));
+        return ledger.cancel(decodeURIComponent(match![1]!), String(body.cancelReason ?? ''), body.cancelAmount === undefined ? undefined : Number(body.cancelAmount));
       });
       if (fresh) void deliver(payment);
       return send(response, 200, view(payment));
     }
     if (request.method === 'GET' && (match = path.match(/^\/v1\/payments\/([^/]+)$/))) return send(response, 200, view(ledger.get(decodeURIComponent(match[1]!))));
     if (request.method === 'GET' && path === '/v1/transactions') {
+      // Toss's transactions lookup: startDate and endDate required, cursor paging by startingAfter, limit ≤ 5000.
       const query = new URL(request.url ?? '/', baseUrl).searchParams;
-      const from = new Date(query.get('startDate') ?? 0);
-      const to = new Date(query.get('endDate') ?? Date.now() + 60_000);
-      return send(response, 200, ledger.transactions(from, to).map(view));
+      const from = new Date(query.get('startDate') ?? '');
+      const to = new Date(query.get('endDate') ?? '');
+      const limit = Number(query.get('limit') ?? 100);
+      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) throw new SandboxRefusal(400, 'INVALID_REQUEST', 'startDate and endDate are required.');
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > 5_000) throw new SandboxRefusal(400, 'INVALID_REQUEST', 'limit must be 1–5000.');
+      const page = ledger.transactionLog(from, to, { startingAfter: query.get('startingAfter') ?? undefined, limit });
+      return send(response, 200, page.map((t) => ({ mId: 'sandbox', ...t, customerKey: null, useEscrow: false, receiptUrl: null, currency: 'KRW' })));
     }
     throw new SandboxRefusal(404, 'NOT_FOUND', 'No such API.');
   }

@@ -2,14 +2,14 @@
 // forgets unfinished checkouts, as a real provider's test mode may). It follows Toss Payments'
 // payment lifecycle: READY (created) → IN_PROGRESS (the buyer authorised at checkout) → DONE
 // (the merchant confirmed) → CANCELED; READY/IN_PROGRESS → ABORTED when the buyer gives up.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 export interface SandboxPayment {
   paymentKey: string;
   orderId: string;
   orderName: string;
   method: string;
-  status: 'READY' | 'IN_PROGRESS' | 'DONE' | 'CANCELED' | 'ABORTED';
+  status: 'READY' | 'IN_PROGRESS' | 'DONE' | 'CANCELED' | 'PARTIAL_CANCELED' | 'ABORTED';
   totalAmount: number;
   balanceAmount: number;
   successUrl: string;
@@ -18,6 +18,20 @@ export interface SandboxPayment {
   approvedAt: string | null;
   cancels: Array<{ cancelAmount: number; cancelReason: string; canceledAt: string }>;
 }
+
+/** One money movement as Toss's transactions lookup lists it: the approval, then each cancellation. */
+export interface SandboxTransaction {
+  transactionKey: string;
+  paymentKey: string;
+  orderId: string;
+  method: string;
+  status: 'DONE' | 'CANCELED' | 'PARTIAL_CANCELED';
+  transactionAt: string;
+  amount: number;
+}
+
+// Stable per movement, so a cursor (startingAfter) stays valid between pages.
+const transactionKeyOf = (paymentKey: string, movement: string) => createHash('sha256').update(`${paymentKey}:${movement}`).digest('hex').slice(0, 32).toUpperCase();
 
 /** A refusal in Toss's shape: HTTP status plus `{ code, message }`. */
 export class SandboxRefusal extends Error {
@@ -94,20 +108,23 @@ export class SandboxLedger {
     const payment = this.mutable(input.paymentKey);
     if (payment.orderId !== input.orderId) throw new SandboxRefusal(404, 'NOT_FOUND_PAYMENT', 'No such payment for this orderId.');
     if (payment.totalAmount !== input.amount) throw new SandboxRefusal(400, 'NOT_MATCHES_AMOUNT', 'The amount differs from the checkout.');
-    if (payment.status === 'DONE' || payment.status === 'CANCELED') throw new SandboxRefusal(400, 'ALREADY_PROCESSED_PAYMENT', 'This payment was confirmed already.');
+    if (payment.status === 'DONE' || payment.status === 'CANCELED' || payment.status === 'PARTIAL_CANCELED') throw new SandboxRefusal(400, 'ALREADY_PROCESSED_PAYMENT', 'This payment was confirmed already.');
     if (payment.status !== 'IN_PROGRESS') throw new SandboxRefusal(403, 'NOT_AUTHORIZED_PAYMENT', 'The buyer has not authorised this payment.');
     payment.status = 'DONE';
     payment.approvedAt = this.now().toISOString();
     return structuredClone(payment);
   }
 
-  cancel(paymentKey: string, reason: string): SandboxPayment {
+  /** Cancels the whole balance, or `amount` of it (Toss's partial cancellation: PARTIAL_CANCELED until nothing is left). */
+  cancel(paymentKey: string, reason: string, amount?: number): SandboxPayment {
     const payment = this.mutable(paymentKey);
     if (!reason) throw new SandboxRefusal(400, 'INVALID_REQUEST', 'cancelReason is required.');
-    if (payment.status !== 'DONE') throw new SandboxRefusal(403, 'NOT_CANCELABLE_PAYMENT', 'Only a confirmed payment can be cancelled.');
-    payment.cancels.push({ cancelAmount: payment.balanceAmount, cancelReason: reason, canceledAt: this.now().toISOString() });
-    payment.balanceAmount = 0;
-    payment.status = 'CANCELED';
+    if (payment.status !== 'DONE' && payment.status !== 'PARTIAL_CANCELED') throw new SandboxRefusal(403, 'NOT_CANCELABLE_PAYMENT', 'Only a confirmed payment can be cancelled.');
+    const cancelAmount = amount ?? payment.balanceAmount;
+    if (!Number.isSafeInteger(cancelAmount) || cancelAmount <= 0 || cancelAmount > payment.balanceAmount) throw new SandboxRefusal(400, 'INVALID_REQUEST', 'cancelAmount must be a positive whole number up to the balance.');
+    payment.cancels.push({ cancelAmount, cancelReason: reason, canceledAt: this.now().toISOString() });
+    payment.balanceAmount -= cancelAmount;
+    payment.status = payment.balanceAmount === 0 ? 'CANCELED' : 'PARTIAL_CANCELED';
     return structuredClone(payment);
   }
 
@@ -119,6 +136,30 @@ export class SandboxLedger {
         return at >= from.getTime() && at < to.getTime();
       })
       .map((payment) => structuredClone(payment));
+  }
+
+  /**
+   * GET /v1/transactions: every approval and cancellation with transactionAt in [from, to), oldest
+   * first, `limit` of them after the `startingAfter` cursor (a transactionKey), as Toss pages them.
+   */
+  transactionLog(from: Date, to: Date, page: { startingAfter?: string; limit?: number } = {}): SandboxTransaction[] {
+    const all: SandboxTransaction[] = [];
+    for (const payment of this.byKey.values()) {
+      if (!payment.approvedAt) continue;
+      const base = { paymentKey: payment.paymentKey, orderId: payment.orderId, method: payment.method };
+      all.push({ ...base, transactionKey: transactionKeyOf(payment.paymentKey, 'approve'), status: 'DONE', transactionAt: payment.approvedAt, amount: payment.totalAmount });
+      let left = payment.totalAmount;
+      payment.cancels.forEach((cancel, i) => {
+        left -= cancel.cancelAmount;
+        const status = left === 0 ? 'CANCELED' : 'PARTIAL_CANCELED';
+        all.push({ ...base, transactionKey: transactionKeyOf(payment.paymentKey, `cancel:${i}`), status, transactionAt: cancel.canceledAt, amount: cancel.cancelAmount });
+      });
+    }
+    const inRange = all
+      .filter((t) => Date.parse(t.transactionAt) >= from.getTime() && Date.parse(t.transactionAt) < to.getTime())
+      .sort((a, b) => a.transactionAt.localeCompare(b.transactionAt) || a.transactionKey.localeCompare(b.transactionKey));
+    const after = page.startingAfter ? inRange.findIndex((t) => t.transactionKey === page.startingAfter) + 1 : 0;
+    return inRange.slice(after, after + (page.limit ?? 100));
   }
 
   private mutable(paymentKey: string): SandboxPayment {
