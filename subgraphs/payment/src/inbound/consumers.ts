@@ -6,6 +6,7 @@
 // redelivered event changes nothing twice; the provider is called only after commit.
 import type { AfterCommitHooks, EventEnvelope, EventHandlers } from '@anshim/platform';
 import type { EventData } from '@anshim/contracts';
+import type { ApprovalCopies } from '../copies/approval-copies.ts';
 import type { TradeCopyRepository } from '../copies/trade-copy-repository.ts';
 import type { Tx } from '../database.ts';
 import type { TradeRecord } from '../model.ts';
@@ -18,6 +19,7 @@ export interface ConsumerDeps {
   payments: PaymentRepository;
   escrow: Escrow;
   sync: ProviderSync;
+  copies: ApprovalCopies;
 }
 
 type TradeEvent = EventData<'transaction.accepted'>;
@@ -49,5 +51,7 @@ export function paymentHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>)
     'transaction.disputed': (event, tx) => copy(tx, event.data, 'DISPUTED'),
     'transaction.completed': (event, tx) => settleTrade(event, tx, 'COMPLETED'),
     'transaction.cancelled': (event, tx) => settleTrade(event, tx, 'CANCELLED'),
+    'safety.score_changed': (event, tx) => deps.copies.saveGrade(tx, event.data.userId, event.data.grade, event.data.version),
+    'product.created': (event, tx) => deps.copies.saveTitle(tx, event.data.productId, event.data.title),
   };
 }
