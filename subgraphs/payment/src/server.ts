@@ -30,7 +30,7 @@ import type { PaymentProvider } from './providers/provider.ts';
 import { tossProtocolProvider } from './providers/toss-protocol.ts';
 import { resolvers } from './resolvers/index.ts';
 
-export type PaymentServer = SubgraphServer<PaymentEnv, PaymentPrisma, { payments: PaymentService; approvals: GuardianApprovals; sync: ProviderSync; ledger: LedgerRepository; settle: () => Promise<unknown> }>;
+export type PaymentServer = SubgraphServer<PaymentEnv, PaymentPrisma, { payments: PaymentService; approvals: GuardianApprovals; sync: ProviderSync; ledger: LedgerRepository; settle: () => Promise<unknown>; expiry: ReturnType<typeof guardianApprovalExpiryJob> }>;
 
 export function providerFrom(env: PaymentEnv): PaymentProvider {
   return tossProtocolProvider({
@@ -97,7 +97,7 @@ export async function buildPaymentServer(overrides: Record<string, string | unde
         consumer: env.PAYMENT_CONSUME_EVENTS ? consume<Tx>((hooks) => paymentHandlers({ trades, payments, escrow, sync, copies }, hooks)) : undefined,
         jobs: [settle, expiry],
         listeningDetails: { provider: env.PAYMENT_PROVIDER, providerUrl: providerUrl(env) },
-        expose: { payments: service, approvals, sync, ledger, settle: () => settle.run({}) },
+        expose: { payments: service, approvals, sync, ledger, settle: () => settle.run({}), expiry },
       };
     },
   });
