@@ -2,7 +2,7 @@
 // point 4). Two services need it: payment checks it, user texts it to the guardian. Neither stores
 // it nor sends it through a queue: both derive it from the approval's id with a key derived from the
 // shared INTERNAL_SECRET, so the outbox, the event bus and both databases hold nothing that lets a
-// reader answer an approval. See docs/security.md (guardian payment approval).
+// reader answer an approval. See docs/security/guardian-approval.md.
 import { createHmac } from 'node:crypto';
 import { safeEqual } from './crypto.ts';
 
