@@ -48,6 +48,7 @@ export const messages = {
     ko: '승인 기한이 지나 이 결제는 취소되었어요. 필요하면 회원님께 결제를 다시 시작해 달라고 해 주세요.',
     en: 'The time to answer has passed, so this payment was cancelled. Ask the member to start it again if needed.',
   },
+  approvalPaymentGone: { ko: '이 결제는 이미 취소되어 답하지 않으셔도 돼요.', en: 'This payment was already cancelled, so no answer is needed.' },
   approvalDecided: { ko: '이 승인 요청에는 이미 답하셨어요.', en: 'This approval request has already been answered.' },
   /** GuardianApproval.reason: why the guardian is asked. */
   approvalReason: {

@@ -178,6 +178,21 @@ describe('the guardian answers', () => {
   });
 });
 
+describe('a trade cancelled while the guardian is asked', () => {
+  it('cancels the waiting payment; a later answer is refused with a code and writes nothing', async () => {
+    const buyer = await member();
+    const seller = user();
+    const transactionId = await h.trade(buyer, seller, { price: 1_000_000 });
+    const waiting = (await h.ok<{ startSafePayment: Payment }>(START, { t: transactionId }, { identity: buyer })).startSafePayment;
+    await h.endTrade(transactionId, buyer, seller, 'cancelled', 1_000_000);
+    expect((await h.prisma.payment.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe('CANCELLED');
+    const approvalId = waiting.guardianApproval!.id;
+    const late = onlyError(await h.gql(DECIDE, { a: approvalId, c: codeOf(approvalId), ok: true }));
+    expect(late).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'PAYMENT_MOVED_ON' } });
+    expect(await h.prisma.guardianApproval.findUniqueOrThrow({ where: { id: approvalId } })).toMatchObject({ status: 'PENDING', decidedAt: null });
+  });
+});
+
 describe('an unanswered approval', () => {
   it('is filed as a delayed job; at expiresAt it expires and the payment is cancelled, and no answer is taken after', async () => {
     const buyer = await member();

@@ -109,7 +109,7 @@ export class GuardianApprovals {
     const moved = await this.deps.runUnit(async (unit) => {
       if (!(await this.deps.approvals.decide(unit.tx, approval.id, outcome, decidedAt))) return null;
       const payment = await this.deps.payments.byId(approval.paymentId, unit.tx);
-      if (!payment || payment.status !== 'AWAITING_GUARDIAN') throw new ConflictError(messages.approvalDecided, { reason: 'PAYMENT_MOVED_ON' });
+      if (!payment || payment.status !== 'AWAITING_GUARDIAN') throw new ConflictError(messages.approvalPaymentGone, { reason: 'PAYMENT_MOVED_ON', status: payment?.status ?? null });
       return this.deps.escrow.move(unit, payment, approve
         ? { to: 'AWAITING_PAYMENT', actor: 'GUARDIAN', reason: 'GUARDIAN_APPROVED' }
         : { to: 'CANCELLED', actor: 'GUARDIAN', reason: 'GUARDIAN_DECLINED' });
