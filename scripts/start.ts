@@ -64,7 +64,7 @@ function ownerUrls(specs: ProcessSpec[]): Record<string, string> {
     const spec = specs.find((s) => s.name === name);
     return spec && portOf(spec) !== undefined ? `http://127.0.0.1:${portOf(spec)}/graphql` : undefined;
   };
-  const reads: Array<[string, string]> = [['TRANSACTION_USER_SUBGRAPH_URL', 'user'], ['REPORT_USER_SUBGRAPH_URL', 'user'], ['REPORT_TRANSACTION_SUBGRAPH_URL', 'transaction'], ['CHAT_TRANSACTION_SUBGRAPH_URL', 'transaction']];
+  const reads: Array<[string, string]> = [['TRANSACTION_USER_SUBGRAPH_URL', 'user'], ['REPORT_USER_SUBGRAPH_URL', 'user'], ['REPORT_TRANSACTION_SUBGRAPH_URL', 'transaction'], ['CHAT_TRANSACTION_SUBGRAPH_URL', 'transaction'], ['PAYMENT_USER_SUBGRAPH_URL', 'user']];
   return Object.fromEntries(reads.flatMap(([name, owner]) => (urlOf(owner) ? [[name, urlOf(owner)!]] : [])));
 }
 

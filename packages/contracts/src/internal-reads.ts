@@ -73,6 +73,11 @@ export interface UserFactsAnswer {
     minCounterpartGrade: FactsGrade | null;
     protectChats: boolean;
     registeredAt: string;
+    /**
+     * Confirmed guardians the member asked to approve large or risky safe payments (ids, oldest
+     * first); payment reads it when a payment starts (issue 19 point 4). Optional: older owners omit it.
+     */
+    paymentApprovingGuardianIds?: string[];
   }>;
 }
 

@@ -6,6 +6,7 @@ export * from './i18n.ts';
 export * from './redis.ts';
 export * from './prisma.ts';
 export * from './crypto.ts';
+export * from './guardian-approval-code.ts';
 export * from './identity.ts';
 export * from './client-info.ts';
 export * from './metrics.ts';

@@ -2,6 +2,7 @@
 // process.env; defaults make a local run work with no .env at all (the sandbox provider).
 import { z } from 'zod';
 import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
+import { defaultSubgraphUrl } from '@anshim/contracts';
 
 /** The sandbox's development keys: anyone may read them, so production refuses them. */
 export const SANDBOX_SECRET_KEY = 'test_sk_anshim_sandbox';
@@ -24,7 +25,17 @@ export const paymentEnvSchema = z
     PAYMENT_SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(4010).describe('the sandbox provider process\'s port (npm start runs it with the sandbox provider)'),
     PAYMENT_SANDBOX_PUBLIC_URL: z.url().optional().describe('the sandbox as browsers reach it, for its checkout links (default http://127.0.0.1:<PAYMENT_SANDBOX_PORT>)'),
     PAYMENT_SANDBOX_WEBHOOK_URL: z.url().optional().describe('where the sandbox sends webhooks (default <PAYMENT_PUBLIC_URL>/payments/webhook)'),
-    PAYMENT_CONSUME_EVENTS: booleanFlag(true).describe('consume transaction and report events (trade copies, release and refund)'),
+    PAYMENT_GUARDIAN_MIN_AMOUNT: z.coerce.number().int().min(1).default(1_000_000)
+      .describe('a payment of at least this many won waits for a guardian\'s approval when the buyer has a guardian who approves payments'),
+    PAYMENT_GUARDIAN_MIN_RISKY_AMOUNT: z.coerce.number().int().min(1).default(300_000)
+      .describe('from this many won, a payment to a seller graded CAUTION or DANGER waits for a guardian\'s approval likewise'),
+    PAYMENT_GUARDIAN_APPROVAL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400)
+      .describe('how long a guardian has to answer; then the approval expires and the payment is cancelled'),
+    PAYMENT_USER_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('user'))
+      .describe('the user service, read (signed /internal/user-facts) when a payment that may need a guardian\'s approval starts; such payments are refused while it cannot answer'),
+    PAYMENT_INTERNAL_READ_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(800)
+      .describe('timeout of one read from the user service (one retry; a circuit breaker fails fast while it is down)'),
+    PAYMENT_CONSUME_EVENTS: booleanFlag(true).describe('consume transaction, report and safety events (trade copies, release and refund, sellers\' grades)'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;

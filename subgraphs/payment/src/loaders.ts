@@ -2,6 +2,7 @@
 // payments once for their histories.
 import DataLoader from 'dataloader';
 import { groupedLoader, keyedLoader } from '@anshim/platform';
+import type { ApprovalRecord, ApprovalRepository } from './guardian-approval/approval-repository.ts';
 import type { PaymentRecord, StatusChangeRecord } from './model.ts';
 import type { PaymentRepository } from './payments/payment-repository.ts';
 
@@ -10,11 +11,13 @@ export interface PaymentLoaders {
   /** A trade's live payment, else its newest one. */
   paymentsOfTransactions: DataLoader<string, PaymentRecord | null>;
   histories: ReturnType<typeof groupedLoader<string, StatusChangeRecord>>;
+  /** A payment's guardian approval, by payment id. */
+  approvals: DataLoader<string, ApprovalRecord | null>;
 }
 
 const LIVE = (status: PaymentRecord['status']) => status !== 'CANCELLED' && status !== 'FAILED';
 
-export function createLoaders(payments: PaymentRepository): PaymentLoaders {
+export function createLoaders(payments: PaymentRepository, approvals: ApprovalRepository): PaymentLoaders {
   return {
     payments: keyedLoader((ids) => payments.byIds(ids), (row) => row.id),
     paymentsOfTransactions: new DataLoader(async (ids) => {
@@ -25,5 +28,9 @@ export function createLoaders(payments: PaymentRepository): PaymentLoaders {
       });
     }),
     histories: groupedLoader((ids) => payments.histories(ids), (row) => row.paymentId),
+    approvals: new DataLoader(async (ids) => {
+      const rows = await approvals.ofPayments(ids);
+      return ids.map((id) => rows.find((row) => row.paymentId === id) ?? null);
+    }),
   };
 }

@@ -147,6 +147,8 @@ export const userEnvSchema = z
       .describe('guardian invitation SMS one phone number may receive per window, from all members together'),
     GUARDIAN_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(7 * 86_400).default(86_400)
       .describe('the rolling "day" of the guardian invitation limits and of the one-alert-SMS-per-(guardian, counterpart) collapse'),
+    GUARDIAN_APPROVAL_URL: z.url().default('http://127.0.0.1:4000/guardian-approval')
+      .describe('the page a guardian answers a payment approval on (the SMS links <this>?approval=<id>; the page calls decideGuardianApproval)'),
     REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30).describe('refresh-token lifetime'),
     LOGIN_BACKOFF_FREE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(DEFAULT_SIGN_IN_THROTTLE.freeAttempts)
       .describe('sign-in attempts per email (from any address) before the per-account back-off starts'),

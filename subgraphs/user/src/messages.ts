@@ -118,6 +118,10 @@ export const messages = {
   guardianDuplicate: { ko: '이미 보호자로 등록된 번호입니다.', en: 'This number is already one of your guardians.' },
   guardianNotFound: { ko: '보호자를 찾을 수 없습니다.', en: 'Guardian not found.' },
   guardianNotYours: { ko: '본인이 등록한 보호자만 확인하거나 삭제할 수 있습니다.', en: 'You can only confirm or remove your own guardians.' },
+  guardianNotConfirmed: {
+    ko: '보호자가 인증번호로 동의를 마친 뒤에 결제 승인을 부탁할 수 있습니다.',
+    en: 'You can ask a guardian to approve payments once they have confirmed with their code.',
+  },
   guardianCodeExpired: {
     ko: '보호자 인증번호의 유효 시간(10분)이 지났습니다. 보호자를 삭제한 뒤 다시 등록해 새 인증번호를 받아 주세요.',
     en: "The guardian's code has expired (codes last 10 minutes). Remove the guardian and add them again to send a new code.",
@@ -200,6 +204,10 @@ export const guardianTexts = {
   riskyTrade: (p: { userNickname: string | null; counterpartNickname: string | null; grade: GradeName; amount: number }) =>
     `[안심] 보호자님께 알려 드립니다. ${member(p.userNickname)}이 ${counterpart(p.counterpartNickname, p.grade)}과 ${won(p.amount)} 거래를 시작했습니다. ` +
     `${member(p.userNickname)}에게 전화해서, 직접 만나서 물건을 확인하기 전에는 돈을 보내지 말고, 가능하면 경찰서 안심거래존에서 만나라고 알려 주세요.`,
+  paymentApproval: (p: { userNickname: string | null; amount: number; itemTitle: string | null; reason: 'LARGE_AMOUNT' | 'RISKY_COUNTERPART'; grade: GradeName | null; code: string; validHours: number; answerUrl: string }) =>
+    `[안심] ${member(p.userNickname)}이 ${p.itemTitle ? `'${p.itemTitle}'` : '물건'} 값 ${won(p.amount)}을 안심결제하려고 합니다. ` +
+    (p.reason === 'LARGE_AMOUNT' ? '큰 금액이라 보호자님의 승인을 부탁드립니다. ' : `판매자가 ${gradeLabel(p.grade)}이라 보호자님의 승인을 부탁드립니다. `) +
+    `회원님과 통화해 확인하신 뒤 승인번호 ${p.code} 로 승인하거나 거절해 주세요(${p.validHours}시간 안): ${p.answerUrl}`,
   reportAccepted: (p: { userNickname: string | null; counterpartNickname: string | null; grade: GradeName | null }) =>
     `[안심] 보호자님께 알려 드립니다. ${member(p.userNickname)}과 거래한 적 있는 ${counterpart(p.counterpartNickname, p.grade).replace(/님$/, '')}에 대한 신고가 사실로 확인되었습니다. ` +
     `${member(p.userNickname)}에게 전화해서, 이 사람에게 돈을 보내거나 개인정보를 알려 주지 말고, 피해가 있었다면 고객센터와 경찰(112)에 알리라고 전해 주세요.`,

@@ -147,7 +147,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
           mountIdCardRoutes(app, { service: idCardService, urls: idCardUrls, logger });
           mountOidcRoutes(app, { service: oidc, secureCookies: () => publicBaseUrl().startsWith('https:'), logger });
           // Read-your-writes for the copies elsewhere (services only, signed; never routed by the gateway).
-          mountInternalRoute(app, USER_FACTS_ROUTE, { logger, callers: ['transaction', 'report', 'chat'], parse: parseUserFactsRequest, handle: (ids) => userFacts(users, ids) });
+          mountInternalRoute(app, USER_FACTS_ROUTE, { logger, callers: ['transaction', 'report', 'chat', 'payment'], parse: parseUserFactsRequest, handle: (ids) => userFacts(users, guardians, ids) });
         },
         // Codes in a browser tab instead of a phone: never where real people sign up, never on the public port.
         operationsRoutes: (ops) => {
@@ -159,6 +159,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         consumer: createUserConsumer({
           prisma, users, sessions, audit, events, revocations, guardians, counterparts: new CounterpartRepository(), requirements, delivery, cipher,
           redis: redisSettings, logger, afterCommit, alertWindowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS,
+          internalSecret: env.INTERNAL_SECRET, approvalUrl: env.GUARDIAN_APPROVAL_URL,
         }),
         jobs: [idCardPurge.job],
         closing: [() => oidcProviders.close(), () => delivery.close()],

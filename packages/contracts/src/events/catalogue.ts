@@ -49,13 +49,13 @@ export type TopicOf<T extends string> = T extends `${infer P}.${string}` ? `${Pr
  * starts is waiting for it rather than lost.
  */
 export const SUBSCRIPTIONS = {
-  user: ['report.events', 'monitor.events', 'transaction.events', 'safety.events'],
+  user: ['report.events', 'monitor.events', 'transaction.events', 'safety.events', 'payment.events'],
   transaction: ['user.events', 'safety.events', 'monitor.events'],
   safety: ['user.events', 'transaction.events', 'report.events', 'monitor.events', 'payment.events'],
   report: ['user.events', 'transaction.events', 'payment.events'],
   monitor: ['user.events', 'transaction.events', 'report.events', 'safety.events', 'chat.events', 'payment.events'],
   chat: ['user.events', 'transaction.events', 'monitor.events', 'report.events', 'safety.events'],
-  payment: ['transaction.events', 'report.events'],
+  payment: ['transaction.events', 'report.events', 'safety.events'],
 } as const satisfies Record<SubgraphName, readonly Topic[]>;
 
 /** The event types a service receives, i.e. may write handlers for. */

@@ -9,6 +9,7 @@
 // redelivered event changes nothing twice; the provider is called only after commit.
 import type { AfterCommitHooks, EventEnvelope, EventHandlers, Logger } from '@anshim/platform';
 import type { EventData } from '@anshim/contracts';
+import type { ApprovalCopies } from '../copies/approval-copies.ts';
 import type { TradeCopyRepository } from '../copies/trade-copy-repository.ts';
 import type { Tx } from '../database.ts';
 import type { TradeRecord } from '../model.ts';
@@ -23,6 +24,7 @@ export interface ConsumerDeps {
   escrow: Escrow;
   sync: ProviderSync;
   logger: Logger;
+  copies: ApprovalCopies;
 }
 
 type TradeEvent = EventData<'transaction.accepted'>;
@@ -57,5 +59,7 @@ export function paymentHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>)
     'report.processed': async (event, tx) => {
       await settleDispute(deps, unitOf(tx), event.data);
     },
+    'safety.score_changed': (event, tx) => deps.copies.saveGrade(tx, event.data.userId, event.data.grade, event.data.version),
+    'product.created': (event, tx) => deps.copies.saveTitle(tx, event.data.productId, event.data.title),
   };
 }

@@ -3,7 +3,8 @@
 // platform); a checkout the provider knows of but we never heard back about is read back and
 // applied (a lost browser return, or our process killed between the provider's confirmation and
 // our write); a refund the provider has not returned yet is returned. Each step is idempotent, so
-// running twice, or on two replicas, changes nothing twice.
+// running twice, or on two replicas, changes nothing twice. It also expires guardian approvals
+// whose own delayed job was lost (guardian-approval-expiry-job.ts).
 import { defineJob, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
 import { JOB_CATALOGUE } from '@anshim/contracts';
 import type { Escrow } from '../payments/escrow.ts';
@@ -19,6 +20,7 @@ export interface SettleOutcome {
   released: number;
   repaired: number;
   refundsReturned: number;
+  approvalsExpired: number;
 }
 
 export interface SettleDeps {
@@ -27,13 +29,15 @@ export interface SettleDeps {
   sync: ProviderSync;
   runUnit: RunUnit;
   logger: Logger;
+  /** Expires pending guardian approvals past their expiresAt; absent in tests of the money steps alone. */
+  approvals?: { expireOverdue(): Promise<number> };
   now?: () => Date;
 }
 
 /** One pass; tests call it directly. */
 export async function settle(deps: SettleDeps): Promise<SettleOutcome> {
   const now = (deps.now ?? (() => new Date()))();
-  const outcome: SettleOutcome = { released: 0, repaired: 0, refundsReturned: 0 };
+  const outcome: SettleOutcome = { released: 0, repaired: 0, refundsReturned: 0, approvalsExpired: 0 };
   for (const payment of await deps.payments.dueForRelease(now, BATCH)) {
     const moved = await deps.runUnit((unit) => deps.escrow.move(unit, payment, { to: 'RELEASED', actor: 'PLATFORM', reason: 'AUTO_RELEASE' }));
     if (moved) outcome.released++;
@@ -51,6 +55,13 @@ export async function settle(deps: SettleDeps): Promise<SettleOutcome> {
       outcome.refundsReturned++;
     } catch (error) {
       deps.logger.warn({ err: error, paymentId: payment.id }, 'could not return a refund through the provider; next pass retries');
+    }
+  }
+  if (deps.approvals) {
+    try {
+      outcome.approvalsExpired = await deps.approvals.expireOverdue();
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'could not expire overdue guardian approvals; next pass retries');
     }
   }
   return outcome;

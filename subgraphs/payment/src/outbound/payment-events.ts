@@ -3,6 +3,7 @@
 // change was committed.
 import { outboxWriter } from '@anshim/platform';
 import type { Tx } from '../database.ts';
+import type { ApprovalRecord } from '../guardian-approval/approval-repository.ts';
 import type { PaymentRecord, PaymentStatus, StatusChangeRecord } from '../model.ts';
 
 const write = outboxWriter('payment');
@@ -34,6 +35,28 @@ export class PaymentEvents {
         actor: change.actor,
         reason: change.reason,
         at: change.at.toISOString(),
+      },
+    });
+  }
+
+  /** A guardian must approve this payment: the user service texts them (the code is not in here). */
+  async approvalRequested(tx: Tx, payment: PaymentRecord, approval: ApprovalRecord, extra: { itemTitle: string | null; guardianIds: string[] }): Promise<void> {
+    await write(tx, {
+      type: 'payment.guardian_approval_requested',
+      subjectUserId: payment.buyerId,
+      data: {
+        approvalId: approval.id,
+        paymentId: payment.id,
+        transactionId: payment.transactionId,
+        buyerId: payment.buyerId,
+        sellerId: payment.sellerId,
+        amount: payment.amount,
+        itemTitle: extra.itemTitle,
+        reason: approval.reasonCode,
+        counterpartGrade: approval.counterpartGrade,
+        guardianIds: extra.guardianIds,
+        requestedAt: approval.requestedAt.toISOString(),
+        expiresAt: approval.expiresAt.toISOString(),
       },
     });
   }

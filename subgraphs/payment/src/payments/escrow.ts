@@ -58,8 +58,8 @@ export class Escrow {
   }
 
   /** The first history row and event of a new payment (its creation is a change from nothing). */
-  async created(unit: Unit, payment: PaymentRecord, actor: PaymentActor): Promise<void> {
-    await this.recordChange(unit, null, payment, { to: payment.status, actor });
+  async created(unit: Unit, payment: PaymentRecord, actor: PaymentActor, reason: string | null = null): Promise<void> {
+    await this.recordChange(unit, null, payment, { to: payment.status, actor, reason });
   }
 
   private async recordChange(unit: Unit, from: PaymentStatus | null, payment: PaymentRecord, move: Move): Promise<void> {

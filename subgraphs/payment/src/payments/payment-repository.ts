@@ -24,12 +24,12 @@ export class PaymentRepository {
   constructor(private readonly prisma: PaymentPrisma) {}
 
   /**
-   * Inserts an AWAITING_PAYMENT payment. When the trade already has a live one the partial unique
+   * Inserts an AWAITING_PAYMENT payment (AWAITING_GUARDIAN when a guardian must approve it first). When the trade already has a live one the partial unique
    * index refuses it (isUniqueViolation): the caller's transaction is then rolled back as a whole.
    */
-  async createLive(tx: Tx, input: NewPayment): Promise<PaymentRecord> {
+  async createLive(tx: Tx, input: NewPayment, status: 'AWAITING_PAYMENT' | 'AWAITING_GUARDIAN' = 'AWAITING_PAYMENT'): Promise<PaymentRecord> {
     const id = randomUUID();
-    return toRecord(await tx.payment.create({ data: { id, ...input, status: 'AWAITING_PAYMENT', orderId: `anshim-${id}` } }));
+    return toRecord(await tx.payment.create({ data: { id, ...input, status, orderId: `anshim-${id}` } }));
   }
 
   async byId(id: string, tx: Tx = this.prisma): Promise<PaymentRecord | null> {

@@ -1,23 +1,13 @@
 // Safe payments as members see them: starting one for an accepted trade (the amount is the trade's
 // price, one live payment per trade), reading (payer, payee or ADMIN), disputing held money.
 // Status changes go through the Escrow; provider calls happen outside database transactions.
-import {
-  BadInputError,
-  channelIterator,
-  ConflictError,
-  ForbiddenError,
-  isUniqueViolation,
-  NotFoundError,
-  requireIdentity,
-  TemporarilyUnavailableError,
-  type ChannelIterator,
-  type Logger,
-} from '@anshim/platform';
+import { BadInputError, channelIterator, ConflictError, ForbiddenError, isUniqueViolation, NotFoundError, requireIdentity, type ChannelIterator } from '@anshim/platform';
 import type { TradeCopyRepository } from '../copies/trade-copy-repository.ts';
 import { messages } from '../messages.ts';
 import { checkId, type PaymentRecord, type StatusChangeRecord } from '../model.ts';
-import type { PaymentProvider } from '../providers/provider.ts';
+import type { GuardianApprovals } from '../guardian-approval/guardian-approvals.ts';
 import type { PaymentScope } from '../scope.ts';
+import type { CheckoutOpener } from './checkout-opener.ts';
 import type { Escrow } from './escrow.ts';
 import { userPaymentChannel, type PublishedPaymentChange } from './payment-channels.ts';
 import type { PaymentRepository } from './payment-repository.ts';
@@ -29,17 +19,21 @@ export interface PaymentServiceDeps {
   payments: PaymentRepository;
   trades: TradeCopyRepository;
   escrow: Escrow;
-  provider: PaymentProvider;
+  checkout: CheckoutOpener;
+  approvals: GuardianApprovals;
   runUnit: RunUnit;
-  /** <gateway>/payments/return: where the provider's checkout sends the buyer back. */
-  returnUrl: string;
-  logger: Logger;
+  /** The provider's name, recorded on each payment. */
+  providerName: string;
 }
 
 export class PaymentService {
   constructor(private readonly deps: PaymentServiceDeps) {}
 
-  /** startSafePayment: the buyer of an ACCEPTED trade; the provider's checkout comes back as checkoutUrl. */
+  /**
+   * startSafePayment: the buyer of an ACCEPTED trade; the provider's checkout comes back as checkoutUrl.
+   * A payment a guardian must approve (guardian-approval/) starts in AWAITING_GUARDIAN with its
+   * approval and no checkout: nothing is asked of the provider before the guardian said yes.
+   */
   async start(scope: PaymentScope, transactionId: string): Promise<PaymentRecord> {
     const me = requireIdentity(scope);
     const id = checkId(transactionId);
@@ -51,6 +45,7 @@ export class PaymentService {
       throw new NotFoundError(messages.tradeNotFound);
     }
     if (trade.status !== 'ACCEPTED') throw new ConflictError(messages.tradeNotAccepted, { reason: 'TRADE_NOT_ACCEPTED', tradeStatus: trade.status });
+    const approval = await this.deps.approvals.plan(trade);
     const payment = await this.deps
       .runUnit(async (unit) => {
         const created = await this.deps.payments.createLive(unit.tx, {
@@ -59,39 +54,17 @@ export class PaymentService {
           buyerId: trade.buyerId,
           sellerId: trade.sellerId,
           amount: trade.price,
-          provider: this.deps.provider.name,
-        });
-        await this.deps.escrow.created(unit, created, 'BUYER');
+          provider: this.deps.providerName,
+        }, approval ? 'AWAITING_GUARDIAN' : 'AWAITING_PAYMENT');
+        await this.deps.escrow.created(unit, created, 'BUYER', approval ? 'GUARDIAN_APPROVAL_REQUESTED' : null);
+        if (approval) await this.deps.approvals.request(unit, created, approval);
         return created;
       })
       .catch((error: unknown) => {
         if (isUniqueViolation(error)) throw new ConflictError(messages.paymentExists, { reason: 'PAYMENT_EXISTS' });
         throw error;
       });
-    return this.openCheckout(payment);
-  }
-
-  /**
-   * Asks the provider for a checkout (idempotent on the order id). A provider that cannot answer
-   * fails the payment, so the buyer may start again; no money has moved.
-   */
-  private async openCheckout(payment: PaymentRecord): Promise<PaymentRecord> {
-    try {
-      const created = await this.deps.provider.create({
-        orderId: payment.orderId,
-        amount: payment.amount,
-        orderName: `안심결제 ${payment.amount.toLocaleString('ko-KR')}원`,
-        successUrl: this.deps.returnUrl,
-        failUrl: this.deps.returnUrl,
-      });
-      if (!created.checkoutUrl) throw new Error('the provider gave no checkout URL');
-      await this.deps.payments.setCheckout(payment.id, created.checkoutUrl, created.paymentKey);
-      return { ...payment, checkoutUrl: created.checkoutUrl, providerPaymentKey: created.paymentKey };
-    } catch (error) {
-      this.deps.logger.warn({ err: error, paymentId: payment.id }, 'the provider could not open a checkout');
-      await this.deps.runUnit(async (unit) => this.deps.escrow.move(unit, payment, { to: 'FAILED', actor: 'PROVIDER', reason: 'PROVIDER_UNAVAILABLE' }));
-      throw new TemporarilyUnavailableError(messages.providerUnavailable, { reason: 'PROVIDER_UNAVAILABLE' });
-    }
+    return approval ? payment : this.deps.checkout.open(payment);
   }
 
   /** payment(id) and every Payment reference: the payer, the payee or an ADMIN; anyone else null. */

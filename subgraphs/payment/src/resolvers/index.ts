@@ -2,6 +2,7 @@ import { DateTimeScalar } from '@anshim/platform';
 import type { PaymentContext } from '../context.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import type { PublishedPaymentChange } from '../payments/payment-channels.ts';
+import { GuardianApproval } from './guardian-approval-type.ts';
 import { Payment, PaymentStatusChange, Transaction } from './payment-type.ts';
 
 export const resolvers: Resolvers = {
@@ -12,6 +13,8 @@ export const resolvers: Resolvers = {
   Mutation: {
     startSafePayment: (_parent, { transactionId }, ctx) => ctx.services.payments.start(ctx, transactionId),
     disputePayment: (_parent, { id, reason }, ctx) => ctx.services.payments.dispute(ctx, id, reason),
+    // No account: the guardian's SMS code is the proof (guardian-approval/guardian-approvals.ts).
+    decideGuardianApproval: (_parent, { approvalId, code, approve }, ctx) => ctx.services.approvals.decide(approvalId, code, approve),
   },
   Subscription: {
     myPayments: {
@@ -22,4 +25,5 @@ export const resolvers: Resolvers = {
   Payment,
   PaymentStatusChange,
   Transaction,
+  GuardianApproval,
 };

@@ -9,8 +9,8 @@ export const Payment: PaymentResolvers = {
   payer: (payment) => ({ id: payment.buyerId }),
   payee: (payment) => ({ id: payment.sellerId }),
   checkoutUrl: (payment, _args, ctx) => ctx.services.payments.checkoutUrlFor(ctx, payment),
-  // Guardian approval is not built yet (issue 19, point 4): no payment waits for one.
-  guardianApproval: () => null,
+  // Readable with the payment (payer, payee or ADMIN): the guardian's answer and its deadline.
+  guardianApproval: (payment, _args, ctx) => ctx.loaders.approvals.load(payment.id),
   history: (payment, _args, ctx) => ctx.services.payments.history(ctx, payment),
 };
 

@@ -9,6 +9,7 @@ import { SubgraphHarness, type Env } from '../../../../test/support/subgraph-har
 import { createDatabase, type PaymentPrisma } from '../../src/database.ts';
 import { buildPaymentServer, type PaymentServer } from '../../src/server.ts';
 import { startSandbox, type SandboxHandle } from '../../src/sandbox/sandbox-server.ts';
+import type { UserHarness } from '../../../user/test/support/harness.ts';
 
 export { admin, onlyError, user, waitFor, type GraphQLResult } from '../../../../test/support/subgraph-harness.ts';
 
@@ -23,8 +24,17 @@ export class PaymentHarness extends SubgraphHarness<PaymentServer, PaymentPrisma
   /** Answers of the payment service to relayed webhooks. */
   readonly webhookAnswers: number[] = [];
 
-  constructor(extraEnv: Env = {}) {
+  /**
+   * `userOwner`: a user subgraph started first (port 0), read for the buyer's payment-approving
+   * guardians when a large or risky payment starts; without one its URL points nowhere (port 9),
+   * so such a payment fails closed.
+   */
+  constructor(
+    extraEnv: Env = {},
+    private readonly userOwner?: UserHarness,
+  ) {
     super('payment', extraEnv, { database: createDatabase });
+    if (userOwner) this.sharingSecretsWith(userOwner);
   }
 
   override async start(): Promise<this> {
@@ -59,6 +69,8 @@ export class PaymentHarness extends SubgraphHarness<PaymentServer, PaymentPrisma
       PAYMENT_PUBLIC_URL: 'http://gateway.test',
       PAYMENT_APP_RETURN_URL: 'http://app.test/payments/done',
       PAYMENT_PROVIDER_TIMEOUT_MS: '2000',
+      PAYMENT_USER_SUBGRAPH_URL: this.userOwner?.url ?? 'http://127.0.0.1:9/graphql',
+      PAYMENT_INTERNAL_READ_TIMEOUT_MS: '500',
     };
   }
 

@@ -16,6 +16,7 @@ export const guardianSelect = {
   codeExpiresAt: true,
   attempts: true,
   confirmedAt: true,
+  approvesPayments: true,
   createdAt: true,
 } as const satisfies Prisma.GuardianSelect;
 
@@ -121,6 +122,18 @@ export class GuardianRepository {
   }
 
   /** Confirmed guardians of these users. */
+  /** Sets the payment-approval flag of a guardian that is confirmed; null when it is not (or gone). */
+  async setApprovesPayments(id: string, approvesPayments: boolean): Promise<GuardianRecord | null> {
+    const { count } = await this.prisma.guardian.updateMany({ where: { id, confirmedAt: { not: null } }, data: { approvesPayments } });
+    return count === 1 ? this.findById(id) : null;
+  }
+
+  /** Each user's confirmed guardians who approve their payments (user-facts), oldest first. */
+  async paymentApproversOf(userIds: readonly string[], db: Tx = this.prisma): Promise<Array<{ id: string; userId: string }>> {
+    if (userIds.length === 0) return [];
+    return db.guardian.findMany({ where: { userId: { in: [...userIds] }, confirmedAt: { not: null }, approvesPayments: true }, select: { id: true, userId: true }, orderBy: { createdAt: 'asc' } });
+  }
+
   async confirmedOf(tx: Tx, userIds: string[]): Promise<GuardianRecord[]> {
     if (userIds.length === 0) return [];
     return tx.guardian.findMany({ where: { userId: { in: userIds }, confirmedAt: { not: null } }, select: guardianSelect, orderBy: { createdAt: 'asc' } });

@@ -26,6 +26,8 @@ export interface GuardianView {
   phone: string;
   relation: string;
   confirmedAt: Date | null;
+  /** The member's own choice: shown to the member only (an ADMIN sees false). */
+  approvesPayments: boolean;
 }
 
 const text = (max: number, empty: string, tooLong: string) =>
@@ -164,6 +166,18 @@ export class GuardianService {
     return this.view(confirmed, true);
   }
 
+  /**
+   * setGuardianApprovesPayments: the member's own confirmed guardian only (an unconfirmed one never
+   * proved they agreed to be asked, so their phone must not receive payment codes).
+   */
+  async setApprovesPayments(scope: RequestScope, guardianId: string, approvesPayments: boolean): Promise<GuardianView> {
+    const guardian = await this.ownGuardian(scope, guardianId);
+    if (!guardian.confirmedAt) throw new ConflictError(messages.guardianNotConfirmed, { field: 'guardianId', reason: 'GUARDIAN_NOT_CONFIRMED' });
+    const updated = await this.deps.guardians.setApprovesPayments(guardian.id, approvesPayments);
+    if (!updated) throw new NotFoundError(messages.guardianNotFound, { field: 'guardianId' });
+    return this.view(updated, true);
+  }
+
   async remove(scope: RequestScope, guardianId: string): Promise<boolean> {
     const guardian = await this.ownGuardian(scope, guardianId);
     return this.deps.guardians.delete(guardian.id);
@@ -180,7 +194,7 @@ export class GuardianService {
 
   private view(row: GuardianRecord, self: boolean): GuardianView {
     const phone = this.deps.cipher.decrypt(row.phoneEncrypted);
-    return { id: row.id, name: row.name, relation: row.relation, phone: self ? formatPhone(phone) : maskPhone(phone), confirmedAt: row.confirmedAt };
+    return { id: row.id, name: row.name, relation: row.relation, phone: self ? formatPhone(phone) : maskPhone(phone), confirmedAt: row.confirmedAt, approvesPayments: self && row.approvesPayments };
   }
 
   /** Keyed by the data key and bound to the guardian row, like verification codes. */

@@ -25,3 +25,19 @@ export function verifiedNickname(nickname: string | null | undefined, verificati
   const verified = verificationMethods.some((m) => (IDENTITY_VERIFICATIONS as readonly string[]).includes(m));
   return verified ? smsSafeNickname(nickname) : null;
 }
+
+/** 1–20 characters of Hangul, Latin letters, digits, spaces and plain punctuation; at most 4 digits; no link. */
+const SMS_SAFE_TITLE = /^(?=.{1,20}$)[\uAC00-\uD7A3A-Za-z0-9 ()\-,+]+$/u;
+
+/**
+ * A listing title (the seller's free text) when it is safe to print in a guardian's SMS, else null
+ * (the text says "물건"): the same worry as nicknames, a seller's phone number or link in the
+ * guardian's SMS would look like our own advice.
+ */
+export function smsSafeItemTitle(title: string | null | undefined): string | null {
+  if (!title) return null;
+  const trimmed = title.normalize('NFC').replace(/\s+/g, ' ').trim();
+  if (!SMS_SAFE_TITLE.test(trimmed)) return null;
+  if ((trimmed.match(/\d/g) ?? []).length > MAX_DIGITS) return null;
+  return trimmed;
+}

@@ -1,5 +1,6 @@
 // What the user service consumes: sanctions decided in the report service, and what guardians
-// are told about (guardian-notifications.ts: alerts, risky trades, accepted reports; plus the
+// are told about (guardian-notifications.ts: alerts, risky trades, accepted reports; guardian-approval-requests.ts:
+// payments waiting for a guardian's code; plus the
 // copies it needs of counterparts' grades and trade pairs, copies/counterpart-repository.ts).
 // - report.sanction_applied: SUSPENSION → status SUSPENDED until endsAt; BAN → BANNED; WARNING
 //   changes nothing here. The person's sessions are revoked, the change is audited and
@@ -22,6 +23,7 @@ import type { UserEvents } from '../outbound/user-events.ts';
 import { applyStatusChange } from '../users/status-change.ts';
 import type { VerificationRequirements } from '../verification/verification-requirements.ts';
 import type { UserRepository } from '../users/user-repository.ts';
+import { guardianApprovalHandlers } from './guardian-approval-requests.ts';
 import { guardianEventHandlers } from './guardian-notifications.ts';
 
 export interface UserConsumerDeps {
@@ -42,6 +44,10 @@ export interface UserConsumerDeps {
   alertWindowSeconds: number;
   /** Publishes the outbox now (relay.nudge). */
   afterCommit: () => void;
+  /** INTERNAL_SECRET: the guardian approval codes are derived from it (guardian-approval-requests.ts). */
+  internalSecret: string;
+  /** GUARDIAN_APPROVAL_URL. */
+  approvalUrl: string;
 }
 
 /** How far a suspension's recorded end may differ from the sanction_ended event's (clock skew, rounding). */
@@ -50,6 +56,7 @@ const SAME_END_TOLERANCE_MS = 60_000;
 export function userEventHandlers(deps: UserConsumerDeps): EventHandlers<'user', Tx> {
   return {
     ...guardianEventHandlers(deps),
+    ...guardianApprovalHandlers(deps),
     'report.sanction_applied': async (event, tx) => {
       const { userId, sanction, reason, endsAt, reportId, appliedBy } = event.data;
       if (sanction === 'WARNING') return;

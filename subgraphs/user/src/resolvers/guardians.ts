@@ -7,3 +7,6 @@ export const confirmGuardian: MutationResolvers['confirmGuardian'] = (_parent, {
   ctx.services.guardians.confirm(ctx, guardianId, code);
 
 export const removeGuardian: MutationResolvers['removeGuardian'] = (_parent, { id }, ctx) => ctx.services.guardians.remove(ctx, id);
+
+export const setGuardianApprovesPayments: MutationResolvers['setGuardianApprovesPayments'] = (_parent, { guardianId, approvesPayments }, ctx) =>
+  ctx.services.guardians.setApprovesPayments(ctx, guardianId, approvesPayments);

@@ -1,5 +1,5 @@
 import type { Resolvers } from '../generated/resolvers-types.ts';
-import { addGuardian, confirmGuardian, removeGuardian } from './guardians.ts';
+import { addGuardian, confirmGuardian, removeGuardian, setGuardianApprovesPayments } from './guardians.ts';
 import { confirmVerification } from './confirm-verification.ts';
 import { DateTimeScalar, JSONScalar } from '@anshim/platform';
 import { decideIdCardCheck, IdCardCheck, myIdCardCheck, pendingIdCardChecks } from './id-card.ts';
@@ -31,6 +31,7 @@ export const resolvers: Resolvers = {
     addGuardian,
     confirmGuardian,
     removeGuardian,
+    setGuardianApprovesPayments,
     decideIdCardCheck,
     startOidcLink,
     completeOidcSignIn,

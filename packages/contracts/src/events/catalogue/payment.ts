@@ -33,4 +33,30 @@ export const PAYMENT_EVENTS = {
   'payment.disputed': { priority: 'high', version: 1, data: change },
   'payment.cancelled': { priority: 'normal', version: 1, data: change },
   'payment.failed': { priority: 'normal', version: 1, data: change },
+  /**
+   * High: a protected member's payment waits for a guardian (issue 19 point 4). The user service
+   * texts `guardianIds` (still confirmed and approving) once each. The code is never in the event:
+   * both services derive it from approvalId (the platform's guardian-approval-code.ts).
+   */
+  'payment.guardian_approval_requested': {
+    priority: 'high',
+    version: 1,
+    data: z.object({
+      approvalId: uuid,
+      paymentId: uuid,
+      transactionId: uuid,
+      buyerId: uuid,
+      sellerId: uuid,
+      /** Whole won. */
+      amount: z.int().min(1),
+      /** The listing's title as payment's copy knows it (the SMS prints it only when it is SMS-safe); null when unknown. */
+      itemTitle: z.string().nullable(),
+      /** LARGE_AMOUNT (at or above the large threshold) or RISKY_COUNTERPART (the seller is CAUTION or DANGER). */
+      reason: z.enum(['LARGE_AMOUNT', 'RISKY_COUNTERPART']),
+      counterpartGrade: z.enum(['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER']).nullable(),
+      guardianIds: z.array(uuid).min(1),
+      requestedAt: timestamp,
+      expiresAt: timestamp,
+    }),
+  },
 } as const satisfies Record<`payment.${string}`, EventDefinition>;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "guardians" ADD COLUMN     "approves_payments" BOOLEAN NOT NULL DEFAULT false;
