@@ -132,7 +132,7 @@ describe('resetPassword', () => {
 
     // A used code stays used.
     expect(onlyError(await h.gql(RESET, { email: user.email, code, password: 'yet-another-passphrase' })).extensions.reason).toBe('CODE_USED');
-    await waitFor('the password changed notice', async () => (await h.messagesTo(user.email)).find((m) => m.subject.includes('비밀번호가 바뀌었습니다')));
+    await waitFor('the password changed notice', async () => (await h.messagesTo(user.email)).find((m) => m.text.includes('비밀번호가 바뀌었고')));
   });
 
   it('locks the code after 5 wrong tries: even the right code is refused afterwards', async () => {
@@ -169,7 +169,7 @@ describe('changePassword', () => {
     expect(await h.gatewayIdentity(user.accessToken)).not.toBeNull();
     expect((await h.gql(REFRESH, { token: user.refreshToken })).errors).toBeUndefined();
     expect((await h.gql(LOGIN, { email: user.email, password: NEW_PASSWORD })).errors).toBeUndefined();
-    await waitFor('the password changed notice', async () => (await h.messagesTo(user.email)).find((m) => m.subject.includes('비밀번호가 바뀌었습니다')));
+    await waitFor('the password changed notice', async () => (await h.messagesTo(user.email)).find((m) => m.text.includes('비밀번호가 바뀌었고')));
   });
 });
 
@@ -240,7 +240,7 @@ describe('two-factor sign-in', () => {
     const user = await registerWithBoundPhone(h);
     // Register signed in from no device; the first sign-in from phone A is itself new, so grade it only afterwards.
     expect((await h.gql(SIGN_IN, { email: user.email, password: user.password }, { client: client('device-a', IPHONE) })).data!.signIn.auth).not.toBeNull();
-    await waitFor('the new-device notice', async () => (await h.messagesTo(user.email)).find((m) => m.subject.includes('새 기기') && m.text.includes('Safari 17 on iOS')));
+    await waitFor('the new-device notice', async () => (await h.messagesTo(user.email)).find((m) => m.text.includes('처음 보는 기기') && m.text.includes('Safari 17 on iOS')));
     await h.prisma.counterpartGrade.create({ data: { userId: user.id, grade: 'SAFE', version: 1 } });
 
     expect((await h.gql(SIGN_IN, { email: user.email, password: user.password }, { client: client('device-a') })).data!.signIn.auth).not.toBeNull();

@@ -1,23 +1,18 @@
 // What a new password (resetPassword, changePassword) must be: 10 to 200 characters, not the
-// account's email, not one of the most common passwords (common-passwords.txt, shipped with the
+// account's email, not one of the most common passwords (common-passwords.ts, shipped with the
 // code: no download, no outside service). Registration keeps its own length rule (auth-service.ts).
-import { readFileSync } from 'node:fs';
 import { BadInputError, charLength } from '@anshim/platform';
 import { accountMessages, messages } from '../messages.ts';
 import { MAX_PASSWORD_LENGTH } from './auth-service.ts';
+import { COMMON_PASSWORDS } from './common-passwords.ts';
 
 export const MIN_PASSWORD_LENGTH = 10;
 
 let common: ReadonlySet<string> | undefined;
 
-/** The list, read once; lines starting with # are comments. */
+/** The list as a set, made on first use. */
 export function commonPasswords(): ReadonlySet<string> {
-  common ??= new Set(
-    readFileSync(new URL('./common-passwords.txt', import.meta.url), 'utf8')
-      .split('\n')
-      .map((line) => line.trim().toLowerCase())
-      .filter((line) => line && !line.startsWith('#')),
-  );
+  common ??= new Set(COMMON_PASSWORDS.map((word) => word.trim().toLowerCase()));
   return common;
 }
 

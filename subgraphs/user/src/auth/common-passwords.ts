@@ -1,6 +1,8 @@
-# The most common passwords seen in public breach corpora, lowercased, one a line; a new password
-# equal to one of them (ignoring case) is refused. Shorter entries are kept although the 10-character
-# minimum already refuses them, so the list stays a plain "most common" list anyone can check.
+// The most common passwords seen in public breach corpora, lowercased, one a line; a new password
+// equal to one of them (ignoring case) is refused. Shorter entries are kept although the 10-character
+// minimum already refuses them, so the list stays a plain "most common" list anyone can check.
+// A module rather than a text file so the bundled build (dist/) carries it without a copy step.
+export const COMMON_PASSWORDS: readonly string[] = `
 123456
 password
 12345678
@@ -305,3 +307,4 @@ killer1234
 hunter1234
 access1234
 freedom123
+`.trim().split('\n');
