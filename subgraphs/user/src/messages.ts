@@ -235,6 +235,10 @@ export const accountMessages = {
   signInChallengeNotFound: { ko: '로그인 확인 요청을 찾을 수 없습니다. 다시 로그인해 주세요.', en: 'This sign-in check was not found. Please sign in again.' },
   signInChallengeClosed: { ko: '이미 사용했거나 만료된 로그인 확인입니다. 다시 로그인해 주세요.', en: 'This sign-in check was already used or has expired. Please sign in again.' },
   signInCodeLocked: { ko: '인증번호를 여러 번 틀려 이 로그인 확인을 쓸 수 없습니다. 다시 로그인해 주세요.', en: 'The code was entered wrongly too many times. Please sign in again.' },
+  phoneNeededForTwoFactor: {
+    ko: '2단계 인증이 켜져 있어 휴대전화 번호를 지울 수 없습니다. 먼저 2단계 인증을 끄거나 새 번호를 인증해 주세요.',
+    en: 'Two-step sign-in is on, so the mobile number cannot be removed. Turn two-step sign-in off first, or verify a new number.',
+  },
   sessionNotFound: { ko: '로그인 기기를 찾을 수 없습니다.', en: 'This session was not found.' },
   resetCodeMail: (code: string) => ({
     subject: '[안심] 비밀번호 재설정 코드 / Password reset code',

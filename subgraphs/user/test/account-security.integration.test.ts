@@ -212,6 +212,10 @@ describe('two-factor sign-in', () => {
     expect((await signedInEvents(user.id)).at(-1)).toMatchObject({ method: 'SECOND_FACTOR', deviceId: 'phone-2fa' });
     expect(onlyError(await h.gql(COMPLETE, { id: challenge.id, code })).extensions.reason).toBe('CHALLENGE_CLOSED');
     expect(onlyError(await h.gql(COMPLETE, { id: randomUUID(), code })).code).toBe('NOT_FOUND');
+    // The number the codes go to cannot be removed while two-factor is on.
+    const removal = onlyError(await h.gql(`mutation { updateProfile(input: { phone: null }) { id phone } }`, {}, { token: user.accessToken }));
+    expect([removal.code, removal.extensions.reason]).toEqual(['BAD_USER_INPUT', 'TWO_FACTOR_ON']);
+    expect((await h.prisma.user.findUniqueOrThrow({ where: { id: user.id }, select: { phoneHash: true } })).phoneHash).not.toBeNull();
   });
 
   it('locks a challenge after 5 wrong codes; the right one is refused afterwards and no session is made', async () => {
