@@ -7,6 +7,8 @@ export interface GatewayContext {
   clientIp: string;
   /** The app's device id (X-Device-Id, graphql-ws connectionParams.deviceId), validated; null when absent or malformed. */
   deviceId: string | null;
+  /** The client's User-Agent (validUserAgent); travels signed with the device id so User.sessions can describe the client. */
+  userAgent?: string | null;
   requestId: string;
   locale: Locale;
   /** The client's Accept-Language, passed on to subgraphs as is. */

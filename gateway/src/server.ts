@@ -15,6 +15,7 @@ import {
   DEV_ALLOWANCE_HEADER,
   DEVICE_ID_HEADER,
   validDeviceId,
+  validUserAgent,
   metricsPlugin,
   createRedis,
   RedisChannelHub,
@@ -179,7 +180,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
         const allowance = req.headers[DEV_ALLOWANCE_HEADER];
         const devAllowance = typeof allowance === 'string' && limits.devAllowance.grants(allowance) ? allowance : undefined;
         const deviceId = validDeviceId(req.headers[DEVICE_ID_HEADER]);
-        return { identity, clientIp: clientIpOf(req, trustedProxies), deviceId, requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, devAllowance, logger: contextLogger };
+        const userAgent = validUserAgent(req.headers['user-agent']);
+        return { identity, clientIp: clientIpOf(req, trustedProxies), deviceId, userAgent, requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, devAllowance, logger: contextLogger };
       },
     }),
   );

@@ -102,17 +102,17 @@ describe('gateway authentication', () => {
     expect(subgraph.seen.find((s) => s.requestId === id)).toEqual({ identity: ALICE, requestId: id, locale: 'en' });
   });
 
-  it('signs the app\'s X-Device-Id and the socket address for the subgraph; a malformed id and an untrusted X-Forwarded-For are not believed', async () => {
+  it('signs the app\'s X-Device-Id, the socket address and the User-Agent for the subgraph; a malformed id and an untrusted X-Forwarded-For are not believed', async () => {
     const id = requestId();
-    await post(devUrl, { query: '{ me { id } }' }, { 'x-request-id': id, 'x-device-id': 'ios-3f9a2c', 'x-forwarded-for': '198.51.100.77' });
-    expect(subgraph.clients.get(id)).toEqual({ deviceId: 'ios-3f9a2c', address: '127.0.0.1' });
+    await post(devUrl, { query: '{ me { id } }' }, { 'x-request-id': id, 'x-device-id': 'ios-3f9a2c', 'x-forwarded-for': '198.51.100.77', 'user-agent': 'Anshim/2.3 (Android 14)' });
+    expect(subgraph.clients.get(id)).toEqual({ deviceId: 'ios-3f9a2c', address: '127.0.0.1', userAgent: 'Anshim/2.3 (Android 14)' });
     const other = requestId();
     await post(devUrl, { query: '{ me { id } }' }, { 'x-request-id': other, 'x-device-id': 'x'.repeat(129) });
-    expect(subgraph.clients.get(other)).toEqual({ deviceId: null, address: '127.0.0.1' });
+    expect(subgraph.clients.get(other)).toEqual({ deviceId: null, address: '127.0.0.1', userAgent: 'node' });
     // A client cannot hand the subgraph its own "signed" client header: the gateway signs only what it saw.
     const forged = requestId();
     await post(devUrl, { query: '{ me { id } }' }, { 'x-request-id': forged, 'x-anshim-client': 'd=someone-else&a=10.9.9.9' });
-    expect(subgraph.clients.get(forged)).toEqual({ deviceId: null, address: '127.0.0.1' });
+    expect(subgraph.clients.get(forged)).toEqual({ deviceId: null, address: '127.0.0.1', userAgent: 'node' });
   });
 
   const badTokens: Array<[string, () => Promise<string>, string]> = [

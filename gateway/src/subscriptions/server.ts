@@ -5,7 +5,7 @@ import type { ExecutionArgs, ExecutionResult, GraphQLError as GraphQLErrorType }
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { AppError, DEVICE_ID_HEADER, ErrorCode, WsCloseCode, graphqlRuntime, localeFromHeader, pick, type AccessClaims, type Identity, type Logger, validDeviceId } from '@anshim/platform';
+import { AppError, DEVICE_ID_HEADER, ErrorCode, WsCloseCode, graphqlRuntime, localeFromHeader, pick, type AccessClaims, type Identity, type Logger, validDeviceId, validUserAgent } from '@anshim/platform';
 import type { Authenticator } from '../auth.ts';
 import { addressBucket } from '../limits/client-ip.ts';
 import { EarlyDocumentCheck } from '../limits/early-check.ts';
@@ -56,6 +56,8 @@ type ConnectionExtra = {
   clientIp?: string;
   /** connectionParams.deviceId (or the upgrade request's X-Device-Id), validated. */
   deviceId?: string | null;
+  /** The upgrade request's User-Agent, validated (User.sessions describes the client with it). */
+  userAgent?: string | null;
   authorization?: string;
   acceptLanguage?: string;
   connectionId?: string;
@@ -169,6 +171,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         const connectionLogger = logger.child({ connectionId });
         ctx.extra.clientIp = options.clientIpOf(ctx.extra.request);
         ctx.extra.deviceId = validDeviceId(params?.deviceId ?? ctx.extra.request.headers[DEVICE_ID_HEADER]);
+        ctx.extra.userAgent = validUserAgent(ctx.extra.request.headers['user-agent']);
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false; // refused by a connection cap
         try {
           const authenticated = await authenticator.authenticate(authorization, localeFromHeader(acceptLanguage), connectionLogger);
@@ -222,7 +225,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
       },
 
       onSubscribe: async (ctx, id, payload) => {
-        const { identity = null, clientIp = 'unknown', deviceId = null, acceptLanguage, authorization, connectionId } = ctx.extra;
+        const { identity = null, clientIp = 'unknown', deviceId = null, userAgent = null, acceptLanguage, authorization, connectionId } = ctx.extra;
         const locale = localeFromHeader(acceptLanguage);
         const revoked = await revocationRefusal(ctx.extra, locale);
         if (revoked) return [revoked];
@@ -250,6 +253,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
           identity,
           clientIp,
           deviceId,
+          userAgent,
           requestId,
           locale,
           acceptLanguage,

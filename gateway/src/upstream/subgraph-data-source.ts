@@ -110,11 +110,11 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const headers: Record<string, string> = {};
     for (const [name, value] of request.http?.headers ?? []) headers[name] = value;
     headers['content-type'] = 'application/json';
-    const { requestId, identity, acceptLanguage, authorization, devAllowance, deviceId, clientIp } = context as Partial<GatewayContext>;
+    const { requestId, identity, acceptLanguage, authorization, devAllowance, deviceId, clientIp, userAgent } = context as Partial<GatewayContext>;
     const target = { method: 'POST', subgraph: this.service, path: this.path, bodySha256: bodySha256(body) };
     // What the gateway observed about the client travels signed with the identity: services learn
     // sign-in devices and addresses from it, and a member cannot forge either.
-    const client = requestId ? { deviceId: deviceId ?? null, address: validClientAddress(clientIp) } : null;
+    const client = requestId ? { deviceId: deviceId ?? null, address: validClientAddress(clientIp), userAgent: userAgent ?? null } : null;
     Object.assign(headers, signIdentityHeaders(this.internalSecret, identity ?? null, target, requestId ?? `gw-${randomUUID()}`, Date.now(), client));
     if (!requestId) return headers; // not a client request (schema loading, health check)
     if (acceptLanguage) headers['accept-language'] = acceptLanguage;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bodySha256, IDENTITY_MAX_AGE_MS, signIdentityHeaders, verifyIdentityHeaders, type SignedTarget } from '../src/identity.ts';
 import { FieldCipher } from '../src/crypto.ts';
-import { encodeClientInfo, validClientAddress, validDeviceId } from '../src/client-info.ts';
+import { decodeClientInfo, encodeClientInfo, MAX_USER_AGENT_LENGTH, validClientAddress, validDeviceId, validUserAgent } from '../src/client-info.ts';
 import { localeFromHeader } from '../src/i18n.ts';
 
 const secret = 'x'.repeat(40);
@@ -96,5 +96,19 @@ describe('locale', () => {
     expect(localeFromHeader(undefined)).toBe('ko');
     expect(localeFromHeader('en-US,en;q=0.9')).toBe('en');
     expect(localeFromHeader('ko-KR,en;q=0.5')).toBe('ko');
+  });
+});
+
+describe('the user agent in the signed client info', () => {
+  it('keeps printable ASCII only, cut to its maximum, and survives the header round trip', () => {
+    expect(validUserAgent('  Mozilla/5.0 (iPhone)\u0007\n ')).toBe('Mozilla/5.0 (iPhone)');
+    expect(validUserAgent('안심 앱')).toBeNull();
+    expect(validUserAgent(['first', 'second'])).toBe('first');
+    expect(validUserAgent(undefined)).toBeNull();
+    expect(validUserAgent('a'.repeat(1_000))).toHaveLength(MAX_USER_AGENT_LENGTH);
+    const client = { deviceId: 'ios-1', address: '203.0.113.9', userAgent: 'Anshim/2.3 (Android 14; a&b=c)' };
+    expect(decodeClientInfo(encodeClientInfo(client))).toEqual(client);
+    // Without one the decoded info has no userAgent key at all (older callers compare it whole).
+    expect(decodeClientInfo(encodeClientInfo({ deviceId: 'ios-1', address: null }))).toEqual({ deviceId: 'ios-1', address: null });
   });
 });

@@ -4,6 +4,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { DEV_ALLOWANCE_HEADER, type DevAllowance, type RequestContext } from '@anshim/platform';
 import type { AuthService } from './auth/auth-service.ts';
+import type { PasswordResetService } from './auth/password-reset.ts';
+import type { SessionService } from './auth/session-list.ts';
+import type { TwoFactorService } from './auth/two-factor.ts';
 import type { GuardianService } from './guardians/guardian-service.ts';
 import type { IdCardService } from './id-card/id-card-service.ts';
 import { createLoaders } from './loaders.ts';
@@ -20,6 +23,9 @@ export interface UserServices {
   guardians: GuardianService;
   idCards: IdCardService;
   oidc: OidcService;
+  twoFactor: TwoFactorService;
+  passwords: PasswordResetService;
+  sessions: SessionService;
 }
 
 export interface UserContext extends RequestScope {

@@ -164,6 +164,14 @@ export const userEnvSchema = z
       .describe('sign-up attempts per email domain per REGISTER_PER_DOMAIN_WINDOW_SECONDS (register must not be a cheap membership oracle)'),
     REGISTER_PER_DOMAIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(DEFAULT_REGISTER_THROTTLE.windowSeconds)
       .describe('window of REGISTER_PER_DOMAIN_MAX'),
+    PASSWORD_RESET_PER_EMAIL: z.coerce.number().int().min(1).max(100).default(3)
+      .describe('password reset requests per email per PASSWORD_RESET_WINDOW_SECONDS (each sends a code by email)'),
+    PASSWORD_RESET_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000).default(10)
+      .describe('password reset requests per client address per PASSWORD_RESET_WINDOW_SECONDS'),
+    PASSWORD_RESET_WINDOW_SECONDS: z.coerce.number().int().min(10).max(7 * 86_400).default(3_600)
+      .describe('window of the password reset limits'),
+    NEW_DEVICE_SECOND_FACTOR_MIN_GRADE: optional(z.enum(['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER', 'OFF']))
+      .describe('a sign-in from a device the account never used asks for an SMS code when the account\'s safety grade is this or better (and a phone is bound); `OFF` never; default SAFE in production, OFF otherwise'),
     DEV_MESSAGES_KEEP: z.coerce.number().int().min(10).max(10_000).default(500)
       .describe('how many messages the console provider keeps for /dev/messages'),
   })
@@ -218,4 +226,10 @@ export function signInThrottleSettings(env: UserEnv): SignInThrottleSettings {
     windowSeconds: env.LOGIN_BACKOFF_WINDOW_SECONDS,
     noticeAfterFailures: env.LOGIN_NOTICE_AFTER_FAILURES,
   };
+}
+
+/** The grade from which a new device needs the second factor (two-factor.ts); null: never. */
+export function newDeviceSecondFactorGrade(env: UserEnv): 'VERY_SAFE' | 'SAFE' | 'NORMAL' | 'CAUTION' | 'DANGER' | null {
+  const setting = env.NEW_DEVICE_SECOND_FACTOR_MIN_GRADE ?? (env.NODE_ENV === 'production' ? 'SAFE' : 'OFF');
+  return setting === 'OFF' ? null : setting;
 }

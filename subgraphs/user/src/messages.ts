@@ -218,3 +218,74 @@ export const guardianTexts = {
     `${durationSubject(p.overdueAfterSeconds)} 지나도록 무사히 끝났다는 확인이 없습니다. ${member(p.userNickname)}에게 전화해서 괜찮은지 확인해 주세요. ` +
     `연락이 닿지 않고 걱정되면 경찰(112)에 신고해 주세요.`,
 };
+
+/**
+ * Account security (auth/password-reset.ts, auth/two-factor.ts, auth/session-list.ts): refusals in
+ * ko/en, and the emails and SMS in plain Korean first (the English line follows for members who
+ * read English).
+ */
+export const accountMessages = {
+  passwordCommon: { ko: '너무 흔한 비밀번호라 쉽게 추측될 수 있습니다. 다른 비밀번호를 정해 주세요.', en: 'This password is too common and easy to guess. Please choose another one.' },
+  passwordIsEmail: { ko: '이메일 주소를 비밀번호로 쓸 수 없습니다.', en: 'Your email address cannot be your password.' },
+  passwordUnchanged: { ko: '새 비밀번호가 지금 비밀번호와 같습니다. 다른 비밀번호를 정해 주세요.', en: 'The new password is the same as the current one. Please choose another one.' },
+  currentPasswordWrong: { ko: '현재 비밀번호가 맞지 않습니다.', en: 'The current password is not correct.' },
+  resetCodeInvalid: {
+    ko: '재설정 코드가 맞지 않거나 만료되었습니다. 비밀번호 재설정을 다시 요청해 주세요.',
+    en: 'The reset code is not valid or has expired. Please ask for a new password reset.',
+  },
+  resetCodeUsed: { ko: '이미 사용한 재설정 코드입니다. 비밀번호 재설정을 다시 요청해 주세요.', en: 'This reset code was already used. Please ask for a new password reset.' },
+  resetCodeLocked: {
+    ko: '재설정 코드를 여러 번 틀려 더 이상 쓸 수 없습니다. 비밀번호 재설정을 다시 요청해 주세요.',
+    en: 'The reset code was entered wrongly too many times. Please ask for a new password reset.',
+  },
+  tooManyResetRequests: (retryAfterSeconds: number): LocalizedText => {
+    const minutes = minutesUntilRetry(retryAfterSeconds);
+    return {
+      ko: `비밀번호 재설정을 너무 자주 요청했습니다. ${minutes}분 뒤에 다시 시도해 주세요.`,
+      en: `Too many password reset requests. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+    };
+  },
+  twoFactorNeedsPhone: {
+    ko: '2단계 인증을 켜려면 먼저 휴대전화 번호를 문자로 인증해 주세요.',
+    en: 'To turn on two-step sign-in, first verify your mobile number by text message.',
+  },
+  adminNeedsTwoFactor: {
+    ko: '관리자 계정은 2단계 인증을 끌 수 없습니다.',
+    en: 'Administrator accounts cannot turn two-step sign-in off.',
+  },
+  adminWithoutPhone: {
+    ko: '관리자 계정은 2단계 인증이 필요합니다. 휴대전화 번호를 인증한 뒤 다시 로그인해 주세요.',
+    en: 'Administrator accounts need two-step sign-in. Verify your mobile number, then sign in again.',
+  },
+  useSignIn: {
+    ko: '이 계정은 문자 인증번호로 한 번 더 확인해야 로그인할 수 있습니다. 앱을 최신 버전으로 업데이트해 주세요.',
+    en: 'This account needs a text-message code to sign in. Please update the app (use signIn).',
+  },
+  signInChallengeNotFound: { ko: '로그인 확인 요청을 찾을 수 없습니다. 다시 로그인해 주세요.', en: 'This sign-in check was not found. Please sign in again.' },
+  signInChallengeClosed: { ko: '이미 사용했거나 만료된 로그인 확인입니다. 다시 로그인해 주세요.', en: 'This sign-in check was already used or has expired. Please sign in again.' },
+  signInCodeLocked: { ko: '인증번호를 여러 번 틀려 이 로그인 확인을 쓸 수 없습니다. 다시 로그인해 주세요.', en: 'The code was entered wrongly too many times. Please sign in again.' },
+  phoneNeededForTwoFactor: {
+    ko: '2단계 인증이 켜져 있어 휴대전화 번호를 지울 수 없습니다. 먼저 2단계 인증을 끄거나 새 번호를 인증해 주세요.',
+    en: 'Two-step sign-in is on, so the mobile number cannot be removed. Turn two-step sign-in off first, or verify a new number.',
+  },
+  sessionNotFound: { ko: '로그인 기기를 찾을 수 없습니다.', en: 'This session was not found.' },
+  resetCodeMail: (code: string) => ({
+    subject: '[안심] 비밀번호 재설정 코드 / Password reset code',
+    text:
+      `[안심] 비밀번호 재설정 코드는 ${code} 입니다. 15분 안에 입력해 주세요. 누구에게도 알려주지 마세요. 요청하지 않았다면 이 메일을 무시하세요. 비밀번호는 바뀌지 않습니다.\n\n` +
+      `[Anshim] Your password reset code is ${code}. It works for 15 minutes. Never share it. If you did not ask for it, ignore this email; your password stays as it is.`,
+  }),
+  passwordChangedMail: {
+    subject: '[안심] 비밀번호가 바뀌었습니다 / Your password was changed',
+    text:
+      '회원님 계정의 비밀번호가 바뀌었고, 다른 기기의 로그인은 모두 끝났습니다. 본인이 바꾼 것이 아니라면 바로 비밀번호 재설정을 하고 고객센터에 알려 주세요.\n\n' +
+      'The password of your account was changed and your other sign-ins were ended. If it wasn\'t you, reset your password right away and tell our support team.',
+  },
+  newDeviceMail: (client: string | null) => ({
+    subject: '[안심] 새 기기에서 로그인했습니다 / New sign-in on a new device',
+    text:
+      `회원님 계정에 처음 보는 기기${client ? `(${client})` : ''}에서 로그인했습니다. 본인이 맞다면 아무것도 하지 않아도 됩니다. 본인이 아니라면 설정의 '로그인 기기'에서 그 기기를 로그아웃하고 비밀번호를 바꿔 주세요.\n\n` +
+      `Your account was signed in from a device it never used before${client ? ` (${client})` : ''}. If it was you, nothing to do. If not, sign that device out under "Sessions" in your settings and change your password.`,
+  }),
+  signInCodeSms: (code: string) => `[안심] 로그인 인증번호는 ${code} 입니다. 10분 안에 입력해 주세요. 본인이 로그인하는 중이 아니라면 누구에게도 알려주지 말고 비밀번호를 바꿔 주세요.`,
+} as const;

@@ -18,7 +18,8 @@ import { CounterpartRepository } from './copies/counterpart-repository.ts';
 import { createDatabase, type UserPrisma } from './database.ts';
 import { ConsoleDeliveryProvider, createDeliveryProvider, SplitDeliveryProvider } from './delivery/index.ts';
 import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
-import { loadUserEnv, signInThrottleSettings, type UserEnv } from './env.ts';
+import { loadUserEnv, newDeviceSecondFactorGrade, signInThrottleSettings, type UserEnv } from './env.ts';
+import { wireAccountSecurity } from './auth/account-security.ts';
 import { GuardianRepository } from './guardians/guardian-repository.ts';
 import { GuardianService } from './guardians/guardian-service.ts';
 import { IdCardRepository } from './id-card/id-card-repository.ts';
@@ -98,6 +99,13 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         revocations,
         signIns: new SignInRecorder({ devices: new KnownDeviceRepository(), events }),
       });
+      // Two-factor sign-in, password reset and change, sessions (auth/account-security.ts).
+      const accountSecurity = wireAccountSecurity({
+        prisma, redis, users, sessions, revocations, auth, delivery, cipher, logger, afterCommit,
+        jwtSecret: env.JWT_SECRET,
+        twoFactor: { production, newDeviceMinGrade: newDeviceSecondFactorGrade(env) },
+        passwordReset: { perEmail: env.PASSWORD_RESET_PER_EMAIL, perAddress: env.PASSWORD_RESET_PER_ADDRESS, windowSeconds: env.PASSWORD_RESET_WINDOW_SECONDS },
+      });
       const idCardService = new IdCardService({
         prisma,
         users,
@@ -135,6 +143,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         verifications: new VerificationService({ prisma, users, challenges: new ChallengeRepository(prisma), delivery, events, cipher, logger, afterCommit, idCards: idCardService, requirements }),
         idCards: idCardService,
         oidc,
+        ...accountSecurity,
         guardians: new GuardianService({
           prisma, guardians, delivery, cipher,
           limits: { perMember: env.GUARDIAN_INVITES_PER_MEMBER, perNumber: env.GUARDIAN_INVITES_PER_NUMBER, windowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS },

@@ -19,7 +19,7 @@ import {
   type Redis,
 } from '@anshim/platform';
 import { transaction, type Tx, type UserPrisma } from '../database.ts';
-import { messages } from '../messages.ts';
+import { accountMessages, messages } from '../messages.ts';
 import { effectiveStatus, nicknameSchema, normalizeEmail, phoneInputSchema, validate, type UserRecord } from '../model.ts';
 import type { UserEvents } from '../outbound/user-events.ts';
 import type { RequestScope } from '../scope.ts';
@@ -30,6 +30,9 @@ import type { SessionRepository } from './session-repository.ts';
 import type { SignInMethod, SignInRecorder } from './sign-in-record.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { TokenRevocations } from './token-revocations.ts';
+import { describeClient } from './client-description.ts';
+import type { Credentials } from '../users/user-repository.ts';
+import type { ClientInfo } from '@anshim/platform';
 
 const emailSchema = z
   .string('emailInvalid')
@@ -76,16 +79,28 @@ export interface AuthServiceDeps {
   revocations: TokenRevocations;
   /** Known devices and user.signed_in, in each sign-in's transaction. */
   signIns: SignInRecorder;
+  /** Whether a password sign-in needs a second factor (two-factor.ts); login refuses those accounts. */
+  secondFactor?: { reasonFor(scope: RequestScope, user: UserRecord): Promise<string | null> };
+  /** Told after a sign-in from a device the account never used (the member gets a notice). */
+  onNewDevice?: (userId: string, client: ClientInfo) => void;
 }
 
 /** Redis: which refresh family an access token belongs to, so logout can end that session. */
 export const sessionKey = (jti: string) => `auth:session:${jti}`;
+/** Redis: the access tokens (jti) issued to a refresh family, so revoking a session stops them at once. */
+export const familyTokensKey = (familyId: string) => `auth:family-tokens:${familyId}`;
 
 /** Thrown inside a rotation transaction when the token was claimed concurrently; rolls it back. */
 class TokenReused extends Error {}
 
 export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
+
+  /** Set once at composition (account-security.ts): those services are built on this one. */
+  useAccountSecurity(hooks: Pick<AuthServiceDeps, 'secondFactor' | 'onNewDevice'>): void {
+    this.deps.secondFactor = hooks.secondFactor;
+    this.deps.onNewDevice = hooks.onNewDevice;
+  }
 
   async register(scope: RequestScope, input: RegisterInput): Promise<AuthPayload> {
     const parsed = validate(registerSchema, input, scope.locale);
@@ -116,7 +131,7 @@ export class AuthService {
       }
       await this.deps.events.registered(tx, created, scope.client.deviceId);
       await this.deps.signIns.rememberSignUpDevice(tx, created.id, scope.client, created.createdAt);
-      await this.storeRefreshToken(tx, created.id, familyId, refreshToken);
+      await this.storeRefreshToken(tx, created.id, familyId, refreshToken, this.sessionClient(scope));
       return created;
     });
     this.deps.afterCommit();
@@ -125,6 +140,21 @@ export class AuthService {
   }
 
   async login(scope: RequestScope, email: string, password: string): Promise<AuthPayload> {
+    const credentials = await this.checkPassword(email, password);
+    const user = await scope.loaders.user.load(credentials.id);
+    if (!user) throw new UnauthenticatedError(messages.wrongCredentials);
+    // Old apps call login: an account that needs a second factor is told to use signIn, never let in.
+    const reason = await this.deps.secondFactor?.reasonFor(scope, user);
+    if (reason) throw new ForbiddenError(accountMessages.useSignIn, { reason: 'SECOND_FACTOR_REQUIRED', use: 'signIn' });
+    return this.openSession(scope, user, 'PASSWORD');
+  }
+
+  /**
+   * The password half of every password sign-in (login, signIn, setTwoFactor, changePassword):
+   * throttled per email, the same answer and time for an unknown email as for a wrong password,
+   * sanctions revealed only after the password matched.
+   */
+  async checkPassword(email: string, password: string): Promise<Credentials> {
     // No account can have a longer password (registration caps it); do not spend argon2 on it.
     if (charLength(password) > MAX_PASSWORD_LENGTH) throw new UnauthenticatedError(messages.wrongCredentials);
     const normalized = normalizeEmail(email);
@@ -140,12 +170,17 @@ export class AuthService {
     await attempt.succeeded();
     // Only after the password matched may the answer reveal that the account is sanctioned.
     this.assertMayEnter(credentials);
+    return credentials;
+  }
 
+  /**
+   * A new session family for a user who proved who they are (password, second factor). `claim`
+   * runs first in the session's transaction (completeSignIn spends its challenge there).
+   */
+  async openSession(scope: RequestScope, user: UserRecord, method: SignInMethod, claim?: (tx: Tx) => Promise<void>): Promise<AuthPayload> {
     const refreshToken = randomToken();
     const familyId = randomUUID();
-    await this.startSession(scope, credentials.id, familyId, refreshToken, 'PASSWORD');
-    const user = await scope.loaders.user.load(credentials.id);
-    if (!user) throw new UnauthenticatedError(messages.wrongCredentials);
+    await this.startSession(scope, user.id, familyId, refreshToken, method, claim);
     return this.payload(scope, user, familyId, refreshToken);
   }
 
@@ -186,7 +221,8 @@ export class AuthService {
     try {
       await transaction(this.deps.prisma, async (tx) => {
         if (!(await this.deps.sessions.claim(tx, stored.id, now))) throw new TokenReused();
-        await this.storeRefreshToken(tx, user.id, stored.familyId, next);
+        // The family keeps the device and client it was opened with.
+        await this.storeRefreshToken(tx, user.id, stored.familyId, next, { deviceId: stored.deviceId, client: stored.client });
         await this.deps.signIns.record(tx, user.id, 'REFRESH', scope.client, now);
       });
     } catch (error) {
@@ -224,7 +260,7 @@ export class AuthService {
     return true;
   }
 
-  private assertMayEnter(user: { status: UserRecord['status']; statusUntil: Date | null }): void {
+  assertMayEnter(user: { status: UserRecord['status']; statusUntil: Date | null }): void {
     const status = effectiveStatus(user);
     if (status === 'BANNED') throw new ForbiddenError(messages.banned, { status });
     if (status === 'SUSPENDED') {
@@ -233,17 +269,23 @@ export class AuthService {
   }
 
   /** A new session family and its user.signed_in commit together; the relay is nudged after. */
-  private async startSession(scope: RequestScope, userId: string, familyId: string, refreshToken: string, method: SignInMethod): Promise<void> {
-    await transaction(this.deps.prisma, async (tx) => {
-      await this.storeRefreshToken(tx, userId, familyId, refreshToken);
-      await this.deps.signIns.record(tx, userId, method, scope.client);
+  private async startSession(scope: RequestScope, userId: string, familyId: string, refreshToken: string, method: SignInMethod, claim?: (tx: Tx) => Promise<void>): Promise<void> {
+    const newDevice = await transaction(this.deps.prisma, async (tx) => {
+      await claim?.(tx);
+      await this.storeRefreshToken(tx, userId, familyId, refreshToken, this.sessionClient(scope));
+      return this.deps.signIns.record(tx, userId, method, scope.client);
     });
     this.deps.afterCommit();
+    if (newDevice) this.deps.onNewDevice?.(userId, scope.client);
   }
 
-  private async storeRefreshToken(tx: Tx, userId: string, familyId: string, token: string): Promise<void> {
+  private sessionClient(scope: RequestScope): { deviceId: string | null; client: string | null } {
+    return { deviceId: scope.client.deviceId, client: describeClient(scope.client.userAgent) };
+  }
+
+  private async storeRefreshToken(tx: Tx, userId: string, familyId: string, token: string, client: { deviceId: string | null; client: string | null }): Promise<void> {
     const expiresAt = new Date(Date.now() + this.deps.refreshTokenTtlDays * 24 * 60 * 60 * 1000);
-    await this.deps.sessions.create(tx, { familyId, userId, tokenHash: sha256(token), expiresAt });
+    await this.deps.sessions.create(tx, { familyId, userId, tokenHash: sha256(token), expiresAt, ...client });
   }
 
   private async revokeFamilyAfterReuse(familyId: string, userId: string, now: Date): Promise<void> {
@@ -255,7 +297,12 @@ export class AuthService {
     scope.signedInAs = user.id;
     const { token, claims } = await signAccessToken(this.deps.jwtSecret, { userId: user.id, role: user.role });
     try {
-      await this.deps.redis.set(sessionKey(claims.jti), familyId, 'EX', ACCESS_TOKEN_TTL_SECONDS);
+      await this.deps.redis
+        .multi()
+        .set(sessionKey(claims.jti), familyId, 'EX', ACCESS_TOKEN_TTL_SECONDS)
+        .sadd(familyTokensKey(familyId), claims.jti)
+        .expire(familyTokensKey(familyId), ACCESS_TOKEN_TTL_SECONDS)
+        .exec();
     } catch (error) {
       // Sign-in must not fail because the cache is away; logout then ends every session instead.
       this.deps.logger.warn({ err: error }, 'could not record the session of an access token');

@@ -15,4 +15,10 @@ export class KnownDeviceRepository {
       RETURNING (xmax = 0) AS inserted`;
     return rows[0]?.inserted === true;
   }
+
+  /** Whether the account signed in (or up) from this device before; read before a sign-in decides on a second factor. */
+  async isKnown(db: Tx, userId: string, deviceId: string): Promise<boolean> {
+    const row = await db.knownDevice.findUnique({ where: { userId_deviceId: { userId, deviceId } }, select: { deviceId: true } });
+    return row !== null;
+  }
 }

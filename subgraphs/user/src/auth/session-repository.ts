@@ -10,14 +10,28 @@ export interface RefreshTokenRecord {
   expiresAt: Date;
   usedAt: Date | null;
   revokedAt: Date | null;
+  deviceId: string | null;
+  client: string | null;
 }
 
-const tokenSelect = { id: true, familyId: true, userId: true, expiresAt: true, usedAt: true, revokedAt: true } as const;
+/** One signed-in device or browser as User.sessions shows it: a family with a token still usable. */
+export interface SessionRecord {
+  id: string;
+  deviceId: string | null;
+  client: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+}
+
+const tokenSelect = { id: true, familyId: true, userId: true, expiresAt: true, usedAt: true, revokedAt: true, deviceId: true, client: true } as const;
+
+/** At most this many sessions are listed (newest use first); older ones still work and are revoked by a password change. */
+export const MAX_LISTED_SESSIONS = 50;
 
 export class SessionRepository {
   constructor(private readonly prisma: UserPrisma) {}
 
-  async create(tx: Tx, data: { familyId: string; userId: string; tokenHash: string; expiresAt: Date }): Promise<void> {
+  async create(tx: Tx, data: { familyId: string; userId: string; tokenHash: string; expiresAt: Date; deviceId?: string | null; client?: string | null }): Promise<void> {
     await tx.refreshToken.create({ data, select: { id: true } });
   }
 
@@ -41,6 +55,44 @@ export class SessionRepository {
 
   async revokeAllOfUser(userId: string, at: Date, db: Tx = this.prisma): Promise<number> {
     const { count } = await db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: at } });
+    return count;
+  }
+
+  /** Families of the user with a token that can still be rotated, newest use first (one query). */
+  async listActive(userId: string, now: Date): Promise<SessionRecord[]> {
+    return this.prisma.$queryRaw<SessionRecord[]>`
+      SELECT family_id::text AS id,
+             (array_agg(device_id ORDER BY created_at DESC))[1] AS "deviceId",
+             (array_agg(client ORDER BY created_at DESC))[1] AS client,
+             min(created_at) AS "createdAt",
+             max(created_at) AS "lastUsedAt"
+      FROM refresh_tokens
+      WHERE user_id = ${userId}::uuid
+      GROUP BY family_id
+      HAVING count(*) FILTER (WHERE used_at IS NULL AND revoked_at IS NULL AND expires_at > ${now}) > 0
+      ORDER BY max(created_at) DESC
+      LIMIT ${MAX_LISTED_SESSIONS}`;
+  }
+
+  /** Whose family this is (null when no such family). */
+  async familyOwner(familyId: string): Promise<string | null> {
+    const row = await this.prisma.refreshToken.findFirst({ where: { familyId }, select: { userId: true } });
+    return row?.userId ?? null;
+  }
+
+  /** The user's families that still have an unrevoked token, optionally but one (changePassword keeps the caller's). */
+  async openFamilies(userId: string, except: string | null = null, db: Tx = this.prisma): Promise<string[]> {
+    const rows = await db.refreshToken.findMany({
+      where: { userId, revokedAt: null, ...(except ? { familyId: { not: except } } : {}) },
+      select: { familyId: true },
+      distinct: ['familyId'],
+    });
+    return rows.map((r) => r.familyId);
+  }
+
+  async revokeFamilies(familyIds: readonly string[], at: Date, db: Tx = this.prisma): Promise<number> {
+    if (familyIds.length === 0) return 0;
+    const { count } = await db.refreshToken.updateMany({ where: { familyId: { in: [...familyIds] }, revokedAt: null }, data: { revokedAt: at } });
     return count;
   }
 }

@@ -12,10 +12,11 @@ export type SignInMethod = 'PASSWORD' | 'SECOND_FACTOR' | 'OAUTH' | 'REFRESH';
 export class SignInRecorder {
   constructor(private readonly deps: { devices: KnownDeviceRepository; events: UserEvents }) {}
 
-  /** Remembers the device (first sign-up included) and publishes user.signed_in unless it is the sign-up itself. */
-  async record(tx: Tx, userId: string, method: SignInMethod, client: ClientInfo, at = new Date()): Promise<void> {
+  /** Remembers the device and publishes user.signed_in; true when the account never used this device before. */
+  async record(tx: Tx, userId: string, method: SignInMethod, client: ClientInfo, at = new Date()): Promise<boolean> {
     const newDevice = client.deviceId !== null ? await this.deps.devices.touch(tx, userId, client.deviceId, at) : false;
     await this.deps.events.signedIn(tx, { userId, method, deviceId: client.deviceId, clientAddress: client.address, newDevice, at });
+    return newDevice;
   }
 
   /** A sign-up's device: known from now on (a later sign-in from it is not a new device). */

@@ -13,6 +13,7 @@ import { requestVerification } from './request-verification.ts';
 import { setUserStatus } from './set-user-status.ts';
 import { updateProfile } from './update-profile.ts';
 import { user } from './user.ts';
+import { changePassword, completeSignIn, requestPasswordReset, resetPassword, revokeSession, setTwoFactor, signIn } from './accounts.ts';
 import { User } from './user-type.ts';
 
 export const resolvers: Resolvers = {
@@ -35,6 +36,13 @@ export const resolvers: Resolvers = {
     decideIdCardCheck,
     startOidcLink,
     completeOidcSignIn,
+    signIn,
+    completeSignIn,
+    requestPasswordReset,
+    resetPassword,
+    changePassword,
+    setTwoFactor,
+    revokeSession,
   },
   User,
   IdCardCheck,

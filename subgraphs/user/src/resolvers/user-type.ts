@@ -1,5 +1,6 @@
 // Fields of User. Private ones (email, whole phone, settings) are decided by the service.
 import type { UserResolvers } from '../generated/resolvers-types.ts';
+import { accountFields } from './accounts.ts';
 
 export const User: UserResolvers = {
   // Batched: the gateway's `_entities` for many users becomes one SQL query per request.
@@ -16,4 +17,5 @@ export const User: UserResolvers = {
   profileCompleteness: (user, _args, ctx) => ctx.services.users.completeness(ctx, user),
   guardians: (user, _args, ctx) => ctx.services.guardians.listOf(ctx, user),
   linkedIdentities: (user, _args, ctx) => ctx.services.oidc.linkedOf(ctx, user.id),
+  ...accountFields,
 };

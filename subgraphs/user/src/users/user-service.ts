@@ -2,6 +2,7 @@
 // Authorization lives here, not in the gateway: the owner or an ADMIN (ARCHITECTURE §8).
 import { z } from 'zod';
 import {
+  BadInputError,
   charLength,
   ForbiddenError,
   NotFoundError,
@@ -13,7 +14,7 @@ import type { AuditRepository } from '../audit/audit-repository.ts';
 import type { SessionRepository } from '../auth/session-repository.ts';
 import type { TokenRevocations } from '../auth/token-revocations.ts';
 import { transaction, type UserPrisma } from '../database.ts';
-import { messages } from '../messages.ts';
+import { accountMessages, messages } from '../messages.ts';
 import {
   effectiveStatus,
   formatPhone,
@@ -164,6 +165,8 @@ export class UserService {
       fields.push('nickname');
     }
     const phone = this.phoneChanges(current, parsed.phone);
+    // Two-factor sign-in sends its codes to this number: removing it would lock the member out.
+    if (phone.boundChanged && current.twoFactorEnabled) throw new BadInputError(accountMessages.phoneNeededForTwoFactor, { field: 'phone', reason: 'TWO_FACTOR_ON' });
     Object.assign(changes, phone.changes);
     if (phone.boundChanged) fields.push('phone');
     for (const key of ['bio', 'region'] as const) {
