@@ -12,6 +12,9 @@ import type { RequestScope } from './scope.ts';
 import type { UserRepository } from './users/user-repository.ts';
 import type { UserService } from './users/user-service.ts';
 import type { VerificationService } from './verification/verification-service.ts';
+import type { AccountDeletionService } from './users/account-deletion.ts';
+import type { OidcSignUps } from './oidc/oidc-sign-up.ts';
+import type { ProfilePhotoService } from './users/profile-photo.ts';
 
 export interface UserServices {
   users: UserService;
@@ -20,6 +23,9 @@ export interface UserServices {
   guardians: GuardianService;
   idCards: IdCardService;
   oidc: OidcService;
+  oidcSignUps: OidcSignUps;
+  photos: ProfilePhotoService;
+  deletion: AccountDeletionService;
 }
 
 export interface UserContext extends RequestScope {

@@ -34,6 +34,7 @@ export const userSelect = {
   protectedMode: true,
   minCounterpartGrade: true,
   protectChats: true,
+  photoKey: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.UserSelect;

@@ -31,4 +31,10 @@ export class OidcRepository {
       return translatePrismaError(error);
     }
   }
+
+  /** Removes the user's link to `provider`; false when there was none. */
+  async unlink(tx: Tx, userId: string, provider: string): Promise<boolean> {
+    const { count } = await tx.oidcIdentity.deleteMany({ where: { userId, provider } });
+    return count > 0;
+  }
 }

@@ -99,6 +99,8 @@ export interface OidcServiceDeps {
   jwtSecret: string;
   /** Providers whose verified email may sign into (and link) the account with that proved email. */
   emailLinkProviders: ReadonlySet<string>;
+  /** Sign-up with a provider (oidc-sign-up.ts): a one-time code when the identity may create an account. */
+  signUps?: { offer(provider: string, result: { subject: string; email: string | null; emailVerified: boolean }): Promise<string | null> };
 }
 
 export class OidcService {
@@ -207,6 +209,11 @@ export class OidcService {
     if (flow.purpose === 'link') {
       await this.link(flow.userId!, provider, result);
       return this.appUrl({ oidc: 'linked', provider: provider.name });
+    }
+    // Neither linked nor an account with this email: perhaps a sign-up (the app then asks for a nickname).
+    if (!(await this.deps.identities.find(provider.name, result.subject))) {
+      const signUpCode = await this.deps.signUps?.offer(provider.name, result);
+      if (signUpCode) return this.appUrl({ oidc: 'sign_up', provider: provider.name, code: signUpCode });
     }
     const userId = await this.signInTarget(provider, result);
     const code = randomToken();

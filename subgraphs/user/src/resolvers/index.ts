@@ -14,6 +14,9 @@ import { setUserStatus } from './set-user-status.ts';
 import { updateProfile } from './update-profile.ts';
 import { user } from './user.ts';
 import { User } from './user-type.ts';
+import { deleteAccount } from './delete-account.ts';
+import { completeOidcSignUp, unlinkOidcIdentity } from './oidc-sign-up.ts';
+import { createProfilePhotoUpload, setProfilePhoto } from './profile-photo.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -34,7 +37,13 @@ export const resolvers: Resolvers = {
     decideIdCardCheck,
     startOidcLink,
     completeOidcSignIn,
+    // issue 20: sign-up with a provider, profile photo, leaving
+    completeOidcSignUp,
+    unlinkOidcIdentity,
+    createProfilePhotoUpload,
+    setProfilePhoto,
+    deleteAccount,
   },
-  User,
+  User: { ...User, photoUrl: (user, _args, ctx) => ctx.services.photos.url(user) },
   IdCardCheck,
 };
