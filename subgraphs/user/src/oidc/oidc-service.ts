@@ -27,7 +27,7 @@ import { transaction, type UserPrisma } from '../database.ts';
 import type { OidcProviderConfig } from '../env.ts';
 import { messages } from '../messages.ts';
 import type { UserEvents } from '../outbound/user-events.ts';
-import type { RequestScope } from '../scope.ts';
+import { isSelf, type RequestScope } from '../scope.ts';
 import type { UserRepository } from '../users/user-repository.ts';
 import { isOutage, type OidcProviders } from './oidc-providers.ts';
 import type { LinkedIdentityRecord, OidcRepository } from './oidc-repository.ts';
@@ -111,8 +111,8 @@ export class OidcService {
   }
 
   async linkedOf(scope: RequestScope, userId: string): Promise<LinkedIdentityRecord[]> {
-    const identity = scope.identity;
-    if (!identity || (identity.userId !== userId && identity.role !== 'ADMIN')) return [];
+    // isSelf: also the member who just signed in or up (their AuthPayload shows their own links).
+    if (!isSelf(scope, userId) && scope.identity?.role !== 'ADMIN') return [];
     return this.deps.identities.listOf(userId);
   }
 
