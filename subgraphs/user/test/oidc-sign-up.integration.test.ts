@@ -108,6 +108,13 @@ describe('unlinking', () => {
     expect((await h.gql(UNLINK, { p: 'open' }, { token: accessToken })).data!.unlinkOidcIdentity.linkedIdentities).toEqual([{ provider: 'closed' }]);
     expect(onlyError(await h.gql(UNLINK, { p: 'closed' }, { token: accessToken })).extensions.reason).toBe('LAST_SIGN_IN_METHOD');
 
+    // Two unlinks at once cannot remove the last two ways in: one wins, one is refused.
+    await h.prisma.oidcIdentity.create({ data: { provider: 'open', subject: sub('third'), userId: user.id } });
+    const both = await Promise.all(['open', 'closed'].map((p) => h.gql(UNLINK, { p }, { token: accessToken })));
+    expect(both.filter((r) => !r.errors)).toHaveLength(1);
+    expect(both.filter((r) => r.errors).map((r) => onlyError(r).extensions.reason)).toEqual(['LAST_SIGN_IN_METHOD']);
+    expect(await h.prisma.oidcIdentity.count({ where: { userId: user.id } })).toBe(1);
+
     // A member with a password may unlink their only identity.
     const member = await registerUser(h);
     await h.prisma.oidcIdentity.create({ data: { provider: 'open', subject: sub('pw'), userId: member.id } });

@@ -37,4 +37,8 @@ export class OidcRepository {
     const { count } = await tx.oidcIdentity.deleteMany({ where: { userId, provider } });
     return count > 0;
   }
+
+  async countOf(tx: Tx, userId: string): Promise<number> {
+    return tx.oidcIdentity.count({ where: { userId } });
+  }
 }

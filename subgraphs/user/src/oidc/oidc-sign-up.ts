@@ -100,7 +100,12 @@ export class OidcSignUps {
       throw new BadInputError(messages.oidcLastSignInMethod, { reason: 'LAST_SIGN_IN_METHOD', fields: [{ field: 'provider', reason: 'lastSignInMethod', message: messages.oidcLastSignInMethod[scope.locale] }] });
     }
     await transaction(this.deps.prisma, async (tx) => {
+      // Checked again under the account's lock: two unlinks at once must not remove the last two ways in.
+      await this.deps.accounts.lock(tx, userId);
       if (!(await this.deps.identities.unlink(tx, userId, provider))) throw new NotFoundError(messages.oidcNotLinked, { field: 'provider' });
+      if ((await this.deps.identities.countOf(tx, userId)) === 0 && !(await this.deps.accounts.hasPassword(userId, tx))) {
+        throw new BadInputError(messages.oidcLastSignInMethod, { reason: 'LAST_SIGN_IN_METHOD', fields: [{ field: 'provider', reason: 'lastSignInMethod', message: messages.oidcLastSignInMethod[scope.locale] }] });
+      }
       await this.deps.audit.record(tx, { actorId: userId, action: 'user.oidc_unlinked', subjectId: userId, after: { provider }, requestId: scope.requestId ?? null });
     });
     scope.loaders.user.clear(userId);

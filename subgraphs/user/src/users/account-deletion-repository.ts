@@ -18,8 +18,13 @@ export class AccountDeletionRepository {
     return db.user.findUnique({ where: { id: userId }, select: { passwordHash: true, hasPassword: true, phoneHash: true, photoKey: true, deletedAt: true } });
   }
 
-  async hasPassword(userId: string): Promise<boolean> {
-    return (await this.prisma.user.findUnique({ where: { id: userId }, select: { hasPassword: true } }))?.hasPassword ?? false;
+  async hasPassword(userId: string, db: Tx = this.prisma): Promise<boolean> {
+    return (await db.user.findUnique({ where: { id: userId }, select: { hasPassword: true } }))?.hasPassword ?? false;
+  }
+
+  /** Serialises changes to how an account signs in (two unlinks at once, an unlink during deletion). */
+  async lock(tx: Tx, userId: string): Promise<void> {
+    await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
   }
 
   async markPasswordless(tx: Tx, userId: string): Promise<void> {

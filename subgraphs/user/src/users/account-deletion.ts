@@ -50,6 +50,7 @@ export class AccountDeletionService {
     const now = new Date();
     const unusable = await hashPassword(randomToken());
     const files = await transaction(this.deps.prisma, async (tx) => {
+      await this.deps.deletions.lock(tx, userId);
       const current = await this.deps.deletions.facts(userId, tx);
       if (!current || current.deletedAt) throw new UnauthenticatedError(messages.sessionExpired);
       const sanctioned = await this.deps.deletions.wasSanctioned(tx, userId);
