@@ -62,7 +62,7 @@ export const gatewayEnvSchema = z.object({
     .describe('the subgraph that serves the browser-facing `/auth` routes (OpenID Connect redirects, ID card upload and photo); empty: none. Must be a subgraph of the supergraph'),
   PAYMENT_PASS_THROUGH_SUBGRAPH: z.string().default('payment').pipe(subgraphName.or(z.literal('')))
     .describe('the subgraph that serves `/payments/return`, `/payments/done` (the buyer back from checkout) and `/payments/webhook` (the payment provider); empty: none. Must be a subgraph of the supergraph'),
-  FILE_PASS_THROUGH_SUBGRAPHS: subgraphList('transaction,report')
+  FILE_PASS_THROUGH_SUBGRAPHS: subgraphList('transaction,report,user')
     .describe('comma-separated subgraphs whose stored files (local storage driver) are reached at `/<name>/files/<key>`; empty: none. Each must be a subgraph of the supergraph'),
   FORWARD_AUTHORIZATION_TO: subgraphList('user')
     .describe('comma-separated subgraphs that receive the caller\'s verified `Authorization` header (the token\'s issuer, which revokes it on logout); empty: none. Each must be a subgraph of the supergraph'),

@@ -17,7 +17,7 @@ const supergraphNames = [...readFileSync(resolve(root, 'gateway/supergraph.graph
 describe('subgraph roles from the environment', () => {
   it('default to the subgraphs that serve these routes today, all of them in the supergraph', () => {
     const settings = defaultGatewaySettings();
-    expect(settings.subgraphRoles).toEqual({ authPassThrough: 'user', paymentPassThrough: 'payment', filePassThrough: ['transaction', 'report'], forwardAuthorizationTo: ['user'] });
+    expect(settings.subgraphRoles).toEqual({ authPassThrough: 'user', paymentPassThrough: 'payment', filePassThrough: ['transaction', 'report', 'user'], forwardAuthorizationTo: ['user'] });
     expect(unknownSubgraphProblems(settings, supergraphNames)).toEqual([]);
   });
 
@@ -67,13 +67,14 @@ describe('the check against the supergraph', () => {
 describe('the pass-through routes of the configured subgraphs', () => {
   it('own /auth, /payments and each file store\'s /<name>/files, routed to that subgraph', () => {
     const { prefixes, routes } = passThroughRoutes(defaultGatewaySettings().subgraphRoles);
-    expect(prefixes).toEqual(['/auth', '/payments', '/transaction/files', '/report/files']);
+    expect(prefixes).toEqual(['/auth', '/payments', '/transaction/files', '/report/files', '/user/files']);
     expect(matchPassThrough(routes, 'POST', '/payments/webhook')?.service).toBe('payment');
     expect(matchPassThrough(routes, 'GET', '/payments/return')?.service).toBe('payment');
     expect(matchPassThrough(routes, 'GET', '/payments/webhook')).toBeNull();
     expect(matchPassThrough(routes, 'POST', '/payments/anything-else')).toBeNull();
     expect(matchPassThrough(routes, 'GET', '/auth/oidc/kakao/start')?.service).toBe('user');
     expect(matchPassThrough(routes, 'GET', '/report/files/evidence/owner/a.png')).toEqual({ service: 'report', path: '/files/evidence/owner/a.png', query: '' });
+    expect(matchPassThrough(routes, 'GET', '/user/files/profile-photos/owner/a.jpg')).toEqual({ service: 'user', path: '/files/profile-photos/owner/a.jpg', query: '' });
     expect(matchPassThrough(routes, 'GET', '/safety/files/evidence/owner/a.png')).toBeNull();
   });
 

@@ -15,6 +15,9 @@ import type { RequestScope } from './scope.ts';
 import type { UserRepository } from './users/user-repository.ts';
 import type { UserService } from './users/user-service.ts';
 import type { VerificationService } from './verification/verification-service.ts';
+import type { AccountDeletionService } from './users/account-deletion.ts';
+import type { OidcSignUps } from './oidc/oidc-sign-up.ts';
+import type { ProfilePhotoService } from './users/profile-photo.ts';
 
 export interface UserServices {
   users: UserService;
@@ -26,6 +29,9 @@ export interface UserServices {
   twoFactor: TwoFactorService;
   passwords: PasswordResetService;
   sessions: SessionService;
+  oidcSignUps: OidcSignUps;
+  photos: ProfilePhotoService;
+  deletion: AccountDeletionService;
 }
 
 export interface UserContext extends RequestScope {

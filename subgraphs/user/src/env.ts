@@ -108,6 +108,11 @@ export const userEnvSchema = z
       if (names === null) ctx.addIssue({ code: 'custom', message: 'comma-separated provider names from OIDC_PROVIDERS' });
       return names ?? [];
     }).describe('providers whose verified email may sign into the account that proved the same email, linking it on the way (only for providers that verify emails themselves); default none: members sign in and link explicitly'),
+    OIDC_SIGNUP_PROVIDERS: z.string().default('').transform((v, ctx) => {
+      const names = oidcProviderNames(v);
+      if (names === null) ctx.addIssue({ code: 'custom', message: 'comma-separated provider names from OIDC_PROVIDERS' });
+      return names ?? [];
+    }).describe('providers whose verified email, when no account has it, may create a new account (the member picks a nickname with completeOidcSignUp); default none'),
     OIDC_APP_REDIRECT_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:3000/auth/complete')
       .describe('where the browser lands after an OIDC callback (?oidc=…&code=… or ?oidc=error&reason=…)'),
     OIDC_ALLOW_HTTP: booleanFlag(false).describe('allow http:// issuers (a local test provider); never in production'),
@@ -182,6 +187,8 @@ export const userEnvSchema = z
     if (production && !env.USER_PUBLIC_URL) ctx.addIssue({ code: 'custom', path: ['USER_PUBLIC_URL'], message: 'required in production (the public URL of the gateway that proxies /auth/*)' });
     const unknownEmailLink = env.OIDC_EMAIL_LINK_PROVIDERS.filter((name) => !env.OIDC_PROVIDERS.includes(name));
     if (unknownEmailLink.length > 0) ctx.addIssue({ code: 'custom', path: ['OIDC_EMAIL_LINK_PROVIDERS'], message: `not in OIDC_PROVIDERS: ${unknownEmailLink.join(', ')}` });
+    const unknownSignUp = env.OIDC_SIGNUP_PROVIDERS.filter((name) => !env.OIDC_PROVIDERS.includes(name));
+    if (unknownSignUp.length > 0) ctx.addIssue({ code: 'custom', path: ['OIDC_SIGNUP_PROVIDERS'], message: `not in OIDC_PROVIDERS: ${unknownSignUp.join(', ')}` });
     if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' });
     const provider = env.DELIVERY_PROVIDER ?? (production ? undefined : 'console');
     if (!provider) ctx.addIssue({ code: 'custom', path: ['DELIVERY_PROVIDER'], message: 'required in production (smtp)' });

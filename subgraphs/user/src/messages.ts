@@ -53,6 +53,18 @@ export const messages = {
     SERVICE_UNAVAILABLE: { ko: '로그인 서비스에 지금 연결할 수 없습니다. 잠시 후 다시 시도해 주세요.', en: 'The sign-in provider cannot be reached right now. Please try again in a moment.' },
   },
   oidcCodeInvalid: { ko: '로그인 확인 코드가 맞지 않거나 만료되었습니다. 다시 로그인해 주세요.', en: 'The sign-in code is not valid or has expired. Please sign in again.' },
+  // Sign-up with a provider, unlinking, profile photo, leaving (issue 20).
+  oidcSignUpCodeInvalid: { ko: '가입 확인 코드가 맞지 않거나 만료되었습니다. 로그인 서비스로 다시 시작해 주세요.', en: 'The sign-up code is not valid or has expired. Please start again with the sign-in provider.' },
+  oidcNotLinked: { ko: '이 로그인 서비스는 계정에 연결되어 있지 않습니다.', en: 'This sign-in provider is not linked to your account.' },
+  oidcLastSignInMethod: {
+    ko: '마지막 로그인 방법은 연결을 끊을 수 없습니다. 먼저 비밀번호를 만들거나 다른 로그인 서비스를 연결해 주세요.',
+    en: 'This is your last way to sign in, so it cannot be unlinked. Set a password or link another provider first.',
+  },
+  photoKeyUnknown: { ko: '이 사진은 회원님이 올린 사진이 아닙니다. 사진을 다시 올려 주세요.', en: 'This photo was not uploaded by you. Please upload the photo again.' },
+  photoKeyUsed: { ko: '이미 사용한 사진입니다. 사진을 다시 올려 주세요.', en: 'This upload was already used. Please upload the photo again.' },
+  photoKeyExpired: { ko: '사진 올리기 시간이 지났습니다. 사진을 다시 올려 주세요.', en: 'The upload has expired. Please upload the photo again.' },
+  deletePasswordWrong: { ko: '비밀번호가 맞지 않습니다. 계정은 그대로 있습니다.', en: 'The password is not correct. Your account was not deleted.' },
+  deletedMemberName: { ko: '탈퇴한 회원', en: 'Former member' },
   idCardReviewer: { ko: '관리자 검토', en: 'administrator review' },
   idCardUnderReview: { ko: '이미 신분증을 검토하고 있습니다. 결과가 나올 때까지 기다려 주세요.', en: 'Your ID card is already being reviewed. Please wait for the result.' },
   idCardTooManyRequests: { ko: '신분증 인증을 너무 자주 요청했습니다. 한 시간 뒤에 다시 시도해 주세요.', en: 'Too many ID card requests. Please try again in an hour.' },

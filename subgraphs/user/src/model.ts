@@ -35,6 +35,7 @@ export const userSelect = {
   minCounterpartGrade: true,
   protectChats: true,
   twoFactorEnabled: true,
+  photoKey: true,
   createdAt: true,
   updatedAt: true,
 } as const satisfies Prisma.UserSelect;

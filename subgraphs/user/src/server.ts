@@ -3,9 +3,9 @@
 // the ID card photo storage, the services, the /auth/* routes (ID card, OIDC), /internal/user-facts, the development
 // messages route on the operations port, the event consumer, the ID card purge job and the
 // bootstrap admin. Composition only. index.ts and tests call start/stop.
-import { defineSubgraph, DevAllowance, FieldCipher, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { defineSubgraph, DevAllowance, FieldCipher, mountInternalRoute, PublicBaseUrl, type SubgraphServer } from '@anshim/platform';
 import { parseUserFactsRequest, USER_FACTS_ROUTE } from '@anshim/contracts';
-import { openSubgraphStorage, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY } from '@anshim/platform/storage';
+import { openSubgraphStorage, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY, PROFILE_PHOTO_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
 import { AuditRepository } from './audit/audit-repository.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { ensureBootstrapAdmin } from './auth/bootstrap-admin.ts';
@@ -43,6 +43,11 @@ import { ChallengeRepository } from './verification/challenge-repository.ts';
 import { RequirementRepository } from './verification/requirement-repository.ts';
 import { VerificationRequirements } from './verification/verification-requirements.ts';
 import { VerificationService } from './verification/verification-service.ts';
+import { OidcSignUps } from './oidc/oidc-sign-up.ts';
+import { AccountDeletionService } from './users/account-deletion.ts';
+import { AccountDeletionRepository } from './users/account-deletion-repository.ts';
+import { ProfilePhotoService } from './users/profile-photo.ts';
+import { ProfilePhotoRepository } from './users/profile-photo-repository.ts';
 
 export interface UserServerOptions {
   /** Called with every SQL statement; tests use it to prove batching. */
@@ -54,7 +59,7 @@ export interface UserServerOptions {
  * stopped the other way round. `idCardPurge` is the 30-day photo sweep; tests run `sweep(now)`
  * with a chosen clock.
  */
-export type UserServer = SubgraphServer<UserEnv, UserPrisma, { idCardPurge: IdCardPurge }>;
+export type UserServer = SubgraphServer<UserEnv, UserPrisma, { idCardPurge: IdCardPurge; uploadSweep: UploadSweep }>;
 
 /** Builds everything from the environment plus `overrides` (tests pass a database, prefix, port 0). */
 export async function buildUserServer(overrides: Record<string, string | undefined> = {}, options: UserServerOptions = {}): Promise<UserServer> {
@@ -69,8 +74,12 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
       const delivery = createDeliveryProvider(env, redis, logger);
       // Browsers reach /auth/* through the gateway in production (USER_PUBLIC_URL); locally this process.
-      const storage = openSubgraphStorage(parts, { publicUrl: env.USER_PUBLIC_URL, port: env.USER_PORT, publicPolicies: [PRODUCT_IMAGE_POLICY, ID_CARD_POLICY] });
-      const publicBaseUrl = storage.publicBaseUrl.get;
+      // Stored files (profile photos) are reached through the gateway at <USER_PUBLIC_URL>/user/files
+      // (FILE_PASS_THROUGH_SUBGRAPHS), the /auth routes at <USER_PUBLIC_URL>/auth: two base URLs.
+      const filesUrl = env.USER_PUBLIC_URL ? `${env.USER_PUBLIC_URL.replace(/\/$/, '')}/user` : undefined;
+      const storage = openSubgraphStorage(parts, { publicUrl: filesUrl, port: env.USER_PORT, publicPolicies: [PRODUCT_IMAGE_POLICY, ID_CARD_POLICY, PROFILE_PHOTO_POLICY] });
+      const authBaseUrl = new PublicBaseUrl(env.USER_PUBLIC_URL, env.USER_PORT);
+      const publicBaseUrl = authBaseUrl.get;
       const idCards = new IdCardRepository(prisma);
       const idCardUrls = new IdCardUrls(env.INTERNAL_SECRET, publicBaseUrl);
       const idCardPurge = new IdCardPurge({ checks: idCards, storage: storage.driver, redis: redisSettings, logger, intervalMinutes: env.ID_CARD_PURGE_INTERVAL_MINUTES });
@@ -122,11 +131,20 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         retentionDays: env.ID_CARD_RETENTION_DAYS,
         photoUrlTtlSeconds: env.ID_CARD_URL_TTL_SECONDS,
       });
+      const accounts = new AccountDeletionRepository(prisma);
+      const photoRows = new ProfilePhotoRepository(prisma);
+      const uploads = new Uploads(storage.driver, { tickets: storage.tickets });
+      const photos = new ProfilePhotoService({ prisma, uploads, photos: photoRows, users, afterCommit });
+      const uploadSweep = storage.sweep('user', [{ policy: PROFILE_PHOTO_POLICY, attachedAmong: (keys) => photos.attachedAmong(keys) }]);
+      const identities = new OidcRepository(prisma);
+      const oidcSignUps = new OidcSignUps({
+        prisma, redis, users, identities, accounts, auth, events, audit, afterCommit, providers: new Set(env.OIDC_SIGNUP_PROVIDERS),
+      });
       const oidc = new OidcService({
         prisma,
         redis,
         users,
-        identities: new OidcRepository(prisma),
+        identities,
         providers: oidcProviders,
         auth,
         events,
@@ -136,6 +154,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         appRedirectUrl: env.OIDC_APP_REDIRECT_URL,
         jwtSecret: env.JWT_SECRET,
         emailLinkProviders: new Set(env.OIDC_EMAIL_LINK_PROVIDERS),
+        signUps: oidcSignUps,
       });
       const services = {
         users: new UserService({ prisma, users, sessions, audit, events, cipher, revocations, requirements, afterCommit }),
@@ -144,6 +163,11 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         idCards: idCardService,
         oidc,
         ...accountSecurity,
+        oidcSignUps,
+        photos,
+        deletion: new AccountDeletionService({
+          prisma, deletions: accounts, photos: photoRows, audit, events, revocations, afterCommit, removeFiles: (keys) => uploads.discard(keys),
+        }),
         guardians: new GuardianService({
           prisma, guardians, delivery, cipher,
           limits: { perMember: env.GUARDIAN_INVITES_PER_MEMBER, perNumber: env.GUARDIAN_INVITES_PER_NUMBER, windowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS },
@@ -154,6 +178,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         context: contextBuilder({ services, users, devAllowance: DevAllowance.load(env.NODE_ENV) }),
         routes: (app) => {
           mountIdCardRoutes(app, { service: idCardService, urls: idCardUrls, logger });
+          storage.mountLocalRoutes(app);
           mountOidcRoutes(app, { service: oidc, secureCookies: () => publicBaseUrl().startsWith('https:'), logger });
           // Read-your-writes for the copies elsewhere (services only, signed; never routed by the gateway).
           mountInternalRoute(app, USER_FACTS_ROUTE, { logger, callers: ['transaction', 'report', 'chat', 'payment'], parse: parseUserFactsRequest, handle: (ids) => userFacts(users, guardians, ids) });
@@ -170,7 +195,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
           redis: redisSettings, logger, afterCommit, alertWindowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS,
           internalSecret: env.INTERNAL_SECRET, approvalUrl: env.GUARDIAN_APPROVAL_URL,
         }),
-        jobs: [idCardPurge.job],
+        jobs: [idCardPurge.job, uploadSweep.job],
         closing: [() => oidcProviders.close(), () => delivery.close()],
         prepare: async () => {
           if (!env.BOOTSTRAP_ADMIN_EMAIL || !env.BOOTSTRAP_ADMIN_PASSWORD) return;
@@ -179,9 +204,12 @@ export async function buildUserServer(overrides: Record<string, string | undefin
             { email: env.BOOTSTRAP_ADMIN_EMAIL, password: env.BOOTSTRAP_ADMIN_PASSWORD, nickname: env.BOOTSTRAP_ADMIN_NICKNAME },
           );
         },
-        onListening: storage.onListening,
+        onListening: (running, host) => {
+          storage.onListening(running, host);
+          authBaseUrl.listeningOn(host, running.port);
+        },
         listeningDetails: { delivery: delivery.name },
-        expose: { idCardPurge },
+        expose: { idCardPurge, uploadSweep },
       };
     },
   });

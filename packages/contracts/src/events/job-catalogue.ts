@@ -24,6 +24,8 @@ export const JOB_CATALOGUE = {
   /** Deletes uploads whose ticket expired without being attached (the platform's storage/upload-sweep.ts). */
   'transaction.upload-sweep': { name: 'transaction.upload-sweep', ...sweep },
   'report.upload-sweep': { name: 'report.upload-sweep', ...sweep },
+  /** Profile photo uploads never attached by setProfilePhoto. */
+  'user.upload-sweep': { name: 'user.upload-sweep', ...sweep },
   /** Deletes conversations whose last activity is older than CHAT_RETENTION_DAYS, with their messages. */
   'chat.retention-sweep': { name: 'chat.retention-sweep', ...sweep },
   /**

@@ -19,6 +19,8 @@ export interface UploadPolicy {
   uploadTtlSeconds: number;
   /** Make a small WebP next to each image (`<key>.thumb.webp`). */
   thumbnail?: { width: number; height: number };
+  /** Publishing kinds: scale the published copy down to fit this box (never up). */
+  resize?: { width: number; height: number };
 }
 
 const MB = 1024 * 1024;
@@ -52,6 +54,20 @@ export const ID_CARD_POLICY: UploadPolicy = {
   maxBytes: 10 * MB,
   visibility: 'private',
   uploadTtlSeconds: 30 * 60,
+};
+
+/**
+ * Profile photos (user service): public once set, published re-encoded at most 512×512 without
+ * metadata; the upload itself is private and swept when never attached.
+ */
+export const PROFILE_PHOTO_POLICY: UploadPolicy = {
+  namespace: 'profile-photo-uploads',
+  publishedNamespace: 'profile-photos',
+  contentTypes: ['image/jpeg', 'image/png', 'image/webp'],
+  maxBytes: 5 * MB,
+  visibility: 'public',
+  uploadTtlSeconds: 10 * 60,
+  resize: { width: 512, height: 512 },
 };
 
 /** Namespaces the drivers serve without signatures: only where attached public files are published. */

@@ -85,7 +85,8 @@ export class Uploads {
   }
 
   /**
-   * Decodes the verified upload and writes it re-encoded (same format, EXIF orientation applied)
+   * Decodes the verified upload and writes it re-encoded (same format, EXIF orientation applied,
+   * scaled down to `policy.resize` if set)
    * under the published key: sharp writes no metadata unless asked, so EXIF/XMP/GPS, ICC and PNG
    * text chunks are gone from every byte ever served. Writes the thumbnail next to it. Returns the
    * published key; the caller deletes the original (`discard`) once the attach committed.
@@ -95,7 +96,8 @@ export class Uploads {
     const original = await this.driver.read(key);
     let clean: Buffer;
     try {
-      const image = sharp(original, { limitInputPixels: 64_000_000 }).rotate();
+      let image = sharp(original, { limitInputPixels: 64_000_000 }).rotate();
+      if (policy.resize) image = image.resize(policy.resize.width, policy.resize.height, { fit: 'inside', withoutEnlargement: true });
       clean = await (contentType === 'image/png' ? image.png() : contentType === 'image/webp' ? image.webp({ quality: 85 }) : image.jpeg({ quality: 85 })).toBuffer();
     } catch {
       throw new BadInputError(storageMessages.unreadableImage, { fields: [{ field, reason: 'unreadableImage' }], key });

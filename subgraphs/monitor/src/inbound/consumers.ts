@@ -15,6 +15,7 @@
 // - report.filed: REPORT_BURST over a sliding window of distinct reporters, each weighed by what the
 //   event says about them (verified, account age, a trade with the target: reporter-trust.ts);
 // - report.identifiers_confirmed: lookup hashes of accounts/phones in accepted reports (KNOWN_FRAUD_ACCOUNT);
+// - user.deleted: the member's words in recorded activities are forgotten (copies/deleted-members.ts);
 // - user.signed_in, chat.message_sent, chat.message_screened: what the platform observed itself
 //   (sign-in devices, real contacts, screening findings; assessment/platform-signals.ts).
 // Copies and the alerts an event raises are written in the consumer's transaction, together with
@@ -28,6 +29,7 @@ import type { PlatformSignals } from '../assessment/platform-signals.ts';
 import type { PaymentSignals } from '../assessment/payment-signals.ts';
 import type { KnownRepository } from '../copies/known-repository.ts';
 import type { TradeRepository } from '../copies/trade-repository.ts';
+import { forgetActivityText } from '../copies/deleted-members.ts';
 
 export interface ConsumerDeps {
   known: KnownRepository;
@@ -85,6 +87,7 @@ export function monitorHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>)
     'report.identifiers_confirmed': async (event, tx) => {
       await known.fraudIdentifiersConfirmed(tx, event.data.identifiers, new Date(event.data.confirmedAt));
     },
+    'user.deleted': async (event, tx) => void (await forgetActivityText(tx, event.data.userId)),
     'user.signed_in': async (event, tx) => void (await signals.signedIn(event.data, from(event, tx))),
     'chat.message_sent': async (event, tx) => void (await signals.messageSent(event.data, from(event, tx))),
     'chat.message_screened': async (event, tx) => void (await signals.messageScreened(event.data, from(event, tx))),

@@ -31,4 +31,14 @@ export class OidcRepository {
       return translatePrismaError(error);
     }
   }
+
+  /** Removes the user's link to `provider`; false when there was none. */
+  async unlink(tx: Tx, userId: string, provider: string): Promise<boolean> {
+    const { count } = await tx.oidcIdentity.deleteMany({ where: { userId, provider } });
+    return count > 0;
+  }
+
+  async countOf(tx: Tx, userId: string): Promise<number> {
+    return tx.oidcIdentity.count({ where: { userId } });
+  }
 }

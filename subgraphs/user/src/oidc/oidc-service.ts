@@ -27,7 +27,7 @@ import { transaction, type UserPrisma } from '../database.ts';
 import type { OidcProviderConfig } from '../env.ts';
 import { messages } from '../messages.ts';
 import type { UserEvents } from '../outbound/user-events.ts';
-import type { RequestScope } from '../scope.ts';
+import { isSelf, type RequestScope } from '../scope.ts';
 import type { UserRepository } from '../users/user-repository.ts';
 import { isOutage, type OidcProviders } from './oidc-providers.ts';
 import type { LinkedIdentityRecord, OidcRepository } from './oidc-repository.ts';
@@ -99,6 +99,8 @@ export interface OidcServiceDeps {
   jwtSecret: string;
   /** Providers whose verified email may sign into (and link) the account with that proved email. */
   emailLinkProviders: ReadonlySet<string>;
+  /** Sign-up with a provider (oidc-sign-up.ts): a one-time code when the identity may create an account. */
+  signUps?: { offer(provider: string, result: { subject: string; email: string | null; emailVerified: boolean }): Promise<string | null> };
 }
 
 export class OidcService {
@@ -109,8 +111,8 @@ export class OidcService {
   }
 
   async linkedOf(scope: RequestScope, userId: string): Promise<LinkedIdentityRecord[]> {
-    const identity = scope.identity;
-    if (!identity || (identity.userId !== userId && identity.role !== 'ADMIN')) return [];
+    // isSelf: also the member who just signed in or up (their AuthPayload shows their own links).
+    if (!isSelf(scope, userId) && scope.identity?.role !== 'ADMIN') return [];
     return this.deps.identities.listOf(userId);
   }
 
@@ -207,6 +209,11 @@ export class OidcService {
     if (flow.purpose === 'link') {
       await this.link(flow.userId!, provider, result);
       return this.appUrl({ oidc: 'linked', provider: provider.name });
+    }
+    // Neither linked nor an account with this email: perhaps a sign-up (the app then asks for a nickname).
+    if (!(await this.deps.identities.find(provider.name, result.subject))) {
+      const signUpCode = await this.deps.signUps?.offer(provider.name, result);
+      if (signUpCode) return this.appUrl({ oidc: 'sign_up', provider: provider.name, code: signUpCode });
     }
     const userId = await this.signInTarget(provider, result);
     const code = randomToken();

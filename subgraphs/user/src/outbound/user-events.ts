@@ -62,4 +62,9 @@ export class UserEvents {
       data: { userId, status, until: until ? until.toISOString() : null },
     });
   }
+
+  /** deleteAccount committed: others anonymise their copies; no personal data goes out. */
+  async deleted(tx: Tx, userId: string, displayName: string, at: Date): Promise<void> {
+    await write(tx, { type: 'user.deleted', subjectUserId: userId, data: { userId, displayName, deletedAt: at.toISOString() }, occurredAt: at });
+  }
 }

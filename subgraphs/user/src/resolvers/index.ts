@@ -15,6 +15,9 @@ import { updateProfile } from './update-profile.ts';
 import { user } from './user.ts';
 import { changePassword, completeSignIn, requestPasswordReset, resetPassword, revokeSession, setTwoFactor, signIn } from './accounts.ts';
 import { User } from './user-type.ts';
+import { deleteAccount } from './delete-account.ts';
+import { completeOidcSignUp, unlinkOidcIdentity } from './oidc-sign-up.ts';
+import { createProfilePhotoUpload, setProfilePhoto } from './profile-photo.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
@@ -43,7 +46,13 @@ export const resolvers: Resolvers = {
     changePassword,
     setTwoFactor,
     revokeSession,
+    // issue 20: sign-up with a provider, profile photo, leaving
+    completeOidcSignUp,
+    unlinkOidcIdentity,
+    createProfilePhotoUpload,
+    setProfilePhoto,
+    deleteAccount,
   },
-  User,
+  User: { ...User, photoUrl: (user, _args, ctx) => ctx.services.photos.url(user) },
   IdCardCheck,
 };

@@ -9,6 +9,7 @@ import type { FieldCipher } from '@anshim/platform';
 import type { Tx } from '../database.ts';
 import type { UserRecord } from '../model.ts';
 import type { UserEvents } from '../outbound/user-events.ts';
+import { phoneRetired } from '../users/account-deletion-repository.ts';
 import { completenessOf } from '../users/profile-completeness.ts';
 import { UniqueViolation, type UserRepository } from '../users/user-repository.ts';
 
@@ -32,6 +33,8 @@ export class PhoneBinder {
     const phone = this.deps.cipher.decrypt(user.pendingPhoneEncrypted!);
     const phoneHash = this.deps.cipher.lookupHash(phone);
     if (await this.deps.users.phoneHashTaken(phoneHash, user.id)) throw new PhoneHeldElsewhere();
+    // A deleted account that had been sanctioned keeps its number out of reach (account-deletion.ts).
+    if (await phoneRetired(tx, phoneHash, now)) throw new PhoneHeldElsewhere();
     let row: UserRecord;
     try {
       row = await this.deps.users.update(tx, user.id, { phoneEncrypted: user.pendingPhoneEncrypted, phoneHash, pendingPhoneEncrypted: null });

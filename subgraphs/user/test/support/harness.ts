@@ -26,7 +26,7 @@ export class UserHarness extends SubgraphHarness<UserServer, UserPrisma> {
   queries: string[] = [];
 
   constructor(extraEnv: Env = {}) {
-    super('user', extraEnv, { database: createDatabase });
+    super('user', extraEnv, { database: createDatabase, localStorage: true });
   }
 
   protected override serviceEnv(): Env {

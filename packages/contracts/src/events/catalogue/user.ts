@@ -88,4 +88,19 @@ export const USER_EVENTS = {
       until: timestamp.nullable().optional(),
     }),
   },
+  /**
+   * The member deleted their account (deleteAccount): the user service already removed or
+   * anonymised its own personal data and ended every session. Services holding copies of personal
+   * data (nicknames, contact details) anonymise theirs; what fraud prevention keeps stays.
+   */
+  'user.deleted': {
+    priority: 'high',
+    version: 1,
+    data: z.object({
+      userId: uuid,
+      /** What others may show in place of the old nickname. */
+      displayName: z.string().min(1),
+      deletedAt: timestamp,
+    }),
+  },
 } as const satisfies Record<`user.${string}`, EventDefinition>;
