@@ -46,6 +46,7 @@ function childEnv(): NodeJS.ProcessEnv {
     TRANSACTION_PUBLIC_URL: `${gateway}/transaction`,
     REPORT_PUBLIC_URL: `${gateway}/report`,
     PAYMENT_PUBLIC_URL: gateway,
+    GUARDIAN_APPROVAL_URL: `${gateway}/guardian-approval`,
     PAYMENT_APP_RETURN_URL: `${gateway}/payments/done`,
     ...provider,
     ...subgraphUrls,

@@ -8,7 +8,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import {
   countOnScrape,
   createMetrics,
@@ -35,6 +35,7 @@ import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
 import type { GatewaySettings } from './env.ts';
 import { passThroughRoutes } from './pass-through/allow-list.ts';
+import { mountGuardianApprovalPage } from './guardian-approval-page.ts';
 import { mountPassThrough, refuseNonOriginForm } from './pass-through/proxy.ts';
 import { limitBatchSize } from './limits/batch.ts';
 import { clientIpOf, parseTrustedProxies } from './limits/client-ip.ts';
@@ -161,6 +162,20 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     identify: (req) => authenticator.identify(req.headers.authorization, localeFromHeader(req.headers['accept-language']), logger),
     logger,
   });
+  const requestContext = async (req: Request, res: Response): Promise<GatewayContext> => {
+    const { requestId, logger: requestLogger } = requestLocals(res.locals);
+    const acceptLanguage = req.headers['accept-language'];
+    const locale = localeFromHeader(acceptLanguage);
+    const identity = await authenticator.identify(req.headers.authorization, locale, requestLogger);
+    const contextLogger = identity ? requestLogger.child({ userId: identity.userId }) : requestLogger;
+    const allowance = req.headers[DEV_ALLOWANCE_HEADER];
+    const devAllowance = typeof allowance === 'string' && limits.devAllowance.grants(allowance) ? allowance : undefined;
+    const deviceId = validDeviceId(req.headers[DEVICE_ID_HEADER]);
+    const userAgent = validUserAgent(req.headers['user-agent']);
+    return { identity, clientIp: clientIpOf(req, trustedProxies), deviceId, userAgent, requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, devAllowance, logger: contextLogger };
+  };
+  // The page a guardian's SMS links to: a plain form that answers decideGuardianApproval through this same server.
+  mountGuardianApprovalPage(app, { apollo, context: requestContext });
   const explorer = options.explorerDir ? createExplorer(options.explorerDir) : undefined;
   if (explorer) app.use(explorer.routes);
   app.use(
@@ -170,20 +185,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     limitBatchSize(maxBatchSize),
     earlyCheck.middleware(() => planner.currentApiSchema()),
     rejectHttpSubscriptions,
-    expressMiddleware(apollo, {
-      context: async ({ req, res }): Promise<GatewayContext> => {
-        const { requestId, logger: requestLogger } = requestLocals(res.locals);
-        const acceptLanguage = req.headers['accept-language'];
-        const locale = localeFromHeader(acceptLanguage);
-        const identity = await authenticator.identify(req.headers.authorization, locale, requestLogger);
-        const contextLogger = identity ? requestLogger.child({ userId: identity.userId }) : requestLogger;
-        const allowance = req.headers[DEV_ALLOWANCE_HEADER];
-        const devAllowance = typeof allowance === 'string' && limits.devAllowance.grants(allowance) ? allowance : undefined;
-        const deviceId = validDeviceId(req.headers[DEVICE_ID_HEADER]);
-        const userAgent = validUserAgent(req.headers['user-agent']);
-        return { identity, clientIp: clientIpOf(req, trustedProxies), deviceId, userAgent, requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, devAllowance, logger: contextLogger };
-      },
-    }),
+    expressMiddleware(apollo, { context: ({ req, res }) => requestContext(req, res) }),
   );
   app.use(jsonErrorHandler);
 

@@ -69,8 +69,30 @@ describe('guardian approval through the gateway', () => {
     const wrong = await call(DECIDE, { a: approvalId, c: code === '000000' ? '111111' : '000000', ok: true });
     expect(codeOf(wrong.errors)).toBe('BAD_USER_INPUT');
     expect(wrong.errors![0]!.extensions).toMatchObject({ reason: 'WRONG_CODE', attemptsLeft: 4 });
-    const decided = await ok<{ decideGuardianApproval: { status: string } }>(DECIDE, { a: approvalId, c: code, ok: true });
-    expect(decided.decideGuardianApproval.status).toBe('APPROVED');
+
+    // The SMS's link opens a plain form on the gateway (no script, no outside source) that answers
+    // through the same mutation: a wrong code shows the service's own words and the tries left.
+    const link = /(http\S+approval=[0-9a-f-]{36})/.exec(request.text)![1]!;
+    const pageUrl = new URL(link, stack.gatewayUrl);
+    const pageAt = `${stack.gatewayUrl.replace(/\/graphql$/, '')}${pageUrl.pathname}`;
+    const opened = await fetch(`${pageAt}${pageUrl.search}`);
+    expect(opened.status).toBe(200);
+    expect(opened.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const form = await opened.text();
+    expect(form).toContain('승인번호');
+    expect(form).toContain(`value="${approvalId}"`);
+    expect((await fetch(`${pageAt}?approval=not-an-id`)).status).toBe(400);
+    const answer = (fields: Record<string, string>) => fetch(pageAt, { method: 'POST', body: new URLSearchParams({ approval: approvalId, ...fields }) });
+    const wrongOnPage = await answer({ code: code === '000000' ? '111111' : '000000', decision: 'approve' });
+    expect(wrongOnPage.status).toBe(422);
+    expect(await wrongOnPage.text()).toMatch(/3/);
+    const approvedOnPage = await answer({ code, decision: 'approve' });
+    expect(approvedOnPage.status).toBe(200);
+    expect(await approvedOnPage.text()).toContain('결제를 허락했어요');
+    const again = await ok<{ payment: { guardianApproval: { status: string } } }>(`query($id: ID!) { payment(id: $id) { guardianApproval { status } } }`, { id: waiting.id }, member.token);
+    expect(again.payment.guardianApproval.status).toBe('APPROVED');
+    const decidedTwice = await call(DECIDE, { a: approvalId, c: code, ok: false });
+    expect(decidedTwice.errors![0]!.extensions).toMatchObject({ reason: 'APPROVAL_DECIDED' });
 
     const approved = (await ok(`query($id: ID!) { payment(id: $id) { ${PAYMENT} } }`, { id: waiting.id }, member.token)).payment;
     expect(approved).toMatchObject({ status: 'AWAITING_PAYMENT', guardianApproval: { status: 'APPROVED' } });
