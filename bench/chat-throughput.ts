@@ -263,7 +263,10 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
       const wait = t0 + (k * 1000) / settings.rate - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
       const conversation = conversations[k % conversations.length]!;
-      const byBuyer = Math.floor(k / conversations.length) % 2 === 1;
+      // Buyers first: each buyer has one conversation, each seller fifty. Since the monitor acts on
+      // chat.message_screened, a seller who sends a fraud pattern is put under REQUIRE_VERIFICATION and
+      // every one of their conversations stops; buyers first keeps that to the one conversation.
+      const byBuyer = Math.floor(k / conversations.length) % 2 === 0;
       inFlight.push(sendOne(conversation, byBuyer, inputs[k]!.text).then(
         (s) => void sent.push(s),
         (error: Error) => {
