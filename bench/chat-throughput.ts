@@ -135,8 +135,11 @@ async function startStack(databaseUrl: string, redisPrefix: string): Promise<Sta
     WS_CONNECTION_INIT_TIMEOUT_MS: '60000',
   };
   const processes: StartedProcess[] = [];
-  const start = async (name: string, entry: string, extra: Record<string, string>) => {
-    const started = await startProcess(name, entry, { ...env, ...extra }, { timeoutMs: 300_000 });
+  // CHAT_BENCH_PROFILE_DIR: the screened chat and its gateway write V8 CPU profiles there on exit.
+  const profileDir = process.env.CHAT_BENCH_PROFILE_DIR;
+  const start = async (name: string, entry: string, extra: Record<string, string>, profiled = false) => {
+    const nodeArgs = profiled && profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    const started = await startProcess(name, entry, { ...env, ...extra }, { timeoutMs: 300_000, nodeArgs });
     processes.push(started);
     return started;
   };
@@ -146,16 +149,16 @@ async function startStack(databaseUrl: string, redisPrefix: string): Promise<Sta
       start('transaction', 'subgraphs/transaction/src/index.ts', { TRANSACTION_PORT: '0' }),
       start('monitor', 'subgraphs/monitor/src/index.ts', { MONITOR_PORT: '0' }),
     ]);
-    const chatOn = await start('chat', 'subgraphs/chat/src/index.ts', { CHAT_PORT: '0' });
+    const chatOn = await start('chat', 'subgraphs/chat/src/index.ts', { CHAT_PORT: '0' }, true);
     // The baseline reads the same database; the first chat keeps the copies (it consumes the events).
     const chatOff = await start('chat-unscreened', 'subgraphs/chat/src/index.ts', { CHAT_PORT: '0', CHAT_SCREENING: 'false', CHAT_CONSUME_EVENTS: 'false' });
     const urlOf = (p: StartedProcess) => `http://127.0.0.1:${p.port}/graphql`;
-    const gateway = (chat: StartedProcess) =>
+    const gateway = (chat: StartedProcess, profiled = false) =>
       start('gateway', 'gateway/src/index.ts', {
         GATEWAY_PORT: '0',
         SUBGRAPH_URLS: JSON.stringify({ user: urlOf(user!), transaction: urlOf(transaction!), monitor: urlOf(monitor!), chat: urlOf(chat) }),
-      });
-    const gatewayOn = await gateway(chatOn);
+      }, profiled);
+    const gatewayOn = await gateway(chatOn, true);
     const gatewayOff = await gateway(chatOff);
     return {
       gateways: { on: { url: urlOf(gatewayOn), process: gatewayOn }, off: { url: urlOf(gatewayOff), process: gatewayOff } },
@@ -260,7 +263,10 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
       const wait = t0 + (k * 1000) / settings.rate - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
       const conversation = conversations[k % conversations.length]!;
-      const byBuyer = Math.floor(k / conversations.length) % 2 === 1;
+      // Buyers first: each buyer has one conversation, each seller fifty. Since the monitor acts on
+      // chat.message_screened, a seller who sends a fraud pattern is put under REQUIRE_VERIFICATION and
+      // every one of their conversations stops; buyers first keeps that to the one conversation.
+      const byBuyer = Math.floor(k / conversations.length) % 2 === 0;
       inFlight.push(sendOne(conversation, byBuyer, inputs[k]!.text).then(
         (s) => void sent.push(s),
         (error: Error) => {

@@ -14,6 +14,7 @@ import {
   type Logger,
   type Redis,
 } from '@anshim/platform';
+import { VerifiedTokens } from './verified-tokens.ts';
 
 export type TokenRejection = 'malformed' | 'invalid' | 'expired' | 'revoked';
 
@@ -54,6 +55,7 @@ function rejection(reason: TokenRejection, locale: Locale, revocation?: Revocati
 }
 
 export function createAuthenticator(options: { jwtSecret: string; redis: Redis }): Authenticator {
+  const verified = new VerifiedTokens((token) => verifyAccessToken(options.jwtSecret, token));
   /** Signed out (blacklisted jti), or issued before the user's tokens were revoked (sanction, sessions ended). */
   async function revocations(claims: readonly AccessClaims[], locale: Locale, logger: Logger): Promise<Array<Revocation | null>> {
     if (claims.length === 0) return [];
@@ -81,7 +83,7 @@ export function createAuthenticator(options: { jwtSecret: string; redis: Redis }
     if (authorization === undefined || authorization.trim() === '') return null;
     const token = /^Bearer +([^\s]+)\s*$/i.exec(authorization)?.[1];
     if (!token) throw rejection('malformed', locale);
-    const checked = await verifyAccessToken(options.jwtSecret, token);
+    const checked = await verified.check(token);
     if (!checked.ok) {
       logger.debug({ reason: checked.reason }, 'refused access token');
       throw rejection(checked.reason, locale);

@@ -25,6 +25,8 @@ export const chatEnvSchema = z.object({
     .describe('the transaction service, asked (signed /internal/trade-facts) about a listing whose product.created has not arrived yet'),
   CHAT_INTERNAL_READ_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(800)
     .describe('timeout of one such read (one retry; a circuit breaker fails fast while the owner is down)'),
+  CHAT_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10)
+    .describe('PostgreSQL connections per process (a send holds one for its read and one for its write; bench/chat-throughput sizes it)'),
   CHAT_CONSUME_EVENTS: booleanFlag(true).describe('consume product/user/monitor/report/safety events (the listing, member, registry and ADMIN-link copies chat reads)'),
   CHAT_SCREENING: booleanFlag(true)
     .describe('screen every message before delivery; `false` only for bench/chat-throughput\'s run without screening (refused in production)'),

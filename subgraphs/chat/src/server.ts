@@ -42,12 +42,13 @@ export type ChatServer = SubgraphServer<
 >;
 
 export async function buildChatServer(overrides: Record<string, string | undefined> = {}, options: ChatServerOptions = {}): Promise<ChatServer> {
+  const env = loadChatEnv(overrides);
   return defineSubgraph({
     name: 'chat',
-    env: loadChatEnv(overrides),
+    env,
     schema: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    database: (databaseUrl) => createDatabase({ databaseUrl }),
+    database: (databaseUrl) => createDatabase({ databaseUrl, poolSize: env.CHAT_DB_POOL_SIZE }),
     subscriptions: true,
     compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume, metrics }) => {
       const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
@@ -69,10 +70,8 @@ export async function buildChatServer(overrides: Record<string, string | undefin
       });
       const conversations = new ConversationService({ conversations: repositories.conversations, listings, members, links, startLimit });
       const messaging = new MessagingService({
-        prisma,
         conversations,
         messages: repositories.messages,
-        members,
         events: new ChatEvents(),
         screen: measuredScreen(options.screen ?? (env.CHAT_SCREENING ? detectorScreen(knownFraud, cipher) : unscreened), metrics),
         rateLimit: new SendRateLimit(redis, {

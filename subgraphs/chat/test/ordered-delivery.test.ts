@@ -23,6 +23,28 @@ describe('OrderedDelivery', () => {
     expect(published).toEqual(['other', 'a', 'b', 'c']);
   });
 
+  it("gives each place its turn to write once the place before it wrote or gave up, per conversation", async () => {
+    const delivery = new OrderedDelivery();
+    const order: string[] = [];
+    const a = delivery.reserve('c');
+    const b = delivery.reserve('c');
+    const c = delivery.reserve('c');
+    const other = delivery.reserve('d');
+    void b.turn.then(() => order.push('b'));
+    void c.turn.then(() => order.push('c'));
+    await a.turn;
+    await other.turn;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(order).toEqual([]);
+    const released = a.release(async () => undefined);
+    await b.turn;
+    expect(order).toEqual(['b']);
+    b.cancel();
+    await c.turn;
+    expect(order).toEqual(['b', 'c']);
+    await Promise.all([released, c.release(async () => undefined), other.release(async () => undefined)]);
+  });
+
   it('keeps going after a publish fails', async () => {
     const delivery = new OrderedDelivery();
     const first = delivery.reserve('c');

@@ -23,12 +23,19 @@ export class InvalidEventError extends Error {
   }
 }
 
-/**
- * Writes an event into the producer's outbox inside the caller's transaction, so the event
- * exists if and only if the change it describes was committed. The relay publishes it later;
- * call `relay.nudge()` after the commit to publish it right away.
- */
-export async function recordEvent<T extends EventType>(tx: SqlExecutor, event: NewEvent<T>): Promise<EventEnvelope<T>> {
+/** An outbox row as recordEvent writes it, for a producer that writes its rows inside a larger statement. */
+export interface OutboxRow {
+  id: string;
+  topic: string;
+  type: string;
+  /** The envelope as JSON. */
+  payload: string;
+  /** BullMQ's priority number. */
+  priority: number;
+}
+
+/** Validates an event against its catalogue entry and builds its envelope and outbox row, writing nothing. */
+export function outboxRowOf<T extends EventType>(event: NewEvent<T>): { envelope: EventEnvelope<T>; row: OutboxRow } {
   const definition = EVENT_CATALOGUE[event.type];
   if (!definition) throw new InvalidEventError(event.type, 'not in the event catalogue');
   const parsed = definition.data.safeParse(event.data);
@@ -43,15 +50,26 @@ export async function recordEvent<T extends EventType>(tx: SqlExecutor, event: N
     data: parsed.data as EventData<T>,
     schemaVersion: definition.version,
   };
+  const row = { id: envelope.id, topic: topicOf(event.type), type: event.type, payload: JSON.stringify(envelope), priority: BULLMQ_PRIORITY[event.priority ?? definition.priority] };
+  return { envelope, row };
+}
+
+/**
+ * Writes an event into the producer's outbox inside the caller's transaction, so the event
+ * exists if and only if the change it describes was committed. The relay publishes it later;
+ * call `relay.nudge()` after the commit to publish it right away.
+ */
+export async function recordEvent<T extends EventType>(tx: SqlExecutor, event: NewEvent<T>): Promise<EventEnvelope<T>> {
+  const { envelope, row } = outboxRowOf(event);
   // clock_timestamp(), not the column's now(): several events of one transaction keep their order.
   await tx.$executeRawUnsafe(
     `INSERT INTO outbox_events (id, topic, type, payload, priority, created_at)
      VALUES ($1::uuid, $2, $3, $4::jsonb, $5, clock_timestamp())`,
-    envelope.id,
-    topicOf(event.type),
-    event.type,
-    JSON.stringify(envelope),
-    BULLMQ_PRIORITY[event.priority ?? definition.priority],
+    row.id,
+    row.topic,
+    row.type,
+    row.payload,
+    row.priority,
   );
   return envelope;
 }

@@ -1,6 +1,6 @@
 // Conversations, each party's read position and the ADMIN-read audit log in PostgreSQL.
 import { randomUUID } from 'node:crypto';
-import type { ChatPrisma, Tx } from '../database.ts';
+import type { ChatPrisma } from '../database.ts';
 import type { ConversationRecord } from '../model.ts';
 
 export interface ReadStateRecord {
@@ -53,15 +53,6 @@ export class ConversationRepository {
     });
   }
 
-  /**
-   * Locks the conversation's row until the transaction ends and moves its activity time: sends in
-   * one conversation take turns. False when the row is gone (the retention sweep deleted it).
-   */
-  async touch(tx: Tx, id: string, at: Date): Promise<boolean> {
-    const { count } = await tx.conversation.updateMany({ where: { id }, data: { lastMessageAt: at } });
-    return count === 1;
-  }
-
   /** Idempotent: blocking twice keeps the first time. */
   async block(conversationId: string, blockerId: string, at: Date): Promise<void> {
     await this.prisma.conversationBlock.createMany({ data: [{ conversationId, blockerId, at }], skipDuplicates: true });
@@ -69,10 +60,6 @@ export class ConversationRepository {
 
   async unblock(conversationId: string, blockerId: string): Promise<void> {
     await this.prisma.conversationBlock.deleteMany({ where: { conversationId, blockerId } });
-  }
-
-  async isBlockedBy(conversationId: string, blockerId: string): Promise<boolean> {
-    return (await this.prisma.conversationBlock.count({ where: { conversationId, blockerId } })) > 0;
   }
 
   /** The conversations among `conversationIds` that `blockerId` blocked (one query for a page). */

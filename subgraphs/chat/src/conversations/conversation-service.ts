@@ -7,7 +7,6 @@
 import { BadInputError, ConflictError, ForbiddenError, NotFoundError, pick, requireIdentity } from '@anshim/platform';
 import type { MemberCopyRepository } from '../copies/member-copy-repository.ts';
 import type { ReadThroughListings } from '../copies/read-through-listings.ts';
-import type { Tx } from '../database.ts';
 import { messages } from '../messages.ts';
 import { checkId, counterpartOf, isParty, type ConversationRecord } from '../model.ts';
 import type { ChatScope } from '../scope.ts';
@@ -152,21 +151,6 @@ export class ConversationService {
 
   blockedByViewer(scope: ChatScope, conversation: ConversationRecord): Promise<boolean> {
     return scope.loaders.blockedByViewer.load(conversation.id);
-  }
-
-  /** sendMessage: the counterpart blocked the conversation. Worded without saying so (cannotSendHere). */
-  async assertNotBlocked(conversation: ConversationRecord, senderId: string): Promise<void> {
-    if (await this.deps.conversations.isBlockedBy(conversation.id, counterpartOf(conversation, senderId))) {
-      throw new ForbiddenError(messages.cannotSendHere, { reason: 'CANNOT_SEND_HERE' });
-    }
-  }
-
-  /**
-   * Inside a send's transaction: locks the conversation's row and moves its activity time. The
-   * retention sweep may have deleted it since it was read: then NOT_FOUND, and nothing is written.
-   */
-  async touchInTransaction(tx: Tx, conversationId: string, at: Date): Promise<void> {
-    if (!(await this.deps.conversations.touch(tx, conversationId, at))) throw new NotFoundError(messages.conversationNotFound);
   }
 
   private find(conversationId: string): Promise<ConversationRecord | null> {

@@ -1,10 +1,10 @@
 // Messages in PostgreSQL. Text is stored only as FieldCipher ciphertext; this repository seals
 // and opens it, so no other layer sees a sealed value. `seq` orders messages and is the cursor.
-import { randomUUID } from 'node:crypto';
-import type { FieldCipher } from '@anshim/platform';
-import type { ChatPrisma, Tx } from '../database.ts';
+import type { FieldCipher, OutboxRow } from '@anshim/platform';
+import type { ChatPrisma } from '../database.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { MessageRecord, WarningRecord } from '../model.ts';
+import { readSendFacts, type SendFacts } from './send-facts.ts';
 
 interface MessageRow {
   id: string;
@@ -26,19 +26,37 @@ export class MessageRepository {
     private readonly cipher: FieldCipher,
   ) {}
 
-  async insert(tx: Tx, message: NewMessage): Promise<MessageRecord> {
-    const row = await tx.message.create({
-      data: {
-        id: randomUUID(),
-        conversationId: message.conversationId,
-        senderId: message.senderId,
-        textCipher: this.cipher.encrypt(message.text),
-        masked: message.masked,
-        warnings: message.warnings.map(({ code, level }) => ({ code, level })),
-        sentAt: message.sentAt,
-      },
-    });
-    return this.toRecord(row);
+  /**
+   * Stores a send in ONE statement, its own transaction: locks the conversation's row and moves its
+   * activity time, inserts the message (seq is drawn after the lock, so one conversation's seq order
+   * is its commit order across replicas) and its outbox rows (created_at, kept to the millisecond,
+   * one millisecond apart so the relay sends them in the given order). Null when the conversation is gone (the retention sweep): then nothing is written.
+   * The bench's profile (issue 18) had this as an interactive transaction of four to six round trips.
+   */
+  async store(message: NewMessage & { id: string }, events: readonly OutboxRow[]): Promise<MessageRecord | null> {
+    const sentAtMs = message.sentAt.getTime();
+    const warnings = JSON.stringify(message.warnings.map(({ code, level }) => ({ code, level })));
+    const rows = await this.prisma.$queryRaw<Array<{ seq: bigint }>>`
+      WITH touched AS (
+        UPDATE conversations SET last_message_at = (to_timestamp(${sentAtMs}::float8 / 1000) AT TIME ZONE 'UTC')
+         WHERE id = ${message.conversationId}::uuid
+        RETURNING id
+      ), stored AS (
+        INSERT INTO messages (id, conversation_id, sender_id, text_cipher, masked, warnings, sent_at)
+        SELECT ${message.id}::uuid, touched.id, ${message.senderId}::uuid, ${this.cipher.encrypt(message.text)}, ${message.masked},
+               ${warnings}::jsonb, (to_timestamp(${sentAtMs}::float8 / 1000) AT TIME ZONE 'UTC')
+          FROM touched
+        RETURNING seq
+      ), announced AS (
+        INSERT INTO outbox_events (id, topic, type, payload, priority, created_at)
+        SELECT e.id::uuid, e.topic, e.type, e.payload::jsonb, e.priority, clock_timestamp() + (e.n - 1) * interval '1 millisecond'
+          FROM stored,
+               ROWS FROM (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS (id text, topic text, type text, payload text, priority int))
+               WITH ORDINALITY AS e(id, topic, type, payload, priority, n)
+      )
+      SELECT seq FROM stored`;
+    const row = rows[0];
+    return row ? { ...message, seq: BigInt(row.seq), readAt: null } : null;
   }
 
   /** Up to `take` messages older than `beforeSeq` (all when absent), oldest first, and whether older ones remain. */
@@ -52,16 +70,14 @@ export class MessageRepository {
     return { messages: rows.slice(0, take).reverse().map((row) => this.toRecord(row)), hasOlder };
   }
 
-  /** The sender's latest texts in the conversation since `since`, oldest first (what screening reads across messages). */
-  async recentTexts(tx: Tx, conversationId: string, senderId: string, since: Date, take: number): Promise<string[]> {
-    if (take === 0) return [];
-    const rows = await tx.message.findMany({
-      where: { conversationId, senderId, sentAt: { gte: since } },
-      orderBy: { seq: 'desc' },
-      take,
-      select: { textCipher: true },
-    });
-    return rows.reverse().map((row) => this.cipher.decrypt(row.textCipher));
+  /** sendMessage's reads in one statement (send-facts.ts); the recent texts stay sealed until openRecent. */
+  sendFacts(conversationId: string, senderId: string, since: Date, take: number): Promise<SendFacts> {
+    return readSendFacts(this.prisma, conversationId, senderId, since, take);
+  }
+
+  /** SendFacts.recentCiphers (newest first) as screening reads them: opened, oldest first. */
+  openRecent(ciphers: readonly string[]): string[] {
+    return ciphers.map((cipher) => this.cipher.decrypt(cipher)).reverse();
   }
 
   /** The newest message of each conversation (one query for a page of conversations). */

@@ -1,28 +1,25 @@
 // Sending, reading and receiving messages. A message is checked (length, party, the sender's
 // standing and verification, a block, rate limits), screened, stored encrypted with its findings
 // and its events in one transaction, and pushed to both parties' subscriptions after the commit.
-import { BadInputError, channelIterator, pick, requireIdentity, type ChannelIterator } from '@anshim/platform';
+import { randomUUID } from 'node:crypto';
+import { BadInputError, channelIterator, ForbiddenError, NotFoundError, pick, requireIdentity, type ChannelIterator } from '@anshim/platform';
 import type { ConversationService } from '../conversations/conversation-service.ts';
 import { assertMaySend } from '../conversations/member-gates.ts';
-import type { MemberCopyRepository } from '../copies/member-copy-repository.ts';
-import { transaction, type ChatPrisma } from '../database.ts';
 import { messages, otherWarning, warningMessages } from '../messages.ts';
-import { counterpartOf, MAX_MESSAGE_CHARS, type ConversationRecord, type MessageRecord, type MessageScreen, type WarningRecord } from '../model.ts';
+import { checkId, counterpartOf, isParty, MAX_MESSAGE_CHARS, type ConversationRecord, type MessageRecord, type MessageScreen, type WarningRecord } from '../model.ts';
 import type { ChatEvents } from '../outbound/chat-events.ts';
 import type { ChatScope } from '../scope.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { userMessageChannel, type MessagePublisher, type PublishedMessage } from './message-channels.ts';
 import type { MessageRepository } from './message-repository.ts';
-import type { DeliverySlot, OrderedDelivery } from './ordered-delivery.ts';
+import type { OrderedDelivery } from './ordered-delivery.ts';
 import type { SendRateLimit } from './send-rate-limit.ts';
 
 const MAX_MESSAGES_PAGE = 100;
 
 export interface MessagingServiceDeps {
-  prisma: ChatPrisma;
   conversations: ConversationService;
   messages: MessageRepository;
-  members: MemberCopyRepository;
   events: ChatEvents;
   screen: MessageScreen;
   rateLimit: SendRateLimit;
@@ -51,46 +48,47 @@ export class MessagingService {
   /**
    * Checks (text, party, the sender's standing and verification, the counterpart's block, rate
    * limits), then screens outside any transaction (the registry lookup holds no row lock), then
-   * stores the message and its events in one transaction that starts by locking the conversation.
+   * stores the message and its events in one statement that starts by locking the conversation.
    * Screening sees the sender's recent messages as committed before this send began.
    */
   async send(scope: ChatScope, conversationId: string, text: string): Promise<MessageRecord> {
     const me = requireIdentity(scope);
     const trimmed = checkText(text);
-    const conversation = await this.deps.conversations.ofParty(scope, conversationId);
-    const recipientId = counterpartOf(conversation, me.userId);
-    assertMaySend(await this.deps.members.member(me.userId), this.now());
-    await this.deps.conversations.assertNotBlocked(conversation, me.userId);
-    await this.deps.rateLimit.take(me.userId, conversation.id);
-
     const sentAt = this.now();
     const since = new Date(sentAt.getTime() - this.deps.recent.seconds * 1_000);
-    const recentTexts = await this.deps.messages.recentTexts(this.deps.prisma, conversation.id, me.userId, since, this.deps.recent.messages);
+    // One statement reads what the checks below need (send-facts.ts); they run in the order they
+    // always did: party, standing and verification, the counterpart's block, then the ration.
+    const facts = await this.deps.messages.sendFacts(checkId(conversationId), me.userId, since, this.deps.recent.messages);
+    const conversation = facts.conversation;
+    if (!conversation || !isParty(conversation, me.userId)) throw new NotFoundError(messages.conversationNotFound);
+    const recipientId = counterpartOf(conversation, me.userId);
+    assertMaySend(facts.sender, sentAt);
+    if (facts.blocked) throw new ForbiddenError(messages.cannotSendHere, { reason: 'CANNOT_SEND_HERE' });
+    await this.deps.rateLimit.take(me.userId, conversation.id);
+
+    const recentTexts = this.deps.messages.openRecent(facts.recentCiphers);
     const screened = await this.deps.screen.screen({ text: trimmed, senderId: me.userId, recentTexts });
-    let slot: DeliverySlot | undefined;
-    const message = await transaction(this.deps.prisma, async (tx) => {
-      // First: the row lock makes one conversation's sends take turns, so seq order is commit order,
-      // and the delivery place is reserved in that same order.
-      await this.deps.conversations.touchInTransaction(tx, conversation.id, sentAt);
-      slot = this.deps.delivery.reserve(conversation.id);
-      const stored = await this.deps.messages.insert(tx, {
-        conversationId: conversation.id,
-        senderId: me.userId,
-        text: screened.deliveredText,
-        masked: screened.masked,
-        warnings: screened.findings,
-        sentAt,
-      });
-      await this.deps.events.messageSent(tx, conversation, stored, recipientId);
-      if (stored.warnings.length > 0) await this.deps.events.messageScreened(tx, conversation, stored, recipientId, screened.identifierHashes ?? []);
-      return stored;
-    }).catch((error: unknown) => {
-      slot?.cancel();
+    const draft = { id: randomUUID(), conversationId: conversation.id, senderId: me.userId, text: screened.deliveredText, masked: screened.masked, warnings: screened.findings, sentAt };
+    const events = this.deps.events.forMessage(conversation, { ...draft, readAt: null }, recipientId, screened.identifierHashes ?? []);
+    // The place in the conversation's delivery order is reserved now and the write waits for its
+    // turn, so within this process places are taken in commit order (ordered-delivery.ts).
+    const slot = this.deps.delivery.reserve(conversation.id);
+    let message: MessageRecord | null;
+    try {
+      await slot.turn;
+      message = await this.deps.messages.store(draft, events);
+    } catch (error) {
+      slot.cancel();
       throw error;
-    });
+    }
+    if (!message) {
+      slot.cancel();
+      throw new NotFoundError(messages.conversationNotFound);
+    }
     this.deps.afterCommit();
-    await slot!.release(() => this.deps.publisher.publish(message, [conversation.buyerId, conversation.sellerId]));
-    return message;
+    const stored = message;
+    await slot.release(() => this.deps.publisher.publish(stored, [conversation.buyerId, conversation.sellerId]));
+    return stored;
   }
 
   /** Newest last: the `first` messages before `before` (the previous page's endCursor), and whether older ones remain. */
