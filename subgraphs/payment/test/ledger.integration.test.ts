@@ -17,7 +17,12 @@ beforeAll(() => {
 });
 afterAll(() => prisma.$disconnect());
 
-async function newPayment(amount = 120_000): Promise<PaymentMoney> {
+/**
+ * A payment row for the ledger to hang from. The service moves a payment's status and its ledger
+ * together; these tests book by hand, so each gives the status its bookings leave (the suite's
+ * teardown checks that every escrow balance matches its payment's status).
+ */
+async function newPayment(amount = 120_000, status: 'AWAITING_PAYMENT' | 'HELD' | 'RELEASED' = 'AWAITING_PAYMENT'): Promise<PaymentMoney> {
   const money: PaymentMoney = { id: randomUUID(), buyerId: randomUUID(), sellerId: randomUUID(), amount, provider: `sandbox-${randomUUID().slice(0, 8)}`, fee: 3_480 };
   await prisma.payment.create({
     data: {
@@ -27,7 +32,7 @@ async function newPayment(amount = 120_000): Promise<PaymentMoney> {
       buyerId: money.buyerId,
       sellerId: money.sellerId,
       amount,
-      status: 'HELD',
+      status,
       provider: money.provider,
       orderId: `order-${money.id}`,
     },
@@ -41,7 +46,7 @@ function rawPostings(entryId: string, amounts: number[]): string {
 
 describe('ledger in PostgreSQL', () => {
   it('books hold and release once each, with balances derived from postings', async () => {
-    const money = await newPayment();
+    const money = await newPayment(120_000, 'RELEASED');
     await transaction(prisma, async (tx) => {
       expect(await ledger.record(tx, entryFor('HOLD', money))).toBe(true);
     });
@@ -88,7 +93,7 @@ describe('ledger in PostgreSQL', () => {
   });
 
   it('refuses editing or deleting booked postings and entries', async () => {
-    const money = await newPayment();
+    const money = await newPayment(120_000, 'HELD');
     await transaction(prisma, (tx) => ledger.record(tx, entryFor('HOLD', money)));
     await expect(prisma.$executeRawUnsafe(`UPDATE ledger_postings SET amount = amount + 1 WHERE account_owner = '${money.id}'`)).rejects.toThrow(/append-only/);
     await expect(prisma.$executeRawUnsafe(`DELETE FROM ledger_postings WHERE account_owner = '${money.id}'`)).rejects.toThrow(/append-only/);
