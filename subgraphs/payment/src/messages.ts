@@ -70,6 +70,15 @@ export const messages = {
       ko: '보호자의 답이 기한 안에 오지 않아 결제가 취소되었어요. 돈은 나가지 않았어요. 보호자와 연락한 뒤 다시 시작할 수 있어요.',
       en: 'Your guardian did not answer in time, so the payment was cancelled. No money was taken. You can start again after reaching them.',
     },
+    TRADE_DISPUTED_BY_BUYER: {
+      ko: '구매자가 거래에 문제를 신고해, 돈은 운영자가 확인할 때까지 그대로 보관돼요.',
+      en: 'The buyer reported a problem with the trade: the money stays held until a moderator decides.',
+    },
+    TRADE_DISPUTED_BY_SELLER: {
+      ko: '판매자가 거래에 문제를 신고해, 돈은 운영자가 확인할 때까지 그대로 보관돼요.',
+      en: 'The seller reported a problem with the trade: the money stays held until a moderator decides.',
+    },
+    TRADE_DISPUTED: { ko: '거래에 문제가 신고되어 결제가 취소되었어요. 돈은 나가지 않았어요.', en: 'A problem with the trade was reported, so the payment was cancelled. No money was taken.' },
     DISPUTE_UPHELD: {
       ko: '운영자가 구매자의 문제 신고를 받아들여, 보관 중이던 돈을 구매자에게 환불했어요.',
       en: "A moderator upheld the buyer's complaint: the held money was refunded to the buyer.",

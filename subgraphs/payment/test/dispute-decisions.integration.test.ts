@@ -153,3 +153,57 @@ describe('decisions that settle nothing', () => {
     expect((await row(d.paymentId)).status).toBe('RELEASED');
   });
 });
+
+describe('a disputed trade freezes its money', () => {
+  /** A trade paid with the sandbox (HELD), the payment itself left alone. */
+  async function held(price = 88_000) {
+    const buyer = user();
+    const seller = user();
+    const transactionId = await h.trade(buyer, seller, { price });
+    const { startSafePayment: started } = await h.ok<{ startSafePayment: Payment }>(START, { t: transactionId }, { identity: buyer });
+    const landed = await h.returnFromCheckout(await h.payAtCheckout(started.checkoutUrl!));
+    expect(landed.searchParams.get('status')).toBe('HELD');
+    return { buyer, seller, transactionId, paymentId: started.id, price };
+  }
+  const tradeDisputed = (d: { buyer: Identity; seller: Identity; transactionId: string; price: number }, by: Identity) =>
+    h.publish({
+      type: 'transaction.disputed',
+      producer: 'transaction',
+      subjectUserId: by.userId,
+      data: { transactionId: d.transactionId, productId: randomUUID(), buyerId: d.buyer.userId, sellerId: d.seller.userId, amount: d.price, by: by.userId, at: new Date().toISOString(), fromStatus: 'ACCEPTED' },
+    });
+
+  it("the seller's trade dispute holds the money for a moderator (no auto-release); upholding the seller's case pays the seller", async () => {
+    const d = await held();
+    await h.processed(await tradeDisputed(d, d.seller));
+    const frozen = await row(d.paymentId);
+    expect(frozen.status).toBe('DISPUTED');
+    expect(await h.prisma.paymentStatusChange.count({ where: { paymentId: d.paymentId, toStatus: 'DISPUTED', actor: 'PLATFORM', reason: 'TRADE_DISPUTED_BY_SELLER' } })).toBe(1);
+    expect((await eventsOf(d.paymentId)).filter((e) => e.type === 'payment.disputed').map((e) => e.data.reason)).toEqual(['TRADE_DISPUTED_BY_SELLER']);
+    await h.prisma.payment.update({ where: { id: d.paymentId }, data: { autoReleaseAt: new Date(Date.now() - 30 * 24 * 3_600_000) } });
+    await h.server.settle();
+    expect((await row(d.paymentId)).status).toBe('DISPUTED');
+    // The seller's case is against the buyer: the buyer's-shaped decision is not this payment's, the seller's is.
+    const now = new Date().toISOString();
+    await decide({ reportId: randomUUID(), reporterId: d.seller.userId, targetUserId: d.buyer.userId, type: 'FRAUD', decision: 'ACCEPT', sanction: null, filedAt: now, processedAt: now, transactionId: d.transactionId, paymentId: d.paymentId });
+    expect((await row(d.paymentId)).status).toBe('RELEASED');
+    expect(await movements(d.paymentId)).toEqual(['HOLD', 'RELEASE']);
+  });
+
+  it("the buyer's trade dispute is the buyer's complaint; a payment not made yet is cancelled instead", async () => {
+    const d = await held();
+    await h.processed(await tradeDisputed(d, d.buyer));
+    expect(await h.prisma.paymentStatusChange.count({ where: { paymentId: d.paymentId, toStatus: 'DISPUTED', actor: 'BUYER', reason: 'TRADE_DISPUTED_BY_BUYER' } })).toBe(1);
+    await decide(decision(d, 'ACCEPT'));
+    expect((await row(d.paymentId)).status).toBe('REFUNDED');
+
+    const buyer = user();
+    const seller = user();
+    const transactionId = await h.trade(buyer, seller, { price: 50_000 });
+    const { startSafePayment: unpaid } = await h.ok<{ startSafePayment: Payment }>(START, { t: transactionId }, { identity: buyer });
+    expect(unpaid.status).toBe('AWAITING_PAYMENT');
+    await h.processed(await tradeDisputed({ buyer, seller, transactionId, price: 50_000 }, buyer));
+    expect((await row(unpaid.id)).status).toBe('CANCELLED');
+    expect(await movements(unpaid.id)).toEqual([]);
+  });
+});

@@ -86,6 +86,21 @@ describe('payment.disputed opens a report for the moderators', () => {
     expect(asSeller.description).not.toBe(data.reason);
   });
 
+  it("a trade dispute that froze the money files the disputing party's case: the seller's is against the buyer", async () => {
+    const buyer = user();
+    const seller = user();
+    const bySeller = { ...disputed(buyer, seller, 'TRADE_DISPUTED_BY_SELLER'), actor: 'PLATFORM' };
+    await deliver(bySeller);
+    const [sellers] = await reportsOf(bySeller.paymentId);
+    expect(sellers).toMatchObject({ reporterId: seller.userId, targetUserId: buyer.userId, type: 'FRAUD', origin: 'PAYMENT_DISPUTE', paymentId: bySeller.paymentId });
+    expect(sellers!.description).toContain('판매자가 거래에 문제를 신고');
+    const byBuyer = disputed(buyer, seller, 'TRADE_DISPUTED_BY_BUYER');
+    await deliver(byBuyer);
+    const [buyers] = await reportsOf(byBuyer.paymentId);
+    expect(buyers).toMatchObject({ reporterId: buyer.userId, targetUserId: seller.userId });
+    expect(buyers!.description).toContain('구매자가 거래에 문제를 신고');
+  });
+
   it('a second event for the same dispute under a new id (a replay) opens nothing more', async () => {
     const data = disputed();
     await deliver(data);

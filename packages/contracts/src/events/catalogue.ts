@@ -8,6 +8,7 @@ import { MONITOR_EVENTS } from './catalogue/monitor.ts';
 import { SAFETY_EVENTS } from './catalogue/safety.ts';
 import { CHAT_EVENTS } from './catalogue/chat.ts';
 import { PAYMENT_EVENTS } from './catalogue/payment.ts';
+export { TRADE_DISPUTE_REASONS } from './catalogue/payment.ts';
 
 export type { EventDefinition, EventPriority };
 

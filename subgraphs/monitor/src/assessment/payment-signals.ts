@@ -4,7 +4,7 @@
 // windows keyed by the buyer and by the payment, so a redelivered event never counts twice).
 // Each is assessed against its own rule only: the other rules are about chats and listings, and a
 // dispute naming a protected buyer must not read as the seller "contacting" them.
-import type { EventData } from '@anshim/contracts';
+import { TRADE_DISPUTE_REASONS, type EventData } from '@anshim/contracts';
 import type { TradeRepository } from '../copies/trade-repository.ts';
 import {
   DISPUTES_WINDOW_SECONDS,
@@ -26,8 +26,12 @@ export class PaymentSignals {
     await this.deps.trades.safePaymentStarted(from.tx, { transactionId: payment.transactionId, buyerId: payment.buyerId, sellerId: payment.sellerId, at: new Date(payment.at) });
   }
 
-  /** payment.disputed: counts the disputing buyer against the seller (REPEATED_DISPUTES). */
-  async disputed(payment: PaymentChange, from: FromEvent): Promise<AssessmentRecord> {
+  /**
+   * payment.disputed: counts the disputing buyer against the seller (REPEATED_DISPUTES). A seller's
+   * own trade dispute that froze the money is no buyer's complaint about them: not counted.
+   */
+  async disputed(payment: PaymentChange, from: FromEvent): Promise<AssessmentRecord | null> {
+    if (payment.reason === TRADE_DISPUTE_REASONS.SELLER) return null;
     const at = new Date(payment.at);
     const disputingBuyersInWindow = await this.deps.windows.addAndCount('disputes', payment.sellerId, payment.buyerId, DISPUTES_WINDOW_SECONDS, at);
     return this.deps.assessment.assess(

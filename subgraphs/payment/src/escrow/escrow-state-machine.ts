@@ -4,7 +4,7 @@
 //
 //   AWAITING_GUARDIAN ─guardian approves─▶ AWAITING_PAYMENT ─provider confirms─▶ HELD ─buyer completes / auto-release─▶ RELEASED
 //        │ declined / expired                 │ trade cancelled, provider failure      │ trade cancelled ─▶ REFUNDED
-//        ▼                                    ▼                                       └ buyer disputes ─▶ DISPUTED ─moderator─▶ RELEASED | REFUNDED
+//        ▼                                    ▼                                       └ buyer disputes / trade disputed ─▶ DISPUTED ─moderator─▶ RELEASED | REFUNDED
 //    CANCELLED                          CANCELLED | FAILED
 import { FINAL_STATUSES, type PaymentActor, type PaymentStatus } from '../model.ts';
 
@@ -27,7 +27,8 @@ export const ESCROW_TRANSITIONS: Readonly<Record<PaymentStatus, readonly Transit
   HELD: [
     { to: 'RELEASED', by: ['BUYER', 'PLATFORM'] },
     { to: 'REFUNDED', by: ['PLATFORM', 'MODERATOR'] },
-    { to: 'DISPUTED', by: ['BUYER'] },
+    // The buyer disputes the payment, or either party disputes the trade (the platform then freezes it).
+    { to: 'DISPUTED', by: ['BUYER', 'PLATFORM'] },
   ],
   // The money stays held until a moderator decides.
   DISPUTED: [

@@ -2,6 +2,7 @@
 // - transaction.requested/accepted/completed/cancelled/disputed: the trade copy (a payment starts
 //   only for an ACCEPTED trade, for the trade's price); a completed trade releases held money to
 //   the seller; a cancelled one refunds held money (or cancels a payment not made yet).
+//   A disputed trade freezes held money for a moderator (DISPUTED) and cancels a payment not made yet.
 // - report.processed: a moderator's decision on the report a payment dispute opened refunds the
 //   buyer (ACCEPT) or pays the seller (DISMISS) (payments/dispute-decisions.ts); other reports' decisions
 //   name no payment and are ignored.
@@ -13,7 +14,7 @@ import type { ApprovalCopies } from '../copies/approval-copies.ts';
 import type { TradeCopyRepository } from '../copies/trade-copy-repository.ts';
 import type { Tx } from '../database.ts';
 import type { TradeRecord } from '../model.ts';
-import { settleDispute } from '../payments/dispute-decisions.ts';
+import { freezeForDispute, settleDispute } from '../payments/dispute-decisions.ts';
 import type { Escrow, Unit } from '../payments/escrow.ts';
 import type { PaymentRepository } from '../payments/payment-repository.ts';
 import type { ProviderSync } from '../payments/provider-sync.ts';
@@ -53,7 +54,10 @@ export function paymentHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>)
   return {
     'transaction.requested': (event, tx) => copy(tx, event.data, 'REQUESTED'),
     'transaction.accepted': (event, tx) => copy(tx, event.data, 'ACCEPTED'),
-    'transaction.disputed': (event, tx) => copy(tx, event.data, 'DISPUTED'),
+    'transaction.disputed': async (event, tx) => {
+      await copy(tx, event.data, 'DISPUTED');
+      await freezeForDispute(deps, unitOf(tx), event.data);
+    },
     'transaction.completed': (event, tx) => settleTrade(event, tx, 'COMPLETED'),
     'transaction.cancelled': (event, tx) => settleTrade(event, tx, 'CANCELLED'),
     'report.processed': async (event, tx) => {

@@ -1,5 +1,7 @@
 // A buyer's dispute of a safe payment (payment.disputed) opens a report for the moderators: the
-// buyer reports the seller, in the buyer's own words, naming the trade and the payment. The
+// buyer reports the seller, in the buyer's own words, naming the trade and the payment. When a
+// trade dispute froze the money instead, the disputing party is the reporter (a seller's case is
+// against the buyer, and upholding it pays the seller). The
 // moderator's usual decision (processReport) then decides the held money: report.processed carries
 // the payment id, and payment refunds the buyer on ACCEPT and pays the seller on DISMISS.
 //
@@ -9,7 +11,7 @@
 //
 // Runs in the event consumer's transaction, with its processed-event record: a redelivered event
 // opens nothing twice, and the unique payment id keeps a replay under a new event id from doing so.
-import type { EventData } from '@anshim/contracts';
+import { TRADE_DISPUTE_REASONS, type EventData } from '@anshim/contracts';
 import type { Logger } from '@anshim/platform';
 import type { KnownPartiesRepository } from '../copies/known-parties-repository.ts';
 import type { Tx } from '../database.ts';
@@ -22,6 +24,12 @@ const MAX_DESCRIPTION = 2_000;
 
 /** Stored when the event carries no reason (payment requires one; an older producer might not). */
 export const NO_REASON_GIVEN = '구매자가 안심결제에 문제를 신고했어요 (사유를 적지 않았어요). / The buyer disputed the safe payment without giving a reason.';
+
+/** A trade dispute (transaction.disputed) froze the money: no words of the member's, so say which party it was. */
+const TRADE_DISPUTE_DESCRIPTIONS: Record<string, string> = {
+  [TRADE_DISPUTE_REASONS.BUYER]: '구매자가 거래에 문제를 신고해 안심결제 돈이 보관 중이에요. / The buyer disputed the trade; the safe-payment money is held.',
+  [TRADE_DISPUTE_REASONS.SELLER]: '판매자가 거래에 문제를 신고해 안심결제 돈이 보관 중이에요. / The seller disputed the trade; the safe-payment money is held.',
+};
 
 export interface PaymentDisputesDeps {
   reports: ReportRepository;
@@ -43,15 +51,19 @@ export class PaymentDisputes {
     if (existing) return existing;
 
     const at = new Date(data.at);
+    // The seller's trade dispute is the seller's case against the buyer; every other, the buyer's.
+    const bySeller = data.reason === TRADE_DISPUTE_REASONS.SELLER;
+    const [reporterId, targetUserId] = bySeller ? [data.sellerId, data.buyerId] : [data.buyerId, data.sellerId];
     // The payment proves a trade the seller accepted and the buyer paid for, whatever this
-    // service's copy of the trade has heard yet: the buyer's report weighs as a real trade's.
-    const trust = { ...(await this.deps.known.reporterTrust(data.buyerId, data.sellerId, at)), tradedWithTarget: true };
+    // service's copy of the trade has heard yet: the report weighs as a real trade's.
+    const trust = { ...(await this.deps.known.reporterTrust(reporterId, targetUserId, at)), tradedWithTarget: true };
     await this.deps.known.userRegistered(tx, data.buyerId, at);
     await this.deps.known.userRegistered(tx, data.sellerId, at);
-    const description = [...(data.reason?.trim() || NO_REASON_GIVEN)].slice(0, MAX_DESCRIPTION).join('');
+    const reason = data.reason?.trim();
+    const description = [...((reason && TRADE_DISPUTE_DESCRIPTIONS[reason]) || reason || NO_REASON_GIVEN)].slice(0, MAX_DESCRIPTION).join('');
     const report = await this.deps.reports.create(tx, {
-      reporterId: data.buyerId,
-      targetUserId: data.sellerId,
+      reporterId,
+      targetUserId,
       type: 'FRAUD',
       // HIGH (money is held for a moderator); URGENT when the buyer speaks of threats or violence.
       priority: priorityOf('FRAUD', description),

@@ -3,6 +3,13 @@ import { timestamp, uuid, type EventDefinition } from './definition.ts';
 
 export const paymentStatus = z.enum(['AWAITING_GUARDIAN', 'AWAITING_PAYMENT', 'HELD', 'RELEASED', 'REFUNDED', 'DISPUTED', 'CANCELLED', 'FAILED']);
 
+/**
+ * `reason` of a payment.disputed that a trade dispute caused (transaction.disputed), rather than the
+ * buyer's own words from disputePayment: report files the buyer's case against the seller, or for
+ * the seller's dispute the seller's case against the buyer.
+ */
+export const TRADE_DISPUTE_REASONS = { BUYER: 'TRADE_DISPUTED_BY_BUYER', SELLER: 'TRADE_DISPUTED_BY_SELLER' } as const;
+
 /** Every payment event names the payment, its trade and parties, the amount and the change. */
 const change = z.object({
   paymentId: uuid,
