@@ -153,8 +153,8 @@ export function checkCompose(file: string): string[] {
   }
 
   // Every URL a process calls names a compose service, on the port that service listens on.
-  // Browser-facing addresses (what a person's browser opens, e.g. USER_PUBLIC_URL) are the host's.
-  const browserFacing = new Set(['USER_PUBLIC_URL', 'OIDC_APP_REDIRECT_URL', 'PAYMENT_PUBLIC_URL', 'PAYMENT_APP_RETURN_URL']);
+  // Browser-facing addresses (what a person's browser opens, e.g. USER_PUBLIC_URL, the guardian page an SMS links to) are the host's.
+  const browserFacing = new Set(['USER_PUBLIC_URL', 'OIDC_APP_REDIRECT_URL', 'PAYMENT_PUBLIC_URL', 'PAYMENT_APP_RETURN_URL', 'GUARDIAN_APPROVAL_URL']);
   for (const process of PROCESS_NAMES) {
     const entry = Object.entries(services).find(([, s]) => commandOf(s.command)[0] === process);
     if (!entry) continue;

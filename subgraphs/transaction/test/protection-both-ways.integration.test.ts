@@ -162,7 +162,7 @@ describe('the internal routes refuse abuse', () => {
     const ok = await post(owner.base, 'user', USER_FACTS_ROUTE, body, 'transaction');
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({
-      users: [{ userId: member.id, status: 'ACTIVE', statusUntil: null, protectedMode: true, minCounterpartGrade: 'SAFE', protectChats: true, registeredAt: expect.any(String) }],
+      users: [{ userId: member.id, status: 'ACTIVE', statusUntil: null, protectedMode: true, minCounterpartGrade: 'SAFE', protectChats: true, registeredAt: expect.any(String), paymentApprovingGuardianIds: [] }],
     });
   });
 
