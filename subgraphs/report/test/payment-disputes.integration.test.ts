@@ -49,7 +49,8 @@ async function redeliver(id: string, data: unknown): Promise<string> {
   await queue.add('payment.disputed', { id, type: 'payment.disputed', occurredAt: new Date().toISOString(), producer: 'payment', subjectUserId: null, data, schemaVersion: 1 }, { jobId });
   await waitFor('the redelivery to be handled', async () => {
     const job = await queue.getJob(jobId);
-    return job && (job.finishedOn !== undefined || job.failedReason) ? true : undefined;
+    // Gone once added: a job that failed for good is moved to the dead letters and removed.
+    return !job || job.finishedOn !== undefined || job.failedReason ? true : undefined;
   });
   return jobId;
 }
