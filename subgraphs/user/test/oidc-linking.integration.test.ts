@@ -152,3 +152,30 @@ describe('signing in by a provider email links only for allow-listed providers',
     expect(await linked(other.id)).toEqual([]);
   });
 });
+
+describe('a provider sign-in is no way around two-factor sign-in', () => {
+  it('a linked account signs in through the provider; once two-factor is on, the provider sign-in is refused and opens no session', async () => {
+    const member = await registerUser(h);
+    const jar = new CookieJar();
+    const account = sub('two-factor');
+    expect(await finishAtProvider(jar, (await postLink(jar, `Bearer ${member.accessToken}`)).headers.get('location')!, account)).toEqual({ oidc: 'linked', provider: 'local' });
+    const COMPLETE = `mutation($c: String!) { completeOidcSignIn(code: $c) { accessToken user { id } } }`;
+    const signInAtProvider = async () => {
+      const browser = new CookieJar();
+      const start = await step(browser, `${h.base}/auth/oidc/local/start`, send);
+      const landed = await finishAtProvider(browser, start.location!, account);
+      expect(landed).toMatchObject({ oidc: 'signed_in', provider: 'local' });
+      return landed.code!;
+    };
+
+    expect((await h.gql(COMPLETE, { c: await signInAtProvider() })).data?.completeOidcSignIn.user.id).toBe(member.id);
+
+    // Two-factor on (setTwoFactor itself is tested with the SMS flow in account-security): the same provider sign-in is refused.
+    await h.prisma.user.update({ where: { id: member.id }, data: { twoFactorEnabled: true } });
+    const sessionsBefore = await h.prisma.refreshToken.count({ where: { userId: member.id } });
+    const refused = await h.gql(COMPLETE, { c: await signInAtProvider() });
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'SECOND_FACTOR_REQUIRED', use: 'signIn' });
+    expect(refused.data?.completeOidcSignIn ?? null).toBeNull();
+    expect(await h.prisma.refreshToken.count({ where: { userId: member.id } })).toBe(sessionsBefore);
+  });
+});

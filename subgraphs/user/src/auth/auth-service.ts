@@ -192,6 +192,11 @@ export class AuthService {
     const user = await scope.loaders.user.load(userId);
     if (!user) throw new UnauthenticatedError(messages.sessionExpired);
     this.assertMayEnter(user);
+    // A provider's sign-in is no way around the SMS code: a two-factor account (or an ADMIN in
+    // production) is told to sign in with signIn. A new device alone does not refuse it: the
+    // provider's own sign-in already proved the person, and a password-less account has no signIn.
+    const reason = await this.deps.secondFactor?.reasonFor(scope, user);
+    if (reason === 'TWO_FACTOR' || reason === 'ADMIN') throw new ForbiddenError(accountMessages.useSignIn, { reason: 'SECOND_FACTOR_REQUIRED', use: 'signIn' });
     const refreshToken = randomToken();
     const familyId = randomUUID();
     await this.startSession(scope, user.id, familyId, refreshToken, 'OAUTH');
