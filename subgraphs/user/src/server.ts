@@ -110,7 +110,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       });
       // Two-factor sign-in, password reset and change, sessions (auth/account-security.ts).
       const accountSecurity = wireAccountSecurity({
-        prisma, redis, users, sessions, revocations, auth, delivery, cipher, logger, afterCommit,
+        prisma, redis, users, sessions, revocations, auth, delivery, cipher, logger, afterCommit, audit,
         jwtSecret: env.JWT_SECRET,
         twoFactor: { production, newDeviceMinGrade: newDeviceSecondFactorGrade(env) },
         passwordReset: { perEmail: env.PASSWORD_RESET_PER_EMAIL, perAddress: env.PASSWORD_RESET_PER_ADDRESS, windowSeconds: env.PASSWORD_RESET_WINDOW_SECONDS },

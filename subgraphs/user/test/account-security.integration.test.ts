@@ -120,6 +120,10 @@ describe('resetPassword', () => {
 
     // Every refresh family revoked; every access token issued so far refused by the gateway.
     expect(await h.prisma.refreshToken.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
+    // A trace in the audit log, once, with the sign-ins it ended.
+    expect(await h.prisma.auditLog.findMany({ where: { subjectId: user.id, action: 'user.password_reset' }, select: { actorId: true, after: true } })).toEqual([
+      { actorId: user.id, after: { sessionsEnded: expect.any(Number), by: 'EMAIL_CODE' } },
+    ]);
     expect(onlyError(await h.gql(REFRESH, { token: user.refreshToken })).code).toBe('UNAUTHENTICATED');
     const revokedBefore = Number(await h.redis.get(revokedBeforeKey(user.id)));
     const claims = await verifyAccessToken(h.secrets.JWT_SECRET, user.accessToken);
@@ -165,6 +169,7 @@ describe('changePassword', () => {
     expect(onlyError(await h.gql(REFRESH, { token: other.refreshToken })).code).toBe('UNAUTHENTICATED');
     const otherClaims = await verifyAccessToken(h.secrets.JWT_SECRET, other.accessToken);
     expect(otherClaims.ok && (await h.redis.exists(blacklistKey(otherClaims.claims.jti)))).toBe(1);
+    expect(await h.prisma.auditLog.findMany({ where: { subjectId: user.id, action: 'user.password_changed' }, select: { after: true } })).toEqual([{ after: { sessionsEnded: 1 } }]);
     // The caller's session goes on.
     expect(await h.gatewayIdentity(user.accessToken)).not.toBeNull();
     expect((await h.gql(REFRESH, { token: user.refreshToken })).errors).toBeUndefined();

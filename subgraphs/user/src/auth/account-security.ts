@@ -1,6 +1,7 @@
 // Builds the account-security services (two-factor sign-in, password reset and change, sessions)
 // and hooks them into the AuthService (login asks the second-factor rule; a new device gets a
 // notice). Composition only; server.ts calls it once.
+import type { AuditRepository } from '../audit/audit-repository.ts';
 import type { FieldCipher, Logger, Redis } from '@anshim/platform';
 import { CounterpartRepository } from '../copies/counterpart-repository.ts';
 import type { UserPrisma } from '../database.ts';
@@ -29,6 +30,7 @@ export interface AccountSecurityParts {
   cipher: FieldCipher;
   logger: Logger;
   afterCommit: () => void;
+  audit: AuditRepository;
   jwtSecret: string;
   twoFactor: TwoFactorSettings;
   passwordReset: PasswordResetSettings;
@@ -47,6 +49,7 @@ export function wireAccountSecurity(parts: AccountSecurityParts): { twoFactor: T
   });
   const passwords = new PasswordResetService({
     prisma, redis, credentials, sessions, sessionService, revocations, auth, delivery, cipher, logger,
+    audit: parts.audit,
     resets: new PasswordResetRepository(prisma),
     settings: parts.passwordReset,
   });

@@ -4,6 +4,7 @@
 // leaves after the answer, so neither the words nor the time tell who is a member. A reset ends
 // every session of the account (refresh families revoked, access tokens refused from that moment,
 // open sockets closed); a change ends every session but the caller's. Both send a plain notice.
+import type { AuditRepository } from '../audit/audit-repository.ts';
 import { randomUUID } from 'node:crypto';
 import {
   BadInputError,
@@ -53,6 +54,8 @@ export interface PasswordResetDeps {
   delivery: DeliveryProvider;
   cipher: FieldCipher;
   logger: Logger;
+  /** A password reset or change is written to the audit log with the sign-in ends it caused (a takeover leaves a trace). */
+  audit: AuditRepository;
   settings: PasswordResetSettings;
 }
 
@@ -111,6 +114,7 @@ export class PasswordResetService {
       await this.deps.credentials.setPasswordHash(tx, userId, passwordHash);
       const open = await this.deps.sessions.openFamilies(userId, null, tx);
       await this.deps.sessionService.revokeFamiliesIn(tx, open, now);
+      await this.deps.audit.record(tx, { actorId: userId, action: 'user.password_reset', subjectId: userId, after: { sessionsEnded: open.length, by: 'EMAIL_CODE' }, requestId: scope.requestId ?? null });
       return open;
     });
     if (!families) throw new BadInputError(accountMessages.resetCodeUsed, { field: 'code', reason: 'CODE_USED' });
@@ -142,6 +146,7 @@ export class PasswordResetService {
       await this.deps.credentials.setPasswordHash(tx, user.id, passwordHash);
       const open = await this.deps.sessions.openFamilies(user.id, current, tx);
       await this.deps.sessionService.revokeFamiliesIn(tx, open, now);
+      await this.deps.audit.record(tx, { actorId: user.id, action: 'user.password_changed', subjectId: user.id, after: { sessionsEnded: open.length }, requestId: scope.requestId ?? null });
       return open;
     });
     if (current) await this.deps.sessionService.stopAccessTokens(user.id, others);
