@@ -139,6 +139,17 @@ describe('resetPassword', () => {
     await waitFor('the password changed notice', async () => (await h.messagesTo(user.email)).find((m) => m.text.includes('비밀번호가 바뀌었고')));
   });
 
+  it('gives an account made through a provider (no password) a password, and with it a way to leave', async () => {
+    const member = await registerUser(h);
+    await h.prisma.user.update({ where: { id: member.id }, data: { hasPassword: false } });
+    await h.gql(REQUEST_RESET, { email: member.email }, { client: client(null, undefined, freshAddress()) });
+    const code = await resetCode(member.email, 1);
+    expect(await h.gql(RESET, { email: member.email, code, password: NEW_PASSWORD })).toMatchObject({ data: { resetPassword: true } });
+    expect((await h.prisma.user.findUniqueOrThrow({ where: { id: member.id } })).hasPassword).toBe(true);
+    const fresh = (await h.gql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`, { e: member.email, p: NEW_PASSWORD })).data!.login;
+    expect(await h.gql(`mutation($p: String!) { deleteAccount(password: $p) }`, { p: NEW_PASSWORD }, { token: fresh.accessToken })).toMatchObject({ data: { deleteAccount: true } });
+  });
+
   it('locks the code after 5 wrong tries: even the right code is refused afterwards', async () => {
     const user = await registerUser(h);
     await h.gql(REQUEST_RESET, { email: user.email }, { client: client(null, undefined, freshAddress()) });

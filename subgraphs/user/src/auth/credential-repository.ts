@@ -13,8 +13,9 @@ export class CredentialRepository {
     return row?.id ?? null;
   }
 
+  /** Also marks the account as having a password: one made through a provider gets one by a reset, and may then leave with deleteAccount. */
   async setPasswordHash(tx: Tx, userId: string, passwordHash: string): Promise<void> {
-    await tx.user.update({ where: { id: userId }, data: { passwordHash }, select: { id: true } });
+    await tx.user.update({ where: { id: userId }, data: { passwordHash, hasPassword: true }, select: { id: true } });
   }
 
   async setTwoFactor(userId: string, enabled: boolean): Promise<UserRecord> {
