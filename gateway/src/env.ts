@@ -102,7 +102,7 @@ export const gatewayEnvSchema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: positive(60, 'Sliding window of RATE_LIMIT_PER_IP and RATE_LIMIT_PER_USER.'),
   RATE_LIMIT_SENSITIVE_FIELDS: z
     .string()
-    .default('login,register,requestVerification,fileReport,decideGuardianApproval')
+    .default('login,register,requestVerification,fileReport,decideGuardianApproval,signIn,completeSignIn,requestPasswordReset,resetPassword,changePassword,setTwoFactor,deleteAccount,completeOidcSignUp')
     .transform((text) => text.split(',').map((name) => name.trim()).filter(Boolean))
     .describe('Comma-separated root fields with their own stricter window, per address and per user.'),
   RATE_LIMIT_SENSITIVE_MAX: positive(10, 'Calls of each sensitive field per RATE_LIMIT_SENSITIVE_WINDOW_SECONDS.'),

@@ -122,6 +122,25 @@ describe('rate limits', () => {
     expect(me.body).toEqual({ data: { me: null } });
   });
 
+  it('holds every account field that takes a password or a code to the same window per address (signIn, codes, reset, OIDC sign-up)', async () => {
+    const calls: Array<[string, string, Record<string, unknown>]> = [
+      ['signIn', 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { auth { accessToken } } }', { e: 'nobody@example.com', p: 'wrong-passphrase' }],
+      ['completeSignIn', 'mutation($c: ID!, $k: String!) { completeSignIn(challengeId: $c, code: $k) { accessToken } }', { c: '00000000-0000-4000-8000-000000000000', k: '000000' }],
+      ['requestPasswordReset', 'mutation($e: String!) { requestPasswordReset(email: $e) }', { e: 'nobody@example.com' }],
+      ['resetPassword', 'mutation($e: String!, $k: String!, $p: String!) { resetPassword(email: $e, code: $k, newPassword: $p) }', { e: 'nobody@example.com', k: '000000', p: 'a-long-new-passphrase' }],
+      ['completeOidcSignUp', 'mutation($c: String!, $n: String!) { completeOidcSignUp(code: $c, nickname: $n) { accessToken } }', { c: 'made-up', n: '누구' }],
+    ];
+    for (const [field, query, variables] of calls) {
+      const ip = address();
+      for (let attempt = 1; attempt <= 3; attempt += 1) {
+        expect((await graphql(stack.gatewayUrl, query, variables, from(ip))).body.errors?.[0]?.extensions?.code, field).not.toBe('RATE_LIMITED');
+      }
+      const refused = await graphql(stack.gatewayUrl, query, variables, from(ip));
+      expect(refused.status, field).toBe(429);
+      expect(refused.body.errors?.[0]?.extensions?.code, field).toBe('RATE_LIMITED');
+    }
+  });
+
   it('counts an aliased sensitive field once per occurrence', async () => {
     const ip = address();
     const twice = 'mutation { a: login(email: "nobody@example.com", password: "x") { accessToken } b: login(email: "nobody@example.com", password: "y") { accessToken } }';
