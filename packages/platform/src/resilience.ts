@@ -28,6 +28,27 @@ export class CircuitOpenError extends Error {
   }
 }
 
+/**
+ * A dependency (SMS or email provider, a payment provider, PostgreSQL) is down or failing, not the
+ * work itself. A consumer or job that sees it waits the outage out: its breaker opens and it pauses
+ * its queue instead of spending the job's attempts (ARCHITECTURE §4). `dependency` names what failed
+ * (`sms`, `email`, `postgres`, `tosspayments`), for logs and the breaker's metric.
+ */
+export class DependencyUnavailableError extends Error {
+  constructor(
+    readonly dependency: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'DependencyUnavailableError';
+  }
+}
+
+export function isDependencyUnavailable(error: unknown): error is DependencyUnavailableError {
+  return error instanceof DependencyUnavailableError;
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

@@ -1,17 +1,5 @@
-import { createServer } from 'node:net';
-
-/** A port nothing listens on right now (the OS picks it); the caller binds it soon after. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+// Pre-picked ports come from one place (below the ephemeral range, so nothing else takes them meanwhile).
+export { freePort } from '../../support/free-port.ts';
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
