@@ -11,8 +11,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devMessages } from '../support/dev-messages.ts';
 import { freePort } from '../support/free-port.ts';
-import { CookieJar, followUntil, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.ts';
-import { graphql, startStack, type Stack } from '../support/stack.ts';
+import { CookieJar, followUntil, oidcClientEnv, startOidcProvider, type TestOidcProvider } from '../support/oidc-provider.ts';
+import { gatewayClient } from '../support/gateway-client.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 
 const adminEmail = `admin-${randomBytes(4).toString('hex')}@anshim.test`;
 const adminPassword = 'admin-password-1234';
@@ -38,10 +39,7 @@ beforeAll(async () => {
       BOOTSTRAP_ADMIN_EMAIL: adminEmail,
       BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       OIDC_PROVIDERS: 'local',
-      OIDC_LOCAL_ISSUER: oidc.issuer,
-      OIDC_LOCAL_CLIENT_ID: oidc.clientId,
-      OIDC_LOCAL_CLIENT_SECRET: oidc.clientSecret,
-      OIDC_LOCAL_REDIRECT_URL: `${gateway}/auth/oidc/local/callback`,
+      ...oidcClientEnv('local', oidc, gateway),
       OIDC_SIGNUP_PROVIDERS: 'local',
       OIDC_ALLOW_HTTP: 'true',
       OIDC_APP_REDIRECT_URL: APP,
@@ -57,15 +55,7 @@ afterAll(async () => {
   if (storageDir) await rm(storageDir, { recursive: true, force: true });
 });
 
-type Errors = Array<{ message: string; extensions?: Record<string, unknown> }>;
-async function call<T = any>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors?: Errors }> {
-  return (await graphql<T>(stack.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {})).body;
-}
-async function ok<T = any>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const body = await call<T>(query, variables, token);
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
-}
+const { call, ok } = gatewayClient(() => stack.gatewayUrl);
 const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }`;
 const REGISTER = `mutation($i: RegisterInput!) { register(input: $i) { accessToken refreshToken user { id } } }`;
 const phone = () => `010${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;

@@ -5,11 +5,11 @@
 // two sessions — device and client described from the user agent the gateway passed on signed —
 // and revokes one, whose socket closes. Codes are read from the user service's /dev/messages.
 import { randomBytes } from 'node:crypto';
-import { createClient, type Client } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
 import { devMessages } from '../support/dev-messages.ts';
 import { waitFor } from '../support/gateway-client.ts';
+import { watchedSocket, type WatchedSocket } from '../support/watched-socket.ts';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -57,29 +57,11 @@ async function latestCode(address: string, marker: string, count = 1): Promise<s
   return /\b(\d{6})\b/.exec(found.text)![1]!;
 }
 
-/** A graphql-ws connection with a running subscription; resolves once acknowledged, with a promise of its close. */
-async function subscribed(token: string): Promise<{ closed: Promise<{ code: number; reason: string; at: number }> }> {
-  let onClosed: (event: { code: number; reason: string; at: number }) => void = () => undefined;
-  const closed = new Promise<{ code: number; reason: string; at: number }>((resolve) => (onClosed = resolve));
-  let onConnected: () => void = () => undefined;
-  const connected = new Promise<void>((resolve) => (onConnected = resolve));
-  const client = createClient({
-    url: stack.gatewayUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    connectionParams: { authorization: `Bearer ${token}` },
-    on: {
-      connected: () => onConnected(),
-      closed: (event) => {
-        const { code, reason } = event as { code: number; reason: string };
-        onClosed({ code, reason, at: Date.now() });
-      },
-    },
-  });
-  clients.push(client);
-  client.subscribe({ query: 'subscription { myRiskAlerts { id } }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
-  await Promise.race([connected, closed.then((event) => Promise.reject(new Error(`closed at once: ${event.code} ${event.reason}`)))]);
-  return { closed };
+/** A graphql-ws connection with a running myRiskAlerts subscription (test/support/watched-socket.ts). */
+async function subscribed(token: string): Promise<WatchedSocket> {
+  const socket = await watchedSocket(stack.gatewayUrl, token);
+  clients.push(socket.client);
+  return socket;
 }
 
 describe('account security through the gateway', () => {

@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { createRedis, revokedBeforeKey, revokedReasonKey, type Redis } from '@anshim/platform';
 import { devMessages } from '../support/dev-messages.ts';
 import { bootstrapAdmin, waitFor } from '../support/gateway-client.ts';
+import { watchedSocket, type WatchedSocket } from '../support/watched-socket.ts';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -69,37 +70,11 @@ async function register(): Promise<{ id: string; token: string; email: string; p
   return { id: body.data.register.user.id, token: body.data.register.accessToken, email, password };
 }
 
-interface Closed {
-  code: number;
-  reason: string;
-  at: number;
-}
-
-/** A graphql-ws connection with a running myRiskAlerts subscription; resolves once the socket is acknowledged. */
-async function subscribed(token: string): Promise<{ client: Client; closed: Promise<Closed>; errors: unknown[] }> {
-  let onClosed: (event: Closed) => void = () => undefined;
-  const closed = new Promise<Closed>((resolve) => (onClosed = resolve));
-  let onConnected: () => void = () => undefined;
-  const connected = new Promise<void>((resolve) => (onConnected = resolve));
-  const client = createClient({
-    url: stack.gatewayUrl.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    connectionParams: { authorization: `Bearer ${token}` },
-    on: {
-      connected: () => onConnected(),
-      closed: (event) => {
-        // ws' CloseEvent keeps code and reason behind getters: read them, a spread would not copy them.
-        const { code, reason } = event as { code: number; reason: string };
-        onClosed({ code, reason, at: Date.now() });
-      },
-    },
-  });
-  clients.push(client);
-  const errors: unknown[] = [];
-  client.subscribe({ query: 'subscription { myRiskAlerts { id } }' }, { next: () => undefined, error: (error) => void errors.push(error), complete: () => undefined });
-  await Promise.race([connected, closed.then((event) => Promise.reject(new Error(`closed at once: ${event.code} ${event.reason}`)))]);
-  return { client, closed, errors };
+/** A graphql-ws connection with a running myRiskAlerts subscription (test/support/watched-socket.ts). */
+async function subscribed(token: string): Promise<WatchedSocket> {
+  const socket = await watchedSocket(stack.gatewayUrl, token);
+  clients.push(socket.client);
+  return socket;
 }
 
 /** The close a fresh connection with this token gets when it tries an operation. */

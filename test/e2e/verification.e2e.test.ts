@@ -10,8 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../subgraphs/safety/test/support/harness.ts';
 import { freePort } from '../support/free-port.ts';
-import { CookieJar, followUntil, startOidcProvider, step, type TestOidcProvider } from '../support/oidc-provider.ts';
-import { graphql, startStack, type Stack } from '../support/stack.ts';
+import { CookieJar, followUntil, oidcClientEnv, startOidcProvider, step, type TestOidcProvider } from '../support/oidc-provider.ts';
+import { codeOf, gatewayClient } from '../support/gateway-client.ts';
+import { startStack, type Stack } from '../support/stack.ts';
 import { devMessages } from '../support/dev-messages.ts';
 
 const adminEmail = `admin-${randomBytes(4).toString('hex')}@anshim.test`;
@@ -42,10 +43,7 @@ beforeAll(async () => {
       BOOTSTRAP_ADMIN_PASSWORD: adminPassword,
       SAFETY_NIGHTLY_ENABLED: 'false',
       OIDC_PROVIDERS: 'local',
-      OIDC_LOCAL_ISSUER: oidc.issuer,
-      OIDC_LOCAL_CLIENT_ID: oidc.clientId,
-      OIDC_LOCAL_CLIENT_SECRET: oidc.clientSecret,
-      OIDC_LOCAL_REDIRECT_URL: `${gateway}/auth/oidc/local/callback`,
+      ...oidcClientEnv('local', oidc, gateway),
       OIDC_LOCAL_DISPLAY_NAME: '테스트 로그인',
       OIDC_ALLOW_HTTP: 'true',
       OIDC_APP_REDIRECT_URL: APP,
@@ -62,22 +60,7 @@ afterAll(async () => {
   if (storageDir) await rm(storageDir, { recursive: true, force: true });
 });
 
-type Errors = Array<{ message: string; extensions?: Record<string, unknown> }>;
-async function call<T = any>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<{ data?: T; errors?: Errors }> {
-  return (await graphql<T>(stack.gatewayUrl, query, variables, token ? { authorization: `Bearer ${token}` } : {})).body;
-}
-async function ok<T = any>(query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const body = await call<T>(query, variables, token);
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
-}
-const codeOf = (errors: Errors | undefined) => errors?.[0]?.extensions?.code;
-
-async function register(nickname: string): Promise<{ id: string; token: string; email: string }> {
-  const email = `verify.${randomBytes(5).toString('hex')}@example.com`;
-  const data = await ok(`mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`, { i: { email, password: 'correct horse battery', nickname } });
-  return { id: data.register.user.id, token: data.register.accessToken, email };
-}
+const { call, ok, register } = gatewayClient(() => stack.gatewayUrl);
 
 const REQUEST_ID_CARD = `mutation { requestVerification(method: ID_CARD) { id method sentTo expiresAt upload { key url headers expiresAt maxBytes } } }`;
 const DECIDE = `mutation($id: ID!, $d: IdCardDecision!, $r: String) { decideIdCardCheck(id: $id, decision: $d, reason: $r) { id status reason decidedAt photoDeleteAfter user { id } } }`;

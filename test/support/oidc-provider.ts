@@ -65,6 +65,20 @@ export async function startOidcProvider(options: { redirectUris: string[]; clien
   return state;
 }
 
+/**
+ * The environment that points a service's provider `name` at this test provider, with its callback
+ * on `publicOrigin` (the gateway's origin, or a placeholder host the test carries callbacks from).
+ */
+export function oidcClientEnv(name: string, oidc: TestOidcProvider, publicOrigin: string): Record<string, string> {
+  const prefix = `OIDC_${name.toUpperCase()}`;
+  return {
+    [`${prefix}_ISSUER`]: oidc.issuer,
+    [`${prefix}_CLIENT_ID`]: oidc.clientId,
+    [`${prefix}_CLIENT_SECRET`]: oidc.clientSecret,
+    [`${prefix}_REDIRECT_URL`]: `${publicOrigin}/auth/oidc/${name}/callback`,
+  };
+}
+
 /** Cookies per origin, enough for redirects between the gateway and the provider. */
 export class CookieJar {
   private readonly jar = new Map<string, Map<string, string>>();

@@ -7,7 +7,7 @@
 // user service, as the gateway's /auth pass-through would.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieJar, followUntil, startOidcProvider, step, type TestOidcProvider } from '../../../test/support/oidc-provider.ts';
+import { CookieJar, followUntil, oidcClientEnv, startOidcProvider, step, type TestOidcProvider } from '../../../test/support/oidc-provider.ts';
 import { registerUser, UserHarness, type RegisteredUser } from './support/harness.ts';
 
 const PUBLIC = 'http://gateway.anshim.test';
@@ -17,16 +17,10 @@ let h: UserHarness;
 
 beforeAll(async () => {
   oidc = await startOidcProvider({ redirectUris: ['local', 'trusted'].map((p) => `${PUBLIC}/auth/oidc/${p}/callback`) });
-  const provider = (name: string) => ({
-    [`OIDC_${name.toUpperCase()}_ISSUER`]: oidc.issuer,
-    [`OIDC_${name.toUpperCase()}_CLIENT_ID`]: oidc.clientId,
-    [`OIDC_${name.toUpperCase()}_CLIENT_SECRET`]: oidc.clientSecret,
-    [`OIDC_${name.toUpperCase()}_REDIRECT_URL`]: `${PUBLIC}/auth/oidc/${name}/callback`,
-  });
   h = await new UserHarness({
     OIDC_PROVIDERS: 'local,trusted',
-    ...provider('local'),
-    ...provider('trusted'),
+    ...oidcClientEnv('local', oidc, PUBLIC),
+    ...oidcClientEnv('trusted', oidc, PUBLIC),
     OIDC_EMAIL_LINK_PROVIDERS: 'trusted',
     OIDC_ALLOW_HTTP: 'true',
     OIDC_APP_REDIRECT_URL: APP,

@@ -6,7 +6,7 @@
 // explicit). Unlinking is refused while it is the last way to sign in.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieJar, followUntil, startOidcProvider, step, type TestOidcProvider } from '../../../test/support/oidc-provider.ts';
+import { CookieJar, followUntil, oidcClientEnv, startOidcProvider, step, type TestOidcProvider } from '../../../test/support/oidc-provider.ts';
 import { onlyError, registerUser, uniqueEmail, UserHarness } from './support/harness.ts';
 
 const PUBLIC = 'http://gateway.anshim.test';
@@ -16,16 +16,10 @@ let h: UserHarness;
 
 beforeAll(async () => {
   oidc = await startOidcProvider({ redirectUris: ['open', 'closed'].map((p) => `${PUBLIC}/auth/oidc/${p}/callback`) });
-  const provider = (name: string) => ({
-    [`OIDC_${name.toUpperCase()}_ISSUER`]: oidc.issuer,
-    [`OIDC_${name.toUpperCase()}_CLIENT_ID`]: oidc.clientId,
-    [`OIDC_${name.toUpperCase()}_CLIENT_SECRET`]: oidc.clientSecret,
-    [`OIDC_${name.toUpperCase()}_REDIRECT_URL`]: `${PUBLIC}/auth/oidc/${name}/callback`,
-  });
   h = await new UserHarness({
     OIDC_PROVIDERS: 'open,closed',
-    ...provider('open'),
-    ...provider('closed'),
+    ...oidcClientEnv('open', oidc, PUBLIC),
+    ...oidcClientEnv('closed', oidc, PUBLIC),
     OIDC_SIGNUP_PROVIDERS: 'open',
     OIDC_ALLOW_HTTP: 'true',
     OIDC_APP_REDIRECT_URL: APP,
