@@ -7,25 +7,16 @@
 // user service, as the gateway's /auth pass-through would.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieJar, followUntil, oidcClientEnv, startOidcProvider, step, type TestOidcProvider } from '../../../test/support/oidc-provider.ts';
-import { registerUser, UserHarness, type RegisteredUser } from './support/harness.ts';
+import { CookieJar, followUntil, step, type TestOidcProvider } from '../../../test/support/oidc-provider.ts';
+import { registerUser, UserHarness, OIDC_APP, OIDC_PUBLIC, startUserWithOidc, type RegisteredUser } from './support/harness.ts';
 
-const PUBLIC = 'http://gateway.anshim.test';
-const APP = 'http://app.anshim.test/auth/complete';
+const PUBLIC = OIDC_PUBLIC;
+const APP = OIDC_APP;
 let oidc: TestOidcProvider;
 let h: UserHarness;
 
 beforeAll(async () => {
-  oidc = await startOidcProvider({ redirectUris: ['local', 'trusted'].map((p) => `${PUBLIC}/auth/oidc/${p}/callback`) });
-  h = await new UserHarness({
-    OIDC_PROVIDERS: 'local,trusted',
-    ...oidcClientEnv('local', oidc, PUBLIC),
-    ...oidcClientEnv('trusted', oidc, PUBLIC),
-    OIDC_EMAIL_LINK_PROVIDERS: 'trusted',
-    OIDC_ALLOW_HTTP: 'true',
-    OIDC_APP_REDIRECT_URL: APP,
-    USER_PUBLIC_URL: PUBLIC,
-  }).start();
+  ({ oidc, h } = await startUserWithOidc(['local', 'trusted'], { OIDC_EMAIL_LINK_PROVIDERS: 'trusted' }));
 }, 60_000);
 afterAll(async () => {
   await h?.stop();

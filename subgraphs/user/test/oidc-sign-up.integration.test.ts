@@ -6,25 +6,16 @@
 // explicit). Unlinking is refused while it is the last way to sign in.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CookieJar, followUntil, oidcClientEnv, startOidcProvider, step, type TestOidcProvider } from '../../../test/support/oidc-provider.ts';
-import { onlyError, registerUser, uniqueEmail, UserHarness } from './support/harness.ts';
+import { CookieJar, followUntil, step, type TestOidcProvider } from '../../../test/support/oidc-provider.ts';
+import { onlyError, registerUser, uniqueEmail, UserHarness, OIDC_APP, OIDC_PUBLIC, startUserWithOidc } from './support/harness.ts';
 
-const PUBLIC = 'http://gateway.anshim.test';
-const APP = 'http://app.anshim.test/auth/complete';
+const PUBLIC = OIDC_PUBLIC;
+const APP = OIDC_APP;
 let oidc: TestOidcProvider;
 let h: UserHarness;
 
 beforeAll(async () => {
-  oidc = await startOidcProvider({ redirectUris: ['open', 'closed'].map((p) => `${PUBLIC}/auth/oidc/${p}/callback`) });
-  h = await new UserHarness({
-    OIDC_PROVIDERS: 'open,closed',
-    ...oidcClientEnv('open', oidc, PUBLIC),
-    ...oidcClientEnv('closed', oidc, PUBLIC),
-    OIDC_SIGNUP_PROVIDERS: 'open',
-    OIDC_ALLOW_HTTP: 'true',
-    OIDC_APP_REDIRECT_URL: APP,
-    USER_PUBLIC_URL: PUBLIC,
-  }).start();
+  ({ oidc, h } = await startUserWithOidc(['open', 'closed'], { OIDC_SIGNUP_PROVIDERS: 'open' }));
 }, 60_000);
 afterAll(async () => {
   await h?.stop();

@@ -3,6 +3,7 @@
 // identity headers (and forward the Authorization header). Delivery goes to the console provider,
 // read back through the dev endpoint.
 import { devMessages, type DevMessage } from '../../../../test/support/dev-messages.ts';
+import { oidcClientEnv, startOidcProvider, type TestOidcProvider } from '../../../../test/support/oidc-provider.ts';
 import { blacklistKey, verifyAccessToken, type Identity } from '@anshim/platform';
 import { hex, SubgraphHarness, type Env, type GraphQLResult, type RequestOptions } from '../../../../test/support/subgraph-harness.ts';
 import { buildUserServer, type UserServer } from '../../src/server.ts';
@@ -63,6 +64,26 @@ export class UserHarness extends SubgraphHarness<UserServer, UserPrisma> {
     const code = latest && /\b(\d{6})\b/.exec(latest.text)?.[1];
     if (!code) throw new Error(`no code was sent to ${address}`);
     return code;
+  }
+}
+
+/** Where the OIDC tests pretend the gateway and the app live: callbacks are carried to the service by the test. */
+export const OIDC_PUBLIC = 'http://gateway.anshim.test';
+export const OIDC_APP = 'http://app.anshim.test/auth/complete';
+
+/**
+ * A real OpenID provider (oidc-provider) and the user service configured with one client of it per
+ * name in `providers`, their callbacks on OIDC_PUBLIC; `env` adds the setting under test.
+ */
+export async function startUserWithOidc(providers: string[], env: Env = {}): Promise<{ oidc: TestOidcProvider; h: UserHarness }> {
+  const oidc = await startOidcProvider({ redirectUris: providers.map((p) => `${OIDC_PUBLIC}/auth/oidc/${p}/callback`) });
+  const settings: Env = { OIDC_PROVIDERS: providers.join(','), OIDC_ALLOW_HTTP: 'true', OIDC_APP_REDIRECT_URL: OIDC_APP, USER_PUBLIC_URL: OIDC_PUBLIC };
+  for (const name of providers) Object.assign(settings, oidcClientEnv(name, oidc, OIDC_PUBLIC));
+  try {
+    return { oidc, h: await new UserHarness({ ...settings, ...env }).start() };
+  } catch (error) {
+    await oidc.stop();
+    throw error;
   }
 }
 
