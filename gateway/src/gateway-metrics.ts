@@ -7,6 +7,9 @@ import { readinessUrlOf } from './upstream/readiness.ts';
 import type { SubgraphBreaker } from './upstream/subgraph-breaker.ts';
 import type { Fetcher } from './upstream/subgraph-fetcher.ts';
 
+/** How long the scrape waits for a subgraph's /readyz before calling it down. */
+const SUBGRAPH_PROBE_DEADLINE_MS = 2_000;
+
 /** Paths the load balancer's probes call every few seconds: not members' requests, so not counted. */
 const PROBE_PATHS = new Set(['/healthz', '/readyz']);
 
@@ -62,11 +65,18 @@ export function subscriptionGauges(metrics: Metrics, options: { capacity: number
  * fetches time out is not answering members.
  */
 export function subgraphUpGauge(metrics: Metrics, options: { subgraphs: ReadonlyMap<string, string>; breakers: ReadonlyMap<string, SubgraphBreaker>; fetch: Fetcher }): void {
+  // A hanging subgraph must not hold the scrape past Prometheus' timeout (10 s), which would lose
+  // every gateway series at once: an answer later than this counts as none.
   const answers = async (url: string): Promise<boolean> => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), SUBGRAPH_PROBE_DEADLINE_MS);
+    });
+    const probe = options.fetch(readinessUrlOf(url), { method: 'GET' }).then((response) => response.ok, () => false);
     try {
-      return (await options.fetch(readinessUrlOf(url), { method: 'GET' })).ok;
-    } catch {
-      return false;
+      return await Promise.race([probe, late]);
+    } finally {
+      clearTimeout(timer);
     }
   };
   new Gauge({
