@@ -31,6 +31,7 @@ import {
 import { createAuthenticator } from './auth.ts';
 import type { GatewayContext } from './context.ts';
 import { createExplorer } from './explorer.ts';
+import { httpResponseCounter, subgraphUpGauge, subscriptionGauges } from './gateway-metrics.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
 import type { GatewaySettings } from './env.ts';
@@ -89,6 +90,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const inflight = options.shareInflightFetches ? new InflightFetches() : undefined;
   if (inflight) countOnScrape(metrics, 'gateway_subgraph_fetches_shared_total', 'Subgraph reads answered by an identical read already in flight', () => inflight.shared);
   const dataSources = new Map<string, GraphQLDataSource>();
+  const breakers = new Map<string, SubgraphBreaker>();
   const planner = new SubscriptionPlanner();
   const { maxBodyBytes, maxBatchSize, rateLimits, complexity } = limits;
   const trustedProxies = parseTrustedProxies(limits.trustedProxies);
@@ -106,6 +108,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       if (!target) throw new Error(`subgraph ${name} has no URL in the supergraph or SUBGRAPH_URLS`);
       subgraphs.set(name, target);
       const breaker = new SubgraphBreaker(name, options.subgraphBreaker, logger);
+      breakers.set(name, breaker);
       const forwardAuthorization = subgraphRoles.forwardAuthorizationTo.includes(name);
       const dataSource = new SubgraphDataSource({ name, url: target, fetcher, internalSecret: options.internalSecret, forwardAuthorization, inflight, breaker });
       dataSources.set(name, dataSource);
@@ -148,9 +151,11 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   }
 
   const authenticator = createAuthenticator({ jwtSecret: options.jwtSecret, redis });
+  app.use(httpResponseCounter(metrics));
   app.use(requestLog(logger));
   app.use(refuseNonOriginForm);
   const readiness = gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch });
+  subgraphUpGauge(metrics, { subgraphs, breakers, fetch: fetcher.fetch });
   mountPublicHealth(app, { checks: readiness });
   const operations = buildOperationsServer(options.operations, { checks: readiness, registry: metrics.registry });
   // Browser-facing routes of the services (OIDC redirects, ID card photos, stored files): an allow-list, nothing else.
@@ -219,6 +224,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     maxSubscriptionsPerConnection: options.subscriptions.maxPerConnection,
     connectionInitTimeoutMs: options.subscriptions.connectionInitTimeoutMs,
   });
+
+  subscriptionGauges(metrics, { capacity: options.subscriptions.capacity, active: () => executor.stats().subscribers });
 
   return {
     app,
