@@ -55,7 +55,8 @@ describe('restore drill', () => {
       'ledger: trial balance 0, every escrow matches its payment',
       'outbox: published rows no later than the target, processed events all published',
       'every Prisma migration recorded',
-      'the services start on the restored database and answer',
+      'events published in the hour before the target re-sent, none applied twice',
+      'the services answer on the restored database',
     ]);
     expect(report.checks.filter((c) => !c.ok), summary).toEqual([]);
     expect(report.ok).toBe(true);

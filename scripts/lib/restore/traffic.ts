@@ -23,9 +23,25 @@ interface GraphQLAnswer<T> {
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
 }
 
+/**
+ * fetch, trying again when no answer came at all: after an idle pause (the backup) a kept-alive
+ * socket the server has just closed fails the request before it is sent.
+ */
+async function request(url: string, init: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      const cause = (error as Error).cause as { code?: string; message?: string } | undefined;
+      if (attempt >= 3) throw new Error(`${(error as Error).message} (${cause?.code ?? cause?.message ?? 'no cause'}) after ${attempt} attempts`);
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
 /** One GraphQL call to the gateway; throws with the first error's code and message. */
 export async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const response = await fetch(url, {
+  const response = await request(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
@@ -87,10 +103,10 @@ export async function tradingRound(gatewayUrl: string, label: string, trades: nu
     const payment = await until('payment to know the accepted trade', () =>
       gql<{ startSafePayment: { id: string; checkoutUrl: string } }>(gatewayUrl, 'mutation($t: ID!) { startSafePayment(transactionId: $t) { id checkoutUrl } }', { t: startTransaction.id }, buyerToken).then((d) => d.startSafePayment),
     );
-    const paid = await fetch(payment.checkoutUrl, { method: 'POST', body: new URLSearchParams({ action: 'pay' }), redirect: 'manual' });
+    const paid = await request(payment.checkoutUrl, { method: 'POST', body: new URLSearchParams({ action: 'pay' }), redirect: 'manual' });
     const back = paid.headers.get('location');
     if (!back) throw new Error(`the sandbox checkout answered ${paid.status} without a way back`);
-    await fetch(back, { redirect: 'manual' });
+    await request(back, { redirect: 'manual' });
     await until('the money held', async () => {
       const { payment: seen } = await gql<{ payment: { status: string } }>(gatewayUrl, 'query($id: ID!) { payment(id: $id) { status } }', { id: payment.id }, buyerToken);
       return seen.status === 'HELD' ? true : undefined;
