@@ -1,7 +1,7 @@
 // What must hold on a database the drill restored, read with plain SQL: every service's migrations
 // recorded, the event bus's books consistent, and the row counts of every table (compared with the
 // counts the live system had at the recovery target).
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { defaultPrismaRoot, listServices, postgresSchemaFor } from '../services.ts';
@@ -36,9 +36,9 @@ export async function checkMigrations(client: Sql): Promise<{ services: number; 
   const problems: string[] = [];
   const services = listServices();
   for (const service of services) {
-    const expected = readdirSync(join(defaultPrismaRoot, service, 'migrations'), { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
+    const dir = join(defaultPrismaRoot, service, 'migrations');
+    const expected = readdirSync(dir)
+      .filter((name) => existsSync(join(dir, name, 'migration.sql')))
       .sort();
     const { rows } = await client.query<{ name: string }>(
       `SELECT migration_name AS name FROM "${postgresSchemaFor(service)}"._prisma_migrations

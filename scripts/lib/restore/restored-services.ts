@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type pg from 'pg';
-import { consumerQueueName } from '../../../packages/platform/src/events/queues.ts';
+import { consumerQueueName } from '@anshim/platform';
 import type { SubgraphName } from '@anshim/contracts';
 import { ownerUrls, startTiers } from '../../../test/support/owners.ts';
 import { startProcess, type StartedProcess } from '../../../test/support/processes.ts';
