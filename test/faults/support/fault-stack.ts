@@ -6,7 +6,7 @@ import { deployMigrations, ensureDatabase } from '../../../scripts/lib/migration
 import { listServices } from '../../../scripts/lib/services.ts';
 import { startProcess, type StartedProcess } from '../../support/processes.ts';
 import { ownerUrls, startTiers } from '../../support/owners.ts';
-import { PrivatePostgres } from './private-postgres.ts';
+import { PrivatePostgres, type PrivatePostgresOptions } from './private-postgres.ts';
 import { PrivateRedis } from './private-redis.ts';
 
 // Generous: on a busy 2-core machine compiling a service with tsx alone can take half a minute.
@@ -18,6 +18,8 @@ export interface FaultStackOptions {
   gateway?: boolean;
   env?: Record<string, string>;
   redis?: { persistent?: boolean };
+  /** How its PostgreSQL cluster is set up (the restore drill archives its WAL). */
+  postgres?: PrivatePostgresOptions;
 }
 
 export class FaultStack {
@@ -57,7 +59,7 @@ export class FaultStack {
   }
 
   async up(): Promise<this> {
-    const [postgres, redis] = await Promise.allSettled([PrivatePostgres.create(), PrivateRedis.create(this.options.redis)]);
+    const [postgres, redis] = await Promise.allSettled([PrivatePostgres.create(this.options.postgres), PrivateRedis.create(this.options.redis)]);
     if (postgres.status === 'fulfilled') this.postgresInstance = postgres.value;
     if (redis.status === 'fulfilled') this.redisInstance = redis.value;
     if (postgres.status === 'rejected') throw postgres.reason;

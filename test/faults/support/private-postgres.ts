@@ -3,7 +3,7 @@
 // and CI use it at the same time). initdb and postgres refuse to run as root, so as root they run
 // as the `postgres` system user through runuser; as any other user they run as that user.
 import { spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -12,33 +12,72 @@ import { freePort, waitUntil } from './free-port.ts';
 const BIN = process.env.FAULTS_PG_BIN ?? '/usr/lib/postgresql/15/bin';
 const SYSTEM_USER = 'postgres';
 
+export interface PrivatePostgresOptions {
+  /**
+   * Written into postgresql.conf before the first start (e.g. WAL archiving); later lines win. A
+   * function gets the instance first, for paths inside its directory (`subdirectory()`).
+   */
+  settings?: Record<string, string> | ((instance: PrivatePostgres) => Record<string, string>);
+  /** Keep fsync and full-page writes on (a backup and restore drill); off by default, for speed. */
+  durable?: boolean;
+}
+
 export class PrivatePostgres {
   private constructor(
     readonly dir: string,
     readonly port: number,
+    private readonly durable: boolean,
   ) {}
 
   /** Creates and starts a fresh cluster (superuser `root`, trust auth on 127.0.0.1 only). */
-  static async create(): Promise<PrivatePostgres> {
+  static async create(options: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
+    return PrivatePostgres.prepare((instance) => {
+      // C.UTF-8 like the shared server: pg_trgm only treats Korean letters as letters under a UTF-8 ctype.
+      instance.runTool('initdb', ['-D', instance.dataDir, '-U', 'root', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+    }, options);
+  }
+
+  /**
+   * A cluster whose data directory `fill` makes (initdb, or a copy of a base backup), then
+   * `options.settings` appended to its postgresql.conf, then started.
+   */
+  static async prepare(fill: (instance: PrivatePostgres) => void, options: PrivatePostgresOptions = {}): Promise<PrivatePostgres> {
     if (!existsSync(join(BIN, 'initdb'))) throw new Error(`no PostgreSQL binaries in ${BIN} (set FAULTS_PG_BIN)`);
     const dir = mkdtempSync(join(tmpdir(), 'anshim-faults-pg-'));
-    const instance = new PrivatePostgres(dir, await freePort());
+    const instance = new PrivatePostgres(dir, await freePort(), options.durable ?? false);
     registerForExit(instance);
     try {
-      if (isRoot()) {
-        const ids = spawnSync('id', ['-u', SYSTEM_USER], { encoding: 'utf8' });
-        const gids = spawnSync('id', ['-g', SYSTEM_USER], { encoding: 'utf8' });
-        if (ids.status !== 0) throw new Error(`running as root needs the "${SYSTEM_USER}" system user to run PostgreSQL`);
-        chownSync(dir, Number(ids.stdout.trim()), Number(gids.stdout.trim()));
-      }
-      // C.UTF-8 like the shared server: pg_trgm only treats Korean letters as letters under a UTF-8 ctype.
-      instance.run('initdb', ['-D', instance.dataDir, '-U', 'root', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+      instance.ownedByServerUser(dir);
+      fill(instance);
+      if (options.settings) instance.configure(typeof options.settings === 'function' ? options.settings(instance) : options.settings);
       await instance.start();
       return instance;
     } catch (error) {
       instance.destroy();
       throw error;
     }
+  }
+
+  /** Appends settings to postgresql.conf (they apply on the next start or reload). */
+  configure(settings: Record<string, string>): void {
+    const lines = Object.entries(settings).map(([name, value]) => `${name} = '${value.replaceAll("'", "''")}'`);
+    appendFileSync(join(this.dataDir, 'postgresql.conf'), `\n# added by private-postgres.ts\n${lines.join('\n')}\n`);
+  }
+
+  /** A directory under this cluster's temporary directory that the server's user owns (e.g. a WAL archive). */
+  subdirectory(name: string): string {
+    const path = join(this.dir, name);
+    mkdirSync(path, { recursive: true, mode: 0o700 });
+    this.ownedByServerUser(path);
+    return path;
+  }
+
+  private ownedByServerUser(path: string): void {
+    if (!isRoot()) return;
+    const ids = spawnSync('id', ['-u', SYSTEM_USER], { encoding: 'utf8' });
+    const gids = spawnSync('id', ['-g', SYSTEM_USER], { encoding: 'utf8' });
+    if (ids.status !== 0) throw new Error(`running as root needs the "${SYSTEM_USER}" system user to run PostgreSQL`);
+    chownSync(path, Number(ids.stdout.trim()), Number(gids.stdout.trim()));
   }
 
   get dataDir(): string {
@@ -57,11 +96,10 @@ export class PrivatePostgres {
       `-k ${this.dir}`,
       '-c listen_addresses=127.0.0.1',
       // Durability against an OS crash is not what these tests exercise; a process stop keeps the page cache.
-      '-c fsync=off',
-      '-c full_page_writes=off',
+      ...(this.durable ? [] : ['-c fsync=off', '-c full_page_writes=off']),
       '-c max_connections=300',
     ].join(' ');
-    this.run('pg_ctl', ['-D', this.dataDir, '-l', join(this.dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
+    this.runTool('pg_ctl', ['-D', this.dataDir, '-l', join(this.dir, 'server.log'), '-o', options, '-w', '-t', '60', 'start']);
     await waitUntil(() => this.ping(), (ok) => ok, 30_000, `PostgreSQL on port ${this.port}`);
   }
 
@@ -70,7 +108,7 @@ export class PrivatePostgres {
    * restart by an operator); `immediate` is a crash (recovery on the next start).
    */
   stop(mode: 'fast' | 'immediate' = 'fast'): void {
-    this.run('pg_ctl', ['-D', this.dataDir, '-m', mode, '-w', '-t', '60', 'stop']);
+    this.runTool('pg_ctl', ['-D', this.dataDir, '-m', mode, '-w', '-t', '60', 'stop']);
   }
 
   async restart(mode: 'fast' | 'immediate' = 'fast'): Promise<void> {
@@ -108,21 +146,29 @@ export class PrivatePostgres {
     unregisterForExit(this);
   }
 
-  serverLog(): string {
+  /** The server log's last `lines` lines. */
+  serverLog(lines = 40): string {
     try {
-      return readFileSync(join(this.dir, 'server.log'), 'utf8').split('\n').slice(-40).join('\n');
+      return readFileSync(join(this.dir, 'server.log'), 'utf8').split('\n').slice(-lines).join('\n');
     } catch {
       return '';
     }
   }
 
-  private run(tool: string, args: string[]): void {
-    const command = isRoot() ? 'runuser' : join(BIN, tool);
-    const argv = isRoot() ? ['-u', SYSTEM_USER, '--', join(BIN, tool), ...args] : args;
-    const result = spawnSync(command, argv, { encoding: 'utf8', cwd: this.dir, timeout: 90_000 });
+  /** Runs a PostgreSQL program (`pg_basebackup`, ...) as the server's user; returns its output. */
+  runTool(tool: string, args: string[]): string {
+    return this.runAsServerUser(join(BIN, tool), args);
+  }
+
+  /** Runs any program as the server's user (files it writes stay readable by the server). */
+  runAsServerUser(program: string, args: string[]): string {
+    const command = isRoot() ? 'runuser' : program;
+    const argv = isRoot() ? ['-u', SYSTEM_USER, '--', program, ...args] : args;
+    const result = spawnSync(command, argv, { encoding: 'utf8', cwd: this.dir, timeout: 300_000 });
     if (result.status !== 0) {
-      throw new Error(`${tool} ${args.at(-1)} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}\n${this.serverLog()}`);
+      throw new Error(`${program.split('/').at(-1)} ${args.at(-1)} failed (${result.status ?? result.signal}): ${result.stderr || result.stdout}\n${this.serverLog()}`);
     }
+    return result.stdout;
   }
 }
 
