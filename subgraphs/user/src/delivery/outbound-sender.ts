@@ -172,6 +172,8 @@ export class OutboundSender {
 
   private registerGauges(metrics: Metrics): void {
     const { repository } = this.deps;
+    // One pair per registry: a second sender in the same process (a test racing two) reads the same table.
+    if (metrics.registry.getSingleMetric('anshim_outbound_messages_pending')) return;
     new Gauge({
       name: 'anshim_outbound_messages_pending',
       help: 'Outbound messages (guardian SMS) not sent yet',
