@@ -130,8 +130,16 @@ export class OutboundSender {
 
   private async send(row: ClaimedMessage, clock: () => Date): Promise<Outcome> {
     const { repository, delivery, cipher, settings } = this.deps;
+    let to: string;
     try {
-      const to = cipher.decrypt(row.recipientEncrypted);
+      to = cipher.decrypt(row.recipientEncrypted);
+    } catch {
+      // Written under another DATA_ENCRYPTION_KEY: no retry can send it.
+      await repository.markFailed(row.id, 'the recipient cannot be decrypted with this DATA_ENCRYPTION_KEY');
+      this.logger.error({ messageId: row.id, kind: row.kind }, 'outbound message with an undecryptable recipient; not sent');
+      return 'refused';
+    }
+    try {
       if (row.channel === 'sms') await delivery.sendSms({ to, text: row.text, idempotencyKey: row.id });
       else await delivery.sendEmail({ to, subject: row.subject ?? '', text: row.text, idempotencyKey: row.id });
     } catch (error) {
