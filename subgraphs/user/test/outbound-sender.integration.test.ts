@@ -3,7 +3,8 @@
 // racing over one backlog send every message exactly once; urgent kinds go first; an outage keeps
 // messages pending (one probe per pass, not the whole backlog) and the first success after it
 // sends them all; a refusal is final; a message past its maximum age expires unsent and is
-// counted; a crashed sender's claim is taken over only once its lease ran out.
+// counted, and finished rows are deleted after the retention; a crashed sender's claim is taken
+// over only once its lease ran out.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -35,7 +36,7 @@ afterAll(async () => {
 });
 beforeEach(() => vendor.reset());
 
-const SETTINGS: OutboundSenderSettings = { maxAgeMs: 24 * 3_600_000, sweepEveryMs: 3_600_000, retryBaseMs: 1_000, retryMaxMs: 8_000, leaseMs: 60_000, concurrency: 3 };
+const SETTINGS: OutboundSenderSettings = { maxAgeMs: 24 * 3_600_000, retentionMs: 7 * 86_400_000, sweepEveryMs: 3_600_000, retryBaseMs: 1_000, retryMaxMs: 8_000, leaseMs: 60_000, concurrency: 3 };
 
 /** A deployment of its own (its rows are invisible to every other test's senders) and n senders over it. */
 function deployment(count: number, settings: Partial<OutboundSenderSettings> = {}) {
@@ -164,7 +165,7 @@ describe('the outbound sender', () => {
   });
 
   it('a message still pending after the maximum age expires unsent and is counted; the gauges show what waits', async () => {
-    const { name, repository, senders, metrics } = deployment(1, { maxAgeMs: 3_600_000 });
+    const { name, repository, senders, metrics } = deployment(1, { maxAgeMs: 3_600_000, retentionMs: 3_600_000 });
     await queue(repository, [{ at: new Date(Date.now() - 2 * 3_600_000) }]);
     vendor.mode = 'fail';
     await queue(repository, [{}]);
@@ -179,6 +180,12 @@ describe('the outbound sender', () => {
     const counted = await metrics.registry.getSingleMetric('anshim_delivery_total')!.get();
     expect(counted.values.find((v) => v.labels.outcome === 'expired')?.value).toBe(1);
     expect(vendor.received).toHaveLength(0);
+
+    // Finished rows go after the retention; pending ones never (this one expires in the same pass instead).
+    await senders[0]!.drain(later(2 * 3_600_000));
+    const left = await rowsOf(name);
+    expect(left).toHaveLength(1);
+    expect(left[0]!.status).toBe('EXPIRED');
   });
 
   it("takes over a crashed sender's claim only once its lease ran out", async () => {

@@ -3,7 +3,8 @@
 // A row is PENDING until a sender claims it (lease_until: nobody else takes it meanwhile; a
 // crashed sender's lease runs out and another takes over), then SENT, FAILED (the provider refused
 // it for good) or EXPIRED (still undeliverable after the maximum age). Rows belong to the
-// deployment that wrote them (REDIS_PREFIX): only that deployment's senders see them. Times are
+// deployment that wrote them (REDIS_PREFIX): only that deployment's senders see them. Finished
+// rows are deleted after OUTBOUND_RETENTION_DAYS. Times are
 // passed in (UTC, as Prisma writes them), so one clock decides and tests can choose it.
 import type { Tx, UserPrisma } from '../database.ts';
 
@@ -121,6 +122,15 @@ export class OutboundRepository {
       UPDATE outbound_messages SET status = 'EXPIRED', lease_until = NULL
        WHERE deployment = ${this.deployment} AND status = 'PENDING' AND created_at < ${cutoff} AND (lease_until IS NULL OR lease_until <= ${now})
       RETURNING id, channel, kind, attempts, last_error AS "lastError", created_at AS "createdAt"`;
+  }
+
+  /** Deletes finished messages (sent, failed, expired) created before `cutoff`: phone numbers and texts are not kept for ever. */
+  async purgeFinished(cutoff: Date, limit = 1_000): Promise<number> {
+    return this.prisma.$executeRaw`
+      DELETE FROM outbound_messages WHERE id IN (
+        SELECT id FROM outbound_messages
+         WHERE deployment = ${this.deployment} AND status IN ('SENT', 'FAILED', 'EXPIRED') AND created_at < ${cutoff}
+         LIMIT ${limit})`;
   }
 
   /** How many messages wait, and since when the oldest of them (for the gauges). */

@@ -16,6 +16,7 @@
 //   Nothing here throws because of an outage: the job succeeds and its queue never pauses.
 // - The provider refused the message (DeliveryRefusedError: an HTTP 4xx): FAILED with the
 //   reason, never retried. Still pending after OUTBOUND_MESSAGE_MAX_AGE_HOURS: EXPIRED, logged.
+//   Finished rows are deleted after OUTBOUND_RETENTION_DAYS.
 // Metrics: anshim_delivery_total{channel,outcome="expired"} here (sent/failed/refused are counted
 // by the counted provider every send goes through), anshim_outbound_messages_pending and
 // anshim_outbound_oldest_pending_age_seconds read from the table when /metrics is scraped.
@@ -33,6 +34,8 @@ const CHANNELS: readonly OutboundChannel[] = ['sms', 'email'];
 export interface OutboundSenderSettings {
   /** Pending longer than this: EXPIRED. */
   maxAgeMs: number;
+  /** Finished rows (sent, failed, expired) are deleted after this long. */
+  retentionMs: number;
   sweepEveryMs: number;
   /** First backoff of a row and of a channel after a failed send; doubles up to retryMaxMs. */
   retryBaseMs: number;
@@ -58,6 +61,7 @@ export interface OutboundSenderDeps {
 export function outboundSenderSettings(env: UserEnv): OutboundSenderSettings {
   return {
     maxAgeMs: env.OUTBOUND_MESSAGE_MAX_AGE_HOURS * 3_600_000,
+    retentionMs: env.OUTBOUND_RETENTION_DAYS * 86_400_000,
     sweepEveryMs: Math.round(env.OUTBOUND_SWEEP_SECONDS * 1000),
     retryBaseMs: Math.round(env.OUTBOUND_RETRY_BASE_SECONDS * 1000),
     retryMaxMs: Math.round(env.OUTBOUND_RETRY_MAX_SECONDS * 1000),
@@ -86,6 +90,7 @@ export class OutboundSender {
   private readonly logger: Logger;
   /** Per channel: not before this (epoch ms), and the pause that got it there. */
   private readonly resting = new Map<OutboundChannel, { until: number; pauseMs: number }>();
+  private lastPurge = 0;
 
   constructor(private readonly deps: OutboundSenderDeps) {
     this.logger = deps.logger.child({ component: 'outbound-sender' });
@@ -108,6 +113,7 @@ export class OutboundSender {
 
   /** One pass: expires what is too old, then sends every due message until none is left or every channel rests. */
   async drain(clock: () => Date = () => new Date()): Promise<DrainResult> {
+    await this.purge(clock());
     const result: DrainResult = { sent: 0, failed: 0, refused: 0, expired: await this.expire(clock()) };
     const lane = async () => {
       for (;;) {
@@ -167,6 +173,14 @@ export class OutboundSender {
       this.logger.info({ channel: row.channel, due }, 'the provider is back; sending every waiting message');
     }
     return 'sent';
+  }
+
+  /** At most once a minute per process: deletes finished rows past the retention. */
+  private async purge(now: Date): Promise<void> {
+    if (now.getTime() - this.lastPurge < 60_000) return;
+    this.lastPurge = now.getTime();
+    const deleted = await this.deps.repository.purgeFinished(new Date(now.getTime() - this.deps.settings.retentionMs));
+    if (deleted > 0) this.logger.info({ deleted }, 'finished outbound messages past their retention deleted');
   }
 
   private async expire(now: Date): Promise<number> {
