@@ -94,22 +94,22 @@ describe('guardian SMS through a provider outage', () => {
       type: 'monitor.alert_raised', producer: 'monitor', subjectUserId: scammer.id,
       data: { alertId, subjectUserId: scammer.id, recipientIds: [member.id], level: 'HIGH', rule: 'OFF_PLATFORM_PAYMENT_REQUEST', productId: null, transactionId: null, createdAt: now() },
     };
-    const events: NewEvent[] = [
-      alert,
-      { type: 'transaction.requested', producer: 'transaction', subjectUserId: member.id, data: { transactionId: randomUUID(), productId: randomUUID(), buyerId: member.id, sellerId: seller.id, amount: 450_000, by: member.id, at: now() } },
-      {
+    const publishers: Array<() => Promise<{ id: string }>> = [
+      () => producer.publish(alert),
+      () => producer.publish({ type: 'transaction.requested', producer: 'transaction', subjectUserId: member.id, data: { transactionId: randomUUID(), productId: randomUUID(), buyerId: member.id, sellerId: seller.id, amount: 450_000, by: member.id, at: now() } }),
+      () => producer.publish({
         type: 'transaction.check_in_overdue', producer: 'transaction', subjectUserId: member.id,
         data: { checkInId: randomUUID(), transactionId: randomUUID(), userId: member.id, counterpartId: scammer.id, place: { name: '마포경찰서 안전거래존', address: '서울 마포구 마포대로 183' }, checkedInAt: now(), overdueAfterSeconds: 3_600, at: now() },
-      },
-      {
+      }),
+      () => producer.publish({
         type: 'payment.guardian_approval_requested', producer: 'payment', subjectUserId: member.id,
         data: { approvalId: randomUUID(), paymentId: randomUUID(), transactionId: randomUUID(), buyerId: member.id, sellerId: seller.id, amount: 1_250_000, itemTitle: '안마의자', reason: 'LARGE_AMOUNT', counterpartGrade: null, guardianIds: guardians.map((g) => g.id), requestedAt: now(), expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
-      },
+      }),
       // The same alert again under a new event id (a producer's redelivery): nothing more.
-      { ...alert },
-    ] as NewEvent[];
+      () => producer.publish({ ...alert }),
+    ];
     const published = [];
-    for (const event of events) published.push(await producer.publish(event));
+    for (const publish of publishers) published.push(await publish());
     // Handled at once, on the first attempt, although no SMS can go out.
     for (const envelope of published) await producer.processedBy('user', envelope.id, 30_000);
     expect(Date.now()).toBeLessThan(outageEnds - 20_000);
