@@ -118,11 +118,13 @@ export const userEnvSchema = z
     OIDC_ALLOW_HTTP: booleanFlag(false).describe('allow http:// issuers (a local test provider); never in production'),
     OIDC_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000).describe('per-attempt timeout of a call to an OIDC provider (discovery, token, userinfo)'),
     SMS_PROVIDER: optional(z.enum(['http'])).describe('`http`: send SMS through a generic HTTP API (SMS_HTTP_*) instead of the email delivery provider'),
-    SMS_HTTP_URL: optional(z.string().regex(/^https?:\/\//, 'an http(s) URL template')).describe('URL template; {to} (digits) and {text} are replaced, URL-encoded'),
+    SMS_HTTP_URL: optional(z.string().regex(/^https?:\/\//, 'an http(s) URL template')).describe('URL template; {to} (digits), {text} and {id} (the message\'s idempotency key) are replaced, URL-encoded'),
     SMS_HTTP_METHOD: z.enum(['POST', 'GET', 'PUT']).default('POST').describe('HTTP method of the SMS API'),
-    SMS_HTTP_BODY: z.string().default('{"to":"{to}","text":"{text}"}').describe('body template; {to} and {text} are replaced (JSON-escaped when the content type is JSON); empty: no body'),
+    SMS_HTTP_BODY: z.string().default('{"to":"{to}","text":"{text}"}').describe('body template; {to}, {text} and {id} are replaced (JSON-escaped when the content type is JSON); empty: no body'),
     SMS_HTTP_CONTENT_TYPE: z.string().default('application/json').describe('content type of the SMS API request body'),
     SMS_HTTP_AUTH_HEADER: optional(z.string().regex(/^[A-Za-z0-9-]+:\s*\S/, 'Name: value')).describe('one header, `Name: value`, e.g. `Authorization: Bearer abc`'),
+    SMS_HTTP_IDEMPOTENCY_HEADER: optional(z.string().regex(/^[A-Za-z0-9-]+$/, 'a header name such as Idempotency-Key'))
+      .describe('a header carrying each message\'s idempotency key (the outbound row id; the same on every retry), for vendors that drop repeats; the templates may also use {id}'),
     SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(50).default(5_000).describe('per-attempt timeout of an SMS API call'),
     SMS_HTTP_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3).describe('attempts per message, the first one included'),
     SMS_HTTP_BACKOFF_MS: z.coerce.number().int().min(0).default(300).describe('first backoff between SMS attempts (doubles)'),
@@ -177,6 +179,20 @@ export const userEnvSchema = z
       .describe('window of the password reset limits'),
     NEW_DEVICE_SECOND_FACTOR_MIN_GRADE: optional(z.enum(['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER', 'OFF']))
       .describe('a sign-in from a device the account never used asks for an SMS code when the account\'s safety grade is this or better (and a phone is bound); `OFF` never; default SAFE in production, OFF otherwise'),
+    OUTBOUND_MESSAGE_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 14).default(24)
+      .describe('a queued guardian SMS still undelivered after this long (provider down all along) is marked EXPIRED and logged instead of sent'),
+    OUTBOUND_RETENTION_DAYS: z.coerce.number().positive().max(365).default(7)
+      .describe('sent, refused and expired outbound messages (recipient encrypted, text) are deleted after this many days'),
+    OUTBOUND_SWEEP_SECONDS: z.coerce.number().min(0.2).max(3_600).default(30)
+      .describe('how often the outbound sender looks for queued messages whose nudge was lost (a crash) or whose backoff ended'),
+    OUTBOUND_RETRY_BASE_SECONDS: z.coerce.number().min(0.05).max(3_600).default(5)
+      .describe('first wait after a failed send (provider down), for the message and for the channel; doubles per failure'),
+    OUTBOUND_RETRY_MAX_SECONDS: z.coerce.number().min(0.1).max(6 * 3_600).default(300)
+      .describe('longest wait between attempts while a provider is down (the first success after it sends every waiting message at once)'),
+    OUTBOUND_LEASE_SECONDS: z.coerce.number().min(1).max(3_600).default(120)
+      .describe('how long a sender holds a claimed message; longer than one send can take (provider timeout × attempts), after it another sender takes over'),
+    OUTBOUND_SENDER_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4)
+      .describe('queued messages one process sends at the same time'),
     DEV_MESSAGES_KEEP: z.coerce.number().int().min(10).max(10_000).default(500)
       .describe('how many messages the console provider keeps for /dev/messages'),
   })
@@ -190,6 +206,12 @@ export const userEnvSchema = z
     const unknownSignUp = env.OIDC_SIGNUP_PROVIDERS.filter((name) => !env.OIDC_PROVIDERS.includes(name));
     if (unknownSignUp.length > 0) ctx.addIssue({ code: 'custom', path: ['OIDC_SIGNUP_PROVIDERS'], message: `not in OIDC_PROVIDERS: ${unknownSignUp.join(', ')}` });
     if (env.SMS_PROVIDER === 'http' && !env.SMS_HTTP_URL) ctx.addIssue({ code: 'custom', path: ['SMS_HTTP_URL'], message: 'required when SMS_PROVIDER=http' });
+    // A claim must outlast the slowest send, or a second sender would take the message over mid-send.
+    const slowestSendMs = Math.max(env.SMS_HTTP_TIMEOUT_MS * env.SMS_HTTP_ATTEMPTS + env.SMS_HTTP_BACKOFF_MS * 2 ** env.SMS_HTTP_ATTEMPTS, env.DELIVERY_TIMEOUT_MS * 3 + 2_000);
+    if (env.OUTBOUND_LEASE_SECONDS * 1000 <= slowestSendMs) {
+      ctx.addIssue({ code: 'custom', path: ['OUTBOUND_LEASE_SECONDS'], message: `must exceed the slowest send (${Math.ceil(slowestSendMs / 1000)} s with the provider timeouts and attempts)` });
+    }
+    if (env.OUTBOUND_RETRY_MAX_SECONDS < env.OUTBOUND_RETRY_BASE_SECONDS) ctx.addIssue({ code: 'custom', path: ['OUTBOUND_RETRY_MAX_SECONDS'], message: 'must be at least OUTBOUND_RETRY_BASE_SECONDS' });
     const provider = env.DELIVERY_PROVIDER ?? (production ? undefined : 'console');
     if (!provider) ctx.addIssue({ code: 'custom', path: ['DELIVERY_PROVIDER'], message: 'required in production (smtp)' });
     if (production && provider === 'console') {

@@ -17,6 +17,9 @@ import { contextBuilder } from './context.ts';
 import { CounterpartRepository } from './copies/counterpart-repository.ts';
 import { createDatabase, type UserPrisma } from './database.ts';
 import { ConsoleDeliveryProvider, createDeliveryProvider, SplitDeliveryProvider } from './delivery/index.ts';
+import { CountedDeliveryProvider } from './delivery/counted-provider.ts';
+import { OutboundRepository } from './delivery/outbound-repository.ts';
+import { OutboundSender, outboundSenderSettings } from './delivery/outbound-sender.ts';
 import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
 import { loadUserEnv, newDeviceSecondFactorGrade, signInThrottleSettings, type UserEnv } from './env.ts';
 import { wireAccountSecurity } from './auth/account-security.ts';
@@ -59,7 +62,7 @@ export interface UserServerOptions {
  * stopped the other way round. `idCardPurge` is the 30-day photo sweep; tests run `sweep(now)`
  * with a chosen clock.
  */
-export type UserServer = SubgraphServer<UserEnv, UserPrisma, { idCardPurge: IdCardPurge; uploadSweep: UploadSweep }>;
+export type UserServer = SubgraphServer<UserEnv, UserPrisma, { idCardPurge: IdCardPurge; uploadSweep: UploadSweep; outboundSender: OutboundSender }>;
 
 /** Builds everything from the environment plus `overrides` (tests pass a database, prefix, port 0). */
 export async function buildUserServer(overrides: Record<string, string | undefined> = {}, options: UserServerOptions = {}): Promise<UserServer> {
@@ -70,9 +73,13 @@ export async function buildUserServer(overrides: Record<string, string | undefin
     resolvers,
     database: (databaseUrl) => createDatabase({ databaseUrl, onQuery: options.onQuery }),
     compose: (parts) => {
-      const { env, logger, prisma, redis, redisSettings, afterCommit, production } = parts;
+      const { env, logger, prisma, redis, redisSettings, afterCommit, production, metrics } = parts;
       const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
-      const delivery = createDeliveryProvider(env, redis, logger);
+      const provider = createDeliveryProvider(env, redis, logger);
+      // Every send counts (anshim_delivery_total); what event handlers owe people waits in outbound_messages.
+      const delivery = new CountedDeliveryProvider(provider, metrics);
+      const outboundMessages = new OutboundRepository(prisma, env.REDIS_PREFIX);
+      const outboundSender = new OutboundSender({ repository: outboundMessages, delivery, cipher, redis: redisSettings, logger, metrics, settings: outboundSenderSettings(env) });
       // Browsers reach /auth/* through the gateway in production (USER_PUBLIC_URL); locally this process.
       // Stored files (profile photos) are reached through the gateway at <USER_PUBLIC_URL>/user/files
       // (FILE_PASS_THROUGH_SUBGRAPHS), the /auth routes at <USER_PUBLIC_URL>/auth: two base URLs.
@@ -185,17 +192,18 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         },
         // Codes in a browser tab instead of a phone: never where real people sign up, never on the public port.
         operationsRoutes: (ops) => {
-          const emailProvider = delivery instanceof SplitDeliveryProvider ? delivery.email : delivery;
+          const emailProvider = provider instanceof SplitDeliveryProvider ? provider.email : provider;
           if (!production && emailProvider instanceof ConsoleDeliveryProvider) mountDevMessagesRoute(ops, emailProvider);
         },
         // Sanctions decided in the report service (report.sanction_applied / report.sanction_ended), and
         // SMS to guardians about alerts, risky trades and accepted reports.
         consumer: createUserConsumer({
-          prisma, users, sessions, audit, events, revocations, guardians, counterparts: new CounterpartRepository(), requirements, delivery, cipher,
+          prisma, users, sessions, audit, events, revocations, guardians, counterparts: new CounterpartRepository(), requirements,
+          outbound: { repository: outboundMessages, nudge: () => outboundSender.nudge() },
           redis: redisSettings, logger, afterCommit, alertWindowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS,
           internalSecret: env.INTERNAL_SECRET, approvalUrl: env.GUARDIAN_APPROVAL_URL,
         }),
-        jobs: [idCardPurge.job, uploadSweep.job],
+        jobs: [idCardPurge.job, uploadSweep.job, outboundSender.job],
         closing: [() => oidcProviders.close(), () => delivery.close()],
         prepare: async () => {
           if (!env.BOOTSTRAP_ADMIN_EMAIL || !env.BOOTSTRAP_ADMIN_PASSWORD) return;
@@ -209,7 +217,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
           authBaseUrl.listeningOn(host, running.port);
         },
         listeningDetails: { delivery: delivery.name },
-        expose: { idCardPurge, uploadSweep },
+        expose: { idCardPurge, uploadSweep, outboundSender },
       };
     },
   });

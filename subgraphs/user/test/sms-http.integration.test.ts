@@ -1,44 +1,19 @@
 // The generic HTTP SMS provider against a real local HTTP server that fails on purpose: retries,
 // the circuit breaker opening (sends then fail fast, without reaching the server, with a clear
 // error), and closing again once the server recovers. Also the service wired to it by env.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@anshim/platform';
-import { DeliveryError } from '../src/delivery/delivery.ts';
+import { createLogger, DependencyUnavailableError } from '@anshim/platform';
+import { DeliveryRefusedError } from '../src/delivery/delivery.ts';
 import { HttpSmsSender, type HttpSmsSettings } from '../src/delivery/http-sms-provider.ts';
+import { SmsVendor } from '../../../test/support/sms-vendor.ts';
 import { onlyError, registerUser, uniquePhone, UserHarness } from './support/harness.ts';
 
 const logger = createLogger('user-test', 'silent');
 
-/** An SMS vendor whose answer the test decides: 'ok', 'fail' (HTTP 503) or 'refuse' (HTTP 400). */
-class FakeVendor {
-  mode: 'ok' | 'fail' | 'refuse' = 'ok';
-  received: Array<{ url: string; auth: string | undefined; body: string }> = [];
-  hits = 0;
-  private server!: Server;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer(async (req: IncomingMessage, res) => {
-      this.hits++;
-      let body = '';
-      for await (const chunk of req) body += chunk;
-      if (this.mode === 'ok') this.received.push({ url: req.url!, auth: req.headers.authorization, body });
-      res.statusCode = this.mode === 'ok' ? 200 : this.mode === 'fail' ? 503 : 400;
-      res.end(this.mode === 'ok' ? '{"result":"sent"}' : '{"result":"no"}');
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
-const vendor = new FakeVendor();
-beforeAll(() => vendor.start());
+const vendor = new SmsVendor();
+beforeAll(async () => {
+  await vendor.start();
+});
 afterAll(() => vendor.stop());
 
 function sender(overrides: Partial<HttpSmsSettings> = {}): HttpSmsSender {
@@ -61,8 +36,7 @@ function sender(overrides: Partial<HttpSmsSettings> = {}): HttpSmsSender {
 
 describe('HttpSmsSender', () => {
   it('fills the templates (URL-encoded, JSON-escaped) and sends the auth header', async () => {
-    vendor.mode = 'ok';
-    vendor.received = [];
+    vendor.reset();
     const sms = sender();
     try {
       await sms.sendSms({ to: '01012345678', text: '인증번호 "123456"\n안심' });
@@ -75,12 +49,45 @@ describe('HttpSmsSender', () => {
     }
   });
 
+  it('passes the idempotency key in the configured header and the {id} placeholder; one key for every retry of one message', async () => {
+    vendor.reset();
+    const sms = sender({ urlTemplate: `${vendor.url}/send?ref={id}`, idempotencyHeader: 'Idempotency-Key', bodyTemplate: '{"to":"{to}","text":"{text}","id":"{id}"}', attempts: 3 });
+    try {
+      await sms.sendSms({ to: '01012345678', text: 'keyed', idempotencyKey: 'msg-1' });
+      expect(vendor.received).toHaveLength(1);
+      expect(vendor.received[0]).toMatchObject({ key: 'msg-1', url: '/send?ref=msg-1' });
+      expect(JSON.parse(vendor.received[0]!.body).id).toBe('msg-1');
+      // Without a key (a code sent now) each message gets its own, the same on each of its retries.
+      const retrying = sender({ idempotencyHeader: 'Idempotency-Key', attempts: 3, backoffMs: 60, breaker: { errorPercent: 100, volume: 100, resetMs: 300 } });
+      try {
+        vendor.requests = [];
+        vendor.failFor(50);
+        await retrying.sendSms({ to: '01012345678', text: 'unkeyed' });
+        await retrying.sendSms({ to: '01012345678', text: 'unkeyed 2' });
+      } finally {
+        retrying.close();
+      }
+      const [first, ...rest] = vendor.requests;
+      expect(first!.status).toBe(503);
+      const firstMessage = vendor.requests.filter((r) => r.key === first!.key);
+      expect(firstMessage.at(-1)!.status).toBe(200);
+      const second = rest.filter((r) => r.key !== first!.key);
+      expect(second).toEqual([{ key: expect.any(String), status: 200 }]);
+    } finally {
+      sms.close();
+    }
+  });
+
   it('a vendor refusal (4xx) is not retried and does not open the breaker', async () => {
     vendor.mode = 'refuse';
     const sms = sender();
     try {
       const before = vendor.hits;
-      for (let i = 0; i < 5; i++) await expect(sms.sendSms({ to: '01012345678', text: 'x' })).rejects.toThrow(/refused the message \(HTTP 400\)/);
+      for (let i = 0; i < 5; i++) {
+        const error = await sms.sendSms({ to: '01012345678', text: 'x' }).then(() => null, (e: unknown) => e);
+        expect(error).toBeInstanceOf(DeliveryRefusedError);
+        expect(String(error)).toMatch(/refused the message \(HTTP 400\)/);
+      }
       expect(vendor.hits - before).toBe(5);
       expect(sms.state).toBe('closed');
     } finally {
@@ -96,7 +103,9 @@ describe('HttpSmsSender', () => {
       let opened = false;
       for (let i = 0; i < 5 && !opened; i++) {
         const error = await sms.sendSms({ to: '01012345678', text: 'x' }).then(() => null, (e: unknown) => e);
-        expect(error).toBeInstanceOf(DeliveryError);
+        // An outage, not a refusal: what the outbound sender waits out.
+        expect(error).toBeInstanceOf(DependencyUnavailableError);
+        expect((error as DependencyUnavailableError).dependency).toBe('sms');
         opened = sms.state === 'open';
       }
       expect(sms.state).toBe('open');
@@ -105,7 +114,7 @@ describe('HttpSmsSender', () => {
       const hitsWhileOpen = vendor.hits;
       const started = performance.now();
       const fast = await sms.sendSms({ to: '01012345678', text: 'x' }).then(() => null, (e: unknown) => e as Error);
-      expect(fast).toBeInstanceOf(DeliveryError);
+      expect(fast).toBeInstanceOf(DependencyUnavailableError);
       expect(fast!.message).toMatch(/circuit open/);
       expect(vendor.hits).toBe(hitsWhileOpen);
       expect(performance.now() - started).toBeLessThan(200);
@@ -138,8 +147,7 @@ describe('SMS_PROVIDER=http in the service', () => {
   afterAll(() => h?.stop());
 
   it('sends verification codes through the vendor and says plainly when it is down', async () => {
-    vendor.mode = 'ok';
-    vendor.received = [];
+    vendor.reset();
     const REQUEST = `mutation { requestVerification(method: SMS) { id sentTo } }`;
     const user = await registerUser(h, { phone: uniquePhone() });
     expect((await h.gql(REQUEST, {}, { token: user.accessToken })).errors).toBeUndefined();

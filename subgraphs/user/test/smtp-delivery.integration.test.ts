@@ -1,7 +1,7 @@
 // The smtp provider against a real (tiny) SMTP server on a free port, and the service wired
 // to it: codes leave by SMTP, and /dev/messages does not exist outside the console provider.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@anshim/platform';
+import { createLogger, DependencyUnavailableError } from '@anshim/platform';
 import { SmtpDeliveryProvider } from '../src/delivery/smtp-provider.ts';
 import { DeliveryError } from '../src/delivery/delivery.ts';
 import { SmtpSink } from './support/smtp-sink.ts';
@@ -39,7 +39,7 @@ describe('SmtpDeliveryProvider', () => {
     }
   });
 
-  it('retries, then fails with a DeliveryError when the server is down', async () => {
+  it('retries, then fails with DependencyUnavailableError (an outage to wait out) when the server is down', async () => {
     const down = new SmtpSink();
     await down.start();
     const port = down.port;
@@ -50,8 +50,9 @@ describe('SmtpDeliveryProvider', () => {
     );
     try {
       const error = await provider.sendEmail({ to: 'kim@example.com', subject: 's', text: 't' }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(DeliveryError);
-      expect(String((error as DeliveryError).cause)).toMatch(/ECONNREFUSED|connect/i);
+      expect(error).toBeInstanceOf(DependencyUnavailableError);
+      expect((error as DependencyUnavailableError).dependency).toBe('email');
+      expect(String((error as DependencyUnavailableError).cause)).toMatch(/ECONNREFUSED|connect/i);
     } finally {
       await provider.close();
     }

@@ -24,6 +24,11 @@ export const JOB_CATALOGUE = {
   /** Deletes uploads whose ticket expired without being attached (the platform's storage/upload-sweep.ts). */
   'transaction.upload-sweep': { name: 'transaction.upload-sweep', ...sweep },
   'report.upload-sweep': { name: 'report.upload-sweep', ...sweep },
+  /**
+   * Sends the user service's pending outbound messages (guardian SMS): a job per nudge after an
+   * event handler committed some, and a repeatable sweep, so a lost nudge or a crash loses nothing.
+   */
+  'user.outbound-messages': { name: 'user.outbound-messages', ...sweep },
   /** Profile photo uploads never attached by setProfilePhoto. */
   'user.upload-sweep': { name: 'user.upload-sweep', ...sweep },
   /** Deletes conversations whose last activity is older than CHAT_RETENTION_DAYS, with their messages. */

@@ -22,6 +22,7 @@ export function createDeliveryProvider(env: UserEnv, redis: Redis, logger: Logge
       bodyTemplate: env.SMS_HTTP_BODY,
       contentType: env.SMS_HTTP_CONTENT_TYPE,
       authHeader: env.SMS_HTTP_AUTH_HEADER,
+      idempotencyHeader: env.SMS_HTTP_IDEMPOTENCY_HEADER,
       timeoutMs: env.SMS_HTTP_TIMEOUT_MS,
       attempts: env.SMS_HTTP_ATTEMPTS,
       backoffMs: env.SMS_HTTP_BACKOFF_MS,

@@ -1,10 +1,18 @@
 // Real delivery over SMTP (nodemailer). Emails go to the address; SMS go through an
 // email-to-SMS gateway (`<digits>@SMS_EMAIL_GATEWAY_DOMAIN`), which most Korean bulk-SMS
 // vendors offer. Every send runs with a timeout, retries with backoff, and a circuit breaker
-// so a dead mail server fails fast instead of piling up requests (ARCHITECTURE §4).
+// so a dead mail server fails fast instead of piling up requests (ARCHITECTURE §4). A permanent
+// SMTP answer (5xx: no such mailbox, refused) is DeliveryRefusedError and not retried; anything
+// else (connection, timeout, 4xx "try later") is DependencyUnavailableError, to wait out.
 import nodemailer, { type Transporter } from 'nodemailer';
-import { resilient, type Logger } from '@anshim/platform';
-import { DeliveryError, type DeliveryProvider, type OutgoingEmail, type OutgoingSms } from './delivery.ts';
+import { DependencyUnavailableError, resilient, type Logger } from '@anshim/platform';
+import { DeliveryError, DeliveryRefusedError, type DeliveryProvider, type OutgoingEmail, type OutgoingSms } from './delivery.ts';
+
+/** An SMTP reply that says no for good (5xx), or an envelope nodemailer rejected before sending. */
+function isPermanentRefusal(error: unknown): boolean {
+  const { responseCode, code } = (error ?? {}) as { responseCode?: number; code?: string };
+  return (typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600) || code === 'EENVELOPE';
+}
 
 export interface SmtpSettings {
   host: string;
@@ -48,7 +56,7 @@ export class SmtpDeliveryProvider implements DeliveryProvider {
       async (mail: Mail) => {
         await this.transport.sendMail({ from: settings.from, to: mail.to, subject: mail.subject, text: mail.text });
       },
-      { name: 'smtp', timeoutMs: settings.timeoutMs, attempts: settings.attempts ?? 3, backoffMs: settings.backoffMs ?? 500 },
+      { name: 'smtp', timeoutMs: settings.timeoutMs, attempts: settings.attempts ?? 3, backoffMs: settings.backoffMs ?? 500, isAnswer: isPermanentRefusal },
     );
   }
 
@@ -72,7 +80,8 @@ export class SmtpDeliveryProvider implements DeliveryProvider {
       await this.send(mail);
     } catch (error) {
       this.logger.warn({ err: error, channel }, 'delivery failed');
-      throw new DeliveryError(`could not deliver ${channel}`, { cause: error });
+      if (isPermanentRefusal(error)) throw new DeliveryRefusedError(`the mail server refused the ${channel}`, { cause: error });
+      throw new DependencyUnavailableError(channel, `could not deliver ${channel}: the mail server is unavailable`, { cause: error });
     }
   }
 }

@@ -10,14 +10,16 @@
 // - monitor.action_taken REQUIRE_VERIFICATION / CLEAR: this service decides when the requirement
 //   is in force and publishes user.verification_requirement_changed (verification-requirements.ts).
 // Each handler runs in the consumer's transaction together with the processed-event record, so
-// a redelivered event changes nothing (applyStatusChange, as UserService.setStatus uses it). The relay is nudged after each commit.
-import { EventConsumer, type EventHandlers, type FieldCipher, type Logger, type RedisSettings, type TransactionalSqlClient } from '@anshim/platform';
+// a redelivered event changes nothing (applyStatusChange, as UserService.setStatus uses it). The relay is nudged after each commit,
+// and the outbound sender after a commit that queued messages (delivery/outbound-messages.ts).
+import { AfterCommitHooks, EventConsumer, type EventHandlers, type Logger, type RedisSettings, type TransactionalSqlClient } from '@anshim/platform';
 import type { AuditRepository } from '../audit/audit-repository.ts';
 import type { SessionRepository } from '../auth/session-repository.ts';
 import type { TokenRevocations } from '../auth/token-revocations.ts';
 import type { CounterpartRepository } from '../copies/counterpart-repository.ts';
 import type { Tx, UserPrisma } from '../database.ts';
-import type { DeliveryProvider } from '../delivery/delivery.ts';
+import { OutboundMessages } from '../delivery/outbound-messages.ts';
+import type { OutboundRepository } from '../delivery/outbound-repository.ts';
 import type { GuardianRepository } from '../guardians/guardian-repository.ts';
 import type { UserEvents } from '../outbound/user-events.ts';
 import { applyStatusChange } from '../users/status-change.ts';
@@ -36,8 +38,8 @@ export interface UserConsumerDeps {
   guardians: GuardianRepository;
   counterparts: CounterpartRepository;
   requirements: VerificationRequirements;
-  delivery: DeliveryProvider;
-  cipher: FieldCipher;
+  /** Where guardian SMS are queued, and how the sender is woken once they are committed. */
+  outbound: { repository: OutboundRepository; nudge: () => void };
   redis: RedisSettings;
   logger: Logger;
   /** One guardian SMS per (guardian, counterpart) within this many seconds. */
@@ -53,7 +55,7 @@ export interface UserConsumerDeps {
 /** How far a suspension's recorded end may differ from the sanction_ended event's (clock skew, rounding). */
 const SAME_END_TOLERANCE_MS = 60_000;
 
-export function userEventHandlers(deps: UserConsumerDeps): EventHandlers<'user', Tx> {
+export function userEventHandlers(deps: Omit<UserConsumerDeps, 'outbound'> & { outbound: OutboundMessages }): EventHandlers<'user', Tx> {
   return {
     ...guardianEventHandlers(deps),
     ...guardianApprovalHandlers(deps),
@@ -112,11 +114,13 @@ function nudgingClient(prisma: UserPrisma, afterCommit: () => void): Transaction
 }
 
 export function createUserConsumer(deps: UserConsumerDeps): EventConsumer<'user', Tx> {
+  const hooks = new AfterCommitHooks<Tx>(nudgingClient(deps.prisma, deps.afterCommit), deps.logger);
+  const outbound = new OutboundMessages(deps.outbound.repository, (tx, hook) => hooks.schedule(tx, hook), deps.outbound.nudge);
   return new EventConsumer<'user', Tx>({
     service: 'user',
-    prisma: nudgingClient(deps.prisma, deps.afterCommit),
+    prisma: hooks.wrapped,
     redis: deps.redis,
     logger: deps.logger,
-    handlers: userEventHandlers(deps),
+    handlers: userEventHandlers({ ...deps, outbound }),
   });
 }

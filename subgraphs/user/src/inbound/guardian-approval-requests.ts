@@ -2,14 +2,15 @@
 // the amount, the item, why they are asked, and the code to approve or decline with. The guardian
 // must still be this member's confirmed, approving guardian when the event arrives (the member may
 // have withdrawn the request meanwhile). One SMS per guardian per approval: the notification row
-// (`approval:<id>`) is claimed in the consumer's transaction before sending, so a redelivered event
-// sends nothing twice and a failed send rolls the claim back for the retry. No per-counterpart
+// (`approval:<id>`) is claimed and the SMS queued (delivery/outbound-messages.ts) in the consumer's
+// transaction, so a redelivered event queues nothing twice, and the outbound sender sends it after
+// the commit, waiting out a provider outage instead of failing the event (issue 21). No per-counterpart
 // collapse here, unlike alerts: every approval needs its own code, or the payment cannot go ahead.
 // The code is derived here from the approval id (the platform's guardian-approval-code.ts); it never
 // travelled in the event and is stored nowhere.
-import { guardianApprovalCode, type EventHandlers, type FieldCipher, type Logger } from '@anshim/platform';
+import { guardianApprovalCode, type EventHandlers, type Logger } from '@anshim/platform';
 import type { Tx } from '../database.ts';
-import type { DeliveryProvider } from '../delivery/delivery.ts';
+import type { OutboundMessages } from '../delivery/outbound-messages.ts';
 import type { GuardianRepository } from '../guardians/guardian-repository.ts';
 import { smsSafeItemTitle, smsSafeNickname } from '../guardians/sms-nickname.ts';
 import { guardianTexts } from '../messages.ts';
@@ -18,8 +19,8 @@ import type { UserRepository } from '../users/user-repository.ts';
 export interface GuardianApprovalTextDeps {
   users: UserRepository;
   guardians: GuardianRepository;
-  delivery: DeliveryProvider;
-  cipher: FieldCipher;
+  /** The durable outbound queue the SMS go into (sent after the commit). */
+  outbound: OutboundMessages;
   logger: Logger;
   internalSecret: string;
   /** GUARDIAN_APPROVAL_URL: the page the guardian answers on. */
@@ -51,10 +52,10 @@ export function guardianApprovalHandlers(deps: GuardianApprovalTextDeps): EventH
       let sent = 0;
       for (const guardian of guardians) {
         if (!(await deps.guardians.claimNotification(tx, guardian.id, `approval:${approvalId}`, 'PAYMENT_APPROVAL'))) continue;
-        await deps.delivery.sendSms({ to: deps.cipher.decrypt(guardian.phoneEncrypted), text });
-        sent += 1;
+        const dedupeKey = `guardian:${guardian.id}:approval:${approvalId}`;
+        if (await deps.outbound.sms(tx, { phoneEncrypted: guardian.phoneEncrypted, text, kind: 'PAYMENT_APPROVAL', dedupeKey })) sent += 1;
       }
-      if (sent > 0) deps.logger.info({ approvalId, sent }, 'guardians asked to approve a payment');
+      if (sent > 0) deps.logger.info({ approvalId, queued: sent }, 'guardians asked to approve a payment (SMS queued)');
     },
   };
 }

@@ -8,16 +8,17 @@
 //     but only while the member is in protected mode (their own setting, read here, where it lives).
 // Each runs in the consumer's transaction with the processed-event record. A guardian gets one
 // message per cause (`alert:<id>`, `trade:<id>`, `report:<id>`): the notification row is claimed
-// before sending, in the same transaction, so a duplicate event or a retry sends nothing twice
-// (a failed send rolls the claim back and the event is retried). Beyond that, a guardian gets at
+// and the SMS queued (delivery/outbound-messages.ts, dedupe key `guardian:<id>:<cause>`) in the
+// same transaction, so a duplicate event or a retry queues nothing twice; the outbound sender
+// sends it after the commit and waits out a provider outage (issue 21). Beyond that, a guardian gets at
 // most one SMS per counterpart per day (GUARDIAN_ALERT_WINDOW_SECONDS) whatever the causes: a
 // counterpart who sets off alert after alert cannot turn the guardian's phone into a pager; an
 // overdue check-in is exempt from that window (someone may be in danger now), not from the claim. Names
 // appear only as SMS-safe nicknames (guardians/sms-nickname.ts), otherwise in neutral words.
-import type { EventHandlers, FieldCipher, Logger } from '@anshim/platform';
+import type { EventHandlers, Logger } from '@anshim/platform';
 import type { CounterpartRepository } from '../copies/counterpart-repository.ts';
 import type { Tx } from '../database.ts';
-import type { DeliveryProvider } from '../delivery/delivery.ts';
+import type { OutboundMessages } from '../delivery/outbound-messages.ts';
 import type { GuardianRepository } from '../guardians/guardian-repository.ts';
 import { smsSafeNickname } from '../guardians/sms-nickname.ts';
 import { guardianTexts } from '../messages.ts';
@@ -34,8 +35,8 @@ export interface GuardianNotifierDeps {
   guardians: GuardianRepository;
   /** Our copies of counterparts' grades and of who traded with whom. */
   counterparts: CounterpartRepository;
-  delivery: DeliveryProvider;
-  cipher: FieldCipher;
+  /** The durable outbound queue the SMS go into (sent after the commit). */
+  outbound: OutboundMessages;
   logger: Logger;
   /** One SMS per (guardian, counterpart) within this many seconds. */
   alertWindowSeconds: number;
@@ -45,7 +46,7 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
   const { users, guardians, counterparts } = deps;
 
   /**
-   * Sends `text(userNickname)` once per confirmed guardian of each protected user for this cause,
+   * Queues `text(userNickname)` once per confirmed guardian of each protected user for this cause,
    * and only to guardians not yet told about this counterpart within the window.
    */
   async function notify(
@@ -69,10 +70,10 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
       }
       if (perCounterpartWindow && !(await guardians.claimCounterpartNotice(tx, guardian.id, counterpartId, deps.alertWindowSeconds))) continue;
       const userNickname = nicknames.get(guardian.userId) ?? null;
-      await deps.delivery.sendSms({ to: deps.cipher.decrypt(guardian.phoneEncrypted), text: text(userNickname) });
-      sent += 1;
+      const queued = await deps.outbound.sms(tx, { phoneEncrypted: guardian.phoneEncrypted, text: text(userNickname), kind, dedupeKey: `guardian:${guardian.id}:${causeId}` });
+      if (queued) sent += 1;
     }
-    if (sent > 0) deps.logger.info({ causeId, kind, sent }, 'guardians notified');
+    if (sent > 0) deps.logger.info({ causeId, kind, queued: sent }, 'guardian SMS queued');
     return sent;
   }
 

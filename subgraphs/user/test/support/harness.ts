@@ -4,8 +4,9 @@
 // read back through the dev endpoint.
 import { devMessages, type DevMessage } from '../../../../test/support/dev-messages.ts';
 import { oidcClientEnv, startOidcProvider, type TestOidcProvider } from '../../../../test/support/oidc-provider.ts';
-import { blacklistKey, verifyAccessToken, type Identity } from '@anshim/platform';
-import { hex, SubgraphHarness, type Env, type GraphQLResult, type RequestOptions } from '../../../../test/support/subgraph-harness.ts';
+import { blacklistKey, verifyAccessToken, type Identity, type NewEvent } from '@anshim/platform';
+import type { EventType } from '@anshim/contracts';
+import { hex, SubgraphHarness, waitFor, type Env, type GraphQLResult, type RequestOptions } from '../../../../test/support/subgraph-harness.ts';
 import { buildUserServer, type UserServer } from '../../src/server.ts';
 import { createDatabase, type UserPrisma } from '../../src/database.ts';
 
@@ -52,6 +53,20 @@ export class UserHarness extends SubgraphHarness<UserServer, UserPrisma> {
     const identity = await this.gatewayIdentity(token);
     if (!identity) throw new Error('the gateway would refuse this token');
     return super.gql<T>(query, variables, { ...options, identity, headers: { authorization: `Bearer ${token}`, ...options.headers } });
+  }
+
+  /**
+   * Publishes, waits until the service handled the event, then until what it queued for sending
+   * (guardian SMS in outbound_messages) left the queue: tests read the console right after.
+   */
+  override async deliver<T extends EventType>(event: NewEvent<T>): Promise<void> {
+    await super.deliver(event);
+    await this.outboundSent();
+  }
+
+  /** Resolves once no message of this server (its REDIS_PREFIX) waits in outbound_messages. */
+  async outboundSent(timeoutMs = 15_000): Promise<void> {
+    await waitFor('the queued outbound messages to be sent', async () => (await this.prisma.outboundMessage.count({ where: { deployment: this.prefix, status: 'PENDING' } })) === 0, { timeoutMs });
   }
 
   /** Messages the console provider recorded for an address, newest first (from the operations port). */
