@@ -7,7 +7,7 @@ import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis
 import { DeadLetters } from './dead-letters.ts';
 import { closeWorkerWithin } from './worker-close.ts';
 import { eventEnvelopeSchema, parseEnvelope, type EventEnvelope } from './envelope.ts';
-import { isDependencyFailure, QueueBreaker, PAUSABLE_LIMITER } from './queue-breaker.ts';
+import { isDependencyFailure, QueueBreaker, PAUSABLE_LIMITER, type BreakerSettings } from './queue-breaker.ts';
 import { countRetry, watchQueue } from './queue-metrics.ts';
 import { consumerQueueName } from './queues.ts';
 import { currentRetrySchedule, windowedBackoff, type RetrySchedule } from './retry-schedule.ts';
@@ -47,6 +47,8 @@ export interface EventConsumerOptions<S extends SubgraphName, Tx extends SqlExec
   lockDurationMs?: number;
   /** How long and how far apart failing events are retried. Default: the process' (configureRetrySchedule). */
   retry?: RetrySchedule;
+  /** The queue's breaker (pauses on dependency outages); tests shorten the pauses. */
+  breaker?: Partial<BreakerSettings>;
 }
 
 /**
@@ -76,8 +78,8 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
       }
     }
     this.connection = createQueueConnection(options.redis);
-    this.breaker = new QueueBreaker(consumerQueueName(this.service), this.logger);
-    this.worker = new Worker(consumerQueueName(this.service), (job) => this.breaker.run(this.worker, () => this.handle(job)), {
+    this.breaker = new QueueBreaker(consumerQueueName(this.service), this.logger, options.breaker);
+    this.worker = new Worker(consumerQueueName(this.service), (job) => this.breaker.run(this.worker, this.connection, () => this.handle(job)), {
       connection: this.connection,
       prefix: queuePrefix(options.redis),
       concurrency: options.concurrency ?? 5,

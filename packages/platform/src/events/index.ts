@@ -9,5 +9,5 @@ export * from './after-commit.ts';
 export * from './worker-close.ts';
 export * from './chain-handlers.ts';
 export * from './retry-schedule.ts';
-export { isDependencyFailure, QueueBreaker } from './queue-breaker.ts';
+export { DEFAULT_BREAKER, isDependencyFailure, QueueBreaker, type BreakerSettings } from './queue-breaker.ts';
 export { installOutboxMetrics, installQueueMetrics } from './queue-metrics.ts';

@@ -6,13 +6,20 @@
 // with jitter; the first job after a pause is the trial, and a success closes the breaker. Nobody
 // has to resume anything by hand.
 import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import { isDependencyUnavailable } from '../resilience.ts';
 
-/** Consecutive dependency failures after which the breaker counts as open (logged, metric 1). */
-const OPEN_AFTER = 3;
-const FIRST_PAUSE_MS = 1_000;
-const MAX_PAUSE_MS = 30_000;
+export interface BreakerSettings {
+  /** Consecutive dependency failures after which the breaker counts as open (logged, metric 1). Default 3. */
+  openAfter: number;
+  /** The queue's pause after a dependency failure; doubles while open. Default 1000. */
+  firstPauseMs: number;
+  /** Longest pause. Default 30000. */
+  maxPauseMs: number;
+}
+
+export const DEFAULT_BREAKER: BreakerSettings = { openAfter: 3, firstPauseMs: 1_000, maxPauseMs: 30_000 };
 
 /** Prisma: can't reach the server, server closed the connection, pool timed out. */
 const PRISMA_OUTAGE_CODES = new Set(['P1001', 'P1002', 'P1017', 'P2024']);
@@ -33,11 +40,15 @@ export function isDependencyFailure(error: unknown, depth = 0): boolean {
 export class QueueBreaker {
   private consecutive = 0;
   private opened = false;
+  private readonly settings: BreakerSettings;
 
   constructor(
     readonly queue: string,
     private readonly logger: Logger,
-  ) {}
+    settings: Partial<BreakerSettings> = {},
+  ) {
+    this.settings = { ...DEFAULT_BREAKER, ...settings };
+  }
 
   /** 1 while open (or half-open: waiting for its trial), 0 closed. */
   get isOpen(): boolean {
@@ -47,12 +58,13 @@ export class QueueBreaker {
   /** A dependency failed: how long the queue pauses now. */
   failed(error: unknown): number {
     this.consecutive++;
-    if (!this.opened && this.consecutive >= OPEN_AFTER) {
+    const { openAfter, firstPauseMs, maxPauseMs } = this.settings;
+    if (!this.opened && this.consecutive >= openAfter) {
       this.opened = true;
       this.logger.warn({ err: error, queue: this.queue, failures: this.consecutive }, 'dependency unavailable: breaker open, queue paused; jobs keep their tries');
     }
-    const growth = this.opened ? 2 ** Math.min(this.consecutive - OPEN_AFTER + 1, 10) : 1;
-    return Math.round(Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS * growth) * (0.8 + 0.4 * Math.random()));
+    const growth = this.opened ? 2 ** Math.min(this.consecutive - openAfter + 1, 10) : 1;
+    return Math.round(Math.min(maxPauseMs, firstPauseMs * growth) * (0.8 + 0.4 * Math.random()));
   }
 
   /** A job got through (success, or a failure of its own): the dependency answers again. */
@@ -66,8 +78,9 @@ export class QueueBreaker {
   /**
    * Runs one job under the breaker: a dependency failure pauses the queue and hands the job back
    * to waiting without spending a try (BullMQ's manual rate limit needs the worker's `limiter`).
+   * `redis` (any connection to the queue's Redis) wakes the workers when the pause ends.
    */
-  async run<R>(worker: Worker, work: () => Promise<R>): Promise<R> {
+  async run<R>(worker: Worker, redis: Redis, work: () => Promise<R>): Promise<R> {
     try {
       const result = await work();
       this.succeeded();
@@ -77,7 +90,11 @@ export class QueueBreaker {
         this.succeeded();
         throw error;
       }
-      await worker.rateLimit(this.failed(error));
+      const pauseMs = this.failed(error);
+      await worker.rateLimit(pauseMs);
+      // A job handed back to a priority list leaves no wake-up marker, so a worker already blocked
+      // waiting for jobs would sleep out its whole drain delay (5 s) after the pause; this wakes it.
+      setTimeout(() => void redis.zadd(worker.toKey('marker'), 0, '0').catch(() => undefined), pauseMs).unref();
       throw Worker.RateLimitError();
     }
   }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { JobType } from '@anshim/contracts';
 import type { Logger } from '../logger.ts';
 import { closeWorkerWithin } from '../events/worker-close.ts';
-import { PAUSABLE_LIMITER, QueueBreaker } from '../events/queue-breaker.ts';
+import { PAUSABLE_LIMITER, QueueBreaker, type BreakerSettings } from '../events/queue-breaker.ts';
 import { countRetry, watchQueue } from '../events/queue-metrics.ts';
 import { currentRetrySchedule, windowedBackoff, windowedRetryOptions } from '../events/retry-schedule.ts';
 import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis.ts';
@@ -36,6 +36,8 @@ export interface JobDefinition<S extends z.ZodType, R> extends JobType<S> {
   concurrency?: number;
   /** Options of every job this service adds (priority, first backoff delay, retention…); `add` may override them. */
   defaults?: JobsOptions;
+  /** The queue's breaker (pauses on dependency outages); tests shorten the pauses. */
+  breaker?: Partial<BreakerSettings>;
   /** A repeatable job, registered on start. */
   schedule?: JobSchedule;
 }
@@ -64,7 +66,7 @@ export function defineJob<S extends z.ZodType, R>(definition: JobDefinition<S, R
   let worker: Worker | undefined;
   let workerConnection: Redis | undefined;
   let unwatch: (() => void) | undefined;
-  const breaker = new QueueBreaker(name, logger);
+  const breaker = new QueueBreaker(name, logger, definition.breaker);
   /** The kit's retry schedule over the service's options (its backoff delay is the first delay). */
   const withRetries = <O extends { backoff?: JobsOptions['backoff'] }>(options: O | undefined): O & ReturnType<typeof windowedRetryOptions> =>
     ({ ...options, ...windowedRetryOptions(options?.backoff) }) as O & ReturnType<typeof windowedRetryOptions>;
@@ -90,7 +92,7 @@ export function defineJob<S extends z.ZodType, R>(definition: JobDefinition<S, R
       if (schedule?.enabled === false) await queue.removeJobScheduler(schedule.id);
       else if (schedule) await queue.upsertJobScheduler(schedule.id, schedule.repeat, { name: jobName, data: schedule.data ?? {}, opts: withRetries(schedule.options) });
       workerConnection = createQueueConnection(redis);
-      const started: Worker = (worker = new Worker(name, (job) => breaker.run(started, () => run(job.data, job)), {
+      const started: Worker = (worker = new Worker(name, (job) => breaker.run(started, connection, () => run(job.data, job)), {
         connection: workerConnection,
         prefix: queuePrefix(redis),
         concurrency: definition.concurrency ?? 1,
