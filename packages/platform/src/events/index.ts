@@ -11,3 +11,4 @@ export * from './chain-handlers.ts';
 export * from './retry-schedule.ts';
 export { DEFAULT_BREAKER, isDependencyFailure, QueueBreaker, type BreakerSettings } from './queue-breaker.ts';
 export { installOutboxMetrics, installQueueMetrics } from './queue-metrics.ts';
+export * from './dead-letter-desk.ts';
