@@ -23,6 +23,8 @@ export const DEFAULT_BREAKER: BreakerSettings = { openAfter: 3, firstPauseMs: 1_
 
 /** Prisma: can't reach the server, server closed the connection, pool timed out. */
 const PRISMA_OUTAGE_CODES = new Set(['P1001', 'P1002', 'P1017', 'P2024']);
+/** Prisma's driver adapter (adapter-pg) error kinds that mean the server is away or overloaded. */
+const ADAPTER_OUTAGE_KINDS = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections', 'TlsConnectionError']);
 const SOCKET_OUTAGE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', '57P01', '57P02', '57P03']);
 const OUTAGE_MESSAGE = /terminating connection|Connection terminated|Can't reach database server|server closed the connection|connection timeout|the database system is (starting up|shutting down)/i;
 
@@ -30,8 +32,9 @@ const OUTAGE_MESSAGE = /terminating connection|Connection terminated|Can't reach
 export function isDependencyFailure(error: unknown, depth = 0): boolean {
   if (depth > 5 || error === null || typeof error !== 'object') return false;
   if (isDependencyUnavailable(error)) return true;
-  const { code, message, cause, errors } = error as { code?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
+  const { code, kind, message, cause, errors } = error as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; errors?: unknown };
   if (typeof code === 'string' && (PRISMA_OUTAGE_CODES.has(code) || SOCKET_OUTAGE_CODES.has(code))) return true;
+  if (typeof kind === 'string' && ADAPTER_OUTAGE_KINDS.has(kind)) return true;
   if (typeof message === 'string' && OUTAGE_MESSAGE.test(message)) return true;
   if (Array.isArray(errors) && errors.some((inner) => isDependencyFailure(inner, depth + 1))) return true;
   return isDependencyFailure(cause, depth + 1);

@@ -202,6 +202,8 @@ describe('breaker', () => {
     expect(isDependencyFailure(Object.assign(new Error("Can't reach database server at db:5432"), { code: 'P1001' }))).toBe(true);
     expect(isDependencyFailure(Object.assign(new Error('Timed out fetching a new connection from the connection pool'), { code: 'P2024' }))).toBe(true);
     expect(isDependencyFailure(new Error('terminating connection due to administrator command'))).toBe(true);
+    expect(isDependencyFailure(Object.assign(new Error('driver adapter error'), { cause: { kind: 'DatabaseNotReachable', host: 'db', port: 5432 } }))).toBe(true);
+    expect(isDependencyFailure(Object.assign(new Error('driver adapter error'), { cause: { kind: 'TableDoesNotExist', table: 'x' } }))).toBe(false);
     const s = await environment.scenario();
     const bad = await s.db.$queryRawUnsafe('SELECT * FROM no_such_table').then(() => undefined, (error: unknown) => error);
     expect(bad).toBeInstanceOf(Error);
