@@ -113,7 +113,9 @@ describe('npm run dead-letters', () => {
 
     expect(await list(s)).toHaveLength(0);
     expect(applied).toEqual(['safety']); // chat's letter was dropped, never applied
-    const audit = await list(s, '--audit');
+    const auditTrail = await cli(s, 'list', '--audit');
+    expect(auditTrail.code, auditTrail.stderr).toBe(0);
+    const audit = jsonLines(auditTrail.stdout);
     expect(audit.map((a) => `${String(a.action)} ${String(a.service)} ${String(a.who)}`)).toEqual([
       `replay report ${userInfo().username}`,
       `drop chat ${userInfo().username}`,
