@@ -14,7 +14,7 @@ import { FaultStack } from './support/fault-stack.ts';
 import { waitUntil } from './support/free-port.ts';
 import { count, serviceSql } from './support/sql.ts';
 
-const DEAD_LETTERS_CLI = 'subgraphs/safety/src/inbound/dead-letters-cli.ts';
+const DEAD_LETTERS_CLI = 'scripts/dead-letters.ts'; // npm run dead-letters
 
 let stack: FaultStack;
 let publisher: TestEventPublisher;
@@ -79,7 +79,7 @@ interface ListedLetter {
 const deadLetterIds = async () => new Map((await deadLetters.list({ limit: 1000 })).map((l) => [(l.envelope as { id?: string }).id, l.id]));
 
 async function listDeadLetters(): Promise<ListedLetter[]> {
-  const listed = await runCli(DEAD_LETTERS_CLI, ['list'], cliEnv);
+  const listed = await runCli(DEAD_LETTERS_CLI, ['list', '--service', 'safety'], cliEnv);
   expect(listed.code, listed.stderr).toBe(0);
   return listed.stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as ListedLetter);
 }
@@ -99,7 +99,7 @@ describe('dead letters', () => {
     expect(letter.reason).toMatch(/buyerId|amount/);
     expect(await count(sql, 'SELECT count(*) AS n FROM processed_events WHERE event_id = $1::uuid', eventId)).toBe(0);
     // Replaying poison as it is only puts it back: it never takes effect, it is dead-lettered again.
-    const replayed = await runCli(DEAD_LETTERS_CLI, ['replay', letter.id], cliEnv);
+    const replayed = await runCli(DEAD_LETTERS_CLI, ['replay', letter.id, '--service', 'safety'], cliEnv);
     expect(replayed.code, replayed.stderr).toBe(0);
     await waitUntil(deadLetterIds, (ids) => ids.has(eventId) && ids.get(eventId) !== letter.id, 20_000, 'the poison back in dead letters');
     expect(await count(sql, 'SELECT count(*) AS n FROM processed_events WHERE event_id = $1::uuid', eventId)).toBe(0);
@@ -122,7 +122,7 @@ describe('dead letters', () => {
 
       await sql.query('ALTER TABLE risk_signals_moved RENAME TO risk_signals');
       fixed = true;
-      const replayed = await runCli(DEAD_LETTERS_CLI, ['replay', letter.id], cliEnv);
+      const replayed = await runCli(DEAD_LETTERS_CLI, ['replay', letter.id, '--service', 'safety'], cliEnv);
       expect(replayed.stdout).toContain(`replayed ${letter.id}`);
       // Read anonymously: the risk signal shows as the one "under review" factor (only the member and ADMINs see it by name).
       const after = await waitUntil(() => scoreOf(userId), (s) => s.factors.some((f) => f.code === 'UNDER_REVIEW'), 20_000, 'the replayed risk signal');

@@ -18,7 +18,7 @@ export const safetyEnvSchema = z.object({
   SAFETY_NIGHTLY_TZ: z.string().min(1).default('Asia/Seoul').describe('time zone of SAFETY_NIGHTLY_CRON'),
   SAFETY_NIGHTLY_ENABLED: booleanFlag(true).describe('run the nightly recalculation at all'),
   SAFETY_EVENT_ATTEMPTS: z.coerce.number().int().min(1).max(20).optional()
-    .describe('caps the attempts an event gets before it goes to dead letters (the producer\'s relay grants 5)'),
+    .describe('caps the attempts an event gets before it goes to dead letters (default: no cap, EVENT_RETRY_WINDOW_HOURS decides)'),
   SAFETY_EVENT_LOCK_MS: z.coerce.number().int().min(2_000).max(600_000).default(30_000)
     .describe('how long a crashed worker\'s events stay claimed before another worker (or its restart) takes them over'),
   SAFETY_USER_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('user'))

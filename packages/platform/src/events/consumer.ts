@@ -7,7 +7,10 @@ import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis
 import { DeadLetters } from './dead-letters.ts';
 import { closeWorkerWithin } from './worker-close.ts';
 import { eventEnvelopeSchema, parseEnvelope, type EventEnvelope } from './envelope.ts';
+import { isDependencyFailure, QueueBreaker, PAUSABLE_LIMITER, type BreakerSettings } from './queue-breaker.ts';
+import { countRetry, watchQueue } from './queue-metrics.ts';
 import { consumerQueueName } from './queues.ts';
+import { currentRetrySchedule, windowedBackoff, type RetrySchedule } from './retry-schedule.ts';
 import type { SqlExecutor, TransactionalSqlClient } from './sql-client.ts';
 
 /** Runs inside the transaction that records the event as processed: write through `tx` only. */
@@ -42,6 +45,10 @@ export interface EventConsumerOptions<S extends SubgraphName, Tx extends SqlExec
    * of these. Default 30000 (BullMQ's); too short under load makes healthy jobs look stalled.
    */
   lockDurationMs?: number;
+  /** How long and how far apart failing events are retried. Default: the process' (configureRetrySchedule). */
+  retry?: RetrySchedule;
+  /** The queue's breaker (pauses on dependency outages); tests shorten the pauses. */
+  breaker?: Partial<BreakerSettings>;
 }
 
 /**
@@ -56,6 +63,8 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
   private readonly connection: Redis;
   private readonly worker: Worker<unknown, EventOutcome>;
   private readonly deadLetters: DeadLetters;
+  private readonly breaker: QueueBreaker;
+  private unwatch: (() => void) | undefined;
   private collecting: Promise<void> | undefined;
   private collectAgain = false;
 
@@ -69,12 +78,15 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
       }
     }
     this.connection = createQueueConnection(options.redis);
-    this.worker = new Worker(consumerQueueName(this.service), (job) => this.handle(job), {
+    this.breaker = new QueueBreaker(consumerQueueName(this.service), this.logger, options.breaker);
+    this.worker = new Worker(consumerQueueName(this.service), (job) => this.breaker.run(this.worker, this.connection, () => this.handle(job)), {
       connection: this.connection,
       prefix: queuePrefix(options.redis),
       concurrency: options.concurrency ?? 5,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.lockDurationMs ?? 30_000,
+      settings: { backoffStrategy: windowedBackoff(options.retry ?? currentRetrySchedule()) },
+      ...PAUSABLE_LIMITER,
       autorun: false,
     });
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'event worker error'));
@@ -85,6 +97,7 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
         finalFailure ? 'event failed for good; moving to dead letters' : 'event failed; will retry',
       );
       if (finalFailure) this.collectDeadLetters();
+      else countRetry(this.service, job?.name ?? 'unknown');
     });
     this.deadLetters = new DeadLetters(this.service, options.redis);
   }
@@ -93,6 +106,7 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
   start(): void {
     if (this.worker.isRunning()) return;
     this.collectDeadLetters();
+    this.unwatch = watchQueue({ queue: this.deadLetters.consumerQueue, redis: this.connection, consumer: this.service, breaker: this.breaker, deadLetters: () => this.deadLetters.countByType() });
     this.worker.run().catch((error: unknown) => this.logger.error({ err: error }, 'event worker stopped'));
   }
 
@@ -103,6 +117,7 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
 
   /** Lets the jobs in progress finish, takes no new ones, then disconnects. SIGTERM-safe. */
   async close(): Promise<void> {
+    this.unwatch?.();
     await closeWorkerWithin(this.worker, [this.connection], this.logger);
     await this.collecting;
     await this.deadLetters.close();
@@ -133,6 +148,7 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
         { timeout: this.options.transactionTimeoutMs ?? 15_000 },
       );
     } catch (error) {
+      if (isDependencyFailure(error)) throw error; // the breaker's: the job keeps its tries
       const granted = job.opts.attempts ?? 1;
       const cap = this.options.attempts ?? granted;
       if (error instanceof UnrecoverableError || job.attemptsMade + 1 < cap || cap >= granted) throw error;

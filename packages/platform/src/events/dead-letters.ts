@@ -34,7 +34,8 @@ export interface DeadLetter {
  */
 export class DeadLetters {
   private readonly connection: Redis;
-  private readonly consumerQueue: Queue;
+  /** The service's event queue, which failed jobs are collected from and replays go back to. */
+  readonly consumerQueue: Queue;
   private readonly deadQueue: Queue;
 
   constructor(
@@ -55,6 +56,30 @@ export class DeadLetters {
 
   async count(): Promise<number> {
     return this.deadQueue.getWaitingCount();
+  }
+
+  /** How many dead letters of each event type (for the anshim_dead_letters gauge); reads names only. */
+  async countByType(): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    const client = this.connection;
+    const ids = await client.lrange(this.deadQueue.toKey('wait'), 0, 9_999);
+    const names = ids.length === 0 ? [] : await Promise.all(ids.map((id) => client.hget(this.deadQueue.toKey(id), 'name')));
+    for (const name of names) if (name) counts.set(name, (counts.get(name) ?? 0) + 1);
+    return counts;
+  }
+
+  /** One dead letter by its id, or undefined. */
+  async get(id: string): Promise<DeadLetter | undefined> {
+    const job = (await this.deadQueue.getJob(id)) as Job<DeadLetterRecord> | undefined;
+    return job ? toDeadLetter(job) : undefined;
+  }
+
+  /** Removes a dead letter for good (the operator decided it must not be applied). False if none. */
+  async drop(id: string): Promise<boolean> {
+    const job = await this.deadQueue.getJob(id);
+    if (!job) return false;
+    await job.remove();
+    return true;
   }
 
   /**

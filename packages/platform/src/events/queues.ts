@@ -1,5 +1,6 @@
 import type { JobsOptions } from 'bullmq';
 import type { EventPriority, SubgraphName } from '@anshim/contracts';
+import { UNBOUNDED_ATTEMPTS, WINDOWED_BACKOFF } from './retry-schedule.ts';
 
 /**
  * An event's priority (the catalogue's word, @anshim/contracts) as BullMQ's number. BullMQ runs lower
@@ -18,13 +19,16 @@ export function deadLetterQueueName(service: SubgraphName): string {
 }
 
 export interface RetryPolicy {
-  /** Attempts in all, first delivery included. */
+  /**
+   * Attempts in all, first delivery included. Default: unbounded, so the consumer's retry window
+   * (24 h, retry-schedule.ts) decides; tests grant a few.
+   */
   attempts: number;
-  /** First retry delay; doubles each retry (BullMQ exponential backoff). */
+  /** First retry delay; doubles each retry, jittered and capped by the consumer's schedule. */
   backoffMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 5, backoffMs: 1_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: UNBOUNDED_ATTEMPTS, backoffMs: 1_000 };
 
 /**
  * Completed jobs are kept for a day so that a re-enqueue of the same event id (the relay
@@ -36,7 +40,7 @@ export function eventJobOptions(jobId: string, priority: number, retry: RetryPol
     jobId,
     priority,
     attempts: retry.attempts,
-    backoff: { type: 'exponential', delay: retry.backoffMs },
+    backoff: { type: WINDOWED_BACKOFF, delay: retry.backoffMs },
     removeOnComplete: { age: 24 * 60 * 60, count: 10_000 },
     removeOnFail: false,
   };

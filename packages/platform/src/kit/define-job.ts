@@ -3,12 +3,19 @@
 // zod schema (a payload that can never succeed fails with UnrecoverableError instead of being
 // retried), an optional repeatable scheduler that is idempotent across replicas and restarts,
 // failures logged, and everything closed on stop. Services keep only their handler.
+// Retries are the kit's, like the event consumers': exponential with jitter, capped, for up to the
+// process' retry window (24 h, events/retry-schedule.ts); a `backoff.delay` the service gives is the
+// first delay and an `attempts` it gives is ignored (the window decides). A dependency outage
+// (DependencyUnavailableError, PostgreSQL away) spends no try: the queue's breaker pauses it.
 import { Queue, UnrecoverableError, Worker, type Job, type JobSchedulerTemplateOptions, type JobsOptions, type RepeatOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { JobType } from '@anshim/contracts';
 import type { Logger } from '../logger.ts';
 import { closeWorkerWithin } from '../events/worker-close.ts';
+import { PAUSABLE_LIMITER, QueueBreaker, type BreakerSettings } from '../events/queue-breaker.ts';
+import { countRetry, watchQueue } from '../events/queue-metrics.ts';
+import { currentRetrySchedule, windowedBackoff, windowedRetryOptions } from '../events/retry-schedule.ts';
 import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis.ts';
 
 export interface JobSchedule {
@@ -27,8 +34,10 @@ export interface JobDefinition<S extends z.ZodType, R> extends JobType<S> {
   redis: RedisSettings;
   logger: Logger;
   concurrency?: number;
-  /** Options of every job this service adds (attempts, backoff, retention…); `add` may override them. */
+  /** Options of every job this service adds (priority, first backoff delay, retention…); `add` may override them. */
   defaults?: JobsOptions;
+  /** The queue's breaker (pauses on dependency outages); tests shorten the pauses. */
+  breaker?: Partial<BreakerSettings>;
   /** A repeatable job, registered on start. */
   schedule?: JobSchedule;
 }
@@ -56,6 +65,11 @@ export function defineJob<S extends z.ZodType, R>(definition: JobDefinition<S, R
   queue.on('error', (error) => logger.warn({ err: error }, 'job queue error'));
   let worker: Worker | undefined;
   let workerConnection: Redis | undefined;
+  let unwatch: (() => void) | undefined;
+  const breaker = new QueueBreaker(name, logger, definition.breaker);
+  /** The kit's retry schedule over the service's options (its backoff delay is the first delay). */
+  const withRetries = <O extends { backoff?: JobsOptions['backoff'] }>(options: O | undefined): O & ReturnType<typeof windowedRetryOptions> =>
+    ({ ...options, ...windowedRetryOptions(options?.backoff) }) as O & ReturnType<typeof windowedRetryOptions>;
 
   const run = async (data: unknown, job?: Job): Promise<R> => {
     const parsed = schema.safeParse(data);
@@ -70,31 +84,46 @@ export function defineJob<S extends z.ZodType, R>(definition: JobDefinition<S, R
     async add(data, options) {
       const parsed = schema.safeParse(data);
       if (!parsed.success) throw new Error(`invalid ${name} job: ${z.prettifyError(parsed.error)}`);
-      await queue.add(jobName, parsed.data, { ...definition.defaults, ...options });
+      await queue.add(jobName, parsed.data, withRetries({ ...definition.defaults, ...options }));
     },
     async start() {
       if (worker) return;
       const { schedule } = definition;
       if (schedule?.enabled === false) await queue.removeJobScheduler(schedule.id);
-      else if (schedule) await queue.upsertJobScheduler(schedule.id, schedule.repeat, { name: jobName, data: schedule.data ?? {}, opts: schedule.options });
+      else if (schedule) await queue.upsertJobScheduler(schedule.id, schedule.repeat, { name: jobName, data: schedule.data ?? {}, opts: withRetries(schedule.options) });
       workerConnection = createQueueConnection(redis);
-      worker = new Worker(name, (job) => run(job.data, job), {
+      const started: Worker = (worker = new Worker(name, (job) => breaker.run(started, connection, () => run(job.data, job)), {
         connection: workerConnection,
         prefix: queuePrefix(redis),
         concurrency: definition.concurrency ?? 1,
-      });
+        settings: { backoffStrategy: windowedBackoff(currentRetrySchedule()) },
+        ...PAUSABLE_LIMITER,
+      }));
       worker.on('error', (error) => logger.error({ err: error }, 'job worker error'));
-      worker.on('failed', (job, error) => logger.warn({ err: error, jobId: job?.id }, 'job failed'));
+      worker.on('failed', (job, error) => {
+        const final = job?.finishedOn !== undefined;
+        if (!final) countRetry(name, job?.name ?? jobName);
+        logger.warn({ err: error, jobId: job?.id, attemptsMade: job?.attemptsMade, final }, final ? 'job failed for good' : 'job failed; will retry');
+      });
+      unwatch = watchQueue({ queue, redis: connection, consumer: name, breaker, deadLetters: () => failedJobsByName(queue) });
     },
     async waitUntilReady() {
       if (!worker) throw new Error(`${name}: start the job before waiting for it`);
       await worker.waitUntilReady();
     },
     async close() {
+      unwatch?.();
       if (worker) await closeWorkerWithin(worker, [workerConnection], logger);
       await queue.close();
       connection.disconnect();
       workerConnection?.disconnect();
     },
   };
+}
+
+/** A job queue's dead letters are its failed jobs (kept until replayed or dropped), by job name. */
+async function failedJobsByName(queue: Queue): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const job of await queue.getFailed(0, 999)) if (job) counts.set(job.name, (counts.get(job.name) ?? 0) + 1);
+  return counts;
 }

@@ -18,6 +18,8 @@ import type { Express } from 'express';
 import { parse } from 'graphql';
 import { createLogger, type Logger } from '../logger.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
+import { installOutboxMetrics, installQueueMetrics } from '../events/queue-metrics.ts';
+import { configureRetrySchedule, retryScheduleFromEnv } from '../events/retry-schedule.ts';
 import { consumerWithAfterCommit, type AfterCommitHooks } from '../events/after-commit.ts';
 import type { EventConsumer, EventHandlers } from '../events/consumer.ts';
 import type { SqlExecutor } from '../events/sql-client.ts';
@@ -134,6 +136,8 @@ export async function defineSubgraph(
   const listen = listenSettings(name, env);
   const production = env.NODE_ENV === 'production';
   const logger = definition.logger ?? createLogger(name, env.LOG_LEVEL);
+  // Before compose: the consumer and the jobs it defines read the schedule when they start.
+  configureRetrySchedule(retryScheduleFromEnv(env));
   let hub: RedisChannelHub | undefined;
   const openHub = () => (hub ??= new RedisChannelHub({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX }));
   const resources =
@@ -143,6 +147,8 @@ export async function defineSubgraph(
   const consume = <Tx extends SqlExecutor>(handlers: (hooks: AfterCommitHooks<Tx>) => EventHandlers<SubgraphName, Tx>) =>
     consumerWithAfterCommit<SubgraphName, Tx>({ service: name, prisma: resources.prisma as never, redis: resources.redisSettings, logger, handlers });
   const metrics = createMetrics(name);
+  installQueueMetrics(metrics.registry);
+  installOutboxMetrics(metrics.registry, resources.prisma);
   const own = await definition.compose({ ...resources, resources, env, logger, production, metrics, hub: openHub, consume });
   const jobs = own.jobs ?? [];
 

@@ -21,19 +21,29 @@ export interface SubgraphPorts {
   opsPort: number;
 }
 
+/** How long failing events and jobs are retried (events/retry-schedule.ts); every subgraph process reads them. */
+export const retryEnvShape = {
+  EVENT_RETRY_WINDOW_HOURS: z.coerce.number().positive().max(24 * 30).default(24)
+    .describe('how long a failing event or job is retried (exponential backoff with jitter) before it becomes a dead letter; outages of a dependency pause the queue instead and spend no tries'),
+  EVENT_RETRY_MAX_DELAY_SECONDS: z.coerce.number().positive().default(600)
+    .describe('longest wait between two tries of a failing event or job'),
+};
+
 /** baseEnvShape plus where subgraph `name` listens; spread it first into the subgraph's z.object. */
-export function subgraphEnvShape<N extends SubgraphName>(name: N, ports: SubgraphPorts): typeof baseEnvShape & ListenShape<N> {
+export function subgraphEnvShape<N extends SubgraphName>(name: N, ports: SubgraphPorts): typeof baseEnvShape & typeof retryEnvShape & ListenShape<N> {
   const upper = name.toUpperCase();
   return {
     ...baseEnvShape,
+    ...retryEnvShape,
     [`${upper}_PORT`]: port(ports.port).describe(`${name} subgraph port`),
     [`${upper}_OPS_PORT`]: port(ports.opsPort).describe(`the ${name} subgraph's operations port: \`/metrics\`, detailed \`/readyz\` (on OPS_HOST)`),
     [`${upper}_HOST`]: z.string().min(1).default('127.0.0.1').describe(`interface the ${name} subgraph binds (\`0.0.0.0\` in a container)`),
-  } as typeof baseEnvShape & ListenShape<N>;
+  } as typeof baseEnvShape & typeof retryEnvShape & ListenShape<N>;
 }
 
 /** What defineSubgraph reads from a subgraph's parsed environment. */
 export type SubgraphEnv<N extends string> = z.infer<typeof baseEnvSchema> &
+  z.infer<z.ZodObject<typeof retryEnvShape>> &
   Secrets & { [K in `${Upper<N>}_PORT` | `${Upper<N>}_OPS_PORT`]: number } & { [K in `${Upper<N>}_HOST`]: string };
 
 export type EnvOverrides = Record<string, string | undefined>;

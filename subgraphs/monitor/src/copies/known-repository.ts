@@ -1,6 +1,8 @@
 // Copies fed by other services' events (never their tables): when each user registered, their
 // protected mode and minimum counterpart grade, their latest safety grade, and listing prices per
 // category for PRICE_TOO_GOOD. Plus the raw activity table the write-behind buffer flushes into.
+// Events may arrive late (a consumer waits an outage out for hours) and out of order: each part keeps
+// the time or version of the event that set it, and an older event changes nothing.
 import type { BufferedActivity } from '../assessment/activity-buffer.ts';
 import type { MonitorPrisma, Tx } from '../database.ts';
 import type { AccountStatus, SafetyGrade } from '../model.ts';
@@ -30,10 +32,10 @@ export class KnownRepository {
   }
 
   async profileUpdated(tx: Tx, userId: string, protectedMode: boolean, minCounterpartGrade: SafetyGrade | null, at: Date): Promise<void> {
-    await tx.knownUser.upsert({
-      where: { id: userId },
-      create: { id: userId, registeredAt: at, protectedMode, minCounterpartGrade },
-      update: { protectedMode, minCounterpartGrade },
+    await tx.knownUser.upsert({ where: { id: userId }, create: { id: userId, registeredAt: at, protectedMode, minCounterpartGrade, profileAt: at }, update: {} });
+    await tx.knownUser.updateMany({
+      where: { id: userId, OR: [{ profileAt: null }, { profileAt: { lte: at } }] },
+      data: { protectedMode, minCounterpartGrade, profileAt: at },
     });
   }
 
@@ -73,13 +75,20 @@ export class KnownRepository {
     return found !== null;
   }
 
-  async gradeChanged(tx: Tx, userId: string, grade: SafetyGrade, at: Date): Promise<void> {
-    await tx.knownUser.upsert({ where: { id: userId }, create: { id: userId, registeredAt: at, safetyGrade: grade }, update: { safetyGrade: grade } });
+  /** safety.score_changed: the highest version wins (a late recalculation never overwrites a newer one). */
+  async gradeChanged(tx: Tx, userId: string, grade: SafetyGrade, version: number, at: Date): Promise<void> {
+    await tx.knownUser.upsert({ where: { id: userId }, create: { id: userId, registeredAt: at, safetyGrade: grade, safetyGradeVersion: version }, update: {} });
+    await tx.knownUser.updateMany({
+      where: { id: userId, OR: [{ safetyGradeVersion: null }, { safetyGradeVersion: { lte: version } }] },
+      data: { safetyGrade: grade, safetyGradeVersion: version },
+    });
   }
 
-  async productSeen(tx: Tx, product: { id: string; sellerId: string; category: string; price: number }): Promise<void> {
-    const { id, ...rest } = product;
-    await tx.knownProduct.upsert({ where: { id }, create: product, update: rest });
+  /** product.created and product.price_changed: the price set last (by the event's time) wins. */
+  async productSeen(tx: Tx, product: { id: string; sellerId: string; category: string; price: number; at: Date }): Promise<void> {
+    const { id, sellerId, category, price, at } = product;
+    await tx.knownProduct.upsert({ where: { id }, create: { id, sellerId, category, price, priceAt: at }, update: {} });
+    await tx.knownProduct.updateMany({ where: { id, OR: [{ priceAt: null }, { priceAt: { lte: at } }] }, data: { sellerId, category, price, priceAt: at } });
   }
 
   /** report.identifiers_confirmed: one row per lookup hash, counting the accepted reports naming it. */

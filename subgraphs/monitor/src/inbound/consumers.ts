@@ -56,17 +56,17 @@ export function monitorHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>)
       if (await known.statusChanged(tx, userId, status, at)) await assessment.accountStatusChanged({ userId, status, at }, from(event, tx));
     },
     'safety.score_changed': async (event, tx) => {
-      await known.gradeChanged(tx, event.data.userId, event.data.grade, new Date(event.data.changedAt));
+      await known.gradeChanged(tx, event.data.userId, event.data.grade, event.data.version, new Date(event.data.changedAt));
     },
     'product.created': async (event, tx) => {
       const { productId, sellerId, category, price, createdAt } = event.data;
       await known.userSeen(tx, sellerId, new Date(createdAt));
-      await known.productSeen(tx, { id: productId, sellerId, category, price });
+      await known.productSeen(tx, { id: productId, sellerId, category, price, at: new Date(createdAt) });
       await assessment.assess({ type: 'LISTING_CREATED', userId: sellerId, productId, amount: price, at: new Date(createdAt) }, {}, from(event, tx));
     },
     'product.price_changed': async (event, tx) => {
       const { productId, sellerId, category, newPrice, at } = event.data;
-      await known.productSeen(tx, { id: productId, sellerId, category, price: newPrice });
+      await known.productSeen(tx, { id: productId, sellerId, category, price: newPrice, at: new Date(at) });
       await assessment.assess({ type: 'PRICE_CHANGED', userId: sellerId, productId, amount: newPrice, at: new Date(at) }, {}, from(event, tx));
     },
     'transaction.requested': async (event, tx) => {

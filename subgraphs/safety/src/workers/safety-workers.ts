@@ -3,7 +3,7 @@
 // the outbox relay for the score_changed events they write, and the operational endpoints.
 // workers/index.ts runs it as its own process; tests build it in-process against the run's
 // database and Redis.
-import { consumerWithAfterCommit, type EventConsumer, type Logger, type SqlExecutor } from '@anshim/platform';
+import { configureRetrySchedule, consumerWithAfterCommit, retryScheduleFromEnv, type EventConsumer, type Logger, type SqlExecutor } from '@anshim/platform';
 import type { SafetyEnv } from '../env.ts';
 import { safetyEventHandlers } from '../inbound/event-handlers.ts';
 import { recalculateEveryone, type BatchResult } from '../jobs/nightly-batch.ts';
@@ -24,6 +24,7 @@ export interface SafetyWorkers {
 }
 
 export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorkers {
+  configureRetrySchedule(retryScheduleFromEnv(env));
   let workerMetrics: ReturnType<typeof createWorkerMetrics> | undefined;
   // Assigned below, before anything can publish (the jobs need the core, the core's hook the jobs).
   let jobs: SafetyJobs | undefined;

@@ -1,20 +1,11 @@
 // The worker process' operational endpoints: /healthz, /readyz (PostgreSQL, Redis) and /metrics
-// (event latency and outcomes by type, queue depth, dead letters), on SAFETY_WORKER_HOST:SAFETY_WORKER_PORT.
+// (event latency and outcomes by type; the shared queue, breaker, dead-letter and outbox metrics every
+// consuming process reports), on SAFETY_WORKER_HOST:SAFETY_WORKER_PORT.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { Counter, Gauge, Histogram } from 'prom-client';
-import { Queue } from 'bullmq';
-import {
-  consumerQueueName,
-  createMetrics,
-  createQueueConnection,
-  DeadLetters,
-  mountOperationalRoutes,
-  queuePrefix,
-  type EventHandlers,
-  type SqlExecutor,
-} from '@anshim/platform';
+import { Counter, Histogram } from 'prom-client';
+import { createMetrics, installOutboxMetrics, installQueueMetrics, mountOperationalRoutes, type EventHandlers, type SqlExecutor } from '@anshim/platform';
 import type { SafetyCore } from '../safety-core.ts';
 
 export function createWorkerMetrics(core: SafetyCore) {
@@ -32,21 +23,9 @@ export function createWorkerMetrics(core: SafetyCore) {
     labelNames: ['cause'] as const,
     registers: [metrics.registry],
   });
-  const connection = createQueueConnection(core.redisSettings);
-  const queue = new Queue(consumerQueueName('safety'), { connection, prefix: queuePrefix(core.redisSettings) });
-  queue.on('error', () => undefined);
-  const deadLetters = new DeadLetters('safety', core.redisSettings);
-  new Gauge({
-    name: 'anshim_queue_jobs',
-    help: 'Jobs in the safety event queue by state, and dead letters',
-    labelNames: ['state'] as const,
-    registers: [metrics.registry],
-    async collect() {
-      const counts = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed');
-      for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
-      this.set({ state: 'dead' }, await deadLetters.count());
-    },
-  });
+  // The event queue and the job queues this process consumes, their dead letters and breakers, and its outbox.
+  installQueueMetrics(metrics.registry);
+  installOutboxMetrics(metrics.registry, core.sql);
 
   /** Times every handler; an error is counted and rethrown for the consumer's retry policy. */
   function instrument(handlers: EventHandlers<'safety', SqlExecutor>): EventHandlers<'safety', SqlExecutor> {
@@ -70,10 +49,7 @@ export function createWorkerMetrics(core: SafetyCore) {
     metrics,
     instrument,
     recalculated: (cause: string, count: number) => recalculations.inc({ cause }, count),
-    async close() {
-      await Promise.allSettled([queue.close(), deadLetters.close()]);
-      connection.disconnect();
-    },
+    async close() {},
   };
 }
 
