@@ -57,7 +57,6 @@ const CASE = `query AdminCase($id: ID!) {
     }
   }
 }`;
-const SCORE = `query AdminScore($id: ID!) { user(id: $id) { safetyScore { version grade } } }`;
 
 /** Bumped on every render, so a poll of an earlier case stops once the moderator has moved on. */
 let generation = 0;
@@ -108,24 +107,38 @@ export async function renderCase(root: HTMLElement, id: string, options: { annou
   );
   if (!options.announce) status.textContent = '';
   heading.focus();
-  if (options.scoreBefore !== undefined && report.target.safetyScore.version === options.scoreBefore) {
-    void awaitScore(root, id, report.target.id, options.scoreBefore, status, mine);
+  if (options.scoreBefore !== undefined) {
+    const current = report.target.safetyScore.version;
+    void followScore({ id, status, mine, seen: current, changed: current !== options.scoreBefore });
   }
 }
 
-/** After a decision the safety worker recalculates within seconds: show the new grade when it lands. */
-async function awaitScore(root: HTMLElement, id: string, userId: string, before: number, status: HTMLElement, mine: number): Promise<void> {
-  status.textContent = `${t('saved')} ${t('scoreUpdating')}`;
+/**
+ * After a decision the safety worker recalculates within seconds, sometimes twice (the report's
+ * outcome, then the sanction): the member panel is redrawn at each new version until the score
+ * has held still for a few polls, or 30 s have passed.
+ */
+async function followScore(state: { id: string; status: HTMLElement; mine: number; seen: number; changed: boolean }): Promise<void> {
+  const { status, mine } = state;
   const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline && mine === generation) {
+  let still = 0;
+  if (!state.changed) status.textContent = `${t('saved')} ${t('scoreUpdating')}`;
+  while (Date.now() < deadline && mine === generation && still < 3) {
     await new Promise((done) => setTimeout(done, 1_500));
     if (mine !== generation) return;
-    const { data } = await run<{ user: { safetyScore: { version: number; grade: string } } | null }>(SCORE, { id: userId }).catch(() => ({ data: undefined }));
-    const score = data?.user?.safetyScore;
-    if (score && score.version !== before) {
-      await renderCase(root, id, { announce: `${t('saved')} ${t('scoreUpdated', { grade: score.grade })}` });
-      return;
+    const result = await run<{ report: CaseReport | null }>(CASE, { id: state.id }).catch(() => undefined);
+    const report = result?.data?.report;
+    if (mine !== generation || !report) continue;
+    const version = report.target.safetyScore.version;
+    if (version === state.seen) {
+      if (state.changed) still += 1;
+      continue;
     }
+    state.seen = version;
+    state.changed = true;
+    still = 0;
+    document.querySelector('.case-side')?.replaceChildren(memberPanel(report.target, report.id));
+    status.textContent = `${t('saved')} ${t('scoreUpdated', { grade: report.target.safetyDisplay?.label ?? report.target.safetyScore.grade })}`;
   }
 }
 

@@ -113,7 +113,7 @@ function table(rows: QueueRow[], open: (id: string) => void, status: HTMLElement
   const body = h('tbody', {});
   for (const row of rows) {
     const link = h('a', { href: `#/reports/${encodeURIComponent(row.id)}`, 'aria-label': t('openReport', { target: row.target.nickname }) }, t('open'));
-    const actions = h('td', { class: 'actions' }, link);
+    const actions = h('div', { class: 'actions' }, link);
     if (row.status === 'RECEIVED') {
       const claim = h('button', { type: 'button', 'aria-label': t('claimReport', { target: row.target.nickname }) }, t('claim'));
       claim.addEventListener('click', () => {
@@ -135,7 +135,7 @@ function table(rows: QueueRow[], open: (id: string) => void, status: HTMLElement
       h('th', { scope: 'row' }, row.target.nickname),
       h('td', {}, row.reporter.nickname),
       h('td', {}, h('time', { datetime: row.createdAt, title: formatDateTime(row.createdAt) }, formatAge(row.createdAt))),
-      actions,
+      h('td', {}, actions),
     ));
   }
   return h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': t('queueTitle') }, h('table', {}, h('caption', { class: 'visually-hidden' }, t('queueTitle')), h('thead', {}, head), body));
