@@ -86,8 +86,12 @@ let axeSource: string | undefined;
 async function expectAccessible(page: Page, screen: string): Promise<void> {
   axeSource ??= await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(axeSource);
-  const violations = await page.evaluate<Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>>(`
-    axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`);
+  const { passes, violations } = await page.evaluate<{ passes: number; violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }>(`
+    axe.run(document).then((r) => ({
+      passes: r.passes.length,
+      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })),
+    }))`);
+  expect(passes, `axe checked nothing on ${screen}`).toBeGreaterThan(10);
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   writeFileSync(join(ARTIFACTS, `axe-${screen}.json`), `${JSON.stringify(violations, null, 2)}\n`);
   expect(serious, `accessibility violations on ${screen}`).toEqual([]);
@@ -223,8 +227,16 @@ describe('admin console in Chromium', () => {
     const publicReason = '선입금을 받고 물건을 보내지 않은 사기가 확인되었습니다.';
     await page.getByLabel('공개 사유 (회원에게 보임, 500자 이내)').fill(publicReason);
     await page.getByLabel('내부 메모 (관리자만 봄, 필수)').fill('채팅 캡처와 입금 내역으로 미발송과 협박 확인.');
-    await page.getByRole('button', { name: '결정 확인' }).click();
+    const review = page.getByRole('button', { name: '결정 확인' });
+    await review.click();
     const dialog = page.getByRole('dialog', { name: '이 결정을 확정할까요?' });
+    await dialog.waitFor(SLOW);
+    // The keyboard: focus starts on the safe choice, Escape backs out to the form, nothing is sent.
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('돌아가기');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', ...SLOW });
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('결정 확인');
+    await page.keyboard.press('Enter');
     await dialog.waitFor(SLOW);
     expect(await dialog.innerText()).toContain(`공개 사유: ${publicReason}`);
     expect(await dialog.innerText()).toContain('영구 정지');
