@@ -258,6 +258,11 @@ describe('admin console in Chromium', () => {
     await expect.poll(() => page.locator('.member .score').getAttribute('data-grade'), { timeout: 30_000 }).toBe('DANGER');
     await page.getByRole('button', { name: '새로고침' }).click();
     await expect.poll(() => page.locator('.member .badge.account').innerText(), SLOW).toContain('영구 정지');
+    // A reload keeps the moderator signed in: the tab's refresh token is rotated (refreshToken) for a new access token.
+    const refreshBefore = await page.evaluate('sessionStorage.getItem("anshim.admin.refresh")');
+    await page.reload();
+    await expect.poll(() => heading(page), SLOW).toBe(`신고 #${urgent.id}`);
+    expect(await page.evaluate('sessionStorage.getItem("anshim.admin.refresh")')).not.toBe(refreshBefore);
     await expectAccessible(page, 'decided');
     await page.screenshot({ path: join(ARTIFACTS, '6-decided.png'), fullPage: true });
 

@@ -103,7 +103,8 @@ const isUnauthenticated = (errors: GraphQLError[] | undefined) => errors?.some((
  * is no data at all; otherwise returns the data with any field errors beside it.
  */
 export async function run<T>(query: string, variables: Record<string, unknown> = {}): Promise<Result<T>> {
-  if (!accessToken && !(await renewSession())) return lost();
+  // Renewed a minute before it expires, so a working moderator never sees a refused request.
+  if ((!accessToken || expiresSoon(accessToken)) && !(await renewSession())) return lost();
   let answer = await post<T>(query, variables, accessToken);
   if (isUnauthenticated(answer.errors)) {
     if (!(await renewSession())) return lost();
@@ -138,6 +139,16 @@ export async function anonymous<T>(query: string, variables: Record<string, unkn
 /** Ends a session (the moderator's, or a member's refused sign-in); errors do not matter. */
 export async function endSession(token = accessToken): Promise<void> {
   if (token) await post(`mutation AdminSignOut { logout }`, {}, token).catch(() => undefined);
+}
+
+/** Whether a JWT's exp claim is under a minute away (the signature is the gateway's to check, not ours). */
+function expiresSoon(token: string): boolean {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: unknown };
+    return typeof payload.exp === 'number' && payload.exp * 1000 - Date.now() < 60_000;
+  } catch {
+    return false;
+  }
 }
 
 function hasAnyRoot(data: unknown): boolean {
