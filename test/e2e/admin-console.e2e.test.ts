@@ -193,6 +193,13 @@ describe('admin console in Chromium', () => {
     expect(await page.locator('tbody tr').first().locator('.badge.priority').innerText()).toContain('긴급');
     expect(await ours.locator('.badge.priority').innerText()).toContain('긴급');
     expect(await page.locator('select').first().locator('option:checked').innerText()).toMatch(/^접수됨 \(\d+/);
+    // Filtering by type hides our FRAUD report under NO_SHOW, and focus stays on the filter.
+    await page.locator('#queue-type').selectOption('NO_SHOW');
+    await expect.poll(() => ours.count(), SLOW).toBe(0);
+    expect(await page.locator('#queue-type option:checked').innerText()).toMatch(/^노쇼 \(\d+\)$/);
+    expect(await page.evaluate('document.activeElement.id')).toBe('queue-type');
+    await page.locator('#queue-type').selectOption('');
+    await ours.waitFor(SLOW);
     // The refresh token is in this tab's sessionStorage, never in localStorage.
     expect(await page.evaluate('localStorage.length')).toBe(0);
     expect(await page.evaluate('sessionStorage.getItem("anshim.admin.refresh") !== null')).toBe(true);
@@ -274,6 +281,10 @@ describe('admin console in Chromium', () => {
     await expect.poll(() => heading(page), SLOW).toBe('신고 대기열');
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, '8-tablet-queue.png'), fullPage: true });
+    // English, signed in: the screen is redrawn in the other language.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => heading(page), SLOW).toBe('Report queue');
+    expect(await page.locator('#queue-status option:checked').innerText()).toMatch(/^Received \(\d+/);
 
     // Nothing left this machine, and the pages raised no errors (CSP included) and no failed requests.
     expect(browser.requests.filter((url) => !isLocalUrl(url))).toEqual([]);

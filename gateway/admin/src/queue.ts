@@ -2,7 +2,7 @@
 // first, then oldest), filtered here by status and type with a count beside each choice. "Start
 // review" is startReview (RECEIVED → IN_REVIEW), so a second moderator sees the case taken.
 import { ApiError, mutate, run } from './api.ts';
-import { h, replace, uid } from './dom.ts';
+import { h, replace } from './dom.ts';
 import { t } from './i18n.ts';
 import { formatAge, formatDateTime, PRIORITY_RANK, priorityLabel, REPORT_STATUSES, REPORT_TYPES, reportStatusLabel, reportTypeLabel } from './labels.ts';
 import { screenHeading } from './sign-in.ts';
@@ -79,7 +79,8 @@ export async function renderQueue(root: HTMLElement, open: (id: string) => void)
 }
 
 function filterBar(byStatus: Record<string, QueueRow[]>, inStatus: QueueRow[], redraw: () => void): HTMLElement {
-  const statusSelect = h('select', { id: uid('status') });
+  // Stable ids: the bar is redrawn on every change and focus must land on the same control again.
+  const statusSelect = h('select', { id: 'queue-status' });
   const total = Object.values(byStatus).reduce((sum, rows) => sum + rows.length, 0);
   for (const value of [...REPORT_STATUSES, '']) {
     const count = value ? byStatus[value]!.length : total;
@@ -90,7 +91,7 @@ function filterBar(byStatus: Record<string, QueueRow[]>, inStatus: QueueRow[], r
     redraw();
     document.getElementById(statusSelect.id)?.focus();
   });
-  const typeSelect = h('select', { id: uid('type') });
+  const typeSelect = h('select', { id: 'queue-type' });
   typeSelect.append(h('option', { value: '', selected: filters.type === '' }, `${t('allTypes')} (${countText(inStatus.length)})`));
   for (const value of REPORT_TYPES) {
     const count = inStatus.filter((row) => row.type === value).length;

@@ -49,7 +49,7 @@ export function renderSignIn(options: SignInOptions): void {
   const password = h('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
   const submit = h('button', { type: 'submit', class: 'primary' }, t('signIn'));
   const error = errorBox();
-  const form = h('form', { class: 'card narrow', 'aria-labelledby': 'sign-in-title', novalidate: false },
+  const form = h('form', { class: 'card narrow', 'aria-labelledby': 'sign-in-title' },
     field(t('email'), email),
     field(t('password'), password),
     error,
