@@ -123,12 +123,14 @@ async function followScore(state: { id: string; status: HTMLElement; mine: numbe
   const deadline = Date.now() + 30_000;
   let still = 0;
   if (!state.changed) status.textContent = `${t('saved')} ${t('scoreUpdating')}`;
-  while (Date.now() < deadline && mine === generation && still < 3) {
+  // Stops too when the moderator has left the case (its status line is no longer on the page).
+  const current = () => mine === generation && status.isConnected;
+  while (Date.now() < deadline && current() && still < 3) {
     await new Promise((done) => setTimeout(done, 1_500));
-    if (mine !== generation) return;
+    if (!current()) return;
     const result = await run<{ report: CaseReport | null }>(CASE, { id: state.id }).catch(() => undefined);
     const report = result?.data?.report;
-    if (mine !== generation || !report) continue;
+    if (!current() || !report) continue;
     const version = report.target.safetyScore.version;
     if (version === state.seen) {
       if (state.changed) still += 1;
