@@ -210,6 +210,7 @@ describe('admin console in Chromium', () => {
     await ours.getByRole('button', { name: /검토 시작/ }).click();
     await expect.poll(() => heading(page), SLOW).toBe(`신고 #${urgent.id}`);
     await expect.poll(() => page.locator('.case-main .badge.status').first().innerText(), SLOW).toContain('검토 중');
+    expect(await page.locator('main [role="status"]').first().innerText()).toContain('검토를 시작했습니다');
     expect((await ok(`query($id: ID!) { report(id: $id) { status } }`, { id: urgent.id }, await login(ADMIN.email, ADMIN.password))).report.status).toBe('IN_REVIEW');
 
     // The evidence photo loads through its signed URL; the PDF is a link to its own signed URL.

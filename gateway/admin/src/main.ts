@@ -62,11 +62,21 @@ function showSignIn(notice?: string): void {
   });
 }
 
+/** What the next screen should announce first (e.g. "review started" after a claim in the queue). */
+let announcement: string | undefined;
+
 function route(): void {
   if (!moderator) return showSignIn();
   const match = /^#\/reports\/([^/]+)$/.exec(window.location.hash);
-  if (match) void renderCase(main, decodeURIComponent(match[1]!));
-  else void renderQueue(main, (id) => (window.location.hash = `#/reports/${encodeURIComponent(id)}`));
+  const announce = announcement;
+  announcement = undefined;
+  if (match) void renderCase(main, decodeURIComponent(match[1]!), { announce });
+  else {
+    void renderQueue(main, (id, message) => {
+      announcement = message;
+      window.location.hash = `#/reports/${encodeURIComponent(id)}`;
+    });
+  }
 }
 
 /** A reload keeps the moderator signed in while this tab's refresh token is valid. */

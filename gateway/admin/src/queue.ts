@@ -49,7 +49,7 @@ export function badge(kind: string, value: string, label: string): HTMLElement {
   return h('span', { class: `badge ${kind} ${kind}-${value.toLowerCase()}` }, label);
 }
 
-export async function renderQueue(root: HTMLElement, open: (id: string) => void): Promise<void> {
+export async function renderQueue(root: HTMLElement, open: (id: string, announce?: string) => void): Promise<void> {
   const heading = screenHeading(t('queueTitle'));
   const status = h('p', { class: 'status-line', role: 'status' }, t('loading'));
   const body = h('div', { class: 'queue-body' });
@@ -108,7 +108,7 @@ function filterBar(byStatus: Record<string, QueueRow[]>, inStatus: QueueRow[], r
   );
 }
 
-function table(rows: QueueRow[], open: (id: string) => void, status: HTMLElement): HTMLElement {
+function table(rows: QueueRow[], open: (id: string, announce?: string) => void, status: HTMLElement): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty' }, t('emptyQueue'));
   const head = h('tr', {}, ...[t('colPriority'), t('colType'), t('colStatus'), t('colTarget'), t('colReporter'), t('colFiled'), t('colActions')].map((text) => h('th', { scope: 'col' }, text)));
   const body = h('tbody', {});
@@ -120,7 +120,7 @@ function table(rows: QueueRow[], open: (id: string) => void, status: HTMLElement
       claim.addEventListener('click', () => {
         claim.disabled = true;
         mutate(START_REVIEW, { id: row.id })
-          .then(() => open(row.id))
+          .then(() => open(row.id, t('claimed')))
           .catch((error: ApiError) => {
             claim.disabled = false;
             status.setAttribute('role', 'alert');
