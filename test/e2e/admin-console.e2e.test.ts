@@ -177,6 +177,8 @@ describe('admin console in Chromium', () => {
     expect(await memberPage.locator('main table, main a[href^="#/reports"], main form').count()).toBe(0);
     // No token kept: only the language choice is in sessionStorage, nothing in localStorage.
     expect(await memberPage.evaluate('[sessionStorage.getItem("anshim.admin.refresh"), localStorage.length]')).toEqual([null, 0]);
+    // The session that sign-in opened is ended (logout): the member holds only the one from signing up.
+    await waitFor('the refused sign-in to be signed out', async () => (await ok(`{ me { sessions { id } } }`, {}, reporter.token)).me.sessions.length === 1);
     await expectAccessible(memberPage, 'refusal');
     await memberPage.screenshot({ path: join(ARTIFACTS, '2-member-refused.png') });
     await memberPage.close();
