@@ -138,6 +138,7 @@ async function main() {
   Anshim is running.
     GraphQL endpoint : http://localhost:${gatewayPort}/graphql   (graphql-ws on the same path)
     Explorer         : http://localhost:${gatewayPort}/graphql   (open it in a browser; also /explorer)
+    Moderator console: http://localhost:${gatewayPort}/admin     (ADMIN accounts; docs/admin-console.md)
     Dev messages     : http://127.0.0.1:${process.env.USER_OPS_PORT ?? 9101}/dev/messages?to=<email or phone>   (user service operations port)
   Press Ctrl-C to stop.
 `);

@@ -21,9 +21,10 @@ if (!step('supergraph is up to date', node, ['--import', 'tsx', 'scripts/compose
 // turbo runs `generate` (Prisma clients, resolver types) first, then every package's type check in parallel.
 if (!step('generate and type check', 'npx', ['turbo', 'run', 'typecheck', 'typecheck:root', '--output-logs=errors-only'], { TURBO_TELEMETRY_DISABLED: '1' })) process.exit(1);
 
-// The browser test (test/e2e/explorer.e2e.test.ts) opens the built explorer (an up-to-date build is
-// skipped); every process the tests start runs from its server bundle, as in production.
-if (!step('explorer and server bundles', node, ['--import', 'tsx', 'scripts/build.ts'])) process.exit(1);
+// The browser tests (test/e2e/explorer.e2e.test.ts, admin-console.e2e.test.ts) open the built
+// explorer and console (an up-to-date build is skipped); every process the tests start runs from
+// its server bundle, as in production.
+if (!step('explorer, admin console and server bundles', node, ['--import', 'tsx', 'scripts/build.ts'])) process.exit(1);
 process.env.ANSHIM_SERVER_BUILD = 'fresh';
 
 // The JSON report gives one plain closing line (`N passed, N failed, N skipped`) for CI to read.

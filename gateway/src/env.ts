@@ -10,6 +10,7 @@ import { parseTrustedProxies } from './limits/client-ip.ts';
 import type { ComplexityLimits } from './limits/complexity.ts';
 import type { RateLimitSettings } from './limits/rate-policy.ts';
 import type { ConnectionCapSettings } from './subscriptions/connection-caps.ts';
+import type { AdminConsoleSettings } from './admin-console.ts';
 import type { BreakerSettings } from './upstream/subgraph-breaker.ts';
 import type { SubgraphRoles } from './upstream/subgraph-roles.ts';
 
@@ -86,6 +87,14 @@ export const gatewayEnvSchema = z.object({
   INTROSPECTION: flag.optional().describe('GraphQL introspection at the gateway; on outside production, off in production unless set'),
   EXPLORER: flag.optional().describe('the GraphiQL explorer at /explorer and (for browsers) /graphql; defaults to INTROSPECTION, whose docs it needs'),
   EXPLORER_DIR: z.string().min(1).default(resolve(projectRoot, 'gateway/explorer-dist')).describe('where the built explorer bundle is read from (`npm run build`)'),
+  ADMIN_CONSOLE: flag.default(true).describe('the moderator console at /admin (docs/admin-console.md); a page only, every field it shows is authorized by /graphql'),
+  ADMIN_CONSOLE_DIR: z.string().min(1).default(resolve(projectRoot, 'gateway/admin-dist')).describe('where the built moderator console is read from (`npm run build`)'),
+  ADMIN_CONSOLE_MEDIA_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.url().transform((url) => new URL(url).origin)))
+    .describe('Comma-separated origins the console may show evidence images from besides the gateway (the S3 endpoint or CDN with STORAGE_DRIVER=s3); empty: the gateway only'),
 
   // Limits (docs/limits.md): a request that breaks one is refused before any subgraph is asked.
   MAX_BODY_BYTES: positive(1_048_576, 'Largest HTTP request body and graphql-ws message, in bytes (413 / close 1009 beyond).'),
@@ -191,6 +200,8 @@ export interface GatewaySettings {
   operations: OperationsSettings;
   /** Serve the GraphiQL explorer built into this folder at /explorer and, for browsers, /graphql. */
   explorerDir: string | undefined;
+  /** Serve the moderator console at /admin (undefined: off). */
+  adminConsole: AdminConsoleSettings | undefined;
 }
 
 function limitsFromEnv(env: GatewayEnv): GatewayLimits {
@@ -248,6 +259,7 @@ export function gatewaySettingsFromEnv(env: GatewayEnv): GatewaySettings {
     limits: limitsFromEnv(env),
     operations: { port: env.GATEWAY_OPS_PORT, host: env.OPS_HOST },
     explorerDir: env.EXPLORER ? env.EXPLORER_DIR : undefined,
+    adminConsole: env.ADMIN_CONSOLE ? { dir: env.ADMIN_CONSOLE_DIR, mediaOrigins: env.ADMIN_CONSOLE_MEDIA_ORIGINS } : undefined,
   };
 }
 

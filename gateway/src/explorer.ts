@@ -1,23 +1,8 @@
 // Serves the explorer bundle (GraphiQL, built by `npm run build` into gateway/explorer-dist): the
 // page at /explorer and, for browsers, at GET /graphql; hashed assets under /explorer/assets/.
-// Files are read once at start-up, with the gzip copies the build wrote beside them.
-import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
+// Files are read once at start-up (static-files.ts).
 import { Router, type Request, type RequestHandler, type Response } from 'express';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ttf': 'font/ttf',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-};
+import { cspHost, IMMUTABLE, loadBundle, sendStaticFile as send } from './static-files.ts';
 
 /**
  * Everything the page may load comes from this gateway; the only other sources are data: URLs
@@ -31,47 +16,12 @@ const contentSecurityPolicy = (host: string | undefined) => [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self' data:",
-  `connect-src 'self'${host && /^[\w.:[\]-]+$/.test(host) ? ` ws://${host} wss://${host}` : ''}`,
+  `connect-src 'self'${cspHost(host) ? ` ws://${host} wss://${host}` : ''}`,
   "worker-src 'self' blob:",
   "base-uri 'none'",
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
-
-interface StaticFile {
-  type: string;
-  body: Buffer;
-  gzip?: Buffer;
-  etag: string;
-}
-
-function load(path: string): StaticFile {
-  const body = readFileSync(path);
-  const gzipPath = `${path}.gz`;
-  return {
-    type: CONTENT_TYPES[extname(path)] ?? 'application/octet-stream',
-    body,
-    gzip: existsSync(gzipPath) ? readFileSync(gzipPath) : undefined,
-    etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`,
-  };
-}
-
-function send(req: Request, res: Response, file: StaticFile, cacheControl: string): void {
-  res.setHeader('Content-Type', file.type);
-  res.setHeader('Cache-Control', cacheControl);
-  res.setHeader('ETag', file.etag);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.vary('Accept-Encoding');
-  if (req.headers['if-none-match'] === file.etag) {
-    res.status(304).end();
-    return;
-  }
-  const gzip = file.gzip && req.acceptsEncodings('gzip', 'identity') === 'gzip';
-  if (gzip) res.setHeader('Content-Encoding', 'gzip');
-  const body = gzip ? file.gzip! : file.body;
-  res.setHeader('Content-Length', body.length);
-  res.status(200).end(req.method === 'HEAD' ? undefined : body);
-}
 
 const NOT_BUILT = `<!doctype html><meta charset="utf-8"><title>Explorer not built</title>
 <p>The explorer is not built. Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and reload.</p>
@@ -86,13 +36,7 @@ export interface Explorer {
 
 /** The explorer from a built folder (gateway/explorer-dist); a missing build answers with how to build it. */
 export function createExplorer(distDir: string): Explorer {
-  const built = existsSync(join(distDir, 'index.html'));
-  const index = built ? load(join(distDir, 'index.html')) : undefined;
-  const assets = new Map<string, StaticFile>();
-  const assetDir = join(distDir, 'assets');
-  if (built && existsSync(assetDir)) {
-    for (const name of readdirSync(assetDir)) if (!name.endsWith('.gz')) assets.set(name, load(join(assetDir, name)));
-  }
+  const { index, assets } = loadBundle(distDir);
 
   const sendPage = (req: Request, res: Response) => {
     res.vary('Accept');
@@ -114,8 +58,7 @@ export function createExplorer(distDir: string): Explorer {
       res.status(404).type('text/plain').setHeader('Cache-Control', 'no-store').send('not found');
       return;
     }
-    // Names carry a content hash: a changed file gets a new name.
-    send(req, res, file, 'public, max-age=31536000, immutable');
+    send(req, res, file, IMMUTABLE);
   });
 
   const page: RequestHandler = (req, res, next) => {

@@ -30,6 +30,7 @@ import {
 } from '@anshim/platform';
 import { createAuthenticator } from './auth.ts';
 import type { GatewayContext } from './context.ts';
+import { createAdminConsole } from './admin-console.ts';
 import { createExplorer } from './explorer.ts';
 import { httpResponseCounter, subgraphUpGauge, subscriptionGauges } from './gateway-metrics.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
@@ -183,6 +184,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   mountGuardianApprovalPage(app, { apollo, context: requestContext });
   const explorer = options.explorerDir ? createExplorer(options.explorerDir) : undefined;
   if (explorer) app.use(explorer.routes);
+  if (options.adminConsole) app.use(createAdminConsole(options.adminConsole));
   app.use(
     '/graphql',
     ...(explorer ? [explorer.page] : []),

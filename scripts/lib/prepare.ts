@@ -1,11 +1,12 @@
 import { deployMigrations, ensureDatabase } from './migrations.ts';
 import { listServices } from './services.ts';
 import { generateAll } from './generate.ts';
+import { buildAdminConsole } from './admin-console.ts';
 import { buildExplorer } from './explorer.ts';
 import { buildServers } from './server-build.ts';
 import { composeSupergraph, readSubgraphSources, writeSupergraph } from './compose.ts';
 
-/** Everything `npm start` does before starting processes: database, generated code, migrations, supergraph, explorer, server bundles. */
+/** Everything `npm start` does before starting processes: database, generated code, migrations, supergraph, explorer, admin console, server bundles. */
 export async function prepare(env: { DATABASE_URL: string }, log: (line: string) => void): Promise<void> {
   // Under `npm test` (ANSHIM_SERVER_BUILD=fresh, inherited) the code was generated and the bundles
   // built before any test ran: a test of `npm start` must not rewrite them under the tests beside it.
@@ -24,5 +25,6 @@ export async function prepare(env: { DATABASE_URL: string }, log: (line: string)
   log('composed gateway/supergraph.graphql');
   if (built) return;
   buildExplorer({ log });
+  buildAdminConsole({ log });
   await buildServers({ log });
 }

@@ -1,0 +1,297 @@
+// The moderator console in a real browser (docs/admin-console.md): headless Debian Chromium opens
+// /admin on a stack of real processes (user, transaction, safety + worker, report, monitor). A
+// member who signs in sees only the refusal; the bootstrap admin signs in, finds the URGENT report
+// at the top of the queue, claims it, sees its evidence photo load (and the PDF linked), bans the
+// reported member with a public reason through the confirmation dialog, and sees the report
+// ACTION_TAKEN and the member graded DANGER. Any request off this machine, console error or failed
+// request fails the test; axe-core runs in every screen and fails on serious or critical
+// violations. Screenshots go to test-artifacts/admin/.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isLocalUrl, launchBrowser, type Browser } from '../support/browser.ts';
+import { bootstrapAdmin, codeOf, gatewayClient, waitFor, type RegisteredPerson } from '../support/gateway-client.ts';
+import { startStack, type Stack } from '../support/stack.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const ARTIFACTS = join(ROOT, 'test-artifacts/admin');
+const ADMIN = bootstrapAdmin();
+/** A loaded CI machine renders slowly; a broken console still fails. */
+const SLOW = { timeout: 20_000 };
+/** The smallest file the storage accepts as a PDF (its magic bytes); the console only links it. */
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+
+let stack: Stack;
+let storageDir: string;
+let browser: Browser | undefined;
+const { call, ok, register, login } = gatewayClient(() => stack.gatewayUrl);
+const origin = () => new URL(stack.gatewayUrl).origin;
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, 'gateway/admin-dist/index.html'))) {
+    throw new Error('the admin console is not built: run `npm run build` (npm test builds it first)');
+  }
+  mkdirSync(ARTIFACTS, { recursive: true });
+  storageDir = await mkdtemp(join(tmpdir(), 'anshim-e2e-admin-'));
+  stack = await startStack({
+    subgraphs: ['user', 'transaction', 'safety', 'report', 'monitor'],
+    workers: ['safety'],
+    env: { ...ADMIN.env, STORAGE_LOCAL_DIR: storageDir },
+  });
+}, 180_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  if (storageDir) await rm(storageDir, { recursive: true, force: true });
+});
+
+/** PUTs a file to storage through an evidence upload ticket; returns its key. */
+async function uploadEvidence(person: RegisteredPerson, contentType: string, bytes: Buffer): Promise<string> {
+  const { createEvidenceUpload: ticket } = await ok(`mutation($t: String!, $s: Int!) { createEvidenceUpload(contentType: $t, size: $s) { key url headers } }`, { t: contentType, s: bytes.length }, person.token);
+  const put = await fetch(ticket.url, { method: 'PUT', body: bytes, headers: ticket.headers });
+  expect(put.status).toBe(200);
+  return ticket.key;
+}
+
+/** Files a report once the report service has heard of the target (user.registered). */
+async function fileReport(reporter: RegisteredPerson, input: Record<string, unknown>): Promise<{ id: string; priority: string }> {
+  return waitFor('the report service to know the target', async () => {
+    const result = await call(`mutation($input: FileReportInput!) { fileReport(input: $input) { id priority } }`, { input }, reporter.token);
+    if (codeOf(result.errors) === 'NOT_FOUND') return false;
+    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
+    return result.data!.fileReport as { id: string; priority: string };
+  }, 30_000);
+}
+
+/** A screenshot of a chat, rendered by the browser itself: the evidence photo a reporter would attach. */
+async function chatScreenshot(): Promise<Buffer> {
+  const page = await browser!.context.newPage();
+  await page.setViewportSize({ width: 360, height: 240 });
+  await page.setContent(`<body style="margin:0;font:16px sans-serif;background:#eef3f8">
+    <div id="chat" style="padding:16px;width:328px">
+      <p style="background:#fff;border-radius:12px;padding:8px 12px">선입금 먼저 보내주세요. 국민은행 123456-78-901234</p>
+      <p style="background:#fff;border-radius:12px;padding:8px 12px">신고하면 집까지 찾아가겠습니다</p>
+    </div></body>`);
+  const png = await page.locator('#chat').screenshot();
+  await page.close();
+  return png;
+}
+
+let axeSource: string | undefined;
+/** Runs axe-core in the page (evaluated through the debugger, as the page's CSP refuses injected scripts). */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  axeSource ??= await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(axeSource);
+  const { passes, violations } = await page.evaluate<{ passes: number; violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }>(`
+    axe.run(document).then((r) => ({
+      passes: r.passes.length,
+      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })),
+    }))`);
+  expect(passes, `axe checked nothing on ${screen}`).toBeGreaterThan(10);
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  writeFileSync(join(ARTIFACTS, `axe-${screen}.json`), `${JSON.stringify(violations, null, 2)}\n`);
+  expect(serious, `accessibility violations on ${screen}`).toEqual([]);
+}
+
+const heading = (page: Page) => page.locator('main h1').innerText();
+
+async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('이메일').fill(email);
+  await page.getByLabel('비밀번호').fill(password);
+  await page.getByRole('button', { name: '로그인', exact: true }).click();
+}
+
+describe('admin console over HTTP', () => {
+  it('serves the page with a strict CSP and its hashed assets gzip-compressed', async () => {
+    const res = await fetch(`${origin()}/admin`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self';");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe');
+    const page = await res.text();
+    expect(page).toContain('<div id="app">');
+    expect(page).not.toMatch(/(src|href)="https?:/);
+    expect(page).not.toMatch(/<script>|<style>|style="/); // nothing inline for the CSP to refuse
+    expect(await (await fetch(`${origin()}/admin/`)).text()).toBe(page);
+
+    const script = page.match(/src="(\/admin\/assets\/[^"]+\.js)"/)![1]!;
+    const asset = await fetch(`${origin()}${script}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(asset.headers.get('content-encoding')).toBe('gzip');
+    expect((await fetch(`${origin()}/admin/assets/nope.js`)).status).toBe(404);
+  });
+});
+
+describe('admin console in Chromium', () => {
+  it('refuses a member, and lets the admin claim the most urgent report, see its evidence and ban the member', async () => {
+    const reporter = await register('buyer');
+    const target = await register('scammer');
+    const bystander = await register('late');
+    browser = await launchBrowser();
+    const photo = await chatScreenshot();
+    const photoKey = await uploadEvidence(reporter, 'image/png', photo);
+    const pdfKey = await uploadEvidence(reporter, 'application/pdf', PDF);
+    // A threat makes it URGENT (report priority rules); a NORMAL one from the same reporter sits below it.
+    const urgent = await fileReport(reporter, {
+      targetUserId: target.id,
+      type: 'FRAUD',
+      description: '선입금을 보냈는데 물건을 안 보내고, 신고하면 집까지 찾아가겠다고 협박했어요.',
+      evidenceKeys: [photoKey, pdfKey],
+    });
+    expect(urgent.priority).toBe('URGENT');
+    await fileReport(reporter, { targetUserId: bystander.id, type: 'NO_SHOW', description: '약속 장소에 나오지 않았어요. 연락도 없었습니다.' });
+
+    // Authorization is the API's: a member's token gets FORBIDDEN from the queue whatever page they use.
+    expect(codeOf((await call(`{ reports(first: 1) { id } }`, {}, reporter.token)).errors)).toBe('FORBIDDEN');
+
+    // A member who signs in sees the refusal and nothing else; errors come back in the chosen language.
+    const memberPage = await browser.context.newPage();
+    await memberPage.goto(`${origin()}/admin`);
+    await expect.poll(() => heading(memberPage), SLOW).toBe('운영자 로그인');
+    await expectAccessible(memberPage, 'sign-in');
+    await memberPage.screenshot({ path: join(ARTIFACTS, '1-sign-in.png') });
+    await memberPage.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => heading(memberPage), SLOW).toBe('Moderator sign-in');
+    expect(await memberPage.evaluate('document.documentElement.lang')).toBe('en');
+    await memberPage.getByLabel('Email').fill(reporter.email);
+    await memberPage.getByLabel('Password').fill('not the password');
+    await memberPage.getByRole('button', { name: 'Sign in', exact: true }).click();
+    const wrong = memberPage.locator('form .error');
+    await expect.poll(() => wrong.innerText(), SLOW).toMatch(/^Error: /);
+    expect(await wrong.innerText()).not.toMatch(/[가-힣]/);
+    await memberPage.getByRole('button', { name: '한국어로 보기' }).click();
+    await expect.poll(() => heading(memberPage), SLOW).toBe('운영자 로그인');
+    await signIn(memberPage, reporter.email, reporter.password);
+    await expect.poll(() => heading(memberPage), SLOW).toBe('관리자만 사용할 수 있습니다');
+    expect(await memberPage.locator('main table, main a[href^="#/reports"], main form').count()).toBe(0);
+    // No token kept: only the language choice is in sessionStorage, nothing in localStorage.
+    expect(await memberPage.evaluate('[sessionStorage.getItem("anshim.admin.refresh"), localStorage.length]')).toEqual([null, 0]);
+    // The session that sign-in opened is ended (logout): the member holds only the one from signing up.
+    await waitFor('the refused sign-in to be signed out', async () => (await ok(`{ me { sessions { id } } }`, {}, reporter.token)).me.sessions.length === 1);
+    await expectAccessible(memberPage, 'refusal');
+    await memberPage.screenshot({ path: join(ARTIFACTS, '2-member-refused.png') });
+    await memberPage.close();
+
+    // The admin: queue, most urgent first.
+    const page = await browser.context.newPage();
+    await page.goto(`${origin()}/admin`);
+    await expect.poll(() => heading(page), SLOW).toBe('운영자 로그인');
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await expect.poll(() => heading(page), SLOW).toBe('신고 대기열');
+    const ours = page.locator(`tr[data-report-id="${urgent.id}"]`);
+    await ours.waitFor(SLOW);
+    // Other test files share this database: whatever else is queued, the top row is URGENT, as ours is.
+    expect(await page.locator('tbody tr').first().locator('.badge.priority').innerText()).toContain('긴급');
+    expect(await ours.locator('.badge.priority').innerText()).toContain('긴급');
+    expect(await page.locator('select').first().locator('option:checked').innerText()).toMatch(/^접수됨 \(\d+/);
+    // Filtering by type hides our FRAUD report under NO_SHOW, and focus stays on the filter.
+    await page.locator('#queue-type').selectOption('NO_SHOW');
+    await expect.poll(() => ours.count(), SLOW).toBe(0);
+    expect(await page.locator('#queue-type option:checked').innerText()).toMatch(/^노쇼 \(\d+\)$/);
+    expect(await page.evaluate('document.activeElement.id')).toBe('queue-type');
+    await page.locator('#queue-type').selectOption('');
+    await ours.waitFor(SLOW);
+    // The refresh token is in this tab's sessionStorage, never in localStorage.
+    expect(await page.evaluate('localStorage.length')).toBe(0);
+    expect(await page.evaluate('sessionStorage.getItem("anshim.admin.refresh") !== null')).toBe(true);
+    await expectAccessible(page, 'queue');
+    await page.screenshot({ path: join(ARTIFACTS, '3-queue.png'), fullPage: true });
+
+    // Claim it: the API moves it to IN_REVIEW and the case opens.
+    await ours.getByRole('button', { name: /검토 시작/ }).click();
+    await expect.poll(() => heading(page), SLOW).toBe(`신고 #${urgent.id}`);
+    await expect.poll(() => page.locator('.case-main .badge.status').first().innerText(), SLOW).toContain('검토 중');
+    expect(await page.locator('main [role="status"]').first().innerText()).toContain('검토를 시작했습니다');
+    expect((await ok(`query($id: ID!) { report(id: $id) { status } }`, { id: urgent.id }, await login(ADMIN.email, ADMIN.password))).report.status).toBe('IN_REVIEW');
+
+    // The evidence photo loads through its signed URL; the PDF is a link to its own signed URL.
+    const image = page.locator('ul.evidence img');
+    await expect.poll(() => image.evaluate((img: any) => img.complete && img.naturalWidth), SLOW).toBe(photo.readUInt32BE(16));
+    const pdfLink = page.getByRole('link', { name: /PDF 증거 \d+ 열기/ });
+    const pdfUrl = await pdfLink.getAttribute('href');
+    expect(pdfUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/report\//);
+    const pdf = await fetch(pdfUrl!);
+    expect(pdf.status).toBe(200);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    // The member beside the case: score with factors, and this report among the reports about them.
+    await expect.poll(() => page.locator('.member h2').innerText(), SLOW).toContain('scammer');
+    expect(await page.locator('.member table.factors tbody tr').count()).toBeGreaterThan(0);
+    expect(await page.locator('.member ul.against').innerText()).toContain('(이 신고)');
+    await expectAccessible(page, 'case');
+    await page.screenshot({ path: join(ARTIFACTS, '4-case.png'), fullPage: true });
+
+    // Decide: accept, ban, a public reason apart from the internal note, then confirm.
+    await page.getByLabel('수용 — 신고 내용이 사실임').check();
+    await page.getByLabel('영구 정지', { exact: true }).check();
+    const publicReason = '선입금을 받고 물건을 보내지 않은 사기가 확인되었습니다.';
+    await page.getByLabel('공개 사유 (회원에게 보임, 500자 이내)').fill(publicReason);
+    await page.getByLabel('내부 메모 (관리자만 봄, 필수)').fill('채팅 캡처와 입금 내역으로 미발송과 협박 확인.');
+    const review = page.getByRole('button', { name: '결정 확인' });
+    await review.click();
+    const dialog = page.getByRole('dialog', { name: '이 결정을 확정할까요?' });
+    await dialog.waitFor(SLOW);
+    // The keyboard: focus starts on the safe choice, Escape backs out to the form, nothing is sent.
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('돌아가기');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', ...SLOW });
+    expect(await page.evaluate('document.activeElement.textContent')).toBe('결정 확인');
+    await page.keyboard.press('Enter');
+    await dialog.waitFor(SLOW);
+    expect(await dialog.innerText()).toContain(`공개 사유: ${publicReason}`);
+    expect(await dialog.innerText()).toContain('영구 정지');
+    await expectAccessible(page, 'confirm');
+    await page.screenshot({ path: join(ARTIFACTS, '5-confirm.png') });
+    await dialog.getByRole('button', { name: '확정' }).click();
+
+    // The outcome on screen, and in the API.
+    await expect.poll(() => page.locator('.outcome').innerText(), SLOW).toContain('조치 완료');
+    expect(await page.locator('.outcome').innerText()).toContain(publicReason);
+    const adminToken = await login(ADMIN.email, ADMIN.password);
+    const decided = (await ok(`query($id: ID!) { report(id: $id) { status sanction { type reason } } }`, { id: urgent.id }, adminToken)).report;
+    expect(decided).toEqual({ status: 'ACTION_TAKEN', sanction: { type: 'BAN', reason: publicReason } });
+    await waitFor('the member to be graded DANGER and banned', async () => {
+      const user = (await ok(`query($id: ID!) { user(id: $id) { status safetyScore { grade } } }`, { id: target.id }, adminToken)).user;
+      return user.status === 'BANNED' && user.safetyScore.grade === 'DANGER';
+    }, 30_000);
+    // The console follows the recalculation by itself: the member panel turns DANGER without a reload.
+    await expect.poll(() => page.locator('.member .score').getAttribute('data-grade'), { timeout: 30_000 }).toBe('DANGER');
+    await page.getByRole('button', { name: '새로고침' }).click();
+    await expect.poll(() => page.locator('.member .badge.account').innerText(), SLOW).toContain('영구 정지');
+    // A reload keeps the moderator signed in: the tab's refresh token is rotated (refreshToken) for a new access token.
+    const refreshBefore = await page.evaluate('sessionStorage.getItem("anshim.admin.refresh")');
+    await page.reload();
+    await expect.poll(() => heading(page), SLOW).toBe(`신고 #${urgent.id}`);
+    expect(await page.evaluate('sessionStorage.getItem("anshim.admin.refresh")')).not.toBe(refreshBefore);
+    await expectAccessible(page, 'decided');
+    await page.screenshot({ path: join(ARTIFACTS, '6-decided.png'), fullPage: true });
+
+    // A tablet: the member moves under the case, nothing overflows the page sideways.
+    await page.setViewportSize({ width: 820, height: 1180 });
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, '7-tablet-case.png'), fullPage: true });
+    await page.getByRole('link', { name: '← 대기열로' }).click();
+    await expect.poll(() => heading(page), SLOW).toBe('신고 대기열');
+    expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, '8-tablet-queue.png'), fullPage: true });
+    // English, signed in: the screen is redrawn in the other language.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await expect.poll(() => heading(page), SLOW).toBe('Report queue');
+    expect(await page.locator('#queue-status option:checked').innerText()).toMatch(/^Received \(\d+/);
+
+    // Nothing left this machine, and the pages raised no errors (CSP included) and no failed requests.
+    expect(browser.requests.filter((url) => !isLocalUrl(url))).toEqual([]);
+    expect(browser.problems).toEqual([]);
+    writeFileSync(join(ARTIFACTS, 'requests.txt'), `${browser.requests.join('\n')}\n`);
+  }, 180_000);
+});
