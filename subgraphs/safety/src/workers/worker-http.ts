@@ -15,6 +15,7 @@ import {
   type EventHandlers,
   type SqlExecutor,
 } from '@anshim/platform';
+import type { RecalculationTiming } from '../inbound/event-handlers.ts';
 import type { SafetyCore } from '../safety-core.ts';
 
 export function createWorkerMetrics(core: SafetyCore) {
@@ -30,6 +31,18 @@ export function createWorkerMetrics(core: SafetyCore) {
     name: 'anshim_safety_recalculations_total',
     help: 'Scores recalculated, by cause',
     labelNames: ['cause'] as const,
+    registers: [metrics.registry],
+  });
+  const recalculationSeconds = new Histogram({
+    name: 'anshim_safety_recalculation_seconds',
+    help: 'Time to recalculate the scores one event affects (inside its transaction), observed once it committed',
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [metrics.registry],
+  });
+  const recalculationLag = new Histogram({
+    name: 'anshim_safety_recalculation_lag_seconds',
+    help: 'From the event\'s occurredAt to its recalculated score committed (outbox, queue, handling)',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
     registers: [metrics.registry],
   });
   const connection = createQueueConnection(core.redisSettings);
@@ -70,6 +83,11 @@ export function createWorkerMetrics(core: SafetyCore) {
     metrics,
     instrument,
     recalculated: (cause: string, count: number) => recalculations.inc({ cause }, count),
+    /** A committed recalculation of one event: its duration and the lag from the event to now. */
+    recalculationCommitted(timing: RecalculationTiming, now = Date.now()) {
+      recalculationSeconds.observe(timing.seconds);
+      recalculationLag.observe(Math.max(0, now - timing.occurredAt.getTime()) / 1_000);
+    },
     async close() {
       await Promise.allSettled([queue.close(), deadLetters.close()]);
       connection.disconnect();
