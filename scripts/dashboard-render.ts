@@ -39,9 +39,9 @@ export function fillVariables(expr: string, range: Range): string {
     .replaceAll('$__interval', `${Math.round(range.step)}s`);
 }
 
-/** {{label}} in a legend format, from the series' labels. */
+/** {{label}} in a legend format, from the series' labels; a label the series lacks falls back to its service. */
 const legendOf = (target: DashboardTarget, labels: Record<string, string>) =>
-  (target.legendFormat ?? '').replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => labels[name] ?? '') || JSON.stringify(labels);
+  (target.legendFormat ?? '').replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => labels[name] ?? '') || labels.service || JSON.stringify(labels);
 
 async function prometheusApi<T>(prometheus: PrivatePrometheus, path: string, params: Record<string, string>): Promise<T> {
   const res = await fetch(`${prometheus.url}${path}?${new URLSearchParams(params)}`);

@@ -22,7 +22,8 @@ const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;
 /** A value in the panel's unit, short: 1.2K, 35 ms, 42%, 118 MiB, 3.1 req/s. */
 export function formatValue(value: number, unit: string | undefined): string {
   if (!Number.isFinite(value)) return '–';
-  const trim = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2)).replace(/\.?0+$/, '') || '0';
+  // Three significant digits at most, without trailing zeros after the point (100 stays 100).
+  const trim = (n: number) => (Math.abs(n) >= 100 ? n.toFixed(0) : Math.abs(n) >= 10 ? n.toFixed(1) : n.toFixed(2)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
   switch (unit) {
     case 's':
       if (value === 0) return '0';
@@ -58,13 +59,19 @@ function ticks(max: number): number[] {
   return out;
 }
 
-const clock = (seconds: number) => new Date(seconds * 1000).toISOString().slice(11, 16);
+/** UTC wall-clock time; with seconds when the ticks are less than a minute apart. */
+const clock = (seconds: number, withSeconds: boolean) => new Date(seconds * 1000).toISOString().slice(11, withSeconds ? 19 : 16);
+
+/** Legend lines at most: a panel with many series (p99 by operation) keeps room for its chart. */
+const MAX_LEGEND_LINES = 3;
 
 function lineChart(panel: DashboardPanel, series: Series[], width: number, height: number, range: { from: number; to: number }): string {
   const unit = panel.fieldConfig?.defaults?.unit;
-  const legendLines = Math.max(1, Math.ceil(series.length / 4));
   const left = 64;
   const right = 12;
+  const legendColumns = Math.max(1, Math.floor((width - left - right) / 170));
+  const legendLines = Math.min(MAX_LEGEND_LINES, Math.max(1, Math.ceil(series.length / legendColumns)));
+  const legendRoom = legendLines * legendColumns;
   const top = 6;
   const bottom = 20 + legendLines * 16;
   const plotW = width - left - right;
@@ -81,9 +88,9 @@ function lineChart(panel: DashboardPanel, series: Series[], width: number, heigh
     parts.push(`<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" class="axis">${escape(formatValue(v, unit))}</text>`);
   }
   const span = range.to - range.from;
-  const tickEvery = [60, 120, 300, 600, 900, 1800, 3600].find((s) => span / s <= 8) ?? 3600;
+  const tickEvery = [15, 30, 60, 120, 300, 600, 900, 1800, 3600].find((s) => span / s <= 8) ?? 3600;
   for (let t = Math.ceil(range.from / tickEvery) * tickEvery; t <= range.to; t += tickEvery) {
-    parts.push(`<text x="${x(t).toFixed(1)}" y="${top + plotH + 14}" text-anchor="middle" class="axis">${clock(t)}</text>`);
+    parts.push(`<text x="${x(t).toFixed(1)}" y="${top + plotH + 14}" text-anchor="middle" class="axis">${clock(t, tickEvery < 60)}</text>`);
   }
   series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length]!;
@@ -100,12 +107,18 @@ function lineChart(panel: DashboardPanel, series: Series[], width: number, heigh
     flush();
   });
   series.forEach((s, i) => {
-    const column = i % 4;
-    const line = Math.floor(i / 4);
-    const lx = left + column * (plotW / 4);
-    const ly = top + plotH + 32 + line * 16;
+    if (i >= legendRoom) return;
+    const columnWidth = plotW / legendColumns;
+    const lx = left + (i % legendColumns) * columnWidth;
+    const ly = top + plotH + 32 + Math.floor(i / legendColumns) * 16;
+    const fits = Math.floor((columnWidth - 24) / 6.5);
+    // The last place says how many series the legend leaves out.
+    if (i === legendRoom - 1 && series.length > legendRoom) {
+      parts.push(`<text x="${lx}" y="${ly - 3}" class="legend">+${series.length - legendRoom + 1} more</text>`);
+      return;
+    }
     parts.push(`<rect x="${lx}" y="${ly - 8}" width="12" height="3" fill="${COLORS[i % COLORS.length]}"/>`);
-    parts.push(`<text x="${lx + 16}" y="${ly - 3}" class="legend">${escape(s.legend.slice(0, 28))}</text>`);
+    parts.push(`<text x="${lx + 16}" y="${ly - 3}" class="legend">${escape(s.legend.length > fits ? `${s.legend.slice(0, fits - 1)}…` : s.legend)}</text>`);
   });
   return `<svg width="${width}" height="${height}" xmlns="http://www.w3.org/2000/svg">${parts.join('')}</svg>`;
 }
