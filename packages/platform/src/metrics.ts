@@ -64,3 +64,34 @@ export function metricsPlugin<C extends BaseContext>(metrics: Metrics): ApolloSe
 export function durationHistogram(metrics: Metrics, name: string, help: string, buckets: number[]): Histogram {
   return new Histogram({ name, help, buckets, registers: [metrics.registry] });
 }
+
+/**
+ * The business counters (names agreed across services; a dashboard reads them summed over every
+ * process). A service counts after its transaction committed, never inside it: a rolled-back
+ * change must not show up as a trade or a payment.
+ */
+const BUSINESS_COUNTERS = {
+  trades: { name: 'anshim_trades_total', help: 'Trades by committed event (started, completed, cancelled, disputed)', labelNames: ['event'] },
+  payments: { name: 'anshim_payments_total', help: 'Safe payments entering a state (held, released, refunded, disputed), counted after commit', labelNames: ['state'] },
+  riskAlerts: { name: 'anshim_risk_alerts_total', help: 'Risk alerts raised, by rule and level', labelNames: ['rule', 'level'] },
+  reports: { name: 'anshim_reports_total', help: 'Reports filed and decided, by type and decision (filed, accepted, dismissed)', labelNames: ['type', 'decision'] },
+  fraudStopped: { name: 'anshim_fraud_stopped_total', help: 'Fraud stopped: accepted FRAUD reports, masked chat messages, messages held back from restricted senders', labelNames: ['kind'] },
+} as const;
+type BusinessCounters = typeof BUSINESS_COUNTERS;
+export type BusinessCounterName = keyof BusinessCounters;
+export type BusinessCounter<K extends BusinessCounterName> = Counter<BusinessCounters[K]['labelNames'][number]>;
+
+/**
+ * One business counter in the process' registry. `initial` are label sets started at 0, so the
+ * series exist (and rate() works) before the first event and a scrape shows what this process counts.
+ */
+export function businessCounter<K extends BusinessCounterName>(
+  metrics: Metrics,
+  kind: K,
+  initial: Array<Partial<Record<BusinessCounters[K]['labelNames'][number], string>>> = [],
+): BusinessCounter<K> {
+  const { name, help, labelNames } = BUSINESS_COUNTERS[kind];
+  const counter = new Counter({ name, help, labelNames: [...labelNames], registers: [metrics.registry] }) as BusinessCounter<K>;
+  for (const labels of initial) counter.inc(labels as never, 0);
+  return counter;
+}

@@ -4,7 +4,7 @@
 // the send rate limits and the event consumer that keeps the listing and member copies (the listing
 // copy reads through to transaction for a listing whose event has not arrived yet). Composition
 // only. index.ts and tests call start/stop.
-import { defineSubgraph, FieldCipher, internalReader, type SubgraphServer } from '@anshim/platform';
+import { businessCounter, defineSubgraph, FieldCipher, internalReader, type SubgraphServer } from '@anshim/platform';
 import { contextBuilder } from './context.ts';
 import { AdminReadLinks } from './conversations/admin-read-links.ts';
 import { ConversationRepository } from './conversations/conversation-repository.ts';
@@ -83,6 +83,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
         delivery: new OrderedDelivery(),
         recent: { messages: env.CHAT_SCREEN_RECENT_MESSAGES, seconds: env.CHAT_SCREEN_RECENT_SECONDS },
         afterCommit,
+        fraudStopped: businessCounter(metrics, 'fraudStopped', [{ kind: 'masked_message' }, { kind: 'held_message' }]),
       });
       const retention = new RetentionSweep({
         conversations: repositories.conversations,

@@ -2,7 +2,7 @@
 // Prisma, Redis, the outbox relay, the Redis subscriber and graphql-ws on /graphql, and the start and
 // stop order. Here: the activity write-behind buffer, the assessment and alerts services, the event
 // consumer and the /internal route safety reads. Composition only. index.ts and tests call start/stop.
-import { chainEventHandlers, defineSubgraph, FieldCipher, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { businessCounter, chainEventHandlers, defineSubgraph, FieldCipher, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
 import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { AlertPublisher } from './alerts/alert-channels.ts';
 import { AlertRepository } from './alerts/alert-repository.ts';
@@ -41,7 +41,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
     resolvers,
     database: (databaseUrl) => createDatabase({ databaseUrl, onQuery: options.onQuery }),
     subscriptions: true,
-    compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume }) => {
+    compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume, metrics }) => {
       const alertRepository = new AlertRepository(prisma);
       const known = new KnownRepository(prisma);
       const trades = new TradeRepository(prisma);
@@ -71,6 +71,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         holdHours: env.MONITOR_HOLD_HOURS,
         cipher,
         afterCommit,
+        alertCounter: businessCounter(metrics, 'riskAlerts'),
       });
       const links = new LinkRepository();
       const clusters = new ClusterService({

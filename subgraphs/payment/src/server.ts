@@ -4,7 +4,7 @@
 // the payment service, guardian approval, the checkout return and webhook routes, the consumer, the
 // settle job and the approval expiry job.
 // Composition only. index.ts and tests call start/stop.
-import { defineSubgraph, internalReader, type SubgraphServer } from '@anshim/platform';
+import { businessCounter, defineSubgraph, internalReader, type SubgraphServer } from '@anshim/platform';
 import { contextBuilder } from './context.ts';
 import { ApprovalCopies } from './copies/approval-copies.ts';
 import { UserOwner } from './copies/user-owner.ts';
@@ -20,7 +20,7 @@ import { settleJob } from './jobs/settle-job.ts';
 import { LedgerRepository } from './ledger/ledger-repository.ts';
 import { PaymentEvents } from './outbound/payment-events.ts';
 import { CheckoutOpener } from './payments/checkout-opener.ts';
-import { Escrow } from './payments/escrow.ts';
+import { COUNTED_PAYMENT_STATES, Escrow } from './payments/escrow.ts';
 import { PaymentPublisher } from './payments/payment-channels.ts';
 import { PaymentRepository } from './payments/payment-repository.ts';
 import { PaymentService } from './payments/payment-service.ts';
@@ -54,7 +54,7 @@ export async function buildPaymentServer(overrides: Record<string, string | unde
     resolvers,
     database: (databaseUrl) => createDatabase({ databaseUrl }),
     subscriptions: true,
-    compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume }) => {
+    compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume, metrics }) => {
       const provider = providerFrom(env);
       const payments = new PaymentRepository(prisma);
       const ledger = new LedgerRepository(prisma);
@@ -63,7 +63,8 @@ export async function buildPaymentServer(overrides: Record<string, string | unde
       const publisher = new PaymentPublisher({ redis, redisSettings, logger });
       // Every committed change nudges the outbox relay, so its event leaves at once.
       const events = new PaymentEvents();
-      const escrow = new Escrow({ payments, ledger, events, publisher: { publish: async (payment) => (afterCommit(), publisher.publish(payment)) } as PaymentPublisher });
+      const counter = businessCounter(metrics, 'payments', [...COUNTED_PAYMENT_STATES].map((state) => ({ state: state.toLowerCase() })));
+      const escrow = new Escrow({ payments, ledger, events, counter, publisher: { publish: async (payment) => (afterCommit(), publisher.publish(payment)) } as PaymentPublisher });
       const autoReleaseMs = env.PAYMENT_AUTO_RELEASE_DAYS * 24 * 3_600_000;
       const sync = new ProviderSync({ payments, ledger, escrow, provider, runUnit, autoReleaseMs, logger });
       const checkout = new CheckoutOpener({ payments, escrow, provider, runUnit, returnUrl: `${env.PAYMENT_PUBLIC_URL.replace(/\/$/, '')}/payments/return`, logger });

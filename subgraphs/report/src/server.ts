@@ -19,6 +19,7 @@ import { IdentifierRepository } from './registry/identifier-repository.ts';
 import { RegistryService } from './registry/registry-service.ts';
 import { PaymentDisputes } from './reports/payment-disputes.ts';
 import { ReportRepository } from './reports/report-repository.ts';
+import { ReportCounters } from './reports/report-counters.ts';
 import { ReportService } from './reports/report-service.ts';
 import { SafetyInputsRepository } from './reports/safety-inputs-repository.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -48,7 +49,8 @@ export async function buildReportServer(overrides: Record<string, string | undef
     resolvers,
     database: (databaseUrl) => createDatabase({ databaseUrl, onQuery: options.onQuery }),
     compose: (parts) => {
-      const { prisma, redis, redisSettings, logger, afterCommit } = parts;
+      const { prisma, redis, redisSettings, logger, afterCommit, metrics } = parts;
+      const counters = new ReportCounters(metrics);
       // Product images stay public wherever they are served; evidence never is.
       const storage = openSubgraphStorage(parts, { publicUrl: env.REPORT_PUBLIC_URL, port: env.REPORT_PORT, publicPolicies: [PRODUCT_IMAGE_POLICY, EVIDENCE_POLICY] });
       const reports = new ReportRepository(prisma);
@@ -79,6 +81,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
           redis,
           rateLimit: { max: env.REPORT_RATE_LIMIT, windowSeconds: env.REPORT_RATE_WINDOW_SECONDS },
           afterCommit,
+          counters,
           scheduleSanctionEnd: async (sanction) => {
             // The sanction is committed; if Redis is away the job is rescheduled at the next start.
             await sanctionEnds.schedule(sanction).catch((error: unknown) => logger.error({ err: error, sanctionId: sanction.id }, 'could not schedule the end of a suspension'));
@@ -95,7 +98,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
           storage.mountLocalRoutes(app);
           mountInternalRoute(app, SAFETY_INPUTS_ROUTE, { logger, callers: ['safety'], parse: parseUserIds, handle: (ids) => safetyInputs.forUsers(ids) });
         },
-        consumer: env.REPORT_CONSUME_EVENTS ? parts.consume<Tx>((hooks) => reportHandlers({ known, disputes, afterCommit }, hooks)) : undefined,
+        consumer: env.REPORT_CONSUME_EVENTS ? parts.consume<Tx>((hooks) => reportHandlers({ known, disputes, afterCommit, counters }, hooks)) : undefined,
         jobs: [sanctionEnds, uploadSweep.job],
         onListening: storage.onListening,
         expose: { sanctionEnds, uploadSweep },

@@ -3,7 +3,7 @@
 // kit's subgraph storage wires product pictures (driver, tickets, local routes, upload sweep).
 // Here: repositories, the product cache and view counter, services, the event consumer and the
 // /internal routes safety and report read; the user service read when a trade starts. Composition only. index.ts and tests call start/stop.
-import { defineSubgraph, internalReader, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { businessCounter, defineSubgraph, internalReader, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
 import { parseTradeFactsRequest, parseUserIds, SAFETY_INPUTS_ROUTE, TRADE_FACTS_ROUTE } from '@anshim/contracts';
 import { openSubgraphStorage, PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
 import { contextBuilder } from './context.ts';
@@ -64,7 +64,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
     resolvers,
     database: (databaseUrl) => createDatabase({ databaseUrl, onQuery: options.onQuery, poolSize: env.TRANSACTION_DB_POOL_SIZE }),
     compose: (parts) => {
-      const { prisma, redis, redisSettings, logger, afterCommit } = parts;
+      const { prisma, redis, redisSettings, logger, afterCommit, metrics } = parts;
       const storage = openSubgraphStorage(parts, { publicUrl: env.TRANSACTION_PUBLIC_URL, port: env.TRANSACTION_PORT, publicPolicies: [PRODUCT_IMAGE_POLICY] });
       const products = new ProductRepository(prisma);
       const trades = new TradeRepository(prisma);
@@ -75,6 +75,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       const cache = new ProductCache(redis, { ttlSeconds: env.PRODUCT_CACHE_TTL_SECONDS, enabled: env.PRODUCT_CACHE, logger });
       const views = new ViewCounter(redis, products, logger, env.VIEW_FLUSH_INTERVAL_MS);
       const events = new TransactionEvents();
+      const tradeCounter = businessCounter(metrics, 'trades', [{ event: 'started' }, { event: 'completed' }, { event: 'cancelled' }, { event: 'disputed' }]);
       const userOwner = new UserOwner(
         options.withoutOwnerReadForBenchmark ? null : internalReader({ caller: 'transaction', target: 'user', baseUrl: env.TRANSACTION_USER_SUBGRAPH_URL, internalSecret: env.INTERNAL_SECRET, timeoutMs: env.TRANSACTION_INTERNAL_READ_TIMEOUT_MS }),
         logger,
@@ -89,7 +90,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
       });
       const services = {
         products: new ProductService({ prisma, products, parties, riskEffects, images, cache, views, events, afterCommit }),
-        trades: new TradeService({ prisma, trades, products, parties, riskEffects, userOwner, cache, events, afterCommit }),
+        trades: new TradeService({ prisma, trades, products, parties, riskEffects, userOwner, cache, events, afterCommit, counter: tradeCounter }),
         images,
         zones: new ZoneService({ prisma, zones, trades, events, afterCommit }),
         checkIns: new CheckInService({ prisma, checkIns, trades, scheduleAlert: (checkIn) => checkInAlerts.schedule(checkIn), cancelAlert: (id) => checkInAlerts.cancel(id) }),

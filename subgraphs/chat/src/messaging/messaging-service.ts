@@ -2,7 +2,7 @@
 // standing and verification, a block, rate limits), screened, stored encrypted with its findings
 // and its events in one transaction, and pushed to both parties' subscriptions after the commit.
 import { randomUUID } from 'node:crypto';
-import { BadInputError, channelIterator, ForbiddenError, NotFoundError, pick, requireIdentity, type ChannelIterator } from '@anshim/platform';
+import { BadInputError, channelIterator, ForbiddenError, NotFoundError, pick, requireIdentity, type BusinessCounter, type ChannelIterator } from '@anshim/platform';
 import type { ConversationService } from '../conversations/conversation-service.ts';
 import { assertMaySend } from '../conversations/member-gates.ts';
 import { messages, otherWarning, warningMessages } from '../messages.ts';
@@ -30,6 +30,11 @@ export interface MessagingServiceDeps {
   recent: { messages: number; seconds: number };
   /** Nudges the outbox relay once the transaction committed. */
   afterCommit: () => void;
+  /**
+   * anshim_fraud_stopped_total: a masked message once it is stored, and a message held back
+   * because its sender is banned, suspended or restricted (nothing is written for that one).
+   */
+  fraudStopped: BusinessCounter<'fraudStopped'>;
   now?: () => Date;
 }
 
@@ -62,7 +67,12 @@ export class MessagingService {
     const conversation = facts.conversation;
     if (!conversation || !isParty(conversation, me.userId)) throw new NotFoundError(messages.conversationNotFound);
     const recipientId = counterpartOf(conversation, me.userId);
-    assertMaySend(facts.sender, sentAt);
+    try {
+      assertMaySend(facts.sender, sentAt);
+    } catch (error) {
+      if (error instanceof ForbiddenError && error.extensions.reason === 'SENDER_NOT_ALLOWED') this.deps.fraudStopped.inc({ kind: 'held_message' });
+      throw error;
+    }
     if (facts.blocked) throw new ForbiddenError(messages.cannotSendHere, { reason: 'CANNOT_SEND_HERE' });
     await this.deps.rateLimit.take(me.userId, conversation.id);
 
@@ -86,6 +96,7 @@ export class MessagingService {
       throw new NotFoundError(messages.conversationNotFound);
     }
     this.deps.afterCommit();
+    if (message.masked) this.deps.fraudStopped.inc({ kind: 'masked_message' });
     const stored = message;
     await slot.release(() => this.deps.publisher.publish(stored, [conversation.buyerId, conversation.sellerId]));
     return stored;

@@ -8,6 +8,7 @@ import {
   ForbiddenError,
   requireAdmin,
   requireIdentity,
+  type BusinessCounter,
   type FieldCipher,
   type Logger,
   type Redis,
@@ -90,6 +91,8 @@ export interface AssessmentServiceDeps {
   /** DATA_ENCRYPTION_KEY: the same keyed lookup hash as the report service's registry. */
   cipher: Pick<FieldCipher, 'lookupHash'>;
   afterCommit: () => void;
+  /** anshim_risk_alerts_total: an alert is counted once the transaction that raised it committed. */
+  alertCounter: BusinessCounter<'riskAlerts'>;
   now?: () => Date;
 }
 
@@ -228,6 +231,7 @@ export class AssessmentService {
     await this.deps.events.alertRaised(from.tx, alert);
     from.defer(async () => {
       this.deps.afterCommit();
+      this.deps.alertCounter.inc({ rule: alert.rule, level: alert.level });
       await this.deps.publisher.publish(alert);
     });
     return alert;
@@ -280,7 +284,10 @@ export class AssessmentService {
     const afterCommit = async ({ raised, level }: { raised: AlertRecord[]; level: RiskLevel }) => {
       if (raised.length > 0) this.deps.afterCommit();
       await this.cacheLevel(userId, level);
-      for (const alert of raised) await this.deps.publisher.publish(alert);
+      for (const alert of raised) {
+        this.deps.alertCounter.inc({ rule: alert.rule, level: alert.level });
+        await this.deps.publisher.publish(alert);
+      }
     };
     const result = from ? await work(from.tx) : await transaction(this.deps.prisma, work);
     if (from) from.defer(() => afterCommit(result));

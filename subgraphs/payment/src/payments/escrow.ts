@@ -3,7 +3,7 @@
 // the money that moved and the outbox event are written; subscribers hear of it after commit.
 // Whatever causes a change (a resolver, a webhook, an event, a job) goes through `move`, so money
 // is booked exactly once per movement and never released twice.
-import { ConflictError } from '@anshim/platform';
+import { ConflictError, type BusinessCounter } from '@anshim/platform';
 import type { Tx } from '../database.ts';
 import { checkEscrowTransition } from '../escrow/escrow-state-machine.ts';
 import type { LedgerRepository } from '../ledger/ledger-repository.ts';
@@ -19,8 +19,13 @@ export interface EscrowDeps {
   ledger: LedgerRepository;
   events: PaymentEvents;
   publisher: PaymentPublisher;
+  /** anshim_payments_total: a state the money entered, counted once its transaction committed. */
+  counter: BusinessCounter<'payments'>;
   now?: () => Date;
 }
+
+/** The states the business dashboard follows (where the buyer's money is). */
+export const COUNTED_PAYMENT_STATES: ReadonlySet<PaymentStatus> = new Set(['HELD', 'RELEASED', 'REFUNDED', 'DISPUTED']);
 
 /** A unit of work: the transaction, and where to hand what must wait for its commit. */
 export interface Unit {
@@ -66,6 +71,9 @@ export class Escrow {
     const change = { paymentId: payment.id, from, to: move.to, actor: move.actor, reason: move.reason ?? null, at: this.now() };
     await this.deps.payments.addHistory(unit.tx, change);
     await this.deps.events.statusChanged(unit.tx, payment, change);
-    unit.defer(() => this.deps.publisher.publish(payment));
+    unit.defer(async () => {
+      if (COUNTED_PAYMENT_STATES.has(move.to)) this.deps.counter.inc({ state: move.to.toLowerCase() });
+      await this.deps.publisher.publish(payment);
+    });
   }
 }

@@ -13,18 +13,26 @@ import type { AfterCommitHooks, EventHandlers } from '@anshim/platform';
 import type { KnownPartiesRepository } from '../copies/known-parties-repository.ts';
 import type { Tx } from '../database.ts';
 import type { PaymentDisputes } from '../reports/payment-disputes.ts';
+import type { ReportCounters } from '../reports/report-counters.ts';
 
 export interface ReportHandlerDeps {
   known: KnownPartiesRepository;
   disputes: PaymentDisputes;
   /** Nudges the outbox relay once a handler that recorded an event committed (report.filed leaves at once). */
   afterCommit: () => void;
+  counters: ReportCounters;
 }
 
-export function reportHandlers({ known, disputes, afterCommit }: ReportHandlerDeps, hooks: AfterCommitHooks<Tx>): EventHandlers<'report', Tx> {
+export function reportHandlers({ known, disputes, afterCommit, counters }: ReportHandlerDeps, hooks: AfterCommitHooks<Tx>): EventHandlers<'report', Tx> {
   return {
     'payment.disputed': async (event, tx) => {
-      if (await disputes.opened(tx, event.data)) hooks.schedule(tx, async () => afterCommit());
+      const opened = await disputes.opened(tx, event.data);
+      if (opened) {
+        hooks.schedule(tx, async () => {
+          afterCommit();
+          counters.filed(opened.type);
+        });
+      }
     },
     'user.registered': async (event, tx) => {
       await known.userRegistered(tx, event.data.userId, new Date(event.data.createdAt));

@@ -41,14 +41,14 @@ export interface PaymentDisputesDeps {
 export class PaymentDisputes {
   constructor(private readonly deps: PaymentDisputesDeps) {}
 
-  /** Opens the dispute's report (once); null when the event cannot open one (logged). */
+  /** Opens the dispute's report; null when it was opened already or the event cannot open one (logged). */
   async opened(tx: Tx, data: EventData<'payment.disputed'>): Promise<ReportRecord | null> {
     if (data.to !== 'DISPUTED' || data.buyerId === data.sellerId) {
       this.deps.logger.warn({ paymentId: data.paymentId, to: data.to }, 'payment.disputed does not describe a dispute between two people; no report opened');
       return null;
     }
     const existing = await this.deps.reports.ofPayment(tx, data.paymentId);
-    if (existing) return existing;
+    if (existing) return null;
 
     const at = new Date(data.at);
     // The seller's trade dispute is the seller's case against the buyer; every other, the buyer's.

@@ -25,6 +25,7 @@ import type { ReportEvents } from '../outbound/report-events.ts';
 import type { PaymentIdentifierInput, RegistryService } from '../registry/registry-service.ts';
 import type { RequestScope } from '../scope.ts';
 import { priorityOf } from './priority.ts';
+import type { ReportCounters } from './report-counters.ts';
 import type { ReportRecord, ReportRepository, SanctionRecord } from './report-repository.ts';
 import { maySee, viewerOf } from './report-visibility.ts';
 import * as workflow from './workflow.ts';
@@ -64,6 +65,8 @@ export interface ReportServiceDeps {
   rateLimit: { max: number; windowSeconds: number };
   /** After a commit that recorded events: publish them now. */
   afterCommit: () => void;
+  /** Reports filed and decided, counted after commit (report-counters.ts). */
+  counters: ReportCounters;
   /** After a sanction was committed: schedule the end of a suspension. */
   scheduleSanctionEnd: (sanction: SanctionRecord) => Promise<void>;
 }
@@ -142,6 +145,7 @@ export class ReportService {
       return created;
     });
     this.deps.afterCommit();
+    this.deps.counters.filed(report.type);
     await this.deps.evidence.attached(me.userId, evidence.map((e) => e.key));
     await this.countFiled(me.userId);
     scope.loaders.report.prime(report.id, report);
@@ -222,6 +226,7 @@ export class ReportService {
       return { report: (await this.deps.reports.findById(id, tx))!, sanction };
     });
     this.deps.afterCommit();
+    this.deps.counters.decided(report.type, input.decision);
     if (sanction) await this.deps.scheduleSanctionEnd(sanction);
     scope.loaders.report.clear(id).prime(id, report);
     return report;

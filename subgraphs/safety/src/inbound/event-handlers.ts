@@ -9,8 +9,19 @@ import type { Recalculated, ScoreRecalculator } from '../score/score-recalculato
 export interface HandlerDeps {
   copies: SafetyCopies;
   recalculator: ScoreRecalculator;
-  /** Runs after the transaction of `tx` committed (cache write-through, channel push, relay nudge). */
-  afterCommit: (tx: SqlExecutor, results: Recalculated[]) => void;
+  /**
+   * Schedules work for after the transaction of `tx` committed (cache write-through, channel push,
+   * relay nudge, the recalculation's timing): what was recalculated, how long the recalculation
+   * took inside the transaction, and when the event that caused it happened.
+   */
+  afterCommit: (tx: SqlExecutor, results: Recalculated[], timing: RecalculationTiming) => void;
+}
+
+export interface RecalculationTiming {
+  /** Seconds the recalculation of the affected users took (load, compute, store). */
+  seconds: number;
+  /** The causing event's occurredAt: the lag to the committed score is measured from it. */
+  occurredAt: Date;
 }
 
 const at = (iso: string) => new Date(iso);
@@ -18,6 +29,7 @@ const at = (iso: string) => new Date(iso);
 export function safetyEventHandlers(deps: HandlerDeps): EventHandlers<'safety', SqlExecutor> {
   const { users, trades, reports, risk, products } = deps.copies;
   const recalculate = async (tx: SqlExecutor, event: EventEnvelope<EventType>, userIds: string[], options: { skipUnchanged?: boolean } = {}) => {
+    const started = performance.now();
     const results = await deps.recalculator.recalculate(
       tx,
       userIds,
@@ -25,7 +37,7 @@ export function safetyEventHandlers(deps: HandlerDeps): EventHandlers<'safety', 
       { type: event.type, eventId: event.id, priority: EVENT_CATALOGUE[event.type].priority },
       { mode: 'always', ...options },
     );
-    deps.afterCommit(tx, results);
+    deps.afterCommit(tx, results, { seconds: (performance.now() - started) / 1_000, occurredAt: at(event.occurredAt) });
   };
   // A trade that ended (completed, cancelled, disputed) moves both parties' trade inputs the same way.
   const tradeEnded = async (event: EventEnvelope<'transaction.completed' | 'transaction.cancelled' | 'transaction.disputed'>, tx: SqlExecutor, outcome: 'COMPLETED' | 'CANCELLED' | 'DISPUTED') => {

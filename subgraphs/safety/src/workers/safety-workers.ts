@@ -49,7 +49,11 @@ export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorker
     handlers: (afterCommit) => metrics.instrument(safetyEventHandlers({
       copies: core.copies,
       recalculator: core.recalculator,
-      afterCommit: (tx, results) => afterCommit.schedule(tx, () => core.published(results)),
+      afterCommit: (tx, results, timing) =>
+        afterCommit.schedule(tx, async () => {
+          metrics.recalculationCommitted(timing);
+          await core.published(results);
+        }),
     })),
   });
 

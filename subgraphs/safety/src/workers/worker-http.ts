@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Counter, Histogram } from 'prom-client';
 import { createMetrics, installOutboxMetrics, installQueueMetrics, mountOperationalRoutes, type EventHandlers, type SqlExecutor } from '@anshim/platform';
+import type { RecalculationTiming } from '../inbound/event-handlers.ts';
 import type { SafetyCore } from '../safety-core.ts';
 
 export function createWorkerMetrics(core: SafetyCore) {
@@ -26,6 +27,18 @@ export function createWorkerMetrics(core: SafetyCore) {
   // The event queue and the job queues this process consumes, their dead letters and breakers, and its outbox.
   installQueueMetrics(metrics.registry);
   installOutboxMetrics(metrics.registry, core.sql);
+  const recalculationSeconds = new Histogram({
+    name: 'anshim_safety_recalculation_seconds',
+    help: 'Time to recalculate the scores one event affects (inside its transaction), observed once it committed',
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [metrics.registry],
+  });
+  const recalculationLag = new Histogram({
+    name: 'anshim_safety_recalculation_lag_seconds',
+    help: 'From the event\'s occurredAt to its recalculated score committed (outbox, queue, handling)',
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [metrics.registry],
+  });
 
   /** Times every handler; an error is counted and rethrown for the consumer's retry policy. */
   function instrument(handlers: EventHandlers<'safety', SqlExecutor>): EventHandlers<'safety', SqlExecutor> {
@@ -49,6 +62,11 @@ export function createWorkerMetrics(core: SafetyCore) {
     metrics,
     instrument,
     recalculated: (cause: string, count: number) => recalculations.inc({ cause }, count),
+    /** A committed recalculation of one event: its duration and the lag from the event to now. */
+    recalculationCommitted(timing: RecalculationTiming, now = Date.now()) {
+      recalculationSeconds.observe(timing.seconds);
+      recalculationLag.observe(Math.max(0, now - timing.occurredAt.getTime()) / 1_000);
+    },
     async close() {},
   };
 }

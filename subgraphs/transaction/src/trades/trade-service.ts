@@ -1,7 +1,7 @@
 // Trades: who may start, move and rate a trade, and the race-safe way to apply it. The state
 // machine says what may happen; conditional updates under row locks decide who wins a race;
 // the product's status follows the trade in the same transaction, with the outbox event.
-import { AppError, charLength, ConflictError, ForbiddenError, NotFoundError, pick, requireIdentity, type Identity, type LocalizedText } from '@anshim/platform';
+import { AppError, charLength, ConflictError, ForbiddenError, NotFoundError, pick, requireIdentity, type BusinessCounter, type Identity, type LocalizedText } from '@anshim/platform';
 import { z } from 'zod';
 import type { PartyRepository, PartyState } from '../copies/party-repository.ts';
 import type { RiskEffectsRepository } from '../copies/risk-effects-repository.ts';
@@ -30,8 +30,13 @@ export interface TradeServiceDeps {
   cache: ProductCache;
   events: TransactionEvents;
   afterCommit: () => void;
+  /** anshim_trades_total: counted once the trade's transaction committed. */
+  counter: BusinessCounter<'trades'>;
   now?: () => Date;
 }
+
+/** The trade events the business dashboard counts; other moves (ACCEPTED) are not one of them. */
+const COUNTED_EVENTS: Partial<Record<TradeStatus, string>> = { COMPLETED: 'completed', CANCELLED: 'cancelled', DISPUTED: 'disputed' };
 
 const ratingSchema = z.object({
   stars: z.int('starsRange').min(1, 'starsRange').max(5, 'starsRange'),
@@ -140,6 +145,7 @@ export class TradeService {
       return created;
     });
     this.deps.afterCommit();
+    this.deps.counter.inc({ event: 'started' });
     scope.loaders.trade.prime(trade.id, trade);
     return trade;
   }
@@ -184,6 +190,8 @@ export class TradeService {
       return moved;
     });
     this.deps.afterCommit();
+    const event = COUNTED_EVENTS[status];
+    if (event) this.deps.counter.inc({ event });
     scope.loaders.trade.clear(id).prime(id, updated);
     scope.loaders.history.clear(id);
     if (effect) {
