@@ -1,7 +1,7 @@
 // The Grafana dashboard (deploy/grafana/anshim.json) as data: its panels and queries, the metric
 // names the queries read, and what is wrong with it (a panel without a datasource or a query, a
 // metric no process exports). The dashboard test and scripts/dashboard-render.ts both read it here.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DASHBOARD_PATH = 'deploy/grafana/anshim.json';
@@ -60,23 +60,6 @@ export function metricNamesOf(expr: string): string[] {
 
 /** What a histogram's series are registered as: `x_bucket`, `x_sum` and `x_count` come from `x`. */
 export const registeredName = (series: string) => series.replace(/_(bucket|sum|count)$/, '');
-
-/** Every `name: 'anshim_…'` registered in the services' and platform's TypeScript source. */
-export function registeredMetricNames(root: string): Set<string> {
-  const names = new Set<string>();
-  const visit = (dir: string) => {
-    for (const entry of readdirSync(dir)) {
-      if (entry === 'node_modules' || entry === 'generated' || entry === 'dist' || entry === 'test') continue;
-      const path = join(dir, entry);
-      if (statSync(path).isDirectory()) visit(path);
-      else if (/\.ts$/.test(entry) && !entry.endsWith('.test.ts')) {
-        for (const match of readFileSync(path, 'utf8').matchAll(/name: '(anshim_[a-z0-9_]+)'/g)) names.add(match[1]!);
-      }
-    }
-  };
-  for (const dir of ['packages', 'gateway', 'subgraphs']) visit(join(root, dir));
-  return names;
-}
 
 /** Panels that show data (rows only group them). */
 export const dataPanels = (dashboard: Dashboard) => dashboard.panels.filter((panel) => panel.type !== 'row');

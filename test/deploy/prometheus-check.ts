@@ -85,14 +85,13 @@ const HISTOGRAM_SUFFIXES = ['_bucket', '_sum', '_count'];
 
 /**
  * Names the rules read that nothing provides: not a recording rule, not built in, and not
- * exported by any process (a histogram's _bucket/_sum/_count count as its name). `pending` are
- * names another branch being merged provides.
+ * exported by any process (a histogram's _bucket/_sum/_count count as its name).
  */
-export function unknownSeries(rules: Rule[], exported: ReadonlyMap<string, string>, pending: ReadonlySet<string> = new Set()): string[] {
+export function unknownSeries(rules: Rule[], exported: ReadonlyMap<string, string>): string[] {
   const recorded = new Set(rules.flatMap((rule) => (rule.record ? [rule.record] : [])));
   const provided = (name: string) =>
-    recorded.has(name) || BUILT_IN.has(name) || exported.has(name) || pending.has(name) ||
-    HISTOGRAM_SUFFIXES.some((suffix) => name.endsWith(suffix) && (exported.has(name.slice(0, -suffix.length)) || pending.has(name.slice(0, -suffix.length))));
+    recorded.has(name) || BUILT_IN.has(name) || exported.has(name) ||
+    HISTOGRAM_SUFFIXES.some((suffix) => name.endsWith(suffix) && exported.has(name.slice(0, -suffix.length)));
   const unknown = new Set<string>();
   for (const rule of rules) for (const name of seriesNamesIn(rule.expr)) if (!provided(name)) unknown.add(name);
   return [...unknown].sort();
