@@ -5,7 +5,7 @@ import { Counter, Gauge } from 'prom-client';
 import type { Metrics } from '@anshim/platform';
 import { readinessUrlOf } from './upstream/readiness.ts';
 import type { SubgraphBreaker } from './upstream/subgraph-breaker.ts';
-import type { Fetcher } from './upstream/subgraph-fetcher.ts';
+import type { Fetcher, SubgraphFetcher } from './upstream/subgraph-fetcher.ts';
 
 /** How long the scrape waits for a subgraph's /readyz before calling it down. */
 const SUBGRAPH_PROBE_DEADLINE_MS = 2_000;
@@ -91,4 +91,25 @@ export function subgraphUpGauge(metrics: Metrics, options: { subgraphs: Readonly
       for (const [subgraph, up] of states) this.set({ subgraph }, up ? 1 : 0);
     },
   });
+}
+
+/**
+ * The subgraph fetch path timed into `anshim_subgraph_fetch_duration_seconds{subgraph,status}`: the
+ * answer's status class (2xx, 4xx, 5xx), or `unreachable` when none came (refused, timed out, circuit open).
+ * Shared in-flight reads are timed once, by the fetch that went out.
+ */
+export function timedExchange(metrics: Metrics, subgraph: string, fetcher: Pick<SubgraphFetcher, 'exchange'>): Pick<SubgraphFetcher, 'exchange'> {
+  return {
+    async exchange(url, init) {
+      const end = metrics.subgraphFetchDuration.startTimer({ subgraph });
+      try {
+        const answer = await fetcher.exchange(url, init);
+        end({ status: `${Math.floor(answer.status / 100)}xx` });
+        return answer;
+      } catch (error) {
+        end({ status: 'unreachable' });
+        throw error;
+      }
+    },
+  };
 }

@@ -32,7 +32,7 @@ import { createAuthenticator } from './auth.ts';
 import type { GatewayContext } from './context.ts';
 import { createAdminConsole } from './admin-console.ts';
 import { createExplorer } from './explorer.ts';
-import { httpResponseCounter, subgraphUpGauge, subscriptionGauges } from './gateway-metrics.ts';
+import { httpResponseCounter, subgraphUpGauge, subscriptionGauges, timedExchange } from './gateway-metrics.ts';
 import { gatewayErrorFormatter } from './format-error.ts';
 import { rejectHttpSubscriptions } from './http-subscriptions.ts';
 import type { GatewaySettings } from './env.ts';
@@ -111,7 +111,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       const breaker = new SubgraphBreaker(name, options.subgraphBreaker, logger);
       breakers.set(name, breaker);
       const forwardAuthorization = subgraphRoles.forwardAuthorizationTo.includes(name);
-      const dataSource = new SubgraphDataSource({ name, url: target, fetcher, internalSecret: options.internalSecret, forwardAuthorization, inflight, breaker });
+      const dataSource = new SubgraphDataSource({ name, url: target, fetcher: timedExchange(metrics, name, fetcher), internalSecret: options.internalSecret, forwardAuthorization, inflight, breaker });
       dataSources.set(name, dataSource);
       return dataSource;
     },

@@ -78,6 +78,13 @@ describe('the gateway metrics the alert rules read', () => {
     expect(count(after, '5xx')! - count(before, '5xx')!).toBe(1);
   });
 
+  it('times every subgraph fetch by subgraph and status class', async () => {
+    const fetches = (samples: Map<string, number>) => sample(samples, 'anshim_subgraph_fetch_duration_seconds_count', { subgraph: 'user', status: '2xx' }) ?? 0;
+    const before = fetches(await scrape());
+    await register();
+    expect(fetches(await scrape())).toBeGreaterThan(before);
+  });
+
   it('reports open subscriptions against WS_SUBSCRIPTION_CAPACITY', async () => {
     const idle = await scrape();
     expect(sample(idle, 'anshim_subscriptions_capacity', { service: 'gateway' })).toBe(250);
