@@ -14,7 +14,7 @@ export function guardianApprovalExpiryJob(deps: { approvals: () => GuardianAppro
     redis: deps.redis,
     logger: deps.logger,
     handler: ({ approvalId }) => deps.approvals().expire(approvalId),
-    defaults: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1_000, removeOnFail: 1_000 },
+    defaults: { backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1_000, removeOnFail: 1_000 },
   });
 }
 

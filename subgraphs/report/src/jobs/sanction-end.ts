@@ -36,7 +36,7 @@ export class SanctionEndScheduler {
       redis: deps.redis,
       logger: deps.logger,
       concurrency: 2,
-      defaults: { priority: 1, attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 24 * 60 * 60 }, removeOnFail: false },
+      defaults: { priority: 1, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 24 * 60 * 60 }, removeOnFail: false },
     });
   }
 

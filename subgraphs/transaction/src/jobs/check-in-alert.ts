@@ -46,7 +46,7 @@ export class CheckInAlerts {
       redis: deps.redis,
       logger: deps.logger,
       concurrency: 2,
-      defaults: { priority: 1, attempts: 10, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 24 * 60 * 60 }, removeOnFail: false },
+      defaults: { priority: 1, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 24 * 60 * 60 }, removeOnFail: false },
     });
   }
 

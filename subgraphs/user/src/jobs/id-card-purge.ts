@@ -38,7 +38,7 @@ export class IdCardPurge {
       schedule: {
         id: ID_CARD_PURGE_SCHEDULER,
         repeat: { every: deps.intervalMinutes * 60_000 },
-        options: { removeOnComplete: 50, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+        options: { removeOnComplete: 50, removeOnFail: 100, backoff: { type: 'exponential', delay: 5_000 } },
       },
     });
   }
