@@ -2,7 +2,7 @@
 // Prisma, Redis, the outbox relay, the Redis subscriber and graphql-ws on /graphql, and the start and
 // stop order. Here: the activity write-behind buffer, the assessment and alerts services, the event
 // consumer and the /internal route safety reads. Composition only. index.ts and tests call start/stop.
-import { chainEventHandlers, defineSubgraph, FieldCipher, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { chainEventHandlers, defineSubgraph, FieldCipher, internalReader, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
 import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { AlertPublisher } from './alerts/alert-channels.ts';
 import { AlertRepository } from './alerts/alert-repository.ts';
@@ -18,6 +18,7 @@ import { LinkRepository } from './clusters/link-repository.ts';
 import { contextBuilder } from './context.ts';
 import { KnownRepository } from './copies/known-repository.ts';
 import { TradeRepository } from './copies/trade-repository.ts';
+import { UserOwner } from './copies/user-owner.ts';
 import { createDatabase, type MonitorPrisma, type Tx } from './database.ts';
 import { loadMonitorEnv, type MonitorEnv } from './env.ts';
 import { clusterHandlers } from './inbound/cluster-consumers.ts';
@@ -59,6 +60,11 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         prisma,
         alerts: alertRepository,
         known,
+        owner: new UserOwner(
+          known,
+          internalReader({ caller: 'monitor', target: 'user', baseUrl: env.MONITOR_USER_SUBGRAPH_URL, internalSecret: env.INTERNAL_SECRET, timeoutMs: env.MONITOR_INTERNAL_READ_TIMEOUT_MS }),
+          logger,
+        ),
         events: new MonitorEvents(),
         windows,
         behaviour,

@@ -23,6 +23,7 @@ import type { AlertPublisher } from '../alerts/alert-channels.ts';
 import { alertDedupeKey, eventDedupeKey } from '../alerts/alert-dedupe.ts';
 import type { AlertRecord, AlertRepository } from '../alerts/alert-repository.ts';
 import type { KnownRepository } from '../copies/known-repository.ts';
+import type { UserOwner } from '../copies/user-owner.ts';
 import { transaction, type MonitorPrisma, type Tx } from '../database.ts';
 import { messages } from '../messages.ts';
 import { checkId, levelRank, RISK_LEVELS, type AccountStatus, type RiskActionType, type RiskLevel } from '../model.ts';
@@ -69,13 +70,15 @@ export interface FromEvent {
   defer: (work: () => Promise<void>) => void;
 }
 
-/** recordActivity's input: what the member says happened (who and when come from the request). */
-export type ActivityInput = Omit<ActivityFacts, 'type' | 'userId' | 'at'> & { type: Exclude<ActivityType, ObservedOnlyActivity> };
+/** recordActivity's input: what happened, and to whom (an ADMIN may name the member; default the caller). When comes from the request. */
+export type ActivityInput = Omit<ActivityFacts, 'type' | 'userId' | 'at'> & { type: Exclude<ActivityType, ObservedOnlyActivity>; userId?: string | null };
 
 export interface AssessmentServiceDeps {
   prisma: MonitorPrisma;
   alerts: AlertRepository;
   known: KnownRepository;
+  /** Whether a member an ADMIN names exists (the copy, else the user service). */
+  owner: Pick<UserOwner, 'requireExisting'>;
   events: MonitorEvents;
   windows: SlidingWindows;
   behaviour: BehaviourWindows;
@@ -104,19 +107,24 @@ export class AssessmentService {
 
   /**
    * recordActivity: ADMINs and trusted integrations only (members are observed by the platform,
-   * never believed about themselves); the caller is the subject. A named counterpart is warned
-   * only when they really had a conversation or trade with the caller.
+   * never believed about themselves). The subject is the member the ADMIN names (who must exist;
+   * audited), or the caller. A named counterpart is warned only when they really had a
+   * conversation or trade with the subject.
    */
   async record(scope: MonitorScope, input: ActivityInput): Promise<AssessmentRecord> {
     const me = requireIdentity(scope);
     if (me.role !== 'ADMIN') throw new ForbiddenError(messages.recordActivityAdminOnly);
+    const subjectId = checkId(input.userId) ?? me.userId;
     const counterpartId = checkId(input.counterpartId);
-    if (counterpartId === me.userId) throw new BadInputError(messages.selfCounterpart);
+    if (counterpartId === subjectId) throw new BadInputError(messages.selfCounterpart);
     if (input.text && input.text.length > MAX_TEXT) throw new BadInputError(messages.textTooLong);
     if (input.amount != null && input.amount < 0) throw new BadInputError(messages.badAmount);
+    const onBehalf = subjectId !== me.userId;
+    // Before anything is written: an unknown member is NOT_FOUND with no trace.
+    if (onBehalf) await this.deps.owner.requireExisting(subjectId);
     const activity: ActivityFacts = {
       type: input.type,
-      userId: me.userId,
+      userId: subjectId,
       counterpartId,
       productId: checkId(input.productId),
       transactionId: checkId(input.transactionId),
@@ -124,8 +132,20 @@ export class AssessmentService {
       deviceId: input.deviceId?.slice(0, 200) ?? null,
       amount: input.amount ?? null,
       at: this.now(),
-      counterpartDealt: counterpartId ? await this.deps.known.haveDealt(me.userId, counterpartId) : undefined,
+      counterpartDealt: counterpartId ? await this.deps.known.haveDealt(subjectId, counterpartId) : undefined,
     };
+    if (onBehalf) {
+      // Who recorded what about whom; the text stays in the activity row, never in the audit log.
+      await transaction(this.deps.prisma, (tx) =>
+        this.deps.alerts.audit(tx, {
+          actorId: me.userId,
+          action: 'risk.record_activity',
+          targetId: subjectId,
+          details: { type: activity.type, counterpartId, productId: activity.productId, transactionId: activity.transactionId, at: activity.at.toISOString() },
+        }),
+      );
+      this.deps.logger.info({ by: me.userId, userId: subjectId, type: activity.type }, 'activity recorded by an admin for a member');
+    }
     await this.deps.buffer.push({
       id: randomUUID(),
       userId: activity.userId,
