@@ -18,7 +18,15 @@ export const monitorEnvSchema = z.object({
     .describe('raw activity is buffered in Redis and written to PostgreSQL in batches of this size…'),
   MONITOR_ACTIVITY_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(2_000).describe('…at least this often'),
   MONITOR_HOLD_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(72)
-    .describe('how long an automatic HOLD_TRANSACTIONS lasts unless an admin clears or renews it'),
+    .describe('how long an admin\'s HOLD_TRANSACTIONS lasts unless cleared (and an automatic one, unless MONITOR_AUTO_HOLD_SECONDS says otherwise)'),
+  MONITOR_AUTO_HOLD_SECONDS: z.coerce.number().int().min(1).max(90 * 86_400).optional()
+    .describe('how long an automatic HOLD_TRANSACTIONS (CRITICAL) lasts before the sweep renews it (the level still CRITICAL) or lifts it; default MONITOR_HOLD_HOURS'),
+  MONITOR_AUTO_WARN_SECONDS: z.coerce.number().int().min(1).max(90 * 86_400).default(72 * 3_600)
+    .describe('how long an automatic WARN_COUNTERPARTS (HIGH) lasts before the sweep renews or lifts it: a HIGH signal counts 72 hours'),
+  MONITOR_AUTO_VERIFICATION_SECONDS: z.coerce.number().int().min(1).max(90 * 86_400).default(72 * 3_600)
+    .describe('how long an automatic REQUIRE_VERIFICATION (HIGH) lasts before the sweep renews or lifts it'),
+  MONITOR_ACTION_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3_600).default(60)
+    .describe('how often expired risk actions are ended (monitor.action_ended) or renewed'),
   MONITOR_CLUSTER_MAX_HOPS: z.coerce.number().int().min(1).max(6).default(DEFAULT_CLUSTER_LIMITS.maxHops)
     .describe('clusters of linked accounts (shared device, phone, payment identifier) reach this many hops from an account'),
   MONITOR_CLUSTER_MAX_MEMBERS: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_CLUSTER_LIMITS.maxMembers)

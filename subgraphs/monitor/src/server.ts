@@ -4,6 +4,8 @@
 // consumer and the /internal route safety reads. Composition only. index.ts and tests call start/stop.
 import { chainEventHandlers, defineSubgraph, FieldCipher, internalReader, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
 import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
+import { ActionRepository } from './actions/action-repository.ts';
+import { RiskActions } from './actions/risk-actions.ts';
 import { AlertPublisher } from './alerts/alert-channels.ts';
 import { AlertRepository } from './alerts/alert-repository.ts';
 import { AlertsService } from './alerts/alerts-service.ts';
@@ -23,6 +25,7 @@ import { createDatabase, type MonitorPrisma, type Tx } from './database.ts';
 import { loadMonitorEnv, type MonitorEnv } from './env.ts';
 import { clusterHandlers } from './inbound/cluster-consumers.ts';
 import { monitorHandlers } from './inbound/consumers.ts';
+import { actionExpirySweep } from './jobs/action-expiry-sweep.ts';
 import { MonitorEvents } from './outbound/monitor-events.ts';
 import { resolvers } from './resolvers/index.ts';
 
@@ -31,8 +34,8 @@ export interface MonitorServerOptions {
   onQuery?: (sql: string) => void;
 }
 
-/** Started: relay, event consumer, activity flusher, then HTTP; stopped the other way round. */
-export type MonitorServer = SubgraphServer<MonitorEnv, MonitorPrisma, { assessment: AssessmentService; alerts: AlertsService; buffer: ActivityBuffer }>;
+/** Started: relay, event consumer, activity flusher, action expiry sweep, then HTTP; stopped the other way round. */
+export type MonitorServer = SubgraphServer<MonitorEnv, MonitorPrisma, { assessment: AssessmentService; alerts: AlertsService; buffer: ActivityBuffer; actions: RiskActions }>;
 
 export async function buildMonitorServer(overrides: Record<string, string | undefined> = {}, options: MonitorServerOptions = {}): Promise<MonitorServer> {
   return defineSubgraph({
@@ -56,6 +59,21 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
       const windows = new SlidingWindows(redis);
       const behaviour = new BehaviourWindows(windows);
       const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
+      const events = new MonitorEvents();
+      const actions = new RiskActions({
+        prisma,
+        actions: new ActionRepository(),
+        alerts: alertRepository,
+        events,
+        durations: {
+          WARN_COUNTERPARTS: env.MONITOR_AUTO_WARN_SECONDS,
+          REQUIRE_VERIFICATION: env.MONITOR_AUTO_VERIFICATION_SECONDS,
+          HOLD_TRANSACTIONS: env.MONITOR_AUTO_HOLD_SECONDS ?? env.MONITOR_HOLD_HOURS * 3_600,
+        },
+        adminHoldHours: env.MONITOR_HOLD_HOURS,
+        logger,
+      });
+      const expiry = actionExpirySweep({ actions, intervalSeconds: env.MONITOR_ACTION_SWEEP_SECONDS, redis: redisSettings, logger });
       const assessment = new AssessmentService({
         prisma,
         alerts: alertRepository,
@@ -65,7 +83,8 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
           internalReader({ caller: 'monitor', target: 'user', baseUrl: env.MONITOR_USER_SUBGRAPH_URL, internalSecret: env.INTERNAL_SECRET, timeoutMs: env.MONITOR_INTERNAL_READ_TIMEOUT_MS }),
           logger,
         ),
-        events: new MonitorEvents(),
+        events,
+        actions,
         windows,
         behaviour,
         buffer,
@@ -74,7 +93,6 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         logger,
         allowedDomains: env.MONITOR_ALLOWED_LINK_DOMAINS,
         levelTtlSeconds: env.MONITOR_LEVEL_TTL_SECONDS,
-        holdHours: env.MONITOR_HOLD_HOURS,
         cipher,
         afterCommit,
       });
@@ -120,8 +138,8 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
             )
           : undefined,
         // After the consumer on stop: its last events' activity is flushed too.
-        jobs: [buffer],
-        expose: { assessment, alerts, buffer },
+        jobs: [buffer, expiry],
+        expose: { assessment, alerts, buffer, actions },
       };
     },
   });

@@ -19,6 +19,7 @@ import {
   reporterWeight,
   type ReporterTrust,
 } from '@anshim/contracts';
+import type { RiskActions } from '../actions/risk-actions.ts';
 import type { AlertPublisher } from '../alerts/alert-channels.ts';
 import { alertDedupeKey, eventDedupeKey } from '../alerts/alert-dedupe.ts';
 import type { AlertRecord, AlertRepository } from '../alerts/alert-repository.ts';
@@ -30,7 +31,6 @@ import { checkId, levelRank, RISK_LEVELS, type AccountStatus, type RiskActionTyp
 import type { MonitorEvents } from '../outbound/monitor-events.ts';
 import {
   ACCOUNT_NOTICES,
-  automaticActions,
   CONTACT_LOOKBACK_DAYS,
   combineLevels,
   evaluateRules,
@@ -87,9 +87,10 @@ export interface AssessmentServiceDeps {
   /** The level cache. */
   redis: Redis;
   logger: Logger;
+  /** What a level does by itself and what an admin does, and for how long. */
+  actions: RiskActions;
   allowedDomains: readonly string[];
   levelTtlSeconds: number;
-  holdHours: number;
   /** DATA_ENCRYPTION_KEY: the same keyed lookup hash as the report service's registry. */
   cipher: Pick<FieldCipher, 'lookupHash'>;
   afterCommit: () => void;
@@ -294,7 +295,7 @@ export class AssessmentService {
         await events.riskDetected(tx, userId, level, alert, new Date(at.getTime() + rule.signalHours * 3_600_000));
       }
       const risen = raised.filter((alert) => RULES_BY_CODE.has(alert.rule)).map((alert) => RULES_BY_CODE.get(alert.rule)!);
-      if (levelRank(level) > levelRank(before)) await this.actAutomatically(tx, userId, before, level, risen, at);
+      if (levelRank(level) > levelRank(before)) await this.deps.actions.actAutomatically(tx, userId, level, `automatic: ${level} (${risen.map((rule) => rule.code).join(', ')})`, at);
       return { raised, level };
     };
     const afterCommit = async ({ raised, level }: { raised: AlertRecord[]; level: RiskLevel }) => {
@@ -306,18 +307,6 @@ export class AssessmentService {
     if (from) from.defer(() => afterCommit(result));
     else await afterCommit(result);
     return { level: result.level, rulesMatched: matched.map((rule) => rule.code), alerts: result.raised };
-  }
-
-  /** The actions of the new level that the old level did not already take. */
-  private async actAutomatically(tx: Tx, userId: string, before: RiskLevel, level: RiskLevel, matched: Rule[], at: Date): Promise<void> {
-    const already = new Set(automaticActions(before));
-    const reason = `automatic: ${level} (${matched.map((rule) => rule.code).join(', ')})`;
-    for (const action of automaticActions(level)) {
-      if (already.has(action)) continue;
-      const expiresAt = action === 'HOLD_TRANSACTIONS' ? new Date(at.getTime() + this.deps.holdHours * 3_600_000) : null;
-      await this.deps.alerts.recordAction(tx, { userId, action, reason, byUserId: null, createdAt: at, expiresAt });
-      await this.deps.events.actionTaken(tx, { userId, action, reason, by: null, at, expiresAt });
-    }
   }
 
   // ------------------------------------------------------------------ level
@@ -356,15 +345,13 @@ export class AssessmentService {
     if (!reason) throw new BadInputError(messages.reasonRequired);
     const at = this.now();
     await transaction(this.deps.prisma, async (tx) => {
-      const expiresAt = input.action === 'HOLD_TRANSACTIONS' ? new Date(at.getTime() + this.deps.holdHours * 3_600_000) : null;
-      await this.deps.alerts.recordAction(tx, { userId, action: input.action, reason, byUserId: admin.userId, createdAt: at, expiresAt });
       await this.deps.alerts.audit(tx, { actorId: admin.userId, action: `risk.${input.action.toLowerCase()}`, targetId: userId, details: { reason } });
       if (input.action === 'CLEAR') {
         const cleared = await this.deps.alerts.clearSignals(tx, userId, at);
         await this.deps.events.riskCleared(tx, userId, at, admin.userId);
         this.deps.logger.info({ userId, cleared, by: admin.userId }, 'risk cleared');
       }
-      await this.deps.events.actionTaken(tx, { userId, action: input.action, reason, by: admin.userId, at, expiresAt });
+      await this.deps.actions.adminAction(tx, { userId, action: input.action, reason, by: admin.userId, at });
     });
     this.deps.afterCommit();
     if (input.action === 'CLEAR') await this.cacheLevel(userId, 'NONE');
