@@ -214,8 +214,9 @@ export class AssessmentService {
     report: { targetUserId: string; reporterId: string; productId: string | null; transactionId: string | null; at: Date; reporter?: ReporterTrust },
     from?: FromEvent,
   ): Promise<AssessmentRecord> {
-    const inWindow = await this.deps.windows.addWeighted('reports', report.targetUserId, report.reporterId, reporterWeight(report.reporter), REPORT_BURST_WINDOW_SECONDS, report.at);
-    const reportWeightInWindow = combinedReportWeight(inWindow.map(({ member, weight }) => ({ reporterId: member, weight })));
+    const combined = (inWindow: Array<{ member: string; weight: number }>) => combinedReportWeight(inWindow.map(({ member, weight }) => ({ reporterId: member, weight })));
+    const inWindow = await this.deps.windows.addWeighted('reports', report.targetUserId, report.reporterId, reporterWeight(report.reporter), REPORT_BURST_WINDOW_SECONDS, report.at, combined);
+    const reportWeightInWindow = combined(inWindow);
     const activity: ActivityFacts = { type: 'REPORT_FILED', userId: report.targetUserId, productId: report.productId, transactionId: report.transactionId, at: report.at };
     const [target] = await this.deps.known.users([report.targetUserId], from?.tx);
     if (target?.accountStatus === 'BANNED') return { level: await this.levelOf(report.targetUserId), rulesMatched: [], alerts: [] };
