@@ -72,6 +72,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         },
         adminHoldHours: env.MONITOR_HOLD_HOURS,
         logger,
+        afterCommit,
       });
       const expiry = actionExpirySweep({ actions, intervalSeconds: env.MONITOR_ACTION_SWEEP_SECONDS, redis: redisSettings, logger });
       const assessment = new AssessmentService({

@@ -1,7 +1,7 @@
 // What the monitor does about a user, and for how long (ARCHITECTURE §6: monitor risk expires with
 // the signal). Automatic actions (a level that rose to HIGH or CRITICAL) always carry an expiry,
 // per action (MONITOR_*_SECONDS); when it passes, the sweep (jobs/action-expiry-sweep.ts) renews the
-// action while the user's level still calls for it, and otherwise ends it and, unless something
+// action for the same duration while the user's level still calls for it, and otherwise ends it and, unless something
 // else keeps the same action on the user (a newer one, an admin's without an expiry), publishes
 // monitor.action_ended so the copies in chat, transaction and user are lifted. An admin's action
 // keeps its explicit duration (a hold: MONITOR_HOLD_HOURS; the others until a CLEAR); a CLEAR ends
@@ -29,6 +29,8 @@ export interface RiskActionsDeps {
   /** An admin's HOLD_TRANSACTIONS. */
   adminHoldHours: number;
   logger: Logger;
+  /** Nudges the outbox relay: a sweep's events leave at once, not at the relay's next poll. */
+  afterCommit: () => void;
 }
 
 export interface SweepResult {
@@ -74,6 +76,7 @@ export class RiskActions {
     const total: SweepResult = { ended: 0, renewed: 0, lifted: 0 };
     for (;;) {
       const { claimed, ...result } = await transaction(this.deps.prisma, (tx) => this.sweepBatch(tx, now));
+      if (result.renewed + result.lifted > 0) this.deps.afterCommit();
       total.ended += result.ended;
       total.renewed += result.renewed;
       total.lifted += result.lifted;
@@ -100,7 +103,9 @@ export class RiskActions {
       const level = combineLevels(await alerts.activeSignals(tx, row.userId, now));
       if (row.byUserId === null && isAutomatic(row.action) && automaticActions(level).includes(row.action)) {
         if (!(await actions.inEffect(tx, row.userId, now, row.action)).has(row.action)) {
-          await this.take(tx, { userId: row.userId, action: row.action, reason: `automatic: renewed, still ${level}`, by: null, at: now, expiresAt: this.automaticExpiry(row.action, now) });
+          // For the duration it was taken with (whichever replica's settings run the sweep).
+          const duration = row.expiresAt.getTime() - row.createdAt.getTime();
+          await this.take(tx, { userId: row.userId, action: row.action, reason: `automatic: renewed, still ${level}`, by: null, at: now, expiresAt: new Date(now.getTime() + duration) });
         }
         result.renewed += 1;
         continue;
