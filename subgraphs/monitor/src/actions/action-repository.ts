@@ -51,17 +51,23 @@ export class ActionRepository {
     await tx.riskAction.update({ where: { id }, data: { endedAt: at } });
   }
 
-  /**
-   * Up to `limit` actions whose expiry has passed and that have not ended, locked for this
-   * transaction (another sweep skips them), in user order (the sweep then locks users in that order).
-   */
-  async claimDue(tx: Tx, now: Date, limit: number): Promise<ActionRecord[]> {
+  /** Up to `limit` users with an action whose expiry has passed and that has not ended, besides `skip`. */
+  async dueUsers(db: Tx | MonitorPrisma, now: Date, limit: number, skip: readonly string[]): Promise<string[]> {
+    const rows = await db.$queryRaw<Array<{ userId: string }>>`
+      SELECT DISTINCT user_id::text AS "userId" FROM risk_actions
+       WHERE ended_at IS NULL AND expires_at <= ${now.toISOString()}::timestamp AND action <> 'CLEAR'
+         AND NOT (user_id = ANY(${[...skip]}::uuid[]))
+       LIMIT ${limit}`;
+    return rows.map((row) => row.userId);
+  }
+
+  /** The user's due actions, locked for this transaction (another sweep skips them), oldest expiry first. */
+  async claimDue(tx: Tx, userId: string, now: Date): Promise<ActionRecord[]> {
     return tx.$queryRaw<ActionRecord[]>`
       SELECT id::text AS id, user_id::text AS "userId", action::text AS action, by_user_id::text AS "byUserId", created_at AS "createdAt", expires_at AS "expiresAt"
         FROM risk_actions
-       WHERE ended_at IS NULL AND expires_at <= ${now.toISOString()}::timestamp AND action <> 'CLEAR'
-       ORDER BY user_id, expires_at
-       LIMIT ${limit}
+       WHERE user_id = ${userId}::uuid AND ended_at IS NULL AND expires_at <= ${now.toISOString()}::timestamp AND action <> 'CLEAR'
+       ORDER BY expires_at
          FOR UPDATE SKIP LOCKED`;
   }
 

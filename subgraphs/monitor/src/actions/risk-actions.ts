@@ -71,48 +71,53 @@ export class RiskActions {
     await this.take(tx, { ...input, expiresAt });
   }
 
-  /** One pass of the expiry sweep as of `now` (tests pass a later date); batches until nothing is due. */
+  /**
+   * One pass of the expiry sweep as of `now`: one transaction per user, which takes the user's lock
+   * before their rows (the order a rising level takes them in), so a sweep never waits on two users.
+   */
   async sweep(now: Date): Promise<SweepResult> {
     const total: SweepResult = { ended: 0, renewed: 0, lifted: 0 };
+    const done: string[] = [];
     for (;;) {
-      const { claimed, ...result } = await transaction(this.deps.prisma, (tx) => this.sweepBatch(tx, now));
-      if (result.renewed + result.lifted > 0) this.deps.afterCommit();
-      total.ended += result.ended;
-      total.renewed += result.renewed;
-      total.lifted += result.lifted;
-      if (claimed < SWEEP_BATCH) break;
+      const users = await this.deps.actions.dueUsers(this.deps.prisma, now, SWEEP_BATCH, done);
+      if (users.length === 0) break;
+      for (const userId of users) {
+        const result = await transaction(this.deps.prisma, (tx) => this.sweepUser(tx, userId, now));
+        if (result.renewed + result.lifted > 0) this.deps.afterCommit();
+        total.ended += result.ended;
+        total.renewed += result.renewed;
+        total.lifted += result.lifted;
+        done.push(userId);
+      }
     }
     if (total.ended > 0) this.deps.logger.info({ ...total }, 'risk actions expired');
     return total;
   }
 
-  private async sweepBatch(tx: Tx, now: Date): Promise<SweepResult & { claimed: number }> {
+  private async sweepUser(tx: Tx, userId: string, now: Date): Promise<SweepResult> {
     const { actions, alerts } = this.deps;
-    const due = await actions.claimDue(tx, now, SWEEP_BATCH);
-    const result = { claimed: due.length, ended: 0, renewed: 0, lifted: 0 };
-    let lockedUser: string | null = null;
-    const lifted = new Set<string>(); // two rows of one action ending together: consumers hear it once
+    await actions.lockUser(tx, userId);
+    const due = await actions.claimDue(tx, userId, now);
+    const result = { ended: 0, renewed: 0, lifted: 0 };
+    if (due.length === 0) return result; // another sweep has them
+    const level = combineLevels(await alerts.activeSignals(tx, userId, now));
+    const lifted = new Set<LastingAction>(); // two rows of one action ending together: consumers hear it once
     for (const row of due) {
-      if (row.userId !== lockedUser) {
-        await actions.lockUser(tx, row.userId);
-        lockedUser = row.userId;
-      }
       // Ended at its expiry, not at the sweep's pass: the time the action really stopped.
       await actions.end(tx, row.id, row.expiresAt);
       result.ended += 1;
-      const level = combineLevels(await alerts.activeSignals(tx, row.userId, now));
       if (row.byUserId === null && isAutomatic(row.action) && automaticActions(level).includes(row.action)) {
-        if (!(await actions.inEffect(tx, row.userId, now, row.action)).has(row.action)) {
+        if (!(await actions.inEffect(tx, userId, now, row.action)).has(row.action)) {
           // For the duration it was taken with (whichever replica's settings run the sweep).
           const duration = row.expiresAt.getTime() - row.createdAt.getTime();
-          await this.take(tx, { userId: row.userId, action: row.action, reason: `automatic: renewed, still ${level}`, by: null, at: now, expiresAt: new Date(now.getTime() + duration) });
+          await this.take(tx, { userId, action: row.action, reason: `automatic: renewed, still ${level}`, by: null, at: now, expiresAt: new Date(now.getTime() + duration) });
         }
         result.renewed += 1;
         continue;
       }
-      if (lifted.has(`${row.userId}:${row.action}`) || (await actions.inEffect(tx, row.userId, now, row.action)).has(row.action)) continue;
-      lifted.add(`${row.userId}:${row.action}`);
-      await this.deps.events.actionEnded(tx, { userId: row.userId, action: row.action, takenAt: row.createdAt, endedAt: row.expiresAt });
+      if (lifted.has(row.action) || (await actions.inEffect(tx, userId, now, row.action)).has(row.action)) continue;
+      lifted.add(row.action);
+      await this.deps.events.actionEnded(tx, { userId, action: row.action, takenAt: row.createdAt, endedAt: row.expiresAt });
       result.lifted += 1;
     }
     return result;
