@@ -1,6 +1,6 @@
 // Issue 18's "the platform owns the signals", through the gateway with user, transaction, chat and
 // monitor as real processes:
-// - a fraudster writes "국민 일이삼사오육 칠팔 구공일이삼사 으로 선입금 주세요" to a buyer: the buyer's
+// - a fraudster writes "국민 <an account in Hangul numerals> 으로 선입금 주세요" to a buyer: the buyer's
 //   chatMessages subscription shows the message with a warning, and the buyer's myRiskAlerts
 //   receives a HIGH alert within a second of sending (chat screens → outbox → chat.message_screened
 //   → monitor → alert pushed); the measured delay is printed;
@@ -8,7 +8,7 @@
 // - sign-ins carry the app's X-Device-Id to the monitor as user.signed_in (never a member's report):
 //   three accounts signing in on one device raise SHARED_DEVICE; a device id the member puts in
 //   the gateway's own signed header is not believed.
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,13 @@ function subscribe<T>(token: string, query: string, variables: Record<string, un
 }
 
 const SEND = `mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }`;
-const FRAUD_TEXT = '국민 일이삼사오육 칠팔 구공일이삼사 으로 선입금 주세요';
+const HANGUL_DIGITS = ['공', '일', '이', '삼', '사', '오', '육', '칠', '팔', '구'];
+/**
+ * An account number of this run only, in Hangul numerals (the spelling a digit filter misses). The
+ * run's e2e files share one database, the monitor's account links too: a fixed number other files
+ * write would join the fraudster to their cluster (LINKED_TO_CONFIRMED_FRAUD, and CRITICAL with it).
+ */
+const FRAUD_TEXT = `국민 ${[randomInt(400_000, 1_000_000), randomInt(10, 100), randomInt(100_000, 1_000_000)].map((part) => String(part).replace(/\d/g, (d) => HANGUL_DIGITS[Number(d)]!)).join(' ')} 으로 선입금 주세요`;
 
 /** A listing by `seller` and the buyer's conversation about it (chat learns the listing from product.created). */
 async function conversationBetween(seller: RegisteredPerson, buyer: RegisteredPerson): Promise<string> {
@@ -107,7 +113,7 @@ describe('the monitor learns from the platform, not from members', () => {
     expect(delivered.data!.chatMessages.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'PAYMENT_IDENTIFIER', level: 'HIGH', message: expect.stringMatching(/[가-힣]/) })]));
 
     // The fraudster's level rose from the platform's own observation; nothing was reported by anyone.
-    expect((await ok(`query($id: ID!) { user(id: $id) { riskLevel } }`, { id: fraudster.id }, fraudster.token)).user.riskLevel).toMatch(/^(HIGH|CRITICAL)$/);
+    expect((await ok(`query($id: ID!) { user(id: $id) { riskLevel } }`, { id: fraudster.id }, fraudster.token)).user.riskLevel).toBe('HIGH');
   });
 
   it('a member calling recordActivity gets FORBIDDEN (ko/en) and raises nothing; an ADMIN may', async () => {

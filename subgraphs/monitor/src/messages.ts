@@ -14,6 +14,11 @@ export const messages = {
     ko: '활동 기록은 관리자와 연동된 서비스만 할 수 있어요. 채팅·로그인·판매글은 안심이 직접 확인해요.',
     en: 'Only administrators and trusted integrations can record activity. Anshim observes chats, sign-ins and listings itself.',
   },
+  subjectNotFound: { ko: '그런 회원을 찾을 수 없어요.', en: 'We could not find that member.' },
+  ownerUnavailable: {
+    ko: '지금은 회원 정보를 확인할 수 없어요. 아무것도 기록하지 않았어요. 잠시 후 다시 시도해 주세요.',
+    en: 'We cannot check that member right now. Nothing was recorded. Please try again shortly.',
+  },
   selfCounterpart: { ko: '대화 상대로 자기 자신을 지정할 수 없어요.', en: 'You cannot name yourself as the other party.' },
   reasonRequired: { ko: '조치 사유를 적어 주세요.', en: 'Please give a reason for the action.' },
   textTooLong: { ko: '내용이 너무 길어요(최대 5,000자).', en: 'The text is too long (5,000 characters at most).' },

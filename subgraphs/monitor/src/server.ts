@@ -2,8 +2,10 @@
 // Prisma, Redis, the outbox relay, the Redis subscriber and graphql-ws on /graphql, and the start and
 // stop order. Here: the activity write-behind buffer, the assessment and alerts services, the event
 // consumer and the /internal route safety reads. Composition only. index.ts and tests call start/stop.
-import { businessCounter, chainEventHandlers, defineSubgraph, FieldCipher, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { businessCounter, chainEventHandlers, defineSubgraph, FieldCipher, internalReader, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
 import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
+import { ActionRepository } from './actions/action-repository.ts';
+import { RiskActions } from './actions/risk-actions.ts';
 import { AlertPublisher } from './alerts/alert-channels.ts';
 import { AlertRepository } from './alerts/alert-repository.ts';
 import { AlertsService } from './alerts/alerts-service.ts';
@@ -18,10 +20,12 @@ import { LinkRepository } from './clusters/link-repository.ts';
 import { contextBuilder } from './context.ts';
 import { KnownRepository } from './copies/known-repository.ts';
 import { TradeRepository } from './copies/trade-repository.ts';
+import { UserOwner } from './copies/user-owner.ts';
 import { createDatabase, type MonitorPrisma, type Tx } from './database.ts';
 import { loadMonitorEnv, type MonitorEnv } from './env.ts';
 import { clusterHandlers } from './inbound/cluster-consumers.ts';
 import { monitorHandlers } from './inbound/consumers.ts';
+import { actionExpirySweep } from './jobs/action-expiry-sweep.ts';
 import { MonitorEvents } from './outbound/monitor-events.ts';
 import { resolvers } from './resolvers/index.ts';
 
@@ -30,8 +34,8 @@ export interface MonitorServerOptions {
   onQuery?: (sql: string) => void;
 }
 
-/** Started: relay, event consumer, activity flusher, then HTTP; stopped the other way round. */
-export type MonitorServer = SubgraphServer<MonitorEnv, MonitorPrisma, { assessment: AssessmentService; alerts: AlertsService; buffer: ActivityBuffer }>;
+/** Started: relay, event consumer, activity flusher, action expiry sweep, then HTTP; stopped the other way round. */
+export type MonitorServer = SubgraphServer<MonitorEnv, MonitorPrisma, { assessment: AssessmentService; alerts: AlertsService; buffer: ActivityBuffer; actions: RiskActions }>;
 
 export async function buildMonitorServer(overrides: Record<string, string | undefined> = {}, options: MonitorServerOptions = {}): Promise<MonitorServer> {
   return defineSubgraph({
@@ -55,11 +59,33 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
       const windows = new SlidingWindows(redis);
       const behaviour = new BehaviourWindows(windows);
       const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
+      const events = new MonitorEvents();
+      const actions = new RiskActions({
+        prisma,
+        actions: new ActionRepository(),
+        alerts: alertRepository,
+        events,
+        durations: {
+          WARN_COUNTERPARTS: env.MONITOR_AUTO_WARN_SECONDS,
+          REQUIRE_VERIFICATION: env.MONITOR_AUTO_VERIFICATION_SECONDS,
+          HOLD_TRANSACTIONS: env.MONITOR_AUTO_HOLD_SECONDS ?? env.MONITOR_HOLD_HOURS * 3_600,
+        },
+        adminHoldHours: env.MONITOR_HOLD_HOURS,
+        logger,
+        afterCommit,
+      });
+      const expiry = actionExpirySweep({ actions, intervalSeconds: env.MONITOR_ACTION_SWEEP_SECONDS, redis: redisSettings, logger });
       const assessment = new AssessmentService({
         prisma,
         alerts: alertRepository,
         known,
-        events: new MonitorEvents(),
+        owner: new UserOwner(
+          known,
+          internalReader({ caller: 'monitor', target: 'user', baseUrl: env.MONITOR_USER_SUBGRAPH_URL, internalSecret: env.INTERNAL_SECRET, timeoutMs: env.MONITOR_INTERNAL_READ_TIMEOUT_MS }),
+          logger,
+        ),
+        events,
+        actions,
         windows,
         behaviour,
         buffer,
@@ -68,7 +94,6 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         logger,
         allowedDomains: env.MONITOR_ALLOWED_LINK_DOMAINS,
         levelTtlSeconds: env.MONITOR_LEVEL_TTL_SECONDS,
-        holdHours: env.MONITOR_HOLD_HOURS,
         cipher,
         afterCommit,
         alertCounter: businessCounter(metrics, 'riskAlerts'),
@@ -115,8 +140,8 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
             )
           : undefined,
         // After the consumer on stop: its last events' activity is flushed too.
-        jobs: [buffer],
-        expose: { assessment, alerts, buffer },
+        jobs: [buffer, expiry],
+        expose: { assessment, alerts, buffer, actions },
       };
     },
   });

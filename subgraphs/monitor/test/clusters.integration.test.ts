@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { consumerQueueName, createQueueConnection, queuePrefix } from '@anshim/platform';
 import type { EventData, EventType } from '@anshim/contracts';
-import { hex, MonitorHarness, user, waitFor } from './support/harness.ts';
+import { admin, hex, MonitorHarness, user, waitFor } from './support/harness.ts';
 
 let h: MonitorHarness;
 let queue: Queue;
@@ -133,6 +133,29 @@ describe('a cluster over three hops', () => {
     const [alert] = await alertsOf(mule, 'LINKED_TO_CONFIRMED_FRAUD');
     expect(alert?.messageKo).toContain('채팅에 쓴 같은 계좌·결제 번호로 직접 연결');
     expect(await clusterAlertsOf(buyer)).toEqual([]);
+  });
+});
+
+describe('an account number other members wrote (why the monitor e2e writes a number of its own)', () => {
+  it('asking for an advance transfer to an account a banned member wrote in chat adds LINKED_TO_CONFIRMED_FRAUD to the message\'s HIGH: CRITICAL', async () => {
+    const [banned, victim, seller, buyer] = [user(), user(), user(), user()];
+    const account = hex(32);
+    await h.knownSince(new Date(Date.now() - 10 * DAY), banned, victim, seller, buyer);
+    await wroteInChat(banned, victim, [account]);
+    await h.deliver({ type: 'user.status_changed', producer: 'user', subjectUserId: banned.userId, data: banEvent(banned) });
+    await wroteInChat(seller, buyer, [account]);
+    const rules = async (who: Id) => (await alertsOf(who)).map((alert) => `${alert.rule}:${alert.level}`).sort();
+    expect(await rules(seller)).toEqual(['LINKED_TO_CONFIRMED_FRAUD:HIGH', 'OFF_PLATFORM_PAYMENT_REQUEST:HIGH']);
+    const LEVEL = `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on User { riskLevel } } }`;
+    const levelOf = async (who: Id) => (await h.ok(LEVEL, { reps: [{ __typename: 'User', id: who.userId }] }, { identity: admin() }))._entities[0].riskLevel;
+    expect(await levelOf(seller)).toBe('CRITICAL');
+
+    // The same message with an account nobody else wrote: the message's rule alone, HIGH.
+    const [honest, other] = [user(), user()];
+    await h.knownSince(new Date(Date.now() - 10 * DAY), honest, other);
+    await wroteInChat(honest, other, [hex(32)]);
+    expect(await rules(honest)).toEqual(['OFF_PLATFORM_PAYMENT_REQUEST:HIGH']);
+    expect(await levelOf(honest)).toBe('HIGH');
   });
 });
 

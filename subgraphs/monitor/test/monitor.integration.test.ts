@@ -139,6 +139,12 @@ describe('recordActivity (ADMINs and trusted integrations only)', () => {
     const boss = admin();
     expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: boss.userId, text: 'hi' } }, { identity: boss })).code).toBe('BAD_USER_INPUT');
     expect(onlyError(await h.gql(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: 'nope' } }, { identity: boss })).code).toBe('BAD_USER_INPUT');
+    // A member the copy does not know, while the user service cannot answer (this harness has none): refused, nothing recorded.
+    const unknown = randomUUID();
+    expect(onlyError(await h.gql(RECORD, { input: { type: 'LOGIN', userId: unknown } }, { identity: boss })).code).toBe('TEMPORARILY_UNAVAILABLE');
+    await h.server.buffer.flush();
+    expect(await h.prisma.activity.count({ where: { userId: unknown } })).toBe(0);
+    expect(await h.prisma.auditEntry.count({ where: { targetId: unknown } })).toBe(0);
     const { recordActivity } = await h.ok(RECORD, { input: { type: 'CHAT_MESSAGE', counterpartId: randomUUID(), text: '토요일 3시에 역 앞에서 만나요. 안전결제로 할게요' } }, { identity: boss });
     expect(recordActivity).toEqual({ level: 'NONE', rulesMatched: [], alerts: [] });
   });

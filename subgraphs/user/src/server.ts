@@ -188,7 +188,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
           storage.mountLocalRoutes(app);
           mountOidcRoutes(app, { service: oidc, secureCookies: () => publicBaseUrl().startsWith('https:'), logger });
           // Read-your-writes for the copies elsewhere (services only, signed; never routed by the gateway).
-          mountInternalRoute(app, USER_FACTS_ROUTE, { logger, callers: ['transaction', 'report', 'chat', 'payment'], parse: parseUserFactsRequest, handle: (ids) => userFacts(users, guardians, ids) });
+          mountInternalRoute(app, USER_FACTS_ROUTE, { logger, callers: ['transaction', 'report', 'chat', 'payment', 'monitor'], parse: parseUserFactsRequest, handle: (ids) => userFacts(users, guardians, ids) });
         },
         // Codes in a browser tab instead of a phone: never where real people sign up, never on the public port.
         operationsRoutes: (ops) => {

@@ -45,6 +45,8 @@ export const JOB_CATALOGUE = {
   'transaction.check-in-alert': { name: 'transaction.check-in-alert', jobName: 'alert', schema: z.object({ checkInId: z.uuid() }) },
   /** Expires one guardian approval left unanswered at its expiresAt (job id = approval id): EXPIRED, payment CANCELLED. */
   'payment.guardian-approval-expiry': { name: 'payment.guardian-approval-expiry', jobName: 'expire', schema: z.object({ approvalId: z.uuid() }) },
+  /** Ends (or, while the user's level still calls for them, renews) monitor actions whose expiresAt passed. */
+  'monitor.action-expiry': { name: 'monitor.action-expiry', ...sweep },
   /** Recalculates every member's safety score, set-based (a cron scheduler: SAFETY_NIGHTLY_CRON). */
   'safety.nightly-recalculation': { name: 'safety.nightly-recalculation', jobName: 'nightly-recalculation', schema: z.object({}) },
   /** Rechecks one member's score when something it depends on expires (job id = expiry.<user>.<time>). */

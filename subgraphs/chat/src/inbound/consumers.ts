@@ -7,7 +7,8 @@
 // - user.profile_updated: a protected seller's minimum grade and whether it guards chats;
 // - safety.score_changed: members' grades (protected sellers; the counterpart's safety notice);
 // - monitor.action_taken: RESTRICT_ACCOUNT stops a member from sending, HOLD_TRANSACTIONS and
-//   WARN_COUNTERPARTS put a notice above their conversations, until CLEAR (or expiresAt);
+//   WARN_COUNTERPARTS put a notice above their conversations, until CLEAR (or expiresAt), or until
+//   monitor.action_ended lifts that one action (it expired with the signal);
 // - report.filed / monitor.alert_raised: which pairs of members an ADMIN may read the chats of;
 // - report.identifiers_confirmed: accounts and phones in accepted fraud reports (hashed), which
 //   screening masks in messages (KNOWN_FRAUD_IDENTIFIER).
@@ -65,6 +66,14 @@ export function chatHandlers(deps: ChatConsumerDeps, _hooks: AfterCommitHooks<Tx
       if (clear || action === 'RESTRICT_ACCOUNT') await copies.restrictionChanged(tx, { userId, restricted: !clear, at });
       if (clear || action === 'HOLD_TRANSACTIONS') await members.holdChanged(tx, { userId, active: !clear, until, at });
       if (clear || action === 'WARN_COUNTERPARTS') await members.warningChanged(tx, { userId, active: !clear, until, at });
+    },
+    'monitor.action_ended': async (event, tx) => {
+      // One action expired with nothing else keeping it on the member: lift just that one.
+      const { userId, action, endedAt } = event.data;
+      const at = new Date(endedAt);
+      if (action === 'RESTRICT_ACCOUNT') await copies.restrictionChanged(tx, { userId, restricted: false, at });
+      if (action === 'HOLD_TRANSACTIONS') await members.holdChanged(tx, { userId, active: false, until: null, at });
+      if (action === 'WARN_COUNTERPARTS') await members.warningChanged(tx, { userId, active: false, until: null, at });
     },
     'report.filed': async (event, tx) => {
       const { reportId, reporterId, targetUserId, productId, filedAt } = event.data;

@@ -1,8 +1,8 @@
-// Alerts, their recipients, risk signals, actions and the admin audit log. Only this file and
+// Alerts, their recipients, risk signals and the admin audit log (actions: actions/action-repository.ts). Only this file and
 // copies/known-repository.ts touch Prisma rows of those tables; rows leave as plain records.
 import { randomUUID } from 'node:crypto';
 import type { MonitorPrisma, Tx } from '../database.ts';
-import type { RiskActionType, RiskLevel } from '../model.ts';
+import type { RiskLevel } from '../model.ts';
 
 export interface AlertRecord {
   id: string;
@@ -113,10 +113,6 @@ export class AlertRepository {
   async clearSignals(tx: Tx, userId: string, at: Date): Promise<number> {
     const { count } = await tx.riskSignal.updateMany({ where: { userId, clearedAt: null, expiresAt: { gt: at } }, data: { clearedAt: at } });
     return count;
-  }
-
-  async recordAction(tx: Tx, action: { userId: string; action: RiskActionType; reason: string; byUserId: string | null; createdAt: Date; expiresAt: Date | null }): Promise<void> {
-    await tx.riskAction.create({ data: { id: randomUUID(), ...action } });
   }
 
   async audit(tx: Tx, entry: { actorId: string; action: string; targetId: string; details: Record<string, unknown> }): Promise<void> {

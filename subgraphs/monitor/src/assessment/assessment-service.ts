@@ -20,17 +20,18 @@ import {
   reporterWeight,
   type ReporterTrust,
 } from '@anshim/contracts';
+import type { RiskActions } from '../actions/risk-actions.ts';
 import type { AlertPublisher } from '../alerts/alert-channels.ts';
 import { alertDedupeKey, eventDedupeKey } from '../alerts/alert-dedupe.ts';
 import type { AlertRecord, AlertRepository } from '../alerts/alert-repository.ts';
 import type { KnownRepository } from '../copies/known-repository.ts';
+import type { UserOwner } from '../copies/user-owner.ts';
 import { transaction, type MonitorPrisma, type Tx } from '../database.ts';
 import { messages } from '../messages.ts';
 import { checkId, levelRank, RISK_LEVELS, type AccountStatus, type RiskActionType, type RiskLevel } from '../model.ts';
 import type { MonitorEvents } from '../outbound/monitor-events.ts';
 import {
   ACCOUNT_NOTICES,
-  automaticActions,
   CONTACT_LOOKBACK_DAYS,
   combineLevels,
   evaluateRules,
@@ -70,13 +71,15 @@ export interface FromEvent {
   defer: (work: () => Promise<void>) => void;
 }
 
-/** recordActivity's input: what the member says happened (who and when come from the request). */
-export type ActivityInput = Omit<ActivityFacts, 'type' | 'userId' | 'at'> & { type: Exclude<ActivityType, ObservedOnlyActivity> };
+/** recordActivity's input: what happened, and to whom (an ADMIN may name the member; default the caller). When comes from the request. */
+export type ActivityInput = Omit<ActivityFacts, 'type' | 'userId' | 'at'> & { type: Exclude<ActivityType, ObservedOnlyActivity>; userId?: string | null };
 
 export interface AssessmentServiceDeps {
   prisma: MonitorPrisma;
   alerts: AlertRepository;
   known: KnownRepository;
+  /** Whether a member an ADMIN names exists (the copy, else the user service). */
+  owner: Pick<UserOwner, 'requireExisting'>;
   events: MonitorEvents;
   windows: SlidingWindows;
   behaviour: BehaviourWindows;
@@ -85,9 +88,10 @@ export interface AssessmentServiceDeps {
   /** The level cache. */
   redis: Redis;
   logger: Logger;
+  /** What a level does by itself and what an admin does, and for how long. */
+  actions: RiskActions;
   allowedDomains: readonly string[];
   levelTtlSeconds: number;
-  holdHours: number;
   /** DATA_ENCRYPTION_KEY: the same keyed lookup hash as the report service's registry. */
   cipher: Pick<FieldCipher, 'lookupHash'>;
   afterCommit: () => void;
@@ -107,19 +111,24 @@ export class AssessmentService {
 
   /**
    * recordActivity: ADMINs and trusted integrations only (members are observed by the platform,
-   * never believed about themselves); the caller is the subject. A named counterpart is warned
-   * only when they really had a conversation or trade with the caller.
+   * never believed about themselves). The subject is the member the ADMIN names (who must exist;
+   * audited), or the caller. A named counterpart is warned only when they really had a
+   * conversation or trade with the subject.
    */
   async record(scope: MonitorScope, input: ActivityInput): Promise<AssessmentRecord> {
     const me = requireIdentity(scope);
     if (me.role !== 'ADMIN') throw new ForbiddenError(messages.recordActivityAdminOnly);
+    const subjectId = checkId(input.userId) ?? me.userId;
     const counterpartId = checkId(input.counterpartId);
-    if (counterpartId === me.userId) throw new BadInputError(messages.selfCounterpart);
+    if (counterpartId === subjectId) throw new BadInputError(messages.selfCounterpart);
     if (input.text && input.text.length > MAX_TEXT) throw new BadInputError(messages.textTooLong);
     if (input.amount != null && input.amount < 0) throw new BadInputError(messages.badAmount);
+    const onBehalf = subjectId !== me.userId;
+    // Before anything is written: an unknown member is NOT_FOUND with no trace.
+    if (onBehalf) await this.deps.owner.requireExisting(subjectId);
     const activity: ActivityFacts = {
       type: input.type,
-      userId: me.userId,
+      userId: subjectId,
       counterpartId,
       productId: checkId(input.productId),
       transactionId: checkId(input.transactionId),
@@ -127,8 +136,20 @@ export class AssessmentService {
       deviceId: input.deviceId?.slice(0, 200) ?? null,
       amount: input.amount ?? null,
       at: this.now(),
-      counterpartDealt: counterpartId ? await this.deps.known.haveDealt(me.userId, counterpartId) : undefined,
+      counterpartDealt: counterpartId ? await this.deps.known.haveDealt(subjectId, counterpartId) : undefined,
     };
+    if (onBehalf) {
+      // Who recorded what about whom; the text stays in the activity row, never in the audit log.
+      await transaction(this.deps.prisma, (tx) =>
+        this.deps.alerts.audit(tx, {
+          actorId: me.userId,
+          action: 'risk.record_activity',
+          targetId: subjectId,
+          details: { type: activity.type, counterpartId, productId: activity.productId, transactionId: activity.transactionId, at: activity.at.toISOString() },
+        }),
+      );
+      this.deps.logger.info({ by: me.userId, userId: subjectId, type: activity.type }, 'activity recorded by an admin for a member');
+    }
     await this.deps.buffer.push({
       id: randomUUID(),
       userId: activity.userId,
@@ -196,8 +217,9 @@ export class AssessmentService {
     report: { targetUserId: string; reporterId: string; productId: string | null; transactionId: string | null; at: Date; reporter?: ReporterTrust },
     from?: FromEvent,
   ): Promise<AssessmentRecord> {
-    const inWindow = await this.deps.windows.addWeighted('reports', report.targetUserId, report.reporterId, reporterWeight(report.reporter), REPORT_BURST_WINDOW_SECONDS, report.at);
-    const reportWeightInWindow = combinedReportWeight(inWindow.map(({ member, weight }) => ({ reporterId: member, weight })));
+    const combined = (inWindow: Array<{ member: string; weight: number }>) => combinedReportWeight(inWindow.map(({ member, weight }) => ({ reporterId: member, weight })));
+    const inWindow = await this.deps.windows.addWeighted('reports', report.targetUserId, report.reporterId, reporterWeight(report.reporter), REPORT_BURST_WINDOW_SECONDS, report.at, combined);
+    const reportWeightInWindow = combined(inWindow);
     const activity: ActivityFacts = { type: 'REPORT_FILED', userId: report.targetUserId, productId: report.productId, transactionId: report.transactionId, at: report.at };
     const [target] = await this.deps.known.users([report.targetUserId], from?.tx);
     if (target?.accountStatus === 'BANNED') return { level: await this.levelOf(report.targetUserId), rulesMatched: [], alerts: [] };
@@ -278,7 +300,7 @@ export class AssessmentService {
         await events.riskDetected(tx, userId, level, alert, new Date(at.getTime() + rule.signalHours * 3_600_000));
       }
       const risen = raised.filter((alert) => RULES_BY_CODE.has(alert.rule)).map((alert) => RULES_BY_CODE.get(alert.rule)!);
-      if (levelRank(level) > levelRank(before)) await this.actAutomatically(tx, userId, before, level, risen, at);
+      if (levelRank(level) > levelRank(before)) await this.deps.actions.actAutomatically(tx, userId, level, `automatic: ${level} (${risen.map((rule) => rule.code).join(', ')})`, at);
       return { raised, level };
     };
     const afterCommit = async ({ raised, level }: { raised: AlertRecord[]; level: RiskLevel }) => {
@@ -293,18 +315,6 @@ export class AssessmentService {
     if (from) from.defer(() => afterCommit(result));
     else await afterCommit(result);
     return { level: result.level, rulesMatched: matched.map((rule) => rule.code), alerts: result.raised };
-  }
-
-  /** The actions of the new level that the old level did not already take. */
-  private async actAutomatically(tx: Tx, userId: string, before: RiskLevel, level: RiskLevel, matched: Rule[], at: Date): Promise<void> {
-    const already = new Set(automaticActions(before));
-    const reason = `automatic: ${level} (${matched.map((rule) => rule.code).join(', ')})`;
-    for (const action of automaticActions(level)) {
-      if (already.has(action)) continue;
-      const expiresAt = action === 'HOLD_TRANSACTIONS' ? new Date(at.getTime() + this.deps.holdHours * 3_600_000) : null;
-      await this.deps.alerts.recordAction(tx, { userId, action, reason, byUserId: null, createdAt: at, expiresAt });
-      await this.deps.events.actionTaken(tx, { userId, action, reason, by: null, at, expiresAt });
-    }
   }
 
   // ------------------------------------------------------------------ level
@@ -343,15 +353,13 @@ export class AssessmentService {
     if (!reason) throw new BadInputError(messages.reasonRequired);
     const at = this.now();
     await transaction(this.deps.prisma, async (tx) => {
-      const expiresAt = input.action === 'HOLD_TRANSACTIONS' ? new Date(at.getTime() + this.deps.holdHours * 3_600_000) : null;
-      await this.deps.alerts.recordAction(tx, { userId, action: input.action, reason, byUserId: admin.userId, createdAt: at, expiresAt });
       await this.deps.alerts.audit(tx, { actorId: admin.userId, action: `risk.${input.action.toLowerCase()}`, targetId: userId, details: { reason } });
       if (input.action === 'CLEAR') {
         const cleared = await this.deps.alerts.clearSignals(tx, userId, at);
         await this.deps.events.riskCleared(tx, userId, at, admin.userId);
         this.deps.logger.info({ userId, cleared, by: admin.userId }, 'risk cleared');
       }
-      await this.deps.events.actionTaken(tx, { userId, action: input.action, reason, by: admin.userId, at, expiresAt });
+      await this.deps.actions.adminAction(tx, { userId, action: input.action, reason, by: admin.userId, at });
     });
     this.deps.afterCommit();
     if (input.action === 'CLEAR') await this.cacheLevel(userId, 'NONE');

@@ -26,6 +26,14 @@ export class KnownRepository {
     await tx.knownUser.upsert({ where: { id: userId }, create: { id: userId, registeredAt }, update: { registeredAt } });
   }
 
+  /**
+   * What the owner answered about a user this copy did not know (copies/user-owner.ts). Never
+   * overwrites: when user.registered or user.profile_updated landed in between, they win.
+   */
+  async userFromOwner(user: { id: string; registeredAt: Date; protectedMode: boolean; minCounterpartGrade: SafetyGrade | null }): Promise<void> {
+    await this.prisma.knownUser.upsert({ where: { id: user.id }, create: user, update: {} });
+  }
+
   /** Seen in another event before (or without) user.registered: known to exist, age unknown-ish. */
   async userSeen(tx: Tx, userId: string, at: Date): Promise<void> {
     await tx.knownUser.upsert({ where: { id: userId }, create: { id: userId, registeredAt: at }, update: {} });

@@ -3,6 +3,7 @@
 import { outboxWriter } from '@anshim/platform';
 import type { AlertRecord } from '../alerts/alert-repository.ts';
 import type { Tx } from '../database.ts';
+import type { LastingAction } from '../actions/action-repository.ts';
 import type { RiskActionType, RiskLevel } from '../model.ts';
 
 const write = outboxWriter('monitor');
@@ -49,6 +50,14 @@ export class MonitorEvents {
         takenAt: action.at.toISOString(),
         expiresAt: action.expiresAt?.toISOString() ?? null,
       },
+    });
+  }
+
+  async actionEnded(tx: Tx, ended: { userId: string; action: LastingAction; takenAt: Date; endedAt: Date }): Promise<void> {
+    await write(tx, {
+      type: 'monitor.action_ended',
+      subjectUserId: ended.userId,
+      data: { userId: ended.userId, action: ended.action, takenAt: ended.takenAt.toISOString(), endedAt: ended.endedAt.toISOString() },
     });
   }
 }

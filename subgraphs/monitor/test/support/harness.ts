@@ -5,12 +5,25 @@ import { randomUUID } from 'node:crypto';
 import { SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
 import { buildMonitorServer, type MonitorServer } from '../../src/server.ts';
 import { createDatabase, type MonitorPrisma } from '../../src/database.ts';
+import type { UserHarness } from '../../../user/test/support/harness.ts';
 
 export { admin, hex, onlyError, user, waitFor, type GraphQLResult } from '../../../../test/support/subgraph-harness.ts';
 
 export class MonitorHarness extends SubgraphHarness<MonitorServer, MonitorPrisma> {
-  constructor(extraEnv: Env = {}) {
+  /**
+   * `userOwner`: a user subgraph started first (port 0), asked whether a member an ADMIN names in
+   * recordActivity exists; without one its URL points nowhere (port 9): such a record fails closed.
+   */
+  constructor(
+    extraEnv: Env = {},
+    private readonly userOwner?: UserHarness,
+  ) {
     super('monitor', extraEnv, { database: createDatabase });
+    if (userOwner) this.sharingSecretsWith(userOwner);
+  }
+
+  protected override serviceEnv(): Env {
+    return { MONITOR_USER_SUBGRAPH_URL: this.userOwner?.url ?? 'http://127.0.0.1:9/graphql', MONITOR_INTERNAL_READ_TIMEOUT_MS: '500' };
   }
 
   protected override buildServer(env: Env): Promise<MonitorServer> {

@@ -6,6 +6,7 @@
 // - monitor.action_taken: HOLD_TRANSACTIONS pauses a user's trades; RESTRICT_ACCOUNT also stops
 //   their listings and price changes (until cleared); WARN_COUNTERPARTS shows the other party of
 //   each of their open trades a notice (Transaction.safetyNotice); CLEAR lifts all three;
+// - monitor.action_ended: one of those actions expired with the signal and is lifted;
 // - user.verification_requirement_changed: REQUIRE_VERIFICATION as the user service (owner of
 //   verification) decided it: no listings, no new trades while required.
 // Handlers run in the consumer's transaction (idempotent by event id) and ignore stale events.
@@ -50,6 +51,14 @@ export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommit
     'user.verification_requirement_changed': async (event, tx) => {
       const { userId, required, missing, at } = event.data;
       await deps.riskEffects.applyRequirement(tx, { userId, required, missing, at: new Date(at) });
+    },
+    'monitor.action_ended': async (event, tx) => {
+      // One action expired with nothing else keeping it on the member: lift just that one.
+      const { userId, action, endedAt } = event.data;
+      const at = new Date(endedAt);
+      if (action === 'WARN_COUNTERPARTS') await deps.riskEffects.applyCounterpartWarning(tx, { userId, active: false, at });
+      if (action === 'RESTRICT_ACCOUNT') await deps.parties.applyRestriction(tx, { userId, active: false, reason: 'expired', at });
+      if (action === 'HOLD_TRANSACTIONS') await deps.parties.applyHold(tx, { userId, active: false, reason: 'expired', expiresAt: null, at });
     },
     'monitor.action_taken': async (event, tx) => {
       const { userId, action, reason, takenAt, expiresAt } = event.data;

@@ -7,7 +7,8 @@
 //   user.status_changed is published, like an admin's setUserStatus.
 // - report.sanction_ended: the suspension's delayed job ran; the account is ACTIVE again unless
 //   something stronger or longer (a ban, a later suspension) is in force.
-// - monitor.action_taken REQUIRE_VERIFICATION / CLEAR: this service decides when the requirement
+// - monitor.action_taken REQUIRE_VERIFICATION / CLEAR, monitor.action_ended REQUIRE_VERIFICATION (it
+//   expired with the signal, lifted like a CLEAR): this service decides when the requirement
 //   is in force and publishes user.verification_requirement_changed (verification-requirements.ts).
 // Each handler runs in the consumer's transaction together with the processed-event record, so
 // a redelivered event changes nothing (applyStatusChange, as UserService.setStatus uses it). The relay is nudged after each commit,
@@ -86,6 +87,13 @@ export function userEventHandlers(deps: Omit<UserConsumerDeps, 'outbound'> & { o
       if (action !== 'REQUIRE_VERIFICATION' && action !== 'CLEAR') return;
       const applied = await deps.requirements.onMonitorAction(tx, userId, action, new Date(takenAt), new Date());
       if (!applied) deps.logger.info({ userId, action, takenAt }, 'verification requirement: action for an unknown user or older than the one applied; ignored');
+    },
+    'monitor.action_ended': async (event, tx) => {
+      // An automatic REQUIRE_VERIFICATION expired with the signal: lifted like a CLEAR, ordered by when it ended.
+      const { userId, action, endedAt } = event.data;
+      if (action !== 'REQUIRE_VERIFICATION') return;
+      const applied = await deps.requirements.onMonitorAction(tx, userId, 'CLEAR', new Date(endedAt), new Date());
+      if (!applied) deps.logger.info({ userId, action, endedAt }, 'verification requirement: end for an unknown user or older than the action applied; ignored');
     },
     'report.sanction_ended': async (event, tx) => {
       const { userId, sanction, endedAt, reportId } = event.data;

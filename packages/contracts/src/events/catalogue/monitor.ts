@@ -39,6 +39,23 @@ export const MONITOR_EVENTS = {
       expiresAt: timestamp.nullable(),
     }),
   },
+  /**
+   * An action stopped applying by itself: it expired and nothing else keeps the same action on the
+   * user (no newer one, no admin's without an expiry; the monitor renews an automatic action while
+   * the user's level still calls for it). Consumers lift exactly that action, as a CLEAR would
+   * lift all of them, ordered by endedAt.
+   */
+  'monitor.action_ended': {
+    priority: 'high',
+    version: 1,
+    data: z.object({
+      userId: uuid,
+      action: riskAction.exclude(['CLEAR']),
+      /** When the action that ended was taken. */
+      takenAt: timestamp,
+      endedAt: timestamp,
+    }),
+  },
   /** An alert was raised; user (guardians) and others react to who was warned. */
   'monitor.alert_raised': {
     priority: 'high',
