@@ -71,9 +71,9 @@ export class ChaosLoop {
     this.stopped = true;
   }
 
-  /** Errors are excused at `at` when it falls in a window (the SMS outage excuses nothing). */
-  excused(at: number): FaultWindow | undefined {
-    return this.windows.find((w) => w.kind !== 'sms-outage' && at >= w.start && at <= w.excusedUntil);
+  /** A request from `from` to `to` is excused when it overlaps a window: one in flight when a process died may fail too (the SMS outage excuses nothing). */
+  excused(from: number, to: number): FaultWindow | undefined {
+    return this.windows.find((w) => w.kind !== 'sms-outage' && from <= w.excusedUntil && to >= w.start);
   }
 
   private record(kind: FaultWindow['kind'], target: string, start: number, detail?: string): FaultWindow {

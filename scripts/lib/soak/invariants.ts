@@ -140,9 +140,11 @@ export function guardianSms(input: {
     const alerts = input.received.filter((m) => m.status === 200 && m.to === member.guardianPhone && m.text.startsWith(GUARDIAN_ALERT_OPENING));
     expected += rows.length;
     accepted += alerts.length;
-    // With an idempotency key the vendor can tell a resend from a new message; without one, the same text twice is a duplicate.
-    const identities = alerts.map((m) => m.idempotencyKey ?? m.text);
-    const repeated = identities.length - new Set(identities).size;
+    // With an idempotency key the vendor can tell a resend from a new message: a key accepted twice
+    // is a duplicate. Without one, two causes may read the same (same place, same minute), so only
+    // the count can tell: more accepted than recorded is a duplicate, fewer a loss.
+    const keys = alerts.map((m) => m.idempotencyKey).filter((k): k is string => k !== null);
+    const repeated = keys.length === alerts.length ? keys.length - new Set(keys).size : Math.max(0, alerts.length - rows.length);
     duplicates += repeated;
     if (rows.length !== alerts.length || repeated > 0) {
       problems.push({ guardian: member.guardianId, phone: member.guardianPhone, records: rows.map((r) => r.causeId), accepted: alerts.length, duplicates: repeated, attempts: input.received.filter((m) => m.to === member.guardianPhone && m.text.startsWith(GUARDIAN_ALERT_OPENING)).map((m) => `${new Date(m.at).toISOString()} ${m.status}${m.idempotencyKey ? ` key ${m.idempotencyKey}` : ''}`) });

@@ -69,6 +69,10 @@ export class SoakLoad {
   readonly sellers: Member[] = [];
   readonly buyers: Member[] = [];
   readonly protectedMembers: ProtectedMember[] = [];
+  /** Members others report (and nobody trades with): reports lower a grade and restrict, which would stall the other scenarios. */
+  readonly suspects: Member[] = [];
+  /** The sellers protected members buy from, doing nothing else: a protected member refuses a seller graded below NORMAL. */
+  readonly trustedSellers: Member[] = [];
   readonly counts = Object.fromEntries(WEIGHTS.map(([name]) => [name, { ok: 0, failed: 0, lastFailures: [] as string[] }])) as Record<Scenario, ScenarioCount>;
   /** Trades a protected member checked in on and left open: each should bring their guardian an SMS. */
   readonly checkIns: Array<{ memberId: string; tradeId: string; at: number }> = [];
@@ -87,6 +91,8 @@ export class SoakLoad {
     this.admin = { id: '', email: this.options.admin.email, password: this.options.admin.password, token, tokenAt: Date.now() };
     for (let i = 0; i < this.options.sellers; i++) this.sellers.push(await this.register('판매자'));
     for (let i = 0; i < this.options.sellers; i++) this.buyers.push(await this.register('구매자'));
+    for (let i = 0; i < 3; i++) this.suspects.push(await this.register('신고대상'));
+    for (let i = 0; i < 3; i++) this.trustedSellers.push(await this.register('믿을판매자'));
     for (let i = 0; i < this.options.protectedMembers; i++) this.protectedMembers.push(await this.protectedMember());
   }
 
@@ -214,7 +220,9 @@ export class SoakLoad {
 
   private async report(): Promise<void> {
     const reporter = pick(this.buyers);
-    const target = pick(this.sellers);
+    // One report per (reporter, target, type) a day is the rule: a new reporter each time.
+    if (randomInt(2) === 0) this.buyers.push(await this.register('신고자'));
+    const target = pick(this.suspects);
     const { fileReport } = await this.client.call<{ fileReport: { id: string } }>(FILE_REPORT, { i: { targetUserId: target.id, type: 'NO_SHOW', description: '약속 장소에 나오지 않고 연락도 받지 않았어요.' } }, await this.tokenOf(reporter));
     if (randomInt(2) === 0) return;
     const admin = await this.tokenOf(this.admin!);
@@ -226,7 +234,7 @@ export class SoakLoad {
   private async checkIn(): Promise<void> {
     if (this.protectedMembers.length === 0) return;
     const member = pick(this.protectedMembers);
-    const tradeId = await this.acceptedTrade(member, pick(this.sellers));
+    const tradeId = await this.acceptedTrade(member, pick(this.trustedSellers));
     await this.client.call(CHECK_IN, { t: tradeId }, await this.tokenOf(member));
     this.checkIns.push({ memberId: member.id, tradeId, at: Date.now() });
   }

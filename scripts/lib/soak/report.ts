@@ -19,8 +19,8 @@ export function latency(answers: Answer[]): LatencyFigures {
 }
 
 /** Overall, outside the fault windows, and per operation (outside the windows). */
-export function latencyReport(answers: Answer[], excused: (at: number) => FaultWindow | undefined): Record<string, unknown> {
-  const calm = answers.filter((a) => !excused(a.at));
+export function latencyReport(answers: Answer[], excused: (from: number, to: number) => FaultWindow | undefined): Record<string, unknown> {
+  const calm = answers.filter((a) => !excused(a.at, a.at + a.ms));
   const operations = [...new Set(calm.map((a) => a.operation))].sort();
   return {
     all: latency(answers),
@@ -30,9 +30,9 @@ export function latencyReport(answers: Answer[], excused: (at: number) => FaultW
 }
 
 /** A 5xx, or no answer at all, outside every fault window (and its recovery grace) is a failure. */
-export function no5xx(answers: Answer[], excused: (at: number) => FaultWindow | undefined, windows: FaultWindow[]): Verdict {
+export function no5xx(answers: Answer[], excused: (from: number, to: number) => FaultWindow | undefined, windows: FaultWindow[]): Verdict {
   const bad = answers.filter((a) => a.status >= 500 || a.status === 0);
-  const unexcused = bad.filter((a) => !excused(a.at));
+  const unexcused = bad.filter((a) => !excused(a.at, a.at + a.ms));
   return {
     name: 'no 5xx outside the fault windows',
     ok: unexcused.length === 0,

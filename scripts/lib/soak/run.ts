@@ -20,6 +20,8 @@ export interface SoakResult {
   report: Record<string, unknown>;
 }
 
+/** The drain gives up when nothing moved for this long. */
+const STALL_MS = 30_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Event types whose loss means a guardian SMS not sent (user/src/inbound/guardian-notifications.ts). */
 const GUARDIAN_CAUSES = ['transaction.check_in_overdue', 'monitor.alert_raised', 'transaction.requested', 'report.processed'];
@@ -32,7 +34,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
   const database = new SoakDatabase(system.databaseUrl);
   try {
     const client = new SoakClient(() => system.gatewayUrl);
-    const load = new SoakLoad(client, { concurrency: options.concurrency, protectedMembers: options.protectedMembers, sellers: Math.max(options.subscribers, 4), admin: system.admin, sms: system.sms });
+    const load = new SoakLoad(client, { concurrency: options.concurrency, protectedMembers: options.protectedMembers, sellers: Math.max(options.subscribers, 8), admin: system.admin, sms: system.sms });
     log('soak: members, protected members and their guardians');
     await load.setup();
     const listeners = load.sellers.slice(0, options.subscribers);
@@ -53,12 +55,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     sampler.stop();
     const loadEndedAt = Date.now();
 
-    log(`soak: load over; draining (up to ${options.drainSeconds} s)`);
-    await sleep((options.checkInAlertSeconds + 2) * 1_000);
-    const drained = await drain(database, load, system, options.drainSeconds * 1_000);
-    log(`soak: ${drained ? 'drained' : 'not drained in time'} after ${Math.round((Date.now() - loadEndedAt) / 1000)} s`);
-
-    // Subscriptions must work again after every fault: a new message reaches each listening seller.
+    // Subscriptions must work again after every fault: a new message reaches each listening seller
+    // (before the drain, so the probe's own events are drained and checked too).
     const probe = await Promise.all(listeners.map(async (seller) => {
       try {
         const id = await load.messageTo(seller);
@@ -72,8 +70,14 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     }));
     const silent = probe.filter(Boolean);
 
+    log(`soak: load over; draining (up to ${options.drainSeconds} s)`);
+    await sleep((options.checkInAlertSeconds + 2) * 1_000);
+    const drained = await drain(database, load, system, options.drainSeconds * 1_000);
+    log(`soak: ${drained ? 'drained' : 'not drained (timed out or stalled)'} after ${Math.round((Date.now() - loadEndedAt) / 1000)} s`);
+
+
     const [outbox, processed, notifications] = [await database.outbox(), await database.processed(), await database.guardianNotifications()];
-    const excused = (at: number) => chaos.excused(at);
+    const excused = (from: number, to: number) => chaos.excused(from, to);
     const dead = await deadLetters({ url: system.stack.redis.url, prefix: system.stack.env.REDIS_PREFIX! });
     const verdicts: Verdict[] = [
       eventsConsumed(outbox, processed),
@@ -127,19 +131,28 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
   }
 }
 
-/** Waits until every outbox row is sent and consumed and every guardian SMS reached the vendor, or `timeoutMs`. */
+/**
+ * Waits until every outbox row is sent and consumed and every guardian SMS reached the vendor; gives
+ * up at `timeoutMs`, or once nothing moved for STALL_MS (what is left then is stuck, e.g. dead letters).
+ */
 async function drain(database: SoakDatabase, load: SoakLoad, system: SoakSystem, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  let lastProgress = Date.now();
+  let lastState = '';
+  while (Date.now() < deadline && Date.now() - lastProgress < STALL_MS) {
     try {
       const outbox = await database.outbox();
-      const settled =
-        outboxSent(outbox).ok &&
-        eventsConsumed(outbox, await database.processed()).ok &&
-        guardianSms({ outbox, notifications: await database.guardianNotifications(), members: load.protectedMembers, received: system.sms.received, checkInsMade: load.checkIns.length }).ok;
-      if (settled) return true;
+      const verdicts = [
+        outboxSent(outbox),
+        eventsConsumed(outbox, await database.processed()),
+        guardianSms({ outbox, notifications: await database.guardianNotifications(), members: load.protectedMembers, received: system.sms.received, checkInsMade: load.checkIns.length }),
+      ];
+      if (verdicts.every((v) => v.ok)) return true;
+      const state = verdicts.map((v) => v.summary).join('|');
+      if (state !== lastState) lastProgress = Date.now();
+      lastState = state;
     } catch {
-      // PostgreSQL may still be coming back
+      lastProgress = Date.now(); // PostgreSQL may still be coming back
     }
     await sleep(2_000);
   }

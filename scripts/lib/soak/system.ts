@@ -44,7 +44,6 @@ export class SoakSystem {
         subgraphs: SUBGRAPHS.map(({ name }) => name),
         workers: ['safety'],
         env: {
-          LOG_LEVEL: 'warn',
           GATEWAY_PORT: String(gatewayPort),
           USER_PUBLIC_URL: gatewayOrigin,
           TRANSACTION_PUBLIC_URL: `${gatewayOrigin}/transaction`,
