@@ -98,7 +98,7 @@ export function eventsConsumed(outbox: OutboxRow[], processed: Map<string, Set<s
     name: 'every committed event consumed by each subscriber',
     ok: missing.length === 0,
     summary: `${outbox.length} outbox events, ${deliveries} (event, handling service) pairs, ${missing.length} not processed`,
-    ...(missing.length ? { examples: missing.slice(0, 8), details: { missingByType, perConsumer } } : { details: { perConsumer } }),
+    ...(missing.length ? { examples: missing.slice(0, 8), details: { missingCount: missing.length, missingByType, perConsumer } } : { details: { missingCount: 0, perConsumer } }),
   };
 }
 
@@ -159,6 +159,7 @@ export function guardianSms(input: {
       `${input.checkInsMade} open check-ins by protected members, ${overdue.length} overdue events, ${unrecorded.length} without a notification record; ` +
       `${expected} notification records, ${accepted} alert SMS accepted by the vendor, ${duplicates} duplicates, ${refusedDuringOutage} attempts refused during the outage` +
       (expected === 0 ? ' (none produced: the load made no guardian SMS, nothing was proved)' : ''),
+    details: { lostCauses: unrecorded.length, deliveryMismatches: problems.length, duplicates },
     ...(unrecorded.length || problems.length ? { examples: [...unrecorded.slice(0, 5).map((u) => ({ lostCause: `checkin:${u.checkInId}`, member: u.member.id, event: u.event })), ...problems.slice(0, 5)] } : {}),
   };
 }
@@ -182,7 +183,7 @@ export async function deadLetters(redis: { url: string; prefix: string }): Promi
       // Failed jobs not yet swept (a consumer killed before its sweep) are dead letters too.
       await letters.collectFailed();
       perService[service] = await letters.count();
-      for (const letter of await letters.list({ limit: 3 })) examples.push({ service, type: letter.eventType, reason: letter.reason.slice(0, 300), attempts: letter.attempts, failedAt: letter.failedAt });
+      for (const letter of await letters.list({ limit: 50 })) examples.push({ service, type: letter.eventType, reason: letter.reason.slice(0, 300), attempts: letter.attempts, failedAt: letter.failedAt });
     } finally {
       await letters.close();
     }
@@ -192,7 +193,7 @@ export async function deadLetters(redis: { url: string; prefix: string }): Promi
     name: 'no dead letters',
     ok: total === 0,
     summary: `${total} dead letters (${Object.entries(perService).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ') || 'none'})`,
-    ...(total ? { examples: examples.slice(0, 10), details: { perService } } : {}),
+    ...(total ? { examples: examples.slice(0, 10), details: { perService, letters: examples } } : {}),
   };
 }
 

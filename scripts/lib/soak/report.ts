@@ -29,14 +29,21 @@ export function latencyReport(answers: Answer[], excused: (from: number, to: num
   };
 }
 
-/** A 5xx, or no answer at all, outside every fault window (and its recovery grace) is a failure. */
+/**
+ * A server error outside every fault window (and its recovery grace) is a failure: an HTTP 5xx, no
+ * answer at all, or an answer whose error code is INTERNAL_SERVER_ERROR (a GraphQL error the
+ * gateway passed on with 200).
+ */
 export function no5xx(answers: Answer[], excused: (from: number, to: number) => FaultWindow | undefined, windows: FaultWindow[]): Verdict {
-  const bad = answers.filter((a) => a.status >= 500 || a.status === 0);
+  const bad = answers.filter((a) => a.status >= 500 || a.status === 0 || a.code === 'INTERNAL_SERVER_ERROR');
   const unexcused = bad.filter((a) => !excused(a.at, a.at + a.ms));
+  const http = (list: Answer[]) => list.filter((a) => a.status >= 500 || a.status === 0).length;
   return {
     name: 'no 5xx outside the fault windows',
     ok: unexcused.length === 0,
-    summary: `${answers.length} answers, ${bad.length} 5xx or unanswered, ${bad.length - unexcused.length} of them inside ${windows.filter((w) => w.kind !== 'sms-outage').length} fault windows, ${unexcused.length} outside`,
+    summary:
+      `${answers.length} answers, ${bad.length} server errors (${http(bad)} HTTP 5xx or unanswered, ${bad.length - http(bad)} INTERNAL_SERVER_ERROR with 200), ` +
+      `${bad.length - unexcused.length} of them inside ${windows.filter((w) => w.kind !== 'sms-outage').length} fault windows, ${unexcused.length} outside (${http(unexcused)} HTTP 5xx or unanswered)`,
     ...(unexcused.length
       ? { examples: unexcused.slice(0, 8).map((a) => ({ at: new Date(a.at).toISOString(), operation: a.operation, status: a.status, code: a.code, message: a.message })), details: { byOperation: countBy(unexcused, (a) => `${a.operation} ${a.status}`) } }
       : {}),

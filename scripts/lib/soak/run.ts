@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ChaosLoop } from './chaos.ts';
 import { SoakClient } from './client.ts';
-import { checkLedger, deadLetters, eventsConsumed, guardianSms, ledgerBalanced, outboxSent, SoakDatabase, type Verdict } from './invariants.ts';
+import { checkLedger, countBy, deadLetters, eventsConsumed, guardianSms, ledgerBalanced, outboxSent, SoakDatabase, type Verdict } from './invariants.ts';
 import { eventually, SoakLoad } from './load.ts';
 import { MemorySampler } from './memory.ts';
 import type { SoakOptions } from './options.ts';
@@ -21,7 +21,7 @@ export interface SoakResult {
 }
 
 /** The drain gives up when nothing moved for this long. */
-const STALL_MS = 30_000;
+const STALL_MS = 20_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Event types whose loss means a guardian SMS not sent (user/src/inbound/guardian-notifications.ts). */
 const GUARDIAN_CAUSES = ['transaction.check_in_overdue', 'monitor.alert_raised', 'transaction.requested', 'report.processed'];
@@ -162,14 +162,26 @@ async function drain(database: SoakDatabase, load: SoakLoad, system: SoakSystem,
 /** Adds the known reason to failing verdicts that dead letters explain (main's event bus and SMS before the durable fixes). */
 function explainKnownCauses(verdicts: Verdict[], dead: Verdict): void {
   if (dead.ok) return;
-  const letters = (dead.examples ?? []) as Array<{ service: string; type: string; reason: string }>;
+  const letters = (dead.details?.letters ?? []) as Array<{ service: string; type: string; reason: string }>;
   const guardianLetters = letters.filter((l) => l.service === 'user' && GUARDIAN_CAUSES.includes(l.type));
   for (const verdict of verdicts) {
     if (verdict.ok || verdict === dead) continue;
     if (verdict.name.startsWith('every guardian SMS') && guardianLetters.length) {
-      verdict.note = `known problem: ${guardianLetters.length}+ guardian-cause events dead-lettered in the user service (e.g. ${guardianLetters[0]!.type}: ${guardianLetters[0]!.reason.slice(0, 120)}); the SMS send failed during the outage and the event ran out of attempts. Durable guardian SMS (an outbox retried through outages) and 24 h event retries are being added in parallel branches.`;
+      const reasons = countBy(guardianLetters, (l) => (/sms|circuit/i.test(l.reason) ? 'the SMS vendor down' : /database|prisma|postgres/i.test(l.reason) ? 'PostgreSQL down' : l.reason.slice(0, 60)));
+      const { lostCauses = 0, deliveryMismatches = 0 } = (verdict.details ?? {}) as { lostCauses?: number; deliveryMismatches?: number };
+      const lostToDeadLetters = guardianLetters.filter((l) => l.type === 'transaction.check_in_overdue').length;
+      const only = deliveryMismatches === 0 && lostCauses === lostToDeadLetters;
+      verdict.note =
+        `${only ? 'only the known problem' : 'partly the known problem (the rest is not explained by dead letters)'}: ${lostToDeadLetters} overdue check-ins' events dead-lettered vs ${lostCauses} causes lost, ${deliveryMismatches} delivery mismatches. ` +
+        `Guardian-cause events dead-lettered in the user service (${guardianLetters.length} of the ${letters.length} dead letters read: ${Object.entries(reasons).map(([why, n]) => `${n} while ${why}`).join(', ')}); ` +
+        'the send (or its transaction) failed during the fault and the event ran out of attempts, so no notification was recorded and no SMS went out. ' +
+        'Durable guardian SMS (an outbox retried through outages) and 24 h event retries are being added in parallel branches.';
     } else if (verdict.name.startsWith('every committed event')) {
-      verdict.note = `dead letters explain (some of) it: ${dead.summary}; events that ran out of attempts during a fault are never processed until replayed.`;
+      const missing = Number(verdict.details?.missingCount ?? 0);
+      const deadCount = Object.values((dead.details?.perService ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
+      verdict.note =
+        `${missing === deadCount ? 'all' : missing > deadCount ? `${deadCount} of ${missing}` : 'not all'} explained by dead letters (${dead.summary}): ` +
+        'events that ran out of attempts during a fault are never processed until replayed (24 h retries and queue-pausing breakers are being added in a parallel branch).';
     }
   }
 }
