@@ -12,9 +12,10 @@ import { defaultChaos, soakOptions } from '../../scripts/lib/soak/options.ts';
 
 const MINUTES = 3;
 // Memory: the 30-minute soak holds every process to 2 MB/min over its last 20 minutes. Three minutes
-// on a loaded machine are mostly heap warm-up (processes grew 1–15 MB/min in the last two minutes of
-// a run with no leak known), so here the line is a gross leak: 25 MB/min would be 750 MB in 30 minutes.
-const MEMORY_SLOPE_MB_PER_MINUTE = 25;
+// on a loaded machine are mostly heap warm-up (in the last two minutes of runs with no leak known,
+// single processes grew up to 27 MB/min, others shrank as much), so here the line is a gross leak:
+// 40 MB/min would be 1.2 GB in 30 minutes.
+const MEMORY_SLOPE_MB_PER_MINUTE = 40;
 
 describe('soak with faults (3 minutes)', () => {
   it('every invariant holds after the load and the chaos', async () => {
