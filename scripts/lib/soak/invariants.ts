@@ -78,8 +78,11 @@ export class SoakDatabase {
 }
 
 /** Every event a service wrote to its outbox was processed by each service that handles its type. */
+let handlersFound: ReturnType<typeof findHandlers> | undefined;
+
 export function eventsConsumed(outbox: OutboxRow[], processed: Map<string, Set<string>>): Verdict {
-  const handlers = findHandlers();
+  // Read from the source once (every subgraph's files): the drain asks again every two seconds.
+  const handlers = (handlersFound ??= findHandlers());
   const missing: Array<{ event: string; type: string; producer: string; consumer: string; createdAt: string }> = [];
   let deliveries = 0;
   const perConsumer: Record<string, { expected: number; missing: number }> = {};
