@@ -3,7 +3,8 @@
 // ledger balanced, no dead letters. (5xx, memory, latency and subscriptions: report.ts and run.ts.)
 import pg from 'pg';
 import { SUBGRAPHS, type SubgraphName } from '@anshim/contracts';
-import { DeadLetters } from '@anshim/platform';
+import { Queue } from 'bullmq';
+import { consumerQueueName, createQueueConnection, DeadLetters, queuePrefix } from '@anshim/platform';
 import { findHandlers } from '../event-map.ts';
 import { checkLedger } from '../../../test/support/ledger-check.ts';
 import type { ReceivedSms } from './sms-vendor.ts';
@@ -198,6 +199,27 @@ export async function deadLetters(redis: { url: string; prefix: string }): Promi
     summary: `${total} dead letters (${Object.entries(perService).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(', ') || 'none'})`,
     ...(total ? { examples: examples.slice(0, 10), details: { perService, letters: examples } } : {}),
   };
+}
+
+/** Each consumer queue's jobs not yet done (waiting, also while a breaker pauses the queue; delayed for a retry; active): what may still be processed. */
+export async function queueBacklog(redis: { url: string; prefix: string }): Promise<Record<string, Record<string, number>>> {
+  const connection = createQueueConnection(redis);
+  const backlog: Record<string, Record<string, number>> = {};
+  try {
+    for (const service of services()) {
+      const queue = new Queue(consumerQueueName(service), { connection, prefix: queuePrefix(redis) });
+      try {
+        const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'waiting-children');
+        const pending = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
+        if (Object.keys(pending).length) backlog[service] = pending;
+      } finally {
+        await queue.close();
+      }
+    }
+  } finally {
+    connection.disconnect();
+  }
+  return backlog;
 }
 
 export { checkLedger };

@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ChaosLoop } from './chaos.ts';
 import { SoakClient } from './client.ts';
-import { checkLedger, countBy, deadLetters, eventsConsumed, guardianSms, ledgerBalanced, outboxSent, SoakDatabase, type Verdict } from './invariants.ts';
+import { checkLedger, countBy, deadLetters, queueBacklog, eventsConsumed, guardianSms, ledgerBalanced, outboxSent, SoakDatabase, type Verdict } from './invariants.ts';
 import { eventually, SoakLoad } from './load.ts';
 import { MemorySampler } from './memory.ts';
 import type { SoakOptions } from './options.ts';
@@ -78,7 +78,9 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
 
     const [outbox, processed, notifications] = [await database.outbox(), await database.processed(), await database.guardianNotifications()];
     const excused = (from: number, to: number) => chaos.excused(from, to);
-    const dead = await deadLetters({ url: system.stack.redis.url, prefix: system.stack.env.REDIS_PREFIX! });
+    const redis = { url: system.stack.redis.url, prefix: system.stack.env.REDIS_PREFIX! };
+    const backlog = await queueBacklog(redis);
+    const dead = await deadLetters(redis);
     const verdicts: Verdict[] = [
       eventsConsumed(outbox, processed),
       outboxSent(outbox),
@@ -103,6 +105,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
         ...(chaos.failures.length ? { examples: chaos.failures } : {}),
       },
     ];
+    if (!verdicts[0]!.ok) verdicts[0]!.details = { ...verdicts[0]!.details, queueBacklog: backlog };
     explainKnownCauses(verdicts, dead);
     const latency = latencyReport(client.answers, excused);
     const report = {
@@ -116,6 +119,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       load: { ...load.counts, checkIns: load.checkIns.length, members: { sellers: load.sellers.length, buyers: load.buyers.length, protected: load.protectedMembers.length } },
       sms: { received: system.sms.received.length, accepted: system.sms.received.filter((m) => m.status === 200).length, refused: system.sms.received.filter((m) => m.status !== 200).length, withIdempotencyKey: system.sms.received.filter((m) => m.idempotencyKey).length },
       drained,
+      queueBacklog: backlog,
     };
     const text = formatReport({ verdicts, latency, windows: chaos.windows, load: report.load, startedAt: report.startedAt, minutes: options.minutes });
     mkdirSync(dirname(options.reportPath), { recursive: true });
@@ -133,13 +137,18 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
 
 /**
  * Waits until every outbox row is sent and consumed and every guardian SMS reached the vendor; gives
- * up at `timeoutMs`, or once nothing moved for STALL_MS (what is left then is stuck, e.g. dead letters).
+ * up at `timeoutMs`, or once nothing moved for STALL_MS with no consumer queue holding a job (what
+ * is left then is stuck for good, e.g. dead letters).
  */
 async function drain(database: SoakDatabase, load: SoakLoad, system: SoakSystem, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
+  const redis = { url: system.stack.redis.url, prefix: system.stack.env.REDIS_PREFIX! };
   let lastProgress = Date.now();
   let lastState = '';
-  while (Date.now() < deadline && Date.now() - lastProgress < STALL_MS) {
+  for (;;) {
+    if (Date.now() >= deadline) return false;
+    // Stuck for good only when nothing moved and nothing is still queued (a retry waiting out its backoff moves later).
+    if (Date.now() - lastProgress >= STALL_MS && Object.keys(await queueBacklog(redis).catch(() => ({ unknown: {} }))).length === 0) return false;
     try {
       const outbox = await database.outbox();
       const verdicts = [
@@ -156,7 +165,6 @@ async function drain(database: SoakDatabase, load: SoakLoad, system: SoakSystem,
     }
     await sleep(2_000);
   }
-  return false;
 }
 
 /** Adds the known reason to failing verdicts that dead letters explain (main's event bus and SMS before the durable fixes). */
