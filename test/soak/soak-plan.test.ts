@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultChaos, soakOptionsFromArgs } from '../../scripts/lib/soak/options.ts';
 import { slopePerMinute } from '../../scripts/lib/soak/memory.ts';
 import { no5xx } from '../../scripts/lib/soak/report.ts';
-import { guardianSms } from '../../scripts/lib/soak/invariants.ts';
+import { eventsConsumed, guardianSms } from '../../scripts/lib/soak/invariants.ts';
 
 describe('soak plan', () => {
   it('30 minutes: a kill every 2 minutes, one Redis and one PostgreSQL restart, a 10-minute SMS outage, faults apart', () => {
@@ -68,5 +68,18 @@ describe('soak judges', () => {
     const twice = guardianSms({ ...base, notifications: [{ guardianId: 'g1', causeId: 'checkin:c1', kind: 'CHECK_IN_OVERDUE' }, { guardianId: 'g1', causeId: 'checkin:c2', kind: 'CHECK_IN_OVERDUE' }], received: [sms('k1'), sms('k1')] });
     expect(twice.ok).toBe(false);
     expect(twice.details).toMatchObject({ duplicates: 1 });
+  });
+
+  it('events: each handling service must have processed each committed event, and nothing else', () => {
+    const row = (id: string, type: string) => ({ service: 'transaction' as const, id, type, createdAt: new Date(0), publishedAt: new Date(0), data: {} });
+    // transaction.check_in_overdue is handled by user only (the event map in README.md).
+    const outbox = [row('00000000-0000-4000-8000-000000000001', 'transaction.check_in_overdue')];
+    expect(eventsConsumed(outbox, new Map([['user', new Set(['00000000-0000-4000-8000-000000000001'])]])).ok).toBe(true);
+    const missing = eventsConsumed(outbox, new Map());
+    expect(missing.ok).toBe(false);
+    expect(missing.details).toMatchObject({ missingCount: 1, phantomCount: 0 });
+    const phantom = eventsConsumed(outbox, new Map([['user', new Set(['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'])]]));
+    expect(phantom.ok).toBe(false);
+    expect(phantom.details).toMatchObject({ missingCount: 0, phantomCount: 1 });
   });
 });

@@ -98,11 +98,17 @@ export function eventsConsumed(outbox: OutboxRow[], processed: Map<string, Set<s
     }
   }
   const missingByType = countBy(missing, (m) => `${m.type} → ${m.consumer}`);
+  // The other half of "exactly once": nothing was processed that no service committed (an event
+  // published twice under two ids, or from outside an outbox, would show here).
+  const committed = new Set(outbox.map((row) => row.id));
+  const phantoms = [...processed].flatMap(([consumer, ids]) => [...ids].filter((id) => !committed.has(id)).map((event) => ({ consumer, event })));
   return {
     name: 'every committed event consumed by each subscriber',
-    ok: missing.length === 0,
-    summary: `${outbox.length} outbox events, ${deliveries} (event, handling service) pairs, ${missing.length} not processed`,
-    ...(missing.length ? { examples: missing.slice(0, 8), details: { missingCount: missing.length, missingByType, perConsumer } } : { details: { missingCount: 0, perConsumer } }),
+    ok: missing.length === 0 && phantoms.length === 0,
+    summary: `${outbox.length} outbox events, ${deliveries} (event, handling service) pairs, ${missing.length} not processed, ${phantoms.length} processed events no outbox holds`,
+    ...(missing.length || phantoms.length
+      ? { examples: [...missing.slice(0, 8), ...phantoms.slice(0, 4)], details: { missingCount: missing.length, phantomCount: phantoms.length, missingByType, perConsumer } }
+      : { details: { missingCount: 0, phantomCount: 0, perConsumer } }),
   };
 }
 

@@ -187,7 +187,9 @@ function explainKnownCauses(verdicts: Verdict[], dead: Verdict): void {
     } else if (verdict.name.startsWith('every committed event')) {
       const missing = Number(verdict.details?.missingCount ?? 0);
       const deadCount = Object.values((dead.details?.perService ?? {}) as Record<string, number>).reduce((a, b) => a + b, 0);
+      const phantoms = Number(verdict.details?.phantomCount ?? 0);
       verdict.note =
+        (phantoms ? `${phantoms} processed events no outbox holds are NOT explained by dead letters; of the unprocessed, ` : '') +
         `${missing === deadCount ? 'all' : missing > deadCount ? `${deadCount} of ${missing}` : 'not all'} explained by dead letters (${dead.summary}): ` +
         'events that ran out of attempts during a fault are never processed until replayed (24 h retries and queue-pausing breakers are being added in a parallel branch).';
     }
