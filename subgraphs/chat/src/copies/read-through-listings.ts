@@ -5,7 +5,7 @@
 // written into the copy the way product.status_changed is, with the owner's status time, so an
 // older event that arrives later changes nothing. NOT_FOUND only when the owner says so too; when
 // it cannot answer, TEMPORARILY_UNAVAILABLE (retryable) with nothing written.
-import { TemporarilyUnavailableError, type InternalReader, type Logger } from '@anshim/platform';
+import { isUniqueViolation, TemporarilyUnavailableError, type InternalReader, type Logger } from '@anshim/platform';
 import { TRADE_FACTS_ROUTE, type TradeFactsAnswer } from '@anshim/contracts';
 import { transaction, type ChatPrisma } from '../database.ts';
 import { messages } from '../messages.ts';
@@ -28,7 +28,11 @@ export class ReadThroughListings {
     if (!product) return null;
     await transaction(this.prisma, (tx) =>
       this.copies.productStatusChanged(tx, { productId: product.productId, sellerId: product.sellerId, status: product.status, at: new Date(product.statusAt) }),
-    );
+    ).catch((error: unknown) => {
+      // product.created landed between our read and our insert (the soak caught this race as a
+      // 500): the copy exists now, which is all this read needs.
+      if (!isUniqueViolation(error)) throw error;
+    });
     // Read back: an event newer than the answer may have landed in between, and it wins.
     return this.copies.product(productId);
   }

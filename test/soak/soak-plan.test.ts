@@ -1,0 +1,85 @@
+// The soak's plan and its judges, without the system: the chaos schedule scales with the run's length
+// (the 30 minutes, the fault suite's 3), flags and SOAK_* variables override it, the memory
+// slope is a least-squares fit, and a request overlapping a fault window is excused.
+import { describe, expect, it } from 'vitest';
+import { defaultChaos, soakOptionsFromArgs } from '../../scripts/lib/soak/options.ts';
+import { slopePerMinute } from '../../scripts/lib/soak/memory.ts';
+import { no5xx } from '../../scripts/lib/soak/report.ts';
+import { eventsConsumed, guardianSms } from '../../scripts/lib/soak/invariants.ts';
+
+describe('soak plan', () => {
+  it('30 minutes: a kill every 2 minutes, one Redis and one PostgreSQL restart, a 10-minute SMS outage, faults apart', () => {
+    const plan = defaultChaos(30);
+    expect(plan.killsAt.length).toBeGreaterThanOrEqual(10);
+    for (let i = 1; i < plan.killsAt.length; i++) expect(plan.killsAt[i]! - plan.killsAt[i - 1]!).toBeGreaterThanOrEqual(120);
+    expect(plan.smsOutage).toEqual({ from: 720, seconds: 600 });
+    for (const kill of plan.killsAt) {
+      expect(Math.abs(kill - plan.redisRestartAt!)).toBeGreaterThanOrEqual(20);
+      expect(Math.abs(kill - plan.postgresRestartAt!)).toBeGreaterThanOrEqual(20);
+    }
+  });
+
+  it('3 minutes: one kill, one Redis and one PostgreSQL restart, all before the last quarter', () => {
+    const plan = defaultChaos(3, { smsOutageSeconds: 40 });
+    expect(plan.killsAt).toHaveLength(1);
+    expect([plan.killsAt[0]!, plan.redisRestartAt!, plan.postgresRestartAt!].every((t) => t < 135)).toBe(true);
+    expect(plan.smsOutage!.seconds).toBe(40);
+  });
+
+  it('flags win over SOAK_* variables, which win over the defaults; bad values are refused', () => {
+    const options = soakOptionsFromArgs(['--minutes', '5', '--no-redis-restart', '--sms-outage', '0'], { SOAK_MINUTES: '9', SOAK_CONCURRENCY: '7' });
+    if (options === 'help') throw new Error('unexpected help');
+    expect(options.minutes).toBe(5);
+    expect(options.concurrency).toBe(7);
+    expect(options.chaos.redisRestartAt).toBeNull();
+    expect(options.chaos.smsOutage).toBeNull();
+    expect(() => soakOptionsFromArgs(['--minutes', 'soon'])).toThrow(/not a non-negative number/);
+    expect(soakOptionsFromArgs(['--help'])).toBe('help');
+  });
+});
+
+describe('soak judges', () => {
+  it('the memory slope is the least-squares line in MB per minute', () => {
+    expect(slopePerMinute([[0, 100], [60_000, 102], [120_000, 104]])).toBeCloseTo(2);
+    expect(slopePerMinute([[0, 100], [60_000, 110], [120_000, 100]])).toBeCloseTo(0);
+  });
+
+  it('a 5xx is excused only when the request overlaps a fault window; an INTERNAL_SERVER_ERROR answered with 200 counts too', () => {
+    const window = { kind: 'kill' as const, target: 'chat', start: 1_000, end: 2_000, excusedUntil: 3_000 };
+    const excused = (from: number, to: number) => (from <= window.excusedUntil && to >= window.start ? window : undefined);
+    const answers = [
+      { at: 900, ms: 200, status: 503, operation: 'a' }, // in flight when the fault began
+      { at: 5_000, ms: 10, status: 200, operation: 'b', code: 'INTERNAL_SERVER_ERROR' },
+      { at: 5_000, ms: 10, status: 200, operation: 'c' },
+    ];
+    const verdict = no5xx(answers, excused, [window]);
+    expect(verdict.ok).toBe(false);
+    expect(verdict.examples).toEqual([expect.objectContaining({ operation: 'b' })]);
+  });
+
+  it('guardian SMS: a lost cause, a missing send and a duplicate (same idempotency key) each fail it', () => {
+    const member = { id: 'm1', email: '', password: '', token: '', tokenAt: 0, guardianId: 'g1', guardianPhone: '01011112222' };
+    const outbox = [{ service: 'transaction' as const, id: 'e1', type: 'transaction.check_in_overdue', createdAt: new Date(), publishedAt: new Date(), data: { userId: 'm1', checkInId: 'c1' } }];
+    const sms = (key: string | null) => ({ at: 0, to: '01011112222', text: '[안심] 보호자님께 알려 드립니다. …', idempotencyKey: key, status: 200 });
+    const base = { outbox, members: [member], checkInsMade: 1 };
+    expect(guardianSms({ ...base, notifications: [{ guardianId: 'g1', causeId: 'checkin:c1', kind: 'CHECK_IN_OVERDUE' }], received: [sms('k1')] }).ok).toBe(true);
+    expect(guardianSms({ ...base, notifications: [], received: [] }).ok).toBe(false);
+    expect(guardianSms({ ...base, notifications: [{ guardianId: 'g1', causeId: 'checkin:c1', kind: 'CHECK_IN_OVERDUE' }], received: [] }).ok).toBe(false);
+    const twice = guardianSms({ ...base, notifications: [{ guardianId: 'g1', causeId: 'checkin:c1', kind: 'CHECK_IN_OVERDUE' }, { guardianId: 'g1', causeId: 'checkin:c2', kind: 'CHECK_IN_OVERDUE' }], received: [sms('k1'), sms('k1')] });
+    expect(twice.ok).toBe(false);
+    expect(twice.details).toMatchObject({ duplicates: 1 });
+  });
+
+  it('events: each handling service must have processed each committed event, and nothing else', () => {
+    const row = (id: string, type: string) => ({ service: 'transaction' as const, id, type, createdAt: new Date(0), publishedAt: new Date(0), data: {} });
+    // transaction.check_in_overdue is handled by user only (the event map in README.md).
+    const outbox = [row('00000000-0000-4000-8000-000000000001', 'transaction.check_in_overdue')];
+    expect(eventsConsumed(outbox, new Map([['user', new Set(['00000000-0000-4000-8000-000000000001'])]])).ok).toBe(true);
+    const missing = eventsConsumed(outbox, new Map());
+    expect(missing.ok).toBe(false);
+    expect(missing.details).toMatchObject({ missingCount: 1, phantomCount: 0 });
+    const phantom = eventsConsumed(outbox, new Map([['user', new Set(['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'])]]));
+    expect(phantom.ok).toBe(false);
+    expect(phantom.details).toMatchObject({ missingCount: 0, phantomCount: 1 });
+  });
+});
