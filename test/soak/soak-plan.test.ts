@@ -60,7 +60,7 @@ describe('soak judges', () => {
   it('guardian SMS: a lost cause, a missing send and a duplicate (same idempotency key) each fail it', () => {
     const member = { id: 'm1', email: '', password: '', token: '', tokenAt: 0, guardianId: 'g1', guardianPhone: '01011112222' };
     const outbox = [{ service: 'transaction' as const, id: 'e1', type: 'transaction.check_in_overdue', createdAt: new Date(), publishedAt: new Date(), data: { userId: 'm1', checkInId: 'c1' } }];
-    const sms = (key: string | null) => ({ at: 0, to: '01011112222', text: '[안심] 보호자님께 알려 드립니다. …', idempotencyKey: key, status: 200 });
+    const sms = (key: string | null) => ({ at: 0, to: '01011112222', text: '[안심] 보호자님께 알려 드립니다. …', key, status: 200 });
     const base = { outbox, members: [member], checkInsMade: 1 };
     expect(guardianSms({ ...base, notifications: [{ guardianId: 'g1', causeId: 'checkin:c1', kind: 'CHECK_IN_OVERDUE' }], received: [sms('k1')] }).ok).toBe(true);
     expect(guardianSms({ ...base, notifications: [], received: [] }).ok).toBe(false);

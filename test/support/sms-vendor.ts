@@ -19,14 +19,23 @@ export interface ReceivedSms {
   at: number;
 }
 
+/** One request as the vendor saw it, whatever it answered (200 accepted, 503 down, 400 refused). */
+export interface VendorRequest {
+  key: string | null;
+  status: number;
+  to: string;
+  text: string;
+  at: number;
+}
+
 export class SmsVendor {
   mode: 'ok' | 'fail' | 'refuse' = 'ok';
   /** Every accepted message, repeats included, in arrival order. */
   received: ReceivedSms[] = [];
   /** Every request, answered or not. */
   hits = 0;
-  /** The idempotency key and answer of every request, in arrival order. */
-  requests: Array<{ key: string | null; status: number }> = [];
+  /** Every request with its idempotency key and answer, in arrival order. */
+  requests: VendorRequest[] = [];
   /** Requests answered 503. */
   failures = 0;
   /** Numbers (digits) answered 400. */
@@ -49,6 +58,24 @@ export class SmsVendor {
   /** Answers 503 to everything for the next `ms` milliseconds (an outage), then recovers by itself. */
   failFor(ms: number): void {
     this.downUntil = Date.now() + ms;
+  }
+
+  /** The user service's SMS_* settings that send through this vendor, the row id as `Idempotency-Key`. */
+  env(): Record<string, string> {
+    return {
+      SMS_PROVIDER: 'http',
+      SMS_HTTP_URL: `${this.url}/send`,
+      SMS_HTTP_METHOD: 'POST',
+      SMS_HTTP_BODY: '{"to":"{to}","text":"{text}"}',
+      SMS_HTTP_CONTENT_TYPE: 'application/json',
+      SMS_HTTP_AUTH_HEADER: 'Authorization: Bearer test-vendor-key',
+      SMS_HTTP_IDEMPOTENCY_HEADER: 'Idempotency-Key',
+    };
+  }
+
+  /** An outage until switched off (the soak's chaos loop), as opposed to `failFor`'s fixed length. */
+  setOutage(on: boolean): void {
+    this.mode = on ? 'fail' : 'ok';
   }
 
   get down(): boolean {
@@ -91,15 +118,11 @@ export class SmsVendor {
     for await (const chunk of req) body += chunk;
     const header = req.headers['idempotency-key'];
     const answer = this.decide(req, body);
-    this.requests.push({ key: typeof header === 'string' ? header : null, status: answer.status });
+    this.requests.push({ key: typeof header === 'string' ? header : null, status: answer.status, to: answer.to ?? '', text: answer.text ?? '', at: Date.now() });
     return answer;
   }
 
-  private decide(req: IncomingMessage, body: string): { status: number; body: unknown } {
-    if (this.down) {
-      this.failures++;
-      return { status: 503, body: { result: 'unavailable' } };
-    }
+  private decide(req: IncomingMessage, body: string): { status: number; body: unknown; to?: string; text?: string } {
     const url = new URL(req.url ?? '/', this.url);
     let fields: Record<string, unknown> = {};
     if (/json/i.test(req.headers['content-type'] ?? '') && body) {
@@ -111,10 +134,14 @@ export class SmsVendor {
     }
     const to = String(fields.to ?? url.searchParams.get('to') ?? '');
     const text = String(fields.text ?? url.searchParams.get('text') ?? '');
+    if (this.down) {
+      this.failures++;
+      return { status: 503, body: { result: 'unavailable' }, to, text };
+    }
     const header = req.headers['idempotency-key'];
     const key = (typeof header === 'string' ? header : undefined) ?? (typeof fields.id === 'string' ? fields.id : null) ?? url.searchParams.get('id');
-    if (this.mode === 'refuse' || this.refusing.has(to.replace(/\D/g, ''))) return { status: 400, body: { result: 'refused' } };
+    if (this.mode === 'refuse' || this.refusing.has(to.replace(/\D/g, ''))) return { status: 400, body: { result: 'refused' }, to, text };
     this.received.push({ key, to, text, url: req.url ?? '/', auth: req.headers.authorization, body, at: Date.now() });
-    return { status: 200, body: { result: 'sent' } };
+    return { status: 200, body: { result: 'sent' }, to, text };
   }
 }

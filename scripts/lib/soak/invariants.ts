@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { consumerQueueName, createQueueConnection, DeadLetters, queuePrefix } from '@anshim/platform';
 import { findHandlers } from '../event-map.ts';
 import { readLedger, type LedgerReading } from '../ledger-check.ts';
-import type { ReceivedSms } from './sms-vendor.ts';
+import type { VendorRequest } from '../../../test/support/sms-vendor.ts';
 import type { ProtectedMember } from './load.ts';
 
 export interface Verdict {
@@ -131,7 +131,7 @@ export function guardianSms(input: {
   outbox: OutboxRow[];
   notifications: Array<{ guardianId: string; causeId: string; kind: string }>;
   members: ProtectedMember[];
-  received: ReceivedSms[];
+  received: VendorRequest[];
   checkInsMade: number;
 }): Verdict {
   const byMember = new Map(input.members.map((m) => [m.id, m]));
@@ -153,11 +153,11 @@ export function guardianSms(input: {
     // With an idempotency key the vendor can tell a resend from a new message: a key accepted twice
     // is a duplicate. Without one, two causes may read the same (same place, same minute), so only
     // the count can tell: more accepted than recorded is a duplicate, fewer a loss.
-    const keys = alerts.map((m) => m.idempotencyKey).filter((k): k is string => k !== null);
+    const keys = alerts.map((m) => m.key).filter((k): k is string => k !== null);
     const repeated = keys.length === alerts.length ? keys.length - new Set(keys).size : Math.max(0, alerts.length - rows.length);
     duplicates += repeated;
     if (rows.length !== alerts.length || repeated > 0) {
-      problems.push({ guardian: member.guardianId, phone: member.guardianPhone, records: rows.map((r) => r.causeId), accepted: alerts.length, duplicates: repeated, attempts: input.received.filter((m) => m.to === member.guardianPhone && m.text.startsWith(GUARDIAN_ALERT_OPENING)).map((m) => `${new Date(m.at).toISOString()} ${m.status}${m.idempotencyKey ? ` key ${m.idempotencyKey}` : ''}`) });
+      problems.push({ guardian: member.guardianId, phone: member.guardianPhone, records: rows.map((r) => r.causeId), accepted: alerts.length, duplicates: repeated, attempts: input.received.filter((m) => m.to === member.guardianPhone && m.text.startsWith(GUARDIAN_ALERT_OPENING)).map((m) => `${new Date(m.at).toISOString()} ${m.status}${m.key ? ` key ${m.key}` : ''}`) });
     }
   }
   const refusedDuringOutage = input.received.filter((m) => m.status === 503 && m.text.startsWith(GUARDIAN_ALERT_OPENING)).length;

@@ -82,7 +82,7 @@ export class SoakLoad {
 
   constructor(
     private readonly client: SoakClient,
-    private readonly options: { concurrency: number; protectedMembers: number; sellers: number; admin: { email: string; password: string }; sms: { acceptedTo(to: string): Array<{ text: string }> } },
+    private readonly options: { concurrency: number; protectedMembers: number; sellers: number; admin: { email: string; password: string }; sms: { to(phone: string): Array<{ text: string }> } },
   ) {}
 
   /** Before the chaos: sellers and buyers, the ADMIN, and protected members whose guardians confirmed. */
@@ -141,7 +141,7 @@ export class SoakLoad {
     const phone = newPhone();
     const { addGuardian } = await this.client.call<{ addGuardian: { id: string } }>(`mutation($i: GuardianInput!) { addGuardian(input: $i) { id } }`, { i: { name: '보호자', phone, relation: '가족' } }, member.token);
     const code = await eventually('the guardian invitation SMS', async () => {
-      const found = this.options.sms.acceptedTo(digits(phone)).map((m) => /인증번호 (\d{6})/.exec(m.text)?.[1]).find(Boolean);
+      const found = this.options.sms.to(digits(phone)).map((m) => /인증번호 (\d{6})/.exec(m.text)?.[1]).find(Boolean);
       if (!found) throw new Error('no invitation SMS yet');
       return found;
     }, 30_000);

@@ -84,7 +84,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
     const verdicts: Verdict[] = [
       eventsConsumed(outbox, processed),
       outboxSent(outbox),
-      guardianSms({ outbox, notifications, members: load.protectedMembers, received: system.sms.received, checkInsMade: load.checkIns.length }),
+      guardianSms({ outbox, notifications, members: load.protectedMembers, received: system.sms.requests, checkInsMade: load.checkIns.length }),
       ledgerBalanced(await checkLedger(system.databaseUrl)),
       dead,
       no5xx(client.answers, excused, chaos.windows),
@@ -117,7 +117,7 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       latency,
       windows: chaos.windows,
       load: { ...load.counts, checkIns: load.checkIns.length, members: { sellers: load.sellers.length, buyers: load.buyers.length, protected: load.protectedMembers.length } },
-      sms: { received: system.sms.received.length, accepted: system.sms.received.filter((m) => m.status === 200).length, refused: system.sms.received.filter((m) => m.status !== 200).length, withIdempotencyKey: system.sms.received.filter((m) => m.idempotencyKey).length },
+      sms: { received: system.sms.requests.length, accepted: system.sms.requests.filter((m) => m.status === 200).length, refused: system.sms.requests.filter((m) => m.status !== 200).length, withIdempotencyKey: system.sms.requests.filter((m) => m.key).length },
       drained,
       queueBacklog: backlog,
     };
@@ -154,7 +154,7 @@ async function drain(database: SoakDatabase, load: SoakLoad, system: SoakSystem,
       const verdicts = [
         outboxSent(outbox),
         eventsConsumed(outbox, await database.processed()),
-        guardianSms({ outbox, notifications: await database.guardianNotifications(), members: load.protectedMembers, received: system.sms.received, checkInsMade: load.checkIns.length }),
+        guardianSms({ outbox, notifications: await database.guardianNotifications(), members: load.protectedMembers, received: system.sms.requests, checkInsMade: load.checkIns.length }),
       ];
       if (verdicts.every((v) => v.ok)) return true;
       const state = verdicts.map((v) => v.summary).join('|');

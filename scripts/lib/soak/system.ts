@@ -8,7 +8,7 @@ import { SUBGRAPHS } from '@anshim/contracts';
 import { FaultStack } from '../../../test/faults/support/fault-stack.ts';
 import { freePort } from '../../../test/support/free-port.ts';
 import { startProcess, type StartedProcess } from '../../../test/support/processes.ts';
-import { SmsVendor } from './sms-vendor.ts';
+import { SmsVendor } from '../../../test/support/sms-vendor.ts';
 
 export const PAYMENT_KEYS = { PAYMENT_SECRET_KEY: 'test_sk_payment_soak', PAYMENT_WEBHOOK_KEY: 'payment-soak-webhook-key' };
 const RESTART_TIMEOUT_MS = 300_000;
