@@ -72,7 +72,7 @@ describe('HttpSmsSender', () => {
       const firstMessage = vendor.requests.filter((r) => r.key === first!.key);
       expect(firstMessage.at(-1)!.status).toBe(200);
       const second = rest.filter((r) => r.key !== first!.key);
-      expect(second).toEqual([{ key: expect.any(String), status: 200 }]);
+      expect(second).toEqual([{ key: expect.any(String), status: 200, to: '01012345678', text: 'unkeyed 2', at: expect.any(Number) }]);
     } finally {
       sms.close();
     }
