@@ -57,7 +57,7 @@ describe('soak judges', () => {
     expect(verdict.examples).toEqual([expect.objectContaining({ operation: 'b' })]);
   });
 
-  it('guardian SMS: a lost cause, a missing send and a duplicate (same idempotency key) each fail it', () => {
+  it('guardian SMS: a lost cause, a missing send and a duplicate (a second key) each fail it; a resend under the same key does not', () => {
     const member = { id: 'm1', email: '', password: '', token: '', tokenAt: 0, guardianId: 'g1', guardianPhone: '01011112222' };
     const outbox = [{ service: 'transaction' as const, id: 'e1', type: 'transaction.check_in_overdue', createdAt: new Date(), publishedAt: new Date(), data: { userId: 'm1', checkInId: 'c1' } }];
     const sms = (key: string | null) => ({ at: 0, to: '01011112222', text: '[안심] 보호자님께 알려 드립니다. …', key, status: 200 });
@@ -67,7 +67,15 @@ describe('soak judges', () => {
     expect(guardianSms({ ...base, notifications: [{ guardianId: 'g1', causeId: 'checkin:c1', kind: 'CHECK_IN_OVERDUE' }], received: [] }).ok).toBe(false);
     const twice = guardianSms({ ...base, notifications: [{ guardianId: 'g1', causeId: 'checkin:c1', kind: 'CHECK_IN_OVERDUE' }, { guardianId: 'g1', causeId: 'checkin:c2', kind: 'CHECK_IN_OVERDUE' }], received: [sms('k1'), sms('k1')] });
     expect(twice.ok).toBe(false);
-    expect(twice.details).toMatchObject({ duplicates: 1 });
+    expect(twice.details).toMatchObject({ deliveryMismatches: 1, resentSameKey: 1 });
+    // One record sent under two keys went out twice; the same key again is a resend a keyed vendor drops.
+    const one = [{ guardianId: 'g1', causeId: 'checkin:c1', kind: 'CHECK_IN_OVERDUE' }];
+    const twoKeys = guardianSms({ ...base, notifications: one, received: [sms('k1'), sms('k2')] });
+    expect(twoKeys.ok).toBe(false);
+    expect(twoKeys.details).toMatchObject({ duplicates: 1 });
+    const resent = guardianSms({ ...base, notifications: one, received: [sms('k1'), sms('k1')] });
+    expect(resent.ok).toBe(true);
+    expect(resent.details).toMatchObject({ duplicates: 0, resentSameKey: 1 });
   });
 
   it('events: each handling service must have processed each committed event, and nothing else', () => {

@@ -125,7 +125,11 @@ export function outboxSent(outbox: OutboxRow[]): Verdict {
 /**
  * Guardian SMS, exactly once: (1) every overdue check-in of a protected member produced a
  * notification record for each of their guardians (the cause was not lost on the way); (2) every
- * notification record reached the vendor (accepted) exactly once; (3) nothing was accepted twice.
+ * notification record reached the vendor (accepted) under exactly one idempotency key; (3) no
+ * message went out twice under different keys. A message accepted again under the SAME key is the
+ * sender's one unavoidable window (killed after the vendor accepted, before it marked the row sent;
+ * it resends rather than risk losing a guardian's SMS): a vendor honouring `Idempotency-Key`
+ * delivers it once, so it is counted and reported (`resentSameKey`), not a duplicate.
  */
 export function guardianSms(input: {
   outbox: OutboxRow[];
@@ -145,18 +149,22 @@ export function guardianSms(input: {
   let expected = 0;
   let accepted = 0;
   let duplicates = 0;
+  let resentSameKey = 0;
   for (const member of input.members) {
     const rows = input.notifications.filter((n) => n.guardianId === member.guardianId);
     const alerts = input.received.filter((m) => m.status === 200 && m.to === member.guardianPhone && m.text.startsWith(GUARDIAN_ALERT_OPENING));
     expected += rows.length;
     accepted += alerts.length;
-    // With an idempotency key the vendor can tell a resend from a new message: a key accepted twice
-    // is a duplicate. Without one, two causes may read the same (same place, same minute), so only
-    // the count can tell: more accepted than recorded is a duplicate, fewer a loss.
+    // With an idempotency key each message is one key: delivered = distinct keys, a second key for one
+    // record is a duplicate. Without keys, two causes may read the same (same place, same minute), so
+    // only the count can tell: more accepted than recorded is a duplicate, fewer a loss.
     const keys = alerts.map((m) => m.key).filter((k): k is string => k !== null);
-    const repeated = keys.length === alerts.length ? keys.length - new Set(keys).size : Math.max(0, alerts.length - rows.length);
+    const keyed = keys.length === alerts.length;
+    const delivered = keyed ? new Set(keys).size : alerts.length;
+    const repeated = Math.max(0, delivered - rows.length);
     duplicates += repeated;
-    if (rows.length !== alerts.length || repeated > 0) {
+    resentSameKey += keyed ? keys.length - delivered : 0;
+    if (rows.length !== delivered || repeated > 0) {
       problems.push({ guardian: member.guardianId, phone: member.guardianPhone, records: rows.map((r) => r.causeId), accepted: alerts.length, duplicates: repeated, attempts: input.received.filter((m) => m.to === member.guardianPhone && m.text.startsWith(GUARDIAN_ALERT_OPENING)).map((m) => `${new Date(m.at).toISOString()} ${m.status}${m.key ? ` key ${m.key}` : ''}`) });
     }
   }
@@ -167,9 +175,9 @@ export function guardianSms(input: {
     ok,
     summary:
       `${input.checkInsMade} open check-ins by protected members, ${overdue.length} overdue events, ${unrecorded.length} without a notification record; ` +
-      `${expected} notification records, ${accepted} alert SMS accepted by the vendor, ${duplicates} duplicates, ${refusedDuringOutage} attempts refused during the outage` +
+      `${expected} notification records, ${accepted} alert SMS accepted by the vendor, ${duplicates} duplicates, ${resentSameKey} resent under the same key after a crash, ${refusedDuringOutage} attempts refused during the outage` +
       (expected === 0 ? ' (none produced: the load made no guardian SMS, nothing was proved)' : ''),
-    details: { lostCauses: unrecorded.length, deliveryMismatches: problems.length, duplicates },
+    details: { lostCauses: unrecorded.length, deliveryMismatches: problems.length, duplicates, resentSameKey },
     ...(unrecorded.length || problems.length ? { examples: [...unrecorded.slice(0, 5).map((u) => ({ lostCause: `checkin:${u.checkInId}`, member: u.member.id, event: u.event })), ...problems.slice(0, 5)] } : {}),
   };
 }
