@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLocalUrl, launchBrowser, type Browser } from '../support/browser.ts';
 import { bootstrapAdmin, codeOf, gatewayClient, waitFor, type RegisteredPerson } from '../support/gateway-client.ts';
 import { startStack, type Stack } from '../support/stack.ts';
+import { createBenchDatabase, type BenchDatabase } from '../../subgraphs/safety/test/support/bench-database.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts/admin');
@@ -26,6 +27,7 @@ const SLOW = { timeout: 20_000 };
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
 let stack: Stack;
+let database: BenchDatabase | undefined;
 let storageDir: string;
 let browser: Browser | undefined;
 const { call, ok, register, login } = gatewayClient(() => stack.gatewayUrl);
@@ -37,15 +39,19 @@ beforeAll(async () => {
   }
   mkdirSync(ARTIFACTS, { recursive: true });
   storageDir = await mkdtemp(join(tmpdir(), 'anshim-e2e-admin-'));
+  // A database of its own: the queue shows 100 reports per status, and in the shared test database
+  // other files' URGENT reports (older than ours, so ahead of it) can fill that page, as in one CI run.
+  database = await createBenchDatabase();
   stack = await startStack({
     subgraphs: ['user', 'transaction', 'safety', 'report', 'monitor'],
     workers: ['safety'],
-    env: { ...ADMIN.env, STORAGE_LOCAL_DIR: storageDir },
+    env: { ...ADMIN.env, STORAGE_LOCAL_DIR: storageDir, DATABASE_URL: database.databaseUrl },
   });
 }, 180_000);
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
+  await database?.drop();
   if (storageDir) await rm(storageDir, { recursive: true, force: true });
 });
 
@@ -191,7 +197,7 @@ describe('admin console in Chromium', () => {
     await expect.poll(() => heading(page), SLOW).toBe('신고 대기열');
     const ours = page.locator(`tr[data-report-id="${urgent.id}"]`);
     await ours.waitFor(SLOW);
-    // Other test files share this database: whatever else is queued, the top row is URGENT, as ours is.
+    // This file's database holds only its own reports: the top row is URGENT, as ours is.
     expect(await page.locator('tbody tr').first().locator('.badge.priority').innerText()).toContain('긴급');
     expect(await ours.locator('.badge.priority').innerText()).toContain('긴급');
     expect(await page.locator('select').first().locator('option:checked').innerText()).toMatch(/^접수됨 \(\d+/);
