@@ -7,6 +7,7 @@ import { UnrecoverableError } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EventConsumer, OutboxRelay, recordEvent, type EventEnvelope, type SqlExecutor } from '../../src/events/index.ts';
+import type { DeskLetter } from '../../src/events/dead-letter-desk.ts';
 import { defineJob } from '../../src/kit/define-job.ts';
 import { runCli } from '../../../../test/faults/support/cli.ts';
 import { EventBusTestEnvironment, waitFor, type Scenario } from './event-bus-fixture.ts';
@@ -16,15 +17,8 @@ beforeAll(() => environment.setUp());
 afterEach(() => environment.disposeLeftovers());
 afterAll(() => environment.tearDown());
 
-interface Listed {
-  service: string;
-  queue: string;
-  kind: 'event' | 'job';
-  id: string;
-  type: string;
-  eventId?: string;
-  reason: string;
-}
+/** What `list` prints per letter (JSON lines): the desk's letter without its payload. */
+type Listed = Pick<DeskLetter, 'service' | 'queue' | 'kind' | 'id' | 'type' | 'eventId' | 'reason'>;
 
 async function cli(s: Scenario, ...args: string[]) {
   return runCli('scripts/dead-letters.ts', args, { REDIS_URL: s.redis.url, REDIS_PREFIX: s.redis.prefix });
