@@ -8,11 +8,12 @@
 // - sign-ins carry the app's X-Device-Id to the monitor as user.signed_in (never a member's report):
 //   three accounts signing in on one device raise SHARED_DEVICE; a device id the member puts in
 //   the gateway's own signed header is not believed.
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootstrapAdmin, codeOf, gatewayClient, LOGIN, waitFor, type RegisteredPerson } from '../support/gateway-client.ts';
+import { accountNumberInHangul, accountNumberOfThisRun } from '../support/fraud-text.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const ADMIN = bootstrapAdmin();
@@ -41,13 +42,8 @@ function subscribe<T>(token: string, query: string, variables: Record<string, un
 }
 
 const SEND = `mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }`;
-const HANGUL_DIGITS = ['공', '일', '이', '삼', '사', '오', '육', '칠', '팔', '구'];
-/**
- * An account number of this run only, in Hangul numerals (the spelling a digit filter misses). The
- * run's e2e files share one database, the monitor's account links too: a fixed number other files
- * write would join the fraudster to their cluster (LINKED_TO_CONFIRMED_FRAUD, and CRITICAL with it).
- */
-const FRAUD_TEXT = `국민 ${[randomInt(400_000, 1_000_000), randomInt(10, 100), randomInt(100_000, 1_000_000)].map((part) => String(part).replace(/\d/g, (d) => HANGUL_DIGITS[Number(d)]!)).join(' ')} 으로 선입금 주세요`;
+/** An account number of this run only, in Hangul numerals (see test/support/fraud-text.ts). */
+const FRAUD_TEXT = `국민 ${accountNumberInHangul()} 으로 선입금 주세요`;
 
 /** A listing by `seller` and the buyer's conversation about it (chat learns the listing from product.created). */
 async function conversationBetween(seller: RegisteredPerson, buyer: RegisteredPerson): Promise<string> {
@@ -119,7 +115,7 @@ describe('the monitor learns from the platform, not from members', () => {
   it('a member calling recordActivity gets FORBIDDEN (ko/en) and raises nothing; an ADMIN may', async () => {
     const member = await register('member');
     const victim = await register('victim');
-    const input = { type: 'CHAT_MESSAGE', counterpartId: victim.id, text: '선입금 부탁드려요 국민은행 123456-78-901234' };
+    const input = { type: 'CHAT_MESSAGE', counterpartId: victim.id, text: `선입금 부탁드려요 국민은행 ${accountNumberOfThisRun()}` };
     const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { level rulesMatched alerts { recipients { id } } } }`;
     const ko = await call(RECORD, { input }, member.token);
     expect(codeOf(ko.errors)).toBe('FORBIDDEN');

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLocalUrl, launchBrowser, type Browser } from '../support/browser.ts';
+import { accountNumberOfThisRun } from '../support/fraud-text.ts';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 import { waitFor } from '../support/gateway-client.ts';
 
@@ -171,7 +172,7 @@ describe('explorer in Chromium', () => {
     const deadline = Date.now() + 20_000;
     while (!frames.some((frame) => frame.includes('OFF_PLATFORM_PAYMENT_REQUEST'))) {
       if (Date.now() > deadline) throw new Error(`no alert reached the explorer; frames: ${frames.join('\n')}`);
-      await ok(`mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }`, { id: chat, text: '선입금 부탁드려요 국민은행 123456-78-901234' }, seller.token);
+      await ok(`mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }`, { id: chat, text: `선입금 부탁드려요 국민은행 ${accountNumberOfThisRun()}` }, seller.token);
       await new Promise((done) => setTimeout(done, 1_000));
     }
     await expect.poll(() => responseText(page), SLOW).toContain('OFF_PLATFORM_PAYMENT_REQUEST');

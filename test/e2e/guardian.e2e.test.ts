@@ -6,6 +6,7 @@
 // raises it and whose monitor.alert_raised event reaches the user service through the bus.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayClient, waitFor } from '../support/gateway-client.ts';
+import { accountNumberOfThisRun } from '../support/fraud-text.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { devMessages, type DevMessage } from '../support/dev-messages.ts';
 
@@ -77,7 +78,7 @@ describe('guardians through the gateway', () => {
       const result = await call(`mutation($p: ID!) { startConversation(productId: $p) { id } }`, { p: product.id }, grandma.token);
       return result.errors ? undefined : (result.data!.startConversation.id as string);
     }, 30_000);
-    await ok(`mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }`, { id: conversationId, text: '선입금 부탁드려요 국민은행 123456-78-901234' }, scammer.token);
+    await ok(`mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }`, { id: conversationId, text: `선입금 부탁드려요 국민은행 ${accountNumberOfThisRun()}` }, scammer.token);
 
     const warning = await waitFor('the guardian SMS', async () => {
       const messages = await smsTo(guardianPhone);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../subgraphs/payment/src/sandbox/sandbox-server.ts';
 import { gatewayClient, waitFor, type RegisteredPerson } from '../support/gateway-client.ts';
 import { freePort } from '../support/free-port.ts';
+import { accountNumberOfThisRun } from '../support/fraud-text.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
@@ -63,7 +64,7 @@ describe('payment signals', () => {
       const { rows } = await pg.query(`SELECT 1 FROM svc_monitor.known_trades WHERE transaction_id = $1::uuid AND safe_payment_started_at IS NOT NULL AND product_id IS NOT NULL`, [tradeId]);
       return rows.length > 0;
     }, 30_000);
-    await ok(SEND, { id: conversationId, text: '안전결제 오류가 나네요. 국민 123456-78-901234 로 입금해 주세요' }, seller.token);
+    await ok(SEND, { id: conversationId, text: `안전결제 오류가 나네요. 국민 ${accountNumberOfThisRun()} 로 입금해 주세요` }, seller.token);
 
     const alert = await waitFor('the buyer to be warned', async () => {
       const { riskAlerts } = await ok(`{ riskAlerts { rule level message subject { id } recipients { id } transaction { id } } }`, {}, buyer.token);
