@@ -4,17 +4,16 @@
 // machine noise hits both alike; the direct-subgraph baseline shows what federation costs.
 //   node --import tsx bench/peer-gateway.ts      (or: npm run bench peer-gateway)
 // Settings: BENCH_ROUNDS (default 4), BENCH_DURATION_MS per round and target (default 6000),
-// BENCH_CONNECTIONS (default 10). Hive Gateway is installed on first use into
-// bench/peer-gateway/node_modules (its own package.json: never a runtime dependency of Anshim).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// BENCH_CONNECTIONS (default 10), HIVE_ROUTER_RUNTIME=true (Hive with Hive Router's Rust query
+// planner). Hive Gateway is installed on first use into bench/peer-gateway/node_modules (its own
+// package.json: never a runtime dependency of Anshim) and signs subgraph requests as ours does
+// (bench/peer-gateway/hive.config.ts); bench/gateway-mix.ts measures it on varied traffic.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { ensurePeersInstalled, startHive, type Peer } from './gateway-mix/peers.ts';
 import { load, type LoadResult } from './products-page.ts';
-import { createBenchStack, seedProducts, waitForGraphQL } from './support/bench-stack.ts';
+import { createBenchStack, seedProducts } from './support/bench-stack.ts';
 import { processTreeCpuMs } from './support/cpu.ts';
-import { freePort } from '../test/support/free-port.ts';
 
 const PAGE = `query ProductsPage {
   products(first: 20) { edges { node { id title price sellerSafety { grade label color icon }
@@ -23,49 +22,16 @@ const PAGE = `query ProductsPage {
 // The subgraph alone cannot join: the same page with what the transaction subgraph owns.
 const PAGE_DIRECT = 'query ProductsPage { products(first: 20) { edges { node { id title price seller { id } } } } }';
 
-const peerDir = fileURLToPath(new URL('./peer-gateway/', import.meta.url));
-const hiveBin = join(peerDir, 'node_modules/.bin/hive-gateway');
-
-function ensureHiveGateway(): void {
-  if (existsSync(hiveBin)) return;
-  console.log('installing Hive Gateway into bench/peer-gateway (first run only; several minutes on a slow registry)…');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: peerDir, stdio: 'inherit' });
-  if (result.status !== 0 || !existsSync(hiveBin)) throw new Error('could not install @graphql-hive/gateway into bench/peer-gateway');
-}
-
-/** The committed supergraph with each subgraph's URL pointed at this run's processes. */
-function supergraphFor(urls: Record<string, string>): string {
-  let sdl = readFileSync(fileURLToPath(new URL('../gateway/supergraph.graphql', import.meta.url)), 'utf8');
-  for (const [name, url] of Object.entries(urls)) {
-    sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*(")`), `$1${url}$2`);
-  }
-  return sdl;
-}
-
-async function startHiveGateway(urls: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const file = join(tmpdir(), `anshim-peer-supergraph-${process.pid}.graphql`);
-  writeFileSync(file, supergraphFor(urls));
-  const port = await freePort();
-  const child = spawn(hiveBin, ['supergraph', file, '--port', String(port), '--host', '127.0.0.1', '--disable-websockets'], {
-    env: { ...process.env, NODE_ENV: 'production', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}/graphql`;
-  await waitForGraphQL(url, 60_000);
-  return { url, child };
-}
-
 export async function run(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 4);
   const durationMs = Number(process.env.BENCH_DURATION_MS ?? 6_000);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
-  ensureHiveGateway();
+  ensurePeersInstalled();
   const stack = await createBenchStack(['user', 'transaction', 'safety']);
-  let hive: ChildProcess | undefined;
+  let peer: Peer | undefined;
   try {
     await seedProducts(stack.gatewayUrl, { sellers: 10, productsPerSeller: 10 });
-    const peer = await startHiveGateway(stack.subgraphUrls);
-    hive = peer.child;
+    peer = await startHive({ subgraphUrls: stack.subgraphUrls, internalSecret: stack.env.INTERNAL_SECRET!, jwtSecret: stack.env.JWT_SECRET! }, { rust: process.env.HIVE_ROUTER_RUNTIME === 'true' });
     const targets = { anshim: stack.gatewayUrl, hive: peer.url };
 
     // Both answer the same page the same way before anything is timed.
@@ -73,7 +39,7 @@ export async function run(): Promise<void> {
     if (JSON.stringify(ours) !== JSON.stringify(theirs)) throw new Error('the two gateways answer the page differently');
     for (const url of Object.values(targets)) await load('warm-up', url, PAGE, { durationMs: 2_000, connections });
 
-    const pids = { anshim: stack.gatewayPid, hive: peer.child.pid! };
+    const pids = { anshim: stack.gatewayPid, hive: peer.pid };
     const byTarget: Record<keyof typeof targets, LoadResult[]> = { anshim: [], hive: [] };
     const cpu: Record<keyof typeof targets, { ms: number; subgraphMs: number; requests: number }> = { anshim: { ms: 0, subgraphMs: 0, requests: 0 }, hive: { ms: 0, subgraphMs: 0, requests: 0 } };
     const subgraphCpuMs = () => Object.values(stack.subgraphPids).reduce((sum, pid) => sum + processTreeCpuMs(pid), 0);
@@ -99,7 +65,7 @@ export async function run(): Promise<void> {
     const h = summary('hive');
     console.log(`\npeer-gateway: products page with seller safety (20 products, 3 subgraphs), ${connections} connections, ${rounds} alternating rounds × ${durationMs / 1000} s`);
     console.log(`${'target'.padEnd(26)}${'req/s'.padStart(8)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}${'CPU ms/req'.padStart(12)}${'subgraphs'.padStart(11)}   per round req/s`);
-    for (const [name, label, s] of [['anshim', 'anshim gateway', a], ['hive', 'Hive Gateway 2.15.1', h]] as const) {
+    for (const [name, label, s] of [['anshim', 'anshim gateway', a], ['hive', peer.label, h]] as const) {
       console.log(`${label.padEnd(26)}${String(s.rps).padStart(8)}${s.p50.toFixed(2).padStart(9)}${s.p99.toFixed(2).padStart(9)}${String(s.errors).padStart(8)}${cpuPerRequest(name).toFixed(2).padStart(12)}${subgraphCpuPerRequest(name).toFixed(2).padStart(11)}   ${s.perRound.join(' ')}`);
     }
     console.log(`${'transaction subgraph alone'.padEnd(26)}${String(direct.requestsPerSecond).padStart(8)}${direct.p50Ms.toFixed(2).padStart(9)}${direct.p99Ms.toFixed(2).padStart(9)}${String(direct.errors).padStart(8)}   (no join: seller { id })`);
@@ -111,7 +77,7 @@ export async function run(): Promise<void> {
     );
     if (a.errors || h.errors) throw new Error(`errors during the run: anshim ${a.errors}, hive ${h.errors}`);
   } finally {
-    hive?.kill('SIGTERM');
+    await peer?.stop();
     await stack.stop();
   }
 }

@@ -16,6 +16,8 @@ export interface BenchStack {
   env: Record<string, string>;
   /** Another instance of a subgraph that the gateway does not route to (e.g. with a setting changed); returns its URL. */
   startExtraSubgraph(name: string, service: string, env: Record<string, string>): Promise<string>;
+  /** The last lines a process (gateway, a subgraph, `<service>-worker`) logged: for a bench's error report. */
+  recentLogs(name: string, lines?: number): string[];
   stop(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
       subgraphUrls,
       env,
       startExtraSubgraph,
+      recentLogs: (name, lines = 20) => processes.find((p) => p.name === name)?.logs.slice(-lines) ?? [],
       stop,
     };
   } catch (error) {
