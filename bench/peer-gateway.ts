@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { ensurePeersInstalled, startHive, type Peer } from './gateway-mix/peers.ts';
-import { load, type LoadResult } from './products-page.ts';
+import { anonymousSubgraphHeaders, load, type LoadResult } from './products-page.ts';
 import { createBenchStack, seedProducts } from './support/bench-stack.ts';
 import { processTreeCpuMs } from './support/cpu.ts';
 
@@ -58,7 +58,8 @@ export async function run(): Promise<void> {
     }
     const cpuPerRequest = (name: keyof typeof targets) => cpu[name].ms / Math.max(1, cpu[name].requests);
     const subgraphCpuPerRequest = (name: keyof typeof targets) => cpu[name].subgraphMs / Math.max(1, cpu[name].requests);
-    const direct = await load('transaction subgraph', stack.subgraphUrls.transaction!, PAGE_DIRECT, { durationMs, connections });
+    const transactionUrl = stack.subgraphUrls.transaction!;
+    const direct = await load('transaction subgraph', transactionUrl, PAGE_DIRECT, { durationMs, connections, headers: anonymousSubgraphHeaders(stack.env.INTERNAL_SECRET!, 'transaction', transactionUrl) });
 
     const summary = (name: keyof typeof targets) => summarize(byTarget[name]);
     const a = summary('anshim');
@@ -75,7 +76,7 @@ export async function run(): Promise<void> {
       new URL('./out/peer-gateway.json', import.meta.url),
       JSON.stringify({ at: new Date().toISOString(), rounds, durationMs, connections, anshim: byTarget.anshim, hive: byTarget.hive, cpu, direct }, null, 2),
     );
-    if (a.errors || h.errors) throw new Error(`errors during the run: anshim ${a.errors}, hive ${h.errors}`);
+    if (a.errors || h.errors || direct.errors) throw new Error(`errors during the run: anshim ${a.errors}, hive ${h.errors}, transaction subgraph alone ${direct.errors}`);
   } finally {
     await peer?.stop();
     await stack.stop();

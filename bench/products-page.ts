@@ -7,6 +7,8 @@
 import { Agent, request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { randomUUID } from 'node:crypto';
+import { bodySha256, signIdentityHeaders } from '../packages/platform/src/identity.ts';
 import { createBenchStack, seedProducts } from './support/bench-stack.ts';
 
 export interface LoadResult {
@@ -21,8 +23,24 @@ export interface LoadResult {
 const PAGE_VIA_GATEWAY = 'query Page { products(first: 20) { edges { node { id title price seller { nickname } } } } }';
 const PAGE_DIRECT = 'query Page { products(first: 20) { edges { node { id title price seller { id } } } } }';
 
+export interface LoadOptions {
+  durationMs: number;
+  connections: number;
+  /** Extra headers per request; a subgraph called directly needs a fresh signature each time. */
+  headers?: (body: string) => Record<string, string>;
+}
+
+/**
+ * Headers that let the bench call a subgraph directly as an anonymous visitor, as the gateway does:
+ * subgraphs answer nothing unsigned (ARCHITECTURE §8), so an unsigned direct load measures only 401s.
+ */
+export function anonymousSubgraphHeaders(internalSecret: string, subgraph: string, url: string): (body: string) => Record<string, string> {
+  const path = new URL(url).pathname;
+  return (body) => signIdentityHeaders(internalSecret, null, { method: 'POST', subgraph, path, bodySha256: bodySha256(body) }, randomUUID());
+}
+
 /** Bounded closed-loop load: `connections` clients send back to back for `durationMs`. */
-export async function load(target: string, url: string, query: string, options: { durationMs: number; connections: number }): Promise<LoadResult> {
+export async function load(target: string, url: string, query: string, options: LoadOptions): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const body = JSON.stringify({ query });
   const { hostname, port, pathname } = new URL(url);
@@ -30,7 +48,7 @@ export async function load(target: string, url: string, query: string, options: 
   let errors = 0;
   const send = () =>
     new Promise<boolean>((resolve) => {
-      const req = request({ hostname, port, path: pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      const req = request({ hostname, port, path: pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...options.headers?.(body) } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -73,14 +91,18 @@ export async function run(): Promise<LoadResult[]> {
     await seedProducts(gatewayUrl, { sellers: 10, productsPerSeller: 10 });
 
     const options = { durationMs, connections };
+    const signed = (url: string) => ({ ...options, headers: anonymousSubgraphHeaders(stack.env.INTERNAL_SECRET!, 'transaction', url) });
     await load('warm-up', gatewayUrl, PAGE_VIA_GATEWAY, { durationMs: 1_500, connections });
-    await load('warm-up', uncachedUrl, PAGE_DIRECT, { durationMs: 1_000, connections });
+    await load('warm-up', uncachedUrl, PAGE_DIRECT, { ...signed(uncachedUrl), durationMs: 1_000 });
     const results = [
       await load('gateway (user + transaction)', gatewayUrl, PAGE_VIA_GATEWAY, options),
-      await load('transaction subgraph', subgraphUrl, PAGE_DIRECT, options),
-      await load('transaction subgraph, cache off', uncachedUrl, PAGE_DIRECT, options),
+      await load('transaction subgraph', subgraphUrl, PAGE_DIRECT, signed(subgraphUrl)),
+      await load('transaction subgraph, cache off', uncachedUrl, PAGE_DIRECT, signed(uncachedUrl)),
     ];
     print(results, options);
+    // A target that answered with errors is not a fast target: the figures would measure refusals.
+    const failing = results.filter((result) => result.errors > 0);
+    if (failing.length) throw new Error(`products-page: errors from ${failing.map((r) => `${r.target} (${r.errors})`).join(', ')}`);
     mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
     writeFileSync(new URL('./out/products-page.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), ...options, results }, null, 2));
     return results;
