@@ -338,7 +338,7 @@ async function memberScreens(page: Page, context: { urgentId: string; target: Na
   await page.screenshot({ path: join(ARTIFACTS, '9-member.png'), fullPage: true });
 
   // Search by part of the nickname; a member asking the API the same is refused.
-  await page.getByRole('link', { name: '회원 조회' }).click();
+  await page.getByRole('link', { name: '회원 조회', exact: true }).click();
   await expect.poll(() => heading(page), SLOW).toBe('회원 조회');
   await page.getByLabel('닉네임, 이메일 또는 회원 ID').fill(target.nickname.slice(0, 4));
   await page.keyboard.press('Enter');
@@ -373,7 +373,7 @@ async function liveAlerts(page: Page, context: { subject: Named; adminToken: str
   const earlier = await raiseAlert(subject, adminToken);
   const sockets: Array<{ page: import('playwright-core').WebSocketRoute; server: import('playwright-core').WebSocketRoute }> = [];
   await page.routeWebSocket(/\/graphql$/, (socket) => void sockets.push({ page: socket, server: socket.connectToServer() }));
-  await page.getByRole('link', { name: '위험 알림' }).click();
+  await page.getByRole('link', { name: '위험 알림', exact: true }).click();
   await expect.poll(() => heading(page), SLOW).toBe('실시간 위험 알림');
   const state = page.locator('.feed-state');
   await expect.poll(() => state.getAttribute('data-state'), SLOW).toBe('live');
@@ -433,7 +433,7 @@ async function liveAlerts(page: Page, context: { subject: Named; adminToken: str
   await page.setViewportSize({ width: 820, height: 1180 });
   expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   await page.screenshot({ path: join(ARTIFACTS, '13-tablet-member.png'), fullPage: true });
-  await page.getByRole('link', { name: '위험 알림' }).click();
+  await page.getByRole('link', { name: '위험 알림', exact: true }).click();
   await expect.poll(() => state.getAttribute('data-state'), SLOW).toBe('live');
   expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   await page.screenshot({ path: join(ARTIFACTS, '14-tablet-alerts.png'), fullPage: true });
