@@ -2,7 +2,7 @@
 // account, or clear every risk signal. Each asks for a reason (kept in the audit log) and then a
 // modal confirmation that says in words what will happen; focus stays in it and Escape backs out.
 import { ApiError, mutate } from './api.ts';
-import { h, uid } from './dom.ts';
+import { closableModal, h, uid } from './dom.ts';
 import { t } from './i18n.ts';
 import { rt } from './risk-i18n.ts';
 
@@ -51,16 +51,7 @@ function openRiskAction(member: { id: string; nickname: string }, action: RiskAc
     h('div', { class: 'dialog-actions' }, cancel, confirm),
   );
   const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': titleId }, form);
-  const close = () => {
-    dialog.close();
-    dialog.remove();
-    opener.focus();
-  };
-  cancel.addEventListener('click', close);
-  dialog.addEventListener('cancel', (event) => {
-    event.preventDefault();
-    if (!confirm.disabled) close();
-  });
+  const close = closableModal(dialog, { opener, cancel, confirm });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const text = reason.value.trim();
