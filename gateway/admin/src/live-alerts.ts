@@ -79,7 +79,7 @@ export function alertItem(alert: RiskAlert, announce: (message: string) => void,
 export async function renderAlerts(root: HTMLElement): Promise<void> {
   stopAlertFeed();
   const heading = screenHeading(rt('alertsTitle'));
-  const connection = h('p', { class: 'feed-state', 'data-state': 'connecting' }, rt('feedConnecting'));
+  const connection = h('p', { class: 'feed-state', 'data-state': 'connecting', 'aria-live': 'polite' }, rt('feedConnecting'));
   // Status messages (acknowledged, actions) and new alerts are announced politely, one place.
   const status = h('p', { class: 'status-line', role: 'status' });
   const announce = (message: string) => void (status.textContent = message);

@@ -33,12 +33,13 @@ export function riskActionButtons(member: { id: string; nickname: string }, done
 
 function openRiskAction(member: { id: string; nickname: string }, action: RiskAction, opener: HTMLButtonElement, done: (message: string) => void): void {
   const titleId = uid('risk-action');
-  const reason = h('textarea', { id: uid('risk-reason'), rows: 3, maxlength: 1000, required: true, 'aria-describedby': `${titleId}-help` });
+  const reason = h('textarea', { id: uid('risk-reason'), rows: 3, maxlength: 1000, 'aria-required': 'true', 'aria-describedby': `${titleId}-help` });
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
   const status = h('p', { role: 'status', class: 'status-line' });
   const confirm = h('button', { type: 'submit', class: 'primary danger' }, t('confirm'));
   const cancel = h('button', { type: 'button' }, t('cancel'));
-  const form = h('form', { method: 'dialog' },
+  // novalidate: the missing reason is told in the page's words (and language), not by a browser bubble.
+  const form = h('form', { method: 'dialog', novalidate: true },
     h('h2', { id: titleId }, rt('actionFor', { member: member.nickname, action: actionLabel(action) })),
     h('p', {}, actionText(action, member.nickname)),
     h('div', { class: 'field' },
