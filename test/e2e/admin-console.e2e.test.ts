@@ -47,7 +47,7 @@ beforeAll(async () => {
     workers: ['safety'],
     env: { ...ADMIN.env, STORAGE_LOCAL_DIR: storageDir, DATABASE_URL: database.databaseUrl },
   });
-}, 180_000);
+}, 300_000); // five services and a worker: on a loaded 2-core machine their start alone took over 150 s
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
