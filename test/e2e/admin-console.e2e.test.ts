@@ -437,5 +437,12 @@ async function liveAlerts(page: Page, context: { subject: Named; adminToken: str
   await expect.poll(() => state.getAttribute('data-state'), SLOW).toBe('live');
   expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
   await page.screenshot({ path: join(ARTIFACTS, '14-tablet-alerts.png'), fullPage: true });
+  // In English the feed is redrawn (and reconnected) in the other language.
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await expect.poll(() => heading(page), SLOW).toBe('Live risk alerts');
+  await expect.poll(() => state.getAttribute('data-state'), SLOW).toBe('live');
+  await page.locator(`article[data-alert-id="${live.id}"]`).waitFor(SLOW);
+  expect(await page.locator(`article[data-alert-id="${live.id}"]`).innerText()).toMatch(/High[\s\S]*Asked for payment off the platform[\s\S]*Acknowledged/);
+  expect(await page.locator(`article[data-alert-id="${live.id}"] dd`).last().innerText()).not.toMatch(/[가-힣]/);
   await page.unrouteAll({ behavior: 'ignoreErrors' });
 }

@@ -2,7 +2,7 @@
 // asking is refused, so the search is no oracle of who has an account), validated input with a
 // coded error, and a session count without the sessions' details.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hex, onlyError, registerUser, uniqueEmail, UserHarness } from './support/harness.ts';
+import { hex, onlyError, registerUser, signedInToken, uniqueEmail, UserHarness } from './support/harness.ts';
 
 const adminEmail = `admin-${hex(4)}@anshim.test`;
 const adminPassword = 'admin-password-1234';
@@ -14,11 +14,7 @@ afterAll(() => h.stop());
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken refreshToken } }`;
 const SEARCH = `query($q: String!, $first: Int) { searchUsers(query: $q, first: $first) { id nickname email status sessionCount sessions { id } } }`;
 
-async function adminToken(): Promise<string> {
-  const result = await h.gql(LOGIN, { email: adminEmail, password: adminPassword });
-  expect(result.errors).toBeUndefined();
-  return result.data!.login.accessToken;
-}
+const adminToken = () => signedInToken(h, adminEmail, adminPassword);
 
 describe('searchUsers', () => {
   it('finds members by part of a nickname or email (any case) and by id, newest first', async () => {
