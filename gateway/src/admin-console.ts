@@ -5,7 +5,8 @@ import { Router, type Request, type Response } from 'express';
 import { IMMUTABLE, loadBundle, sendStaticFile } from './static-files.ts';
 
 /**
- * Stricter than the explorer's: no inline styles or scripts, no workers, no WebSockets yet. Images
+ * Stricter than the explorer's: no inline styles or scripts, no workers; requests (the live alert
+ * feed's graphql-ws socket too: CSP 3's 'self' covers ws: and wss: on the same host) to this gateway only. Images
  * are evidence files, which come through this gateway (/report/files) unless stored on S3: its
  * origin is then named in `mediaOrigins` (ADMIN_CONSOLE_MEDIA_ORIGINS).
  */

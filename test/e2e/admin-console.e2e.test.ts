@@ -47,7 +47,7 @@ beforeAll(async () => {
     workers: ['safety'],
     env: { ...ADMIN.env, STORAGE_LOCAL_DIR: storageDir, DATABASE_URL: database.databaseUrl },
   });
-}, 180_000);
+}, 300_000); // five services and a worker: on a loaded 2-core machine their start alone took over 150 s
 afterAll(async () => {
   await browser?.close();
   await stack?.stop();
@@ -294,10 +294,155 @@ describe('admin console in Chromium', () => {
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await expect.poll(() => heading(page), SLOW).toBe('Report queue');
     expect(await page.locator('#queue-status option:checked').innerText()).toMatch(/^Received \(\d+/);
+    await page.getByRole('button', { name: '한국어로 보기' }).click();
+    await expect.poll(() => heading(page), SLOW).toBe('신고 대기열');
+    await page.setViewportSize({ width: 1440, height: 900 });
+
+    await memberScreens(page, { urgentId: urgent.id, target: { ...target, nickname: 'scammer' }, publicReason, member: reporter });
+    await liveAlerts(page, { subject: { ...bystander, nickname: 'late' }, adminToken });
 
     // Nothing left this machine, and the pages raised no errors (CSP included) and no failed requests.
     expect(browser.requests.filter((url) => !isLocalUrl(url))).toEqual([]);
     expect(browser.problems).toEqual([]);
     writeFileSync(join(ARTIFACTS, 'requests.txt'), `${browser.requests.join('\n')}\n`);
-  }, 180_000);
+  }, 300_000);
 });
+
+type Named = RegisteredPerson & { nickname: string };
+
+/** From the case to the banned member's view (graded DANGER, the ban in the sanctions history, the chart); then the search. */
+async function memberScreens(page: Page, context: { urgentId: string; target: Named; publicReason: string; member: RegisteredPerson }): Promise<void> {
+  const { target } = context;
+  await page.evaluate(`location.hash = '#/reports/${context.urgentId}'`);
+  await expect.poll(() => heading(page), SLOW).toBe(`신고 #${context.urgentId}`);
+  await page.getByRole('link', { name: `${target.nickname} 회원 보기` }).click();
+  await expect.poll(() => heading(page), SLOW).toBe(`회원: ${target.nickname}`);
+  expect(await page.evaluate('location.hash')).toBe(`#/members/${target.id}`);
+  const summary = page.locator('.member-summary');
+  expect(await summary.locator('.score').getAttribute('data-grade')).toBe('DANGER');
+  expect(await summary.locator('.badge.grade').innerText()).toContain('위험');
+  expect(await summary.locator('.badge.account').innerText()).toContain('영구 정지');
+  // A ban ends the member's sessions: the console shows the count (never the sessions themselves).
+  expect(await summary.innerText()).toMatch(/로그인 세션\s+0개/);
+  const sanctions = page.locator('table.sanctions tbody tr');
+  expect(await sanctions.count()).toBe(1);
+  expect(await sanctions.first().innerText()).toContain(context.publicReason);
+  expect(await sanctions.first().innerText()).toContain('영구 정지');
+  // The chart is a picture for the eye; the summary and the table carry the same figures.
+  expect(await page.locator('svg.score-chart polyline').count()).toBe(1);
+  expect(await page.locator('svg.score-chart').getAttribute('aria-hidden')).toBe('true');
+  expect(await page.locator('.chart-summary').innerText()).toMatch(/\d+번의 변화: .*위험/);
+  expect(await page.locator('table.chart-table tbody tr').count()).toBeGreaterThan(0);
+  expect(await page.locator('table.chart-table tbody tr').first().innerText()).toContain('위험');
+  await expectAccessible(page, 'member');
+  await page.screenshot({ path: join(ARTIFACTS, '9-member.png'), fullPage: true });
+
+  // Search by part of the nickname; a member asking the API the same is refused.
+  await page.getByRole('link', { name: '회원 조회', exact: true }).click();
+  await expect.poll(() => heading(page), SLOW).toBe('회원 조회');
+  await page.getByLabel('닉네임, 이메일 또는 회원 ID').fill(target.nickname.slice(0, 4));
+  await page.keyboard.press('Enter');
+  const row = page.locator(`tr[data-member-id="${target.id}"]`);
+  await row.waitFor(SLOW);
+  expect(await row.innerText()).toContain('영구 정지');
+  await expectAccessible(page, 'members-search');
+  await page.screenshot({ path: join(ARTIFACTS, '10-member-search.png'), fullPage: true });
+  const refused = await call(`query($q: String!) { searchUsers(query: $q) { id } }`, { q: target.nickname }, context.member.token);
+  expect(codeOf(refused.errors)).toBe('FORBIDDEN');
+  await row.getByRole('link', { name: target.nickname }).click();
+  await expect.poll(() => heading(page), SLOW).toBe(`회원: ${target.nickname}`);
+}
+
+const RECORD = `mutation($input: ActivityInput!) { recordActivity(input: $input) { alerts { id level rule } } }`;
+/** An ADMIN's recorded chat message asking for money off the platform: a HIGH alert about `subject`. */
+async function raiseAlert(subject: RegisteredPerson, adminToken: string): Promise<{ id: string; level: string; rule: string }> {
+  const account = `${100000 + Math.floor(Math.random() * 899999)}-${10 + Math.floor(Math.random() * 89)}-${100000 + Math.floor(Math.random() * 899999)}`;
+  const { recordActivity } = await ok(RECORD, { input: { type: 'CHAT_MESSAGE', userId: subject.id, text: `선입금 부탁드려요 국민은행 ${account}` } }, adminToken);
+  expect(recordActivity.alerts).toHaveLength(1);
+  return recordActivity.alerts[0];
+}
+
+/**
+ * The live feed: an alert raised before the page opens is listed at once (recentRiskAlerts); the
+ * socket is dropped under the page (routeWebSocket) and the feed reconnects by itself; an alert
+ * raised then arrives live, at the top. The moderator acknowledges it, holds the member's trades
+ * with a reason through the confirmation, and follows the alert to the member.
+ */
+async function liveAlerts(page: Page, context: { subject: Named; adminToken: string }): Promise<void> {
+  const { subject, adminToken } = context;
+  const earlier = await raiseAlert(subject, adminToken);
+  const sockets: Array<{ page: import('playwright-core').WebSocketRoute; server: import('playwright-core').WebSocketRoute }> = [];
+  await page.routeWebSocket(/\/graphql$/, (socket) => void sockets.push({ page: socket, server: socket.connectToServer() }));
+  await page.getByRole('link', { name: '위험 알림', exact: true }).click();
+  await expect.poll(() => heading(page), SLOW).toBe('실시간 위험 알림');
+  const state = page.locator('.feed-state');
+  await expect.poll(() => state.getAttribute('data-state'), SLOW).toBe('live');
+  await page.locator(`article[data-alert-id="${earlier.id}"]`).waitFor(SLOW);
+  expect(await page.locator(`article[data-alert-id="${earlier.id}"] .badge.risk`).innerText()).toContain('높음');
+
+  // The socket drops: the page says so and reconnects on its own.
+  expect(sockets).toHaveLength(1);
+  await sockets[0]!.server.close({ code: 1011, reason: 'dropped by the test' });
+  await sockets[0]!.page.close({ code: 1011, reason: 'dropped by the test' });
+  await expect.poll(() => state.getAttribute('data-state'), SLOW).not.toBe('live');
+  await expect.poll(() => state.getAttribute('data-state'), SLOW).toBe('live');
+  expect(sockets).toHaveLength(2);
+
+  // Raised while the page is open (after the reconnection): it arrives live, newest first.
+  const live = await raiseAlert(subject, adminToken);
+  const item = page.locator(`article[data-alert-id="${live.id}"]`);
+  await item.waitFor(SLOW);
+  expect(await page.locator('article.alert-item').first().getAttribute('data-alert-id')).toBe(live.id);
+  expect(await item.getAttribute('class')).toContain('fresh');
+  expect(await item.innerText()).toContain('외부 계좌 입금 요구');
+  expect(await item.innerText()).toContain('OFF_PLATFORM_PAYMENT_REQUEST');
+  expect(await item.innerText()).toContain(subject.nickname);
+  expect(await item.locator('.badge.risk').innerText()).toContain('높음');
+  expect(await page.locator('main [role="status"]').innerText()).toContain('새 위험 알림');
+  await expectAccessible(page, 'alerts');
+  await page.screenshot({ path: join(ARTIFACTS, '11-alerts.png'), fullPage: true });
+
+  // Acknowledge: the API records it and the item says so.
+  await item.getByRole('button', { name: `${subject.nickname}에 대한 알림 확인 처리` }).click();
+  const acknowledged = page.locator(`article[data-alert-id="${live.id}"] .ack.done`);
+  await acknowledged.waitFor(SLOW);
+  const listed = (await ok(`query($u: ID) { riskAlerts(userId: $u, first: 5) { id acknowledged } }`, { u: subject.id }, adminToken)).riskAlerts;
+  expect(listed.find((alert: { id: string }) => alert.id === live.id)).toEqual({ id: live.id, acknowledged: true });
+
+  // Hold the member's trades: a reason is required, then confirmed in the dialog.
+  const fresh = page.locator(`article[data-alert-id="${live.id}"]`);
+  await fresh.getByRole('button', { name: `${subject.nickname}: 거래 보류` }).click();
+  const dialog = page.getByRole('dialog', { name: `${subject.nickname}: 거래 보류` });
+  await dialog.waitFor(SLOW);
+  expect(await page.evaluate('document.activeElement.tagName')).toBe('TEXTAREA');
+  await dialog.getByRole('button', { name: '확정' }).click();
+  expect(await dialog.locator('.error').innerText()).toBe('조치 사유를 입력하세요.');
+  await dialog.getByLabel('조치 사유 (감사 기록에 남음, 필수)').fill('외부 계좌 입금 요구가 반복되어 거래를 보류합니다.');
+  await expectAccessible(page, 'risk-action');
+  await page.screenshot({ path: join(ARTIFACTS, '12-risk-action.png') });
+  await dialog.getByRole('button', { name: '확정' }).click();
+  await dialog.waitFor({ state: 'detached', ...SLOW });
+  await expect.poll(() => page.locator('main [role="status"]').innerText(), SLOW).toBe('조치를 적용했습니다: 거래 보류');
+
+  // From the alert to its member, where the alert is listed too.
+  await fresh.getByRole('link', { name: `${subject.nickname} 회원 보기` }).click();
+  await expect.poll(() => heading(page), SLOW).toBe(`회원: ${subject.nickname}`);
+  await page.locator(`.member-view article[data-alert-id="${live.id}"]`).waitFor(SLOW);
+  expect(await page.locator('.member-summary .badge.risk').innerText()).toMatch(/높음|심각/);
+  // A tablet: nothing overflows sideways on the new screens either.
+  await page.setViewportSize({ width: 820, height: 1180 });
+  expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+  await page.screenshot({ path: join(ARTIFACTS, '13-tablet-member.png'), fullPage: true });
+  await page.getByRole('link', { name: '위험 알림', exact: true }).click();
+  await expect.poll(() => state.getAttribute('data-state'), SLOW).toBe('live');
+  expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+  await page.screenshot({ path: join(ARTIFACTS, '14-tablet-alerts.png'), fullPage: true });
+  // In English the feed is redrawn (and reconnected) in the other language.
+  await page.getByRole('button', { name: 'Switch to English' }).click();
+  await expect.poll(() => heading(page), SLOW).toBe('Live risk alerts');
+  await expect.poll(() => state.getAttribute('data-state'), SLOW).toBe('live');
+  await page.locator(`article[data-alert-id="${live.id}"]`).waitFor(SLOW);
+  expect(await page.locator(`article[data-alert-id="${live.id}"]`).innerText()).toMatch(/High[\s\S]*Asked for payment off the platform[\s\S]*Acknowledged/);
+  expect(await page.locator(`article[data-alert-id="${live.id}"] dd`).last().innerText()).not.toMatch(/[가-힣]/);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+}

@@ -95,6 +95,12 @@ export function renewSession(): Promise<boolean> {
   return refreshing;
 }
 
+/** The moderator's access token, renewed first when it is about to expire (the alert socket's sign-in). */
+export async function sessionToken(): Promise<string | undefined> {
+  if ((!accessToken || expiresSoon(accessToken)) && !(await renewSession())) return undefined;
+  return accessToken;
+}
+
 const isUnauthenticated = (errors: GraphQLError[] | undefined) => errors?.some((e) => e.extensions?.code === 'UNAUTHENTICATED') ?? false;
 
 /**

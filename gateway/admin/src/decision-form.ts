@@ -2,7 +2,7 @@
 // reason members see kept apart from the internal note they never see, and a confirmation dialog
 // that says in words what will happen before anything is sent.
 import { ApiError, mutate } from './api.ts';
-import { h, uid } from './dom.ts';
+import { closableModal, h, uid } from './dom.ts';
 import { t } from './i18n.ts';
 import { sanctionLabel } from './labels.ts';
 
@@ -124,16 +124,7 @@ function confirmDecision(report: DecisionSubject, input: ProcessReportInput, ope
     status,
     h('div', { class: 'dialog-actions' }, cancel, confirm),
   );
-  const close = () => {
-    dialog.close();
-    dialog.remove();
-    opener.focus();
-  };
-  cancel.addEventListener('click', close);
-  dialog.addEventListener('cancel', (event) => {
-    event.preventDefault();
-    if (!confirm.disabled) close();
-  });
+  const close = closableModal(dialog, { opener, cancel, confirm });
   confirm.addEventListener('click', () => {
     confirm.disabled = true;
     cancel.disabled = true;

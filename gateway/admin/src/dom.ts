@@ -41,3 +41,21 @@ export function safeUrl(url: string): string | undefined {
 let idCounter = 0;
 /** A unique id for label/description wiring. */
 export const uid = (prefix: string) => `${prefix}-${++idCounter}`;
+
+/**
+ * Wires a modal confirmation: Cancel and Escape close it (Escape only while Confirm is enabled,
+ * i.e. not while sending), and focus returns to the button that opened it. Returns `close`.
+ */
+export function closableModal(dialog: HTMLDialogElement, parts: { opener: HTMLElement; cancel: HTMLButtonElement; confirm: HTMLButtonElement }): () => void {
+  const close = () => {
+    dialog.close();
+    dialog.remove();
+    parts.opener.focus();
+  };
+  parts.cancel.addEventListener('click', close);
+  dialog.addEventListener('cancel', (event) => {
+    event.preventDefault();
+    if (!parts.confirm.disabled) close();
+  });
+  return close;
+}

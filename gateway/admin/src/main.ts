@@ -3,6 +3,9 @@
 import './styles.css';
 import { endSession, forgetSession, hasStoredSession, renewSession, run, setSessionLostHandler, type Moderator } from './api.ts';
 import { renderCase } from './case-view.ts';
+import { renderAlerts, stopAlertFeed } from './live-alerts.ts';
+import { renderMember, renderMemberSearch } from './member-view.ts';
+import { rt } from './risk-i18n.ts';
 import { h, replace } from './dom.ts';
 import { locale, setLocale, t } from './i18n.ts';
 import { renderQueue } from './queue.ts';
@@ -33,6 +36,7 @@ function drawShell(): void {
     void endSession().finally(() => {
       forgetSession();
       moderator = undefined;
+      stopAlertFeed();
       drawShell();
       showSignIn();
     });
@@ -41,6 +45,8 @@ function drawShell(): void {
     h('p', { class: 'brand' }, h('span', { 'aria-hidden': 'true', class: 'brand-mark' }, '◆'), ` ${t('appTitle')}`),
     h('nav', { 'aria-label': t('appTitle') },
       moderator ? h('a', { href: '#/queue' }, t('queueTitle')) : null,
+      moderator ? h('a', { href: '#/alerts' }, rt('alertsNav')) : null,
+      moderator ? h('a', { href: '#/members' }, rt('membersNav')) : null,
       moderator ? h('span', { class: 'who' }, t('signedInAs', { name: moderator.nickname })) : null,
       language,
       signOut,
@@ -56,7 +62,7 @@ function showSignIn(notice?: string): void {
     onSignedIn(who) {
       moderator = who;
       drawShell();
-      if (!window.location.hash.startsWith('#/reports/')) window.location.hash = '#/queue';
+      if (!/^#\/(reports|members|alerts)/.test(window.location.hash)) window.location.hash = '#/queue';
       route();
     },
   });
@@ -66,11 +72,19 @@ function showSignIn(notice?: string): void {
 let announcement: string | undefined;
 
 function route(): void {
+  // The live feed's socket lives only while its screen is shown.
+  stopAlertFeed();
   if (!moderator) return showSignIn();
-  const match = /^#\/reports\/([^/]+)$/.exec(window.location.hash);
+  const hash = window.location.hash;
+  const match = /^#\/reports\/([^/]+)$/.exec(hash);
+  const member = /^#\/members\/([^/?]+)$/.exec(hash);
+  const search = /^#\/members(?:\?q=(.*))?$/.exec(hash);
   const announce = announcement;
   announcement = undefined;
   if (match) void renderCase(main, decodeURIComponent(match[1]!), { announce });
+  else if (hash === '#/alerts') void renderAlerts(main);
+  else if (member) void renderMember(main, decodeURIComponent(member[1]!));
+  else if (search) void renderMemberSearch(main, decodeURIComponent(search[1] ?? ''));
   else {
     void renderQueue(main, (id, message) => {
       announcement = message;
@@ -89,6 +103,7 @@ async function resume(): Promise<void> {
 
 setSessionLostHandler(() => {
   moderator = undefined;
+  stopAlertFeed();
   drawShell();
   showSignIn(t('sessionExpired'));
 });

@@ -5,6 +5,7 @@ import { h } from './dom.ts';
 import { t } from './i18n.ts';
 import { accountStatusLabel, formatDateTime, gradeLabel, priorityLabel, reportStatusLabel, reportTypeLabel, riskLevelLabel, sanctionLabel } from './labels.ts';
 import { badge } from './queue.ts';
+import { rt } from './risk-i18n.ts';
 
 export interface Member {
   id: string;
@@ -39,6 +40,7 @@ export function memberPanel(member: Member, currentReportId: string): HTMLElemen
   const sanction = member.activeSanction;
   return h('section', { class: 'card member', 'aria-labelledby': 'member-section', 'data-member-id': member.id },
     h('h2', { id: 'member-section' }, `${t('targetSection')}: ${member.nickname}`),
+    h('p', {}, h('a', { href: `#/members/${encodeURIComponent(member.id)}`, class: 'member-link' }, rt('openMember', { member: member.nickname }))),
     h('dl', { class: 'pairs' },
       member.email ? pair(t('email'), member.email) : null,
       pair(t('accountStatus'), badge('account', member.status, `${accountStatusLabel(member.status)}${member.statusUntil ? ` · ${t('until', { date: formatDateTime(member.statusUntil) })}` : ''}`)),

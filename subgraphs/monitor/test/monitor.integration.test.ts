@@ -204,6 +204,24 @@ describe('risk level and admin actions', () => {
     expect(onlyError(await h.gql(`query($u: ID) { riskAlerts(userId: $u) { id } }`, { u: seller.userId }, { identity: user() })).code).toBe('FORBIDDEN');
     expect((await h.ok(`query($u: ID) { riskAlerts(userId: $u) { id subject { id } } }`, { u: seller.userId }, { identity: admin() })).riskAlerts).toHaveLength(1);
   });
+
+  it('recentRiskAlerts: ADMIN only, newest first, at or above minLevel, first bounded', async () => {
+    const [offApp, payment] = [user(), user()];
+    await screened(h, offApp, user(), [OFF_APP]);
+    await screened(h, payment, user(), [PAYMENT]);
+    const query = `query($min: RiskLevel, $first: Int) { recentRiskAlerts(minLevel: $min, first: $first) { id level rule subject { id } } }`;
+    // A member asking for everyone's alerts (an oracle of who is under watch) is refused.
+    expect(onlyError(await h.gql(query, {}, { identity: user() })).code).toBe('FORBIDDEN');
+    expect(onlyError(await h.gql(query, {}, { identity: null })).code).toBe('UNAUTHENTICATED');
+    expect(onlyError(await h.gql(query, { first: 101 }, { identity: admin() })).code).toBe('BAD_USER_INPUT');
+    const all = (await h.ok(query, { min: 'LOW', first: 100 }, { identity: admin() })).recentRiskAlerts as Array<{ level: string; subject: { id: string } }>;
+    const mine = all.filter((alert) => [offApp.userId, payment.userId].includes(alert.subject.id));
+    expect(mine.map((alert) => alert.subject.id)).toEqual([payment.userId, offApp.userId]);
+    const high = (await h.ok(query, { min: 'HIGH', first: 100 }, { identity: admin() })).recentRiskAlerts as Array<{ level: string; subject: { id: string } }>;
+    expect(high.every((alert) => alert.level === 'HIGH' || alert.level === 'CRITICAL')).toBe(true);
+    expect(high.some((alert) => alert.subject.id === payment.userId)).toBe(true);
+    expect(high.some((alert) => alert.subject.id === offApp.userId)).toBe(false);
+  });
 });
 
 describe('subscriptions', () => {

@@ -20,6 +20,8 @@ export const messages = {
   bioTooLong: { ko: '자기소개는 500자 이하여야 합니다.', en: 'The introduction must be at most 500 characters long.' },
   regionTooLong: { ko: '지역은 50자 이하여야 합니다.', en: 'The region must be at most 50 characters long.' },
   reasonRequired: { ko: '사유를 입력해 주세요.', en: 'Please give a reason.' },
+  searchQueryLength: { ko: '검색어는 2자 이상 100자 이하로 입력해 주세요.', en: 'The search text must be 2 to 100 characters long.' },
+  searchFirstRange: { ko: 'first는 1에서 50 사이여야 합니다.', en: 'first must be between 1 and 50.' },
   untilRequired: { ko: '정지 기간이 끝나는 날짜를 입력해 주세요.', en: 'Please give the date the suspension ends.' },
   untilInPast: { ko: '정지 종료 시각은 지금보다 뒤여야 합니다.', en: 'The end of the suspension must be in the future.' },
 

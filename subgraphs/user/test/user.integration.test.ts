@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blacklistKey, bodySha256, signIdentityHeaders, verifyAccessToken } from '@anshim/platform';
 import { sessionKey } from '../src/auth/auth-service.ts';
-import { hex, onlyError, REGISTER, registerUser, registerWithBoundPhone, uniqueEmail, uniquePhone, UserHarness, type RegisteredUser } from './support/harness.ts';
+import { hex, onlyError, REGISTER, registerUser, registerWithBoundPhone, signedInToken, uniqueEmail, uniquePhone, UserHarness, type RegisteredUser } from './support/harness.ts';
 
 const adminEmail = `admin-${hex(4)}@anshim.test`;
 const adminPassword = 'admin-password-1234';
@@ -61,11 +61,7 @@ async function outboxFor(type: string, userId: string) {
   return rows.map((r) => ({ ...r, payload: r.payload as { data: Record<string, unknown>; producer: string } }));
 }
 
-async function adminToken(): Promise<string> {
-  const result = await h.gql(LOGIN, { email: adminEmail, password: adminPassword });
-  expect(result.errors).toBeUndefined();
-  return result.data!.login.accessToken;
-}
+const adminToken = () => signedInToken(h, adminEmail, adminPassword);
 
 describe('register refuses bad input and writes nothing', () => {
   it('(the write detector sees the writes of a successful registration)', async () => {

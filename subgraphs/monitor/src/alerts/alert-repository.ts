@@ -133,8 +133,9 @@ export class AlertRepository {
     });
   }
 
-  async latest(first: number): Promise<AlertRecord[]> {
-    return this.prisma.riskAlert.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first, select: alertSelect });
+  /** The newest alerts about anyone, at one of these levels (the moderator console's feed). */
+  async latest(first: number, levels: readonly RiskLevel[]): Promise<AlertRecord[]> {
+    return this.prisma.riskAlert.findMany({ where: { level: { in: [...levels] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first, select: alertSelect });
   }
 
   /** Rules of alerts since `since`, per product (Product.riskWarnings, batched by a loader). */

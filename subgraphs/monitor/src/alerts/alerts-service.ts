@@ -14,7 +14,7 @@ import {
   type Locale,
 } from '@anshim/platform';
 import { messages } from '../messages.ts';
-import { checkId, type RiskLevel } from '../model.ts';
+import { checkId, RISK_LEVELS, type RiskLevel } from '../model.ts';
 import { atLeast, RULES_BY_CODE } from '../rules/index.ts';
 import type { MonitorScope } from '../scope.ts';
 import { ALERT_CHANNEL, concerns, userAlertChannel, type PublishedAlert } from './alert-channels.ts';
@@ -42,6 +42,14 @@ export class AlertsService {
     const target = checkId(userId) ?? me.userId;
     if (target !== me.userId && me.role !== 'ADMIN') throw new ForbiddenError(messages.ownAlertsOnly);
     return this.deps.alerts.forUser(target, take);
+  }
+
+  /** Query.recentRiskAlerts: ADMIN, the newest alerts about anyone at or above `minLevel`. */
+  async recent(scope: MonitorScope, minLevel: RiskLevel, first: number | null | undefined): Promise<AlertRecord[]> {
+    requireAdmin(scope);
+    const take = first ?? 50;
+    if (take < 1 || take > 100) throw new BadInputError(messages.firstRange);
+    return this.deps.alerts.latest(take, RISK_LEVELS.filter((level) => atLeast(level, minLevel)));
   }
 
   /** One alert, for its subject, a recipient or an ADMIN; null for anyone else. */

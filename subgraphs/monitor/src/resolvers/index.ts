@@ -4,14 +4,14 @@ import { acknowledgeRiskAlert } from './acknowledge-risk-alert.ts';
 import { Product } from './product-type.ts';
 import { recordActivity } from './record-activity.ts';
 import { RiskAlert } from './risk-alert-type.ts';
-import { riskAlerts } from './risk-alerts.ts';
+import { recentRiskAlerts, riskAlerts } from './risk-alerts.ts';
 import { Subscription } from './subscription.ts';
 import { takeRiskAction } from './take-risk-action.ts';
 import { User } from './user-type.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query: { riskAlerts },
+  Query: { riskAlerts, recentRiskAlerts },
   Mutation: { recordActivity, takeRiskAction, acknowledgeRiskAlert },
   Subscription,
   RiskAlert,

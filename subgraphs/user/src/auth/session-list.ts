@@ -27,6 +27,12 @@ export class SessionService {
     return rows.map((row) => ({ ...row, current: row.id === current }));
   }
 
+  /** How many sessions are open: ADMINs (the moderator console) and the member themself; null for others. */
+  async countOf(scope: RequestScope, user: UserRecord): Promise<number | null> {
+    if (!isSelf(scope, user.id) && scope.identity?.role !== 'ADMIN') return null;
+    return this.deps.sessions.countActive(user.id, new Date());
+  }
+
   /** Ends one of the caller's own sessions. Someone else's (or an unknown id) is NOT_FOUND and nothing changes. */
   async revoke(scope: RequestScope, id: string): Promise<boolean> {
     const identity = requireIdentity(scope);

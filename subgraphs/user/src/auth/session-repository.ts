@@ -74,6 +74,14 @@ export class SessionRepository {
       LIMIT ${MAX_LISTED_SESSIONS}`;
   }
 
+  /** How many of the user's families can still be rotated (the same sessions listActive lists, uncapped). */
+  async countActive(userId: string, now: Date): Promise<number> {
+    const [row] = await this.prisma.$queryRaw<Array<{ count: number }>>`
+      SELECT count(DISTINCT family_id)::int AS count FROM refresh_tokens
+      WHERE user_id = ${userId}::uuid AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ${now}`;
+    return row?.count ?? 0;
+  }
+
   /** Whose family this is (null when no such family). */
   async familyOwner(familyId: string): Promise<string | null> {
     const row = await this.prisma.refreshToken.findFirst({ where: { familyId }, select: { userId: true } });

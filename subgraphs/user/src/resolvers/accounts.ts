@@ -12,7 +12,8 @@ export const changePassword: MutationResolvers['changePassword'] = (_parent, { c
 export const revokeSession: MutationResolvers['revokeSession'] = (_parent, { id }, ctx) => ctx.services.sessions.revoke(ctx, id);
 
 /** User fields of account security: the member themself only. */
-export const accountFields: Pick<UserResolvers, 'twoFactorEnabled' | 'sessions'> = {
+export const accountFields: Pick<UserResolvers, 'twoFactorEnabled' | 'sessions' | 'sessionCount'> = {
   twoFactorEnabled: (user, _args, ctx) => isSelf(ctx, user.id) && user.twoFactorEnabled,
   sessions: (user, _args, ctx) => ctx.services.sessions.listOf(ctx, user),
+  sessionCount: (user, _args, ctx) => ctx.services.sessions.countOf(ctx, user),
 };

@@ -12,7 +12,7 @@ import { register } from './register.ts';
 import { requestVerification } from './request-verification.ts';
 import { setUserStatus } from './set-user-status.ts';
 import { updateProfile } from './update-profile.ts';
-import { user } from './user.ts';
+import { searchUsers, user } from './user.ts';
 import { changePassword, completeSignIn, requestPasswordReset, resetPassword, revokeSession, setTwoFactor, signIn } from './accounts.ts';
 import { User } from './user-type.ts';
 import { deleteAccount } from './delete-account.ts';
@@ -22,7 +22,7 @@ import { createProfilePhotoUpload, setProfilePhoto } from './profile-photo.ts';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
-  Query: { me, user, myIdCardCheck, pendingIdCardChecks, oidcProviders },
+  Query: { me, user, searchUsers, myIdCardCheck, pendingIdCardChecks, oidcProviders },
   Mutation: {
     register,
     login,

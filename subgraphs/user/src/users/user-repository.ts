@@ -70,6 +70,19 @@ export class UserRepository {
     return readByUuids(ids, (valid) => this.prisma.user.findMany({ where: { id: { in: valid } }, select: userSelect }));
   }
 
+  /**
+   * ADMIN member search: the account with this id, or accounts whose email or nickname contains the
+   * text (case-insensitive), newest first. Deleted (anonymised) accounts are left out.
+   */
+  async search(text: string, first: number): Promise<UserRecord[]> {
+    // Prisma puts `contains` inside an ILIKE pattern as given: its wildcards must match themselves.
+    const literal = text.replace(/[\\%_]/g, (char) => `\\${char}`);
+    const where: Prisma.UserWhereInput = isUuid(text)
+      ? { id: text.toLowerCase(), deletedAt: null }
+      : { deletedAt: null, OR: [{ email: { contains: literal, mode: 'insensitive' } }, { nickname: { contains: literal, mode: 'insensitive' } }] };
+    return this.prisma.user.findMany({ where, select: userSelect, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: first });
+  }
+
   async findByEmail(email: string): Promise<UserRecord | null> {
     return this.prisma.user.findUnique({ where: { email }, select: userSelect });
   }

@@ -96,6 +96,17 @@ export class UserService {
     return scope.loaders.user.load(id);
   }
 
+  /** Query.searchUsers: ADMIN only; 2-100 characters (an id, part of an email or a nickname), first 1-50. */
+  async search(scope: RequestScope, query: string, first: number | null | undefined): Promise<UserRecord[]> {
+    requireAdmin(scope);
+    const text = query.trim();
+    const length = charLength(text);
+    if (length < 2 || length > 100) throw new BadInputError(messages.searchQueryLength, { field: 'query' });
+    const take = first ?? 20;
+    if (!Number.isInteger(take) || take < 1 || take > 50) throw new BadInputError(messages.searchFirstRange, { field: 'first' });
+    return this.deps.users.search(text, take);
+  }
+
   /** The user themself or an ADMIN: may see email, whole phone and private settings. */
   canSeePrivate(scope: RequestScope, user: Pick<UserRecord, 'id'>): boolean {
     return isSelf(scope, user.id) || scope.identity?.role === 'ADMIN';

@@ -117,6 +117,13 @@ export interface RegisteredUser {
   refreshToken: string;
 }
 
+/** The access token of a password sign-in (login), failing loudly when it is refused. */
+export async function signedInToken(h: UserHarness, email: string, password: string): Promise<string> {
+  const result = await h.gql(`mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`, { email, password });
+  if (!result.data?.login) throw new Error(`login failed: ${JSON.stringify(result.errors)}`);
+  return result.data.login.accessToken;
+}
+
 export async function registerUser(h: UserHarness, input: { email?: string; phone?: string; nickname?: string; password?: string } = {}): Promise<RegisteredUser> {
   const email = input.email ?? uniqueEmail();
   const password = input.password ?? 'correct-horse-battery';
