@@ -23,6 +23,7 @@ import { OutboundSender, outboundSenderSettings } from './delivery/outbound-send
 import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
 import { loadUserEnv, newDeviceSecondFactorGrade, signInThrottleSettings, type UserEnv } from './env.ts';
 import { wireAccountSecurity } from './auth/account-security.ts';
+import { AccountNotices } from './auth/account-notices.ts';
 import { GuardianRepository } from './guardians/guardian-repository.ts';
 import { GuardianService } from './guardians/guardian-service.ts';
 import { IdCardRepository } from './id-card/id-card-repository.ts';
@@ -118,6 +119,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       // Two-factor sign-in, password reset and change, sessions (auth/account-security.ts).
       const accountSecurity = wireAccountSecurity({
         prisma, redis, users, sessions, revocations, auth, delivery, cipher, logger, afterCommit, audit,
+        notices: new AccountNotices({ outbound: outboundMessages, cipher, nudge: () => outboundSender.nudge() }),
         jwtSecret: env.JWT_SECRET,
         twoFactor: { production, newDeviceMinGrade: newDeviceSecondFactorGrade(env) },
         passwordReset: { perEmail: env.PASSWORD_RESET_PER_EMAIL, perAddress: env.PASSWORD_RESET_PER_ADDRESS, windowSeconds: env.PASSWORD_RESET_WINDOW_SECONDS },

@@ -81,8 +81,8 @@ export interface AuthServiceDeps {
   signIns: SignInRecorder;
   /** Whether a password sign-in needs a second factor (two-factor.ts); login refuses those accounts. */
   secondFactor?: { reasonFor(scope: RequestScope, user: UserRecord): Promise<string | null> };
-  /** Told after a sign-in from a device the account never used (the member gets a notice). */
-  onNewDevice?: (userId: string, client: ClientInfo) => void;
+  /** A sign-in from a device the account never used owes the member a notice, in the sign-in's transaction. */
+  newDeviceNotice?: { owe(tx: Tx, userId: string, client: ClientInfo): Promise<void>; sendSoon(): void };
 }
 
 /** Redis: which refresh family an access token belongs to, so logout can end that session. */
@@ -97,9 +97,9 @@ export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
 
   /** Set once at composition (account-security.ts): those services are built on this one. */
-  useAccountSecurity(hooks: Pick<AuthServiceDeps, 'secondFactor' | 'onNewDevice'>): void {
+  useAccountSecurity(hooks: Pick<AuthServiceDeps, 'secondFactor' | 'newDeviceNotice'>): void {
     this.deps.secondFactor = hooks.secondFactor;
-    this.deps.onNewDevice = hooks.onNewDevice;
+    this.deps.newDeviceNotice = hooks.newDeviceNotice;
   }
 
   async register(scope: RequestScope, input: RegisterInput): Promise<AuthPayload> {
@@ -273,15 +273,17 @@ export class AuthService {
     }
   }
 
-  /** A new session family and its user.signed_in commit together; the relay is nudged after. */
+  /** A new session family, its user.signed_in and a new device's notice commit together; the relay and the sender are nudged after. */
   private async startSession(scope: RequestScope, userId: string, familyId: string, refreshToken: string, method: SignInMethod, claim?: (tx: Tx) => Promise<void>): Promise<void> {
     const newDevice = await transaction(this.deps.prisma, async (tx) => {
       await claim?.(tx);
       await this.storeRefreshToken(tx, userId, familyId, refreshToken, this.sessionClient(scope));
-      return this.deps.signIns.record(tx, userId, method, scope.client);
+      const isNew = await this.deps.signIns.record(tx, userId, method, scope.client);
+      if (isNew) await this.deps.newDeviceNotice?.owe(tx, userId, scope.client);
+      return isNew;
     });
     this.deps.afterCommit();
-    if (newDevice) this.deps.onNewDevice?.(userId, scope.client);
+    if (newDevice) this.deps.newDeviceNotice?.sendSoon();
   }
 
   private sessionClient(scope: RequestScope): { deviceId: string | null; client: string | null } {
