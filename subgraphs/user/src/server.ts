@@ -100,6 +100,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       const revocations = new TokenRevocations(redis, redisSettings, logger);
       const events = new UserEvents();
       const requirements = new VerificationRequirements(new RequirementRepository(prisma), events);
+      const signIns = new SignInRecorder({ devices: new KnownDeviceRepository(), events });
       const auth = new AuthService({
         prisma,
         users,
@@ -114,7 +115,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         signInThrottle: new SignInThrottle(redis, delivery, signInThrottleSettings(env), logger),
         registerThrottle: new RegisterThrottle(redis, { perDomainMax: env.REGISTER_PER_DOMAIN_MAX, windowSeconds: env.REGISTER_PER_DOMAIN_WINDOW_SECONDS }, logger),
         revocations,
-        signIns: new SignInRecorder({ devices: new KnownDeviceRepository(), events }),
+        signIns,
       });
       // Two-factor sign-in, password reset and change, sessions (auth/account-security.ts).
       const accountSecurity = wireAccountSecurity({
@@ -147,7 +148,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       const uploadSweep = storage.sweep('user', [{ policy: PROFILE_PHOTO_POLICY, attachedAmong: (keys) => photos.attachedAmong(keys) }]);
       const identities = new OidcRepository(prisma);
       const oidcSignUps = new OidcSignUps({
-        prisma, redis, users, identities, accounts, auth, events, audit, afterCommit, providers: new Set(env.OIDC_SIGNUP_PROVIDERS),
+        prisma, redis, users, identities, accounts, auth, signIns, events, audit, afterCommit, providers: new Set(env.OIDC_SIGNUP_PROVIDERS),
       });
       const oidc = new OidcService({
         prisma,
