@@ -5,7 +5,8 @@
 // - the new-device and "your password was changed" notices are owed in the transaction of their
 //   cause (outbound_messages) and survive an email outage: sent once each when the server is back;
 // - an ADMIN needs the SMS second factor to sign in (login refuses, signIn challenges, an ADMIN
-//   without a phone cannot sign in) and cannot turn two-factor off.
+//   without a phone cannot sign in), cannot turn two-factor off, and keeps no password-only session
+//   from before being made ADMIN (its refresh is refused).
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/free-port.ts';
@@ -68,6 +69,7 @@ async function textedCode(phone: string, count: number): Promise<string> {
 
 const SIGN_IN = `mutation($email: String!, $password: String!) { signIn(email: $email, password: $password) { auth { accessToken user { role } } secondFactor { id method } } }`;
 const LOGIN = `mutation($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }`;
+const REFRESH = `mutation($token: String!) { refreshToken(refreshToken: $token) { accessToken refreshToken } }`;
 
 describe('with the mail server down', () => {
   it('requestPasswordReset answers while the mail server holds the member\'s mail without a word', async () => {
@@ -160,9 +162,14 @@ describe('an ADMIN in production (the mail server up)', () => {
     const started = await h.gql(SIGN_IN, { email: user.email, password: user.password });
     expect(started.data!.signIn).toMatchObject({ auth: null, secondFactor: { method: 'SMS' } });
     const code = await textedCode(phone, texted + 1);
-    const done = await h.gql(`mutation($id: ID!, $code: String!) { completeSignIn(challengeId: $id, code: $code) { accessToken user { role } } }`, { id: started.data!.signIn.secondFactor.id, code });
+    const done = await h.gql(`mutation($id: ID!, $code: String!) { completeSignIn(challengeId: $id, code: $code) { accessToken refreshToken user { role } } }`, { id: started.data!.signIn.secondFactor.id, code });
     expect(done.errors).toBeUndefined();
     expect(done.data!.completeSignIn.user.role).toBe('ADMIN');
+
+    // The session the SMS code opened refreshes; the password-only one from before the promotion ends.
+    expect((await h.gql(REFRESH, { token: done.data!.completeSignIn.refreshToken })).errors).toBeUndefined();
+    expect(onlyError(await h.gql(REFRESH, { token: user.refreshToken })).extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'SECOND_FACTOR_REQUIRED' });
+    expect(onlyError(await h.gql(REFRESH, { token: user.refreshToken })).code).toBe('UNAUTHENTICATED');
   });
 
   it('without a phone an ADMIN cannot sign in at all, and no session is opened', async () => {

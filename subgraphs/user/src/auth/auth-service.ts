@@ -79,8 +79,11 @@ export interface AuthServiceDeps {
   revocations: TokenRevocations;
   /** Known devices and user.signed_in, in each sign-in's transaction. */
   signIns: SignInRecorder;
-  /** Whether a password sign-in needs a second factor (two-factor.ts); login refuses those accounts. */
-  secondFactor?: { reasonFor(scope: RequestScope, user: UserRecord): Promise<string | null> };
+  /**
+   * Whether a password sign-in needs a second factor (two-factor.ts); login refuses those accounts.
+   * `adminNeedsIt`: this account's sessions must come from the second factor (an ADMIN in production).
+   */
+  secondFactor?: { reasonFor(scope: RequestScope, user: UserRecord): Promise<string | null>; adminNeedsIt(user: UserRecord): boolean };
   /** A sign-in from a device the account never used owes the member a notice, in the sign-in's transaction. */
   newDeviceNotice?: { owe(tx: Tx, userId: string, client: ClientInfo): Promise<void>; sendSoon(): void };
 }
@@ -217,6 +220,10 @@ export class AuthService {
     if (!user) throw new UnauthenticatedError(messages.sessionExpired);
     try {
       this.assertMayEnter(user);
+      // A member made ADMIN (in the database) while signed in with a password keeps no such session.
+      if (!stored.secondFactor && this.deps.secondFactor?.adminNeedsIt(user)) {
+        throw new ForbiddenError(accountMessages.useSignIn, { reason: 'SECOND_FACTOR_REQUIRED', use: 'signIn' });
+      }
     } catch (error) {
       await this.deps.sessions.revokeFamily(stored.familyId, now);
       throw error;
@@ -226,8 +233,8 @@ export class AuthService {
     try {
       await transaction(this.deps.prisma, async (tx) => {
         if (!(await this.deps.sessions.claim(tx, stored.id, now))) throw new TokenReused();
-        // The family keeps the device and client it was opened with.
-        await this.storeRefreshToken(tx, user.id, stored.familyId, next, { deviceId: stored.deviceId, client: stored.client });
+        // The family keeps the device, client and second factor it was opened with.
+        await this.storeRefreshToken(tx, user.id, stored.familyId, next, { deviceId: stored.deviceId, client: stored.client, secondFactor: stored.secondFactor });
         await this.deps.signIns.record(tx, user.id, 'REFRESH', scope.client, now);
       });
     } catch (error) {
@@ -277,7 +284,7 @@ export class AuthService {
   private async startSession(scope: RequestScope, userId: string, familyId: string, refreshToken: string, method: SignInMethod, claim?: (tx: Tx) => Promise<void>): Promise<void> {
     const newDevice = await transaction(this.deps.prisma, async (tx) => {
       await claim?.(tx);
-      await this.storeRefreshToken(tx, userId, familyId, refreshToken, this.sessionClient(scope));
+      await this.storeRefreshToken(tx, userId, familyId, refreshToken, { ...this.sessionClient(scope), secondFactor: method === 'SECOND_FACTOR' });
       const isNew = await this.deps.signIns.record(tx, userId, method, scope.client);
       if (isNew) await this.deps.newDeviceNotice?.owe(tx, userId, scope.client);
       return isNew;
@@ -290,7 +297,7 @@ export class AuthService {
     return { deviceId: scope.client.deviceId, client: describeClient(scope.client.userAgent) };
   }
 
-  private async storeRefreshToken(tx: Tx, userId: string, familyId: string, token: string, client: { deviceId: string | null; client: string | null }): Promise<void> {
+  private async storeRefreshToken(tx: Tx, userId: string, familyId: string, token: string, client: { deviceId: string | null; client: string | null; secondFactor?: boolean }): Promise<void> {
     const expiresAt = new Date(Date.now() + this.deps.refreshTokenTtlDays * 24 * 60 * 60 * 1000);
     await this.deps.sessions.create(tx, { familyId, userId, tokenHash: sha256(token), expiresAt, ...client });
   }
