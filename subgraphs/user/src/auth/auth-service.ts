@@ -31,6 +31,7 @@ import type { SignInMethod, SignInRecorder } from './sign-in-record.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { TokenRevocations } from './token-revocations.ts';
 import { describeClient } from './client-description.ts';
+import { guessablePassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-policy.ts';
 import type { Credentials } from '../users/user-repository.ts';
 import type { ClientInfo } from '@anshim/platform';
 
@@ -41,18 +42,22 @@ const emailSchema = z
   .max(254, 'emailInvalid')
   .pipe(z.email('emailInvalid'));
 
-export const MAX_PASSWORD_LENGTH = 200;
-
-const registerSchema = z.object({
-  email: emailSchema,
-  // Length in characters, not bytes; the upper bound keeps hashing cheap for the server.
-  password: z
-    .string('passwordTooShort')
-    .refine((v) => charLength(v) >= 10, 'passwordTooShort')
-    .refine((v) => charLength(v) <= MAX_PASSWORD_LENGTH, 'passwordTooLong'),
-  nickname: nicknameSchema,
-  phone: phoneInputSchema,
-});
+const registerSchema = z
+  .object({
+    email: emailSchema,
+    // Length in characters, not bytes; the upper bound keeps hashing cheap for the server.
+    password: z
+      .string('passwordTooShort')
+      .refine((v) => charLength(v) >= MIN_PASSWORD_LENGTH, 'passwordTooShort')
+      .refine((v) => charLength(v) <= MAX_PASSWORD_LENGTH, 'passwordTooLong'),
+    nickname: nicknameSchema,
+    phone: phoneInputSchema,
+  })
+  // The same rules as a new password at reset or change (password-policy.ts): not the email, not a common one.
+  .superRefine((input, ctx) => {
+    const guessable = guessablePassword(input.password, input.email);
+    if (guessable) ctx.addIssue({ code: 'custom', path: ['password'], message: guessable });
+  });
 export type RegisterInput = z.input<typeof registerSchema>;
 
 export interface AuthPayload {
