@@ -180,7 +180,7 @@ export const userEnvSchema = z
     NEW_DEVICE_SECOND_FACTOR_MIN_GRADE: optional(z.enum(['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER', 'OFF']))
       .describe('a sign-in from a device the account never used asks for an SMS code when the account\'s safety grade is this or better (and a phone is bound); `OFF` never; default SAFE in production, OFF otherwise'),
     OUTBOUND_MESSAGE_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 14).default(24)
-      .describe('a queued guardian SMS still undelivered after this long (provider down all along) is marked EXPIRED and logged instead of sent'),
+      .describe('a queued message (guardian SMS, account notice email) still undelivered after this long (provider down all along) is marked EXPIRED and logged instead of sent'),
     OUTBOUND_RETENTION_DAYS: z.coerce.number().positive().max(365).default(7)
       .describe('sent, refused and expired outbound messages (recipient encrypted, text) are deleted after this many days'),
     OUTBOUND_SWEEP_SECONDS: z.coerce.number().min(0.2).max(3_600).default(30)

@@ -9,6 +9,8 @@ export const messages = {
   ...commonMessages,
   emailInvalid: { ko: '이메일 주소 형식이 올바르지 않습니다. 예: name@example.com', en: 'That email address does not look right. Example: name@example.com' },
   passwordTooShort: { ko: '비밀번호는 10자 이상이어야 합니다.', en: 'The password must be at least 10 characters long.' },
+  passwordCommon: { ko: '너무 흔한 비밀번호라 쉽게 추측될 수 있습니다. 다른 비밀번호를 정해 주세요.', en: 'This password is too common and easy to guess. Please choose another one.' },
+  passwordIsEmail: { ko: '이메일 주소를 비밀번호로 쓸 수 없습니다.', en: 'Your email address cannot be your password.' },
   passwordTooLong: { ko: '비밀번호는 200자 이하여야 합니다.', en: 'The password must be at most 200 characters long.' },
   nicknameEmpty: { ko: '닉네임을 입력해 주세요.', en: 'Please enter a nickname.' },
   nicknameTooLong: { ko: '닉네임은 30자 이하여야 합니다.', en: 'The nickname must be at most 30 characters long.' },
@@ -239,8 +241,6 @@ export const guardianTexts = {
  * read English).
  */
 export const accountMessages = {
-  passwordCommon: { ko: '너무 흔한 비밀번호라 쉽게 추측될 수 있습니다. 다른 비밀번호를 정해 주세요.', en: 'This password is too common and easy to guess. Please choose another one.' },
-  passwordIsEmail: { ko: '이메일 주소를 비밀번호로 쓸 수 없습니다.', en: 'Your email address cannot be your password.' },
   passwordUnchanged: { ko: '새 비밀번호가 지금 비밀번호와 같습니다. 다른 비밀번호를 정해 주세요.', en: 'The new password is the same as the current one. Please choose another one.' },
   currentPasswordWrong: { ko: '현재 비밀번호가 맞지 않습니다.', en: 'The current password is not correct.' },
   resetCodeInvalid: {

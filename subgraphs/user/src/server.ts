@@ -23,6 +23,7 @@ import { OutboundSender, outboundSenderSettings } from './delivery/outbound-send
 import { mountDevMessagesRoute } from './delivery/dev-messages-route.ts';
 import { loadUserEnv, newDeviceSecondFactorGrade, signInThrottleSettings, type UserEnv } from './env.ts';
 import { wireAccountSecurity } from './auth/account-security.ts';
+import { AccountNotices } from './auth/account-notices.ts';
 import { GuardianRepository } from './guardians/guardian-repository.ts';
 import { GuardianService } from './guardians/guardian-service.ts';
 import { IdCardRepository } from './id-card/id-card-repository.ts';
@@ -99,6 +100,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       const revocations = new TokenRevocations(redis, redisSettings, logger);
       const events = new UserEvents();
       const requirements = new VerificationRequirements(new RequirementRepository(prisma), events);
+      const signIns = new SignInRecorder({ devices: new KnownDeviceRepository(), events });
       const auth = new AuthService({
         prisma,
         users,
@@ -113,11 +115,12 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         signInThrottle: new SignInThrottle(redis, delivery, signInThrottleSettings(env), logger),
         registerThrottle: new RegisterThrottle(redis, { perDomainMax: env.REGISTER_PER_DOMAIN_MAX, windowSeconds: env.REGISTER_PER_DOMAIN_WINDOW_SECONDS }, logger),
         revocations,
-        signIns: new SignInRecorder({ devices: new KnownDeviceRepository(), events }),
+        signIns,
       });
       // Two-factor sign-in, password reset and change, sessions (auth/account-security.ts).
       const accountSecurity = wireAccountSecurity({
         prisma, redis, users, sessions, revocations, auth, delivery, cipher, logger, afterCommit, audit,
+        notices: new AccountNotices({ outbound: outboundMessages, cipher, nudge: () => outboundSender.nudge() }),
         jwtSecret: env.JWT_SECRET,
         twoFactor: { production, newDeviceMinGrade: newDeviceSecondFactorGrade(env) },
         passwordReset: { perEmail: env.PASSWORD_RESET_PER_EMAIL, perAddress: env.PASSWORD_RESET_PER_ADDRESS, windowSeconds: env.PASSWORD_RESET_WINDOW_SECONDS },
@@ -145,7 +148,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       const uploadSweep = storage.sweep('user', [{ policy: PROFILE_PHOTO_POLICY, attachedAmong: (keys) => photos.attachedAmong(keys) }]);
       const identities = new OidcRepository(prisma);
       const oidcSignUps = new OidcSignUps({
-        prisma, redis, users, identities, accounts, auth, events, audit, afterCommit, providers: new Set(env.OIDC_SIGNUP_PROVIDERS),
+        prisma, redis, users, identities, accounts, auth, signIns, events, audit, afterCommit, providers: new Set(env.OIDC_SIGNUP_PROVIDERS),
       });
       const oidc = new OidcService({
         prisma,

@@ -161,6 +161,18 @@ describe('resetPassword', () => {
     expect(onlyError(await h.gql(RESET, { email: user.email, code, password: NEW_PASSWORD })).extensions.reason).toBe('CODE_LOCKED');
     expect((await h.gql(LOGIN, { email: user.email, password: user.password })).errors).toBeUndefined();
   });
+
+  it('a code lasts 15 minutes: once expired even the right code is refused and nothing changes', async () => {
+    const user = await registerUser(h);
+    await h.gql(REQUEST_RESET, { email: user.email }, { client: client(null, undefined, freshAddress()) });
+    const code = await resetCode(user.email, 1);
+    const row = await h.prisma.passwordReset.findFirstOrThrow({ where: { userId: user.id }, orderBy: { createdAt: 'desc' } });
+    expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBe(15 * 60 * 1000);
+    const before = await passwordHash(user.id);
+    await h.prisma.passwordReset.update({ where: { id: row.id }, data: { expiresAt: new Date(Date.now() - 1_000) } });
+    expect(onlyError(await h.gql(RESET, { email: user.email, code, password: NEW_PASSWORD })).extensions.reason).toBe('CODE_INVALID');
+    expect(await passwordHash(user.id)).toBe(before);
+  });
 });
 
 describe('changePassword', () => {
@@ -301,6 +313,9 @@ describe('sessions', () => {
     const after = (await h.gql(SESSIONS, {}, { token: rotated.data!.refreshToken.accessToken })).data!.me.sessions as Array<Record<string, string | boolean>>;
     expect(after.map((s) => s.id).sort()).toEqual(sessions.map((s) => s.id).sort());
     expect(after[0]).toMatchObject({ deviceId: 'laptop-1', current: true });
+    const laptopBefore = sessions.find((s) => s.deviceId === 'laptop-1')!;
+    expect(after[0]!.createdAt).toBe(laptopBefore.createdAt);
+    expect(Date.parse(after[0]!.lastUsedAt as string)).toBeGreaterThan(Date.parse(laptopBefore.lastUsedAt as string));
 
     const stranger = await registerUser(h);
     const peek = await h.gql(`query($id: ID!) { user(id: $id) { id sessions { id } twoFactorEnabled } }`, { id: user.id }, { token: stranger.accessToken });

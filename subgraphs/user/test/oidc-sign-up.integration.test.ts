@@ -47,7 +47,8 @@ describe('sign-up with a provider', () => {
 
     // A bad nickname is refused and does not spend the code.
     expect(onlyError(await h.gql(SIGN_UP, { c: landed.code, n: '   ' })).code).toBe('BAD_USER_INPUT');
-    const done = await h.gql(SIGN_UP, { c: landed.code, n: '새회원' });
+    const since = new Date(Date.now() - 1_000);
+    const done = await h.gql(SIGN_UP, { c: landed.code, n: '새회원' }, { client: { deviceId: 'sign-up-phone', address: '198.51.100.90' } });
     expect(done.errors).toBeUndefined();
     const { user, accessToken } = done.data!.completeOidcSignUp;
     expect(user).toMatchObject({ email, nickname: '새회원', linkedIdentities: [{ provider: 'open', email }] });
@@ -56,6 +57,10 @@ describe('sign-up with a provider', () => {
     expect(await h.prisma.user.findUnique({ where: { id: user.id }, select: { hasPassword: true } })).toEqual({ hasPassword: false });
     const registered = await h.prisma.outboxEvent.count({ where: { type: 'user.registered', payload: { path: ['data', 'userId'], equals: user.id } } });
     expect(registered).toBe(1);
+    // The device it signed up on is its own: the first sign-in is not a "new device", and no notice is owed.
+    const signedIn = await h.prisma.outboxEvent.findMany({ where: { type: 'user.signed_in', payload: { path: ['subjectUserId'], equals: user.id } }, select: { payload: true } });
+    expect(signedIn.map((e) => (e.payload as { data: { deviceId: string; newDevice: boolean } }).data)).toMatchObject([{ deviceId: 'sign-up-phone', newDevice: false }]);
+    expect(await h.prisma.outboundMessage.count({ where: { deployment: h.prefix, kind: 'NEW_DEVICE', createdAt: { gte: since } } })).toBe(0);
 
     expect(onlyError(await h.gql(SIGN_UP, { c: landed.code, n: '또회원' })).code).toBe('UNAUTHENTICATED');
     expect(await h.prisma.user.count({ where: { email } })).toBe(1);

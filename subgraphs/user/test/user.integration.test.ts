@@ -90,8 +90,17 @@ describe('register refuses bad input and writes nothing', () => {
   });
 
   it('accepts exactly 30 characters and 10-character passwords', async () => {
-    const user = await registerUser(h, { nickname: '가'.repeat(30), password: '1234567890' });
+    const user = await registerUser(h, { nickname: '가'.repeat(30), password: 'sea-glass7' });
     expect(user.id).toBeTruthy();
+  });
+
+  it('refuses a common password or the email as the password, naming the field, and creates nothing', async () => {
+    const email = uniqueEmail('weak');
+    for (const [password, reason] of [['1234567890', 'passwordCommon'], ['Password123', 'passwordCommon'], [email.toUpperCase(), 'passwordIsEmail']] as const) {
+      const error = onlyError(await h.gql(REGISTER, { input: { email, password, nickname: '약한비번' } }));
+      expect([error.code, error.extensions.fields]).toEqual(['BAD_USER_INPUT', [{ field: 'password', reason, message: expect.any(String) }]]);
+    }
+    expect(await h.prisma.user.count({ where: { email } })).toBe(0);
   });
 
   it('lists every problem at once', async () => {

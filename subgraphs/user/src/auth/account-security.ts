@@ -1,5 +1,5 @@
 // Builds the account-security services (two-factor sign-in, password reset and change, sessions)
-// and hooks them into the AuthService (login asks the second-factor rule; a new device gets a
+// and hooks them into the AuthService (login asks the second-factor rule; a new device owes a
 // notice). Composition only; server.ts calls it once.
 import type { AuditRepository } from '../audit/audit-repository.ts';
 import type { FieldCipher, Logger, Redis } from '@anshim/platform';
@@ -7,6 +7,7 @@ import { CounterpartRepository } from '../copies/counterpart-repository.ts';
 import type { UserPrisma } from '../database.ts';
 import type { DeliveryProvider } from '../delivery/delivery.ts';
 import type { UserRepository } from '../users/user-repository.ts';
+import type { AccountNotices } from './account-notices.ts';
 import type { AuthService } from './auth-service.ts';
 import { CredentialRepository } from './credential-repository.ts';
 import { KnownDeviceRepository } from './known-device-repository.ts';
@@ -31,6 +32,8 @@ export interface AccountSecurityParts {
   logger: Logger;
   afterCommit: () => void;
   audit: AuditRepository;
+  /** Notices to the member (password changed, new device) through the durable outbound queue. */
+  notices: AccountNotices;
   jwtSecret: string;
   twoFactor: TwoFactorSettings;
   passwordReset: PasswordResetSettings;
@@ -50,9 +53,10 @@ export function wireAccountSecurity(parts: AccountSecurityParts): { twoFactor: T
   const passwords = new PasswordResetService({
     prisma, redis, credentials, sessions, sessionService, revocations, auth, delivery, cipher, logger,
     audit: parts.audit,
+    notices: parts.notices,
     resets: new PasswordResetRepository(prisma),
     settings: parts.passwordReset,
   });
-  auth.useAccountSecurity({ secondFactor: twoFactor, onNewDevice: new NewDeviceNotice({ users, delivery, logger }).send });
+  auth.useAccountSecurity({ secondFactor: twoFactor, newDeviceNotice: new NewDeviceNotice({ users, notices: parts.notices }) });
   return { twoFactor, passwords, sessions: sessionService };
 }

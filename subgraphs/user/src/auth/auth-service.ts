@@ -31,6 +31,7 @@ import type { SignInMethod, SignInRecorder } from './sign-in-record.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { TokenRevocations } from './token-revocations.ts';
 import { describeClient } from './client-description.ts';
+import { guessablePassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-policy.ts';
 import type { Credentials } from '../users/user-repository.ts';
 import type { ClientInfo } from '@anshim/platform';
 
@@ -41,18 +42,22 @@ const emailSchema = z
   .max(254, 'emailInvalid')
   .pipe(z.email('emailInvalid'));
 
-export const MAX_PASSWORD_LENGTH = 200;
-
-const registerSchema = z.object({
-  email: emailSchema,
-  // Length in characters, not bytes; the upper bound keeps hashing cheap for the server.
-  password: z
-    .string('passwordTooShort')
-    .refine((v) => charLength(v) >= 10, 'passwordTooShort')
-    .refine((v) => charLength(v) <= MAX_PASSWORD_LENGTH, 'passwordTooLong'),
-  nickname: nicknameSchema,
-  phone: phoneInputSchema,
-});
+const registerSchema = z
+  .object({
+    email: emailSchema,
+    // Length in characters, not bytes; the upper bound keeps hashing cheap for the server.
+    password: z
+      .string('passwordTooShort')
+      .refine((v) => charLength(v) >= MIN_PASSWORD_LENGTH, 'passwordTooShort')
+      .refine((v) => charLength(v) <= MAX_PASSWORD_LENGTH, 'passwordTooLong'),
+    nickname: nicknameSchema,
+    phone: phoneInputSchema,
+  })
+  // The same rules as a new password at reset or change (password-policy.ts): not the email, not a common one.
+  .superRefine((input, ctx) => {
+    const guessable = guessablePassword(input.password, input.email);
+    if (guessable) ctx.addIssue({ code: 'custom', path: ['password'], message: guessable });
+  });
 export type RegisterInput = z.input<typeof registerSchema>;
 
 export interface AuthPayload {
@@ -79,10 +84,13 @@ export interface AuthServiceDeps {
   revocations: TokenRevocations;
   /** Known devices and user.signed_in, in each sign-in's transaction. */
   signIns: SignInRecorder;
-  /** Whether a password sign-in needs a second factor (two-factor.ts); login refuses those accounts. */
-  secondFactor?: { reasonFor(scope: RequestScope, user: UserRecord): Promise<string | null> };
-  /** Told after a sign-in from a device the account never used (the member gets a notice). */
-  onNewDevice?: (userId: string, client: ClientInfo) => void;
+  /**
+   * Whether a password sign-in needs a second factor (two-factor.ts); login refuses those accounts.
+   * `adminNeedsIt`: this account's sessions must come from the second factor (an ADMIN in production).
+   */
+  secondFactor?: { reasonFor(scope: RequestScope, user: UserRecord): Promise<string | null>; adminNeedsIt(user: UserRecord): boolean };
+  /** A sign-in from a device the account never used owes the member a notice, in the sign-in's transaction. */
+  newDeviceNotice?: { owe(tx: Tx, userId: string, client: ClientInfo): Promise<void>; sendSoon(): void };
 }
 
 /** Redis: which refresh family an access token belongs to, so logout can end that session. */
@@ -97,9 +105,9 @@ export class AuthService {
   constructor(private readonly deps: AuthServiceDeps) {}
 
   /** Set once at composition (account-security.ts): those services are built on this one. */
-  useAccountSecurity(hooks: Pick<AuthServiceDeps, 'secondFactor' | 'onNewDevice'>): void {
+  useAccountSecurity(hooks: Pick<AuthServiceDeps, 'secondFactor' | 'newDeviceNotice'>): void {
     this.deps.secondFactor = hooks.secondFactor;
-    this.deps.onNewDevice = hooks.onNewDevice;
+    this.deps.newDeviceNotice = hooks.newDeviceNotice;
   }
 
   async register(scope: RequestScope, input: RegisterInput): Promise<AuthPayload> {
@@ -217,6 +225,10 @@ export class AuthService {
     if (!user) throw new UnauthenticatedError(messages.sessionExpired);
     try {
       this.assertMayEnter(user);
+      // A member made ADMIN (in the database) while signed in with a password keeps no such session.
+      if (!stored.secondFactor && this.deps.secondFactor?.adminNeedsIt(user)) {
+        throw new ForbiddenError(accountMessages.useSignIn, { reason: 'SECOND_FACTOR_REQUIRED', use: 'signIn' });
+      }
     } catch (error) {
       await this.deps.sessions.revokeFamily(stored.familyId, now);
       throw error;
@@ -226,8 +238,8 @@ export class AuthService {
     try {
       await transaction(this.deps.prisma, async (tx) => {
         if (!(await this.deps.sessions.claim(tx, stored.id, now))) throw new TokenReused();
-        // The family keeps the device and client it was opened with.
-        await this.storeRefreshToken(tx, user.id, stored.familyId, next, { deviceId: stored.deviceId, client: stored.client });
+        // The family keeps the device, client and second factor it was opened with.
+        await this.storeRefreshToken(tx, user.id, stored.familyId, next, { deviceId: stored.deviceId, client: stored.client, secondFactor: stored.secondFactor });
         await this.deps.signIns.record(tx, user.id, 'REFRESH', scope.client, now);
       });
     } catch (error) {
@@ -273,22 +285,24 @@ export class AuthService {
     }
   }
 
-  /** A new session family and its user.signed_in commit together; the relay is nudged after. */
+  /** A new session family, its user.signed_in and a new device's notice commit together; the relay and the sender are nudged after. */
   private async startSession(scope: RequestScope, userId: string, familyId: string, refreshToken: string, method: SignInMethod, claim?: (tx: Tx) => Promise<void>): Promise<void> {
     const newDevice = await transaction(this.deps.prisma, async (tx) => {
       await claim?.(tx);
-      await this.storeRefreshToken(tx, userId, familyId, refreshToken, this.sessionClient(scope));
-      return this.deps.signIns.record(tx, userId, method, scope.client);
+      await this.storeRefreshToken(tx, userId, familyId, refreshToken, { ...this.sessionClient(scope), secondFactor: method === 'SECOND_FACTOR' });
+      const isNew = await this.deps.signIns.record(tx, userId, method, scope.client);
+      if (isNew) await this.deps.newDeviceNotice?.owe(tx, userId, scope.client);
+      return isNew;
     });
     this.deps.afterCommit();
-    if (newDevice) this.deps.onNewDevice?.(userId, scope.client);
+    if (newDevice) this.deps.newDeviceNotice?.sendSoon();
   }
 
   private sessionClient(scope: RequestScope): { deviceId: string | null; client: string | null } {
     return { deviceId: scope.client.deviceId, client: describeClient(scope.client.userAgent) };
   }
 
-  private async storeRefreshToken(tx: Tx, userId: string, familyId: string, token: string, client: { deviceId: string | null; client: string | null }): Promise<void> {
+  private async storeRefreshToken(tx: Tx, userId: string, familyId: string, token: string, client: { deviceId: string | null; client: string | null; secondFactor?: boolean }): Promise<void> {
     const expiresAt = new Date(Date.now() + this.deps.refreshTokenTtlDays * 24 * 60 * 60 * 1000);
     await this.deps.sessions.create(tx, { familyId, userId, tokenHash: sha256(token), expiresAt, ...client });
   }

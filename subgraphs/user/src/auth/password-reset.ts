@@ -3,7 +3,10 @@
 // reset row written whether or not an account has the email (userId null then) — and the mail
 // leaves after the answer, so neither the words nor the time tell who is a member. A reset ends
 // every session of the account (refresh families revoked, access tokens refused from that moment,
-// open sockets closed); a change ends every session but the caller's. Both send a plain notice.
+// open sockets closed); a change ends every session but the caller's. Both owe the member a plain
+// notice, queued in the change's own transaction (account-notices.ts), so an email outage delays
+// it instead of losing it. The reset code is sent directly instead: a queued row for members only
+// would make the two paths run different SQL, and a code is worth asking again for, not waiting for.
 import type { AuditRepository } from '../audit/audit-repository.ts';
 import { randomUUID } from 'node:crypto';
 import {
@@ -24,6 +27,7 @@ import type { DeliveryProvider } from '../delivery/delivery.ts';
 import { accountMessages, messages } from '../messages.ts';
 import { MAX_CODE_ATTEMPTS, newCode, normalizeEmail, typedCode, wrongCodeError } from '../model.ts';
 import type { RequestScope } from '../scope.ts';
+import type { AccountNotices } from './account-notices.ts';
 import type { AuthService } from './auth-service.ts';
 import type { CredentialRepository } from './credential-repository.ts';
 import { hashPassword } from './password.ts';
@@ -56,6 +60,8 @@ export interface PasswordResetDeps {
   logger: Logger;
   /** A password reset or change is written to the audit log with the sign-in ends it caused (a takeover leaves a trace). */
   audit: AuditRepository;
+  /** The "your password was changed" notice, owed in the change's transaction. */
+  notices: AccountNotices;
   settings: PasswordResetSettings;
 }
 
@@ -84,7 +90,7 @@ export class PasswordResetService {
       return owner;
     });
     // Not awaited: how long a mail server takes must not tell whether the email has an account.
-    if (userId) this.mail(normalized, accountMessages.resetCodeMail(code), 'password reset code');
+    if (userId) this.mailCode(normalized, code);
     return true;
   }
 
@@ -115,13 +121,14 @@ export class PasswordResetService {
       const open = await this.deps.sessions.openFamilies(userId, null, tx);
       await this.deps.sessionService.revokeFamiliesIn(tx, open, now);
       await this.deps.audit.record(tx, { actorId: userId, action: 'user.password_reset', subjectId: userId, after: { sessionsEnded: open.length, by: 'EMAIL_CODE' }, requestId: scope.requestId ?? null });
+      await this.deps.notices.owe(tx, normalized, accountMessages.passwordChangedMail, 'PASSWORD_CHANGED');
       return open;
     });
     if (!families) throw new BadInputError(accountMessages.resetCodeUsed, { field: 'code', reason: 'CODE_USED' });
     // Every access token issued up to now is refused (and its sockets closed), whichever family it came from.
     await this.deps.revocations.revokeAllBefore(userId, now, 'SESSIONS_REVOKED');
+    this.deps.notices.sendSoon();
     scope.logger.info({ userId, sessionsEnded: families.length }, 'password reset by email code; every session ended');
-    this.mail(normalized, accountMessages.passwordChangedMail, 'password changed notice');
     await untilNextSecond(now);
     return true;
   }
@@ -147,13 +154,14 @@ export class PasswordResetService {
       const open = await this.deps.sessions.openFamilies(user.id, current, tx);
       await this.deps.sessionService.revokeFamiliesIn(tx, open, now);
       await this.deps.audit.record(tx, { actorId: user.id, action: 'user.password_changed', subjectId: user.id, after: { sessionsEnded: open.length }, requestId: scope.requestId ?? null });
+      await this.deps.notices.owe(tx, user.email, accountMessages.passwordChangedMail, 'PASSWORD_CHANGED');
       return open;
     });
     if (current) await this.deps.sessionService.stopAccessTokens(user.id, others);
     // Without the caller's session we cannot spare it: end every access token, the caller's too.
     else await this.deps.revocations.revokeAllBefore(user.id, now, 'SESSIONS_REVOKED');
+    this.deps.notices.sendSoon();
     scope.logger.info({ userId: user.id, sessionsEnded: others.length }, 'password changed; other sessions ended');
-    this.mail(user.email, accountMessages.passwordChangedMail, 'password changed notice');
     return true;
   }
 
@@ -182,8 +190,8 @@ export class PasswordResetService {
     return this.deps.cipher.lookupHash(`password-reset:${id}:${code}`);
   }
 
-  private mail(to: string, message: { subject: string; text: string }, what: string): void {
-    void this.deps.delivery.sendEmail({ to, ...message }).catch((error: unknown) => this.deps.logger.warn({ err: error }, `${what} not delivered`));
+  private mailCode(to: string, code: string): void {
+    void this.deps.delivery.sendEmail({ to, ...accountMessages.resetCodeMail(code) }).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'password reset code not delivered'));
   }
 }
 

@@ -12,6 +12,8 @@ export interface RefreshTokenRecord {
   revokedAt: Date | null;
   deviceId: string | null;
   client: string | null;
+  /** The family was opened with the SMS second factor. */
+  secondFactor: boolean;
 }
 
 /** One signed-in device or browser as User.sessions shows it: a family with a token still usable. */
@@ -23,7 +25,7 @@ export interface SessionRecord {
   lastUsedAt: Date;
 }
 
-const tokenSelect = { id: true, familyId: true, userId: true, expiresAt: true, usedAt: true, revokedAt: true, deviceId: true, client: true } as const;
+const tokenSelect = { id: true, familyId: true, userId: true, expiresAt: true, usedAt: true, revokedAt: true, deviceId: true, client: true, secondFactor: true } as const;
 
 /** At most this many sessions are listed (newest use first); older ones still work and are revoked by a password change. */
 export const MAX_LISTED_SESSIONS = 50;
@@ -31,7 +33,7 @@ export const MAX_LISTED_SESSIONS = 50;
 export class SessionRepository {
   constructor(private readonly prisma: UserPrisma) {}
 
-  async create(tx: Tx, data: { familyId: string; userId: string; tokenHash: string; expiresAt: Date; deviceId?: string | null; client?: string | null }): Promise<void> {
+  async create(tx: Tx, data: { familyId: string; userId: string; tokenHash: string; expiresAt: Date; deviceId?: string | null; client?: string | null; secondFactor?: boolean }): Promise<void> {
     await tx.refreshToken.create({ data, select: { id: true } });
   }
 

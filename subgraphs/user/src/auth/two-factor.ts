@@ -83,7 +83,7 @@ export class TwoFactorService {
   /** Why this sign-in needs a second factor, or null when the password is enough. */
   async reasonFor(scope: RequestScope, user: UserRecord): Promise<SecondFactorReason | null> {
     if (user.twoFactorEnabled) return 'TWO_FACTOR';
-    if (this.deps.settings.production && user.role === 'ADMIN') return 'ADMIN';
+    if (this.adminNeedsIt(user)) return 'ADMIN';
     const minGrade = this.deps.settings.newDeviceMinGrade;
     const deviceId = scope.client.deviceId;
     // Only with a bound phone to send the code to; without one the new-device notice still goes out.
@@ -91,6 +91,11 @@ export class TwoFactorService {
     if (await this.deps.devices.isKnown(this.deps.prisma, user.id, deviceId)) return null;
     const grade = await this.deps.grades.gradeOf(this.deps.prisma, user.id);
     return grade && SAFETY_GRADES.indexOf(grade) <= SAFETY_GRADES.indexOf(minGrade) ? 'NEW_DEVICE' : null;
+  }
+
+  /** An ADMIN in production: every sign-in, and every session it refreshes, comes from the SMS code. */
+  adminNeedsIt(user: Pick<UserRecord, 'role'>): boolean {
+    return this.deps.settings.production && user.role === 'ADMIN';
   }
 
   async signIn(scope: RequestScope, email: string, password: string): Promise<SignInResult> {
@@ -145,7 +150,7 @@ export class TwoFactorService {
     if (enabled) {
       const verified = await scope.loaders.verifications.load(user.id);
       if (!user.phoneEncrypted || !verified.some((v) => v.method === 'SMS')) throw new BadInputError(accountMessages.twoFactorNeedsPhone, { field: 'enabled', reason: 'PHONE_NOT_VERIFIED' });
-    } else if (this.deps.settings.production && user.role === 'ADMIN') {
+    } else if (this.adminNeedsIt(user)) {
       throw new ForbiddenError(accountMessages.adminNeedsTwoFactor, { reason: 'ADMIN_TWO_FACTOR' });
     }
     const updated = await this.deps.credentials.setTwoFactor(user.id, enabled);

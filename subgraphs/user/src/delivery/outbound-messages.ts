@@ -6,11 +6,16 @@
 import type { Tx } from '../database.ts';
 import type { OutboundRepository } from './outbound-repository.ts';
 
-/** Lower goes first: someone who may be in danger now before a payment waiting for its code, before the rest. */
+/**
+ * Lower goes first: someone who may be in danger now before a payment waiting for its code or a
+ * member whose account may be being taken over (account-notices.ts), before the rest.
+ */
 export const OUTBOUND_PRIORITY: Readonly<Record<string, number>> = {
   CHECK_IN_OVERDUE: 0,
   PAYMENT_APPROVAL: 1,
   RISK_ALERT: 1,
+  PASSWORD_CHANGED: 1,
+  NEW_DEVICE: 1,
   RISKY_TRADE: 2,
   REPORT_ACCEPTED: 2,
 };

@@ -1,5 +1,6 @@
-// Sends what event handlers queued in `outbound_messages` (guardian SMS), so a provider outage
-// delays them instead of losing them or dead-lettering their events (issue 21).
+// Sends what was queued in `outbound_messages` (guardian SMS from event handlers, account notice
+// emails from sign-ins and password changes), so a provider outage delays them instead of losing
+// them or dead-lettering their events (issues 20, 21).
 //
 // - Woken by a job per nudge (OutboundMessages.add schedules one after its transaction commits)
 //   and by a repeatable sweep every OUTBOUND_SWEEP_SECONDS, both on the `user.outbound-messages`
@@ -198,7 +199,7 @@ export class OutboundSender {
     if (metrics.registry.getSingleMetric('anshim_outbound_messages_pending')) return;
     new Gauge({
       name: 'anshim_outbound_messages_pending',
-      help: 'Outbound messages (guardian SMS) not sent yet',
+      help: 'Outbound messages (guardian SMS, account notices) not sent yet',
       registers: [metrics.registry],
       async collect() {
         this.set((await repository.pending()).count);

@@ -9,6 +9,7 @@
 import { BadInputError, NotFoundError, randomToken, requireIdentity, sha256, UnauthenticatedError, type Redis } from '@anshim/platform';
 import type { AuthPayload, AuthService } from '../auth/auth-service.ts';
 import { hashPassword } from '../auth/password.ts';
+import type { SignInRecorder } from '../auth/sign-in-record.ts';
 import type { AuditRepository } from '../audit/audit-repository.ts';
 import { transaction, type UserPrisma } from '../database.ts';
 import { messages } from '../messages.ts';
@@ -35,6 +36,8 @@ export interface OidcSignUpDeps {
   identities: OidcRepository;
   accounts: AccountDeletionRepository;
   auth: AuthService;
+  /** The sign-up's device is the account's own from the start: its first sign-in is no "new device". */
+  signIns: SignInRecorder;
   events: UserEvents;
   audit: AuditRepository;
   afterCommit: () => void;
@@ -75,6 +78,7 @@ export class OidcSignUps {
           throw new UnauthenticatedError(messages.oidcSignUpCodeInvalid);
         }
         await this.deps.events.registered(tx, user, scope.client.deviceId);
+        await this.deps.signIns.rememberSignUpDevice(tx, user.id, scope.client, now);
         for (const method of ['EMAIL', 'OAUTH'] as const) {
           await this.deps.users.addVerification(tx, user.id, method, now);
           await this.deps.events.verified(tx, user.id, method, now);

@@ -16,9 +16,10 @@ export class SmtpSink {
   private waiters: Array<() => void> = [];
   port = 0;
 
-  async start(): Promise<this> {
+  /** On a free port, or on `port` (a mail server coming back where the service expects it). */
+  async start(port = 0): Promise<this> {
     this.server = createServer((socket) => this.handle(socket));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
     return this;
   }
