@@ -2,6 +2,7 @@
 // checkout by plain HTTP, the return and the webhook, release on completion, refund on
 // cancellation, disputes, and the settle job's repairs; with the abuse cases each allows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PaymentRecord } from '../src/model.ts';
 import { signWebhook } from '../src/providers/webhook-signature.ts';
 import { PaymentHarness, PAYMENT_FIELDS, onlyError, user, waitFor } from './support/harness.ts';
 
@@ -169,6 +170,29 @@ describe('paying', () => {
     expect(await answer.json()).toEqual({ error: { code: 'WEBHOOK_REJECTED', reason: 'STALE' } });
     expect((await h.prisma.payment.findUnique({ where: { id: payment.id } }))?.status).toBe('AWAITING_PAYMENT');
     expect(await h.prisma.paymentStatusChange.count({ where: { paymentId: payment.id } })).toBe(1);
+    expect(await movements(payment.id)).toEqual([]);
+  });
+
+  it('a trade cancelled while the buyer is at checkout: the return confirms nothing, the buyer\'s authorisation is never captured', async () => {
+    const { payment, transactionId, buyer, seller } = await started();
+    await h.endTrade(transactionId, buyer, seller, 'cancelled');
+    expect((await h.prisma.payment.findUnique({ where: { id: payment.id } }))?.status).toBe('CANCELLED');
+    const back = await h.payAtCheckout(payment.checkoutUrl!);
+    expect((await h.returnFromCheckout(back)).searchParams.get('status')).toBe('FAILED');
+    expect(h.sandbox.ledger.get(back.searchParams.get('paymentKey')!).status).toBe('IN_PROGRESS');
+    expect((await h.prisma.payment.findUnique({ where: { id: payment.id } }))?.status).toBe('CANCELLED');
+    expect(await movements(payment.id)).toEqual([]);
+  });
+
+  it('a trade cancelled while our confirmation is on its way: the money the provider collected goes straight back', async () => {
+    const { payment, transactionId, buyer, seller } = await started();
+    const back = await h.payAtCheckout(payment.checkoutUrl!);
+    // The buyer's return read the payment while it was still waiting; the cancellation lands before the provider answers.
+    const waiting = (await h.prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })) as PaymentRecord;
+    await h.endTrade(transactionId, buyer, seller, 'cancelled');
+    const after = await h.server.sync.confirm(waiting, back.searchParams.get('paymentKey')!);
+    expect(after.status).toBe('CANCELLED');
+    expect(h.sandbox.ledger.get(back.searchParams.get('paymentKey')!)).toMatchObject({ status: 'CANCELED', balanceAmount: 0 });
     expect(await movements(payment.id)).toEqual([]);
   });
 
