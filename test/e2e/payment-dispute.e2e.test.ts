@@ -2,7 +2,8 @@
 // processes and the sandbox provider over HTTP (docs/payments.md, "Disputes"): the buyer pays, the
 // money is HELD, the buyer disputes it; a report opens for the moderators (PAYMENT_DISPUTE, naming
 // the payment); an ADMIN accepts it and the buyer is refunded through the provider, or dismisses it
-// and the seller is paid. The money never moves before the decision.
+// and the seller is paid. The money never moves before the decision. An upheld dispute counts in the
+// seller's safety score like any accepted FRAUD report (safety and its worker run too).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../subgraphs/payment/src/sandbox/sandbox-server.ts';
 import { bootstrapAdmin, gatewayClient, waitFor } from '../support/gateway-client.ts';
@@ -20,7 +21,7 @@ const { call, ok, register, login } = gatewayClient(() => stack.gatewayUrl);
 beforeAll(async () => {
   const gatewayPort = String(await freePort());
   sandbox = await startSandbox({ port: 0, secretKey: KEYS.PAYMENT_SECRET_KEY, webhookKey: KEYS.PAYMENT_WEBHOOK_KEY, webhookUrl: `http://127.0.0.1:${gatewayPort}/payments/webhook` });
-  stack = await startStack({ subgraphs: ['user', 'transaction', 'report', 'payment'], env: { GATEWAY_PORT: gatewayPort, PAYMENT_PROVIDER_URL: sandbox.url, ...KEYS, ...ADMIN.env } });
+  stack = await startStack({ subgraphs: ['user', 'transaction', 'report', 'payment', 'safety'], workers: ['safety'], env: { GATEWAY_PORT: gatewayPort, PAYMENT_PROVIDER_URL: sandbox.url, ...KEYS, ...ADMIN.env } });
   adminToken = await login(ADMIN.email, ADMIN.password);
 }, 240_000);
 afterAll(async () => {
@@ -57,6 +58,10 @@ async function disputedPayment(price: number, reason: string) {
 const reportOf = (paymentId: string) =>
   waitFor('the dispute to open a report for the moderators', async () => (await ok(REPORTS, {}, adminToken)).reports.find((r: { payment: { id: string } | null }) => r.payment?.id === paymentId), 20_000);
 
+/** The member's own score factors (every factor, as they see them). */
+const factorsOf = async (token: string): Promise<Array<{ code: string; contribution: number; description: string }>> =>
+  (await ok(`{ me { safetyScore { factors { code contribution description } } } }`, {}, token)).me.safetyScore.factors;
+
 const paymentAs = async (id: string, token: string, lang = 'ko') => (await ok(`query($id: ID!) { payment(id: $id) { ${PAYMENT} } }`, { id }, token, { 'accept-language': lang })).payment;
 
 describe('a disputed safe payment is decided by a moderator', () => {
@@ -78,7 +83,11 @@ describe('a disputed safe payment is decided by a moderator', () => {
     expect((await paymentAs(payment.id, seller.token, 'en')).history.at(-1).reason).toMatch(/upheld the buyer's complaint/);
     const atProvider = sandbox.ledger.transactions(new Date(0), new Date(Date.now() + 60_000)).find((p) => p.orderId === `anshim-${payment.id}`);
     await waitFor('the provider to return the money', async () => (sandbox.ledger.get(atProvider!.paymentKey).status === 'CANCELED' ? true : undefined), 15_000);
-  });
+    // The upheld dispute is an accepted FRAUD report against the seller: the score counts it like one.
+    const fraud = await waitFor('the accepted dispute to reach the seller\'s score', async () => (await factorsOf(seller.token)).find((f) => f.code === 'REPORT_FRAUD'), 30_000);
+    expect(fraud.contribution).toBeLessThan(0);
+    expect(fraud.description).toContain('사기 신고가 사실로 확인되었습니다(1건)');
+  }, 60_000);
 
   it('the ADMIN dismisses another dispute: the seller is paid, the provider keeps the payment', async () => {
     const { seller, buyer, payment } = await disputedPayment(95_000, '생각했던 색상과 달라요.');

@@ -2,15 +2,19 @@
 // sandbox provider over HTTP (docs/payments.md): a buyer pays for an accepted trade at the
 // provider's checkout with plain HTTP, comes back through the gateway and the money is HELD; the
 // buyer completes the trade and it is RELEASED. A cancelled trade is REFUNDED through the
-// provider. The provider's webhooks reach the payment service only through the gateway.
+// provider. The provider's webhooks reach the payment service only through the gateway. The payer
+// and the payee hear each change on their myPayments subscription over the gateway's one endpoint.
+import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type SandboxHandle } from '../../subgraphs/payment/src/sandbox/sandbox-server.ts';
-import { codeOf, gatewayClient, waitFor } from '../support/gateway-client.ts';
+import { codeOf, gatewayClient, waitFor, type RegisteredPerson } from '../support/gateway-client.ts';
 import { freePort } from '../support/free-port.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 let stack: Stack;
 let sandbox: SandboxHandle;
+const clients: Client[] = [];
 const { call, ok, register } = gatewayClient(() => stack.gatewayUrl);
 const KEYS = { PAYMENT_SECRET_KEY: 'test_sk_e2e_payment', PAYMENT_WEBHOOK_KEY: 'e2e-payment-webhook-key' };
 
@@ -20,6 +24,7 @@ beforeAll(async () => {
   stack = await startStack({ subgraphs: ['user', 'transaction', 'payment'], env: { GATEWAY_PORT: gatewayPort, PAYMENT_PROVIDER_URL: sandbox.url, ...KEYS } });
 }, 180_000);
 afterAll(async () => {
+  for (const client of clients) await client.dispose();
   await stack?.stop();
   await sandbox?.close();
 });
@@ -27,9 +32,9 @@ afterAll(async () => {
 const PAYMENT = 'id status amount checkoutUrl payer { id } payee { id } history { from to }';
 
 /** A listing, a trade the seller accepted, and the buyer's safe payment (once payment knows the trade). */
-async function acceptedTradeWithPayment(price: number) {
-  const seller = await register('seller');
-  const buyer = await register('buyer');
+async function acceptedTradeWithPayment(price: number, people?: { seller: RegisteredPerson; buyer: RegisteredPerson }) {
+  const seller = people?.seller ?? (await register('seller'));
+  const buyer = people?.buyer ?? (await register('buyer'));
   const product = (await ok(`mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, { input: { title: '유아 카시트', description: '6개월 사용', price, category: 'KIDS' } }, seller.token)).createProduct;
   const trade = (await ok(`mutation($id: ID!) { startTransaction(productId: $id) { id } }`, { id: product.id }, buyer.token)).startTransaction;
   await ok(`mutation($id: ID!) { updateTransactionStatus(id: $id, status: ACCEPTED) { id } }`, { id: trade.id }, seller.token);
@@ -49,6 +54,19 @@ async function payAndReturn(checkoutUrl: string): Promise<URL> {
   expect(answer.status).toBe(303);
   return new URL(answer.headers.get('location')!);
 }
+
+type PaymentPush = ExecutionResult<{ myPayments: { id: string; status: string; amount: number } }>;
+
+/** A graphql-ws subscription through the gateway's /graphql; every message it pushes is kept. */
+function subscribe(token: string, query: string): PaymentPush[] {
+  const client = createClient({ url: stack.gatewayUrl.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+  clients.push(client);
+  const pushes: PaymentPush[] = [];
+  client.subscribe({ query }, { next: (value) => void pushes.push(value as PaymentPush), error: (error) => void pushes.push({ errors: (Array.isArray(error) ? error : [error]) as never }), complete: () => undefined });
+  return pushes;
+}
+
+const pushed = (pushes: PaymentPush[], id: string, status: string) => pushes.some((push) => push.data?.myPayments.id === id && push.data.myPayments.status === status);
 
 const paymentOfTrade = async (tradeId: string, token: string) =>
   (await ok(`query($id: ID!) { transaction(id: $id) { id payment { ${PAYMENT} } } }`, { id: tradeId }, token)).transaction.payment;
@@ -88,6 +106,33 @@ describe('safe payment through the gateway', () => {
     await ok(`mutation($id: ID!) { updateTransactionStatus(id: $id, status: CANCELLED) { id } }`, { id: trade.id }, seller.token);
     await waitFor('the refund', async () => ((await paymentOfTrade(trade.id, buyer.token)).status === 'REFUNDED' ? true : undefined), 15_000);
     await waitFor('the provider to return the money', async () => (sandbox.ledger.get(atProvider!.paymentKey).status === 'CANCELED' ? true : undefined), 15_000);
+  });
+
+  it('pushes each change to the payer and the payee over the gateway\'s one endpoint (graphql-ws), and nothing to anyone else', async () => {
+    const seller = await register('seller');
+    const buyer = await register('buyer');
+    const stranger = await register('stranger');
+    const SUBSCRIPTION = 'subscription { myPayments { id status amount } }';
+    const toBuyer = subscribe(buyer.token, SUBSCRIPTION);
+    const toSeller = subscribe(seller.token, SUBSCRIPTION);
+    const toStranger = subscribe(stranger.token, SUBSCRIPTION);
+    // No blind sleep: a payment started before the subscriptions were live is left, and the next trade tried.
+    let live: Awaited<ReturnType<typeof acceptedTradeWithPayment>> | undefined;
+    for (let attempt = 0; attempt < 5 && !live; attempt++) {
+      const candidate = await acceptedTradeWithPayment(72_000, { seller, buyer });
+      live = await waitFor('the start to be pushed to the buyer', async () => pushed(toBuyer, candidate.payment.id, 'AWAITING_PAYMENT') && candidate, 5_000).catch(() => undefined);
+    }
+    expect(live, 'a start pushed to the buyer').toBeDefined();
+    const { payment, trade } = live!;
+    expect(toBuyer.find((push) => push.data?.myPayments.id === payment.id)?.data?.myPayments).toEqual({ id: payment.id, status: 'AWAITING_PAYMENT', amount: 72_000 });
+
+    expect((await payAndReturn(payment.checkoutUrl)).searchParams.get('status')).toBe('HELD');
+    await waitFor('HELD to be pushed to both parties', async () => pushed(toBuyer, payment.id, 'HELD') && pushed(toSeller, payment.id, 'HELD'), 15_000);
+    await ok(`mutation($id: ID!) { updateTransactionStatus(id: $id, status: COMPLETED) { id } }`, { id: trade.id }, buyer.token);
+    await waitFor('RELEASED to be pushed to both parties', async () => pushed(toBuyer, payment.id, 'RELEASED') && pushed(toSeller, payment.id, 'RELEASED'), 15_000);
+
+    expect([...toBuyer, ...toSeller].filter((push) => push.errors)).toEqual([]);
+    expect(toStranger).toEqual([]);
   });
 
   it('refuses a forged webhook at the gateway\'s door with a code', async () => {

@@ -1,7 +1,9 @@
 // The ledger against real PostgreSQL: the database itself refuses what the ledger rules forbid, so a
 // bug in a service (or a hand-written SQL fix) cannot leave unbalanced or edited books.
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkLedger } from '../../../scripts/lib/ledger-check.ts';
 import '../../../test/support/provided-context.ts';
 import { inject } from 'vitest';
 import { createDatabase, transaction, type PaymentPrisma } from '../src/database.ts';
@@ -105,5 +107,21 @@ describe('ledger in PostgreSQL', () => {
     await expect(newPayment(-1)).rejects.toThrow(/payments_amount_positive/);
     const money = await newPayment();
     await expect(prisma.payment.update({ where: { id: money.id }, data: { fee: 200_000 } })).rejects.toThrow(/payments_fee_within_amount/);
+  });
+
+  it('the after-suite check (scripts/lib/ledger-check.ts) names a payment whose escrow does not match its status', async () => {
+    const money = await newPayment(77_000, 'HELD');
+    await transaction(prisma, (tx) => ledger.record(tx, entryFor('HOLD', money)));
+    const client = new pg.Client({ connectionString: inject('databaseUrl') });
+    await client.connect();
+    try {
+      // Inside a transaction rolled back afterwards: the suite's own teardown must still find the books right.
+      await client.query('BEGIN');
+      await client.query(`UPDATE svc_payment.payments SET status = 'RELEASED' WHERE id = $1`, [money.id]);
+      await expect(checkLedger(client)).rejects.toThrow(new RegExp(`escrow does not match their status: .*${money.id} RELEASED amount 77000 escrow 77000`));
+    } finally {
+      await client.query('ROLLBACK');
+      await client.end();
+    }
   });
 });

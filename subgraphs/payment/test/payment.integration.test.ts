@@ -2,6 +2,8 @@
 // checkout by plain HTTP, the return and the webhook, release on completion, refund on
 // cancellation, disputes, and the settle job's repairs; with the abuse cases each allows.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PaymentRecord } from '../src/model.ts';
+import { signWebhook } from '../src/providers/webhook-signature.ts';
 import { PaymentHarness, PAYMENT_FIELDS, onlyError, user, waitFor } from './support/harness.ts';
 
 const START = `mutation ($t: ID!) { startSafePayment(transactionId: $t) { ${PAYMENT_FIELDS} } }`;
@@ -55,6 +57,19 @@ describe('starting a safe payment', () => {
     await h.ok(START, { t: transactionId }, { identity: buyer });
     expect(onlyError(await h.gql(START, { t: transactionId }, { identity: buyer }))).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'PAYMENT_EXISTS' } });
     expect(await h.prisma.payment.count({ where: { transactionId } })).toBe(1);
+  });
+
+  it('refuses a COMPLETED and a CANCELLED trade with a code, writing nothing', async () => {
+    const buyer = user();
+    const seller = user();
+    const completed = await h.trade(buyer, seller);
+    await h.endTrade(completed, buyer, seller, 'completed');
+    const cancelled = await h.trade(buyer, seller);
+    await h.endTrade(cancelled, buyer, seller, 'cancelled');
+    for (const [transactionId, tradeStatus] of [[completed, 'COMPLETED'], [cancelled, 'CANCELLED']] as const) {
+      expect(onlyError(await h.gql(START, { t: transactionId }, { identity: buyer }))).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'TRADE_NOT_ACCEPTED', tradeStatus } });
+    }
+    expect(await h.prisma.payment.count({ where: { transactionId: { in: [completed, cancelled] } } })).toBe(0);
   });
 
   it('lets exactly one of many concurrent starts win', async () => {
@@ -144,6 +159,43 @@ describe('paying', () => {
     expect((await h.prisma.payment.findUnique({ where: { id: payment.id } }))?.status).toBe('AWAITING_PAYMENT');
   });
 
+  it('refuses a replayed webhook (a valid signature, an old transmission time) with a code and changes nothing', async () => {
+    const { payment } = await started();
+    const back = await h.payAtCheckout(payment.checkoutUrl!);
+    const body = JSON.stringify({ eventType: 'PAYMENT_STATUS_CHANGED', data: { paymentKey: back.searchParams.get('paymentKey'), orderId: `anshim-${payment.id}`, status: 'DONE' } });
+    const old = new Date(Date.now() - 10 * 60_000).toISOString();
+    const headers = { 'content-type': 'application/json', ...signWebhook([String(h.env().PAYMENT_WEBHOOK_KEY)], body, old) };
+    const answer = await h.send(`${h.base}/payments/webhook`, { method: 'POST', body, headers });
+    expect(answer.status).toBe(401);
+    expect(await answer.json()).toEqual({ error: { code: 'WEBHOOK_REJECTED', reason: 'STALE' } });
+    expect((await h.prisma.payment.findUnique({ where: { id: payment.id } }))?.status).toBe('AWAITING_PAYMENT');
+    expect(await h.prisma.paymentStatusChange.count({ where: { paymentId: payment.id } })).toBe(1);
+    expect(await movements(payment.id)).toEqual([]);
+  });
+
+  it('a trade cancelled while the buyer is at checkout: the return confirms nothing, the buyer\'s authorisation is never captured', async () => {
+    const { payment, transactionId, buyer, seller } = await started();
+    await h.endTrade(transactionId, buyer, seller, 'cancelled');
+    expect((await h.prisma.payment.findUnique({ where: { id: payment.id } }))?.status).toBe('CANCELLED');
+    const back = await h.payAtCheckout(payment.checkoutUrl!);
+    expect((await h.returnFromCheckout(back)).searchParams.get('status')).toBe('FAILED');
+    expect(h.sandbox.ledger.get(back.searchParams.get('paymentKey')!).status).toBe('IN_PROGRESS');
+    expect((await h.prisma.payment.findUnique({ where: { id: payment.id } }))?.status).toBe('CANCELLED');
+    expect(await movements(payment.id)).toEqual([]);
+  });
+
+  it('a trade cancelled while our confirmation is on its way: the money the provider collected goes straight back', async () => {
+    const { payment, transactionId, buyer, seller } = await started();
+    const back = await h.payAtCheckout(payment.checkoutUrl!);
+    // The buyer's return read the payment while it was still waiting; the cancellation lands before the provider answers.
+    const waiting = (await h.prisma.payment.findUniqueOrThrow({ where: { id: payment.id } })) as PaymentRecord;
+    await h.endTrade(transactionId, buyer, seller, 'cancelled');
+    const after = await h.server.sync.confirm(waiting, back.searchParams.get('paymentKey')!);
+    expect(after.status).toBe('CANCELLED');
+    expect(h.sandbox.ledger.get(back.searchParams.get('paymentKey')!)).toMatchObject({ status: 'CANCELED', balanceAmount: 0 });
+    expect(await movements(payment.id)).toEqual([]);
+  });
+
   it('the settle job finishes a payment whose return was lost after the buyer paid', async () => {
     const { payment } = await started();
     await h.payAtCheckout(payment.checkoutUrl!); // the browser never comes back
@@ -192,6 +244,19 @@ describe('after the money is held', () => {
     expect((await h.prisma.payment.findUnique({ where: { id: payment.id } }))?.status).toBe('DISPUTED');
     expect(await movements(payment.id)).toEqual(['HOLD']);
     expect(onlyError(await h.gql(DISPUTE, { id: payment.id, r: '다시' }, { identity: buyer }))).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'NOT_HELD' } });
+  });
+
+  it('a dispute on released money is refused with a code and writes nothing', async () => {
+    const { payment, transactionId, buyer, seller } = await held();
+    await h.endTrade(transactionId, buyer, seller, 'completed');
+    expect((await h.prisma.payment.findUnique({ where: { id: payment.id } }))?.status).toBe('RELEASED');
+    const changes = await h.prisma.paymentStatusChange.count({ where: { paymentId: payment.id } });
+    expect(onlyError(await h.gql(DISPUTE, { id: payment.id, r: '물건이 고장 났어요' }, { identity: buyer }))).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'NOT_HELD', status: 'RELEASED' } });
+    expect((await h.prisma.payment.findUnique({ where: { id: payment.id } }))?.status).toBe('RELEASED');
+    expect(await h.prisma.paymentStatusChange.count({ where: { paymentId: payment.id } })).toBe(changes);
+    const disputed = (await h.prisma.outboxEvent.findMany({ where: { type: 'payment.disputed' } })).filter((e) => (e.payload as { data: { paymentId: string } }).data.paymentId === payment.id);
+    expect(disputed).toEqual([]);
+    expect(await movements(payment.id)).toEqual(['HOLD', 'RELEASE']);
   });
 
   it('money nobody confirmed or disputed goes to the seller at autoReleaseAt, once', async () => {

@@ -5,6 +5,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CircuitOpenError } from '@anshim/platform';
 import { ProviderRefusedError, WebhookRejectedError, type PaymentProvider } from '../src/providers/provider.ts';
 import { tossProtocolProvider } from '../src/providers/toss-protocol.ts';
 import { signWebhook } from '../src/providers/webhook-signature.ts';
@@ -108,6 +109,29 @@ describe('toss protocol against the sandbox', () => {
       await expect(payments.confirm({ paymentKey, orderId, amount })).rejects.toThrow(/timeout/i);
     } finally {
       sandbox.switches.confirmDelayMs = 0;
+    }
+  });
+
+  it('a provider failing again and again trips the breaker: further calls fail fast without reaching it', async () => {
+    const payments = provider({ name: 'failing', attempts: 1 });
+    const { orderId, paymentKey, amount } = await paidCheckout(payments);
+    sandbox.switches.failConfirms = 100;
+    try {
+      const errors: unknown[] = [];
+      while (errors.length < 10 && !(errors.at(-1) instanceof CircuitOpenError)) errors.push(await payments.confirm({ paymentKey, orderId, amount }).catch((e: unknown) => e));
+      // It opens once five calls were made (the create among them) and half failed: the failure that
+      // opens it is answered as CircuitOpenError already.
+      expect(errors.at(-1)).toBeInstanceOf(CircuitOpenError);
+      expect(errors.slice(0, -1).every((e) => e instanceof ProviderRefusedError && e.code === 'PROVIDER_ERROR')).toBe(true);
+      expect(100 - sandbox.switches.failConfirms).toBeLessThanOrEqual(5);
+      // While open, nothing reaches the provider: a read fails fast too, and the payment stays unconfirmed.
+      const reached = sandbox.switches.failConfirms;
+      await expect(payments.confirm({ paymentKey, orderId, amount })).rejects.toBeInstanceOf(CircuitOpenError);
+      await expect(payments.get(paymentKey)).rejects.toBeInstanceOf(CircuitOpenError);
+      expect(sandbox.switches.failConfirms).toBe(reached);
+      expect(sandbox.ledger.get(paymentKey).status).toBe('IN_PROGRESS');
+    } finally {
+      sandbox.switches.failConfirms = 0;
     }
   });
 

@@ -39,6 +39,9 @@ export class ProviderSync {
     if (!payment) return { payment: null, outcome: 'UNKNOWN_ORDER' };
     if (query.code || !query.paymentKey) return { payment, outcome: await this.refresh(payment).then((p) => outcomeOf(p)) };
     if (payment.providerPaymentKey && query.paymentKey !== payment.providerPaymentKey) return { payment, outcome: 'UNKNOWN_ORDER' };
+    // A payment no longer waiting (its trade was cancelled while the buyer was at checkout) is never
+    // confirmed: the buyer's authorisation is not captured, so no money leaves them.
+    if (payment.status !== 'AWAITING_PAYMENT') return { payment, outcome: outcomeOf(await this.refresh(payment)) };
     // The amount comes from the browser: it is compared, never used. We confirm the trade's price.
     if (Number(query.amount) !== payment.amount) return { payment, outcome: 'AMOUNT_MISMATCH' };
     return { payment, outcome: outcomeOf(await this.confirm(payment, query.paymentKey)) };
@@ -90,6 +93,12 @@ export class ProviderSync {
     }
     if (current.status === 'AWAITING_PAYMENT' && (answer.status === 'ABORTED' || answer.status === 'EXPIRED')) {
       return this.moveOrReread(current, { to: 'FAILED', actor: 'PROVIDER', reason: answer.status });
+    }
+    if ((current.status === 'CANCELLED' || current.status === 'FAILED') && answer.status === 'DONE') {
+      // Collected for a payment that stopped waiting meanwhile (the trade was cancelled while our
+      // confirmation was on its way): nothing was booked, so the money goes straight back.
+      this.deps.logger.warn({ paymentId: current.id, status: current.status }, 'the provider collected money for a payment no longer waiting; cancelling it there');
+      await this.deps.provider.cancel({ paymentKey: answer.paymentKey, orderId: current.orderId, reason: `PAYMENT_${current.status}` });
     }
     return current;
   }
