@@ -89,7 +89,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       dead,
       no5xx(client.answers, excused, chaos.windows),
       memoryVerdict(
-        sampler.verdicts({ from: startedAt + duration / 3, warmUpMs: Math.min(60_000, duration / 6), limitMbPerMinute: options.memorySlopeMbPerMinute, minSamples: 6 }),
+        // Every incarnation warms up for a third of the run (as the first ones do), then needs a sixth of it to be judged.
+        sampler.verdicts({ loadStartedAt: startedAt, warmUpMs: duration / 3, minWindowMs: duration / 6, limitMbPerMinute: options.memorySlopeMbPerMinute }),
         options.memorySlopeMbPerMinute,
       ),
       {
