@@ -1,7 +1,11 @@
-// Investigation harness (issue 21, gateway memory): the soak's system and load, but the gateway run
-// with --heapsnapshot-signal, subgraphs (never the gateway) kill -9ed underneath, subscriptions opened
-// and closed, and many distinct tokens; samples RSS and heapUsed of the gateway every 10 s.
-import { appendFileSync, writeFileSync } from 'node:fs';
+// Is the gateway leaking or warming up? The soak's system and load (scripts/lib/soak/), with the
+// gateway run under the inspector and --heapsnapshot-signal, subgraphs (never the gateway) kill -9ed
+// underneath every PROBE_KILL_EVERY s (upstream subscriptions reconnect), subscriptions opened and
+// closed with a fresh token each time. Writes to PROBE_OUT: samples.csv (RSS, heap used and total,
+// every 10 s), retained.csv (heap in use after a full GC, every minute: what a leak grows) and heap
+// snapshots at PROBE_SNAPSHOTS seconds and after the load, for scripts/probe/heap-diff.ts.
+// PROBE_MINUTES=16 node --import tsx scripts/probe/gateway-memory.ts   (bench/RESULTS.md, "Soak with faults")
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { SoakSystem } from '../lib/soak/system.ts';
@@ -12,8 +16,10 @@ import { rssMb } from '../lib/soak/memory.ts';
 import { startProcess } from '../../test/support/processes.ts';
 
 const minutes = Number(process.env.PROBE_MINUTES ?? 15);
-const out = process.env.PROBE_OUT ?? '/tmp/h21-probe';
+const out = process.env.PROBE_OUT ?? '/tmp/gateway-memory-probe';
+mkdirSync(out, { recursive: true });
 const snapshotsAt = (process.env.PROBE_SNAPSHOTS ?? '180,480,780').split(',').map(Number);
+const inspectPort = process.env.PROBE_INSPECT_PORT ?? '9339';
 const killEvery = Number(process.env.PROBE_KILL_EVERY ?? 90);
 const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -22,7 +28,7 @@ const system = await SoakSystem.start({ checkInAlertSeconds: 5, log });
 // The gateway again, with a heap snapshot on SIGUSR2 (written to cwd as Heap.*.heapsnapshot).
 await system.stack.process('gateway').stop();
 const gatewayPort = new URL(system.gatewayOrigin).port;
-const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...system.stack.env, SUBGRAPH_URLS: JSON.stringify(system.stack.subgraphUrls), GATEWAY_PORT: gatewayPort }, { nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${out}`, `--inspect=127.0.0.1:${process.env.PROBE_INSPECT_PORT ?? 5101}`], timeoutMs: 120_000 });
+const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...system.stack.env, SUBGRAPH_URLS: JSON.stringify(system.stack.subgraphUrls), GATEWAY_PORT: gatewayPort }, { nodeArgs: ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${out}`, `--inspect=127.0.0.1:${inspectPort}`], timeoutMs: 120_000 });
 system.stack.processes.set('gateway', gateway);
 log(`gateway pid ${gateway.child.pid} ops ${gateway.operationsUrl}`);
 
@@ -40,7 +46,7 @@ async function heap(): Promise<{ heapUsed: number; heapTotal: number; external: 
 }
 
 // Retained heap: a full GC through the inspector, then the heap in use and RSS (every minute).
-const inspectorUrl = ((await (await fetch(`http://127.0.0.1:${process.env.PROBE_INSPECT_PORT ?? 5101}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>)[0]!.webSocketDebuggerUrl;
+const inspectorUrl = ((await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>)[0]!.webSocketDebuggerUrl;
 const inspector = new WebSocket(inspectorUrl);
 await new Promise((resolve) => inspector.once('open', resolve));
 let callId = 0;
