@@ -1,9 +1,9 @@
 // The soak's plan and its judges, without the system: the chaos schedule scales with the run's length
 // (the issue's 30 minutes, the fault suite's 3), flags and SOAK_* variables override it, the memory
-// slope is a least-squares fit, and a request overlapping a fault window is excused.
+// slope is a least-squares fit judged per incarnation once it is warm, and a request overlapping a fault window is excused.
 import { describe, expect, it } from 'vitest';
 import { defaultChaos, soakOptionsFromArgs } from '../../scripts/lib/soak/options.ts';
-import { slopePerMinute } from '../../scripts/lib/soak/memory.ts';
+import { MemorySampler, slopePerMinute } from '../../scripts/lib/soak/memory.ts';
 import { no5xx } from '../../scripts/lib/soak/report.ts';
 import { eventsConsumed, guardianSms } from '../../scripts/lib/soak/invariants.ts';
 
@@ -42,6 +42,32 @@ describe('soak judges', () => {
   it('the memory slope is the least-squares line in MB per minute', () => {
     expect(slopePerMinute([[0, 100], [60_000, 102], [120_000, 104]])).toBeCloseTo(2);
     expect(slopePerMinute([[0, 100], [60_000, 110], [120_000, 100]])).toBeCloseTo(0);
+  });
+
+  it('memory: every incarnation is judged after the same warm-up (a third of the run) if a sixth of the run is left; a leak fails, a late restart\'s warm-up does not', () => {
+    const start = 1_000_000;
+    const sampler = new MemorySampler(() => []);
+    // 30 minutes sampled every 10 s; rss(t) in MB for t seconds into the load.
+    const run = (name: string, pid: number, from: number, to: number, rss: (t: number) => number) => {
+      for (let t = from; t < to; t += 10) sampler.samples.push({ at: start + t * 1_000, name, pid, rssMb: rss(t) });
+    };
+    run('steady', 1, 0, 1800, () => 150);
+    run('leaky', 2, 0, 1800, (t) => 150 + (3 * t) / 60);
+    // The 06:33 run's gateway: killed at 925 s; the new one starts high, dips, then climbs 4 MB/min to the end.
+    run('gateway', 3, 0, 925, (t) => 200 + Math.sin(t / 60));
+    run('gateway', 4, 925, 1800, (t) => (t < 1000 ? 254 : 140 + (4 * (t - 1000)) / 60));
+    // Restarted early and leaking: its incarnation is judged from 300 + 600 s and fails.
+    run('chat', 5, 0, 300, () => 150);
+    run('chat', 6, 300, 1800, (t) => 150 + (3 * (t - 300)) / 60);
+    const verdicts = Object.fromEntries(sampler.verdicts({ loadStartedAt: start, warmUpMs: 600_000, minWindowMs: 300_000, limitMbPerMinute: 2 }).map((v) => [v.name, v]));
+
+    expect(verdicts.steady).toMatchObject({ flat: true, slopeMbPerMinute: 0, samples: 120 });
+    expect(verdicts.leaky).toMatchObject({ flat: false, slopeMbPerMinute: 3 });
+    expect(verdicts.gateway!.flat).toBe(true);
+    expect(verdicts.gateway!.pid).toBe(3);
+    expect(verdicts.gateway!.incarnations.map((i) => [i.pid, i.startedAtSecond, i.judged])).toEqual([[3, 0, true], [4, 925, false]]);
+    expect(verdicts.chat).toMatchObject({ flat: false, pid: 6, slopeMbPerMinute: 3 });
+    expect(verdicts.chat!.incarnations.map((i) => i.judged)).toEqual([false, true]);
   });
 
   it('a 5xx is excused only when the request overlaps a fault window; an INTERNAL_SERVER_ERROR answered with 200 counts too', () => {

@@ -43,8 +43,32 @@ export function createMetrics(service: string) {
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/** Distinct operation names one process labels its latency series with; later new names are `other`. */
+export const OPERATION_LABEL_LIMIT = 300;
+
+/**
+ * The `operation` label of a request. The name is the client's own (`query AnyNameAtAll { … }`),
+ * and every distinct one would be a new histogram series kept in memory until the process ends
+ * (and a new Prometheus series): random names from one client grew a process without bound. The
+ * first `limit` names a process sees keep their own series (the apps' operations are a few dozen),
+ * every later one is counted under `other`, so the series stay bounded whatever clients send.
+ */
+export class OperationLabels {
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly limit = OPERATION_LABEL_LIMIT) {}
+
+  of(operationName: string | null | undefined): string {
+    if (!operationName) return 'anonymous';
+    if (this.seen.has(operationName)) return operationName;
+    if (this.seen.size >= this.limit) return 'other';
+    this.seen.add(operationName);
+    return operationName;
+  }
+}
+
 /** Operation latency and error counts of an Apollo server into the process' metrics. */
-export function metricsPlugin<C extends BaseContext>(metrics: Metrics): ApolloServerPlugin<C> {
+export function metricsPlugin<C extends BaseContext>(metrics: Metrics, labels = new OperationLabels()): ApolloServerPlugin<C> {
   return {
     async requestDidStart() {
       const end = metrics.operationDuration.startTimer();
@@ -53,7 +77,7 @@ export function metricsPlugin<C extends BaseContext>(metrics: Metrics): ApolloSe
           for (const e of errors) metrics.operationErrors.inc({ code: String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
         },
         async willSendResponse({ operationName, errors }) {
-          end({ operation: operationName ?? 'anonymous', status: errors?.length ? 'error' : 'ok' });
+          end({ operation: labels.of(operationName), status: errors?.length ? 'error' : 'ok' });
         },
       };
     },

@@ -53,9 +53,15 @@ export function no5xx(answers: Answer[], excused: (from: number, to: number) => 
 export function memoryVerdict(verdicts: MemoryVerdict[], limit: number): Verdict {
   const growing = verdicts.filter((v) => !v.flat);
   return {
-    name: 'memory of every process flat over the last 2/3',
+    name: 'memory of every process flat once warm (each incarnation after a third of the run)',
     ok: growing.length === 0,
-    summary: verdicts.map((v) => `${v.name} ${v.slopeMbPerMinute === null ? 'n/a' : `${v.slopeMbPerMinute} MB/min`}`).join(', ') + ` (limit ${limit} MB/min)`,
+    summary:
+      verdicts
+        .map((v) => {
+          const restarted = v.incarnations.length > 1 ? ` (${v.incarnations.filter((i) => i.judged).length} of ${v.incarnations.length} incarnations judged)` : '';
+          return `${v.name} ${v.slopeMbPerMinute === null ? 'not judged' : `${v.slopeMbPerMinute} MB/min`}${restarted}`;
+        })
+        .join(', ') + ` (limit ${limit} MB/min)`,
     details: { processes: verdicts },
     ...(growing.length ? { examples: growing } : {}),
   };

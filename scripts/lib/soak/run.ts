@@ -89,7 +89,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       dead,
       no5xx(client.answers, excused, chaos.windows),
       memoryVerdict(
-        sampler.verdicts({ from: startedAt + duration / 3, warmUpMs: Math.min(60_000, duration / 6), limitMbPerMinute: options.memorySlopeMbPerMinute, minSamples: 6 }),
+        // Every incarnation warms up for a third of the run (as the first ones do), then needs a sixth of it to be judged.
+        sampler.verdicts({ loadStartedAt: startedAt, warmUpMs: duration / 3, minWindowMs: duration / 6, limitMbPerMinute: options.memorySlopeMbPerMinute }),
         options.memorySlopeMbPerMinute,
       ),
       {
@@ -120,6 +121,8 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void 
       sms: { received: system.sms.requests.length, accepted: system.sms.requests.filter((m) => m.status === 200).length, refused: system.sms.requests.filter((m) => m.status !== 200).length, withIdempotencyKey: system.sms.requests.filter((m) => m.key).length },
       drained,
       queueBacklog: backlog,
+      // Every RSS sample, per process: [seconds from the load's start, pid, MB] (the memory verdict's evidence).
+      memorySamples: Object.fromEntries([...new Set(sampler.samples.map((s) => s.name))].map((name) => [name, sampler.samples.filter((s) => s.name === name).map((s) => [Math.round((s.at - startedAt) / 1000), s.pid, Math.round(s.rssMb * 10) / 10])])),
     };
     const text = formatReport({ verdicts, latency, windows: chaos.windows, load: report.load, startedAt: report.startedAt, minutes: options.minutes });
     mkdirSync(dirname(options.reportPath), { recursive: true });
