@@ -23,10 +23,15 @@ type PaymentChange = EventData<'payment.started'>;
 interface PaymentSignal {
   type: 'PAYMENT_DISPUTED' | 'PAYMENT_FAILED';
   subject: 'seller' | 'buyer';
-  window: { name: string; member: string; seconds: number };
+  /** The Redis window, what one event adds to it (so a redelivered event never counts twice) and its length. */
+  window: { name: string; member: (payment: PaymentChange) => string; seconds: number };
   fact: 'disputingBuyersInWindow' | 'failedPaymentsInWindow';
   rule: Rule;
 }
+
+/** Disputing buyers per seller; failed payments per buyer. */
+const DISPUTED: PaymentSignal = { type: 'PAYMENT_DISPUTED', subject: 'seller', window: { name: 'disputes', member: (p) => p.buyerId, seconds: DISPUTES_WINDOW_SECONDS }, fact: 'disputingBuyersInWindow', rule: REPEATED_DISPUTES };
+const FAILED: PaymentSignal = { type: 'PAYMENT_FAILED', subject: 'buyer', window: { name: 'payment-failures', member: (p) => p.paymentId, seconds: PAYMENT_FAILURES_WINDOW_SECONDS }, fact: 'failedPaymentsInWindow', rule: PAYMENT_FAILURE_BURST };
 
 export class PaymentSignals {
   constructor(private readonly deps: { trades: TradeRepository; windows: SlidingWindows; assessment: AssessmentService }) {}
@@ -42,32 +47,20 @@ export class PaymentSignals {
    */
   async disputed(payment: PaymentChange, from: FromEvent): Promise<AssessmentRecord | null> {
     if (payment.reason === TRADE_DISPUTE_REASONS.SELLER) return null;
-    return this.countAndAssess(payment, from, {
-      type: 'PAYMENT_DISPUTED',
-      subject: 'seller',
-      window: { name: 'disputes', member: payment.buyerId, seconds: DISPUTES_WINDOW_SECONDS },
-      fact: 'disputingBuyersInWindow',
-      rule: REPEATED_DISPUTES,
-    });
+    return this.countAndAssess(payment, from, DISPUTED);
   }
 
   /** payment.failed: counts the payment against its buyer (PAYMENT_FAILURE_BURST), unless the provider was at fault. */
   async failed(payment: PaymentChange, from: FromEvent): Promise<AssessmentRecord | null> {
     if (payment.reason && NOT_THE_PAYERS_FAILURE.includes(payment.reason)) return null;
-    return this.countAndAssess(payment, from, {
-      type: 'PAYMENT_FAILED',
-      subject: 'buyer',
-      window: { name: 'payment-failures', member: payment.paymentId, seconds: PAYMENT_FAILURES_WINDOW_SECONDS },
-      fact: 'failedPaymentsInWindow',
-      rule: PAYMENT_FAILURE_BURST,
-    });
+    return this.countAndAssess(payment, from, FAILED);
   }
 
   /** Adds the payment to the subject's sliding window and assesses the subject against the one rule with that count. */
   private async countAndAssess(payment: PaymentChange, from: FromEvent, signal: PaymentSignal): Promise<AssessmentRecord | null> {
     const at = new Date(payment.at);
     const [userId, counterpartId] = signal.subject === 'seller' ? [payment.sellerId, payment.buyerId] : [payment.buyerId, payment.sellerId];
-    const count = await this.deps.windows.addAndCount(signal.window.name, userId, signal.window.member, signal.window.seconds, at);
+    const count = await this.deps.windows.addAndCount(signal.window.name, userId, signal.window.member(payment), signal.window.seconds, at);
     return this.deps.assessment.assess(
       { type: signal.type, userId, counterpartId, transactionId: payment.transactionId, amount: payment.amount, at },
       { [signal.fact]: count, counterpart: null },
