@@ -5,10 +5,11 @@
 // server as an anonymous caller, so the rate limits, the signing and the payment service's checks
 // (wrong code, tries left, locked, expired) are exactly those of the API; the page shows the
 // service's own plain-language answer.
-import { localeFromHeader, pick, type Locale, type LocalizedText } from '@anshim/platform';
+import { catalogue, localeFromHeader, pick, type Locale } from '@anshim/platform';
 import type { ApolloServer } from '@apollo/server';
 import express, { type Express, type Request, type Response } from 'express';
 import type { GatewayContext } from './context.ts';
+import data from './guardian-approval-page.json' with { type: 'json' };
 
 export const GUARDIAN_APPROVAL_PATH = '/guardian-approval';
 
@@ -17,24 +18,8 @@ const DECIDE = `mutation GuardianPage($approvalId: ID!, $code: String!, $approve
 }`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const texts = {
-  title: { ko: '보호자 결제 확인', en: 'Guardian payment check' },
-  intro: {
-    ko: '가족(보호 대상)이 안심결제를 하려고 해요. 문자로 받은 승인번호 6자리를 넣고, 결제를 허락할지 골라 주세요.',
-    en: 'Someone you look after wants to make a safe payment. Enter the 6-digit code from the text message and choose whether to allow it.',
-  },
-  codeLabel: { ko: '승인번호 (숫자 6자리)', en: 'Code (6 digits)' },
-  approve: { ko: '결제 허락하기', en: 'Allow the payment' },
-  decline: { ko: '허락하지 않기', en: 'Do not allow' },
-  unsure: {
-    ko: '잘 모르겠으면 허락하기 전에 먼저 가족에게 전화해 보세요. 답하지 않으면 결제는 자동으로 취소돼요.',
-    en: 'If unsure, call them before you allow it. If you do not answer, the payment is cancelled on its own.',
-  },
-  badLink: { ko: '링크가 올바르지 않아요. 문자에 있는 링크를 그대로 눌러 주세요.', en: 'This link is not valid. Please open the link from the text message as it is.' },
-  APPROVED: { ko: '결제를 허락했어요. 이제 가족이 결제할 수 있어요.', en: 'You allowed the payment. They can pay now.' },
-  DECLINED: { ko: '결제를 허락하지 않았어요. 결제는 취소되었고, 돈은 나가지 않았어요.', en: 'You did not allow the payment. It was cancelled and no money was taken.' },
-  failed: { ko: '지금은 처리할 수 없어요. 잠시 뒤에 다시 해 주세요.', en: 'This cannot be done right now. Please try again shortly.' },
-} satisfies Record<string, LocalizedText>;
+/** What the page says, as data (guardian-approval-page.json: translators edit it, not code). */
+const texts = catalogue(data, 'gateway/src/guardian-approval-page.json').page;
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 

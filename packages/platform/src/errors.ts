@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { platformTexts } from './texts.ts';
 
 /** The codes of the public contract; every error a client sees carries one of them. */
 export const ErrorCode = {
@@ -35,31 +36,29 @@ export class AppError extends GraphQLError {
   }
 }
 
-export class UnauthenticatedError extends AppError {
-  constructor(message: Text = { ko: '로그인이 필요합니다.', en: 'Please sign in first.' }, extensions?: Record<string, unknown>) {
-    super(message, ErrorCode.UNAUTHENTICATED, extensions);
-  }
+type Extensions = Record<string, unknown>;
+type CodedErrorClass = new (message: Text, extensions?: Extensions) => AppError;
+type DefaultedErrorClass = new (message?: Text, extensions?: Extensions) => AppError;
+
+/**
+ * The base of an error that only fixes its code; with `fallback`, the message may be left out
+ * (e.g. `new NotFoundError()` reads "찾을 수 없습니다." / "Not found.").
+ */
+function codedError(code: ErrorCode): CodedErrorClass;
+function codedError(code: ErrorCode, fallback: LocalizedText): DefaultedErrorClass;
+function codedError(code: ErrorCode, fallback?: LocalizedText): DefaultedErrorClass {
+  return class extends AppError {
+    constructor(message: Text | undefined = fallback, extensions?: Extensions) {
+      super(message ?? '', code, extensions);
+    }
+  };
 }
-export class ForbiddenError extends AppError {
-  constructor(message: Text = { ko: '이 작업을 할 권한이 없습니다.', en: 'You are not allowed to do this.' }, extensions?: Record<string, unknown>) {
-    super(message, ErrorCode.FORBIDDEN, extensions);
-  }
-}
-export class BadInputError extends AppError {
-  constructor(message: Text, extensions?: Record<string, unknown>) {
-    super(message, ErrorCode.BAD_USER_INPUT, extensions);
-  }
-}
-export class NotFoundError extends AppError {
-  constructor(message: Text = { ko: '찾을 수 없습니다.', en: 'Not found.' }, extensions?: Record<string, unknown>) {
-    super(message, ErrorCode.NOT_FOUND, extensions);
-  }
-}
-export class ConflictError extends AppError {
-  constructor(message: Text, extensions?: Record<string, unknown>) {
-    super(message, ErrorCode.CONFLICT, extensions);
-  }
-}
+
+export class UnauthenticatedError extends codedError(ErrorCode.UNAUTHENTICATED, platformTexts.common.signInFirst) {}
+export class ForbiddenError extends codedError(ErrorCode.FORBIDDEN, platformTexts.errors.notAllowed) {}
+export class BadInputError extends codedError(ErrorCode.BAD_USER_INPUT) {}
+export class NotFoundError extends codedError(ErrorCode.NOT_FOUND, platformTexts.errors.notFound) {}
+export class ConflictError extends codedError(ErrorCode.CONFLICT) {}
 export class RateLimitedError extends AppError {
   constructor(message: Text, retryAfterSeconds: number, extensions?: Record<string, unknown>) {
     super(message, ErrorCode.RATE_LIMITED, { ...extensions, retryAfter: retryAfterSeconds });
@@ -83,8 +82,8 @@ export function badInputFromIssues(
 }
 
 const PRISMA_CODES: Record<string, (meta: Record<string, unknown> | undefined) => AppError> = {
-  P2002: (meta) => new ConflictError({ ko: '이미 존재합니다.', en: 'It already exists.' }, { target: meta?.target }),
-  P2003: () => new NotFoundError({ ko: '연결된 항목을 찾을 수 없습니다.', en: 'A linked item was not found.' }),
+  P2002: (meta) => new ConflictError(platformTexts.errors.exists, { target: meta?.target }),
+  P2003: () => new NotFoundError(platformTexts.errors.linkedNotFound),
   P2025: () => new NotFoundError(),
 };
 

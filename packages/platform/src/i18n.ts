@@ -1,5 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { AppError, type LocalizedText } from './errors.ts';
+import { platformTexts } from './texts.ts';
+
+export { catalogue, type Catalogue } from './catalogue.ts';
 
 export type Locale = 'ko' | 'en';
 
@@ -41,14 +44,10 @@ export function formatMoment(at: Date): LocalizedText {
 }
 
 /**
- * Refusals every service words the same way. A service's messages.ts spreads these and adds only
- * its own, so one situation reads the same wherever it arises.
+ * Refusals every service words the same way (packages/platform/src/messages.json). A service's
+ * messages.ts spreads these and adds only its own, so one situation reads the same wherever it arises.
  */
-export const commonMessages = {
-  invalidInput: { ko: '입력한 내용을 다시 확인해 주세요.', en: 'Please check what you entered.' },
-  signInFirst: { ko: '로그인이 필요합니다.', en: 'Please sign in first.' },
-  adminOnly: { ko: '관리자만 할 수 있는 작업입니다.', en: 'Only an administrator can do this.' },
-} satisfies Record<string, LocalizedText>;
+export const commonMessages = platformTexts.common;
 
 /** Whole minutes until a rate-limited person may try again, at least one ("try again in N minutes"). */
 export function minutesUntilRetry(retryAfterSeconds: number): number {

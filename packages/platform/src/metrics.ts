@@ -19,26 +19,16 @@ export function createMetrics(service: string) {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
-  const operationDuration = new Histogram({
-    name: 'anshim_graphql_operation_duration_seconds',
-    help: 'GraphQL operation latency by operation name',
-    labelNames: ['operation', 'status'] as const,
-    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-    registers: [registry],
-  });
+  const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+    new Histogram<L>({ name, help, labelNames, buckets, registers: [registry] });
+  const operationDuration = histogram('anshim_graphql_operation_duration_seconds', 'GraphQL operation latency by operation name', ['operation', 'status'], [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
   const operationErrors = new Counter({
     name: 'anshim_graphql_errors_total',
     help: 'GraphQL errors by code',
     labelNames: ['code'] as const,
     registers: [registry],
   });
-  const subgraphFetchDuration = new Histogram({
-    name: 'anshim_subgraph_fetch_duration_seconds',
-    help: 'Latency of gateway fetches to subgraphs',
-    labelNames: ['subgraph', 'status'] as const,
-    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
-  });
+  const subgraphFetchDuration = histogram('anshim_subgraph_fetch_duration_seconds', 'Latency of gateway fetches to subgraphs', ['subgraph', 'status'], [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
   return { registry, operationDuration, operationErrors, subgraphFetchDuration };
 }
 export type Metrics = ReturnType<typeof createMetrics>;

@@ -57,6 +57,33 @@ export interface DefinedJob<S extends z.ZodType, R> {
   close(): Promise<void>;
 }
 
+export interface SweepDefinition<R> {
+  /** The scheduler's id (one repeatable job however many replicas run). */
+  id: string;
+  everyMs: number;
+  /** One sweep as of `now` (tests call it with a later date). */
+  run: (now: Date) => Promise<R>;
+  redis: RedisSettings;
+  logger: Logger;
+  /** The first retry delay of a failed sweep (the kit's schedule after that). */
+  firstRetryMs?: number;
+}
+
+/** A sweep every `everyMs` as of the moment it runs; keeps the last 50 runs and 100 failures for inspection. */
+export function defineSweep<S extends z.ZodType, R>(type: JobType<S>, sweep: SweepDefinition<R>): DefinedJob<S, R> {
+  return defineJob({
+    ...type,
+    handler: () => sweep.run(new Date()),
+    redis: sweep.redis,
+    logger: sweep.logger,
+    schedule: {
+      id: sweep.id,
+      repeat: { every: sweep.everyMs },
+      options: { removeOnComplete: 50, removeOnFail: 100, backoff: { type: 'exponential', delay: sweep.firstRetryMs ?? 5_000 } },
+    },
+  });
+}
+
 export function defineJob<S extends z.ZodType, R>(definition: JobDefinition<S, R>): DefinedJob<S, R> {
   const { name, jobName, schema, handler, redis } = definition;
   const logger = definition.logger.child({ component: name });

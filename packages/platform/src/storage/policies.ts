@@ -25,20 +25,24 @@ export interface UploadPolicy {
 
 const MB = 1024 * 1024;
 
-export const PRODUCT_IMAGE_POLICY: UploadPolicy = {
+const PICTURES: readonly KnownContentType[] = ['image/jpeg', 'image/png', 'image/webp'];
+
+/** A picture members upload privately and the service publishes once attached (listing photos, profile photos). */
+function publishedPicturePolicy(policy: Pick<UploadPolicy, 'namespace' | 'publishedNamespace' | 'maxBytes' | 'thumbnail' | 'resize'>): UploadPolicy {
+  return { ...policy, contentTypes: PICTURES, visibility: 'public', uploadTtlSeconds: 10 * 60 };
+}
+
+export const PRODUCT_IMAGE_POLICY = publishedPicturePolicy({
   namespace: 'product-uploads',
   publishedNamespace: 'products',
-  contentTypes: ['image/jpeg', 'image/png', 'image/webp'],
   maxBytes: 10 * MB,
-  visibility: 'public',
-  uploadTtlSeconds: 10 * 60,
   thumbnail: { width: 320, height: 320 },
-};
+});
 
 /** Report evidence (issue 5): never public, read through signed GET URLs that expire quickly. */
 export const EVIDENCE_POLICY: UploadPolicy = {
   namespace: 'evidence',
-  contentTypes: ['image/jpeg', 'image/png', 'image/webp', 'application/pdf'],
+  contentTypes: [...PICTURES, 'application/pdf'],
   maxBytes: 10 * MB,
   visibility: 'private',
   uploadTtlSeconds: 10 * 60,
@@ -60,15 +64,12 @@ export const ID_CARD_POLICY: UploadPolicy = {
  * Profile photos (user service): public once set, published re-encoded at most 512×512 without
  * metadata; the upload itself is private and swept when never attached.
  */
-export const PROFILE_PHOTO_POLICY: UploadPolicy = {
+export const PROFILE_PHOTO_POLICY = publishedPicturePolicy({
   namespace: 'profile-photo-uploads',
   publishedNamespace: 'profile-photos',
-  contentTypes: ['image/jpeg', 'image/png', 'image/webp'],
   maxBytes: 5 * MB,
-  visibility: 'public',
-  uploadTtlSeconds: 10 * 60,
   resize: { width: 512, height: 512 },
-};
+});
 
 /** Namespaces the drivers serve without signatures: only where attached public files are published. */
 export function publicNamespaces(policies: readonly UploadPolicy[]): string[] {

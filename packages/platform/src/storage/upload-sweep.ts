@@ -5,7 +5,7 @@
 // service's own database which keys were attached, and deletes the rest; for publishing kinds the
 // original upload always goes (only the re-encoded published copy is ever used).
 import { JOB_CATALOGUE, type JobName } from '@anshim/contracts';
-import { defineJob, type DefinedJob } from '../kit/define-job.ts';
+import { defineSweep, type DefinedJob } from '../kit/define-job.ts';
 import type { Logger } from '../logger.ts';
 import type { RedisSettings } from '../redis.ts';
 import type { StorageDriver } from './driver.ts';
@@ -45,17 +45,7 @@ export class UploadSweep {
 
   constructor(private readonly deps: UploadSweepDeps) {
     this.logger = deps.logger.child({ component: 'upload-sweep' });
-    this.job = defineJob({
-      ...JOB_CATALOGUE[`${deps.service}.upload-sweep`],
-      handler: () => this.sweep(new Date()),
-      redis: deps.redis,
-      logger: deps.logger,
-      schedule: {
-        id: 'upload-sweep',
-        repeat: { every: deps.intervalMinutes * 60_000 },
-        options: { removeOnComplete: 50, removeOnFail: 100, attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
-      },
-    });
+    this.job = defineSweep(JOB_CATALOGUE[`${deps.service}.upload-sweep`], { id: 'upload-sweep', everyMs: deps.intervalMinutes * 60_000, run: (now) => this.sweep(now), redis: deps.redis, logger: deps.logger });
   }
 
   /** One sweep as of `now` (tests pass a moment past the ticket TTL). A file that cannot be deleted now is retried next sweep. */

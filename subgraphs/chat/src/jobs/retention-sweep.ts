@@ -5,7 +5,7 @@
 // longer have a conversation. The ADMIN read audit log stays: it holds no content, and it is the
 // record of who looked. A deleted conversation answers NOT_FOUND to everything afterwards.
 import { JOB_CATALOGUE } from '@anshim/contracts';
-import { defineJob, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
+import { defineSweep, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
 import type { AdminReadLinks } from '../conversations/admin-read-links.ts';
 import type { ConversationRepository } from '../conversations/conversation-repository.ts';
 
@@ -34,17 +34,7 @@ export class RetentionSweep {
 
   constructor(private readonly deps: RetentionSweepDeps) {
     this.logger = deps.logger.child({ component: 'chat-retention-sweep' });
-    this.job = defineJob({
-      ...JOB_CATALOGUE['chat.retention-sweep'],
-      handler: () => this.sweep(new Date()),
-      redis: deps.redis,
-      logger: deps.logger,
-      schedule: {
-        id: RETENTION_SWEEP_SCHEDULER,
-        repeat: { every: deps.intervalMinutes * 60_000 },
-        options: { removeOnComplete: 50, removeOnFail: 100, backoff: { type: 'exponential', delay: 5_000 } },
-      },
-    });
+    this.job = defineSweep(JOB_CATALOGUE['chat.retention-sweep'], { id: RETENTION_SWEEP_SCHEDULER, everyMs: deps.intervalMinutes * 60_000, run: (now) => this.sweep(now), redis: deps.redis, logger: deps.logger });
   }
 
   /** One sweep as of `now` (tests pass a date past the retention). */

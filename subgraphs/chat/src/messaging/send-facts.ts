@@ -18,13 +18,7 @@ export interface SendFacts {
   recentCiphers: string[];
 }
 
-interface Row {
-  id: string;
-  productId: string;
-  buyerId: string;
-  sellerId: string;
-  createdAt: Date;
-  lastMessageAt: Date;
+interface Row extends ConversationRecord {
   blocked: boolean;
   recent: string[] | null;
   sender: (Omit<MemberCopy, 'statusUntil' | 'heldUntil' | 'warnedUntil'> & { statusUntil: string | null; heldUntil: string | null; warnedUntil: string | null }) | null;

@@ -14,9 +14,24 @@ import {
   REPEATED_DISPUTES,
 } from '../rules/index.ts';
 import type { AssessmentRecord, AssessmentService, FromEvent } from './assessment-service.ts';
+import type { Rule } from '../rules/types.ts';
 import type { SlidingWindows } from './sliding-windows.ts';
 
 type PaymentChange = EventData<'payment.started'>;
+
+/** A payment event counted in a sliding window against one party (the subject) and assessed by one rule. */
+interface PaymentSignal {
+  type: 'PAYMENT_DISPUTED' | 'PAYMENT_FAILED';
+  subject: 'seller' | 'buyer';
+  /** The Redis window, what one event adds to it (so a redelivered event never counts twice) and its length. */
+  window: { name: string; member: (payment: PaymentChange) => string; seconds: number };
+  fact: 'disputingBuyersInWindow' | 'failedPaymentsInWindow';
+  rule: Rule;
+}
+
+/** Disputing buyers per seller; failed payments per buyer. */
+const DISPUTED: PaymentSignal = { type: 'PAYMENT_DISPUTED', subject: 'seller', window: { name: 'disputes', member: (p) => p.buyerId, seconds: DISPUTES_WINDOW_SECONDS }, fact: 'disputingBuyersInWindow', rule: REPEATED_DISPUTES };
+const FAILED: PaymentSignal = { type: 'PAYMENT_FAILED', subject: 'buyer', window: { name: 'payment-failures', member: (p) => p.paymentId, seconds: PAYMENT_FAILURES_WINDOW_SECONDS }, fact: 'failedPaymentsInWindow', rule: PAYMENT_FAILURE_BURST };
 
 export class PaymentSignals {
   constructor(private readonly deps: { trades: TradeRepository; windows: SlidingWindows; assessment: AssessmentService }) {}
@@ -32,26 +47,25 @@ export class PaymentSignals {
    */
   async disputed(payment: PaymentChange, from: FromEvent): Promise<AssessmentRecord | null> {
     if (payment.reason === TRADE_DISPUTE_REASONS.SELLER) return null;
-    const at = new Date(payment.at);
-    const disputingBuyersInWindow = await this.deps.windows.addAndCount('disputes', payment.sellerId, payment.buyerId, DISPUTES_WINDOW_SECONDS, at);
-    return this.deps.assessment.assess(
-      { type: 'PAYMENT_DISPUTED', userId: payment.sellerId, counterpartId: payment.buyerId, transactionId: payment.transactionId, amount: payment.amount, at },
-      { disputingBuyersInWindow, counterpart: null },
-      from,
-      [REPEATED_DISPUTES],
-    );
+    return this.countAndAssess(payment, from, DISPUTED);
   }
 
   /** payment.failed: counts the payment against its buyer (PAYMENT_FAILURE_BURST), unless the provider was at fault. */
   async failed(payment: PaymentChange, from: FromEvent): Promise<AssessmentRecord | null> {
     if (payment.reason && NOT_THE_PAYERS_FAILURE.includes(payment.reason)) return null;
+    return this.countAndAssess(payment, from, FAILED);
+  }
+
+  /** Adds the payment to the subject's sliding window and assesses the subject against the one rule with that count. */
+  private async countAndAssess(payment: PaymentChange, from: FromEvent, signal: PaymentSignal): Promise<AssessmentRecord | null> {
     const at = new Date(payment.at);
-    const failedPaymentsInWindow = await this.deps.windows.addAndCount('payment-failures', payment.buyerId, payment.paymentId, PAYMENT_FAILURES_WINDOW_SECONDS, at);
+    const [userId, counterpartId] = signal.subject === 'seller' ? [payment.sellerId, payment.buyerId] : [payment.buyerId, payment.sellerId];
+    const count = await this.deps.windows.addAndCount(signal.window.name, userId, signal.window.member(payment), signal.window.seconds, at);
     return this.deps.assessment.assess(
-      { type: 'PAYMENT_FAILED', userId: payment.buyerId, counterpartId: payment.sellerId, transactionId: payment.transactionId, amount: payment.amount, at },
-      { failedPaymentsInWindow, counterpart: null },
+      { type: signal.type, userId, counterpartId, transactionId: payment.transactionId, amount: payment.amount, at },
+      { [signal.fact]: count, counterpart: null },
       from,
-      [PAYMENT_FAILURE_BURST],
+      [signal.rule],
     );
   }
 }

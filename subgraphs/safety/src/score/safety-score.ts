@@ -2,8 +2,9 @@
 // value, a grade, the factors that explain it and the badges a display shows. Deterministic: the
 // same inputs and the same `now` always give the same score. Every weight lives in WEIGHTS; change
 // them here, with evidence, and bump RULE_VERSION.
-import type { LocalizedText } from '@anshim/platform';
+import { catalogue, type LocalizedText } from '@anshim/platform';
 import { combinedReportWeight, REPORT_WEIGHTING } from '@anshim/contracts';
+import data from './factor-names.json' with { type: 'json' };
 
 export const RULE_VERSION = '2026-12.2';
 
@@ -161,22 +162,11 @@ export function reportDecay(ageDays: number): number {
   return 2 ** (-Math.max(0, ageDays) / WEIGHTS.reportHalfLifeDays);
 }
 
-const REPORT_NAMES: Record<ReportType, LocalizedText> = {
-  FRAUD: { ko: '사기', en: 'fraud' },
-  COUNTERFEIT: { ko: '가품 판매', en: 'counterfeit goods' },
-  HARASSMENT: { ko: '괴롭힘', en: 'harassment' },
-  OFF_PLATFORM_PAYMENT: { ko: '외부 결제 유도', en: 'asking to pay outside the app' },
-  ABUSIVE_LANGUAGE: { ko: '욕설·비매너', en: 'abusive language' },
-  NO_SHOW: { ko: '약속 불이행(노쇼)', en: 'not showing up' },
-  OTHER: { ko: '기타', en: 'other' },
-};
+/** How a report type and a verification are named in a factor's description (factor-names.json, as data). */
+const texts = catalogue(data, 'subgraphs/safety/src/score/factor-names.json');
+const REPORT_NAMES: Record<ReportType, LocalizedText> = texts.REPORT_NAMES;
 
-const VERIFICATION_TEXT: Record<VerificationMethod, LocalizedText> = {
-  EMAIL: { ko: '이메일 인증을 마쳤습니다.', en: 'Email address verified.' },
-  SMS: { ko: '휴대폰 본인인증을 마쳤습니다.', en: 'Phone number verified.' },
-  ID_CARD: { ko: '신분증 확인을 마쳤습니다.', en: 'ID card checked.' },
-  OAUTH: { ko: '다른 서비스 계정(소셜 로그인)이 연결되어 있습니다.', en: 'Linked to another trusted account (social login).' },
-};
+const VERIFICATION_TEXT: Record<VerificationMethod, LocalizedText> = texts.VERIFICATION_TEXT;
 
 function activeSanctions(inputs: ScoreInputs, now: Date): Set<SanctionType> {
   const active = new Set<SanctionType>();

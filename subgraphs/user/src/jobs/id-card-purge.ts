@@ -2,7 +2,7 @@
 // scheduler (one repeatable job, however many replicas run) sweeps every
 // ID_CARD_PURGE_INTERVAL_MINUTES: it deletes photos past their `purgeAfter` and marks unused
 // upload tickets EXPIRED. The row of each check stays, as the record of the decision.
-import { defineJob, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
+import { defineSweep, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
 import { JOB_CATALOGUE } from '@anshim/contracts';
 import type { StorageDriver } from '@anshim/platform/storage';
 import type { IdCardRepository } from '../id-card/id-card-repository.ts';
@@ -30,17 +30,7 @@ export class IdCardPurge {
 
   constructor(private readonly deps: IdCardPurgeDeps) {
     this.logger = deps.logger.child({ component: 'id-card-purge' });
-    this.job = defineJob({
-      ...JOB_CATALOGUE['user.id-card-purge'],
-      handler: () => this.sweep(new Date()),
-      redis: deps.redis,
-      logger: deps.logger,
-      schedule: {
-        id: ID_CARD_PURGE_SCHEDULER,
-        repeat: { every: deps.intervalMinutes * 60_000 },
-        options: { removeOnComplete: 50, removeOnFail: 100, backoff: { type: 'exponential', delay: 5_000 } },
-      },
-    });
+    this.job = defineSweep(JOB_CATALOGUE['user.id-card-purge'], { id: ID_CARD_PURGE_SCHEDULER, everyMs: deps.intervalMinutes * 60_000, run: (now) => this.sweep(now), redis: deps.redis, logger: deps.logger });
   }
 
   /** One sweep as of `now` (tests pass a date 31 days ahead). A photo that cannot be deleted now is retried next sweep. */
