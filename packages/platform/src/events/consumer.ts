@@ -81,7 +81,7 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
     this.breaker = new QueueBreaker(consumerQueueName(this.service), this.logger, options.breaker);
     this.worker = new Worker(consumerQueueName(this.service), (job) => this.breaker.run(this.worker, this.connection, () => this.handle(job)), {
       connection: this.connection,
-      prefix: queuePrefix(options.redis),
+      prefix: queuePrefix(options.redis, consumerQueueName(this.service)),
       concurrency: options.concurrency ?? 5,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.lockDurationMs ?? 30_000,
