@@ -45,8 +45,12 @@ export function isClusterUrl(url: string): boolean {
 
 /** A valid REDIS_URL: a `redis://`/`rediss://` URL of one Redis, or a cluster's seed list. */
 export function isRedisUrl(url: string): boolean {
-  if (isClusterUrl(url)) return clusterAddressOf(url)!.nodes.every((node) => node.host && Number.isInteger(node.port));
-  return URL.canParse(url) && /^rediss?:$/.test(new URL(url).protocol);
+  if (!isClusterUrl(url)) return URL.canParse(url) && /^rediss?:$/.test(new URL(url).protocol);
+  try {
+    return clusterAddressOf(url)!.nodes.every((node) => node.host && Number.isInteger(node.port));
+  } catch {
+    return false; // a node that is no host:port
+  }
 }
 
 /**
