@@ -14,7 +14,7 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { Queue, type Job } from 'bullmq';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { consumerQueueName, createQueueConnection, queuePrefix, type EventOutcome } from '@anshim/platform';
 import { SUBGRAPHS, subscribersOf, type SubgraphName } from '@anshim/contracts';
 import { deployMigrations, ensureDatabase } from '../../scripts/lib/migrations.ts';
@@ -24,6 +24,9 @@ import { codeOf, gatewayClient, LOGIN, waitFor, type RegisteredPerson } from '..
 import { freePort } from '../support/free-port.ts';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 import { subscriptionFeed, type SubscriptionFeed } from '../support/subscription-feed.ts';
+
+// Eighteen processes on a shared 2-core machine: each step (sign-ups hash passwords) may be slow.
+vi.setConfig({ testTimeout: 240_000 });
 
 const KEYS = { PAYMENT_SECRET_KEY: 'test_sk_e2e_scale_out', PAYMENT_WEBHOOK_KEY: 'e2e-scale-out-webhook-key' };
 /** Sign-in is the one rate-limited field here, 4 per address: what the budget test spends. */
