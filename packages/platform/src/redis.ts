@@ -67,6 +67,9 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis {
     enableOfflineQueue,
     enableReadyCheck,
     lazyConnect,
+    // ioredis gives a node 1 s to answer CLUSTER SLOTS, then fails every queued command: too short for a
+    // busy host starting many connections at once (a CLI opening every queue).
+    slotsRefreshTimeout: 10_000,
     redisOptions: { ...cluster.nodeOptions, ...perNode },
   });
   return client as unknown as Redis;

@@ -4,14 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { UnrecoverableError } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { EventConsumer, OutboxRelay, recordEvent, type EventEnvelope, type SqlExecutor } from '../../src/events/index.ts';
 import type { DeskLetter } from '../../src/events/dead-letter-desk.ts';
 import { defineJob } from '../../src/kit/define-job.ts';
 import { runCli } from '../../../../test/faults/support/cli.ts';
-import { EventBusTestEnvironment, redisUrl, waitFor, type Scenario } from './event-bus-fixture.ts';
-import { redisTargets } from '../../../../test/support/redis-cluster.ts';
+import { describeOnEachRedis, waitFor, type Scenario } from './event-bus-fixture.ts';
 
 
 /** What `list` prints per letter (JSON lines): the desk's letter without its payload. */
@@ -29,13 +28,7 @@ async function list(s: Scenario, ...args: string[]): Promise<Listed[]> {
   return jsonLines(result.stdout) as unknown as Listed[];
 }
 
-// On one Redis, and with REDIS_CLUSTER_TEST=1 on a real three-node Redis Cluster too.
-describe.each(redisTargets(redisUrl))('on $name', (target) => {
-  const environment = new EventBusTestEnvironment(target);
-  beforeAll(() => environment.setUp(), 60_000);
-  afterEach(() => environment.disposeLeftovers());
-  afterAll(() => environment.tearDown());
-
+describeOnEachRedis((environment) => {
   describe('npm run dead-letters', () => {
     it('lists, filters, shows, replays and drops the dead letters of every service and job queue, auditing each change', async () => {
       const s = await environment.scenario();

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
 import { Redis, type Cluster } from 'ioredis';
 import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { pino, type Logger } from 'pino';
 import { connectRedis, createQueueConnection, queuePrefix, type RedisSettings } from '../../src/redis.ts';
 import type { SubgraphName } from '@anshim/contracts';
@@ -70,6 +71,20 @@ export class EventBusTestEnvironment {
     else await deleteKeys(redisUrl, `${this.name}_*`);
     if (this.databaseUrl) await withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`));
   }
+}
+
+/**
+ * Runs `body` on one Redis, and with REDIS_CLUSTER_TEST=1 on a real three-node Redis Cluster too (each
+ * BullMQ queue on its own hash tag, every connection a cluster client), each with its own environment.
+ */
+export function describeOnEachRedis(body: (environment: EventBusTestEnvironment, target: RedisTarget) => void): void {
+  describe.each(redisTargets(redisUrl))('on $name', (target) => {
+    const environment = new EventBusTestEnvironment(target);
+    beforeAll(() => environment.setUp(), 60_000);
+    afterEach(() => environment.disposeLeftovers());
+    afterAll(() => environment.tearDown());
+    body(environment, target);
+  });
 }
 
 export class Scenario {

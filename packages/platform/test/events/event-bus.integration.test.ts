@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DeadLetters,
   EventConsumer,
@@ -14,8 +14,7 @@ import {
   type SqlExecutor,
 } from '../../src/events/index.ts';
 import { subscribersOf, type SubgraphName } from '@anshim/contracts';
-import { deferred, EventBusTestEnvironment, recordingLogger, redisUrl, waitFor, type Scenario } from './event-bus-fixture.ts';
-import { redisTargets } from '../../../../test/support/redis-cluster.ts';
+import { deferred, describeOnEachRedis, recordingLogger, waitFor, type Scenario } from './event-bus-fixture.ts';
 
 
 /** A handler whose effect is a row written in the consumer's transaction. */
@@ -60,14 +59,7 @@ async function finishedJob(s: Scenario, service: SubgraphName, jobId: string): P
   });
 }
 
-// Every test runs on one Redis, and with REDIS_CLUSTER_TEST=1 on a real three-node Redis Cluster too
-// (each BullMQ queue on its own hash tag, the relay's and consumers' connections cluster clients).
-describe.each(redisTargets(redisUrl))('on $name', (target) => {
-  const environment = new EventBusTestEnvironment(target);
-  beforeAll(() => environment.setUp(), 60_000);
-  afterEach(() => environment.disposeLeftovers());
-  afterAll(() => environment.tearDown());
-
+describeOnEachRedis((environment, target) => {
   describe('event bus (outbox → BullMQ → consumers)', () => {
     it('delivers a published event exactly once to every subscribed service, and to no one else', async () => {
       const s = await environment.scenario();
