@@ -174,7 +174,7 @@ export async function run(rates: number[] = [50, 200], seconds = 30, options: { 
     const gatewayUrl = `http://127.0.0.1:${gateway.port}/graphql`;
     publisher = await new TestEventPublisher(db.databaseUrl, { url: db.redisUrl, prefix: db.redisPrefix }).start();
     const queueConnection = createQueueConnection({ url: db.redisUrl, prefix: db.redisPrefix });
-    const safetyQueue = new Queue(consumerQueueName('safety'), { connection: queueConnection, prefix: queuePrefix({ url: db.redisUrl, prefix: db.redisPrefix }) });
+    const safetyQueue = new Queue(consumerQueueName('safety'), { connection: queueConnection, prefix: queuePrefix({ url: db.redisUrl, prefix: db.redisPrefix }, consumerQueueName('safety')) });
     closers.push(async () => {
       await safetyQueue.close();
       queueConnection.disconnect();

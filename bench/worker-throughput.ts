@@ -73,7 +73,7 @@ export async function run(events = 2000, concurrencies: number[] = [1, 4, 16]): 
       const settings = { url: db.redisUrl, prefix };
       const batch = syntheticEvents(events, users);
       const connection = createQueueConnection(settings);
-      const queue = new Queue(consumerQueueName('safety'), { connection, prefix: queuePrefix(settings) });
+      const queue = new Queue(consumerQueueName('safety'), { connection, prefix: queuePrefix(settings, consumerQueueName('safety')) });
       for (let i = 0; i < batch.length; i += 500) {
         await queue.addBulk(batch.slice(i, i + 500).map((e) => ({
           name: e.type,

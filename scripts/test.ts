@@ -41,6 +41,11 @@ function vitestStep(title: string, report: string, args: string[]): boolean {
   return passed;
 }
 
+// The event-bus tests also run on a real three-node Redis Cluster (test/support/redis-cluster.ts)
+// wherever redis-server is installed, as on CI; REDIS_CLUSTER_TEST=0 skips that.
+process.env.REDIS_CLUSTER_TEST ??= spawnSync('redis-server', ['--version']).status === 0 ? '1' : '0';
+console.log(`Redis Cluster tests: ${process.env.REDIS_CLUSTER_TEST === '1' ? 'on' : 'off (no redis-server)'}`);
+
 const filters = process.argv.slice(2);
 let passed = vitestStep('tests', resolve(root, 'test-artifacts/vitest.json'), filters);
 // The fault suite (test/faults, its own vitest config) runs after the main suite, never alongside

@@ -81,7 +81,7 @@ describe('automatic actions expire with the signal', () => {
     }
     const settings = { url: inject('redisUrl'), prefix: stack.env.REDIS_PREFIX! };
     const connection = createQueueConnection(settings);
-    const sweep = new Queue(JOB_CATALOGUE['monitor.action-expiry'].name, { connection, prefix: queuePrefix(settings) });
+    const sweep = new Queue(JOB_CATALOGUE['monitor.action-expiry'].name, { connection, prefix: queuePrefix(settings, JOB_CATALOGUE['monitor.action-expiry'].name) });
     await sweep.add(JOB_CATALOGUE['monitor.action-expiry'].jobName, {});
     await sweep.close();
     connection.disconnect();

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 function queue(name: string): Queue {
-  const created = new Queue(name, { connection, prefix: queuePrefix({ url: stack.env.REDIS_URL!, prefix: stack.env.REDIS_PREFIX! }) });
+  const created = new Queue(name, { connection, prefix: queuePrefix({ url: stack.env.REDIS_URL!, prefix: stack.env.REDIS_PREFIX! }, name) });
   queues.push(created);
   return created;
 }

@@ -34,7 +34,7 @@ beforeAll(async () => {
   publisher = await new TestEventPublisher(stack.databaseUrl, redis).start();
   sql = serviceSql(stack.databaseUrl, 'safety');
   connection = createQueueConnection(redis);
-  queue = new Queue(consumerQueueName('safety'), { connection, prefix: queuePrefix(redis) });
+  queue = new Queue(consumerQueueName('safety'), { connection, prefix: queuePrefix(redis, consumerQueueName('safety')) });
   deadLetters = new DeadLetters('safety', redis);
   cliEnv = { DATABASE_URL: stack.databaseUrl, REDIS_URL: stack.redis.url, REDIS_PREFIX: stack.env.REDIS_PREFIX!, INTERNAL_SECRET: stack.env.INTERNAL_SECRET!, JWT_SECRET: stack.env.JWT_SECRET!, DATA_ENCRYPTION_KEY: stack.env.DATA_ENCRYPTION_KEY! };
 });

@@ -78,7 +78,7 @@ describe('the safety worker killed with -9 mid-stream', () => {
     stack.process('safety-worker').child.kill('SIGKILL');
     await stack.process('safety-worker').stop();
     const connection = createQueueConnection({ url: stack.redis.url, prefix: stack.env.REDIS_PREFIX! });
-    const queue = new Queue(consumerQueueName('safety'), { connection, prefix: queuePrefix({ url: stack.redis.url, prefix: stack.env.REDIS_PREFIX! }) });
+    const queue = new Queue(consumerQueueName('safety'), { connection, prefix: queuePrefix({ url: stack.redis.url, prefix: stack.env.REDIS_PREFIX! }, consumerQueueName('safety')) });
     try {
       const counts = await queue.getJobCounts('active', 'waiting', 'prioritized', 'completed');
       const stillQueued = counts.active! + counts.waiting! + counts.prioritized!;
@@ -90,7 +90,7 @@ describe('the safety worker killed with -9 mid-stream', () => {
       // Settle: nothing may be applied a second time after the last first application.
       await waitUntil(() => queue.getJobCounts('active', 'waiting', 'prioritized', 'delayed'), (c) => Object.values(c).every((n) => n === 0), 30_000, 'an empty queue');
       expect(await queue.getFailedCount()).toBe(0);
-      expect(await new Queue(`${consumerQueueName('safety')}.dead`, { connection, prefix: queuePrefix({ url: stack.redis.url, prefix: stack.env.REDIS_PREFIX! }) }).getWaitingCount()).toBe(0);
+      expect(await new Queue(`${consumerQueueName('safety')}.dead`, { connection, prefix: queuePrefix({ url: stack.redis.url, prefix: stack.env.REDIS_PREFIX! }, `${consumerQueueName('safety')}.dead`) }).getWaitingCount()).toBe(0);
     } finally {
       await queue.close();
       connection.disconnect();

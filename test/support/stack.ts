@@ -6,24 +6,71 @@ import { startProcess, type StartedProcess } from './processes.ts';
 
 export interface Stack {
   gatewayUrl: string;
+  /** Every gateway, one per instance (`gatewayUrls[0]` is `gatewayUrl`). */
+  gatewayUrls: string[];
+  /** The first instance's subgraphs. */
   subgraphUrls: Record<string, string>;
-  /** Each process's operations port origin (/metrics, detailed /readyz; the user service's /dev/messages). */
+  /** Each process's operations port origin (/metrics, detailed /readyz; the user service's /dev/messages); a second instance is `user#2`. */
   operationsUrls: Record<string, string>;
   env: Record<string, string>;
   processes: StartedProcess[];
   stop(): Promise<void>;
 }
 
+export interface StackOptions {
+  subgraphs: string[];
+  workers?: string[];
+  env?: Record<string, string>;
+  startTimeoutMs?: number;
+  /**
+   * How many of every process (default 1): instance i is a gateway routed to the i-th instance of each
+   * subgraph, with its own workers, all over the same database, Redis and prefix (the scale-out e2e).
+   */
+  instances?: number;
+}
+
 /**
  * The whole system as real processes on free ports: the given subgraphs (with their workers when
- * asked), then a gateway routed to them. Each stack has its own Redis prefix.
+ * asked), then a gateway routed to them, as many times as `instances`. Each stack has its own Redis prefix.
  */
-export async function startStack(options: { subgraphs: string[]; workers?: string[]; env?: Record<string, string>; startTimeoutMs?: number }): Promise<Stack> {
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const shared: Record<string, string> = {
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    REDIS_PREFIX: `${inject('redisPrefix')}_${randomBytes(3).toString('hex')}`,
+    GATEWAY_OPS_PORT: '0',
+    ...options.env,
+  };
+  const processes: StartedProcess[] = [];
+  const stop = async () => {
+    await Promise.all(processes.reverse().map((p) => p.stop()));
+  };
+  try {
+    const instances: Instance[] = [];
+    for (let index = 0; index < (options.instances ?? 1); index += 1) instances.push(await startInstance(options, shared, index, processes));
+    const operationsUrls = Object.fromEntries(processes.filter((p) => p.operationsUrl).map((p) => [p.name, p.operationsUrl!]));
+    const gatewayUrls = instances.map((instance) => instance.gatewayUrl);
+    return { gatewayUrl: gatewayUrls[0]!, gatewayUrls, subgraphUrls: instances[0]!.subgraphUrls, operationsUrls, env: instances[0]!.env, processes, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+interface Instance {
+  gatewayUrl: string;
+  subgraphUrls: Record<string, string>;
+  env: Record<string, string>;
+}
+
+/** One gateway with its own subgraphs and workers; what it starts goes into `processes` at once, so a failure stops it too. */
+async function startInstance(options: StackOptions, shared: Record<string, string>, index: number, processes: StartedProcess[]): Promise<Instance> {
   // Generous: on a loaded 2-core machine a subgraph may take over a minute to compile and start.
   const timeoutMs = options.startTimeoutMs ?? 120_000;
+  const named = (name: string) => (index === 0 ? name : `${name}#${index + 1}`);
   // Browsers reach the services' own routes (/auth, files) only through the gateway, so the links
   // they sign point there: the gateway's port is chosen before the subgraphs start.
-  const gatewayPort = options.env?.GATEWAY_PORT ?? String(await freePort());
+  const gatewayPort = (index === 0 ? options.env?.GATEWAY_PORT : undefined) ?? String(await freePort());
   const gatewayOrigin = `http://127.0.0.1:${gatewayPort}`;
   const env: Record<string, string> = {
     USER_PUBLIC_URL: gatewayOrigin,
@@ -31,47 +78,33 @@ export async function startStack(options: { subgraphs: string[]; workers?: strin
     REPORT_PUBLIC_URL: `${gatewayOrigin}/report`,
     PAYMENT_PUBLIC_URL: gatewayOrigin,
     PAYMENT_APP_RETURN_URL: `${gatewayOrigin}/payments/done`,
-    DATABASE_URL: inject('databaseUrl'),
-    REDIS_URL: inject('redisUrl'),
-    REDIS_PREFIX: `${inject('redisPrefix')}_${randomBytes(3).toString('hex')}`,
-    GATEWAY_OPS_PORT: '0',
-    ...options.env,
+    ...shared,
     GATEWAY_PORT: gatewayPort,
   };
-  const processes: StartedProcess[] = [];
-  const stop = async () => {
-    await Promise.all(processes.reverse().map((p) => p.stop()));
-  };
-  try {
-    const subgraphUrls: Record<string, string> = {};
-    // Owners first, each on port 0, so the services that read from them (signed /internal/ reads:
-    // transaction → user, report → user and transaction) get their real URLs: user, then
-    // transaction, then the rest together. Never pre-picked ports: a port picked before the owner
-    // listens can be taken by another process in between, whose answers (a 401 from another
-    // stack's secret) look like a forged call.
-    for (const tier of startTiers(options.subgraphs)) {
-      // allSettled: when one fails to start, the ones that did are still stopped below.
-      const started = await Promise.allSettled(
-        tier.map((name) =>
-          startProcess(name, `subgraphs/${name}/src/index.ts`, { ...ownerUrls(name, subgraphUrls), ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs }),
-        ),
-      );
-      for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
-      const failed = started.find((result) => result.status === 'rejected');
-      if (failed) throw failed.reason;
-      for (const p of processes) subgraphUrls[p.name] = `http://127.0.0.1:${p.port}/graphql`;
-    }
-    for (const name of options.workers ?? []) {
-      processes.push(await startProcess(`${name}-worker`, `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready', timeoutMs }));
-    }
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
-    processes.push(gateway);
-    const operationsUrls = Object.fromEntries(processes.filter((p) => p.operationsUrl).map((p) => [p.name, p.operationsUrl!]));
-    return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, subgraphUrls, operationsUrls, env, processes, stop };
-  } catch (error) {
-    await stop();
-    throw error;
+  const subgraphUrls: Record<string, string> = {};
+  // Owners first, each on port 0, so the services that read from them (signed /internal/ reads:
+  // transaction → user, report → user and transaction) get their real URLs: user, then
+  // transaction, then the rest together. Never pre-picked ports: a port picked before the owner
+  // listens can be taken by another process in between, whose answers (a 401 from another
+  // stack's secret) look like a forged call.
+  for (const tier of startTiers(options.subgraphs)) {
+    // allSettled: when one fails to start, the ones that did are still stopped by the caller.
+    const started = await Promise.allSettled(
+      tier.map((name) =>
+        startProcess(named(name), `subgraphs/${name}/src/index.ts`, { ...ownerUrls(name, subgraphUrls), ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs }),
+      ),
+    );
+    for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    tier.forEach((name, i) => (subgraphUrls[name] = `http://127.0.0.1:${(started[i] as PromiseFulfilledResult<StartedProcess>).value.port}/graphql`));
   }
+  for (const name of options.workers ?? []) {
+    processes.push(await startProcess(named(`${name}-worker`), `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready', timeoutMs }));
+  }
+  const gateway = await startProcess(named('gateway'), 'gateway/src/index.ts', { ...env, SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
+  processes.push(gateway);
+  return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, subgraphUrls, env };
 }
 
 /** POSTs a GraphQL operation; returns status, headers and the parsed body. */

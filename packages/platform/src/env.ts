@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { isRedisUrl } from './redis.ts';
 
 /**
  * The repository root (the folder whose package.json is the `anshim` workspace root): dev secrets
@@ -32,10 +33,10 @@ export const baseEnvShape = {
     .describe('pino log level'),
   DATABASE_URL: z.string().url().default('postgresql://root@127.0.0.1:5432/anshim')
     .describe('PostgreSQL; the database is created if missing and each service uses its own schema `svc_<service>`'),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379/0')
-    .describe('Redis: cache, sessions, rate limits, BullMQ queues, pub/sub'),
+  REDIS_URL: z.string().refine(isRedisUrl, 'must be redis://…, rediss://… or redis+cluster://host:port,host:port').default('redis://127.0.0.1:6379/0')
+    .describe('Redis: cache, sessions, rate limits, BullMQ queues, pub/sub; `redis+cluster://[user:password@]host:port,host:port,…` (`rediss+cluster://` with TLS) for a Redis Cluster, each queue on its own hash tag (docs/deploy.md)'),
   REDIS_PREFIX: z.string().regex(/^[a-zA-Z0-9_:{}-]+$/, 'letters, digits, _ : - { } only').default('anshim')
-    .describe('prefix of every Redis key, channel and queue (hash-tag it, e.g. `{anshim}`, for Redis Cluster)'),
+    .describe('prefix of every Redis key, channel and queue; no braces with a Redis Cluster (Anshim adds the hash tags itself)'),
   OPS_HOST: z.string().min(1).default('127.0.0.1')
     .describe('interface of the operations port (`/metrics`, detailed `/readyz`): loopback by default, `0.0.0.0` where Prometheus scrapes the pod'),
   INTERNAL_SECRET: secret.optional()

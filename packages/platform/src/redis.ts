@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
 export type { Redis };
 
@@ -8,10 +8,83 @@ export interface RedisSettings {
   prefix: string;
 }
 
-/** A client for cache, counters and publishing; every key gets `<prefix>:` automatically. */
+/** The seed nodes and credentials of a `redis+cluster://` (or `rediss+cluster://`) URL. */
+export interface ClusterAddress {
+  nodes: Array<{ host: string; port: number }>;
+  nodeOptions: Pick<RedisOptions, 'username' | 'password' | 'tls'>;
+}
+
+const CLUSTER_URL = /^(rediss?)\+cluster:\/\/(?:([^@/]*)@)?([^/?#]+)\/?$/;
+
+/**
+ * `redis+cluster://[user:password@]host:port,host:port,…` names a Redis Cluster by some of its nodes
+ * (the client discovers the rest); undefined for a plain `redis://` URL (one Redis).
+ */
+export function clusterAddressOf(url: string): ClusterAddress | undefined {
+  const match = CLUSTER_URL.exec(url);
+  if (!match) return undefined;
+  const [, scheme, auth, hosts] = match;
+  const nodes = hosts!.split(',').map((node) => {
+    const parsed = new URL(`redis://${node}`);
+    return { host: parsed.hostname, port: Number(parsed.port || 6379) };
+  });
+  const credentials = auth ? new URL(`redis://${auth}@cluster`) : undefined;
+  return {
+    nodes,
+    nodeOptions: {
+      username: credentials?.username ? decodeURIComponent(credentials.username) : undefined,
+      password: credentials?.password ? decodeURIComponent(credentials.password) : undefined,
+      tls: scheme === 'rediss' ? {} : undefined,
+    },
+  };
+}
+
+export function isClusterUrl(url: string): boolean {
+  return CLUSTER_URL.test(url);
+}
+
+/** A valid REDIS_URL: a `redis://`/`rediss://` URL of one Redis, or a cluster's seed list. */
+export function isRedisUrl(url: string): boolean {
+  if (!isClusterUrl(url)) return URL.canParse(url) && /^rediss?:$/.test(new URL(url).protocol);
+  try {
+    return clusterAddressOf(url)!.nodes.every((node) => node.host && Number.isInteger(node.port));
+  } catch {
+    return false; // a node that is no host:port
+  }
+}
+
+/**
+ * A connection to `url`: one Redis, or a Redis Cluster for a `redis+cluster://` URL. Typed as Redis
+ * because a Cluster answers the same commands, as long as the keys of one command, transaction or
+ * script share a hash slot: createRedis and queuePrefix see to that.
+ */
+export function connectRedis(url: string, options: RedisOptions = {}): Redis {
+  const cluster = clusterAddressOf(url);
+  if (!cluster) return new Redis(url, options);
+  const { keyPrefix, enableOfflineQueue, enableReadyCheck, lazyConnect, ...perNode } = options;
+  const client = new Cluster(cluster.nodes, {
+    keyPrefix,
+    enableOfflineQueue,
+    enableReadyCheck,
+    lazyConnect,
+    // ioredis gives a node 1 s to answer CLUSTER SLOTS, then fails every queued command: too short for a
+    // busy host starting many connections at once (a CLI opening every queue).
+    slotsRefreshTimeout: 10_000,
+    redisOptions: { ...cluster.nodeOptions, ...perNode },
+  });
+  return client as unknown as Redis;
+}
+
+/**
+ * A client for cache, counters and publishing; every key gets `<prefix>:` automatically. On a
+ * cluster the prefix is a hash tag, `{<prefix>}:`: the services' multi-key commands (MGET of token
+ * revocations, MULTI, the rate-limit and fixed-window scripts) then stay in one slot. These keys are
+ * small and short-lived; the queues, which carry the load, each get a slot of their own (queuePrefix).
+ */
 export function createRedis(settings: RedisSettings, options: RedisOptions = {}): Redis {
-  return new Redis(settings.url, {
-    keyPrefix: `${settings.prefix}:`,
+  const keyPrefix = isClusterUrl(settings.url) ? `{${settings.prefix}}:` : `${settings.prefix}:`;
+  return connectRedis(settings.url, {
+    keyPrefix,
     lazyConnect: false,
     enableOfflineQueue: true,
     // A request must not hang for long while Redis is away: callers fall back to PostgreSQL.
@@ -25,11 +98,19 @@ export function createRedis(settings: RedisSettings, options: RedisOptions = {})
  * `maxRetriesPerRequest: null` for blocking commands; the prefix goes to BullMQ's own option.
  */
 export function createQueueConnection(settings: RedisSettings): Redis {
-  return new Redis(settings.url, { maxRetriesPerRequest: null, enableReadyCheck: false });
+  return connectRedis(settings.url, { maxRetriesPerRequest: null, enableReadyCheck: false });
 }
 
-export function queuePrefix(settings: RedisSettings): string {
-  return `${settings.prefix}:bull`;
+/**
+ * BullMQ's key prefix for the queue `queueName`. Every BullMQ script touches only its own queue's keys,
+ * so on a cluster each queue gets a hash tag of its own, `<prefix>:bull:{<queue>}`, and the queues
+ * spread over the shards (one tag for every queue would put them all on one). One Redis keeps the
+ * untagged `<prefix>:bull`, so deployments' queued jobs stay where they are.
+ */
+export function queuePrefix(settings: RedisSettings, queueName: string): string {
+  if (!isClusterUrl(settings.url)) return `${settings.prefix}:bull`;
+  if (/[{}]/.test(settings.prefix)) throw new Error(`REDIS_PREFIX "${settings.prefix}" has a brace: on a Redis Cluster Anshim adds the hash tags itself, and a tag in the prefix would put every queue in one slot`);
+  return `${settings.prefix}:bull:{${queueName}}`;
 }
 
 /** Pub/sub channels ignore the logical database number and ioredis' keyPrefix: prefix them by hand. */
@@ -43,7 +124,7 @@ export class RedisChannelHub {
   private readonly listeners = new Map<string, Set<(message: string) => void>>();
 
   constructor(private readonly settings: RedisSettings) {
-    this.subscriber = new Redis(settings.url, { maxRetriesPerRequest: null });
+    this.subscriber = connectRedis(settings.url, { maxRetriesPerRequest: null });
     this.subscriber.on('message', (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) listener(message);
     });

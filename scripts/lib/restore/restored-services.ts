@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type pg from 'pg';
-import { consumerQueueName } from '@anshim/platform';
+import { consumerQueueName, queuePrefix } from '@anshim/platform';
 import type { SubgraphName } from '@anshim/contracts';
 import { ownerUrls, startTiers } from '../../../test/support/owners.ts';
 import { startProcess, type StartedProcess } from '../../../test/support/processes.ts';
@@ -44,7 +44,8 @@ export async function startOnRestored(baseEnv: Record<string, string>, databaseU
 export async function resentEventsSettled(copy: pg.Client, system: RestoredSystem, consumers: string[]): Promise<number> {
   await until('the re-sent events relayed', async () => ((await checkOutbox(copy)).unsent === 0 ? true : undefined), 60_000);
   const connection = { url: system.env.REDIS_URL! };
-  const queues = consumers.map((name) => new Queue(consumerQueueName(name as SubgraphName), { connection, prefix: `${system.env.REDIS_PREFIX}:bull` }));
+  const settings = { url: system.env.REDIS_URL!, prefix: system.env.REDIS_PREFIX! };
+  const queues = consumers.map((name) => consumerQueueName(name as SubgraphName)).map((name) => new Queue(name, { connection, prefix: queuePrefix(settings, name) }));
   try {
     return await until('the consumers to apply or skip every re-sent event', async () => {
       let pending = 0;

@@ -221,7 +221,7 @@ export async function queueBacklog(redis: { url: string; prefix: string }): Prom
   const backlog: Record<string, Record<string, number>> = {};
   try {
     for (const service of services()) {
-      const queue = new Queue(consumerQueueName(service), { connection, prefix: queuePrefix(redis) });
+      const queue = new Queue(consumerQueueName(service), { connection, prefix: queuePrefix(redis, consumerQueueName(service)) });
       try {
         const counts = await queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'waiting-children');
         const pending = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));

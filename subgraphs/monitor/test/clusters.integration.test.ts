@@ -16,7 +16,7 @@ beforeAll(async () => {
   h = await new MonitorHarness({ MONITOR_CLUSTER_MAX_ACCOUNTS_PER_LINK: '5', MONITOR_CLUSTER_MAX_HOPS: '3' }).start();
   const settings = { url: inject('redisUrl'), prefix: h.prefix };
   connection = createQueueConnection(settings);
-  queue = new Queue(consumerQueueName('monitor'), { connection, prefix: queuePrefix(settings) });
+  queue = new Queue(consumerQueueName('monitor'), { connection, prefix: queuePrefix(settings, consumerQueueName('monitor')) });
 });
 afterAll(async () => {
   await queue?.close();

@@ -19,7 +19,7 @@ beforeAll(async () => {
   h = await new MonitorHarness().start();
   const settings = { url: inject('redisUrl'), prefix: h.prefix };
   connection = createQueueConnection(settings);
-  queue = new Queue(consumerQueueName('monitor'), { connection, prefix: queuePrefix(settings) });
+  queue = new Queue(consumerQueueName('monitor'), { connection, prefix: queuePrefix(settings, consumerQueueName('monitor')) });
 });
 afterAll(async () => {
   await queue?.close();

@@ -23,7 +23,7 @@ beforeAll(async () => {
   h = await new PaymentHarness().start();
   const settings = { url: inject('redisUrl'), prefix: h.prefix };
   connection = createQueueConnection(settings);
-  queue = new Queue(consumerQueueName('payment'), { connection, prefix: queuePrefix(settings) });
+  queue = new Queue(consumerQueueName('payment'), { connection, prefix: queuePrefix(settings, consumerQueueName('payment')) });
 });
 afterAll(async () => {
   await queue?.close();

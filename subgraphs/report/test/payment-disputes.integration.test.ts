@@ -18,7 +18,7 @@ beforeAll(async () => {
   await h.start();
   const settings = { url: inject('redisUrl'), prefix: h.prefix };
   connection = createQueueConnection(settings);
-  queue = new Queue(consumerQueueName('report'), { connection, prefix: queuePrefix(settings) });
+  queue = new Queue(consumerQueueName('report'), { connection, prefix: queuePrefix(settings, consumerQueueName('report')) });
 });
 afterAll(async () => {
   await queue?.close();

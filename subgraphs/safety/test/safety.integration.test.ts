@@ -171,7 +171,7 @@ describe('duplicates, order and poison', () => {
     // The same envelope again under another job id (e.g. after BullMQ cleaned the first job up).
     const jobId = await h.publisher.inject(envelope);
     const connection = createQueueConnection(h.server.core.redisSettings);
-    const queue = new Queue(consumerQueueName('safety'), { connection, prefix: queuePrefix(h.server.core.redisSettings) });
+    const queue = new Queue(consumerQueueName('safety'), { connection, prefix: queuePrefix(h.server.core.redisSettings, consumerQueueName('safety')) });
     const job = await waitFor(() => queue.getJob(jobId), (j) => j?.returnvalue != null, 10_000, 'the redelivered job');
     await queue.close();
     connection.disconnect();

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -81,7 +82,10 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
     this.breaker = new QueueBreaker(consumerQueueName(this.service), this.logger, options.breaker);
     this.worker = new Worker(consumerQueueName(this.service), (job) => this.breaker.run(this.worker, this.connection, () => this.handle(job)), {
       connection: this.connection,
-      prefix: queuePrefix(options.redis),
+      prefix: queuePrefix(options.redis, consumerQueueName(this.service)),
+      // Each job records which replica ran it (BullMQ's processedBy): with N instances of a service,
+      // an operator (and the scale-out e2e) can tell whose worker handled an event.
+      name: `${this.service}@${hostname()}/${process.pid}`,
       concurrency: options.concurrency ?? 5,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.lockDurationMs ?? 30_000,

@@ -59,7 +59,7 @@ export class DeadLetterDesk {
   constructor(redis: RedisSettings) {
     this.connection = createQueueConnection(redis);
     this.events = new Map(consumingServices().map((service) => [service, new DeadLetters(service, redis)]));
-    this.jobQueues = Object.values(JOB_CATALOGUE).map((job) => new Queue(job.name, { connection: this.connection, prefix: queuePrefix(redis) }));
+    this.jobQueues = Object.values(JOB_CATALOGUE).map((job) => new Queue(job.name, { connection: this.connection, prefix: queuePrefix(redis, job.name) }));
     this.auditKey = `${redis.prefix}:dead-letters:audit`;
   }
 

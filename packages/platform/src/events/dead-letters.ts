@@ -43,9 +43,9 @@ export class DeadLetters {
     redis: RedisSettings,
   ) {
     this.connection = createQueueConnection(redis);
-    const options = { connection: this.connection, prefix: queuePrefix(redis) };
-    this.consumerQueue = new Queue(consumerQueueName(service), options);
-    this.deadQueue = new Queue(deadLetterQueueName(service), options);
+    const open = (name: string) => new Queue(name, { connection: this.connection, prefix: queuePrefix(redis, name) });
+    this.consumerQueue = open(consumerQueueName(service));
+    this.deadQueue = open(deadLetterQueueName(service));
   }
 
   /** Newest first. */

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { type SubgraphName, subscribersOf, type Topic } from '@anshim/contracts';
 import type { Logger } from '../logger.ts';
-import { queuePrefix, type RedisSettings } from '../redis.ts';
+import { connectRedis, queuePrefix, type RedisSettings } from '../redis.ts';
 import { consumerQueueName, DEFAULT_RETRY_POLICY, eventJobOptions, type RetryPolicy } from './queues.ts';
 import type { TransactionalSqlClient } from './sql-client.ts';
 
@@ -159,7 +159,7 @@ export class OutboxRelay {
     if (!queue) {
       queue = new Queue(consumerQueueName(service), {
         connection: this.redisConnection(),
-        prefix: queuePrefix(this.options.redis),
+        prefix: queuePrefix(this.options.redis, consumerQueueName(service)),
       });
       // Without a listener an 'error' event would throw and take the process down.
       queue.on('error', (error) => this.logger.debug({ err: error, queue: queue!.name }, 'queue error'));
@@ -176,7 +176,7 @@ export class OutboxRelay {
    */
   private redisConnection(): Redis {
     if (!this.connection) {
-      this.connection = new Redis(this.options.redis.url, {
+      this.connection = connectRedis(this.options.redis.url, {
         maxRetriesPerRequest: 1,
         enableOfflineQueue: false,
         commandTimeout: this.publishTimeoutMs,

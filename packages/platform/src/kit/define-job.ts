@@ -88,7 +88,7 @@ export function defineJob<S extends z.ZodType, R>(definition: JobDefinition<S, R
   const { name, jobName, schema, handler, redis } = definition;
   const logger = definition.logger.child({ component: name });
   const connection: Redis = createQueueConnection(redis);
-  const queue = new Queue(name, { connection, prefix: queuePrefix(redis) });
+  const queue = new Queue(name, { connection, prefix: queuePrefix(redis, name) });
   queue.on('error', (error) => logger.warn({ err: error }, 'job queue error'));
   let worker: Worker | undefined;
   let workerConnection: Redis | undefined;
@@ -121,7 +121,7 @@ export function defineJob<S extends z.ZodType, R>(definition: JobDefinition<S, R
       workerConnection = createQueueConnection(redis);
       const started: Worker = (worker = new Worker(name, (job) => breaker.run(started, connection, () => run(job.data, job)), {
         connection: workerConnection,
-        prefix: queuePrefix(redis),
+        prefix: queuePrefix(redis, name),
         concurrency: definition.concurrency ?? 1,
         settings: { backoffStrategy: windowedBackoff(currentRetrySchedule()) },
         ...PAUSABLE_LIMITER,

@@ -1,18 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Redis, type Cluster } from 'ioredis';
 import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe } from 'vitest';
 import { pino, type Logger } from 'pino';
-import { createQueueConnection, queuePrefix, type RedisSettings } from '../../src/redis.ts';
+import { connectRedis, createQueueConnection, queuePrefix, type RedisSettings } from '../../src/redis.ts';
 import type { SubgraphName } from '@anshim/contracts';
 import { consumerQueueName } from '../../src/events/index.ts';
 import { PgSqlClient } from '../../../../test/support/pg-sql-client.ts';
+import { redisTargets, type RedisTarget } from '../../../../test/support/redis-cluster.ts';
 
 export { waitFor } from '../../../../test/support/wait-for.ts';
 
 const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres';
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 /** The two tables every service's Prisma schema has, as its migration creates them. */
 const BUS_TABLES = `
@@ -35,10 +37,15 @@ const BUS_TABLES = `
 export class EventBusTestEnvironment {
   readonly name = `anshim_test_evt_${randomBytes(4).toString('hex')}`;
   private databaseUrl = '';
+  private redisUrl = '';
   private scenarios = 0;
   private readonly leftovers: Array<() => Promise<unknown>> = [];
 
+  /** One Redis by default; a RedisTarget from test/support/redis-cluster.ts runs the file on a cluster too. */
+  constructor(private readonly target: RedisTarget = redisTargets(redisUrl)[0]!) {}
+
   async setUp(): Promise<void> {
+    this.redisUrl = await this.target.start();
     await withAdmin(adminUrl, (admin) => admin.query(`CREATE DATABASE "${this.name}"`));
     const url = new URL(adminUrl);
     url.pathname = `/${this.name}`;
@@ -49,7 +56,7 @@ export class EventBusTestEnvironment {
     const schema = `s${++this.scenarios}`;
     await withAdmin(this.databaseUrl, (admin) => admin.query(`CREATE SCHEMA ${schema}; SET search_path = ${schema}; ${BUS_TABLES}`));
     const db = new PgSqlClient(new pg.Pool({ connectionString: this.databaseUrl, options: `-c search_path=${schema}`, max: 8 }));
-    const redis: RedisSettings = { url: redisUrl, prefix: `${this.name}_${this.scenarios}` };
+    const redis: RedisSettings = { url: this.redisUrl, prefix: `${this.name}_${this.scenarios}` };
     return new Scenario(db, redis, (dispose) => this.leftovers.push(dispose));
   }
 
@@ -60,15 +67,24 @@ export class EventBusTestEnvironment {
 
   async tearDown(): Promise<void> {
     await this.disposeLeftovers();
-    const redis = new Redis(redisUrl);
-    for (let cursor = '0'; ; ) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.name}_*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      if ((cursor = next) === '0') break;
-    }
-    redis.disconnect();
+    if (this.target.cluster) await this.target.stop(); // the whole cluster goes, keys and all
+    else await deleteKeys(redisUrl, `${this.name}_*`);
     if (this.databaseUrl) await withAdmin(adminUrl, (admin) => admin.query(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`));
   }
+}
+
+/**
+ * Runs `body` on one Redis, and with REDIS_CLUSTER_TEST=1 on a real three-node Redis Cluster too (each
+ * BullMQ queue on its own hash tag, every connection a cluster client), each with its own environment.
+ */
+export function describeOnEachRedis(body: (environment: EventBusTestEnvironment, target: RedisTarget) => void): void {
+  describe.each(redisTargets(redisUrl))('on $name', (target) => {
+    const environment = new EventBusTestEnvironment(target);
+    beforeAll(() => environment.setUp(), 60_000);
+    afterEach(() => environment.disposeLeftovers());
+    afterAll(() => environment.tearDown());
+    body(environment, target);
+  });
 }
 
 export class Scenario {
@@ -91,7 +107,7 @@ export class Scenario {
   /** A consumer service's queue, to inspect jobs or inject deliveries the relay would not make. */
   queue(service: SubgraphName): Queue {
     const connection = createQueueConnection(this.redis);
-    const queue = new Queue(consumerQueueName(service), { connection, prefix: queuePrefix(this.redis) });
+    const queue = new Queue(consumerQueueName(service), { connection, prefix: queuePrefix(this.redis, consumerQueueName(service)) });
     return this.track(queue, async (q) => {
       await q.close();
       connection.disconnect();
@@ -102,6 +118,25 @@ export class Scenario {
     return consumer
       ? this.db.$queryRawUnsafe('SELECT * FROM effects WHERE consumer = $1', consumer)
       : this.db.$queryRawUnsafe('SELECT * FROM effects');
+  }
+
+  /** Every Redis key of this scenario with its hash slot and the master that holds it (on a cluster). */
+  async clusterKeys(): Promise<Array<{ key: string; slot: number; node: string }>> {
+    const cluster = connectRedis(this.redis.url) as unknown as Cluster;
+    try {
+      await new Promise((ready) => cluster.once('ready', ready));
+      const found: Array<{ key: string; slot: number; node: string }> = [];
+      for (const node of cluster.nodes('master')) {
+        for (let cursor = '0'; ; ) {
+          const [next, keys] = await node.scan(cursor, 'MATCH', `${this.redis.prefix}:*`, 'COUNT', 1000);
+          for (const key of keys) found.push({ key, slot: Number(await node.call('CLUSTER', 'KEYSLOT', key)), node: `${node.options.host}:${node.options.port}` });
+          if ((cursor = next) === '0') break;
+        }
+      }
+      return found;
+    } finally {
+      cluster.disconnect();
+    }
   }
 
   async unsentCount(): Promise<number> {
@@ -126,6 +161,16 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
   let resolve!: (value: T) => void;
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
+}
+
+async function deleteKeys(url: string, pattern: string): Promise<void> {
+  const redis = new Redis(url);
+  for (let cursor = '0'; ; ) {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    if ((cursor = next) === '0') break;
+  }
+  redis.disconnect();
 }
 
 async function withAdmin<T>(connectionString: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {

@@ -31,7 +31,7 @@ export class TestEventPublisher {
     // The relay also polls, so rows marked unsent (republishAll) go again on their own.
     this.producer = await new FakeProducer({ databaseUrl: this.databaseUrl, redis: this.redis, pollIntervalMs: 200 }).start();
     this.connection = createQueueConnection(this.redis);
-    this.queue = new Queue(consumerQueueName('safety'), { connection: this.connection, prefix: queuePrefix(this.redis) });
+    this.queue = new Queue(consumerQueueName('safety'), { connection: this.connection, prefix: queuePrefix(this.redis, consumerQueueName('safety')) });
     return this;
   }
 
