@@ -25,6 +25,7 @@ import { createDatabase, type MonitorPrisma, type Tx } from './database.ts';
 import { loadMonitorEnv, type MonitorEnv } from './env.ts';
 import { clusterHandlers } from './inbound/cluster-consumers.ts';
 import { monitorHandlers } from './inbound/consumers.ts';
+import { AlertDashboard } from './dashboard/alert-dashboard.ts';
 import { actionExpirySweep } from './jobs/action-expiry-sweep.ts';
 import { MonitorEvents } from './outbound/monitor-events.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -108,7 +109,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
       });
       const alerts = new AlertsService({ alerts: alertRepository });
       return {
-        context: contextBuilder({ services: { assessment, alerts }, alertRepository, hub: hub() }),
+        context: contextBuilder({ services: { assessment, alerts, dashboard: new AlertDashboard(prisma) }, alertRepository, hub: hub() }),
         routes: (app) =>
           mountInternalRoute(app, SAFETY_INPUTS_ROUTE, {
             logger,

@@ -6,6 +6,11 @@ import { commonMessages, formatMoment, minutesUntilRetry, type LocalizedText } f
 
 export const messages = {
   ...commonMessages,
+  badFirst: { ko: '한 번에 1건부터 100건까지 볼 수 있습니다.', en: 'A page holds 1 to 100 reports.' },
+  badCursor: {
+    ko: '이어서 볼 위치가 올바르지 않습니다. 목록을 처음부터 다시 불러 주세요.',
+    en: 'The place to continue from is not valid. Please load the list again from the start.',
+  },
   selfReport: { ko: '자기 자신은 신고할 수 없습니다.', en: 'You cannot report yourself.' },
   userNotFound: { ko: '신고하려는 사용자를 찾을 수 없습니다.', en: 'The user you want to report was not found.' },
   ownerUnavailable: {

@@ -11,7 +11,7 @@ import { User } from './user-type.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query: { riskAlerts },
+  Query: { riskAlerts, riskAlertsByRule: (_parent, { days }, ctx) => ctx.services.dashboard.byRuleByDay(ctx, days) },
   Mutation: { recordActivity, takeRiskAction, acknowledgeRiskAlert },
   Subscription,
   RiskAlert,
