@@ -3,6 +3,7 @@
 import type { RequestContext, RedisChannelHub } from '@anshim/platform';
 import type { AlertRepository } from './alerts/alert-repository.ts';
 import type { AlertsService } from './alerts/alerts-service.ts';
+import type { AuditLogService } from './audit/audit-log-service.ts';
 import type { AlertDashboard } from './dashboard/alert-dashboard.ts';
 import type { AssessmentService } from './assessment/assessment-service.ts';
 import { createLoaders } from './loaders.ts';
@@ -13,6 +14,8 @@ export interface MonitorServices {
   alerts: AlertsService;
   /** The ADMIN dashboard's alert figures. */
   dashboard: AlertDashboard;
+  /** The console's one audit log. */
+  auditLog: AuditLogService;
 }
 
 export interface MonitorContext extends MonitorScope {

@@ -9,6 +9,10 @@ export const messages = {
   ownAlertsOnly: { ko: '자신의 위험 알림만 볼 수 있어요.', en: 'You can only see your own risk alerts.' },
   ownLevelOnly: { ko: '위험 수준은 본인과 관리자만 볼 수 있어요.', en: 'Only the user themself and administrators can see a risk level.' },
   alertNotFound: { ko: '알림을 찾을 수 없어요.', en: 'We could not find that alert.' },
+  badAuditCursor: {
+    ko: '이어서 볼 위치가 올바르지 않아요. 기록을 처음부터 다시 불러 주세요.',
+    en: 'The place to continue from is not valid. Please load the log again from the start.',
+  },
   badId: { ko: '잘못된 ID예요.', en: 'That id is not valid.' },
   recordActivityAdminOnly: {
     ko: '활동 기록은 관리자와 연동된 서비스만 할 수 있어요. 채팅·로그인·판매글은 안심이 직접 확인해요.',

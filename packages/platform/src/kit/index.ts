@@ -9,3 +9,4 @@ export * from './define-subgraph.ts';
 export * from './outbox-writer.ts';
 export * from './fixed-windows.ts';
 export * from './dashboard-days.ts';
+export * from './audit-event.ts';

@@ -1,12 +1,13 @@
 // Reports, their evidence, sanctions and the admin audit log: the only code that reads or writes
 // `reports`, `evidence`, `sanctions` and `audit_entries`. Every read names its columns.
 import { randomUUID } from 'node:crypto';
-import { translatePrismaError } from '@anshim/platform';
+import { auditEventWriter, translatePrismaError } from '@anshim/platform';
 import type { ReporterTrust } from '@anshim/contracts';
 import type { ReportPrisma, Tx } from '../database.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { REPORT_PRIORITIES, storedTrust, type ReportOrigin, type ReportPriority, type ReportStatus, type ReportType, type SanctionType } from '../model.ts';
 
+const auditEvent = auditEventWriter('report');
 const evidenceSelect = { key: true, contentType: true, size: true, createdAt: true } as const;
 const sanctionSelect = { id: true, reportId: true, userId: true, type: true, reason: true, publicReason: true, startsAt: true, endsAt: true, endedAt: true } as const;
 const reportSelect = {
@@ -229,10 +230,12 @@ export class ReportRepository {
     return this.prisma.sanction.findMany({ where: { type: 'SUSPENSION', endedAt: null, endsAt: { not: null } }, select: sanctionSelect });
   }
 
+  /** The audit row and, in the same transaction, report.admin_action_audited for the console's one log. */
   async audit(tx: Tx, entry: AuditEntry): Promise<void> {
-    await tx.auditEntry.create({
+    const id = randomUUID();
+    const row = await tx.auditEntry.create({
       data: {
-        id: randomUUID(),
+        id,
         actorId: entry.actorId,
         action: entry.action,
         subjectId: entry.subjectId,
@@ -240,7 +243,8 @@ export class ReportRepository {
         after: entry.after as object,
         requestId: entry.requestId,
       },
-      select: { id: true },
+      select: { createdAt: true },
     });
+    await auditEvent(tx, { auditId: id, actorId: entry.actorId, action: entry.action, subjectId: entry.subjectId, details: { before: entry.before ?? null, after: entry.after ?? null }, requestId: entry.requestId, at: row.createdAt });
   }
 }
