@@ -23,12 +23,13 @@ describe('tradesCompletedByDay', () => {
     expect(before).toHaveLength(40);
     expect(before.at(-1)!.day).toBe(koreanDay(new Date(now)));
     const seller = randomUUID();
-    const product = await h.prisma.product.create({ data: { sellerId: seller, title: '자전거', description: '거의 새것', price: 100_000, category: 'sports', searchText: '자전거', status: 'SOLD' }, select: { id: true } });
+    // One listing per trade: a listing is sold once.
+    const listing = () => h.prisma.product.create({ data: { sellerId: seller, title: '자전거', description: '거의 새것', price: 100_000, category: 'sports', searchText: '자전거', status: 'SOLD' }, select: { id: true } });
     for (const completedAt of days) {
-      await h.prisma.transaction.create({ data: { productId: product.id, buyerId: randomUUID(), sellerId: seller, status: 'COMPLETED', price: 100_000, completedAt }, select: { id: true } });
+      await h.prisma.transaction.create({ data: { productId: (await listing()).id, buyerId: randomUUID(), sellerId: seller, status: 'COMPLETED', price: 100_000, completedAt }, select: { id: true } });
     }
     // A trade still open counts nowhere.
-    await h.prisma.transaction.create({ data: { productId: product.id, buyerId: randomUUID(), sellerId: seller, status: 'REQUESTED', price: 100_000 }, select: { id: true } });
+    await h.prisma.transaction.create({ data: { productId: (await listing()).id, buyerId: randomUUID(), sellerId: seller, status: 'REQUESTED', price: 100_000 }, select: { id: true } });
     const after = await read();
     const delta = (day: string) => after.find((p) => p.day === day)!.count - before.find((p) => p.day === day)!.count;
     expect(delta(koreanDay(days[0]!))).toBe(2);
