@@ -1,10 +1,14 @@
 // The moderator console: a page shell (skip link, header with the language toggle and sign-out,
-// one main region) and a hash router — #/queue, #/reports/<id> — so the gateway serves one page.
+// one main region) and a hash router — #/queue, #/reports/<id>, #/dashboard, #/audit — so the
+// gateway serves one page.
 import './styles.css';
 import { endSession, forgetSession, hasStoredSession, renewSession, run, setSessionLostHandler, type Moderator } from './api.ts';
+import { renderAuditLog } from './audit-log.ts';
 import { renderCase } from './case-view.ts';
+import { renderDashboard } from './dashboard.ts';
 import { h, replace } from './dom.ts';
 import { locale, setLocale, t } from './i18n.ts';
+import { ot } from './oversight-i18n.ts';
 import { renderQueue } from './queue.ts';
 import { renderSignIn } from './sign-in.ts';
 
@@ -41,6 +45,8 @@ function drawShell(): void {
     h('p', { class: 'brand' }, h('span', { 'aria-hidden': 'true', class: 'brand-mark' }, '◆'), ` ${t('appTitle')}`),
     h('nav', { 'aria-label': t('appTitle') },
       moderator ? h('a', { href: '#/queue' }, t('queueTitle')) : null,
+      moderator ? h('a', { href: '#/dashboard' }, ot('navDashboard')) : null,
+      moderator ? h('a', { href: '#/audit' }, ot('navAudit')) : null,
       moderator ? h('span', { class: 'who' }, t('signedInAs', { name: moderator.nickname })) : null,
       language,
       signOut,
@@ -71,6 +77,8 @@ function route(): void {
   const announce = announcement;
   announcement = undefined;
   if (match) void renderCase(main, decodeURIComponent(match[1]!), { announce });
+  else if (window.location.hash === '#/dashboard') void renderDashboard(main);
+  else if (window.location.hash === '#/audit') void renderAuditLog(main);
   else {
     void renderQueue(main, (id, message) => {
       announcement = message;
