@@ -98,7 +98,8 @@ export function lineChart(title: string, summary: string, days: string[], series
   const top = 10;
   const right = 12;
   const values = series.flatMap((line) => line.points.filter((p): p is number => p !== null));
-  const max = yMax ?? Math.max(1, ...values);
+  // Whole-number ticks: a count axis never reads 0, 1, 1.
+  const max = yMax ?? Math.max(2, Math.ceil(Math.max(...values, 0) / 2) * 2);
   const x = (i: number) => left + (days.length === 1 ? 0 : (i / (days.length - 1)) * (width - left - right));
   const y = (value: number) => top + (1 - value / max) * (height - top - bottom);
   const svg = s('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart-svg' });
@@ -106,7 +107,9 @@ export function lineChart(title: string, summary: string, days: string[], series
     svg.append(s('line', { x1: left, x2: width - right, y1: y(tick), y2: y(tick), class: 'chart-grid' }), s('text', { x: left - 6, y: y(tick) + 4, 'text-anchor': 'end', class: 'chart-axis' }, String(Math.round(tick))));
   }
   const labelled = new Set([0, Math.floor((days.length - 1) / 2), days.length - 1]);
-  for (const i of labelled) svg.append(s('text', { x: x(i), y: height - 8, 'text-anchor': 'middle', class: 'chart-axis' }, days[i]!.slice(5)));
+  // The first and last labels hang inward, so none is cut at the edge.
+  const anchor = (i: number) => (i === 0 ? 'start' : i === days.length - 1 ? 'end' : 'middle');
+  for (const i of labelled) svg.append(s('text', { x: x(i), y: height - 8, 'text-anchor': anchor(i), class: 'chart-axis' }, days[i]!.slice(5)));
   series.forEach((line, index) => {
     const shape = MARKERS[index % MARKERS.length]!;
     const cls = `series series-${index}`;

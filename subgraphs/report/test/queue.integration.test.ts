@@ -157,3 +157,15 @@ describe('ADMIN only', () => {
     expect((await h.ok(PAGE, { status: 'RECEIVED', first: 1 }, { identity: moderator })).reports[0].reviewer).toBeNull();
   });
 });
+
+describe('the audited claim', () => {
+  it('writes the audit row and report.admin_action_audited (same id) in one transaction, for the console’s one audit log', async () => {
+    const [id] = await seed([{ type: 'OTHER', priority: 'NORMAL', status: 'RECEIVED', minutesAgo: 1 }]);
+    const claimant = admin();
+    await h.ok(`mutation($id: ID!) { startReview(id: $id) { id } }`, { id }, { identity: claimant });
+    const row = await h.prisma.auditEntry.findFirstOrThrow({ where: { subjectId: id, action: 'report.review_started' }, select: { id: true, actorId: true } });
+    const events = await h.prisma.outboxEvent.findMany({ where: { type: 'report.admin_action_audited' }, select: { payload: true } });
+    const sent = events.map((event) => (event.payload as { data: Record<string, unknown> }).data).filter((data) => data.subjectId === id);
+    expect(sent).toEqual([expect.objectContaining({ auditId: row.id, actorId: claimant.userId, action: 'report.review_started', details: { before: { status: 'RECEIVED' }, after: { status: 'IN_REVIEW' } } })]);
+  });
+});
