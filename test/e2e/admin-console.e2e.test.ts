@@ -3,7 +3,8 @@
 // member who signs in sees only the refusal; the bootstrap admin signs in, finds the URGENT report
 // at the top of the queue, claims it, sees its evidence photo load (and the PDF linked), bans the
 // reported member with a public reason through the confirmation dialog, and sees the report
-// ACTION_TAKEN and the member graded DANGER. Any request off this machine, console error or failed
+// ACTION_TAKEN and the member graded DANGER; then opens the dashboard (five charts, the member
+// among the DANGER grade) and the audit log, where the claim and the ban appear. Any request off this machine, console error or failed
 // request fails the test; axe-core runs in every screen and fails on serious or critical
 // violations. Screenshots go to test-artifacts/admin/.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -290,6 +291,46 @@ describe('admin console in Chromium', () => {
     await expect.poll(() => heading(page), SLOW).toBe('신고 대기열');
     expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, '8-tablet-queue.png'), fullPage: true });
+
+    // The dashboard: five figures, each a chart with a summary and a table; the banned member is in DANGER.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: '현황판' }).click();
+    await expect.poll(() => heading(page), SLOW).toBe('현황판');
+    await expect.poll(() => page.locator('figure.chart').count(), SLOW).toBe(5);
+    expect(await page.locator('figure.chart svg[role="img"]').count()).toBe(5);
+    const gradeTable = page.locator('figure.chart').first().locator('table');
+    expect(Number(await gradeTable.locator('tr', { hasText: '위험' }).locator('td').first().textContent())).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('figure.chart').nth(3).locator('.chart-summary').innerText()).toMatch(/조치 [1-9]\d*건/);
+    await page.locator('#dashboard-period').selectOption('7');
+    await expect.poll(() => page.locator('figure.chart').last().locator('tbody tr').count(), SLOW).toBe(7);
+    await expectAccessible(page, 'dashboard');
+    await page.screenshot({ path: join(ARTIFACTS, '9-dashboard.png'), fullPage: true });
+
+    // The audit log: the claim and the ban, recorded by the report service, reach the one log (through
+    // its outbox and the monitor's consumer), with the bootstrap admin as the actor; so does the ban
+    // the user service applied.
+    await page.getByRole('link', { name: '감사 기록' }).click();
+    await expect.poll(() => heading(page), SLOW).toBe('감사 기록');
+    const banRow = page.locator(`tr[data-action="report.processed"]`, { hasText: urgent.id });
+    await expect.poll(async () => {
+      await page.getByRole('button', { name: '적용' }).click();
+      await page.locator('section.audit table, section.audit .empty').first().waitFor(SLOW);
+      return banRow.count();
+    }, { timeout: 30_000 }).toBe(1);
+    expect(await banRow.innerText()).toContain('BAN');
+    expect(await page.locator(`tr[data-action="report.review_started"]`, { hasText: urgent.id }).count()).toBe(1);
+    await expect.poll(async () => {
+      await page.getByRole('button', { name: '적용' }).click();
+      await page.locator('section.audit table').first().waitFor(SLOW);
+      return page.locator(`tr[data-action="user.status_changed"]`, { hasText: target.id }).count();
+    }, { timeout: 30_000 }).toBe(1);
+    await page.getByLabel('작업').fill('report.processed');
+    await page.getByRole('button', { name: '적용' }).click();
+    await expect.poll(() => page.locator('section.audit tbody tr:not([data-action="report.processed"])').count(), SLOW).toBe(0);
+    await expectAccessible(page, 'audit');
+    await page.screenshot({ path: join(ARTIFACTS, '10-audit.png'), fullPage: true });
+    await page.getByRole('link', { name: '신고 대기열' }).click();
+    await expect.poll(() => heading(page), SLOW).toBe('신고 대기열');
     // English, signed in: the screen is redrawn in the other language.
     await page.getByRole('button', { name: 'Switch to English' }).click();
     await expect.poll(() => heading(page), SLOW).toBe('Report queue');

@@ -35,7 +35,6 @@ const TRADE_STATUS: Labels = {
 
 export const REPORT_STATUSES = ['RECEIVED', 'IN_REVIEW', 'ACTION_TAKEN', 'DISMISSED'] as const;
 export const REPORT_TYPES = Object.keys(REPORT_TYPE);
-export const PRIORITY_RANK: Record<string, number> = { URGENT: 0, HIGH: 1, NORMAL: 2 };
 
 const pick = (labels: Labels) => (value: string | null | undefined): string => {
   if (!value) return '—';

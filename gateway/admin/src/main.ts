@@ -1,13 +1,18 @@
 // The moderator console: a page shell (skip link, header with the language toggle and sign-out,
-// one main region) and a hash router — #/queue, #/reports/<id> — so the gateway serves one page.
+// one main region) and a hash router — #/queue, #/reports/<id>, #/alerts, #/members[/<id>],
+// #/dashboard, #/audit — so the
+// gateway serves one page.
 import './styles.css';
 import { endSession, forgetSession, hasStoredSession, renewSession, run, setSessionLostHandler, type Moderator } from './api.ts';
+import { renderAuditLog } from './audit-log.ts';
 import { renderCase } from './case-view.ts';
+import { renderDashboard } from './dashboard.ts';
 import { renderAlerts, stopAlertFeed } from './live-alerts.ts';
 import { renderMember, renderMemberSearch } from './member-view.ts';
 import { rt } from './risk-i18n.ts';
 import { h, replace } from './dom.ts';
 import { locale, setLocale, t } from './i18n.ts';
+import { ot } from './oversight-i18n.ts';
 import { renderQueue } from './queue.ts';
 import { renderSignIn } from './sign-in.ts';
 
@@ -47,6 +52,8 @@ function drawShell(): void {
       moderator ? h('a', { href: '#/queue' }, t('queueTitle')) : null,
       moderator ? h('a', { href: '#/alerts' }, rt('alertsNav')) : null,
       moderator ? h('a', { href: '#/members' }, rt('membersNav')) : null,
+      moderator ? h('a', { href: '#/dashboard' }, ot('navDashboard')) : null,
+      moderator ? h('a', { href: '#/audit' }, ot('navAudit')) : null,
       moderator ? h('span', { class: 'who' }, t('signedInAs', { name: moderator.nickname })) : null,
       language,
       signOut,
@@ -62,7 +69,7 @@ function showSignIn(notice?: string): void {
     onSignedIn(who) {
       moderator = who;
       drawShell();
-      if (!/^#\/(reports|members|alerts)/.test(window.location.hash)) window.location.hash = '#/queue';
+      if (!/^#\/(reports|members|alerts|dashboard|audit)/.test(window.location.hash)) window.location.hash = '#/queue';
       route();
     },
   });
@@ -85,6 +92,8 @@ function route(): void {
   else if (hash === '#/alerts') void renderAlerts(main);
   else if (member) void renderMember(main, decodeURIComponent(member[1]!));
   else if (search) void renderMemberSearch(main, decodeURIComponent(search[1] ?? ''));
+  else if (hash === '#/dashboard') void renderDashboard(main);
+  else if (hash === '#/audit') void renderAuditLog(main);
   else {
     void renderQueue(main, (id, message) => {
       announcement = message;

@@ -1,14 +1,16 @@
-// The report queue: every status's reports in one request (the API's ADMIN `reports`, most urgent
-// first, then oldest), filtered here by status and type with a count beside each choice. "Start
-// review" is startReview (RECEIVED → IN_REVIEW), so a second moderator sees the case taken.
+// The report queue: one page at a time in the API's order (ADMIN `reports`: URGENT, HIGH, NORMAL,
+// then oldest), narrowed by status and type on the server, with the counts beside each choice from
+// `reportCounts` (the database's, not a page's). "Load more" continues after the last row shown.
+// "Start review" is startReview (RECEIVED → IN_REVIEW), so a second moderator sees the case taken,
+// and by whom (Report.reviewer).
 import { ApiError, mutate, run } from './api.ts';
 import { h, replace } from './dom.ts';
 import { t } from './i18n.ts';
-import { formatAge, formatDateTime, PRIORITY_RANK, priorityLabel, REPORT_STATUSES, REPORT_TYPES, reportStatusLabel, reportTypeLabel } from './labels.ts';
+import { formatAge, formatDateTime, priorityLabel, REPORT_STATUSES, REPORT_TYPES, reportStatusLabel, reportTypeLabel } from './labels.ts';
+import { ot } from './oversight-i18n.ts';
 import { screenHeading } from './sign-in.ts';
 
-/** The API's page limit: a status with this many reports may have more. */
-const PAGE = 100;
+const PAGE = 50;
 
 export interface QueueRow {
   id: string;
@@ -19,34 +21,35 @@ export interface QueueRow {
   createdAt: string;
   target: { id: string; nickname: string };
   reporter: { id: string; nickname: string };
+  reviewer: { id: string; nickname: string } | null;
 }
 
-const ROW = 'id type status priority origin createdAt target { id nickname } reporter { id nickname }';
-const QUEUE = `query AdminReportQueue {
-  received: reports(status: RECEIVED, first: ${PAGE}) { ${ROW} }
-  inReview: reports(status: IN_REVIEW, first: ${PAGE}) { ${ROW} }
-  actionTaken: reports(status: ACTION_TAKEN, first: ${PAGE}) { ${ROW} }
-  dismissed: reports(status: DISMISSED, first: ${PAGE}) { ${ROW} }
+interface Counts {
+  total: number;
+  byStatus: Array<{ status: string; count: number }>;
+  byType: Array<{ type: string; count: number }>;
+}
+
+const ROW = 'id type status priority origin createdAt target { id nickname } reporter { id nickname } reviewer { id nickname }';
+const QUEUE = `query AdminReportQueue($status: ReportStatus, $type: ReportType, $first: Int, $after: ID, $withCounts: Boolean!) {
+  reports(status: $status, type: $type, first: $first, after: $after) { ${ROW} }
+  reportCounts(status: $status, type: $type) @include(if: $withCounts) { total byStatus { status count } byType { type count } }
 }`;
-const ALIAS: Record<string, string> = { RECEIVED: 'received', IN_REVIEW: 'inReview', ACTION_TAKEN: 'actionTaken', DISMISSED: 'dismissed' };
 
 export const START_REVIEW = `mutation AdminStartReview($id: ID!) { startReview(id: $id) { id status } }`;
 
 /** The filters survive going to a case and back within this tab. */
 const filters = { status: 'RECEIVED' as string, type: '' };
 
-/** URGENT, HIGH, NORMAL, then oldest first: the API's order, kept when statuses are merged. */
-export function byUrgency(a: QueueRow, b: QueueRow): number {
-  return (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9) || a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
-}
-
-function countText(count: number): string {
-  return count >= PAGE ? t('capped', { count }) : String(count);
-}
-
 export function badge(kind: string, value: string, label: string): HTMLElement {
   // The class picks colour and a shape marker; the text says the same in words.
   return h('span', { class: `badge ${kind} ${kind}-${value.toLowerCase()}` }, label);
+}
+
+async function fetchPage(after: string | null, withCounts: boolean): Promise<{ rows: QueueRow[]; counts?: Counts }> {
+  const variables = { status: filters.status || null, type: filters.type || null, first: PAGE, after, withCounts };
+  const { data } = await run<{ reports: QueueRow[]; reportCounts?: Counts }>(QUEUE, variables);
+  return { rows: data?.reports ?? [], counts: data?.reportCounts };
 }
 
 export async function renderQueue(root: HTMLElement, open: (id: string, announce?: string) => void): Promise<void> {
@@ -58,50 +61,67 @@ export async function renderQueue(root: HTMLElement, open: (id: string, announce
   replace(root, h('section', { class: 'screen queue' }, h('div', { class: 'screen-head' }, heading, refresh), h('p', { class: 'intro' }, t('queueIntro')), status, body));
   heading.focus();
 
-  let byStatus: Record<string, QueueRow[]>;
-  try {
-    const { data } = await run<Record<string, QueueRow[]>>(QUEUE);
-    byStatus = Object.fromEntries(REPORT_STATUSES.map((s) => [s, data?.[ALIAS[s]!] ?? []]));
-  } catch (error) {
+  const fail = (error: unknown) => {
     status.classList.add('error');
     status.setAttribute('role', 'alert');
     status.textContent = t('error', { message: (error as Error).message });
-    return;
-  }
-
-  const draw = () => {
-    const inStatus = filters.status ? byStatus[filters.status] ?? [] : Object.values(byStatus).flat().sort(byUrgency);
-    const rows = filters.type ? inStatus.filter((row) => row.type === filters.type) : inStatus;
-    replace(body, filterBar(byStatus, inStatus, draw), table(rows, open, status));
-    status.textContent = t('queueCaption', { count: countText(rows.length) });
   };
-  draw();
+  const load = async (): Promise<void> => {
+    let page: Awaited<ReturnType<typeof fetchPage>>;
+    try {
+      page = await fetchPage(null, true);
+    } catch (error) {
+      return fail(error);
+    }
+    const counts = page.counts!;
+    const rows = [...page.rows];
+    const more = h('button', { type: 'button', class: 'load-more' }, ot('loadMore'));
+    const caption = () => {
+      status.textContent = `${t('queueCaption', { count: counts.total })} · ${ot('shownOf', { shown: rows.length, total: counts.total })}`;
+      more.hidden = rows.length >= counts.total || rows.length === 0;
+    };
+    more.addEventListener('click', () => {
+      more.disabled = true;
+      fetchPage(rows.at(-1)!.id, false)
+        .then((next) => {
+          rows.push(...next.rows);
+          const tableBody = body.querySelector('tbody');
+          if (tableBody) tableBody.append(...next.rows.map((row) => rowOf(row, open, status)));
+          caption();
+          // Focus stays useful: on the first new row's link, or the button when nothing came.
+          (body.querySelector<HTMLElement>(`tr[data-report-id="${CSS.escape(next.rows[0]?.id ?? '')}"] a`) ?? more).focus();
+        })
+        .catch(fail)
+        .finally(() => (more.disabled = false));
+    });
+    replace(body, filterBar(counts, load), table(rows, open, status), more);
+    caption();
+  };
+  await load();
 }
 
-function filterBar(byStatus: Record<string, QueueRow[]>, inStatus: QueueRow[], redraw: () => void): HTMLElement {
+function filterBar(counts: Counts, reload: () => Promise<void>): HTMLElement {
   // Stable ids: the bar is redrawn on every change and focus must land on the same control again.
   const statusSelect = h('select', { id: 'queue-status' });
-  const total = Object.values(byStatus).reduce((sum, rows) => sum + rows.length, 0);
+  const allStatuses = counts.byStatus.reduce((sum, row) => sum + row.count, 0);
   for (const value of [...REPORT_STATUSES, '']) {
-    const count = value ? byStatus[value]!.length : total;
-    statusSelect.append(h('option', { value, selected: filters.status === value }, `${value ? reportStatusLabel(value) : t('allStatuses')} (${countText(count)})`));
+    const count = value ? counts.byStatus.find((row) => row.status === value)?.count ?? 0 : allStatuses;
+    statusSelect.append(h('option', { value, selected: filters.status === value }, `${value ? reportStatusLabel(value) : t('allStatuses')} (${count})`));
   }
-  statusSelect.addEventListener('change', () => {
-    filters.status = statusSelect.value;
-    redraw();
-    document.getElementById(statusSelect.id)?.focus();
-  });
   const typeSelect = h('select', { id: 'queue-type' });
-  typeSelect.append(h('option', { value: '', selected: filters.type === '' }, `${t('allTypes')} (${countText(inStatus.length)})`));
+  const allTypes = counts.byType.reduce((sum, row) => sum + row.count, 0);
+  typeSelect.append(h('option', { value: '', selected: filters.type === '' }, `${t('allTypes')} (${allTypes})`));
   for (const value of REPORT_TYPES) {
-    const count = inStatus.filter((row) => row.type === value).length;
+    const count = counts.byType.find((row) => row.type === value)?.count ?? 0;
     typeSelect.append(h('option', { value, selected: filters.type === value }, `${reportTypeLabel(value)} (${count})`));
   }
-  typeSelect.addEventListener('change', () => {
-    filters.type = typeSelect.value;
-    redraw();
-    document.getElementById(typeSelect.id)?.focus();
-  });
+  for (const [select, key] of [[statusSelect, 'status'], [typeSelect, 'type']] as const) {
+    select.addEventListener('change', () => {
+      filters[key] = select.value;
+      // The bar is drawn again once the page arrives; focus returns to the same control.
+      void reload().then(() => document.getElementById(select.id)?.focus());
+    });
+  }
   return h('div', { class: 'filters', role: 'group', 'aria-label': `${t('statusFilter')} · ${t('typeFilter')}` },
     h('div', { class: 'field' }, h('label', { for: statusSelect.id }, t('statusFilter')), statusSelect),
     h('div', { class: 'field' }, h('label', { for: typeSelect.id }, t('typeFilter')), typeSelect),
@@ -110,34 +130,36 @@ function filterBar(byStatus: Record<string, QueueRow[]>, inStatus: QueueRow[], r
 
 function table(rows: QueueRow[], open: (id: string, announce?: string) => void, status: HTMLElement): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty' }, t('emptyQueue'));
-  const head = h('tr', {}, ...[t('colPriority'), t('colType'), t('colStatus'), t('colTarget'), t('colReporter'), t('colFiled'), t('colActions')].map((text) => h('th', { scope: 'col' }, text)));
-  const body = h('tbody', {});
-  for (const row of rows) {
-    const link = h('a', { href: `#/reports/${encodeURIComponent(row.id)}`, 'aria-label': t('openReport', { target: row.target.nickname }) }, t('open'));
-    const actions = h('div', { class: 'actions' }, link);
-    if (row.status === 'RECEIVED') {
-      const claim = h('button', { type: 'button', 'aria-label': t('claimReport', { target: row.target.nickname }) }, t('claim'));
-      claim.addEventListener('click', () => {
-        claim.disabled = true;
-        mutate(START_REVIEW, { id: row.id })
-          .then(() => open(row.id, t('claimed')))
-          .catch((error: ApiError) => {
-            claim.disabled = false;
-            status.setAttribute('role', 'alert');
-            status.textContent = t('error', { message: error.message });
-          });
-      });
-      actions.append(claim);
-    }
-    body.append(h('tr', { 'data-report-id': row.id },
-      h('td', {}, badge('priority', row.priority, priorityLabel(row.priority))),
-      h('td', {}, reportTypeLabel(row.type)),
-      h('td', {}, badge('status', row.status, reportStatusLabel(row.status))),
-      h('th', { scope: 'row' }, row.target.nickname),
-      h('td', {}, row.reporter.nickname),
-      h('td', {}, h('time', { datetime: row.createdAt, title: formatDateTime(row.createdAt) }, formatAge(row.createdAt))),
-      h('td', {}, actions),
-    ));
-  }
+  const head = h('tr', {}, ...[t('colPriority'), t('colType'), t('colStatus'), t('colTarget'), t('colReporter'), ot('colReviewer'), t('colFiled'), t('colActions')].map((text) => h('th', { scope: 'col' }, text)));
+  const body = h('tbody', {}, ...rows.map((row) => rowOf(row, open, status)));
   return h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': t('queueTitle') }, h('table', {}, h('caption', { class: 'visually-hidden' }, t('queueTitle')), h('thead', {}, head), body));
+}
+
+function rowOf(row: QueueRow, open: (id: string, announce?: string) => void, status: HTMLElement): HTMLElement {
+  const link = h('a', { href: `#/reports/${encodeURIComponent(row.id)}`, 'aria-label': t('openReport', { target: row.target.nickname }) }, t('open'));
+  const actions = h('div', { class: 'actions' }, link);
+  if (row.status === 'RECEIVED') {
+    const claim = h('button', { type: 'button', 'aria-label': t('claimReport', { target: row.target.nickname }) }, t('claim'));
+    claim.addEventListener('click', () => {
+      claim.disabled = true;
+      mutate(START_REVIEW, { id: row.id })
+        .then(() => open(row.id, t('claimed')))
+        .catch((error: ApiError) => {
+          claim.disabled = false;
+          status.setAttribute('role', 'alert');
+          status.textContent = t('error', { message: error.message });
+        });
+    });
+    actions.append(claim);
+  }
+  return h('tr', { 'data-report-id': row.id },
+    h('td', {}, badge('priority', row.priority, priorityLabel(row.priority))),
+    h('td', {}, reportTypeLabel(row.type)),
+    h('td', {}, badge('status', row.status, reportStatusLabel(row.status))),
+    h('th', { scope: 'row' }, row.target.nickname),
+    h('td', {}, row.reporter.nickname),
+    h('td', {}, row.reviewer?.nickname ?? ot('noReviewer')),
+    h('td', {}, h('time', { datetime: row.createdAt, title: formatDateTime(row.createdAt) }, formatAge(row.createdAt))),
+    h('td', {}, actions),
+  );
 }

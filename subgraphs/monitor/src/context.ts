@@ -3,6 +3,8 @@
 import type { RequestContext, RedisChannelHub } from '@anshim/platform';
 import type { AlertRepository } from './alerts/alert-repository.ts';
 import type { AlertsService } from './alerts/alerts-service.ts';
+import type { AuditLogService } from './audit/audit-log-service.ts';
+import type { AlertDashboard } from './dashboard/alert-dashboard.ts';
 import type { AssessmentService } from './assessment/assessment-service.ts';
 import { createLoaders } from './loaders.ts';
 import type { MonitorScope } from './scope.ts';
@@ -10,6 +12,10 @@ import type { MonitorScope } from './scope.ts';
 export interface MonitorServices {
   assessment: AssessmentService;
   alerts: AlertsService;
+  /** The ADMIN dashboard's alert figures. */
+  dashboard: AlertDashboard;
+  /** The console's one audit log. */
+  auditLog: AuditLogService;
 }
 
 export interface MonitorContext extends MonitorScope {

@@ -25,6 +25,10 @@ import { createDatabase, type MonitorPrisma, type Tx } from './database.ts';
 import { loadMonitorEnv, type MonitorEnv } from './env.ts';
 import { clusterHandlers } from './inbound/cluster-consumers.ts';
 import { monitorHandlers } from './inbound/consumers.ts';
+import { AuditLogRepository } from './audit/audit-log-repository.ts';
+import { AuditLogService } from './audit/audit-log-service.ts';
+import { auditHandlers } from './inbound/audit-consumers.ts';
+import { AlertDashboard } from './dashboard/alert-dashboard.ts';
 import { actionExpirySweep } from './jobs/action-expiry-sweep.ts';
 import { MonitorEvents } from './outbound/monitor-events.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -46,7 +50,8 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
     database: (databaseUrl) => createDatabase({ databaseUrl, onQuery: options.onQuery }),
     subscriptions: true,
     compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume, metrics }) => {
-      const alertRepository = new AlertRepository(prisma);
+      const auditLogRepository = new AuditLogRepository(prisma);
+      const alertRepository = new AlertRepository(prisma, auditLogRepository);
       const known = new KnownRepository(prisma);
       const trades = new TradeRepository(prisma);
       const buffer = new ActivityBuffer({
@@ -107,8 +112,9 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         logger,
       });
       const alerts = new AlertsService({ alerts: alertRepository });
+      const auditLog = new AuditLogService({ log: auditLogRepository });
       return {
-        context: contextBuilder({ services: { assessment, alerts }, alertRepository, hub: hub() }),
+        context: contextBuilder({ services: { assessment, alerts, dashboard: new AlertDashboard(prisma), auditLog }, alertRepository, hub: hub() }),
         routes: (app) =>
           mountInternalRoute(app, SAFETY_INPUTS_ROUTE, {
             logger,
@@ -136,6 +142,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
                   hooks,
                 ),
                 clusterHandlers({ clusters, links, behaviour, assessment }, hooks),
+                auditHandlers(auditLog, hooks),
               ),
             )
           : undefined,

@@ -5,11 +5,14 @@ import type { EvidenceService } from './evidence/evidence-service.ts';
 import { createLoaders } from './loaders.ts';
 import type { RegistryService } from './registry/registry-service.ts';
 import type { ReportRepository } from './reports/report-repository.ts';
+import type { QueueService } from './reports/queue-service.ts';
 import type { ReportService } from './reports/report-service.ts';
 import type { RequestScope } from './scope.ts';
 
 export interface ReportServices {
   reports: ReportService;
+  /** The ADMIN queue's pages and counts, and the dashboard's report figures. */
+  queue: QueueService;
   evidence: EvidenceService;
   registry: RegistryService;
 }

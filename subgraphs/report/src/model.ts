@@ -6,12 +6,15 @@ import { reporterTrustSchema, type ReporterTrust } from '@anshim/contracts';
 
 export const REPORT_TYPES = ['FRAUD', 'NO_SHOW', 'COUNTERFEIT', 'ABUSIVE_LANGUAGE', 'HARASSMENT', 'OFF_PLATFORM_PAYMENT', 'OTHER'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
-export type ReportPriority = 'URGENT' | 'HIGH' | 'NORMAL';
+/** Most urgent first: the queue's order (and the database enum's). */
+export const REPORT_PRIORITIES = ['URGENT', 'HIGH', 'NORMAL'] as const;
+export type ReportPriority = (typeof REPORT_PRIORITIES)[number];
 
 /** MEMBER: filed with fileReport; PAYMENT_DISPUTE: opened by payment.disputed (inbound/consumers.ts). */
 export type ReportOrigin = 'MEMBER' | 'PAYMENT_DISPUTE';
 
-export type ReportStatus = 'RECEIVED' | 'IN_REVIEW' | 'ACTION_TAKEN' | 'DISMISSED';
+export const REPORT_STATUSES = ['RECEIVED', 'IN_REVIEW', 'ACTION_TAKEN', 'DISMISSED'] as const;
+export type ReportStatus = (typeof REPORT_STATUSES)[number];
 export type ReportDecision = 'ACCEPT' | 'DISMISS';
 export type SanctionType = 'WARNING' | 'SUSPENSION' | 'BAN';
 

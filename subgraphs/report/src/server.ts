@@ -20,7 +20,9 @@ import { RegistryService } from './registry/registry-service.ts';
 import { PaymentDisputes } from './reports/payment-disputes.ts';
 import { ReportRepository } from './reports/report-repository.ts';
 import { ReportCounters } from './reports/report-counters.ts';
+import { QueueService } from './reports/queue-service.ts';
 import { ReportService } from './reports/report-service.ts';
+import { ReportStatisticsRepository } from './reports/report-statistics-repository.ts';
 import { SafetyInputsRepository } from './reports/safety-inputs-repository.ts';
 import { resolvers } from './resolvers/index.ts';
 
@@ -87,6 +89,7 @@ export async function buildReportServer(overrides: Record<string, string | undef
             await sanctionEnds.schedule(sanction).catch((error: unknown) => logger.error({ err: error, sanctionId: sanction.id }, 'could not schedule the end of a suspension'));
           },
         }),
+        queue: new QueueService({ reports, statistics: new ReportStatisticsRepository(prisma) }),
         evidence,
         registry,
       };

@@ -9,6 +9,7 @@ import type { CheckInService } from './meetings/check-in-service.ts';
 import type { ProductRepository } from './products/product-repository.ts';
 import type { ProductService } from './products/product-service.ts';
 import type { RequestScope } from './scope.ts';
+import type { TradeDashboard } from './dashboard/trade-dashboard.ts';
 import type { TradeRepository } from './trades/trade-repository.ts';
 import type { TradeService } from './trades/trade-service.ts';
 import type { ZoneRepository } from './zones/zone-repository.ts';
@@ -20,6 +21,8 @@ export interface TransactionServices {
   images: ImageService;
   zones: ZoneService;
   checkIns: CheckInService;
+  /** The ADMIN dashboard's trade figure. */
+  dashboard: TradeDashboard;
 }
 
 export interface TransactionContext extends RequestScope {

@@ -27,6 +27,7 @@ import { resolvers } from './resolvers/index.ts';
 import { SafetyInputsRepository } from './trades/safety-inputs-repository.ts';
 import { tradeFacts } from './trades/trade-facts.ts';
 import { TradeRepository } from './trades/trade-repository.ts';
+import { TradeDashboard } from './dashboard/trade-dashboard.ts';
 import { TradeService } from './trades/trade-service.ts';
 import { ZoneRepository } from './zones/zone-repository.ts';
 import { ZoneService } from './zones/zone-service.ts';
@@ -93,6 +94,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
         trades: new TradeService({ prisma, trades, products, parties, riskEffects, userOwner, cache, events, afterCommit, counter: tradeCounter }),
         images,
         zones: new ZoneService({ prisma, zones, trades, events, afterCommit }),
+        dashboard: new TradeDashboard(prisma),
         checkIns: new CheckInService({ prisma, checkIns, trades, scheduleAlert: (checkIn) => checkInAlerts.schedule(checkIn), cancelAlert: (id) => checkInAlerts.cancel(id) }),
       };
       const safetyInputs = new SafetyInputsRepository(prisma);

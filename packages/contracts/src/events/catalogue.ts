@@ -9,6 +9,7 @@ import { SAFETY_EVENTS } from './catalogue/safety.ts';
 import { CHAT_EVENTS } from './catalogue/chat.ts';
 import { PAYMENT_EVENTS } from './catalogue/payment.ts';
 export { TRADE_DISPUTE_REASONS } from './catalogue/payment.ts';
+export { ADMIN_ACTION_AUDITED, AUDITING_SERVICES, type AdminActionAudited } from './catalogue/audit.ts';
 
 export type { EventDefinition, EventPriority };
 

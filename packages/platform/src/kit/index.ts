@@ -8,3 +8,5 @@ export * from './service-resources.ts';
 export * from './define-subgraph.ts';
 export * from './outbox-writer.ts';
 export * from './fixed-windows.ts';
+export * from './dashboard-days.ts';
+export * from './audit-event.ts';

@@ -1,7 +1,10 @@
 // Conversations, each party's read position and the ADMIN-read audit log in PostgreSQL.
 import { randomUUID } from 'node:crypto';
+import { auditEventWriter } from '@anshim/platform';
 import type { ChatPrisma } from '../database.ts';
 import type { ConversationRecord } from '../model.ts';
+
+const auditEvent = auditEventWriter('chat');
 
 export interface ReadStateRecord {
   conversationId: string;
@@ -109,7 +112,12 @@ export class ConversationRepository {
        GROUP BY m.conversation_id`;
   }
 
+  /** The admin read and chat.admin_action_audited (the console's one audit log) commit together. */
   async auditAdminRead(adminId: string, conversationId: string, at: Date): Promise<void> {
-    await this.prisma.adminRead.create({ data: { id: randomUUID(), adminId, conversationId, at } });
+    const id = randomUUID();
+    await this.prisma.$transaction(async (tx) => {
+      await tx.adminRead.create({ data: { id, adminId, conversationId, at } });
+      await auditEvent(tx, { auditId: id, actorId: adminId, action: 'chat.conversation_read', subjectId: conversationId, details: null, at });
+    });
   }
 }

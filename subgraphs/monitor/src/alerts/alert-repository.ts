@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MonitorPrisma, Tx } from '../database.ts';
 import type { RiskLevel } from '../model.ts';
+import type { AuditLogRepository } from '../audit/audit-log-repository.ts';
 
 export interface AlertRecord {
   id: string;
@@ -45,7 +46,11 @@ const alertSelect = {
 } as const;
 
 export class AlertRepository {
-  constructor(private readonly prisma: MonitorPrisma) {}
+  constructor(
+    private readonly prisma: MonitorPrisma,
+    /** Admin actions audited here also go to the console's one log. */
+    private readonly auditLog: AuditLogRepository,
+  ) {}
 
   /**
    * The alert, or null when one with the same dedupe key exists already (committed, or being
@@ -115,8 +120,10 @@ export class AlertRepository {
     return count;
   }
 
+  /** The monitor's audit row, and the same entry in the console's one audit log, in one transaction. */
   async audit(tx: Tx, entry: { actorId: string; action: string; targetId: string; details: Record<string, unknown> }): Promise<void> {
-    await tx.auditEntry.create({ data: { id: randomUUID(), ...entry, details: entry.details as object } });
+    const row = await tx.auditEntry.create({ data: { id: randomUUID(), ...entry, details: entry.details as object }, select: { id: true, createdAt: true } });
+    await this.auditLog.store(tx, { id: row.id, service: 'monitor', actorId: entry.actorId, action: entry.action, subjectId: entry.targetId, details: entry.details, requestId: null, at: row.createdAt });
   }
 
   async findById(id: string): Promise<AlertRecord | null> {

@@ -1,4 +1,4 @@
-import { DateTimeScalar } from '@anshim/platform';
+import { DateTimeScalar, JSONScalar } from '@anshim/platform';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { acknowledgeRiskAlert } from './acknowledge-risk-alert.ts';
 import { Product } from './product-type.ts';
@@ -11,7 +11,9 @@ import { User } from './user-type.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
-  Query: { riskAlerts, recentRiskAlerts },
+  JSON: JSONScalar,
+  Query: { riskAlerts, recentRiskAlerts, riskAlertsByRule: (_parent, { days }, ctx) => ctx.services.dashboard.byRuleByDay(ctx, days), auditLog: (_parent, args, ctx) => ctx.services.auditLog.page(ctx, args) },
+  AdminAuditEntry: { actor: (entry) => (entry.actorId ? { id: entry.actorId } : null) },
   Mutation: { recordActivity, takeRiskAction, acknowledgeRiskAlert },
   Subscription,
   RiskAlert,

@@ -3,9 +3,7 @@
 // (its own), so a reconciliation over "everything" sees only the payments its test made.
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
-import { deployMigrations, ensureDatabase } from '../../../../scripts/lib/migrations.ts';
+import { ownDatabase, type OwnDatabase } from '../../../../test/support/own-database.ts';
 import type { ReconciliationReport } from '../../src/reconciliation/reconcile.ts';
 
 const root = resolve(import.meta.dirname, '../../../..');
@@ -38,20 +36,7 @@ export function runReconcileCli(env: Record<string, string>, args: string[] = ['
 }
 
 /** A database of the payment service's (and the user service's outbox shape), dropped by `drop()`. */
-export async function ownPaymentDatabase(): Promise<{ databaseUrl: string; drop: () => Promise<void> }> {
-  const base = new URL(process.env.TEST_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres');
-  const name = `anshim_test_recon_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = Object.assign(new URL(base), { pathname: `/${name}` }).toString();
-  await ensureDatabase(databaseUrl);
+export function ownPaymentDatabase(): Promise<OwnDatabase> {
   // The user service's schema too: the harness's stand-in event producer copies its outbox table.
-  for (const service of ['user', 'payment']) await deployMigrations({ databaseUrl, service, log: () => undefined });
-  return {
-    databaseUrl,
-    async drop() {
-      const client = new pg.Client({ connectionString: Object.assign(new URL(base), { pathname: '/postgres' }).toString() });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  return ownDatabase('recon', ['user', 'payment']);
 }

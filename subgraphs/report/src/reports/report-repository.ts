@@ -1,11 +1,13 @@
 // Reports, their evidence, sanctions and the admin audit log: the only code that reads or writes
 // `reports`, `evidence`, `sanctions` and `audit_entries`. Every read names its columns.
 import { randomUUID } from 'node:crypto';
-import { translatePrismaError } from '@anshim/platform';
+import { auditEventWriter, translatePrismaError } from '@anshim/platform';
 import type { ReporterTrust } from '@anshim/contracts';
 import type { ReportPrisma, Tx } from '../database.ts';
-import { storedTrust, type ReportOrigin, type ReportPriority, type ReportStatus, type ReportType, type SanctionType } from '../model.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { REPORT_PRIORITIES, storedTrust, type ReportOrigin, type ReportPriority, type ReportStatus, type ReportType, type SanctionType } from '../model.ts';
 
+const auditEvent = auditEventWriter('report');
 const evidenceSelect = { key: true, contentType: true, size: true, createdAt: true } as const;
 const sanctionSelect = { id: true, reportId: true, userId: true, type: true, reason: true, publicReason: true, startsAt: true, endsAt: true, endedAt: true } as const;
 const reportSelect = {
@@ -93,6 +95,18 @@ export interface NewReport {
 type ReportRow = Omit<ReportRecord, 'reporterTrust'> & { reporterTrust: unknown };
 const toRecord = (row: ReportRow): ReportRecord => ({ ...row, reporterTrust: storedTrust(row.reporterTrust) });
 
+export interface QueueFilter {
+  status: ReportStatus | null;
+  type: ReportType | null;
+}
+
+/** The queue's sort key of one report. */
+export interface QueuePosition {
+  id: string;
+  priority: ReportPriority;
+  createdAt: Date;
+}
+
 export interface AuditEntry {
   actorId: string;
   action: string;
@@ -148,15 +162,32 @@ export class ReportRepository {
     return (await this.prisma.report.findMany({ where: { targetUserId: { in: [...userIds] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: reportSelect })).map(toRecord);
   }
 
-  /** The admin queue: most urgent first (enum order), then oldest first. */
-  async queue(status: ReportStatus | null, first: number): Promise<ReportRecord[]> {
+  /**
+   * The admin queue: most urgent first (enum order), then oldest first, then by id, so the order is
+   * total and a page continues exactly after `after` (keyset paging: the previous page's last report).
+   */
+  async queue(filter: QueueFilter, first: number, after: QueuePosition | null): Promise<ReportRecord[]> {
+    const where: Prisma.ReportWhereInput = { ...(filter.status ? { status: filter.status } : {}), ...(filter.type ? { type: filter.type } : {}) };
+    if (after) {
+      const later = REPORT_PRIORITIES.slice(REPORT_PRIORITIES.indexOf(after.priority) + 1);
+      where.OR = [
+        ...(later.length ? [{ priority: { in: later } }] : []),
+        { priority: after.priority, createdAt: { gt: after.createdAt } },
+        { priority: after.priority, createdAt: after.createdAt, id: { gt: after.id } },
+      ];
+    }
     const rows = await this.prisma.report.findMany({
-      where: status ? { status } : {},
+      where,
       orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
       take: first,
       select: reportSelect,
     });
     return rows.map(toRecord);
+  }
+
+  /** Where a report stands in the queue's order; null for an unknown id. */
+  async queuePosition(id: string): Promise<QueuePosition | null> {
+    return this.prisma.report.findUnique({ where: { id }, select: { id: true, priority: true, createdAt: true } });
   }
 
   /** Takes a transaction-scoped advisory lock on (reporter, target, type), then checks for a recent report. */
@@ -199,10 +230,12 @@ export class ReportRepository {
     return this.prisma.sanction.findMany({ where: { type: 'SUSPENSION', endedAt: null, endsAt: { not: null } }, select: sanctionSelect });
   }
 
+  /** The audit row and, in the same transaction, report.admin_action_audited for the console's one log. */
   async audit(tx: Tx, entry: AuditEntry): Promise<void> {
-    await tx.auditEntry.create({
+    const id = randomUUID();
+    const row = await tx.auditEntry.create({
       data: {
-        id: randomUUID(),
+        id,
         actorId: entry.actorId,
         action: entry.action,
         subjectId: entry.subjectId,
@@ -210,7 +243,8 @@ export class ReportRepository {
         after: entry.after as object,
         requestId: entry.requestId,
       },
-      select: { id: true },
+      select: { createdAt: true },
     });
+    await auditEvent(tx, { auditId: id, actorId: entry.actorId, action: entry.action, subjectId: entry.subjectId, details: { before: entry.before ?? null, after: entry.after ?? null }, requestId: entry.requestId, at: row.createdAt });
   }
 }

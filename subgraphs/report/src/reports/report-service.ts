@@ -248,13 +248,6 @@ export class ReportService {
     return report && maySee(scope.identity, report) ? report : null;
   }
 
-  async queue(scope: RequestScope, status: ReportStatus | null | undefined, first: number | null | undefined): Promise<ReportRecord[]> {
-    requireAdmin(scope);
-    const rows = await this.deps.reports.queue(status ?? null, Math.min(Math.max(first ?? 20, 1), MAX_PAGE));
-    for (const row of rows) scope.loaders.report.prime(row.id, row);
-    return rows;
-  }
-
   async mine(scope: RequestScope): Promise<ReportRecord[]> {
     const me = requireIdentity(scope);
     const rows = await this.deps.reports.byReporter(me.userId, MAX_PAGE);

@@ -88,3 +88,8 @@ export const STANDARD_SANCTION_REASON: Record<SanctionType, LocalizedText> = {
 export function publicSanctionReason(sanction: Pick<SanctionRecord, 'type' | 'publicReason'>, locale: Locale): string {
   return sanction.publicReason ?? STANDARD_SANCTION_REASON[sanction.type][locale];
 }
+
+/** Who claimed or decided a report is for ADMINs only: a member must not learn which moderator handled them. */
+export function reviewerFor(identity: Identity | null, report: Pick<ReportRecord, 'reviewerId'>): { id: string } | null {
+  return identity?.role === 'ADMIN' && report.reviewerId ? { id: report.reviewerId } : null;
+}

@@ -7,14 +7,14 @@ import { myReports } from './my-reports.ts';
 import { processReport } from './process-report.ts';
 import { report } from './report.ts';
 import { Report, Sanction } from './report-type.ts';
-import { reports } from './reports.ts';
+import { reportCounts, reportOutcomes, reports } from './reports.ts';
 import { startReview } from './start-review.ts';
 import { User } from './user-type.ts';
 
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
-  Query: { report, reports, myReports, checkPaymentIdentifier },
+  Query: { report, reports, reportCounts, reportOutcomes, myReports, checkPaymentIdentifier },
   Mutation: { createEvidenceUpload, fileReport, startReview, processReport },
   Report,
   Sanction,

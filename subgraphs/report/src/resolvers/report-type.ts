@@ -3,7 +3,7 @@
 // URLs only for the reporter and ADMINs; the internal resolution only for ADMINs
 // (report-visibility.ts). Sanction.reason is the public reason, for everyone.
 import type { ReportResolvers, SanctionResolvers } from '../generated/resolvers-types.ts';
-import { descriptionFor, mayKnowWhere, publicSanctionReason, resolutionFor } from '../reports/report-visibility.ts';
+import { descriptionFor, mayKnowWhere, publicSanctionReason, resolutionFor, reviewerFor } from '../reports/report-visibility.ts';
 
 export const Report: ReportResolvers = {
   __resolveReference: (ref, ctx) => ctx.services.reports.reference(ctx, ref.id),
@@ -17,6 +17,7 @@ export const Report: ReportResolvers = {
   evidence: (report, _args, ctx) => ctx.services.reports.evidenceOf(ctx, report),
   resolution: (report, _args, ctx) => resolutionFor(ctx.identity, report, ctx.locale),
   sanction: (report) => report.sanction,
+  reviewer: (report, _args, ctx) => reviewerFor(ctx.identity, report),
 };
 
 export const Sanction: SanctionResolvers = {

@@ -1,6 +1,6 @@
 // The ADMINs' safety dashboard: how many members are in each grade, the average score, and the
 // largest drops of the last week. Each field is its own query, run only when asked for.
-import { requireAdmin } from '@anshim/platform';
+import { dashboardWindow, requireAdmin } from '@anshim/platform';
 import { SAFETY_GRADES, type SafetyGrade, type ScoreChangeRecord } from '../model.ts';
 import type { ScoreRepository } from '../score/score-repository.ts';
 import { pageSize, type RequestScope } from '../scope.ts';
@@ -26,6 +26,18 @@ export class DashboardService {
     requireAdmin(ctx);
     const average = await this.deps.scores.averageValue();
     return average === null ? 0 : Math.round(average * 10) / 10;
+  }
+
+  /** One point per day of the window, oldest first; a day before anyone had a score has a null average. */
+  async averageByDay(ctx: RequestScope, days: number | null | undefined, now = new Date()): Promise<Array<{ day: string; average: number | null; members: number }>> {
+    requireAdmin(ctx);
+    const window = dashboardWindow(days, now);
+    const rows = await this.deps.scores.averageAtDayEnds(window.since, window.days.length);
+    const byDay = new Map(rows.map((row) => [row.day, row]));
+    return window.days.map((day) => {
+      const row = byDay.get(day);
+      return { day, average: row ? Math.round(row.average * 10) / 10 : null, members: row?.members ?? 0 };
+    });
   }
 
   async drops(ctx: RequestScope, first: number | null | undefined, now = new Date()): Promise<ScoreChangeRecord[]> {

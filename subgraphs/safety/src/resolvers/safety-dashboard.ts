@@ -6,5 +6,6 @@ export const safetyDashboard: QueryResolvers['safetyDashboard'] = (_parent, _arg
 export const SafetyDashboard: SafetyDashboardResolvers = {
   usersByGrade: (_dashboard, _args, ctx) => ctx.services.dashboard.counts(ctx),
   averageScore: (_dashboard, _args, ctx) => ctx.services.dashboard.average(ctx),
+  averageScoreByDay: (_dashboard, args, ctx) => ctx.services.dashboard.averageByDay(ctx, args.days),
   recentDrops: (_dashboard, args, ctx) => ctx.services.dashboard.drops(ctx, args.first),
 };

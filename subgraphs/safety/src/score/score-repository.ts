@@ -2,7 +2,7 @@
 // safety_score_changes. Writes are set-based: one statement stores any number of new scores, their
 // history rows and their safety.score_changed outbox rows, so one user (an event) and 5000 users
 // (a nightly batch page) take the same path and commit together with the change that caused them.
-import type { LocalizedText, SqlExecutor } from '@anshim/platform';
+import { koreanDaySql, type LocalizedText, type SqlExecutor } from '@anshim/platform';
 import type { SafetyPrisma } from '../database.ts';
 import type { Factor, SafetyGrade, ScoreChangeRecord, ScoreRecord } from '../model.ts';
 import type { OutboxRow } from '../outbound/safety-events.ts';
@@ -120,6 +120,26 @@ export class ScoreRepository {
   async averageValue(): Promise<number | null> {
     const result = await this.prisma.safetyScore.aggregate({ _avg: { value: true } });
     return result._avg.value;
+  }
+
+  /**
+   * The average of every member's score as it stood at the end of each of `days` Korean days from
+   * `since`: each change holds from its time until the member's next change, so one window pass over
+   * the changes and a range join with the days, whatever the number of members (no query per day).
+   */
+  async averageAtDayEnds(since: Date, days: number): Promise<Array<{ day: string; average: number; members: number }>> {
+    return this.prisma.$queryRawUnsafe(
+      `WITH runs AS (
+         SELECT value, at, lead(at) OVER (PARTITION BY user_id ORDER BY at, id) AS next_at FROM safety_score_changes
+       ), day_ends AS (
+         SELECT ($1::timestamptz AT TIME ZONE 'UTC') + make_interval(days => n) AS day_end FROM generate_series(1, $2::int) AS n
+       )
+       SELECT ${koreanDaySql("day_ends.day_end - interval '1 millisecond'")} AS day, avg(runs.value)::float AS average, count(*)::int AS members
+       FROM day_ends JOIN runs ON runs.at < day_ends.day_end AND (runs.next_at IS NULL OR runs.next_at >= day_ends.day_end)
+       GROUP BY day_ends.day_end`,
+      since.toISOString(),
+      days,
+    );
   }
 
   /** The largest drops since `since`, largest first. */

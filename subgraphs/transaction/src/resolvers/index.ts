@@ -26,7 +26,15 @@ import { User } from './user-type.ts';
 export const resolvers: Resolvers = {
   DateTime: DateTimeScalar,
   JSON: JSONScalar,
-  Query: { product, products, popularProducts, transaction, productCategories, safeTradeZones },
+  Query: {
+    product,
+    products,
+    popularProducts,
+    transaction,
+    productCategories,
+    safeTradeZones,
+    tradesCompletedByDay: (_parent, { days }, ctx) => ctx.services.dashboard.completedByDay(ctx, days),
+  },
   Mutation: {
     createProductImageUpload,
     createProduct,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { timestamp, uuid, type EventDefinition } from './definition.ts';
 import { riskLevel } from './monitor.ts';
+import { ADMIN_ACTION_AUDITED } from './audit.ts';
 
 /**
  * chat.events (producer: chat). Ids only, never a message's text: the text is encrypted at rest in
@@ -35,4 +36,6 @@ export const CHAT_EVENTS = {
       identifierHashes: z.array(z.string().min(1)).max(20).optional(),
     }),
   },
+  /** An audited action (catalogue/audit.ts), for the console's one audit log. */
+  'chat.admin_action_audited': ADMIN_ACTION_AUDITED,
 } as const satisfies Record<`chat.${string}`, EventDefinition>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { reporterTrustSchema } from '../../reporter-trust.ts';
 import { timestamp, uuid, type EventDefinition } from './definition.ts';
+import { ADMIN_ACTION_AUDITED } from './audit.ts';
 
 export const reportType = z.enum(['FRAUD', 'NO_SHOW', 'COUNTERFEIT', 'ABUSIVE_LANGUAGE', 'HARASSMENT', 'OFF_PLATFORM_PAYMENT', 'OTHER']);
 export const sanctionType = z.enum(['WARNING', 'SUSPENSION', 'BAN']);
@@ -84,4 +85,6 @@ export const REPORT_EVENTS = {
       confirmedAt: timestamp,
     }),
   },
+  /** An audited action (catalogue/audit.ts), for the console's one audit log. */
+  'report.admin_action_audited': ADMIN_ACTION_AUDITED,
 } as const satisfies Record<`report.${string}`, EventDefinition>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { timestamp, uuid, type EventDefinition } from './definition.ts';
+import { ADMIN_ACTION_AUDITED } from './audit.ts';
 
 export const safetyGrade = z.enum(['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER']);
 
@@ -22,4 +23,6 @@ export const SAFETY_EVENTS = {
       changedAt: timestamp,
     }),
   },
+  /** An audited action (catalogue/audit.ts), for the console's one audit log. */
+  'safety.admin_action_audited': ADMIN_ACTION_AUDITED,
 } as const satisfies Record<`safety.${string}`, EventDefinition>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { timestamp, uuid, type EventDefinition } from './definition.ts';
+import { ADMIN_ACTION_AUDITED } from './audit.ts';
 
 /** An app-chosen installation id: opaque, bounded, printable. */
 const deviceId = z.string().min(1).max(200);
@@ -103,4 +104,6 @@ export const USER_EVENTS = {
       deletedAt: timestamp,
     }),
   },
+  /** An audited action (catalogue/audit.ts), for the console's one audit log. */
+  'user.admin_action_audited': ADMIN_ACTION_AUDITED,
 } as const satisfies Record<`user.${string}`, EventDefinition>;

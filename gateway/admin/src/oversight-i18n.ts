@@ -1,0 +1,106 @@
+// The words of the oversight screens (the dashboard, the audit log) and of what the queue gained
+// with server-side counts and paging, Korean first, English on the toggle; kept apart from i18n.ts
+// so the screens built in parallel do not edit one list. Same rules: {name} placeholders, plain words.
+import { locale } from './i18n.ts';
+
+const ko = {
+  navDashboard: '현황판',
+  navAudit: '감사 기록',
+  loadMore: '더 보기',
+  colReviewer: '담당자',
+  noReviewer: '없음',
+  shownOf: '{total}건 중 {shown}건 표시',
+  // Dashboard
+  dashboardTitle: '현황판',
+  dashboardIntro: '최근 {days}일 동안의 흐름입니다. 날짜는 한국 시간 기준이며, 모든 그림 아래에 같은 내용의 표가 있습니다.',
+  period: '기간',
+  periodDays: '최근 {days}일',
+  membersByGrade: '안전 등급별 회원 수',
+  membersByGradeSummary: '전체 {total}명 중 가장 많은 등급은 {top}({count}명)입니다.',
+  averageScore: '일별 평균 안전 점수',
+  averageScoreSummary: '{first} {from}점에서 {last} {to}점이 되었습니다. 현재 평균은 {now}점입니다.',
+  alertsByRule: '규칙별 위험 알림 (일별)',
+  alertsByRuleSummary: '이 기간 알림 {total}건, 가장 많은 규칙은 {top}({count}건)입니다.',
+  noAlerts: '이 기간에 위험 알림이 없습니다.',
+  reportsByType: '유형·결과별 신고',
+  reportsByTypeSummary: '이 기간 신고 {total}건, 조치 {taken}건, 기각 {dismissed}건, 처리 중 {open}건입니다.',
+  tradesCompleted: '일별 완료된 거래',
+  tradesCompletedSummary: '이 기간 완료된 거래는 {total}건, 가장 많은 날은 {top}({count}건)입니다.',
+  colDay: '날짜',
+  colCount: '건수',
+  colMembers: '회원 수',
+  colAverage: '평균 점수',
+  colGrade: '등급',
+  colRule: '규칙',
+  colTotal: '합계',
+  showTable: '표로 보기',
+  noScoreYet: '—',
+  // Audit log
+  auditTitle: '감사 기록',
+  auditIntro: '관리자가 한 일을 최신순으로 보여 줍니다. 각 서비스가 자기 기록과 함께 남긴 사건을 모은 것입니다.',
+  actorFilter: '관리자 ID',
+  actionFilter: '작업',
+  allActions: '모든 작업',
+  applyFilters: '적용',
+  colWhen: '시각',
+  colActor: '관리자',
+  colAction: '작업',
+  colSubject: '대상',
+  colService: '서비스',
+  colDetails: '내용',
+  emptyAudit: '기록이 없습니다.',
+};
+
+type OversightKey = keyof typeof ko;
+
+const en: Record<OversightKey, string> = {
+  navDashboard: 'Dashboard',
+  navAudit: 'Audit log',
+  loadMore: 'Load more',
+  colReviewer: 'Reviewer',
+  noReviewer: 'none',
+  shownOf: 'Showing {shown} of {total}',
+  dashboardTitle: 'Dashboard',
+  dashboardIntro: 'The last {days} days. Days are Korean time; every chart has a table with the same figures below it.',
+  period: 'Period',
+  periodDays: 'Last {days} days',
+  membersByGrade: 'Members by safety grade',
+  membersByGradeSummary: 'Of {total} members, the largest grade is {top} ({count}).',
+  averageScore: 'Average safety score per day',
+  averageScoreSummary: 'From {from} on {first} to {to} on {last}. The average now is {now}.',
+  alertsByRule: 'Risk alerts by rule (per day)',
+  alertsByRuleSummary: '{total} alerts in the period; the most frequent rule is {top} ({count}).',
+  noAlerts: 'No risk alerts in this period.',
+  reportsByType: 'Reports by type and outcome',
+  reportsByTypeSummary: '{total} reports in the period: {taken} acted on, {dismissed} dismissed, {open} open.',
+  tradesCompleted: 'Trades completed per day',
+  tradesCompletedSummary: '{total} trades completed in the period; the busiest day was {top} ({count}).',
+  colDay: 'Day',
+  colCount: 'Count',
+  colMembers: 'Members',
+  colAverage: 'Average score',
+  colGrade: 'Grade',
+  colRule: 'Rule',
+  colTotal: 'Total',
+  showTable: 'Show as a table',
+  noScoreYet: '—',
+  auditTitle: 'Audit log',
+  auditIntro: 'What administrators did, newest first: the events every service recorded with its own audit row.',
+  actorFilter: 'Administrator ID',
+  actionFilter: 'Action',
+  allActions: 'All actions',
+  applyFilters: 'Apply',
+  colWhen: 'When',
+  colActor: 'Administrator',
+  colAction: 'Action',
+  colSubject: 'Subject',
+  colService: 'Service',
+  colDetails: 'Details',
+  emptyAudit: 'Nothing recorded.',
+};
+
+/** The oversight screens' message in the current language, placeholders filled in. */
+export function ot(key: OversightKey, params: Record<string, string | number> = {}): string {
+  const text = (locale() === 'en' ? en : ko)[key];
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
