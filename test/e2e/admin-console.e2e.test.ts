@@ -376,7 +376,7 @@ async function memberScreens(page: Page, context: { urgentId: string; target: Na
   expect(await page.locator('table.chart-table tbody tr').count()).toBeGreaterThan(0);
   expect(await page.locator('table.chart-table tbody tr').first().innerText()).toContain('위험');
   await expectAccessible(page, 'member');
-  await page.screenshot({ path: join(ARTIFACTS, '9-member.png'), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, '11-member.png'), fullPage: true });
 
   // Search by part of the nickname; a member asking the API the same is refused.
   await page.getByRole('link', { name: '회원 조회', exact: true }).click();
@@ -387,7 +387,7 @@ async function memberScreens(page: Page, context: { urgentId: string; target: Na
   await row.waitFor(SLOW);
   expect(await row.innerText()).toContain('영구 정지');
   await expectAccessible(page, 'members-search');
-  await page.screenshot({ path: join(ARTIFACTS, '10-member-search.png'), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, '12-member-search.png'), fullPage: true });
   const refused = await call(`query($q: String!) { searchUsers(query: $q) { id } }`, { q: target.nickname }, context.member.token);
   expect(codeOf(refused.errors)).toBe('FORBIDDEN');
   await row.getByRole('link', { name: target.nickname }).click();
@@ -441,7 +441,7 @@ async function liveAlerts(page: Page, context: { subject: Named; adminToken: str
   expect(await item.locator('.badge.risk').innerText()).toContain('높음');
   expect(await page.locator('main [role="status"]').innerText()).toContain('새 위험 알림');
   await expectAccessible(page, 'alerts');
-  await page.screenshot({ path: join(ARTIFACTS, '11-alerts.png'), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, '13-alerts.png'), fullPage: true });
 
   // Acknowledge: the API records it and the item says so.
   await item.getByRole('button', { name: `${subject.nickname}에 대한 알림 확인 처리` }).click();
@@ -460,7 +460,7 @@ async function liveAlerts(page: Page, context: { subject: Named; adminToken: str
   expect(await dialog.locator('.error').innerText()).toBe('조치 사유를 입력하세요.');
   await dialog.getByLabel('조치 사유 (감사 기록에 남음, 필수)').fill('외부 계좌 입금 요구가 반복되어 거래를 보류합니다.');
   await expectAccessible(page, 'risk-action');
-  await page.screenshot({ path: join(ARTIFACTS, '12-risk-action.png') });
+  await page.screenshot({ path: join(ARTIFACTS, '14-risk-action.png') });
   await dialog.getByRole('button', { name: '확정' }).click();
   await dialog.waitFor({ state: 'detached', ...SLOW });
   await expect.poll(() => page.locator('main [role="status"]').innerText(), SLOW).toBe('조치를 적용했습니다: 거래 보류');
@@ -473,11 +473,11 @@ async function liveAlerts(page: Page, context: { subject: Named; adminToken: str
   // A tablet: nothing overflows sideways on the new screens either.
   await page.setViewportSize({ width: 820, height: 1180 });
   expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
-  await page.screenshot({ path: join(ARTIFACTS, '13-tablet-member.png'), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, '15-tablet-member.png'), fullPage: true });
   await page.getByRole('link', { name: '위험 알림', exact: true }).click();
   await expect.poll(() => state.getAttribute('data-state'), SLOW).toBe('live');
   expect(await page.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
-  await page.screenshot({ path: join(ARTIFACTS, '14-tablet-alerts.png'), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, '16-tablet-alerts.png'), fullPage: true });
   // In English the feed is redrawn (and reconnected) in the other language.
   await page.getByRole('button', { name: 'Switch to English' }).click();
   await expect.poll(() => heading(page), SLOW).toBe('Live risk alerts');
