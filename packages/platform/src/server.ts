@@ -10,6 +10,7 @@ import express, { type Express, type Request } from 'express';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import type { Logger } from './logger.ts';
 import { createErrorFormatter } from './errors.ts';
+import { outageErrorsPlugin } from './outage-errors.ts';
 import type { ClientInfo } from './client-info.ts';
 import { REQUEST_ID_HEADER, type Identity } from './identity.ts';
 import { parseSignedBodies, requireSignature, verifiedOf } from './gateway-only.ts';
@@ -127,6 +128,7 @@ export async function buildSubgraphServer<C extends RequestContext>(options: Sub
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      outageErrorsPlugin<C>((error) => options.logger.warn({ err: error }, 'a store is unreachable: answered "try again shortly"')),
       localizeErrorsPlugin<C>(),
       metricsPlugin<C>(metrics),
     ],
