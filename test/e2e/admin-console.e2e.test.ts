@@ -92,7 +92,13 @@ async function chatAndTrade(reporter: RegisteredPerson, target: RegisteredPerson
   await ok(send, { id: conversationId, text: '게임기 아직 판매 중인가요?' }, reporter.token);
   const account = `12345678${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
   await ok(send, { id: conversationId, text: `선입금 먼저 보내주세요. 국민은행 ${account}` }, target.token);
-  const tradeId = (await ok(`mutation($id: ID!) { startTransaction(productId: $id) { id } }`, { id: productId }, reporter.token)).startTransaction.id as string;
+  // The transaction service asks the user service first, which a loaded machine may keep waiting (retryable).
+  const tradeId = await waitFor('the trade to start', async () => {
+    const result = await call(`mutation($id: ID!) { startTransaction(productId: $id) { id } }`, { id: productId }, reporter.token);
+    if (codeOf(result.errors) === 'TEMPORARILY_UNAVAILABLE') return false;
+    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
+    return result.data!.startTransaction.id as string;
+  }, 60_000);
   return { productId, conversationId, tradeId, account };
 }
 

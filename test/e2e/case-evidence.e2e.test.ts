@@ -30,6 +30,16 @@ const TRADES = `query($id: ID!, $first: Int, $after: ID) { user(id: $id) { trans
 const ALERTS = `query($u: ID, $s: Boolean) { riskAlerts(userId: $u, first: 20, subjectOnly: $s) { id rule subject { id } } }`;
 const AUDIT = `query($action: String) { auditLog(first: 50, action: $action) { service action subjectId actor { id } } }`;
 
+/** Starts a trade; the transaction service asks the user service first, which a loaded machine may keep waiting (retryable). */
+async function startTrade(productId: string, buyer: RegisteredPerson): Promise<string> {
+  return waitFor('the trade to start', async () => {
+    const result = await call(START_TRADE, { id: productId }, buyer.token);
+    if (codeOf(result.errors) === 'TEMPORARILY_UNAVAILABLE') return false;
+    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
+    return result.data!.startTransaction.id as string;
+  }, 60_000);
+}
+
 async function listing(seller: RegisteredPerson, title: string): Promise<string> {
   return (await ok(CREATE, { input: { title, description: '상태 좋아요', price: 55_000, category: 'DIGITAL' } }, seller.token)).createProduct.id;
 }
@@ -51,8 +61,8 @@ describe('the case view\'s evidence through the gateway', () => {
     await ok(`mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }`, { id: conversationId, text: '이어폰 아직 있나요?' }, reporter.token);
     const account = `12345678${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
     await ok(`mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }`, { id: conversationId, text: `선입금 부탁드려요 국민은행 ${account}` }, target.token);
-    const olderTrade = (await ok(START_TRADE, { id: second }, reporter.token)).startTransaction.id as string;
-    const newerTrade = (await ok(START_TRADE, { id: first }, reporter.token)).startTransaction.id as string;
+    const olderTrade = await startTrade(second, reporter);
+    const newerTrade = await startTrade(first, reporter);
 
     const report = await waitFor('the report service to know the target', async () => {
       const result = await call(FILE, { input: {
@@ -89,9 +99,11 @@ describe('the case view\'s evidence through the gateway', () => {
     const texts = linked[0].messages.edges.map((edge: { node: { text: string } }) => edge.node.text);
     expect(texts[0]).toBe('이어폰 아직 있나요?');
     expect(linked[0].messages.edges[1].node.warnings.map((w: { code: string }) => w.code)).toContain('PAYMENT_IDENTIFIER');
-    for (const member of [reporter, target, stranger]) {
+    for (const member of [reporter, target]) {
       expect(codeOf((await call(LINKED, { id: report.id, first: 5 }, member.token)).errors), member.email).toBe('FORBIDDEN');
     }
+    // A stranger cannot see the report at all: null, no error that would tell it exists.
+    expect(await call(LINKED, { id: report.id, first: 5 }, stranger.token)).toMatchObject({ data: { report: null } });
     expect(codeOf((await call(LINKED, { id: report.id, first: 11 }, admin)).errors)).toBe('BAD_USER_INPUT');
     // Not a report's id: report(id) answers null, as it does for any id it does not know.
     expect((await ok(LINKED, { id: 'not-an-id', first: 5 }, admin)).report).toBeNull();
@@ -110,7 +122,7 @@ describe('the case view\'s evidence through the gateway', () => {
     expect(page2.map((trade: { id: string }) => trade.id)).toEqual([olderTrade]);
     expect((await ok(TRADES, { id: target.id, first: 1, after: olderTrade }, admin)).user.transactions).toEqual([]);
     const foreign = await listing(stranger, '남의 상품');
-    const strangersTrade = (await ok(START_TRADE, { id: foreign }, reporter.token)).startTransaction.id;
+    const strangersTrade = await startTrade(foreign, reporter);
     expect(codeOf((await call(TRADES, { id: target.id, first: 1, after: strangersTrade }, admin)).errors)).toBe('BAD_USER_INPUT');
     expect(codeOf((await call(TRADES, { id: target.id, first: 101 }, admin)).errors)).toBe('BAD_USER_INPUT');
     // Someone else's trades stay theirs: a stranger gets an empty list, never the trades.
