@@ -76,7 +76,7 @@ function identifierBody(named: FraudCheck[]): Array<Node | null> {
   if (named.length === 0) return [h('p', {}, ct('noIdentifiers'))];
   return [
     h('p', { class: 'help' }, ct('identifiersIntro')),
-    h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': ct('identifiersTitle') },
+    h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': ct('identifiersCaption', { count: named.length }) },
       h('table', { class: 'identifiers' },
         h('caption', { class: 'visually-hidden' }, ct('identifiersCaption', { count: named.length })),
         h('thead', {}, h('tr', {}, ...(['colIdentifierType', 'colIdentifier', 'colVerdict', 'colConfirmed', 'colPending', 'colLastReported', 'colAdvice'] as const).map((key) => h('th', { scope: 'col' }, ct(key))))),
@@ -135,7 +135,7 @@ function tradesBody(first: Trade[], targetId: string): Array<Node | null> {
       });
   });
   return [
-    h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': ct('tradesTitle') },
+    h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': ct('tradesTable') },
       h('table', { class: 'trades' },
         caption,
         h('thead', {}, h('tr', {}, ...(['colProduct', 'colCounterpart', 'colRole', 'colState', 'colAmount', 'colStarted', 'colUpdated'] as const).map((key) => h('th', { scope: 'col' }, ct(key))))),

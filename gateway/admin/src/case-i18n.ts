@@ -18,6 +18,7 @@ const ko = {
   roleSeller: '판매',
   roleBuyer: '구매',
   moreTrades: '거래 더 보기',
+  tradesTable: '거래 목록',
   // Alerts
   alertsTitle: '대상 회원에 대한 위험 알림',
   noAlerts: '이 회원에 대한 위험 알림이 없습니다.',
@@ -69,6 +70,7 @@ const en: Record<Key, string> = {
   roleSeller: 'Selling',
   roleBuyer: 'Buying',
   moreTrades: 'More trades',
+  tradesTable: 'Trade list',
   alertsTitle: 'Risk alerts about the member',
   noAlerts: 'No risk alerts about this member.',
   identifiersTitle: 'Payment details named in the report',
