@@ -1,17 +1,21 @@
 // The moderator console in a real browser (docs/admin-console.md): headless Debian Chromium opens
-// /admin on a stack of real processes (user, transaction, safety + worker, report, monitor). A
+// /admin on a stack of real processes (user, transaction, safety + worker, report, monitor, chat). A
 // member who signs in sees only the refusal; the bootstrap admin signs in, finds the URGENT report
 // at the top of the queue, claims it, sees its evidence photo load (and the PDF linked), bans the
-// reported member with a public reason through the confirmation dialog, and sees the report
+// reported member with a public reason through the confirmation dialog (having seen the payment
+// identifiers the report names with the registry's answer, the member's trades and the alerts about
+// them, and opened the linked conversation: an audited read the audit log then lists), and sees the report
 // ACTION_TAKEN and the member graded DANGER; then opens the dashboard (five charts, the member
 // among the DANGER grade) and the audit log, where the claim and the ban appear. Any request off this machine, console error or failed
 // request fails the test; axe-core runs in every screen and fails on serious or critical
 // violations. Screenshots go to test-artifacts/admin/.
+import { randomInt } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLocalUrl, launchBrowser, type Browser } from '../support/browser.ts';
@@ -44,7 +48,7 @@ beforeAll(async () => {
   // other files' URGENT reports (older than ours, so ahead of it) can fill that page, as in one CI run.
   database = await createBenchDatabase();
   stack = await startStack({
-    subgraphs: ['user', 'transaction', 'safety', 'report', 'monitor'],
+    subgraphs: ['user', 'transaction', 'safety', 'report', 'monitor', 'chat'],
     workers: ['safety'],
     env: { ...ADMIN.env, STORAGE_LOCAL_DIR: storageDir, DATABASE_URL: database.databaseUrl },
   });
@@ -72,6 +76,41 @@ async function fileReport(reporter: RegisteredPerson, input: Record<string, unkn
     if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
     return result.data!.fileReport as { id: string; priority: string };
   }, 30_000);
+}
+
+/**
+ * The case's surroundings: a listing by the target, the reporter's conversation about it (the
+ * target answers with a bank account) and a trade on it. Returns what the report will name.
+ */
+async function chatAndTrade(reporter: RegisteredPerson, target: RegisteredPerson): Promise<{ productId: string; conversationId: string; tradeId: string; account: string }> {
+  const productId = (await ok(`mutation($input: CreateProductInput!) { createProduct(input: $input) { id } }`, { input: { title: '게임기 세트', description: '박스 포함', price: 230_000, category: 'DIGITAL' } }, target.token)).createProduct.id as string;
+  const conversationId = await waitFor('chat to know the listing', async () => {
+    const result = await call(`mutation($p: ID!) { startConversation(productId: $p) { id } }`, { p: productId }, reporter.token);
+    return result.errors ? undefined : (result.data!.startConversation.id as string);
+  }, 30_000);
+  const send = `mutation($id: ID!, $text: String!) { sendMessage(conversationId: $id, text: $text) { id } }`;
+  await ok(send, { id: conversationId, text: '게임기 아직 판매 중인가요?' }, reporter.token);
+  const account = `12345678${String(randomInt(0, 1_000_000)).padStart(6, '0')}`;
+  await ok(send, { id: conversationId, text: `선입금 먼저 보내주세요. 국민은행 ${account}` }, target.token);
+  // The transaction service asks the user service first, which a loaded machine may keep waiting (retryable).
+  const tradeId = await waitFor('the trade to start', async () => {
+    const result = await call(`mutation($id: ID!) { startTransaction(productId: $id) { id } }`, { id: productId }, reporter.token);
+    if (codeOf(result.errors) === 'TEMPORARILY_UNAVAILABLE') return false;
+    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
+    return result.data!.startTransaction.id as string;
+  }, 60_000);
+  return { productId, conversationId, tradeId, account };
+}
+
+/** Until chat has linked the report's two members (report.filed), read without an ADMIN read being audited. */
+async function chatLinked(reportId: string): Promise<void> {
+  const db = new pg.Client({ connectionString: database!.databaseUrl });
+  await db.connect();
+  try {
+    await waitFor('chat to link the report', async () => (await db.query('SELECT 1 FROM svc_chat.admin_read_links WHERE source = $1', [`report:${reportId}`])).rowCount === 1, 30_000);
+  } finally {
+    await db.end();
+  }
 }
 
 /** A screenshot of a chat, rendered by the browser itself: the evidence photo a reporter would attach. */
@@ -149,14 +188,20 @@ describe('admin console in Chromium', () => {
     const photo = await chatScreenshot();
     const photoKey = await uploadEvidence(reporter, 'image/png', photo);
     const pdfKey = await uploadEvidence(reporter, 'application/pdf', PDF);
+    const around = await chatAndTrade(reporter, target);
     // A threat makes it URGENT (report priority rules); a NORMAL one from the same reporter sits below it.
     const urgent = await fileReport(reporter, {
       targetUserId: target.id,
       type: 'FRAUD',
       description: '선입금을 보냈는데 물건을 안 보내고, 신고하면 집까지 찾아가겠다고 협박했어요.',
       evidenceKeys: [photoKey, pdfKey],
+      productId: around.productId,
+      transactionId: around.tradeId,
+      paymentIdentifiers: [{ type: 'BANK_ACCOUNT', value: `국민은행 ${around.account}` }],
     });
     expect(urgent.priority).toBe('URGENT');
+    // An alert about the target, for the case view's list of them.
+    const aboutTarget = await raiseAlert(target, await login(ADMIN.email, ADMIN.password));
     await fileReport(reporter, { targetUserId: bystander.id, type: 'NO_SHOW', description: '약속 장소에 나오지 않았어요. 연락도 없었습니다.' });
 
     // Authorization is the API's: a member's token gets FORBIDDEN from the queue whatever page they use.
@@ -235,6 +280,7 @@ describe('admin console in Chromium', () => {
     await expect.poll(() => page.locator('.member h2').innerText(), SLOW).toContain('scammer');
     expect(await page.locator('.member table.factors tbody tr').count()).toBeGreaterThan(0);
     expect(await page.locator('.member ul.against').innerText()).toContain('(이 신고)');
+    await caseEvidenceScreens(page, { reportId: urgent.id, target, ...around, alertId: aboutTarget.id });
     await expectAccessible(page, 'case');
     await page.screenshot({ path: join(ARTIFACTS, '4-case.png'), fullPage: true });
 
@@ -319,6 +365,12 @@ describe('admin console in Chromium', () => {
     }, { timeout: 30_000 }).toBe(1);
     expect(await banRow.innerText()).toContain('BAN');
     expect(await page.locator(`tr[data-action="report.review_started"]`, { hasText: urgent.id }).count()).toBe(1);
+    // The conversation the case view opened: chat's audited read, the admin as the actor.
+    await expect.poll(async () => {
+      await page.getByRole('button', { name: '적용' }).click();
+      await page.locator('section.audit table').first().waitFor(SLOW);
+      return page.locator(`tr[data-action="chat.conversation_read"]`, { hasText: around.conversationId }).count();
+    }, { timeout: 30_000 }).toBe(1);
     await expect.poll(async () => {
       await page.getByRole('button', { name: '적용' }).click();
       await page.locator('section.audit table').first().waitFor(SLOW);
@@ -350,6 +402,33 @@ describe('admin console in Chromium', () => {
 });
 
 type Named = RegisteredPerson & { nickname: string };
+
+/**
+ * The case's further evidence: the named account (masked) with the registry's answer, the
+ * target's trade, the alert about them, and the linked conversation, opened on request (an
+ * audited read): the target's message with its payment warning.
+ */
+async function caseEvidenceScreens(page: Page, context: { reportId: string; target: RegisteredPerson; conversationId: string; tradeId: string; account: string; alertId: string }): Promise<void> {
+  const named = page.locator('table.identifiers tbody tr');
+  await named.first().waitFor(SLOW);
+  expect(await named.count()).toBe(1);
+  expect(await named.first().innerText()).toContain(`123456-**-***${context.account.slice(-3)}`);
+  expect(await named.first().innerText()).toContain('기록 없음');
+  expect(await page.locator('section.identifiers').innerText()).not.toContain(context.account);
+  const trade = page.locator(`table.trades tr[data-trade-id="${context.tradeId}"]`);
+  await trade.waitFor(SLOW);
+  expect(await trade.innerText()).toMatch(/게임기 세트[\s\S]*buyer[\s\S]*판매[\s\S]*요청됨/);
+  await page.locator(`.case-alerts article[data-alert-id="${context.alertId}"]`).waitFor(SLOW);
+  await chatLinked(context.reportId);
+  await page.getByRole('button', { name: '대화 열기 (감사 기록에 남음)' }).click();
+  const conversation = page.locator(`article.linked-conversation[data-conversation-id="${context.conversationId}"]`);
+  await conversation.waitFor(SLOW);
+  expect(await page.locator('main [role="status"]').first().innerText()).toContain('감사 기록에 남습니다');
+  const messages = conversation.locator('ol.messages > li');
+  expect(await messages.count()).toBe(2);
+  expect(await messages.first().innerText()).toContain('게임기 아직 판매 중인가요?');
+  expect(await messages.last().locator('.message-warnings li[data-code="PAYMENT_IDENTIFIER"]').count()).toBe(1);
+}
 
 /** From the case to the banned member's view (graded DANGER, the ban in the sanctions history, the chart); then the search. */
 async function memberScreens(page: Page, context: { urgentId: string; target: Named; publicReason: string; member: RegisteredPerson }): Promise<void> {

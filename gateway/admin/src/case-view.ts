@@ -1,8 +1,12 @@
 // One report as a case: what was reported and its evidence (images inline, other files linked,
-// all through the short-lived signed URLs the API returns to ADMINs), the reported member's
-// account, risk level, safety score with its factors and recent changes, their trades and the
-// other reports about them, and the decision form (or the outcome once decided).
+// all through the short-lived signed URLs the API returns to ADMINs), the payment identifiers it
+// names with the fraud registry's answer, the linked conversation (opened on request: an audited
+// read), the reported member's account, risk level, safety score with its factors and recent
+// changes, the other reports about them, the alerts about them and their trades
+// (case-evidence.ts, case-conversation.ts), and the decision form (or the outcome once decided).
 import { ApiError, mutate, run } from './api.ts';
+import { caseEvidence } from './case-evidence.ts';
+import { conversationCard } from './case-conversation.ts';
 import { h, replace, safeUrl } from './dom.ts';
 import { t } from './i18n.ts';
 import { decisionForm } from './decision-form.ts';
@@ -93,6 +97,8 @@ export async function renderCase(root: HTMLElement, id: string, options: { annou
     ? outcome(report)
     : decisionForm(report, () => void renderCase(root, id, { announce: t('saved'), scoreBefore: report!.target.safetyScore.version }));
 
+  const say = (message: string) => void (status.textContent = message);
+  const more = caseEvidence(report.id, report.target.id, say);
   replace(root,
     h('section', { class: 'screen case' },
       back,
@@ -100,9 +106,16 @@ export async function renderCase(root: HTMLElement, id: string, options: { annou
       status,
       problems.length ? h('p', { class: 'error', role: 'alert' }, t('partialData', { message: problems.join(' / ') })) : null,
       h('div', { class: 'case-grid' },
-        h('div', { class: 'case-main' }, reportCard(report, root, status), evidenceCard(report.evidence), h('section', { class: 'card' }, side)),
-        h('div', { class: 'case-side' }, memberPanel(report.target, report.id)),
+        h('div', { class: 'case-main' },
+          reportCard(report, root, status),
+          more.identifiers,
+          evidenceCard(report.evidence),
+          conversationCard(report.id, say),
+          h('section', { class: 'card' }, side),
+        ),
+        h('div', { class: 'case-side' }, memberPanel(report.target, report.id), more.alerts),
       ),
+      more.trades,
     ),
   );
   if (!options.announce) status.textContent = '';
@@ -139,7 +152,7 @@ async function followScore(state: { id: string; status: HTMLElement; mine: numbe
     state.seen = version;
     state.changed = true;
     still = 0;
-    document.querySelector('.case-side')?.replaceChildren(memberPanel(report.target, report.id));
+    document.querySelector('.case-side .member')?.replaceWith(memberPanel(report.target, report.id));
     status.textContent = `${t('saved')} ${t('scoreUpdated', { grade: report.target.safetyDisplay?.label ?? report.target.safetyScore.grade })}`;
   }
 }

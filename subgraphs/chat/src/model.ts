@@ -76,6 +76,10 @@ export interface MessageRecord {
 export interface UserRef {
   id: string;
 }
+/** A reference to a report owned by the report subgraph. */
+export interface ReportRef {
+  id: string;
+}
 /** A reference to a product owned by the transaction subgraph. */
 export interface ProductRef {
   id: string;

@@ -41,6 +41,23 @@ export class AdminReadLinks {
   }
 
   /**
+   * The conversations one report links (its reporter and target; only the one about the report's
+   * listing when it names one), newest activity first. Empty when chat never heard of the report.
+   */
+  async conversationsOfReport(reportId: string, take: number): Promise<ConversationRecord[]> {
+    const link = await this.prisma.adminReadLink.findUnique({ where: { source: `report:${reportId}` } });
+    if (!link) return [];
+    return this.prisma.conversation.findMany({
+      where: {
+        OR: [{ buyerId: link.userLow, sellerId: link.userHigh }, { buyerId: link.userHigh, sellerId: link.userLow }],
+        ...(link.productId ? { productId: link.productId } : {}),
+      },
+      orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
+      take,
+    });
+  }
+
+  /**
    * Retention: links older than `cutoff` whose pair has no conversation left. A link to a pair that
    * still talks stays (an ADMIN may still need it); a younger one stays for a conversation to come.
    */

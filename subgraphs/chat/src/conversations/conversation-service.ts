@@ -4,7 +4,7 @@
 // or a risk alert links it, audited), the list, read positions, unread counts, blocking and the
 // safety notice. Someone else's conversation, and a deleted one, answer exactly as one that does
 // not exist.
-import { BadInputError, ConflictError, ForbiddenError, NotFoundError, pick, requireIdentity } from '@anshim/platform';
+import { BadInputError, ConflictError, ForbiddenError, isUuid, NotFoundError, pick, requireAdmin, requireIdentity } from '@anshim/platform';
 import type { MemberCopyRepository } from '../copies/member-copy-repository.ts';
 import type { ReadThroughListings } from '../copies/read-through-listings.ts';
 import { messages } from '../messages.ts';
@@ -17,6 +17,8 @@ import { safetyNoticeFor } from './safety-notice.ts';
 import type { StartRateLimit } from './start-rate-limit.ts';
 
 const MAX_CONVERSATIONS_PAGE = 100;
+/** A report links one pair of members: a handful of conversations at most (one per listing). */
+const MAX_LINKED_PAGE = 10;
 
 export interface ConversationServiceDeps {
   conversations: ConversationRepository;
@@ -94,6 +96,22 @@ export class ConversationService {
       return conversation;
     }
     throw new NotFoundError(messages.conversationNotFound);
+  }
+
+  /**
+   * Report.conversations: ADMIN only (FORBIDDEN otherwise). The conversations the report links;
+   * each one returned is an ADMIN read like `conversation(id)`, audited (chat.conversation_read).
+   * A reference id that is not a UUID links nothing.
+   */
+  async linkedToReport(scope: ChatScope, reportId: string, first: number | null | undefined): Promise<ConversationRecord[]> {
+    const me = requireAdmin(scope);
+    const take = first ?? 5;
+    if (!Number.isInteger(take) || take < 1 || take > MAX_LINKED_PAGE) throw new BadInputError(messages.firstRange(MAX_LINKED_PAGE));
+    if (!isUuid(reportId)) return [];
+    const linked = await this.deps.links.conversationsOfReport(reportId.toLowerCase(), take);
+    const at = this.now();
+    for (const conversation of linked) await this.deps.conversations.auditAdminRead(me.userId, conversation.id, at);
+    return linked;
   }
 
   /** Only the two parties write to a conversation (an ADMIN reads, never sends or marks read). */

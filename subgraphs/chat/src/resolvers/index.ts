@@ -5,6 +5,7 @@ import { ChatMessage, ChatWarning } from './chat-message-type.ts';
 import { Conversation } from './conversation-type.ts';
 import { conversation, conversations } from './conversations.ts';
 import { markConversationRead } from './mark-conversation-read.ts';
+import { Report } from './report-type.ts';
 import { sendMessage } from './send-message.ts';
 import { startConversation } from './start-conversation.ts';
 import { Subscription } from './subscription.ts';
@@ -15,6 +16,7 @@ export const resolvers: Resolvers = {
   Mutation: { startConversation, sendMessage, markConversationRead, blockConversation, unblockConversation },
   Subscription,
   Conversation,
+  Report,
   ChatMessage,
   ChatWarning,
 };

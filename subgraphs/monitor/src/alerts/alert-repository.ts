@@ -131,9 +131,9 @@ export class AlertRepository {
   }
 
   /** Alerts where the user is the subject or a recipient, newest first. */
-  async forUser(userId: string, first: number): Promise<AlertRecord[]> {
+  async forUser(userId: string, first: number, subjectOnly = false): Promise<AlertRecord[]> {
     return this.prisma.riskAlert.findMany({
-      where: { OR: [{ subjectUserId: userId }, { recipients: { some: { userId } } }] },
+      where: subjectOnly ? { subjectUserId: userId } : { OR: [{ subjectUserId: userId }, { recipients: { some: { userId } } }] },
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: first,
       select: alertSelect,

@@ -35,13 +35,13 @@ export class AlertsService {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async list(scope: MonitorScope, userId: string | null | undefined, first: number | null | undefined): Promise<AlertRecord[]> {
+  async list(scope: MonitorScope, userId: string | null | undefined, first: number | null | undefined, subjectOnly?: boolean | null): Promise<AlertRecord[]> {
     const me = requireIdentity(scope);
     const take = first ?? 20;
     if (take < 1 || take > 100) throw new BadInputError(messages.firstRange);
     const target = checkId(userId) ?? me.userId;
     if (target !== me.userId && me.role !== 'ADMIN') throw new ForbiddenError(messages.ownAlertsOnly);
-    return this.deps.alerts.forUser(target, take);
+    return this.deps.alerts.forUser(target, take, subjectOnly ?? false);
   }
 
   /** Query.recentRiskAlerts: ADMIN, the newest alerts about anyone at or above `minLevel`. */

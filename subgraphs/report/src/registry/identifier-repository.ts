@@ -27,6 +27,17 @@ export class IdentifierRepository {
     return rows.map((row) => ({ type: row.type as 'BANK_ACCOUNT' | 'PHONE', lookupHash: row.lookupHash }));
   }
 
+  /** What one report named, sealed as stored, in the order the reporter gave them (at most 5: toStore's cap). */
+  async sealedOfReport(reportId: string): Promise<Array<{ type: 'BANK_ACCOUNT' | 'PHONE'; lookupHash: string; valueEncrypted: string }>> {
+    const rows = await this.prisma.paymentIdentifier.findMany({
+      where: { reportId },
+      select: { type: true, lookupHash: true, valueEncrypted: true },
+      orderBy: { createdAt: 'asc' },
+      take: 20,
+    });
+    return rows.map((row) => ({ type: row.type as 'BANK_ACCOUNT' | 'PHONE', lookupHash: row.lookupHash, valueEncrypted: row.valueEncrypted }));
+  }
+
   /** Accepted reports naming the hash (count, latest) and the newest pending ones with their reporters' trust. */
   async reportsNaming(lookupHash: string): Promise<IdentifierReports> {
     const [confirmed, pending] = await Promise.all([

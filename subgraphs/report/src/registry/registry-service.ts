@@ -2,7 +2,7 @@
 // service's key and stored encrypted when a report is filed, and checkPaymentIdentifier answers from
 // the reports naming a hash by the registry's rule (fraud-registry.ts: what weighs, and what the
 // holder may learn).
-import { BadInputError, pick, RateLimitedError, requireIdentity, type FieldCipher, type Redis } from '@anshim/platform';
+import { BadInputError, pick, RateLimitedError, requireAdmin, requireIdentity, type FieldCipher, type Redis } from '@anshim/platform';
 import {
   maskPaymentIdentifier,
   normalizePaymentIdentifier,
@@ -57,6 +57,22 @@ export class RegistryService {
     const identifier = this.normalizeOne(input, ['input', 'value']);
     const { advice, ...answer } = registryAnswer(await this.deps.identifiers.reportsNaming(paymentIdentifierHash(this.deps.cipher, identifier)));
     return { type: identifier.type, identifier: maskPaymentIdentifier(identifier), ...answer, message: pick(advice, scope.locale) };
+  }
+
+  /**
+   * Report.paymentIdentifiers: ADMIN only (FORBIDDEN for anyone else, the reporter included: the
+   * list is the moderator's evidence). Each identifier the report named, masked as
+   * checkPaymentIdentifier masks it, with what the registry says about it by the same rule.
+   * Not counted against the lookup window: a report names at most 5, and only ADMINs ask.
+   */
+  async namedInReport(scope: RequestScope, reportId: string): Promise<FraudCheckRecord[]> {
+    requireAdmin(scope);
+    const sealed = await this.deps.identifiers.sealedOfReport(reportId);
+    return Promise.all(sealed.map(async (row) => {
+      const opened = JSON.parse(this.deps.cipher.decrypt(row.valueEncrypted)) as { value: string; bank: string | null };
+      const { advice, ...answer } = registryAnswer(await this.deps.identifiers.reportsNaming(row.lookupHash));
+      return { type: row.type, identifier: maskPaymentIdentifier({ type: row.type, value: opened.value }), ...answer, message: pick(advice, scope.locale) };
+    }));
   }
 
   /** Normalized, de-duplicated, hashed and encrypted; BAD_USER_INPUT naming the entry that normalizes to nothing. */

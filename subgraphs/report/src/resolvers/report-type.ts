@@ -18,6 +18,7 @@ export const Report: ReportResolvers = {
   resolution: (report, _args, ctx) => resolutionFor(ctx.identity, report, ctx.locale),
   sanction: (report) => report.sanction,
   reviewer: (report, _args, ctx) => reviewerFor(ctx.identity, report),
+  paymentIdentifiers: (report, _args, ctx) => ctx.services.registry.namedInReport(ctx, report.id),
 };
 
 export const Sanction: SanctionResolvers = {

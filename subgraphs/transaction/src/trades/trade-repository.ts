@@ -107,6 +107,15 @@ export class TradeRepository {
     );
   }
 
+  /** One user's trades older than `cursor` in the order ofUsers lists them (newest first, then id). */
+  async ofUserAfter(userId: string, cursor: Pick<TradeRecord, 'id'>, first: number): Promise<TradeRecord[]> {
+    return this.prisma.$queryRaw<TradeRecord[]>(Prisma.sql`
+      SELECT ${TRADE_COLUMNS} FROM transactions t
+       WHERE (t.buyer_id = ${userId}::uuid OR t.seller_id = ${userId}::uuid)
+         AND (t.created_at, t.id) < (SELECT c.created_at, c.id FROM transactions c WHERE c.id = ${cursor.id}::uuid)
+       ORDER BY t.created_at DESC, t.id DESC LIMIT ${first}`);
+  }
+
   /** Finished-trade counts and average stars received, for many users in one statement. */
   async statsOf(userIds: readonly string[]): Promise<Array<{ userId: string; completed: number; cancelled: number; disputed: number; averageRating: number | null }>> {
     return readByUuids(userIds, (ids) =>

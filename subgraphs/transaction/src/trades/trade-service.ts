@@ -111,10 +111,18 @@ export class TradeService {
   }
 
   /** User.transactions: the user themself or an ADMIN; everyone else gets an empty list. */
-  async ofUser(scope: RequestScope, userId: string, first: number | null | undefined): Promise<TradeRecord[]> {
+  /**
+   * User.transactions: the user themself or an ADMIN, newest first; anyone else an empty list.
+   * `after` continues after that trade (BAD_USER_INPUT `after` unless it is one of the user's trades).
+   */
+  async ofUser(scope: RequestScope, userId: string, first: number | null | undefined, after?: string | null): Promise<TradeRecord[]> {
     const limit = validate(firstSchema, first, scope.locale) ?? 20;
     const allowed = scope.identity !== null && (scope.identity.userId === userId || scope.identity.role === 'ADMIN');
-    return allowed ? scope.loaders.userTrades.load(`${userId}|${limit}`) : [];
+    if (!allowed) return [];
+    if (after == null) return scope.loaders.userTrades.load(`${userId}|${limit}`);
+    const cursor = await this.deps.trades.findById(after);
+    if (!cursor || (cursor.buyerId !== userId && cursor.sellerId !== userId)) throw badField('after', 'tradeCursor', scope.locale);
+    return this.deps.trades.ofUserAfter(userId, cursor, limit);
   }
 
   async start(scope: RequestScope, productId: string): Promise<TradeRecord> {
