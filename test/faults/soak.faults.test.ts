@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSoak } from '../../scripts/lib/soak/run.ts';
 import { defaultChaos, soakOptions } from '../../scripts/lib/soak/options.ts';
+import type { ScenarioCount } from '../../scripts/lib/soak/load.ts';
 
 const MINUTES = 3;
 // Memory: the 30-minute soak holds every process to 2 MB/min over its last 20 minutes. Three minutes
@@ -31,7 +32,8 @@ describe('soak with faults (3 minutes)', () => {
     // The verdicts hold vacuously over a load that never reached a service: the ledger balances with
     // no payment at all. So the load must have completed chats and safe payments (earlier 3-minute runs:
     // 47 to 212 payments); chat is proven again by the subscription probe (a new message to every listener).
-    expect(result.report.load.chat.ok, `chat scenarios completed (${result.report.load.chat.lastFailures.join(' | ')})`).toBeGreaterThan(0);
-    expect(result.report.load.payment.ok, `safe payments held and completed (${result.report.load.payment.lastFailures.join(' | ')})`).toBeGreaterThan(0);
+    const load = result.report.load as Record<'chat' | 'payment', ScenarioCount>;
+    expect(load.chat.ok, `chat scenarios completed (${load.chat.lastFailures.join(' | ')})`).toBeGreaterThan(0);
+    expect(load.payment.ok, `safe payments held and completed (${load.payment.lastFailures.join(' | ')})`).toBeGreaterThan(0);
   }, 600_000);
 });
