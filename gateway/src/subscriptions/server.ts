@@ -285,13 +285,15 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         if (running.size >= options.maxSubscriptionsPerConnection) {
           return [new GraphQLError(pick(TOO_MANY, locale), { extensions: { code: ErrorCode.BAD_REQUEST, reason: 'TOO_MANY_SUBSCRIPTIONS', limit: options.maxSubscriptionsPerConnection } })];
         }
-        // The place is taken before the checks that wait (Redis), so concurrent subscribes cannot
-        // all pass a full process; every way out below without admitting gives it back.
+        // The place is taken (and counted on the connection) before the checks that wait on Redis,
+        // so concurrent subscribes cannot all pass a full process or connection; every way out
+        // below without admitting gives it back.
         const place = capacity.take();
         if (!place) {
           context.logger.info({ capacity: capacity.capacity }, 'refused subscription: the gateway holds its subscription capacity');
           return [capacity.refusal(locale)];
         }
+        running.set(id, place);
         let admitted = false;
         try {
           const coerced = getVariableValues(apiSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
@@ -302,12 +304,14 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
           if (refusal) return [refusal];
           // Gone while it was checked: its close gave back what it held, so hold nothing new for it.
           if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return [new GraphQLError('The connection closed.', { extensions: { code: ErrorCode.BAD_REQUEST } })];
-          running.set(id, place);
           admitted = true;
           downstreams.set(context, new Downstream(ctx.extra.socket, id, maxBufferedBytes));
           return { schema: apiSchema, document, operationName: payload.operationName, variableValues: coerced.coerced, contextValue: context };
         } finally {
-          if (!admitted) place();
+          if (!admitted) {
+            running.delete(id);
+            place();
+          }
         }
       },
 
