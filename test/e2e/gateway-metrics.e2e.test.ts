@@ -162,12 +162,12 @@ describe('the gateway metrics the alert rules read', () => {
       // Mina fills the process: 20 + 20 + 5 over three connections (each under its own cap of 20).
       const minaConnections = [connect(mina.token), connect(mina.token), connect(mina.token)];
       const open = [...Array.from({ length: 20 }, () => subscribe(minaConnections[0]!)), ...Array.from({ length: 20 }, () => subscribe(minaConnections[1]!)), ...Array.from({ length: 5 }, () => subscribe(minaConnections[2]!))];
-      await waitFor('the gateway full', async () => (await gauge('anshim_subscriptions_active')) === CAPACITY);
+      await waitFor('the gateway full', async () => (await gauge('anshim_subscriptions_active')) === CAPACITY, { timeoutMs: 60_000 });
 
       // One more, on a connection holding 5 of its 20 and on a fresh one of another member (English): refused by the process' cap, not the connection's.
       const onMinasThird = subscribe(minaConnections[2]!);
       const onJuns = subscribe(connect(jun.token, 'en'));
-      await waitFor('both refused', async () => onMinasThird.errors.length > 0 && onJuns.errors.length > 0);
+      await waitFor('both refused', async () => onMinasThird.errors.length > 0 && onJuns.errors.length > 0, { timeoutMs: 60_000 });
       expect(onMinasThird.errors).toEqual([{ message: '이 서버가 지금 받을 수 있는 구독이 가득 찼습니다. 잠시 후 다시 연결해 주세요.', extensions: { code: 'SUBSCRIPTION_CAPACITY', retryable: true } }]);
       expect(onJuns.errors).toEqual([{ message: 'This server cannot take more subscriptions right now. Please reconnect in a moment.', extensions: { code: 'SUBSCRIPTION_CAPACITY', retryable: true } }]);
       const full = await scrape();
@@ -184,27 +184,27 @@ describe('the gateway metrics the alert rules read', () => {
       const recalculated = await graphql<{ recalculateSafetyScore: { version: number } }>(stack.gatewayUrl, 'mutation($id: ID!) { recalculateSafetyScore(userId: $id) { version } }', { id: mina.id }, adminAuth);
       expect(recalculated.body.errors).toBeUndefined();
       const version = recalculated.body.data!.recalculateSafetyScore.version;
-      await waitFor('the push on every open subscription', async () => open.every((feed) => feed.versions.includes(version)));
+      await waitFor('the push on every open subscription', async () => open.every((feed) => feed.versions.includes(version)), { timeoutMs: 60_000 });
       expect(open.filter((feed) => feed.errors.length > 0 || feed.completed)).toEqual([]);
 
       // One ends: its place is given back, and Jun's next subscribe is admitted and receives.
       open[0]!.stop();
-      await waitFor('a place given back', async () => (await gauge('anshim_subscriptions_active')) === CAPACITY - 1);
+      await waitFor('a place given back', async () => (await gauge('anshim_subscriptions_active')) === CAPACITY - 1, { timeoutMs: 60_000 });
       const admitted = subscribe(clients.at(-1)!);
-      await waitFor('the gateway full again', async () => (await gauge('anshim_subscriptions_active')) === CAPACITY);
+      await waitFor('the gateway full again', async () => (await gauge('anshim_subscriptions_active')) === CAPACITY, { timeoutMs: 60_000 });
       const junRecalculated = await graphql<{ recalculateSafetyScore: { version: number } }>(stack.gatewayUrl, 'mutation($id: ID!) { recalculateSafetyScore(userId: $id) { version } }', { id: jun.id }, adminAuth);
-      await waitFor('the push to the admitted subscription', async () => admitted.versions.includes(junRecalculated.body.data!.recalculateSafetyScore.version));
+      await waitFor('the push to the admitted subscription', async () => admitted.versions.includes(junRecalculated.body.data!.recalculateSafetyScore.version), { timeoutMs: 60_000 });
       expect(admitted.errors).toEqual([]);
 
       // A closed connection gives back every place it held.
       await clients[0]!.dispose();
-      await waitFor('the first connection\'s places given back', async () => (await gauge('anshim_subscriptions_active')) === CAPACITY - 19);
+      await waitFor('the first connection\'s places given back', async () => (await gauge('anshim_subscriptions_active')) === CAPACITY - 19, { timeoutMs: 60_000 });
     } finally {
       await Promise.all(clients.map((client) => client.dispose()));
     }
-    await waitFor('no active subscription', async () => (await gauge('anshim_subscriptions_active')) === 0);
+    await waitFor('no active subscription', async () => (await gauge('anshim_subscriptions_active')) === 0, { timeoutMs: 60_000 });
     expect(await gauge('anshim_subscriptions_refused_total')).toBe(2);
-  });
+  }, 300_000);
 
   it('says which subgraphs answer, and notices one that goes away', async () => {
     const samples = await scrape();
