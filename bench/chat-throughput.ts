@@ -132,6 +132,8 @@ async function startStack(databaseUrl: string, redisPrefix: string): Promise<Sta
     CHAT_MEMBER_RATE_LIMIT: '10000',
     CHAT_CONVERSATION_RATE_LIMIT: '10000',
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '500',
+    // Two subscriptions per conversation on one gateway: past its default capacity (5,000) it would refuse them.
+    WS_SUBSCRIPTION_CAPACITY: '1000000',
     WS_CONNECTION_INIT_TIMEOUT_MS: '60000',
   };
   const processes: StartedProcess[] = [];

@@ -254,6 +254,9 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
     LOG_LEVEL: 'warn',
     ...secrets,
     WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '20',
+    // The gateway refuses subscriptions past its capacity (5,000 by default), and this measures any size:
+    // twice the largest, as the previous size's sockets may still be closing when the next one opens.
+    WS_SUBSCRIPTION_CAPACITY: String(2 * Math.max(5_000, ...counts)),
     // The subscribers share the machine with the gateway: under load their connection_init can be late.
     WS_CONNECTION_INIT_TIMEOUT_MS: '60000',
   };

@@ -70,7 +70,7 @@ export const gatewayEnvSchema = z.object({
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().positive().default(20)
     .describe('graphql-ws: subscriptions one connection may hold at once'),
   WS_SUBSCRIPTION_CAPACITY: z.coerce.number().int().positive().default(5_000)
-    .describe('graphql-ws: subscriptions one gateway process is sized for (bench: 5,000 with p99 ≤ 250 ms); reported as `anshim_subscriptions_capacity` and alerted on near it, not refused beyond it'),
+    .describe('graphql-ws: subscriptions one gateway process serves at once (bench: 5,000 with p99 ≤ 250 ms); one more is refused with `SUBSCRIPTION_CAPACITY` (open ones are kept; the client reconnects, perhaps to another gateway); reported as `anshim_subscriptions_capacity`, alerted on near it'),
   WS_CONNECTION_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000)
     .describe('graphql-ws: a socket that sends no connection_init within this is closed (4408)'),
   // Per address generous: many members can share one carrier-grade NAT address on mobile networks.
@@ -166,7 +166,7 @@ export interface GatewayLimits {
 /** graphql-ws on /graphql. */
 export interface GatewaySubscriptionSettings {
   maxPerConnection: number;
-  /** What one process is sized for: a metric and an alert, not a limit (see gateway-metrics.ts). */
+  /** Subscriptions one process serves at once; one more is refused (subscriptions/capacity.ts). */
   capacity: number;
   /** A socket that sends no connection_init by then is closed with 4408. */
   connectionInitTimeoutMs: number;

@@ -2,7 +2,8 @@
 // class, open subscriptions against what one process is sized for, and whether each subgraph answers.
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge } from 'prom-client';
-import type { Metrics } from '@anshim/platform';
+import { countOnScrape, type Metrics } from '@anshim/platform';
+import type { SubscriptionCapacity } from './subscriptions/capacity.ts';
 import { readinessUrlOf } from './upstream/readiness.ts';
 import type { SubgraphBreaker } from './upstream/subgraph-breaker.ts';
 import type { Fetcher, SubgraphFetcher } from './upstream/subgraph-fetcher.ts';
@@ -36,26 +37,28 @@ export function httpResponseCounter(metrics: Metrics) {
 }
 
 /**
- * `anshim_subscriptions_active` (downstream subscriptions this process serves now) and
- * `anshim_subscriptions_capacity` (WS_SUBSCRIPTION_CAPACITY: how many one process is sized for).
- * The capacity is not a refusal limit (the per-connection, per-address and per-member caps are):
- * beyond it latency and memory grow past what was measured, so the alert asks for more replicas.
+ * `anshim_subscriptions_active` (subscriptions this process serves now, each holding a place),
+ * `anshim_subscriptions_capacity` (WS_SUBSCRIPTION_CAPACITY: how many one process serves at most)
+ * and `anshim_subscriptions_refused_total` (subscribes refused because the process was full). The
+ * near-capacity alert asks for more replicas before members are refused; the refusal alert says
+ * they are.
  */
-export function subscriptionGauges(metrics: Metrics, options: { capacity: number; active: () => number }): void {
+export function subscriptionGauges(metrics: Metrics, capacity: Pick<SubscriptionCapacity, 'capacity' | 'active' | 'refused'>): void {
   new Gauge({
     name: 'anshim_subscriptions_active',
     help: 'graphql-ws subscriptions this gateway process serves now',
     registers: [metrics.registry],
     collect() {
-      this.set(options.active());
+      this.set(capacity.active);
     },
   });
-  const capacity = new Gauge({
+  const sized = new Gauge({
     name: 'anshim_subscriptions_capacity',
-    help: 'Subscriptions one gateway process is sized for (WS_SUBSCRIPTION_CAPACITY)',
+    help: 'Subscriptions one gateway process serves at most (WS_SUBSCRIPTION_CAPACITY); one more is refused',
     registers: [metrics.registry],
   });
-  capacity.set(options.capacity);
+  sized.set(capacity.capacity);
+  countOnScrape(metrics, 'anshim_subscriptions_refused_total', 'Subscriptions refused with SUBSCRIPTION_CAPACITY because this gateway process held WS_SUBSCRIPTION_CAPACITY', () => capacity.refused);
 }
 
 /**

@@ -51,6 +51,7 @@ import { SubscriptionExecutor, type SubscriptionStats } from './subscriptions/ex
 import { SubscriptionPlanner } from './subscriptions/planner.ts';
 import { attachGatewaySubscriptions } from './subscriptions/server.ts';
 import { ConnectionCaps } from './subscriptions/connection-caps.ts';
+import { SubscriptionCapacity } from './subscriptions/capacity.ts';
 import { SocketRevocations } from './subscriptions/socket-revocations.ts';
 import { InflightFetches } from './upstream/inflight-fetches.ts';
 import { gatewayReadiness } from './upstream/readiness.ts';
@@ -207,11 +208,13 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     joinBatchWindowMs: options.subscriptions.joinBatchWindowMs,
   });
   const revocationHub = new RedisChannelHub(options.redis);
+  const capacity = new SubscriptionCapacity(options.subscriptions.capacity);
   const revocations = new SocketRevocations({ authenticator, hub: revocationHub, sweepIntervalMs: options.subscriptions.revocationSweepMs, logger });
   revocations.start();
   const webSockets = attachGatewaySubscriptions({
     revocations,
     caps: new ConnectionCaps(options.subscriptions.connectionCaps),
+    capacity,
     earlyCheck,
     httpServer,
     apollo,
@@ -227,7 +230,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     connectionInitTimeoutMs: options.subscriptions.connectionInitTimeoutMs,
   });
 
-  subscriptionGauges(metrics, { capacity: options.subscriptions.capacity, active: () => executor.stats().subscribers });
+  subscriptionGauges(metrics, capacity);
 
   return {
     app,

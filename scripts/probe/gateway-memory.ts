@@ -5,15 +5,15 @@
 // every 10 s), retained.csv (heap in use after a full GC, every minute: what a leak grows) and heap
 // snapshots at PROBE_SNAPSHOTS seconds and after the load, for scripts/probe/heap-diff.ts.
 // PROBE_MINUTES=16 node --import tsx scripts/probe/gateway-memory.ts   (bench/RESULTS.md, "Soak with faults")
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { SoakSystem } from '../lib/soak/system.ts';
 import { SoakClient } from '../lib/soak/client.ts';
 import { SoakLoad } from '../lib/soak/load.ts';
 import { SoakSubscriptions } from '../lib/soak/subscriptions.ts';
-import { rssMb } from '../lib/soak/memory.ts';
 import { startProcess } from '../../test/support/processes.ts';
+import { recordMemory } from './memory-recorder.ts';
 
 const minutes = Number(process.env.PROBE_MINUTES ?? 15);
 const out = process.env.PROBE_OUT ?? '/tmp/gateway-memory-probe';
@@ -39,42 +39,9 @@ const subs = new SoakSubscriptions(system.gatewayUrl.replace(/^http/, 'ws'));
 for (const seller of load.sellers.slice(0, 6)) subs.open(seller, { chat: true, alerts: true });
 for (const member of load.protectedMembers) subs.open(member, { chat: false, alerts: true });
 
-async function heap(): Promise<{ heapUsed: number; heapTotal: number; external: number; metricsKb: number }> {
-  const text = await (await fetch(`${gateway.operationsUrl}/metrics`)).text();
-  const pick = (name: string) => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN) / 1048576;
-  return { heapUsed: pick('nodejs_heap_size_used_bytes'), heapTotal: pick('nodejs_heap_size_total_bytes'), external: pick('nodejs_external_memory_bytes'), metricsKb: text.length / 1024 };
-}
-
-// Retained heap: a full GC through the inspector, then the heap in use and RSS (every minute).
-const inspectorUrl = ((await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>)[0]!.webSocketDebuggerUrl;
-const inspector = new WebSocket(inspectorUrl);
-await new Promise((resolve) => inspector.once('open', resolve));
-let callId = 0;
-const cdp = (method: string) => new Promise<{ usedSize?: number }>((resolve) => {
-  const id = ++callId;
-  const onMessage = (raw: WebSocket.RawData) => {
-    const message = JSON.parse(String(raw));
-    if (message.id === id) { inspector.off('message', onMessage); resolve(message.result); }
-  };
-  inspector.on('message', onMessage);
-  inspector.send(JSON.stringify({ id, method }));
-});
-const startedAt = Date.now();
-writeFileSync(`${out}/retained.csv`, 't,retainedMb,rssAfterGc\n');
-const gcSeries = setInterval(async () => {
-  await cdp('HeapProfiler.collectGarbage');
-  const usage = await cdp('Runtime.getHeapUsage');
-  appendFileSync(`${out}/retained.csv`, `${Math.round((Date.now() - startedAt) / 1000)},${(usage.usedSize! / 1048576).toFixed(2)},${rssMb(gateway.child.pid!)?.toFixed(1)}\n`);
-}, 60_000);
+const recorder = await recordMemory({ process: gateway, inspectPort, out, snapshotsAt, progress: () => client.answers.length, log });
+const startedAt = recorder.startedAt;
 const until = startedAt + minutes * 60_000;
-writeFileSync(`${out}/samples.csv`, 't,rss,heapUsed,heapTotal,external,metricsKb,answers\n');
-const sampler = setInterval(async () => {
-  try {
-    const h = await heap();
-    appendFileSync(`${out}/samples.csv`, `${Math.round((Date.now() - startedAt) / 1000)},${rssMb(gateway.child.pid!)?.toFixed(1)},${h.heapUsed.toFixed(1)},${h.heapTotal.toFixed(1)},${h.external.toFixed(1)},${h.metricsKb.toFixed(0)},${client.answers.length}\n`);
-  } catch (e) { log(`sample failed ${(e as Error).message}`); }
-}, 10_000);
-for (const at of snapshotsAt) setTimeout(() => { log(`snapshot at ${at} s`); gateway.child.kill('SIGUSR2'); }, at * 1000);
 
 // Subscription churn: a member's client opens, subscribes, and is disposed after a few seconds, with a fresh token each time.
 async function churn(): Promise<void> {
@@ -108,11 +75,9 @@ await Promise.all([load.run(until), churn(), churn(), chaos()]);
 clearInterval(progress);
 log('load over; idle 60 s then a last snapshot');
 await sleep(60_000);
-gateway.child.kill('SIGUSR2');
+recorder.snapshot();
 await sleep(30_000);
-clearInterval(sampler);
-clearInterval(gcSeries);
-inspector.close();
+recorder.stop();
 client.answers.length = 0;
 await subs.close();
 await system.stop();

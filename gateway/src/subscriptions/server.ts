@@ -9,6 +9,7 @@ import { AppError, DEVICE_ID_HEADER, ErrorCode, WsCloseCode, graphqlRuntime, loc
 import type { Authenticator } from '../auth.ts';
 import { addressBucket } from '../limits/client-ip.ts';
 import { EarlyDocumentCheck } from '../limits/early-check.ts';
+import type { SubscriptionCapacity } from './capacity.ts';
 import type { ConnectionCaps } from './connection-caps.ts';
 import { closeFor, type SocketRevocations } from './socket-revocations.ts';
 import type { GatewayContext } from '../context.ts';
@@ -41,6 +42,8 @@ export interface GatewaySubscriptionOptions {
   revocations: SocketRevocations;
   /** Open connections per address (/64 for IPv6) and per member. */
   caps: ConnectionCaps;
+  /** Subscriptions the whole process serves at once (WS_SUBSCRIPTION_CAPACITY); one more is refused. */
+  capacity: SubscriptionCapacity;
   /** Token limit and shape limits before graphql's validation (limits/early-check.ts). */
   earlyCheck: EarlyDocumentCheck;
 }
@@ -61,8 +64,8 @@ type ConnectionExtra = {
   authorization?: string;
   acceptLanguage?: string;
   connectionId?: string;
-  /** Ids of the subscription operations running on this connection. */
-  subscriptions?: Set<string>;
+  /** The subscription operations running on this connection: id → gives its place in the process' capacity back. */
+  subscriptions?: Map<string, () => void>;
 };
 
 const TOO_MANY = {
@@ -121,7 +124,7 @@ async function limitRefusal(guard: OperationGuard, request: Parameters<Operation
  * through Apollo Server like HTTP requests.
  */
 export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions): { dispose(): Promise<void> } {
-  const { planner, executor, authenticator, logger, revocations, caps } = options;
+  const { planner, executor, authenticator, logger, revocations, caps, capacity } = options;
   // No per-message deflate (ws' default, said out loud): zlib contexts cost hundreds of KB per socket.
   const documents = new DocumentCache();
   // Each subscription's socket, found again in `subscribe` (graphql-ws passes it only the execution args).
@@ -217,7 +220,14 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         }
         ctx.extra.acceptLanguage = acceptLanguage;
         ctx.extra.connectionId = connectionId;
-        ctx.extra.subscriptions = new Set();
+        const running = new Map<string, () => void>();
+        ctx.extra.subscriptions = running;
+        // graphql-ws ends each subscription on close (onComplete), but a place must come back even
+        // if one ends some other way: the socket's close gives back whatever this connection holds.
+        ctx.extra.socket.once('close', () => {
+          for (const release of running.values()) release();
+          running.clear();
+        });
         // graphql-ws would keep the upgrade request (headers, raw headers, parser state) as long as
         // the socket lives; all of it that is needed has been read above.
         (ctx.extra as { request?: IncomingMessage }).request = undefined;
@@ -271,19 +281,38 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         }
 
         if (!identity) return [new GraphQLError(pick(SIGN_IN, locale), { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
-        const running = ctx.extra.subscriptions ?? new Set<string>();
+        const running = ctx.extra.subscriptions ?? new Map<string, () => void>();
         if (running.size >= options.maxSubscriptionsPerConnection) {
           return [new GraphQLError(pick(TOO_MANY, locale), { extensions: { code: ErrorCode.BAD_REQUEST, reason: 'TOO_MANY_SUBSCRIPTIONS', limit: options.maxSubscriptionsPerConnection } })];
         }
-        const coerced = getVariableValues(apiSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
-        if (coerced.errors) return coerced.errors;
-        // The guard logs only when it refuses or cannot check: the child logger stays unmade otherwise.
-        const request = { schema: apiSchema, document, operation, variables: coerced.coerced, identity, clientIp, get logger() { return context.logger; } };
-        const refusal = await limitRefusal(options.guard, request, locale);
-        if (refusal) return [refusal];
-        running.add(id);
-        downstreams.set(context, new Downstream(ctx.extra.socket, id, maxBufferedBytes));
-        return { schema: apiSchema, document, operationName: payload.operationName, variableValues: coerced.coerced, contextValue: context };
+        // The place is taken (and counted on the connection) before the checks that wait on Redis,
+        // so concurrent subscribes cannot all pass a full process or connection; every way out
+        // below without admitting gives it back.
+        const place = capacity.take();
+        if (!place) {
+          context.logger.info({ capacity: capacity.capacity }, 'refused subscription: the gateway holds its subscription capacity');
+          return [capacity.refusal(locale)];
+        }
+        running.set(id, place);
+        let admitted = false;
+        try {
+          const coerced = getVariableValues(apiSchema, operation.variableDefinitions ?? [], payload.variables ?? {});
+          if (coerced.errors) return coerced.errors;
+          // The guard logs only when it refuses or cannot check: the child logger stays unmade otherwise.
+          const request = { schema: apiSchema, document, operation, variables: coerced.coerced, identity, clientIp, get logger() { return context.logger; } };
+          const refusal = await limitRefusal(options.guard, request, locale);
+          if (refusal) return [refusal];
+          // Gone while it was checked: its close gave back what it held, so hold nothing new for it.
+          if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return [new GraphQLError('The connection closed.', { extensions: { code: ErrorCode.BAD_REQUEST } })];
+          admitted = true;
+          downstreams.set(context, new Downstream(ctx.extra.socket, id, maxBufferedBytes));
+          return { schema: apiSchema, document, operationName: payload.operationName, variableValues: coerced.coerced, contextValue: context };
+        } finally {
+          if (!admitted) {
+            running.delete(id);
+            place();
+          }
+        }
       },
 
       execute: async (args: ExecutionArgs): Promise<ExecutionResult> => {
@@ -321,7 +350,9 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
       onNext: (_ctx, _id, _payload, _args, result) => result,
 
       onComplete: (ctx, id) => {
-        ctx.extra.subscriptions?.delete(id);
+        const running = ctx.extra.subscriptions;
+        running?.get(id)?.();
+        running?.delete(id);
       },
     },
     wss,

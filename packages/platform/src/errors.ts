@@ -16,6 +16,8 @@ export const ErrorCode = {
   TEMPORARILY_UNAVAILABLE: 'TEMPORARILY_UNAVAILABLE',
   /** The gateway could not reach the subgraph owning these fields; the rest of the answer is complete. */
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /** A gateway process serves WS_SUBSCRIPTION_CAPACITY subscriptions already: subscribe again on a new connection shortly (subscriptions open elsewhere are kept). */
+  SUBSCRIPTION_CAPACITY: 'SUBSCRIPTION_CAPACITY',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
