@@ -18,6 +18,7 @@ export const Report: ReportResolvers = {
   resolution: (report, _args, ctx) => resolutionFor(ctx.identity, report, ctx.locale),
   sanction: (report) => report.sanction,
   reviewer: (report, _args, ctx) => reviewerFor(ctx.identity, report),
+  decidedAt: (report) => report.processedAt,
 };
 
 export const Sanction: SanctionResolvers = {
