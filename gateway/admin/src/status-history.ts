@@ -39,7 +39,7 @@ export function statusHistoryCard(changes: StatusChange[] | null | undefined): H
     list.length === 0
       ? h('p', {}, rt('noStatusChanges'))
       : h('div', { class: 'table-scroll' },
-          h('table', { class: 'sanctions status-history', 'aria-describedby': 'member-status-history-help' },
+          h('table', { class: 'status-history', 'aria-describedby': 'member-status-history-help' },
             h('thead', {}, h('tr', {},
               h('th', { scope: 'col' }, rt('colWhen')),
               h('th', { scope: 'col' }, rt('colStatusChange')),
