@@ -49,19 +49,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const stop = async () => {
     await Promise.all([...processes].reverse().map((p) => p.stop()));
   };
-  const abandon = new AbortController();
-  const started = await Promise.allSettled(
-    Array.from({ length: options.instances ?? 1 }, (_, index) =>
-      startInstance(options, shared, index, processes, abandon.signal).catch((error: unknown) => {
-        abandon.abort();
-        throw error;
-      }),
-    ),
-  );
+  const run = new StartRun(processes);
+  const started = await Promise.allSettled(Array.from({ length: options.instances ?? 1 }, (_, index) => startInstance(options, shared, index, run)));
   const failed = started.find((result) => result.status === 'rejected');
   if (failed) {
     await Promise.all(processes.map((p) => p.stop('SIGKILL')));
-    throw failed.reason;
+    throw run.firstFailure ?? failed.reason;
   }
   const instances = started.map((result) => (result as PromiseFulfilledResult<Instance>).value);
   const operationsUrls = Object.fromEntries(processes.filter((p) => p.operationsUrl).map((p) => [p.name, p.operationsUrl!]));
@@ -76,19 +69,40 @@ interface Instance {
 }
 
 /**
- * Starts processes at once; each one started goes into `processes` at once, so a failure stops it
- * too. Waits for all of them (a start that fails aborts `signal`, which ends the others' starts
- * quickly) and throws the first failure.
+ * One stack's start: every process started goes into `processes` at once, so a failure stops it
+ * too; the first start that fails abandons all the others under way (`signal`), and is the error
+ * the stack rejects with (the others then only say they were abandoned).
  */
-async function startTogether(starts: Array<() => Promise<StartedProcess>>, processes: StartedProcess[]): Promise<StartedProcess[]> {
-  const results = await Promise.allSettled(starts.map((start) => start().then((p) => (processes.push(p), p))));
-  const failed = results.find((result) => result.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.map((result) => (result as PromiseFulfilledResult<StartedProcess>).value);
+class StartRun {
+  private readonly abandon = new AbortController();
+  firstFailure: unknown;
+  readonly signal = this.abandon.signal;
+
+  constructor(private readonly processes: StartedProcess[]) {}
+
+  /** Starts processes at once and waits for all of them; throws if any failed. */
+  async together(starts: Array<() => Promise<StartedProcess>>): Promise<StartedProcess[]> {
+    const results = await Promise.allSettled(
+      starts.map((start) =>
+        start().then(
+          (started) => (this.processes.push(started), started),
+          (error: unknown) => {
+            if (!this.signal.aborted) this.firstFailure = error;
+            this.abandon.abort();
+            throw error;
+          },
+        ),
+      ),
+    );
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return results.map((result) => (result as PromiseFulfilledResult<StartedProcess>).value);
+  }
 }
 
 /** One gateway with its own subgraphs and workers. */
-async function startInstance(options: StackOptions, shared: Record<string, string>, index: number, processes: StartedProcess[], signal: AbortSignal): Promise<Instance> {
+async function startInstance(options: StackOptions, shared: Record<string, string>, index: number, run: StartRun): Promise<Instance> {
+  const signal = run.signal;
   // Generous: on a loaded 2-core machine a subgraph may take over a minute to compile and start.
   const timeoutMs = options.startTimeoutMs ?? 120_000;
   const named = (name: string) => (index === 0 ? name : `${name}#${index + 1}`);
@@ -112,19 +126,18 @@ async function startInstance(options: StackOptions, shared: Record<string, strin
   // listens can be taken by another process in between, whose answers (a 401 from another
   // stack's secret) look like a forged call.
   for (const tier of startTiers(options.subgraphs)) {
-    const started = await startTogether(
+    const started = await run.together(
       tier.map((name) => () =>
         startProcess(named(name), `subgraphs/${name}/src/index.ts`, { ...ownerUrls(name, subgraphUrls), ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs, signal }),
       ),
-      processes,
     );
     tier.forEach((name, i) => (subgraphUrls[name] = `http://127.0.0.1:${started[i]!.port}/graphql`));
   }
   // The workers and the gateway need only the subgraphs' URLs: they start together.
-  const [gateway] = await startTogether([
+  const [gateway] = await run.together([
     () => startProcess(named('gateway'), 'gateway/src/index.ts', { ...env, SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs, signal }),
     ...(options.workers ?? []).map((name) => () => startProcess(named(`${name}-worker`), `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready', timeoutMs, signal })),
-  ], processes);
+  ]);
   return { gatewayUrl: `http://127.0.0.1:${gateway!.port}/graphql`, subgraphUrls, env };
 }
 
