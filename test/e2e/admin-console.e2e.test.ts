@@ -430,7 +430,7 @@ async function caseEvidenceScreens(page: Page, context: { reportId: string; targ
   expect(await messages.last().locator('.message-warnings li[data-code="PAYMENT_IDENTIFIER"]').count()).toBe(1);
 }
 
-/** From the case to the banned member's view (graded DANGER, the ban in the sanctions history, the chart); then the search. */
+/** From the case to the banned member's view (graded DANGER, the ban in the sanctions history and the status history, the chart); then the search. */
 async function memberScreens(page: Page, context: { urgentId: string; target: Named; publicReason: string; member: RegisteredPerson }): Promise<void> {
   const { target } = context;
   await page.evaluate(`location.hash = '#/reports/${context.urgentId}'`);
@@ -448,6 +448,12 @@ async function memberScreens(page: Page, context: { urgentId: string; target: Na
   expect(await sanctions.count()).toBe(1);
   expect(await sanctions.first().innerText()).toContain(context.publicReason);
   expect(await sanctions.first().innerText()).toContain('영구 정지');
+  // The account's own record of the change the ban made: from active to banned, by the report, by whom.
+  const changes = page.locator('table.status-history tbody tr');
+  expect(await changes.count()).toBe(1);
+  expect(await changes.first().getAttribute('data-origin')).toBe('REPORT_SANCTION');
+  expect(await changes.first().innerText()).toMatch(/정상[\s\S]*→[\s\S]*영구 정지/);
+  expect(await changes.first().locator(`a[href="#/reports/${context.urgentId}"]`).count()).toBe(1);
   // The chart is a picture for the eye; the summary and the table carry the same figures.
   expect(await page.locator('svg.score-chart polyline').count()).toBe(1);
   expect(await page.locator('svg.score-chart').getAttribute('aria-hidden')).toBe('true');

@@ -29,13 +29,53 @@ export interface StartedProcess {
   /** The operations port's origin (/metrics, detailed /readyz, /dev/messages) from the same line. */
   operationsUrl?: string;
   logs: string[];
+  /** Signals the process's group (it and anything it spawned); SIGKILL after 10 s; resolves with its exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+// Every child runs in its own process group (spawned detached), so a stop reaches whatever it
+// spawned in turn, and the group of a child that has not stopped yet is killed when this process
+// exits or is interrupted: a test whose hook timed out, a run stopped with Ctrl-C (the children are
+// no longer in the terminal's group, so the terminal's SIGINT no longer reaches them by itself).
+const live = new Set<ChildProcess>();
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // ESRCH: the group is gone already.
+  }
+}
+
+function killEveryLiveGroup(): void {
+  for (const child of live) signalGroup(child, 'SIGKILL');
+}
+
+let guarded = false;
+function guardAgainstOrphans(): void {
+  if (guarded) return;
+  guarded = true;
+  process.once('exit', killEveryLiveGroup);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      // A program with its own handler stops its processes itself (and then exits, which kills the rest).
+      if (process.listenerCount(signal) > 1) return;
+      killEveryLiveGroup();
+      // Then end as the signal would have without this handler.
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
 }
 
 /**
  * Starts a process entry (`subgraphs/user/src/index.ts`) from its bundle with plain `node` (or from
  * source with `fromSource`), or a given `.mjs` bundle as it is, and resolves once it logs `{"msg":"listening","port":N}` (or
- * `{"msg":"ready"}` for workers). Fails with its logs if it exits first.
+ * `{"msg":"ready"}` for workers). When it exits first, does not get ready within `timeoutMs` or
+ * `signal` aborts the start, its whole process group is killed and awaited before the promise
+ * rejects (with its logs): a failed start leaves nothing running.
  */
 export async function startProcess(
   name: string,
@@ -48,14 +88,19 @@ export async function startProcess(
     nodeArgs?: string[];
     /** Run the TypeScript entry with `node --import tsx` instead of its bundle (benchmarks compare the two). */
     fromSource?: boolean;
+    /** Abandons the start (a sibling of a stack failed): the process is killed and the promise rejects. */
+    signal?: AbortSignal;
   } = {},
 ): Promise<StartedProcess> {
   const asGiven = entry.endsWith('.mjs') || options.fromSource;
   if (!asGiven) await ensureServerBuild();
+  if (options.signal?.aborted) throw new Error(`${name} was not started: the start was abandoned`);
   const script = asGiven ? entry : builtEntryOf(entry);
   const loader = options.fromSource ? ['--import', 'tsx'] : [];
+  guardAgainstOrphans();
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, script], {
     cwd: root,
+    detached: true,
     // RATE_LIMITS off: suites and benches sign up many users from 127.0.0.1 in seconds; the
     // limits' own e2e test (limits.e2e.test.ts) turns them on with small windows. Likewise the
     // user service's per-domain sign-up ration and per-email sign-in back-off, and the gateway's
@@ -77,25 +122,43 @@ export async function startProcess(
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  live.add(child);
   const logs: string[] = [];
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const exited = new Promise<number | null>((done) =>
+    child.once('exit', (code) => {
+      live.delete(child);
+      // Whatever it spawned and left behind goes with it.
+      signalGroup(child, 'SIGKILL');
+      done(code);
+    }),
+  );
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    signalGroup(child, signal);
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 10_000);
     const code = await exited;
     clearTimeout(timer);
     return code;
   };
   return new Promise<StartedProcess>((resolveStart, rejectStart) => {
     const readyMessage = options.readyMessage ?? 'listening';
-    const timer = setTimeout(() => {
-      void stop('SIGKILL');
-      rejectStart(new Error(`${name} did not start within ${options.timeoutMs ?? 30_000} ms:\n${logs.slice(-30).join('\n')}`));
-    }, options.timeoutMs ?? 30_000);
+    const timeoutMs = options.timeoutMs ?? 30_000;
+    let settled = false;
+    const fail = async (why: string) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+      await stop('SIGKILL');
+      rejectStart(new Error(`${name} ${why}:\n${logs.slice(-30).join('\n')}`));
+    };
+    const timer = setTimeout(() => void fail(`did not start within ${timeoutMs} ms`), timeoutMs);
+    const onAbort = () => void fail('was stopped before it was ready: the start was abandoned');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     const onLine = (line: string) => {
       logs.push(line);
       if (logs.length > 2_000) logs.shift();
+      if (settled) return;
       let parsed: { msg?: string; port?: number; operationsUrl?: string } | undefined;
       try {
         parsed = JSON.parse(line) as { msg?: string; port?: number; operationsUrl?: string };
@@ -103,15 +166,14 @@ export async function startProcess(
         return;
       }
       if (parsed.msg === readyMessage) {
+        settled = true;
         clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
         resolveStart({ name, child, port: parsed.port, operationsUrl: parsed.operationsUrl, logs, stop });
       }
     };
     createInterface({ input: child.stdout! }).on('line', onLine);
     createInterface({ input: child.stderr! }).on('line', onLine);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      rejectStart(new Error(`${name} exited with ${code} before it was ready:\n${logs.slice(-30).join('\n')}`));
-    });
+    void exited.then((code) => fail(`exited with ${code} before it was ready`));
   });
 }

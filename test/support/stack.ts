@@ -31,7 +31,11 @@ export interface StackOptions {
 
 /**
  * The whole system as real processes on free ports: the given subgraphs (with their workers when
- * asked), then a gateway routed to them, as many times as `instances`. Each stack has its own Redis prefix.
+ * asked), then a gateway routed to them, as many times as `instances`, the instances side by side
+ * (replicas start at once in production too: the bootstrap admin and every consumer are safe for it).
+ * Each stack has its own Redis prefix. When any process fails to start (exits, or is not ready within
+ * `startTimeoutMs`), the starts still under way are abandoned and every process started is killed
+ * with its process group before the promise rejects: a failed start leaves nothing running.
  */
 export async function startStack(options: StackOptions): Promise<Stack> {
   const shared: Record<string, string> = {
@@ -43,18 +47,19 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
   const processes: StartedProcess[] = [];
   const stop = async () => {
-    await Promise.all(processes.reverse().map((p) => p.stop()));
+    await Promise.all([...processes].reverse().map((p) => p.stop()));
   };
-  try {
-    const instances: Instance[] = [];
-    for (let index = 0; index < (options.instances ?? 1); index += 1) instances.push(await startInstance(options, shared, index, processes));
-    const operationsUrls = Object.fromEntries(processes.filter((p) => p.operationsUrl).map((p) => [p.name, p.operationsUrl!]));
-    const gatewayUrls = instances.map((instance) => instance.gatewayUrl);
-    return { gatewayUrl: gatewayUrls[0]!, gatewayUrls, subgraphUrls: instances[0]!.subgraphUrls, operationsUrls, env: instances[0]!.env, processes, stop };
-  } catch (error) {
-    await stop();
-    throw error;
+  const run = new StartRun(processes);
+  const started = await Promise.allSettled(Array.from({ length: options.instances ?? 1 }, (_, index) => startInstance(options, shared, index, run)));
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    await Promise.all(processes.map((p) => p.stop('SIGKILL')));
+    throw run.firstFailure ?? failed.reason;
   }
+  const instances = started.map((result) => (result as PromiseFulfilledResult<Instance>).value);
+  const operationsUrls = Object.fromEntries(processes.filter((p) => p.operationsUrl).map((p) => [p.name, p.operationsUrl!]));
+  const gatewayUrls = instances.map((instance) => instance.gatewayUrl);
+  return { gatewayUrl: gatewayUrls[0]!, gatewayUrls, subgraphUrls: instances[0]!.subgraphUrls, operationsUrls, env: instances[0]!.env, processes, stop };
 }
 
 interface Instance {
@@ -63,8 +68,41 @@ interface Instance {
   env: Record<string, string>;
 }
 
-/** One gateway with its own subgraphs and workers; what it starts goes into `processes` at once, so a failure stops it too. */
-async function startInstance(options: StackOptions, shared: Record<string, string>, index: number, processes: StartedProcess[]): Promise<Instance> {
+/**
+ * One stack's start: every process started goes into `processes` at once, so a failure stops it
+ * too; the first start that fails abandons all the others under way (`signal`), and is the error
+ * the stack rejects with (the others then only say they were abandoned).
+ */
+class StartRun {
+  private readonly abandon = new AbortController();
+  firstFailure: unknown;
+  readonly signal = this.abandon.signal;
+
+  constructor(private readonly processes: StartedProcess[]) {}
+
+  /** Starts processes at once and waits for all of them; throws if any failed. */
+  async together(starts: Array<() => Promise<StartedProcess>>): Promise<StartedProcess[]> {
+    const results = await Promise.allSettled(
+      starts.map((start) =>
+        start().then(
+          (started) => (this.processes.push(started), started),
+          (error: unknown) => {
+            if (!this.signal.aborted) this.firstFailure = error;
+            this.abandon.abort();
+            throw error;
+          },
+        ),
+      ),
+    );
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return results.map((result) => (result as PromiseFulfilledResult<StartedProcess>).value);
+  }
+}
+
+/** One gateway with its own subgraphs and workers. */
+async function startInstance(options: StackOptions, shared: Record<string, string>, index: number, run: StartRun): Promise<Instance> {
+  const signal = run.signal;
   // Generous: on a loaded 2-core machine a subgraph may take over a minute to compile and start.
   const timeoutMs = options.startTimeoutMs ?? 120_000;
   const named = (name: string) => (index === 0 ? name : `${name}#${index + 1}`);
@@ -88,23 +126,19 @@ async function startInstance(options: StackOptions, shared: Record<string, strin
   // listens can be taken by another process in between, whose answers (a 401 from another
   // stack's secret) look like a forged call.
   for (const tier of startTiers(options.subgraphs)) {
-    // allSettled: when one fails to start, the ones that did are still stopped by the caller.
-    const started = await Promise.allSettled(
-      tier.map((name) =>
-        startProcess(named(name), `subgraphs/${name}/src/index.ts`, { ...ownerUrls(name, subgraphUrls), ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs }),
+    const started = await run.together(
+      tier.map((name) => () =>
+        startProcess(named(name), `subgraphs/${name}/src/index.ts`, { ...ownerUrls(name, subgraphUrls), ...env, [`${name.toUpperCase()}_PORT`]: '0', [`${name.toUpperCase()}_OPS_PORT`]: '0' }, { timeoutMs, signal }),
       ),
     );
-    for (const result of started) if (result.status === 'fulfilled') processes.push(result.value);
-    const failed = started.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
-    tier.forEach((name, i) => (subgraphUrls[name] = `http://127.0.0.1:${(started[i] as PromiseFulfilledResult<StartedProcess>).value.port}/graphql`));
+    tier.forEach((name, i) => (subgraphUrls[name] = `http://127.0.0.1:${started[i]!.port}/graphql`));
   }
-  for (const name of options.workers ?? []) {
-    processes.push(await startProcess(named(`${name}-worker`), `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready', timeoutMs }));
-  }
-  const gateway = await startProcess(named('gateway'), 'gateway/src/index.ts', { ...env, SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
-  processes.push(gateway);
-  return { gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, subgraphUrls, env };
+  // The workers and the gateway need only the subgraphs' URLs: they start together.
+  const [gateway] = await run.together([
+    () => startProcess(named('gateway'), 'gateway/src/index.ts', { ...env, SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs, signal }),
+    ...(options.workers ?? []).map((name) => () => startProcess(named(`${name}-worker`), `subgraphs/${name}/src/workers/index.ts`, env, { readyMessage: 'ready', timeoutMs, signal })),
+  ]);
+  return { gatewayUrl: `http://127.0.0.1:${gateway!.port}/graphql`, subgraphUrls, env };
 }
 
 /** POSTs a GraphQL operation; returns status, headers and the parsed body. */

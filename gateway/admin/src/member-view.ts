@@ -2,7 +2,8 @@
 // or an id) and one member (#/members/<id>): account status and the sanction in force, the number
 // of open sessions (a count, never their details), risk level and the risk actions, the safety
 // score with its history as a chart and a table, the sanctions history (the reports about them that
-// ended in a sanction), and the risk alerts about them.
+// ended in a sanction), every change of the account's status (status-history.ts), and the risk
+// alerts about them.
 import './risk.css';
 import { run } from './api.ts';
 import { h, replace, uid } from './dom.ts';
@@ -14,6 +15,7 @@ import { riskActionButtons } from './risk-actions.ts';
 import { rt } from './risk-i18n.ts';
 import { safetyChart, type ScoreChange } from './safety-chart.ts';
 import { screenHeading } from './sign-in.ts';
+import { STATUS_HISTORY_FIELDS, statusHistoryCard, type StatusChange } from './status-history.ts';
 
 interface Found {
   id: string;
@@ -32,6 +34,7 @@ interface MemberDetail extends Found {
   safetyDisplay: { label: string; accessibleText: string } | null;
   safetyHistory: ScoreChange[];
   reportsAgainst: Array<{ id: string; type: string; status: string; createdAt: string; sanction: { type: string; reason: string; startsAt: string; endsAt: string | null } | null }> | null;
+  statusHistory: StatusChange[] | null;
 }
 
 const SEARCH = `query AdminSearchMembers($q: String!) { searchUsers(query: $q, first: 20) { id nickname email status createdAt } }`;
@@ -43,6 +46,7 @@ const MEMBER = `query AdminMember($id: ID!) {
     safetyDisplay { label accessibleText }
     safetyHistory(first: 50) { value grade delta reason at }
     reportsAgainst { id type status createdAt sanction { type reason startsAt endsAt } }
+    ${STATUS_HISTORY_FIELDS}
   }
   riskAlerts(userId: $id, first: 20) { ${ALERT_FIELDS} }
 }`;
@@ -167,6 +171,7 @@ export async function renderMember(root: HTMLElement, id: string, announce?: str
         safetyChart(member.safetyHistory),
       ),
       sanctionsCard(sanctions),
+      statusHistoryCard(member.statusHistory),
       h('section', { class: 'card', 'aria-labelledby': 'member-alerts' },
         h('h2', { id: 'member-alerts' }, rt('alertsAbout')),
         alerts.length

@@ -10,6 +10,8 @@ const ko = {
   colReviewer: '담당자',
   noReviewer: '없음',
   shownOf: '{total}건 중 {shown}건 표시',
+  queueIntroDecided: '결정된 신고는 가장 최근에 결정된 것부터 보여 줍니다.',
+  colDecided: '결정',
   // Dashboard
   dashboardTitle: '현황판',
   dashboardIntro: '최근 {days}일 동안의 흐름입니다. 날짜는 한국 시간 기준이며, 모든 그림 아래에 같은 내용의 표가 있습니다.',
@@ -60,6 +62,8 @@ const en: Record<OversightKey, string> = {
   colReviewer: 'Reviewer',
   noReviewer: 'none',
   shownOf: 'Showing {shown} of {total}',
+  queueIntroDecided: 'Decided reports, the most recent decision first.',
+  colDecided: 'Decided',
   dashboardTitle: 'Dashboard',
   dashboardIntro: 'The last {days} days. Days are Korean time; every chart has a table with the same figures below it.',
   period: 'Period',

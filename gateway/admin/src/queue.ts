@@ -1,5 +1,6 @@
 // The report queue: one page at a time in the API's order (ADMIN `reports`: URGENT, HIGH, NORMAL,
-// then oldest), narrowed by status and type on the server, with the counts beside each choice from
+// then oldest; for a decided status, the newest decision first, with its time shown), narrowed by
+// status and type on the server, with the counts beside each choice from
 // `reportCounts` (the database's, not a page's). "Load more" continues after the last row shown.
 // "Start review" is startReview (RECEIVED → IN_REVIEW), so a second moderator sees the case taken,
 // and by whom (Report.reviewer).
@@ -19,6 +20,7 @@ export interface QueueRow {
   priority: string;
   origin: string;
   createdAt: string;
+  decidedAt: string | null;
   target: { id: string; nickname: string };
   reporter: { id: string; nickname: string };
   reviewer: { id: string; nickname: string } | null;
@@ -30,7 +32,7 @@ interface Counts {
   byType: Array<{ type: string; count: number }>;
 }
 
-const ROW = 'id type status priority origin createdAt target { id nickname } reporter { id nickname } reviewer { id nickname }';
+const ROW = 'id type status priority origin createdAt decidedAt target { id nickname } reporter { id nickname } reviewer { id nickname }';
 const QUEUE = `query AdminReportQueue($status: ReportStatus, $type: ReportType, $first: Int, $after: ID, $withCounts: Boolean!) {
   reports(status: $status, type: $type, first: $first, after: $after) { ${ROW} }
   reportCounts(status: $status, type: $type) @include(if: $withCounts) { total byStatus { status count } byType { type count } }
@@ -40,6 +42,9 @@ export const START_REVIEW = `mutation AdminStartReview($id: ID!) { startReview(i
 
 /** The filters survive going to a case and back within this tab. */
 const filters = { status: 'RECEIVED' as string, type: '' };
+
+/** A decided status lists the newest decision first (the API's order for it), so the decision time is shown. */
+const decidedFilter = () => filters.status === 'ACTION_TAKEN' || filters.status === 'DISMISSED';
 
 export function badge(kind: string, value: string, label: string): HTMLElement {
   // The class picks colour and a shape marker; the text says the same in words.
@@ -58,7 +63,8 @@ export async function renderQueue(root: HTMLElement, open: (id: string, announce
   const body = h('div', { class: 'queue-body' });
   const refresh = h('button', { type: 'button' }, t('refresh'));
   refresh.addEventListener('click', () => void renderQueue(root, open));
-  replace(root, h('section', { class: 'screen queue' }, h('div', { class: 'screen-head' }, heading, refresh), h('p', { class: 'intro' }, t('queueIntro')), status, body));
+  const intro = h('p', { class: 'intro' });
+  replace(root, h('section', { class: 'screen queue' }, h('div', { class: 'screen-head' }, heading, refresh), intro, status, body));
   heading.focus();
 
   const fail = (error: unknown) => {
@@ -67,6 +73,7 @@ export async function renderQueue(root: HTMLElement, open: (id: string, announce
     status.textContent = t('error', { message: (error as Error).message });
   };
   const load = async (): Promise<void> => {
+    intro.textContent = decidedFilter() ? ot('queueIntroDecided') : t('queueIntro');
     let page: Awaited<ReturnType<typeof fetchPage>>;
     try {
       page = await fetchPage(null, true);
@@ -130,7 +137,8 @@ function filterBar(counts: Counts, reload: () => Promise<void>): HTMLElement {
 
 function table(rows: QueueRow[], open: (id: string, announce?: string) => void, status: HTMLElement): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty' }, t('emptyQueue'));
-  const head = h('tr', {}, ...[t('colPriority'), t('colType'), t('colStatus'), t('colTarget'), t('colReporter'), ot('colReviewer'), t('colFiled'), t('colActions')].map((text) => h('th', { scope: 'col' }, text)));
+  const columns = [t('colPriority'), t('colType'), t('colStatus'), t('colTarget'), t('colReporter'), ot('colReviewer'), t('colFiled'), ...(decidedFilter() ? [ot('colDecided')] : []), t('colActions')];
+  const head = h('tr', {}, ...columns.map((text) => h('th', { scope: 'col' }, text)));
   const body = h('tbody', {}, ...rows.map((row) => rowOf(row, open, status)));
   return h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': t('queueTitle') }, h('table', {}, h('caption', { class: 'visually-hidden' }, t('queueTitle')), h('thead', {}, head), body));
 }
@@ -160,6 +168,7 @@ function rowOf(row: QueueRow, open: (id: string, announce?: string) => void, sta
     h('td', {}, row.reporter.nickname),
     h('td', {}, row.reviewer?.nickname ?? ot('noReviewer')),
     h('td', {}, h('time', { datetime: row.createdAt, title: formatDateTime(row.createdAt) }, formatAge(row.createdAt))),
+    decidedFilter() ? h('td', {}, row.decidedAt ? h('time', { datetime: row.decidedAt }, formatDateTime(row.decidedAt)) : '—') : null,
     h('td', {}, actions),
   );
 }

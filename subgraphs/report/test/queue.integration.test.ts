@@ -1,6 +1,6 @@
 // The ADMIN queue as the console reads it, against real PostgreSQL in a database of this file's own
 // (its counts cover every report): keyset pages in the queue's order (URGENT, HIGH, NORMAL, then
-// oldest, then id) with a type filter, counts per status/type/priority from the database, the
+// oldest, then id; decided reports newest decision first) with a type filter, counts per status/type/priority from the database, the
 // dashboard's reports per type and outcome, Report.reviewer for ADMINs only, and the refusals: a
 // member gets FORBIDDEN from every one of these fields, a bad cursor or page size BAD_USER_INPUT.
 import { randomUUID } from 'node:crypto';
@@ -20,7 +20,7 @@ afterAll(async () => {
   await db?.drop();
 });
 
-type Row = { type: string; priority: string; status: string; minutesAgo: number };
+type Row = { type: string; priority: string; status: string; minutesAgo: number; decidedMinutesAgo?: number };
 const moderator = admin();
 
 /** Stores reports as filing would have (the queue only reads them); returns their ids in insertion order. */
@@ -40,6 +40,7 @@ async function seed(rows: Row[]): Promise<string[]> {
         description: '판매자가 돈만 받고 연락이 끊겼어요.',
         reviewerId: row.status === 'RECEIVED' ? null : moderator.userId,
         createdAt: new Date(now - row.minutesAgo * 60_000),
+        processedAt: row.decidedMinutesAgo === undefined ? null : new Date(now - row.decidedMinutesAgo * 60_000),
       },
       select: { id: true },
     });
@@ -167,5 +168,45 @@ describe('the audited claim', () => {
     const events = await h.prisma.outboxEvent.findMany({ where: { type: 'report.admin_action_audited' }, select: { payload: true } });
     const sent = events.map((event) => (event.payload as { data: Record<string, unknown> }).data).filter((data) => data.subjectId === id);
     expect(sent).toEqual([expect.objectContaining({ auditId: row.id, actorId: claimant.userId, action: 'report.review_started', details: { before: { status: 'RECEIVED' }, after: { status: 'IN_REVIEW' } } })]);
+  });
+});
+
+describe('decided reports: newest decision first', () => {
+  it('pages ACTION_TAKEN and DISMISSED by decidedAt, newest first whatever the priority, ties by id; open ones keep the urgency order', async () => {
+    // COUNTERFEIT only here, so the type filter isolates these from the reports above.
+    const rows = await seed([
+      { type: 'COUNTERFEIT', priority: 'URGENT', status: 'ACTION_TAKEN', minutesAgo: 600, decidedMinutesAgo: 300 },
+      { type: 'COUNTERFEIT', priority: 'NORMAL', status: 'ACTION_TAKEN', minutesAgo: 900, decidedMinutesAgo: 10 },
+      { type: 'COUNTERFEIT', priority: 'HIGH', status: 'ACTION_TAKEN', minutesAgo: 50, decidedMinutesAgo: 45 },
+      { type: 'COUNTERFEIT', priority: 'NORMAL', status: 'ACTION_TAKEN', minutesAgo: 70, decidedMinutesAgo: 45 },
+      { type: 'COUNTERFEIT', priority: 'URGENT', status: 'DISMISSED', minutesAgo: 800, decidedMinutesAgo: 700 },
+      { type: 'COUNTERFEIT', priority: 'NORMAL', status: 'DISMISSED', minutesAgo: 30, decidedMinutesAgo: 5 },
+      { type: 'COUNTERFEIT', priority: 'NORMAL', status: 'RECEIVED', minutesAgo: 20 },
+      { type: 'COUNTERFEIT', priority: 'URGENT', status: 'IN_REVIEW', minutesAgo: 15 },
+    ]);
+    const DECIDED = `query($status: ReportStatus, $after: ID) { reports(status: $status, type: COUNTERFEIT, first: 2, after: $after) { id decidedAt } }`;
+    const walk = async (status: string) => {
+      const seen: Array<{ id: string; decidedAt: string | null }> = [];
+      let after: string | null = null;
+      for (let page = 0; page < 10; page++) {
+        const got: typeof seen = (await h.ok(DECIDED, { status, after }, { identity: moderator })).reports;
+        seen.push(...got);
+        if (got.length < 2) break;
+        after = got.at(-1)!.id;
+      }
+      return seen;
+    };
+    const tied = [rows[2]!, rows[3]!].sort().reverse(); // the same decision time: higher id first (id DESC)
+    const accepted = await walk('ACTION_TAKEN');
+    expect(accepted.map((r) => r.id)).toEqual([rows[1], ...tied, rows[0]]);
+    expect(accepted[0]!.decidedAt).toEqual(expect.any(String));
+    expect(new Date(accepted[0]!.decidedAt!).getTime()).toBeGreaterThan(new Date(accepted[3]!.decidedAt!).getTime());
+    expect((await walk('DISMISSED')).map((r) => r.id)).toEqual([rows[5], rows[4]]);
+
+    // Open statuses, and all statuses together, stay most urgent first, then oldest; decidedAt is null while open.
+    const open = (await h.ok(`{ reports(type: COUNTERFEIT, first: 20) { id status decidedAt } }`, {}, { identity: moderator })).reports as Array<{ id: string; status: string; decidedAt: string | null }>;
+    expect(open.map((r) => r.id)).toEqual([rows[4], rows[0], rows[7], rows[2], rows[1], rows[3], rows[5], rows[6]]);
+    expect(open.find((r) => r.id === rows[6])!.decidedAt).toBeNull();
+    expect((await h.ok(`{ reports(status: IN_REVIEW, type: COUNTERFEIT) { id } }`, {}, { identity: moderator })).reports).toEqual([{ id: rows[7] }]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decide, isActive, planSanction, severity, startReview, WARNING_ACTIVE_DAYS } from '../src/reports/workflow.ts';
+import { decide, isActive, planSanction, queueOrderFor, severity, startReview, WARNING_ACTIVE_DAYS } from '../src/reports/workflow.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -46,5 +46,15 @@ describe('sanctions', () => {
     expect(isActive(warning, new Date(now.getTime() + WARNING_ACTIVE_DAYS * DAY))).toBe(false);
     expect(severity('BAN')).toBeGreaterThan(severity('SUSPENSION'));
     expect(severity('SUSPENSION')).toBeGreaterThan(severity('WARNING'));
+  });
+});
+
+describe('the admin queue order', () => {
+  it('is most urgent first for open reports and all statuses, newest decision first for decided ones', () => {
+    expect(queueOrderFor(null)).toBe('URGENCY');
+    expect(queueOrderFor('RECEIVED')).toBe('URGENCY');
+    expect(queueOrderFor('IN_REVIEW')).toBe('URGENCY');
+    expect(queueOrderFor('ACTION_TAKEN')).toBe('NEWEST_DECISION');
+    expect(queueOrderFor('DISMISSED')).toBe('NEWEST_DECISION');
   });
 });

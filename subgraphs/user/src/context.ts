@@ -18,6 +18,7 @@ import type { VerificationService } from './verification/verification-service.ts
 import type { AccountDeletionService } from './users/account-deletion.ts';
 import type { OidcSignUps } from './oidc/oidc-sign-up.ts';
 import type { ProfilePhotoService } from './users/profile-photo.ts';
+import type { StatusHistoryService } from './users/status-history.ts';
 
 export interface UserServices {
   users: UserService;
@@ -32,6 +33,7 @@ export interface UserServices {
   oidcSignUps: OidcSignUps;
   photos: ProfilePhotoService;
   deletion: AccountDeletionService;
+  statusHistory: StatusHistoryService;
 }
 
 export interface UserContext extends RequestScope {

@@ -49,6 +49,8 @@ import { VerificationRequirements } from './verification/verification-requiremen
 import { VerificationService } from './verification/verification-service.ts';
 import { OidcSignUps } from './oidc/oidc-sign-up.ts';
 import { AccountDeletionService } from './users/account-deletion.ts';
+import { StatusHistoryService } from './users/status-history.ts';
+import { StatusHistoryRepository } from './audit/status-history-repository.ts';
 import { AccountDeletionRepository } from './users/account-deletion-repository.ts';
 import { ProfilePhotoService } from './users/profile-photo.ts';
 import { ProfilePhotoRepository } from './users/profile-photo-repository.ts';
@@ -178,6 +180,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
         deletion: new AccountDeletionService({
           prisma, deletions: accounts, photos: photoRows, audit, events, revocations, afterCommit, removeFiles: (keys) => uploads.discard(keys),
         }),
+        statusHistory: new StatusHistoryService({ history: new StatusHistoryRepository(prisma) }),
         guardians: new GuardianService({
           prisma, guardians, delivery, cipher,
           limits: { perMember: env.GUARDIAN_INVITES_PER_MEMBER, perNumber: env.GUARDIAN_INVITES_PER_NUMBER, windowSeconds: env.GUARDIAN_LIMIT_WINDOW_SECONDS },

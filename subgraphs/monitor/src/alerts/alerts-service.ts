@@ -28,6 +28,9 @@ export interface AlertsServiceDeps {
   now?: () => Date;
 }
 
+/** `first` outside 1–100, naming the argument as the other pages do (extensions.fields). */
+const firstOutOfRange = () => new BadInputError(messages.firstRange, { fields: [{ field: 'first', reason: 'outOfRange', min: 1, max: 100 }] });
+
 export class AlertsService {
   private readonly now: () => Date;
 
@@ -38,7 +41,7 @@ export class AlertsService {
   async list(scope: MonitorScope, userId: string | null | undefined, first: number | null | undefined, subjectOnly?: boolean | null): Promise<AlertRecord[]> {
     const me = requireIdentity(scope);
     const take = first ?? 20;
-    if (take < 1 || take > 100) throw new BadInputError(messages.firstRange);
+    if (take < 1 || take > 100) throw firstOutOfRange();
     const target = checkId(userId) ?? me.userId;
     if (target !== me.userId && me.role !== 'ADMIN') throw new ForbiddenError(messages.ownAlertsOnly);
     return this.deps.alerts.forUser(target, take, subjectOnly ?? false);
@@ -48,7 +51,7 @@ export class AlertsService {
   async recent(scope: MonitorScope, minLevel: RiskLevel, first: number | null | undefined): Promise<AlertRecord[]> {
     requireAdmin(scope);
     const take = first ?? 50;
-    if (take < 1 || take > 100) throw new BadInputError(messages.firstRange);
+    if (take < 1 || take > 100) throw firstOutOfRange();
     return this.deps.alerts.latest(take, RISK_LEVELS.filter((level) => atLeast(level, minLevel)));
   }
 

@@ -5,6 +5,7 @@ import { auditEventWriter, translatePrismaError } from '@anshim/platform';
 import type { ReporterTrust } from '@anshim/contracts';
 import type { ReportPrisma, Tx } from '../database.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
+import { queueOrderFor, type QueueOrder } from './workflow.ts';
 import { REPORT_PRIORITIES, storedTrust, type ReportOrigin, type ReportPriority, type ReportStatus, type ReportType, type SanctionType } from '../model.ts';
 
 const auditEvent = auditEventWriter('report');
@@ -100,12 +101,35 @@ export interface QueueFilter {
   type: ReportType | null;
 }
 
-/** The queue's sort key of one report. */
+/** Where one report stands in either order. */
 export interface QueuePosition {
   id: string;
   priority: ReportPriority;
   createdAt: Date;
+  processedAt: Date | null;
 }
+
+/** The reports after `after` in `order`. */
+function laterThan(after: QueuePosition, order: QueueOrder): Prisma.ReportWhereInput[] {
+  if (order === 'NEWEST_DECISION') {
+    // processed_at DESC puts nulls first in PostgreSQL (a report not decided, which a decided
+    // status never holds): after a null come the other nulls by id, then every decided one.
+    if (after.processedAt === null) return [{ processedAt: null, id: { lt: after.id } }, { processedAt: { not: null } }];
+    return [{ processedAt: { lt: after.processedAt } }, { processedAt: after.processedAt, id: { lt: after.id } }];
+  }
+  const later = REPORT_PRIORITIES.slice(REPORT_PRIORITIES.indexOf(after.priority) + 1);
+  return [
+    ...(later.length ? [{ priority: { in: later } }] : []),
+    { priority: after.priority, createdAt: { gt: after.createdAt } },
+    { priority: after.priority, createdAt: after.createdAt, id: { gt: after.id } },
+  ];
+}
+
+const ORDER_BY: Record<QueueOrder, Prisma.ReportOrderByWithRelationInput[]> = {
+  URGENCY: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
+  // Served backwards by the (status, processed_at, id) index.
+  NEWEST_DECISION: [{ processedAt: 'desc' }, { id: 'desc' }],
+};
 
 export interface AuditEntry {
   actorId: string;
@@ -162,32 +186,18 @@ export class ReportRepository {
     return (await this.prisma.report.findMany({ where: { targetUserId: { in: [...userIds] } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: reportSelect })).map(toRecord);
   }
 
-  /**
-   * The admin queue: most urgent first (enum order), then oldest first, then by id, so the order is
-   * total and a page continues exactly after `after` (keyset paging: the previous page's last report).
-   */
+  /** One page of the admin queue in the order of the status asked for (queueOrderFor). */
   async queue(filter: QueueFilter, first: number, after: QueuePosition | null): Promise<ReportRecord[]> {
+    const order = queueOrderFor(filter.status);
     const where: Prisma.ReportWhereInput = { ...(filter.status ? { status: filter.status } : {}), ...(filter.type ? { type: filter.type } : {}) };
-    if (after) {
-      const later = REPORT_PRIORITIES.slice(REPORT_PRIORITIES.indexOf(after.priority) + 1);
-      where.OR = [
-        ...(later.length ? [{ priority: { in: later } }] : []),
-        { priority: after.priority, createdAt: { gt: after.createdAt } },
-        { priority: after.priority, createdAt: after.createdAt, id: { gt: after.id } },
-      ];
-    }
-    const rows = await this.prisma.report.findMany({
-      where,
-      orderBy: [{ priority: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }],
-      take: first,
-      select: reportSelect,
-    });
+    if (after) where.OR = laterThan(after, order);
+    const rows = await this.prisma.report.findMany({ where, orderBy: ORDER_BY[order], take: first, select: reportSelect });
     return rows.map(toRecord);
   }
 
-  /** Where a report stands in the queue's order; null for an unknown id. */
+  /** Where a report stands in the queue's orders; null for an unknown id. */
   async queuePosition(id: string): Promise<QueuePosition | null> {
-    return this.prisma.report.findUnique({ where: { id }, select: { id: true, priority: true, createdAt: true } });
+    return this.prisma.report.findUnique({ where: { id }, select: { id: true, priority: true, createdAt: true, processedAt: true } });
   }
 
   /** Takes a transaction-scoped advisory lock on (reporter, target, type), then checks for a recent report. */

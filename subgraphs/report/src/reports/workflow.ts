@@ -9,6 +9,18 @@ export function isClosed(status: ReportStatus): boolean {
   return status === 'ACTION_TAKEN' || status === 'DISMISSED';
 }
 
+/**
+ * The admin queue's two orders, by the family of the status asked for: open reports (and all
+ * statuses together) are worked most urgent first, then oldest first; decided reports are looked
+ * back on, newest decision first. Both end with the id, so the order is total and a page continues
+ * exactly after the previous page's last report (keyset paging, ReportRepository.queue).
+ */
+export type QueueOrder = 'URGENCY' | 'NEWEST_DECISION';
+
+export function queueOrderFor(status: ReportStatus | null): QueueOrder {
+  return status && isClosed(status) ? 'NEWEST_DECISION' : 'URGENCY';
+}
+
 export function startReview(from: ReportStatus): Transition {
   if (isClosed(from)) return { ok: false, reason: 'closed' };
   if (from === 'IN_REVIEW') return { ok: false, reason: 'alreadyInReview' };

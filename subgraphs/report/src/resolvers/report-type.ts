@@ -19,6 +19,7 @@ export const Report: ReportResolvers = {
   sanction: (report) => report.sanction,
   reviewer: (report, _args, ctx) => reviewerFor(ctx.identity, report),
   paymentIdentifiers: (report, _args, ctx) => ctx.services.registry.namedInReport(ctx, report.id),
+  decidedAt: (report) => report.processedAt,
 };
 
 export const Sanction: SanctionResolvers = {

@@ -15,6 +15,7 @@ import { updateProfile } from './update-profile.ts';
 import { searchUsers, user } from './user.ts';
 import { changePassword, completeSignIn, requestPasswordReset, resetPassword, revokeSession, setTwoFactor, signIn } from './accounts.ts';
 import { User } from './user-type.ts';
+import { AccountStatusChange, statusHistory } from './status-history.ts';
 import { deleteAccount } from './delete-account.ts';
 import { completeOidcSignUp, unlinkOidcIdentity } from './oidc-sign-up.ts';
 import { createProfilePhotoUpload, setProfilePhoto } from './profile-photo.ts';
@@ -53,6 +54,7 @@ export const resolvers: Resolvers = {
     setProfilePhoto,
     deleteAccount,
   },
-  User: { ...User, photoUrl: (user, _args, ctx) => ctx.services.photos.url(user) },
+  User: { ...User, statusHistory, photoUrl: (user, _args, ctx) => ctx.services.photos.url(user) },
+  AccountStatusChange,
   IdCardCheck,
 };
