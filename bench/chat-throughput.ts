@@ -12,12 +12,15 @@
 //   - the monitor's lag behind the chat: chat.message_screened's outbox time (inside the send's
 //     transaction) → the monitor's processed_events record of it (its consumer's transaction);
 // side by side with the same run on a second chat process with CHAT_SCREENING=false (the same
-// database, conversations and subscribers, behind its own gateway), so screening's cost shows as
-// ratios. Rounds alternate (screened, unscreened, screened, …) so both share the machine's noise.
+// database, behind its own gateway, with members and conversations of its own: the monitor puts
+// members who sent fraud patterns in the screened run under REQUIRE_VERIFICATION), so screening's
+// cost shows as ratios. Rounds alternate (screened, unscreened, screened, …) so both share the
+// machine's noise. CPU per message is reported for chat, the gateway and the monitor.
 //   node --import tsx bench/chat-throughput.ts          (or: npm run bench chat-throughput)
 // Settings: CHAT_BENCH_CONVERSATIONS (1000), CHAT_BENCH_RATE (200 messages/s), CHAT_BENCH_SECONDS (30),
 // CHAT_BENCH_ROUNDS (1 round = one screened and one unscreened run), CHAT_BENCH_WORKERS (2 receiver
-// processes). A quick run: CHAT_BENCH_CONVERSATIONS=100 CHAT_BENCH_RATE=20 CHAT_BENCH_SECONDS=5.
+// processes), CHAT_BENCH_MODES (`on,off`; `on` alone skips the unscreened run, e.g. for a profile).
+// A quick run: CHAT_BENCH_CONVERSATIONS=100 CHAT_BENCH_RATE=20 CHAT_BENCH_SECONDS=5.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +43,7 @@ export interface ChatThroughputSettings {
   seconds: number;
   rounds: number;
   workers: number;
+  modes: Array<'on' | 'off'>;
 }
 
 export interface ChatRunResult {
@@ -59,6 +63,8 @@ export interface ChatRunResult {
   screeningP99Ms: number;
   chatCpuMsPerMessage: number;
   gatewayCpuMsPerMessage: number;
+  /** The monitor's CPU over the run (its consumer handles chat.message_sent and chat.message_screened). */
+  monitorCpuMsPerMessage: number;
   /** chat.message_screened events of the run and how many the monitor consumed; lag p50/p99. */
   screenedEvents: number;
   monitorConsumed: number;
@@ -79,7 +85,14 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ChatThrou
     seconds: positive('CHAT_BENCH_SECONDS', 30),
     rounds: positive('CHAT_BENCH_ROUNDS', 1),
     workers: positive('CHAT_BENCH_WORKERS', 2),
+    modes: modesOf(env.CHAT_BENCH_MODES ?? 'on,off'),
   };
+}
+
+function modesOf(text: string): Array<'on' | 'off'> {
+  const modes = text.split(',').map((m) => m.trim());
+  if (modes.length === 0 || modes.some((m) => m !== 'on' && m !== 'off')) throw new Error(`CHAT_BENCH_MODES must list on and/or off (got ${text})`);
+  return modes as Array<'on' | 'off'>;
 }
 
 async function gql<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
@@ -113,6 +126,7 @@ interface Conversation {
 interface Stack {
   gateways: Record<'on' | 'off', { url: string; process: StartedProcess }>;
   chats: Record<'on' | 'off', StartedProcess>;
+  monitor: StartedProcess;
   databaseUrl: string;
   jwtSecret: string;
   processes: StartedProcess[];
@@ -163,6 +177,7 @@ async function startStack(databaseUrl: string, redisPrefix: string): Promise<Sta
     return {
       gateways: { on: { url: urlOf(gatewayOn), process: gatewayOn }, off: { url: urlOf(gatewayOff), process: gatewayOff } },
       chats: { on: chatOn, off: chatOff },
+      monitor: monitor!,
       databaseUrl,
       jwtSecret: env.JWT_SECRET,
       processes,
@@ -251,7 +266,7 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     const histogramBefore = await histogramOf(chat.operationsUrl!);
-    const cpuBefore = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!) };
+    const cpuBefore = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!), monitor: cpuSeconds(stack.monitor.child.pid!) };
     const { inputs } = messageMix(settings.rate * settings.seconds, 18 + round);
     const sent: Array<{ id: string; started: number; recipient: number }> = [];
     let failedSends = 0;
@@ -290,7 +305,9 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
       const at = recipientTimes()[i];
       return at === undefined ? [] : [at - s.started];
     }).sort((a, b) => a - b);
+    // After the lag measure, which waits for the monitor to work through the run's screened events.
     const lag = await monitorLag(stack.databaseUrl, runStarted);
+    const monitorCpuAfter = cpuSeconds(stack.monitor.child.pid!);
     return {
       screening: mode,
       round,
@@ -306,6 +323,7 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
       screeningP99Ms: screening ? screening.quantileMs(0.99) : Number.NaN,
       chatCpuMsPerMessage: ((cpuAfter.chat - cpuBefore.chat) * 1000) / Math.max(1, sent.length),
       gatewayCpuMsPerMessage: ((cpuAfter.gateway - cpuBefore.gateway) * 1000) / Math.max(1, sent.length),
+      monitorCpuMsPerMessage: ((monitorCpuAfter - cpuBefore.monitor) * 1000) / Math.max(1, sent.length),
       screenedEvents: lag.events,
       monitorConsumed: lag.consumed,
       monitorLagP50Ms: lag.p50Ms,
@@ -324,7 +342,7 @@ function print(r: ChatRunResult): void {
     `screening ${r.screening.padEnd(3)} round ${r.round}: sent ${r.sent} (${r.failedSends} failed), delivered ${r.delivered}/${r.expected}, ` +
       `send → receive p50 ${fixed(r.p50Ms, 0)} ms, p99 ${fixed(r.p99Ms, 0)} ms, max ${fixed(r.maxMs, 0)} ms; ` +
       `screening mean ${fixed(r.screeningMeanMs, 3)} ms (p50 ≤ ${fixed(r.screeningP50Ms, 2)}, p99 ≤ ${fixed(r.screeningP99Ms, 2)} ms); ` +
-      `CPU per message chat ${fixed(r.chatCpuMsPerMessage, 2)} ms, gateway ${fixed(r.gatewayCpuMsPerMessage, 2)} ms; ` +
+      `CPU per message chat ${fixed(r.chatCpuMsPerMessage, 2)} ms, gateway ${fixed(r.gatewayCpuMsPerMessage, 2)} ms, monitor ${fixed(r.monitorCpuMsPerMessage, 2)} ms; ` +
       `monitor consumed ${r.monitorConsumed}/${r.screenedEvents} chat.message_screened, lag p50 ${fixed(r.monitorLagP50Ms, 0)} ms, p99 ${fixed(r.monitorLagP99Ms, 0)} ms (load ${r.load})`,
   );
 }
@@ -339,11 +357,15 @@ export async function run(settings: ChatThroughputSettings = settingsFromEnv()):
   const results: ChatRunResult[] = [];
   try {
     stack = await startStack(databaseUrl, redisPrefix);
-    const seeded = Date.now();
-    const { members, conversations } = await seedConversations(stack.gateways.on.url, stack.jwtSecret, settings.conversations);
-    console.log(`seeded ${conversations.length} conversations between ${members.length} members in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+    const seeds: Partial<Record<'on' | 'off', Awaited<ReturnType<typeof seedConversations>>>> = {};
+    for (const mode of settings.modes) {
+      const seeded = Date.now();
+      seeds[mode] ??= await seedConversations(stack.gateways.on.url, stack.jwtSecret, settings.conversations);
+      console.log(`seeded ${seeds[mode].conversations.length} conversations between ${seeds[mode].members.length} members for the ${mode === 'on' ? 'screened' : 'unscreened'} run in ${((Date.now() - seeded) / 1000).toFixed(1)} s`);
+    }
     for (let round = 1; round <= settings.rounds; round++) {
-      for (const mode of ['on', 'off'] as const) {
+      for (const mode of settings.modes) {
+        const { members, conversations } = seeds[mode]!;
         const result = await measure(stack, mode, round, settings, members, conversations);
         results.push(result);
         print(result);
