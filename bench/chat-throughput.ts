@@ -21,20 +21,16 @@
 // CHAT_BENCH_ROUNDS (1 round = one screened and one unscreened run), CHAT_BENCH_WORKERS (2 receiver
 // processes), CHAT_BENCH_MODES (`on,off`; `on` alone skips the unscreened run, e.g. for a profile).
 // A quick run: CHAT_BENCH_CONVERSATIONS=100 CHAT_BENCH_RATE=20 CHAT_BENCH_SECONDS=5.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
-import { signAccessToken } from '@anshim/platform';
 import { deployMigrations, ensureDatabase } from '../scripts/lib/migrations.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
 import { messageMix } from './chat-screening.ts';
 import { startChatReceivers, type ChatMember, type Delivery } from './support/chat-clients.ts';
+import { gql, inPool, seedConversations, type Conversation } from './support/chat-seed.ts';
 import { cpuSeconds, dropBenchData, histogramOf, monitorLag, percentile } from './support/chat-measures.ts';
 
-/** Buyers asking about one listing: 1,000 conversations need 100 listings. */
-const BUYERS_PER_LISTING = 10;
-const LISTINGS_PER_SELLER = 5;
 const SEND = 'mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { id } }';
 
 export interface ChatThroughputSettings {
@@ -93,34 +89,6 @@ function modesOf(text: string): Array<'on' | 'off'> {
   const modes = text.split(',').map((m) => m.trim());
   if (modes.length === 0 || modes.some((m) => m !== 'on' && m !== 'off')) throw new Error(`CHAT_BENCH_MODES must list on and/or off (got ${text})`);
   return modes as Array<'on' | 'off'>;
-}
-
-async function gql<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-  if (body.errors?.length || !body.data) throw Object.assign(new Error(JSON.stringify(body.errors)), { code: body.errors?.[0]?.extensions?.code });
-  return body.data;
-}
-
-/** Runs `work` over `items`, `limit` at a time. */
-async function inPool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      await work(items[index]!, index);
-    }
-  }));
-}
-
-interface Conversation {
-  id: string;
-  buyer: number;
-  seller: number;
 }
 
 interface Stack {
@@ -186,53 +154,6 @@ async function startStack(databaseUrl: string, redisPrefix: string): Promise<Sta
     await Promise.all(processes.map((p) => p.stop()));
     throw error;
   }
-}
-
-/** Sellers (registered), their listings, buyers (signed tokens) and one conversation per buyer. */
-async function seedConversations(gatewayUrl: string, jwtSecret: string, count: number): Promise<{ members: ChatMember[]; conversations: Conversation[] }> {
-  const listings = Math.ceil(count / BUYERS_PER_LISTING);
-  const sellerCount = Math.ceil(listings / LISTINGS_PER_SELLER);
-  const tag = randomBytes(3).toString('hex');
-  const sellers: Array<{ token: string }> = [];
-  await inPool(Array.from({ length: sellerCount }, (_, i) => i), 4, async (i) => {
-    const nickname = `판매자${i}${tag}`;
-    const { register } = await gql<{ register: { accessToken: string } }>(gatewayUrl, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken } }', {
-      i: { email: `chat-seller-${i}.${tag}@bench.test`, password: 'bench password 123', nickname },
-    });
-    sellers[i] = { token: register.accessToken };
-  });
-  const productIds: string[] = [];
-  const sellerOfProduct: number[] = [];
-  await inPool(Array.from({ length: listings }, (_, i) => i), 8, async (i) => {
-    const seller = i % sellerCount;
-    const { createProduct } = await gql<{ createProduct: { id: string } }>(gatewayUrl, 'mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }', {
-      i: { title: `채팅 벤치 상품 ${i}`, description: '채팅 성능 측정용 상품입니다.', price: 20_000 + 1_000 * (i % 30), category: 'OTHER' },
-    }, sellers[seller]!.token);
-    productIds[i] = createProduct.id;
-    sellerOfProduct[i] = seller;
-  });
-  // Buyers need no account for chat: a signed access token is who they are (the gateway checks it).
-  const buyers = await Promise.all(Array.from({ length: count }, async () => (await signAccessToken(jwtSecret, { userId: randomUUID(), role: 'USER' })).token));
-  const conversations: Conversation[] = [];
-  await inPool(buyers, 16, async (token, i) => {
-    const product = i % listings;
-    // Chat learns of a listing from product.created a moment after it was made: NOT_FOUND until then.
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const { startConversation } = await gql<{ startConversation: { id: string } }>(gatewayUrl, 'mutation($p: ID!) { startConversation(productId: $p) { id } }', { p: productIds[product] }, token);
-        conversations[i] = { id: startConversation.id, buyer: sellerCount + i, seller: sellerOfProduct[product]! };
-        return;
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'NOT_FOUND' || attempt > 240) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
-  });
-  const members: ChatMember[] = [
-    ...sellers.map((s, i) => ({ token: s.token, conversationIds: conversations.filter((c) => c.seller === i).map((c) => c.id) })),
-    ...buyers.map((token, i) => ({ token, conversationIds: [conversations[i]!.id] })),
-  ];
-  return { members, conversations };
 }
 
 async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings: ChatThroughputSettings, members: ChatMember[], conversations: Conversation[]): Promise<ChatRunResult> {
