@@ -7,6 +7,7 @@ import { addressBucket, clientIpOf, parseTrustedProxies } from '../src/limits/cl
 import { assertWithinLimits, QueryTooComplexError, shapeRefusal } from '../src/limits/complexity.ts';
 import { costLimitRule, operationCost } from '../src/limits/cost.ts';
 import { depthLimitRule } from '../src/limits/depth.ts';
+import { EarlyDocumentCheck, TooManyTokensError } from '../src/limits/early-check.ts';
 import { rateCharges } from '../src/limits/rate-policy.ts';
 import { rootFieldLimitRule, rootFieldsOf } from '../src/limits/root-fields.ts';
 
@@ -224,5 +225,28 @@ describe('shape limits before validation', () => {
     const levels = 60;
     const bomb = `{ me { ...F0 } } ${Array.from({ length: levels }, (_, i) => `fragment F${i} on User { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F${levels} on User { a: nickname products { id } }`;
     expect(refusalOf(bomb)).toMatchObject({ limit: 'ALIASES', actual: 2 ** levels });
+  });
+});
+
+describe('the HTTP step\'s parsed documents', () => {
+  const check = () => new EarlyDocumentCheck({ maxTokens: 50, limits: DEFAULT_COMPLEXITY_LIMITS, enabled: true });
+
+  it('parses a text once and answers the same document after, still measured per request', () => {
+    const early = check();
+    const query = 'query($n: Int) { popularProducts(first: $n) { seller { products(first: $n) { id } } } }';
+    const first = early.parseRemembered(query);
+    expect(early.parseRemembered(query)).toBe(first);
+    // The shape limits depend on the variables, so they are asked each time of the same document.
+    expect(early.refusal(schema, first, { n: 1 })).toBeNull();
+    expect(early.refusal(schema, early.parseRemembered(query), { n: 100 })?.extensions).toMatchObject({ limit: 'COST' });
+  });
+
+  it('keeps no error: a text over the token limit or with a syntax error is refused every time', () => {
+    const early = check();
+    const long = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: me { id }`).join(' ')} }`;
+    for (let i = 0; i < 2; i++) {
+      expect(() => early.parseRemembered(long)).toThrow(TooManyTokensError);
+      expect(() => early.parseRemembered('{ me { id }')).toThrow(/Syntax Error/);
+    }
   });
 });

@@ -31,7 +31,15 @@ export class TooManyTokensError extends AppError {
 // graphql 16 words it "Document contains more that N tokens" (sic).
 const isTokenLimit = (error: unknown) => /more tha[nt] \d+ tokens/i.test((error as Error)?.message ?? '');
 
+/** Parsed documents the HTTP step keeps by query text (a member's app sends the same few texts again and again). */
+const PARSED_LIMIT = 1_000;
+/** Longer texts are parsed every time: a handful of those would hold more memory than the rest. */
+const PARSED_MAX_QUERY_LENGTH = 20_000;
+
 export class EarlyDocumentCheck {
+  /** Least recently used first; only texts that parsed within the token limit are kept. */
+  private readonly parsed = new Map<string, DocumentNode>();
+
   constructor(readonly settings: EarlyCheckSettings) {}
 
   /** Apollo's parseOptions: the same token limit on its own parse (when the check is on). */
@@ -47,6 +55,27 @@ export class EarlyDocumentCheck {
       if (this.settings.enabled && isTokenLimit(error)) throw new TooManyTokensError(this.settings.maxTokens);
       throw error;
     }
+  }
+
+  /**
+   * parse() of a text seen before answers the document it made then. Parsing is pure: the same
+   * text gives the same document, or the same error (errors are not kept). The shape limits still
+   * run on every request, since they depend on the variables. The document is shared: it is read,
+   * never changed, here (Apollo parses its own copy).
+   */
+  parseRemembered(query: string): DocumentNode {
+    const known = this.parsed.get(query);
+    if (known) {
+      this.parsed.delete(query);
+      this.parsed.set(query, known);
+      return known;
+    }
+    const document = this.parse(query);
+    if (query.length <= PARSED_MAX_QUERY_LENGTH) {
+      if (this.parsed.size >= PARSED_LIMIT) this.parsed.delete(this.parsed.keys().next().value as string);
+      this.parsed.set(query, document);
+    }
+    return document;
   }
 
   /** The first shape limit the document breaks (before graphql's validation), or null. Off: always null. */
@@ -77,7 +106,7 @@ export class EarlyDocumentCheck {
         if (typeof query !== 'string') continue;
         let refused: AppError | null = null;
         try {
-          refused = this.refusal(schema, this.parse(query), typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : undefined);
+          refused = this.refusal(schema, this.parseRemembered(query), typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : undefined);
         } catch (error) {
           if (error instanceof TooManyTokensError) refused = error;
         }

@@ -1,7 +1,7 @@
 import { buildOperationContext } from '@apollo/gateway';
-import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
+import { Supergraph, operationFromDocument, type Operation, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
-import { GraphQLError, print, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { ErrorCode } from '@anshim/platform';
 import { ViewerIndependence } from './viewer-independent.ts';
 
@@ -24,6 +24,13 @@ export interface PlannedSubscription {
    */
   restViewerIndependent: boolean;
   operationContext: OperationContext;
+  /**
+   * When the plan is the primary fetch alone (no join, no output rewrite): the client operation as
+   * executeQueryPlan builds it on every run (operationFromDocument), built once here. An event then
+   * only needs executeQueryPlan's last step, shaping the subgraph's data to the client's selection
+   * (executor.ts); undefined: every event runs the whole plan.
+   */
+  shapeOnly?: Operation;
   /** Identifies the downstream selections: same key, same per-event work. */
   key: string;
 }
@@ -123,12 +130,17 @@ export class SubscriptionPlanner {
       throw new GraphQLError('Only subscription operations are planned here.', { extensions: { code: ErrorCode.BAD_REQUEST } });
     }
     const first: FetchNode = { ...node.primary, serviceName: EVENT_SOURCE };
+    const operationContext = buildOperationContext({ schema: current.apiSchema, operationDocument: document, operationName });
+    const shapeOnly = node.rest === undefined && !node.primary.outputRewrites?.length
+      ? operationFromDocument(current.federationApiSchema, { kind: Kind.DOCUMENT, definitions: [operationContext.operation, ...Object.values(operationContext.fragments)] }, { validate: false })
+      : undefined;
     const planned: PlannedSubscription = {
       primary: node.primary,
       eventPlan: { kind: 'QueryPlan', node: node.rest ? { kind: 'Sequence', nodes: [first, node.rest] } : first },
       hasRest: node.rest !== undefined,
       restViewerIndependent: fetchesOf(node.rest).every((fetch) => this.independence.of(fetch.operation)),
-      operationContext: buildOperationContext({ schema: current.apiSchema, operationDocument: document, operationName }),
+      operationContext,
+      ...(shapeOnly ? { shapeOnly } : {}),
       key,
     };
     if (this.cache.size >= PLAN_CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);

@@ -1,13 +1,54 @@
 // The service's Prisma client, pinned to the svc_chat schema. Only repositories use it; services
 // hold an opaque transaction handle (`Tx`) so one change and its outbox event commit together.
-import { databaseFactory } from '@anshim/platform';
+// sendMessage's two statements go through plain `pg` on the SAME pool (chatSql below): the
+// bench's profile (issue 18) had Prisma's raw-query path as chat's largest cost per message.
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { postgresSchemaFor, type DatabaseOptions } from '@anshim/platform';
 import { PrismaClient, type Prisma } from './generated/prisma/client.ts';
 
 export type ChatPrisma = PrismaClient;
 /** A client usable inside `prisma.$transaction(async (tx) => …)`, or the root client itself. */
 export type Tx = Prisma.TransactionClient;
 
-export const createDatabase = databaseFactory(PrismaClient, 'chat');
+/** The pool under each client createDatabase made: Prisma and the hot path share its connections. */
+const pools = new WeakMap<ChatPrisma, pg.Pool>();
+
+/**
+ * As the platform's databaseFactory, with the pool made here so the hot path can use it too;
+ * Prisma ends the pool on $disconnect.
+ */
+export function createDatabase(options: DatabaseOptions): ChatPrisma {
+  const schema = postgresSchemaFor('chat');
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, options: `-c search_path=${schema}`, max: options.poolSize ?? 10 });
+  const adapter = new PrismaPg(pool, { schema, disposeExternalPool: true });
+  const { onQuery } = options;
+  const client = new PrismaClient({ adapter, ...(onQuery ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {}) });
+  if (onQuery) (client as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => onQuery(e.query));
+  pools.set(client, pool);
+  return client;
+}
+
+/** Plain SQL on a client's pool; every statement is a named prepared statement (planned once per connection). */
+export interface ChatSql {
+  query<R>(text: string, values: readonly unknown[]): Promise<R[]>;
+}
+
+/** Statement names per distinct text: the hot path's statements are a few fixed texts. */
+const statementNames = new Map<string, string>();
+const MAX_PREPARED = 50;
+
+export function chatSql(prisma: ChatPrisma): ChatSql {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error('chatSql needs a client made by createDatabase');
+  return {
+    async query<R>(text: string, values: readonly unknown[]): Promise<R[]> {
+      let name = statementNames.get(text);
+      if (name === undefined && statementNames.size < MAX_PREPARED) statementNames.set(text, (name = `chat_${statementNames.size + 1}`));
+      return (await pool.query<R & pg.QueryResultRow>(name === undefined ? { text, values: [...values] } : { name, text, values: [...values] })).rows;
+    },
+  };
+}
 
 /** Runs `work` in one database transaction. */
 export function transaction<T>(prisma: ChatPrisma, work: (tx: Tx) => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 // Messages in PostgreSQL. Text is stored only as FieldCipher ciphertext; this repository seals
 // and opens it, so no other layer sees a sealed value. `seq` orders messages and is the cursor.
 import type { FieldCipher, OutboxRow } from '@anshim/platform';
-import type { ChatPrisma } from '../database.ts';
+import { chatSql, type ChatPrisma, type ChatSql } from '../database.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { MessageRecord, WarningRecord } from '../model.ts';
 import { readSendFacts, type SendFacts } from './send-facts.ts';
@@ -17,44 +17,59 @@ interface MessageRow {
   sentAt: Date;
 }
 
-/** A message as sendMessage writes it: the repository assigns id and seq; it is unread. */
-export type NewMessage = Omit<MessageRecord, 'id' | 'seq' | 'readAt'>;
-
-export class MessageRepository {
-  constructor(
-    private readonly prisma: ChatPrisma,
-    private readonly cipher: FieldCipher,
-  ) {}
-
-  /**
-   * Stores a send in ONE statement, its own transaction: locks the conversation's row and moves its
-   * activity time, inserts the message (seq is drawn after the lock, so one conversation's seq order
-   * is its commit order across replicas) and its outbox rows (created_at, kept to the millisecond,
-   * one millisecond apart so the relay sends them in the given order). Null when the conversation is gone (the retention sweep): then nothing is written.
-   * The bench's profile (issue 18) had this as an interactive transaction of four to six round trips.
-   */
-  async store(message: NewMessage & { id: string }, events: readonly OutboxRow[]): Promise<MessageRecord | null> {
-    const sentAtMs = message.sentAt.getTime();
-    const warnings = JSON.stringify(message.warnings.map(({ code, level }) => ({ code, level })));
-    const rows = await this.prisma.$queryRaw<Array<{ seq: bigint }>>`
+/** store's statement (plain pg, $n parameters, prepared once per connection: see the method). */
+const STORE = `
       WITH touched AS (
-        UPDATE conversations SET last_message_at = (to_timestamp(${sentAtMs}::float8 / 1000) AT TIME ZONE 'UTC')
-         WHERE id = ${message.conversationId}::uuid
+        UPDATE conversations SET last_message_at = (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC')
+         WHERE id = $1::uuid
         RETURNING id
       ), stored AS (
         INSERT INTO messages (id, conversation_id, sender_id, text_cipher, masked, warnings, sent_at)
-        SELECT ${message.id}::uuid, touched.id, ${message.senderId}::uuid, ${this.cipher.encrypt(message.text)}, ${message.masked},
-               ${warnings}::jsonb, (to_timestamp(${sentAtMs}::float8 / 1000) AT TIME ZONE 'UTC')
+        SELECT $3::uuid, touched.id, $4::uuid, $5::text, $6::boolean, $7::jsonb, (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC')
           FROM touched
         RETURNING seq
       ), announced AS (
         INSERT INTO outbox_events (id, topic, type, payload, priority, created_at)
         SELECT e.id::uuid, e.topic, e.type, e.payload::jsonb, e.priority, clock_timestamp() + (e.n - 1) * interval '1 millisecond'
           FROM stored,
-               ROWS FROM (jsonb_to_recordset(${JSON.stringify(events)}::jsonb) AS (id text, topic text, type text, payload text, priority int))
+               ROWS FROM (jsonb_to_recordset($8::jsonb) AS (id text, topic text, type text, payload text, priority int))
                WITH ORDINALITY AS e(id, topic, type, payload, priority, n)
       )
-      SELECT seq FROM stored`;
+      SELECT seq::text FROM stored`;
+
+/** A message as sendMessage writes it: the repository assigns id and seq; it is unread. */
+export type NewMessage = Omit<MessageRecord, 'id' | 'seq' | 'readAt'>;
+
+export class MessageRepository {
+  private readonly sql: ChatSql;
+
+  constructor(
+    private readonly prisma: ChatPrisma,
+    private readonly cipher: FieldCipher,
+  ) {
+    this.sql = chatSql(prisma);
+  }
+
+  /**
+   * Stores a send in ONE statement, its own transaction: locks the conversation's row and moves its
+   * activity time, inserts the message (seq is drawn after the lock, so one conversation's seq order
+   * is its commit order across replicas) and its outbox rows (created_at, kept to the millisecond,
+   * one millisecond apart so the relay sends them in the given order). Null when the conversation is gone (the retention sweep): then nothing is written.
+   * The bench's profile (issue 18) had this as an interactive transaction of four to six round
+   * trips, then as one Prisma raw query; now it is one plain pg statement on Prisma's own pool.
+   */
+  async store(message: NewMessage & { id: string }, events: readonly OutboxRow[]): Promise<MessageRecord | null> {
+    const warnings = JSON.stringify(message.warnings.map(({ code, level }) => ({ code, level })));
+    const rows = await this.sql.query<{ seq: string }>(STORE, [
+      message.conversationId,
+      message.sentAt.getTime(),
+      message.id,
+      message.senderId,
+      this.cipher.encrypt(message.text),
+      message.masked,
+      warnings,
+      JSON.stringify(events),
+    ]);
     const row = rows[0];
     return row ? { ...message, seq: BigInt(row.seq), readAt: null } : null;
   }
@@ -72,7 +87,7 @@ export class MessageRepository {
 
   /** sendMessage's reads in one statement (send-facts.ts); the recent texts stay sealed until openRecent. */
   sendFacts(conversationId: string, senderId: string, since: Date, take: number): Promise<SendFacts> {
-    return readSendFacts(this.prisma, conversationId, senderId, since, take);
+    return readSendFacts(this.sql, conversationId, senderId, since, take);
   }
 
   /** SendFacts.recentCiphers (newest first) as screening reads them: opened, oldest first. */

@@ -1,9 +1,10 @@
 // What sendMessage checks before it writes, read in ONE statement: the conversation, the sender's
 // member copy, whether the counterpart blocked the sender, and the sender's recent texts for
 // screening. The bench's CPU profile (issue 18) had these as four Prisma queries per message, each
-// a round trip plus the client's own per-query work; one raw statement does the same reads at once.
+// a round trip plus the client's own per-query work; one raw statement does the same reads at once,
+// on plain pg (Prisma's raw-query path was still the largest cost per message after that).
 // The rows are the same ones the separate queries read; the service checks them in the same order.
-import type { ChatPrisma } from '../database.ts';
+import type { ChatSql } from '../database.ts';
 import type { ConversationRecord } from '../model.ts';
 import { unknownMember, type MemberCopy } from '../copies/member-copy-repository.ts';
 
@@ -24,26 +25,31 @@ interface Row extends ConversationRecord {
   sender: (Omit<MemberCopy, 'statusUntil' | 'heldUntil' | 'warnedUntil'> & { statusUntil: string | null; heldUntil: string | null; warnedUntil: string | null }) | null;
 }
 
-export async function readSendFacts(prisma: ChatPrisma, conversationId: string, senderId: string, since: Date, take: number): Promise<SendFacts> {
-  // The member copy comes back as one JSON object under MemberCopy's names; its times (UTC in the
-  // table, timestamp without time zone) go out with an explicit offset so JSON keeps them exact.
-  const rows = await prisma.$queryRaw<Row[]>`
+/**
+ * The statement, on plain pg with $n parameters (chatSql: prepared once per connection). Times
+ * leave as timestamptz (AT TIME ZONE 'UTC': the columns hold UTC without a zone), which pg reads
+ * exactly; inside the JSON object they carry an explicit offset for the same reason.
+ */
+const SEND_FACTS = `
     SELECT c.id::text, c.product_id::text AS "productId", c.buyer_id::text AS "buyerId", c.seller_id::text AS "sellerId",
-           c.created_at AS "createdAt", c.last_message_at AS "lastMessageAt",
+           c.created_at AT TIME ZONE 'UTC' AS "createdAt", c.last_message_at AT TIME ZONE 'UTC' AS "lastMessageAt",
            EXISTS (SELECT 1 FROM conversation_blocks b
                     WHERE b.conversation_id = c.id
-                      AND b.blocker_id = CASE WHEN c.buyer_id = ${senderId}::uuid THEN c.seller_id ELSE c.buyer_id END) AS blocked,
+                      AND b.blocker_id = CASE WHEN c.buyer_id = $2::uuid THEN c.seller_id ELSE c.buyer_id END) AS blocked,
            ARRAY(SELECT m.text_cipher FROM messages m
-                  WHERE m.conversation_id = c.id AND m.sender_id = ${senderId}::uuid AND m.sent_at >= (to_timestamp(${since.getTime()}::float8 / 1000) AT TIME ZONE 'UTC')
-                  ORDER BY m.seq DESC LIMIT ${take}) AS recent,
+                  WHERE m.conversation_id = c.id AND m.sender_id = $2::uuid AND m.sent_at >= (to_timestamp($3::float8 / 1000) AT TIME ZONE 'UTC')
+                  ORDER BY m.seq DESC LIMIT $4::int) AS recent,
            (SELECT json_build_object(
                      'userId', u.user_id::text, 'status', u.status, 'statusUntil', u.status_until AT TIME ZONE 'UTC', 'restricted', u.restricted,
                      'verificationRequired', u.verification_required, 'verificationMissing', u.verification_missing,
                      'protectedMode', u.protected_mode, 'minCounterpartGrade', u.min_counterpart_grade, 'protectChats', u.protect_chats,
                      'grade', u.grade, 'held', u.held, 'heldUntil', u.held_until AT TIME ZONE 'UTC', 'warned', u.warned, 'warnedUntil', u.warned_until AT TIME ZONE 'UTC')
-              FROM user_copies u WHERE u.user_id = ${senderId}::uuid) AS sender
+              FROM user_copies u WHERE u.user_id = $2::uuid) AS sender
       FROM (SELECT 1) AS one
-      LEFT JOIN conversations c ON c.id = ${conversationId}::uuid`;
+      LEFT JOIN conversations c ON c.id = $1::uuid`;
+
+export async function readSendFacts(sql: ChatSql, conversationId: string, senderId: string, since: Date, take: number): Promise<SendFacts> {
+  const rows = await sql.query<Row>(SEND_FACTS, [conversationId, senderId, since.getTime(), take]);
   const row = rows[0];
   const copy = row?.sender;
   const sender: MemberCopy = copy
