@@ -86,8 +86,16 @@ class LocalMembers {
       connectionParams: { authorization: `Bearer ${member.token}` },
     });
     this.clients.push(client);
+    // A member that cannot connect within 2 min does not stall the rest: the bench counts the
+    // subscriptions the subgraphs hold live, and a missing one shows there and as lost deliveries.
     await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        if (this.errors++ < 3) this.post({ type: 'error', message: 'not connected after 120 s' });
+        resolve();
+      }, 120_000);
       const off = client.on('connected', () => {
+        clearTimeout(timer);
         off();
         resolve();
       });
