@@ -212,6 +212,9 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
       gatewayCpuMsPerDelivery: (gatewayCpuSeconds * 1000) / Math.max(1, all.length),
       monitorCpuPercent: cpu(cpuBefore.monitor, stack.monitor.child.pid!),
       chatCpuPercent: cpu(cpuBefore.chat, stack.chat.child.pid!),
+      // Over the same window: chat's per message sent; monitor's per alert raised or chat.message_sent consumed.
+      chatCpuMsPerMessage: ((usage(stack.chat.child.pid!).cpuSeconds - cpuBefore.chat) * 1000) / Math.max(1, due.message),
+      monitorCpuMsPerEvent: ((usage(stack.monitor.child.pid!).cpuSeconds - cpuBefore.monitor) * 1000) / Math.max(1, due.message + due.alert),
       load: loadavg()[0]!,
     };
   } finally {

@@ -38,6 +38,9 @@ export interface CityResult {
   gatewayCpuMsPerDelivery: number;
   monitorCpuPercent: number;
   chatCpuPercent: number;
+  chatCpuMsPerMessage: number;
+  /** Monitor CPU over the window per alert raised plus chat.message_sent consumed. */
+  monitorCpuMsPerEvent: number;
   load: number;
 }
 
@@ -60,7 +63,10 @@ export function printCity(r: CityResult): void {
         `(${round(bytesPer(g.idleRssMb, g.connectedRssMb, g.subscriptions))} B connected), heap ${round(bytesPer(g.idleHeapMb, g.heapMb, g.subscriptions))} B; CPU ${g.cpuPercent}%`,
     );
   });
-  console.log(`  gateway CPU ${r.gatewayCpuMsPerDelivery.toFixed(2)} ms per delivery; monitor CPU ${r.monitorCpuPercent}%, chat CPU ${r.chatCpuPercent}%`);
+  console.log(
+    `  gateway CPU ${r.gatewayCpuMsPerDelivery.toFixed(2)} ms per delivery; chat CPU ${r.chatCpuPercent}% (${r.chatCpuMsPerMessage.toFixed(2)} ms per message), ` +
+      `monitor CPU ${r.monitorCpuPercent}% (${r.monitorCpuMsPerEvent.toFixed(2)} ms per alert or message event)`,
+  );
   if (r.layout === 1) {
     const rss = r.gateways[0]!.rssMb;
     const met = r.p99Ms <= 250 && rss <= 400 && r.alert.delivered >= r.alert.due && r.message.delivered >= r.message.due;
