@@ -64,7 +64,7 @@ export function printCity(r: CityResult): void {
     );
   });
   console.log(
-    `  gateway CPU ${r.gatewayCpuMsPerDelivery.toFixed(2)} ms per delivery; chat CPU ${r.chatCpuPercent}% (${r.chatCpuMsPerMessage.toFixed(2)} ms per message), ` +
+    `  gateway CPU ${r.gatewayCpuMsPerDelivery.toFixed(2)} ms per delivery (all gateways, the sends' HTTP requests included); chat CPU ${r.chatCpuPercent}% (${r.chatCpuMsPerMessage.toFixed(2)} ms per message), ` +
       `monitor CPU ${r.monitorCpuPercent}% (${r.monitorCpuMsPerEvent.toFixed(2)} ms per alert or message event)`,
   );
   if (r.layout === 1) {
