@@ -99,8 +99,9 @@ async function inPool(count: number, limit: number, work: (index: number) => Pro
   return failed;
 }
 
-async function memoryOf(gateway: StartedProcess): Promise<{ rssMb: number; heapMb: number }> {
-  return { rssMb: usage(gateway.child.pid!).rssMb, heapMb: await heapUsedMb(gateway.operationsUrl!) };
+async function memoryOf(gateway: StartedProcess): Promise<{ rssMb: number; peakRssMb: number; heapMb: number }> {
+  const { rssMb, peakRssMb } = usage(gateway.child.pid!);
+  return { rssMb, peakRssMb, heapMb: await heapUsedMb(gateway.operationsUrl!) };
 }
 
 async function measure(stack: CityStack, city: City, layout: number, settings: CitySettings, redis: Redis): Promise<CityResult> {
@@ -196,6 +197,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
       connectedRssMb: connected[k]!.rssMb,
       connectedHeapMb: connected[k]!.heapMb,
       rssMb: end[k]!.rssMb,
+      peakRssMb: end[k]!.peakRssMb,
       heapMb: end[k]!.heapMb,
       cpuPercent: cpu(cpuBefore.gateways[k]!, g.child.pid!),
     }));
