@@ -147,7 +147,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     while (latencies.alert.length + latencies.message.length < warmAlerts + warmMessages - failedWarm && Date.now() < warmDeadline) await new Promise((r) => setTimeout(r, 200));
     log(`  warm-up: ${latencies.alert.length}/${warmAlerts} alerts, ${latencies.message.length}/${warmMessages} messages delivered (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     // The warm-up's events (alert_raised, message_sent, …) are consumed before measuring, or the backlog is what gets measured.
-    for (const p of [stack.monitor, stack.chat, stack.user]) await quiet(p.child.pid!, 120_000);
+    for (const p of [stack.monitor, stack.chat, stack.user]) await quiet(p.child.pid!, 60_000);
     clients.reset(++epoch);
     latencies.alert = [];
     latencies.message = [];
@@ -238,7 +238,7 @@ export async function run(settings: CitySettings = settingsFromEnv()): Promise<C
     const seeded = performance.now();
     const city = await seedCity(stack.databaseUrl, settings.members, settings.senders);
     // The senders' user.registered events reach monitor and chat before anything is measured.
-    for (const p of [stack.user, stack.monitor, stack.chat]) await quiet(p.child.pid!, 120_000);
+    for (const p of [stack.user, stack.monitor, stack.chat]) await quiet(p.child.pid!, 60_000);
     log(`seeded ${city.pairs.length} conversations between ${city.members.length} members and ${city.alertSenders.length} alert senders (${((performance.now() - seeded) / 1000).toFixed(1)} s)`);
     for (const layout of settings.layouts) {
       const result = await measure(stack, city, layout, settings, redis);
