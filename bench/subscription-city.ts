@@ -113,9 +113,12 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
   for (const g of gateways) await quiet(g.child.pid!, 30_000);
   const idle = await Promise.all(gateways.map(memoryOf));
   if (settings.heapDir) for (const g of gateways) log(`  heap snapshot (idle): ${await heapSnapshot(g.child.pid!, settings.heapDir)}`);
-  // Fresh tokens per layout: a socket closes when its access token expires (15 min).
-  const tokens = await Promise.all(city.members.map(async (userId) => (await signAccessToken(stack.env.JWT_SECRET!, { userId, role: 'USER' })).token));
-  const senderTokens = await Promise.all(city.alertSenders.map(async (userId) => (await signAccessToken(stack.env.JWT_SECRET!, { userId, role: 'ADMIN' })).token));
+  // Fresh tokens per layout: a socket closes when its access token expires (15 min after its iat).
+  // On a loaded machine connecting and warming up 10,000 members takes longer than that, so the
+  // tokens are issued as of 15 minutes from now (valid for 30; the platform checks no iat age).
+  const issuedAt = Date.now() + 15 * 60_000;
+  const tokens = await Promise.all(city.members.map(async (userId) => (await signAccessToken(stack.env.JWT_SECRET!, { userId, role: 'USER' }, issuedAt)).token));
+  const senderTokens = await Promise.all(city.alertSenders.map(async (userId) => (await signAccessToken(stack.env.JWT_SECRET!, { userId, role: 'ADMIN' }, issuedAt)).token));
   let epoch = 0;
   const latencies: Record<DeliveryKind, number[]> = { alert: [], message: [] };
   const clients = startCityMembers(
