@@ -7,7 +7,8 @@
 //   chat keeps from product.created);
 // - conversations: one per pair in chat's `conversations`, so each member takes part in exactly one;
 // - alert senders: registered users (rows plus their user.registered events, through the user
-//   service's outbox) whose nickname the alerts' `subject` joins.
+//   service's outbox) whose nickname the alerts' `subject` joins, each a contact of the members it
+//   alerts in monitor's `contacts` (what chat.message_sent would have made).
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { postgresSchemaFor } from '@anshim/platform';
@@ -70,8 +71,23 @@ export async function seedCity(databaseUrl: string, members: number, senders: nu
     await Promise.all([transaction.end(), chat.end()]);
   }
   const alertSenders = await registerUsersThroughOutbox(databaseUrl, senders, { emailPrefix: 'city-sender' });
+  const members = pairs.flatMap((p) => [p.sellerId, p.buyerId]);
+  // The monitor warns a member about someone only if the two have dealt with each other (its
+  // contacts, fed by chat.message_sent and trades): sender i mod `senders` has chatted with member i.
+  const monitor = await connect(databaseUrl, 'monitor');
+  try {
+    for (let from = 0; from < members.length; from += CHUNK) {
+      const chunk = members.slice(from, from + CHUNK);
+      await monitor.query(
+        `INSERT INTO contacts (user_id, counterpart_id, last_at) SELECT a, b, now() FROM unnest($1::uuid[], $2::uuid[]) AS c(a, b)`,
+        [chunk.map((_, k) => alertSenders[(from + k) % senders]!), chunk],
+      );
+    }
+  } finally {
+    await monitor.end();
+  }
   return {
-    members: pairs.flatMap((p) => [p.sellerId, p.buyerId]),
+    members,
     conversationOf: pairs.flatMap((p) => [p.conversationId, p.conversationId]),
     pairs: pairs.map(({ sellerId, buyerId, conversationId }) => ({ sellerId, buyerId, conversationId })),
     alertSenders,
