@@ -71,13 +71,13 @@ export async function seedCity(databaseUrl: string, members: number, senders: nu
     await Promise.all([transaction.end(), chat.end()]);
   }
   const alertSenders = await registerUsersThroughOutbox(databaseUrl, senders, { emailPrefix: 'city-sender' });
-  const members = pairs.flatMap((p) => [p.sellerId, p.buyerId]);
+  const memberIds = pairs.flatMap((p) => [p.sellerId, p.buyerId]);
   // The monitor warns a member about someone only if the two have dealt with each other (its
   // contacts, fed by chat.message_sent and trades): sender i mod `senders` has chatted with member i.
   const monitor = await connect(databaseUrl, 'monitor');
   try {
-    for (let from = 0; from < members.length; from += CHUNK) {
-      const chunk = members.slice(from, from + CHUNK);
+    for (let from = 0; from < memberIds.length; from += CHUNK) {
+      const chunk = memberIds.slice(from, from + CHUNK);
       await monitor.query(
         `INSERT INTO contacts (user_id, counterpart_id, last_at) SELECT a, b, now() FROM unnest($1::uuid[], $2::uuid[]) AS c(a, b)`,
         [chunk.map((_, k) => alertSenders[(from + k) % senders]!), chunk],
@@ -87,7 +87,7 @@ export async function seedCity(databaseUrl: string, members: number, senders: nu
     await monitor.end();
   }
   return {
-    members,
+    members: memberIds,
     conversationOf: pairs.flatMap((p) => [p.conversationId, p.conversationId]),
     pairs: pairs.map(({ sellerId, buyerId, conversationId }) => ({ sellerId, buyerId, conversationId })),
     alertSenders,
