@@ -17,6 +17,8 @@
 //   today's gateway from its TypeScript with `node --import tsx` instead of its bundle; `workers=N` spreads the subscribers over N
 //   child processes (bench/support/fanout-clients.ts), 0 (default) keeps them in this process.)
 //   FANOUT_CPU_PROF_DIR=dir writes a V8 CPU profile of each gateway and of monitor there when they stop.
+//   `city` (issue 23): N members (default 10,000) each on `myRiskAlerts` AND `chatMessages(conversationId)`,
+//   on one gateway and then over two: bench/subscription-city.ts (its CITY_BENCH_* settings apply).
 // Target (issue 6): 5,000 subscribers with p99 ≤ 250 ms and RSS ≤ 300 MB on this machine kind.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -322,6 +324,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const counts = args.map(Number).filter((n) => n > 0);
   const modes = args.filter((a): a is IdentityMode => a === 'shared' || a === 'distinct' || a === 'personal');
   const value = (name: string) => args.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
+  if (args.includes('city')) {
+    const city = await import('./subscription-city.ts');
+    const settings = city.settingsFromEnv();
+    await city.run({ ...settings, members: counts[0] ?? settings.members, workers: Number(value('workers') ?? settings.workers) });
+    process.exit(0);
+  }
   console.log(`subscription-fanout ${args.join(' ')} (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`);
   await run(counts.length ? counts : undefined, modes.length ? modes : undefined, {
     join: !args.includes('nojoin'),
