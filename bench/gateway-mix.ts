@@ -23,8 +23,11 @@
 // GATEWAY_MIX_WARMUP_SECONDS (3), GATEWAY_MIX_SEED (23), GATEWAY_MIX_PEERS (anshim,hive,hive-rust,apollo),
 // GATEWAY_MIX_WORKLOADS (W1,W2,W3).
 // Figures: req/s, p50/p99, gateway and subgraph CPU ms per request (/proc), ratio to the best peer;
-// printed as one table and written to bench/out/gateway-mix.json.
+// printed as one table and written to bench/out/gateway-mix.json. Our gateway's entity cache
+// (docs/caching.md): its hit ratio per workload in the timed rounds (after the warm-up), and the
+// invalidation lag over GATEWAY_MIX_LAG_SAMPLES (20) score recalculations (p50/p99).
 import pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { postgresSchemaFor } from '@anshim/platform';
 import { CATALOGUE } from '../scripts/lib/seed-catalogue.ts';
@@ -35,12 +38,13 @@ import { mintTokens, pickMembers, seedConversations } from './gateway-mix/member
 import { ensurePeersInstalled, startApollo, startHive, type Peer, type PeerName } from './gateway-mix/peers.ts';
 import { printTable, summarize, writeJson, type MixSettings, type RoundMeasure } from './gateway-mix/report.ts';
 import { seedMarket, waitForEventsToSettle } from './gateway-mix/seed.ts';
+import { entityCacheCounts, invalidationLags, percentile, type CacheCounts } from './gateway-mix/entity-cache.ts';
 import { requestStream, streamSeed, type MixData, type MixRequest, type WorkloadName } from './gateway-mix/workloads.ts';
 
 const SUBGRAPHS = ['user', 'transaction', 'safety', 'monitor', 'chat'];
 const ALL_PEERS: PeerName[] = ['anshim', 'hive', 'hive-rust', 'apollo'];
 
-function settingsFromEnv(): MixSettings & { warmupSeconds: number; peers: PeerName[]; workloads: WorkloadName[] } {
+function settingsFromEnv(): MixSettings & { warmupSeconds: number; lagSamples: number; peers: PeerName[]; workloads: WorkloadName[] } {
   const num = (name: string, fallback: number) => {
     const value = Number(process.env[name] ?? fallback);
     if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0`);
@@ -66,6 +70,7 @@ function settingsFromEnv(): MixSettings & { warmupSeconds: number; peers: PeerNa
     seconds: num('GATEWAY_MIX_SECONDS', 15),
     warmupSeconds: num('GATEWAY_MIX_WARMUP_SECONDS', 3),
     seed: num('GATEWAY_MIX_SEED', 23),
+    lagSamples: num('GATEWAY_MIX_LAG_SAMPLES', 20),
     peers,
     workloads: list('GATEWAY_MIX_WORKLOADS', ['W1', 'W2', 'W3'] as const),
   };
@@ -129,6 +134,11 @@ async function checkSameAnswers(stack: BenchStack, peers: Peer[], data: MixData,
   }
 }
 
+function addCounts(into: Map<WorkloadName, CacheCounts>, workload: WorkloadName, before: CacheCounts, after: CacheCounts): void {
+  const sum = into.get(workload) ?? { hits: 0, misses: 0, bypassed: 0 };
+  into.set(workload, { hits: sum.hits + after.hits - before.hits, misses: sum.misses + after.misses - before.misses, bypassed: sum.bypassed + after.bypassed - before.bypassed });
+}
+
 export async function run(): Promise<void> {
   const settings = settingsFromEnv();
   const log = (line: string) => console.log(`  ${line}`);
@@ -164,6 +174,7 @@ export async function run(): Promise<void> {
 
     const subgraphCpuMs = () => Object.values(stack.subgraphPids).reduce((sum, pid) => sum + processTreeCpuMs(pid), 0);
     const measures: RoundMeasure[] = [];
+    const cache = new Map<WorkloadName, CacheCounts>();
     for (let round = 0; round < settings.rounds; round++) {
       data.tokens = await mintTokens(jwtSecret, market.buyersFirst);
       for (const [w, workload] of settings.workloads.entries()) {
@@ -173,7 +184,9 @@ export async function run(): Promise<void> {
         for (const peer of order) {
           const gatewayBefore = processTreeCpuMs(peer.pid);
           const subgraphsBefore = subgraphCpuMs();
+          const cacheBefore = peer.name === 'anshim' ? await entityCacheCounts(stack.gatewayOperationsUrl) : undefined;
           const result = await runLoad(peer.url, streamsFor(workload, round), settings.seconds * 1_000);
+          if (cacheBefore) addCounts(cache, workload, cacheBefore, await entityCacheCounts(stack.gatewayOperationsUrl));
           measures.push({ ...result, workload, peer: peer.name, round, gatewayCpuMs: processTreeCpuMs(peer.pid) - gatewayBefore, subgraphCpuMs: subgraphCpuMs() - subgraphsBefore });
           log(`round ${round + 1} ${workload} ${peer.label}: ${result.requestsPerSecond.toFixed(0)} req/s, ${result.errors} errors`);
         }
@@ -181,7 +194,17 @@ export async function run(): Promise<void> {
     }
     const summaries = summarize(measures, peers, settings.workloads);
     printTable(summaries, settings);
-    const file = writeJson(summaries, measures, settings, { ...settings, trades: market.trades, conversations, grades });
+    const lags = await invalidationLags(stack.gatewayUrl, jwtSecret, randomUUID(), market.buyersFirst.slice(0, settings.lagSamples));
+    const entityCache = {
+      hitRatio: Object.fromEntries([...cache].map(([workload, c]) => [workload, { ...c, ratio: c.hits / Math.max(1, c.hits + c.misses) }])),
+      invalidationLagMs: { samples: lags.length, p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags.at(-1) ?? Number.NaN },
+    };
+    for (const [workload, c] of Object.entries(entityCache.hitRatio)) {
+      console.log(`entity cache ${workload}: ${(c.ratio * 100).toFixed(1)}% hits (${c.hits} hits, ${c.misses} misses; ${c.bypassed} _entities fetches not cacheable)`);
+    }
+    const lag = entityCache.invalidationLagMs;
+    console.log(`entity cache invalidation lag over ${lag.samples} recalculations: p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms`);
+    const file = writeJson(summaries, measures, settings, { ...settings, trades: market.trades, conversations, grades, entityCache });
     console.log(`written to ${file}`);
     const failing = summaries.filter((s) => s.errors > 0);
     if (failing.length) {
