@@ -4,7 +4,7 @@
 // ENTITY_CACHE=false asks the subgraph every time.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRedis, type Redis } from '@anshim/platform';
+import { createRedis, ENTITY_VERSION_TTL_SECONDS, type Redis } from '@anshim/platform';
 import { graphql, startStack, type Stack } from '../support/stack.ts';
 import { startProcess, type StartedProcess } from '../support/processes.ts';
 import { devMessages } from '../support/dev-messages.ts';
@@ -65,6 +65,18 @@ async function login(email: string, password: string): Promise<string> {
   return result.body.data!.login.accessToken;
 }
 
+/**
+ * Waits until the user's safety version was last bumped over 1.2 s ago: a relay bumps once more a
+ * second after an event (entity-invalidation.ts), which would discard an entry a test just planted.
+ */
+async function versionSettled(userId: string): Promise<void> {
+  const key = `ec:v:safety:User:${userId}`;
+  await waitFor('the version to settle', async () => {
+    const left = await redis.pttl(key);
+    return left < 0 || ENTITY_VERSION_TTL_SECONDS * 1_000 - left >= 1_200;
+  }, { timeoutMs: 10_000, intervalMs: 50 });
+}
+
 /** The safety subgraph's entries for a user (one per selection and language). */
 const entriesOf = (userId: string) => redis.keys(`${stack.env.REDIS_PREFIX}:ec:e:safety:User:${userId}:*`);
 
@@ -87,12 +99,12 @@ describe('the gateway entity cache', () => {
   it('serves a public field from Redis, and the changed value within a second of the change', async () => {
     const member = await register();
     await waitFor('the first score', async () => (await profile(member.id)).safetyScore.version >= 1);
-    const before = await counts();
+    await versionSettled(member.id);
     const first = await profile(member.id);
+    const before = await counts();
     const second = await profile(member.id);
     expect(second).toEqual(first);
-    const after = await counts();
-    expect(after.hits! - (before.hits ?? 0)).toBeGreaterThanOrEqual(1);
+    expect((await counts()).hits! - before.hits!).toBe(1);
     expect((await entriesOf(member.id)).length).toBeGreaterThanOrEqual(1);
 
     // Verifying the email raises the score: user.verified → the safety worker → safety.score_changed.
@@ -130,6 +142,7 @@ describe('the gateway entity cache', () => {
     await profile(member.id, admin);
     expect(await entriesOf(member.id)).toEqual([]);
 
+    await versionSettled(member.id);
     await profile(member.id); // an anonymous visitor fills the shared entry
     expect(await poison(member.id)).toBeGreaterThanOrEqual(1);
     // Anyone who shares the public view reads the entry (the mark proves it came from Redis) ...
@@ -161,6 +174,7 @@ describe('the gateway entity cache', () => {
     const url = `http://127.0.0.1:${uncached.port}/graphql`;
     const member = await register();
     await waitFor('the first score', async () => (await profile(member.id)).safetyScore.version >= 1);
+    await versionSettled(member.id);
     await profile(member.id); // the cached gateway fills the entry
     expect(await poison(member.id)).toBeGreaterThanOrEqual(1);
     expect((await profile(member.id)).safetyDisplay.label).toBe('POISONED');

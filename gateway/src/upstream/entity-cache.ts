@@ -162,8 +162,8 @@ export class EntityCache {
     entryKeys.forEach((key, i) => {
       const text = values[i];
       if (!text) return;
-      const stored = JSON.parse(text) as Stored;
-      if (stored.v === (versions.get(versionOf.get(key)!) ?? '')) entries.set(key, stored.d);
+      const stored = parseStored(text);
+      if (stored && stored.v === (versions.get(versionOf.get(key)!) ?? '')) entries.set(key, stored.d);
       else this.counts.stale++;
     });
     return { entries, versions, readOk: true };
@@ -192,6 +192,16 @@ export class EntityCache {
       return { ...error, path: ['_entities', positions[j] ?? j, ...rest] };
     });
     return { entities, failed, errors };
+  }
+}
+
+/** An entry as stored, or undefined for anything else (a value from another version of the gateway). */
+function parseStored(text: string): Stored | undefined {
+  try {
+    const stored = JSON.parse(text) as Partial<Stored> | null;
+    return typeof stored?.v === 'string' && typeof stored.d === 'object' && stored.d !== null ? (stored as Stored) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
