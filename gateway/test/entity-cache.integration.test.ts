@@ -12,10 +12,11 @@ import type { GatewayContext } from '../src/context.ts';
 import { EntityCache } from '../src/upstream/entity-cache.ts';
 import { SubgraphDataSource } from '../src/upstream/subgraph-data-source.ts';
 import { createSubgraphFetcher, type SubgraphFetcher } from '../src/upstream/subgraph-fetcher.ts';
+import { waitFor } from '../../test/support/wait-for.ts';
 import '../../test/support/provided-context.ts';
 
 const QUERY = 'query Page__safety__1($representations:[_Any!]!){_entities(representations:$representations){...on User{safetyDisplay{label}}}}';
-const logger = createLogger({ name: 'entity-cache-test', level: 'silent' });
+const logger = createLogger('entity-cache-test', 'silent');
 
 let server: Server;
 let url: string;
@@ -123,14 +124,17 @@ describe('the entity cache in the data source', () => {
     await scoreChanged([a!]);
     expect(labels(await entities(source, [a!]))).toEqual([`${a}@1`]);
 
-    // The event lands while the fetch (answered with the old generation's data) is in flight: that
-    // answer is stored against the version read before the fetch, so it is stale at once.
-    const during = entities(source, [a!]);
+    // The event lands while the subgraph's answer (made before it) is on its way: that answer is
+    // stored against the version read before the fetch, so it is stale at once.
     await scoreChanged([a!]);
-    await during;
+    received = [];
+    const during = entities(source, [a!]);
+    await waitFor('the subgraph to have the request', () => received.length === 1);
+    await scoreChanged([a!]);
+    expect(labels(await during)).toEqual([`${a}@2`]);
     await new Promise((resolve) => setTimeout(resolve, 50));
     received = [];
-    expect(labels(await entities(source, [a!]))).toEqual([`${a}@2`]);
+    expect(labels(await entities(source, [a!]))).toEqual([`${a}@3`]);
     expect(received).toEqual([[a]]);
   });
 
