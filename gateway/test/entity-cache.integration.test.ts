@@ -5,15 +5,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENTITY_CACHE_HINTS } from '@anshim/contracts';
 import { createLogger, createRedis, EntityInvalidator, versionKeysOf, type Redis } from '@anshim/platform';
 import type { GatewayContext } from '../src/context.ts';
 import { EntityCache } from '../src/upstream/entity-cache.ts';
 import { SubgraphDataSource } from '../src/upstream/subgraph-data-source.ts';
 import { createSubgraphFetcher, type SubgraphFetcher } from '../src/upstream/subgraph-fetcher.ts';
-import { waitFor } from '../../test/support/wait-for.ts';
-import '../../test/support/provided-context.ts';
 
 const QUERY = 'query Page__safety__1($representations:[_Any!]!){_entities(representations:$representations){...on User{safetyDisplay{label}}}}';
 const logger = createLogger('entity-cache-test', 'silent');
@@ -46,7 +44,7 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   fetcher = createSubgraphFetcher({ timeoutMs: 2_000 });
-  settings = { url: inject('redisUrl'), prefix: `${inject('redisPrefix')}_ec_${randomBytes(3).toString('hex')}` };
+  settings = { url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', prefix: `test_entity_cache_${randomBytes(4).toString('hex')}` };
   redis = createRedis(settings);
 });
 
@@ -54,8 +52,17 @@ afterAll(async () => {
   fetcher.close();
   server.closeAllConnections();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  const keys = await redis.keys(`${settings.prefix}:*`);
+  if (keys.length) await redis.del(...keys.map((key) => key.slice(`${settings.prefix}:`.length)));
   redis.disconnect();
 });
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 5) {
+    if (waited > 2_000) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 beforeEach(() => {
   received = [];
@@ -129,7 +136,7 @@ describe('the entity cache in the data source', () => {
     await scoreChanged([a!]);
     received = [];
     const during = entities(source, [a!]);
-    await waitFor('the subgraph to have the request', () => received.length === 1);
+    await until(() => received.length === 1); // the subgraph has the request: its answer is generation 2
     await scoreChanged([a!]);
     expect(labels(await during)).toEqual([`${a}@2`]);
     await new Promise((resolve) => setTimeout(resolve, 50));
