@@ -20,7 +20,8 @@
 // Settings (env): GATEWAY_MIX_MEMBERS (2000), GATEWAY_MIX_LISTINGS (20000), GATEWAY_MIX_TRADES
 // (2 × members), GATEWAY_MIX_CONVERSATIONS (600), GATEWAY_MIX_TOKENS (200), GATEWAY_MIX_CONNECTIONS
 // (10), GATEWAY_MIX_ROUNDS (3), GATEWAY_MIX_SECONDS (15 per workload and peer in a round),
-// GATEWAY_MIX_WARMUP_SECONDS (3), GATEWAY_MIX_SEED (23), GATEWAY_MIX_PEERS (anshim,hive,hive-rust,apollo),
+// GATEWAY_MIX_WARMUP_SECONDS (3), GATEWAY_MIX_SEED (23), GATEWAY_MIX_PEERS (anshim,hive,hive-rust,apollo;
+// also anshim-nocache: ours with ENTITY_CACHE=false),
 // GATEWAY_MIX_WORKLOADS (W1,W2,W3).
 // Figures: req/s, p50/p99, gateway and subgraph CPU ms per request (/proc), ratio to the best peer;
 // printed as one table and written to bench/out/gateway-mix.json. Our gateway's entity cache
@@ -32,6 +33,7 @@ import { pathToFileURL } from 'node:url';
 import { postgresSchemaFor } from '@anshim/platform';
 import { CATALOGUE } from '../scripts/lib/seed-catalogue.ts';
 import { createBenchStack, type BenchStack } from './support/bench-stack.ts';
+import { startProcess } from '../test/support/processes.ts';
 import { processTreeCpuMs } from './support/cpu.ts';
 import { isCleanAnswer, post, runLoad, type Answer } from './gateway-mix/load.ts';
 import { mintTokens, pickMembers, seedConversations } from './gateway-mix/members.ts';
@@ -43,6 +45,8 @@ import { requestStream, streamSeed, type MixData, type MixRequest, type Workload
 
 const SUBGRAPHS = ['user', 'transaction', 'safety', 'monitor', 'chat'];
 const ALL_PEERS: PeerName[] = ['anshim', 'hive', 'hive-rust', 'apollo'];
+/** Peers a run may name besides the default ones. */
+const KNOWN_PEERS: PeerName[] = [...ALL_PEERS, 'anshim-nocache'];
 
 function settingsFromEnv(): MixSettings & { warmupSeconds: number; lagSamples: number; peers: PeerName[]; workloads: WorkloadName[] } {
   const num = (name: string, fallback: number) => {
@@ -50,14 +54,14 @@ function settingsFromEnv(): MixSettings & { warmupSeconds: number; lagSamples: n
     if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0`);
     return value;
   };
-  const list = <T extends string>(name: string, all: readonly T[]) => {
+  const list = <T extends string>(name: string, all: readonly T[], known: readonly T[] = all) => {
     const chosen = (process.env[name]?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...all]) as T[];
-    const unknown = chosen.filter((c) => !all.includes(c));
-    if (unknown.length) throw new Error(`${name}: unknown ${unknown.join(', ')} (known: ${all.join(', ')})`);
+    const unknown = chosen.filter((c) => !known.includes(c));
+    if (unknown.length) throw new Error(`${name}: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`);
     return chosen;
   };
   const members = num('GATEWAY_MIX_MEMBERS', 2_000);
-  const peers = list('GATEWAY_MIX_PEERS', ALL_PEERS);
+  const peers = list('GATEWAY_MIX_PEERS', ALL_PEERS, KNOWN_PEERS);
   if (!peers.includes('anshim')) throw new Error('GATEWAY_MIX_PEERS must include anshim (the answers are compared with ours)');
   return {
     members,
@@ -134,6 +138,13 @@ async function checkSameAnswers(stack: BenchStack, peers: Peer[], data: MixData,
   }
 }
 
+/** Our gateway once more with ENTITY_CACHE=false, on the same subgraphs: the cache's effect side by side. */
+async function startUncachedGateway(stack: BenchStack): Promise<Peer> {
+  const env = { ...stack.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ENTITY_CACHE: 'false', GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', SUBGRAPH_URLS: JSON.stringify(stack.subgraphUrls) };
+  const gateway = await startProcess('gateway-nocache', 'gateway/src/index.ts', env, { timeoutMs: 180_000 });
+  return { name: 'anshim-nocache', label: 'anshim, ENTITY_CACHE=false', url: `http://127.0.0.1:${gateway.port}/graphql`, pid: gateway.child.pid!, stop: async () => void (await gateway.stop()) };
+}
+
 function addCounts(into: Map<WorkloadName, CacheCounts>, workload: WorkloadName, before: CacheCounts, after: CacheCounts): void {
   const sum = into.get(workload) ?? { hits: 0, misses: 0, bypassed: 0 };
   into.set(workload, { hits: sum.hits + after.hits - before.hits, misses: sum.misses + after.misses - before.misses, bypassed: sum.bypassed + after.bypassed - before.bypassed });
@@ -159,6 +170,7 @@ export async function run(): Promise<void> {
 
     peers.push({ name: 'anshim', label: 'anshim gateway', url: stack.gatewayUrl, pid: stack.gatewayPid, stop: async () => undefined });
     const peerEnv = { subgraphUrls: stack.subgraphUrls, internalSecret: stack.env.INTERNAL_SECRET!, jwtSecret };
+    if (settings.peers.includes('anshim-nocache')) peers.push(await startUncachedGateway(stack));
     if (settings.peers.includes('hive')) peers.push(await startHive(peerEnv, { rust: false }));
     if (settings.peers.includes('hive-rust')) peers.push(await startHive(peerEnv, { rust: true }));
     if (settings.peers.includes('apollo')) peers.push(await startApollo(peerEnv));
