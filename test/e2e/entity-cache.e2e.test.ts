@@ -156,17 +156,20 @@ describe('the gateway entity cache', () => {
     expect(adminView.safetyScore.factors.map((f) => f.code)).not.toContain('POISONED');
   });
 
-  it('never caches a fetch that selects a private field, so one viewer never sees another one\'s', async () => {
+  it('never caches a fetch that selects a field without a hint, for anyone', async () => {
     const member = await register();
     const other = await register();
-    const query = `query($id: ID!) { user(id: $id) { nickname email } }`;
+    // safetyHistory names private causes to the member and ADMINs only: it carries no hint.
+    const query = `query($id: ID!) { user(id: $id) { nickname safetyDisplay { grade } safetyHistory { cause } } }`;
     const before = await counts();
-    const own = await graphql<{ user: { email: string | null } }>(stack.gatewayUrl, query, { id: member.id }, { authorization: `Bearer ${member.token}` });
-    const theirs = await graphql<{ user: { email: string | null } }>(stack.gatewayUrl, query, { id: member.id }, { authorization: `Bearer ${other.token}` });
-    expect(own.body.data!.user.email).toBe(member.email);
-    expect(theirs.body.data!.user.email).toBeNull();
-    expect((await redis.keys(`${stack.env.REDIS_PREFIX}:ec:e:user:User:${member.id}:*`))).toEqual([]);
-    expect((await counts()).hits).toBe(before.hits);
+    for (const token of [member.token, other.token, undefined]) {
+      const answer = await graphql(stack.gatewayUrl, query, { id: member.id }, token ? { authorization: `Bearer ${token}` } : {});
+      expect(answer.body.errors).toBeUndefined();
+    }
+    const after = await counts();
+    expect(after.bypassed! - before.bypassed!).toBe(3);
+    expect(after.hits).toBe(before.hits);
+    expect(await entriesOf(member.id)).toEqual([]);
   });
 
   it('ENTITY_CACHE=false asks the subgraph every time', async () => {
