@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENTITY_CACHE_HINTS } from '@anshim/contracts';
-import { createLogger, createRedis, EntityInvalidator, versionKeysOf, type Redis } from '@anshim/platform';
+import { connectRedis, createLogger, createRedis, EntityInvalidator, versionKeysOf, type Redis } from '@anshim/platform';
 import type { GatewayContext } from '../src/context.ts';
 import { EntityCache } from '../src/upstream/entity-cache.ts';
 import { SubgraphDataSource } from '../src/upstream/subgraph-data-source.ts';
@@ -20,6 +20,7 @@ let server: Server;
 let url: string;
 let fetcher: SubgraphFetcher;
 let redis: Redis;
+let relayConnection: Redis;
 let settings: { url: string; prefix: string };
 /** Each request's representations, as the subgraph received them. */
 let received: string[][] = [];
@@ -46,6 +47,7 @@ beforeAll(async () => {
   fetcher = createSubgraphFetcher({ timeoutMs: 2_000 });
   settings = { url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0', prefix: `test_entity_cache_${randomBytes(4).toString('hex')}` };
   redis = createRedis(settings);
+  relayConnection = connectRedis(settings.url);
 });
 
 afterAll(async () => {
@@ -55,6 +57,7 @@ afterAll(async () => {
   const keys = await redis.keys(`${settings.prefix}:*`);
   if (keys.length) await redis.del(...keys.map((key) => key.slice(`${settings.prefix}:`.length)));
   redis.disconnect();
+  relayConnection.disconnect();
 });
 
 async function until(condition: () => boolean): Promise<void> {
@@ -97,11 +100,11 @@ function entities(source: SubgraphDataSource, ids: string[], context: Partial<Ga
 const labels = (answer: Awaited<ReturnType<typeof entities>>) =>
   ((answer.data as { _entities: Array<{ safetyDisplay: { label: string } } | null> })._entities).map((e) => e?.safetyDisplay.label ?? null);
 
-/** What a relay does when it publishes safety.score_changed for these users. */
+/** What a relay does when it publishes safety.score_changed for these users (on its own unprefixed connection). */
 async function scoreChanged(ids: string[]): Promise<void> {
   for (const id of ids) generation.set(id, (generation.get(id) ?? 0) + 1);
   const keys = versionKeysOf(ids.map((userId) => ({ type: 'safety.score_changed', envelope: { data: { userId } } })), settings);
-  await new EntityInvalidator(() => redis, logger, 0).bump(keys);
+  await new EntityInvalidator(() => relayConnection, logger, 0).bump(keys);
 }
 
 const ids = (n: number) => Array.from({ length: n }, () => randomUUID());

@@ -127,7 +127,7 @@ describe('the gateway entity cache', () => {
     expect(fresh.safetyScore.value).toBeGreaterThan(first.safetyScore.value);
     expect(fresh.safetyScore.factors.map((f) => f.code)).toContain('EMAIL_VERIFIED');
     expect((await counts()).stale).toBeGreaterThanOrEqual(1);
-  });
+  }, 120_000);
 
   it('never serves a shared entry to the member themself or to an ADMIN, nor writes theirs for others', async () => {
     const member = await register();
@@ -184,5 +184,5 @@ describe('the gateway entity cache', () => {
     const seen = await profile(member.id, undefined, url);
     expect(seen.safetyDisplay.label).not.toBe('POISONED');
     expect(await counts(uncached.operationsUrl!)).toEqual({});
-  });
+  }, 240_000);
 });
