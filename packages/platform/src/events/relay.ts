@@ -155,13 +155,16 @@ export class OutboxRelay {
         jobs.push({ name: row.type, data: envelope, opts: eventJobOptions(row.id, row.priority, this.retry) });
       }
     }
+    // The changes are committed (the rows were written with them): the gateway's cached entity fields
+    // they change go now, not after the queues took the jobs (the invalidation lag is the relay's
+    // pick-up, not its enqueueing). If the enqueue fails, the rows go again and bump again: harmless.
+    const invalidated = this.invalidator.bump(versionKeysOf(published, this.options.redis));
     await Promise.all(
       [...byService].map(([service, jobs]) =>
         withTimeout(this.queueFor(service).addBulk(jobs), this.publishTimeoutMs, `enqueueing ${jobs.length} event(s) into ${consumerQueueName(service)}`),
       ),
     );
-    // The changes are committed (the rows were written with them): cached entity fields they change go now.
-    await this.invalidator.bump(versionKeysOf(published, this.options.redis));
+    await invalidated; // never throws
   }
 
   private queueFor(service: SubgraphName): Queue {
