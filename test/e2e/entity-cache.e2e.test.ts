@@ -115,15 +115,17 @@ describe('the gateway entity cache', () => {
     const confirmed = await graphql(stack.gatewayUrl, 'mutation($id: ID!, $code: String!) { confirmVerification(challengeId: $id, code: $code) { id } }', { id: challenge.body.data!.requestVerification.id, code }, auth);
     expect(confirmed.body.errors).toBeUndefined();
 
-    // The member's own view is never cached: it is the subgraph's truth. From the moment it shows the
-    // new score, the anonymous (cached) view must follow within one second.
-    await waitFor('the recalculated score', async () => (await profile(member.id, member.token)).safetyScore.version > first.safetyScore.version, { timeoutMs: 15_000, intervalMs: 10 });
-    const truthAt = Date.now();
-    const fresh = await waitFor('the cached view to follow', async () => {
-      const seen = await profile(member.id);
-      return seen.safetyScore.version > first.safetyScore.version && seen;
-    }, { timeoutMs: 5_000, intervalMs: 10 });
-    expect(Date.now() - truthAt).toBeLessThanOrEqual(1_000);
+    // The member's own view is never cached: it is the subgraph's truth. Both views are sampled at the
+    // same moments (one request each, sent together), so the lag is the cache's, not the requests'
+    // latency on a loaded machine: the anonymous (cached) view must follow within one second.
+    let truthAt: number | undefined;
+    const { fresh, lagMs } = await waitFor('the cached view to follow', async () => {
+      const sampledAt = Date.now();
+      const [own, seen] = await Promise.all([profile(member.id, member.token), profile(member.id)]);
+      if (own.safetyScore.version > first.safetyScore.version) truthAt ??= sampledAt;
+      return truthAt !== undefined && seen.safetyScore.version > first.safetyScore.version && { fresh: seen, lagMs: sampledAt - truthAt };
+    }, { timeoutMs: 20_000, intervalMs: 10 });
+    expect(lagMs).toBeLessThanOrEqual(1_000);
     expect(fresh.safetyScore.value).toBeGreaterThan(first.safetyScore.value);
     expect(fresh.safetyScore.factors.map((f) => f.code)).toContain('EMAIL_VERIFIED');
     expect((await counts()).stale).toBeGreaterThanOrEqual(1);
