@@ -153,7 +153,7 @@ function addCounts(into: Map<WorkloadName, CacheCounts>, workload: WorkloadName,
 export async function run(): Promise<void> {
   const settings = settingsFromEnv();
   const log = (line: string) => console.log(`  ${line}`);
-  if (settings.peers.some((p) => p !== 'anshim')) ensurePeersInstalled();
+  if (settings.peers.some((p) => p !== 'anshim' && p !== 'anshim-nocache')) ensurePeersInstalled();
   const stack: BenchStack = await createBenchStack(SUBGRAPHS, {}, { workers: ['safety'] });
   const peers: Peer[] = [];
   try {
