@@ -140,7 +140,7 @@ async function checkSameAnswers(stack: BenchStack, peers: Peer[], data: MixData,
 
 /** Our gateway once more with ENTITY_CACHE=false, on the same subgraphs: the cache's effect side by side. */
 async function startUncachedGateway(stack: BenchStack): Promise<Peer> {
-  const env = { ...stack.env, NODE_ENV: 'production', LOG_LEVEL: 'warn', ENTITY_CACHE: 'false', GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', SUBGRAPH_URLS: JSON.stringify(stack.subgraphUrls) };
+  const env = { ...stack.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ENTITY_CACHE: 'false', GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', SUBGRAPH_URLS: JSON.stringify(stack.subgraphUrls) };
   const gateway = await startProcess('gateway-nocache', 'gateway/src/index.ts', env, { timeoutMs: 180_000 });
   return { name: 'anshim-nocache', label: 'anshim, ENTITY_CACHE=false', url: `http://127.0.0.1:${gateway.port}/graphql`, pid: gateway.child.pid!, stop: async () => void (await gateway.stop()) };
 }
