@@ -20,40 +20,48 @@
 // Settings (env): GATEWAY_MIX_MEMBERS (2000), GATEWAY_MIX_LISTINGS (20000), GATEWAY_MIX_TRADES
 // (2 × members), GATEWAY_MIX_CONVERSATIONS (600), GATEWAY_MIX_TOKENS (200), GATEWAY_MIX_CONNECTIONS
 // (10), GATEWAY_MIX_ROUNDS (3), GATEWAY_MIX_SECONDS (15 per workload and peer in a round),
-// GATEWAY_MIX_WARMUP_SECONDS (3), GATEWAY_MIX_SEED (23), GATEWAY_MIX_PEERS (anshim,hive,hive-rust,apollo),
+// GATEWAY_MIX_WARMUP_SECONDS (3), GATEWAY_MIX_SEED (23), GATEWAY_MIX_PEERS (anshim,hive,hive-rust,apollo;
+// also anshim-nocache: ours with ENTITY_CACHE=false),
 // GATEWAY_MIX_WORKLOADS (W1,W2,W3).
 // Figures: req/s, p50/p99, gateway and subgraph CPU ms per request (/proc), ratio to the best peer;
-// printed as one table and written to bench/out/gateway-mix.json.
+// printed as one table and written to bench/out/gateway-mix.json. Our gateway's entity cache
+// (docs/caching.md): its hit ratio per workload in the timed rounds (after the warm-up), and the
+// invalidation lag over GATEWAY_MIX_LAG_SAMPLES (20) score recalculations (p50/p99).
 import pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { postgresSchemaFor } from '@anshim/platform';
 import { CATALOGUE } from '../scripts/lib/seed-catalogue.ts';
 import { createBenchStack, type BenchStack } from './support/bench-stack.ts';
+import { startProcess } from '../test/support/processes.ts';
 import { processTreeCpuMs } from './support/cpu.ts';
 import { isCleanAnswer, post, runLoad, type Answer } from './gateway-mix/load.ts';
 import { mintTokens, pickMembers, seedConversations } from './gateway-mix/members.ts';
 import { ensurePeersInstalled, startApollo, startHive, type Peer, type PeerName } from './gateway-mix/peers.ts';
 import { printTable, summarize, writeJson, type MixSettings, type RoundMeasure } from './gateway-mix/report.ts';
 import { seedMarket, waitForEventsToSettle } from './gateway-mix/seed.ts';
+import { entityCacheCounts, invalidationLags, percentile, type CacheCounts } from './gateway-mix/entity-cache.ts';
 import { requestStream, streamSeed, type MixData, type MixRequest, type WorkloadName } from './gateway-mix/workloads.ts';
 
 const SUBGRAPHS = ['user', 'transaction', 'safety', 'monitor', 'chat'];
 const ALL_PEERS: PeerName[] = ['anshim', 'hive', 'hive-rust', 'apollo'];
+/** Peers a run may name besides the default ones. */
+const KNOWN_PEERS: PeerName[] = [...ALL_PEERS, 'anshim-nocache'];
 
-function settingsFromEnv(): MixSettings & { warmupSeconds: number; peers: PeerName[]; workloads: WorkloadName[] } {
+function settingsFromEnv(): MixSettings & { warmupSeconds: number; lagSamples: number; peers: PeerName[]; workloads: WorkloadName[] } {
   const num = (name: string, fallback: number) => {
     const value = Number(process.env[name] ?? fallback);
     if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0`);
     return value;
   };
-  const list = <T extends string>(name: string, all: readonly T[]) => {
+  const list = <T extends string>(name: string, all: readonly T[], known: readonly T[] = all) => {
     const chosen = (process.env[name]?.split(',').map((s) => s.trim()).filter(Boolean) ?? [...all]) as T[];
-    const unknown = chosen.filter((c) => !all.includes(c));
-    if (unknown.length) throw new Error(`${name}: unknown ${unknown.join(', ')} (known: ${all.join(', ')})`);
+    const unknown = chosen.filter((c) => !known.includes(c));
+    if (unknown.length) throw new Error(`${name}: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`);
     return chosen;
   };
   const members = num('GATEWAY_MIX_MEMBERS', 2_000);
-  const peers = list('GATEWAY_MIX_PEERS', ALL_PEERS);
+  const peers = list('GATEWAY_MIX_PEERS', ALL_PEERS, KNOWN_PEERS);
   if (!peers.includes('anshim')) throw new Error('GATEWAY_MIX_PEERS must include anshim (the answers are compared with ours)');
   return {
     members,
@@ -66,6 +74,7 @@ function settingsFromEnv(): MixSettings & { warmupSeconds: number; peers: PeerNa
     seconds: num('GATEWAY_MIX_SECONDS', 15),
     warmupSeconds: num('GATEWAY_MIX_WARMUP_SECONDS', 3),
     seed: num('GATEWAY_MIX_SEED', 23),
+    lagSamples: num('GATEWAY_MIX_LAG_SAMPLES', 20),
     peers,
     workloads: list('GATEWAY_MIX_WORKLOADS', ['W1', 'W2', 'W3'] as const),
   };
@@ -129,10 +138,22 @@ async function checkSameAnswers(stack: BenchStack, peers: Peer[], data: MixData,
   }
 }
 
+/** Our gateway once more with ENTITY_CACHE=false, on the same subgraphs: the cache's effect side by side. */
+async function startUncachedGateway(stack: BenchStack): Promise<Peer> {
+  const env = { ...stack.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ENTITY_CACHE: 'false', GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', SUBGRAPH_URLS: JSON.stringify(stack.subgraphUrls) };
+  const gateway = await startProcess('gateway-nocache', 'gateway/src/index.ts', env, { timeoutMs: 180_000 });
+  return { name: 'anshim-nocache', label: 'anshim, ENTITY_CACHE=false', url: `http://127.0.0.1:${gateway.port}/graphql`, pid: gateway.child.pid!, stop: async () => void (await gateway.stop()) };
+}
+
+function addCounts(into: Map<WorkloadName, CacheCounts>, workload: WorkloadName, before: CacheCounts, after: CacheCounts): void {
+  const sum = into.get(workload) ?? { hits: 0, misses: 0, bypassed: 0 };
+  into.set(workload, { hits: sum.hits + after.hits - before.hits, misses: sum.misses + after.misses - before.misses, bypassed: sum.bypassed + after.bypassed - before.bypassed });
+}
+
 export async function run(): Promise<void> {
   const settings = settingsFromEnv();
   const log = (line: string) => console.log(`  ${line}`);
-  if (settings.peers.some((p) => p !== 'anshim')) ensurePeersInstalled();
+  if (settings.peers.some((p) => p !== 'anshim' && p !== 'anshim-nocache')) ensurePeersInstalled();
   const stack: BenchStack = await createBenchStack(SUBGRAPHS, {}, { workers: ['safety'] });
   const peers: Peer[] = [];
   try {
@@ -149,6 +170,7 @@ export async function run(): Promise<void> {
 
     peers.push({ name: 'anshim', label: 'anshim gateway', url: stack.gatewayUrl, pid: stack.gatewayPid, stop: async () => undefined });
     const peerEnv = { subgraphUrls: stack.subgraphUrls, internalSecret: stack.env.INTERNAL_SECRET!, jwtSecret };
+    if (settings.peers.includes('anshim-nocache')) peers.push(await startUncachedGateway(stack));
     if (settings.peers.includes('hive')) peers.push(await startHive(peerEnv, { rust: false }));
     if (settings.peers.includes('hive-rust')) peers.push(await startHive(peerEnv, { rust: true }));
     if (settings.peers.includes('apollo')) peers.push(await startApollo(peerEnv));
@@ -164,6 +186,7 @@ export async function run(): Promise<void> {
 
     const subgraphCpuMs = () => Object.values(stack.subgraphPids).reduce((sum, pid) => sum + processTreeCpuMs(pid), 0);
     const measures: RoundMeasure[] = [];
+    const cache = new Map<WorkloadName, CacheCounts>();
     for (let round = 0; round < settings.rounds; round++) {
       data.tokens = await mintTokens(jwtSecret, market.buyersFirst);
       for (const [w, workload] of settings.workloads.entries()) {
@@ -173,7 +196,9 @@ export async function run(): Promise<void> {
         for (const peer of order) {
           const gatewayBefore = processTreeCpuMs(peer.pid);
           const subgraphsBefore = subgraphCpuMs();
+          const cacheBefore = peer.name === 'anshim' ? await entityCacheCounts(stack.gatewayOperationsUrl) : undefined;
           const result = await runLoad(peer.url, streamsFor(workload, round), settings.seconds * 1_000);
+          if (cacheBefore) addCounts(cache, workload, cacheBefore, await entityCacheCounts(stack.gatewayOperationsUrl));
           measures.push({ ...result, workload, peer: peer.name, round, gatewayCpuMs: processTreeCpuMs(peer.pid) - gatewayBefore, subgraphCpuMs: subgraphCpuMs() - subgraphsBefore });
           log(`round ${round + 1} ${workload} ${peer.label}: ${result.requestsPerSecond.toFixed(0)} req/s, ${result.errors} errors`);
         }
@@ -181,7 +206,17 @@ export async function run(): Promise<void> {
     }
     const summaries = summarize(measures, peers, settings.workloads);
     printTable(summaries, settings);
-    const file = writeJson(summaries, measures, settings, { ...settings, trades: market.trades, conversations, grades });
+    const lags = await invalidationLags(stack.gatewayUrl, jwtSecret, randomUUID(), market.buyersFirst.slice(0, settings.lagSamples));
+    const entityCache = {
+      hitRatio: Object.fromEntries([...cache].map(([workload, c]) => [workload, { ...c, ratio: c.hits / Math.max(1, c.hits + c.misses) }])),
+      invalidationLagMs: { samples: lags.length, p50: percentile(lags, 50), p99: percentile(lags, 99), max: lags.at(-1) ?? Number.NaN },
+    };
+    for (const [workload, c] of Object.entries(entityCache.hitRatio)) {
+      console.log(`entity cache ${workload}: ${(c.ratio * 100).toFixed(1)}% hits (${c.hits} hits, ${c.misses} misses; ${c.bypassed} _entities fetches not cacheable)`);
+    }
+    const lag = entityCache.invalidationLagMs;
+    console.log(`entity cache invalidation lag over ${lag.samples} recalculations: p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms`);
+    const file = writeJson(summaries, measures, settings, { ...settings, trades: market.trades, conversations, grades, entityCache });
     console.log(`written to ${file}`);
     const failing = summaries.filter((s) => s.errors > 0);
     if (failing.length) {

@@ -1,9 +1,27 @@
 // Usage:
 //   node --import tsx scripts/compose.ts           compose subgraphs/*/schema.graphql into gateway/supergraph.graphql
 //   node --import tsx scripts/compose.ts --check   exit 1 if the committed supergraph is stale (CI)
+// Both also (check and) write the gateway entity cache's hints (scripts/lib/entity-cache-hints.ts).
 import { relative } from 'node:path';
 import { checkSupergraph, composeSupergraph, describeProblem, readSubgraphSources, writeSupergraph, SUPERGRAPH_FILE, type CompositionProblem } from './lib/compose.ts';
 import { repoRoot } from './lib/services.ts';
+import { extractHints, writeHints, HINTS_FILE } from './lib/entity-cache-hints.ts';
+
+/** The @entityCache hints: 0 when written (or current with --check), 1 on a problem. */
+function hints(check: boolean): number {
+  const { hints: found, problems } = extractHints(readSubgraphSources());
+  if (problems.length) {
+    console.error(`@entityCache hints have ${problems.length} problem(s):`);
+    for (const problem of problems) console.error(`  - ${problem}`);
+    return 1;
+  }
+  const current = writeHints(found, repoRoot, check);
+  if (check && !current) {
+    console.error(`${HINTS_FILE} is stale: run \`npm run compose\` and commit the result.`);
+    return 1;
+  }
+  return 0;
+}
 
 function reportProblems(problems: CompositionProblem[]): void {
   console.error(`composition failed with ${problems.length} error(s):`);
@@ -43,5 +61,6 @@ if (unknown.length) {
   console.error(`unknown argument(s): ${unknown.join(' ')}\nusage: compose.ts [--check]`);
   process.exitCode = 2;
 } else {
-  process.exitCode = args.includes('--check') ? check() : compose();
+  const checking = args.includes('--check');
+  process.exitCode = (checking ? check() : compose()) || hints(checking);
 }

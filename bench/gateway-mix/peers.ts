@@ -12,7 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { waitForGraphQL } from '../support/bench-stack.ts';
 import { freePort } from '../../test/support/free-port.ts';
 
-export type PeerName = 'anshim' | 'hive' | 'hive-rust' | 'apollo';
+/** `anshim-nocache`: our gateway with ENTITY_CACHE=false on the same subgraphs (not in the default list). */
+export type PeerName = 'anshim' | 'anshim-nocache' | 'hive' | 'hive-rust' | 'apollo';
 
 export interface Peer {
   name: PeerName;

@@ -10,6 +10,8 @@ import { startProcess, type StartedProcess } from '../../test/support/processes.
 export interface BenchStack {
   gatewayUrl: string;
   gatewayPid: number;
+  /** The gateway's operations origin (/metrics). */
+  gatewayOperationsUrl: string;
   /** Subgraph name → process id (for CPU accounting). */
   subgraphPids: Record<string, number>;
   subgraphUrls: Record<string, string>;
@@ -76,7 +78,7 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
       processes.push(await startProcess(`${service}-worker`, `subgraphs/${service}/src/workers/index.ts`, { ...env, LOG_LEVEL: 'info' }, { readyMessage: 'ready', timeoutMs }));
     }
     // The gateway in production mode, as a peer gateway would run (subgraphs would want mail/SMS providers).
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: env.GATEWAY_PORT ?? '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
+    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: env.GATEWAY_PORT ?? '0', GATEWAY_OPS_PORT: env.GATEWAY_OPS_PORT ?? '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
     processes.push(gateway);
     const startExtraSubgraph = async (name: string, service: string, serviceEnv: Record<string, string>) => {
       const extra = await startSubgraph(name, service, serviceEnv);
@@ -86,6 +88,7 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
     return {
       gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`,
       gatewayPid: gateway.child.pid!,
+      gatewayOperationsUrl: gateway.operationsUrl!,
       subgraphPids: Object.fromEntries(services.map((service) => [service, startedBy.get(service)!.child.pid!])),
       subgraphUrls,
       env,

@@ -59,6 +59,8 @@ export const gatewayEnvSchema = z.object({
     .describe('how long an open circuit answers SUBGRAPH_UNAVAILABLE at once before one trial fetch'),
   SUBGRAPH_SHARE_INFLIGHT: flag.default(true)
     .describe('identical subgraph reads in flight at the same moment (same body, caller and language) share one request; false: each is sent'),
+  ENTITY_CACHE: flag.default(true)
+    .describe('answer `_entities` reads of the public entity fields the subgraphs hint with @entityCache from Redis, invalidated by the events that change them (docs/caching.md); false: always ask the subgraph'),
   AUTH_PASS_THROUGH_SUBGRAPH: z.string().default('user').pipe(subgraphName.or(z.literal('')))
     .describe('the subgraph that serves the browser-facing `/auth` routes (OpenID Connect redirects, ID card upload and photo); empty: none. Must be a subgraph of the supergraph'),
   PAYMENT_PASS_THROUGH_SUBGRAPH: z.string().default('payment').pipe(subgraphName.or(z.literal('')))
@@ -192,6 +194,8 @@ export interface GatewaySettings {
   subgraphTimeoutMs: number;
   /** Identical subgraph reads in flight at once share one request (see upstream/inflight-fetches.ts). */
   shareInflightFetches: boolean;
+  /** Public entity fields from Redis (upstream/entity-cache.ts). */
+  entityCache: boolean;
   /** Per-subgraph circuit breaker (failures 0: off). */
   subgraphBreaker: BreakerSettings;
   subscriptions: GatewaySubscriptionSettings;
@@ -246,6 +250,7 @@ export function gatewaySettingsFromEnv(env: GatewayEnv): GatewaySettings {
     },
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     shareInflightFetches: env.SUBGRAPH_SHARE_INFLIGHT,
+    entityCache: env.ENTITY_CACHE,
     subgraphBreaker: { failures: env.SUBGRAPH_BREAKER_FAILURES, cooldownMs: env.SUBGRAPH_BREAKER_COOLDOWN_MS },
     subscriptions: {
       maxPerConnection: env.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION,

@@ -43,6 +43,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     REDIS_URL: inject('redisUrl'),
     REDIS_PREFIX: `${inject('redisPrefix')}_${randomBytes(3).toString('hex')}`,
     GATEWAY_OPS_PORT: '0',
+    // Off unless a test asks for it: a test reading a field right after changing it through another
+    // member would otherwise race the event's publication (ms). test/e2e/entity-cache.e2e.test.ts turns it on.
+    ENTITY_CACHE: 'false',
     ...options.env,
   };
   const processes: StartedProcess[] = [];

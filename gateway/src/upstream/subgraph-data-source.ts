@@ -7,6 +7,7 @@ import type { RawAnswer, SubgraphFetcher } from './subgraph-fetcher.ts';
 import { isReadFetch, type InflightFetches } from './inflight-fetches.ts';
 import { SubgraphCircuitOpenError, type SubgraphBreaker } from './subgraph-breaker.ts';
 import { isSubgraphUnavailable, unavailableResponse } from './subgraph-unavailable.ts';
+import type { EntityCache } from './entity-cache.ts';
 
 const { GraphQLError } = graphqlRuntime;
 
@@ -37,6 +38,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly exchange: SubgraphFetcher['exchange'];
   private readonly inflight: InflightFetches | undefined;
   private readonly breaker: SubgraphBreaker | undefined;
+  private readonly entityCache: EntityCache | undefined;
 
   constructor(options: {
     name: string;
@@ -46,6 +48,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     forwardAuthorization?: boolean;
     inflight?: InflightFetches;
     breaker?: SubgraphBreaker;
+    /** Answers `_entities` reads of hinted public fields from Redis (ENTITY_CACHE). */
+    entityCache?: EntityCache;
   }) {
     this.service = options.name;
     this.url = options.url;
@@ -56,6 +60,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     this.forwardAuthorization = options.forwardAuthorization ?? false;
     this.inflight = options.inflight;
     this.breaker = options.breaker;
+    this.entityCache = options.entityCache;
   }
 
   /**
@@ -78,16 +83,33 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     if (!request.query) throw new Error('Missing query');
-    const deduped = dedupeRepresentations(request.variables);
-    const body = JSON.stringify({ query: request.query, operationName: request.operationName, variables: deduped?.variables ?? request.variables, extensions: request.extensions });
+    const { requestId, identity, locale } = options.context as Partial<GatewayContext>;
+    if (this.entityCache && requestId && isReadFetch(request.query)) {
+      const { query, variables } = request;
+      const ask = (representations: unknown[]) => this.ask(options, { ...variables, representations });
+      const cached = await this.entityCache.fetch({ subgraph: this.service, query, variables, identity: identity ?? null, locale: locale ?? 'ko' }, ask);
+      if (cached) {
+        this.restrictCachePolicy(options, {}); // as the subgraph's answer would: no max-age for entity fields
+        return cached;
+      }
+    }
+    return this.ask(options, request.variables);
+  }
+
+  /** One exchange with the subgraph: the request's query with these variables. */
+  private async ask(options: GraphQLDataSourceProcessOptions<GatewayContext>, variables: Record<string, unknown> | undefined): Promise<GatewayGraphQLResponse> {
+    const { request } = options;
+    const query = request.query!; // send() checked it
+    const deduped = dedupeRepresentations(variables);
+    const body = JSON.stringify({ query, operationName: request.operationName, variables: deduped?.variables ?? variables, extensions: request.extensions });
     const send = () => this.exchange(this.url, { method: 'POST', headers: this.headersFor(options, body), body });
     const exchange = this.breaker ? () => this.breaker!.run(send, (answer) => PROXY_AWAY_STATUSES.has(answer.status)) : send;
-    const sharingKey = this.inflight && isReadFetch(request.query) ? this.sharingKey(options, body) : undefined;
+    const sharingKey = this.inflight && isReadFetch(query) ? this.sharingKey(options, body) : undefined;
     const answer = sharingKey ? await this.inflight!.run(sharingKey, exchange) : await exchange();
     const parsed = parseBody(answer);
     if (answer.status < 200 || answer.status > 299) throw errorFromAnswer(answer, parsed);
     if (typeof parsed !== 'object' || parsed === null) throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
-    this.restrictCachePolicy(options, answer);
+    this.restrictCachePolicy(options, answer.headers);
     return deduped ? expandEntities(parsed as GatewayGraphQLResponse, deduped.positions) : (parsed as GatewayGraphQLResponse);
   }
 
@@ -126,11 +148,11 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   /** A subgraph's Cache-Control narrows the whole response's cache policy, as Apollo's data source does. */
-  private restrictCachePolicy(options: GraphQLDataSourceProcessOptions<GatewayContext>, answer: RawAnswer): void {
+  private restrictCachePolicy(options: GraphQLDataSourceProcessOptions<GatewayContext>, headers: RawAnswer['headers']): void {
     if (!('incomingRequestContext' in options)) return; // schema loading, health checks
     const policy = options.incomingRequestContext.overallCachePolicy;
     if (!policy || !('restrict' in policy)) return;
-    const header = answer.headers['cache-control'] ?? '';
+    const header = headers['cache-control'] ?? '';
     const maxAge = /(?:^|,)\s*max-age=(\d+)/i.exec(header)?.[1];
     const scope = /(?:^|,)\s*private\b/i.test(header) ? 'PRIVATE' : /(?:^|,)\s*public\b/i.test(header) ? 'PUBLIC' : undefined;
     policy.restrict({ maxAge: maxAge ? Number(maxAge) : 0, ...(scope ? { scope } : {}) });

@@ -8,3 +8,4 @@ export * from './events/job-catalogue.ts';
 export * from './internal-reads.ts';
 export * from './payment-identifiers.ts';
 export * from './reporter-trust.ts';
+export * from './entity-cache/index.ts';

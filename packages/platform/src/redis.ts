@@ -81,10 +81,14 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis {
  * revocations, MULTI, the rate-limit and fixed-window scripts) then stay in one slot. These keys are
  * small and short-lived; the queues, which carry the load, each get a slot of their own (queuePrefix).
  */
+/** What createRedis puts before every key; on a cluster a hash tag, so multi-key commands stay in one slot. */
+export function redisKeyPrefix(settings: RedisSettings): string {
+  return isClusterUrl(settings.url) ? `{${settings.prefix}}:` : `${settings.prefix}:`;
+}
+
 export function createRedis(settings: RedisSettings, options: RedisOptions = {}): Redis {
-  const keyPrefix = isClusterUrl(settings.url) ? `{${settings.prefix}}:` : `${settings.prefix}:`;
   return connectRedis(settings.url, {
-    keyPrefix,
+    keyPrefix: redisKeyPrefix(settings),
     lazyConnect: false,
     enableOfflineQueue: true,
     // A request must not hang for long while Redis is away: callers fall back to PostgreSQL.

@@ -1,7 +1,8 @@
 // The parts every safety process shares (subgraph, workers, command-line tools), wired once: the
 // kit's service resources (Prisma, Redis, the outbox relay: openServiceResources), the plain-pg SQL
 // client, the copies and repositories, the cache, the recalculator and the services.
-import { openServiceResources, type Logger, type RedisChannelHub, type ServiceResources } from '@anshim/platform';
+import { EntityInvalidator, openServiceResources, type Logger, type RedisChannelHub, type ServiceResources } from '@anshim/platform';
+import { entityVersionKey } from '@anshim/contracts';
 import { AuditRepository } from './audit/audit-repository.ts';
 import { InputsReader } from './copies/inputs-reader.ts';
 import { createCopies, type SafetyCopies } from './copies/safety-copies.ts';
@@ -68,9 +69,14 @@ export function buildSafetyCore(env: SafetyEnv, logger: Logger, options: CoreOpt
   const cache = new ScoreCache(redis, redisSettings, env.SAFETY_CACHE_TTL_SECONDS, logger);
   const lookup = new ScoreLookup({ cache, scores, inputs, sql });
   const recalculator = new ScoreRecalculator({ inputs, scores });
+  // The gateway's entity cache (docs/caching.md): every stored score moves the cached safety fields (a new
+  // version at least), with or without a score_changed event, so each write bumps the user's version,
+  // after the score cache holds the new record (no refill can fetch the old one).
+  const invalidator = new EntityInvalidator(() => redis, logger, 0);
   const published = async (results: Recalculated[]) => {
     if (results.length === 0) return;
     await cache.publish(results.map((r) => r.record));
+    await invalidator.bump(results.map((r) => entityVersionKey('safety', 'User', r.record.userId)));
     resources.afterCommit();
     await options.onPublished?.(results);
   };

@@ -12,3 +12,4 @@ export * from './retry-schedule.ts';
 export { DEFAULT_BREAKER, isDependencyFailure, QueueBreaker, type BreakerSettings } from './queue-breaker.ts';
 export { installOutboxMetrics, installQueueMetrics } from './queue-metrics.ts';
 export * from './dead-letter-desk.ts';
+export { EntityInvalidator, installEntityInvalidationMetrics, versionKeysOf, ENTITY_VERSION_TTL_SECONDS } from './entity-invalidation.ts';

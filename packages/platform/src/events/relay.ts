@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts';
 import { connectRedis, queuePrefix, type RedisSettings } from '../redis.ts';
 import { consumerQueueName, DEFAULT_RETRY_POLICY, eventJobOptions, type RetryPolicy } from './queues.ts';
 import type { TransactionalSqlClient } from './sql-client.ts';
+import { EntityInvalidator, versionKeysOf } from './entity-invalidation.ts';
 
 export interface OutboxRelayOptions {
   prisma: TransactionalSqlClient;
@@ -20,6 +21,8 @@ export interface OutboxRelayOptions {
   retry?: Partial<RetryPolicy>;
   /** Give up on one enqueue after this long (Redis down); the row stays unsent. Default 5000. */
   publishTimeoutMs?: number;
+  /** The gateway entity cache's second invalidation after this long (entity-invalidation.ts). Default 1000; 0: none. */
+  entityCacheSettleMs?: number;
 }
 
 interface OutboxRow {
@@ -55,6 +58,7 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private currentPass: Promise<void> | undefined;
   private passRequested = false;
+  private readonly invalidator: EntityInvalidator;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.prisma = options.prisma;
@@ -63,6 +67,7 @@ export class OutboxRelay {
     this.batchSize = options.batchSize ?? 100;
     this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     this.publishTimeoutMs = options.publishTimeoutMs ?? 5_000;
+    this.invalidator = new EntityInvalidator(() => this.redisConnection(), this.logger, options.entityCacheSettleMs ?? 1_000);
   }
 
   start(): void {
@@ -86,6 +91,7 @@ export class OutboxRelay {
     this.running = false;
     clearTimeout(this.timer);
     await this.currentPass;
+    this.invalidator.stop();
     await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
     this.queues.clear();
     this.connection?.disconnect();
@@ -139,19 +145,26 @@ export class OutboxRelay {
 
   private async enqueueAll(rows: OutboxRow[]): Promise<void> {
     const byService = new Map<SubgraphName, Array<{ name: string; data: unknown; opts: ReturnType<typeof eventJobOptions> }>>();
+    const published: Array<{ type: string; envelope: unknown }> = [];
     for (const row of rows) {
       const envelope: unknown = JSON.parse(row.payload);
+      published.push({ type: row.type, envelope });
       for (const service of subscribersOf(row.topic as Topic)) {
         let jobs = byService.get(service);
         if (!jobs) byService.set(service, (jobs = []));
         jobs.push({ name: row.type, data: envelope, opts: eventJobOptions(row.id, row.priority, this.retry) });
       }
     }
+    // The changes are committed (the rows were written with them): the gateway's cached entity fields
+    // they change go now, not after the queues took the jobs (the invalidation lag is the relay's
+    // pick-up, not its enqueueing). If the enqueue fails, the rows go again and bump again: harmless.
+    const invalidated = this.invalidator.bump(versionKeysOf(published, this.options.redis));
     await Promise.all(
       [...byService].map(([service, jobs]) =>
         withTimeout(this.queueFor(service).addBulk(jobs), this.publishTimeoutMs, `enqueueing ${jobs.length} event(s) into ${consumerQueueName(service)}`),
       ),
     );
+    await invalidated; // never throws
   }
 
   private queueFor(service: SubgraphName): Queue {

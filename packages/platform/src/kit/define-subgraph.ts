@@ -19,6 +19,7 @@ import { parse } from 'graphql';
 import { createLogger, type Logger } from '../logger.ts';
 import { createMetrics, type Metrics } from '../metrics.ts';
 import { installOutboxMetrics, installQueueMetrics } from '../events/queue-metrics.ts';
+import { installEntityInvalidationMetrics } from '../events/entity-invalidation.ts';
 import { configureRetrySchedule, retryScheduleFromEnv } from '../events/retry-schedule.ts';
 import { consumerWithAfterCommit, type AfterCommitHooks } from '../events/after-commit.ts';
 import type { EventConsumer, EventHandlers } from '../events/consumer.ts';
@@ -149,6 +150,7 @@ export async function defineSubgraph(
   const metrics = createMetrics(name);
   installQueueMetrics(metrics.registry);
   installOutboxMetrics(metrics.registry, resources.prisma);
+  installEntityInvalidationMetrics(metrics.registry);
   const own = await definition.compose({ ...resources, resources, env, logger, production, metrics, hub: openHub, consume });
   const jobs = own.jobs ?? [];
 
