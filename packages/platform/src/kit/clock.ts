@@ -4,3 +4,6 @@
 export type Clock = () => Date;
 
 export const systemClock: Clock = () => new Date();
+
+/** One day in milliseconds (UTC days: no daylight saving). */
+export const DAY_MS = 86_400_000;

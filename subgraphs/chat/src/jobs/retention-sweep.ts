@@ -5,13 +5,12 @@
 // longer have a conversation. The ADMIN read audit log stays: it holds no content, and it is the
 // record of who looked. A deleted conversation answers NOT_FOUND to everything afterwards.
 import { JOB_CATALOGUE } from '@anshim/contracts';
-import { defineSweep, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
+import { DAY_MS, defineSweep, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
 import type { AdminReadLinks } from '../conversations/admin-read-links.ts';
 import type { ConversationRepository } from '../conversations/conversation-repository.ts';
 
 export const RETENTION_SWEEP_SCHEDULER = 'chat-retention-sweep';
 const BATCH = 500;
-const DAY_MS = 86_400_000;
 
 export interface RetentionSweepDeps {
   conversations: ConversationRepository;
