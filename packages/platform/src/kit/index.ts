@@ -4,6 +4,7 @@ export * from './authorization.ts';
 export * from './clock.ts';
 export * from './validate.ts';
 export * from './define-job.ts';
+export * from './sweep.ts';
 export * from './subgraph-env.ts';
 export * from './service-resources.ts';
 export * from './define-subgraph.ts';
