@@ -5,7 +5,7 @@ import { run } from './api.ts';
 import { h, replace } from './dom.ts';
 import { t } from './i18n.ts';
 import { formatDateTime } from './labels.ts';
-import { ot } from './oversight-i18n.ts';
+import { ot } from './screen-i18n.ts';
 import { screenHeading } from './sign-in.ts';
 import './dashboard.css';
 

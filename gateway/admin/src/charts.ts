@@ -4,7 +4,7 @@
 // segment its own hatch pattern, named in a legend. Each chart is a <figure> whose figcaption names
 // it, with a one-sentence summary (the SVG's accessible name) and a table of the same figures.
 import { h } from './dom.ts';
-import { ot } from './oversight-i18n.ts';
+import { ot } from './screen-i18n.ts';
 
 const SVG = 'http://www.w3.org/2000/svg';
 type Attrs = Record<string, string | number>;

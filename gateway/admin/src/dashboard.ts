@@ -8,7 +8,7 @@ import { barChart, lineChart, stackedChart } from './charts.ts';
 import { h, replace } from './dom.ts';
 import { t } from './i18n.ts';
 import { gradeLabel, reportStatusLabel, reportTypeLabel } from './labels.ts';
-import { ot } from './oversight-i18n.ts';
+import { ot } from './screen-i18n.ts';
 import { screenHeading } from './sign-in.ts';
 
 const GRADES = ['VERY_SAFE', 'SAFE', 'NORMAL', 'CAUTION', 'DANGER'];

@@ -10,7 +10,7 @@ import { t } from './i18n.ts';
 import { formatDateTime, riskLevelLabel } from './labels.ts';
 import { badge } from './queue.ts';
 import { riskActionButtons } from './risk-actions.ts';
-import { rt } from './risk-i18n.ts';
+import { rt } from './screen-i18n.ts';
 import { ruleLabel } from './rule-labels.ts';
 import { screenHeading } from './sign-in.ts';
 

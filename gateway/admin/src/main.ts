@@ -9,10 +9,9 @@ import { renderCase } from './case-view.ts';
 import { renderDashboard } from './dashboard.ts';
 import { renderAlerts, stopAlertFeed } from './live-alerts.ts';
 import { renderMember, renderMemberSearch } from './member-view.ts';
-import { rt } from './risk-i18n.ts';
 import { h, replace } from './dom.ts';
 import { locale, setLocale, t } from './i18n.ts';
-import { ot } from './oversight-i18n.ts';
+import { ot, rt } from './screen-i18n.ts';
 import { renderQueue } from './queue.ts';
 import { renderSignIn } from './sign-in.ts';
 

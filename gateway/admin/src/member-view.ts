@@ -12,7 +12,7 @@ import { accountStatusLabel, formatDateTime, gradeLabel, reportTypeLabel, riskLe
 import { alertItem, ALERT_FIELDS, type RiskAlert } from './live-alerts.ts';
 import { badge } from './queue.ts';
 import { riskActionButtons } from './risk-actions.ts';
-import { rt } from './risk-i18n.ts';
+import { rt } from './screen-i18n.ts';
 import { safetyChart, type ScoreChange } from './safety-chart.ts';
 import { screenHeading } from './sign-in.ts';
 import { STATUS_HISTORY_FIELDS, statusHistoryCard, type StatusChange } from './status-history.ts';

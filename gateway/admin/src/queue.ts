@@ -8,7 +8,7 @@ import { ApiError, mutate, run } from './api.ts';
 import { h, replace } from './dom.ts';
 import { t } from './i18n.ts';
 import { formatAge, formatDateTime, priorityLabel, REPORT_STATUSES, REPORT_TYPES, reportStatusLabel, reportTypeLabel } from './labels.ts';
-import { ot } from './oversight-i18n.ts';
+import { ot } from './screen-i18n.ts';
 import { screenHeading } from './sign-in.ts';
 
 const PAGE = 50;

@@ -4,7 +4,7 @@
 import { ApiError, mutate } from './api.ts';
 import { closableModal, h, uid } from './dom.ts';
 import { t } from './i18n.ts';
-import { rt } from './risk-i18n.ts';
+import { rt } from './screen-i18n.ts';
 
 const TAKE_ACTION = `mutation AdminRiskAction($input: RiskActionInput!) { takeRiskAction(input: $input) }`;
 

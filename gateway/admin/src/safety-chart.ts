@@ -3,7 +3,7 @@
 // (aria-hidden); the same figures come as a one-sentence summary and a table beside it.
 import { h } from './dom.ts';
 import { formatDateTime, gradeLabel } from './labels.ts';
-import { rt } from './risk-i18n.ts';
+import { rt } from './screen-i18n.ts';
 
 export interface ScoreChange {
   value: number;

@@ -7,7 +7,7 @@ import { h } from './dom.ts';
 import { t } from './i18n.ts';
 import { accountStatusLabel, formatDateTime } from './labels.ts';
 import { badge } from './queue.ts';
-import { rt } from './risk-i18n.ts';
+import { rt } from './screen-i18n.ts';
 
 export interface StatusChange {
   id: string;

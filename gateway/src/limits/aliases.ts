@@ -1,6 +1,6 @@
 import type { SelectionSetNode, ValidationRule } from 'graphql';
-import { newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
-import { limitRule } from './limit-rule.ts';
+import type { FragmentWalk } from './fragment-memo.ts';
+import { selectionLimitRule } from './limit-rule.ts';
 import { add, measureSelections } from './selection-measure.ts';
 
 /** Aliased fields anywhere in a selection set, fragments followed (each spread counts again). */
@@ -13,10 +13,5 @@ export function aliasCount(selectionSet: SelectionSetNode, walk: FragmentWalk): 
  * expensive field many times (`a: login(...) b: login(...)`).
  */
 export function aliasLimitRule(maxAliases: number): ValidationRule {
-  return limitRule({
-    limit: 'ALIASES',
-    max: maxAliases,
-    measure: (operation, fragments) => aliasCount(operation.selectionSet, newFragmentWalk(fragments)),
-    message: (aliases, max) => `The operation uses ${aliases} aliases; at most ${max} are allowed.`,
-  });
+  return selectionLimitRule('ALIASES', maxAliases, aliasCount, (aliases, max) => `The operation uses ${aliases} aliases; at most ${max} are allowed.`);
 }

@@ -1,6 +1,6 @@
 import type { SelectionSetNode, ValidationRule } from 'graphql';
-import { newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
-import { limitRule } from './limit-rule.ts';
+import type { FragmentWalk } from './fragment-memo.ts';
+import { selectionLimitRule } from './limit-rule.ts';
 import { isIntrospectionField, measureSelections } from './selection-measure.ts';
 
 /**
@@ -17,10 +17,5 @@ export function selectionDepth(selectionSet: SelectionSetNode, walk: FragmentWal
 
 /** Refuses an operation whose fields nest deeper than `maxDepth`. */
 export function depthLimitRule(maxDepth: number): ValidationRule {
-  return limitRule({
-    limit: 'DEPTH',
-    max: maxDepth,
-    measure: (operation, fragments) => selectionDepth(operation.selectionSet, newFragmentWalk(fragments)),
-    message: (depth, max) => `The operation nests ${depth} levels deep; at most ${max} are allowed.`,
-  });
+  return selectionLimitRule('DEPTH', maxDepth, selectionDepth, (depth, max) => `The operation nests ${depth} levels deep; at most ${max} are allowed.`);
 }

@@ -1,5 +1,6 @@
-import type { ASTVisitor, FragmentDefinitionNode, OperationDefinitionNode, ValidationContext, ValidationRule } from 'graphql';
+import type { ASTVisitor, FragmentDefinitionNode, OperationDefinitionNode, SelectionSetNode, ValidationContext, ValidationRule } from 'graphql';
 import { graphqlRuntime } from '@anshim/platform';
+import { newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
 
 // graphql as Apollo and graphql-ws load it: the schemas these rules run against come from there.
 const { GraphQLError, Kind } = graphqlRuntime;
@@ -38,4 +39,12 @@ export function limitRule(spec: LimitRuleSpec): ValidationRule {
       return false;
     },
   });
+}
+
+/**
+ * limitRule for a size measured over the operation's selections, each fragment walked once per
+ * operation (fragment-memo.ts): depth, root fields and aliases are all this shape.
+ */
+export function selectionLimitRule(limit: string, max: number, measure: (selectionSet: SelectionSetNode, walk: FragmentWalk) => number, message: LimitRuleSpec['message']): ValidationRule {
+  return limitRule({ limit, max, measure: (operation, fragments) => measure(operation.selectionSet, newFragmentWalk(fragments)), message });
 }

@@ -1,7 +1,7 @@
 import type { FragmentDefinitionNode, SelectionSetNode, ValidationRule } from 'graphql';
 import { graphqlRuntime } from '@anshim/platform';
-import { newFragmentWalk, type FragmentWalk } from './fragment-memo.ts';
-import { limitRule } from './limit-rule.ts';
+import type { FragmentWalk } from './fragment-memo.ts';
+import { selectionLimitRule } from './limit-rule.ts';
 import { add, isIntrospectionField, measureSelections } from './selection-measure.ts';
 
 const { Kind } = graphqlRuntime;
@@ -35,10 +35,5 @@ export function rootFieldCount(selectionSet: SelectionSetNode, walk: FragmentWal
 
 /** Refuses an operation that runs more than `maxRootFields` root fields at once. */
 export function rootFieldLimitRule(maxRootFields: number): ValidationRule {
-  return limitRule({
-    limit: 'ROOT_FIELDS',
-    max: maxRootFields,
-    measure: (operation, fragments) => rootFieldCount(operation.selectionSet, newFragmentWalk(fragments)),
-    message: (fields, max) => `The operation runs ${fields} root fields; at most ${max} are allowed.`,
-  });
+  return selectionLimitRule('ROOT_FIELDS', maxRootFields, rootFieldCount, (fields, max) => `The operation runs ${fields} root fields; at most ${max} are allowed.`);
 }

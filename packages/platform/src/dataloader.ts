@@ -15,6 +15,11 @@ export function keyedLoader<K extends string, V>(
   });
 }
 
+/** keyedLoader by `id` over a repository's findManyByIds: the by-id loader every subgraph builds. */
+export function byIdLoader<V extends { id: string }>(findManyByIds: (ids: readonly string[]) => Promise<V[]>): DataLoader<string, V | null> {
+  return keyedLoader(findManyByIds, (row) => row.id);
+}
+
 /** A per-request loader of lists grouped by key (e.g. verifications of many users in one query). */
 export function groupedLoader<K extends string, V>(
   fetchMany: (keys: readonly K[]) => Promise<V[]>,

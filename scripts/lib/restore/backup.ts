@@ -4,8 +4,8 @@
 // (restore_command, recovery_target_time, recovery.signal), promoted when it reaches the target.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import pg from 'pg';
 import { PrivatePostgres } from '../../../test/faults/support/private-postgres.ts';
+import { withPgClient } from '../pg-client.ts';
 
 /** The settings that archive every finished WAL segment into `archiveDir` (never overwriting one). */
 export function archivingSettings(archiveDir: string): Record<string, string> {
@@ -16,16 +16,6 @@ export function archivingSettings(archiveDir: string): Record<string, string> {
     // A quiet server still closes a segment at least this often, which bounds what a crash loses.
     archive_timeout: '60',
   };
-}
-
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface BaseBackup {
@@ -50,7 +40,7 @@ export function takeBaseBackup(source: PrivatePostgres, dir: string): BaseBackup
 
 /** Closes the current WAL segment and waits until the archiver has copied it: everything so far is in the archive. */
 export async function archiveEverything(source: PrivatePostgres, timeoutMs = 60_000): Promise<string> {
-  return withClient(source.url(), async (client) => {
+  return withPgClient(source.url(), async (client) => {
     const { rows } = await client.query<{ segment: string }>('SELECT pg_walfile_name(pg_switch_wal()) AS segment');
     const segment = rows[0]!.segment;
     const deadline = Date.now() + timeoutMs;
@@ -66,7 +56,7 @@ export async function archiveEverything(source: PrivatePostgres, timeoutMs = 60_
 
 /** The server's clock now, as a timestamp with its offset: the recovery target. */
 export function serverNow(source: PrivatePostgres): Promise<string> {
-  return withClient(source.url(), async (client) => (await client.query<{ now: string }>('SELECT clock_timestamp()::text AS now')).rows[0]!.now);
+  return withPgClient(source.url(), async (client) => (await client.query<{ now: string }>('SELECT clock_timestamp()::text AS now')).rows[0]!.now);
 }
 
 export interface Restored {
@@ -102,7 +92,7 @@ export async function restoreToTime(backupDir: string, archiveDir: string, targe
   try {
     // It answers read-only queries while it replays; it is restored once it has left recovery.
     const deadline = Date.now() + timeoutMs;
-    await withClient(cluster.url(), async (client) => {
+    await withPgClient(cluster.url(), async (client) => {
       for (;;) {
         const { rows } = await client.query<{ recovering: boolean }>('SELECT pg_is_in_recovery() AS recovering');
         if (!rows[0]!.recovering) return;

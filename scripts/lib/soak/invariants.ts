@@ -7,6 +7,7 @@ import { Queue } from 'bullmq';
 import { consumerQueueName, createQueueConnection, DeadLetters, queuePrefix } from '@anshim/platform';
 import { findHandlers } from '../event-map.ts';
 import { readLedger, type LedgerReading } from '../ledger-check.ts';
+import { withPgClient } from '../pg-client.ts';
 import type { VendorRequest } from '../../../test/support/sms-vendor.ts';
 import type { ProtectedMember } from './load.ts';
 
@@ -238,13 +239,7 @@ export async function queueBacklog(redis: { url: string; prefix: string }): Prom
 
 /** The ledger of the database at `databaseUrl`, read (not judged) for the report. */
 export async function checkLedger(databaseUrl: string): Promise<LedgerReading> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    return await readLedger(client);
-  } finally {
-    await client.end();
-  }
+  return withPgClient(databaseUrl, readLedger);
 }
 
 export function countBy<T>(items: T[], key: (item: T) => string): Record<string, number> {

@@ -1,8 +1,7 @@
 // The chat service's configuration, parsed once. The only file of this service that reads
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
-import { defaultSubgraphUrl } from '@anshim/contracts';
+import { booleanFlag, envLoader, internalReadTimeoutSetting, ownerUrlSetting, subgraphEnvShape } from '@anshim/platform';
 
 export const chatEnvSchema = z.object({
   ...subgraphEnvShape('chat', { port: 4006, opsPort: 9106 }),
@@ -21,10 +20,8 @@ export const chatEnvSchema = z.object({
   CHAT_SCREEN_RECENT_MESSAGES: z.coerce.number().int().min(0).max(50).default(5)
     .describe('how many of the sender\'s previous messages screening sees (numbers split across messages)…'),
   CHAT_SCREEN_RECENT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600).describe('…if sent within this many seconds'),
-  CHAT_TRANSACTION_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('transaction'))
-    .describe('the transaction service, asked (signed /internal/trade-facts) about a listing whose product.created has not arrived yet'),
-  CHAT_INTERNAL_READ_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(800)
-    .describe('timeout of one such read (one retry; a circuit breaker fails fast while the owner is down)'),
+  CHAT_TRANSACTION_SUBGRAPH_URL: ownerUrlSetting('transaction', 'the transaction service, asked (signed /internal/trade-facts) about a listing whose product.created has not arrived yet'),
+  CHAT_INTERNAL_READ_TIMEOUT_MS: internalReadTimeoutSetting('timeout of one such read (one retry; a circuit breaker fails fast while the owner is down)'),
   CHAT_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10)
     .describe('PostgreSQL connections per process (a send holds one for its read and one for its write; bench/chat-throughput sizes it)'),
   CHAT_CONSUME_EVENTS: booleanFlag(true).describe('consume product/user/monitor/report/safety events (the listing, member, registry and ADMIN-link copies chat reads)'),

@@ -1,8 +1,7 @@
 // The monitor service's configuration, parsed once. The only file of this service that reads
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
-import { defaultSubgraphUrl } from '@anshim/contracts';
+import { booleanFlag, envLoader, internalReadTimeoutSetting, ownerUrlSetting, subgraphEnvShape } from '@anshim/platform';
 import { DEFAULT_CLUSTER_LIMITS } from './clusters/cluster-limits.ts';
 
 export const monitorEnvSchema = z.object({
@@ -33,10 +32,8 @@ export const monitorEnvSchema = z.object({
     .describe('at most this many accounts in one cluster are flagged when a member is confirmed as fraud'),
   MONITOR_CLUSTER_MAX_ACCOUNTS_PER_LINK: z.coerce.number().int().min(2).max(1_000).default(DEFAULT_CLUSTER_LIMITS.maxAccountsPerLink)
     .describe('a device id, phone or payment identifier shared by more accounts than this is a hub and links nobody'),
-  MONITOR_USER_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('user'))
-    .describe('the user service, asked (signed /internal/user-facts) whether the member an ADMIN names in recordActivity exists, when user.registered has not arrived yet'),
-  MONITOR_INTERNAL_READ_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(800)
-    .describe('timeout of one such read (one retry; a circuit breaker fails fast while the owner is down)'),
+  MONITOR_USER_SUBGRAPH_URL: ownerUrlSetting('user', 'the user service, asked (signed /internal/user-facts) whether the member an ADMIN names in recordActivity exists, when user.registered has not arrived yet'),
+  MONITOR_INTERNAL_READ_TIMEOUT_MS: internalReadTimeoutSetting('timeout of one such read (one retry; a circuit breaker fails fast while the owner is down)'),
   MONITOR_CONSUME_EVENTS: booleanFlag(true).describe('consume user/transaction/report/safety events (the copies the rules read)'),
 });
 

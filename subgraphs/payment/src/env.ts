@@ -1,8 +1,7 @@
 // The payment service's configuration, parsed once. The only file of this service that reads
 // process.env; defaults make a local run work with no .env at all (the sandbox provider).
 import { z } from 'zod';
-import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
-import { defaultSubgraphUrl } from '@anshim/contracts';
+import { booleanFlag, envLoader, internalReadTimeoutSetting, ownerUrlSetting, subgraphEnvShape } from '@anshim/platform';
 
 /** The sandbox's development keys: anyone may read them, so production refuses them. */
 export const SANDBOX_SECRET_KEY = 'test_sk_anshim_sandbox';
@@ -31,10 +30,8 @@ export const paymentEnvSchema = z
       .describe('from this many won, a payment to a seller graded CAUTION or DANGER waits for a guardian\'s approval likewise'),
     PAYMENT_GUARDIAN_APPROVAL_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400)
       .describe('how long a guardian has to answer; then the approval expires and the payment is cancelled'),
-    PAYMENT_USER_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('user'))
-      .describe('the user service, read (signed /internal/user-facts) when a payment that may need a guardian\'s approval starts; such payments are refused while it cannot answer'),
-    PAYMENT_INTERNAL_READ_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(800)
-      .describe('timeout of one read from the user service (one retry; a circuit breaker fails fast while it is down)'),
+    PAYMENT_USER_SUBGRAPH_URL: ownerUrlSetting('user', 'the user service, read (signed /internal/user-facts) when a payment that may need a guardian\'s approval starts; such payments are refused while it cannot answer'),
+    PAYMENT_INTERNAL_READ_TIMEOUT_MS: internalReadTimeoutSetting('timeout of one read from the user service (one retry; a circuit breaker fails fast while it is down)'),
     PAYMENT_CONSUME_EVENTS: booleanFlag(true).describe('consume transaction, report and safety events (trade copies, release and refund, sellers\' grades)'),
   })
   .superRefine((env, ctx) => {

@@ -1,8 +1,7 @@
 // The report service's configuration, parsed once. The only file of this service that reads
 // process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
-import { defaultSubgraphUrl } from '@anshim/contracts';
+import { booleanFlag, envLoader, internalReadTimeoutSetting, ownerUrlSetting, subgraphEnvShape } from '@anshim/platform';
 import { checkStorageEnv, publicUrlSetting, storageEnvShape } from '@anshim/platform/storage';
 
 
@@ -20,12 +19,9 @@ export const reportEnvSchema = z
       .describe('window of REPORT_CHECK_RATE_LIMIT'),
     EVIDENCE_URL_TTL_SECONDS: z.coerce.number().int().min(1).max(3_600).default(300)
       .describe('how long an evidence URL works for the reporter or an admin'),
-    REPORT_USER_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('user'))
-      .describe('the user service, asked (signed /internal/user-facts) about a report\'s target or reporter whose user.registered event has not arrived yet'),
-    REPORT_TRANSACTION_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('transaction'))
-      .describe('the transaction service, asked (signed /internal/trade-facts) about a product or trade a report names whose event has not arrived yet'),
-    REPORT_INTERNAL_READ_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(800)
-      .describe('timeout of one such read (one retry; a circuit breaker fails fast while the owner is down)'),
+    REPORT_USER_SUBGRAPH_URL: ownerUrlSetting('user', 'the user service, asked (signed /internal/user-facts) about a report\'s target or reporter whose user.registered event has not arrived yet'),
+    REPORT_TRANSACTION_SUBGRAPH_URL: ownerUrlSetting('transaction', 'the transaction service, asked (signed /internal/trade-facts) about a product or trade a report names whose event has not arrived yet'),
+    REPORT_INTERNAL_READ_TIMEOUT_MS: internalReadTimeoutSetting('timeout of one such read (one retry; a circuit breaker fails fast while the owner is down)'),
     REPORT_CONSUME_EVENTS: booleanFlag(true)
       .describe('consume user/transaction events (the copies that check a report\'s target) and run the sanction-end worker'),
   })

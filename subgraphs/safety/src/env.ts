@@ -1,8 +1,7 @@
 // The safety service's configuration (subgraph and workers), parsed once. The only file of this
 // service that reads process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { booleanFlag, envLoader, port, subgraphEnvShape } from '@anshim/platform';
-import { defaultSubgraphUrl } from '@anshim/contracts';
+import { booleanFlag, envLoader, ownerUrlSetting, port, subgraphEnvShape } from '@anshim/platform';
 
 export const safetyEnvSchema = z.object({
   ...subgraphEnvShape('safety', { port: 4003, opsPort: 9103 }),
@@ -21,14 +20,10 @@ export const safetyEnvSchema = z.object({
     .describe('caps the attempts an event gets before it goes to dead letters (default: no cap, EVENT_RETRY_WINDOW_HOURS decides)'),
   SAFETY_EVENT_LOCK_MS: z.coerce.number().int().min(2_000).max(600_000).default(30_000)
     .describe('how long a crashed worker\'s events stay claimed before another worker (or its restart) takes them over'),
-  SAFETY_USER_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('user'))
-    .describe('where the rebuild command reads users from (signed internal call, never on a request path)'),
-  SAFETY_TRANSACTION_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('transaction'))
-    .describe('where the rebuild command reads trades (the transaction service\'s /internal/safety-inputs, signed service identity)'),
-  SAFETY_REPORT_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('report'))
-    .describe('where the rebuild command reads reports and sanctions (/internal/safety-inputs)'),
-  SAFETY_MONITOR_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('monitor'))
-    .describe('where the rebuild command reads risk signals (/internal/safety-inputs)'),
+  SAFETY_USER_SUBGRAPH_URL: ownerUrlSetting('user', 'where the rebuild command reads users from (signed internal call, never on a request path)'),
+  SAFETY_TRANSACTION_SUBGRAPH_URL: ownerUrlSetting('transaction', 'where the rebuild command reads trades (the transaction service\'s /internal/safety-inputs, signed service identity)'),
+  SAFETY_REPORT_SUBGRAPH_URL: ownerUrlSetting('report', 'where the rebuild command reads reports and sanctions (/internal/safety-inputs)'),
+  SAFETY_MONITOR_SUBGRAPH_URL: ownerUrlSetting('monitor', 'where the rebuild command reads risk signals (/internal/safety-inputs)'),
 });
 
 /**

@@ -1,8 +1,7 @@
 // The transaction service's configuration, parsed once. The only file of this service that
 // reads process.env; defaults make a local run work with no .env at all.
 import { z } from 'zod';
-import { booleanFlag, envLoader, subgraphEnvShape } from '@anshim/platform';
-import { defaultSubgraphUrl } from '@anshim/contracts';
+import { booleanFlag, envLoader, internalReadTimeoutSetting, ownerUrlSetting, subgraphEnvShape } from '@anshim/platform';
 import { checkStorageEnv, publicUrlSetting, storageEnvShape } from '@anshim/platform/storage';
 
 
@@ -18,10 +17,8 @@ export const transactionEnvSchema = z
       .describe('consume safety/user/monitor events in this process (seller grades, protection, holds)'),
     VIEW_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000)
       .describe('how often buffered product views are added to PostgreSQL'),
-    TRANSACTION_USER_SUBGRAPH_URL: z.url().default(defaultSubgraphUrl('user'))
-      .describe('the user service, read (signed /internal/user-facts) when a trade starts so protection set a moment ago is in force; trades are refused while it cannot answer'),
-    TRANSACTION_INTERNAL_READ_TIMEOUT_MS: z.coerce.number().int().min(50).max(10_000).default(800)
-      .describe('timeout of one read from the user service (one retry; a circuit breaker fails fast while it is down)'),
+    TRANSACTION_USER_SUBGRAPH_URL: ownerUrlSetting('user', 'the user service, read (signed /internal/user-facts) when a trade starts so protection set a moment ago is in force; trades are refused while it cannot answer'),
+    TRANSACTION_INTERNAL_READ_TIMEOUT_MS: internalReadTimeoutSetting('timeout of one read from the user service (one retry; a circuit breaker fails fast while it is down)'),
     TRANSACTION_CHECK_IN_ALERT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600)
       .describe('a party still checked in at the meeting spot this long after checking in is overdue: a protected member\'s guardians get an SMS (default 60 minutes; tests set seconds)'),
     TRANSACTION_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10).describe('PostgreSQL connections per process'),

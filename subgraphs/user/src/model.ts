@@ -21,23 +21,9 @@ import { messages } from './messages.ts';
 // ── Users and verifications ────────────────────────────────────────────────────────────────────
 
 export const userSelect = {
-  id: true,
-  email: true,
-  nickname: true,
-  phoneEncrypted: true,
-  pendingPhoneEncrypted: true,
-  bio: true,
-  region: true,
-  role: true,
-  status: true,
-  statusUntil: true,
-  protectedMode: true,
-  minCounterpartGrade: true,
-  protectChats: true,
-  twoFactorEnabled: true,
-  photoKey: true,
-  createdAt: true,
-  updatedAt: true,
+  id: true, email: true, nickname: true, phoneEncrypted: true, pendingPhoneEncrypted: true, bio: true, region: true,
+  role: true, status: true, statusUntil: true, protectedMode: true, minCounterpartGrade: true, protectChats: true,
+  twoFactorEnabled: true, photoKey: true, createdAt: true, updatedAt: true,
 } as const satisfies Prisma.UserSelect;
 
 /** A user as the rest of the service sees it (no password hash, phone still encrypted). */

@@ -3,11 +3,11 @@
 // saving, so a fixed offset is exact) and ending today. A series has one point per day, zero on
 // days nothing happened, so every chart of the console lines up day by day.
 import { BadInputError } from '../errors.ts';
+import { DAY_MS } from './clock.ts';
 
 export const DASHBOARD_DAYS = { min: 1, max: 90, default: 30 } as const;
 /** Korea's offset from UTC in hours: days start at 15:00 UTC. */
 export const DASHBOARD_UTC_OFFSET_HOURS = 9;
-const DAY_MS = 86_400_000;
 const OFFSET_MS = DASHBOARD_UTC_OFFSET_HOURS * 3_600_000;
 
 export const daysOutOfRange = {

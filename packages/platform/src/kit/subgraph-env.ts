@@ -5,7 +5,7 @@
 // scripts/lib/env-catalogue.ts reads the resulting schemas for the README's configuration table.
 import { z } from 'zod';
 import { baseEnvSchema, baseEnvShape, parseEnv, port, resolveSecrets, type Secrets } from '../env.ts';
-import type { SubgraphName } from '@anshim/contracts';
+import { defaultSubgraphUrl, type SubgraphName } from '@anshim/contracts';
 
 type Upper<N extends string> = Uppercase<N>;
 type PortSetting = ReturnType<typeof port>;
@@ -28,6 +28,19 @@ export const retryEnvShape = {
   EVENT_RETRY_MAX_DELAY_SECONDS: z.coerce.number().positive().default(600)
     .describe('longest wait between two tries of a failing event or job'),
 };
+
+/**
+ * Where this service reads subgraph `owner` over a signed internal call (its own default URL on this
+ * machine); `description` says what it asks and when, for the configuration docs.
+ */
+export function ownerUrlSetting(owner: SubgraphName, description: string) {
+  return z.url().default(defaultSubgraphUrl(owner)).describe(description);
+}
+
+/** The deadline of one internal read from an owner service: the same bounds and default in every service. */
+export function internalReadTimeoutSetting(description: string) {
+  return z.coerce.number().int().min(50).max(10_000).default(800).describe(description);
+}
 
 /** baseEnvShape plus where subgraph `name` listens; spread it first into the subgraph's z.object. */
 export function subgraphEnvShape<N extends SubgraphName>(name: N, ports: SubgraphPorts): typeof baseEnvShape & typeof retryEnvShape & ListenShape<N> {

@@ -5,9 +5,7 @@
 // service's own database which keys were attached, and deletes the rest; for publishing kinds the
 // original upload always goes (only the re-encoded published copy is ever used).
 import { JOB_CATALOGUE, type JobName } from '@anshim/contracts';
-import { defineSweep, type DefinedJob } from '../kit/define-job.ts';
-import type { Logger } from '../logger.ts';
-import type { RedisSettings } from '../redis.ts';
+import { Sweep, type SweepDeps } from '../kit/sweep.ts';
 import type { StorageDriver } from './driver.ts';
 import type { UploadPolicy } from './policies.ts';
 import type { UploadTickets } from './upload-tickets.ts';
@@ -27,29 +25,21 @@ export interface SweptKind {
   attachedAmong(keys: string[]): Promise<Set<string>>;
 }
 
-export interface UploadSweepDeps {
+export interface UploadSweepDeps extends SweepDeps {
   /** Names the queue: `<service>.upload-sweep`. */
   service: UploadSweepService;
   kinds: SweptKind[];
   tickets: UploadTickets;
   storage: StorageDriver;
-  redis: RedisSettings;
-  logger: Logger;
-  intervalMinutes: number;
 }
 
-export class UploadSweep {
-  /** The queue, its scheduler and worker: the server starts and closes it. */
-  readonly job: DefinedJob<(typeof JOB_CATALOGUE)[`${UploadSweepService}.upload-sweep`]['schema'], { deleted: number }>;
-  private readonly logger: Logger;
-
+export class UploadSweep extends Sweep<{ deleted: number }> {
   constructor(private readonly deps: UploadSweepDeps) {
-    this.logger = deps.logger.child({ component: 'upload-sweep' });
-    this.job = defineSweep(JOB_CATALOGUE[`${deps.service}.upload-sweep`], { id: 'upload-sweep', everyMs: deps.intervalMinutes * 60_000, run: (now) => this.sweep(now), redis: deps.redis, logger: deps.logger });
+    super(JOB_CATALOGUE[`${deps.service}.upload-sweep`], 'upload-sweep', deps);
   }
 
   /** One sweep as of `now` (tests pass a moment past the ticket TTL). A file that cannot be deleted now is retried next sweep. */
-  async sweep(now: Date): Promise<{ deleted: number }> {
+  override async sweep(now: Date): Promise<{ deleted: number }> {
     let deleted = 0;
     const before = new Date(now.getTime() - SWEEP_GRACE_MS);
     for (const { policy, attachedAmong } of this.deps.kinds) {

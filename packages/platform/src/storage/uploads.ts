@@ -6,6 +6,7 @@
 // served and is deleted. Tickets never attached are swept (upload-sweep.ts).
 import { randomUUID } from 'node:crypto';
 import { BadInputError } from '../errors.ts';
+import { systemClock, type Clock } from '../kit/clock.ts';
 import { isValidKey, type StorageDriver } from './driver.ts';
 import { detectContentType, extensionOf, MAGIC_BYTES_NEEDED, normalizeContentType, type KnownContentType } from './magic-bytes.ts';
 import { storageMessages } from './messages.ts';
@@ -27,7 +28,7 @@ export interface IssuedUpload {
 export interface UploadsOptions {
   /** Quota and sweep bookkeeping; without it (tools, tests of the drivers) tickets are unlimited. */
   tickets?: UploadTickets;
-  now?: () => Date;
+  now?: Clock;
 }
 
 /** How long a private file's GET URL works by default: long enough to open it, no longer. */
@@ -36,14 +37,14 @@ export const PRIVATE_URL_TTL_SECONDS = 5 * 60;
 const PUBLIC_FALLBACK_TTL_SECONDS = 24 * 60 * 60;
 
 export class Uploads {
-  private readonly now: () => Date;
+  private readonly now: Clock;
   private readonly tickets: UploadTickets | undefined;
 
   constructor(
     readonly driver: StorageDriver,
     options: UploadsOptions = {},
   ) {
-    this.now = options.now ?? (() => new Date());
+    this.now = options.now ?? systemClock;
     this.tickets = options.tickets;
   }
 

@@ -4,7 +4,7 @@
 // or a risk alert links it, audited), the list, read positions, unread counts, blocking and the
 // safety notice. Someone else's conversation, and a deleted one, answer exactly as one that does
 // not exist.
-import { BadInputError, ConflictError, ForbiddenError, isUuid, NotFoundError, pick, requireAdmin, requireIdentity } from '@anshim/platform';
+import { BadInputError, ConflictError, ForbiddenError, isUuid, NotFoundError, pick, requireAdmin, requireIdentity, systemClock, type Clock } from '@anshim/platform';
 import type { MemberCopyRepository } from '../copies/member-copy-repository.ts';
 import type { ReadThroughListings } from '../copies/read-through-listings.ts';
 import { messages } from '../messages.ts';
@@ -27,15 +27,10 @@ export interface ConversationServiceDeps {
   members: MemberCopyRepository;
   links: AdminReadLinks;
   startLimit: StartRateLimit;
-  now?: () => Date;
 }
 
 export class ConversationService {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: ConversationServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: ConversationServiceDeps, private readonly now: Clock = systemClock) {}
 
   /**
    * The signed-in member (buyer) with the listing's seller; the same conversation on every repeat

@@ -5,21 +5,17 @@
 // longer have a conversation. The ADMIN read audit log stays: it holds no content, and it is the
 // record of who looked. A deleted conversation answers NOT_FOUND to everything afterwards.
 import { JOB_CATALOGUE } from '@anshim/contracts';
-import { defineSweep, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
+import { DAY_MS, Sweep, type SweepDeps } from '@anshim/platform';
 import type { AdminReadLinks } from '../conversations/admin-read-links.ts';
 import type { ConversationRepository } from '../conversations/conversation-repository.ts';
 
 export const RETENTION_SWEEP_SCHEDULER = 'chat-retention-sweep';
 const BATCH = 500;
-const DAY_MS = 86_400_000;
 
-export interface RetentionSweepDeps {
+export interface RetentionSweepDeps extends SweepDeps {
   conversations: ConversationRepository;
   links: AdminReadLinks;
   retentionDays: number;
-  intervalMinutes: number;
-  redis: RedisSettings;
-  logger: Logger;
 }
 
 export interface RetentionResult {
@@ -27,18 +23,13 @@ export interface RetentionResult {
   linksDeleted: number;
 }
 
-export class RetentionSweep {
-  /** The queue, its scheduler and worker: the server starts and closes it. */
-  readonly job: DefinedJob<(typeof JOB_CATALOGUE)['chat.retention-sweep']['schema'], RetentionResult>;
-  private readonly logger: Logger;
-
+export class RetentionSweep extends Sweep<RetentionResult> {
   constructor(private readonly deps: RetentionSweepDeps) {
-    this.logger = deps.logger.child({ component: 'chat-retention-sweep' });
-    this.job = defineSweep(JOB_CATALOGUE['chat.retention-sweep'], { id: RETENTION_SWEEP_SCHEDULER, everyMs: deps.intervalMinutes * 60_000, run: (now) => this.sweep(now), redis: deps.redis, logger: deps.logger });
+    super(JOB_CATALOGUE['chat.retention-sweep'], RETENTION_SWEEP_SCHEDULER, deps);
   }
 
   /** One sweep as of `now` (tests pass a date past the retention). */
-  async sweep(now: Date): Promise<RetentionResult> {
+  override async sweep(now: Date): Promise<RetentionResult> {
     const cutoff = new Date(now.getTime() - this.deps.retentionDays * DAY_MS);
     let conversationsDeleted = 0;
     for (;;) {

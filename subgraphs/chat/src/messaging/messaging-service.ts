@@ -2,7 +2,7 @@
 // standing and verification, a block, rate limits), screened, stored encrypted with its findings
 // and its events in one transaction, and pushed to both parties' subscriptions after the commit.
 import { randomUUID } from 'node:crypto';
-import { BadInputError, channelIterator, ForbiddenError, NotFoundError, pick, requireIdentity, type BusinessCounter, type ChannelIterator } from '@anshim/platform';
+import { BadInputError, channelIterator, ForbiddenError, NotFoundError, pick, requireIdentity, systemClock, type BusinessCounter, type ChannelIterator, type Clock } from '@anshim/platform';
 import type { ConversationService } from '../conversations/conversation-service.ts';
 import { assertMaySend } from '../conversations/member-gates.ts';
 import { messages, otherWarning, warningMessages } from '../messages.ts';
@@ -35,7 +35,6 @@ export interface MessagingServiceDeps {
    * because its sender is banned, suspended or restricted (nothing is written for that one).
    */
   fraudStopped: BusinessCounter<'fraudStopped'>;
-  now?: () => Date;
 }
 
 export interface MessagePage {
@@ -44,11 +43,7 @@ export interface MessagePage {
 }
 
 export class MessagingService {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: MessagingServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: MessagingServiceDeps, private readonly now: Clock = systemClock) {}
 
   /**
    * Checks (text, party, the sender's standing and verification, the counterpart's block, rate

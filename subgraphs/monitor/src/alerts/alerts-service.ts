@@ -10,7 +10,9 @@ import {
   pick,
   requireAdmin,
   requireIdentity,
+  systemClock,
   type ChannelIterator,
+  type Clock,
   type Locale,
 } from '@anshim/platform';
 import { messages } from '../messages.ts';
@@ -25,18 +27,13 @@ const PRODUCT_WARNING_DAYS = 7;
 
 export interface AlertsServiceDeps {
   alerts: AlertRepository;
-  now?: () => Date;
 }
 
 /** `first` outside 1–100, naming the argument as the other pages do (extensions.fields). */
 const firstOutOfRange = () => new BadInputError(messages.firstRange, { fields: [{ field: 'first', reason: 'outOfRange', min: 1, max: 100 }] });
 
 export class AlertsService {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: AlertsServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: AlertsServiceDeps, private readonly now: Clock = systemClock) {}
 
   async list(scope: MonitorScope, userId: string | null | undefined, first: number | null | undefined, subjectOnly?: boolean | null): Promise<AlertRecord[]> {
     const me = requireIdentity(scope);

@@ -8,7 +8,9 @@ import {
   ForbiddenError,
   requireAdmin,
   requireIdentity,
+  systemClock,
   type BusinessCounter,
+  type Clock,
   type FieldCipher,
   type Logger,
   type Redis,
@@ -97,15 +99,10 @@ export interface AssessmentServiceDeps {
   afterCommit: () => void;
   /** anshim_risk_alerts_total: an alert is counted once the transaction that raised it committed. */
   alertCounter: BusinessCounter<'riskAlerts'>;
-  now?: () => Date;
 }
 
 export class AssessmentService {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: AssessmentServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: AssessmentServiceDeps, private readonly now: Clock = systemClock) {}
 
   // ------------------------------------------------------------------ ingestion
 

@@ -7,7 +7,7 @@
 // catches any the job missed). The code is never stored: it is derived from the approval's id
 // (the platform's guardian-approval-code.ts), so this service keeps nothing a reader could answer with.
 import { randomUUID } from 'node:crypto';
-import { BadInputError, ConflictError, isGuardianApprovalCode, NotFoundError, type Logger } from '@anshim/platform';
+import { BadInputError, ConflictError, isGuardianApprovalCode, NotFoundError, systemClock, type Clock, type Logger } from '@anshim/platform';
 import type { ApprovalCopies, Grade } from '../copies/approval-copies.ts';
 import type { UserOwner } from '../copies/user-owner.ts';
 import { messages } from '../messages.ts';
@@ -46,15 +46,10 @@ export interface GuardianApprovalsDeps {
   /** Files the delayed expiry job (job id = approval id); called after commit. */
   scheduleExpiry: (approvalId: string, delayMs: number) => Promise<void>;
   logger: Logger;
-  now?: () => Date;
 }
 
 export class GuardianApprovals {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: GuardianApprovalsDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: GuardianApprovalsDeps, private readonly now: Clock = systemClock) {}
 
   /** Whether a guardian must approve a payment for this trade; null when not (or nobody approves the buyer's payments). */
   async plan(trade: TradeRecord): Promise<ApprovalPlan | null> {

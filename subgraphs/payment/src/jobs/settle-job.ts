@@ -5,7 +5,7 @@
 // our write); a refund the provider has not returned yet is returned. Each step is idempotent, so
 // running twice, or on two replicas, changes nothing twice. It also expires guardian approvals
 // whose own delayed job was lost (guardian-approval-expiry-job.ts).
-import { defineJob, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
+import { defineJob, systemClock, type Clock, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
 import { JOB_CATALOGUE } from '@anshim/contracts';
 import type { Escrow } from '../payments/escrow.ts';
 import type { PaymentRepository } from '../payments/payment-repository.ts';
@@ -31,12 +31,12 @@ export interface SettleDeps {
   logger: Logger;
   /** Expires pending guardian approvals past their expiresAt; absent in tests of the money steps alone. */
   approvals?: { expireOverdue(): Promise<number> };
-  now?: () => Date;
+  now?: Clock;
 }
 
 /** One pass; tests call it directly. */
 export async function settle(deps: SettleDeps): Promise<SettleOutcome> {
-  const now = (deps.now ?? (() => new Date()))();
+  const now = (deps.now ?? systemClock)();
   const outcome: SettleOutcome = { released: 0, repaired: 0, refundsReturned: 0, approvalsExpired: 0 };
   for (const payment of await deps.payments.dueForRelease(now, BATCH)) {
     const moved = await deps.runUnit((unit) => deps.escrow.move(unit, payment, { to: 'RELEASED', actor: 'PLATFORM', reason: 'AUTO_RELEASE' }));

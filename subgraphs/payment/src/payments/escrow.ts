@@ -3,7 +3,7 @@
 // the money that moved and the outbox event are written; subscribers hear of it after commit.
 // Whatever causes a change (a resolver, a webhook, an event, a job) goes through `move`, so money
 // is booked exactly once per movement and never released twice.
-import { ConflictError, type BusinessCounter } from '@anshim/platform';
+import { ConflictError, systemClock, type BusinessCounter, type Clock } from '@anshim/platform';
 import type { Tx } from '../database.ts';
 import { checkEscrowTransition } from '../escrow/escrow-state-machine.ts';
 import type { LedgerRepository } from '../ledger/ledger-repository.ts';
@@ -21,7 +21,6 @@ export interface EscrowDeps {
   publisher: PaymentPublisher;
   /** anshim_payments_total: a state the money entered, counted once its transaction committed. */
   counter: BusinessCounter<'payments'>;
-  now?: () => Date;
 }
 
 /** The states the business dashboard follows (where the buyer's money is). */
@@ -41,11 +40,7 @@ export interface Move {
 }
 
 export class Escrow {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: EscrowDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: EscrowDeps, private readonly now: Clock = systemClock) {}
 
   /**
    * Moves the payment if the state machine allows it and the row is still in the status read;

@@ -3,7 +3,7 @@
 // back from the provider: a webhook's payload is never believed), and the settle job, which repairs
 // what a crash or an outage left half done (confirmed at the provider but not here, refunds not yet
 // returned) and releases held money whose time has come.
-import type { Logger } from '@anshim/platform';
+import { systemClock, type Clock, type Logger } from '@anshim/platform';
 import type { LedgerRepository } from '../ledger/ledger-repository.ts';
 import { entryFor } from '../ledger/postings.ts';
 import type { PaymentRecord } from '../model.ts';
@@ -20,18 +20,13 @@ export interface ProviderSyncDeps {
   runUnit: RunUnit;
   autoReleaseMs: number;
   logger: Logger;
-  now?: () => Date;
 }
 
 /** What the buyer's browser is told after checkout (the app shows it in plain words). */
 export type ReturnOutcome = 'HELD' | 'PENDING' | 'FAILED' | 'AMOUNT_MISMATCH' | 'UNKNOWN_ORDER';
 
 export class ProviderSync {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: ProviderSyncDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: ProviderSyncDeps, private readonly now: Clock = systemClock) {}
 
   /** GET /payments/return: success (paymentKey, orderId, amount) or failure (code, orderId). */
   async checkoutReturned(query: { paymentKey?: string; orderId?: string; amount?: string; code?: string }): Promise<{ payment: PaymentRecord | null; outcome: ReturnOutcome }> {

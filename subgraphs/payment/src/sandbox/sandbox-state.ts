@@ -3,6 +3,7 @@
 // payment lifecycle: READY (created) → IN_PROGRESS (the buyer authorised at checkout) → DONE
 // (the merchant confirmed) → CANCELED; READY/IN_PROGRESS → ABORTED when the buyer gives up.
 import { createHash, randomBytes } from 'node:crypto';
+import { systemClock, type Clock } from '@anshim/platform';
 
 export interface SandboxPayment {
   paymentKey: string;
@@ -50,7 +51,7 @@ export class SandboxLedger {
   /** Idempotency-Key → the request it was first used for and the answer given (replayed on repeats). */
   private readonly answers = new Map<string, { request: string; answer: SandboxPayment }>();
 
-  constructor(private readonly now: () => Date = () => new Date()) {}
+  constructor(private readonly now: Clock = systemClock) {}
 
   /** Runs `work` once per idempotency key; a repeat with the same body gets the first answer, another body a 422. */
   idempotent(key: string | undefined, request: unknown, work: () => SandboxPayment): SandboxPayment {

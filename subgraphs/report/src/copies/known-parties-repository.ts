@@ -6,9 +6,8 @@
 // Every write keeps the earliest (or, for verifications, the latest) time, so events may arrive
 // late, twice or out of order.
 import type { ReporterTrust, ReporterVerification } from '@anshim/contracts';
+import { DAY_MS } from '@anshim/platform';
 import type { ReportPrisma, Tx } from '../database.ts';
-
-const DAY_MS = 86_400_000;
 
 const VERIFIED_COLUMN: Record<ReporterVerification, string> = {
   EMAIL: 'email_verified_at',

@@ -5,7 +5,7 @@
 // parties themselves check in or out (an ADMIN cannot do it for someone), and each party sees
 // only their own check-in: the other party's whereabouts are not theirs to read.
 import { randomUUID } from 'node:crypto';
-import { AppError, ForbiddenError, NotFoundError, requireIdentity } from '@anshim/platform';
+import { AppError, ForbiddenError, NotFoundError, requireIdentity, systemClock, type Clock } from '@anshim/platform';
 import { transaction, violatedIndex, type TransactionPrisma } from '../database.ts';
 import { messages } from '../messages.ts';
 import type { RequestScope } from '../scope.ts';
@@ -20,15 +20,10 @@ export interface CheckInServiceDeps {
   scheduleAlert: (checkIn: CheckInRecord) => Promise<void>;
   /** Drops the alert of a check-in that ended (best effort: a run after check-out does nothing). */
   cancelAlert: (checkInId: string) => Promise<void>;
-  now?: () => Date;
 }
 
 export class CheckInService {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: CheckInServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: CheckInServiceDeps, private readonly now: Clock = systemClock) {}
 
   /** checkInAtMeetingSpot: idempotent while checked in (the same check-in, no second alert). */
   async checkIn(scope: RequestScope, transactionId: string): Promise<TradeRecord> {

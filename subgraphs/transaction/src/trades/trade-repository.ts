@@ -5,16 +5,8 @@ import { Prisma, type TransactionPrisma, type Tx } from '../database.ts';
 import type { TradeStatus } from '../model.ts';
 
 export const tradeSelect = {
-  id: true,
-  productId: true,
-  buyerId: true,
-  sellerId: true,
-  status: true,
-  price: true,
-  completedAt: true,
-  meetingSpotId: true,
-  createdAt: true,
-  updatedAt: true,
+  id: true, productId: true, buyerId: true, sellerId: true, status: true, price: true, completedAt: true,
+  meetingSpotId: true, createdAt: true, updatedAt: true,
 } as const satisfies Prisma.TransactionSelect;
 export type TradeRecord = Prisma.TransactionGetPayload<{ select: typeof tradeSelect }>;
 

@@ -1,7 +1,7 @@
 // Trades: who may start, move and rate a trade, and the race-safe way to apply it. The state
 // machine says what may happen; conditional updates under row locks decide who wins a race;
 // the product's status follows the trade in the same transaction, with the outbox event.
-import { AppError, charLength, ConflictError, ForbiddenError, NotFoundError, pick, requireIdentity, type BusinessCounter, type Identity, type LocalizedText } from '@anshim/platform';
+import { AppError, charLength, ConflictError, ForbiddenError, NotFoundError, pick, requireIdentity, systemClock, type BusinessCounter, type Clock, type Identity, type LocalizedText } from '@anshim/platform';
 import { z } from 'zod';
 import type { PartyRepository, PartyState } from '../copies/party-repository.ts';
 import type { RiskEffectsRepository } from '../copies/risk-effects-repository.ts';
@@ -32,7 +32,6 @@ export interface TradeServiceDeps {
   afterCommit: () => void;
   /** anshim_trades_total: counted once the trade's transaction committed. */
   counter: BusinessCounter<'trades'>;
-  now?: () => Date;
 }
 
 /** The trade events the business dashboard counts; other moves (ACCEPTED) are not one of them. */
@@ -57,11 +56,7 @@ function refuse(refusal: Refusal): never {
 }
 
 export class TradeService {
-  private readonly now: () => Date;
-
-  constructor(private readonly deps: TradeServiceDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
+  constructor(private readonly deps: TradeServiceDeps, private readonly now: Clock = systemClock) {}
 
   roleOf(identity: Identity | null, trade: TradeRecord): PartyRole | null {
     if (!identity) return null;

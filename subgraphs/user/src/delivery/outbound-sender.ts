@@ -22,7 +22,7 @@
 // by the counted provider every send goes through), anshim_outbound_messages_pending and
 // anshim_outbound_oldest_pending_age_seconds read from the table when /metrics is scraped.
 import { JOB_CATALOGUE } from '@anshim/contracts';
-import { defineJob, type DefinedJob, type FieldCipher, type Logger, type Metrics, type RedisSettings } from '@anshim/platform';
+import { defineJob, systemClock, type Clock, type DefinedJob, type FieldCipher, type Logger, type Metrics, type RedisSettings } from '@anshim/platform';
 import { Gauge } from 'prom-client';
 import type { UserEnv } from '../env.ts';
 import { DeliveryRefusedError, type DeliveryProvider } from './delivery.ts';
@@ -113,7 +113,7 @@ export class OutboundSender {
   }
 
   /** One pass: expires what is too old, then sends every due message until none is left or every channel rests. */
-  async drain(clock: () => Date = () => new Date()): Promise<DrainResult> {
+  async drain(clock: Clock = systemClock): Promise<DrainResult> {
     await this.purge(clock());
     const result: DrainResult = { sent: 0, failed: 0, refused: 0, expired: await this.expire(clock()) };
     const lane = async () => {
@@ -135,7 +135,7 @@ export class OutboundSender {
     return result;
   }
 
-  private async send(row: ClaimedMessage, clock: () => Date): Promise<Outcome> {
+  private async send(row: ClaimedMessage, clock: Clock): Promise<Outcome> {
     const { repository, delivery, cipher, settings } = this.deps;
     let to: string;
     try {

@@ -7,17 +7,8 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { Tx, UserPrisma } from '../database.ts';
 
 export const guardianSelect = {
-  id: true,
-  userId: true,
-  name: true,
-  relation: true,
-  phoneEncrypted: true,
-  codeHash: true,
-  codeExpiresAt: true,
-  attempts: true,
-  confirmedAt: true,
-  approvesPayments: true,
-  createdAt: true,
+  id: true, userId: true, name: true, relation: true, phoneEncrypted: true, codeHash: true, codeExpiresAt: true,
+  attempts: true, confirmedAt: true, approvesPayments: true, createdAt: true,
 } as const satisfies Prisma.GuardianSelect;
 
 export type GuardianRecord = Prisma.GuardianGetPayload<{ select: typeof guardianSelect }>;

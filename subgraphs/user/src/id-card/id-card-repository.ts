@@ -3,19 +3,8 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import type { Tx, UserPrisma } from '../database.ts';
 
 export const idCardCheckSelect = {
-  id: true,
-  userId: true,
-  status: true,
-  contentType: true,
-  photoKey: true,
-  photoSize: true,
-  uploadExpiresAt: true,
-  submittedAt: true,
-  decidedAt: true,
-  decidedBy: true,
-  reason: true,
-  purgeAfter: true,
-  photoDeletedAt: true,
+  id: true, userId: true, status: true, contentType: true, photoKey: true, photoSize: true, uploadExpiresAt: true,
+  submittedAt: true, decidedAt: true, decidedBy: true, reason: true, purgeAfter: true, photoDeletedAt: true,
   createdAt: true,
 } as const satisfies Prisma.IdCardCheckSelect;
 

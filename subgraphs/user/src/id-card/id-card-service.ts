@@ -4,7 +4,7 @@
 // pending checks, open the photo through a short-lived signed URL and approve or reject with a
 // reason (audited); approval adds ID_CARD and emits user.verified. Nobody decides their own check.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { BadInputError, charLength, ConflictError, ForbiddenError, isUuid, NotFoundError, pick, RateLimitedError, requireAdmin, requireIdentity, type FieldCipher, type Logger } from '@anshim/platform';
+import { BadInputError, charLength, ConflictError, DAY_MS, ForbiddenError, isUuid, NotFoundError, pick, RateLimitedError, requireAdmin, requireIdentity, type FieldCipher, type Logger } from '@anshim/platform';
 import { detectContentType, ID_CARD_POLICY, type StorageDriver } from '@anshim/platform/storage';
 import type { AuditRepository } from '../audit/audit-repository.ts';
 import { transaction, type UserPrisma } from '../database.ts';
@@ -18,7 +18,6 @@ import type { IdCardUrls } from './id-card-urls.ts';
 import type { VerificationRequirements } from '../verification/verification-requirements.ts';
 
 export const MAX_ID_CARD_REQUESTS_PER_HOUR = 5;
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface IdCardServiceDeps {
   prisma: UserPrisma;

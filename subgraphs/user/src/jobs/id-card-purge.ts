@@ -2,7 +2,7 @@
 // scheduler (one repeatable job, however many replicas run) sweeps every
 // ID_CARD_PURGE_INTERVAL_MINUTES: it deletes photos past their `purgeAfter` and marks unused
 // upload tickets EXPIRED. The row of each check stays, as the record of the decision.
-import { defineSweep, type DefinedJob, type Logger, type RedisSettings } from '@anshim/platform';
+import { Sweep, type SweepDeps } from '@anshim/platform';
 import { JOB_CATALOGUE } from '@anshim/contracts';
 import type { StorageDriver } from '@anshim/platform/storage';
 import type { IdCardRepository } from '../id-card/id-card-repository.ts';
@@ -10,12 +10,9 @@ import type { IdCardRepository } from '../id-card/id-card-repository.ts';
 export const ID_CARD_PURGE_SCHEDULER = 'id-card-purge';
 const BATCH = 200;
 
-export interface IdCardPurgeDeps {
+export interface IdCardPurgeDeps extends SweepDeps {
   checks: IdCardRepository;
   storage: StorageDriver;
-  redis: RedisSettings;
-  logger: Logger;
-  intervalMinutes: number;
 }
 
 export interface PurgeResult {
@@ -23,18 +20,13 @@ export interface PurgeResult {
   ticketsExpired: number;
 }
 
-export class IdCardPurge {
-  /** The queue, its scheduler and worker: the server starts and closes it. */
-  readonly job: DefinedJob<(typeof JOB_CATALOGUE)['user.id-card-purge']['schema'], PurgeResult>;
-  private readonly logger: Logger;
-
+export class IdCardPurge extends Sweep<PurgeResult> {
   constructor(private readonly deps: IdCardPurgeDeps) {
-    this.logger = deps.logger.child({ component: 'id-card-purge' });
-    this.job = defineSweep(JOB_CATALOGUE['user.id-card-purge'], { id: ID_CARD_PURGE_SCHEDULER, everyMs: deps.intervalMinutes * 60_000, run: (now) => this.sweep(now), redis: deps.redis, logger: deps.logger });
+    super(JOB_CATALOGUE['user.id-card-purge'], ID_CARD_PURGE_SCHEDULER, deps);
   }
 
   /** One sweep as of `now` (tests pass a date 31 days ahead). A photo that cannot be deleted now is retried next sweep. */
-  async sweep(now: Date): Promise<PurgeResult> {
+  override async sweep(now: Date): Promise<PurgeResult> {
     let photosDeleted = 0;
     for (;;) {
       const due = await this.deps.checks.photosToPurge(now, BATCH);

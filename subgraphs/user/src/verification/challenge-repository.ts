@@ -1,8 +1,8 @@
 // Pending verification codes. The code itself is never stored, only a keyed hash of it; the
 // address it went to is stored encrypted, to detect a contact change while the code is pending.
-import { translatePrismaError } from '@anshim/platform';
-import type { Tx, UserPrisma } from '../database.ts';
+import type { Tx } from '../database.ts';
 import type { VerificationMethod } from '../model.ts';
+import { CodeRows, type CodeTable } from './code-rows.ts';
 
 export interface ChallengeRecord {
   id: string;
@@ -28,8 +28,10 @@ const challengeSelect = {
   createdAt: true,
 } as const;
 
-export class ChallengeRepository {
-  constructor(private readonly prisma: UserPrisma) {}
+export class ChallengeRepository extends CodeRows {
+  protected override table(db: Tx): CodeTable {
+    return db.verificationChallenge;
+  }
 
   /** Creation times of the user's requests for one method since `since`, oldest first (rate limit). */
   async requestTimesSince(userId: string, method: VerificationMethod, since: Date): Promise<Date[]> {
@@ -52,26 +54,6 @@ export class ChallengeRepository {
 
   async findById(id: string): Promise<ChallengeRecord | null> {
     return this.prisma.verificationChallenge.findUnique({ where: { id }, select: challengeSelect });
-  }
-
-  /**
-   * Counts a wrong code atomically and closes the challenge at `maxAttempts`. Returns the new
-   * attempt count, or null when the challenge was closed meanwhile.
-   */
-  async recordWrongAttempt(id: string, maxAttempts: number, at: Date): Promise<number | null> {
-    return this.prisma.$transaction(async (tx) => {
-      const { count } = await tx.verificationChallenge.updateMany({ where: { id, consumedAt: null }, data: { attempts: { increment: 1 } } });
-      if (count === 0) return null;
-      const row = await tx.verificationChallenge.findUniqueOrThrow({ where: { id }, select: { attempts: true } });
-      if (row.attempts >= maxAttempts) await tx.verificationChallenge.update({ where: { id }, data: { consumedAt: at }, select: { id: true } });
-      return row.attempts;
-    }).catch(translatePrismaError);
-  }
-
-  /** Marks the challenge used; false when a concurrent confirmation got there first. */
-  async consume(tx: Tx, id: string, at: Date): Promise<boolean> {
-    const { count } = await tx.verificationChallenge.updateMany({ where: { id, consumedAt: null }, data: { consumedAt: at } });
-    return count === 1;
   }
 
   /** A code that could not be delivered should not count against the sender's hourly limit. */

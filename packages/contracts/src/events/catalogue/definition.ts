@@ -11,3 +11,6 @@ export interface EventDefinition {
 
 export const uuid = z.uuid();
 export const timestamp = z.iso.datetime({ offset: true });
+
+/** The two parties of a trade, as every trade and payment event names them. */
+export const tradeParties = { buyerId: uuid, sellerId: uuid };

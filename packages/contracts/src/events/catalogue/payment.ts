@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timestamp, uuid, type EventDefinition } from './definition.ts';
+import { timestamp, tradeParties, uuid, type EventDefinition } from './definition.ts';
 
 export const paymentStatus = z.enum(['AWAITING_GUARDIAN', 'AWAITING_PAYMENT', 'HELD', 'RELEASED', 'REFUNDED', 'DISPUTED', 'CANCELLED', 'FAILED']);
 
@@ -14,8 +14,7 @@ export const TRADE_DISPUTE_REASONS = { BUYER: 'TRADE_DISPUTED_BY_BUYER', SELLER:
 const change = z.object({
   paymentId: uuid,
   transactionId: uuid,
-  buyerId: uuid,
-  sellerId: uuid,
+  ...tradeParties,
   /** Whole won: the trade's price. */
   amount: z.int().min(1),
   from: paymentStatus.nullable(),
@@ -52,8 +51,7 @@ export const PAYMENT_EVENTS = {
       approvalId: uuid,
       paymentId: uuid,
       transactionId: uuid,
-      buyerId: uuid,
-      sellerId: uuid,
+      ...tradeParties,
       /** Whole won. */
       amount: z.int().min(1),
       /** The listing's title as payment's copy knows it (the SMS prints it only when it is SMS-safe); null when unknown. */

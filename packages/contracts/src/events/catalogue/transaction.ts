@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { timestamp, uuid, type EventDefinition } from './definition.ts';
+import { timestamp, tradeParties, uuid, type EventDefinition } from './definition.ts';
 
 const tradeStatus = z.enum(['REQUESTED', 'ACCEPTED', 'COMPLETED', 'CANCELLED', 'DISPUTED']);
 
@@ -7,8 +7,7 @@ const tradeStatus = z.enum(['REQUESTED', 'ACCEPTED', 'COMPLETED', 'CANCELLED', '
 const trade = z.object({
   transactionId: uuid,
   productId: uuid,
-  buyerId: uuid,
-  sellerId: uuid,
+  ...tradeParties,
   /** Whole won. */
   amount: z.int().min(0),
   /** The party who caused the change. */
