@@ -43,10 +43,13 @@ interface Target {
   gatewayUrl: string;
   gatewayPid: number;
   pids: Record<Subgraph, number>;
+  /** CPU ms per second the three subgraphs spend with no request at all (relay polls, queue workers). */
+  idleMsPerSecond?: number;
 }
 
 interface Measure {
   target: string;
+  seconds: number;
   page: string;
   round: number;
   requests: number;
@@ -167,10 +170,18 @@ async function measure(target: Target, page: string, round: number, stream: () =
   const perPage = (name: Subgraph | 'gateway') => (after[name] - before[name]) / Math.max(1, result.requests);
   if (result.errors) console.error(`  ${target.label} ${page}: ${result.errors} errors, e.g. ${result.errorSamples[0]}`);
   return {
-    target: target.label, page, round, requests: result.requests, errors: result.errors, p50Ms: result.p50Ms, p99Ms: result.p99Ms,
+    target: target.label, seconds: result.seconds, page, round, requests: result.requests, errors: result.errors, p50Ms: result.p50Ms, p99Ms: result.p99Ms,
     gatewayCpuMs: perPage('gateway'),
     subgraphCpuMs: Object.fromEntries(SUBGRAPHS.map((s) => [s, perPage(s)])) as Record<Subgraph, number>,
   };
+}
+
+/** What the subgraphs burn with no traffic: subtracted for the "net" column (background work is per second, not per page). */
+async function idleRate(target: Target, seconds: number): Promise<number> {
+  const sum = () => SUBGRAPHS.reduce((total, s) => total + processTreeCpuMs(target.pids[s]), 0);
+  const before = sum();
+  await new Promise((resolve) => setTimeout(resolve, seconds * 1_000));
+  return (sum() - before) / seconds;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
@@ -179,14 +190,16 @@ function print(measures: Measure[], targets: Target[], pages: string[], settings
   const [l1, l5, l15] = loadavg().map((v) => v.toFixed(2));
   console.log(`\nsubgraph-cpu: ${settings.connections} connection(s), ${settings.rounds} alternating round(s) × ${settings.seconds} s per page and target; load ${l1} ${l5} ${l15}; ${new Date().toISOString()}`);
   console.log(`CPU ms per page (median of rounds); p50/p99 ms through the gateway`);
-  console.log(`${'page'.padEnd(9)}${'target'.padEnd(22)}${'pages'.padStart(7)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'user'.padStart(8)}${'txn'.padStart(8)}${'safety'.padStart(8)}${'sum'.padStart(8)}${'gateway'.padStart(9)}`);
+  console.log(`idle CPU of the three subgraphs (no requests): ${targets.map((t) => `${t.label} ${t.idleMsPerSecond?.toFixed(1)} ms/s`).join(', ')}; "net" = sum less that rate`);
+  console.log(`${'page'.padEnd(9)}${'target'.padEnd(22)}${'pages'.padStart(7)}${'p50'.padStart(8)}${'p99'.padStart(8)}${'user'.padStart(8)}${'txn'.padStart(8)}${'safety'.padStart(8)}${'sum'.padStart(8)}${'net'.padStart(8)}${'gateway'.padStart(9)}`);
   for (const page of pages) {
     for (const target of targets) {
       const rows = measures.filter((m) => m.page === page && m.target === target.label);
       const sg = (s: Subgraph) => median(rows.map((r) => r.subgraphCpuMs[s]));
       const sum = median(rows.map((r) => SUBGRAPHS.reduce((total, s) => total + r.subgraphCpuMs[s], 0)));
+      const net = median(rows.map((r) => SUBGRAPHS.reduce((total, s) => total + r.subgraphCpuMs[s], 0) - ((target.idleMsPerSecond ?? 0) * r.seconds) / Math.max(1, r.requests)));
       const f = (v: number, w = 8) => v.toFixed(2).padStart(w);
-      console.log(`${page.padEnd(9)}${target.label.padEnd(22)}${String(rows.reduce((n, r) => n + r.requests, 0)).padStart(7)}${f(median(rows.map((r) => r.p50Ms)))}${f(median(rows.map((r) => r.p99Ms)))}${f(sg('user'))}${f(sg('transaction'))}${f(sg('safety'))}${f(sum)}${f(median(rows.map((r) => r.gatewayCpuMs)), 9)}`);
+      console.log(`${page.padEnd(9)}${target.label.padEnd(22)}${String(rows.reduce((n, r) => n + r.requests, 0)).padStart(7)}${f(median(rows.map((r) => r.p50Ms)))}${f(median(rows.map((r) => r.p99Ms)))}${f(sg('user'))}${f(sg('transaction'))}${f(sg('safety'))}${f(sum)}${f(net)}${f(median(rows.map((r) => r.gatewayCpuMs)), 9)}`);
     }
   }
 }
@@ -213,8 +226,9 @@ export async function run(): Promise<void> {
       page: () => () => ({ body: JSON.stringify({ query: IDENTICAL_PAGE }) }),
       listing: () => listingStream(listings),
     };
-    // Warm-up: caches filled, code optimised, on both.
+    // Warm-up: caches filled, code optimised, on both; then each one's CPU with no traffic.
     for (const target of targets) for (const make of Object.values(pages)) await runLoad(target.gatewayUrl, [make()], 3_000);
+    for (const target of targets) target.idleMsPerSecond = await idleRate(target, 10);
     const measures: Measure[] = [];
     for (let round = 0; round < settings.rounds; round++) {
       for (const page of Object.keys(pages)) {
@@ -224,7 +238,7 @@ export async function run(): Promise<void> {
     }
     print(measures, targets, Object.keys(pages), settings);
     mkdirSync(new URL('./out/', import.meta.url), { recursive: true });
-    writeFileSync(new URL('./out/subgraph-cpu.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), load: loadavg(), settings, measures }, null, 2));
+    writeFileSync(new URL('./out/subgraph-cpu.json', import.meta.url), JSON.stringify({ at: new Date().toISOString(), load: loadavg(), settings, idle: Object.fromEntries(targets.map((t) => [t.label, t.idleMsPerSecond])), measures }, null, 2));
     const errors = measures.reduce((n, m) => n + m.errors, 0);
     if (errors) throw new Error(`subgraph-cpu: ${errors} answers with errors`);
   } finally {

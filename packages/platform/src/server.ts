@@ -130,6 +130,9 @@ export function withoutPerRequestExtras(schema: GraphQLSchema) {
 export async function buildSubgraphServer<C extends RequestContext>(options: SubgraphServerOptions<C>): Promise<ServiceServer> {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on answers: express would hash every response body (SHA-1) for a conditional GET that
+  // the gateway, POSTing, never makes.
+  app.set('etag', false);
   const httpServer = createServer(app);
   // Longer than the gateway's idle keep-alive sockets usually wait, so the server rarely closes
   // a connection the gateway is about to reuse (the fetcher retries that case once anyway).
