@@ -1,8 +1,8 @@
 // Plain `pg` on a service's own schema, shaped as the platform's TransactionalSqlClient: for the
 // statements a service runs most (the event path, and the reads behind every `_entities` batch
-// and listing page). Prisma's typed client costs ~1 ms of CPU per statement in this process
-// (query compilation, its JSON protocol, result mapping; bench/RESULTS.md "Subgraph CPU per
-// page"); a prepared statement through `pg` costs a tenth of that. Typed writes stay on Prisma.
+// and listing page). Prisma's typed client (its query compiler, JSON protocol, result mapping)
+// was about 15% of the user and safety subgraphs' busy CPU on the products page (bench/RESULTS.md,
+// "Subgraph CPU per page"); through `pg` it is a plain prepared statement. Typed writes stay on Prisma.
 import pg from 'pg';
 import type { SqlExecutor, TransactionalSqlClient, TransactionOptions } from './events/sql-client.ts';
 import { postgresSchemaFor } from './prisma.ts';

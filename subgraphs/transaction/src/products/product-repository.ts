@@ -46,9 +46,9 @@ export type NewProduct = Omit<ProductRecord, 'status' | 'createdAt' | 'updatedAt
 const PRODUCTS_BY_IDS = `SELECT ${PRODUCT_COLUMNS.text} FROM products WHERE id = ANY($1::uuid[])`;
 
 /**
- * A listing page and every `_entities` batch read through `reads`, plain pg (platform PlainSql):
- * the same SQL through Prisma cost this process about a millisecond of CPU per statement
- * (bench/RESULTS.md, "Subgraph CPU per page"). Writes and rarer reads stay on Prisma.
+ * A listing page and every `_entities` batch read through `reads`, plain pg (platform PlainSql),
+ * not Prisma, whose per-call work was about 15% of the user and safety subgraphs' busy CPU on the
+ * products page (bench/RESULTS.md, "Subgraph CPU per page"). Writes and rarer reads stay on Prisma.
  */
 export class ProductRepository {
   constructor(

@@ -59,8 +59,8 @@ function rethrowUnique(error: unknown): never {
 
 /**
  * The `_entities` read (every page that names sellers or members asks it): userSelect's columns in
- * one prepared statement on plain pg, not Prisma's typed findMany, which cost this process about
- * a millisecond of CPU per batch (bench/RESULTS.md, "Subgraph CPU per page").
+ * one prepared statement on plain pg, not Prisma's typed findMany, whose per-call work was about
+ * 15% of this subgraph's busy CPU on the products page (bench/RESULTS.md, "Subgraph CPU per page").
  */
 const USERS_BY_IDS = `
 SELECT id::text AS "id", email, nickname, phone_encrypted AS "phoneEncrypted",
