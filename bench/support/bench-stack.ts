@@ -28,6 +28,8 @@ export interface BenchStackOptions {
   workers?: string[];
   /** How long one process may take to start; a loaded 2-core machine needs minutes. Default 180 s. */
   startTimeoutMs?: number;
+  /** The subgraphs (not the gateway nor workers) write V8 CPU profiles to `<profileDir>/<name>/` on exit. */
+  profileDir?: string;
 }
 
 /** `extraEnv.GATEWAY_PORT` fixes the gateway's port (a provider stand-in must know where to send webhooks); default a free one. */
@@ -58,8 +60,9 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
     await ensureDatabase(databaseUrl);
     for (const service of services) await deployMigrations({ databaseUrl, service, log: () => undefined });
     const subgraphUrls: Record<string, string> = {};
+    const nodeArgs = (name: string) => (options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', `${options.profileDir}/${name}`] : []);
     const startSubgraph = (name: string, service: string, serviceEnv: Record<string, string>) =>
-      startProcess(name, `subgraphs/${service}/src/index.ts`, { ...ownerUrls(service, subgraphUrls), ...env, LOG_LEVEL: 'info', [`${service.toUpperCase()}_PORT`]: '0', ...serviceEnv }, { timeoutMs });
+      startProcess(name, `subgraphs/${service}/src/index.ts`, { ...ownerUrls(service, subgraphUrls), ...env, LOG_LEVEL: 'info', [`${service.toUpperCase()}_PORT`]: '0', ...serviceEnv }, { timeoutMs, nodeArgs: nodeArgs(name) });
     // Owners first (port 0), so the services reading from them get their real URLs (test/support/owners.ts).
     const startedBy = new Map<string, StartedProcess>();
     for (const tier of startTiers(services)) {

@@ -3,7 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import express, { type Express, type Request } from 'express';
@@ -103,10 +109,31 @@ export function requestIdOf(req: Request): string {
   return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
 }
 
+/**
+ * The plugins Apollo would otherwise install by itself, off: a subgraph is only ever called by the
+ * gateway. Cache control in particular hooks every field of every request (a policy object per
+ * resolved field) to compute a Cache-Control header that no subgraph schema asks for; it stays on
+ * only for a schema that declares `@cacheControl`. No landing page, no inline traces (the gateway
+ * keeps no Apollo traces), and no usage or schema reporting even if APOLLO_KEY is set by accident.
+ */
+export function withoutPerRequestExtras(schema: GraphQLSchema) {
+  const hintsDeclared = schema.getDirective('cacheControl') !== undefined;
+  return [
+    ApolloServerPluginLandingPageDisabled(),
+    ApolloServerPluginInlineTraceDisabled(),
+    ApolloServerPluginUsageReportingDisabled(),
+    ApolloServerPluginSchemaReportingDisabled(),
+    ...(hintsDeclared ? [] : [ApolloServerPluginCacheControlDisabled()]),
+  ];
+}
+
 /** Builds (does not listen) an Apollo subgraph on express 5 with health, readiness and metrics. */
 export async function buildSubgraphServer<C extends RequestContext>(options: SubgraphServerOptions<C>): Promise<ServiceServer> {
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on answers: express would hash every response body (SHA-1) for a conditional GET that
+  // the gateway, POSTing, never makes.
+  app.set('etag', false);
   const httpServer = createServer(app);
   // Longer than the gateway's idle keep-alive sockets usually wait, so the server rarely closes
   // a connection the gateway is about to reuse (the fetcher retries that case once anyway).
@@ -126,8 +153,7 @@ export async function buildSubgraphServer<C extends RequestContext>(options: Sub
     }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginInlineTraceDisabled(),
+      ...withoutPerRequestExtras(schema),
       outageErrorsPlugin<C>((error) => options.logger.warn({ err: error }, 'a store is unreachable: answered "try again shortly"')),
       localizeErrorsPlugin<C>(),
       metricsPlugin<C>(metrics),

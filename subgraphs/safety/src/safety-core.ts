@@ -63,9 +63,9 @@ export function buildSafetyCore(env: SafetyEnv, logger: Logger, options: CoreOpt
     outbox: sql,
   });
   const { redis, redisSettings } = resources;
-  const copies = createCopies(prisma);
+  const copies = createCopies(sql);
   const inputs = new InputsReader();
-  const scores = new ScoreRepository(prisma);
+  const scores = new ScoreRepository(prisma, sql);
   const cache = new ScoreCache(redis, redisSettings, env.SAFETY_CACHE_TTL_SECONDS, logger);
   const lookup = new ScoreLookup({ cache, scores, inputs, sql });
   const recalculator = new ScoreRecalculator({ inputs, scores });

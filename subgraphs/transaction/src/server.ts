@@ -3,7 +3,7 @@
 // kit's subgraph storage wires product pictures (driver, tickets, local routes, upload sweep).
 // Here: repositories, the product cache and view counter, services, the event consumer and the
 // /internal routes safety and report read; the user service read when a trade starts. Composition only. index.ts and tests call start/stop.
-import { businessCounter, defineSubgraph, internalReader, mountInternalRoute, type SubgraphServer } from '@anshim/platform';
+import { businessCounter, defineSubgraph, internalReader, mountInternalRoute, PlainSql, type SubgraphServer } from '@anshim/platform';
 import { parseTradeFactsRequest, parseUserIds, SAFETY_INPUTS_ROUTE, TRADE_FACTS_ROUTE } from '@anshim/contracts';
 import { openSubgraphStorage, PRODUCT_IMAGE_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
 import { contextBuilder } from './context.ts';
@@ -67,7 +67,9 @@ export async function buildTransactionServer(overrides: Record<string, string | 
     compose: (parts) => {
       const { prisma, redis, redisSettings, logger, afterCommit, metrics } = parts;
       const storage = openSubgraphStorage(parts, { publicUrl: env.TRANSACTION_PUBLIC_URL, port: env.TRANSACTION_PORT, publicPolicies: [PRODUCT_IMAGE_POLICY] });
-      const products = new ProductRepository(prisma);
+      // Listing pages and the batched `_entities` read run on plain pg (product-repository.ts says why).
+      const reads = new PlainSql({ databaseUrl: env.DATABASE_URL, service: 'transaction', poolSize: 4, onQuery: options.onQuery, planEachCall: true });
+      const products = new ProductRepository(prisma, reads);
       const trades = new TradeRepository(prisma);
       const parties = new PartyRepository(prisma);
       const riskEffects = new RiskEffectsRepository(prisma);
@@ -109,6 +111,7 @@ export async function buildTransactionServer(overrides: Record<string, string | 
         consumer: env.TRANSACTION_CONSUME_EVENTS ? parts.consume<Tx>((hooks) => transactionHandlers({ parties, riskEffects, products, cache }, hooks)) : undefined,
         // After the consumer on stop: views recorded until then are still added.
         jobs: [views, uploadSweep.job, checkInAlerts],
+        closing: [() => reads.end()],
         onListening: storage.onListening,
         listeningDetails: { storage: env.STORAGE_DRIVER },
         expose: { flushViews: () => views.flush(), uploadSweep, checkInAlerts },

@@ -3,7 +3,7 @@
 // the ID card photo storage, the services, the /auth/* routes (ID card, OIDC), /internal/user-facts, the development
 // messages route on the operations port, the event consumer, the ID card purge job and the
 // bootstrap admin. Composition only. index.ts and tests call start/stop.
-import { defineSubgraph, DevAllowance, FieldCipher, mountInternalRoute, PublicBaseUrl, type SubgraphServer } from '@anshim/platform';
+import { defineSubgraph, DevAllowance, FieldCipher, mountInternalRoute, PlainSql, PublicBaseUrl, type SubgraphServer } from '@anshim/platform';
 import { parseUserFactsRequest, USER_FACTS_ROUTE } from '@anshim/contracts';
 import { openSubgraphStorage, ID_CARD_POLICY, PRODUCT_IMAGE_POLICY, PROFILE_PHOTO_POLICY, Uploads, type UploadSweep } from '@anshim/platform/storage';
 import { AuditRepository } from './audit/audit-repository.ts';
@@ -95,7 +95,9 @@ export async function buildUserServer(overrides: Record<string, string | undefin
       const idCardPurge = new IdCardPurge({ checks: idCards, storage: storage.driver, redis: redisSettings, logger, intervalMinutes: env.ID_CARD_PURGE_INTERVAL_MINUTES });
       const oidcProviders = new OidcProviders(env.oidcProviders, { timeoutMs: env.OIDC_TIMEOUT_MS, allowHttp: env.OIDC_ALLOW_HTTP });
 
-      const users = new UserRepository(prisma);
+      // The batched `_entities` read runs on plain pg (user-repository.ts says why).
+      const reads = new PlainSql({ databaseUrl: env.DATABASE_URL, service: 'user', poolSize: 4, onQuery: options.onQuery });
+      const users = new UserRepository(prisma, reads);
       const sessions = new SessionRepository(prisma);
       const guardians = new GuardianRepository(prisma);
       const audit = new AuditRepository();
@@ -210,7 +212,7 @@ export async function buildUserServer(overrides: Record<string, string | undefin
           internalSecret: env.INTERNAL_SECRET, approvalUrl: env.GUARDIAN_APPROVAL_URL,
         }),
         jobs: [idCardPurge.job, uploadSweep.job, outboundSender.job],
-        closing: [() => oidcProviders.close(), () => delivery.close()],
+        closing: [() => oidcProviders.close(), () => delivery.close(), () => reads.end()],
         prepare: async () => {
           if (!env.BOOTSTRAP_ADMIN_EMAIL || !env.BOOTSTRAP_ADMIN_PASSWORD) return;
           await ensureBootstrapAdmin(

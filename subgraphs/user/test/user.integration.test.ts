@@ -511,7 +511,8 @@ describe('federation', () => {
     expect(entities.slice(3)).toEqual([null, null]);
     // The outbox relay polls in the background on the same client; its queries do not count.
     const selects = h.queries.filter((sql) => /^\s*SELECT/i.test(sql) && !/outbox_events/.test(sql));
-    expect(selects.filter((sql) => /FROM "svc_user"\."users"/.test(sql))).toHaveLength(1);
+    // users on plain pg (unqualified: search_path), verifications through Prisma (qualified).
+    expect(selects.filter((sql) => /FROM ("svc_user"\.)?"?users"?\s/.test(sql))).toHaveLength(1);
     expect(selects.filter((sql) => /FROM "svc_user"\."verifications"/.test(sql))).toHaveLength(1);
     expect(selects).toHaveLength(2);
   });

@@ -2,7 +2,6 @@
 // statistics listing hints use: the only code that touches product_copies.
 import { readByUuids, type SqlExecutor } from '@anshim/platform';
 import type { TradeInputsAnswer } from '@anshim/contracts';
-import type { SafetyPrisma } from '../database.ts';
 import { ts } from './copy-sql.ts';
 
 export interface ProductCopyRecord {
@@ -20,8 +19,15 @@ export interface CategoryPrice {
   listings: number;
 }
 
+/** A page's product copies by id: the `_entities` batch behind Product.sellerSafety. */
+const COPIES_BY_IDS = `
+SELECT product_id::text AS "productId", seller_id::text AS "sellerId", category, price,
+       first_price AS "firstPrice", created_at AS "createdAt"
+  FROM product_copies WHERE product_id = ANY($1::uuid[])`;
+
 export class ProductRepository {
-  constructor(private readonly prisma: SafetyPrisma) {}
+  /** `reads`: plain pg (sql-client.ts), for the reads every products page makes without Prisma's per-call cost. */
+  constructor(private readonly reads: SqlExecutor) {}
 
   async productCreated(tx: SqlExecutor, product: { productId: string; sellerId: string; category: string; price: number; createdAt: Date }): Promise<void> {
     await tx.$executeRawUnsafe(
@@ -72,18 +78,13 @@ export class ProductRepository {
   }
 
   async findByIds(ids: readonly string[]): Promise<ProductCopyRecord[]> {
-    return readByUuids(ids, (valid) =>
-      this.prisma.productCopy.findMany({
-        where: { productId: { in: valid } },
-        select: { productId: true, sellerId: true, category: true, price: true, firstPrice: true, createdAt: true },
-      }),
-    );
+    return readByUuids(ids, async (valid) => this.reads.$queryRawUnsafe<ProductCopyRecord[]>(COPIES_BY_IDS, valid));
   }
 
   /** Median price and listing count per category, in one query. */
   async categoryPrices(categories: readonly string[]): Promise<CategoryPrice[]> {
     if (categories.length === 0) return [];
-    const rows = await this.prisma.$queryRawUnsafe<Array<{ category: string; median: number; listings: number }>>(
+    const rows = await this.reads.$queryRawUnsafe<Array<{ category: string; median: number; listings: number }>>(
       `SELECT category, percentile_cont(0.5) WITHIN GROUP (ORDER BY price)::float8 AS median, count(*)::int AS listings
          FROM product_copies WHERE category = ANY($1::text[]) GROUP BY category`,
       [...new Set(categories)],

@@ -1,6 +1,6 @@
 // The projections of other services' data safety keeps, one repository per input kind, built
 // together so the event handlers and the rebuild receive them as one set.
-import type { SafetyPrisma } from '../database.ts';
+import type { SqlExecutor } from '@anshim/platform';
 import { ProductRepository } from './product-repository.ts';
 import { ReportInputsRepository } from './report-inputs-repository.ts';
 import { RiskInputsRepository } from './risk-inputs-repository.ts';
@@ -15,12 +15,13 @@ export interface SafetyCopies {
   products: ProductRepository;
 }
 
-export function createCopies(prisma: SafetyPrisma): SafetyCopies {
+/** `reads`: the plain-pg client (sql-client.ts) the API's hot reads take. */
+export function createCopies(reads: SqlExecutor): SafetyCopies {
   return {
     users: new UserInputsRepository(),
     trades: new TradeInputsRepository(),
     reports: new ReportInputsRepository(),
     risk: new RiskInputsRepository(),
-    products: new ProductRepository(prisma),
+    products: new ProductRepository(reads),
   };
 }

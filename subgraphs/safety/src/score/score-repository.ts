@@ -4,7 +4,7 @@
 // (a nightly batch page) take the same path and commit together with the change that caused them.
 import { koreanDaySql, type LocalizedText, type SqlExecutor } from '@anshim/platform';
 import type { SafetyPrisma } from '../database.ts';
-import type { Factor, SafetyGrade, ScoreChangeRecord, ScoreRecord } from '../model.ts';
+import type { SafetyGrade, ScoreChangeRecord, ScoreRecord } from '../model.ts';
 import type { OutboxRow } from '../outbound/safety-events.ts';
 
 /** A score to store: the record without what the write itself sets (version, updatedAt). */
@@ -15,7 +15,6 @@ export interface ScoreWrite extends Omit<ScoreRecord, 'version' | 'updatedAt'> {
   event: OutboxRow | null;
 }
 
-const scoreSelect = { userId: true, value: true, grade: true, factors: true, badges: true, ruleVersion: true, version: true, updatedAt: true } as const;
 const changeSelect = { userId: true, value: true, grade: true, delta: true, reason: true, reasonCode: true, cause: true, at: true } as const;
 
 /**
@@ -62,8 +61,18 @@ outbox AS (
 )
 SELECT user_id::text AS user_id, version FROM written`;
 
+/** Stored scores by user id: what a page's score loader reads on a cache miss. */
+const SCORES_BY_IDS = `
+SELECT user_id::text AS "userId", value, grade::text AS "grade", factors, badges,
+       rule_version AS "ruleVersion", version, updated_at AS "updatedAt"
+  FROM safety_scores WHERE user_id = ANY($1::uuid[])`;
+
 export class ScoreRepository {
-  constructor(private readonly prisma: SafetyPrisma) {}
+  constructor(
+    private readonly prisma: SafetyPrisma,
+    /** Plain pg (sql-client.ts): the read behind every page's scores, without Prisma's per-call cost. */
+    private readonly reads: SqlExecutor,
+  ) {}
 
   /**
    * Stores scores, and the history and outbox rows of those actually written: one statement for
@@ -98,8 +107,7 @@ export class ScoreRepository {
 
   async findByIds(ids: readonly string[]): Promise<ScoreRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.prisma.safetyScore.findMany({ where: { userId: { in: [...ids] } }, select: scoreSelect });
-    return rows.map((r) => ({ ...r, factors: r.factors as unknown as Factor[] }));
+    return this.reads.$queryRawUnsafe<ScoreRecord[]>(SCORES_BY_IDS, [...ids]);
   }
 
   async history(userId: string, first: number): Promise<ScoreChangeRecord[]> {

@@ -1,5 +1,5 @@
 // Products: the only code that reads or writes `products`. Every statement names its columns.
-import { distinctUuids, isUuid, readByUuids, translatePrismaError } from '@anshim/platform';
+import { distinctUuids, isUuid, readByUuids, translatePrismaError, type SqlExecutor } from '@anshim/platform';
 import { Prisma, type TransactionPrisma, type Tx } from '../database.ts';
 import type { ProductStatus } from '../model.ts';
 import type { CursorPosition, ProductSort } from './cursor.ts';
@@ -42,8 +42,19 @@ export const productSelect = {
 /** What createProduct stores: the product as read back, less what the database sets, plus its search text. */
 export type NewProduct = Omit<ProductRecord, 'status' | 'createdAt' | 'updatedAt'> & { searchText: string };
 
+/** productSelect's columns by id, the `_entities` batch (PRODUCT_COLUMNS aliases them). */
+const PRODUCTS_BY_IDS = `SELECT ${PRODUCT_COLUMNS.text} FROM products WHERE id = ANY($1::uuid[])`;
+
+/**
+ * A listing page and every `_entities` batch read through `reads`, plain pg (platform PlainSql),
+ * not Prisma, whose per-call work was about 15% of the user and safety subgraphs' busy CPU on the
+ * products page (bench/RESULTS.md, "Subgraph CPU per page"). Writes and rarer reads stay on Prisma.
+ */
 export class ProductRepository {
-  constructor(private readonly prisma: TransactionPrisma) {}
+  constructor(
+    private readonly prisma: TransactionPrisma,
+    private readonly reads: SqlExecutor,
+  ) {}
 
   async findById(id: string, db: Tx = this.prisma): Promise<ProductRecord | null> {
     if (!isUuid(id)) return null;
@@ -52,7 +63,7 @@ export class ProductRepository {
 
   /** One query for many ids (DataLoader batches `_entities` and nested products through this). */
   async findManyByIds(ids: readonly string[]): Promise<ProductRecord[]> {
-    return readByUuids(ids, (valid) => this.prisma.product.findMany({ where: { id: { in: valid } }, select: productSelect }));
+    return readByUuids(ids, async (valid) => this.reads.$queryRawUnsafe<ProductRecord[]>(PRODUCTS_BY_IDS, valid));
   }
 
   async create(tx: Tx, data: NewProduct): Promise<ProductRecord> {
@@ -83,11 +94,13 @@ export class ProductRepository {
   }
 
   async page(filter: ListingFilter, sort: ProductSort, position: CursorPosition | null, limit: number): Promise<ProductRecord[]> {
-    return this.prisma.$queryRaw<ProductRecord[]>(listingSql(filter, sort, position, limit));
+    const sql = listingSql(filter, sort, position, limit);
+    return this.reads.$queryRawUnsafe<ProductRecord[]>(sql.text, ...sql.values);
   }
 
   async count(filter: ListingFilter): Promise<number> {
-    const [row] = await this.prisma.$queryRaw<Array<{ count: number }>>(countSql(filter));
+    const sql = countSql(filter);
+    const [row] = await this.reads.$queryRawUnsafe<Array<{ count: number }>>(sql.text, ...sql.values);
     return row?.count ?? 0;
   }
 

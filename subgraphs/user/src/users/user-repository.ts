@@ -1,6 +1,6 @@
 // Accounts and their verifications: the only code that reads or writes `users` and `verifications`.
 // Every query names its columns; the password hash leaves this file only through `findCredentials`.
-import { isUniqueViolation, isUuid, readByUuids, translatePrismaError } from '@anshim/platform';
+import { isUniqueViolation, isUuid, readByUuids, translatePrismaError, type SqlExecutor } from '@anshim/platform';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Tx, UserPrisma } from '../database.ts';
 import { userSelect, verificationSelect, type UserRecord, type VerificationMethod, type VerificationRecord } from '../model.ts';
@@ -57,8 +57,26 @@ function rethrowUnique(error: unknown): never {
   return translatePrismaError(error);
 }
 
+/**
+ * The `_entities` read (every page that names sellers or members asks it): userSelect's columns in
+ * one prepared statement on plain pg, not Prisma's typed findMany, whose per-call work was about
+ * 15% of this subgraph's busy CPU on the products page (bench/RESULTS.md, "Subgraph CPU per page").
+ */
+const USERS_BY_IDS = `
+SELECT id::text AS "id", email, nickname, phone_encrypted AS "phoneEncrypted",
+       pending_phone_encrypted AS "pendingPhoneEncrypted", bio, region, role::text AS "role",
+       status::text AS "status", status_until AS "statusUntil", protected_mode AS "protectedMode",
+       min_counterpart_grade::text AS "minCounterpartGrade", protect_chats AS "protectChats",
+       two_factor_enabled AS "twoFactorEnabled", photo_key AS "photoKey",
+       created_at AS "createdAt", updated_at AS "updatedAt"
+  FROM users WHERE id = ANY($1::uuid[])`;
+
 export class UserRepository {
-  constructor(private readonly prisma: UserPrisma) {}
+  constructor(
+    private readonly prisma: UserPrisma,
+    /** Plain pg on this service's schema (platform PlainSql): the hot batched reads. */
+    private readonly reads: SqlExecutor,
+  ) {}
 
   async findById(id: string, db: Tx = this.prisma): Promise<UserRecord | null> {
     if (!isUuid(id)) return null;
@@ -67,7 +85,7 @@ export class UserRepository {
 
   /** One query for many ids (DataLoader batches `_entities` and nested users through this). */
   async findManyByIds(ids: readonly string[]): Promise<UserRecord[]> {
-    return readByUuids(ids, (valid) => this.prisma.user.findMany({ where: { id: { in: valid } }, select: userSelect }));
+    return readByUuids(ids, async (valid) => this.reads.$queryRawUnsafe<UserRecord[]>(USERS_BY_IDS, valid));
   }
 
   /**
