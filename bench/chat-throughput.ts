@@ -21,15 +21,15 @@
 // CHAT_BENCH_ROUNDS (1 round = one screened and one unscreened run), CHAT_BENCH_WORKERS (2 receiver
 // processes), CHAT_BENCH_MODES (`on,off`; `on` alone skips the unscreened run, e.g. for a profile).
 // A quick run: CHAT_BENCH_CONVERSATIONS=100 CHAT_BENCH_RATE=20 CHAT_BENCH_SECONDS=5.
-import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { deployMigrations, ensureDatabase } from '../scripts/lib/migrations.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
 import { messageMix } from './chat-screening.ts';
+import { benchPlace, benchSecrets } from './support/bench-stack.ts';
 import { startChatReceivers, type ChatMember, type Delivery } from './support/chat-clients.ts';
 import { gql, inPool, seedConversations, type Conversation } from './support/chat-seed.ts';
 import { cpuSeconds, dropBenchData, histogramOf, monitorLag, percentile } from './support/chat-measures.ts';
+import { runWhenScript } from './support/script.ts';
 
 const SEND = 'mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { id } }';
 
@@ -107,9 +107,7 @@ async function startStack(databaseUrl: string, redisPrefix: string): Promise<Sta
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
     REDIS_PREFIX: redisPrefix,
-    INTERNAL_SECRET: randomBytes(32).toString('hex'),
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ...benchSecrets(),
     // Not what this measures: one member sends dozens a minute here.
     CHAT_MEMBER_RATE_LIMIT: '10000',
     CHAT_CONVERSATION_RATE_LIMIT: '10000',
@@ -274,10 +272,7 @@ function print(r: ChatRunResult): void {
 }
 
 export async function run(settings: ChatThroughputSettings = settingsFromEnv()): Promise<ChatRunResult[]> {
-  const suffix = randomBytes(4).toString('hex');
-  const admin = new URL(process.env.BENCH_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres');
-  const databaseUrl = Object.assign(new URL(admin), { pathname: `/anshim_bench_${suffix}` }).toString();
-  const redisPrefix = `anshim_bench_${suffix}`;
+  const { admin, databaseUrl, redisPrefix } = benchPlace();
   console.log(`chat-throughput: ${settings.conversations} conversations, ${settings.conversations * 2} subscriptions, ${settings.rate} messages/s for ${settings.seconds} s, ${settings.rounds} round(s) (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`);
   let stack: Stack | undefined;
   const results: ChatRunResult[] = [];
@@ -315,12 +310,4 @@ export async function run(settings: ChatThroughputSettings = settingsFromEnv()):
   return results;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenScript(import.meta.url, () => run());

@@ -39,7 +39,7 @@ import { isCleanAnswer, post, runLoad, type Answer } from './gateway-mix/load.ts
 import { mintTokens, pickMembers, seedConversations } from './gateway-mix/members.ts';
 import { ensurePeersInstalled, startApollo, startHive, type Peer, type PeerName } from './gateway-mix/peers.ts';
 import { printTable, summarize, writeJson, type MixSettings, type RoundMeasure } from './gateway-mix/report.ts';
-import { seedMarket, waitForEventsToSettle } from './gateway-mix/seed.ts';
+import { readListings, seedMarket, waitForEventsToSettle } from './gateway-mix/seed.ts';
 import { entityCacheCounts, invalidationLags, percentile, type CacheCounts } from './gateway-mix/entity-cache.ts';
 import { requestStream, streamSeed, type MixData, type MixRequest, type WorkloadName } from './gateway-mix/workloads.ts';
 
@@ -80,19 +80,6 @@ function settingsFromEnv(): MixSettings & { warmupSeconds: number; lagSamples: n
   };
 }
 
-/** The listings as the transaction subgraph holds them now (seller scores moved with the trades). */
-async function readListings(databaseUrl: string): Promise<MixData['products']> {
-  const client = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${postgresSchemaFor('transaction')}` });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string; price: number; created_at: Date; seller_score: number }>(
-      `SELECT id, price, created_at AT TIME ZONE 'UTC' AS created_at, seller_score FROM products ORDER BY created_at`,
-    );
-    return rows.map((r) => ({ id: r.id, price: r.price, createdAt: new Date(r.created_at), sellerScore: r.seller_score }));
-  } finally {
-    await client.end();
-  }
-}
 
 async function gradeCounts(databaseUrl: string): Promise<Record<string, number>> {
   const client = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${postgresSchemaFor('transaction')}` });

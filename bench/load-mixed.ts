@@ -12,8 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { createBenchStack } from './support/bench-stack.ts';
+import { runWhenScript } from './support/script.ts';
 
 type Operation = 'product-read' | 'trade-mutation' | 'chat-message';
 const MIX: Array<[Operation, number]> = [
@@ -257,12 +257,4 @@ function print(result: LoadMixedResult): void {
   for (const e of result.firstErrors) console.log(`  error: ${e}`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenScript(import.meta.url, () => run());

@@ -10,11 +10,11 @@
 //   npm run bench payment-flow            PAYMENT_BENCH_BUYERS (200), PAYMENT_BENCH_SETUP_CONCURRENCY (8)
 import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../test/support/free-port.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
 import { createBenchStack, gql } from './support/bench-stack.ts';
+import { runWhenScript } from './support/script.ts';
 
 const KEYS = { PAYMENT_SECRET_KEY: 'test_sk_payment_bench', PAYMENT_WEBHOOK_KEY: 'payment-bench-webhook-key' };
 const PRICE = 35_000;
@@ -185,12 +185,4 @@ export async function run(): Promise<Record<string, unknown>> {
   }
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenScript(import.meta.url, () => run());

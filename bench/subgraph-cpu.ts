@@ -28,6 +28,7 @@ import { prepareBaselineTree } from './support/baseline-tree.ts';
 import { createBenchStack, gql } from './support/bench-stack.ts';
 import { processTreeCpuMs } from './support/cpu.ts';
 import { runLoad } from './gateway-mix/load.ts';
+import { readListings } from './gateway-mix/seed.ts';
 import { IDENTICAL_PAGE, type MixRequest } from './gateway-mix/workloads.ts';
 
 const SUBGRAPHS = ['user', 'transaction', 'safety'] as const;
@@ -109,21 +110,9 @@ async function waitForCopies(databaseUrl: string, sellers: number, products: num
   }
 }
 
-async function listingsOf(databaseUrl: string): Promise<Array<{ id: string; price: number; createdAt: Date; sellerScore: number }>> {
-  const client = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${postgresSchemaFor('transaction')}` });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ id: string; price: number; created_at: Date; seller_score: number }>(
-      `SELECT id, price, created_at AT TIME ZONE 'UTC' AS created_at, seller_score FROM products ORDER BY created_at`,
-    );
-    return rows.map((r) => ({ id: r.id, price: r.price, createdAt: new Date(r.created_at), sellerScore: r.seller_score }));
-  } finally {
-    await client.end();
-  }
-}
 
 /** The `listing` page stream: the four sorts in turn, every other one a later page from some listing's cursor. */
-function listingStream(products: Awaited<ReturnType<typeof listingsOf>>): () => MixRequest {
+function listingStream(products: Awaited<ReturnType<typeof readListings>>): () => MixRequest {
   const sorts: ProductSort[] = ['NEWEST', 'PRICE_ASC', 'PRICE_DESC', 'SELLER_SAFETY'];
   let i = 0;
   return () => {
@@ -221,7 +210,7 @@ export async function run(): Promise<void> {
     await waitForCopies(stack.env.DATABASE_URL!, settings.sellers, settings.products);
     const targets: Target[] = [{ label: 'this tree', gatewayUrl: stack.gatewayUrl, gatewayPid: stack.gatewayPid, pids: stack.subgraphPids as Record<Subgraph, number> }];
     if (beforeRef) targets.unshift(await startBefore(beforeRef, stack.env, profileDir, extra));
-    const listings = await listingsOf(stack.env.DATABASE_URL!);
+    const listings = await readListings(stack.env.DATABASE_URL!);
     const pages: Record<string, () => () => MixRequest> = {
       page: () => () => ({ body: JSON.stringify({ query: IDENTICAL_PAGE }) }),
       listing: () => listingStream(listings),

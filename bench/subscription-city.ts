@@ -22,7 +22,6 @@
 // Target: p99 ≤ 250 ms and gateway RSS ≤ 400 MB with all 20,000 on one gateway.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { channelName, signAccessToken } from '@anshim/platform';
 import { userMessageChannel } from '../subgraphs/chat/src/messaging/message-channels.ts';
@@ -33,6 +32,7 @@ import { heapSnapshot, heapUsedMb, percentile, quiet, usage, waitForChannels } f
 import { seedCity, type City } from './support/city-seed.ts';
 import { startCityStack, type CityStack } from './support/city-stack.ts';
 import { printCity, type CityResult, type GatewayMemory } from './support/city-report.ts';
+import { runWhenScript } from './support/script.ts';
 
 export interface CitySettings {
   members: number;
@@ -258,12 +258,4 @@ export async function run(settings: CitySettings = settingsFromEnv()): Promise<C
   return results;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  run().then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+runWhenScript(import.meta.url, () => run());

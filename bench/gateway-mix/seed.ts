@@ -301,3 +301,17 @@ export async function seedMarket(databaseUrl: string, sizes: MixSizes, pickBuyer
   const listings: SeededListing[] = rows.map((r) => ({ id: r.id, sellerId: r.sellerId, price: r.price, createdAt: r.createdAt, status: r.status }));
   return { members, listings, trades: trades.length, buyersFirst };
 }
+
+/** The listings as the transaction subgraph holds them now (seller scores moved with the trades). */
+export async function readListings(databaseUrl: string): Promise<Array<{ id: string; price: number; createdAt: Date; sellerScore: number }>> {
+  const client = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${postgresSchemaFor('transaction')}` });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; price: number; created_at: Date; seller_score: number }>(
+      `SELECT id, price, created_at AT TIME ZONE 'UTC' AS created_at, seller_score FROM products ORDER BY created_at`,
+    );
+    return rows.map((r) => ({ id: r.id, price: r.price, createdAt: new Date(r.created_at), sellerScore: r.seller_score }));
+  } finally {
+    await client.end();
+  }
+}

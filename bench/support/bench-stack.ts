@@ -32,24 +32,31 @@ export interface BenchStackOptions {
   profileDir?: string;
 }
 
-/** `extraEnv.GATEWAY_PORT` fixes the gateway's port (a provider stand-in must know where to send webhooks); default a free one. */
-export async function createBenchStack(services: string[], extraEnv: Record<string, string> = {}, options: BenchStackOptions = {}): Promise<BenchStack> {
-  const timeoutMs = options.startTimeoutMs ?? 180_000;
+/** Fresh secrets for one bench run: every process of the run shares them, no other run knows them. */
+export function benchSecrets(): Record<'INTERNAL_SECRET' | 'JWT_SECRET' | 'DATA_ENCRYPTION_KEY', string> {
+  const secret = () => randomBytes(32).toString('hex');
+  return { INTERNAL_SECRET: secret(), JWT_SECRET: secret(), DATA_ENCRYPTION_KEY: secret() };
+}
+
+/**
+ * Where one bench run keeps its data: a throw-away database (`anshim_bench_<random>`, created by the
+ * caller, dropped at its end) and Redis prefix, and the env that points every process at them.
+ */
+export function benchPlace() {
   const suffix = randomBytes(4).toString('hex');
   const admin = new URL(process.env.BENCH_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres');
   const databaseUrl = Object.assign(new URL(admin), { pathname: `/anshim_bench_${suffix}` }).toString();
   const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   const redisPrefix = `anshim_bench_${suffix}`;
-  const env: Record<string, string> = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: redisPrefix,
-    INTERNAL_SECRET: randomBytes(32).toString('hex'),
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-    LOG_LEVEL: 'warn',
-    ...extraEnv,
-  };
+  const env: Record<string, string> = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, ...benchSecrets() };
+  return { admin, databaseUrl, redisUrl, redisPrefix, env };
+}
+
+/** `extraEnv.GATEWAY_PORT` fixes the gateway's port (a provider stand-in must know where to send webhooks); default a free one. */
+export async function createBenchStack(services: string[], extraEnv: Record<string, string> = {}, options: BenchStackOptions = {}): Promise<BenchStack> {
+  const timeoutMs = options.startTimeoutMs ?? 180_000;
+  const { admin, databaseUrl, redisUrl, redisPrefix, env: placeEnv } = benchPlace();
+  const env: Record<string, string> = { ...placeEnv, LOG_LEVEL: 'warn', ...extraEnv };
   const processes: StartedProcess[] = [];
   const stop = async () => {
     await Promise.all(processes.reverse().map((p) => p.stop()));

@@ -3,11 +3,11 @@
 // measurement on those same subgraphs (each measurement's gateway memory starts clean). Ports: free
 // ones, or from CITY_BENCH_PORT_BASE (a helper's own range on a shared machine): subgraphs at
 // base+1…3, gateways at base+10…, operations ports 100 above.
-import { randomBytes } from 'node:crypto';
 import { deployMigrations, ensureDatabase } from '../../scripts/lib/migrations.ts';
 import { listServices } from '../../scripts/lib/services.ts';
 import { ownerUrls } from '../../test/support/owners.ts';
 import { startProcess, type StartedProcess } from '../../test/support/processes.ts';
+import { benchPlace } from './bench-stack.ts';
 import { dropBenchData } from './chat-measures.ts';
 
 export interface CityStack {
@@ -26,18 +26,9 @@ export interface CityStack {
 const SUBGRAPH_PORTS = { user: 1, monitor: 2, chat: 3 } as const;
 
 export async function startCityStack(options: { portBase?: number; heapSnapshotDir?: string; cpuProfileDir?: string } = {}): Promise<CityStack> {
-  const suffix = randomBytes(4).toString('hex');
-  const admin = new URL(process.env.BENCH_DATABASE_URL ?? 'postgresql://root@127.0.0.1:5432/postgres');
-  const databaseUrl = Object.assign(new URL(admin), { pathname: `/anshim_bench_${suffix}` }).toString();
-  const redisUrl = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-  const redisPrefix = `anshim_bench_${suffix}`;
+  const { admin, databaseUrl, redisUrl, redisPrefix, env: placeEnv } = benchPlace();
   const env: Record<string, string> = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: redisPrefix,
-    INTERNAL_SECRET: randomBytes(32).toString('hex'),
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    DATA_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    ...placeEnv,
     // Not what this measures: a member here sends many messages a minute, an alert sender hundreds.
     CHAT_MEMBER_RATE_LIMIT: '10000',
     CHAT_CONVERSATION_RATE_LIMIT: '10000',
