@@ -16,7 +16,6 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Queue } from 'bullmq';
 import pg from 'pg';
 import { consumerQueueName, createQueueConnection, postgresSchemaFor, queuePrefix, RedisChannelHub } from '@anshim/platform';
@@ -25,6 +24,7 @@ import { createBenchDatabase } from '../subgraphs/safety/test/support/bench-data
 import { TestEventPublisher } from '../subgraphs/safety/test/support/event-publisher.ts';
 import { processCpuMs, processTreeCpuMs } from './support/cpu.ts';
 import { registerUsersThroughOutbox } from './support/registered-users.ts';
+import { runWhenScript } from './support/script.ts';
 
 type Stage = { p50: number; p99: number };
 
@@ -381,7 +381,7 @@ export async function run(rates: number[] = [50, 200], seconds = 30, options: { 
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+runWhenScript(import.meta.url, () => {
   const args = process.argv.slice(2);
   const option = (name: string) => {
     const at = args.indexOf(name);
@@ -393,11 +393,5 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     if (at >= 0) skip.add(at).add(at + 1);
   }
   const rates = args.filter((_, i) => !skip.has(i)).map(Number).filter((n) => Number.isInteger(n) && n > 0);
-  run(rates.length ? rates : undefined, option('--seconds') ?? 30, { users: option('--users'), drainSeconds: option('--drain') }).then(
-    () => process.exit(0),
-    (error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    },
-  );
-}
+  return run(rates.length ? rates : undefined, option('--seconds') ?? 30, { users: option('--users'), drainSeconds: option('--drain') });
+});

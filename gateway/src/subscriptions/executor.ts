@@ -12,7 +12,7 @@ import type { GatewayContext } from '../context.ts';
 import type { Downstream } from './downstream.ts';
 import { JoinBatcher } from './join-batcher.ts';
 import { EVENT_SOURCE, type PlannedSubscription, type SubscriptionPlanner } from './planner.ts';
-import { PushQueue } from './push-queue.ts';
+import { Sink } from './sink.ts';
 import { UpstreamConnections } from './upstream-connections.ts';
 
 type RequestContext = Parameters<typeof executeQueryPlan>[2];
@@ -73,29 +73,6 @@ const retryDelayMs = (attempt: number) => Math.min(5_000, 100 * 2 ** attempt);
 
 function isCloseEvent(value: unknown): value is { code: number; reason: string } {
   return typeof value === 'object' && value !== null && typeof (value as { code?: unknown }).code === 'number';
-}
-
-/**
- * One downstream subscriber: its results go straight to its socket when it has one, else through
- * the iterator graphql-ws reads. Either way graphql-ws holds the iterator, whose end (upstream
- * completed or failed) makes it send `complete`, and whose return() (the client completed or
- * went away) releases the subscriber.
- */
-class Sink {
-  readonly queue: PushQueue<ExecutionResult>;
-
-  constructor(onReturn: () => void, bufferLimit: number | undefined, private readonly downstream: Downstream | undefined) {
-    this.queue = new PushQueue(onReturn, bufferLimit);
-  }
-
-  /** False when the subscriber is too slow and the result was dropped. */
-  push(result: ExecutionResult): boolean {
-    return this.downstream ? this.downstream.next(result) : this.queue.push(result);
-  }
-
-  end(): void {
-    this.queue.end();
-  }
 }
 
 /**
