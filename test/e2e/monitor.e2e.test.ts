@@ -137,8 +137,14 @@ describe('real-time risk alerts through the gateway', () => {
 
     // HIGH takes its automatic actions: REQUIRE_VERIFICATION, decided by the user service, stops the
     // seller's messages in chat until they verify (a harmless reply keeps trying until it is refused).
+    // Chat checks the sender's standing before its rate limit, so while the requirement is still on its
+    // way (seconds on a loaded machine) a RATE_LIMITED reply only means "not yet".
     const stopped = await waitFor('the verification requirement to reach chat', async () => {
       const result = await call(SEND, { id: conversationId, text: '네 알겠습니다' }, seller.token);
+      if (codeOf(result.errors) === 'RATE_LIMITED') {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return false;
+      }
       return result.errors?.length ? result.errors : false;
     }, 30_000);
     expect(stopped[0]).toMatchObject({ extensions: { code: 'FORBIDDEN', reason: 'VERIFICATION_REQUIRED' } });

@@ -4,7 +4,7 @@
 // copy of it that could drift.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { Kind, parse, print } from 'graphql';
+import { isTypeSystemDefinitionNode, isTypeSystemExtensionNode, Kind, parse, print } from 'graphql';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const README = join(ROOT, 'README.md');
@@ -69,9 +69,15 @@ export function shellCommands(block: string): string[] {
   return commands;
 }
 
-/** Every operation of every `graphql` block in README and docs/, each printed on its own (the blocks hold several anonymous ones). */
+/**
+ * Every operation of every `graphql` block in README and docs/, each printed on its own (the blocks hold
+ * several anonymous ones). Schema excerpts (type and directive definitions, as docs/caching.md shows a
+ * subgraph's hints) are not requests and are left out.
+ */
 export function graphqlExamples(): string[] {
   return [...documentationPages().values()].flatMap((page) => codeBlocks('graphql', undefined, page)).flatMap((block) =>
-    parse(block).definitions.map((definition) => print({ kind: Kind.DOCUMENT, definitions: [definition] })),
+    parse(block)
+      .definitions.filter((definition) => !isTypeSystemDefinitionNode(definition) && !isTypeSystemExtensionNode(definition))
+      .map((definition) => print({ kind: Kind.DOCUMENT, definitions: [definition] })),
   );
 }
