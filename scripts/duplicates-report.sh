@@ -19,4 +19,4 @@ else
     [ -f "$file" ] && install -D -m 644 "$file" "$dir/$file"
   done
 fi
-cd "$dir" && duplicates --most 200 --seconds 120
+cd "$dir" && duplicates --most 200 --seconds "${DUPLICATES_SECONDS:-120}"

@@ -10,27 +10,20 @@
 // memory-recorder.ts into PROBE_OUT, heap snapshots at PROBE_SNAPSHOTS seconds and after the load.
 // PROBE_MINUTES=14 node --import tsx scripts/probe/chat-memory.ts   then scripts/probe/heap-diff.ts
 import { randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { SoakSystem } from '../lib/soak/system.ts';
-import { SoakClient } from '../lib/soak/client.ts';
-import { SoakLoad, type Member } from '../lib/soak/load.ts';
-import { SoakSubscriptions } from '../lib/soak/subscriptions.ts';
+import type { Member } from '../lib/soak/load.ts';
 import { ownerUrls } from '../../test/support/owners.ts';
 import { startProcess } from '../../test/support/processes.ts';
-import { recordMemory } from './memory-recorder.ts';
+import { finishProbe, killInTurn, recordMemory } from './memory-recorder.ts';
+import { probeSettings, startProbeLoad } from './probe-setup.ts';
 
 const minutes = Number(process.env.PROBE_MINUTES ?? 14);
-const out = process.env.PROBE_OUT ?? '/tmp/chat-memory-probe';
-mkdirSync(out, { recursive: true });
-const snapshotsAt = (process.env.PROBE_SNAPSHOTS ?? '300,780').split(',').map(Number);
-const inspectPort = process.env.PROBE_INSPECT_PORT ?? '41339';
-const killEvery = Number(process.env.PROBE_KILL_EVERY ?? 90);
+const { out, snapshotsAt, inspectPort, killEvery, log } = probeSettings({ out: '/tmp/chat-memory-probe', snapshots: '300,780', inspectPort: '41339' });
 /** When Redis and PostgreSQL are restarted (seconds from the start), before the part that is judged. */
 const redisRestartAt = Number(process.env.PROBE_REDIS_RESTART_AT ?? 100);
 const postgresRestartAt = Number(process.env.PROBE_POSTGRES_RESTART_AT ?? 200);
-const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const START_CHAT = `mutation($id: ID!) { startConversation(productId: $id) { id } }`;
@@ -57,10 +50,7 @@ const chat = await startProcess(
 system.stack.processes.set('chat', chat);
 log(`chat pid ${chat.child.pid} ops ${chat.operationsUrl}`);
 
-const client = new SoakClient(() => system.gatewayUrl);
-const load = new SoakLoad(client, { concurrency: 2, protectedMembers: 2, sellers: 8, admin: system.admin, sms: system.sms });
-await load.setup();
-const subs = new SoakSubscriptions(system.gatewayUrl.replace(/^http/, 'ws'));
+const { client, load, subs } = await startProbeLoad(system, { concurrency: 2, protectedMembers: 2 });
 for (const seller of load.sellers.slice(0, 6)) subs.open(seller, { chat: true, alerts: false });
 for (const buyer of load.buyers.slice(0, 4)) subs.open(buyer, { chat: true, alerts: false });
 
@@ -142,19 +132,7 @@ async function chaos(): Promise<void> {
   await sleep(5_000);
   await system.stack.postgres.start();
   log('PostgreSQL back');
-  const victims = system.killable().filter((name) => name !== 'chat');
-  let k = 0;
-  while (Date.now() + killEvery * 1000 < until) {
-    await sleep(killEvery * 1000);
-    const victim = victims[k++ % victims.length]!;
-    log(`kill -9 ${victim}`);
-    try {
-      await system.killAndRestart(victim);
-      log(`${victim} back`);
-    } catch (error) {
-      log(`restart failed ${(error as Error).message}`);
-    }
-  }
+  await killInTurn(system, system.killable().filter((name) => name !== 'chat'), killEvery, until, log);
 }
 
 const progress = setInterval(() => log(`${Math.round((Date.now() - startedAt) / 1000)} s, ${client.answers.length} answers, ${sent} sends, ${subs.connects} subscription connects`), 60_000);
@@ -162,12 +140,4 @@ await Promise.all([load.run(until), sendLoop(), sendLoop(), subscriptionChurn(),
 clearInterval(progress);
 const failed = client.answers.filter((a) => a.status !== 200 || a.code).length;
 log(`load over: ${client.answers.length} answers (${failed} failed or with an error), ${sent} sends; idle 60 s, then a last snapshot`);
-await sleep(60_000);
-recorder.snapshot();
-await sleep(30_000);
-recorder.stop();
-client.answers.length = 0;
-await subs.close();
-await system.stop();
-log('done');
-process.exit(0);
+await finishProbe(recorder, { client, subs, system }, log);

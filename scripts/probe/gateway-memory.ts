@@ -5,23 +5,15 @@
 // every 10 s), retained.csv (heap in use after a full GC, every minute: what a leak grows) and heap
 // snapshots at PROBE_SNAPSHOTS seconds and after the load, for scripts/probe/heap-diff.ts.
 // PROBE_MINUTES=16 node --import tsx scripts/probe/gateway-memory.ts   (bench/RESULTS.md, "Soak with faults")
-import { mkdirSync } from 'node:fs';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { SoakSystem } from '../lib/soak/system.ts';
-import { SoakClient } from '../lib/soak/client.ts';
-import { SoakLoad } from '../lib/soak/load.ts';
-import { SoakSubscriptions } from '../lib/soak/subscriptions.ts';
 import { startProcess } from '../../test/support/processes.ts';
-import { recordMemory } from './memory-recorder.ts';
+import { finishProbe, killInTurn, recordMemory } from './memory-recorder.ts';
+import { probeSettings, startProbeLoad } from './probe-setup.ts';
 
 const minutes = Number(process.env.PROBE_MINUTES ?? 15);
-const out = process.env.PROBE_OUT ?? '/tmp/gateway-memory-probe';
-mkdirSync(out, { recursive: true });
-const snapshotsAt = (process.env.PROBE_SNAPSHOTS ?? '180,480,780').split(',').map(Number);
-const inspectPort = process.env.PROBE_INSPECT_PORT ?? '9339';
-const killEvery = Number(process.env.PROBE_KILL_EVERY ?? 90);
-const log = (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+const { out, snapshotsAt, inspectPort, killEvery, log } = probeSettings({ out: '/tmp/gateway-memory-probe', snapshots: '180,480,780', inspectPort: '9339' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const system = await SoakSystem.start({ checkInAlertSeconds: 5, log });
@@ -32,10 +24,7 @@ const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...syste
 system.stack.processes.set('gateway', gateway);
 log(`gateway pid ${gateway.child.pid} ops ${gateway.operationsUrl}`);
 
-const client = new SoakClient(() => system.gatewayUrl);
-const load = new SoakLoad(client, { concurrency: 4, protectedMembers: 4, sellers: 8, admin: system.admin, sms: system.sms });
-await load.setup();
-const subs = new SoakSubscriptions(system.gatewayUrl.replace(/^http/, 'ws'));
+const { client, load, subs } = await startProbeLoad(system, { concurrency: 4, protectedMembers: 4 });
 for (const seller of load.sellers.slice(0, 6)) subs.open(seller, { chat: true, alerts: true });
 for (const member of load.protectedMembers) subs.open(member, { chat: false, alerts: true });
 
@@ -61,25 +50,10 @@ async function churn(): Promise<void> {
 }
 // kill -9 a subgraph (round robin over those the gateway talks to), never the gateway.
 async function chaos(): Promise<void> {
-  const victims = system.killable().filter((n) => n !== 'gateway' && !n.endsWith('-worker'));
-  let k = 0;
-  while (Date.now() + killEvery * 1000 < until) {
-    await sleep(killEvery * 1000);
-    const victim = victims[k++ % victims.length]!;
-    log(`kill -9 ${victim}`);
-    try { await system.killAndRestart(victim); log(`${victim} back`); } catch (e) { log(`restart failed ${(e as Error).message}`); }
-  }
+  await killInTurn(system, system.killable().filter((n) => n !== 'gateway' && !n.endsWith('-worker')), killEvery, until, log);
 }
 const progress = setInterval(() => log(`${Math.round((Date.now() - startedAt) / 1000)} s, ${client.answers.length} answers, ${subs.connects} sub connects`), 60_000);
 await Promise.all([load.run(until), churn(), churn(), chaos()]);
 clearInterval(progress);
 log('load over; idle 60 s then a last snapshot');
-await sleep(60_000);
-recorder.snapshot();
-await sleep(30_000);
-recorder.stop();
-client.answers.length = 0;
-await subs.close();
-await system.stop();
-log('done');
-process.exit(0);
+await finishProbe(recorder, { client, subs, system }, log);

@@ -89,3 +89,47 @@ export async function recordMemory(options: MemoryRecorderOptions): Promise<Memo
     },
   };
 }
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** `kill -9` the victims in turn, one every `everySeconds`, until `until` (ms); each is restarted before the next. */
+export async function killInTurn(
+  system: { killAndRestart(name: string): Promise<unknown> },
+  victims: string[],
+  everySeconds: number,
+  until: number,
+  log: (line: string) => void,
+): Promise<void> {
+  let turn = 0;
+  while (Date.now() + everySeconds * 1000 < until) {
+    await pause(everySeconds * 1000);
+    const victim = victims[turn++ % victims.length]!;
+    log(`kill -9 ${victim}`);
+    try {
+      await system.killAndRestart(victim);
+      log(`${victim} back`);
+    } catch (error) {
+      log(`restart failed ${(error as Error).message}`);
+    }
+  }
+}
+
+/**
+ * The end of a probe once its load is over: a minute idle (what is still retained then is not work in
+ * flight), the last heap snapshot, 30 s more of samples, then everything closed and the process exits.
+ */
+export async function finishProbe(
+  recorder: MemoryRecorder,
+  running: { client: { answers: unknown[] }; subs: { close(): Promise<void> }; system: { stop(): Promise<void> } },
+  log: (line: string) => void,
+): Promise<never> {
+  await pause(60_000);
+  recorder.snapshot();
+  await pause(30_000);
+  recorder.stop();
+  running.client.answers.length = 0;
+  await running.subs.close();
+  await running.system.stop();
+  log('done');
+  process.exit(0);
+}
