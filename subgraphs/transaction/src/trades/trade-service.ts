@@ -105,9 +105,9 @@ export class TradeService {
     return scope.loaders.stats.load(userId);
   }
 
-  /** User.transactions: the user themself or an ADMIN; everyone else gets an empty list. */
   /**
-   * User.transactions: the user themself or an ADMIN, newest first; anyone else an empty list.
+   * User.transactions: the user themself or an ADMIN, newest first; anyone else an empty list, decided
+   * before `after` is looked at, so a stranger's cursor tells them nothing about whose trade it is.
    * `after` continues after that trade (BAD_USER_INPUT `after` unless it is one of the user's trades).
    */
   async ofUser(scope: RequestScope, userId: string, first: number | null | undefined, after?: string | null): Promise<TradeRecord[]> {
