@@ -127,6 +127,10 @@ describe('the case view\'s evidence through the gateway', () => {
     expect(codeOf((await call(TRADES, { id: target.id, first: 101 }, admin)).errors)).toBe('BAD_USER_INPUT');
     // Someone else's trades stay theirs: a stranger gets an empty list, never the trades.
     expect((await ok(TRADES, { id: target.id, first: 5 }, stranger.token)).user.transactions).toEqual([]);
+    // Nor is a cursor an oracle: the target's own trade and someone else's answer the stranger alike.
+    for (const after of [newerTrade, strangersTrade, 'not-a-trade']) {
+      expect(await call(TRADES, { id: target.id, first: 1, after }, stranger.token)).toMatchObject({ data: { user: { transactions: [] } } });
+    }
 
     // Alerts: the ADMIN records a chat message by the target asking for money off the platform (an
     // alert about the target); subjectOnly lists only alerts whose subject is the target.
