@@ -34,6 +34,11 @@ export function errorText(errors: GraphQLErrorBody[] | undefined): string {
   return (errors ?? []).map((e) => (e.extensions?.code ? `${e.message} [${String(e.extensions.code)}]` : e.message)).join('; ');
 }
 
+/** Refusals that did nothing and say so: the same call may succeed a moment later. */
+function isWorthRetrying(error: GraphQLCallError): boolean {
+  return error.code === 'RATE_LIMITED' || error.errors[0]?.extensions?.retryable === true;
+}
+
 export function startHint(): string {
   return 'start the system with `BOOTSTRAP_ADMIN_EMAIL=… BOOTSTRAP_ADMIN_PASSWORD=… npm start` and run the seed with the same values (or SEED_ADMIN_EMAIL/SEED_ADMIN_PASSWORD)';
 }
@@ -65,7 +70,9 @@ export class SeedClient {
 
   /**
    * Runs one operation; GraphQL errors throw GraphQLCallError (with the first error's code). A
-   * RATE_LIMITED refusal is tried again after its `retryAfter` while the waits stay within
+   * RATE_LIMITED refusal is tried again after its `retryAfter`, and a refusal marked `retryable`
+   * (a check that could not run just now, e.g. TEMPORARILY_UNAVAILABLE when an owner's read timed
+   * out on a busy machine: nothing was written) after a second, while the waits stay within
    * maxWaitSeconds; beyond, it stops and says how to get past the limits.
    */
   async call<T>(operation: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
@@ -74,7 +81,7 @@ export class SeedClient {
       try {
         return await this.callOnce<T>(operation, query, variables, token);
       } catch (error) {
-        if (!(error instanceof GraphQLCallError) || error.code !== 'RATE_LIMITED') throw error;
+        if (!(error instanceof GraphQLCallError) || !isWorthRetrying(error)) throw error;
         const seconds = Number(error.errors[0]?.extensions?.retryAfter);
         const waitMs = (Number.isFinite(seconds) && seconds > 0 ? seconds : 1) * 1_000 + Math.floor(Math.random() * 250);
         if (waitedMs + waitMs > this.maxWaitMs) {

@@ -2,7 +2,7 @@
 // public URL and thumbnail. Every bad upload is refused with a code and nothing is written.
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CREATE_PRODUCT, newUser, onlyError, productInput, TransactionHarness } from './support/harness.ts';
+import { CREATE_PRODUCT, newUser, onlyError, productInput, rowsNaming, TransactionHarness } from './support/harness.ts';
 
 const h = new TransactionHarness();
 beforeAll(() => h.start());
@@ -20,10 +20,6 @@ async function upload(as: ReturnType<typeof newUser>, body: Buffer, type = 'imag
   return ticket;
 }
 
-async function counts() {
-  const [products, attached] = await Promise.all([h.prisma.product.count(), h.prisma.imageUpload.count({ where: { attachedTo: { not: null } } })]);
-  return { products, attached };
-}
 
 describe('product pictures', () => {
   const seller = newUser();
@@ -71,6 +67,7 @@ describe('product pictures', () => {
     ['another user\'s key', async () => (await upload(newUser(), await picture())).key, 'imageKeyUnknown'],
   ])('createProduct with %s → BAD_USER_INPUT, nothing written', async (_name, keyOf, reason) => {
     const key = await keyOf();
+    const counts = () => rowsNaming(h, [seller.userId]);
     const before = await counts();
     const error = onlyError(await h.gql(CREATE_PRODUCT, { input: productInput({ imageKeys: [key] }) }, { identity: seller }));
     expect(error.code).toBe('BAD_USER_INPUT');

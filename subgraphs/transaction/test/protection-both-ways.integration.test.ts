@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bodySha256, signIdentityHeaders, signServiceHeaders, type Identity } from '@anshim/platform';
 import { TRADE_FACTS_ROUTE, USER_FACTS_ROUTE, type SubgraphName } from '@anshim/contracts';
-import { createProduct, onlyError, START, TransactionHarness, withUserOwner } from './support/harness.ts';
+import { createProduct, onlyError, rowsNaming, START, TransactionHarness, withUserOwner } from './support/harness.ts';
 import { registerUser, type RegisteredUser } from '../../user/test/support/harness.ts';
 
 // startTransaction reads protection from the user service: the owner starts first, on port 0.
@@ -115,9 +115,10 @@ describe('fail closed', () => {
     try {
       const seller = { userId: randomUUID(), role: 'USER' } as const;
       const product = await createProduct(orphan, seller);
-      const counts = () => Promise.all([orphan.prisma.transaction.count(), orphan.prisma.outboxEvent.count()]);
+      const buyer = { userId: randomUUID(), role: 'USER' } as const;
+      const counts = () => rowsNaming(orphan, [seller.userId, buyer.userId]);
       const before = await counts();
-      const refused = onlyError(await orphan.gql(START, { id: product.id }, { identity: { userId: randomUUID(), role: 'USER' } }));
+      const refused = onlyError(await orphan.gql(START, { id: product.id }, { identity: buyer }));
       expect(refused).toMatchObject({ code: 'TEMPORARILY_UNAVAILABLE', extensions: { reason: 'USER_SERVICE_UNAVAILABLE', retryable: true } });
       expect(refused.message).toContain('보호 설정을 확인할 수 없어');
       expect(await counts()).toEqual(before);

@@ -7,15 +7,11 @@
 //   see nothing; CLEAR removes it; a late, older WARN after CLEAR is ignored.
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '@anshim/platform';
-import { CREATE_PRODUCT, createProduct, MOVE, newUser, onlyError, productInput, START, withUserOwner } from './support/harness.ts';
+import { CREATE_PRODUCT, createProduct, MOVE, newUser, onlyError, productInput, rowsNaming, START, withUserOwner } from './support/harness.ts';
 
 // startTransaction reads protection from the user service: the owner starts first, on port 0.
 const { h } = withUserOwner();
 
-async function counts() {
-  const [products, trades, outbox] = await Promise.all([h.prisma.product.count(), h.prisma.transaction.count(), h.prisma.outboxEvent.count()]);
-  return { products, trades, outbox };
-}
 
 const requirement = (user: Identity, required: boolean, missing: Array<'SMS' | 'ID_CARD'>, at: number) =>
   h.deliver({
@@ -43,6 +39,7 @@ describe('REQUIRE_VERIFICATION (user.verification_requirement_changed)', () => {
     const at = Date.now();
     await requirement(member, true, ['SMS', 'ID_CARD'], at);
 
+    const counts = () => rowsNaming(h, [member.userId, seller.userId]);
     const before = await counts();
     const listingKo = onlyError(await h.gql(CREATE_PRODUCT, { input: productInput() }, { identity: member }));
     expect(listingKo.code).toBe('FORBIDDEN');

@@ -78,3 +78,20 @@ export const MOVE = /* GraphQL */ `
     updateTransactionStatus(id: $id, status: $status) { id status product { id status } history { from to by { id } at } }
   }
 `;
+
+/**
+ * What a refused request could have written for these members: their listings, their trades, the
+ * outbox events naming them and their attached pictures. Every test file shares one database and
+ * vitest runs files side by side, so a whole-table count would see other files' writes ("nothing
+ * written" failed in CI when a parallel file listed 6 products meanwhile).
+ */
+export async function rowsNaming(h: TransactionHarness, userIds: string[]) {
+  const likeAny = userIds.map((_, i) => `payload::text LIKE $${i + 1}`).join(' OR ');
+  const [products, trades, outbox, attachedImages] = await Promise.all([
+    h.prisma.product.count({ where: { sellerId: { in: userIds } } }),
+    h.prisma.transaction.count({ where: { OR: [{ buyerId: { in: userIds } }, { sellerId: { in: userIds } }] } }),
+    h.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM outbox_events WHERE ${likeAny}`, ...userIds.map((id) => `%${id}%`)),
+    h.prisma.imageUpload.count({ where: { ownerId: { in: userIds }, attachedTo: { not: null } } }),
+  ]);
+  return { products, trades, outbox: Number(outbox[0]!.n), attachedImages };
+}
