@@ -79,6 +79,13 @@ export function durationHistogram(metrics: Metrics, name: string, help: string, 
   return new Histogram({ name, help, buckets, registers: [metrics.registry] });
 }
 
+/** A plain counter in the process' registry, started at 0 so rate() works before the first count (e.g. chat's refused ADMIN reads). */
+export function eventCounter(metrics: Metrics, name: string, help: string): Counter {
+  const counter = new Counter({ name, help, registers: [metrics.registry] });
+  counter.inc(0);
+  return counter;
+}
+
 /**
  * The business counters (names agreed across services; a dashboard reads them summed over every
  * process). A service counts after its transaction committed, never inside it: a rolled-back

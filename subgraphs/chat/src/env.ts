@@ -14,6 +14,9 @@ export const chatEnvSchema = z.object({
     .describe('new conversations one member may start per CHAT_START_WINDOW_SECONDS (returning an existing one is free)'),
   CHAT_START_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600).describe('the short window of CHAT_START_LIMIT'),
   CHAT_START_DAILY_LIMIT: z.coerce.number().int().min(1).max(100_000).default(100).describe('new conversations one member may start per day'),
+  CHAT_ADMIN_READ_LIMIT: z.coerce.number().int().min(1).max(10_000).default(120)
+    .describe('conversations one ADMIN may read (each read audited: conversation(id), Report.conversations) per CHAT_ADMIN_READ_WINDOW_SECONDS; past it RATE_LIMITED and an alert'),
+  CHAT_ADMIN_READ_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(3_600).describe('the fixed window of CHAT_ADMIN_READ_LIMIT'),
   CHAT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3_650).default(180)
     .describe('conversations whose last message is older than this are deleted with their messages, read states and blocks'),
   CHAT_RETENTION_SWEEP_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60).describe('how often the retention sweep runs'),

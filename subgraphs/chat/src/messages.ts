@@ -23,6 +23,10 @@ export const messages = {
     ko: `새 대화를 너무 많이 시작했어요. ${minutesUntilRetry(retryAfterSeconds)}분 뒤에 다시 시도해 주세요. 이미 있는 대화는 계속 쓸 수 있어요.`,
     en: `You have started too many new conversations. Please try again in ${minutesUntilRetry(retryAfterSeconds)} minute(s); your existing conversations still work.`,
   }),
+  tooManyAdminReads: (retryAfterSeconds: number): LocalizedText => ({
+    ko: `짧은 시간에 대화를 너무 많이 열람했어요. ${minutesUntilRetry(retryAfterSeconds)}분 뒤에 다시 시도해 주세요. 열람 기록은 감사 로그에 남아 있어요.`,
+    en: `You have opened too many conversations in a short time. Please try again in ${minutesUntilRetry(retryAfterSeconds)} minute(s). Your reads are in the audit log.`,
+  }),
   buyerGradeBelowMinimum: (minimum: SafetyGrade): LocalizedText => ({
     ko: `이 판매자는 안심 등급 '${GRADE_NAMES[minimum].ko}' 이상인 회원과만 대화해요. 안전 거래 기록을 쌓아 등급을 올리면 대화할 수 있어요.`,
     en: `This seller only chats with members whose safety grade is ${GRADE_NAMES[minimum].en} or better. Build a safe trading record to raise your grade, then try again.`,

@@ -4,8 +4,9 @@
 // the send rate limits and the event consumer that keeps the listing and member copies (the listing
 // copy reads through to transaction for a listing whose event has not arrived yet). Composition
 // only. index.ts and tests call start/stop.
-import { businessCounter, defineSubgraph, FieldCipher, internalReader, type SubgraphServer } from '@anshim/platform';
+import { businessCounter, defineSubgraph, eventCounter, FieldCipher, internalReader, type SubgraphServer } from '@anshim/platform';
 import { contextBuilder } from './context.ts';
+import { AdminReadLimit } from './conversations/admin-read-limit.ts';
 import { AdminReadLinks } from './conversations/admin-read-links.ts';
 import { ConversationRepository } from './conversations/conversation-repository.ts';
 import { ConversationService } from './conversations/conversation-service.ts';
@@ -68,7 +69,13 @@ export async function buildChatServer(overrides: Record<string, string | undefin
         shortWindowSeconds: env.CHAT_START_WINDOW_SECONDS,
         perDay: env.CHAT_START_DAILY_LIMIT,
       });
-      const conversations = new ConversationService({ conversations: repositories.conversations, listings, members, links, startLimit });
+      const adminReadLimit = new AdminReadLimit(
+        redis,
+        { perWindow: env.CHAT_ADMIN_READ_LIMIT, windowSeconds: env.CHAT_ADMIN_READ_WINDOW_SECONDS },
+        eventCounter(metrics, 'anshim_chat_admin_reads_refused_total', 'Audited ADMIN conversation reads refused over CHAT_ADMIN_READ_LIMIT (a stolen ADMIN token paging through conversations?)'),
+        logger,
+      );
+      const conversations = new ConversationService({ conversations: repositories.conversations, listings, members, links, startLimit, adminReadLimit });
       const messaging = new MessagingService({
         conversations,
         messages: repositories.messages,

@@ -10,6 +10,7 @@ import type { ReadThroughListings } from '../copies/read-through-listings.ts';
 import { messages } from '../messages.ts';
 import { checkId, counterpartOf, isParty, type ConversationRecord } from '../model.ts';
 import type { ChatScope } from '../scope.ts';
+import type { AdminReadLimit } from './admin-read-limit.ts';
 import type { AdminReadLinks } from './admin-read-links.ts';
 import type { ConversationRepository } from './conversation-repository.ts';
 import { assertMayStart, assertVerified } from './member-gates.ts';
@@ -27,6 +28,8 @@ export interface ConversationServiceDeps {
   members: MemberCopyRepository;
   links: AdminReadLinks;
   startLimit: StartRateLimit;
+  /** An ADMIN's ration of audited reads (admin-read-limit.ts), taken before the audit row is written. */
+  adminReadLimit: AdminReadLimit;
 }
 
 export class ConversationService {
@@ -87,6 +90,7 @@ export class ConversationService {
     if (conversation && isParty(conversation, me.userId)) return conversation;
     if (conversation && me.role === 'ADMIN') {
       if (!(await this.deps.links.isLinked(conversation))) throw new ForbiddenError(messages.adminNotLinked, { reason: 'NOT_LINKED' });
+      await this.deps.adminReadLimit.take(me.userId, 1);
       await this.deps.conversations.auditAdminRead(me.userId, conversation.id, this.now());
       return conversation;
     }
@@ -96,7 +100,8 @@ export class ConversationService {
   /**
    * Report.conversations: ADMIN only (FORBIDDEN otherwise). The conversations the report links;
    * each one returned is an ADMIN read like `conversation(id)`, audited (chat.conversation_read).
-   * A reference id that is not a UUID links nothing.
+   * A reference id that is not a UUID links nothing. The page counts against the ADMIN's ration
+   * of reads whole (RATE_LIMITED past it, nothing audited, nothing returned).
    */
   async linkedToReport(scope: ChatScope, reportId: string, first: number | null | undefined): Promise<ConversationRecord[]> {
     const me = requireAdmin(scope);
@@ -104,6 +109,7 @@ export class ConversationService {
     if (!Number.isInteger(take) || take < 1 || take > MAX_LINKED_PAGE) throw new BadInputError(messages.firstRange(MAX_LINKED_PAGE));
     if (!isUuid(reportId)) return [];
     const linked = await this.deps.links.conversationsOfReport(reportId.toLowerCase(), take);
+    await this.deps.adminReadLimit.take(me.userId, linked.length);
     const at = this.now();
     for (const conversation of linked) await this.deps.conversations.auditAdminRead(me.userId, conversation.id, at);
     return linked;
