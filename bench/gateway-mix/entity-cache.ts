@@ -7,7 +7,7 @@ import { signAccessToken } from '@anshim/platform';
 export interface CacheCounts {
   hits: number;
   misses: number;
-  /** `_entities` fetches the cache may not answer (unhinted fields, e.g. Product.sellerSafety). */
+  /** `_entities` fetches the cache may not answer (unhinted fields, e.g. Product.riskWarnings). */
   bypassed: number;
 }
 

@@ -25,6 +25,8 @@ let settings: { url: string; prefix: string };
 /** Each request's representations, as the subgraph received them. */
 let received: string[][] = [];
 const generation = new Map<string, number>();
+/** What the stand-in subgraph says an entity's answer depends on (extensions.entityCacheDependencies). */
+const dependencies = new Map<string, Record<string, string>>();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -38,7 +40,9 @@ beforeAll(async () => {
       const errors = ids.flatMap((id, j) => (id.startsWith('broken') ? [{ message: 'no such user', path: ['_entities', j] }] : []));
       setTimeout(() => {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ data: { _entities: answer }, ...(errors.length ? { errors } : {}) }));
+        const named = Object.fromEntries(ids.flatMap((id) => (dependencies.has(id) ? [[`User:${id}`, dependencies.get(id)!]] : [])));
+        const extensions = Object.keys(named).length ? { extensions: { entityCacheDependencies: named } } : {};
+        res.end(JSON.stringify({ data: { _entities: answer }, ...(errors.length ? { errors } : {}), ...extensions }));
       }, 50);
     });
   });
@@ -180,5 +184,39 @@ describe('the entity cache in the data source', () => {
     expect(await redis.keys(`${settings.prefix}:ec:e:safety:User:${a}:*`)).toEqual([]);
     await entities(source, [a!], { identity: { userId: a!, role: 'USER' } });
     expect(received).toEqual([[a], [a]]);
+  });
+
+  it('serves an entry only while the versions its answer named are unchanged, and stores none naming a bad key', async () => {
+    const { source, cache } = cachedSource();
+    const [a, b] = ids(2);
+    const seller = `ec:v:safety:User:seller-${randomUUID()}`;
+    dependencies.set(a!, { [seller]: '' }); // the seller has no version yet, as the subgraph read it
+    await entities(source, [a!]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    received = [];
+    await entities(source, [a!]);
+    expect(received).toEqual([]); // a hit: the dependency is unchanged
+
+    // The seller changes (their version bumped): the entry is stale although the entity's own version is not.
+    await redis.set(seller, 'after-the-change');
+    const stale = cache.counts.stale;
+    await entities(source, [a!]);
+    expect(received).toEqual([[a]]);
+    expect(cache.counts.stale).toBe(stale + 1);
+
+    // The subgraph read the version before a change that was bumped while its answer travelled: never served.
+    dependencies.set(a!, { [seller]: 'before-the-change' });
+    received = [];
+    await entities(source, [a!]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await entities(source, [a!]);
+    expect(received).toEqual([[a], [a]]);
+
+    // A dependency that is not an entity version: the answer is not stored at all.
+    dependencies.set(b!, { 'session:x': '' });
+    await entities(source, [b!]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await redis.keys(`${settings.prefix}:ec:e:safety:User:${b}:*`)).toEqual([]);
+    await redis.del(seller);
   });
 });

@@ -20,6 +20,8 @@ export interface EntitySelection {
 export interface EntityCandidate {
   entryKey: string;
   versionKey: string;
+  /** `<Type>:<id>`: how the subgraph names the entity in its dependencies (entity-dependencies.ts). */
+  ref: string;
   /** This caller may be answered from the entry. */
   readable: boolean;
   /** This caller's answer may be stored for others. */
@@ -149,6 +151,7 @@ export function candidateFor(
   return {
     entryKey: `ec:e:${subgraph}:${type}:${id}:${digest}:${viewer.locale}`,
     versionKey: `ec:v:${subgraph}:${type}:${id}`,
+    ref: `${type}:${id}`,
     readable,
     writable,
     maxAge: selection.maxAge,

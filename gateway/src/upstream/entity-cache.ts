@@ -4,7 +4,7 @@
 // the entity gives it a new version, so an entry written before the change is never served again.
 import type { GraphQLDataSource } from '@apollo/gateway';
 import type { EntityCacheHints } from '@anshim/contracts';
-import type { Identity, Logger, Redis } from '@anshim/platform';
+import { ENTITY_DEPENDENCIES_EXTENSION, type EntityDependencyMap, type Identity, type Logger, type Redis } from '@anshim/platform';
 import { candidateFor, EntitySelections, selectionDigest, type EntityCandidate } from './entity-cache-plan.ts';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -15,7 +15,15 @@ interface Stored {
   /** The entity's version when the subgraph was asked ('' while it had none). */
   v: string;
   d: Entity;
+  /**
+   * Other entities' versions the answer depends on, as the subgraph read them before their data
+   * (e.g. a listing's seller score): the entry is served only while every one is unchanged.
+   */
+  x?: Record<string, string>;
 }
+
+/** At most this many dependencies per entry; an answer naming more is not stored. */
+const MAX_DEPENDENCIES = 8;
 
 export interface EntityCacheCounts {
   /** Representations answered from Redis. */
@@ -48,9 +56,11 @@ interface Fetched {
   /** Indexes (into the representations asked) the subgraph answered with an error. */
   failed: Set<number>;
   errors: GraphQLErrorShape[];
+  /** What the subgraph said each answer depends on besides its entity (none: nothing else). */
+  dependencies: EntityDependencyMap;
 }
 
-const NOTHING: Fetched = { entities: [], failed: new Set(), errors: [] };
+const NOTHING: Fetched = { entities: [], failed: new Set(), errors: [], dependencies: {} };
 
 export class EntityCache {
   readonly counts: EntityCacheCounts = { hits: 0, misses: 0, stale: 0, joined: 0, stored: 0, bypassed: 0 };
@@ -135,7 +145,12 @@ export class EntityCache {
       this.pending.delete(candidate.entryKey);
       settles.delete(candidate.entryKey);
       // Stored against the version read before the fetch: an event meanwhile makes it stale at once.
-      if (entity && current.readOk) writes.push([candidate.entryKey, JSON.stringify({ v: current.versions.get(candidate.versionKey) ?? '', d: entity } satisfies Stored), candidate.maxAge]);
+      // Its dependencies' versions were read by the subgraph before it read their data: the same.
+      const x = dependenciesOf(fetched.dependencies, candidate.ref);
+      if (entity && current.readOk && x !== null) {
+        const stored: Stored = { v: current.versions.get(candidate.versionKey) ?? '', d: entity, ...(x ? { x } : {}) };
+        writes.push([candidate.entryKey, JSON.stringify(stored), candidate.maxAge]);
+      }
     });
     if (writes.length) this.write(writes);
   }
@@ -158,15 +173,41 @@ export class EntityCache {
       if (value) versions.set(key, value);
     });
     const versionOf = new Map(readable.map((candidate) => [candidate.entryKey, candidate.versionKey]));
-    const entries = new Map<string, Entity>();
+    const current = new Map<string, Stored>();
     entryKeys.forEach((key, i) => {
       const text = values[i];
       if (!text) return;
       const stored = parseStored(text);
-      if (stored && stored.v === (versions.get(versionOf.get(key)!) ?? '')) entries.set(key, stored.d);
+      if (stored && stored.v === (versions.get(versionOf.get(key)!) ?? '')) current.set(key, stored);
       else this.counts.stale++;
     });
+    const entries = await this.withDependenciesUnchanged(current);
+    if (!entries) return { entries: new Map(), versions: new Map(), readOk: false };
     return { entries, versions, readOk: true };
+  }
+
+  /**
+   * The entries whose dependencies (other entities' versions) are all unchanged: one more MGET, only
+   * when some entry has any. Undefined when Redis did not answer (nothing is served then).
+   */
+  private async withDependenciesUnchanged(current: Map<string, Stored>): Promise<Map<string, Entity> | undefined> {
+    const keys = [...new Set([...current.values()].flatMap((stored) => Object.keys(stored.x ?? {})))];
+    let now = new Map<string, string>();
+    if (keys.length) {
+      try {
+        const values = await this.redis.mget(...keys);
+        now = new Map(keys.map((key, i) => [key, values[i] ?? '']));
+      } catch (error) {
+        this.logger.warn({ err: error }, 'entity cache read failed; asking the subgraph');
+        return undefined;
+      }
+    }
+    const entries = new Map<string, Entity>();
+    for (const [key, stored] of current) {
+      if (Object.entries(stored.x ?? {}).every(([dependency, version]) => now.get(dependency) === version)) entries.set(key, stored.d);
+      else this.counts.stale++;
+    }
+    return entries;
   }
 
   private write(writes: Array<[string, string, number]>): void {
@@ -191,15 +232,31 @@ export class EntityCache {
       failed.add(j);
       return { ...error, path: ['_entities', positions[j] ?? j, ...rest] };
     });
-    return { entities, failed, errors };
+    const named = answer.extensions?.[ENTITY_DEPENDENCIES_EXTENSION];
+    const dependencies = typeof named === 'object' && named !== null ? (named as EntityDependencyMap) : {};
+    return { entities, failed, errors, dependencies };
   }
+}
+
+/**
+ * The dependencies the subgraph named for one entity: undefined when none, null when they are not
+ * usable (not version keys, too many): the answer is then not stored.
+ */
+function dependenciesOf(dependencies: EntityDependencyMap, ref: string): Record<string, string> | undefined | null {
+  const named: unknown = dependencies[ref];
+  if (named === undefined) return undefined;
+  if (typeof named !== 'object' || named === null) return null;
+  const entries = Object.entries(named as Record<string, unknown>);
+  if (entries.length > MAX_DEPENDENCIES || entries.some(([key, value]) => !key.startsWith('ec:v:') || typeof value !== 'string')) return null;
+  return entries.length ? (named as Record<string, string>) : undefined;
 }
 
 /** An entry as stored, or undefined for anything else (a value from another version of the gateway). */
 function parseStored(text: string): Stored | undefined {
   try {
     const stored = JSON.parse(text) as Partial<Stored> | null;
-    return typeof stored?.v === 'string' && typeof stored.d === 'object' && stored.d !== null ? (stored as Stored) : undefined;
+    const valid = typeof stored?.v === 'string' && typeof stored.d === 'object' && stored.d !== null && (stored.x === undefined || (typeof stored.x === 'object' && stored.x !== null));
+    return valid ? (stored as Stored) : undefined;
   } catch {
     return undefined;
   }

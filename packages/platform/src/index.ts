@@ -14,6 +14,7 @@ export * from './metrics.ts';
 export * from './dataloader.ts';
 export * from './http.ts';
 export * from './server.ts';
+export * from './entity-dependencies.ts';
 export * from './resilience.ts';
 export * from './tokens.ts';
 export * from './events/index.ts';

@@ -22,6 +22,7 @@ import { REQUEST_ID_HEADER, type Identity } from './identity.ts';
 import { parseSignedBodies, requireSignature, verifiedOf } from './gateway-only.ts';
 import { localeFromHeader, localizeErrorsPlugin, type Locale } from './i18n.ts';
 import { createMetrics, metricsPlugin, type Metrics } from './metrics.ts';
+import { entityDependenciesPlugin } from './entity-dependencies.ts';
 import { buildOperationsServer, jsonBody, jsonErrorHandler, mountPublicHealth, type OperationsSettings, type ReadinessCheck } from './http.ts';
 
 /** What every subgraph resolver context starts from. */
@@ -157,6 +158,7 @@ export async function buildSubgraphServer<C extends RequestContext>(options: Sub
       outageErrorsPlugin<C>((error) => options.logger.warn({ err: error }, 'a store is unreachable: answered "try again shortly"')),
       localizeErrorsPlugin<C>(),
       metricsPlugin<C>(metrics),
+      entityDependenciesPlugin<C>(),
     ],
   });
   await apollo.start();

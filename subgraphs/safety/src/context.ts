@@ -11,6 +11,6 @@ export interface SafetyContext extends RequestScope {
 }
 
 /** The per-request context builder the subgraph server and its graphql-ws endpoint share. */
-export function safetyContextBuilder(core: Pick<SafetyCore, 'lookup' | 'copies' | 'services'>): (base: RequestContext) => SafetyContext {
-  return (base) => ({ ...base, loaders: createLoaders({ scores: core.lookup, products: core.copies.products }), services: core.services });
+export function safetyContextBuilder(core: Pick<SafetyCore, 'lookup' | 'copies' | 'services' | 'redis'>): (base: RequestContext) => SafetyContext {
+  return (base) => ({ ...base, loaders: createLoaders({ scores: core.lookup, products: core.copies.products, redis: core.redis }), services: core.services });
 }

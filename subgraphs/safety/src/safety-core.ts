@@ -3,6 +3,7 @@
 // client, the copies and repositories, the cache, the recalculator and the services.
 import { EntityInvalidator, openServiceResources, type Logger, type RedisChannelHub, type ServiceResources } from '@anshim/platform';
 import { entityVersionKey } from '@anshim/contracts';
+import { categoryVersionKey } from './listings/listing-service.ts';
 import { AuditRepository } from './audit/audit-repository.ts';
 import { InputsReader } from './copies/inputs-reader.ts';
 import { createCopies, type SafetyCopies } from './copies/safety-copies.ts';
@@ -40,6 +41,11 @@ export interface SafetyCore extends ServiceResources<SafetyPrisma> {
   services: SafetyServices;
   /** After recalculations committed: write-through cache, push to channels, publish the outbox. */
   published(results: Recalculated[]): Promise<void>;
+  /**
+   * After product copies changed (committed): Product.sellerSafety of those products and of every listing
+   * priced against their categories' median is stale in the gateway's entity cache (docs/caching.md).
+   */
+  productCopiesChanged(products: ReadonlyArray<{ productId: string; category: string }>): Promise<void>;
 }
 
 export interface CoreOptions {
@@ -80,6 +86,17 @@ export function buildSafetyCore(env: SafetyEnv, logger: Logger, options: CoreOpt
     resources.afterCommit();
     await options.onPublished?.(results);
   };
+  // A second bump a second later (the relays' settle): nothing here fills a read cache after the commit,
+  // but it costs two SETs and bounds any refill raced between the commit and the first bump.
+  const listings = new EntityInvalidator(() => redis, logger);
+  const productCopiesChanged = async (products: ReadonlyArray<{ productId: string; category: string }>) => {
+    const keys = new Set<string>();
+    for (const { productId, category } of products) {
+      keys.add(entityVersionKey('safety', 'Product', productId));
+      keys.add(categoryVersionKey(category));
+    }
+    await listings.bump([...keys]);
+  };
   const services: SafetyServices = {
     score: new ScoreService({ sql, scores, recalculator, audit: new AuditRepository(), published, logger, hub: options.hub }),
     listings: new ListingService(),
@@ -96,7 +113,9 @@ export function buildSafetyCore(env: SafetyEnv, logger: Logger, options: CoreOpt
     recalculator,
     services,
     published,
+    productCopiesChanged,
     async close() {
+      listings.stop();
       await resources.close();
       await sql.end();
     },

@@ -13,6 +13,8 @@ export interface SafetyLoaders {
   score: DataLoader<string, ScoreRecord>;
   product: DataLoader<string, ProductCopyRecord | null>;
   categoryPrice: DataLoader<string, CategoryPrice | null>;
+  /** Entity cache version key (unprefixed) → its value, '' when none (docs/caching.md). */
+  entityVersion: DataLoader<string, string>;
 }
 
 export interface RequestScope extends RequestContext {

@@ -62,6 +62,13 @@ export const ENTITY_CACHE_HINTS: EntityCacheHints = {
         "safetyDisplay": "PUBLIC",
         "safetyScore": "NOT_SELF"
       }
+    },
+    "Product": {
+      "maxAge": 1800,
+      "invalidatedBy": [],
+      "fields": {
+        "sellerSafety": "PUBLIC"
+      }
     }
   }
 };

@@ -15,6 +15,8 @@ export interface HandlerDeps {
    * took inside the transaction, and when the event that caused it happened.
    */
   afterCommit: (tx: SqlExecutor, results: Recalculated[], timing: RecalculationTiming) => void;
+  /** Schedules, for after the commit of `tx`, the entity cache bumps of changed product copies (docs/caching.md). */
+  copiesChanged: (tx: SqlExecutor, products: Array<{ productId: string; category: string }>) => void;
 }
 
 export interface RecalculationTiming {
@@ -69,9 +71,11 @@ export function safetyEventHandlers(deps: HandlerDeps): EventHandlers<'safety', 
     'product.created': async (event, tx) => {
       const { productId, sellerId, category, price, createdAt } = event.data;
       await products.productCreated(tx, { productId, sellerId, category, price, createdAt: at(createdAt) });
+      deps.copiesChanged(tx, [{ productId, category }]);
     },
     'product.price_changed': async (event, tx) => {
       await products.priceChanged(tx, { ...event.data, at: at(event.data.at) });
+      deps.copiesChanged(tx, [{ productId: event.data.productId, category: event.data.category }]);
     },
     'transaction.completed': (event, tx) => tradeEnded(event, tx, 'COMPLETED'),
     'transaction.cancelled': (event, tx) => tradeEnded(event, tx, 'CANCELLED'),

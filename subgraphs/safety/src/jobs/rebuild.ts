@@ -106,6 +106,9 @@ export async function rebuildProjection(core: SafetyCore, options: RebuildOption
       return core.recalculator.recalculate(tx, known, { type: 'admin.rebuild', eventId: null }, { mode: 'always', now: at });
     });
     await core.published(results);
+    // Copies the rebuild may have added: their listings' cached safety panels (docs/caching.md).
+    const mine = new Set(known);
+    if (trades) await core.productCopiesChanged(trades.products.filter((p) => mine.has(p.sellerId)));
     rebuilt += known.length;
     options.logger?.info({ rebuilt, missing: missing.length }, 'rebuild progress');
   }

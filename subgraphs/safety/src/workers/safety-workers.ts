@@ -54,6 +54,7 @@ export function buildSafetyWorkers(env: SafetyEnv, logger: Logger): SafetyWorker
           metrics.recalculationCommitted(timing);
           await core.published(results);
         }),
+      copiesChanged: (tx, products) => afterCommit.schedule(tx, () => core.productCopiesChanged(products)),
     })),
   });
 
