@@ -21,7 +21,7 @@
 // (2 × members), GATEWAY_MIX_CONVERSATIONS (600), GATEWAY_MIX_TOKENS (200), GATEWAY_MIX_CONNECTIONS
 // (10), GATEWAY_MIX_ROUNDS (3), GATEWAY_MIX_SECONDS (15 per workload and peer in a round),
 // GATEWAY_MIX_WARMUP_SECONDS (3), GATEWAY_MIX_SEED (23), GATEWAY_MIX_PEERS (anshim,hive,hive-rust,apollo;
-// also anshim-nocache: ours with ENTITY_CACHE=false, anshim-nomerge: ours with GATEWAY_MERGE_FETCHES=false),
+// also anshim-nocache: ours with ENTITY_CACHE=false, anshim-nomerge / anshim-merge: ours with GATEWAY_MERGE_FETCHES=false / true),
 // GATEWAY_MIX_WORKLOADS (W1,W2,W3).
 // Figures: req/s, p50/p99, gateway and subgraph CPU ms per request (/proc), ratio to the best peer;
 // printed as one table and written to bench/out/gateway-mix.json. Our gateway's entity cache
@@ -46,11 +46,14 @@ import { requestStream, streamSeed, type MixData, type MixRequest, type Workload
 const SUBGRAPHS = ['user', 'transaction', 'safety', 'monitor', 'chat'];
 const ALL_PEERS: PeerName[] = ['anshim', 'hive', 'hive-rust', 'apollo'];
 /** Peers a run may name besides the default ones. */
-const KNOWN_PEERS: PeerName[] = [...ALL_PEERS, 'anshim-nocache', 'anshim-nomerge'];
+const KNOWN_PEERS: PeerName[] = [...ALL_PEERS, 'anshim-nocache', 'anshim-nomerge', 'anshim-merge'];
 /** Our gateway once more with one setting changed, on the same subgraphs: that setting's effect side by side. */
 const OUR_VARIANTS: Partial<Record<PeerName, { label: string; env: Record<string, string> }>> = {
   'anshim-nocache': { label: 'anshim, ENTITY_CACHE=false', env: { ENTITY_CACHE: 'false' } },
   'anshim-nomerge': { label: 'anshim, GATEWAY_MERGE_FETCHES=false', env: { GATEWAY_MERGE_FETCHES: 'false' } },
+  // The same setting as `anshim`, but started like the variants: the stack's own gateway also served the
+  // seeding and answers the lag probes, so a setting's effect is best read between two variants.
+  'anshim-merge': { label: 'anshim, GATEWAY_MERGE_FETCHES=true', env: { GATEWAY_MERGE_FETCHES: 'true' } },
 };
 
 function settingsFromEnv(): MixSettings & { warmupSeconds: number; lagSamples: number; peers: PeerName[]; workloads: WorkloadName[] } {

@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { waitForGraphQL } from '../support/bench-stack.ts';
 import { freePort } from '../../test/support/free-port.ts';
 
-/** `anshim-nocache`, `anshim-nomerge`: our gateway with ENTITY_CACHE / GATEWAY_MERGE_FETCHES false on the same subgraphs (not in the default list). */
-export type PeerName = 'anshim' | 'anshim-nocache' | 'anshim-nomerge' | 'hive' | 'hive-rust' | 'apollo';
+/** `anshim-nocache`, `anshim-nomerge`, `anshim-merge`: our gateway again with one setting changed (bench/gateway-mix.ts; not in the default list). */
+export type PeerName = 'anshim' | 'anshim-nocache' | 'anshim-nomerge' | 'anshim-merge' | 'hive' | 'hive-rust' | 'apollo';
 
 export interface Peer {
   name: PeerName;
