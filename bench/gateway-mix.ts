@@ -211,6 +211,10 @@ export async function run(): Promise<void> {
     }
     const lag = entityCache.invalidationLagMs;
     console.log(`entity cache invalidation lag over ${lag.samples} recalculations: p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms`);
+    // Fetch merging in our stack's gateway over the whole run (seeding and warm-ups included).
+    const ours = await (await fetch(`${stack.gatewayOperationsUrl}/metrics`)).text();
+    const counter = (name: string) => Number(new RegExp(`^gateway_subgraph_fetches_${name}_total(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(ours)?.[1] ?? 0);
+    console.log(`anshim gateway, whole run: ${counter('merged')} subgraph reads merged, ${counter('merge_resent')} of them sent again alone, ${counter('shared')} shared in flight`);
     const file = writeJson(summaries, measures, settings, { ...settings, trades: market.trades, conversations, grades, entityCache });
     console.log(`written to ${file}`);
     const failing = summaries.filter((s) => s.errors > 0);

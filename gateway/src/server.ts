@@ -95,6 +95,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   if (inflight) countOnScrape(metrics, 'gateway_subgraph_fetches_shared_total', 'Subgraph reads answered by an identical read already in flight', () => inflight.shared);
   const batcher = options.mergeFetches ? new FetchBatcher() : undefined;
   if (batcher) countOnScrape(metrics, 'gateway_subgraph_fetches_merged_total', 'Subgraph reads that travelled with others of their client request in one request', () => batcher.merged);
+  if (batcher) countOnScrape(metrics, 'gateway_subgraph_fetches_merge_resent_total', 'Merged subgraph reads sent again alone: the merged answer hid their outcome', () => batcher.resent);
   const entityCache = entityCacheFor(options.entityCache, redis, metrics, logger);
   const dataSources = new Map<string, GraphQLDataSource>();
   const breakers = new Map<string, SubgraphBreaker>();

@@ -38,6 +38,8 @@ export class FetchBatcher {
   merged = 0;
   /** Merged requests sent. */
   requests = 0;
+  /** Fetches of a merged request sent again alone, because the merged answer hid their outcome. */
+  resent = 0;
   private readonly open = new Map<object, Map<string, Waiting[]>>();
 
   add(owner: object, group: string, body: FetchBody, post: Post): Promise<Posted> {
@@ -88,8 +90,10 @@ export class FetchBatcher {
     const parts = splitAnswer(parsed as FetchAnswer, batch.length);
     for (const [index, entry] of batch.entries()) {
       const part = parts[index]!;
-      if (part === 'resend') alone(entry);
-      else entry.resolve({ answer, parsed: part });
+      if (part === 'resend') {
+        this.resent++;
+        alone(entry);
+      } else entry.resolve({ answer, parsed: part });
     }
   }
 }
