@@ -21,7 +21,7 @@
 // (2 × members), GATEWAY_MIX_CONVERSATIONS (600), GATEWAY_MIX_TOKENS (200), GATEWAY_MIX_CONNECTIONS
 // (10), GATEWAY_MIX_ROUNDS (3), GATEWAY_MIX_SECONDS (15 per workload and peer in a round),
 // GATEWAY_MIX_WARMUP_SECONDS (3), GATEWAY_MIX_SEED (23), GATEWAY_MIX_PEERS (anshim,hive,hive-rust,apollo;
-// also anshim-nocache: ours with ENTITY_CACHE=false),
+// also anshim-nocache: ours with ENTITY_CACHE=false, anshim-nomerge / anshim-merge: ours with GATEWAY_MERGE_FETCHES=false / true),
 // GATEWAY_MIX_WORKLOADS (W1,W2,W3).
 // Figures: req/s, p50/p99, gateway and subgraph CPU ms per request (/proc), ratio to the best peer;
 // printed as one table and written to bench/out/gateway-mix.json. Our gateway's entity cache
@@ -46,7 +46,15 @@ import { requestStream, streamSeed, type MixData, type MixRequest, type Workload
 const SUBGRAPHS = ['user', 'transaction', 'safety', 'monitor', 'chat'];
 const ALL_PEERS: PeerName[] = ['anshim', 'hive', 'hive-rust', 'apollo'];
 /** Peers a run may name besides the default ones. */
-const KNOWN_PEERS: PeerName[] = [...ALL_PEERS, 'anshim-nocache'];
+const KNOWN_PEERS: PeerName[] = [...ALL_PEERS, 'anshim-nocache', 'anshim-nomerge', 'anshim-merge'];
+/** Our gateway once more with one setting changed, on the same subgraphs: that setting's effect side by side. */
+const OUR_VARIANTS: Partial<Record<PeerName, { label: string; env: Record<string, string> }>> = {
+  'anshim-nocache': { label: 'anshim, ENTITY_CACHE=false', env: { ENTITY_CACHE: 'false' } },
+  'anshim-nomerge': { label: 'anshim, GATEWAY_MERGE_FETCHES=false', env: { GATEWAY_MERGE_FETCHES: 'false' } },
+  // The same setting as `anshim`, but started like the variants: the stack's own gateway also served the
+  // seeding and answers the lag probes, so a setting's effect is best read between two variants.
+  'anshim-merge': { label: 'anshim, GATEWAY_MERGE_FETCHES=true', env: { GATEWAY_MERGE_FETCHES: 'true' } },
+};
 
 function settingsFromEnv(): MixSettings & { warmupSeconds: number; lagSamples: number; peers: PeerName[]; workloads: WorkloadName[] } {
   const num = (name: string, fallback: number) => {
@@ -125,11 +133,11 @@ async function checkSameAnswers(stack: BenchStack, peers: Peer[], data: MixData,
   }
 }
 
-/** Our gateway once more with ENTITY_CACHE=false, on the same subgraphs: the cache's effect side by side. */
-async function startUncachedGateway(stack: BenchStack): Promise<Peer> {
-  const env = { ...stack.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ENTITY_CACHE: 'false', GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', SUBGRAPH_URLS: JSON.stringify(stack.subgraphUrls) };
-  const gateway = await startProcess('gateway-nocache', 'gateway/src/index.ts', env, { timeoutMs: 180_000 });
-  return { name: 'anshim-nocache', label: 'anshim, ENTITY_CACHE=false', url: `http://127.0.0.1:${gateway.port}/graphql`, pid: gateway.child.pid!, stop: async () => void (await gateway.stop()) };
+async function startOurVariant(stack: BenchStack, name: PeerName): Promise<Peer> {
+  const variant = OUR_VARIANTS[name]!;
+  const env = { ...stack.env, NODE_ENV: 'production', LOG_LEVEL: 'info', ...variant.env, GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', SUBGRAPH_URLS: JSON.stringify(stack.subgraphUrls) };
+  const gateway = await startProcess(`gateway-${name}`, 'gateway/src/index.ts', env, { timeoutMs: 180_000 });
+  return { name, label: variant.label, url: `http://127.0.0.1:${gateway.port}/graphql`, pid: gateway.child.pid!, stop: async () => void (await gateway.stop()) };
 }
 
 function addCounts(into: Map<WorkloadName, CacheCounts>, workload: WorkloadName, before: CacheCounts, after: CacheCounts): void {
@@ -140,7 +148,7 @@ function addCounts(into: Map<WorkloadName, CacheCounts>, workload: WorkloadName,
 export async function run(): Promise<void> {
   const settings = settingsFromEnv();
   const log = (line: string) => console.log(`  ${line}`);
-  if (settings.peers.some((p) => p !== 'anshim' && p !== 'anshim-nocache')) ensurePeersInstalled();
+  if (settings.peers.some((p) => p !== 'anshim' && !OUR_VARIANTS[p])) ensurePeersInstalled();
   const stack: BenchStack = await createBenchStack(SUBGRAPHS, {}, { workers: ['safety'] });
   const peers: Peer[] = [];
   try {
@@ -157,7 +165,7 @@ export async function run(): Promise<void> {
 
     peers.push({ name: 'anshim', label: 'anshim gateway', url: stack.gatewayUrl, pid: stack.gatewayPid, stop: async () => undefined });
     const peerEnv = { subgraphUrls: stack.subgraphUrls, internalSecret: stack.env.INTERNAL_SECRET!, jwtSecret };
-    if (settings.peers.includes('anshim-nocache')) peers.push(await startUncachedGateway(stack));
+    for (const name of settings.peers) if (OUR_VARIANTS[name]) peers.push(await startOurVariant(stack, name));
     if (settings.peers.includes('hive')) peers.push(await startHive(peerEnv, { rust: false }));
     if (settings.peers.includes('hive-rust')) peers.push(await startHive(peerEnv, { rust: true }));
     if (settings.peers.includes('apollo')) peers.push(await startApollo(peerEnv));
@@ -203,6 +211,10 @@ export async function run(): Promise<void> {
     }
     const lag = entityCache.invalidationLagMs;
     console.log(`entity cache invalidation lag over ${lag.samples} recalculations: p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms`);
+    // Fetch merging in our stack's gateway over the whole run (seeding and warm-ups included).
+    const ours = await (await fetch(`${stack.gatewayOperationsUrl}/metrics`)).text();
+    const counter = (name: string) => Number(new RegExp(`^gateway_subgraph_fetches_${name}_total(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(ours)?.[1] ?? 0);
+    console.log(`anshim gateway, whole run: ${counter('merged')} subgraph reads merged, ${counter('merge_resent')} of them sent again alone, ${counter('shared')} shared in flight`);
     const file = writeJson(summaries, measures, settings, { ...settings, trades: market.trades, conversations, grades, entityCache });
     console.log(`written to ${file}`);
     const failing = summaries.filter((s) => s.errors > 0);

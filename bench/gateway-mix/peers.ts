@@ -12,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 import { waitForGraphQL } from '../support/bench-stack.ts';
 import { freePort } from '../../test/support/free-port.ts';
 
-/** `anshim-nocache`: our gateway with ENTITY_CACHE=false on the same subgraphs (not in the default list). */
-export type PeerName = 'anshim' | 'anshim-nocache' | 'hive' | 'hive-rust' | 'apollo';
+/** `anshim-nocache`, `anshim-nomerge`, `anshim-merge`: our gateway again with one setting changed (bench/gateway-mix.ts; not in the default list). */
+export type PeerName = 'anshim' | 'anshim-nocache' | 'anshim-nomerge' | 'anshim-merge' | 'hive' | 'hive-rust' | 'apollo';
 
 export interface Peer {
   name: PeerName;

@@ -59,6 +59,10 @@ export const gatewayEnvSchema = z.object({
     .describe('how long an open circuit answers SUBGRAPH_UNAVAILABLE at once before one trial fetch'),
   SUBGRAPH_SHARE_INFLIGHT: flag.default(true)
     .describe('identical subgraph reads in flight at the same moment (same body, caller and language) share one request; false: each is sent'),
+  // Off by default: with ENTITY_CACHE on, each fetch's cache lookup puts its misses in a turn of their
+  // own, so nothing merged in gateway-mix and every read paid the batching hop (bench/RESULTS.md).
+  GATEWAY_MERGE_FETCHES: flag.default(false)
+    .describe('the reads one client request sends a subgraph in the same turn (the branches of a query plan\'s Parallel step) go as one request with aliased root fields, split back per fetch; worth it with ENTITY_CACHE=false (a plan with two fetches to one subgraph in a step makes one request); false: each fetch is its own request'),
   ENTITY_CACHE: flag.default(true)
     .describe('answer `_entities` reads of the public entity fields the subgraphs hint with @entityCache from Redis, invalidated by the events that change them (docs/caching.md); false: always ask the subgraph'),
   AUTH_PASS_THROUGH_SUBGRAPH: z.string().default('user').pipe(subgraphName.or(z.literal('')))
@@ -194,6 +198,8 @@ export interface GatewaySettings {
   subgraphTimeoutMs: number;
   /** Identical subgraph reads in flight at once share one request (see upstream/inflight-fetches.ts). */
   shareInflightFetches: boolean;
+  /** A client request's reads to one subgraph in the same turn go as one request (upstream/fetch-batcher.ts). */
+  mergeFetches: boolean;
   /** Public entity fields from Redis (upstream/entity-cache.ts). */
   entityCache: boolean;
   /** Per-subgraph circuit breaker (failures 0: off). */
@@ -250,6 +256,7 @@ export function gatewaySettingsFromEnv(env: GatewayEnv): GatewaySettings {
     },
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     shareInflightFetches: env.SUBGRAPH_SHARE_INFLIGHT,
+    mergeFetches: env.GATEWAY_MERGE_FETCHES,
     entityCache: env.ENTITY_CACHE,
     subgraphBreaker: { failures: env.SUBGRAPH_BREAKER_FAILURES, cooldownMs: env.SUBGRAPH_BREAKER_COOLDOWN_MS },
     subscriptions: {

@@ -54,6 +54,7 @@ import { ConnectionCaps } from './subscriptions/connection-caps.ts';
 import { SubscriptionCapacity } from './subscriptions/capacity.ts';
 import { SocketRevocations } from './subscriptions/socket-revocations.ts';
 import { InflightFetches } from './upstream/inflight-fetches.ts';
+import { FetchBatcher } from './upstream/fetch-batcher.ts';
 import { entityCacheFor } from './upstream/entity-cache-metrics.ts';
 import { gatewayReadiness } from './upstream/readiness.ts';
 import { SubgraphBreaker } from './upstream/subgraph-breaker.ts';
@@ -92,6 +93,9 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const subgraphs = new Map<string, string>();
   const inflight = options.shareInflightFetches ? new InflightFetches() : undefined;
   if (inflight) countOnScrape(metrics, 'gateway_subgraph_fetches_shared_total', 'Subgraph reads answered by an identical read already in flight', () => inflight.shared);
+  const batcher = options.mergeFetches ? new FetchBatcher() : undefined;
+  if (batcher) countOnScrape(metrics, 'gateway_subgraph_fetches_merged_total', 'Subgraph reads that travelled with others of their client request in one request', () => batcher.merged);
+  if (batcher) countOnScrape(metrics, 'gateway_subgraph_fetches_merge_resent_total', 'Merged subgraph reads sent again alone: the merged answer hid their outcome', () => batcher.resent);
   const entityCache = entityCacheFor(options.entityCache, redis, metrics, logger);
   const dataSources = new Map<string, GraphQLDataSource>();
   const breakers = new Map<string, SubgraphBreaker>();
@@ -114,7 +118,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       const breaker = new SubgraphBreaker(name, options.subgraphBreaker, logger);
       breakers.set(name, breaker);
       const forwardAuthorization = subgraphRoles.forwardAuthorizationTo.includes(name);
-      const dataSource = new SubgraphDataSource({ name, url: target, fetcher: timedExchange(metrics, name, fetcher), internalSecret: options.internalSecret, forwardAuthorization, inflight, breaker, entityCache });
+      const dataSource = new SubgraphDataSource({ name, url: target, fetcher: timedExchange(metrics, name, fetcher), internalSecret: options.internalSecret, forwardAuthorization, inflight, breaker, entityCache, batcher });
       dataSources.set(name, dataSource);
       return dataSource;
     },

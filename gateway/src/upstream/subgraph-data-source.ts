@@ -8,6 +8,8 @@ import { isReadFetch, type InflightFetches } from './inflight-fetches.ts';
 import { SubgraphCircuitOpenError, type SubgraphBreaker } from './subgraph-breaker.ts';
 import { isSubgraphUnavailable, unavailableResponse } from './subgraph-unavailable.ts';
 import type { EntityCache } from './entity-cache.ts';
+import type { FetchBatcher, Posted } from './fetch-batcher.ts';
+import type { FetchBody } from './fetch-merge.ts';
 
 const { GraphQLError } = graphqlRuntime;
 
@@ -26,7 +28,8 @@ const PROXY_AWAY_STATUSES = new Set([502, 503, 504]);
  * parses the answer straight from the pooled connection, with the same error shapes.
  *
  * With `inflight`, a read identical to one already on its way (same body, same caller, same
- * language) waits for that one's answer instead of asking again (see InflightFetches).
+ * language) waits for that one's answer instead of asking again (see InflightFetches). With
+ * `batcher`, the reads one client request sends this subgraph together go as one request.
  */
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly internalSecret: string;
@@ -39,6 +42,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly inflight: InflightFetches | undefined;
   private readonly breaker: SubgraphBreaker | undefined;
   private readonly entityCache: EntityCache | undefined;
+  private readonly batcher: FetchBatcher | undefined;
 
   constructor(options: {
     name: string;
@@ -50,6 +54,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     breaker?: SubgraphBreaker;
     /** Answers `_entities` reads of hinted public fields from Redis (ENTITY_CACHE). */
     entityCache?: EntityCache;
+    /** Merges the reads one client request sends this subgraph together (GATEWAY_MERGE_FETCHES). */
+    batcher?: FetchBatcher;
   }) {
     this.service = options.name;
     this.url = options.url;
@@ -61,6 +67,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     this.inflight = options.inflight;
     this.breaker = options.breaker;
     this.entityCache = options.entityCache;
+    this.batcher = options.batcher;
   }
 
   /**
@@ -96,21 +103,43 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     return this.ask(options, request.variables);
   }
 
-  /** One exchange with the subgraph: the request's query with these variables. */
+  /**
+   * The subgraph's answer to the request's query with these variables: alone, or with the other
+   * reads this client request sends the subgraph in the same turn (see FetchBatcher).
+   */
   private async ask(options: GraphQLDataSourceProcessOptions<GatewayContext>, variables: Record<string, unknown> | undefined): Promise<GatewayGraphQLResponse> {
     const { request } = options;
     const query = request.query!; // send() checked it
     const deduped = dedupeRepresentations(variables);
-    const body = JSON.stringify({ query, operationName: request.operationName, variables: deduped?.variables ?? variables, extensions: request.extensions });
-    const send = () => this.exchange(this.url, { method: 'POST', headers: this.headersFor(options, body), body });
-    const exchange = this.breaker ? () => this.breaker!.run(send, (answer) => PROXY_AWAY_STATUSES.has(answer.status)) : send;
-    const sharingKey = this.inflight && isReadFetch(query) ? this.sharingKey(options, body) : undefined;
-    const answer = sharingKey ? await this.inflight!.run(sharingKey, exchange) : await exchange();
-    const parsed = parseBody(answer);
+    const fetch: FetchBody = { query, operationName: request.operationName, variables: deduped?.variables ?? variables };
+    const owner = this.batchOwner(options, query);
+    const { answer, parsed } = owner
+      ? await this.batcher!.add(owner, headerGroup(request.http?.headers), fetch, (body) => this.post(options, body))
+      : await this.post(options, { ...fetch, extensions: request.extensions });
     if (answer.status < 200 || answer.status > 299) throw errorFromAnswer(answer, parsed);
     if (typeof parsed !== 'object' || parsed === null) throw new Error(`Expected JSON response body, but received: ${String(parsed)}`);
     this.restrictCachePolicy(options, answer.headers);
     return deduped ? expandEntities(parsed as GatewayGraphQLResponse, deduped.positions) : (parsed as GatewayGraphQLResponse);
+  }
+
+  /** One exchange with the subgraph: this body, signed for the fetch's caller, shared while in flight. */
+  private async post(options: GraphQLDataSourceProcessOptions<GatewayContext>, fetch: FetchBody & { extensions?: Record<string, unknown> }): Promise<Posted> {
+    const body = JSON.stringify({ query: fetch.query, operationName: fetch.operationName, variables: fetch.variables, extensions: fetch.extensions });
+    const send = () => this.exchange(this.url, { method: 'POST', headers: this.headersFor(options, body), body });
+    const exchange = this.breaker ? () => this.breaker!.run(send, (answer) => PROXY_AWAY_STATUSES.has(answer.status)) : send;
+    const sharingKey = this.inflight && isReadFetch(fetch.query) ? this.sharingKey(options, body) : undefined;
+    const answer = sharingKey ? await this.inflight!.run(sharingKey, exchange) : await exchange();
+    return { answer, parsed: parseBody(answer) };
+  }
+
+  /**
+   * The client request a read may travel with others of (its context): only reads of a client
+   * request, without extensions of their own. Undefined: sent alone.
+   */
+  private batchOwner({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>, query: string): object | undefined {
+    if (!this.batcher || !(context as Partial<GatewayContext>).requestId || !isReadFetch(query)) return undefined;
+    if (request.extensions && Object.keys(request.extensions).length) return undefined;
+    return context as object;
   }
 
   /**
@@ -201,6 +230,13 @@ export function expandEntities(response: GatewayGraphQLResponse, positions: numb
     return positions.flatMap((unique, original) => (unique === at ? [{ ...error, path: ['_entities', original, ...rest] }] : []));
   });
   return { ...response, data, ...(errors ? { errors } : {}) };
+}
+
+/** Fetches whose own headers differ never share a request (the planner's fetches carry none). */
+function headerGroup(headers: Iterable<[string, string]> | undefined): string {
+  let group = '';
+  for (const [name, value] of headers ?? []) group += `${name}:${value}\n`;
+  return group;
 }
 
 function parseBody(answer: RawAnswer): unknown {
