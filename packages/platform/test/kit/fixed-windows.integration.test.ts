@@ -15,9 +15,9 @@ let port: number;
 beforeAll(async () => {
   port = await freePort();
   server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  redis = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 50 });
-  redis.on('error', () => undefined); // refused until the server listens
-  await waitFor('the private redis-server', async () => redis.connect().then(() => true, () => false));
+  redis = new Redis({ port, host: '127.0.0.1', retryStrategy: () => 50 });
+  redis.on('error', () => undefined); // refused until the server listens; it keeps retrying
+  await waitFor('the private redis-server', async () => redis.status === 'ready');
 }, 20_000);
 
 afterAll(async () => {
