@@ -21,6 +21,8 @@
 // CHAT_BENCH_ROUNDS (1 round = one screened and one unscreened run), CHAT_BENCH_WORKERS (2 receiver
 // processes), CHAT_BENCH_MODES (`on,off`; `on` alone skips the unscreened run, e.g. for a profile).
 // A quick run: CHAT_BENCH_CONVERSATIONS=100 CHAT_BENCH_RATE=20 CHAT_BENCH_SECONDS=5.
+// CHAT_BENCH_MONITOR_BEFORE=<git ref>: the monitor runs from that ref's sources (bench/support/baseline-tree.ts;
+// same Prisma models needed), the rest from this tree: its CPU per message before and after, run after run.
 import { loadavg } from 'node:os';
 import { deployMigrations, ensureDatabase } from '../scripts/lib/migrations.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
@@ -30,6 +32,7 @@ import { startChatReceivers, type ChatMember, type Delivery } from './support/ch
 import { gql, inPool, seedConversations, type Conversation } from './support/chat-seed.ts';
 import { cpuSeconds, dropBenchData, histogramOf, monitorLag, percentile } from './support/chat-measures.ts';
 import { runWhenScript } from './support/script.ts';
+import { prepareBaselineTree } from './support/baseline-tree.ts';
 
 const SEND = 'mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, text: $t) { id } }';
 
@@ -100,6 +103,15 @@ interface Stack {
   processes: StartedProcess[];
 }
 
+/** This tree's monitor, or CHAT_BENCH_MONITOR_BEFORE's bundle. */
+async function monitorEntry(): Promise<string> {
+  const ref = process.env.CHAT_BENCH_MONITOR_BEFORE;
+  if (!ref) return 'subgraphs/monitor/src/index.ts';
+  const tree = await prepareBaselineTree(ref, ['subgraphs/monitor/src/index.ts']);
+  console.log(`monitor from ${ref} (${tree.commit})`);
+  return tree.bundleOf('subgraphs/monitor/src/index.ts');
+}
+
 async function startStack(databaseUrl: string, redisPrefix: string): Promise<Stack> {
   await ensureDatabase(databaseUrl);
   for (const service of ['user', 'transaction', 'monitor', 'chat']) await deployMigrations({ databaseUrl, service, log: () => undefined });
@@ -129,7 +141,7 @@ async function startStack(databaseUrl: string, redisPrefix: string): Promise<Sta
     const [user, transaction, monitor] = await Promise.all([
       start('user', 'subgraphs/user/src/index.ts', { USER_PORT: '0' }),
       start('transaction', 'subgraphs/transaction/src/index.ts', { TRANSACTION_PORT: '0' }),
-      start('monitor', 'subgraphs/monitor/src/index.ts', { MONITOR_PORT: '0' }),
+      start('monitor', await monitorEntry(), { MONITOR_PORT: '0' }),
     ]);
     const chatOn = await start('chat', 'subgraphs/chat/src/index.ts', { CHAT_PORT: '0' }, true);
     // The baseline reads the same database; the first chat keeps the copies (it consumes the events).

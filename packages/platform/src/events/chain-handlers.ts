@@ -2,8 +2,11 @@
 // copies and rules, its clusters of linked accounts), combined into the one table a consumer takes.
 // An event type handled in several tables runs every handler, in the order the tables are given,
 // inside the same transaction: one fails, none of them took effect, and the event is retried.
-import type { SubgraphName } from '@anshim/contracts';
+// When every handler of a type is marked inBatches, so is the chain (each runs on the batch in
+// turn, in the tables' order); one unmarked handler makes the type's events go one by one.
+import type { EventType, SubgraphName } from '@anshim/contracts';
 import type { EventHandlers } from './consumer.ts';
+import { batchHandlerOf, inBatches } from './event-batches.ts';
 
 type AnyHandler<Tx> = (event: never, tx: Tx) => Promise<void>;
 
@@ -16,12 +19,19 @@ export function chainEventHandlers<S extends SubgraphName, Tx>(...tables: Readon
   }
   const chained: Record<string, AnyHandler<Tx>> = {};
   for (const [type, handlers] of byType) {
-    chained[type] =
-      handlers.length === 1
-        ? handlers[0]!
-        : async (event, tx) => {
-            for (const handler of handlers) await handler(event, tx);
-          };
+    const batches = handlers.map((handler) => batchHandlerOf<Tx>(handler));
+    if (handlers.length === 1) chained[type] = handlers[0]!;
+    else if (batches.every((batch) => batch !== undefined)) {
+      chained[type] = inBatches<EventType, Tx>({
+        batch: async (events, tx) => {
+          for (const batch of batches) await batch!(events, tx);
+        },
+      }) as AnyHandler<Tx>;
+    } else {
+      chained[type] = async (event, tx) => {
+        for (const handler of handlers) await handler(event, tx);
+      };
+    }
   }
   return chained as EventHandlers<S, Tx>;
 }

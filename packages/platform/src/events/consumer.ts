@@ -8,6 +8,7 @@ import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis
 import { DeadLetters } from './dead-letters.ts';
 import { closeWorkerWithin } from './worker-close.ts';
 import { eventEnvelopeSchema, parseEnvelope, type EventEnvelope } from './envelope.ts';
+import { batchHandlerOf, DEFAULT_BATCH, Gate, MicroBatcher, type BatchSettings } from './event-batches.ts';
 import { isDependencyFailure, QueueBreaker, PAUSABLE_LIMITER, type BreakerSettings } from './queue-breaker.ts';
 import { countRetry, watchQueue } from './queue-metrics.ts';
 import { consumerQueueName } from './queues.ts';
@@ -50,6 +51,12 @@ export interface EventConsumerOptions<S extends SubgraphName, Tx extends SqlExec
   retry?: RetrySchedule;
   /** The queue's breaker (pauses on dependency outages); tests shorten the pauses. */
   breaker?: Partial<BreakerSettings>;
+  /**
+   * Batches for the types whose handlers are marked `inBatches` (event-batches.ts); used only when
+   * there is such a handler. The worker then holds up to `concurrency + maxEvents × parallel` jobs,
+   * and the other types still run at most `concurrency` at once.
+   */
+  batch?: Partial<BatchSettings>;
 }
 
 /**
@@ -68,6 +75,8 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
   private unwatch: (() => void) | undefined;
   private collecting: Promise<void> | undefined;
   private collectAgain = false;
+  private readonly batcher: MicroBatcher<EventOutcome> | undefined;
+  private readonly singles: Gate;
 
   constructor(private readonly options: EventConsumerOptions<S, Tx>) {
     this.service = options.service;
@@ -78,6 +87,18 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
         throw new Error(`${this.service} has a handler for ${type} but does not subscribe to its topic`);
       }
     }
+    const concurrency = options.concurrency ?? 5;
+    const batch = { ...DEFAULT_BATCH, ...options.batch };
+    const batching = Object.values(this.handlers).some((handler) => batchHandlerOf(handler) !== undefined);
+    this.singles = new Gate(concurrency);
+    this.batcher = batching
+      ? new MicroBatcher<EventOutcome>(
+          batch,
+          (events) => this.handleBatch(events),
+          (event) => this.singles.run(() => this.handleOne(event)),
+          (error, size) => this.logger.warn({ err: error, size }, 'event batch failed; handling its events one by one'),
+        )
+      : undefined;
     this.connection = createQueueConnection(options.redis);
     this.breaker = new QueueBreaker(consumerQueueName(this.service), this.logger, options.breaker);
     this.worker = new Worker(consumerQueueName(this.service), (job) => this.breaker.run(this.worker, this.connection, () => this.handle(job)), {
@@ -86,7 +107,7 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
       // Each job records which replica ran it (BullMQ's processedBy): with N instances of a service,
       // an operator (and the scale-out e2e) can tell whose worker handled an event.
       name: `${this.service}@${hostname()}/${process.pid}`,
-      concurrency: options.concurrency ?? 5,
+      concurrency: batching ? concurrency + batch.maxEvents * batch.parallel : concurrency,
       lockDuration: options.lockDurationMs ?? 30_000,
       stalledInterval: options.lockDurationMs ?? 30_000,
       settings: { backoffStrategy: windowedBackoff(options.retry ?? currentRetrySchedule()) },
@@ -138,19 +159,7 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
     const event = parsed.envelope;
 
     try {
-      return await this.options.prisma.$transaction(
-        async (tx) => {
-          const claimed = await tx.$executeRawUnsafe(
-            'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING',
-            this.service,
-            event.id,
-          );
-          if (claimed === 0) return 'duplicate';
-          await handler(event, tx);
-          return 'processed';
-        },
-        { timeout: this.options.transactionTimeoutMs ?? 15_000 },
-      );
+      return this.batcher && batchHandlerOf(handler) ? await this.batcher.submit(event) : await this.singles.run(() => this.handleOne(event));
     } catch (error) {
       if (isDependencyFailure(error)) throw error; // the breaker's: the job keeps its tries
       const granted = job.opts.attempts ?? 1;
@@ -159,6 +168,56 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
       // BullMQ would retry further; this consumer's policy says stop here.
       throw new UnrecoverableError(`${(error as Error).message} (gave up after ${cap} attempts)`);
     }
+  }
+
+  /** One event in its own transaction with its processed-events record. */
+  private async handleOne(event: EventEnvelope<EventType>): Promise<EventOutcome> {
+    const handler = this.handlers[event.type]!;
+    return this.options.prisma.$transaction(
+      async (tx) => {
+        const claimed = await tx.$executeRawUnsafe(
+          'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING',
+          this.service,
+          event.id,
+        );
+        if (claimed === 0) return 'duplicate';
+        await handler(event, tx);
+        return 'processed';
+      },
+      { timeout: this.options.transactionTimeoutMs ?? 15_000 },
+    );
+  }
+
+  /**
+   * Several events of batchable types in one transaction: one INSERT records them all (those
+   * already recorded, or repeated in the batch, come back as duplicates), then each type's batch
+   * handler gets its new events. Throws when any handler does (the MicroBatcher then retries
+   * each event on its own); answers one outcome per event, in order.
+   */
+  private async handleBatch(events: Array<EventEnvelope<EventType>>): Promise<EventOutcome[]> {
+    return this.options.prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRawUnsafe<Array<{ event_id: string }>>(
+          `INSERT INTO processed_events (consumer, event_id)
+           SELECT $1, id FROM unnest($2::uuid[]) AS t(id)
+           ON CONFLICT DO NOTHING RETURNING event_id::text AS event_id`,
+          this.service,
+          events.map((event) => event.id),
+        );
+        const claimed = new Set(rows.map((row) => row.event_id.toLowerCase()));
+        const byType = new Map<EventType, Array<EventEnvelope<EventType>>>();
+        const outcomes = events.map((event): EventOutcome => {
+          if (!claimed.delete(event.id.toLowerCase())) return 'duplicate'; // recorded before, or earlier in this batch
+          const group = byType.get(event.type);
+          if (group) group.push(event);
+          else byType.set(event.type, [event]);
+          return 'processed';
+        });
+        for (const [type, group] of byType) await batchHandlerOf<Tx>(this.handlers[type])!(group, tx);
+        return outcomes;
+      },
+      { timeout: this.options.transactionTimeoutMs ?? 15_000 },
+    );
   }
 
   /** One sweep at a time; a failure during a sweep asks for one more. */

@@ -8,6 +8,7 @@ export { BULLMQ_PRIORITY, consumerQueueName, deadLetterQueueName, DEFAULT_RETRY_
 export * from './after-commit.ts';
 export * from './worker-close.ts';
 export * from './chain-handlers.ts';
+export { inBatches, type BatchableHandler, type BatchSettings, type EventBatchHandler } from './event-batches.ts';
 export * from './retry-schedule.ts';
 export { DEFAULT_BREAKER, isDependencyFailure, QueueBreaker, type BreakerSettings } from './queue-breaker.ts';
 export { installOutboxMetrics, installQueueMetrics } from './queue-metrics.ts';

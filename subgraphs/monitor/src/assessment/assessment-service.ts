@@ -26,7 +26,7 @@ import type { RiskActions } from '../actions/risk-actions.ts';
 import type { AlertPublisher } from '../alerts/alert-channels.ts';
 import { alertDedupeKey, eventDedupeKey } from '../alerts/alert-dedupe.ts';
 import type { AlertRecord, AlertRepository } from '../alerts/alert-repository.ts';
-import type { KnownRepository } from '../copies/known-repository.ts';
+import type { KnownRepository, KnownUserRecord } from '../copies/known-repository.ts';
 import type { UserOwner } from '../copies/user-owner.ts';
 import { transaction, type MonitorPrisma, type Tx } from '../database.ts';
 import { messages } from '../messages.ts';
@@ -71,6 +71,8 @@ export interface FromEvent {
   /** What keys the alerts it raises: the event's id, or a narrower scope (clusters/: a pair of linked accounts). */
   sourceEventId: string;
   defer: (work: () => Promise<void>) => void;
+  /** The known_users copies a batch of events read at once (PlatformSignals.messagesSent): no read per event when they hold everyone. */
+  users?: ReadonlyMap<string, KnownUserRecord>;
 }
 
 /** recordActivity's input: what happened, and to whom (an ADMIN may name the member; default the caller). When comes from the request. */
@@ -164,7 +166,7 @@ export class AssessmentService {
 
   /** Gathers the facts an activity needs (copies, windows), runs the rules (all, or those given) and raises what matched. */
   async assess(activity: ActivityFacts, extra: Partial<RuleFacts> = {}, from?: FromEvent, rules: readonly Rule[] = RULES): Promise<AssessmentRecord> {
-    const facts = await this.facts(activity, extra, from?.tx);
+    const facts = await this.facts(activity, extra, from?.tx, from?.users);
     // A banned account is already stopped and graded DANGER, and its counterparts were warned
     // when the ban came: its later activity adds only noise to the admins' queue.
     if (facts.subjectStatus === 'BANNED') return { level: await this.levelOf(activity.userId), rulesMatched: [], alerts: [] };
@@ -172,10 +174,15 @@ export class AssessmentService {
     return this.raise(activity, matched, from);
   }
 
-  private async facts(activity: ActivityFacts, extra: Partial<RuleFacts>, tx?: Tx): Promise<RuleFacts & { subjectStatus: AccountStatus }> {
+  private async facts(
+    activity: ActivityFacts,
+    extra: Partial<RuleFacts>,
+    tx?: Tx,
+    read?: ReadonlyMap<string, KnownUserRecord>,
+  ): Promise<RuleFacts & { subjectStatus: AccountStatus }> {
     const { known, windows } = this.deps;
     const ids = [activity.userId, ...(activity.counterpartId ? [activity.counterpartId] : [])];
-    const users = new Map((await known.users(ids, tx)).map((u) => [u.id, u]));
+    const users = read && ids.every((id) => read.has(id)) ? read : new Map((await known.users(ids, tx)).map((u) => [u.id, u]));
     const subject = users.get(activity.userId);
     const counterpart = activity.counterpartId ? users.get(activity.counterpartId) : undefined;
     const facts: RuleFacts & { subjectStatus: AccountStatus } = {

@@ -4,7 +4,7 @@
 // id (SHARED_DEVICE), a real contact between the two parties, a CHAT_MESSAGE with the screening
 // findings whose alerts go to the message's recipient.
 import type { EventData } from '@anshim/contracts';
-import type { KnownRepository } from '../copies/known-repository.ts';
+import type { KnownRepository, KnownUserRecord } from '../copies/known-repository.ts';
 import type { TradeRepository } from '../copies/trade-repository.ts';
 import { OFF_APP_FINDINGS } from '../rules/index.ts';
 import type { AssessmentRecord, AssessmentService, FromEvent } from './assessment-service.ts';
@@ -24,9 +24,31 @@ export class PlatformSignals {
    * rules about who talks to whom (a protected member and a sender below their minimum grade).
    */
   async messageSent(message: EventData<'chat.message_sent'>, from: FromEvent): Promise<AssessmentRecord> {
-    const at = new Date(message.sentAt);
-    await this.contact(from, message.senderId, message.recipientId, at);
-    return this.deps.assessment.assess({ type: 'CHAT_MESSAGE', userId: message.senderId, counterpartId: message.recipientId, productId: null, at }, {}, from);
+    const [record] = await this.messagesSent([{ message, from }]);
+    return record!;
+  }
+
+  /**
+   * A batch of chat.message_sent in one transaction (the consumer's, event-batches.ts): every party
+   * seen and every contact written in one statement each, the parties' copies read once, then the
+   * rules per message in order. An alert may change a copy (an automatic action): the messages after
+   * it read the copies again.
+   */
+  async messagesSent(batch: ReadonlyArray<{ message: EventData<'chat.message_sent'>; from: FromEvent }>): Promise<AssessmentRecord[]> {
+    if (batch.length === 0) return [];
+    const { known, assessment } = this.deps;
+    const tx = batch[0]!.from.tx;
+    const sent = batch.map(({ message, from }) => ({ from, senderId: message.senderId, recipientId: message.recipientId, at: new Date(message.sentAt) }));
+    await known.usersSeen(tx, sent.flatMap(({ senderId, recipientId, at }) => [{ userId: senderId, at }, { userId: recipientId, at }]));
+    await known.contacts(tx, sent.map(({ senderId, recipientId, at }) => ({ userId: senderId, counterpartId: recipientId, at })));
+    let users: Map<string, KnownUserRecord> | undefined = new Map((await known.users([...new Set(sent.flatMap((m) => [m.senderId, m.recipientId]))], tx)).map((u) => [u.id, u]));
+    const records: AssessmentRecord[] = [];
+    for (const { from, senderId, recipientId, at } of sent) {
+      const record = await assessment.assess({ type: 'CHAT_MESSAGE', userId: senderId, counterpartId: recipientId, productId: null, at }, {}, { ...from, users });
+      if (record.alerts.length > 0) users = undefined;
+      records.push(record);
+    }
+    return records;
   }
 
   /**
@@ -59,14 +81,5 @@ export class PlatformSignals {
       { screeningFindings: codes, knownFraudIdentifiers: codes.filter((code) => code === 'KNOWN_FRAUD_IDENTIFIER').length, counterpart: null, safePayment },
       from,
     );
-  }
-
-  private async contact(from: FromEvent, senderId: string, recipientId: string, at: Date): Promise<void> {
-    await this.deps.known.userSeen(from.tx, senderId, at);
-    await this.deps.known.userSeen(from.tx, recipientId, at);
-    await this.deps.known.contacts(from.tx, [
-      { userId: senderId, counterpartId: recipientId, at },
-      { userId: recipientId, counterpartId: senderId, at },
-    ]);
   }
 }

@@ -39,6 +39,16 @@ export class KnownRepository {
     await tx.knownUser.upsert({ where: { id: userId }, create: { id: userId, registeredAt: at }, update: {} });
   }
 
+  /** userSeen for many at once (a batch of events): one statement, rows in id order (one lock order for everyone). */
+  async usersSeen(tx: Tx, seen: ReadonlyArray<{ userId: string; at: Date }>): Promise<void> {
+    if (seen.length === 0) return;
+    await tx.$executeRaw`
+      INSERT INTO known_users (id, registered_at, updated_at)
+      SELECT u, min(a), now() FROM unnest(${seen.map((s) => s.userId)}::uuid[], ${seen.map((s) => s.at.toISOString())}::timestamp[]) AS t(u, a)
+       GROUP BY u ORDER BY u
+      ON CONFLICT (id) DO NOTHING`;
+  }
+
   async profileUpdated(tx: Tx, userId: string, protectedMode: boolean, minCounterpartGrade: SafetyGrade | null, at: Date): Promise<void> {
     await tx.knownUser.upsert({ where: { id: userId }, create: { id: userId, registeredAt: at, protectedMode, minCounterpartGrade, profileAt: at }, update: {} });
     await tx.knownUser.updateMany({
@@ -64,7 +74,7 @@ export class KnownRepository {
     await db.$executeRaw`
       INSERT INTO contacts (user_id, counterpart_id, last_at)
       SELECT u, c, max(a) FROM unnest(${both.map((p) => p.userId)}::uuid[], ${both.map((p) => p.counterpartId)}::uuid[], ${both.map((p) => p.at.toISOString())}::timestamp[]) AS t(u, c, a)
-       GROUP BY u, c
+       GROUP BY u, c ORDER BY u, c
       ON CONFLICT (user_id, counterpart_id) DO UPDATE SET last_at = GREATEST(contacts.last_at, EXCLUDED.last_at)`;
   }
 

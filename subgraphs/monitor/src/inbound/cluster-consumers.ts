@@ -8,7 +8,7 @@
 //   findings count towards BEHAVIOUR_CHANGE;
 // - user.status_changed to BANNED, report.sanction_applied (BAN), report.identifiers_confirmed:
 //   a member confirmed as fraud, whose cluster is flagged.
-import type { AfterCommitHooks, EventEnvelope, EventHandlers } from '@anshim/platform';
+import { inBatches, type AfterCommitHooks, type EventEnvelope, type EventHandlers } from '@anshim/platform';
 import type { EventType } from '@anshim/contracts';
 import type { AssessmentService, FromEvent } from '../assessment/assessment-service.ts';
 import type { BehaviourWindows } from '../assessment/behaviour-windows.ts';
@@ -40,7 +40,8 @@ export function clusterHandlers(deps: ClusterConsumerDeps, hooks: AfterCommitHoo
       const { userId, phoneLookupHash, verifiedAt } = event.data;
       if (phoneLookupHash) await clusters.accountSeenWith(userId, [clusters.phoneLink(phoneLookupHash)], new Date(verifiedAt), from(event, tx));
     },
-    'chat.message_screened': async (event, tx) => {
+    // In batches with consumers.ts' handler of it (chained: that one runs on the batch first).
+    'chat.message_screened': inBatches(async (event, tx) => {
       const { senderId, recipientId, messageId, findings, identifierHashes, at } = event.data;
       const when = new Date(at);
       await clusters.identifiersWritten(senderId, recipientId, identifierHashes ?? [], when, from(event, tx));
@@ -50,7 +51,7 @@ export function clusterHandlers(deps: ClusterConsumerDeps, hooks: AfterCommitHoo
         const activity = { type: 'CHAT_MESSAGE' as const, userId: senderId, counterpartId: recipientId, at: when };
         await assessment.assess(activity, { behaviour: counts }, from(event, tx), [BEHAVIOUR_CHANGE]);
       }
-    },
+    }),
     'user.status_changed': async (event, tx) => {
       const { userId, status } = event.data;
       // consumers.ts applied the change first; a late, older BANNED leaves the account as it is now.

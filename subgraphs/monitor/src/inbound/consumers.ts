@@ -20,8 +20,9 @@
 //   (sign-in devices, real contacts, screening findings; assessment/platform-signals.ts).
 // Copies and the alerts an event raises are written in the consumer's transaction, together with
 // the processed-event record, and alerts are keyed by (event, rule): a redelivered event raises
-// nothing twice. Pushes to subscribers run after the commit.
-import type { AfterCommitHooks, EventEnvelope, EventHandlers } from '@anshim/platform';
+// nothing twice. Pushes to subscribers run after the commit. The chat events may share one
+// transaction with others of their kind (a batch): exactly once still holds per event.
+import { inBatches, type AfterCommitHooks, type EventEnvelope, type EventHandlers } from '@anshim/platform';
 import type { EventType } from '@anshim/contracts';
 import type { Tx } from '../database.ts';
 import type { AssessmentService, FromEvent } from '../assessment/assessment-service.ts';
@@ -89,7 +90,9 @@ export function monitorHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>)
     },
     'user.deleted': async (event, tx) => void (await forgetActivityText(tx, event.data.userId)),
     'user.signed_in': async (event, tx) => void (await signals.signedIn(event.data, from(event, tx))),
-    'chat.message_sent': async (event, tx) => void (await signals.messageSent(event.data, from(event, tx))),
-    'chat.message_screened': async (event, tx) => void (await signals.messageScreened(event.data, from(event, tx))),
+    // The busiest events (one each per chat message): handled in batches (event-batches.ts). They
+    // do not depend on each other's order: message_screened never writes the contact (platform-signals.ts).
+    'chat.message_sent': inBatches({ batch: async (events, tx) => void (await signals.messagesSent(events.map((event) => ({ message: event.data, from: from(event, tx) })))) }),
+    'chat.message_screened': inBatches(async (event, tx) => void (await signals.messageScreened(event.data, from(event, tx)))),
   };
 }
