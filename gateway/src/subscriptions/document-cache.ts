@@ -8,7 +8,7 @@ const { parse, validate } = graphqlRuntime;
 export type CheckedDocument =
   /** `query`: the cached text equal to the one checked (the caller may keep it instead of its own copy). */
   | { document: DocumentNode; query: string; errors?: undefined }
-  | { document?: undefined; errors: readonly GraphQLError[] };
+  | { document?: undefined; query?: undefined; errors: readonly GraphQLError[] };
 
 /**
  * Parsed and validated client documents by query text, least recently used first out. Thousands
