@@ -7,7 +7,9 @@
 //   node --import tsx bench/subscription-fanout.ts [subscribers...] [shared|distinct|personal] [nojoin] [compare]
 //     [before=<gateway entry>] [workers=N]
 //   (default: 100 1000 5000, shared and distinct, with the join; `personal`: each subscriber a
-//   different member on `myRiskAlerts`, 200 alerts at 20/s from 20 sellers, each to one of them; `nojoin` selects subject { id } only;
+//   different member on `myRiskAlerts`, 200 alerts at 20/s from 20 sellers, each to one of them, raised by the
+//   seller that member has a contact with (monitor warns only about people one dealt with; the contacts are seeded);
+//   a configuration that delivers nothing fails the bench (exit code 1); `nojoin` selects subject { id } only;
 //   `compare` also starts a gateway with WS_JOIN_BATCHING=false on the same subgraphs and measures
 //   it right before the batching one at each size, so the before/after ratio shares the noise;
 //   `before=` does the same with a gateway started from another entry, e.g. a snapshot of the code
@@ -26,7 +28,7 @@ import { loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { signAccessToken } from '@anshim/platform';
+import { postgresSchemaFor, signAccessToken } from '@anshim/platform';
 import { deployMigrations, ensureDatabase } from '../scripts/lib/migrations.ts';
 import { listServices } from '../scripts/lib/services.ts';
 import { bundleEntry } from '../scripts/lib/server-build.ts';
@@ -115,10 +117,30 @@ async function gql(url: string, query: string, variables: Record<string, unknown
   return body.data;
 }
 
-async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: StartedProcess, jwtSecret: string, subscribers: number, mode: IdentityMode, join: boolean, workers: number): Promise<FanoutResult> {
+/**
+ * The monitor warns a member about someone only if the two dealt with each other (its `contacts`,
+ * fed by chat.message_sent and trades): `personal` mode gives seller i mod `sellers` a contact row
+ * with subscriber i, written straight into monitor's table as bench/support/city-seed.ts does
+ * (what the bench measures is the alert's delivery, not how the contact came to be).
+ */
+async function seedContacts(databaseUrl: string, sellerIds: string[], memberIds: string[]): Promise<void> {
+  const monitor = new pg.Client({ connectionString: databaseUrl, options: `-c search_path=${postgresSchemaFor('monitor')}` });
+  await monitor.connect();
+  try {
+    await monitor.query(
+      `INSERT INTO contacts (user_id, counterpart_id, last_at) SELECT a, b, now() FROM unnest($1::uuid[], $2::uuid[]) AS c(a, b) ON CONFLICT DO NOTHING`,
+      [memberIds.map((_, i) => sellerIds[i % sellerIds.length]!), memberIds],
+    );
+  } finally {
+    await monitor.end();
+  }
+}
+
+async function measure(databaseUrl: string, gatewayUrl: string, gateway: StartedProcess, monitor: StartedProcess, jwtSecret: string, subscribers: number, mode: IdentityMode, join: boolean, workers: number): Promise<FanoutResult> {
   const wsUrl = gatewayUrl.replace(/^http/, 'ws');
   // Broadcast modes: one seller. Personal mode: many chats at once, so several sellers take turns.
   const sellerTokens: string[] = [];
+  const sellerIds: string[] = [];
   for (let i = 0; i < (mode === 'personal' ? PERSONAL_SELLERS : 1); i++) {
     const nickname = `seller${randomBytes(3).toString('hex')}`;
     const registered = await gql(gatewayUrl, `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
@@ -129,6 +151,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: Sta
     // with an ADMIN token of their own registered id (the alerts' subject still joins to a real
     // member's nickname). bench/chat-throughput measures alerts raised by screened chat messages.
     sellerTokens.push((await signAccessToken(jwtSecret, { userId: registered.register.user.id, role: 'ADMIN' })).token);
+    sellerIds.push(registered.register.user.id);
   }
   const buyerId = randomUUID();
 
@@ -145,6 +168,9 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: Sta
     userIds.push(userId);
     tokens.push(mode === 'shared' ? sharedToken : (await signAccessToken(jwtSecret, { userId, role: mode === 'personal' ? 'USER' : 'ADMIN' })).token);
   }
+  // Each personal alert is raised by the one seller its recipient has dealt with.
+  const sellerOf = new Map(userIds.map((id, i) => [id, i % sellerTokens.length]));
+  if (mode === 'personal') await seedContacts(databaseUrl, sellerIds, userIds);
   const field = mode === 'personal' ? 'myRiskAlerts' : 'riskAlerts(minLevel: HIGH)';
   const query = `subscription { ${field} { id createdAt subject { ${join ? 'nickname' : 'id'} } } }`;
   const clients = startSubscribers({ wsUrl, query, tokens }, {
@@ -160,7 +186,7 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: Sta
     await clients.connect();
     let turn = 0;
     const send = (text: string, counterpartId: string = buyerId) =>
-      gql(gatewayUrl, `mutation($input: ActivityInput!) { recordActivity(input: $input) { level } }`, { input: { type: 'CHAT_MESSAGE', counterpartId, text } }, sellerTokens[turn++ % sellerTokens.length]);
+      gql(gatewayUrl, `mutation($input: ActivityInput!) { recordActivity(input: $input) { level } }`, { input: { type: 'CHAT_MESSAGE', counterpartId, text } }, sellerTokens[sellerOf.get(counterpartId) ?? turn++ % sellerTokens.length]);
     // Warm-up: alert until every subscriber has received one (their upstream subscriptions are live).
     // In `personal` mode that is one alert to each of them, 16 at a time.
     const warm = Date.now();
@@ -198,6 +224,8 @@ async function measure(gatewayUrl: string, gateway: StartedProcess, monitor: Sta
     const expected = mode === 'personal' ? alerts : alerts * subscribers;
     const deadline = Date.now() + 60_000;
     while (latencies.length < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    // Nothing delivered is a broken bench (or gateway), not a fast one: no figures from it.
+    if (latencies.length === 0) throw new Error(`0 of ${expected} alerts delivered`);
     const after = usage(gateway.child.pid!);
     const heapBytes = await heapUsed(gateway.operationsUrl!);
     const monitorAfter = usage(monitor.child.pid!);
@@ -284,13 +312,15 @@ export async function run(counts: number[] = [100, 1_000, 5_000], modes: Identit
       const gatewayUrl = `http://127.0.0.1:${gateway.process.port}/graphql`;
       let measured: FanoutResult;
       try {
-        measured = await measure(gatewayUrl, gateway.process, monitor, secrets.JWT_SECRET, count, mode, join, workers);
+        measured = await measure(databaseUrl, gatewayUrl, gateway.process, monitor, secrets.JWT_SECRET, count, mode, join, workers);
       } catch (error) {
         // One configuration failing (e.g. the unbatched gateway overloaded) does not hide the others' figures.
         console.log(`${gateway.label.padEnd(9)} ${mode.padEnd(8)} subscribers ${String(count).padStart(5)}: FAILED ${(error as Error).message} ${String((error as Error).cause ?? '')}`);
         const exited = gateway.process.child.exitCode ?? gateway.process.child.signalCode;
         if (exited !== null) console.log(`  the gateway exited (${exited})`);
         for (const line of gateway.process.logs.filter((l) => !/"level":(10|20|30)\b/.test(l)).slice(-8)) console.log(`  gateway: ${line.slice(0, 400)}`);
+        // The other configurations still run, but the bench as a whole fails.
+        process.exitCode = 1;
         continue;
       }
       const result = { ...measured, gateway: gateway.label };

@@ -4,6 +4,7 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { graphqlRuntime } from '@anshim/platform';
 import { DocumentCache } from '../src/subscriptions/document-cache.ts';
 import { Downstream, serialized } from '../src/subscriptions/downstream.ts';
+import { PushQueue } from '../src/subscriptions/push-queue.ts';
 
 const { buildSchema } = graphqlRuntime;
 
@@ -16,6 +17,16 @@ describe('DocumentCache', () => {
     const again = cache.check(schema, 'subscription { ticks(from: 1) }');
     expect(first.errors).toBeUndefined();
     expect(again.document).toBe(first.document);
+  });
+
+  it('hands out the text it keeps, so a subscription can hold that one instead of its own copy', () => {
+    const cache = new DocumentCache();
+    const text = ['subscription', '{ ticks(from: 1) }'].join(' ');
+    const copy = ['subscription {', 'ticks(from: 1) }'].join(' ');
+    const first = cache.check(schema, text);
+    const again = cache.check(schema, copy);
+    expect(first.query).toBe(text);
+    expect(again.query).toBe(text);
   });
 
   it('answers invalid text with its errors every time, and does not keep it', () => {
@@ -98,5 +109,40 @@ describe('Downstream', () => {
     expect(socket.readyState).not.toBe(socket.OPEN);
     client.resume();
     expect(await closed).toBe(1013);
+  });
+});
+
+describe('PushQueue', () => {
+  it('hands values to waiting readers in order, buffers up to its limit, and ends every reader', async () => {
+    let returned = 0;
+    const queue = new PushQueue<number>(() => returned++, 2);
+    const first = queue.next();
+    const second = queue.next();
+    expect(queue.push(1)).toBe(true);
+    expect(queue.push(2)).toBe(true);
+    expect(await first).toEqual({ value: 1, done: false });
+    expect(await second).toEqual({ value: 2, done: false });
+    expect(queue.push(3)).toBe(true);
+    expect(queue.push(4)).toBe(true);
+    expect(queue.push(5)).toBe(false); // over the limit: dropped
+    expect(await queue.next()).toEqual({ value: 3, done: false });
+    const waiting = [queue.next(), queue.next(), queue.next()];
+    queue.end();
+    expect(await Promise.all(waiting)).toEqual([{ value: 4, done: false }, { value: undefined, done: true }, { value: undefined, done: true }]);
+    expect(queue.push(6)).toBe(false);
+    await queue.return();
+    expect(returned).toBe(0); // ended by upstream, not returned by the reader
+  });
+
+  it('runs onReturn once when the reader goes away, and drops what was buffered', async () => {
+    let returned = 0;
+    const queue = new PushQueue<number>(() => returned++);
+    queue.push(1);
+    const pending = queue.next();
+    await queue.return();
+    await queue.return();
+    expect(returned).toBe(1);
+    expect(await pending).toEqual({ value: 1, done: false });
+    expect(await queue.next()).toEqual({ value: undefined, done: true });
   });
 });

@@ -5,7 +5,10 @@ import { graphqlRuntime } from '@anshim/platform';
 const { parse, validate } = graphqlRuntime;
 
 /** A client document parsed and validated against one API schema, or why it is not valid. */
-export type CheckedDocument = { document: DocumentNode; errors?: undefined } | { document?: undefined; errors: readonly GraphQLError[] };
+export type CheckedDocument =
+  /** `query`: the cached text equal to the one checked (the caller may keep it instead of its own copy). */
+  | { document: DocumentNode; query: string; errors?: undefined }
+  | { document?: undefined; query?: undefined; errors: readonly GraphQLError[] };
 
 /**
  * Parsed and validated client documents by query text, least recently used first out. Thousands
@@ -16,7 +19,7 @@ export type CheckedDocument = { document: DocumentNode; errors?: undefined } | {
  * The document is shared: nothing downstream may mutate it (graphql-js and the planner do not).
  */
 export class DocumentCache {
-  private readonly entries = new Map<string, DocumentNode>();
+  private readonly entries = new Map<string, { query: string; document: DocumentNode }>();
   private schema: GraphQLSchema | undefined;
 
   constructor(
@@ -39,7 +42,7 @@ export class DocumentCache {
       // Refresh its place: the Map's insertion order is the eviction order.
       this.entries.delete(query);
       this.entries.set(query, cached);
-      return { document: cached };
+      return cached;
     }
     let document: DocumentNode;
     try {
@@ -53,9 +56,9 @@ export class DocumentCache {
     if (invalid.length) return { errors: invalid };
     if (query.length <= this.maxQueryLength) {
       if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
-      this.entries.set(query, document);
+      this.entries.set(query, { query, document });
     }
-    return { document };
+    return { document, query };
   }
 
   get size(): number {

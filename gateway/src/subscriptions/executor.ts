@@ -238,7 +238,8 @@ export class SubscriptionExecutor {
     const upstreamVariables: Record<string, unknown> = {};
     for (const name of primary.variableUsages ?? []) if (request.variables[name] !== undefined) upstreamVariables[name] = request.variables[name];
     const who = request.identity ? `${request.identity.userId};${request.identity.role}` : '';
-    const upstreamKey = JSON.stringify([primary.serviceName, primary.operation, upstreamVariables, who]);
+    // Ids, not the operation's and document's texts: these keys are held once per subscription.
+    const upstreamKey = `${request.planned.primaryId};${who};${JSON.stringify(upstreamVariables)}`;
     let upstream = this.upstreams.get(upstreamKey);
     const fresh = !upstream;
     if (!upstream) {
@@ -248,7 +249,7 @@ export class SubscriptionExecutor {
       upstream = created;
       this.upstreams.set(upstreamKey, upstream);
     }
-    const groupKey = JSON.stringify([request.planned.key, request.variables, request.locale, request.acceptLanguage ?? '']);
+    const groupKey = JSON.stringify([request.planned.planId, request.variables, request.locale, request.acceptLanguage ?? '']);
     let group = upstream.groups.get(groupKey);
     if (!group) {
       group = new EventGroup(groupKey, request, upstream);

@@ -33,6 +33,15 @@ export interface PlannedSubscription {
   shapeOnly?: Operation;
   /** Identifies the downstream selections: same key, same per-event work. */
   key: string;
+  /**
+   * Short stand-ins for the texts above, for the keys the executor holds per subscription (the
+   * texts themselves would be copied into every key): `primaryId` is the same for plans whose
+   * primary fetch is the same operation on the same subgraph, `planId` is this plan's own. Never
+   * reused, so equal ids mean equal texts; equal texts may get other ids after the planner's
+   * caches were cleared (the executor then merely shares less).
+   */
+  primaryId: number;
+  planId: number;
 }
 
 /** The schemas one supergraph gives: what executeQueryPlan needs besides the plan. */
@@ -84,6 +93,8 @@ export class SubscriptionPlanner {
    */
   private byDocument = new WeakMap<DocumentNode, Map<string, PlannedSubscription>>();
   private readonly independence = new ViewerIndependence();
+  private readonly primaryIds = new Map<string, number>();
+  private nextId = 0;
 
   /** Wire to `gateway.onSchemaLoadOrUpdate`. */
   update(coreSupergraphSdl: string, apiSchema: GraphQLSchema): void {
@@ -95,7 +106,18 @@ export class SubscriptionPlanner {
       planner: new QueryPlanner(supergraph),
     };
     this.cache.clear();
+    this.primaryIds.clear();
     this.byDocument = new WeakMap();
+  }
+
+  private primaryIdOf(primary: FetchNode): number {
+    const text = `${primary.serviceName}\n${primary.operation}`;
+    let id = this.primaryIds.get(text);
+    if (id === undefined) {
+      if (this.primaryIds.size >= PLAN_CACHE_LIMIT) this.primaryIds.clear();
+      this.primaryIds.set(text, (id = ++this.nextId));
+    }
+    return id;
   }
 
   schemas(): PlanningSchemas {
@@ -142,6 +164,8 @@ export class SubscriptionPlanner {
       operationContext,
       ...(shapeOnly ? { shapeOnly } : {}),
       key,
+      primaryId: this.primaryIdOf(node.primary),
+      planId: ++this.nextId,
     };
     if (this.cache.size >= PLAN_CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, planned);

@@ -3,8 +3,11 @@
  * `return()` (the client completed or disconnected) runs `onReturn` once.
  */
 export class PushQueue<T> implements AsyncIterableIterator<T> {
-  private readonly buffer: T[] = [];
-  private readonly waiting: Array<(result: IteratorResult<T, undefined>) => void> = [];
+  // No arrays until needed: thousands of subscriptions are idle, a subscriber written to directly
+  // (Downstream) never buffers here, and graphql-ws waits on one next() at a time (`waiter`).
+  private buffer: T[] | undefined;
+  private waiter: ((result: IteratorResult<T, undefined>) => void) | undefined;
+  private waitingAfter: Array<(result: IteratorResult<T, undefined>) => void> | undefined;
   private closed = false;
 
   constructor(
@@ -15,11 +18,13 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
   /** False when the consumer is too slow (the event was dropped) or the queue is closed. */
   push(value: T): boolean {
     if (this.closed) return false;
-    const next = this.waiting.shift();
+    const next = this.waiter;
     if (next) {
+      this.waiter = this.waitingAfter?.shift();
       next({ value, done: false });
       return true;
     }
+    this.buffer ??= [];
     if (this.buffer.length >= this.bufferLimit) return false;
     this.buffer.push(value);
     return true;
@@ -29,18 +34,24 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
   end(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const next of this.waiting.splice(0)) next({ value: undefined, done: true });
+    const waiting = [...(this.waiter ? [this.waiter] : []), ...(this.waitingAfter ?? [])];
+    this.waiter = undefined;
+    this.waitingAfter = undefined;
+    for (const next of waiting) next({ value: undefined, done: true });
   }
 
   async next(): Promise<IteratorResult<T, undefined>> {
-    if (this.buffer.length) return { value: this.buffer.shift() as T, done: false };
+    if (this.buffer?.length) return { value: this.buffer.shift() as T, done: false };
     if (this.closed) return { value: undefined, done: true };
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve) => {
+      if (this.waiter) (this.waitingAfter ??= []).push(resolve);
+      else this.waiter = resolve;
+    });
   }
 
   async return(): Promise<IteratorResult<T, undefined>> {
     const wasOpen = !this.closed;
-    this.buffer.length = 0;
+    this.buffer = undefined;
     this.end();
     if (wasOpen) this.onReturn();
     return { value: undefined, done: true };

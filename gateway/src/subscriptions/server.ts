@@ -254,6 +254,9 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
           },
         });
         if (checked.errors) return [...checked.errors];
+        // graphql-ws keeps the subscribe message as long as the subscription runs: let it hold the
+        // cached text every subscriber of this document shares, not its own copy.
+        (payload as { query: string }).query = checked.query;
         const document = checked.document;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify the operation to run.', { extensions: { code: ErrorCode.BAD_REQUEST } })];
@@ -335,7 +338,10 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
             identity: context.identity,
             locale: context.locale,
             acceptLanguage: context.acceptLanguage,
-            logger: context.logger,
+            // Read through: the child logger stays unmade until this subscription logs.
+            get logger() {
+              return context.logger;
+            },
             downstream: downstreams.get(context),
           });
         } catch (error) {
