@@ -3,6 +3,7 @@
 // service's under /internal/. Both are checked against this subgraph's own name, the method and
 // path on the request line and a SHA-256 of the body bytes actually received — which is why the
 // JSON and form bodies are read here, once, keeping their raw bytes.
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import express from 'express';
 import type { SubgraphName } from '@anshim/contracts';
@@ -25,6 +26,15 @@ export function rawBodyOf(req: Request): Buffer | undefined {
 const keepRaw = (req: Request, _res: Response, buffer: Buffer) => {
   (req as WithRawBody)[RAW_BODY] = buffer;
 };
+
+/**
+ * A body already read and parsed elsewhere (the lean GraphQL path handing a request back): the
+ * body parsers see a finished stream and skip it, and the signature check hashes these bytes.
+ */
+export function keepParsedBody(req: IncomingMessage, raw: Buffer, body: unknown): void {
+  (req as WithRawBody)[RAW_BODY] = raw;
+  (req as WithRawBody).body = body;
+}
 
 /** JSON and url-encoded bodies, parsed once with their raw bytes kept for the body hash. */
 export function parseSignedBodies(limit: string | number = '1mb'): RequestHandler[] {
@@ -62,11 +72,16 @@ export function verifiedOf(res: Response): Verified {
 }
 
 const refusal = { ko: '신원 정보를 확인할 수 없습니다.', en: 'The caller identity could not be verified.' };
+export const UNSIGNED_REFUSED_LOG = 'refused an unsigned or badly signed request';
 
-/** 401 with a coded GraphQL-style error, in the caller's language. */
+/** The 401 body: a coded GraphQL-style error in the caller's language. */
+export function refusalBody(acceptLanguage: string | undefined, reason: IdentityRefusal | 'service') {
+  return { errors: [{ message: pick(refusal, localeFromHeader(acceptLanguage)), extensions: { code: 'UNAUTHENTICATED', reason } }] };
+}
+
 function refuse(req: Request, res: Response, reason: IdentityRefusal | 'service'): void {
   req.resume();
-  res.status(401).json({ errors: [{ message: pick(refusal, localeFromHeader(req.headers['accept-language'])), extensions: { code: 'UNAUTHENTICATED', reason } }] });
+  res.status(401).json(refusalBody(req.headers['accept-language'], reason));
 }
 
 /** Refuses (401) every request not signed for this subgraph, this method, path and body. */
@@ -84,7 +99,7 @@ export function requireSignature(options: { subgraph: string; internalSecret: st
     }
     const checked = verifyIdentityHeaders(options.internalSecret, req.headers, target);
     if (!checked.ok) {
-      options.logger.warn({ path: req.path, method: req.method, reason: checked.reason }, 'refused an unsigned or badly signed request');
+      options.logger.warn({ path: req.path, method: req.method, reason: checked.reason }, UNSIGNED_REFUSED_LOG);
       return refuse(req, res, checked.reason);
     }
     res.locals[VERIFIED] = { identity: checked.identity, client: checked.client ?? NO_CLIENT } satisfies Verified;

@@ -19,7 +19,8 @@ import { createErrorFormatter } from './errors.ts';
 import { outageErrorsPlugin } from './outage-errors.ts';
 import type { ClientInfo } from './client-info.ts';
 import { REQUEST_ID_HEADER, type Identity } from './identity.ts';
-import { parseSignedBodies, requireSignature, verifiedOf } from './gateway-only.ts';
+import { parseSignedBodies, requireSignature, verifiedOf, type Verified } from './gateway-only.ts';
+import { leanGraphqlHandler } from './lean-graphql.ts';
 import { localeFromHeader, localizeErrorsPlugin, type Locale } from './i18n.ts';
 import { createMetrics, metricsPlugin, type Metrics } from './metrics.ts';
 import { entityDependenciesPlugin } from './entity-dependencies.ts';
@@ -56,6 +57,8 @@ export interface SubgraphServerOptions<C extends RequestContext> {
   /** Closes what the service opened (Prisma, Redis, workers) after the HTTP server drained. */
   onStop?: () => Promise<void>;
   metrics?: Metrics;
+  /** Answer the gateway's plain signed POSTs to /graphql on the lean path (lean-graphql.ts); default true. */
+  leanPath?: boolean;
 }
 
 export interface RunningServer {
@@ -105,7 +108,7 @@ export class PublicBaseUrl {
   }
 }
 
-export function requestIdOf(req: Request): string {
+export function requestIdOf(req: { headers: IncomingHttpHeaders }): string {
   const given = req.headers[REQUEST_ID_HEADER];
   return typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
 }
@@ -135,33 +138,65 @@ export async function buildSubgraphServer<C extends RequestContext>(options: Sub
   // No ETag on answers: express would hash every response body (SHA-1) for a conditional GET that
   // the gateway, POSTing, never makes.
   app.set('etag', false);
-  const httpServer = createServer(app);
+  const httpServer = createServer();
   // Longer than the gateway's idle keep-alive sockets usually wait, so the server rarely closes
   // a connection the gateway is about to reuse (the fetcher retries that case once anyway).
   httpServer.keepAliveTimeout = 65_000;
   const metrics = options.metrics ?? createMetrics(options.name);
   const schema = buildSubgraphSchema([{ typeDefs: options.typeDefs, resolvers: options.resolvers as Parameters<typeof buildSubgraphSchema>[0] extends Array<infer M> ? M extends { resolvers?: infer R } ? R : never : never }]);
 
+  const formatError = createErrorFormatter({
+    production: options.production,
+    onInternal: (error) => options.logger.error({ err: error }, 'unexpected error'),
+  });
+  // What every request runs besides executing it; the lean path runs the same plugins.
+  const requestPlugins = [
+    outageErrorsPlugin<C>((error) => options.logger.warn({ err: error }, 'a store is unreachable: answered "try again shortly"')),
+    localizeErrorsPlugin<C>(),
+    metricsPlugin<C>(metrics),
+    entityDependenciesPlugin<C>(),
+  ];
+  const includeStacktrace = !options.production;
   const apollo = new ApolloServer<C>({
     schema,
     logger: options.logger,
     // The process owns SIGTERM (index.ts drains everything); Apollo's own handler would race it.
     stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: !options.production,
-    formatError: createErrorFormatter({
-      production: options.production,
-      onInternal: (error) => options.logger.error({ err: error }, 'unexpected error'),
-    }),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      ...withoutPerRequestExtras(schema),
-      outageErrorsPlugin<C>((error) => options.logger.warn({ err: error }, 'a store is unreachable: answered "try again shortly"')),
-      localizeErrorsPlugin<C>(),
-      metricsPlugin<C>(metrics),
-      entityDependenciesPlugin<C>(),
-    ],
+    includeStacktraceInErrorResponses: includeStacktrace,
+    formatError,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...withoutPerRequestExtras(schema), ...requestPlugins],
   });
   await apollo.start();
+
+  const contextOf = (verified: Verified, headers: IncomingHttpHeaders): C | Promise<C> => {
+    const requestId = requestIdOf({ headers });
+    const base: RequestContext = {
+      identity: verified.identity,
+      client: verified.client,
+      requestId,
+      locale: localeFromHeader(headers['accept-language']),
+      logger: options.logger.child({ requestId }),
+    };
+    return options.buildContext(base, headers);
+  };
+  // A schema with cache hints needs Apollo's cache-control plugin (a header per answer): Apollo only.
+  const lean = (options.leanPath ?? true) && schema.getDirective('cacheControl') === undefined;
+  httpServer.on(
+    'request',
+    lean
+      ? leanGraphqlHandler<C>({
+          subgraph: options.name,
+          internalSecret: options.internalSecret,
+          logger: options.logger,
+          schema,
+          formatError,
+          includeStacktrace,
+          plugins: requestPlugins,
+          buildContext: (verified, req) => contextOf(verified, req.headers),
+          fallback: app,
+        })
+      : app,
+  );
 
   mountPublicHealth(app, { checks: options.readiness });
   const operations = buildOperationsServer(options.operations ?? { port: 0 }, { checks: options.readiness, registry: metrics.registry });
@@ -173,17 +208,7 @@ export async function buildSubgraphServer<C extends RequestContext>(options: Sub
     '/graphql',
     jsonBody(),
     expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const requestId = requestIdOf(req);
-        const base: RequestContext = {
-          identity: verifiedOf(res).identity,
-          client: verifiedOf(res).client,
-          requestId,
-          locale: localeFromHeader(req.headers['accept-language']),
-          logger: options.logger.child({ requestId }),
-        };
-        return options.buildContext(base, req.headers);
-      },
+      context: async ({ req, res }) => contextOf(verifiedOf(res), req.headers),
     }),
   );
   app.use(jsonErrorHandler);

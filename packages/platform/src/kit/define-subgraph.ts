@@ -163,6 +163,7 @@ export async function defineSubgraph(
     internalSecret: env.INTERNAL_SECRET,
     logger,
     metrics,
+    leanPath: env.SUBGRAPH_LEAN_PATH,
     buildContext: own.context,
     readiness: databaseAndRedisReadiness(resources.prisma, resources.redis),
     routes: own.routes,

@@ -4,7 +4,7 @@
 // subgraph's env.ts spreads subgraphEnvShape into its own zod object and adds its own settings;
 // scripts/lib/env-catalogue.ts reads the resulting schemas for the README's configuration table.
 import { z } from 'zod';
-import { baseEnvSchema, baseEnvShape, parseEnv, port, resolveSecrets, type Secrets } from '../env.ts';
+import { baseEnvSchema, baseEnvShape, booleanFlag, parseEnv, port, resolveSecrets, type Secrets } from '../env.ts';
 import { defaultSubgraphUrl, type SubgraphName } from '@anshim/contracts';
 
 type Upper<N extends string> = Uppercase<N>;
@@ -29,6 +29,12 @@ export const retryEnvShape = {
     .describe('longest wait between two tries of a failing event or job'),
 };
 
+/** How the subgraph answers the gateway's requests (lean-graphql.ts). */
+export const requestPathEnvShape = {
+  SUBGRAPH_LEAN_PATH: booleanFlag(true)
+    .describe('answer the gateway\'s plain signed POSTs to /graphql without express and Apollo Server\'s pipeline (same signature check, answers and metrics; anything unusual still goes to Apollo); `false` sends every request through Apollo'),
+};
+
 /**
  * Where this service reads subgraph `owner` over a signed internal call (its own default URL on this
  * machine); `description` says what it asks and when, for the configuration docs.
@@ -43,20 +49,22 @@ export function internalReadTimeoutSetting(description: string) {
 }
 
 /** baseEnvShape plus where subgraph `name` listens; spread it first into the subgraph's z.object. */
-export function subgraphEnvShape<N extends SubgraphName>(name: N, ports: SubgraphPorts): typeof baseEnvShape & typeof retryEnvShape & ListenShape<N> {
+export function subgraphEnvShape<N extends SubgraphName>(name: N, ports: SubgraphPorts): typeof baseEnvShape & typeof retryEnvShape & typeof requestPathEnvShape & ListenShape<N> {
   const upper = name.toUpperCase();
   return {
     ...baseEnvShape,
     ...retryEnvShape,
+    ...requestPathEnvShape,
     [`${upper}_PORT`]: port(ports.port).describe(`${name} subgraph port`),
     [`${upper}_OPS_PORT`]: port(ports.opsPort).describe(`the ${name} subgraph's operations port: \`/metrics\`, detailed \`/readyz\` (on OPS_HOST)`),
     [`${upper}_HOST`]: z.string().min(1).default('127.0.0.1').describe(`interface the ${name} subgraph binds (\`0.0.0.0\` in a container)`),
-  } as typeof baseEnvShape & typeof retryEnvShape & ListenShape<N>;
+  } as typeof baseEnvShape & typeof retryEnvShape & typeof requestPathEnvShape & ListenShape<N>;
 }
 
 /** What defineSubgraph reads from a subgraph's parsed environment. */
 export type SubgraphEnv<N extends string> = z.infer<typeof baseEnvSchema> &
   z.infer<z.ZodObject<typeof retryEnvShape>> &
+  z.infer<z.ZodObject<typeof requestPathEnvShape>> &
   Secrets & { [K in `${Upper<N>}_PORT` | `${Upper<N>}_OPS_PORT`]: number } & { [K in `${Upper<N>}_HOST`]: string };
 
 export type EnvOverrides = Record<string, string | undefined>;
