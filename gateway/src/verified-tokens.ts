@@ -6,17 +6,19 @@
 // does: expired once `exp` ≤ now in whole seconds). Only good tokens are kept, so a forged or
 // altered one is never found here. Revocation is not a property of the token and is still asked
 // of Redis on every request (auth.ts).
-import type { AccessClaims, AccessTokenCheck } from '@anshim/platform';
+import { BoundedMap, type AccessClaims, type AccessTokenCheck } from '@anshim/platform';
 
 export class VerifiedTokens {
-  private readonly claims = new Map<string, AccessClaims>();
+  private readonly claims: BoundedMap<string, AccessClaims>;
 
   constructor(
     private readonly verify: (token: string) => Promise<AccessTokenCheck>,
     /** Tokens kept at most; the oldest kept is forgotten first. */
-    private readonly capacity = 10_000,
+    capacity = 10_000,
     private readonly nowMs: () => number = Date.now,
-  ) {}
+  ) {
+    this.claims = new BoundedMap(capacity);
+  }
 
   async check(token: string): Promise<AccessTokenCheck> {
     const known = this.claims.get(token);
@@ -27,8 +29,7 @@ export class VerifiedTokens {
     }
     const checked = await this.verify(token);
     if (checked.ok) {
-      if (this.claims.size >= this.capacity) this.claims.delete(this.claims.keys().next().value!);
-      this.claims.set(token, checked.claims);
+      this.claims.remember(token, checked.claims);
     }
     return checked;
   }

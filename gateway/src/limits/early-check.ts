@@ -7,7 +7,7 @@
 // parse gets the same token limit. The guard still runs the shape limits after validation too.
 import type { RequestHandler } from 'express';
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
-import { AppError, ErrorCode, graphqlRuntime, localeFromHeader, pick } from '@anshim/platform';
+import { AppError, BoundedMap, ErrorCode, graphqlRuntime, localeFromHeader, pick } from '@anshim/platform';
 import { shapeRefusal, type ComplexityLimits } from './complexity.ts';
 import { messages } from './messages.ts';
 
@@ -38,7 +38,7 @@ const PARSED_MAX_QUERY_LENGTH = 20_000;
 
 export class EarlyDocumentCheck {
   /** Least recently used first; only texts that parsed within the token limit are kept. */
-  private readonly parsed = new Map<string, DocumentNode>();
+  private readonly parsed = new BoundedMap<string, DocumentNode>(PARSED_LIMIT);
 
   constructor(readonly settings: EarlyCheckSettings) {}
 
@@ -72,8 +72,7 @@ export class EarlyDocumentCheck {
     }
     const document = this.parse(query);
     if (query.length <= PARSED_MAX_QUERY_LENGTH) {
-      if (this.parsed.size >= PARSED_LIMIT) this.parsed.delete(this.parsed.keys().next().value as string);
-      this.parsed.set(query, document);
+      this.parsed.remember(query, document);
     }
     return document;
   }

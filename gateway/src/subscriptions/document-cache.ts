@@ -1,5 +1,5 @@
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
-import { graphqlRuntime } from '@anshim/platform';
+import { BoundedMap, graphqlRuntime } from '@anshim/platform';
 
 // The graphql graphql-ws and Apollo use (see graphqlRuntime): its errors are the ones graphql-ws accepts.
 const { parse, validate } = graphqlRuntime;
@@ -19,14 +19,16 @@ export type CheckedDocument =
  * The document is shared: nothing downstream may mutate it (graphql-js and the planner do not).
  */
 export class DocumentCache {
-  private readonly entries = new Map<string, { query: string; document: DocumentNode }>();
+  private readonly entries: BoundedMap<string, { query: string; document: DocumentNode }>;
   private schema: GraphQLSchema | undefined;
 
   constructor(
-    private readonly limit = 1_000,
+    limit = 1_000,
     /** Longer texts are not kept (a handful of those would hold more memory than the rest). */
     private readonly maxQueryLength = 20_000,
-  ) {}
+  ) {
+    this.entries = new BoundedMap(limit);
+  }
 
   /**
    * `early` (limits/early-check.ts) parses within the token limit and refuses over-limit shapes
@@ -55,8 +57,7 @@ export class DocumentCache {
     const invalid = validate(schema, document);
     if (invalid.length) return { errors: invalid };
     if (query.length <= this.maxQueryLength) {
-      if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
-      this.entries.set(query, { query, document });
+      this.entries.remember(query, { query, document });
     }
     return { document, query };
   }

@@ -2,7 +2,7 @@ import { buildOperationContext } from '@apollo/gateway';
 import { Supergraph, operationFromDocument, type Operation, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner, type FetchNode, type PlanNode, type QueryPlan } from '@apollo/query-planner';
 import { GraphQLError, Kind, print, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { ErrorCode } from '@anshim/platform';
+import { BoundedMap, ErrorCode } from '@anshim/platform';
 import { ViewerIndependence } from './viewer-independent.ts';
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
@@ -86,7 +86,7 @@ function fetchesOf(node: PlanNode | undefined, into: FetchNode[] = []): FetchNod
  */
 export class SubscriptionPlanner {
   private current: (PlanningSchemas & { planner: QueryPlanner }) | undefined;
-  private readonly cache = new Map<string, PlannedSubscription>();
+  private readonly cache = new BoundedMap<string, PlannedSubscription>(PLAN_CACHE_LIMIT);
   /**
    * The same plans by document object: onSubscribe hands out one cached document per query text
    * (DocumentCache), so this skips printing the document for the text key on every subscribe.
@@ -167,8 +167,7 @@ export class SubscriptionPlanner {
       primaryId: this.primaryIdOf(node.primary),
       planId: ++this.nextId,
     };
-    if (this.cache.size >= PLAN_CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(key, planned);
+    this.cache.remember(key, planned);
     plans.set(operationName ?? '', planned);
     return planned;
   }

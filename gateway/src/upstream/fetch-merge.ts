@@ -1,7 +1,7 @@
 // Upstream: several read fetches to one subgraph as one GraphQL document, and its answer split back
 // (GATEWAY_MERGE_FETCHES; the batcher that uses it is fetch-batcher.ts).
 import type { DefinitionNode, DocumentNode, FieldNode, OperationDefinitionNode } from 'graphql';
-import { graphqlRuntime } from '@anshim/platform';
+import { BoundedMap, graphqlRuntime } from '@anshim/platform';
 
 const { Kind, parse, print, visit } = graphqlRuntime;
 
@@ -56,8 +56,8 @@ function prefixed(document: DocumentNode, operation: OperationDefinitionNode, pr
 }
 
 /** The combined documents of fetch texts seen before (the planner's fetches repeat: one text per plan node). */
-const combinedQueries = new Map<string, string | null>();
 const COMBINED_QUERIES_KEPT = 1_000;
+const combinedQueries = new BoundedMap<string, string | null>(COMBINED_QUERIES_KEPT);
 
 function combinedQuery(queries: string[], operationName: string): string | null {
   const key = `${operationName}\n${queries.join('\n\0\n')}`;
@@ -87,8 +87,7 @@ function combinedQuery(queries: string[], operationName: string): string | null 
   } catch {
     query = null; // unparsable or not mergeable: each is sent on its own, as before
   }
-  if (combinedQueries.size >= COMBINED_QUERIES_KEPT) combinedQueries.delete(combinedQueries.keys().next().value!);
-  combinedQueries.set(key, query);
+  combinedQueries.remember(key, query);
   return query;
 }
 

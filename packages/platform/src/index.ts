@@ -5,6 +5,7 @@ export * from './errors.ts';
 export * from './i18n.ts';
 export * from './redis.ts';
 export * from './prisma.ts';
+export * from './bounded-map.ts';
 export * from './plain-sql.ts';
 export * from './crypto.ts';
 export * from './guardian-approval-code.ts';

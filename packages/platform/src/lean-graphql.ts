@@ -23,6 +23,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type * as GraphQL from 'graphql';
 import type { DocumentNode, GraphQLFormattedError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { Logger } from './logger.ts';
+import { BoundedMap } from './bounded-map.ts';
 import { NO_CLIENT } from './client-info.ts';
 import { bodySha256, verifyIdentityHeaders } from './identity.ts';
 import { keepParsedBody, refusalBody, UNSIGNED_REFUSED_LOG, type Verified } from './gateway-only.ts';
@@ -151,7 +152,7 @@ function formatErrors(errors: readonly unknown[], formatError: FormatError, incl
 
 /** A node request handler: the lean path for what it can answer, `fallback` for everything else. */
 export function leanGraphqlHandler<C extends BaseContext>(options: LeanPathOptions<C>): Handler {
-  const documents = new Map<string, Prepared>();
+  const documents = new BoundedMap<string, Prepared>(LEAN_DOCUMENTS);
 
   /** The parsed, valid document of `query` (cached), or undefined when Apollo should report why not. */
   function prepare(query: string): Prepared | undefined {
@@ -167,8 +168,7 @@ export function leanGraphqlHandler<C extends BaseContext>(options: LeanPathOptio
     if (validate(options.schema, document, specifiedRules).length > 0) return undefined;
     const prepared = { document };
     if (query.length <= LONGEST_CACHED_QUERY) {
-      if (documents.size >= LEAN_DOCUMENTS) documents.delete(documents.keys().next().value!);
-      documents.set(query, prepared);
+      documents.remember(query, prepared);
     }
     return prepared;
   }
