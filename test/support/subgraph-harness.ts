@@ -79,6 +79,18 @@ export function onlyError(result: GraphQLResult): { message: string; code: strin
   return { message: error!.message, code: String(error!.extensions?.code), extensions: error!.extensions ?? {} };
 }
 
+/**
+ * How many of a service's outbox rows name any of these ids in their payload. Every test file of a run
+ * shares one database and two files run side by side, so a test that proves "nothing was written" counts
+ * the rows about its own members, never a whole table another file may be writing to at that moment.
+ */
+export async function outboxNaming(prisma: { $queryRawUnsafe<T = unknown>(query: string, ...values: unknown[]): Promise<T> }, ids: string[]): Promise<number> {
+  if (ids.length === 0) throw new Error('outboxNaming needs at least one id');
+  const likeAny = ids.map((_, i) => `payload::text LIKE $${i + 1}`).join(' OR ');
+  const rows = await prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM outbox_events WHERE ${likeAny}`, ...ids.map((id) => `%${id}%`));
+  return Number(rows[0]!.n);
+}
+
 export abstract class SubgraphHarness<Server extends TestableServer, Db extends Database = never> {
   server!: Server;
   /** The subgraph's Prisma client (with `parts.database`). */

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventType } from '@anshim/contracts';
 import type { Identity, NewEvent } from '@anshim/platform';
 import { ChatHarness, onlyError, user } from './support/harness.ts';
+import { outboxNaming } from '../../../test/support/subgraph-harness.ts';
 import { createProduct, MOVE, START as START_TRADE, TransactionHarness } from '../../transaction/test/support/harness.ts';
 import { UserHarness } from '../../user/test/support/harness.ts';
 
@@ -31,7 +32,17 @@ afterAll(async () => {
 const START = `mutation($productId: ID!) { startConversation(productId: $productId) { id product { id } buyer { id } seller { id } } }`;
 const HIDE = `mutation($id: ID!) { hideProduct(id: $id) { status } }`;
 const copyOf = (productId: string) => h.prisma.productCopy.findUnique({ where: { productId }, select: { sellerId: true, status: true, statusAt: true } });
-const counts = () => Promise.all([h.prisma.conversation.count(), h.prisma.productCopy.count(), h.prisma.outboxEvent.count()]);
+/**
+ * What a refused start could have written about these members and listings: conversations, listing copies,
+ * outbox rows. Never whole tables: the chat test files run side by side in one database.
+ */
+function counts(db: ChatHarness, ids: { members: string[]; products: string[] }) {
+  return Promise.all([
+    db.prisma.conversation.count({ where: { OR: [{ buyerId: { in: ids.members } }, { sellerId: { in: ids.members } }, { productId: { in: ids.products } }] } }),
+    db.prisma.productCopy.count({ where: { productId: { in: ids.products } } }),
+    outboxNaming(db.prisma, [...ids.members, ...ids.products]),
+  ]);
+}
 
 /** Hands chat the owner's own product events (from transaction's outbox) late, newest first; `status` picks one status change. */
 async function deliverLate(productId: string, types: string[], status?: string): Promise<void> {
@@ -85,10 +96,11 @@ describe('a listing copy that does not know the listing yet asks transaction', (
     await transactionOwner.ok(MOVE, { id: trade.id, status: 'ACCEPTED' }, { identity: seller });
     await transactionOwner.ok(MOVE, { id: trade.id, status: 'COMPLETED' }, { identity: buyer });
 
-    const conversationsBefore = await h.prisma.conversation.count();
+    const theirs = { members: [seller.userId, buyer.userId], products: [hidden.id, sold.id] };
+    const [conversationsBefore] = await counts(h, theirs);
     expect(onlyError(await h.gql(START, { productId: hidden.id }, { identity: buyer })).code).toBe('NOT_FOUND');
     expect(onlyError(await h.gql(START, { productId: sold.id }, { identity: buyer }))).toMatchObject({ code: 'CONFLICT', extensions: { reason: 'PRODUCT_SOLD' } });
-    expect(await h.prisma.conversation.count()).toBe(conversationsBefore);
+    expect((await counts(h, theirs))[0]).toBe(conversationsBefore);
     expect((await copyOf(hidden.id))?.status).toBe('HIDDEN');
     expect((await copyOf(sold.id))?.status).toBe('SOLD');
 
@@ -104,10 +116,12 @@ describe('a listing copy that does not know the listing yet asks transaction', (
   });
 
   it('answers NOT_FOUND for an id the owner does not know either, writing nothing', async () => {
-    const before = await counts();
-    const refused = onlyError(await h.gql(START, { productId: randomUUID() }, { identity: user() }));
+    const [member, productId] = [user(), randomUUID()];
+    const theirs = { members: [member.userId], products: [productId] };
+    const before = await counts(h, theirs);
+    const refused = onlyError(await h.gql(START, { productId }, { identity: member }));
     expect(refused.code).toBe('NOT_FOUND');
-    expect(await counts()).toEqual(before);
+    expect(await counts(h, theirs)).toEqual(before);
   });
 });
 
@@ -118,14 +132,16 @@ describe('fail closed when the owner is down', () => {
     const product = await createProduct(transactionOwner, seller);
     const orphan = await new ChatHarness().start();
     try {
-      const before = await Promise.all([orphan.prisma.conversation.count(), orphan.prisma.productCopy.count(), orphan.prisma.outboxEvent.count()]);
-      const refused = onlyError(await orphan.gql(START, { productId: product.id }, { identity: user() }));
+      const [buyer, buyerEn, unknown] = [user(), user(), randomUUID()];
+      const theirs = { members: [seller.userId, buyer.userId, buyerEn.userId], products: [product.id, unknown] };
+      const before = await counts(orphan, theirs);
+      const refused = onlyError(await orphan.gql(START, { productId: product.id }, { identity: buyer }));
       expect(refused).toMatchObject({ code: 'TEMPORARILY_UNAVAILABLE', extensions: { reason: 'OWNER_UNAVAILABLE', retryable: true } });
       expect(refused.message).toMatch(/잠시 후 다시 시도/);
-      const en = onlyError(await orphan.gql(START, { productId: randomUUID() }, { identity: user(), lang: 'en' }));
+      const en = onlyError(await orphan.gql(START, { productId: unknown }, { identity: buyerEn, lang: 'en' }));
       expect(en).toMatchObject({ code: 'TEMPORARILY_UNAVAILABLE' });
       expect(en.message).toMatch(/cannot check that listing right now/);
-      expect(await Promise.all([orphan.prisma.conversation.count(), orphan.prisma.productCopy.count(), orphan.prisma.outboxEvent.count()])).toEqual(before);
+      expect(await counts(orphan, theirs)).toEqual(before);
     } finally {
       await orphan.stop();
     }

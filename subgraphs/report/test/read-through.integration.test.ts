@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Identity } from '@anshim/platform';
 import { onlyError, ReportHarness } from './support/harness.ts';
+import { outboxNaming } from '../../../test/support/subgraph-harness.ts';
 import { createProduct, START, TransactionHarness } from '../../transaction/test/support/harness.ts';
 import { registerUser, UserHarness } from '../../user/test/support/harness.ts';
 
@@ -29,7 +30,12 @@ afterAll(async () => {
 const FILE = `mutation($input: FileReportInput!) { fileReport(input: $input) { id status target { id } product { id } transaction { id } } }`;
 const description = '입금했는데 물건을 보내지 않고 연락이 끊겼어요.';
 const member = async (): Promise<Identity> => ({ userId: (await registerUser(userOwner)).id, role: 'USER' });
-const counts = () => Promise.all([h.prisma.report.count(), h.prisma.outboxEvent.count()]);
+// What a refused filing could have written about these members (never a whole table: the report test
+// files run side by side in one database).
+const counts = (...members: Identity[]) => {
+  const ids = members.map((m) => m.userId);
+  return Promise.all([h.prisma.report.count({ where: { OR: [{ reporterId: { in: ids } }, { targetUserId: { in: ids } }] } }), outboxNaming(h.prisma, ids)]);
+};
 
 describe('a copy that does not know yet asks the owner', () => {
   it('accepts a report against a member who registered a moment ago (user.registered not consumed)', async () => {
@@ -63,16 +69,16 @@ describe('a copy that does not know yet asks the owner', () => {
     const [buyer, seller, stranger] = [await member(), await member(), await member()];
     const product = await createProduct(transactionOwner, seller);
     const trade = (await transactionOwner.ok<{ startTransaction: { id: string } }>(START, { id: product.id }, { identity: buyer })).startTransaction;
-    const before = await counts();
+    const before = await counts(buyer, seller, stranger);
     const refused = onlyError(await h.gql(FILE, { input: { targetUserId: seller.userId, type: 'FRAUD', description, transactionId: trade.id } }, { identity: stranger }));
     expect(refused).toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(await counts()).toEqual(before);
+    expect(await counts(buyer, seller, stranger)).toEqual(before);
   });
 
   it('answers NOT_FOUND when the owner does not know them either; nothing written', async () => {
     const reporter = await member();
     const target = await member();
-    const before = await counts();
+    const before = await counts(reporter, target);
     for (const [input, field] of [
       [{ targetUserId: randomUUID() }, 'targetUserId'],
       [{ targetUserId: target.userId, productId: randomUUID() }, 'productId'],
@@ -81,7 +87,7 @@ describe('a copy that does not know yet asks the owner', () => {
       const error = onlyError(await h.gql(FILE, { input: { type: 'FRAUD', description, ...input } }, { identity: reporter }));
       expect(error, field).toMatchObject({ code: 'NOT_FOUND', extensions: { field } });
     }
-    expect(await counts()).toEqual(before);
+    expect(await counts(reporter, target)).toEqual(before);
   });
 });
 
@@ -90,12 +96,19 @@ describe('fail closed when the owner is down', () => {
     const orphan = new ReportHarness(); // owners' URLs point nowhere
     await orphan.start();
     try {
-      const before = await Promise.all([orphan.prisma.report.count(), orphan.prisma.knownUser.count()]);
-      const refused = onlyError(await orphan.gql(FILE, { input: { targetUserId: randomUUID(), type: 'FRAUD', description } }, { identity: { userId: randomUUID(), role: 'USER' } }));
+      const [reporter, target, reporterEn, targetEn] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      const ids = [reporter, target, reporterEn, targetEn];
+      // The rows about these four only: the report test files run side by side in one database.
+      const written = () => Promise.all([
+        orphan.prisma.report.count({ where: { OR: [{ reporterId: { in: ids } }, { targetUserId: { in: ids } }] } }),
+        orphan.prisma.knownUser.count({ where: { id: { in: ids } } }),
+      ]);
+      const before = await written();
+      const refused = onlyError(await orphan.gql(FILE, { input: { targetUserId: target, type: 'FRAUD', description } }, { identity: { userId: reporter, role: 'USER' } }));
       expect(refused).toMatchObject({ code: 'TEMPORARILY_UNAVAILABLE', extensions: { reason: 'OWNER_UNAVAILABLE', retryable: true } });
-      const en = onlyError(await orphan.gql(FILE, { input: { targetUserId: randomUUID(), type: 'FRAUD', description } }, { identity: { userId: randomUUID(), role: 'USER' }, lang: 'en' }));
+      const en = onlyError(await orphan.gql(FILE, { input: { targetUserId: targetEn, type: 'FRAUD', description } }, { identity: { userId: reporterEn, role: 'USER' }, lang: 'en' }));
       expect(en.message).toMatch(/cannot be checked right now/);
-      expect(await Promise.all([orphan.prisma.report.count(), orphan.prisma.knownUser.count()])).toEqual(before);
+      expect(await written()).toEqual(before);
     } finally {
       await orphan.stop();
     }

@@ -31,8 +31,10 @@ const PROCESS = `mutation($id: ID!, $input: ProcessReportInput!) { processReport
 const REPORT = `query($id: ID!) { report(id: $id) { id status description target { id } evidence { key url } } }`;
 const description = '입금했는데 물건을 보내지 않고 연락이 끊겼어요.';
 
-async function reportCount(): Promise<number> {
-  return h.prisma.report.count();
+/** Reports filed by or about these members (never the whole table: the report test files run side by side). */
+async function reportCount(...members: Array<{ userId: string }>): Promise<number> {
+  const ids = members.map((m) => m.userId);
+  return h.prisma.report.count({ where: { OR: [{ reporterId: { in: ids } }, { targetUserId: { in: ids } }] } });
 }
 
 async function uploadEvidence(as: ReturnType<typeof user>, body: Uint8Array = PNG, contentType = 'image/png'): Promise<string> {
@@ -121,12 +123,12 @@ describe('filing a report', () => {
     const report = await file(buyer, { targetUserId: seller.userId, type: 'COUNTERFEIT', description: '정품이라고 했는데 가품이 왔어요.', productId, transactionId });
     expect(report).toMatchObject({ product: { id: productId }, transaction: { id: transactionId } });
 
-    const before = await reportCount();
+    const before = await reportCount(stranger, buyer, seller);
     // A trade the reporter had no part in.
     expect(onlyError(await h.gql(FILE, { input: { targetUserId: seller.userId, type: 'FRAUD', description, transactionId } }, { identity: stranger })).code).toBe('BAD_USER_INPUT');
     // The seller's product, reported as someone else's.
     expect(onlyError(await h.gql(FILE, { input: { targetUserId: stranger.userId, type: 'FRAUD', description, productId } }, { identity: buyer })).code).toBe('BAD_USER_INPUT');
-    expect(await reportCount()).toBe(before);
+    expect(await reportCount(stranger, buyer, seller)).toBe(before);
   });
 
   it('refuses every bad input with a code and writes nothing', async () => {
@@ -155,7 +157,7 @@ describe('filing a report', () => {
       ['tampered evidence', { ...base, evidenceKeys: [tamperedKey] }, 'BAD_USER_INPUT', 'contentMismatch'],
       ['too many evidence files', { ...base, evidenceKeys: Array.from({ length: 11 }, () => `evidence/${me.userId}/${randomUUID()}.png`) }, 'BAD_USER_INPUT', 'tooMany'],
     ];
-    const before = await reportCount();
+    const before = await reportCount(me, other, third);
     for (const [name, input, code, reason] of cases) {
       const error = onlyError(await h.gql(FILE, { input }, { identity: me }));
       expect({ name, code: error.code }).toEqual({ name, code });
@@ -163,7 +165,7 @@ describe('filing a report', () => {
       expect(error.message).toMatch(/[가-힣]/);
     }
     expect(onlyError(await h.gql(FILE, { input: base }, { identity: null })).code).toBe('UNAUTHENTICATED');
-    expect(await reportCount()).toBe(before);
+    expect(await reportCount(me, other, third)).toBe(before);
 
     // English on request.
     const en = await h.gql(FILE, { input: { ...base, targetUserId: me.userId } }, { identity: me, lang: 'en' });
@@ -181,7 +183,7 @@ describe('filing a report', () => {
     expect(duplicate.code).toBe('CONFLICT');
     await file(me, { ...base, type: 'NO_SHOW' });
     await file(me, { ...base, targetUserId: third.userId });
-    expect(await reportCount()).toBe(before + 3);
+    expect(await reportCount(me, other, third)).toBe(before + 3);
 
     // An evidence key attached once cannot be attached again.
     const key = await uploadEvidence(me);

@@ -1,14 +1,15 @@
 // Products over HTTP against real PostgreSQL and Redis: creation rules (each refusal coded and
 // nothing written), visibility, price changes with events, listing filters, sorts and cursors.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createProduct, CREATE_PRODUCT, hex, newUser, onlyError, productInput, PRODUCT_FIELDS, TransactionHarness } from './support/harness.ts';
+import { createProduct, CREATE_PRODUCT, hex, membersOfThisFile, newUser, onlyError, productInput, PRODUCT_FIELDS, rowsNaming, TransactionHarness } from './support/harness.ts';
 
 const h = new TransactionHarness();
 beforeAll(() => h.start());
 afterAll(() => h.stop());
 
 async function snapshot() {
-  const [products, uploads, outbox] = await Promise.all([h.prisma.product.count(), h.prisma.imageUpload.count({ where: { attachedTo: { not: null } } }), h.prisma.outboxEvent.count()]);
+  // The rows naming this file's own members: a file beside this one may be listing products right now.
+  const { products, attachedImages: uploads, outbox } = await rowsNaming(h, [...membersOfThisFile]);
   return { products, uploads, outbox };
 }
 

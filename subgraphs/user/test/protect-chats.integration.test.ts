@@ -3,6 +3,7 @@
 // travels in user.profile_updated for the chat service's copy, and in /internal/user-facts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onlyError, registerUser, UserHarness } from './support/harness.ts';
+import { outboxNaming } from '../../../test/support/subgraph-harness.ts';
 
 const h = new UserHarness();
 beforeAll(() => h.start());
@@ -42,12 +43,14 @@ describe('protectChats', () => {
   it('refuses a value that is not a boolean with a code, and another member\'s profile with FORBIDDEN; nothing written', async () => {
     const member = await registerUser(h);
     const other = await registerUser(h);
-    const before = await h.prisma.outboxEvent.count();
+    // Outbox rows naming these two only: the user test files run side by side in one database.
+    const events = () => outboxNaming(h.prisma, [member.id, other.id]);
+    const before = await events();
     expect(onlyError(await h.gql(UPDATE, { input: { protectChats: 'yes' } }, { token: member.accessToken })).code).toBe('BAD_USER_INPUT');
     const forOther = `mutation($input: UpdateProfileInput!, $userId: ID) { updateProfile(input: $input, userId: $userId) { id } }`;
     const refused = await h.gql(forOther, { input: { protectChats: true }, userId: other.id }, { token: member.accessToken });
     expect(onlyError(refused).code).toBe('FORBIDDEN');
-    expect(await h.prisma.outboxEvent.count()).toBe(before);
+    expect(await events()).toBe(before);
     expect((await ok(USER, { id: other.id }, other.accessToken)).user.protectChats).toBe(false);
   });
 });

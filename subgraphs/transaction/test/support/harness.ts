@@ -5,7 +5,7 @@
 // Without one the owner's URL points nowhere and startTransaction fails closed.
 import { randomUUID } from 'node:crypto';
 import type { Identity } from '@anshim/platform';
-import { hex, SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
+import { hex, outboxNaming, SubgraphHarness, type Env } from '../../../../test/support/subgraph-harness.ts';
 import { afterAll, beforeAll } from 'vitest';
 import { UserHarness } from '../../../user/test/support/harness.ts';
 import { buildTransactionServer, type TransactionServer } from '../../src/server.ts';
@@ -14,7 +14,17 @@ import { createDatabase, type TransactionPrisma } from '../../src/database.ts';
 export { hex, onlyError, waitFor, type GraphQLResult } from '../../../../test/support/subgraph-harness.ts';
 
 /** A made-up signed-in user (the gateway would have verified their token). */
-export const newUser = (role: Identity['role'] = 'USER'): Identity => ({ userId: randomUUID(), role });
+/**
+ * Every member this test file made with `newUser` (vitest runs each file in its own process, so this is
+ * the file's own): "nothing written" checks count the rows naming them (`rowsNaming`), which no other
+ * file running beside this one can write.
+ */
+export const membersOfThisFile = new Set<string>();
+export const newUser = (role: Identity['role'] = 'USER'): Identity => {
+  const userId = randomUUID();
+  membersOfThisFile.add(userId);
+  return { userId, role };
+};
 
 export class TransactionHarness extends SubgraphHarness<TransactionServer, TransactionPrisma> {
   queries: string[] = [];
@@ -86,12 +96,11 @@ export const MOVE = /* GraphQL */ `
  * written" failed in CI when a parallel file listed 6 products meanwhile).
  */
 export async function rowsNaming(h: TransactionHarness, userIds: string[]) {
-  const likeAny = userIds.map((_, i) => `payload::text LIKE $${i + 1}`).join(' OR ');
   const [products, trades, outbox, attachedImages] = await Promise.all([
     h.prisma.product.count({ where: { sellerId: { in: userIds } } }),
     h.prisma.transaction.count({ where: { OR: [{ buyerId: { in: userIds } }, { sellerId: { in: userIds } }] } }),
-    h.prisma.$queryRawUnsafe<Array<{ n: bigint }>>(`SELECT count(*) AS n FROM outbox_events WHERE ${likeAny}`, ...userIds.map((id) => `%${id}%`)),
+    outboxNaming(h.prisma, userIds),
     h.prisma.imageUpload.count({ where: { ownerId: { in: userIds }, attachedTo: { not: null } } }),
   ]);
-  return { products, trades, outbox: Number(outbox[0]!.n), attachedImages };
+  return { products, trades, outbox, attachedImages };
 }
