@@ -18,7 +18,7 @@
 // CITY_BENCH_WORKERS (4 member processes), CITY_BENCH_SECONDS (10), CITY_BENCH_ALERT_RATE (20/s),
 // CITY_BENCH_MESSAGE_RATE (50/s), CITY_BENCH_SENDERS (40 alert senders), CITY_BENCH_WARMUP (500
 // alerts and 500 messages), CITY_BENCH_PORT_BASE (free ports), CITY_BENCH_HEAP_DIR (heap snapshots
-// of each gateway idle and at the end, for scripts/probe/heap-diff.ts), CITY_BENCH_CPU_PROF_DIR.
+// of each gateway idle, connected and at the end, for scripts/probe/heap-diff.ts), CITY_BENCH_CPU_PROF_DIR.
 // Target: p99 ≤ 250 ms and gateway RSS ≤ 400 MB with all 20,000 on one gateway.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -135,6 +135,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     const live = await waitForChannels(redis, channels, channels.length, 600_000, log);
     log(`${layout} gateway(s): ${members} members connected, ${live}/${channels.length} subscriptions live in the subgraphs (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     const connected = await Promise.all(gateways.map(memoryOf));
+    if (settings.heapDir) for (const g of gateways) log(`  heap snapshot (connected): ${await heapSnapshot(g.child.pid!, settings.heapDir)}`);
     const raise = (i: number, text: string) => gql(url(gateways[0]!), ALERT, { input: { type: 'CHAT_MESSAGE', counterpartId: city.members[i], text } }, senderTokens[i % senderTokens.length]!);
     const send = (k: number, byBuyer: boolean, text: string) => {
       const pair = city.pairs[k]!;
@@ -187,7 +188,11 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     const end = await Promise.all(gateways.map(memoryOf));
     const cpu = (before: number, pid: number) => Math.round(((usage(pid).cpuSeconds - before) / seconds) * 100);
     const gatewayCpuSeconds = gateways.reduce((sum, g, k) => sum + usage(g.child.pid!).cpuSeconds - cpuBefore.gateways[k]!, 0);
-    if (settings.heapDir) for (const g of gateways) log(`  heap snapshot (end): ${await heapSnapshot(g.child.pid!, settings.heapDir)}`);
+    if (settings.heapDir) {
+      for (const g of gateways) log(`  heap snapshot (end): ${await heapSnapshot(g.child.pid!, settings.heapDir)}`);
+      // A snapshot collects everything first: what is left is retained, the rest was garbage.
+      for (const [k, after] of (await Promise.all(gateways.map(memoryOf))).entries()) log(`  gateway ${k + 1} after the snapshot's full GC: RSS ${after.rssMb.toFixed(0)} MB, heap ${after.heapMb.toFixed(0)} MB`);
+    }
     const stats = (kind: DeliveryKind) => {
       const sorted = [...latencies[kind]].sort((a, b) => a - b);
       return { due: due[kind], failedSends: failed[kind], delivered: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? Number.NaN };
