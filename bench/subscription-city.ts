@@ -18,7 +18,9 @@
 // CITY_BENCH_WORKERS (4 member processes), CITY_BENCH_SECONDS (10), CITY_BENCH_ALERT_RATE (20/s),
 // CITY_BENCH_MESSAGE_RATE (50/s), CITY_BENCH_SENDERS (40 alert senders), CITY_BENCH_WARMUP (500
 // alerts and 500 messages), CITY_BENCH_PORT_BASE (free ports), CITY_BENCH_HEAP_DIR (heap snapshots
-// of each gateway idle, connected and at the end, for scripts/probe/heap-diff.ts), CITY_BENCH_CPU_PROF_DIR.
+// of each gateway idle, connected and at the end, for scripts/probe/heap-diff.ts), CITY_BENCH_CPU_PROF_DIR,
+// CITY_BENCH_GATEWAY_ENTRY (the gateways from another entry, e.g. a snapshot of older code:
+// `git archive <commit> gateway/src | tar -x -C bench/out/baseline`, then bench/out/baseline/gateway/src/index.ts).
 // Target: p99 ≤ 250 ms and gateway RSS ≤ 400 MB with all 20,000 on one gateway.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -46,6 +48,7 @@ export interface CitySettings {
   portBase?: number;
   heapDir?: string;
   cpuProfileDir?: string;
+  gatewayEntry?: string;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): CitySettings {
@@ -66,6 +69,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): CitySetti
     portBase: env.CITY_BENCH_PORT_BASE ? positive('CITY_BENCH_PORT_BASE', 0) : undefined,
     heapDir: env.CITY_BENCH_HEAP_DIR || undefined,
     cpuProfileDir: env.CITY_BENCH_CPU_PROF_DIR || undefined,
+    gatewayEntry: env.CITY_BENCH_GATEWAY_ENTRY || undefined,
   };
 }
 
@@ -239,7 +243,7 @@ export async function run(settings: CitySettings = settingsFromEnv()): Promise<C
   log(`subscription-city: ${settings.members} members × 2 subscriptions, layouts ${settings.layouts.join(', ')} gateway(s), ${settings.alertRate} alerts/s and ${settings.messageRate} messages/s for ${settings.seconds} s, ${settings.workers} member processes (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`);
   if (settings.heapDir) mkdirSync(settings.heapDir, { recursive: true });
   if (settings.cpuProfileDir) mkdirSync(settings.cpuProfileDir, { recursive: true });
-  const stack = await startCityStack({ portBase: settings.portBase, heapSnapshotDir: settings.heapDir, cpuProfileDir: settings.cpuProfileDir });
+  const stack = await startCityStack({ portBase: settings.portBase, heapSnapshotDir: settings.heapDir, cpuProfileDir: settings.cpuProfileDir, gatewayEntry: settings.gatewayEntry });
   const redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: 2 });
   const results: CityResult[] = [];
   try {
