@@ -85,3 +85,22 @@ if (wanted) {
   console.log(`--- holders of ${wanted}: count, KB of the held`);
   for (const [key, v] of [...owners].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, rows)) console.log(`${String(v.count).padStart(8)} ${kb(v.bytes)}  ${key}`);
 }
+
+// HEAP_SHAPES='object:Object|object:Map': nodes of those labels grouped by their property names (which object literal they are).
+const shapes = (process.env.HEAP_SHAPES ?? '').split('|').filter(Boolean);
+if (shapes.length) {
+  const found = new Map<string, { count: number; bytes: number }>();
+  for (let n = 0; n < count; n++) {
+    const label = `${typeOf(n)}:${nameOf(n)}`;
+    if (!shapes.includes(label)) continue;
+    const props = edges(n).filter((e) => e.type === 'property' && e.name !== '__proto__').map((e) => e.name).slice(0, 12).join(',');
+    const holder = edges(n).length ? '' : '';
+    const key = `${label} {${props}}${holder}`;
+    const entry = found.get(key) ?? { count: 0, bytes: 0 };
+    entry.count++;
+    entry.bytes += s.nodes[n * width + sizeAt]!;
+    found.set(key, entry);
+  }
+  console.log(`--- shapes of ${shapes.join(', ')}: count, KB self`);
+  for (const [key, v] of [...found].sort((a, b) => b[1].count - a[1].count).slice(0, rows)) console.log(`${String(v.count).padStart(8)} ${kb(v.bytes)}  ${key}`);
+}

@@ -12,6 +12,7 @@ import type { Downstream } from './downstream.ts';
 import { JoinBatcher } from './join-batcher.ts';
 import { EVENT_SOURCE, type PlannedSubscription, type SubscriptionPlanner } from './planner.ts';
 import { Sink, type SinkOwner } from './sink.ts';
+import { SmallMap, SmallSet } from './small-map.ts';
 import { nextSerial, serialRequestId } from './socket-context.ts';
 import { UpstreamConnections, type SubgraphConnection, type UpstreamSink } from './upstream-connections.ts';
 
@@ -80,7 +81,7 @@ function isCloseEvent(value: unknown): value is { code: number; reason: string }
  * upstream subscription: the rest of the plan runs once per event for all of them.
  */
 class EventGroup implements SinkOwner {
-  readonly sinks = new Set<Sink>();
+  readonly sinks = new SmallSet<Sink>();
   private tail: Promise<void> = Promise.resolve();
   private sequence = 0;
 
@@ -104,7 +105,7 @@ class EventGroup implements SinkOwner {
 
   fail(result: ExecutionResult): void {
     this.tail = this.tail.then(() => {
-      for (const sink of this.sinks) {
+      for (const sink of this.sinks.values()) {
         sink.push(result);
         sink.end();
       }
@@ -114,7 +115,7 @@ class EventGroup implements SinkOwner {
 
   end(): void {
     this.tail = this.tail.then(() => {
-      for (const sink of this.sinks) sink.end();
+      for (const sink of this.sinks.values()) sink.end();
       this.sinks.clear();
     });
   }
@@ -122,7 +123,7 @@ class EventGroup implements SinkOwner {
   private async run(event: UpstreamEvent): Promise<void> {
     if (this.sinks.size === 0) return;
     const result = await this.upstream.executor.eventResult(this.request, event, `${this.upstream.requestId}.${++this.sequence}`);
-    for (const sink of this.sinks) {
+    for (const sink of this.sinks.values()) {
       if (!sink.push(result)) this.request.logger.warn({ subscription: this.key }, 'slow subscriber: closed its socket (1013) rather than skip an event');
     }
   }
@@ -133,7 +134,7 @@ class EventGroup implements SinkOwner {
  * its own sink on the subgraph's connection (no closures kept per subscription).
  */
 class SharedUpstream implements UpstreamSink {
-  readonly groups = new Map<string, EventGroup>();
+  readonly groups = new SmallMap<string, EventGroup>();
   /** The request id is made from this when read (`gw-sub-…`): no string kept per subscription. */
   private readonly serial = nextSerial();
   /** Its id on the connection while subscribed there. */
