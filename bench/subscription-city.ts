@@ -30,7 +30,7 @@ import { userMessageChannel } from '../subgraphs/chat/src/messaging/message-chan
 import { userAlertChannel } from '../subgraphs/monitor/src/alerts/alert-channels.ts';
 import type { StartedProcess } from '../test/support/processes.ts';
 import { startCityMembers, type DeliveryKind } from './support/city-clients.ts';
-import { heapSnapshot, heapUsedMb, percentile, quiet, usage, waitForChannels } from './support/city-measures.ts';
+import { heapSnapshot, heapUsedMb, memoryDetail, percentile, quiet, usage, waitForChannels } from './support/city-measures.ts';
 import { seedCity, type City } from './support/city-seed.ts';
 import { startCityStack, type CityStack } from './support/city-stack.ts';
 import { printCity, type CityResult, type GatewayMemory } from './support/city-report.ts';
@@ -139,6 +139,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     const live = await waitForChannels(redis, channels, channels.length, 600_000, log);
     log(`${layout} gateway(s): ${members} members connected, ${live}/${channels.length} subscriptions live in the subgraphs (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     const connected = await Promise.all(gateways.map(memoryOf));
+    for (const [k, g] of gateways.entries()) log(`  gateway ${k + 1} connected: ${await memoryDetail(g.operationsUrl!)}`);
     if (settings.heapDir) for (const g of gateways) log(`  heap snapshot (connected): ${await heapSnapshot(g.child.pid!, settings.heapDir)}`);
     const raise = (i: number, text: string) => gql(url(gateways[0]!), ALERT, { input: { type: 'CHAT_MESSAGE', counterpartId: city.members[i], text } }, senderTokens[i % senderTokens.length]!);
     const send = (k: number, byBuyer: boolean, text: string) => {
@@ -190,6 +191,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     while ((latencies.alert.length < due.alert || latencies.message.length < due.message) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const seconds = (performance.now() - t0) / 1000;
     const end = await Promise.all(gateways.map(memoryOf));
+    for (const [k, g] of gateways.entries()) log(`  gateway ${k + 1} at the end: ${await memoryDetail(g.operationsUrl!)}`);
     const cpu = (before: number, pid: number) => Math.round(((usage(pid).cpuSeconds - before) / seconds) * 100);
     const gatewayCpuSeconds = gateways.reduce((sum, g, k) => sum + usage(g.child.pid!).cpuSeconds - cpuBefore.gateways[k]!, 0);
     if (settings.heapDir) {

@@ -221,7 +221,7 @@ class SharedUpstream implements UpstreamSink {
 
 /**
  * Runs client subscriptions (ARCHITECTURE §7): only the plan's primary fetch goes upstream, over
- * one lazy graphql-ws client per subgraph (UpstreamConnections); identical upstream subscriptions are shared; each
+ * one lazy socket per subgraph (UpstreamConnections); identical upstream subscriptions are shared; each
  * upstream event runs the rest of the plan (entity joins) with executeQueryPlan.
  */
 export class SubscriptionExecutor {
