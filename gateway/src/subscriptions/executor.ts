@@ -129,16 +129,12 @@ class EventGroup implements SinkOwner {
   }
 }
 
-/**
- * One subscription to a subgraph, shared by every downstream subscriber with the same key; it is
- * its own sink on the subgraph's connection (no closures kept per subscription).
- */
+/** One subscription to a subgraph, shared by every downstream subscriber with the same key; its own sink there. */
 class SharedUpstream implements UpstreamSink {
   readonly groups = new SmallMap<string, EventGroup>();
   /** The request id is made from this when read (`gw-sub-…`): no string kept per subscription. */
   private readonly serial = nextSerial();
-  /** Its id on the connection while subscribed there. */
-  private upstreamId: string | undefined;
+  private upstreamId: string | undefined; // on the connection, while subscribed there
   private retryTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
   private closed = false;
