@@ -18,7 +18,9 @@
 // CITY_BENCH_WORKERS (4 member processes), CITY_BENCH_SECONDS (10), CITY_BENCH_ALERT_RATE (20/s),
 // CITY_BENCH_MESSAGE_RATE (50/s), CITY_BENCH_SENDERS (40 alert senders), CITY_BENCH_WARMUP (500
 // alerts and 500 messages), CITY_BENCH_PORT_BASE (free ports), CITY_BENCH_HEAP_DIR (heap snapshots
-// of each gateway idle and at the end, for scripts/probe/heap-diff.ts), CITY_BENCH_CPU_PROF_DIR.
+// of each gateway idle, connected and at the end, for scripts/probe/heap-diff.ts), CITY_BENCH_CPU_PROF_DIR,
+// CITY_BENCH_GATEWAY_ENTRY (the gateways from another entry, e.g. a snapshot of older code:
+// `git archive <commit> gateway/src | tar -x -C bench/out/baseline`, then bench/out/baseline/gateway/src/index.ts).
 // Target: p99 ≤ 250 ms and gateway RSS ≤ 400 MB with all 20,000 on one gateway.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -28,7 +30,7 @@ import { userMessageChannel } from '../subgraphs/chat/src/messaging/message-chan
 import { userAlertChannel } from '../subgraphs/monitor/src/alerts/alert-channels.ts';
 import type { StartedProcess } from '../test/support/processes.ts';
 import { startCityMembers, type DeliveryKind } from './support/city-clients.ts';
-import { heapSnapshot, heapUsedMb, percentile, quiet, usage, waitForChannels } from './support/city-measures.ts';
+import { heapSnapshot, heapUsedMb, memoryDetail, percentile, quiet, usage, waitForChannels } from './support/city-measures.ts';
 import { seedCity, type City } from './support/city-seed.ts';
 import { startCityStack, type CityStack } from './support/city-stack.ts';
 import { printCity, type CityResult, type GatewayMemory } from './support/city-report.ts';
@@ -46,6 +48,7 @@ export interface CitySettings {
   portBase?: number;
   heapDir?: string;
   cpuProfileDir?: string;
+  gatewayEntry?: string;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): CitySettings {
@@ -66,6 +69,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): CitySetti
     portBase: env.CITY_BENCH_PORT_BASE ? positive('CITY_BENCH_PORT_BASE', 0) : undefined,
     heapDir: env.CITY_BENCH_HEAP_DIR || undefined,
     cpuProfileDir: env.CITY_BENCH_CPU_PROF_DIR || undefined,
+    gatewayEntry: env.CITY_BENCH_GATEWAY_ENTRY || undefined,
   };
 }
 
@@ -135,6 +139,8 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     const live = await waitForChannels(redis, channels, channels.length, 600_000, log);
     log(`${layout} gateway(s): ${members} members connected, ${live}/${channels.length} subscriptions live in the subgraphs (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     const connected = await Promise.all(gateways.map(memoryOf));
+    for (const [k, g] of gateways.entries()) log(`  gateway ${k + 1} connected: ${await memoryDetail(g.operationsUrl!)}`);
+    if (settings.heapDir) for (const g of gateways) log(`  heap snapshot (connected): ${await heapSnapshot(g.child.pid!, settings.heapDir)}`);
     const raise = (i: number, text: string) => gql(url(gateways[0]!), ALERT, { input: { type: 'CHAT_MESSAGE', counterpartId: city.members[i], text } }, senderTokens[i % senderTokens.length]!);
     const send = (k: number, byBuyer: boolean, text: string) => {
       const pair = city.pairs[k]!;
@@ -185,9 +191,14 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     while ((latencies.alert.length < due.alert || latencies.message.length < due.message) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const seconds = (performance.now() - t0) / 1000;
     const end = await Promise.all(gateways.map(memoryOf));
+    for (const [k, g] of gateways.entries()) log(`  gateway ${k + 1} at the end: ${await memoryDetail(g.operationsUrl!)}`);
     const cpu = (before: number, pid: number) => Math.round(((usage(pid).cpuSeconds - before) / seconds) * 100);
     const gatewayCpuSeconds = gateways.reduce((sum, g, k) => sum + usage(g.child.pid!).cpuSeconds - cpuBefore.gateways[k]!, 0);
-    if (settings.heapDir) for (const g of gateways) log(`  heap snapshot (end): ${await heapSnapshot(g.child.pid!, settings.heapDir)}`);
+    if (settings.heapDir) {
+      for (const g of gateways) log(`  heap snapshot (end): ${await heapSnapshot(g.child.pid!, settings.heapDir)}`);
+      // A snapshot collects everything first: what is left is retained, the rest was garbage.
+      for (const [k, after] of (await Promise.all(gateways.map(memoryOf))).entries()) log(`  gateway ${k + 1} after the snapshot's full GC: RSS ${after.rssMb.toFixed(0)} MB, heap ${after.heapMb.toFixed(0)} MB`);
+    }
     const stats = (kind: DeliveryKind) => {
       const sorted = [...latencies[kind]].sort((a, b) => a - b);
       return { due: due[kind], failedSends: failed[kind], delivered: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? Number.NaN };
@@ -234,7 +245,7 @@ export async function run(settings: CitySettings = settingsFromEnv()): Promise<C
   log(`subscription-city: ${settings.members} members × 2 subscriptions, layouts ${settings.layouts.join(', ')} gateway(s), ${settings.alertRate} alerts/s and ${settings.messageRate} messages/s for ${settings.seconds} s, ${settings.workers} member processes (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`);
   if (settings.heapDir) mkdirSync(settings.heapDir, { recursive: true });
   if (settings.cpuProfileDir) mkdirSync(settings.cpuProfileDir, { recursive: true });
-  const stack = await startCityStack({ portBase: settings.portBase, heapSnapshotDir: settings.heapDir, cpuProfileDir: settings.cpuProfileDir });
+  const stack = await startCityStack({ portBase: settings.portBase, heapSnapshotDir: settings.heapDir, cpuProfileDir: settings.cpuProfileDir, gatewayEntry: settings.gatewayEntry });
   const redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: 2 });
   const results: CityResult[] = [];
   try {

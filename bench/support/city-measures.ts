@@ -37,6 +37,17 @@ export async function heapUsedMb(operationsUrl: string): Promise<number> {
   return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)/m.exec(text)?.[1] ?? Number.NaN) / 1024 / 1024;
 }
 
+/**
+ * Where a process's memory is, from its /metrics (MB): V8 heap used and committed, the young
+ * generation's committed part, and memory outside the heap V8 knows of (Buffers): what RSS is
+ * made of besides live objects.
+ */
+export async function memoryDetail(operationsUrl: string): Promise<string> {
+  const text = await (await fetch(`${operationsUrl}/metrics`)).text();
+  const mb = (pattern: RegExp) => (Number(pattern.exec(text)?.[1] ?? Number.NaN) / 1024 / 1024).toFixed(0);
+  return `heap used ${mb(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)/m)}, committed ${mb(/^nodejs_heap_size_total_bytes(?:\{[^}]*\})? ([\d.e+]+)/m)} (new space ${mb(/^nodejs_heap_space_size_total_bytes\{[^}]*space="new"[^}]*\} ([\d.e+]+)/m)}), external ${mb(/^nodejs_external_memory_bytes(?:\{[^}]*\})? ([\d.e+]+)/m)} MB`;
+}
+
 /** How many of `channels` (full Redis names) have at least one subscriber. */
 export async function liveChannels(redis: Redis, channels: string[]): Promise<number> {
   let live = 0;

@@ -7,6 +7,7 @@ import { deployMigrations, ensureDatabase } from '../../scripts/lib/migrations.t
 import { listServices } from '../../scripts/lib/services.ts';
 import { ownerUrls } from '../../test/support/owners.ts';
 import { startProcess, type StartedProcess } from '../../test/support/processes.ts';
+import { bundleEntry } from '../../scripts/lib/server-build.ts';
 import { benchPlace } from './bench-stack.ts';
 import { dropBenchData } from './chat-measures.ts';
 
@@ -25,7 +26,7 @@ export interface CityStack {
 
 const SUBGRAPH_PORTS = { user: 1, monitor: 2, chat: 3 } as const;
 
-export async function startCityStack(options: { portBase?: number; heapSnapshotDir?: string; cpuProfileDir?: string } = {}): Promise<CityStack> {
+export async function startCityStack(options: { portBase?: number; heapSnapshotDir?: string; cpuProfileDir?: string; gatewayEntry?: string } = {}): Promise<CityStack> {
   const { admin, databaseUrl, redisUrl, redisPrefix, env: placeEnv } = benchPlace();
   const env: Record<string, string> = {
     ...placeEnv,
@@ -63,13 +64,15 @@ export async function startCityStack(options: { portBase?: number; heapSnapshotD
     const user = await start('user');
     const [monitor, chat] = await Promise.all([start('monitor'), start('chat')]);
     let gateways = 0;
+    // Another gateway's code (a snapshot of an older tree) bundled like the processes are, for before/after runs.
+    const gatewayEntry = options.gatewayEntry && !options.gatewayEntry.endsWith('.mjs') ? await bundleEntry(options.gatewayEntry, 'bench/out/city-gateway.mjs').then(() => 'bench/out/city-gateway.mjs') : options.gatewayEntry;
     const startGateway = async (capacity: number) => {
       const offset = 10 + gateways++;
       const nodeArgs = [
         ...profiled(options.heapSnapshotDir, (d) => ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${d}`]),
         ...profiled(options.cpuProfileDir, (d) => ['--cpu-prof', `--cpu-prof-dir=${d}`]),
       ];
-      const gateway = await startProcess('gateway', 'gateway/src/index.ts', {
+      const gateway = await startProcess('gateway', gatewayEntry ?? 'gateway/src/index.ts', {
         ...env,
         GATEWAY_PORT: port(offset),
         GATEWAY_OPS_PORT: port(100 + offset),

@@ -259,7 +259,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       await webSockets.dispose(); // closes client sockets (1001) and their subscriptions
       await revocations.close();
       await revocationHub.close();
-      await executor.close(); // upstream subscriptions and graphql-ws clients
+      await executor.close(); // upstream subscriptions and their sockets to the subgraphs
       await apollo.stop(); // drains the HTTP server, then stops the gateway
       if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await release();

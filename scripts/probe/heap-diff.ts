@@ -3,6 +3,7 @@
 // the classes named in HEAP_RETAINERS, what holds them (parent class and edge name).
 // node --import tsx scripts/probe/heap-diff.ts a.heapsnapshot b.heapsnapshot
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 interface Snapshot {
   nodeFields: string[];
@@ -101,34 +102,39 @@ function retainers(s: Snapshot, wanted: Set<string>): Map<string, Map<string, nu
   return result;
 }
 
-const [a, b] = process.argv.slice(2);
-const first = readSnapshot(a!);
-const second = b ? readSnapshot(b) : undefined;
-const before = summary(first);
-const mb = (n: number) => (n / 1048576).toFixed(2);
-if (!second) {
-  const rows = [...before].sort((x, y) => y[1].bytes - x[1].bytes).slice(0, 40);
-  for (const [key, v] of rows) console.log(`${mb(v.bytes).padStart(8)} MB ${String(v.count).padStart(9)}  ${key}`);
-} else {
-  const after = summary(second);
-  const total = (m: Map<string, { bytes: number }>) => [...m.values()].reduce((t, v) => t + v.bytes, 0);
-  console.log(`total self size: ${mb(total(before))} MB → ${mb(total(after))} MB; nodes ${first.nodes.length / first.nodeFields.length} → ${second.nodes.length / second.nodeFields.length}`);
-  const keys = new Set([...before.keys(), ...after.keys()]);
-  const rows = [...keys].map((key) => {
-    const x = before.get(key) ?? { count: 0, bytes: 0 };
-    const y = after.get(key) ?? { count: 0, bytes: 0 };
-    return { key, dCount: y.count - x.count, dBytes: y.bytes - x.bytes, count: y.count, bytes: y.bytes };
-  });
-  console.log('--- largest growth by bytes');
-  for (const r of rows.sort((x, y) => y.dBytes - x.dBytes).slice(0, 35)) console.log(`${mb(r.dBytes).padStart(8)} MB ${String(r.dCount).padStart(8)} (now ${String(r.count).padStart(8)}, ${mb(r.bytes)} MB)  ${r.key}`);
-  console.log('--- largest growth by count');
-  for (const r of rows.sort((x, y) => y.dCount - x.dCount).slice(0, 25)) console.log(`${String(r.dCount).padStart(8)} ${mb(r.dBytes).padStart(8)} MB (now ${r.count})  ${r.key}`);
-}
-const wanted = (process.env.HEAP_RETAINERS ?? '').split('|').filter(Boolean);
-if (wanted.length) {
-  const found = retainers(second ?? first, new Set(wanted));
-  for (const [child, parents] of found) {
-    console.log(`--- held: ${child}`);
-    for (const [parent, n] of [...parents].sort((x, y) => y[1] - x[1]).slice(0, 12)) console.log(`${String(n).padStart(8)}  ${parent}`);
+function main(): void {
+  const [a, b] = process.argv.slice(2);
+  const first = readSnapshot(a!);
+  const second = b ? readSnapshot(b) : undefined;
+  const before = summary(first);
+  const mb = (n: number) => (n / 1048576).toFixed(2);
+  if (!second) {
+    const rows = [...before].sort((x, y) => y[1].bytes - x[1].bytes).slice(0, 40);
+    for (const [key, v] of rows) console.log(`${mb(v.bytes).padStart(8)} MB ${String(v.count).padStart(9)}  ${key}`);
+  } else {
+    const after = summary(second);
+    const total = (m: Map<string, { bytes: number }>) => [...m.values()].reduce((t, v) => t + v.bytes, 0);
+    console.log(`total self size: ${mb(total(before))} MB → ${mb(total(after))} MB; nodes ${first.nodes.length / first.nodeFields.length} → ${second.nodes.length / second.nodeFields.length}`);
+    const keys = new Set([...before.keys(), ...after.keys()]);
+    const rows = [...keys].map((key) => {
+      const x = before.get(key) ?? { count: 0, bytes: 0 };
+      const y = after.get(key) ?? { count: 0, bytes: 0 };
+      return { key, dCount: y.count - x.count, dBytes: y.bytes - x.bytes, count: y.count, bytes: y.bytes };
+    });
+    console.log('--- largest growth by bytes');
+    for (const r of rows.sort((x, y) => y.dBytes - x.dBytes).slice(0, 35)) console.log(`${mb(r.dBytes).padStart(8)} MB ${String(r.dCount).padStart(8)} (now ${String(r.count).padStart(8)}, ${mb(r.bytes)} MB)  ${r.key}`);
+    console.log('--- largest growth by count');
+    for (const r of rows.sort((x, y) => y.dCount - x.dCount).slice(0, 25)) console.log(`${String(r.dCount).padStart(8)} ${mb(r.dBytes).padStart(8)} MB (now ${r.count})  ${r.key}`);
+  }
+  const wanted = (process.env.HEAP_RETAINERS ?? '').split('|').filter(Boolean);
+  if (wanted.length) {
+    const found = retainers(second ?? first, new Set(wanted));
+    for (const [child, parents] of found) {
+      console.log(`--- held: ${child}`);
+      for (const [parent, n] of [...parents].sort((x, y) => y[1] - x[1]).slice(0, 12)) console.log(`${String(n).padStart(8)}  ${parent}`);
+    }
   }
 }
+
+// Imported by heap-closures.ts for readSnapshot: run only as the script itself.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main();

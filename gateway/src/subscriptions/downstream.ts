@@ -16,16 +16,13 @@ import { WsCloseCode } from '@anshim/platform';
  * `complete` once the subscription's iterator ends, which is after the last direct write).
  */
 export class Downstream {
-  private readonly prefix: string;
-
   constructor(
     private readonly socket: WebSocket,
-    id: string,
+    /** The subscription's id (graphql-ws keeps this very string in its subscribe message). */
+    private readonly id: string,
     /** Bytes queued on the socket beyond which this (slow) subscriber's socket is closed. */
     private readonly maxBufferedBytes: number,
-  ) {
-    this.prefix = `{"id":${JSON.stringify(id)},"type":${JSON.stringify(MessageType.Next)},"payload":`;
-  }
+  ) {}
 
   /**
    * False when the subscriber is not reading fast enough: its socket is closed (1013, try again later) instead of
@@ -39,7 +36,9 @@ export class Downstream {
       this.socket.close(WsCloseCode.TooSlow, 'Too slow: events could not be delivered; reconnect and refetch');
       return false;
     }
-    this.socket.send(this.prefix + serialized(result) + '}');
+    // The message's head is put together per send rather than kept: a kept one was a chain of
+    // concatenated strings per subscriber, and this costs little beside the write itself.
+    this.socket.send(`{"id":${JSON.stringify(this.id)},"type":"${MessageType.Next}","payload":${serialized(result)}}`);
     return true;
   }
 }

@@ -1,19 +1,20 @@
 // Subscriptions: runs each client subscription's plan (primary fetch upstream, the rest per event);
 // the connections it subscribes over are upstream-connections.ts's.
-import { randomUUID } from 'node:crypto';
 import { executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 // executeQueryPlan's own last step (not re-exported by the package's index).
 import { computeResponse } from '@apollo/gateway/dist/resultShaping.js';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
-import type { Client, FormattedExecutionResult } from 'graphql-ws';
+import type { FormattedExecutionResult } from 'graphql-ws';
 import { IDENTITY_EXTENSION, signIdentityHeaders, subscribeTarget, type Identity, type Locale, type Logger } from '@anshim/platform';
 import type { Operation } from '@apollo/federation-internals';
 import type { GatewayContext } from '../context.ts';
 import type { Downstream } from './downstream.ts';
 import { JoinBatcher } from './join-batcher.ts';
 import { EVENT_SOURCE, type PlannedSubscription, type SubscriptionPlanner } from './planner.ts';
-import { Sink } from './sink.ts';
-import { UpstreamConnections } from './upstream-connections.ts';
+import { Sink, type SinkOwner } from './sink.ts';
+import { SmallMap, SmallSet } from './small-map.ts';
+import { nextSerial, serialRequestId } from './socket-context.ts';
+import { UpstreamConnections, type SubgraphConnection, type UpstreamSink } from './upstream-connections.ts';
 
 type RequestContext = Parameters<typeof executeQueryPlan>[2];
 type ServiceMap = Parameters<typeof executeQueryPlan>[1];
@@ -79,8 +80,8 @@ function isCloseEvent(value: unknown): value is { code: number; reason: string }
  * The downstream subscribers with identical selections, variables and language under one
  * upstream subscription: the rest of the plan runs once per event for all of them.
  */
-class EventGroup {
-  readonly sinks = new Set<Sink>();
+class EventGroup implements SinkOwner {
+  readonly sinks = new SmallSet<Sink>();
   private tail: Promise<void> = Promise.resolve();
   private sequence = 0;
 
@@ -89,6 +90,10 @@ class EventGroup {
     private readonly request: DownstreamSubscription,
     private readonly upstream: SharedUpstream,
   ) {}
+
+  release(sink: Sink): void {
+    this.upstream.release(this, sink);
+  }
 
   deliver(event: UpstreamEvent): void {
     // Events run one after another per group: subscribers see them in publish order.
@@ -100,7 +105,7 @@ class EventGroup {
 
   fail(result: ExecutionResult): void {
     this.tail = this.tail.then(() => {
-      for (const sink of this.sinks) {
+      for (const sink of this.sinks.values()) {
         sink.push(result);
         sink.end();
       }
@@ -110,7 +115,7 @@ class EventGroup {
 
   end(): void {
     this.tail = this.tail.then(() => {
-      for (const sink of this.sinks) sink.end();
+      for (const sink of this.sinks.values()) sink.end();
       this.sinks.clear();
     });
   }
@@ -118,17 +123,18 @@ class EventGroup {
   private async run(event: UpstreamEvent): Promise<void> {
     if (this.sinks.size === 0) return;
     const result = await this.upstream.executor.eventResult(this.request, event, `${this.upstream.requestId}.${++this.sequence}`);
-    for (const sink of this.sinks) {
+    for (const sink of this.sinks.values()) {
       if (!sink.push(result)) this.request.logger.warn({ subscription: this.key }, 'slow subscriber: closed its socket (1013) rather than skip an event');
     }
   }
 }
 
-/** One subscription to a subgraph, shared by every downstream subscriber with the same key. */
-class SharedUpstream {
-  readonly groups = new Map<string, EventGroup>();
-  readonly requestId = `gw-sub-${randomUUID()}`;
-  private unsubscribe: (() => void) | undefined;
+/** One subscription to a subgraph, shared by every downstream subscriber with the same key; its own sink there. */
+class SharedUpstream implements UpstreamSink {
+  readonly groups = new SmallMap<string, EventGroup>();
+  /** The request id is made from this when read (`gw-sub-…`): no string kept per subscription. */
+  private readonly serial = nextSerial();
+  private upstreamId: string | undefined; // on the connection, while subscribed there
   private retryTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
   private closed = false;
@@ -136,11 +142,14 @@ class SharedUpstream {
   constructor(
     readonly key: string,
     readonly executor: SubscriptionExecutor,
-    private readonly client: Client,
+    private readonly connection: SubgraphConnection,
     private readonly request: DownstreamSubscription,
     private readonly variables: Record<string, unknown>,
-    private readonly onClosed: () => void,
   ) {}
+
+  get requestId(): string {
+    return serialRequestId('gw-sub', this.serial);
+  }
 
   start(): void {
     const { primary } = this.request.planned;
@@ -148,26 +157,27 @@ class SharedUpstream {
     // query and variables; anonymous subscriptions are signed too.
     const target = subscribeTarget(primary.serviceName, primary.operation, this.variables);
     const headers = signIdentityHeaders(this.executor.internalSecret, this.request.identity, target, this.requestId);
-    this.unsubscribe = this.client.subscribe<Record<string, unknown>, unknown>(
-      { query: primary.operation, operationName: primary.operationName ?? undefined, variables: this.variables, extensions: { [IDENTITY_EXTENSION]: headers } },
-      {
-        next: (event) => {
-          this.attempt = 0;
-          for (const group of this.groups.values()) group.deliver(event);
-        },
-        error: (error) => this.failed(error),
-        complete: () => {
-          if (this.closed) return;
-          for (const group of this.groups.values()) group.end();
-          this.close();
-        },
-      },
+    this.upstreamId = this.connection.subscribe(
+      { query: primary.operation, ...(primary.operationName ? { operationName: primary.operationName } : {}), variables: this.variables, extensions: { [IDENTITY_EXTENSION]: headers } },
+      this,
     );
   }
 
-  private failed(error: unknown): void {
+  next(event: UpstreamEvent): void {
+    this.attempt = 0;
+    for (const group of this.groups.values()) group.deliver(event);
+  }
+
+  complete(): void {
+    this.upstreamId = undefined;
     if (this.closed) return;
-    this.unsubscribe = undefined;
+    for (const group of this.groups.values()) group.end();
+    this.close();
+  }
+
+  error(error: unknown): void {
+    if (this.closed) return;
+    this.upstreamId = undefined;
     const refused = Array.isArray(error) || (isCloseEvent(error) && error.code >= 4400 && error.code < 4500);
     if (!refused && this.attempt < RETRY_LIMIT) {
       // The socket went away (subgraph restart, network): subscribe again, freshly signed.
@@ -199,15 +209,15 @@ class SharedUpstream {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.retryTimer);
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    this.onClosed();
+    if (this.upstreamId !== undefined) this.connection.unsubscribe(this.upstreamId);
+    this.upstreamId = undefined;
+    this.executor.forget(this);
   }
 }
 
 /**
  * Runs client subscriptions (ARCHITECTURE §7): only the plan's primary fetch goes upstream, over
- * one lazy graphql-ws client per subgraph (UpstreamConnections); identical upstream subscriptions are shared; each
+ * one lazy socket per subgraph (UpstreamConnections); identical upstream subscriptions are shared; each
  * upstream event runs the rest of the plan (entity joins) with executeQueryPlan.
  */
 export class SubscriptionExecutor {
@@ -237,16 +247,13 @@ export class SubscriptionExecutor {
     const { primary } = request.planned;
     const upstreamVariables: Record<string, unknown> = {};
     for (const name of primary.variableUsages ?? []) if (request.variables[name] !== undefined) upstreamVariables[name] = request.variables[name];
-    const who = request.identity ? `${request.identity.userId};${request.identity.role}` : '';
     // Ids, not the operation's and document's texts: these keys are held once per subscription.
-    const upstreamKey = `${request.planned.primaryId};${who};${JSON.stringify(upstreamVariables)}`;
+    // One JSON.stringify makes each a flat string (a template literal kept a chain of pieces).
+    const upstreamKey = JSON.stringify([request.planned.primaryId, request.identity?.userId ?? null, request.identity?.role ?? null, upstreamVariables]);
     let upstream = this.upstreams.get(upstreamKey);
     const fresh = !upstream;
     if (!upstream) {
-      const created: SharedUpstream = new SharedUpstream(upstreamKey, this, this.connections.to(primary.serviceName), request, upstreamVariables, () => {
-        if (this.upstreams.get(upstreamKey) === created) this.upstreams.delete(upstreamKey);
-      });
-      upstream = created;
+      upstream = new SharedUpstream(upstreamKey, this, this.connections.to(primary.serviceName), request, upstreamVariables);
       this.upstreams.set(upstreamKey, upstream);
     }
     const groupKey = JSON.stringify([request.planned.planId, request.variables, request.locale, request.acceptLanguage ?? '']);
@@ -255,12 +262,15 @@ export class SubscriptionExecutor {
       group = new EventGroup(groupKey, request, upstream);
       upstream.groups.set(groupKey, group);
     }
-    const joined = group;
-    const shared = upstream;
-    const sink: Sink = new Sink(() => shared.release(joined, sink), this.options.bufferLimit, request.downstream);
+    const sink = new Sink(group, this.options.bufferLimit, request.downstream);
     group.sinks.add(sink);
     if (fresh) upstream.start();
-    return sink.queue;
+    return sink;
+  }
+
+  /** A closed upstream leaves the map (unless a new one took its key meanwhile). */
+  forget(upstream: SharedUpstream): void {
+    if (this.upstreams.get(upstream.key) === upstream) this.upstreams.delete(upstream.key);
   }
 
   stats(): SubscriptionStats {

@@ -11,9 +11,14 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
   private closed = false;
 
   constructor(
-    private readonly onReturn: () => void,
+    private readonly onReturn: (() => void) | undefined,
     private readonly bufferLimit = 1_000,
   ) {}
+
+  /** Runs once, when the consumer returns; a subclass may override it instead of passing a callback. */
+  protected returned(): void {
+    this.onReturn?.();
+  }
 
   /** False when the consumer is too slow (the event was dropped) or the queue is closed. */
   push(value: T): boolean {
@@ -53,7 +58,7 @@ export class PushQueue<T> implements AsyncIterableIterator<T> {
     const wasOpen = !this.closed;
     this.buffer = undefined;
     this.end();
-    if (wasOpen) this.onReturn();
+    if (wasOpen) this.returned();
     return { value: undefined, done: true };
   }
 

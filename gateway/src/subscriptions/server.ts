@@ -18,6 +18,7 @@ import { DocumentCache } from './document-cache.ts';
 import { Downstream } from './downstream.ts';
 import type { SubscriptionExecutor } from './executor.ts';
 import type { SubscriptionPlanner } from './planner.ts';
+import { SocketOperationContext, SocketSubscription } from './socket-context.ts';
 
 export interface GatewaySubscriptionOptions {
   httpServer: Server;
@@ -261,24 +262,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [new GraphQLError('Unable to identify the operation to run.', { extensions: { code: ErrorCode.BAD_REQUEST } })];
 
-        const requestId = `ws-${randomUUID()}`;
-        const context = {
-          identity,
-          clientIp,
-          deviceId,
-          userAgent,
-          requestId,
-          locale,
-          acceptLanguage,
-          authorization,
-          // Made on first use: most subscriptions never log, and thousands of idle child loggers
-          // are a measurable part of the gateway's memory at scale (bench/subscription-fanout.ts).
-          get logger() {
-            const child = logger.child({ requestId, connectionId, ...(identity ? { userId: identity.userId } : {}) });
-            Object.defineProperty(this, 'logger', { value: child });
-            return child;
-          },
-        } as GatewayContext;
+        const context: GatewayContext = new SocketOperationContext(identity, clientIp, deviceId, userAgent, locale, acceptLanguage, authorization, logger, connectionId);
         if (operation.operation !== 'subscription') {
           return { schema: apiSchema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue: context };
         }
@@ -332,18 +316,7 @@ export function attachGatewaySubscriptions(options: GatewaySubscriptionOptions):
         const context = args.contextValue as GatewayContext;
         try {
           const planned = planner.plan(args.document, args.operationName ?? undefined);
-          return executor.subscribe({
-            planned,
-            variables: (args.variableValues ?? {}) as Record<string, unknown>,
-            identity: context.identity,
-            locale: context.locale,
-            acceptLanguage: context.acceptLanguage,
-            // Read through: the child logger stays unmade until this subscription logs.
-            get logger() {
-              return context.logger;
-            },
-            downstream: downstreams.get(context),
-          });
+          return executor.subscribe(new SocketSubscription(planned, (args.variableValues ?? {}) as Record<string, unknown>, context, downstreams.get(context)));
         } catch (error) {
           context.logger.error({ err: error }, 'subscription could not be planned');
           const known = (error as { extensions?: Record<string, unknown> }).extensions?.code !== undefined;
