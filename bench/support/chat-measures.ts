@@ -71,7 +71,7 @@ function parseHistogram(text: string, metric: string, match = ''): Histogram | n
 }
 
 /** What chat's send waited on (send-timings.ts): each step of the send path, and the pool's connection waits and holds by use. */
-export const SEND_WAITS = ['facts', 'rate_limit', 'screen', 'registry', 'turn', 'store', 'publish', 'pool wait send', 'pool wait statement', 'pool wait transaction', 'pool hold send', 'pool hold statement', 'pool hold transaction'] as const;
+export const SEND_WAITS = ['facts', 'rate_limit', 'screen', 'registry', 'turn', 'store', 'publish', 'pool wait statement', 'pool wait transaction', 'pool hold statement', 'pool hold transaction'] as const;
 export type SendWait = (typeof SEND_WAITS)[number];
 
 export interface SendWaits {

@@ -1,13 +1,7 @@
 // The service's Prisma client, pinned to the svc_chat schema. Only repositories use it; services
 // hold an opaque transaction handle (`Tx`) so one change and its outbox event commit together.
-// sendMessage's statements (its read, the registry lookup, its write) go through plain `pg`
-// (chatSql below): the bench's profile (issue 18) had Prisma's raw-query path as chat's largest
-// cost per message. They run on a pool of their own when the process is given one (the service
-// always is: CHAT_SEND_POOL_SIZE), because on the shared pool a send queued behind whatever held its
-// connections: at 100 messages/s with screening, the event consumers' and the relay's interactive
-// transactions held them 150-250 ms each, and 10 connections held ~45 ms per statement (chat's own
-// event-loop delay under CPU competition, not PostgreSQL's work) were busy all the time, so sends
-// waited ~1 s for a connection (bench/RESULTS.md, "Chat throughput", h18lat).
+// sendMessage's two statements go through plain `pg` on the SAME pool (chatSql below): the
+// bench's profile (issue 18) had Prisma's raw-query path as chat's largest cost per message.
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { postgresSchemaFor, type DatabaseOptions } from '@anshim/platform';
@@ -17,47 +11,26 @@ export type ChatPrisma = PrismaClient;
 /** A client usable inside `prisma.$transaction(async (tx) => …)`, or the root client itself. */
 export type Tx = Prisma.TransactionClient;
 
-/** The pool under each client createDatabase made (Prisma's), and the send path's own when it has one. */
-const pools = new WeakMap<ChatPrisma, { shared: pg.Pool; send: pg.Pool | null }>();
-
-export interface ChatDatabaseOptions extends DatabaseOptions {
-  /** Connections for sendMessage's statements alone; 0 or absent: they use Prisma's pool. */
-  sendPoolSize?: number;
-}
+/** The pool under each client createDatabase made: Prisma and the hot path share its connections. */
+const pools = new WeakMap<ChatPrisma, pg.Pool>();
 
 /**
  * As the platform's databaseFactory, with the pool made here so the hot path can use it too;
- * Prisma ends its pool on $disconnect, closeSendPool the send path's.
+ * Prisma ends the pool on $disconnect.
  */
-export function createDatabase(options: ChatDatabaseOptions): ChatPrisma {
+export function createDatabase(options: DatabaseOptions): ChatPrisma {
   const schema = postgresSchemaFor('chat');
-  const poolOf = (max: number) => new pg.Pool({ connectionString: options.databaseUrl, options: `-c search_path=${schema}`, max });
-  const shared = poolOf(options.poolSize ?? 10);
-  const adapter = new PrismaPg(shared, { schema, disposeExternalPool: true });
+  const pool = new pg.Pool({ connectionString: options.databaseUrl, options: `-c search_path=${schema}`, max: options.poolSize ?? 10 });
+  const adapter = new PrismaPg(pool, { schema, disposeExternalPool: true });
   const { onQuery } = options;
   const client = new PrismaClient({ adapter, ...(onQuery ? { log: [{ emit: 'event' as const, level: 'query' as const }] } : {}) });
   if (onQuery) (client as unknown as { $on(event: 'query', cb: (e: { query: string }) => void): void }).$on('query', (e) => onQuery(e.query));
-  pools.set(client, { shared, send: options.sendPoolSize ? poolOf(options.sendPoolSize) : null });
+  pools.set(client, pool);
   return client;
 }
 
-/** Ends the send path's own pool (after HTTP has drained); nothing when it has none. */
-export async function closeSendPool(prisma: ChatPrisma): Promise<void> {
-  await pools.get(prisma)?.send?.end();
-}
-
-function poolsOf(prisma: ChatPrisma): { shared: pg.Pool; send: pg.Pool | null } {
-  const found = pools.get(prisma);
-  if (!found) throw new Error('chat needs a client made by createDatabase');
-  return found;
-}
-
-/**
- * Who asked for a connection: `send` (the send path's own pool), or on Prisma's pool `statement`
- * (pool.query: one statement, Prisma's plain queries, and the send's when it has no pool of its own)
- * or `transaction` (connect(): Prisma's interactive transactions: event consumers, the outbox relay).
- */
-export type PoolUse = 'send' | 'statement' | 'transaction';
+/** How a connection was asked for: pool.query (one statement: the send's, Prisma's plain queries) or connect() (Prisma's interactive transactions: event consumers, the outbox relay). */
+export type PoolUse = 'statement' | 'transaction';
 
 export interface PoolObserver {
   /** Seconds from asking for a connection to getting it. */
@@ -73,12 +46,8 @@ type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefi
  * connection was then held, whoever asked: pg-pool's query() and Prisma's adapter both go through connect().
  */
 export function observePool(prisma: ChatPrisma, observer: PoolObserver): void {
-  const { shared, send } = poolsOf(prisma);
-  observeOne(shared, observer, 'statement');
-  if (send) observeOne(send, observer, 'send');
-}
-
-function observeOne(pool: pg.Pool, observer: PoolObserver, statementUse: PoolUse): void {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error('observePool needs a client made by createDatabase');
   const connect = pool.connect.bind(pool) as (callback?: ConnectCallback) => Promise<pg.PoolClient> | undefined;
   const holding = new WeakMap<pg.PoolClient, { since: bigint; use: PoolUse }>();
   const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
@@ -96,7 +65,7 @@ function observeOne(pool: pg.Pool, observer: PoolObserver, statementUse: PoolUse
     const started = process.hrtime.bigint();
     if (callback) {
       return connect((error, client, done) => {
-        got(started, statementUse, client);
+        got(started, 'statement', client);
         callback(error, client, done);
       });
     }
@@ -119,10 +88,9 @@ export interface ChatSql {
 const statementNames = new Map<string, string>();
 const MAX_PREPARED = 50;
 
-/** The send path's SQL: on its own pool when the client has one, else on Prisma's. */
 export function chatSql(prisma: ChatPrisma): ChatSql {
-  const { shared, send } = poolsOf(prisma);
-  const pool = send ?? shared;
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error('chatSql needs a client made by createDatabase');
   return {
     async query<R>(text: string, values: readonly unknown[]): Promise<R[]> {
       let name = statementNames.get(text);

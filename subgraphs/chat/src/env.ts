@@ -26,9 +26,7 @@ export const chatEnvSchema = z.object({
   CHAT_TRANSACTION_SUBGRAPH_URL: ownerUrlSetting('transaction', 'the transaction service, asked (signed /internal/trade-facts) about a listing whose product.created has not arrived yet'),
   CHAT_INTERNAL_READ_TIMEOUT_MS: internalReadTimeoutSetting('timeout of one such read (one retry; a circuit breaker fails fast while the owner is down)'),
   CHAT_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10)
-    .describe('PostgreSQL connections per process for Prisma: event consumers, the outbox relay, reads, jobs (and sends when CHAT_SEND_POOL_SIZE is 0)'),
-  CHAT_SEND_POOL_SIZE: z.coerce.number().int().min(0).max(100).default(10)
-    .describe('PostgreSQL connections per process for sendMessage\'s statements alone (its read, the registry lookup, its write), so sends never queue behind the consumers\' transactions; 0: they share CHAT_DB_POOL_SIZE\'s pool'),
+    .describe('PostgreSQL connections per process (a send holds one for its read and one for its write; bench/chat-throughput sizes it)'),
   CHAT_CONSUME_EVENTS: booleanFlag(true).describe('consume product/user/monitor/report/safety events (the listing, member, registry and ADMIN-link copies chat reads)'),
   CHAT_SCREENING: booleanFlag(true)
     .describe('screen every message before delivery; `false` only for bench/chat-throughput\'s run without screening (refused in production)'),

@@ -15,7 +15,7 @@ import { CopyRepository } from './copies/copy-repository.ts';
 import { KnownFraudRepository } from './copies/known-fraud-repository.ts';
 import { MemberCopyRepository } from './copies/member-copy-repository.ts';
 import { ReadThroughListings } from './copies/read-through-listings.ts';
-import { closeSendPool, createDatabase, type ChatPrisma, type Tx } from './database.ts';
+import { createDatabase, type ChatPrisma, type Tx } from './database.ts';
 import { loadChatEnv, type ChatEnv } from './env.ts';
 import { chatHandlers } from './inbound/consumers.ts';
 import { RetentionSweep } from './jobs/retention-sweep.ts';
@@ -50,7 +50,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
     env,
     schema: new URL('../schema.graphql', import.meta.url),
     resolvers,
-    database: (databaseUrl) => createDatabase({ databaseUrl, poolSize: env.CHAT_DB_POOL_SIZE, sendPoolSize: env.CHAT_SEND_POOL_SIZE }),
+    database: (databaseUrl) => createDatabase({ databaseUrl, poolSize: env.CHAT_DB_POOL_SIZE }),
     subscriptions: true,
     compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume, metrics }) => {
       const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
@@ -110,7 +110,6 @@ export async function buildChatServer(overrides: Record<string, string | undefin
         context: contextBuilder({ services: { conversations, messaging }, repositories, hub: hub() }),
         consumer: env.CHAT_CONSUME_EVENTS ? consume<Tx>((hooks) => chatHandlers({ copies, members, links, knownFraud }, hooks)) : undefined,
         jobs: [retention.job],
-        closing: [() => closeSendPool(prisma)],
         expose: { conversations, messaging, copies, retention },
       };
     },

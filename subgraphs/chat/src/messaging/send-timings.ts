@@ -6,10 +6,10 @@
 //     alone, only for messages with a candidate identifier), `turn` (waiting for the conversation's
 //     earlier sends in this process), `store` (the one write), `publish` (Redis, after the commit);
 //   - anshim_chat_db_pool_wait_seconds{use} and anshim_chat_db_pool_hold_seconds{use}: from asking
-//     chat's PostgreSQL pools for a connection to getting one, and from then to giving it back:
-//     `send` (the send path's own pool, CHAT_SEND_POOL_SIZE), and on Prisma's pool `statement`
-//     (one query: Prisma's plain queries, reads) or `transaction` (Prisma's interactive
-//     transactions: event consumers, the outbox relay). A send waits behind whatever holds its pool.
+//     chat's PostgreSQL pool for a connection to getting one, and from then to giving it back, for
+//     every user of the pool: `statement` (one query: the send's, Prisma's plain queries, reads) or
+//     `transaction` (Prisma's interactive transactions: event consumers, the outbox relay). A send
+//     that waits for a connection waits behind whatever holds them.
 import { labelledDurationHistogram, type Metrics } from '@anshim/platform';
 import { observePool, type ChatPrisma, type PoolUse } from '../database.ts';
 
@@ -42,8 +42,8 @@ export function sendTimings(metrics: Metrics): SendTimings {
 
 /** Exports the pool's connection waits and holds as anshim_chat_db_pool_{wait,hold}_seconds{use}. */
 export function exportPoolTimes(prisma: ChatPrisma, metrics: Metrics): void {
-  const uses: PoolUse[] = ['send', 'statement', 'transaction'];
-  const waited = labelledDurationHistogram(metrics, 'anshim_chat_db_pool_wait_seconds', "Time from asking chat's PostgreSQL pools for a connection to getting one, by use (send, statement, transaction)", 'use', uses, BUCKETS);
-  const held = labelledDurationHistogram(metrics, 'anshim_chat_db_pool_hold_seconds', "Time a connection of chat's PostgreSQL pools is held, by use (send: the send path's pool; statement: one Prisma query; transaction: Prisma's interactive transactions)", 'use', uses, BUCKETS);
+  const uses: PoolUse[] = ['statement', 'transaction'];
+  const waited = labelledDurationHistogram(metrics, 'anshim_chat_db_pool_wait_seconds', "Time from asking chat's PostgreSQL pool for a connection to getting one, by use", 'use', uses, BUCKETS);
+  const held = labelledDurationHistogram(metrics, 'anshim_chat_db_pool_hold_seconds', "Time a connection of chat's PostgreSQL pool is held, by use (statement: one query; transaction: Prisma's interactive transactions)", 'use', uses, BUCKETS);
   observePool(prisma, { waited: (seconds, use) => waited.observe({ use }, seconds), held: (seconds, use) => held.observe({ use }, seconds) });
 }
