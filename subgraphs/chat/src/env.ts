@@ -25,10 +25,8 @@ export const chatEnvSchema = z.object({
   CHAT_SCREEN_RECENT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600).describe('…if sent within this many seconds'),
   CHAT_TRANSACTION_SUBGRAPH_URL: ownerUrlSetting('transaction', 'the transaction service, asked (signed /internal/trade-facts) about a listing whose product.created has not arrived yet'),
   CHAT_INTERNAL_READ_TIMEOUT_MS: internalReadTimeoutSetting('timeout of one such read (one retry; a circuit breaker fails fast while the owner is down)'),
-  // 20, not 10: a send's statement holds its connection until chat's event loop reads the answer, which under
-  // CPU load is 40-100 ms, not PostgreSQL's sub-millisecond; 10 connections at 100 sends/s then queue (bench/RESULTS.md, h18lat).
-  CHAT_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(20)
-    .describe('PostgreSQL connections per process (a send holds one for its read and one for its write, for as long as chat takes to read each answer; bench/chat-throughput sizes it)'),
+  CHAT_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10)
+    .describe('PostgreSQL connections per process (a send holds one for its read and one for its write; bench/chat-throughput sizes it)'),
   CHAT_CONSUME_EVENTS: booleanFlag(true).describe('consume product/user/monitor/report/safety events (the listing, member, registry and ADMIN-link copies chat reads)'),
   CHAT_SCREENING: booleanFlag(true)
     .describe('screen every message before delivery; `false` only for bench/chat-throughput\'s run without screening (refused in production)'),
