@@ -30,7 +30,7 @@ import { messageMix } from './chat-screening.ts';
 import { benchPlace, benchSecrets } from './support/bench-stack.ts';
 import { startChatReceivers, type ChatMember, type Delivery } from './support/chat-clients.ts';
 import { gql, inPool, seedConversations, type Conversation } from './support/chat-seed.ts';
-import { cpuSeconds, dropBenchData, histogramOf, monitorLag, percentile } from './support/chat-measures.ts';
+import { chatConsumedSince, cpuSeconds, describeWaits, dropBenchData, histogramOf, monitorLag, percentile, sendWaitsOf } from './support/chat-measures.ts';
 import { runWhenScript } from './support/script.ts';
 import { prepareBaselineTree } from './support/baseline-tree.ts';
 
@@ -69,6 +69,8 @@ export interface ChatRunResult {
   monitorConsumed: number;
   monitorLagP50Ms: number;
   monitorLagP99Ms: number;
+  /** What chat's sends waited on over the run: each step of the send path and the pool's connection waits (send-timings.ts). */
+  sendWaits: string;
   load: number;
 }
 
@@ -202,6 +204,8 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
     const histogramBefore = await histogramOf(chat.operationsUrl!);
+    // The last scrape before the run: it resets the event-loop delay figures the next one reads.
+    const waitsBefore = await sendWaitsOf(chat.operationsUrl!);
     const cpuBefore = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!), monitor: cpuSeconds(stack.monitor.child.pid!) };
     const { inputs } = messageMix(settings.rate * settings.seconds, 18 + round);
     const sent: Array<{ id: string; started: number; recipient: number }> = [];
@@ -234,7 +238,10 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     const settle = Date.now() + 30_000;
     while (recipientTimes().some((at) => at === undefined) && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
     const cpuAfter = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!) };
+    const waitsAfter = await sendWaitsOf(chat.operationsUrl!);
     const screening = histogramBefore && (await histogramOf(chat.operationsUrl!))?.minus(histogramBefore);
+    const consumed = await chatConsumedSince(stack.databaseUrl, runStarted);
+    const sendWaits = `${describeWaits(waitsBefore, waitsAfter)}\n    events chat consumed during the run: ${consumed}`;
     for (const [reason, count] of failures) console.log(`  ${count} sends failed: ${reason}`);
 
     const latencies = sent.flatMap((s, i) => {
@@ -264,6 +271,7 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
       monitorConsumed: lag.consumed,
       monitorLagP50Ms: lag.p50Ms,
       monitorLagP99Ms: lag.p99Ms,
+      sendWaits,
       load: Math.round(loadavg()[0]! * 10) / 10,
     };
   } finally {
@@ -281,6 +289,7 @@ function print(r: ChatRunResult): void {
       `CPU per message chat ${fixed(r.chatCpuMsPerMessage, 2)} ms, gateway ${fixed(r.gatewayCpuMsPerMessage, 2)} ms, monitor ${fixed(r.monitorCpuMsPerMessage, 2)} ms; ` +
       `monitor consumed ${r.monitorConsumed}/${r.screenedEvents} chat.message_screened, lag p50 ${fixed(r.monitorLagP50Ms, 0)} ms, p99 ${fixed(r.monitorLagP99Ms, 0)} ms (load ${r.load})`,
   );
+  if (r.sendWaits) console.log(`  chat's send waits:\n    ${r.sendWaits}`);
 }
 
 export async function run(settings: ChatThroughputSettings = settingsFromEnv()): Promise<ChatRunResult[]> {

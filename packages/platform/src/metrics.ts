@@ -79,6 +79,16 @@ export function durationHistogram(metrics: Metrics, name: string, help: string, 
   return new Histogram({ name, help, buckets, registers: [metrics.registry] });
 }
 
+/**
+ * The same with one label whose values are known up front (e.g. chat's send steps): every series
+ * exists at 0 from the start, so rate() and a before/after difference work before the first sample.
+ */
+export function labelledDurationHistogram<V extends string>(metrics: Metrics, name: string, help: string, label: string, values: readonly V[], buckets: number[]): Histogram<string> {
+  const histogram = new Histogram<string>({ name, help, buckets, labelNames: [label], registers: [metrics.registry] });
+  for (const value of values) histogram.zero({ [label]: value });
+  return histogram;
+}
+
 /** A plain counter in the process' registry, started at 0 so rate() works before the first count (e.g. chat's refused ADMIN reads). */
 export function eventCounter(metrics: Metrics, name: string, help: string): Counter {
   const counter = new Counter({ name, help, registers: [metrics.registry] });

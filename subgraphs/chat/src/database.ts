@@ -29,6 +29,56 @@ export function createDatabase(options: DatabaseOptions): ChatPrisma {
   return client;
 }
 
+/** How a connection was asked for: pool.query (one statement: the send's, Prisma's plain queries) or connect() (Prisma's interactive transactions: event consumers, the outbox relay). */
+export type PoolUse = 'statement' | 'transaction';
+
+export interface PoolObserver {
+  /** Seconds from asking for a connection to getting it. */
+  waited(seconds: number, use: PoolUse): void;
+  /** Seconds from getting a connection to giving it back. */
+  held(seconds: number, use: PoolUse): void;
+}
+
+type ConnectCallback = (error: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void;
+
+/**
+ * Tells `observer` how long each connection request on the client's pool waited and how long the
+ * connection was then held, whoever asked: pg-pool's query() and Prisma's adapter both go through connect().
+ */
+export function observePool(prisma: ChatPrisma, observer: PoolObserver): void {
+  const pool = pools.get(prisma);
+  if (!pool) throw new Error('observePool needs a client made by createDatabase');
+  const connect = pool.connect.bind(pool) as (callback?: ConnectCallback) => Promise<pg.PoolClient> | undefined;
+  const holding = new WeakMap<pg.PoolClient, { since: bigint; use: PoolUse }>();
+  const seconds = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e9;
+  const got = (started: bigint, use: PoolUse, client: pg.PoolClient | undefined) => {
+    observer.waited(seconds(started), use);
+    if (client) holding.set(client, { since: process.hrtime.bigint(), use });
+  };
+  pool.on('release', (_error: unknown, client: pg.PoolClient) => {
+    const held = holding.get(client);
+    if (!held) return;
+    holding.delete(client);
+    observer.held(seconds(held.since), held.use);
+  });
+  (pool as { connect: unknown }).connect = (callback?: ConnectCallback) => {
+    const started = process.hrtime.bigint();
+    if (callback) {
+      return connect((error, client, done) => {
+        got(started, 'statement', client);
+        callback(error, client, done);
+      });
+    }
+    return connect()!.then(
+      (client) => (got(started, 'transaction', client), client),
+      (error: unknown) => {
+        got(started, 'transaction', undefined);
+        throw error;
+      },
+    );
+  };
+}
+
 /** Plain SQL on a client's pool; every statement is a named prepared statement (planned once per connection). */
 export interface ChatSql {
   query<R>(text: string, values: readonly unknown[]): Promise<R[]>;

@@ -26,6 +26,7 @@ import { OrderedDelivery } from './messaging/ordered-delivery.ts';
 import { detectorScreen } from './messaging/detector-screen.ts';
 import { measuredScreen, unscreened } from './messaging/measured-screen.ts';
 import { SendRateLimit } from './messaging/send-rate-limit.ts';
+import { exportPoolTimes, sendTimings } from './messaging/send-timings.ts';
 import type { MessageScreen } from './model.ts';
 import { ChatEvents } from './outbound/chat-events.ts';
 import { resolvers } from './resolvers/index.ts';
@@ -64,6 +65,10 @@ export async function buildChatServer(overrides: Record<string, string | undefin
       );
       const links = new AdminReadLinks(prisma);
       const knownFraud = new KnownFraudRepository(prisma, cipher);
+      exportPoolTimes(prisma, metrics);
+      const timings = sendTimings(metrics);
+      // The registry lookup timed on its own: it is the screen's only await (and only for messages with a candidate).
+      const timedRegistry = { knownAmong: (candidates: Parameters<KnownFraudRepository['knownAmong']>[0]) => (candidates.length === 0 ? knownFraud.knownAmong(candidates) : timings.time('registry', () => knownFraud.knownAmong(candidates))) };
       const startLimit = new StartRateLimit(redis, {
         perShortWindow: env.CHAT_START_LIMIT,
         shortWindowSeconds: env.CHAT_START_WINDOW_SECONDS,
@@ -80,7 +85,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
         conversations,
         messages: repositories.messages,
         events: new ChatEvents(),
-        screen: measuredScreen(options.screen ?? (env.CHAT_SCREENING ? detectorScreen(knownFraud, cipher) : unscreened), metrics),
+        screen: measuredScreen(options.screen ?? (env.CHAT_SCREENING ? detectorScreen(timedRegistry, cipher) : unscreened), metrics),
         rateLimit: new SendRateLimit(redis, {
           perMember: env.CHAT_MEMBER_RATE_LIMIT,
           perConversation: env.CHAT_CONVERSATION_RATE_LIMIT,
@@ -91,6 +96,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
         recent: { messages: env.CHAT_SCREEN_RECENT_MESSAGES, seconds: env.CHAT_SCREEN_RECENT_SECONDS },
         afterCommit,
         fraudStopped: businessCounter(metrics, 'fraudStopped', [{ kind: 'masked_message' }, { kind: 'held_message' }]),
+        timings,
       });
       const retention = new RetentionSweep({
         conversations: repositories.conversations,

@@ -14,6 +14,7 @@ import { userMessageChannel, type MessagePublisher, type PublishedMessage } from
 import type { MessageRepository } from './message-repository.ts';
 import type { OrderedDelivery } from './ordered-delivery.ts';
 import type { SendRateLimit } from './send-rate-limit.ts';
+import { untimed, type SendTimings } from './send-timings.ts';
 
 const MAX_MESSAGES_PAGE = 100;
 
@@ -35,6 +36,8 @@ export interface MessagingServiceDeps {
    * because its sender is banned, suspended or restricted (nothing is written for that one).
    */
   fraudStopped: BusinessCounter<'fraudStopped'>;
+  /** Each await of send() into anshim_chat_send_step_seconds (send-timings.ts); none by default. */
+  timings?: SendTimings;
 }
 
 export interface MessagePage {
@@ -54,11 +57,12 @@ export class MessagingService {
   async send(scope: ChatScope, conversationId: string, text: string): Promise<MessageRecord> {
     const me = requireIdentity(scope);
     const trimmed = checkText(text);
+    const timed = this.deps.timings ?? untimed;
     const sentAt = this.now();
     const since = new Date(sentAt.getTime() - this.deps.recent.seconds * 1_000);
     // One statement reads what the checks below need (send-facts.ts); they run in the order they
     // always did: party, standing and verification, the counterpart's block, then the ration.
-    const facts = await this.deps.messages.sendFacts(checkId(conversationId), me.userId, since, this.deps.recent.messages);
+    const facts = await timed.time('facts', () => this.deps.messages.sendFacts(checkId(conversationId), me.userId, since, this.deps.recent.messages));
     const conversation = facts.conversation;
     if (!conversation || !isParty(conversation, me.userId)) throw new NotFoundError(messages.conversationNotFound);
     const recipientId = counterpartOf(conversation, me.userId);
@@ -69,10 +73,10 @@ export class MessagingService {
       throw error;
     }
     if (facts.blocked) throw new ForbiddenError(messages.cannotSendHere, { reason: 'CANNOT_SEND_HERE' });
-    await this.deps.rateLimit.take(me.userId, conversation.id);
+    await timed.time('rate_limit', () => this.deps.rateLimit.take(me.userId, conversation.id));
 
     const recentTexts = this.deps.messages.openRecent(facts.recentCiphers);
-    const screened = await this.deps.screen.screen({ text: trimmed, senderId: me.userId, recentTexts });
+    const screened = await timed.time('screen', async () => this.deps.screen.screen({ text: trimmed, senderId: me.userId, recentTexts }));
     const draft = { id: randomUUID(), conversationId: conversation.id, senderId: me.userId, text: screened.deliveredText, masked: screened.masked, warnings: screened.findings, sentAt };
     const events = this.deps.events.forMessage(conversation, { ...draft, readAt: null }, recipientId, screened.identifierHashes ?? []);
     // The place in the conversation's delivery order is reserved now and the write waits for its
@@ -80,8 +84,8 @@ export class MessagingService {
     const slot = this.deps.delivery.reserve(conversation.id);
     let message: MessageRecord | null;
     try {
-      await slot.turn;
-      message = await this.deps.messages.store(draft, events);
+      await timed.time('turn', () => slot.turn);
+      message = await timed.time('store', () => this.deps.messages.store(draft, events));
     } catch (error) {
       slot.cancel();
       throw error;
@@ -93,7 +97,7 @@ export class MessagingService {
     this.deps.afterCommit();
     if (message.masked) this.deps.fraudStopped.inc({ kind: 'masked_message' });
     const stored = message;
-    await slot.release(() => this.deps.publisher.publish(stored, [conversation.buyerId, conversation.sellerId]));
+    await slot.release(() => timed.time('publish', () => this.deps.publisher.publish(stored, [conversation.buyerId, conversation.sellerId])));
     return stored;
   }
 
