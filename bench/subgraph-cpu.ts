@@ -14,8 +14,10 @@
 //   listing  W1's listing card (seller id and nickname, seller safety) in four sorts, a later page by cursor
 //            every other request (the transaction product cache on, as in production).
 // Figures: p50/p99 through the gateway; CPU ms per page of each subgraph and of the gateway, from
-// /proc. SUBGRAPH_CPU_PROFILE_DIR=<dir>: every subgraph writes a V8 CPU profile to <dir>/<name>/
-// on exit (bench/lib/cpu-profile-summary.ts reads them).
+// /proc. SUBGRAPH_CPU_PROFILE_DIR=<dir>: every subgraph and gateway writes a V8 CPU profile to
+// <dir>/<name>/ on exit (bench/lib/cpu-profile-summary.ts reads them). SUBGRAPH_CPU_BEFORE_GATEWAY=1:
+// the "before" stack's gateway is the ref's too (its gateway/ bundled from the same archive), so
+// the gateway column compares the two gateways; without it both stacks run this tree's gateway.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadavg } from 'node:os';
@@ -129,8 +131,9 @@ function listingStream(products: Awaited<ReturnType<typeof readListings>>): () =
 }
 
 /** The ref's user, transaction and safety on their own Redis prefix, and a gateway of this tree over them. */
-async function startBefore(ref: string, env: Record<string, string>, profileDir: string | undefined, processes: StartedProcess[]): Promise<Target & { commit: string }> {
-  const tree = await prepareBaselineTree(ref, SUBGRAPHS.map((s) => `subgraphs/${s}/src/index.ts`));
+async function startBefore(ref: string, env: Record<string, string>, profileDir: string | undefined, refGateway: boolean, processes: StartedProcess[]): Promise<Target & { commit: string }> {
+  const gatewayEntry = 'gateway/src/index.ts';
+  const tree = await prepareBaselineTree(ref, [...SUBGRAPHS.map((s) => `subgraphs/${s}/src/index.ts`), ...(refGateway ? [gatewayEntry] : [])]);
   const own = { ...env, REDIS_PREFIX: `${env.REDIS_PREFIX}_before` };
   const urls: Record<string, string> = {};
   const pids = {} as Record<Subgraph, number>;
@@ -146,9 +149,10 @@ async function startBefore(ref: string, env: Record<string, string>, profileDir:
       }),
     );
   }
-  const gateway = await startProcess('gateway-before', 'gateway/src/index.ts', { ...own, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: '0', SUBGRAPH_URLS: JSON.stringify(urls) }, { timeoutMs: 180_000 });
+  const gatewayArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', `${profileDir}/gateway-before`] : [];
+  const gateway = await startProcess('gateway-before', refGateway ? tree.bundleOf(gatewayEntry) : gatewayEntry, { ...own, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: '0', GATEWAY_OPS_PORT: '0', SUBGRAPH_URLS: JSON.stringify(urls) }, { timeoutMs: 180_000, nodeArgs: gatewayArgs });
   processes.push(gateway);
-  return { label: `before (${tree.commit})`, commit: tree.commit, gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, gatewayPid: gateway.child.pid!, pids };
+  return { label: `before (${tree.commit}${refGateway ? '+gw' : ''})`, commit: tree.commit, gatewayUrl: `http://127.0.0.1:${gateway.port}/graphql`, gatewayPid: gateway.child.pid!, pids };
 }
 
 async function measure(target: Target, page: string, round: number, stream: () => MixRequest, connections: number, seconds: number): Promise<Measure> {
@@ -209,7 +213,7 @@ export async function run(): Promise<void> {
     await seed(stack.gatewayUrl, settings.sellers, settings.products);
     await waitForCopies(stack.env.DATABASE_URL!, settings.sellers, settings.products);
     const targets: Target[] = [{ label: 'this tree', gatewayUrl: stack.gatewayUrl, gatewayPid: stack.gatewayPid, pids: stack.subgraphPids as Record<Subgraph, number> }];
-    if (beforeRef) targets.unshift(await startBefore(beforeRef, stack.env, profileDir, extra));
+    if (beforeRef) targets.unshift(await startBefore(beforeRef, stack.env, profileDir, process.env.SUBGRAPH_CPU_BEFORE_GATEWAY === '1', extra));
     const listings = await readListings(stack.env.DATABASE_URL!);
     const pages: Record<string, () => () => MixRequest> = {
       page: () => () => ({ body: JSON.stringify({ query: IDENTICAL_PAGE }) }),

@@ -1,5 +1,7 @@
 // Where the time goes in a V8 .cpuprofile (node --cpu-prof): self time by package and by function.
-//   node --import tsx bench/lib/cpu-profile-summary.ts <file.cpuprofile> [top=25]
+//   node --import tsx bench/lib/cpu-profile-summary.ts <file.cpuprofile> [top=25] [from-s to-s]
+// With a window (seconds since the profile started), only the samples inside it count: a bench's
+// measured part without its seeding and start-up (`--timeline` prints busy ms per second to find it).
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -14,6 +16,23 @@ interface Profile {
   timeDeltas: number[];
 }
 
+/** Each sample's offset in seconds from the profile's start (timeDeltas are µs since the previous one). */
+function sampleSeconds(profile: Profile): number[] {
+  let us = 0;
+  return profile.timeDeltas.map((delta) => (us += delta) / 1e6);
+}
+
+/** Busy (not idle) ms in each second of the profile: where the measured part of a bench run is. */
+export function timeline(profile: Profile): string {
+  const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
+  const busy: number[] = [];
+  sampleSeconds(profile).forEach((at, i) => {
+    const second = Math.floor(at);
+    busy[second] = (busy[second] ?? 0) + (idle.has(profile.samples[i]!) ? 0 : (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  return Array.from(busy, (ms, second) => `${second}s ${Math.round(ms ?? 0)}`).join('  ');
+}
+
 /** node_modules/<package> (scoped too), our own folder, or node: internals. */
 function packageOf(url: string): string {
   if (!url) return '(native/idle)';
@@ -24,10 +43,14 @@ function packageOf(url: string): string {
   return ours ? `${ours[1]}/${ours[2]}` : url;
 }
 
-export function summarize(profile: Profile, top = 25): string {
+export function summarize(profile: Profile, top = 25, window?: { from: number; to: number }): string {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  const at = sampleSeconds(profile);
+  profile.samples.forEach((id, i) => {
+    if (window && (at[i]! < window.from || at[i]! >= window.to)) return;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const byPackage = new Map<string, number>();
   const byFunction = new Map<string, number>();
@@ -48,7 +71,9 @@ export function summarize(profile: Profile, top = 25): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [file, top] = process.argv.slice(2);
-  if (!file) throw new Error('usage: cpu-profile-summary.ts <file.cpuprofile> [top]');
-  console.log(summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile, Number(top ?? 25)));
+  const [file, top, from, to] = process.argv.slice(2);
+  if (!file) throw new Error('usage: cpu-profile-summary.ts <file.cpuprofile> [top|--timeline] [from-s to-s]');
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+  if (top === '--timeline') console.log(timeline(profile));
+  else console.log(summarize(profile, Number(top ?? 25), from !== undefined && to !== undefined ? { from: Number(from), to: Number(to) } : undefined));
 }

@@ -28,7 +28,7 @@ export interface BenchStackOptions {
   workers?: string[];
   /** How long one process may take to start; a loaded 2-core machine needs minutes. Default 180 s. */
   startTimeoutMs?: number;
-  /** The subgraphs (not the gateway nor workers) write V8 CPU profiles to `<profileDir>/<name>/` on exit. */
+  /** The subgraphs and the gateway (not workers) write V8 CPU profiles to `<profileDir>/<name>/` on exit. */
   profileDir?: string;
 }
 
@@ -88,7 +88,7 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
       processes.push(await startProcess(`${service}-worker`, `subgraphs/${service}/src/workers/index.ts`, { ...env, LOG_LEVEL: 'info' }, { readyMessage: 'ready', timeoutMs }));
     }
     // The gateway in production mode, as a peer gateway would run (subgraphs would want mail/SMS providers).
-    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: env.GATEWAY_PORT ?? '0', GATEWAY_OPS_PORT: env.GATEWAY_OPS_PORT ?? '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs });
+    const gateway = await startProcess('gateway', 'gateway/src/index.ts', { ...env, NODE_ENV: 'production', LOG_LEVEL: 'info', GATEWAY_PORT: env.GATEWAY_PORT ?? '0', GATEWAY_OPS_PORT: env.GATEWAY_OPS_PORT ?? '0', SUBGRAPH_URLS: JSON.stringify(subgraphUrls) }, { timeoutMs, nodeArgs: nodeArgs('gateway') });
     processes.push(gateway);
     const startExtraSubgraph = async (name: string, service: string, serviceEnv: Record<string, string>) => {
       const extra = await startSubgraph(name, service, serviceEnv);

@@ -18,4 +18,6 @@ export interface GatewayContext {
   /** The development-only allowance key the client proved (platform dev-allowance.ts); passed on to subgraphs. Never set in production. */
   devAllowance?: string;
   logger: Logger;
+  /** HTTP only: the express step measured the shape limits of this request's operations (limits/early-check.ts). */
+  shapeMeasured?: boolean;
 }

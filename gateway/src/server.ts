@@ -41,7 +41,7 @@ import { mountGuardianApprovalPage } from './guardian-approval-page.ts';
 import { mountPassThrough, refuseNonOriginForm } from './pass-through/proxy.ts';
 import { limitBatchSize } from './limits/batch.ts';
 import { clientIpOf, parseTrustedProxies } from './limits/client-ip.ts';
-import { EarlyDocumentCheck } from './limits/early-check.ts';
+import { EarlyDocumentCheck, SHAPE_MEASURED } from './limits/early-check.ts';
 import { OperationGuard } from './limits/operation-guard.ts';
 import { limitsPlugin } from './limits/plugin.ts';
 import { SlidingWindowRateLimiter } from './limits/rate-limit.ts';
@@ -185,7 +185,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     const devAllowance = typeof allowance === 'string' && limits.devAllowance.grants(allowance) ? allowance : undefined;
     const deviceId = validDeviceId(req.headers[DEVICE_ID_HEADER]);
     const userAgent = validUserAgent(req.headers['user-agent']);
-    return { identity, clientIp: clientIpOf(req, trustedProxies), deviceId, userAgent, requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, devAllowance, logger: contextLogger };
+    const shapeMeasured = res.locals[SHAPE_MEASURED] === true;
+    return { identity, clientIp: clientIpOf(req, trustedProxies), deviceId, userAgent, requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, devAllowance, logger: contextLogger, shapeMeasured };
   };
   // The page a guardian's SMS links to: a plain form that answers decideGuardianApproval through this same server.
   mountGuardianApprovalPage(app, { apollo, context: requestContext });

@@ -114,7 +114,7 @@ async function scoreChanged(ids: string[]): Promise<void> {
 const ids = (n: number) => Array.from({ length: n }, () => randomUUID());
 
 describe('the entity cache in the data source', () => {
-  it('asks the subgraph only for the misses, and answers a page of hits with one MGET and no request', async () => {
+  it('asks the subgraph only for the misses, and answers a page of hits with one Redis command and no request', async () => {
     const { source, commands } = cachedSource();
     const [a, b, c] = ids(3);
     await entities(source, [a!, b!]);
@@ -127,7 +127,19 @@ describe('the entity cache in the data source', () => {
     received = [];
     expect(labels(await entities(source, [c!, b!, a!]))).toEqual([`${c}@0`, `${b}@0`, `${a}@0`]);
     expect(received).toEqual([]);
-    expect(commands).toEqual(['mget']);
+    expect(commands).toEqual(['anshimEntityRead']); // entries, versions and dependencies in one round trip
+  });
+
+  it('reads a batch larger than one MGET chunk of the read script (600 keys) in one command', async () => {
+    const { source, commands } = cachedSource();
+    const many = ids(300);
+    await entities(source, many);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    commands.length = 0;
+    received = [];
+    expect(labels(await entities(source, many))).toEqual(many.map((id) => `${id}@0`));
+    expect(received).toEqual([]);
+    expect(commands).toEqual(['anshimEntityRead']);
   });
 
   it('serves the changed value right after the event, even when the event came while the old value was being fetched', async () => {

@@ -7,7 +7,8 @@ import { addressBucket, clientIpOf, parseTrustedProxies } from '../src/limits/cl
 import { assertWithinLimits, QueryTooComplexError, shapeRefusal } from '../src/limits/complexity.ts';
 import { costLimitRule, operationCost } from '../src/limits/cost.ts';
 import { depthLimitRule } from '../src/limits/depth.ts';
-import { EarlyDocumentCheck, TooManyTokensError } from '../src/limits/early-check.ts';
+import { EarlyDocumentCheck, SHAPE_MEASURED, TooManyTokensError } from '../src/limits/early-check.ts';
+import { OperationGuard } from '../src/limits/operation-guard.ts';
 import { rateCharges } from '../src/limits/rate-policy.ts';
 import { rootFieldLimitRule, rootFieldsOf } from '../src/limits/root-fields.ts';
 
@@ -248,5 +249,36 @@ describe('the HTTP step\'s parsed documents', () => {
       expect(() => early.parseRemembered(long)).toThrow(TooManyTokensError);
       expect(() => early.parseRemembered('{ me { id }')).toThrow(/Syntax Error/);
     }
+  });
+
+  /** The express step over a fake request; answers what it did: passed on (with its flag) or refused. */
+  const runStep = (early: EarlyDocumentCheck, req: { method: string; body?: unknown; query?: unknown }) => {
+    const res = { locals: {} as Record<string, unknown>, statusCode: 200, body: undefined as unknown, status(code: number) { this.statusCode = code; return this; }, json(body: unknown) { this.body = body; return this; } };
+    let passed = false;
+    early.middleware(() => schema)({ headers: {}, ...req } as never, res as never, () => void (passed = true));
+    return { passed, measured: res.locals[SHAPE_MEASURED] === true, status: res.statusCode };
+  };
+
+  it('tells the guard which requests it measured, with the variables Apollo will run them with', () => {
+    const early = new EarlyDocumentCheck({ maxTokens: 500, limits: DEFAULT_COMPLEXITY_LIMITS, enabled: true });
+    const query = 'query($n: Int) { popularProducts(first: $n) { id } }';
+    expect(runStep(early, { method: 'POST', body: { query, variables: { n: 5 } } })).toEqual({ passed: true, measured: true, status: 200 });
+    expect(runStep(early, { method: 'POST', body: [{ query }, { query: '{ me { id } }' }] })).toEqual({ passed: true, measured: true, status: 200 });
+    // A GET's variables are JSON text until Apollo reads them: measured without them here, so not vouched for.
+    expect(runStep(early, { method: 'GET', query: { query, variables: '{"n":5}' } })).toEqual({ passed: true, measured: false, status: 200 });
+    // No text to measure (e.g. a persisted query's hash): the guard measures it after validation.
+    expect(runStep(early, { method: 'POST', body: [{ query }, { extensions: {} }] })).toEqual({ passed: true, measured: false, status: 200 });
+    expect(runStep(early, { method: 'POST', body: { query, variables: { n: 100_000 } } })).toMatchObject({ passed: false, status: 400 });
+    const off = new EarlyDocumentCheck({ maxTokens: 500, limits: DEFAULT_COMPLEXITY_LIMITS, enabled: false });
+    expect(runStep(off, { method: 'POST', body: { query } })).toEqual({ passed: true, measured: false, status: 200 });
+  });
+
+  it('the guard measures the shape again only when the HTTP step did not', async () => {
+    const guard = new OperationGuard(DEFAULT_COMPLEXITY_LIMITS, null);
+    const document = parse('query($n: Int) { popularProducts(first: $n) { id } }');
+    const operation = document.definitions[0] as Parameters<OperationGuard['check']>[0]['operation'];
+    const request = { schema, document, operation, variables: { n: 100_000 }, identity: null, clientIp: '127.0.0.1', logger: undefined as never };
+    await expect(guard.check(request)).rejects.toBeInstanceOf(QueryTooComplexError);
+    await expect(guard.check({ ...request, shapeMeasured: true })).resolves.toBeUndefined();
   });
 });

@@ -4,7 +4,8 @@
 // document is parsed with a token limit and measured by the shape limits (depth, root fields,
 // aliases, cost; linear, fragments measured once) BEFORE graphql's validation, over HTTP (an
 // express step in front of Apollo) and over graphql-ws (in the document check). Apollo's own
-// parse gets the same token limit. The guard still runs the shape limits after validation too.
+// parse gets the same token limit. The guard runs the shape limits after validation only for what
+// this step did not measure (a GET's variables, graphql-ws queries, the step turned off).
 import type { RequestHandler } from 'express';
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { AppError, BoundedMap, ErrorCode, graphqlRuntime, localeFromHeader, pick } from '@anshim/platform';
@@ -30,6 +31,13 @@ export class TooManyTokensError extends AppError {
 
 // graphql 16 words it "Document contains more that N tokens" (sic).
 const isTokenLimit = (error: unknown) => /more tha[nt] \d+ tokens/i.test((error as Error)?.message ?? '');
+
+/**
+ * `res.locals` flag: the HTTP step measured every operation of this request, before validation,
+ * with its own variables, and none broke a limit. The shape limits measure the same after
+ * validation (test/limits.test.ts holds them equal), so the guard skips its second measure.
+ */
+export const SHAPE_MEASURED = 'anshimShapeMeasured';
 
 /** Parsed documents the HTTP step keeps by query text (a member's app sends the same few texts again and again). */
 const PARSED_LIMIT = 1_000;
@@ -100,8 +108,12 @@ export class EarlyDocumentCheck {
       const schema = schemaOf();
       if (!schema) return next();
       const body: unknown = req.method === 'GET' ? req.query : req.body;
+      // Whether every operation was measured with the variables Apollo will run it with (a GET's
+      // variables are still JSON text here): the guard then need not measure them again.
+      let measuredAll = true;
       for (const operation of Array.isArray(body) ? body : [body]) {
         const { query, variables } = (operation ?? {}) as { query?: unknown; variables?: unknown };
+        if (typeof query !== 'string' || (variables != null && typeof variables !== 'object')) measuredAll = false;
         if (typeof query !== 'string') continue;
         let refused: AppError | null = null;
         try {
@@ -115,6 +127,7 @@ export class EarlyDocumentCheck {
         res.status(400).json({ errors: [{ message: refused.localized ? pick(refused.localized, locale) : refused.message, extensions }] });
         return;
       }
+      if (measuredAll) res.locals[SHAPE_MEASURED] = true;
       next();
     };
   }

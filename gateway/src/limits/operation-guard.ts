@@ -18,6 +18,8 @@ export interface OperationRequest {
   clientIp: string;
   /** The client proved the development-only allowance: the rate limits pass it (the shape limits do not). */
   devAllowance?: boolean;
+  /** The HTTP step already measured the shape limits on this operation and variables (early-check.ts). */
+  shapeMeasured?: boolean;
   logger: Logger;
 }
 
@@ -33,7 +35,7 @@ export class OperationGuard {
   ) {}
 
   async check(request: OperationRequest): Promise<void> {
-    assertWithinLimits(request.schema, request.document, request.variables, this.limits);
+    if (!request.shapeMeasured) assertWithinLimits(request.schema, request.document, request.variables, this.limits);
     if (!this.rateLimits || request.devAllowance) return;
     const fragments = Object.fromEntries(
       request.document.definitions.flatMap((definition) => (definition.kind === Kind.FRAGMENT_DEFINITION ? [[definition.name.value, definition]] : [])),

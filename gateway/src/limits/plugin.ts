@@ -21,6 +21,7 @@ export function limitsPlugin(guard: OperationGuard): ApolloServerPlugin<GatewayC
             identity: contextValue.identity,
             clientIp: contextValue.clientIp,
             devAllowance: contextValue.devAllowance !== undefined,
+            shapeMeasured: contextValue.shapeMeasured === true,
             logger: contextValue.logger,
           });
         },

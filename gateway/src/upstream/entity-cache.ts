@@ -6,6 +6,7 @@ import type { GraphQLDataSource } from '@apollo/gateway';
 import type { EntityCacheHints } from '@anshim/contracts';
 import { ENTITY_DEPENDENCIES_EXTENSION, type EntityDependencyMap, type Identity, type Logger, type Redis } from '@anshim/platform';
 import { candidateFor, EntitySelections, selectionDigest, type EntityCandidate } from './entity-cache-plan.ts';
+import { EntityReader, type EntityRead } from './entity-cache-read.ts';
 
 type GatewayGraphQLResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 type GraphQLErrorShape = NonNullable<GatewayGraphQLResponse['errors']>[number];
@@ -67,6 +68,7 @@ export class EntityCache {
   private readonly selections: EntitySelections;
   /** Entries a request of this process is fetching: after a hot entity changes, this process asks for it once. */
   private readonly pending = new Map<string, Promise<Entity | undefined>>();
+  private readonly reader: EntityReader;
 
   constructor(
     private readonly redis: Redis,
@@ -74,6 +76,7 @@ export class EntityCache {
     private readonly logger: Logger,
   ) {
     this.selections = new EntitySelections(hints);
+    this.reader = new EntityReader(redis);
   }
 
   /** The answer to an `_entities` fetch, from the cache where it may; undefined: not one for the cache. */
@@ -155,59 +158,35 @@ export class EntityCache {
     if (writes.length) this.write(writes);
   }
 
-  /** Current entries and the versions they were checked against, in one MGET. */
+  /** Current entries and the versions they were checked against, in one round trip (entity-cache-read.ts). */
   private async read(candidates: Array<EntityCandidate | null>): Promise<Current> {
     const readable = candidates.filter((candidate): candidate is EntityCandidate => candidate?.readable === true);
     const entryKeys = [...new Set(readable.map((candidate) => candidate.entryKey))];
     const versionKeys = [...new Set(readable.map((candidate) => candidate.versionKey))];
-    let values: Array<string | null>;
+    let answer: EntityRead;
     try {
-      values = await this.redis.mget(...entryKeys, ...versionKeys);
+      answer = await this.reader.read(entryKeys, versionKeys);
     } catch (error) {
       this.logger.warn({ err: error }, 'entity cache read failed; asking the subgraph');
       return { entries: new Map(), versions: new Map(), readOk: false };
     }
     const versions = new Map<string, string>();
     versionKeys.forEach((key, i) => {
-      const value = values[entryKeys.length + i];
+      const value = answer.versions[i];
       if (value) versions.set(key, value);
     });
     const versionOf = new Map(readable.map((candidate) => [candidate.entryKey, candidate.versionKey]));
-    const current = new Map<string, Stored>();
+    const entries = new Map<string, Entity>();
     entryKeys.forEach((key, i) => {
-      const text = values[i];
+      const text = answer.entries[i];
       if (!text) return;
       const stored = parseStored(text);
-      if (stored && stored.v === (versions.get(versionOf.get(key)!) ?? '')) current.set(key, stored);
+      // Served only while its entity's version and every dependency's are what they were when stored.
+      const current = stored && stored.v === (versions.get(versionOf.get(key)!) ?? '') && Object.entries(stored.x ?? {}).every(([dependency, version]) => answer.dependencies.get(dependency) === version);
+      if (current) entries.set(key, stored.d);
       else this.counts.stale++;
     });
-    const entries = await this.withDependenciesUnchanged(current);
-    if (!entries) return { entries: new Map(), versions: new Map(), readOk: false };
     return { entries, versions, readOk: true };
-  }
-
-  /**
-   * The entries whose dependencies (other entities' versions) are all unchanged: one more MGET, only
-   * when some entry has any. Undefined when Redis did not answer (nothing is served then).
-   */
-  private async withDependenciesUnchanged(current: Map<string, Stored>): Promise<Map<string, Entity> | undefined> {
-    const keys = [...new Set([...current.values()].flatMap((stored) => Object.keys(stored.x ?? {})))];
-    let now = new Map<string, string>();
-    if (keys.length) {
-      try {
-        const values = await this.redis.mget(...keys);
-        now = new Map(keys.map((key, i) => [key, values[i] ?? '']));
-      } catch (error) {
-        this.logger.warn({ err: error }, 'entity cache read failed; asking the subgraph');
-        return undefined;
-      }
-    }
-    const entries = new Map<string, Entity>();
-    for (const [key, stored] of current) {
-      if (Object.entries(stored.x ?? {}).every(([dependency, version]) => now.get(dependency) === version)) entries.set(key, stored.d);
-      else this.counts.stale++;
-    }
-    return entries;
   }
 
   private write(writes: Array<[string, string, number]>): void {
