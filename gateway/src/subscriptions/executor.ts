@@ -41,6 +41,8 @@ export interface SubscriptionExecutorOptions {
    */
   joinBatching: boolean;
   joinBatchWindowMs: number;
+  /** Per upstream event and group: seconds from its arrival to its result handed to the subscribers (rest of the plan and queueing). */
+  eventSeconds?: { observe(labels: { subgraph: string }, seconds: number): void };
 }
 
 export interface DownstreamSubscription {
@@ -90,11 +92,11 @@ class EventGroup {
     private readonly upstream: SharedUpstream,
   ) {}
 
-  deliver(event: UpstreamEvent): void {
+  deliver(event: UpstreamEvent, receivedAt: number): void {
     // Events run one after another per group: subscribers see them in publish order.
     this.tail = this.tail.then(
-      () => this.run(event),
-      () => this.run(event),
+      () => this.run(event, receivedAt),
+      () => this.run(event, receivedAt),
     );
   }
 
@@ -115,12 +117,13 @@ class EventGroup {
     });
   }
 
-  private async run(event: UpstreamEvent): Promise<void> {
+  private async run(event: UpstreamEvent, receivedAt: number): Promise<void> {
     if (this.sinks.size === 0) return;
     const result = await this.upstream.executor.eventResult(this.request, event, `${this.upstream.requestId}.${++this.sequence}`);
     for (const sink of this.sinks) {
       if (!sink.push(result)) this.request.logger.warn({ subscription: this.key }, 'slow subscriber: closed its socket (1013) rather than skip an event');
     }
+    this.upstream.executor.eventTimed(this.request.planned.primary.serviceName, receivedAt);
   }
 }
 
@@ -153,7 +156,8 @@ class SharedUpstream {
       {
         next: (event) => {
           this.attempt = 0;
-          for (const group of this.groups.values()) group.deliver(event);
+          const receivedAt = performance.now();
+          for (const group of this.groups.values()) group.deliver(event, receivedAt);
         },
         error: (error) => this.failed(error),
         complete: () => {
@@ -290,6 +294,11 @@ export class SubscriptionExecutor {
       this.sweepTimer ??= setTimeout(() => this.sweep(), SHARED_RESULT_TTL_MS);
     }
     return result;
+  }
+
+  /** An event's result handed to a group's subscribers (SubscriptionExecutorOptions.eventSeconds). */
+  eventTimed(subgraph: string, receivedAt: number): void {
+    this.options.eventSeconds?.observe({ subgraph }, (performance.now() - receivedAt) / 1000);
   }
 
   private sweep(): void {
