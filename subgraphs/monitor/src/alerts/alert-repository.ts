@@ -78,12 +78,6 @@ export class AlertRepository {
     await tx.riskSignal.create({ data: { id: randomUUID(), ...signal } });
   }
 
-  /** Records the user's combined level on the signals just raised (what monitor.risk_detected said). */
-  async setUserLevel(tx: Tx, alertIds: readonly string[], level: RiskLevel): Promise<void> {
-    if (alertIds.length === 0) return;
-    await tx.riskSignal.updateMany({ where: { alertId: { in: [...alertIds] } }, data: { userLevel: level } });
-  }
-
   /**
    * What safety's score needs from this service, for its rebuild command: per user, the signals
    * not cleared (as monitor.risk_detected reported them) and the last time an admin cleared them.
