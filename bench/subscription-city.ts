@@ -30,10 +30,10 @@ import { userMessageChannel } from '../subgraphs/chat/src/messaging/message-chan
 import { userAlertChannel } from '../subgraphs/monitor/src/alerts/alert-channels.ts';
 import type { StartedProcess } from '../test/support/processes.ts';
 import { startCityMembers, type DeliveryKind } from './support/city-clients.ts';
-import { heapSnapshot, heapUsedMb, memoryDetail, percentile, quiet, usage, waitForChannels } from './support/city-measures.ts';
+import { bucketCount, bucketPercentileMs, bucketsSince, heapSnapshot, heapUsedMb, histogramBuckets, memoryDetail, percentile, quiet, usage, waitForChannels, type Buckets } from './support/city-measures.ts';
 import { seedCity, type City } from './support/city-seed.ts';
 import { startCityStack, type CityStack } from './support/city-stack.ts';
-import { printCity, type CityResult, type GatewayMemory } from './support/city-report.ts';
+import { printCity, type CityResult, type DeliveryHop, type GatewayMemory } from './support/city-report.ts';
 import { runWhenScript } from './support/script.ts';
 
 export interface CitySettings {
@@ -108,6 +108,32 @@ async function memoryOf(gateway: StartedProcess): Promise<{ rssMb: number; peakR
   return { rssMb, peakRssMb, heapMb: await heapUsedMb(gateway.operationsUrl!) };
 }
 
+/**
+ * The hops of a delivery the services time themselves (issue 23 §5), as histogram series: monitor's
+ * alert age when its publish starts and ends, and each gateway's time from an upstream event to its
+ * result handed to the subscribers, by subgraph (summed over the gateways).
+ */
+async function readHops(monitor: StartedProcess, gateways: StartedProcess[]): Promise<Map<string, Buckets>> {
+  const hops = new Map<string, Buckets>();
+  for (const [stage, buckets] of await histogramBuckets(monitor.operationsUrl!, 'anshim_alert_publish_seconds', 'stage')) hops.set(`monitor: alert createdAt → ${stage}`, buckets);
+  for (const gateway of gateways) {
+    for (const [subgraph, buckets] of await histogramBuckets(gateway.operationsUrl!, 'anshim_subscription_event_seconds', 'subgraph')) {
+      const name = `gateway: ${subgraph} event → handed to sockets`;
+      const sum = hops.get(name) ?? new Map<number, number>();
+      for (const [le, count] of buckets) sum.set(le, (sum.get(le) ?? 0) + count);
+      hops.set(name, sum);
+    }
+  }
+  return hops;
+}
+
+function hopsSince(after: Map<string, Buckets>, before: Map<string, Buckets>): DeliveryHop[] {
+  return [...after].map(([name, buckets]) => {
+    const since = bucketsSince(buckets, before.get(name));
+    return { name, count: bucketCount(since), p50Ms: bucketPercentileMs(since, 50), p99Ms: bucketPercentileMs(since, 99) };
+  });
+}
+
 async function measure(stack: CityStack, city: City, layout: number, settings: CitySettings, redis: Redis): Promise<CityResult> {
   const members = city.members.length;
   const perGateway = Math.ceil((2 * members) / layout);
@@ -161,6 +187,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     latencies.alert = [];
     latencies.message = [];
 
+    const hopsBefore = await readHops(stack.monitor, gateways);
     const cpuBefore = { gateways: gateways.map((g) => usage(g.child.pid!).cpuSeconds), monitor: usage(stack.monitor.child.pid!).cpuSeconds, chat: usage(stack.chat.child.pid!).cpuSeconds };
     const t0 = performance.now();
     const alerts = settings.alertRate * settings.seconds;
@@ -190,6 +217,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     const deadline = Date.now() + 60_000;
     while ((latencies.alert.length < due.alert || latencies.message.length < due.message) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const seconds = (performance.now() - t0) / 1000;
+    const hops = hopsSince(await readHops(stack.monitor, gateways), hopsBefore);
     const end = await Promise.all(gateways.map(memoryOf));
     for (const [k, g] of gateways.entries()) log(`  gateway ${k + 1} at the end: ${await memoryDetail(g.operationsUrl!)}`);
     const cpu = (before: number, pid: number) => Math.round(((usage(pid).cpuSeconds - before) / seconds) * 100);
@@ -224,6 +252,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
       message: stats('message'),
       p50Ms: percentile(all, 50),
       p99Ms: percentile(all, 99),
+      hops,
       gateways: memory,
       gatewayCpuMsPerDelivery: (gatewayCpuSeconds * 1000) / Math.max(1, all.length),
       monitorCpuPercent: cpu(cpuBefore.monitor, stack.monitor.child.pid!),

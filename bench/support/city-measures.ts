@@ -106,3 +106,44 @@ function tail(path: string, size: number): string {
     closeSync(fd);
   }
 }
+
+/** One histogram series' cumulative bucket counts (le → count), as /metrics has them. */
+export type Buckets = Map<number, number>;
+
+/**
+ * Every series of histogram `name` on a process' /metrics, keyed by `label`'s value (e.g. stage):
+ * the bench reads them before and after its measured window and takes the difference.
+ */
+export async function histogramBuckets(operationsUrl: string, name: string, label: string): Promise<Map<string, Buckets>> {
+  const text = await (await fetch(`${operationsUrl}/metrics`)).text();
+  const series = new Map<string, Buckets>();
+  const line = new RegExp(`^${name}_bucket\\{([^}]*)\\} ([\\d.e+]+)$`, 'gm');
+  for (const [, labels, count] of text.matchAll(line)) {
+    const value = new RegExp(`${label}="([^"]*)"`).exec(labels!)?.[1] ?? '';
+    const le = /le="([^"]*)"/.exec(labels!)?.[1]!;
+    const buckets = series.get(value) ?? new Map<number, number>();
+    buckets.set(le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le), Number(count));
+    series.set(value, buckets);
+  }
+  return series;
+}
+
+/** Counts added between two readings of the same series (missing before: all of after). */
+export function bucketsSince(after: Buckets | undefined, before: Buckets | undefined): Buckets {
+  const since = new Map<number, number>();
+  for (const [le, count] of after ?? []) since.set(le, count - (before?.get(le) ?? 0));
+  return since;
+}
+
+/** The p-th percentile as the upper bound (ms) of the bucket it falls in; NaN without observations. */
+export function bucketPercentileMs(buckets: Buckets, p: number): number {
+  const bounds = [...buckets.keys()].sort((a, b) => a - b);
+  const total = buckets.get(Number.POSITIVE_INFINITY) ?? 0;
+  if (total === 0) return Number.NaN;
+  const wanted = Math.ceil((p / 100) * total);
+  const le = bounds.find((bound) => buckets.get(bound)! >= wanted)!;
+  return le * 1000;
+}
+
+/** How many observations a series holds. */
+export const bucketCount = (buckets: Buckets): number => buckets.get(Number.POSITIVE_INFINITY) ?? 0;

@@ -25,6 +25,14 @@ export interface GatewayMemory {
   cpuPercent: number;
 }
 
+/** One timed hop of the deliveries over the measured window (p50/p99: upper bounds of histogram buckets). */
+export interface DeliveryHop {
+  name: string;
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
 export interface CityResult {
   /** Gateways the members were split over. */
   layout: number;
@@ -36,6 +44,7 @@ export interface CityResult {
   message: KindStats;
   p50Ms: number;
   p99Ms: number;
+  hops: DeliveryHop[];
   gateways: GatewayMemory[];
   gatewayCpuMsPerDelivery: number;
   monitorCpuPercent: number;
@@ -58,6 +67,7 @@ export function printCity(r: CityResult): void {
   const kind = (name: string, s: KindStats) =>
     `${name} ${s.delivered}/${s.due}${s.failedSends ? ` (${s.failedSends} sends failed)` : ''} p50 ${round(s.p50Ms)} ms, p99 ${round(s.p99Ms)} ms, max ${round(s.maxMs)} ms`;
   console.log(`${r.layout} gateway(s), ${r.members} members, ${r.subscriptions} subscriptions (${r.live} live): ${kind('alerts', r.alert)}; ${kind('messages', r.message)}; all p50 ${round(r.p50Ms)} ms, p99 ${round(r.p99Ms)} ms (load ${r.load.toFixed(2)})`);
+  for (const hop of r.hops) console.log(`  hop ${hop.name}: ${hop.count} timed, p50 ≤ ${round(hop.p50Ms)} ms, p99 ≤ ${round(hop.p99Ms)} ms`);
   r.gateways.forEach((g, k) => {
     console.log(
       `  gateway ${k + 1}: ${g.subscriptions} subscriptions; RSS idle ${round(g.idleRssMb)} → connected ${round(g.connectedRssMb)} → end ${round(g.rssMb)} MB, peak ${round(g.peakRssMb)} MB ` +

@@ -25,6 +25,8 @@ import {
   localizeErrorsPlugin,
   mountPublicHealth,
   buildOperationsServer,
+  DELIVERY_HOP_BUCKETS,
+  durationHistogram,
   type Logger,
   type RunningServer,
 } from '@anshim/platform';
@@ -213,6 +215,13 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     formatError: gatewayErrorFormatter({ production }),
     joinBatching: options.subscriptions.joinBatching,
     joinBatchWindowMs: options.subscriptions.joinBatchWindowMs,
+    eventSeconds: durationHistogram(
+      metrics,
+      'anshim_subscription_event_seconds',
+      'Per upstream subscription event and group: from its arrival to its result handed to the subscribers, by the subgraph it came from',
+      DELIVERY_HOP_BUCKETS,
+      ['subgraph'],
+    ),
   });
   const revocationHub = new RedisChannelHub(options.redis);
   const capacity = new SubscriptionCapacity(options.subscriptions.capacity);

@@ -5,12 +5,12 @@ import { executeQueryPlan, type GraphQLDataSource } from '@apollo/gateway';
 import { computeResponse } from '@apollo/gateway/dist/resultShaping.js';
 import { GraphQLError, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { FormattedExecutionResult } from 'graphql-ws';
-import { IDENTITY_EXTENSION, signIdentityHeaders, subscribeTarget, type Identity, type Locale, type Logger } from '@anshim/platform';
+import { IDENTITY_EXTENSION, signIdentityHeaders, subscribeTarget } from '@anshim/platform';
 import type { Operation } from '@apollo/federation-internals';
 import type { GatewayContext } from '../context.ts';
-import type { Downstream } from './downstream.ts';
+import type { DownstreamSubscription, SubscriptionExecutorOptions, SubscriptionStats } from './executor-types.ts';
 import { JoinBatcher } from './join-batcher.ts';
-import { EVENT_SOURCE, type PlannedSubscription, type SubscriptionPlanner } from './planner.ts';
+import { EVENT_SOURCE } from './planner.ts';
 import { Sink, type SinkOwner } from './sink.ts';
 import { SmallMap, SmallSet } from './small-map.ts';
 import { nextSerial, serialRequestId } from './socket-context.ts';
@@ -20,52 +20,7 @@ type RequestContext = Parameters<typeof executeQueryPlan>[2];
 type ServiceMap = Parameters<typeof executeQueryPlan>[1];
 type UpstreamEvent = FormattedExecutionResult<Record<string, unknown>, unknown>;
 
-export interface SubscriptionExecutorOptions {
-  planner: SubscriptionPlanner;
-  /** Subgraph name → its HTTP GraphQL URL; graphql-ws connects to the same URL as ws(s)://. */
-  subgraphUrls: ReadonlyMap<string, string>;
-  /** The gateway's data sources, by subgraph name: the rest of each plan fetches through them. */
-  dataSources: ReadonlyMap<string, GraphQLDataSource>;
-  internalSecret: string;
-  logger: Logger;
-  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-  /**
-   * Events buffered per slow downstream subscriber read through the iterator before new ones are
-   * dropped (subscribers written to directly are limited by bytes queued on their socket instead).
-   */
-  bufferLimit?: number;
-  /**
-   * Coalesce the per-event entity fetches of groups that one publish reaches (JoinBatcher) and
-   * share results between them where the viewer cannot change them; `false` runs every group's
-   * plan on its own (kept for side-by-side measurements). Window 0: the fetches made before the
-   * event loop next checks for I/O (one publish's events arrive in one burst).
-   */
-  joinBatching: boolean;
-  joinBatchWindowMs: number;
-}
-
-export interface DownstreamSubscription {
-  planned: PlannedSubscription;
-  /** Coerced variables of the client operation. */
-  variables: Record<string, unknown>;
-  identity: Identity | null;
-  locale: Locale;
-  acceptLanguage: string | undefined;
-  logger: Logger;
-  /**
-   * The subscriber's socket, written to directly (serialized once per result); without it the
-   * results are yielded by the returned iterator, for graphql-ws to send one by one.
-   */
-  downstream?: Downstream;
-}
-
-export interface SubscriptionStats {
-  /** Upstream subscriptions open to subgraphs. */
-  upstreams: number;
-  /** Distinct downstream selections (per-event plan executions). */
-  groups: number;
-  subscribers: number;
-}
+export type { DownstreamSubscription, SubscriptionExecutorOptions, SubscriptionStats };
 
 const RETRY_LIMIT = 8;
 /** How long a shared event result is kept for groups whose copy of the event arrives later. */
@@ -95,11 +50,11 @@ class EventGroup implements SinkOwner {
     this.upstream.release(this, sink);
   }
 
-  deliver(event: UpstreamEvent): void {
+  deliver(event: UpstreamEvent, receivedAt: number): void {
     // Events run one after another per group: subscribers see them in publish order.
     this.tail = this.tail.then(
-      () => this.run(event),
-      () => this.run(event),
+      () => this.run(event, receivedAt),
+      () => this.run(event, receivedAt),
     );
   }
 
@@ -120,12 +75,13 @@ class EventGroup implements SinkOwner {
     });
   }
 
-  private async run(event: UpstreamEvent): Promise<void> {
+  private async run(event: UpstreamEvent, receivedAt: number): Promise<void> {
     if (this.sinks.size === 0) return;
     const result = await this.upstream.executor.eventResult(this.request, event, `${this.upstream.requestId}.${++this.sequence}`);
     for (const sink of this.sinks.values()) {
       if (!sink.push(result)) this.request.logger.warn({ subscription: this.key }, 'slow subscriber: closed its socket (1013) rather than skip an event');
     }
+    this.upstream.executor.eventTimed(this.request.planned.primary.serviceName, receivedAt);
   }
 }
 
@@ -165,7 +121,8 @@ class SharedUpstream implements UpstreamSink {
 
   next(event: UpstreamEvent): void {
     this.attempt = 0;
-    for (const group of this.groups.values()) group.deliver(event);
+    const receivedAt = performance.now();
+    for (const group of this.groups.values()) group.deliver(event, receivedAt);
   }
 
   complete(): void {
@@ -300,6 +257,11 @@ export class SubscriptionExecutor {
       this.sweepTimer ??= setTimeout(() => this.sweep(), SHARED_RESULT_TTL_MS);
     }
     return result;
+  }
+
+  /** An event's result handed to a group's subscribers (SubscriptionExecutorOptions.eventSeconds). */
+  eventTimed(subgraph: string, receivedAt: number): void {
+    this.options.eventSeconds?.observe({ subgraph }, (performance.now() - receivedAt) / 1000);
   }
 
   private sweep(): void {

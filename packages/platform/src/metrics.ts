@@ -75,8 +75,8 @@ export function metricsPlugin<C extends BaseContext>(metrics: Metrics, labels = 
 }
 
 /** A histogram of durations in seconds in the process' registry: a service's own timing (e.g. chat screening). */
-export function durationHistogram(metrics: Metrics, name: string, help: string, buckets: number[]): Histogram {
-  return new Histogram({ name, help, buckets, registers: [metrics.registry] });
+export function durationHistogram<L extends string = string>(metrics: Metrics, name: string, help: string, buckets: number[], labelNames: readonly L[] = []): Histogram<L> {
+  return new Histogram<L>({ name, help, buckets, labelNames, registers: [metrics.registry] });
 }
 
 /**
@@ -88,6 +88,9 @@ export function labelledDurationHistogram<V extends string>(metrics: Metrics, na
   for (const value of values) histogram.zero({ [label]: value });
   return histogram;
 }
+
+/** Buckets for a hop of a delivery a member waits on (issue 23 §5: p99 ≤ 250 ms end to end), fine enough to read a p50 and a p99 from. */
+export const DELIVERY_HOP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2, 5, 10];
 
 /** A plain counter in the process' registry, started at 0 so rate() works before the first count (e.g. chat's refused ADMIN reads). */
 export function eventCounter(metrics: Metrics, name: string, help: string): Counter {

@@ -6,7 +6,7 @@ import { businessCounter, chainEventHandlers, defineSubgraph, FieldCipher, inter
 import { parseUserIds, SAFETY_INPUTS_ROUTE } from '@anshim/contracts';
 import { ActionRepository } from './actions/action-repository.ts';
 import { RiskActions } from './actions/risk-actions.ts';
-import { AlertPublisher } from './alerts/alert-channels.ts';
+import { AlertPublisher, alertPublishHistogram } from './alerts/alert-channels.ts';
 import { AlertRepository } from './alerts/alert-repository.ts';
 import { AlertsService } from './alerts/alerts-service.ts';
 import { ActivityBuffer } from './assessment/activity-buffer.ts';
@@ -94,7 +94,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         windows,
         behaviour,
         buffer,
-        publisher: new AlertPublisher({ redis, redisSettings, logger }),
+        publisher: new AlertPublisher({ redis, redisSettings, logger, ages: alertPublishHistogram(metrics) }),
         redis,
         logger,
         allowedDomains: env.MONITOR_ALLOWED_LINK_DOMAINS,

@@ -99,6 +99,12 @@ describe('signals from the platform (chat screening, sign-ins)', () => {
     const actions = (await outbox('monitor.action_taken', seller.userId)).map((row) => (row.payload as any).data);
     expect(actions.map((a) => a.action).sort()).toEqual(['HOLD_TRANSACTIONS', 'REQUIRE_VERIFICATION', 'WARN_COUNTERPARTS']);
     expect(actions.find((a) => a.action === 'HOLD_TRANSACTIONS')).toMatchObject({ by: null, expiresAt: expect.any(String) });
+    // Each signal carries the combined level once it counted (computed in the write, not read back),
+    // as its monitor.risk_detected said: HIGH for the first rule, CRITICAL with the second.
+    const signals = await h.prisma.riskSignal.findMany({ where: { userId: seller.userId }, orderBy: { createdAt: 'asc' }, select: { level: true, userLevel: true, alertId: true } });
+    expect(signals.map((s) => [s.level, s.userLevel])).toEqual([['HIGH', 'HIGH'], ['HIGH', 'CRITICAL']]);
+    const detected = (await outbox('monitor.risk_detected', seller.userId)).map((row) => (row.payload as any).data);
+    expect(new Map(detected.map((d) => [d.alertId, d.level]))).toEqual(new Map(signals.map((s) => [s.alertId, s.userLevel])));
   });
 
   it('an honest message (chat.message_sent, nothing screened) only records the contact, both ways', async () => {

@@ -45,6 +45,9 @@ const alertSelect = {
   recipients: { select: { userId: true, acknowledgedAt: true }, orderBy: { userId: 'asc' } },
 } as const;
 
+/** An alert's own columns (createAlert knows its recipients without reading them back). */
+const { recipients: _recipients, ...alertRowSelect } = alertSelect;
+
 export class AlertRepository {
   constructor(
     private readonly prisma: MonitorPrisma,
@@ -60,21 +63,19 @@ export class AlertRepository {
   async createAlert(tx: Tx, alert: NewAlert): Promise<AlertRecord | null> {
     const { recipientIds, ...fields } = alert;
     const id = randomUUID();
-    const { count } = await tx.riskAlert.createMany({ data: [{ id, ...fields }], skipDuplicates: true });
-    if (count === 0) return null;
-    const recipients = [...new Set(recipientIds)];
+    // The row comes back from the insert itself (none on a duplicate) and the recipients are the
+    // ones just written: no read-back. Each statement of this transaction holds a pooled
+    // connection for a round trip, and alerts are what members wait for (issue 23 §5).
+    const [row] = await tx.riskAlert.createManyAndReturn({ data: [{ id, ...fields }], skipDuplicates: true, select: alertRowSelect });
+    if (!row) return null;
+    const recipients = [...new Set(recipientIds)].sort();
     if (recipients.length > 0) await tx.alertRecipient.createMany({ data: recipients.map((userId) => ({ alertId: id, userId })) });
-    return tx.riskAlert.findUniqueOrThrow({ where: { id }, select: alertSelect });
+    return { ...row, recipients: recipients.map((userId) => ({ userId, acknowledgedAt: null })) };
   }
 
-  async addSignal(tx: Tx, signal: { userId: string; rule: string; level: RiskLevel; alertId: string | null; createdAt: Date; expiresAt: Date }): Promise<void> {
+  /** A signal, with the user's combined level once it counts (`userLevel`, what monitor.risk_detected says). */
+  async addSignal(tx: Tx, signal: { userId: string; rule: string; level: RiskLevel; alertId: string | null; createdAt: Date; expiresAt: Date; userLevel?: RiskLevel }): Promise<void> {
     await tx.riskSignal.create({ data: { id: randomUUID(), ...signal } });
-  }
-
-  /** Records the user's combined level on the signals just raised (what monitor.risk_detected said). */
-  async setUserLevel(tx: Tx, alertIds: readonly string[], level: RiskLevel): Promise<void> {
-    if (alertIds.length === 0) return;
-    await tx.riskSignal.updateMany({ where: { alertId: { in: [...alertIds] } }, data: { userLevel: level } });
   }
 
   /**

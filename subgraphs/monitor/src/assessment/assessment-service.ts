@@ -135,7 +135,6 @@ export class AssessmentService {
       deviceId: input.deviceId?.slice(0, 200) ?? null,
       amount: input.amount ?? null,
       at: this.now(),
-      counterpartDealt: counterpartId ? await this.deps.known.haveDealt(subjectId, counterpartId) : undefined,
     };
     if (onBehalf) {
       // Who recorded what about whom; the text stays in the activity row, never in the audit log.
@@ -149,19 +148,24 @@ export class AssessmentService {
       );
       this.deps.logger.info({ by: me.userId, userId: subjectId, type: activity.type }, 'activity recorded by an admin for a member');
     }
-    await this.deps.buffer.push({
-      id: randomUUID(),
-      userId: activity.userId,
-      type: activity.type,
-      counterpartId: activity.counterpartId ?? null,
-      productId: activity.productId ?? null,
-      transactionId: activity.transactionId ?? null,
-      text: activity.text ?? null,
-      deviceId: activity.deviceId ?? null,
-      amount: activity.amount ?? null,
-      occurredAt: activity.at.toISOString(),
-    });
-    return this.assess(activity);
+    // Independent round trips (PostgreSQL, Redis) side by side: the alert's createdAt is already
+    // set, so every one made in turn is time its member waits (issue 23 §5).
+    const [counterpartDealt] = await Promise.all([
+      counterpartId ? this.deps.known.haveDealt(subjectId, counterpartId) : undefined,
+      this.deps.buffer.push({
+        id: randomUUID(),
+        userId: activity.userId,
+        type: activity.type,
+        counterpartId: activity.counterpartId ?? null,
+        productId: activity.productId ?? null,
+        transactionId: activity.transactionId ?? null,
+        text: activity.text ?? null,
+        deviceId: activity.deviceId ?? null,
+        amount: activity.amount ?? null,
+        occurredAt: activity.at.toISOString(),
+      }),
+    ]);
+    return this.assess({ ...activity, counterpartDealt });
   }
 
   /** Gathers the facts an activity needs (copies, windows), runs the rules (all, or those given) and raises what matched. */
@@ -182,7 +186,13 @@ export class AssessmentService {
   ): Promise<RuleFacts & { subjectStatus: AccountStatus }> {
     const { known, windows } = this.deps;
     const ids = [activity.userId, ...(activity.counterpartId ? [activity.counterpartId] : [])];
-    const users = read && ids.every((id) => read.has(id)) ? read : new Map((await known.users(ids, tx)).map((u) => [u.id, u]));
+    const fraudIdentifiers = (activity.type === 'CHAT_MESSAGE' || activity.type === 'PAYMENT_REQUEST') && activity.text && extra.knownFraudIdentifiers === undefined;
+    // Two independent reads side by side (the count reads the registry copy outside any
+    // transaction): the identifiers' count does not wait for the copies of the two users.
+    const [users, knownFraudIdentifiers] = await Promise.all([
+      read && ids.every((id) => read.has(id)) ? read : known.users(ids, tx).then((rows) => new Map(rows.map((u) => [u.id, u]))),
+      fraudIdentifiers ? known.countKnownFraudIdentifiers(extractPaymentIdentifiers(activity.text!).map((identifier) => paymentIdentifierHash(this.deps.cipher, identifier))) : undefined,
+    ]);
     const subject = users.get(activity.userId);
     const counterpart = activity.counterpartId ? users.get(activity.counterpartId) : undefined;
     const facts: RuleFacts & { subjectStatus: AccountStatus } = {
@@ -201,10 +211,7 @@ export class AssessmentService {
     if (activity.deviceId) {
       facts.accountsOnDevice = await windows.addAndCount('device', activity.deviceId, activity.userId, SHARED_DEVICE_WINDOW_SECONDS, activity.at);
     }
-    if ((activity.type === 'CHAT_MESSAGE' || activity.type === 'PAYMENT_REQUEST') && activity.text && facts.knownFraudIdentifiers === undefined) {
-      const hashes = extractPaymentIdentifiers(activity.text).map((identifier) => paymentIdentifierHash(this.deps.cipher, identifier));
-      facts.knownFraudIdentifiers = await known.countKnownFraudIdentifiers(hashes);
-    }
+    if (knownFraudIdentifiers !== undefined) facts.knownFraudIdentifiers = knownFraudIdentifiers;
     if (listing && facts.categoryMedianPrice === undefined && activity.productId) {
       const product = await known.product(activity.productId, tx);
       facts.categoryMedianPrice = product ? await known.categoryMedian(product.category, activity.productId, tx) : null;
@@ -276,10 +283,10 @@ export class AssessmentService {
     }
     const at = activity.at;
     const work = async (tx: Tx) => {
-      const before = combineLevels(await alerts.activeSignals(tx, userId, at));
+      const active = await alerts.activeSignals(tx, userId, at);
+      const before = combineLevels(active);
       const raised: AlertRecord[] = [];
       for (const rule of matched) {
-        const expiresAt = new Date(at.getTime() + rule.signalHours * 3_600_000);
         const alert = await alerts.createAlert(tx, {
           level: rule.level,
           rule: rule.code,
@@ -293,16 +300,17 @@ export class AssessmentService {
           dedupeKey: alertDedupeKey(activity, rule.code, from?.sourceEventId ?? null),
         });
         if (!alert) continue; // raised already: by the other path of this listing, or by this event's earlier delivery
-        await alerts.addSignal(tx, { userId, rule: rule.code, level: rule.level, alertId: alert.id, createdAt: at, expiresAt });
-        await events.alertRaised(tx, alert);
         raised.push(alert);
       }
-      const level = combineLevels(await alerts.activeSignals(tx, userId, at));
-      await alerts.setUserLevel(tx, raised.map((alert) => alert.id), level);
+      // The live signals after this one are those before plus the ones raised here (each lives
+      // signalHours past `at`): the level needs no second read, and each signal is written with it.
+      const level = combineLevels([...active, ...raised.map(({ rule, level: raisedLevel }) => ({ rule, level: raisedLevel }))]);
+      const expiry = (alert: AlertRecord) => new Date(at.getTime() + RULES_BY_CODE.get(alert.rule)!.signalHours * 3_600_000);
       for (const alert of raised) {
-        const rule = RULES_BY_CODE.get(alert.rule)!;
-        await events.riskDetected(tx, userId, level, alert, new Date(at.getTime() + rule.signalHours * 3_600_000));
+        await alerts.addSignal(tx, { userId, rule: alert.rule, level: alert.level, alertId: alert.id, createdAt: at, expiresAt: expiry(alert), userLevel: level });
+        await events.alertRaised(tx, alert);
       }
+      for (const alert of raised) await events.riskDetected(tx, userId, level, alert, expiry(alert));
       const risen = raised.filter((alert) => RULES_BY_CODE.has(alert.rule)).map((alert) => RULES_BY_CODE.get(alert.rule)!);
       if (levelRank(level) > levelRank(before)) await this.deps.actions.actAutomatically(tx, userId, level, `automatic: ${level} (${risen.map((rule) => rule.code).join(', ')})`, at);
       return { raised, level };
