@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Identity, Locale, Logger } from '@anshim/platform';
 import type { GatewayContext } from '../context.ts';
 import type { Downstream } from './downstream.ts';
-import type { DownstreamSubscription } from './executor.ts';
+import type { DownstreamSubscription } from './executor-types.ts';
 import type { PlannedSubscription } from './planner.ts';
 
 /** Unique per process (with a counter): request ids without a random string stored per operation. */
