@@ -84,7 +84,7 @@ export function durationHistogram<L extends string = string>(metrics: Metrics, n
  * exists at 0 from the start, so rate() and a before/after difference work before the first sample.
  */
 export function labelledDurationHistogram<V extends string>(metrics: Metrics, name: string, help: string, label: string, values: readonly V[], buckets: number[]): Histogram<string> {
-  const histogram = new Histogram<string>({ name, help, buckets, labelNames: [label], registers: [metrics.registry] });
+  const histogram = durationHistogram<string>(metrics, name, help, buckets, [label]);
   for (const value of values) histogram.zero({ [label]: value });
   return histogram;
 }
