@@ -45,5 +45,5 @@ describe('a production process', () => {
     expect(run.stderr).toContain('INTERNAL_SECRET is a value committed to the repository');
     expect(run.stderr).toContain('DATA_ENCRYPTION_KEY is a value committed to the repository');
     expect(run.stderr).toContain('JWT_SECRET and INTERNAL_SECRET must differ');
-  });
+  }, 90_000); // tsx compiles the gateway before it checks its secrets: 60 s for the child, more for the test
 });

@@ -139,7 +139,10 @@ describe('the outbound sender', () => {
     expect(recovered.sent).toBe(11);
     rows = await rowsOf(name);
     expect(rows.every((row) => row.status === 'SENT')).toBe(true);
-    expect(vendor.received[0]!.text).toBe(urgent!.text);
+    // Urgent first: its lane claimed it before any other row, but the lanes' sends run side by side,
+    // so on a loaded machine another lane's message may reach the vendor a moment earlier. What holds
+    // is that it went in the first wave, not after the backlog.
+    expect(vendor.received.slice(0, SETTINGS.concurrency).map((sms) => sms.text)).toContain(urgent!.text);
     expect([...vendor.byKey().values()].every((copies) => copies.length === 1)).toBe(true);
     expect(vendor.received).toHaveLength(11);
     const counted = await metrics.registry.getSingleMetric('anshim_delivery_total')!.get();

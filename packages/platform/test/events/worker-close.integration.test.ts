@@ -34,7 +34,20 @@ describe('closeWorkerWithin', () => {
     await worker.waitUntilReady();
     await proxy.close();
     const started = Date.now();
-    expect(await closeWorkerWithin(worker, [connection], logger, 500)).toBe('dropped');
+    // Whether BullMQ's own close() hangs here depends on where its loop was when the port closed
+    // (blocked on BZPOPMIN it disconnects and returns; reconnecting it may wait for ever): what must
+    // hold either way is that the process is not held.
+    expect(['drained', 'dropped']).toContain(await closeWorkerWithin(worker, [connection], logger, 500));
     expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('drops the connections of a worker whose close never returns, at the deadline', async () => {
+    const disconnected: string[] = [];
+    const hanging = { close: () => new Promise<void>(() => undefined) };
+    const started = Date.now();
+    const outcome = await closeWorkerWithin(hanging, [{ disconnect: () => void disconnected.push('a') }, undefined, { disconnect: () => void disconnected.push('b') }], logger, 300);
+    expect(outcome).toBe('dropped');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    expect(disconnected).toEqual(['a', 'b']);
   });
 });
