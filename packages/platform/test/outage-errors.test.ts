@@ -19,7 +19,7 @@ async function closedPort(): Promise<number> {
 
 async function serverWith(production: boolean, port: number, seen: unknown[]) {
   const server = new ApolloServer<{ locale: Locale }>({
-    typeDefs: 'type Query { listing: String, missing: String }',
+    typeDefs: 'type Query { listing: String, missing: String, slow: String }',
     resolvers: {
       Query: {
         listing: async () => {
@@ -29,6 +29,14 @@ async function serverWith(production: boolean, port: number, seen: unknown[]) {
         },
         missing: () => {
           throw new NotFoundError();
+        },
+        // What Prisma throws for an interactive transaction past its timeout (its code and message).
+        slow: () => {
+          throw Object.assign(new Error('Transaction API error: A commit cannot be executed on an expired transaction. The timeout for this transaction was 5000 ms, however 5214 ms passed since the start of the transaction.'), {
+            name: 'PrismaClientKnownRequestError',
+            code: 'P2028',
+            meta: { operation: 'commit', timeout: 5000, timeTaken: 5214 },
+          });
         },
       },
     },
@@ -64,6 +72,23 @@ describe('a resolver whose PostgreSQL is unreachable', () => {
         expect(en?.message).toContain('try again in a moment');
         expect(seen).toHaveLength(2);
         expect((seen[0] as { code?: string }).code).toBe('ECONNREFUSED');
+      } finally {
+        await server.stop();
+      }
+    });
+  }
+
+  for (const production of [true, false]) {
+    it(`answers a transaction that ran out of time as retryable too, without Prisma's text (${production ? 'production' : 'development'})`, async () => {
+      const seen: unknown[] = [];
+      const server = await serverWith(production, await closedPort(), seen);
+      try {
+        const [ko] = await ask(server, '{ slow }', 'ko');
+        expect(ko?.extensions?.code).toBe(ErrorCode.INTERNAL_SERVER_ERROR);
+        expect(ko?.extensions?.retryable).toBe(true);
+        expect(ko?.message).toContain('아무것도 바뀌지 않았습니다');
+        expect(ko?.message).not.toContain('Transaction API error');
+        expect((seen[0] as { code?: string }).code).toBe('P2028');
       } finally {
         await server.stop();
       }
