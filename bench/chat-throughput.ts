@@ -241,7 +241,7 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     const waitsAfter = await sendWaitsOf(chat.operationsUrl!);
     const screening = histogramBefore && (await histogramOf(chat.operationsUrl!))?.minus(histogramBefore);
     const consumed = await chatConsumedSince(stack.databaseUrl, runStarted);
-    const sendWaits = `${describeWaits(waitsBefore, waitsAfter)}\n    events chat consumed during the run: ${consumed}`;
+    const sendWaits = `${describeWaits(waitsBefore, waitsAfter)}\n    events chat consumed during the run: ${consumed.total} (${consumed.byType})`;
     for (const [reason, count] of failures) console.log(`  ${count} sends failed: ${reason}`);
 
     const latencies = sent.flatMap((s, i) => {

@@ -108,12 +108,23 @@ export function describeWaits(before: SendWaits, after: SendWaits): string {
 }
 
 /** Events chat's consumer recorded since `since` (its processed_events): the monitor's actions, alerts, copies. */
-export async function chatConsumedSince(databaseUrl: string, since: Date): Promise<number> {
+/** Events chat's consumer recorded since `since`, and how many of each type (found in the producers' outbox tables, same database). */
+export async function chatConsumedSince(databaseUrl: string, since: Date): Promise<{ total: number; byType: string }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM svc_chat.processed_events WHERE processed_at >= $1 AT TIME ZONE 'UTC'`, [since]);
-    return rows[0]?.n ?? 0;
+    const { rows: schemas } = await client.query<{ schema: string }>(
+      `SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = 'outbox_events' AND table_schema <> 'svc_chat' ORDER BY 1`,
+    );
+    const outboxes = schemas.map(({ schema }) => `SELECT id, type FROM ${client.escapeIdentifier(schema)}.outbox_events`).join(' UNION ALL ');
+    const { rows } = await client.query<{ type: string | null; n: number }>(
+      `SELECT o.type, count(*)::int AS n FROM svc_chat.processed_events p
+         LEFT JOIN (${outboxes || 'SELECT NULL::uuid AS id, NULL::text AS type'}) o ON o.id = p.event_id
+        WHERE p.processed_at >= $1 AT TIME ZONE 'UTC' GROUP BY 1 ORDER BY 2 DESC`,
+      [since],
+    );
+    const total = rows.reduce((sum, row) => sum + row.n, 0);
+    return { total, byType: rows.map((row) => `${row.type ?? 'unknown'} ${row.n}`).join(', ') };
   } finally {
     await client.end();
   }

@@ -17,6 +17,17 @@ export interface ScreenInput {
   senderId: string;
   /** The sender's previous texts in this conversation within a short window, oldest first (numbers split across messages). */
   recentTexts: string[];
+  /**
+   * What the send's facts read already answered of the registry (keyed lookup hashes): the hashes
+   * it asked about (`MessageScreen.lookupHashesOf` of this text) and those the registry copy knows.
+   * A candidate outside `asked` is looked up by the screen itself. Absent: the screen asks for all.
+   */
+  registry?: RegistryAnswers;
+}
+
+export interface RegistryAnswers {
+  asked: ReadonlySet<string>;
+  known: ReadonlySet<string>;
 }
 
 export interface ScreenResult {
@@ -34,6 +45,12 @@ export interface ScreenResult {
 /** sendMessage screens every message before it is stored and delivered (the default asks chat's registry copy, hence async). */
 export interface MessageScreen {
   screen(input: ScreenInput): ScreenResult | Promise<ScreenResult>;
+  /**
+   * The registry lookup hashes screening will ask about for `text` alone (no recent texts), known
+   * before any read, so the send's one read answers them and screening needs no round trip of its
+   * own (issue 18: that lookup waited for chat's pool). Absent when the screen asks nothing.
+   */
+  lookupHashesOf?(text: string): string[];
 }
 
 /** Characters of a message after trimming (code points, so an emoji counts once). */

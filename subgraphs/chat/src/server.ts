@@ -67,7 +67,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
       const knownFraud = new KnownFraudRepository(prisma, cipher);
       exportPoolTimes(prisma, metrics);
       const timings = sendTimings(metrics);
-      // The registry lookup timed on its own: it is the screen's only await (and only for messages with a candidate).
+      // The registry lookup timed on its own: the screen's only await, only for a candidate the send's facts read did not answer (one the recent texts make).
       const timedRegistry = { knownAmong: (candidates: Parameters<KnownFraudRepository['knownAmong']>[0]) => (candidates.length === 0 ? knownFraud.knownAmong(candidates) : timings.time('registry', () => knownFraud.knownAmong(candidates))) };
       const startLimit = new StartRateLimit(redis, {
         perShortWindow: env.CHAT_START_LIMIT,

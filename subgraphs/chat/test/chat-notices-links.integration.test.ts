@@ -75,6 +75,25 @@ describe('Conversation.safetyNotice', () => {
     expect(await notice(id, buyer)).toBeNull();
   });
 
+  it('applies a burst of the monitor\'s actions and grades for many members (handled in batches) as one by one: the newest wins', async () => {
+    const pairs = await Promise.all(Array.from({ length: 6 }, () => pair()));
+    const t0 = Date.now();
+    const published = pairs.flatMap(({ seller }, i) => {
+      const act = (kind: 'WARN_COUNTERPARTS' | 'HOLD_TRANSACTIONS' | 'CLEAR', at: number) =>
+        h.publish({ type: 'monitor.action_taken', producer: 'monitor', subjectUserId: seller.userId, data: { userId: seller.userId, action: kind, reason: 'test', by: null, takenAt: new Date(at).toISOString(), expiresAt: null } });
+      const scored = (value: 'NORMAL' | 'DANGER', version: number) =>
+        h.publish({ type: 'safety.score_changed', producer: 'safety', subjectUserId: seller.userId, data: { userId: seller.userId, score: 30, grade: value, previousScore: null, previousGrade: null, version, cause: 'test', changedAt: new Date().toISOString() } });
+      // Even members end cleared of a warning, odd ones warned; a late older event must not move either back.
+      return i % 2 === 0
+        ? [act('WARN_COUNTERPARTS', t0), act('CLEAR', t0 + 2_000), act('WARN_COUNTERPARTS', t0 + 1_000), scored('DANGER', 2), scored('NORMAL', 1)]
+        : [act('CLEAR', t0), act('WARN_COUNTERPARTS', t0 + 2_000), act('CLEAR', t0 + 1_000), scored('NORMAL', 2), scored('DANGER', 1)];
+    });
+    for (const id of await Promise.all(published)) await h.processed(id);
+    for (const [i, { buyer, id }] of pairs.entries()) {
+      expect(await notice(id, buyer), `member ${i}`).toMatch(i % 2 === 0 ? /safety grade is DANGER/ : /noticed risky behaviour/);
+    }
+  });
+
   it('ignores a hold whose expiresAt has passed', async () => {
     const { seller, buyer, id } = await pair();
     await action(seller, 'HOLD_TRANSACTIONS', new Date(Date.now() - 7_200_000), new Date(Date.now() - 3_600_000));

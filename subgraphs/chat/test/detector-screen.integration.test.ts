@@ -74,6 +74,22 @@ describe('the default screen in sendMessage', () => {
     expect(await h.prisma.knownFraudIdentifier.count({ where: { lookupHash } })).toBe(1);
   });
 
+  it('masks a known fraud account split over two messages, on the second (a candidate the facts read cannot know ahead)', async () => {
+    const account = normalizePaymentIdentifier('BANK_ACCOUNT', '555566-77-889900')!;
+    const lookupHash = paymentIdentifierHash(new FieldCipher(h.server.env.DATA_ENCRYPTION_KEY), account);
+    await h.deliver({
+      type: 'report.identifiers_confirmed',
+      producer: 'report',
+      subjectUserId: randomUUID(),
+      data: { reportId: randomUUID(), targetUserId: randomUUID(), identifiers: [{ type: 'BANK_ACCOUNT', lookupHash }], confirmedAt: new Date().toISOString() },
+    });
+    const [first, second] = await buyerSees(['국민 555566 77', '889900 으로 선입금 주세요']);
+    expect(first!.masked).toBe(false);
+    expect(second!.masked).toBe(true);
+    expect(second!.text).not.toContain('889900');
+    expect(second!.warnings[0]).toMatchObject({ code: 'KNOWN_FRAUD_IDENTIFIER', level: 'CRITICAL' });
+  });
+
   it('leaves small talk alone', async () => {
     const messages = await buyerSees(['내일 7시에 합정역에서 뵐게요', '3만원에 가능할까요?', '아이폰 13 128GB 맞나요?']);
     expect(messages.flatMap((m) => m.warnings)).toEqual([]);

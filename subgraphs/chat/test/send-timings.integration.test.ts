@@ -36,7 +36,7 @@ describe('the send path on the operations port', () => {
     expect([...(await counts(h, 'anshim_chat_db_pool_hold_seconds')).keys()].sort()).toEqual(['statement', 'transaction']);
   });
 
-  it('times each await of a send, the registry lookup only for a message with a candidate, and the pool', async () => {
+  it('times each await of a send, the registry lookup only for a candidate the facts read did not answer, and the pool', async () => {
     const seller = user();
     const buyer = user();
     const productId = await h.listing(seller);
@@ -47,14 +47,19 @@ describe('the send path on the operations port', () => {
 
     await h.ok(SEND, { conversationId: startConversation.id, text: '내일 오후에 거래 가능할까요?' }, { identity: seller });
     await h.ok(SEND, { conversationId: startConversation.id, text: '국민은행 123456-78-901234 로 선입금 부탁드려요' }, { identity: seller });
+    // The account's candidates were answered by the facts read: no lookup of the screen's own.
+    expect((await counts(h, 'anshim_chat_send_step_seconds')).get('registry')! - stepsBefore.get('registry')!).toBe(0);
+    // A phone number split over two messages is a candidate only with the recent text: looked up on its own.
+    await h.ok(SEND, { conversationId: startConversation.id, text: '제 번호 010 1234' }, { identity: seller });
+    await h.ok(SEND, { conversationId: startConversation.id, text: '5678 로 문자 주세요' }, { identity: seller });
 
     const steps = await counts(h, 'anshim_chat_send_step_seconds');
-    for (const step of STEPS) expect(steps.get(step)! - stepsBefore.get(step)!, step).toBe(step === 'registry' ? 1 : 2);
-    // Two sends: their reads and writes (2 × 2) and one registry lookup went through the pool as single statements.
+    for (const step of STEPS) expect(steps.get(step)! - stepsBefore.get(step)!, step).toBe(step === 'registry' ? 1 : 4);
+    // Four sends: their reads and writes (4 × 2) and one registry lookup went through the pool as single statements.
     const waits = await counts(h, 'anshim_chat_db_pool_wait_seconds');
     const holds = await counts(h, 'anshim_chat_db_pool_hold_seconds');
-    expect(waits.get('statement')! - waitsBefore.get('statement')!).toBeGreaterThanOrEqual(5);
-    expect(holds.get('statement')! - holdsBefore.get('statement')!).toBeGreaterThanOrEqual(5);
+    expect(waits.get('statement')! - waitsBefore.get('statement')!).toBeGreaterThanOrEqual(9);
+    expect(holds.get('statement')! - holdsBefore.get('statement')!).toBeGreaterThanOrEqual(9);
     // The consumer's transactions (the listing's product.created) were seen, and returned their connections
     // (the relay's pass after a send may still hold one at the scrape).
     expect(waits.get('transaction')!).toBeGreaterThanOrEqual(1);

@@ -3,6 +3,7 @@
 // the member's copy). Written only by the consumer. A late, older event never overwrites a newer one.
 import type { ChatPrisma, Tx } from '../database.ts';
 import type { AccountStatus, ProductStatus } from '../model.ts';
+import { boolValue, textValue, timeValue, writeUserCopy } from './user-copy-write.ts';
 
 export interface ProductCopyRecord {
   productId: string;
@@ -34,17 +35,19 @@ export class CopyRepository {
 
   async statusChanged(tx: Tx, change: { userId: string; status: AccountStatus; until: Date | null; at: Date }): Promise<void> {
     const { userId, status, until, at } = change;
-    await tx.userCopy.upsert({ where: { userId }, create: { userId, status, statusUntil: until, statusAt: at }, update: {} });
-    await tx.userCopy.updateMany({
-      where: { userId, OR: [{ statusAt: null }, { statusAt: { lte: at } }] },
-      data: { status, statusUntil: until, statusAt: at },
-    });
+    await writeUserCopy(tx, userId, 'status_at', [
+      ['status', textValue(status)],
+      ['status_until', timeValue(until)],
+      ['status_at', timeValue(at)],
+    ]);
   }
 
   /** monitor.action_taken RESTRICT_ACCOUNT (restricted) or CLEAR (lifted). */
   async restrictionChanged(tx: Tx, change: { userId: string; restricted: boolean; at: Date }): Promise<void> {
     const { userId, restricted, at } = change;
-    await tx.userCopy.upsert({ where: { userId }, create: { userId, restricted, restrictedAt: at }, update: {} });
-    await tx.userCopy.updateMany({ where: { userId, OR: [{ restrictedAt: null }, { restrictedAt: { lte: at } }] }, data: { restricted, restrictedAt: at } });
+    await writeUserCopy(tx, userId, 'restricted_at', [
+      ['restricted', boolValue(restricted)],
+      ['restricted_at', timeValue(at)],
+    ]);
   }
 }

@@ -5,6 +5,7 @@
 // older event never overwrites a newer one; repeating one writes the same values again.
 import type { ChatPrisma, Tx } from '../database.ts';
 import type { AccountStatus, SafetyGrade } from '../model.ts';
+import { boolValue, intValue, textsValue, textValue, timeValue, writeUserCopy } from './user-copy-write.ts';
 
 export interface MemberCopy {
   userId: string;
@@ -65,9 +66,6 @@ export function unknownMember(userId: string): MemberCopy {
   };
 }
 
-/** Only "not yet known" → a newer timestamp may write; the same or an older one may not move it back. */
-const olderThan = (column: 'verificationAt' | 'profileAt' | 'heldAt' | 'warnedAt', at: Date) => ({ OR: [{ [column]: null }, { [column]: { lte: at } }] });
-
 export class MemberCopyRepository {
   constructor(private readonly prisma: ChatPrisma) {}
 
@@ -85,41 +83,49 @@ export class MemberCopyRepository {
 
   async verificationChanged(tx: Tx, change: { userId: string; required: boolean; missing: Array<'SMS' | 'ID_CARD'>; at: Date }): Promise<void> {
     const { userId, required, missing, at } = change;
-    await this.ensure(tx, userId);
-    await tx.userCopy.updateMany({
-      where: { userId, ...olderThan('verificationAt', at) },
-      data: { verificationRequired: required, verificationMissing: required ? missing : [], verificationAt: at },
-    });
+    await writeUserCopy(tx, userId, 'verification_at', [
+      ['verification_required', boolValue(required)],
+      ['verification_missing', textsValue(required ? missing : [])],
+      ['verification_at', timeValue(at)],
+    ]);
   }
 
   async profileUpdated(tx: Tx, change: { userId: string; protectedMode: boolean; minCounterpartGrade: SafetyGrade | null; protectChats: boolean; at: Date }): Promise<void> {
     const { userId, protectedMode, minCounterpartGrade, protectChats, at } = change;
-    await this.ensure(tx, userId);
-    await tx.userCopy.updateMany({ where: { userId, ...olderThan('profileAt', at) }, data: { protectedMode, minCounterpartGrade, protectChats, profileAt: at } });
+    await writeUserCopy(tx, userId, 'profile_at', [
+      ['protected_mode', boolValue(protectedMode)],
+      ['min_counterpart_grade', textValue(minCounterpartGrade)],
+      ['protect_chats', boolValue(protectChats)],
+      ['profile_at', timeValue(at)],
+    ]);
   }
 
   /** safety.score_changed: the highest version wins (a late recalculation never overwrites a newer one). */
   async gradeChanged(tx: Tx, change: { userId: string; grade: SafetyGrade; version: number }): Promise<void> {
     const { userId, grade, version } = change;
-    await this.ensure(tx, userId);
-    await tx.userCopy.updateMany({ where: { userId, OR: [{ gradeVersion: null }, { gradeVersion: { lte: version } }] }, data: { grade, gradeVersion: version } });
+    await writeUserCopy(tx, userId, 'grade_version', [
+      ['grade', textValue(grade)],
+      ['grade_version', intValue(version)],
+    ]);
   }
 
   /** monitor.action_taken HOLD_TRANSACTIONS (active) or CLEAR (lifted). */
   async holdChanged(tx: Tx, change: { userId: string; active: boolean; until: Date | null; at: Date }): Promise<void> {
     const { userId, active, until, at } = change;
-    await this.ensure(tx, userId);
-    await tx.userCopy.updateMany({ where: { userId, ...olderThan('heldAt', at) }, data: { held: active, heldUntil: active ? until : null, heldAt: at } });
+    await writeUserCopy(tx, userId, 'held_at', [
+      ['held', boolValue(active)],
+      ['held_until', timeValue(active ? until : null)],
+      ['held_at', timeValue(at)],
+    ]);
   }
 
   /** monitor.action_taken WARN_COUNTERPARTS (active) or CLEAR (lifted). */
   async warningChanged(tx: Tx, change: { userId: string; active: boolean; until: Date | null; at: Date }): Promise<void> {
     const { userId, active, until, at } = change;
-    await this.ensure(tx, userId);
-    await tx.userCopy.updateMany({ where: { userId, ...olderThan('warnedAt', at) }, data: { warned: active, warnedUntil: active ? until : null, warnedAt: at } });
-  }
-
-  private async ensure(tx: Tx, userId: string): Promise<void> {
-    await tx.userCopy.upsert({ where: { userId }, create: { userId }, update: {} });
+    await writeUserCopy(tx, userId, 'warned_at', [
+      ['warned', boolValue(active)],
+      ['warned_until', timeValue(active ? until : null)],
+      ['warned_at', timeValue(at)],
+    ]);
   }
 }

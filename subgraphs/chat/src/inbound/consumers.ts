@@ -14,8 +14,12 @@
 //   screening masks in messages (KNOWN_FRAUD_IDENTIFIER).
 // Copies are written in the consumer's transaction, together with the processed-event record, so a
 // redelivered event is skipped; each copy also keeps the time or version it was set at, so events
-// arriving out of order never move it back.
-import type { AfterCommitHooks, EventHandlers } from '@anshim/platform';
+// arriving out of order never move it back. That makes the members' copies and the ADMIN read links
+// safe to write in batches (inBatches): events in flight together share one transaction (issue 18:
+// the monitor's actions coming back after screened sends held chat's pool connections while sends
+// waited). A batch writes member by member (sorted), so two batches never lock rows in opposite orders.
+import { inBatches, type AfterCommitHooks, type EventEnvelope, type EventHandlers } from '@anshim/platform';
+import type { EventType } from '@anshim/contracts';
 import type { AdminReadLinks } from '../conversations/admin-read-links.ts';
 import type { CopyRepository } from '../copies/copy-repository.ts';
 import type { KnownFraudRepository } from '../copies/known-fraud-repository.ts';
@@ -29,6 +33,16 @@ export interface ChatConsumerDeps {
   knownFraud: KnownFraudRepository;
 }
 
+/** A handler run on a batch of its events member by member (by `memberOf`, stable: one member's events stay in arrival order). */
+function byMember<T extends EventType>(memberOf: (event: EventEnvelope<T>) => string, handler: (event: EventEnvelope<T>, tx: Tx) => Promise<void>) {
+  return inBatches<T, Tx>({
+    batch: async (events, tx) => {
+      const sorted = [...events].sort((a, b) => (memberOf(a) < memberOf(b) ? -1 : memberOf(a) > memberOf(b) ? 1 : 0));
+      for (const event of sorted) await handler(event, tx);
+    },
+  });
+}
+
 export function chatHandlers(deps: ChatConsumerDeps, _hooks: AfterCommitHooks<Tx>): EventHandlers<'chat', Tx> {
   const { copies, members, links, knownFraud } = deps;
   return {
@@ -40,24 +54,24 @@ export function chatHandlers(deps: ChatConsumerDeps, _hooks: AfterCommitHooks<Tx
       const { productId, sellerId, status, at } = event.data;
       await copies.productStatusChanged(tx, { productId, sellerId, status, at: new Date(at) });
     },
-    'user.status_changed': async (event, tx) => {
+    'user.status_changed': byMember((event) => event.data.userId, async (event, tx) => {
       const { userId, status, until } = event.data;
       await copies.statusChanged(tx, { userId, status, until: until ? new Date(until) : null, at: new Date(event.occurredAt) });
-    },
-    'user.verification_requirement_changed': async (event, tx) => {
+    }),
+    'user.verification_requirement_changed': byMember((event) => event.data.userId, async (event, tx) => {
       const { userId, required, missing, at } = event.data;
       await members.verificationChanged(tx, { userId, required, missing, at: new Date(at) });
-    },
-    'user.profile_updated': async (event, tx) => {
+    }),
+    'user.profile_updated': byMember((event) => event.data.userId, async (event, tx) => {
       const { userId, protectedMode, minCounterpartGrade, protectChats } = event.data;
       // The event carries no time of its own: the user service's occurredAt orders the updates.
       await members.profileUpdated(tx, { userId, protectedMode, minCounterpartGrade: minCounterpartGrade ?? null, protectChats: protectChats ?? false, at: new Date(event.occurredAt) });
-    },
-    'safety.score_changed': async (event, tx) => {
+    }),
+    'safety.score_changed': byMember((event) => event.data.userId, async (event, tx) => {
       const { userId, grade, version } = event.data;
       await members.gradeChanged(tx, { userId, grade, version });
-    },
-    'monitor.action_taken': async (event, tx) => {
+    }),
+    'monitor.action_taken': byMember((event) => event.data.userId, async (event, tx) => {
       const { userId, action, takenAt, expiresAt } = event.data;
       const at = new Date(takenAt);
       const until = expiresAt ? new Date(expiresAt) : null;
@@ -66,23 +80,23 @@ export function chatHandlers(deps: ChatConsumerDeps, _hooks: AfterCommitHooks<Tx
       if (clear || action === 'RESTRICT_ACCOUNT') await copies.restrictionChanged(tx, { userId, restricted: !clear, at });
       if (clear || action === 'HOLD_TRANSACTIONS') await members.holdChanged(tx, { userId, active: !clear, until, at });
       if (clear || action === 'WARN_COUNTERPARTS') await members.warningChanged(tx, { userId, active: !clear, until, at });
-    },
-    'monitor.action_ended': async (event, tx) => {
+    }),
+    'monitor.action_ended': byMember((event) => event.data.userId, async (event, tx) => {
       // One action expired with nothing else keeping it on the member: lift just that one.
       const { userId, action, endedAt } = event.data;
       const at = new Date(endedAt);
       if (action === 'RESTRICT_ACCOUNT') await copies.restrictionChanged(tx, { userId, restricted: false, at });
       if (action === 'HOLD_TRANSACTIONS') await members.holdChanged(tx, { userId, active: false, until: null, at });
       if (action === 'WARN_COUNTERPARTS') await members.warningChanged(tx, { userId, active: false, until: null, at });
-    },
+    }),
     'report.filed': async (event, tx) => {
       const { reportId, reporterId, targetUserId, productId, filedAt } = event.data;
       await links.reportFiled(tx, { reportId, reporterId, targetUserId, productId, at: new Date(filedAt) });
     },
-    'monitor.alert_raised': async (event, tx) => {
+    'monitor.alert_raised': byMember((event) => event.data.subjectUserId, async (event, tx) => {
       const { alertId, subjectUserId, recipientIds, createdAt } = event.data;
       await links.alertRaised(tx, { alertId, subjectUserId, recipientIds, at: new Date(createdAt) });
-    },
+    }),
     'report.identifiers_confirmed': async (event, tx) => {
       await knownFraud.confirmed(tx, event.data.identifiers, new Date(event.data.confirmedAt));
     },

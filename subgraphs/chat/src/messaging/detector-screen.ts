@@ -4,8 +4,11 @@
 // would ask the registry about, then (only when the copy knows one of them) again with the answer,
 // so a known fraud account is masked and its recipient warned (KNOWN_FRAUD_IDENTIFIER, CRITICAL).
 // The identifiers it noted leave as keyed lookup hashes only (for the monitor), never in clear.
+// The registry is asked ahead, in the send's facts read, about the candidates of the message's own
+// text (lookupHashesOf); only a candidate that exists with the recent texts alone (a number split
+// across messages) is still looked up here, so the answers are exactly what one lookup would give.
 import type { LookupHasher } from '@anshim/contracts';
-import type { MessageScreen, ScreenResult } from '../model.ts';
+import type { MessageScreen, RegistryAnswers, ScreenResult } from '../model.ts';
 import type { IdentifierCandidate } from '../copies/known-fraud-repository.ts';
 import { screenMessage, type ScreeningResult } from '../screening/screen.ts';
 
@@ -17,15 +20,34 @@ export interface FraudRegistryCopy {
 const MAX_IDENTIFIER_HASHES = 20;
 
 export function detectorScreen(registry: FraudRegistryCopy, hasher: LookupHasher, allowedLinkDomains?: readonly string[]): MessageScreen {
+  const candidatesOf = (text: string, recentTexts: readonly string[]) => {
+    const candidates: IdentifierCandidate[] = [];
+    const result = screenMessage({ text, recentTexts }, (type, key) => (candidates.push({ type, key }), false), { allowedLinkDomains });
+    return { result, candidates };
+  };
   return {
-    screen: async ({ text, recentTexts }) => {
-      const candidates: IdentifierCandidate[] = [];
-      const first = screenMessage({ text, recentTexts }, (type, key) => (candidates.push({ type, key }), false), { allowedLinkDomains });
-      const known = await registry.knownAmong(candidates);
+    lookupHashesOf: (text) => [...new Set(candidatesOf(text, []).candidates.map((c) => hasher.lookupHash(c.key)))],
+    screen: async ({ text, recentTexts, registry: answered }) => {
+      const { result: first, candidates } = candidatesOf(text, recentTexts);
+      const known = await knownKeys(registry, hasher, candidates, answered);
       const result = known.size === 0 ? first : screenMessage({ text, recentTexts }, (_type, key) => known.has(key), { allowedLinkDomains });
       return { ...asScreenResult(result), identifierHashes: identifierHashes(result, candidates, hasher) };
     },
   };
+}
+
+/** The candidates' keys the registry copy knows: from the facts read's answers, the rest (if any) asked now. */
+async function knownKeys(registry: FraudRegistryCopy, hasher: LookupHasher, candidates: readonly IdentifierCandidate[], answered: RegistryAnswers | undefined): Promise<Set<string>> {
+  if (!answered) return registry.knownAmong(candidates);
+  const known = new Set<string>();
+  const unanswered: IdentifierCandidate[] = [];
+  for (const candidate of candidates) {
+    const hash = hasher.lookupHash(candidate.key);
+    if (!answered.asked.has(hash)) unanswered.push(candidate);
+    else if (answered.known.has(hash)) known.add(candidate.key);
+  }
+  if (unanswered.length > 0) for (const key of await registry.knownAmong(unanswered)) known.add(key);
+  return known;
 }
 
 /**

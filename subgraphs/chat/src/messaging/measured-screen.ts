@@ -16,6 +16,8 @@ export function measuredScreen(screen: MessageScreen, metrics: Metrics): Message
     [0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
   );
   return {
+    // Asked ahead by the facts read (not timed here: its time is the facts step's).
+    ...(screen.lookupHashesOf ? { lookupHashesOf: screen.lookupHashesOf.bind(screen) } : {}),
     screen: async (input) => {
       const end = seconds.startTimer();
       try {

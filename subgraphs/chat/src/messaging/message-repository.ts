@@ -86,8 +86,8 @@ export class MessageRepository {
   }
 
   /** sendMessage's reads in one statement (send-facts.ts); the recent texts stay sealed until openRecent. */
-  sendFacts(conversationId: string, senderId: string, since: Date, take: number): Promise<SendFacts> {
-    return readSendFacts(this.sql, conversationId, senderId, since, take);
+  sendFacts(conversationId: string, senderId: string, since: Date, take: number, lookupHashes: readonly string[] = []): Promise<SendFacts> {
+    return readSendFacts(this.sql, conversationId, senderId, since, take, lookupHashes);
   }
 
   /** SendFacts.recentCiphers (newest first) as screening reads them: opened, oldest first. */

@@ -62,7 +62,9 @@ export class MessagingService {
     const since = new Date(sentAt.getTime() - this.deps.recent.seconds * 1_000);
     // One statement reads what the checks below need (send-facts.ts); they run in the order they
     // always did: party, standing and verification, the counterpart's block, then the ration.
-    const facts = await timed.time('facts', () => this.deps.messages.sendFacts(checkId(conversationId), me.userId, since, this.deps.recent.messages));
+    // The registry candidates of the text alone ride along in that read (detector-screen.ts).
+    const lookupHashes = this.deps.screen.lookupHashesOf?.(trimmed);
+    const facts = await timed.time('facts', () => this.deps.messages.sendFacts(checkId(conversationId), me.userId, since, this.deps.recent.messages, lookupHashes ?? []));
     const conversation = facts.conversation;
     if (!conversation || !isParty(conversation, me.userId)) throw new NotFoundError(messages.conversationNotFound);
     const recipientId = counterpartOf(conversation, me.userId);
@@ -76,7 +78,7 @@ export class MessagingService {
     await timed.time('rate_limit', () => this.deps.rateLimit.take(me.userId, conversation.id));
 
     const recentTexts = this.deps.messages.openRecent(facts.recentCiphers);
-    const screened = await timed.time('screen', async () => this.deps.screen.screen({ text: trimmed, senderId: me.userId, recentTexts }));
+    const screened = await timed.time('screen', async () => this.deps.screen.screen({ text: trimmed, senderId: me.userId, recentTexts, ...(lookupHashes ? { registry: { asked: new Set(lookupHashes), known: new Set(facts.knownLookupHashes) } } : {}) }));
     const draft = { id: randomUUID(), conversationId: conversation.id, senderId: me.userId, text: screened.deliveredText, masked: screened.masked, warnings: screened.findings, sentAt };
     const events = this.deps.events.forMessage(conversation, { ...draft, readAt: null }, recipientId, screened.identifierHashes ?? []);
     // The place in the conversation's delivery order is reserved now and the write waits for its

@@ -3,6 +3,8 @@
 // screening. The bench's CPU profile (issue 18) had these as four Prisma queries per message, each
 // a round trip plus the client's own per-query work; one raw statement does the same reads at once,
 // on plain pg (Prisma's raw-query path was still the largest cost per message after that).
+// It also answers which of the text's registry candidates (keyed lookup hashes) chat's copy of the
+// fraud registry knows, so screening needs no lookup of its own (issue 18: it waited for the pool).
 // The rows are the same ones the separate queries read; the service checks them in the same order.
 import type { ChatSql } from '../database.ts';
 import type { ConversationRecord } from '../model.ts';
@@ -17,11 +19,14 @@ export interface SendFacts {
   blocked: boolean;
   /** The sender's latest ciphertexts since `since`, newest first, at most `take`. */
   recentCiphers: string[];
+  /** Those of the lookup hashes asked about that name a confirmed fraud identifier (known_fraud_identifiers). */
+  knownLookupHashes: string[];
 }
 
 interface Row extends ConversationRecord {
   blocked: boolean;
   recent: string[] | null;
+  known: string[] | null;
   sender: (Omit<MemberCopy, 'statusUntil' | 'heldUntil' | 'warnedUntil'> & { statusUntil: string | null; heldUntil: string | null; warnedUntil: string | null }) | null;
 }
 
@@ -44,20 +49,22 @@ const SEND_FACTS = `
                      'verificationRequired', u.verification_required, 'verificationMissing', u.verification_missing,
                      'protectedMode', u.protected_mode, 'minCounterpartGrade', u.min_counterpart_grade, 'protectChats', u.protect_chats,
                      'grade', u.grade, 'held', u.held, 'heldUntil', u.held_until AT TIME ZONE 'UTC', 'warned', u.warned, 'warnedUntil', u.warned_until AT TIME ZONE 'UTC')
-              FROM user_copies u WHERE u.user_id = $2::uuid) AS sender
+              FROM user_copies u WHERE u.user_id = $2::uuid) AS sender,
+           ARRAY(SELECT k.lookup_hash FROM known_fraud_identifiers k WHERE k.lookup_hash = ANY($5::text[])) AS known
       FROM (SELECT 1) AS one
       LEFT JOIN conversations c ON c.id = $1::uuid`;
 
-export async function readSendFacts(sql: ChatSql, conversationId: string, senderId: string, since: Date, take: number): Promise<SendFacts> {
-  const rows = await sql.query<Row>(SEND_FACTS, [conversationId, senderId, since.getTime(), take]);
+export async function readSendFacts(sql: ChatSql, conversationId: string, senderId: string, since: Date, take: number, lookupHashes: readonly string[]): Promise<SendFacts> {
+  const rows = await sql.query<Row>(SEND_FACTS, [conversationId, senderId, since.getTime(), take, [...lookupHashes]]);
   const row = rows[0];
   const copy = row?.sender;
   const sender: MemberCopy = copy
     ? { ...copy, statusUntil: dateOrNull(copy.statusUntil), heldUntil: dateOrNull(copy.heldUntil), warnedUntil: dateOrNull(copy.warnedUntil) }
     : unknownMember(senderId);
-  if (!row || row.id === null) return { conversation: null, sender, blocked: false, recentCiphers: [] };
+  const knownLookupHashes = row?.known ?? [];
+  if (!row || row.id === null) return { conversation: null, sender, blocked: false, recentCiphers: [], knownLookupHashes };
   const { id, productId, buyerId, sellerId, createdAt, lastMessageAt } = row;
-  return { conversation: { id, productId, buyerId, sellerId, createdAt, lastMessageAt }, sender, blocked: row.blocked, recentCiphers: row.recent ?? [] };
+  return { conversation: { id, productId, buyerId, sellerId, createdAt, lastMessageAt }, sender, blocked: row.blocked, recentCiphers: row.recent ?? [], knownLookupHashes };
 }
 
 function dateOrNull(value: string | null): Date | null {

@@ -2,8 +2,8 @@
 // screened sends waited hundreds of milliseconds although screening itself computes in well under
 // one). Two histograms, both cheap (a clock read and a bucket increment per step):
 //   - anshim_chat_send_step_seconds{step}: each await on the send path: `facts` (the one read),
-//     `rate_limit` (Redis), `screen` (detectors plus the registry lookup), `registry` (the lookup
-//     alone, only for messages with a candidate identifier), `turn` (waiting for the conversation's
+//     `rate_limit` (Redis), `screen` (detectors plus any registry lookup), `registry` (the lookup
+//     alone, only for a candidate identifier the facts read did not answer: one the recent texts make), `turn` (waiting for the conversation's
 //     earlier sends in this process), `store` (the one write), `publish` (Redis, after the commit);
 //   - anshim_chat_db_pool_wait_seconds{use} and anshim_chat_db_pool_hold_seconds{use}: from asking
 //     chat's PostgreSQL pool for a connection to getting one, and from then to giving it back, for
