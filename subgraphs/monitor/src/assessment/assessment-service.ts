@@ -9,6 +9,7 @@ import {
   requireAdmin,
   requireIdentity,
   systemClock,
+  untimedSteps,
   type BusinessCounter,
   type Clock,
   type FieldCipher,
@@ -52,6 +53,7 @@ import type { MonitorScope } from '../scope.ts';
 import type { ActivityBuffer } from './activity-buffer.ts';
 import type { BehaviourWindows } from './behaviour-windows.ts';
 import type { SlidingWindows } from './sliding-windows.ts';
+import { timedTransaction, type RecordTimings } from './record-timings.ts';
 
 const MAX_TEXT = 5_000;
 
@@ -101,6 +103,8 @@ export interface AssessmentServiceDeps {
   afterCommit: () => void;
   /** anshim_risk_alerts_total: an alert is counted once the transaction that raised it committed. */
   alertCounter: BusinessCounter<'riskAlerts'>;
+  /** anshim_alert_record_step_seconds: recordActivity's awaits up to its alerts' publish. */
+  recordTimings?: RecordTimings;
 }
 
 export class AssessmentService {
@@ -136,21 +140,22 @@ export class AssessmentService {
       amount: input.amount ?? null,
       at: this.now(),
     };
+    const timed = this.deps.recordTimings ?? untimedSteps;
     if (onBehalf) {
       // Who recorded what about whom; the text stays in the activity row, never in the audit log.
-      await transaction(this.deps.prisma, (tx) =>
+      await timed.time('audit', () => transaction(this.deps.prisma, (tx) =>
         this.deps.alerts.audit(tx, {
           actorId: me.userId,
           action: 'risk.record_activity',
           targetId: subjectId,
           details: { type: activity.type, counterpartId, productId: activity.productId, transactionId: activity.transactionId, at: activity.at.toISOString() },
         }),
-      );
+      ));
       this.deps.logger.info({ by: me.userId, userId: subjectId, type: activity.type }, 'activity recorded by an admin for a member');
     }
     // Independent round trips (PostgreSQL, Redis) side by side: the alert's createdAt is already
     // set, so every one made in turn is time its member waits (issue 23 §5).
-    const [counterpartDealt] = await Promise.all([
+    const [counterpartDealt] = await timed.time('prepare', () => Promise.all([
       counterpartId ? this.deps.known.haveDealt(subjectId, counterpartId) : undefined,
       this.deps.buffer.push({
         id: randomUUID(),
@@ -164,18 +169,22 @@ export class AssessmentService {
         amount: activity.amount ?? null,
         occurredAt: activity.at.toISOString(),
       }),
-    ]);
-    return this.assess({ ...activity, counterpartDealt });
+    ]));
+    return this.evaluate({ ...activity, counterpartDealt }, {}, undefined, RULES, timed);
   }
 
   /** Gathers the facts an activity needs (copies, windows), runs the rules (all, or those given) and raises what matched. */
   async assess(activity: ActivityFacts, extra: Partial<RuleFacts> = {}, from?: FromEvent, rules: readonly Rule[] = RULES): Promise<AssessmentRecord> {
-    const facts = await this.facts(activity, extra, from?.tx, from?.users);
+    return this.evaluate(activity, extra, from, rules);
+  }
+
+  private async evaluate(activity: ActivityFacts, extra: Partial<RuleFacts>, from: FromEvent | undefined, rules: readonly Rule[], timed?: RecordTimings): Promise<AssessmentRecord> {
+    const facts = await (timed ?? untimedSteps).time('facts', () => this.facts(activity, extra, from?.tx, from?.users));
     // A banned account is already stopped and graded DANGER, and its counterparts were warned
     // when the ban came: its later activity adds only noise to the admins' queue.
     if (facts.subjectStatus === 'BANNED') return { level: await this.levelOf(activity.userId), rulesMatched: [], alerts: [] };
     const matched = evaluateRules(facts, rules);
-    return this.raise(activity, matched, from);
+    return this.raise(activity, matched, from, timed);
   }
 
   private async facts(
@@ -275,7 +284,7 @@ export class AssessmentService {
    * rule that has not raised its alert already (see alerts/alert-dedupe.ts), the new level, and automatic
    * actions when the level rose to HIGH or CRITICAL. After commit: the level cache and the channel.
    */
-  private async raise(activity: ActivityFacts, matched: Rule[], from?: FromEvent): Promise<AssessmentRecord> {
+  private async raise(activity: ActivityFacts, matched: Rule[], from?: FromEvent, timed: RecordTimings = untimedSteps): Promise<AssessmentRecord> {
     const { alerts, events } = this.deps;
     const userId = activity.userId;
     if (matched.length === 0) {
@@ -317,13 +326,13 @@ export class AssessmentService {
     };
     const afterCommit = async ({ raised, level }: { raised: AlertRecord[]; level: RiskLevel }) => {
       if (raised.length > 0) this.deps.afterCommit();
-      await this.cacheLevel(userId, level);
+      await timed.time('cache_level', () => this.cacheLevel(userId, level));
       for (const alert of raised) {
         this.deps.alertCounter.inc({ rule: alert.rule, level: alert.level });
-        await this.deps.publisher.publish(alert);
+        await timed.time('publish', () => this.deps.publisher.publish(alert));
       }
     };
-    const result = from ? await work(from.tx) : await transaction(this.deps.prisma, work);
+    const result = from ? await work(from.tx) : await timedTransaction(this.deps.prisma, timed, work);
     if (from) from.defer(() => afterCommit(result));
     else await afterCommit(result);
     return { level: result.level, rulesMatched: matched.map((rule) => rule.code), alerts: result.raised };
