@@ -1,6 +1,7 @@
 // Alerts, their recipients, risk signals and the admin audit log (actions: actions/action-repository.ts). Only this file and
 // copies/known-repository.ts touch Prisma rows of those tables; rows leave as plain records.
 import { randomUUID } from 'node:crypto';
+import type { OutboxRow } from '@anshim/platform';
 import type { MonitorPrisma, Tx } from '../database.ts';
 import type { RiskLevel } from '../model.ts';
 import type { AuditLogRepository } from '../audit/audit-log-repository.ts';
@@ -48,6 +49,34 @@ const alertSelect = {
 /** An alert's own columns (createAlert knows its recipients without reading them back). */
 const { recipients: _recipients, ...alertRowSelect } = alertSelect;
 
+/** What the alerts of one raise bring with them (AlertRepository.writeRaised). */
+export interface RaisedRows {
+  recipients: Array<{ alertId: string; userId: string }>;
+  signals: Array<{ userId: string; rule: string; level: RiskLevel; alertId: string; createdAt: Date; expiresAt: Date; userLevel: RiskLevel }>;
+  /** In the order the relay is to send them. */
+  events: OutboxRow[];
+}
+
+/**
+ * One statement for all of it. The outbox rows keep their order to the millisecond (created_at is
+ * timestamp(3)) counting back from the statement's clock, so an event a later statement of the same
+ * transaction writes (an automatic action's) still sorts after them. Timestamps travel as epoch ms.
+ */
+const WRITE_RAISED = `
+  WITH recipients AS (
+    INSERT INTO alert_recipients (alert_id, user_id)
+    SELECT r.alert_id::uuid, r.user_id::uuid FROM jsonb_to_recordset($1::jsonb) AS r(alert_id text, user_id text)
+  ), signals AS (
+    INSERT INTO risk_signals (id, user_id, rule, level, alert_id, user_level, created_at, expires_at)
+    SELECT gen_random_uuid(), s.user_id::uuid, s.rule, s.level::"RiskLevel", s.alert_id::uuid, s.user_level::"RiskLevel",
+           (to_timestamp(s.created_at / 1000) AT TIME ZONE 'UTC'), (to_timestamp(s.expires_at / 1000) AT TIME ZONE 'UTC')
+      FROM jsonb_to_recordset($2::jsonb) AS s(user_id text, rule text, level text, alert_id text, user_level text, created_at float8, expires_at float8)
+  )
+  INSERT INTO outbox_events (id, topic, type, payload, priority, created_at)
+  SELECT e.id::uuid, e.topic, e.type, e.payload::jsonb, e.priority, clock_timestamp() - (jsonb_array_length($3::jsonb) - e.n) * interval '1 millisecond'
+    FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (id text, topic text, type text, payload text, priority int))
+         WITH ORDINALITY AS e(id, topic, type, payload, priority, n)`;
+
 export class AlertRepository {
   constructor(
     private readonly prisma: MonitorPrisma,
@@ -61,6 +90,14 @@ export class AlertRepository {
    * NOTHING, so a duplicate never aborts the caller's transaction.
    */
   async createAlert(tx: Tx, alert: NewAlert): Promise<AlertRecord | null> {
+    const created = await this.insertAlert(tx, alert);
+    const recipients = created?.recipients.map(({ userId }) => ({ alertId: created.id, userId })) ?? [];
+    if (recipients.length > 0) await tx.alertRecipient.createMany({ data: recipients });
+    return created;
+  }
+
+  /** createAlert's dedupe and row, its recipients NOT yet written: writeRaised writes them with the rest of the raise. */
+  async insertAlert(tx: Tx, alert: NewAlert): Promise<AlertRecord | null> {
     const { recipientIds, ...fields } = alert;
     const id = randomUUID();
     // The row comes back from the insert itself (none on a duplicate) and the recipients are the
@@ -69,8 +106,22 @@ export class AlertRepository {
     const [row] = await tx.riskAlert.createManyAndReturn({ data: [{ id, ...fields }], skipDuplicates: true, select: alertRowSelect });
     if (!row) return null;
     const recipients = [...new Set(recipientIds)].sort();
-    if (recipients.length > 0) await tx.alertRecipient.createMany({ data: recipients.map((userId) => ({ alertId: id, userId })) });
     return { ...row, recipients: recipients.map((userId) => ({ userId, acknowledgedAt: null })) };
+  }
+
+  /** The recipients, signals and outbox rows of the alerts one raise created, in ONE statement of its transaction. */
+  async writeRaised(tx: Tx, rows: RaisedRows): Promise<void> {
+    const signals = rows.signals.map(({ createdAt, expiresAt, userId, rule, level, alertId, userLevel }) => ({
+      user_id: userId,
+      rule,
+      level,
+      alert_id: alertId,
+      user_level: userLevel,
+      created_at: createdAt.getTime(),
+      expires_at: expiresAt.getTime(),
+    }));
+    const recipients = rows.recipients.map(({ alertId, userId }) => ({ alert_id: alertId, user_id: userId }));
+    await tx.$executeRawUnsafe(WRITE_RAISED, JSON.stringify(recipients), JSON.stringify(signals), JSON.stringify(rows.events));
   }
 
   /** A signal, with the user's combined level once it counts (`userLevel`, what monitor.risk_detected says). */
