@@ -58,6 +58,27 @@ export interface RaisedRows {
 }
 
 /**
+ * The first two round trips of a raise's transaction made one: the user's live signals (as
+ * activeSignals: each rule and level once) and the raise's alerts, each inserted only when its
+ * dedupe key is new (as insertAlert: ON CONFLICT DO NOTHING, waiting for a concurrent writer of
+ * the same key). Timestamps travel as epoch ms.
+ */
+const OPEN_RAISE = `
+  WITH active AS (
+    SELECT DISTINCT rule, level::text AS level FROM risk_signals
+     WHERE user_id = $1::uuid AND cleared_at IS NULL AND expires_at > (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC')
+  ), inserted AS (
+    INSERT INTO risk_alerts (id, level, rule, message_ko, message_en, subject_user_id, product_id, transaction_id, created_at, dedupe_key)
+    SELECT a.id::uuid, a.level::"RiskLevel", a.rule, a.message_ko, a.message_en, a.subject_user_id::uuid, a.product_id::uuid, a.transaction_id::uuid,
+           (to_timestamp(a.created_at / 1000) AT TIME ZONE 'UTC'), a.dedupe_key
+      FROM jsonb_to_recordset($3::jsonb) AS a(id text, level text, rule text, message_ko text, message_en text, subject_user_id text, product_id text, transaction_id text, created_at float8, dedupe_key text)
+    ON CONFLICT DO NOTHING
+    RETURNING id::text
+  )
+  SELECT (SELECT COALESCE(jsonb_agg(jsonb_build_object('rule', rule, 'level', level)), '[]'::jsonb) FROM active) AS active,
+         (SELECT COALESCE(jsonb_agg(id), '[]'::jsonb) FROM inserted) AS inserted`;
+
+/**
  * One statement for all of it. The outbox rows keep their order to the millisecond (created_at is
  * timestamp(3)) counting back from the statement's clock, so an event a later statement of the same
  * transaction writes (an automatic action's) still sorts after them. Timestamps travel as epoch ms.
@@ -107,6 +128,33 @@ export class AlertRepository {
     if (!row) return null;
     const recipients = [...new Set(recipientIds)].sort();
     return { ...row, recipients: recipients.map((userId) => ({ userId, acknowledgedAt: null })) };
+  }
+
+  /**
+   * A raise's start in ONE statement: the user's live signals before it and, of `alerts` (one per
+   * matched rule), those not raised already, in the given order, their recipients NOT yet written
+   * (writeRaised writes them with the rest).
+   */
+  async openRaise(tx: Tx, userId: string, now: Date, alerts: readonly NewAlert[]): Promise<{ active: SignalRecord[]; created: AlertRecord[] }> {
+    const drafts = alerts.map((alert) => ({ ...alert, id: randomUUID() }));
+    const rows = drafts.map((a) => ({
+      id: a.id,
+      level: a.level,
+      rule: a.rule,
+      message_ko: a.messageKo,
+      message_en: a.messageEn,
+      subject_user_id: a.subjectUserId,
+      product_id: a.productId,
+      transaction_id: a.transactionId,
+      created_at: a.createdAt.getTime(),
+      dedupe_key: a.dedupeKey,
+    }));
+    const [result] = await tx.$queryRawUnsafe<Array<{ active: SignalRecord[]; inserted: string[] }>>(OPEN_RAISE, userId, now.getTime(), JSON.stringify(rows));
+    const inserted = new Set(result?.inserted ?? []);
+    const created = drafts
+      .filter(({ id }) => inserted.has(id))
+      .map(({ recipientIds, dedupeKey: _key, ...fields }) => ({ ...fields, acknowledgedAt: null, recipients: [...new Set(recipientIds)].sort().map((userId) => ({ userId, acknowledgedAt: null })) }));
+    return { active: result?.active ?? [], created };
   }
 
   /** The recipients, signals and outbox rows of the alerts one raise created, in ONE statement of its transaction. */

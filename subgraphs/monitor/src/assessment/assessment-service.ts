@@ -272,11 +272,11 @@ export class AssessmentService {
     const at = activity.at;
     const work = async (tx: Tx) => {
       await recording?.audit?.(tx);
-      const active = await alerts.activeSignals(tx, userId, at);
-      const before = combineLevels(active);
-      const raised: AlertRecord[] = [];
-      for (const rule of matched) {
-        const alert = await alerts.insertAlert(tx, {
+      const { active, created: raised } = await alerts.openRaise(
+        tx,
+        userId,
+        at,
+        matched.map((rule) => ({
           level: rule.level,
           rule: rule.code,
           messageKo: rule.message.ko,
@@ -287,10 +287,10 @@ export class AssessmentService {
           recipientIds: rule.recipients === 'counterpart' && activity.counterpartId && activity.counterpartDealt !== false ? [activity.counterpartId] : [],
           createdAt: at,
           dedupeKey: alertDedupeKey(activity, rule.code, from?.sourceEventId ?? null),
-        });
-        if (!alert) continue; // raised already: by the other path of this listing, or by this event's earlier delivery
-        raised.push(alert);
-      }
+        })),
+      );
+      // Those not raised are raised already: by the other path of this listing, or by this event's earlier delivery.
+      const before = combineLevels(active);
       // The live signals after this one are those before plus the ones raised here (each lives
       // signalHours past `at`): the level needs no second read, and each signal is written with it.
       const level = combineLevels([...active, ...raised.map(({ rule, level: raisedLevel }) => ({ rule, level: raisedLevel }))]);
