@@ -60,7 +60,7 @@ export interface RaisedRows {
 /**
  * The first two round trips of a raise's transaction made one: the user's live signals (as
  * activeSignals: each rule and level once) and the raise's alerts, each inserted only when its
- * dedupe key is new (as insertAlert: ON CONFLICT DO NOTHING, waiting for a concurrent writer of
+ * dedupe key is new (as createAlert: ON CONFLICT DO NOTHING, waiting for a concurrent writer of
  * the same key). Timestamps travel as epoch ms.
  */
 const OPEN_RAISE = `
@@ -111,14 +111,6 @@ export class AlertRepository {
    * NOTHING, so a duplicate never aborts the caller's transaction.
    */
   async createAlert(tx: Tx, alert: NewAlert): Promise<AlertRecord | null> {
-    const created = await this.insertAlert(tx, alert);
-    const recipients = created?.recipients.map(({ userId }) => ({ alertId: created.id, userId })) ?? [];
-    if (recipients.length > 0) await tx.alertRecipient.createMany({ data: recipients });
-    return created;
-  }
-
-  /** createAlert's dedupe and row, its recipients NOT yet written: writeRaised writes them with the rest of the raise. */
-  async insertAlert(tx: Tx, alert: NewAlert): Promise<AlertRecord | null> {
     const { recipientIds, ...fields } = alert;
     const id = randomUUID();
     // The row comes back from the insert itself (none on a duplicate) and the recipients are the
@@ -127,6 +119,7 @@ export class AlertRepository {
     const [row] = await tx.riskAlert.createManyAndReturn({ data: [{ id, ...fields }], skipDuplicates: true, select: alertRowSelect });
     if (!row) return null;
     const recipients = [...new Set(recipientIds)].sort();
+    if (recipients.length > 0) await tx.alertRecipient.createMany({ data: recipients.map((userId) => ({ alertId: id, userId })) });
     return { ...row, recipients: recipients.map((userId) => ({ userId, acknowledgedAt: null })) };
   }
 
@@ -170,11 +163,6 @@ export class AlertRepository {
     }));
     const recipients = rows.recipients.map(({ alertId, userId }) => ({ alert_id: alertId, user_id: userId }));
     await tx.$executeRawUnsafe(WRITE_RAISED, JSON.stringify(recipients), JSON.stringify(signals), JSON.stringify(rows.events));
-  }
-
-  /** A signal, with the user's combined level once it counts (`userLevel`, what monitor.risk_detected says). */
-  async addSignal(tx: Tx, signal: { userId: string; rule: string; level: RiskLevel; alertId: string | null; createdAt: Date; expiresAt: Date; userLevel?: RiskLevel }): Promise<void> {
-    await tx.riskSignal.create({ data: { id: randomUUID(), ...signal } });
   }
 
   /**

@@ -38,11 +38,7 @@ export class MonitorEvents {
     await write(tx, alertRaisedEvent(alert));
   }
 
-  async riskDetected(tx: Tx, userId: string, level: RiskLevel, alert: AlertRecord, expiresAt: Date | null): Promise<void> {
-    await write(tx, riskDetectedEvent(userId, level, alert, expiresAt));
-  }
-
-  /** The same two events as outbox rows, for a raise that writes them inside its one statement (AlertRepository.writeRaised). */
+  /** monitor.alert_raised and monitor.risk_detected as outbox rows, for a raise that writes them inside its one statement (AlertRepository.writeRaised). */
   alertRaisedRow(alert: AlertRecord): OutboxRow {
     return outboxRowOf({ ...alertRaisedEvent(alert), producer: 'monitor' }).row;
   }
