@@ -30,7 +30,7 @@ import { userMessageChannel } from '../subgraphs/chat/src/messaging/message-chan
 import { userAlertChannel } from '../subgraphs/monitor/src/alerts/alert-channels.ts';
 import type { StartedProcess } from '../test/support/processes.ts';
 import { startCityMembers, type DeliveryKind } from './support/city-clients.ts';
-import { bucketCount, bucketPercentileMs, bucketsSince, heapSnapshot, heapUsedMb, histogramBuckets, memoryDetail, percentile, quiet, usage, waitForChannels, type Buckets } from './support/city-measures.ts';
+import { bucketCount, bucketPercentileMs, bucketsSince, heapSnapshot, heapUsedMb, histogramBuckets, histogramSums, memoryDetail, percentile, quiet, usage, waitForChannels, type Buckets } from './support/city-measures.ts';
 import { seedCity, type City } from './support/city-seed.ts';
 import { startCityStack, type CityStack } from './support/city-stack.ts';
 import { printCity, type CityResult, type DeliveryHop, type GatewayMemory } from './support/city-report.ts';
@@ -108,14 +108,27 @@ async function memoryOf(gateway: StartedProcess): Promise<{ rssMb: number; peakR
   return { rssMb, peakRssMb, heapMb: await heapUsedMb(gateway.operationsUrl!) };
 }
 
+/** What readHops reads: each hop's buckets, and for monitor's record steps their sum of seconds too. */
+interface HopReadings {
+  buckets: Map<string, Buckets>;
+  sums: Map<string, number>;
+}
+
+const RECORD_STEP = 'monitor: recordActivity step ';
+
 /**
  * The hops of a delivery the services time themselves (issue 23 §5), as histogram series: monitor's
- * alert age when its publish starts and ends, and each gateway's time from an upstream event to its
+ * alert age when its publish starts and ends, each await of its recordActivity → publish
+ * (anshim_alert_record_step_seconds{step}), and each gateway's time from an upstream event to its
  * result handed to the subscribers, by subgraph (summed over the gateways).
  */
-async function readHops(monitor: StartedProcess, gateways: StartedProcess[]): Promise<Map<string, Buckets>> {
+async function readHops(monitor: StartedProcess, gateways: StartedProcess[]): Promise<HopReadings> {
   const hops = new Map<string, Buckets>();
+  const sums = new Map<string, number>();
   for (const [stage, buckets] of await histogramBuckets(monitor.operationsUrl!, 'anshim_alert_publish_seconds', 'stage')) hops.set(`monitor: alert createdAt → ${stage}`, buckets);
+  const steps = 'anshim_alert_record_step_seconds';
+  for (const [step, buckets] of await histogramBuckets(monitor.operationsUrl!, steps, 'step')) hops.set(RECORD_STEP + step, buckets);
+  for (const [step, sum] of await histogramSums(monitor.operationsUrl!, steps, 'step')) sums.set(RECORD_STEP + step, sum);
   for (const gateway of gateways) {
     for (const [subgraph, buckets] of await histogramBuckets(gateway.operationsUrl!, 'anshim_subscription_event_seconds', 'subgraph')) {
       const name = `gateway: ${subgraph} event → handed to sockets`;
@@ -124,13 +137,16 @@ async function readHops(monitor: StartedProcess, gateways: StartedProcess[]): Pr
       hops.set(name, sum);
     }
   }
-  return hops;
+  return { buckets: hops, sums };
 }
 
-function hopsSince(after: Map<string, Buckets>, before: Map<string, Buckets>): DeliveryHop[] {
-  return [...after].map(([name, buckets]) => {
-    const since = bucketsSince(buckets, before.get(name));
-    return { name, count: bucketCount(since), p50Ms: bucketPercentileMs(since, 50), p99Ms: bucketPercentileMs(since, 99) };
+function hopsSince(after: HopReadings, before: HopReadings): DeliveryHop[] {
+  return [...after.buckets].map(([name, buckets]) => {
+    const since = bucketsSince(buckets, before.buckets.get(name));
+    const count = bucketCount(since);
+    const sum = after.sums.get(name);
+    const meanMs = sum === undefined ? undefined : count === 0 ? Number.NaN : ((sum - (before.sums.get(name) ?? 0)) * 1000) / count;
+    return { name, count, p50Ms: bucketPercentileMs(since, 50), p99Ms: bucketPercentileMs(since, 99), meanMs };
   });
 }
 

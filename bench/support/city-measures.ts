@@ -128,6 +128,16 @@ export async function histogramBuckets(operationsUrl: string, name: string, labe
   return series;
 }
 
+/** Each series' `_sum` (seconds), by the label's value: with the buckets' count, a step's mean. */
+export async function histogramSums(operationsUrl: string, name: string, label: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${operationsUrl}/metrics`)).text();
+  const sums = new Map<string, number>();
+  for (const [, labels, sum] of text.matchAll(new RegExp(`^${name}_sum\\{([^}]*)\\} ([\\d.e+-]+)$`, 'gm'))) {
+    sums.set(new RegExp(`${label}="([^"]*)"`).exec(labels!)?.[1] ?? '', Number(sum));
+  }
+  return sums;
+}
+
 /** Counts added between two readings of the same series (missing before: all of after). */
 export function bucketsSince(after: Buckets | undefined, before: Buckets | undefined): Buckets {
   const since = new Map<number, number>();

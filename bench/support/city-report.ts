@@ -31,6 +31,8 @@ export interface DeliveryHop {
   count: number;
   p50Ms: number;
   p99Ms: number;
+  /** From the histogram's sum, when read (monitor's record steps: they add up, the bounds do not). */
+  meanMs?: number;
 }
 
 export interface CityResult {
@@ -67,7 +69,10 @@ export function printCity(r: CityResult): void {
   const kind = (name: string, s: KindStats) =>
     `${name} ${s.delivered}/${s.due}${s.failedSends ? ` (${s.failedSends} sends failed)` : ''} p50 ${round(s.p50Ms)} ms, p99 ${round(s.p99Ms)} ms, max ${round(s.maxMs)} ms`;
   console.log(`${r.layout} gateway(s), ${r.members} members, ${r.subscriptions} subscriptions (${r.live} live): ${kind('alerts', r.alert)}; ${kind('messages', r.message)}; all p50 ${round(r.p50Ms)} ms, p99 ${round(r.p99Ms)} ms (load ${r.load.toFixed(2)})`);
-  for (const hop of r.hops) console.log(`  hop ${hop.name}: ${hop.count} timed, p50 ≤ ${round(hop.p50Ms)} ms, p99 ≤ ${round(hop.p99Ms)} ms`);
+  for (const hop of r.hops) {
+    const mean = hop.meanMs === undefined ? '' : `, mean ${hop.meanMs.toFixed(1)} ms`;
+    console.log(`  hop ${hop.name}: ${hop.count} timed, p50 ≤ ${round(hop.p50Ms)} ms, p99 ≤ ${round(hop.p99Ms)} ms${mean}`);
+  }
   r.gateways.forEach((g, k) => {
     console.log(
       `  gateway ${k + 1}: ${g.subscriptions} subscriptions; RSS idle ${round(g.idleRssMb)} → connected ${round(g.connectedRssMb)} → end ${round(g.rssMb)} MB, peak ${round(g.peakRssMb)} MB ` +

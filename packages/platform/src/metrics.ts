@@ -89,6 +89,38 @@ export function labelledDurationHistogram<V extends string>(metrics: Metrics, na
   return histogram;
 }
 
+/** Times the awaits of one path, one histogram series per step (kept whether the step succeeded or threw). */
+export interface StepTimings<S extends string> {
+  time<T>(step: S, work: () => Promise<T>): Promise<T>;
+  /** A step timed by hand: a span that is not one promise (e.g. from asking for a transaction to its first statement). */
+  observe(step: S, seconds: number): void;
+}
+
+/** For callers that measure nothing (tests building a service by hand, paths not timed). */
+export const untimedSteps: StepTimings<string> = { time: (_step, work) => work(), observe: () => undefined };
+
+/** Fine enough for steps of a few milliseconds and for pool waits of seconds. */
+export const STEP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/**
+ * Where a hot path's time goes (chat's sendMessage steps, monitor's recordActivity → publish): a
+ * labelled histogram `name{step}` with a clock read and a bucket increment per step.
+ */
+export function stepTimings<S extends string>(metrics: Metrics, name: string, help: string, steps: readonly S[], buckets: number[] = STEP_BUCKETS): StepTimings<S> {
+  const seconds = labelledDurationHistogram(metrics, name, help, 'step', steps, buckets);
+  return {
+    async time(step, work) {
+      const end = seconds.startTimer({ step });
+      try {
+        return await work();
+      } finally {
+        end();
+      }
+    },
+    observe: (step, value) => seconds.observe({ step }, value),
+  };
+}
+
 /** Buckets for a hop of a delivery a member waits on (issue 23 §5: p99 ≤ 250 ms end to end), fine enough to read a p50 and a p99 from. */
 export const DELIVERY_HOP_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 2, 5, 10];
 

@@ -11,6 +11,7 @@ import { AlertRepository } from './alerts/alert-repository.ts';
 import { AlertsService } from './alerts/alerts-service.ts';
 import { ActivityBuffer } from './assessment/activity-buffer.ts';
 import { AssessmentService } from './assessment/assessment-service.ts';
+import { recordTimings } from './assessment/record-timings.ts';
 import { BehaviourWindows } from './assessment/behaviour-windows.ts';
 import { PaymentSignals } from './assessment/payment-signals.ts';
 import { PlatformSignals } from './assessment/platform-signals.ts';
@@ -102,6 +103,7 @@ export async function buildMonitorServer(overrides: Record<string, string | unde
         cipher,
         afterCommit,
         alertCounter: businessCounter(metrics, 'riskAlerts'),
+        recordTimings: recordTimings(metrics),
       });
       const links = new LinkRepository();
       const clusters = new ClusterService({

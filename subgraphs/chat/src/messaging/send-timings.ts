@@ -10,34 +10,22 @@
 //     every user of the pool: `statement` (one query: the send's, Prisma's plain queries, reads) or
 //     `transaction` (Prisma's interactive transactions: event consumers, the outbox relay). A send
 //     that waits for a connection waits behind whatever holds them.
-import { labelledDurationHistogram, type Metrics } from '@anshim/platform';
+import { labelledDurationHistogram, STEP_BUCKETS, stepTimings, untimedSteps, type Metrics, type StepTimings } from '@anshim/platform';
 import { observePool, type ChatPrisma, type PoolUse } from '../database.ts';
 
 export const SEND_STEPS = ['facts', 'rate_limit', 'screen', 'registry', 'turn', 'store', 'publish'] as const;
 export type SendStep = (typeof SEND_STEPS)[number];
 
 /** Times one step of a send (kept whether the step succeeded or threw). */
-export interface SendTimings {
-  time<T>(step: SendStep, work: () => Promise<T>): Promise<T>;
-}
+export type SendTimings = StepTimings<SendStep>;
 
 /** For callers that measure nothing (tests building the service by hand). */
-export const untimed: SendTimings = { time: (_step, work) => work() };
+export const untimed: SendTimings = untimedSteps;
 
-const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const BUCKETS = STEP_BUCKETS;
 
 export function sendTimings(metrics: Metrics): SendTimings {
-  const seconds = labelledDurationHistogram(metrics, 'anshim_chat_send_step_seconds', 'Time of each await on the sendMessage path, by step', 'step', SEND_STEPS, BUCKETS);
-  return {
-    async time(step, work) {
-      const end = seconds.startTimer({ step });
-      try {
-        return await work();
-      } finally {
-        end();
-      }
-    },
-  };
+  return stepTimings(metrics, 'anshim_chat_send_step_seconds', 'Time of each await on the sendMessage path, by step', SEND_STEPS, BUCKETS);
 }
 
 /** Exports the pool's connection waits and holds as anshim_chat_db_pool_{wait,hold}_seconds{use}. */

@@ -1,6 +1,7 @@
 // Alerts, their recipients, risk signals and the admin audit log (actions: actions/action-repository.ts). Only this file and
 // copies/known-repository.ts touch Prisma rows of those tables; rows leave as plain records.
 import { randomUUID } from 'node:crypto';
+import type { OutboxRow } from '@anshim/platform';
 import type { MonitorPrisma, Tx } from '../database.ts';
 import type { RiskLevel } from '../model.ts';
 import type { AuditLogRepository } from '../audit/audit-log-repository.ts';
@@ -48,6 +49,55 @@ const alertSelect = {
 /** An alert's own columns (createAlert knows its recipients without reading them back). */
 const { recipients: _recipients, ...alertRowSelect } = alertSelect;
 
+/** What the alerts of one raise bring with them (AlertRepository.writeRaised). */
+export interface RaisedRows {
+  recipients: Array<{ alertId: string; userId: string }>;
+  signals: Array<{ userId: string; rule: string; level: RiskLevel; alertId: string; createdAt: Date; expiresAt: Date; userLevel: RiskLevel }>;
+  /** In the order the relay is to send them. */
+  events: OutboxRow[];
+}
+
+/**
+ * The first two round trips of a raise's transaction made one: the user's live signals (as
+ * activeSignals: each rule and level once) and the raise's alerts, each inserted only when its
+ * dedupe key is new (as createAlert: ON CONFLICT DO NOTHING, waiting for a concurrent writer of
+ * the same key). Timestamps travel as epoch ms.
+ */
+const OPEN_RAISE = `
+  WITH active AS (
+    SELECT DISTINCT rule, level::text AS level FROM risk_signals
+     WHERE user_id = $1::uuid AND cleared_at IS NULL AND expires_at > (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC')
+  ), inserted AS (
+    INSERT INTO risk_alerts (id, level, rule, message_ko, message_en, subject_user_id, product_id, transaction_id, created_at, dedupe_key)
+    SELECT a.id::uuid, a.level::"RiskLevel", a.rule, a.message_ko, a.message_en, a.subject_user_id::uuid, a.product_id::uuid, a.transaction_id::uuid,
+           (to_timestamp(a.created_at / 1000) AT TIME ZONE 'UTC'), a.dedupe_key
+      FROM jsonb_to_recordset($3::jsonb) AS a(id text, level text, rule text, message_ko text, message_en text, subject_user_id text, product_id text, transaction_id text, created_at float8, dedupe_key text)
+    ON CONFLICT DO NOTHING
+    RETURNING id::text
+  )
+  SELECT (SELECT COALESCE(jsonb_agg(jsonb_build_object('rule', rule, 'level', level)), '[]'::jsonb) FROM active) AS active,
+         (SELECT COALESCE(jsonb_agg(id), '[]'::jsonb) FROM inserted) AS inserted`;
+
+/**
+ * One statement for all of it. The outbox rows keep their order to the millisecond (created_at is
+ * timestamp(3)) counting back from the statement's clock, so an event a later statement of the same
+ * transaction writes (an automatic action's) still sorts after them. Timestamps travel as epoch ms.
+ */
+const WRITE_RAISED = `
+  WITH recipients AS (
+    INSERT INTO alert_recipients (alert_id, user_id)
+    SELECT r.alert_id::uuid, r.user_id::uuid FROM jsonb_to_recordset($1::jsonb) AS r(alert_id text, user_id text)
+  ), signals AS (
+    INSERT INTO risk_signals (id, user_id, rule, level, alert_id, user_level, created_at, expires_at)
+    SELECT gen_random_uuid(), s.user_id::uuid, s.rule, s.level::"RiskLevel", s.alert_id::uuid, s.user_level::"RiskLevel",
+           (to_timestamp(s.created_at / 1000) AT TIME ZONE 'UTC'), (to_timestamp(s.expires_at / 1000) AT TIME ZONE 'UTC')
+      FROM jsonb_to_recordset($2::jsonb) AS s(user_id text, rule text, level text, alert_id text, user_level text, created_at float8, expires_at float8)
+  )
+  INSERT INTO outbox_events (id, topic, type, payload, priority, created_at)
+  SELECT e.id::uuid, e.topic, e.type, e.payload::jsonb, e.priority, clock_timestamp() - (jsonb_array_length($3::jsonb) - e.n) * interval '1 millisecond'
+    FROM ROWS FROM (jsonb_to_recordset($3::jsonb) AS (id text, topic text, type text, payload text, priority int))
+         WITH ORDINALITY AS e(id, topic, type, payload, priority, n)`;
+
 export class AlertRepository {
   constructor(
     private readonly prisma: MonitorPrisma,
@@ -73,9 +123,46 @@ export class AlertRepository {
     return { ...row, recipients: recipients.map((userId) => ({ userId, acknowledgedAt: null })) };
   }
 
-  /** A signal, with the user's combined level once it counts (`userLevel`, what monitor.risk_detected says). */
-  async addSignal(tx: Tx, signal: { userId: string; rule: string; level: RiskLevel; alertId: string | null; createdAt: Date; expiresAt: Date; userLevel?: RiskLevel }): Promise<void> {
-    await tx.riskSignal.create({ data: { id: randomUUID(), ...signal } });
+  /**
+   * A raise's start in ONE statement: the user's live signals before it and, of `alerts` (one per
+   * matched rule), those not raised already, in the given order, their recipients NOT yet written
+   * (writeRaised writes them with the rest).
+   */
+  async openRaise(tx: Tx, userId: string, now: Date, alerts: readonly NewAlert[]): Promise<{ active: SignalRecord[]; created: AlertRecord[] }> {
+    const drafts = alerts.map((alert) => ({ ...alert, id: randomUUID() }));
+    const rows = drafts.map((a) => ({
+      id: a.id,
+      level: a.level,
+      rule: a.rule,
+      message_ko: a.messageKo,
+      message_en: a.messageEn,
+      subject_user_id: a.subjectUserId,
+      product_id: a.productId,
+      transaction_id: a.transactionId,
+      created_at: a.createdAt.getTime(),
+      dedupe_key: a.dedupeKey,
+    }));
+    const [result] = await tx.$queryRawUnsafe<Array<{ active: SignalRecord[]; inserted: string[] }>>(OPEN_RAISE, userId, now.getTime(), JSON.stringify(rows));
+    const inserted = new Set(result?.inserted ?? []);
+    const created = drafts
+      .filter(({ id }) => inserted.has(id))
+      .map(({ recipientIds, dedupeKey: _key, ...fields }) => ({ ...fields, acknowledgedAt: null, recipients: [...new Set(recipientIds)].sort().map((userId) => ({ userId, acknowledgedAt: null })) }));
+    return { active: result?.active ?? [], created };
+  }
+
+  /** The recipients, signals and outbox rows of the alerts one raise created, in ONE statement of its transaction. */
+  async writeRaised(tx: Tx, rows: RaisedRows): Promise<void> {
+    const signals = rows.signals.map(({ createdAt, expiresAt, userId, rule, level, alertId, userLevel }) => ({
+      user_id: userId,
+      rule,
+      level,
+      alert_id: alertId,
+      user_level: userLevel,
+      created_at: createdAt.getTime(),
+      expires_at: expiresAt.getTime(),
+    }));
+    const recipients = rows.recipients.map(({ alertId, userId }) => ({ alert_id: alertId, user_id: userId }));
+    await tx.$executeRawUnsafe(WRITE_RAISED, JSON.stringify(recipients), JSON.stringify(signals), JSON.stringify(rows.events));
   }
 
   /**

@@ -9,6 +9,7 @@ import {
   requireAdmin,
   requireIdentity,
   systemClock,
+  untimedSteps,
   type BusinessCounter,
   type Clock,
   type FieldCipher,
@@ -17,8 +18,6 @@ import {
 } from '@anshim/platform';
 import {
   combinedReportWeight,
-  extractPaymentIdentifiers,
-  paymentIdentifierHash,
   reporterWeight,
   type ReporterTrust,
 } from '@anshim/contracts';
@@ -37,11 +36,9 @@ import {
   CONTACT_LOOKBACK_DAYS,
   combineLevels,
   evaluateRules,
-  LISTING_BURST_WINDOW_SECONDS,
   REPORT_BURST_WINDOW_SECONDS,
   RULES,
   RULES_BY_CODE,
-  SHARED_DEVICE_WINDOW_SECONDS,
   type ActivityFacts,
   type ActivityType,
   type ObservedOnlyActivity,
@@ -52,8 +49,16 @@ import type { MonitorScope } from '../scope.ts';
 import type { ActivityBuffer } from './activity-buffer.ts';
 import type { BehaviourWindows } from './behaviour-windows.ts';
 import type { SlidingWindows } from './sliding-windows.ts';
+import { timedTransaction, type RecordTimings } from './record-timings.ts';
+import { gatherFacts } from './activity-facts.ts';
 
 const MAX_TEXT = 5_000;
+
+/** recordActivity's own path: its steps timed, and the audit row its alert's transaction is to carry. */
+interface Recording {
+  timed: RecordTimings;
+  audit?: (tx: Tx) => Promise<void>;
+}
 
 export interface AssessmentRecord {
   level: RiskLevel;
@@ -101,6 +106,8 @@ export interface AssessmentServiceDeps {
   afterCommit: () => void;
   /** anshim_risk_alerts_total: an alert is counted once the transaction that raised it committed. */
   alertCounter: BusinessCounter<'riskAlerts'>;
+  /** anshim_alert_record_step_seconds: recordActivity's awaits up to its alerts' publish. */
+  recordTimings?: RecordTimings;
 }
 
 export class AssessmentService {
@@ -136,21 +143,39 @@ export class AssessmentService {
       amount: input.amount ?? null,
       at: this.now(),
     };
-    if (onBehalf) {
-      // Who recorded what about whom; the text stays in the activity row, never in the audit log.
-      await transaction(this.deps.prisma, (tx) =>
-        this.deps.alerts.audit(tx, {
-          actorId: me.userId,
-          action: 'risk.record_activity',
-          targetId: subjectId,
-          details: { type: activity.type, counterpartId, productId: activity.productId, transactionId: activity.transactionId, at: activity.at.toISOString() },
-        }),
-      );
-      this.deps.logger.info({ by: me.userId, userId: subjectId, type: activity.type }, 'activity recorded by an admin for a member');
+    const timed = this.deps.recordTimings ?? untimedSteps;
+    // Who recorded what about whom; the text stays in the activity row, never in the audit log.
+    // Written whenever an ADMIN records for a member, alert or not, failed or not: inside the
+    // alert's transaction when a rule matched (one commit before the publish, not two), else alone.
+    const audit = onBehalf
+      ? (tx: Tx) =>
+          this.deps.alerts.audit(tx, {
+            actorId: me.userId,
+            action: 'risk.record_activity',
+            targetId: subjectId,
+            details: { type: activity.type, counterpartId, productId: activity.productId, transactionId: activity.transactionId, at: activity.at.toISOString() },
+          })
+      : undefined;
+    const auditAlone = async () => {
+      if (audit) await timed.time('audit', () => transaction(this.deps.prisma, audit));
+    };
+    let result: AssessmentRecord;
+    try {
+      result = await this.recordAndAssess(activity, { timed, audit });
+    } catch (error) {
+      await auditAlone();
+      throw error;
     }
+    if (result.rulesMatched.length === 0) await auditAlone();
+    if (onBehalf) this.deps.logger.info({ by: me.userId, userId: subjectId, type: activity.type }, 'activity recorded by an admin for a member');
+    return result;
+  }
+
+  private async recordAndAssess(activity: ActivityFacts, recording: Recording): Promise<AssessmentRecord> {
+    const { counterpartId, userId: subjectId } = activity;
     // Independent round trips (PostgreSQL, Redis) side by side: the alert's createdAt is already
     // set, so every one made in turn is time its member waits (issue 23 §5).
-    const [counterpartDealt] = await Promise.all([
+    const [counterpartDealt] = await recording.timed.time('prepare', () => Promise.all([
       counterpartId ? this.deps.known.haveDealt(subjectId, counterpartId) : undefined,
       this.deps.buffer.push({
         id: randomUUID(),
@@ -164,60 +189,22 @@ export class AssessmentService {
         amount: activity.amount ?? null,
         occurredAt: activity.at.toISOString(),
       }),
-    ]);
-    return this.assess({ ...activity, counterpartDealt });
+    ]));
+    return this.evaluate({ ...activity, counterpartDealt }, {}, undefined, RULES, recording);
   }
 
   /** Gathers the facts an activity needs (copies, windows), runs the rules (all, or those given) and raises what matched. */
   async assess(activity: ActivityFacts, extra: Partial<RuleFacts> = {}, from?: FromEvent, rules: readonly Rule[] = RULES): Promise<AssessmentRecord> {
-    const facts = await this.facts(activity, extra, from?.tx, from?.users);
+    return this.evaluate(activity, extra, from, rules);
+  }
+
+  private async evaluate(activity: ActivityFacts, extra: Partial<RuleFacts>, from: FromEvent | undefined, rules: readonly Rule[], recording?: Recording): Promise<AssessmentRecord> {
+    const facts = await (recording?.timed ?? untimedSteps).time('facts', () => gatherFacts(this.deps, activity, extra, from?.tx, from?.users));
     // A banned account is already stopped and graded DANGER, and its counterparts were warned
     // when the ban came: its later activity adds only noise to the admins' queue.
     if (facts.subjectStatus === 'BANNED') return { level: await this.levelOf(activity.userId), rulesMatched: [], alerts: [] };
     const matched = evaluateRules(facts, rules);
-    return this.raise(activity, matched, from);
-  }
-
-  private async facts(
-    activity: ActivityFacts,
-    extra: Partial<RuleFacts>,
-    tx?: Tx,
-    read?: ReadonlyMap<string, KnownUserRecord>,
-  ): Promise<RuleFacts & { subjectStatus: AccountStatus }> {
-    const { known, windows } = this.deps;
-    const ids = [activity.userId, ...(activity.counterpartId ? [activity.counterpartId] : [])];
-    const fraudIdentifiers = (activity.type === 'CHAT_MESSAGE' || activity.type === 'PAYMENT_REQUEST') && activity.text && extra.knownFraudIdentifiers === undefined;
-    // Two independent reads side by side (the count reads the registry copy outside any
-    // transaction): the identifiers' count does not wait for the copies of the two users.
-    const [users, knownFraudIdentifiers] = await Promise.all([
-      read && ids.every((id) => read.has(id)) ? read : known.users(ids, tx).then((rows) => new Map(rows.map((u) => [u.id, u]))),
-      fraudIdentifiers ? known.countKnownFraudIdentifiers(extractPaymentIdentifiers(activity.text!).map((identifier) => paymentIdentifierHash(this.deps.cipher, identifier))) : undefined,
-    ]);
-    const subject = users.get(activity.userId);
-    const counterpart = activity.counterpartId ? users.get(activity.counterpartId) : undefined;
-    const facts: RuleFacts & { subjectStatus: AccountStatus } = {
-      activity,
-      subjectStatus: subject?.accountStatus ?? 'ACTIVE',
-      subjectRegisteredAt: subject?.registeredAt ?? null,
-      subjectGrade: subject?.safetyGrade ?? null,
-      counterpart: counterpart ? { protectedMode: counterpart.protectedMode, minCounterpartGrade: counterpart.minCounterpartGrade } : null,
-      allowedDomains: this.deps.allowedDomains,
-      ...extra,
-    };
-    const listing = activity.type === 'LISTING_CREATED' || activity.type === 'PRICE_CHANGED';
-    if (activity.type === 'LISTING_CREATED') {
-      facts.listingsInWindow = await windows.addAndCount('listings', activity.userId, activity.productId ?? randomUUID(), LISTING_BURST_WINDOW_SECONDS, activity.at);
-    }
-    if (activity.deviceId) {
-      facts.accountsOnDevice = await windows.addAndCount('device', activity.deviceId, activity.userId, SHARED_DEVICE_WINDOW_SECONDS, activity.at);
-    }
-    if (knownFraudIdentifiers !== undefined) facts.knownFraudIdentifiers = knownFraudIdentifiers;
-    if (listing && facts.categoryMedianPrice === undefined && activity.productId) {
-      const product = await known.product(activity.productId, tx);
-      facts.categoryMedianPrice = product ? await known.categoryMedian(product.category, activity.productId, tx) : null;
-    }
-    facts.behaviour ??= await this.deps.behaviour.listingFacts(activity, facts);
-    return facts;
+    return this.raise(activity, matched, from, recording);
   }
 
   /**
@@ -275,7 +262,8 @@ export class AssessmentService {
    * rule that has not raised its alert already (see alerts/alert-dedupe.ts), the new level, and automatic
    * actions when the level rose to HIGH or CRITICAL. After commit: the level cache and the channel.
    */
-  private async raise(activity: ActivityFacts, matched: Rule[], from?: FromEvent): Promise<AssessmentRecord> {
+  private async raise(activity: ActivityFacts, matched: Rule[], from?: FromEvent, recording?: Recording): Promise<AssessmentRecord> {
+    const timed = recording?.timed ?? untimedSteps;
     const { alerts, events } = this.deps;
     const userId = activity.userId;
     if (matched.length === 0) {
@@ -283,11 +271,12 @@ export class AssessmentService {
     }
     const at = activity.at;
     const work = async (tx: Tx) => {
-      const active = await alerts.activeSignals(tx, userId, at);
-      const before = combineLevels(active);
-      const raised: AlertRecord[] = [];
-      for (const rule of matched) {
-        const alert = await alerts.createAlert(tx, {
+      await recording?.audit?.(tx);
+      const { active, created: raised } = await alerts.openRaise(
+        tx,
+        userId,
+        at,
+        matched.map((rule) => ({
           level: rule.level,
           rule: rule.code,
           messageKo: rule.message.ko,
@@ -298,32 +287,38 @@ export class AssessmentService {
           recipientIds: rule.recipients === 'counterpart' && activity.counterpartId && activity.counterpartDealt !== false ? [activity.counterpartId] : [],
           createdAt: at,
           dedupeKey: alertDedupeKey(activity, rule.code, from?.sourceEventId ?? null),
-        });
-        if (!alert) continue; // raised already: by the other path of this listing, or by this event's earlier delivery
-        raised.push(alert);
-      }
+        })),
+      );
+      // Those not raised are raised already: by the other path of this listing, or by this event's earlier delivery.
+      const before = combineLevels(active);
       // The live signals after this one are those before plus the ones raised here (each lives
       // signalHours past `at`): the level needs no second read, and each signal is written with it.
       const level = combineLevels([...active, ...raised.map(({ rule, level: raisedLevel }) => ({ rule, level: raisedLevel }))]);
       const expiry = (alert: AlertRecord) => new Date(at.getTime() + RULES_BY_CODE.get(alert.rule)!.signalHours * 3_600_000);
-      for (const alert of raised) {
-        await alerts.addSignal(tx, { userId, rule: alert.rule, level: alert.level, alertId: alert.id, createdAt: at, expiresAt: expiry(alert), userLevel: level });
-        await events.alertRaised(tx, alert);
+      // Their recipients, signals and events (each alert's alert_raised, then every risk_detected) in one statement.
+      if (raised.length > 0) {
+        await alerts.writeRaised(tx, {
+          recipients: raised.flatMap((alert) => alert.recipients.map(({ userId: recipient }) => ({ alertId: alert.id, userId: recipient }))),
+          signals: raised.map((alert) => ({ userId, rule: alert.rule, level: alert.level, alertId: alert.id, createdAt: at, expiresAt: expiry(alert), userLevel: level })),
+          events: [...raised.map((alert) => events.alertRaisedRow(alert)), ...raised.map((alert) => events.riskDetectedRow(userId, level, alert, expiry(alert)))],
+        });
       }
-      for (const alert of raised) await events.riskDetected(tx, userId, level, alert, expiry(alert));
       const risen = raised.filter((alert) => RULES_BY_CODE.has(alert.rule)).map((alert) => RULES_BY_CODE.get(alert.rule)!);
       if (levelRank(level) > levelRank(before)) await this.deps.actions.actAutomatically(tx, userId, level, `automatic: ${level} (${risen.map((rule) => rule.code).join(', ')})`, at);
       return { raised, level };
     };
     const afterCommit = async ({ raised, level }: { raised: AlertRecord[]; level: RiskLevel }) => {
       if (raised.length > 0) this.deps.afterCommit();
-      await this.cacheLevel(userId, level);
+      // Not awaited before the publish: both go out on the same Redis connection, in this order,
+      // so a member who reads their level on hearing of the alert still finds the new one.
+      const caching = timed.time('cache_level', () => this.cacheLevel(userId, level));
       for (const alert of raised) {
         this.deps.alertCounter.inc({ rule: alert.rule, level: alert.level });
-        await this.deps.publisher.publish(alert);
+        await timed.time('publish', () => this.deps.publisher.publish(alert));
       }
+      await caching;
     };
-    const result = from ? await work(from.tx) : await transaction(this.deps.prisma, work);
+    const result = from ? await work(from.tx) : await timedTransaction(this.deps.prisma, timed, work);
     if (from) from.defer(() => afterCommit(result));
     else await afterCommit(result);
     return { level: result.level, rulesMatched: matched.map((rule) => rule.code), alerts: result.raised };
