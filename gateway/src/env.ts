@@ -63,8 +63,6 @@ export const gatewayEnvSchema = z.object({
   // own, so nothing merged in gateway-mix and every read paid the batching hop (bench/RESULTS.md).
   GATEWAY_MERGE_FETCHES: flag.default(false)
     .describe('the reads one client request sends a subgraph in the same turn (the branches of a query plan\'s Parallel step) go as one request with aliased root fields, split back per fetch; worth it with ENTITY_CACHE=false (a plan with two fetches to one subgraph in a step makes one request); false: each fetch is its own request'),
-  GATEWAY_LEAN_HTTP: flag.default(true)
-    .describe('POST /graphql with one JSON operation skips express\'s router and body-parser and goes straight to Apollo Server, with the same steps and the same answer (lean-http.ts); false: every request goes through express'),
   ENTITY_CACHE: flag.default(true)
     .describe('answer `_entities` reads of the public entity fields the subgraphs hint with @entityCache from Redis, invalidated by the events that change them (docs/caching.md); false: always ask the subgraph'),
   AUTH_PASS_THROUGH_SUBGRAPH: z.string().default('user').pipe(subgraphName.or(z.literal('')))
@@ -202,8 +200,6 @@ export interface GatewaySettings {
   shareInflightFetches: boolean;
   /** A client request's reads to one subgraph in the same turn go as one request (upstream/fetch-batcher.ts). */
   mergeFetches: boolean;
-  /** POST /graphql with one JSON operation skips express (lean-http.ts). */
-  leanHttp: boolean;
   /** Public entity fields from Redis (upstream/entity-cache.ts). */
   entityCache: boolean;
   /** Per-subgraph circuit breaker (failures 0: off). */
@@ -261,7 +257,6 @@ export function gatewaySettingsFromEnv(env: GatewayEnv): GatewaySettings {
     subgraphTimeoutMs: env.SUBGRAPH_TIMEOUT_MS,
     shareInflightFetches: env.SUBGRAPH_SHARE_INFLIGHT,
     mergeFetches: env.GATEWAY_MERGE_FETCHES,
-    leanHttp: env.GATEWAY_LEAN_HTTP,
     entityCache: env.ENTITY_CACHE,
     subgraphBreaker: { failures: env.SUBGRAPH_BREAKER_FAILURES, cooldownMs: env.SUBGRAPH_BREAKER_COOLDOWN_MS },
     subscriptions: {

@@ -1,6 +1,5 @@
 // The gateway's own Prometheus series, the ones deploy/prometheus/ alerts on: responses by status
 // class, open subscriptions against what one process is sized for, and whether each subgraph answers.
-import type { ServerResponse } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge } from 'prom-client';
 import { countOnScrape, type Metrics } from '@anshim/platform';
@@ -29,19 +28,12 @@ export function httpResponseCounter(metrics: Metrics) {
   });
   // Present from the start at 0, so rate() and the 5xx ratio have a series before the first error.
   for (const statusClass of ['2xx', '4xx', '5xx']) responses.inc({ status_class: statusClass }, 0);
-  const count = (path: string, res: ServerResponse) => {
-    if (!PROBE_PATHS.has(path)) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!PROBE_PATHS.has(req.path)) {
       res.once('finish', () => responses.inc({ status_class: `${Math.floor(res.statusCode / 100)}xx` }));
     }
+    next();
   };
-  // `count` is the same work for the lean /graphql path (lean-http.ts), which never reaches express.
-  return Object.assign(
-    (req: Request, res: Response, next: NextFunction) => {
-      count(req.path, res);
-      next();
-    },
-    { count },
-  );
 }
 
 /**

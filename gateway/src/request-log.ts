@@ -1,4 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { REQUEST_ID_HEADER, requestIdOf, type Logger } from '@anshim/platform';
 
@@ -13,24 +12,19 @@ export interface RequestLocals {
  */
 export function requestLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    startRequestLog(logger, req, req.path, res, res.locals);
+    const requestId = requestIdOf(req);
+    const child = logger.child({ requestId });
+    res.locals.requestId = requestId;
+    res.locals.logger = child;
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const started = performance.now();
+    res.on('finish', () => {
+      const entry = { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) };
+      if (req.path === '/graphql') child.info(entry, 'request');
+      else child.debug(entry, 'request');
+    });
     next();
   };
-}
-
-/** requestLog's work on a plain node request (the lean /graphql path, lean-http.ts): fills `locals`. */
-export function startRequestLog(logger: Logger, req: IncomingMessage, path: string, res: ServerResponse, locals: Record<string, unknown>): void {
-  const requestId = requestIdOf(req);
-  const child = logger.child({ requestId });
-  locals.requestId = requestId;
-  locals.logger = child;
-  res.setHeader(REQUEST_ID_HEADER, requestId);
-  const started = performance.now();
-  res.on('finish', () => {
-    const entry = { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) };
-    if (path === '/graphql') child.info(entry, 'request');
-    else child.debug(entry, 'request');
-  });
 }
 
 export function requestLocals(locals: Record<string, unknown>): RequestLocals {

@@ -1,14 +1,14 @@
 // The gateway's composition: Apollo Server + @apollo/gateway on express 5 with the limits, the
 // pass-through, subscriptions and the upstream pieces, built from complete settings (env.ts) so
 // that nothing here decides a default. Listening is start()'s; index.ts is the process.
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloGateway, type GraphQLDataSource } from '@apollo/gateway';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express } from 'express';
+import express, { type Express, type Request, type Response } from 'express';
 import {
   countOnScrape,
   createMetrics,
@@ -48,8 +48,7 @@ import { OperationGuard } from './limits/operation-guard.ts';
 import { limitsPlugin } from './limits/plugin.ts';
 import { SlidingWindowRateLimiter } from './limits/rate-limit.ts';
 import { errorLogPlugin } from './plugins.ts';
-import { requestLocals, requestLog, startRequestLog } from './request-log.ts';
-import { leanBodyError, leanGraphqlHttp } from './lean-http.ts';
+import { requestLocals, requestLog } from './request-log.ts';
 import { SubscriptionExecutor, type SubscriptionStats } from './subscriptions/executor.ts';
 import { SubscriptionPlanner } from './subscriptions/planner.ts';
 import { attachGatewaySubscriptions } from './subscriptions/server.ts';
@@ -89,9 +88,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const { logger, production, limits, subgraphRoles } = options;
   const app = express();
   app.disable('x-powered-by');
-  // The express app, or once built the lean /graphql path in front of it (lean-http.ts).
-  let handle: (req: IncomingMessage, res: ServerResponse) => void = app;
-  const httpServer = createServer((req, res) => handle(req, res));
+  const httpServer = createServer(app);
   const metrics = createMetrics('gateway');
   const redis = createRedis(options.redis);
   const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs });
@@ -164,8 +161,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   }
 
   const authenticator = createAuthenticator({ jwtSecret: options.jwtSecret, redis });
-  const countResponse = httpResponseCounter(metrics);
-  app.use(countResponse);
+  app.use(httpResponseCounter(metrics));
   app.use(requestLog(logger));
   app.use(refuseNonOriginForm);
   const readiness = gatewayReadiness({ redis, subgraphs, fetch: fetcher.fetch });
@@ -181,8 +177,8 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     identify: (req) => authenticator.identify(req.headers.authorization, localeFromHeader(req.headers['accept-language']), logger),
     logger,
   });
-  const requestContext = async (req: IncomingMessage, locals: Record<string, unknown>): Promise<GatewayContext> => {
-    const { requestId, logger: requestLogger } = requestLocals(locals);
+  const requestContext = async (req: Request, res: Response): Promise<GatewayContext> => {
+    const { requestId, logger: requestLogger } = requestLocals(res.locals);
     const acceptLanguage = req.headers['accept-language'];
     const locale = localeFromHeader(acceptLanguage);
     const identity = await authenticator.identify(req.headers.authorization, locale, requestLogger);
@@ -191,11 +187,11 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     const devAllowance = typeof allowance === 'string' && limits.devAllowance.grants(allowance) ? allowance : undefined;
     const deviceId = validDeviceId(req.headers[DEVICE_ID_HEADER]);
     const userAgent = validUserAgent(req.headers['user-agent']);
-    const shapeMeasured = locals[SHAPE_MEASURED] === true;
+    const shapeMeasured = res.locals[SHAPE_MEASURED] === true;
     return { identity, clientIp: clientIpOf(req, trustedProxies), deviceId, userAgent, requestId, locale, acceptLanguage, authorization: identity ? req.headers.authorization : undefined, devAllowance, logger: contextLogger, shapeMeasured };
   };
   // The page a guardian's SMS links to: a plain form that answers decideGuardianApproval through this same server.
-  mountGuardianApprovalPage(app, { apollo, context: (req, res) => requestContext(req, res.locals) });
+  mountGuardianApprovalPage(app, { apollo, context: requestContext });
   const explorer = options.explorerDir ? createExplorer(options.explorerDir) : undefined;
   if (explorer) app.use(explorer.routes);
   if (options.adminConsole) app.use(createAdminConsole(options.adminConsole));
@@ -203,31 +199,12 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
     '/graphql',
     ...(explorer ? [explorer.page] : []),
     jsonBody(maxBodyBytes),
-    leanBodyError,
     limitBatchSize(maxBatchSize),
     earlyCheck.middleware(() => planner.currentApiSchema()),
     rejectHttpSubscriptions,
-    expressMiddleware(apollo, { context: ({ req, res }) => requestContext(req, res.locals) }),
+    expressMiddleware(apollo, { context: ({ req, res }) => requestContext(req, res) }),
   );
   app.use(jsonErrorHandler);
-  if (options.leanHttp) {
-    const lean = leanGraphqlHttp({
-      apollo,
-      maxBodyBytes,
-      earlyCheck,
-      schemaOf: () => planner.currentApiSchema(),
-      onRequest: (req, path, res, locals) => {
-        countResponse.count(path, res);
-        startRequestLog(logger, req, path, res, locals);
-      },
-      context: requestContext,
-      logger,
-      etagOf: app.get('etag fn') as ((body: Buffer) => string | undefined) | undefined,
-      fallback: app,
-    });
-    handle = lean;
-    countOnScrape(metrics, 'gateway_lean_http_requests_total', 'POST /graphql requests answered on the lean path (no express router or body-parser)', () => lean.answered);
-  }
 
   const executor = new SubscriptionExecutor({
     planner,

@@ -104,41 +104,31 @@ export class EarlyDocumentCheck {
    */
   middleware(schemaOf: () => GraphQLSchema | undefined): RequestHandler {
     return (req, res, next) => {
-      const outcome = this.measureBody(schemaOf, req.method === 'GET' ? req.query : req.body);
-      if (outcome.refused) {
-        const { refused } = outcome;
+      if (!this.settings.enabled) return next();
+      const schema = schemaOf();
+      if (!schema) return next();
+      const body: unknown = req.method === 'GET' ? req.query : req.body;
+      // Whether every operation was measured with the variables Apollo will run it with (a GET's
+      // variables are still JSON text here): the guard then need not measure them again.
+      let measuredAll = true;
+      for (const operation of Array.isArray(body) ? body : [body]) {
+        const { query, variables } = (operation ?? {}) as { query?: unknown; variables?: unknown };
+        if (typeof query !== 'string' || (variables != null && typeof variables !== 'object')) measuredAll = false;
+        if (typeof query !== 'string') continue;
+        let refused: AppError | null = null;
+        try {
+          refused = this.refusal(schema, this.parseRemembered(query), typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : undefined);
+        } catch (error) {
+          if (error instanceof TooManyTokensError) refused = error;
+        }
+        if (!refused) continue;
         const locale = localeFromHeader(req.headers['accept-language']);
         const { http: _http, ...extensions } = refused.extensions ?? {};
         res.status(400).json({ errors: [{ message: refused.localized ? pick(refused.localized, locale) : refused.message, extensions }] });
         return;
       }
-      if (outcome.measuredAll) res.locals[SHAPE_MEASURED] = true;
+      if (measuredAll) res.locals[SHAPE_MEASURED] = true;
       next();
     };
-  }
-
-  /**
-   * The middleware's judgement of a request body (a GET's query): the first refusal, or whether every
-   * operation was measured with the variables Apollo will run it with (the guard then need not
-   * measure them again; a GET's variables are still JSON text here). Also the lean path's (lean-http.ts).
-   */
-  measureBody(schemaOf: () => GraphQLSchema | undefined, body: unknown): { refused: AppError; measuredAll?: undefined } | { refused?: undefined; measuredAll: boolean } {
-    if (!this.settings.enabled) return { measuredAll: false };
-    const schema = schemaOf();
-    if (!schema) return { measuredAll: false };
-    let measuredAll = true;
-    for (const operation of Array.isArray(body) ? body : [body]) {
-      const { query, variables } = (operation ?? {}) as { query?: unknown; variables?: unknown };
-      if (typeof query !== 'string' || (variables != null && typeof variables !== 'object')) measuredAll = false;
-      if (typeof query !== 'string') continue;
-      let refused: AppError | null = null;
-      try {
-        refused = this.refusal(schema, this.parseRemembered(query), typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : undefined);
-      } catch (error) {
-        if (error instanceof TooManyTokensError) refused = error;
-      }
-      if (refused) return { refused };
-    }
-    return { measuredAll };
   }
 }
