@@ -22,16 +22,14 @@ export type SendTimings = StepTimings<SendStep>;
 /** For callers that measure nothing (tests building the service by hand). */
 export const untimed: SendTimings = untimedSteps;
 
-const BUCKETS = STEP_BUCKETS;
-
 export function sendTimings(metrics: Metrics): SendTimings {
-  return stepTimings(metrics, 'anshim_chat_send_step_seconds', 'Time of each await on the sendMessage path, by step', SEND_STEPS, BUCKETS);
+  return stepTimings(metrics, 'anshim_chat_send_step_seconds', 'Time of each await on the sendMessage path, by step', SEND_STEPS, STEP_BUCKETS);
 }
 
 /** Exports the pool's connection waits and holds as anshim_chat_db_pool_{wait,hold}_seconds{use}. */
 export function exportPoolTimes(prisma: ChatPrisma, metrics: Metrics): void {
   const uses: PoolUse[] = ['statement', 'transaction'];
-  const waited = labelledDurationHistogram(metrics, 'anshim_chat_db_pool_wait_seconds', "Time from asking chat's PostgreSQL pool for a connection to getting one, by use", 'use', uses, BUCKETS);
-  const held = labelledDurationHistogram(metrics, 'anshim_chat_db_pool_hold_seconds', "Time a connection of chat's PostgreSQL pool is held, by use (statement: one query; transaction: Prisma's interactive transactions)", 'use', uses, BUCKETS);
+  const waited = labelledDurationHistogram(metrics, 'anshim_chat_db_pool_wait_seconds', "Time from asking chat's PostgreSQL pool for a connection to getting one, by use", 'use', uses, STEP_BUCKETS);
+  const held = labelledDurationHistogram(metrics, 'anshim_chat_db_pool_hold_seconds', "Time a connection of chat's PostgreSQL pool is held, by use (statement: one query; transaction: Prisma's interactive transactions)", 'use', uses, STEP_BUCKETS);
   observePool(prisma, { waited: (seconds, use) => waited.observe({ use }, seconds), held: (seconds, use) => held.observe({ use }, seconds) });
 }

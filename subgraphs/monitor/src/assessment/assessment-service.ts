@@ -58,6 +58,8 @@ const MAX_TEXT = 5_000;
 interface Recording {
   timed: RecordTimings;
   audit?: (tx: Tx) => Promise<void>;
+  /** Set once the alert's transaction carrying `audit` committed: the audit row is written, not to be written again. */
+  audited?: boolean;
 }
 
 export interface AssessmentRecord {
@@ -156,17 +158,20 @@ export class AssessmentService {
             details: { type: activity.type, counterpartId, productId: activity.productId, transactionId: activity.transactionId, at: activity.at.toISOString() },
           })
       : undefined;
+    const recording: Recording = { timed, audit };
+    // Alone when no alert's transaction committed it: no rule matched, or a failure before that commit
+    // (a failure after it, e.g. the publish, must not write it twice).
     const auditAlone = async () => {
-      if (audit) await timed.time('audit', () => transaction(this.deps.prisma, audit));
+      if (audit && !recording.audited) await timed.time('audit', () => transaction(this.deps.prisma, audit));
     };
     let result: AssessmentRecord;
     try {
-      result = await this.recordAndAssess(activity, { timed, audit });
+      result = await this.recordAndAssess(activity, recording);
     } catch (error) {
       await auditAlone();
       throw error;
     }
-    if (result.rulesMatched.length === 0) await auditAlone();
+    await auditAlone();
     if (onBehalf) this.deps.logger.info({ by: me.userId, userId: subjectId, type: activity.type }, 'activity recorded by an admin for a member');
     return result;
   }
@@ -319,6 +324,7 @@ export class AssessmentService {
       await caching;
     };
     const result = from ? await work(from.tx) : await timedTransaction(this.deps.prisma, timed, work);
+    if (recording) recording.audited = true; // committed with the alert (recordActivity never passes `from`)
     if (from) from.defer(() => afterCommit(result));
     else await afterCommit(result);
     return { level: result.level, rulesMatched: matched.map((rule) => rule.code), alerts: result.raised };
