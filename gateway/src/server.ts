@@ -18,6 +18,7 @@ import {
   validUserAgent,
   metricsPlugin,
   createRedis,
+  logConnectionState,
   RedisChannelHub,
   jsonBody,
   jsonErrorHandler,
@@ -91,6 +92,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
   const httpServer = createServer(app);
   const metrics = createMetrics('gateway');
   const redis = createRedis(options.redis);
+  logConnectionState(redis, logger, 'commands');
   const fetcher = createSubgraphFetcher({ timeoutMs: options.subgraphTimeoutMs });
   const subgraphs = new Map<string, string>();
   const inflight = options.shareInflightFetches ? new InflightFetches() : undefined;
@@ -223,7 +225,7 @@ export async function buildGateway(options: GatewayOptions): Promise<GatewayServ
       ['subgraph'],
     ),
   });
-  const revocationHub = new RedisChannelHub(options.redis);
+  const revocationHub = new RedisChannelHub(options.redis, logger);
   const capacity = new SubscriptionCapacity(options.subscriptions.capacity);
   const revocations = new SocketRevocations({ authenticator, hub: revocationHub, sweepIntervalMs: options.subscriptions.revocationSweepMs, logger });
   revocations.start();

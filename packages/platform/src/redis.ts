@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from './logger.ts';
 
 export type { Redis };
 
@@ -86,13 +87,26 @@ export function redisKeyPrefix(settings: RedisSettings): string {
   return isClusterUrl(settings.url) ? `{${settings.prefix}}:` : `${settings.prefix}:`;
 }
 
+/**
+ * How long a command of createRedis' connections may take before it fails. Without it, a command sent
+ * while Redis is away waits in ioredis' offline queue until a third reconnect attempt in a row fails:
+ * 0.3 s at first, but 10–15 s once the outage is a few seconds old (measured with ioredis 6). That is
+ * longer than the gateway's subgraph deadline (10 s), so a listing page whose cache read was waiting
+ * came back as SUBGRAPH_UNAVAILABLE instead of from PostgreSQL, and a signed-in request waited 15 s
+ * for its "try again" (test/faults/redis-restart.faults.test.ts). Loose enough for a busy machine's
+ * event loop: these commands answer in well under a millisecond when Redis is there.
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 2_000;
+
 export function createRedis(settings: RedisSettings, options: RedisOptions = {}): Redis {
   return connectRedis(settings.url, {
     keyPrefix: redisKeyPrefix(settings),
     lazyConnect: false,
     enableOfflineQueue: true,
-    // A request must not hang for long while Redis is away: callers fall back to PostgreSQL.
+    // A request must not hang for long while Redis is away: callers fall back to PostgreSQL, or
+    // refuse with a retryable error where a check cannot run without Redis.
     maxRetriesPerRequest: 2,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     ...options,
   });
 }
@@ -117,6 +131,26 @@ export function queuePrefix(settings: RedisSettings, queueName: string): string 
   return `${settings.prefix}:bull:{${queueName}}`;
 }
 
+/**
+ * Logs a connection's outages once each (lost, then back) instead of ioredis' "Unhandled error event"
+ * on stderr for every refused reconnect attempt; the attempts themselves go to debug.
+ */
+export function logConnectionState(redis: Redis, logger: Logger, connection: string): void {
+  let lost = false;
+  redis.on('error', (error: Error) => logger.debug({ err: error, connection }, 'redis connection error'));
+  // 'reconnecting', not 'close': a connection closed on purpose (quit at shutdown) does not reconnect.
+  redis.on('reconnecting', () => {
+    if (lost) return;
+    lost = true;
+    logger.warn({ connection }, `redis connection lost; its commands fail within ${REDIS_COMMAND_TIMEOUT_MS} ms until it is back`);
+  });
+  redis.on('ready', () => {
+    if (!lost) return;
+    lost = false;
+    logger.info({ connection }, 'redis connection back');
+  });
+}
+
 /** Pub/sub channels ignore the logical database number and ioredis' keyPrefix: prefix them by hand. */
 export function channelName(settings: Pick<RedisSettings, 'prefix'>, name: string): string {
   return `${settings.prefix}:ch:${name}`;
@@ -127,8 +161,12 @@ export class RedisChannelHub {
   private readonly subscriber: Redis;
   private readonly listeners = new Map<string, Set<(message: string) => void>>();
 
-  constructor(private readonly settings: RedisSettings) {
+  constructor(
+    private readonly settings: RedisSettings,
+    logger?: Logger,
+  ) {
     this.subscriber = connectRedis(settings.url, { maxRetriesPerRequest: null });
+    if (logger) logConnectionState(this.subscriber, logger, 'subscriber');
     this.subscriber.on('message', (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) listener(message);
     });

@@ -111,6 +111,12 @@ export class FaultStack {
     return [...this.processes].map(([name, p]) => `--- ${name}\n${p.logs.slice(-lines).join('\n')}`).join('\n');
   }
 
+  /** Each process' last warnings and errors (pino levels 40+, and what was not JSON), for a failure's message. */
+  warnings(lines = 15): string {
+    const notable = (line: string) => !line.startsWith('{') || /"level":(40|50|60)/.test(line);
+    return [...this.processes].map(([name, p]) => `--- ${name}\n${p.logs.filter(notable).slice(-lines).map((line) => line.slice(0, 400)).join('\n')}`).join('\n');
+  }
+
   async stop(): Promise<void> {
     await Promise.allSettled([...this.processes.values()].reverse().map((p) => p.stop()));
     this.processes.clear();

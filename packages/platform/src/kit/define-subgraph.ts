@@ -140,7 +140,7 @@ export async function defineSubgraph(
   // Before compose: the consumer and the jobs it defines read the schedule when they start.
   configureRetrySchedule(retryScheduleFromEnv(env));
   let hub: RedisChannelHub | undefined;
-  const openHub = () => (hub ??= new RedisChannelHub({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX }));
+  const openHub = () => (hub ??= new RedisChannelHub({ url: env.REDIS_URL, prefix: env.REDIS_PREFIX }, logger));
   const resources =
     'resources' in definition
       ? definition.resources({ env, logger, hub: openHub })

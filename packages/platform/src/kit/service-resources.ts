@@ -6,7 +6,7 @@
 import { OutboxRelay } from '../events/relay.ts';
 import type { TransactionalSqlClient } from '../events/sql-client.ts';
 import type { Logger } from '../logger.ts';
-import { createRedis, type Redis, type RedisSettings } from '../redis.ts';
+import { createRedis, logConnectionState, type Redis, type RedisSettings } from '../redis.ts';
 import type { SubgraphName } from '@anshim/contracts';
 
 /** The part of a generated PrismaClient the kit uses (readiness, the relay, closing). */
@@ -37,6 +37,7 @@ export interface ServiceResourceSettings<Db extends ServiceDatabase> {
 export function openServiceResources<Db extends ServiceDatabase>(settings: ServiceResourceSettings<Db>): ServiceResources<Db> {
   const { prisma, logger } = settings;
   const redis = createRedis(settings.redis);
+  logConnectionState(redis, logger, 'commands');
   const relay = new OutboxRelay({ prisma: settings.outbox ?? prisma, service: settings.service, redis: settings.redis, logger });
   return {
     prisma,
