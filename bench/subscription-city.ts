@@ -20,7 +20,9 @@
 // alerts and 500 messages), CITY_BENCH_PORT_BASE (free ports), CITY_BENCH_HEAP_DIR (heap snapshots
 // of each gateway idle, connected and at the end, for scripts/probe/heap-diff.ts), CITY_BENCH_CPU_PROF_DIR,
 // CITY_BENCH_GATEWAY_ENTRY (the gateways from another entry, e.g. a snapshot of older code:
-// `git archive <commit> gateway/src | tar -x -C bench/out/baseline`, then bench/out/baseline/gateway/src/index.ts).
+// `git archive <commit> gateway/src | tar -x -C bench/out/baseline`, then bench/out/baseline/gateway/src/index.ts),
+// CITY_BENCH_GATEWAY_HEAP_MB (the gateways' V8 old-space limit, `--max-old-space-size`: 320 as
+// deploy/k8s/gateway.yaml and deploy/docker-compose.yml set it; 0: V8 sizes the heap itself).
 // Target: p99 ≤ 250 ms and gateway RSS ≤ 400 MB with all 20,000 on one gateway.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -49,7 +51,12 @@ export interface CitySettings {
   heapDir?: string;
   cpuProfileDir?: string;
   gatewayEntry?: string;
+  /** The gateways' --max-old-space-size in MB; undefined: V8 sizes the heap itself. */
+  gatewayHeapMb?: number;
 }
+
+/** The gateways' old-space limit in deploy/k8s/gateway.yaml and deploy/docker-compose.yml (NODE_OPTIONS). */
+export const DEPLOYED_GATEWAY_HEAP_MB = 320;
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): CitySettings {
   const positive = (name: string, fallback: number) => {
@@ -70,6 +77,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): CitySetti
     heapDir: env.CITY_BENCH_HEAP_DIR || undefined,
     cpuProfileDir: env.CITY_BENCH_CPU_PROF_DIR || undefined,
     gatewayEntry: env.CITY_BENCH_GATEWAY_ENTRY || undefined,
+    gatewayHeapMb: env.CITY_BENCH_GATEWAY_HEAP_MB === '0' ? undefined : positive('CITY_BENCH_GATEWAY_HEAP_MB', DEPLOYED_GATEWAY_HEAP_MB),
   };
 }
 
@@ -287,10 +295,10 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
 }
 
 export async function run(settings: CitySettings = settingsFromEnv()): Promise<CityResult[]> {
-  log(`subscription-city: ${settings.members} members × 2 subscriptions, layouts ${settings.layouts.join(', ')} gateway(s), ${settings.alertRate} alerts/s and ${settings.messageRate} messages/s for ${settings.seconds} s, ${settings.workers} member processes (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`);
+  log(`subscription-city: ${settings.members} members × 2 subscriptions, layouts ${settings.layouts.join(', ')} gateway(s), ${settings.alertRate} alerts/s and ${settings.messageRate} messages/s for ${settings.seconds} s, ${settings.workers} member processes, gateway heap limit ${settings.gatewayHeapMb ? `${settings.gatewayHeapMb} MB` : "V8's default"} (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`);
   if (settings.heapDir) mkdirSync(settings.heapDir, { recursive: true });
   if (settings.cpuProfileDir) mkdirSync(settings.cpuProfileDir, { recursive: true });
-  const stack = await startCityStack({ portBase: settings.portBase, heapSnapshotDir: settings.heapDir, cpuProfileDir: settings.cpuProfileDir, gatewayEntry: settings.gatewayEntry });
+  const stack = await startCityStack({ portBase: settings.portBase, heapSnapshotDir: settings.heapDir, cpuProfileDir: settings.cpuProfileDir, gatewayEntry: settings.gatewayEntry, gatewayHeapMb: settings.gatewayHeapMb });
   const redis = new Redis(stack.redisUrl, { maxRetriesPerRequest: 2 });
   const results: CityResult[] = [];
   try {

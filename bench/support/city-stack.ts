@@ -26,7 +26,7 @@ export interface CityStack {
 
 const SUBGRAPH_PORTS = { user: 1, monitor: 2, chat: 3 } as const;
 
-export async function startCityStack(options: { portBase?: number; heapSnapshotDir?: string; cpuProfileDir?: string; gatewayEntry?: string } = {}): Promise<CityStack> {
+export async function startCityStack(options: { portBase?: number; heapSnapshotDir?: string; cpuProfileDir?: string; gatewayEntry?: string; gatewayHeapMb?: number } = {}): Promise<CityStack> {
   const { admin, databaseUrl, redisUrl, redisPrefix, env: placeEnv } = benchPlace();
   const env: Record<string, string> = {
     ...placeEnv,
@@ -69,6 +69,7 @@ export async function startCityStack(options: { portBase?: number; heapSnapshotD
     const startGateway = async (capacity: number) => {
       const offset = 10 + gateways++;
       const nodeArgs = [
+        ...(options.gatewayHeapMb ? [`--max-old-space-size=${options.gatewayHeapMb}`] : []),
         ...profiled(options.heapSnapshotDir, (d) => ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${d}`]),
         ...profiled(options.cpuProfileDir, (d) => ['--cpu-prof', `--cpu-prof-dir=${d}`]),
       ];

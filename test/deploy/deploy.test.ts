@@ -12,6 +12,7 @@ import { processSpecs, root } from '../../scripts/lib/processes.ts';
 import { PROCESS_NAMES } from '../../scripts/lib/env-catalogue.ts';
 import { runTargets } from '../../scripts/lib/run-targets.ts';
 import { ensureServerBuild } from '../support/processes.ts';
+import { DEPLOYED_GATEWAY_HEAP_MB } from '../../bench/subscription-city.ts';
 import { IMAGE_ENTRYPOINT, checkCompose, checkDockerfile, checkKubernetes, interpolate } from './deploy-check.ts';
 
 const deployDir = join(root, 'deploy');
@@ -82,6 +83,18 @@ describe('deploy/docker-compose.yml', () => {
     const problems = checkCompose(join(dir, 'docker-compose.yml'));
     expect(problems).toContain('compose user: DELIVERY_PROVIDER: required in production (smtp)');
     expect(problems).toContain('compose gateway: SUBGRAPH_URLS.report uses port 4104, but report listens on 4004');
+  });
+});
+
+describe('the gateway heap limit', () => {
+  it('is the one the subscription-city bench measures, in compose and in k8s', () => {
+    const expected = `--max-old-space-size=${DEPLOYED_GATEWAY_HEAP_MB}`;
+    const compose = parse(readFileSync(join(deployDir, 'docker-compose.yml'), 'utf8')) as { services: Record<string, { environment?: Record<string, string> }> };
+    expect(compose.services.gateway?.environment?.NODE_OPTIONS).toBe(expected);
+    type Container = { name: string; env?: Array<{ name: string; value?: string }> };
+    const deployment = parse(readFileSync(join(deployDir, 'k8s', 'gateway.yaml'), 'utf8').split(/^---$/m)[0]!) as { spec: { template: { spec: { containers: Container[] } } } };
+    const gateway = deployment.spec.template.spec.containers.find((c) => c.name === 'gateway');
+    expect(gateway?.env?.find((e) => e.name === 'NODE_OPTIONS')?.value).toBe(expected);
   });
 });
 
