@@ -4,10 +4,10 @@
 // A counter in express (behind the signature check) shows which requests the lean path answered
 // itself, so the comparison cannot pass by everything quietly falling through to Apollo.
 import { randomBytes } from 'node:crypto';
-import { createServer as createNetServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
 import pg from 'pg';
+import { freePort as closedPort } from '../../../test/support/free-port.ts'; // nothing listens there: every connection is refused
 import {
   BadInputError,
   bodySha256,
@@ -25,13 +25,6 @@ const NAME = 'leanprobe';
 const logger = createLogger('lean-graphql-test', (process.env.LEAN_TEST_LOG as 'silent') ?? 'silent');
 const ME: Identity = { userId: 'user-1', role: 'USER' };
 
-async function closedPort(): Promise<number> {
-  const server = createNetServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Probe {
   url: string;

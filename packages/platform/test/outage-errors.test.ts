@@ -1,21 +1,13 @@
 // A resolver whose database is unreachable: the member gets a retryable refusal (INTERNAL_SERVER_ERROR, `retryable`, in
 // their language), never the driver's text with the database's address, in production and outside it.
 import { ApolloServer } from '@apollo/server';
-import { createServer } from 'node:net';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createErrorFormatter, ErrorCode, NotFoundError } from '../src/errors.ts';
 import { localizeErrorsPlugin, type Locale } from '../src/i18n.ts';
 import { outageErrorsPlugin } from '../src/outage-errors.ts';
+import { freePort as closedPort } from '../../../test/support/free-port.ts'; // nothing listens there: every connection is refused
 
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function serverWith(production: boolean, port: number, seen: unknown[]) {
   const server = new ApolloServer<{ locale: Locale }>({

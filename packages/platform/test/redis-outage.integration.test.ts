@@ -2,18 +2,10 @@
 // callers fall back to PostgreSQL (or refuse with "try again") before the gateway's subgraph deadline.
 // Without the timeout ioredis holds a command in its offline queue until three reconnect attempts in
 // a row fail: 10–15 s once the outage is a few seconds old.
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedis, REDIS_COMMAND_TIMEOUT_MS, type Redis } from '../src/redis.ts';
+import { freePort as closedPort } from '../../../test/support/free-port.ts'; // nothing listens there: every connection is refused
 
-/** A port nothing listens on: every connection attempt is refused, as while Redis restarts. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
