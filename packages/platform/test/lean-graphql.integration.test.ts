@@ -25,7 +25,6 @@ const NAME = 'leanprobe';
 const logger = createLogger('lean-graphql-test', (process.env.LEAN_TEST_LOG as 'silent') ?? 'silent');
 const ME: Identity = { userId: 'user-1', role: 'USER' };
 
-
 interface Probe {
   url: string;
   metrics: Metrics;

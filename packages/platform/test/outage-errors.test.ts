@@ -8,7 +8,6 @@ import { localizeErrorsPlugin, type Locale } from '../src/i18n.ts';
 import { outageErrorsPlugin } from '../src/outage-errors.ts';
 import { freePort as closedPort } from '../../../test/support/free-port.ts'; // nothing listens there: every connection is refused
 
-
 async function serverWith(production: boolean, port: number, seen: unknown[]) {
   const server = new ApolloServer<{ locale: Locale }>({
     typeDefs: 'type Query { listing: String, missing: String, slow: String }',

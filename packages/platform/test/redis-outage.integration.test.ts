@@ -6,7 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRedis, REDIS_COMMAND_TIMEOUT_MS, type Redis } from '../src/redis.ts';
 import { freePort as closedPort } from '../../../test/support/free-port.ts'; // nothing listens there: every connection is refused
 
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let client: Redis | undefined;
