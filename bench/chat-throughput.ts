@@ -23,7 +23,7 @@
 // A quick run: CHAT_BENCH_CONVERSATIONS=100 CHAT_BENCH_RATE=20 CHAT_BENCH_SECONDS=5.
 // CHAT_BENCH_MONITOR_BEFORE=<git ref>: the monitor runs from that ref's sources (bench/support/baseline-tree.ts;
 // same Prisma models needed), the rest from this tree: its CPU per message before and after, run after run.
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { deployMigrations, ensureDatabase } from '../scripts/lib/migrations.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
 import { messageMix } from './chat-screening.ts';
@@ -31,6 +31,7 @@ import { benchPlace, benchSecrets } from './support/bench-stack.ts';
 import { startChatReceivers, type ChatMember, type Delivery } from './support/chat-clients.ts';
 import { gql, inPool, seedConversations, type Conversation } from './support/chat-seed.ts';
 import { chatConsumedSince, cpuSeconds, describeWaits, dropBenchData, histogramOf, monitorLag, percentile, sendWaitsOf } from './support/chat-measures.ts';
+import { machineCpu } from './support/cpu.ts';
 import { runWhenScript } from './support/script.ts';
 import { prepareBaselineTree } from './support/baseline-tree.ts';
 
@@ -71,6 +72,12 @@ export interface ChatRunResult {
   monitorLagP99Ms: number;
   /** What chat's sends waited on over the run: each step of the send path and the pool's connection waits (send-timings.ts). */
   sendWaits: string;
+  /**
+   * The whole machine over the run, every process and the kernel: CPU ms per message, its share of
+   * the cores, and the part of it that is PostgreSQL, Redis, the user and transaction services
+   * (what the monitor's events make them do) and the rest (this bench's sender and receivers).
+   */
+  machine: { msPerMessage: number; coresBusy: number; postgres: number; redis: number; user: number; transaction: number; rest: number };
   load: number;
 }
 
@@ -131,7 +138,7 @@ async function startStack(databaseUrl: string, redisPrefix: string): Promise<Sta
     WS_CONNECTION_INIT_TIMEOUT_MS: '60000',
   };
   const processes: StartedProcess[] = [];
-  // CHAT_BENCH_PROFILE_DIR: the screened chat and its gateway write V8 CPU profiles there on exit.
+  // CHAT_BENCH_PROFILE_DIR: the screened chat, its gateway, user, transaction and the monitor write V8 CPU profiles there on exit.
   const profileDir = process.env.CHAT_BENCH_PROFILE_DIR;
   const start = async (name: string, entry: string, extra: Record<string, string>, profiled = false) => {
     const nodeArgs = profiled && profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
@@ -141,9 +148,9 @@ async function startStack(databaseUrl: string, redisPrefix: string): Promise<Sta
   };
   try {
     const [user, transaction, monitor] = await Promise.all([
-      start('user', 'subgraphs/user/src/index.ts', { USER_PORT: '0' }),
-      start('transaction', 'subgraphs/transaction/src/index.ts', { TRANSACTION_PORT: '0' }),
-      start('monitor', await monitorEntry(), { MONITOR_PORT: '0' }),
+      start('user', 'subgraphs/user/src/index.ts', { USER_PORT: '0' }, true),
+      start('transaction', 'subgraphs/transaction/src/index.ts', { TRANSACTION_PORT: '0' }, true),
+      start('monitor', await monitorEntry(), { MONITOR_PORT: '0' }, true),
     ]);
     const chatOn = await start('chat', 'subgraphs/chat/src/index.ts', { CHAT_PORT: '0' }, true);
     // The baseline reads the same database; the first chat keeps the copies (it consumes the events).
@@ -206,7 +213,8 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     const histogramBefore = await histogramOf(chat.operationsUrl!);
     // The last scrape before the run: it resets the event-loop delay figures the next one reads.
     const waitsBefore = await sendWaitsOf(chat.operationsUrl!);
-    const cpuBefore = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!), monitor: cpuSeconds(stack.monitor.child.pid!) };
+    const others = () => Object.fromEntries(['user', 'transaction'].map((name) => [name, cpuSeconds(stack.processes.find((p) => p.name === name)!.child.pid!)]));
+    const cpuBefore = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!), monitor: cpuSeconds(stack.monitor.child.pid!), others: others(), machine: machineCpu() };
     const { inputs } = messageMix(settings.rate * settings.seconds, 18 + round);
     const sent: Array<{ id: string; started: number; recipient: number }> = [];
     let failedSends = 0;
@@ -237,7 +245,7 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     const recipientTimes = () => sent.map((s) => byMessage.get(s.id)?.find((d) => d.memberIndex === s.recipient)?.at);
     const settle = Date.now() + 30_000;
     while (recipientTimes().some((at) => at === undefined) && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
-    const cpuAfter = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!) };
+    const cpuAfter = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!), monitor: cpuSeconds(stack.monitor.child.pid!), others: others(), machine: machineCpu() };
     const waitsAfter = await sendWaitsOf(chat.operationsUrl!);
     const screening = histogramBefore && (await histogramOf(chat.operationsUrl!))?.minus(histogramBefore);
     const consumed = await chatConsumedSince(stack.databaseUrl, runStarted);
@@ -272,11 +280,33 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
       monitorLagP50Ms: lag.p50Ms,
       monitorLagP99Ms: lag.p99Ms,
       sendWaits,
+      machine: machineShare(cpuBefore, cpuAfter, sent.length),
       load: Math.round(loadavg()[0]! * 10) / 10,
     };
   } finally {
     await receivers.dispose();
   }
+}
+
+type CpuReading = { chat: number; gateway: number; monitor: number; others: Record<string, number>; machine: ReturnType<typeof machineCpu> };
+
+function machineShare(before: CpuReading, after: CpuReading, messages: number): ChatRunResult['machine'] {
+  const perMessage = (ms: number) => ms / Math.max(1, messages);
+  const seconds = (key: 'chat' | 'gateway' | 'monitor') => after[key] - before[key];
+  const other = (name: string) => ((after.others[name] ?? 0) - (before.others[name] ?? 0)) * 1000;
+  const busy = after.machine.busyMs - before.machine.busyMs;
+  const postgres = after.machine.postgresMs - before.machine.postgresMs;
+  const redis = after.machine.redisMs - before.machine.redisMs;
+  const services = (seconds('chat') + seconds('gateway') + seconds('monitor')) * 1000 + other('user') + other('transaction');
+  return {
+    msPerMessage: perMessage(busy),
+    coresBusy: busy / (after.machine.at - before.machine.at) / availableParallelism(),
+    postgres: perMessage(postgres),
+    redis: perMessage(redis),
+    user: perMessage(other('user')),
+    transaction: perMessage(other('transaction')),
+    rest: perMessage(busy - services - postgres - redis),
+  };
 }
 
 const fixed = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : n === Number.POSITIVE_INFINITY ? '>1000' : '–');
@@ -288,6 +318,11 @@ function print(r: ChatRunResult): void {
       `screening mean ${fixed(r.screeningMeanMs, 3)} ms (p50 ≤ ${fixed(r.screeningP50Ms, 2)}, p99 ≤ ${fixed(r.screeningP99Ms, 2)} ms); ` +
       `CPU per message chat ${fixed(r.chatCpuMsPerMessage, 2)} ms, gateway ${fixed(r.gatewayCpuMsPerMessage, 2)} ms, monitor ${fixed(r.monitorCpuMsPerMessage, 2)} ms; ` +
       `monitor consumed ${r.monitorConsumed}/${r.screenedEvents} chat.message_screened, lag p50 ${fixed(r.monitorLagP50Ms, 0)} ms, p99 ${fixed(r.monitorLagP99Ms, 0)} ms (load ${r.load})`,
+  );
+  const m = r.machine;
+  console.log(
+    `  machine (every process, while the sends ran): ${fixed(m.msPerMessage, 2)} ms CPU per message, ${fixed(m.coresBusy * 100, 0)}% of ${availableParallelism()} cores busy; ` +
+      `of it PostgreSQL ${fixed(m.postgres, 2)}, Redis ${fixed(m.redis, 2)}, user ${fixed(m.user, 2)}, transaction ${fixed(m.transaction, 2)}, the bench's clients and the rest ${fixed(m.rest, 2)} ms`,
   );
   if (r.sendWaits) console.log(`  chat's send waits:\n    ${r.sendWaits}`);
 }
@@ -319,9 +354,13 @@ export async function run(settings: ChatThroughputSettings = settingsFromEnv()):
     };
     const ratio = (pick: (r: ChatRunResult) => number) => mean('on', pick) / mean('off', pick);
     const p99 = Math.max(...results.filter((r) => r.screening === 'on').map((r) => r.p99Ms));
+    // The ratios only when both modes ran (CHAT_BENCH_MODES=on alone has nothing to divide by).
+    const ratios = settings.modes.length === 2
+      ? `screened / unscreened: send → receive p50 ${fixed(ratio((r) => r.p50Ms), 2)}×, p99 ${fixed(ratio((r) => r.p99Ms), 2)}×; ` +
+        `chat CPU per message ${fixed(ratio((r) => r.chatCpuMsPerMessage), 2)}×; `
+      : '';
     console.log(
-      `screened / unscreened: send → receive p50 ${fixed(ratio((r) => r.p50Ms), 2)}×, p99 ${fixed(ratio((r) => r.p99Ms), 2)}×; ` +
-        `chat CPU per message ${fixed(ratio((r) => r.chatCpuMsPerMessage), 2)}×; screening ${fixed(mean('on', (r) => r.screeningMeanMs), 3)} ms of it on average. ` +
+      `${ratios}screening ${fixed(mean('on', (r) => r.screeningMeanMs), 3)} ms per message on average. ` +
         `Target p99 ≤ 150 ms with screening: ${p99 <= 150 ? 'met' : 'NOT met'} (${fixed(p99, 0)} ms). Load average at the end ${loadavg().map((l) => l.toFixed(2)).join(', ')}`,
     );
   } finally {

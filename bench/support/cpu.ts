@@ -39,3 +39,33 @@ export function processTreeCpuMs(pid: number): number {
   }
   return (ticks * 1000) / TICKS_PER_SECOND;
 }
+
+/** The whole machine's busy CPU milliseconds (every core, every process, the kernel's too), and PostgreSQL's and Redis' share. */
+export interface MachineCpu {
+  busyMs: number;
+  postgresMs: number;
+  redisMs: number;
+  at: number;
+}
+
+/** One reading of /proc/stat and of the postgres and redis-server processes (every backend). */
+export function machineCpu(): MachineCpu {
+  // cpu  user nice system idle iowait irq softirq steal …: busy is all but idle and iowait.
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const busyTicks = fields.reduce((sum, value, i) => (i === 3 || i === 4 ? sum : sum + value), 0);
+  let postgres = 0;
+  let redis = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let name: string;
+    try {
+      name = readFileSync(`/proc/${entry}/comm`, 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (name.startsWith('postgres')) postgres += stat(Number(entry))?.ticks ?? 0;
+    else if (name.startsWith('redis-server')) redis += stat(Number(entry))?.ticks ?? 0;
+  }
+  const ms = (ticks: number) => (ticks * 1000) / TICKS_PER_SECOND;
+  return { busyMs: ms(busyTicks), postgresMs: ms(postgres), redisMs: ms(redis), at: performance.now() };
+}

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONSUMED_EVENTS, SUBGRAPHS, consumersOf, type EventType } from '@anshim/contracts';
 import { EVENT_MAP, eventMapProblems, findHandlers, renderEventMap, withEventMap } from '../lib/event-map.ts';
 import { readPage } from '../lib/generated-block.ts';
 
@@ -33,5 +34,15 @@ describe("README's event map", () => {
     expect(handlers.get('user.verified')).toEqual([{ service: 'report', file: 'subgraphs/report/src/inbound/handlers.ts' }]);
     expect(renderEventMap(handlers)).toContain('| `user.verified` | normal | user | [report](subgraphs/report/src/inbound/handlers.ts) |');
     expect(renderEventMap(handlers)).toContain('| `report.filed` | normal | report | — (no handler yet) |');
+  });
+
+  it("lists in CONSUMED_EVENTS exactly each service's handlers (the relay enqueues by that list)", () => {
+    // A handler missing from the list never gets its events; a listed type without a handler fills the queue for nothing.
+    const handlers = findHandlers();
+    for (const { name } of SUBGRAPHS) {
+      const handled = [...handlers].filter(([, list]) => list.some((h) => h.service === name)).map(([type]) => type);
+      expect([...CONSUMED_EVENTS[name]].sort(), name).toEqual(handled.sort());
+    }
+    expect(consumersOf('user.signed_in' as EventType)).toEqual(['monitor']);
   });
 });

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { type SubgraphName, isEventType, isSubscribed, type EventType, type SubscribedEventType } from '@anshim/contracts';
+import { CONSUMED_EVENTS, type SubgraphName, isEventType, isSubscribed, type EventType, type SubscribedEventType } from '@anshim/contracts';
 import type { Logger } from '../logger.ts';
 import { createQueueConnection, queuePrefix, type RedisSettings } from '../redis.ts';
 import { DeadLetters } from './dead-letters.ts';
@@ -22,6 +22,11 @@ export type EventHandler<T extends EventType, Tx> = (event: EventEnvelope<T>, tx
 export type EventHandlers<S extends SubgraphName, Tx> = {
   [T in EventType]?: T extends SubscribedEventType<S> ? EventHandler<T, Tx> : never;
 };
+
+/** The types CONSUMED_EVENTS lists for the service that `handled` does not cover (its queue would get them for nothing). */
+export function unhandledConsumedEvents(service: SubgraphName, handled: readonly EventType[]): EventType[] {
+  return (CONSUMED_EVENTS[service] as readonly EventType[]).filter((type) => !handled.includes(type));
+}
 
 /** What a job's handling came to; stored by BullMQ as the job's return value. */
 export type EventOutcome = 'processed' | 'duplicate' | 'ignored';
@@ -84,7 +89,7 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
     this.handlers = options.handlers as Partial<Record<EventType, EventHandler<EventType, Tx>>>;
     for (const type of Object.keys(this.handlers)) {
       if (!isEventType(type) || !isSubscribed(this.service, type)) {
-        throw new Error(`${this.service} has a handler for ${type} but does not subscribe to its topic`);
+        throw new Error(`${this.service} has a handler for ${type}, which CONSUMED_EVENTS (@anshim/contracts) does not list for it: its events would never reach this queue`);
       }
     }
     const concurrency = options.concurrency ?? 5;
@@ -125,6 +130,11 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
       else countRetry(this.service, job?.name ?? 'unknown');
     });
     this.deadLetters = new DeadLetters(this.service, options.redis);
+  }
+
+  /** The event types this consumer has handlers for. */
+  handledTypes(): EventType[] {
+    return Object.keys(this.handlers) as EventType[];
   }
 
   /** Starts consuming. Also moves failures a previous process left behind to dead letters. */

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type SubgraphName, subscribersOf, type Topic } from '@anshim/contracts';
+import { consumersOf, isEventType, type SubgraphName, subscribersOf, type Topic } from '@anshim/contracts';
 import type { Logger } from '../logger.ts';
 import { connectRedis, queuePrefix, type RedisSettings } from '../redis.ts';
 import { consumerQueueName, DEFAULT_RETRY_POLICY, eventJobOptions, type RetryPolicy } from './queues.ts';
@@ -149,7 +149,9 @@ export class OutboxRelay {
     for (const row of rows) {
       const envelope: unknown = JSON.parse(row.payload);
       published.push({ type: row.type, envelope });
-      for (const service of subscribersOf(row.topic as Topic)) {
+      // Only the services that handle the type (CONSUMED_EVENTS). A type this process does not know
+      // (it cannot write one: outboxRowOf refuses it) would go to its topic's readers, as before.
+      for (const service of isEventType(row.type) ? consumersOf(row.type) : subscribersOf(row.topic as Topic)) {
         let jobs = byService.get(service);
         if (!jobs) byService.set(service, (jobs = []));
         jobs.push({ name: row.type, data: envelope, opts: eventJobOptions(row.id, row.priority, this.retry) });

@@ -22,7 +22,7 @@ import { installOutboxMetrics, installQueueMetrics } from '../events/queue-metri
 import { installEntityInvalidationMetrics } from '../events/entity-invalidation.ts';
 import { configureRetrySchedule, retryScheduleFromEnv } from '../events/retry-schedule.ts';
 import { consumerWithAfterCommit, type AfterCommitHooks } from '../events/after-commit.ts';
-import type { EventConsumer, EventHandlers } from '../events/consumer.ts';
+import { EventConsumer, unhandledConsumedEvents, type EventHandlers } from '../events/consumer.ts';
 import type { SqlExecutor } from '../events/sql-client.ts';
 import { stopOnSignals } from '../process.ts';
 import { RedisChannelHub } from '../redis.ts';
@@ -152,6 +152,13 @@ export async function defineSubgraph(
   installOutboxMetrics(metrics.registry, resources.prisma);
   installEntityInvalidationMetrics(metrics.registry);
   const own = await definition.compose({ ...resources, resources, env, logger, production, metrics, hub: openHub, consume });
+  // Its queue receives every type CONSUMED_EVENTS lists for it: each must have a handler here.
+  const unhandled = own.consumer instanceof EventConsumer ? unhandledConsumedEvents(name, own.consumer.handledTypes()) : [];
+  if (unhandled.length > 0) {
+    await own.consumer?.close();
+    await resources.close();
+    throw new Error(`${name}: CONSUMED_EVENTS (@anshim/contracts) lists ${unhandled.join(', ')} for it, but its consumer has no handler: remove them there or handle them`);
+  }
   const jobs = own.jobs ?? [];
 
   const server = await buildSubgraphServer({

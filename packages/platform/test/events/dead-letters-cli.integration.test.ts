@@ -39,7 +39,7 @@ describeOnEachRedis((environment) => {
         await tx.$executeRawUnsafe('INSERT INTO effects (consumer, event_id, type) VALUES ($1, $2::uuid, $3)', service, event.id, event.type);
         applied.push(service);
       };
-      for (const service of ['safety', 'chat'] as const) {
+      for (const service of ['safety', 'monitor'] as const) {
         s.track(new EventConsumer({ service, prisma: s.db, redis: s.redis, logger: s.logger, handlers: { 'user.verified': handler(service) } }), (c) => c.close()).start();
       }
       const jobRuns: string[] = [];
@@ -70,17 +70,17 @@ describeOnEachRedis((environment) => {
         const letters = await list(s);
         return letters.length === 3 ? letters : undefined;
       }, { timeoutMs: 20_000 });
-      expect(all.map((l) => `${l.queue} ${l.kind} ${l.type}`).sort()).toEqual(['events.chat event user.verified', 'events.safety event user.verified', 'report.sanction-end job end']);
+      expect(all.map((l) => `${l.queue} ${l.kind} ${l.type}`).sort()).toEqual(['events.monitor event user.verified', 'events.safety event user.verified', 'report.sanction-end job end']);
       expect(all.find((l) => l.service === 'safety')).toMatchObject({ id: event.id, eventId: event.id, reason: 'safety cannot apply it yet' });
       expect(all.find((l) => l.kind === 'job')).toMatchObject({ id: `sanction-${sanctionId}`, service: 'report', reason: 'the sanction row is locked by a migration' });
-      expect(await list(s, '--service', 'chat')).toHaveLength(1);
+      expect(await list(s, '--service', 'monitor')).toHaveLength(1);
       expect(await list(s, '--type', 'end')).toHaveLength(1);
       expect(await list(s, '--service', 'user')).toHaveLength(0);
 
       // The same event id in two services: an id alone is ambiguous.
       const ambiguous = await cli(s, 'show', event.id);
       expect(ambiguous.code).toBe(2);
-      expect(ambiguous.stderr).toMatch(/events\.safety.*events\.chat|events\.chat.*events\.safety/);
+      expect(ambiguous.stderr).toMatch(/events\.safety.*events\.monitor|events\.monitor.*events\.safety/);
       const shown = await cli(s, 'show', event.id, '--service', 'safety');
       expect(shown.code, shown.stderr).toBe(0);
       expect(JSON.parse(shown.stdout)).toMatchObject({ service: 'safety', payload: { id: event.id, type: 'user.verified', data: { userId } } });
@@ -91,10 +91,10 @@ describeOnEachRedis((environment) => {
       expect(jsonLines(replayed.stdout)[0]).toMatchObject({ audit: { action: 'replay', who: 'oncall-kim', service: 'safety', id: event.id, type: 'user.verified', eventId: event.id } });
       await waitFor('the replayed event applied by safety', () => applied.includes('safety'));
 
-      const dropped = await cli(s, 'drop', event.id, '--service', 'chat');
+      const dropped = await cli(s, 'drop', event.id, '--service', 'monitor');
       expect(dropped.code, dropped.stderr).toBe(0);
       expect(dropped.stdout).toContain(`dropped ${event.id}`);
-      const again = await cli(s, 'drop', event.id, '--service', 'chat');
+      const again = await cli(s, 'drop', event.id, '--service', 'monitor');
       expect(again.code).toBe(1);
 
       const replayedAll = await cli(s, 'replay', '--all', '--service', 'report');
@@ -103,13 +103,13 @@ describeOnEachRedis((environment) => {
       await waitFor('the replayed job to run', () => jobRuns.includes(sanctionId));
 
       expect(await list(s)).toHaveLength(0);
-      expect(applied).toEqual(['safety']); // chat's letter was dropped, never applied
+      expect(applied).toEqual(['safety']); // monitor's letter was dropped, never applied
       const auditTrail = await cli(s, 'list', '--audit');
       expect(auditTrail.code, auditTrail.stderr).toBe(0);
       const audit = jsonLines(auditTrail.stdout);
       expect(audit.map((a) => `${String(a.action)} ${String(a.service)} ${String(a.who)}`)).toEqual([
         `replay report ${userInfo().username}`,
-        `drop chat ${userInfo().username}`,
+        `drop monitor ${userInfo().username}`,
         'replay safety oncall-kim',
       ]);
       expect(audit[0]).toMatchObject({ id: `sanction-${sanctionId}`, type: 'end', payload: { sanctionId } });

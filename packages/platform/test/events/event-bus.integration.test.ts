@@ -13,7 +13,7 @@ import {
   type OutboxRelayOptions,
   type SqlExecutor,
 } from '../../src/events/index.ts';
-import { subscribersOf, type SubgraphName } from '@anshim/contracts';
+import { consumersOf, type SubgraphName } from '@anshim/contracts';
 import { deferred, describeOnEachRedis, recordingLogger, waitFor, type Scenario } from './event-bus-fixture.ts';
 
 
@@ -77,9 +77,10 @@ describeOnEachRedis((environment, target) => {
       expect(effects.map((e) => e.consumer).sort()).toEqual(['monitor', 'safety']);
       expect(effects.every((e) => e.event_id === event.id)).toBe(true);
       await waitFor('the row to be marked sent', async () => (await s.unsentCount()) === 0); // after the relay's commit
-      // Services that do not subscribe to user.events get nothing.
-      const subscribers = subscribersOf('user.events');
-      for (const service of (['transaction', 'user', 'report'] as const).filter((s) => !subscribers.includes(s))) {
+      // Services that do not handle user.verified get nothing, even transaction, which reads other user.events.
+      const consumers = consumersOf('user.verified');
+      expect(consumers).not.toContain('transaction');
+      for (const service of (['transaction', 'user', 'report'] as const).filter((s) => !consumers.includes(s))) {
         expect(await s.queue(service).getJobCountByTypes('waiting', 'prioritized', 'completed', 'failed')).toBe(0);
       }
     });

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { subscribersOf, topicOf } from '@anshim/contracts';
+import { consumersOf } from '@anshim/contracts';
 import { bodySha256, signIdentityHeaders } from '../../src/identity.ts';
 import { defineSubgraph, type BackgroundWork } from '../../src/kit/define-subgraph.ts';
 import { durationHistogram } from '../../src/metrics.ts';
@@ -52,7 +52,8 @@ function work(name: string, steps: string[]): BackgroundWork {
   };
 }
 
-async function buildTestSubgraph(scenario: Scenario, steps: string[]) {
+/** `partialConsumer`: an event consumer with one handler of the many CONSUMED_EVENTS lists for monitor. */
+async function buildTestSubgraph(scenario: Scenario, steps: string[], { partialConsumer = false } = {}) {
   const env = loadTestEnv({ ...secrets, NODE_ENV: 'test', REDIS_URL: scenario.redis.url, REDIS_PREFIX: scenario.redis.prefix, MONITOR_PORT: '0', MONITOR_OPS_PORT: '0' });
   const { logger, lines } = recordingLogger();
   // The scenario ends the pool itself; disconnecting is only recorded.
@@ -64,13 +65,13 @@ async function buildTestSubgraph(scenario: Scenario, steps: string[]) {
     resolvers: { Query: { greeting: (_: unknown, __: unknown, context: RequestContext & { greeting: string }) => context.greeting } },
     database: () => database,
     logger,
-    compose: ({ env: own, afterCommit, metrics }) => {
+    compose: ({ env: own, afterCommit, metrics, consume }) => {
       // A service's own timing goes into the registry the operations port serves.
       durationHistogram(metrics, 'anshim_kit_test_seconds', 'a timing the service registered itself', [0.001, 0.01]).observe(0.002);
       return {
         context: (base: RequestContext) => ({ ...base, greeting: own.MONITOR_GREETING }),
         prepare: async () => void steps.push('prepared'),
-        consumer: work('consumer', steps),
+        consumer: partialConsumer ? consume(() => ({ 'user.verified': async () => undefined })) : work('consumer', steps),
         jobs: [work('first job', steps), work('second job', steps)],
         closing: [() => steps.push('delivery closed')],
         expose: { afterCommit },
@@ -127,10 +128,16 @@ describe('defineSubgraph', () => {
     server.afterCommit();
 
     expect(envelope.producer).toBe('monitor');
-    const [subscriber] = subscribersOf(topicOf('monitor.risk_cleared'));
+    const [subscriber] = consumersOf('monitor.risk_cleared');
     const queue = scenario.queue(subscriber!);
     await waitFor('the relay to publish', async () => (await queue.getJob(envelope.id)) !== undefined, { timeoutMs: 5_000 });
     await waitFor('the row to be marked sent', async () => (await scenario.unsentCount()) === 0, { timeoutMs: 5_000 });
+  });
+
+  it("refuses to start a consumer that lacks a handler for a type CONSUMED_EVENTS sends to its queue", async () => {
+    const scenario = await bus.scenario();
+    const partial = buildTestSubgraph(scenario, [], { partialConsumer: true });
+    await expect(partial).rejects.toThrow(/^monitor: CONSUMED_EVENTS \(@anshim\/contracts\) lists user\.registered, .*chat\.message_sent.*, but its consumer has no handler/);
   });
 
   it('serves the schema with the context compose built, to signed requests only', async () => {
