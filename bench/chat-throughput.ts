@@ -29,7 +29,8 @@ import { startProcess, type StartedProcess } from '../test/support/processes.ts'
 import { messageMix } from './chat-screening.ts';
 import { benchPlace, benchSecrets } from './support/bench-stack.ts';
 import { startChatReceivers, type ChatMember, type Delivery } from './support/chat-clients.ts';
-import { gql, inPool, seedConversations, type Conversation } from './support/chat-seed.ts';
+import { inPool, seedConversations, type Conversation } from './support/chat-seed.ts';
+import { gql } from './support/graphql-client.ts';
 import { chatConsumedSince, cpuSeconds, describeWaits, dropBenchData, histogramOf, monitorLag, percentile, sendWaitsOf } from './support/chat-measures.ts';
 import { machineCpu } from './support/cpu.ts';
 import { runWhenScript } from './support/script.ts';

@@ -13,7 +13,8 @@ import { loadavg } from 'node:os';
 import pg from 'pg';
 import { freePort } from '../test/support/free-port.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
-import { createBenchStack, gql } from './support/bench-stack.ts';
+import { createBenchStack } from './support/bench-stack.ts';
+import { gql } from './support/graphql-client.ts';
 import { runWhenScript } from './support/script.ts';
 
 const KEYS = { PAYMENT_SECRET_KEY: 'test_sk_payment_bench', PAYMENT_WEBHOOK_KEY: 'payment-bench-webhook-key' };

@@ -14,7 +14,6 @@
 // user service's outbox (bench/support/registered-users.ts), and the safety worker gives each its
 // first score from user.registered before the clock starts.
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
 import { loadavg } from 'node:os';
 import { Queue } from 'bullmq';
 import pg from 'pg';
@@ -24,6 +23,7 @@ import { createBenchDatabase } from '../subgraphs/safety/test/support/bench-data
 import { TestEventPublisher } from '../subgraphs/safety/test/support/event-publisher.ts';
 import { processCpuMs, processTreeCpuMs } from './support/cpu.ts';
 import { registerUsersThroughOutbox } from './support/registered-users.ts';
+import { postJson } from './support/graphql-client.ts';
 import { runWhenScript } from './support/script.ts';
 
 type Stage = { p50: number; p99: number };
@@ -62,29 +62,13 @@ export interface FreshnessResult {
   load: string;
 }
 
-// Gateway reads over node:http with keep-alive: fetch (undici, web streams) cost this process about
-// twice the CPU per read, and this process shares the machine with what it measures.
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 let gatewayReads = 0;
-
-function post(url: string, body: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}, retries = 2): Promise<T> {
   gatewayReads++;
   let text: string;
   try {
-    text = await post(url, JSON.stringify({ query, variables }));
+    ({ text } = await postJson(url, JSON.stringify({ query, variables })));
   } catch (error) {
     // A kept-alive socket the gateway closed while idle (its keep-alive timeout is 5 s): ask again.
     const code = (error as NodeJS.ErrnoException).code;

@@ -27,7 +27,8 @@ import { encodeCursor, type ProductSort } from '../subgraphs/transaction/src/pro
 import { ownerUrls, startTiers } from '../test/support/owners.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
 import { prepareBaselineTree } from './support/baseline-tree.ts';
-import { createBenchStack, gql } from './support/bench-stack.ts';
+import { createBenchStack } from './support/bench-stack.ts';
+import { gql } from './support/graphql-client.ts';
 import { processTreeCpuMs } from './support/cpu.ts';
 import { runLoad } from './gateway-mix/load.ts';
 import { readListings } from './gateway-mix/seed.ts';

@@ -25,7 +25,7 @@
 // deploy/k8s/gateway.yaml and deploy/docker-compose.yml set it; 0: V8 sizes the heap itself).
 // Target: p99 ≤ 250 ms and gateway RSS ≤ 400 MB with all 20,000 on one gateway.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { Redis } from 'ioredis';
 import { channelName, signAccessToken } from '@anshim/platform';
 import { userMessageChannel } from '../subgraphs/chat/src/messaging/message-channels.ts';
@@ -36,6 +36,8 @@ import { bucketCount, bucketPercentileMs, bucketsSince, heapSnapshot, heapUsedMb
 import { seedCity, type City } from './support/city-seed.ts';
 import { startCityStack, type CityStack } from './support/city-stack.ts';
 import { printCity, type CityResult, type DeliveryHop, type GatewayMemory } from './support/city-report.ts';
+import { machineCpu } from './support/cpu.ts';
+import { gql } from './support/graphql-client.ts';
 import { runWhenScript } from './support/script.ts';
 
 export interface CitySettings {
@@ -86,16 +88,6 @@ const SEND = 'mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, t
 const SMALL_TALK = ['안녕하세요, 아직 판매 중인가요?', '네, 판매 중입니다.', '내일 저녁 7시에 합정역 어떠세요?', '좋아요, 그때 뵐게요.', '사진 한 장 더 볼 수 있을까요?'];
 const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-async function gql(url: string, query: string, variables: Record<string, unknown>, token: string, retried = false): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables }) }).catch((error: Error) => {
-    // A keep-alive connection the server closed just as it was reused ("other side closed"): once more.
-    if (retried) throw error;
-    return undefined;
-  });
-  if (!response) return gql(url, query, variables, token, true);
-  const body = (await response.json()) as { errors?: unknown[] };
-  if (body.errors?.length) throw new Error(JSON.stringify(body.errors).slice(0, 300));
-}
 
 /** Runs `work` over `count` indices, `limit` at a time; returns how many failed (the first error is logged). */
 async function inPool(count: number, limit: number, work: (index: number) => Promise<void>): Promise<number> {
@@ -191,10 +183,10 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     const connected = await Promise.all(gateways.map(memoryOf));
     for (const [k, g] of gateways.entries()) log(`  gateway ${k + 1} connected: ${await memoryDetail(g.operationsUrl!)}`);
     if (settings.heapDir) for (const g of gateways) log(`  heap snapshot (connected): ${await heapSnapshot(g.child.pid!, settings.heapDir)}`);
-    const raise = (i: number, text: string) => gql(url(gateways[0]!), ALERT, { input: { type: 'CHAT_MESSAGE', counterpartId: city.members[i], text } }, senderTokens[i % senderTokens.length]!);
-    const send = (k: number, byBuyer: boolean, text: string) => {
+    const raise = async (i: number, text: string) => void (await gql(url(gateways[0]!), ALERT, { input: { type: 'CHAT_MESSAGE', counterpartId: city.members[i], text } }, senderTokens[i % senderTokens.length]!));
+    const send = async (k: number, byBuyer: boolean, text: string) => {
       const pair = city.pairs[k]!;
-      return gql(url(gateways[0]!), SEND, { c: pair.conversationId, t: text }, tokens[2 * k + (byBuyer ? 1 : 0)]!);
+      await gql(url(gateways[0]!), SEND, { c: pair.conversationId, t: text }, tokens[2 * k + (byBuyer ? 1 : 0)]!);
     };
     // Warm-up: a sample of alerts and messages over the whole city (JIT, buffers, pools), unmeasured.
     started = performance.now();
@@ -212,7 +204,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     latencies.message = [];
 
     const hopsBefore = await readHops(stack.monitor, gateways);
-    const cpuBefore = { gateways: gateways.map((g) => usage(g.child.pid!).cpuSeconds), monitor: usage(stack.monitor.child.pid!).cpuSeconds, chat: usage(stack.chat.child.pid!).cpuSeconds };
+    const cpuBefore = { gateways: gateways.map((g) => usage(g.child.pid!).cpuSeconds), monitor: usage(stack.monitor.child.pid!).cpuSeconds, chat: usage(stack.chat.child.pid!).cpuSeconds, user: usage(stack.user.child.pid!).cpuSeconds, machine: machineCpu() };
     const t0 = performance.now();
     const alerts = settings.alertRate * settings.seconds;
     const messages = settings.messageRate * settings.seconds;
@@ -241,6 +233,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     const deadline = Date.now() + 60_000;
     while ((latencies.alert.length < due.alert || latencies.message.length < due.message) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     const seconds = (performance.now() - t0) / 1000;
+    const machineAfter = machineCpu();
     const hops = hopsSince(await readHops(stack.monitor, gateways), hopsBefore);
     const end = await Promise.all(gateways.map(memoryOf));
     for (const [k, g] of gateways.entries()) log(`  gateway ${k + 1} at the end: ${await memoryDetail(g.operationsUrl!)}`);
@@ -284,6 +277,12 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
       // Over the same window: chat's per message sent; monitor's per alert raised or chat.message_sent consumed.
       chatCpuMsPerMessage: ((usage(stack.chat.child.pid!).cpuSeconds - cpuBefore.chat) * 1000) / Math.max(1, due.message),
       monitorCpuMsPerEvent: ((usage(stack.monitor.child.pid!).cpuSeconds - cpuBefore.monitor) * 1000) / Math.max(1, due.message + due.alert),
+      machine: {
+        coresBusy: (machineAfter.busyMs - cpuBefore.machine.busyMs) / (machineAfter.at - cpuBefore.machine.at) / availableParallelism(),
+        postgresPercent: ((machineAfter.postgresMs - cpuBefore.machine.postgresMs) / 10) / seconds,
+        redisPercent: ((machineAfter.redisMs - cpuBefore.machine.redisMs) / 10) / seconds,
+        userPercent: cpu(cpuBefore.user, stack.user.child.pid!),
+      },
       load: loadavg()[0]!,
     };
   } finally {

@@ -34,6 +34,7 @@ import { listServices } from '../scripts/lib/services.ts';
 import { bundleEntry } from '../scripts/lib/server-build.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
 import { startSubscribers } from './support/fanout-clients.ts';
+import { gql } from './support/graphql-client.ts';
 
 const ALERTS = 12;
 const ALERTS_PER_SECOND = 4;
@@ -101,21 +102,6 @@ async function heapUsed(operationsUrl: string): Promise<number> {
   return Number(/^nodejs_heap_size_used_bytes(?:\{[^}]*\})? ([\d.e+]+)/m.exec(text)?.[1] ?? Number.NaN);
 }
 
-async function gql(url: string, query: string, variables: Record<string, unknown>, token?: string, retried = false): Promise<any> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  }).catch((error: Error) => {
-    // A keep-alive connection the server closed just as it was reused ("other side closed"): once more.
-    if (retried) throw error;
-    return undefined;
-  });
-  if (!response) return gql(url, query, variables, token, true);
-  const body = (await response.json()) as { data?: any; errors?: unknown[] };
-  if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
 
 /**
  * The monitor warns a member about someone only if the two dealt with each other (its `contacts`,
@@ -143,7 +129,7 @@ async function measure(databaseUrl: string, gatewayUrl: string, gateway: Started
   const sellerIds: string[] = [];
   for (let i = 0; i < (mode === 'personal' ? PERSONAL_SELLERS : 1); i++) {
     const nickname = `seller${randomBytes(3).toString('hex')}`;
-    const registered = await gql(gatewayUrl, `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
+    const registered = await gql<{ register: { user: { id: string } } }>(gatewayUrl, `mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }`, {
       input: { email: `${nickname}@example.com`, password: 'correct horse battery', nickname },
     });
     // recordActivity is for ADMINs and trusted integrations only (members: FORBIDDEN). This bench

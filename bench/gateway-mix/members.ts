@@ -4,7 +4,7 @@
 import { signAccessToken } from '@anshim/platform';
 import { BUYER_OPENERS, SMALL_TALK } from '../../scripts/lib/seed-catalogue.ts';
 import { SeededRandom } from '../../scripts/lib/seed-random.ts';
-import { gql } from '../support/bench-stack.ts';
+import { gql } from '../support/graphql-client.ts';
 import type { SeededListing } from './seed.ts';
 
 /** Fresh tokens (they live 15 minutes: minted again before every round). */

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { deployMigrations, ensureDatabase } from '../../scripts/lib/migrations.ts';
 import { ownerUrls, startTiers } from '../../test/support/owners.ts';
 import { startProcess, type StartedProcess } from '../../test/support/processes.ts';
+import { gql } from './graphql-client.ts';
 
 export interface BenchStack {
   gatewayUrl: string;
@@ -112,16 +113,6 @@ export async function createBenchStack(services: string[], extraEnv: Record<stri
   }
 }
 
-export async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const json = (await res.json()) as { data?: T; errors?: unknown };
-  if (json.errors || !json.data) throw new Error(`${url}: ${JSON.stringify(json.errors)}`);
-  return json.data;
-}
 
 /** Sellers with products, so each 20-product page names several different sellers. */
 export async function seedProducts(gatewayUrl: string, options: { sellers: number; productsPerSeller: number }): Promise<void> {

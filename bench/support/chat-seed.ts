@@ -1,24 +1,15 @@
 // The members and conversations of bench/chat-throughput.ts: sellers registered through the
 // gateway with their listings, buyers with signed access tokens, one conversation per buyer; and
-// the small GraphQL helpers the bench shares with its seeding.
+// the pool helper the bench shares with its seeding.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { signAccessToken } from '@anshim/platform';
 import type { ChatMember } from './chat-clients.ts';
+import { gql } from './graphql-client.ts';
 
 /** Buyers asking about one listing: 1,000 conversations need 100 listings. */
 export const BUYERS_PER_LISTING = 10;
 export const LISTINGS_PER_SELLER = 5;
 
-export async function gql<T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-  if (body.errors?.length || !body.data) throw Object.assign(new Error(JSON.stringify(body.errors)), { code: body.errors?.[0]?.extensions?.code });
-  return body.data;
-}
 
 /** Runs `work` over `items`, `limit` at a time. */
 export async function inPool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
@@ -43,7 +34,7 @@ async function seeding<T>(call: (attempt: number) => Promise<T>): Promise<T> {
     try {
       return await call(attempt);
     } catch (error) {
-      const transient = (error as { code?: string }).code === 'SUBGRAPH_UNAVAILABLE' || /fetch failed/.test((error as Error).message);
+      const transient = (error as { code?: string }).code === 'SUBGRAPH_UNAVAILABLE' || /fetch failed|ECONNRESET|ECONNREFUSED/.test(`${(error as Error).message} ${(error as { code?: string }).code ?? ''}`);
       if (!transient || attempt >= 4) throw error;
       await new Promise((resolve) => setTimeout(resolve, 1_000 * (attempt + 1)));
     }

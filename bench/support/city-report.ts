@@ -54,6 +54,8 @@ export interface CityResult {
   chatCpuMsPerMessage: number;
   /** Monitor CPU over the window per alert raised plus chat.message_sent consumed. */
   monitorCpuMsPerEvent: number;
+  /** The whole machine over the window: the share of its cores busy (every process), and PostgreSQL's, Redis' and user's % of one core. */
+  machine: { coresBusy: number; postgresPercent: number; redisPercent: number; userPercent: number };
   load: number;
 }
 
@@ -84,6 +86,8 @@ export function printCity(r: CityResult): void {
     `  gateway CPU ${r.gatewayCpuMsPerDelivery.toFixed(2)} ms per delivery (all gateways, the sends' HTTP requests included); chat CPU ${r.chatCpuPercent}% (${r.chatCpuMsPerMessage.toFixed(2)} ms per message), ` +
       `monitor CPU ${r.monitorCpuPercent}% (${r.monitorCpuMsPerEvent.toFixed(2)} ms per alert or message event)`,
   );
+  const m = r.machine;
+  console.log(`  machine: ${round(m.coresBusy * 100)}% of its cores busy over the window (every process); PostgreSQL ${round(m.postgresPercent)}%, Redis ${round(m.redisPercent)}%, user ${round(m.userPercent)}% of a core`);
   if (r.layout === 1) {
     const rss = r.gateways[0]!.rssMb;
     const met = r.p99Ms <= 250 && rss <= 400 && r.alert.delivered >= r.alert.due && r.message.delivered >= r.message.due;
