@@ -247,6 +247,16 @@ describe('guardians are told by SMS, once per cause', () => {
     expect(await smsTo(guardianPhone)).toHaveLength(2);
   });
 
+  it('an alert to members without a guardian reads neither the counterpart nor their grade (most alerts)', async () => {
+    const member = await registerUser(h);
+    const scammer = await registerUser(h, { nickname: '보호자없음' });
+    const from = h.queries.length;
+    await h.deliver(alert(scammer.id, [member.id], 'HIGH'));
+    const handled = h.queries.slice(from);
+    expect(handled.some((sql) => sql.includes('guardians'))).toBe(true);
+    expect(handled.filter((sql) => sql.includes('counterpart_grades') || /FROM "svc_user"\."users"|FROM "users"/.test(sql))).toEqual([]);
+  });
+
   it('unconfirmed guardians are not told', async () => {
     const user = await registerUser(h);
     const phone = uniquePhone();

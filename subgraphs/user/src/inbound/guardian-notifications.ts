@@ -46,8 +46,11 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
   const { users, guardians, counterparts } = deps;
 
   /**
-   * Queues `text(userNickname)` once per confirmed guardian of each protected user for this cause,
-   * and only to guardians not yet told about this counterpart within the window.
+   * Queues the text `describe` builds once per confirmed guardian of each protected user for this
+   * cause, and only to guardians not yet told about this counterpart within the window. `describe`
+   * reads what the text names (the counterpart's nickname and grade) only when someone has a
+   * guardian: most warned members have none, and their alerts then cost one read here, not three.
+   * It answers undefined when there is nothing to say (the counterpart's account is gone).
    */
   async function notify(
     tx: Tx,
@@ -55,10 +58,13 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
     counterpartId: string,
     causeId: string,
     kind: string,
-    text: (userNickname: string | null) => string,
+    describe: () => Promise<((userNickname: string | null) => string) | undefined>,
     { perCounterpartWindow = true } = {},
   ): Promise<number> {
     const list = await guardians.confirmedOf(tx, protectedUserIds);
+    if (list.length === 0) return 0;
+    const text = await describe();
+    if (!text) return 0;
     const nicknames = new Map<string, string | null>();
     let sent = 0;
     for (const guardian of list) {
@@ -92,10 +98,12 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
       if (level !== 'HIGH' && level !== 'CRITICAL') return;
       const warned = recipientIds.filter((id) => id !== subjectUserId);
       if (warned.length === 0) return;
-      const counterpartNickname = await nicknameOf(tx, subjectUserId);
-      if (counterpartNickname === undefined) return;
-      const grade = await counterparts.gradeOf(tx, subjectUserId);
-      await notify(tx, warned, subjectUserId, `alert:${alertId}`, 'RISK_ALERT', (userNickname) => guardianTexts.riskAlert({ userNickname, counterpartNickname, grade, level }));
+      await notify(tx, warned, subjectUserId, `alert:${alertId}`, 'RISK_ALERT', async () => {
+        const counterpartNickname = await nicknameOf(tx, subjectUserId);
+        if (counterpartNickname === undefined) return undefined;
+        const grade = await counterparts.gradeOf(tx, subjectUserId);
+        return (userNickname) => guardianTexts.riskAlert({ userNickname, counterpartNickname, grade, level });
+      });
     },
     'transaction.requested': async (event, tx) => {
       const { transactionId, buyerId, sellerId, amount } = event.data;
@@ -103,28 +111,33 @@ export function guardianEventHandlers(deps: GuardianNotifierDeps): EventHandlers
       if (amount < RISKY_TRADE_MIN_AMOUNT) return;
       const grade = await counterparts.gradeOf(tx, sellerId);
       if (!grade || !RISKY_GRADES.has(grade)) return;
-      const counterpartNickname = await nicknameOf(tx, sellerId);
-      if (counterpartNickname === undefined) return;
-      await notify(tx, [buyerId], sellerId, `trade:${transactionId}`, 'RISKY_TRADE', (userNickname) => guardianTexts.riskyTrade({ userNickname, counterpartNickname, grade, amount }));
+      await notify(tx, [buyerId], sellerId, `trade:${transactionId}`, 'RISKY_TRADE', async () => {
+        const counterpartNickname = await nicknameOf(tx, sellerId);
+        return counterpartNickname === undefined ? undefined : (userNickname) => guardianTexts.riskyTrade({ userNickname, counterpartNickname, grade, amount });
+      });
     },
     'transaction.check_in_overdue': async (event, tx) => {
       const { checkInId, userId, counterpartId, place, checkedInAt, overdueAfterSeconds } = event.data;
       const member = await users.findById(userId, tx);
       if (!member?.protectedMode) return;
-      const counterpartNickname = (await nicknameOf(tx, counterpartId)) ?? null;
-      const text = (userNickname: string | null) =>
-        guardianTexts.checkInOverdue({ userNickname, counterpartNickname, place, checkedInAt: new Date(checkedInAt), overdueAfterSeconds });
-      await notify(tx, [userId], counterpartId, `checkin:${checkInId}`, 'CHECK_IN_OVERDUE', text, { perCounterpartWindow: false });
+      const describe = async () => {
+        const counterpartNickname = (await nicknameOf(tx, counterpartId)) ?? null;
+        return (userNickname: string | null) =>
+          guardianTexts.checkInOverdue({ userNickname, counterpartNickname, place, checkedInAt: new Date(checkedInAt), overdueAfterSeconds });
+      };
+      await notify(tx, [userId], counterpartId, `checkin:${checkInId}`, 'CHECK_IN_OVERDUE', describe, { perCounterpartWindow: false });
     },
     'report.processed': async (event, tx) => {
       const { reportId, targetUserId, decision } = event.data;
       if (decision !== 'ACCEPT') return;
       const partners = (await counterparts.tradedWith(tx, targetUserId)).slice(0, MAX_PROTECTED_PER_REPORT);
       if (partners.length === 0) return;
-      const counterpartNickname = await nicknameOf(tx, targetUserId);
-      if (counterpartNickname === undefined) return;
-      const grade = await counterparts.gradeOf(tx, targetUserId);
-      await notify(tx, partners, targetUserId, `report:${reportId}`, 'REPORT_ACCEPTED', (userNickname) => guardianTexts.reportAccepted({ userNickname, counterpartNickname, grade }));
+      await notify(tx, partners, targetUserId, `report:${reportId}`, 'REPORT_ACCEPTED', async () => {
+        const counterpartNickname = await nicknameOf(tx, targetUserId);
+        if (counterpartNickname === undefined) return undefined;
+        const grade = await counterparts.gradeOf(tx, targetUserId);
+        return (userNickname) => guardianTexts.reportAccepted({ userNickname, counterpartNickname, grade });
+      });
     },
   };
 }
