@@ -33,6 +33,15 @@ export interface StartedProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * Each process' last warnings and errors (and any line that is not JSON, such as a crash's stack), for a
+ * test's failure message: a wait that timed out on a busy CI machine then says what the services saw.
+ */
+export function recentWarnings(processes: Iterable<StartedProcess>, lines = 15): string {
+  const notable = (line: string) => !line.startsWith('{') || /"level":(40|50|60)/.test(line);
+  return [...processes].map((p) => `--- ${p.name}\n${p.logs.filter(notable).slice(-lines).map((line) => line.slice(0, 400)).join('\n')}`).join('\n');
+}
+
 // Every child runs in its own process group (spawned detached), so a stop reaches whatever it
 // spawned in turn, and the group of a child that has not stopped yet is killed when this process
 // exits or is interrupted: a test whose hook timed out, a run stopped with Ctrl-C (the children are

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { deployMigrations, ensureDatabase } from '../../../scripts/lib/migrations.ts';
 import { listServices } from '../../../scripts/lib/services.ts';
-import { startProcess, type StartedProcess } from '../../support/processes.ts';
+import { recentWarnings, startProcess, type StartedProcess } from '../../support/processes.ts';
 import { ownerUrls, startTiers } from '../../support/owners.ts';
 import { PrivatePostgres, type PrivatePostgresOptions } from './private-postgres.ts';
 import { PrivateRedis } from './private-redis.ts';
@@ -113,8 +113,7 @@ export class FaultStack {
 
   /** Each process' last warnings and errors (pino levels 40+, and what was not JSON), for a failure's message. */
   warnings(lines = 15): string {
-    const notable = (line: string) => !line.startsWith('{') || /"level":(40|50|60)/.test(line);
-    return [...this.processes].map(([name, p]) => `--- ${name}\n${p.logs.filter(notable).slice(-lines).map((line) => line.slice(0, 400)).join('\n')}`).join('\n');
+    return recentWarnings([...this.processes].map(([name, p]) => ({ ...p, name })), lines);
   }
 
   async stop(): Promise<void> {
