@@ -88,7 +88,6 @@ const SEND = 'mutation($c: ID!, $t: String!) { sendMessage(conversationId: $c, t
 const SMALL_TALK = ['안녕하세요, 아직 판매 중인가요?', '네, 판매 중입니다.', '내일 저녁 7시에 합정역 어떠세요?', '좋아요, 그때 뵐게요.', '사진 한 장 더 볼 수 있을까요?'];
 const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
 
-
 /** Runs `work` over `count` indices, `limit` at a time; returns how many failed (the first error is logged). */
 async function inPool(count: number, limit: number, work: (index: number) => Promise<void>): Promise<number> {
   let next = 0;

@@ -50,8 +50,9 @@ export interface MachineCpu {
 
 /** One reading of /proc/stat and of the postgres and redis-server processes (every backend). */
 export function machineCpu(): MachineCpu {
-  // cpu  user nice system idle iowait irq softirq steal …: busy is all but idle and iowait.
-  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice: busy is the first eight but idle and
+  // iowait (guest time is already counted in user and nice).
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
   const busyTicks = fields.reduce((sum, value, i) => (i === 3 || i === 4 ? sum : sum + value), 0);
   let postgres = 0;
   let redis = 0;
