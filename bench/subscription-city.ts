@@ -196,7 +196,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
     const warmDeadline = Date.now() + 60_000;
     while (latencies.alert.length + latencies.message.length < warmAlerts + warmMessages - failedWarm && Date.now() < warmDeadline) await new Promise((r) => setTimeout(r, 200));
     log(`  warm-up: ${latencies.alert.length}/${warmAlerts} alerts, ${latencies.message.length}/${warmMessages} messages delivered (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-    // The warm-up's events (alert_raised, message_sent, …) are consumed before measuring, or the backlog is what gets measured.
+    // The warm-up's events (alert_raised, contact_observed, …) are consumed before measuring, or the backlog is what gets measured.
     for (const p of [stack.monitor, stack.chat, stack.user]) await quiet(p.child.pid!, 60_000);
     clients.reset(++epoch);
     latencies.alert = [];
@@ -273,7 +273,7 @@ async function measure(stack: CityStack, city: City, layout: number, settings: C
       gatewayCpuMsPerDelivery: (gatewayCpuSeconds * 1000) / Math.max(1, all.length),
       monitorCpuPercent: cpu(cpuBefore.monitor, stack.monitor.child.pid!),
       chatCpuPercent: cpu(cpuBefore.chat, stack.chat.child.pid!),
-      // Over the same window: chat's per message sent; monitor's per alert raised or chat.message_sent consumed.
+      // Over the same window: chat's per message sent; monitor's per alert raised or message sent (a message may announce a contact).
       chatCpuMsPerMessage: ((usage(stack.chat.child.pid!).cpuSeconds - cpuBefore.chat) * 1000) / Math.max(1, due.message),
       monitorCpuMsPerEvent: ((usage(stack.monitor.child.pid!).cpuSeconds - cpuBefore.monitor) * 1000) / Math.max(1, due.message + due.alert),
       machine: {

@@ -105,7 +105,7 @@ async function heapUsed(operationsUrl: string): Promise<number> {
 
 /**
  * The monitor warns a member about someone only if the two dealt with each other (its `contacts`,
- * fed by chat.message_sent and trades): `personal` mode gives seller i mod `sellers` a contact row
+ * fed by chat.contact_observed and trades): `personal` mode gives seller i mod `sellers` a contact row
  * with subscriber i, written straight into monitor's table as bench/support/city-seed.ts does
  * (what the bench measures is the alert's delivery, not how the contact came to be).
  */

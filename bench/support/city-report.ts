@@ -52,7 +52,7 @@ export interface CityResult {
   monitorCpuPercent: number;
   chatCpuPercent: number;
   chatCpuMsPerMessage: number;
-  /** Monitor CPU over the window per alert raised plus chat.message_sent consumed. */
+  /** Monitor CPU over the window per alert raised plus message sent (a message may announce a contact: chat.contact_observed). */
   monitorCpuMsPerEvent: number;
   /** The whole machine over the window: the share of its cores busy (every process), and PostgreSQL's, Redis' and user's % of one core. */
   machine: { coresBusy: number; postgresPercent: number; redisPercent: number; userPercent: number };

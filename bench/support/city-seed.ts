@@ -8,7 +8,7 @@
 // - conversations: one per pair in chat's `conversations`, so each member takes part in exactly one;
 // - alert senders: registered users (rows plus their user.registered events, through the user
 //   service's outbox) whose nickname the alerts' `subject` joins, each a contact of the members it
-//   alerts in monitor's `contacts` (what chat.message_sent would have made).
+//   alerts in monitor's `contacts` (what chat.contact_observed would have made).
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { postgresSchemaFor } from '@anshim/platform';
@@ -73,7 +73,7 @@ export async function seedCity(databaseUrl: string, members: number, senders: nu
   const alertSenders = await registerUsersThroughOutbox(databaseUrl, senders, { emailPrefix: 'city-sender' });
   const memberIds = pairs.flatMap((p) => [p.sellerId, p.buyerId]);
   // The monitor warns a member about someone only if the two have dealt with each other (its
-  // contacts, fed by chat.message_sent and trades): sender i mod `senders` has chatted with member i.
+  // contacts, fed by chat.contact_observed and trades): sender i mod `senders` has chatted with member i.
   const monitor = await connect(databaseUrl, 'monitor');
   try {
     for (let from = 0; from < memberIds.length; from += CHUNK) {

@@ -23,6 +23,8 @@ export const chatEnvSchema = z.object({
   CHAT_SCREEN_RECENT_MESSAGES: z.coerce.number().int().min(0).max(50).default(5)
     .describe('how many of the sender\'s previous messages screening sees (numbers split across messages)…'),
   CHAT_SCREEN_RECENT_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600).describe('…if sent within this many seconds'),
+  CHAT_CONTACT_SIGNAL_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(60)
+    .describe('a party\'s first message in a conversation is announced to the monitor (chat.contact_observed), then at most one per this many minutes; 0 announces every message'),
   CHAT_TRANSACTION_SUBGRAPH_URL: ownerUrlSetting('transaction', 'the transaction service, asked (signed /internal/trade-facts) about a listing whose product.created has not arrived yet'),
   CHAT_INTERNAL_READ_TIMEOUT_MS: internalReadTimeoutSetting('timeout of one such read (one retry; a circuit breaker fails fast while the owner is down)'),
   CHAT_DB_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10)

@@ -55,7 +55,7 @@ export async function buildChatServer(overrides: Record<string, string | undefin
     compose: ({ env, logger, prisma, redis, redisSettings, afterCommit, hub, consume, metrics }) => {
       const cipher = new FieldCipher(env.DATA_ENCRYPTION_KEY);
       const members = new MemberCopyRepository(prisma);
-      const repositories = { conversations: new ConversationRepository(prisma), messages: new MessageRepository(prisma, cipher), members };
+      const repositories = { conversations: new ConversationRepository(prisma), messages: new MessageRepository(prisma, cipher, { contactSignalMinutes: env.CHAT_CONTACT_SIGNAL_MINUTES }), members };
       const copies = new CopyRepository(prisma);
       const listings = new ReadThroughListings(
         prisma,

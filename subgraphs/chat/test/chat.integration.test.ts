@@ -100,7 +100,7 @@ describe('sendMessage', () => {
     expect(sendMessage).toMatchObject({ conversationId: id, sender: { id: buyer.userId }, text: '내일 7시에 합정역에서 뵐게요', masked: false, warnings: [], readAt: null });
     const [row] = await h.prisma.message.findMany({ where: { conversationId: id } });
     expect(row!.textCipher).not.toContain('합정역');
-    const [sent] = await outbox('chat.message_sent', id);
+    const [sent] = await outbox('chat.contact_observed', id);
     expect((sent!.payload as any).data).toEqual({ conversationId: id, messageId: sendMessage.id, productId: expect.any(String), senderId: buyer.userId, recipientId: seller.userId, sentAt: sendMessage.sentAt });
     expect(JSON.stringify(sent!.payload)).not.toContain('합정역');
     expect(await outbox('chat.message_screened', id)).toHaveLength(0);
@@ -118,8 +118,27 @@ describe('sendMessage', () => {
     expect(onlyError(await send(randomUUID(), '안녕하세요', buyer)).code).toBe('NOT_FOUND');
     expect(onlyError(await send('nope', '안녕하세요', buyer)).code).toBe('BAD_USER_INPUT');
     expect(await messageCount(id)).toBe(0);
-    expect(await outbox('chat.message_sent', id)).toHaveLength(0);
+    expect(await outbox('chat.contact_observed', id)).toHaveLength(0);
     expect((await send(id, 'ㄱ'.repeat(2_000), buyer)).errors).toBeUndefined();
+  });
+
+  it('announces each party\'s contact once per CHAT_CONTACT_SIGNAL_MINUTES, not every message, and once under concurrent sends', async () => {
+    const { buyer, seller, id } = await conversationPair();
+    const senders = async () => (await outbox('chat.contact_observed', id)).map((row) => (row.payload as any).data.senderId as string);
+    // Two sends of the buyer at once on a fresh conversation: the row lock lets one of them announce.
+    const first = await Promise.all([send(id, '안녕하세요', buyer), send(id, '아직 판매 중인가요?', buyer)]);
+    expect(first.map((answer) => answer.errors)).toEqual([undefined, undefined]);
+    expect(await senders()).toEqual([buyer.userId]);
+    expect((await send(id, '네 판매 중이에요', seller)).errors).toBeUndefined();
+    expect((await send(id, '내일 7시 어떠세요?', buyer)).errors).toBeUndefined();
+    expect((await send(id, '좋아요', seller)).errors).toBeUndefined();
+    expect((await senders()).sort()).toEqual([buyer.userId, seller.userId].sort());
+    expect(await messageCount(id)).toBe(5);
+    // An hour after the buyer's last announcement (moved back here rather than waited for), their next message announces again.
+    await h.prisma.conversation.update({ where: { id }, data: { buyerContactAt: new Date(Date.now() - 61 * 60_000) } });
+    expect((await send(id, '도착했어요', buyer)).errors).toBeUndefined();
+    expect((await senders()).filter((sender) => sender === buyer.userId)).toHaveLength(2);
+    expect((await senders()).filter((sender) => sender === seller.userId)).toHaveLength(1);
   });
 
   it('refuses a banned or suspended sender and a restricted one until CLEAR, writing nothing', async () => {

@@ -1,5 +1,5 @@
-// The monitor's chat events arrive many at once (issue 18): chat.message_sent and
-// chat.message_screened are handled in batches (platform event-batches.ts; PlatformSignals.messagesSent
+// The monitor's chat events arrive many at once (issue 18): chat.contact_observed and
+// chat.message_screened are handled in batches (platform event-batches.ts; PlatformSignals.contactsObserved
 // writes every party and contact of a batch in one statement each). Many published together must
 // come out exactly as one by one: every event processed once, the contacts both ways with the
 // latest time, each screened message's alert raised once and sent to its recipient.
@@ -21,7 +21,7 @@ describe('chat events in batches', () => {
     const base = Date.now() - 60_000;
     const sent = (from: { userId: string }, to: { userId: string }, offsetMs: number) =>
       h.publish({
-        type: 'chat.message_sent',
+        type: 'chat.contact_observed',
         producer: 'chat',
         subjectUserId: from.userId,
         data: { conversationId: randomUUID(), messageId: randomUUID(), productId: randomUUID(), senderId: from.userId, recipientId: to.userId, sentAt: new Date(base + offsetMs).toISOString() },

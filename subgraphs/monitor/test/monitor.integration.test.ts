@@ -107,7 +107,7 @@ describe('signals from the platform (chat screening, sign-ins)', () => {
     expect(new Map(detected.map((d) => [d.alertId, d.level]))).toEqual(new Map(signals.map((s) => [s.alertId, s.userLevel])));
   });
 
-  it('an honest message (chat.message_sent, nothing screened) only records the contact, both ways', async () => {
+  it('an honest message (chat.contact_observed, nothing screened) only records the contact, both ways', async () => {
     const [seller, buyer] = [user(), user()];
     await chatted(h, seller, buyer);
     expect(await h.prisma.riskAlert.count({ where: { subjectUserId: seller.userId } })).toBe(0);
@@ -310,7 +310,7 @@ describe('events of other services', () => {
     expect(await level(target)).toBe('HIGH');
   });
 
-  it('PROTECTED_USER_EXPOSED when a seller below a protected buyer\'s minimum grade writes to them (chat.message_sent)', async () => {
+  it('PROTECTED_USER_EXPOSED when a seller below a protected buyer\'s minimum grade writes to them (chat.contact_observed)', async () => {
     const seller = user();
     const buyer = user();
     const profile = await h.publish({

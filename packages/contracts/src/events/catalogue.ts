@@ -88,7 +88,7 @@ export const CONSUMED_EVENTS = {
     'transaction.requested',
     'report.filed', 'report.sanction_applied', 'report.identifiers_confirmed', 'report.admin_action_audited',
     'safety.score_changed', 'safety.admin_action_audited',
-    'chat.message_sent', 'chat.message_screened', 'chat.admin_action_audited',
+    'chat.contact_observed', 'chat.message_screened', 'chat.admin_action_audited',
     'payment.started', 'payment.failed', 'payment.disputed',
   ],
   chat: [

@@ -137,7 +137,7 @@ describe('defineSubgraph', () => {
   it("refuses to start a consumer that lacks a handler for a type CONSUMED_EVENTS sends to its queue", async () => {
     const scenario = await bus.scenario();
     const partial = buildTestSubgraph(scenario, [], { partialConsumer: true });
-    await expect(partial).rejects.toThrow(/^monitor: CONSUMED_EVENTS \(@anshim\/contracts\) lists user\.registered, .*chat\.message_sent.*, but its consumer has no handler/);
+    await expect(partial).rejects.toThrow(/^monitor: CONSUMED_EVENTS \(@anshim\/contracts\) lists user\.registered, .*chat\.contact_observed.*, but its consumer has no handler/);
   });
 
   it('serves the schema with the context compose built, to signed requests only', async () => {

@@ -1,10 +1,13 @@
 // Messages in PostgreSQL. Text is stored only as FieldCipher ciphertext; this repository seals
 // and opens it, so no other layer sees a sealed value. `seq` orders messages and is the cursor.
+import type { EventType } from '@anshim/contracts';
 import type { FieldCipher, OutboxRow } from '@anshim/platform';
 import { chatSql, type ChatPrisma, type ChatSql } from '../database.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { MessageRecord, WarningRecord } from '../model.ts';
 import { readSendFacts, type SendFacts } from './send-facts.ts';
+
+const CONTACT_EVENT: EventType = 'chat.contact_observed';
 
 interface MessageRow {
   id: string;
@@ -17,12 +20,23 @@ interface MessageRow {
   sentAt: Date;
 }
 
-/** store's statement (plain pg, $n parameters, prepared once per connection: see the method). */
+/**
+ * store's statement (plain pg, $n parameters, prepared once per connection: see the method). The
+ * conversation's update also decides whether this send announces the sender's contact (a party's
+ * first message, or their last announcement at least $9 ms before this send): under the row lock,
+ * so two concurrent sends of one party announce once. RETURNING sees the new values: the party's
+ * contact time equal to this send's time means it was moved now.
+ */
 const STORE = `
       WITH touched AS (
-        UPDATE conversations SET last_message_at = (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC')
+        UPDATE conversations SET
+               last_message_at = (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC'),
+               buyer_contact_at = CASE WHEN buyer_id = $4::uuid AND (buyer_contact_at IS NULL OR buyer_contact_at <= (to_timestamp(($2::float8 - $9::float8) / 1000) AT TIME ZONE 'UTC'))
+                                       THEN (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC') ELSE buyer_contact_at END,
+               seller_contact_at = CASE WHEN seller_id = $4::uuid AND (seller_contact_at IS NULL OR seller_contact_at <= (to_timestamp(($2::float8 - $9::float8) / 1000) AT TIME ZONE 'UTC'))
+                                        THEN (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC') ELSE seller_contact_at END
          WHERE id = $1::uuid
-        RETURNING id
+        RETURNING id, (CASE WHEN buyer_id = $4::uuid THEN buyer_contact_at ELSE seller_contact_at END) = (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC') AS contact_due
       ), stored AS (
         INSERT INTO messages (id, conversation_id, sender_id, text_cipher, masked, warnings, sent_at)
         SELECT $3::uuid, touched.id, $4::uuid, $5::text, $6::boolean, $7::jsonb, (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC')
@@ -31,9 +45,10 @@ const STORE = `
       ), announced AS (
         INSERT INTO outbox_events (id, topic, type, payload, priority, created_at)
         SELECT e.id::uuid, e.topic, e.type, e.payload::jsonb, e.priority, clock_timestamp() + (e.n - 1) * interval '1 millisecond'
-          FROM stored,
+          FROM stored, touched,
                ROWS FROM (jsonb_to_recordset($8::jsonb) AS (id text, topic text, type text, payload text, priority int))
                WITH ORDINALITY AS e(id, topic, type, payload, priority, n)
+         WHERE e.type <> '${CONTACT_EVENT}' OR touched.contact_due
       )
       SELECT seq::text FROM stored`;
 
@@ -43,11 +58,15 @@ export type NewMessage = Omit<MessageRecord, 'id' | 'seq' | 'readAt'>;
 export class MessageRepository {
   private readonly sql: ChatSql;
 
+  private readonly contactSignalMs: number;
+
   constructor(
     private readonly prisma: ChatPrisma,
     private readonly cipher: FieldCipher,
+    options: { contactSignalMinutes: number },
   ) {
     this.sql = chatSql(prisma);
+    this.contactSignalMs = options.contactSignalMinutes * 60_000;
   }
 
   /**
@@ -55,6 +74,7 @@ export class MessageRepository {
    * activity time, inserts the message (seq is drawn after the lock, so one conversation's seq order
    * is its commit order across replicas) and its outbox rows (created_at, kept to the millisecond,
    * one millisecond apart so the relay sends them in the given order). Null when the conversation is gone (the retention sweep): then nothing is written.
+   * Of `events`, chat.contact_observed is written only when the sender's contact is due (STORE).
    * The bench's profile (issue 18) had this as an interactive transaction of four to six round
    * trips, then as one Prisma raw query; now it is one plain pg statement on Prisma's own pool.
    */
@@ -69,6 +89,7 @@ export class MessageRepository {
       message.masked,
       warnings,
       JSON.stringify(events),
+      this.contactSignalMs,
     ]);
     const row = rows[0];
     return row ? { ...message, seq: BigInt(row.seq), readAt: null } : null;

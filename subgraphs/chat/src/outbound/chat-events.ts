@@ -6,13 +6,14 @@ import type { ConversationRecord, MessageRecord } from '../model.ts';
 
 export class ChatEvents {
   /**
-   * chat.message_sent, then chat.message_screened only when screening found something
-   * (`identifierHashes`: keyed lookup hashes, never identifiers). Validated against the catalogue here.
+   * chat.contact_observed (stored only when the sender's contact is due: message-repository.ts),
+   * then chat.message_screened only when screening found something (`identifierHashes`: keyed
+   * lookup hashes, never identifiers). Validated against the catalogue here.
    */
   forMessage(conversation: ConversationRecord, message: Omit<MessageRecord, 'seq'>, recipientId: string, identifierHashes: readonly string[]): OutboxRow[] {
     const rows = [
       outboxRowOf({
-        type: 'chat.message_sent',
+        type: 'chat.contact_observed',
         producer: 'chat',
         subjectUserId: message.senderId,
         data: {

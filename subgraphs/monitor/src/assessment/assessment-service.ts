@@ -78,7 +78,7 @@ export interface FromEvent {
   /** What keys the alerts it raises: the event's id, or a narrower scope (clusters/: a pair of linked accounts). */
   sourceEventId: string;
   defer: (work: () => Promise<void>) => void;
-  /** The known_users copies a batch of events read at once (PlatformSignals.messagesSent): no read per event when they hold everyone. */
+  /** The known_users copies a batch of events read at once (PlatformSignals.contactsObserved): no read per event when they hold everyone. */
   users?: ReadonlyMap<string, KnownUserRecord>;
 }
 

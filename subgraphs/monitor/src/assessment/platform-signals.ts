@@ -20,25 +20,27 @@ export class PlatformSignals {
   }
 
   /**
-   * chat.message_sent: the two parties really dealt with each other (both directions), and the
+   * chat.contact_observed: the two parties really dealt with each other (both directions), and the
    * rules about who talks to whom (a protected member and a sender below their minimum grade).
+   * Chat announces a party's first message in a conversation and then at most one an hour, so a
+   * long conversation costs this a handful of events, and such an alert recurs at most hourly.
    */
-  async messageSent(message: EventData<'chat.message_sent'>, from: FromEvent): Promise<AssessmentRecord> {
-    const [record] = await this.messagesSent([{ message, from }]);
+  async contactObserved(contact: EventData<'chat.contact_observed'>, from: FromEvent): Promise<AssessmentRecord> {
+    const [record] = await this.contactsObserved([{ contact, from }]);
     return record!;
   }
 
   /**
-   * A batch of chat.message_sent in one transaction (the consumer's, event-batches.ts): every party
+   * A batch of chat.contact_observed in one transaction (the consumer's, event-batches.ts): every party
    * seen and every contact written in one statement each, the parties' copies read once, then the
    * rules per message in order. An alert may change a copy (an automatic action): the messages after
    * it read the copies again.
    */
-  async messagesSent(batch: ReadonlyArray<{ message: EventData<'chat.message_sent'>; from: FromEvent }>): Promise<AssessmentRecord[]> {
+  async contactsObserved(batch: ReadonlyArray<{ contact: EventData<'chat.contact_observed'>; from: FromEvent }>): Promise<AssessmentRecord[]> {
     if (batch.length === 0) return [];
     const { known, assessment } = this.deps;
     const tx = batch[0]!.from.tx;
-    const sent = batch.map(({ message, from }) => ({ from, senderId: message.senderId, recipientId: message.recipientId, at: new Date(message.sentAt) }));
+    const sent = batch.map(({ contact, from }) => ({ from, senderId: contact.senderId, recipientId: contact.recipientId, at: new Date(contact.sentAt) }));
     await known.usersSeen(tx, sent.flatMap(({ senderId, recipientId, at }) => [{ userId: senderId, at }, { userId: recipientId, at }]));
     await known.contacts(tx, sent.map(({ senderId, recipientId, at }) => ({ userId: senderId, counterpartId: recipientId, at })));
     let users: Map<string, KnownUserRecord> | undefined = new Map((await known.users([...new Set(sent.flatMap((m) => [m.senderId, m.recipientId]))], tx)).map((u) => [u.id, u]));
@@ -58,7 +60,7 @@ export class PlatformSignals {
    * When the message asks to pay or talk off the app and the recipient already started a safe
    * payment with the sender as seller (known_trades), OFF_APP_AFTER_SAFE_PAYMENT says so, and the
    * alert names that trade.
-   * The contact itself comes from the same message's chat.message_sent (committed with this event
+   * The contact itself comes from chat.contact_observed (committed with this event when it was due
    * in chat): writing it here too would make the two handlers wait on each other's row locks, on
    * the path of the alert the recipient is waiting for.
    */
@@ -77,7 +79,7 @@ export class PlatformSignals {
         transactionId: safePayment?.transactionId ?? null,
         at,
       },
-      // counterpart: null — the same message's chat.message_sent judges who talks to whom, once.
+      // counterpart: null — chat.contact_observed judges who talks to whom, once.
       { screeningFindings: codes, knownFraudIdentifiers: codes.filter((code) => code === 'KNOWN_FRAUD_IDENTIFIER').length, counterpart: null, safePayment },
       from,
     );

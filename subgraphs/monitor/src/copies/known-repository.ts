@@ -160,7 +160,7 @@ export class KnownRepository {
       skipDuplicates: true,
     });
     // No contacts from here: recorded activity names whom it likes; contacts come only from the
-    // services that saw the conversation or trade (chat.message_sent, transaction.requested).
+    // services that saw the conversation or trade (chat.contact_observed, transaction.requested).
     return count;
   }
 }

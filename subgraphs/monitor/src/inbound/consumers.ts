@@ -16,7 +16,7 @@
 //   event says about them (verified, account age, a trade with the target: reporter-trust.ts);
 // - report.identifiers_confirmed: lookup hashes of accounts/phones in accepted reports (KNOWN_FRAUD_ACCOUNT);
 // - user.deleted: the member's words in recorded activities are forgotten (copies/deleted-members.ts);
-// - user.signed_in, chat.message_sent, chat.message_screened: what the platform observed itself
+// - user.signed_in, chat.contact_observed, chat.message_screened: what the platform observed itself
 //   (sign-in devices, real contacts, screening findings; assessment/platform-signals.ts).
 // Copies and the alerts an event raises are written in the consumer's transaction, together with
 // the processed-event record, and alerts are keyed by (event, rule): a redelivered event raises
@@ -90,9 +90,10 @@ export function monitorHandlers(deps: ConsumerDeps, hooks: AfterCommitHooks<Tx>)
     },
     'user.deleted': async (event, tx) => void (await forgetActivityText(tx, event.data.userId)),
     'user.signed_in': async (event, tx) => void (await signals.signedIn(event.data, from(event, tx))),
-    // The busiest events (one each per chat message): handled in batches (event-batches.ts). They
-    // do not depend on each other's order: message_screened never writes the contact (platform-signals.ts).
-    'chat.message_sent': inBatches({ batch: async (events, tx) => void (await signals.messagesSent(events.map((event) => ({ message: event.data, from: from(event, tx) })))) }),
+    // The busiest events (a contact per party and hour of each conversation, a screening per
+    // flagged message): handled in batches (event-batches.ts). They do not depend on each other's
+    // order: message_screened never writes the contact (platform-signals.ts).
+    'chat.contact_observed': inBatches({ batch: async (events, tx) => void (await signals.contactsObserved(events.map((event) => ({ contact: event.data, from: from(event, tx) })))) }),
     'chat.message_screened': inBatches(async (event, tx) => void (await signals.messageScreened(event.data, from(event, tx)))),
   };
 }

@@ -36,10 +36,10 @@ export const ALERT_FIELDS = 'id level rule message subject { id } recipients { i
 type Member = { userId: string };
 type Finding = { code: string; level: 'MEDIUM' | 'HIGH' | 'CRITICAL' };
 
-/** The chat service stored a message from `sender` to `recipient` (chat.message_sent); resolves once the monitor handled it. */
+/** The chat service stored a message from `sender` to `recipient` (chat.contact_observed: chat announces a party's first message, then one an hour); resolves once the monitor handled it. */
 export async function chatted(h: MonitorHarness, sender: Member, recipient: Member, productId: string = randomUUID()): Promise<void> {
   await h.deliver({
-    type: 'chat.message_sent',
+    type: 'chat.contact_observed',
     producer: 'chat',
     subjectUserId: sender.userId,
     data: { conversationId: randomUUID(), messageId: randomUUID(), productId, senderId: sender.userId, recipientId: recipient.userId, sentAt: new Date().toISOString() },

@@ -8,8 +8,13 @@ import { ADMIN_ACTION_AUDITED } from './audit.ts';
  * the chat service and no other service needs it (the screening findings say what was in it).
  */
 export const CHAT_EVENTS = {
-  /** A message was stored and is being delivered; the monitor counts contacts from it. */
-  'chat.message_sent': {
+  /**
+   * A party wrote in a conversation: their first message there, then at most one announcement per
+   * CHAT_CONTACT_SIGNAL_MINUTES (chat's setting) however many they send. The monitor learns who
+   * really talks to whom from it (contacts, protected members); what a message says reaches it as
+   * chat.message_screened, for every message where screening found something.
+   */
+  'chat.contact_observed': {
     priority: 'normal',
     version: 1,
     data: z.object({ conversationId: uuid, messageId: uuid, productId: uuid, senderId: uuid, recipientId: uuid, sentAt: timestamp }),

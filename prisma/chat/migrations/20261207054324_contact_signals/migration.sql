@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "conversations" ADD COLUMN     "buyer_contact_at" TIMESTAMP(3),
+ADD COLUMN     "seller_contact_at" TIMESTAMP(3);
