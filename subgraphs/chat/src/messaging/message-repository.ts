@@ -49,11 +49,18 @@ const STORE = `
                ROWS FROM (jsonb_to_recordset($8::jsonb) AS (id text, topic text, type text, payload text, priority int))
                WITH ORDINALITY AS e(id, topic, type, payload, priority, n)
          WHERE e.type <> '${CONTACT_EVENT}' OR touched.contact_due
+        RETURNING 1
       )
-      SELECT seq::text FROM stored`;
+      SELECT seq::text, (SELECT count(*) FROM announced)::int AS announced FROM stored`;
 
 /** A message as sendMessage writes it: the repository assigns id and seq; it is unread. */
 export type NewMessage = Omit<MessageRecord, 'id' | 'seq' | 'readAt'>;
+
+/** A stored send: the message, and how many outbox rows went with it (none: nothing for the relay to publish). */
+export interface StoredMessage {
+  message: MessageRecord;
+  eventsWritten: number;
+}
 
 export class MessageRepository {
   private readonly sql: ChatSql;
@@ -78,9 +85,9 @@ export class MessageRepository {
    * The bench's profile (issue 18) had this as an interactive transaction of four to six round
    * trips, then as one Prisma raw query; now it is one plain pg statement on Prisma's own pool.
    */
-  async store(message: NewMessage & { id: string }, events: readonly OutboxRow[]): Promise<MessageRecord | null> {
+  async store(message: NewMessage & { id: string }, events: readonly OutboxRow[]): Promise<StoredMessage | null> {
     const warnings = JSON.stringify(message.warnings.map(({ code, level }) => ({ code, level })));
-    const rows = await this.sql.query<{ seq: string }>(STORE, [
+    const rows = await this.sql.query<{ seq: string; announced: number }>(STORE, [
       message.conversationId,
       message.sentAt.getTime(),
       message.id,
@@ -92,7 +99,7 @@ export class MessageRepository {
       this.contactSignalMs,
     ]);
     const row = rows[0];
-    return row ? { ...message, seq: BigInt(row.seq), readAt: null } : null;
+    return row ? { message: { ...message, seq: BigInt(row.seq), readAt: null }, eventsWritten: row.announced } : null;
   }
 
   /** Up to `take` messages older than `beforeSeq` (all when absent), oldest first, and whether older ones remain. */

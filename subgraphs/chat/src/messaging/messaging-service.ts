@@ -11,7 +11,7 @@ import type { ChatEvents } from '../outbound/chat-events.ts';
 import type { ChatScope } from '../scope.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { userMessageChannel, type MessagePublisher, type PublishedMessage } from './message-channels.ts';
-import type { MessageRepository } from './message-repository.ts';
+import type { MessageRepository, StoredMessage } from './message-repository.ts';
 import type { OrderedDelivery } from './ordered-delivery.ts';
 import type { SendRateLimit } from './send-rate-limit.ts';
 import { untimed, type SendTimings } from './send-timings.ts';
@@ -29,7 +29,7 @@ export interface MessagingServiceDeps {
   delivery: OrderedDelivery;
   /** What screening sees of the sender's earlier messages. */
   recent: { messages: number; seconds: number };
-  /** Nudges the outbox relay once the transaction committed. */
+  /** Nudges the outbox relay once a send that wrote outbox rows committed. */
   afterCommit: () => void;
   /**
    * anshim_fraud_stopped_total: a masked message once it is stored, and a message held back
@@ -84,23 +84,25 @@ export class MessagingService {
     // The place in the conversation's delivery order is reserved now and the write waits for its
     // turn, so within this process places are taken in commit order (ordered-delivery.ts).
     const slot = this.deps.delivery.reserve(conversation.id);
-    let message: MessageRecord | null;
+    let stored: StoredMessage | null;
     try {
       await timed.time('turn', () => slot.turn);
-      message = await timed.time('store', () => this.deps.messages.store(draft, events));
+      stored = await timed.time('store', () => this.deps.messages.store(draft, events));
     } catch (error) {
       slot.cancel();
       throw error;
     }
-    if (!message) {
+    if (!stored) {
       slot.cancel();
       throw new NotFoundError(messages.conversationNotFound);
     }
-    this.deps.afterCommit();
+    // Most sends announce nothing (a contact is announced once an hour, screening findings are
+    // rare): a relay pass for them would be a transaction that finds no row.
+    if (stored.eventsWritten > 0) this.deps.afterCommit();
+    const { message } = stored;
     if (message.masked) this.deps.fraudStopped.inc({ kind: 'masked_message' });
-    const stored = message;
-    await slot.release(() => timed.time('publish', () => this.deps.publisher.publish(stored, [conversation.buyerId, conversation.sellerId])));
-    return stored;
+    await slot.release(() => timed.time('publish', () => this.deps.publisher.publish(message, [conversation.buyerId, conversation.sellerId])));
+    return message;
   }
 
   /** Newest last: the `first` messages before `before` (the previous page's endCursor), and whether older ones remain. */
