@@ -265,12 +265,23 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     const screening = histogramBefore && (await histogramOf(chat.operationsUrl!))?.minus(histogramBefore);
     const consumed = await chatConsumedSince(stack.databaseUrl, runStarted);
     const sendWaits = `${describeWaits(waitsBefore, waitsAfter)}\n    events chat consumed during the run: ${consumed.total} (${consumed.byType})`;
+    const timeline = () => `\n    send → receive p99 per 5 s of the run: ${sliceLine} ms`;
     for (const [reason, count] of failures) console.log(`  ${count} sends failed: ${reason}`);
 
     const latencies = sent.flatMap((s, i) => {
       const at = recipientTimes()[i];
       return at === undefined ? [] : [at - s.started];
     }).sort((a, b) => a - b);
+    // When in the run the tail happened: p99 of each 5 s (a round over the conversations takes
+    // conversations ÷ rate seconds; the buyers' rounds carry the fraudsters' messages and their alerts).
+    const slices = new Map<number, number[]>();
+    sent.forEach((s, i) => {
+      const at = recipientTimes()[i];
+      if (at === undefined) return;
+      const slice = Math.floor((s.started - runStarted.getTime()) / 5_000);
+      slices.set(slice, [...(slices.get(slice) ?? []), at - s.started]);
+    });
+    const sliceLine = [...slices.entries()].sort(([a], [b]) => a - b).map(([, values]) => Math.round(percentile(values.sort((a, b) => a - b), 99))).join(', ');
     // After the lag measure, which waits for the monitor to work through the run's screened events.
     const lag = await monitorLag(stack.databaseUrl, runStarted);
     const monitorCpuAfter = cpuSeconds(stack.monitor.child.pid!);
@@ -294,7 +305,7 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
       monitorConsumed: lag.consumed,
       monitorLagP50Ms: lag.p50Ms,
       monitorLagP99Ms: lag.p99Ms,
-      sendWaits,
+      sendWaits: sendWaits + timeline(),
       machine: machineShare(cpuBefore, cpuAfter, sent.length),
       load: Math.round(loadavg()[0]! * 10) / 10,
     };
