@@ -3,9 +3,10 @@
 // listing, sellers with many), 2,000 open `chatMessages(conversationId)` subscriptions over
 // graphql-ws through the gateway (one socket per member), and 200 messages/s sent with sendMessage
 // through the gateway, open loop (each send starts on schedule, answered or not), alternately by
-// the buyer and the seller, texts from bench/chat-screening.ts' mix: the buyers of every tenth
-// conversation are fraudsters who send only its fraud patterns (until the monitor stops them),
-// everyone else its small talk. It measures:
+// the buyer and the seller, texts from bench/chat-screening.ts' mix: in each buyers' round a
+// different tenth of the buyers are fraudsters who send only its fraud patterns, everyone else its
+// small talk. The first CHAT_BENCH_WARMUP_SECONDS (10) of that traffic are not counted, so every
+// process has run every path (findings, alerts, actions) before the measure. It measures:
 //   - send → receive: from the moment the sender's request starts to the recipient's subscription
 //     having the message (p50/p99/max; target p99 ≤ 150 ms), and deliveries lost;
 //   - screening per message, as the chat service measures it (anshim_chat_screening_seconds on its
@@ -19,6 +20,7 @@
 // machine's noise. CPU per message is reported for chat, the gateway and the monitor.
 //   node --import tsx bench/chat-throughput.ts          (or: npm run bench chat-throughput)
 // Settings: CHAT_BENCH_CONVERSATIONS (1000), CHAT_BENCH_RATE (200 messages/s), CHAT_BENCH_SECONDS (30),
+// CHAT_BENCH_WARMUP_SECONDS (10; 0 measures from the first send),
 // CHAT_BENCH_ROUNDS (1 round = one screened and one unscreened run), CHAT_BENCH_WORKERS (2 receiver
 // processes), CHAT_BENCH_MODES (`on,off`; `on` alone skips the unscreened run, e.g. for a profile).
 // A quick run: CHAT_BENCH_CONVERSATIONS=100 CHAT_BENCH_RATE=20 CHAT_BENCH_SECONDS=5.
@@ -43,6 +45,8 @@ export interface ChatThroughputSettings {
   conversations: number;
   rate: number;
   seconds: number;
+  /** The same traffic before the measure, not counted (CHAT_BENCH_WARMUP_SECONDS). */
+  warmupSeconds: number;
   rounds: number;
   workers: number;
   modes: Array<'on' | 'off'>;
@@ -89,10 +93,16 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ChatThrou
     if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number (got ${env[name]})`);
     return value;
   };
+  const whole = (name: string, fallback: number) => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (got ${env[name]})`);
+    return value;
+  };
   return {
     conversations: positive('CHAT_BENCH_CONVERSATIONS', 1_000),
     rate: positive('CHAT_BENCH_RATE', 200),
     seconds: positive('CHAT_BENCH_SECONDS', 30),
+    warmupSeconds: whole('CHAT_BENCH_WARMUP_SECONDS', 10),
     rounds: positive('CHAT_BENCH_ROUNDS', 1),
     workers: positive('CHAT_BENCH_WORKERS', 2),
     modes: modesOf(env.CHAT_BENCH_MODES ?? 'on,off'),
@@ -212,42 +222,56 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     if (live() < warm.length) console.log(`  only ${live()}/${warm.length} conversations had both subscriptions live after the warm-up`);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
 
-    const histogramBefore = await histogramOf(chat.operationsUrl!);
-    // The last scrape before the run: it resets the event-loop delay figures the next one reads.
-    const waitsBefore = await sendWaitsOf(chat.operationsUrl!);
     const others = () => Object.fromEntries(['user', 'transaction'].map((name) => [name, cpuSeconds(stack.processes.find((p) => p.name === name)!.child.pid!)]));
-    const cpuBefore = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!), monitor: cpuSeconds(stack.monitor.child.pid!), others: others(), machine: machineCpu() };
-    // Fraud comes from fraudsters, not from every member now and then: the buyer of every tenth
-    // conversation sends only fraud patterns (the fake safe-payment links and deposit requests of
-    // the mix), everyone else only small talk. The monitor puts a fraudster under
-    // REQUIRE_VERIFICATION after their first screened message, so their later sends are refused
-    // (counted as failed), as the platform means them to be; an honest member is never stopped.
-    // (Until session 17 any member's message was a fraud pattern one time in ten: at 200/s most
-    // of the 20 sellers, each in 50 conversations, were stopped within the run, and 44% of the
-    // sends were refusals.)
-    const mix = messageMix(settings.rate * settings.seconds, 18 + round);
+    const cpuNow = () => ({ chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!), monitor: cpuSeconds(stack.monitor.child.pid!), others: others(), machine: machineCpu() });
+    // Fraud comes from fraudsters, not from every member now and then: in each round of the buyers
+    // over their conversations, the buyers of a tenth of the conversations (a different tenth each
+    // round: fraudsters keep arriving) send only fraud patterns (the fake safe-payment links and
+    // deposit requests of the mix), everyone else only small talk. The monitor may put a fraudster
+    // under REQUIRE_VERIFICATION, and then their later sends are refused (counted as failed), as
+    // the platform means them to be; an honest member is never stopped. (Until session 17 any
+    // member's message was a fraud pattern one time in ten: at 200/s most of the 20 sellers, each in
+    // 50 conversations, were stopped within the run, and 44% of the sends were refusals.)
+    const warmupSends = settings.rate * settings.warmupSeconds;
+    const total = warmupSends + settings.rate * settings.seconds;
+    const mix = messageMix(total, 18 + round);
     const fraudTexts = mix.inputs.filter((_, i) => mix.fraudulent[i]);
     const honestTexts = mix.inputs.filter((_, i) => !mix.fraudulent[i]);
     let nextFraud = 0;
     let nextHonest = 0;
-    const textFor = (conversationIndex: number, byBuyer: boolean): string =>
-      byBuyer && conversationIndex % 10 === 0 ? fraudTexts[nextFraud++ % fraudTexts.length]!.text : honestTexts[nextHonest++ % honestTexts.length]!.text;
-    const total = settings.rate * settings.seconds;
+    const textFor = (conversationIndex: number, buyersRound: number | null): string =>
+      buyersRound !== null && conversationIndex % 10 === buyersRound % 10 ? fraudTexts[nextFraud++ % fraudTexts.length]!.text : honestTexts[nextHonest++ % honestTexts.length]!.text;
     const sent: Array<{ id: string; started: number; recipient: number }> = [];
     let failedSends = 0;
     const failures = new Map<string, number>();
-    const runStarted = new Date();
+    // Chat's histograms are read before the warm-up, not at its end: a scrape renders every metric on
+    // chat's event loop, and in the middle of the traffic that pause was the run's worst tail. So the
+    // screening time and the send's waits cover the warm-up too; CPU and latency cover the measure only.
+    const histogramBefore = await histogramOf(chat.operationsUrl!);
+    // The last scrape before the run: it resets the event-loop delay figures the next one reads.
+    const waitsBefore = await sendWaitsOf(chat.operationsUrl!);
+    let runStarted = new Date();
+    let cpuBefore = cpuNow();
     const t0 = performance.now();
     const inFlight: Array<Promise<void>> = [];
     for (let k = 0; k < total; k++) {
+      // The first CHAT_BENCH_WARMUP_SECONDS are the same traffic, not counted: every process has
+      // run every path (screening's findings, the alerts and actions they raise) before the measure.
+      if (k === warmupSends) {
+        cpuBefore = cpuNow();
+        runStarted = new Date();
+      }
+      const measured = k >= warmupSends;
       const wait = t0 + (k * 1000) / settings.rate - performance.now();
       if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
       const conversation = conversations[k % conversations.length]!;
       // Buyers first, then sellers, round after round over the conversations.
-      const byBuyer = Math.floor(k / conversations.length) % 2 === 0;
-      inFlight.push(sendOne(conversation, byBuyer, textFor(k % conversations.length, byBuyer)).then(
-        (s) => void sent.push(s),
+      const pass = Math.floor(k / conversations.length);
+      const byBuyer = pass % 2 === 0;
+      inFlight.push(sendOne(conversation, byBuyer, textFor(k % conversations.length, byBuyer ? pass / 2 : null)).then(
+        (s) => void (measured && sent.push(s)),
         (error: Error) => {
+          if (!measured) return;
           failedSends++;
           const reason = /"message":"([^"]{0,120})/.exec(error.message)?.[1] ?? error.message.slice(0, 120);
           failures.set(reason, (failures.get(reason) ?? 0) + 1);
@@ -255,12 +279,12 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
       ));
     }
     await Promise.all(inFlight);
-    const behind = (performance.now() - t0) / 1000 - settings.seconds;
+    const behind = (performance.now() - t0) / 1000 - settings.warmupSeconds - settings.seconds;
     if (behind > 1) console.log(`  the sends took ${behind.toFixed(1)} s longer than scheduled (the bench process could not keep the rate)`);
     const recipientTimes = () => sent.map((s) => byMessage.get(s.id)?.find((d) => d.memberIndex === s.recipient)?.at);
     const settle = Date.now() + 30_000;
     while (recipientTimes().some((at) => at === undefined) && Date.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
-    const cpuAfter = { chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!), monitor: cpuSeconds(stack.monitor.child.pid!), others: others(), machine: machineCpu() };
+    const cpuAfter = cpuNow();
     const waitsAfter = await sendWaitsOf(chat.operationsUrl!);
     const screening = histogramBefore && (await histogramOf(chat.operationsUrl!))?.minus(histogramBefore);
     const consumed = await chatConsumedSince(stack.databaseUrl, runStarted);
@@ -355,7 +379,7 @@ function print(r: ChatRunResult): void {
 
 export async function run(settings: ChatThroughputSettings = settingsFromEnv()): Promise<ChatRunResult[]> {
   const { admin, databaseUrl, redisPrefix } = benchPlace();
-  console.log(`chat-throughput: ${settings.conversations} conversations, ${settings.conversations * 2} subscriptions, ${settings.rate} messages/s for ${settings.seconds} s, ${settings.rounds} round(s) (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`);
+  console.log(`chat-throughput: ${settings.conversations} conversations, ${settings.conversations * 2} subscriptions, ${settings.rate} messages/s for ${settings.seconds} s after ${settings.warmupSeconds} s of the same not counted, ${settings.rounds} round(s) (load average ${loadavg().map((l) => l.toFixed(2)).join(', ')})`);
   let stack: Stack | undefined;
   const results: ChatRunResult[] = [];
   try {
