@@ -16,10 +16,10 @@ export class GraphQLAnswerError extends Error {
   }
 }
 
-/** POSTs a JSON body; answers the status and the body's text. */
-export function postJson(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+/** POSTs a JSON body; answers the status and the body's text. `fresh`: on a new connection, not a kept-alive one. */
+export function postJson(url: string, body: string, headers: Record<string, string> = {}, fresh = false): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (response) => {
+    const request = http.request(url, { method: 'POST', agent: fresh ? false : agent, headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)), ...headers } }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
@@ -32,12 +32,13 @@ export function postJson(url: string, body: string, headers: Record<string, stri
 
 /**
  * One operation; its data, or a GraphQLAnswerError. A kept-alive socket the server closed while it
- * was idle fails before any answer (ECONNRESET, EPIPE): asked once more on a new one.
+ * was idle fails before any answer (ECONNRESET, EPIPE): asked once more on a new connection (the
+ * pool's next idle socket may have been closed too: after a pause, the server closes them all).
  */
 export async function gql<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string, retried = false): Promise<T> {
   let answer: { text: string };
   try {
-    answer = await postJson(url, JSON.stringify({ query, variables }), token ? { authorization: `Bearer ${token}` } : {});
+    answer = await postJson(url, JSON.stringify({ query, variables }), token ? { authorization: `Bearer ${token}` } : {}, retried);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (!retried && (code === 'ECONNRESET' || code === 'EPIPE')) return gql(url, query, variables, token, true);

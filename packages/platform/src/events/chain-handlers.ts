@@ -3,10 +3,13 @@
 // An event type handled in several tables runs every handler, in the order the tables are given,
 // inside the same transaction: one fails, none of them took effect, and the event is retried.
 // When every handler of a type is marked inBatches, so is the chain (each runs on the batch in
-// turn, in the tables' order); one unmarked handler makes the type's events go one by one.
+// turn, in the tables' order); one unmarked handler makes the type's events go one by one. When
+// every handler says which events it acts on (onlyWhen), the chain acts on those any of them does.
 import type { EventType, SubgraphName } from '@anshim/contracts';
 import type { EventHandlers } from './consumer.ts';
+import type { EventEnvelope } from './envelope.ts';
 import { batchHandlerOf, inBatches } from './event-batches.ts';
+import { onlyWhen, relevanceOf } from './event-relevance.ts';
 
 type AnyHandler<Tx> = (event: never, tx: Tx) => Promise<void>;
 
@@ -31,6 +34,11 @@ export function chainEventHandlers<S extends SubgraphName, Tx>(...tables: Readon
       chained[type] = async (event, tx) => {
         for (const handler of handlers) await handler(event, tx);
       };
+    }
+    const checks = handlers.map((handler) => relevanceOf(handler));
+    if (handlers.length > 1 && checks.every((check) => check !== undefined)) {
+      const chain = chained[type] as unknown as (event: EventEnvelope<EventType>, tx: Tx) => Promise<void>;
+      chained[type] = onlyWhen<EventType, Tx>((event) => checks.some((check) => check!(event)), chain) as AnyHandler<Tx>;
     }
   }
   return chained as EventHandlers<S, Tx>;

@@ -9,6 +9,7 @@ import { DeadLetters } from './dead-letters.ts';
 import { closeWorkerWithin } from './worker-close.ts';
 import { eventEnvelopeSchema, parseEnvelope, type EventEnvelope } from './envelope.ts';
 import { batchHandlerOf, DEFAULT_BATCH, Gate, MicroBatcher, type BatchSettings } from './event-batches.ts';
+import { relevanceOf } from './event-relevance.ts';
 import { isDependencyFailure, QueueBreaker, PAUSABLE_LIMITER, type BreakerSettings } from './queue-breaker.ts';
 import { countRetry, watchQueue } from './queue-metrics.ts';
 import { consumerQueueName } from './queues.ts';
@@ -28,7 +29,7 @@ export function unhandledConsumedEvents(service: SubgraphName, handled: readonly
   return (CONSUMED_EVENTS[service] as readonly EventType[]).filter((type) => !handled.includes(type));
 }
 
-/** What a job's handling came to; stored by BullMQ as the job's return value. */
+/** What a job's handling came to; stored by BullMQ as the job's return value ('ignored': no handler, or one whose onlyWhen passed it over). */
 export type EventOutcome = 'processed' | 'duplicate' | 'ignored';
 
 export interface EventConsumerOptions<S extends SubgraphName, Tx extends SqlExecutor> {
@@ -169,6 +170,8 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
     const event = parsed.envelope;
 
     try {
+      const relevant = relevanceOf(handler);
+      if (relevant && !relevant(event)) return await this.singles.run(() => this.passOver(event));
       return this.batcher && batchHandlerOf(handler) ? await this.batcher.submit(event) : await this.singles.run(() => this.handleOne(event));
     } catch (error) {
       if (isDependencyFailure(error)) throw error; // the breaker's: the job keeps its tries
@@ -178,6 +181,16 @@ export class EventConsumer<S extends SubgraphName, Tx extends SqlExecutor = SqlE
       // BullMQ would retry further; this consumer's policy says stop here.
       throw new UnrecoverableError(`${(error as Error).message} (gave up after ${cap} attempts)`);
     }
+  }
+
+  /** An event its handler does not act on (onlyWhen): recorded as seen in one statement, no transaction. */
+  private async passOver(event: EventEnvelope<EventType>): Promise<EventOutcome> {
+    const claimed = await this.options.prisma.$executeRawUnsafe(
+      'INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2::uuid) ON CONFLICT DO NOTHING',
+      this.service,
+      event.id,
+    );
+    return claimed === 0 ? 'duplicate' : 'ignored';
   }
 
   /** One event in its own transaction with its processed-events record. */

@@ -9,6 +9,7 @@ export * from './after-commit.ts';
 export * from './worker-close.ts';
 export * from './chain-handlers.ts';
 export { inBatches, type BatchableHandler, type BatchSettings, type EventBatchHandler } from './event-batches.ts';
+export { onlyWhen } from './event-relevance.ts';
 export * from './retry-schedule.ts';
 export { DEFAULT_BREAKER, isDependencyFailure, QueueBreaker, type BreakerSettings } from './queue-breaker.ts';
 export { installOutboxMetrics, installQueueMetrics } from './queue-metrics.ts';

@@ -1,6 +1,7 @@
 // The consumer's batch path (event-batches.ts): events of a type marked inBatches that are in
 // flight together share one transaction and one processed_events INSERT; exactly once holds per
-// event, and a poisoned event fails alone while the others of its batch are applied.
+// event, and a poisoned event fails alone while the others of its batch are applied. And the
+// events a handler does not act on (onlyWhen, event-relevance.ts): recorded without a transaction.
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'bullmq';
 import { describe, expect, it } from 'vitest';
@@ -9,22 +10,24 @@ import {
   DeadLetters,
   EventConsumer,
   inBatches,
+  onlyWhen,
   OutboxRelay,
   recordEvent,
   type EventEnvelope,
   type EventHandlers,
   type EventOutcome,
   type SqlExecutor,
+  type TransactionalSqlClient,
 } from '../../src/events/index.ts';
 import { describeOnEachRedis, waitFor, type Scenario } from './event-bus-fixture.ts';
 
 type Verified = EventEnvelope<'user.verified'>;
 
 /** Records the events in the outbox and enqueues them all (one relay pass) before any consumer runs. */
-async function publish(s: Scenario, count: number): Promise<Verified[]> {
+async function publish(s: Scenario, count: number, methodOf: (i: number) => 'SMS' | 'ID_CARD' = () => 'SMS'): Promise<Verified[]> {
   const events: Verified[] = [];
   for (let i = 0; i < count; i += 1) {
-    const data = { userId: randomUUID(), method: 'SMS' as const, verifiedAt: new Date().toISOString() };
+    const data = { userId: randomUUID(), method: methodOf(i), verifiedAt: new Date().toISOString() };
     events.push(await s.db.$transaction((tx) => recordEvent(tx, { type: 'user.verified', producer: 'user', subjectUserId: data.userId, data })));
   }
   const relay = s.track(new OutboxRelay({ prisma: s.db, service: 'user', redis: s.redis, logger: s.logger, retry: { attempts: 1, backoffMs: 10 } }), (r) => r.stop());
@@ -151,6 +154,69 @@ describeOnEachRedis((environment) => {
         return list.length > 0 ? list : undefined;
       });
       expect(letters.map((letter) => letter.id)).toEqual([poisoned.id]);
+    });
+  });
+
+  describe('events a handler does not act on (onlyWhen)', () => {
+    it('records them as seen in one statement without a transaction; the others are handled as before, each once', async () => {
+      const s = await environment.scenario();
+      const events = await publish(s, 8, (i) => (i % 2 === 0 ? 'SMS' : 'ID_CARD'));
+      const relevant = events.filter((event) => event.data.method === 'SMS');
+      // The consumer's client, counting the transactions it opens.
+      let transactions = 0;
+      const counted: TransactionalSqlClient = {
+        $executeRawUnsafe: (query, ...values) => s.db.$executeRawUnsafe(query, ...values),
+        $queryRawUnsafe: (query, ...values) => s.db.$queryRawUnsafe(query, ...values),
+        $transaction: (fn) => {
+          transactions += 1;
+          return s.db.$transaction(fn);
+        },
+      };
+      const handled: string[] = [];
+      const consumer = s.track(
+        new EventConsumer<'monitor'>({
+          service: 'monitor',
+          prisma: counted,
+          redis: s.redis,
+          logger: s.logger,
+          handlers: {
+            'user.verified': onlyWhen<'user.verified', SqlExecutor>((event) => event.data.method === 'SMS', async (event, tx) => {
+              handled.push(event.id);
+              await tx.$executeRawUnsafe("INSERT INTO effects (consumer, event_id, type) VALUES ('monitor', $1::uuid, $2)", event.id, event.type);
+            }),
+          },
+        }),
+        (c) => c.close(),
+      );
+      consumer.start();
+      const finished = await outcomes(s, events.map((event) => event.id));
+      for (const event of events) expect(finished.get(event.id)).toBe(event.data.method === 'SMS' ? 'processed' : 'ignored');
+      expect(handled.sort()).toEqual(relevant.map((event) => event.id).sort());
+      expect(transactions).toBe(relevant.length);
+      // Every event is recorded, so a second delivery of a passed-over one is a duplicate, with no transaction either.
+      expect(await processedIds(s)).toEqual(events.map((event) => event.id).sort());
+      const passedOver = events.find((event) => event.data.method === 'ID_CARD')!;
+      await s.queue('monitor').add('user.verified', passedOver, { jobId: `${passedOver.id}-again` });
+      expect((await outcomes(s, [`${passedOver.id}-again`])).get(`${passedOver.id}-again`)).toBe('duplicate');
+      expect(transactions).toBe(relevant.length);
+      expect((await s.effects('monitor')).map((effect) => effect.event_id).sort()).toEqual(relevant.map((event) => event.id).sort());
+    });
+
+    it('a chain of handlers that all say which events they act on passes over what none of them acts on; called directly, a handler still skips those', async () => {
+      const s = await environment.scenario();
+      const events = await publish(s, 3, (i) => (i === 0 ? 'SMS' : 'ID_CARD'));
+      const effect = (type: string) => async (event: Verified, tx: SqlExecutor) =>
+        void (await tx.$executeRawUnsafe("INSERT INTO effects (consumer, event_id, type) VALUES ('monitor', $1::uuid, $2)", event.id, type));
+      const handlers = chainEventHandlers<'monitor', SqlExecutor>(
+        { 'user.verified': onlyWhen<'user.verified', SqlExecutor>((event) => event.data.method === 'SMS', effect('sms')) },
+        { 'user.verified': onlyWhen<'user.verified', SqlExecutor>((event) => event.data.userId === events[1]!.data.userId, effect('second')) },
+      );
+      start(s, handlers);
+      const finished = await outcomes(s, events.map((event) => event.id));
+      expect(events.map((event) => finished.get(event.id))).toEqual(['processed', 'processed', 'ignored']);
+      // Each handler of the chain ran only on its own events.
+      const effects = await s.effects('monitor');
+      expect(effects.map((e) => `${e.type}:${e.event_id}`).sort()).toEqual([`sms:${events[0]!.id}`, `second:${events[1]!.id}`].sort());
     });
   });
 });

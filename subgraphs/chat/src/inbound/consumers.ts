@@ -18,13 +18,16 @@
 // safe to write in batches (inBatches): events in flight together share one transaction (issue 18:
 // the monitor's actions coming back after screened sends held chat's pool connections while sends
 // waited). A batch writes member by member (sorted), so two batches never lock rows in opposite orders.
-import { inBatches, type AfterCommitHooks, type EventEnvelope, type EventHandlers } from '@anshim/platform';
+import { inBatches, onlyWhen, type AfterCommitHooks, type EventEnvelope, type EventHandlers } from '@anshim/platform';
 import type { EventType } from '@anshim/contracts';
 import type { AdminReadLinks } from '../conversations/admin-read-links.ts';
 import type { CopyRepository } from '../copies/copy-repository.ts';
 import type { KnownFraudRepository } from '../copies/known-fraud-repository.ts';
 import type { MemberCopyRepository } from '../copies/member-copy-repository.ts';
 import type { Tx } from '../database.ts';
+
+/** The monitor's actions chat applies to a member's copy (CLEAR lifts them). */
+const MEMBER_ACTIONS: ReadonlySet<string> = new Set(['RESTRICT_ACCOUNT', 'HOLD_TRANSACTIONS', 'WARN_COUNTERPARTS']);
 
 export interface ChatConsumerDeps {
   copies: CopyRepository;
@@ -71,7 +74,8 @@ export function chatHandlers(deps: ChatConsumerDeps, _hooks: AfterCommitHooks<Tx
       const { userId, grade, version } = event.data;
       await members.gradeChanged(tx, { userId, grade, version });
     }),
-    'monitor.action_taken': byMember((event) => event.data.userId, async (event, tx) => {
+    // REQUIRE_VERIFICATION reaches chat as user.verification_requirement_changed (the user service knows what is missing).
+    'monitor.action_taken': onlyWhen(({ data }) => data.action === 'CLEAR' || MEMBER_ACTIONS.has(data.action), byMember((event) => event.data.userId, async (event, tx) => {
       const { userId, action, takenAt, expiresAt } = event.data;
       const at = new Date(takenAt);
       const until = expiresAt ? new Date(expiresAt) : null;
@@ -80,15 +84,15 @@ export function chatHandlers(deps: ChatConsumerDeps, _hooks: AfterCommitHooks<Tx
       if (clear || action === 'RESTRICT_ACCOUNT') await copies.restrictionChanged(tx, { userId, restricted: !clear, at });
       if (clear || action === 'HOLD_TRANSACTIONS') await members.holdChanged(tx, { userId, active: !clear, until, at });
       if (clear || action === 'WARN_COUNTERPARTS') await members.warningChanged(tx, { userId, active: !clear, until, at });
-    }),
-    'monitor.action_ended': byMember((event) => event.data.userId, async (event, tx) => {
+    })),
+    'monitor.action_ended': onlyWhen(({ data }) => MEMBER_ACTIONS.has(data.action), byMember((event) => event.data.userId, async (event, tx) => {
       // One action expired with nothing else keeping it on the member: lift just that one.
       const { userId, action, endedAt } = event.data;
       const at = new Date(endedAt);
       if (action === 'RESTRICT_ACCOUNT') await copies.restrictionChanged(tx, { userId, restricted: false, at });
       if (action === 'HOLD_TRANSACTIONS') await members.holdChanged(tx, { userId, active: false, until: null, at });
       if (action === 'WARN_COUNTERPARTS') await members.warningChanged(tx, { userId, active: false, until: null, at });
-    }),
+    })),
     'report.filed': async (event, tx) => {
       const { reportId, reporterId, targetUserId, productId, filedAt } = event.data;
       await links.reportFiled(tx, { reportId, reporterId, targetUserId, productId, at: new Date(filedAt) });

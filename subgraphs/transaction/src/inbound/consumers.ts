@@ -10,13 +10,16 @@
 // - user.verification_requirement_changed: REQUIRE_VERIFICATION as the user service (owner of
 //   verification) decided it: no listings, no new trades while required.
 // Handlers run in the consumer's transaction (idempotent by event id) and ignore stale events.
-import type { AfterCommitHooks, EventHandlers } from '@anshim/platform';
+import { onlyWhen, type AfterCommitHooks, type EventHandlers } from '@anshim/platform';
 import type { PartyRepository } from '../copies/party-repository.ts';
 import type { RiskEffectsRepository } from '../copies/risk-effects-repository.ts';
 import type { Tx } from '../database.ts';
 import { DEFAULT_PROTECTED_MIN_GRADE, gradeRank } from '../model.ts';
 import type { ProductCache } from '../products/product-cache.ts';
 import type { ProductRepository } from '../products/product-repository.ts';
+
+/** The monitor's actions this service applies (CLEAR lifts them); the others are another service's. */
+const TRADE_ACTIONS: ReadonlySet<string> = new Set(['WARN_COUNTERPARTS', 'RESTRICT_ACCOUNT', 'HOLD_TRANSACTIONS']);
 
 export interface ConsumerDeps {
   parties: PartyRepository;
@@ -52,15 +55,16 @@ export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommit
       const { userId, required, missing, at } = event.data;
       await deps.riskEffects.applyRequirement(tx, { userId, required, missing, at: new Date(at) });
     },
-    'monitor.action_ended': async (event, tx) => {
+    // REQUIRE_VERIFICATION reaches this service as user.verification_requirement_changed (the user service decides what is missing).
+    'monitor.action_ended': onlyWhen(({ data }) => TRADE_ACTIONS.has(data.action), async (event, tx) => {
       // One action expired with nothing else keeping it on the member: lift just that one.
       const { userId, action, endedAt } = event.data;
       const at = new Date(endedAt);
       if (action === 'WARN_COUNTERPARTS') await deps.riskEffects.applyCounterpartWarning(tx, { userId, active: false, at });
       if (action === 'RESTRICT_ACCOUNT') await deps.parties.applyRestriction(tx, { userId, active: false, reason: 'expired', at });
       if (action === 'HOLD_TRANSACTIONS') await deps.parties.applyHold(tx, { userId, active: false, reason: 'expired', expiresAt: null, at });
-    },
-    'monitor.action_taken': async (event, tx) => {
+    }),
+    'monitor.action_taken': onlyWhen(({ data }) => data.action === 'CLEAR' || TRADE_ACTIONS.has(data.action), async (event, tx) => {
       const { userId, action, reason, takenAt, expiresAt } = event.data;
       if (action === 'WARN_COUNTERPARTS' || action === 'CLEAR') {
         await deps.riskEffects.applyCounterpartWarning(tx, { userId, active: action === 'WARN_COUNTERPARTS', at: new Date(takenAt) });
@@ -76,6 +80,6 @@ export function transactionHandlers(deps: ConsumerDeps, afterCommit: AfterCommit
         expiresAt: expiresAt ? new Date(expiresAt) : null,
         at: new Date(takenAt),
       });
-    },
+    }),
   };
 }

@@ -13,7 +13,7 @@
 // Each handler runs in the consumer's transaction together with the processed-event record, so
 // a redelivered event changes nothing (applyStatusChange, as UserService.setStatus uses it). The relay is nudged after each commit,
 // and the outbound sender after a commit that queued messages (delivery/outbound-messages.ts).
-import { AfterCommitHooks, EventConsumer, type EventHandlers, type Logger, type RedisSettings, type TransactionalSqlClient } from '@anshim/platform';
+import { AfterCommitHooks, EventConsumer, onlyWhen, type EventHandlers, type Logger, type RedisSettings, type TransactionalSqlClient } from '@anshim/platform';
 import type { AuditRepository } from '../audit/audit-repository.ts';
 import type { SessionRepository } from '../auth/session-repository.ts';
 import type { TokenRevocations } from '../auth/token-revocations.ts';
@@ -82,19 +82,20 @@ export function userEventHandlers(deps: Omit<UserConsumerDeps, 'outbound'> & { o
       if (current.status === 'SUSPENDED' && current.statusUntil && current.statusUntil.getTime() >= until.getTime()) return;
       await applyStatusChange(deps, tx, current, { status: 'SUSPENDED', until, reason, actorId: appliedBy ?? null, source, requestId: null }, now);
     },
-    'monitor.action_taken': async (event, tx) => {
+    // The monitor's other actions (warnings, holds, restrictions) are the chat and transaction services' to apply.
+    'monitor.action_taken': onlyWhen(({ data }) => data.action === 'REQUIRE_VERIFICATION' || data.action === 'CLEAR', async (event, tx) => {
       const { userId, action, takenAt } = event.data;
       if (action !== 'REQUIRE_VERIFICATION' && action !== 'CLEAR') return;
       const applied = await deps.requirements.onMonitorAction(tx, userId, action, new Date(takenAt), new Date());
       if (!applied) deps.logger.info({ userId, action, takenAt }, 'verification requirement: action for an unknown user or older than the one applied; ignored');
-    },
-    'monitor.action_ended': async (event, tx) => {
+    }),
+    'monitor.action_ended': onlyWhen(({ data }) => data.action === 'REQUIRE_VERIFICATION', async (event, tx) => {
       // An automatic REQUIRE_VERIFICATION expired with the signal: lifted like a CLEAR, ordered by when it ended.
       const { userId, action, endedAt } = event.data;
       if (action !== 'REQUIRE_VERIFICATION') return;
       const applied = await deps.requirements.onMonitorAction(tx, userId, 'CLEAR', new Date(endedAt), new Date());
       if (!applied) deps.logger.info({ userId, action, endedAt }, 'verification requirement: end for an unknown user or older than the action applied; ignored');
-    },
+    }),
     'report.sanction_ended': async (event, tx) => {
       const { userId, sanction, endedAt, reportId } = event.data;
       if (sanction !== 'SUSPENSION') return;
