@@ -29,8 +29,8 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { deployMigrations, ensureDatabase } from '../scripts/lib/migrations.ts';
 import { startProcess, type StartedProcess } from '../test/support/processes.ts';
-import { messageMix } from './chat-screening.ts';
 import { benchPlace, benchSecrets } from './support/bench-stack.ts';
+import { chatTexts, p99PerSlice } from './support/chat-traffic.ts';
 import { startChatReceivers, type ChatMember, type Delivery } from './support/chat-clients.ts';
 import { inPool, seedConversations, type Conversation } from './support/chat-seed.ts';
 import { gql } from './support/graphql-client.ts';
@@ -88,16 +88,12 @@ export interface ChatRunResult {
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): ChatThroughputSettings {
-  const positive = (name: string, fallback: number) => {
+  const whole = (name: string, fallback: number, least = 0) => {
     const value = Number(env[name] ?? fallback);
-    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive whole number (got ${env[name]})`);
+    if (!Number.isInteger(value) || value < least) throw new Error(`${name} must be a whole number of at least ${least} (got ${env[name]})`);
     return value;
   };
-  const whole = (name: string, fallback: number) => {
-    const value = Number(env[name] ?? fallback);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number (got ${env[name]})`);
-    return value;
-  };
+  const positive = (name: string, fallback: number) => whole(name, fallback, 1);
   return {
     conversations: positive('CHAT_BENCH_CONVERSATIONS', 1_000),
     rate: positive('CHAT_BENCH_RATE', 200),
@@ -224,23 +220,9 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
 
     const others = () => Object.fromEntries(['user', 'transaction'].map((name) => [name, cpuSeconds(stack.processes.find((p) => p.name === name)!.child.pid!)]));
     const cpuNow = () => ({ chat: cpuSeconds(chat.child.pid!), gateway: cpuSeconds(gateway.process.child.pid!), monitor: cpuSeconds(stack.monitor.child.pid!), others: others(), machine: machineCpu() });
-    // Fraud comes from fraudsters, not from every member now and then: in each round of the buyers
-    // over their conversations, the buyers of a tenth of the conversations (a different tenth each
-    // round: fraudsters keep arriving) send only fraud patterns (the fake safe-payment links and
-    // deposit requests of the mix), everyone else only small talk. The monitor may put a fraudster
-    // under REQUIRE_VERIFICATION, and then their later sends are refused (counted as failed), as
-    // the platform means them to be; an honest member is never stopped. (Until session 17 any
-    // member's message was a fraud pattern one time in ten: at 200/s most of the 20 sellers, each in
-    // 50 conversations, were stopped within the run, and 44% of the sends were refusals.)
     const warmupSends = settings.rate * settings.warmupSeconds;
     const total = warmupSends + settings.rate * settings.seconds;
-    const mix = messageMix(total, 18 + round);
-    const fraudTexts = mix.inputs.filter((_, i) => mix.fraudulent[i]);
-    const honestTexts = mix.inputs.filter((_, i) => !mix.fraudulent[i]);
-    let nextFraud = 0;
-    let nextHonest = 0;
-    const textFor = (conversationIndex: number, buyersRound: number | null): string =>
-      buyersRound !== null && conversationIndex % 10 === buyersRound % 10 ? fraudTexts[nextFraud++ % fraudTexts.length]!.text : honestTexts[nextHonest++ % honestTexts.length]!.text;
+    const textFor = chatTexts(total, 18 + round); // fraudsters and honest members: chat-traffic.ts
     const sent: Array<{ id: string; started: number; recipient: number }> = [];
     let failedSends = 0;
     const failures = new Map<string, number>();
@@ -289,23 +271,16 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     const screening = histogramBefore && (await histogramOf(chat.operationsUrl!))?.minus(histogramBefore);
     const consumed = await chatConsumedSince(stack.databaseUrl, runStarted);
     const sendWaits = `${describeWaits(waitsBefore, waitsAfter)}\n    events chat consumed during the run: ${consumed.total} (${consumed.byType})`;
-    const timeline = () => `\n    send → receive p99 per 5 s of the run: ${sliceLine} ms`;
     for (const [reason, count] of failures) console.log(`  ${count} sends failed: ${reason}`);
 
     const latencies = sent.flatMap((s, i) => {
       const at = recipientTimes()[i];
       return at === undefined ? [] : [at - s.started];
     }).sort((a, b) => a - b);
-    // When in the run the tail happened: p99 of each 5 s (a round over the conversations takes
-    // conversations ÷ rate seconds; the buyers' rounds carry the fraudsters' messages and their alerts).
-    const slices = new Map<number, number[]>();
-    sent.forEach((s, i) => {
+    const sliceLine = p99PerSlice(sent.flatMap((s, i) => {
       const at = recipientTimes()[i];
-      if (at === undefined) return;
-      const slice = Math.floor((s.started - runStarted.getTime()) / 5_000);
-      slices.set(slice, [...(slices.get(slice) ?? []), at - s.started]);
-    });
-    const sliceLine = [...slices.entries()].sort(([a], [b]) => a - b).map(([, values]) => Math.round(percentile(values.sort((a, b) => a - b), 99))).join(', ');
+      return at === undefined ? [] : [{ started: s.started, latencyMs: at - s.started }];
+    }), runStarted.getTime()).join(', ');
     // After the lag measure, which waits for the monitor to work through the run's screened events.
     const lag = await monitorLag(stack.databaseUrl, runStarted);
     const monitorCpuAfter = cpuSeconds(stack.monitor.child.pid!);
@@ -329,7 +304,7 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
       monitorConsumed: lag.consumed,
       monitorLagP50Ms: lag.p50Ms,
       monitorLagP99Ms: lag.p99Ms,
-      sendWaits: sendWaits + timeline(),
+      sendWaits: `${sendWaits}\n    send → receive p99 per 5 s of the run: ${sliceLine} ms`,
       machine: machineShare(cpuBefore, cpuAfter, sent.length),
       load: Math.round(loadavg()[0]! * 10) / 10,
     };
