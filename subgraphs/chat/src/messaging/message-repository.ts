@@ -21,22 +21,26 @@ interface MessageRow {
 }
 
 /**
- * store's statement (plain pg, $n parameters, prepared once per connection: see the method). The
- * conversation's update also decides whether this send announces the sender's contact (a party's
- * first message, or their last announcement at least $9 ms before this send): under the row lock,
- * so two concurrent sends of one party announce once. RETURNING sees the new values: the party's
- * contact time equal to this send's time means it was moved now.
+ * store's statement (plain pg, $n parameters, prepared once per connection: see the method). It
+ * first locks the conversation's row and reads when the sender's contact was last announced (FOR
+ * UPDATE waits for a concurrent send and then sees what that one wrote); the contact is due on the
+ * party's first message or $9 ms after the last announcement, and the update moves it. So two
+ * concurrent sends of one party announce once, even within the same millisecond.
  */
 const STORE = `
-      WITH touched AS (
-        UPDATE conversations SET
+      WITH prior AS (
+        SELECT id, (CASE WHEN buyer_id = $4::uuid THEN buyer_contact_at ELSE seller_contact_at END) AS contact_at
+          FROM conversations WHERE id = $1::uuid FOR UPDATE
+      ), due AS (
+        SELECT id, (contact_at IS NULL OR contact_at <= (to_timestamp(($2::float8 - $9::float8) / 1000) AT TIME ZONE 'UTC')) AS contact_due FROM prior
+      ), touched AS (
+        UPDATE conversations c SET
                last_message_at = (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC'),
-               buyer_contact_at = CASE WHEN buyer_id = $4::uuid AND (buyer_contact_at IS NULL OR buyer_contact_at <= (to_timestamp(($2::float8 - $9::float8) / 1000) AT TIME ZONE 'UTC'))
-                                       THEN (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC') ELSE buyer_contact_at END,
-               seller_contact_at = CASE WHEN seller_id = $4::uuid AND (seller_contact_at IS NULL OR seller_contact_at <= (to_timestamp(($2::float8 - $9::float8) / 1000) AT TIME ZONE 'UTC'))
-                                        THEN (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC') ELSE seller_contact_at END
-         WHERE id = $1::uuid
-        RETURNING id, (CASE WHEN buyer_id = $4::uuid THEN buyer_contact_at ELSE seller_contact_at END) = (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC') AS contact_due
+               buyer_contact_at = CASE WHEN c.buyer_id = $4::uuid AND due.contact_due THEN (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC') ELSE c.buyer_contact_at END,
+               seller_contact_at = CASE WHEN c.seller_id = $4::uuid AND due.contact_due THEN (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC') ELSE c.seller_contact_at END
+          FROM due
+         WHERE c.id = due.id
+        RETURNING c.id, due.contact_due
       ), stored AS (
         INSERT INTO messages (id, conversation_id, sender_id, text_cipher, masked, warnings, sent_at)
         SELECT $3::uuid, touched.id, $4::uuid, $5::text, $6::boolean, $7::jsonb, (to_timestamp($2::float8 / 1000) AT TIME ZONE 'UTC')
