@@ -273,14 +273,11 @@ async function measure(stack: Stack, mode: 'on' | 'off', round: number, settings
     const sendWaits = `${describeWaits(waitsBefore, waitsAfter)}\n    events chat consumed during the run: ${consumed.total} (${consumed.byType})`;
     for (const [reason, count] of failures) console.log(`  ${count} sends failed: ${reason}`);
 
-    const latencies = sent.flatMap((s, i) => {
-      const at = recipientTimes()[i];
-      return at === undefined ? [] : [at - s.started];
-    }).sort((a, b) => a - b);
-    const sliceLine = p99PerSlice(sent.flatMap((s, i) => {
-      const at = recipientTimes()[i];
-      return at === undefined ? [] : [{ started: s.started, latencyMs: at - s.started }];
-    }), runStarted.getTime()).join(', ');
+    // Each delivered send once (recipientTimes() scans every send: not once per send).
+    const times = recipientTimes();
+    const samples = sent.flatMap((s, i) => (times[i] === undefined ? [] : [{ started: s.started, latencyMs: times[i]! - s.started }]));
+    const latencies = samples.map((sample) => sample.latencyMs).sort((a, b) => a - b);
+    const sliceLine = p99PerSlice(samples, runStarted.getTime()).join(', ');
     // After the lag measure, which waits for the monitor to work through the run's screened events.
     const lag = await monitorLag(stack.databaseUrl, runStarted);
     const monitorCpuAfter = cpuSeconds(stack.monitor.child.pid!);

@@ -31,7 +31,9 @@ export function p99PerSlice(samples: ReadonlyArray<{ started: number; latencyMs:
   const slices = new Map<number, number[]>();
   for (const { started, latencyMs } of samples) {
     const slice = Math.floor((started - from) / sliceMs);
-    slices.set(slice, [...(slices.get(slice) ?? []), latencyMs]);
+    const values = slices.get(slice);
+    if (values) values.push(latencyMs);
+    else slices.set(slice, [latencyMs]);
   }
   return [...slices.entries()].sort(([a], [b]) => a - b).map(([, values]) => Math.round(percentile(values.sort((a, b) => a - b), 99)));
 }

@@ -33,7 +33,7 @@ export class PlatformSignals {
   /**
    * A batch of chat.contact_observed in one transaction (the consumer's, event-batches.ts): every party
    * seen and every contact written in one statement each, the parties' copies read once, then the
-   * rules per message in order. An alert may change a copy (an automatic action): the messages after
+   * rules per contact in order. An alert may change a copy (an automatic action): the contacts after
    * it read the copies again.
    */
   async contactsObserved(batch: ReadonlyArray<{ contact: EventData<'chat.contact_observed'>; from: FromEvent }>): Promise<AssessmentRecord[]> {
